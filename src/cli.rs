@@ -1,0 +1,285 @@
+//! The command line, declared with clap's derive API. Doc comments here are the
+//! help text a student sees with `socklab help` and `socklab <command> --help`.
+
+use crate::table::Format;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// socklab: the socket-programming labs' servers and clients, and a sniffer that
+/// explains their packets the way Wireshark does.
+#[derive(Parser, Debug)]
+#[command(name = "socklab", version, max_term_width = 100)]
+pub struct Cli {
+    /// What to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Every socklab command.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// TCP uppercase echo: the client sends a line, the server returns it upper-cased.
+    #[command(subcommand)]
+    Tcp(EchoRole),
+    /// UDP uppercase echo: one datagram each way per line.
+    #[command(subcommand)]
+    Udp(EchoRole),
+    /// Two-way chat over TCP (the server relays between clients) or UDP (--udp).
+    #[command(subcommand)]
+    Chat(ChatRole),
+    /// TCP connect scan of a port range, with service names and the time taken.
+    Scan(ScanArgs),
+    /// Host names, addresses and service names: this host, name -> addresses,
+    /// address -> name, port -> service, service -> port.
+    Lookup(LookupArgs),
+    /// ICMP echo (ping) over a raw socket, with round-trip times.
+    Ping(PingArgs),
+    /// Read a saved capture (.pcap or .pcapng) and decode it like Wireshark.
+    Read(ReadArgs),
+}
+
+/// Server or client side of an echo lab.
+#[derive(Subcommand, Debug)]
+pub enum EchoRole {
+    /// Run the echo server; it prints the address it listens on first.
+    Server(ServerArgs),
+    /// Run the echo client: one message from the arguments, or lines from stdin until `quit`.
+    Client(EchoClientArgs),
+}
+
+/// Server or client side of the chat lab.
+#[derive(Subcommand, Debug)]
+pub enum ChatRole {
+    /// Run the chat server: relays every client's lines to the others; type to talk to all.
+    Server(ChatServerArgs),
+    /// Join a chat server: type lines to send, `quit` to leave.
+    Client(ChatClientArgs),
+}
+
+/// Where a server listens.
+#[derive(Args, Debug, Clone)]
+pub struct ServerArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to listen on; 0 lets the kernel pick a free one (printed at start).
+    #[arg(long, short, default_value_t = 12000)]
+    pub port: u16,
+    /// Listen address as HOST:PORT (overrides --host and --port).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub bind: Option<String>,
+    /// Worker threads serving clients at once (TCP).
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: u16,
+}
+
+/// Which server a client talks to.
+#[derive(Args, Debug, Clone)]
+pub struct ClientTarget {
+    /// Server as HOST:PORT (overrides --host and --port).
+    #[arg(long, short, value_name = "HOST:PORT")]
+    pub server: Option<String>,
+    /// Server host name or address.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Server port.
+    #[arg(long, short, default_value_t = 12000)]
+    pub port: u16,
+}
+
+/// Options of an echo client.
+#[derive(Args, Debug, Clone)]
+pub struct EchoClientArgs {
+    /// The server to talk to.
+    #[command(flatten)]
+    pub target: ClientTarget,
+    /// How long to wait for a reply (and for the TCP connect), in milliseconds.
+    #[arg(long, default_value_t = 2000)]
+    pub timeout_ms: u64,
+    /// Message to send once; without it, lines are read from stdin until `quit`.
+    #[arg(trailing_var_arg = true)]
+    pub message: Vec<String>,
+}
+
+/// Options of the chat server.
+#[derive(Args, Debug, Clone)]
+pub struct ChatServerArgs {
+    /// Where to listen.
+    #[command(flatten)]
+    pub listen: ServerArgs,
+    /// Chat over UDP datagrams instead of TCP.
+    #[arg(long)]
+    pub udp: bool,
+}
+
+/// Options of a chat client.
+#[derive(Args, Debug, Clone)]
+pub struct ChatClientArgs {
+    /// The server to join.
+    #[command(flatten)]
+    pub target: ClientTarget,
+    /// Chat over UDP datagrams instead of TCP.
+    #[arg(long)]
+    pub udp: bool,
+    /// Name the others see (default: your address as the server sees it).
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+/// Options of the port scanner.
+#[derive(Args, Debug, Clone)]
+pub struct ScanArgs {
+    /// Host to scan (name or address).
+    pub host: String,
+    /// Port range FIRST-LAST (or a single port).
+    #[arg(long, default_value = "1-1024")]
+    pub ports: String,
+    /// How long to wait for each connect, in milliseconds.
+    #[arg(long, default_value_t = 300)]
+    pub timeout_ms: u64,
+    /// Connects in flight at once.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: u16,
+    /// Output format of the table of open ports.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Options of `lookup`.
+#[derive(Args, Debug, Clone)]
+pub struct LookupArgs {
+    /// A host name (-> addresses), an address (-> name), a port such as 80 or 80/tcp
+    /// (-> service), or a service such as http/tcp (-> port). Without it: this host.
+    pub query: Option<String>,
+    /// Look QUERY up as a service name (e.g. `--service http`).
+    #[arg(long, conflicts_with = "well_known")]
+    pub service: bool,
+    /// Transport protocol for port and service look-ups.
+    #[arg(long, value_enum)]
+    pub proto: Option<Transport>,
+    /// Only IPv4 addresses.
+    #[arg(short = '4', conflicts_with = "ipv6")]
+    pub ipv4: bool,
+    /// Only IPv6 addresses.
+    #[arg(short = '6')]
+    pub ipv6: bool,
+    /// Print the table of well-known ports from the lab (HTTP 80, FTP 21, …).
+    #[arg(long)]
+    pub well_known: bool,
+    /// Output format of tables.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// A transport protocol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Transport {
+    /// TCP.
+    Tcp,
+    /// UDP.
+    Udp,
+}
+
+/// Options of `ping`.
+#[derive(Args, Debug, Clone)]
+pub struct PingArgs {
+    /// Host to ping (name or address).
+    pub host: String,
+    /// Number of echo requests to send.
+    #[arg(short = 'c', long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub count: u32,
+    /// Milliseconds between requests.
+    #[arg(short = 'i', long = "interval-ms", default_value_t = 1000)]
+    pub interval_ms: u64,
+    /// Milliseconds to wait for each reply.
+    #[arg(long, default_value_t = 1000)]
+    pub timeout_ms: u64,
+    /// Bytes of payload after the ICMP header.
+    #[arg(short = 's', long, default_value_t = 56, value_parser = clap::value_parser!(u16).range(0..=65000))]
+    pub size: u16,
+}
+
+/// Options of `read`.
+#[derive(Args, Debug, Clone)]
+pub struct ReadArgs {
+    /// The capture file (.pcap, nanosecond .pcap, or .pcapng).
+    pub file: PathBuf,
+    /// Capture filter in BPF syntax (as tcpdump), e.g. "tcp port 12000".
+    #[arg(short = 'f', long = "filter", value_name = "BPF")]
+    pub bpf: Option<String>,
+    /// Stop after this many packets (counted before -Y).
+    #[arg(short = 'c', long)]
+    pub count: Option<u64>,
+    /// Display filter over tshark field names, e.g. "tcp.flags.syn == 1 && tcp.port == 12000".
+    #[arg(short = 'Y', long = "display-filter", value_name = "EXPR")]
+    pub display_filter: Option<String>,
+    /// Packet details: every layer and field, as Wireshark's details pane.
+    #[arg(short = 'V', long)]
+    pub verbose: bool,
+    /// Hex and ASCII dump of each packet.
+    #[arg(short = 'x', long)]
+    pub hex: bool,
+    /// Output format: the packet list (text), tab-separated fields, or JSON.
+    #[arg(short = 'T', long = "output", value_enum, default_value_t = OutputKind::Text)]
+    pub output: OutputKind,
+    /// A field to print with -T fields (tshark's names, e.g. tcp.seq); repeat for more.
+    #[arg(short = 'e', long = "field", value_name = "FIELD")]
+    pub fields: Vec<String>,
+    /// Field output option, as tshark: header=y prints the field names first.
+    #[arg(short = 'E', value_name = "OPTION=VALUE")]
+    pub field_options: Vec<String>,
+    /// Colour: auto (on a terminal), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// Output kinds of `read`, as tshark's -T.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputKind {
+    /// The annotated packet list.
+    Text,
+    /// Tab-separated values of the -e fields.
+    Fields,
+    /// One JSON object per packet, keyed by field name.
+    Json,
+}
+
+/// When to colour output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when standard output is a terminal.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_and_flag_has_help() {
+        fn walk(cmd: &clap::Command, path: &str) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" {
+                    continue;
+                }
+                assert!(arg.get_help().is_some(), "{path} --{id} has no help text");
+            }
+            for sub in cmd.get_subcommands() {
+                assert!(sub.get_about().is_some(), "{path} {} has no help text", sub.get_name());
+                walk(sub, &format!("{path} {}", sub.get_name()));
+            }
+        }
+        walk(&Cli::command(), "socklab");
+    }
+}

@@ -1,0 +1,109 @@
+//! The one error type of socklab: every variant renders as a single line that says
+//! what went wrong and what to do about it. `main` prints it and exits with
+//! [`Error::exit_code`]; nothing in the library prints errors itself.
+
+use std::fmt;
+use std::io;
+use std::net::SocketAddr;
+
+/// Result alias used across the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can stop a socklab command, phrased for a student.
+#[derive(Debug)]
+pub enum Error {
+    /// Bad command-line input that clap could not catch (a range, an address…).
+    Usage(String),
+    /// A malformed `host:port`, port number or address.
+    BadAddress { input: String, reason: String },
+    /// A host name that does not resolve.
+    UnknownHost { host: String, detail: String },
+    /// A TCP connect answered by RST (nothing listens there).
+    ConnectionRefused { addr: SocketAddr },
+    /// A TCP connect that got no answer in time.
+    ConnectTimeout { addr: SocketAddr, millis: u64 },
+    /// No UDP reply came; `icmp` says whether the kernel reported an ICMP port unreachable.
+    NoReply { addr: SocketAddr, millis: u64, icmp: bool },
+    /// `bind` failed because the address is taken.
+    AddrInUse { addr: SocketAddr },
+    /// `bind` to a port below 1024 without the privilege.
+    PrivilegedPort { addr: SocketAddr },
+    /// An operation needs root or a capability (raw sockets, capture).
+    NeedsPrivilege { what: String, fix: String },
+    /// Any other I/O failure, with what we were doing.
+    Io { context: String, source: io::Error },
+    /// A fault with a file (not a capture, cut short, unreadable).
+    File { path: String, reason: String },
+}
+
+impl Error {
+    /// Wraps an `io::Error` with what socklab was doing when it happened.
+    pub fn io(context: impl Into<String>, source: io::Error) -> Self {
+        Error::Io { context: context.into(), source }
+    }
+
+    /// A usage error with the given message.
+    pub fn usage(msg: impl Into<String>) -> Self {
+        Error::Usage(msg.into())
+    }
+
+    /// Process exit code: 2 for usage errors (as clap uses), 1 for everything else.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) | Error::BadAddress { .. } => 2,
+            _ => 1,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Usage(m) => write!(f, "{m}"),
+            Error::BadAddress { input, reason } => write!(f, "invalid address '{input}': {reason}"),
+            Error::UnknownHost { host, detail } => write!(
+                f,
+                "unknown host '{host}': the name could not be resolved ({detail}); check the spelling or use an address such as 127.0.0.1"
+            ),
+            Error::ConnectionRefused { addr } => write!(
+                f,
+                "connection to {addr} refused: nothing is listening on port {} (the kernel answered our SYN with a RST); start the server first",
+                addr.port()
+            ),
+            Error::ConnectTimeout { addr, millis } => write!(
+                f,
+                "connection to {addr} timed out after {millis} ms: no SYN-ACK came back; check the address and any firewall"
+            ),
+            Error::NoReply { addr, icmp: true, .. } => write!(
+                f,
+                "no reply from {addr}: the kernel reported an ICMP port unreachable, so no server is listening on UDP port {}; start the server first",
+                addr.port()
+            ),
+            Error::NoReply { addr, millis, icmp: false } => write!(
+                f,
+                "no reply from {addr} within {millis} ms: UDP does not tell the sender whether anyone got the datagram; is the server running on that address and port?"
+            ),
+            Error::AddrInUse { addr } => write!(
+                f,
+                "cannot listen on {addr}: address already in use; another program holds port {} (a server you stopped a moment ago may still have connections in TIME_WAIT); stop it, wait, or pick another port with --port",
+                addr.port()
+            ),
+            Error::PrivilegedPort { addr } => write!(
+                f,
+                "cannot listen on {addr}: ports below 1024 need root privilege; use a port from 1024 up (the labs suggest 10000-11000), or run as root"
+            ),
+            Error::NeedsPrivilege { what, fix } => write!(f, "{what} needs privilege: {fix}"),
+            Error::Io { context, source } => write!(f, "{context}: {source}"),
+            Error::File { path, reason } => write!(f, "{path}: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! socklab: the socket-programming labs' servers and clients on plain `std::net`
+//! sockets, and a sniffer that explains their traffic the way Wireshark does.
+//!
+//! Layout (see DESIGN.md): [`proto`] holds sans-I/O codecs, [`net`] the servers and
+//! clients around them, [`sniff`] the capture pipeline; [`cli`] declares the
+//! command line and [`table`] renders tables for the terminal and lab reports.
+
+pub mod cli;
+pub mod error;
+pub mod net;
+pub mod proto;
+pub mod sniff;
+pub mod table;
+
+pub use error::{Error, Result};

@@ -1,0 +1,37 @@
+//! The `socklab` binary: parse the command line, run the library, map errors to
+//! exit codes. Everything else lives in the library.
+
+use clap::Parser;
+use socklab::cli::{ChatRole, Cli, Command, EchoRole};
+use socklab::{net, sniff};
+
+fn main() {
+    let cli = Cli::parse();
+    if is_server(&cli.command) {
+        net::shutdown::install();
+    }
+    let result = match cli.command {
+        Command::Tcp(EchoRole::Server(a)) => net::echo::tcp_server(&a),
+        Command::Tcp(EchoRole::Client(a)) => net::echo::tcp_client(&a),
+        Command::Udp(EchoRole::Server(a)) => net::echo::udp_server(&a),
+        Command::Udp(EchoRole::Client(a)) => net::echo::udp_client(&a),
+        Command::Chat(ChatRole::Server(a)) => net::chat::server(&a),
+        Command::Chat(ChatRole::Client(a)) => net::chat::client(&a),
+        Command::Scan(a) => net::scan::run(&a),
+        Command::Lookup(a) => net::lookup::run(&a),
+        Command::Ping(a) => net::ping::run(&a),
+        Command::Read(a) => sniff::read::run(&a),
+    };
+    if let Err(e) = result {
+        eprintln!("socklab: {e}");
+        std::process::exit(e.exit_code());
+    }
+}
+
+/// Commands that run until stopped, and so shut down cleanly on Ctrl-C.
+fn is_server(cmd: &Command) -> bool {
+    matches!(
+        cmd,
+        Command::Tcp(EchoRole::Server(_)) | Command::Udp(EchoRole::Server(_)) | Command::Chat(ChatRole::Server(_))
+    )
+}

@@ -1,0 +1,157 @@
+//! Turning what the student typed (`--server 127.0.0.1:12000`, `--host localhost
+//! --port 12000`) into socket addresses, and opening sockets with errors that say
+//! what to do. Every server and client goes through these helpers.
+
+use crate::error::{Error, Result};
+use std::io;
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream, ToSocketAddrs, UdpSocket};
+use std::time::Duration;
+
+/// Parses a port number, with a message that names the valid range.
+pub fn parse_port(input: &str) -> Result<u16> {
+    input.trim().parse::<u16>().map_err(|_| Error::BadAddress {
+        input: input.to_string(),
+        reason: "a port is a whole number from 0 to 65535".into(),
+    })
+}
+
+/// Resolves `host` (a name or an address) and `port` to socket addresses.
+///
+/// Names under the special-use `.invalid` domain fail at once without a DNS query,
+/// as RFC 6761 §6.4 asks of name-resolution libraries.
+pub fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>> {
+    let host = host.trim();
+    if host.is_empty() {
+        return Err(Error::BadAddress { input: host.into(), reason: "the host is empty".into() });
+    }
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = bare.parse::<IpAddr>() {
+        return Ok(vec![SocketAddr::new(ip, port)]);
+    }
+    let lower = host.trim_end_matches('.').to_ascii_lowercase();
+    if lower == "invalid" || lower.ends_with(".invalid") {
+        return Err(Error::UnknownHost {
+            host: host.into(),
+            detail: "names under .invalid never exist (RFC 6761)".into(),
+        });
+    }
+    let addrs: Vec<SocketAddr> = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| Error::UnknownHost { host: host.into(), detail: e.to_string() })?
+        .collect();
+    if addrs.is_empty() {
+        return Err(Error::UnknownHost { host: host.into(), detail: "no addresses".into() });
+    }
+    Ok(addrs)
+}
+
+/// Resolves `host` and picks one address, preferring IPv4 as the labs do.
+pub fn resolve_one(host: &str, port: u16) -> Result<SocketAddr> {
+    let addrs = resolve(host, port)?;
+    let v4 = addrs.iter().find(|a| a.is_ipv4()).copied();
+    Ok(v4.unwrap_or(addrs[0]))
+}
+
+/// Parses `host:port`, `[v6]:port` or a bare `host` (then `default_port` applies).
+pub fn parse_host_port(input: &str, default_port: Option<u16>) -> Result<SocketAddr> {
+    let input = input.trim();
+    if let Ok(sa) = input.parse::<SocketAddr>() {
+        return Ok(sa);
+    }
+    let bad = |reason: &str| Error::BadAddress { input: input.into(), reason: reason.into() };
+    if let Some(rest) = input.strip_prefix('[') {
+        let (host, tail) = rest.split_once(']').ok_or_else(|| bad("missing ']' after an IPv6 address"))?;
+        let port = match tail.strip_prefix(':') {
+            Some(p) => parse_port(p).map_err(|_| bad("the port must be a number from 0 to 65535"))?,
+            None if tail.is_empty() => default_port.ok_or_else(|| bad("expected [address]:port"))?,
+            None => return Err(bad("expected [address]:port")),
+        };
+        return resolve_one(host, port);
+    }
+    match input.rsplit_once(':') {
+        Some((host, _)) if host.contains(':') => match default_port {
+            // A bare IPv6 address without brackets.
+            Some(port) => resolve_one(input, port),
+            None => Err(bad("write IPv6 addresses with a port as [::1]:12000")),
+        },
+        Some((host, port)) => {
+            let port = parse_port(port).map_err(|_| bad("the port must be a number from 0 to 65535"))?;
+            resolve_one(host, port)
+        }
+        None => match default_port {
+            Some(port) => resolve_one(input, port),
+            None => Err(bad("expected host:port, e.g. 127.0.0.1:12000")),
+        },
+    }
+}
+
+/// Translates a `bind` failure into the error a student can act on.
+pub fn bind_error(addr: SocketAddr, e: io::Error) -> Error {
+    match e.kind() {
+        io::ErrorKind::AddrInUse => Error::AddrInUse { addr },
+        io::ErrorKind::PermissionDenied if addr.port() != 0 && addr.port() < 1024 => Error::PrivilegedPort { addr },
+        io::ErrorKind::AddrNotAvailable => Error::BadAddress {
+            input: addr.to_string(),
+            reason: "that address does not belong to this machine; use 127.0.0.1 or 0.0.0.0".into(),
+        },
+        _ => Error::io(format!("cannot listen on {addr}"), e),
+    }
+}
+
+/// Binds a TCP listener, mapping failures with [`bind_error`].
+pub fn listen_tcp(addr: SocketAddr) -> Result<TcpListener> {
+    TcpListener::bind(addr).map_err(|e| bind_error(addr, e))
+}
+
+/// Binds a UDP socket, mapping failures with [`bind_error`].
+pub fn bind_udp(addr: SocketAddr) -> Result<UdpSocket> {
+    UdpSocket::bind(addr).map_err(|e| bind_error(addr, e))
+}
+
+/// Connects over TCP with a timeout, mapping RST to [`Error::ConnectionRefused`].
+pub fn connect_tcp(addr: SocketAddr, timeout: Duration) -> Result<TcpStream> {
+    TcpStream::connect_timeout(&addr, timeout).map_err(|e| match e.kind() {
+        io::ErrorKind::ConnectionRefused => Error::ConnectionRefused { addr },
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
+            Error::ConnectTimeout { addr, millis: timeout.as_millis() as u64 }
+        }
+        _ => Error::io(format!("cannot connect to {addr}"), e),
+    })
+}
+
+/// The wildcard-free local address to bind a UDP client for talking to `peer`.
+pub fn unspecified_for(peer: SocketAddr) -> SocketAddr {
+    match peer {
+        SocketAddr::V4(_) => SocketAddr::from(([0, 0, 0, 0], 0)),
+        SocketAddr::V6(_) => SocketAddr::from(([0u16; 8], 0)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_host_port_forms() {
+        assert_eq!(parse_host_port("127.0.0.1:12000", None).unwrap(), "127.0.0.1:12000".parse().unwrap());
+        assert_eq!(parse_host_port("[::1]:80", None).unwrap(), "[::1]:80".parse().unwrap());
+        assert_eq!(parse_host_port("127.0.0.1", Some(5)).unwrap(), "127.0.0.1:5".parse().unwrap());
+        assert_eq!(parse_host_port("::1", Some(7)).unwrap(), "[::1]:7".parse().unwrap());
+        assert_eq!(parse_host_port("localhost:9", None).unwrap().port(), 9);
+    }
+
+    #[test]
+    fn rejects_bad_ports_and_shapes() {
+        assert!(matches!(parse_host_port("127.0.0.1:99999", None), Err(Error::BadAddress { .. })));
+        assert!(matches!(parse_host_port("127.0.0.1:http", None), Err(Error::BadAddress { .. })));
+        assert!(matches!(parse_host_port("127.0.0.1", None), Err(Error::BadAddress { .. })));
+        assert!(matches!(parse_host_port("[::1:80", None), Err(Error::BadAddress { .. })));
+        assert!(matches!(parse_port("-1"), Err(Error::BadAddress { .. })));
+    }
+
+    #[test]
+    fn invalid_tld_fails_without_a_query() {
+        assert!(matches!(resolve("nosuch.invalid", 1), Err(Error::UnknownHost { .. })));
+        assert!(matches!(resolve("INVALID.", 1), Err(Error::UnknownHost { .. })));
+    }
+}

@@ -1,0 +1,10 @@
+//! Servers and clients on `std::net` sockets, built around the codecs in `proto`.
+
+pub mod addr;
+pub mod chat;
+pub mod echo;
+pub mod lookup;
+pub mod ping;
+pub mod pool;
+pub mod scan;
+pub mod shutdown;

@@ -1,0 +1,5 @@
+//! PLACEHOLDER (being built)
+/// PLACEHOLDER
+pub fn run(_a: &crate::cli::ScanArgs) -> crate::Result<()> {
+    Err(crate::Error::usage("not built yet"))
+}

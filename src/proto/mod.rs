@@ -1,0 +1,3 @@
+//! Sans-I/O codecs: pure functions from bytes to values and back.
+
+pub mod text;

@@ -1,0 +1,3 @@
+//! The sniffer: capture -> dissect -> track -> annotate -> render, in one pass.
+
+pub mod read;

@@ -1,0 +1,218 @@
+//! Shared helpers for integration tests: run the real `socklab` binary, start
+//! servers on `--port 0` and read the address they print first, and on failure
+//! show the command with its stdout and stderr.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::SocketAddr;
+use std::process::{Child, ChildStdin, Command, Output, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Path of the binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_socklab");
+
+/// A command line for display in failure messages.
+pub fn show(args: &[&str]) -> String {
+    format!("socklab {}", args.join(" "))
+}
+
+/// Runs socklab to completion (bounded by `timeout`), with `stdin` as input.
+pub fn run_with(args: &[&str], stdin: &[u8], timeout: Duration) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", show(args)));
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let deadline = Instant::now() + timeout;
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!("{} did not finish within {timeout:?}\n{}", show(args), describe(&out));
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Runs socklab with empty stdin and a 20 s bound.
+pub fn run(args: &[&str]) -> Output {
+    run_with(args, b"", Duration::from_secs(20))
+}
+
+/// Stdout and stderr of an output, for failure messages.
+pub fn describe(out: &Output) -> String {
+    format!(
+        "status: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Runs socklab and asserts success; returns stdout as text.
+pub fn ok(args: &[&str]) -> String {
+    let out = run(args);
+    assert!(out.status.success(), "{} failed\n{}", show(args), describe(&out));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Runs socklab and asserts failure with a one-line message on stderr; returns it.
+pub fn fails(args: &[&str]) -> String {
+    let out = run(args);
+    assert!(!out.status.success(), "{} should have failed\n{}", show(args), describe(&out));
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!err.contains("panicked"), "{} panicked\n{}", show(args), describe(&out));
+    err
+}
+
+/// A running server (or any long-lived socklab process) whose stdout is collected.
+pub struct Proc {
+    pub child: Child,
+    pub args: Vec<String>,
+    lines: Receiver<String>,
+    pub seen: Arc<Mutex<Vec<String>>>,
+    stderr: Arc<Mutex<String>>,
+    pub stdin: Option<ChildStdin>,
+}
+
+/// The bound address a server printed on its first line (its last word).
+pub fn addr_of(line: &str) -> Option<SocketAddr> {
+    line.split_whitespace().last()?.parse().ok()
+}
+
+impl Proc {
+    /// Starts socklab with piped stdin/stdout/stderr.
+    pub fn spawn(args: &[&str]) -> Proc {
+        Self::spawn_env(args, &[])
+    }
+
+    /// Starts socklab with extra environment variables.
+    pub fn spawn_env(args: &[&str], env: &[(&str, &str)]) -> Proc {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .envs(env.iter().copied())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", show(args)));
+        let (tx, rx) = mpsc::channel();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let out = child.stdout.take().unwrap();
+        let seen2 = Arc::clone(&seen);
+        thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                seen2.lock().unwrap().push(line.clone());
+                let _ = tx.send(line);
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let err = child.stderr.take().unwrap();
+        let stderr2 = Arc::clone(&stderr);
+        thread::spawn(move || {
+            let mut s = String::new();
+            let _ = BufReader::new(err).read_to_string(&mut s);
+            stderr2.lock().unwrap().push_str(&s);
+        });
+        let stdin = child.stdin.take();
+        Proc { child, args: args.iter().map(|s| s.to_string()).collect(), lines: rx, seen, stderr, stdin }
+    }
+
+    /// Starts a server (give it `--port 0`) and returns it with its bound address.
+    pub fn server(args: &[&str]) -> (Proc, SocketAddr) {
+        let mut p = Self::spawn(args);
+        let first = p.next_line(Duration::from_secs(10));
+        let addr = addr_of(&first)
+            .unwrap_or_else(|| panic!("first line of {} has no address: {first:?}\n{}", show(args), p.dump()));
+        (p, addr)
+    }
+
+    /// The next stdout line, or a panic with the process's output after `timeout`.
+    pub fn next_line(&mut self, timeout: Duration) -> String {
+        match self.lines.recv_timeout(timeout) {
+            Ok(l) => l,
+            Err(_) => panic!("no output line from socklab {} within {timeout:?}\n{}", self.args.join(" "), self.dump()),
+        }
+    }
+
+    /// Waits for a stdout line containing `needle`; returns it.
+    pub fn wait_for(&mut self, needle: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(l) if l.contains(needle) => return l,
+                Ok(_) => continue,
+                Err(_) => panic!(
+                    "socklab {} never printed {needle:?} within {timeout:?}\n{}",
+                    self.args.join(" "),
+                    self.dump()
+                ),
+            }
+        }
+    }
+
+    /// Writes a line to the process's stdin.
+    pub fn send_line(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().expect("stdin already closed");
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Everything seen so far on stdout and stderr.
+    pub fn dump(&self) -> String {
+        format!(
+            "--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.seen.lock().unwrap().join("\n"),
+            self.stderr.lock().unwrap()
+        )
+    }
+
+    /// Stderr collected so far.
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Sends a signal (e.g. libc SIGINT = 2) and waits (bounded) for exit.
+    pub fn signal_and_wait(&mut self, sig: i32, timeout: Duration) -> std::process::ExitStatus {
+        let _ = Command::new("kill").arg(format!("-{sig}")).arg(self.child.id().to_string()).status();
+        self.wait(timeout)
+    }
+
+    /// Waits (bounded) for the process to exit; kills it and panics on timeout.
+    pub fn wait(&mut self, timeout: Duration) -> std::process::ExitStatus {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                // Give the reader threads a moment to drain the pipes.
+                thread::sleep(Duration::from_millis(50));
+                return st;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("socklab {} did not exit within {timeout:?}\n{}", self.args.join(" "), self.dump());
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
