@@ -1,3 +1,4 @@
 //! The sniffer: capture -> dissect -> track -> annotate -> render, in one pass.
 
 pub mod read;
+pub mod tcp;

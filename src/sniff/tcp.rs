@@ -1,0 +1,276 @@
+//! TCP conversation tracking, as Wireshark's TCP dissector does it (sans-I/O).
+//!
+//! The pipeline hands every TCP segment to a [`Tracker`] as a [`Segment`] (plain
+//! numbers, no bytes) and gets back a [`SegmentInfo`]: the stream index, relative
+//! sequence numbers, calculated window and the analysis flags. Per-stream state
+//! lives in [`Stream`] and is bounded; the tracker never sees packet bytes, never
+//! allocates per packet once a stream exists, and never does I/O.
+//!
+//! Semantics follow Wireshark's `packet-tcp.c` (tcp_analyze_sequence_number and
+//! friends) so that `tcp.stream`, `tcp.seq`, `tcp.analysis.*` equal `tshark -2`'s.
+//! Protocol background: RFC 9293 (TCP), RFC 7323 (window scale, timestamps),
+//! RFC 2018 (SACK).
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+/// Nanoseconds since the Unix epoch (capture timestamps).
+pub type Nanos = i64;
+
+/// One end of a conversation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Endpoint {
+    /// IPv4 or IPv6 address.
+    pub ip: IpAddr,
+    /// TCP port.
+    pub port: u16,
+}
+
+/// TCP header flag bits (RFC 9293 §3.1; AE was NS, RFC 3540/9768).
+pub mod flags {
+    /// No more data from sender.
+    pub const FIN: u16 = 0x001;
+    /// Synchronise sequence numbers.
+    pub const SYN: u16 = 0x002;
+    /// Reset the connection.
+    pub const RST: u16 = 0x004;
+    /// Push function.
+    pub const PSH: u16 = 0x008;
+    /// Acknowledgment field is significant.
+    pub const ACK: u16 = 0x010;
+    /// Urgent pointer field is significant.
+    pub const URG: u16 = 0x020;
+    /// ECN-Echo.
+    pub const ECE: u16 = 0x040;
+    /// Congestion window reduced.
+    pub const CWR: u16 = 0x080;
+    /// Accurate ECN (formerly Nonce Sum).
+    pub const AE: u16 = 0x100;
+}
+
+/// The TCP options the tracker and the Info column care about.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Maximum segment size (kind 2).
+    pub mss: Option<u16>,
+    /// Window scale shift count (kind 3), as sent (may exceed 14).
+    pub wscale: Option<u8>,
+    /// SACK permitted (kind 4).
+    pub sack_perm: bool,
+    /// Timestamps TSval, TSecr (kind 8).
+    pub timestamps: Option<(u32, u32)>,
+    /// SACK blocks (kind 5), left and right edges; `sack_count` are valid.
+    pub sack: [(u32, u32); 4],
+    /// How many entries of `sack` are valid.
+    pub sack_count: u8,
+}
+
+/// What the tracker needs to know about one TCP segment.
+#[derive(Clone, Copy, Debug)]
+pub struct Segment {
+    /// Frame number in the capture, from 1.
+    pub frame: u32,
+    /// Capture timestamp.
+    pub time: Nanos,
+    /// Sender.
+    pub src: Endpoint,
+    /// Receiver.
+    pub dst: Endpoint,
+    /// Raw sequence number.
+    pub seq: u32,
+    /// Raw acknowledgment number.
+    pub ack: u32,
+    /// Flag bits, see [`flags`].
+    pub flags: u16,
+    /// Raw window field.
+    pub window: u16,
+    /// TCP payload length (bytes after the header, as on the wire even if not captured).
+    pub payload_len: u32,
+    /// Parsed options.
+    pub options: Options,
+}
+
+/// Which way a segment travels, relative to who opened the connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// From the side that sent the first SYN (or, without a SYN, the first sender).
+    ClientToServer,
+    /// From the other side.
+    ServerToClient,
+}
+
+/// Analysis flag bits, as Wireshark's `tcp.analysis.*`.
+pub mod analysis {
+    /// `tcp.analysis.retransmission`.
+    pub const RETRANSMISSION: u32 = 1 << 0;
+    /// `tcp.analysis.fast_retransmission`.
+    pub const FAST_RETRANSMISSION: u32 = 1 << 1;
+    /// `tcp.analysis.spurious_retransmission`.
+    pub const SPURIOUS_RETRANSMISSION: u32 = 1 << 2;
+    /// `tcp.analysis.out_of_order`.
+    pub const OUT_OF_ORDER: u32 = 1 << 3;
+    /// `tcp.analysis.lost_segment` (previous segment not captured).
+    pub const LOST_SEGMENT: u32 = 1 << 4;
+    /// `tcp.analysis.ack_lost_segment` (ACKed unseen segment).
+    pub const ACK_LOST_SEGMENT: u32 = 1 << 5;
+    /// `tcp.analysis.duplicate_ack`.
+    pub const DUPLICATE_ACK: u32 = 1 << 6;
+    /// `tcp.analysis.zero_window`.
+    pub const ZERO_WINDOW: u32 = 1 << 7;
+    /// `tcp.analysis.zero_window_probe`.
+    pub const ZERO_WINDOW_PROBE: u32 = 1 << 8;
+    /// `tcp.analysis.zero_window_probe_ack`.
+    pub const ZERO_WINDOW_PROBE_ACK: u32 = 1 << 9;
+    /// `tcp.analysis.keep_alive`.
+    pub const KEEP_ALIVE: u32 = 1 << 10;
+    /// `tcp.analysis.keep_alive_ack`.
+    pub const KEEP_ALIVE_ACK: u32 = 1 << 11;
+    /// `tcp.analysis.window_update`.
+    pub const WINDOW_UPDATE: u32 = 1 << 12;
+    /// `tcp.analysis.window_full`.
+    pub const WINDOW_FULL: u32 = 1 << 13;
+    /// `tcp.analysis.reused_ports`.
+    pub const REUSED_PORTS: u32 = 1 << 14;
+}
+
+/// Everything the tracker concludes about one segment.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SegmentInfo {
+    /// `tcp.stream`: conversation index, from 0, in order of first appearance.
+    pub stream: u32,
+    /// Sender's role; `None` only if the tracker cannot tell.
+    pub direction: Option<Direction>,
+    /// `tcp.seq`: sequence number relative to the sender's ISN.
+    pub seq: u32,
+    /// `tcp.ack`: acknowledgment relative to the receiver's ISN (0 when ACK is not set).
+    pub ack: u32,
+    /// `tcp.nxtseq`: relative sequence number after this segment (SYN and FIN count one).
+    pub nxtseq: u32,
+    /// `tcp.window_size`: window after scaling (raw window when the scale is unknown).
+    pub window_size: i64,
+    /// `tcp.window_size_scalefactor`: the multiplier, -1 unknown, -2 no scaling used.
+    pub scalefactor: i32,
+    /// Analysis flag bits, see [`analysis`].
+    pub analysis: u32,
+    /// `tcp.analysis.duplicate_ack_num` (0 if not a duplicate ACK).
+    pub dup_ack_num: u32,
+    /// `tcp.analysis.duplicate_ack_frame`: the frame this ACK duplicates (0 if none).
+    pub dup_ack_frame: u32,
+    /// `tcp.analysis.acks_frame`: the data frame this segment acknowledges (0 if none).
+    pub acks_frame: u32,
+    /// `tcp.analysis.ack_rtt`: time since that frame, when `acks_frame` is set.
+    pub ack_rtt: Nanos,
+    /// `tcp.analysis.initial_rtt` of the stream once the handshake completed (0 before).
+    pub irtt: Nanos,
+    /// Time since the first frame of the stream (`tcp.time_relative`).
+    pub time_relative: Nanos,
+    /// Time since the previous frame of the stream (`tcp.time_delta`).
+    pub time_delta: Nanos,
+}
+
+/// Conversation completeness bits (`tcp.completeness`).
+pub mod completeness {
+    /// SYN seen.
+    pub const SYN: u8 = 1;
+    /// SYN-ACK seen.
+    pub const SYN_ACK: u8 = 2;
+    /// ACK seen (after SYN-ACK).
+    pub const ACK: u8 = 4;
+    /// Payload seen.
+    pub const DATA: u8 = 8;
+    /// FIN seen.
+    pub const FIN: u8 = 16;
+    /// RST seen.
+    pub const RST: u8 = 32;
+}
+
+/// One TCP conversation as tracked so far.
+#[derive(Clone, Debug)]
+pub struct Stream {
+    /// `tcp.stream`.
+    pub index: u32,
+    /// The side that opened the connection (sent the first SYN), or the first sender.
+    pub client: Endpoint,
+    /// The other side.
+    pub server: Endpoint,
+    /// Completeness bits so far, see [`completeness`].
+    pub completeness: u8,
+    /// First and last frame of the stream.
+    pub first_frame: u32,
+    /// Last frame seen.
+    pub last_frame: u32,
+    /// Time of the first frame.
+    pub first_time: Nanos,
+    /// Initial sequence numbers: client, server (None until known).
+    pub isn: [Option<u32>; 2],
+    /// Window scale shift announced in each side's SYN: client, server.
+    pub wscale: [Option<u8>; 2],
+    /// Initial RTT (SYN to the ACK of the SYN-ACK), once known.
+    pub irtt: Option<Nanos>,
+}
+
+/// The conversation table: maps segments to streams and analyses them.
+#[derive(Default)]
+pub struct Tracker {
+    by_key: HashMap<(Endpoint, Endpoint), u32>,
+    streams: Vec<Stream>,
+}
+
+impl Tracker {
+    /// An empty tracker.
+    pub fn new() -> Tracker {
+        Tracker::default()
+    }
+
+    /// Tracks one segment and returns what Wireshark would say about it.
+    pub fn process(&mut self, seg: &Segment) -> SegmentInfo {
+        let key = if seg.src <= seg.dst { (seg.src, seg.dst) } else { (seg.dst, seg.src) };
+        let next = self.streams.len() as u32;
+        let index = *self.by_key.entry(key).or_insert(next);
+        if index == next {
+            self.streams.push(Stream {
+                index,
+                client: seg.src,
+                server: seg.dst,
+                completeness: 0,
+                first_frame: seg.frame,
+                last_frame: seg.frame,
+                first_time: seg.time,
+                isn: [None, None],
+                wscale: [None, None],
+                irtt: None,
+            });
+        }
+        let st = &mut self.streams[index as usize];
+        st.last_frame = seg.frame;
+        let dir = if seg.src == st.client { 0 } else { 1 };
+        let isn = *st.isn[dir].get_or_insert(seg.seq);
+        let peer_isn = st.isn[1 - dir];
+        let syn_fin = u32::from(seg.flags & flags::SYN != 0) + u32::from(seg.flags & flags::FIN != 0);
+        let seq = seg.seq.wrapping_sub(isn);
+        SegmentInfo {
+            stream: index,
+            direction: Some(if dir == 0 { Direction::ClientToServer } else { Direction::ServerToClient }),
+            seq,
+            ack: match peer_isn {
+                Some(p) if seg.flags & flags::ACK != 0 => seg.ack.wrapping_sub(p),
+                _ => 0,
+            },
+            nxtseq: seq.wrapping_add(seg.payload_len + syn_fin),
+            window_size: i64::from(seg.window),
+            scalefactor: -1,
+            time_relative: seg.time - st.first_time,
+            ..SegmentInfo::default()
+        }
+    }
+
+    /// The stream with index `index`.
+    pub fn stream(&self, index: u32) -> Option<&Stream> {
+        self.streams.get(index as usize)
+    }
+
+    /// Every stream, in index order.
+    pub fn streams(&self) -> &[Stream] {
+        &self.streams
+    }
+}
