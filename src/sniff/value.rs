@@ -1,0 +1,96 @@
+//! Typed field values, shared by the field extractor (`-T fields`, `-T json`), the
+//! display filter (`-Y`) and the details view. Each value prints exactly as
+//! `tshark -n -2 -T fields` prints it (tshark 4.0).
+
+use std::borrow::Cow;
+use std::fmt;
+use std::net::IpAddr;
+
+/// Nanoseconds (a time or a duration).
+pub type Nanos = i64;
+
+/// One occurrence of a field in a packet.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value<'a> {
+    /// Unsigned integer, printed in decimal (`tcp.seq`, `ip.ttl`).
+    Uint(u64),
+    /// Signed integer, printed in decimal (`tcp.window_size_scalefactor` -1/-2).
+    Int(i64),
+    /// Integer shown in hex with a fixed number of digits: `0x1b68` (`ip.id`), `0x0012`
+    /// (`tcp.flags`), `0x8180` (`dns.flags`).
+    Hex {
+        /// The number.
+        value: u64,
+        /// Hex digits after `0x`, zero-padded.
+        digits: u8,
+    },
+    /// A boolean bit field, printed `1` or `0`.
+    Bool(bool),
+    /// A field that carries no value but is present (tshark's FT_NONE, e.g.
+    /// `tcp.analysis.retransmission`), printed `1`.
+    Present,
+    /// An IPv4 or IPv6 address.
+    Ip(IpAddr),
+    /// Text (`frame.protocols`, `dns.qry.name`, `tcp.flags.str`).
+    Str(Cow<'a, str>),
+    /// A time or duration in seconds with nine decimals (`frame.time_relative`, `tcp.analysis.ack_rtt`).
+    Seconds(Nanos),
+}
+
+impl Value<'_> {
+    /// The value as an integer, for comparisons in display filters.
+    pub fn as_i128(&self) -> Option<i128> {
+        match *self {
+            Value::Uint(v) | Value::Hex { value: v, .. } => Some(i128::from(v)),
+            Value::Int(v) => Some(i128::from(v)),
+            Value::Bool(b) => Some(i128::from(b)),
+            Value::Present => Some(1),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Value<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Uint(v) => write!(f, "{v}"),
+            Value::Int(v) => write!(f, "{v}"),
+            Value::Hex { value, digits } => write!(f, "0x{value:0width$x}", width = usize::from(*digits)),
+            Value::Bool(b) => f.write_str(if *b { "1" } else { "0" }),
+            Value::Present => f.write_str("1"),
+            Value::Ip(ip) => write!(f, "{ip}"),
+            Value::Str(s) => f.write_str(s),
+            Value::Seconds(ns) => {
+                let sign = if *ns < 0 { "-" } else { "" };
+                let abs = ns.unsigned_abs();
+                write!(f, "{sign}{}.{:09}", abs / 1_000_000_000, abs % 1_000_000_000)
+            }
+        }
+    }
+}
+
+/// Something that can report the values of fields, identified by `F` (a field id
+/// resolved once from a tshark field name, so the hot path never compares strings).
+pub trait FieldSource<F> {
+    /// Appends every occurrence of `field` in this packet to `out`, in packet order;
+    /// appends nothing when the field is absent. A protocol name used as a field
+    /// (`tcp`, `dns`) is present when the packet has that layer.
+    fn values<'s>(&'s self, field: F, out: &mut Vec<Value<'s>>);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prints_like_tshark_fields() {
+        assert_eq!(Value::Hex { value: 0x1b68, digits: 4 }.to_string(), "0x1b68");
+        assert_eq!(Value::Hex { value: 0x12, digits: 4 }.to_string(), "0x0012");
+        assert_eq!(Value::Seconds(56_000).to_string(), "0.000056000");
+        assert_eq!(Value::Seconds(1_291_509_000).to_string(), "1.291509000");
+        assert_eq!(Value::Seconds(-5).to_string(), "-0.000000005");
+        assert_eq!(Value::Bool(false).to_string(), "0");
+        assert_eq!(Value::Present.to_string(), "1");
+        assert_eq!(Value::Int(-2).to_string(), "-2");
+    }
+}
