@@ -75,7 +75,10 @@ pub fn run(a: &LookupArgs) -> Result<()> {
     let query = classify(a.query.as_deref(), a.service, a.proto)?;
     let answer = match query {
         Query::ThisHost => this_host(a)?,
-        Query::Host(name) => host_addresses(&name, &resolve_filtered(&name, a)?),
+        Query::Host(name) => {
+            let ips = resolve_filtered(&name, a).map_err(|e| hint_service(e, &name, &services()))?;
+            host_addresses(&name, &ips)
+        }
         Query::Address(ip) => address_name(ip, &reverse(ip)?),
         Query::Port(port, proto) => port_services(&services(), port, proto)?,
         Query::Service(name, proto) => service_ports(&services(), &name, proto)?,
@@ -226,6 +229,17 @@ fn resolve_filtered(name: &str, a: &LookupArgs) -> Result<Vec<IpAddr>> {
     Ok(ips)
 }
 
+/// Adds "did you mean the service?" to an unknown-host error for a word such as `http`.
+fn hint_service(e: Error, name: &str, services: &Services) -> Error {
+    match e {
+        Error::UnknownHost { host, detail } if !services.by_name(name, None).is_empty() => Error::UnknownHost {
+            host,
+            detail: format!("{detail}; '{name}' is also a service: for its port use `socklab lookup {name}/tcp` or `--service {name}`"),
+        },
+        e => e,
+    }
+}
+
 /// `localhost -> 127.0.0.1`, one line per address.
 pub fn host_addresses(name: &str, ips: &[IpAddr]) -> Answer {
     let mut answer = Answer { lines: Vec::new(), table: Table::new(["Name", "Family", "Address"]) };
@@ -351,6 +365,15 @@ mod tests {
         assert_eq!(service_ports(&s, "www", None).unwrap().lines, vec!["www/tcp -> 80 (http)"]);
         assert!(matches!(port_services(&s, 40000, None), Err(Error::NoAnswer { .. })));
         assert!(matches!(service_ports(&s, "nosuch", None), Err(Error::NoAnswer { .. })));
+    }
+
+    #[test]
+    fn unknown_host_that_is_a_service_name_gets_a_hint() {
+        let e = Error::UnknownHost { host: "http".into(), detail: "no address".into() };
+        let m = hint_service(e, "http", &Services::builtin_only()).to_string();
+        assert!(m.contains("socklab lookup http/tcp"), "{m}");
+        let e = Error::UnknownHost { host: "zzz".into(), detail: "no address".into() };
+        assert!(!hint_service(e, "zzz", &Services::builtin_only()).to_string().contains("service"));
     }
 
     #[test]
