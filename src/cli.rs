@@ -131,7 +131,7 @@ pub struct ChatClientArgs {
 pub struct ScanArgs {
     /// Host to scan (name or address).
     pub host: String,
-    /// Port range FIRST-LAST (or a single port).
+    /// Port range FIRST-LAST, a single port, or a comma-separated list of both (22,80,8000-8100).
     #[arg(long, default_value = "1-1024")]
     pub ports: String,
     /// How long to wait for each connect, in milliseconds.
@@ -140,7 +140,7 @@ pub struct ScanArgs {
     /// Connects in flight at once.
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: u16,
-    /// Output format of the table of open ports.
+    /// Output format of the table of open ports (with csv and json the summary line goes to stderr).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
@@ -166,7 +166,8 @@ pub struct LookupArgs {
     /// Print the table of well-known ports from the lab (HTTP 80, FTP 21, …).
     #[arg(long)]
     pub well_known: bool,
-    /// Output format of tables.
+    /// Output format: `table` prints answers as `query -> answer` lines (and --well-known as a
+    /// table); markdown, csv and json print every answer as a table.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }

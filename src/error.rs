@@ -34,6 +34,8 @@ pub enum Error {
     Io { context: String, source: io::Error },
     /// A fault with a file (not a capture, cut short, unreadable).
     File { path: String, reason: String },
+    /// A look-up or probe that got no answer (no such service, no reverse name, no echo reply).
+    NoAnswer { what: String, hint: String },
 }
 
 impl Error {
@@ -95,6 +97,7 @@ impl fmt::Display for Error {
             Error::NeedsPrivilege { what, fix } => write!(f, "{what} needs privilege: {fix}"),
             Error::Io { context, source } => write!(f, "{context}: {source}"),
             Error::File { path, reason } => write!(f, "{path}: {reason}"),
+            Error::NoAnswer { what, hint } => write!(f, "{what}: {hint}"),
         }
     }
 }

@@ -1,3 +1,5 @@
 //! Sans-I/O codecs: pure functions from bytes to values and back.
 
+pub mod icmp_echo;
+pub mod services;
 pub mod text;
