@@ -28,10 +28,14 @@ fn main() {
     }
 }
 
-/// Commands that run until stopped, and so shut down cleanly on Ctrl-C.
+/// Commands that run until stopped, and so finish cleanly on Ctrl-C (servers shut
+/// down; ping prints its statistics, like ping(8)).
 fn is_server(cmd: &Command) -> bool {
     matches!(
         cmd,
-        Command::Tcp(EchoRole::Server(_)) | Command::Udp(EchoRole::Server(_)) | Command::Chat(ChatRole::Server(_))
+        Command::Tcp(EchoRole::Server(_))
+            | Command::Udp(EchoRole::Server(_))
+            | Command::Chat(ChatRole::Server(_))
+            | Command::Ping(_)
     )
 }

@@ -33,8 +33,6 @@ const RECV_BUF: usize = 65536;
 pub fn run(a: &PingArgs) -> Result<()> {
     let ip = addr::resolve_one(&a.host, 0)?.ip();
     let sock = RawIcmp::open(ip)?;
-    // Ctrl-C ends the run early with the statistics, like ping(8).
-    shutdown::install();
     println!("PING {} ({ip}): {} data bytes", a.host, a.size);
     let ident = (std::process::id() & 0xffff) as u16;
     let mut session = Session::new(ident);
