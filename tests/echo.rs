@@ -134,10 +134,15 @@ fn ten_socklab_clients_in_parallel() {
     let handles: Vec<_> = (0..10)
         .map(|i| {
             let a = addr.to_string();
-            thread::spawn(move || ok(&["tcp", "client", "--server", &a, &format!("message {i}")]))
+            thread::spawn(move || run(&["tcp", "client", "--server", &a, &format!("message {i}")]))
         })
         .collect();
-    let mut outs: Vec<String> = handles.into_iter().map(|h| h.join().unwrap().trim_end().to_string()).collect();
+    let mut outs = Vec::new();
+    for h in handles {
+        let out = h.join().unwrap();
+        assert!(out.status.success(), "{}\nserver:\n{}", describe(&out), server.dump());
+        outs.push(String::from_utf8_lossy(&out.stdout).trim_end().to_string());
+    }
     outs.sort();
     let mut want: Vec<String> = (0..10).map(|i| format!("From server {addr}: MESSAGE {i}")).collect();
     want.sort();
@@ -151,14 +156,14 @@ fn ten_socklab_clients_in_parallel() {
 #[test]
 fn full_tcp_server_says_busy_and_closes() {
     let (mut server, addr) = tcp_server(&["--threads", "1"]);
-    // The one worker serves `a`; `b` waits in the queue of one; `c` is turned away.
+    // The one worker serves `a`; four more wait in the queue (4 per worker); `c` is turned away.
     let mut a = TcpStream::connect(addr).unwrap();
     a.set_read_timeout(Some(T)).unwrap();
     a.write_all(b"x").unwrap();
     let mut one = [0u8; 1];
     a.read_exact(&mut one).unwrap();
     assert_eq!(&one, b"X");
-    let _b = TcpStream::connect(addr).unwrap();
+    let _queued: Vec<TcpStream> = (0..4).map(|_| TcpStream::connect(addr).unwrap()).collect();
     let mut c = TcpStream::connect(addr).unwrap();
     c.set_read_timeout(Some(T)).unwrap();
     let mut reply = String::new();
@@ -295,4 +300,61 @@ fn udp_server_stops_cleanly_on_sigint() {
     assert_eq!(st.code(), Some(0), "{}", server.dump());
     let summary = server.wait_for("Server stopped", T);
     assert!(summary.contains("1 datagram echoed to 1 client"), "{summary}");
+}
+
+#[test]
+fn tcp_and_udp_over_ipv6_loopback() {
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        eprintln!("skipped: no IPv6 loopback on this machine");
+        return;
+    }
+    for proto in ["tcp", "udp"] {
+        let (_server, addr) = Proc::server(&[proto, "server", "--bind", "[::1]:0"]);
+        assert_eq!(addr.ip().to_string(), "::1");
+        let out = ok(&[proto, "client", "--server", &addr.to_string(), "over ipv6"]);
+        assert_eq!(out.trim_end(), format!("From server {addr}: OVER IPV6"));
+    }
+}
+
+#[test]
+fn socklab_client_works_with_the_handout_tcp_server_in_python() {
+    // TCPServer.py from the lab handout (one reply per connection, then close), on a
+    // free port and for two connections, so the client must reconnect for line two.
+    let script = r#"from socket import *
+serverSocket = socket(AF_INET,SOCK_STREAM)
+serverSocket.bind(('127.0.0.1',0))
+serverSocket.listen(1)
+print('port', serverSocket.getsockname()[1], flush=True)
+print('The server is ready to receive', flush=True)
+for _ in range(2):
+    connectionSocket, addr = serverSocket.accept()
+    sentence = connectionSocket.recv(1024).decode()
+    capitalizedSentence = sentence.upper()
+    connectionSocket.send(capitalizedSentence.encode())
+    connectionSocket.close()
+"#;
+    let Ok(mut py) = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    else {
+        eprintln!("skipped: python3 is not installed");
+        return;
+    };
+    // Keep reading the script's stdout: a closed pipe would kill it at its next print.
+    let mut py_out = std::io::BufReader::new(py.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut py_out, &mut first).unwrap();
+    let drain = thread::spawn(move || std::io::copy(&mut py_out, &mut std::io::sink()));
+    let port = first.trim().strip_prefix("port ").unwrap().to_string();
+    let out = run_with(&["tcp", "client", "--port", &port], b"one\ntwo\nquit\n", T);
+    let _ = py.kill();
+    let _ = py.wait();
+    let _ = drain.join();
+    assert!(out.status.success(), "{}", describe(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let want = format!("From server 127.0.0.1:{port}: ONE\nFrom server 127.0.0.1:{port}: TWO\n");
+    assert_eq!(text, want);
 }
