@@ -358,3 +358,25 @@ for _ in range(2):
     let want = format!("From server 127.0.0.1:{port}: ONE\nFrom server 127.0.0.1:{port}: TWO\n");
     assert_eq!(text, want);
 }
+
+#[test]
+fn tcp_server_log_joins_a_character_split_across_segments() {
+    // Regression: "é" (c3 a9) arriving as two segments was logged as two U+FFFD.
+    let (mut server, addr) = tcp_server(&[]);
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_nodelay(true).unwrap();
+    s.set_read_timeout(Some(T)).unwrap();
+    s.write_all(b"caf\xc3").unwrap();
+    let mut got = [0u8; 4];
+    s.read_exact(&mut got).unwrap();
+    assert_eq!(&got, b"CAF\xc3", "the echo is byte for byte, even half a character");
+    s.write_all(b"\xa9!").unwrap();
+    let mut got = [0u8; 2];
+    s.read_exact(&mut got).unwrap();
+    assert_eq!(&got, b"\xa9!");
+    let first = server.wait_for("From client", T);
+    assert!(first.ends_with(": caf"), "{first}");
+    let second = server.wait_for("From client", T);
+    assert!(second.ends_with(": é!"), "{second}");
+    assert!(!server.dump().contains('\u{fffd}'), "{}", server.dump());
+}

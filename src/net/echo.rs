@@ -61,6 +61,9 @@ impl Stats {
 
 /// Prints what a client sent, one line per line of text in the chunk.
 fn log_message(from: SocketAddr, bytes: &[u8]) {
+    if bytes.is_empty() {
+        return;
+    }
     let text = String::from_utf8_lossy(text::trim_line_end(bytes)).into_owned();
     for line in text.split('\n') {
         out(format_args!("From client {from}: {}", line.trim_end_matches('\r')));
@@ -131,6 +134,8 @@ fn serve_echo(mut stream: TcpStream, peer: SocketAddr, conns: &Conns, stats: &St
     let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let mut buf = [0u8; CHUNK];
+    // The start of a UTF-8 character cut at the end of the last chunk, for the log.
+    let mut cut: Vec<u8> = Vec::new();
     let end = loop {
         let n = match stream.read(&mut buf) {
             Ok(0) => break format!("{peer} closed the connection"),
@@ -141,7 +146,10 @@ fn serve_echo(mut stream: TcpStream, peer: SocketAddr, conns: &Conns, stats: &St
             }
             Err(e) => break format!("{peer}: {e}; closing the connection"),
         };
-        log_message(peer, &buf[..n]);
+        cut.extend_from_slice(&buf[..n]);
+        let (shown, tail) = text::split_utf8_tail(&cut);
+        log_message(peer, shown);
+        cut = tail.to_vec();
         Stats::bump(&stats.messages);
         text::uppercase_ascii_in_place(&mut buf[..n]);
         if let Err(e) = stream.write_all(&buf[..n]) {
@@ -149,6 +157,7 @@ fn serve_echo(mut stream: TcpStream, peer: SocketAddr, conns: &Conns, stats: &St
         }
     };
     conns.remove(key);
+    log_message(peer, &cut);
     if !shutdown::requested() {
         out(end);
     }
