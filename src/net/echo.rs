@@ -81,7 +81,11 @@ pub fn tcp_server(a: &ServerArgs) -> Result<()> {
     let stats = Arc::new(Stats::default());
     let threads = usize::from(a.threads);
     let pool = Pool::new("tcp-echo", threads, threads * QUEUE_PER_WORKER);
-    accept_loop(&listener, &pool, &conns, &stats)?;
+    let result = accept_loop(&listener, &pool, &conns, &stats);
+    if result.is_err() {
+        // Close the open connections too, so the workers finish now.
+        shutdown::request();
+    }
     pool.shutdown();
     out(format_args!(
         "Server stopped: {} served, {} echoed, {} turned away (busy).",
@@ -89,7 +93,7 @@ pub fn tcp_server(a: &ServerArgs) -> Result<()> {
         serve::count(stats.messages.load(Ordering::Relaxed), "message"),
         serve::count(stats.busy.load(Ordering::Relaxed), "client")
     ));
-    Ok(())
+    result
 }
 
 fn accept_loop(listener: &TcpListener, pool: &Pool, conns: &Conns, stats: &Arc<Stats>) -> Result<()> {
