@@ -211,3 +211,21 @@ fn a_joined_client_gets_every_line_said_after_its_welcome() {
         keep.push((c, talker));
     }
 }
+
+#[test]
+fn the_server_relays_to_every_other_client_but_not_back() {
+    for udp in [false, true] {
+        let (mut server, addr) = chat_server(udp, &[]);
+        let (mut a, _) = join(addr, udp, Some("a"));
+        let (mut b, _) = join(addr, udp, Some("b"));
+        let (mut c, _) = join(addr, udp, Some("c"));
+        server.wait_for("* c (", T);
+        c.send_line("to everyone");
+        assert_eq!(a.wait_for("to everyone", T), "[c] to everyone");
+        assert_eq!(b.wait_for("to everyone", T), "[c] to everyone");
+        server.send_line("marker");
+        c.wait_for("[server] marker", T);
+        let seen = c.seen.lock().unwrap().clone();
+        assert!(!seen.iter().any(|l| l.contains("to everyone")), "c got its own line back: {seen:?}");
+    }
+}

@@ -199,17 +199,40 @@ fn tcp_server_stops_cleanly_on_sigterm() {
     assert_eq!(st.code(), Some(0), "{}", server.dump());
 }
 
+/// Runs a Python script with `input` on stdin, bounded in time; `None` without python3.
+fn python(script: &str, input: &[u8]) -> Option<std::process::Output> {
+    use std::process::Stdio;
+    let mut child = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()?;
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    let deadline = std::time::Instant::now() + T;
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("python3 did not finish within {T:?}: {:?}", child.wait_with_output());
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+    Some(child.wait_with_output().unwrap())
+}
+
 #[test]
 fn handout_tcp_client_in_python_interoperates() {
     let (mut server, addr) = tcp_server(&[]);
-    // TCPClient.py from the lab handout, with the port filled in and the input fixed.
+    // TCPClient.py from the lab handout (Python 3), with the server filled in.
     let script = format!(
         r#"from socket import *
 serverName = '127.0.0.1'
 serverPort = {}
 clientSocket = socket(AF_INET, SOCK_STREAM)
 clientSocket.connect((serverName,serverPort))
-sentence = 'hello from python, héllo wörld ñ'
+sentence = input('Input lowercase sentence:')
 clientSocket.send(sentence.encode())
 modifiedSentence = clientSocket.recv(1024)
 print('From Server: ', modifiedSentence.decode())
@@ -217,13 +240,15 @@ clientSocket.close()
 "#,
         addr.port()
     );
-    let out = Command::new("python3").arg("-c").arg(&script).output();
-    let Ok(out) = out else {
+    let Some(out) = python(&script, "hello from python, héllo wörld ñ\n".as_bytes()) else {
         eprintln!("skipped: python3 is not installed");
         return;
     };
     assert!(out.status.success(), "{}", describe(&out));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim_end(), "From Server:  HELLO FROM PYTHON, HéLLO WöRLD ñ");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim_end(),
+        "Input lowercase sentence:From Server:  HELLO FROM PYTHON, HéLLO WöRLD ñ"
+    );
     server.wait_for("hello from python, héllo wörld ñ", T);
     server.wait_for("closed the connection", T);
 }
@@ -231,14 +256,13 @@ clientSocket.close()
 #[test]
 fn handout_udp_client_in_python_interoperates() {
     let (mut server, addr) = udp_server();
-    // UDPClient.py from the lab handout, with the port filled in and the input fixed.
+    // UDPClient.py from the lab handout (Python 3), with the server filled in.
     let script = format!(
         r#"from socket import *
 serverName = '127.0.0.1'
 serverPort = {}
 clientSocket = socket(AF_INET, SOCK_DGRAM)
-clientSocket.settimeout(10)
-message = 'udp from python ñ'
+message = input('Input lowercase sentence:')
 clientSocket.sendto(message.encode(),(serverName, serverPort))
 modifiedMessage, serverAddress = clientSocket.recvfrom(2048)
 print(modifiedMessage.decode())
@@ -246,12 +270,12 @@ clientSocket.close()
 "#,
         addr.port()
     );
-    let Ok(out) = Command::new("python3").arg("-c").arg(&script).output() else {
+    let Some(out) = python(&script, "udp from python ñ\n".as_bytes()) else {
         eprintln!("skipped: python3 is not installed");
         return;
     };
     assert!(out.status.success(), "{}", describe(&out));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim_end(), "UDP FROM PYTHON ñ");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim_end(), "Input lowercase sentence:UDP FROM PYTHON ñ");
     server.wait_for("udp from python ñ", T);
 }
 
