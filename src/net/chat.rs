@@ -1,9 +1,553 @@
-//! PLACEHOLDER (being built)
-/// PLACEHOLDER
-pub fn server(_a: &crate::cli::ChatServerArgs) -> crate::Result<()> {
-    Err(crate::Error::usage("not built yet"))
+//! The chat lab: continuous two-way chat over TCP or UDP.
+//!
+//! Every participant types lines; the others see each line prefixed with who
+//! sent it (`[alice] hello`). The server relays what one client says to all the
+//! others, and what is typed at the server goes to every client as `[server] …`.
+//! Typing `quit` (or ending input with Ctrl-D) leaves; the others see
+//! `* alice (127.0.0.1:5555) left the chat`. When the server quits (or gets
+//! Ctrl-C) every client is told and exits with status 0.
+//!
+//! The messages are the tiny text protocol of [`crate::proto::chat`]: lines over
+//! TCP, one message per datagram over UDP. Over UDP a client announces itself with
+//! a first `HELLO` datagram; the server remembers up to [`MAX_UDP_PEERS`] peers and
+//! relays each datagram to the other known peers.
+
+use crate::cli::{ChatClientArgs, ChatServerArgs, ServerArgs};
+use crate::error::{Error, Result};
+use crate::net::echo::{connect_udp, recv_datagram, send_datagram, READY};
+use crate::net::pool::{Pool, Rejected};
+use crate::net::serve::{self, out, Conns};
+use crate::net::{addr, shutdown};
+use crate::proto::chat::{validate_name, ClientMsg, ServerMsg, SERVER_NAME};
+use crate::proto::text::{self, LineDecoder};
+use std::collections::HashMap;
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+/// How long a new client has to say HELLO, and a client waits for WELCOME.
+pub const JOIN_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a TCP chat connection may stay silent before the server closes it.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+/// How long a write to one client may block the relay.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
+/// Most peers a UDP chat server remembers.
+pub const MAX_UDP_PEERS: usize = 64;
+/// Longest chat line, in bytes.
+pub const MAX_LINE: usize = 8 * 1024;
+/// How often loops blocked on a socket look at their stop flags.
+const TICK: Duration = Duration::from_millis(200);
+/// What clients are told when the server stops.
+const CLOSING: &str = "the server closed the chat";
+
+/// The text every client sees when someone joins or leaves.
+fn presence(name: &str, addr: SocketAddr, what: &str) -> String {
+    format!("{name} ({addr}) {what} the chat")
 }
-/// PLACEHOLDER
-pub fn client(_a: &crate::cli::ChatClientArgs) -> crate::Result<()> {
-    Err(crate::Error::usage("not built yet"))
+
+/// How a received server message is shown to the user; `None` for ones not shown.
+fn display(msg: &ServerMsg) -> Option<String> {
+    match msg {
+        ServerMsg::Say { from, text } => Some(format!("[{from}] {text}")),
+        ServerMsg::Info(t) | ServerMsg::Bye(t) | ServerMsg::Busy(t) => Some(format!("* {t}")),
+        ServerMsg::Unknown(line) => Some(line.clone()),
+        ServerMsg::Welcome(_) => None,
+    }
+}
+
+/// Decodes a received server message; invalid UTF-8 is shown with replacement characters.
+fn decode_server(bytes: &[u8]) -> Option<ServerMsg> {
+    ServerMsg::decode(String::from_utf8_lossy(bytes).as_bytes()).ok()
+}
+
+/// Decodes a received client message; a bad name or bytes become plain text.
+fn decode_client(bytes: &[u8]) -> ClientMsg {
+    let text = String::from_utf8_lossy(bytes);
+    ClientMsg::decode(text.as_bytes()).unwrap_or_else(|_| ClientMsg::Unknown(text.into_owned()))
+}
+
+/// Encodes a message for the wire; our own messages always encode.
+fn wire(msg: &ServerMsg) -> Vec<u8> {
+    msg.encode().unwrap_or_default().into_bytes()
+}
+
+/// `socklab chat server`: relays between clients over TCP, or UDP with `--udp`.
+pub fn server(a: &ChatServerArgs) -> Result<()> {
+    if a.udp {
+        udp_server(&a.listen)
+    } else {
+        tcp_server(&a.listen)
+    }
+}
+
+/// `socklab chat client`: joins a chat server over TCP, or UDP with `--udp`.
+pub fn client(a: &ChatClientArgs) -> Result<()> {
+    if let Some(name) = &a.name {
+        validate_name(name).map_err(|e| Error::usage(format!("--name: {e}")))?;
+    }
+    if a.udp {
+        udp_client(a)
+    } else {
+        tcp_client(a)
+    }
+}
+
+/// Starts the thread that reads what is typed at the server: each line goes to
+/// every client through `say`; `quit` or end of input stops the server.
+fn server_console(say: impl Fn(&str) + Send + 'static) {
+    let spawned = thread::Builder::new().name("console".into()).spawn(move || {
+        let mut input = io::stdin().lock();
+        loop {
+            match serve::read_stdin_line(&mut input) {
+                Ok(Some(line)) if serve::is_quit(&line) => break,
+                Ok(Some(line)) if line.is_empty() => {}
+                Ok(Some(line)) => say(&String::from_utf8_lossy(&line)),
+                Ok(None) | Err(_) => break,
+            }
+        }
+        shutdown::request();
+    });
+    if spawned.is_err() {
+        serve::warn("cannot read the console; stop the server with Ctrl-C");
+    }
+}
+
+fn server_banner(kind: &str, local: SocketAddr) {
+    out(format_args!("{kind} chat server listening on {local}"));
+    out(format_args!("{READY}; type a line to send it to every client, quit to stop the server"));
+}
+
+// ---------------------------------------------------------------- TCP server
+
+/// The joined clients of a TCP chat server: a write handle of each connection.
+#[derive(Clone, Default)]
+struct Room {
+    members: Arc<Mutex<HashMap<u64, TcpStream>>>,
+    joined: Arc<AtomicU64>,
+    relayed: Arc<AtomicU64>,
+}
+
+impl Room {
+    /// Sends `msg` to every member but `except`; a member that cannot take it is cut off.
+    fn broadcast(&self, msg: &ServerMsg, except: Option<u64>) {
+        let mut line = wire(msg);
+        line.push(text::LF);
+        let Ok(members) = self.members.lock() else { return };
+        for (key, stream) in members.iter() {
+            if Some(*key) != except && (&*stream).write_all(&line).is_err() {
+                let _ = stream.shutdown(Shutdown::Both);
+            }
+        }
+    }
+
+    /// Sends `welcome` and adds the member under one lock, so the member gets
+    /// WELCOME first and then every later broadcast. False if the write failed.
+    fn join(&self, key: u64, stream: TcpStream, welcome: &ServerMsg) -> bool {
+        let mut line = wire(welcome);
+        line.push(text::LF);
+        let Ok(mut m) = self.members.lock() else { return false };
+        if (&stream).write_all(&line).is_err() {
+            return false;
+        }
+        m.insert(key, stream);
+        self.joined.fetch_add(1, Ordering::Relaxed);
+        true
+    }
+
+    fn leave(&self, key: u64) {
+        if let Ok(mut m) = self.members.lock() {
+            m.remove(&key);
+        }
+    }
+}
+
+fn tcp_server(a: &ServerArgs) -> Result<()> {
+    let listener = addr::listen_tcp(serve::listen_addr(a)?)?;
+    let local = listener.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
+    server_banner("TCP", local);
+    serve::wake_listener_on_shutdown(local);
+    let room = Room::default();
+    let conns = Conns::default();
+    let r = room.clone();
+    server_console(move |text| {
+        r.relayed.fetch_add(1, Ordering::Relaxed);
+        r.broadcast(&ServerMsg::Say { from: SERVER_NAME.into(), text: text.into() }, None);
+    });
+    let threads = usize::from(a.threads);
+    let pool = Pool::new("chat", threads, threads);
+    let result = tcp_accept_loop(&listener, &pool, &room, &conns, threads);
+    room.broadcast(&ServerMsg::Bye(CLOSING.into()), None);
+    conns.close_all();
+    pool.shutdown();
+    out(format_args!(
+        "Chat server stopped: {} joined, {} relayed.",
+        serve::count(room.joined.load(Ordering::Relaxed), "client"),
+        serve::count(room.relayed.load(Ordering::Relaxed), "message")
+    ));
+    result
+}
+
+fn tcp_accept_loop(listener: &TcpListener, pool: &Pool, room: &Room, conns: &Conns, limit: usize) -> Result<()> {
+    for incoming in listener.incoming() {
+        if shutdown::requested() {
+            break;
+        }
+        let stream = match incoming {
+            Ok(s) => s,
+            Err(e) if serve::accept_error_is_transient(&e) => {
+                serve::warn(format_args!("accept failed ({e}); continuing"));
+                thread::sleep(Duration::from_millis(50));
+                continue;
+            }
+            Err(e) => return Err(Error::io("accepting a connection", e)),
+        };
+        let Ok(peer) = stream.peer_addr() else { continue };
+        if conns.len() >= limit {
+            tcp_turn_away(&stream, peer, limit);
+            continue;
+        }
+        let Ok(spare) = stream.try_clone() else { continue };
+        let key = conns.add(&stream);
+        let (r, c) = (room.clone(), conns.clone());
+        let job = move || {
+            serve_member(stream, peer, key, &r, &c);
+            c.remove(key);
+        };
+        if let Err(Rejected(job)) = pool.execute(job) {
+            drop(job);
+            conns.remove(key);
+            tcp_turn_away(&spare, peer, limit);
+        }
+    }
+    Ok(())
+}
+
+fn tcp_turn_away(stream: &TcpStream, peer: SocketAddr, limit: usize) {
+    let text = format!("the chat is full ({}); try again later", serve::count(limit as u64, "client"));
+    let mut line = wire(&ServerMsg::Busy(text));
+    line.push(text::LF);
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+    let _ = (&*stream).write_all(&line);
+    let _ = stream.shutdown(Shutdown::Both);
+    out(format_args!("Turned away {peer}: the chat is full"));
+}
+
+/// Reads the next line of a client; `None` at the end of its connection.
+fn next_line(stream: &mut TcpStream, decoder: &mut LineDecoder) -> Option<Vec<u8>> {
+    let mut buf = [0u8; 2048];
+    loop {
+        match decoder.next_line() {
+            Ok(Some(line)) => return Some(line),
+            Ok(None) => {}
+            Err(_) => return None,
+        }
+        match stream.read(&mut buf) {
+            Ok(0) => return None,
+            Ok(n) => decoder.push(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+}
+
+/// Serves one TCP chat client from its HELLO to its BYE (or disconnect).
+fn serve_member(mut stream: TcpStream, peer: SocketAddr, key: u64, room: &Room, conns: &Conns) {
+    let _ = stream.set_read_timeout(Some(JOIN_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    let mut decoder = LineDecoder::new(MAX_LINE);
+    let Some(first) = next_line(&mut stream, &mut decoder) else { return };
+    let first = decode_client(&first);
+    let name = match &first {
+        ClientMsg::Hello(Some(n)) => n.clone(),
+        _ => peer.to_string(),
+    };
+    let Ok(handle) = stream.try_clone() else { return };
+    if shutdown::requested() || !room.join(key, handle, &ServerMsg::Welcome(name.clone())) {
+        return;
+    }
+    let joined = presence(&name, peer, "joined");
+    out(format_args!("* {joined}"));
+    room.broadcast(&ServerMsg::Info(joined), Some(key));
+    let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
+    let mut pending = match first {
+        ClientMsg::Hello(_) => None,
+        other => Some(other),
+    };
+    loop {
+        let msg = match pending.take() {
+            Some(m) => m,
+            None => match next_line(&mut stream, &mut decoder) {
+                Some(line) => decode_client(&line),
+                None => break,
+            },
+        };
+        match msg {
+            ClientMsg::Bye => break,
+            ClientMsg::Hello(_) => {}
+            ClientMsg::Say(text) | ClientMsg::Unknown(text) => {
+                out(format_args!("[{name}] {text}"));
+                room.relayed.fetch_add(1, Ordering::Relaxed);
+                room.broadcast(&ServerMsg::Say { from: name.clone(), text }, Some(key));
+            }
+        }
+    }
+    room.leave(key);
+    // Free the place before telling anyone, so a client told of the leave can join.
+    conns.remove(key);
+    let _ = stream.shutdown(Shutdown::Both);
+    if !shutdown::requested() {
+        let left = presence(&name, peer, "left");
+        out(format_args!("* {left}"));
+        room.broadcast(&ServerMsg::Info(left), None);
+    }
+}
+
+// ---------------------------------------------------------------- TCP client
+
+fn tcp_client(a: &ChatClientArgs) -> Result<()> {
+    let server = serve::target_addr(&a.target)?;
+    let mut stream = addr::connect_tcp(server, JOIN_TIMEOUT)?;
+    let io_err = |what: &str, e: io::Error| Error::io(format!("{what} {server}"), e);
+    stream.set_write_timeout(Some(WRITE_TIMEOUT)).map_err(|e| io_err("configuring the connection to", e))?;
+    stream.set_read_timeout(Some(JOIN_TIMEOUT)).map_err(|e| io_err("configuring the connection to", e))?;
+    let hello = ClientMsg::Hello(a.name.clone()).encode().map_err(|e| Error::usage(e.to_string()))?;
+    stream.write_all(format!("{hello}\n").as_bytes()).map_err(|e| io_err("sending to", e))?;
+    let mut decoder = LineDecoder::new(MAX_LINE);
+    let first = next_line(&mut stream, &mut decoder).and_then(|l| decode_server(&l));
+    let name = joined_as(first, server)?;
+    out(format_args!("Joined the chat on {server} as {name}; type lines to send, quit to leave."));
+    stream.set_read_timeout(None).map_err(|e| io_err("configuring the connection to", e))?;
+    let left = Arc::new(AtomicBool::new(false));
+    let writer = stream.try_clone().map_err(|e| io_err("cloning the connection to", e))?;
+    let typing = spawn_typing(Arc::clone(&left), move |msg| {
+        let mut line = msg.encode().unwrap_or_default().into_bytes();
+        line.push(text::LF);
+        let sent = (&writer).write_all(&line).is_ok();
+        if msg == &ClientMsg::Bye || !sent {
+            let _ = writer.shutdown(Shutdown::Both);
+        }
+        sent
+    });
+    while let Some(line) = next_line(&mut stream, &mut decoder) {
+        if let Some(msg) = decode_server(&line) {
+            if let Some(shown) = display(&msg) {
+                out(shown);
+            }
+            if matches!(msg, ServerMsg::Bye(_)) {
+                return Ok(());
+            }
+        }
+    }
+    if left.load(Ordering::SeqCst) {
+        let _ = typing.join();
+        out("You left the chat.");
+        return Ok(());
+    }
+    Err(Error::io(format!("chatting with {server}"), io::Error::other("the server closed the connection")))
+}
+
+/// The name the server's first answer confirms, or why joining failed.
+fn joined_as(first: Option<ServerMsg>, server: SocketAddr) -> Result<String> {
+    match first {
+        Some(ServerMsg::Welcome(name)) => Ok(name),
+        Some(ServerMsg::Busy(text)) => {
+            Err(Error::io(format!("joining the chat on {server}"), io::Error::other(format!("server busy: {text}"))))
+        }
+        _ => Err(Error::io(
+            format!("joining the chat on {server}"),
+            io::Error::other("no WELCOME came back; is it a socklab chat server of the same kind (TCP or --udp)?"),
+        )),
+    }
+}
+
+/// Starts the thread that sends what the user types: each line as a message,
+/// then BYE on `quit` or end of input, after raising `left`. `send` returns false
+/// once the connection is gone. Join the handle after `left` is raised to be sure
+/// BYE went out.
+fn spawn_typing(left: Arc<AtomicBool>, send: impl Fn(&ClientMsg) -> bool + Send + 'static) -> JoinHandle<()> {
+    thread::spawn(move || {
+        let mut input = io::stdin().lock();
+        loop {
+            match serve::read_stdin_line(&mut input) {
+                Ok(Some(line)) if serve::is_quit(&line) => break,
+                Ok(Some(line)) if line.is_empty() => {}
+                Ok(Some(line)) => {
+                    if !send(&ClientMsg::Say(String::from_utf8_lossy(&line).into_owned())) {
+                        return;
+                    }
+                }
+                Ok(None) | Err(_) => break,
+            }
+        }
+        left.store(true, Ordering::SeqCst);
+        send(&ClientMsg::Bye);
+    })
+}
+
+// ---------------------------------------------------------------- UDP server
+
+/// The peers a UDP chat server knows, by address.
+#[derive(Clone, Default)]
+struct Peers {
+    names: Arc<Mutex<HashMap<SocketAddr, String>>>,
+}
+
+impl Peers {
+    /// Sends `msg` to every known peer but `except`.
+    fn broadcast(&self, sock: &UdpSocket, msg: &ServerMsg, except: Option<SocketAddr>) {
+        let bytes = wire(msg);
+        let targets: Vec<SocketAddr> = match self.names.lock() {
+            Ok(n) => n.keys().copied().filter(|a| Some(*a) != except).collect(),
+            Err(_) => return,
+        };
+        for t in targets {
+            let _ = sock.send_to(&bytes, t);
+        }
+    }
+
+    fn name_of(&self, addr: SocketAddr) -> Option<String> {
+        self.names.lock().ok()?.get(&addr).cloned()
+    }
+
+    /// Adds or renames a peer, first sending it `welcome` if given, under one lock
+    /// so WELCOME comes before any broadcast; false if the table is full.
+    fn insert(&self, sock: &UdpSocket, addr: SocketAddr, name: String, welcome: Option<&ServerMsg>) -> bool {
+        let Ok(mut n) = self.names.lock() else { return false };
+        if n.len() >= MAX_UDP_PEERS && !n.contains_key(&addr) {
+            return false;
+        }
+        if let Some(w) = welcome {
+            let _ = sock.send_to(&wire(w), addr);
+        }
+        n.insert(addr, name);
+        true
+    }
+
+    fn remove(&self, addr: SocketAddr) -> Option<String> {
+        self.names.lock().ok()?.remove(&addr)
+    }
+}
+
+fn udp_server(a: &ServerArgs) -> Result<()> {
+    let sock = addr::bind_udp(serve::listen_addr(a)?)?;
+    let local = sock.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
+    server_banner("UDP", local);
+    serve::wake_udp_on_shutdown(&sock)?;
+    sock.set_read_timeout(Some(TICK)).map_err(|e| Error::io("setting the read timeout", e))?;
+    sock.set_write_timeout(Some(WRITE_TIMEOUT)).map_err(|e| Error::io("setting the write timeout", e))?;
+    let peers = Peers::default();
+    let relayed = Arc::new(AtomicU64::new(0));
+    let console_sock = sock.try_clone().map_err(|e| Error::io("cloning the server socket", e))?;
+    let (p, r) = (peers.clone(), Arc::clone(&relayed));
+    server_console(move |text| {
+        r.fetch_add(1, Ordering::Relaxed);
+        p.broadcast(&console_sock, &ServerMsg::Say { from: SERVER_NAME.into(), text: text.into() }, None);
+    });
+    let mut joined = 0u64;
+    let mut buf = vec![0u8; 65_536];
+    while !shutdown::requested() {
+        let (n, from) = match sock.recv_from(&mut buf) {
+            Ok(got) => got,
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => continue,
+            Err(e) if matches!(e.kind(), io::ErrorKind::ConnectionRefused | io::ErrorKind::Interrupted) => continue,
+            Err(e) => return Err(Error::io(format!("receiving on {local}"), e)),
+        };
+        if shutdown::requested() {
+            break;
+        }
+        if n == 0 {
+            continue;
+        }
+        if udp_datagram(&sock, &peers, from, decode_client(&buf[..n]), &relayed) {
+            joined += 1;
+        }
+    }
+    peers.broadcast(&sock, &ServerMsg::Bye(CLOSING.into()), None);
+    out(format_args!(
+        "Chat server stopped: {} joined, {} relayed.",
+        serve::count(joined, "client"),
+        serve::count(relayed.load(Ordering::Relaxed), "message")
+    ));
+    Ok(())
+}
+
+/// Handles one datagram of the UDP chat; returns true if a new peer joined.
+fn udp_datagram(sock: &UdpSocket, peers: &Peers, from: SocketAddr, msg: ClientMsg, relayed: &AtomicU64) -> bool {
+    let known = peers.name_of(from);
+    let (name, is_new) = match (&msg, known) {
+        (ClientMsg::Bye, None) => return false,
+        (ClientMsg::Bye, Some(name)) => {
+            peers.remove(from);
+            let left = presence(&name, from, "left");
+            out(format_args!("* {left}"));
+            peers.broadcast(sock, &ServerMsg::Info(left), None);
+            return false;
+        }
+        (ClientMsg::Hello(Some(n)), _) => (n.clone(), true),
+        (_, Some(name)) => (name, false),
+        (_, None) => (from.to_string(), true),
+    };
+    if is_new {
+        let welcome = matches!(msg, ClientMsg::Hello(_)).then(|| ServerMsg::Welcome(name.clone()));
+        if !peers.insert(sock, from, name.clone(), welcome.as_ref()) {
+            let busy = ServerMsg::Busy(format!("the chat is full ({MAX_UDP_PEERS} peers); try again later"));
+            let _ = sock.send_to(&wire(&busy), from);
+            return false;
+        }
+        let joined = presence(&name, from, "joined");
+        out(format_args!("* {joined}"));
+        peers.broadcast(sock, &ServerMsg::Info(joined), Some(from));
+    }
+    if let ClientMsg::Say(text) | ClientMsg::Unknown(text) = msg {
+        out(format_args!("[{name}] {text}"));
+        relayed.fetch_add(1, Ordering::Relaxed);
+        peers.broadcast(sock, &ServerMsg::Say { from: name, text }, Some(from));
+    }
+    is_new
+}
+
+// ---------------------------------------------------------------- UDP client
+
+fn udp_client(a: &ChatClientArgs) -> Result<()> {
+    let server = serve::target_addr(&a.target)?;
+    let sock = connect_udp(server, JOIN_TIMEOUT)?;
+    let hello = ClientMsg::Hello(a.name.clone()).encode().map_err(|e| Error::usage(e.to_string()))?;
+    send_datagram(&sock, server, hello.as_bytes(), JOIN_TIMEOUT)?;
+    let mut buf = vec![0u8; 65_536];
+    let n = recv_datagram(&sock, server, &mut buf, JOIN_TIMEOUT)?;
+    let name = joined_as(decode_server(&buf[..n]), server)?;
+    out(format_args!("Joined the chat on {server} as {name} (UDP); type lines to send, quit to leave."));
+    sock.set_read_timeout(Some(TICK)).map_err(|e| Error::io("setting the read timeout", e))?;
+    let left = Arc::new(AtomicBool::new(false));
+    let writer = sock.try_clone().map_err(|e| Error::io("cloning the socket", e))?;
+    let typing =
+        spawn_typing(Arc::clone(&left), move |msg| writer.send(msg.encode().unwrap_or_default().as_bytes()).is_ok());
+    while !left.load(Ordering::SeqCst) {
+        let n = match sock.recv(&mut buf) {
+            Ok(n) => n,
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => continue,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
+                if left.load(Ordering::SeqCst) {
+                    break;
+                }
+                return Err(Error::NoReply { addr: server, millis: 0, icmp: true });
+            }
+            Err(e) => return Err(Error::io(format!("receiving from {server}"), e)),
+        };
+        if let Some(msg) = decode_server(&buf[..n]) {
+            if let Some(shown) = display(&msg) {
+                out(shown);
+            }
+            if matches!(msg, ServerMsg::Bye(_)) {
+                return Ok(());
+            }
+        }
+    }
+    let _ = typing.join();
+    out("You left the chat.");
+    Ok(())
 }

@@ -1,17 +1,423 @@
-//! PLACEHOLDER (being built)
-/// PLACEHOLDER
-pub fn tcp_server(_a: &crate::cli::ServerArgs) -> crate::Result<()> {
-    Err(crate::Error::usage("not built yet"))
+//! The uppercase echo lab over TCP and UDP: the server returns what it receives
+//! with ASCII letters upper-cased (everything else, UTF-8 included, intact).
+//!
+//! The TCP server echoes bytes as they arrive, chunk by chunk, so it works with
+//! the lab handout's `TCPClient.py`, which sends a sentence without a line end,
+//! reads one reply with `recv(1024)` and closes. The socklab TCP client frames
+//! each message as a line (see [`crate::proto::text`]) so it knows where the reply
+//! ends; the server needs no framing since it echoes byte for byte.
+//!
+//! The UDP server answers each datagram with one datagram, as `UDPServer.py`.
+//! The UDP client uses a *connected* socket: Linux then reports an ICMP port
+//! unreachable for the server's port as `ECONNREFUSED` on the next `recv`, which
+//! is how socklab can say "no server is listening" instead of only timing out.
+
+use crate::cli::{EchoClientArgs, ServerArgs};
+use crate::error::{Error, Result};
+use crate::net::pool::{Pool, Rejected};
+use crate::net::serve::{self, out, Conns};
+use crate::net::{addr, shutdown};
+use crate::proto::text::{self, LineDecoder};
+use std::io::{self, IsTerminal, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The prompt of the handout's clients, shown when stdin is a terminal.
+pub const PROMPT: &str = "Input lowercase sentence: ";
+/// What the server prints once it is ready, as the handout's servers do.
+pub const READY: &str = "The server is ready to receive";
+/// The TCP server's answer when every worker is busy and the queue is full. It has
+/// lower-case letters, so it can never be an echo (echoes have none).
+pub const BUSY_REPLY: &str = "socklab: server busy, every worker is serving another client; try again later";
+/// Connections that may wait for a worker, per worker, before the server says busy.
+/// Generous, so a burst of clients arriving faster than workers wake still queues.
+pub const QUEUE_PER_WORKER: usize = 4;
+/// How long a TCP connection may stay silent before the server closes it.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long a write to a client may block.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often the UDP server looks at the shutdown flag even without traffic.
+const UDP_TICK: Duration = Duration::from_secs(1);
+/// Bytes read from a TCP connection at a time.
+const CHUNK: usize = 4096;
+/// The largest UDP payload over IPv4 (65535 - 20 IP - 8 UDP).
+const MAX_DATAGRAM: usize = 65_507;
+
+/// Counters for the summary line a server prints when it stops.
+#[derive(Default)]
+struct Stats {
+    clients: AtomicU64,
+    messages: AtomicU64,
+    busy: AtomicU64,
 }
-/// PLACEHOLDER
-pub fn tcp_client(_a: &crate::cli::EchoClientArgs) -> crate::Result<()> {
-    Err(crate::Error::usage("not built yet"))
+
+impl Stats {
+    fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
 }
-/// PLACEHOLDER
-pub fn udp_server(_a: &crate::cli::ServerArgs) -> crate::Result<()> {
-    Err(crate::Error::usage("not built yet"))
+
+/// Prints what a client sent, one line per line of text in the chunk.
+fn log_message(from: SocketAddr, bytes: &[u8]) {
+    if bytes.is_empty() {
+        return;
+    }
+    let text = String::from_utf8_lossy(text::trim_line_end(bytes)).into_owned();
+    for line in text.split('\n') {
+        out(format_args!("From client {from}: {}", line.trim_end_matches('\r')));
+    }
 }
-/// PLACEHOLDER
-pub fn udp_client(_a: &crate::cli::EchoClientArgs) -> crate::Result<()> {
-    Err(crate::Error::usage("not built yet"))
+
+/// `socklab tcp server`: the multi-client TCP uppercase echo server.
+pub fn tcp_server(a: &ServerArgs) -> Result<()> {
+    let listener = addr::listen_tcp(serve::listen_addr(a)?)?;
+    let local = listener.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
+    out(format_args!("TCP echo server listening on {local}"));
+    out(READY);
+    serve::wake_listener_on_shutdown(local);
+    let conns = Conns::closed_on_shutdown();
+    let stats = Arc::new(Stats::default());
+    let threads = usize::from(a.threads);
+    let pool = Pool::new("tcp-echo", threads, threads * QUEUE_PER_WORKER);
+    let result = accept_loop(&listener, &pool, &conns, &stats);
+    if result.is_err() {
+        // Close the open connections too, so the workers finish now.
+        shutdown::request();
+    }
+    pool.shutdown();
+    out(format_args!(
+        "Server stopped: {} served, {} echoed, {} turned away (busy).",
+        serve::count(stats.clients.load(Ordering::Relaxed), "connection"),
+        serve::count(stats.messages.load(Ordering::Relaxed), "message"),
+        serve::count(stats.busy.load(Ordering::Relaxed), "client")
+    ));
+    result
+}
+
+fn accept_loop(listener: &TcpListener, pool: &Pool, conns: &Conns, stats: &Arc<Stats>) -> Result<()> {
+    for incoming in listener.incoming() {
+        if shutdown::requested() {
+            break;
+        }
+        let stream = match incoming {
+            Ok(s) => s,
+            Err(e) if serve::accept_error_is_transient(&e) => {
+                serve::warn(format_args!("accept failed ({e}); continuing"));
+                std::thread::sleep(Duration::from_millis(50));
+                continue;
+            }
+            Err(e) => return Err(Error::io("accepting a connection", e)),
+        };
+        let Ok(peer) = stream.peer_addr() else { continue };
+        let Ok(spare) = stream.try_clone() else { continue };
+        let (c, s) = (conns.clone(), Arc::clone(stats));
+        if let Err(Rejected(job)) = pool.execute(move || serve_echo(stream, peer, &c, &s)) {
+            drop(job);
+            turn_away(spare, peer);
+            Stats::bump(&stats.busy);
+        }
+    }
+    Ok(())
+}
+
+/// Tells a client the server is full, then closes the connection.
+fn turn_away(mut stream: TcpStream, peer: SocketAddr) {
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+    let _ = stream.write_all(format!("{BUSY_REPLY}\n").as_bytes());
+    let _ = stream.shutdown(Shutdown::Both);
+    out(format_args!("Turned away {peer}: all workers busy"));
+}
+
+/// Serves one TCP client: echo every chunk upper-cased until it closes.
+fn serve_echo(mut stream: TcpStream, peer: SocketAddr, conns: &Conns, stats: &Stats) {
+    Stats::bump(&stats.clients);
+    let key = conns.add(&stream);
+    out(format_args!("Connection from {peer}"));
+    let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    let mut buf = [0u8; CHUNK];
+    // The start of a UTF-8 character cut at the end of the last chunk, for the log.
+    let mut cut: Vec<u8> = Vec::new();
+    let end = loop {
+        let n = match stream.read(&mut buf) {
+            Ok(0) => break format!("{peer} closed the connection"),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+                break format!("{peer} idle for {} s; closing the connection", IDLE_TIMEOUT.as_secs())
+            }
+            Err(e) => break format!("{peer}: {e}; closing the connection"),
+        };
+        cut.extend_from_slice(&buf[..n]);
+        let (shown, tail) = text::split_utf8_tail(&cut);
+        log_message(peer, shown);
+        cut = tail.to_vec();
+        Stats::bump(&stats.messages);
+        text::uppercase_ascii_in_place(&mut buf[..n]);
+        if let Err(e) = stream.write_all(&buf[..n]) {
+            break format!("{peer}: cannot send the reply ({e}); closing the connection");
+        }
+    };
+    conns.remove(key);
+    log_message(peer, &cut);
+    if !shutdown::requested() {
+        out(end);
+    }
+}
+
+/// `socklab udp server`: the UDP uppercase echo server, one datagram back per datagram.
+pub fn udp_server(a: &ServerArgs) -> Result<()> {
+    let sock = addr::bind_udp(serve::listen_addr(a)?)?;
+    let local = sock.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
+    out(format_args!("UDP echo server listening on {local}"));
+    out(READY);
+    serve::wake_udp_on_shutdown(&sock)?;
+    sock.set_read_timeout(Some(UDP_TICK)).map_err(|e| Error::io("setting the read timeout", e))?;
+    sock.set_write_timeout(Some(WRITE_TIMEOUT)).map_err(|e| Error::io("setting the write timeout", e))?;
+    let (mut messages, mut clients) = (0u64, std::collections::HashSet::new());
+    let mut buf = vec![0u8; MAX_DATAGRAM];
+    while !shutdown::requested() {
+        let (n, from) = match sock.recv_from(&mut buf) {
+            Ok(got) => got,
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => continue,
+            // An ICMP error for an earlier reply, or a signal: not the server's fault.
+            Err(e) if matches!(e.kind(), io::ErrorKind::ConnectionRefused | io::ErrorKind::Interrupted) => continue,
+            Err(e) => return Err(Error::io(format!("receiving on {local}"), e)),
+        };
+        if shutdown::requested() {
+            break;
+        }
+        log_message(from, &buf[..n]);
+        messages += 1;
+        if clients.len() < 1 << 16 {
+            clients.insert(from);
+        }
+        text::uppercase_ascii_in_place(&mut buf[..n]);
+        if let Err(e) = sock.send_to(&buf[..n], from) {
+            serve::warn(format_args!("cannot reply to {from}: {e}"));
+        }
+    }
+    out(format_args!(
+        "Server stopped: {} echoed to {}.",
+        serve::count(messages, "datagram"),
+        serve::count(clients.len() as u64, "client")
+    ));
+    Ok(())
+}
+
+/// The message to send once, from the command-line words, if any.
+fn message_of(a: &EchoClientArgs) -> Option<Vec<u8>> {
+    (!a.message.is_empty()).then(|| a.message.join(" ").into_bytes())
+}
+
+/// Runs `ask` on the message from the arguments, or on each stdin line until `quit`.
+fn converse(a: &EchoClientArgs, server: SocketAddr, mut ask: impl FnMut(&[u8]) -> Result<Vec<u8>>) -> Result<()> {
+    let mut show = |msg: &[u8]| -> Result<()> {
+        let reply = ask(msg)?;
+        out(format_args!("From server {server}: {}", String::from_utf8_lossy(&reply)));
+        Ok(())
+    };
+    if let Some(msg) = message_of(a) {
+        return show(&msg);
+    }
+    let stdin = io::stdin();
+    let interactive = stdin.is_terminal();
+    let mut input = stdin.lock();
+    loop {
+        if interactive {
+            serve::prompt(PROMPT);
+        }
+        match serve::read_stdin_line(&mut input)? {
+            None => return Ok(()),
+            Some(line) if serve::is_quit(&line) => return Ok(()),
+            Some(line) => show(&line)?,
+        }
+    }
+}
+
+/// `socklab tcp client`: each message is a line, each reply a line. The connection
+/// is kept for the next message; if the server closed it meanwhile (an idle
+/// timeout, or a one-reply-per-connection server like the handout's
+/// `TCPServer.py`), the client connects again and resends once.
+pub fn tcp_client(a: &EchoClientArgs) -> Result<()> {
+    let server = serve::target_addr(&a.target)?;
+    let timeout = Duration::from_millis(a.timeout_ms.max(1));
+    let mut client = TcpEcho { server, timeout, conn: None };
+    client.connect()?;
+    let result = converse(a, server, |msg| client.ask(msg));
+    if let Some((stream, _)) = client.conn.take() {
+        let _ = stream.shutdown(Shutdown::Both);
+    }
+    result
+}
+
+/// A TCP echo client's connection, reopened when the server has closed it.
+struct TcpEcho {
+    server: SocketAddr,
+    timeout: Duration,
+    /// The open connection and what arrived on it after the last reply.
+    conn: Option<(TcpStream, LineDecoder)>,
+}
+
+/// How one attempt to get a reply ended.
+enum Attempt {
+    /// A reply line; `open` is false if the server closed the connection after it.
+    Reply { line: Vec<u8>, open: bool },
+    /// The server had closed the connection before any reply byte came back.
+    Closed(io::Error),
+}
+
+impl TcpEcho {
+    fn connect(&mut self) -> Result<()> {
+        let stream = addr::connect_tcp(self.server, self.timeout)?;
+        let set = |e| Error::io("setting socket timeouts", e);
+        stream.set_read_timeout(Some(self.timeout)).map_err(set)?;
+        stream.set_write_timeout(Some(self.timeout)).map_err(set)?;
+        self.conn = Some((stream, LineDecoder::default()));
+        Ok(())
+    }
+
+    /// Sends `msg` as a line and returns the reply line.
+    fn ask(&mut self, msg: &[u8]) -> Result<Vec<u8>> {
+        let line = text::encode_line(msg).map_err(|e| Error::usage(e.to_string()))?;
+        let reused = self.conn.is_some();
+        if !reused {
+            self.connect()?;
+        }
+        let mut attempt = self.attempt(&line)?;
+        if reused && matches!(attempt, Attempt::Closed(_)) {
+            self.connect()?;
+            attempt = self.attempt(&line)?;
+        }
+        match attempt {
+            Attempt::Reply { line, open } => {
+                if !open {
+                    self.conn = None;
+                }
+                if line == BUSY_REPLY.as_bytes() {
+                    return Err(Error::io(
+                        format!("server {} turned us away", self.server),
+                        io::Error::other("all its workers are busy with other clients; try again later"),
+                    ));
+                }
+                Ok(line)
+            }
+            Attempt::Closed(e) => Err(Error::io(format!("talking to {}", self.server), e)),
+        }
+    }
+
+    /// One send and the wait for its reply on the current connection.
+    fn attempt(&mut self, line: &[u8]) -> Result<Attempt> {
+        let server = self.server;
+        let Some((stream, decoder)) = self.conn.as_mut() else {
+            return Ok(Attempt::Closed(io::Error::from(io::ErrorKind::NotConnected)));
+        };
+        if let Err(e) = stream.write_all(line) {
+            self.conn = None;
+            return match e.kind() {
+                io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset => Ok(Attempt::Closed(e)),
+                _ => Err(Error::io(format!("sending to {server}"), e)),
+            };
+        }
+        let outcome = read_reply(stream, decoder, server, self.timeout);
+        if !matches!(outcome, Ok(Attempt::Reply { open: true, .. })) {
+            self.conn = None;
+        }
+        outcome
+    }
+}
+
+/// Reads until a complete line has arrived, or the server closes the connection
+/// (after a partial line, as servers that reply without a line end do).
+fn read_reply(
+    stream: &mut TcpStream,
+    decoder: &mut LineDecoder,
+    server: SocketAddr,
+    timeout: Duration,
+) -> Result<Attempt> {
+    let mut buf = [0u8; CHUNK];
+    let context = || format!("reading the reply from {server}");
+    loop {
+        match decoder.next_line() {
+            Ok(Some(line)) => return Ok(Attempt::Reply { line, open: true }),
+            Ok(None) => {}
+            Err(e) => return Err(Error::io(context(), io::Error::other(e))),
+        }
+        match stream.read(&mut buf) {
+            Ok(0) if decoder.pending().is_empty() => {
+                return Ok(Attempt::Closed(io::Error::other("the server closed the connection without replying")))
+            }
+            Ok(0) => {
+                return Ok(Attempt::Reply { line: std::mem::take(decoder).finish().unwrap_or_default(), open: false })
+            }
+            Ok(n) => decoder.push(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if e.kind() == io::ErrorKind::ConnectionReset && decoder.pending().is_empty() => {
+                return Ok(Attempt::Closed(e))
+            }
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+                return Err(Error::io(
+                    format!("waiting for the reply from {server}"),
+                    io::Error::other(format!(
+                        "nothing came back within {} ms; is it an echo server? (try --timeout-ms)",
+                        timeout.as_millis()
+                    )),
+                ))
+            }
+            Err(e) => return Err(Error::io(context(), e)),
+        }
+    }
+}
+
+/// `socklab udp client`: a connected UDP socket, one datagram each way per message.
+pub fn udp_client(a: &EchoClientArgs) -> Result<()> {
+    let server = serve::target_addr(&a.target)?;
+    let timeout = Duration::from_millis(a.timeout_ms.max(1));
+    let sock = connect_udp(server, timeout)?;
+    let mut buf = vec![0u8; MAX_DATAGRAM];
+    converse(a, server, |msg| {
+        send_datagram(&sock, server, msg, timeout)?;
+        let n = recv_datagram(&sock, server, &mut buf, timeout)?;
+        Ok(buf[..n].to_vec())
+    })
+}
+
+/// A UDP socket connected to `server`, so ICMP errors about it come back as errors.
+pub fn connect_udp(server: SocketAddr, timeout: Duration) -> Result<UdpSocket> {
+    let local = addr::unspecified_for(server);
+    let sock = UdpSocket::bind(local).map_err(|e| addr::bind_error(local, e))?;
+    sock.connect(server).map_err(|e| Error::io(format!("setting {server} as the UDP peer"), e))?;
+    sock.set_read_timeout(Some(timeout)).map_err(|e| Error::io("setting the read timeout", e))?;
+    Ok(sock)
+}
+
+/// Sends one datagram on a connected socket; a pending ICMP error means no server.
+pub fn send_datagram(sock: &UdpSocket, server: SocketAddr, msg: &[u8], timeout: Duration) -> Result<()> {
+    match sock.send(msg) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
+            Err(Error::NoReply { addr: server, millis: timeout.as_millis() as u64, icmp: true })
+        }
+        Err(e) => Err(Error::io(format!("sending to {server}"), e)),
+    }
+}
+
+/// Waits (bounded by the socket's read timeout) for one datagram from the server.
+pub fn recv_datagram(sock: &UdpSocket, server: SocketAddr, buf: &mut [u8], timeout: Duration) -> Result<usize> {
+    let millis = timeout.as_millis() as u64;
+    loop {
+        match sock.recv(buf) {
+            Ok(n) => return Ok(n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
+                return Err(Error::NoReply { addr: server, millis, icmp: true })
+            }
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+                return Err(Error::NoReply { addr: server, millis, icmp: false })
+            }
+            Err(e) => return Err(Error::io(format!("receiving from {server}"), e)),
+        }
+    }
 }

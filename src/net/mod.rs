@@ -7,4 +7,5 @@ pub mod lookup;
 pub mod ping;
 pub mod pool;
 pub mod scan;
+pub mod serve;
 pub mod shutdown;

@@ -1,5 +1,6 @@
 //! Sans-I/O codecs: pure functions from bytes to values and back.
 
+pub mod chat;
 pub mod icmp_echo;
 pub mod services;
 pub mod text;

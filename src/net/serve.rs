@@ -1,0 +1,206 @@
+//! Plumbing shared by the lab servers and clients: where to listen and connect,
+//! printing without panicking when stdout is gone, waking a blocked server on
+//! shutdown, and the set of open TCP connections that shutdown closes.
+
+use crate::cli::{ClientTarget, ServerArgs};
+use crate::error::{Error, Result};
+use crate::net::{addr, shutdown};
+use std::collections::HashMap;
+use std::fmt::Display;
+use std::io::{self, BufRead, Write};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpStream, UdpSocket};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// The address a server should listen on: `--bind HOST:PORT`, else `--host` and `--port`.
+pub fn listen_addr(a: &ServerArgs) -> Result<SocketAddr> {
+    match &a.bind {
+        Some(b) => addr::parse_host_port(b, None),
+        None => addr::resolve_one(&a.host, a.port),
+    }
+}
+
+/// The server a client talks to: `--server HOST:PORT`, else `--host` and `--port`.
+pub fn target_addr(t: &ClientTarget) -> Result<SocketAddr> {
+    match &t.server {
+        Some(s) => addr::parse_host_port(s, None),
+        None => addr::resolve_one(&t.host, t.port),
+    }
+}
+
+/// Where to reach a socket bound to `local` from this machine: the loopback
+/// address when it is bound to the wildcard address.
+pub fn reachable(local: SocketAddr) -> SocketAddr {
+    match local.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), local.port()),
+        IpAddr::V6(ip) if ip.is_unspecified() => SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), local.port()),
+        _ => local,
+    }
+}
+
+/// Prints one line on stdout and flushes it; a closed stdout is ignored, not a panic.
+pub fn out(line: impl Display) {
+    let mut o = io::stdout().lock();
+    let _ = writeln!(o, "{line}");
+    let _ = o.flush();
+}
+
+/// Prints `text` without a line end (a prompt) and flushes it.
+pub fn prompt(text: &str) {
+    let mut o = io::stdout().lock();
+    let _ = write!(o, "{text}");
+    let _ = o.flush();
+}
+
+/// Prints one line on stderr (for a server's per-connection troubles).
+pub fn warn(line: impl Display) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}
+
+/// Reads one line of stdin as bytes without its line end; `None` at end of input.
+pub fn read_stdin_line(input: &mut impl BufRead) -> Result<Option<Vec<u8>>> {
+    let mut line = Vec::new();
+    match input.read_until(b'\n', &mut line) {
+        Ok(0) => Ok(None),
+        Ok(_) => Ok(Some(crate::proto::text::trim_line_end(&line).to_vec())),
+        Err(e) => Err(Error::io("reading standard input", e)),
+    }
+}
+
+/// `n` followed by `noun`, with an `s` unless `n` is 1 (`1 client`, `2 clients`).
+pub fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// True if a typed line asks to leave (`quit`, any case, spaces around allowed).
+pub fn is_quit(line: &[u8]) -> bool {
+    line.trim_ascii().eq_ignore_ascii_case(b"quit")
+}
+
+/// Registers a shutdown waker that connects to the server's own TCP listener, so
+/// its blocked `accept` returns and the accept loop sees the shutdown flag.
+pub fn wake_listener_on_shutdown(local: SocketAddr) {
+    let target = reachable(local);
+    shutdown::on_shutdown(move || {
+        let _ = TcpStream::connect_timeout(&target, std::time::Duration::from_millis(500));
+    });
+}
+
+/// Registers a shutdown waker that sends an empty datagram to the server's own
+/// UDP socket, so its blocked `recv_from` returns.
+pub fn wake_udp_on_shutdown(sock: &UdpSocket) -> Result<()> {
+    let local = sock.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
+    let waker = sock.try_clone().map_err(|e| Error::io("cloning the server socket", e))?;
+    let target = reachable(local);
+    shutdown::on_shutdown(move || {
+        let _ = waker.send_to(&[], target);
+    });
+    Ok(())
+}
+
+/// The open TCP connections of a server, so shutdown can close them and unblock
+/// the workers reading from them.
+#[derive(Clone, Default)]
+pub struct Conns {
+    inner: Arc<Mutex<HashMap<u64, TcpStream>>>,
+    next: Arc<AtomicU64>,
+}
+
+impl Conns {
+    /// An empty set whose connections are shut down when shutdown is requested.
+    pub fn closed_on_shutdown() -> Conns {
+        let conns = Conns::default();
+        let c = conns.clone();
+        shutdown::on_shutdown(move || c.close_all());
+        conns
+    }
+
+    /// Adds a handle of `stream`; returns its key for [`remove`](Self::remove).
+    /// A connection added after shutdown began is closed at once.
+    pub fn add(&self, stream: &TcpStream) -> u64 {
+        let key = self.next.fetch_add(1, Ordering::SeqCst);
+        if let (Ok(handle), Ok(mut map)) = (stream.try_clone(), self.inner.lock()) {
+            map.insert(key, handle);
+        }
+        if shutdown::requested() {
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+        key
+    }
+
+    /// Forgets a connection.
+    pub fn remove(&self, key: u64) {
+        if let Ok(mut map) = self.inner.lock() {
+            map.remove(&key);
+        }
+    }
+
+    /// Shuts down both directions of every connection.
+    pub fn close_all(&self) {
+        if let Ok(map) = self.inner.lock() {
+            for s in map.values() {
+                let _ = s.shutdown(Shutdown::Both);
+            }
+        }
+    }
+
+    /// Number of open connections.
+    pub fn len(&self) -> usize {
+        self.inner.lock().map(|m| m.len()).unwrap_or(0)
+    }
+
+    /// True if no connection is open.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// True for `accept` errors that concern one connection, not the listener
+/// (the peer gave up, or the process is briefly out of descriptors).
+pub fn accept_error_is_transient(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset | io::ErrorKind::Interrupted)
+        || matches!(
+            e.raw_os_error(),
+            Some(libc::EMFILE) | Some(libc::ENFILE) | Some(libc::ENOBUFS) | Some(libc::ENOMEM)
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcard_is_reached_on_loopback() {
+        assert_eq!(reachable("0.0.0.0:80".parse().unwrap()), "127.0.0.1:80".parse().unwrap());
+        assert_eq!(reachable("[::]:80".parse().unwrap()), "[::1]:80".parse().unwrap());
+        assert_eq!(reachable("127.0.0.2:80".parse().unwrap()), "127.0.0.2:80".parse().unwrap());
+    }
+
+    #[test]
+    fn counts_are_plural_unless_one() {
+        assert_eq!(count(0, "client"), "0 clients");
+        assert_eq!(count(1, "client"), "1 client");
+        assert_eq!(count(2, "message"), "2 messages");
+    }
+
+    #[test]
+    fn quit_is_recognised() {
+        assert!(is_quit(b"quit"));
+        assert!(is_quit(b"  QUIT "));
+        assert!(!is_quit(b"quite"));
+        assert!(!is_quit(b""));
+    }
+
+    #[test]
+    fn stdin_lines_lose_their_line_end() {
+        let mut input: &[u8] = b"one\r\ntwo\nthree";
+        assert_eq!(read_stdin_line(&mut input).unwrap(), Some(b"one".to_vec()));
+        assert_eq!(read_stdin_line(&mut input).unwrap(), Some(b"two".to_vec()));
+        assert_eq!(read_stdin_line(&mut input).unwrap(), Some(b"three".to_vec()));
+        assert_eq!(read_stdin_line(&mut input).unwrap(), None);
+    }
+}
