@@ -129,10 +129,16 @@ fn server_quit_tells_every_client() {
 }
 
 #[test]
-fn server_end_of_input_stops_it() {
-    let (mut server, _addr) = chat_server(false, &[]);
+fn server_end_of_input_keeps_relaying() {
+    // A server started in the background has no console; it must go on serving.
+    let (mut server, addr) = chat_server(false, &[]);
     server.stdin = None;
-    assert_eq!(server.wait(T).code(), Some(0), "{}", server.dump());
+    let (mut alice, _) = join(addr, false, Some("alice"));
+    let (mut bob, _) = join(addr, false, Some("bob"));
+    alice.send_line("still here?");
+    bob.wait_for("still here?", T);
+    assert!(server.child.try_wait().unwrap().is_none(), "server exited on end of input\n{}", server.dump());
+    assert_eq!(server.signal_and_wait(2, T).code(), Some(0), "{}", server.dump());
 }
 
 #[test]

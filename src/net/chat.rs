@@ -96,7 +96,9 @@ pub fn client(a: &ChatClientArgs) -> Result<()> {
 }
 
 /// Starts the thread that reads what is typed at the server: each line goes to
-/// every client through `say`; `quit` or end of input stops the server.
+/// every client through `say`; `quit` stops the server. End of input only ends the
+/// console, so a server started in the background (stdin from /dev/null) keeps
+/// relaying until `quit` or Ctrl-C.
 fn server_console(say: impl Fn(&str) + Send + 'static) {
     let spawned = thread::Builder::new().name("console".into()).spawn(move || {
         let mut input = io::stdin().lock();
@@ -105,7 +107,7 @@ fn server_console(say: impl Fn(&str) + Send + 'static) {
                 Ok(Some(line)) if serve::is_quit(&line) => break,
                 Ok(Some(line)) if line.is_empty() => {}
                 Ok(Some(line)) => say(&String::from_utf8_lossy(&line)),
-                Ok(None) | Err(_) => break,
+                Ok(None) | Err(_) => return,
             }
         }
         shutdown::request();
