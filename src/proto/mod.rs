@@ -1,3 +1,4 @@
 //! Sans-I/O codecs: pure functions from bytes to values and back.
 
+pub mod dns;
 pub mod text;
