@@ -729,7 +729,7 @@ fn fuzz_loop_in_process() {
         x
     };
     let mut runs = 0u64;
-    while runs < 100_000_000 && (runs % 1024 != 0 || std::time::Instant::now() < deadline) {
+    while runs < 100_000_000 && (!runs.is_multiple_of(1024) || std::time::Instant::now() < deadline) {
         let mut data = seeds[(next() % seeds.len() as u64) as usize].clone();
         for _ in 0..1 + next() % 8 {
             let at = (next() as usize) % (data.len() + 1);
