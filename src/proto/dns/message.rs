@@ -144,9 +144,9 @@ impl Edns {
 
     /// The OPT record carrying these parameters (owner name: root).
     pub fn to_record(&self) -> Record {
-        let ttl = (u32::from(self.ext_rcode) << 24)
-            | (u32::from(self.version) << 16)
-            | u32::from(if self.dnssec_ok { Self::DO } else { 0 } | (self.z & !Self::DO));
+        let do_bit = if self.dnssec_ok { Self::DO } else { 0 };
+        let flags = do_bit | (self.z & !Self::DO);
+        let ttl = (u32::from(self.ext_rcode) << 24) | (u32::from(self.version) << 16) | u32::from(flags);
         Record::new(
             super::name::Name::root(),
             Class::from(self.udp_payload_size),

@@ -225,6 +225,17 @@ fn rich_message_round_trips() {
 }
 
 #[test]
+fn edns_fields_round_trip_through_the_opt_record() {
+    let e = Edns { udp_payload_size: 4096, ext_rcode: 1, version: 2, dnssec_ok: true, z: 0x0101, options: vec![] };
+    let r = e.to_record();
+    assert_eq!((r.rtype, r.class.code(), r.ttl), (RrType::Opt, 4096, 0x0102_8101));
+    assert_eq!(r.edns(), Some(e));
+    let plain = Edns { z: 0x0001, ..Edns::new(512) };
+    assert_eq!(plain.to_record().ttl, 1);
+    assert_eq!(plain.to_record().edns(), Some(plain));
+}
+
+#[test]
 fn compression_reuses_the_longest_earlier_suffix_with_the_same_case() {
     let mut m = Message::default();
     m.questions.push(Question::new(name("www.google.com"), RrType::A, Class::In));
@@ -749,4 +760,49 @@ fn fuzz_loop_in_process() {
         runs += 1;
     }
     eprintln!("fuzz_loop_in_process: {runs} inputs, no failure");
+}
+
+fn from_hex(hex: &str) -> Vec<u8> {
+    (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect()
+}
+
+/// chrissanders-packets/dns.pcap frame 2: a CNAME whose target compresses against
+/// both the question (`c0 15` = "com") and itself; values checked with tshark 4.0.
+#[test]
+fn real_cname_chain_response() {
+    let bytes = from_hex(concat!(
+        "b10b8180000100020000000003777777046573706e03636f6d0000010001c00c00050001000000e1",
+        "0014057265646972046573706e03676e7302676fc015c02a00010001000000df00044447d49e"
+    ));
+    let m = decode(&bytes).unwrap();
+    assert_eq!(m.header.flags.to_u16(), 0x8180);
+    assert_eq!(m.questions[0].name.name.tshark().to_string(), "www.espn.com");
+    let RData::Cname(target) = &m.answers[0].rdata else { panic!("not a CNAME") };
+    assert_eq!(target.name.tshark().to_string(), "redir.espn.gns.go.com");
+    assert_eq!(target.pointer(), Some((Span::new(60, 2), 0x15)));
+    assert_eq!((m.answers[0].ttl, m.answers[1].ttl), (225, 223));
+    assert_eq!(m.answers[1].name.name.to_string(), "redir.espn.gns.go.com");
+    assert_eq!(m.answers[1].name.pointer(), Some((Span::new(62, 2), 0x2a)));
+    assert_eq!(m.answers[1].rdata, RData::A(Ipv4Addr::new(68, 71, 212, 158)));
+}
+
+/// chrissanders-packets/dns_query_nonexistent.pcapng frame 2: NXDOMAIN with the
+/// SOA of "net" in the authority section; values checked with tshark 4.0.
+#[test]
+fn real_nxdomain_with_soa() {
+    let bytes = from_hex(concat!(
+        "f23f81830001000000010000173132343938323833373139333031333832393731393734036e65",
+        "740000010001c0240006000100000383003d01610c67746c642d73657276657273c024056e7374",
+        "6c640c766572697369676e2d67727303636f6d0058de667e000007080000038400093a8000015180"
+    ));
+    let m = decode(&bytes).unwrap();
+    assert_eq!(m.rcode(), Rcode::NxDomain);
+    assert_eq!(m.questions[0].name.name.to_string(), "12498283719301382971974.net");
+    let soa_record = &m.authorities[0];
+    assert_eq!((soa_record.name.name.tshark().to_string(), soa_record.ttl), ("net".to_string(), 899));
+    let RData::Soa(soa) = &soa_record.rdata else { panic!("not an SOA") };
+    assert_eq!(soa.mname.name.to_string(), "a.gtld-servers.net");
+    assert_eq!(soa.rname.name.to_string(), "nstld.verisign-grs.com");
+    assert_eq!([soa.serial, soa.refresh, soa.retry, soa.expire, soa.minimum], [1490970238, 1800, 900, 604800, 86400]);
+    assert_eq!(encode(&m).unwrap(), bytes, "our compression reproduces the server's");
 }

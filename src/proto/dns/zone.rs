@@ -172,11 +172,11 @@ impl Zone {
                 answers.extend(matching);
                 break;
             }
-            let Some(RData::Cname(target)) = records.iter().map(|r| &r.rdata).find(|d| matches!(d, RData::Cname(_)))
-            else {
+            let Some(cname) = records.iter().copied().find(|r| matches!(r.rdata, RData::Cname(_))) else {
                 break;
             };
-            answers.push(records[0]);
+            let RData::Cname(target) = &cname.rdata else { break };
+            answers.push(cname);
             match self.by_name.get(&target.name.to_lowercase()) {
                 Some(next) => here = next,
                 None => break,
