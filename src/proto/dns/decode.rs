@@ -305,105 +305,131 @@ impl<'a> Decoder<'a> {
     /// within the current region; pointers may lead anywhere earlier in the message.
     /// With `place`, rows are made for its labels, pointer and the whole name.
     fn name(&mut self, place: Option<Place>) -> Result<NameField, DecodeError> {
-        let start = self.pos;
-        let mut labels: Vec<Vec<u8>> = Vec::new();
-        let mut parts = Vec::new();
-        let mut own_end = None;
-        let mut own_labels = 0;
-        let mut pointer_row = None;
-        let mut run_start = start;
-        let mut cursor = start;
-        let mut wire_len = 1;
-        let mut jumps = 0;
+        let mut n = NameRead::new(self.pos);
         loop {
-            let in_place = own_end.is_none();
+            let in_place = n.own_end.is_none();
             let limit = if in_place { self.limit } else { self.buf.len() };
             let overrun = in_place && self.in_rdata;
-            let byte = self.byte_at(cursor, limit, overrun, Field::LabelLength)?;
+            let byte = self.byte_at(n.cursor, limit, overrun, Field::LabelLength)?;
             match byte & POINTER_BITS {
                 0 if byte == 0 => {
-                    parts.push(NamePart::Root(Span::new(cursor, 1)));
-                    if own_end.is_none() {
-                        if let Some(p) = place {
-                            self.row(p, Key::Root, Span::new(cursor, 1), || Value::Root);
-                        }
-                        own_end = Some(cursor + 1);
-                    }
+                    self.name_root(&mut n, place);
                     break;
                 }
-                0 => {
-                    let len = usize::from(byte);
-                    wire_len += 1 + len;
-                    if wire_len > MAX_NAME_WIRE_LEN {
-                        return Err(Self::err(cursor, ErrorKind::NameTooLong { wire_len }));
-                    }
-                    let text = Span::new(cursor + 1, len);
-                    if text.end() > limit {
-                        let kind = if overrun {
-                            ErrorKind::RdataOverrun { field: Field::LabelText }
-                        } else {
-                            ErrorKind::Truncated { field: Field::LabelText, needed: len, available: limit - text.start }
-                        };
-                        return Err(Self::err(text.start, kind));
-                    }
-                    let label = self.buf[text.range()].to_vec();
-                    parts.push(NamePart::Label { len: Span::new(cursor, 1), text });
-                    if own_end.is_none() {
-                        own_labels += 1;
-                        if let Some(p) = place {
-                            let value = label.clone();
-                            self.row(p, Key::Label, Span::new(cursor, 1 + len), || Value::Label(value));
-                        }
-                    }
-                    labels.push(label);
-                    cursor = text.end();
-                }
-                POINTER_BITS => {
-                    let low = self.byte_at(cursor + 1, limit, overrun, Field::Pointer)?;
-                    let target = (usize::from(byte & !POINTER_BITS) << 8) | usize::from(low);
-                    if target >= cursor {
-                        return Err(Self::err(cursor, ErrorKind::PointerForward { target }));
-                    }
-                    if target >= run_start {
-                        return Err(Self::err(cursor, ErrorKind::PointerLoop { target }));
-                    }
-                    jumps += 1;
-                    if jumps > MAX_POINTERS {
-                        return Err(Self::err(cursor, ErrorKind::TooManyPointers { count: MAX_POINTERS }));
-                    }
-                    let span = Span::new(cursor, 2);
-                    parts.push(NamePart::Pointer { span, target });
-                    if own_end.is_none() {
-                        own_end = Some(cursor + 2);
-                        if let Some(p) = place {
-                            if self.want_rows {
-                                pointer_row = Some(self.rows.len());
-                            }
-                            self.row(p, Key::Pointer, span, || Value::Pointer { target, name: Name::root() });
-                        }
-                    }
-                    run_start = target;
-                    cursor = target;
-                }
-                _ => return Err(Self::err(cursor, ErrorKind::ReservedLabelType { byte })),
+                0 => self.name_label(&mut n, byte, limit, overrun, place)?,
+                POINTER_BITS => self.name_pointer(&mut n, byte, limit, overrun, place)?,
+                _ => return Err(Self::err(n.cursor, ErrorKind::ReservedLabelType { byte })),
             }
         }
-        let end = own_end.unwrap_or(cursor + 1);
-        // Lengths were checked as the labels were read.
-        let name = Name::from_labels(labels).unwrap_or_default();
-        if let Some(i) = pointer_row {
-            let suffix = name.suffix(own_labels);
+        Ok(self.name_finish(n, place))
+    }
+
+    /// The zero byte ending the name.
+    fn name_root(&mut self, n: &mut NameRead, place: Option<Place>) {
+        let span = Span::new(n.cursor, 1);
+        n.parts.push(NamePart::Root(span));
+        if n.own_end.is_none() {
+            if let Some(p) = place {
+                self.row(p, Key::Root, span, || Value::Root);
+            }
+            n.own_end = Some(span.end());
+        }
+    }
+
+    /// A label: length byte `len` at the cursor, then its text.
+    fn name_label(
+        &mut self,
+        n: &mut NameRead,
+        len: u8,
+        limit: usize,
+        overrun: bool,
+        place: Option<Place>,
+    ) -> Result<(), DecodeError> {
+        let len = usize::from(len);
+        n.wire_len += 1 + len;
+        if n.wire_len > MAX_NAME_WIRE_LEN {
+            return Err(Self::err(n.cursor, ErrorKind::NameTooLong { wire_len: n.wire_len }));
+        }
+        let text = Span::new(n.cursor + 1, len);
+        if text.end() > limit {
+            let kind = if overrun {
+                ErrorKind::RdataOverrun { field: Field::LabelText }
+            } else {
+                ErrorKind::Truncated { field: Field::LabelText, needed: len, available: limit - text.start }
+            };
+            return Err(Self::err(text.start, kind));
+        }
+        let label = self.buf[text.range()].to_vec();
+        n.parts.push(NamePart::Label { len: Span::new(n.cursor, 1), text });
+        if n.own_end.is_none() {
+            n.own_labels += 1;
+            if let Some(p) = place {
+                let value = label.clone();
+                self.row(p, Key::Label, Span::new(n.cursor, 1 + len), || Value::Label(value));
+            }
+        }
+        n.labels.push(label);
+        n.cursor = text.end();
+        Ok(())
+    }
+
+    /// A compression pointer whose first byte `high` is at the cursor: it must point
+    /// before the run of labels it ends, and the jumps are counted.
+    fn name_pointer(
+        &mut self,
+        n: &mut NameRead,
+        high: u8,
+        limit: usize,
+        overrun: bool,
+        place: Option<Place>,
+    ) -> Result<(), DecodeError> {
+        let low = self.byte_at(n.cursor + 1, limit, overrun, Field::Pointer)?;
+        let target = (usize::from(high & !POINTER_BITS) << 8) | usize::from(low);
+        if target >= n.cursor {
+            return Err(Self::err(n.cursor, ErrorKind::PointerForward { target }));
+        }
+        if target >= n.run_start {
+            return Err(Self::err(n.cursor, ErrorKind::PointerLoop { target }));
+        }
+        n.jumps += 1;
+        if n.jumps > MAX_POINTERS {
+            return Err(Self::err(n.cursor, ErrorKind::TooManyPointers { count: MAX_POINTERS }));
+        }
+        let span = Span::new(n.cursor, 2);
+        n.parts.push(NamePart::Pointer { span, target });
+        if n.own_end.is_none() {
+            n.own_end = Some(span.end());
+            if let Some(p) = place {
+                if self.want_rows {
+                    n.pointer_row = Some(self.rows.len());
+                }
+                self.row(p, Key::Pointer, span, || Value::Pointer { target, name: Name::root() });
+            }
+        }
+        n.run_start = target;
+        n.cursor = target;
+        Ok(())
+    }
+
+    /// The name read: fills in the pointer row's resolved suffix, makes the name row
+    /// and moves the position past the name's own bytes.
+    fn name_finish(&mut self, n: NameRead, place: Option<Place>) -> NameField {
+        let end = n.own_end.unwrap_or(n.cursor + 1);
+        // Label and name lengths were checked as the labels were read.
+        let name = Name::from_labels(n.labels).unwrap_or_default();
+        if let Some(i) = n.pointer_row {
+            let suffix = name.suffix(n.own_labels);
             if let Some(Row { value: Value::Pointer { name, .. }, .. }) = self.rows.get_mut(i) {
                 *name = suffix;
             }
         }
-        let span = Span::new(start, end - start);
+        let span = Span::new(n.start, end - n.start);
         if let Some(p) = place {
             let whole = name.clone();
             self.row(p, Key::Name, span, || Value::Name(whole));
         }
         self.pos = end;
-        Ok(NameField { name, span, parts })
+        NameField { name, span, parts: n.parts }
     }
 
     /// The byte at `offset`, which must lie before `limit`; past it is an RDATA
@@ -418,5 +444,42 @@ impl<'a> Decoder<'a> {
             ErrorKind::Truncated { field, needed: 1, available: 0 }
         };
         Err(Self::err(offset, kind))
+    }
+}
+
+/// The state of one name being read.
+struct NameRead {
+    /// Where the name starts.
+    start: usize,
+    labels: Vec<Vec<u8>>,
+    parts: Vec<NamePart>,
+    /// End of the name's own bytes, once its final zero or first pointer is read.
+    own_end: Option<usize>,
+    /// Labels at the name's own position.
+    own_labels: usize,
+    /// Index of the row of the name's first pointer, to fill in its target name.
+    pointer_row: Option<usize>,
+    /// Start of the run of labels being read: the name's start or the last target.
+    run_start: usize,
+    cursor: usize,
+    /// Wire length so far, counting the final zero.
+    wire_len: usize,
+    jumps: usize,
+}
+
+impl NameRead {
+    fn new(start: usize) -> Self {
+        NameRead {
+            start,
+            labels: Vec::new(),
+            parts: Vec::new(),
+            own_end: None,
+            own_labels: 0,
+            pointer_row: None,
+            run_start: start,
+            cursor: start,
+            wire_len: 1,
+            jumps: 0,
+        }
     }
 }
