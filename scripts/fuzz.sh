@@ -4,8 +4,9 @@
 #   scripts/fuzz.sh [SECONDS]        default 60, or $FUZZ_SECONDS
 #
 # Uses cargo fuzz (libFuzzer), installing cargo-fuzz from crates.io if missing.
-# cargo fuzz needs nightly features; on a stable toolchain RUSTC_BOOTSTRAP=1 enables
-# them. If the fuzz target cannot be built at all, falls back to an in-process
+# cargo fuzz needs nightly: the nightly toolchain is used when rustup has one
+# (or FUZZ_TOOLCHAIN names another), else RUSTC_BOOTSTRAP=1 unlocks nightly
+# features on stable. If the fuzz target cannot be built at all, falls back to an in-process
 # loop of mutated messages (the ignored test fuzz_loop_in_process) for the same time.
 set -euo pipefail
 
@@ -23,14 +24,21 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
     cargo install cargo-fuzz || fallback "cargo install cargo-fuzz failed"
 fi
 
-# Nightly is used when installed; otherwise unlock nightly features on stable.
-if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
-    export RUSTC_BOOTSTRAP=1
+# cargo fuzz needs nightly compiler flags (-Zsanitizer). Use the nightly toolchain
+# when rustup has one; on any other toolchain unlock nightly features.
+if [ -z "${FUZZ_TOOLCHAIN:-}" ]; then
+    if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then FUZZ_TOOLCHAIN=nightly; else FUZZ_TOOLCHAIN=stable; fi
 fi
+case "$FUZZ_TOOLCHAIN" in
+    nightly*) ;;
+    *) export RUSTC_BOOTSTRAP=1 ;;
+esac
+FUZZ=(cargo "+$FUZZ_TOOLCHAIN" fuzz)
 
-if ! cargo fuzz build dns_decode; then
+if ! "${FUZZ[@]}" build dns_decode; then
     fallback "cargo fuzz build failed"
 fi
 
 mkdir -p fuzz/corpus/dns_decode
-exec cargo fuzz run dns_decode fuzz/corpus/dns_decode -- -max_total_time="$SECONDS_TO_RUN"
+# New inputs go to fuzz/corpus (not committed); fuzz/seeds holds real messages to start from.
+exec "${FUZZ[@]}" run dns_decode fuzz/corpus/dns_decode fuzz/seeds -- -max_total_time="$SECONDS_TO_RUN"

@@ -806,3 +806,26 @@ fn real_nxdomain_with_soa() {
     assert_eq!([soa.serial, soa.refresh, soa.retry, soa.expire, soa.minimum], [1490970238, 1800, 900, 604800, 86400]);
     assert_eq!(encode(&m).unwrap(), bytes, "our compression reproduces the server's");
 }
+
+/// The fuzzer's seeds (fuzz/seeds) are valid messages, and the lab ones are the
+/// vectors above.
+#[test]
+fn fuzz_seeds_decode() {
+    let seeds: [(&str, &[u8]); 6] = [
+        ("lab_query", include_bytes!("../../../fuzz/seeds/lab_query.bin")),
+        ("lab_query_aa", include_bytes!("../../../fuzz/seeds/lab_query_aa.bin")),
+        ("lab_response", include_bytes!("../../../fuzz/seeds/lab_response.bin")),
+        ("espn_cname", include_bytes!("../../../fuzz/seeds/espn_cname.bin")),
+        ("nxdomain_soa", include_bytes!("../../../fuzz/seeds/nxdomain_soa.bin")),
+        ("query_edns_cookie", include_bytes!("../../../fuzz/seeds/query_edns_cookie.bin")),
+    ];
+    for (name, bytes) in seeds {
+        let m = decode(bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(decode(&encode(&m).unwrap()).unwrap().without_spans(), m.without_spans(), "{name}");
+    }
+    assert_eq!(seeds[0].1, LAB_QUERY);
+    assert_eq!(seeds[1].1, LAB_QUERY_AA);
+    assert_eq!(seeds[2].1, LAB_RESPONSE);
+    let cookie = decode(seeds[5].1).unwrap().edns().unwrap();
+    assert_eq!((cookie.udp_payload_size, cookie.options[0].code, cookie.options[0].data.len()), (4096, 10, 8));
+}
