@@ -334,3 +334,49 @@ fn lab_response_agrees_with_hickory() {
     assert_eq!(ours.rcode(), Rcode::NoError);
     assert_eq!(theirs.answers.len(), 2);
 }
+
+/// Serves `answer()` on a loopback UDP socket for up to `queries` datagrams.
+fn serve(queries: usize) -> (std::net::SocketAddr, std::thread::JoinHandle<()>) {
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+    let addr = sock.local_addr().unwrap();
+    let handle = std::thread::spawn(move || {
+        let zone = socklab::proto::dns::Zone::lab();
+        let mut buf = [0u8; 4096];
+        for _ in 0..queries {
+            let Ok((n, peer)) = sock.recv_from(&mut buf) else { return };
+            if let Some(resp) = socklab::proto::dns::answer(&buf[..n], &zone) {
+                sock.send_to(&resp, peer).unwrap();
+            }
+        }
+    });
+    (addr, handle)
+}
+
+/// dig as a real client: with EDNS (its default, with a cookie option) and without.
+#[test]
+fn dig_accepts_our_responses() {
+    if std::process::Command::new("dig").arg("-v").output().is_err() {
+        eprintln!("skipped: dig is not installed");
+        return;
+    }
+    let (addr, server) = serve(3);
+    let dig = |extra: &[&str]| {
+        let out = std::process::Command::new("dig")
+            .args(["@127.0.0.1", "-p", &addr.port().to_string(), "+tries=1", "+time=3"])
+            .args(extra)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let out = dig(&["google.com", "A"]);
+    assert!(out.contains("status: NOERROR") && out.contains("flags: qr aa rd;"), "{out}");
+    assert!(out.contains("google.com.\t\t260\tIN\tA\t192.165.1.1"), "{out}");
+    assert!(out.contains("google.com.\t\t260\tIN\tA\t192.165.1.10"), "{out}");
+    assert!(out.contains("EDNS: version: 0, flags:; udp: 1232"), "{out}");
+    let out = dig(&["+noedns", "nowhere.invalid", "A"]);
+    assert!(out.contains("status: NXDOMAIN") && !out.contains("OPT PSEUDOSECTION"), "{out}");
+    let out = dig(&["+noedns", "amazon.ca", "AAAA"]);
+    assert!(out.contains("status: NOERROR") && out.contains("ANSWER: 0"), "{out}");
+    server.join().unwrap();
+}
