@@ -17,6 +17,10 @@ pub const CLASSIC_UDP_PAYLOAD: usize = 512;
 pub const SERVER_UDP_PAYLOAD: u16 = 1232;
 /// The only EDNS version there is (RFC 6891 §6.1.3).
 const EDNS_VERSION: u8 = 0;
+/// QTYPE of an incremental zone transfer (RFC 1995).
+const IXFR: u16 = 251;
+/// QTYPE of a full zone transfer (RFC 5936).
+const AXFR: u16 = 252;
 
 /// The response to one query, or `None` when the server must stay silent: fewer than
 /// 12 bytes (no header to answer), or a message that is itself a response (QR set;
@@ -26,7 +30,8 @@ const EDNS_VERSION: u8 = 0;
 /// - an Opcode other than QUERY: NOTIMP, question echoed;
 /// - not exactly one question, or two OPT records: FORMERR;
 /// - EDNS version above 0: BADVERS (RFC 6891 §6.1.3);
-/// - a class other than IN or ANY: REFUSED;
+/// - QTYPE OPT: FORMERR; zone transfers (AXFR, IXFR) or a class other than IN or
+///   ANY: REFUSED;
 /// - a name in the zone: NOERROR, AA set, the records of the type asked (CNAMEs
 ///   followed inside the zone), or none (NODATA) when it has other types only;
 /// - a name not in the zone: NXDOMAIN, AA set.
@@ -89,7 +94,13 @@ fn respond(query: &Message, zone: &Zone, edns: Option<&Edns>) -> Message {
         return r;
     }
     let q = &query.questions[0];
-    if !matches!(q.qclass, Class::In | Class::Any) {
+    if q.qtype == RrType::Opt {
+        // OPT is a pseudo-record, never a question (RFC 6891 §6.1.1).
+        let mut r = response_to(query, Rcode::FormErr);
+        r.header.flags.aa = false;
+        return r;
+    }
+    if matches!(q.qtype.code(), IXFR | AXFR) || !matches!(q.qclass, Class::In | Class::Any) {
         let mut r = response_to(query, Rcode::Refused);
         r.header.flags.aa = false;
         return r;

@@ -663,6 +663,16 @@ fn answer_refused_for_other_classes() {
 }
 
 #[test]
+fn answer_refuses_zone_transfers_and_rejects_opt_questions() {
+    let r = respond(&query(16, 0x0000, "google.com", RrType::from(252), None), &Zone::lab());
+    assert_eq!(r.header.flags.rcode, Rcode::Refused);
+    let r = respond(&query(17, 0x0000, "google.com", RrType::from(251), None), &Zone::lab());
+    assert_eq!(r.header.flags.rcode, Rcode::Refused);
+    let r = respond(&query(18, 0x0000, "google.com", RrType::Opt, None), &Zone::lab());
+    assert_eq!(r.header.flags.rcode, Rcode::FormErr);
+}
+
+#[test]
 fn answer_echoes_edns_and_reports_badvers() {
     let e = Edns { udp_payload_size: 4096, dnssec_ok: true, ..Edns::default() };
     let r = respond(&query(11, 0x0100, "amazon.ca", RrType::A, Some(e)), &Zone::lab());
