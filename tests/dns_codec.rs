@@ -140,7 +140,7 @@ enum CanonData {
 }
 
 fn ours_labels(n: &Name) -> Vec<Vec<u8>> {
-    n.labels().iter().map(|l| l.to_ascii_lowercase()).collect()
+    n.labels().map(|l| l.to_ascii_lowercase()).collect()
 }
 
 fn hickory_labels(n: &h_rr::Name) -> Vec<Vec<u8>> {
@@ -244,7 +244,7 @@ fn ours_encoded_hickory_decodes() {
 }
 
 fn to_hickory_name(n: &Name) -> h_rr::Name {
-    let mut name = h_rr::Name::from_labels(n.labels().iter().map(|l| l.as_slice())).unwrap();
+    let mut name = h_rr::Name::from_labels(n.labels()).unwrap();
     name.set_fqdn(true);
     name
 }

@@ -359,16 +359,15 @@ impl<'a> Decoder<'a> {
             };
             return Err(Self::err(text.start, kind));
         }
-        let label = self.buf[text.range()].to_vec();
+        let label = &self.buf[text.range()];
         n.parts.push(NamePart::Label { len: Span::new(n.cursor, 1), text });
         if n.own_end.is_none() {
             n.own_labels += 1;
             if let Some(p) = place {
-                let value = label.clone();
-                self.row(p, Key::Label, Span::new(n.cursor, 1 + len), || Value::Label(value));
+                self.row(p, Key::Label, Span::new(n.cursor, 1 + len), || Value::Label(label.to_vec()));
             }
         }
-        n.labels.push(label);
+        n.name.push_label(label);
         n.cursor = text.end();
         Ok(())
     }
@@ -416,7 +415,7 @@ impl<'a> Decoder<'a> {
     fn name_finish(&mut self, n: NameRead, place: Option<Place>) -> NameField {
         let end = n.own_end.unwrap_or(n.cursor + 1);
         // Label and name lengths were checked as the labels were read.
-        let name = Name::from_labels(n.labels).unwrap_or_default();
+        let name = n.name;
         if let Some(i) = n.pointer_row {
             let suffix = name.suffix(n.own_labels);
             if let Some(Row { value: Value::Pointer { name, .. }, .. }) = self.rows.get_mut(i) {
@@ -451,7 +450,8 @@ impl<'a> Decoder<'a> {
 struct NameRead {
     /// Where the name starts.
     start: usize,
-    labels: Vec<Vec<u8>>,
+    /// The labels read so far.
+    name: Name,
     parts: Vec<NamePart>,
     /// End of the name's own bytes, once its final zero or first pointer is read.
     own_end: Option<usize>,
@@ -471,7 +471,7 @@ impl NameRead {
     fn new(start: usize) -> Self {
         NameRead {
             start,
-            labels: Vec::new(),
+            name: Name::root(),
             parts: Vec::new(),
             own_end: None,
             own_labels: 0,

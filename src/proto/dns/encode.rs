@@ -73,17 +73,6 @@ fn count(section: &'static str, n: usize) -> Result<u16, EncodeError> {
     u16::try_from(n).map_err(|_| EncodeError::TooManyEntries { section, count: n })
 }
 
-/// The uncompressed wire form of `labels` followed by the root.
-fn wire_form(labels: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for l in labels {
-        out.push(l.len() as u8);
-        out.extend_from_slice(l);
-    }
-    out.push(0);
-    out
-}
-
 impl Encoder {
     fn u16(&mut self, v: u16) {
         self.buf.extend_from_slice(&v.to_be_bytes());
@@ -172,29 +161,25 @@ impl Encoder {
     }
 
     /// Writes a name, ending with a pointer to the longest suffix already written,
-    /// and remembers the new suffixes.
+    /// and remembers the new suffixes. Suffixes are keyed by their uncompressed wire
+    /// form, so only names with the same case share bytes.
     fn name(&mut self, name: &Name) {
-        let labels = name.labels();
-        let mut written = Vec::new();
-        for i in 0..=labels.len() {
-            let rest = &labels[i..];
-            if rest.is_empty() {
-                self.buf.push(0);
-                break;
-            }
-            let key = wire_form(rest);
-            if let Some(&target) = self.suffixes.get(&key) {
+        let wire = name.wire_without_root();
+        let mut at = 0;
+        while at < wire.len() {
+            let suffix = &wire[at..];
+            if let Some(&target) = self.suffixes.get(suffix) {
                 self.u16(POINTER_MARK | target as u16);
-                break;
+                return;
             }
-            written.push((key, self.buf.len()));
-            self.buf.push(rest[0].len() as u8);
-            self.buf.extend_from_slice(&rest[0]);
-        }
-        for (key, offset) in written {
+            let offset = self.buf.len();
             if offset <= MAX_POINTER_TARGET {
-                self.suffixes.entry(key).or_insert(offset);
+                self.suffixes.insert(suffix.to_vec(), offset);
             }
+            let label_len = 1 + usize::from(wire[at]);
+            self.buf.extend_from_slice(&wire[at..(at + label_len).min(wire.len())]);
+            at += label_len;
         }
+        self.buf.push(0);
     }
 }

@@ -45,9 +45,11 @@ impl fmt::Display for NameError {
 }
 
 /// A domain name: its labels from the leftmost, without the empty root label.
+/// Stored in uncompressed wire form (each label after its length byte, without the
+/// final zero), so a decoded name costs one allocation.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Name {
-    labels: Vec<Vec<u8>>,
+    wire: Vec<u8>,
 }
 
 impl Name {
@@ -60,22 +62,29 @@ impl Name {
     pub fn from_labels<I, L>(labels: I) -> Result<Self, NameError>
     where
         I: IntoIterator<Item = L>,
-        L: Into<Vec<u8>>,
+        L: AsRef<[u8]>,
     {
-        let labels: Vec<Vec<u8>> = labels.into_iter().map(Into::into).collect();
-        for label in &labels {
+        let mut name = Name::root();
+        for label in labels {
+            let label = label.as_ref();
             if label.is_empty() {
                 return Err(NameError::EmptyLabel);
             }
             if label.len() > MAX_LABEL_LEN {
                 return Err(NameError::LabelTooLong { len: label.len() });
             }
+            name.push_label(label);
         }
-        let name = Name { labels };
         if name.wire_len() > MAX_NAME_WIRE_LEN {
             return Err(NameError::NameTooLong { wire_len: name.wire_len() });
         }
         Ok(name)
+    }
+
+    /// Appends a label whose length the caller has checked (1 to 63 bytes).
+    pub(crate) fn push_label(&mut self, label: &[u8]) {
+        self.wire.push(label.len() as u8);
+        self.wire.extend_from_slice(label);
     }
 
     /// Parses dotted text (`google.com`, `google.com.`, `.` for the root), accepting
@@ -114,35 +123,52 @@ impl Name {
     }
 
     /// The labels, leftmost first.
-    pub fn labels(&self) -> &[Vec<u8>] {
-        &self.labels
+    pub fn labels(&self) -> Labels<'_> {
+        Labels { rest: &self.wire }
+    }
+
+    /// Number of labels (0 for the root).
+    pub fn label_count(&self) -> usize {
+        self.labels().count()
+    }
+
+    /// The uncompressed wire form without the final zero byte.
+    pub fn wire_without_root(&self) -> &[u8] {
+        &self.wire
     }
 
     /// Whether this is the root name.
     pub fn is_root(&self) -> bool {
-        self.labels.is_empty()
+        self.wire.is_empty()
     }
 
     /// Length on the wire without compression: a length byte per label, the labels,
     /// and the final zero.
     pub fn wire_len(&self) -> usize {
-        self.labels.iter().map(|l| 1 + l.len()).sum::<usize>() + 1
+        self.wire.len() + 1
     }
 
     /// Whether two names are equal ignoring ASCII case (RFC 4343).
     pub fn eq_ignore_case(&self, other: &Name) -> bool {
-        self.labels.len() == other.labels.len()
-            && self.labels.iter().zip(&other.labels).all(|(a, b)| a.eq_ignore_ascii_case(b))
+        // Length bytes are below 64, so ASCII case folding leaves them alone.
+        self.wire.eq_ignore_ascii_case(&other.wire)
     }
 
     /// The name lower-cased, for case-insensitive maps.
     pub fn to_lowercase(&self) -> Name {
-        Name { labels: self.labels.iter().map(|l| l.to_ascii_lowercase()).collect() }
+        Name { wire: self.wire.to_ascii_lowercase() }
     }
 
     /// The suffix starting at label `index` (`www.google.com`, 1 → `google.com`).
     pub fn suffix(&self, index: usize) -> Name {
-        Name { labels: self.labels[index.min(self.labels.len())..].to_vec() }
+        let mut at = 0;
+        for _ in 0..index {
+            match self.wire.get(at) {
+                Some(&len) => at += 1 + usize::from(len),
+                None => break,
+            }
+        }
+        Name { wire: self.wire.get(at..).unwrap_or_default().to_vec() }
     }
 
     /// The name as dig prints it: escaped, with the trailing dot.
@@ -153,6 +179,24 @@ impl Name {
     /// The name as tshark 4.0 prints `dns.qry.name` and `dns.resp.name`.
     pub fn tshark(&self) -> TsharkName<'_> {
         TsharkName(self)
+    }
+}
+
+/// The labels of a [`Name`], leftmost first.
+#[derive(Clone, Debug)]
+pub struct Labels<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for Labels<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let (&len, tail) = self.rest.split_first()?;
+        let len = usize::from(len).min(tail.len());
+        let (label, rest) = tail.split_at(len);
+        self.rest = rest;
+        Some(label)
     }
 }
 
@@ -193,7 +237,7 @@ impl fmt::Display for Name {
         if self.is_root() {
             return f.write_char('.');
         }
-        for (i, label) in self.labels.iter().enumerate() {
+        for (i, label) in self.labels().enumerate() {
             if i > 0 {
                 f.write_char('.')?;
             }
@@ -211,7 +255,7 @@ impl fmt::Display for DigName<'_> {
         if self.0.is_root() {
             return f.write_char('.');
         }
-        for label in &self.0.labels {
+        for label in self.0.labels() {
             write_dig_label(f, label)?;
             f.write_char('.')?;
         }
@@ -229,7 +273,7 @@ impl fmt::Display for TsharkName<'_> {
             return f.write_str("<Root>");
         }
         let mut joined = Vec::with_capacity(self.0.wire_len());
-        for (i, label) in self.0.labels.iter().enumerate() {
+        for (i, label) in self.0.labels().enumerate() {
             if i > 0 {
                 joined.push(b'.');
             }
@@ -432,6 +476,19 @@ mod tests {
         assert_eq!(n(&["caf\u{e9}".as_bytes()]).tshark().to_string(), "caf\u{e9}");
         assert_eq!(n(&[b"\xc3"]).tshark().to_string(), "\u{fffd}");
         assert_eq!(n(&[b"\xc2\x85"]).tshark().to_string(), "\\u0085");
+    }
+
+    #[test]
+    fn labels_suffix_and_wire_form() {
+        let name = Name::parse("www.Google.com").unwrap();
+        assert_eq!(name.labels().collect::<Vec<_>>(), [&b"www"[..], b"Google", b"com"]);
+        assert_eq!(name.label_count(), 3);
+        assert_eq!(name.wire_without_root(), b"\x03www\x06Google\x03com");
+        assert_eq!(name.wire_len(), 16);
+        assert_eq!(name.suffix(2), Name::parse("com").unwrap());
+        assert_eq!(name.suffix(3), Name::root());
+        assert_eq!(name.suffix(9), Name::root());
+        assert_eq!(Name::root().labels().count(), 0);
     }
 
     #[test]

@@ -360,7 +360,7 @@ fn label_over_63_bytes_is_a_reserved_type() {
     let mut body = vec![63];
     body.extend_from_slice(&[b'x'; 63]);
     body.extend_from_slice(&[0, 0, 1, 0, 1]);
-    assert_eq!(decode(&msg(1, 0, &body)).unwrap().questions[0].name.name.labels()[0].len(), 63);
+    assert_eq!(decode(&msg(1, 0, &body)).unwrap().questions[0].name.name.labels().next().unwrap().len(), 63);
 }
 
 #[test]
