@@ -11,7 +11,8 @@ use super::types::Rcode;
 pub fn response_to(query: &Message, rcode: Rcode) -> Message {
     let q = &query.header;
     let flags = Flags { qr: true, opcode: q.flags.opcode, aa: true, rd: q.flags.rd, rcode, ..Flags::default() };
-    let questions: Vec<Question> = query.without_spans().questions;
+    let questions: Vec<Question> =
+        query.questions.iter().map(|q| Question::new(q.name.name.clone(), q.qtype, q.qclass)).collect();
     let mut msg = Message { header: Header { id: q.id, flags, ..Header::default() }, questions, ..Message::default() };
     msg.sync_counts();
     msg

@@ -33,7 +33,8 @@ pub use error::{CountOf, DecodeError, ErrorKind, Field};
 pub use header::{Flags, Header, HeaderSpans, HEADER_LEN};
 pub use message::{Edns, Message, Question, Record, RecordSpans, Section};
 pub use name::{
-    write_tshark_text, DigName, Name, NameError, NameField, NamePart, TsharkName, MAX_LABEL_LEN, MAX_NAME_WIRE_LEN,
+    write_tshark_text, DigName, Labels, Name, NameError, NameField, NamePart, TsharkName, MAX_LABEL_LEN,
+    MAX_NAME_WIRE_LEN,
 };
 pub use rdata::{CharString, EdnsOption, RData, Soa};
 pub use rows::{Key, Place, Row, Value};
