@@ -34,6 +34,8 @@ pub enum Command {
     Lookup(LookupArgs),
     /// ICMP echo (ping) over a raw socket, with round-trip times.
     Ping(PingArgs),
+    /// The web-server lab: serve files under a web root over HTTP/1.1 (GET, HEAD).
+    Web(WebArgs),
     /// Read a saved capture (.pcap or .pcapng) and decode it like Wireshark.
     Read(ReadArgs),
 }
@@ -71,6 +73,35 @@ pub struct ServerArgs {
     /// Worker threads serving clients at once (TCP).
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: u16,
+}
+
+/// Options of `web`.
+#[derive(Args, Debug, Clone)]
+pub struct WebArgs {
+    /// Directory whose files are served (a directory serves its index.html).
+    #[arg(long, default_value = "www")]
+    pub root: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to listen on (the labs use 10000-11000); 0 lets the kernel pick one.
+    #[arg(long, short, default_value_t = 10080)]
+    pub port: u16,
+    /// Listen address as HOST:PORT (overrides --host and --port).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub bind: Option<String>,
+    /// Worker threads, each serving many connections (default: one per CPU core).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+    /// Most connections open at once; clients beyond it get 503 Service Unavailable.
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_conns: u32,
+    /// Milliseconds a connection may stay idle (408 Request Timeout if a request was due).
+    #[arg(long, default_value_t = 15_000)]
+    pub timeout_ms: u64,
+    /// No access log (one line per request otherwise).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Which server a client talks to.

@@ -9,3 +9,4 @@ pub mod pool;
 pub mod scan;
 pub mod serve;
 pub mod shutdown;
+pub mod web;

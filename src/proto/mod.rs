@@ -1,6 +1,7 @@
 //! Sans-I/O codecs: pure functions from bytes to values and back.
 
 pub mod chat;
+pub mod http;
 pub mod icmp_echo;
 pub mod services;
 pub mod text;
