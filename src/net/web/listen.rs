@@ -73,15 +73,13 @@ pub fn reuseport_listener(addr: SocketAddr) -> io::Result<TcpListener> {
     Ok(TcpListener::from(fd))
 }
 
-/// `n` listeners on `addr` (the first one picks the port when it is 0).
+/// `n` listeners on `addr`. A plain bind comes first, as a probe: SO_REUSEPORT
+/// would otherwise let a second server of the same user share the port silently
+/// (and split the clients) instead of failing with "address already in use". The
+/// probe also picks the port when `addr` asks for port 0.
 pub fn listeners(addr: SocketAddr, n: usize) -> io::Result<Vec<TcpListener>> {
-    let first = reuseport_listener(addr)?;
-    let bound = first.local_addr()?;
-    let mut all = vec![first];
-    for _ in 1..n.max(1) {
-        all.push(reuseport_listener(bound)?);
-    }
-    Ok(all)
+    let bound = TcpListener::bind(addr)?.local_addr()?;
+    (0..n.max(1)).map(|_| reuseport_listener(bound)).collect()
 }
 
 /// Accepts one connection as a non-blocking socket, with the peer's address
@@ -151,5 +149,13 @@ mod tests {
             }
         }
         assert_eq!(accepted, clients.len());
+    }
+
+    #[test]
+    fn a_port_in_use_is_refused_even_by_reuseport_listeners() {
+        let ls = listeners("127.0.0.1:0".parse().unwrap(), 2).unwrap();
+        let addr = ls[0].local_addr().unwrap();
+        let e = listeners(addr, 2).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::AddrInUse);
     }
 }
