@@ -36,6 +36,8 @@ pub enum Command {
     Ping(PingArgs),
     /// The web-server lab: serve files under a web root over HTTP/1.1 (GET, HEAD).
     Web(WebArgs),
+    /// The lab's HTTP client: GET (or HEAD) a URL, or HOST PORT PATH as in the handout.
+    Get(GetArgs),
     /// Read a saved capture (.pcap or .pcapng) and decode it like Wireshark.
     Read(ReadArgs),
 }
@@ -102,6 +104,27 @@ pub struct WebArgs {
     /// No access log (one line per request otherwise).
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Options of `get`.
+#[derive(Args, Debug, Clone)]
+pub struct GetArgs {
+    /// An http:// URL (http://127.0.0.1:10080/HelloWorld.html), or the handout's three
+    /// arguments HOST PORT PATH (127.0.0.1 10080 HelloWorld.html).
+    #[arg(required = true, num_args = 1..=3, value_name = "URL | HOST PORT PATH")]
+    pub target: Vec<String>,
+    /// Send HEAD instead of GET: the status line and header fields, no body.
+    #[arg(long = "head", short = 'I')]
+    pub head: bool,
+    /// Save the body to FILE instead of printing it (the head is still printed).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// An extra header field, e.g. -H 'If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT'; repeatable.
+    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// Milliseconds to wait for the connection and for each read.
+    #[arg(long, default_value_t = 5000)]
+    pub timeout_ms: u64,
 }
 
 /// Which server a client talks to.

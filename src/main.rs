@@ -21,6 +21,7 @@ fn main() {
         Command::Lookup(a) => net::lookup::run(&a),
         Command::Ping(a) => net::ping::run(&a),
         Command::Web(a) => net::web::run(&a),
+        Command::Get(a) => net::http_client::run(&a),
         Command::Read(a) => sniff::read::run(&a),
     };
     if let Err(e) = result {

@@ -3,6 +3,7 @@
 pub mod addr;
 pub mod chat;
 pub mod echo;
+pub mod http_client;
 pub mod lookup;
 pub mod ping;
 pub mod pool;
