@@ -38,6 +38,8 @@ pub enum Command {
     Web(WebArgs),
     /// The lab's HTTP client: GET (or HEAD) a URL, or HOST PORT PATH as in the handout.
     Get(GetArgs),
+    /// The web-proxy lab: a multithreaded forward proxy (browser -> proxy -> origin), with a cache.
+    Proxy(ProxyArgs),
     /// Read a saved capture (.pcap or .pcapng) and decode it like Wireshark.
     Read(ReadArgs),
 }
@@ -124,6 +126,30 @@ pub struct GetArgs {
     pub headers: Vec<String>,
     /// Milliseconds to wait for the connection and for each read.
     #[arg(long, default_value_t = 5000)]
+    pub timeout_ms: u64,
+}
+
+/// Options of `proxy`.
+#[derive(Args, Debug, Clone)]
+pub struct ProxyArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to listen on; 0 lets the kernel pick one.
+    #[arg(long, short, default_value_t = 8888)]
+    pub port: u16,
+    /// Listen address as HOST:PORT (overrides --host and --port).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub bind: Option<String>,
+    /// Worker threads relaying requests at once.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: u16,
+    /// Keep 200 responses to GET in this directory and answer repeats from it.
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+    /// Milliseconds to wait for the origin's connection and each read on either side
+    /// (504 Gateway Timeout when the origin is slower).
+    #[arg(long, default_value_t = 10_000)]
     pub timeout_ms: u64,
 }
 

@@ -22,6 +22,7 @@ fn main() {
         Command::Ping(a) => net::ping::run(&a),
         Command::Web(a) => net::web::run(&a),
         Command::Get(a) => net::http_client::run(&a),
+        Command::Proxy(a) => net::proxy::run(&a),
         Command::Read(a) => sniff::read::run(&a),
     };
     if let Err(e) = result {
@@ -40,5 +41,6 @@ fn is_server(cmd: &Command) -> bool {
             | Command::Chat(ChatRole::Server(_))
             | Command::Ping(_)
             | Command::Web(_)
+            | Command::Proxy(_)
     )
 }

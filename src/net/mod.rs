@@ -7,6 +7,7 @@ pub mod http_client;
 pub mod lookup;
 pub mod ping;
 pub mod pool;
+pub mod proxy;
 pub mod scan;
 pub mod serve;
 pub mod shutdown;
