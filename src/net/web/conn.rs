@@ -1,7 +1,7 @@
 //! One client connection of the web server: a state machine that a worker drives
 //! whenever epoll reports the socket ready (edge-triggered), and on its timer.
 //!
-//! A turn of [`Conn::drive`]: send what is pending (the output buffer, then a
+//! A turn of `Conn::drive`: send what is pending (the output buffer, then a
 //! large file with sendfile(2)); answer every complete request already in the
 //! input buffer (pipelining: the answers queue up in order and go out in one
 //! write); read more. It stops when the socket would block, and the next epoll
