@@ -34,6 +34,12 @@ pub enum Command {
     Lookup(LookupArgs),
     /// ICMP echo (ping) over a raw socket, with round-trip times.
     Ping(PingArgs),
+    /// The web-server lab: serve files under a web root over HTTP/1.1 (GET, HEAD).
+    Web(WebArgs),
+    /// The lab's HTTP client: GET (or HEAD) a URL, or HOST PORT PATH as in the handout.
+    Get(GetArgs),
+    /// The web-proxy lab: a multithreaded forward proxy (browser -> proxy -> origin), with a cache.
+    Proxy(ProxyArgs),
     /// Read a saved capture (.pcap or .pcapng) and decode it like Wireshark.
     Read(ReadArgs),
 }
@@ -71,6 +77,80 @@ pub struct ServerArgs {
     /// Worker threads serving clients at once (TCP).
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: u16,
+}
+
+/// Options of `web`.
+#[derive(Args, Debug, Clone)]
+pub struct WebArgs {
+    /// Directory whose files are served (a directory serves its index.html).
+    #[arg(long, default_value = "www")]
+    pub root: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to listen on (the labs use 10000-11000); 0 lets the kernel pick one.
+    #[arg(long, short, default_value_t = 10080)]
+    pub port: u16,
+    /// Listen address as HOST:PORT (overrides --host and --port).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub bind: Option<String>,
+    /// Worker threads, each serving many connections (default: one per CPU core).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+    /// Most connections open at once; clients beyond it get 503 Service Unavailable.
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_conns: u32,
+    /// Milliseconds a connection may stay idle (408 Request Timeout if a request was due).
+    #[arg(long, default_value_t = 15_000)]
+    pub timeout_ms: u64,
+    /// No access log (one line per request otherwise).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Options of `get`.
+#[derive(Args, Debug, Clone)]
+pub struct GetArgs {
+    /// An http:// URL (http://127.0.0.1:10080/HelloWorld.html), or the handout's three
+    /// arguments HOST PORT PATH (127.0.0.1 10080 HelloWorld.html).
+    #[arg(required = true, num_args = 1..=3, value_name = "URL | HOST PORT PATH")]
+    pub target: Vec<String>,
+    /// Send HEAD instead of GET: the status line and header fields, no body.
+    #[arg(long = "head", short = 'I')]
+    pub head: bool,
+    /// Save the body to FILE instead of printing it (the head is still printed).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// An extra header field, e.g. -H 'If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT'; repeatable.
+    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// Milliseconds to wait for the connection and for each read.
+    #[arg(long, default_value_t = 5000)]
+    pub timeout_ms: u64,
+}
+
+/// Options of `proxy`.
+#[derive(Args, Debug, Clone)]
+pub struct ProxyArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to listen on; 0 lets the kernel pick one.
+    #[arg(long, short, default_value_t = 8888)]
+    pub port: u16,
+    /// Listen address as HOST:PORT (overrides --host and --port).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub bind: Option<String>,
+    /// Worker threads relaying requests at once.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: u16,
+    /// Keep 200 responses to GET in this directory and answer repeats from it.
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+    /// Milliseconds to wait for the origin's connection and each read on either side
+    /// (504 Gateway Timeout when the origin is slower).
+    #[arg(long, default_value_t = 10_000)]
+    pub timeout_ms: u64,
 }
 
 /// Which server a client talks to.

@@ -20,6 +20,9 @@ fn main() {
         Command::Scan(a) => net::scan::run(&a),
         Command::Lookup(a) => net::lookup::run(&a),
         Command::Ping(a) => net::ping::run(&a),
+        Command::Web(a) => net::web::run(&a),
+        Command::Get(a) => net::http_client::run(&a),
+        Command::Proxy(a) => net::proxy::run(&a),
         Command::Read(a) => sniff::read::run(&a),
     };
     if let Err(e) = result {
@@ -37,5 +40,7 @@ fn is_server(cmd: &Command) -> bool {
             | Command::Udp(EchoRole::Server(_))
             | Command::Chat(ChatRole::Server(_))
             | Command::Ping(_)
+            | Command::Web(_)
+            | Command::Proxy(_)
     )
 }

@@ -3,9 +3,12 @@
 pub mod addr;
 pub mod chat;
 pub mod echo;
+pub mod http_client;
 pub mod lookup;
 pub mod ping;
 pub mod pool;
+pub mod proxy;
 pub mod scan;
 pub mod serve;
 pub mod shutdown;
+pub mod web;
