@@ -169,8 +169,8 @@ fn ipv4(out: &mut impl Write, h: &Ipv4, d: usize) -> io::Result<()> {
         d + 1,
         "Differentiated Services Field: 0x{:02x} (DSCP: {}, ECN: {})",
         h.dsfield,
-        h.dsfield >> 2,
-        h.dsfield & 3
+        dscp(h.dsfield >> 2),
+        ecn(h.dsfield)
     )?;
     l!(out, d + 1, "Total Length: {}", h.total_len)?;
     l!(out, d + 1, "Identification: 0x{:04x} ({})", h.id, h.id)?;
