@@ -3,6 +3,7 @@
 pub mod capture;
 pub mod dissect;
 pub mod fields;
+pub mod hash;
 pub mod icmp;
 pub mod link;
 pub mod packet;

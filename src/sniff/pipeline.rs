@@ -4,13 +4,13 @@
 
 use crate::sniff::capture::Frame;
 use crate::sniff::dissect::{dissect, proto};
+use crate::sniff::hash::FxHashMap;
 use crate::sniff::icmp::{DatagramKey, EchoMatcher, Recent};
 use crate::sniff::link::LinkType;
 use crate::sniff::packet::{Dissected, Net, Note, Packet, Transport};
 use crate::sniff::tcp::{analysis, flags, Direction, Endpoint, Segment, SegmentInfo, Tracker};
 use crate::sniff::udp::UdpTracker;
 use crate::sniff::value::Nanos;
-use std::collections::HashMap;
 
 /// What only the end of the capture knows, learned by a first pass.
 #[derive(Clone, Debug, Default)]
@@ -18,7 +18,7 @@ pub struct Facts {
     /// Final `tcp.completeness` of every TCP stream, by stream index.
     pub completeness: Vec<u8>,
     /// Echo request frame → the frame of its reply.
-    pub echo_reply: HashMap<u32, u32>,
+    pub echo_reply: FxHashMap<u32, u32>,
 }
 
 /// Per-stream progress of the handshake and teardown, for the notes.
@@ -44,10 +44,12 @@ pub struct Pipeline {
     echo: EchoMatcher,
     conn: Vec<u8>,
     facts: Facts,
-    learned_echo: HashMap<u32, u32>,
+    learned_echo: FxHashMap<u32, u32>,
     frame: u32,
     first_time: Option<Nanos>,
     prev_time: Nanos,
+    learning: bool,
+    track_tcp: bool,
 }
 
 impl Pipeline {
@@ -62,11 +64,20 @@ impl Pipeline {
             echo: EchoMatcher::new(),
             conn: Vec::new(),
             facts,
-            learned_echo: HashMap::new(),
+            learned_echo: FxHashMap::default(),
             frame: 0,
             first_time: None,
             prev_time: 0,
+            learning: false,
+            track_tcp: true,
         }
+    }
+
+    /// A pipeline for a first pass that only learns [`Facts`]: echo pairs, and
+    /// the TCP streams' final completeness when `track_tcp`; it skips everything
+    /// only rendering needs.
+    pub fn learning(link: LinkType, track_tcp: bool) -> Pipeline {
+        Pipeline { learning: true, track_tcp, ..Pipeline::new(link, Facts::default()) }
     }
 
     /// The TCP tracker (for stream endpoints and ISNs).
@@ -88,7 +99,6 @@ impl Pipeline {
         let first = *self.first_time.get_or_insert(frame.time);
         let delta = if self.frame == 1 { 0 } else { frame.time - self.prev_time };
         self.prev_time = frame.time;
-        let d = dissect(self.link, frame.data);
         let mut p = Packet {
             number: self.frame,
             time: frame.time,
@@ -96,7 +106,7 @@ impl Pipeline {
             delta,
             len: frame.len,
             data: frame.data,
-            d,
+            d: dissect(self.link, frame.data),
             tcp: None,
             completeness: 0,
             udp_stream: None,
@@ -104,17 +114,16 @@ impl Pipeline {
             echo_peer: None,
             note: Note::None,
         };
-        match d.transport {
-            Transport::Tcp(_) => self.track_tcp(&mut p),
-            Transport::Udp(u) => {
-                if let Some((src, dst)) = d.endpoints() {
+        match &p.d.transport {
+            Transport::Tcp(_) if self.track_tcp => self.track_tcp(&mut p),
+            Transport::Udp(_) if !self.learning => {
+                if let Some((src, dst)) = p.d.endpoints() {
                     p.udp_stream = Some(self.udp.process(src, dst));
-                    self.remember(&d, proto::UDP, p.number);
+                    self.remember(&p.d, proto::UDP, p.number);
                 }
-                let _ = u;
             }
             Transport::Icmp(i) => {
-                if i.is_error() {
+                if i.is_error() && !self.learning {
                     self.link_icmp_error(&mut p);
                 } else if i.is_echo() {
                     self.match_echo(&mut p);
@@ -133,7 +142,7 @@ impl Pipeline {
     }
 
     fn track_tcp(&mut self, p: &mut Packet<'_>) {
-        let Transport::Tcp(h) = p.d.transport else { return };
+        let Transport::Tcp(h) = &p.d.transport else { return };
         let Some((src, dst)) = p.d.endpoints() else { return };
         let seg = Segment {
             frame: p.number,
@@ -149,6 +158,9 @@ impl Pipeline {
         };
         let info = self.tcp.process(&seg);
         p.tcp = Some(info);
+        if self.learning {
+            return;
+        }
         p.completeness = self.facts.completeness.get(info.stream as usize).copied().unwrap_or(0);
         self.remember(&p.d, proto::TCP, p.number);
         p.note = self.tcp_note(&seg, &info);

@@ -10,7 +10,7 @@ use crate::sniff::capture::{dlt_name, OfflineCapture};
 use crate::sniff::fields::{FieldId, ALL, NAMES};
 use crate::sniff::link::{LinkType, SUPPORTED};
 use crate::sniff::packet::Packet;
-use crate::sniff::pipeline::{Facts, Pipeline};
+use crate::sniff::pipeline::Pipeline;
 use crate::sniff::render::{detail, hex, list, Style};
 use crate::sniff::value::{FieldSource, Value};
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -169,7 +169,7 @@ fn read(a: &ReadArgs, mode: &Mode, out: &mut impl Write) -> Result<(), ReadError
     let limit = a.count.unwrap_or(u64::MAX);
     // Pass 1: learn the facts; a read error ends it quietly (pass 2 reports it).
     let (mut cap, link) = open(a)?;
-    let mut pipe = Pipeline::new(link, Facts::default());
+    let mut pipe = Pipeline::learning(link, needs_completeness(mode));
     let mut n = 0;
     while n < limit {
         match cap.next_frame() {
@@ -214,6 +214,15 @@ fn read(a: &ReadArgs, mode: &Mode, out: &mut impl Write) -> Result<(), ReadError
         n += 1;
     }
     Ok(())
+}
+
+/// Whether the output shows `tcp.completeness`, which only the end of a stream
+/// knows (the first pass then tracks TCP too).
+fn needs_completeness(mode: &Mode) -> bool {
+    match mode {
+        Mode::Text { verbose, .. } => *verbose,
+        Mode::Fields { ids, .. } | Mode::Json { ids } => ids.contains(&FieldId::TcpCompleteness),
+    }
 }
 
 /// Renders one packet; `values` is a reusable buffer handed back for the next one.
