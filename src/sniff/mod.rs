@@ -3,6 +3,7 @@
 pub mod capture;
 pub mod dissect;
 pub mod fields;
+pub mod filter;
 pub mod hash;
 pub mod icmp;
 pub mod link;
