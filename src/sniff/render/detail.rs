@@ -258,32 +258,28 @@ fn arp(out: &mut impl Write, a: &Arp) -> io::Result<()> {
     l!(out, 1, "Target IP address: {}", a.target_ip)
 }
 
-/// Wireshark's words for a completeness value.
+/// Wireshark's words for a completeness value (`tcp.completeness.str`).
 fn completeness_words(c: u8) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for (bit, name) in [
-        (completeness::RST, "RST"),
-        (completeness::FIN, "FIN"),
-        (completeness::DATA, "DATA"),
-        (completeness::ACK, "ACK"),
-        (completeness::SYN_ACK, "SYN_ACK"),
-        (completeness::SYN, "SYN"),
-    ] {
-        if c & bit != 0 {
-            parts.push(name);
-        }
-    }
-    let base = completeness::SYN | completeness::SYN_ACK | completeness::ACK;
-    let head = if c & base == base && c & (completeness::FIN | completeness::RST) != 0 {
-        if c & completeness::DATA != 0 {
-            "Complete, WITH_DATA".to_string()
-        } else {
-            "Complete, NO_DATA".to_string()
-        }
-    } else {
-        format!("Incomplete, {}", if parts.is_empty() { "EMPTY".to_string() } else { parts.join("|") })
+    let named = match c {
+        1 => Some("Incomplete, SYN_SENT"),
+        3 => Some("Incomplete, CLIENT_ESTABLISHED"),
+        7 => Some("Incomplete, ESTABLISHED"),
+        15 => Some("Incomplete, DATA"),
+        _ => None,
     };
-    format!("{head} ({c})")
+    let handshake = completeness::SYN | completeness::SYN_ACK | completeness::ACK;
+    let words = match named {
+        Some(w) => w,
+        None if c & handshake == handshake && c & (completeness::FIN | completeness::RST) != 0 => {
+            if c & completeness::DATA != 0 {
+                "Complete, WITH_DATA"
+            } else {
+                "Complete, NO_DATA"
+            }
+        }
+        None => "Incomplete",
+    };
+    format!("{words} ({c})")
 }
 
 fn tcp(out: &mut impl Write, h: &Tcp, info: Option<&SegmentInfo>, compl: u8, d: usize) -> io::Result<()> {
