@@ -108,7 +108,7 @@ const FIN_ACK: u8 = 0x11;
 const RST_ACK: u8 = 0x14;
 
 /// A TCP segment with a 20-byte header plus `opts` (a multiple of 4 bytes).
-fn tcp(sport: u16, dport: u16, seq: u32, ack: u32, flags: u8, win: u16, opts: &[u8], data: &[u8]) -> Vec<u8> {
+fn tcp((sport, dport): (u16, u16), (seq, ack): (u32, u32), flags: u8, win: u16, opts: &[u8], data: &[u8]) -> Vec<u8> {
     let mut h = Vec::new();
     h.extend(sport.to_be_bytes());
     h.extend(dport.to_be_bytes());
@@ -153,7 +153,7 @@ fn conversation() -> Vec<Vec<u8>> {
     let (c, s) = (41864, 12000);
     let (ci, si) = (1000u32, 5000u32);
     let seg = |sp, dp, seq, ack, fl, win, opts: &[u8], data: &[u8], id| {
-        eth(0x0800, &ipv4(LO, LO, 6, id, &tcp(sp, dp, seq, ack, fl, win, opts, data)))
+        eth(0x0800, &ipv4(LO, LO, 6, id, &tcp((sp, dp), (seq, ack), fl, win, opts, data)))
     };
     vec![
         seg(c, s, ci, 0, SYN, 65495, &syn_opts(100, 0), b"", 1),
@@ -236,6 +236,22 @@ fn details_tree_and_hex_dump_follow_the_row() {
     let f = TempFile::new("conv-all.pcap", &pcap(EN10MB, &conversation(), false));
     let out = ok(&["read", f.path(), "-V"]);
     assert!(out.contains("[Conversation completeness: Complete, WITH_DATA (31)]"), "{out}");
+}
+
+#[test]
+fn syn_answered_by_rst_is_explained_as_refused() {
+    let frames = vec![
+        eth(0x0800, &ipv4(LO, LO, 6, 1, &tcp((41864, 12000), (1000, 0), SYN, 65495, &syn_opts(1, 0), b""))),
+        eth(0x0800, &ipv4(LO, LO, 6, 0, &tcp((12000, 41864), (0, 1001), RST_ACK, 0, &[], b""))),
+    ];
+    let f = TempFile::new("refused.pcap", &pcap(EN10MB, &frames, false));
+    let out = ok(&["read", f.path()]);
+    assert_eq!(
+        rows(&out)[1],
+        "2 0.001000 127.0.0.1 → 127.0.0.1 TCP 54 12000 → 41864 [RST, ACK] Seq=1 Ack=1 Win=0 Len=0",
+        "{out}"
+    );
+    assert!(out.contains("  ↳ connection refused: nothing listens on port 12000"), "{out}");
 }
 
 #[test]
@@ -459,7 +475,7 @@ fn nanosecond_pcap_keeps_nanoseconds() {
 
 #[test]
 fn truncated_tcp_header_is_a_row_and_the_capture_goes_on() {
-    let bad = ipv4(LO, LO, 6, 1, &tcp(1, 2, 0, 0, SYN, 0, &[], b"")[..10]);
+    let bad = ipv4(LO, LO, 6, 1, &tcp((1, 2), (0, 0), SYN, 0, &[], b"")[..10]);
     let frames = vec![eth(0x0800, &bad), eth(0x0800, &ipv4(LO, LO, 17, 2, &udp(5000, 9, b"x")))];
     let f = TempFile::new("badtcp.pcap", &pcap(EN10MB, &frames, false));
     let out = ok(&["read", f.path()]);
