@@ -471,6 +471,8 @@ fn nanosecond_pcap_keeps_nanoseconds() {
     let f = TempFile::new("ns.pcap", &pcap(EN10MB, &frames, true));
     let out = ok(&["read", f.path(), "-T", "fields", "-e", "frame.time_relative"]);
     assert_eq!(out, "0.000000000\n0.001000000\n");
+    let list = ok(&["read", f.path()]);
+    assert_eq!(rows(&list)[1], "2 0.001000000 127.0.0.1 → 127.0.0.1 UDP 42 1 → 2 Len=0", "{list}");
 }
 
 #[test]

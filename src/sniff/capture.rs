@@ -23,6 +23,7 @@ pub struct OfflineCapture {
     cap: Capture<Offline>,
     path: String,
     frames: u64,
+    nanos: bool,
 }
 
 impl OfflineCapture {
@@ -47,7 +48,13 @@ impl OfflineCapture {
                 ))
             })?;
         }
-        Ok(OfflineCapture { cap, path: shown, frames: 0 })
+        let nanos = nanosecond_file(path);
+        Ok(OfflineCapture { cap, path: shown, frames: 0, nanos })
+    }
+
+    /// Whether the file stores nanosecond timestamps (Wireshark then shows 9 decimals).
+    pub fn nanosecond_resolution(&self) -> bool {
+        self.nanos
     }
 
     /// The file's link-layer header type (DLT / LINKTYPE number).
@@ -97,5 +104,113 @@ pub fn dlt_name(dlt: i32) -> String {
     match pcap::Linktype(dlt).get_name() {
         Ok(name) if !name.is_empty() => name,
         _ => "unknown".to_string(),
+    }
+}
+
+/// pcap magic of a nanosecond file, as read little-endian (either byte order).
+const PCAP_NS_MAGICS: [u32; 2] = [0xa1b2_3c4d, 0x4d3c_b2a1];
+/// pcapng Section Header Block type.
+const PCAPNG_SHB: u32 = 0x0a0d_0d0a;
+/// pcapng Interface Description Block type.
+const PCAPNG_IDB: u32 = 1;
+/// pcapng IDB option `if_tsresol`.
+const OPT_TSRESOL: u16 = 9;
+/// Bytes of the file inspected for the time resolution.
+const HEAD_BYTES: u64 = 64 * 1024;
+
+/// Whether a capture file stores nanosecond timestamps: a nanosecond pcap magic,
+/// or a pcapng whose first interface has `if_tsresol` of 10^-7 or finer
+/// (pcapng draft §4.2). Unreadable or odd files count as microsecond.
+fn nanosecond_file(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let Ok(f) = std::fs::File::open(path) else { return false };
+    if f.take(HEAD_BYTES).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    nanosecond_header(&head)
+}
+
+/// [`nanosecond_file`] on the first bytes of the file.
+fn nanosecond_header(head: &[u8]) -> bool {
+    let word = |at: usize, be: bool| -> Option<u32> {
+        let b: [u8; 4] = head.get(at..at + 4)?.try_into().ok()?;
+        Some(if be { u32::from_be_bytes(b) } else { u32::from_le_bytes(b) })
+    };
+    let Some(magic) = word(0, false) else { return false };
+    if PCAP_NS_MAGICS.contains(&magic) {
+        return true;
+    }
+    if magic != PCAPNG_SHB {
+        return false;
+    }
+    let be = head.get(8..12) == Some(&[0x1a, 0x2b, 0x3c, 0x4d]);
+    let mut at = 0usize;
+    while let (Some(ty), Some(len)) = (word(at, be), word(at + 4, be)) {
+        let len = len as usize;
+        if len < 12 || at + len > head.len() {
+            return false;
+        }
+        if ty == PCAPNG_IDB {
+            return idb_nanos(&head[at + 16..at + len - 4], be);
+        }
+        at += len;
+    }
+    false
+}
+
+/// The `if_tsresol` of an IDB's options: nanosecond or finer.
+fn idb_nanos(mut opts: &[u8], be: bool) -> bool {
+    let half = |b: &[u8]| if be { u16::from_be_bytes([b[0], b[1]]) } else { u16::from_le_bytes([b[0], b[1]]) };
+    while opts.len() >= 4 {
+        let (code, len) = (half(&opts[0..2]), usize::from(half(&opts[2..4])));
+        let padded = (len + 3) & !3;
+        if code == 0 || opts.len() < 4 + padded {
+            return false;
+        }
+        if code == OPT_TSRESOL && len >= 1 {
+            let v = opts[4];
+            // High bit set: a power of two (2^-n); else a power of ten (10^-n).
+            return if v & 0x80 != 0 { (v & 0x7f) > 20 } else { v > 6 };
+        }
+        opts = &opts[4 + padded..];
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pcap_magic_says_the_resolution() {
+        assert!(nanosecond_header(&[0x4d, 0x3c, 0xb2, 0xa1, 2, 0]));
+        assert!(!nanosecond_header(&[0xd4, 0xc3, 0xb2, 0xa1, 2, 0]));
+        assert!(!nanosecond_header(&[0xd4]));
+    }
+
+    #[test]
+    fn pcapng_tsresol_of_the_first_interface() {
+        let mut f = Vec::new();
+        f.extend(PCAPNG_SHB.to_le_bytes());
+        f.extend(28u32.to_le_bytes());
+        f.extend([0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0]);
+        f.extend(u64::MAX.to_le_bytes());
+        f.extend(28u32.to_le_bytes());
+        let idb = |resol: u8| {
+            let mut b = Vec::new();
+            b.extend(PCAPNG_IDB.to_le_bytes());
+            b.extend(28u32.to_le_bytes());
+            b.extend([1, 0, 0, 0, 0, 0, 4, 0]);
+            b.extend([9, 0, 1, 0, resol, 0, 0, 0]);
+            b.extend(28u32.to_le_bytes());
+            b
+        };
+        assert!(nanosecond_header(&[f.clone(), idb(9)].concat()));
+        assert!(!nanosecond_header(&[f.clone(), idb(6)].concat()));
+        let whole = [f, idb(9)].concat();
+        for n in 0..whole.len() {
+            let _ = nanosecond_header(&whole[..n]);
+        }
     }
 }

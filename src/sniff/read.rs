@@ -132,7 +132,7 @@ fn mode(a: &ReadArgs) -> crate::Result<Mode> {
                 ColorChoice::Never => false,
                 ColorChoice::Auto => io::stdout().is_terminal(),
             };
-            Mode::Text { verbose: a.verbose, hex: a.hex, style: Style { color } }
+            Mode::Text { verbose: a.verbose, hex: a.hex, style: Style { color, nanos: false } }
         }
         OutputKind::Fields => {
             if ids.is_empty() {
@@ -187,6 +187,7 @@ fn read(a: &ReadArgs, mode: &Mode, filter: Option<&Filter<FieldId>>, out: &mut i
     drop(cap);
     // Pass 2: render.
     let (mut cap, link) = open(a)?;
+    let nanos = cap.nanosecond_resolution();
     let mut pipe = Pipeline::new(link, facts);
     let mut values: Vec<Value<'static>> = Vec::with_capacity(16);
     match mode {
@@ -217,7 +218,7 @@ fn read(a: &ReadArgs, mode: &Mode, filter: Option<&Filter<FieldId>>, out: &mut i
         if filter.is_some_and(|f| !f.matches(&p)) {
             continue;
         }
-        values = render(out, mode, &p, values)?;
+        values = render(out, mode, nanos, &p, values)?;
     }
     Ok(())
 }
@@ -236,19 +237,21 @@ fn needs_tcp_facts(mode: &Mode, filter: Option<&Filter<FieldId>>) -> bool {
         }
 }
 
-/// Renders one packet; `values` is a reusable buffer handed back for the next one.
+/// Renders one packet (`nanos`: the file has nanosecond timestamps); `values` is a reusable buffer handed back for the next one.
 fn render(
     out: &mut impl Write,
     mode: &Mode,
+    nanos: bool,
     p: &Packet<'_>,
     values: Vec<Value<'static>>,
 ) -> Result<Vec<Value<'static>>, ReadError> {
     let mut vals = recycle(values);
     match mode {
         Mode::Text { verbose, hex: with_hex, style } => {
-            list::row(out, p, *style)?;
+            let style = Style { nanos, ..*style };
+            list::row(out, p, style)?;
             if *verbose {
-                detail::tree(out, p, *style)?;
+                detail::tree(out, p, style)?;
             }
             if *with_hex {
                 if *verbose {

@@ -5,7 +5,7 @@ use crate::sniff::dissect::opt;
 use crate::sniff::icmp;
 use crate::sniff::link::{ethertype_column, LinkType};
 use crate::sniff::packet::{Layer, Net, Note, Packet, Tcp, Transport};
-use crate::sniff::render::{ansi, put_padded, put_secs6, put_u64, put_u64_padded, Mac, StackStr, Style};
+use crate::sniff::render::{ansi, put_padded, put_secs, put_u64, put_u64_padded, Mac, StackStr, Style};
 use crate::sniff::tcp::{analysis, flags, Endpoint, SegmentInfo};
 use std::fmt;
 use std::io::{self, Write};
@@ -34,7 +34,7 @@ pub fn row(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()>
     let (src, dst) = addresses(p);
     put_u64_padded(out, u64::from(p.number), NO_WIDTH)?;
     out.write_all(b" ")?;
-    put_secs6(out, p.rel, TIME_WIDTH)?;
+    put_secs(out, p.rel, style.nanos, TIME_WIDTH)?;
     out.write_all(b" ")?;
     put_padded(out, src.as_bytes(), ADDR_WIDTH, true)?;
     out.write_all(" → ".as_bytes())?;
@@ -317,11 +317,18 @@ fn flag_names(out: &mut impl Write, f: u16) -> io::Result<()> {
             first = false;
         }
     }
+    if f & RESERVED != 0 {
+        out.write_all(if first { b"Reserved" as &[u8] } else { b", Reserved" })?;
+        first = false;
+    }
     if first {
         out.write_all(b"<None>")?;
     }
     Ok(())
 }
+
+/// The three reserved bits of the TCP flags field (RFC 9293 §3.1).
+const RESERVED: u16 = 0x0e00;
 
 /// TCP flags as tshark's Info column names them: `SYN, ACK`, or `<None>`.
 pub struct FlagNames(pub u16);
@@ -350,6 +357,10 @@ impl fmt::Display for FlagNames {
                 f.write_str(name)?;
                 first = false;
             }
+        }
+        if self.0 & RESERVED != 0 {
+            f.write_str(if first { "Reserved" } else { ", Reserved" })?;
+            first = false;
         }
         if first {
             f.write_str("<None>")?;

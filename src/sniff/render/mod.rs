@@ -14,6 +14,9 @@ use std::io::{self, Write};
 pub struct Style {
     /// Use ANSI colours.
     pub color: bool,
+    /// Decimals of the Time column: 6 for microsecond captures, 9 for nanosecond
+    /// ones, as Wireshark follows the file's time resolution.
+    pub nanos: bool,
 }
 
 /// ANSI colour codes used (few, on purpose).
@@ -177,8 +180,9 @@ impl StackStr {
     }
 }
 
-/// Writes a relative time with 6 decimals (µs, truncated) right-aligned in `width`.
-pub fn put_secs6(out: &mut impl Write, nanos: i64, width: usize) -> io::Result<()> {
+/// Writes a relative time with 6 decimals (µs, truncated) or 9 (`ns_digits`),
+/// right-aligned in `width`.
+pub fn put_secs(out: &mut impl Write, nanos: i64, ns_digits: bool, width: usize) -> io::Result<()> {
     let mut s = StackStr::new();
     if nanos < 0 {
         s.push(b'-');
@@ -189,10 +193,10 @@ pub fn put_secs6(out: &mut impl Write, nanos: i64, width: usize) -> io::Result<(
         s.push(d);
     }
     s.push(b'.');
-    let micros = (abs % 1_000_000_000) / 1000;
+    let (frac, places) = if ns_digits { (abs % 1_000_000_000, 9) } else { ((abs % 1_000_000_000) / 1000, 6) };
     let mut buf = [0u8; 20];
-    let frac = digits(micros, &mut buf);
-    for _ in frac.len()..6 {
+    let frac = digits(frac, &mut buf);
+    for _ in frac.len()..places {
         s.push(b'0');
     }
     for &d in frac {
@@ -252,11 +256,12 @@ mod tests {
         assert_eq!(Mac(&[2, 0, 0, 0, 0, 0xab]).to_string(), "02:00:00:00:00:ab");
         assert_eq!(StackStr::of("x".repeat(100)).as_str().len(), 64);
         let mut out = Vec::new();
-        put_secs6(&mut out, 12_345, 10).unwrap();
-        put_secs6(&mut out, -1_000, 0).unwrap();
+        put_secs(&mut out, 12_345, false, 10).unwrap();
+        put_secs(&mut out, -1_000, false, 0).unwrap();
+        put_secs(&mut out, 1_000_000_123, true, 0).unwrap();
         put_u64_padded(&mut out, 7, 5).unwrap();
         put_u64(&mut out, 18_446_744_073_709_551_615).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "  0.000012-0.000001    718446744073709551615");
+        assert_eq!(String::from_utf8(out).unwrap(), "  0.000012-0.0000011.000000123    718446744073709551615");
         assert_eq!(StackStr::ip("10.0.255.1".parse().unwrap()).as_str(), "10.0.255.1");
         assert_eq!(StackStr::ip("::1".parse().unwrap()).as_str(), "::1");
     }
