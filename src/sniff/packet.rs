@@ -454,6 +454,12 @@ pub enum Note {
     },
     /// A segment that starts beyond the next expected sequence number.
     LostSegment,
+    /// A segment that arrives after later ones (fills an earlier gap).
+    OutOfOrder,
+    /// A keep-alive probe: one old byte (or none) to check the peer is alive.
+    KeepAlive,
+    /// Only the advertised window changed: the receiver has room again.
+    WindowUpdate,
     /// A duplicate ACK.
     DupAck {
         /// How many duplicates so far.

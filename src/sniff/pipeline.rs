@@ -269,8 +269,17 @@ impl Pipeline {
                 };
             }
         }
+        if info.analysis & analysis::OUT_OF_ORDER != 0 {
+            return Note::OutOfOrder;
+        }
         if info.analysis & analysis::LOST_SEGMENT != 0 {
             return Note::LostSegment;
+        }
+        if info.analysis & analysis::KEEP_ALIVE != 0 {
+            return Note::KeepAlive;
+        }
+        if info.analysis & analysis::WINDOW_UPDATE != 0 {
+            return Note::WindowUpdate;
         }
         if info.analysis & analysis::DUPLICATE_ACK != 0 {
             return Note::DupAck { num: info.dup_ack_num, frame: info.dup_ack_frame };

@@ -28,12 +28,34 @@ pub struct FieldFormat {
     pub separator: String,
     /// Between occurrences of one field (`aggregator=`, default `,`).
     pub aggregator: String,
+    /// Which occurrences to print (`occurrence=f|l|a`, default all).
+    pub occurrence: Occurrence,
+    /// Quote character around each field's text (`quote=d|s|n`, default none).
+    pub quote: Option<char>,
+}
+
+/// tshark's `-E occurrence=`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Occurrence {
+    /// Every occurrence, joined by the aggregator.
+    All,
+    /// Only the first.
+    First,
+    /// Only the last.
+    Last,
 }
 
 impl FieldFormat {
-    /// Parses `-E` options: `header=y|n`, `separator=/t|/s|C`, `aggregator=/s|C`.
+    /// Parses `-E` options: `header=y|n`, `separator=/t|/s|C`, `aggregator=/s|C`,
+    /// `occurrence=f|l|a`, `quote=d|s|n`.
     pub fn parse(options: &[String]) -> Result<FieldFormat, Error> {
-        let mut f = FieldFormat { header: false, separator: "\t".into(), aggregator: ",".into() };
+        let mut f = FieldFormat {
+            header: false,
+            separator: "\t".into(),
+            aggregator: ",".into(),
+            occurrence: Occurrence::All,
+            quote: None,
+        };
         for o in options {
             let (k, v) = o.split_once('=').ok_or_else(|| {
                 Error::usage(format!("invalid -E option '{o}': write it as NAME=VALUE, e.g. header=y"))
@@ -47,9 +69,25 @@ impl FieldFormat {
                 "header" => f.header = matches!(v, "y" | "Y" | "yes"),
                 "separator" => f.separator = text(v),
                 "aggregator" => f.aggregator = text(v),
+                "occurrence" => {
+                    f.occurrence = match v {
+                        "f" => Occurrence::First,
+                        "l" => Occurrence::Last,
+                        "a" => Occurrence::All,
+                        _ => return Err(Error::usage(format!("invalid -E occurrence={v}: use f (first), l (last) or a (all)"))),
+                    }
+                }
+                "quote" => {
+                    f.quote = match v {
+                        "d" => Some('"'),
+                        "s" => Some('\''),
+                        "n" => None,
+                        _ => return Err(Error::usage(format!("invalid -E quote={v}: use d (double), s (single) or n (none)"))),
+                    }
+                }
                 _ => {
                     return Err(Error::usage(format!(
-                        "unsupported -E option '{k}': socklab knows header=y|n, separator=/t|/s|CHAR and aggregator=/s|CHAR"
+                        "unsupported -E option '{k}': socklab knows header=y|n, separator=/t|/s|CHAR, aggregator=/s|CHAR, occurrence=f|l|a and quote=d|s|n"
                     )))
                 }
             }
@@ -270,11 +308,25 @@ fn render(
                 }
                 vals.clear();
                 p.values(id, &mut vals);
-                for (j, v) in vals.iter().enumerate() {
+                let shown = match format.occurrence {
+                    Occurrence::All => &vals[..],
+                    Occurrence::First => &vals[..vals.len().min(1)],
+                    Occurrence::Last => &vals[vals.len().saturating_sub(1)..],
+                };
+                if shown.is_empty() {
+                    continue;
+                }
+                if let Some(q) = format.quote {
+                    write!(out, "{q}")?;
+                }
+                for (j, v) in shown.iter().enumerate() {
                     if j > 0 {
                         out.write_all(format.aggregator.as_bytes())?;
                     }
                     write!(out, "{v}")?;
+                }
+                if let Some(q) = format.quote {
+                    write!(out, "{q}")?;
                 }
             }
             out.write_all(b"\n")?;
@@ -345,8 +397,11 @@ mod tests {
     #[test]
     fn field_format_options() {
         let f = FieldFormat::parse(&["header=y".into(), "separator=,".into(), "aggregator=/s".into()]).unwrap();
-        assert_eq!(f, FieldFormat { header: true, separator: ",".into(), aggregator: " ".into() });
+        assert_eq!((f.header, f.separator.as_str(), f.aggregator.as_str()), (true, ",", " "));
+        let f = FieldFormat::parse(&["occurrence=l".into(), "quote=d".into()]).unwrap();
+        assert_eq!((f.occurrence, f.quote), (Occurrence::Last, Some('"')));
         assert!(FieldFormat::parse(&["quote".into()]).is_err());
+        assert!(FieldFormat::parse(&["quote=x".into()]).is_err());
         assert!(FieldFormat::parse(&["bogus=1".into()]).is_err());
     }
 

@@ -421,6 +421,13 @@ impl fmt::Display for NoteText<'_> {
             Note::LostSegment => {
                 f.write_str("a gap in sequence numbers: a segment before this one was lost or not captured")
             }
+            Note::OutOfOrder => f.write_str(
+                "out of order: this segment arrives after ones that follow it in sequence (reordered or delayed on the way)",
+            ),
+            Note::KeepAlive => f.write_str("keep-alive: the sender probes whether the idle peer is still there"),
+            Note::WindowUpdate => {
+                f.write_str("window update: the receiver announces more buffer space, nothing else changed")
+            }
             Note::DupAck { num, frame } => write!(
                 f,
                 "duplicate ACK #{num} (same as frame {frame}): the receiver still waits for the same byte"
