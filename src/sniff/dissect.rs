@@ -57,10 +57,16 @@ pub mod opt {
     pub const EXPERIMENTAL: u8 = 254;
 }
 
-/// Decodes every layer of one frame of link type `kind`.
+/// Decodes every layer of one frame of link type `kind`, captured whole.
 pub fn dissect(kind: LinkType, data: &[u8]) -> Dissected<'_> {
-    let mut d =
-        Dissected { link: None, net: Net::None, transport: Transport::None, payload: &[], quoted: None, error: None };
+    dissect_frame(kind, data, data.len())
+}
+
+/// Decodes every layer of one frame of link type `kind` that was `wire_len`
+/// bytes long on the wire (`data` may be shorter when the capture cut it). Like
+/// Wireshark, lengths come from the IP header but never exceed what was on the wire.
+pub fn dissect_frame(kind: LinkType, data: &[u8], wire_len: usize) -> Dissected<'_> {
+    let mut d = empty();
     let l = match link::parse(kind, data) {
         Ok(l) => l,
         Err(e) => {
@@ -72,7 +78,7 @@ pub fn dissect(kind: LinkType, data: &[u8]) -> Dissected<'_> {
     let rest = data.get(l.header_len..).unwrap_or(&[]);
     match l.next {
         Next::EtherType(ETHERTYPE_IPV4) | Next::EtherType(ETHERTYPE_IPV6) => {
-            ip_layers(&mut d, rest, l.header_len, true)
+            ip_layers(&mut d, rest, l.header_len, wire_len.max(data.len()).saturating_sub(l.header_len), true)
         }
         Next::EtherType(ETHERTYPE_ARP) => match arp(rest, l.header_len) {
             Some(a) => d.net = Net::Arp(a),
@@ -91,7 +97,7 @@ fn empty<'a>() -> Dissected<'a> {
 
 /// Decodes an IP datagram at `offset` in the frame; `follow_icmp` decodes the
 /// datagram quoted by an ICMP error (one level only).
-fn ip_layers<'a>(out: &mut Dissected<'a>, data: &'a [u8], offset: usize, follow_icmp: bool) {
+fn ip_layers<'a>(out: &mut Dissected<'a>, data: &'a [u8], offset: usize, wire: usize, follow_icmp: bool) {
     let (ip, ext_err) = match LaxIpSlice::from_slice(data) {
         Ok(v) => v,
         Err(e) => {
@@ -125,7 +131,7 @@ fn ip_layers<'a>(out: &mut Dissected<'a>, data: &'a [u8], offset: usize, follow_
             });
             let total = usize::from(h.total_len());
             if total >= hdr_len && total != 0 {
-                total - hdr_len
+                total.min(wire).saturating_sub(hdr_len)
             } else {
                 payload.payload.len()
             }
@@ -148,7 +154,7 @@ fn ip_layers<'a>(out: &mut Dissected<'a>, data: &'a [u8], offset: usize, follow_
             });
             match h.payload_length() {
                 0 => payload.payload.len(),
-                plen => usize::from(plen).saturating_sub(ext_len),
+                plen => usize::from(plen).min(wire.saturating_sub(IPV6_HEADER_LEN)).saturating_sub(ext_len),
             }
         }
     };
@@ -270,7 +276,7 @@ fn icmp<'a>(out: &mut Dissected<'a>, v6: bool, data: &'a [u8], offset: usize, fo
     out.payload = body;
     if follow && h.is_error() && !body.is_empty() {
         let mut inner = empty();
-        ip_layers(&mut inner, body, offset + ICMP_HEADER_LEN, false);
+        ip_layers(&mut inner, body, offset + ICMP_HEADER_LEN, body.len(), false);
         if inner.net != Net::None {
             let transport = match inner.transport {
                 Transport::None => quoted_tcp_ports(&inner.net, body, offset + ICMP_HEADER_LEN),

@@ -200,11 +200,17 @@ pub fn protocol_label(p: &Packet<'_>, field: FieldId) -> Option<String> {
     match field {
         FieldId::Eth => {
             let l = p.d.link.filter(|l| l.kind == LinkType::Ethernet)?;
-            let _ = write!(s, "Ethernet II, Src: {}, Dst: {}", Mac(&l.eth_src), Mac(&l.eth_dst));
+            if matches!(l.next, link::Next::Length(_)) && l.vlan_count == 0 {
+                s.push_str("IEEE 802.3 Ethernet ");
+            } else {
+                let _ = write!(s, "Ethernet II, Src: {}, Dst: {}", Mac(&l.eth_src), Mac(&l.eth_dst));
+            }
         }
         FieldId::Arp => match p.d.net {
             Net::Arp(a) => {
                 let kind = match a.opcode {
+                    1 if a.sender_ip == a.target_ip && a.target_mac == [0; 6] => "ARP Announcement",
+                    1 if a.sender_ip.is_unspecified() => "ARP Probe",
                     1 => "request",
                     2 => "reply",
                     _ => "unknown",
@@ -381,7 +387,11 @@ impl Packet<'_> {
                     F::TcpAnalysisRetransmission => present(analysis::RETRANSMISSION, out),
                     F::TcpAnalysisOutOfOrder => present(analysis::OUT_OF_ORDER, out),
                     F::TcpAnalysisLostSegment => present(analysis::LOST_SEGMENT, out),
-                    F::TcpAnalysisDuplicateAck => present(analysis::DUPLICATE_ACK, out),
+                    // tshark 4.0 adds this field twice (the flag item and its expert copy).
+                    F::TcpAnalysisDuplicateAck => {
+                        present(analysis::DUPLICATE_ACK, out);
+                        present(analysis::DUPLICATE_ACK, out);
+                    }
                     F::TcpAnalysisZeroWindow => present(analysis::ZERO_WINDOW, out),
                     F::TcpAnalysisKeepAlive => present(analysis::KEEP_ALIVE, out),
                     F::TcpAnalysisWindowUpdate => present(analysis::WINDOW_UPDATE, out),

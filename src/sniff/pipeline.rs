@@ -3,7 +3,7 @@
 //! note. Used by `read` (twice per file, like `tshark -2`) and by live capture.
 
 use crate::sniff::capture::Frame;
-use crate::sniff::dissect::{dissect, proto};
+use crate::sniff::dissect::{dissect_frame, proto};
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::icmp::{DatagramKey, EchoMatcher, Recent};
 use crate::sniff::link::LinkType;
@@ -157,7 +157,7 @@ impl Pipeline {
             delta,
             len: frame.len,
             data: frame.data,
-            d: dissect(self.link, frame.data),
+            d: dissect_frame(self.link, frame.data, frame.len as usize),
             tcp: None,
             completeness: 0,
             udp_stream: None,

@@ -177,7 +177,7 @@ fn ipv4(out: &mut impl Write, h: &Ipv4, d: usize) -> io::Result<()> {
     let df = if h.flags & 2 != 0 { ", Don't fragment" } else { "" };
     let mf = if h.flags & 1 != 0 { ", More fragments" } else { "" };
     l!(out, d + 1, "{:03b}. .... = Flags: 0x{:x}{df}{mf}", h.flags, h.flags)?;
-    l!(out, d + 2, "0... .... = Reserved bit: {}", set(h.flags & 4 != 0))?;
+    l!(out, d + 2, "{}... .... = Reserved bit: {}", (h.flags >> 2) & 1, set(h.flags & 4 != 0))?;
     l!(out, d + 2, ".{}.. .... = Don't fragment: {}", (h.flags >> 1) & 1, set(h.flags & 2 != 0))?;
     l!(out, d + 2, "..{}. .... = More fragments: {}", h.flags & 1, set(h.flags & 1 != 0))?;
     l!(out, d + 1, "Fragment Offset: {}", u32::from(h.frag_offset) * 8)?;

@@ -175,7 +175,11 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
         },
         Transport::TcpPorts { .. } | Transport::None => match p.d.net {
             Net::Arp(a) => match a.opcode {
+                1 if a.sender_ip == a.target_ip && a.target_mac == [0; 6] => {
+                    write!(out, "ARP Announcement for {}", a.sender_ip)
+                }
                 1 if a.sender_ip == a.target_ip => write!(out, "Gratuitous ARP for {} (Request)", a.sender_ip),
+                1 if a.sender_ip.is_unspecified() => write!(out, "Who has {}? (ARP Probe)", a.target_ip),
                 1 => write!(out, "Who has {}? Tell {}", a.target_ip, a.sender_ip),
                 2 => write!(out, "{} is at {}", a.sender_ip, Mac(&a.sender_mac)),
                 op => write!(out, "ARP opcode {op}"),
