@@ -146,13 +146,13 @@ fn check_forward(fwd: &mut Flow, rev: &Flow, seg: &Segment, v: &mut Verdict) {
 /// sequence number. If the peer has sent past a hole since, the limit moves up to
 /// what was sent; otherwise the peer's duplicate-ACK counter (set to -1) keeps
 /// further ACKs of the same gap quiet until the peer's own ACK number changes.
-/// (This is what tshark 4.0 does; the limits compare as plain integers.)
+/// (This is what tshark 4.0 does.)
 fn check_ack_lost(rev: &mut Flow, seg: &Segment, v: &mut Verdict) {
     if rev.maxseqtobeacked == 0 || !seq_gt(seg.ack, rev.maxseqtobeacked) || seg.flags & f::ACK == 0 {
         return;
     }
     v.has_ta = true;
-    if rev.maxseqtobeacked < rev.nextseq {
+    if seq_lt(rev.maxseqtobeacked, rev.nextseq) {
         rev.maxseqtobeacked = rev.nextseq;
         v.set(a::ACK_LOST_SEGMENT);
     } else {

@@ -39,6 +39,13 @@ impl Stream {
         &mut self.flows[d]
     }
 
+    /// Frees the per-direction lists of a stream that will see no more segments.
+    pub(super) fn release(&mut self) {
+        for flow in &mut self.flows {
+            flow.segments = Vec::new();
+        }
+    }
+
     /// The first SYN (or SYN-ACK) names the client, even if other segments came first.
     fn fix_roles(&mut self, seg: &Segment) {
         let kind = seg.flags & (f::SYN | f::ACK);

@@ -329,3 +329,48 @@ fn distinct_port_pairs_get_indices_in_order_of_appearance() {
     assert_eq!((a0.stream, b0.stream, a1.stream), (0, 1, 0));
     assert_eq!(s.tracker.streams().len(), 2);
 }
+
+#[test]
+fn acked_unseen_segment_is_reported_once_per_gap() {
+    let mut s = Script::new();
+    let first = s.at(0, with_len(s2c(5001, 1001, ACK | PSH), 100));
+    assert_eq!(first.bytes_in_flight, 100);
+    s.at(10, c2s(1001, 5101, ACK));
+    let beyond = s.at(20, c2s(1001, 5201, ACK));
+    assert_eq!((beyond.ack, beyond.analysis), (201, a::ACK_LOST_SEGMENT));
+    let same_gap = s.at(30, c2s(1001, 5301, ACK));
+    assert_eq!(same_gap.analysis, 0);
+    let lost = s.at(40, with_len(s2c(5301, 1001, ACK | PSH), 100));
+    assert_eq!((lost.analysis, lost.bytes_in_flight), (a::LOST_SEGMENT, 0));
+    let after_hole = s.at(50, c2s(1001, 5401, ACK));
+    assert_eq!((after_hole.analysis, after_hole.acks_frame), (a::ACK_LOST_SEGMENT, 5));
+    let resumed = s.at(60, with_len(s2c(5401, 1001, ACK | PSH), 100));
+    assert_eq!((resumed.analysis, resumed.bytes_in_flight), (0, 100));
+    let more = s.at(70, with_len(s2c(5501, 1001, ACK | PSH), 100));
+    assert_eq!(more.bytes_in_flight, 200);
+    let ack = s.at(80, with_window(c2s(1001, 5601, ACK), 2000));
+    assert_eq!((ack.analysis, ack.acks_frame), (0, 8));
+}
+
+#[test]
+fn window_full_uses_the_unscaled_window_before_the_first_ack() {
+    let mut s = Script::new();
+    s.at(0, with_ws(c2s(1000, 0, SYN), 2));
+    s.at(100, with_window(with_ws(s2c(5000, 1001, SYN | ACK), 2), 100));
+    s.at(200, c2s(1001, 5001, ACK));
+    let full = s.at(201, with_len(c2s(1001, 5001, ACK | PSH), 100));
+    assert_eq!(full.analysis, a::WINDOW_FULL);
+}
+
+#[test]
+fn spurious_retransmission_takes_precedence_over_out_of_order() {
+    let mut s = Script::new();
+    s.at(0, c2s(1000, 0, SYN));
+    s.at(100, s2c(5000, 1001, SYN | ACK));
+    s.at(200, c2s(1001, 5001, ACK));
+    s.at(201, with_len(c2s(1001, 5001, ACK | PSH), 100));
+    s.at(202, with_len(c2s(1101, 5001, ACK | PSH), 100));
+    s.at(203, s2c(5001, 1201, ACK));
+    let again = s.at(204, with_len(c2s(1001, 5001, ACK | PSH), 100));
+    assert_eq!(again.analysis, a::SPURIOUS_RETRANSMISSION);
+}
