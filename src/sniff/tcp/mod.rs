@@ -17,7 +17,8 @@
 //! plus from the stream's second frame on what its first segment adds),
 //! `tcp.analysis.initial_rtt` is [`Stream::irtt`] on every packet that has
 //! [`SegmentInfo::has_analysis`], and `tcp.window_size`/`tcp.window_size_scalefactor`
-//! use the direction's final scale ([`Stream::final_window`]).
+//! use the direction's final scale ([`Stream::final_window`]). [`Stream::second_pass`]
+//! applies all of these to a segment's [`SegmentInfo`] at once.
 //!
 //! Layout: `flow` holds one direction's state, `seq_analysis` the per-segment sequence
 //! analysis, `stream` the conversation-level rules (port reuse, window scale,
@@ -263,4 +264,7 @@ pub struct Stream {
     prev_time: Nanos,
     /// Time of the most recent pure SYN (0: none yet), the start of the iRTT.
     mru_syn: Nanos,
+    /// Per direction, the first frame whose SYN-ACK changed the base sequence
+    /// number (0: none); tshark's second pass uses the final base before it.
+    first_rebase: [u32; 2],
 }

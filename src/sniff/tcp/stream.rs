@@ -25,6 +25,7 @@ impl Stream {
             roles_fixed: false,
             prev_time: seg.time,
             mru_syn: 0,
+            first_rebase: [0, 0],
         }
     }
 
@@ -37,6 +38,14 @@ impl Stream {
     pub(super) fn flow_mut(&mut self, src: Endpoint) -> &mut Flow {
         let d = self.side(src);
         &mut self.flows[d]
+    }
+
+    /// Remembers that `seg` (a SYN-ACK) moved its direction's base sequence number.
+    pub(super) fn note_rebase(&mut self, seg: &Segment) {
+        let d = self.side(seg.src);
+        if self.first_rebase[d] == 0 {
+            self.first_rebase[d] = seg.frame;
+        }
     }
 
     /// Frees the per-direction lists of a stream that will see no more segments.
@@ -185,6 +194,38 @@ impl Stream {
         }
         let flow = &self.flows[usize::from(direction == Direction::ServerToClient)];
         (flow.scaled(raw_window), Some(flow.scalefactor()))
+    }
+
+    /// What `tshark -2` shows for a segment of this stream, given what the tracker
+    /// answered for it (`info`), once the capture went through the tracker: the
+    /// window with the direction's final scale, `initial_rtt` with the final iRTT
+    /// (0 when none or when the segment has no analysis tree), and sequence and
+    /// acknowledgment numbers relative to the final base for segments before a
+    /// SYN-ACK moved that base. `tcp.completeness` is [`Stream::completeness_shown`].
+    pub fn second_pass(&self, seg: &Segment, info: &SegmentInfo) -> SegmentInfo {
+        let d = self.side(seg.src);
+        let mut shown = *info;
+        let (window, factor) = self.final_window(
+            if d == 0 { Direction::ClientToServer } else { Direction::ServerToClient },
+            seg.flags,
+            seg.window,
+        );
+        shown.window_size = window;
+        shown.scalefactor = factor.unwrap_or(shown.scalefactor);
+        shown.irtt = if info.has_analysis { self.irtt.unwrap_or(0) } else { 0 };
+        if self.before_rebase(d, seg.frame) {
+            shown.seq = seg.seq.wrapping_sub(self.flows[d].base_seq);
+            shown.nxtseq = shown.seq.wrapping_add(info.nxtseq.wrapping_sub(info.seq));
+        }
+        if seg.flags & f::ACK != 0 && self.before_rebase(1 - d, seg.frame) {
+            shown.ack = seg.ack.wrapping_sub(self.flows[1 - d].base_seq);
+        }
+        shown
+    }
+
+    /// Whether `frame` comes before the first rebase of direction `d`.
+    fn before_rebase(&self, d: usize, frame: u32) -> bool {
+        self.first_rebase[d] != 0 && frame < self.first_rebase[d]
     }
 
     /// Window scale state of a direction: the shift (0..=14), -1 unknown, -2 unused.

@@ -374,3 +374,47 @@ fn spurious_retransmission_takes_precedence_over_out_of_order() {
     let again = s.at(204, with_len(c2s(1001, 5001, ACK | PSH), 100));
     assert_eq!(again.analysis, a::SPURIOUS_RETRANSMISSION);
 }
+
+#[test]
+fn fin_after_an_acked_unseen_segment_counts_as_fast_retransmission() {
+    // tshark 4.0 keeps the "gap reported" mark in an unsigned duplicate-ACK counter,
+    // so the next segment repeating the peer's ACK point passes the `>= 2` test.
+    let mut s = Script::new();
+    s.at(0, c2s(1000, 0, SYN));
+    s.at(10, s2c(5000, 1001, SYN | ACK));
+    s.at(40, c2s(1001, 5001, ACK));
+    s.at(60, with_len(c2s(1001, 5001, ACK | PSH), 274));
+    s.at(61, s2c(5001, 1275, ACK));
+    s.at(62, s2c(5001, 1275, FIN | ACK));
+    s.at(140, with_len(c2s(1275, 5001, ACK), 1440));
+    let fin = s.at(141, s2c(5001, 2723, FIN | ACK));
+    assert_eq!(fin.analysis, a::FAST_RETRANSMISSION | a::ACK_LOST_SEGMENT);
+}
+
+#[test]
+fn same_syn_again_rewinds_a_stray_rst_and_shows_an_analysis_tree() {
+    let mut s = Script::new();
+    s.at(0, c2s(1000, 0, SYN));
+    let rst = s.at(100, c2s(5000, 0, RST));
+    assert_eq!(rst.seq, 4000);
+    let again = s.at(1000, c2s(1000, 0, SYN));
+    assert_eq!((again.stream, again.analysis, again.has_analysis), (0, a::RETRANSMISSION, true));
+    s.at(1010, s2c(7000, 1001, SYN | ACK));
+    s.at(1020, c2s(1001, 7001, ACK));
+    let data = s.at(1030, with_len(c2s(1001, 7001, ACK | PSH), 10));
+    assert_eq!(data.analysis, 0);
+}
+
+#[test]
+fn second_pass_uses_the_final_base_before_a_syn_ack_moved_it() {
+    let mut s = Script::new();
+    s.at(0, c2s(1000, 0, SYN));
+    let rst = s.at(1, seg(server(), client(), 0, 1000, RST | ACK));
+    assert_eq!((rst.seq, rst.ack), (1, 0));
+    let synack = s.at(2, s2c(7000, 1001, SYN | ACK));
+    assert_eq!((synack.seq, synack.analysis), (0, a::REUSED_PORTS));
+    let st = s.stream(0);
+    let rst_segment = Segment { frame: 2, ..seg(server(), client(), 0, 1000, RST | ACK) };
+    let shown = st.second_pass(&rst_segment, &rst);
+    assert_eq!((shown.seq, shown.nxtseq, shown.ack), (0u32.wrapping_sub(7000), 0u32.wrapping_sub(7000), 0));
+}

@@ -96,11 +96,19 @@ impl Tracker {
                 self.streams[index as usize].completeness = super::completeness::SYN;
                 verdict.flags |= a::REUSED_PORTS;
                 verdict.has_ta = true;
+            } else if flow.base_set {
+                // The same SYN again: undo what a RST with a stray seq may have
+                // advanced (Wireshark issue 17616); tshark shows an analysis tree.
+                flow.nextseq = flow.maxseqtobeacked;
+                verdict.has_ta = true;
             }
         } else if !is_new && kind == f::SYN | f::ACK {
-            let flow = self.streams[index as usize].flow_mut(seg.src);
+            let stream = &mut self.streams[index as usize];
+            let flow = stream.flow_mut(seg.src);
             if flow.base_set && flow.base_seq != seg.seq {
+                // A SYN-ACK with another ISN: Wireshark keeps the stream, rebases it.
                 flow.base_seq = seg.seq;
+                stream.note_rebase(seg);
                 verdict.flags |= a::REUSED_PORTS;
                 verdict.has_ta = true;
             }
