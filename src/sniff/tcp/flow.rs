@@ -97,6 +97,8 @@ pub struct Flow {
     pub sack_count: u8,
     /// Unacknowledged segments, oldest first, at most [`MAX_UNACKED`].
     pub segments: Vec<Unacked>,
+    /// Whether this direction sent a FIN.
+    pub fin_sent: bool,
 }
 
 impl Flow {
@@ -123,6 +125,7 @@ impl Flow {
             sack: [(0, 0); MAX_SACK],
             sack_count: 0,
             segments: Vec::new(),
+            fin_sent: false,
         }
     }
 

@@ -51,7 +51,23 @@ impl Stream {
     /// Frees the per-direction lists of a stream that will see no more segments.
     pub(super) fn release(&mut self) {
         for flow in &mut self.flows {
-            flow.segments = Vec::new();
+            if flow.segments.capacity() != 0 {
+                flow.segments = Vec::new();
+            }
+        }
+    }
+
+    /// Returns the unacked lists' memory once the connection is over: after a RST,
+    /// or once both directions sent a FIN and nothing is left unacknowledged.
+    /// (A late retransmission just allocates again.)
+    fn trim_when_closed(&mut self, seg: &Segment, d: usize) {
+        if seg.flags & f::FIN != 0 {
+            self.flows[d].fin_sent = true;
+        }
+        let both_fin = self.flows[0].fin_sent && self.flows[1].fin_sent;
+        let drained = self.flows.iter().all(|flow| flow.segments.is_empty());
+        if (seg.flags & f::RST != 0 || both_fin) && drained {
+            self.release();
         }
     }
 
@@ -86,6 +102,7 @@ impl Stream {
         self.update_completeness(seg, is_new);
         self.apply_options(seg, d);
         self.handshake_timing(seg, d);
+        self.trim_when_closed(seg, d);
         let syn = seg.flags & f::SYN != 0;
         let fwd = &self.flows[d];
         SegmentInfo {
