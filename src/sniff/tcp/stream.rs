@@ -128,6 +128,34 @@ impl Stream {
         }
     }
 
+    /// Tracks an ICMP-quoted header of this stream: no sequence analysis and raw
+    /// numbers, but completeness, options, SYN time and stream timing as usual.
+    pub(super) fn track_quoted(&mut self, seg: &Segment, is_new: bool) -> SegmentInfo {
+        self.last_frame = seg.frame;
+        self.fix_roles(seg);
+        let d = self.side(seg.src);
+        let time_delta = seg.time - self.prev_time;
+        self.prev_time = seg.time;
+        self.update_completeness(&Segment { payload_len: 0, ..*seg }, is_new);
+        self.apply_options(seg, d);
+        self.handshake_timing(seg, d);
+        let syn = seg.flags & f::SYN != 0;
+        SegmentInfo {
+            stream: self.index,
+            direction: Some(if d == 0 { Direction::ClientToServer } else { Direction::ServerToClient }),
+            seq: seg.seq,
+            ack: seg.ack,
+            nxtseq: seg.seq,
+            window_size: i64::from(seg.window),
+            scalefactor: self.flows[d].scalefactor(),
+            has_scalefactor: !syn,
+            irtt: self.irtt.unwrap_or(0),
+            time_relative: seg.time - self.first_time,
+            time_delta,
+            ..SegmentInfo::default()
+        }
+    }
+
     /// Completeness as Wireshark 4.0 accumulates it: a pure SYN counts only in a
     /// conversation it creates; every later segment adds SYN-ACK, ACK or DATA (for
     /// segments with ACK and without SYN), FIN (with ACK) and RST.

@@ -418,3 +418,17 @@ fn second_pass_uses_the_final_base_before_a_syn_ack_moved_it() {
     let shown = st.second_pass(&rst_segment, &rst);
     assert_eq!((shown.seq, shown.nxtseq, shown.ack), (0u32.wrapping_sub(7000), 0u32.wrapping_sub(7000), 0));
 }
+
+#[test]
+fn icmp_quoted_header_starts_a_stream_without_sequence_analysis() {
+    let mut s = Script::new();
+    let quoted_syn = c2s(1000, 0, SYN);
+    s.frame += 1;
+    let quoted = s.tracker.process_quoted(&Segment { frame: 1, time: 1_000_000_000_000, ..quoted_syn });
+    assert_eq!((quoted.stream, quoted.seq, quoted.has_analysis), (0, 1000, false));
+    let other = s.at(1, seg(client(), ep(3, 80), 5, 0, SYN));
+    assert_eq!(other.stream, 1);
+    let real = s.at(2, quoted_syn);
+    assert_eq!((real.stream, real.seq, real.analysis), (0, 0, 0));
+    assert_eq!(s.stream(0).completeness, 1);
+}

@@ -70,6 +70,23 @@ impl Tracker {
 
     /// Tracks one segment and returns what Wireshark would say about it.
     pub fn process(&mut self, seg: &Segment) -> SegmentInfo {
+        let (index, is_new, verdict) = self.route(seg);
+        self.streams[index as usize].track(seg, is_new, verdict)
+    }
+
+    /// Tracks a TCP header quoted by an ICMP error (tshark dissects it when the
+    /// whole header is there): it finds or starts a stream and counts toward its
+    /// completeness, SYN time and window scale like any segment, but gets no
+    /// sequence analysis; tshark prints its raw seq and ack. `payload_len` is
+    /// ignored. Returns the same kind of answer as [`Tracker::process`].
+    pub fn process_quoted(&mut self, seg: &Segment) -> SegmentInfo {
+        let (index, is_new, _) = self.route(seg);
+        self.streams[index as usize].track_quoted(seg, is_new)
+    }
+
+    /// Finds or starts the stream of `seg`, applying the port-reuse rules.
+    /// Returns the stream index, whether `seg` created it, and the flags decided.
+    fn route(&mut self, seg: &Segment) -> (u32, bool, Verdict) {
         let key = ConvKey::new(seg.src, seg.dst);
         let found = match self.last {
             Some((last, index)) if last == key => Some(index),
@@ -114,7 +131,7 @@ impl Tracker {
             }
         }
         self.last = Some((key, index));
-        self.streams[index as usize].track(seg, is_new, verdict)
+        (index, is_new, verdict)
     }
 
     /// Appends a new stream starting with `seg` and returns its index.
