@@ -169,7 +169,8 @@ pub struct SegmentInfo {
     pub stream: u32,
     /// Sender's role; `None` only if the tracker cannot tell.
     pub direction: Option<Direction>,
-    /// `tcp.seq`: sequence number relative to the sender's ISN.
+    /// `tcp.seq`: sequence number relative to the sender's base: its ISN, or without
+    /// a SYN one less than its first sequence number (so that segment shows 1).
     pub seq: u32,
     /// `tcp.ack`: acknowledgment relative to the receiver's base sequence number when
     /// ACK is set; the raw field when it is not (tshark prints the raw value then).
@@ -218,11 +219,11 @@ pub mod completeness {
     pub const SYN: u8 = 1;
     /// SYN-ACK seen.
     pub const SYN_ACK: u8 = 2;
-    /// ACK seen (after SYN-ACK).
+    /// A segment with ACK, without SYN and without payload seen.
     pub const ACK: u8 = 4;
-    /// Payload seen.
+    /// Payload seen (on a segment with ACK and without SYN, or on the first SYN).
     pub const DATA: u8 = 8;
-    /// FIN seen.
+    /// FIN with ACK seen.
     pub const FIN: u8 = 16;
     /// RST seen.
     pub const RST: u8 = 32;
