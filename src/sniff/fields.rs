@@ -338,7 +338,7 @@ impl Packet<'_> {
                 _ => {}
             },
             Transport::Tcp(h) => {
-                let info = if outer { self.tcp } else { None };
+                let info = if outer { self.tcp } else { self.quoted_tcp };
                 let o = &h.options;
                 let flag = |bit: u16| Value::Bool(h.flags & bit != 0);
                 let a = info.map_or(0, |i| i.analysis);
@@ -384,7 +384,8 @@ impl Packet<'_> {
                     }
                     F::TcpCompleteness => out.push(u(u64::from(self.completeness))),
                     F::TcpAnalysisFlags if a != 0 => out.push(Value::Present),
-                    F::TcpAnalysisRetransmission => present(analysis::RETRANSMISSION, out),
+                    // tshark adds the retransmission item for fast and spurious ones too.
+                    F::TcpAnalysisRetransmission => present(analysis::ANY_RETRANSMISSION, out),
                     F::TcpAnalysisOutOfOrder => present(analysis::OUT_OF_ORDER, out),
                     F::TcpAnalysisLostSegment => present(analysis::LOST_SEGMENT, out),
                     // tshark 4.0 adds this field twice (the flag item and its expert copy).

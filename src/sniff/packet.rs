@@ -507,6 +507,8 @@ pub struct Packet<'a> {
     pub udp_stream: Option<u32>,
     /// `udp.stream` of the UDP datagram quoted by an ICMP error.
     pub quoted_udp_stream: Option<u32>,
+    /// What the TCP tracker says about a TCP header quoted by an ICMP error.
+    pub quoted_tcp: Option<SegmentInfo>,
     /// Echo request/reply partner: (frame, this is the reply).
     pub echo_peer: Option<(u32, bool)>,
     /// Teaching note.

@@ -7,72 +7,20 @@ use crate::sniff::dissect::{dissect_frame, proto};
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::icmp::{DatagramKey, EchoMatcher, Recent};
 use crate::sniff::link::LinkType;
-use crate::sniff::packet::{Dissected, Net, Note, Packet, Transport};
-use crate::sniff::tcp::{analysis, flags, Direction, Endpoint, Segment, SegmentInfo, Stream, Tracker};
+use crate::sniff::packet::{Dissected, Net, Note, Packet, Tcp, Transport};
+use crate::sniff::tcp::{analysis, flags, Direction, Endpoint, Segment, SegmentInfo, Tracker};
 use crate::sniff::udp::UdpTracker;
 use crate::sniff::value::Nanos;
 
 /// What only the end of the capture knows, learned by a first pass.
-#[derive(Clone, Debug, Default)]
+#[derive(Default)]
 pub struct Facts {
-    /// What the end of every TCP stream knows, by stream index.
-    pub streams: Vec<StreamFacts>,
+    /// The first pass's TCP tracker: every stream's final state, from which
+    /// [`Stream::second_pass`](crate::sniff::tcp::Stream::second_pass) shows a segment as `tshark -2` does (final window
+    /// scale, iRTT, completeness, rebased numbers). None when TCP was not tracked.
+    pub tcp: Option<Tracker>,
     /// Echo request frame → the frame of its reply.
     pub echo_reply: FxHashMap<u32, u32>,
-}
-
-/// The final state of one TCP stream after the first pass: what `tshark -2`
-/// shows on every frame of the stream (see the `tcp` module's notes).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct StreamFacts {
-    /// First-pass completeness bits.
-    pub completeness: u8,
-    /// Bits of the first segment that count from the stream's second frame on.
-    pub completeness_late: u8,
-    /// The stream's first frame.
-    pub first_frame: u32,
-    /// Initial RTT (0: unknown).
-    pub irtt: Nanos,
-    /// Final window shift per direction (client→server, server→client): 0..=14, -1 unknown, -2 unused.
-    pub shift: [i8; 2],
-}
-
-impl StreamFacts {
-    fn of(s: &Stream) -> StreamFacts {
-        StreamFacts {
-            completeness: s.completeness,
-            completeness_late: s.completeness_late,
-            first_frame: s.first_frame,
-            irtt: s.irtt.unwrap_or(0),
-            shift: [s.window_shift(Direction::ClientToServer), s.window_shift(Direction::ServerToClient)],
-        }
-    }
-
-    /// `tcp.completeness` as shown on `frame`.
-    pub fn completeness_shown(&self, frame: u32) -> u8 {
-        if frame > self.first_frame {
-            self.completeness | self.completeness_late
-        } else {
-            self.completeness
-        }
-    }
-
-    /// Applies the final window scale, iRTT to what the tracker said about a segment.
-    fn apply(&self, info: &mut SegmentInfo, flags: u16, raw_window: u16) {
-        info.irtt = if info.has_analysis { self.irtt } else { 0 };
-        if flags & flags::SYN != 0 {
-            return;
-        }
-        let dir = usize::from(info.direction == Some(Direction::ServerToClient));
-        let shift = self.shift[dir];
-        if shift >= 0 {
-            info.window_size = i64::from(u32::from(raw_window) << shift);
-            info.scalefactor = 1 << shift;
-        } else {
-            info.window_size = i64::from(raw_window);
-            info.scalefactor = i32::from(shift);
-        }
-    }
 }
 
 /// Per-stream progress of the handshake and teardown, for the notes.
@@ -141,7 +89,7 @@ impl Pipeline {
 
     /// Everything this pass learned, for the next one.
     pub fn into_facts(self) -> Facts {
-        Facts { streams: self.tcp.streams().iter().map(StreamFacts::of).collect(), echo_reply: self.learned_echo }
+        Facts { tcp: self.track_tcp.then_some(self.tcp), echo_reply: self.learned_echo }
     }
 
     /// Decodes and tracks the next frame.
@@ -162,6 +110,7 @@ impl Pipeline {
             completeness: 0,
             udp_stream: None,
             quoted_udp_stream: None,
+            quoted_tcp: None,
             echo_peer: None,
             note: Note::None,
         };
@@ -195,28 +144,18 @@ impl Pipeline {
     fn track_tcp(&mut self, p: &mut Packet<'_>) {
         let Transport::Tcp(h) = &p.d.transport else { return };
         let Some((src, dst)) = p.d.endpoints() else { return };
-        let seg = Segment {
-            frame: p.number,
-            time: p.time,
-            src,
-            dst,
-            seq: h.seq,
-            ack: h.ack,
-            flags: h.flags,
-            window: h.window,
-            payload_len: h.payload_len,
-            options: h.options,
-        };
+        let seg = segment(h, p.number, p.time, src, dst);
         let mut info = self.tcp.process(&seg);
         if self.learning {
             return;
         }
-        match self.facts.streams.get(info.stream as usize) {
-            Some(f) => {
-                p.completeness = f.completeness_shown(p.number);
-                f.apply(&mut info, h.flags, h.window);
+        let final_stream = self.facts.tcp.as_ref().and_then(|t| t.stream(info.stream));
+        match final_stream.or_else(|| self.tcp.stream(info.stream)) {
+            Some(st) => {
+                p.completeness = st.completeness_shown(p.number);
+                info = st.second_pass(&seg, &info);
             }
-            None => p.completeness = self.tcp.stream(info.stream).map_or(0, |s| s.completeness_shown(p.number)),
+            None => p.completeness = 0,
         }
         p.tcp = Some(info);
         self.remember(&p.d, proto::TCP, p.number);
@@ -302,8 +241,10 @@ impl Pipeline {
         };
         let (sport, dport) = ports.unwrap_or((0, 0));
         let (s, d) = (Endpoint { ip: src, port: sport }, Endpoint { ip: dst, port: dport });
-        if let Transport::Udp(_) = q.transport {
-            p.quoted_udp_stream = Some(self.udp.process(s, d));
+        match q.transport {
+            Transport::Udp(_) => p.quoted_udp_stream = Some(self.udp.process(s, d)),
+            Transport::Tcp(h) => p.quoted_tcp = Some(self.tcp.process_quoted(&segment(&h, p.number, p.time, s, d))),
+            _ => {}
         }
         let frame = datagram_key(&q.net, &q.transport, proto).and_then(|k| self.recent.find(&k)).unwrap_or(0);
         p.note = Note::IcmpAbout { frame, proto, src: s, dst: d };
@@ -323,6 +264,22 @@ impl Pipeline {
             self.echo.request(src, dst, i.ident(), i.seq(), p.number);
             p.echo_peer = self.facts.echo_reply.get(&p.number).map(|&r| (r, false));
         }
+    }
+}
+
+/// What the TCP tracker needs to know about a decoded header.
+fn segment(h: &Tcp, frame: u32, time: Nanos, src: Endpoint, dst: Endpoint) -> Segment {
+    Segment {
+        frame,
+        time,
+        src,
+        dst,
+        seq: h.seq,
+        ack: h.ack,
+        flags: h.flags,
+        window: h.window,
+        payload_len: h.payload_len,
+        options: h.options,
     }
 }
 
