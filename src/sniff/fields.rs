@@ -471,6 +471,66 @@ mod tests {
         assert_eq!(ALL.len(), NAMES.len());
     }
 
+    use crate::sniff::capture::Frame;
+    use crate::sniff::dissect::tests::{PORT_UNREACHABLE, SYN};
+    use crate::sniff::link::LinkType;
+    use crate::sniff::pipeline::{Facts, Pipeline};
+
+    /// The values of `name` for the frames `frames`, as tshark -T fields prints them.
+    fn field(link: LinkType, frames: &[&[u8]], name: &str) -> Vec<String> {
+        let id = FieldId::from_name(name).unwrap();
+        let mut pipe = Pipeline::new(link, Facts::default());
+        frames
+            .iter()
+            .enumerate()
+            .map(|(i, data)| {
+                let p = pipe.process(&Frame { time: i as i64 * 1_000_000, len: data.len() as u32, data });
+                let mut out = Vec::new();
+                p.values(id, &mut out);
+                out.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn tcp_syn_fields() {
+        let one = |name: &str| field(LinkType::Ethernet, &[&SYN], name).remove(0);
+        assert_eq!(one("frame.protocols"), "eth:ethertype:ip:tcp");
+        assert_eq!(one("ip.id"), "0x1b68");
+        assert_eq!(one("ip.flags"), "0x02");
+        assert_eq!(one("ip.flags.df"), "1");
+        assert_eq!(one("tcp.port"), "41864,12000");
+        assert_eq!(one("tcp.flags"), "0x0002");
+        assert_eq!(one("tcp.flags.str"), "··········S·");
+        assert_eq!(one("tcp.seq"), "0");
+        assert_eq!(one("tcp.nxtseq"), "1");
+        assert_eq!(one("tcp.window_size_scalefactor"), "");
+        assert_eq!(one("tcp.options.wscale.multiplier"), "1024");
+        assert_eq!(one("tcp.options.sack_perm"), "0402");
+        assert_eq!(one("tcp.options.timestamp.tsval"), "2621385233");
+        assert_eq!(one("tcp.analysis.retransmission"), "");
+        assert_eq!(one("udp.stream"), "");
+        assert_eq!(one("tcp"), "Transmission Control Protocol, Src Port: 41864, Dst Port: 12000, Seq: 0, Len: 0");
+    }
+
+    #[test]
+    fn a_resent_syn_is_a_retransmission() {
+        let both = field(LinkType::Ethernet, &[&SYN, &SYN], "tcp.analysis.retransmission");
+        assert_eq!(both, ["", "1"]);
+    }
+
+    #[test]
+    fn icmp_error_reports_outer_and_quoted_fields() {
+        let one = |name: &str| field(LinkType::Raw, &[&PORT_UNREACHABLE], name).remove(0);
+        assert_eq!(one("frame.protocols"), "raw:ip:icmp:ip:udp:data");
+        assert_eq!(one("ip.src"), "127.0.0.1,127.0.0.1");
+        assert_eq!(one("ip.id"), "0x1b69,0x1b68");
+        assert_eq!(one("udp.port"), "5000,9");
+        assert_eq!(one("udp.stream"), "0");
+        assert_eq!(one("icmp.type"), "3");
+        assert_eq!(one("icmp.ident"), "");
+    }
+
     #[test]
     fn flags_str_like_tshark() {
         assert_eq!(flags_str(0x012), "·······A··S·");
