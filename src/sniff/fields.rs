@@ -271,11 +271,11 @@ impl<'p> FieldSource<FieldId> for Packet<'p> {
             | F::Icmpv6Type
             | F::Icmpv6Code => self.icmp_values(field, out),
             _ => {
-                for (i, net) in self.nets().enumerate() {
-                    net_values(&net, field, out);
-                    let t =
-                        if i == 0 { self.d.transport } else { self.d.quoted.map_or(Transport::None, |q| q.transport) };
-                    self.transport_values(&t, i == 0, field, out);
+                net_values(&self.d.net, field, out);
+                self.transport_values(&self.d.transport, true, field, out);
+                if let Some(q) = &self.d.quoted {
+                    net_values(&q.net, field, out);
+                    self.transport_values(&q.transport, false, field, out);
                 }
             }
         }
@@ -283,11 +283,6 @@ impl<'p> FieldSource<FieldId> for Packet<'p> {
 }
 
 impl Packet<'_> {
-    /// The outer network layer and, for an ICMP error, the quoted one.
-    fn nets(&self) -> impl Iterator<Item = Net> {
-        [Some(self.d.net), self.d.quoted.map(|q| q.net)].into_iter().flatten()
-    }
-
     fn eth_values<'s>(&'s self, field: FieldId, out: &mut Vec<Value<'s>>) {
         let Some(l) = self.d.link.filter(|l| l.kind == LinkType::Ethernet) else { return };
         match field {
@@ -315,7 +310,7 @@ impl Packet<'_> {
     fn transport_values<'s>(&'s self, t: &Transport, outer: bool, field: FieldId, out: &mut Vec<Value<'s>>) {
         use FieldId as F;
         let u = |v: u64| Value::Uint(v);
-        match *t {
+        match t {
             Transport::Udp(h) => match field {
                 F::UdpSrcport => out.push(u(u64::from(h.sport))),
                 F::UdpDstport => out.push(u(u64::from(h.dport))),
@@ -330,7 +325,7 @@ impl Packet<'_> {
                 }
                 _ => {}
             },
-            Transport::TcpPorts { sport, dport, seq, .. } => match field {
+            &Transport::TcpPorts { sport, dport, seq, .. } => match field {
                 F::TcpSrcport => out.push(u(u64::from(sport))),
                 F::TcpDstport => out.push(u(u64::from(dport))),
                 F::TcpPort => out.extend([u(u64::from(sport)), u(u64::from(dport))]),

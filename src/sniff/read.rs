@@ -12,7 +12,7 @@ use crate::sniff::filter::Filter;
 use crate::sniff::link::{LinkType, SUPPORTED};
 use crate::sniff::packet::Packet;
 use crate::sniff::pipeline::Pipeline;
-use crate::sniff::render::{detail, hex, list, Style};
+use crate::sniff::render::{detail, hex, list, put_secs, put_u64, StackStr, Style};
 use crate::sniff::value::{FieldSource, Value};
 use std::io::{self, BufWriter, IsTerminal, Write};
 
@@ -323,7 +323,7 @@ fn render(
                     if j > 0 {
                         out.write_all(format.aggregator.as_bytes())?;
                     }
-                    write!(out, "{v}")?;
+                    write_value(out, v)?;
                 }
                 if let Some(q) = format.quote {
                     write!(out, "{q}")?;
@@ -344,7 +344,9 @@ fn render(
                     out.write_all(b",")?;
                 }
                 first = false;
-                write!(out, "\"{}\":", id.name())?;
+                out.write_all(b"\"")?;
+                out.write_all(id.name().as_bytes())?;
+                out.write_all(b"\":")?;
                 if vals.len() == 1 {
                     json_string(out, &vals[0])?;
                 } else {
@@ -371,23 +373,55 @@ fn recycle<'a, 'b>(mut v: Vec<Value<'a>>) -> Vec<Value<'b>> {
     v.into_iter().map(|_| Value::Present).collect()
 }
 
-/// A value as a JSON string.
+/// A value as a JSON string (RFC 8259 §7 escaping).
 fn json_string(out: &mut impl Write, v: &Value<'_>) -> io::Result<()> {
     out.write_all(b"\"")?;
     match v {
         Value::Str(s) => {
-            for c in s.chars() {
-                match c {
-                    '"' => out.write_all(b"\\\"")?,
-                    '\\' => out.write_all(b"\\\\")?,
-                    c if (c as u32) < 0x20 => write!(out, "\\u{:04x}", c as u32)?,
-                    c => write!(out, "{c}")?,
+            let bytes = s.as_bytes();
+            let mut start = 0;
+            for (i, &b) in bytes.iter().enumerate() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    out.write_all(&bytes[start..i])?;
+                    match b {
+                        b'"' => out.write_all(b"\\\"")?,
+                        b'\\' => out.write_all(b"\\\\")?,
+                        c => write!(out, "\\u{c:04x}")?,
+                    }
+                    start = i + 1;
                 }
             }
+            out.write_all(&bytes[start..])?;
         }
-        other => write!(out, "{other}")?,
+        other => write_value(out, other)?,
     }
     out.write_all(b"\"")
+}
+
+/// A value as tshark prints it, with a fast path for the common kinds.
+fn write_value(out: &mut impl Write, v: &Value<'_>) -> io::Result<()> {
+    match v {
+        Value::Uint(n) => put_u64(out, *n),
+        Value::Str(s) => out.write_all(s.as_bytes()),
+        Value::Bool(true) | Value::Present => out.write_all(b"1"),
+        Value::Bool(false) => out.write_all(b"0"),
+        Value::Seconds(ns) => put_secs(out, *ns, true, 0),
+        Value::Ip(ip) => out.write_all(StackStr::ip(*ip).as_bytes()),
+        Value::Hex { value, digits } => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            let mut buf = [b'0'; 18];
+            buf[1] = b'x';
+            let n = usize::from(*digits).clamp(1, 16);
+            for i in 0..n {
+                buf[2 + n - 1 - i] = HEX[((value >> (4 * i)) & 0xf) as usize];
+            }
+            if n < 16 && value >> (4 * n) != 0 {
+                return write!(out, "{v}");
+            }
+            out.write_all(&buf[..2 + n])
+        }
+        other => write!(out, "{other}"),
+    }
 }
 
 #[cfg(test)]
@@ -410,6 +444,40 @@ mod tests {
         assert!(resolve_fields(&["tcp.seq".into()]).is_ok());
         let e = resolve_fields(&["tcp.sequence".into()]).unwrap_err();
         assert!(e.to_string().contains("unknown field 'tcp.sequence'"));
+    }
+
+    #[test]
+    fn fast_value_output_equals_display() {
+        let values = [
+            Value::Uint(0),
+            Value::Uint(4_294_967_295),
+            Value::Int(-2),
+            Value::Hex { value: 0x1b68, digits: 4 },
+            Value::Hex { value: 0x12, digits: 4 },
+            Value::Hex { value: 0x2, digits: 2 },
+            Value::Hex { value: 0x1_0000, digits: 4 },
+            Value::Bool(true),
+            Value::Bool(false),
+            Value::Present,
+            Value::Ip("127.0.0.1".parse().unwrap()),
+            Value::Ip("::1".parse().unwrap()),
+            Value::Str("··S·".into()),
+            Value::Seconds(56_000),
+            Value::Seconds(1_291_509_000),
+            Value::Seconds(-5),
+        ];
+        for v in values {
+            let mut out = Vec::new();
+            write_value(&mut out, &v).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), v.to_string(), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn json_strings_are_escaped() {
+        let mut out = Vec::new();
+        json_string(&mut out, &Value::Str("a\"b\\c\u{1}·".into())).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "\"a\\\"b\\\\c\\u0001·\"");
     }
 
     #[test]
