@@ -76,7 +76,7 @@ impl Recent {
 /// Pairs echo requests with replies by addresses, identifier and sequence number.
 #[derive(Default)]
 pub struct EchoMatcher {
-    pending: FxHashMap<(IpAddr, IpAddr, u16, u16), u32>,
+    pending: FxHashMap<(IpAddr, IpAddr, u16, u16), (u32, i64)>,
     order: VecDeque<(IpAddr, IpAddr, u16, u16)>,
 }
 
@@ -86,10 +86,10 @@ impl EchoMatcher {
         EchoMatcher::default()
     }
 
-    /// Records a request from `src` to `dst` in `frame`.
-    pub fn request(&mut self, src: IpAddr, dst: IpAddr, ident: u16, seq: u16, frame: u32) {
+    /// Records a request from `src` to `dst` in `frame`, captured at `time` (ns).
+    pub fn request(&mut self, src: IpAddr, dst: IpAddr, (ident, seq): (u16, u16), frame: u32, time: i64) {
         let key = (src, dst, ident, seq);
-        if self.pending.insert(key, frame).is_none() {
+        if self.pending.insert(key, (frame, time)).is_none() {
             if self.order.len() == ECHO_CAPACITY {
                 if let Some(old) = self.order.pop_front() {
                     self.pending.remove(&old);
@@ -99,8 +99,8 @@ impl EchoMatcher {
         }
     }
 
-    /// The frame of the request a reply from `src` to `dst` answers.
-    pub fn reply(&self, src: IpAddr, dst: IpAddr, ident: u16, seq: u16) -> Option<u32> {
+    /// The frame and time of the request a reply from `src` to `dst` answers.
+    pub fn reply(&self, src: IpAddr, dst: IpAddr, (ident, seq): (u16, u16)) -> Option<(u32, i64)> {
         self.pending.get(&(dst, src, ident, seq)).copied()
     }
 }
@@ -197,6 +197,40 @@ pub fn v6_code_name(ty: u8, code: u8) -> Option<&'static str> {
     })
 }
 
+/// The Internet checksum (RFC 1071) of `parts` concatenated, each of even
+/// length except possibly the last: a message whose checksum field is right sums to 0.
+pub fn internet_checksum(parts: &[&[u8]]) -> u16 {
+    let mut sum: u32 = 0;
+    for part in parts {
+        let mut chunks = part.chunks_exact(2);
+        for c in &mut chunks {
+            sum += u32::from(u16::from_be_bytes([c[0], c[1]]));
+        }
+        if let [last] = chunks.remainder() {
+            sum += u32::from(*last) << 8;
+        }
+    }
+    while sum > 0xffff {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    !(sum as u16)
+}
+
+/// The checksum an ICMP message should carry: `msg` with its checksum field
+/// zeroed; for ICMPv6 over the IPv6 pseudo-header of `src` and `dst`
+/// (RFC 4443 §2.3, RFC 8200 §8.1).
+pub fn expected_checksum(msg: &[u8], v6: Option<(&[u8; 16], &[u8; 16])>) -> u16 {
+    let (head, rest) = msg.split_at(msg.len().min(2));
+    let tail = rest.get(2..).unwrap_or(&[]);
+    match v6 {
+        None => internet_checksum(&[head, &[0, 0], tail]),
+        Some((src, dst)) => {
+            let len = (msg.len() as u32).to_be_bytes();
+            internet_checksum(&[src, dst, &len, &[0, 0, 0, 58], head, &[0, 0], tail])
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,9 +259,18 @@ mod tests {
         let a = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1));
         let b = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2));
         let mut m = EchoMatcher::new();
-        m.request(a, b, 1, 7, 3);
-        assert_eq!(m.reply(b, a, 1, 7), Some(3));
-        assert_eq!(m.reply(b, a, 1, 8), None);
+        m.request(a, b, (1, 7), 3, 1000);
+        assert_eq!(m.reply(b, a, (1, 7)), Some((3, 1000)));
+        assert_eq!(m.reply(b, a, (1, 8)), None);
+    }
+
+    #[test]
+    fn checksum_of_an_echo_request() {
+        // RFC 1071 example bytes: 00 01 f2 03 f4 f5 f6 f7 sum to 0xddf2, checksum 0x220d.
+        assert_eq!(internet_checksum(&[&[0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7]]), 0x220d);
+        let echo = [8, 0, 0x66, 0x68, 0, 1, 0, 1, b'a', b'b', b'c', b'd', b'e', b'f', b'g', b'h'];
+        assert_eq!(expected_checksum(&echo, None), 0x6668);
+        assert_eq!(expected_checksum(&[8], None), !0x0800);
     }
 
     #[test]

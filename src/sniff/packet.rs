@@ -505,12 +505,18 @@ pub struct Packet<'a> {
     pub completeness: u8,
     /// `udp.stream` of the UDP layer.
     pub udp_stream: Option<u32>,
+    /// UDP conversation timing: since its first and its previous datagram.
+    pub udp_time: Option<(Nanos, Nanos)>,
+    /// Time since the previous frame that was displayed (differs from `delta` under -Y).
+    pub delta_displayed: Nanos,
     /// `udp.stream` of the UDP datagram quoted by an ICMP error.
     pub quoted_udp_stream: Option<u32>,
     /// What the TCP tracker says about a TCP header quoted by an ICMP error.
     pub quoted_tcp: Option<SegmentInfo>,
     /// Echo request/reply partner: (frame, this is the reply).
     pub echo_peer: Option<(u32, bool)>,
+    /// For an echo reply: the time since its request.
+    pub echo_rtt: Option<Nanos>,
     /// Teaching note.
     pub note: Note,
 }

@@ -109,16 +109,21 @@ impl Pipeline {
             tcp: None,
             completeness: 0,
             udp_stream: None,
+            udp_time: None,
+            delta_displayed: delta,
             quoted_udp_stream: None,
             quoted_tcp: None,
             echo_peer: None,
+            echo_rtt: None,
             note: Note::None,
         };
         match &p.d.transport {
             Transport::Tcp(_) if self.track_tcp => self.track_tcp(&mut p),
             Transport::Udp(_) if !self.learning => {
                 if let Some((src, dst)) = p.d.endpoints() {
-                    p.udp_stream = Some(self.udp.process(src, dst));
+                    let u = self.udp.process(src, dst, p.time);
+                    p.udp_stream = Some(u.stream);
+                    p.udp_time = Some((u.time_relative, u.time_delta));
                     self.remember(&p.d, proto::UDP, p.number);
                 }
             }
@@ -242,7 +247,7 @@ impl Pipeline {
         let (sport, dport) = ports.unwrap_or((0, 0));
         let (s, d) = (Endpoint { ip: src, port: sport }, Endpoint { ip: dst, port: dport });
         match q.transport {
-            Transport::Udp(_) => p.quoted_udp_stream = Some(self.udp.process(s, d)),
+            Transport::Udp(_) => p.quoted_udp_stream = Some(self.udp.process(s, d, p.time).stream),
             Transport::Tcp(h) => p.quoted_tcp = Some(self.tcp.process_quoted(&segment(&h, p.number, p.time, s, d))),
             _ => {}
         }
@@ -256,12 +261,13 @@ impl Pipeline {
         let Transport::Icmp(i) = p.d.transport else { return };
         let Some((src, dst)) = p.d.ip_addrs() else { return };
         if i.is_echo_reply() {
-            if let Some(req) = self.echo.reply(src, dst, i.ident(), i.seq()) {
+            if let Some((req, sent)) = self.echo.reply(src, dst, (i.ident(), i.seq())) {
                 p.echo_peer = Some((req, true));
+                p.echo_rtt = Some(p.time - sent);
                 self.learned_echo.insert(req, p.number);
             }
         } else {
-            self.echo.request(src, dst, i.ident(), i.seq(), p.number);
+            self.echo.request(src, dst, (i.ident(), i.seq()), p.number, p.time);
             p.echo_peer = self.facts.echo_reply.get(&p.number).map(|&r| (r, false));
         }
     }

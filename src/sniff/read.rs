@@ -242,6 +242,7 @@ fn read(a: &ReadArgs, mode: &Mode, filter: Option<&Filter<FieldId>>, out: &mut i
         _ => {}
     }
     let mut n = 0;
+    let mut last_shown: Option<i64> = None;
     while n < limit {
         let frame = match cap.next_frame() {
             Ok(Some(f)) => f,
@@ -251,11 +252,13 @@ fn read(a: &ReadArgs, mode: &Mode, filter: Option<&Filter<FieldId>>, out: &mut i
                 return Err(e.into());
             }
         };
-        let p = pipe.process(&frame);
+        let mut p = pipe.process(&frame);
         n += 1;
         if filter.is_some_and(|f| !f.matches(&p)) {
             continue;
         }
+        p.delta_displayed = last_shown.map_or(0, |t| p.time - t);
+        last_shown = Some(p.time);
         values = render(out, mode, nanos, &p, values)?;
     }
     Ok(())

@@ -3,11 +3,24 @@
 
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::tcp::Endpoint;
+use crate::sniff::value::Nanos;
 
-/// The UDP conversation table.
+/// What the table says about one datagram.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UdpInfo {
+    /// `udp.stream`.
+    pub stream: u32,
+    /// Time since the conversation's first datagram (`udp.time_relative`).
+    pub time_relative: Nanos,
+    /// Time since its previous datagram (`udp.time_delta`).
+    pub time_delta: Nanos,
+}
+
+/// The UDP conversation table: index and first/last time of every conversation.
 #[derive(Default)]
 pub struct UdpTracker {
     by_key: FxHashMap<(Endpoint, Endpoint), u32>,
+    times: Vec<(Nanos, Nanos)>,
 }
 
 impl UdpTracker {
@@ -16,11 +29,21 @@ impl UdpTracker {
         UdpTracker::default()
     }
 
-    /// The `udp.stream` of a datagram from `src` to `dst`, creating it on first sight.
-    pub fn process(&mut self, src: Endpoint, dst: Endpoint) -> u32 {
+    /// The conversation of a datagram from `src` to `dst` sent at `time`,
+    /// created on first sight.
+    pub fn process(&mut self, src: Endpoint, dst: Endpoint, time: Nanos) -> UdpInfo {
         let key = if src <= dst { (src, dst) } else { (dst, src) };
         let next = u32::try_from(self.by_key.len()).unwrap_or(u32::MAX);
-        *self.by_key.entry(key).or_insert(next)
+        let stream = *self.by_key.entry(key).or_insert(next);
+        if stream as usize == self.times.len() {
+            self.times.push((time, time));
+        }
+        let Some(t) = self.times.get_mut(stream as usize) else {
+            return UdpInfo { stream, ..UdpInfo::default() };
+        };
+        let info = UdpInfo { stream, time_relative: time - t.0, time_delta: time - t.1 };
+        t.1 = time;
+        info
     }
 
     /// Number of conversations so far.
@@ -46,10 +69,10 @@ mod tests {
     #[test]
     fn both_directions_share_a_stream_in_order_of_appearance() {
         let mut t = UdpTracker::new();
-        assert_eq!(t.process(ep(5000), ep(9)), 0);
-        assert_eq!(t.process(ep(9), ep(5000)), 0);
-        assert_eq!(t.process(ep(5001), ep(53)), 1);
-        assert_eq!(t.process(ep(5000), ep(9)), 0);
+        assert_eq!(t.process(ep(5000), ep(9), 100).stream, 0);
+        assert_eq!(t.process(ep(9), ep(5000), 150), UdpInfo { stream: 0, time_relative: 50, time_delta: 50 });
+        assert_eq!(t.process(ep(5001), ep(53), 160).stream, 1);
+        assert_eq!(t.process(ep(5000), ep(9), 400), UdpInfo { stream: 0, time_relative: 300, time_delta: 250 });
         assert_eq!(t.len(), 2);
     }
 }

@@ -27,9 +27,12 @@ pub fn tree(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()
     }
     match p.d.transport {
         Transport::Tcp(h) => tcp(out, &h, p.tcp.as_ref(), p.completeness, &p.note, 0)?,
-        Transport::Udp(u) => udp(out, &u, p.udp_stream, p.d.payload.len(), 0)?,
+        Transport::Udp(u) => udp(out, &u, p.udp_stream, p.udp_time, p.d.payload.len(), 0)?,
         Transport::Icmp(i) => icmp_tree(out, p, &i)?,
         _ => {}
+    }
+    if shows_data(p) && !matches!(p.d.transport, Transport::Icmp(_)) {
+        data(out, p.d.payload, 0)?;
     }
     if let Some(e) = p.d.error {
         style.on(out, ansi::BAD)?;
@@ -42,6 +45,11 @@ pub fn tree(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()
         style.off(out)?;
     }
     Ok(())
+}
+
+/// Whether the frame ends in a Data block (the same rule as `:data` in `frame.protocols`).
+fn shows_data(p: &Packet<'_>) -> bool {
+    crate::sniff::fields::protocols(p).ends_with(":data")
 }
 
 fn line(out: &mut impl Write, depth: usize, args: std::fmt::Arguments<'_>) -> io::Result<()> {
@@ -81,21 +89,66 @@ fn frame(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()> {
         let (name, n) = l.kind.encapsulation();
         l!(out, 1, "Encapsulation type: {name} ({n})")?;
     }
+    l!(out, 1, "Arrival Time: {} UTC", UtcTime(p.time))?;
+    l!(out, 1, "[Time shift for this packet: 0.000000000 seconds]")?;
     l!(out, 1, "Epoch Time: {} seconds", Secs { nanos: p.time, decimals: 9 })?;
     l!(out, 1, "[Time delta from previous captured frame: {} seconds]", Secs { nanos: p.delta, decimals: 9 })?;
+    l!(
+        out,
+        1,
+        "[Time delta from previous displayed frame: {} seconds]",
+        Secs { nanos: p.delta_displayed, decimals: 9 }
+    )?;
     l!(out, 1, "[Time since reference or first frame: {} seconds]", Secs { nanos: p.rel, decimals: 9 })?;
     l!(out, 1, "Frame Number: {}", p.number)?;
     l!(out, 1, "Frame Length: {} bytes ({} bits)", p.len, u64::from(p.len) * 8)?;
     l!(out, 1, "Capture Length: {cap} bytes ({} bits)", cap * 8)?;
+    l!(out, 1, "[Frame is marked: False]")?;
+    l!(out, 1, "[Frame is ignored: False]")?;
     l!(out, 1, "[Protocols in frame: {}]", crate::sniff::fields::protocols(p))
+}
+
+/// A capture time as Wireshark's Arrival Time in UTC: `Nov 14, 2023 22:13:20.000000000`.
+struct UtcTime(i64);
+
+impl std::fmt::Display for UtcTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        let secs = self.0.div_euclid(1_000_000_000);
+        let nanos = self.0.rem_euclid(1_000_000_000);
+        let (days, day_secs) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+        let (y, m, d) = civil_from_days(days);
+        write!(
+            f,
+            "{} {d:>2}, {y} {:02}:{:02}:{:02}.{nanos:09}",
+            MONTHS[(m - 1) as usize],
+            day_secs / 3600,
+            day_secs / 60 % 60,
+            day_secs % 60
+        )
+    }
+}
+
+/// Year, month (1-12), day of a count of days since 1970-01-01 (proleptic
+/// Gregorian calendar; H. Hinnant's days-to-civil algorithm).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 fn link(out: &mut impl Write, l: &Link) -> io::Result<()> {
     match l.kind {
         LinkType::Ethernet => {
             l!(out, 0, "Ethernet II, Src: {}, Dst: {}", Mac(&l.eth_src), Mac(&l.eth_dst))?;
-            l!(out, 1, "Destination: {}", Mac(&l.eth_dst))?;
-            l!(out, 1, "Source: {}", Mac(&l.eth_src))?;
+            mac_tree(out, "Destination", &l.eth_dst)?;
+            mac_tree(out, "Source", &l.eth_src)?;
             l!(out, 1, "Type: {} (0x{:04x})", ethertype_name(l.eth_type).unwrap_or("Unknown"), l.eth_type)?;
             for v in l.vlans() {
                 l!(
@@ -145,6 +198,39 @@ fn link(out: &mut impl Write, l: &Link) -> io::Result<()> {
     }
 }
 
+/// A MAC address with its LG and IG bits (IEEE 802 §8.2).
+fn mac_tree(out: &mut impl Write, label: &str, mac: &[u8; 6]) -> io::Result<()> {
+    let (lg, ig) = ((mac[0] >> 1) & 1, mac[0] & 1);
+    l!(out, 1, "{label}: {}", Mac(mac))?;
+    l!(out, 2, "Address: {}", Mac(mac))?;
+    let lg_text = if lg == 1 {
+        "Locally administered address (this is NOT the factory default)"
+    } else {
+        "Globally unique address (factory default)"
+    };
+    l!(out, 2, ".... ..{lg}. .... .... .... .... = LG bit: {lg_text}")?;
+    let ig_text = if ig == 1 { "Group address (multicast/broadcast)" } else { "Individual address (unicast)" };
+    l!(out, 2, ".... ...{ig} .... .... .... .... = IG bit: {ig_text}")
+}
+
+/// Bits of `v` (the low `n`) as Wireshark draws a bit field: groups of four, `.`
+/// for the bits outside the field. `shift` is where the field starts from the right
+/// in a `width`-bit value.
+fn bit_pattern(v: u32, n: u32, shift: u32, width: u32) -> String {
+    let mut s = String::new();
+    for i in (0..width).rev() {
+        if i != width - 1 && (i + 1) % 4 == 0 {
+            s.push(' ');
+        }
+        if i >= shift && i < shift + n {
+            s.push(if (v >> (i - shift)) & 1 == 1 { '1' } else { '0' });
+        } else {
+            s.push('.');
+        }
+    }
+    s
+}
+
 fn proto_name(p: u8) -> &'static str {
     match p {
         1 => "ICMP",
@@ -172,6 +258,23 @@ fn ipv4(out: &mut impl Write, h: &Ipv4, d: usize) -> io::Result<()> {
         dscp(h.dsfield >> 2),
         ecn(h.dsfield)
     )?;
+    let ds = u32::from(h.dsfield);
+    l!(
+        out,
+        d + 2,
+        "{} = Differentiated Services Codepoint: {} ({})",
+        bit_pattern(ds >> 2, 6, 2, 8),
+        dscp_long(h.dsfield >> 2),
+        h.dsfield >> 2
+    )?;
+    l!(
+        out,
+        d + 2,
+        "{} = Explicit Congestion Notification: {} ({})",
+        bit_pattern(ds & 3, 2, 0, 8),
+        ecn_long(h.dsfield),
+        ds & 3
+    )?;
     l!(out, d + 1, "Total Length: {}", h.total_len)?;
     l!(out, d + 1, "Identification: 0x{:04x} ({})", h.id, h.id)?;
     let df = if h.flags & 2 != 0 { ", Don't fragment" } else { "" };
@@ -180,10 +283,17 @@ fn ipv4(out: &mut impl Write, h: &Ipv4, d: usize) -> io::Result<()> {
     l!(out, d + 2, "{}... .... = Reserved bit: {}", (h.flags >> 2) & 1, set(h.flags & 4 != 0))?;
     l!(out, d + 2, ".{}.. .... = Don't fragment: {}", (h.flags >> 1) & 1, set(h.flags & 2 != 0))?;
     l!(out, d + 2, "..{}. .... = More fragments: {}", h.flags & 1, set(h.flags & 1 != 0))?;
-    l!(out, d + 1, "Fragment Offset: {}", u32::from(h.frag_offset) * 8)?;
+    l!(
+        out,
+        d + 1,
+        "{} = Fragment Offset: {}",
+        bit_pattern(u32::from(h.frag_offset), 13, 0, 16),
+        u32::from(h.frag_offset) * 8
+    )?;
     l!(out, d + 1, "Time to Live: {}", h.ttl)?;
     l!(out, d + 1, "Protocol: {} ({})", proto_name(h.proto), h.proto)?;
     l!(out, d + 1, "Header Checksum: 0x{:04x} [validation disabled]", h.checksum)?;
+    l!(out, d + 1, "[Header checksum status: Unverified]")?;
     l!(out, d + 1, "Source Address: {}", h.src)?;
     l!(out, d + 1, "Destination Address: {}", h.dst)
 }
@@ -216,6 +326,46 @@ fn dscp(v: u8) -> std::borrow::Cow<'static, str> {
         other => return std::borrow::Cow::Owned(format!("Unknown ({other})")),
     };
     std::borrow::Cow::Borrowed(name)
+}
+
+/// Wireshark's long name of a DSCP value.
+fn dscp_long(v: u8) -> std::borrow::Cow<'static, str> {
+    let name = match v {
+        0 => "Default",
+        8 => "Class Selector 1",
+        10 => "Assured Forwarding 11",
+        12 => "Assured Forwarding 12",
+        14 => "Assured Forwarding 13",
+        16 => "Class Selector 2",
+        18 => "Assured Forwarding 21",
+        20 => "Assured Forwarding 22",
+        22 => "Assured Forwarding 23",
+        24 => "Class Selector 3",
+        26 => "Assured Forwarding 31",
+        28 => "Assured Forwarding 32",
+        30 => "Assured Forwarding 33",
+        32 => "Class Selector 4",
+        34 => "Assured Forwarding 41",
+        36 => "Assured Forwarding 42",
+        38 => "Assured Forwarding 43",
+        40 => "Class Selector 5",
+        44 => "Voice Admit",
+        46 => "Expedited Forwarding",
+        48 => "Class Selector 6",
+        56 => "Class Selector 7",
+        _ => "Unknown",
+    };
+    std::borrow::Cow::Borrowed(name)
+}
+
+/// Wireshark's long name of the ECN bits.
+fn ecn_long(dsfield: u8) -> &'static str {
+    match dsfield & 3 {
+        0 => "Not ECN-Capable Transport",
+        1 => "ECN-Capable Transport codepoint '01'",
+        2 => "ECN-Capable Transport codepoint '10'",
+        _ => "Congestion Experienced",
+    }
 }
 
 /// Wireshark's short name of the ECN bits (RFC 3168 §5).
@@ -369,6 +519,9 @@ fn tcp(out: &mut impl Write, h: &Tcp, info: Option<&SegmentInfo>, compl: u8, not
             Secs { nanos: i.time_delta, decimals: 9 }
         )?;
         seq_ack_analysis(out, i, d)?;
+    }
+    if h.payload_len > 0 {
+        l!(out, d, "TCP payload ({} bytes)", h.payload_len)?;
     }
     Ok(())
 }
@@ -532,12 +685,16 @@ fn seq_ack_analysis(out: &mut impl Write, i: &SegmentInfo, d: usize) -> io::Resu
             flagged.push(text);
         }
     }
-    if items.is_empty() && flagged.is_empty() {
+    if items.is_empty() && flagged.is_empty() && i.bytes_in_flight == 0 && i.dup_ack_num == 0 {
         return Ok(());
     }
     l!(out, d, "[SEQ/ACK analysis]")?;
     for it in &items {
         l!(out, d + 1, "{it}")?;
+    }
+    if i.bytes_in_flight != 0 {
+        l!(out, d + 1, "[Bytes in flight: {}]", i.bytes_in_flight)?;
+        l!(out, d + 1, "[Bytes sent since last PSH flag: {}]", i.push_bytes_sent)?;
     }
     if i.dup_ack_num != 0 {
         l!(out, d + 1, "[Duplicate ACK #: {}]", i.dup_ack_num)?;
@@ -552,19 +709,57 @@ fn seq_ack_analysis(out: &mut impl Write, i: &SegmentInfo, d: usize) -> io::Resu
     Ok(())
 }
 
-fn udp(out: &mut impl Write, u: &Udp, stream: Option<u32>, payload: usize, d: usize) -> io::Result<()> {
+fn udp(
+    out: &mut impl Write,
+    u: &Udp,
+    stream: Option<u32>,
+    times: Option<(i64, i64)>,
+    payload: usize,
+    d: usize,
+) -> io::Result<()> {
     l!(out, d, "User Datagram Protocol, Src Port: {}, Dst Port: {}", u.sport, u.dport)?;
     l!(out, d + 1, "Source Port: {}", u.sport)?;
     l!(out, d + 1, "Destination Port: {}", u.dport)?;
     l!(out, d + 1, "Length: {}", u.length)?;
-    l!(out, d + 1, "Checksum: 0x{:04x} [unverified]", u.checksum)?;
+    if u.checksum == 0 {
+        l!(out, d + 1, "Checksum: 0x0000 [zero-value ignored]")?;
+        l!(out, d + 2, "[Checksum Status: Not present]")?;
+    } else {
+        l!(out, d + 1, "Checksum: 0x{:04x} [unverified]", u.checksum)?;
+        l!(out, d + 1, "[Checksum Status: Unverified]")?;
+    }
     if let Some(s) = stream {
         l!(out, d + 1, "[Stream index: {s}]")?;
+    }
+    if let Some((rel, delta)) = times {
+        l!(out, d + 1, "[Timestamps]")?;
+        l!(out, d + 2, "[Time since first frame: {} seconds]", Secs { nanos: rel, decimals: 9 })?;
+        l!(out, d + 2, "[Time since previous frame: {} seconds]", Secs { nanos: delta, decimals: 9 })?;
     }
     if payload > 0 {
         l!(out, d + 1, "UDP payload ({payload} bytes)")?;
     }
     Ok(())
+}
+
+/// Bytes Wireshark shows of a byte field's value before cutting it with `…`.
+const BYTES_SHOWN: usize = 36;
+
+/// The payload no dissector decodes, as Wireshark's Data protocol.
+fn data(out: &mut impl Write, payload: &[u8], d: usize) -> io::Result<()> {
+    l!(out, d, "Data ({} bytes)", payload.len())?;
+    // tshark -V dumps the bytes of the Data block right after its title.
+    out.write_all(b"\n")?;
+    crate::sniff::render::hex::dump(out, payload)?;
+    let mut hex = String::with_capacity(2 * BYTES_SHOWN + 3);
+    for b in payload.iter().take(BYTES_SHOWN) {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    if payload.len() > BYTES_SHOWN {
+        hex.push('…');
+    }
+    l!(out, d + 1, "Data: {hex}")?;
+    l!(out, d + 1, "[Length: {}]", payload.len())
 }
 
 fn icmp_tree(out: &mut impl Write, p: &Packet<'_>, i: &Icmp) -> io::Result<()> {
@@ -579,20 +774,70 @@ fn icmp_tree(out: &mut impl Write, p: &Packet<'_>, i: &Icmp) -> io::Result<()> {
         Some(c) => l!(out, 1, "Code: {} ({c})", i.code)?,
         None => l!(out, 1, "Code: {}", i.code)?,
     }
-    l!(out, 1, "Checksum: 0x{:04x} [unverified]", i.checksum)?;
+    match icmp_checksum(p, i) {
+        Some(want) if want == i.checksum => {
+            l!(out, 1, "Checksum: 0x{:04x} [correct]", i.checksum)?;
+            l!(out, 1, "[Checksum Status: Good]")?;
+        }
+        Some(want) => {
+            l!(out, 1, "Checksum: 0x{:04x} [incorrect, should be 0x{want:04x}]", i.checksum)?;
+            l!(out, 1, "[Checksum Status: Bad]")?;
+        }
+        None => l!(out, 1, "Checksum: 0x{:04x} [unverified]", i.checksum)?,
+    }
+    let rest = u32::from_be_bytes(i.rest);
     if i.is_echo() {
-        l!(out, 1, "Identifier (BE): {} (0x{:04x})", i.ident(), i.ident())?;
-        l!(out, 1, "Sequence Number (BE): {} (0x{:04x})", i.seq(), i.seq())?;
+        let (id, seq) = (i.ident(), i.seq());
+        l!(out, 1, "Identifier (BE): {id} (0x{id:04x})")?;
+        if !i.v6 {
+            l!(out, 1, "Identifier (LE): {} (0x{:04x})", id.swap_bytes(), id.swap_bytes())?;
+        }
+        l!(out, 1, "Sequence Number (BE): {seq} (0x{seq:04x})")?;
+        if !i.v6 {
+            l!(out, 1, "Sequence Number (LE): {} (0x{:04x})", seq.swap_bytes(), seq.swap_bytes())?;
+        }
         match p.echo_peer {
             Some((f, true)) => l!(out, 1, "[Request frame: {f}]")?,
             Some((f, false)) => l!(out, 1, "[Response frame: {f}]")?,
             None => {}
         }
+        if let Some(rtt) = p.echo_rtt {
+            // Milliseconds with three decimals, rounded half up as printf does.
+            let micros = (rtt + 500) / 1000;
+            l!(out, 1, "[Response time: {}.{:03} ms]", micros / 1000, micros % 1000)?;
+        }
+    } else if i.is_error() {
+        match (i.v6, i.ty, i.code) {
+            (false, 3, 4) => {
+                l!(out, 1, "Unused: {:04x}", rest >> 16)?;
+                l!(out, 1, "MTU of next hop: {}", rest & 0xffff)?;
+            }
+            (false, 12, _) => l!(out, 1, "Pointer: {}", rest >> 24)?,
+            (false, _, _) => l!(out, 1, "Unused: {rest:08x}")?,
+            (true, 2, _) => l!(out, 1, "MTU: {rest}")?,
+            (true, 4, _) => l!(out, 1, "Pointer: {rest}")?,
+            (true, _, _) => l!(out, 1, "Reserved: {rest:08x}")?,
+        }
     }
     if let Some(q) = p.d.quoted {
         quoted(out, p, &q)?;
     }
+    if shows_data(p) {
+        // Data after a quoted datagram belongs to the frame, after an echo to the ICMP tree.
+        data(out, p.d.payload, if i.is_error() { 0 } else { 1 })?;
+    }
     Ok(())
+}
+
+/// The checksum an ICMP message should carry, when the whole message was captured.
+fn icmp_checksum(p: &Packet<'_>, i: &Icmp) -> Option<u16> {
+    let (len, v6) = match p.d.net {
+        Net::Ipv4(h) => (usize::from(h.total_len).checked_sub(usize::from(h.hdr_len))?, None),
+        Net::Ipv6(h) => (usize::from(h.plen).checked_sub(h.ext_len)?, Some((h.src.octets(), h.dst.octets()))),
+        _ => return None,
+    };
+    let msg = p.data.get(i.offset..i.offset + len)?;
+    Some(icmp::expected_checksum(msg, v6.as_ref().map(|(s, d)| (s, d))))
 }
 
 fn quoted(out: &mut impl Write, p: &Packet<'_>, q: &Quoted) -> io::Result<()> {
@@ -602,7 +847,7 @@ fn quoted(out: &mut impl Write, p: &Packet<'_>, q: &Quoted) -> io::Result<()> {
         _ => {}
     }
     match q.transport {
-        Transport::Udp(u) => udp(out, &u, p.quoted_udp_stream, p.d.payload.len(), 1),
+        Transport::Udp(u) => udp(out, &u, p.quoted_udp_stream, None, p.d.payload.len(), 1),
         Transport::Tcp(h) => tcp(out, &h, None, 0, &Note::None, 1),
         Transport::TcpPorts { sport, dport, seq, .. } => {
             l!(out, 1, "Transmission Control Protocol, Src Port: {sport}, Dst Port: {dport}")?;
