@@ -90,7 +90,8 @@ impl LinkType {
     pub fn encapsulation(self) -> (&'static str, u32) {
         match self {
             LinkType::Ethernet => ("Ethernet", 1),
-            LinkType::Null | LinkType::Loop => ("NULL/Loopback", 15),
+            LinkType::Null => ("NULL/Loopback", 15),
+            LinkType::Loop => ("OpenBSD loopback", 174),
             LinkType::LinuxSll => ("Linux cooked-mode capture v1", 25),
             LinkType::LinuxSll2 => ("Linux cooked-mode capture v2", 210),
             LinkType::Raw => ("Raw IP", 7),

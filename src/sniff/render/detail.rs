@@ -27,7 +27,9 @@ pub fn tree(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()
     }
     match p.d.transport {
         Transport::Tcp(h) => tcp(out, &h, p.tcp.as_ref(), p.completeness, &p.note, 0)?,
-        Transport::Udp(u) => udp(out, &u, p.udp_stream, p.udp_time, p.d.payload.len(), 0)?,
+        Transport::Udp(u) => {
+            udp(out, &u, p.udp_stream, p.udp_time, p.d.payload.len(), matches!(p.d.net, Net::Ipv6(_)), 0)?
+        }
         Transport::Icmp(i) => icmp_tree(out, p, &i)?,
         _ => {}
     }
@@ -159,6 +161,12 @@ fn link(out: &mut impl Write, l: &Link) -> io::Result<()> {
                     (v.tci >> 12) & 1,
                     v.tci & 0x0fff
                 )?;
+                let tci = u32::from(v.tci);
+                let pcp = tci >> 13;
+                l!(out, 1, "{} = Priority: {} ({pcp})", bit_pattern(pcp, 3, 13, 16), priority_name(pcp))?;
+                let dei = if tci & 0x1000 != 0 { "Eligible" } else { "Ineligible" };
+                l!(out, 1, "{} = DEI: {dei}", bit_pattern((tci >> 12) & 1, 1, 12, 16))?;
+                l!(out, 1, "{} = ID: {}", bit_pattern(tci & 0xfff, 12, 0, 16), tci & 0xfff)?;
                 l!(out, 1, "Type: {} (0x{:04x})", ethertype_name(v.inner_type).unwrap_or("Unknown"), v.inner_type)?;
             }
             Ok(())
@@ -172,30 +180,67 @@ fn link(out: &mut impl Write, l: &Link) -> io::Result<()> {
             };
             l!(out, 1, "Family: {fam} ({})", l.family)
         }
-        LinkType::LinuxSll | LinkType::LinuxSll2 => {
-            let v = if l.kind == LinkType::LinuxSll { "v1" } else { "v2" };
-            l!(out, 0, "Linux cooked capture {v}")?;
-            let pt = match l.sll.pkttype {
-                0 => "Unicast to us",
-                1 => "Broadcast",
-                2 => "Multicast",
-                3 => "Unicast to another host",
-                4 => "Sent by us",
-                _ => "Unknown",
-            };
-            l!(out, 1, "Packet type: {pt} ({})", l.sll.pkttype)?;
-            l!(out, 1, "Link-layer address type: {}", l.sll.hatype)?;
-            l!(out, 1, "Link-layer address length: {}", l.sll.addr_len)?;
-            let n = usize::from(l.sll.addr_len).min(8);
-            l!(out, 1, "Source: {}", Mac(&l.sll.addr[..n]))?;
-            if l.kind == LinkType::LinuxSll2 {
-                l!(out, 1, "Interface index: {}", l.sll.ifindex)?;
-            }
-            l!(out, 1, "Protocol: {} (0x{:04x})", ethertype_name(l.eth_type).unwrap_or("Unknown"), l.eth_type)
-        }
+        LinkType::LinuxSll | LinkType::LinuxSll2 => sll(out, l),
         LinkType::Raw => l!(out, 0, "Raw packet data"),
         LinkType::Ipv4 | LinkType::Ipv6 => Ok(()),
     }
+}
+
+/// IEEE 802.1Q priority code point names, as Wireshark shows them.
+fn priority_name(pcp: u32) -> &'static str {
+    match pcp {
+        0 => "Best Effort (default)",
+        1 => "Background",
+        2 => "Excellent Effort",
+        3 => "Critical Applications",
+        4 => "Video, < 100ms latency and jitter",
+        5 => "Voice, < 10ms latency and jitter",
+        6 => "Internetwork Control",
+        _ => "Network Control",
+    }
+}
+
+/// Linux cooked capture v1 or v2, fields in the order each version stores them.
+fn sll(out: &mut impl Write, l: &Link) -> io::Result<()> {
+    let v2 = l.kind == LinkType::LinuxSll2;
+    l!(out, 0, "Linux cooked capture {}", if v2 { "v2" } else { "v1" })?;
+    let pt = match l.sll.pkttype {
+        0 => "Unicast to us",
+        1 => "Broadcast",
+        2 => "Multicast",
+        3 => "Unicast to another host",
+        4 => "Sent by us",
+        _ => "Unknown",
+    };
+    let hatype = match l.sll.hatype {
+        1 => "Ethernet",
+        772 => "Loopback",
+        776 => "IPv6-in-IPv4",
+        778 => "IP GRE",
+        65534 => "None",
+        _ => "Unknown",
+    };
+    let proto = || format!("Protocol: {} (0x{:04x})", ethertype_name(l.eth_type).unwrap_or("Unknown"), l.eth_type);
+    if v2 {
+        l!(out, 1, "{}", proto())?;
+        l!(out, 1, "Interface index: {}", l.sll.ifindex)?;
+        l!(out, 1, "Link-layer address type: {hatype} ({})", l.sll.hatype)?;
+        l!(out, 1, "Packet type: {pt} ({})", l.sll.pkttype)?;
+    } else {
+        l!(out, 1, "Packet type: {pt} ({})", l.sll.pkttype)?;
+        l!(out, 1, "Link-layer address type: {hatype} ({})", l.sll.hatype)?;
+    }
+    l!(out, 1, "Link-layer address length: {}", l.sll.addr_len)?;
+    let n = usize::from(l.sll.addr_len).min(8);
+    l!(out, 1, "Source: {}", Mac(&l.sll.addr[..n]))?;
+    if n < 8 {
+        let unused: String = l.sll.addr[n..].iter().map(|b| format!("{b:02x}")).collect();
+        l!(out, 1, "Unused: {unused}")?;
+    }
+    if !v2 {
+        l!(out, 1, "{}", proto())?;
+    }
+    Ok(())
 }
 
 /// A MAC address with its LG and IG bits (IEEE 802 §8.2).
@@ -381,8 +426,33 @@ fn ecn(dsfield: u8) -> &'static str {
 fn ipv6(out: &mut impl Write, h: &Ipv6, d: usize) -> io::Result<()> {
     l!(out, d, "Internet Protocol Version 6, Src: {}, Dst: {}", h.src, h.dst)?;
     l!(out, d + 1, "0110 .... = Version: 6")?;
-    l!(out, d + 1, "Traffic Class: 0x{:02x}", h.tclass)?;
-    l!(out, d + 1, "Flow Label: 0x{:05x}", h.flow)?;
+    let tc = u32::from(h.tclass);
+    l!(
+        out,
+        d + 1,
+        "{} = Traffic Class: 0x{:02x} (DSCP: {}, ECN: {})",
+        bit_pattern(tc, 8, 20, 32),
+        h.tclass,
+        dscp(h.tclass >> 2),
+        ecn(h.tclass)
+    )?;
+    l!(
+        out,
+        d + 2,
+        "{} = Differentiated Services Codepoint: {} ({})",
+        bit_pattern(tc >> 2, 6, 22, 32),
+        dscp_long(h.tclass >> 2),
+        h.tclass >> 2
+    )?;
+    l!(
+        out,
+        d + 2,
+        "{} = Explicit Congestion Notification: {} ({})",
+        bit_pattern(tc & 3, 2, 20, 32),
+        ecn_long(h.tclass),
+        tc & 3
+    )?;
+    l!(out, d + 1, "{} = Flow Label: 0x{:05x}", bit_pattern(h.flow, 20, 0, 24), h.flow)?;
     l!(out, d + 1, "Payload Length: {}", h.plen)?;
     l!(out, d + 1, "Next Header: {} ({})", proto_name(h.nxt), h.nxt)?;
     l!(out, d + 1, "Hop Limit: {}", h.hlim)?;
@@ -715,13 +785,21 @@ fn udp(
     stream: Option<u32>,
     times: Option<(i64, i64)>,
     payload: usize,
+    over_ipv6: bool,
     d: usize,
 ) -> io::Result<()> {
     l!(out, d, "User Datagram Protocol, Src Port: {}, Dst Port: {}", u.sport, u.dport)?;
     l!(out, d + 1, "Source Port: {}", u.sport)?;
     l!(out, d + 1, "Destination Port: {}", u.dport)?;
     l!(out, d + 1, "Length: {}", u.length)?;
-    if u.checksum == 0 {
+    if u.checksum == 0 && over_ipv6 {
+        l!(out, d + 1, "Checksum: 0x0000 [zero-value illegal]")?;
+        l!(out, d + 2, "[Expert Info (Error/Checksum): Illegal checksum value (0)]")?;
+        l!(out, d + 3, "[Illegal checksum value (0)]")?;
+        l!(out, d + 3, "[Severity level: Error]")?;
+        l!(out, d + 3, "[Group: Checksum]")?;
+        l!(out, d + 2, "[Checksum Status: Illegal]")?;
+    } else if u.checksum == 0 {
         l!(out, d + 1, "Checksum: 0x0000 [zero-value ignored]")?;
         l!(out, d + 2, "[Checksum Status: Not present]")?;
     } else {
@@ -769,7 +847,11 @@ fn icmp_tree(out: &mut impl Write, p: &Packet<'_>, i: &Icmp) -> io::Result<()> {
         ("Internet Control Message Protocol", icmp::type_name(i.ty), icmp::code_name(i.ty, i.code))
     };
     l!(out, 0, "{title}")?;
-    l!(out, 1, "Type: {} ({name})", i.ty)?;
+    if i.v6 {
+        l!(out, 1, "Type: {name} ({})", i.ty)?;
+    } else {
+        l!(out, 1, "Type: {} ({name})", i.ty)?;
+    }
     match code {
         Some(c) => l!(out, 1, "Code: {} ({c})", i.code)?,
         None => l!(out, 1, "Code: {}", i.code)?,
@@ -786,7 +868,19 @@ fn icmp_tree(out: &mut impl Write, p: &Packet<'_>, i: &Icmp) -> io::Result<()> {
         None => l!(out, 1, "Checksum: 0x{:04x} [unverified]", i.checksum)?,
     }
     let rest = u32::from_be_bytes(i.rest);
-    if i.is_echo() {
+    if i.is_echo() && i.v6 {
+        l!(out, 1, "Identifier: 0x{:04x}", i.ident())?;
+        l!(out, 1, "Sequence: {}", i.seq())?;
+        match p.echo_peer {
+            Some((f, true)) => l!(out, 1, "[Response To: {f}]")?,
+            Some((f, false)) => l!(out, 1, "[Response In: {f}]")?,
+            None => {}
+        }
+        if let Some(rtt) = p.echo_rtt {
+            let micros = (rtt + 500) / 1000;
+            l!(out, 1, "[Response Time: {}.{:03} ms]", micros / 1000, micros % 1000)?;
+        }
+    } else if i.is_echo() {
         let (id, seq) = (i.ident(), i.seq());
         l!(out, 1, "Identifier (BE): {id} (0x{id:04x})")?;
         if !i.v6 {
@@ -847,7 +941,7 @@ fn quoted(out: &mut impl Write, p: &Packet<'_>, q: &Quoted) -> io::Result<()> {
         _ => {}
     }
     match q.transport {
-        Transport::Udp(u) => udp(out, &u, p.quoted_udp_stream, None, p.d.payload.len(), 1),
+        Transport::Udp(u) => udp(out, &u, p.quoted_udp_stream, None, p.d.payload.len(), false, 1),
         Transport::Tcp(h) => tcp(out, &h, None, 0, &Note::None, 1),
         Transport::TcpPorts { sport, dport, seq, .. } => {
             l!(out, 1, "Transmission Control Protocol, Src Port: {sport}, Dst Port: {dport}")?;
