@@ -255,6 +255,45 @@ fn syn_answered_by_rst_is_explained_as_refused() {
 }
 
 #[test]
+fn colour_only_when_asked() {
+    let f = TempFile::new("conv.pcap", &pcap(EN10MB, &conversation(), false));
+    let plain = ok(&["read", f.path(), "-c", "1"]);
+    assert!(!plain.contains('\x1b'), "{plain:?}");
+    let coloured = ok(&["read", f.path(), "-c", "1", "--color", "always"]);
+    assert!(coloured.contains("\x1b[36m  ↳ handshake 1/3"), "{coloured:?}");
+    let never = ok(&["read", f.path(), "-c", "1", "--color", "never"]);
+    assert_eq!(never, plain);
+}
+
+#[test]
+fn arp_request_and_reply_as_tshark_shows_them() {
+    let arp = |op: u8, smac: u8, sip: u8, tmac: u8, tip: u8| {
+        let mut a = vec![0, 1, 8, 0, 6, 4, 0, op, 2, 0, 0, 0, 0, smac, 10, 0, 0, sip];
+        a.extend([if tmac == 0 { 0 } else { 2 }, 0, 0, 0, 0, tmac, 10, 0, 0, tip]);
+        eth(0x0806, &a)
+    };
+    let frames = vec![arp(1, 1, 1, 0, 2), arp(2, 2, 2, 1, 1), arp(1, 1, 1, 0, 1)];
+    let f = TempFile::new("arp.pcap", &pcap(EN10MB, &frames, false));
+    let out = ok(&["read", f.path()]);
+    assert_eq!(
+        rows(&out),
+        [
+            "1 0.000000 02:00:00:00:00:01 → 02:00:00:00:00:02 ARP 42 Who has 10.0.0.2? Tell 10.0.0.1",
+            "2 0.001000 02:00:00:00:00:01 → 02:00:00:00:00:02 ARP 42 10.0.0.2 is at 02:00:00:00:00:02",
+            "3 0.002000 02:00:00:00:00:01 → 02:00:00:00:00:02 ARP 42 ARP Announcement for 10.0.0.1",
+        ],
+        "{out}"
+    );
+    let fields = ok(&["read", f.path(), "-T", "fields", "-e", "frame.protocols", "-e", "arp", "-e", "eth.type"]);
+    assert_eq!(
+        fields,
+        "eth:ethertype:arp\tAddress Resolution Protocol (request)\t0x0806\n\
+         eth:ethertype:arp\tAddress Resolution Protocol (reply)\t0x0806\n\
+         eth:ethertype:arp\tAddress Resolution Protocol (ARP Announcement)\t0x0806\n"
+    );
+}
+
+#[test]
 fn count_limits_the_frames_read() {
     let f = TempFile::new("conv.pcap", &pcap(EN10MB, &conversation(), false));
     let out = ok(&["read", f.path(), "-c", "2"]);
