@@ -30,8 +30,15 @@ impl OfflineCapture {
     /// Opens `path`, applying the BPF `filter` when given.
     pub fn open(path: &Path, filter: Option<&str>) -> Result<OfflineCapture, Error> {
         let shown = path.display().to_string();
-        if let Err(e) = std::fs::metadata(path) {
-            return Err(Error::File { path: shown, reason: format!("cannot open the capture: {e}") });
+        match std::fs::metadata(path) {
+            Err(e) => return Err(Error::File { path: shown, reason: format!("cannot open the capture: {e}") }),
+            Ok(m) if m.is_dir() => {
+                return Err(Error::File {
+                    path: shown,
+                    reason: "is a directory; give the path of a .pcap or .pcapng file".to_string(),
+                })
+            }
+            Ok(_) => {}
         }
         let mut cap = Capture::from_file_with_precision(path, Precision::Nano).map_err(|e| Error::File {
             path: shown.clone(),

@@ -187,8 +187,12 @@ pub fn resolve_fields(names: &[String]) -> crate::Result<Vec<FieldId>> {
     names
         .iter()
         .map(|n| {
-            FieldId::from_name(n)
-                .ok_or_else(|| Error::usage(format!("unknown field '{n}'; socklab supports: {}", NAMES.join(" "))))
+            FieldId::from_name(n).ok_or_else(|| {
+                let proto = n.split('.').next().unwrap_or(n);
+                let related: Vec<&str> = NAMES.iter().copied().filter(|f| f.split('.').next() == Some(proto)).collect();
+                let known = if related.is_empty() { NAMES.to_vec() } else { related };
+                Error::usage(format!("unknown field '{n}'; socklab knows: {}", known.join(" ")))
+            })
         })
         .collect()
 }
