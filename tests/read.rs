@@ -470,6 +470,46 @@ fn icmp_port_unreachable_points_at_the_datagram() {
 }
 
 #[test]
+fn icmp_error_quoting_tcp_reports_it_as_tshark() {
+    let syn = ipv4(LO, [127, 0, 0, 2], 6, 0x2000, &tcp((40000, 80), (1000, 0), SYN, 65495, &[], b""));
+    let err = |quote: &[u8]| {
+        let mut icmp = vec![3, 1, 0, 0, 0, 0, 0, 0];
+        icmp.extend(quote);
+        eth(0x0800, &ipv4(LO, LO, 1, 0x2001, &icmp))
+    };
+    let frames = vec![eth(0x0800, &syn), err(&syn), err(&syn[..28])];
+    let f = TempFile::new("icmptcp.pcap", &pcap(EN10MB, &frames, false));
+    let out = ok(&[
+        "read",
+        f.path(),
+        "-T",
+        "fields",
+        "-e",
+        "frame.protocols",
+        "-e",
+        "tcp.stream",
+        "-e",
+        "tcp.seq",
+        "-e",
+        "tcp.seq_raw",
+        "-e",
+        "tcp.completeness",
+        "-e",
+        "tcp.len",
+        "-e",
+        "tcp",
+    ]);
+    assert_eq!(
+        out,
+        "eth:ethertype:ip:tcp\t0\t0\t1000\t1\t0\tTransmission Control Protocol, Src Port: 40000, Dst Port: 80, Seq: 0, Len: 0\n\
+         eth:ethertype:ip:icmp:ip:tcp\t0\t1000\t\t1\t\tTransmission Control Protocol, Src Port: 40000, Dst Port: 80, Seq: 1000\n\
+         eth:ethertype:ip:icmp:ip:tcp\t\t1000\t\t\t\tTransmission Control Protocol, Src Port: 40000, Dst Port: 80\n"
+    );
+    let list = ok(&["read", f.path()]);
+    assert!(list.contains("  ↳ ICMP error about frame 1 (TCP 127.0.0.1:40000 → 127.0.0.2:80)"), "{list}");
+}
+
+#[test]
 fn every_link_type_decodes_to_ip() {
     let v4 = ipv4(LO, LO, 17, 7, &udp(5000, 12000, b"hi"));
     let v6 = ipv6(17, &udp(5000, 12000, b"hi"));

@@ -221,7 +221,20 @@ pub fn protocol_label(p: &Packet<'_>, field: FieldId) -> Option<String> {
             _ => return None,
         },
         FieldId::Tcp => {
-            let Transport::Tcp(h) = p.d.transport else { return None };
+            let h = match (p.d.transport, p.d.quoted.map(|q| q.transport)) {
+                (Transport::Tcp(h), _) => h,
+                // A quoted header: tshark names its raw sequence number only.
+                (_, Some(Transport::Tcp(h))) => {
+                    let _ = write!(s, "Transmission Control Protocol, Src Port: {}, Dst Port: {}", h.sport, h.dport);
+                    let _ = write!(s, ", Seq: {}", h.seq);
+                    return Some(s);
+                }
+                (_, Some(Transport::TcpPorts { sport, dport, .. })) => {
+                    let _ = write!(s, "Transmission Control Protocol, Src Port: {sport}, Dst Port: {dport}");
+                    return Some(s);
+                }
+                _ => return None,
+            };
             let (seq, ack) = p.tcp.map_or((h.seq, h.ack), |i| (i.seq, i.ack));
             let _ =
                 write!(s, "Transmission Control Protocol, Src Port: {}, Dst Port: {}, Seq: {seq}", h.sport, h.dport);
@@ -329,7 +342,8 @@ impl Packet<'_> {
                 F::TcpSrcport => out.push(u(u64::from(sport))),
                 F::TcpDstport => out.push(u(u64::from(dport))),
                 F::TcpPort => out.extend([u(u64::from(sport)), u(u64::from(dport))]),
-                F::TcpSeqRaw => out.push(u(u64::from(seq))),
+                // tshark shows the quoted sequence number as tcp.seq (there is no base).
+                F::TcpSeq => out.push(u(u64::from(seq))),
                 _ => {}
             },
             Transport::Tcp(h) => {
@@ -346,8 +360,9 @@ impl Packet<'_> {
                     F::TcpSrcport => out.push(u(u64::from(h.sport))),
                     F::TcpDstport => out.push(u(u64::from(h.dport))),
                     F::TcpPort => out.extend([u(u64::from(h.sport)), u(u64::from(h.dport))]),
-                    F::TcpLen => out.push(u(u64::from(h.payload_len))),
-                    F::TcpSeqRaw => out.push(u(u64::from(h.seq))),
+                    // A quoted header has no length, raw/next sequence numbers in tshark.
+                    F::TcpLen if outer => out.push(u(u64::from(h.payload_len))),
+                    F::TcpSeqRaw if outer => out.push(u(u64::from(h.seq))),
                     F::TcpAckRaw => out.push(u(u64::from(h.ack))),
                     F::TcpHdrLen => out.push(u(u64::from(h.hdr_len))),
                     F::TcpFlags => out.push(hex(u64::from(h.flags), 4)),
@@ -371,13 +386,15 @@ impl Packet<'_> {
                 match field {
                     F::TcpStream => out.push(u(u64::from(i.stream))),
                     F::TcpSeq => out.push(u(u64::from(i.seq))),
-                    F::TcpNxtseq => out.push(u(u64::from(i.nxtseq))),
+                    F::TcpNxtseq if outer => out.push(u(u64::from(i.nxtseq))),
                     F::TcpAck => out.push(u(u64::from(i.ack))),
                     F::TcpWindowSize => out.push(Value::Int(i.window_size)),
                     F::TcpWindowSizeScalefactor if h.flags & flags::SYN == 0 => {
                         out.push(Value::Int(i64::from(i.scalefactor)))
                     }
-                    F::TcpCompleteness => out.push(u(u64::from(self.completeness))),
+                    F::TcpCompleteness => {
+                        out.push(u(u64::from(if outer { self.completeness } else { self.quoted_completeness })))
+                    }
                     F::TcpAnalysisFlags if a != 0 => out.push(Value::Present),
                     // tshark adds the retransmission item for fast and spurious ones too.
                     F::TcpAnalysisRetransmission => present(analysis::ANY_RETRANSMISSION, out),

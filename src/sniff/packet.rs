@@ -513,6 +513,8 @@ pub struct Packet<'a> {
     pub quoted_udp_stream: Option<u32>,
     /// What the TCP tracker says about a TCP header quoted by an ICMP error.
     pub quoted_tcp: Option<SegmentInfo>,
+    /// The completeness of that quoted header's stream.
+    pub quoted_completeness: u8,
     /// Echo request/reply partner: (frame, this is the reply).
     pub echo_peer: Option<(u32, bool)>,
     /// For an echo reply: the time since its request.

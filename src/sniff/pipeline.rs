@@ -113,6 +113,7 @@ impl Pipeline {
             delta_displayed: delta,
             quoted_udp_stream: None,
             quoted_tcp: None,
+            quoted_completeness: 0,
             echo_peer: None,
             echo_rtt: None,
             note: Note::None,
@@ -248,7 +249,14 @@ impl Pipeline {
         let (s, d) = (Endpoint { ip: src, port: sport }, Endpoint { ip: dst, port: dport });
         match q.transport {
             Transport::Udp(_) => p.quoted_udp_stream = Some(self.udp.process(s, d, p.time).stream),
-            Transport::Tcp(h) => p.quoted_tcp = Some(self.tcp.process_quoted(&segment(&h, p.number, p.time, s, d))),
+            Transport::Tcp(h) => {
+                let info = self.tcp.process_quoted(&segment(&h, p.number, p.time, s, d));
+                let final_stream = self.facts.tcp.as_ref().and_then(|t| t.stream(info.stream));
+                p.quoted_completeness = final_stream
+                    .or_else(|| self.tcp.stream(info.stream))
+                    .map_or(0, |st| st.completeness_shown(p.number));
+                p.quoted_tcp = Some(info);
+            }
             _ => {}
         }
         let frame = datagram_key(&q.net, &q.transport, proto).and_then(|k| self.recent.find(&k)).unwrap_or(0);
