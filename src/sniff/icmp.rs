@@ -73,11 +73,29 @@ impl Recent {
     }
 }
 
-/// Pairs echo requests with replies by addresses, identifier and sequence number.
+/// What pairs an echo reply with its request: addresses, identifier, sequence
+/// number and the request's checksum (equal data gives a reply whose checksum
+/// differs only by the type byte), as Wireshark matches them.
+type EchoKey = (IpAddr, IpAddr, u16, u16, u16);
+
+/// Pairs echo requests with replies (RFC 792 echo, RFC 4443 §4).
 #[derive(Default)]
 pub struct EchoMatcher {
-    pending: FxHashMap<(IpAddr, IpAddr, u16, u16), (u32, i64)>,
-    order: VecDeque<(IpAddr, IpAddr, u16, u16)>,
+    pending: FxHashMap<EchoKey, (u32, i64)>,
+    order: VecDeque<EchoKey>,
+}
+
+/// One's-complement addition (RFC 1071).
+fn ones_add(a: u16, b: u16) -> u16 {
+    let sum = u32::from(a) + u32::from(b);
+    ((sum & 0xffff) + (sum >> 16)) as u16
+}
+
+/// The checksum the request had, given its reply's: the type byte goes 0 → 8
+/// (ICMP) or 129 → 128 (ICMPv6) and nothing else changes in a faithful echo.
+pub fn request_checksum(reply_checksum: u16, v6: bool) -> u16 {
+    let type_delta = if v6 { !0x0100u16 } else { 0x0800 };
+    !ones_add(!reply_checksum, type_delta)
 }
 
 impl EchoMatcher {
@@ -86,9 +104,10 @@ impl EchoMatcher {
         EchoMatcher::default()
     }
 
-    /// Records a request from `src` to `dst` in `frame`, captured at `time` (ns).
-    pub fn request(&mut self, src: IpAddr, dst: IpAddr, (ident, seq): (u16, u16), frame: u32, time: i64) {
-        let key = (src, dst, ident, seq);
+    /// Records a request from `src` to `dst` with identifier, sequence number and
+    /// checksum `id`, in `frame` captured at `time` (ns).
+    pub fn request(&mut self, src: IpAddr, dst: IpAddr, (ident, seq, cksum): (u16, u16, u16), frame: u32, time: i64) {
+        let key = (src, dst, ident, seq, cksum);
         if self.pending.insert(key, (frame, time)).is_none() {
             if self.order.len() == ECHO_CAPACITY {
                 if let Some(old) = self.order.pop_front() {
@@ -99,9 +118,10 @@ impl EchoMatcher {
         }
     }
 
-    /// The frame and time of the request a reply from `src` to `dst` answers.
-    pub fn reply(&self, src: IpAddr, dst: IpAddr, (ident, seq): (u16, u16)) -> Option<(u32, i64)> {
-        self.pending.get(&(dst, src, ident, seq)).copied()
+    /// The frame and time of the request a reply from `src` to `dst` answers;
+    /// `cksum` is the request checksum computed with [`request_checksum`].
+    pub fn reply(&self, src: IpAddr, dst: IpAddr, (ident, seq, cksum): (u16, u16, u16)) -> Option<(u32, i64)> {
+        self.pending.get(&(dst, src, ident, seq, cksum)).copied()
     }
 }
 
@@ -259,9 +279,11 @@ mod tests {
         let a = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1));
         let b = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2));
         let mut m = EchoMatcher::new();
-        m.request(a, b, (1, 7), 3, 1000);
-        assert_eq!(m.reply(b, a, (1, 7)), Some((3, 1000)));
-        assert_eq!(m.reply(b, a, (1, 8)), None);
+        m.request(a, b, (1, 7, 0x6668), 3, 1000);
+        assert_eq!(m.reply(b, a, (1, 7, request_checksum(0x6e68, false))), Some((3, 1000)));
+        assert_eq!(m.reply(b, a, (1, 8, 0x6668)), None);
+        assert_eq!(m.reply(b, a, (1, 7, 0x1234)), None);
+        assert_eq!(request_checksum(0xb9e8, true), 0xbae8);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use crate::sniff::capture::Frame;
 use crate::sniff::dissect::{dissect_frame, proto};
 use crate::sniff::hash::FxHashMap;
-use crate::sniff::icmp::{DatagramKey, EchoMatcher, Recent};
+use crate::sniff::icmp::{self, DatagramKey, EchoMatcher, Recent};
 use crate::sniff::link::LinkType;
 use crate::sniff::packet::{Dissected, Net, Note, Packet, Tcp, Transport};
 use crate::sniff::tcp::{analysis, flags, Direction, Endpoint, Segment, SegmentInfo, Tracker};
@@ -269,13 +269,14 @@ impl Pipeline {
         let Transport::Icmp(i) = p.d.transport else { return };
         let Some((src, dst)) = p.d.ip_addrs() else { return };
         if i.is_echo_reply() {
-            if let Some((req, sent)) = self.echo.reply(src, dst, (i.ident(), i.seq())) {
+            let cksum = icmp::request_checksum(i.checksum, i.v6);
+            if let Some((req, sent)) = self.echo.reply(src, dst, (i.ident(), i.seq(), cksum)) {
                 p.echo_peer = Some((req, true));
                 p.echo_rtt = Some(p.time - sent);
                 self.learned_echo.insert(req, p.number);
             }
         } else {
-            self.echo.request(src, dst, (i.ident(), i.seq()), p.number, p.time);
+            self.echo.request(src, dst, (i.ident(), i.seq(), i.checksum), p.number, p.time);
             p.echo_peer = self.facts.echo_reply.get(&p.number).map(|&r| (r, false));
         }
     }
