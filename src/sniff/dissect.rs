@@ -335,18 +335,17 @@ fn tcp_header(t: &TcpSlice<'_>, offset: usize, payload_len: usize) -> Tcp {
     h
 }
 
-/// Walks the TCP options (RFC 9293 §3.2): kind, length, value. Stops quietly at
-/// EOL or at a malformed length; what came before is kept.
+/// Walks the TCP options (RFC 9293 §3.2): kind, length, value; EOL and NOP are
+/// one byte (the padding after EOL is listed as more EOLs, as Wireshark does).
+/// Stops quietly at a malformed length; what came before is kept.
 pub fn tcp_options(bytes: &[u8], h: &mut Tcp) {
     let mut i = 0;
     while i < bytes.len() && usize::from(h.opt_count) < MAX_TCP_OPTIONS {
         let kind = bytes[i];
         h.opt_kinds[usize::from(h.opt_count)] = kind;
         h.opt_count += 1;
-        if kind == opt::EOL {
-            return;
-        }
-        if kind == opt::NOP {
+        // After EOL only padding follows; Wireshark lists each padding byte as EOL.
+        if kind == opt::EOL || kind == opt::NOP {
             i += 1;
             continue;
         }

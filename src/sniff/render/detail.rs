@@ -17,7 +17,7 @@ const INDENT: &str = "    ";
 pub fn tree(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()> {
     frame(out, p, style)?;
     if let Some(l) = p.d.link {
-        link(out, &l)?;
+        link(out, &l, padding(p, &l))?;
     }
     match p.d.net {
         Net::Ipv4(h) => ipv4(out, &h, 0)?,
@@ -145,7 +145,7 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-fn link(out: &mut impl Write, l: &Link) -> io::Result<()> {
+fn link(out: &mut impl Write, l: &Link, padding: &[u8]) -> io::Result<()> {
     match l.kind {
         LinkType::Ethernet => {
             l!(out, 0, "Ethernet II, Src: {}, Dst: {}", Mac(&l.eth_src), Mac(&l.eth_dst))?;
@@ -168,6 +168,10 @@ fn link(out: &mut impl Write, l: &Link) -> io::Result<()> {
                 l!(out, 1, "{} = DEI: {dei}", bit_pattern((tci >> 12) & 1, 1, 12, 16))?;
                 l!(out, 1, "{} = ID: {}", bit_pattern(tci & 0xfff, 12, 0, 16), tci & 0xfff)?;
                 l!(out, 1, "Type: {} (0x{:04x})", ethertype_name(v.inner_type).unwrap_or("Unknown"), v.inner_type)?;
+            }
+            if !padding.is_empty() {
+                let hex: String = padding.iter().map(|b| format!("{b:02x}")).collect();
+                l!(out, 1, "Padding: {hex}")?;
             }
             Ok(())
         }
@@ -198,6 +202,21 @@ fn priority_name(pcp: u32) -> &'static str {
         6 => "Internetwork Control",
         _ => "Network Control",
     }
+}
+
+/// Bytes after the network-layer packet that Ethernet carried to reach its minimum
+/// frame size (IEEE 802.3 §3.2.8), shown as Padding.
+fn padding<'a>(p: &Packet<'a>, l: &Link) -> &'a [u8] {
+    if l.kind != LinkType::Ethernet {
+        return &[];
+    }
+    let end = match p.d.net {
+        Net::Ipv4(h) if h.total_len >= u16::from(h.hdr_len) => h.offset + usize::from(h.total_len),
+        Net::Ipv6(h) if h.plen != 0 => h.offset + 40 + usize::from(h.plen),
+        Net::Arp(a) => a.offset + 28,
+        _ => return &[],
+    };
+    p.data.get(end..).unwrap_or(&[])
 }
 
 /// Linux cooked capture v1 or v2, fields in the order each version stores them.
@@ -347,6 +366,7 @@ fn ipv4(out: &mut impl Write, h: &Ipv4, d: usize) -> io::Result<()> {
 fn dscp(v: u8) -> std::borrow::Cow<'static, str> {
     let name = match v {
         0 => "CS0",
+        1 => "LE",
         8 => "CS1",
         10 => "AF11",
         12 => "AF12",
@@ -377,6 +397,7 @@ fn dscp(v: u8) -> std::borrow::Cow<'static, str> {
 fn dscp_long(v: u8) -> std::borrow::Cow<'static, str> {
     let name = match v {
         0 => "Default",
+        1 => "Lower Effort",
         8 => "Class Selector 1",
         10 => "Assured Forwarding 11",
         12 => "Assured Forwarding 12",
@@ -592,6 +613,9 @@ fn tcp(out: &mut impl Write, h: &Tcp, info: Option<&SegmentInfo>, compl: u8, not
     }
     if h.payload_len > 0 {
         l!(out, d, "TCP payload ({} bytes)", h.payload_len)?;
+        if info.is_some_and(|i| i.analysis & analysis::ANY_RETRANSMISSION != 0) {
+            l!(out, d, "Retransmitted TCP segment data ({} bytes)", h.payload_len)?;
+        }
     }
     Ok(())
 }
@@ -605,6 +629,9 @@ fn flag_expert_info(out: &mut impl Write, h: &Tcp, bit: u16, d: usize) -> io::Re
             format!("Connection establish request (SYN): server port {}", h.dport)
         };
         expert(out, d, "Chat", &text)?;
+    }
+    if bit == flags::RST {
+        expert(out, d, "Warning", "Connection reset (RST)")?;
     }
     if bit == flags::FIN {
         expert(out, d, "Chat", "Connection finish (FIN)")?;
@@ -721,60 +748,60 @@ fn tcp_options(out: &mut impl Write, h: &Tcp, sack_base: u32, d: usize) -> io::R
     Ok(())
 }
 
+/// Analysis flags other than duplicate ACKs, with Wireshark's expert level and text.
+const ANALYSIS_EXPERTS: [(u32, &str, &str); 14] = [
+    (analysis::RETRANSMISSION, "Note", "This frame is a (suspected) retransmission"),
+    (analysis::FAST_RETRANSMISSION, "Note", "This frame is a (suspected) fast retransmission"),
+    (analysis::SPURIOUS_RETRANSMISSION, "Note", "This frame is a (suspected) spurious retransmission"),
+    (analysis::OUT_OF_ORDER, "Warning", "This frame is a (suspected) out-of-order segment"),
+    (analysis::LOST_SEGMENT, "Warning", "Previous segment(s) not captured (common at capture start)"),
+    (analysis::ACK_LOST_SEGMENT, "Warning", "ACKed segment that wasn't captured (common at capture start)"),
+    (analysis::ZERO_WINDOW, "Warning", "TCP Zero Window segment"),
+    (analysis::ZERO_WINDOW_PROBE, "Note", "TCP Zero Window Probe"),
+    (analysis::ZERO_WINDOW_PROBE_ACK, "Note", "TCP Zero Window Probe Ack"),
+    (analysis::KEEP_ALIVE, "Note", "TCP keep-alive segment"),
+    (analysis::KEEP_ALIVE_ACK, "Note", "ACK to a TCP keep-alive segment"),
+    (analysis::WINDOW_UPDATE, "Chat", "TCP window update"),
+    (analysis::WINDOW_FULL, "Warning", "TCP window specified by the receiver is now completely full"),
+    (
+        analysis::REUSED_PORTS,
+        "Note",
+        "A new tcp session is started with the same ports as an earlier session in this trace",
+    ),
+];
+
 fn seq_ack_analysis(out: &mut impl Write, i: &SegmentInfo, d: usize) -> io::Result<()> {
-    let mut items: Vec<String> = Vec::new();
-    if i.acks_frame != 0 {
-        items.push(format!("[This is an ACK to the segment in frame: {}]", i.acks_frame));
-        items.push(format!("[The RTT to ACK the segment was: {} seconds]", Secs { nanos: i.ack_rtt, decimals: 9 }));
-    }
-    if i.irtt != 0 {
-        items.push(format!("[iRTT: {} seconds]", Secs { nanos: i.irtt, decimals: 9 }));
-    }
-    let mut flagged: Vec<&str> = Vec::new();
-    for (bit, text) in [
-        (analysis::RETRANSMISSION, "This frame is a (suspected) retransmission"),
-        (analysis::FAST_RETRANSMISSION, "This frame is a (suspected) fast retransmission"),
-        (analysis::SPURIOUS_RETRANSMISSION, "This frame is a (suspected) spurious retransmission"),
-        (analysis::OUT_OF_ORDER, "This frame is a (suspected) out-of-order segment"),
-        (analysis::LOST_SEGMENT, "Previous segment(s) not captured (common at capture start)"),
-        (analysis::ACK_LOST_SEGMENT, "ACKed segment that wasn't captured (common at capture start)"),
-        (analysis::DUPLICATE_ACK, "Duplicate ACK"),
-        (analysis::ZERO_WINDOW, "This is a ZeroWindow segment"),
-        (analysis::ZERO_WINDOW_PROBE, "This is a TCP zero-window-probe"),
-        (analysis::ZERO_WINDOW_PROBE_ACK, "This is an ACK to a TCP zero-window-probe"),
-        (analysis::KEEP_ALIVE, "This is a TCP keep-alive segment"),
-        (analysis::KEEP_ALIVE_ACK, "This is an ACK to a TCP keep-alive segment"),
-        (analysis::WINDOW_UPDATE, "This is a TCP window update"),
-        (analysis::WINDOW_FULL, "This is a TCP window full"),
-        (
-            analysis::REUSED_PORTS,
-            "A new tcp session is started with the same ports as an earlier session in this trace",
-        ),
-    ] {
-        if i.analysis & bit != 0 {
-            flagged.push(text);
-        }
-    }
-    if items.is_empty() && flagged.is_empty() && i.bytes_in_flight == 0 && i.dup_ack_num == 0 {
+    let shown = i.acks_frame != 0 || i.irtt != 0 || i.bytes_in_flight != 0 || i.analysis != 0 || i.dup_ack_num != 0;
+    if !shown {
         return Ok(());
     }
     l!(out, d, "[SEQ/ACK analysis]")?;
-    for it in &items {
-        l!(out, d + 1, "{it}")?;
+    if i.acks_frame != 0 {
+        l!(out, d + 1, "[This is an ACK to the segment in frame: {}]", i.acks_frame)?;
+        l!(out, d + 1, "[The RTT to ACK the segment was: {} seconds]", Secs { nanos: i.ack_rtt, decimals: 9 })?;
+    }
+    if i.irtt != 0 {
+        l!(out, d + 1, "[iRTT: {} seconds]", Secs { nanos: i.irtt, decimals: 9 })?;
     }
     if i.bytes_in_flight != 0 {
         l!(out, d + 1, "[Bytes in flight: {}]", i.bytes_in_flight)?;
         l!(out, d + 1, "[Bytes sent since last PSH flag: {}]", i.push_bytes_sent)?;
     }
+    if i.analysis != 0 {
+        l!(out, d + 1, "[TCP Analysis Flags]")?;
+        for (bit, level, text) in ANALYSIS_EXPERTS {
+            if i.analysis & bit != 0 {
+                expert(out, d + 2, level, text)?;
+            }
+        }
+        if i.analysis & analysis::DUPLICATE_ACK != 0 {
+            l!(out, d + 2, "[This is a TCP duplicate ack]")?;
+        }
+    }
     if i.dup_ack_num != 0 {
         l!(out, d + 1, "[Duplicate ACK #: {}]", i.dup_ack_num)?;
         l!(out, d + 1, "[Duplicate to the ACK in frame: {}]", i.dup_ack_frame)?;
-    }
-    if !flagged.is_empty() {
-        l!(out, d + 1, "[TCP Analysis Flags]")?;
-        for f in flagged {
-            l!(out, d + 2, "[{f}]")?;
-        }
+        expert(out, d + 2, "Note", &format!("Duplicate ACK (#{})", i.dup_ack_num))?;
     }
     Ok(())
 }
