@@ -6,6 +6,7 @@ mod common;
 use common::*;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
 
 // ---------------------------------------------------------------------------------
 // Building captures
@@ -622,6 +623,48 @@ fn a_closed_stdout_ends_quietly() {
 // ---------------------------------------------------------------------------------
 // Public captures (skipped when ../shared/corpus is absent)
 
+/// Runs socklab reading (and discarding) its whole stdout as it comes, bounded by
+/// `timeout`: for outputs larger than a pipe buffer. Returns the status, the
+/// number of stdout bytes and stderr.
+fn run_drained(args: &[&str], timeout: Duration) -> (std::process::ExitStatus, usize, String) {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", show(args)));
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 64 * 1024];
+        let mut total = 0;
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            total += n;
+        }
+        total
+    });
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{} did not finish within {timeout:?}", show(args));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let total = reader.join().unwrap();
+    let mut err = String::new();
+    let _ = child.stderr.take().unwrap().read_to_string(&mut err);
+    (status, total, err)
+}
+
 fn corpus(rel: &str) -> Option<String> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus").join(rel);
     if path.exists() {
@@ -659,4 +702,38 @@ fn corpus_null_and_raw_link_types_decode() {
             ok(&["read", &f, "-c", "1", "-T", "fields", "-e", "frame.protocols", "-e", "tcp.srcport", "-e", "ip.id"]);
         assert_eq!(out.trim_end(), first, "{rel}");
     }
+}
+
+#[test]
+fn corpus_replays_without_panic_and_refusals_are_clear() {
+    let index = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/INDEX.tsv");
+    let Ok(text) = std::fs::read_to_string(&index) else {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "{} is required in CI", index.display());
+        eprintln!("skipped: {} is absent", index.display());
+        return;
+    };
+    let dir = index.parent().unwrap().to_path_buf();
+    let (mut read, mut refused) = (0, 0);
+    for line in text.lines().skip(1) {
+        let Some(rel) = line.split('\t').next().filter(|r| !r.is_empty()) else { continue };
+        let path = dir.join(rel).to_string_lossy().into_owned();
+        let (status, stdout_len, err) = run_drained(&["read", &path, "-V", "-x"], Duration::from_secs(60));
+        assert!(!err.contains("panicked"), "{rel} panicked\n{err}");
+        match status.code() {
+            Some(0) => {
+                assert!(stdout_len > 0, "{rel}: no output");
+                read += 1;
+            }
+            Some(1) => {
+                assert_eq!(err.lines().count(), 1, "{rel}: error is not one line\n{err}");
+                assert!(
+                    err.starts_with("socklab: ") && err.contains(rel),
+                    "{rel}: error does not name the file\n{err}"
+                );
+                refused += 1;
+            }
+            other => panic!("{rel}: unexpected exit {other:?}\n{err}"),
+        }
+    }
+    assert!(read > 900, "only {read} captures read ({refused} refused)");
 }
