@@ -93,6 +93,7 @@ impl Pipeline {
     }
 
     /// Decodes and tracks the next frame.
+    #[inline]
     pub fn process<'a>(&mut self, frame: &Frame<'a>) -> Packet<'a> {
         self.frame += 1;
         let first = *self.first_time.get_or_insert(frame.time);

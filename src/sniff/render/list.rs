@@ -5,7 +5,7 @@ use crate::sniff::dissect::opt;
 use crate::sniff::icmp;
 use crate::sniff::link::{ethertype_column, LinkType};
 use crate::sniff::packet::{Layer, Net, Note, Packet, Tcp, Transport};
-use crate::sniff::render::{ansi, put_padded, put_secs, put_u64, put_u64_padded, Mac, StackStr, Style};
+use crate::sniff::render::{ansi, put_padded, put_secs, put_u64, put_u64_padded, Line, Mac, StackStr, Style};
 use crate::sniff::tcp::{analysis, flags, Endpoint, SegmentInfo};
 use std::fmt;
 use std::io::{self, Write};
@@ -31,6 +31,18 @@ pub fn header(out: &mut impl Write, style: Style) -> io::Result<()> {
 
 /// One row of the list, and the teaching note under it when there is one.
 pub fn row(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()> {
+    // Built in a stack buffer and written at once (many tiny writes cost more);
+    // a row too long for it is written piece by piece instead.
+    let mut line = Line::new();
+    match row_parts(&mut line, p, style) {
+        Ok(()) => out.write_all(line.as_bytes()),
+        Err(e) if e.kind() == io::ErrorKind::WriteZero => row_parts(out, p, style),
+        Err(e) => Err(e),
+    }
+}
+
+/// The pieces of a row, written to `out`.
+fn row_parts(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()> {
     let (src, dst) = addresses(p);
     put_u64_padded(out, u64::from(p.number), NO_WIDTH)?;
     out.write_all(b" ")?;

@@ -92,6 +92,60 @@ impl fmt::Write for StackStr {
     }
 }
 
+/// Bytes a [`Line`] holds.
+const LINE_CAP: usize = 512;
+
+/// A line assembled on the stack before it goes to the (buffered) output in one
+/// write. Writing more than it holds fails with `WriteZero`.
+pub struct Line {
+    buf: [u8; LINE_CAP],
+    len: usize,
+}
+
+impl Line {
+    /// An empty line.
+    pub fn new() -> Line {
+        Line { buf: [0; LINE_CAP], len: 0 }
+    }
+
+    /// The bytes written so far.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl Default for Line {
+    fn default() -> Self {
+        Line::new()
+    }
+}
+
+impl Write for Line {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        let end = self.len + data.len();
+        let Some(room) = self.buf.get_mut(self.len..end) else {
+            return Err(io::Error::new(io::ErrorKind::WriteZero, "line too long"));
+        };
+        if data.len() <= 8 {
+            for (d, s) in room.iter_mut().zip(data) {
+                *d = *s;
+            }
+        } else {
+            room.copy_from_slice(data);
+        }
+        self.len = end;
+        Ok(data.len())
+    }
+
+    fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
+        self.write(data).map(|_| ())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Writes `v` in decimal without the formatting machinery (hot path).
 pub fn put_u64(out: &mut impl Write, v: u64) -> io::Result<()> {
     let mut buf = [0u8; 20];
@@ -247,6 +301,17 @@ impl fmt::Display for Secs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_collects_and_refuses_overflow() {
+        let mut l = Line::new();
+        l.write_all(b"abc").unwrap();
+        l.write_all(&[b'x'; 20]).unwrap();
+        assert_eq!(l.as_bytes().len(), 23);
+        let err = l.write_all(&[0; LINE_CAP]).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::WriteZero);
+        assert_eq!(l.as_bytes().len(), 23);
+    }
 
     #[test]
     fn seconds_and_padding() {
