@@ -204,6 +204,7 @@ fn handshake_data_and_close_as_tshark_lists_them() {
         "  ↳ handshake 3/3: client 127.0.0.1:41864 → server 127.0.0.1:12000 (ACK)",
         "  ↳ active close: client 127.0.0.1:41864 sends FIN",
         "  ↳ passive close: server 127.0.0.1:12000 answers",
+        "  ↳ close: client 127.0.0.1:41864 acknowledges the last FIN; the connection is closed",
     ] {
         assert!(out.contains(note), "missing note {note:?}\n{out}");
     }

@@ -1,4 +1,6 @@
-//! The sniffer: capture -> dissect -> track -> annotate -> render, in one pass.
+//! The sniffer: capture -> dissect -> track -> annotate -> render, streaming.
+//! Files are read twice, like `tshark -2`: a first pass only tracks conversations
+//! to learn what later frames reveal ([`pipeline::Facts`]), the second renders.
 
 pub mod capture;
 pub mod dissect;

@@ -435,6 +435,20 @@ pub enum Note {
         /// Sent by the client (else the server).
         by_client: bool,
     },
+    /// The passive side acknowledges the first FIN; it may still send (half-close).
+    HalfClose {
+        /// Who sends the ACK.
+        from: Endpoint,
+        /// Sent by the client (else the server).
+        by_client: bool,
+    },
+    /// The active closer acknowledges the other FIN: the connection is closed.
+    Closed {
+        /// Who sends the ACK.
+        from: Endpoint,
+        /// Sent by the client (else the server).
+        by_client: bool,
+    },
     /// A RST answering a SYN: nothing listens on the port.
     Refused {
         /// The port nobody listens on.

@@ -35,6 +35,12 @@ mod conn {
     pub const FIN_CLIENT: u8 = 8;
     /// The server sent a FIN.
     pub const FIN_SERVER: u8 = 16;
+    /// The server's FIN came first (it closed actively).
+    pub const SERVER_FIRST: u8 = 32;
+    /// The passive side's ACK of the first FIN was noted.
+    pub const HALF_CLOSE_NOTED: u8 = 64;
+    /// The final ACK of the close was noted.
+    pub const CLOSED_NOTED: u8 = 128;
 }
 
 /// The trackers and counters of one pass over a capture.
@@ -206,6 +212,9 @@ impl Pipeline {
             let (mine, theirs) =
                 if by_client { (conn::FIN_CLIENT, conn::FIN_SERVER) } else { (conn::FIN_SERVER, conn::FIN_CLIENT) };
             let first_fin = *state & mine == 0;
+            if first_fin && *state & theirs == 0 && !by_client {
+                *state |= conn::SERVER_FIRST;
+            }
             *state |= mine;
             if first_fin {
                 return if *state & theirs == 0 {
@@ -214,6 +223,9 @@ impl Pipeline {
                     Note::PassiveClose { from: seg.src, by_client }
                 };
             }
+        }
+        if let Some(note) = close_ack_note(state, seg, by_client) {
+            return note;
         }
         if info.analysis & analysis::OUT_OF_ORDER != 0 {
             return Note::OutOfOrder;
@@ -281,6 +293,30 @@ impl Pipeline {
             p.echo_peer = self.facts.echo_reply.get(&p.number).map(|&r| (r, false));
         }
     }
+}
+
+/// The notes for the pure ACKs of a FIN/ACK teardown (RFC 9293 §3.6): the
+/// passive side acknowledging the first FIN (half-close), and the active side's
+/// final ACK of the second FIN.
+fn close_ack_note(state: &mut u8, seg: &Segment, by_client: bool) -> Option<Note> {
+    let pure_ack =
+        seg.flags & (flags::SYN | flags::FIN | flags::RST | flags::ACK) == flags::ACK && seg.payload_len == 0;
+    let fins = *state & (conn::FIN_CLIENT | conn::FIN_SERVER);
+    if !pure_ack || fins == 0 {
+        return None;
+    }
+    let active_is_client = *state & conn::SERVER_FIRST == 0;
+    let from_active = by_client == active_is_client;
+    let both = fins == conn::FIN_CLIENT | conn::FIN_SERVER;
+    if !both && !from_active && *state & conn::HALF_CLOSE_NOTED == 0 {
+        *state |= conn::HALF_CLOSE_NOTED;
+        return Some(Note::HalfClose { from: seg.src, by_client });
+    }
+    if both && from_active && *state & conn::CLOSED_NOTED == 0 {
+        *state |= conn::CLOSED_NOTED;
+        return Some(Note::Closed { from: seg.src, by_client });
+    }
+    None
 }
 
 /// What the TCP tracker needs to know about a decoded header.

@@ -509,6 +509,18 @@ impl fmt::Display for NoteText<'_> {
                 side(by_client),
                 Ep(&from)
             ),
+            Note::HalfClose { from, by_client } => write!(
+                f,
+                "close: {} {} acknowledges the FIN; it may still send data (half-close)",
+                side(by_client),
+                Ep(&from)
+            ),
+            Note::Closed { from, by_client } => write!(
+                f,
+                "close: {} {} acknowledges the last FIN; the connection is closed (this side waits in TIME_WAIT)",
+                side(by_client),
+                Ep(&from)
+            ),
             Note::Refused { port } => {
                 write!(f, "connection refused: nothing listens on port {port}, so the SYN is answered with RST")
             }
