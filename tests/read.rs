@@ -211,6 +211,26 @@ fn handshake_data_and_close_as_tshark_lists_them() {
 }
 
 #[test]
+fn four_way_close_explains_each_step() {
+    let (c, s) = (41864, 12000);
+    let seg =
+        |sp, dp, seq, ack, fl, id| eth(0x0800, &ipv4(LO, LO, 6, id, &tcp((sp, dp), (seq, ack), fl, 64, &[], b"")));
+    let mut frames = conversation();
+    frames.truncate(7);
+    frames.push(seg(s, c, 5006, 1007, ACK, 20));
+    frames.push(seg(s, c, 5006, 1007, FIN_ACK, 21));
+    frames.push(seg(c, s, 1007, 5007, ACK, 22));
+    let f = TempFile::new("close4.pcap", &pcap(EN10MB, &frames, false));
+    let out = ok(&["read", f.path(), "-c", "10"]);
+    let notes: Vec<&str> = out.lines().filter(|l| l.starts_with("  ↳")).skip(3).collect();
+    assert_eq!(notes.len(), 4, "{out}");
+    assert!(notes[0].starts_with("  ↳ active close: client 127.0.0.1:41864 sends FIN"), "{out}");
+    assert!(notes[1].starts_with("  ↳ close: server 127.0.0.1:12000 acknowledges the FIN; it may still send"), "{out}");
+    assert!(notes[2].starts_with("  ↳ passive close: server 127.0.0.1:12000"), "{out}");
+    assert!(notes[3].starts_with("  ↳ close: client 127.0.0.1:41864 acknowledges the last FIN"), "{out}");
+}
+
+#[test]
 fn details_tree_and_hex_dump_follow_the_row() {
     let f = TempFile::new("conv.pcap", &pcap(EN10MB, &conversation(), false));
     let out = ok(&["read", f.path(), "-V", "-x", "-c", "3"]);
