@@ -1,6 +1,18 @@
-//! The sniffer: capture -> dissect -> track -> annotate -> render, in one pass.
+//! The sniffer: capture -> dissect -> track -> annotate -> render, streaming.
+//! Files are read twice, like `tshark -2`: a first pass only tracks conversations
+//! to learn what later frames reveal ([`pipeline::Facts`]), the second renders.
 
+pub mod capture;
+pub mod dissect;
+pub mod fields;
 pub mod filter;
+pub mod hash;
+pub mod icmp;
+pub mod link;
+pub mod packet;
+pub mod pipeline;
 pub mod read;
+pub mod render;
 pub mod tcp;
+pub mod udp;
 pub mod value;

@@ -1,0 +1,356 @@
+//! Frame → annotated [`Packet`]: dissect, run the TCP/UDP/ICMP trackers, attach
+//! what a first pass learned about the future ([`Facts`]), and pick a teaching
+//! note. Used by `read` (twice per file, like `tshark -2`) and by live capture.
+
+use crate::sniff::capture::Frame;
+use crate::sniff::dissect::{dissect_frame, proto};
+use crate::sniff::hash::FxHashMap;
+use crate::sniff::icmp::{self, DatagramKey, EchoMatcher, Recent};
+use crate::sniff::link::LinkType;
+use crate::sniff::packet::{Dissected, Net, Note, Packet, Tcp, Transport};
+use crate::sniff::tcp::{analysis, flags, Direction, Endpoint, Segment, SegmentInfo, Tracker};
+use crate::sniff::udp::UdpTracker;
+use crate::sniff::value::Nanos;
+
+/// What only the end of the capture knows, learned by a first pass.
+#[derive(Default)]
+pub struct Facts {
+    /// The first pass's TCP tracker: every stream's final state, from which
+    /// [`Stream::second_pass`](crate::sniff::tcp::Stream::second_pass) shows a segment as `tshark -2` does (final window
+    /// scale, iRTT, completeness, rebased numbers). None when TCP was not tracked.
+    pub tcp: Option<Tracker>,
+    /// Echo request frame → the frame of its reply.
+    pub echo_reply: FxHashMap<u32, u32>,
+}
+
+/// Per-stream progress of the handshake and teardown, for the notes.
+mod conn {
+    /// The SYN was seen.
+    pub const SYN: u8 = 1;
+    /// The SYN-ACK was seen.
+    pub const SYN_ACK: u8 = 2;
+    /// The handshake's final ACK was seen.
+    pub const DONE: u8 = 4;
+    /// The client sent a FIN.
+    pub const FIN_CLIENT: u8 = 8;
+    /// The server sent a FIN.
+    pub const FIN_SERVER: u8 = 16;
+    /// The server's FIN came first (it closed actively).
+    pub const SERVER_FIRST: u8 = 32;
+    /// The passive side's ACK of the first FIN was noted.
+    pub const HALF_CLOSE_NOTED: u8 = 64;
+    /// The final ACK of the close was noted.
+    pub const CLOSED_NOTED: u8 = 128;
+}
+
+/// The trackers and counters of one pass over a capture.
+pub struct Pipeline {
+    link: LinkType,
+    tcp: Tracker,
+    udp: UdpTracker,
+    recent: Recent,
+    echo: EchoMatcher,
+    conn: Vec<u8>,
+    facts: Facts,
+    learned_echo: FxHashMap<u32, u32>,
+    frame: u32,
+    first_time: Option<Nanos>,
+    prev_time: Nanos,
+    learning: bool,
+    track_tcp: bool,
+}
+
+impl Pipeline {
+    /// A pipeline for frames of link type `link`, using `facts` from a first pass
+    /// (empty facts on the first pass itself).
+    pub fn new(link: LinkType, facts: Facts) -> Pipeline {
+        Pipeline {
+            link,
+            tcp: Tracker::new(),
+            udp: UdpTracker::new(),
+            recent: Recent::new(),
+            echo: EchoMatcher::new(),
+            conn: Vec::new(),
+            facts,
+            learned_echo: FxHashMap::default(),
+            frame: 0,
+            first_time: None,
+            prev_time: 0,
+            learning: false,
+            track_tcp: true,
+        }
+    }
+
+    /// A pipeline for a first pass that only learns [`Facts`]: echo pairs, and
+    /// the TCP streams' final completeness when `track_tcp`; it skips everything
+    /// only rendering needs.
+    pub fn learning(link: LinkType, track_tcp: bool) -> Pipeline {
+        Pipeline { learning: true, track_tcp, ..Pipeline::new(link, Facts::default()) }
+    }
+
+    /// The TCP tracker (for stream endpoints and ISNs).
+    pub fn tcp(&self) -> &Tracker {
+        &self.tcp
+    }
+
+    /// Everything this pass learned, for the next one.
+    pub fn into_facts(self) -> Facts {
+        Facts { tcp: self.track_tcp.then_some(self.tcp), echo_reply: self.learned_echo }
+    }
+
+    /// Decodes and tracks the next frame.
+    #[inline]
+    pub fn process<'a>(&mut self, frame: &Frame<'a>) -> Packet<'a> {
+        self.frame += 1;
+        let first = *self.first_time.get_or_insert(frame.time);
+        let delta = if self.frame == 1 { 0 } else { frame.time - self.prev_time };
+        self.prev_time = frame.time;
+        let mut p = Packet {
+            number: self.frame,
+            time: frame.time,
+            rel: frame.time - first,
+            delta,
+            len: frame.len,
+            data: frame.data,
+            d: dissect_frame(self.link, frame.data, frame.len as usize),
+            tcp: None,
+            completeness: 0,
+            udp_stream: None,
+            udp_time: None,
+            delta_displayed: delta,
+            quoted_udp_stream: None,
+            quoted_tcp: None,
+            quoted_completeness: 0,
+            echo_peer: None,
+            echo_rtt: None,
+            note: Note::None,
+        };
+        match &p.d.transport {
+            Transport::Tcp(_) if self.track_tcp => self.track_tcp(&mut p),
+            Transport::Udp(_) if !self.learning => {
+                if let Some((src, dst)) = p.d.endpoints() {
+                    let u = self.udp.process(src, dst, p.time);
+                    p.udp_stream = Some(u.stream);
+                    p.udp_time = Some((u.time_relative, u.time_delta));
+                    self.remember(&p.d, proto::UDP, p.number);
+                }
+            }
+            Transport::Icmp(i) => {
+                if i.is_error() && !self.learning {
+                    self.link_icmp_error(&mut p);
+                } else if i.is_echo() {
+                    self.match_echo(&mut p);
+                }
+            }
+            _ => {}
+        }
+        p
+    }
+
+    /// Remembers a UDP/TCP datagram so that a later ICMP error can point at it.
+    fn remember(&mut self, d: &Dissected<'_>, proto: u8, frame: u32) {
+        if let Some(key) = datagram_key(&d.net, &d.transport, proto) {
+            self.recent.remember(key, frame);
+        }
+    }
+
+    fn track_tcp(&mut self, p: &mut Packet<'_>) {
+        let Transport::Tcp(h) = &p.d.transport else { return };
+        let Some((src, dst)) = p.d.endpoints() else { return };
+        let seg = segment(h, p.number, p.time, src, dst);
+        let mut info = self.tcp.process(&seg);
+        if self.learning {
+            return;
+        }
+        let final_stream = self.facts.tcp.as_ref().and_then(|t| t.stream(info.stream));
+        match final_stream.or_else(|| self.tcp.stream(info.stream)) {
+            Some(st) => {
+                p.completeness = st.completeness_shown(p.number);
+                info = st.second_pass(&seg, &info);
+            }
+            None => p.completeness = 0,
+        }
+        p.tcp = Some(info);
+        self.remember(&p.d, proto::TCP, p.number);
+        p.note = self.tcp_note(&seg, &info);
+    }
+
+    /// The teaching note of a TCP segment: handshake steps, closes, resets, analysis.
+    fn tcp_note(&mut self, seg: &Segment, info: &SegmentInfo) -> Note {
+        let idx = info.stream as usize;
+        if self.conn.len() <= idx {
+            self.conn.resize(idx + 1, 0);
+        }
+        let Some(st) = self.tcp.stream(info.stream) else { return Note::None };
+        let (client, server) = (st.client, st.server);
+        let by_client = info.direction != Some(Direction::ServerToClient);
+        let state = &mut self.conn[idx];
+        let f = seg.flags;
+        let (syn, ack, fin, rst) = (f & flags::SYN != 0, f & flags::ACK != 0, f & flags::FIN != 0, f & flags::RST != 0);
+        if info.analysis & analysis::RETRANSMISSION != 0 {
+            return Note::Retransmission { seq: info.seq, nxtseq: info.nxtseq };
+        }
+        if syn && !ack {
+            *state |= conn::SYN;
+            return Note::Handshake { step: 1, client, server };
+        }
+        if syn && ack {
+            *state |= conn::SYN_ACK;
+            return Note::Handshake { step: 2, client, server };
+        }
+        if rst {
+            if *state & (conn::SYN | conn::SYN_ACK) == conn::SYN && !by_client {
+                return Note::Refused { port: seg.src.port };
+            }
+            return Note::Reset { from: seg.src };
+        }
+        if by_client && ack && *state & (conn::SYN_ACK | conn::DONE) == conn::SYN_ACK {
+            *state |= conn::DONE;
+            return Note::Handshake { step: 3, client, server };
+        }
+        if fin {
+            let (mine, theirs) =
+                if by_client { (conn::FIN_CLIENT, conn::FIN_SERVER) } else { (conn::FIN_SERVER, conn::FIN_CLIENT) };
+            let first_fin = *state & mine == 0;
+            if first_fin && *state & theirs == 0 && !by_client {
+                *state |= conn::SERVER_FIRST;
+            }
+            *state |= mine;
+            if first_fin {
+                return if *state & theirs == 0 {
+                    Note::ActiveClose { from: seg.src, by_client }
+                } else {
+                    Note::PassiveClose { from: seg.src, by_client }
+                };
+            }
+        }
+        if let Some(note) = close_ack_note(state, seg, by_client) {
+            return note;
+        }
+        if info.analysis & analysis::OUT_OF_ORDER != 0 {
+            return Note::OutOfOrder;
+        }
+        if info.analysis & analysis::LOST_SEGMENT != 0 {
+            return Note::LostSegment;
+        }
+        if info.analysis & analysis::KEEP_ALIVE != 0 {
+            return Note::KeepAlive;
+        }
+        if info.analysis & analysis::WINDOW_UPDATE != 0 {
+            return Note::WindowUpdate;
+        }
+        if info.analysis & analysis::DUPLICATE_ACK != 0 {
+            return Note::DupAck { num: info.dup_ack_num, frame: info.dup_ack_frame };
+        }
+        if info.analysis & analysis::ZERO_WINDOW != 0 {
+            return Note::ZeroWindow;
+        }
+        Note::None
+    }
+
+    /// Links an ICMP error to the frame whose datagram it quotes.
+    fn link_icmp_error(&mut self, p: &mut Packet<'_>) {
+        let Some(q) = p.d.quoted else { return };
+        let Some((src, dst)) = q.net.ip_addrs() else { return };
+        let (proto, ports) = match q.transport {
+            Transport::Udp(u) => (proto::UDP, Some((u.sport, u.dport))),
+            Transport::Tcp(t) => (proto::TCP, Some((t.sport, t.dport))),
+            Transport::TcpPorts { sport, dport, .. } => (proto::TCP, Some((sport, dport))),
+            _ => (quoted_proto(&q.net), None),
+        };
+        let (sport, dport) = ports.unwrap_or((0, 0));
+        let (s, d) = (Endpoint { ip: src, port: sport }, Endpoint { ip: dst, port: dport });
+        match q.transport {
+            Transport::Udp(_) => p.quoted_udp_stream = Some(self.udp.process(s, d, p.time).stream),
+            Transport::Tcp(h) => {
+                let info = self.tcp.process_quoted(&segment(&h, p.number, p.time, s, d));
+                let final_stream = self.facts.tcp.as_ref().and_then(|t| t.stream(info.stream));
+                p.quoted_completeness = final_stream
+                    .or_else(|| self.tcp.stream(info.stream))
+                    .map_or(0, |st| st.completeness_shown(p.number));
+                p.quoted_tcp = Some(info);
+            }
+            _ => {}
+        }
+        let frame = datagram_key(&q.net, &q.transport, proto).and_then(|k| self.recent.find(&k)).unwrap_or(0);
+        p.note = Note::IcmpAbout { frame, proto, src: s, dst: d };
+    }
+
+    /// Pairs an echo request with its reply (the reply's link is known now, the
+    /// request's only from the first pass).
+    fn match_echo(&mut self, p: &mut Packet<'_>) {
+        let Transport::Icmp(i) = p.d.transport else { return };
+        let Some((src, dst)) = p.d.ip_addrs() else { return };
+        if i.is_echo_reply() {
+            let cksum = icmp::request_checksum(i.checksum, i.v6);
+            if let Some((req, sent)) = self.echo.reply(src, dst, (i.ident(), i.seq(), cksum)) {
+                p.echo_peer = Some((req, true));
+                p.echo_rtt = Some(p.time - sent);
+                self.learned_echo.insert(req, p.number);
+            }
+        } else {
+            self.echo.request(src, dst, (i.ident(), i.seq(), i.checksum), p.number, p.time);
+            p.echo_peer = self.facts.echo_reply.get(&p.number).map(|&r| (r, false));
+        }
+    }
+}
+
+/// The notes for the pure ACKs of a FIN/ACK teardown (RFC 9293 §3.6): the
+/// passive side acknowledging the first FIN (half-close), and the active side's
+/// final ACK of the second FIN.
+fn close_ack_note(state: &mut u8, seg: &Segment, by_client: bool) -> Option<Note> {
+    let pure_ack =
+        seg.flags & (flags::SYN | flags::FIN | flags::RST | flags::ACK) == flags::ACK && seg.payload_len == 0;
+    let fins = *state & (conn::FIN_CLIENT | conn::FIN_SERVER);
+    if !pure_ack || fins == 0 {
+        return None;
+    }
+    let active_is_client = *state & conn::SERVER_FIRST == 0;
+    let from_active = by_client == active_is_client;
+    let both = fins == conn::FIN_CLIENT | conn::FIN_SERVER;
+    if !both && !from_active && *state & conn::HALF_CLOSE_NOTED == 0 {
+        *state |= conn::HALF_CLOSE_NOTED;
+        return Some(Note::HalfClose { from: seg.src, by_client });
+    }
+    if both && from_active && *state & conn::CLOSED_NOTED == 0 {
+        *state |= conn::CLOSED_NOTED;
+        return Some(Note::Closed { from: seg.src, by_client });
+    }
+    None
+}
+
+/// What the TCP tracker needs to know about a decoded header.
+fn segment(h: &Tcp, frame: u32, time: Nanos, src: Endpoint, dst: Endpoint) -> Segment {
+    Segment {
+        frame,
+        time,
+        src,
+        dst,
+        seq: h.seq,
+        ack: h.ack,
+        flags: h.flags,
+        window: h.window,
+        payload_len: h.payload_len,
+        options: h.options,
+    }
+}
+
+/// The protocol number an IP header announces.
+fn quoted_proto(net: &Net) -> u8 {
+    match net {
+        Net::Ipv4(h) => h.proto,
+        Net::Ipv6(h) => h.proto,
+        _ => 0,
+    }
+}
+
+/// The key under which a datagram is remembered / looked up.
+fn datagram_key(net: &Net, t: &Transport, proto: u8) -> Option<DatagramKey> {
+    let (src, dst) = net.ip_addrs()?;
+    let (sport, dport) = t.ports()?;
+    let ip_id = match net {
+        Net::Ipv4(h) => h.id,
+        _ => 0,
+    };
+    Some(DatagramKey { proto, src, dst, sport, dport, ip_id })
+}

@@ -1,0 +1,333 @@
+//! Renderers: pure functions from an annotated [`Packet`](crate::sniff::packet::Packet)
+//! and a [`Style`] to text on a writer. They never print on their own, read
+//! clocks or allocate per packet.
+
+pub mod detail;
+pub mod hex;
+pub mod list;
+
+use std::fmt::{self, Write as _};
+use std::io::{self, Write};
+
+/// How to render: colour or plain.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Style {
+    /// Use ANSI colours.
+    pub color: bool,
+    /// Decimals of the Time column: 6 for microsecond captures, 9 for nanosecond
+    /// ones, as Wireshark follows the file's time resolution.
+    pub nanos: bool,
+}
+
+/// ANSI colour codes used (few, on purpose).
+pub mod ansi {
+    /// Reset attributes.
+    pub const RESET: &str = "\x1b[0m";
+    /// Bold, for headers.
+    pub const BOLD: &str = "\x1b[1m";
+    /// Cyan, for teaching notes.
+    pub const NOTE: &str = "\x1b[36m";
+    /// Red, for errors and TCP problems.
+    pub const BAD: &str = "\x1b[31m";
+    /// Dim, for computed fields.
+    pub const DIM: &str = "\x1b[2m";
+}
+
+impl Style {
+    /// Writes `code` when colouring.
+    pub fn on(&self, out: &mut impl Write, code: &str) -> io::Result<()> {
+        if self.color {
+            out.write_all(code.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Resets colour when colouring.
+    pub fn off(&self, out: &mut impl Write) -> io::Result<()> {
+        self.on(out, ansi::RESET)
+    }
+}
+
+/// A short string formatted on the stack (addresses, numbers) to pad in columns.
+pub struct StackStr {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl StackStr {
+    /// An empty string.
+    pub fn new() -> StackStr {
+        StackStr { buf: [0; 64], len: 0 }
+    }
+
+    /// Formats `v` (truncated at 64 bytes).
+    pub fn of(v: impl fmt::Display) -> StackStr {
+        let mut s = StackStr::new();
+        let _ = write!(s, "{v}");
+        s
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
+}
+
+impl Default for StackStr {
+    fn default() -> Self {
+        StackStr::new()
+    }
+}
+
+impl fmt::Write for StackStr {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let room = self.buf.len() - self.len;
+        let mut n = s.len().min(room);
+        while !s.is_char_boundary(n) {
+            n -= 1;
+        }
+        self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
+        self.len += n;
+        Ok(())
+    }
+}
+
+/// Bytes a [`Line`] holds.
+const LINE_CAP: usize = 512;
+
+/// A line assembled on the stack before it goes to the (buffered) output in one
+/// write. Writing more than it holds fails with `WriteZero`.
+pub struct Line {
+    buf: [u8; LINE_CAP],
+    len: usize,
+}
+
+impl Line {
+    /// An empty line.
+    pub fn new() -> Line {
+        Line { buf: [0; LINE_CAP], len: 0 }
+    }
+
+    /// The bytes written so far.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl Default for Line {
+    fn default() -> Self {
+        Line::new()
+    }
+}
+
+impl Write for Line {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        let end = self.len + data.len();
+        let Some(room) = self.buf.get_mut(self.len..end) else {
+            return Err(io::Error::new(io::ErrorKind::WriteZero, "line too long"));
+        };
+        if data.len() <= 8 {
+            for (d, s) in room.iter_mut().zip(data) {
+                *d = *s;
+            }
+        } else {
+            room.copy_from_slice(data);
+        }
+        self.len = end;
+        Ok(data.len())
+    }
+
+    fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
+        self.write(data).map(|_| ())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes `v` in decimal without the formatting machinery (hot path).
+pub fn put_u64(out: &mut impl Write, v: u64) -> io::Result<()> {
+    let mut buf = [0u8; 20];
+    out.write_all(digits(v, &mut buf))
+}
+
+/// "00" to "99", for writing two digits per division.
+const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// The decimal digits of `v`, written at the end of `buf`.
+fn digits(mut v: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    while v >= 100 {
+        let pair = (v % 100) as usize * 2;
+        v /= 100;
+        i -= 2;
+        buf[i] = PAIRS[pair];
+        buf[i + 1] = PAIRS[pair + 1];
+    }
+    if v >= 10 {
+        let pair = v as usize * 2;
+        i -= 2;
+        buf[i] = PAIRS[pair];
+        buf[i + 1] = PAIRS[pair + 1];
+    } else {
+        i -= 1;
+        buf[i] = b'0' + v as u8;
+    }
+    &buf[i..]
+}
+
+/// Writes `text` padded with spaces to `width`, right-aligned or left-aligned.
+pub fn put_padded(out: &mut impl Write, text: &[u8], width: usize, right: bool) -> io::Result<()> {
+    const SPACES: [u8; 32] = [b' '; 32];
+    let pad = &SPACES[..width.saturating_sub(text.len()).min(SPACES.len())];
+    if right {
+        out.write_all(pad)?;
+        out.write_all(text)
+    } else {
+        out.write_all(text)?;
+        out.write_all(pad)
+    }
+}
+
+/// Writes `v` right-aligned in `width` columns.
+pub fn put_u64_padded(out: &mut impl Write, v: u64, width: usize) -> io::Result<()> {
+    let mut buf = [0u8; 20];
+    put_padded(out, digits(v, &mut buf), width, true)
+}
+
+impl StackStr {
+    /// Formats an IP address (IPv4 by hand, the common case on the hot path).
+    pub fn ip(ip: std::net::IpAddr) -> StackStr {
+        match ip {
+            std::net::IpAddr::V4(a) => {
+                let mut s = StackStr::new();
+                for (i, o) in a.octets().iter().enumerate() {
+                    if i > 0 {
+                        s.push(b'.');
+                    }
+                    let mut buf = [0u8; 20];
+                    for &d in digits(u64::from(*o), &mut buf) {
+                        s.push(d);
+                    }
+                }
+                s
+            }
+            v6 => StackStr::of(v6),
+        }
+    }
+
+    fn push(&mut self, b: u8) {
+        if self.len < self.buf.len() {
+            self.buf[self.len] = b;
+            self.len += 1;
+        }
+    }
+
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+/// Writes a relative time with 6 decimals (µs, truncated) or 9 (`ns_digits`),
+/// right-aligned in `width`.
+pub fn put_secs(out: &mut impl Write, nanos: i64, ns_digits: bool, width: usize) -> io::Result<()> {
+    let mut s = StackStr::new();
+    if nanos < 0 {
+        s.push(b'-');
+    }
+    let abs = nanos.unsigned_abs();
+    let mut buf = [0u8; 20];
+    for &d in digits(abs / 1_000_000_000, &mut buf) {
+        s.push(d);
+    }
+    s.push(b'.');
+    let (frac, places) = if ns_digits { (abs % 1_000_000_000, 9) } else { ((abs % 1_000_000_000) / 1000, 6) };
+    let mut buf = [0u8; 20];
+    let frac = digits(frac, &mut buf);
+    for _ in frac.len()..places {
+        s.push(b'0');
+    }
+    for &d in frac {
+        s.push(d);
+    }
+    put_padded(out, s.as_bytes(), width, true)
+}
+
+/// A MAC address as `02:00:00:00:00:01`.
+pub struct Mac<'a>(pub &'a [u8]);
+
+impl fmt::Display for Mac<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, b) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(":")?;
+            }
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A duration or relative time in seconds with `decimals` digits (6 or 9),
+/// truncated like Wireshark's columns, without floating point.
+pub struct Secs {
+    /// Nanoseconds.
+    pub nanos: i64,
+    /// 6 (µs) or 9 (ns).
+    pub decimals: u8,
+}
+
+impl fmt::Display for Secs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.nanos < 0 { "-" } else { "" };
+        let abs = self.nanos.unsigned_abs();
+        let (s, ns) = (abs / 1_000_000_000, abs % 1_000_000_000);
+        let mut t = StackStr::new();
+        if self.decimals == 6 {
+            let _ = write!(t, "{sign}{s}.{:06}", ns / 1000);
+        } else {
+            let _ = write!(t, "{sign}{s}.{ns:09}");
+        }
+        f.pad(t.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_collects_and_refuses_overflow() {
+        let mut l = Line::new();
+        l.write_all(b"abc").unwrap();
+        l.write_all(&[b'x'; 20]).unwrap();
+        assert_eq!(l.as_bytes().len(), 23);
+        let err = l.write_all(&[0; LINE_CAP]).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::WriteZero);
+        assert_eq!(l.as_bytes().len(), 23);
+    }
+
+    #[test]
+    fn seconds_and_padding() {
+        assert_eq!(format!("{:>10}", Secs { nanos: 12_000, decimals: 6 }), "  0.000012");
+        assert_eq!(Secs { nanos: 1_500_000_001, decimals: 9 }.to_string(), "1.500000001");
+        assert_eq!(Secs { nanos: -1_000, decimals: 6 }.to_string(), "-0.000001");
+        assert_eq!(Mac(&[2, 0, 0, 0, 0, 0xab]).to_string(), "02:00:00:00:00:ab");
+        assert_eq!(StackStr::of("x".repeat(100)).as_str().len(), 64);
+        let mut out = Vec::new();
+        put_secs(&mut out, 12_345, false, 10).unwrap();
+        put_secs(&mut out, -1_000, false, 0).unwrap();
+        put_secs(&mut out, 1_000_000_123, true, 0).unwrap();
+        put_u64_padded(&mut out, 7, 5).unwrap();
+        put_u64(&mut out, 18_446_744_073_709_551_615).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "  0.000012-0.0000011.000000123    718446744073709551615");
+        assert_eq!(StackStr::ip("10.0.255.1".parse().unwrap()).as_str(), "10.0.255.1");
+        assert_eq!(StackStr::ip("::1".parse().unwrap()).as_str(), "::1");
+    }
+}
