@@ -8,11 +8,34 @@
 //!
 //! Semantics follow Wireshark's `packet-tcp.c` (tcp_analyze_sequence_number and
 //! friends) so that `tcp.stream`, `tcp.seq`, `tcp.analysis.*` equal `tshark -2`'s.
+//!
+//! One-pass versus `tshark -2`: the tracker answers each segment as soon as it
+//! arrives, as Wireshark's first pass does. A few values that tshark prints on its
+//! second pass come from the *final* state of the stream; read them from [`Stream`]
+//! once the capture is consumed (or from the stream so far when streaming live):
+//! `tcp.completeness` is [`Stream::completeness_shown`] (the final first-pass value,
+//! plus from the stream's second frame on what its first segment adds),
+//! `tcp.analysis.initial_rtt` is [`Stream::irtt`] on every packet that has
+//! [`SegmentInfo::has_analysis`], and `tcp.window_size`/`tcp.window_size_scalefactor`
+//! use the direction's final scale ([`Stream::final_window`]).
+//!
+//! Layout: `flow` holds one direction's state, `seq_analysis` the per-segment sequence
+//! analysis, `stream` the conversation-level rules (port reuse, window scale,
+//! completeness, iRTT), `tracker` the conversation table.
 //! Protocol background: RFC 9293 (TCP), RFC 7323 (window scale, timestamps),
 //! RFC 2018 (SACK).
 
-use std::collections::HashMap;
 use std::net::IpAddr;
+
+mod flow;
+mod hash;
+mod seq_analysis;
+mod stream;
+#[cfg(test)]
+mod tests;
+mod tracker;
+
+pub use tracker::Tracker;
 
 /// Nanoseconds since the Unix epoch (capture timestamps).
 pub type Nanos = i64;
@@ -99,8 +122,13 @@ pub enum Direction {
     ServerToClient,
 }
 
-/// Analysis flag bits, as Wireshark's `tcp.analysis.*`.
+/// Analysis flag bits, as Wireshark's `tcp.analysis.*`. Like Wireshark's own
+/// flags, a segment has at most one of the retransmission kinds (retransmission,
+/// fast, spurious, out-of-order); tshark shows the field
+/// `tcp.analysis.retransmission` for any of the first three ([`ANY_RETRANSMISSION`]).
 pub mod analysis {
+    /// Segments for which tshark shows `tcp.analysis.retransmission`.
+    pub const ANY_RETRANSMISSION: u32 = RETRANSMISSION | FAST_RETRANSMISSION | SPURIOUS_RETRANSMISSION;
     /// `tcp.analysis.retransmission`.
     pub const RETRANSMISSION: u32 = 1 << 0;
     /// `tcp.analysis.fast_retransmission`.
@@ -142,14 +170,28 @@ pub struct SegmentInfo {
     pub direction: Option<Direction>,
     /// `tcp.seq`: sequence number relative to the sender's ISN.
     pub seq: u32,
-    /// `tcp.ack`: acknowledgment relative to the receiver's ISN (0 when ACK is not set).
+    /// `tcp.ack`: acknowledgment relative to the receiver's base sequence number when
+    /// ACK is set; the raw field when it is not (tshark prints the raw value then).
     pub ack: u32,
     /// `tcp.nxtseq`: relative sequence number after this segment (SYN and FIN count one).
     pub nxtseq: u32,
     /// `tcp.window_size`: window after scaling (raw window when the scale is unknown).
     pub window_size: i64,
     /// `tcp.window_size_scalefactor`: the multiplier, -1 unknown, -2 no scaling used.
+    /// Only meaningful when [`SegmentInfo::has_scalefactor`] is set.
     pub scalefactor: i32,
+    /// Whether tshark shows `tcp.window_size_scalefactor` at all: false on SYN and
+    /// SYN-ACK segments (their window is never scaled and the field is absent).
+    pub has_scalefactor: bool,
+    /// Whether tshark shows the `tcp.analysis` subtree for this segment (it holds
+    /// acks_frame, ack_rtt, initial_rtt, bytes_in_flight and the flags): set when the
+    /// segment acknowledges a frame, has analysis flags, or carries data with a
+    /// bytes-in-flight count. `tcp.analysis.initial_rtt` appears only on these.
+    pub has_analysis: bool,
+    /// `tcp.analysis.bytes_in_flight` (0 when tshark shows none).
+    pub bytes_in_flight: u32,
+    /// `tcp.analysis.push_bytes_sent`, shown together with `bytes_in_flight`.
+    pub push_bytes_sent: u32,
     /// Analysis flag bits, see [`analysis`].
     pub analysis: u32,
     /// `tcp.analysis.duplicate_ack_num` (0 if not a duplicate ACK).
@@ -158,7 +200,8 @@ pub struct SegmentInfo {
     pub dup_ack_frame: u32,
     /// `tcp.analysis.acks_frame`: the data frame this segment acknowledges (0 if none).
     pub acks_frame: u32,
-    /// `tcp.analysis.ack_rtt`: time since that frame, when `acks_frame` is set.
+    /// `tcp.analysis.ack_rtt`: time since that frame, when `acks_frame` is set
+    /// (tshark omits the field when it is exactly 0).
     pub ack_rtt: Nanos,
     /// `tcp.analysis.initial_rtt` of the stream once the handshake completed (0 before).
     pub irtt: Nanos,
@@ -193,8 +236,13 @@ pub struct Stream {
     pub client: Endpoint,
     /// The other side.
     pub server: Endpoint,
-    /// Completeness bits so far, see [`completeness`].
+    /// Completeness bits so far, see [`completeness`], as Wireshark's first pass
+    /// accumulates them (the segment that creates a stream counts only if it is a
+    /// pure SYN). What `tshark -2` prints is [`Stream::completeness_shown`].
     pub completeness: u8,
+    /// Completeness bits of the stream's first segment that the first pass skipped
+    /// and tshark's second pass adds (SYN-ACK, ACK or DATA, FIN, RST).
+    pub completeness_late: u8,
     /// First and last frame of the stream.
     pub first_frame: u32,
     /// Last frame seen.
@@ -207,70 +255,12 @@ pub struct Stream {
     pub wscale: [Option<u8>; 2],
     /// Initial RTT (SYN to the ACK of the SYN-ACK), once known.
     pub irtt: Option<Nanos>,
-}
-
-/// The conversation table: maps segments to streams and analyses them.
-#[derive(Default)]
-pub struct Tracker {
-    by_key: HashMap<(Endpoint, Endpoint), u32>,
-    streams: Vec<Stream>,
-}
-
-impl Tracker {
-    /// An empty tracker.
-    pub fn new() -> Tracker {
-        Tracker::default()
-    }
-
-    /// Tracks one segment and returns what Wireshark would say about it.
-    pub fn process(&mut self, seg: &Segment) -> SegmentInfo {
-        let key = if seg.src <= seg.dst { (seg.src, seg.dst) } else { (seg.dst, seg.src) };
-        let next = self.streams.len() as u32;
-        let index = *self.by_key.entry(key).or_insert(next);
-        if index == next {
-            self.streams.push(Stream {
-                index,
-                client: seg.src,
-                server: seg.dst,
-                completeness: 0,
-                first_frame: seg.frame,
-                last_frame: seg.frame,
-                first_time: seg.time,
-                isn: [None, None],
-                wscale: [None, None],
-                irtt: None,
-            });
-        }
-        let st = &mut self.streams[index as usize];
-        st.last_frame = seg.frame;
-        let dir = if seg.src == st.client { 0 } else { 1 };
-        let isn = *st.isn[dir].get_or_insert(seg.seq);
-        let peer_isn = st.isn[1 - dir];
-        let syn_fin = u32::from(seg.flags & flags::SYN != 0) + u32::from(seg.flags & flags::FIN != 0);
-        let seq = seg.seq.wrapping_sub(isn);
-        SegmentInfo {
-            stream: index,
-            direction: Some(if dir == 0 { Direction::ClientToServer } else { Direction::ServerToClient }),
-            seq,
-            ack: match peer_isn {
-                Some(p) if seg.flags & flags::ACK != 0 => seg.ack.wrapping_sub(p),
-                _ => 0,
-            },
-            nxtseq: seq.wrapping_add(seg.payload_len + syn_fin),
-            window_size: i64::from(seg.window),
-            scalefactor: -1,
-            time_relative: seg.time - st.first_time,
-            ..SegmentInfo::default()
-        }
-    }
-
-    /// The stream with index `index`.
-    pub fn stream(&self, index: u32) -> Option<&Stream> {
-        self.streams.get(index as usize)
-    }
-
-    /// Every stream, in index order.
-    pub fn streams(&self) -> &[Stream] {
-        &self.streams
-    }
+    /// Per-direction sequence-analysis state: client, server.
+    flows: [flow::Flow; 2],
+    /// Whether a SYN or SYN-ACK fixed who is the client.
+    roles_fixed: bool,
+    /// Time of the previous frame of the stream.
+    prev_time: Nanos,
+    /// Time of the most recent pure SYN (0: none yet), the start of the iRTT.
+    mru_syn: Nanos,
 }
