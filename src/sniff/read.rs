@@ -1,5 +1,343 @@
-//! PLACEHOLDER
-/// PLACEHOLDER
-pub fn run(_a: &crate::cli::ReadArgs) -> crate::Result<()> {
-    Err(crate::Error::usage("not built yet"))
+//! `socklab read FILE`: two streaming passes over a capture file, like
+//! `tshark -2`. Pass 1 only tracks conversations to learn what later frames
+//! reveal (final TCP completeness, echo replies); pass 2 tracks again and
+//! renders every packet as a list row (with details and hex on request),
+//! tab-separated fields, or JSON. Memory stays bounded: per-stream state only.
+
+use crate::cli::{ColorChoice, OutputKind, ReadArgs};
+use crate::error::Error;
+use crate::sniff::capture::{dlt_name, OfflineCapture};
+use crate::sniff::fields::{FieldId, ALL, NAMES};
+use crate::sniff::link::{LinkType, SUPPORTED};
+use crate::sniff::packet::Packet;
+use crate::sniff::pipeline::{Facts, Pipeline};
+use crate::sniff::render::{detail, hex, list, Style};
+use crate::sniff::value::{FieldSource, Value};
+use std::io::{self, BufWriter, IsTerminal, Write};
+
+/// Size of the stdout buffer.
+const OUT_BUFFER: usize = 256 * 1024;
+
+/// How `-T fields` joins values (tshark's `-E` options).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldFormat {
+    /// Print the field names first (`header=y`).
+    pub header: bool,
+    /// Between fields (`separator=`, default tab).
+    pub separator: String,
+    /// Between occurrences of one field (`aggregator=`, default `,`).
+    pub aggregator: String,
+}
+
+impl FieldFormat {
+    /// Parses `-E` options: `header=y|n`, `separator=/t|/s|C`, `aggregator=/s|C`.
+    pub fn parse(options: &[String]) -> Result<FieldFormat, Error> {
+        let mut f = FieldFormat { header: false, separator: "\t".into(), aggregator: ",".into() };
+        for o in options {
+            let (k, v) = o.split_once('=').ok_or_else(|| {
+                Error::usage(format!("invalid -E option '{o}': write it as NAME=VALUE, e.g. header=y"))
+            })?;
+            let text = |v: &str| match v {
+                "/t" => "\t".to_string(),
+                "/s" => " ".to_string(),
+                other => other.to_string(),
+            };
+            match k {
+                "header" => f.header = matches!(v, "y" | "Y" | "yes"),
+                "separator" => f.separator = text(v),
+                "aggregator" => f.aggregator = text(v),
+                _ => {
+                    return Err(Error::usage(format!(
+                        "unsupported -E option '{k}': socklab knows header=y|n, separator=/t|/s|CHAR and aggregator=/s|CHAR"
+                    )))
+                }
+            }
+        }
+        Ok(f)
+    }
+}
+
+/// What to print for each packet.
+enum Mode {
+    /// The list, optionally with details and hex.
+    Text { verbose: bool, hex: bool, style: Style },
+    /// `-T fields`.
+    Fields { ids: Vec<FieldId>, format: FieldFormat },
+    /// `-T json`.
+    Json { ids: Vec<FieldId> },
+}
+
+/// Runs `socklab read`.
+pub fn run(a: &ReadArgs) -> crate::Result<()> {
+    if a.display_filter.is_some() {
+        return Err(Error::usage(
+            "display filters (-Y) are not available in this build; use a capture filter (-f \"tcp port 12000\") or -T fields with grep",
+        ));
+    }
+    let mode = mode(a)?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(OUT_BUFFER, stdout.lock());
+    let result = read(a, &mode, &mut out);
+    let flushed = out.flush();
+    match result {
+        Err(ReadError::Pipe) => Ok(()),
+        Err(ReadError::Io(e)) => Err(Error::io("cannot write the output", e)),
+        Err(ReadError::App(e)) => Err(e),
+        Ok(()) => match flushed {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            Err(e) => Err(Error::io("cannot write the output", e)),
+            Ok(()) => Ok(()),
+        },
+    }
+}
+
+/// Why reading stopped early.
+enum ReadError {
+    /// Stdout was closed (`| head`): stop quietly.
+    Pipe,
+    /// Another output error.
+    Io(io::Error),
+    /// A capture problem.
+    App(Error),
+}
+
+impl From<io::Error> for ReadError {
+    fn from(e: io::Error) -> Self {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            ReadError::Pipe
+        } else {
+            ReadError::Io(e)
+        }
+    }
+}
+
+impl From<Error> for ReadError {
+    fn from(e: Error) -> Self {
+        ReadError::App(e)
+    }
+}
+
+fn mode(a: &ReadArgs) -> crate::Result<Mode> {
+    let ids = resolve_fields(&a.fields)?;
+    Ok(match a.output {
+        OutputKind::Text => {
+            if !a.fields.is_empty() {
+                return Err(Error::usage("-e selects fields for -T fields or -T json; add -T fields"));
+            }
+            let color = match a.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => io::stdout().is_terminal(),
+            };
+            Mode::Text { verbose: a.verbose, hex: a.hex, style: Style { color } }
+        }
+        OutputKind::Fields => {
+            if ids.is_empty() {
+                return Err(Error::usage("-T fields needs at least one -e FIELD, e.g. -e frame.number -e tcp.seq"));
+            }
+            Mode::Fields { ids, format: FieldFormat::parse(&a.field_options)? }
+        }
+        OutputKind::Json => Mode::Json { ids: if ids.is_empty() { ALL.to_vec() } else { ids } },
+    })
+}
+
+/// Resolves `-e` names once.
+pub fn resolve_fields(names: &[String]) -> crate::Result<Vec<FieldId>> {
+    names
+        .iter()
+        .map(|n| {
+            FieldId::from_name(n)
+                .ok_or_else(|| Error::usage(format!("unknown field '{n}'; socklab supports: {}", NAMES.join(" "))))
+        })
+        .collect()
+}
+
+/// Opens the file and checks that socklab decodes its link type.
+fn open(a: &ReadArgs) -> Result<(OfflineCapture, LinkType), Error> {
+    let cap = OfflineCapture::open(&a.file, a.bpf.as_deref())?;
+    let dlt = cap.datalink();
+    let Some(link) = LinkType::from_dlt(dlt) else {
+        return Err(Error::File {
+            path: cap.path().to_string(),
+            reason: format!("link type {} ({dlt}) is not supported; socklab decodes {SUPPORTED}", dlt_name(dlt)),
+        });
+    };
+    Ok((cap, link))
+}
+
+fn read(a: &ReadArgs, mode: &Mode, out: &mut impl Write) -> Result<(), ReadError> {
+    let limit = a.count.unwrap_or(u64::MAX);
+    // Pass 1: learn the facts; a read error ends it quietly (pass 2 reports it).
+    let (mut cap, link) = open(a)?;
+    let mut pipe = Pipeline::new(link, Facts::default());
+    let mut n = 0;
+    while n < limit {
+        match cap.next_frame() {
+            Ok(Some(f)) => {
+                pipe.process(&f);
+                n += 1;
+            }
+            Ok(None) | Err(_) => break,
+        }
+    }
+    let facts = pipe.into_facts();
+    drop(cap);
+    // Pass 2: render.
+    let (mut cap, link) = open(a)?;
+    let mut pipe = Pipeline::new(link, facts);
+    let mut values: Vec<Value<'static>> = Vec::with_capacity(16);
+    match mode {
+        Mode::Text { style, .. } => list::header(out, *style)?,
+        Mode::Fields { ids, format } if format.header => {
+            for (i, id) in ids.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(format.separator.as_bytes())?;
+                }
+                out.write_all(id.name().as_bytes())?;
+            }
+            out.write_all(b"\n")?;
+        }
+        _ => {}
+    }
+    let mut n = 0;
+    while n < limit {
+        let frame = match cap.next_frame() {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                out.flush()?;
+                return Err(e.into());
+            }
+        };
+        let p = pipe.process(&frame);
+        values = render(out, mode, &p, values)?;
+        n += 1;
+    }
+    Ok(())
+}
+
+/// Renders one packet; `values` is a reusable buffer handed back for the next one.
+fn render(
+    out: &mut impl Write,
+    mode: &Mode,
+    p: &Packet<'_>,
+    values: Vec<Value<'static>>,
+) -> Result<Vec<Value<'static>>, ReadError> {
+    let mut vals = recycle(values);
+    match mode {
+        Mode::Text { verbose, hex: with_hex, style } => {
+            list::row(out, p, *style)?;
+            if *verbose {
+                detail::tree(out, p, *style)?;
+            }
+            if *with_hex {
+                if *verbose {
+                    out.write_all(b"\n")?;
+                }
+                hex::dump(out, p.data)?;
+            }
+            if *verbose || *with_hex {
+                out.write_all(b"\n")?;
+            }
+        }
+        Mode::Fields { ids, format } => {
+            for (i, &id) in ids.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(format.separator.as_bytes())?;
+                }
+                vals.clear();
+                p.values(id, &mut vals);
+                for (j, v) in vals.iter().enumerate() {
+                    if j > 0 {
+                        out.write_all(format.aggregator.as_bytes())?;
+                    }
+                    write!(out, "{v}")?;
+                }
+            }
+            out.write_all(b"\n")?;
+        }
+        Mode::Json { ids } => {
+            out.write_all(b"{")?;
+            let mut first = true;
+            for &id in ids {
+                vals.clear();
+                p.values(id, &mut vals);
+                if vals.is_empty() {
+                    continue;
+                }
+                if !first {
+                    out.write_all(b",")?;
+                }
+                first = false;
+                write!(out, "\"{}\":", id.name())?;
+                if vals.len() == 1 {
+                    json_string(out, &vals[0])?;
+                } else {
+                    out.write_all(b"[")?;
+                    for (j, v) in vals.iter().enumerate() {
+                        if j > 0 {
+                            out.write_all(b",")?;
+                        }
+                        json_string(out, v)?;
+                    }
+                    out.write_all(b"]")?;
+                }
+            }
+            out.write_all(b"}\n")?;
+        }
+    }
+    Ok(recycle(vals))
+}
+
+/// Empties a vector and reuses its allocation for values of another lifetime
+/// (same layout, so the in-place collect keeps the buffer).
+fn recycle<'a, 'b>(mut v: Vec<Value<'a>>) -> Vec<Value<'b>> {
+    v.clear();
+    v.into_iter().map(|_| Value::Present).collect()
+}
+
+/// A value as a JSON string.
+fn json_string(out: &mut impl Write, v: &Value<'_>) -> io::Result<()> {
+    out.write_all(b"\"")?;
+    match v {
+        Value::Str(s) => {
+            for c in s.chars() {
+                match c {
+                    '"' => out.write_all(b"\\\"")?,
+                    '\\' => out.write_all(b"\\\\")?,
+                    c if (c as u32) < 0x20 => write!(out, "\\u{:04x}", c as u32)?,
+                    c => write!(out, "{c}")?,
+                }
+            }
+        }
+        other => write!(out, "{other}")?,
+    }
+    out.write_all(b"\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_format_options() {
+        let f = FieldFormat::parse(&["header=y".into(), "separator=,".into(), "aggregator=/s".into()]).unwrap();
+        assert_eq!(f, FieldFormat { header: true, separator: ",".into(), aggregator: " ".into() });
+        assert!(FieldFormat::parse(&["quote".into()]).is_err());
+        assert!(FieldFormat::parse(&["bogus=1".into()]).is_err());
+    }
+
+    #[test]
+    fn unknown_field_is_a_usage_error() {
+        assert!(resolve_fields(&["tcp.seq".into()]).is_ok());
+        let e = resolve_fields(&["tcp.sequence".into()]).unwrap_err();
+        assert!(e.to_string().contains("unknown field 'tcp.sequence'"));
+    }
+
+    #[test]
+    fn recycled_buffer_keeps_its_capacity() {
+        let v: Vec<Value<'static>> = Vec::with_capacity(32);
+        let r: Vec<Value<'_>> = recycle(v);
+        assert!(r.capacity() >= 32);
+    }
 }

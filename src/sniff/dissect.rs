@@ -1,0 +1,494 @@
+//! Frame bytes → [`Dissected`] layers, with etherparse's lax slicing for IP, TCP,
+//! UDP and ICMP so that truncated frames still yield what was captured. The first
+//! layer that cannot be decoded becomes a [`DecodeError`] with its byte offset;
+//! the layers before it are kept. Never panics, never allocates.
+
+use crate::sniff::link::{self, LinkType, Next, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6};
+use crate::sniff::packet::{
+    Arp, DecodeError, Dissected, ErrorKind, Icmp, Ipv4, Ipv6, Layer, Net, Quoted, Tcp, Transport, Udp, MAX_TCP_OPTIONS,
+};
+use crate::sniff::tcp::Options;
+use etherparse::{err, Icmpv4Slice, Icmpv6Slice, LaxIpSlice, TcpSlice, UdpSlice};
+
+/// IP protocol numbers (IANA).
+pub mod proto {
+    /// ICMP.
+    pub const ICMP: u8 = 1;
+    /// TCP.
+    pub const TCP: u8 = 6;
+    /// UDP.
+    pub const UDP: u8 = 17;
+    /// ICMPv6.
+    pub const ICMPV6: u8 = 58;
+}
+
+/// ARP for Ethernet/IPv4 is 28 bytes (RFC 826).
+const ARP_LEN: usize = 28;
+/// Fixed IPv6 header (RFC 8200 §3).
+const IPV6_HEADER_LEN: usize = 40;
+/// ICMP header: type, code, checksum, 4 more bytes (RFC 792).
+const ICMP_HEADER_LEN: usize = 8;
+/// The part of a TCP header an ICMP error must quote: ports and sequence (RFC 792).
+const TCP_QUOTE_MIN: usize = 8;
+
+/// TCP option kinds (IANA "TCP Option Kind Numbers").
+pub mod opt {
+    /// End of option list.
+    pub const EOL: u8 = 0;
+    /// No-operation.
+    pub const NOP: u8 = 1;
+    /// Maximum segment size (RFC 9293 §3.2).
+    pub const MSS: u8 = 2;
+    /// Window scale (RFC 7323 §2).
+    pub const WSCALE: u8 = 3;
+    /// SACK permitted (RFC 2018).
+    pub const SACK_PERM: u8 = 4;
+    /// SACK blocks (RFC 2018).
+    pub const SACK: u8 = 5;
+    /// Timestamps (RFC 7323 §3).
+    pub const TIMESTAMPS: u8 = 8;
+    /// TCP Fast Open cookie (RFC 7413).
+    pub const TFO: u8 = 34;
+}
+
+/// Decodes every layer of one frame of link type `kind`.
+pub fn dissect(kind: LinkType, data: &[u8]) -> Dissected<'_> {
+    let mut d =
+        Dissected { link: None, net: Net::None, transport: Transport::None, payload: &[], quoted: None, error: None };
+    let l = match link::parse(kind, data) {
+        Ok(l) => l,
+        Err(e) => {
+            d.error = Some(e);
+            return d;
+        }
+    };
+    d.link = Some(l);
+    let rest = data.get(l.header_len..).unwrap_or(&[]);
+    match l.next {
+        Next::EtherType(ETHERTYPE_IPV4) | Next::EtherType(ETHERTYPE_IPV6) => {
+            let ip = ip_layers(rest, l.header_len, true);
+            d.net = ip.net;
+            d.transport = ip.transport;
+            d.payload = ip.payload;
+            d.quoted = ip.quoted;
+            d.error = ip.error;
+        }
+        Next::EtherType(ETHERTYPE_ARP) => match arp(rest, l.header_len) {
+            Some(a) => d.net = Net::Arp(a),
+            None => d.net = Net::Other(ETHERTYPE_ARP),
+        },
+        Next::EtherType(t) => d.net = Net::Other(t),
+        Next::Family(_) => {}
+    }
+    d
+}
+
+/// What the IP layer and everything above it decoded to.
+struct IpLayers<'a> {
+    net: Net,
+    transport: Transport,
+    payload: &'a [u8],
+    quoted: Option<Quoted>,
+    error: Option<DecodeError>,
+}
+
+/// Decodes an IP datagram at `offset` in the frame; `follow_icmp` decodes the
+/// datagram quoted by an ICMP error (one level only).
+fn ip_layers(data: &[u8], offset: usize, follow_icmp: bool) -> IpLayers<'_> {
+    let mut out = IpLayers { net: Net::None, transport: Transport::None, payload: &[], quoted: None, error: None };
+    let (ip, ext_err) = match LaxIpSlice::from_slice(data) {
+        Ok(v) => v,
+        Err(e) => {
+            let layer = match data.first().map(|b| b >> 4) {
+                Some(6) => Layer::Ipv6,
+                _ => Layer::Ipv4,
+            };
+            out.error = Some(ip_error(e, layer, offset));
+            return out;
+        }
+    };
+    let payload = ip.payload();
+    let declared = match &ip {
+        LaxIpSlice::Ipv4(v4) => {
+            let h = v4.header();
+            let hdr_len = usize::from(h.ihl()) * 4;
+            let raw = h.slice();
+            out.net = Net::Ipv4(Ipv4 {
+                offset,
+                hdr_len: h.ihl() * 4,
+                dsfield: raw[1],
+                total_len: h.total_len(),
+                id: h.identification(),
+                flags: raw[6] >> 5,
+                frag_offset: h.fragments_offset().value(),
+                ttl: h.ttl(),
+                proto: h.protocol().0,
+                checksum: h.header_checksum(),
+                src: h.source_addr(),
+                dst: h.destination_addr(),
+            });
+            let total = usize::from(h.total_len());
+            if total >= hdr_len && total != 0 {
+                total - hdr_len
+            } else {
+                payload.payload.len()
+            }
+        }
+        LaxIpSlice::Ipv6(v6) => {
+            let h = v6.header();
+            let ext_len = v6.extensions().slice().len();
+            out.net = Net::Ipv6(Ipv6 {
+                offset,
+                tclass: h.traffic_class(),
+                flow: h.flow_label().value(),
+                plen: h.payload_length(),
+                nxt: h.next_header().0,
+                hlim: h.hop_limit(),
+                src: h.source_addr(),
+                dst: h.destination_addr(),
+                ext_len,
+                proto: payload.ip_number.0,
+                fragment: v6.is_payload_fragmented(),
+            });
+            match h.payload_length() {
+                0 => payload.payload.len(),
+                plen => usize::from(plen).saturating_sub(ext_len),
+            }
+        }
+    };
+    if let Some((e, _)) = ext_err {
+        let at = offset + IPV6_HEADER_LEN;
+        out.error = Some(DecodeError {
+            layer: Layer::Ipv6,
+            offset: at,
+            kind: match e {
+                err::ipv6_exts::HeaderSliceError::Len(l) => {
+                    ErrorKind::Truncated { needed: l.required_len, have: l.len }
+                }
+                err::ipv6_exts::HeaderSliceError::Content(_) => ErrorKind::Invalid("extension header", 0),
+            },
+        });
+        return out;
+    }
+    let at = out.net.payload_offset();
+    let proto = payload.ip_number.0;
+    if payload.fragmented && not_first_fragment(&out.net) {
+        out.transport = Transport::Other(proto);
+        out.payload = payload.payload;
+        return out;
+    }
+    transport(&mut out, proto, payload.payload, at, declared, follow_icmp);
+    out
+}
+
+/// True for an IPv4 fragment with a non-zero offset, or any IPv6 fragment.
+fn not_first_fragment(net: &Net) -> bool {
+    match net {
+        Net::Ipv4(h) => h.frag_offset != 0,
+        Net::Ipv6(h) => h.fragment,
+        _ => false,
+    }
+}
+
+fn ip_error(e: err::ip::LaxHeaderSliceError, layer: Layer, offset: usize) -> DecodeError {
+    use err::ip::{HeaderError, LaxHeaderSliceError};
+    let kind = match e {
+        LaxHeaderSliceError::Len(l) => ErrorKind::Truncated { needed: l.required_len, have: l.len },
+        LaxHeaderSliceError::Content(HeaderError::UnsupportedIpVersion { version_number }) => {
+            ErrorKind::Invalid("IP version", u32::from(version_number))
+        }
+        LaxHeaderSliceError::Content(HeaderError::Ipv4HeaderLengthSmallerThanHeader { ihl }) => {
+            ErrorKind::Invalid("header length (IHL)", u32::from(ihl))
+        }
+    };
+    DecodeError { layer, offset, kind }
+}
+
+/// Decodes the transport header of protocol `proto` from the IP payload `data`
+/// (at `offset` in the frame; `declared` bytes long per the IP header).
+fn transport<'a>(out: &mut IpLayers<'a>, proto: u8, data: &'a [u8], offset: usize, declared: usize, follow: bool) {
+    match proto {
+        proto::TCP => match TcpSlice::from_slice(data) {
+            Ok(t) => {
+                let hdr_len = t.slice().len() - t.payload().len();
+                out.transport = Transport::Tcp(tcp_header(&t, offset, declared.saturating_sub(hdr_len)));
+                out.payload = t.payload();
+            }
+            Err(e) => {
+                let kind = match e {
+                    err::tcp::HeaderSliceError::Len(l) => ErrorKind::Truncated { needed: l.required_len, have: l.len },
+                    err::tcp::HeaderSliceError::Content(err::tcp::HeaderError::DataOffsetTooSmall { data_offset }) => {
+                        ErrorKind::Invalid("data offset", u32::from(data_offset))
+                    }
+                };
+                out.error = Some(DecodeError { layer: Layer::Tcp, offset, kind });
+            }
+        },
+        proto::UDP => match UdpSlice::from_slice_lax(data) {
+            Ok(u) => {
+                out.transport = Transport::Udp(Udp {
+                    offset,
+                    sport: u.source_port(),
+                    dport: u.destination_port(),
+                    length: u.length(),
+                    checksum: u.checksum(),
+                });
+                out.payload = u.payload();
+            }
+            Err(l) => {
+                out.error = Some(DecodeError {
+                    layer: Layer::Udp,
+                    offset,
+                    kind: ErrorKind::Truncated { needed: l.required_len, have: l.len },
+                })
+            }
+        },
+        proto::ICMP | proto::ICMPV6 => icmp(out, proto == proto::ICMPV6, data, offset, follow),
+        other => {
+            out.transport = Transport::Other(other);
+            out.payload = data;
+        }
+    }
+}
+
+/// ICMP (RFC 792) or ICMPv6 (RFC 4443): the header, and for an error message
+/// the quoted IP header and the start of its transport header.
+fn icmp<'a>(out: &mut IpLayers<'a>, v6: bool, data: &'a [u8], offset: usize, follow: bool) {
+    let parsed = if v6 {
+        Icmpv6Slice::from_slice(data).map(|s| (s.type_u8(), s.code_u8(), s.checksum(), s.bytes5to8()))
+    } else {
+        Icmpv4Slice::from_slice(data).map(|s| (s.type_u8(), s.code_u8(), s.checksum(), s.bytes5to8()))
+    };
+    let (ty, code, checksum, rest) = match parsed {
+        Ok(v) => v,
+        Err(l) => {
+            let layer = if v6 { Layer::Icmpv6 } else { Layer::Icmp };
+            out.error =
+                Some(DecodeError { layer, offset, kind: ErrorKind::Truncated { needed: l.required_len, have: l.len } });
+            return;
+        }
+    };
+    let h = Icmp { offset, v6, ty, code, checksum, rest };
+    out.transport = Transport::Icmp(h);
+    let body = data.get(ICMP_HEADER_LEN..).unwrap_or(&[]);
+    out.payload = body;
+    if follow && h.is_error() && !body.is_empty() {
+        let inner = ip_layers(body, offset + ICMP_HEADER_LEN, false);
+        if inner.net != Net::None {
+            let transport = match inner.transport {
+                Transport::None => quoted_tcp_ports(&inner.net, body, offset + ICMP_HEADER_LEN),
+                t => t,
+            };
+            out.quoted = Some(Quoted { net: inner.net, transport });
+            out.payload = match transport {
+                Transport::Udp(_) => inner.payload,
+                _ => &[],
+            };
+        }
+    }
+}
+
+/// The 8 bytes of a TCP header an ICMP error quotes at least, when the full
+/// header is not there.
+fn quoted_tcp_ports(net: &Net, ip: &[u8], ip_offset: usize) -> Transport {
+    let (proto, start) = match net {
+        Net::Ipv4(h) => (h.proto, usize::from(h.hdr_len)),
+        Net::Ipv6(h) => (h.proto, IPV6_HEADER_LEN + h.ext_len),
+        _ => return Transport::None,
+    };
+    match ip.get(start..start + TCP_QUOTE_MIN) {
+        Some(b) if proto == proto::TCP => Transport::TcpPorts {
+            offset: ip_offset + start,
+            sport: u16::from_be_bytes([b[0], b[1]]),
+            dport: u16::from_be_bytes([b[2], b[3]]),
+            seq: u32::from_be_bytes([b[4], b[5], b[6], b[7]]),
+        },
+        _ => Transport::None,
+    }
+}
+
+/// The fields of a TCP header etherparse sliced.
+fn tcp_header(t: &TcpSlice<'_>, offset: usize, payload_len: usize) -> Tcp {
+    let raw = t.slice();
+    let flags = u16::from_be_bytes([raw[12], raw[13]]) & 0x0fff;
+    let mut h = Tcp {
+        offset,
+        sport: t.source_port(),
+        dport: t.destination_port(),
+        seq: t.sequence_number(),
+        ack: t.acknowledgment_number(),
+        hdr_len: t.data_offset() * 4,
+        flags,
+        window: t.window_size(),
+        checksum: t.checksum(),
+        urgent: t.urgent_pointer(),
+        options: Options::default(),
+        opt_kinds: [0; MAX_TCP_OPTIONS],
+        opt_count: 0,
+        payload_len: u32::try_from(payload_len).unwrap_or(u32::MAX),
+    };
+    tcp_options(t.options(), &mut h);
+    h
+}
+
+/// Walks the TCP options (RFC 9293 §3.2): kind, length, value. Stops quietly at
+/// EOL or at a malformed length; what came before is kept.
+pub fn tcp_options(bytes: &[u8], h: &mut Tcp) {
+    let mut i = 0;
+    while i < bytes.len() && usize::from(h.opt_count) < MAX_TCP_OPTIONS {
+        let kind = bytes[i];
+        h.opt_kinds[usize::from(h.opt_count)] = kind;
+        h.opt_count += 1;
+        if kind == opt::EOL {
+            return;
+        }
+        if kind == opt::NOP {
+            i += 1;
+            continue;
+        }
+        let Some(&len) = bytes.get(i + 1) else { return };
+        let len = usize::from(len);
+        let Some(v) = bytes.get(i + 2..i + len.max(2)).filter(|_| len >= 2) else {
+            return;
+        };
+        let o = &mut h.options;
+        match (kind, v.len()) {
+            (opt::MSS, 2) => o.mss = Some(u16::from_be_bytes([v[0], v[1]])),
+            (opt::WSCALE, 1) => o.wscale = Some(v[0]),
+            (opt::SACK_PERM, 0) => o.sack_perm = true,
+            (opt::TIMESTAMPS, 8) => {
+                o.timestamps =
+                    Some((u32::from_be_bytes([v[0], v[1], v[2], v[3]]), u32::from_be_bytes([v[4], v[5], v[6], v[7]])))
+            }
+            (opt::SACK, n) if n % 8 == 0 => {
+                for block in v.chunks_exact(8).take(o.sack.len()) {
+                    o.sack[usize::from(o.sack_count)] = (
+                        u32::from_be_bytes([block[0], block[1], block[2], block[3]]),
+                        u32::from_be_bytes([block[4], block[5], block[6], block[7]]),
+                    );
+                    o.sack_count += 1;
+                }
+            }
+            _ => {}
+        }
+        i += len;
+    }
+}
+
+/// ARP for Ethernet and IPv4 (RFC 826); other hardware/protocol sizes stay undecoded.
+fn arp(data: &[u8], offset: usize) -> Option<Arp> {
+    let b = data.get(..ARP_LEN)?;
+    if b[4] != 6 || b[5] != 4 {
+        return None;
+    }
+    let mac = |at: usize| [b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4], b[at + 5]];
+    let ip = |at: usize| std::net::Ipv4Addr::new(b[at], b[at + 1], b[at + 2], b[at + 3]);
+    Some(Arp {
+        offset,
+        hw_type: u16::from_be_bytes([b[0], b[1]]),
+        proto_type: u16::from_be_bytes([b[2], b[3]]),
+        opcode: u16::from_be_bytes([b[6], b[7]]),
+        sender_mac: mac(8),
+        sender_ip: ip(14),
+        target_mac: mac(18),
+        target_ip: ip(24),
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Ethernet + IPv4 + TCP SYN with MSS, SACK_PERM, timestamps, NOP, window scale
+    /// (127.0.0.1:41864 → 127.0.0.1:12000), 74 bytes as Linux sends on loopback.
+    pub const SYN: [u8; 74] = [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x00, // Ethernet
+        0x45, 0x00, 0x00, 0x3c, 0x1b, 0x68, 0x40, 0x00, 0x40, 0x06, 0x21, 0x52, 127, 0, 0, 1, 127, 0, 0,
+        1, // IPv4
+        0xa3, 0x88, 0x2e, 0xe0, 0x5c, 0x3d, 0x7b, 0x2c, 0, 0, 0, 0, 0xa0, 0x02, 0xff, 0xd7, 0xfe, 0x30, 0,
+        0, // TCP
+        0x02, 0x04, 0xff, 0xd7, 0x04, 0x02, 0x08, 0x0a, 0x9c, 0x3f, 0x2a, 0x11, 0, 0, 0, 0, 0x01, 0x03, 0x03, 0x0a,
+    ];
+
+    #[test]
+    fn syn_with_options() {
+        let d = dissect(LinkType::Ethernet, &SYN);
+        assert_eq!(d.error, None);
+        let Net::Ipv4(ip) = d.net else { panic!("no IPv4: {d:?}") };
+        assert_eq!((ip.id, ip.ttl, ip.flags, ip.hdr_len), (0x1b68, 64, 2, 20));
+        let Transport::Tcp(t) = d.transport else { panic!("no TCP") };
+        assert_eq!((t.sport, t.dport, t.flags, t.hdr_len, t.payload_len), (41864, 12000, 0x002, 40, 0));
+        assert_eq!(t.options.mss, Some(65495));
+        assert_eq!(t.options.wscale, Some(10));
+        assert!(t.options.sack_perm);
+        assert_eq!(t.options.timestamps, Some((0x9c3f2a11, 0)));
+        assert_eq!(t.option_kinds(), &[2, 4, 8, 1, 3]);
+    }
+
+    #[test]
+    fn every_truncation_is_a_value_never_a_panic() {
+        for n in 0..SYN.len() {
+            let d = dissect(LinkType::Ethernet, &SYN[..n]);
+            if n < 54 {
+                assert!(d.error.is_some(), "cut at {n}: {d:?}");
+            }
+        }
+        let d = dissect(LinkType::Ethernet, &SYN[..40]);
+        let e = d.error.unwrap();
+        assert_eq!((e.layer, e.offset), (Layer::Tcp, 34));
+        assert_eq!(e.to_string(), "TCP header at byte 34 cut short: needs 20 bytes, 6 captured");
+    }
+
+    #[test]
+    fn bad_tcp_data_offset_is_an_error() {
+        let mut bad = SYN;
+        bad[46] = 0x30;
+        let e = dissect(LinkType::Ethernet, &bad).error.unwrap();
+        assert_eq!(e.to_string(), "TCP header at byte 34: invalid data offset 3");
+    }
+
+    #[test]
+    fn malformed_options_stop_quietly() {
+        let mut h = match dissect(LinkType::Ethernet, &SYN).transport {
+            Transport::Tcp(t) => t,
+            _ => unreachable!(),
+        };
+        for opts in [&[2u8][..], &[2, 0], &[2, 1, 0], &[5, 10, 0, 0], &[8, 10, 1, 2, 3], &[1, 1, 1, 0, 9, 9]] {
+            h.opt_count = 0;
+            tcp_options(opts, &mut h);
+        }
+    }
+
+    /// Raw IPv4: ICMP port unreachable quoting a UDP datagram 127.0.0.1:5000 → :9.
+    pub const PORT_UNREACHABLE: [u8; 61] = [
+        0x45, 0, 0, 61, 0x1b, 0x69, 0, 0, 64, 1, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1, // IPv4
+        3, 3, 0, 0, 0, 0, 0, 0, // ICMP
+        0x45, 0, 0, 33, 0x1b, 0x68, 0x40, 0, 64, 17, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1, // quoted IPv4
+        0x13, 0x88, 0, 9, 0, 13, 0, 0, b'h', b'e', b'l', b'l', b'o', // quoted UDP
+    ];
+
+    #[test]
+    fn icmp_error_quotes_udp() {
+        let d = dissect(LinkType::Raw, &PORT_UNREACHABLE);
+        assert_eq!(d.error, None);
+        let Transport::Icmp(i) = d.transport else { panic!() };
+        assert_eq!((i.ty, i.code, i.is_error()), (3, 3, true));
+        let q = d.quoted.unwrap();
+        assert_eq!(q.transport.ports(), Some((5000, 9)));
+        assert_eq!(d.payload, b"hello");
+        for n in 0..PORT_UNREACHABLE.len() {
+            let _ = dissect(LinkType::Raw, &PORT_UNREACHABLE[..n]);
+        }
+    }
+
+    #[test]
+    fn arp_request() {
+        let mut f = vec![0xffu8; 6];
+        f.extend([2, 0, 0, 0, 0, 1, 0x08, 0x06, 0, 1, 8, 0, 6, 4, 0, 1, 2, 0, 0, 0, 0, 1, 10, 0, 0, 1]);
+        f.extend([0, 0, 0, 0, 0, 0, 10, 0, 0, 2]);
+        let d = dissect(LinkType::Ethernet, &f);
+        let Net::Arp(a) = d.net else { panic!() };
+        assert_eq!((a.opcode, a.target_ip), (1, std::net::Ipv4Addr::new(10, 0, 0, 2)));
+        assert_eq!(dissect(LinkType::Ethernet, &f[..30]).net, Net::Other(ETHERTYPE_ARP));
+    }
+}

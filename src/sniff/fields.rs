@@ -1,0 +1,463 @@
+//! tshark-compatible fields: names resolve once to a [`FieldId`]; a [`Packet`]
+//! reports each field's values as `tshark -n -2 -T fields` prints them. Fields of
+//! the datagram quoted inside an ICMP error are reported too, after the outer
+//! ones (tshark prints `ip.src` twice for a port unreachable).
+
+use crate::sniff::link::{self, LinkType};
+use crate::sniff::packet::{Net, Packet, Transport};
+use crate::sniff::render::list::FLAG_NAMES;
+use crate::sniff::render::Mac;
+use crate::sniff::tcp::{analysis, flags};
+use crate::sniff::value::{FieldSource, Value};
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+macro_rules! fields {
+    ($($id:ident => $name:literal,)*) => {
+        /// A supported tshark field.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[allow(missing_docs)]
+        pub enum FieldId { $($id,)* }
+
+        /// Every supported field name, in the order of [`FieldId`].
+        pub const NAMES: &[&str] = &[$($name,)*];
+
+        /// Every field id, in order.
+        pub const ALL: &[FieldId] = &[$(FieldId::$id,)*];
+
+        impl FieldId {
+            /// The id of a tshark field name, if socklab supports it.
+            pub fn from_name(name: &str) -> Option<FieldId> {
+                match name {
+                    $($name => Some(FieldId::$id),)*
+                    _ => None,
+                }
+            }
+
+            /// The tshark name.
+            pub fn name(self) -> &'static str {
+                NAMES[self as usize]
+            }
+        }
+    };
+}
+
+fields! {
+    FrameNumber => "frame.number",
+    FrameTimeRelative => "frame.time_relative",
+    FrameLen => "frame.len",
+    FrameCapLen => "frame.cap_len",
+    FrameProtocols => "frame.protocols",
+    Eth => "eth",
+    EthSrc => "eth.src",
+    EthDst => "eth.dst",
+    EthType => "eth.type",
+    Arp => "arp",
+    Ip => "ip",
+    IpSrc => "ip.src",
+    IpDst => "ip.dst",
+    IpAddr => "ip.addr",
+    IpProto => "ip.proto",
+    IpTtl => "ip.ttl",
+    IpLen => "ip.len",
+    IpId => "ip.id",
+    IpHdrLen => "ip.hdr_len",
+    IpFlags => "ip.flags",
+    IpFlagsDf => "ip.flags.df",
+    IpChecksum => "ip.checksum",
+    Ipv6 => "ipv6",
+    Ipv6Src => "ipv6.src",
+    Ipv6Dst => "ipv6.dst",
+    Ipv6Addr => "ipv6.addr",
+    Ipv6Nxt => "ipv6.nxt",
+    Ipv6Hlim => "ipv6.hlim",
+    Ipv6Plen => "ipv6.plen",
+    Tcp => "tcp",
+    TcpSrcport => "tcp.srcport",
+    TcpDstport => "tcp.dstport",
+    TcpPort => "tcp.port",
+    TcpStream => "tcp.stream",
+    TcpLen => "tcp.len",
+    TcpSeq => "tcp.seq",
+    TcpSeqRaw => "tcp.seq_raw",
+    TcpNxtseq => "tcp.nxtseq",
+    TcpAck => "tcp.ack",
+    TcpAckRaw => "tcp.ack_raw",
+    TcpHdrLen => "tcp.hdr_len",
+    TcpFlags => "tcp.flags",
+    TcpFlagsSyn => "tcp.flags.syn",
+    TcpFlagsAck => "tcp.flags.ack",
+    TcpFlagsFin => "tcp.flags.fin",
+    TcpFlagsReset => "tcp.flags.reset",
+    TcpFlagsPush => "tcp.flags.push",
+    TcpFlagsUrg => "tcp.flags.urg",
+    TcpFlagsStr => "tcp.flags.str",
+    TcpWindowSizeValue => "tcp.window_size_value",
+    TcpWindowSize => "tcp.window_size",
+    TcpWindowSizeScalefactor => "tcp.window_size_scalefactor",
+    TcpCompleteness => "tcp.completeness",
+    TcpOptionsMssVal => "tcp.options.mss_val",
+    TcpOptionsWscaleShift => "tcp.options.wscale.shift",
+    TcpOptionsWscaleMultiplier => "tcp.options.wscale.multiplier",
+    TcpOptionsSackPerm => "tcp.options.sack_perm",
+    TcpOptionsTsval => "tcp.options.timestamp.tsval",
+    TcpOptionsTsecr => "tcp.options.timestamp.tsecr",
+    TcpAnalysisFlags => "tcp.analysis.flags",
+    TcpAnalysisRetransmission => "tcp.analysis.retransmission",
+    TcpAnalysisOutOfOrder => "tcp.analysis.out_of_order",
+    TcpAnalysisLostSegment => "tcp.analysis.lost_segment",
+    TcpAnalysisDuplicateAck => "tcp.analysis.duplicate_ack",
+    TcpAnalysisDuplicateAckNum => "tcp.analysis.duplicate_ack_num",
+    TcpAnalysisDuplicateAckFrame => "tcp.analysis.duplicate_ack_frame",
+    TcpAnalysisZeroWindow => "tcp.analysis.zero_window",
+    TcpAnalysisKeepAlive => "tcp.analysis.keep_alive",
+    TcpAnalysisWindowUpdate => "tcp.analysis.window_update",
+    TcpAnalysisAcksFrame => "tcp.analysis.acks_frame",
+    TcpAnalysisAckRtt => "tcp.analysis.ack_rtt",
+    TcpAnalysisInitialRtt => "tcp.analysis.initial_rtt",
+    TcpTimeRelative => "tcp.time_relative",
+    TcpTimeDelta => "tcp.time_delta",
+    Udp => "udp",
+    UdpSrcport => "udp.srcport",
+    UdpDstport => "udp.dstport",
+    UdpPort => "udp.port",
+    UdpLength => "udp.length",
+    UdpStream => "udp.stream",
+    UdpChecksum => "udp.checksum",
+    Icmp => "icmp",
+    IcmpType => "icmp.type",
+    IcmpCode => "icmp.code",
+    IcmpIdent => "icmp.ident",
+    IcmpSeq => "icmp.seq",
+    Icmpv6 => "icmpv6",
+    Icmpv6Type => "icmpv6.type",
+    Icmpv6Code => "icmpv6.code",
+}
+
+fn hex(value: u64, digits: u8) -> Value<'static> {
+    Value::Hex { value, digits }
+}
+
+fn owned(s: String) -> Value<'static> {
+    Value::Str(Cow::Owned(s))
+}
+
+/// `frame.protocols`: the protocol names of the frame joined by `:`.
+pub fn protocols(p: &Packet<'_>) -> String {
+    let mut s = String::with_capacity(48);
+    let Some(l) = p.d.link else { return s };
+    s.push_str(l.kind.protocols());
+    for _ in l.vlans() {
+        s.push_str(":vlan:ethertype");
+    }
+    let push = |s: &mut String, name: &str| {
+        if !s.is_empty() {
+            s.push(':');
+        }
+        s.push_str(name);
+    };
+    for (i, net) in [Some(p.d.net), p.d.quoted.map(|q| q.net)].into_iter().flatten().enumerate() {
+        match net {
+            Net::Ipv4(_) => push(&mut s, "ip"),
+            Net::Ipv6(_) => push(&mut s, "ipv6"),
+            Net::Arp(_) => push(&mut s, "arp"),
+            Net::Other(t) => {
+                if let Some(name) = link::ethertype_protocol(t) {
+                    push(&mut s, name);
+                }
+            }
+            Net::None => {}
+        }
+        let t = if i == 0 { p.d.transport } else { p.d.quoted.map_or(Transport::None, |q| q.transport) };
+        match t {
+            Transport::Tcp(_) | Transport::TcpPorts { .. } => push(&mut s, "tcp"),
+            Transport::Udp(_) => push(&mut s, "udp"),
+            Transport::Icmp(i) => push(&mut s, if i.v6 { "icmpv6" } else { "icmp" }),
+            _ => {}
+        }
+    }
+    let data = match p.d.transport {
+        Transport::Tcp(_) | Transport::Udp(_) => !p.d.payload.is_empty(),
+        Transport::Icmp(_) => !p.d.payload.is_empty(),
+        Transport::Other(_) => !p.d.payload.is_empty(),
+        _ => false,
+    };
+    if data && p.d.error.is_none() {
+        push(&mut s, "data");
+    }
+    s
+}
+
+/// The first line of a protocol's details, which tshark prints for a protocol used as a field.
+pub fn protocol_label(p: &Packet<'_>, field: FieldId) -> Option<String> {
+    let mut s = String::new();
+    match field {
+        FieldId::Eth => {
+            let l = p.d.link.filter(|l| l.kind == LinkType::Ethernet)?;
+            let _ = write!(s, "Ethernet II, Src: {}, Dst: {}", Mac(&l.eth_src), Mac(&l.eth_dst));
+        }
+        FieldId::Arp => match p.d.net {
+            Net::Arp(a) => {
+                let kind = match a.opcode {
+                    1 => "request",
+                    2 => "reply",
+                    _ => "unknown",
+                };
+                let _ = write!(s, "Address Resolution Protocol ({kind})");
+            }
+            Net::Other(link::ETHERTYPE_ARP) => s.push_str("Address Resolution Protocol"),
+            _ => return None,
+        },
+        FieldId::Tcp => {
+            let Transport::Tcp(h) = p.d.transport else { return None };
+            let (seq, ack) = p.tcp.map_or((h.seq, h.ack), |i| (i.seq, i.ack));
+            let _ =
+                write!(s, "Transmission Control Protocol, Src Port: {}, Dst Port: {}, Seq: {seq}", h.sport, h.dport);
+            if h.flags & flags::ACK != 0 {
+                let _ = write!(s, ", Ack: {ack}");
+            }
+            let _ = write!(s, ", Len: {}", h.payload_len);
+        }
+        FieldId::Udp => {
+            let (sport, dport) = match (p.d.transport, p.d.quoted.map(|q| q.transport)) {
+                (Transport::Udp(u), _) | (_, Some(Transport::Udp(u))) => (u.sport, u.dport),
+                _ => return None,
+            };
+            let _ = write!(s, "User Datagram Protocol, Src Port: {sport}, Dst Port: {dport}");
+        }
+        _ => return None,
+    }
+    Some(s)
+}
+
+impl<'p> FieldSource<FieldId> for Packet<'p> {
+    fn values<'s>(&'s self, field: FieldId, out: &mut Vec<Value<'s>>) {
+        use FieldId as F;
+        match field {
+            F::FrameNumber => out.push(Value::Uint(u64::from(self.number))),
+            F::FrameTimeRelative => out.push(Value::Seconds(self.rel)),
+            F::FrameLen => out.push(Value::Uint(u64::from(self.len))),
+            F::FrameCapLen => out.push(Value::Uint(self.data.len() as u64)),
+            F::FrameProtocols => out.push(owned(protocols(self))),
+            F::Eth | F::Arp | F::Tcp => {
+                if let Some(s) = protocol_label(self, field) {
+                    out.push(owned(s));
+                }
+            }
+            F::Udp => {
+                if let Some(s) = protocol_label(self, field) {
+                    out.push(owned(s));
+                }
+            }
+            F::EthSrc | F::EthDst | F::EthType => self.eth_values(field, out),
+            F::Icmp
+            | F::Icmpv6
+            | F::IcmpType
+            | F::IcmpCode
+            | F::IcmpIdent
+            | F::IcmpSeq
+            | F::Icmpv6Type
+            | F::Icmpv6Code => self.icmp_values(field, out),
+            _ => {
+                for (i, net) in self.nets().enumerate() {
+                    net_values(&net, field, out);
+                    let t =
+                        if i == 0 { self.d.transport } else { self.d.quoted.map_or(Transport::None, |q| q.transport) };
+                    self.transport_values(&t, i == 0, field, out);
+                }
+            }
+        }
+    }
+}
+
+impl Packet<'_> {
+    /// The outer network layer and, for an ICMP error, the quoted one.
+    fn nets(&self) -> impl Iterator<Item = Net> {
+        [Some(self.d.net), self.d.quoted.map(|q| q.net)].into_iter().flatten()
+    }
+
+    fn eth_values<'s>(&'s self, field: FieldId, out: &mut Vec<Value<'s>>) {
+        let Some(l) = self.d.link.filter(|l| l.kind == LinkType::Ethernet) else { return };
+        match field {
+            FieldId::EthSrc => out.push(owned(Mac(&l.eth_src).to_string())),
+            FieldId::EthDst => out.push(owned(Mac(&l.eth_dst).to_string())),
+            _ => out.push(hex(u64::from(l.eth_type), 4)),
+        }
+    }
+
+    fn icmp_values<'s>(&'s self, field: FieldId, out: &mut Vec<Value<'s>>) {
+        let Transport::Icmp(i) = self.d.transport else { return };
+        use FieldId as F;
+        match (field, i.v6) {
+            (F::Icmp, false) => out.push(Value::Str(Cow::Borrowed("icmp"))),
+            (F::Icmpv6, true) => out.push(Value::Str(Cow::Borrowed("icmpv6"))),
+            (F::IcmpType, false) | (F::Icmpv6Type, true) => out.push(Value::Uint(u64::from(i.ty))),
+            (F::IcmpCode, false) | (F::Icmpv6Code, true) => out.push(Value::Uint(u64::from(i.code))),
+            (F::IcmpIdent, false) if i.is_echo() => out.push(Value::Uint(u64::from(i.ident()))),
+            (F::IcmpSeq, false) if i.is_echo() => out.push(Value::Uint(u64::from(i.seq()))),
+            _ => {}
+        }
+    }
+
+    fn transport_values<'s>(&'s self, t: &Transport, outer: bool, field: FieldId, out: &mut Vec<Value<'s>>) {
+        use FieldId as F;
+        let u = |v: u64| Value::Uint(v);
+        match *t {
+            Transport::Udp(h) => match field {
+                F::UdpSrcport => out.push(u(u64::from(h.sport))),
+                F::UdpDstport => out.push(u(u64::from(h.dport))),
+                F::UdpPort => out.extend([u(u64::from(h.sport)), u(u64::from(h.dport))]),
+                F::UdpLength => out.push(u(u64::from(h.length))),
+                F::UdpChecksum => out.push(hex(u64::from(h.checksum), 4)),
+                F::UdpStream => {
+                    let s = if outer { self.udp_stream } else { self.quoted_udp_stream };
+                    if let Some(s) = s {
+                        out.push(u(u64::from(s)));
+                    }
+                }
+                _ => {}
+            },
+            Transport::TcpPorts { sport, dport, seq, .. } => match field {
+                F::TcpSrcport => out.push(u(u64::from(sport))),
+                F::TcpDstport => out.push(u(u64::from(dport))),
+                F::TcpPort => out.extend([u(u64::from(sport)), u(u64::from(dport))]),
+                F::TcpSeqRaw => out.push(u(u64::from(seq))),
+                _ => {}
+            },
+            Transport::Tcp(h) => {
+                let info = if outer { self.tcp } else { None };
+                let o = &h.options;
+                let flag = |bit: u16| Value::Bool(h.flags & bit != 0);
+                let a = info.map_or(0, |i| i.analysis);
+                let present = |bit: u32, out: &mut Vec<Value<'s>>| {
+                    if a & bit != 0 {
+                        out.push(Value::Present);
+                    }
+                };
+                match field {
+                    F::TcpSrcport => out.push(u(u64::from(h.sport))),
+                    F::TcpDstport => out.push(u(u64::from(h.dport))),
+                    F::TcpPort => out.extend([u(u64::from(h.sport)), u(u64::from(h.dport))]),
+                    F::TcpLen => out.push(u(u64::from(h.payload_len))),
+                    F::TcpSeqRaw => out.push(u(u64::from(h.seq))),
+                    F::TcpAckRaw => out.push(u(u64::from(h.ack))),
+                    F::TcpHdrLen => out.push(u(u64::from(h.hdr_len))),
+                    F::TcpFlags => out.push(hex(u64::from(h.flags), 4)),
+                    F::TcpFlagsSyn => out.push(flag(flags::SYN)),
+                    F::TcpFlagsAck => out.push(flag(flags::ACK)),
+                    F::TcpFlagsFin => out.push(flag(flags::FIN)),
+                    F::TcpFlagsReset => out.push(flag(flags::RST)),
+                    F::TcpFlagsPush => out.push(flag(flags::PSH)),
+                    F::TcpFlagsUrg => out.push(flag(flags::URG)),
+                    F::TcpFlagsStr => out.push(owned(flags_str(h.flags))),
+                    F::TcpWindowSizeValue => out.push(u(u64::from(h.window))),
+                    F::TcpOptionsMssVal => out.extend(o.mss.map(|m| u(u64::from(m)))),
+                    F::TcpOptionsWscaleShift => out.extend(o.wscale.map(|s| u(u64::from(s)))),
+                    F::TcpOptionsWscaleMultiplier => out.extend(o.wscale.map(|s| u(1u64 << s.min(14)))),
+                    F::TcpOptionsSackPerm if o.sack_perm => out.push(Value::Str(Cow::Borrowed("0402"))),
+                    F::TcpOptionsTsval => out.extend(o.timestamps.map(|(v, _)| u(u64::from(v)))),
+                    F::TcpOptionsTsecr => out.extend(o.timestamps.map(|(_, e)| u(u64::from(e)))),
+                    _ => {}
+                }
+                let Some(i) = info else { return };
+                match field {
+                    F::TcpStream => out.push(u(u64::from(i.stream))),
+                    F::TcpSeq => out.push(u(u64::from(i.seq))),
+                    F::TcpNxtseq => out.push(u(u64::from(i.nxtseq))),
+                    F::TcpAck => out.push(u(u64::from(i.ack))),
+                    F::TcpWindowSize => out.push(Value::Int(i.window_size)),
+                    F::TcpWindowSizeScalefactor if h.flags & flags::SYN == 0 => {
+                        out.push(Value::Int(i64::from(i.scalefactor)))
+                    }
+                    F::TcpCompleteness => out.push(u(u64::from(self.completeness))),
+                    F::TcpAnalysisFlags if a != 0 => out.push(Value::Present),
+                    F::TcpAnalysisRetransmission => present(analysis::RETRANSMISSION, out),
+                    F::TcpAnalysisOutOfOrder => present(analysis::OUT_OF_ORDER, out),
+                    F::TcpAnalysisLostSegment => present(analysis::LOST_SEGMENT, out),
+                    F::TcpAnalysisDuplicateAck => present(analysis::DUPLICATE_ACK, out),
+                    F::TcpAnalysisZeroWindow => present(analysis::ZERO_WINDOW, out),
+                    F::TcpAnalysisKeepAlive => present(analysis::KEEP_ALIVE, out),
+                    F::TcpAnalysisWindowUpdate => present(analysis::WINDOW_UPDATE, out),
+                    F::TcpAnalysisDuplicateAckNum if i.dup_ack_num != 0 => out.push(u(u64::from(i.dup_ack_num))),
+                    F::TcpAnalysisDuplicateAckFrame if i.dup_ack_frame != 0 => out.push(u(u64::from(i.dup_ack_frame))),
+                    F::TcpAnalysisAcksFrame if i.acks_frame != 0 => out.push(u(u64::from(i.acks_frame))),
+                    F::TcpAnalysisAckRtt if i.acks_frame != 0 => out.push(Value::Seconds(i.ack_rtt)),
+                    F::TcpAnalysisInitialRtt if i.irtt != 0 => out.push(Value::Seconds(i.irtt)),
+                    F::TcpTimeRelative => out.push(Value::Seconds(i.time_relative)),
+                    F::TcpTimeDelta => out.push(Value::Seconds(i.time_delta)),
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The IP fields of one network layer.
+fn net_values(net: &Net, field: FieldId, out: &mut Vec<Value<'_>>) {
+    use FieldId as F;
+    match *net {
+        Net::Ipv4(h) => match field {
+            F::Ip => out.push(owned(format!("Internet Protocol Version 4, Src: {}, Dst: {}", h.src, h.dst))),
+            F::IpSrc => out.push(Value::Ip(h.src.into())),
+            F::IpDst => out.push(Value::Ip(h.dst.into())),
+            F::IpAddr => out.extend([Value::Ip(h.src.into()), Value::Ip(h.dst.into())]),
+            F::IpProto => out.push(Value::Uint(u64::from(h.proto))),
+            F::IpTtl => out.push(Value::Uint(u64::from(h.ttl))),
+            F::IpLen => out.push(Value::Uint(u64::from(h.total_len))),
+            F::IpId => out.push(hex(u64::from(h.id), 4)),
+            F::IpHdrLen => out.push(Value::Uint(u64::from(h.hdr_len))),
+            F::IpFlags => out.push(hex(u64::from(h.flags), 2)),
+            F::IpFlagsDf => out.push(Value::Bool(h.flags & 0x2 != 0)),
+            F::IpChecksum => out.push(hex(u64::from(h.checksum), 4)),
+            _ => {}
+        },
+        Net::Ipv6(h) => match field {
+            F::Ipv6 => out.push(owned(format!("Internet Protocol Version 6, Src: {}, Dst: {}", h.src, h.dst))),
+            F::Ipv6Src => out.push(Value::Ip(h.src.into())),
+            F::Ipv6Dst => out.push(Value::Ip(h.dst.into())),
+            F::Ipv6Addr => out.extend([Value::Ip(h.src.into()), Value::Ip(h.dst.into())]),
+            F::Ipv6Nxt => out.push(Value::Uint(u64::from(h.nxt))),
+            F::Ipv6Hlim => out.push(Value::Uint(u64::from(h.hlim))),
+            F::Ipv6Plen => out.push(Value::Uint(u64::from(h.plen))),
+            _ => {}
+        },
+        _ => {}
+    }
+}
+
+/// `tcp.flags.str`: 12 positions, high bit first, `·` for clear bits (tshark's
+/// letters: reserved ×3, Accurate ECN, CWR, ECE, URG, ACK, PSH, RST, SYN, FIN).
+pub fn flags_str(f: u16) -> String {
+    const LETTERS: [char; 12] = ['R', 'R', 'R', 'A', 'C', 'E', 'U', 'A', 'P', 'R', 'S', 'F'];
+    LETTERS.iter().enumerate().map(|(i, &c)| if f & (1 << (11 - i)) != 0 { c } else { '·' }).collect()
+}
+
+/// Every flag name in tshark's Info order (re-exported for the details view).
+pub fn flag_names() -> &'static [(u16, &'static str)] {
+    &FLAG_NAMES
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_resolve_both_ways() {
+        for (i, name) in NAMES.iter().enumerate() {
+            let id = FieldId::from_name(name).unwrap();
+            assert_eq!(id as usize, i);
+            assert_eq!(id.name(), *name);
+        }
+        assert_eq!(FieldId::from_name("tcp.nope"), None);
+        assert_eq!(ALL.len(), NAMES.len());
+    }
+
+    #[test]
+    fn flags_str_like_tshark() {
+        assert_eq!(flags_str(0x012), "·······A··S·");
+        assert_eq!(flags_str(0x002), "··········S·");
+        assert_eq!(flags_str(0x018), "·······AP···");
+        assert_eq!(flags_str(0x011), "·······A···F");
+    }
+}

@@ -1,0 +1,415 @@
+//! Link-layer headers of the capture link types socklab decodes: Ethernet II
+//! (with 802.1Q/802.1ad VLAN tags), BSD NULL and LOOP, Linux cooked SLL and SLL2,
+//! and raw IP (DLT 12/14/101, 228, 229). Sans-I/O: bytes in, [`Link`] out.
+//! Reference: <https://www.tcpdump.org/linktypes.html>.
+
+use crate::sniff::packet::{DecodeError, ErrorKind, Layer};
+
+/// EtherType of IPv4 (IEEE 802 numbers).
+pub const ETHERTYPE_IPV4: u16 = 0x0800;
+/// EtherType of ARP.
+pub const ETHERTYPE_ARP: u16 = 0x0806;
+/// EtherType of IPv6.
+pub const ETHERTYPE_IPV6: u16 = 0x86dd;
+/// EtherType of an 802.1Q VLAN tag.
+pub const ETHERTYPE_VLAN: u16 = 0x8100;
+/// EtherType of an 802.1ad (QinQ) service tag.
+pub const ETHERTYPE_QINQ: u16 = 0x88a8;
+
+/// Ethernet II header: destination, source, type (IEEE 802.3 §3.1.1).
+const ETH_HEADER_LEN: usize = 14;
+/// Offset of the EtherType in an Ethernet II header.
+const ETH_TYPE_OFFSET: usize = 12;
+/// One VLAN tag: TCI (2) then the inner EtherType (2) (IEEE 802.1Q §9.6).
+const VLAN_TAG_LEN: usize = 4;
+/// Most VLAN tags decoded in a row.
+pub const MAX_VLANS: usize = 2;
+/// BSD NULL/LOOP header: a 4-byte address family.
+const NULL_HEADER_LEN: usize = 4;
+/// Linux cooked header v1: packet type, ARPHRD type, address length, 8 address bytes, protocol.
+const SLL_HEADER_LEN: usize = 16;
+/// Linux cooked header v2: protocol, reserved, interface index, ARPHRD type, packet type,
+/// address length, 8 address bytes.
+const SLL2_HEADER_LEN: usize = 20;
+
+/// The link types socklab decodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkType {
+    /// DLT_EN10MB (1): Ethernet II.
+    Ethernet,
+    /// DLT_NULL (0): BSD loopback, address family in host byte order.
+    Null,
+    /// DLT_LOOP (108): OpenBSD loopback, address family in network byte order.
+    Loop,
+    /// DLT_LINUX_SLL (113): Linux cooked capture v1 (`tcpdump -i any`).
+    LinuxSll,
+    /// DLT_LINUX_SLL2 (276): Linux cooked capture v2.
+    LinuxSll2,
+    /// DLT_RAW (12, 14 or 101): raw IPv4 or IPv6.
+    Raw,
+    /// DLT_IPV4 (228): raw IPv4.
+    Ipv4,
+    /// DLT_IPV6 (229): raw IPv6.
+    Ipv6,
+}
+
+/// Names and numbers of the supported link types, for error messages.
+pub const SUPPORTED: &str =
+    "EN10MB (1), NULL (0), LOOP (108), LINUX_SLL (113), LINUX_SLL2 (276), RAW (12, 14, 101), IPV4 (228), IPV6 (229)";
+
+impl LinkType {
+    /// The link type of a DLT / LINKTYPE number, if socklab decodes it.
+    pub fn from_dlt(dlt: i32) -> Option<LinkType> {
+        Some(match dlt {
+            1 => LinkType::Ethernet,
+            0 => LinkType::Null,
+            108 => LinkType::Loop,
+            113 => LinkType::LinuxSll,
+            276 => LinkType::LinuxSll2,
+            12 | 14 | 101 => LinkType::Raw,
+            228 => LinkType::Ipv4,
+            229 => LinkType::Ipv6,
+            _ => return None,
+        })
+    }
+
+    /// The protocol names this link layer contributes to `frame.protocols` (tshark's).
+    pub fn protocols(self) -> &'static str {
+        match self {
+            LinkType::Ethernet => "eth:ethertype",
+            LinkType::Null | LinkType::Loop => "null",
+            LinkType::LinuxSll | LinkType::LinuxSll2 => "sll:ethertype",
+            LinkType::Raw => "raw",
+            LinkType::Ipv4 | LinkType::Ipv6 => "",
+        }
+    }
+
+    /// Wireshark's encapsulation name and number, as in the Frame details.
+    pub fn encapsulation(self) -> (&'static str, u32) {
+        match self {
+            LinkType::Ethernet => ("Ethernet", 1),
+            LinkType::Null | LinkType::Loop => ("NULL/Loopback", 15),
+            LinkType::LinuxSll => ("Linux cooked-mode capture v1", 25),
+            LinkType::LinuxSll2 => ("Linux cooked-mode capture v2", 210),
+            LinkType::Raw => ("Raw IP", 7),
+            LinkType::Ipv4 => ("Raw IPv4", 129),
+            LinkType::Ipv6 => ("Raw IPv6", 130),
+        }
+    }
+}
+
+/// An 802.1Q tag.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Vlan {
+    /// Tag protocol identifier (0x8100 or 0x88a8).
+    pub tpid: u16,
+    /// Priority code point, drop eligible indicator and VLAN id.
+    pub tci: u16,
+    /// The EtherType that follows the tag.
+    pub inner_type: u16,
+}
+
+/// The Linux cooked header fields (v1 and v2).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sll {
+    /// Packet type: 0 to us, 1 broadcast, 2 multicast, 3 to another host, 4 sent by us.
+    pub pkttype: u16,
+    /// ARPHRD link-layer address type (772 loopback, 1 Ethernet).
+    pub hatype: u16,
+    /// Bytes of `addr` in use.
+    pub addr_len: u16,
+    /// Link-layer source address.
+    pub addr: [u8; 8],
+    /// Interface index (v2 only).
+    pub ifindex: u32,
+}
+
+/// What the link layer carries next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Next {
+    /// An EtherType (IPv4, IPv6, ARP, anything else).
+    EtherType(u16),
+    /// A NULL/LOOP address family socklab does not know.
+    Family(u32),
+}
+
+/// A decoded link-layer header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// The link type.
+    pub kind: LinkType,
+    /// Bytes of link header (including VLAN tags) before the payload.
+    pub header_len: usize,
+    /// What follows.
+    pub next: Next,
+    /// Ethernet destination (Ethernet only).
+    pub eth_dst: [u8; 6],
+    /// Ethernet source (Ethernet only).
+    pub eth_src: [u8; 6],
+    /// The outer EtherType / SLL protocol as on the wire.
+    pub eth_type: u16,
+    /// VLAN tags, outermost first; `vlan_count` valid.
+    pub vlans: [Vlan; MAX_VLANS],
+    /// How many `vlans` are valid.
+    pub vlan_count: u8,
+    /// NULL/LOOP address family as decoded.
+    pub family: u32,
+    /// Linux cooked header fields.
+    pub sll: Sll,
+}
+
+impl Link {
+    fn new(kind: LinkType, header_len: usize, next: Next) -> Link {
+        Link {
+            kind,
+            header_len,
+            next,
+            eth_dst: [0; 6],
+            eth_src: [0; 6],
+            eth_type: 0,
+            vlans: [Vlan::default(); MAX_VLANS],
+            vlan_count: 0,
+            family: 0,
+            sll: Sll::default(),
+        }
+    }
+
+    /// The VLAN tags actually present.
+    pub fn vlans(&self) -> &[Vlan] {
+        &self.vlans[..usize::from(self.vlan_count)]
+    }
+}
+
+/// Decodes the link header of `data` for link type `kind`.
+pub fn parse(kind: LinkType, data: &[u8]) -> Result<Link, DecodeError> {
+    match kind {
+        LinkType::Ethernet => ethernet(data),
+        LinkType::Null => null(data, false),
+        LinkType::Loop => null(data, true),
+        LinkType::LinuxSll => sll(data),
+        LinkType::LinuxSll2 => sll2(data),
+        LinkType::Raw => raw(data),
+        LinkType::Ipv4 => Ok(Link::new(kind, 0, Next::EtherType(ETHERTYPE_IPV4))),
+        LinkType::Ipv6 => Ok(Link::new(kind, 0, Next::EtherType(ETHERTYPE_IPV6))),
+    }
+}
+
+fn truncated(layer: Layer, offset: usize, needed: usize, have: usize) -> DecodeError {
+    DecodeError { layer, offset, kind: ErrorKind::Truncated { needed, have } }
+}
+
+fn be16(d: &[u8], at: usize) -> u16 {
+    u16::from_be_bytes([d[at], d[at + 1]])
+}
+
+/// Ethernet II with up to [`MAX_VLANS`] tags (IEEE 802.3, 802.1Q).
+fn ethernet(data: &[u8]) -> Result<Link, DecodeError> {
+    if data.len() < ETH_HEADER_LEN {
+        return Err(truncated(Layer::Ethernet, 0, ETH_HEADER_LEN, data.len()));
+    }
+    let eth_type = be16(data, ETH_TYPE_OFFSET);
+    let mut link = Link::new(LinkType::Ethernet, ETH_HEADER_LEN, Next::EtherType(eth_type));
+    link.eth_dst.copy_from_slice(&data[0..6]);
+    link.eth_src.copy_from_slice(&data[6..12]);
+    link.eth_type = eth_type;
+    let mut ty = eth_type;
+    while (ty == ETHERTYPE_VLAN || ty == ETHERTYPE_QINQ) && usize::from(link.vlan_count) < MAX_VLANS {
+        let at = link.header_len;
+        if data.len() < at + VLAN_TAG_LEN {
+            return Err(truncated(Layer::Vlan, at, VLAN_TAG_LEN, data.len() - at));
+        }
+        let inner = be16(data, at + 2);
+        link.vlans[usize::from(link.vlan_count)] = Vlan { tpid: ty, tci: be16(data, at), inner_type: inner };
+        link.vlan_count += 1;
+        link.header_len += VLAN_TAG_LEN;
+        ty = inner;
+    }
+    link.next = Next::EtherType(ty);
+    Ok(link)
+}
+
+/// BSD NULL (host byte order) or LOOP (network byte order) loopback header.
+fn null(data: &[u8], network_order: bool) -> Result<Link, DecodeError> {
+    if data.len() < NULL_HEADER_LEN {
+        return Err(truncated(Layer::Null, 0, NULL_HEADER_LEN, data.len()));
+    }
+    let raw = [data[0], data[1], data[2], data[3]];
+    let be = u32::from_be_bytes(raw);
+    // NULL is in the capturing host's order: a family fits in 16 bits, so a value
+    // with high bits set was written little-endian.
+    let family = if network_order || be & 0xffff_0000 == 0 { be } else { u32::from_le_bytes(raw) };
+    let next = match family {
+        2 => Next::EtherType(ETHERTYPE_IPV4),
+        10 | 24 | 28 | 30 => Next::EtherType(ETHERTYPE_IPV6),
+        f => Next::Family(f),
+    };
+    let kind = if network_order { LinkType::Loop } else { LinkType::Null };
+    let mut link = Link::new(kind, NULL_HEADER_LEN, next);
+    link.family = family;
+    Ok(link)
+}
+
+/// Linux cooked capture v1.
+fn sll(data: &[u8]) -> Result<Link, DecodeError> {
+    if data.len() < SLL_HEADER_LEN {
+        return Err(truncated(Layer::Sll, 0, SLL_HEADER_LEN, data.len()));
+    }
+    let proto = be16(data, 14);
+    let mut link = Link::new(LinkType::LinuxSll, SLL_HEADER_LEN, Next::EtherType(proto));
+    link.eth_type = proto;
+    link.sll.pkttype = be16(data, 0);
+    link.sll.hatype = be16(data, 2);
+    link.sll.addr_len = be16(data, 4);
+    link.sll.addr.copy_from_slice(&data[6..14]);
+    Ok(link)
+}
+
+/// Linux cooked capture v2.
+fn sll2(data: &[u8]) -> Result<Link, DecodeError> {
+    if data.len() < SLL2_HEADER_LEN {
+        return Err(truncated(Layer::Sll, 0, SLL2_HEADER_LEN, data.len()));
+    }
+    let proto = be16(data, 0);
+    let mut link = Link::new(LinkType::LinuxSll2, SLL2_HEADER_LEN, Next::EtherType(proto));
+    link.eth_type = proto;
+    link.sll.ifindex = u32::from_be_bytes([data[4], data[5], data[6], data[7]]);
+    link.sll.hatype = be16(data, 8);
+    link.sll.pkttype = u16::from(data[10]);
+    link.sll.addr_len = u16::from(data[11]);
+    link.sll.addr.copy_from_slice(&data[12..20]);
+    Ok(link)
+}
+
+/// Raw IP: the version nibble says IPv4 or IPv6.
+fn raw(data: &[u8]) -> Result<Link, DecodeError> {
+    let Some(&first) = data.first() else {
+        return Err(truncated(Layer::Raw, 0, 1, 0));
+    };
+    let next = match first >> 4 {
+        4 => ETHERTYPE_IPV4,
+        6 => ETHERTYPE_IPV6,
+        v => {
+            return Err(DecodeError {
+                layer: Layer::Raw,
+                offset: 0,
+                kind: ErrorKind::Invalid("IP version", u32::from(v)),
+            })
+        }
+    };
+    Ok(Link::new(LinkType::Raw, 0, Next::EtherType(next)))
+}
+
+/// Wireshark's name of an EtherType, for the Protocol column and details.
+pub fn ethertype_name(ty: u16) -> Option<&'static str> {
+    Some(match ty {
+        ETHERTYPE_IPV4 => "IPv4",
+        ETHERTYPE_ARP => "ARP",
+        ETHERTYPE_IPV6 => "IPv6",
+        ETHERTYPE_VLAN => "802.1Q Virtual LAN",
+        ETHERTYPE_QINQ => "802.1ad Provider Bridge (Q-in-Q)",
+        0x8035 => "RARP",
+        0x88cc => "802.1 Link Layer Discovery Protocol (LLDP)",
+        0x8847 => "MPLS label switched packet",
+        0x8863 => "PPPoE Discovery",
+        0x8864 => "PPPoE Session",
+        0x888e => "802.1X Authentication",
+        0x88e5 => "802.1AE (MACsec)",
+        0x9000 => "Configuration Test Protocol (loopback)",
+        _ => return None,
+    })
+}
+
+/// The Protocol column of a frame whose EtherType socklab does not decode further.
+pub fn ethertype_column(ty: u16) -> Option<&'static str> {
+    Some(match ty {
+        ETHERTYPE_ARP => "ARP",
+        0x8035 => "RARP",
+        0x88cc => "LLDP",
+        0x8847 => "MPLS",
+        0x8863 | 0x8864 => "PPPoE",
+        0x888e => "EAPOL",
+        0x88e5 => "MACsec",
+        0x9000 => "LOOP",
+        _ => return None,
+    })
+}
+
+/// The `frame.protocols` name of an EtherType socklab does not decode further.
+pub fn ethertype_protocol(ty: u16) -> Option<&'static str> {
+    Some(match ty {
+        ETHERTYPE_ARP => "arp",
+        0x8035 => "arp",
+        0x88cc => "lldp",
+        0x8847 => "mpls",
+        0x8863 => "pppoed",
+        0x8864 => "pppoes",
+        0x888e => "eapol",
+        0x88e5 => "macsec",
+        0x9000 => "loop",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ETH_VLAN_IPV4: [u8; 19] = [2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x81, 0x00, 0x00, 0x64, 0x08, 0x00, 0x45];
+
+    #[test]
+    fn ethernet_with_vlan_tag() {
+        let l = parse(LinkType::Ethernet, &ETH_VLAN_IPV4).unwrap();
+        assert_eq!(l.header_len, 18);
+        assert_eq!(l.next, Next::EtherType(ETHERTYPE_IPV4));
+        assert_eq!(l.vlans(), &[Vlan { tpid: 0x8100, tci: 100, inner_type: 0x0800 }]);
+        assert_eq!(l.eth_src, [2, 0, 0, 0, 0, 1]);
+    }
+
+    #[test]
+    fn null_in_either_byte_order_and_loop() {
+        assert_eq!(parse(LinkType::Null, &[2, 0, 0, 0]).unwrap().next, Next::EtherType(ETHERTYPE_IPV4));
+        assert_eq!(parse(LinkType::Null, &[0, 0, 0, 2]).unwrap().next, Next::EtherType(ETHERTYPE_IPV4));
+        assert_eq!(parse(LinkType::Null, &[30, 0, 0, 0]).unwrap().next, Next::EtherType(ETHERTYPE_IPV6));
+        assert_eq!(parse(LinkType::Loop, &[0, 0, 0, 24]).unwrap().next, Next::EtherType(ETHERTYPE_IPV6));
+        assert_eq!(parse(LinkType::Null, &[99, 0, 0, 0]).unwrap().next, Next::Family(99));
+    }
+
+    #[test]
+    fn sll_and_sll2() {
+        let mut v1 = [0u8; 16];
+        v1[2..4].copy_from_slice(&772u16.to_be_bytes());
+        v1[14..16].copy_from_slice(&0x86ddu16.to_be_bytes());
+        let l = parse(LinkType::LinuxSll, &v1).unwrap();
+        assert_eq!((l.header_len, l.next, l.sll.hatype), (16, Next::EtherType(ETHERTYPE_IPV6), 772));
+        let mut v2 = [0u8; 20];
+        v2[0..2].copy_from_slice(&0x0800u16.to_be_bytes());
+        v2[7] = 1;
+        let l = parse(LinkType::LinuxSll2, &v2).unwrap();
+        assert_eq!((l.header_len, l.next, l.sll.ifindex), (20, Next::EtherType(ETHERTYPE_IPV4), 1));
+    }
+
+    #[test]
+    fn raw_by_version_nibble() {
+        assert_eq!(parse(LinkType::Raw, &[0x45]).unwrap().next, Next::EtherType(ETHERTYPE_IPV4));
+        assert_eq!(parse(LinkType::Raw, &[0x60]).unwrap().next, Next::EtherType(ETHERTYPE_IPV6));
+        assert!(parse(LinkType::Raw, &[0x50]).is_err());
+    }
+
+    #[test]
+    fn every_truncation_is_an_error() {
+        let mut sll2 = [0u8; 20];
+        sll2[0] = 8;
+        for (kind, full) in [
+            (LinkType::Ethernet, &ETH_VLAN_IPV4[..18]),
+            (LinkType::Null, &[2, 0, 0, 0][..]),
+            (LinkType::LinuxSll, &[0u8; 16][..]),
+            (LinkType::LinuxSll2, &sll2[..]),
+            (LinkType::Raw, &[0x45][..]),
+        ] {
+            assert!(parse(kind, full).is_ok(), "{kind:?}");
+            for n in 0..full.len() {
+                assert!(parse(kind, &full[..n]).is_err(), "{kind:?} cut at {n}");
+            }
+        }
+    }
+}

@@ -1,0 +1,491 @@
+//! The packet details tree (`-V`), as Wireshark's middle pane: one block per
+//! layer with Wireshark's labels, computed fields in brackets.
+
+use crate::sniff::fields::flags_str;
+use crate::sniff::icmp;
+use crate::sniff::link::{ethertype_name, Link, LinkType};
+use crate::sniff::packet::{Arp, Icmp, Ipv4, Ipv6, Net, Packet, Quoted, Tcp, Transport, Udp};
+use crate::sniff::render::list::{FlagNames, NoteText};
+use crate::sniff::render::{ansi, Mac, Secs, Style};
+use crate::sniff::tcp::{analysis, completeness, flags, SegmentInfo};
+use std::io::{self, Write};
+
+/// Indentation of one tree level.
+const INDENT: &str = "    ";
+
+/// Writes the details tree of `p`.
+pub fn tree(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()> {
+    frame(out, p, style)?;
+    if let Some(l) = p.d.link {
+        link(out, &l)?;
+    }
+    match p.d.net {
+        Net::Ipv4(h) => ipv4(out, &h, 0)?,
+        Net::Ipv6(h) => ipv6(out, &h, 0)?,
+        Net::Arp(a) => arp(out, &a)?,
+        _ => {}
+    }
+    match p.d.transport {
+        Transport::Tcp(h) => tcp(out, &h, p.tcp.as_ref(), p.completeness, 0)?,
+        Transport::Udp(u) => udp(out, &u, p.udp_stream, p.d.payload.len(), 0)?,
+        Transport::Icmp(i) => icmp_tree(out, p, &i)?,
+        _ => {}
+    }
+    if let Some(e) = p.d.error {
+        style.on(out, ansi::BAD)?;
+        writeln!(out, "[Malformed Packet: {e}]")?;
+        style.off(out)?;
+    }
+    if p.note != crate::sniff::packet::Note::None {
+        style.on(out, ansi::NOTE)?;
+        writeln!(out, "[socklab: {}]", NoteText(&p.note))?;
+        style.off(out)?;
+    }
+    Ok(())
+}
+
+fn line(out: &mut impl Write, depth: usize, args: std::fmt::Arguments<'_>) -> io::Result<()> {
+    for _ in 0..depth {
+        out.write_all(INDENT.as_bytes())?;
+    }
+    out.write_fmt(args)?;
+    out.write_all(b"\n")
+}
+
+macro_rules! l {
+    ($out:expr, $depth:expr, $($arg:tt)*) => { line($out, $depth, format_args!($($arg)*)) };
+}
+
+fn set(b: bool) -> &'static str {
+    if b {
+        "Set"
+    } else {
+        "Not set"
+    }
+}
+
+fn frame(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()> {
+    let cap = p.data.len();
+    style.on(out, ansi::BOLD)?;
+    write!(
+        out,
+        "Frame {}: {} bytes on wire ({} bits), {cap} bytes captured ({} bits)",
+        p.number,
+        p.len,
+        u64::from(p.len) * 8,
+        cap * 8
+    )?;
+    style.off(out)?;
+    out.write_all(b"\n")?;
+    if let Some(l) = p.d.link {
+        let (name, n) = l.kind.encapsulation();
+        l!(out, 1, "Encapsulation type: {name} ({n})")?;
+    }
+    l!(out, 1, "Epoch Time: {} seconds", Secs { nanos: p.time, decimals: 9 })?;
+    l!(out, 1, "[Time delta from previous captured frame: {} seconds]", Secs { nanos: p.delta, decimals: 9 })?;
+    l!(out, 1, "[Time since reference or first frame: {} seconds]", Secs { nanos: p.rel, decimals: 9 })?;
+    l!(out, 1, "Frame Number: {}", p.number)?;
+    l!(out, 1, "Frame Length: {} bytes ({} bits)", p.len, u64::from(p.len) * 8)?;
+    l!(out, 1, "Capture Length: {cap} bytes ({} bits)", cap * 8)?;
+    l!(out, 1, "[Protocols in frame: {}]", crate::sniff::fields::protocols(p))
+}
+
+fn link(out: &mut impl Write, l: &Link) -> io::Result<()> {
+    match l.kind {
+        LinkType::Ethernet => {
+            l!(out, 0, "Ethernet II, Src: {}, Dst: {}", Mac(&l.eth_src), Mac(&l.eth_dst))?;
+            l!(out, 1, "Destination: {}", Mac(&l.eth_dst))?;
+            l!(out, 1, "Source: {}", Mac(&l.eth_src))?;
+            l!(out, 1, "Type: {} (0x{:04x})", ethertype_name(l.eth_type).unwrap_or("Unknown"), l.eth_type)?;
+            for v in l.vlans() {
+                l!(
+                    out,
+                    0,
+                    "802.1Q Virtual LAN, PRI: {}, DEI: {}, ID: {}",
+                    v.tci >> 13,
+                    (v.tci >> 12) & 1,
+                    v.tci & 0x0fff
+                )?;
+                l!(out, 1, "Type: {} (0x{:04x})", ethertype_name(v.inner_type).unwrap_or("Unknown"), v.inner_type)?;
+            }
+            Ok(())
+        }
+        LinkType::Null | LinkType::Loop => {
+            l!(out, 0, "Null/Loopback")?;
+            let fam = match l.family {
+                2 => "IP",
+                10 | 24 | 28 | 30 => "IPv6",
+                _ => "Unknown",
+            };
+            l!(out, 1, "Family: {fam} ({})", l.family)
+        }
+        LinkType::LinuxSll | LinkType::LinuxSll2 => {
+            let v = if l.kind == LinkType::LinuxSll { "v1" } else { "v2" };
+            l!(out, 0, "Linux cooked capture {v}")?;
+            let pt = match l.sll.pkttype {
+                0 => "Unicast to us",
+                1 => "Broadcast",
+                2 => "Multicast",
+                3 => "Unicast to another host",
+                4 => "Sent by us",
+                _ => "Unknown",
+            };
+            l!(out, 1, "Packet type: {pt} ({})", l.sll.pkttype)?;
+            l!(out, 1, "Link-layer address type: {}", l.sll.hatype)?;
+            l!(out, 1, "Link-layer address length: {}", l.sll.addr_len)?;
+            let n = usize::from(l.sll.addr_len).min(8);
+            l!(out, 1, "Source: {}", Mac(&l.sll.addr[..n]))?;
+            if l.kind == LinkType::LinuxSll2 {
+                l!(out, 1, "Interface index: {}", l.sll.ifindex)?;
+            }
+            l!(out, 1, "Protocol: {} (0x{:04x})", ethertype_name(l.eth_type).unwrap_or("Unknown"), l.eth_type)
+        }
+        LinkType::Raw => l!(out, 0, "Raw packet data"),
+        LinkType::Ipv4 | LinkType::Ipv6 => Ok(()),
+    }
+}
+
+fn proto_name(p: u8) -> &'static str {
+    match p {
+        1 => "ICMP",
+        6 => "TCP",
+        17 => "UDP",
+        58 => "ICMPv6",
+        0 => "IPv6 Hop-by-Hop Option",
+        43 => "Routing Header for IPv6",
+        44 => "Fragment Header for IPv6",
+        59 => "IPv6 No Next Header",
+        60 => "Destination Options for IPv6",
+        _ => "Unknown",
+    }
+}
+
+fn ipv4(out: &mut impl Write, h: &Ipv4, d: usize) -> io::Result<()> {
+    l!(out, d, "Internet Protocol Version 4, Src: {}, Dst: {}", h.src, h.dst)?;
+    l!(out, d + 1, "0100 .... = Version: 4")?;
+    l!(out, d + 1, ".... {:04b} = Header Length: {} bytes ({})", h.hdr_len / 4, h.hdr_len, h.hdr_len / 4)?;
+    l!(
+        out,
+        d + 1,
+        "Differentiated Services Field: 0x{:02x} (DSCP: {}, ECN: {})",
+        h.dsfield,
+        h.dsfield >> 2,
+        h.dsfield & 3
+    )?;
+    l!(out, d + 1, "Total Length: {}", h.total_len)?;
+    l!(out, d + 1, "Identification: 0x{:04x} ({})", h.id, h.id)?;
+    let df = if h.flags & 2 != 0 { ", Don't fragment" } else { "" };
+    let mf = if h.flags & 1 != 0 { ", More fragments" } else { "" };
+    l!(out, d + 1, "{:03b}. .... = Flags: 0x{:x}{df}{mf}", h.flags, h.flags)?;
+    l!(out, d + 2, "0... .... = Reserved bit: {}", set(h.flags & 4 != 0))?;
+    l!(out, d + 2, ".{}.. .... = Don't fragment: {}", (h.flags >> 1) & 1, set(h.flags & 2 != 0))?;
+    l!(out, d + 2, "..{}. .... = More fragments: {}", h.flags & 1, set(h.flags & 1 != 0))?;
+    l!(out, d + 1, "Fragment Offset: {}", u32::from(h.frag_offset) * 8)?;
+    l!(out, d + 1, "Time to Live: {}", h.ttl)?;
+    l!(out, d + 1, "Protocol: {} ({})", proto_name(h.proto), h.proto)?;
+    l!(out, d + 1, "Header Checksum: 0x{:04x} [validation disabled]", h.checksum)?;
+    l!(out, d + 1, "Source Address: {}", h.src)?;
+    l!(out, d + 1, "Destination Address: {}", h.dst)
+}
+
+fn ipv6(out: &mut impl Write, h: &Ipv6, d: usize) -> io::Result<()> {
+    l!(out, d, "Internet Protocol Version 6, Src: {}, Dst: {}", h.src, h.dst)?;
+    l!(out, d + 1, "0110 .... = Version: 6")?;
+    l!(out, d + 1, "Traffic Class: 0x{:02x}", h.tclass)?;
+    l!(out, d + 1, "Flow Label: 0x{:05x}", h.flow)?;
+    l!(out, d + 1, "Payload Length: {}", h.plen)?;
+    l!(out, d + 1, "Next Header: {} ({})", proto_name(h.nxt), h.nxt)?;
+    l!(out, d + 1, "Hop Limit: {}", h.hlim)?;
+    l!(out, d + 1, "Source Address: {}", h.src)?;
+    l!(out, d + 1, "Destination Address: {}", h.dst)?;
+    if h.ext_len > 0 {
+        l!(out, d + 1, "[Extension headers: {} bytes, then {} ({})]", h.ext_len, proto_name(h.proto), h.proto)?;
+    }
+    Ok(())
+}
+
+fn arp(out: &mut impl Write, a: &Arp) -> io::Result<()> {
+    let kind = if a.opcode == 1 { "request" } else { "reply" };
+    l!(out, 0, "Address Resolution Protocol ({kind})")?;
+    l!(out, 1, "Hardware type: Ethernet ({})", a.hw_type)?;
+    l!(out, 1, "Protocol type: IPv4 (0x{:04x})", a.proto_type)?;
+    l!(out, 1, "Hardware size: 6")?;
+    l!(out, 1, "Protocol size: 4")?;
+    l!(out, 1, "Opcode: {kind} ({})", a.opcode)?;
+    l!(out, 1, "Sender MAC address: {}", Mac(&a.sender_mac))?;
+    l!(out, 1, "Sender IP address: {}", a.sender_ip)?;
+    l!(out, 1, "Target MAC address: {}", Mac(&a.target_mac))?;
+    l!(out, 1, "Target IP address: {}", a.target_ip)
+}
+
+/// Wireshark's words for a completeness value.
+fn completeness_words(c: u8) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for (bit, name) in [
+        (completeness::RST, "RST"),
+        (completeness::FIN, "FIN"),
+        (completeness::DATA, "DATA"),
+        (completeness::ACK, "ACK"),
+        (completeness::SYN_ACK, "SYN_ACK"),
+        (completeness::SYN, "SYN"),
+    ] {
+        if c & bit != 0 {
+            parts.push(name);
+        }
+    }
+    let base = completeness::SYN | completeness::SYN_ACK | completeness::ACK;
+    let head = if c & base == base && c & (completeness::FIN | completeness::RST) != 0 {
+        if c & completeness::DATA != 0 {
+            "Complete, WITH_DATA".to_string()
+        } else {
+            "Complete, NO_DATA".to_string()
+        }
+    } else {
+        format!("Incomplete, {}", if parts.is_empty() { "EMPTY".to_string() } else { parts.join("|") })
+    };
+    format!("{head} ({c})")
+}
+
+fn tcp(out: &mut impl Write, h: &Tcp, info: Option<&SegmentInfo>, compl: u8, d: usize) -> io::Result<()> {
+    let (seq, ack) = info.map_or((h.seq, h.ack), |i| (i.seq, i.ack));
+    let ack_part = if h.flags & flags::ACK != 0 { format!(", Ack: {ack}") } else { String::new() };
+    l!(
+        out,
+        d,
+        "Transmission Control Protocol, Src Port: {}, Dst Port: {}, Seq: {seq}{ack_part}, Len: {}",
+        h.sport,
+        h.dport,
+        h.payload_len
+    )?;
+    let d = d + 1;
+    l!(out, d, "Source Port: {}", h.sport)?;
+    l!(out, d, "Destination Port: {}", h.dport)?;
+    if let Some(i) = info {
+        l!(out, d, "[Stream index: {}]", i.stream)?;
+        l!(out, d, "[Conversation completeness: {}]", completeness_words(compl))?;
+    }
+    l!(out, d, "[TCP Segment Len: {}]", h.payload_len)?;
+    match info {
+        Some(i) => {
+            l!(out, d, "Sequence Number: {}    (relative sequence number)", i.seq)?;
+            l!(out, d, "Sequence Number (raw): {}", h.seq)?;
+            l!(out, d, "[Next Sequence Number: {}    (relative sequence number)]", i.nxtseq)?;
+            l!(out, d, "Acknowledgment Number: {}    (relative ack number)", i.ack)?;
+        }
+        None => {
+            l!(out, d, "Sequence Number (raw): {}", h.seq)?;
+        }
+    }
+    l!(out, d, "Acknowledgment number (raw): {}", h.ack)?;
+    l!(out, d, "{:04b} .... = Header Length: {} bytes ({})", h.hdr_len / 4, h.hdr_len, h.hdr_len / 4)?;
+    l!(out, d, "Flags: 0x{:03x} ({})", h.flags, FlagNames(h.flags))?;
+    for (bit, label, pattern) in FLAG_ROWS {
+        let v = u8::from(h.flags & bit != 0);
+        let bits = pattern.replace('x', &v.to_string());
+        l!(out, d + 1, "{bits} = {label}: {}", set(v == 1))?;
+    }
+    l!(out, d + 1, "[TCP Flags: {}]", flags_str(h.flags))?;
+    l!(out, d, "Window: {}", h.window)?;
+    if let Some(i) = info {
+        l!(out, d, "[Calculated window size: {}]", i.window_size)?;
+        if h.flags & flags::SYN == 0 {
+            let why = match i.scalefactor {
+                -1 => "-1 (unknown)".to_string(),
+                -2 => "-2 (no window scaling used)".to_string(),
+                f => f.to_string(),
+            };
+            l!(out, d, "[Window size scaling factor: {why}]")?;
+        }
+    }
+    l!(out, d, "Checksum: 0x{:04x} [unverified]", h.checksum)?;
+    l!(out, d, "Urgent Pointer: {}", h.urgent)?;
+    tcp_options(out, h, d)?;
+    if let Some(i) = info {
+        l!(out, d, "[Timestamps]")?;
+        l!(
+            out,
+            d + 1,
+            "[Time since first frame in this TCP stream: {} seconds]",
+            Secs { nanos: i.time_relative, decimals: 9 }
+        )?;
+        l!(
+            out,
+            d + 1,
+            "[Time since previous frame in this TCP stream: {} seconds]",
+            Secs { nanos: i.time_delta, decimals: 9 }
+        )?;
+        seq_ack_analysis(out, i, d)?;
+    }
+    Ok(())
+}
+
+/// The flag rows of the details: bit, label, bit pattern with `x` for the value.
+const FLAG_ROWS: [(u16, &str, &str); 9] = [
+    (flags::AE, "Accurate ECN", "...x .... ...."),
+    (flags::CWR, "Congestion Window Reduced", ".... x... ...."),
+    (flags::ECE, "ECN-Echo", ".... .x.. ...."),
+    (flags::URG, "Urgent", ".... ..x. ...."),
+    (flags::ACK, "Acknowledgment", ".... ...x ...."),
+    (flags::PSH, "Push", ".... .... x..."),
+    (flags::RST, "Reset", ".... .... .x.."),
+    (flags::SYN, "Syn", ".... .... ..x."),
+    (flags::FIN, "Fin", ".... .... ...x"),
+];
+
+fn tcp_options(out: &mut impl Write, h: &Tcp, d: usize) -> io::Result<()> {
+    let len = usize::from(h.hdr_len).saturating_sub(20);
+    if len == 0 {
+        return Ok(());
+    }
+    l!(out, d, "Options: ({len} bytes)")?;
+    let o = &h.options;
+    let mut sack_done = false;
+    for &kind in h.option_kinds() {
+        match kind {
+            0 => l!(out, d + 1, "TCP Option - End of Option List (EOL)")?,
+            1 => l!(out, d + 1, "TCP Option - No-Operation (NOP)")?,
+            2 => {
+                if let Some(m) = o.mss {
+                    l!(out, d + 1, "TCP Option - Maximum segment size: {m} bytes")?;
+                }
+            }
+            3 => {
+                if let Some(s) = o.wscale {
+                    l!(out, d + 1, "TCP Option - Window scale: {s} (multiply by {})", 1u32 << s.min(14))?;
+                }
+            }
+            4 => l!(out, d + 1, "TCP Option - SACK permitted")?,
+            5 if !sack_done => {
+                sack_done = true;
+                let blocks = &o.sack[..usize::from(o.sack_count)];
+                l!(out, d + 1, "TCP Option - SACK")?;
+                for (left, right) in blocks {
+                    l!(out, d + 2, "left edge = {left} (raw), right edge = {right} (raw)")?;
+                }
+            }
+            8 => {
+                if let Some((v, e)) = o.timestamps {
+                    l!(out, d + 1, "TCP Option - Timestamps: TSval {v}, TSecr {e}")?;
+                }
+            }
+            k => l!(out, d + 1, "TCP Option - kind {k}")?,
+        }
+    }
+    Ok(())
+}
+
+fn seq_ack_analysis(out: &mut impl Write, i: &SegmentInfo, d: usize) -> io::Result<()> {
+    let mut items: Vec<String> = Vec::new();
+    if i.acks_frame != 0 {
+        items.push(format!("[This is an ACK to the segment in frame: {}]", i.acks_frame));
+        items.push(format!("[The RTT to ACK the segment was: {} seconds]", Secs { nanos: i.ack_rtt, decimals: 9 }));
+    }
+    if i.irtt != 0 {
+        items.push(format!("[iRTT: {} seconds]", Secs { nanos: i.irtt, decimals: 9 }));
+    }
+    let mut flagged: Vec<&str> = Vec::new();
+    for (bit, text) in [
+        (analysis::RETRANSMISSION, "This frame is a (suspected) retransmission"),
+        (analysis::FAST_RETRANSMISSION, "This frame is a (suspected) fast retransmission"),
+        (analysis::SPURIOUS_RETRANSMISSION, "This frame is a (suspected) spurious retransmission"),
+        (analysis::OUT_OF_ORDER, "This frame is a (suspected) out-of-order segment"),
+        (analysis::LOST_SEGMENT, "Previous segment(s) not captured (common at capture start)"),
+        (analysis::ACK_LOST_SEGMENT, "ACKed segment that wasn't captured (common at capture start)"),
+        (analysis::DUPLICATE_ACK, "Duplicate ACK"),
+        (analysis::ZERO_WINDOW, "This is a ZeroWindow segment"),
+        (analysis::ZERO_WINDOW_PROBE, "This is a TCP zero-window-probe"),
+        (analysis::ZERO_WINDOW_PROBE_ACK, "This is an ACK to a TCP zero-window-probe"),
+        (analysis::KEEP_ALIVE, "This is a TCP keep-alive segment"),
+        (analysis::KEEP_ALIVE_ACK, "This is an ACK to a TCP keep-alive segment"),
+        (analysis::WINDOW_UPDATE, "This is a TCP window update"),
+        (analysis::WINDOW_FULL, "This is a TCP window full"),
+        (
+            analysis::REUSED_PORTS,
+            "A new tcp session is started with the same ports as an earlier session in this trace",
+        ),
+    ] {
+        if i.analysis & bit != 0 {
+            flagged.push(text);
+        }
+    }
+    if items.is_empty() && flagged.is_empty() {
+        return Ok(());
+    }
+    l!(out, d, "[SEQ/ACK analysis]")?;
+    for it in &items {
+        l!(out, d + 1, "{it}")?;
+    }
+    if i.dup_ack_num != 0 {
+        l!(out, d + 1, "[Duplicate ACK #: {}]", i.dup_ack_num)?;
+        l!(out, d + 1, "[Duplicate to the ACK in frame: {}]", i.dup_ack_frame)?;
+    }
+    if !flagged.is_empty() {
+        l!(out, d + 1, "[TCP Analysis Flags]")?;
+        for f in flagged {
+            l!(out, d + 2, "[{f}]")?;
+        }
+    }
+    Ok(())
+}
+
+fn udp(out: &mut impl Write, u: &Udp, stream: Option<u32>, payload: usize, d: usize) -> io::Result<()> {
+    l!(out, d, "User Datagram Protocol, Src Port: {}, Dst Port: {}", u.sport, u.dport)?;
+    l!(out, d + 1, "Source Port: {}", u.sport)?;
+    l!(out, d + 1, "Destination Port: {}", u.dport)?;
+    l!(out, d + 1, "Length: {}", u.length)?;
+    l!(out, d + 1, "Checksum: 0x{:04x} [unverified]", u.checksum)?;
+    if let Some(s) = stream {
+        l!(out, d + 1, "[Stream index: {s}]")?;
+    }
+    if payload > 0 {
+        l!(out, d + 1, "UDP payload ({payload} bytes)")?;
+    }
+    Ok(())
+}
+
+fn icmp_tree(out: &mut impl Write, p: &Packet<'_>, i: &Icmp) -> io::Result<()> {
+    let (title, name, code) = if i.v6 {
+        ("Internet Control Message Protocol v6", icmp::v6_type_name(i.ty), icmp::v6_code_name(i.ty, i.code))
+    } else {
+        ("Internet Control Message Protocol", icmp::type_name(i.ty), icmp::code_name(i.ty, i.code))
+    };
+    l!(out, 0, "{title}")?;
+    l!(out, 1, "Type: {} ({name})", i.ty)?;
+    match code {
+        Some(c) => l!(out, 1, "Code: {} ({c})", i.code)?,
+        None => l!(out, 1, "Code: {}", i.code)?,
+    }
+    l!(out, 1, "Checksum: 0x{:04x} [unverified]", i.checksum)?;
+    if i.is_echo() {
+        l!(out, 1, "Identifier (BE): {} (0x{:04x})", i.ident(), i.ident())?;
+        l!(out, 1, "Sequence Number (BE): {} (0x{:04x})", i.seq(), i.seq())?;
+        match p.echo_peer {
+            Some((f, true)) => l!(out, 1, "[Request frame: {f}]")?,
+            Some((f, false)) => l!(out, 1, "[Response frame: {f}]")?,
+            None => {}
+        }
+    }
+    if let Some(q) = p.d.quoted {
+        quoted(out, p, &q)?;
+    }
+    Ok(())
+}
+
+fn quoted(out: &mut impl Write, p: &Packet<'_>, q: &Quoted) -> io::Result<()> {
+    match q.net {
+        Net::Ipv4(h) => ipv4(out, &h, 1)?,
+        Net::Ipv6(h) => ipv6(out, &h, 1)?,
+        _ => {}
+    }
+    match q.transport {
+        Transport::Udp(u) => udp(out, &u, p.quoted_udp_stream, p.d.payload.len(), 1),
+        Transport::Tcp(h) => tcp(out, &h, None, 0, 1),
+        Transport::TcpPorts { sport, dport, seq, .. } => {
+            l!(out, 1, "Transmission Control Protocol, Src Port: {sport}, Dst Port: {dport}")?;
+            l!(out, 2, "Source Port: {sport}")?;
+            l!(out, 2, "Destination Port: {dport}")?;
+            l!(out, 2, "Sequence Number (raw): {seq}")
+        }
+        _ => Ok(()),
+    }
+}
