@@ -176,9 +176,9 @@ fn tcp_server(a: &ServerArgs) -> Result<()> {
     conns.close_all();
     pool.shutdown();
     out(format_args!(
-        "Chat server stopped: {} clients joined, {} messages relayed.",
-        room.joined.load(Ordering::Relaxed),
-        room.relayed.load(Ordering::Relaxed)
+        "Chat server stopped: {} joined, {} relayed.",
+        serve::count(room.joined.load(Ordering::Relaxed), "client"),
+        serve::count(room.relayed.load(Ordering::Relaxed), "message")
     ));
     result
 }
@@ -218,7 +218,7 @@ fn tcp_accept_loop(listener: &TcpListener, pool: &Pool, room: &Room, conns: &Con
 }
 
 fn tcp_turn_away(stream: &TcpStream, peer: SocketAddr, limit: usize) {
-    let text = format!("the chat is full ({limit} clients); try again later");
+    let text = format!("the chat is full ({}); try again later", serve::count(limit as u64, "client"));
     let mut line = wire(&ServerMsg::Busy(text));
     line.push(text::LF);
     let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
@@ -456,8 +456,9 @@ fn udp_server(a: &ServerArgs) -> Result<()> {
     }
     peers.broadcast(&sock, &ServerMsg::Bye(CLOSING.into()), None);
     out(format_args!(
-        "Chat server stopped: {joined} clients joined, {} messages relayed.",
-        relayed.load(Ordering::Relaxed)
+        "Chat server stopped: {} joined, {} relayed.",
+        serve::count(joined, "client"),
+        serve::count(relayed.load(Ordering::Relaxed), "message")
     ));
     Ok(())
 }

@@ -78,10 +78,10 @@ pub fn tcp_server(a: &ServerArgs) -> Result<()> {
     accept_loop(&listener, &pool, &conns, &stats)?;
     pool.shutdown();
     out(format_args!(
-        "Server stopped: {} connections served, {} messages echoed, {} clients turned away (busy).",
-        stats.clients.load(Ordering::Relaxed),
-        stats.messages.load(Ordering::Relaxed),
-        stats.busy.load(Ordering::Relaxed)
+        "Server stopped: {} served, {} echoed, {} turned away (busy).",
+        serve::count(stats.clients.load(Ordering::Relaxed), "connection"),
+        serve::count(stats.messages.load(Ordering::Relaxed), "message"),
+        serve::count(stats.busy.load(Ordering::Relaxed), "client")
     ));
     Ok(())
 }
@@ -183,7 +183,11 @@ pub fn udp_server(a: &ServerArgs) -> Result<()> {
             serve::warn(format_args!("cannot reply to {from}: {e}"));
         }
     }
-    out(format_args!("Server stopped: {messages} datagrams echoed to {} clients.", clients.len()));
+    out(format_args!(
+        "Server stopped: {} echoed to {}.",
+        serve::count(messages, "datagram"),
+        serve::count(clients.len() as u64, "client")
+    ));
     Ok(())
 }
 

@@ -67,6 +67,15 @@ pub fn read_stdin_line(input: &mut impl BufRead) -> Result<Option<Vec<u8>>> {
     }
 }
 
+/// `n` followed by `noun`, with an `s` unless `n` is 1 (`1 client`, `2 clients`).
+pub fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// True if a typed line asks to leave (`quit`, any case, spaces around allowed).
 pub fn is_quit(line: &[u8]) -> bool {
     line.trim_ascii().eq_ignore_ascii_case(b"quit")
@@ -169,6 +178,13 @@ mod tests {
         assert_eq!(reachable("0.0.0.0:80".parse().unwrap()), "127.0.0.1:80".parse().unwrap());
         assert_eq!(reachable("[::]:80".parse().unwrap()), "[::1]:80".parse().unwrap());
         assert_eq!(reachable("127.0.0.2:80".parse().unwrap()), "127.0.0.2:80".parse().unwrap());
+    }
+
+    #[test]
+    fn counts_are_plural_unless_one() {
+        assert_eq!(count(0, "client"), "0 clients");
+        assert_eq!(count(1, "client"), "1 client");
+        assert_eq!(count(2, "message"), "2 messages");
     }
 
     #[test]

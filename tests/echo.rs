@@ -1,0 +1,298 @@
+//! The uppercase echo lab over real sockets: socklab's servers with socklab's
+//! clients, raw std sockets and the lab handout's Python clients.
+mod common;
+use common::*;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream, UdpSocket};
+use std::process::Command;
+use std::sync::{Arc, Barrier};
+use std::thread;
+use std::time::Duration;
+
+const T: Duration = Duration::from_secs(10);
+const SIGINT: i32 = 2;
+const SIGTERM: i32 = 15;
+
+fn tcp_server(extra: &[&str]) -> (Proc, SocketAddr) {
+    let mut args = vec!["tcp", "server", "--port", "0"];
+    args.extend_from_slice(extra);
+    let (mut p, addr) = Proc::server(&args);
+    p.wait_for("The server is ready to receive", T);
+    (p, addr)
+}
+
+fn udp_server() -> (Proc, SocketAddr) {
+    let (mut p, addr) = Proc::server(&["udp", "server", "--port", "0"]);
+    p.wait_for("The server is ready to receive", T);
+    (p, addr)
+}
+
+/// Sends `msg` on a raw TCP connection and reads until `want` bytes came back.
+fn raw_tcp_echo(addr: SocketAddr, msg: &[u8]) -> Vec<u8> {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(T)).unwrap();
+    s.write_all(msg).unwrap();
+    let mut got = vec![0u8; msg.len()];
+    s.read_exact(&mut got).unwrap();
+    got
+}
+
+#[test]
+fn tcp_server_prints_its_address_first_and_the_ready_line() {
+    let (p, addr) = tcp_server(&[]);
+    assert_eq!(addr.ip().to_string(), "127.0.0.1");
+    assert_ne!(addr.port(), 0);
+    let seen = p.seen.lock().unwrap().clone();
+    assert_eq!(seen[0], format!("TCP echo server listening on {addr}"));
+    assert_eq!(seen[1], "The server is ready to receive");
+}
+
+#[test]
+fn tcp_round_trip_with_the_socklab_client() {
+    let (mut server, addr) = tcp_server(&[]);
+    let out = ok(&["tcp", "client", "--server", &addr.to_string(), "hello", "world"]);
+    assert_eq!(out.trim_end(), format!("From server {addr}: HELLO WORLD"));
+    let line = server.wait_for("From client", T);
+    assert!(line.starts_with("From client 127.0.0.1:") && line.ends_with(": hello world"), "{line}");
+}
+
+#[test]
+fn tcp_client_takes_host_and_port_flags() {
+    let (_server, addr) = tcp_server(&[]);
+    let port = addr.port().to_string();
+    let out = ok(&["tcp", "client", "--host", "localhost", "--port", &port, "abc"]);
+    assert!(out.contains(": ABC"), "{out}");
+}
+
+#[test]
+fn tcp_keeps_non_ascii_text_intact() {
+    let (_server, addr) = tcp_server(&[]);
+    let out = ok(&["tcp", "client", "--server", &addr.to_string(), "héllo wörld ñ → ok"]);
+    assert_eq!(out.trim_end(), format!("From server {addr}: HéLLO WöRLD ñ → OK"));
+}
+
+#[test]
+fn tcp_echoes_raw_bytes_without_a_line_end() {
+    let (_server, addr) = tcp_server(&[]);
+    assert_eq!(raw_tcp_echo(addr, "abc xyz é!".as_bytes()), "ABC XYZ é!".as_bytes());
+    // Bytes that are not UTF-8 come back byte for byte, only a-z changed.
+    assert_eq!(raw_tcp_echo(addr, b"\xff\xfeq\x00z"), b"\xff\xfeQ\x00Z");
+}
+
+#[test]
+fn tcp_stdin_loop_until_quit() {
+    let (_server, addr) = tcp_server(&[]);
+    let out = run_with(&["tcp", "client", "--server", &addr.to_string()], b"one\ntwo words\nquit\nthree\n", T);
+    assert!(out.status.success(), "{}", describe(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines,
+        vec![format!("From server {addr}: ONE"), format!("From server {addr}: TWO WORDS")],
+        "{}",
+        describe(&out)
+    );
+}
+
+#[test]
+fn tcp_stdin_end_of_input_ends_the_client() {
+    let (_server, addr) = tcp_server(&[]);
+    let out = run_with(&["tcp", "client", "--server", &addr.to_string()], b"last line", T);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(": LAST LINE"), "{}", describe(&out));
+}
+
+#[test]
+fn ten_tcp_clients_at_once() {
+    const CLIENTS: usize = 10;
+    let (_server, addr) = tcp_server(&["--threads", "10"]);
+    let barrier = Arc::new(Barrier::new(CLIENTS));
+    let handles: Vec<_> = (0..CLIENTS)
+        .map(|i| {
+            let b = Arc::clone(&barrier);
+            thread::spawn(move || {
+                let mut s = TcpStream::connect(addr).unwrap();
+                s.set_read_timeout(Some(T)).unwrap();
+                // Every client is connected before any sends: the server holds all ten at once.
+                b.wait();
+                let msg = format!("client number {i}\n");
+                s.write_all(msg.as_bytes()).unwrap();
+                let mut got = vec![0u8; msg.len()];
+                s.read_exact(&mut got).unwrap();
+                assert_eq!(got, msg.to_uppercase().into_bytes());
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+}
+
+#[test]
+fn ten_socklab_clients_in_parallel() {
+    let (mut server, addr) = tcp_server(&[]);
+    let handles: Vec<_> = (0..10)
+        .map(|i| {
+            let a = addr.to_string();
+            thread::spawn(move || ok(&["tcp", "client", "--server", &a, &format!("message {i}")]))
+        })
+        .collect();
+    let mut outs: Vec<String> = handles.into_iter().map(|h| h.join().unwrap().trim_end().to_string()).collect();
+    outs.sort();
+    let mut want: Vec<String> = (0..10).map(|i| format!("From server {addr}: MESSAGE {i}")).collect();
+    want.sort();
+    assert_eq!(outs, want);
+    let st = server.signal_and_wait(SIGINT, T);
+    assert!(st.success(), "{}", server.dump());
+    let summary = server.wait_for("Server stopped", T);
+    assert!(summary.contains("10 connections served"), "{summary}");
+}
+
+#[test]
+fn full_tcp_server_says_busy_and_closes() {
+    let (mut server, addr) = tcp_server(&["--threads", "1"]);
+    // The one worker serves `a`; `b` waits in the queue of one; `c` is turned away.
+    let mut a = TcpStream::connect(addr).unwrap();
+    a.set_read_timeout(Some(T)).unwrap();
+    a.write_all(b"x").unwrap();
+    let mut one = [0u8; 1];
+    a.read_exact(&mut one).unwrap();
+    assert_eq!(&one, b"X");
+    let _b = TcpStream::connect(addr).unwrap();
+    let mut c = TcpStream::connect(addr).unwrap();
+    c.set_read_timeout(Some(T)).unwrap();
+    let mut reply = String::new();
+    c.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("socklab: server busy"), "{reply:?}");
+    server.wait_for("Turned away 127.0.0.1:", T);
+    let err = fails(&["tcp", "client", "--server", &addr.to_string(), "hi"]);
+    assert!(err.contains("turned us away") && err.contains("busy"), "{err}");
+    drop(a);
+}
+
+#[test]
+fn tcp_server_stops_cleanly_on_sigint_with_a_client_connected() {
+    let (mut server, addr) = tcp_server(&[]);
+    assert_eq!(raw_tcp_echo(addr, b"abc"), b"ABC");
+    // An idle client holds a worker; shutdown must not wait for it.
+    let mut idle = TcpStream::connect(addr).unwrap();
+    idle.set_read_timeout(Some(T)).unwrap();
+    idle.write_all(b"q").unwrap();
+    let mut one = [0u8; 1];
+    idle.read_exact(&mut one).unwrap();
+    let st = server.signal_and_wait(SIGINT, T);
+    assert_eq!(st.code(), Some(0), "{}", server.dump());
+    let summary = server.wait_for("Server stopped", T);
+    assert!(summary.contains("2 connections served, 2 messages echoed"), "{summary}");
+    assert!(server.stderr().is_empty(), "{}", server.dump());
+}
+
+#[test]
+fn tcp_server_stops_cleanly_on_sigterm() {
+    let (mut server, _addr) = tcp_server(&[]);
+    let st = server.signal_and_wait(SIGTERM, T);
+    assert_eq!(st.code(), Some(0), "{}", server.dump());
+}
+
+#[test]
+fn handout_tcp_client_in_python_interoperates() {
+    let (mut server, addr) = tcp_server(&[]);
+    // TCPClient.py from the lab handout, with the port filled in and the input fixed.
+    let script = format!(
+        r#"from socket import *
+serverName = '127.0.0.1'
+serverPort = {}
+clientSocket = socket(AF_INET, SOCK_STREAM)
+clientSocket.connect((serverName,serverPort))
+sentence = 'hello from python, héllo wörld ñ'
+clientSocket.send(sentence.encode())
+modifiedSentence = clientSocket.recv(1024)
+print('From Server: ', modifiedSentence.decode())
+clientSocket.close()
+"#,
+        addr.port()
+    );
+    let out = Command::new("python3").arg("-c").arg(&script).output();
+    let Ok(out) = out else {
+        eprintln!("skipped: python3 is not installed");
+        return;
+    };
+    assert!(out.status.success(), "{}", describe(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim_end(), "From Server:  HELLO FROM PYTHON, HéLLO WöRLD ñ");
+    server.wait_for("hello from python, héllo wörld ñ", T);
+    server.wait_for("closed the connection", T);
+}
+
+#[test]
+fn handout_udp_client_in_python_interoperates() {
+    let (mut server, addr) = udp_server();
+    // UDPClient.py from the lab handout, with the port filled in and the input fixed.
+    let script = format!(
+        r#"from socket import *
+serverName = '127.0.0.1'
+serverPort = {}
+clientSocket = socket(AF_INET, SOCK_DGRAM)
+clientSocket.settimeout(10)
+message = 'udp from python ñ'
+clientSocket.sendto(message.encode(),(serverName, serverPort))
+modifiedMessage, serverAddress = clientSocket.recvfrom(2048)
+print(modifiedMessage.decode())
+clientSocket.close()
+"#,
+        addr.port()
+    );
+    let Ok(out) = Command::new("python3").arg("-c").arg(&script).output() else {
+        eprintln!("skipped: python3 is not installed");
+        return;
+    };
+    assert!(out.status.success(), "{}", describe(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim_end(), "UDP FROM PYTHON ñ");
+    server.wait_for("udp from python ñ", T);
+}
+
+#[test]
+fn udp_server_prints_its_address_first() {
+    let (p, addr) = udp_server();
+    assert_eq!(p.seen.lock().unwrap()[0], format!("UDP echo server listening on {addr}"));
+}
+
+#[test]
+fn udp_round_trip_with_the_socklab_client() {
+    let (mut server, addr) = udp_server();
+    let out = ok(&["udp", "client", "--server", &addr.to_string(), "héllo wörld ñ"]);
+    assert_eq!(out.trim_end(), format!("From server {addr}: HéLLO WöRLD ñ"));
+    let line = server.wait_for("From client", T);
+    assert!(line.starts_with("From client 127.0.0.1:") && line.ends_with(": héllo wörld ñ"), "{line}");
+}
+
+#[test]
+fn udp_one_datagram_each_way_without_a_line_end() {
+    let (_server, addr) = udp_server();
+    let s = UdpSocket::bind("127.0.0.1:0").unwrap();
+    s.set_read_timeout(Some(T)).unwrap();
+    s.send_to(b"abc\xffz", addr).unwrap();
+    let mut buf = [0u8; 64];
+    let (n, from) = s.recv_from(&mut buf).unwrap();
+    assert_eq!(from, addr);
+    assert_eq!(&buf[..n], b"ABC\xffZ");
+}
+
+#[test]
+fn udp_stdin_loop_until_quit() {
+    let (_server, addr) = udp_server();
+    let out = run_with(&["udp", "client", "--server", &addr.to_string()], b"first\nsecond\nQUIT\nnever\n", T);
+    assert!(out.status.success(), "{}", describe(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines, vec![format!("From server {addr}: FIRST"), format!("From server {addr}: SECOND")]);
+}
+
+#[test]
+fn udp_server_stops_cleanly_on_sigint() {
+    let (mut server, addr) = udp_server();
+    ok(&["udp", "client", "--server", &addr.to_string(), "x"]);
+    let st = server.signal_and_wait(SIGINT, T);
+    assert_eq!(st.code(), Some(0), "{}", server.dump());
+    let summary = server.wait_for("Server stopped", T);
+    assert!(summary.contains("1 datagram echoed to 1 client"), "{summary}");
+}
