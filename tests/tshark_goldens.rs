@@ -4,7 +4,8 @@
 //! `tshark -n -2 -T fields` printed into tests/golden/tshark/ (scripts/goldens.sh
 //! regenerates those with tshark; this test does not need tshark).
 //!
-//! `SOCKLAB_GOLDEN_ONLY=substring` limits the run to manifest paths containing it.
+//! `SOCKLAB_GOLDEN_ONLY=substring` limits the run to manifest paths containing it;
+//! `SOCKLAB_GOLDEN_SHOW=N` prints the first N differences instead of 20.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -78,7 +79,7 @@ const FIELDS: &[&str] = &[
 const DECODED_PROTOCOLS: &[&str] =
     &["eth", "ethertype", "null", "sll", "raw", "ip", "ipv6", "tcp", "udp", "icmp", "icmpv6", "data"];
 
-/// How many differences are printed in full.
+/// How many differences are printed in full (unless SOCKLAB_GOLDEN_SHOW says otherwise).
 const SHOWN_DIFFS: usize = 20;
 /// Threads running socklab at once (the machine has 2 cores).
 const THREADS: usize = 2;
@@ -340,8 +341,9 @@ fn socklab_fields_match_tshark_goldens() {
         for (field, n) in &by_field {
             report.push_str(&format!("  {field}: {n} in {} files\n", files_by_field[field].len()));
         }
-        report.push_str(&format!("first {}:\n", SHOWN_DIFFS.min(diffs.len())));
-        for d in diffs.iter().take(SHOWN_DIFFS) {
+        let shown = std::env::var("SOCKLAB_GOLDEN_SHOW").ok().and_then(|n| n.parse().ok()).unwrap_or(SHOWN_DIFFS);
+        report.push_str(&format!("first {}:\n", shown.min(diffs.len())));
+        for d in diffs.iter().take(shown) {
             report.push_str(&format!(
                 "  {} frame {} {}: expected {:?}, got {:?}\n",
                 d.file, d.frame, d.field, d.expected, d.got
