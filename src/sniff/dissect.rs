@@ -22,6 +22,10 @@ pub mod proto {
     pub const ICMPV6: u8 = 58;
 }
 
+/// The more-fragments bit of the IPv4 flags (RFC 791 §3.1).
+const IPV4_MF: u8 = 1;
+/// The ExID of TCP Fast Open in the experimental option (RFC 7413 §4.1.1).
+const TFO_EXID: [u8; 2] = [0xf9, 0x89];
 /// ARP for Ethernet/IPv4 is 28 bytes (RFC 826).
 const ARP_LEN: usize = 28;
 /// Fixed IPv6 header (RFC 8200 §3).
@@ -49,6 +53,8 @@ pub mod opt {
     pub const TIMESTAMPS: u8 = 8;
     /// TCP Fast Open cookie (RFC 7413).
     pub const TFO: u8 = 34;
+    /// Experimental option with a 2-byte ExID (RFC 6994).
+    pub const EXPERIMENTAL: u8 = 254;
 }
 
 /// Decodes every layer of one frame of link type `kind`.
@@ -78,7 +84,7 @@ pub fn dissect(kind: LinkType, data: &[u8]) -> Dissected<'_> {
             None => d.net = Net::Other(ETHERTYPE_ARP),
         },
         Next::EtherType(t) => d.net = Net::Other(t),
-        Next::Family(_) => {}
+        Next::Family(_) | Next::Length(_) => {}
     }
     d
 }
@@ -172,7 +178,7 @@ fn ip_layers(data: &[u8], offset: usize, follow_icmp: bool) -> IpLayers<'_> {
     }
     let at = out.net.payload_offset();
     let proto = payload.ip_number.0;
-    if payload.fragmented && not_first_fragment(&out.net) {
+    if not_first_fragment(&out.net) {
         out.transport = Transport::Other(proto);
         out.payload = payload.payload;
         return out;
@@ -181,10 +187,11 @@ fn ip_layers(data: &[u8], offset: usize, follow_icmp: bool) -> IpLayers<'_> {
     out
 }
 
-/// True for an IPv4 fragment with a non-zero offset, or any IPv6 fragment.
+/// True for an IPv4 fragment (offset or more-fragments set) or an IPv6
+/// fragment: without reassembly its transport header is not decoded.
 fn not_first_fragment(net: &Net) -> bool {
     match net {
-        Net::Ipv4(h) => h.frag_offset != 0,
+        Net::Ipv4(h) => h.frag_offset != 0 || h.flags & IPV4_MF != 0,
         Net::Ipv6(h) => h.fragment,
         _ => false,
     }
@@ -325,6 +332,7 @@ fn tcp_header(t: &TcpSlice<'_>, offset: usize, payload_len: usize) -> Tcp {
         options: Options::default(),
         opt_kinds: [0; MAX_TCP_OPTIONS],
         opt_count: 0,
+        tfo_len: 0,
         payload_len: u32::try_from(payload_len).unwrap_or(u32::MAX),
     };
     tcp_options(t.options(), &mut h);
@@ -351,6 +359,11 @@ pub fn tcp_options(bytes: &[u8], h: &mut Tcp) {
         let Some(v) = bytes.get(i + 2..i + len.max(2)).filter(|_| len >= 2) else {
             return;
         };
+        if kind == opt::TFO {
+            h.tfo_len = u8::try_from(len).unwrap_or(u8::MAX);
+        } else if kind == opt::EXPERIMENTAL && v.starts_with(&TFO_EXID) {
+            h.tfo_len = u8::try_from(len - 2).unwrap_or(u8::MAX);
+        }
         let o = &mut h.options;
         match (kind, v.len()) {
             (opt::MSS, 2) => o.mss = Some(u16::from_be_bytes([v[0], v[1]])),

@@ -176,8 +176,14 @@ pub fn protocols(p: &Packet<'_>) -> String {
             _ => {}
         }
     }
+    // tshark hands no retransmitted or out-of-order bytes to a payload dissector.
+    let resent = analysis::RETRANSMISSION
+        | analysis::FAST_RETRANSMISSION
+        | analysis::SPURIOUS_RETRANSMISSION
+        | analysis::OUT_OF_ORDER;
     let data = match p.d.transport {
-        Transport::Tcp(_) | Transport::Udp(_) => !p.d.payload.is_empty(),
+        Transport::Tcp(_) => !p.d.payload.is_empty() && p.tcp.map_or(0, |i| i.analysis) & resent == 0,
+        Transport::Udp(_) => !p.d.payload.is_empty(),
         Transport::Icmp(_) => !p.d.payload.is_empty(),
         Transport::Other(_) => !p.d.payload.is_empty(),
         _ => false,
@@ -281,6 +287,7 @@ impl Packet<'_> {
         match field {
             FieldId::EthSrc => out.push(owned(Mac(&l.eth_src).to_string())),
             FieldId::EthDst => out.push(owned(Mac(&l.eth_dst).to_string())),
+            _ if matches!(l.next, link::Next::Length(_)) && l.vlan_count == 0 => {}
             _ => out.push(hex(u64::from(l.eth_type), 4)),
         }
     }

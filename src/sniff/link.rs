@@ -22,6 +22,8 @@ const ETH_HEADER_LEN: usize = 14;
 const ETH_TYPE_OFFSET: usize = 12;
 /// One VLAN tag: TCI (2) then the inner EtherType (2) (IEEE 802.1Q §9.6).
 const VLAN_TAG_LEN: usize = 4;
+/// A type field up to 1500 is an IEEE 802.3 length, followed by LLC (IEEE 802.3 §3.2.6).
+const MAX_8023_LENGTH: u16 = 1500;
 /// Most VLAN tags decoded in a row.
 pub const MAX_VLANS: usize = 2;
 /// BSD NULL/LOOP header: a 4-byte address family.
@@ -131,6 +133,8 @@ pub enum Next {
     EtherType(u16),
     /// A NULL/LOOP address family socklab does not know.
     Family(u32),
+    /// An IEEE 802.3 length field: LLC follows, which socklab does not decode.
+    Length(u16),
 }
 
 /// A decoded link-layer header.
@@ -189,8 +193,8 @@ pub fn parse(kind: LinkType, data: &[u8]) -> Result<Link, DecodeError> {
         LinkType::LinuxSll => sll(data),
         LinkType::LinuxSll2 => sll2(data),
         LinkType::Raw => raw(data),
-        LinkType::Ipv4 => Ok(Link::new(kind, 0, Next::EtherType(ETHERTYPE_IPV4))),
-        LinkType::Ipv6 => Ok(Link::new(kind, 0, Next::EtherType(ETHERTYPE_IPV6))),
+        LinkType::Ipv4 => raw_version(kind, data, 4, ETHERTYPE_IPV4),
+        LinkType::Ipv6 => raw_version(kind, data, 6, ETHERTYPE_IPV6),
     }
 }
 
@@ -209,6 +213,9 @@ fn ethernet(data: &[u8]) -> Result<Link, DecodeError> {
     }
     let eth_type = be16(data, ETH_TYPE_OFFSET);
     let mut link = Link::new(LinkType::Ethernet, ETH_HEADER_LEN, Next::EtherType(eth_type));
+    if eth_type <= MAX_8023_LENGTH {
+        link.next = Next::Length(eth_type);
+    }
     link.eth_dst.copy_from_slice(&data[0..6]);
     link.eth_src.copy_from_slice(&data[6..12]);
     link.eth_type = eth_type;
@@ -224,7 +231,9 @@ fn ethernet(data: &[u8]) -> Result<Link, DecodeError> {
         link.header_len += VLAN_TAG_LEN;
         ty = inner;
     }
-    link.next = Next::EtherType(ty);
+    if link.vlan_count > 0 {
+        link.next = if ty <= MAX_8023_LENGTH { Next::Length(ty) } else { Next::EtherType(ty) };
+    }
     Ok(link)
 }
 
@@ -297,6 +306,17 @@ fn raw(data: &[u8]) -> Result<Link, DecodeError> {
         }
     };
     Ok(Link::new(LinkType::Raw, 0, Next::EtherType(next)))
+}
+
+/// DLT_IPV4 / DLT_IPV6: the version nibble must match the link type.
+fn raw_version(kind: LinkType, data: &[u8], version: u8, ethertype: u16) -> Result<Link, DecodeError> {
+    match data.first() {
+        None => Err(truncated(Layer::Raw, 0, 1, 0)),
+        Some(b) if b >> 4 != version => {
+            Err(DecodeError { layer: Layer::Raw, offset: 0, kind: ErrorKind::Invalid("IP version", u32::from(b >> 4)) })
+        }
+        Some(_) => Ok(Link::new(kind, 0, Next::EtherType(ethertype))),
+    }
 }
 
 /// Wireshark's name of an EtherType, for the Protocol column and details.
@@ -393,6 +413,8 @@ mod tests {
         assert_eq!(parse(LinkType::Raw, &[0x45]).unwrap().next, Next::EtherType(ETHERTYPE_IPV4));
         assert_eq!(parse(LinkType::Raw, &[0x60]).unwrap().next, Next::EtherType(ETHERTYPE_IPV6));
         assert!(parse(LinkType::Raw, &[0x50]).is_err());
+        assert!(parse(LinkType::Ipv6, &[0x45]).is_err());
+        assert!(parse(LinkType::Ipv4, &[0x45]).is_ok());
     }
 
     #[test]

@@ -244,6 +244,8 @@ pub struct Tcp {
     pub opt_kinds: [u8; MAX_TCP_OPTIONS],
     /// How many `opt_kinds` are valid.
     pub opt_count: u8,
+    /// Length byte of a TCP Fast Open option (2: cookie request, more: cookie), 0 if absent.
+    pub tfo_len: u8,
     /// Payload length as the IP header declares it.
     pub payload_len: u32,
 }

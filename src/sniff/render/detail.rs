@@ -169,8 +169,8 @@ fn ipv4(out: &mut impl Write, h: &Ipv4, d: usize) -> io::Result<()> {
         d + 1,
         "Differentiated Services Field: 0x{:02x} (DSCP: {}, ECN: {})",
         h.dsfield,
-        h.dsfield >> 2,
-        h.dsfield & 3
+        dscp(h.dsfield >> 2),
+        ecn(h.dsfield)
     )?;
     l!(out, d + 1, "Total Length: {}", h.total_len)?;
     l!(out, d + 1, "Identification: 0x{:04x} ({})", h.id, h.id)?;
@@ -186,6 +186,46 @@ fn ipv4(out: &mut impl Write, h: &Ipv4, d: usize) -> io::Result<()> {
     l!(out, d + 1, "Header Checksum: 0x{:04x} [validation disabled]", h.checksum)?;
     l!(out, d + 1, "Source Address: {}", h.src)?;
     l!(out, d + 1, "Destination Address: {}", h.dst)
+}
+
+/// Wireshark's short name of a DSCP value (RFC 2474, 2597, 3246, 5865).
+fn dscp(v: u8) -> std::borrow::Cow<'static, str> {
+    let name = match v {
+        0 => "CS0",
+        8 => "CS1",
+        10 => "AF11",
+        12 => "AF12",
+        14 => "AF13",
+        16 => "CS2",
+        18 => "AF21",
+        20 => "AF22",
+        22 => "AF23",
+        24 => "CS3",
+        26 => "AF31",
+        28 => "AF32",
+        30 => "AF33",
+        32 => "CS4",
+        34 => "AF41",
+        36 => "AF42",
+        38 => "AF43",
+        40 => "CS5",
+        44 => "VOICE-ADMIT",
+        46 => "EF",
+        48 => "CS6",
+        56 => "CS7",
+        other => return std::borrow::Cow::Owned(format!("Unknown ({other})")),
+    };
+    std::borrow::Cow::Borrowed(name)
+}
+
+/// Wireshark's short name of the ECN bits (RFC 3168 §5).
+fn ecn(dsfield: u8) -> &'static str {
+    match dsfield & 3 {
+        0 => "Not-ECT",
+        1 => "ECT(1)",
+        2 => "ECT(0)",
+        _ => "CE",
+    }
 }
 
 fn ipv6(out: &mut impl Write, h: &Ipv6, d: usize) -> io::Result<()> {

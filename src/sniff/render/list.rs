@@ -158,7 +158,7 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
             }
         }
         Transport::Other(proto) => match p.d.net {
-            Net::Ipv4(h) if h.frag_offset != 0 => write!(
+            Net::Ipv4(h) if h.frag_offset != 0 || h.flags & 1 != 0 => write!(
                 out,
                 "Fragmented IP protocol (proto={proto}, off={}, ID={:04x})",
                 u32::from(h.frag_offset) * 8,
@@ -178,6 +178,9 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
                 Some(l) => match l.next {
                     crate::sniff::link::Next::Family(f) => write!(out, "Null/Loopback, unknown family {f}"),
                     crate::sniff::link::Next::EtherType(t) => write!(out, "type 0x{t:04x}"),
+                    crate::sniff::link::Next::Length(n) => {
+                        write!(out, "IEEE 802.3 frame, length {n} (LLC not decoded)")
+                    }
                 },
                 None => Ok(()),
             },
@@ -242,6 +245,8 @@ fn tcp_info(out: &mut impl Write, h: &Tcp, info: Option<&SegmentInfo>) -> io::Re
                     write!(out, " TSval={v} TSecr={e}")?;
                 }
             }
+            opt::TFO | opt::EXPERIMENTAL if h.tfo_len == 2 => out.write_all(b" TFO=R")?,
+            opt::TFO | opt::EXPERIMENTAL if h.tfo_len > 2 => out.write_all(b" TFO=C")?,
             opt::SACK if !sack_done => {
                 sack_done = true;
                 for &(l, r) in &o.sack[..usize::from(o.sack_count)] {
