@@ -74,7 +74,7 @@ pub struct Flow {
     pub lastack_time: Nanos,
     /// Last frame whose ACK number differed from the one before (dup-ACK origin).
     pub lastnondupack: u32,
-    /// Duplicate ACKs counted since; -1 after an "ACKed unseen segment".
+    /// Duplicate ACKs counted since; -1 after an "ACKed unseen segment" report.
     pub dupacknum: i32,
     /// Analysis flags of the last segment in this direction.
     pub lastsegmentflags: u32,

@@ -57,7 +57,7 @@ pub fn analyze(flows: &mut [Flow; 2], d: usize, seg: &Segment, irtt: Nanos, v: &
         rev.valid_bif = true;
     }
     check_forward(fwd, rev, seg, v);
-    check_ack_lost(fwd, rev, seg, v);
+    check_ack_lost(rev, seg, v);
     check_retransmission(fwd, rev, seg, irtt, v);
     record_segment(fwd, seg, v);
     process_ack(rev, seg, v);
@@ -129,7 +129,8 @@ fn check_forward(fwd: &mut Flow, rev: &Flow, seg: &Segment, v: &mut Verdict) {
             break 'checks;
         }
         if repeats && window != 0 {
-            fwd.dupacknum = if fwd.dupacknum == -1 { 1 } else { fwd.dupacknum + 1 };
+            // -1 (left by an ACKed-unseen-segment report) restarts the count at 1.
+            fwd.dupacknum = if fwd.dupacknum < 0 { 1 } else { fwd.dupacknum + 1 };
             v.set(a::DUPLICATE_ACK);
             v.dup_num = fwd.dupacknum as u32;
             v.dup_frame = fwd.lastnondupack;
@@ -141,15 +142,17 @@ fn check_forward(fwd: &mut Flow, rev: &Flow, seg: &Segment, v: &mut Verdict) {
     }
 }
 
-/// ACKed unseen segment: the ACK goes beyond anything the peer was seen sending.
-fn check_ack_lost(fwd: &Flow, rev: &mut Flow, seg: &Segment, v: &mut Verdict) {
-    let _ = fwd;
+/// ACKed unseen segment: the ACK goes beyond the peer's highest contiguous
+/// sequence number. If the peer has sent past a hole since, the limit moves up to
+/// what was sent; otherwise the peer's duplicate-ACK counter (set to -1) keeps
+/// further ACKs of the same gap quiet until the peer's own ACK number changes.
+/// (This is what tshark 4.0 does; the limits compare as plain integers.)
+fn check_ack_lost(rev: &mut Flow, seg: &Segment, v: &mut Verdict) {
     if rev.maxseqtobeacked == 0 || !seq_gt(seg.ack, rev.maxseqtobeacked) || seg.flags & f::ACK == 0 {
         return;
     }
     v.has_ta = true;
-    // Wireshark compares these two as plain integers here, not modulo 2^32.
-    if rev.maxseqtobeacked > rev.nextseq {
+    if rev.maxseqtobeacked < rev.nextseq {
         rev.maxseqtobeacked = rev.nextseq;
         v.set(a::ACK_LOST_SEGMENT);
     } else {
