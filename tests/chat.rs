@@ -177,3 +177,55 @@ fn full_tcp_chat_turns_clients_away() {
     let err = fails(&["chat", "client", "--server", &addr.to_string(), "--name", "second"]);
     assert!(err.contains("busy") && err.contains("the chat is full (1 client)"), "{err}");
 }
+
+#[test]
+fn a_place_freed_by_a_leaving_client_can_be_taken_again() {
+    // Turned-away connections do not count against the limit; a leave frees a place.
+    let (mut server, addr) = chat_server(false, &["--threads", "1"]);
+    let (mut a, _) = join(addr, false, Some("first"));
+    for _ in 0..3 {
+        let err = fails(&["chat", "client", "--server", &addr.to_string(), "--name", "second"]);
+        assert!(err.contains("the chat is full"), "{err}");
+    }
+    a.send_line("quit");
+    assert_eq!(a.wait(T).code(), Some(0), "{}", a.dump());
+    server.wait_for("* first (", T);
+    server.wait_for("left the chat", T);
+    let (_c, joined) = join(addr, false, Some("third"));
+    assert!(joined.contains(" as third"), "{joined}");
+}
+
+#[test]
+fn a_joined_client_gets_every_line_said_after_its_welcome() {
+    // Regression: the server wrote WELCOME before adding the client to the room, so
+    // a line relayed in between was lost although the client already showed "Joined".
+    // The window is small: this catches it only when the server thread is descheduled
+    // right there (seen under load), so it runs several rounds.
+    let (_server, addr) = chat_server(false, &["--threads", "20"]);
+    let mut keep = Vec::new();
+    for i in 0..8 {
+        let (mut c, _) = join(addr, false, Some(&format!("c{i}")));
+        let mut talker = TcpStream::connect(addr).unwrap();
+        talker.write_all(format!("HELLO t{i}\nMSG ping {i}\n").as_bytes()).unwrap();
+        assert_eq!(c.wait_for(&format!("ping {i}"), T), format!("[t{i}] ping {i}"));
+        keep.push((c, talker));
+    }
+}
+
+#[test]
+fn the_server_relays_to_every_other_client_but_not_back() {
+    for udp in [false, true] {
+        let (mut server, addr) = chat_server(udp, &[]);
+        let (mut a, _) = join(addr, udp, Some("a"));
+        let (mut b, _) = join(addr, udp, Some("b"));
+        let (mut c, _) = join(addr, udp, Some("c"));
+        server.wait_for("* c (", T);
+        c.send_line("to everyone");
+        assert_eq!(a.wait_for("to everyone", T), "[c] to everyone");
+        assert_eq!(b.wait_for("to everyone", T), "[c] to everyone");
+        server.send_line("marker");
+        c.wait_for("[server] marker", T);
+        let seen = c.seen.lock().unwrap().clone();
+        assert!(!seen.iter().any(|l| l.contains("to everyone")), "c got its own line back: {seen:?}");
+    }
+}

@@ -134,10 +134,15 @@ fn ten_socklab_clients_in_parallel() {
     let handles: Vec<_> = (0..10)
         .map(|i| {
             let a = addr.to_string();
-            thread::spawn(move || ok(&["tcp", "client", "--server", &a, &format!("message {i}")]))
+            thread::spawn(move || run(&["tcp", "client", "--server", &a, &format!("message {i}")]))
         })
         .collect();
-    let mut outs: Vec<String> = handles.into_iter().map(|h| h.join().unwrap().trim_end().to_string()).collect();
+    let mut outs = Vec::new();
+    for h in handles {
+        let out = h.join().unwrap();
+        assert!(out.status.success(), "{}\nserver:\n{}", describe(&out), server.dump());
+        outs.push(String::from_utf8_lossy(&out.stdout).trim_end().to_string());
+    }
     outs.sort();
     let mut want: Vec<String> = (0..10).map(|i| format!("From server {addr}: MESSAGE {i}")).collect();
     want.sort();
@@ -151,14 +156,14 @@ fn ten_socklab_clients_in_parallel() {
 #[test]
 fn full_tcp_server_says_busy_and_closes() {
     let (mut server, addr) = tcp_server(&["--threads", "1"]);
-    // The one worker serves `a`; `b` waits in the queue of one; `c` is turned away.
+    // The one worker serves `a`; four more wait in the queue (4 per worker); `c` is turned away.
     let mut a = TcpStream::connect(addr).unwrap();
     a.set_read_timeout(Some(T)).unwrap();
     a.write_all(b"x").unwrap();
     let mut one = [0u8; 1];
     a.read_exact(&mut one).unwrap();
     assert_eq!(&one, b"X");
-    let _b = TcpStream::connect(addr).unwrap();
+    let _queued: Vec<TcpStream> = (0..4).map(|_| TcpStream::connect(addr).unwrap()).collect();
     let mut c = TcpStream::connect(addr).unwrap();
     c.set_read_timeout(Some(T)).unwrap();
     let mut reply = String::new();
@@ -194,17 +199,40 @@ fn tcp_server_stops_cleanly_on_sigterm() {
     assert_eq!(st.code(), Some(0), "{}", server.dump());
 }
 
+/// Runs a Python script with `input` on stdin, bounded in time; `None` without python3.
+fn python(script: &str, input: &[u8]) -> Option<std::process::Output> {
+    use std::process::Stdio;
+    let mut child = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()?;
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    let deadline = std::time::Instant::now() + T;
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("python3 did not finish within {T:?}: {:?}", child.wait_with_output());
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+    Some(child.wait_with_output().unwrap())
+}
+
 #[test]
 fn handout_tcp_client_in_python_interoperates() {
     let (mut server, addr) = tcp_server(&[]);
-    // TCPClient.py from the lab handout, with the port filled in and the input fixed.
+    // TCPClient.py from the lab handout (Python 3), with the server filled in.
     let script = format!(
         r#"from socket import *
 serverName = '127.0.0.1'
 serverPort = {}
 clientSocket = socket(AF_INET, SOCK_STREAM)
 clientSocket.connect((serverName,serverPort))
-sentence = 'hello from python, héllo wörld ñ'
+sentence = input('Input lowercase sentence:')
 clientSocket.send(sentence.encode())
 modifiedSentence = clientSocket.recv(1024)
 print('From Server: ', modifiedSentence.decode())
@@ -212,13 +240,15 @@ clientSocket.close()
 "#,
         addr.port()
     );
-    let out = Command::new("python3").arg("-c").arg(&script).output();
-    let Ok(out) = out else {
+    let Some(out) = python(&script, "hello from python, héllo wörld ñ\n".as_bytes()) else {
         eprintln!("skipped: python3 is not installed");
         return;
     };
     assert!(out.status.success(), "{}", describe(&out));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim_end(), "From Server:  HELLO FROM PYTHON, HéLLO WöRLD ñ");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim_end(),
+        "Input lowercase sentence:From Server:  HELLO FROM PYTHON, HéLLO WöRLD ñ"
+    );
     server.wait_for("hello from python, héllo wörld ñ", T);
     server.wait_for("closed the connection", T);
 }
@@ -226,14 +256,13 @@ clientSocket.close()
 #[test]
 fn handout_udp_client_in_python_interoperates() {
     let (mut server, addr) = udp_server();
-    // UDPClient.py from the lab handout, with the port filled in and the input fixed.
+    // UDPClient.py from the lab handout (Python 3), with the server filled in.
     let script = format!(
         r#"from socket import *
 serverName = '127.0.0.1'
 serverPort = {}
 clientSocket = socket(AF_INET, SOCK_DGRAM)
-clientSocket.settimeout(10)
-message = 'udp from python ñ'
+message = input('Input lowercase sentence:')
 clientSocket.sendto(message.encode(),(serverName, serverPort))
 modifiedMessage, serverAddress = clientSocket.recvfrom(2048)
 print(modifiedMessage.decode())
@@ -241,12 +270,12 @@ clientSocket.close()
 "#,
         addr.port()
     );
-    let Ok(out) = Command::new("python3").arg("-c").arg(&script).output() else {
+    let Some(out) = python(&script, "udp from python ñ\n".as_bytes()) else {
         eprintln!("skipped: python3 is not installed");
         return;
     };
     assert!(out.status.success(), "{}", describe(&out));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim_end(), "UDP FROM PYTHON ñ");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim_end(), "Input lowercase sentence:UDP FROM PYTHON ñ");
     server.wait_for("udp from python ñ", T);
 }
 
@@ -295,4 +324,83 @@ fn udp_server_stops_cleanly_on_sigint() {
     assert_eq!(st.code(), Some(0), "{}", server.dump());
     let summary = server.wait_for("Server stopped", T);
     assert!(summary.contains("1 datagram echoed to 1 client"), "{summary}");
+}
+
+#[test]
+fn tcp_and_udp_over_ipv6_loopback() {
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        eprintln!("skipped: no IPv6 loopback on this machine");
+        return;
+    }
+    for proto in ["tcp", "udp"] {
+        let (_server, addr) = Proc::server(&[proto, "server", "--bind", "[::1]:0"]);
+        assert_eq!(addr.ip().to_string(), "::1");
+        let out = ok(&[proto, "client", "--server", &addr.to_string(), "over ipv6"]);
+        assert_eq!(out.trim_end(), format!("From server {addr}: OVER IPV6"));
+    }
+}
+
+#[test]
+fn socklab_client_works_with_the_handout_tcp_server_in_python() {
+    // TCPServer.py from the lab handout (one reply per connection, then close), on a
+    // free port and for two connections, so the client must reconnect for line two.
+    let script = r#"from socket import *
+serverSocket = socket(AF_INET,SOCK_STREAM)
+serverSocket.bind(('127.0.0.1',0))
+serverSocket.listen(1)
+print('port', serverSocket.getsockname()[1], flush=True)
+print('The server is ready to receive', flush=True)
+for _ in range(2):
+    connectionSocket, addr = serverSocket.accept()
+    sentence = connectionSocket.recv(1024).decode()
+    capitalizedSentence = sentence.upper()
+    connectionSocket.send(capitalizedSentence.encode())
+    connectionSocket.close()
+"#;
+    let Ok(mut py) = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    else {
+        eprintln!("skipped: python3 is not installed");
+        return;
+    };
+    // Keep reading the script's stdout: a closed pipe would kill it at its next print.
+    let mut py_out = std::io::BufReader::new(py.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut py_out, &mut first).unwrap();
+    let drain = thread::spawn(move || std::io::copy(&mut py_out, &mut std::io::sink()));
+    let port = first.trim().strip_prefix("port ").unwrap().to_string();
+    let out = run_with(&["tcp", "client", "--port", &port], b"one\ntwo\nquit\n", T);
+    let _ = py.kill();
+    let _ = py.wait();
+    let _ = drain.join();
+    assert!(out.status.success(), "{}", describe(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let want = format!("From server 127.0.0.1:{port}: ONE\nFrom server 127.0.0.1:{port}: TWO\n");
+    assert_eq!(text, want);
+}
+
+#[test]
+fn tcp_server_log_joins_a_character_split_across_segments() {
+    // Regression: "é" (c3 a9) arriving as two segments was logged as two U+FFFD.
+    let (mut server, addr) = tcp_server(&[]);
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_nodelay(true).unwrap();
+    s.set_read_timeout(Some(T)).unwrap();
+    s.write_all(b"caf\xc3").unwrap();
+    let mut got = [0u8; 4];
+    s.read_exact(&mut got).unwrap();
+    assert_eq!(&got, b"CAF\xc3", "the echo is byte for byte, even half a character");
+    s.write_all(b"\xa9!").unwrap();
+    let mut got = [0u8; 2];
+    s.read_exact(&mut got).unwrap();
+    assert_eq!(&got, b"\xa9!");
+    let first = server.wait_for("From client", T);
+    assert!(first.ends_with(": caf"), "{first}");
+    let second = server.wait_for("From client", T);
+    assert!(second.ends_with(": é!"), "{second}");
+    assert!(!server.dump().contains('\u{fffd}'), "{}", server.dump());
 }

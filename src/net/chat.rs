@@ -143,11 +143,18 @@ impl Room {
         }
     }
 
-    fn join(&self, key: u64, stream: TcpStream) {
-        self.joined.fetch_add(1, Ordering::Relaxed);
-        if let Ok(mut m) = self.members.lock() {
-            m.insert(key, stream);
+    /// Sends `welcome` and adds the member under one lock, so the member gets
+    /// WELCOME first and then every later broadcast. False if the write failed.
+    fn join(&self, key: u64, stream: TcpStream, welcome: &ServerMsg) -> bool {
+        let mut line = wire(welcome);
+        line.push(text::LF);
+        let Ok(mut m) = self.members.lock() else { return false };
+        if (&stream).write_all(&line).is_err() {
+            return false;
         }
+        m.insert(key, stream);
+        self.joined.fetch_add(1, Ordering::Relaxed);
+        true
     }
 
     fn leave(&self, key: u64) {
@@ -202,15 +209,16 @@ fn tcp_accept_loop(listener: &TcpListener, pool: &Pool, room: &Room, conns: &Con
             tcp_turn_away(&stream, peer, limit);
             continue;
         }
-        let key = conns.add(&stream);
         let Ok(spare) = stream.try_clone() else { continue };
+        let key = conns.add(&stream);
         let (r, c) = (room.clone(), conns.clone());
         let job = move || {
-            serve_member(stream, peer, key, &r);
+            serve_member(stream, peer, key, &r, &c);
             c.remove(key);
         };
         if let Err(Rejected(job)) = pool.execute(job) {
             drop(job);
+            conns.remove(key);
             tcp_turn_away(&spare, peer, limit);
         }
     }
@@ -246,7 +254,7 @@ fn next_line(stream: &mut TcpStream, decoder: &mut LineDecoder) -> Option<Vec<u8
 }
 
 /// Serves one TCP chat client from its HELLO to its BYE (or disconnect).
-fn serve_member(mut stream: TcpStream, peer: SocketAddr, key: u64, room: &Room) {
+fn serve_member(mut stream: TcpStream, peer: SocketAddr, key: u64, room: &Room, conns: &Conns) {
     let _ = stream.set_read_timeout(Some(JOIN_TIMEOUT));
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let mut decoder = LineDecoder::new(MAX_LINE);
@@ -257,12 +265,9 @@ fn serve_member(mut stream: TcpStream, peer: SocketAddr, key: u64, room: &Room) 
         _ => peer.to_string(),
     };
     let Ok(handle) = stream.try_clone() else { return };
-    let mut welcome = wire(&ServerMsg::Welcome(name.clone()));
-    welcome.push(text::LF);
-    if stream.write_all(&welcome).is_err() || shutdown::requested() {
+    if shutdown::requested() || !room.join(key, handle, &ServerMsg::Welcome(name.clone())) {
         return;
     }
-    room.join(key, handle);
     let joined = presence(&name, peer, "joined");
     out(format_args!("* {joined}"));
     room.broadcast(&ServerMsg::Info(joined), Some(key));
@@ -290,6 +295,8 @@ fn serve_member(mut stream: TcpStream, peer: SocketAddr, key: u64, room: &Room) 
         }
     }
     room.leave(key);
+    // Free the place before telling anyone, so a client told of the leave can join.
+    conns.remove(key);
     let _ = stream.shutdown(Shutdown::Both);
     if !shutdown::requested() {
         let left = presence(&name, peer, "left");
@@ -405,11 +412,15 @@ impl Peers {
         self.names.lock().ok()?.get(&addr).cloned()
     }
 
-    /// Adds or renames a peer; false if the table is full.
-    fn insert(&self, addr: SocketAddr, name: String) -> bool {
+    /// Adds or renames a peer, first sending it `welcome` if given, under one lock
+    /// so WELCOME comes before any broadcast; false if the table is full.
+    fn insert(&self, sock: &UdpSocket, addr: SocketAddr, name: String, welcome: Option<&ServerMsg>) -> bool {
         let Ok(mut n) = self.names.lock() else { return false };
         if n.len() >= MAX_UDP_PEERS && !n.contains_key(&addr) {
             return false;
+        }
+        if let Some(w) = welcome {
+            let _ = sock.send_to(&wire(w), addr);
         }
         n.insert(addr, name);
         true
@@ -480,13 +491,11 @@ fn udp_datagram(sock: &UdpSocket, peers: &Peers, from: SocketAddr, msg: ClientMs
         (_, None) => (from.to_string(), true),
     };
     if is_new {
-        if !peers.insert(from, name.clone()) {
+        let welcome = matches!(msg, ClientMsg::Hello(_)).then(|| ServerMsg::Welcome(name.clone()));
+        if !peers.insert(sock, from, name.clone(), welcome.as_ref()) {
             let busy = ServerMsg::Busy(format!("the chat is full ({MAX_UDP_PEERS} peers); try again later"));
             let _ = sock.send_to(&wire(&busy), from);
             return false;
-        }
-        if matches!(msg, ClientMsg::Hello(_)) {
-            let _ = sock.send_to(&wire(&ServerMsg::Welcome(name.clone())), from);
         }
         let joined = presence(&name, from, "joined");
         out(format_args!("* {joined}"));

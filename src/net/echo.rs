@@ -31,6 +31,9 @@ pub const READY: &str = "The server is ready to receive";
 /// The TCP server's answer when every worker is busy and the queue is full. It has
 /// lower-case letters, so it can never be an echo (echoes have none).
 pub const BUSY_REPLY: &str = "socklab: server busy, every worker is serving another client; try again later";
+/// Connections that may wait for a worker, per worker, before the server says busy.
+/// Generous, so a burst of clients arriving faster than workers wake still queues.
+pub const QUEUE_PER_WORKER: usize = 4;
 /// How long a TCP connection may stay silent before the server closes it.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
 /// How long a write to a client may block.
@@ -58,6 +61,9 @@ impl Stats {
 
 /// Prints what a client sent, one line per line of text in the chunk.
 fn log_message(from: SocketAddr, bytes: &[u8]) {
+    if bytes.is_empty() {
+        return;
+    }
     let text = String::from_utf8_lossy(text::trim_line_end(bytes)).into_owned();
     for line in text.split('\n') {
         out(format_args!("From client {from}: {}", line.trim_end_matches('\r')));
@@ -74,8 +80,12 @@ pub fn tcp_server(a: &ServerArgs) -> Result<()> {
     let conns = Conns::closed_on_shutdown();
     let stats = Arc::new(Stats::default());
     let threads = usize::from(a.threads);
-    let pool = Pool::new("tcp-echo", threads, threads);
-    accept_loop(&listener, &pool, &conns, &stats)?;
+    let pool = Pool::new("tcp-echo", threads, threads * QUEUE_PER_WORKER);
+    let result = accept_loop(&listener, &pool, &conns, &stats);
+    if result.is_err() {
+        // Close the open connections too, so the workers finish now.
+        shutdown::request();
+    }
     pool.shutdown();
     out(format_args!(
         "Server stopped: {} served, {} echoed, {} turned away (busy).",
@@ -83,7 +93,7 @@ pub fn tcp_server(a: &ServerArgs) -> Result<()> {
         serve::count(stats.messages.load(Ordering::Relaxed), "message"),
         serve::count(stats.busy.load(Ordering::Relaxed), "client")
     ));
-    Ok(())
+    result
 }
 
 fn accept_loop(listener: &TcpListener, pool: &Pool, conns: &Conns, stats: &Arc<Stats>) -> Result<()> {
@@ -128,6 +138,8 @@ fn serve_echo(mut stream: TcpStream, peer: SocketAddr, conns: &Conns, stats: &St
     let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let mut buf = [0u8; CHUNK];
+    // The start of a UTF-8 character cut at the end of the last chunk, for the log.
+    let mut cut: Vec<u8> = Vec::new();
     let end = loop {
         let n = match stream.read(&mut buf) {
             Ok(0) => break format!("{peer} closed the connection"),
@@ -138,7 +150,10 @@ fn serve_echo(mut stream: TcpStream, peer: SocketAddr, conns: &Conns, stats: &St
             }
             Err(e) => break format!("{peer}: {e}; closing the connection"),
         };
-        log_message(peer, &buf[..n]);
+        cut.extend_from_slice(&buf[..n]);
+        let (shown, tail) = text::split_utf8_tail(&cut);
+        log_message(peer, shown);
+        cut = tail.to_vec();
         Stats::bump(&stats.messages);
         text::uppercase_ascii_in_place(&mut buf[..n]);
         if let Err(e) = stream.write_all(&buf[..n]) {
@@ -146,6 +161,7 @@ fn serve_echo(mut stream: TcpStream, peer: SocketAddr, conns: &Conns, stats: &St
         }
     };
     conns.remove(key);
+    log_message(peer, &cut);
     if !shutdown::requested() {
         out(end);
     }
@@ -221,63 +237,126 @@ fn converse(a: &EchoClientArgs, server: SocketAddr, mut ask: impl FnMut(&[u8]) -
     }
 }
 
-/// `socklab tcp client`: one connection; each message is a line, each reply a line.
+/// `socklab tcp client`: each message is a line, each reply a line. The connection
+/// is kept for the next message; if the server closed it meanwhile (an idle
+/// timeout, or a one-reply-per-connection server like the handout's
+/// `TCPServer.py`), the client connects again and resends once.
 pub fn tcp_client(a: &EchoClientArgs) -> Result<()> {
     let server = serve::target_addr(&a.target)?;
     let timeout = Duration::from_millis(a.timeout_ms.max(1));
-    let mut stream = addr::connect_tcp(server, timeout)?;
-    stream.set_read_timeout(Some(timeout)).map_err(|e| Error::io("setting the read timeout", e))?;
-    stream.set_write_timeout(Some(timeout)).map_err(|e| Error::io("setting the write timeout", e))?;
-    let mut decoder = LineDecoder::default();
-    let result = converse(a, server, |msg| tcp_ask(&mut stream, &mut decoder, server, msg, timeout));
-    let _ = stream.shutdown(Shutdown::Both);
+    let mut client = TcpEcho { server, timeout, conn: None };
+    client.connect()?;
+    let result = converse(a, server, |msg| client.ask(msg));
+    if let Some((stream, _)) = client.conn.take() {
+        let _ = stream.shutdown(Shutdown::Both);
+    }
     result
 }
 
-/// Sends one line and waits for one line back.
-fn tcp_ask(
-    stream: &mut TcpStream,
-    decoder: &mut LineDecoder,
+/// A TCP echo client's connection, reopened when the server has closed it.
+struct TcpEcho {
     server: SocketAddr,
-    msg: &[u8],
     timeout: Duration,
-) -> Result<Vec<u8>> {
-    let line = text::encode_line(msg).map_err(|e| Error::usage(e.to_string()))?;
-    stream.write_all(&line).map_err(|e| Error::io(format!("sending to {server}"), e))?;
-    let reply = read_line(stream, decoder, server, timeout)?;
-    if reply == BUSY_REPLY.as_bytes() {
-        return Err(Error::io(
-            format!("server {server} turned us away"),
-            io::Error::other("all its workers are busy with other clients; try again later"),
-        ));
-    }
-    Ok(reply)
+    /// The open connection and what arrived on it after the last reply.
+    conn: Option<(TcpStream, LineDecoder)>,
 }
 
-/// Reads until the decoder has a complete line (or the server closes after a partial one).
-fn read_line(
+/// How one attempt to get a reply ended.
+enum Attempt {
+    /// A reply line; `open` is false if the server closed the connection after it.
+    Reply { line: Vec<u8>, open: bool },
+    /// The server had closed the connection before any reply byte came back.
+    Closed(io::Error),
+}
+
+impl TcpEcho {
+    fn connect(&mut self) -> Result<()> {
+        let stream = addr::connect_tcp(self.server, self.timeout)?;
+        let set = |e| Error::io("setting socket timeouts", e);
+        stream.set_read_timeout(Some(self.timeout)).map_err(set)?;
+        stream.set_write_timeout(Some(self.timeout)).map_err(set)?;
+        self.conn = Some((stream, LineDecoder::default()));
+        Ok(())
+    }
+
+    /// Sends `msg` as a line and returns the reply line.
+    fn ask(&mut self, msg: &[u8]) -> Result<Vec<u8>> {
+        let line = text::encode_line(msg).map_err(|e| Error::usage(e.to_string()))?;
+        let reused = self.conn.is_some();
+        if !reused {
+            self.connect()?;
+        }
+        let mut attempt = self.attempt(&line)?;
+        if reused && matches!(attempt, Attempt::Closed(_)) {
+            self.connect()?;
+            attempt = self.attempt(&line)?;
+        }
+        match attempt {
+            Attempt::Reply { line, open } => {
+                if !open {
+                    self.conn = None;
+                }
+                if line == BUSY_REPLY.as_bytes() {
+                    return Err(Error::io(
+                        format!("server {} turned us away", self.server),
+                        io::Error::other("all its workers are busy with other clients; try again later"),
+                    ));
+                }
+                Ok(line)
+            }
+            Attempt::Closed(e) => Err(Error::io(format!("talking to {}", self.server), e)),
+        }
+    }
+
+    /// One send and the wait for its reply on the current connection.
+    fn attempt(&mut self, line: &[u8]) -> Result<Attempt> {
+        let server = self.server;
+        let Some((stream, decoder)) = self.conn.as_mut() else {
+            return Ok(Attempt::Closed(io::Error::from(io::ErrorKind::NotConnected)));
+        };
+        if let Err(e) = stream.write_all(line) {
+            self.conn = None;
+            return match e.kind() {
+                io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset => Ok(Attempt::Closed(e)),
+                _ => Err(Error::io(format!("sending to {server}"), e)),
+            };
+        }
+        let outcome = read_reply(stream, decoder, server, self.timeout);
+        if !matches!(outcome, Ok(Attempt::Reply { open: true, .. })) {
+            self.conn = None;
+        }
+        outcome
+    }
+}
+
+/// Reads until a complete line has arrived, or the server closes the connection
+/// (after a partial line, as servers that reply without a line end do).
+fn read_reply(
     stream: &mut TcpStream,
     decoder: &mut LineDecoder,
     server: SocketAddr,
     timeout: Duration,
-) -> Result<Vec<u8>> {
+) -> Result<Attempt> {
     let mut buf = [0u8; CHUNK];
+    let context = || format!("reading the reply from {server}");
     loop {
         match decoder.next_line() {
-            Ok(Some(line)) => return Ok(line),
+            Ok(Some(line)) => return Ok(Attempt::Reply { line, open: true }),
             Ok(None) => {}
-            Err(e) => return Err(Error::io(format!("reading the reply from {server}"), io::Error::other(e))),
+            Err(e) => return Err(Error::io(context(), io::Error::other(e))),
         }
         match stream.read(&mut buf) {
             Ok(0) if decoder.pending().is_empty() => {
-                return Err(Error::io(
-                    format!("reading the reply from {server}"),
-                    io::Error::other("the server closed the connection without replying"),
-                ))
+                return Ok(Attempt::Closed(io::Error::other("the server closed the connection without replying")))
             }
-            Ok(0) => return Ok(std::mem::take(decoder).finish().unwrap_or_default()),
+            Ok(0) => {
+                return Ok(Attempt::Reply { line: std::mem::take(decoder).finish().unwrap_or_default(), open: false })
+            }
             Ok(n) => decoder.push(&buf[..n]),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if e.kind() == io::ErrorKind::ConnectionReset && decoder.pending().is_empty() => {
+                return Ok(Attempt::Closed(e))
+            }
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
                 return Err(Error::io(
                     format!("waiting for the reply from {server}"),
@@ -287,7 +366,7 @@ fn read_line(
                     )),
                 ))
             }
-            Err(e) => return Err(Error::io(format!("reading the reply from {server}"), e)),
+            Err(e) => return Err(Error::io(context(), e)),
         }
     }
 }

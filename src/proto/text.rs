@@ -81,6 +81,29 @@ pub fn trim_line_end(line: &[u8]) -> &[u8] {
     line.strip_suffix(&[CR]).unwrap_or(line)
 }
 
+/// Splits `bytes` into a leading part and the start of a UTF-8 character cut off
+/// at the end (at most 3 bytes), so a chunk can be shown as text now and the cut
+/// character completed by the next chunk. Invalid bytes elsewhere stay in the
+/// leading part.
+pub fn split_utf8_tail(bytes: &[u8]) -> (&[u8], &[u8]) {
+    // Only the last 3 bytes can begin an incomplete 2- to 4-byte sequence.
+    let from = bytes.len().saturating_sub(3);
+    for start in from..bytes.len() {
+        let b = bytes[start];
+        let need = match b {
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => continue,
+        };
+        let tail = &bytes[start..];
+        if tail.len() < need && std::str::from_utf8(tail).err().is_some_and(|e| e.error_len().is_none()) {
+            return bytes.split_at(start);
+        }
+    }
+    (bytes, &[])
+}
+
 /// Splits a byte stream into lines. Feed it with [`push`](Self::push) as chunks
 /// arrive and take complete lines with [`next_line`](Self::next_line); what
 /// follows the last LF waits for more bytes, and [`finish`](Self::finish) returns
@@ -263,6 +286,25 @@ mod tests {
             assert_eq!(d.next_line().unwrap(), Some(format!("line {i}").into_bytes()));
         }
         assert!(d.buf.len() < 64, "buffer grew to {}", d.buf.len());
+    }
+
+    #[test]
+    fn utf8_cut_at_a_chunk_end_is_held_back() {
+        let text = "aé€😀".as_bytes();
+        // Every prefix: the shown part is valid UTF-8 and the tail is what is missing.
+        for cut in 0..=text.len() {
+            let (shown, tail) = split_utf8_tail(&text[..cut]);
+            assert!(std::str::from_utf8(shown).is_ok(), "cut at {cut}");
+            assert!(tail.len() <= 3, "cut at {cut}");
+            let mut rest = tail.to_vec();
+            rest.extend_from_slice(&text[cut..]);
+            assert!(std::str::from_utf8(&rest).is_ok(), "cut at {cut}");
+        }
+        assert_eq!(split_utf8_tail(b"ab\xe2\x82"), (&b"ab"[..], &b"\xe2\x82"[..]));
+        // Invalid bytes are not held back: they will never become valid.
+        assert_eq!(split_utf8_tail(b"ab\xff"), (&b"ab\xff"[..], &b""[..]));
+        assert_eq!(split_utf8_tail(b"\xe2\x28"), (&b"\xe2\x28"[..], &b""[..]));
+        assert_eq!(split_utf8_tail(b""), (&b""[..], &b""[..]));
     }
 
     #[test]
