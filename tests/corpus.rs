@@ -37,8 +37,11 @@ enum Expect {
 /// What went wrong with one replay, for the per-kind counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {
+    /// Exit code 101 or "panicked" on stderr.
     Panic,
+    /// Still running after the time bound.
     Hang,
+    /// Killed by a signal (e.g. a crash).
     Signal,
     /// libpcap reads the file, socklab exits non-zero.
     Failed,
@@ -51,6 +54,7 @@ enum Kind {
 }
 
 impl Kind {
+    /// The kind in words, for the report.
     fn describe(self) -> &'static str {
         match self {
             Kind::Panic => "panicked",
@@ -75,6 +79,7 @@ enum Outcome {
     ReadError,
 }
 
+/// One INDEX.tsv row: the path under the corpus and what libpcap makes of it.
 struct Entry {
     path: String,
     expect: Expect,
