@@ -72,12 +72,7 @@ pub fn dissect(kind: LinkType, data: &[u8]) -> Dissected<'_> {
     let rest = data.get(l.header_len..).unwrap_or(&[]);
     match l.next {
         Next::EtherType(ETHERTYPE_IPV4) | Next::EtherType(ETHERTYPE_IPV6) => {
-            let ip = ip_layers(rest, l.header_len, true);
-            d.net = ip.net;
-            d.transport = ip.transport;
-            d.payload = ip.payload;
-            d.quoted = ip.quoted;
-            d.error = ip.error;
+            ip_layers(&mut d, rest, l.header_len, true)
         }
         Next::EtherType(ETHERTYPE_ARP) => match arp(rest, l.header_len) {
             Some(a) => d.net = Net::Arp(a),
@@ -89,19 +84,14 @@ pub fn dissect(kind: LinkType, data: &[u8]) -> Dissected<'_> {
     d
 }
 
-/// What the IP layer and everything above it decoded to.
-struct IpLayers<'a> {
-    net: Net,
-    transport: Transport,
-    payload: &'a [u8],
-    quoted: Option<Quoted>,
-    error: Option<DecodeError>,
+/// Nothing decoded yet.
+fn empty<'a>() -> Dissected<'a> {
+    Dissected { link: None, net: Net::None, transport: Transport::None, payload: &[], quoted: None, error: None }
 }
 
 /// Decodes an IP datagram at `offset` in the frame; `follow_icmp` decodes the
 /// datagram quoted by an ICMP error (one level only).
-fn ip_layers(data: &[u8], offset: usize, follow_icmp: bool) -> IpLayers<'_> {
-    let mut out = IpLayers { net: Net::None, transport: Transport::None, payload: &[], quoted: None, error: None };
+fn ip_layers<'a>(out: &mut Dissected<'a>, data: &'a [u8], offset: usize, follow_icmp: bool) {
     let (ip, ext_err) = match LaxIpSlice::from_slice(data) {
         Ok(v) => v,
         Err(e) => {
@@ -110,7 +100,7 @@ fn ip_layers(data: &[u8], offset: usize, follow_icmp: bool) -> IpLayers<'_> {
                 _ => Layer::Ipv4,
             };
             out.error = Some(ip_error(e, layer, offset));
-            return out;
+            return;
         }
     };
     let payload = ip.payload();
@@ -174,17 +164,16 @@ fn ip_layers(data: &[u8], offset: usize, follow_icmp: bool) -> IpLayers<'_> {
                 err::ipv6_exts::HeaderSliceError::Content(_) => ErrorKind::Invalid("extension header", 0),
             },
         });
-        return out;
+        return;
     }
     let at = out.net.payload_offset();
     let proto = payload.ip_number.0;
     if not_first_fragment(&out.net) {
         out.transport = Transport::Other(proto);
         out.payload = payload.payload;
-        return out;
+        return;
     }
-    transport(&mut out, proto, payload.payload, at, declared, follow_icmp);
-    out
+    transport(out, proto, payload.payload, at, declared, follow_icmp);
 }
 
 /// True for an IPv4 fragment (offset or more-fragments set) or an IPv6
@@ -213,7 +202,7 @@ fn ip_error(e: err::ip::LaxHeaderSliceError, layer: Layer, offset: usize) -> Dec
 
 /// Decodes the transport header of protocol `proto` from the IP payload `data`
 /// (at `offset` in the frame; `declared` bytes long per the IP header).
-fn transport<'a>(out: &mut IpLayers<'a>, proto: u8, data: &'a [u8], offset: usize, declared: usize, follow: bool) {
+fn transport<'a>(out: &mut Dissected<'a>, proto: u8, data: &'a [u8], offset: usize, declared: usize, follow: bool) {
     match proto {
         proto::TCP => match TcpSlice::from_slice(data) {
             Ok(t) => {
@@ -260,7 +249,7 @@ fn transport<'a>(out: &mut IpLayers<'a>, proto: u8, data: &'a [u8], offset: usiz
 
 /// ICMP (RFC 792) or ICMPv6 (RFC 4443): the header, and for an error message
 /// the quoted IP header and the start of its transport header.
-fn icmp<'a>(out: &mut IpLayers<'a>, v6: bool, data: &'a [u8], offset: usize, follow: bool) {
+fn icmp<'a>(out: &mut Dissected<'a>, v6: bool, data: &'a [u8], offset: usize, follow: bool) {
     let parsed = if v6 {
         Icmpv6Slice::from_slice(data).map(|s| (s.type_u8(), s.code_u8(), s.checksum(), s.bytes5to8()))
     } else {
@@ -280,7 +269,8 @@ fn icmp<'a>(out: &mut IpLayers<'a>, v6: bool, data: &'a [u8], offset: usize, fol
     let body = data.get(ICMP_HEADER_LEN..).unwrap_or(&[]);
     out.payload = body;
     if follow && h.is_error() && !body.is_empty() {
-        let inner = ip_layers(body, offset + ICMP_HEADER_LEN, false);
+        let mut inner = empty();
+        ip_layers(&mut inner, body, offset + ICMP_HEADER_LEN, false);
         if inner.net != Net::None {
             let transport = match inner.transport {
                 Transport::None => quoted_tcp_ports(&inner.net, body, offset + ICMP_HEADER_LEN),

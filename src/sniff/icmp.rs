@@ -4,7 +4,9 @@
 //! bounded, to find that frame. [`EchoMatcher`] pairs echo requests and replies.
 //! Also Wireshark's names of ICMP types and codes.
 
-use std::collections::{HashMap, VecDeque};
+use crate::sniff::hash::{FxHashMap, FxHasher};
+use std::collections::VecDeque;
+use std::hash::{Hash, Hasher};
 use std::net::IpAddr;
 
 /// How many recent datagrams [`Recent`] remembers.
@@ -30,11 +32,18 @@ pub struct DatagramKey {
     pub ip_id: u16,
 }
 
-/// A bounded memory of recent datagrams: key → frame number; the oldest is forgotten first.
-#[derive(Default)]
+/// A bounded memory of recent datagrams: a direct-mapped cache from key to
+/// frame number, [`RECENT_CAPACITY`] slots; a newer datagram whose key lands
+/// on the same slot replaces the older one. One hash per datagram, no allocation
+/// after creation.
 pub struct Recent {
-    map: HashMap<DatagramKey, u32>,
-    order: VecDeque<DatagramKey>,
+    slots: Vec<Option<(DatagramKey, u32)>>,
+}
+
+impl Default for Recent {
+    fn default() -> Self {
+        Recent { slots: vec![None; RECENT_CAPACITY] }
+    }
 }
 
 impl Recent {
@@ -43,28 +52,31 @@ impl Recent {
         Recent::default()
     }
 
+    fn slot(key: &DatagramKey) -> usize {
+        let mut h = FxHasher::default();
+        key.hash(&mut h);
+        (h.finish() >> 20) as usize % RECENT_CAPACITY
+    }
+
     /// Remembers that `key` was sent in `frame`.
     pub fn remember(&mut self, key: DatagramKey, frame: u32) {
-        if self.map.insert(key, frame).is_none() {
-            if self.order.len() == RECENT_CAPACITY {
-                if let Some(old) = self.order.pop_front() {
-                    self.map.remove(&old);
-                }
-            }
-            self.order.push_back(key);
-        }
+        let i = Recent::slot(&key);
+        self.slots[i] = Some((key, frame));
     }
 
     /// The frame that sent the datagram an ICMP error quotes, if still remembered.
     pub fn find(&self, key: &DatagramKey) -> Option<u32> {
-        self.map.get(key).copied()
+        match self.slots[Recent::slot(key)] {
+            Some((k, frame)) if k == *key => Some(frame),
+            _ => None,
+        }
     }
 }
 
 /// Pairs echo requests with replies by addresses, identifier and sequence number.
 #[derive(Default)]
 pub struct EchoMatcher {
-    pending: HashMap<(IpAddr, IpAddr, u16, u16), u32>,
+    pending: FxHashMap<(IpAddr, IpAddr, u16, u16), u32>,
     order: VecDeque<(IpAddr, IpAddr, u16, u16)>,
 }
 
@@ -196,14 +208,16 @@ mod tests {
     }
 
     #[test]
-    fn recent_is_bounded_and_forgets_the_oldest() {
+    fn recent_is_bounded_and_finds_recent_datagrams() {
         let mut r = Recent::new();
-        for i in 0..(RECENT_CAPACITY as u16 + 10) {
+        for i in 0..(RECENT_CAPACITY as u16 * 4) {
             r.remember(key(i), u32::from(i) + 1);
         }
-        assert_eq!(r.find(&key(0)), None);
-        assert_eq!(r.find(&key(RECENT_CAPACITY as u16 + 9)), Some(RECENT_CAPACITY as u32 + 10));
-        assert!(r.map.len() <= RECENT_CAPACITY);
+        let last = RECENT_CAPACITY as u16 * 4 - 1;
+        assert_eq!(r.find(&key(last)), Some(u32::from(last) + 1));
+        assert_eq!(r.slots.len(), RECENT_CAPACITY);
+        let forgotten = (0..RECENT_CAPACITY as u16).filter(|&i| r.find(&key(i)).is_none()).count();
+        assert!(forgotten > RECENT_CAPACITY / 2, "old datagrams are mostly replaced");
     }
 
     #[test]

@@ -3,6 +3,8 @@
 pub mod capture;
 pub mod dissect;
 pub mod fields;
+pub mod filter;
+pub mod hash;
 pub mod icmp;
 pub mod link;
 pub mod packet;

@@ -4,21 +4,75 @@
 
 use crate::sniff::capture::Frame;
 use crate::sniff::dissect::{dissect, proto};
+use crate::sniff::hash::FxHashMap;
 use crate::sniff::icmp::{DatagramKey, EchoMatcher, Recent};
 use crate::sniff::link::LinkType;
 use crate::sniff::packet::{Dissected, Net, Note, Packet, Transport};
-use crate::sniff::tcp::{analysis, flags, Direction, Endpoint, Segment, SegmentInfo, Tracker};
+use crate::sniff::tcp::{analysis, flags, Direction, Endpoint, Segment, SegmentInfo, Stream, Tracker};
 use crate::sniff::udp::UdpTracker;
 use crate::sniff::value::Nanos;
-use std::collections::HashMap;
 
 /// What only the end of the capture knows, learned by a first pass.
 #[derive(Clone, Debug, Default)]
 pub struct Facts {
-    /// Final `tcp.completeness` of every TCP stream, by stream index.
-    pub completeness: Vec<u8>,
+    /// What the end of every TCP stream knows, by stream index.
+    pub streams: Vec<StreamFacts>,
     /// Echo request frame → the frame of its reply.
-    pub echo_reply: HashMap<u32, u32>,
+    pub echo_reply: FxHashMap<u32, u32>,
+}
+
+/// The final state of one TCP stream after the first pass: what `tshark -2`
+/// shows on every frame of the stream (see the `tcp` module's notes).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StreamFacts {
+    /// First-pass completeness bits.
+    pub completeness: u8,
+    /// Bits of the first segment that count from the stream's second frame on.
+    pub completeness_late: u8,
+    /// The stream's first frame.
+    pub first_frame: u32,
+    /// Initial RTT (0: unknown).
+    pub irtt: Nanos,
+    /// Final window shift per direction (client→server, server→client): 0..=14, -1 unknown, -2 unused.
+    pub shift: [i8; 2],
+}
+
+impl StreamFacts {
+    fn of(s: &Stream) -> StreamFacts {
+        StreamFacts {
+            completeness: s.completeness,
+            completeness_late: s.completeness_late,
+            first_frame: s.first_frame,
+            irtt: s.irtt.unwrap_or(0),
+            shift: [s.window_shift(Direction::ClientToServer), s.window_shift(Direction::ServerToClient)],
+        }
+    }
+
+    /// `tcp.completeness` as shown on `frame`.
+    pub fn completeness_shown(&self, frame: u32) -> u8 {
+        if frame > self.first_frame {
+            self.completeness | self.completeness_late
+        } else {
+            self.completeness
+        }
+    }
+
+    /// Applies the final window scale, iRTT to what the tracker said about a segment.
+    fn apply(&self, info: &mut SegmentInfo, flags: u16, raw_window: u16) {
+        info.irtt = if info.has_analysis { self.irtt } else { 0 };
+        if flags & flags::SYN != 0 {
+            return;
+        }
+        let dir = usize::from(info.direction == Some(Direction::ServerToClient));
+        let shift = self.shift[dir];
+        if shift >= 0 {
+            info.window_size = i64::from(u32::from(raw_window) << shift);
+            info.scalefactor = 1 << shift;
+        } else {
+            info.window_size = i64::from(raw_window);
+            info.scalefactor = i32::from(shift);
+        }
+    }
 }
 
 /// Per-stream progress of the handshake and teardown, for the notes.
@@ -44,10 +98,12 @@ pub struct Pipeline {
     echo: EchoMatcher,
     conn: Vec<u8>,
     facts: Facts,
-    learned_echo: HashMap<u32, u32>,
+    learned_echo: FxHashMap<u32, u32>,
     frame: u32,
     first_time: Option<Nanos>,
     prev_time: Nanos,
+    learning: bool,
+    track_tcp: bool,
 }
 
 impl Pipeline {
@@ -62,11 +118,20 @@ impl Pipeline {
             echo: EchoMatcher::new(),
             conn: Vec::new(),
             facts,
-            learned_echo: HashMap::new(),
+            learned_echo: FxHashMap::default(),
             frame: 0,
             first_time: None,
             prev_time: 0,
+            learning: false,
+            track_tcp: true,
         }
+    }
+
+    /// A pipeline for a first pass that only learns [`Facts`]: echo pairs, and
+    /// the TCP streams' final completeness when `track_tcp`; it skips everything
+    /// only rendering needs.
+    pub fn learning(link: LinkType, track_tcp: bool) -> Pipeline {
+        Pipeline { learning: true, track_tcp, ..Pipeline::new(link, Facts::default()) }
     }
 
     /// The TCP tracker (for stream endpoints and ISNs).
@@ -76,10 +141,7 @@ impl Pipeline {
 
     /// Everything this pass learned, for the next one.
     pub fn into_facts(self) -> Facts {
-        Facts {
-            completeness: self.tcp.streams().iter().map(|s| s.completeness).collect(),
-            echo_reply: self.learned_echo,
-        }
+        Facts { streams: self.tcp.streams().iter().map(StreamFacts::of).collect(), echo_reply: self.learned_echo }
     }
 
     /// Decodes and tracks the next frame.
@@ -88,7 +150,6 @@ impl Pipeline {
         let first = *self.first_time.get_or_insert(frame.time);
         let delta = if self.frame == 1 { 0 } else { frame.time - self.prev_time };
         self.prev_time = frame.time;
-        let d = dissect(self.link, frame.data);
         let mut p = Packet {
             number: self.frame,
             time: frame.time,
@@ -96,7 +157,7 @@ impl Pipeline {
             delta,
             len: frame.len,
             data: frame.data,
-            d,
+            d: dissect(self.link, frame.data),
             tcp: None,
             completeness: 0,
             udp_stream: None,
@@ -104,17 +165,16 @@ impl Pipeline {
             echo_peer: None,
             note: Note::None,
         };
-        match d.transport {
-            Transport::Tcp(_) => self.track_tcp(&mut p),
-            Transport::Udp(u) => {
-                if let Some((src, dst)) = d.endpoints() {
+        match &p.d.transport {
+            Transport::Tcp(_) if self.track_tcp => self.track_tcp(&mut p),
+            Transport::Udp(_) if !self.learning => {
+                if let Some((src, dst)) = p.d.endpoints() {
                     p.udp_stream = Some(self.udp.process(src, dst));
-                    self.remember(&d, proto::UDP, p.number);
+                    self.remember(&p.d, proto::UDP, p.number);
                 }
-                let _ = u;
             }
             Transport::Icmp(i) => {
-                if i.is_error() {
+                if i.is_error() && !self.learning {
                     self.link_icmp_error(&mut p);
                 } else if i.is_echo() {
                     self.match_echo(&mut p);
@@ -133,7 +193,7 @@ impl Pipeline {
     }
 
     fn track_tcp(&mut self, p: &mut Packet<'_>) {
-        let Transport::Tcp(h) = p.d.transport else { return };
+        let Transport::Tcp(h) = &p.d.transport else { return };
         let Some((src, dst)) = p.d.endpoints() else { return };
         let seg = Segment {
             frame: p.number,
@@ -147,9 +207,18 @@ impl Pipeline {
             payload_len: h.payload_len,
             options: h.options,
         };
-        let info = self.tcp.process(&seg);
+        let mut info = self.tcp.process(&seg);
+        if self.learning {
+            return;
+        }
+        match self.facts.streams.get(info.stream as usize) {
+            Some(f) => {
+                p.completeness = f.completeness_shown(p.number);
+                f.apply(&mut info, h.flags, h.window);
+            }
+            None => p.completeness = self.tcp.stream(info.stream).map_or(0, |s| s.completeness_shown(p.number)),
+        }
         p.tcp = Some(info);
-        p.completeness = self.facts.completeness.get(info.stream as usize).copied().unwrap_or(0);
         self.remember(&p.d, proto::TCP, p.number);
         p.note = self.tcp_note(&seg, &info);
     }

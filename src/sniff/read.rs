@@ -8,9 +8,10 @@ use crate::cli::{ColorChoice, OutputKind, ReadArgs};
 use crate::error::Error;
 use crate::sniff::capture::{dlt_name, OfflineCapture};
 use crate::sniff::fields::{FieldId, ALL, NAMES};
+use crate::sniff::filter::Filter;
 use crate::sniff::link::{LinkType, SUPPORTED};
 use crate::sniff::packet::Packet;
-use crate::sniff::pipeline::{Facts, Pipeline};
+use crate::sniff::pipeline::Pipeline;
 use crate::sniff::render::{detail, hex, list, Style};
 use crate::sniff::value::{FieldSource, Value};
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -69,15 +70,17 @@ enum Mode {
 
 /// Runs `socklab read`.
 pub fn run(a: &ReadArgs) -> crate::Result<()> {
-    if a.display_filter.is_some() {
-        return Err(Error::usage(
-            "display filters (-Y) are not available in this build; use a capture filter (-f \"tcp port 12000\") or -T fields with grep",
-        ));
-    }
     let mode = mode(a)?;
+    let filter = match &a.display_filter {
+        Some(expr) => Some(
+            Filter::parse(expr, FieldId::from_name)
+                .map_err(|e| Error::usage(format!("invalid display filter (-Y): {e}")))?,
+        ),
+        None => None,
+    };
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(OUT_BUFFER, stdout.lock());
-    let result = read(a, &mode, &mut out);
+    let result = read(a, &mode, filter.as_ref(), &mut out);
     let flushed = out.flush();
     match result {
         Err(ReadError::Pipe) => Ok(()),
@@ -165,11 +168,11 @@ fn open(a: &ReadArgs) -> Result<(OfflineCapture, LinkType), Error> {
     Ok((cap, link))
 }
 
-fn read(a: &ReadArgs, mode: &Mode, out: &mut impl Write) -> Result<(), ReadError> {
+fn read(a: &ReadArgs, mode: &Mode, filter: Option<&Filter<FieldId>>, out: &mut impl Write) -> Result<(), ReadError> {
     let limit = a.count.unwrap_or(u64::MAX);
     // Pass 1: learn the facts; a read error ends it quietly (pass 2 reports it).
     let (mut cap, link) = open(a)?;
-    let mut pipe = Pipeline::new(link, Facts::default());
+    let mut pipe = Pipeline::learning(link, needs_tcp_facts(mode, filter));
     let mut n = 0;
     while n < limit {
         match cap.next_frame() {
@@ -210,10 +213,27 @@ fn read(a: &ReadArgs, mode: &Mode, out: &mut impl Write) -> Result<(), ReadError
             }
         };
         let p = pipe.process(&frame);
-        values = render(out, mode, &p, values)?;
         n += 1;
+        if filter.is_some_and(|f| !f.matches(&p)) {
+            continue;
+        }
+        values = render(out, mode, &p, values)?;
     }
     Ok(())
+}
+
+/// Whether the output shows something only the end of a TCP stream knows (the
+/// final completeness, window scale or iRTT): then the first pass tracks TCP too.
+fn needs_tcp_facts(mode: &Mode, filter: Option<&Filter<FieldId>>) -> bool {
+    use FieldId as F;
+    let late = |id: &FieldId| {
+        matches!(id, F::TcpCompleteness | F::TcpWindowSize | F::TcpWindowSizeScalefactor | F::TcpAnalysisInitialRtt)
+    };
+    filter.is_some_and(|f| f.fields().any(|id| late(&id)))
+        || match mode {
+            Mode::Text { .. } => true,
+            Mode::Fields { ids, .. } | Mode::Json { ids } => ids.iter().any(late),
+        }
 }
 
 /// Renders one packet; `values` is a reusable buffer handed back for the next one.

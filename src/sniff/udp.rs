@@ -1,13 +1,13 @@
 //! UDP conversations: `udp.stream`, an index per pair of endpoints (either
 //! direction), numbered in order of first appearance as Wireshark does.
 
+use crate::sniff::hash::FxHashMap;
 use crate::sniff::tcp::Endpoint;
-use std::collections::HashMap;
 
 /// The UDP conversation table.
 #[derive(Default)]
 pub struct UdpTracker {
-    by_key: HashMap<(Endpoint, Endpoint), u32>,
+    by_key: FxHashMap<(Endpoint, Endpoint), u32>,
 }
 
 impl UdpTracker {

@@ -4,7 +4,7 @@
 use crate::sniff::fields::flags_str;
 use crate::sniff::icmp;
 use crate::sniff::link::{ethertype_name, Link, LinkType};
-use crate::sniff::packet::{Arp, Icmp, Ipv4, Ipv6, Net, Packet, Quoted, Tcp, Transport, Udp};
+use crate::sniff::packet::{Arp, Icmp, Ipv4, Ipv6, Net, Note, Packet, Quoted, Tcp, Transport, Udp};
 use crate::sniff::render::list::{FlagNames, NoteText};
 use crate::sniff::render::{ansi, Mac, Secs, Style};
 use crate::sniff::tcp::{analysis, completeness, flags, SegmentInfo};
@@ -26,7 +26,7 @@ pub fn tree(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()
         _ => {}
     }
     match p.d.transport {
-        Transport::Tcp(h) => tcp(out, &h, p.tcp.as_ref(), p.completeness, 0)?,
+        Transport::Tcp(h) => tcp(out, &h, p.tcp.as_ref(), p.completeness, &p.note, 0)?,
         Transport::Udp(u) => udp(out, &u, p.udp_stream, p.d.payload.len(), 0)?,
         Transport::Icmp(i) => icmp_tree(out, p, &i)?,
         _ => {}
@@ -36,7 +36,7 @@ pub fn tree(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()
         writeln!(out, "[Malformed Packet: {e}]")?;
         style.off(out)?;
     }
-    if p.note != crate::sniff::packet::Note::None {
+    if p.note != Note::None {
         style.on(out, ansi::NOTE)?;
         writeln!(out, "[socklab: {}]", NoteText(&p.note))?;
         style.off(out)?;
@@ -258,35 +258,31 @@ fn arp(out: &mut impl Write, a: &Arp) -> io::Result<()> {
     l!(out, 1, "Target IP address: {}", a.target_ip)
 }
 
-/// Wireshark's words for a completeness value.
+/// Wireshark's words for a completeness value (`tcp.completeness.str`).
 fn completeness_words(c: u8) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for (bit, name) in [
-        (completeness::RST, "RST"),
-        (completeness::FIN, "FIN"),
-        (completeness::DATA, "DATA"),
-        (completeness::ACK, "ACK"),
-        (completeness::SYN_ACK, "SYN_ACK"),
-        (completeness::SYN, "SYN"),
-    ] {
-        if c & bit != 0 {
-            parts.push(name);
-        }
-    }
-    let base = completeness::SYN | completeness::SYN_ACK | completeness::ACK;
-    let head = if c & base == base && c & (completeness::FIN | completeness::RST) != 0 {
-        if c & completeness::DATA != 0 {
-            "Complete, WITH_DATA".to_string()
-        } else {
-            "Complete, NO_DATA".to_string()
-        }
-    } else {
-        format!("Incomplete, {}", if parts.is_empty() { "EMPTY".to_string() } else { parts.join("|") })
+    let named = match c {
+        1 => Some("Incomplete, SYN_SENT"),
+        3 => Some("Incomplete, CLIENT_ESTABLISHED"),
+        7 => Some("Incomplete, ESTABLISHED"),
+        15 => Some("Incomplete, DATA"),
+        _ => None,
     };
-    format!("{head} ({c})")
+    let handshake = completeness::SYN | completeness::SYN_ACK | completeness::ACK;
+    let words = match named {
+        Some(w) => w,
+        None if c & handshake == handshake && c & (completeness::FIN | completeness::RST) != 0 => {
+            if c & completeness::DATA != 0 {
+                "Complete, WITH_DATA"
+            } else {
+                "Complete, NO_DATA"
+            }
+        }
+        None => "Incomplete",
+    };
+    format!("{words} ({c})")
 }
 
-fn tcp(out: &mut impl Write, h: &Tcp, info: Option<&SegmentInfo>, compl: u8, d: usize) -> io::Result<()> {
+fn tcp(out: &mut impl Write, h: &Tcp, info: Option<&SegmentInfo>, compl: u8, note: &Note, d: usize) -> io::Result<()> {
     let (seq, ack) = info.map_or((h.seq, h.ack), |i| (i.seq, i.ack));
     let ack_part = if h.flags & flags::ACK != 0 { format!(", Ack: {ack}") } else { String::new() };
     l!(
@@ -310,7 +306,11 @@ fn tcp(out: &mut impl Write, h: &Tcp, info: Option<&SegmentInfo>, compl: u8, d: 
             l!(out, d, "Sequence Number: {}    (relative sequence number)", i.seq)?;
             l!(out, d, "Sequence Number (raw): {}", h.seq)?;
             l!(out, d, "[Next Sequence Number: {}    (relative sequence number)]", i.nxtseq)?;
-            l!(out, d, "Acknowledgment Number: {}    (relative ack number)", i.ack)?;
+            if h.flags & flags::ACK != 0 {
+                l!(out, d, "Acknowledgment Number: {}    (relative ack number)", i.ack)?;
+            } else {
+                l!(out, d, "Acknowledgment Number: {}", i.ack)?;
+            }
         }
         None => {
             l!(out, d, "Sequence Number (raw): {}", h.seq)?;
@@ -319,12 +319,21 @@ fn tcp(out: &mut impl Write, h: &Tcp, info: Option<&SegmentInfo>, compl: u8, d: 
     l!(out, d, "Acknowledgment number (raw): {}", h.ack)?;
     l!(out, d, "{:04b} .... = Header Length: {} bytes ({})", h.hdr_len / 4, h.hdr_len, h.hdr_len / 4)?;
     l!(out, d, "Flags: 0x{:03x} ({})", h.flags, FlagNames(h.flags))?;
+    l!(out, d + 1, "000. .... .... = Reserved: {}", set(h.flags & 0x0e00 != 0))?;
     for (bit, label, pattern) in FLAG_ROWS {
         let v = u8::from(h.flags & bit != 0);
         let bits = pattern.replace('x', &v.to_string());
         l!(out, d + 1, "{bits} = {label}: {}", set(v == 1))?;
+        if v == 1 {
+            flag_expert_info(out, h, bit, d + 2)?;
+        }
     }
     l!(out, d + 1, "[TCP Flags: {}]", flags_str(h.flags))?;
+    match note {
+        Note::ActiveClose { .. } => expert(out, d + 2, "Note", "This frame initiates the connection closing")?,
+        Note::PassiveClose { .. } => expert(out, d + 2, "Note", "This frame undergoes the connection closing")?,
+        _ => {}
+    }
     l!(out, d, "Window: {}", h.window)?;
     if let Some(i) = info {
         l!(out, d, "[Calculated window size: {}]", i.window_size)?;
@@ -338,8 +347,13 @@ fn tcp(out: &mut impl Write, h: &Tcp, info: Option<&SegmentInfo>, compl: u8, d: 
         }
     }
     l!(out, d, "Checksum: 0x{:04x} [unverified]", h.checksum)?;
+    l!(out, d, "[Checksum Status: Unverified]")?;
     l!(out, d, "Urgent Pointer: {}", h.urgent)?;
-    tcp_options(out, h, d)?;
+    let sack_base = match info {
+        Some(i) if h.flags & flags::ACK != 0 => h.ack.wrapping_sub(i.ack),
+        _ => 0,
+    };
+    tcp_options(out, h, sack_base, d)?;
     if let Some(i) = info {
         l!(out, d, "[Timestamps]")?;
         l!(
@@ -359,6 +373,30 @@ fn tcp(out: &mut impl Write, h: &Tcp, info: Option<&SegmentInfo>, compl: u8, d: 
     Ok(())
 }
 
+/// Wireshark's expert notes under the SYN and FIN flags.
+fn flag_expert_info(out: &mut impl Write, h: &Tcp, bit: u16, d: usize) -> io::Result<()> {
+    if bit == flags::SYN {
+        let text = if h.flags & flags::ACK != 0 {
+            format!("Connection establish acknowledge (SYN+ACK): server port {}", h.sport)
+        } else {
+            format!("Connection establish request (SYN): server port {}", h.dport)
+        };
+        expert(out, d, "Chat", &text)?;
+    }
+    if bit == flags::FIN {
+        expert(out, d, "Chat", "Connection finish (FIN)")?;
+    }
+    Ok(())
+}
+
+/// One expert-info block (group Sequence) at depth `d`.
+fn expert(out: &mut impl Write, d: usize, level: &str, text: &str) -> io::Result<()> {
+    l!(out, d, "[Expert Info ({level}/Sequence): {text}]")?;
+    l!(out, d + 1, "[{text}]")?;
+    l!(out, d + 1, "[Severity level: {level}]")?;
+    l!(out, d + 1, "[Group: Sequence]")
+}
+
 /// The flag rows of the details: bit, label, bit pattern with `x` for the value.
 const FLAG_ROWS: [(u16, &str, &str); 9] = [
     (flags::AE, "Accurate ECN", "...x .... ...."),
@@ -372,43 +410,89 @@ const FLAG_ROWS: [(u16, &str, &str); 9] = [
     (flags::FIN, "Fin", ".... .... ...x"),
 ];
 
-fn tcp_options(out: &mut impl Write, h: &Tcp, d: usize) -> io::Result<()> {
+/// Wireshark's summary name of a TCP option kind.
+fn option_name(kind: u8) -> &'static str {
+    match kind {
+        0 => "End of Option List (EOL)",
+        1 => "No-Operation (NOP)",
+        2 => "Maximum segment size",
+        3 => "Window scale",
+        4 => "SACK permitted",
+        5 => "SACK",
+        8 => "Timestamps",
+        34 => "TCP Fast Open",
+        _ => "Unknown",
+    }
+}
+
+fn tcp_options(out: &mut impl Write, h: &Tcp, sack_base: u32, d: usize) -> io::Result<()> {
     let len = usize::from(h.hdr_len).saturating_sub(20);
     if len == 0 {
         return Ok(());
     }
-    l!(out, d, "Options: ({len} bytes)")?;
+    let names: Vec<&str> = h.option_kinds().iter().map(|&k| option_name(k)).collect();
+    l!(out, d, "Options: ({len} bytes), {}", names.join(", "))?;
     let o = &h.options;
     let mut sack_done = false;
+    let d = d + 1;
     for &kind in h.option_kinds() {
         match kind {
-            0 => l!(out, d + 1, "TCP Option - End of Option List (EOL)")?,
-            1 => l!(out, d + 1, "TCP Option - No-Operation (NOP)")?,
+            0 => {
+                l!(out, d, "TCP Option - End of Option List (EOL)")?;
+                l!(out, d + 1, "Kind: End of Option List (0)")?;
+            }
+            1 => {
+                l!(out, d, "TCP Option - No-Operation (NOP)")?;
+                l!(out, d + 1, "Kind: No-Operation (1)")?;
+            }
             2 => {
                 if let Some(m) = o.mss {
-                    l!(out, d + 1, "TCP Option - Maximum segment size: {m} bytes")?;
+                    l!(out, d, "TCP Option - Maximum segment size: {m} bytes")?;
+                    l!(out, d + 1, "Kind: Maximum Segment Size (2)")?;
+                    l!(out, d + 1, "Length: 4")?;
+                    l!(out, d + 1, "MSS Value: {m}")?;
                 }
             }
             3 => {
                 if let Some(s) = o.wscale {
-                    l!(out, d + 1, "TCP Option - Window scale: {s} (multiply by {})", 1u32 << s.min(14))?;
+                    let mult = 1u32 << s.min(14);
+                    l!(out, d, "TCP Option - Window scale: {s} (multiply by {mult})")?;
+                    l!(out, d + 1, "Kind: Window Scale (3)")?;
+                    l!(out, d + 1, "Length: 3")?;
+                    l!(out, d + 1, "Shift count: {s}")?;
+                    l!(out, d + 1, "[Multiplier: {mult}]")?;
                 }
             }
-            4 => l!(out, d + 1, "TCP Option - SACK permitted")?,
+            4 => {
+                l!(out, d, "TCP Option - SACK permitted")?;
+                l!(out, d + 1, "Kind: SACK Permitted (4)")?;
+                l!(out, d + 1, "Length: 2")?;
+            }
             5 if !sack_done => {
                 sack_done = true;
                 let blocks = &o.sack[..usize::from(o.sack_count)];
-                l!(out, d + 1, "TCP Option - SACK")?;
-                for (left, right) in blocks {
-                    l!(out, d + 2, "left edge = {left} (raw), right edge = {right} (raw)")?;
+                let rel = |v: u32| v.wrapping_sub(sack_base);
+                let edges: Vec<String> = blocks.iter().map(|&(l, r)| format!("{}-{}", rel(l), rel(r))).collect();
+                l!(out, d, "TCP Option - SACK {}", edges.join(" "))?;
+                l!(out, d + 1, "Kind: SACK (5)")?;
+                l!(out, d + 1, "Length: {}", 2 + 8 * blocks.len())?;
+                for &(left, right) in blocks {
+                    l!(out, d + 1, "left edge = {} (relative)", rel(left))?;
+                    l!(out, d + 1, "right edge = {} (relative)", rel(right))?;
                 }
+                l!(out, d + 1, "[TCP SACK Count: {}]", blocks.len())?;
             }
             8 => {
                 if let Some((v, e)) = o.timestamps {
-                    l!(out, d + 1, "TCP Option - Timestamps: TSval {v}, TSecr {e}")?;
+                    l!(out, d, "TCP Option - Timestamps: TSval {v}, TSecr {e}")?;
+                    l!(out, d + 1, "Kind: Time Stamp Option (8)")?;
+                    l!(out, d + 1, "Length: 10")?;
+                    l!(out, d + 1, "Timestamp value: {v}")?;
+                    l!(out, d + 1, "Timestamp echo reply: {e}")?;
                 }
             }
-            k => l!(out, d + 1, "TCP Option - kind {k}")?,
+            5 => {}
+            k => l!(out, d, "TCP Option - {} ({k})", option_name(k))?,
         }
     }
     Ok(())
@@ -519,7 +603,7 @@ fn quoted(out: &mut impl Write, p: &Packet<'_>, q: &Quoted) -> io::Result<()> {
     }
     match q.transport {
         Transport::Udp(u) => udp(out, &u, p.quoted_udp_stream, p.d.payload.len(), 1),
-        Transport::Tcp(h) => tcp(out, &h, None, 0, 1),
+        Transport::Tcp(h) => tcp(out, &h, None, 0, &Note::None, 1),
         Transport::TcpPorts { sport, dport, seq, .. } => {
             l!(out, 1, "Transmission Control Protocol, Src Port: {sport}, Dst Port: {dport}")?;
             l!(out, 2, "Source Port: {sport}")?;

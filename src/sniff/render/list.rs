@@ -5,7 +5,7 @@ use crate::sniff::dissect::opt;
 use crate::sniff::icmp;
 use crate::sniff::link::{ethertype_column, LinkType};
 use crate::sniff::packet::{Layer, Net, Note, Packet, Tcp, Transport};
-use crate::sniff::render::{ansi, Mac, Secs, StackStr, Style};
+use crate::sniff::render::{ansi, put_padded, put_secs6, put_u64, put_u64_padded, Mac, StackStr, Style};
 use crate::sniff::tcp::{analysis, flags, Endpoint, SegmentInfo};
 use std::fmt;
 use std::io::{self, Write};
@@ -32,19 +32,22 @@ pub fn header(out: &mut impl Write, style: Style) -> io::Result<()> {
 /// One row of the list, and the teaching note under it when there is one.
 pub fn row(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()> {
     let (src, dst) = addresses(p);
-    write!(
-        out,
-        "{:>NO_WIDTH$} {:>TIME_WIDTH$} {:>ADDR_WIDTH$} → {:<ADDR_WIDTH$} ",
-        p.number,
-        Secs { nanos: p.rel, decimals: 6 },
-        src.as_str(),
-        dst.as_str()
-    )?;
+    put_u64_padded(out, u64::from(p.number), NO_WIDTH)?;
+    out.write_all(b" ")?;
+    put_secs6(out, p.rel, TIME_WIDTH)?;
+    out.write_all(b" ")?;
+    put_padded(out, src.as_bytes(), ADDR_WIDTH, true)?;
+    out.write_all(" → ".as_bytes())?;
+    put_padded(out, dst.as_bytes(), ADDR_WIDTH, false)?;
+    out.write_all(b" ")?;
     let bad = p.d.error.is_some() || p.tcp.is_some_and(|t| t.analysis & PROBLEMS != 0);
     if bad {
         style.on(out, ansi::BAD)?;
     }
-    write!(out, "{} {} ", protocol(p), p.len)?;
+    out.write_all(protocol(p).as_bytes())?;
+    out.write_all(b" ")?;
+    put_u64(out, u64::from(p.len))?;
+    out.write_all(b" ")?;
     info(out, p)?;
     if bad {
         style.off(out)?;
@@ -72,7 +75,7 @@ const PROBLEMS: u32 = analysis::RETRANSMISSION
 /// Source and Destination columns: IP addresses, else link addresses.
 fn addresses(p: &Packet<'_>) -> (StackStr, StackStr) {
     if let Some((s, d)) = p.d.ip_addrs() {
-        return (StackStr::of(s), StackStr::of(d));
+        return (StackStr::ip(s), StackStr::ip(d));
     }
     match p.d.link {
         Some(l) if l.kind == LinkType::Ethernet => (StackStr::of(Mac(&l.eth_src)), StackStr::of(Mac(&l.eth_dst))),
@@ -116,12 +119,16 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
     if let Some(e) = p.d.error {
         return write!(out, "[Malformed Packet: {e}]");
     }
-    match p.d.transport {
-        Transport::Tcp(h) => tcp_info(out, &h, p.tcp.as_ref()),
-        Transport::Udp(u) => {
-            write!(out, "{} → {} Len={}", u.sport, u.dport, usize::from(u.length).saturating_sub(8))
+    match &p.d.transport {
+        Transport::Tcp(h) => tcp_info(out, h, p.tcp.as_ref()),
+        &Transport::Udp(u) => {
+            put_u64(out, u64::from(u.sport))?;
+            out.write_all(" → ".as_bytes())?;
+            put_u64(out, u64::from(u.dport))?;
+            out.write_all(b" Len=")?;
+            put_u64(out, u64::from(u.length.saturating_sub(8)))
         }
-        Transport::Icmp(i) => {
+        &Transport::Icmp(i) => {
             let ttl = match p.d.net {
                 Net::Ipv4(h) => h.ttl,
                 Net::Ipv6(h) => h.hlim,
@@ -157,7 +164,7 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
                 None => out.write_all(name.as_bytes()),
             }
         }
-        Transport::Other(proto) => match p.d.net {
+        &Transport::Other(proto) => match p.d.net {
             Net::Ipv4(h) if h.frag_offset != 0 || h.flags & 1 != 0 => write!(
                 out,
                 "Fragmented IP protocol (proto={proto}, off={}, ID={:04x})",
@@ -207,20 +214,34 @@ fn tcp_info(out: &mut impl Write, h: &Tcp, info: Option<&SegmentInfo>) -> io::Re
             out.write_all(text.as_bytes())?;
         }
     }
-    write!(out, "{} → {} [{}]", h.sport, h.dport, FlagNames(h.flags))?;
+    put_u64(out, u64::from(h.sport))?;
+    out.write_all(" → ".as_bytes())?;
+    put_u64(out, u64::from(h.dport))?;
+    out.write_all(b" [")?;
+    flag_names(out, h.flags)?;
+    out.write_all(b"]")?;
     let (seq, ack, win) = match info {
         Some(i) => (i.seq, i.ack, i.window_size),
         None => (h.seq, h.ack, i64::from(h.window)),
     };
-    write!(out, " Seq={seq}")?;
+    out.write_all(b" Seq=")?;
+    put_u64(out, u64::from(seq))?;
     if h.flags & flags::ACK != 0 {
-        write!(out, " Ack={ack}")?;
+        out.write_all(b" Ack=")?;
+        put_u64(out, u64::from(ack))?;
     }
-    write!(out, " Win={win}")?;
+    if win < 0 {
+        write!(out, " Win={win}")?;
+    } else {
+        out.write_all(b" Win=")?;
+        put_u64(out, win.unsigned_abs())?;
+    }
     if h.flags & flags::URG != 0 {
-        write!(out, " Urg={}", h.urgent)?;
+        out.write_all(b" Urg=")?;
+        put_u64(out, u64::from(h.urgent))?;
     }
-    write!(out, " Len={}", h.payload_len)?;
+    out.write_all(b" Len=")?;
+    put_u64(out, u64::from(h.payload_len))?;
     let o = &h.options;
     let sack_base = match info {
         Some(i) if h.flags & flags::ACK != 0 => h.ack.wrapping_sub(i.ack),
@@ -242,7 +263,10 @@ fn tcp_info(out: &mut impl Write, h: &Tcp, info: Option<&SegmentInfo>) -> io::Re
             opt::SACK_PERM if o.sack_perm => out.write_all(b" SACK_PERM")?,
             opt::TIMESTAMPS => {
                 if let Some((v, e)) = o.timestamps {
-                    write!(out, " TSval={v} TSecr={e}")?;
+                    out.write_all(b" TSval=")?;
+                    put_u64(out, u64::from(v))?;
+                    out.write_all(b" TSecr=")?;
+                    put_u64(out, u64::from(e))?;
                 }
             }
             opt::TFO | opt::EXPERIMENTAL if h.tfo_len == 2 => out.write_all(b" TFO=R")?,
@@ -280,6 +304,24 @@ const PREFIXES_AFTER_DUP: [(u32, &str); 8] = [
     (analysis::OUT_OF_ORDER, "[TCP Out-Of-Order] "),
     (analysis::REUSED_PORTS, "[TCP Port numbers reused] "),
 ];
+
+/// Writes the flag names as the Info column shows them.
+fn flag_names(out: &mut impl Write, f: u16) -> io::Result<()> {
+    let mut first = true;
+    for (bit, name) in FLAG_NAMES {
+        if f & bit != 0 {
+            if !first {
+                out.write_all(b", ")?;
+            }
+            out.write_all(name.as_bytes())?;
+            first = false;
+        }
+    }
+    if first {
+        out.write_all(b"<None>")?;
+    }
+    Ok(())
+}
 
 /// TCP flags as tshark's Info column names them: `SYN, ACK`, or `<None>`.
 pub struct FlagNames(pub u16);

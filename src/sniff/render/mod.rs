@@ -89,6 +89,118 @@ impl fmt::Write for StackStr {
     }
 }
 
+/// Writes `v` in decimal without the formatting machinery (hot path).
+pub fn put_u64(out: &mut impl Write, v: u64) -> io::Result<()> {
+    let mut buf = [0u8; 20];
+    out.write_all(digits(v, &mut buf))
+}
+
+/// "00" to "99", for writing two digits per division.
+const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// The decimal digits of `v`, written at the end of `buf`.
+fn digits(mut v: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    while v >= 100 {
+        let pair = (v % 100) as usize * 2;
+        v /= 100;
+        i -= 2;
+        buf[i] = PAIRS[pair];
+        buf[i + 1] = PAIRS[pair + 1];
+    }
+    if v >= 10 {
+        let pair = v as usize * 2;
+        i -= 2;
+        buf[i] = PAIRS[pair];
+        buf[i + 1] = PAIRS[pair + 1];
+    } else {
+        i -= 1;
+        buf[i] = b'0' + v as u8;
+    }
+    &buf[i..]
+}
+
+/// Writes `text` padded with spaces to `width`, right-aligned or left-aligned.
+pub fn put_padded(out: &mut impl Write, text: &[u8], width: usize, right: bool) -> io::Result<()> {
+    const SPACES: [u8; 32] = [b' '; 32];
+    let pad = &SPACES[..width.saturating_sub(text.len()).min(SPACES.len())];
+    if right {
+        out.write_all(pad)?;
+        out.write_all(text)
+    } else {
+        out.write_all(text)?;
+        out.write_all(pad)
+    }
+}
+
+/// Writes `v` right-aligned in `width` columns.
+pub fn put_u64_padded(out: &mut impl Write, v: u64, width: usize) -> io::Result<()> {
+    let mut buf = [0u8; 20];
+    put_padded(out, digits(v, &mut buf), width, true)
+}
+
+impl StackStr {
+    /// Formats an IP address (IPv4 by hand, the common case on the hot path).
+    pub fn ip(ip: std::net::IpAddr) -> StackStr {
+        match ip {
+            std::net::IpAddr::V4(a) => {
+                let mut s = StackStr::new();
+                for (i, o) in a.octets().iter().enumerate() {
+                    if i > 0 {
+                        s.push(b'.');
+                    }
+                    let mut buf = [0u8; 20];
+                    for &d in digits(u64::from(*o), &mut buf) {
+                        s.push(d);
+                    }
+                }
+                s
+            }
+            v6 => StackStr::of(v6),
+        }
+    }
+
+    fn push(&mut self, b: u8) {
+        if self.len < self.buf.len() {
+            self.buf[self.len] = b;
+            self.len += 1;
+        }
+    }
+
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+/// Writes a relative time with 6 decimals (µs, truncated) right-aligned in `width`.
+pub fn put_secs6(out: &mut impl Write, nanos: i64, width: usize) -> io::Result<()> {
+    let mut s = StackStr::new();
+    if nanos < 0 {
+        s.push(b'-');
+    }
+    let abs = nanos.unsigned_abs();
+    let mut buf = [0u8; 20];
+    for &d in digits(abs / 1_000_000_000, &mut buf) {
+        s.push(d);
+    }
+    s.push(b'.');
+    let micros = (abs % 1_000_000_000) / 1000;
+    let mut buf = [0u8; 20];
+    let frac = digits(micros, &mut buf);
+    for _ in frac.len()..6 {
+        s.push(b'0');
+    }
+    for &d in frac {
+        s.push(d);
+    }
+    put_padded(out, s.as_bytes(), width, true)
+}
+
 /// A MAC address as `02:00:00:00:00:01`.
 pub struct Mac<'a>(pub &'a [u8]);
 
@@ -139,5 +251,13 @@ mod tests {
         assert_eq!(Secs { nanos: -1_000, decimals: 6 }.to_string(), "-0.000001");
         assert_eq!(Mac(&[2, 0, 0, 0, 0, 0xab]).to_string(), "02:00:00:00:00:ab");
         assert_eq!(StackStr::of("x".repeat(100)).as_str().len(), 64);
+        let mut out = Vec::new();
+        put_secs6(&mut out, 12_345, 10).unwrap();
+        put_secs6(&mut out, -1_000, 0).unwrap();
+        put_u64_padded(&mut out, 7, 5).unwrap();
+        put_u64(&mut out, 18_446_744_073_709_551_615).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "  0.000012-0.000001    718446744073709551615");
+        assert_eq!(StackStr::ip("10.0.255.1".parse().unwrap()).as_str(), "10.0.255.1");
+        assert_eq!(StackStr::ip("::1".parse().unwrap()).as_str(), "::1");
     }
 }
