@@ -20,6 +20,10 @@ pub const SCALE_NONE: i8 = -2;
 /// Largest shift RFC 7323 §2.3 allows; larger announced values are capped.
 pub const MAX_SHIFT: u8 = 14;
 
+/// Duplicate-ACK counter value meaning "a gap was reported" (Wireshark stores -1
+/// in an unsigned counter, so it also passes the fast-retransmission `>= 2` test).
+pub const GAP_REPORTED: u32 = u32::MAX;
+
 /// `a` comes after `b` in sequence space.
 pub fn seq_gt(a: u32, b: u32) -> bool {
     (b.wrapping_sub(a) as i32) < 0
@@ -74,8 +78,9 @@ pub struct Flow {
     pub lastack_time: Nanos,
     /// Last frame whose ACK number differed from the one before (dup-ACK origin).
     pub lastnondupack: u32,
-    /// Duplicate ACKs counted since; -1 after an "ACKed unseen segment" report.
-    pub dupacknum: i32,
+    /// Duplicate ACKs counted since; [`GAP_REPORTED`] after an "ACKed unseen
+    /// segment" report.
+    pub dupacknum: u32,
     /// Analysis flags of the last segment in this direction.
     pub lastsegmentflags: u32,
     /// Whether bytes in flight can be computed (no unexplained gap).
@@ -92,6 +97,8 @@ pub struct Flow {
     pub sack_count: u8,
     /// Unacknowledged segments, oldest first, at most [`MAX_UNACKED`].
     pub segments: Vec<Unacked>,
+    /// Whether this direction sent a FIN.
+    pub fin_sent: bool,
 }
 
 impl Flow {
@@ -118,6 +125,7 @@ impl Flow {
             sack: [(0, 0); MAX_SACK],
             sack_count: 0,
             segments: Vec::new(),
+            fin_sent: false,
         }
     }
 

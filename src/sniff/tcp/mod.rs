@@ -17,7 +17,8 @@
 //! plus from the stream's second frame on what its first segment adds),
 //! `tcp.analysis.initial_rtt` is [`Stream::irtt`] on every packet that has
 //! [`SegmentInfo::has_analysis`], and `tcp.window_size`/`tcp.window_size_scalefactor`
-//! use the direction's final scale ([`Stream::final_window`]).
+//! use the direction's final scale ([`Stream::final_window`]). [`Stream::second_pass`]
+//! applies all of these to a segment's [`SegmentInfo`] at once.
 //!
 //! Layout: `flow` holds one direction's state, `seq_analysis` the per-segment sequence
 //! analysis, `stream` the conversation-level rules (port reuse, window scale,
@@ -168,7 +169,8 @@ pub struct SegmentInfo {
     pub stream: u32,
     /// Sender's role; `None` only if the tracker cannot tell.
     pub direction: Option<Direction>,
-    /// `tcp.seq`: sequence number relative to the sender's ISN.
+    /// `tcp.seq`: sequence number relative to the sender's base: its ISN, or without
+    /// a SYN one less than its first sequence number (so that segment shows 1).
     pub seq: u32,
     /// `tcp.ack`: acknowledgment relative to the receiver's base sequence number when
     /// ACK is set; the raw field when it is not (tshark prints the raw value then).
@@ -217,11 +219,11 @@ pub mod completeness {
     pub const SYN: u8 = 1;
     /// SYN-ACK seen.
     pub const SYN_ACK: u8 = 2;
-    /// ACK seen (after SYN-ACK).
+    /// A segment with ACK, without SYN and without payload seen.
     pub const ACK: u8 = 4;
-    /// Payload seen.
+    /// Payload seen (on a segment with ACK and without SYN, or on the first SYN).
     pub const DATA: u8 = 8;
-    /// FIN seen.
+    /// FIN with ACK seen.
     pub const FIN: u8 = 16;
     /// RST seen.
     pub const RST: u8 = 32;
@@ -263,4 +265,7 @@ pub struct Stream {
     prev_time: Nanos,
     /// Time of the most recent pure SYN (0: none yet), the start of the iRTT.
     mru_syn: Nanos,
+    /// Per direction, the first frame whose SYN-ACK changed the base sequence
+    /// number (0: none); tshark's second pass uses the final base before it.
+    first_rebase: [u32; 2],
 }

@@ -2,7 +2,7 @@
 //! reimplemented on [`Flow`] state. The order of the checks and their early exits
 //! decide which flags win, so they follow packet-tcp.c step by step.
 
-use super::flow::{seq_gt, seq_le, seq_lt, Flow, Unacked, MAX_UNACKED};
+use super::flow::{seq_gt, seq_le, seq_lt, Flow, Unacked, GAP_REPORTED, MAX_UNACKED};
 use super::{analysis as a, flags as f, Nanos, Segment};
 
 /// A fast retransmission follows the last duplicate ACK within this time.
@@ -129,10 +129,10 @@ fn check_forward(fwd: &mut Flow, rev: &Flow, seg: &Segment, v: &mut Verdict) {
             break 'checks;
         }
         if repeats && window != 0 {
-            // -1 (left by an ACKed-unseen-segment report) restarts the count at 1.
-            fwd.dupacknum = if fwd.dupacknum < 0 { 1 } else { fwd.dupacknum + 1 };
+            // A reported gap restarts the count at 1.
+            fwd.dupacknum = if fwd.dupacknum == GAP_REPORTED { 1 } else { fwd.dupacknum + 1 };
             v.set(a::DUPLICATE_ACK);
-            v.dup_num = fwd.dupacknum as u32;
+            v.dup_num = fwd.dupacknum;
             v.dup_frame = fwd.lastnondupack;
         }
     }
@@ -144,22 +144,22 @@ fn check_forward(fwd: &mut Flow, rev: &Flow, seg: &Segment, v: &mut Verdict) {
 
 /// ACKed unseen segment: the ACK goes beyond the peer's highest contiguous
 /// sequence number. If the peer has sent past a hole since, the limit moves up to
-/// what was sent; otherwise the peer's duplicate-ACK counter (set to -1) keeps
-/// further ACKs of the same gap quiet until the peer's own ACK number changes.
-/// (This is what tshark 4.0 does; the limits compare as plain integers.)
+/// what was sent; otherwise the peer's duplicate-ACK counter, set to
+/// [`GAP_REPORTED`], keeps further ACKs of the same gap quiet until the peer's own
+/// ACK number changes. (This is what tshark 4.0 does.)
 fn check_ack_lost(rev: &mut Flow, seg: &Segment, v: &mut Verdict) {
     if rev.maxseqtobeacked == 0 || !seq_gt(seg.ack, rev.maxseqtobeacked) || seg.flags & f::ACK == 0 {
         return;
     }
     v.has_ta = true;
-    if rev.maxseqtobeacked < rev.nextseq {
+    if seq_lt(rev.maxseqtobeacked, rev.nextseq) {
         rev.maxseqtobeacked = rev.nextseq;
         v.set(a::ACK_LOST_SEGMENT);
     } else {
         if rev.dupacknum == 0 {
             v.set(a::ACK_LOST_SEGMENT);
         }
-        rev.dupacknum = -1;
+        rev.dupacknum = GAP_REPORTED;
     }
 }
 

@@ -25,6 +25,7 @@ impl Stream {
             roles_fixed: false,
             prev_time: seg.time,
             mru_syn: 0,
+            first_rebase: [0, 0],
         }
     }
 
@@ -37,6 +38,37 @@ impl Stream {
     pub(super) fn flow_mut(&mut self, src: Endpoint) -> &mut Flow {
         let d = self.side(src);
         &mut self.flows[d]
+    }
+
+    /// Remembers that `seg` (a SYN-ACK) moved its direction's base sequence number.
+    pub(super) fn note_rebase(&mut self, seg: &Segment) {
+        let d = self.side(seg.src);
+        if self.first_rebase[d] == 0 {
+            self.first_rebase[d] = seg.frame;
+        }
+    }
+
+    /// Frees the per-direction lists of a stream that will see no more segments.
+    pub(super) fn release(&mut self) {
+        for flow in &mut self.flows {
+            if flow.segments.capacity() != 0 {
+                flow.segments = Vec::new();
+            }
+        }
+    }
+
+    /// Returns the unacked lists' memory once the connection is over: after a RST,
+    /// or once both directions sent a FIN and nothing is left unacknowledged.
+    /// (A late retransmission just allocates again.)
+    fn trim_when_closed(&mut self, seg: &Segment, d: usize) {
+        if seg.flags & f::FIN != 0 {
+            self.flows[d].fin_sent = true;
+        }
+        let both_fin = self.flows[0].fin_sent && self.flows[1].fin_sent;
+        let drained = self.flows.iter().all(|flow| flow.segments.is_empty());
+        if (seg.flags & f::RST != 0 || both_fin) && drained {
+            self.release();
+        }
     }
 
     /// The first SYN (or SYN-ACK) names the client, even if other segments came first.
@@ -70,6 +102,7 @@ impl Stream {
         self.update_completeness(seg, is_new);
         self.apply_options(seg, d);
         self.handshake_timing(seg, d);
+        self.trim_when_closed(seg, d);
         let syn = seg.flags & f::SYN != 0;
         let fwd = &self.flows[d];
         SegmentInfo {
@@ -92,6 +125,34 @@ impl Stream {
             irtt: self.irtt.unwrap_or(0),
             time_relative: seg.time - self.first_time,
             time_delta,
+        }
+    }
+
+    /// Tracks an ICMP-quoted header of this stream: no sequence analysis and raw
+    /// numbers, but completeness, options, SYN time and stream timing as usual.
+    pub(super) fn track_quoted(&mut self, seg: &Segment, is_new: bool) -> SegmentInfo {
+        self.last_frame = seg.frame;
+        self.fix_roles(seg);
+        let d = self.side(seg.src);
+        let time_delta = seg.time - self.prev_time;
+        self.prev_time = seg.time;
+        self.update_completeness(&Segment { payload_len: 0, ..*seg }, is_new);
+        self.apply_options(seg, d);
+        self.handshake_timing(seg, d);
+        let syn = seg.flags & f::SYN != 0;
+        SegmentInfo {
+            stream: self.index,
+            direction: Some(if d == 0 { Direction::ClientToServer } else { Direction::ServerToClient }),
+            seq: seg.seq,
+            ack: seg.ack,
+            nxtseq: seg.seq,
+            window_size: i64::from(seg.window),
+            scalefactor: self.flows[d].scalefactor(),
+            has_scalefactor: !syn,
+            irtt: self.irtt.unwrap_or(0),
+            time_relative: seg.time - self.first_time,
+            time_delta,
+            ..SegmentInfo::default()
         }
     }
 
@@ -178,6 +239,38 @@ impl Stream {
         }
         let flow = &self.flows[usize::from(direction == Direction::ServerToClient)];
         (flow.scaled(raw_window), Some(flow.scalefactor()))
+    }
+
+    /// What `tshark -2` shows for a segment of this stream, given what the tracker
+    /// answered for it (`info`), once the capture went through the tracker: the
+    /// window with the direction's final scale, `initial_rtt` with the final iRTT
+    /// (0 when none or when the segment has no analysis tree), and sequence and
+    /// acknowledgment numbers relative to the final base for segments before a
+    /// SYN-ACK moved that base. `tcp.completeness` is [`Stream::completeness_shown`].
+    pub fn second_pass(&self, seg: &Segment, info: &SegmentInfo) -> SegmentInfo {
+        let d = self.side(seg.src);
+        let mut shown = *info;
+        let (window, factor) = self.final_window(
+            if d == 0 { Direction::ClientToServer } else { Direction::ServerToClient },
+            seg.flags,
+            seg.window,
+        );
+        shown.window_size = window;
+        shown.scalefactor = factor.unwrap_or(shown.scalefactor);
+        shown.irtt = if info.has_analysis { self.irtt.unwrap_or(0) } else { 0 };
+        if self.before_rebase(d, seg.frame) {
+            shown.seq = seg.seq.wrapping_sub(self.flows[d].base_seq);
+            shown.nxtseq = shown.seq.wrapping_add(info.nxtseq.wrapping_sub(info.seq));
+        }
+        if seg.flags & f::ACK != 0 && self.before_rebase(1 - d, seg.frame) {
+            shown.ack = seg.ack.wrapping_sub(self.flows[1 - d].base_seq);
+        }
+        shown
+    }
+
+    /// Whether `frame` comes before the first rebase of direction `d`.
+    fn before_rebase(&self, d: usize, frame: u32) -> bool {
+        self.first_rebase[d] != 0 && frame < self.first_rebase[d]
     }
 
     /// Window scale state of a direction: the shift (0..=14), -1 unknown, -2 unused.

@@ -329,3 +329,106 @@ fn distinct_port_pairs_get_indices_in_order_of_appearance() {
     assert_eq!((a0.stream, b0.stream, a1.stream), (0, 1, 0));
     assert_eq!(s.tracker.streams().len(), 2);
 }
+
+#[test]
+fn acked_unseen_segment_is_reported_once_per_gap() {
+    let mut s = Script::new();
+    let first = s.at(0, with_len(s2c(5001, 1001, ACK | PSH), 100));
+    assert_eq!(first.bytes_in_flight, 100);
+    s.at(10, c2s(1001, 5101, ACK));
+    let beyond = s.at(20, c2s(1001, 5201, ACK));
+    assert_eq!((beyond.ack, beyond.analysis), (201, a::ACK_LOST_SEGMENT));
+    let same_gap = s.at(30, c2s(1001, 5301, ACK));
+    assert_eq!(same_gap.analysis, 0);
+    let lost = s.at(40, with_len(s2c(5301, 1001, ACK | PSH), 100));
+    assert_eq!((lost.analysis, lost.bytes_in_flight), (a::LOST_SEGMENT, 0));
+    let after_hole = s.at(50, c2s(1001, 5401, ACK));
+    assert_eq!((after_hole.analysis, after_hole.acks_frame), (a::ACK_LOST_SEGMENT, 5));
+    let resumed = s.at(60, with_len(s2c(5401, 1001, ACK | PSH), 100));
+    assert_eq!((resumed.analysis, resumed.bytes_in_flight), (0, 100));
+    let more = s.at(70, with_len(s2c(5501, 1001, ACK | PSH), 100));
+    assert_eq!(more.bytes_in_flight, 200);
+    let ack = s.at(80, with_window(c2s(1001, 5601, ACK), 2000));
+    assert_eq!((ack.analysis, ack.acks_frame), (0, 8));
+}
+
+#[test]
+fn window_full_uses_the_unscaled_window_before_the_first_ack() {
+    let mut s = Script::new();
+    s.at(0, with_ws(c2s(1000, 0, SYN), 2));
+    s.at(100, with_window(with_ws(s2c(5000, 1001, SYN | ACK), 2), 100));
+    s.at(200, c2s(1001, 5001, ACK));
+    let full = s.at(201, with_len(c2s(1001, 5001, ACK | PSH), 100));
+    assert_eq!(full.analysis, a::WINDOW_FULL);
+}
+
+#[test]
+fn spurious_retransmission_takes_precedence_over_out_of_order() {
+    let mut s = Script::new();
+    s.at(0, c2s(1000, 0, SYN));
+    s.at(100, s2c(5000, 1001, SYN | ACK));
+    s.at(200, c2s(1001, 5001, ACK));
+    s.at(201, with_len(c2s(1001, 5001, ACK | PSH), 100));
+    s.at(202, with_len(c2s(1101, 5001, ACK | PSH), 100));
+    s.at(203, s2c(5001, 1201, ACK));
+    let again = s.at(204, with_len(c2s(1001, 5001, ACK | PSH), 100));
+    assert_eq!(again.analysis, a::SPURIOUS_RETRANSMISSION);
+}
+
+#[test]
+fn fin_after_an_acked_unseen_segment_counts_as_fast_retransmission() {
+    // tshark 4.0 keeps the "gap reported" mark in an unsigned duplicate-ACK counter,
+    // so the next segment repeating the peer's ACK point passes the `>= 2` test.
+    let mut s = Script::new();
+    s.at(0, c2s(1000, 0, SYN));
+    s.at(10, s2c(5000, 1001, SYN | ACK));
+    s.at(40, c2s(1001, 5001, ACK));
+    s.at(60, with_len(c2s(1001, 5001, ACK | PSH), 274));
+    s.at(61, s2c(5001, 1275, ACK));
+    s.at(62, s2c(5001, 1275, FIN | ACK));
+    s.at(140, with_len(c2s(1275, 5001, ACK), 1440));
+    let fin = s.at(141, s2c(5001, 2723, FIN | ACK));
+    assert_eq!(fin.analysis, a::FAST_RETRANSMISSION | a::ACK_LOST_SEGMENT);
+}
+
+#[test]
+fn same_syn_again_rewinds_a_stray_rst_and_shows_an_analysis_tree() {
+    let mut s = Script::new();
+    s.at(0, c2s(1000, 0, SYN));
+    let rst = s.at(100, c2s(5000, 0, RST));
+    assert_eq!(rst.seq, 4000);
+    let again = s.at(1000, c2s(1000, 0, SYN));
+    assert_eq!((again.stream, again.analysis, again.has_analysis), (0, a::RETRANSMISSION, true));
+    s.at(1010, s2c(7000, 1001, SYN | ACK));
+    s.at(1020, c2s(1001, 7001, ACK));
+    let data = s.at(1030, with_len(c2s(1001, 7001, ACK | PSH), 10));
+    assert_eq!(data.analysis, 0);
+}
+
+#[test]
+fn second_pass_uses_the_final_base_before_a_syn_ack_moved_it() {
+    let mut s = Script::new();
+    s.at(0, c2s(1000, 0, SYN));
+    let rst = s.at(1, seg(server(), client(), 0, 1000, RST | ACK));
+    assert_eq!((rst.seq, rst.ack), (1, 0));
+    let synack = s.at(2, s2c(7000, 1001, SYN | ACK));
+    assert_eq!((synack.seq, synack.analysis), (0, a::REUSED_PORTS));
+    let st = s.stream(0);
+    let rst_segment = Segment { frame: 2, ..seg(server(), client(), 0, 1000, RST | ACK) };
+    let shown = st.second_pass(&rst_segment, &rst);
+    assert_eq!((shown.seq, shown.nxtseq, shown.ack), (0u32.wrapping_sub(7000), 0u32.wrapping_sub(7000), 0));
+}
+
+#[test]
+fn icmp_quoted_header_starts_a_stream_without_sequence_analysis() {
+    let mut s = Script::new();
+    let quoted_syn = c2s(1000, 0, SYN);
+    s.frame += 1;
+    let quoted = s.tracker.process_quoted(&Segment { frame: 1, time: 1_000_000_000_000, ..quoted_syn });
+    assert_eq!((quoted.stream, quoted.seq, quoted.has_analysis), (0, 1000, false));
+    let other = s.at(1, seg(client(), ep(3, 80), 5, 0, SYN));
+    assert_eq!(other.stream, 1);
+    let real = s.at(2, quoted_syn);
+    assert_eq!((real.stream, real.seq, real.analysis), (0, 0, 0));
+    assert_eq!(s.stream(0).completeness, 1);
+}

@@ -2,16 +2,63 @@
 //! Wireshark's port-reuse rules, and hands the segment to it.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::net::IpAddr;
 
 use super::hash::FxBuild;
 use super::seq_analysis::Verdict;
 use super::{analysis as a, flags as f, Endpoint, Segment, SegmentInfo, Stream};
 
+/// A conversation's address/port pair in a compact, order-independent form, cheap
+/// to hash and compare (IPv4 addresses are kept apart from IPv6 ones).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ConvKey {
+    /// Lower endpoint's address bits.
+    lo: u128,
+    /// Higher endpoint's address bits.
+    hi: u128,
+    /// Lower endpoint's port in the high half, higher endpoint's in the low half.
+    ports: u32,
+    /// Whether the addresses are IPv6.
+    v6: bool,
+}
+
+impl ConvKey {
+    fn new(a: Endpoint, b: Endpoint) -> ConvKey {
+        let (a_bits, v6) = ip_bits(a.ip);
+        let (b_bits, _) = ip_bits(b.ip);
+        let (lo, hi) = if (a_bits, a.port) <= (b_bits, b.port) {
+            ((a_bits, a.port), (b_bits, b.port))
+        } else {
+            ((b_bits, b.port), (a_bits, a.port))
+        };
+        ConvKey { lo: lo.0, hi: hi.0, ports: u32::from(lo.1) << 16 | u32::from(hi.1), v6 }
+    }
+}
+
+impl Hash for ConvKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.lo as u64 ^ (self.lo >> 64) as u64);
+        state.write_u64(self.hi as u64 ^ (self.hi >> 64) as u64);
+        state.write_u32(self.ports);
+    }
+}
+
+/// An address as 128 bits, and whether it is IPv6.
+fn ip_bits(ip: IpAddr) -> (u128, bool) {
+    match ip {
+        IpAddr::V4(v4) => (u128::from(u32::from(v4)), false),
+        IpAddr::V6(v6) => (u128::from(v6), true),
+    }
+}
+
 /// The conversation table: maps segments to streams and analyses them.
 #[derive(Default)]
 pub struct Tracker {
-    /// The current stream of each address/port pair (ordered endpoints).
-    by_key: HashMap<(Endpoint, Endpoint), u32, FxBuild>,
+    /// The current stream of each address/port pair.
+    by_key: HashMap<ConvKey, u32, FxBuild>,
+    /// The last key looked up and its stream (bulk transfers repeat it).
+    last: Option<(ConvKey, u32)>,
     streams: Vec<Stream>,
 }
 
@@ -23,9 +70,30 @@ impl Tracker {
 
     /// Tracks one segment and returns what Wireshark would say about it.
     pub fn process(&mut self, seg: &Segment) -> SegmentInfo {
-        let key = if seg.src <= seg.dst { (seg.src, seg.dst) } else { (seg.dst, seg.src) };
-        let (mut index, is_new) = match self.by_key.get(&key) {
-            Some(&index) => (index, false),
+        let (index, is_new, verdict) = self.route(seg);
+        self.streams[index as usize].track(seg, is_new, verdict)
+    }
+
+    /// Tracks a TCP header quoted by an ICMP error (tshark dissects it when the
+    /// whole header is there): it finds or starts a stream and counts toward its
+    /// completeness, SYN time and window scale like any segment, but gets no
+    /// sequence analysis; tshark prints its raw seq and ack. `payload_len` is
+    /// ignored. Returns the same kind of answer as [`Tracker::process`].
+    pub fn process_quoted(&mut self, seg: &Segment) -> SegmentInfo {
+        let (index, is_new, _) = self.route(seg);
+        self.streams[index as usize].track_quoted(seg, is_new)
+    }
+
+    /// Finds or starts the stream of `seg`, applying the port-reuse rules.
+    /// Returns the stream index, whether `seg` created it, and the flags decided.
+    fn route(&mut self, seg: &Segment) -> (u32, bool, Verdict) {
+        let key = ConvKey::new(seg.src, seg.dst);
+        let found = match self.last {
+            Some((last, index)) if last == key => Some(index),
+            _ => self.by_key.get(&key).copied(),
+        };
+        let (mut index, is_new) = match found {
+            Some(index) => (index, false),
             None => {
                 let index = self.start_stream(seg);
                 self.by_key.insert(key, index);
@@ -38,21 +106,32 @@ impl Tracker {
             let flow = self.streams[index as usize].flow_mut(seg.src);
             if flow.base_set && flow.base_seq != seg.seq {
                 // A new connection on the same ports: a new stream from this SYN on.
+                // The old one will see no more segments: free its unacked lists.
+                self.streams[index as usize].release();
                 index = self.start_stream(seg);
                 self.by_key.insert(key, index);
                 self.streams[index as usize].completeness = super::completeness::SYN;
                 verdict.flags |= a::REUSED_PORTS;
                 verdict.has_ta = true;
+            } else if flow.base_set {
+                // The same SYN again: undo what a RST with a stray seq may have
+                // advanced (Wireshark issue 17616); tshark shows an analysis tree.
+                flow.nextseq = flow.maxseqtobeacked;
+                verdict.has_ta = true;
             }
         } else if !is_new && kind == f::SYN | f::ACK {
-            let flow = self.streams[index as usize].flow_mut(seg.src);
+            let stream = &mut self.streams[index as usize];
+            let flow = stream.flow_mut(seg.src);
             if flow.base_set && flow.base_seq != seg.seq {
+                // A SYN-ACK with another ISN: Wireshark keeps the stream, rebases it.
                 flow.base_seq = seg.seq;
+                stream.note_rebase(seg);
                 verdict.flags |= a::REUSED_PORTS;
                 verdict.has_ta = true;
             }
         }
-        self.streams[index as usize].track(seg, is_new, verdict)
+        self.last = Some((key, index));
+        (index, is_new, verdict)
     }
 
     /// Appends a new stream starting with `seg` and returns its index.
