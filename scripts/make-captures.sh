@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Regenerates the sample captures under captures/ with socklab's own servers and
+# clients on the loopback interface, recorded by tcpdump (needs root or CAP_NET_RAW).
+#
+#   scripts/make-captures.sh            # all captures
+#   scripts/make-captures.sh tcp-echo   # only captures/tcp-echo.pcap
+#
+# Each capture is one small lab scenario (see captures/README.md). Servers listen on a
+# port the kernel picks (--port 0); tcpdump records only that port (plus ICMP for the
+# closed-port case), so other loopback traffic stays out. After a regeneration, rerun
+# scripts/goldens.sh so tests/golden/tshark/ matches the new files.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out_dir=captures
+bin=target/debug/socklab
+tmp=$(mktemp -d)
+pids=()
+
+cleanup() {
+  for p in "${pids[@]:-}"; do
+    [ -n "$p" ] && kill "$p" 2>/dev/null || true
+  done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+die() { echo "make-captures: $*" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || die "capturing on lo needs root: run it as root (or with sudo)"
+command -v tcpdump >/dev/null || die "tcpdump is missing: run scripts/setup.sh (or apt-get install tcpdump)"
+cargo build --quiet --bin socklab
+mkdir -p "$out_dir"
+
+# A port nobody listens on: bind to port 0, note the port, close the socket.
+free_port() {
+  python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET6 if sys.argv[1]=="6" else socket.AF_INET, socket.SOCK_STREAM if sys.argv[2]=="tcp" else socket.SOCK_DGRAM); s.bind(("::1" if sys.argv[1]=="6" else "127.0.0.1",0)); print(s.getsockname()[1])' "$1" "$2"
+}
+
+# Starts tcpdump on lo writing $1 with filter $2; returns once it is listening.
+start_tcpdump() {
+  local file=$1 filter=$2
+  # A fresh log per capture: "listening on" must come from this tcpdump.
+  tcpdump_log=$(mktemp "$tmp/tcpdump.XXXXXX")
+  tcpdump -i lo -nn -U --immediate-mode -Z root -w "$file" "$filter" 2>"$tcpdump_log" &
+  tcpdump_pid=$!
+  pids+=("$tcpdump_pid")
+  for _ in $(seq 1 100); do
+    grep -q "listening on" "$tcpdump_log" && return 0
+    kill -0 "$tcpdump_pid" 2>/dev/null || die "tcpdump failed: $(cat "$tcpdump_log")"
+    sleep 0.05
+  done
+  die "tcpdump did not start listening within 5 s: $(cat "$tcpdump_log")"
+}
+
+# Lets the last packets reach tcpdump, then stops it (SIGINT flushes the file).
+stop_tcpdump() {
+  sleep 0.5
+  kill -INT "$tcpdump_pid"
+  wait "$tcpdump_pid" 2>/dev/null || true
+}
+
+# Starts a socklab server ($@ = its arguments); sets server_pid and server_addr
+# (the last word of the line it prints first).
+start_server() {
+  local log
+  log=$(mktemp "$tmp/server.XXXXXX")
+  "$bin" "$@" >"$log" 2>"$tmp/server.err" &
+  server_pid=$!
+  pids+=("$server_pid")
+  for _ in $(seq 1 100); do
+    if [ -s "$log" ]; then
+      server_addr=$(head -n 1 "$log" | awk '{print $NF}')
+      return 0
+    fi
+    kill -0 "$server_pid" 2>/dev/null || die "socklab $* failed: $(cat "$tmp/server.err")"
+    sleep 0.05
+  done
+  die "socklab $* printed no address within 5 s"
+}
+
+# Stops the server the way a student does, with Ctrl-C (SIGINT).
+stop_server() {
+  kill -INT "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+}
+
+port_of() { echo "${1##*:}"; }
+
+finish() {
+  local name=$1
+  mv "$tmp/$name.pcap" "$out_dir/$name.pcap"
+  echo "make-captures: $out_dir/$name.pcap: $(tcpdump -nn -r "$out_dir/$name.pcap" 2>/dev/null | wc -l) packets"
+}
+
+# TCP echo: handshake, two request/response exchanges, FIN teardown.
+tcp_echo() {
+  local host=$1 name=$2
+  start_server tcp server --host "$host" --port 0
+  start_tcpdump "$tmp/$name.pcap" "tcp port $(port_of "$server_addr")"
+  printf 'hello, server\nsecond line!\nquit\n' | "$bin" tcp client --server "$server_addr" >/dev/null
+  stop_tcpdump
+  stop_server
+  finish "$name"
+}
+
+# TCP client before the server: the SYN to a closed port is answered by RST/ACK.
+tcp_refused() {
+  local port
+  port=$(free_port 4 tcp)
+  start_tcpdump "$tmp/tcp-refused.pcap" "tcp port $port"
+  if "$bin" tcp client --server "127.0.0.1:$port" "hello" >/dev/null 2>"$tmp/client.err"; then
+    die "the client reached 127.0.0.1:$port, which should be closed"
+  fi
+  stop_tcpdump
+  finish tcp-refused
+}
+
+# UDP echo: one datagram each way per line.
+udp_echo() {
+  start_server udp server --port 0
+  start_tcpdump "$tmp/udp-echo.pcap" "udp port $(port_of "$server_addr")"
+  printf 'hello, server\nsecond line!\nquit\n' | "$bin" udp client --server "$server_addr" >/dev/null
+  stop_tcpdump
+  stop_server
+  finish udp-echo
+}
+
+# UDP client before the server: the datagram to a closed port is answered by ICMP
+# destination unreachable (port unreachable), which quotes the datagram. Only ICMP
+# errors quoting this port are recorded (icmp[30:2]: the quoted UDP destination port,
+# after the 8-byte ICMP header and a 20-byte IPv4 header), so other pings on lo stay out.
+udp_closed_port() {
+  local port
+  port=$(free_port 4 udp)
+  start_tcpdump "$tmp/udp-closed-port.pcap" "udp port $port or (icmp and icmp[0] == 3 and icmp[30:2] == $port)"
+  "$bin" udp client --server "127.0.0.1:$port" --timeout-ms 500 "hello" >/dev/null 2>"$tmp/client.err" || true
+  stop_tcpdump
+  finish udp-closed-port
+}
+
+all=(tcp-echo tcp-refused udp-echo udp-closed-port tcp-echo-ipv6)
+wanted=("$@")
+[ ${#wanted[@]} -gt 0 ] || wanted=("${all[@]}")
+for w in "${wanted[@]}"; do
+  case "$w" in
+    tcp-echo) tcp_echo 127.0.0.1 tcp-echo ;;
+    tcp-echo-ipv6) tcp_echo ::1 tcp-echo-ipv6 ;;
+    tcp-refused) tcp_refused ;;
+    udp-echo) udp_echo ;;
+    udp-closed-port) udp_closed_port ;;
+    *) die "unknown capture '$w' (known: ${all[*]})" ;;
+  esac
+done
