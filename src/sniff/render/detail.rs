@@ -19,6 +19,13 @@ pub fn tree(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()
     if let Some(l) = p.d.link {
         link(out, &l, padding(p, &l))?;
     }
+    for net in p.d.tunnels() {
+        match net {
+            Net::Ipv4(h) => ipv4(out, h, 0)?,
+            Net::Ipv6(h) => ipv6(out, h, 0)?,
+            _ => {}
+        }
+    }
     match p.d.net {
         Net::Ipv4(h) => ipv4(out, &h, 0)?,
         Net::Ipv6(h) => ipv6(out, &h, 0)?,
@@ -51,7 +58,7 @@ pub fn tree(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()
 
 /// Whether the frame ends in a Data block (the same rule as `:data` in `frame.protocols`).
 fn shows_data(p: &Packet<'_>) -> bool {
-    crate::sniff::fields::protocols(p).ends_with(":data")
+    crate::sniff::fields::shows_data(p)
 }
 
 fn line(out: &mut impl Write, depth: usize, args: std::fmt::Arguments<'_>) -> io::Result<()> {
