@@ -3,6 +3,7 @@
 //! layer that cannot be decoded becomes a [`DecodeError`] with its byte offset;
 //! the layers before it are kept. Never panics, never allocates.
 
+use crate::sniff::defrag::{Fragment, FragmentKey};
 use crate::sniff::link::{self, LinkType, Next, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6};
 use crate::sniff::packet::{
     Arp, DecodeError, Dissected, ErrorKind, Icmp, Ipv4, Ipv6, Layer, Net, Quoted, Tcp, Transport, Udp, MAX_TCP_OPTIONS,
@@ -108,6 +109,7 @@ fn empty<'a>() -> Dissected<'a> {
         error: None,
         tunnels: [Net::None; MAX_TUNNELS],
         tunnel_count: 0,
+        reassembled: None,
     }
 }
 
@@ -196,6 +198,31 @@ fn ip_layers<'a>(out: &mut Dissected<'a>, data: &'a [u8], offset: usize, wire: u
         return;
     }
     transport(out, proto, payload.payload, at, declared, follow_icmp);
+}
+
+/// Decodes the transport layer of a reassembled IPv4 datagram whose payload is
+/// `data` (protocol `proto`), as if it followed the IP header of the frame that
+/// completed it (at `offset`).
+pub fn reassembled<'a>(out: &mut Dissected<'a>, proto: u8, data: &'a [u8], offset: usize) {
+    out.reassembled = Some(data.len());
+    transport(out, proto, data, offset, data.len(), true);
+}
+
+/// The IPv4 fragment a frame carries, when its whole payload was captured (a
+/// fragment cut short cannot be reassembled).
+pub fn ipv4_fragment<'a>(d: &Dissected<'a>) -> Option<Fragment<'a>> {
+    let Net::Ipv4(h) = d.net else { return None };
+    let declared = usize::from(h.total_len).checked_sub(usize::from(h.hdr_len))?;
+    let fragmented = h.frag_offset != 0 || h.flags & IPV4_MF != 0;
+    if !fragmented || d.error.is_some() || d.tunnel_count != 0 || d.payload.len() != declared {
+        return None;
+    }
+    Some(Fragment {
+        key: FragmentKey { src: h.src, dst: h.dst, proto: h.proto, id: h.id },
+        offset: usize::from(h.frag_offset) * 8,
+        more: h.flags & IPV4_MF != 0,
+        data: d.payload,
+    })
 }
 
 /// True for an IPv4 fragment (offset or more-fragments set) or an IPv6

@@ -648,6 +648,25 @@ mod tests {
     }
 
     #[test]
+    fn ipv4_fragments_show_udp_on_the_one_that_completes_the_datagram() {
+        // A UDP datagram 10.0.0.1:53 → 10.0.0.2:5000 (8-byte header + 12 data bytes)
+        // in two fragments (id 0x1234), the second sent first (RFC 791 §3.2).
+        let ip = |off8: u8, mf: bool, body: &[u8]| {
+            let mut f =
+                vec![0x45, 0, 0, 20 + body.len() as u8, 0x12, 0x34, if mf { 0x20 } else { 0 }, off8, 64, 17, 0, 0];
+            f.extend([10, 0, 0, 1, 10, 0, 0, 2]);
+            f.extend(body);
+            f
+        };
+        let first = ip(0, true, &[0, 53, 0x13, 0x88, 0, 20, 0, 0, b'a', b'b', b'c', b'd', b'e', b'f', b'g', b'h']);
+        let last = ip(2, false, b"ijkl");
+        let frames: [&[u8]; 3] = [&last, &first, &first];
+        assert_eq!(field(LinkType::Raw, &frames, "udp.srcport"), ["", "53", ""]);
+        assert_eq!(field(LinkType::Raw, &frames, "frame.protocols"), ["raw:ip:data", "raw:ip:udp:data", "raw:ip:data"]);
+        assert_eq!(field(LinkType::Raw, &frames, "udp.stream"), ["", "0", ""]);
+    }
+
+    #[test]
     fn flags_str_like_tshark() {
         assert_eq!(flags_str(0x012), "·······A··S·");
         assert_eq!(flags_str(0x002), "··········S·");

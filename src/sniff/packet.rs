@@ -401,6 +401,9 @@ pub struct Dissected<'a> {
     pub tunnels: [Net; MAX_TUNNELS],
     /// How many `tunnels` are valid.
     pub tunnel_count: u8,
+    /// For the IPv4 fragment that completed a datagram: the reassembled payload's
+    /// length (its transport layer was decoded from the reassembled bytes).
+    pub reassembled: Option<usize>,
 }
 
 /// Most IP-in-IP encapsulations decoded; a deeper one stays undecoded payload.

@@ -3,7 +3,8 @@
 //! note. Used by `read` (twice per file, like `tshark -2`) and by live capture.
 
 use crate::sniff::capture::Frame;
-use crate::sniff::dissect::{dissect_frame, proto};
+use crate::sniff::defrag::Defragmenter;
+use crate::sniff::dissect::{self, dissect_frame, proto};
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::icmp::{self, DatagramKey, EchoMatcher, Recent};
 use crate::sniff::link::LinkType;
@@ -58,6 +59,7 @@ pub struct Pipeline {
     prev_time: Nanos,
     learning: bool,
     track_tcp: bool,
+    defrag: Defragmenter,
 }
 
 impl Pipeline {
@@ -78,6 +80,7 @@ impl Pipeline {
             prev_time: 0,
             learning: false,
             track_tcp: true,
+            defrag: Defragmenter::new(),
         }
     }
 
@@ -98,9 +101,10 @@ impl Pipeline {
         Facts { tcp: self.track_tcp.then_some(self.tcp), echo_reply: self.learned_echo }
     }
 
-    /// Decodes and tracks the next frame.
+    /// Decodes and tracks the next frame. The packet borrows the frame and, for
+    /// the fragment that completes an IPv4 datagram, the reassembled payload.
     #[inline]
-    pub fn process<'a>(&mut self, frame: &Frame<'a>) -> Packet<'a> {
+    pub fn process<'a>(&'a mut self, frame: &Frame<'a>) -> Packet<'a> {
         self.frame += 1;
         let first = *self.first_time.get_or_insert(frame.time);
         let delta = if self.frame == 1 { 0 } else { frame.time - self.prev_time };
@@ -125,6 +129,7 @@ impl Pipeline {
             echo_rtt: None,
             note: Note::None,
         };
+        let reassembled = self.reassemble(&mut p.d);
         match &p.d.transport {
             Transport::Tcp(_) if self.track_tcp => self.track_tcp(&mut p),
             Transport::Udp(_) if !self.learning => {
@@ -144,7 +149,31 @@ impl Pipeline {
             }
             _ => {}
         }
+        if let Some((start, len)) = reassembled {
+            let this: &'a Pipeline = self;
+            p.d.payload = this.defrag.last_done().get(start..start + len).unwrap_or(&[]);
+        }
         p
+    }
+
+    /// Hands an IPv4 fragment to the defragmenter; when it completes its datagram,
+    /// decodes the datagram's transport layer into `d` and returns where its
+    /// payload lies in the reassembled bytes (attached once tracking is done).
+    fn reassemble(&mut self, d: &mut Dissected<'_>) -> Option<(usize, usize)> {
+        let frag = dissect::ipv4_fragment(d)?;
+        let proto = frag.key.proto;
+        let whole = self.defrag.add(&frag, self.frame)?;
+        let mut inner = *d;
+        inner.payload = &[];
+        dissect::reassembled(&mut inner, proto, whole, d.net.payload_offset());
+        let start = (inner.payload.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
+        let span = if inner.payload.is_empty() || start > whole.len() { (0, 0) } else { (start, inner.payload.len()) };
+        d.transport = inner.transport;
+        d.quoted = inner.quoted;
+        d.error = inner.error;
+        d.reassembled = inner.reassembled;
+        d.payload = &[];
+        Some(span)
     }
 
     /// Remembers a UDP/TCP datagram so that a later ICMP error can point at it.

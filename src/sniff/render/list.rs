@@ -140,7 +140,8 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
             if u.length < 8 {
                 return write!(out, " [BAD UDP LENGTH {} < 8]", u.length);
             }
-            if ip_payload_len(&p.d.net).is_some_and(|n| usize::from(u.length) > n) {
+            let ip_payload = p.d.reassembled.or_else(|| ip_payload_len(&p.d.net));
+            if ip_payload.is_some_and(|n| usize::from(u.length) > n) {
                 write!(out, " [BAD UDP LENGTH {} > IP PAYLOAD LENGTH]", u.length)?;
             }
             out.write_all(b" Len=")?;
