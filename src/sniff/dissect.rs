@@ -93,7 +93,9 @@ pub fn dissect_frame(kind: LinkType, data: &[u8], wire_len: usize) -> Dissected<
             None => d.net = Net::Other(ETHERTYPE_ARP),
         },
         Next::EtherType(t) => d.net = Net::Other(t),
-        Next::Family(_) | Next::Length(_) => {}
+        // tshark shows the rest of an unknown PPP or Frame Relay protocol as data.
+        Next::Ppp(_) | Next::Nlpid(_) => d.payload = rest,
+        Next::Family(_) | Next::Length(_) | Next::Undecoded => {}
     }
     d
 }

@@ -212,6 +212,7 @@ pub fn shows_data(p: &Packet<'_>) -> bool {
         }
         Transport::Icmp(i) => icmp_body_is_data(&i),
         Transport::Udp(_) | Transport::Other(_) => true,
+        Transport::None => p.d.net == Net::None,
         _ => false,
     }
 }

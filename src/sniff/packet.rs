@@ -22,6 +22,14 @@ pub enum Layer {
     Sll,
     /// Raw IP link type.
     Raw,
+    /// PPP.
+    Ppp,
+    /// Cisco HDLC.
+    Chdlc,
+    /// Frame Relay.
+    FrameRelay,
+    /// SLIP pseudo-header.
+    Slip,
     /// IPv4.
     Ipv4,
     /// IPv6 (and its extension headers).
@@ -47,6 +55,10 @@ impl Layer {
             Layer::Null => "Null/Loopback",
             Layer::Sll => "Linux cooked",
             Layer::Raw => "Raw IP",
+            Layer::Ppp => "PPP",
+            Layer::Chdlc => "Cisco HDLC",
+            Layer::FrameRelay => "Frame Relay",
+            Layer::Slip => "SLIP",
             Layer::Ipv4 => "IPv4",
             Layer::Ipv6 => "IPv6",
             Layer::Arp => "ARP",

@@ -120,6 +120,11 @@ pub fn protocol(p: &Packet<'_>) -> &'static str {
             Net::None => match p.d.link.map(|l| l.kind) {
                 Some(LinkType::Null | LinkType::Loop) => "NULL",
                 Some(LinkType::LinuxSll | LinkType::LinuxSll2) => "SLL",
+                Some(LinkType::Ppp | LinkType::PppSerial) => "PPP",
+                Some(LinkType::CHdlc) => "CHDLC",
+                Some(LinkType::FrameRelay) => "FR",
+                Some(LinkType::Slip) => "SLIP",
+                Some(LinkType::Other(dlt)) => crate::sniff::link::static_dlt_name(dlt),
                 _ => "Ethernet",
             },
         },
@@ -214,6 +219,19 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
                     crate::sniff::link::Next::Length(n) => {
                         write!(out, "IEEE 802.3 frame, length {n} (LLC not decoded)")
                     }
+                    crate::sniff::link::Next::Ppp(proto) => write!(out, "PPP Unknown (0x{proto:04x})"),
+                    crate::sniff::link::Next::Nlpid(n) => write!(out, "DLCI {}, NLPID 0x{n:02x}", l.dlci),
+                    crate::sniff::link::Next::Undecoded => match l.kind {
+                        LinkType::Other(dlt) => {
+                            write!(
+                                out,
+                                "link type {} ({dlt}) not decoded by socklab",
+                                crate::sniff::link::dlt_name(dlt)
+                            )
+                        }
+                        LinkType::FrameRelay => write!(out, "DLCI {}", l.dlci),
+                        _ => write!(out, "compressed or unknown packet"),
+                    },
                 },
                 None => Ok(()),
             },
