@@ -681,7 +681,11 @@ mod tests {
         assert_eq!((l.header_len, l.next), (2, Next::EtherType(ETHERTYPE_IPV6)));
         assert_eq!(parse(LinkType::Ppp, &[0x21, 0x45]).unwrap().next, Next::EtherType(ETHERTYPE_IPV4));
         assert_eq!(parse(LinkType::PppSerial, &[0x7e, 0x80, 0]).unwrap().next, Next::Ppp(0x7e80));
+        // Cut after the framing bytes; a lone 0xff is a (compressed) protocol byte.
         assert!(parse(LinkType::Ppp, &[0xff, 0x03, 0x00]).is_err());
+        assert!(parse(LinkType::Ppp, &[0xff, 0x03]).is_err());
+        assert!(parse(LinkType::Ppp, &[0x00]).is_err());
+        assert!(parse(LinkType::Ppp, &[]).is_err());
     }
 
     #[test]
@@ -715,7 +719,6 @@ mod tests {
             (LinkType::LinuxSll, &[0u8; 16][..]),
             (LinkType::LinuxSll2, &sll2[..]),
             (LinkType::Raw, &[0x45][..]),
-            (LinkType::Ppp, &[0xff, 0x03, 0x00, 0x21][..]),
             (LinkType::CHdlc, &[0x0f, 0x00, 0x08, 0x00][..]),
             (LinkType::FrameRelay, &[0x18, 0x41, 0x03, 0xcc][..]),
         ] {
