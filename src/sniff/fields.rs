@@ -193,6 +193,10 @@ fn net_protocol(net: &Net) -> Option<&'static str> {
 /// as `http` once a message completes, else as TCP segment data).
 const DESEGMENTING_PORTS: &[u16] = &[80];
 
+/// Magic numbers by which a tshark heuristic dissector claims a TCP payload on
+/// any port (so tshark never shows it as `data`): Apache Etch's 0xdeadbeef.
+const HEURISTIC_MAGICS: &[&[u8]] = &[&[0xde, 0xad, 0xbe, 0xef]];
+
 /// Whether tshark hands the frame's payload to its `data` dissector.
 pub fn shows_data(p: &Packet<'_>) -> bool {
     if p.d.payload.is_empty() || p.d.error.is_some() {
@@ -209,6 +213,7 @@ pub fn shows_data(p: &Packet<'_>) -> bool {
             h.flags & flags::RST == 0
                 && p.tcp.map_or(0, |i| i.analysis) & resent == 0
                 && !DESEGMENTING_PORTS.iter().any(|&port| h.sport == port || h.dport == port)
+                && !HEURISTIC_MAGICS.iter().any(|m| p.d.payload.starts_with(m))
         }
         Transport::Icmp(i) => icmp_body_is_data(&i),
         Transport::Udp(_) | Transport::Other(_) => true,
@@ -626,6 +631,10 @@ mod tests {
         assert_eq!(field(LinkType::Ethernet, &[&rst], "frame.protocols"), ["eth:ethertype:ip:tcp"]);
         rst[47] = 0x18;
         assert_eq!(field(LinkType::Ethernet, &[&rst], "frame.protocols"), ["eth:ethertype:ip:tcp:data"]);
+        // tshark's Etch heuristic claims a payload starting with 0xdeadbeef (tfo-5c1fa7f9ae91.pcap).
+        let n = rst.len();
+        rst[n - 4..].copy_from_slice(&[0xde, 0xad, 0xbe, 0xef]);
+        assert_eq!(field(LinkType::Ethernet, &[&rst], "frame.protocols"), ["eth:ethertype:ip:tcp"]);
     }
 
     #[test]
