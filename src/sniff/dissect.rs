@@ -75,18 +75,25 @@ pub fn dissect(kind: LinkType, data: &[u8]) -> Dissected<'_> {
 /// Wireshark, lengths come from the IP header but never exceed what was on the wire.
 pub fn dissect_frame(kind: LinkType, data: &[u8], wire_len: usize) -> Dissected<'_> {
     let mut d = empty();
+    dissect_into(&mut d, kind, data, wire_len);
+    d
+}
+
+/// [`dissect_frame`] into `d`, which must be [`empty`] (no copy of the result:
+/// this runs for every frame).
+pub fn dissect_into<'a>(d: &mut Dissected<'a>, kind: LinkType, data: &'a [u8], wire_len: usize) {
     let l = match link::parse(kind, data) {
         Ok(l) => l,
         Err(e) => {
             d.error = Some(e);
-            return d;
+            return;
         }
     };
     d.link = Some(l);
     let rest = data.get(l.header_len..).unwrap_or(&[]);
     match l.next {
         Next::EtherType(ETHERTYPE_IPV4) | Next::EtherType(ETHERTYPE_IPV6) => {
-            ip_layers(&mut d, rest, l.header_len, wire_len.max(data.len()).saturating_sub(l.header_len), true)
+            ip_layers(d, rest, l.header_len, wire_len.max(data.len()).saturating_sub(l.header_len), true)
         }
         Next::EtherType(ETHERTYPE_ARP) => match arp(rest, l.header_len) {
             Some(a) => d.net = Net::Arp(a),
@@ -97,11 +104,10 @@ pub fn dissect_frame(kind: LinkType, data: &[u8], wire_len: usize) -> Dissected<
         Next::Ppp(_) | Next::Nlpid(_) => d.payload = rest,
         Next::Family(_) | Next::Length(_) | Next::Undecoded => {}
     }
-    d
 }
 
 /// Nothing decoded yet.
-fn empty<'a>() -> Dissected<'a> {
+pub fn empty<'a>() -> Dissected<'a> {
     Dissected {
         link: None,
         net: Net::None,

@@ -228,7 +228,7 @@ fn read(a: &ReadArgs, mode: &Mode, filter: Option<&Filter<FieldId>>, out: &mut i
     while n < limit {
         match cap.next_frame() {
             Ok(Some(f)) => {
-                pipe.process(&f);
+                pipe.learn(&f);
                 n += 1;
             }
             Ok(None) | Err(_) => break,
