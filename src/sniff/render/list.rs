@@ -491,11 +491,17 @@ impl fmt::Display for FlagNames {
 pub struct Ep<'a>(pub &'a Endpoint);
 
 impl fmt::Display for Ep<'_> {
+    /// `a.b.c.d:port` or `[v6]:port`, without the formatting machinery (notes
+    /// are on the hot path of the list).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.ip {
-            std::net::IpAddr::V4(a) => write!(f, "{a}:{}", self.0.port),
-            std::net::IpAddr::V6(a) => write!(f, "[{a}]:{}", self.0.port),
+        let v6 = self.0.ip.is_ipv6();
+        if v6 {
+            f.write_str("[")?;
         }
+        f.write_str(StackStr::ip(self.0.ip).as_str())?;
+        f.write_str(if v6 { "]:" } else { ":" })?;
+        let mut buf = [0u8; 20];
+        f.write_str(std::str::from_utf8(super::digits(u64::from(self.0.port), &mut buf)).unwrap_or_default())
     }
 }
 
