@@ -188,10 +188,11 @@ fn net_protocol(net: &Net) -> Option<&'static str> {
     }
 }
 
-/// TCP ports whose tshark dissector (HTTP) collects segments until a whole
-/// message is there: their payload is never shown as `data` by itself (it shows
-/// as `http` once a message completes, else as TCP segment data).
-const DESEGMENTING_PORTS: &[u16] = &[80];
+/// TCP ports whose tshark dissector (HTTP: `tshark -G decodes`, tcp.port → http)
+/// collects segments until a whole message is there: their payload is never shown
+/// as `data` by itself (it shows as `http` once a message completes, else as TCP
+/// segment data).
+const DESEGMENTING_PORTS: &[u16] = &[80, 631, 1900, 2710, 2869, 3128, 3132, 3689, 5985, 8080, 8088, 11371];
 
 /// Magic numbers by which a tshark heuristic dissector claims a TCP payload on
 /// any port (so tshark never shows it as `data`): Apache Etch's 0xdeadbeef.
