@@ -627,7 +627,7 @@ mod tests {
         from_http[47] = 0x10;
         assert_eq!(field(LinkType::Ethernet, &[&from_http], "frame.protocols"), ["eth:ethertype:ip:tcp"]);
         let mut rst = from_http.clone();
-        rst[34..36].copy_from_slice(&8080u16.to_be_bytes());
+        rst[34..36].copy_from_slice(&9000u16.to_be_bytes());
         rst[47] = 0x14;
         assert_eq!(field(LinkType::Ethernet, &[&rst], "frame.protocols"), ["eth:ethertype:ip:tcp"]);
         rst[47] = 0x18;
