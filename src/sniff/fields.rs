@@ -132,6 +132,48 @@ fields! {
     Icmpv6 => "icmpv6",
     Icmpv6Type => "icmpv6.type",
     Icmpv6Code => "icmpv6.code",
+    Dns => "dns",
+    DnsId => "dns.id",
+    DnsFlags => "dns.flags",
+    DnsFlagsResponse => "dns.flags.response",
+    DnsFlagsOpcode => "dns.flags.opcode",
+    DnsFlagsAuthoritative => "dns.flags.authoritative",
+    DnsFlagsTruncated => "dns.flags.truncated",
+    DnsFlagsRecdesired => "dns.flags.recdesired",
+    DnsFlagsRecavail => "dns.flags.recavail",
+    DnsFlagsRcode => "dns.flags.rcode",
+    DnsCountQueries => "dns.count.queries",
+    DnsCountAnswers => "dns.count.answers",
+    DnsCountAuthRr => "dns.count.auth_rr",
+    DnsCountAddRr => "dns.count.add_rr",
+    DnsQryName => "dns.qry.name",
+    DnsQryType => "dns.qry.type",
+    DnsQryClass => "dns.qry.class",
+    DnsRespName => "dns.resp.name",
+    DnsRespType => "dns.resp.type",
+    DnsRespTtl => "dns.resp.ttl",
+    DnsA => "dns.a",
+    DnsAaaa => "dns.aaaa",
+    DnsCname => "dns.cname",
+    DnsResponseIn => "dns.response_in",
+    DnsResponseTo => "dns.response_to",
+    DnsTime => "dns.time",
+    Http => "http",
+    HttpRequest => "http.request",
+    HttpResponse => "http.response",
+    HttpRequestMethod => "http.request.method",
+    HttpRequestUri => "http.request.uri",
+    HttpRequestVersion => "http.request.version",
+    HttpResponseVersion => "http.response.version",
+    HttpResponseCode => "http.response.code",
+    HttpResponsePhrase => "http.response.phrase",
+    HttpContentLength => "http.content_length",
+    HttpContentType => "http.content_type",
+    HttpHost => "http.host",
+    HttpServer => "http.server",
+    HttpRequestIn => "http.request_in",
+    HttpResponseIn => "http.response_in",
+    HttpTime => "http.time",
 }
 
 fn hex(value: u64, digits: u8) -> Value<'static> {
@@ -189,7 +231,10 @@ pub fn protocols(p: &Packet<'_>) -> String {
         _ => false,
     };
     if data && p.d.error.is_none() {
-        push(&mut s, "data");
+        match crate::sniff::app::fields::protocols(p) {
+            Some(names) => names.iter().for_each(|n| push(&mut s, n)),
+            None => push(&mut s, "data"),
+        }
     }
     s
 }
@@ -275,6 +320,7 @@ impl<'p> FieldSource<FieldId> for Packet<'p> {
                 }
             }
             F::EthSrc | F::EthDst | F::EthType => self.eth_values(field, out),
+            _ if crate::sniff::app::fields::is_app_field(field) => crate::sniff::app::fields::values(self, field, out),
             F::Icmp
             | F::Icmpv6
             | F::IcmpType

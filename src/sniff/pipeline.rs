@@ -2,6 +2,7 @@
 //! what a first pass learned about the future ([`Facts`]), and pick a teaching
 //! note. Used by `read` (twice per file, like `tshark -2`) and by live capture.
 
+use crate::sniff::app::{self, App, AppFacts, ConvKey, DnsTracker, HttpTracker, TcpData};
 use crate::sniff::capture::Frame;
 use crate::sniff::dissect::{dissect_frame, proto};
 use crate::sniff::hash::FxHashMap;
@@ -21,6 +22,8 @@ pub struct Facts {
     pub tcp: Option<Tracker>,
     /// Echo request frame → the frame of its reply.
     pub echo_reply: FxHashMap<u32, u32>,
+    /// Links from DNS queries and HTTP requests to their responses.
+    pub app: AppFacts,
 }
 
 /// Per-stream progress of the handshake and teardown, for the notes.
@@ -58,6 +61,8 @@ pub struct Pipeline {
     prev_time: Nanos,
     learning: bool,
     track_tcp: bool,
+    dns: DnsTracker,
+    http: HttpTracker,
 }
 
 impl Pipeline {
@@ -78,6 +83,8 @@ impl Pipeline {
             prev_time: 0,
             learning: false,
             track_tcp: true,
+            dns: DnsTracker::new(&app::DEFAULT_DNS_PORTS),
+            http: HttpTracker::default(),
         }
     }
 
@@ -88,6 +95,12 @@ impl Pipeline {
         Pipeline { learning: true, track_tcp, ..Pipeline::new(link, Facts::default()) }
     }
 
+    /// Decodes DNS on these UDP and TCP ports instead of the defaults (53, 10053).
+    pub fn with_dns_ports(mut self, ports: &[u16]) -> Pipeline {
+        self.dns = DnsTracker::new(ports);
+        self
+    }
+
     /// The TCP tracker (for stream endpoints and ISNs).
     pub fn tcp(&self) -> &Tracker {
         &self.tcp
@@ -95,7 +108,10 @@ impl Pipeline {
 
     /// Everything this pass learned, for the next one.
     pub fn into_facts(self) -> Facts {
-        Facts { tcp: self.track_tcp.then_some(self.tcp), echo_reply: self.learned_echo }
+        let mut app = AppFacts::default();
+        self.dns.learn_into(&mut app);
+        self.http.learn_into(&mut app);
+        Facts { tcp: self.track_tcp.then_some(self.tcp), echo_reply: self.learned_echo, app }
     }
 
     /// Decodes and tracks the next frame.
@@ -124,6 +140,7 @@ impl Pipeline {
             echo_peer: None,
             echo_rtt: None,
             note: Note::None,
+            app: App::None,
         };
         match &p.d.transport {
             Transport::Tcp(_) if self.track_tcp => self.track_tcp(&mut p),
@@ -144,7 +161,74 @@ impl Pipeline {
             }
             _ => {}
         }
+        if !p.d.payload.is_empty() && p.d.error.is_none() {
+            self.application(&mut p);
+        }
         p
+    }
+
+    /// Runs the DNS and HTTP decoders on the payload of a TCP segment or UDP datagram.
+    fn application(&mut self, p: &mut Packet<'_>) {
+        let Some((src, dst)) = p.d.endpoints() else { return };
+        let offset = (p.d.payload.as_ptr() as usize).wrapping_sub(p.data.as_ptr() as usize);
+        match p.d.transport {
+            Transport::Udp(u) if self.dns.is_dns_port(u.sport, u.dport) => {
+                let m = self.dns.udp(ConvKey::new(src, dst, false), p.d.payload, offset, p.number, p.time);
+                p.app = App::Dns(vec![self.with_response_in(m)]);
+            }
+            Transport::Tcp(h) => {
+                let Some(info) = p.tcp else { return };
+                let resent = info.analysis
+                    & (analysis::RETRANSMISSION
+                        | analysis::FAST_RETRANSMISSION
+                        | analysis::SPURIOUS_RETRANSMISSION
+                        | analysis::OUT_OF_ORDER)
+                    != 0;
+                let seg = TcpData {
+                    stream: info.stream,
+                    dir: info.direction,
+                    resent,
+                    payload: p.d.payload,
+                    frame: p.number,
+                    time: p.time,
+                };
+                if self.dns.is_dns_port(h.sport, h.dport) {
+                    if resent {
+                        return;
+                    }
+                    let (msgs, waiting) = self.dns.tcp(ConvKey::new(src, dst, true), &seg, offset);
+                    p.app = if msgs.is_empty() {
+                        if waiting {
+                            App::Segment(None)
+                        } else {
+                            App::None
+                        }
+                    } else {
+                        App::Dns(msgs.into_iter().map(|m| self.with_response_in(m)).collect())
+                    };
+                    return;
+                }
+                p.app = match self.http.tcp(&seg) {
+                    app::http::Outcome::NotHttp => App::None,
+                    app::http::Outcome::Partial(line) => App::Segment(line),
+                    app::http::Outcome::Message(mut m) => {
+                        if m.request {
+                            m.response_in = self.facts.app.http_response_in.get(&p.number).copied();
+                        }
+                        App::Http(m)
+                    }
+                };
+            }
+            _ => {}
+        }
+    }
+
+    /// Adds the frame of a query's response, learned by the first pass.
+    fn with_response_in(&self, mut m: app::DnsMsg) -> app::DnsMsg {
+        if !m.is_response() {
+            m.response_in = self.facts.app.dns_response_in.get(&self.frame).copied();
+        }
+        m
     }
 
     /// Remembers a UDP/TCP datagram so that a later ICMP error can point at it.
@@ -160,6 +244,8 @@ impl Pipeline {
         let seg = segment(h, p.number, p.time, src, dst);
         let mut info = self.tcp.process(&seg);
         if self.learning {
+            // The application decoders learn links from the stream and direction.
+            p.tcp = Some(info);
             return;
         }
         let final_stream = self.facts.tcp.as_ref().and_then(|t| t.stream(info.stream));

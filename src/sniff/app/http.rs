@@ -1,0 +1,384 @@
+//! HTTP/1.x in the sniffer (RFC 9112): messages recognised by content on any TCP
+//! port (a request line `METHOD SP URI SP HTTP/1.x` or a status line
+//! `HTTP/1.x SP 3DIGIT`), reassembled across segments until the head and the
+//! body (Content-Length or chunked) are complete, as tshark does; requests and
+//! responses paired in order within a connection.
+
+use super::{bounded_insert, dir_key, AppFacts, TcpData, MAX_PDU, MAX_PENDING_STREAMS};
+use crate::sniff::hash::FxHashMap;
+use crate::sniff::value::Nanos;
+use std::collections::VecDeque;
+use std::fmt;
+
+/// Most headers parsed in one message.
+const MAX_HEADERS: usize = 64;
+
+/// Most unanswered requests remembered per connection.
+const MAX_OUTSTANDING: usize = 64;
+
+/// Methods whose request line is recognised (RFC 9110 §9, RFC 5789).
+const METHODS: [&str; 9] = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "CONNECT", "PATCH"];
+
+/// A decoded HTTP request or response.
+#[derive(Clone, Debug, Default)]
+pub struct HttpMsg {
+    /// A request (else a response).
+    pub request: bool,
+    /// The request method.
+    pub method: String,
+    /// The request target.
+    pub uri: String,
+    /// `HTTP/1.0` or `HTTP/1.1`.
+    pub version: String,
+    /// The status code of a response.
+    pub code: u16,
+    /// The reason phrase of a response.
+    pub phrase: String,
+    /// The header fields in order (names as sent).
+    pub headers: Vec<(String, String)>,
+    /// Bytes of the head (start line, headers, empty line).
+    pub head_len: usize,
+    /// Bytes of the body as sent (chunked framing included).
+    pub body_len: usize,
+    /// The body after removing chunked framing, up to its first bytes only.
+    pub body_is_empty: bool,
+    /// On a request: the frame of its response (learned by the first pass).
+    pub response_in: Option<u32>,
+    /// On a response: the frame of its request and the time since it.
+    pub request_in: Option<(u32, Nanos)>,
+    /// Frames that carried earlier parts of this message.
+    pub segments: u32,
+}
+
+impl HttpMsg {
+    /// The value of the first header called `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// Content-Length as a number.
+    pub fn content_length(&self) -> Option<u64> {
+        self.header("content-length").and_then(|v| v.trim().parse().ok())
+    }
+
+    /// The media type of the body without parameters, lower-cased.
+    pub fn media_type(&self) -> Option<String> {
+        let v = self.header("content-type")?;
+        let t = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        (!t.is_empty()).then_some(t)
+    }
+
+    /// The name tshark gives the body's dissector in `frame.protocols`.
+    pub fn body_protocol(&self) -> Option<&'static str> {
+        if self.body_is_empty {
+            return None;
+        }
+        let t = self.media_type();
+        Some(match t.as_deref() {
+            Some("image/png") => "png",
+            Some("image/gif") => "image-gif",
+            Some("image/jpeg") => "image-jfif",
+            Some("application/json") => "json",
+            Some("application/x-www-form-urlencoded") => "urlencoded-form",
+            Some("text/xml" | "application/xml") => "xml",
+            Some(t) if t.starts_with("text/") => "data-text-lines",
+            Some("application/javascript" | "application/x-javascript") => "data-text-lines",
+            _ => "media",
+        })
+    }
+
+    /// The start line as sent.
+    pub fn first_line(&self) -> String {
+        if self.request {
+            format!("{} {} {}", self.method, self.uri, self.version)
+        } else {
+            format!("{} {} {}", self.version, self.code, self.phrase)
+        }
+    }
+}
+
+/// tshark's Info text: the start line and a space, then the media type of a
+/// body in parentheses: `GET / HTTP/1.1 `, `HTTP/1.1 200 OK  (text/html)`.
+pub fn info(out: &mut impl fmt::Write, m: &HttpMsg) -> fmt::Result {
+    write!(out, "{} ", m.first_line())?;
+    if !m.body_is_empty {
+        if let Some(t) = m.media_type() {
+            write!(out, " ({t})")?;
+        }
+    }
+    Ok(())
+}
+
+/// A request waiting for its response.
+#[derive(Clone, Copy, Debug)]
+struct Outstanding {
+    frame: u32,
+    time: Nanos,
+    head: bool,
+}
+
+/// Bytes of one direction waiting for the rest of a message.
+#[derive(Default)]
+struct Pending {
+    buf: Vec<u8>,
+    segments: u32,
+}
+
+/// HTTP state of one pass.
+#[derive(Default)]
+pub struct HttpTracker {
+    pending: FxHashMap<u64, Pending>,
+    outstanding: FxHashMap<u32, VecDeque<Outstanding>>,
+    learned: FxHashMap<u32, u32>,
+}
+
+/// What one segment gives.
+pub enum Outcome {
+    /// Not HTTP.
+    NotHttp,
+    /// Part of a message that later segments complete, with the start line
+    /// when this segment begins the message.
+    Partial(Option<Box<str>>),
+    /// A whole message.
+    Message(Box<HttpMsg>),
+}
+
+/// Whether the bytes start like an HTTP/1.x start line.
+fn looks_like_http(b: &[u8]) -> bool {
+    if b.starts_with(b"HTTP/1.") {
+        return true;
+    }
+    METHODS.iter().any(|m| b.len() > m.len() && b.starts_with(m.as_bytes()) && b[m.len()] == b' ')
+}
+
+impl HttpTracker {
+    /// Adds a TCP segment's payload.
+    pub fn tcp(&mut self, seg: &TcpData<'_>) -> Outcome {
+        if seg.resent || seg.payload.is_empty() {
+            return Outcome::NotHttp;
+        }
+        let key = dir_key(seg.stream, seg.dir);
+        let mut p = self.pending.remove(&key).unwrap_or_default();
+        let starts = p.buf.is_empty();
+        if starts && !looks_like_http(seg.payload) {
+            return Outcome::NotHttp;
+        }
+        p.buf.extend_from_slice(seg.payload);
+        let head_request = self.outstanding.get(&seg.stream).and_then(|q| q.front()).is_some_and(|o| o.head);
+        match parse(&p.buf, head_request) {
+            Parsed::Invalid => Outcome::NotHttp,
+            Parsed::Incomplete if p.buf.len() > MAX_PDU => Outcome::NotHttp,
+            Parsed::Incomplete => {
+                p.segments += 1;
+                let line = if starts { start_line(seg.payload) } else { None };
+                bounded_insert(&mut self.pending, key, p, MAX_PENDING_STREAMS);
+                Outcome::Partial(line)
+            }
+            Parsed::Complete(mut m, used) => {
+                m.segments = p.segments;
+                p.buf.drain(..used.min(p.buf.len()));
+                if looks_like_http(&p.buf) {
+                    p.segments = 0;
+                    bounded_insert(&mut self.pending, key, p, MAX_PENDING_STREAMS);
+                }
+                self.link(&mut m, seg);
+                Outcome::Message(m)
+            }
+        }
+    }
+
+    /// Pairs requests and responses in order (RFC 9112 §9.3).
+    fn link(&mut self, m: &mut HttpMsg, seg: &TcpData<'_>) {
+        let q = self.outstanding.entry(seg.stream).or_default();
+        if m.request {
+            if q.len() >= MAX_OUTSTANDING {
+                q.pop_front();
+            }
+            q.push_back(Outstanding { frame: seg.frame, time: seg.time, head: m.method == "HEAD" });
+        } else if m.code >= 200 {
+            if let Some(o) = q.pop_front() {
+                m.request_in = Some((o.frame, seg.time - o.time));
+                self.learned.insert(o.frame, seg.frame);
+            }
+        }
+    }
+
+    /// Adds what this pass learned to `facts`.
+    pub fn learn_into(self, facts: &mut AppFacts) {
+        facts.http_response_in.extend(self.learned);
+    }
+}
+
+/// The start line of a message, when the bytes hold all of it.
+fn start_line(b: &[u8]) -> Option<Box<str>> {
+    let end = find_crlf(b)?;
+    std::str::from_utf8(&b[..end]).ok().map(Into::into)
+}
+
+/// The result of parsing buffered bytes.
+enum Parsed {
+    Invalid,
+    Incomplete,
+    Complete(Box<HttpMsg>, usize),
+}
+
+/// Parses a head with httparse, then finds the end of the body (RFC 9112 §6.3).
+fn parse(buf: &[u8], after_head_request: bool) -> Parsed {
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut m = HttpMsg::default();
+    let head_len = if buf.starts_with(b"HTTP/") {
+        let mut r = httparse::Response::new(&mut headers);
+        match r.parse(buf) {
+            Ok(httparse::Status::Complete(n)) => {
+                m.version = format!("HTTP/1.{}", r.version.unwrap_or(1));
+                m.code = r.code.unwrap_or(0);
+                m.phrase = r.reason.unwrap_or("").to_string();
+                m.headers = collect(r.headers);
+                n
+            }
+            Ok(httparse::Status::Partial) => return Parsed::Incomplete,
+            Err(_) => return Parsed::Invalid,
+        }
+    } else {
+        let mut r = httparse::Request::new(&mut headers);
+        match r.parse(buf) {
+            Ok(httparse::Status::Complete(n)) => {
+                m.request = true;
+                m.method = r.method.unwrap_or("").to_string();
+                m.uri = r.path.unwrap_or("").to_string();
+                m.version = format!("HTTP/1.{}", r.version.unwrap_or(1));
+                m.headers = collect(r.headers);
+                n
+            }
+            Ok(httparse::Status::Partial) => return Parsed::Incomplete,
+            Err(_) => return Parsed::Invalid,
+        }
+    };
+    m.head_len = head_len;
+    let rest = &buf[head_len..];
+    let no_body = !m.request && ((100..200).contains(&m.code) || m.code == 204 || m.code == 304 || after_head_request);
+    let chunked = m.header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+    let body_len = if no_body {
+        0
+    } else if chunked {
+        match chunked_len(rest) {
+            Some(n) => n,
+            None => return Parsed::Incomplete,
+        }
+    } else if let Some(n) = m.content_length() {
+        let Ok(n) = usize::try_from(n) else { return Parsed::Invalid };
+        if rest.len() < n {
+            return Parsed::Incomplete;
+        }
+        n
+    } else if m.request {
+        0
+    } else {
+        // No length: the body runs to the end of the connection; show what came with the head.
+        rest.len()
+    };
+    m.body_len = body_len;
+    m.body_is_empty = body_len == 0 || (chunked && body_len <= 5);
+    Parsed::Complete(Box::new(m), head_len + body_len)
+}
+
+fn collect(h: &[httparse::Header<'_>]) -> Vec<(String, String)> {
+    h.iter().map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).into_owned())).collect()
+}
+
+/// The length of a complete chunked body with its trailers (RFC 9112 §7.1),
+/// None while incomplete.
+fn chunked_len(b: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    loop {
+        let line_end = find_crlf(&b[i..])? + i;
+        let size_text = std::str::from_utf8(&b[i..line_end]).ok()?;
+        let size_text = size_text.split(';').next().unwrap_or("").trim();
+        let size = usize::from_str_radix(size_text, 16).ok()?;
+        i = line_end + 2;
+        if size == 0 {
+            // Trailer fields, then an empty line.
+            loop {
+                let end = find_crlf(&b[i..])? + i;
+                let empty = end == i;
+                i = end + 2;
+                if empty {
+                    return Some(i);
+                }
+            }
+        }
+        i = i.checked_add(size)?.checked_add(2)?;
+        if i > b.len() {
+            return None;
+        }
+    }
+}
+
+fn find_crlf(b: &[u8]) -> Option<usize> {
+    b.windows(2).position(|w| w == b"\r\n")
+}
+
+/// The teaching note for a header the lab's web server must send.
+pub fn header_note(name: &str) -> Option<&'static str> {
+    let n = name.to_ascii_lowercase();
+    Some(match n.as_str() {
+        "connection" => {
+            "Connection: keep-alive reuses this TCP connection for the next request; close ends it after this response"
+        }
+        "date" => "Date: when the server made this response (an HTTP-date in GMT, RFC 9110 §6.6.1)",
+        "server" => "Server: the software that answered",
+        "last-modified" => {
+            "Last-Modified: when the file last changed; a conditional GET sends it back in If-Modified-Since"
+        }
+        "if-modified-since" => "If-Modified-Since: send the file only if it changed since then, else 304 Not Modified",
+        "content-length" => "Content-Length: bytes of body after the empty line; the receiver reads exactly that many",
+        "content-type" => "Content-Type: the media type of the body, so the browser knows how to show it",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seg(payload: &[u8], frame: u32) -> TcpData<'_> {
+        TcpData { stream: 0, dir: None, resent: false, payload, frame, time: i64::from(frame) * 1000 }
+    }
+
+    #[test]
+    fn request_split_over_two_segments() {
+        let mut t = HttpTracker::default();
+        assert!(matches!(t.tcp(&seg(b"GET /HelloWorld.html HT", 1)), Outcome::Partial(_)));
+        let Outcome::Message(m) = t.tcp(&seg(b"TP/1.1\r\nHost: x\r\n\r\n", 2)) else { panic!("no message") };
+        let mut s = String::new();
+        info(&mut s, &m).unwrap();
+        assert_eq!(s, "GET /HelloWorld.html HTTP/1.1 ");
+        assert_eq!(m.segments, 1);
+    }
+
+    #[test]
+    fn response_body_by_content_length_and_chunks() {
+        let mut t = HttpTracker::default();
+        let head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 4\r\n\r\nab";
+        assert!(matches!(t.tcp(&seg(head, 1)), Outcome::Partial(_)));
+        let Outcome::Message(m) = t.tcp(&seg(b"cd", 2)) else { panic!("no message") };
+        let mut s = String::new();
+        info(&mut s, &m).unwrap();
+        assert_eq!(s, "HTTP/1.1 200 OK  (text/html)");
+        assert_eq!(m.body_protocol(), Some("data-text-lines"));
+        assert_eq!(chunked_len(b"3\r\nabc\r\n0\r\n\r\n"), Some(13));
+        assert_eq!(chunked_len(b"3\r\nabc\r\n0\r\n"), None);
+        assert_eq!(chunked_len(b"zz\r\n"), None);
+    }
+
+    #[test]
+    fn not_http_and_garbage_never_panic() {
+        let mut t = HttpTracker::default();
+        assert!(matches!(t.tcp(&seg(b"hello", 1)), Outcome::NotHttp));
+        assert!(matches!(t.tcp(&seg(b"GET \x00\x01 HTTP/1.1\r\n\r\n", 2)), Outcome::NotHttp));
+        assert!(matches!(
+            t.tcp(&seg(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n", 3)),
+            Outcome::Partial(_) | Outcome::NotHttp
+        ));
+    }
+}
