@@ -273,7 +273,16 @@ fn read(a: &ReadArgs, mode: &Mode, filter: Option<&Filter<FieldId>>, out: &mut i
 fn needs_tcp_facts(mode: &Mode, filter: Option<&Filter<FieldId>>) -> bool {
     use FieldId as F;
     let late = |id: &FieldId| {
-        matches!(id, F::TcpCompleteness | F::TcpWindowSize | F::TcpWindowSizeScalefactor | F::TcpAnalysisInitialRtt)
+        matches!(
+            id,
+            F::TcpCompleteness
+                | F::TcpWindowSize
+                | F::TcpWindowSizeScalefactor
+                | F::TcpAnalysisInitialRtt
+                // Links to responses over TCP need the streams of the first pass.
+                | F::DnsResponseIn
+                | F::HttpResponseIn
+        )
     };
     filter.is_some_and(|f| f.fields().any(|id| late(&id)))
         || match mode {

@@ -148,7 +148,10 @@ impl DnsTracker {
                 t.rep_frame = frame;
                 self.learned.insert(t.req_frame, frame);
             }
-            m.response_to = Some((t.req_frame, time - t.req_time));
+            // tshark stops at a malformed response before showing its link.
+            if m.error.is_none() {
+                m.response_to = Some((t.req_frame, time - t.req_time));
+            }
         }
     }
 

@@ -74,7 +74,10 @@ fn dns_values<'s>(m: &'s dns::DnsMsg, field: FieldId, out: &mut Vec<Value<'s>>) 
         F::DnsQryName => out.extend(msg.questions.iter().map(|q| Value::Str(Cow::Owned(dns::name_text(&q.name))))),
         F::DnsQryType => out.extend(msg.questions.iter().map(|q| u(u64::from(q.qtype.code())))),
         F::DnsQryClass => out.extend(msg.questions.iter().map(|q| hex(u64::from(q.qclass.code()), 4))),
-        F::DnsRespName => out.extend(dns::records(msg).map(|r| Value::Str(Cow::Owned(dns::name_text(&r.name))))),
+        // tshark names SRV owners with dns.srv.* fields instead (RFC 2782 service, proto, name).
+        F::DnsRespName => out.extend(
+            dns::records(msg).filter(|r| r.rtype.code() != 33).map(|r| Value::Str(Cow::Owned(dns::name_text(&r.name)))),
+        ),
         F::DnsRespType => out.extend(dns::records(msg).map(|r| u(u64::from(r.rtype.code())))),
         F::DnsRespTtl => out.extend(dns::records(msg).filter(|r| r.rtype != RrType::Opt).map(|r| u(u64::from(r.ttl)))),
         F::DnsA => out.extend(dns::records(msg).filter_map(|r| match r.rdata {

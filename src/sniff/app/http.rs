@@ -82,7 +82,7 @@ impl HttpMsg {
             Some("application/x-www-form-urlencoded") => "urlencoded-form",
             Some("text/xml" | "application/xml") => "xml",
             Some(t) if t.starts_with("text/") => "data-text-lines",
-            Some("application/javascript" | "application/x-javascript") => "data-text-lines",
+            Some("application/octet-stream") => "data",
             _ => "media",
         })
     }
@@ -102,8 +102,12 @@ impl HttpMsg {
 pub fn info(out: &mut impl fmt::Write, m: &HttpMsg) -> fmt::Result {
     write!(out, "{} ", m.first_line())?;
     if !m.body_is_empty {
-        if let Some(t) = m.media_type() {
-            write!(out, " ({t})")?;
+        // The body's dissector names some media itself.
+        match m.media_type().as_deref() {
+            Some("image/png") => out.write_str(" (PNG)")?,
+            Some("image/jpeg") => out.write_str(" (JPEG JFIF image)")?,
+            Some(t) => write!(out, " ({t})")?,
+            None => {}
         }
     }
     Ok(())

@@ -1,0 +1,102 @@
+//! DNS in `socklab read`: tshark's Info text, dns.* fields, query/response links,
+//! display filters on DNS fields, over UDP and TCP (saved corpus captures).
+
+mod common;
+use common::ok;
+use std::path::PathBuf;
+
+fn corpus(rel: &str) -> Option<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus").join(rel);
+    if path.exists() {
+        Some(path.to_string_lossy().into_owned())
+    } else {
+        eprintln!("skipped: {} is absent", path.display());
+        None
+    }
+}
+
+fn infos(out: &str) -> Vec<String> {
+    out.lines()
+        .skip(1)
+        .filter(|l| !l.trim_start().starts_with('↳'))
+        .map(|l| l.split_whitespace().skip(7).collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+#[test]
+fn query_and_response_info_as_tshark() {
+    let Some(f) = corpus("chrissanders-packets/dns_query_response.pcapng") else { return };
+    let out = ok(&["read", &f]);
+    assert_eq!(
+        infos(&out),
+        ["Standard query 0x180f A wireshark.org", "Standard query response 0x180f A wireshark.org A 128.121.50.122"]
+    );
+}
+
+#[test]
+fn nxdomain_names_the_rcode_and_the_soa() {
+    let Some(f) = corpus("chrissanders-packets/dns_query_nonexistent.pcapng") else { return };
+    let out = ok(&["read", &f, "-Y", "dns.flags.rcode == 3"]);
+    assert_eq!(
+        infos(&out),
+        ["Standard query response 0xf23f No such name A 12498283719301382971974.net SOA a.gtld-servers.net"]
+    );
+}
+
+#[test]
+fn links_between_query_and_response() {
+    let Some(f) = corpus("chrissanders-packets/dns_query_response.pcapng") else { return };
+    let out = ok(&[
+        "read",
+        &f,
+        "-T",
+        "fields",
+        "-e",
+        "dns.id",
+        "-e",
+        "dns.flags",
+        "-e",
+        "dns.response_in",
+        "-e",
+        "dns.response_to",
+        "-e",
+        "dns.time",
+        "-e",
+        "dns.a",
+        "-e",
+        "frame.protocols",
+    ]);
+    assert_eq!(
+        out,
+        "0x180f\t0x0100\t2\t\t\t\teth:ethertype:ip:udp:dns\n0x180f\t0x8180\t\t1\t0.091164000\t128.121.50.122\teth:ethertype:ip:udp:dns\n"
+    );
+}
+
+#[test]
+fn dns_over_tcp_with_the_length_prefix_in_its_own_segment() {
+    let Some(f) = corpus("chrissanders-packets/dns_axfr.pcapng") else { return };
+    let out = ok(&["read", &f, "-c", "6"]);
+    let rows = infos(&out);
+    assert!(rows[3].ends_with("[TCP segment of a reassembled PDU]"), "{out}");
+    assert_eq!(rows[5], "Standard query 0x0007 AXFR contoso.local");
+    let out = ok(&["read", &f, "-T", "fields", "-e", "frame.protocols", "-e", "dns.response_in", "-Y", "dns"]);
+    assert_eq!(out.lines().next(), Some("eth:ethertype:ip:tcp:dns\t7"));
+}
+
+#[test]
+fn a_header_cut_short_is_malformed_not_an_abort() {
+    // Regression: one byte to port 53 (raw IPv4 link type, bytes inlined).
+    let frame: [u8; 29] = [
+        0x45, 0, 0, 0x1d, 0, 1, 0, 0, 0x40, 0x11, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1, 0x13, 0x88, 0, 53, 0, 9, 0, 0, b'q',
+    ];
+    let mut pcap = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 101, 0, 0, 0];
+    pcap.extend_from_slice(&[0; 8]);
+    pcap.extend_from_slice(&(frame.len() as u32).to_le_bytes());
+    pcap.extend_from_slice(&(frame.len() as u32).to_le_bytes());
+    pcap.extend_from_slice(&frame);
+    let path = std::env::temp_dir().join(format!("socklab-dns-short-{}.pcap", std::process::id()));
+    std::fs::write(&path, &pcap).unwrap();
+    let out = ok(&["read", path.to_str().unwrap()]);
+    std::fs::remove_file(&path).ok();
+    assert_eq!(infos(&out), ["[Malformed Packet]"], "{out}");
+}

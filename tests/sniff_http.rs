@@ -1,0 +1,72 @@
+//! HTTP in `socklab read`: tshark's Info text, reassembly across segments,
+//! http.* fields and links, teaching notes, display filters (saved corpus captures).
+
+mod common;
+use common::ok;
+use std::path::PathBuf;
+
+fn corpus(rel: &str) -> Option<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus").join(rel);
+    if path.exists() {
+        Some(path.to_string_lossy().into_owned())
+    } else {
+        eprintln!("skipped: {} is absent", path.display());
+        None
+    }
+}
+
+#[test]
+fn get_and_reassembled_response_as_tshark() {
+    let Some(f) = corpus("chrissanders-packets/http_google.pcapng") else { return };
+    let out = ok(&["read", &f, "-Y", "http"]);
+    let rows: Vec<&str> = out.lines().filter(|l| l.contains(" HTTP ")).collect();
+    assert!(rows[0].ends_with("HTTP 681 GET / HTTP/1.1 "), "{out}");
+    assert!(rows[1].ends_with("HTTP 591 HTTP/1.1 200 OK  (text/html)"), "{out}");
+    let all = ok(&["read", &f]);
+    assert!(all.contains("TCP 1460 HTTP/1.1 200 OK  [TCP segment of a reassembled PDU]"), "{all}");
+}
+
+#[test]
+fn fields_and_links() {
+    let Some(f) = corpus("chrissanders-packets/http_google.pcapng") else { return };
+    let out = ok(&[
+        "read",
+        &f,
+        "-T",
+        "fields",
+        "-e",
+        "frame.number",
+        "-e",
+        "http.request.method",
+        "-e",
+        "http.response.code",
+        "-e",
+        "http.content_type",
+        "-e",
+        "http.request_in",
+        "-e",
+        "http.response_in",
+        "-e",
+        "http.time",
+        "-e",
+        "frame.protocols",
+        "-Y",
+        "http",
+    ]);
+    assert_eq!(
+        out,
+        "4\tGET\t\t\t\t12\t\teth:ethertype:ip:tcp:http\n\
+         12\t\t200\ttext/html; charset=UTF-8\t4\t\t0.104147000\teth:ethertype:ip:tcp:http:data-text-lines\n"
+    );
+}
+
+#[test]
+fn filter_on_the_method_and_header_notes() {
+    let Some(f) = corpus("chrissanders-packets/http_post.pcapng") else { return };
+    let out = ok(&["read", &f, "-Y", "http.request.method == \"GET\""]);
+    assert!(out.contains("GET /?p=310&cpage=1 HTTP/1.1 "), "{out}");
+    assert!(!out.contains("POST"), "{out}");
+    let out = ok(&["read", &f, "-Y", "http.response"]);
+    assert!(out.contains("↳ Content-Type: the media type of the body"), "{out}");
+    assert!(out.contains("↳ Server: the software that answered"), "{out}");
+}
