@@ -188,6 +188,7 @@ impl Pipeline {
                     stream: info.stream,
                     dir: info.direction,
                     resent,
+                    gap: info.analysis & analysis::LOST_SEGMENT != 0,
                     payload: p.d.payload,
                     frame: p.number,
                     time: p.time,
@@ -208,8 +209,10 @@ impl Pipeline {
                     };
                     return;
                 }
-                p.app = match self.http.tcp(&seg) {
+                let http_port = [h.sport, h.dport].iter().any(|p| app::http::HTTP_PORTS.contains(p));
+                p.app = match self.http.tcp(&seg, http_port) {
                     app::http::Outcome::NotHttp => App::None,
+                    app::http::Outcome::Continuation => App::HttpContinuation,
                     app::http::Outcome::Partial(line) => App::Segment(line),
                     app::http::Outcome::Message(mut m) => {
                         if m.request {

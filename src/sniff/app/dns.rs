@@ -100,6 +100,9 @@ impl DnsTracker {
     pub fn tcp(&mut self, conv: ConvKey, seg: &TcpData<'_>, offset: usize) -> (Vec<DnsMsg>, bool) {
         let key = dir_key(seg.stream, seg.dir);
         let mut buf = self.tcp.remove(&key).unwrap_or_default();
+        if seg.gap {
+            buf.clear();
+        }
         let fresh = buf.is_empty();
         let base = buf.len();
         buf.extend_from_slice(seg.payload);

@@ -21,6 +21,7 @@ pub fn protocols(p: &Packet<'_>) -> Option<Vec<&'static str>> {
         App::None => None,
         App::Segment(_) => Some(Vec::new()),
         App::Dns(_) => Some(vec!["dns"]),
+        App::HttpContinuation => Some(vec!["http", "data"]),
         App::Http(m) => Some(std::iter::once("http").chain(m.body_protocol()).collect()),
     }
 }

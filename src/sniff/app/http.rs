@@ -7,14 +7,14 @@
 use super::{bounded_insert, dir_key, AppFacts, TcpData, MAX_PDU, MAX_PENDING_STREAMS};
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::value::Nanos;
-use std::collections::VecDeque;
 use std::fmt;
 
 /// Most headers parsed in one message.
 const MAX_HEADERS: usize = 64;
 
-/// Most unanswered requests remembered per connection.
-const MAX_OUTSTANDING: usize = 64;
+/// tshark's default HTTP ports (its `http.tcp.port` range): on them any data is
+/// HTTP to tshark, a message start or a continuation of a body.
+pub const HTTP_PORTS: [u16; 10] = [80, 1900, 2710, 2869, 3128, 3132, 5985, 8080, 8088, 11371];
 
 /// Methods whose request line is recognised (RFC 9110 §9, RFC 5789).
 const METHODS: [&str; 9] = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "CONNECT", "PATCH"];
@@ -113,12 +113,13 @@ pub fn info(out: &mut impl fmt::Write, m: &HttpMsg) -> fmt::Result {
     Ok(())
 }
 
-/// A request waiting for its response.
+/// The latest request of a connection.
 #[derive(Clone, Copy, Debug)]
-struct Outstanding {
+struct LastRequest {
     frame: u32,
     time: Nanos,
     head: bool,
+    answered: bool,
 }
 
 /// Bytes of one direction waiting for the rest of a message.
@@ -132,7 +133,7 @@ struct Pending {
 #[derive(Default)]
 pub struct HttpTracker {
     pending: FxHashMap<u64, Pending>,
-    outstanding: FxHashMap<u32, VecDeque<Outstanding>>,
+    last: FxHashMap<u32, LastRequest>,
     learned: FxHashMap<u32, u32>,
 }
 
@@ -145,6 +146,8 @@ pub enum Outcome {
     Partial(Option<Box<str>>),
     /// A whole message.
     Message(Box<HttpMsg>),
+    /// On an HTTP port: bytes that start no message (tshark's `Continuation`).
+    Continuation,
 }
 
 /// Whether the bytes start like an HTTP/1.x start line.
@@ -157,18 +160,36 @@ fn looks_like_http(b: &[u8]) -> bool {
 
 impl HttpTracker {
     /// Adds a TCP segment's payload.
-    pub fn tcp(&mut self, seg: &TcpData<'_>) -> Outcome {
+    pub fn tcp(&mut self, seg: &TcpData<'_>, http_port: bool) -> Outcome {
         if seg.resent || seg.payload.is_empty() {
             return Outcome::NotHttp;
         }
         let key = dir_key(seg.stream, seg.dir);
         let mut p = self.pending.remove(&key).unwrap_or_default();
+        if seg.gap {
+            // tshark abandons a message whose bytes were not all captured.
+            p = Pending::default();
+        }
+        if !p.buf.is_empty() && !looks_like_http(&p.buf) && looks_like_http(seg.payload) {
+            // Unrecognised bytes were waiting; a new message starts here instead.
+            p = Pending::default();
+        }
         let starts = p.buf.is_empty();
-        if starts && !looks_like_http(seg.payload) {
-            return Outcome::NotHttp;
+        if !looks_like_http(if starts { seg.payload } else { &p.buf }) {
+            if !http_port {
+                return Outcome::NotHttp;
+            }
+            // tshark waits for the end of a first line before deciding.
+            p.buf.extend_from_slice(seg.payload);
+            if find_crlf(&p.buf).is_some() || p.buf.len() > MAX_PDU {
+                return Outcome::Continuation;
+            }
+            p.segments += 1;
+            bounded_insert(&mut self.pending, key, p, MAX_PENDING_STREAMS);
+            return Outcome::Partial(None);
         }
         p.buf.extend_from_slice(seg.payload);
-        let head_request = self.outstanding.get(&seg.stream).and_then(|q| q.front()).is_some_and(|o| o.head);
+        let head_request = self.last.get(&seg.stream).is_some_and(|o| o.head && !o.answered);
         match parse(&p.buf, head_request) {
             Parsed::Invalid => Outcome::NotHttp,
             Parsed::Incomplete if p.buf.len() > MAX_PDU => Outcome::NotHttp,
@@ -191,16 +212,15 @@ impl HttpTracker {
         }
     }
 
-    /// Pairs requests and responses in order (RFC 9112 §9.3).
+    /// Pairs a final response with the connection's latest unanswered request,
+    /// as tshark does (an interim 1xx response answers nothing).
     fn link(&mut self, m: &mut HttpMsg, seg: &TcpData<'_>) {
-        let q = self.outstanding.entry(seg.stream).or_default();
         if m.request {
-            if q.len() >= MAX_OUTSTANDING {
-                q.pop_front();
-            }
-            q.push_back(Outstanding { frame: seg.frame, time: seg.time, head: m.method == "HEAD" });
+            let r = LastRequest { frame: seg.frame, time: seg.time, head: m.method == "HEAD", answered: false };
+            self.last.insert(seg.stream, r);
         } else if m.code >= 200 {
-            if let Some(o) = q.pop_front() {
+            if let Some(o) = self.last.get_mut(&seg.stream).filter(|o| !o.answered) {
+                o.answered = true;
                 m.request_in = Some((o.frame, seg.time - o.time));
                 self.learned.insert(o.frame, seg.frame);
             }
@@ -346,14 +366,14 @@ mod tests {
     use super::*;
 
     fn seg(payload: &[u8], frame: u32) -> TcpData<'_> {
-        TcpData { stream: 0, dir: None, resent: false, payload, frame, time: i64::from(frame) * 1000 }
+        TcpData { stream: 0, dir: None, resent: false, gap: false, payload, frame, time: i64::from(frame) * 1000 }
     }
 
     #[test]
     fn request_split_over_two_segments() {
         let mut t = HttpTracker::default();
-        assert!(matches!(t.tcp(&seg(b"GET /HelloWorld.html HT", 1)), Outcome::Partial(_)));
-        let Outcome::Message(m) = t.tcp(&seg(b"TP/1.1\r\nHost: x\r\n\r\n", 2)) else { panic!("no message") };
+        assert!(matches!(t.tcp(&seg(b"GET /HelloWorld.html HT", 1), false), Outcome::Partial(_)));
+        let Outcome::Message(m) = t.tcp(&seg(b"TP/1.1\r\nHost: x\r\n\r\n", 2), false) else { panic!("no message") };
         let mut s = String::new();
         info(&mut s, &m).unwrap();
         assert_eq!(s, "GET /HelloWorld.html HTTP/1.1 ");
@@ -364,8 +384,8 @@ mod tests {
     fn response_body_by_content_length_and_chunks() {
         let mut t = HttpTracker::default();
         let head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 4\r\n\r\nab";
-        assert!(matches!(t.tcp(&seg(head, 1)), Outcome::Partial(_)));
-        let Outcome::Message(m) = t.tcp(&seg(b"cd", 2)) else { panic!("no message") };
+        assert!(matches!(t.tcp(&seg(head, 1), false), Outcome::Partial(_)));
+        let Outcome::Message(m) = t.tcp(&seg(b"cd", 2), false) else { panic!("no message") };
         let mut s = String::new();
         info(&mut s, &m).unwrap();
         assert_eq!(s, "HTTP/1.1 200 OK  (text/html)");
@@ -378,10 +398,10 @@ mod tests {
     #[test]
     fn not_http_and_garbage_never_panic() {
         let mut t = HttpTracker::default();
-        assert!(matches!(t.tcp(&seg(b"hello", 1)), Outcome::NotHttp));
-        assert!(matches!(t.tcp(&seg(b"GET \x00\x01 HTTP/1.1\r\n\r\n", 2)), Outcome::NotHttp));
+        assert!(matches!(t.tcp(&seg(b"hello", 1), false), Outcome::NotHttp));
+        assert!(matches!(t.tcp(&seg(b"GET \x00\x01 HTTP/1.1\r\n\r\n", 2), false), Outcome::NotHttp));
         assert!(matches!(
-            t.tcp(&seg(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n", 3)),
+            t.tcp(&seg(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n", 3), false),
             Outcome::Partial(_) | Outcome::NotHttp
         ));
     }

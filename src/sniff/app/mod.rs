@@ -40,6 +40,8 @@ pub enum App {
     Dns(Vec<DnsMsg>),
     /// An HTTP request or response.
     Http(Box<HttpMsg>),
+    /// On an HTTP port, bytes that begin no HTTP message (tshark: `Continuation`).
+    HttpContinuation,
 }
 
 /// What a first pass learned about later frames.
@@ -80,6 +82,9 @@ pub struct TcpData<'a> {
     /// The segment resends bytes already seen (retransmission, out of order):
     /// it is not handed to the application, as tshark does.
     pub resent: bool,
+    /// Bytes before this segment were never captured (a gap): a message in
+    /// progress cannot be completed.
+    pub gap: bool,
     /// The captured payload.
     pub payload: &'a [u8],
     /// Frame number.

@@ -120,7 +120,7 @@ pub fn protocol(p: &Packet<'_>) -> &'static str {
     }
     match &p.app {
         App::Dns(_) => return "DNS",
-        App::Http(_) => return "HTTP",
+        App::Http(_) | App::HttpContinuation => return "HTTP",
         _ => {}
     }
     match p.d.transport {
@@ -162,6 +162,7 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
             let _ = app::http::info(&mut s, m);
             return out.write_all(s.as_bytes());
         }
+        App::HttpContinuation => return out.write_all(b"Continuation"),
         _ => {}
     }
     match &p.d.transport {
