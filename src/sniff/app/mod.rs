@@ -4,6 +4,7 @@
 //! State is per conversation and bounded; a first pass learns the links to
 //! later frames ([`AppFacts`]), a second pass shows them.
 
+pub mod detail;
 pub mod dns;
 pub mod fields;
 pub mod http;
