@@ -100,3 +100,40 @@ fn a_header_cut_short_is_malformed_not_an_abort() {
     std::fs::remove_file(&path).ok();
     assert_eq!(infos(&out), ["[Malformed Packet]"], "{out}");
 }
+
+#[test]
+fn hex_dump_colours_each_dns_field_with_color_always() {
+    let Some(f) = corpus("chrissanders-packets/dns_query_response.pcapng") else { return };
+    let out = ok(&["read", &f, "-x", "--color", "always", "-c", "1"]);
+    // The ID 0x180f in the ID colour, the flags in theirs, the QNAME's length byte in the name colour.
+    assert!(out.contains("\x1b[1;34m18\x1b[0m \x1b[1;34m0f\x1b[0m \x1b[1;35m01\x1b[0m \x1b[1;35m00\x1b[0m"), "{out}");
+    assert!(out.contains("\x1b[1;33m09\x1b[0m \x1b[1;33m77\x1b[0m"), "{out}");
+    assert!(out.contains("Legend: "), "{out}");
+    // Bytes before the DNS message stay plain, and without colour the dump is tshark's.
+    assert!(out.contains("0000  00 05 5d 21 99 4c"), "{out}");
+    let plain = ok(&["read", &f, "-x", "--color", "never", "-c", "1"]);
+    assert!(!plain.contains('\x1b') && !plain.contains("Legend"), "{plain}");
+}
+
+#[test]
+fn details_tree_shows_the_dns_block() {
+    let Some(f) = corpus("chrissanders-packets/dns_query_response.pcapng") else { return };
+    let out = ok(&["read", &f, "-V", "-Y", "frame.number == 2"]);
+    for want in [
+        "Domain Name System (response)\n    Transaction ID: 0x180f\n    Flags: 0x8180 Standard query response, No error\n",
+        "        .... .... .... 0000 = Reply code: No error (0)\n",
+        "    Answers\n        wireshark.org: type A, class IN, addr 128.121.50.122\n",
+        "            Time to live: 14400 (4 hours)\n",
+        "    [Request In: 1]\n    [Time: 0.091164000 seconds]\n",
+    ] {
+        assert!(out.contains(want), "missing {want:?} in {out}");
+    }
+}
+
+#[test]
+fn dns_port_option_decodes_another_port() {
+    let Some(f) = corpus("chrissanders-packets/dns_query_response.pcapng") else { return };
+    // Port 53 is always DNS; an extra port leaves it so.
+    let out = ok(&["read", &f, "--dns-port", "5300", "-T", "fields", "-e", "dns.id"]);
+    assert_eq!(out, "0x180f\n0x180f\n");
+}

@@ -70,3 +70,16 @@ fn filter_on_the_method_and_header_notes() {
     assert!(out.contains("↳ Content-Type: the media type of the body"), "{out}");
     assert!(out.contains("↳ Server: the software that answered"), "{out}");
 }
+
+#[test]
+fn details_tree_shows_the_http_block() {
+    let Some(f) = corpus("chrissanders-packets/http_google.pcapng") else { return };
+    let out = ok(&["read", &f, "-V", "-Y", "frame.number == 12"]);
+    for want in [
+        "Hypertext Transfer Protocol\n    HTTP/1.1 200 OK\\r\\n\n        Response Version: HTTP/1.1\n        Status Code: 200\n",
+        "    Content-Type: text/html; charset=UTF-8\\r\\n\n",
+        "    [Time since request: 0.104147000 seconds]\n    [Request in frame: 4]\n",
+    ] {
+        assert!(out.contains(want), "missing {want:?} in {out}");
+    }
+}

@@ -319,7 +319,10 @@ fn render(
                 if *verbose {
                     out.write_all(b"\n")?;
                 }
-                hex::dump(out, p.data)?;
+                match style.color.then(|| crate::sniff::app::hex::dns_colours(&p.app, p.data)).flatten() {
+                    Some((colours, legend)) => crate::sniff::app::hex::dump(out, p.data, &colours, &legend)?,
+                    None => hex::dump(out, p.data)?,
+                }
             }
             if *verbose || *with_hex {
                 out.write_all(b"\n")?;

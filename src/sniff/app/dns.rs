@@ -25,6 +25,8 @@ const TCP_PREFIX: usize = 2;
 pub struct DnsMsg {
     /// Offset of the message in the frame, when all of it lies in this frame.
     pub offset: Option<usize>,
+    /// Length of the message in bytes.
+    pub len: usize,
     /// Over TCP: the length prefix.
     pub tcp_len: Option<u16>,
     /// Everything decoded up to the first fault.
@@ -48,7 +50,7 @@ impl DnsMsg {
                 (p.message, error)
             }
         };
-        DnsMsg { offset, tcp_len, message, error, response_in: None, response_to: None }
+        DnsMsg { offset, len: bytes.len(), tcp_len, message, error, response_in: None, response_to: None }
     }
 
     /// QR is set.

@@ -7,6 +7,7 @@
 pub mod detail;
 pub mod dns;
 pub mod fields;
+pub mod hex;
 pub mod http;
 
 use crate::sniff::hash::FxHashMap;
