@@ -137,3 +137,26 @@ fn dns_port_option_decodes_another_port() {
     let out = ok(&["read", &f, "--dns-port", "5300", "-T", "fields", "-e", "dns.id"]);
     assert_eq!(out, "0x180f\n0x180f\n");
 }
+
+/// captures/dns-lab.pcap (made by scripts/make-captures.sh).
+fn lab_capture() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("captures/dns-lab.pcap").to_string_lossy().into_owned()
+}
+
+#[test]
+fn lab_capture_on_port_10053_reads_as_tshark() {
+    let f = lab_capture();
+    let out = ok(&["read", &f]);
+    let rows = infos(&out);
+    assert_eq!(rows.len(), 8, "{out}");
+    assert!(rows[1].ends_with(" A google.com A 192.165.1.1 A 192.165.1.10"), "{out}");
+    assert!(rows[3].contains(" No such name A nosuch.com"), "{out}");
+    assert!(rows[5].ends_with(" AAAA youtube.com"), "{out}");
+    assert!(rows[6].ends_with(" A uwaterloo.ca OPT"), "{out}");
+    let out =
+        ok(&["read", &f, "-Y", "dns.flags.rcode == 3", "-T", "fields", "-e", "dns.qry.name", "-e", "dns.response_to"]);
+    assert_eq!(out, "nosuch.com\t3\n");
+    let out =
+        ok(&["read", &f, "-c", "2", "-T", "fields", "-e", "dns.resp.ttl", "-e", "dns.a", "-e", "frame.protocols"]);
+    assert_eq!(out, "\t\teth:ethertype:ip:udp:dns\n260,260\t192.165.1.1,192.165.1.10\teth:ethertype:ip:udp:dns\n");
+}

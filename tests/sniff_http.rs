@@ -83,3 +83,37 @@ fn details_tree_shows_the_http_block() {
         assert!(out.contains(want), "missing {want:?} in {out}");
     }
 }
+
+/// captures/web-http.pcap (made by scripts/make-captures.sh).
+fn lab_capture() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("captures/web-http.pcap").to_string_lossy().into_owned()
+}
+
+#[test]
+fn lab_web_capture_get_head_404_304_keep_alive() {
+    let f = lab_capture();
+    let out = ok(&["read", &f, "-Y", "http", "-T", "fields", "-e", "http.request.method", "-e", "http.response.code"]);
+    let pairs: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        pairs,
+        ["GET\t", "\t200", "HEAD\t", "\t200", "GET\t", "\t404", "GET\t", "\t304", "GET\t", "\t200", "GET\t", "\t200"]
+    );
+    let out = ok(&["read", &f, "-Y", "http.request.method == \"GET\"", "-T", "fields", "-e", "http.request.uri"]);
+    assert_eq!(out, "/HelloWorld.html\n/nosuch.html\n/HelloWorld.html\n/HelloWorld.html\n/index.html\n");
+}
+
+#[test]
+fn lab_web_capture_notes_explain_the_required_headers() {
+    let out = ok(&["read", &lab_capture(), "-Y", "http.response.code == 304"]);
+    for want in [
+        "HTTP/1.1 304 Not Modified \n",
+        "  ↳ Last-Modified: when the file last changed; a conditional GET sends it back in If-Modified-Since\n",
+        "  ↳ Date: ",
+        "  ↳ Server: ",
+        "  ↳ Connection: ",
+        "  ↳ Content-Length: ",
+        "  ↳ Content-Type: ",
+    ] {
+        assert!(out.contains(want), "missing {want:?} in {out}");
+    }
+}

@@ -5,7 +5,7 @@
 //! the query, a query repeated within 5 s without a response is a retransmission.
 
 use super::{bounded_insert, dir_key, AppFacts, ConvKey, TcpData, MAX_PENDING_STREAMS};
-use crate::proto::dns::{self, DecodeError, Message, RData, Record, RrType};
+use crate::proto::dns::{self, DecodeError, Message, RData, Record};
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::value::Nanos;
 use std::fmt::{self, Write as _};
@@ -210,10 +210,11 @@ pub fn info(out: &mut impl fmt::Write, m: &DnsMsg) -> fmt::Result {
     for q in &m.message.questions {
         write!(out, " {} {}", q.qtype.name(), q.name.name.tshark())?;
     }
-    if h.flags.qr {
-        for r in m.message.answers.iter().chain(&m.message.authorities).chain(&m.message.additionals) {
-            record_summary(out, r)?;
-        }
+    // Answers only in responses; authority and additional records (EDNS's OPT,
+    // an update's records) in queries too.
+    let answers = if h.flags.qr { &m.message.answers[..] } else { &[] };
+    for r in answers.iter().chain(&m.message.authorities).chain(&m.message.additionals) {
+        record_summary(out, r)?;
     }
     if m.error.is_some() {
         out.write_str("[Malformed Packet]")?;
@@ -223,9 +224,6 @@ pub fn info(out: &mut impl fmt::Write, m: &DnsMsg) -> fmt::Result {
 
 /// One record in the Info column: its type and the data tshark shows for it.
 fn record_summary(out: &mut impl fmt::Write, r: &Record) -> fmt::Result {
-    if r.rtype == RrType::Opt {
-        return Ok(());
-    }
     write!(out, " {}", r.rtype.name())?;
     match &r.rdata {
         RData::A(a) => write!(out, " {a}"),
