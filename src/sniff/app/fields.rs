@@ -22,7 +22,9 @@ pub fn protocols(p: &Packet<'_>) -> Option<Vec<&'static str>> {
         App::Segment(_) => Some(Vec::new()),
         App::Dns(_) => Some(vec!["dns"]),
         App::HttpContinuation => Some(vec!["http", "data"]),
-        App::Http(m) => Some(std::iter::once("http").chain(m.body_protocol()).collect()),
+        App::Http(m) => {
+            Some(std::iter::once("http").chain(m.body_protocol()).chain(m.trailing.iter().copied()).collect())
+        }
     }
 }
 

@@ -48,6 +48,9 @@ pub struct HttpMsg {
     pub request_in: Option<(u32, Nanos)>,
     /// Frames that carried earlier parts of this message.
     pub segments: u32,
+    /// What tshark names the bytes after the message in its last segment, when
+    /// they start no new message: `data`, or `http:data` (a continuation).
+    pub trailing: &'static [&'static str],
 }
 
 impl HttpMsg {
@@ -202,6 +205,11 @@ impl HttpTracker {
             Parsed::Complete(mut m, used) => {
                 m.segments = p.segments;
                 p.buf.drain(..used.min(p.buf.len()));
+                if !p.buf.is_empty() && !looks_like_http(&p.buf) {
+                    // tshark hands the rest of a reassembled segment to HTTP again
+                    // (on its ports), the rest of a single segment to data.
+                    m.trailing = if m.segments > 0 && http_port { &["http", "data"] } else { &["data"] };
+                }
                 if looks_like_http(&p.buf) {
                     p.segments = 0;
                     bounded_insert(&mut self.pending, key, p, MAX_PENDING_STREAMS);
@@ -393,6 +401,27 @@ mod tests {
         assert_eq!(chunked_len(b"3\r\nabc\r\n0\r\n\r\n"), Some(13));
         assert_eq!(chunked_len(b"3\r\nabc\r\n0\r\n"), None);
         assert_eq!(chunked_len(b"zz\r\n"), None);
+    }
+
+    #[test]
+    fn bytes_after_the_body_are_data_or_a_continuation() {
+        // Regression (suricata-verify http-gap-double frames 9 and 25): "\r\n" after a 2-byte body.
+        let mut t = HttpTracker::default();
+        let whole = b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok\r\n";
+        let Outcome::Message(m) = t.tcp(&seg(whole, 1), true) else { panic!("no message") };
+        assert_eq!(m.trailing, ["data"]);
+        let mut t = HttpTracker::default();
+        assert!(matches!(t.tcp(&seg(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n", 1), true), Outcome::Partial(_)));
+        let Outcome::Message(m) = t.tcp(&seg(b"ok\r\n", 2), true) else { panic!("no message") };
+        assert_eq!(m.trailing, ["http", "data"]);
+    }
+
+    #[test]
+    fn on_an_http_port_other_bytes_are_a_continuation() {
+        let mut t = HttpTracker::default();
+        assert!(matches!(t.tcp(&seg(b"\x01\x02", 1), true), Outcome::Partial(None)));
+        assert!(matches!(t.tcp(&seg(b"tail\r\n", 2), true), Outcome::Continuation));
+        assert!(matches!(t.tcp(&seg(b"\x01\x02", 3), false), Outcome::NotHttp));
     }
 
     #[test]
