@@ -160,3 +160,18 @@ fn lab_capture_on_port_10053_reads_as_tshark() {
         ok(&["read", &f, "-c", "2", "-T", "fields", "-e", "dns.resp.ttl", "-e", "dns.a", "-e", "frame.protocols"]);
     assert_eq!(out, "\t\teth:ethertype:ip:udp:dns\n260,260\t192.165.1.1,192.165.1.10\teth:ethertype:ip:udp:dns\n");
 }
+
+#[test]
+fn multicast_dns_on_5353_as_tshark() {
+    let Some(f) = corpus("zeek-traces/dns/mdns.pcap") else { return };
+    let out = ok(&["read", &f, "-c", "3"]);
+    let rows = infos(&out);
+    assert_eq!(
+        rows[0],
+        "Standard query 0x0000 PTR _ipp._tcp.local, \"QM\" question PTR _ipps._tcp.local, \"QM\" question"
+    );
+    assert!(rows[2].starts_with("Standard query response 0x0000 AAAA, cache flush fd52:429e:c03c:8235:883c:d6ff:fee1:4dc4 PTR, cache flush johanna-QEMU-Virtual-Machine.local"), "{out}");
+    assert!(out.contains(" MDNS 107 "), "{out}");
+    let out = ok(&["read", &f, "-c", "1", "-T", "fields", "-e", "frame.protocols", "-e", "dns.qry.class"]);
+    assert_eq!(out, "eth:ethertype:ipv6:udp:mdns\t0x0001,0x0001\n");
+}

@@ -172,9 +172,15 @@ impl Pipeline {
         let Some((src, dst)) = p.d.endpoints() else { return };
         let offset = (p.d.payload.as_ptr() as usize).wrapping_sub(p.data.as_ptr() as usize);
         match p.d.transport {
-            Transport::Udp(u) if self.dns.is_dns_port(u.sport, u.dport) => {
-                let m = self.dns.udp(ConvKey::new(src, dst, false), p.d.payload, offset, p.number, p.time);
+            Transport::Udp(u) if self.dns.is_dns_port(u.sport, u.dport) || is_port(&u, app::dns::MDNS_PORT) => {
+                let mdns = !self.dns.is_dns_port(u.sport, u.dport);
+                let m = self.dns.udp(ConvKey::new(src, dst, false), p.d.payload, offset, p.number, p.time, mdns);
                 p.app = App::Dns(vec![self.with_response_in(m)]);
+            }
+            Transport::Udp(u) if is_port(&u, app::http::SSDP_PORT) => {
+                if let Some(m) = app::http::ssdp(p.d.payload) {
+                    p.app = App::Http(m);
+                }
             }
             Transport::Tcp(h) => {
                 let Some(info) = p.tcp else { return };
@@ -382,6 +388,11 @@ impl Pipeline {
             p.echo_peer = self.facts.echo_reply.get(&p.number).map(|&r| (r, false));
         }
     }
+}
+
+/// Whether either port of a UDP header is `port`.
+fn is_port(u: &crate::sniff::packet::Udp, port: u16) -> bool {
+    u.sport == port || u.dport == port
 }
 
 /// The notes for the pure ACKs of a FIN/ACK teardown (RFC 9293 §3.6): the

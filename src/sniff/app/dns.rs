@@ -5,7 +5,7 @@
 //! the query, a query repeated within 5 s without a response is a retransmission.
 
 use super::{bounded_insert, dir_key, AppFacts, ConvKey, TcpData, MAX_PENDING_STREAMS};
-use crate::proto::dns::{self, DecodeError, Message, RData, Record};
+use crate::proto::dns::{self, DecodeError, Message, RData, Record, RrType};
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::value::Nanos;
 use std::fmt::{self, Write as _};
@@ -17,6 +17,13 @@ const RETRANSMISSION_NS: Nanos = 5_000_000_000;
 /// Most open transactions remembered.
 const MAX_TRANSACTIONS: usize = 65_536;
 
+/// The multicast DNS port (RFC 6762 §3).
+pub const MDNS_PORT: u16 = 5353;
+
+/// The class bit that asks for a unicast response (question) or flushes caches
+/// (record) in multicast DNS (RFC 6762 §5.4, §10.2).
+pub const MDNS_CLASS_BIT: u16 = 0x8000;
+
 /// Length of the TCP length prefix (RFC 1035 §4.2.2).
 const TCP_PREFIX: usize = 2;
 
@@ -27,6 +34,9 @@ pub struct DnsMsg {
     pub offset: Option<usize>,
     /// Length of the message in bytes.
     pub len: usize,
+    /// Multicast DNS (RFC 6762, UDP port 5353): the top bit of a class asks for a
+    /// unicast response (question) or flushes caches (record).
+    pub mdns: bool,
     /// Over TCP: the length prefix.
     pub tcp_len: Option<u16>,
     /// Everything decoded up to the first fault.
@@ -50,7 +60,7 @@ impl DnsMsg {
                 (p.message, error)
             }
         };
-        DnsMsg { offset, len: bytes.len(), tcp_len, message, error, response_in: None, response_to: None }
+        DnsMsg { offset, len: bytes.len(), mdns: false, tcp_len, message, error, response_in: None, response_to: None }
     }
 
     /// QR is set.
@@ -90,9 +100,10 @@ impl DnsTracker {
         self.ports.contains(&sport) || self.ports.contains(&dport)
     }
 
-    /// Decodes a UDP payload at `offset` in the frame.
-    pub fn udp(&mut self, conv: ConvKey, payload: &[u8], offset: usize, frame: u32, time: Nanos) -> DnsMsg {
+    /// Decodes a UDP payload at `offset` in the frame (`mdns`: on port 5353).
+    pub fn udp(&mut self, conv: ConvKey, payload: &[u8], offset: usize, frame: u32, time: Nanos, mdns: bool) -> DnsMsg {
         let mut m = DnsMsg::decode(payload, Some(offset), None);
+        m.mdns = mdns;
         self.link(conv, &mut m, frame, time);
         m
     }
@@ -209,12 +220,16 @@ pub fn info(out: &mut impl fmt::Write, m: &DnsMsg) -> fmt::Result {
     }
     for q in &m.message.questions {
         write!(out, " {} {}", q.qtype.name(), q.name.name.tshark())?;
+        if m.mdns {
+            let unicast = q.qclass.code() & MDNS_CLASS_BIT != 0;
+            out.write_str(if unicast { ", \"QU\" question" } else { ", \"QM\" question" })?;
+        }
     }
     // Answers only in responses; authority and additional records (EDNS's OPT,
     // an update's records) in queries too.
     let answers = if h.flags.qr { &m.message.answers[..] } else { &[] };
     for r in answers.iter().chain(&m.message.authorities).chain(&m.message.additionals) {
-        record_summary(out, r)?;
+        record_summary(out, r, m.mdns)?;
     }
     if m.error.is_some() {
         out.write_str("[Malformed Packet]")?;
@@ -223,8 +238,11 @@ pub fn info(out: &mut impl fmt::Write, m: &DnsMsg) -> fmt::Result {
 }
 
 /// One record in the Info column: its type and the data tshark shows for it.
-fn record_summary(out: &mut impl fmt::Write, r: &Record) -> fmt::Result {
+fn record_summary(out: &mut impl fmt::Write, r: &Record, mdns: bool) -> fmt::Result {
     write!(out, " {}", r.rtype.name())?;
+    if mdns && r.rtype != RrType::Opt && r.class.code() & MDNS_CLASS_BIT != 0 {
+        out.write_str(", cache flush")?;
+    }
     match &r.rdata {
         RData::A(a) => write!(out, " {a}"),
         RData::Aaaa(a) => write!(out, " {a}"),
@@ -232,7 +250,26 @@ fn record_summary(out: &mut impl fmt::Write, r: &Record) -> fmt::Result {
         RData::Mx { preference, exchange } => write!(out, " {preference} {}", exchange.name.tshark()),
         RData::Soa(soa) => write!(out, " {}", soa.mname.name.tshark()),
         RData::Raw(data) if r.rtype.code() == SRV => srv_summary(out, data),
+        RData::Raw(_) => match raw_address(r) {
+            Some(a) => write!(out, " {a}"),
+            None => Ok(()),
+        },
         _ => Ok(()),
+    }
+}
+
+/// The address of an A or AAAA record whose class kept its RDATA raw (mDNS's
+/// cache-flush bit makes the class other than IN).
+pub fn raw_address(r: &Record) -> Option<std::net::IpAddr> {
+    let RData::Raw(data) = &r.rdata else { return None };
+    match (r.rtype, data.len()) {
+        (RrType::A, 4) => Some(std::net::Ipv4Addr::new(data[0], data[1], data[2], data[3]).into()),
+        (RrType::Aaaa, 16) => {
+            let mut b = [0u8; 16];
+            b.copy_from_slice(data);
+            Some(std::net::Ipv6Addr::from(b).into())
+        }
+        _ => None,
     }
 }
 

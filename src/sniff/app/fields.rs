@@ -20,7 +20,9 @@ pub fn protocols(p: &Packet<'_>) -> Option<Vec<&'static str>> {
     match &p.app {
         App::None => None,
         App::Segment(_) => Some(Vec::new()),
+        App::Dns(m) if m.first().is_some_and(|m| m.mdns) => Some(vec!["mdns"]),
         App::Dns(_) => Some(vec!["dns"]),
+        App::Http(m) if m.ssdp => Some(vec!["ssdp"]),
         App::HttpContinuation => Some(vec!["http", "data"]),
         App::Http(m) => {
             Some(std::iter::once("http").chain(m.body_protocol()).chain(m.trailing.iter().copied()).collect())
@@ -76,7 +78,10 @@ fn dns_values<'s>(m: &'s dns::DnsMsg, field: FieldId, out: &mut Vec<Value<'s>>) 
         F::DnsCountAddRr => out.push(u(u64::from(h.arcount))),
         F::DnsQryName => out.extend(msg.questions.iter().map(|q| Value::Str(Cow::Owned(dns::name_text(&q.name))))),
         F::DnsQryType => out.extend(msg.questions.iter().map(|q| u(u64::from(q.qtype.code())))),
-        F::DnsQryClass => out.extend(msg.questions.iter().map(|q| hex(u64::from(q.qclass.code()), 4))),
+        F::DnsQryClass => {
+            let mask = if m.mdns { !dns::MDNS_CLASS_BIT } else { u16::MAX };
+            out.extend(msg.questions.iter().map(|q| hex(u64::from(q.qclass.code() & mask), 4)))
+        }
         // tshark names SRV owners with dns.srv.* fields instead (RFC 2782 service, proto, name).
         F::DnsRespName => out.extend(
             dns::records(msg).filter(|r| r.rtype.code() != 33).map(|r| Value::Str(Cow::Owned(dns::name_text(&r.name)))),
@@ -85,10 +90,12 @@ fn dns_values<'s>(m: &'s dns::DnsMsg, field: FieldId, out: &mut Vec<Value<'s>>) 
         F::DnsRespTtl => out.extend(dns::records(msg).filter(|r| r.rtype != RrType::Opt).map(|r| u(u64::from(r.ttl)))),
         F::DnsA => out.extend(dns::records(msg).filter_map(|r| match r.rdata {
             RData::A(a) => Some(Value::Ip(a.into())),
+            RData::Raw(_) if r.rtype == RrType::A => dns::raw_address(r).map(Value::Ip),
             _ => None,
         })),
         F::DnsAaaa => out.extend(dns::records(msg).filter_map(|r| match r.rdata {
             RData::Aaaa(a) => Some(Value::Ip(a.into())),
+            RData::Raw(_) if r.rtype == RrType::Aaaa => dns::raw_address(r).map(Value::Ip),
             _ => None,
         })),
         F::DnsCname => out.extend(dns::records(msg).filter_map(|r| match &r.rdata {

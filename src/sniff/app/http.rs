@@ -16,6 +16,9 @@ const MAX_HEADERS: usize = 64;
 /// HTTP to tshark, a message start or a continuation of a body.
 pub const HTTP_PORTS: [u16; 10] = [80, 1900, 2710, 2869, 3128, 3132, 5985, 8080, 8088, 11371];
 
+/// SSDP's port (UPnP device discovery: HTTP messages over UDP multicast).
+pub const SSDP_PORT: u16 = 1900;
+
 /// Methods whose request line is recognised (RFC 9110 §9, RFC 5789).
 const METHODS: [&str; 9] = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "CONNECT", "PATCH"];
 
@@ -51,6 +54,8 @@ pub struct HttpMsg {
     /// What tshark names the bytes after the message in its last segment, when
     /// they start no new message: `data`, or `http:data` (a continuation).
     pub trailing: &'static [&'static str],
+    /// An SSDP datagram (HTTP over UDP) rather than HTTP over TCP.
+    pub ssdp: bool,
 }
 
 impl HttpMsg {
@@ -114,6 +119,31 @@ pub fn info(out: &mut impl fmt::Write, m: &HttpMsg) -> fmt::Result {
         }
     }
     Ok(())
+}
+
+/// An SSDP datagram: one HTTP head over UDP (UPnP Device Architecture §1.3).
+pub fn ssdp(payload: &[u8]) -> Option<Box<HttpMsg>> {
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut m = HttpMsg { ssdp: true, body_is_empty: true, ..HttpMsg::default() };
+    if payload.starts_with(b"HTTP/") {
+        let mut r = httparse::Response::new(&mut headers);
+        let Ok(httparse::Status::Complete(n)) = r.parse(payload) else { return None };
+        m.version = format!("HTTP/1.{}", r.version.unwrap_or(1));
+        m.code = r.code.unwrap_or(0);
+        m.phrase = r.reason.unwrap_or("").to_string();
+        m.headers = collect(r.headers);
+        m.head_len = n;
+    } else {
+        let mut r = httparse::Request::new(&mut headers);
+        let Ok(httparse::Status::Complete(n)) = r.parse(payload) else { return None };
+        m.request = true;
+        m.method = r.method.unwrap_or("").to_string();
+        m.uri = r.path.unwrap_or("").to_string();
+        m.version = format!("HTTP/1.{}", r.version.unwrap_or(1));
+        m.headers = collect(r.headers);
+        m.head_len = n;
+    }
+    Some(Box::new(m))
 }
 
 /// The latest request of a connection.

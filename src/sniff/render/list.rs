@@ -119,7 +119,9 @@ pub fn protocol(p: &Packet<'_>) -> &'static str {
         };
     }
     match &p.app {
+        App::Dns(m) if m.first().is_some_and(|m| m.mdns) => return "MDNS",
         App::Dns(_) => return "DNS",
+        App::Http(m) if m.ssdp => return "SSDP",
         App::Http(_) | App::HttpContinuation => return "HTTP",
         _ => {}
     }
