@@ -161,7 +161,8 @@ impl Pipeline {
             }
             _ => {}
         }
-        if !p.d.payload.is_empty() && p.d.error.is_none() {
+        let fin = matches!(p.d.transport, Transport::Tcp(h) if h.flags & flags::FIN != 0);
+        if (!p.d.payload.is_empty() || fin) && p.d.error.is_none() {
             self.application(&mut p);
         }
         p
@@ -195,12 +196,13 @@ impl Pipeline {
                     dir: info.direction,
                     resent,
                     gap: info.analysis & analysis::LOST_SEGMENT != 0,
+                    fin: h.flags & flags::FIN != 0,
                     payload: p.d.payload,
                     frame: p.number,
                     time: p.time,
                 };
                 if self.dns.is_dns_port(h.sport, h.dport) {
-                    if resent {
+                    if resent || p.d.payload.is_empty() {
                         return;
                     }
                     let (msgs, waiting) = self.dns.tcp(ConvKey::new(src, dst, true), &seg, offset);

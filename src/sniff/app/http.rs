@@ -109,14 +109,17 @@ impl HttpMsg {
 /// body in parentheses: `GET / HTTP/1.1 `, `HTTP/1.1 200 OK  (text/html)`.
 pub fn info(out: &mut impl fmt::Write, m: &HttpMsg) -> fmt::Result {
     write!(out, "{} ", m.first_line())?;
-    if !m.body_is_empty {
-        // The body's dissector names some media itself.
-        match m.media_type().as_deref() {
-            Some("image/png") => out.write_str(" (PNG)")?,
-            Some("image/jpeg") => out.write_str(" (JPEG JFIF image)")?,
-            Some(t) => write!(out, " ({t})")?,
-            None => {}
-        }
+    if m.body_is_empty {
+        return Ok(());
+    }
+    // The body's dissector adds to the Info column, each in its own words.
+    match (m.body_protocol(), m.media_type()) {
+        (Some("png"), _) => out.write_str(" (PNG)")?,
+        (Some("image-jfif"), _) => out.write_str(" (JPEG JFIF image)")?,
+        (Some("json"), Some(t)) => write!(out, " , JavaScript Object Notation ({t})")?,
+        (Some("data"), _) | (_, None) => {}
+        (_, Some(t)) if t.starts_with("multipart/") => {}
+        (_, Some(t)) => write!(out, " ({t})")?,
     }
     Ok(())
 }
@@ -155,11 +158,27 @@ struct LastRequest {
     answered: bool,
 }
 
-/// Bytes of one direction waiting for the rest of a message.
+/// A message whose head is complete, waiting for body bytes.
+struct BodyWait {
+    msg: Box<HttpMsg>,
+    remaining: u64,
+}
+
+/// One direction waiting for the rest of a message.
 #[derive(Default)]
 struct Pending {
+    /// The bytes of a head so far.
     buf: Vec<u8>,
+    /// Segments that carried parts of the message.
     segments: u32,
+    /// A head is complete; body bytes are counted, not kept.
+    body: Option<BodyWait>,
+    /// On an HTTP port: bytes that start no message, before their first line ends.
+    unknown: bool,
+    /// Those bytes ended with CR (a CRLF may straddle two segments).
+    last_cr: bool,
+    /// How many such bytes were seen.
+    seen: usize,
 }
 
 /// HTTP state of one pass.
@@ -194,29 +213,39 @@ fn looks_like_http(b: &[u8]) -> bool {
 impl HttpTracker {
     /// Adds a TCP segment's payload.
     pub fn tcp(&mut self, seg: &TcpData<'_>, http_port: bool) -> Outcome {
-        if seg.resent || seg.payload.is_empty() {
+        let key = dir_key(seg.stream, seg.dir);
+        if seg.resent || (seg.payload.is_empty() && !seg.fin) {
             return Outcome::NotHttp;
         }
-        let key = dir_key(seg.stream, seg.dir);
+        if seg.payload.is_empty() {
+            // A FIN ends a body still due (one that runs to the end of the
+            // connection, or is shorter than its Content-Length).
+            if !self.pending.get(&key).is_some_and(|p| p.body.is_some()) {
+                return Outcome::NotHttp;
+            }
+        }
         let mut p = self.pending.remove(&key).unwrap_or_default();
-        if seg.gap {
-            // tshark abandons a message whose bytes were not all captured.
+        if seg.gap || (p.unknown && looks_like_http(seg.payload)) {
+            // tshark abandons a message whose bytes were not all captured; and
+            // unrecognised bytes give way to a message that starts here.
             p = Pending::default();
         }
-        if !p.buf.is_empty() && !looks_like_http(&p.buf) && looks_like_http(seg.payload) {
-            // Unrecognised bytes were waiting; a new message starts here instead.
-            p = Pending::default();
+        if let Some(mut wait) = p.body.take() {
+            return self.body_bytes(key, &mut p, &mut wait, seg, http_port);
         }
-        let starts = p.buf.is_empty();
-        if !looks_like_http(if starts { seg.payload } else { &p.buf }) {
+        let starts = p.buf.is_empty() && !p.unknown;
+        if p.unknown || (starts && !looks_like_http(seg.payload)) {
             if !http_port {
                 return Outcome::NotHttp;
             }
             // tshark waits for the end of a first line before deciding.
-            p.buf.extend_from_slice(seg.payload);
-            if find_crlf(&p.buf).is_some() || p.buf.len() > MAX_PDU {
+            let line_end = find_crlf(seg.payload).is_some() || (p.last_cr && seg.payload[0] == b'\n');
+            p.seen += seg.payload.len();
+            if line_end || p.seen > MAX_PDU {
                 return Outcome::Continuation;
             }
+            p.unknown = true;
+            p.last_cr = seg.payload.last() == Some(&b'\r');
             p.segments += 1;
             bounded_insert(&mut self.pending, key, p, MAX_PENDING_STREAMS);
             return Outcome::Partial(None);
@@ -225,29 +254,92 @@ impl HttpTracker {
         let head_request = self.last.get(&seg.stream).is_some_and(|o| o.head && !o.answered);
         match parse(&p.buf, head_request) {
             Parsed::Invalid => Outcome::NotHttp,
-            Parsed::Incomplete if p.buf.len() > MAX_PDU => Outcome::NotHttp,
+            Parsed::Incomplete | Parsed::IncompleteChunked if p.buf.len() > MAX_PDU => Outcome::NotHttp,
             Parsed::Incomplete => {
                 p.segments += 1;
                 let line = if starts { start_line(seg.payload) } else { None };
                 bounded_insert(&mut self.pending, key, p, MAX_PENDING_STREAMS);
                 Outcome::Partial(line)
             }
+            Parsed::IncompleteChunked => {
+                // tshark parses the head again with every segment of a chunked body.
+                p.segments += 1;
+                let line = start_line(&p.buf);
+                bounded_insert(&mut self.pending, key, p, MAX_PENDING_STREAMS);
+                Outcome::Partial(line)
+            }
+            Parsed::AwaitBody(mut m, total) => {
+                if total == UNTIL_CLOSE && seg.fin {
+                    m.body_len = p.buf.len() - m.head_len;
+                    m.segments = p.segments;
+                    self.link(&mut m, seg);
+                    return Outcome::Message(m);
+                }
+                // Only the count of body bytes still due is kept, not the bytes.
+                let remaining =
+                    if total == UNTIL_CLOSE { UNTIL_CLOSE } else { total.saturating_sub(p.buf.len() as u64) };
+                p.buf = Vec::new();
+                p.segments += 1;
+                p.body = Some(BodyWait { msg: m, remaining });
+                bounded_insert(&mut self.pending, key, p, MAX_PENDING_STREAMS);
+                Outcome::Partial(if starts { start_line(seg.payload) } else { None })
+            }
             Parsed::Complete(mut m, used) => {
                 m.segments = p.segments;
-                p.buf.drain(..used.min(p.buf.len()));
-                if !p.buf.is_empty() && !looks_like_http(&p.buf) {
-                    // tshark hands the rest of a reassembled segment to HTTP again
-                    // (on its ports), the rest of a single segment to data.
-                    m.trailing = if m.segments > 0 && http_port { &["http", "data"] } else { &["data"] };
-                }
-                if looks_like_http(&p.buf) {
-                    p.segments = 0;
-                    bounded_insert(&mut self.pending, key, p, MAX_PENDING_STREAMS);
-                }
-                self.link(&mut m, seg);
+                let rest = p.buf.split_off(used.min(p.buf.len()));
+                self.finish(key, &mut m, rest, seg, http_port);
                 Outcome::Message(m)
             }
         }
+    }
+
+    /// Counts body bytes of a message whose head came earlier.
+    fn body_bytes(
+        &mut self,
+        key: u64,
+        p: &mut Pending,
+        wait: &mut BodyWait,
+        seg: &TcpData<'_>,
+        http_port: bool,
+    ) -> Outcome {
+        let n = seg.payload.len() as u64;
+        if seg.fin && n < wait.remaining {
+            let mut m = std::mem::take(&mut wait.msg);
+            m.segments = p.segments;
+            m.body_len = m.body_len.saturating_add(seg.payload.len());
+            self.link(&mut m, seg);
+            return Outcome::Message(m);
+        }
+        if n < wait.remaining {
+            if wait.remaining == UNTIL_CLOSE {
+                wait.msg.body_len = wait.msg.body_len.saturating_add(seg.payload.len());
+            } else {
+                wait.remaining -= n;
+            }
+            p.segments += 1;
+            let mut keep = std::mem::take(p);
+            keep.body = Some(BodyWait { msg: std::mem::take(&mut wait.msg), remaining: wait.remaining });
+            bounded_insert(&mut self.pending, key, keep, MAX_PENDING_STREAMS);
+            return Outcome::Partial(None);
+        }
+        let mut m = std::mem::take(&mut wait.msg);
+        m.segments = p.segments;
+        let used = usize::try_from(wait.remaining).unwrap_or(usize::MAX).min(seg.payload.len());
+        self.finish(key, &mut m, seg.payload[used..].to_vec(), seg, http_port);
+        Outcome::Message(m)
+    }
+
+    /// Ends a message: names the bytes after it, keeps a next message's start, links.
+    fn finish(&mut self, key: u64, m: &mut HttpMsg, rest: Vec<u8>, seg: &TcpData<'_>, http_port: bool) {
+        if !rest.is_empty() && !looks_like_http(&rest) {
+            // tshark hands the rest of a reassembled segment to HTTP again
+            // (on its ports), the rest of a single segment to data.
+            m.trailing = if m.segments > 0 && http_port { &["http", "data"] } else { &["data"] };
+        }
+        if looks_like_http(&rest) {
+            bounded_insert(&mut self.pending, key, Pending { buf: rest, ..Pending::default() }, MAX_PENDING_STREAMS);
+        }
+        self.link(m, seg);
     }
 
     /// Pairs a final response with the connection's latest unanswered request,
@@ -277,10 +369,17 @@ fn start_line(b: &[u8]) -> Option<Box<str>> {
     std::str::from_utf8(&b[..end]).ok().map(Into::into)
 }
 
+/// The body length of a response that ends when the server closes.
+const UNTIL_CLOSE: u64 = u64::MAX;
+
 /// The result of parsing buffered bytes.
 enum Parsed {
     Invalid,
     Incomplete,
+    /// The head is complete, the chunked body is not.
+    IncompleteChunked,
+    /// The head is complete; the message needs this many bytes in all.
+    AwaitBody(Box<HttpMsg>, u64),
     Complete(Box<HttpMsg>, usize),
 }
 
@@ -325,19 +424,23 @@ fn parse(buf: &[u8], after_head_request: bool) -> Parsed {
     } else if chunked {
         match chunked_len(rest) {
             Some(n) => n,
-            None => return Parsed::Incomplete,
+            None => return Parsed::IncompleteChunked,
         }
     } else if let Some(n) = m.content_length() {
-        let Ok(n) = usize::try_from(n) else { return Parsed::Invalid };
-        if rest.len() < n {
-            return Parsed::Incomplete;
+        if (rest.len() as u64) < n {
+            m.head_len = head_len;
+            m.body_len = usize::try_from(n).unwrap_or(usize::MAX);
+            m.body_is_empty = n == 0;
+            return Parsed::AwaitBody(Box::new(m), head_len as u64 + n);
         }
-        n
+        n as usize
     } else if m.request {
         0
     } else {
-        // No length: the body runs to the end of the connection; show what came with the head.
-        rest.len()
+        // No length: the body runs to the end of the connection (RFC 9112 §6.3 item 8).
+        m.head_len = head_len;
+        m.body_is_empty = false;
+        return Parsed::AwaitBody(Box::new(m), UNTIL_CLOSE);
     };
     m.body_len = body_len;
     m.body_is_empty = body_len == 0 || (chunked && body_len <= 5);
@@ -404,7 +507,16 @@ mod tests {
     use super::*;
 
     fn seg(payload: &[u8], frame: u32) -> TcpData<'_> {
-        TcpData { stream: 0, dir: None, resent: false, gap: false, payload, frame, time: i64::from(frame) * 1000 }
+        TcpData {
+            stream: 0,
+            dir: None,
+            resent: false,
+            gap: false,
+            fin: false,
+            payload,
+            frame,
+            time: i64::from(frame) * 1000,
+        }
     }
 
     #[test]

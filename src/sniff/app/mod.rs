@@ -87,6 +87,8 @@ pub struct TcpData<'a> {
     /// Bytes before this segment were never captured (a gap): a message in
     /// progress cannot be completed.
     pub gap: bool,
+    /// The segment carries FIN: the sender has nothing more to send.
+    pub fin: bool,
     /// The captured payload.
     pub payload: &'a [u8],
     /// Frame number.

@@ -122,6 +122,7 @@ pub fn protocol(p: &Packet<'_>) -> &'static str {
         App::Dns(m) if m.first().is_some_and(|m| m.mdns) => return "MDNS",
         App::Dns(_) => return "DNS",
         App::Http(m) if m.ssdp => return "SSDP",
+        App::Http(m) if m.body_protocol() == Some("json") => return "HTTP/JSON",
         App::Http(_) | App::HttpContinuation => return "HTTP",
         _ => {}
     }
