@@ -220,7 +220,7 @@ impl HttpTracker {
         if seg.payload.is_empty() {
             // A FIN ends a body still due (one that runs to the end of the
             // connection, or is shorter than its Content-Length).
-            if !self.pending.get(&key).is_some_and(|p| p.body.is_some()) {
+            if self.pending.get(&key).is_none_or(|p| p.body.is_none()) {
                 return Outcome::NotHttp;
             }
         }
