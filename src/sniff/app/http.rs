@@ -9,6 +9,9 @@ use crate::sniff::hash::FxHashMap;
 use crate::sniff::value::Nanos;
 use std::fmt;
 
+/// Most connections whose latest request is remembered.
+const MAX_CONNECTIONS: usize = 65_536;
+
 /// Most headers parsed in one message.
 const MAX_HEADERS: usize = 64;
 
@@ -214,6 +217,8 @@ impl HttpTracker {
     /// Adds a TCP segment's payload.
     pub fn tcp(&mut self, seg: &TcpData<'_>, http_port: bool) -> Outcome {
         let key = dir_key(seg.stream, seg.dir);
+        // Once a connection carried HTTP, tshark decodes all of it as HTTP (as on its ports).
+        let http_port = http_port || self.last.contains_key(&seg.stream);
         if seg.resent || (seg.payload.is_empty() && !seg.fin) {
             return Outcome::NotHttp;
         }
@@ -347,12 +352,20 @@ impl HttpTracker {
     fn link(&mut self, m: &mut HttpMsg, seg: &TcpData<'_>) {
         if m.request {
             let r = LastRequest { frame: seg.frame, time: seg.time, head: m.method == "HEAD", answered: false };
-            self.last.insert(seg.stream, r);
-        } else if m.code >= 200 {
-            if let Some(o) = self.last.get_mut(&seg.stream).filter(|o| !o.answered) {
+            bounded_insert(&mut self.last, seg.stream, r, MAX_CONNECTIONS);
+            return;
+        }
+        match self.last.get_mut(&seg.stream) {
+            Some(o) if !o.answered && m.code >= 200 => {
                 o.answered = true;
                 m.request_in = Some((o.frame, seg.time - o.time));
                 self.learned.insert(o.frame, seg.frame);
+            }
+            Some(_) => {}
+            // A response without a request: the connection is HTTP all the same.
+            None => {
+                let r = LastRequest { frame: 0, time: 0, head: false, answered: true };
+                bounded_insert(&mut self.last, seg.stream, r, MAX_CONNECTIONS);
             }
         }
     }
