@@ -4,6 +4,7 @@ use super::dns::{self, DnsMsg};
 use super::{App, HttpMsg};
 use crate::proto::dns::{Class, Flags, RData, Record, RrType, Section};
 use crate::sniff::render::{ansi, Style};
+use crate::sniff::value::Value;
 use std::io::{self, Write};
 
 /// Indentation of one tree level (as the rest of the details view).
@@ -175,7 +176,7 @@ fn dns_tree(out: &mut impl Write, m: &DnsMsg, style: Style) -> io::Result<()> {
     }
     if let Some((f, t)) = m.response_to {
         line(out, 1, &format!("[Request In: {f}]"))?;
-        line(out, 1, &format!("[Time: {}.{:09} seconds]", t / 1_000_000_000, t % 1_000_000_000))?;
+        line(out, 1, &format!("[Time: {} seconds]", Value::Seconds(t)))?;
     }
     if let Some(e) = &m.error {
         style.on(out, ansi::BAD)?;
@@ -271,7 +272,7 @@ fn http_tree(out: &mut impl Write, m: &HttpMsg) -> io::Result<()> {
         line(out, 1, &format!("[Response in frame: {f}]"))?;
     }
     if let Some((f, t)) = m.request_in {
-        line(out, 1, &format!("[Time since request: {}.{:09} seconds]", t / 1_000_000_000, t % 1_000_000_000))?;
+        line(out, 1, &format!("[Time since request: {} seconds]", Value::Seconds(t)))?;
         line(out, 1, &format!("[Request in frame: {f}]"))?;
     }
     if m.body_len > 0 {

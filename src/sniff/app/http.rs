@@ -444,7 +444,10 @@ fn parse(buf: &[u8], after_head_request: bool) -> Parsed {
             m.head_len = head_len;
             m.body_len = usize::try_from(n).unwrap_or(usize::MAX);
             m.body_is_empty = n == 0;
-            return Parsed::AwaitBody(Box::new(m), head_len as u64 + n);
+            // Saturating: Content-Length may be as large as u64 allows, and
+            // UNTIL_CLOSE stays distinct.
+            let total = (head_len as u64).saturating_add(n).min(UNTIL_CLOSE - 1);
+            return Parsed::AwaitBody(Box::new(m), total);
         }
         n as usize
     } else if m.request {
@@ -569,6 +572,17 @@ mod tests {
         assert!(matches!(t.tcp(&seg(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n", 1), true), Outcome::Partial(_)));
         let Outcome::Message(m) = t.tcp(&seg(b"ok\r\n", 2), true) else { panic!("no message") };
         assert_eq!(m.trailing, ["http", "data"]);
+    }
+
+    #[test]
+    fn content_length_of_u64_max_does_not_overflow() {
+        // Regression: zeek-traces/http/261/variant-02-cl_uint64max.pcap panicked (add overflow).
+        let mut t = HttpTracker::default();
+        let head = b"HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551615\r\n\r\nab";
+        assert!(matches!(t.tcp(&seg(head, 1), true), Outcome::Partial(_)));
+        assert!(matches!(t.tcp(&seg(b"more body", 2), true), Outcome::Partial(None)));
+        let fin = TcpData { fin: true, ..seg(b"", 3) };
+        assert!(matches!(t.tcp(&fin, true), Outcome::Message(_)));
     }
 
     #[test]
