@@ -92,12 +92,14 @@ impl Pipeline {
     /// the TCP streams' final completeness when `track_tcp`; it skips everything
     /// only rendering needs.
     pub fn learning(link: LinkType, track_tcp: bool) -> Pipeline {
-        Pipeline { learning: true, track_tcp, ..Pipeline::new(link, Facts::default()) }
+        let mut p = Pipeline { learning: true, track_tcp, ..Pipeline::new(link, Facts::default()) };
+        p.dns.headers_only();
+        p
     }
 
     /// Decodes DNS on these UDP and TCP ports instead of the defaults (53, 10053).
     pub fn with_dns_ports(mut self, ports: &[u16]) -> Pipeline {
-        self.dns = DnsTracker::new(ports);
+        self.dns.set_ports(ports);
         self
     }
 

@@ -50,7 +50,23 @@ pub struct DnsMsg {
 }
 
 impl DnsMsg {
-    fn decode(bytes: &[u8], offset: Option<usize>, tcp_len: Option<u16>) -> DnsMsg {
+    fn decode(bytes: &[u8], offset: Option<usize>, tcp_len: Option<u16>, header_only: bool) -> DnsMsg {
+        if header_only {
+            // Enough to match queries and responses: ID and QR (RFC 1035 §4.1.1).
+            let p = dns::decode_partial(&bytes[..bytes.len().min(dns::HEADER_LEN)]);
+            let error = p.error.filter(|e| e.offset < dns::HEADER_LEN);
+            let len = bytes.len();
+            return DnsMsg {
+                offset,
+                len,
+                mdns: false,
+                tcp_len,
+                message: p.message,
+                error,
+                response_in: None,
+                response_to: None,
+            };
+        }
         let (message, error) = match dns::decode(bytes) {
             Ok(m) => (m, None),
             Err(_) => {
@@ -87,12 +103,25 @@ pub struct DnsTracker {
     learned: FxHashMap<u32, u32>,
     /// A retransmitted query frame → the first query of its transaction.
     retransmitted: FxHashMap<u32, u32>,
+    /// Decode headers only (a first pass learning links).
+    header_only: bool,
 }
 
 impl DnsTracker {
     /// A tracker decoding DNS on `ports`.
     pub fn new(ports: &[u16]) -> DnsTracker {
         DnsTracker { ports: ports.to_vec(), ..DnsTracker::default() }
+    }
+
+    /// Decodes only the header of each message: enough for a first pass, which
+    /// learns the query/response links and renders nothing.
+    pub fn headers_only(&mut self) {
+        self.header_only = true;
+    }
+
+    /// Decodes DNS on `ports` from now on.
+    pub fn set_ports(&mut self, ports: &[u16]) {
+        self.ports = ports.to_vec();
     }
 
     /// Whether a datagram or segment between these ports is DNS.
@@ -102,7 +131,7 @@ impl DnsTracker {
 
     /// Decodes a UDP payload at `offset` in the frame (`mdns`: on port 5353).
     pub fn udp(&mut self, conv: ConvKey, payload: &[u8], offset: usize, frame: u32, time: Nanos, mdns: bool) -> DnsMsg {
-        let mut m = DnsMsg::decode(payload, Some(offset), None);
+        let mut m = DnsMsg::decode(payload, Some(offset), None, self.header_only);
         m.mdns = mdns;
         self.link(conv, &mut m, frame, time);
         m
@@ -129,7 +158,7 @@ impl DnsTracker {
             }
             let body = start + TCP_PREFIX;
             let in_frame = (fresh || start >= base).then(|| offset + body - base);
-            let mut m = DnsMsg::decode(&buf[body..end], in_frame, Some(len));
+            let mut m = DnsMsg::decode(&buf[body..end], in_frame, Some(len), self.header_only);
             self.link(conv, &mut m, seg.frame, seg.time);
             msgs.push(m);
             start = end;
