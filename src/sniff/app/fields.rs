@@ -10,8 +10,8 @@ use std::borrow::Cow;
 
 /// Whether a field belongs to DNS or HTTP.
 pub fn is_app_field(f: FieldId) -> bool {
-    let n = f.name();
-    n.starts_with("dns") || n.starts_with("http")
+    // The DNS and HTTP ids are declared together, from `dns` to `http.time`.
+    (FieldId::Dns as usize..=FieldId::HttpTime as usize).contains(&(f as usize))
 }
 
 /// The names after `tcp`/`udp` in `frame.protocols`: None when the payload is
@@ -26,6 +26,20 @@ pub fn protocols(p: &Packet<'_>) -> Option<Vec<&'static str>> {
         App::HttpContinuation => Some(vec!["http", "data"]),
         App::Http(m) => {
             Some(std::iter::once("http").chain(m.body_protocol()).chain(m.trailing.iter().copied()).collect())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sniff::fields::{ALL, NAMES};
+
+    #[test]
+    fn app_fields_are_exactly_the_dns_and_http_names() {
+        for (id, name) in ALL.iter().zip(NAMES) {
+            let app = name.starts_with("dns") || name.starts_with("http");
+            assert_eq!(is_app_field(*id), app, "{name}");
         }
     }
 }
