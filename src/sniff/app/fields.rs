@@ -30,20 +30,6 @@ pub fn protocols(p: &Packet<'_>) -> Option<Vec<&'static str>> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::sniff::fields::{ALL, NAMES};
-
-    #[test]
-    fn app_fields_are_exactly_the_dns_and_http_names() {
-        for (id, name) in ALL.iter().zip(NAMES) {
-            let app = name.starts_with("dns") || name.starts_with("http");
-            assert_eq!(is_app_field(*id), app, "{name}");
-        }
-    }
-}
-
 fn hex(value: u64, digits: u8) -> Value<'static> {
     Value::Hex { value, digits }
 }
@@ -144,5 +130,19 @@ fn http_values<'s>(m: &'s super::HttpMsg, field: FieldId, out: &mut Vec<Value<'s
         F::HttpTime => out.extend(m.request_in.map(|(_, t)| Value::Seconds(t))),
         F::HttpResponseIn => out.extend(m.response_in.map(|f| Value::Uint(u64::from(f)))),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sniff::fields::{ALL, NAMES};
+
+    #[test]
+    fn app_fields_are_exactly_the_dns_and_http_names() {
+        for (id, name) in ALL.iter().zip(NAMES) {
+            let app = name.starts_with("dns") || name.starts_with("http");
+            assert_eq!(is_app_field(*id), app, "{name}");
+        }
     }
 }
