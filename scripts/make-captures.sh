@@ -139,7 +139,51 @@ udp_closed_port() {
   finish udp-closed-port
 }
 
-all=(tcp-echo tcp-refused udp-echo udp-closed-port tcp-echo-ipv6)
+# A fixed port must be free (the DNS and web captures use the handout's ports, so
+# that tshark decodes them with -d udp.port==10053,dns -d tcp.port==10080,http).
+need_free() {
+  local proto=$1 port=$2
+  if ss -Hln"${proto:0:1}" "sport = :$port" | grep -q .; then
+    die "port $port/$proto is in use: stop what listens there and run again"
+  fi
+}
+
+# The web-server lab on port 10080: GET, HEAD, 404, a conditional GET answered
+# 304 Not Modified, and two requests on one keep-alive connection (curl).
+web_http() {
+  need_free tcp 10080
+  start_server web --root www --port 10080 --quiet
+  start_tcpdump "$tmp/web-http.pcap" "tcp port 10080"
+  local base="http://$server_addr"
+  "$bin" get "$base/HelloWorld.html" >"$tmp/get.out"
+  "$bin" get --head "$base/HelloWorld.html" >/dev/null
+  "$bin" get "$base/nosuch.html" >/dev/null 2>&1 || true
+  local modified
+  modified=$(grep -i '^Last-Modified:' "$tmp/get.out" | head -n 1 | cut -d' ' -f2- | tr -d '\r')
+  [ -n "$modified" ] || die "the web server sent no Last-Modified header"
+  "$bin" get -H "If-Modified-Since: $modified" "$base/HelloWorld.html" >/dev/null 2>&1 || true
+  curl -s -o /dev/null -o /dev/null "$base/HelloWorld.html" "$base/index.html"
+  stop_tcpdump
+  stop_server
+  finish web-http
+}
+
+# The DNS lab on port 10053: an A query with two answers (google.com), NXDOMAIN,
+# NODATA (AAAA of a name that has only A), and dig's query with EDNS.
+dns_lab() {
+  need_free udp 10053
+  start_server dns server --port 10053 --quiet
+  start_tcpdump "$tmp/dns-lab.pcap" "udp port 10053"
+  "$bin" dns query --server "$server_addr" google.com >/dev/null
+  "$bin" dns query --server "$server_addr" nosuch.com >/dev/null 2>&1 || true
+  "$bin" dns query --server "$server_addr" --type AAAA youtube.com >/dev/null 2>&1 || true
+  dig @127.0.0.1 -p 10053 +tries=1 +time=2 uwaterloo.ca A >/dev/null
+  stop_tcpdump
+  stop_server
+  finish dns-lab
+}
+
+all=(tcp-echo tcp-refused udp-echo udp-closed-port tcp-echo-ipv6 web-http dns-lab)
 wanted=("$@")
 [ ${#wanted[@]} -gt 0 ] || wanted=("${all[@]}")
 for w in "${wanted[@]}"; do
@@ -149,6 +193,8 @@ for w in "${wanted[@]}"; do
     tcp-refused) tcp_refused ;;
     udp-echo) udp_echo ;;
     udp-closed-port) udp_closed_port ;;
+    web-http) web_http ;;
+    dns-lab) dns_lab ;;
     *) die "unknown capture '$w' (known: ${all[*]})" ;;
   esac
 done

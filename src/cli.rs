@@ -392,6 +392,9 @@ pub struct ReadArgs {
     /// Colour: auto (on a terminal), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Also decode DNS on this UDP and TCP port (53 and 10053 always are); repeat for more.
+    #[arg(long = "dns-port", value_name = "PORT")]
+    pub dns_ports: Vec<u16>,
 }
 
 /// Output kinds of `read`, as tshark's -T.

@@ -333,7 +333,8 @@ fn capture_filter_selects_frames_in_libpcap() {
     frames.push(eth(0x0800, &ipv4(LO, LO, 17, 9, &udp(5000, 53, b"q"))));
     let f = TempFile::new("mixed.pcap", &pcap(EN10MB, &frames, false));
     let out = ok(&["read", f.path(), "-f", "udp port 53"]);
-    assert_eq!(rows(&out), ["1 0.000000 127.0.0.1 → 127.0.0.1 UDP 43 5000 → 53 Len=1"], "{out}");
+    // One byte to port 53 is a DNS message cut short in its header, as tshark shows it.
+    assert_eq!(rows(&out), ["1 0.000000 127.0.0.1 → 127.0.0.1 DNS 43 [Malformed Packet]"], "{out}");
     let err = fails(&["read", f.path(), "-f", "tcp port"]);
     assert!(err.contains("invalid capture filter 'tcp port'"), "{err}");
 }
@@ -747,8 +748,8 @@ fn corpus_sll2_http_handshake_matches_tshark() {
 fn corpus_null_and_raw_link_types_decode() {
     let cases = [
         ("suricata-verify/http-async-cli/input.pcap", "null:ip:tcp\t50215\t0x0000"),
-        ("tcpdump-tests/LINKTYPE_RAW_ipv4.pcap", "raw:ip:udp:data\t\t0x0001"),
-        ("tcpdump-tests/LINKTYPE_IPV4.pcap", "ip:udp:data\t\t0x0001"),
+        ("tcpdump-tests/LINKTYPE_RAW_ipv4.pcap", "raw:ip:udp:dns\t\t0x0001"),
+        ("tcpdump-tests/LINKTYPE_IPV4.pcap", "ip:udp:dns\t\t0x0001"),
     ];
     for (rel, first) in cases {
         let Some(f) = corpus(rel) else { return };

@@ -16,8 +16,7 @@ use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// The fields socklab supports and this test compares: DESIGN.md's list without the
-/// application layers. Each later layer is one more line here.
+/// The fields socklab supports and this test compares: DESIGN.md's list.
 const FIELDS: &[&str] = &[
     "frame.number",
     "frame.time_relative",
@@ -71,13 +70,55 @@ const FIELDS: &[&str] = &[
     "udp.stream",
     "icmp.type",
     "icmp.code",
+    "dns.id",
+    "dns.flags",
+    "dns.flags.response",
+    "dns.flags.opcode",
+    "dns.flags.authoritative",
+    "dns.flags.rcode",
+    "dns.count.queries",
+    "dns.count.answers",
+    "dns.qry.name",
+    "dns.qry.type",
+    "dns.qry.class",
+    "dns.resp.name",
+    "dns.resp.ttl",
+    "dns.a",
+    "dns.aaaa",
+    "dns.response_in",
+    "dns.response_to",
+    "dns.time",
+    "http.request.method",
+    "http.request.uri",
+    "http.request.version",
+    "http.response.code",
+    "http.response.phrase",
+    "http.content_length",
+    "http.content_type",
+    "http.request_in",
+    "http.response_in",
 ];
 
 /// Protocol names (as tshark writes them in frame.protocols) that socklab decodes.
 /// frame.protocols is compared only on files whose every protocol string is made of
-/// these. Add "dns" and "http" here when those layers land.
-const DECODED_PROTOCOLS: &[&str] =
-    &["eth", "ethertype", "null", "sll", "raw", "ip", "ipv6", "tcp", "udp", "icmp", "icmpv6", "data"];
+/// these (HTTP bodies: text only; images, forms and other media are not compared).
+const DECODED_PROTOCOLS: &[&str] = &[
+    "eth",
+    "ethertype",
+    "null",
+    "sll",
+    "raw",
+    "ip",
+    "ipv6",
+    "tcp",
+    "udp",
+    "icmp",
+    "icmpv6",
+    "data",
+    "dns",
+    "http",
+    "data-text-lines",
+];
 
 /// How many differences are printed in full (unless SOCKLAB_GOLDEN_SHOW says otherwise).
 const SHOWN_DIFFS: usize = 20;

@@ -132,6 +132,48 @@ fields! {
     Icmpv6 => "icmpv6",
     Icmpv6Type => "icmpv6.type",
     Icmpv6Code => "icmpv6.code",
+    Dns => "dns",
+    DnsId => "dns.id",
+    DnsFlags => "dns.flags",
+    DnsFlagsResponse => "dns.flags.response",
+    DnsFlagsOpcode => "dns.flags.opcode",
+    DnsFlagsAuthoritative => "dns.flags.authoritative",
+    DnsFlagsTruncated => "dns.flags.truncated",
+    DnsFlagsRecdesired => "dns.flags.recdesired",
+    DnsFlagsRecavail => "dns.flags.recavail",
+    DnsFlagsRcode => "dns.flags.rcode",
+    DnsCountQueries => "dns.count.queries",
+    DnsCountAnswers => "dns.count.answers",
+    DnsCountAuthRr => "dns.count.auth_rr",
+    DnsCountAddRr => "dns.count.add_rr",
+    DnsQryName => "dns.qry.name",
+    DnsQryType => "dns.qry.type",
+    DnsQryClass => "dns.qry.class",
+    DnsRespName => "dns.resp.name",
+    DnsRespType => "dns.resp.type",
+    DnsRespTtl => "dns.resp.ttl",
+    DnsA => "dns.a",
+    DnsAaaa => "dns.aaaa",
+    DnsCname => "dns.cname",
+    DnsResponseIn => "dns.response_in",
+    DnsResponseTo => "dns.response_to",
+    DnsTime => "dns.time",
+    Http => "http",
+    HttpRequest => "http.request",
+    HttpResponse => "http.response",
+    HttpRequestMethod => "http.request.method",
+    HttpRequestUri => "http.request.uri",
+    HttpRequestVersion => "http.request.version",
+    HttpResponseVersion => "http.response.version",
+    HttpResponseCode => "http.response.code",
+    HttpResponsePhrase => "http.response.phrase",
+    HttpContentLength => "http.content_length",
+    HttpContentType => "http.content_type",
+    HttpHost => "http.host",
+    HttpServer => "http.server",
+    HttpRequestIn => "http.request_in",
+    HttpResponseIn => "http.response_in",
+    HttpTime => "http.time",
 }
 
 fn hex(value: u64, digits: u8) -> Value<'static> {
@@ -171,8 +213,10 @@ pub fn protocols(p: &Packet<'_>) -> String {
             _ => {}
         }
     }
-    if shows_data(p) {
-        push(&mut s, "data");
+    match app_protocols(p) {
+        Some(names) => names.iter().for_each(|n| push(&mut s, n)),
+        None if shows_data(p) => push(&mut s, "data"),
+        None => {}
     }
     s
 }
@@ -200,19 +244,13 @@ const HEURISTIC_MAGICS: &[&[u8]] = &[&[0xde, 0xad, 0xbe, 0xef]];
 
 /// Whether tshark hands the frame's payload to its `data` dissector.
 pub fn shows_data(p: &Packet<'_>) -> bool {
-    if p.d.payload.is_empty() || p.d.error.is_some() {
+    if !payload_reaches_a_dissector(p) {
         return false;
     }
-    // tshark hands no retransmitted or out-of-order bytes to a payload dissector.
-    let resent = analysis::RETRANSMISSION
-        | analysis::FAST_RETRANSMISSION
-        | analysis::SPURIOUS_RETRANSMISSION
-        | analysis::OUT_OF_ORDER;
     match p.d.transport {
         Transport::Tcp(h) => {
             // A RST's payload is its reset cause (RFC 9293 §3.5.3), shown by TCP itself.
             h.flags & flags::RST == 0
-                && p.tcp.map_or(0, |i| i.analysis) & resent == 0
                 && !DESEGMENTING_PORTS.iter().any(|&port| h.sport == port || h.dport == port)
                 && !HEURISTIC_MAGICS.iter().any(|m| p.d.payload.starts_with(m))
         }
@@ -221,6 +259,22 @@ pub fn shows_data(p: &Packet<'_>) -> bool {
         Transport::None => p.d.net == Net::None,
         _ => false,
     }
+}
+
+/// The app-layer protocol names (dns, http, data-text-lines…) of a payload the
+/// app decoders recognised, if it reaches a payload dissector at all.
+fn app_protocols(p: &Packet<'_>) -> Option<Vec<&'static str>> {
+    payload_reaches_a_dissector(p).then(|| crate::sniff::app::fields::protocols(p)).flatten()
+}
+
+/// Whether tshark hands this packet's payload to a payload dissector: there is
+/// one, the packet is not malformed, and it is not retransmitted or out of order.
+fn payload_reaches_a_dissector(p: &Packet<'_>) -> bool {
+    let resent = analysis::RETRANSMISSION
+        | analysis::FAST_RETRANSMISSION
+        | analysis::SPURIOUS_RETRANSMISSION
+        | analysis::OUT_OF_ORDER;
+    !p.d.payload.is_empty() && p.d.error.is_none() && p.tcp.map_or(0, |i| i.analysis) & resent == 0
 }
 
 /// Whether tshark shows what follows an ICMP header as `data`: the echo payload
@@ -313,6 +367,7 @@ impl<'p> FieldSource<FieldId> for Packet<'p> {
                 }
             }
             F::EthSrc | F::EthDst | F::EthType => self.eth_values(field, out),
+            _ if crate::sniff::app::fields::is_app_field(field) => crate::sniff::app::fields::values(self, field, out),
             F::Icmp
             | F::Icmpv6
             | F::IcmpType

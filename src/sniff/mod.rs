@@ -2,6 +2,7 @@
 //! Files are read twice, like `tshark -2`: a first pass only tracks conversations
 //! to learn what later frames reveal ([`pipeline::Facts`]), the second renders.
 
+pub mod app;
 pub mod capture;
 pub mod defrag;
 pub mod dissect;

@@ -530,7 +530,7 @@ pub enum Note {
 }
 
 /// A frame with everything socklab knows about it, ready to render.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Packet<'a> {
     /// Frame number, from 1.
     pub number: u32,
@@ -568,4 +568,6 @@ pub struct Packet<'a> {
     pub echo_rtt: Option<Nanos>,
     /// Teaching note.
     pub note: Note,
+    /// What the DNS and HTTP decoders found.
+    pub app: crate::sniff::app::App,
 }

@@ -2,6 +2,7 @@
 //! what a first pass learned about the future ([`Facts`]), and pick a teaching
 //! note. Used by `read` (twice per file, like `tshark -2`) and by live capture.
 
+use crate::sniff::app::{self, App, AppFacts, ConvKey, DnsTracker, HttpTracker, TcpData};
 use crate::sniff::capture::Frame;
 use crate::sniff::defrag::Defragmenter;
 use crate::sniff::dissect::{self, proto};
@@ -22,6 +23,8 @@ pub struct Facts {
     pub tcp: Option<Tracker>,
     /// Echo request frame → the frame of its reply.
     pub echo_reply: FxHashMap<u32, u32>,
+    /// Links from DNS queries and HTTP requests to their responses.
+    pub app: AppFacts,
 }
 
 /// Per-stream progress of the handshake and teardown, for the notes.
@@ -60,6 +63,7 @@ pub struct Pipeline {
     learning: bool,
     track_tcp: bool,
     defrag: Defragmenter,
+    apps: Apps,
 }
 
 impl Pipeline {
@@ -81,6 +85,7 @@ impl Pipeline {
             learning: false,
             track_tcp: true,
             defrag: Defragmenter::new(),
+            apps: Apps { dns: DnsTracker::new(&app::DEFAULT_DNS_PORTS), http: HttpTracker::default() },
         }
     }
 
@@ -88,7 +93,15 @@ impl Pipeline {
     /// the TCP streams' final completeness when `track_tcp`; it skips everything
     /// only rendering needs.
     pub fn learning(link: LinkType, track_tcp: bool) -> Pipeline {
-        Pipeline { learning: true, track_tcp, ..Pipeline::new(link, Facts::default()) }
+        let mut p = Pipeline { learning: true, track_tcp, ..Pipeline::new(link, Facts::default()) };
+        p.apps.dns.headers_only();
+        p
+    }
+
+    /// Decodes DNS on these UDP and TCP ports instead of the defaults (53, 10053).
+    pub fn with_dns_ports(mut self, ports: &[u16]) -> Pipeline {
+        self.apps.dns.set_ports(ports);
+        self
     }
 
     /// The TCP tracker (for stream endpoints and ISNs).
@@ -98,26 +111,40 @@ impl Pipeline {
 
     /// Everything this pass learned, for the next one.
     pub fn into_facts(self) -> Facts {
-        Facts { tcp: self.track_tcp.then_some(self.tcp), echo_reply: self.learned_echo }
+        let mut app = AppFacts::default();
+        self.apps.dns.learn_into(&mut app);
+        self.apps.http.learn_into(&mut app);
+        Facts { tcp: self.track_tcp.then_some(self.tcp), echo_reply: self.learned_echo, app }
     }
 
     /// The first pass over a frame (a [`Pipeline::learning`] pipeline): decodes and
-    /// tracks only what [`Facts`] holds, without building a [`Packet`].
+    /// tracks only what [`Facts`] holds; a [`Packet`] is built only for a payload
+    /// the application decoders must see (to learn request/response links).
     pub fn learn(&mut self, frame: &Frame<'_>) {
         self.frame += 1;
         let mut d = dissect::empty();
         dissect::dissect_into(&mut d, self.link, frame.data, frame.len as usize);
-        self.reassemble(&mut d);
+        let reassembled = self.reassemble(&mut d);
+        let mut tcp = None;
         match d.transport {
             Transport::Tcp(h) if self.track_tcp => {
                 if let Some((src, dst)) = d.endpoints() {
-                    self.tcp.process(&segment(&h, self.frame, frame.time, src, dst));
+                    tcp = Some(self.tcp.process(&segment(&h, self.frame, frame.time, src, dst)));
                 }
             }
             Transport::Icmp(i) if i.is_echo() => {
                 self.echo_of(&d, self.frame, frame.time);
             }
             _ => {}
+        }
+        if let Some((start, len)) = reassembled {
+            d.payload = self.defrag.last_done().get(start..start + len).unwrap_or(&[]);
+        }
+        if reaches_apps(&d) {
+            let mut p = blank_packet(self.frame, frame, 0, 0);
+            p.d = d;
+            p.tcp = tcp;
+            self.apps.decode(&self.facts, &mut p);
         }
     }
 
@@ -129,26 +156,7 @@ impl Pipeline {
         let first = *self.first_time.get_or_insert(frame.time);
         let delta = if self.frame == 1 { 0 } else { frame.time - self.prev_time };
         self.prev_time = frame.time;
-        let mut p = Packet {
-            number: self.frame,
-            time: frame.time,
-            rel: frame.time - first,
-            delta,
-            len: frame.len,
-            data: frame.data,
-            d: dissect::empty(),
-            tcp: None,
-            completeness: 0,
-            udp_stream: None,
-            udp_time: None,
-            delta_displayed: delta,
-            quoted_udp_stream: None,
-            quoted_tcp: None,
-            quoted_completeness: 0,
-            echo_peer: None,
-            echo_rtt: None,
-            note: Note::None,
-        };
+        let mut p = blank_packet(self.frame, frame, frame.time - first, delta);
         dissect::dissect_into(&mut p.d, self.link, frame.data, frame.len as usize);
         let reassembled = self.reassemble(&mut p.d);
         match &p.d.transport {
@@ -171,8 +179,11 @@ impl Pipeline {
             _ => {}
         }
         if let Some((start, len)) = reassembled {
-            let this: &'a Pipeline = self;
-            p.d.payload = this.defrag.last_done().get(start..start + len).unwrap_or(&[]);
+            let defrag: &'a Defragmenter = &self.defrag;
+            p.d.payload = defrag.last_done().get(start..start + len).unwrap_or(&[]);
+        }
+        if reaches_apps(&p.d) {
+            self.apps.decode(&self.facts, &mut p);
         }
         p
     }
@@ -210,6 +221,8 @@ impl Pipeline {
         let seg = segment(h, p.number, p.time, src, dst);
         let mut info = self.tcp.process(&seg);
         if self.learning {
+            // The application decoders learn links from the stream and direction.
+            p.tcp = Some(info);
             return;
         }
         let final_stream = self.facts.tcp.as_ref().and_then(|t| t.stream(info.stream));
@@ -350,6 +363,127 @@ impl Pipeline {
             self.facts.echo_reply.get(&number).map(|&r| ((r, false), None))
         }
     }
+}
+
+/// Whether either port of a UDP header is `port`.
+
+/// A packet with nothing decoded yet: frame number, times and bytes only.
+fn blank_packet<'a>(number: u32, frame: &Frame<'a>, rel: Nanos, delta: Nanos) -> Packet<'a> {
+    Packet {
+        number,
+        time: frame.time,
+        rel,
+        delta,
+        len: frame.len,
+        data: frame.data,
+        d: dissect::empty(),
+        tcp: None,
+        completeness: 0,
+        udp_stream: None,
+        udp_time: None,
+        delta_displayed: delta,
+        quoted_udp_stream: None,
+        quoted_tcp: None,
+        quoted_completeness: 0,
+        echo_peer: None,
+        echo_rtt: None,
+        note: Note::None,
+        app: App::None,
+    }
+}
+
+/// Whether the application decoders look at this packet: it carries a payload
+/// (or a FIN, which ends a close-delimited HTTP body) and is well formed.
+fn reaches_apps(d: &Dissected<'_>) -> bool {
+    let fin = matches!(d.transport, Transport::Tcp(h) if h.flags & flags::FIN != 0);
+    (!d.payload.is_empty() || fin) && d.error.is_none()
+}
+
+/// The application-layer decoders (DNS, HTTP), kept apart from the rest of the
+/// pipeline so a packet may borrow reassembled bytes while they run.
+struct Apps {
+    dns: DnsTracker,
+    http: HttpTracker,
+}
+
+impl Apps {
+    /// Runs the DNS and HTTP decoders on the payload of a TCP segment or UDP datagram.
+    fn decode(&mut self, facts: &Facts, p: &mut Packet<'_>) {
+        let Some((src, dst)) = p.d.endpoints() else { return };
+        let offset = (p.d.payload.as_ptr() as usize).wrapping_sub(p.data.as_ptr() as usize);
+        match p.d.transport {
+            Transport::Udp(u) if self.dns.is_dns_port(u.sport, u.dport) || is_port(&u, app::dns::MDNS_PORT) => {
+                let mdns = !self.dns.is_dns_port(u.sport, u.dport);
+                let m = self.dns.udp(ConvKey::new(src, dst, false), p.d.payload, offset, p.number, p.time, mdns);
+                p.app = App::Dns(vec![with_response_in(facts, p.number, m)]);
+            }
+            Transport::Udp(u) if is_port(&u, app::http::SSDP_PORT) => {
+                if let Some(m) = app::http::ssdp(p.d.payload) {
+                    p.app = App::Http(m);
+                }
+            }
+            Transport::Tcp(h) => {
+                let Some(info) = p.tcp else { return };
+                let resent = info.analysis
+                    & (analysis::RETRANSMISSION
+                        | analysis::FAST_RETRANSMISSION
+                        | analysis::SPURIOUS_RETRANSMISSION
+                        | analysis::OUT_OF_ORDER)
+                    != 0;
+                let seg = TcpData {
+                    stream: info.stream,
+                    dir: info.direction,
+                    resent,
+                    gap: info.analysis & analysis::LOST_SEGMENT != 0,
+                    fin: h.flags & flags::FIN != 0,
+                    payload: p.d.payload,
+                    frame: p.number,
+                    time: p.time,
+                };
+                if self.dns.is_dns_port(h.sport, h.dport) {
+                    if resent || p.d.payload.is_empty() {
+                        return;
+                    }
+                    let (msgs, waiting) = self.dns.tcp(ConvKey::new(src, dst, true), &seg, offset);
+                    p.app = if msgs.is_empty() {
+                        if waiting {
+                            App::Segment(None)
+                        } else {
+                            App::None
+                        }
+                    } else {
+                        App::Dns(msgs.into_iter().map(|m| with_response_in(facts, p.number, m)).collect())
+                    };
+                    return;
+                }
+                let http_port = [h.sport, h.dport].iter().any(|p| app::http::HTTP_PORTS.contains(p));
+                p.app = match self.http.tcp(&seg, http_port) {
+                    app::http::Outcome::NotHttp => App::None,
+                    app::http::Outcome::Continuation => App::HttpContinuation,
+                    app::http::Outcome::Partial(line) => App::Segment(line),
+                    app::http::Outcome::Message(mut m) => {
+                        if m.request {
+                            m.response_in = facts.app.http_response_in.get(&p.number).copied();
+                        }
+                        App::Http(m)
+                    }
+                };
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Adds the frame of a query's response, learned by the first pass.
+fn with_response_in(facts: &Facts, frame: u32, mut m: app::DnsMsg) -> app::DnsMsg {
+    if !m.is_response() {
+        m.response_in = facts.app.dns_response_in.get(&frame).copied();
+    }
+    m
+}
+
+fn is_port(u: &crate::sniff::packet::Udp, port: u16) -> bool {
+    u.sport == port || u.dport == port
 }
 
 /// The notes for the pure ACKs of a FIN/ACK teardown (RFC 9293 §3.6): the

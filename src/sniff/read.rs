@@ -223,7 +223,8 @@ fn read(a: &ReadArgs, mode: &Mode, filter: Option<&Filter<FieldId>>, out: &mut i
     let limit = a.count.unwrap_or(u64::MAX);
     // Pass 1: learn the facts; a read error ends it quietly (pass 2 reports it).
     let (mut cap, link) = open(a)?;
-    let mut pipe = Pipeline::learning(link, needs_tcp_facts(mode, filter));
+    let dns_ports = dns_ports(a);
+    let mut pipe = Pipeline::learning(link, needs_tcp_facts(mode, filter)).with_dns_ports(&dns_ports);
     let mut n = 0;
     while n < limit {
         match cap.next_frame() {
@@ -239,7 +240,7 @@ fn read(a: &ReadArgs, mode: &Mode, filter: Option<&Filter<FieldId>>, out: &mut i
     // Pass 2: render.
     let (mut cap, link) = open(a)?;
     let nanos = cap.nanosecond_resolution();
-    let mut pipe = Pipeline::new(link, facts);
+    let mut pipe = Pipeline::new(link, facts).with_dns_ports(&dns_ports);
     let mut values: Vec<Value<'static>> = Vec::with_capacity(16);
     match mode {
         Mode::Text { style, .. } => list::header(out, *style)?,
@@ -281,12 +282,28 @@ fn read(a: &ReadArgs, mode: &Mode, filter: Option<&Filter<FieldId>>, out: &mut i
     Ok(())
 }
 
+/// The ports decoded as DNS: the defaults and every `--dns-port`.
+fn dns_ports(a: &ReadArgs) -> Vec<u16> {
+    let mut ports = crate::sniff::app::DEFAULT_DNS_PORTS.to_vec();
+    ports.extend(a.dns_ports.iter().filter(|p| !crate::sniff::app::DEFAULT_DNS_PORTS.contains(p)));
+    ports
+}
+
 /// Whether the output shows something only the end of a TCP stream knows (the
 /// final completeness, window scale or iRTT): then the first pass tracks TCP too.
 fn needs_tcp_facts(mode: &Mode, filter: Option<&Filter<FieldId>>) -> bool {
     use FieldId as F;
     let late = |id: &FieldId| {
-        matches!(id, F::TcpCompleteness | F::TcpWindowSize | F::TcpWindowSizeScalefactor | F::TcpAnalysisInitialRtt)
+        matches!(
+            id,
+            F::TcpCompleteness
+                | F::TcpWindowSize
+                | F::TcpWindowSizeScalefactor
+                | F::TcpAnalysisInitialRtt
+                // Links to responses over TCP need the streams of the first pass.
+                | F::DnsResponseIn
+                | F::HttpResponseIn
+        )
     };
     filter.is_some_and(|f| f.fields().any(|id| late(&id)))
         || match mode {
@@ -315,7 +332,10 @@ fn render(
                 if *verbose {
                     out.write_all(b"\n")?;
                 }
-                hex::dump(out, p.data)?;
+                match style.color.then(|| crate::sniff::app::hex::dns_colours(&p.app, p.data)).flatten() {
+                    Some((colours, legend)) => crate::sniff::app::hex::dump(out, p.data, &colours, &legend)?,
+                    None => hex::dump(out, p.data)?,
+                }
             }
             if *verbose || *with_hex {
                 out.write_all(b"\n")?;

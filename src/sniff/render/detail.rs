@@ -40,6 +40,7 @@ pub fn tree(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()
         Transport::Icmp(i) => icmp_tree(out, p, &i)?,
         _ => {}
     }
+    crate::sniff::app::detail::tree(out, &p.app, style)?;
     if shows_data(p) && !matches!(p.d.transport, Transport::Icmp(_)) {
         data(out, p.d.payload, 0)?;
     }

@@ -1,6 +1,7 @@
 //! The packet list, as Wireshark's top pane and `tshark -r` print it:
 //! `No. Time Source → Destination Protocol Length Info`, then the teaching note.
 
+use crate::sniff::app::{self, App};
 use crate::sniff::dissect::opt;
 use crate::sniff::icmp;
 use crate::sniff::link::{ethertype_column, LinkType};
@@ -65,6 +66,16 @@ fn row_parts(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<(
         style.off(out)?;
     }
     out.write_all(b"\n")?;
+    if let App::Http(m) = &p.app {
+        for (name, _) in &m.headers {
+            if let Some(text) = app::http::header_note(name) {
+                style.on(out, ansi::NOTE)?;
+                write!(out, "  ↳ {text}")?;
+                style.off(out)?;
+                out.write_all(b"\n")?;
+            }
+        }
+    }
     if p.note != Note::None {
         style.on(out, ansi::NOTE)?;
         write!(out, "  ↳ {}", NoteText(&p.note))?;
@@ -107,6 +118,14 @@ pub fn protocol(p: &Packet<'_>) -> &'static str {
             l => l.name(),
         };
     }
+    match &p.app {
+        App::Dns(m) if m.first().is_some_and(|m| m.mdns) => return "MDNS",
+        App::Dns(_) => return "DNS",
+        App::Http(m) if m.ssdp => return "SSDP",
+        App::Http(m) if m.body_protocol() == Some("json") => return "HTTP/JSON",
+        App::Http(_) | App::HttpContinuation => return "HTTP",
+        _ => {}
+    }
     match p.d.transport {
         Transport::Tcp(_) => "TCP",
         Transport::Udp(_) => "UDP",
@@ -136,7 +155,32 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
     if let Some(e) = p.d.error {
         return write!(out, "[Malformed Packet: {e}]");
     }
+    match &p.app {
+        App::Dns(msgs) => {
+            for (i, m) in msgs.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b" , ")?;
+                }
+                out.write_all(app::dns::info_string(m).as_bytes())?;
+            }
+            return Ok(());
+        }
+        App::Http(m) => {
+            let mut s = String::with_capacity(64);
+            let _ = app::http::info(&mut s, m);
+            return out.write_all(s.as_bytes());
+        }
+        App::HttpContinuation => return out.write_all(b"Continuation"),
+        _ => {}
+    }
     match &p.d.transport {
+        Transport::Tcp(h) if matches!(p.app, App::Segment(_)) => {
+            match &p.app {
+                App::Segment(Some(line)) => write!(out, "{line} ")?,
+                _ => tcp_info(out, h, p.tcp.as_ref())?,
+            }
+            out.write_all(b" [TCP segment of a reassembled PDU]")
+        }
         Transport::Tcp(h) => tcp_info(out, h, p.tcp.as_ref()),
         &Transport::Udp(u) => {
             put_u64(out, u64::from(u.sport))?;
