@@ -365,8 +365,6 @@ impl Pipeline {
     }
 }
 
-/// Whether either port of a UDP header is `port`.
-
 /// A packet with nothing decoded yet: frame number, times and bytes only.
 fn blank_packet<'a>(number: u32, frame: &Frame<'a>, rel: Nanos, delta: Nanos) -> Packet<'a> {
     Packet {
@@ -482,6 +480,7 @@ fn with_response_in(facts: &Facts, frame: u32, mut m: app::DnsMsg) -> app::DnsMs
     m
 }
 
+/// Whether either port of a UDP header is `port`.
 fn is_port(u: &crate::sniff::packet::Udp, port: u16) -> bool {
     u.sport == port || u.dport == port
 }
