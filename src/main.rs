@@ -24,6 +24,10 @@ fn main() {
         Command::Get(a) => net::http_client::run(&a),
         Command::Proxy(a) => net::proxy::run(&a),
         Command::Read(a) => sniff::read::run(&a),
+        Command::Handshake(a) => sniff::report::run_handshake(&a),
+        Command::Conversations(a) => sniff::report::run_conversations(&a),
+        Command::Follow(a) => sniff::report::run_follow(&a),
+        Command::Flow(a) => sniff::report::run_flow(&a),
     };
     if let Err(e) = result {
         eprintln!("socklab: {e}");

@@ -13,6 +13,7 @@ pub mod packet;
 pub mod pipeline;
 pub mod read;
 pub mod render;
+pub mod report;
 pub mod tcp;
 pub mod udp;
 pub mod value;
