@@ -82,6 +82,29 @@ impl Reassembly {
         }
     }
 
+    /// The peer acknowledged `ack`: if that covers the first waiting segment, the
+    /// bytes before it were received but not captured. Appends Wireshark's
+    /// `[N bytes missing in capture file]` marker (with its NUL, as tshark 4.0
+    /// prints it) and the data that is now in order; returns whether it did.
+    pub fn acked(&mut self, ack: u32, out: &mut Vec<Vec<u8>>) -> bool {
+        let Some(next) = self.next else { return false };
+        let Some(lowest) = self.waiting.iter().map(|(s, _)| *s).min_by_key(|s| s.wrapping_sub(next)) else {
+            return false;
+        };
+        if (ack.wrapping_sub(lowest) as i32) <= 0 {
+            return false;
+        }
+        let mut marker = format!("[{} bytes missing in capture file]", lowest.wrapping_sub(next) as i32).into_bytes();
+        marker.push(0);
+        out.push(marker);
+        self.next = Some(lowest);
+        while let Some(i) = self.waiting.iter().position(|(s, _)| seq_le(*s, self.next.unwrap_or(*s))) {
+            let (s, d) = self.waiting.swap_remove(i);
+            self.take(s, &d, out);
+        }
+        true
+    }
+
     /// Bytes still waiting behind a gap at the end.
     pub fn stranded(&self) -> u64 {
         self.waiting.iter().map(|(_, d)| d.len() as u64).sum()
@@ -106,8 +129,15 @@ pub fn tcp(file: &Path, bpf: Option<&str>, index: u32) -> Result<Followed, Error
         if seg.flags & flags::SYN != 0 {
             dirs[side].start_at(seg.seq.wrapping_add(1));
         }
+        if seg.flags & flags::ACK != 0 {
+            let mut out = Vec::new();
+            while dirs[1 - side].acked(seg.ack, &mut out) {}
+            for data in out {
+                f.chunks.push(Chunk { node1: side == 0, data });
+            }
+        }
         let payload = d.payload;
-        if payload.is_empty() || seg.flags & flags::RST != 0 {
+        if payload.is_empty() {
             return;
         }
         let start = if seg.flags & flags::SYN != 0 { seg.seq.wrapping_add(1) } else { seg.seq };
@@ -168,7 +198,13 @@ pub fn ascii(f: &Followed, proto: &str, index: u32, color: bool) -> String {
             s.push('\t');
         }
         s.push_str(&format!("{}\n", c.data.len()));
-        s.extend(c.data.iter().map(|&b| if b == b'\n' || (0x20..0x7f).contains(&b) { b as char } else { '.' }));
+        s.extend(c.data.iter().map(|&b| {
+            if matches!(b, b'\n' | b'\r') || (0x20..0x7f).contains(&b) {
+                b as char
+            } else {
+                '.'
+            }
+        }));
         s.push('\n');
         if color {
             s.push_str(crate::sniff::render::ansi::RESET);
