@@ -82,10 +82,9 @@ pub fn rows(scan: &Scan, tcp: bool, udp: bool) -> Vec<Row> {
     out
 }
 
-/// Seconds with 4 decimals, as tshark's Duration column.
+/// Seconds with 4 decimals, as tshark's Duration column (printf of a double).
 fn duration(ns: Nanos) -> String {
-    let tenth_ms = (ns + 50_000) / 100_000;
-    format!("{}.{:04}", tenth_ms / 10_000, tenth_ms % 10_000)
+    format!("{:.4}", ns as f64 / 1e9)
 }
 
 /// The table (or JSON document) of the rows.

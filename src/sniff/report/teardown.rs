@@ -66,6 +66,12 @@ pub fn classify(c: &TcpConv) -> Verdict {
         let before_fin = first_fin.is_none_or(|f| rst.frame < f.frame);
         if before_fin || fins_unfinished(td) {
             let who = role(rst.from_client);
+            let after_fin = match first_fin {
+                Some(f) if f.frame < rst.frame => {
+                    format!(" after the {}'s FIN in frame {}", role(f.from_client), f.frame)
+                }
+                _ => String::new(),
+            };
             let unread = if c.rst_after_data {
                 format!("; it answered data from the {} that its application never read", role(!rst.from_client))
             } else {
@@ -75,7 +81,7 @@ pub fn classify(c: &TcpConv) -> Verdict {
                 kind: Kind::Reset,
                 active: Some(who),
                 summary: format!(
-                    "the {who} aborted the connection with {} in frame {}{unread}",
+                    "the {who} aborted the connection with {} in frame {}{after_fin}{unread}",
                     super::flag_names(rst.flags),
                     rst.frame
                 ),
@@ -109,7 +115,22 @@ pub fn classify(c: &TcpConv) -> Verdict {
     let acked_alone = between.clone().any(|s| s.has(flags::ACK) && !acks_before(s.ack, fin1_end));
     let final_ack = td.iter().find(|s| s.from_client == active && s.frame > fin2.frame && s.has(flags::ACK));
     let final_ack_ok = final_ack.is_some_and(|a| !acks_before(a.ack, fin2.nxtseq));
-    let ending = if final_ack_ok {
+    let crossed = fin2_crossed(fin2, fin1_end, active, td);
+    let ending = if crossed {
+        let acks = |from_client: bool, end: u32| {
+            td.iter().find(|s| {
+                s.from_client == from_client && s.frame > fin2.frame && s.has(flags::ACK) && !acks_before(s.ack, end)
+            })
+        };
+        match (acks(active, fin2.nxtseq), acks(!active, fin1_end)) {
+            (Some(a), Some(b)) => format!(
+                "; each side acknowledged the other's FIN (frames {} and {}) and both enter TIME_WAIT",
+                a.frame.min(b.frame),
+                a.frame.max(b.frame)
+            ),
+            _ => "; not every final ACK was captured".to_string(),
+        }
+    } else if final_ack_ok {
         format!(
             "; the {} sent the last ACK (frame {}) and enters TIME_WAIT",
             role(active),
@@ -118,7 +139,7 @@ pub fn classify(c: &TcpConv) -> Verdict {
     } else {
         "; the last ACK was not captured".to_string()
     };
-    let (kind, what) = if fin2_crossed(fin2, fin1_end, active, td) {
+    let (kind, what) = if crossed {
         (
             Kind::Simultaneous,
             format!(
