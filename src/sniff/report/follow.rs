@@ -259,6 +259,10 @@ fn hex_line(offset: usize, bytes: &[u8]) -> String {
         }
         s.push(if (0x20..0x7f).contains(&b) { b as char } else { '.' });
     }
+    // tshark drops one trailing blank (a line ending in a space byte loses it).
+    if s.ends_with(' ') {
+        s.pop();
+    }
     s
 }
 
