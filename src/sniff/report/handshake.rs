@@ -3,8 +3,8 @@
 //! sequence arithmetic checked in words and a data summary per direction.
 
 use super::teardown::{classify, Verdict};
-use super::{addr, completeness_words, flag_names, secs, DirStats, Scan, Seg, TcpConv};
-use crate::sniff::tcp::{flags, Options};
+use super::{addr, completeness_words, flag_names, secs, DirStats, Scan, Seg, ShownOptions, TcpConv};
+use crate::sniff::tcp::flags;
 use crate::table::{Format, Table};
 use serde_json::{json, Value};
 
@@ -73,7 +73,7 @@ fn td_step(s: &Seg) -> String {
 }
 
 /// TCP options as the Info column writes them (MSS=… SACK_PERM TSval=… TSecr=… WS=…).
-pub fn options_text(o: &Options) -> String {
+pub fn options_text(o: &ShownOptions) -> String {
     let mut parts = Vec::new();
     if let Some(m) = o.mss {
         parts.push(format!("MSS={m}"));

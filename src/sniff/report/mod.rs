@@ -61,7 +61,7 @@ pub struct Seg {
     /// `tcp.len`.
     pub len: u32,
     /// Decoded options.
-    pub options: Options,
+    pub options: ShownOptions,
     /// Analysis flags, see [`analysis`].
     pub analysis: u32,
 }
@@ -98,12 +98,44 @@ pub struct DirStats {
     pub retrans: u64,
 }
 
-/// A segment waiting for the end of the capture to be shown with final numbers.
+/// The TCP options a report shows (SACK blocks left out).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ShownOptions {
+    /// Maximum segment size.
+    pub mss: Option<u16>,
+    /// Window scale shift as sent.
+    pub wscale: Option<u8>,
+    /// SACK permitted.
+    pub sack_perm: bool,
+    /// TSval, TSecr.
+    pub timestamps: Option<(u32, u32)>,
+}
+
+impl From<&Options> for ShownOptions {
+    fn from(o: &Options) -> ShownOptions {
+        ShownOptions { mss: o.mss, wscale: o.wscale, sack_perm: o.sack_perm, timestamps: o.timestamps }
+    }
+}
+
+/// A segment waiting for the end of the capture to be shown with final numbers:
+/// only what [`Stream::second_pass`] and the report need (about 64 bytes).
 #[derive(Clone, Copy, Debug)]
 struct Pending {
-    seg: Segment,
-    info: SegmentInfo,
+    frame: u32,
     rel: Nanos,
+    /// Sent by the stream's first sender.
+    from_first: bool,
+    flags: u16,
+    seq: u32,
+    ack: u32,
+    window: u16,
+    len: u32,
+    options: ShownOptions,
+    info_seq: u32,
+    info_ack: u32,
+    info_nxt: u32,
+    analysis: u32,
+    has_analysis: bool,
 }
 
 /// What a report knows about one TCP stream.
@@ -198,25 +230,41 @@ impl TcpConv {
     }
 
     /// Counts `seg` and remembers it when it belongs to the handshake or teardown.
-    fn add(&mut self, p: Pending, frame_len: u32, keep_all: bool) {
-        let from_client = p.info.direction != Some(Direction::ServerToClient);
-        let d = &mut self.by_sender[usize::from(p.seg.src != self.first_src)];
+    fn add(&mut self, seg: &Segment, info: &SegmentInfo, rel: Nanos, frame_len: u32, keep_all: bool) {
+        let p = Pending {
+            frame: seg.frame,
+            rel,
+            from_first: seg.src == self.first_src,
+            flags: seg.flags,
+            seq: seg.seq,
+            ack: seg.ack,
+            window: seg.window,
+            len: seg.payload_len,
+            options: ShownOptions::from(&seg.options),
+            info_seq: info.seq,
+            info_ack: info.ack,
+            info_nxt: info.nxtseq,
+            analysis: info.analysis,
+            has_analysis: info.has_analysis,
+        };
+        let from_client = info.direction != Some(Direction::ServerToClient);
+        let d = &mut self.by_sender[usize::from(!p.from_first)];
         d.frames += 1;
         d.bytes += u64::from(frame_len);
-        if p.seg.payload_len > 0 {
+        if p.len > 0 {
             d.segments += 1;
-            d.payload += u64::from(p.seg.payload_len);
+            d.payload += u64::from(p.len);
         }
-        if p.info.analysis & analysis::ANY_RETRANSMISSION != 0 {
+        if p.analysis & analysis::ANY_RETRANSMISSION != 0 {
             d.retrans += 1;
         }
         self.end = p.rel;
         if keep_all {
             self.pending_all.push(p);
         }
-        let f = p.seg.flags;
+        let f = p.flags;
         let kind = f & (flags::SYN | flags::ACK | flags::RST);
-        let has = |k: u16| self.pending_hs.iter().any(|h| h.seg.flags & (flags::SYN | flags::ACK | flags::RST) == k);
+        let has = |k: u16| self.pending_hs.iter().any(|h| h.flags & (flags::SYN | flags::ACK | flags::RST) == k);
         let hs_slot = match kind {
             flags::SYN => !has(flags::SYN),
             k if k == flags::SYN | flags::ACK => !has(flags::SYN | flags::ACK),
@@ -237,7 +285,7 @@ impl TcpConv {
                 self.teardown_cut = true;
             }
         }
-        self.prev = Some((from_client, p.seg.payload_len));
+        self.prev = Some((from_client, p.len));
     }
 
     /// Applies the stream's final state to the remembered segments.
@@ -246,7 +294,8 @@ impl TcpConv {
         self.client = st.client;
         self.server = st.server;
         self.dirs = [self.dirs_from(st.client), self.dirs_from(st.server)];
-        let show = |p: &Pending| shown(st, p);
+        let (first, second) = (self.first_src, self.first_dst);
+        let show = |p: &Pending| shown(st, p, first, second);
         self.handshake = self.pending_hs.iter().map(show).collect();
         self.teardown = self.pending_td.iter().map(show).collect();
         self.all = self.pending_all.iter().map(show).collect();
@@ -276,24 +325,46 @@ impl TcpConv {
     }
 }
 
-/// A segment with the numbers `tshark -2` prints.
-fn shown(st: &Stream, p: &Pending) -> Seg {
-    let info = st.second_pass(&p.seg, &p.info);
-    let ack_set = p.seg.flags & flags::ACK != 0;
+/// A segment with the numbers `tshark -2` prints (`first`, `second`: the
+/// stream's first sender and receiver).
+fn shown(st: &Stream, p: &Pending, first: Endpoint, second: Endpoint) -> Seg {
+    let (src, dst) = if p.from_first { (first, second) } else { (second, first) };
+    let seg = Segment {
+        frame: p.frame,
+        time: 0,
+        src,
+        dst,
+        seq: p.seq,
+        ack: p.ack,
+        flags: p.flags,
+        window: p.window,
+        payload_len: p.len,
+        options: Options::default(),
+    };
+    let first_pass = SegmentInfo {
+        seq: p.info_seq,
+        ack: p.info_ack,
+        nxtseq: p.info_nxt,
+        analysis: p.analysis,
+        has_analysis: p.has_analysis,
+        ..SegmentInfo::default()
+    };
+    let info = st.second_pass(&seg, &first_pass);
+    let ack_set = p.flags & flags::ACK != 0;
     Seg {
-        frame: p.seg.frame,
+        frame: p.frame,
         rel: p.rel,
-        from_client: p.seg.src == st.client,
-        flags: p.seg.flags,
+        from_client: src == st.client,
+        flags: p.flags,
         seq: info.seq,
-        seq_raw: p.seg.seq,
+        seq_raw: p.seq,
         ack: if ack_set { info.ack } else { 0 },
-        ack_raw: p.seg.ack,
+        ack_raw: p.ack,
         nxtseq: info.nxtseq,
-        window: p.seg.window,
+        window: p.window,
         win_calc: info.window_size,
-        len: p.seg.payload_len,
-        options: p.seg.options,
+        len: p.len,
+        options: p.options,
         analysis: info.analysis,
     }
 }
@@ -411,7 +482,7 @@ pub fn scan(file: &Path, opts: &ScanOptions) -> Result<Scan, Error> {
                 }
                 let Some(st) = tracker.stream(info.stream) else { return };
                 let conv = tcp[idx].get_or_insert_with(|| TcpConv::new(st, &seg, rel));
-                conv.add(Pending { seg, info, rel }, f.len, opts.keep_all);
+                conv.add(&seg, &info, rel, f.len, opts.keep_all);
             }
             Transport::Udp(_) if opts.udp => {
                 let Some((src, dst)) = d.endpoints() else { return };

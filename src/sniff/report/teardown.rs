@@ -201,8 +201,9 @@ fn fin2_crossed(fin2: &Seg, fin1_end: u32, active: bool, td: &[Seg]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sniff::report::ShownOptions;
     use crate::sniff::report::TcpConv;
-    use crate::sniff::tcp::{Endpoint, Options};
+    use crate::sniff::tcp::Endpoint;
 
     const F: u16 = flags::FIN;
     const A: u16 = flags::ACK;
@@ -222,7 +223,7 @@ mod tests {
             window: 0,
             win_calc: 0,
             len,
-            options: Options::default(),
+            options: ShownOptions::default(),
             analysis: 0,
         }
     }
