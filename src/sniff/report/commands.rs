@@ -5,7 +5,7 @@ use crate::cli::{ColorChoice, ConversationsArgs, FlowArgs, FlowFormat, FollowArg
 use crate::error::Error;
 use crate::table::Format;
 use std::collections::BTreeSet;
-use std::io::IsTerminal;
+use std::io::{self, BufWriter, IsTerminal, Write};
 
 /// Runs `socklab handshake`.
 pub fn run_handshake(a: &HandshakeArgs) -> crate::Result<()> {
@@ -33,16 +33,13 @@ pub fn run_handshake(a: &HandshakeArgs) -> crate::Result<()> {
     let datagrams =
         if udp_only { datagrams::collect(&a.file, a.bpf.as_deref(), udp_sel.as_ref())? } else { Vec::new() };
     if a.format == Format::Json {
-        let mut doc = handshake::json_doc(&file, &s);
-        if udp_only {
-            doc["udp"] = serde_json::json!({
+        let udp = udp_only.then(|| {
+            serde_json::json!({
                 "note": datagrams::NO_HANDSHAKE,
                 "datagrams": datagrams::json(&datagrams),
-            });
-        }
-        let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-        text.push('\n');
-        return print(&text);
+            })
+        });
+        return to_stdout(|out| handshake::write(out, &file, &s, a.format, udp));
     }
     if udp_only {
         return print(&datagrams::render(&datagrams, a.format));
@@ -50,7 +47,16 @@ pub fn run_handshake(a: &HandshakeArgs) -> crate::Result<()> {
     if s.tcp.is_empty() {
         return print(&format!("{file}: no TCP streams and no UDP datagrams in {} frames\n", s.frames));
     }
-    print(&handshake::render(&s, a.format))
+    to_stdout(|out| handshake::write(out, &file, &s, a.format, None))
+}
+
+/// Runs `write` on a buffered stdout; a closed pipe (`| head`) is not an error.
+fn to_stdout(write: impl FnOnce(&mut BufWriter<std::io::StdoutLock<'static>>) -> io::Result<()>) -> crate::Result<()> {
+    let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::io("cannot write the output", e)),
+        _ => Ok(()),
+    }
 }
 
 /// The error for a stream number the capture does not have.

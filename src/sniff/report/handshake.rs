@@ -7,6 +7,7 @@ use super::{addr, completeness_words, flag_names, secs, DirStats, Scan, Seg, Sho
 use crate::sniff::tcp::flags;
 use crate::table::{Format, Table};
 use serde_json::{json, Value};
+use std::io::{self, Write};
 
 /// Column headers of the handshake and teardown tables.
 pub const COLUMNS: [&str; 13] = [
@@ -206,17 +207,37 @@ fn handshake_missing(c: &TcpConv) -> Option<String> {
     }
 }
 
-/// The whole report in a table format (table, markdown or csv).
-pub fn render(scan: &Scan, format: Format) -> String {
-    if format == Format::Csv {
-        return csv(scan);
+/// Writes the report, one stream at a time (memory stays per stream).
+pub fn write(out: &mut impl Write, file: &str, scan: &Scan, format: Format, udp: Option<Value>) -> io::Result<()> {
+    match format {
+        Format::Json => write_json(out, file, scan, udp),
+        Format::Csv => {
+            out.write_all(csv_table().render(Format::Csv).as_bytes())?;
+            for c in &scan.tcp {
+                let mut t = csv_table();
+                csv_rows(c, &mut t);
+                let text = t.render(Format::Csv);
+                out.write_all(text.split_once('\n').map_or("", |(_, rows)| rows).as_bytes())?;
+            }
+            Ok(())
+        }
+        _ => {
+            for (i, c) in scan.tcp.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b"\n")?;
+                }
+                out.write_all(render_stream(c, format).as_bytes())?;
+            }
+            Ok(())
+        }
     }
+}
+
+/// One stream's section in table or markdown format.
+pub fn render_stream(c: &TcpConv, format: Format) -> String {
     let md = format == Format::Markdown;
     let mut out = String::new();
-    for (i, c) in scan.tcp.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
+    {
         let h = header(c);
         out.push_str(&if md { format!("### {h}\n\n") } else { format!("{h}\n\n") });
         out.push_str(if md { "**Handshake**\n\n" } else { "Handshake\n" });
@@ -274,21 +295,22 @@ fn teardown_words(v: &Verdict) -> String {
     }
 }
 
-/// One CSV table of every handshake and teardown row, keyed by stream and part.
-fn csv(scan: &Scan) -> String {
+/// The CSV table's columns: stream and part, then [`COLUMNS`].
+fn csv_table() -> Table {
     let mut headers = vec!["Stream", "Part"];
     headers.extend(COLUMNS);
-    let mut t = Table::new(headers);
-    for c in &scan.tcp {
-        for (part, table) in [("handshake", handshake_table(c)), ("teardown", teardown_table(c))] {
-            for r in table.rows {
-                let mut cells = vec![c.index.to_string(), part.to_string()];
-                cells.extend(r);
-                t.row(cells);
-            }
+    Table::new(headers)
+}
+
+/// A stream's handshake and teardown rows, keyed by stream and part.
+fn csv_rows(c: &TcpConv, t: &mut Table) {
+    for (part, table) in [("handshake", handshake_table(c)), ("teardown", teardown_table(c))] {
+        for r in table.rows {
+            let mut cells = vec![c.index.to_string(), part.to_string()];
+            cells.extend(r);
+            t.row(cells);
         }
     }
-    t.render(Format::Csv)
 }
 
 /// A segment as JSON.
@@ -340,11 +362,20 @@ pub fn stream_json(c: &TcpConv) -> Value {
     })
 }
 
-/// The whole report as one JSON document.
-pub fn json_doc(file: &str, scan: &Scan) -> Value {
-    json!({
-        "file": file,
-        "frames": scan.frames,
-        "tcp_streams": scan.tcp.iter().map(stream_json).collect::<Vec<_>>(),
-    })
+/// The whole report as one JSON document, written one stream at a time:
+/// `{"file", "frames", "tcp_streams": [...]}` and `"udp"` when given.
+fn write_json(out: &mut impl Write, file: &str, scan: &Scan, udp: Option<Value>) -> io::Result<()> {
+    let file = serde_json::to_string(file).unwrap_or_default();
+    write!(out, "{{\n  \"file\": {file},\n  \"frames\": {},\n  \"tcp_streams\": [", scan.frames)?;
+    for (i, c) in scan.tcp.iter().enumerate() {
+        out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+        let text = serde_json::to_string_pretty(&stream_json(c)).unwrap_or_default();
+        out.write_all(text.replace('\n', "\n    ").as_bytes())?;
+    }
+    out.write_all(if scan.tcp.is_empty() { b"]" } else { b"\n  ]" })?;
+    if let Some(u) = udp {
+        let text = serde_json::to_string_pretty(&u).unwrap_or_default();
+        write!(out, ",\n  \"udp\": {}", text.replace('\n', "\n  "))?;
+    }
+    out.write_all(b"\n}\n")
 }
