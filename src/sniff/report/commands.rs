@@ -21,7 +21,7 @@ pub fn run_handshake(a: &HandshakeArgs) -> crate::Result<()> {
         let keep = streams.as_ref().is_none_or(|s| s.contains(&n));
         streams = Some(if keep { BTreeSet::from([n]) } else { BTreeSet::new() });
     }
-    let opts = ScanOptions { bpf: a.bpf.clone(), streams, keep_all: false, udp: true };
+    let opts = ScanOptions { bpf: a.bpf.clone(), streams, udp: false, ..ScanOptions::default() };
     let s = scan(&a.file, &opts)?;
     if let Some(n) = a.stream {
         if s.tcp.is_empty() {
@@ -29,7 +29,7 @@ pub fn run_handshake(a: &HandshakeArgs) -> crate::Result<()> {
         }
     }
     let file = a.file.display().to_string();
-    let udp_only = s.tcp.is_empty() && !s.udp.is_empty() && a.stream.is_none();
+    let udp_only = s.tcp.is_empty() && s.udp_frames > 0 && a.stream.is_none();
     let datagrams =
         if udp_only { datagrams::collect(&a.file, a.bpf.as_deref(), udp_sel.as_ref())? } else { Vec::new() };
     if a.format == Format::Json {
@@ -71,7 +71,7 @@ fn no_stream(file: &std::path::Path, n: u32, proto: &str) -> Error {
 /// Runs `socklab conversations`.
 pub fn run_conversations(a: &ConversationsArgs) -> crate::Result<()> {
     let (tcp, udp) = if !a.tcp && !a.udp { (true, true) } else { (a.tcp, a.udp) };
-    let opts = ScanOptions { bpf: a.bpf.clone(), streams: None, keep_all: false, udp };
+    let opts = ScanOptions { bpf: a.bpf.clone(), udp, counters_only: true, ..ScanOptions::default() };
     let s = scan(&a.file, &opts)?;
     let rows = conversations::rows(&s, tcp, udp);
     print(&conversations::render(&rows, a.format))
@@ -102,8 +102,12 @@ pub fn run_follow(a: &FollowArgs) -> crate::Result<()> {
 
 /// Runs `socklab flow`.
 pub fn run_flow(a: &FlowArgs) -> crate::Result<()> {
-    let opts =
-        ScanOptions { bpf: a.bpf.clone(), streams: a.stream.map(|n| BTreeSet::from([n])), keep_all: true, udp: false };
+    let opts = ScanOptions {
+        bpf: a.bpf.clone(),
+        streams: a.stream.map(|n| BTreeSet::from([n])),
+        keep_all: true,
+        ..ScanOptions::default()
+    };
     let s = scan(&a.file, &opts)?;
     if s.tcp.is_empty() {
         return Err(match a.stream {

@@ -127,7 +127,7 @@ pub fn render(rows: &[Row], format: Format) -> String {
             r.completeness.map_or("-".to_string(), completeness_words),
         ]);
     }
-    t.render(format)
+    super::fast_table(&t, format)
 }
 
 fn row_json(r: &Row) -> Value {

@@ -245,7 +245,7 @@ pub fn render_stream(c: &TcpConv, format: Format) -> String {
             out.push_str(&if md { format!("{m}\n\n") } else { format!("{m}\n") });
         }
         if !c.handshake.is_empty() {
-            out.push_str(&handshake_table(c).render(format));
+            out.push_str(&super::fast_table(&handshake_table(c), format));
         }
         let cs = checks(c);
         if !cs.is_empty() {
@@ -264,7 +264,7 @@ pub fn render_stream(c: &TcpConv, format: Format) -> String {
             format!("Teardown: {}\n", teardown_words(&v))
         });
         if !c.teardown.is_empty() {
-            out.push_str(&teardown_table(c).render(format));
+            out.push_str(&super::fast_table(&teardown_table(c), format));
             if c.teardown_cut {
                 out.push_str(&format!(
                     "(only the first {} segments from the first FIN or RST on are shown)\n",

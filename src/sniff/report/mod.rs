@@ -230,7 +230,7 @@ impl TcpConv {
     }
 
     /// Counts `seg` and remembers it when it belongs to the handshake or teardown.
-    fn add(&mut self, seg: &Segment, info: &SegmentInfo, rel: Nanos, frame_len: u32, keep_all: bool) {
+    fn add(&mut self, seg: &Segment, info: &SegmentInfo, rel: Nanos, frame_len: u32, opts: &ScanOptions) {
         let p = Pending {
             frame: seg.frame,
             rel,
@@ -259,7 +259,10 @@ impl TcpConv {
             d.retrans += 1;
         }
         self.end = p.rel;
-        if keep_all {
+        if opts.counters_only {
+            return;
+        }
+        if opts.keep_all {
             self.pending_all.push(p);
         }
         let f = p.flags;
@@ -395,6 +398,8 @@ pub struct ScanOptions {
     pub streams: Option<BTreeSet<u32>>,
     /// Keep every segment of the selected streams (for the flow diagram).
     pub keep_all: bool,
+    /// Keep only the counters, no handshake or teardown segments (conversations).
+    pub counters_only: bool,
     /// Count UDP conversations too.
     pub udp: bool,
 }
@@ -408,6 +413,8 @@ pub struct Scan {
     pub udp: Vec<UdpConv>,
     /// Frames read.
     pub frames: u64,
+    /// UDP datagrams seen (counted even when UDP conversations are not kept).
+    pub udp_frames: u64,
     /// Whether the file has nanosecond timestamps.
     pub nanos: bool,
 }
@@ -466,6 +473,7 @@ pub fn scan(file: &Path, opts: &ScanOptions) -> Result<Scan, Error> {
     let mut tcp: Vec<Option<TcpConv>> = Vec::new();
     let mut udp_convs: Vec<UdpConv> = Vec::new();
     let mut frames = 0u64;
+    let mut udp_frames = 0u64;
     let nanos = walk(file, opts.bpf.as_deref(), |n, rel, f| {
         frames += 1;
         let d = dissect_frame(link, f.data, f.len as usize);
@@ -482,9 +490,11 @@ pub fn scan(file: &Path, opts: &ScanOptions) -> Result<Scan, Error> {
                 }
                 let Some(st) = tracker.stream(info.stream) else { return };
                 let conv = tcp[idx].get_or_insert_with(|| TcpConv::new(st, &seg, rel));
-                conv.add(&seg, &info, rel, f.len, opts.keep_all);
+                conv.add(&seg, &info, rel, f.len, opts);
             }
-            Transport::Udp(_) if opts.udp => {
+            Transport::Udp(_) if !opts.udp => udp_frames += 1,
+            Transport::Udp(_) => {
+                udp_frames += 1;
                 let Some((src, dst)) = d.endpoints() else { return };
                 let u = udp.process(src, dst, f.time);
                 let idx = u.stream as usize;
@@ -516,7 +526,7 @@ pub fn scan(file: &Path, opts: &ScanOptions) -> Result<Scan, Error> {
         }
         out.push(c);
     }
-    Ok(Scan { tcp: out, udp: udp_convs, frames, nanos })
+    Ok(Scan { tcp: out, udp: udp_convs, frames, udp_frames, nanos })
 }
 
 /// The TCP and UDP stream indexes of the packets that match a display filter
@@ -597,6 +607,70 @@ pub fn completeness_words(c: u8) -> String {
     format!("{words} ({c})")
 }
 
+/// Renders a table in the terminal (box-drawn) or Markdown format the way
+/// [`Table::render`](crate::table::Table::render) does, without its general layout
+/// engine: the report prints one small table per stream, thousands on a big
+/// capture. Column width is the widest cell in characters; cells are left-aligned
+/// with one space of padding. Other formats go to `Table::render`.
+pub fn fast_table(t: &crate::table::Table, format: crate::table::Format) -> String {
+    use crate::table::Format;
+    let widths: Vec<usize> = (0..t.headers.len())
+        .map(|i| {
+            std::iter::once(&t.headers)
+                .chain(&t.rows)
+                .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    let line = |out: &mut String, cells: &[String], edge: (&str, &str, &str)| {
+        out.push_str(edge.0);
+        for (i, w) in widths.iter().enumerate() {
+            if i > 0 {
+                out.push_str(edge.1);
+            }
+            let c = cells.get(i).map_or("", String::as_str);
+            out.push(' ');
+            out.push_str(c);
+            out.extend(std::iter::repeat_n(' ', w - c.chars().count() + 1));
+        }
+        out.push_str(edge.2);
+        out.push('\n');
+    };
+    let rule = |out: &mut String, parts: (&str, &str, &str, char)| {
+        out.push_str(parts.0);
+        for (i, w) in widths.iter().enumerate() {
+            if i > 0 {
+                out.push_str(parts.1);
+            }
+            out.extend(std::iter::repeat_n(parts.3, w + 2));
+        }
+        out.push_str(parts.2);
+        out.push('\n');
+    };
+    match format {
+        Format::Table => {
+            rule(&mut out, ("┌", "┬", "┐", '─'));
+            line(&mut out, &t.headers, ("│", "┆", "│"));
+            rule(&mut out, ("╞", "╪", "╡", '═'));
+            for r in &t.rows {
+                line(&mut out, r, ("│", "┆", "│"));
+            }
+            rule(&mut out, ("└", "┴", "┘", '─'));
+        }
+        Format::Markdown => {
+            line(&mut out, &t.headers, ("|", "|", "|"));
+            rule(&mut out, ("|", "|", "|", '-'));
+            for r in &t.rows {
+                line(&mut out, r, ("|", "|", "|"));
+            }
+        }
+        other => return t.render(other),
+    }
+    out
+}
+
 /// Writes `text` to stdout; a closed pipe (`| head`) is not an error.
 pub fn print(text: &str) -> crate::Result<()> {
     print_bytes(text.as_bytes())
@@ -634,6 +708,16 @@ mod tests {
         assert_eq!(completeness_words(7), "Incomplete, ESTABLISHED (7)");
         assert_eq!(completeness_words(15), "Incomplete, DATA (15)");
         assert_eq!(completeness_words(0), "Incomplete (0)");
+    }
+
+    #[test]
+    fn fast_table_renders_as_table_render() {
+        use crate::table::{Format, Table};
+        let mut t = Table::new(["Step", "Frame", "Options"]);
+        t.row(["SYN", "1", "MSS=65495 SACK_PERM"]).row(["RST/ACK", "22", ""]).row(["ACK", "3", "→ x"]);
+        for f in [Format::Table, Format::Markdown] {
+            assert_eq!(fast_table(&t, f), t.render(f), "{f:?}");
+        }
     }
 
     #[test]
