@@ -275,7 +275,7 @@ impl TcpConv {
             _ => false,
         };
         if hs_slot {
-            self.pending_hs.push(p);
+            push_tight(&mut self.pending_hs, p);
         }
         let closing = f & (flags::FIN | flags::RST) != 0;
         if closing && self.pending_td.is_empty() && f & flags::RST != 0 {
@@ -283,7 +283,7 @@ impl TcpConv {
         }
         if closing || !self.pending_td.is_empty() {
             if self.pending_td.len() < MAX_TEARDOWN {
-                self.pending_td.push(p);
+                push_tight(&mut self.pending_td, p);
             } else {
                 self.teardown_cut = true;
             }
@@ -326,6 +326,15 @@ impl TcpConv {
     pub fn hs_ack(&self) -> Option<&Seg> {
         self.handshake.iter().find(|s| s.flags & flags::SYN == 0)
     }
+}
+
+/// Appends without the doubling growth of `Vec::push`: tens of thousands of
+/// streams each keep a handful of segments, and spare capacity adds up.
+fn push_tight(v: &mut Vec<Pending>, p: Pending) {
+    if v.len() == v.capacity() {
+        v.reserve_exact(if v.is_empty() { 3 } else { 2 });
+    }
+    v.push(p);
 }
 
 /// A segment with the numbers `tshark -2` prints (`first`, `second`: the
@@ -470,7 +479,10 @@ pub fn scan(file: &Path, opts: &ScanOptions) -> Result<Scan, Error> {
     let (_, link) = open(file, opts.bpf.as_deref())?;
     let mut tracker = Tracker::new();
     let mut udp = UdpTracker::new();
-    let mut tcp: Vec<Option<TcpConv>> = Vec::new();
+    let mut tcp: Vec<TcpConv> = Vec::new();
+    // Stream index -> position in `tcp` (NONE: not kept).
+    const NONE: u32 = u32::MAX;
+    let mut pos: Vec<u32> = Vec::new();
     let mut udp_convs: Vec<UdpConv> = Vec::new();
     let mut frames = 0u64;
     let mut udp_frames = 0u64;
@@ -485,12 +497,17 @@ pub fn scan(file: &Path, opts: &ScanOptions) -> Result<Scan, Error> {
                 if opts.streams.as_ref().is_some_and(|s| !s.contains(&info.stream)) {
                     return;
                 }
-                if tcp.len() <= idx {
-                    tcp.resize_with(idx + 1, || None);
+                if pos.len() <= idx {
+                    pos.resize(idx + 1, NONE);
                 }
-                let Some(st) = tracker.stream(info.stream) else { return };
-                let conv = tcp[idx].get_or_insert_with(|| TcpConv::new(st, &seg, rel));
-                conv.add(&seg, &info, rel, f.len, opts);
+                if pos[idx] == NONE {
+                    let Some(st) = tracker.stream(info.stream) else { return };
+                    pos[idx] = tcp.len() as u32;
+                    tcp.push(TcpConv::new(st, &seg, rel));
+                }
+                if let Some(conv) = tcp.get_mut(pos[idx] as usize) {
+                    conv.add(&seg, &info, rel, f.len, opts);
+                }
             }
             Transport::Udp(_) if !opts.udp => udp_frames += 1,
             Transport::Udp(_) => {
@@ -519,14 +536,13 @@ pub fn scan(file: &Path, opts: &ScanOptions) -> Result<Scan, Error> {
             _ => {}
         }
     })?;
-    let mut out = Vec::new();
-    for mut c in tcp.into_iter().flatten() {
+    for c in &mut tcp {
         if let Some(st) = tracker.stream(c.index) {
             c.finish(st);
         }
-        out.push(c);
     }
-    Ok(Scan { tcp: out, udp: udp_convs, frames, udp_frames, nanos })
+    tcp.shrink_to_fit();
+    Ok(Scan { tcp, udp: udp_convs, frames, udp_frames, nanos })
 }
 
 /// The TCP and UDP stream indexes of the packets that match a display filter
