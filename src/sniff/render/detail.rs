@@ -541,30 +541,6 @@ fn arp(out: &mut impl Write, a: &Arp) -> io::Result<()> {
     l!(out, 1, "Target IP address: {}", a.target_ip)
 }
 
-/// Wireshark's words for a completeness value (`tcp.completeness.str`).
-fn completeness_words(c: u8) -> String {
-    let named = match c {
-        1 => Some("Incomplete, SYN_SENT"),
-        3 => Some("Incomplete, CLIENT_ESTABLISHED"),
-        7 => Some("Incomplete, ESTABLISHED"),
-        15 => Some("Incomplete, DATA"),
-        _ => None,
-    };
-    let handshake = completeness::SYN | completeness::SYN_ACK | completeness::ACK;
-    let words = match named {
-        Some(w) => w,
-        None if c & handshake == handshake && c & (completeness::FIN | completeness::RST) != 0 => {
-            if c & completeness::DATA != 0 {
-                "Complete, WITH_DATA"
-            } else {
-                "Complete, NO_DATA"
-            }
-        }
-        None => "Incomplete",
-    };
-    format!("{words} ({c})")
-}
-
 fn tcp(out: &mut impl Write, h: &Tcp, info: Option<&SegmentInfo>, compl: u8, note: &Note, d: usize) -> io::Result<()> {
     let (seq, ack) = info.map_or((h.seq, h.ack), |i| (i.seq, i.ack));
     let ack_part = if h.flags & flags::ACK != 0 { format!(", Ack: {ack}") } else { String::new() };
@@ -581,7 +557,7 @@ fn tcp(out: &mut impl Write, h: &Tcp, info: Option<&SegmentInfo>, compl: u8, not
     l!(out, d, "Destination Port: {}", h.dport)?;
     if let Some(i) = info {
         l!(out, d, "[Stream index: {}]", i.stream)?;
-        l!(out, d, "[Conversation completeness: {}]", completeness_words(compl))?;
+        l!(out, d, "[Conversation completeness: {}]", completeness::words(compl))?;
     }
     l!(out, d, "[TCP Segment Len: {}]", h.payload_len)?;
     match info {

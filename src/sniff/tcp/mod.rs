@@ -227,6 +227,27 @@ pub mod completeness {
     pub const FIN: u8 = 16;
     /// RST seen.
     pub const RST: u8 = 32;
+
+    /// The bitmask in tshark 4.0's words, as `[Conversation completeness: …]`
+    /// shows it: `Complete, WITH_DATA (31)`, `Incomplete, SYN_SENT (1)`, …
+    pub fn words(c: u8) -> String {
+        let handshake = SYN | SYN_ACK | ACK;
+        let words = match c {
+            1 => "Incomplete, SYN_SENT",
+            3 => "Incomplete, CLIENT_ESTABLISHED",
+            7 => "Incomplete, ESTABLISHED",
+            15 => "Incomplete, DATA",
+            _ if c & handshake == handshake && c & (FIN | RST) != 0 => {
+                if c & DATA != 0 {
+                    "Complete, WITH_DATA"
+                } else {
+                    "Complete, NO_DATA"
+                }
+            }
+            _ => "Incomplete",
+        };
+        format!("{words} ({c})")
+    }
 }
 
 /// One TCP conversation as tracked so far.

@@ -432,3 +432,15 @@ fn icmp_quoted_header_starts_a_stream_without_sequence_analysis() {
     assert_eq!((real.stream, real.seq, real.analysis), (0, 0, 0));
     assert_eq!(s.stream(0).completeness, 1);
 }
+
+#[test]
+fn completeness_in_tsharks_words() {
+    assert_eq!(completeness::words(31), "Complete, WITH_DATA (31)");
+    assert_eq!(completeness::words(23), "Complete, NO_DATA (23)");
+    assert_eq!(completeness::words(37), "Incomplete (37)");
+    assert_eq!(completeness::words(1), "Incomplete, SYN_SENT (1)");
+    assert_eq!(completeness::words(3), "Incomplete, CLIENT_ESTABLISHED (3)");
+    assert_eq!(completeness::words(7), "Incomplete, ESTABLISHED (7)");
+    assert_eq!(completeness::words(15), "Incomplete, DATA (15)");
+    assert_eq!(completeness::words(0), "Incomplete (0)");
+}
