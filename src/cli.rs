@@ -42,6 +42,86 @@ pub enum Command {
     Proxy(ProxyArgs),
     /// Read a saved capture (.pcap or .pcapng) and decode it like Wireshark.
     Read(ReadArgs),
+    /// The DNS lab: an authoritative server, a client, and a decoder for DNS messages in hex.
+    #[command(subcommand)]
+    Dns(DnsCommand),
+}
+
+/// The DNS lab's commands.
+#[derive(Subcommand, Debug)]
+pub enum DnsCommand {
+    /// Authoritative DNS server over UDP for the lab's five names (or a zone file).
+    Server(DnsServerArgs),
+    /// Ask a DNS server for a name: one from the arguments, or names typed at
+    /// `Enter Domain Name:` until `end`.
+    Query(DnsQueryArgs),
+    /// Explain a DNS message given in hex: the field table and the colour-coded hex dump.
+    Decode(DnsDecodeArgs),
+}
+
+/// Options of `dns server`.
+#[derive(Args, Debug, Clone)]
+pub struct DnsServerArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to listen on (the handout uses 10053); 0 lets the kernel pick one.
+    #[arg(long, short, default_value_t = 10053)]
+    pub port: u16,
+    /// Listen address as HOST:PORT (overrides --host and --port).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub bind: Option<String>,
+    /// Serve the records of this zone file instead of the lab's five names (format:
+    /// one `name TTL type value` per line, types A AAAA CNAME MX TXT NS PTR).
+    #[arg(long, value_name = "FILE")]
+    pub zone: Option<PathBuf>,
+    /// No per-query output (client address, request and response in hex), for load tests.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Threads receiving and answering queries on the one socket.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub threads: u16,
+}
+
+/// Options of `dns query`.
+#[derive(Args, Debug, Clone)]
+pub struct DnsQueryArgs {
+    /// The name to look up; without it, names are read at the `Enter Domain Name:`
+    /// prompt until `end`.
+    pub name: Option<String>,
+    /// The DNS server as HOST:PORT.
+    #[arg(long, short, value_name = "HOST:PORT", default_value = "127.0.0.1:10053")]
+    pub server: String,
+    /// Record type: A, AAAA, NS, CNAME, MX, TXT, SOA, PTR, ANY or a number.
+    #[arg(long = "type", short = 't', default_value = "A", value_name = "TYPE")]
+    pub rtype: String,
+    /// Milliseconds to wait for a reply before sending the query again.
+    #[arg(long, default_value_t = 1000)]
+    pub timeout_ms: u64,
+    /// How many times to send the query before giving up.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub tries: u32,
+}
+
+/// Options of `dns decode`.
+#[derive(Args, Debug, Clone)]
+pub struct DnsDecodeArgs {
+    /// The message in hex (`1a 2b 01 00 …`, `0x1a,0x2b`, tshark/xxd/hexdump -C lines);
+    /// read from standard input when absent.
+    #[arg(value_name = "HEX")]
+    pub hex: Vec<String>,
+    /// A query in hex, to check --response against.
+    #[arg(long, value_name = "HEX", requires = "response", conflicts_with = "hex")]
+    pub query: Option<String>,
+    /// A response in hex, checked against --query: ID, QR, AA, Opcode, RD, question, counts.
+    #[arg(long, value_name = "HEX", requires = "query")]
+    pub response: Option<String>,
+    /// Output format; html keeps the colours (inline styles), markdown pastes into a report.
+    #[arg(long, value_enum, default_value_t = crate::dns_view::ReportFormat::Table)]
+    pub format: crate::dns_view::ReportFormat,
+    /// Colour of the hex dump: auto (on a terminal), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 /// Server or client side of an echo lab.

@@ -2,7 +2,7 @@
 //! exit codes. Everything else lives in the library.
 
 use clap::Parser;
-use socklab::cli::{ChatRole, Cli, Command, EchoRole};
+use socklab::cli::{ChatRole, Cli, Command, DnsCommand, EchoRole};
 use socklab::{net, sniff};
 
 fn main() {
@@ -24,6 +24,9 @@ fn main() {
         Command::Get(a) => net::http_client::run(&a),
         Command::Proxy(a) => net::proxy::run(&a),
         Command::Read(a) => sniff::read::run(&a),
+        Command::Dns(DnsCommand::Server(a)) => net::dns_server::run(&a),
+        Command::Dns(DnsCommand::Query(a)) => net::dns_client::run(&a),
+        Command::Dns(DnsCommand::Decode(a)) => net::dns_decode::run(&a),
     };
     if let Err(e) = result {
         eprintln!("socklab: {e}");
@@ -42,5 +45,6 @@ fn is_server(cmd: &Command) -> bool {
             | Command::Ping(_)
             | Command::Web(_)
             | Command::Proxy(_)
+            | Command::Dns(DnsCommand::Server(_))
     )
 }

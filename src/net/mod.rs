@@ -2,6 +2,9 @@
 
 pub mod addr;
 pub mod chat;
+pub mod dns_client;
+pub mod dns_decode;
+pub mod dns_server;
 pub mod echo;
 pub mod http_client;
 pub mod lookup;

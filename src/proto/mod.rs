@@ -2,6 +2,7 @@
 
 pub mod chat;
 pub mod dns;
+pub mod hexdump;
 pub mod http;
 pub mod icmp_echo;
 pub mod services;

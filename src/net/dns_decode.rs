@@ -1,0 +1,78 @@
+//! `socklab dns decode`: reads a DNS message in hex (arguments or standard input,
+//! any of the forms [`hexdump`](crate::proto::hexdump) accepts), decodes it as far
+//! as it goes and prints the field table and colour-coded dump; with `--query` and
+//! `--response`, both messages and the checks of one against the other.
+
+use crate::cli::{ColorChoice, DnsDecodeArgs};
+use crate::dns_view::{self, check, ReportFormat, Shown, Style};
+use crate::error::{Error, Result};
+use crate::proto::dns::decode_partial;
+use crate::proto::hexdump;
+use std::io::{self, IsTerminal, Read, Write};
+
+/// Reads the hex of one message; `what` names it in errors.
+fn bytes_of(text: &str, what: &str) -> Result<Vec<u8>> {
+    let bytes = hexdump::parse(text).map_err(|e| Error::usage(format!("cannot read {what} as hex: {e}")))?;
+    if bytes.is_empty() {
+        return Err(Error::usage(format!(
+            "{what} holds no hex bytes: give the message as e.g. `1a 2b 01 00 …` (or pipe a hex dump into standard input)"
+        )));
+    }
+    Ok(bytes)
+}
+
+/// `socklab dns decode`.
+pub fn run(a: &DnsDecodeArgs) -> Result<()> {
+    let color = match a.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => io::stdout().is_terminal(),
+    } && a.format == ReportFormat::Table;
+    let style = Style { format: a.format, color };
+    if let (Some(q), Some(r)) = (&a.query, &a.response) {
+        return pair(&bytes_of(q, "--query")?, &bytes_of(r, "--response")?, style);
+    }
+    let text = if a.hex.is_empty() {
+        let mut s = String::new();
+        io::stdin().read_to_string(&mut s).map_err(|e| Error::io("reading standard input", e))?;
+        s
+    } else {
+        a.hex.join(" ")
+    };
+    let what = if a.hex.is_empty() { "standard input" } else { "the arguments" };
+    let bytes = bytes_of(&text, what)?;
+    let partial = decode_partial(&bytes);
+    print(&dns_view::render(&[Shown { title: None, bytes: &bytes, partial: &partial }], &[], style));
+    match partial.error {
+        Some(e) => Err(Error::NoAnswer {
+            what: format!("malformed DNS message ({} bytes)", bytes.len()),
+            hint: format!("{e}; the table shows every field before it"),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Both messages and the checks of the response against the query.
+fn pair(query: &[u8], response: &[u8], style: Style) -> Result<()> {
+    let (pq, pr) = (decode_partial(query), decode_partial(response));
+    let checks = check::check_pair(&pq.message, pq.error.as_ref(), &pr.message, pr.error.as_ref());
+    let shown = [
+        Shown { title: Some("Query"), bytes: query, partial: &pq },
+        Shown { title: Some("Response"), bytes: response, partial: &pr },
+    ];
+    print(&dns_view::render(&shown, &checks, style));
+    let failed = checks.iter().filter(|c| !c.ok).count();
+    if failed > 0 {
+        return Err(Error::NoAnswer {
+            what: format!("{failed} of {} checks failed", checks.len()),
+            hint: "see the ✗ lines above".to_string(),
+        });
+    }
+    Ok(())
+}
+
+fn print(text: &str) {
+    let mut o = io::stdout().lock();
+    let _ = o.write_all(text.as_bytes());
+    let _ = o.flush();
+}

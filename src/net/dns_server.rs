@@ -1,0 +1,170 @@
+//! `socklab dns server`: the DNS lab's authoritative server over UDP. Every datagram
+//! goes through [`answer`](crate::proto::dns::answer) (the sans-I/O server logic)
+//! and the response goes back to the sender. Per query it prints the client's
+//! address and the request and response in hex, as the handout's server does;
+//! `--quiet` turns that off for load tests.
+//!
+//! Throughput: each of `--threads` threads blocks in `recv_from` on a clone of the
+//! one socket (the kernel hands each datagram to one of them) and answers it
+//! itself, so there is no queue and no lock on the hot path. A bad datagram is
+//! answered (FORMERR) or ignored, never fatal.
+
+use crate::cli::DnsServerArgs;
+use crate::dns_view::fields::hex_bytes;
+use crate::error::{Error, Result};
+use crate::net::serve::{self, out};
+use crate::net::{addr, shutdown};
+use crate::proto::dns::{answer, decode, Flags, Zone, HEADER_LEN};
+use std::io::{self, Write};
+use std::net::{SocketAddr, UdpSocket};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How often a receiving thread looks at the shutdown flag even without traffic.
+const TICK: Duration = Duration::from_secs(1);
+/// How long sending a response may block.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(2);
+/// The largest UDP payload over IPv4 (65535 - 20 IP - 8 UDP).
+const MAX_DATAGRAM: usize = 65_507;
+
+/// Counters for the summary line printed at shutdown.
+#[derive(Default)]
+struct Stats {
+    received: AtomicU64,
+    answered: AtomicU64,
+    ignored: AtomicU64,
+}
+
+/// `socklab dns server`.
+pub fn run(a: &DnsServerArgs) -> Result<()> {
+    let zone = Arc::new(load_zone(a)?);
+    let local = match &a.bind {
+        Some(b) => addr::parse_host_port(b, None)?,
+        None => addr::resolve_one(&a.host, a.port)?,
+    };
+    let sock = addr::bind_udp(local)?;
+    let local = sock.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
+    out(format_args!("DNS server listening on {local}"));
+    let source = a.zone.as_ref().map_or("the lab's five names".to_string(), |p| p.display().to_string());
+    out(format_args!("Authoritative for {} records from {source}; Ctrl-C stops.", zone.records().len()));
+    sock.set_read_timeout(Some(TICK)).map_err(|e| Error::io("setting the read timeout", e))?;
+    sock.set_write_timeout(Some(WRITE_TIMEOUT)).map_err(|e| Error::io("setting the write timeout", e))?;
+    let stats = Arc::new(Stats::default());
+    let mut workers = Vec::new();
+    for i in 0..a.threads {
+        let s = sock.try_clone().map_err(|e| Error::io("cloning the server socket", e))?;
+        serve::wake_udp_on_shutdown(&s)?;
+        let (zone, stats, quiet) = (Arc::clone(&zone), Arc::clone(&stats), a.quiet);
+        let spawned = std::thread::Builder::new()
+            .name(format!("dns-{i}"))
+            .spawn(move || serve_loop(&s, local, &zone, &stats, quiet))
+            .map_err(|e| Error::io("starting a server thread", e))?;
+        workers.push(spawned);
+    }
+    let mut result = Ok(());
+    for w in workers {
+        match w.join() {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                shutdown::request();
+                result = Err(e);
+            }
+            Err(_) => result = Err(Error::io("serving", io::Error::other("a server thread stopped unexpectedly"))),
+        }
+    }
+    out(format_args!(
+        "Server stopped: {} received, {} answered, {} ignored.",
+        serve::count(stats.received.load(Ordering::Relaxed), "datagram"),
+        stats.answered.load(Ordering::Relaxed),
+        stats.ignored.load(Ordering::Relaxed)
+    ));
+    result
+}
+
+/// The lab zone, or the records of `--zone`.
+fn load_zone(a: &DnsServerArgs) -> Result<Zone> {
+    let Some(path) = &a.zone else { return Ok(Zone::lab()) };
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::File { path: shown.clone(), reason: format!("cannot read the zone file: {e}") })?;
+    let zone = Zone::parse(&text).map_err(|e| Error::File {
+        path: shown.clone(),
+        reason: format!("{e} (each line is `name TTL type value`, e.g. `google.com 260 A 192.165.1.1`)"),
+    })?;
+    if zone.records().is_empty() {
+        return Err(Error::File { path: shown, reason: "the zone file has no records".into() });
+    }
+    Ok(zone)
+}
+
+/// One thread's receive-answer loop, until shutdown.
+fn serve_loop(sock: &UdpSocket, local: SocketAddr, zone: &Zone, stats: &Stats, quiet: bool) -> Result<()> {
+    let mut buf = vec![0u8; MAX_DATAGRAM];
+    while !shutdown::requested() {
+        let (n, from) = match sock.recv_from(&mut buf) {
+            Ok(got) => got,
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => continue,
+            // An ICMP error about an earlier response, or a signal: not the server's fault.
+            Err(e) if matches!(e.kind(), io::ErrorKind::ConnectionRefused | io::ErrorKind::Interrupted) => continue,
+            Err(e) => return Err(Error::io(format!("receiving on {local}"), e)),
+        };
+        if shutdown::requested() {
+            break;
+        }
+        stats.received.fetch_add(1, Ordering::Relaxed);
+        let query = &buf[..n];
+        let response = answer(query, zone);
+        if let Some(r) = &response {
+            match sock.send_to(r, from) {
+                Ok(_) => stats.answered.fetch_add(1, Ordering::Relaxed),
+                Err(e) => {
+                    serve::warn(format_args!("cannot answer {from}: {e}"));
+                    stats.ignored.fetch_add(1, Ordering::Relaxed)
+                }
+            };
+        } else {
+            stats.ignored.fetch_add(1, Ordering::Relaxed);
+        }
+        if !quiet {
+            log_query(from, query, response.as_deref());
+        }
+    }
+    Ok(())
+}
+
+/// What the query asks, for the log line (`google.com A, ID 0x1a2b`).
+fn describe_query(query: &[u8]) -> String {
+    match decode(query) {
+        Ok(m) => {
+            let asked: Vec<String> = m.questions.iter().map(|q| format!("{} {}", q.name.name, q.qtype)).collect();
+            let asked = if asked.is_empty() { "no question".to_string() } else { asked.join(", ") };
+            format!("{asked}, ID 0x{:04x}", m.header.id)
+        }
+        Err(e) => format!("{} bytes, malformed ({e})", query.len()),
+    }
+}
+
+/// Why [`answer`] gave no response.
+fn silence_reason(query: &[u8]) -> &'static str {
+    if query.len() < HEADER_LEN {
+        "none: fewer than 12 bytes, not even a DNS header"
+    } else if Flags::from_u16(u16::from_be_bytes([query[2], query[3]])).qr {
+        "none: the message is itself a response (QR = 1)"
+    } else {
+        "none: it could not be encoded"
+    }
+}
+
+/// Prints one query: who sent it, what it asks, the request and response in hex.
+fn log_query(from: SocketAddr, query: &[u8], response: Option<&[u8]>) {
+    let mut text = format!("Query from {from}: {}\n", describe_query(query));
+    text.push_str(&format!("Request (in Hex): {}\n", hex_bytes(query)));
+    match response {
+        Some(r) => text.push_str(&format!("Response (in Hex): {}\n", hex_bytes(r))),
+        None => text.push_str(&format!("Response: {}\n", silence_reason(query))),
+    }
+    let mut o = io::stdout().lock();
+    let _ = o.write_all(text.as_bytes());
+    let _ = o.flush();
+}
