@@ -60,7 +60,13 @@ struct Proxy {
 
 /// `socklab proxy`: serve until Ctrl-C.
 pub fn run(a: &ProxyArgs) -> Result<()> {
-    let listen = ServerArgs { host: a.host.clone(), port: a.port, bind: a.bind.clone(), threads: a.threads };
+    let listen = ServerArgs {
+        host: a.host.clone(),
+        port: a.port,
+        bind: a.bind.clone(),
+        threads: a.threads,
+        capture: Default::default(),
+    };
     let listener = addr::listen_tcp(serve::listen_addr(&listen)?)?;
     let local = listener.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
     let cache = match &a.cache {

@@ -103,7 +103,13 @@ pub struct Shared {
 /// `socklab web`: serve the web root until Ctrl-C.
 pub fn run(a: &WebArgs) -> Result<()> {
     let root = canonical_root(&a.root)?;
-    let listen = ServerArgs { host: a.host.clone(), port: a.port, bind: a.bind.clone(), threads: 1 };
+    let listen = ServerArgs {
+        host: a.host.clone(),
+        port: a.port,
+        bind: a.bind.clone(),
+        threads: 1,
+        capture: Default::default(),
+    };
     let want = serve::listen_addr(&listen)?;
     let threads = a.threads.map_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()), usize::from);
     let listeners = listen::listeners(want, threads).map_err(|e| addr::bind_error(want, e))?;
