@@ -51,6 +51,7 @@ use crate::net::serve::{self, out};
 use crate::net::{addr, shutdown};
 use crate::proto::http::date::{self, DateCache};
 use crate::proto::http::response::StatusCode;
+use crate::sniff::session::{CaptureFilter, CaptureSession};
 use conn::{Conn, Ctx, Verdict};
 use epoll::{Epoll, Event, EventFd};
 use files::Files;
@@ -115,7 +116,9 @@ pub fn run(a: &WebArgs) -> Result<()> {
     let listeners = listen::listeners(want, threads).map_err(|e| addr::bind_error(want, e))?;
     let local = listeners[0].local_addr().map_err(|e| Error::io("reading the bound address", e))?;
     let max_conns = raise_fd_limit(a.max_conns as usize);
+    let cap = CaptureSession::start(&a.capture, "web", CaptureFilter::TcpPort(local.port()))?;
     out(format_args!("HTTP server listening on {local}"));
+    cap.announce();
     out(format_args!(
         "Serving {} with {}, up to {}; Ctrl-C to stop",
         root.display(),

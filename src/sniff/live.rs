@@ -57,8 +57,8 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
     let stats = cap.stats();
     let summary = format!(
         "{} packet{} captured, {} dropped by the kernel{}",
-        stats.received,
-        if stats.received == 1 { "" } else { "s" },
+        recorder.frames(),
+        if recorder.frames() == 1 { "" } else { "s" },
         stats.dropped,
         a.write.as_ref().map_or(String::new(), |w| format!("; saved to {}", w.display()))
     );

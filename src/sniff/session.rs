@@ -98,6 +98,7 @@ struct Running {
 
 /// What the capture thread hands back.
 struct Outcome {
+    frames: u64,
     stats: LiveStats,
     recorder: Recorder,
     error: Option<Error>,
@@ -175,7 +176,7 @@ impl CaptureSession {
             marked(
                 &format!(
                     "{} captured, {} dropped by the kernel; saved to {}",
-                    plural(u64::from(outcome.stats.received), "packet"),
+                    plural(outcome.frames, "packet"),
                     outcome.stats.dropped,
                     r.path.display()
                 ),
@@ -202,6 +203,7 @@ fn capture_loop(mut cap: LiveCapture, link: LinkType, stop: &AtomicBool, color: 
     let mut row = Vec::with_capacity(512);
     let mut stopped_at: Option<Instant> = None;
     let mut error = None;
+    let mut frames = 0u64;
     loop {
         if stop.load(Ordering::SeqCst) {
             let since = *stopped_at.get_or_insert_with(Instant::now);
@@ -212,6 +214,7 @@ fn capture_loop(mut cap: LiveCapture, link: LinkType, stop: &AtomicBool, color: 
         match cap.next_frame() {
             Ok(Some(frame)) => {
                 let p = pipe.process(&frame);
+                frames += 1;
                 row.clear();
                 let _ = list::row(&mut row, &p, style);
                 recorder.add(&p);
@@ -228,7 +231,7 @@ fn capture_loop(mut cap: LiveCapture, link: LinkType, stop: &AtomicBool, color: 
     if let Err(e) = cap.flush() {
         error.get_or_insert(e);
     }
-    Outcome { stats: cap.stats(), recorder, error }
+    Outcome { frames, stats: cap.stats(), recorder, error }
 }
 
 /// Checks that socklab decodes the interface's link type.

@@ -30,16 +30,18 @@ pub struct Recorder {
     dns: Vec<(u32, bool, Vec<u8>)>,
     want_dns: bool,
     dropped_rows: u64,
+    frames: u64,
 }
 
 impl Recorder {
     /// An empty recorder; `dns`: keep UDP payloads to explain as DNS messages.
     pub fn new(dns: bool) -> Recorder {
-        Recorder { tcp: Vec::new(), datagrams: Vec::new(), dns: Vec::new(), want_dns: dns, dropped_rows: 0 }
+        Recorder { tcp: Vec::new(), datagrams: Vec::new(), dns: Vec::new(), want_dns: dns, dropped_rows: 0, frames: 0 }
     }
 
     /// Notes one annotated packet.
     pub fn add(&mut self, p: &Packet<'_>) {
+        self.frames += 1;
         match &p.d.transport {
             Transport::Tcp(h) => {
                 let step = matches!(
@@ -106,6 +108,11 @@ impl Recorder {
             }
             _ => {}
         }
+    }
+
+    /// Packets seen.
+    pub fn frames(&self) -> u64 {
+        self.frames
     }
 
     /// True when nothing was recorded.
