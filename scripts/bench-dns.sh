@@ -20,18 +20,52 @@ BIN=target/release/socklab
 LOADGEN=target/release/examples/dnsload
 WORK=$(mktemp -d)
 PIDS=()
+# A process and all its descendants (NSD's first process becomes xfrd; the
+# serving process is its grandchild).
+tree() {
+    local c
+    echo "$1"
+    for c in $(pgrep -P "$1" || true); do tree "$c"; done
+}
 cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    local p all=()
+    for p in "${PIDS[@]}"; do all+=($(tree "$p")); done
+    for p in "${all[@]}"; do kill "$p" 2>/dev/null || true; done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 
+# CPU ticks (user + system) of a process and its descendants: a server's cost per
+# query is less sensitive to other load on the machine than its queries/s.
+cpu_ticks() {
+    local total=0 p
+    for p in $(tree "$1"); do
+        [ -r "/proc/$p/stat" ] || continue
+        # Fields after "pid (comm) ", since NSD's comm holds blanks: utime, stime are 12, 13.
+        total=$((total + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}')))
+    done
+    echo "$total"
+}
+
+# Runs the load against PORT and prints the server's CPU time per reply.
+load() {
+    local pid=$1 port=$2 before after out replies
+    before=$(cpu_ticks "$pid")
+    out=$("$LOADGEN" "127.0.0.1:$port" "$SECS" "$LOAD" "$WINDOW")
+    after=$(cpu_ticks "$pid")
+    echo "$out"
+    replies=$(echo "$out" | awk '{print $2}')
+    awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$replies" \
+        'BEGIN { if (n > 0) printf "  server CPU: %.2f s, %.2f us per reply\n", t / hz, t / hz * 1e6 / n }'
+}
+
 echo "== socklab dns server (--threads $THREADS, --quiet)"
 "$BIN" dns server --port "$SOCKLAB_PORT" --threads "$THREADS" --quiet > "$WORK/socklab.log" 2>&1 &
-PIDS+=($!)
+SOCKLAB_PID=$!
+PIDS+=("$SOCKLAB_PID")
 sleep 0.5
 dig @127.0.0.1 -p "$SOCKLAB_PORT" google.com A +short +tries=1 +time=2 | tr '\n' ' '; echo
-"$LOADGEN" "127.0.0.1:$SOCKLAB_PORT" "$SECS" "$LOAD" "$WINDOW"
+load "$SOCKLAB_PID" "$SOCKLAB_PORT"
 
 if ! command -v nsd >/dev/null; then
     echo "== nsd not installed (apt-get install nsd): reference run skipped"
@@ -77,7 +111,8 @@ remote-control:
 $ZONES
 CONF
 nsd -c "$WORK/nsd.conf" -d > "$WORK/nsd.out" 2>&1 &
-PIDS+=($!)
+NSD_PID=$!
+PIDS+=("$NSD_PID")
 sleep 1
 dig @127.0.0.1 -p "$NSD_PORT" google.com A +short +tries=1 +time=2 | tr '\n' ' '; echo
-"$LOADGEN" "127.0.0.1:$NSD_PORT" "$SECS" "$LOAD" "$WINDOW"
+load "$NSD_PID" "$NSD_PORT"

@@ -7,6 +7,11 @@
 #   scripts/bench.sh              # 200k- and 1M-packet files, best of 3 runs each
 #   BENCH_RUNS=1 scripts/bench.sh # one run each (quicker, noisier)
 #   BENCH_SIZES=200k scripts/bench.sh
+#   BENCH_SERVERS=0 scripts/bench.sh  # skip the server benchmarks (scripts/bench-*.sh)
+#
+# After the sniffer figures it runs the server benchmarks, each a script of its own:
+# scripts/bench-http.sh (socklab web against nginx under wrk) and any other
+# scripts/bench-*.sh.
 #
 # Bench files come from ../shared/bench/gen_pcap.py (deterministic) and are cached in
 # bench-out/ (gitignored), as is the libpcap loop program. Times are wall-clock
@@ -181,4 +186,14 @@ for size in "${sizes[@]}"; do
 done
 rm -f "$out/time.txt" "$out/stderr.txt"
 echo
-echo "bench: $missed budget(s) missed"
+echo "bench: $missed sniffer budget(s) missed"
+
+if [ "${BENCH_SERVERS:-1}" != 0 ]; then
+  for script in scripts/bench-*.sh; do
+    [ -x "$script" ] || continue
+    echo
+    echo "== $script"
+    "$script" || missed=$((missed + 1))
+  done
+fi
+[ "$missed" -eq 0 ]

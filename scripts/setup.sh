@@ -4,7 +4,9 @@
 # Idempotent: installs only what is missing. Uses sudo when not root.
 set -euo pipefail
 
-packages=(libpcap-dev pkg-config python3 tcpdump)
+# libpcap-dev: the pcap crate; python3, curl, dnsutils (dig): real peers in the tests;
+# tcpdump: scripts/make-captures.sh; util-linux: setpriv for the no-privilege tests.
+packages=(libpcap-dev pkg-config python3 curl dnsutils tcpdump util-linux)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

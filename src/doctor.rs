@@ -4,8 +4,8 @@
 //! problem. Exit status 0 when capture will work, 1 otherwise.
 
 use crate::error::{Error, Result};
-use crate::sniff::capture::{dlt_name, lib_version, loopback_device, LiveCapture, PERMISSION_FIX};
-use crate::sniff::link::{LinkType, SUPPORTED};
+use crate::sniff::capture::{lib_version, loopback_device, LiveCapture, PERMISSION_FIX};
+use crate::sniff::link::{dlt_name, LinkType, SUPPORTED};
 use crate::sniff::session::CAPTURE_DIR;
 use crate::table::{Format, Table};
 use std::path::Path;

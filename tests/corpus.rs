@@ -1,7 +1,9 @@
 //! Replays every capture of ../shared/corpus (listed in its INDEX.tsv) through
 //! `socklab read FILE`: no panic and no hang on any of them, a clear error naming the
 //! file for each one libpcap refuses, output for the rest (plus a clear error when
-//! libpcap stops with a read error part-way).
+//! libpcap stops with a read error part-way). A file on a link type socklab does not
+//! decode lists its frames undecoded, then fails with one line naming the file and
+//! the link type (as INDEX.tsv's libpcap_linktype says it).
 //!
 //! `SOCKLAB_CORPUS_ONLY=substring` limits the run to INDEX paths containing it.
 
@@ -51,6 +53,8 @@ enum Kind {
     UnclearRefusal,
     /// libpcap stops with a read error, socklab says nothing.
     SilentReadError,
+    /// An undecoded link type without the listing or without the one-line message.
+    UnclearLinkType,
 }
 
 impl Kind {
@@ -64,6 +68,7 @@ impl Kind {
             Kind::NoOutput => "printed nothing for a file with packets",
             Kind::UnclearRefusal => "refused file without a one-line error naming it",
             Kind::SilentReadError => "read error without an error message",
+            Kind::UnclearLinkType => "undecoded link type without the listing and a one-line message naming it",
         }
     }
 }
@@ -77,12 +82,16 @@ enum Outcome {
     Ok,
     Refused,
     ReadError,
+    /// Listed undecoded, then the link-type error.
+    UndecodedLink,
 }
 
 /// One INDEX.tsv row: the path under the corpus and what libpcap makes of it.
 struct Entry {
     path: String,
     expect: Expect,
+    /// libpcap's link type as INDEX.tsv writes it, e.g. `JUNIPER_ETHER(178)`.
+    linktype: String,
 }
 
 fn in_ci() -> bool {
@@ -98,6 +107,7 @@ fn index(corpus: &Path) -> Vec<Entry> {
     let col =
         |name: &str| header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("INDEX.tsv has no column {name}"));
     let (path_col, packets_col, status_col) = (col("path"), col("libpcap_packets"), col("libpcap_status"));
+    let linktype_col = col("libpcap_linktype");
     let only = std::env::var("SOCKLAB_CORPUS_ONLY").ok();
     lines
         .filter(|l| !l.is_empty())
@@ -112,7 +122,8 @@ fn index(corpus: &Path) -> Vec<Entry> {
             } else {
                 Expect::ReadError
             };
-            Entry { path: cols[path_col].to_string(), expect }
+            let linktype = cols.get(linktype_col).copied().unwrap_or("").to_string();
+            Entry { path: cols[path_col].to_string(), expect, linktype }
         })
         .filter(|e| only.as_deref().is_none_or(|o| e.path.contains(o)))
         .collect()
@@ -168,6 +179,20 @@ fn check(corpus: &Path, entry: &Entry) -> Result<Outcome, Problem> {
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     match entry.expect {
         Expect::Ok { packets } => {
+            if code != 0 && err.contains("is not decoded by socklab") {
+                // `NAME(N)` in INDEX.tsv; socklab writes `link type NAME (N)`.
+                let wanted = format!("link type {} is not decoded", entry.linktype.replacen('(', " (", 1));
+                if err.lines().count() != 1 || !err.contains(&name) || !err.contains(&wanted) {
+                    return Err((
+                        Kind::UnclearLinkType,
+                        format!("expected one line naming {name} and {wanted:?}: {err:?}"),
+                    ));
+                }
+                if packets > 0 && out_bytes == 0 {
+                    return Err((Kind::UnclearLinkType, format!("{packets} packets but no listing")));
+                }
+                return Ok(Outcome::UndecodedLink);
+            }
             if code != 0 {
                 return Err((Kind::Failed, format!("exit {code}: {err}")));
             }
@@ -232,9 +257,11 @@ fn every_corpus_capture_replays_without_panic() {
         *by_kind.entry(*k).or_default() += 1;
     }
     println!(
-        "corpus replay: {} files: {} ok, {} refused with an error, {} read errors after partial output, {} problems",
+        "corpus replay: {} files: {} ok, {} listed on an undecoded link type, {} refused with an error, \
+         {} read errors after partial output, {} problems",
         entries.len(),
         count(Outcome::Ok),
+        count(Outcome::UndecodedLink),
         count(Outcome::Refused),
         count(Outcome::ReadError),
         problems.len()

@@ -20,6 +20,11 @@ const LINUX_SLL2: u32 = 276;
 const RAW: u32 = 101;
 const IPV4: u32 = 228;
 const IPV6: u32 = 229;
+const PPP: u32 = 9;
+const PPP_SERIAL: u32 = 50;
+const C_HDLC: u32 = 104;
+const FRELAY: u32 = 107;
+const SLIP: u32 = 8;
 
 const LO: [u8; 4] = [127, 0, 0, 1];
 
@@ -555,6 +560,12 @@ fn every_link_type_decodes_to_ip() {
         (RAW, v6.clone(), "raw:ipv6:udp:data"),
         (IPV4, v4.clone(), "ip:udp:data"),
         (IPV6, v6.clone(), "ipv6:udp:data"),
+        (PPP, with(&[0xff, 0x03, 0x00, 0x21], &v4), "ppp:ip:udp:data"),
+        (PPP, with(&[0x00, 0x57], &v6), "ppp:ipv6:udp:data"),
+        (PPP_SERIAL, with(&[0xff, 0x03, 0x00, 0x21], &v4), "ppp:ip:udp:data"),
+        (C_HDLC, with(&[0x0f, 0x00, 0x08, 0x00], &v4), "chdlc:ip:udp:data"),
+        (FRELAY, with(&[0x18, 0x41, 0x03, 0xcc], &v4), "fr:ip:udp:data"),
+        (SLIP, with(&[0; 16], &v4), "slip:ip:udp:data"),
     ];
     for (link, frame, protocols) in cases {
         let f = TempFile::new("link.pcap", &pcap(link, &[frame], false));
@@ -618,11 +629,33 @@ fn a_file_that_is_not_a_capture_is_refused_by_name() {
 }
 
 #[test]
-fn an_unsupported_link_type_is_named_with_the_supported_ones() {
-    let f = TempFile::new("user0.pcap", &pcap(147, &[vec![1, 2, 3]], false));
-    let err = fails(&["read", f.path()]);
-    assert!(err.contains("(147) is not supported"), "{err}");
-    assert!(err.contains("EN10MB (1)") && err.contains("LINUX_SLL2 (276)"), "{err}");
+fn an_undecoded_link_type_lists_its_frames_then_fails_naming_it() {
+    let f = TempFile::new("juniper.pcap", &pcap(178, &[vec![1, 2, 3], vec![4, 5, 6, 7]], false));
+    let out = run(&["read", f.path()]);
+    assert!(!out.status.success(), "{}", describe(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        rows(&stdout),
+        [
+            "1 0.000000 → JUNIPER_ETHER 3 link type JUNIPER_ETHER (178) not decoded by socklab",
+            "2 0.001000 → JUNIPER_ETHER 4 link type JUNIPER_ETHER (178) not decoded by socklab",
+        ],
+        "{stdout}"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains(f.path()) && err.contains("link type JUNIPER_ETHER (178) is not decoded"), "{err}");
+    assert!(err.contains("2 frames listed undecoded"), "{err}");
+    assert!(err.contains("EN10MB (1)") && err.contains("C_HDLC (104)"), "{err}");
+
+    let args = ["read", f.path(), "-T", "fields", "-e", "frame.number", "-e", "frame.len", "-e", "ip.src"];
+    let out = run(&args);
+    assert!(!out.status.success(), "{}", describe(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "1\t3\t\n2\t4\t\n");
+
+    let unnamed = TempFile::new("user0.pcap", &pcap(147, &[vec![1, 2, 3]], false));
+    let err = fails(&["read", unnamed.path()]);
+    assert!(err.contains("link type DLT_147 (147) is not decoded"), "{err}");
 }
 
 #[test]

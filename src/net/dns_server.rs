@@ -4,15 +4,17 @@
 //! address and the request and response in hex, as the handout's server does;
 //! `--quiet` turns that off for load tests.
 //!
-//! Throughput: each of `--threads` threads blocks in `recv_from` on a clone of the
-//! one socket (the kernel hands each datagram to one of them) and answers it
-//! itself, so there is no queue and no lock on the hot path. A bad datagram is
+//! Throughput: each of `--threads` threads blocks in `recvmmsg` on a clone of the
+//! one socket (the kernel hands each datagram to one of them), answers the batch
+//! it got and sends the responses with one `sendmmsg` (see [`udp_batch`]), so
+//! there is no queue and no lock on the hot path and few system calls per query. A bad datagram is
 //! answered (FORMERR) or ignored, never fatal.
 
 use crate::cli::DnsServerArgs;
 use crate::dns_view::fields::hex_bytes;
 use crate::error::{Error, Result};
 use crate::net::serve::{self, out};
+use crate::net::udp_batch::{self, RecvBatch};
 use crate::net::{addr, shutdown};
 use crate::proto::dns::{answer, decode, Flags, Zone, HEADER_LEN};
 use crate::sniff::session::{CaptureFilter, CaptureSession};
@@ -26,8 +28,6 @@ use std::time::Duration;
 const TICK: Duration = Duration::from_secs(1);
 /// How long sending a response may block.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(2);
-/// The largest UDP payload over IPv4 (65535 - 20 IP - 8 UDP).
-const MAX_DATAGRAM: usize = 65_507;
 
 /// Counters for the summary line printed at shutdown.
 #[derive(Default)]
@@ -101,12 +101,14 @@ fn load_zone(a: &DnsServerArgs) -> Result<Zone> {
     Ok(zone)
 }
 
-/// One thread's receive-answer loop, until shutdown.
+/// One thread's receive-answer loop, until shutdown: a batch of datagrams in, the
+/// responses out in one batch, then the log lines.
 fn serve_loop(sock: &UdpSocket, local: SocketAddr, zone: &Zone, stats: &Stats, quiet: bool) -> Result<()> {
-    let mut buf = vec![0u8; MAX_DATAGRAM];
+    let mut batch = RecvBatch::default();
+    let mut replies: Vec<(Vec<u8>, SocketAddr)> = Vec::with_capacity(udp_batch::BATCH);
     while !shutdown::requested() {
-        let (n, from) = match sock.recv_from(&mut buf) {
-            Ok(got) => got,
+        let n = match batch.recv(sock) {
+            Ok(n) => n,
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => continue,
             // An ICMP error about an earlier response, or a signal: not the server's fault.
             Err(e) if matches!(e.kind(), io::ErrorKind::ConnectionRefused | io::ErrorKind::Interrupted) => continue,
@@ -115,22 +117,29 @@ fn serve_loop(sock: &UdpSocket, local: SocketAddr, zone: &Zone, stats: &Stats, q
         if shutdown::requested() {
             break;
         }
-        stats.received.fetch_add(1, Ordering::Relaxed);
-        let query = &buf[..n];
-        let response = answer(query, zone);
-        if let Some(r) = &response {
-            match sock.send_to(r, from) {
-                Ok(_) => stats.answered.fetch_add(1, Ordering::Relaxed),
-                Err(e) => {
-                    serve::warn(format_args!("cannot answer {from}: {e}"));
-                    stats.ignored.fetch_add(1, Ordering::Relaxed)
-                }
-            };
-        } else {
-            stats.ignored.fetch_add(1, Ordering::Relaxed);
+        stats.received.fetch_add(n as u64, Ordering::Relaxed);
+        replies.clear();
+        let mut log = String::new();
+        for i in 0..n {
+            let Some((query, from)) = batch.get(i) else { continue };
+            let response = answer(query, zone);
+            if !quiet {
+                log_query(&mut log, from, query, response.as_deref());
+            }
+            if let Some(r) = response {
+                replies.push((r, from));
+            }
         }
-        if !quiet {
-            log_query(from, query, response.as_deref());
+        let (sent, errors) = udp_batch::send_all(sock, &replies);
+        stats.answered.fetch_add(sent as u64, Ordering::Relaxed);
+        stats.ignored.fetch_add((n - sent) as u64, Ordering::Relaxed);
+        for (to, e) in errors {
+            serve::warn(format_args!("cannot answer {to}: {e}"));
+        }
+        if !log.is_empty() {
+            let mut o = io::stdout().lock();
+            let _ = o.write_all(log.as_bytes());
+            let _ = o.flush();
         }
     }
     Ok(())
@@ -159,15 +168,13 @@ fn silence_reason(query: &[u8]) -> &'static str {
     }
 }
 
-/// Prints one query: who sent it, what it asks, the request and response in hex.
-fn log_query(from: SocketAddr, query: &[u8], response: Option<&[u8]>) {
-    let mut text = format!("Query from {from}: {}\n", describe_query(query));
-    text.push_str(&format!("Request (in Hex): {}\n", hex_bytes(query)));
+/// Appends the log of one query: who sent it, what it asks, the request and
+/// response in hex.
+fn log_query(log: &mut String, from: SocketAddr, query: &[u8], response: Option<&[u8]>) {
+    log.push_str(&format!("Query from {from}: {}\n", describe_query(query)));
+    log.push_str(&format!("Request (in Hex): {}\n", hex_bytes(query)));
     match response {
-        Some(r) => text.push_str(&format!("Response (in Hex): {}\n", hex_bytes(r))),
-        None => text.push_str(&format!("Response: {}\n", silence_reason(query))),
+        Some(r) => log.push_str(&format!("Response (in Hex): {}\n", hex_bytes(r))),
+        None => log.push_str(&format!("Response: {}\n", silence_reason(query))),
     }
-    let mut o = io::stdout().lock();
-    let _ = o.write_all(text.as_bytes());
-    let _ = o.flush();
 }

@@ -14,4 +14,5 @@ pub mod proxy;
 pub mod scan;
 pub mod serve;
 pub mod shutdown;
+pub mod udp_batch;
 pub mod web;

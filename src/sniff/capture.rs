@@ -283,14 +283,6 @@ fn pcap_message(e: &pcap::Error) -> String {
     }
 }
 
-/// libpcap's name of a DLT / LINKTYPE number (e.g. `IEEE802_11_RADIO`), for messages.
-pub fn dlt_name(dlt: i32) -> String {
-    match pcap::Linktype(dlt).get_name() {
-        Ok(name) if !name.is_empty() => name,
-        _ => "unknown".to_string(),
-    }
-}
-
 /// pcap magic of a nanosecond file, as read little-endian (either byte order).
 const PCAP_NS_MAGICS: [u32; 2] = [0xa1b2_3c4d, 0x4d3c_b2a1];
 /// pcapng Section Header Block type.

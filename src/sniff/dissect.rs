@@ -3,12 +3,14 @@
 //! layer that cannot be decoded becomes a [`DecodeError`] with its byte offset;
 //! the layers before it are kept. Never panics, never allocates.
 
+use crate::sniff::defrag::{Fragment, FragmentKey};
 use crate::sniff::link::{self, LinkType, Next, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6};
 use crate::sniff::packet::{
     Arp, DecodeError, Dissected, ErrorKind, Icmp, Ipv4, Ipv6, Layer, Net, Quoted, Tcp, Transport, Udp, MAX_TCP_OPTIONS,
+    MAX_TUNNELS,
 };
 use crate::sniff::tcp::Options;
-use etherparse::{err, Icmpv4Slice, Icmpv6Slice, LaxIpSlice, TcpSlice, UdpSlice};
+use etherparse::{err, Icmpv4Slice, Icmpv6Slice, LaxIpSlice, UdpSlice};
 
 /// IP protocol numbers (IANA).
 pub mod proto {
@@ -20,6 +22,10 @@ pub mod proto {
     pub const UDP: u8 = 17;
     /// ICMPv6.
     pub const ICMPV6: u8 = 58;
+    /// IPv4 encapsulated in IP (RFC 2003).
+    pub const IPIP: u8 = 4;
+    /// IPv6 encapsulated in IP (RFC 4213 §3.5).
+    pub const IPV6_IN_IP: u8 = 41;
 }
 
 /// The more-fragments bit of the IPv4 flags (RFC 791 §3.1).
@@ -34,6 +40,8 @@ const IPV6_HEADER_LEN: usize = 40;
 const ICMP_HEADER_LEN: usize = 8;
 /// The part of a TCP header an ICMP error must quote: ports and sequence (RFC 792).
 const TCP_QUOTE_MIN: usize = 8;
+/// The fixed TCP header, without options (RFC 9293 §3.1).
+const TCP_FIXED_LEN: usize = 20;
 
 /// TCP option kinds (IANA "TCP Option Kind Numbers").
 pub mod opt {
@@ -67,32 +75,50 @@ pub fn dissect(kind: LinkType, data: &[u8]) -> Dissected<'_> {
 /// Wireshark, lengths come from the IP header but never exceed what was on the wire.
 pub fn dissect_frame(kind: LinkType, data: &[u8], wire_len: usize) -> Dissected<'_> {
     let mut d = empty();
+    dissect_into(&mut d, kind, data, wire_len);
+    d
+}
+
+/// [`dissect_frame`] into `d`, which must be [`empty`] (no copy of the result:
+/// this runs for every frame).
+pub fn dissect_into<'a>(d: &mut Dissected<'a>, kind: LinkType, data: &'a [u8], wire_len: usize) {
     let l = match link::parse(kind, data) {
         Ok(l) => l,
         Err(e) => {
             d.error = Some(e);
-            return d;
+            return;
         }
     };
     d.link = Some(l);
     let rest = data.get(l.header_len..).unwrap_or(&[]);
     match l.next {
         Next::EtherType(ETHERTYPE_IPV4) | Next::EtherType(ETHERTYPE_IPV6) => {
-            ip_layers(&mut d, rest, l.header_len, wire_len.max(data.len()).saturating_sub(l.header_len), true)
+            ip_layers(d, rest, l.header_len, wire_len.max(data.len()).saturating_sub(l.header_len), true)
         }
         Next::EtherType(ETHERTYPE_ARP) => match arp(rest, l.header_len) {
             Some(a) => d.net = Net::Arp(a),
             None => d.net = Net::Other(ETHERTYPE_ARP),
         },
         Next::EtherType(t) => d.net = Net::Other(t),
-        Next::Family(_) | Next::Length(_) => {}
+        // tshark shows the rest of an unknown PPP or Frame Relay protocol as data.
+        Next::Ppp(_) | Next::Nlpid(_) => d.payload = rest,
+        Next::Family(_) | Next::Length(_) | Next::Undecoded => {}
     }
-    d
 }
 
 /// Nothing decoded yet.
-fn empty<'a>() -> Dissected<'a> {
-    Dissected { link: None, net: Net::None, transport: Transport::None, payload: &[], quoted: None, error: None }
+pub fn empty<'a>() -> Dissected<'a> {
+    Dissected {
+        link: None,
+        net: Net::None,
+        transport: Transport::None,
+        payload: &[],
+        quoted: None,
+        error: None,
+        tunnels: [Net::None; MAX_TUNNELS],
+        tunnel_count: 0,
+        reassembled: None,
+    }
 }
 
 /// Decodes an IP datagram at `offset` in the frame; `follow_icmp` decodes the
@@ -182,6 +208,31 @@ fn ip_layers<'a>(out: &mut Dissected<'a>, data: &'a [u8], offset: usize, wire: u
     transport(out, proto, payload.payload, at, declared, follow_icmp);
 }
 
+/// Decodes the transport layer of a reassembled IPv4 datagram whose payload is
+/// `data` (protocol `proto`), as if it followed the IP header of the frame that
+/// completed it (at `offset`).
+pub fn reassembled<'a>(out: &mut Dissected<'a>, proto: u8, data: &'a [u8], offset: usize) {
+    out.reassembled = Some(data.len());
+    transport(out, proto, data, offset, data.len(), true);
+}
+
+/// The IPv4 fragment a frame carries, when its whole payload was captured (a
+/// fragment cut short cannot be reassembled).
+pub fn ipv4_fragment<'a>(d: &Dissected<'a>) -> Option<Fragment<'a>> {
+    let Net::Ipv4(h) = d.net else { return None };
+    let declared = usize::from(h.total_len).checked_sub(usize::from(h.hdr_len))?;
+    let fragmented = h.frag_offset != 0 || h.flags & IPV4_MF != 0;
+    if !fragmented || d.error.is_some() || d.tunnel_count != 0 || d.payload.len() != declared {
+        return None;
+    }
+    Some(Fragment {
+        key: FragmentKey { src: h.src, dst: h.dst, proto: h.proto, id: h.id },
+        offset: usize::from(h.frag_offset) * 8,
+        more: h.flags & IPV4_MF != 0,
+        data: d.payload,
+    })
+}
+
 /// True for an IPv4 fragment (offset or more-fragments set) or an IPv6
 /// fragment: without reassembly its transport header is not decoded.
 fn not_first_fragment(net: &Net) -> bool {
@@ -210,22 +261,7 @@ fn ip_error(e: err::ip::LaxHeaderSliceError, layer: Layer, offset: usize) -> Dec
 /// (at `offset` in the frame; `declared` bytes long per the IP header).
 fn transport<'a>(out: &mut Dissected<'a>, proto: u8, data: &'a [u8], offset: usize, declared: usize, follow: bool) {
     match proto {
-        proto::TCP => match TcpSlice::from_slice(data) {
-            Ok(t) => {
-                let hdr_len = t.slice().len() - t.payload().len();
-                out.transport = Transport::Tcp(tcp_header(&t, offset, declared.saturating_sub(hdr_len)));
-                out.payload = t.payload();
-            }
-            Err(e) => {
-                let kind = match e {
-                    err::tcp::HeaderSliceError::Len(l) => ErrorKind::Truncated { needed: l.required_len, have: l.len },
-                    err::tcp::HeaderSliceError::Content(err::tcp::HeaderError::DataOffsetTooSmall { data_offset }) => {
-                        ErrorKind::Invalid("data offset", u32::from(data_offset))
-                    }
-                };
-                out.error = Some(DecodeError { layer: Layer::Tcp, offset, kind });
-            }
-        },
+        proto::TCP => tcp(out, data, offset, declared),
         proto::UDP => match UdpSlice::from_slice_lax(data) {
             Ok(u) => {
                 out.transport = Transport::Udp(Udp {
@@ -246,11 +282,79 @@ fn transport<'a>(out: &mut Dissected<'a>, proto: u8, data: &'a [u8], offset: usi
             }
         },
         proto::ICMP | proto::ICMPV6 => icmp(out, proto == proto::ICMPV6, data, offset, follow),
+        proto::IPIP | proto::IPV6_IN_IP if usize::from(out.tunnel_count) < MAX_TUNNELS => {
+            tunnel(out, proto, data, offset, declared, follow)
+        }
         other => {
             out.transport = Transport::Other(other);
             out.payload = data;
         }
     }
+}
+
+/// An IP datagram inside IP (RFC 2003, RFC 4213 §3.5): the outer header moves to
+/// [`Dissected::tunnels`] and the inner one is decoded as the frame's network
+/// layer, as tshark does (its fields become more occurrences of ip.* / ipv6.*).
+fn tunnel<'a>(out: &mut Dissected<'a>, proto: u8, data: &'a [u8], offset: usize, declared: usize, follow: bool) {
+    let outer = out.net;
+    out.tunnels[usize::from(out.tunnel_count)] = outer;
+    out.tunnel_count += 1;
+    ip_layers(out, data, offset, declared, follow);
+    if out.net == outer {
+        // The inner header could not be decoded: the outer one stays the network layer.
+        out.tunnel_count -= 1;
+        out.transport = Transport::Other(proto);
+        out.payload = data;
+    }
+}
+
+/// TCP (RFC 9293 §3.1): the fixed header and the options, with `declared` bytes
+/// of IP payload per the IP header. A header the capture cut after its fixed
+/// part is decoded as far as it goes and marked malformed, as tshark does.
+fn tcp<'a>(out: &mut Dissected<'a>, data: &'a [u8], offset: usize, declared: usize) {
+    let Some(b) = data.get(..TCP_FIXED_LEN) else {
+        let kind = ErrorKind::Truncated { needed: TCP_FIXED_LEN, have: data.len() };
+        out.error = Some(DecodeError { layer: Layer::Tcp, offset, kind });
+        return;
+    };
+    let data_offset = b[12] >> 4;
+    let hdr_len = usize::from(data_offset) * 4;
+    if hdr_len < TCP_FIXED_LEN {
+        let kind = ErrorKind::Invalid("data offset", u32::from(data_offset));
+        out.error = Some(DecodeError { layer: Layer::Tcp, offset, kind });
+        return;
+    }
+    let be32 = |at: usize| u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+    let be16 = |at: usize| u16::from_be_bytes([b[at], b[at + 1]]);
+    let mut h = Tcp {
+        offset,
+        sport: be16(0),
+        dport: be16(2),
+        seq: be32(4),
+        ack: be32(8),
+        hdr_len: data_offset * 4,
+        flags: be16(12) & 0x0fff,
+        window: be16(14),
+        checksum: be16(16),
+        urgent: be16(18),
+        options: Options::default(),
+        opt_kinds: [0; MAX_TCP_OPTIONS],
+        opt_count: 0,
+        tfo_len: 0,
+        payload_len: u32::try_from(declared.saturating_sub(hdr_len)).unwrap_or(u32::MAX),
+        malformed: false,
+    };
+    let captured = data.len().min(hdr_len);
+    tcp_options(&data[TCP_FIXED_LEN..captured], &mut h);
+    if captured < hdr_len {
+        h.malformed = true;
+        let kind = ErrorKind::Truncated { needed: hdr_len, have: data.len() };
+        out.error = Some(DecodeError { layer: Layer::Tcp, offset, kind });
+    } else if h.malformed {
+        out.error = Some(DecodeError { layer: Layer::Tcp, offset, kind: ErrorKind::Invalid("SACK option length", 2) });
+    }
+    out.transport = Transport::Tcp(h);
+    out.payload = data.get(hdr_len..).unwrap_or(&[]);
 }
 
 /// ICMP (RFC 792) or ICMPv6 (RFC 4443): the header, and for an error message
@@ -284,7 +388,7 @@ fn icmp<'a>(out: &mut Dissected<'a>, v6: bool, data: &'a [u8], offset: usize, fo
             };
             out.quoted = Some(Quoted { net: inner.net, transport });
             out.payload = match transport {
-                Transport::Udp(_) => inner.payload,
+                Transport::Udp(_) | Transport::Icmp(_) => inner.payload,
                 _ => &[],
             };
         }
@@ -310,34 +414,11 @@ fn quoted_tcp_ports(net: &Net, ip: &[u8], ip_offset: usize) -> Transport {
     }
 }
 
-/// The fields of a TCP header etherparse sliced.
-fn tcp_header(t: &TcpSlice<'_>, offset: usize, payload_len: usize) -> Tcp {
-    let raw = t.slice();
-    let flags = u16::from_be_bytes([raw[12], raw[13]]) & 0x0fff;
-    let mut h = Tcp {
-        offset,
-        sport: t.source_port(),
-        dport: t.destination_port(),
-        seq: t.sequence_number(),
-        ack: t.acknowledgment_number(),
-        hdr_len: t.data_offset() * 4,
-        flags,
-        window: t.window_size(),
-        checksum: t.checksum(),
-        urgent: t.urgent_pointer(),
-        options: Options::default(),
-        opt_kinds: [0; MAX_TCP_OPTIONS],
-        opt_count: 0,
-        tfo_len: 0,
-        payload_len: u32::try_from(payload_len).unwrap_or(u32::MAX),
-    };
-    tcp_options(t.options(), &mut h);
-    h
-}
-
 /// Walks the TCP options (RFC 9293 §3.2): kind, length, value; EOL and NOP are
 /// one byte (the padding after EOL is listed as more EOLs, as Wireshark does).
-/// Stops quietly at a malformed length; what came before is kept.
+/// Stops quietly at a malformed length; what came before is kept. A SACK option
+/// without blocks (length 2) marks the header malformed: tshark's SACK dissector
+/// throws on it.
 pub fn tcp_options(bytes: &[u8], h: &mut Tcp) {
     let mut i = 0;
     while i < bytes.len() && usize::from(h.opt_count) < MAX_TCP_OPTIONS {
@@ -368,6 +449,7 @@ pub fn tcp_options(bytes: &[u8], h: &mut Tcp) {
                 o.timestamps =
                     Some((u32::from_be_bytes([v[0], v[1], v[2], v[3]]), u32::from_be_bytes([v[4], v[5], v[6], v[7]])))
             }
+            (opt::SACK, 0) => h.malformed = true,
             (opt::SACK, n) if n % 8 == 0 => {
                 for block in v.chunks_exact(8).take(o.sack.len()) {
                     o.sack[usize::from(o.sack_count)] = (
@@ -487,6 +569,58 @@ pub(crate) mod tests {
         for n in 0..PORT_UNREACHABLE.len() {
             let _ = dissect(LinkType::Raw, &PORT_UNREACHABLE[..n]);
         }
+    }
+
+    /// Raw IPv4 (proto 41) carrying IPv6 + ICMPv6 echo request with 2 data bytes
+    /// (as zeek-traces/tunnels/ping6-in-ipv4.pcap, RFC 4213 §3.5).
+    const PING6_IN_IPV4: [u8; 70] = [
+        0x45, 0, 0, 70, 0, 1, 0, 0, 64, 41, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, // IPv4, protocol 41
+        0x60, 0, 0, 0, 0, 10, 58, 64, 0x20, 1, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, // IPv6 ...
+        0x20, 1, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2, // ... destination
+        128, 0, 0, 0, 0, 7, 0, 1, b'h', b'i', // ICMPv6 echo request
+    ];
+
+    #[test]
+    fn ipv6_in_ipv4_is_decoded_as_a_tunnel() {
+        let d = dissect(LinkType::Raw, &PING6_IN_IPV4);
+        assert_eq!(d.error, None);
+        assert!(matches!(d.tunnels(), [Net::Ipv4(h)] if h.proto == 41));
+        let Net::Ipv6(inner) = d.net else { panic!("inner IPv6: {d:?}") };
+        assert_eq!(inner.dst, "2001:db8:0:1::2".parse::<std::net::Ipv6Addr>().unwrap());
+        assert!(matches!(d.transport, Transport::Icmp(i) if i.v6 && i.ty == 128));
+        assert_eq!(d.payload, b"hi");
+        // A cut inner header leaves the outer one as the network layer.
+        let d = dissect(LinkType::Raw, &PING6_IN_IPV4[..30]);
+        assert_eq!((d.tunnel_count, d.transport), (0, Transport::Other(41)));
+        for n in 0..PING6_IN_IPV4.len() {
+            let _ = dissect(LinkType::Raw, &PING6_IN_IPV4[..n]);
+        }
+    }
+
+    #[test]
+    fn tcp_header_cut_in_its_options_is_decoded_and_malformed() {
+        // The SYN's 40-byte header captured up to its 8th option byte (as
+        // zeek-traces/tcp/truncated-header.pcap): ports, seq, flags and MSS survive.
+        let d = dissect_frame(LinkType::Ethernet, &SYN[..62], SYN.len());
+        let Transport::Tcp(t) = d.transport else { panic!("no TCP: {d:?}") };
+        assert_eq!((t.sport, t.dport, t.flags, t.hdr_len, t.payload_len), (41864, 12000, 0x002, 40, 0));
+        assert_eq!(t.options.mss, Some(65495));
+        assert!(t.malformed);
+        assert_eq!(d.error.unwrap().to_string(), "TCP header at byte 34 cut short: needs 40 bytes, 28 captured");
+    }
+
+    #[test]
+    fn sack_without_blocks_is_malformed() {
+        // Raw IPv4 ACK whose options are NOP NOP SACK(len 2) (suricata-verify tcp-empty-sack).
+        let frame: [u8; 44] = [
+            0x45, 0, 0, 44, 0xe5, 0xc0, 0x40, 0, 0xf0, 6, 0, 0, 17, 173, 66, 179, 192, 168, 0, 54, // IPv4
+            0x01, 0xbb, 0xc1, 0x62, 0xeb, 0x4e, 0x1a, 0x02, 0xdf, 0x10, 0x2c, 0x40, 0x60, 0x10, 0xff, 0x5f, 0xb1, 0x6f,
+            0, 0, 1, 1, 5, 2, // TCP with options
+        ];
+        let d = dissect(LinkType::Raw, &frame);
+        let Transport::Tcp(t) = d.transport else { panic!("no TCP: {d:?}") };
+        assert!(t.malformed);
+        assert_eq!(t.option_kinds(), &[1, 1, 5]);
     }
 
     #[test]

@@ -156,17 +156,12 @@ pub fn protocols(p: &Packet<'_>) -> String {
         }
         s.push_str(name);
     };
+    for net in p.d.tunnels() {
+        push(&mut s, net_protocol(net).unwrap_or_default());
+    }
     for (i, net) in [Some(p.d.net), p.d.quoted.map(|q| q.net)].into_iter().flatten().enumerate() {
-        match net {
-            Net::Ipv4(_) => push(&mut s, "ip"),
-            Net::Ipv6(_) => push(&mut s, "ipv6"),
-            Net::Arp(_) => push(&mut s, "arp"),
-            Net::Other(t) => {
-                if let Some(name) = link::ethertype_protocol(t) {
-                    push(&mut s, name);
-                }
-            }
-            Net::None => {}
+        if let Some(name) = net_protocol(&net) {
+            push(&mut s, name);
         }
         let t = if i == 0 { p.d.transport } else { p.d.quoted.map_or(Transport::None, |q| q.transport) };
         match t {
@@ -176,24 +171,67 @@ pub fn protocols(p: &Packet<'_>) -> String {
             _ => {}
         }
     }
-    // tshark hands no retransmitted or out-of-order bytes to a payload dissector.
-    let resent = analysis::RETRANSMISSION
-        | analysis::FAST_RETRANSMISSION
-        | analysis::SPURIOUS_RETRANSMISSION
-        | analysis::OUT_OF_ORDER;
-    let data = match p.d.transport {
-        Transport::Tcp(_) => !p.d.payload.is_empty() && p.tcp.map_or(0, |i| i.analysis) & resent == 0,
-        Transport::Udp(_) => !p.d.payload.is_empty(),
-        Transport::Icmp(_) => !p.d.payload.is_empty(),
-        Transport::Other(_) => !p.d.payload.is_empty(),
-        _ => false,
-    };
-    if data && p.d.error.is_none() {
+    if shows_data(p) {
         push(&mut s, "data");
     }
     s
 }
 
+/// The `frame.protocols` name of a network layer.
+fn net_protocol(net: &Net) -> Option<&'static str> {
+    match *net {
+        Net::Ipv4(_) => Some("ip"),
+        Net::Ipv6(_) => Some("ipv6"),
+        Net::Arp(_) => Some("arp"),
+        Net::Other(t) => link::ethertype_protocol(t),
+        Net::None => None,
+    }
+}
+
+/// TCP ports whose tshark dissector (HTTP: `tshark -G decodes`, tcp.port → http)
+/// collects segments until a whole message is there: their payload is never shown
+/// as `data` by itself (it shows as `http` once a message completes, else as TCP
+/// segment data).
+const DESEGMENTING_PORTS: &[u16] = &[80, 631, 1900, 2710, 2869, 3128, 3132, 3689, 5985, 8080, 8088, 11371];
+
+/// Magic numbers by which a tshark heuristic dissector claims a TCP payload on
+/// any port (so tshark never shows it as `data`): Apache Etch's 0xdeadbeef.
+const HEURISTIC_MAGICS: &[&[u8]] = &[&[0xde, 0xad, 0xbe, 0xef]];
+
+/// Whether tshark hands the frame's payload to its `data` dissector.
+pub fn shows_data(p: &Packet<'_>) -> bool {
+    if p.d.payload.is_empty() || p.d.error.is_some() {
+        return false;
+    }
+    // tshark hands no retransmitted or out-of-order bytes to a payload dissector.
+    let resent = analysis::RETRANSMISSION
+        | analysis::FAST_RETRANSMISSION
+        | analysis::SPURIOUS_RETRANSMISSION
+        | analysis::OUT_OF_ORDER;
+    match p.d.transport {
+        Transport::Tcp(h) => {
+            // A RST's payload is its reset cause (RFC 9293 §3.5.3), shown by TCP itself.
+            h.flags & flags::RST == 0
+                && p.tcp.map_or(0, |i| i.analysis) & resent == 0
+                && !DESEGMENTING_PORTS.iter().any(|&port| h.sport == port || h.dport == port)
+                && !HEURISTIC_MAGICS.iter().any(|m| p.d.payload.starts_with(m))
+        }
+        Transport::Icmp(i) => icmp_body_is_data(&i),
+        Transport::Udp(_) | Transport::Other(_) => true,
+        Transport::None => p.d.net == Net::None,
+        _ => false,
+    }
+}
+
+/// Whether tshark shows what follows an ICMP header as `data`: the echo payload
+/// and bodies of types it does not decode. ICMPv6 neighbour discovery, multicast
+/// listener and router messages (RFC 4861, RFC 3810…) are decoded field by field.
+fn icmp_body_is_data(i: &crate::sniff::packet::Icmp) -> bool {
+    /// ICMPv6 informational types tshark decodes completely (RFC 4443 §4 and the
+    /// IANA registry: MLD, ND, router renumbering, node information, MLDv2…).
+    const V6_DECODED: std::ops::RangeInclusive<u8> = 130..=162;
+    !(i.v6 && V6_DECODED.contains(&i.ty))
+}
 /// The first line of a protocol's details, which tshark prints for a protocol used as a field.
 pub fn protocol_label(p: &Packet<'_>, field: FieldId) -> Option<String> {
     let mut s = String::new();
@@ -284,6 +322,9 @@ impl<'p> FieldSource<FieldId> for Packet<'p> {
             | F::Icmpv6Type
             | F::Icmpv6Code => self.icmp_values(field, out),
             _ => {
+                for net in self.d.tunnels() {
+                    net_values(net, field, out);
+                }
                 net_values(&self.d.net, field, out);
                 self.transport_values(&self.d.transport, true, field, out);
                 if let Some(q) = &self.d.quoted {
@@ -306,8 +347,18 @@ impl Packet<'_> {
         }
     }
 
+    /// ICMP fields of the message and, after them, of an ICMP message quoted by an
+    /// error (a traceroute's echo inside a time exceeded: tshark prints `11,8`).
     fn icmp_values<'s>(&'s self, field: FieldId, out: &mut Vec<Value<'s>>) {
         let Transport::Icmp(i) = self.d.transport else { return };
+        Self::icmp_header_values(&i, field, out);
+        if let Some(Transport::Icmp(q)) = self.d.quoted.map(|q| q.transport) {
+            Self::icmp_header_values(&q, field, out);
+        }
+    }
+
+    /// The fields of one ICMP or ICMPv6 header.
+    fn icmp_header_values(i: &crate::sniff::packet::Icmp, field: FieldId, out: &mut Vec<Value<'_>>) {
         use FieldId as F;
         match (field, i.v6) {
             (F::Icmp, false) => out.push(Value::Str(Cow::Borrowed("icmp"))),
@@ -383,6 +434,10 @@ impl Packet<'_> {
                     _ => {}
                 }
                 let Some(i) = info else { return };
+                // tshark's dissection stopped at the malformed header: no analysis items.
+                if h.malformed && field.name().starts_with("tcp.analysis.") {
+                    return;
+                }
                 match field {
                     F::TcpStream => out.push(u(u64::from(i.stream))),
                     F::TcpSeq => out.push(u(u64::from(i.seq))),
@@ -541,6 +596,85 @@ mod tests {
         assert_eq!(one("udp.stream"), "0");
         assert_eq!(one("icmp.type"), "3");
         assert_eq!(one("icmp.ident"), "");
+    }
+
+    /// Raw IPv4: ICMP time exceeded quoting a traceroute's echo request with 4
+    /// data bytes (chrissanders-packets/icmp_traceroute.pcapng).
+    const TIME_EXCEEDED_ECHO: [u8; 60] = [
+        0x45, 0, 0, 60, 0, 2, 0, 0, 64, 1, 0, 0, 10, 0, 0, 254, 10, 0, 0, 1, // IPv4
+        11, 0, 0, 0, 0, 0, 0, 0, // ICMP time exceeded
+        0x45, 0, 0, 32, 0, 1, 0, 0, 1, 1, 0, 0, 10, 0, 0, 1, 8, 8, 8, 8, // quoted IPv4
+        8, 0, 0, 0, 0, 1, 0, 1, b'a', b'b', b'c', b'd', // quoted echo request
+    ];
+
+    #[test]
+    fn icmp_error_quoting_an_echo_reports_both_types() {
+        let one = |name: &str| field(LinkType::Raw, &[&TIME_EXCEEDED_ECHO], name).remove(0);
+        assert_eq!(one("icmp.type"), "11,8");
+        assert_eq!(one("icmp.code"), "0,0");
+        assert_eq!(one("frame.protocols"), "raw:ip:icmp:ip:icmp:data");
+        let bare = &TIME_EXCEEDED_ECHO[..56];
+        assert_eq!(field(LinkType::Raw, &[bare], "frame.protocols"), ["raw:ip:icmp:ip:icmp"]);
+    }
+
+    #[test]
+    fn payload_owned_by_tcp_or_http_is_not_data() {
+        // The SYN with 4 payload bytes, from port 80 (HTTP collects it) or as a RST.
+        let mut from_http = SYN.to_vec();
+        from_http.extend(b"abcd");
+        from_http[17] += 4;
+        from_http[34..36].copy_from_slice(&80u16.to_be_bytes());
+        from_http[47] = 0x10;
+        assert_eq!(field(LinkType::Ethernet, &[&from_http], "frame.protocols"), ["eth:ethertype:ip:tcp"]);
+        let mut rst = from_http.clone();
+        rst[34..36].copy_from_slice(&9000u16.to_be_bytes());
+        rst[47] = 0x14;
+        assert_eq!(field(LinkType::Ethernet, &[&rst], "frame.protocols"), ["eth:ethertype:ip:tcp"]);
+        rst[47] = 0x18;
+        assert_eq!(field(LinkType::Ethernet, &[&rst], "frame.protocols"), ["eth:ethertype:ip:tcp:data"]);
+        // tshark's Etch heuristic claims a payload starting with 0xdeadbeef (tfo-5c1fa7f9ae91.pcap).
+        let n = rst.len();
+        rst[n - 4..].copy_from_slice(&[0xde, 0xad, 0xbe, 0xef]);
+        assert_eq!(field(LinkType::Ethernet, &[&rst], "frame.protocols"), ["eth:ethertype:ip:tcp"]);
+    }
+
+    #[test]
+    fn multicast_listener_report_has_no_data() {
+        // Raw IPv6: ICMPv6 MLDv2 report (type 143) with one record (zeek icmp6-mldv2.pcap).
+        let mut f = vec![0x60, 0, 0, 0, 0, 28, 58, 1];
+        f.extend([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+        f.extend([0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16]);
+        f.extend([143, 0, 0, 0, 0, 0, 0, 1, 4, 0, 0, 0, 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xfb]);
+        assert_eq!(field(LinkType::Raw, &[&f], "frame.protocols"), ["raw:ipv6:icmpv6"]);
+    }
+
+    #[test]
+    fn malformed_tcp_options_hide_the_analysis() {
+        // The SYN resent with a SACK option of length 2 in place of NOP + window scale.
+        let mut bad = SYN;
+        bad[70..74].copy_from_slice(&[1, 1, 5, 2]);
+        assert_eq!(field(LinkType::Ethernet, &[&SYN, &SYN], "tcp.analysis.retransmission"), ["", "1"]);
+        assert_eq!(field(LinkType::Ethernet, &[&SYN, &bad], "tcp.analysis.retransmission"), ["", ""]);
+        assert_eq!(field(LinkType::Ethernet, &[&SYN, &bad], "tcp.stream"), ["0", "0"]);
+    }
+
+    #[test]
+    fn ipv4_fragments_show_udp_on_the_one_that_completes_the_datagram() {
+        // A UDP datagram 10.0.0.1:53 → 10.0.0.2:5000 (8-byte header + 12 data bytes)
+        // in two fragments (id 0x1234), the second sent first (RFC 791 §3.2).
+        let ip = |off8: u8, mf: bool, body: &[u8]| {
+            let mut f =
+                vec![0x45, 0, 0, 20 + body.len() as u8, 0x12, 0x34, if mf { 0x20 } else { 0 }, off8, 64, 17, 0, 0];
+            f.extend([10, 0, 0, 1, 10, 0, 0, 2]);
+            f.extend(body);
+            f
+        };
+        let first = ip(0, true, &[0, 53, 0x13, 0x88, 0, 20, 0, 0, b'a', b'b', b'c', b'd', b'e', b'f', b'g', b'h']);
+        let last = ip(2, false, b"ijkl");
+        let frames: [&[u8]; 3] = [&last, &first, &first];
+        assert_eq!(field(LinkType::Raw, &frames, "udp.srcport"), ["", "53", ""]);
+        assert_eq!(field(LinkType::Raw, &frames, "frame.protocols"), ["raw:ip:data", "raw:ip:udp:data", "raw:ip:data"]);
+        assert_eq!(field(LinkType::Raw, &frames, "udp.stream"), ["", "0", ""]);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Link-layer headers of the capture link types socklab decodes: Ethernet II
 //! (with 802.1Q/802.1ad VLAN tags), BSD NULL and LOOP, Linux cooked SLL and SLL2,
-//! and raw IP (DLT 12/14/101, 228, 229). Sans-I/O: bytes in, [`Link`] out.
+//! raw IP (DLT 12/14/101, 228, 229), PPP (9, 50), Cisco HDLC (104), Frame Relay
+//! (107) and SLIP (8). Other link types are [`LinkType::Other`]: their frames are
+//! listed with nothing decoded. Sans-I/O: bytes in, [`Link`] out.
 //! Reference: <https://www.tcpdump.org/linktypes.html>.
 
 use crate::sniff::packet::{DecodeError, ErrorKind, Layer};
@@ -33,6 +35,26 @@ const SLL_HEADER_LEN: usize = 16;
 /// Linux cooked header v2: protocol, reserved, interface index, ARPHRD type, packet type,
 /// address length, 8 address bytes.
 const SLL2_HEADER_LEN: usize = 20;
+/// PPP in HDLC-like framing starts with address 0xff and control 0x03 (RFC 1662 §3.1).
+const PPP_HDLC_PREFIX: [u8; 2] = [0xff, 0x03];
+/// PPP protocol number of IPv4 (RFC 1332).
+pub const PPP_IPV4: u16 = 0x0021;
+/// PPP protocol number of IPv6 (RFC 5072).
+pub const PPP_IPV6: u16 = 0x0057;
+/// Cisco HDLC: address, control, then an EtherType.
+const CHDLC_HEADER_LEN: usize = 4;
+/// Frame Relay Q.922 address (2 bytes) then the UI control byte 0x03 (RFC 2427 §2).
+const FR_ADDRESS_LEN: usize = 2;
+/// Frame Relay UI control byte.
+const FR_CONTROL_UI: u8 = 0x03;
+/// NLPID of IPv4, IPv6 and SNAP in Frame Relay multiprotocol encapsulation (RFC 2427 §4).
+pub const NLPID_IPV4: u8 = 0xcc;
+/// NLPID of IPv6.
+pub const NLPID_IPV6: u8 = 0x8e;
+/// NLPID of a SNAP header (OUI and EtherType follow).
+const NLPID_SNAP: u8 = 0x80;
+/// libpcap's SLIP pseudo-header: direction byte and 15 bytes of the compressed header.
+const SLIP_HEADER_LEN: usize = 16;
 
 /// The link types socklab decodes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,11 +75,23 @@ pub enum LinkType {
     Ipv4,
     /// DLT_IPV6 (229): raw IPv6.
     Ipv6,
+    /// DLT_PPP (9): PPP, with or without the HDLC-like address and control bytes.
+    Ppp,
+    /// DLT_PPP_SERIAL (50): PPP in HDLC-like framing.
+    PppSerial,
+    /// DLT_C_HDLC (104): Cisco HDLC.
+    CHdlc,
+    /// DLT_FRELAY (107): Frame Relay.
+    FrameRelay,
+    /// DLT_SLIP (8): SLIP with libpcap's 16-byte pseudo-header.
+    Slip,
+    /// Any other link type: frames are listed, nothing is decoded.
+    Other(i32),
 }
 
 /// Names and numbers of the supported link types, for error messages.
-pub const SUPPORTED: &str =
-    "EN10MB (1), NULL (0), LOOP (108), LINUX_SLL (113), LINUX_SLL2 (276), RAW (12, 14, 101), IPV4 (228), IPV6 (229)";
+pub const SUPPORTED: &str = "EN10MB (1), NULL (0), LOOP (108), LINUX_SLL (113), LINUX_SLL2 (276), RAW (12, 14, 101), \
+     IPV4 (228), IPV6 (229), PPP (9), PPP_SERIAL (50), C_HDLC (104), FRELAY (107), SLIP (8)";
 
 impl LinkType {
     /// The link type of a DLT / LINKTYPE number, if socklab decodes it.
@@ -71,8 +105,23 @@ impl LinkType {
             12 | 14 | 101 => LinkType::Raw,
             228 => LinkType::Ipv4,
             229 => LinkType::Ipv6,
+            9 => LinkType::Ppp,
+            50 => LinkType::PppSerial,
+            104 => LinkType::CHdlc,
+            107 => LinkType::FrameRelay,
+            8 => LinkType::Slip,
             _ => return None,
         })
+    }
+
+    /// The link type of a DLT number: a decoded one, else [`LinkType::Other`].
+    pub fn of_dlt(dlt: i32) -> LinkType {
+        LinkType::from_dlt(dlt).unwrap_or(LinkType::Other(dlt))
+    }
+
+    /// Whether socklab decodes this link type.
+    pub fn decoded(self) -> bool {
+        !matches!(self, LinkType::Other(_))
     }
 
     /// The protocol names this link layer contributes to `frame.protocols` (tshark's).
@@ -82,7 +131,11 @@ impl LinkType {
             LinkType::Null | LinkType::Loop => "null",
             LinkType::LinuxSll | LinkType::LinuxSll2 => "sll:ethertype",
             LinkType::Raw => "raw",
-            LinkType::Ipv4 | LinkType::Ipv6 => "",
+            LinkType::Ppp | LinkType::PppSerial => "ppp",
+            LinkType::CHdlc => "chdlc",
+            LinkType::FrameRelay => "fr",
+            LinkType::Slip => "slip",
+            LinkType::Ipv4 | LinkType::Ipv6 | LinkType::Other(_) => "",
         }
     }
 
@@ -97,7 +150,92 @@ impl LinkType {
             LinkType::Raw => ("Raw IP", 7),
             LinkType::Ipv4 => ("Raw IPv4", 129),
             LinkType::Ipv6 => ("Raw IPv6", 130),
+            LinkType::Ppp | LinkType::PppSerial => ("PPP", 4),
+            LinkType::CHdlc => ("Cisco HDLC", 28),
+            LinkType::FrameRelay => ("Frame Relay", 26),
+            LinkType::Slip => ("SLIP", 3),
+            LinkType::Other(_) => ("Unknown", 0),
         }
+    }
+}
+
+/// libpcap's name of a link type number (pcap-linktype.c), `DLT_<n>` for others.
+pub fn dlt_name(dlt: i32) -> std::borrow::Cow<'static, str> {
+    match known_dlt_name(dlt) {
+        "" => std::borrow::Cow::Owned(format!("DLT_{dlt}")),
+        name => std::borrow::Cow::Borrowed(name),
+    }
+}
+
+/// libpcap's name of a link type number, for the Protocol column ("DLT" when unnamed).
+pub fn static_dlt_name(dlt: i32) -> &'static str {
+    match known_dlt_name(dlt) {
+        "" => "DLT",
+        name => name,
+    }
+}
+
+/// libpcap's name of a link type number, "" when socklab does not know it.
+fn known_dlt_name(dlt: i32) -> &'static str {
+    match dlt {
+        0 => "NULL",
+        1 => "EN10MB",
+        3 => "AX25",
+        6 => "IEEE802",
+        7 => "ARCNET",
+        8 => "SLIP",
+        9 => "PPP",
+        10 => "FDDI",
+        11 => "ATM_RFC1483",
+        12 | 14 | 101 => "RAW",
+        19 => "ATM_CLIP",
+        50 => "PPP_SERIAL",
+        51 => "PPP_ETHER",
+        104 => "C_HDLC",
+        105 => "IEEE802_11",
+        107 => "FRELAY",
+        108 => "LOOP",
+        113 => "LINUX_SLL",
+        119 => "PRISM_HEADER",
+        122 => "IP_OVER_FC",
+        123 => "SUNATM",
+        127 => "IEEE802_11_RADIO",
+        129 => "ARCNET_LINUX",
+        132 => "JUNIPER_ES",
+        137 => "JUNIPER_ATM1",
+        143 => "DOCSIS",
+        144 => "LINUX_IRDA",
+        163 => "IEEE802_11_RADIO_AVS",
+        164 => "JUNIPER_MONITOR",
+        165 => "BACNET_MS_TP",
+        166 => "PPP_PPPD",
+        178 => "JUNIPER_ETHER",
+        182 => "MFR",
+        187 => "BLUETOOTH_HCI_H4",
+        189 => "USB_LINUX",
+        192 => "PPI",
+        195 => "IEEE802_15_4",
+        201 => "BLUETOOTH_HCI_H4_WITH_PHDR",
+        220 => "USB_LINUX_MMAPPED",
+        226 => "IPNET",
+        227 => "CAN_SOCKETCAN",
+        228 => "IPV4",
+        229 => "IPV6",
+        231 => "DBUS",
+        239 => "NFLOG",
+        240 => "NETANALYZER",
+        242 => "IPOIB",
+        249 => "USBPCAP",
+        258 => "PKTAP",
+        263 => "PROFIBUS_DL",
+        271 => "VSOCK",
+        276 => "LINUX_SLL2",
+        281 => "DSA_TAG_BRCM",
+        282 => "DSA_TAG_BRCM_PREPEND",
+        283 => "IEEE802_15_4_TAP",
+        284 => "DSA_TAG_DSA",
+        285 => "DSA_TAG_EDSA",
+        _ => "",
     }
 }
 
@@ -136,6 +274,12 @@ pub enum Next {
     Family(u32),
     /// An IEEE 802.3 length field: LLC follows, which socklab does not decode.
     Length(u16),
+    /// A PPP protocol other than IPv4 and IPv6, not decoded.
+    Ppp(u16),
+    /// A Frame Relay NLPID other than IPv4, IPv6 and SNAP, not decoded.
+    Nlpid(u8),
+    /// Nothing socklab decodes follows (an undecoded link type, a compressed SLIP packet).
+    Undecoded,
 }
 
 /// A decoded link-layer header.
@@ -161,6 +305,10 @@ pub struct Link {
     pub family: u32,
     /// Linux cooked header fields.
     pub sll: Sll,
+    /// PPP protocol, Cisco HDLC type or Frame Relay NLPID as on the wire.
+    pub link_proto: u16,
+    /// Frame Relay DLCI; SLIP direction (0 received, 1 sent).
+    pub dlci: u16,
 }
 
 impl Link {
@@ -176,6 +324,8 @@ impl Link {
             vlan_count: 0,
             family: 0,
             sll: Sll::default(),
+            link_proto: 0,
+            dlci: 0,
         }
     }
 
@@ -196,7 +346,112 @@ pub fn parse(kind: LinkType, data: &[u8]) -> Result<Link, DecodeError> {
         LinkType::Raw => raw(data),
         LinkType::Ipv4 => raw_version(kind, data, 4, ETHERTYPE_IPV4),
         LinkType::Ipv6 => raw_version(kind, data, 6, ETHERTYPE_IPV6),
+        LinkType::Ppp | LinkType::PppSerial => ppp(kind, data),
+        LinkType::CHdlc => chdlc(data),
+        LinkType::FrameRelay => frame_relay(data),
+        LinkType::Slip => slip(data),
+        LinkType::Other(_) => Ok(Link::new(kind, 0, Next::Undecoded)),
     }
+}
+
+/// PPP (RFC 1661 §2): optional HDLC-like address and control bytes (RFC 1662
+/// §3.1), then the protocol field, one byte when compressed (odd value, RFC 1661 §6.5).
+fn ppp(kind: LinkType, data: &[u8]) -> Result<Link, DecodeError> {
+    let at = if data.starts_with(&PPP_HDLC_PREFIX) { PPP_HDLC_PREFIX.len() } else { 0 };
+    let Some(&first) = data.get(at) else {
+        return Err(truncated(Layer::Ppp, 0, at + 2, data.len()));
+    };
+    let (proto, len) = if first & 1 == 1 {
+        (u16::from(first), 1)
+    } else {
+        match data.get(at + 1) {
+            Some(&second) => (u16::from_be_bytes([first, second]), 2),
+            None => return Err(truncated(Layer::Ppp, 0, at + 2, data.len())),
+        }
+    };
+    let next = match proto {
+        PPP_IPV4 => Next::EtherType(ETHERTYPE_IPV4),
+        PPP_IPV6 => Next::EtherType(ETHERTYPE_IPV6),
+        p => Next::Ppp(p),
+    };
+    let mut link = Link::new(kind, at + len, next);
+    link.link_proto = proto;
+    Ok(link)
+}
+
+/// Cisco HDLC: address (0x0f unicast, 0x8f broadcast), control, EtherType.
+fn chdlc(data: &[u8]) -> Result<Link, DecodeError> {
+    if data.len() < CHDLC_HEADER_LEN {
+        return Err(truncated(Layer::Chdlc, 0, CHDLC_HEADER_LEN, data.len()));
+    }
+    let proto = be16(data, 2);
+    let mut link = Link::new(LinkType::CHdlc, CHDLC_HEADER_LEN, Next::EtherType(proto));
+    link.link_proto = proto;
+    link.eth_type = proto;
+    Ok(link)
+}
+
+/// Frame Relay (ITU-T Q.922 address) with multiprotocol encapsulation (RFC 2427
+/// §4): control 0x03, optional pad 0x00, NLPID (IPv4, IPv6, or SNAP + EtherType);
+/// without the UI control byte, Cisco's encapsulation: an EtherType.
+fn frame_relay(data: &[u8]) -> Result<Link, DecodeError> {
+    if data.len() < FR_ADDRESS_LEN + 2 {
+        return Err(truncated(Layer::FrameRelay, 0, FR_ADDRESS_LEN + 2, data.len()));
+    }
+    let dlci = (u16::from(data[0] >> 2) << 4) | u16::from(data[1] >> 4);
+    let mut at = FR_ADDRESS_LEN;
+    let mut link = Link::new(LinkType::FrameRelay, at, Next::Undecoded);
+    link.dlci = dlci;
+    if data[at] != FR_CONTROL_UI {
+        // Cisco encapsulation: an EtherType right after the address.
+        let ty = be16(data, at);
+        link.link_proto = ty;
+        link.header_len = at + 2;
+        link.next = Next::EtherType(ty);
+        return Ok(link);
+    }
+    at += 1;
+    if data[at] == 0 {
+        at += 1;
+    }
+    let Some(&nlpid) = data.get(at) else {
+        return Err(truncated(Layer::FrameRelay, 0, at + 1, data.len()));
+    };
+    link.link_proto = u16::from(nlpid);
+    at += 1;
+    link.next = match nlpid {
+        NLPID_IPV4 => Next::EtherType(ETHERTYPE_IPV4),
+        NLPID_IPV6 => Next::EtherType(ETHERTYPE_IPV6),
+        NLPID_SNAP => {
+            // OUI (3 bytes) then the EtherType.
+            if data.len() < at + 5 {
+                return Err(truncated(Layer::FrameRelay, 0, at + 5, data.len()));
+            }
+            let ty = be16(data, at + 3);
+            at += 5;
+            Next::EtherType(ty)
+        }
+        n => Next::Nlpid(n),
+    };
+    link.header_len = at;
+    Ok(link)
+}
+
+/// SLIP as libpcap stores it: a 16-byte pseudo-header (direction, then the
+/// compressed header bytes) and the IP packet; a compressed (RFC 1144) packet is
+/// not decoded.
+fn slip(data: &[u8]) -> Result<Link, DecodeError> {
+    if data.len() < SLIP_HEADER_LEN + 1 {
+        return Err(truncated(Layer::Slip, 0, SLIP_HEADER_LEN + 1, data.len()));
+    }
+    let next = match data[SLIP_HEADER_LEN] >> 4 {
+        4 => Next::EtherType(ETHERTYPE_IPV4),
+        6 => Next::EtherType(ETHERTYPE_IPV6),
+        _ => Next::Undecoded,
+    };
+    let mut link = Link::new(LinkType::Slip, SLIP_HEADER_LEN, next);
+    link.dlci = u16::from(data[0]);
+    Ok(link)
 }
 
 fn truncated(layer: Layer, offset: usize, needed: usize, have: usize) -> DecodeError {
@@ -419,6 +674,42 @@ mod tests {
     }
 
     #[test]
+    fn ppp_with_and_without_hdlc_framing() {
+        let l = parse(LinkType::Ppp, &[0xff, 0x03, 0x00, 0x21, 0x45]).unwrap();
+        assert_eq!((l.header_len, l.next), (4, Next::EtherType(ETHERTYPE_IPV4)));
+        let l = parse(LinkType::Ppp, &[0x00, 0x57, 0x60]).unwrap();
+        assert_eq!((l.header_len, l.next), (2, Next::EtherType(ETHERTYPE_IPV6)));
+        assert_eq!(parse(LinkType::Ppp, &[0x21, 0x45]).unwrap().next, Next::EtherType(ETHERTYPE_IPV4));
+        assert_eq!(parse(LinkType::PppSerial, &[0x7e, 0x80, 0]).unwrap().next, Next::Ppp(0x7e80));
+        // Cut after the framing bytes; a lone 0xff is a (compressed) protocol byte.
+        assert!(parse(LinkType::Ppp, &[0xff, 0x03, 0x00]).is_err());
+        assert!(parse(LinkType::Ppp, &[0xff, 0x03]).is_err());
+        assert!(parse(LinkType::Ppp, &[0x00]).is_err());
+        assert!(parse(LinkType::Ppp, &[]).is_err());
+    }
+
+    #[test]
+    fn cisco_hdlc_frame_relay_and_slip() {
+        let l = parse(LinkType::CHdlc, &[0x0f, 0x00, 0x08, 0x00]).unwrap();
+        assert_eq!((l.header_len, l.next), (4, Next::EtherType(ETHERTYPE_IPV4)));
+        // DLCI 100, UI, NLPID IPv6 (as tcpdump-tests/OSPFv3_NBMA_adjacencies.pcap).
+        let l = parse(LinkType::FrameRelay, &[0x18, 0x41, 0x03, 0x8e, 0x60]).unwrap();
+        assert_eq!((l.header_len, l.next, l.dlci), (4, Next::EtherType(ETHERTYPE_IPV6), 100));
+        let snap = [0x18, 0x41, 0x03, 0x00, 0x80, 0, 0, 0, 0x08, 0x06];
+        assert_eq!(parse(LinkType::FrameRelay, &snap).unwrap().next, Next::EtherType(ETHERTYPE_ARP));
+        let cisco = parse(LinkType::FrameRelay, &[0x48, 0xe1, 0x86, 0xdd, 0x6e]).unwrap();
+        assert_eq!((cisco.header_len, cisco.next), (4, Next::EtherType(ETHERTYPE_IPV6)));
+        let mut slip = [0u8; 17];
+        slip[16] = 0x45;
+        assert_eq!(parse(LinkType::Slip, &slip).unwrap().next, Next::EtherType(ETHERTYPE_IPV4));
+        slip[16] = 0x70;
+        assert_eq!(parse(LinkType::Slip, &slip).unwrap().next, Next::Undecoded);
+        assert_eq!(parse(LinkType::Other(178), &[]).unwrap().next, Next::Undecoded);
+        assert_eq!(dlt_name(178), "JUNIPER_ETHER");
+        assert_eq!(dlt_name(149), "DLT_149");
+    }
+
+    #[test]
     fn every_truncation_is_an_error() {
         let mut sll2 = [0u8; 20];
         sll2[0] = 8;
@@ -428,6 +719,8 @@ mod tests {
             (LinkType::LinuxSll, &[0u8; 16][..]),
             (LinkType::LinuxSll2, &sll2[..]),
             (LinkType::Raw, &[0x45][..]),
+            (LinkType::CHdlc, &[0x0f, 0x00, 0x08, 0x00][..]),
+            (LinkType::FrameRelay, &[0x18, 0x41, 0x03, 0xcc][..]),
         ] {
             assert!(parse(kind, full).is_ok(), "{kind:?}");
             for n in 0..full.len() {

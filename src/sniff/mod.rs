@@ -3,6 +3,7 @@
 //! to learn what later frames reveal ([`pipeline::Facts`]), the second renders.
 
 pub mod capture;
+pub mod defrag;
 pub mod dissect;
 pub mod fields;
 pub mod filter;

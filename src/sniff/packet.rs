@@ -22,6 +22,14 @@ pub enum Layer {
     Sll,
     /// Raw IP link type.
     Raw,
+    /// PPP.
+    Ppp,
+    /// Cisco HDLC.
+    Chdlc,
+    /// Frame Relay.
+    FrameRelay,
+    /// SLIP pseudo-header.
+    Slip,
     /// IPv4.
     Ipv4,
     /// IPv6 (and its extension headers).
@@ -47,6 +55,10 @@ impl Layer {
             Layer::Null => "Null/Loopback",
             Layer::Sll => "Linux cooked",
             Layer::Raw => "Raw IP",
+            Layer::Ppp => "PPP",
+            Layer::Chdlc => "Cisco HDLC",
+            Layer::FrameRelay => "Frame Relay",
+            Layer::Slip => "SLIP",
             Layer::Ipv4 => "IPv4",
             Layer::Ipv6 => "IPv6",
             Layer::Arp => "ARP",
@@ -248,6 +260,11 @@ pub struct Tcp {
     pub tfo_len: u8,
     /// Payload length as the IP header declares it.
     pub payload_len: u32,
+    /// The header is malformed: cut short by the capture (only the fixed part or
+    /// some options are there) or an option tshark cannot dissect (a SACK without
+    /// blocks). tshark then stops dissecting the segment with an exception, so its
+    /// `tcp.analysis` items are not shown (the segment is still tracked).
+    pub malformed: bool,
 }
 
 impl Tcp {
@@ -391,9 +408,25 @@ pub struct Dissected<'a> {
     pub quoted: Option<Quoted>,
     /// The first layer that could not be decoded.
     pub error: Option<DecodeError>,
+    /// Outer IP headers of IP-in-IP tunnels (IP protocols 4 and 41, RFC 2003 and
+    /// RFC 4213), outermost first; `tunnel_count` valid. `net` is the innermost.
+    pub tunnels: [Net; MAX_TUNNELS],
+    /// How many `tunnels` are valid.
+    pub tunnel_count: u8,
+    /// For the IPv4 fragment that completed a datagram: the reassembled payload's
+    /// length (its transport layer was decoded from the reassembled bytes).
+    pub reassembled: Option<usize>,
 }
 
+/// Most IP-in-IP encapsulations decoded; a deeper one stays undecoded payload.
+pub const MAX_TUNNELS: usize = 2;
+
 impl Dissected<'_> {
+    /// The outer IP headers of the tunnels the frame travels through.
+    pub fn tunnels(&self) -> &[Net] {
+        &self.tunnels[..usize::from(self.tunnel_count)]
+    }
+
     /// Source and destination IP addresses, when there is an IP layer.
     pub fn ip_addrs(&self) -> Option<(std::net::IpAddr, std::net::IpAddr)> {
         self.net.ip_addrs()

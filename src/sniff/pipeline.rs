@@ -3,7 +3,8 @@
 //! note. Used by `read` (twice per file, like `tshark -2`) and by live capture.
 
 use crate::sniff::capture::Frame;
-use crate::sniff::dissect::{dissect_frame, proto};
+use crate::sniff::defrag::Defragmenter;
+use crate::sniff::dissect::{self, proto};
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::icmp::{self, DatagramKey, EchoMatcher, Recent};
 use crate::sniff::link::LinkType;
@@ -58,6 +59,7 @@ pub struct Pipeline {
     prev_time: Nanos,
     learning: bool,
     track_tcp: bool,
+    defrag: Defragmenter,
 }
 
 impl Pipeline {
@@ -78,6 +80,7 @@ impl Pipeline {
             prev_time: 0,
             learning: false,
             track_tcp: true,
+            defrag: Defragmenter::new(),
         }
     }
 
@@ -98,9 +101,30 @@ impl Pipeline {
         Facts { tcp: self.track_tcp.then_some(self.tcp), echo_reply: self.learned_echo }
     }
 
-    /// Decodes and tracks the next frame.
+    /// The first pass over a frame (a [`Pipeline::learning`] pipeline): decodes and
+    /// tracks only what [`Facts`] holds, without building a [`Packet`].
+    pub fn learn(&mut self, frame: &Frame<'_>) {
+        self.frame += 1;
+        let mut d = dissect::empty();
+        dissect::dissect_into(&mut d, self.link, frame.data, frame.len as usize);
+        self.reassemble(&mut d);
+        match d.transport {
+            Transport::Tcp(h) if self.track_tcp => {
+                if let Some((src, dst)) = d.endpoints() {
+                    self.tcp.process(&segment(&h, self.frame, frame.time, src, dst));
+                }
+            }
+            Transport::Icmp(i) if i.is_echo() => {
+                self.echo_of(&d, self.frame, frame.time);
+            }
+            _ => {}
+        }
+    }
+
+    /// Decodes and tracks the next frame. The packet borrows the frame and, for
+    /// the fragment that completes an IPv4 datagram, the reassembled payload.
     #[inline]
-    pub fn process<'a>(&mut self, frame: &Frame<'a>) -> Packet<'a> {
+    pub fn process<'a>(&'a mut self, frame: &Frame<'a>) -> Packet<'a> {
         self.frame += 1;
         let first = *self.first_time.get_or_insert(frame.time);
         let delta = if self.frame == 1 { 0 } else { frame.time - self.prev_time };
@@ -112,7 +136,7 @@ impl Pipeline {
             delta,
             len: frame.len,
             data: frame.data,
-            d: dissect_frame(self.link, frame.data, frame.len as usize),
+            d: dissect::empty(),
             tcp: None,
             completeness: 0,
             udp_stream: None,
@@ -125,6 +149,8 @@ impl Pipeline {
             echo_rtt: None,
             note: Note::None,
         };
+        dissect::dissect_into(&mut p.d, self.link, frame.data, frame.len as usize);
+        let reassembled = self.reassemble(&mut p.d);
         match &p.d.transport {
             Transport::Tcp(_) if self.track_tcp => self.track_tcp(&mut p),
             Transport::Udp(_) if !self.learning => {
@@ -144,7 +170,31 @@ impl Pipeline {
             }
             _ => {}
         }
+        if let Some((start, len)) = reassembled {
+            let this: &'a Pipeline = self;
+            p.d.payload = this.defrag.last_done().get(start..start + len).unwrap_or(&[]);
+        }
         p
+    }
+
+    /// Hands an IPv4 fragment to the defragmenter; when it completes its datagram,
+    /// decodes the datagram's transport layer into `d` and returns where its
+    /// payload lies in the reassembled bytes (attached once tracking is done).
+    fn reassemble(&mut self, d: &mut Dissected<'_>) -> Option<(usize, usize)> {
+        let frag = dissect::ipv4_fragment(d)?;
+        let proto = frag.key.proto;
+        let whole = self.defrag.add(&frag, self.frame)?;
+        let mut inner = *d;
+        inner.payload = &[];
+        dissect::reassembled(&mut inner, proto, whole, d.net.payload_offset());
+        let start = (inner.payload.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
+        let span = if inner.payload.is_empty() || start > whole.len() { (0, 0) } else { (start, inner.payload.len()) };
+        d.transport = inner.transport;
+        d.quoted = inner.quoted;
+        d.error = inner.error;
+        d.reassembled = inner.reassembled;
+        d.payload = &[];
+        Some(span)
     }
 
     /// Remembers a UDP/TCP datagram so that a later ICMP error can point at it.
@@ -279,18 +329,25 @@ impl Pipeline {
     /// Pairs an echo request with its reply (the reply's link is known now, the
     /// request's only from the first pass).
     fn match_echo(&mut self, p: &mut Packet<'_>) {
-        let Transport::Icmp(i) = p.d.transport else { return };
-        let Some((src, dst)) = p.d.ip_addrs() else { return };
+        if let Some((peer, rtt)) = self.echo_of(&p.d, p.number, p.time) {
+            p.echo_peer = Some(peer);
+            p.echo_rtt = rtt;
+        }
+    }
+
+    /// The echo partner of frame `number` (sent at `time`) when `d` is an echo:
+    /// (partner frame, this is the reply) and, for a reply, the time since its request.
+    fn echo_of(&mut self, d: &Dissected<'_>, number: u32, time: Nanos) -> Option<((u32, bool), Option<Nanos>)> {
+        let Transport::Icmp(i) = d.transport else { return None };
+        let (src, dst) = d.ip_addrs()?;
         if i.is_echo_reply() {
             let cksum = icmp::request_checksum(i.checksum, i.v6);
-            if let Some((req, sent)) = self.echo.reply(src, dst, (i.ident(), i.seq(), cksum)) {
-                p.echo_peer = Some((req, true));
-                p.echo_rtt = Some(p.time - sent);
-                self.learned_echo.insert(req, p.number);
-            }
+            let (req, sent) = self.echo.reply(src, dst, (i.ident(), i.seq(), cksum))?;
+            self.learned_echo.insert(req, number);
+            Some(((req, true), Some(time - sent)))
         } else {
-            self.echo.request(src, dst, (i.ident(), i.seq(), i.checksum), p.number, p.time);
-            p.echo_peer = self.facts.echo_reply.get(&p.number).map(|&r| (r, false));
+            self.echo.request(src, dst, (i.ident(), i.seq(), i.checksum), number, time);
+            self.facts.echo_reply.get(&number).map(|&r| ((r, false), None))
         }
     }
 }

@@ -6,10 +6,10 @@
 
 use crate::cli::{ColorChoice, OutputKind, ReadArgs};
 use crate::error::Error;
-use crate::sniff::capture::{dlt_name, OfflineCapture};
+use crate::sniff::capture::OfflineCapture;
 use crate::sniff::fields::{FieldId, ALL, NAMES};
 use crate::sniff::filter::Filter;
-use crate::sniff::link::{LinkType, SUPPORTED};
+use crate::sniff::link::{dlt_name, LinkType, SUPPORTED};
 use crate::sniff::packet::Packet;
 use crate::sniff::pipeline::Pipeline;
 use crate::sniff::render::{detail, hex, list, put_secs, put_u64, StackStr, Style};
@@ -198,16 +198,11 @@ pub fn resolve_fields(names: &[String]) -> crate::Result<Vec<FieldId>> {
         .collect()
 }
 
-/// Opens the file and checks that socklab decodes its link type.
+/// Opens the file and finds its link type (an undecoded one is
+/// [`LinkType::Other`]: its frames are listed, see [`undecoded_link`]).
 fn open(a: &ReadArgs) -> Result<(OfflineCapture, LinkType), Error> {
     let cap = OfflineCapture::open(&a.file, a.bpf.as_deref())?;
-    let dlt = cap.datalink();
-    let Some(link) = LinkType::from_dlt(dlt) else {
-        return Err(Error::File {
-            path: cap.path().to_string(),
-            reason: format!("link type {} ({dlt}) is not supported; socklab decodes {SUPPORTED}", dlt_name(dlt)),
-        });
-    };
+    let link = LinkType::of_dlt(cap.datalink());
     Ok((cap, link))
 }
 
@@ -228,6 +223,20 @@ pub(crate) fn start(out: &mut impl Write, mode: &Mode) -> io::Result<()> {
     }
 }
 
+/// The error that ends the listing of a file whose link type socklab does not
+/// decode: its frames were listed with their number, time and length only.
+fn undecoded_link(cap: &OfflineCapture, dlt: i32, frames: u64) -> Error {
+    Error::File {
+        path: cap.path().to_string(),
+        reason: format!(
+            "link type {} ({dlt}) is not decoded by socklab: {frames} frame{} listed undecoded; \
+             socklab decodes {SUPPORTED}",
+            dlt_name(dlt),
+            if frames == 1 { "" } else { "s" }
+        ),
+    }
+}
+
 fn read(a: &ReadArgs, mode: &Mode, filter: Option<&Filter<FieldId>>, out: &mut impl Write) -> Result<(), ReadError> {
     let limit = a.count.unwrap_or(u64::MAX);
     // Pass 1: learn the facts; a read error ends it quietly (pass 2 reports it).
@@ -237,7 +246,7 @@ fn read(a: &ReadArgs, mode: &Mode, filter: Option<&Filter<FieldId>>, out: &mut i
     while n < limit {
         match cap.next_frame() {
             Ok(Some(f)) => {
-                pipe.process(&f);
+                pipe.learn(&f);
                 n += 1;
             }
             Ok(None) | Err(_) => break,
@@ -270,6 +279,10 @@ fn read(a: &ReadArgs, mode: &Mode, filter: Option<&Filter<FieldId>>, out: &mut i
         p.delta_displayed = last_shown.map_or(0, |t| p.time - t);
         last_shown = Some(p.time);
         values = render(out, mode, nanos, &p, values)?;
+    }
+    if let LinkType::Other(dlt) = link {
+        out.flush()?;
+        return Err(undecoded_link(&cap, dlt, n).into());
     }
     Ok(())
 }

@@ -15,8 +15,8 @@
 
 use crate::cli::CaptureOpt;
 use crate::error::{Error, Result};
-use crate::sniff::capture::{dlt_name, loopback_device, LiveCapture, LiveStats};
-use crate::sniff::link::{LinkType, SUPPORTED};
+use crate::sniff::capture::{loopback_device, LiveCapture, LiveStats};
+use crate::sniff::link::{dlt_name, LinkType, SUPPORTED};
 use crate::sniff::pipeline::{Facts, Pipeline};
 use crate::sniff::render::{ansi, list, Style};
 use crate::sniff::summary::Recorder;

@@ -19,6 +19,13 @@ pub fn tree(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()
     if let Some(l) = p.d.link {
         link(out, &l, padding(p, &l))?;
     }
+    for net in p.d.tunnels() {
+        match net {
+            Net::Ipv4(h) => ipv4(out, h, 0)?,
+            Net::Ipv6(h) => ipv6(out, h, 0)?,
+            _ => {}
+        }
+    }
     match p.d.net {
         Net::Ipv4(h) => ipv4(out, &h, 0)?,
         Net::Ipv6(h) => ipv6(out, &h, 0)?,
@@ -51,7 +58,7 @@ pub fn tree(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()
 
 /// Whether the frame ends in a Data block (the same rule as `:data` in `frame.protocols`).
 fn shows_data(p: &Packet<'_>) -> bool {
-    crate::sniff::fields::protocols(p).ends_with(":data")
+    crate::sniff::fields::shows_data(p)
 }
 
 fn line(out: &mut impl Write, depth: usize, args: std::fmt::Arguments<'_>) -> io::Result<()> {
@@ -187,6 +194,40 @@ fn link(out: &mut impl Write, l: &Link, padding: &[u8]) -> io::Result<()> {
         LinkType::LinuxSll | LinkType::LinuxSll2 => sll(out, l),
         LinkType::Raw => l!(out, 0, "Raw packet data"),
         LinkType::Ipv4 | LinkType::Ipv6 => Ok(()),
+        LinkType::Ppp | LinkType::PppSerial => {
+            l!(out, 0, "Point-to-Point Protocol")?;
+            l!(out, 1, "Protocol: {} (0x{:04x})", ppp_protocol_name(l.link_proto), l.link_proto)
+        }
+        LinkType::CHdlc => {
+            l!(out, 0, "Cisco HDLC")?;
+            l!(out, 1, "Protocol: {} (0x{:04x})", ethertype_name(l.link_proto).unwrap_or("Unknown"), l.link_proto)
+        }
+        LinkType::FrameRelay => {
+            l!(out, 0, "Frame Relay")?;
+            l!(out, 1, "DLCI: {}", l.dlci)?;
+            l!(out, 1, "NLPID: 0x{:02x}", l.link_proto)
+        }
+        LinkType::Slip => {
+            l!(out, 0, "SLIP (libpcap pseudo-header)")?;
+            l!(out, 1, "Direction: {}", if l.dlci == 0 { "received" } else { "sent" })
+        }
+        LinkType::Other(dlt) => {
+            l!(out, 0, "link type {} ({dlt}) not decoded by socklab", crate::sniff::link::dlt_name(dlt))
+        }
+    }
+}
+
+/// Wireshark's name of a PPP protocol number (IANA PPP DLL protocol numbers).
+fn ppp_protocol_name(proto: u16) -> &'static str {
+    match proto {
+        crate::sniff::link::PPP_IPV4 => "Internet Protocol version 4",
+        crate::sniff::link::PPP_IPV6 => "Internet Protocol version 6",
+        0xc021 => "Link Control Protocol",
+        0x8021 => "Internet Protocol Control Protocol",
+        0x8057 => "IPv6 Control Protocol",
+        0xc023 => "Password Authentication Protocol",
+        0xc223 => "Challenge Handshake Authentication Protocol",
+        _ => "Unknown",
     }
 }
 

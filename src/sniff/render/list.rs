@@ -120,6 +120,11 @@ pub fn protocol(p: &Packet<'_>) -> &'static str {
             Net::None => match p.d.link.map(|l| l.kind) {
                 Some(LinkType::Null | LinkType::Loop) => "NULL",
                 Some(LinkType::LinuxSll | LinkType::LinuxSll2) => "SLL",
+                Some(LinkType::Ppp | LinkType::PppSerial) => "PPP",
+                Some(LinkType::CHdlc) => "CHDLC",
+                Some(LinkType::FrameRelay) => "FR",
+                Some(LinkType::Slip) => "SLIP",
+                Some(LinkType::Other(dlt)) => crate::sniff::link::static_dlt_name(dlt),
                 _ => "Ethernet",
             },
         },
@@ -140,7 +145,8 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
             if u.length < 8 {
                 return write!(out, " [BAD UDP LENGTH {} < 8]", u.length);
             }
-            if ip_payload_len(&p.d.net).is_some_and(|n| usize::from(u.length) > n) {
+            let ip_payload = p.d.reassembled.or_else(|| ip_payload_len(&p.d.net));
+            if ip_payload.is_some_and(|n| usize::from(u.length) > n) {
                 write!(out, " [BAD UDP LENGTH {} > IP PAYLOAD LENGTH]", u.length)?;
             }
             out.write_all(b" Len=")?;
@@ -213,6 +219,19 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
                     crate::sniff::link::Next::Length(n) => {
                         write!(out, "IEEE 802.3 frame, length {n} (LLC not decoded)")
                     }
+                    crate::sniff::link::Next::Ppp(proto) => write!(out, "PPP Unknown (0x{proto:04x})"),
+                    crate::sniff::link::Next::Nlpid(n) => write!(out, "DLCI {}, NLPID 0x{n:02x}", l.dlci),
+                    crate::sniff::link::Next::Undecoded => match l.kind {
+                        LinkType::Other(dlt) => {
+                            write!(
+                                out,
+                                "link type {} ({dlt}) not decoded by socklab",
+                                crate::sniff::link::dlt_name(dlt)
+                            )
+                        }
+                        LinkType::FrameRelay => write!(out, "DLCI {}", l.dlci),
+                        _ => write!(out, "compressed or unknown packet"),
+                    },
                 },
                 None => Ok(()),
             },
@@ -472,11 +491,17 @@ impl fmt::Display for FlagNames {
 pub struct Ep<'a>(pub &'a Endpoint);
 
 impl fmt::Display for Ep<'_> {
+    /// `a.b.c.d:port` or `[v6]:port`, without the formatting machinery (notes
+    /// are on the hot path of the list).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.ip {
-            std::net::IpAddr::V4(a) => write!(f, "{a}:{}", self.0.port),
-            std::net::IpAddr::V6(a) => write!(f, "[{a}]:{}", self.0.port),
+        let v6 = self.0.ip.is_ipv6();
+        if v6 {
+            f.write_str("[")?;
         }
+        f.write_str(StackStr::ip(self.0.ip).as_str())?;
+        f.write_str(if v6 { "]:" } else { ":" })?;
+        let mut buf = [0u8; 20];
+        f.write_str(std::str::from_utf8(super::digits(u64::from(self.0.port), &mut buf)).unwrap_or_default())
     }
 }
 

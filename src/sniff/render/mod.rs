@@ -205,15 +205,24 @@ impl StackStr {
     pub fn ip(ip: std::net::IpAddr) -> StackStr {
         match ip {
             std::net::IpAddr::V4(a) => {
+                // At most 15 bytes: each octet is 1 to 3 digits, written straight
+                // into the buffer (this runs twice per listed packet).
                 let mut s = StackStr::new();
-                for (i, o) in a.octets().iter().enumerate() {
+                for (i, &o) in a.octets().iter().enumerate() {
                     if i > 0 {
-                        s.push(b'.');
+                        s.buf[s.len] = b'.';
+                        s.len += 1;
                     }
-                    let mut buf = [0u8; 20];
-                    for &d in digits(u64::from(*o), &mut buf) {
-                        s.push(d);
+                    if o >= 100 {
+                        s.buf[s.len] = b'0' + o / 100;
+                        s.len += 1;
                     }
+                    if o >= 10 {
+                        s.buf[s.len] = b'0' + (o / 10) % 10;
+                        s.len += 1;
+                    }
+                    s.buf[s.len] = b'0' + o % 10;
+                    s.len += 1;
                 }
                 s
             }
@@ -328,6 +337,9 @@ mod tests {
         put_u64(&mut out, 18_446_744_073_709_551_615).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "  0.000012-0.0000011.000000123    718446744073709551615");
         assert_eq!(StackStr::ip("10.0.255.1".parse().unwrap()).as_str(), "10.0.255.1");
+        for a in ["0.0.0.0", "255.255.255.255", "192.168.100.9", "1.20.109.110"] {
+            assert_eq!(StackStr::ip(a.parse().unwrap()).as_str(), a);
+        }
         assert_eq!(StackStr::ip("::1".parse().unwrap()).as_str(), "::1");
     }
 }

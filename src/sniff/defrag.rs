@@ -1,0 +1,187 @@
+//! IPv4 fragment reassembly (RFC 791 §3.2, "fragmentation and reassembly"), as
+//! tshark does it: fragments of one datagram (same source, destination, protocol
+//! and identification) are collected in any order; the fragment that completes
+//! the datagram carries its transport layer, the others show only IP and data.
+//!
+//! Memory is bounded: at most [`MAX_PENDING`] datagrams wait at once (the oldest
+//! is dropped for a new one), none grows past the 65,535 bytes an IPv4 datagram
+//! can hold, and a datagram still incomplete [`TIMEOUT_FRAMES`] frames after its
+//! first fragment is forgotten. Sans-I/O: bytes in, bytes out.
+
+use std::net::Ipv4Addr;
+
+/// Most datagrams being reassembled at once.
+pub const MAX_PENDING: usize = 64;
+/// Frames after its first fragment by which a datagram must be complete.
+pub const TIMEOUT_FRAMES: u32 = 10_000;
+/// Largest IPv4 payload: total length 65,535 less the 20-byte minimal header.
+pub const MAX_PAYLOAD: usize = 65_535 - 20;
+
+/// What identifies the fragments of one datagram (RFC 791 §3.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FragmentKey {
+    /// Source address.
+    pub src: Ipv4Addr,
+    /// Destination address.
+    pub dst: Ipv4Addr,
+    /// Protocol of the payload.
+    pub proto: u8,
+    /// Identification.
+    pub id: u16,
+}
+
+/// One fragment: where its bytes go and whether more follow.
+#[derive(Clone, Copy, Debug)]
+pub struct Fragment<'a> {
+    /// The datagram it belongs to.
+    pub key: FragmentKey,
+    /// Byte offset of `data` in the datagram's payload (fragment offset × 8).
+    pub offset: usize,
+    /// The more-fragments flag.
+    pub more: bool,
+    /// The fragment's payload, complete (as the IP header declares it).
+    pub data: &'a [u8],
+}
+
+/// A datagram being put together.
+struct Pending {
+    key: FragmentKey,
+    first_frame: u32,
+    buf: Vec<u8>,
+    /// Byte ranges received, sorted and merged.
+    have: Vec<(usize, usize)>,
+    /// Payload length, known once the last fragment (MF clear) arrived.
+    total: Option<usize>,
+}
+
+impl Pending {
+    /// Records `[start, end)` as received, keeping `have` sorted and merged.
+    fn mark(&mut self, start: usize, end: usize) {
+        let (mut lo, mut hi) = (start, end);
+        self.have.retain(|&(a, b)| {
+            if b < lo || a > hi {
+                true
+            } else {
+                lo = lo.min(a);
+                hi = hi.max(b);
+                false
+            }
+        });
+        let at = self.have.partition_point(|&(a, _)| a < lo);
+        self.have.insert(at, (lo, hi));
+    }
+
+    fn complete(&self) -> bool {
+        self.total.is_some_and(|t| self.have.as_slice() == [(0, t)])
+    }
+}
+
+/// The reassembly table.
+#[derive(Default)]
+pub struct Defragmenter {
+    pending: Vec<Pending>,
+    done: Vec<u8>,
+}
+
+impl Defragmenter {
+    /// An empty table.
+    pub fn new() -> Defragmenter {
+        Defragmenter::default()
+    }
+
+    /// Adds fragment `f` of frame `frame`. Returns the whole payload when `f`
+    /// completes its datagram (valid until the next call), else `None`. Fragments
+    /// that would not fit an IPv4 datagram are ignored.
+    pub fn add(&mut self, f: &Fragment<'_>, frame: u32) -> Option<&[u8]> {
+        let end = f.offset.checked_add(f.data.len()).filter(|&e| e <= MAX_PAYLOAD)?;
+        self.pending.retain(|p| frame.saturating_sub(p.first_frame) <= TIMEOUT_FRAMES);
+        let i = match self.pending.iter().position(|p| p.key == f.key) {
+            Some(i) => i,
+            None => {
+                if self.pending.len() == MAX_PENDING {
+                    self.pending.remove(0);
+                }
+                self.pending.push(Pending {
+                    key: f.key,
+                    first_frame: frame,
+                    buf: Vec::new(),
+                    have: Vec::new(),
+                    total: None,
+                });
+                self.pending.len() - 1
+            }
+        };
+        let p = &mut self.pending[i];
+        if p.buf.len() < end {
+            p.buf.resize(end, 0);
+        }
+        p.buf[f.offset..end].copy_from_slice(f.data);
+        p.mark(f.offset, end);
+        if !f.more {
+            p.total = Some(end);
+        }
+        if !p.complete() {
+            return None;
+        }
+        let mut p = self.pending.remove(i);
+        p.buf.truncate(p.total.unwrap_or(0));
+        self.done = p.buf;
+        Some(&self.done)
+    }
+
+    /// The payload of the datagram the last completing fragment finished.
+    pub fn last_done(&self) -> &[u8] {
+        &self.done
+    }
+
+    /// Datagrams waiting for fragments.
+    pub fn pending(&self) -> usize {
+        self.pending.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(id: u16) -> FragmentKey {
+        FragmentKey { src: Ipv4Addr::new(10, 0, 0, 1), dst: Ipv4Addr::new(10, 0, 0, 2), proto: 17, id }
+    }
+
+    fn frag(id: u16, offset: usize, more: bool, data: &[u8]) -> Fragment<'_> {
+        Fragment { key: key(id), offset, more, data }
+    }
+
+    #[test]
+    fn fragments_in_any_order_complete_on_the_last_one_received() {
+        let mut d = Defragmenter::new();
+        assert_eq!(d.add(&frag(7, 8, false, b"IJ"), 1), None);
+        assert_eq!(d.add(&frag(8, 0, true, b"xxxxxxxx"), 2), None);
+        assert_eq!(d.add(&frag(7, 0, true, b"ABCDEFGH"), 3), Some(&b"ABCDEFGHIJ"[..]));
+        assert_eq!(d.pending(), 1);
+        assert_eq!(d.last_done(), b"ABCDEFGHIJ");
+    }
+
+    #[test]
+    fn overlaps_and_duplicates_do_not_complete_early() {
+        let mut d = Defragmenter::new();
+        assert_eq!(d.add(&frag(1, 0, true, b"ABCDEFGH"), 1), None);
+        assert_eq!(d.add(&frag(1, 0, true, b"ABCDEFGH"), 2), None);
+        assert_eq!(d.add(&frag(1, 24, false, b"Z"), 3), None);
+        assert_eq!(d.add(&frag(1, 8, true, b"IJKLMNOP"), 4), None);
+        assert_eq!(d.add(&frag(1, 16, true, b"QRSTUVWX"), 5).map(<[u8]>::len), Some(25));
+    }
+
+    #[test]
+    fn memory_is_bounded() {
+        let mut d = Defragmenter::new();
+        for id in 0..(MAX_PENDING as u16 * 2) {
+            d.add(&frag(id, 0, true, &[0; 8]), 1);
+        }
+        assert_eq!(d.pending(), MAX_PENDING);
+        assert_eq!(d.add(&frag(0, 8, false, &[0; 8]), 2), None, "the oldest was dropped");
+        d.add(&frag(999, 0, true, &[0; 8]), 3 + TIMEOUT_FRAMES);
+        assert_eq!(d.pending(), 1, "timed-out datagrams are forgotten");
+        assert_eq!(d.add(&frag(5, MAX_PAYLOAD, false, &[0; 8]), 4 + TIMEOUT_FRAMES), None);
+    }
+}
