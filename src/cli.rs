@@ -50,6 +50,14 @@ pub enum Command {
     /// A guided tour on loopback: echo over TCP and UDP, an ICMP error, DNS and HTTP,
     /// each with its captured packets and tables.
     Demo,
+    /// Lab answers: each TCP stream's handshake and teardown as tables, arithmetic checked.
+    Handshake(HandshakeArgs),
+    /// One row per TCP/UDP conversation, counted as tshark -z conv,tcp / conv,udp.
+    Conversations(ConversationsArgs),
+    /// A conversation's payload in order, as Wireshark's Follow TCP/UDP Stream.
+    Follow(FollowArgs),
+    /// A ladder diagram of TCP streams (terminal, SVG or Mermaid).
+    Flow(FlowArgs),
     /// The DNS lab: an authoritative server, a client, and a decoder for DNS messages in hex.
     #[command(subcommand)]
     Dns(DnsCommand),
@@ -492,6 +500,99 @@ pub struct SniffArgs {
     /// Colour: auto (on a terminal), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+/// Options of `handshake`.
+#[derive(Args, Debug, Clone)]
+pub struct HandshakeArgs {
+    /// The capture file (.pcap or .pcapng).
+    pub file: PathBuf,
+    /// Only this TCP stream (tcp.stream).
+    #[arg(long)]
+    pub stream: Option<u32>,
+    /// Capture filter in BPF syntax (as tcpdump), e.g. "tcp port 12000".
+    #[arg(short = 'f', long = "filter", value_name = "BPF")]
+    pub bpf: Option<String>,
+    /// Only streams with a packet matching this display filter, e.g. "tcp.port == 12000".
+    #[arg(short = 'Y', long = "display-filter", value_name = "EXPR")]
+    pub display_filter: Option<String>,
+    /// Output format; markdown pastes into a lab report as is.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Options of `conversations`.
+#[derive(Args, Debug, Clone)]
+pub struct ConversationsArgs {
+    /// The capture file (.pcap or .pcapng).
+    pub file: PathBuf,
+    /// Only TCP conversations.
+    #[arg(long, conflicts_with = "udp")]
+    pub tcp: bool,
+    /// Only UDP conversations.
+    #[arg(long)]
+    pub udp: bool,
+    /// Capture filter in BPF syntax (as tcpdump).
+    #[arg(short = 'f', long = "filter", value_name = "BPF")]
+    pub bpf: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Options of `follow`.
+#[derive(Args, Debug, Clone)]
+pub struct FollowArgs {
+    /// The capture file (.pcap or .pcapng).
+    pub file: PathBuf,
+    /// The stream to follow (tcp.stream, or udp.stream with --udp).
+    #[arg(long)]
+    pub stream: u32,
+    /// Follow a UDP stream instead of a TCP one.
+    #[arg(long)]
+    pub udp: bool,
+    /// A hexdump per chunk instead of text.
+    #[arg(long, conflicts_with = "raw")]
+    pub hex: bool,
+    /// The raw bytes of both sides, in order, to stdout.
+    #[arg(long)]
+    pub raw: bool,
+    /// Capture filter in BPF syntax (as tcpdump).
+    #[arg(short = 'f', long = "filter", value_name = "BPF")]
+    pub bpf: Option<String>,
+    /// Colour each side: auto (on a terminal), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// Options of `flow`.
+#[derive(Args, Debug, Clone)]
+pub struct FlowArgs {
+    /// The capture file (.pcap or .pcapng).
+    pub file: PathBuf,
+    /// Only this TCP stream (tcp.stream).
+    #[arg(long)]
+    pub stream: Option<u32>,
+    /// Capture filter in BPF syntax (as tcpdump).
+    #[arg(short = 'f', long = "filter", value_name = "BPF")]
+    pub bpf: Option<String>,
+    /// Diagram format: text (terminal), svg (standalone image) or mermaid (sequenceDiagram).
+    #[arg(long, value_enum, default_value_t = FlowFormat::Text)]
+    pub format: FlowFormat,
+    /// Write the diagram to this file instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Formats of `flow`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FlowFormat {
+    /// A ladder drawn with text.
+    Text,
+    /// A standalone SVG image.
+    Svg,
+    /// A Mermaid sequenceDiagram.
+    Mermaid,
 }
 
 /// Output kinds of `read`, as tshark's -T.

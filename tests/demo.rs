@@ -61,7 +61,8 @@ fn demo_runs_every_part() {
         "ICMP error about frame 1",
         "QNAME",
         "RDATA",
-        "Datagrams (UDP and ICMP)",
+        "The datagrams:",
+        "Port unreachable",
     ] {
         assert!(text.contains(shown), "{shown:?} missing\n{text}");
     }

@@ -116,8 +116,13 @@ fn sigint_stops_cleanly_with_counts_tables_and_a_complete_file() {
     assert!(st.success(), "{}", p.dump());
     let out = p.seen.lock().unwrap().join("\n");
     assert!(out.contains("10 packets captured, 0 dropped by the kernel"), "{out}");
-    for step in ["handshake 1/3", "handshake 2/3", "handshake 3/3", "active close", "passive close"] {
-        assert!(out.lines().any(|l| l.starts_with('│') && l.contains(step)), "table row {step:?} missing\n{out}");
+    // The handshake/teardown tables of `socklab handshake`: Step, Frame, ...
+    for (step, frame) in [("SYN", 1), ("SYN-ACK", 2), ("ACK", 3), ("FIN/ACK", 8), ("FIN/ACK", 9), ("ACK", 10)] {
+        let row = out.lines().any(|l| {
+            let cells: Vec<&str> = l.trim_matches('│').split('┆').map(str::trim).collect();
+            cells.len() > 2 && cells[0] == step && cells[1] == frame.to_string()
+        });
+        assert!(row, "table row {step} frame {frame} missing\n{out}");
     }
     let read = run_with(&["read", file.to_str().unwrap()], b"", WAIT);
     assert!(read.status.success(), "{}", describe(&read));

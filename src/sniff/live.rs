@@ -13,7 +13,7 @@ use crate::sniff::filter::Filter;
 use crate::sniff::pipeline::{Facts, Pipeline};
 use crate::sniff::read::{self, Mode, ReadError};
 use crate::sniff::session::supported_link;
-use crate::sniff::summary::Recorder;
+use crate::sniff::summary::{self, Recorder};
 use crate::sniff::value::Value;
 use std::io::{self, IsTerminal, Write};
 use std::time::{Duration, Instant};
@@ -65,7 +65,15 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
     let report = |out: &mut dyn Write| -> io::Result<()> {
         if text {
             writeln!(out, "\n{summary}")?;
-            out.write_all(recorder.render(io::stdout().is_terminal() && color(a)).as_bytes())?;
+            let colored = io::stdout().is_terminal() && color(a);
+            match a.write.as_deref().map(summary::file_tables) {
+                Some(Ok(tables)) => {
+                    out.write_all(tables.as_bytes())?;
+                    out.write_all(recorder.render(colored, true).as_bytes())?;
+                }
+                Some(Err(e)) => writeln!(out, "no tables: {e}")?,
+                None => out.write_all(recorder.render(colored, false).as_bytes())?,
+            }
         } else {
             eprintln!("{summary}");
         }

@@ -15,6 +15,7 @@ pub mod packet;
 pub mod pipeline;
 pub mod read;
 pub mod render;
+pub mod report;
 pub mod session;
 pub mod summary;
 pub mod tcp;

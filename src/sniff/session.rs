@@ -19,7 +19,7 @@ use crate::sniff::capture::{loopback_device, LiveCapture, LiveStats};
 use crate::sniff::link::{dlt_name, LinkType, SUPPORTED};
 use crate::sniff::pipeline::{Facts, Pipeline};
 use crate::sniff::render::{ansi, list, Style};
-use crate::sniff::summary::Recorder;
+use crate::sniff::summary::{self, Recorder};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -184,7 +184,15 @@ impl CaptureSession {
             )
             .as_bytes(),
         );
-        let _ = o.write_all(outcome.recorder.render(r.color).as_bytes());
+        match summary::file_tables(&r.path) {
+            Ok(tables) => {
+                let _ = o.write_all(tables.as_bytes());
+            }
+            Err(e) => {
+                let _ = o.write_all(marked(&format!("no tables: {e}"), r.color).as_bytes());
+            }
+        }
+        let _ = o.write_all(outcome.recorder.render(r.color, true).as_bytes());
         let _ = o.flush();
     }
 }

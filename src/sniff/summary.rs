@@ -8,8 +8,10 @@ use crate::dns_view::{self, ReportFormat, Shown};
 use crate::proto::dns::decode_partial;
 use crate::sniff::packet::{Note, Packet, Transport};
 use crate::sniff::render::list::{self, Ep, FlagNames, NoteText};
+use crate::sniff::report::{self, datagrams, handshake, ScanOptions};
 use crate::sniff::tcp::Endpoint;
 use crate::table::{Format, Table};
+use std::path::Path;
 
 /// Most rows kept per table (a port scan makes thousands of SYN/RST pairs).
 const MAX_ROWS: usize = 400;
@@ -26,7 +28,7 @@ struct TcpRow {
 /// Rows of the summary tables, collected as packets pass.
 pub struct Recorder {
     tcp: Vec<TcpRow>,
-    datagrams: Vec<[String; 6]>,
+    datagrams: Vec<([String; 6], bool)>,
     dns: Vec<(u32, bool, Vec<u8>)>,
     want_dns: bool,
     dropped_rows: u64,
@@ -97,14 +99,18 @@ impl Recorder {
                     p.d.ip_addrs().map_or((String::new(), String::new()), |(s, d)| (s.to_string(), d.to_string()));
                 let note = NoteText(&p.note).to_string();
                 let info = String::from_utf8_lossy(&info).into_owned();
-                self.datagrams.push([
-                    p.number.to_string(),
-                    secs(p.rel),
-                    format!("{src} → {dst}"),
-                    list::protocol(p).to_string(),
-                    p.len.to_string(),
-                    if note.is_empty() { info } else { format!("{info}\n{note}") },
-                ]);
+                let echo = matches!(&p.d.transport, Transport::Icmp(i) if !i.is_error());
+                self.datagrams.push((
+                    [
+                        p.number.to_string(),
+                        secs(p.rel),
+                        format!("{src} → {dst}"),
+                        list::protocol(p).to_string(),
+                        p.len.to_string(),
+                        if note.is_empty() { info } else { format!("{info}\n{note}") },
+                    ],
+                    echo,
+                ));
             }
             _ => {}
         }
@@ -121,29 +127,19 @@ impl Recorder {
     }
 
     /// The tables, with a heading each (`color`: the DNS hex dump in colour).
-    pub fn render(&self, color: bool) -> String {
+    /// `saved`: the TCP and UDP tables come from [`file_tables`], so only the
+    /// ICMP echo rows and the DNS tables are rendered here.
+    pub fn render(&self, color: bool, saved: bool) -> String {
         let mut out = String::new();
-        let mut streams: Vec<u32> = self.tcp.iter().map(|r| r.stream).collect();
-        streams.dedup();
-        streams.sort_unstable();
-        streams.dedup();
-        for s in streams {
-            let rows: Vec<&TcpRow> = self.tcp.iter().filter(|r| r.stream == s).collect();
-            let who = rows
-                .iter()
-                .find_map(|r| r.client)
-                .map_or(String::new(), |(c, sv)| format!(": client {} ↔ server {}", Ep(&c), Ep(&sv)));
-            out.push_str(&format!("\nTCP stream {s}{who}: handshake and teardown\n"));
-            let mut t = Table::new(["Frame", "Time", "Sender → Receiver", "Flags", "Seq", "Ack", "Step"]);
-            for r in rows {
-                t.row(r.cells.iter().cloned());
-            }
-            out.push_str(&t.render(Format::Table));
+        if !saved {
+            self.stream_tables(&mut out);
         }
-        if !self.datagrams.is_empty() {
-            out.push_str("\nDatagrams (UDP and ICMP)\n");
+        let rows: Vec<&[String; 6]> =
+            self.datagrams.iter().filter(|(_, echo)| !saved || *echo).map(|(r, _)| r).collect();
+        if !rows.is_empty() {
+            out.push_str(if saved { "\nICMP echo\n" } else { "\nDatagrams (UDP and ICMP)\n" });
             let mut t = Table::new(["Frame", "Time", "Source → Destination", "Protocol", "Length", "Info"]);
-            for r in &self.datagrams {
+            for r in rows {
                 t.row(r.iter().cloned());
             }
             out.push_str(&t.render(Format::Table));
@@ -166,6 +162,47 @@ impl Recorder {
         }
         out
     }
+
+    /// The handshake/teardown table of each TCP stream seen (no file to report on).
+    fn stream_tables(&self, out: &mut String) {
+        let mut streams: Vec<u32> = self.tcp.iter().map(|r| r.stream).collect();
+        streams.dedup();
+        streams.sort_unstable();
+        streams.dedup();
+        for s in streams {
+            let rows: Vec<&TcpRow> = self.tcp.iter().filter(|r| r.stream == s).collect();
+            let who = rows
+                .iter()
+                .find_map(|r| r.client)
+                .map_or(String::new(), |(c, sv)| format!(": client {} ↔ server {}", Ep(&c), Ep(&sv)));
+            out.push_str(&format!("\nTCP stream {s}{who}: handshake and teardown\n"));
+            let mut t = Table::new(["Frame", "Time", "Sender → Receiver", "Flags", "Seq", "Ack", "Step"]);
+            for r in rows {
+                t.row(r.cells.iter().cloned());
+            }
+            out.push_str(&t.render(Format::Table));
+        }
+    }
+}
+
+/// The TCP handshake/teardown tables and the UDP datagram table of a saved
+/// capture, from the `socklab handshake` report.
+pub fn file_tables(path: &Path) -> crate::Result<String> {
+    let scan = report::scan(path, &ScanOptions::default())?;
+    let mut out = Vec::new();
+    let file = path.display().to_string();
+    if !scan.tcp.is_empty() {
+        out.push(b'\n');
+        handshake::write(&mut out, &file, &scan, Format::Table, None)
+            .map_err(|e| crate::Error::io("rendering the handshake tables", e))?;
+    }
+    let mut text = String::from_utf8_lossy(&out).into_owned();
+    if scan.udp_frames > 0 {
+        let ds = datagrams::collect(path, None, None)?;
+        text.push('\n');
+        text.push_str(&datagrams::render(&ds, Format::Table));
+    }
+    Ok(text)
 }
 
 /// Seconds since the first packet, as the Time column.

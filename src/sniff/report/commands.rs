@@ -1,0 +1,130 @@
+//! The edges of the report commands: parse options, run the pass, print.
+
+use super::{conversations, datagrams, flow, follow, handshake, print, print_bytes, scan, ScanOptions};
+use crate::cli::{ColorChoice, ConversationsArgs, FlowArgs, FlowFormat, FollowArgs, HandshakeArgs};
+use crate::error::Error;
+use crate::table::Format;
+use std::collections::BTreeSet;
+use std::io::{self, BufWriter, IsTerminal, Write};
+
+/// Runs `socklab handshake`.
+pub fn run_handshake(a: &HandshakeArgs) -> crate::Result<()> {
+    let (tcp_sel, udp_sel) = match &a.display_filter {
+        Some(expr) => {
+            let (t, u) = super::matching_streams(&a.file, a.bpf.as_deref(), expr)?;
+            (Some(t), Some(u))
+        }
+        None => (None, None),
+    };
+    let mut streams = tcp_sel;
+    if let Some(n) = a.stream {
+        let keep = streams.as_ref().is_none_or(|s| s.contains(&n));
+        streams = Some(if keep { BTreeSet::from([n]) } else { BTreeSet::new() });
+    }
+    let opts = ScanOptions { bpf: a.bpf.clone(), streams, udp: false, ..ScanOptions::default() };
+    let s = scan(&a.file, &opts)?;
+    if let Some(n) = a.stream {
+        if s.tcp.is_empty() {
+            return Err(no_stream(&a.file, n, "TCP"));
+        }
+    }
+    let file = a.file.display().to_string();
+    let udp_only = s.tcp.is_empty() && s.udp_frames > 0 && a.stream.is_none();
+    let datagrams =
+        if udp_only { datagrams::collect(&a.file, a.bpf.as_deref(), udp_sel.as_ref())? } else { Vec::new() };
+    if a.format == Format::Json {
+        let udp = udp_only.then(|| {
+            serde_json::json!({
+                "note": datagrams::NO_HANDSHAKE,
+                "datagrams": datagrams::json(&datagrams),
+            })
+        });
+        return to_stdout(|out| handshake::write(out, &file, &s, a.format, udp));
+    }
+    if udp_only {
+        return print(&datagrams::render(&datagrams, a.format));
+    }
+    if s.tcp.is_empty() {
+        return print(&format!("{file}: no TCP streams and no UDP datagrams in {} frames\n", s.frames));
+    }
+    to_stdout(|out| handshake::write(out, &file, &s, a.format, None))
+}
+
+/// Runs `write` on a buffered stdout; a closed pipe (`| head`) is not an error.
+fn to_stdout(write: impl FnOnce(&mut BufWriter<std::io::StdoutLock<'static>>) -> io::Result<()>) -> crate::Result<()> {
+    let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::io("cannot write the output", e)),
+        _ => Ok(()),
+    }
+}
+
+/// The error for a stream number the capture does not have.
+fn no_stream(file: &std::path::Path, n: u32, proto: &str) -> Error {
+    Error::usage(format!(
+        "{}: no {proto} stream {n}; list the streams with `socklab conversations {}`",
+        file.display(),
+        file.display()
+    ))
+}
+
+/// Runs `socklab conversations`.
+pub fn run_conversations(a: &ConversationsArgs) -> crate::Result<()> {
+    let (tcp, udp) = if !a.tcp && !a.udp { (true, true) } else { (a.tcp, a.udp) };
+    let opts = ScanOptions { bpf: a.bpf.clone(), udp, counters_only: true, ..ScanOptions::default() };
+    let s = scan(&a.file, &opts)?;
+    let rows = conversations::rows(&s, tcp, udp);
+    print(&conversations::render(&rows, a.format))
+}
+
+/// Runs `socklab follow`.
+pub fn run_follow(a: &FollowArgs) -> crate::Result<()> {
+    let proto = if a.udp { "udp" } else { "tcp" };
+    let f = if a.udp {
+        follow::udp(&a.file, a.bpf.as_deref(), a.stream)?
+    } else {
+        follow::tcp(&a.file, a.bpf.as_deref(), a.stream)?
+    };
+    if f.nodes.is_none() {
+        return Err(no_stream(&a.file, a.stream, &proto.to_uppercase()));
+    }
+    if a.raw {
+        return print_bytes(&follow::raw(&f));
+    }
+    let color = match a.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal(),
+    };
+    let text = if a.hex { follow::hex(&f, proto, a.stream, color) } else { follow::ascii(&f, proto, a.stream, color) };
+    print(&text)
+}
+
+/// Runs `socklab flow`.
+pub fn run_flow(a: &FlowArgs) -> crate::Result<()> {
+    let opts = ScanOptions {
+        bpf: a.bpf.clone(),
+        streams: a.stream.map(|n| BTreeSet::from([n])),
+        keep_all: true,
+        ..ScanOptions::default()
+    };
+    let s = scan(&a.file, &opts)?;
+    if s.tcp.is_empty() {
+        return Err(match a.stream {
+            Some(n) => no_stream(&a.file, n, "TCP"),
+            None => Error::usage(format!("{}: no TCP streams to draw", a.file.display())),
+        });
+    }
+    let text = match a.format {
+        FlowFormat::Text => s.tcp.iter().map(flow::text).collect::<Vec<_>>().join("\n"),
+        FlowFormat::Svg => flow::svg(&s.tcp),
+        FlowFormat::Mermaid => flow::mermaid(&s.tcp),
+    };
+    match &a.output {
+        Some(path) => std::fs::write(path, text).map_err(|e| Error::File {
+            path: path.display().to_string(),
+            reason: format!("cannot write the diagram: {e}; check the directory exists and is writable"),
+        }),
+        None => print(&text),
+    }
+}
