@@ -42,6 +42,14 @@ pub enum Command {
     Proxy(ProxyArgs),
     /// Read a saved capture (.pcap or .pcapng) and decode it like Wireshark.
     Read(ReadArgs),
+    /// Capture live on an interface (loopback by default) and decode each packet as it
+    /// arrives; Ctrl-C stops and prints the counts and the handshake tables.
+    Sniff(SniffArgs),
+    /// Check that live capture will work here (libpcap, loopback, permission, captures/).
+    Doctor,
+    /// A guided tour on loopback: echo over TCP and UDP, an ICMP error, DNS and HTTP,
+    /// each with its captured packets and tables.
+    Demo,
     /// The DNS lab: an authoritative server, a client, and a decoder for DNS messages in hex.
     #[command(subcommand)]
     Dns(DnsCommand),
@@ -89,6 +97,10 @@ pub struct DnsServerArgs {
     /// Threads receiving and answering queries on the one socket.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub threads: u16,
+    /// Capture this command's own packets on loopback, print them annotated between its
+    /// lines, and save them (default captures/<command>-<time>.pcap). Needs root or CAP_NET_RAW.
+    #[command(flatten)]
+    pub capture: CaptureOpt,
 }
 
 /// Options of `dns query`.
@@ -109,6 +121,10 @@ pub struct DnsQueryArgs {
     /// How many times to send the query before giving up.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
     pub tries: u32,
+    /// Capture this command's own packets on loopback, print them annotated between its
+    /// lines, and save them (default captures/<command>-<time>.pcap). Needs root or CAP_NET_RAW.
+    #[command(flatten)]
+    pub capture: CaptureOpt,
 }
 
 /// Options of `dns decode`.
@@ -165,6 +181,10 @@ pub struct ServerArgs {
     /// Worker threads serving clients at once (TCP).
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: u16,
+    /// Capture this command's own packets on loopback, print them annotated between its
+    /// lines, and save them (default captures/<command>-<time>.pcap). Needs root or CAP_NET_RAW.
+    #[command(flatten)]
+    pub capture: CaptureOpt,
 }
 
 /// Options of `web`.
@@ -194,6 +214,10 @@ pub struct WebArgs {
     /// No access log (one line per request otherwise).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Capture this command's own packets on loopback, print them annotated between its
+    /// lines, and save them (default captures/<command>-<time>.pcap). Needs root or CAP_NET_RAW.
+    #[command(flatten)]
+    pub capture: CaptureOpt,
 }
 
 /// Options of `get`.
@@ -215,6 +239,10 @@ pub struct GetArgs {
     /// Milliseconds to wait for the connection and for each read.
     #[arg(long, default_value_t = 5000)]
     pub timeout_ms: u64,
+    /// Capture this command's own packets on loopback, print them annotated between its
+    /// lines, and save them (default captures/<command>-<time>.pcap). Needs root or CAP_NET_RAW.
+    #[command(flatten)]
+    pub capture: CaptureOpt,
 }
 
 /// Options of `proxy`.
@@ -239,6 +267,10 @@ pub struct ProxyArgs {
     /// (504 Gateway Timeout when the origin is slower).
     #[arg(long, default_value_t = 10_000)]
     pub timeout_ms: u64,
+    /// Capture this command's own packets on loopback, print them annotated between its
+    /// lines, and save them (default captures/<command>-<time>.pcap). Needs root or CAP_NET_RAW.
+    #[command(flatten)]
+    pub capture: CaptureOpt,
 }
 
 /// Which server a client talks to.
@@ -261,6 +293,10 @@ pub struct EchoClientArgs {
     /// The server to talk to.
     #[command(flatten)]
     pub target: ClientTarget,
+    /// Capture this command's own packets on loopback, print them annotated between its
+    /// lines, and save them (default captures/<command>-<time>.pcap). Needs root or CAP_NET_RAW.
+    #[command(flatten)]
+    pub capture: CaptureOpt,
     /// How long to wait for a reply (and for the TCP connect), in milliseconds.
     #[arg(long, default_value_t = 2000)]
     pub timeout_ms: u64,
@@ -292,6 +328,10 @@ pub struct ChatClientArgs {
     /// Name the others see (default: your address as the server sees it).
     #[arg(long)]
     pub name: Option<String>,
+    /// Capture this command's own packets on loopback, print them annotated between its
+    /// lines, and save them (default captures/<command>-<time>.pcap). Needs root or CAP_NET_RAW.
+    #[command(flatten)]
+    pub capture: CaptureOpt,
 }
 
 /// Options of the port scanner.
@@ -311,6 +351,10 @@ pub struct ScanArgs {
     /// Output format of the table of open ports (with csv and json the summary line goes to stderr).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Capture this command's own packets on loopback, print them annotated between its
+    /// lines, and save them (default captures/<command>-<time>.pcap). Needs root or CAP_NET_RAW.
+    #[command(flatten)]
+    pub capture: CaptureOpt,
 }
 
 /// Options of `lookup`.
@@ -366,6 +410,10 @@ pub struct PingArgs {
     /// Bytes of payload after the ICMP header.
     #[arg(short = 's', long, default_value_t = 56, value_parser = clap::value_parser!(u16).range(0..=65000))]
     pub size: u16,
+    /// Capture this command's own packets on loopback, print them annotated between its
+    /// lines, and save them (default captures/<command>-<time>.pcap). Needs root or CAP_NET_RAW.
+    #[command(flatten)]
+    pub capture: CaptureOpt,
 }
 
 /// Options of `read`.
@@ -380,6 +428,61 @@ pub struct ReadArgs {
     #[arg(short = 'c', long)]
     pub count: Option<u64>,
     /// Display filter over tshark field names, e.g. "tcp.flags.syn == 1 && tcp.port == 12000".
+    #[arg(short = 'Y', long = "display-filter", value_name = "EXPR")]
+    pub display_filter: Option<String>,
+    /// Packet details: every layer and field, as Wireshark's details pane.
+    #[arg(short = 'V', long)]
+    pub verbose: bool,
+    /// Hex and ASCII dump of each packet.
+    #[arg(short = 'x', long)]
+    pub hex: bool,
+    /// Output format: the packet list (text), tab-separated fields, or JSON.
+    #[arg(short = 'T', long = "output", value_enum, default_value_t = OutputKind::Text)]
+    pub output: OutputKind,
+    /// A field to print with -T fields (tshark's names, e.g. tcp.seq); repeat for more.
+    #[arg(short = 'e', long = "field", value_name = "FIELD")]
+    pub fields: Vec<String>,
+    /// Field output option, as tshark: header=y prints the field names first.
+    #[arg(short = 'E', value_name = "OPTION=VALUE")]
+    pub field_options: Vec<String>,
+    /// Colour: auto (on a terminal), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Also decode DNS on this UDP and TCP port (53 and 10053 always are); repeat for more.
+    #[arg(long = "dns-port", value_name = "PORT")]
+    pub dns_ports: Vec<u16>,
+}
+
+/// The `--capture[=FILE]` option shared by every server and client.
+#[derive(Args, Debug, Clone, Default)]
+pub struct CaptureOpt {
+    /// Capture this command's own packets on the loopback interface, print them annotated
+    /// between its output lines (marked │), save them as pcap (default
+    /// captures/<command>-<time>.pcap) and print the handshake/datagram tables at exit.
+    /// Needs root or CAP_NET_RAW.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true)]
+    pub capture: Option<Option<PathBuf>>,
+}
+
+/// Options of `sniff`.
+#[derive(Args, Debug, Clone)]
+pub struct SniffArgs {
+    /// Interface to capture on (default: the loopback interface).
+    #[arg(short = 'i', long, value_name = "IFACE")]
+    pub interface: Option<String>,
+    /// Capture filter in BPF syntax (as tcpdump), e.g. "tcp port 12000".
+    #[arg(short = 'f', long = "filter", value_name = "BPF")]
+    pub bpf: Option<String>,
+    /// Also save the packets to FILE (pcap, readable by tshark and Wireshark).
+    #[arg(short = 'w', long = "write", value_name = "FILE")]
+    pub write: Option<PathBuf>,
+    /// Stop after this many packets (counted before -Y).
+    #[arg(short = 'c', long)]
+    pub count: Option<u64>,
+    /// Stop after this many seconds (e.g. 2.5).
+    #[arg(long, value_name = "SECONDS")]
+    pub duration: Option<f64>,
+    /// Display filter over tshark field names, e.g. "tcp.flags.syn == 1".
     #[arg(short = 'Y', long = "display-filter", value_name = "EXPR")]
     pub display_filter: Option<String>,
     /// Packet details: every layer and field, as Wireshark's details pane.

@@ -6,7 +6,9 @@
 //! command line and [`table`] renders tables for the terminal and lab reports.
 
 pub mod cli;
+pub mod demo;
 pub mod dns_view;
+pub mod doctor;
 pub mod error;
 pub mod net;
 pub mod proto;

@@ -24,6 +24,9 @@ fn main() {
         Command::Get(a) => net::http_client::run(&a),
         Command::Proxy(a) => net::proxy::run(&a),
         Command::Read(a) => sniff::read::run(&a),
+        Command::Sniff(a) => sniff::live::run(&a),
+        Command::Doctor => socklab::doctor::run(),
+        Command::Demo => socklab::demo::run(),
         Command::Dns(DnsCommand::Server(a)) => net::dns_server::run(&a),
         Command::Dns(DnsCommand::Query(a)) => net::dns_client::run(&a),
         Command::Dns(DnsCommand::Decode(a)) => net::dns_decode::run(&a),
@@ -50,5 +53,6 @@ fn is_server(cmd: &Command) -> bool {
             | Command::Web(_)
             | Command::Proxy(_)
             | Command::Dns(DnsCommand::Server(_))
+            | Command::Sniff(_)
     )
 }

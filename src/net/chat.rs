@@ -20,6 +20,7 @@ use crate::net::serve::{self, out, Conns};
 use crate::net::{addr, shutdown};
 use crate::proto::chat::{validate_name, ClientMsg, ServerMsg, SERVER_NAME};
 use crate::proto::text::{self, LineDecoder};
+use crate::sniff::session::{CaptureFilter, CaptureSession};
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
@@ -169,7 +170,9 @@ impl Room {
 fn tcp_server(a: &ServerArgs) -> Result<()> {
     let listener = addr::listen_tcp(serve::listen_addr(a)?)?;
     let local = listener.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
+    let cap = CaptureSession::start(&a.capture, "chat-server", CaptureFilter::TcpPort(local.port()))?;
     server_banner("TCP", local);
+    cap.announce();
     serve::wake_listener_on_shutdown(local);
     let room = Room::default();
     let conns = Conns::default();
@@ -311,6 +314,8 @@ fn serve_member(mut stream: TcpStream, peer: SocketAddr, key: u64, room: &Room, 
 
 fn tcp_client(a: &ChatClientArgs) -> Result<()> {
     let server = serve::target_addr(&a.target)?;
+    let cap = CaptureSession::start(&a.capture, "chat-client", CaptureFilter::TcpPort(server.port()))?;
+    cap.announce();
     let mut stream = addr::connect_tcp(server, JOIN_TIMEOUT)?;
     let io_err = |what: &str, e: io::Error| Error::io(format!("{what} {server}"), e);
     stream.set_write_timeout(Some(WRITE_TIMEOUT)).map_err(|e| io_err("configuring the connection to", e))?;
@@ -436,7 +441,9 @@ impl Peers {
 fn udp_server(a: &ServerArgs) -> Result<()> {
     let sock = addr::bind_udp(serve::listen_addr(a)?)?;
     let local = sock.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
+    let cap = CaptureSession::start(&a.capture, "chat-server", CaptureFilter::UdpPort(local.port()))?;
     server_banner("UDP", local);
+    cap.announce();
     serve::wake_udp_on_shutdown(&sock)?;
     sock.set_read_timeout(Some(TICK)).map_err(|e| Error::io("setting the read timeout", e))?;
     sock.set_write_timeout(Some(WRITE_TIMEOUT)).map_err(|e| Error::io("setting the write timeout", e))?;
@@ -515,6 +522,8 @@ fn udp_datagram(sock: &UdpSocket, peers: &Peers, from: SocketAddr, msg: ClientMs
 
 fn udp_client(a: &ChatClientArgs) -> Result<()> {
     let server = serve::target_addr(&a.target)?;
+    let cap = CaptureSession::start(&a.capture, "chat-client", CaptureFilter::UdpPort(server.port()))?;
+    cap.announce();
     let sock = connect_udp(server, JOIN_TIMEOUT)?;
     let hello = ClientMsg::Hello(a.name.clone()).encode().map_err(|e| Error::usage(e.to_string()))?;
     send_datagram(&sock, server, hello.as_bytes(), JOIN_TIMEOUT)?;

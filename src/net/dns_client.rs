@@ -14,6 +14,7 @@ use crate::net::serve::{self, out};
 use crate::proto::dns::{
     decode, encode, Class, Flags, Header, Message, Name, Question, RData, Rcode, Record, RrType, HEADER_LEN,
 };
+use crate::sniff::session::{CaptureFilter, CaptureSession};
 use std::io::{self, IsTerminal, Read};
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -222,6 +223,8 @@ fn lookup(a: &DnsQueryArgs, server: SocketAddr, rtype: RrType, text: &str) -> Re
 pub fn run(a: &DnsQueryArgs) -> Result<()> {
     let server = addr::parse_host_port(&a.server, Some(DEFAULT_PORT))?;
     let rtype = parse_type(&a.rtype)?;
+    let cap = CaptureSession::start(&a.capture, "dns-query", CaptureFilter::DnsPort(server.port()))?;
+    cap.announce();
     if let Some(name) = &a.name {
         return lookup(a, server, rtype, name);
     }

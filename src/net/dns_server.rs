@@ -17,6 +17,7 @@ use crate::net::serve::{self, out};
 use crate::net::udp_batch::{self, RecvBatch};
 use crate::net::{addr, shutdown};
 use crate::proto::dns::{answer, decode, Flags, Zone, HEADER_LEN};
+use crate::sniff::session::{CaptureFilter, CaptureSession};
 use std::io::{self, Write};
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -45,7 +46,9 @@ pub fn run(a: &DnsServerArgs) -> Result<()> {
     };
     let sock = addr::bind_udp(local)?;
     let local = sock.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
+    let cap = CaptureSession::start(&a.capture, "dns-server", CaptureFilter::DnsPort(local.port()))?;
     out(format_args!("DNS server listening on {local}"));
+    cap.announce();
     let source = a.zone.as_ref().map_or("the lab's five names".to_string(), |p| p.display().to_string());
     out(format_args!("Authoritative for {} records from {source}; Ctrl-C stops.", zone.records().len()));
     sock.set_read_timeout(Some(TICK)).map_err(|e| Error::io("setting the read timeout", e))?;

@@ -18,6 +18,7 @@ use crate::net::pool::{Pool, Rejected};
 use crate::net::serve::{self, out, Conns};
 use crate::net::{addr, shutdown};
 use crate::proto::text::{self, LineDecoder};
+use crate::sniff::session::{CaptureFilter, CaptureSession};
 use std::io::{self, IsTerminal, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -74,8 +75,10 @@ fn log_message(from: SocketAddr, bytes: &[u8]) {
 pub fn tcp_server(a: &ServerArgs) -> Result<()> {
     let listener = addr::listen_tcp(serve::listen_addr(a)?)?;
     let local = listener.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
+    let cap = CaptureSession::start(&a.capture, "tcp-server", CaptureFilter::TcpPort(local.port()))?;
     out(format_args!("TCP echo server listening on {local}"));
     out(READY);
+    cap.announce();
     serve::wake_listener_on_shutdown(local);
     let conns = Conns::closed_on_shutdown();
     let stats = Arc::new(Stats::default());
@@ -171,8 +174,10 @@ fn serve_echo(mut stream: TcpStream, peer: SocketAddr, conns: &Conns, stats: &St
 pub fn udp_server(a: &ServerArgs) -> Result<()> {
     let sock = addr::bind_udp(serve::listen_addr(a)?)?;
     let local = sock.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
+    let cap = CaptureSession::start(&a.capture, "udp-server", CaptureFilter::UdpPort(local.port()))?;
     out(format_args!("UDP echo server listening on {local}"));
     out(READY);
+    cap.announce();
     serve::wake_udp_on_shutdown(&sock)?;
     sock.set_read_timeout(Some(UDP_TICK)).map_err(|e| Error::io("setting the read timeout", e))?;
     sock.set_write_timeout(Some(WRITE_TIMEOUT)).map_err(|e| Error::io("setting the write timeout", e))?;
@@ -243,6 +248,8 @@ fn converse(a: &EchoClientArgs, server: SocketAddr, mut ask: impl FnMut(&[u8]) -
 /// `TCPServer.py`), the client connects again and resends once.
 pub fn tcp_client(a: &EchoClientArgs) -> Result<()> {
     let server = serve::target_addr(&a.target)?;
+    let cap = CaptureSession::start(&a.capture, "tcp-client", CaptureFilter::TcpPort(server.port()))?;
+    cap.announce();
     let timeout = Duration::from_millis(a.timeout_ms.max(1));
     let mut client = TcpEcho { server, timeout, conn: None };
     client.connect()?;
@@ -374,6 +381,8 @@ fn read_reply(
 /// `socklab udp client`: a connected UDP socket, one datagram each way per message.
 pub fn udp_client(a: &EchoClientArgs) -> Result<()> {
     let server = serve::target_addr(&a.target)?;
+    let cap = CaptureSession::start(&a.capture, "udp-client", CaptureFilter::UdpPort(server.port()))?;
+    cap.announce();
     let timeout = Duration::from_millis(a.timeout_ms.max(1));
     let sock = connect_udp(server, timeout)?;
     let mut buf = vec![0u8; MAX_DATAGRAM];

@@ -16,6 +16,7 @@ use crate::proto::http::request::encode_request;
 use crate::proto::http::response::{parse_response, BodyKind, ResponseHead};
 use crate::proto::http::url::{parse_url, HttpUrl};
 use crate::proto::http::Version;
+use crate::sniff::session::{CaptureFilter, CaptureSession};
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::net::SocketAddr;
@@ -177,6 +178,8 @@ pub fn run(a: &GetArgs) -> Result<()> {
     let url = target_url(&a.target)?;
     let request = build_request(&url, a)?;
     let server = addr::resolve_one(&url.host, url.port)?;
+    let cap = CaptureSession::start(&a.capture, "get", CaptureFilter::TcpPort(server.port()))?;
+    cap.announce();
     let timeout = Duration::from_millis(a.timeout_ms.max(1));
     let stream = addr::connect_tcp(server, timeout)?;
     let set = |e| Error::io("setting socket timeouts", e);

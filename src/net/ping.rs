@@ -12,6 +12,7 @@ use crate::cli::PingArgs;
 use crate::error::{Error, Result};
 use crate::net::{addr, shutdown};
 use crate::proto::icmp_echo::{self, Echo, Family, Message};
+use crate::sniff::session::{CaptureFilter, CaptureSession};
 use std::collections::HashMap;
 use std::io;
 use std::mem;
@@ -32,6 +33,8 @@ const RECV_BUF: usize = 65536;
 /// Runs `socklab ping`.
 pub fn run(a: &PingArgs) -> Result<()> {
     let ip = addr::resolve_one(&a.host, 0)?.ip();
+    let cap = CaptureSession::start(&a.capture, "ping", CaptureFilter::Icmp)?;
+    cap.announce();
     let sock = RawIcmp::open(ip)?;
     println!("PING {} ({ip}): {} data bytes", a.host, a.size);
     let ident = (std::process::id() & 0xffff) as u16;

@@ -33,6 +33,7 @@ use crate::proto::http::request::{parse_request, RequestBody};
 use crate::proto::http::response::{BodyKind, StatusCode};
 use crate::proto::http::url::{parse_url, HttpUrl, UrlError};
 use crate::proto::http::{list_has_token, Version, HOP_BY_HOP};
+use crate::sniff::session::{CaptureFilter, CaptureSession};
 use cache::Cache;
 use std::io::{self, Write};
 use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -60,7 +61,13 @@ struct Proxy {
 
 /// `socklab proxy`: serve until Ctrl-C.
 pub fn run(a: &ProxyArgs) -> Result<()> {
-    let listen = ServerArgs { host: a.host.clone(), port: a.port, bind: a.bind.clone(), threads: a.threads };
+    let listen = ServerArgs {
+        host: a.host.clone(),
+        port: a.port,
+        bind: a.bind.clone(),
+        threads: a.threads,
+        capture: Default::default(),
+    };
     let listener = addr::listen_tcp(serve::listen_addr(&listen)?)?;
     let local = listener.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
     let cache = match &a.cache {
@@ -70,7 +77,9 @@ pub fn run(a: &ProxyArgs) -> Result<()> {
         })?),
         None => None,
     };
+    let cap = CaptureSession::start(&a.capture, "proxy", CaptureFilter::TcpPort(local.port()))?;
     out(format_args!("HTTP proxy listening on {local}"));
+    cap.announce();
     let cache_note = a.cache.as_ref().map_or("no cache".to_string(), |d| format!("cache in {}", d.display()));
     out(format_args!(
         "{}, {cache_note}; try: curl -x http://{} http://127.0.0.1:10080/HelloWorld.html",

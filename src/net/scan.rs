@@ -7,6 +7,7 @@ use crate::cli::ScanArgs;
 use crate::error::{Error, Result};
 use crate::net::{addr, lookup};
 use crate::proto::services::Services;
+use crate::sniff::session::{CaptureFilter, CaptureSession};
 use crate::table::{Format, Table};
 use std::io;
 use std::net::{IpAddr, SocketAddr, TcpStream};
@@ -53,6 +54,8 @@ impl Report {
 pub fn run(a: &ScanArgs) -> Result<()> {
     let ports = parse_ports(&a.ports)?;
     let target = addr::resolve_one(&a.host, 0)?;
+    let cap = CaptureSession::start(&a.capture, "scan", CaptureFilter::Bpf(scan_filter(target.ip(), &ports)))?;
+    cap.announce();
     let timeout = Duration::from_millis(a.timeout_ms.max(1));
     let report = scan(target.ip(), &ports, timeout, usize::from(a.threads))?;
     let services = lookup::services();
@@ -64,6 +67,26 @@ pub fn run(a: &ScanArgs) -> Result<()> {
         Format::Csv | Format::Json => eprintln!("{summary}"),
     }
     Ok(())
+}
+
+/// The capture filter of a scan: TCP to or from `ip` on the scanned ports, as
+/// BPF port ranges (consecutive ports merged, at most a few dozen terms).
+fn scan_filter(ip: IpAddr, ports: &[u16]) -> String {
+    let mut ranges: Vec<(u16, u16)> = Vec::new();
+    for &p in ports {
+        match ranges.last_mut() {
+            Some((_, hi)) if u32::from(*hi) + 1 == u32::from(p) => *hi = p,
+            _ => ranges.push((p, p)),
+        }
+    }
+    if ranges.len() > 64 {
+        return format!("tcp and host {ip}");
+    }
+    let terms: Vec<String> = ranges
+        .iter()
+        .map(|&(lo, hi)| if lo == hi { format!("port {lo}") } else { format!("portrange {lo}-{hi}") })
+        .collect();
+    format!("tcp and host {ip} and ({})", terms.join(" or "))
 }
 
 /// Parses `--ports`: a port `N`, a range `FIRST-LAST`, or a comma-separated list of

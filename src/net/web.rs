@@ -51,6 +51,7 @@ use crate::net::serve::{self, out};
 use crate::net::{addr, shutdown};
 use crate::proto::http::date::{self, DateCache};
 use crate::proto::http::response::StatusCode;
+use crate::sniff::session::{CaptureFilter, CaptureSession};
 use conn::{Conn, Ctx, Verdict};
 use epoll::{Epoll, Event, EventFd};
 use files::Files;
@@ -103,13 +104,21 @@ pub struct Shared {
 /// `socklab web`: serve the web root until Ctrl-C.
 pub fn run(a: &WebArgs) -> Result<()> {
     let root = canonical_root(&a.root)?;
-    let listen = ServerArgs { host: a.host.clone(), port: a.port, bind: a.bind.clone(), threads: 1 };
+    let listen = ServerArgs {
+        host: a.host.clone(),
+        port: a.port,
+        bind: a.bind.clone(),
+        threads: 1,
+        capture: Default::default(),
+    };
     let want = serve::listen_addr(&listen)?;
     let threads = a.threads.map_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()), usize::from);
     let listeners = listen::listeners(want, threads).map_err(|e| addr::bind_error(want, e))?;
     let local = listeners[0].local_addr().map_err(|e| Error::io("reading the bound address", e))?;
     let max_conns = raise_fd_limit(a.max_conns as usize);
+    let cap = CaptureSession::start(&a.capture, "web", CaptureFilter::TcpPort(local.port()))?;
     out(format_args!("HTTP server listening on {local}"));
+    cap.announce();
     out(format_args!(
         "Serving {} with {}, up to {}; Ctrl-C to stop",
         root.display(),

@@ -1,10 +1,14 @@
-//! Reading capture files through libpcap: the only module that uses the `pcap`
-//! crate. pcap (microsecond and nanosecond) and pcapng files open at nanosecond
-//! precision; an optional BPF capture filter runs inside libpcap.
+//! Reading capture files and capturing live through libpcap: the only module
+//! that uses the `pcap` crate. pcap (microsecond and nanosecond) and pcapng files
+//! open at nanosecond precision; an optional BPF capture filter runs inside
+//! libpcap. Live captures ([`LiveCapture`]) run in immediate mode with a short
+//! read timeout, so a loop can look at a stop flag, and can save what they see
+//! as a pcap file (a libpcap savefile, which tshark and Wireshark read).
 
 use crate::error::Error;
 use crate::sniff::value::Nanos;
-use pcap::{Capture, Offline, Precision};
+use pcap::{Active, Capture, Device, Offline, Precision, Savefile};
+use std::os::fd::AsRawFd;
 use std::path::Path;
 
 /// One captured frame, borrowed from libpcap's buffer until the next read.
@@ -95,6 +99,179 @@ impl OfflineCapture {
                 ),
             }),
         }
+    }
+}
+
+/// Bytes kept of each live packet (as tshark's default snap length).
+pub const SNAPLEN: i32 = 262_144;
+/// How long a live read waits for a packet before returning, so a loop can
+/// check its stop flag.
+pub const READ_TIMEOUT_MS: i32 = 50;
+
+/// The exact fix for a missing capture permission.
+pub const PERMISSION_FIX: &str = "run socklab as root (sudo), or give it the capture capabilities once: \
+     sudo setcap cap_net_raw,cap_net_admin=eip \"$(command -v socklab)\"";
+
+/// Counters of a live capture, from libpcap's `pcap_stats`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LiveStats {
+    /// Packets the kernel passed to the capture (after the filter).
+    pub received: u32,
+    /// Packets the kernel dropped because the capture buffer was full.
+    pub dropped: u32,
+}
+
+/// An open live capture on one interface.
+pub struct LiveCapture {
+    cap: Capture<Active>,
+    save: Option<Savefile>,
+    device: String,
+    fd: std::os::fd::RawFd,
+}
+
+impl LiveCapture {
+    /// Opens `device` in immediate mode (every packet delivered at once, no
+    /// batching), nanosecond timestamps, and sets the BPF `filter` when given.
+    /// When this returns, the kernel filter is in place: every matching packet
+    /// from now on is captured.
+    pub fn open(device: &str, filter: Option<&str>) -> Result<LiveCapture, Error> {
+        let inactive = Capture::from_device(device).map_err(|e| open_error(device, &e))?;
+        let mut cap = inactive
+            .immediate_mode(true)
+            .snaplen(SNAPLEN)
+            .timeout(READ_TIMEOUT_MS)
+            .precision(Precision::Nano)
+            .open()
+            .map_err(|e| open_error(device, &e))?
+            .setnonblock()
+            .map_err(|e| open_error(device, &e))?;
+        if let Some(expr) = filter {
+            cap.filter(expr, true).map_err(|e| {
+                Error::usage(format!(
+                    "invalid capture filter '{expr}': {}; use tcpdump's BPF syntax, e.g. \"tcp port 12000\"",
+                    pcap_message(&e)
+                ))
+            })?;
+        }
+        let fd = cap.as_raw_fd();
+        Ok(LiveCapture { cap, save: None, device: device.to_string(), fd })
+    }
+
+    /// Saves every packet read from now on to `path` (a pcap file, nanosecond resolution).
+    pub fn save_to(&mut self, path: &Path) -> Result<(), Error> {
+        let file = self.cap.savefile(path).map_err(|e| Error::File {
+            path: path.display().to_string(),
+            reason: format!(
+                "cannot create the capture file ({}); check the directory exists and is writable",
+                pcap_message(&e)
+            ),
+        })?;
+        self.save = Some(file);
+        Ok(())
+    }
+
+    /// The interface name.
+    pub fn device(&self) -> &str {
+        &self.device
+    }
+
+    /// The link-layer header type (DLT / LINKTYPE number) of the interface.
+    pub fn datalink(&self) -> i32 {
+        self.cap.get_datalink().0
+    }
+
+    /// The next packet, also written to the savefile if there is one; `None`
+    /// when none was waiting (after waiting up to [`READ_TIMEOUT_MS`] for one).
+    ///
+    /// The capture is non-blocking and this waits in `poll(2)` itself: on Linux,
+    /// libpcap's TPACKET_V3 ring ignores the read timeout while no packet arrives.
+    pub fn next_frame(&mut self) -> Result<Option<Frame<'_>>, Error> {
+        match self.cap.next_packet() {
+            Ok(p) => {
+                if let Some(s) = self.save.as_mut() {
+                    s.write(&p);
+                }
+                let ts = p.header.ts;
+                #[allow(clippy::useless_conversion)] // time_t and suseconds_t differ by platform
+                let time = i64::from(ts.tv_sec) * 1_000_000_000 + i64::from(ts.tv_usec);
+                Ok(Some(Frame { time, len: p.header.len, data: p.data }))
+            }
+            Err(pcap::Error::TimeoutExpired) => {
+                wait_readable(self.fd, READ_TIMEOUT_MS);
+                Ok(None)
+            }
+            Err(e) => Err(Error::io(format!("capturing on {}", self.device), std::io::Error::other(pcap_message(&e)))),
+        }
+    }
+
+    /// Flushes the savefile so it is complete on disk.
+    pub fn flush(&mut self) -> Result<(), Error> {
+        match self.save.as_mut() {
+            Some(s) => {
+                s.flush().map_err(|e| Error::io("writing the capture file", std::io::Error::other(pcap_message(&e))))
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Packets received and dropped so far (libpcap's `pcap_stats`).
+    pub fn stats(&mut self) -> LiveStats {
+        self.cap.stats().map(|s| LiveStats { received: s.received, dropped: s.dropped }).unwrap_or_default()
+    }
+}
+
+/// Waits until `fd` is readable or `millis` have passed (an interrupted wait just returns).
+fn wait_readable(fd: std::os::fd::RawFd, millis: i32) {
+    let mut pfd = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
+    // SAFETY: one valid pollfd on the stack, for the duration of the call.
+    unsafe {
+        libc::poll(&mut pfd, 1, millis);
+    }
+}
+
+/// The error for a device that cannot be opened: a missing permission says so
+/// with the fix; a missing device names the loopback one.
+fn open_error(device: &str, e: &pcap::Error) -> Error {
+    let msg = pcap_message(e);
+    let lower = msg.to_ascii_lowercase();
+    if lower.contains("permission") || lower.contains("not permitted") {
+        return Error::NeedsPrivilege {
+            what: format!("capturing packets on {device} (--capture, sniff)"),
+            fix: format!("this process may not capture (libpcap: {msg}); {PERMISSION_FIX}"),
+        };
+    }
+    if lower.contains("no such device") || lower.contains("doesn't exist") {
+        let lo = loopback_device().unwrap_or_else(|_| "lo".to_string());
+        return Error::usage(format!(
+            "no interface named '{device}' to capture on; the loopback interface here is '{lo}' (see `socklab doctor`)"
+        ));
+    }
+    Error::io(format!("opening {device} for capture"), std::io::Error::other(msg))
+}
+
+/// The name of the loopback interface, from libpcap's device list (the one with
+/// the loopback flag), e.g. `lo` on Linux or `lo0` on macOS.
+pub fn loopback_device() -> Result<String, Error> {
+    let devices = Device::list()
+        .map_err(|e| Error::io("listing the network interfaces", std::io::Error::other(pcap_message(&e))))?;
+    devices.into_iter().find(|d| d.flags.is_loopback()).map(|d| d.name).ok_or_else(|| Error::NoAnswer {
+        what: "no loopback interface found".to_string(),
+        hint: "libpcap lists none with the loopback flag; pass one with -i (see `ip link`)".to_string(),
+    })
+}
+
+/// libpcap's version string, e.g. `libpcap version 1.10.3 (with TPACKET_V3)`.
+pub fn lib_version() -> String {
+    extern "C" {
+        fn pcap_lib_version() -> *const std::ffi::c_char;
+    }
+    // SAFETY: pcap_lib_version returns a pointer to a static NUL-terminated string.
+    unsafe {
+        let p = pcap_lib_version();
+        if p.is_null() {
+            return "unknown".to_string();
+        }
+        std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned()
     }
 }
 

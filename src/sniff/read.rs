@@ -97,7 +97,7 @@ impl FieldFormat {
 }
 
 /// What to print for each packet.
-enum Mode {
+pub(crate) enum Mode {
     /// The list, optionally with details and hex.
     Text { verbose: bool, hex: bool, style: Style },
     /// `-T fields`.
@@ -133,7 +133,7 @@ pub fn run(a: &ReadArgs) -> crate::Result<()> {
 }
 
 /// Why reading stopped early.
-enum ReadError {
+pub(crate) enum ReadError {
     /// Stdout was closed (`| head`): stop quietly.
     Pipe,
     /// Another output error.
@@ -158,7 +158,8 @@ impl From<Error> for ReadError {
     }
 }
 
-fn mode(a: &ReadArgs) -> crate::Result<Mode> {
+/// The output mode `a` asks for (also used by `sniff`).
+pub(crate) fn mode(a: &ReadArgs) -> crate::Result<Mode> {
     let ids = resolve_fields(&a.fields)?;
     Ok(match a.output {
         OutputKind::Text => {
@@ -205,6 +206,23 @@ fn open(a: &ReadArgs) -> Result<(OfflineCapture, LinkType), Error> {
     Ok((cap, link))
 }
 
+/// Writes the header line or field names the mode starts with (also used by `sniff`).
+pub(crate) fn start(out: &mut impl Write, mode: &Mode) -> io::Result<()> {
+    match mode {
+        Mode::Text { style, .. } => list::header(out, *style),
+        Mode::Fields { ids, format } if format.header => {
+            for (i, id) in ids.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(format.separator.as_bytes())?;
+                }
+                out.write_all(id.name().as_bytes())?;
+            }
+            out.write_all(b"\n")
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The error that ends the listing of a file whose link type socklab does not
 /// decode: its frames were listed with their number, time and length only.
 fn undecoded_link(cap: &OfflineCapture, dlt: i32, frames: u64) -> Error {
@@ -242,19 +260,7 @@ fn read(a: &ReadArgs, mode: &Mode, filter: Option<&Filter<FieldId>>, out: &mut i
     let nanos = cap.nanosecond_resolution();
     let mut pipe = Pipeline::new(link, facts).with_dns_ports(&dns_ports);
     let mut values: Vec<Value<'static>> = Vec::with_capacity(16);
-    match mode {
-        Mode::Text { style, .. } => list::header(out, *style)?,
-        Mode::Fields { ids, format } if format.header => {
-            for (i, id) in ids.iter().enumerate() {
-                if i > 0 {
-                    out.write_all(format.separator.as_bytes())?;
-                }
-                out.write_all(id.name().as_bytes())?;
-            }
-            out.write_all(b"\n")?;
-        }
-        _ => {}
-    }
+    start(out, mode)?;
     let mut n = 0;
     let mut last_shown: Option<i64> = None;
     while n < limit {
@@ -283,7 +289,7 @@ fn read(a: &ReadArgs, mode: &Mode, filter: Option<&Filter<FieldId>>, out: &mut i
 }
 
 /// The ports decoded as DNS: the defaults and every `--dns-port`.
-fn dns_ports(a: &ReadArgs) -> Vec<u16> {
+pub(crate) fn dns_ports(a: &ReadArgs) -> Vec<u16> {
     let mut ports = crate::sniff::app::DEFAULT_DNS_PORTS.to_vec();
     ports.extend(a.dns_ports.iter().filter(|p| !crate::sniff::app::DEFAULT_DNS_PORTS.contains(p)));
     ports
@@ -313,7 +319,7 @@ fn needs_tcp_facts(mode: &Mode, filter: Option<&Filter<FieldId>>) -> bool {
 }
 
 /// Renders one packet (`nanos`: the file has nanosecond timestamps); `values` is a reusable buffer handed back for the next one.
-fn render(
+pub(crate) fn render(
     out: &mut impl Write,
     mode: &Mode,
     nanos: bool,

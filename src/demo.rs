@@ -1,0 +1,339 @@
+//! `socklab demo`: a guided tour on loopback for a newcomer, no arguments. Each
+//! part starts a socklab server as a child process of this same binary on a free
+//! port (`--port 0`), captures its traffic in this process, runs a socklab
+//! client (another child, its output interleaved with the packets), then prints
+//! the tables and the server's log: the TCP echo (handshake, data, teardown),
+//! the UDP echo, datagrams to a closed port (ICMP port unreachable, and a TCP
+//! SYN answered by RST), a DNS query with its field table, an HTTP GET and HEAD.
+//! Captures are saved as `captures/demo-*.pcap`. Without the capture
+//! permission the apps still run and the demo says how to enable the rest.
+
+use crate::cli::{CaptureOpt, Cli};
+use crate::error::{Error, Result};
+use crate::sniff::capture::{loopback_device, LiveCapture, PERMISSION_FIX};
+use crate::sniff::session::{CaptureFilter, CaptureSession, CAPTURE_DIR};
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, UdpSocket};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Longest wait for a child to finish (clients have their own, shorter, timeouts).
+const CHILD_LIMIT: Duration = Duration::from_secs(15);
+/// Longest wait for a server to stop after SIGINT.
+const STOP_LIMIT: Duration = Duration::from_secs(5);
+/// How often a wait looks at the child.
+const POLL: Duration = Duration::from_millis(20);
+/// The page the HTTP part fetches.
+const PAGE: &str = "HelloWorld.html";
+
+/// Runs the tour.
+pub fn run() -> Result<()> {
+    let exe = std::env::current_exe().map_err(|e| Error::io("finding the socklab binary", e))?;
+    let capture = capture_check();
+    if let Err(e) = &capture {
+        say(&format!("Note: the packet captures are off: {e}\nThe apps run anyway; to see their packets too, {PERMISSION_FIX}, then run `socklab demo` again.\n"));
+    } else {
+        std::fs::create_dir_all(CAPTURE_DIR).map_err(|e| Error::File {
+            path: CAPTURE_DIR.into(),
+            reason: format!("cannot create the captures directory ({e}); run the demo from a writable directory"),
+        })?;
+    }
+    let demo = Demo { exe, capture: capture.is_ok() };
+    demo.tcp_echo()?;
+    demo.udp_echo()?;
+    demo.closed_port()?;
+    demo.dns()?;
+    demo.http()?;
+    demo.next_steps();
+    Ok(())
+}
+
+/// Whether this process may capture on loopback.
+fn capture_check() -> Result<()> {
+    let lo = loopback_device()?;
+    LiveCapture::open(&lo, None).map(|_| ())
+}
+
+/// The tour's settings.
+struct Demo {
+    exe: PathBuf,
+    capture: bool,
+}
+
+impl Demo {
+    /// Part 1: TCP echo.
+    fn tcp_echo(&self) -> Result<()> {
+        heading(
+            1,
+            "TCP echo: three-way handshake, data, four-way teardown",
+            "The client connects (SYN, SYN-ACK, ACK), sends a line, the server returns it upper-cased, the client closes (FIN/ACK, ACK, FIN/ACK, ACK).",
+        );
+        let server = Server::start(&self.exe, &["tcp", "server", "--port", "0"])?;
+        let addr = server.addr.to_string();
+        let cap = self.capture("demo-tcp", CaptureFilter::TcpPort(server.addr.port()))?;
+        self.client(&["tcp", "client", "--server", &addr, "hello from the socklab demo"]);
+        cap.finish();
+        server.stop();
+        Ok(())
+    }
+
+    /// Part 2: UDP echo.
+    fn udp_echo(&self) -> Result<()> {
+        heading(
+            2,
+            "UDP echo: one datagram each way, no connection",
+            "No handshake and no teardown: each line is one datagram, each reply another.",
+        );
+        let server = Server::start(&self.exe, &["udp", "server", "--port", "0"])?;
+        let addr = server.addr.to_string();
+        let cap = self.capture("demo-udp", CaptureFilter::UdpPort(server.addr.port()))?;
+        self.client(&["udp", "client", "--server", &addr, "hello over udp"]);
+        cap.finish();
+        server.stop();
+        Ok(())
+    }
+
+    /// Part 3: nobody listening, over UDP (ICMP port unreachable) and TCP (RST).
+    fn closed_port(&self) -> Result<()> {
+        heading(
+            3,
+            "Nobody listening: ICMP port unreachable (UDP) and RST (TCP)",
+            "A datagram to a closed UDP port is answered by an ICMP error quoting it; a SYN to a closed TCP port by a RST.",
+        );
+        let port = free_udp_port()?;
+        let addr = format!("127.0.0.1:{port}");
+        let cap = self.capture("demo-closed-udp", CaptureFilter::UdpPort(port))?;
+        self.client(&["udp", "client", "--server", &addr, "--timeout-ms", "1000", "is anybody there?"]);
+        cap.finish();
+        let cap = self.capture("demo-closed-tcp", CaptureFilter::TcpPort(port))?;
+        self.client(&["tcp", "client", "--server", &addr, "--timeout-ms", "1000", "hello?"]);
+        cap.finish();
+        Ok(())
+    }
+
+    /// Part 4: DNS query to the built-in authoritative server.
+    fn dns(&self) -> Result<()> {
+        heading(
+            4,
+            "DNS: a query and its answer, field by field",
+            "The client asks the lab's authoritative server for google.com (type A); the tables show every field of both messages.",
+        );
+        let server = Server::start(&self.exe, &["dns", "server", "--port", "0"])?;
+        let addr = server.addr.to_string();
+        let cap = self.capture("demo-dns", CaptureFilter::DnsPort(server.addr.port()))?;
+        self.client(&["dns", "query", "google.com", "--server", &addr]);
+        cap.finish();
+        server.stop();
+        Ok(())
+    }
+
+    /// Part 5: HTTP GET and HEAD to the built-in web server.
+    fn http(&self) -> Result<()> {
+        heading(
+            5,
+            "HTTP: GET and HEAD to the lab's web server",
+            "GET returns the header fields and the file; HEAD only the header fields. Each request here uses its own TCP connection.",
+        );
+        let root = web_root()?;
+        let root_arg = root.display().to_string();
+        let server = Server::start(&self.exe, &["web", "--port", "0", "--root", &root_arg])?;
+        let url = format!("http://{}/{PAGE}", server.addr);
+        let cap = self.capture("demo-http", CaptureFilter::TcpPort(server.addr.port()))?;
+        self.client(&["get", &url]);
+        self.client(&["get", "--head", &url]);
+        cap.finish();
+        server.stop();
+        if root != Path::new("www") {
+            let _ = std::fs::remove_dir_all(&root);
+        }
+        Ok(())
+    }
+
+    /// What to try next.
+    fn next_steps(&self) {
+        use clap::CommandFactory;
+        heading(6, "What to try next", "");
+        let mut lines = vec![
+            "socklab read captures/demo-tcp.pcap            replay a capture (-V details, -x hex)".to_string(),
+            "socklab read captures/demo-dns.pcap -V -x      a DNS message byte by byte".to_string(),
+            "socklab read captures/demo-tcp.pcap -T fields -e frame.number -e tcp.flags.str -e tcp.seq -e tcp.ack"
+                .to_string(),
+        ];
+        let cli = Cli::command();
+        for (cmd, text) in [
+            ("handshake", "socklab handshake captures/demo-tcp.pcap       the handshake/teardown tables"),
+            ("conversations", "socklab conversations captures/demo-http.pcap  every conversation"),
+        ] {
+            if cli.find_subcommand(cmd).is_some() {
+                lines.push(text.to_string());
+            }
+        }
+        lines.push("socklab tcp server --capture                   then, in another terminal:".to_string());
+        lines.push("socklab tcp client --capture hello             each side shows its packets".to_string());
+        lines.push(
+            "socklab sniff                                  watch all loopback traffic (Ctrl-C stops)".to_string(),
+        );
+        lines.push("socklab doctor                                 check that capture works here".to_string());
+        if !self.capture {
+            lines.push(format!("(captures are off: {PERMISSION_FIX})"));
+        }
+        say(&(lines.iter().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n") + "\n"));
+    }
+
+    /// Starts a capture to `captures/NAME.pcap`, or an inactive session without permission.
+    fn capture(&self, name: &str, filter: CaptureFilter) -> Result<CaptureSession> {
+        let opt =
+            CaptureOpt { capture: self.capture.then(|| Some(Path::new(CAPTURE_DIR).join(format!("{name}.pcap")))) };
+        let cap = CaptureSession::start(&opt, name, filter)?;
+        cap.announce();
+        Ok(cap)
+    }
+
+    /// Runs a socklab client to completion (bounded), its output on ours.
+    fn client(&self, args: &[&str]) {
+        say(&format!("$ socklab {}", shown_args(args)));
+        let child = Command::new(&self.exe).args(args).stdin(Stdio::null()).spawn();
+        match child {
+            Ok(mut c) => {
+                if !wait_bounded(&mut c, CHILD_LIMIT) {
+                    say("(the client took too long and was stopped)");
+                }
+            }
+            Err(e) => say(&format!("(cannot run the client: {e})")),
+        }
+    }
+}
+
+/// A socklab server running as a child process.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+    log: std::thread::JoinHandle<String>,
+}
+
+impl Server {
+    /// Starts `socklab ARGS` and reads the address from its first line.
+    fn start(exe: &Path, args: &[&str]) -> Result<Server> {
+        say(&format!("$ socklab {} &", shown_args(args)));
+        let mut child = Command::new(exe)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| Error::io("starting a socklab server", e))?;
+        let Some(stdout) = child.stdout.take() else {
+            let _ = child.kill();
+            return Err(Error::io("starting a socklab server", io::Error::other("no output pipe")));
+        };
+        let mut reader = BufReader::new(stdout);
+        let mut first = String::new();
+        let _ = reader.read_line(&mut first);
+        let addr = first.split_whitespace().last().and_then(|w| w.parse::<SocketAddr>().ok());
+        let Some(addr) = addr else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(Error::io(
+                format!("starting `socklab {}`", args.join(" ")),
+                io::Error::other(format!("it did not print its address (first line: {:?})", first.trim())),
+            ));
+        };
+        say(&format!("server> {}", first.trim_end()));
+        let log = std::thread::spawn(move || {
+            let mut rest = String::new();
+            let _ = reader.read_to_string(&mut rest);
+            rest
+        });
+        Ok(Server { child, addr, log })
+    }
+
+    /// Stops the server with SIGINT (as Ctrl-C) and prints its log.
+    fn stop(mut self) {
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, libc::SIGINT);
+        }
+        if !wait_bounded(&mut self.child, STOP_LIMIT) {
+            say("(the server did not stop in time and was killed)");
+        }
+        if let Ok(log) = self.log.join() {
+            let text: Vec<String> = log.lines().map(|l| format!("server> {l}")).collect();
+            if !text.is_empty() {
+                say(&text.join("\n"));
+            }
+        }
+    }
+}
+
+/// Waits for `child` up to `limit`; kills it after. True if it ended by itself.
+fn wait_bounded(child: &mut Child, limit: Duration) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        match child.try_wait() {
+            Ok(Some(_)) => return true,
+            Ok(None) => std::thread::sleep(POLL),
+            Err(_) => break,
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    false
+}
+
+/// A UDP port nobody listens on (bound a moment, then released).
+fn free_udp_port() -> Result<u16> {
+    let s = UdpSocket::bind("127.0.0.1:0").map_err(|e| Error::io("finding a free port", e))?;
+    s.local_addr().map(|a| a.port()).map_err(|e| Error::io("finding a free port", e))
+}
+
+/// The web root: `www` when it holds the page, else a small one in a temporary directory.
+fn web_root() -> Result<PathBuf> {
+    let www = Path::new("www");
+    if www.join(PAGE).is_file() {
+        return Ok(www.to_path_buf());
+    }
+    let dir = std::env::temp_dir().join(format!("socklab-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io("creating the demo's web root", e))?;
+    std::fs::write(dir.join(PAGE), "<html><head><title>Hello</title></head><body>Hello World!</body></html>\n")
+        .map_err(|e| Error::io("creating the demo's web page", e))?;
+    Ok(dir)
+}
+
+/// Arguments as a shell would show them (quoted when they hold spaces).
+fn shown_args(args: &[&str]) -> String {
+    args.iter()
+        .map(|a| if a.contains(' ') { format!("\"{a}\"") } else { (*a).to_string() })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A part's heading.
+fn heading(n: u32, title: &str, what: &str) {
+    let mut text = format!("\n━━━ {n}. {title} ━━━\n");
+    if !what.is_empty() {
+        text.push_str(what);
+        text.push('\n');
+    }
+    say(&text);
+}
+
+/// Prints text (with a final newline) at once.
+fn say(text: &str) {
+    let mut o = io::stdout().lock();
+    let _ = o.write_all(text.as_bytes());
+    if !text.ends_with('\n') {
+        let _ = o.write_all(b"\n");
+    }
+    let _ = o.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arguments_with_spaces_are_quoted() {
+        assert_eq!(shown_args(&["tcp", "client", "hello world"]), "tcp client \"hello world\"");
+    }
+}

@@ -1,0 +1,152 @@
+//! `socklab sniff`: live capture on an interface (loopback by default), each
+//! packet decoded and printed as it arrives, in one pass (so `tcp.completeness`
+//! is the value so far). Stops after `-c N` packets, `--duration S`, or on
+//! Ctrl-C / SIGTERM; then flushes the `-w` file, prints the packets captured
+//! and dropped by the kernel, and the handshake/teardown and datagram tables.
+
+use crate::cli::{ReadArgs, SniffArgs};
+use crate::error::Error;
+use crate::net::shutdown;
+use crate::sniff::capture::{loopback_device, LiveCapture};
+use crate::sniff::fields::FieldId;
+use crate::sniff::filter::Filter;
+use crate::sniff::pipeline::{Facts, Pipeline};
+use crate::sniff::read::{self, Mode, ReadError};
+use crate::sniff::session::supported_link;
+use crate::sniff::summary::{self, Recorder};
+use crate::sniff::value::Value;
+use std::io::{self, IsTerminal, Write};
+use std::time::{Duration, Instant};
+
+/// Runs `socklab sniff`.
+pub fn run(a: &SniffArgs) -> crate::Result<()> {
+    let view = read_args(a);
+    let mode = read::mode(&view)?;
+    let filter = match &a.display_filter {
+        Some(expr) => Some(
+            Filter::parse(expr, FieldId::from_name)
+                .map_err(|e| Error::usage(format!("invalid display filter (-Y): {e}")))?,
+        ),
+        None => None,
+    };
+    let duration = match a.duration {
+        Some(s) if !(s.is_finite() && s > 0.0) => {
+            return Err(Error::usage(format!("--duration {s}: give a positive number of seconds, e.g. 5")))
+        }
+        Some(s) => Some(Duration::from_secs_f64(s.min(1e9))),
+        None => None,
+    };
+    let device = match &a.interface {
+        Some(d) => d.clone(),
+        None => loopback_device()?,
+    };
+    let mut cap = LiveCapture::open(&device, a.bpf.as_deref())?;
+    let link = supported_link(&cap)?;
+    if let Some(w) = &a.write {
+        cap.save_to(w)?;
+    }
+    let what = a.bpf.as_deref().map_or(String::new(), |f| format!(" (filter \"{f}\")"));
+    let saving = a.write.as_ref().map_or(String::new(), |w| format!(", saving to {}", w.display()));
+    eprintln!("Capturing on {device}{what}{saving}; Ctrl-C stops.");
+    let text = matches!(mode, Mode::Text { .. });
+    let mut recorder = Recorder::new(false);
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let looped = capture(&mut cap, link, a, &mode, filter.as_ref(), duration, &mut recorder, &mut out);
+    let flushed = cap.flush();
+    let stats = cap.stats();
+    let summary = format!(
+        "{} packet{} captured, {} dropped by the kernel{}",
+        recorder.frames(),
+        if recorder.frames() == 1 { "" } else { "s" },
+        stats.dropped,
+        a.write.as_ref().map_or(String::new(), |w| format!("; saved to {}", w.display()))
+    );
+    let report = |out: &mut dyn Write| -> io::Result<()> {
+        if text {
+            writeln!(out, "\n{summary}")?;
+            let colored = io::stdout().is_terminal() && color(a);
+            match a.write.as_deref().map(summary::file_tables) {
+                Some(Ok(tables)) => {
+                    out.write_all(tables.as_bytes())?;
+                    out.write_all(recorder.render(colored, true).as_bytes())?;
+                }
+                Some(Err(e)) => writeln!(out, "no tables: {e}")?,
+                None => out.write_all(recorder.render(colored, false).as_bytes())?,
+            }
+        } else {
+            eprintln!("{summary}");
+        }
+        out.flush()
+    };
+    let reported = report(&mut out);
+    match looped {
+        Err(ReadError::Pipe) => {}
+        Err(ReadError::Io(e)) => return Err(Error::io("cannot write the output", e)),
+        Err(ReadError::App(e)) => return Err(e),
+        Ok(()) => {}
+    }
+    flushed?;
+    match reported {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::io("cannot write the output", e)),
+        _ => Ok(()),
+    }
+}
+
+/// Whether `--color` allows colour at all.
+fn color(a: &SniffArgs) -> bool {
+    a.color != crate::cli::ColorChoice::Never
+}
+
+/// The capture loop: until the count, the duration or a signal.
+#[allow(clippy::too_many_arguments)]
+fn capture(
+    cap: &mut LiveCapture,
+    link: crate::sniff::link::LinkType,
+    a: &SniffArgs,
+    mode: &Mode,
+    filter: Option<&Filter<FieldId>>,
+    duration: Option<Duration>,
+    recorder: &mut Recorder,
+    out: &mut impl Write,
+) -> Result<(), ReadError> {
+    let started = Instant::now();
+    let limit = a.count.unwrap_or(u64::MAX);
+    let mut pipe = Pipeline::new(link, Facts::default()).with_dns_ports(&read::dns_ports(&read_args(a)));
+    let mut values: Vec<Value<'static>> = Vec::with_capacity(16);
+    let mut last_shown: Option<i64> = None;
+    read::start(out, mode)?;
+    out.flush()?;
+    let mut n = 0;
+    while n < limit && !shutdown::requested() && duration.is_none_or(|d| started.elapsed() < d) {
+        let Some(frame) = cap.next_frame()? else { continue };
+        let mut p = pipe.process(&frame);
+        n += 1;
+        recorder.add(&p);
+        if filter.is_some_and(|f| !f.matches(&p)) {
+            continue;
+        }
+        p.delta_displayed = last_shown.map_or(0, |t| p.time - t);
+        last_shown = Some(p.time);
+        values = read::render(out, mode, true, &p, values)?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+/// The `read` options `sniff` shares, to build the same output mode.
+fn read_args(a: &SniffArgs) -> ReadArgs {
+    ReadArgs {
+        file: Default::default(),
+        bpf: a.bpf.clone(),
+        count: a.count,
+        display_filter: a.display_filter.clone(),
+        verbose: a.verbose,
+        hex: a.hex,
+        output: a.output,
+        fields: a.fields.clone(),
+        field_options: a.field_options.clone(),
+        color: a.color,
+        dns_ports: a.dns_ports.clone(),
+    }
+}

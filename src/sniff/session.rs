@@ -1,0 +1,356 @@
+//! `--capture[=FILE]` on the lab's servers and clients: a thread that captures
+//! the command's own packets on the loopback interface, prints each one as an
+//! annotated list row between the program's own lines (marked with `│ `, dimmed
+//! on a terminal, on stdout under its lock so lines never mix), saves them as
+//! pcap, and at the end prints the counts and the summary tables
+//! ([`summary::Recorder`]).
+//!
+//! The capture is open and its kernel filter set when [`CaptureSession::start`]
+//! returns, so a command starts it before its first socket call that matters: a
+//! server binds (learning its port, even with `--port 0`), starts the capture,
+//! then prints its address and serves; a client resolves the server, starts the
+//! capture, then connects. Dropping the session (normal end, error return,
+//! Ctrl-C) drains the last packets for a short grace period, flushes the file
+//! and prints the tables.
+
+use crate::cli::CaptureOpt;
+use crate::error::{Error, Result};
+use crate::sniff::capture::{loopback_device, LiveCapture, LiveStats};
+use crate::sniff::link::{dlt_name, LinkType, SUPPORTED};
+use crate::sniff::pipeline::{Facts, Pipeline};
+use crate::sniff::render::{ansi, list, Style};
+use crate::sniff::summary::{self, Recorder};
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// The mark in front of every line the capture prints.
+pub const MARK: &str = "│ ";
+/// Directory of the default capture files.
+pub const CAPTURE_DIR: &str = "captures";
+/// How long the capture keeps reading after the command is done, for the last
+/// packets of a close (the peer's FIN and the final ACK).
+const GRACE: Duration = Duration::from_millis(250);
+/// Longest time spent draining after the grace period, even under steady traffic.
+const DRAIN_LIMIT: Duration = Duration::from_secs(1);
+
+/// Which of the command's packets to capture.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CaptureFilter {
+    /// TCP to or from this port (servers and clients of the TCP labs).
+    TcpPort(u16),
+    /// UDP to or from this port, and the ICMP/ICMPv6 errors quoting a datagram of it.
+    UdpPort(u16),
+    /// DNS over UDP on this port (as [`CaptureFilter::UdpPort`]); the summary adds the DNS field tables.
+    DnsPort(u16),
+    /// ICMP and ICMPv6 (ping).
+    Icmp,
+    /// Any BPF expression.
+    Bpf(String),
+}
+
+impl CaptureFilter {
+    /// The BPF expression. For ICMP errors about UDP it looks at the quoted
+    /// header: over IPv4 the quoted IP header (assumed without options, as
+    /// the kernel sends it) starts at ICMP byte 8, its UDP ports at 28 and 30;
+    /// over IPv6 the ICMPv6 type is at IPv6 payload byte 0 (ip6[40]) and the
+    /// quoted UDP ports at ip6[88] and ip6[90] (RFC 792, RFC 4443 §3.1).
+    pub fn bpf(&self) -> String {
+        match self {
+            CaptureFilter::TcpPort(p) => format!("tcp port {p}"),
+            CaptureFilter::UdpPort(p) | CaptureFilter::DnsPort(p) => format!(
+                "udp port {p} or (icmp and icmp[0] == 3 and (icmp[28:2] == {p} or icmp[30:2] == {p})) \
+                 or (icmp6 and ip6[40] == 1 and (ip6[88:2] == {p} or ip6[90:2] == {p}))"
+            ),
+            CaptureFilter::Icmp => "icmp or icmp6".to_string(),
+            CaptureFilter::Bpf(e) => e.clone(),
+        }
+    }
+
+    /// A short description for the announcement line.
+    fn describe(&self) -> String {
+        match self {
+            CaptureFilter::TcpPort(p) => format!("TCP port {p}"),
+            CaptureFilter::UdpPort(p) | CaptureFilter::DnsPort(p) => format!("UDP port {p} and ICMP errors about it"),
+            CaptureFilter::Icmp => "ICMP".to_string(),
+            CaptureFilter::Bpf(e) => format!("filter \"{e}\""),
+        }
+    }
+}
+
+/// A running capture of a command's own traffic; inactive without `--capture`.
+pub struct CaptureSession {
+    running: Option<Running>,
+}
+
+/// The parts of an active session.
+struct Running {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<Outcome>>,
+    path: PathBuf,
+    device: String,
+    what: String,
+    color: bool,
+}
+
+/// What the capture thread hands back.
+struct Outcome {
+    frames: u64,
+    stats: LiveStats,
+    recorder: Recorder,
+    error: Option<Error>,
+}
+
+impl CaptureSession {
+    /// Starts capturing `filter` on the loopback interface when `opt` asks for it
+    /// (`command` names the default file); returns once the capture is ready. An
+    /// inactive session otherwise. Fails, before anything else happens, when this
+    /// process may not capture.
+    pub fn start(opt: &CaptureOpt, command: &str, filter: CaptureFilter) -> Result<CaptureSession> {
+        let Some(file) = &opt.capture else { return Ok(CaptureSession { running: None }) };
+        let device = loopback_device()?;
+        let mut cap = LiveCapture::open(&device, Some(&filter.bpf()))?;
+        let link = supported_link(&cap)?;
+        let path = match file {
+            Some(p) => p.clone(),
+            None => default_path(command)?,
+        };
+        cap.save_to(&path)?;
+        let color = io::stdout().is_terminal();
+        let stop = Arc::new(AtomicBool::new(false));
+        let dns = matches!(filter, CaptureFilter::DnsPort(_));
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::Builder::new()
+            .name("capture".into())
+            .spawn(move || capture_loop(cap, link, &flag, color, dns))
+            .map_err(|e| Error::io("starting the capture thread", e))?;
+        Ok(CaptureSession {
+            running: Some(Running { stop, thread: Some(thread), path, device, what: filter.describe(), color }),
+        })
+    }
+
+    /// True when capturing.
+    pub fn is_active(&self) -> bool {
+        self.running.is_some()
+    }
+
+    /// The capture file, when capturing.
+    pub fn path(&self) -> Option<&Path> {
+        self.running.as_ref().map(|r| r.path.as_path())
+    }
+
+    /// Prints where the capture runs and where it saves (servers call it after
+    /// their address line, clients right after [`start`](Self::start)).
+    pub fn announce(&self) {
+        if let Some(r) = &self.running {
+            let text =
+                format!("Capturing {} on {}, saving to {}; packets are marked │", r.what, r.device, r.path.display());
+            print_marked(&text, r.color);
+            print_marked(&header_line(r.color), r.color);
+        }
+    }
+
+    /// Stops the capture after a short grace period, then prints the counts and
+    /// the tables. Dropping the session does the same.
+    pub fn finish(mut self) {
+        self.stop_and_report();
+    }
+
+    fn stop_and_report(&mut self) {
+        let Some(mut r) = self.running.take() else { return };
+        std::thread::sleep(GRACE);
+        r.stop.store(true, Ordering::SeqCst);
+        let Some(outcome) = r.thread.take().and_then(|t| t.join().ok()) else { return };
+        let mut text = String::new();
+        if let Some(e) = &outcome.error {
+            text.push_str(&format!("capture stopped early: {e}\n"));
+        }
+        let mut o = io::stdout().lock();
+        for line in text.lines() {
+            let _ = o.write_all(marked(line, r.color).as_bytes());
+        }
+        let _ = o.write_all(
+            marked(
+                &format!(
+                    "{} captured, {} dropped by the kernel; saved to {}",
+                    plural(outcome.frames, "packet"),
+                    outcome.stats.dropped,
+                    r.path.display()
+                ),
+                r.color,
+            )
+            .as_bytes(),
+        );
+        match summary::file_tables(&r.path) {
+            Ok(tables) => {
+                let _ = o.write_all(tables.as_bytes());
+            }
+            Err(e) => {
+                let _ = o.write_all(marked(&format!("no tables: {e}"), r.color).as_bytes());
+            }
+        }
+        let _ = o.write_all(outcome.recorder.render(r.color, true).as_bytes());
+        let _ = o.flush();
+    }
+}
+
+impl Drop for CaptureSession {
+    fn drop(&mut self) {
+        self.stop_and_report();
+    }
+}
+
+/// The capture thread: read, annotate, print, until stopped and drained.
+fn capture_loop(mut cap: LiveCapture, link: LinkType, stop: &AtomicBool, color: bool, dns: bool) -> Outcome {
+    let mut pipe = Pipeline::new(link, Facts::default());
+    let mut recorder = Recorder::new(dns);
+    let style = Style { color, nanos: false };
+    let mut row = Vec::with_capacity(512);
+    let mut stopped_at: Option<Instant> = None;
+    let mut error = None;
+    let mut frames = 0u64;
+    loop {
+        if stop.load(Ordering::SeqCst) {
+            let since = *stopped_at.get_or_insert_with(Instant::now);
+            if since.elapsed() > DRAIN_LIMIT {
+                break;
+            }
+        }
+        match cap.next_frame() {
+            Ok(Some(frame)) => {
+                let p = pipe.process(&frame);
+                frames += 1;
+                row.clear();
+                let _ = list::row(&mut row, &p, style);
+                recorder.add(&p);
+                print_marked(String::from_utf8_lossy(&row).trim_end_matches('\n'), color);
+            }
+            Ok(None) if stop.load(Ordering::SeqCst) => break,
+            Ok(None) => {}
+            Err(e) => {
+                error = Some(e);
+                break;
+            }
+        }
+    }
+    if let Err(e) = cap.flush() {
+        error.get_or_insert(e);
+    }
+    Outcome { frames, stats: cap.stats(), recorder, error }
+}
+
+/// Checks that socklab decodes the interface's link type.
+pub fn supported_link(cap: &LiveCapture) -> Result<LinkType> {
+    let dlt = cap.datalink();
+    LinkType::from_dlt(dlt).ok_or_else(|| {
+        Error::usage(format!(
+            "interface {} has link type {} ({dlt}), which socklab does not decode; it decodes {SUPPORTED}",
+            cap.device(),
+            dlt_name(dlt)
+        ))
+    })
+}
+
+/// `captures/<command>-<YYYYmmdd-HHMMSS>.pcap` (UTC), creating the directory; a
+/// name already taken gets `-2`, `-3`, … appended.
+pub fn default_path(command: &str) -> Result<PathBuf> {
+    let dir = Path::new(CAPTURE_DIR);
+    std::fs::create_dir_all(dir).map_err(|e| Error::File {
+        path: dir.display().to_string(),
+        reason: format!("cannot create the captures directory ({e}); pass a file with --capture=FILE"),
+    })?;
+    let stamp = utc_stamp(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()));
+    let mut path = dir.join(format!("{command}-{stamp}.pcap"));
+    let mut n = 2;
+    while path.exists() && n < 1000 {
+        path = dir.join(format!("{command}-{stamp}-{n}.pcap"));
+        n += 1;
+    }
+    Ok(path)
+}
+
+/// `YYYYmmdd-HHMMSS` of a Unix time in UTC (days to civil date: H. Hinnant's algorithm).
+pub fn utc_stamp(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}{month:02}{day:02}-{:02}{:02}{:02}", rem / 3600, rem / 60 % 60, rem % 60)
+}
+
+/// The list's column header line, as text.
+fn header_line(color: bool) -> String {
+    let mut h = Vec::new();
+    let _ = list::header(&mut h, Style { color, nanos: false });
+    String::from_utf8_lossy(&h).trim_end().to_string()
+}
+
+/// `line` (possibly several lines) with the mark in front of each, as one string.
+pub fn marked(text: &str, color: bool) -> String {
+    let mut s = String::with_capacity(text.len() + 16);
+    for line in text.split('\n') {
+        if color {
+            s.push_str(ansi::DIM);
+            s.push_str(MARK);
+            s.push_str(ansi::RESET);
+        } else {
+            s.push_str(MARK);
+        }
+        s.push_str(line);
+        s.push('\n');
+    }
+    s
+}
+
+/// Prints marked lines at once under stdout's lock (a closed stdout is ignored).
+fn print_marked(text: &str, color: bool) {
+    let mut o = io::stdout().lock();
+    let _ = o.write_all(marked(text, color).as_bytes());
+    let _ = o.flush();
+}
+
+/// `n noun(s)`.
+fn plural(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_stamps() {
+        assert_eq!(utc_stamp(0), "19700101-000000");
+        assert_eq!(utc_stamp(951_782_400), "20000229-000000");
+        assert_eq!(utc_stamp(1_795_305_599), "20261121-235959");
+    }
+
+    #[test]
+    fn filters_name_the_port_and_quoted_port() {
+        assert_eq!(CaptureFilter::TcpPort(12000).bpf(), "tcp port 12000");
+        let udp = CaptureFilter::UdpPort(53).bpf();
+        assert!(udp.starts_with("udp port 53 or (icmp and icmp[0] == 3"), "{udp}");
+        assert!(udp.contains("icmp[30:2] == 53"));
+        assert!(udp.contains("ip6[90:2] == 53"));
+    }
+
+    #[test]
+    fn every_line_is_marked() {
+        assert_eq!(marked("a\nb", false), "│ a\n│ b\n");
+        assert_eq!(marked("a", true), format!("{}│ {}a\n", ansi::DIM, ansi::RESET));
+    }
+}

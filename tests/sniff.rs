@@ -1,0 +1,175 @@
+//! `socklab sniff`: live capture with traffic made by the test: `-c N` stops after
+//! N packets, `--duration` after the time, SIGINT cleanly with the counts and the
+//! tables, `-w` writes a pcap `socklab read` (and tshark, when installed) reads,
+//! `-T fields` prints tshark's field values. Needs root (CI runs as root):
+//! elsewhere the tests print why and pass.
+
+mod common;
+
+use common::{describe, run_with, Proc};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+const SIGINT: i32 = 2;
+const WAIT: Duration = Duration::from_secs(20);
+
+fn root(test: &str) -> bool {
+    // SAFETY: geteuid has no preconditions.
+    let euid = unsafe { libc::geteuid() };
+    if euid != 0 {
+        println!("skipping {test}: live capture needs root or CAP_NET_RAW (euid {euid})");
+    }
+    euid == 0
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("socklab-sniff-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// One TCP connection on loopback to a fresh listener: handshake, 5 bytes each
+/// way, close. Returns the listener's port.
+fn conversation() -> (TcpListener, u16) {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    (l, port)
+}
+
+fn talk(l: &TcpListener) {
+    let mut c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+    let (mut s, _) = l.accept().unwrap();
+    c.write_all(b"hello").unwrap();
+    let mut buf = [0u8; 5];
+    s.read_exact(&mut buf).unwrap();
+    s.write_all(b"HELLO").unwrap();
+    c.read_exact(&mut buf).unwrap();
+    drop(c);
+    let _ = s.read(&mut buf);
+    drop(s);
+}
+
+#[test]
+fn count_stops_after_n_packets_and_the_file_reads_back() {
+    if !root("count_stops_after_n_packets_and_the_file_reads_back") {
+        return;
+    }
+    let dir = scratch("count");
+    let file = dir.join("c.pcap");
+    let (l, port) = conversation();
+    let filter = format!("tcp port {port}");
+    let mut p = Proc::spawn(&["sniff", "-f", &filter, "-c", "3", "-w", file.to_str().unwrap(), "--color", "never"]);
+    p.wait_for("No.", WAIT);
+    talk(&l);
+    let st = p.wait(WAIT);
+    assert!(st.success(), "{}", p.dump());
+    let out = p.seen.lock().unwrap().join("\n");
+    assert!(out.contains("handshake 1/3") && out.contains("handshake 3/3"), "{out}");
+    assert!(out.contains("3 packets captured"), "{out}");
+    assert!(out.contains("TCP stream 0"), "{out}");
+    let read = run_with(
+        &["read", file.to_str().unwrap(), "-T", "fields", "-e", "tcp.flags.str", "-e", "tcp.dstport"],
+        b"",
+        WAIT,
+    );
+    assert!(read.status.success(), "{}", describe(&read));
+    let rows = String::from_utf8_lossy(&read.stdout).into_owned();
+    assert_eq!(rows.lines().count(), 3, "{rows}");
+    assert!(rows.lines().next().unwrap().starts_with("··········S·"), "{rows}");
+    if let Ok(t) = std::process::Command::new("tshark").args(["-r", file.to_str().unwrap()]).output() {
+        assert!(t.status.success(), "tshark cannot read the file: {}", String::from_utf8_lossy(&t.stderr));
+        assert_eq!(String::from_utf8_lossy(&t.stdout).lines().count(), 3);
+    }
+}
+
+#[test]
+fn duration_ends_the_capture_in_time() {
+    if !root("duration_ends_the_capture_in_time") {
+        return;
+    }
+    let start = Instant::now();
+    // A port nobody uses: no packets, the loop must still see the clock.
+    let out = run_with(&["sniff", "-f", "udp port 9 and udp port 7", "--duration", "1"], b"", WAIT);
+    assert!(out.status.success(), "{}", describe(&out));
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 packets captured, 0 dropped by the kernel"));
+}
+
+#[test]
+fn sigint_stops_cleanly_with_counts_tables_and_a_complete_file() {
+    if !root("sigint_stops_cleanly_with_counts_tables_and_a_complete_file") {
+        return;
+    }
+    let dir = scratch("sigint");
+    let file = dir.join("s.pcap");
+    let (l, port) = conversation();
+    let filter = format!("tcp port {port}");
+    let mut p = Proc::spawn(&["sniff", "-f", &filter, "-w", file.to_str().unwrap(), "--color", "never"]);
+    p.wait_for("No.", WAIT);
+    talk(&l);
+    p.wait_for("the connection is closed", WAIT);
+    let st = p.signal_and_wait(SIGINT, WAIT);
+    assert!(st.success(), "{}", p.dump());
+    let out = p.seen.lock().unwrap().join("\n");
+    assert!(out.contains("10 packets captured, 0 dropped by the kernel"), "{out}");
+    // The handshake/teardown tables of `socklab handshake`: Step, Frame, ...
+    for (step, frame) in [("SYN", 1), ("SYN-ACK", 2), ("ACK", 3), ("FIN/ACK", 8), ("FIN/ACK", 9), ("ACK", 10)] {
+        let row = out.lines().any(|l| {
+            let cells: Vec<&str> = l.trim_matches('│').split('┆').map(str::trim).collect();
+            cells.len() > 2 && cells[0] == step && cells[1] == frame.to_string()
+        });
+        assert!(row, "table row {step} frame {frame} missing\n{out}");
+    }
+    let read = run_with(&["read", file.to_str().unwrap()], b"", WAIT);
+    assert!(read.status.success(), "{}", describe(&read));
+    assert_eq!(String::from_utf8_lossy(&read.stdout).lines().filter(|l| l.contains(" TCP ")).count(), 10);
+}
+
+#[test]
+fn fields_output_speaks_tshark_names() {
+    if !root("fields_output_speaks_tshark_names") {
+        return;
+    }
+    let (l, port) = conversation();
+    let filter = format!("tcp port {port}");
+    let mut p = Proc::spawn(&[
+        "sniff",
+        "-f",
+        &filter,
+        "-c",
+        "10",
+        "-T",
+        "fields",
+        "-E",
+        "header=y",
+        "-e",
+        "tcp.srcport",
+        "-e",
+        "tcp.len",
+        "-e",
+        "tcp.seq",
+    ]);
+    p.wait_for("tcp.srcport", WAIT);
+    talk(&l);
+    assert!(p.wait(WAIT).success(), "{}", p.dump());
+    let out = p.seen.lock().unwrap().clone();
+    assert_eq!(out.len(), 11, "{out:?}");
+    assert!(out.iter().any(|r| r.ends_with("\t5\t1")), "a 5-byte segment at relative seq 1: {out:?}");
+    assert!(!out.join("\n").contains("packets captured"), "summary goes to stderr with -T fields");
+}
+
+#[test]
+fn bad_filter_and_interface_are_one_line_errors() {
+    if !root("bad_filter_and_interface_are_one_line_errors") {
+        return;
+    }
+    let err = common::fails(&["sniff", "-f", "tcp port banana", "-c", "1"]);
+    assert!(err.contains("invalid capture filter"), "{err}");
+    let err = common::fails(&["sniff", "-i", "nosuchif0", "-c", "1"]);
+    assert!(err.contains("nosuchif0"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
