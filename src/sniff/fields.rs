@@ -715,7 +715,8 @@ mod tests {
 
     #[test]
     fn ipv4_fragments_show_udp_on_the_one_that_completes_the_datagram() {
-        // A UDP datagram 10.0.0.1:53 → 10.0.0.2:5000 (8-byte header + 12 data bytes)
+        // A UDP datagram 10.0.0.1:4000 → 10.0.0.2:5000 (8-byte header + 12 data bytes; ports
+        // no decoder claims, so the payload is data)
         // in two fragments (id 0x1234), the second sent first (RFC 791 §3.2).
         let ip = |off8: u8, mf: bool, body: &[u8]| {
             let mut f =
@@ -724,10 +725,10 @@ mod tests {
             f.extend(body);
             f
         };
-        let first = ip(0, true, &[0, 53, 0x13, 0x88, 0, 20, 0, 0, b'a', b'b', b'c', b'd', b'e', b'f', b'g', b'h']);
+        let first = ip(0, true, &[0x0f, 0xa0, 0x13, 0x88, 0, 20, 0, 0, b'a', b'b', b'c', b'd', b'e', b'f', b'g', b'h']);
         let last = ip(2, false, b"ijkl");
         let frames: [&[u8]; 3] = [&last, &first, &first];
-        assert_eq!(field(LinkType::Raw, &frames, "udp.srcport"), ["", "53", ""]);
+        assert_eq!(field(LinkType::Raw, &frames, "udp.srcport"), ["", "4000", ""]);
         assert_eq!(field(LinkType::Raw, &frames, "frame.protocols"), ["raw:ip:data", "raw:ip:udp:data", "raw:ip:data"]);
         assert_eq!(field(LinkType::Raw, &frames, "udp.stream"), ["", "0", ""]);
     }
