@@ -173,7 +173,7 @@ fn tcp_server(a: &ServerArgs) -> Result<()> {
     let cap = CaptureSession::start(&a.capture, "chat-server", CaptureFilter::TcpPort(local.port()))?;
     server_banner("TCP", local);
     cap.announce();
-    serve::wake_listener_on_shutdown(local);
+    serve::wake_listener_on_shutdown(&listener)?;
     let room = Room::default();
     let conns = Conns::default();
     let r = room.clone();

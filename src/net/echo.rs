@@ -79,7 +79,7 @@ pub fn tcp_server(a: &ServerArgs) -> Result<()> {
     out(format_args!("TCP echo server listening on {local}"));
     out(READY);
     cap.announce();
-    serve::wake_listener_on_shutdown(local);
+    serve::wake_listener_on_shutdown(&listener)?;
     let conns = Conns::closed_on_shutdown();
     let stats = Arc::new(Stats::default());
     let threads = usize::from(a.threads);

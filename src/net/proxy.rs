@@ -86,7 +86,7 @@ pub fn run(a: &ProxyArgs) -> Result<()> {
         serve::count(u64::from(a.threads), "worker thread"),
         serve::reachable(local)
     ));
-    serve::wake_listener_on_shutdown(local);
+    serve::wake_listener_on_shutdown(&listener)?;
     let proxy = Arc::new(Proxy {
         local,
         via: format!("1.1 {} (socklab)", serve::reachable(local)),

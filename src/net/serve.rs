@@ -8,7 +8,8 @@ use crate::net::{addr, shutdown};
 use std::collections::HashMap;
 use std::fmt::Display;
 use std::io::{self, BufRead, Write};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpStream, UdpSocket};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -81,13 +82,19 @@ pub fn is_quit(line: &[u8]) -> bool {
     line.trim_ascii().eq_ignore_ascii_case(b"quit")
 }
 
-/// Registers a shutdown waker that connects to the server's own TCP listener, so
-/// its blocked `accept` returns and the accept loop sees the shutdown flag.
-pub fn wake_listener_on_shutdown(local: SocketAddr) {
-    let target = reachable(local);
+/// Registers a shutdown waker that shuts the server's listening socket down for
+/// reading, so its blocked `accept` returns (Linux answers it with EINVAL) and the
+/// accept loop sees the shutdown flag. Unlike connecting to itself, this puts no
+/// packet on the wire: a capture of the server shows only its clients.
+pub fn wake_listener_on_shutdown(listener: &TcpListener) -> Result<()> {
+    let waker = listener.try_clone().map_err(|e| Error::io("cloning the listening socket", e))?;
     shutdown::on_shutdown(move || {
-        let _ = TcpStream::connect_timeout(&target, std::time::Duration::from_millis(500));
+        // SAFETY: `waker` owns a valid descriptor for as long as this closure lives.
+        unsafe {
+            libc::shutdown(waker.as_raw_fd(), libc::SHUT_RD);
+        }
     });
+    Ok(())
 }
 
 /// Registers a shutdown waker that sends an empty datagram to the server's own

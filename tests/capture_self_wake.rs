@@ -1,0 +1,40 @@
+//! Regression: a server stopped with Ctrl-C used to wake its blocked `accept` by
+//! connecting to itself, so its own `--capture` file held an extra TCP stream (a
+//! whole handshake and teardown nobody asked for). Shutdown now wakes `accept`
+//! with shutdown(2) on the listening socket, which puts nothing on the wire.
+//! Live capture needs root or CAP_NET_RAW; without root this test says so and passes.
+mod common;
+use common::*;
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+#[test]
+fn a_stopped_servers_capture_holds_only_its_clients_streams() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        println!("skipping: live capture needs root or CAP_NET_RAW");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("socklab-self-wake-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("server.pcap");
+    let cap = format!("--capture={}", file.display());
+    for server in [["tcp", "server"], ["chat", "server"]] {
+        let _ = std::fs::remove_file(&file);
+        let (mut srv, addr) = Proc::server(&[server[0], server[1], "--port", "0", &cap]);
+        if server[0] == "tcp" {
+            let out = run_with(&["tcp", "client", "--server", &addr.to_string(), "hello"], b"", WAIT);
+            assert!(out.status.success(), "{}", describe(&out));
+        }
+        assert_eq!(srv.signal_and_wait(libc::SIGINT, WAIT).code(), Some(0), "{}", srv.dump());
+        let out = run_with(&["read", file.to_str().unwrap(), "-T", "fields", "-e", "tcp.stream"], b"", WAIT);
+        assert!(out.status.success(), "{}", describe(&out));
+        let text = String::from_utf8_lossy(&out.stdout);
+        let streams: std::collections::BTreeSet<&str> = text.lines().collect();
+        let expected: Vec<&str> = if server[0] == "tcp" { vec!["0"] } else { vec![] };
+        assert_eq!(streams.into_iter().collect::<Vec<_>>(), expected, "{} server capture:\n{text}", server[0]);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
