@@ -434,6 +434,8 @@ impl Apps {
                     resent,
                     gap: info.analysis & analysis::LOST_SEGMENT != 0,
                     fin: h.flags & flags::FIN != 0,
+                    // A SYN takes the sequence number before the payload's first byte.
+                    seq: info.seq.wrapping_add(u32::from(h.flags & flags::SYN != 0)),
                     payload: p.d.payload,
                     frame: p.number,
                     time: p.time,
@@ -458,6 +460,7 @@ impl Apps {
                 p.app = match self.http.tcp(&seg, http_port) {
                     app::http::Outcome::NotHttp => App::None,
                     app::http::Outcome::Continuation => App::HttpContinuation,
+                    app::http::Outcome::HeaderLines { head, body } => App::HttpHeaderLines { head, body },
                     app::http::Outcome::Partial(line) => App::Segment(line),
                     app::http::Outcome::Message(mut m) => {
                         if m.request {

@@ -27,6 +27,14 @@ pub fn tree(out: &mut impl Write, app: &App, style: Style) -> io::Result<()> {
             line(out, 0, "Hypertext Transfer Protocol")?;
             line(out, 1, "File Data: continuation of a body")
         }
+        App::HttpHeaderLines { head, body } => {
+            line(out, 0, "Hypertext Transfer Protocol")?;
+            line(out, 1, &format!("{head} bytes of lines that are not HTTP headers (no request or status line)"))?;
+            if *body > 0 {
+                line(out, 1, &format!("File Data: {body} bytes"))?;
+            }
+            Ok(())
+        }
         _ => Ok(()),
     }
 }

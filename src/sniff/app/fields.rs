@@ -24,6 +24,7 @@ pub fn protocols(p: &Packet<'_>) -> Option<Vec<&'static str>> {
         App::Dns(_) => Some(vec!["dns"]),
         App::Http(m) if m.ssdp => Some(vec!["ssdp"]),
         App::HttpContinuation => Some(vec!["http", "data"]),
+        App::HttpHeaderLines { body, .. } => Some(if *body > 0 { vec!["http", "data"] } else { vec!["http"] }),
         App::Http(m) => {
             Some(std::iter::once("http").chain(m.body_protocol()).chain(m.trailing.iter().copied()).collect())
         }

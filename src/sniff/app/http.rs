@@ -165,6 +165,8 @@ struct LastRequest {
 struct BodyWait {
     msg: Box<HttpMsg>,
     remaining: u64,
+    /// Some of the body was never captured: the message cannot be completed.
+    broken: bool,
 }
 
 /// One direction waiting for the rest of a message.
@@ -176,12 +178,11 @@ struct Pending {
     segments: u32,
     /// A head is complete; body bytes are counted, not kept.
     body: Option<BodyWait>,
-    /// On an HTTP port: bytes that start no message, before their first line ends.
+    /// On an HTTP port: bytes that start no message, held (in `buf`) until
+    /// their first line ends.
     unknown: bool,
-    /// Those bytes ended with CR (a CRLF may straddle two segments).
-    last_cr: bool,
-    /// How many such bytes were seen.
-    seen: usize,
+    /// The relative sequence number after the bytes seen so far.
+    next_seq: u32,
 }
 
 /// HTTP state of one pass.
@@ -203,6 +204,16 @@ pub enum Outcome {
     Message(Box<HttpMsg>),
     /// On an HTTP port: bytes that start no message (tshark's `Continuation`).
     Continuation,
+    /// On an HTTP port, in a connection without a request yet: bytes that
+    /// start no message but whose first lines hold a colon. tshark takes those
+    /// lines (`head` bytes) for header lines and the `body` bytes after them
+    /// for data, without naming the frame HTTP in its columns.
+    HeaderLines {
+        /// Bytes of the lines taken for headers (with a blank line ending them).
+        head: usize,
+        /// Bytes after them.
+        body: usize,
+    },
 }
 
 /// Whether the bytes start like an HTTP/1.x start line.
@@ -229,8 +240,12 @@ impl HttpTracker {
                 return Outcome::NotHttp;
             }
         }
-        let mut p = self.pending.remove(&key).unwrap_or_default();
-        if seg.gap || (p.unknown && looks_like_http(seg.payload)) {
+        let held = self.pending.remove(&key);
+        // Bytes were lost before this segment: flagged by TCP analysis, or (when
+        // the flag went to an earlier segment without payload) seen by its sequence number.
+        let gap = seg.gap || held.as_ref().is_some_and(|p| (seg.seq.wrapping_sub(p.next_seq) as i32) > 0);
+        let mut p = held.unwrap_or_default();
+        if (gap && !gap_within_body(&mut p, seg)) || (p.unknown && looks_like_http(seg.payload)) {
             // tshark abandons a message whose bytes were not all captured; and
             // unrecognised bytes give way to a message that starts here.
             p = Pending::default();
@@ -243,34 +258,31 @@ impl HttpTracker {
             if !http_port {
                 return Outcome::NotHttp;
             }
-            // tshark waits for the end of a first line before deciding.
-            let line_end = find_crlf(seg.payload).is_some() || (p.last_cr && seg.payload[0] == b'\n');
-            p.seen += seg.payload.len();
-            if line_end || p.seen > MAX_PDU {
-                return Outcome::Continuation;
-            }
-            p.unknown = true;
-            p.last_cr = seg.payload.last() == Some(&b'\r');
-            p.segments += 1;
-            bounded_insert(&mut self.pending, key, p, MAX_PENDING_STREAMS);
-            return Outcome::Partial(None);
+            return self.other_bytes(key, p, seg);
         }
         p.buf.extend_from_slice(seg.payload);
         let head_request = self.last.get(&seg.stream).is_some_and(|o| o.head && !o.answered);
         match parse(&p.buf, head_request) {
+            Parsed::Invalid if !has_blank_line(&p.buf) && p.buf.len() <= MAX_PDU => {
+                // tshark knows a request by its method alone and waits for the
+                // end of the head (a blank line) before judging the rest.
+                p.segments += 1;
+                self.keep(key, p, seg);
+                Outcome::Partial(None)
+            }
             Parsed::Invalid => Outcome::NotHttp,
             Parsed::Incomplete | Parsed::IncompleteChunked if p.buf.len() > MAX_PDU => Outcome::NotHttp,
             Parsed::Incomplete => {
                 p.segments += 1;
                 let line = if starts { start_line(seg.payload) } else { None };
-                bounded_insert(&mut self.pending, key, p, MAX_PENDING_STREAMS);
+                self.keep(key, p, seg);
                 Outcome::Partial(line)
             }
             Parsed::IncompleteChunked => {
                 // tshark parses the head again with every segment of a chunked body.
                 p.segments += 1;
                 let line = start_line(&p.buf);
-                bounded_insert(&mut self.pending, key, p, MAX_PENDING_STREAMS);
+                self.keep(key, p, seg);
                 Outcome::Partial(line)
             }
             Parsed::AwaitBody(mut m, total) => {
@@ -285,8 +297,8 @@ impl HttpTracker {
                     if total == UNTIL_CLOSE { UNTIL_CLOSE } else { total.saturating_sub(p.buf.len() as u64) };
                 p.buf = Vec::new();
                 p.segments += 1;
-                p.body = Some(BodyWait { msg: m, remaining });
-                bounded_insert(&mut self.pending, key, p, MAX_PENDING_STREAMS);
+                p.body = Some(BodyWait { msg: m, remaining, broken: false });
+                self.keep(key, p, seg);
                 Outcome::Partial(if starts { start_line(seg.payload) } else { None })
             }
             Parsed::Complete(mut m, used) => {
@@ -296,6 +308,44 @@ impl HttpTracker {
                 Outcome::Message(m)
             }
         }
+    }
+
+    /// Bytes on an HTTP port that start no message, as tshark 4.0's HTTP
+    /// dissector judges them (`dissect_http_message`): a first byte that is not
+    /// printable ASCII is a `Continuation` once the connection carried a
+    /// request, else nothing; printable bytes are held until their first line
+    /// ends (CR, LF or CRLF), then they are a `Continuation` after a request,
+    /// header lines when the first line holds a colon, else nothing.
+    fn other_bytes(&mut self, key: u64, mut p: Pending, seg: &TcpData<'_>) -> Outcome {
+        p.buf.extend_from_slice(seg.payload);
+        // The connection carried a request (frame 0 marks a response without one).
+        let request_seen = self.last.get(&seg.stream).is_some_and(|r| r.frame != 0);
+        let b = skip_leading_crlf(&p.buf);
+        if !b.first().is_some_and(|c| (0x20..0x7f).contains(c)) {
+            return if request_seen { Outcome::Continuation } else { Outcome::NotHttp };
+        }
+        if line_end(b, false).is_none() {
+            if p.buf.len() > MAX_PDU {
+                return Outcome::NotHttp;
+            }
+            p.unknown = true;
+            p.segments += 1;
+            self.keep(key, p, seg);
+            return Outcome::Partial(None);
+        }
+        if request_seen {
+            return Outcome::Continuation;
+        }
+        match header_lines_len(b) {
+            0 => Outcome::NotHttp,
+            head => Outcome::HeaderLines { head, body: b.len() - head },
+        }
+    }
+
+    /// Keeps the state of a direction until its next segment.
+    fn keep(&mut self, key: u64, mut p: Pending, seg: &TcpData<'_>) {
+        p.next_seq = seg.seq.wrapping_add(seg.payload.len() as u32);
+        bounded_insert(&mut self.pending, key, p, MAX_PENDING_STREAMS);
     }
 
     /// Counts body bytes of a message whose head came earlier.
@@ -308,6 +358,14 @@ impl HttpTracker {
         http_port: bool,
     ) -> Outcome {
         let n = seg.payload.len() as u64;
+        if wait.broken && (seg.fin || n >= wait.remaining) {
+            // tshark never reassembles the message: this segment only ends it.
+            let used = usize::try_from(wait.remaining).unwrap_or(usize::MAX).min(seg.payload.len());
+            if looks_like_http(&seg.payload[used..]) {
+                self.keep(key, Pending { buf: seg.payload[used..].to_vec(), ..Pending::default() }, seg);
+            }
+            return Outcome::Partial(None);
+        }
         if seg.fin && n < wait.remaining {
             let mut m = std::mem::take(&mut wait.msg);
             m.segments = p.segments;
@@ -323,8 +381,9 @@ impl HttpTracker {
             }
             p.segments += 1;
             let mut keep = std::mem::take(p);
-            keep.body = Some(BodyWait { msg: std::mem::take(&mut wait.msg), remaining: wait.remaining });
-            bounded_insert(&mut self.pending, key, keep, MAX_PENDING_STREAMS);
+            keep.body =
+                Some(BodyWait { msg: std::mem::take(&mut wait.msg), remaining: wait.remaining, broken: wait.broken });
+            self.keep(key, keep, seg);
             return Outcome::Partial(None);
         }
         let mut m = std::mem::take(&mut wait.msg);
@@ -342,7 +401,7 @@ impl HttpTracker {
             m.trailing = if m.segments > 0 && http_port { &["http", "data"] } else { &["data"] };
         }
         if looks_like_http(&rest) {
-            bounded_insert(&mut self.pending, key, Pending { buf: rest, ..Pending::default() }, MAX_PENDING_STREAMS);
+            self.keep(key, Pending { buf: rest, ..Pending::default() }, seg);
         }
         self.link(m, seg);
     }
@@ -374,6 +433,23 @@ impl HttpTracker {
     pub fn learn_into(self, facts: &mut AppFacts) {
         facts.http_response_in.extend(self.learned);
     }
+}
+
+/// Whether a segment after a capture gap still lies in the body of the message
+/// in progress, as tshark's reassembly sees it: a body whose length is known
+/// (or that runs to the close) takes every segment up to its end, so the
+/// message is held, never completed. Counts the missing bytes as received.
+fn gap_within_body(p: &mut Pending, seg: &TcpData<'_>) -> bool {
+    let Some(wait) = p.body.as_mut() else { return false };
+    let missing = u64::from(seg.seq.wrapping_sub(p.next_seq));
+    if wait.remaining != UNTIL_CLOSE {
+        if missing >= wait.remaining {
+            return false;
+        }
+        wait.remaining -= missing;
+    }
+    wait.broken = true;
+    true
 }
 
 /// The start line of a message, when the bytes hold all of it.
@@ -495,6 +571,53 @@ fn chunked_len(b: &[u8]) -> Option<usize> {
     }
 }
 
+/// The bytes after one leading CRLF, which tshark skips before a message
+/// (RFC 9112 §2.2) when more than 3 bytes are there.
+fn skip_leading_crlf(b: &[u8]) -> &[u8] {
+    if b.len() > 3 && b.starts_with(b"\r\n") {
+        &b[2..]
+    } else {
+        b
+    }
+}
+
+/// The length of the first line and the offset after its end, which is CR, LF
+/// or CRLF (as Wireshark's `tvb_find_line_end`). A CR as the last byte ends
+/// the line only when `cr_at_end_ends` (else an LF may follow in the next segment).
+fn line_end(b: &[u8], cr_at_end_ends: bool) -> Option<(usize, usize)> {
+    let i = b.iter().position(|&c| c == b'\r' || c == b'\n')?;
+    match (b[i], b.get(i + 1)) {
+        (b'\r', Some(b'\n')) => Some((i, i + 2)),
+        (b'\r', None) if !cr_at_end_ends => None,
+        _ => Some((i, i + 1)),
+    }
+}
+
+/// How many bytes at the start of `b` tshark takes for header lines: lines
+/// holding a colon, up to and with a blank line, or up to the first line
+/// without a colon. 0 when the first line has none.
+fn header_lines_len(b: &[u8]) -> usize {
+    let mut off = 0;
+    while off < b.len() {
+        let rest = &b[off..];
+        let (len, next) = line_end(rest, true).unwrap_or((rest.len(), rest.len()));
+        if len == 0 {
+            return off + next;
+        }
+        if !rest[..len].contains(&b':') {
+            return off;
+        }
+        off += next;
+    }
+    off
+}
+
+/// Whether the bytes hold an empty line (the end of a head), its line ends
+/// being CRLF or LF.
+fn has_blank_line(b: &[u8]) -> bool {
+    b.windows(2).any(|w| w == b"\n\n") || b.windows(3).any(|w| w == b"\n\r\n")
+}
+
 fn find_crlf(b: &[u8]) -> Option<usize> {
     b.windows(2).position(|w| w == b"\r\n")
 }
@@ -521,6 +644,7 @@ pub fn header_note(name: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sniff::tcp::Direction;
 
     fn seg(payload: &[u8], frame: u32) -> TcpData<'_> {
         TcpData {
@@ -529,6 +653,7 @@ mod tests {
             resent: false,
             gap: false,
             fin: false,
+            seq: 0,
             payload,
             frame,
             time: i64::from(frame) * 1000,
@@ -586,11 +711,81 @@ mod tests {
     }
 
     #[test]
-    fn on_an_http_port_other_bytes_are_a_continuation() {
+    fn on_an_http_port_other_bytes_are_a_continuation_after_a_request() {
         let mut t = HttpTracker::default();
-        assert!(matches!(t.tcp(&seg(b"\x01\x02", 1), true), Outcome::Partial(None)));
-        assert!(matches!(t.tcp(&seg(b"tail\r\n", 2), true), Outcome::Continuation));
-        assert!(matches!(t.tcp(&seg(b"\x01\x02", 3), false), Outcome::NotHttp));
+        assert!(matches!(t.tcp(&seg(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", 1), true), Outcome::Message(_)));
+        let back = |payload, frame| TcpData { dir: Some(Direction::ServerToClient), ..seg(payload, frame) };
+        assert!(matches!(t.tcp(&back(b"\x01\x02", 2), true), Outcome::Continuation));
+        assert!(matches!(t.tcp(&back(b"text", 3), true), Outcome::Partial(None)));
+        assert!(matches!(t.tcp(&back(b" tail\r\n", 4), true), Outcome::Continuation));
+        // Another connection, on no HTTP port.
+        assert!(matches!(t.tcp(&TcpData { stream: 1, ..seg(b"\x01\x02", 5) }, false), Outcome::NotHttp));
+    }
+
+    #[test]
+    fn binary_on_port_80_without_a_request_is_nothing_or_header_lines() {
+        // Regression (chrissanders-packets/tcp_dupack.pcapng frames 2, 4, 6: a
+        // stream seen without its SYN, server data on port 80): a first byte that
+        // is not printable is nothing to tshark; frame 6 starts printable, its
+        // first four lines (ended by LF or CR) hold a colon, the fifth does not:
+        // header lines, then data.
+        let mut t = HttpTracker::default();
+        let frame2 = b"\x9f\xca\x81\xc9\xe9\xcd%\x07\xdb4\xb9>\r\xb9\xf5";
+        let frame4 = b"\x34\x01\x93\xcf\xd6\x81\xedGC\xcd\x15,rll\n\x8e";
+        let frame6 = b"N\xbdM\x1cg:\xda\x80\nE\x06:\xee\rh\xc1\x1d:\xa8\r\x1dh:\xf7\n4\x01\x93\n\xcf\xd6\x81";
+        assert!(matches!(t.tcp(&seg(frame2, 2), true), Outcome::NotHttp));
+        assert!(matches!(t.tcp(&seg(frame4, 4), true), Outcome::NotHttp));
+        let Outcome::HeaderLines { head, body } = t.tcp(&seg(frame6, 6), true) else { panic!("no header lines") };
+        assert_eq!((head, body), (25, 7));
+    }
+
+    #[test]
+    fn printable_bytes_wait_for_a_line_end_and_without_a_colon_are_nothing() {
+        // Regression (zeek-traces/tcp/reassembly.pcap frames 108 and 110): bytes
+        // after a gap with no line end are held; the next segment ends the first
+        // line, which has no colon: tshark shows no HTTP (and no Continuation).
+        let mut t = HttpTracker::default();
+        assert!(matches!(t.tcp(&TcpData { gap: true, ..seg(b"OOOOOOOO", 108) }, true), Outcome::Partial(None)));
+        let frame110 = b"OOOO\r\n<g:sql>\r\nSelect \"DAV:displayname\" from scope()\r\n</g:sql>\r\n";
+        assert!(matches!(t.tcp(&TcpData { fin: true, seq: 8, ..seg(frame110, 110) }, true), Outcome::NotHttp));
+    }
+
+    #[test]
+    fn a_gap_inside_a_known_body_holds_its_segments() {
+        // Regression (suricata-verify tcp-rst-unacked-stream-10 frames 20-22):
+        // segments after a gap but inside a Content-Length body stay segments of
+        // the message, which is never completed.
+        let mut t = HttpTracker::default();
+        let head = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789";
+        assert!(matches!(t.tcp(&seg(head, 1), true), Outcome::Partial(Some(_))));
+        let after_gap = TcpData { gap: true, seq: head.len() as u32 + 50, ..seg(b"H\x11\xdb\r\xb6\xc7", 2) };
+        assert!(matches!(t.tcp(&after_gap, true), Outcome::Partial(None)));
+        let end = TcpData { seq: head.len() as u32 + 56, ..seg(&[b'x'; 34], 3) };
+        assert!(matches!(t.tcp(&end, true), Outcome::Partial(None)));
+        let next = TcpData { seq: head.len() as u32 + 90, ..seg(b"HTTP/1.1 204 No Content\r\n\r\n", 4) };
+        assert!(matches!(t.tcp(&next, true), Outcome::Message(_)));
+    }
+
+    #[test]
+    fn a_request_line_without_version_waits_for_the_end_of_its_head() {
+        // Regression (suricata-verify http-data-after-09 frames 5 and 9): tshark
+        // holds "POST abcd12345" and the next line as one unfinished head.
+        let mut t = HttpTracker::default();
+        assert!(matches!(t.tcp(&seg(b"POST abcd12345\n", 5), true), Outcome::Partial(None)));
+        let frame9 = b"USER abab1212 \"zz\" \"yy\" :f6e1 l6e13\n";
+        assert!(matches!(t.tcp(&seg(frame9, 9), true), Outcome::Partial(None)));
+        assert!(matches!(t.tcp(&seg(b"\n", 10), true), Outcome::NotHttp));
+    }
+
+    #[test]
+    fn header_lines_end_at_a_blank_line_or_a_line_without_colon() {
+        assert_eq!(header_lines_len(b"a:b\nc:d\r\n\r\nbody"), 11);
+        assert_eq!(header_lines_len(b"a:b\rno colon\n"), 4);
+        assert_eq!(header_lines_len(b"no colon\na:b\n"), 0);
+        assert_eq!(header_lines_len(b"a:b"), 3);
+        assert_eq!(line_end(b"ab\r", false), None);
+        assert_eq!(line_end(b"ab\r", true), Some((2, 3)));
+        assert_eq!(skip_leading_crlf(b"\r\nGET"), b"GET");
     }
 
     #[test]

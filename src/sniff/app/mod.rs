@@ -44,6 +44,15 @@ pub enum App {
     Http(Box<HttpMsg>),
     /// On an HTTP port, bytes that begin no HTTP message (tshark: `Continuation`).
     HttpContinuation,
+    /// On an HTTP port, bytes that begin no HTTP message but whose first lines
+    /// hold colons: tshark shows them as HTTP header lines (`head` bytes) and
+    /// the `body` bytes after them as data, in a frame its columns call TCP.
+    HttpHeaderLines {
+        /// Bytes of the lines taken for headers.
+        head: usize,
+        /// Bytes after them.
+        body: usize,
+    },
 }
 
 /// What a first pass learned about later frames.
@@ -89,6 +98,8 @@ pub struct TcpData<'a> {
     pub gap: bool,
     /// The segment carries FIN: the sender has nothing more to send.
     pub fin: bool,
+    /// The relative sequence number of the first payload byte.
+    pub seq: u32,
     /// The captured payload.
     pub payload: &'a [u8],
     /// Frame number.
