@@ -217,6 +217,19 @@ mod tests {
             client: (a("127.0.0.1:50312"), a("127.0.0.1:8888")),
             origin: (a("127.0.0.1:50314"), a("127.0.0.1:10080")),
         };
+        let ep = |s: &str| {
+            let x = a(s);
+            Endpoint { ip: x.ip(), port: x.port() }
+        };
+        let mut origin = TcpConv::for_test(ep("127.0.0.1:10080"), ep("127.0.0.1:50314"));
+        origin.index = 1;
+        let convs = [TcpConv::for_test(ep("127.0.0.1:50312"), ep("127.0.0.1:8888")), origin];
+        assert_eq!(
+            render_pairs(&[pair], &convs),
+            "\nProxied requests: client-side and origin-side TCP streams\nrequest 1: client stream 0 \
+             (127.0.0.1:50312 → 127.0.0.1:8888) ↔ origin stream 1 (127.0.0.1:50314 → 127.0.0.1:10080)\n",
+            "the origin stream matches either way round"
+        );
         let text = render_pairs(&[pair], &[]);
         assert!(text.contains("request 1: client stream not captured (127.0.0.1:50312 → 127.0.0.1:8888)"), "{text}");
         assert_eq!(render_pairs(&[], &[]), "");
