@@ -269,3 +269,52 @@ fn without_permission_capture_stops_before_anything_with_the_fix() {
         assert!(stdout.is_empty(), "{args:?} printed before stopping: {stdout}");
     }
 }
+
+#[test]
+fn proxy_capture_has_both_streams_of_each_request_paired_and_nothing_else() {
+    if !root("proxy_capture_has_both_streams_of_each_request_paired_and_nothing_else") {
+        return;
+    }
+    let dir = scratch("proxy");
+    let file = dir.join("proxy.pcap");
+    let (web, web_addr) = Proc::server(&["web", "--port", "0", "--root", "www"]);
+    let (proxy, proxy_addr) = Proc::server(&["proxy", "--port", "0", &capture_arg(&file)]);
+    let other = TcpListener::bind("127.0.0.1:0").unwrap();
+    let other_port = other.local_addr().unwrap().port().to_string();
+    let url = format!("http://{web_addr}/HelloWorld.html");
+    for _ in 0..2 {
+        let out = Command::new("curl")
+            .args(["-s", "--max-time", "10", "-x", &format!("http://{proxy_addr}"), &url])
+            .output()
+            .expect("curl");
+        assert!(out.status.success(), "curl: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("<html"), "{out:?}");
+        // Unrelated loopback TCP while the capture runs.
+        let _c = TcpStream::connect(other.local_addr().unwrap()).unwrap();
+        let _ = other.accept().unwrap();
+    }
+    let text = stop(proxy);
+    stop(web);
+    let (pp, wp) = (proxy_addr.port().to_string(), web_addr.port().to_string());
+    let rows = fields(&file, &["tcp.stream", "tcp.srcport", "tcp.dstport", "tcp.flags.syn", "tcp.flags.ack"]);
+    for r in &rows {
+        assert!([&pp, &wp].contains(&&r[1]) || [&pp, &wp].contains(&&r[2]), "unrelated packet {r:?} ({other_port})");
+    }
+    let syns = |port: &str| -> Vec<String> {
+        rows.iter().filter(|r| r[2] == port && r[3] == "1" && r[4] == "0").map(|r| r[0].clone()).collect()
+    };
+    // Two requests to the proxy (plus its shutdown wake-up connection), two to the origin.
+    let (to_proxy, to_web) = (syns(&pp), syns(&wp));
+    assert!(to_proxy.len() >= 2 && to_proxy.len() <= 3, "SYNs to the proxy: {to_proxy:?}\n{rows:?}");
+    assert_eq!(to_web.len(), 2, "SYNs to the origin: {to_web:?}\n{rows:?}");
+    assert!(text.contains(&format!("now also capturing TCP with {web_addr}")), "{text}");
+    for (i, (c, o)) in to_proxy.iter().zip(&to_web).enumerate() {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("request {}: ", i + 1)))
+            .unwrap_or_else(|| panic!("no pairing line for request {}\n{text}", i + 1));
+        assert!(line.contains(&format!("client stream {c} (")), "{line} (client SYN in stream {c})");
+        assert!(line.contains(&format!("→ {proxy_addr}) ↔ origin stream {o} (")), "{line} (origin stream {o})");
+        assert!(line.ends_with(&format!("→ {web_addr})")), "{line}");
+    }
+}

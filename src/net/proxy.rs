@@ -18,6 +18,11 @@
 //!   from disk (see [`cache`]); the log says HIT or MISS.
 //! * A bounded pool of `--threads` workers with blocking sockets; when every
 //!   worker is busy and the queue is full, the client gets 503.
+//! * With `--capture`, the capture starts on the proxy's port and, right before
+//!   each connection to an origin on loopback, widens to that origin (see
+//!   [`crate::sniff::watch`]); at the end it pairs each request's client-side
+//!   and origin-side TCP streams. Origins off loopback are not captured: the
+//!   capture runs on the loopback interface.
 
 pub mod cache;
 
@@ -34,6 +39,7 @@ use crate::proto::http::response::{BodyKind, StatusCode};
 use crate::proto::http::url::{parse_url, HttpUrl, UrlError};
 use crate::proto::http::{list_has_token, Version, HOP_BY_HOP};
 use crate::sniff::session::{CaptureFilter, CaptureSession};
+use crate::sniff::watch::{StreamPair, Watcher};
 use cache::Cache;
 use std::io::{self, Write};
 use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -57,6 +63,8 @@ struct Proxy {
     started: String,
     requests: AtomicU64,
     hits: AtomicU64,
+    /// Widens the capture to each origin and records the stream pairs.
+    capture: Watcher,
 }
 
 /// `socklab proxy`: serve until Ctrl-C.
@@ -96,6 +104,7 @@ pub fn run(a: &ProxyArgs) -> Result<()> {
         started: date::format(SystemTime::now()),
         requests: AtomicU64::new(0),
         hits: AtomicU64::new(0),
+        capture: cap.watcher(),
     });
     let threads = usize::from(a.threads);
     let pool = Pool::new("proxy", threads, threads * QUEUE_PER_WORKER);
@@ -174,6 +183,9 @@ fn serve_client(client: TcpStream, peer: SocketAddr, proxy: &Proxy) {
     let logged = exchange(&client, proxy, &mut outcome);
     proxy.conns.remove(key);
     let _ = client.shutdown(Shutdown::Both);
+    if let (Some(origin), Ok(local)) = (outcome.origin, client.local_addr()) {
+        proxy.capture.pair(StreamPair { client: (peer, local), origin });
+    }
     if logged && !shutdown::requested() {
         log(peer, proxy.local, &outcome);
     }
@@ -424,6 +436,8 @@ fn relay(
         Ok(a) => a,
         Err(e) => return fail(o, StatusCode::BAD_GATEWAY, e.to_string()),
     };
+    // Before the SYN leaves, so the capture has the whole origin-side stream.
+    proxy.capture.watch(origin_addr);
     let origin = match addr::connect_tcp(origin_addr, proxy.timeout) {
         Ok(s) => s,
         Err(Error::ConnectTimeout { .. }) => {

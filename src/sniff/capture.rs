@@ -136,7 +136,7 @@ impl LiveCapture {
     /// from now on is captured.
     pub fn open(device: &str, filter: Option<&str>) -> Result<LiveCapture, Error> {
         let inactive = Capture::from_device(device).map_err(|e| open_error(device, &e))?;
-        let mut cap = inactive
+        let cap = inactive
             .immediate_mode(true)
             .snaplen(SNAPLEN)
             .timeout(READ_TIMEOUT_MS)
@@ -145,16 +145,26 @@ impl LiveCapture {
             .map_err(|e| open_error(device, &e))?
             .setnonblock()
             .map_err(|e| open_error(device, &e))?;
-        if let Some(expr) = filter {
-            cap.filter(expr, true).map_err(|e| {
-                Error::usage(format!(
-                    "invalid capture filter '{expr}': {}; use tcpdump's BPF syntax, e.g. \"tcp port 12000\"",
-                    pcap_message(&e)
-                ))
-            })?;
-        }
         let fd = cap.as_raw_fd();
-        Ok(LiveCapture { cap, save: None, device: device.to_string(), fd })
+        let mut live = LiveCapture { cap, save: None, device: device.to_string(), fd };
+        if let Some(expr) = filter {
+            live.set_filter(expr)?;
+        }
+        Ok(live)
+    }
+
+    /// Replaces the BPF filter of the running capture; in force when this
+    /// returns. Packets already buffered are kept if the new filter accepts them
+    /// (libpcap filters them again), so a filter that only adds clauses loses
+    /// nothing it would have kept, except packets arriving during the few
+    /// microseconds libpcap's Linux swap (drop-all filter, drain, new filter) takes.
+    pub fn set_filter(&mut self, expr: &str) -> Result<(), Error> {
+        self.cap.filter(expr, true).map_err(|e| {
+            Error::usage(format!(
+                "invalid capture filter '{expr}': {}; use tcpdump's BPF syntax, e.g. \"tcp port 12000\"",
+                pcap_message(&e)
+            ))
+        })
     }
 
     /// Saves every packet read from now on to `path` (a pcap file, nanosecond resolution).

@@ -22,3 +22,4 @@ pub mod summary;
 pub mod tcp;
 pub mod udp;
 pub mod value;
+pub mod watch;

@@ -12,6 +12,10 @@
 //! capture, then connects. Dropping the session (normal end, error return,
 //! Ctrl-C) drains the last packets for a short grace period, flushes the file
 //! and prints the tables.
+//!
+//! A command whose connections are not known in advance (the proxy's origin
+//! connections) widens the filter while capturing through a [`Watcher`]
+//! ([`CaptureSession::watcher`]); see [`crate::sniff::watch`].
 
 use crate::cli::CaptureOpt;
 use crate::error::{Error, Result};
@@ -19,10 +23,13 @@ use crate::sniff::capture::{loopback_device, LiveCapture, LiveStats};
 use crate::sniff::link::{dlt_name, LinkType, SUPPORTED};
 use crate::sniff::pipeline::{Facts, Pipeline};
 use crate::sniff::render::{ansi, list, Style};
+use crate::sniff::report::{self, ScanOptions};
 use crate::sniff::summary::{self, Recorder};
+use crate::sniff::watch::{render_pairs, Watcher, Widen};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -94,6 +101,7 @@ struct Running {
     device: String,
     what: String,
     color: bool,
+    watcher: Watcher,
 }
 
 /// What the capture thread hands back.
@@ -123,13 +131,28 @@ impl CaptureSession {
         let stop = Arc::new(AtomicBool::new(false));
         let dns = matches!(filter, CaptureFilter::DnsPort(_));
         let flag = Arc::clone(&stop);
+        let (watcher, widen) = Watcher::new(filter.bpf());
         let thread = std::thread::Builder::new()
             .name("capture".into())
-            .spawn(move || capture_loop(cap, link, &flag, color, dns))
+            .spawn(move || capture_loop(cap, link, &flag, &widen, color, dns))
             .map_err(|e| Error::io("starting the capture thread", e))?;
         Ok(CaptureSession {
-            running: Some(Running { stop, thread: Some(thread), path, device, what: filter.describe(), color }),
+            running: Some(Running {
+                stop,
+                thread: Some(thread),
+                path,
+                device,
+                what: filter.describe(),
+                color,
+                watcher,
+            }),
         })
+    }
+
+    /// A handle for other threads to add connections to the capture and to pair
+    /// streams (an inactive one without `--capture`).
+    pub fn watcher(&self) -> Watcher {
+        self.running.as_ref().map_or_else(Watcher::default, |r| r.watcher.clone())
     }
 
     /// True when capturing.
@@ -192,6 +215,18 @@ impl CaptureSession {
                 let _ = o.write_all(marked(&format!("no tables: {e}"), r.color).as_bytes());
             }
         }
+        let pairs = r.watcher.pairs();
+        if !pairs.is_empty() {
+            let opts = ScanOptions { counters_only: true, ..ScanOptions::default() };
+            match report::scan(&r.path, &opts) {
+                Ok(scan) => {
+                    let _ = o.write_all(render_pairs(&pairs, &scan.tcp).as_bytes());
+                }
+                Err(e) => {
+                    let _ = o.write_all(marked(&format!("no stream pairs: {e}"), r.color).as_bytes());
+                }
+            }
+        }
         let _ = o.write_all(outcome.recorder.render(r.color, true).as_bytes());
         let _ = o.flush();
     }
@@ -203,8 +238,16 @@ impl Drop for CaptureSession {
     }
 }
 
-/// The capture thread: read, annotate, print, until stopped and drained.
-fn capture_loop(mut cap: LiveCapture, link: LinkType, stop: &AtomicBool, color: bool, dns: bool) -> Outcome {
+/// The capture thread: read, annotate, print, until stopped and drained;
+/// between reads, apply the wider filters a [`Watcher`] asks for.
+fn capture_loop(
+    mut cap: LiveCapture,
+    link: LinkType,
+    stop: &AtomicBool,
+    widen: &Receiver<Widen>,
+    color: bool,
+    dns: bool,
+) -> Outcome {
     let mut pipe = Pipeline::new(link, Facts::default());
     let mut recorder = Recorder::new(dns);
     let style = Style { color, nanos: false };
@@ -218,6 +261,19 @@ fn capture_loop(mut cap: LiveCapture, link: LinkType, stop: &AtomicBool, color: 
             if since.elapsed() > DRAIN_LIMIT {
                 break;
             }
+        }
+        while let Ok(w) = widen.try_recv() {
+            let applied = match cap.set_filter(&w.expr) {
+                Ok(()) => {
+                    print_marked(&format!("now also capturing {}", w.what), color);
+                    true
+                }
+                Err(e) => {
+                    print_marked(&format!("could not add {} to the capture: {e}", w.what), color);
+                    false
+                }
+            };
+            let _ = w.done.send(applied);
         }
         match cap.next_frame() {
             Ok(Some(frame)) => {
