@@ -101,8 +101,7 @@ fn tcp_echo_server_and_client_capture_handshake_data_and_teardown() {
         let flags = tcp_flags(file);
         assert!(flags.len() >= 10, "{flags:?}");
         assert_eq!(&flags[..3], ["S", "A··S", "A"], "raw flags {flags:?}");
-        // Stream 0 is the client's connection (the server's capture also holds the
-        // connection its shutdown makes to wake its accept loop: stream 1).
+        // Stream 0 is the client's connection.
         let lens = fields(file, &["tcp.len", "tcp.flags.fin", "tcp.stream"]);
         assert_eq!(lens.iter().filter(|r| r[0] == "14" && r[2] == "0").count(), 2, "data both ways: {lens:?}");
         assert_eq!(lens.iter().filter(|r| r[1] == "1" && r[2] == "0").count(), 2, "two FINs: {lens:?}");
@@ -128,10 +127,8 @@ fn udp_echo_capture_has_both_datagrams_and_closed_port_has_the_icmp_error() {
     let server_out = stop(server);
     let rows = fields(&srv_file, &["udp.srcport", "udp.dstport", "udp.length"]);
     let port = addr.port().to_string();
-    // The request and the echo; then the empty datagram the server sends itself on
-    // shutdown to wake its receive loop.
-    assert_eq!(rows.len(), 3, "{rows:?}");
-    assert_eq!(rows[2], [port.clone(), port.clone(), "8".to_string()]);
+    // The request and the echo, nothing else (shutdown puts no datagram on the wire).
+    assert_eq!(rows.len(), 2, "{rows:?}");
     assert_eq!(rows[0][1], port);
     assert_eq!(rows[1][0], port);
     assert!(server_out.contains("The datagrams:"), "{server_out}");
@@ -303,9 +300,9 @@ fn proxy_capture_has_both_streams_of_each_request_paired_and_nothing_else() {
     let syns = |port: &str| -> Vec<String> {
         rows.iter().filter(|r| r[2] == port && r[3] == "1" && r[4] == "0").map(|r| r[0].clone()).collect()
     };
-    // Two requests to the proxy (plus its shutdown wake-up connection), two to the origin.
+    // Two requests to the proxy, two to the origin (shutdown puts no packet on the wire).
     let (to_proxy, to_web) = (syns(&pp), syns(&wp));
-    assert!(to_proxy.len() >= 2 && to_proxy.len() <= 3, "SYNs to the proxy: {to_proxy:?}\n{rows:?}");
+    assert_eq!(to_proxy.len(), 2, "SYNs to the proxy: {to_proxy:?}\n{rows:?}");
     assert_eq!(to_web.len(), 2, "SYNs to the origin: {to_web:?}\n{rows:?}");
     assert!(text.contains(&format!("now also capturing TCP with {web_addr}")), "{text}");
     for (i, (c, o)) in to_proxy.iter().zip(&to_web).enumerate() {

@@ -1,7 +1,7 @@
 //! Regression: a server stopped with Ctrl-C used to wake its blocked `accept` by
-//! connecting to itself, so its own `--capture` file held an extra TCP stream (a
-//! whole handshake and teardown nobody asked for). Shutdown now wakes `accept`
-//! with shutdown(2) on the listening socket, which puts nothing on the wire.
+//! connecting to itself (and its blocked `recv_from` by sending itself an empty
+//! datagram), so its own `--capture` file held an extra TCP stream or datagram.
+//! Shutdown now wakes them with shutdown(2) on the socket, which sends nothing.
 //! Live capture needs root or CAP_NET_RAW; without root this test says so and passes.
 mod common;
 use common::*;
@@ -36,5 +36,12 @@ fn a_stopped_servers_capture_holds_only_its_clients_streams() {
         let expected: Vec<&str> = if server[0] == "tcp" { vec!["0"] } else { vec![] };
         assert_eq!(streams.into_iter().collect::<Vec<_>>(), expected, "{} server capture:\n{text}", server[0]);
     }
+    let _ = std::fs::remove_file(&file);
+    let (mut srv, addr) = Proc::server(&["udp", "server", "--port", "0", &cap]);
+    let out = run_with(&["udp", "client", "--server", &addr.to_string(), "hello"], b"", WAIT);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert_eq!(srv.signal_and_wait(libc::SIGINT, WAIT).code(), Some(0), "{}", srv.dump());
+    let out = run_with(&["read", file.to_str().unwrap(), "-T", "fields", "-e", "udp.length"], b"", WAIT);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "13\n13\n", "request and echo only\n{}", describe(&out));
     let _ = std::fs::remove_dir_all(&dir);
 }

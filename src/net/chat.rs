@@ -458,15 +458,17 @@ fn udp_server(a: &ServerArgs) -> Result<()> {
     let mut joined = 0u64;
     let mut buf = vec![0u8; 65_536];
     while !shutdown::requested() {
-        let (n, from) = match sock.recv_from(&mut buf) {
+        let got = sock.recv_from(&mut buf);
+        // Checked before the result: shutdown wakes this receive with an empty one.
+        if shutdown::requested() {
+            break;
+        }
+        let (n, from) = match got {
             Ok(got) => got,
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => continue,
             Err(e) if matches!(e.kind(), io::ErrorKind::ConnectionRefused | io::ErrorKind::Interrupted) => continue,
             Err(e) => return Err(Error::io(format!("receiving on {local}"), e)),
         };
-        if shutdown::requested() {
-            break;
-        }
         if n == 0 {
             continue;
         }

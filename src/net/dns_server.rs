@@ -107,16 +107,18 @@ fn serve_loop(sock: &UdpSocket, local: SocketAddr, zone: &Zone, stats: &Stats, q
     let mut batch = RecvBatch::default();
     let mut replies: Vec<(Vec<u8>, SocketAddr)> = Vec::with_capacity(udp_batch::BATCH);
     while !shutdown::requested() {
-        let n = match batch.recv(sock) {
+        let got = batch.recv(sock);
+        // Checked before the result: shutdown wakes this receive with an empty one.
+        if shutdown::requested() {
+            break;
+        }
+        let n = match got {
             Ok(n) => n,
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => continue,
             // An ICMP error about an earlier response, or a signal: not the server's fault.
             Err(e) if matches!(e.kind(), io::ErrorKind::ConnectionRefused | io::ErrorKind::Interrupted) => continue,
             Err(e) => return Err(Error::io(format!("receiving on {local}"), e)),
         };
-        if shutdown::requested() {
-            break;
-        }
         stats.received.fetch_add(n as u64, Ordering::Relaxed);
         replies.clear();
         let mut log = String::new();

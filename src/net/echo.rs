@@ -184,16 +184,18 @@ pub fn udp_server(a: &ServerArgs) -> Result<()> {
     let (mut messages, mut clients) = (0u64, std::collections::HashSet::new());
     let mut buf = vec![0u8; MAX_DATAGRAM];
     while !shutdown::requested() {
-        let (n, from) = match sock.recv_from(&mut buf) {
+        let got = sock.recv_from(&mut buf);
+        // Checked before the result: shutdown wakes this receive with an empty one.
+        if shutdown::requested() {
+            break;
+        }
+        let (n, from) = match got {
             Ok(got) => got,
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => continue,
             // An ICMP error for an earlier reply, or a signal: not the server's fault.
             Err(e) if matches!(e.kind(), io::ErrorKind::ConnectionRefused | io::ErrorKind::Interrupted) => continue,
             Err(e) => return Err(Error::io(format!("receiving on {local}"), e)),
         };
-        if shutdown::requested() {
-            break;
-        }
         log_message(from, &buf[..n]);
         messages += 1;
         if clients.len() < 1 << 16 {

@@ -97,14 +97,20 @@ pub fn wake_listener_on_shutdown(listener: &TcpListener) -> Result<()> {
     Ok(())
 }
 
-/// Registers a shutdown waker that sends an empty datagram to the server's own
-/// UDP socket, so its blocked `recv_from` returns.
+/// Registers a shutdown waker that shuts the server's UDP socket down for reading,
+/// so a blocked `recv_from` returns at once (with nothing). Like
+/// [`wake_listener_on_shutdown`], it sends nothing: the server's capture holds
+/// only its clients' datagrams. Receive loops check the shutdown flag before the
+/// result of a receive.
 pub fn wake_udp_on_shutdown(sock: &UdpSocket) -> Result<()> {
-    let local = sock.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
     let waker = sock.try_clone().map_err(|e| Error::io("cloning the server socket", e))?;
-    let target = reachable(local);
     shutdown::on_shutdown(move || {
-        let _ = waker.send_to(&[], target);
+        // SAFETY: `waker` owns a valid descriptor for as long as this closure lives.
+        // Linux wakes the socket's readers even though an unconnected UDP socket
+        // answers ENOTCONN.
+        unsafe {
+            libc::shutdown(waker.as_raw_fd(), libc::SHUT_RD);
+        }
     });
     Ok(())
 }
