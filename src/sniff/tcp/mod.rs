@@ -29,7 +29,6 @@
 use std::net::IpAddr;
 
 mod flow;
-mod hash;
 mod seq_analysis;
 mod stream;
 #[cfg(test)]

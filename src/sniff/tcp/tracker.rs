@@ -1,11 +1,10 @@
 //! The conversation table: finds (or starts) the stream of each segment, including
 //! Wireshark's port-reuse rules, and hands the segment to it.
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::net::IpAddr;
 
-use super::hash::FxBuild;
+use crate::sniff::hash::FxHashMap;
 use super::seq_analysis::Verdict;
 use super::{analysis as a, flags as f, Endpoint, Segment, SegmentInfo, Stream};
 
@@ -56,7 +55,7 @@ fn ip_bits(ip: IpAddr) -> (u128, bool) {
 #[derive(Default)]
 pub struct Tracker {
     /// The current stream of each address/port pair.
-    by_key: HashMap<ConvKey, u32, FxBuild>,
+    by_key: FxHashMap<ConvKey, u32>,
     /// The last key looked up and its stream (bulk transfers repeat it).
     last: Option<(ConvKey, u32)>,
     streams: Vec<Stream>,
