@@ -421,6 +421,14 @@ pub struct PingArgs {
 pub struct ReadArgs {
     /// The capture file (.pcap, nanosecond .pcap, or .pcapng).
     pub file: PathBuf,
+    /// What to decode and how to show it.
+    #[command(flatten)]
+    pub decode: DecodeArgs,
+}
+
+/// The filtering and output options `read` and `sniff` share.
+#[derive(Args, Debug, Clone)]
+pub struct DecodeArgs {
     /// Capture filter in BPF syntax (as tcpdump), e.g. "tcp port 12000".
     #[arg(short = 'f', long = "filter", value_name = "BPF")]
     pub bpf: Option<String>,
@@ -470,42 +478,15 @@ pub struct SniffArgs {
     /// Interface to capture on (default: the loopback interface).
     #[arg(short = 'i', long, value_name = "IFACE")]
     pub interface: Option<String>,
-    /// Capture filter in BPF syntax (as tcpdump), e.g. "tcp port 12000".
-    #[arg(short = 'f', long = "filter", value_name = "BPF")]
-    pub bpf: Option<String>,
     /// Also save the packets to FILE (pcap, readable by tshark and Wireshark).
     #[arg(short = 'w', long = "write", value_name = "FILE")]
     pub write: Option<PathBuf>,
-    /// Stop after this many packets (counted before -Y).
-    #[arg(short = 'c', long)]
-    pub count: Option<u64>,
     /// Stop after this many seconds (e.g. 2.5).
     #[arg(long, value_name = "SECONDS")]
     pub duration: Option<f64>,
-    /// Display filter over tshark field names, e.g. "tcp.flags.syn == 1".
-    #[arg(short = 'Y', long = "display-filter", value_name = "EXPR")]
-    pub display_filter: Option<String>,
-    /// Packet details: every layer and field, as Wireshark's details pane.
-    #[arg(short = 'V', long)]
-    pub verbose: bool,
-    /// Hex and ASCII dump of each packet.
-    #[arg(short = 'x', long)]
-    pub hex: bool,
-    /// Output format: the packet list (text), tab-separated fields, or JSON.
-    #[arg(short = 'T', long = "output", value_enum, default_value_t = OutputKind::Text)]
-    pub output: OutputKind,
-    /// A field to print with -T fields (tshark's names, e.g. tcp.seq); repeat for more.
-    #[arg(short = 'e', long = "field", value_name = "FIELD")]
-    pub fields: Vec<String>,
-    /// Field output option, as tshark: header=y prints the field names first.
-    #[arg(short = 'E', value_name = "OPTION=VALUE")]
-    pub field_options: Vec<String>,
-    /// Colour: auto (on a terminal), always or never.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-    /// Also decode DNS on this UDP and TCP port (53 and 10053 always are); repeat for more.
-    #[arg(long = "dns-port", value_name = "PORT")]
-    pub dns_ports: Vec<u16>,
+    /// What to decode and how to show it.
+    #[command(flatten)]
+    pub decode: DecodeArgs,
 }
 
 /// Options of `handshake`.

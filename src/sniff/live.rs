@@ -4,7 +4,7 @@
 //! Ctrl-C / SIGTERM; then flushes the `-w` file, prints the packets captured
 //! and dropped by the kernel, and the handshake/teardown and datagram tables.
 
-use crate::cli::{ReadArgs, SniffArgs};
+use crate::cli::SniffArgs;
 use crate::error::Error;
 use crate::net::shutdown;
 use crate::sniff::capture::{loopback_device, LiveCapture};
@@ -20,9 +20,8 @@ use std::time::{Duration, Instant};
 
 /// Runs `socklab sniff`.
 pub fn run(a: &SniffArgs) -> crate::Result<()> {
-    let view = read_args(a);
-    let mode = read::mode(&view)?;
-    let filter = match &a.display_filter {
+    let mode = read::mode(&a.decode)?;
+    let filter = match &a.decode.display_filter {
         Some(expr) => Some(
             Filter::parse(expr, FieldId::from_name)
                 .map_err(|e| Error::usage(format!("invalid display filter (-Y): {e}")))?,
@@ -40,12 +39,12 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
         Some(d) => d.clone(),
         None => loopback_device()?,
     };
-    let mut cap = LiveCapture::open(&device, a.bpf.as_deref())?;
+    let mut cap = LiveCapture::open(&device, a.decode.bpf.as_deref())?;
     let link = supported_link(&cap)?;
     if let Some(w) = &a.write {
         cap.save_to(w)?;
     }
-    let what = a.bpf.as_deref().map_or(String::new(), |f| format!(" (filter \"{f}\")"));
+    let what = a.decode.bpf.as_deref().map_or(String::new(), |f| format!(" (filter \"{f}\")"));
     let saving = a.write.as_ref().map_or(String::new(), |w| format!(", saving to {}", w.display()));
     eprintln!("Capturing on {device}{what}{saving}; Ctrl-C stops.");
     let text = matches!(mode, Mode::Text { .. });
@@ -95,7 +94,7 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
 
 /// Whether `--color` allows colour at all.
 fn color(a: &SniffArgs) -> bool {
-    a.color != crate::cli::ColorChoice::Never
+    a.decode.color != crate::cli::ColorChoice::Never
 }
 
 /// The capture loop: until the count, the duration or a signal.
@@ -111,8 +110,8 @@ fn capture(
     out: &mut impl Write,
 ) -> Result<(), ReadError> {
     let started = Instant::now();
-    let limit = a.count.unwrap_or(u64::MAX);
-    let mut pipe = Pipeline::new(link, Facts::default()).with_dns_ports(&read::dns_ports(&read_args(a)));
+    let limit = a.decode.count.unwrap_or(u64::MAX);
+    let mut pipe = Pipeline::new(link, Facts::default()).with_dns_ports(&read::dns_ports(&a.decode));
     let mut values: Vec<Value<'static>> = Vec::with_capacity(16);
     let mut last_shown: Option<i64> = None;
     read::start(out, mode)?;
@@ -132,21 +131,4 @@ fn capture(
         out.flush()?;
     }
     Ok(())
-}
-
-/// The `read` options `sniff` shares, to build the same output mode.
-fn read_args(a: &SniffArgs) -> ReadArgs {
-    ReadArgs {
-        file: Default::default(),
-        bpf: a.bpf.clone(),
-        count: a.count,
-        display_filter: a.display_filter.clone(),
-        verbose: a.verbose,
-        hex: a.hex,
-        output: a.output,
-        fields: a.fields.clone(),
-        field_options: a.field_options.clone(),
-        color: a.color,
-        dns_ports: a.dns_ports.clone(),
-    }
 }

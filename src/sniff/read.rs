@@ -4,7 +4,7 @@
 //! renders every packet as a list row (with details and hex on request),
 //! tab-separated fields, or JSON. Memory stays bounded: per-stream state only.
 
-use crate::cli::{ColorChoice, OutputKind, ReadArgs};
+use crate::cli::{ColorChoice, DecodeArgs, OutputKind, ReadArgs};
 use crate::error::Error;
 use crate::sniff::capture::OfflineCapture;
 use crate::sniff::fields::{FieldId, ALL, NAMES};
@@ -108,8 +108,8 @@ pub(crate) enum Mode {
 
 /// Runs `socklab read`.
 pub fn run(a: &ReadArgs) -> crate::Result<()> {
-    let mode = mode(a)?;
-    let filter = match &a.display_filter {
+    let mode = mode(&a.decode)?;
+    let filter = match &a.decode.display_filter {
         Some(expr) => Some(
             Filter::parse(expr, FieldId::from_name)
                 .map_err(|e| Error::usage(format!("invalid display filter (-Y): {e}")))?,
@@ -159,7 +159,7 @@ impl From<Error> for ReadError {
 }
 
 /// The output mode `a` asks for (also used by `sniff`).
-pub(crate) fn mode(a: &ReadArgs) -> crate::Result<Mode> {
+pub(crate) fn mode(a: &DecodeArgs) -> crate::Result<Mode> {
     let ids = resolve_fields(&a.fields)?;
     Ok(match a.output {
         OutputKind::Text => {
@@ -201,7 +201,7 @@ pub fn resolve_fields(names: &[String]) -> crate::Result<Vec<FieldId>> {
 /// Opens the file and finds its link type (an undecoded one is
 /// [`LinkType::Other`]: its frames are listed, see [`undecoded_link`]).
 fn open(a: &ReadArgs) -> Result<(OfflineCapture, LinkType), Error> {
-    let cap = OfflineCapture::open(&a.file, a.bpf.as_deref())?;
+    let cap = OfflineCapture::open(&a.file, a.decode.bpf.as_deref())?;
     let link = LinkType::of_dlt(cap.datalink());
     Ok((cap, link))
 }
@@ -238,10 +238,10 @@ fn undecoded_link(cap: &OfflineCapture, dlt: i32, frames: u64) -> Error {
 }
 
 fn read(a: &ReadArgs, mode: &Mode, filter: Option<&Filter<FieldId>>, out: &mut impl Write) -> Result<(), ReadError> {
-    let limit = a.count.unwrap_or(u64::MAX);
+    let limit = a.decode.count.unwrap_or(u64::MAX);
     // Pass 1: learn the facts; a read error ends it quietly (pass 2 reports it).
     let (mut cap, link) = open(a)?;
-    let dns_ports = dns_ports(a);
+    let dns_ports = dns_ports(&a.decode);
     let mut pipe = Pipeline::learning(link, needs_tcp_facts(mode, filter)).with_dns_ports(&dns_ports);
     let mut n = 0;
     while n < limit {
@@ -289,7 +289,7 @@ fn read(a: &ReadArgs, mode: &Mode, filter: Option<&Filter<FieldId>>, out: &mut i
 }
 
 /// The ports decoded as DNS: the defaults and every `--dns-port`.
-pub(crate) fn dns_ports(a: &ReadArgs) -> Vec<u16> {
+pub(crate) fn dns_ports(a: &DecodeArgs) -> Vec<u16> {
     let mut ports = crate::sniff::app::DEFAULT_DNS_PORTS.to_vec();
     ports.extend(a.dns_ports.iter().filter(|p| !crate::sniff::app::DEFAULT_DNS_PORTS.contains(p)));
     ports

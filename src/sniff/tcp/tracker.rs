@@ -4,9 +4,9 @@
 use std::hash::{Hash, Hasher};
 use std::net::IpAddr;
 
-use crate::sniff::hash::FxHashMap;
 use super::seq_analysis::Verdict;
 use super::{analysis as a, flags as f, Endpoint, Segment, SegmentInfo, Stream};
+use crate::sniff::hash::FxHashMap;
 
 /// A conversation's address/port pair in a compact, order-independent form, cheap
 /// to hash and compare (IPv4 addresses are kept apart from IPv6 ones).
