@@ -66,8 +66,8 @@ impl Demo {
     fn tcp_echo(&self) -> Result<()> {
         heading(
             1,
-            "TCP echo: three-way handshake, data, four-way teardown",
-            "The client connects (SYN, SYN-ACK, ACK), sends a line, the server returns it upper-cased, the client closes (FIN/ACK, ACK, FIN/ACK, ACK).",
+            "TCP echo: three-way handshake, data, teardown",
+            "The client connects (SYN, SYN-ACK, ACK), sends a line, the server returns it upper-cased, the client closes with a FIN; the teardown table below says which close it was (four-way, or three segments when the server's ACK rides on its own FIN).",
         );
         let server = Server::start(&self.exe, &["tcp", "server", "--port", "0"])?;
         let addr = server.addr.to_string();
