@@ -513,7 +513,7 @@ fn close_ack_note(state: &mut u8, seg: &Segment, by_client: bool) -> Option<Note
 }
 
 /// What the TCP tracker needs to know about a decoded header.
-fn segment(h: &Tcp, frame: u32, time: Nanos, src: Endpoint, dst: Endpoint) -> Segment {
+pub(crate) fn segment(h: &Tcp, frame: u32, time: Nanos, src: Endpoint, dst: Endpoint) -> Segment {
     Segment {
         frame,
         time,

@@ -460,18 +460,7 @@ pub fn walk(file: &Path, bpf: Option<&str>, mut each: impl FnMut(u32, Nanos, &Fr
 pub fn segment_of(d: &Dissected<'_>, frame: u32, time: Nanos) -> Option<Segment> {
     let Transport::Tcp(h) = &d.transport else { return None };
     let (src, dst) = d.endpoints()?;
-    Some(Segment {
-        frame,
-        time,
-        src,
-        dst,
-        seq: h.seq,
-        ack: h.ack,
-        flags: h.flags,
-        window: h.window,
-        payload_len: h.payload_len,
-        options: h.options,
-    })
+    Some(crate::sniff::pipeline::segment(h, frame, time, src, dst))
 }
 
 /// The light pass: TCP (and UDP when asked) conversations with bounded summaries.
