@@ -196,25 +196,12 @@ fn tcp_server(a: &ServerArgs) -> Result<()> {
 }
 
 fn tcp_accept_loop(listener: &TcpListener, pool: &Pool, room: &Room, conns: &Conns, limit: usize) -> Result<()> {
-    for incoming in listener.incoming() {
-        if shutdown::requested() {
-            break;
-        }
-        let stream = match incoming {
-            Ok(s) => s,
-            Err(e) if serve::accept_error_is_transient(&e) => {
-                serve::warn(format_args!("accept failed ({e}); continuing"));
-                thread::sleep(Duration::from_millis(50));
-                continue;
-            }
-            Err(e) => return Err(Error::io("accepting a connection", e)),
-        };
-        let Ok(peer) = stream.peer_addr() else { continue };
+    serve::accept_each(listener, |stream, peer| {
         if conns.len() >= limit {
             tcp_turn_away(&stream, peer, limit);
-            continue;
+            return;
         }
-        let Ok(spare) = stream.try_clone() else { continue };
+        let Ok(spare) = stream.try_clone() else { return };
         let key = conns.add(&stream);
         let (r, c) = (room.clone(), conns.clone());
         let job = move || {
@@ -226,8 +213,7 @@ fn tcp_accept_loop(listener: &TcpListener, pool: &Pool, room: &Room, conns: &Con
             conns.remove(key);
             tcp_turn_away(&spare, peer, limit);
         }
-    }
-    Ok(())
+    })
 }
 
 fn tcp_turn_away(stream: &TcpStream, peer: SocketAddr, limit: usize) {

@@ -100,29 +100,15 @@ pub fn tcp_server(a: &ServerArgs) -> Result<()> {
 }
 
 fn accept_loop(listener: &TcpListener, pool: &Pool, conns: &Conns, stats: &Arc<Stats>) -> Result<()> {
-    for incoming in listener.incoming() {
-        if shutdown::requested() {
-            break;
-        }
-        let stream = match incoming {
-            Ok(s) => s,
-            Err(e) if serve::accept_error_is_transient(&e) => {
-                serve::warn(format_args!("accept failed ({e}); continuing"));
-                std::thread::sleep(Duration::from_millis(50));
-                continue;
-            }
-            Err(e) => return Err(Error::io("accepting a connection", e)),
-        };
-        let Ok(peer) = stream.peer_addr() else { continue };
-        let Ok(spare) = stream.try_clone() else { continue };
+    serve::accept_each(listener, |stream, peer| {
+        let Ok(spare) = stream.try_clone() else { return };
         let (c, s) = (conns.clone(), Arc::clone(stats));
         if let Err(Rejected(job)) = pool.execute(move || serve_echo(stream, peer, &c, &s)) {
             drop(job);
             turn_away(spare, peer);
             Stats::bump(&stats.busy);
         }
-    }
-    Ok(())
+    })
 }
 
 /// Tells a client the server is full, then closes the connection.

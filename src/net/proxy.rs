@@ -122,21 +122,8 @@ pub fn run(a: &ProxyArgs) -> Result<()> {
 }
 
 fn accept_loop(listener: &TcpListener, pool: &Pool, proxy: &Arc<Proxy>) -> Result<()> {
-    for incoming in listener.incoming() {
-        if shutdown::requested() {
-            break;
-        }
-        let stream = match incoming {
-            Ok(s) => s,
-            Err(e) if serve::accept_error_is_transient(&e) => {
-                serve::warn(format_args!("accept failed ({e}); continuing"));
-                std::thread::sleep(Duration::from_millis(50));
-                continue;
-            }
-            Err(e) => return Err(Error::io("accepting a connection", e)),
-        };
-        let Ok(peer) = stream.peer_addr() else { continue };
-        let Ok(spare) = stream.try_clone() else { continue };
+    serve::accept_each(listener, |stream, peer| {
+        let Ok(spare) = stream.try_clone() else { return };
         let p = Arc::clone(proxy);
         if let Err(Rejected(job)) = pool.execute(move || serve_client(stream, peer, &p)) {
             drop(job);
@@ -144,8 +131,7 @@ fn accept_loop(listener: &TcpListener, pool: &Pool, proxy: &Arc<Proxy>) -> Resul
             send_page(&spare, proxy, StatusCode::SERVICE_UNAVAILABLE, detail, false);
             out(format_args!("client {peer} -> {}: turned away, all workers busy (503)", proxy.local));
         }
-    }
-    Ok(())
+    })
 }
 
 /// Writes a generated page with `Connection: close` (errors of the proxy itself).

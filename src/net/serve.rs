@@ -172,6 +172,30 @@ impl Conns {
     }
 }
 
+/// Accepts connections until shutdown is requested, handing each to `handle`
+/// with its peer address. Transient failures (a client gone before `accept`, no
+/// descriptors left for a moment) are reported and retried after a pause; any
+/// other failure ends the loop with an error.
+pub fn accept_each(listener: &TcpListener, mut handle: impl FnMut(TcpStream, SocketAddr)) -> Result<()> {
+    for incoming in listener.incoming() {
+        if shutdown::requested() {
+            break;
+        }
+        let stream = match incoming {
+            Ok(s) => s,
+            Err(e) if accept_error_is_transient(&e) => {
+                warn(format_args!("accept failed ({e}); continuing"));
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                continue;
+            }
+            Err(e) => return Err(Error::io("accepting a connection", e)),
+        };
+        let Ok(peer) = stream.peer_addr() else { continue };
+        handle(stream, peer);
+    }
+    Ok(())
+}
+
 /// True for `accept` errors that concern one connection, not the listener
 /// (the peer gave up, or the process is briefly out of descriptors).
 pub fn accept_error_is_transient(e: &io::Error) -> bool {
