@@ -268,26 +268,30 @@ fn duration(s: u32) -> String {
     format!(" ({})", parts.join(" "))
 }
 
+/// The bits of `word` under `mask` as Wireshark draws them in its details
+/// pane, most significant first in groups of four: `.... ..0. .... ....`.
+pub fn bit_pattern(word: u16, mask: u16) -> String {
+    let mut s = String::with_capacity(19);
+    for i in (0..16).rev() {
+        let m = 1u16 << i;
+        s.push(if mask & m == 0 {
+            '.'
+        } else if word & m != 0 {
+            '1'
+        } else {
+            '0'
+        });
+        if i % 4 == 0 && i > 0 {
+            s.push(' ');
+        }
+    }
+    s
+}
+
 /// FLAGS bit by bit, as Wireshark's details pane shows them.
 pub fn flag_lines(f: &Flags) -> Vec<String> {
     let word = f.to_u16();
-    let bits = |mask: u16| -> String {
-        let mut s = String::new();
-        for i in (0..16).rev() {
-            let m = 1u16 << i;
-            s.push(if mask & m == 0 {
-                '.'
-            } else if word & m != 0 {
-                '1'
-            } else {
-                '0'
-            });
-            if i % 4 == 0 && i > 0 {
-                s.push(' ');
-            }
-        }
-        s
-    };
+    let bits = |mask: u16| bit_pattern(word, mask);
     let yes = |b: bool, y: &str, n: &str| if b { y.to_string() } else { n.to_string() };
     let summary = if f.qr {
         format!("{} response, {}", opcode_text(f.opcode), rcode_name(f.rcode))
@@ -375,7 +379,10 @@ pub fn rdata_lines(r: &RData) -> Vec<String> {
         RData::Mx { preference, exchange } => {
             one(format!("preference {preference}, mail exchange {}", describe_name(exchange)))
         }
-        RData::Txt(strings) => strings.iter().map(|s| format!("{} bytes: {}", s.data.len(), quoted(&s.data))).collect(),
+        RData::Txt(strings) => strings
+            .iter()
+            .map(|s| format!("{} bytes: {}", s.data.len(), crate::proto::dns::zone::quote(&s.data)))
+            .collect(),
         RData::Soa(s) => vec![
             format!("primary server {}", describe_name(&s.mname)),
             format!("mailbox {}", describe_name(&s.rname)),
@@ -390,21 +397,4 @@ pub fn rdata_lines(r: &RData) -> Vec<String> {
         }
         RData::Raw(b) => one(format!("{} bytes not decoded further", b.len())),
     }
-}
-
-/// A character string in double quotes, `\DDD` for bytes outside printable ASCII.
-pub fn quoted(data: &[u8]) -> String {
-    let mut out = String::from("\"");
-    for &b in data {
-        match b {
-            b'"' | b'\\' => {
-                out.push('\\');
-                out.push(char::from(b));
-            }
-            0x20..=0x7e => out.push(char::from(b)),
-            _ => out.push_str(&format!("\\{b:03}")),
-        }
-    }
-    out.push('"');
-    out
 }

@@ -6,11 +6,12 @@
 //! `> google.com: type A, class IN, TTL 260, addr (4) 192.165.1.1`.
 
 use crate::cli::DnsQueryArgs;
-use crate::dns_view::fields::{hex_bytes, quoted, rcode_name};
+use crate::dns_view::fields::{hex_bytes, rcode_name};
 use crate::error::{Error, Result};
 use crate::net::addr;
 use crate::net::echo::connect_udp;
 use crate::net::serve::{self, out};
+use crate::proto::dns::zone::quote;
 use crate::proto::dns::{
     decode, encode, Class, Flags, Header, Message, Name, Question, RData, Rcode, Record, RrType, HEADER_LEN,
 };
@@ -115,7 +116,7 @@ pub fn record_line(r: &Record) -> String {
         RData::Ns(n) => format!("ns {}", n.name),
         RData::Ptr(n) => format!("ptr {}", n.name),
         RData::Mx { preference, exchange } => format!("preference {preference}, mx {}", exchange.name),
-        RData::Txt(s) => format!("txt {}", s.iter().map(|s| quoted(&s.data)).collect::<Vec<_>>().join(" ")),
+        RData::Txt(s) => format!("txt {}", s.iter().map(|s| quote(&s.data)).collect::<Vec<_>>().join(" ")),
         RData::Soa(s) => format!(
             "mname {}, rname {}, serial {}, refresh {}, retry {}, expire {}, minimum {}",
             s.mname.name, s.rname.name, s.serial, s.refresh, s.retry, s.expire, s.minimum

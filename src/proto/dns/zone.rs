@@ -214,7 +214,7 @@ impl fmt::Display for Zone {
 
 /// A TXT string in double quotes, escaping `"` and `\`, bytes outside printable
 /// ASCII as `\DDD`.
-fn quote(data: &[u8]) -> String {
+pub fn quote(data: &[u8]) -> String {
     let mut out = String::from("\"");
     for &b in data {
         match b {

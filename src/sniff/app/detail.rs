@@ -66,23 +66,7 @@ fn class_text(c: Class) -> String {
 /// The flag lines, as Wireshark labels each bit.
 fn flag_lines(f: &Flags, depth: usize, out: &mut impl Write) -> io::Result<()> {
     let word = f.to_u16();
-    let bits = |mask: u16| -> String {
-        let mut s = String::new();
-        for i in (0..16).rev() {
-            let m = 1u16 << i;
-            s.push(if mask & m == 0 {
-                '.'
-            } else if word & m != 0 {
-                '1'
-            } else {
-                '0'
-            });
-            if i % 4 == 0 && i > 0 {
-                s.push(' ');
-            }
-        }
-        s
-    };
+    let bits = |mask: u16| crate::dns_view::fields::bit_pattern(word, mask);
     let pick = |b: bool, y: &'static str, n: &'static str| if b { y } else { n };
     line(
         out,
