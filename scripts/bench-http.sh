@@ -5,6 +5,8 @@
 # request). Prints requests/s of each and the socklab/nginx ratio.
 #   scripts/bench-http.sh                  2 workers, wrk -t2 -c50 -d10s, HelloWorld.html
 #   WORKERS=4 DURATION=5s CONNS=100 FILE=index.html scripts/bench-http.sh
+# socklab runs with --keep-alive=65 (nginx's keepalive_timeout here): without it,
+# socklab closes every connection after one response, as the lab's server does.
 # Both servers log nothing (socklab --quiet, nginx access_log off): the access log
 # is a lab feature, not what is measured.
 set -euo pipefail
@@ -38,7 +40,7 @@ free_port() {
 }
 
 # socklab web: the bound address is the last word of its first line.
-"$bin" web --root "$root" --port 0 --threads "$WORKERS" --quiet >"$tmp/socklab.out" 2>&1 &
+"$bin" web --root "$root" --port 0 --threads "$WORKERS" --quiet --keep-alive=65 >"$tmp/socklab.out" 2>&1 &
 socklab_pid=$!
 pids+=($socklab_pid)
 for _ in $(seq 100); do [ -s "$tmp/socklab.out" ] && break; sleep 0.05; done

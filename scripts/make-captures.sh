@@ -152,7 +152,7 @@ need_free() {
 # 304 Not Modified, and two requests on one keep-alive connection (curl).
 web_http() {
   need_free tcp 10080
-  start_server web --root www --port 10080 --quiet
+  start_server web --root www --port 10080 --quiet --keep-alive
   start_tcpdump "$tmp/web-http.pcap" "tcp port 10080"
   local base="http://$server_addr"
   "$bin" get "$base/HelloWorld.html" >"$tmp/get.out"

@@ -211,6 +211,12 @@ pub struct WebArgs {
     /// Milliseconds a connection may stay idle (408 Request Timeout if a request was due).
     #[arg(long, default_value_t = 15_000)]
     pub timeout_ms: u64,
+    /// Keep connections open for more requests (HTTP persistence), closing one after SECS
+    /// idle between requests (the --timeout-ms idle timeout without a value). Without it,
+    /// as in the lab's server: one response per connection, `Connection: close`, then close.
+    #[arg(long, value_name = "SECS", num_args = 0..=1, require_equals = true,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub keep_alive: Option<Option<u64>>,
     /// No access log (one line per request otherwise).
     #[arg(long, short)]
     pub quiet: bool,

@@ -80,7 +80,7 @@ fn python_urllib_reads_the_page_and_its_headers() {
 #[test]
 fn head_has_the_headers_of_get_and_no_body() {
     let root = TempRoot::new("head");
-    let (_p, addr) = web(&root, &[]);
+    let (_p, addr) = web(&root, &["--keep-alive"]);
     let mut c = Conn::open(addr);
     // HEAD then GET pipelined: if HEAD had a body, the second response would not parse.
     c.send(b"HEAD /HelloWorld.html HTTP/1.1\r\nHost: t\r\n\r\nGET /HelloWorld.html HTTP/1.1\r\nHost: t\r\n\r\n");
@@ -116,7 +116,7 @@ fn missing_files_get_404_with_a_small_html_page() {
 #[test]
 fn if_modified_since_gives_304_as_in_the_conditional_get_lab() {
     let root = TempRoot::new("304");
-    let (_p, addr) = web(&root, &[]);
+    let (_p, addr) = web(&root, &["--keep-alive"]);
     let first = exchange(addr, &get("/HelloWorld.html", ""));
     let lm = first.header("Last-Modified").unwrap();
     let mut c = Conn::open(addr);
@@ -139,10 +139,125 @@ fn if_modified_since_gives_304_as_in_the_conditional_get_lab() {
     assert_eq!(exchange(addr, &get("/HelloWorld.html", "If-Modified-Since: yesterday\r\n")).code(), 200);
 }
 
+/// Clients that send one request and read until EOF (the lab's own clients) must
+/// not wait for an idle timeout: by default every response closes its connection.
+const PROMPT: Duration = Duration::from_secs(1);
+
+/// Runs `f` and asserts it took under [`PROMPT`].
+fn prompt<R>(what: &str, f: impl FnOnce() -> R) -> R {
+    let start = Instant::now();
+    let r = f();
+    assert!(start.elapsed() < PROMPT, "{what} took {:?}", start.elapsed());
+    r
+}
+
+#[test]
+fn read_until_eof_clients_finish_at_once_against_the_default_server() {
+    let root = TempRoot::new("eof");
+    let (_p, addr) = web(&root, &["--timeout-ms", "15000"]);
+    let url = format!("http://{addr}/HelloWorld.html");
+    // Each client times itself, so a slow interpreter start on a loaded machine does not count.
+    let (ok, out, err) = run_cmd("curl", &["-s", "-i", "-w", "\n%{time_total}", &url]);
+    assert!(ok && out.contains("\r\nConnection: close\r\n"), "{out}{err}");
+    assert_prompt("curl", &out);
+    let got = prompt("socklab get", || ok_get(&[&url]));
+    assert!(got.contains("Hello World"), "{got}");
+    let got = prompt("socklab get HOST PORT PATH", || {
+        ok_get(&[&addr.ip().to_string(), &addr.port().to_string(), "nope.html"])
+    });
+    assert!(got.contains("404 Not Found"), "{got}");
+    let script = format!(
+        "import time, urllib.request\n\
+         t = time.monotonic()\n\
+         print(urllib.request.urlopen('{url}', timeout=10).read().decode().count('Hello World'))\n\
+         print(time.monotonic() - t)\n"
+    );
+    let (ok, out, err) = run_cmd("python3", &["-c", &script]);
+    assert!(ok && out.starts_with("1\n"), "{out}{err}");
+    assert_prompt("urllib", &out);
+    // The lab's client: one request on a raw socket, then recv until the server closes.
+    let requests = [
+        "GET /HelloWorld.html HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n",
+        "GET /HelloWorld.html HTTP/1.0\\r\\n\\r\\n",
+        "GET /HelloWorld.html HTTP/1.0\\r\\nConnection: keep-alive\\r\\n\\r\\n",
+        "HEAD /HelloWorld.html HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n",
+        "GET /nope.html HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n",
+    ];
+    for req in requests {
+        let script = format!(
+            "import socket, time\n\
+             t = time.monotonic()\n\
+             s = socket.create_connection(('{}', {}), timeout=10)\n\
+             s.sendall(b'{req}')\n\
+             data = b''\n\
+             while True:\n    chunk = s.recv(4096)\n    if not chunk: break\n    data += chunk\n\
+             print(data.split(b'\\r\\n')[0].decode(), data.count(b'HTTP/1.1 '))\n\
+             print(time.monotonic() - t)\n",
+            addr.ip(),
+            addr.port()
+        );
+        let (ok, out, err) = run_cmd("python3", &["-c", &script]);
+        assert!(ok, "{req}: {err}");
+        let want = if req.contains("nope") { "HTTP/1.1 404 Not Found 1" } else { "HTTP/1.1 200 OK 1" };
+        assert_eq!(out.lines().next(), Some(want), "{req}");
+        assert_prompt(req, &out);
+    }
+}
+
+/// Asserts the seconds a client printed on its last line are under [`PROMPT`].
+fn assert_prompt(what: &str, out: &str) {
+    let secs: f64 = out.lines().last().and_then(|l| l.trim().parse().ok()).unwrap_or(f64::MAX);
+    assert!(secs < PROMPT.as_secs_f64(), "{what} took {secs} s:\n{out}");
+}
+
+/// `socklab get ARGS…` must succeed; returns its stdout.
+fn ok_get(args: &[&str]) -> String {
+    let mut all = vec!["get"];
+    all.extend_from_slice(args);
+    ok(&all)
+}
+
+#[test]
+fn pipelined_requests_without_keep_alive_get_one_answer_then_close() {
+    let root = TempRoot::new("pipeline-close");
+    let (mut p, addr) = web(&root, &[]);
+    let mut c = Conn::open(addr);
+    let mut both = get("/HelloWorld.html", "");
+    both.extend_from_slice(&get("/data.json", ""));
+    c.send(&both);
+    let r = c.response(false);
+    assert_eq!(r.text(), HELLO);
+    assert_eq!(r.header("Connection").unwrap(), "close");
+    assert!(c.closed_within(T), "the second pipelined request was answered");
+    p.wait_for("\"GET /HelloWorld.html HTTP/1.1\" 200", T);
+    thread::sleep(Duration::from_millis(100));
+    let log = p.seen.lock().unwrap().join("\n");
+    assert!(!log.contains("/data.json"), "{log}");
+}
+
+#[test]
+fn keep_alive_secs_serves_two_requests_on_one_socket_then_closes_when_idle() {
+    let root = TempRoot::new("keepalive-secs");
+    let (mut p, addr) = web(&root, &["--keep-alive=1", "--timeout-ms", "15000"]);
+    assert!(p.wait_for("Serving", T).contains("keep-alive up to 1 s idle"));
+    let mut c = Conn::open(addr);
+    c.send(&get("/HelloWorld.html", ""));
+    let r = c.response(false);
+    assert_eq!(r.header("Connection").unwrap(), "keep-alive");
+    c.send(&get("/data.json", ""));
+    assert_eq!(c.response(false).text(), "{\"ok\":true}\n");
+    // Idle past SECS (not the 15 s request timeout): closed quietly.
+    let start = Instant::now();
+    assert!(c.closed_within(Duration::from_secs(5)));
+    assert!(start.elapsed() < Duration::from_secs(3), "{:?}", start.elapsed());
+    let err = fails(&["web", "--root", &root.www_arg(), "--port", "0", "--keep-alive=0"]);
+    assert!(err.contains("--keep-alive"), "{err}");
+}
+
 #[test]
 fn curl_reuses_one_keep_alive_connection_for_two_urls() {
     let root = TempRoot::new("keepalive");
-    let (mut p, addr) = web(&root, &[]);
+    let (mut p, addr) = web(&root, &["--keep-alive"]);
     let u1 = format!("http://{addr}/HelloWorld.html");
     let u2 = format!("http://{addr}/data.json");
     let (ok, out, err) =
@@ -157,7 +272,7 @@ fn curl_reuses_one_keep_alive_connection_for_two_urls() {
 #[test]
 fn pipelined_requests_in_one_write_get_answers_in_order() {
     let root = TempRoot::new("pipeline");
-    let (_p, addr) = web(&root, &[]);
+    let (_p, addr) = web(&root, &["--keep-alive=5"]);
     let mut c = Conn::open(addr);
     let mut both = get("/HelloWorld.html", "");
     both.extend_from_slice(&get("/data.json", ""));
@@ -302,8 +417,13 @@ fn http_1_0_and_connection_close_end_the_connection() {
     c.send(&get("/HelloWorld.html", "Connection: close\r\n"));
     assert_eq!(c.response(false).header("Connection").unwrap(), "close");
     assert!(c.closed_within(T));
-    // HTTP/1.0 with keep-alive stays open.
+    // HTTP/1.0 with keep-alive stays open only with --keep-alive.
     let mut c = Conn::open(addr);
+    c.send(b"GET /HelloWorld.html HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    assert_eq!(c.response(false).header("Connection").unwrap(), "close");
+    assert!(c.closed_within(T));
+    let (_k, kaddr) = web(&root, &["--keep-alive"]);
+    let mut c = Conn::open(kaddr);
     c.send(b"GET /HelloWorld.html HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
     assert_eq!(c.response(false).header("Connection").unwrap(), "keep-alive");
     assert!(!c.closed_within(Duration::from_millis(300)));
@@ -312,7 +432,7 @@ fn http_1_0_and_connection_close_end_the_connection() {
 #[test]
 fn idle_clients_get_408_and_idle_keep_alive_is_closed_quietly() {
     let root = TempRoot::new("408");
-    let (mut p, addr) = web(&root, &["--timeout-ms", "300"]);
+    let (mut p, addr) = web(&root, &["--timeout-ms", "300", "--keep-alive"]);
     let start = Instant::now();
     let mut c = Conn::open(addr);
     c.send(b"GET /HelloWorld.html HTTP/1.1\r\nHost: t\r\n");
@@ -349,7 +469,7 @@ fn directories_serve_their_index_and_redirect_without_the_slash() {
 #[test]
 fn a_large_file_arrives_byte_for_byte_and_edits_are_seen() {
     let root = TempRoot::new("large");
-    let (_p, addr) = web(&root, &[]);
+    let (_p, addr) = web(&root, &["--keep-alive"]);
     let out = root.path("download.bin");
     let (ok, _, err) = run_cmd("curl", &["-s", "-o", &out.display().to_string(), &format!("http://{addr}/big.bin")]);
     assert!(ok, "{err}");
@@ -371,7 +491,7 @@ fn a_large_file_arrives_byte_for_byte_and_edits_are_seen() {
 #[test]
 fn fifty_clients_at_once_are_all_served_by_two_workers() {
     let root = TempRoot::new("fifty");
-    let (_p, addr) = web(&root, &["--threads", "2"]);
+    let (_p, addr) = web(&root, &["--threads", "2", "--keep-alive"]);
     let clients = 50;
     let gate = Arc::new(Barrier::new(clients));
     let handles: Vec<_> = (0..clients)
@@ -397,7 +517,7 @@ fn fifty_clients_at_once_are_all_served_by_two_workers() {
 #[test]
 fn clients_over_max_conns_get_503() {
     let root = TempRoot::new("maxconns");
-    let (_p, addr) = web(&root, &["--max-conns", "2", "--threads", "1"]);
+    let (_p, addr) = web(&root, &["--max-conns", "2", "--threads", "1", "--keep-alive"]);
     let mut a = Conn::open(addr);
     let mut b = Conn::open(addr);
     a.send(&get("/", ""));

@@ -19,6 +19,10 @@
 //!   beyond get a 503 and a close), each with a fixed 16 KiB input buffer (the
 //!   request-head limit), output queued per connection only up to 64 KiB before
 //!   pipelined requests wait, and an idle timeout (408 or a quiet close).
+//! * Persistence is opt-in (`--keep-alive[=SECS]`): by default, as in the lab's
+//!   own server, each connection gets one response with `Connection: close` and
+//!   is closed, so clients that read until EOF finish at once; pipelined requests
+//!   beyond the first go unanswered (nginx with `keepalive_timeout 0` does the same).
 //! * Speed: a connection keeps its buffer across keep-alive requests; small files
 //!   (up to 256 KiB) live in a per-worker cache with their header fields
 //!   precomputed, revalidated by one `stat` per request; the Date field is
@@ -31,7 +35,7 @@
 //!   is buffered per worker and written once per turn of the event loop.
 //!
 //! Measured by scripts/bench-http.sh on 2 cores (wrk -t2 -c50, 225-byte file,
-//! 2 workers each): about 12 µs of server CPU per keep-alive request against
+//! 2 workers each, `--keep-alive`): about 12 µs of server CPU per keep-alive request against
 //! nginx's 28, and more requests/s; with `Connection: close` both spend about
 //! 50 µs per request, nearly all of it in the kernel's TCP set-up and tear-down.
 //!
@@ -89,6 +93,9 @@ pub struct Shared {
     pub root: PathBuf,
     /// Idle timeout of a connection.
     pub timeout: Duration,
+    /// Persistence: how long a connection may wait idle for its next request;
+    /// `None` answers one request per connection and closes (`--keep-alive` off).
+    pub keep_alive: Option<Duration>,
     /// No access log.
     pub quiet: bool,
     /// IMF-fixdate of the server's start (Last-Modified of generated pages).
@@ -119,8 +126,14 @@ pub fn run(a: &WebArgs) -> Result<()> {
     let cap = CaptureSession::start(&a.capture, "web", CaptureFilter::TcpPort(local.port()))?;
     out(format_args!("HTTP server listening on {local}"));
     cap.announce();
+    let timeout = Duration::from_millis(a.timeout_ms.max(1));
+    let keep_alive = a.keep_alive.map(|secs| secs.map_or(timeout, Duration::from_secs));
+    let persistence = match keep_alive {
+        None => "one response per connection (--keep-alive keeps them open)".to_string(),
+        Some(idle) => format!("keep-alive up to {} s idle", idle.as_secs_f64()),
+    };
     out(format_args!(
-        "Serving {} with {}, up to {}; Ctrl-C to stop",
+        "Serving {} with {}, up to {}, {persistence}; Ctrl-C to stop",
         root.display(),
         serve::count(threads as u64, "worker thread"),
         serve::count(max_conns as u64, "connection")
@@ -131,7 +144,8 @@ pub fn run(a: &WebArgs) -> Result<()> {
     shutdown::on_shutdown(move || w.signal());
     let shared = Arc::new(Shared {
         root,
-        timeout: Duration::from_millis(a.timeout_ms.max(1)),
+        timeout,
+        keep_alive,
         quiet: a.quiet,
         started: date::format(SystemTime::now()),
         max_conns,
@@ -256,7 +270,8 @@ impl<'a> Worker<'a> {
         let epoll = Epoll::new(EVENTS)?;
         epoll.add(listener.as_raw_fd(), epoll::IN, LISTENER)?;
         epoll.add(wake.raw(), epoll::IN, WAKER)?;
-        let tick = (shared.timeout / 4).clamp(Duration::from_millis(10), Duration::from_secs(1));
+        let shortest = shared.keep_alive.map_or(shared.timeout, |k| k.min(shared.timeout));
+        let tick = (shortest / 4).clamp(Duration::from_millis(10), Duration::from_secs(1));
         let now = Instant::now();
         let ctx = Ctx {
             shared,
@@ -428,9 +443,13 @@ impl<'a> Worker<'a> {
                 self.accept_paused_until = Some(now + ACCEPT_PAUSE);
             }
         }
-        let timeout = self.ctx.shared.timeout;
+        let shared = self.ctx.shared;
         for index in 0..self.slots.len() {
             let Some(conn) = self.slots[index].conn.as_mut() else { continue };
+            let timeout = match shared.keep_alive {
+                Some(keep) if conn.between_requests() => keep,
+                _ => shared.timeout,
+            };
             if conn.expired(now, timeout) {
                 let verdict = conn.on_timeout(&mut self.ctx);
                 self.settle(index, verdict);

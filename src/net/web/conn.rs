@@ -278,6 +278,11 @@ impl Conn {
         self.drive(ctx)
     }
 
+    /// True if a kept-alive connection has answered its requests and none has started.
+    pub fn between_requests(&self) -> bool {
+        self.phase == Phase::Open && self.out.is_empty() && self.served > 0 && self.start == self.end
+    }
+
     /// True if the connection has been idle past `timeout` or its linger deadline.
     pub fn expired(&self, now: Instant, timeout: Duration) -> bool {
         match self.phase {
@@ -292,7 +297,7 @@ impl Conn {
     /// as a 408 there could cross a request the client is just sending.
     pub fn on_timeout(&mut self, ctx: &mut Ctx) -> Verdict {
         let waiting_for_request = self.phase == Phase::Open && self.out.is_empty();
-        if !waiting_for_request || (self.served > 0 && self.start == self.end) {
+        if !waiting_for_request || self.between_requests() {
             return Verdict::Close;
         }
         let secs = ctx.shared.timeout.as_secs_f64();
@@ -430,7 +435,9 @@ impl Conn {
 /// open, or `Some(linger)` to close it after the answer.
 fn answer(head: &RequestHead, out: &mut Output, peer: SocketAddr, ctx: &mut Ctx) -> Option<bool> {
     ctx.requests += 1;
-    let mut keep = head.keep_alive();
+    // Without --keep-alive every response closes its connection (RFC 9112 §9.6), as the
+    // lab's server does and clients reading until EOF expect.
+    let mut keep = head.keep_alive() && ctx.shared.keep_alive.is_some();
     let mut linger = false;
     let head_only = head.method == "HEAD";
     let framing = head.check_host().and_then(|()| head.body());
