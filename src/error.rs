@@ -22,6 +22,8 @@ pub enum Error {
     ConnectionRefused { addr: SocketAddr },
     /// A TCP connect that got no answer in time.
     ConnectTimeout { addr: SocketAddr, millis: u64 },
+    /// Every address of a host failed to connect: each with why, in the order tried.
+    ConnectEach { tries: Vec<(SocketAddr, String)> },
     /// No UDP reply came; `icmp` says whether the kernel reported an ICMP port unreachable.
     NoReply { addr: SocketAddr, millis: u64, icmp: bool },
     /// `bind` failed because the address is taken.
@@ -72,6 +74,18 @@ impl fmt::Display for Error {
                 "connection to {addr} refused: nothing is listening on port {} (the kernel answered our SYN with a RST); start the server first",
                 addr.port()
             ),
+            Error::ConnectEach { tries } => {
+                write!(f, "could not connect to any address of the server: ")?;
+                for (i, (addr, why)) in tries.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { "; " };
+                    write!(f, "{sep}{addr}: {why}")?;
+                }
+                if tries.iter().all(|(_, why)| why == "connection refused") {
+                    write!(f, "; nothing is listening on that port at any of them; start the server first")
+                } else {
+                    write!(f, "; check that the server runs, its address and any firewall")
+                }
+            }
             Error::ConnectTimeout { addr, millis } => write!(
                 f,
                 "connection to {addr} timed out after {millis} ms: no SYN-ACK came back; check the address and any firewall"

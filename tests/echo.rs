@@ -404,3 +404,94 @@ fn tcp_server_log_joins_a_character_split_across_segments() {
     assert!(second.ends_with(": é!"), "{second}");
     assert!(!server.dump().contains('\u{fffd}'), "{}", server.dump());
 }
+
+#[test]
+fn tcp_client_says_the_server_closed_and_reconnects_for_the_next_line() {
+    // A server that answers one line per connection, with its line end, then closes.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = thread::spawn(move || {
+        for _ in 0..2 {
+            let (mut s, _) = listener.accept().unwrap();
+            s.set_read_timeout(Some(T)).unwrap();
+            let mut got = Vec::new();
+            let mut b = [0u8; 64];
+            while !got.contains(&b'\n') {
+                let n = s.read(&mut b).unwrap();
+                assert!(n > 0, "client closed before a line");
+                got.extend_from_slice(&b[..n]);
+            }
+            s.write_all(&got.to_ascii_uppercase()).unwrap();
+        }
+    });
+    let out = run_with(&["tcp", "client", "--server", &addr.to_string()], b"one\ntwo\nquit\n", T);
+    server.join().unwrap();
+    assert!(out.status.success(), "{}", describe(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text, format!("From server {addr}: ONE\nFrom server {addr}: TWO\n"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("server {addr} closed the connection")), "{err}");
+    assert!(err.contains("reconnecting"), "{err}");
+}
+
+/// True when tests must not skip for a missing need (CI=true).
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// Runs socklab with `localhost` resolving to `::1` then `127.0.0.1`, as on most
+/// students' machines: in a private mount namespace whose /etc/hosts says so.
+/// `None` (a skip, outside CI) when that needs root or unshare(1) that are missing.
+fn with_dual_stack_localhost(args: &[&str]) -> Option<std::process::Output> {
+    let hosts = std::env::temp_dir().join(format!("socklab-hosts-{}", std::process::id()));
+    std::fs::write(&hosts, "::1 localhost\n127.0.0.1 localhost\n").unwrap();
+    let script = format!("mount --bind {} /etc/hosts && exec \"$0\" \"$@\"", hosts.display());
+    let out = Command::new("unshare").args(["-m", "sh", "-c", &script, BIN]).args(args).output();
+    let usable = match &out {
+        Ok(o) => {
+            !String::from_utf8_lossy(&o.stderr).contains("unshare:")
+                && !String::from_utf8_lossy(&o.stderr).contains("mount:")
+        }
+        Err(_) => false,
+    };
+    if !usable {
+        assert!(!in_ci(), "CI=true: cannot give localhost two addresses (needs root and unshare): {out:?}");
+        eprintln!("skipped: needs root and unshare to give localhost two addresses");
+        return None;
+    }
+    out.ok()
+}
+
+#[test]
+fn localhost_tries_ipv6_then_ipv4_and_names_the_refusal() {
+    let (_server, addr) = tcp_server(&[]);
+    let port = addr.port().to_string();
+    let Some(out) = with_dual_stack_localhost(&["tcp", "client", "--host", "localhost", "--port", &port, "hi"]) else {
+        return;
+    };
+    assert!(out.status.success(), "{}", describe(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("From server {addr}: HI\n"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err, format!("[::1]:{port}: connection refused; trying 127.0.0.1:{port}\n"));
+    // The other TCP clients share the connect helper: socklab get against a web server.
+    let (_web, waddr) = Proc::server(&["web", "--root", "www", "--port", "0"]);
+    let url = format!("http://localhost:{}/HelloWorld.html", waddr.port());
+    let out = with_dual_stack_localhost(&["get", &url]).unwrap();
+    assert!(out.status.success(), "{}", describe(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("[::1]:{}: connection refused; trying {waddr}", waddr.port())), "{err}");
+}
+
+#[test]
+fn when_every_address_refuses_the_error_lists_each() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
+    let Some(out) = with_dual_stack_localhost(&["tcp", "client", "--server", &format!("localhost:{port}"), "hi"])
+    else {
+        return;
+    };
+    assert!(!out.status.success(), "{}", describe(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let both = format!("[::1]:{port}: connection refused; 127.0.0.1:{port}: connection refused");
+    assert!(err.contains(&both), "{err}");
+    assert!(err.contains("start the server first"), "{err}");
+}

@@ -47,16 +47,28 @@ pub fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>> {
 
 /// Resolves `host` and picks one address, preferring IPv4 as the labs do.
 pub fn resolve_one(host: &str, port: u16) -> Result<SocketAddr> {
-    let addrs = resolve(host, port)?;
-    let v4 = addrs.iter().find(|a| a.is_ipv4()).copied();
-    Ok(v4.unwrap_or(addrs[0]))
+    resolve(host, port).map(|addrs| prefer_ipv4(&addrs))
 }
 
-/// Parses `host:port`, `[v6]:port` or a bare `host` (then `default_port` applies).
+/// The first IPv4 address of a non-empty list, else its first address.
+fn prefer_ipv4(addrs: &[SocketAddr]) -> SocketAddr {
+    addrs.iter().find(|a| a.is_ipv4()).copied().unwrap_or(addrs[0])
+}
+
+/// Parses `host:port`, `[v6]:port` or a bare `host` (then `default_port` applies),
+/// and picks one address, preferring IPv4 (for UDP, where a client cannot try the
+/// next address when one does not answer).
 pub fn parse_host_port(input: &str, default_port: Option<u16>) -> Result<SocketAddr> {
+    parse_host_port_all(input, default_port).map(|addrs| prefer_ipv4(&addrs))
+}
+
+/// Like [`parse_host_port`], but every address the host has, in the resolver's
+/// (getaddrinfo's) order: `localhost` is often `[::1]` then `127.0.0.1`. TCP
+/// clients try them in turn with [`connect_any`].
+pub fn parse_host_port_all(input: &str, default_port: Option<u16>) -> Result<Vec<SocketAddr>> {
     let input = input.trim();
     if let Ok(sa) = input.parse::<SocketAddr>() {
-        return Ok(sa);
+        return Ok(vec![sa]);
     }
     let bad = |reason: &str| Error::BadAddress { input: input.into(), reason: reason.into() };
     if let Some(rest) = input.strip_prefix('[') {
@@ -66,20 +78,20 @@ pub fn parse_host_port(input: &str, default_port: Option<u16>) -> Result<SocketA
             None if tail.is_empty() => default_port.ok_or_else(|| bad("expected [address]:port"))?,
             None => return Err(bad("expected [address]:port")),
         };
-        return resolve_one(host, port);
+        return resolve(host, port);
     }
     match input.rsplit_once(':') {
         Some((host, _)) if host.contains(':') => match default_port {
             // A bare IPv6 address without brackets.
-            Some(port) => resolve_one(input, port),
+            Some(port) => resolve(input, port),
             None => Err(bad("write IPv6 addresses with a port as [::1]:12000")),
         },
         Some((host, port)) => {
             let port = parse_port(port).map_err(|_| bad("the port must be a number from 0 to 65535"))?;
-            resolve_one(host, port)
+            resolve(host, port)
         }
         None => match default_port {
-            Some(port) => resolve_one(input, port),
+            Some(port) => resolve(input, port),
             None => Err(bad("expected host:port, e.g. 127.0.0.1:12000")),
         },
     }
@@ -119,6 +131,45 @@ pub fn connect_tcp(addr: SocketAddr, timeout: Duration) -> Result<TcpStream> {
     })
 }
 
+/// Connects to the first of `addrs` that accepts, trying them in order, as
+/// Python's `socket.create_connection` does. Before moving on from an address that
+/// failed, `note` hears why and which address comes next ("[::1]:12000: connection
+/// refused; trying 127.0.0.1:12000"). Returns the stream and the address it reached;
+/// when every address fails, the error names each with its reason.
+pub fn connect_any(
+    addrs: &[SocketAddr],
+    timeout: Duration,
+    mut note: impl FnMut(&str),
+) -> Result<(TcpStream, SocketAddr)> {
+    let mut failed = Vec::with_capacity(addrs.len());
+    for (i, &addr) in addrs.iter().enumerate() {
+        match connect_tcp(addr, timeout) {
+            Ok(stream) => return Ok((stream, addr)),
+            Err(e) => {
+                if let Some(next) = addrs.get(i + 1) {
+                    note(&format!("{addr}: {}; trying {next}", connect_failure(&e)));
+                }
+                failed.push((addr, e));
+            }
+        }
+    }
+    match failed.len() {
+        0 => Err(Error::usage("no address to connect to")),
+        1 => Err(failed.remove(0).1),
+        _ => Err(Error::ConnectEach { tries: failed.iter().map(|(a, e)| (*a, connect_failure(e))).collect() }),
+    }
+}
+
+/// A connect error in a few words, for naming one address among several.
+fn connect_failure(e: &Error) -> String {
+    match e {
+        Error::ConnectionRefused { .. } => "connection refused".into(),
+        Error::ConnectTimeout { millis, .. } => format!("no answer within {millis} ms"),
+        Error::Io { source, .. } => source.to_string(),
+        other => other.to_string(),
+    }
+}
+
 /// The wildcard-free local address to bind a UDP client for talking to `peer`.
 pub fn unspecified_for(peer: SocketAddr) -> SocketAddr {
     match peer {
@@ -147,6 +198,43 @@ mod tests {
         assert!(matches!(parse_host_port("127.0.0.1", None), Err(Error::BadAddress { .. })));
         assert!(matches!(parse_host_port("[::1:80", None), Err(Error::BadAddress { .. })));
         assert!(matches!(parse_port("-1"), Err(Error::BadAddress { .. })));
+    }
+
+    #[test]
+    fn parse_all_keeps_every_address_and_parse_one_prefers_ipv4() {
+        assert_eq!(parse_host_port_all("[::1]:80", None).unwrap(), vec!["[::1]:80".parse().unwrap()]);
+        let all = parse_host_port_all("localhost:9", None).unwrap();
+        assert!(all.iter().all(|a| a.port() == 9 && a.ip().is_loopback()), "{all:?}");
+        assert_eq!(parse_host_port("localhost:9", None).unwrap(), prefer_ipv4(&all));
+    }
+
+    /// A loopback port nothing listens on (a listener's, closed again).
+    fn refusing_port() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    }
+
+    #[test]
+    fn connect_any_names_each_refusal_and_moves_on() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let addrs: Vec<SocketAddr> = vec![format!("[::1]:{port}").parse().unwrap(), listener.local_addr().unwrap()];
+        let mut notes = Vec::new();
+        let (_s, reached) = connect_any(&addrs, Duration::from_secs(2), |n| notes.push(n.to_string())).unwrap();
+        assert_eq!(reached, addrs[1]);
+        assert_eq!(notes, vec![format!("[::1]:{port}: connection refused; trying 127.0.0.1:{port}")]);
+    }
+
+    #[test]
+    fn connect_any_lists_every_address_when_all_refuse() {
+        let port = refusing_port();
+        let addrs: Vec<SocketAddr> =
+            vec![format!("[::1]:{port}").parse().unwrap(), format!("127.0.0.1:{port}").parse().unwrap()];
+        let e = connect_any(&addrs, Duration::from_secs(2), |_| {}).unwrap_err().to_string();
+        assert!(e.contains(&format!("[::1]:{port}: connection refused; 127.0.0.1:{port}: connection refused")), "{e}");
+        assert!(e.contains("start the server first"), "{e}");
+        // One address: the single-address error as before.
+        let one = connect_any(&addrs[1..], Duration::from_secs(2), |_| {}).unwrap_err();
+        assert!(matches!(one, Error::ConnectionRefused { .. }), "{one}");
     }
 
     #[test]

@@ -299,10 +299,10 @@ fn serve_member(mut stream: TcpStream, peer: SocketAddr, key: u64, room: &Room, 
 // ---------------------------------------------------------------- TCP client
 
 fn tcp_client(a: &ChatClientArgs) -> Result<()> {
-    let server = serve::target_addr(&a.target)?;
-    let cap = CaptureSession::start(&a.capture, "chat-client", CaptureFilter::TcpPort(server.port()))?;
+    let addrs = serve::target_addrs(&a.target)?;
+    let cap = CaptureSession::start(&a.capture, "chat-client", CaptureFilter::TcpPort(addrs[0].port()))?;
     cap.announce();
-    let mut stream = addr::connect_tcp(server, JOIN_TIMEOUT)?;
+    let (mut stream, server) = serve::connect(&addrs, JOIN_TIMEOUT)?;
     let io_err = |what: &str, e: io::Error| Error::io(format!("{what} {server}"), e);
     stream.set_write_timeout(Some(WRITE_TIMEOUT)).map_err(|e| io_err("configuring the connection to", e))?;
     stream.set_read_timeout(Some(JOIN_TIMEOUT)).map_err(|e| io_err("configuring the connection to", e))?;

@@ -21,6 +21,7 @@ use crate::proto::text::{self, LineDecoder};
 use crate::sniff::session::{CaptureFilter, CaptureSession};
 use std::io::{self, IsTerminal, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -231,16 +232,20 @@ fn converse(a: &EchoClientArgs, server: SocketAddr, mut ask: impl FnMut(&[u8]) -
 }
 
 /// `socklab tcp client`: each message is a line, each reply a line. The connection
-/// is kept for the next message; if the server closed it meanwhile (an idle
+/// is kept for the next message. If the server has closed it meanwhile (an idle
 /// timeout, or a one-reply-per-connection server like the handout's
-/// `TCPServer.py`), the client connects again and resends once.
+/// `TCPServer.py`), the client says so on stderr and connects again before
+/// sending; if the close crosses the line on its way, it resends the line once on
+/// a new connection. A host with several addresses (`localhost`: `[::1]`, then
+/// `127.0.0.1`) is tried address by address, naming each that refused.
 pub fn tcp_client(a: &EchoClientArgs) -> Result<()> {
-    let server = serve::target_addr(&a.target)?;
-    let cap = CaptureSession::start(&a.capture, "tcp-client", CaptureFilter::TcpPort(server.port()))?;
+    let addrs = serve::target_addrs(&a.target)?;
+    let cap = CaptureSession::start(&a.capture, "tcp-client", CaptureFilter::TcpPort(addrs[0].port()))?;
     cap.announce();
     let timeout = Duration::from_millis(a.timeout_ms.max(1));
-    let mut client = TcpEcho { server, timeout, conn: None };
+    let mut client = TcpEcho { server: addrs[0], addrs, timeout, conn: None };
     client.connect()?;
+    let server = client.server;
     let result = converse(a, server, |msg| client.ask(msg));
     if let Some((stream, _)) = client.conn.take() {
         let _ = stream.shutdown(Shutdown::Both);
@@ -250,6 +255,9 @@ pub fn tcp_client(a: &EchoClientArgs) -> Result<()> {
 
 /// A TCP echo client's connection, reopened when the server has closed it.
 struct TcpEcho {
+    /// Every address of the server, in the order to try them.
+    addrs: Vec<SocketAddr>,
+    /// The address of the current (or last) connection.
     server: SocketAddr,
     timeout: Duration,
     /// The open connection and what arrived on it after the last reply.
@@ -266,7 +274,8 @@ enum Attempt {
 
 impl TcpEcho {
     fn connect(&mut self) -> Result<()> {
-        let stream = addr::connect_tcp(self.server, self.timeout)?;
+        let (stream, server) = serve::connect(&self.addrs, self.timeout)?;
+        self.server = server;
         let set = |e| Error::io("setting socket timeouts", e);
         stream.set_read_timeout(Some(self.timeout)).map_err(set)?;
         stream.set_write_timeout(Some(self.timeout)).map_err(set)?;
@@ -277,12 +286,23 @@ impl TcpEcho {
     /// Sends `msg` as a line and returns the reply line.
     fn ask(&mut self, msg: &[u8]) -> Result<Vec<u8>> {
         let line = text::encode_line(msg).map_err(|e| Error::usage(e.to_string()))?;
+        if self.conn.as_ref().is_some_and(|(stream, _)| peer_has_closed(stream)) {
+            self.conn = None;
+        }
         let reused = self.conn.is_some();
         if !reused {
+            serve::warn(format_args!(
+                "server {} closed the connection after its last reply; reconnecting for this line",
+                self.server
+            ));
             self.connect()?;
         }
         let mut attempt = self.attempt(&line)?;
         if reused && matches!(attempt, Attempt::Closed(_)) {
+            serve::warn(format_args!(
+                "server {} closed the connection without replying; reconnecting to send the line again",
+                self.server
+            ));
             self.connect()?;
             attempt = self.attempt(&line)?;
         }
@@ -322,6 +342,20 @@ impl TcpEcho {
         }
         outcome
     }
+}
+
+/// True if the server has closed its side of `stream` (EOF or a reset is waiting):
+/// a non-blocking peek, which leaves any data that did arrive in place.
+fn peer_has_closed(stream: &TcpStream) -> bool {
+    let mut byte = 0u8;
+    // SAFETY: the descriptor is open; the buffer is one valid byte.
+    let n = unsafe {
+        libc::recv(stream.as_raw_fd(), (&mut byte as *mut u8).cast(), 1, libc::MSG_PEEK | libc::MSG_DONTWAIT)
+    };
+    if n == 0 {
+        return true;
+    }
+    n < 0 && io::Error::last_os_error().kind() == io::ErrorKind::ConnectionReset
 }
 
 /// Reads until a complete line has arrived, or the server closes the connection

@@ -177,11 +177,11 @@ pub fn target_url(words: &[String]) -> Result<HttpUrl> {
 pub fn run(a: &GetArgs) -> Result<()> {
     let url = target_url(&a.target)?;
     let request = build_request(&url, a)?;
-    let server = addr::resolve_one(&url.host, url.port)?;
-    let cap = CaptureSession::start(&a.capture, "get", CaptureFilter::TcpPort(server.port()))?;
+    let addrs = addr::resolve(&url.host, url.port)?;
+    let cap = CaptureSession::start(&a.capture, "get", CaptureFilter::TcpPort(url.port))?;
     cap.announce();
     let timeout = Duration::from_millis(a.timeout_ms.max(1));
-    let stream = addr::connect_tcp(server, timeout)?;
+    let (stream, server) = serve::connect(&addrs, timeout)?;
     let set = |e| Error::io("setting socket timeouts", e);
     stream.set_read_timeout(Some(timeout)).map_err(set)?;
     stream.set_write_timeout(Some(timeout)).map_err(set)?;

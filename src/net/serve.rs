@@ -12,6 +12,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, Tc
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// The address a server should listen on: `--bind HOST:PORT`, else `--host` and `--port`.
 pub fn listen_addr(a: &ServerArgs) -> Result<SocketAddr> {
@@ -27,6 +28,21 @@ pub fn target_addr(t: &ClientTarget) -> Result<SocketAddr> {
         Some(s) => addr::parse_host_port(s, None),
         None => addr::resolve_one(&t.host, t.port),
     }
+}
+
+/// Every address of the server a TCP client talks to, in the resolver's order
+/// (`localhost` may be `[::1]` and `127.0.0.1`), for [`connect`].
+pub fn target_addrs(t: &ClientTarget) -> Result<Vec<SocketAddr>> {
+    match &t.server {
+        Some(s) => addr::parse_host_port_all(s, None),
+        None => addr::resolve(&t.host, t.port),
+    }
+}
+
+/// Connects to the first of `addrs` that accepts ([`addr::connect_any`]), saying on
+/// stderr which ones refused before it; returns the stream and the address reached.
+pub fn connect(addrs: &[SocketAddr], timeout: Duration) -> Result<(TcpStream, SocketAddr)> {
+    addr::connect_any(addrs, timeout, |note| warn(note))
 }
 
 /// Where to reach a socket bound to `local` from this machine: the loopback
