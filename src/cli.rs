@@ -73,6 +73,20 @@ pub enum DnsCommand {
     Query(DnsQueryArgs),
     /// Explain a DNS message given in hex: the field table and the colour-coded hex dump.
     Decode(DnsDecodeArgs),
+    /// List the records the DNS server serves (the lab's five names, or a zone file):
+    /// name, type, class, TTL and data.
+    Zone(DnsZoneArgs),
+}
+
+/// Options of `dns zone`.
+#[derive(Args, Debug, Clone)]
+pub struct DnsZoneArgs {
+    /// The zone file `dns server --zone` would serve (default: the lab's five names).
+    #[arg(long, value_name = "FILE")]
+    pub zone: Option<PathBuf>,
+    /// Output format: a table for the terminal, markdown for a report, csv, json.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Options of `dns server`.
@@ -94,6 +108,9 @@ pub struct DnsServerArgs {
     /// No per-query output (client address, request and response in hex), for load tests.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Print the records the server would serve (as `socklab dns zone`) and exit.
+    #[arg(long)]
+    pub list: bool,
     /// Threads receiving and answering queries on the one socket.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub threads: u16,

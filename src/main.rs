@@ -30,6 +30,7 @@ fn main() {
         Command::Dns(DnsCommand::Server(a)) => net::dns_server::run(&a),
         Command::Dns(DnsCommand::Query(a)) => net::dns_client::run(&a),
         Command::Dns(DnsCommand::Decode(a)) => net::dns_decode::run(&a),
+        Command::Dns(DnsCommand::Zone(a)) => net::dns_zone::run(&a),
         Command::Handshake(a) => sniff::report::run_handshake(&a),
         Command::Conversations(a) => sniff::report::run_conversations(&a),
         Command::Follow(a) => sniff::report::run_follow(&a),

@@ -20,6 +20,10 @@ const LAB_QUERY_AA: &str = "1a 2b 04 00 00 01 00 00 00 00 00 00 06 67 6f 6f 67 6
 const LAB_RESPONSE: &str = "1a 2b 85 00 00 01 00 02 00 00 00 00 06 67 6f 6f 67 6c 65 03 63 6f 6d 00 00 01 00 01 \
      c0 0c 00 01 00 01 00 00 01 04 00 04 c0 a5 01 01 c0 0c 00 01 00 01 00 00 01 04 00 04 c0 a5 01 0a";
 
+/// What `dns query` says for NXDOMAIN, after `> NAME: `.
+const NX: &str = "no such name (NXDOMAIN): the server answered that this name does not exist in its zone; \
+     `socklab dns zone` lists the names socklab's lab server holds";
+
 fn bytes(hex: &str) -> Vec<u8> {
     hex.split_whitespace().map(|b| u8::from_str_radix(b, 16).unwrap()).collect()
 }
@@ -209,7 +213,7 @@ fn zone_file_replaces_the_lab_records() {
     let out = ok(&["dns", "query", "example.org", "--type", "mx", "--server", &srv]);
     assert_eq!(out, "> example.org: type MX, class IN, TTL 300, preference 10, mx mail.example.org\n");
     let out = ok(&["dns", "query", "google.com", "--server", &srv]);
-    assert_eq!(out, "> google.com: no such name (NXDOMAIN)\n");
+    assert_eq!(out, format!("> google.com: {NX}\n"));
     std::fs::write(&zone, "example.org 300 A 10.0.0.300\n").unwrap();
     let err = fails(&["dns", "server", "--port", "0", "--zone", zone.to_str().unwrap()]);
     assert!(err.contains("lab.zone: line 1: bad IPv4 address '10.0.0.300'"), "{err}");
@@ -226,7 +230,7 @@ fn client_prints_the_handout_lines_nxdomain_and_nodata() {
         "> google.com: type A, class IN, TTL 260, addr (4) 192.165.1.1\n\
          > google.com: type A, class IN, TTL 260, addr (4) 192.165.1.10\n"
     );
-    assert_eq!(ok(&["dns", "query", "nosuch.com", "--server", &srv]), "> nosuch.com: no such name (NXDOMAIN)\n");
+    assert_eq!(ok(&["dns", "query", "nosuch.com", "--server", &srv]), format!("> nosuch.com: {NX}\n"));
     assert_eq!(
         ok(&["dns", "query", "google.com", "-t", "AAAA", "--server", &srv]),
         "> google.com: no records of type AAAA (NODATA)\n"
@@ -242,12 +246,14 @@ fn client_prompt_loop_until_end() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
         text,
-        "Enter Domain Name: uwaterloo.ca\n\
-         > uwaterloo.ca: type A, class IN, TTL 160, addr (4) 192.165.1.3\n\
-         Enter Domain Name: \n\
-         Enter Domain Name: nosuch.ca\n\
-         > nosuch.ca: no such name (NXDOMAIN)\n\
-         Enter Domain Name: end\n"
+        format!(
+            "Enter Domain Name: uwaterloo.ca\n\
+             > uwaterloo.ca: type A, class IN, TTL 160, addr (4) 192.165.1.3\n\
+             Enter Domain Name: \n\
+             Enter Domain Name: nosuch.ca\n\
+             > nosuch.ca: {NX}\n\
+             Enter Domain Name: end\n"
+        )
     );
     // End of input ends the loop too.
     let out = run_with(&["dns", "query", "--server", &addr.to_string()], b"amazon.ca\n", T);
@@ -455,4 +461,68 @@ fn decode_checks_a_response_against_its_query() {
         assert!(text.contains(want), "missing {want:?} in\n{text}");
     }
     assert!(String::from_utf8_lossy(&out.stderr).contains("checks failed"));
+}
+
+#[test]
+fn dns_zone_lists_the_served_records_in_every_format() {
+    let table = ok(&["dns", "zone"]);
+    // The cells in order on each line, whatever the borders look like.
+    let words = |needle: &[&str]| {
+        table.lines().any(|l| {
+            l.split(|c: char| !c.is_alphanumeric() && c != '.').filter(|w| !w.is_empty()).eq(needle.iter().copied())
+        })
+    };
+    assert!(words(&["Name", "Type", "Class", "TTL", "Data"]), "{table}");
+    assert!(words(&["google.com", "A", "IN", "260", "192.165.1.10"]), "{table}");
+    assert!(words(&["amazon.ca", "A", "IN", "160", "192.165.1.5"]), "{table}");
+    let md = ok(&["dns", "zone", "--format", "markdown"]);
+    assert!(md.starts_with("| Name          | Type | Class | TTL | Data         |\n|---"), "{md}");
+    assert!(md.contains("| amazon.ca     | A    | IN    | 160 | 192.165.1.5  |"), "{md}");
+    let csv = ok(&["dns", "zone", "--format", "csv"]);
+    assert_eq!(
+        csv,
+        "Name,Type,Class,TTL,Data\n\
+         google.com,A,IN,260,192.165.1.1\n\
+         google.com,A,IN,260,192.165.1.10\n\
+         youtube.com,A,IN,160,192.165.1.2\n\
+         uwaterloo.ca,A,IN,160,192.165.1.3\n\
+         wikipedia.org,A,IN,160,192.165.1.4\n\
+         amazon.ca,A,IN,160,192.165.1.5\n"
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(&["dns", "zone", "--format", "json"])).unwrap();
+    assert_eq!(json[1]["Data"], "192.165.1.10");
+    assert_eq!(json.as_array().unwrap().len(), 6);
+    // The server's --list is the same table, from the same loader.
+    assert_eq!(ok(&["dns", "server", "--list", "--port", "0"]), table);
+    // A zone file, as the server would serve it; its faults as the server reports them.
+    let dir = std::env::temp_dir().join(format!("socklab-dns-zone-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let zone = dir.join("z.zone");
+    std::fs::write(&zone, "example.org 300 MX 10 mail.example.org\nexample.org 60 TXT \"hi there\"\n").unwrap();
+    let csv = ok(&["dns", "zone", "--zone", zone.to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(csv, "Name,Type,Class,TTL,Data\nexample.org,MX,IN,300,10 mail.example.org\nexample.org,TXT,IN,60,\"\"\"hi there\"\"\"\n");
+    std::fs::write(&zone, "example.org 300 A 10.0.0.300\n").unwrap();
+    let err = fails(&["dns", "zone", "--zone", zone.to_str().unwrap()]);
+    assert!(err.contains("z.zone: line 1: bad IPv4 address '10.0.0.300'"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn google_ca_is_nxdomain_and_both_sides_say_what_the_zone_holds() {
+    // The handout asks for a screenshot of google.ca, which the lab zone does not hold.
+    let (mut s, addr) = server(&[]);
+    let out = ok(&["dns", "query", "google.ca", "--server", &addr.to_string()]);
+    assert_eq!(out, format!("> google.ca: {NX}\n"));
+    s.wait_for("Query from 127.0.0.1:", T);
+    s.wait_for("Response (in Hex):", T);
+    assert_eq!(
+        s.next_line(T),
+        "google.ca: not in the zone (NXDOMAIN); the zone holds google.com, youtube.com, uwaterloo.ca, wikipedia.org, amazon.ca"
+    );
+    // A name the zone holds gets no such line.
+    ok(&["dns", "query", "youtube.com", "--server", &addr.to_string()]);
+    s.wait_for("Response (in Hex):", T);
+    s.signal_and_wait(SIGINT, T);
+    let seen = s.seen.lock().unwrap().clone();
+    assert_eq!(seen.iter().filter(|l| l.contains("not in the zone")).count(), 1, "{seen:?}");
 }

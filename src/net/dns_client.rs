@@ -26,6 +26,9 @@ pub const PROMPT: &str = "Enter Domain Name: ";
 pub const END: &str = "end";
 /// The lab server's port, used when `--server` has no port.
 pub const DEFAULT_PORT: u16 = 10053;
+/// What the client says for an NXDOMAIN answer (RFC 1035 §4.1.1: RCODE 3, "Name Error").
+pub const NXDOMAIN_MEANING: &str = "no such name (NXDOMAIN): the server answered that this name does not exist \
+     in its zone; `socklab dns zone` lists the names socklab's lab server holds";
 /// Largest reply read (the EDNS0 maximum).
 const MAX_REPLY: usize = 65_535;
 
@@ -138,7 +141,7 @@ pub fn reply_lines(name: &Name, rtype: RrType, reply: &Message) -> Vec<String> {
             lines.push(format!("> {name}: no records of type {rtype} (NODATA)"));
         }
         Rcode::NoError => lines.extend(reply.answers.iter().map(record_line)),
-        Rcode::NxDomain => lines.push(format!("> {name}: no such name (NXDOMAIN)")),
+        Rcode::NxDomain => lines.push(format!("> {name}: {NXDOMAIN_MEANING}")),
         other => lines.push(format!("> {name}: the server answered {} ({other})", rcode_name(other))),
     }
     lines
@@ -290,7 +293,7 @@ mod tests {
     #[test]
     fn nxdomain_and_nodata_lines() {
         let (_, r) = ask("nosuch.com", RrType::A);
-        assert_eq!(reply_lines(&name("nosuch.com"), RrType::A, &r), ["> nosuch.com: no such name (NXDOMAIN)"]);
+        assert_eq!(reply_lines(&name("nosuch.com"), RrType::A, &r), [format!("> nosuch.com: {NXDOMAIN_MEANING}")]);
         let (_, r) = ask("google.com", RrType::Mx);
         assert_eq!(reply_lines(&name("google.com"), RrType::Mx, &r), ["> google.com: no records of type MX (NODATA)"]);
     }

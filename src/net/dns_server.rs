@@ -15,9 +15,10 @@ use crate::dns_view::fields::hex_bytes;
 use crate::error::{Error, Result};
 use crate::net::serve::{self, out};
 use crate::net::udp_batch::{self, RecvBatch};
-use crate::net::{addr, shutdown};
-use crate::proto::dns::{answer, decode, Flags, Zone, HEADER_LEN};
+use crate::net::{addr, dns_zone, shutdown};
+use crate::proto::dns::{answer, decode, Flags, Rcode, Zone, HEADER_LEN};
 use crate::sniff::session::{CaptureFilter, CaptureSession};
+use crate::table::Format;
 use std::io::{self, Write};
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -39,7 +40,12 @@ struct Stats {
 
 /// `socklab dns server`.
 pub fn run(a: &DnsServerArgs) -> Result<()> {
-    let zone = Arc::new(load_zone(a)?);
+    let zone = dns_zone::load(a.zone.as_deref())?;
+    if a.list {
+        out(dns_zone::table(&zone).render(Format::Table).trim_end());
+        return Ok(());
+    }
+    let zone = Arc::new(zone);
     let local = match &a.bind {
         Some(b) => addr::parse_host_port(b, None)?,
         None => addr::resolve_one(&a.host, a.port)?,
@@ -85,22 +91,6 @@ pub fn run(a: &DnsServerArgs) -> Result<()> {
     result
 }
 
-/// The lab zone, or the records of `--zone`.
-fn load_zone(a: &DnsServerArgs) -> Result<Zone> {
-    let Some(path) = &a.zone else { return Ok(Zone::lab()) };
-    let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::File { path: shown.clone(), reason: format!("cannot read the zone file: {e}") })?;
-    let zone = Zone::parse(&text).map_err(|e| Error::File {
-        path: shown.clone(),
-        reason: format!("{e} (each line is `name TTL type value`, e.g. `google.com 260 A 192.165.1.1`)"),
-    })?;
-    if zone.records().is_empty() {
-        return Err(Error::File { path: shown, reason: "the zone file has no records".into() });
-    }
-    Ok(zone)
-}
-
 /// One thread's receive-answer loop, until shutdown: a batch of datagrams in, the
 /// responses out in one batch, then the log lines.
 fn serve_loop(sock: &UdpSocket, local: SocketAddr, zone: &Zone, stats: &Stats, quiet: bool) -> Result<()> {
@@ -126,7 +116,7 @@ fn serve_loop(sock: &UdpSocket, local: SocketAddr, zone: &Zone, stats: &Stats, q
             let Some((query, from)) = batch.get(i) else { continue };
             let response = answer(query, zone);
             if !quiet {
-                log_query(&mut log, from, query, response.as_deref());
+                log_query(&mut log, from, query, response.as_deref(), zone);
             }
             if let Some(r) = response {
                 replies.push((r, from));
@@ -171,12 +161,36 @@ fn silence_reason(query: &[u8]) -> &'static str {
 }
 
 /// Appends the log of one query: who sent it, what it asks, the request and
-/// response in hex.
-fn log_query(log: &mut String, from: SocketAddr, query: &[u8], response: Option<&[u8]>) {
+/// response in hex, and for NXDOMAIN which names the zone does hold.
+fn log_query(log: &mut String, from: SocketAddr, query: &[u8], response: Option<&[u8]>, zone: &Zone) {
     log.push_str(&format!("Query from {from}: {}\n", describe_query(query)));
     log.push_str(&format!("Request (in Hex): {}\n", hex_bytes(query)));
     match response {
-        Some(r) => log.push_str(&format!("Response (in Hex): {}\n", hex_bytes(r))),
+        Some(r) => {
+            log.push_str(&format!("Response (in Hex): {}\n", hex_bytes(r)));
+            if let Some(note) = nxdomain_note(query, r, zone) {
+                log.push_str(&note);
+                log.push('\n');
+            }
+        }
         None => log.push_str(&format!("Response: {}\n", silence_reason(query))),
     }
+}
+
+/// Names of the zone listed in an NXDOMAIN note before it is cut short.
+const NAMES_SHOWN: usize = 10;
+
+/// For a response that is NXDOMAIN: `google.ca: not in the zone (NXDOMAIN); the
+/// zone holds google.com, youtube.com, …`, so the log explains the answer.
+fn nxdomain_note(query: &[u8], response: &[u8], zone: &Zone) -> Option<String> {
+    if decode(response).ok()?.rcode() != Rcode::NxDomain {
+        return None;
+    }
+    let asked = decode(query).ok()?.questions.first()?.name.name.to_string();
+    let names = zone.names();
+    let mut shown: Vec<String> = names.iter().take(NAMES_SHOWN).map(|n| n.to_string()).collect();
+    if names.len() > NAMES_SHOWN {
+        shown.push(format!("… ({} names; socklab dns zone lists them all)", names.len()));
+    }
+    Some(format!("{asked}: not in the zone (NXDOMAIN); the zone holds {}", shown.join(", ")))
 }

@@ -51,6 +51,19 @@ impl ZoneRecord {
         self.rdata.rtype().unwrap_or(RrType::Unknown(0))
     }
 
+    /// The value as the zone file writes it (`192.165.1.1`, `10 mail.google.com`,
+    /// `"v=spf1 -all"`); types the zone file cannot hold are marked so.
+    pub fn data_text(&self) -> String {
+        match &self.rdata {
+            RData::A(a) => a.to_string(),
+            RData::Aaaa(a) => a.to_string(),
+            RData::Ns(n) | RData::Cname(n) | RData::Ptr(n) => n.name.to_string(),
+            RData::Mx { preference, exchange } => format!("{preference} {}", exchange.name),
+            RData::Txt(strings) => strings.iter().map(|s| quote(&s.data)).collect::<Vec<_>>().join(" "),
+            RData::Soa(_) | RData::Opt(_) | RData::Raw(_) => "# not representable".to_string(),
+        }
+    }
+
     /// The record as a message record with `owner` as its NAME.
     pub fn to_record(&self, owner: &Name) -> Record {
         Record::new(owner.clone(), Class::In, self.ttl, self.rdata.clone())
@@ -126,6 +139,12 @@ impl Zone {
         &self.records
     }
 
+    /// The distinct owner names, in the order of their first record.
+    pub fn names(&self) -> Vec<&Name> {
+        let mut seen = std::collections::HashSet::new();
+        self.records.iter().filter(|r| seen.insert(r.name.to_lowercase())).map(|r| &r.name).collect()
+    }
+
     /// Parses the text format described in the module documentation.
     pub fn parse(text: &str) -> Result<Self, ZoneError> {
         let mut zone = Zone::default();
@@ -195,18 +214,7 @@ impl fmt::Display for Zone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "# name TTL type value")?;
         for r in &self.records {
-            write!(f, "{} {} {} ", r.name, r.ttl, r.rtype())?;
-            match &r.rdata {
-                RData::A(a) => writeln!(f, "{a}")?,
-                RData::Aaaa(a) => writeln!(f, "{a}")?,
-                RData::Ns(n) | RData::Cname(n) | RData::Ptr(n) => writeln!(f, "{}", n.name)?,
-                RData::Mx { preference, exchange } => writeln!(f, "{preference} {}", exchange.name)?,
-                RData::Txt(strings) => {
-                    let quoted: Vec<String> = strings.iter().map(|s| quote(&s.data)).collect();
-                    writeln!(f, "{}", quoted.join(" "))?;
-                }
-                RData::Soa(_) | RData::Opt(_) | RData::Raw(_) => writeln!(f, "# not representable")?,
-            }
+            writeln!(f, "{} {} {} {}", r.name, r.ttl, r.rtype(), r.data_text())?;
         }
         Ok(())
     }
@@ -435,6 +443,16 @@ google.com      300  NS     ns1.google.com
         assert_eq!(z.lookup(&name("google.com"), RrType::Mx), Lookup::Answers(vec![&z.records()[4]]));
         let any: Vec<&ZoneRecord> = [0, 1, 4, 5, 6].iter().map(|&i| &z.records()[i]).collect();
         assert_eq!(z.lookup(&name("google.com"), RrType::Any), Lookup::Answers(any));
+    }
+
+    #[test]
+    fn names_are_distinct_in_first_record_order() {
+        let names: Vec<String> = Zone::lab().names().iter().map(|n| n.to_string()).collect();
+        assert_eq!(names, ["google.com", "youtube.com", "uwaterloo.ca", "wikipedia.org", "amazon.ca"]);
+        let z = Zone::parse(SAMPLE).unwrap();
+        assert_eq!(z.names().len(), 4);
+        assert_eq!(z.records()[4].data_text(), "10 mail.google.com");
+        assert_eq!(z.records()[5].data_text(), r#""v=spf1 -all" "say \"hi\" \\ A""#);
     }
 
     #[test]
