@@ -147,8 +147,9 @@ pub struct DnsQueryArgs {
 /// Options of `dns decode`.
 #[derive(Args, Debug, Clone)]
 pub struct DnsDecodeArgs {
-    /// The message in hex (`1a 2b 01 00 …`, `0x1a,0x2b`, tshark/xxd/hexdump -C lines);
-    /// read from standard input when absent.
+    /// The message in hex (`1a 2b 01 00 …`, `0x1a,0x2b`, tshark/xxd/hexdump -C lines), or a
+    /// whole captured frame (`socklab read -x`, `tshark -x`): its DNS message is found and
+    /// decoded. Read from standard input when absent.
     #[arg(value_name = "HEX")]
     pub hex: Vec<String>,
     /// A query in hex, to check --response against.
@@ -157,6 +158,12 @@ pub struct DnsDecodeArgs {
     /// A response in hex, checked against --query: ID, QR, AA, Opcode, RD, question, counts.
     #[arg(long, value_name = "HEX", requires = "query")]
     pub response: Option<String>,
+    /// Decode the DNS message in a frame of this capture (.pcap or .pcapng), chosen with --frame.
+    #[arg(long, value_name = "FILE", requires = "frame", conflicts_with_all = ["hex", "query"])]
+    pub pcap: Option<PathBuf>,
+    /// The frame of --pcap, numbered from 1 as in Wireshark and `socklab read`.
+    #[arg(long, value_name = "N", requires = "pcap", value_parser = clap::value_parser!(u64).range(1..))]
+    pub frame: Option<u64>,
     /// Output format; html keeps the colours (inline styles), markdown pastes into a report.
     #[arg(long, value_enum, default_value_t = crate::dns_view::ReportFormat::Table)]
     pub format: crate::dns_view::ReportFormat,

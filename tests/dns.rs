@@ -526,3 +526,93 @@ fn google_ca_is_nxdomain_and_both_sides_say_what_the_zone_holds() {
     let seen = s.seen.lock().unwrap().clone();
     assert_eq!(seen.iter().filter(|l| l.contains("not in the zone")).count(), 1, "{seen:?}");
 }
+
+/// `socklab dns decode` with `stdin`; (stdout, stderr), asserting success.
+fn decode_stdin(args: &[&str], stdin: &str) -> (String, String) {
+    let mut all = vec!["dns", "decode", "--color", "never"];
+    all.extend_from_slice(args);
+    let out = run_with(&all, stdin.as_bytes(), T);
+    assert!(out.status.success(), "{stdin}\n{}", describe(&out));
+    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// The hex lines `socklab read -x` prints for frame `n` of captures/dns-lab.pcap.
+fn read_x_dump(n: u32) -> String {
+    let filter = format!("frame.number == {n}");
+    let listing = ok(&["read", "captures/dns-lab.pcap", "-x", "-Y", &filter, "--color", "never"]);
+    listing
+        .lines()
+        .filter(|l| l.len() > 6 && l[..4].bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// A checked-in `tshark -x` dump (scripts/dns-hex-fixtures.sh).
+fn tshark_dump(name: &str) -> String {
+    let path = format!("{}/tests/golden/dns-hex/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn decode_takes_a_frame_from_a_capture() {
+    // captures/README.md: dns-lab.pcap frame 2 is the google.com response, frame 4 the NXDOMAIN.
+    let out = run(&["dns", "decode", "--color", "never", "--pcap", "captures/dns-lab.pcap", "--frame", "2"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("0x73da (29658)") && text.contains("address 192.165.1.10"), "{text}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("captures/dns-lab.pcap frame 2: Ethernet frame of 102 bytes: the DNS message is the UDP payload, bytes 42-101 (60 bytes), 127.0.0.1:10053 → 127.0.0.1:"),
+        "{err}"
+    );
+    // The same frame pasted from tshark -x decodes to the same table.
+    let (pasted, _) = decode_stdin(&[], &tshark_dump("dns-lab-frame2.tshark-x.txt"));
+    assert_eq!(pasted, text);
+}
+
+#[test]
+fn decode_pcap_frame_errors_say_what_is_wrong() {
+    let err = fails(&["dns", "decode", "--pcap", "captures/dns-lab.pcap", "--frame", "9"]);
+    assert!(err.contains("captures/dns-lab.pcap: has 8 frames so frame 9 does not exist"), "{err}");
+    let err = fails(&["dns", "decode", "--pcap", "captures/tcp-echo.pcap", "--frame", "1"]);
+    assert!(err.contains("frame 1 has no DNS message: it is a TCP segment without data"), "{err}");
+    let err = fails(&["dns", "decode", "--pcap", "captures/tcp-echo.pcap", "--frame", "4"]);
+    assert!(err.contains("frame 4 has no DNS message: its TCP payload") && err.contains("is not DNS"), "{err}");
+    let err = fails(&["dns", "decode", "--pcap", "captures/udp-closed-port.pcap", "--frame", "2"]);
+    assert!(err.contains("frame 2 has no DNS message: it is ICMP"), "{err}");
+    let err = fails(&["dns", "decode", "--pcap", "captures/dns-lab.pcap", "--frame", "0"]);
+    assert!(err.contains("--frame"), "{err}");
+    let err = fails(&["dns", "decode", "--pcap", "captures/dns-lab.pcap"]);
+    assert!(err.contains("--frame"), "{err}");
+    let err = fails(&["dns", "decode", "--pcap", "/nonexistent/x.pcap", "--frame", "1"]);
+    assert!(err.contains("/nonexistent/x.pcap"), "{err}");
+}
+
+#[test]
+fn decode_finds_the_dns_message_in_a_pasted_frame_dump() {
+    let reference = run(&["dns", "decode", "--color", "never", "--pcap", "captures/dns-lab.pcap", "--frame", "4"]);
+    assert!(reference.status.success(), "{}", describe(&reference));
+    let reference = String::from_utf8_lossy(&reference.stdout).into_owned();
+    assert!(reference.contains("NXDOMAIN"), "{reference}");
+    // socklab read -x: the hex lines as a student pastes them (offsets and ASCII column kept).
+    let dump = read_x_dump(4);
+    assert_eq!(dump.lines().count(), 5, "{dump}");
+    // tshark -x (checked in), and Wireshark's "Copy as Hex Dump" (three blanks after the offset).
+    let tshark = tshark_dump("dns-lab-frame4.tshark-x.txt");
+    let wireshark: String = tshark.lines().map(|l| format!("{}\n", l.replacen("  ", "   ", 1))).collect();
+    for text in [&dump, &tshark, &wireshark] {
+        let (out, err) = decode_stdin(&[], text);
+        assert_eq!(out, reference, "{text}");
+        assert!(
+            err.contains("Ethernet frame of 70 bytes: the DNS message is the UDP payload, bytes 42-69 (28 bytes)"),
+            "{err}"
+        );
+    }
+    // A pasted frame works for --query and --response too.
+    let q = read_x_dump(3);
+    let (out, _) = decode_stdin(&["--query", &q, "--response", &tshark], "");
+    assert!(out.contains("✓"), "{out}");
+    // A bare DNS message is still read as one.
+    let (out, err) = decode_stdin(&[], LAB_QUERY);
+    assert!(out.contains("0x1a2b") && err.is_empty(), "{out}{err}");
+}

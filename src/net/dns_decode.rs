@@ -2,15 +2,25 @@
 //! any of the forms [`hexdump`](crate::proto::hexdump) accepts), decodes it as far
 //! as it goes and prints the field table and colour-coded dump; with `--query` and
 //! `--response`, both messages and the checks of one against the other.
+//!
+//! The hex may be a whole captured frame (`socklab read -x`, `tshark -x`,
+//! Wireshark's "Copy as Hex Dump"): the sniffer's dissection then finds the DNS
+//! message inside it ([`frame`]). `--pcap FILE --frame N` takes the frame from a
+//! capture instead.
 
 use crate::cli::{ColorChoice, DnsDecodeArgs};
 use crate::dns_view::{self, check, ReportFormat, Shown, Style};
 use crate::error::{Error, Result};
 use crate::proto::dns::decode_partial;
 use crate::proto::hexdump;
+use crate::sniff::report;
 use std::io::{self, IsTerminal, Read, Write};
+use std::path::Path;
 
-/// Reads the hex of one message; `what` names it in errors.
+pub mod frame;
+
+/// Reads the hex of one message; `what` names it in errors. A whole frame gives
+/// the DNS message it carries, and a note on stderr says where it was.
 fn bytes_of(text: &str, what: &str) -> Result<Vec<u8>> {
     let bytes = hexdump::parse(text).map_err(|e| Error::usage(format!("cannot read {what} as hex: {e}")))?;
     if bytes.is_empty() {
@@ -18,7 +28,46 @@ fn bytes_of(text: &str, what: &str) -> Result<Vec<u8>> {
             "{what} holds no hex bytes: give the message as e.g. `1a 2b 01 00 …` (or pipe a hex dump into standard input)"
         )));
     }
+    if let Some(found) = frame::dns_in_pasted_frame(&bytes) {
+        note(&found.describe(bytes.len()));
+        return Ok(found.message.to_vec());
+    }
     Ok(bytes)
+}
+
+/// The DNS message of frame `number` of the capture at `path`.
+fn bytes_of_frame(path: &Path, number: u64) -> Result<Vec<u8>> {
+    let (mut cap, link) = report::open(path, None)?;
+    let shown = path.display().to_string();
+    let mut seen = 0;
+    while let Some(f) = cap.next_frame()? {
+        seen += 1;
+        if seen < number {
+            continue;
+        }
+        let found = frame::dns_in_frame(link, f.data, f.len as usize).map_err(|why| Error::File {
+            path: shown.clone(),
+            reason: format!("frame {number} has no DNS message: {why}; `socklab read {shown}` lists its frames"),
+        })?;
+        note(&format!("{shown} frame {number}: {}", found.describe(f.data.len())));
+        return Ok(found.message.to_vec());
+    }
+    Err(Error::File {
+        path: shown,
+        reason: format!(
+            "has {} so frame {number} does not exist (frames are numbered from 1, as in Wireshark)",
+            match seen {
+                0 => "no frames".to_string(),
+                1 => "1 frame".to_string(),
+                n => format!("{n} frames"),
+            }
+        ),
+    })
+}
+
+/// A line for the user on stderr, apart from the decoded output.
+fn note(line: &str) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
 }
 
 /// `socklab dns decode`.
@@ -32,6 +81,9 @@ pub fn run(a: &DnsDecodeArgs) -> Result<()> {
     if let (Some(q), Some(r)) = (&a.query, &a.response) {
         return pair(&bytes_of(q, "--query")?, &bytes_of(r, "--response")?, style);
     }
+    if let (Some(path), Some(number)) = (&a.pcap, a.frame) {
+        return show(&bytes_of_frame(path, number)?, style);
+    }
     let text = if a.hex.is_empty() {
         let mut s = String::new();
         io::stdin().read_to_string(&mut s).map_err(|e| Error::io("reading standard input", e))?;
@@ -40,9 +92,13 @@ pub fn run(a: &DnsDecodeArgs) -> Result<()> {
         a.hex.join(" ")
     };
     let what = if a.hex.is_empty() { "standard input" } else { "the arguments" };
-    let bytes = bytes_of(&text, what)?;
-    let partial = decode_partial(&bytes);
-    print(&dns_view::render(&[Shown { title: None, bytes: &bytes, partial: &partial }], &[], style));
+    show(&bytes_of(&text, what)?, style)
+}
+
+/// The table and dump of one message; an error after them if it is malformed.
+fn show(bytes: &[u8], style: Style) -> Result<()> {
+    let partial = decode_partial(bytes);
+    print(&dns_view::render(&[Shown { title: None, bytes, partial: &partial }], &[], style));
     match partial.error {
         Some(e) => Err(Error::NoAnswer {
             what: format!("malformed DNS message ({} bytes)", bytes.len()),
