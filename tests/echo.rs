@@ -439,29 +439,44 @@ fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true")
 }
 
+/// True if this machine's `localhost` already resolves to `::1`, then `127.0.0.1`.
+fn localhost_is_dual_stack() -> bool {
+    use std::net::ToSocketAddrs;
+    let addrs: Vec<SocketAddr> = ("localhost", 1).to_socket_addrs().map(|a| a.collect()).unwrap_or_default();
+    addrs.first().is_some_and(|a| a.ip() == std::net::Ipv6Addr::LOCALHOST)
+        && addrs.iter().any(|a| a.ip() == std::net::Ipv4Addr::LOCALHOST)
+}
+
 /// Runs socklab with `localhost` resolving to `::1` then `127.0.0.1`, as on most
-/// students' machines: in a private mount namespace whose /etc/hosts says so.
-/// `None` (a skip, outside CI) when that needs root or unshare(1) that are missing.
+/// students' machines: directly when this machine's /etc/hosts says so, else in a
+/// private mount namespace whose /etc/hosts does. `None` (a skip, outside CI) when
+/// neither is possible (the namespace needs root and unshare(1)).
 fn with_dual_stack_localhost(args: &[&str]) -> Option<std::process::Output> {
+    if localhost_is_dual_stack() {
+        return Some(run(args));
+    }
     let hosts = std::env::temp_dir().join(format!("socklab-hosts-{}", std::process::id()));
     std::fs::write(&hosts, "::1 localhost\n127.0.0.1 localhost\n").unwrap();
     let script = format!("mount --bind {} /etc/hosts && exec \"$0\" \"$@\"", hosts.display());
     let out = Command::new("unshare").args(["-m", "sh", "-c", &script, BIN]).args(args).output();
     let usable = match &out {
         Ok(o) => {
-            !String::from_utf8_lossy(&o.stderr).contains("unshare:")
-                && !String::from_utf8_lossy(&o.stderr).contains("mount:")
+            let err = String::from_utf8_lossy(&o.stderr);
+            !err.contains("unshare:") && !err.contains("mount:")
         }
         Err(_) => false,
     };
     if !usable {
-        assert!(!in_ci(), "CI=true: cannot give localhost two addresses (needs root and unshare): {out:?}");
-        eprintln!("skipped: needs root and unshare to give localhost two addresses");
+        assert!(
+            !in_ci(),
+            "CI=true: localhost is not ::1 then 127.0.0.1 here, and a mount namespace to make it so \
+             (root, unshare) is not available: {out:?}"
+        );
+        eprintln!("skipped: localhost has one address here, and unshare -m (root) is not available");
         return None;
     }
     out.ok()
 }
-
 #[test]
 fn localhost_tries_ipv6_then_ipv4_and_names_the_refusal() {
     let (_server, addr) = tcp_server(&[]);
