@@ -105,6 +105,10 @@ impl OfflineCapture {
 
 /// Bytes kept of each live packet (as tshark's default snap length).
 pub const SNAPLEN: i32 = 262_144;
+/// Bytes of the kernel's capture ring. In immediate mode libpcap uses one
+/// snaplen-sized slot per packet, so libpcap's 2 MiB default holds only 8
+/// packets and a burst of a few dozen datagrams was dropped; 16 MiB holds 64.
+pub const RING_BYTES: i32 = 16 << 20;
 /// How long a live read waits for a packet before returning, so a loop can
 /// check its stop flag.
 pub const READ_TIMEOUT_MS: i32 = 50;
@@ -142,6 +146,7 @@ impl LiveCapture {
         let cap = inactive
             .immediate_mode(true)
             .snaplen(SNAPLEN)
+            .buffer_size(RING_BYTES)
             .timeout(READ_TIMEOUT_MS)
             .precision(Precision::Nano)
             .open()
