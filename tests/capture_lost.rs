@@ -419,6 +419,44 @@ fn sniff_on_a_full_disk_reports_the_true_count_and_fails() {
 }
 
 #[test]
+fn a_capturing_server_on_a_full_disk_says_so_at_once_and_exits_non_zero() {
+    if !root("full tmpfs, server") {
+        return;
+    }
+    let dir = scratch("full-server");
+    let mnt = dir.join("mnt");
+    std::fs::create_dir_all(&mnt).unwrap();
+    let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"]).arg(&mnt).status();
+    if !mounted.is_ok_and(|s| s.success()) {
+        assert!(!in_ci(), "cannot mount a tmpfs as root under CI");
+        println!("skipping: cannot mount a tmpfs here");
+        return;
+    }
+    let file = mnt.join("s.pcap");
+    let (mut srv, addr) = Proc::server(&["udp", "server", "--port", "0", &format!("--capture={}", file.display())]);
+    srv.wait_for("packets are marked", WAIT);
+    let sender = std::thread::spawn(move || {
+        for _ in 0..20 {
+            send_udp(addr, 50, 400);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    });
+    let line = srv.wait_for("capture stopped", WAIT);
+    sender.join().unwrap();
+    let st = srv.signal_and_wait(SIGINT, WAIT);
+    let copy = dir.join("copy.pcap");
+    std::fs::copy(&file, &copy).unwrap();
+    let _ = Command::new("umount").arg(&mnt).status();
+    assert_eq!(st.code(), Some(1), "{}", srv.dump());
+    assert!(line.contains("disk full: ") && line.contains("free space or use --capture=FILE elsewhere"), "{line}");
+    let saved = saved_count(&line);
+    let stdout = srv.seen.lock().unwrap().join("\n");
+    assert!(stdout.contains(&format!("only {saved} of ")), "{stdout}");
+    assert_whole(&copy, Some(saved));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn sniff_over_the_file_size_limit_reports_the_true_count_and_fails() {
     if !root("ulimit -f") {
         return;

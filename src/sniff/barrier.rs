@@ -4,8 +4,9 @@
 //! connection"), every packet that made the event has already been captured
 //! by the kernel, but the capture thread may not have printed it yet. A
 //! [`Barrier`] lets the printing thread wait, briefly and boundedly, until the
-//! capture thread has seen its ring empty at a moment after the event: then
-//! every packet stamped before the event has been printed.
+//! capture thread has seen its ring empty at a moment after the event, or
+//! printed a packet stamped after it: then every packet stamped before the
+//! event has been printed.
 
 use std::os::fd::RawFd;
 use std::sync::{Condvar, Mutex};
@@ -52,7 +53,9 @@ impl Barrier {
         self.pipe.0
     }
 
-    /// The capture thread saw no packet waiting at time `at` (taken before it looked).
+    /// Every packet captured before `at` has been printed: the capture thread
+    /// saw no packet waiting at `at` (taken before it looked), or printed one
+    /// stamped `at` (the ring is in capture order).
     pub fn drained(&self, at: i64) {
         if let Ok(mut d) = self.drained.lock() {
             if at > *d {

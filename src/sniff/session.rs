@@ -291,12 +291,16 @@ fn capture_loop(
         let looked_at = barrier::now();
         let next = match cap.poll_frame() {
             Ok(Some(frame)) => {
+                let time = frame.time;
                 let p = pipe.process(&frame);
                 frames += 1;
                 row.clear();
                 let _ = list::row(&mut row, &p, style);
                 recorder.add(&p);
                 print_marked(String::from_utf8_lossy(&row).trim_end_matches('\n'), color);
+                // Under steady traffic the ring is never empty: a packet from
+                // after an event shows every packet before it was printed.
+                drained.drained(time);
                 Ok(())
             }
             Ok(None) if stop.load(Ordering::SeqCst) => break,
