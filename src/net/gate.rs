@@ -26,7 +26,7 @@ struct State {
     prompt: Option<String>,
     /// Stdout was found closed.
     closed: bool,
-    /// The running capture's barrier.
+    /// The running capture's barrier (read without stdout's lock).
     barrier: Option<Arc<Barrier>>,
 }
 
@@ -63,13 +63,14 @@ pub fn between(text: &str) {
 /// Prints `text` as the end of the output: a pending prompt's line is ended
 /// first and not drawn again.
 pub fn last(text: &str) {
-    let mut st = state();
-    let mut s = String::new();
-    if st.prompt.take().is_some() {
-        s.push('\n');
-    }
-    s.push_str(text);
-    emit(&mut st, &s);
+    locked(|st| {
+        let mut s = String::new();
+        if st.prompt.take().is_some() {
+            s.push('\n');
+        }
+        s.push_str(text);
+        s
+    });
 }
 
 /// Shows a prompt (no line end) and remembers it until [`answered`].
@@ -78,9 +79,10 @@ pub fn prompt(text: &str) {
     if let Some(b) = barrier {
         b.wait();
     }
-    let mut st = state();
-    st.prompt = Some(text.to_string());
-    emit(&mut st, text);
+    locked(|st| {
+        st.prompt = Some(text.to_string());
+        text.to_string()
+    });
 }
 
 /// The prompt's answer was read: the cursor is on a fresh line.
@@ -95,26 +97,27 @@ pub fn closed() -> bool {
 
 /// Writes `text` on a line of its own while a prompt may be showing.
 fn write_between(text: &str) {
-    let mut st = state();
-    let s = match &st.prompt {
+    locked(|st| match &st.prompt {
         Some(p) => format!("{}{text}{p}", if terminal() { CLEAR_LINE } else { "\n" }),
         None => text.to_string(),
-    };
-    emit(&mut st, &s);
+    });
 }
 
-/// Writes and flushes under stdout's lock (the gate's lock is held too).
-fn emit(st: &mut State, text: &str) {
+/// Takes stdout's lock, then the gate's (always in that order: a command may
+/// hold stdout's lock while it prints through the gate), and writes and
+/// flushes what `compose` returns.
+fn locked(compose: impl FnOnce(&mut State) -> String) {
+    let mut o = io::stdout().lock();
+    let mut st = state();
+    let text = compose(&mut st);
     if st.closed {
         return;
     }
-    let mut o = io::stdout().lock();
     let written = o.write_all(text.as_bytes()).and_then(|()| o.flush());
     if let Err(e) = written {
         if e.kind() == io::ErrorKind::BrokenPipe {
             st.closed = true;
-            drop(o);
-            // Not under the gate's lock: the wakers may print.
+            // On its own thread: the wakers may print.
             std::thread::spawn(shutdown::request);
         }
     }
