@@ -93,10 +93,6 @@ fn captured_count(stdout: &str) -> usize {
     words[at - 1].parse().unwrap()
 }
 
-fn exit_code_for(sig: i32) -> i32 {
-    128 + sig
-}
-
 /// Stops `p` with `sig` and checks it printed the tables, exited with the
 /// signal's status `want`, and left a whole file of what it counted.
 fn stop_and_check(p: &mut Proc, sig: i32, want: Option<i32>, file: &Path) {
@@ -109,71 +105,43 @@ fn stop_and_check(p: &mut Proc, sig: i32, want: Option<i32>, file: &Path) {
     assert_whole(file, Some(n));
 }
 
-fn tcp_server() -> (Proc, SocketAddr) {
-    Proc::server(&["tcp", "server", "--port", "0"])
-}
-
-fn udp_server() -> (Proc, SocketAddr) {
-    Proc::server(&["udp", "server", "--port", "0"])
+/// Starts `server`, then for SIGINT and SIGTERM a capturing `client` that
+/// sends `line` and waits for `reply`; the signal then stops it at its prompt.
+fn client_signals(test: &str, server: &[&str], client: &[&str], line: &str, reply: &str) {
+    if !root(test) {
+        return;
+    }
+    let dir = scratch(&test.replace(' ', "-"));
+    let (mut srv, addr) = Proc::server(server);
+    for (sig, name) in [(SIGINT, "int"), (SIGTERM, "term")] {
+        let file = dir.join(format!("{name}.pcap"));
+        let (to, capture) = (addr.to_string(), format!("--capture={}", file.display()));
+        let mut args = client.to_vec();
+        args.extend_from_slice(&["--server", &to, &capture]);
+        let mut c = Proc::spawn(&args);
+        c.send_line(line);
+        c.wait_for(reply, WAIT);
+        // The last packets (e.g. the ACK of the reply) come after the reply line.
+        std::thread::sleep(Duration::from_millis(200));
+        stop_and_check(&mut c, sig, Some(128 + sig), &file);
+    }
+    srv.signal_and_wait(SIGINT, WAIT);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn signals_on_a_capturing_tcp_client_at_its_prompt_keep_the_file_and_tables() {
-    if !root("tcp client") {
-        return;
-    }
-    let dir = scratch("tcp-client");
-    let (mut srv, addr) = tcp_server();
-    for (sig, name) in [(SIGINT, "int"), (SIGTERM, "term")] {
-        let file = dir.join(format!("{name}.pcap"));
-        let mut c =
-            Proc::spawn(&["tcp", "client", "--server", &addr.to_string(), &format!("--capture={}", file.display())]);
-        c.send_line("hello");
-        c.wait_for("From server", WAIT);
-        std::thread::sleep(Duration::from_millis(200));
-        stop_and_check(&mut c, sig, Some(exit_code_for(sig)), &file);
-    }
-    srv.signal_and_wait(SIGINT, WAIT);
-    let _ = std::fs::remove_dir_all(&dir);
+    client_signals("tcp client", &["tcp", "server", "--port", "0"], &["tcp", "client"], "hello", "From server");
 }
 
 #[test]
 fn signals_on_a_capturing_udp_client_keep_the_file_and_tables() {
-    if !root("udp client") {
-        return;
-    }
-    let dir = scratch("udp-client");
-    let (mut srv, addr) = udp_server();
-    for (sig, name) in [(SIGINT, "int"), (SIGTERM, "term")] {
-        let file = dir.join(format!("{name}.pcap"));
-        let mut c =
-            Proc::spawn(&["udp", "client", "--server", &addr.to_string(), &format!("--capture={}", file.display())]);
-        c.send_line("hello");
-        c.wait_for("From server", WAIT);
-        stop_and_check(&mut c, sig, Some(exit_code_for(sig)), &file);
-    }
-    srv.signal_and_wait(SIGINT, WAIT);
-    let _ = std::fs::remove_dir_all(&dir);
+    client_signals("udp client", &["udp", "server", "--port", "0"], &["udp", "client"], "hello", "From server");
 }
 
 #[test]
 fn signals_on_a_capturing_dns_query_client_keep_the_file_and_tables() {
-    if !root("dns query") {
-        return;
-    }
-    let dir = scratch("dns-client");
-    let (mut srv, addr) = Proc::server(&["dns", "server", "--port", "0"]);
-    for (sig, name) in [(SIGINT, "int"), (SIGTERM, "term")] {
-        let file = dir.join(format!("{name}.pcap"));
-        let mut c =
-            Proc::spawn(&["dns", "query", "--server", &addr.to_string(), &format!("--capture={}", file.display())]);
-        c.send_line("example.com");
-        c.wait_for("example.com", WAIT);
-        std::thread::sleep(Duration::from_millis(300));
-        stop_and_check(&mut c, sig, Some(exit_code_for(sig)), &file);
-    }
-    srv.signal_and_wait(SIGINT, WAIT);
-    let _ = std::fs::remove_dir_all(&dir);
+    client_signals("dns query", &["dns", "server", "--port", "0"], &["dns", "query"], "example.com", "> example.com");
 }
 
 #[test]
@@ -390,6 +358,30 @@ fn assert_write_error_reported(file: &Path, code: Option<i32>, err: &str, out: &
     assert_whole(file, Some(saved));
 }
 
+/// A 64 KiB tmpfs mounted below a test's directory, unmounted when dropped.
+struct SmallDisk(PathBuf);
+
+impl SmallDisk {
+    /// `None` (a failure under CI) when no tmpfs can be mounted here.
+    fn mount(dir: &Path) -> Option<SmallDisk> {
+        let mnt = dir.join("mnt");
+        std::fs::create_dir_all(&mnt).unwrap();
+        let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"]).arg(&mnt).status();
+        if !mounted.is_ok_and(|s| s.success()) {
+            assert!(!in_ci(), "cannot mount a tmpfs as root under CI");
+            println!("skipping: cannot mount a tmpfs here");
+            return None;
+        }
+        Some(SmallDisk(mnt))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
 fn tail(s: &str) -> String {
     s.lines().rev().take(5).collect::<Vec<_>>().join("\n")
 }
@@ -400,21 +392,12 @@ fn sniff_on_a_full_disk_reports_the_true_count_and_fails() {
         return;
     }
     let dir = scratch("full");
-    let mnt = dir.join("mnt");
-    std::fs::create_dir_all(&mnt).unwrap();
-    let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"]).arg(&mnt).status();
-    if !mounted.is_ok_and(|s| s.success()) {
-        assert!(!in_ci(), "cannot mount a tmpfs as root under CI");
-        println!("skipping: cannot mount a tmpfs here");
-        return;
-    }
-    let file = mnt.join("f.pcap");
+    let Some(disk) = SmallDisk::mount(&dir) else { return };
+    let file = disk.0.join("f.pcap");
     let (code, err, out) = sniff_until_full(&file, "", 2000);
-    let copy = dir.join("copy.pcap");
-    std::fs::copy(&file, &copy).unwrap();
-    let _ = Command::new("umount").arg(&mnt).status();
-    assert_write_error_reported(&copy, code, &err, &out, "disk full: ");
+    assert_write_error_reported(&file, code, &err, &out, "disk full: ");
     assert!(err.contains("free space or use -w elsewhere"), "{err}");
+    drop(disk);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -424,15 +407,8 @@ fn a_capturing_server_on_a_full_disk_says_so_at_once_and_exits_non_zero() {
         return;
     }
     let dir = scratch("full-server");
-    let mnt = dir.join("mnt");
-    std::fs::create_dir_all(&mnt).unwrap();
-    let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"]).arg(&mnt).status();
-    if !mounted.is_ok_and(|s| s.success()) {
-        assert!(!in_ci(), "cannot mount a tmpfs as root under CI");
-        println!("skipping: cannot mount a tmpfs here");
-        return;
-    }
-    let file = mnt.join("s.pcap");
+    let Some(disk) = SmallDisk::mount(&dir) else { return };
+    let file = disk.0.join("s.pcap");
     let (mut srv, addr) = Proc::server(&["udp", "server", "--port", "0", &format!("--capture={}", file.display())]);
     srv.wait_for("packets are marked", WAIT);
     let sender = std::thread::spawn(move || {
@@ -444,15 +420,13 @@ fn a_capturing_server_on_a_full_disk_says_so_at_once_and_exits_non_zero() {
     let line = srv.wait_for("capture stopped", WAIT);
     sender.join().unwrap();
     let st = srv.signal_and_wait(SIGINT, WAIT);
-    let copy = dir.join("copy.pcap");
-    std::fs::copy(&file, &copy).unwrap();
-    let _ = Command::new("umount").arg(&mnt).status();
     assert_eq!(st.code(), Some(1), "{}", srv.dump());
     assert!(line.contains("disk full: ") && line.contains("free space or use --capture=FILE elsewhere"), "{line}");
     let saved = saved_count(&line);
     let stdout = srv.seen.lock().unwrap().join("\n");
     assert!(stdout.contains(&format!("only {saved} of ")), "{stdout}");
-    assert_whole(&copy, Some(saved));
+    assert_whole(&file, Some(saved));
+    drop(disk);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -574,7 +548,7 @@ fn packet_lines_never_share_a_line_with_the_prompt() {
         return;
     }
     let dir = scratch("prompt");
-    let (mut srv, addr) = tcp_server();
+    let (mut srv, addr) = Proc::server(&["tcp", "server", "--port", "0"]);
     let file = dir.join("p.pcap");
     let mut pty =
         Pty::spawn(&["tcp", "client", "--server", &addr.to_string(), &format!("--capture={}", file.display())]);

@@ -88,7 +88,15 @@ impl SaveFile {
             path: path.display().to_string(),
             reason: format!("cannot create the capture file ({e}); check the directory exists and is writable"),
         })?;
-        let mut s = SaveFile {
+        let mut s = SaveFile::on(file, path, option);
+        s.buf.extend_from_slice(&encode_header(snaplen, linktype));
+        s.flush()?;
+        Ok(s)
+    }
+
+    /// A writer on an open, empty `file`.
+    fn on(file: File, path: &Path, option: &'static str) -> SaveFile {
+        SaveFile {
             file,
             path: path.to_path_buf(),
             option,
@@ -99,10 +107,7 @@ impl SaveFile {
             packets: 0,
             last_flush: Instant::now(),
             failed: false,
-        };
-        s.buf.extend_from_slice(&encode_header(snaplen, linktype));
-        s.flush()?;
-        Ok(s)
+        }
     }
 
     /// Buffers one packet; writes the buffer out when it is full or older than
@@ -261,18 +266,7 @@ mod tests {
     #[test]
     fn a_full_device_is_reported_with_the_true_count() {
         let Ok(file) = std::fs::OpenOptions::new().write(true).open("/dev/full") else { return };
-        let mut s = SaveFile {
-            file,
-            path: PathBuf::from("/dev/full"),
-            option: "-w",
-            buf: Vec::new(),
-            ends: Vec::new(),
-            written: 0,
-            saved: 0,
-            packets: 0,
-            last_flush: Instant::now(),
-            failed: false,
-        };
+        let mut s = SaveFile::on(file, Path::new("/dev/full"), "-w");
         s.write(0, 10, &[0; 10]).unwrap();
         let e = s.flush().unwrap_err().to_string();
         assert!(e.contains("disk full: 0 of 1 packets saved to /dev/full; free space or use -w elsewhere"), "{e}");
