@@ -364,9 +364,14 @@ struct SmallDisk(PathBuf);
 impl SmallDisk {
     /// `None` (a failure under CI) when no tmpfs can be mounted here.
     fn mount(dir: &Path) -> Option<SmallDisk> {
+        Self::mount_with(dir, "size=64k")
+    }
+
+    /// A tmpfs mounted with `options` (e.g. `size=64k,ro`).
+    fn mount_with(dir: &Path, options: &str) -> Option<SmallDisk> {
         let mnt = dir.join("mnt");
         std::fs::create_dir_all(&mnt).unwrap();
-        let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"]).arg(&mnt).status();
+        let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", options, "tmpfs"]).arg(&mnt).status();
         if !mounted.is_ok_and(|s| s.success()) {
             assert!(!in_ci(), "cannot mount a tmpfs as root under CI");
             println!("skipping: cannot mount a tmpfs here");
@@ -426,6 +431,23 @@ fn a_capturing_server_on_a_full_disk_says_so_at_once_and_exits_non_zero() {
     let stdout = srv.seen.lock().unwrap().join("\n");
     assert!(stdout.contains(&format!("only {saved} of ")), "{stdout}");
     assert_whole(&file, Some(saved));
+    drop(disk);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sniff_to_a_read_only_file_system_fails_before_capturing() {
+    if !root("read-only tmpfs") {
+        return;
+    }
+    let dir = scratch("ro");
+    let Some(disk) = SmallDisk::mount_with(&dir, "size=64k,ro") else { return };
+    let file = disk.0.join("f.pcap").display().to_string();
+    let out = run_with(&["sniff", "-f", "udp port 9", "-w", &file, "-c", "1"], b"", WAIT);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert!(err.contains("cannot create the capture file") && err.contains("Read-only file system"), "{err}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("saved"), "{}", describe(&out));
     drop(disk);
     let _ = std::fs::remove_dir_all(&dir);
 }
