@@ -122,7 +122,6 @@ struct Outcome {
     saved_only: Option<u64>,
     stats: LiveStats,
     recorder: Recorder,
-    error: Option<Error>,
 }
 
 impl CaptureSession {
@@ -221,10 +220,8 @@ fn report(running: &Mutex<Option<Running>>) {
     gate::set_barrier(None);
     r.barrier.close();
     let Some(outcome) = joined else { return };
+    // An error that stopped the capture was printed when it happened.
     let mut text = String::new();
-    if let Some(e) = &outcome.error {
-        text.push_str(&marked(&format!("capture stopped early: {e}"), r.color));
-    }
     let saved = match outcome.saved_only {
         Some(n) => format!("only {n} of {} saved to {} (writing failed)", outcome.frames, r.path.display()),
         None => format!("saved to {}", r.path.display()),
@@ -276,7 +273,6 @@ fn capture_loop(
     let style = Style { color, nanos: false };
     let mut row = Vec::with_capacity(512);
     let mut stopped_at: Option<Instant> = None;
-    let mut error = None;
     let mut frames = 0u64;
     loop {
         if stop.load(Ordering::SeqCst) {
@@ -315,7 +311,6 @@ fn capture_loop(
             // Said at once, with the counts; the run ends non-zero.
             print_marked(&format!("capture stopped: {e}"), color);
             shutdown::mark_failed();
-            error = Some(e);
             break;
         }
     }
@@ -323,10 +318,9 @@ fn capture_loop(
     if let Err(e) = cap.flush() {
         print_marked(&format!("capture stopped: {e}"), color);
         shutdown::mark_failed();
-        error.get_or_insert(e);
     }
     let saved_only = cap.savefile().filter(|f| f.failed()).map(|f| f.saved());
-    Outcome { frames, saved_only, stats: cap.stats(), recorder, error }
+    Outcome { frames, saved_only, stats: cap.stats(), recorder }
 }
 
 /// Applies a wider filter a [`Watcher`] asked for and says so.
