@@ -90,11 +90,6 @@ pub fn answered() {
     state().prompt = None;
 }
 
-/// True once stdout was found closed.
-pub fn closed() -> bool {
-    state().closed
-}
-
 /// Writes `text` on a line of its own while a prompt may be showing.
 fn write_between(text: &str) {
     locked(|st| match &st.prompt {
