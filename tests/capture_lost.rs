@@ -607,3 +607,29 @@ fn packet_lines_never_share_a_line_with_the_prompt() {
     srv.signal_and_wait(SIGINT, WAIT);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn packets_while_the_dns_prompt_waits_start_a_line_of_their_own() {
+    if !root("dns prompt") {
+        return;
+    }
+    let dir = scratch("dns-prompt");
+    let (mut srv, addr) = Proc::server(&["dns", "server", "--port", "0"]);
+    let file = dir.join("d.pcap");
+    let mut c = Proc::spawn(&["dns", "query", "--server", &addr.to_string(), &format!("--capture={}", file.display())]);
+    c.wait_for("No.", WAIT);
+    std::thread::sleep(Duration::from_millis(200));
+    // Someone else's datagram to the server while the prompt waits for a name.
+    let other = UdpSocket::bind("127.0.0.1:0").unwrap();
+    other.send_to(b"not a query", addr).unwrap();
+    let row = c.wait_for(" → ", WAIT);
+    assert!(!row.contains("Enter Domain Name:"), "packet on the prompt's line: {row:?}\n{}", c.dump());
+    c.send_line("end");
+    c.wait(WAIT);
+    let lines = c.seen.lock().unwrap().clone();
+    let at = lines.iter().position(|l| *l == row).unwrap();
+    assert_eq!(lines[at - 1], "Enter Domain Name: ", "the prompt's line ends before the packet\n{}", c.dump());
+    assert!(lines[at + 1..].iter().any(|l| l.starts_with("Enter Domain Name: ")), "not redrawn\n{}", c.dump());
+    srv.signal_and_wait(SIGINT, WAIT);
+    let _ = std::fs::remove_dir_all(&dir);
+}
