@@ -7,8 +7,16 @@ use socklab::{net, sniff};
 
 fn main() {
     let cli = Cli::parse();
+    // A file-size limit (ulimit -f) makes write fail with EFBIG, reported with
+    // the packets saved, instead of killing the process mid-record.
+    // SAFETY: setting a signal's disposition to ignore, before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     if is_server(&cli.command) {
-        net::shutdown::install();
+        net::shutdown::install(false);
+    } else if is_client(&cli.command) {
+        net::shutdown::install(true);
     }
     let result = match cli.command {
         Command::Tcp(EchoRole::Server(a)) => net::echo::tcp_server(&a),
@@ -40,6 +48,22 @@ fn main() {
         eprintln!("socklab: {e}");
         std::process::exit(e.exit_code());
     }
+    if net::shutdown::failed() {
+        std::process::exit(1);
+    }
+}
+
+/// Clients that wait for input or replies and can capture: on Ctrl-C they save
+/// the capture, print its tables and exit.
+fn is_client(cmd: &Command) -> bool {
+    matches!(
+        cmd,
+        Command::Tcp(EchoRole::Client(_))
+            | Command::Udp(EchoRole::Client(_))
+            | Command::Chat(ChatRole::Client(_))
+            | Command::Get(_)
+            | Command::Dns(DnsCommand::Query(_))
+    )
 }
 
 /// Commands that run until stopped, and so finish cleanly on Ctrl-C (servers shut

@@ -7,6 +7,7 @@ pub mod dns_decode;
 pub mod dns_server;
 pub mod dns_zone;
 pub mod echo;
+pub mod gate;
 pub mod http_client;
 pub mod lookup;
 pub mod ping;

@@ -10,7 +10,7 @@
 
 use crate::cli::PingArgs;
 use crate::error::{Error, Result};
-use crate::net::{addr, shutdown};
+use crate::net::{addr, gate, serve, shutdown};
 use crate::proto::icmp_echo::{self, Echo, Family, Message};
 use crate::sniff::session::{CaptureFilter, CaptureSession};
 use std::collections::HashMap;
@@ -36,7 +36,7 @@ pub fn run(a: &PingArgs) -> Result<()> {
     let cap = CaptureSession::start(&a.capture, "ping", CaptureFilter::Icmp)?;
     cap.announce();
     let sock = RawIcmp::open(ip)?;
-    println!("PING {} ({ip}): {} data bytes", a.host, a.size);
+    serve::out(format_args!("PING {} ({ip}): {} data bytes", a.host, a.size));
     let ident = (std::process::id() & 0xffff) as u16;
     let mut session = Session::new(ident);
     let started = Instant::now();
@@ -55,7 +55,7 @@ pub fn run(a: &PingArgs) -> Result<()> {
         receive_until(&sock, &mut session, until, last)?;
     }
     let stats = Stats::of(session.transmitted, &session.rtts);
-    print!("{}", render_summary(&a.host, &stats, started.elapsed()));
+    gate::last(&render_summary(&a.host, &stats, started.elapsed()));
     if stats.received == 0 {
         return Err(Error::NoAnswer {
             what: format!("no echo reply from {ip}"),
@@ -89,7 +89,7 @@ fn receive_until(sock: &RawIcmp, session: &mut Session, until: Instant, last: bo
         let wait = left.min(Duration::from_millis(POLL_SLICE_MS));
         if let Some(got) = sock.recv(&mut buf, wait)? {
             if let Some(line) = session.received(&got, Instant::now()) {
-                println!("{line}");
+                serve::out(line);
             }
         }
     }

@@ -4,7 +4,7 @@
 
 use crate::cli::{ClientTarget, ServerArgs};
 use crate::error::{Error, Result};
-use crate::net::{addr, shutdown};
+use crate::net::{addr, gate, shutdown};
 use std::collections::HashMap;
 use std::fmt::Display;
 use std::io::{self, BufRead, Write};
@@ -55,18 +55,16 @@ pub fn reachable(local: SocketAddr) -> SocketAddr {
     }
 }
 
-/// Prints one line on stdout and flushes it; a closed stdout is ignored, not a panic.
+/// Prints one line on stdout through the output gate (after the packets
+/// captured before it, never on a prompt's line); a closed stdout is not a panic.
 pub fn out(line: impl Display) {
-    let mut o = io::stdout().lock();
-    let _ = writeln!(o, "{line}");
-    let _ = o.flush();
+    gate::line(&line.to_string());
 }
 
-/// Prints `text` without a line end (a prompt) and flushes it.
+/// Prints `text` without a line end (a prompt) and flushes it; packet lines
+/// arriving while it waits are printed above it.
 pub fn prompt(text: &str) {
-    let mut o = io::stdout().lock();
-    let _ = write!(o, "{text}");
-    let _ = o.flush();
+    gate::prompt(text);
 }
 
 /// Prints one line on stderr (for a server's per-connection troubles).
@@ -77,7 +75,9 @@ pub fn warn(line: impl Display) {
 /// Reads one line of stdin as bytes without its line end; `None` at end of input.
 pub fn read_stdin_line(input: &mut impl BufRead) -> Result<Option<Vec<u8>>> {
     let mut line = Vec::new();
-    match input.read_until(b'\n', &mut line) {
+    let read = input.read_until(b'\n', &mut line);
+    gate::answered();
+    match read {
         Ok(0) => Ok(None),
         Ok(_) => Ok(Some(crate::proto::text::trim_line_end(&line).to_vec())),
         Err(e) => Err(Error::io("reading standard input", e)),

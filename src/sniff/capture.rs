@@ -3,11 +3,12 @@
 //! open at nanosecond precision; an optional BPF capture filter runs inside
 //! libpcap. Live captures ([`LiveCapture`]) run in immediate mode with a short
 //! read timeout, so a loop can look at a stop flag, and can save what they see
-//! as a pcap file (a libpcap savefile, which tshark and Wireshark read).
+//! as a pcap file ([`SaveFile`], which tshark and Wireshark read).
 
 use crate::error::Error;
+use crate::sniff::savefile::SaveFile;
 use crate::sniff::value::Nanos;
-use pcap::{Active, Capture, Device, Offline, Precision, Savefile};
+use pcap::{Active, Capture, Device, Offline, Precision};
 use std::os::fd::AsRawFd;
 use std::path::Path;
 
@@ -104,6 +105,10 @@ impl OfflineCapture {
 
 /// Bytes kept of each live packet (as tshark's default snap length).
 pub const SNAPLEN: i32 = 262_144;
+/// Bytes of the kernel's capture ring. In immediate mode libpcap uses one
+/// snaplen-sized slot per packet, so libpcap's 2 MiB default holds only 8
+/// packets and a burst of a few dozen datagrams was dropped; 16 MiB holds 64.
+pub const RING_BYTES: i32 = 16 << 20;
 /// How long a live read waits for a packet before returning, so a loop can
 /// check its stop flag.
 pub const READ_TIMEOUT_MS: i32 = 50;
@@ -124,7 +129,9 @@ pub struct LiveStats {
 /// An open live capture on one interface.
 pub struct LiveCapture {
     cap: Capture<Active>,
-    save: Option<Savefile>,
+    save: Option<SaveFile>,
+    /// A savefile write error, returned by the read after the packet that met it.
+    save_error: Option<Error>,
     device: String,
     fd: std::os::fd::RawFd,
 }
@@ -139,6 +146,7 @@ impl LiveCapture {
         let cap = inactive
             .immediate_mode(true)
             .snaplen(SNAPLEN)
+            .buffer_size(RING_BYTES)
             .timeout(READ_TIMEOUT_MS)
             .precision(Precision::Nano)
             .open()
@@ -146,7 +154,7 @@ impl LiveCapture {
             .setnonblock()
             .map_err(|e| open_error(device, &e))?;
         let fd = cap.as_raw_fd();
-        let mut live = LiveCapture { cap, save: None, device: device.to_string(), fd };
+        let mut live = LiveCapture { cap, save: None, save_error: None, device: device.to_string(), fd };
         if let Some(expr) = filter {
             live.set_filter(expr)?;
         }
@@ -167,17 +175,17 @@ impl LiveCapture {
         })
     }
 
-    /// Saves every packet read from now on to `path` (a pcap file, nanosecond resolution).
-    pub fn save_to(&mut self, path: &Path) -> Result<(), Error> {
-        let file = self.cap.savefile(path).map_err(|e| Error::File {
-            path: path.display().to_string(),
-            reason: format!(
-                "cannot create the capture file ({}); check the directory exists and is writable",
-                pcap_message(&e)
-            ),
-        })?;
-        self.save = Some(file);
+    /// Saves every packet read from now on to `path` (a pcap file, nanosecond
+    /// resolution); `option` names the option that chose the file, for advice.
+    pub fn save_to(&mut self, path: &Path, option: &'static str) -> Result<(), Error> {
+        let dlt = u32::try_from(self.datalink()).unwrap_or_default();
+        self.save = Some(SaveFile::create(path, SNAPLEN as u32, dlt, option)?);
         Ok(())
+    }
+
+    /// The savefile, if saving: its counts of packets saved and handed to it.
+    pub fn savefile(&self) -> Option<&SaveFile> {
+        self.save.as_ref()
     }
 
     /// The interface name.
@@ -192,36 +200,46 @@ impl LiveCapture {
 
     /// The next packet, also written to the savefile if there is one; `None`
     /// when none was waiting (after waiting up to [`READ_TIMEOUT_MS`] for one).
+    /// A failed write to the savefile is an error (once, when it happens).
     ///
     /// The capture is non-blocking and this waits in `poll(2)` itself: on Linux,
     /// libpcap's TPACKET_V3 ring ignores the read timeout while no packet arrives.
     pub fn next_frame(&mut self) -> Result<Option<Frame<'_>>, Error> {
-        match self.cap.next_packet() {
-            Ok(p) => {
-                if let Some(s) = self.save.as_mut() {
-                    s.write(&p);
-                }
-                let ts = p.header.ts;
-                #[allow(clippy::useless_conversion)] // time_t and suseconds_t differ by platform
-                let time = i64::from(ts.tv_sec) * 1_000_000_000 + i64::from(ts.tv_usec);
-                Ok(Some(Frame { time, len: p.header.len, data: p.data }))
-            }
-            Err(pcap::Error::TimeoutExpired) => {
-                wait_readable(self.fd, READ_TIMEOUT_MS);
+        if let Some(e) = self.save_error.take() {
+            return Err(e);
+        }
+        match read_one(&mut self.cap, &mut self.save, &mut self.save_error, &self.device)? {
+            Some(f) => Ok(Some(f)),
+            None => {
+                wait_readable(self.fd, None, READ_TIMEOUT_MS);
+                self.save.as_mut().map_or(Ok(()), SaveFile::tick)?;
                 Ok(None)
             }
-            Err(e) => Err(Error::io(format!("capturing on {}", self.device), std::io::Error::other(pcap_message(&e)))),
         }
+    }
+
+    /// The next packet if one is waiting, without waiting; also saved.
+    pub fn poll_frame(&mut self) -> Result<Option<Frame<'_>>, Error> {
+        if let Some(e) = self.save_error.take() {
+            return Err(e);
+        }
+        read_one(&mut self.cap, &mut self.save, &mut self.save_error, &self.device)
+    }
+
+    /// Waits up to [`READ_TIMEOUT_MS`] for a packet, or for `wake` (a pipe's
+    /// read end) to become readable; what is in the pipe is read away.
+    pub fn wait(&self, wake: Option<std::os::fd::RawFd>) {
+        wait_readable(self.fd, wake, READ_TIMEOUT_MS);
+    }
+
+    /// Writes the savefile's buffer out if it is due (see [`SaveFile::tick`]).
+    pub fn tick(&mut self) -> Result<(), Error> {
+        self.save.as_mut().map_or(Ok(()), SaveFile::tick)
     }
 
     /// Flushes the savefile so it is complete on disk.
     pub fn flush(&mut self) -> Result<(), Error> {
-        match self.save.as_mut() {
-            Some(s) => {
-                s.flush().map_err(|e| Error::io("writing the capture file", std::io::Error::other(pcap_message(&e))))
-            }
-            None => Ok(()),
-        }
+        self.save.as_mut().map_or(Ok(()), SaveFile::flush)
     }
 
     /// Packets received and dropped so far (libpcap's `pcap_stats`).
@@ -230,12 +248,44 @@ impl LiveCapture {
     }
 }
 
-/// Waits until `fd` is readable or `millis` have passed (an interrupted wait just returns).
-fn wait_readable(fd: std::os::fd::RawFd, millis: i32) {
-    let mut pfd = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
-    // SAFETY: one valid pollfd on the stack, for the duration of the call.
+/// One waiting packet of `cap`, saved to `save`; `None` when none is waiting.
+/// A write error goes to `failed`, so the packet that met it is still returned.
+fn read_one<'a>(
+    cap: &'a mut Capture<Active>,
+    save: &mut Option<SaveFile>,
+    failed: &mut Option<Error>,
+    device: &str,
+) -> Result<Option<Frame<'a>>, Error> {
+    match cap.next_packet() {
+        Ok(p) => {
+            let ts = p.header.ts;
+            #[allow(clippy::useless_conversion)] // time_t and suseconds_t differ by platform
+            let time = i64::from(ts.tv_sec) * 1_000_000_000 + i64::from(ts.tv_usec);
+            if let Some(Err(e)) = save.as_mut().map(|s| s.write(time, p.header.len, p.data)) {
+                *failed = Some(e);
+            }
+            Ok(Some(Frame { time, len: p.header.len, data: p.data }))
+        }
+        Err(pcap::Error::TimeoutExpired) => Ok(None),
+        Err(e) => Err(Error::io(format!("capturing on {device}"), std::io::Error::other(pcap_message(&e)))),
+    }
+}
+
+/// Waits until `fd` or `wake` is readable or `millis` have passed (an
+/// interrupted wait just returns); empties `wake` (a non-blocking pipe).
+fn wait_readable(fd: std::os::fd::RawFd, wake: Option<std::os::fd::RawFd>, millis: i32) {
+    let mut pfds = [
+        libc::pollfd { fd, events: libc::POLLIN, revents: 0 },
+        libc::pollfd { fd: wake.unwrap_or(-1), events: libc::POLLIN, revents: 0 },
+    ];
+    // SAFETY: two valid pollfds on the stack (a negative fd is ignored by poll),
+    // and a stack buffer for read, for the duration of the calls.
     unsafe {
-        libc::poll(&mut pfd, 1, millis);
+        libc::poll(pfds.as_mut_ptr(), 2, millis);
+        if let Some(w) = wake {
+            let mut sink = [0u8; 64];
+            while libc::read(w, sink.as_mut_ptr().cast(), sink.len()) > 0 {}
+        }
     }
 }
 

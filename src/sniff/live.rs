@@ -42,7 +42,7 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
     let mut cap = LiveCapture::open(&device, a.decode.bpf.as_deref())?;
     let link = supported_link(&cap)?;
     if let Some(w) = &a.write {
-        cap.save_to(w)?;
+        cap.save_to(w, "-w")?;
     }
     let what = a.decode.bpf.as_deref().map_or(String::new(), |f| format!(" (filter \"{f}\")"));
     let saving = a.write.as_ref().map_or(String::new(), |w| format!(", saving to {}", w.display()));
@@ -54,12 +54,18 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
     let looped = capture(&mut cap, link, a, &mode, filter.as_ref(), duration, &mut recorder, &mut out);
     let flushed = cap.flush();
     let stats = cap.stats();
+    let saved = match (&a.write, cap.savefile()) {
+        (Some(w), Some(f)) if f.failed() => {
+            format!("; only {} of {} saved to {} (writing failed)", f.saved(), f.packets(), w.display())
+        }
+        (Some(w), _) => format!("; saved to {}", w.display()),
+        _ => String::new(),
+    };
     let summary = format!(
-        "{} packet{} captured, {} dropped by the kernel{}",
+        "{} packet{} captured, {} dropped by the kernel{saved}",
         recorder.frames(),
         if recorder.frames() == 1 { "" } else { "s" },
         stats.dropped,
-        a.write.as_ref().map_or(String::new(), |w| format!("; saved to {}", w.display()))
     );
     let report = |out: &mut dyn Write| -> io::Result<()> {
         if text {

@@ -3,6 +3,7 @@
 //! to learn what later frames reveal ([`pipeline::Facts`]), the second renders.
 
 pub mod app;
+pub mod barrier;
 pub mod capture;
 pub mod defrag;
 pub mod dissect;
@@ -17,6 +18,7 @@ pub mod pipeline;
 pub mod read;
 pub mod render;
 pub mod report;
+pub mod savefile;
 pub mod session;
 pub mod summary;
 pub mod tcp;

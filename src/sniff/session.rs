@@ -11,7 +11,14 @@
 //! then prints its address and serves; a client resolves the server, starts the
 //! capture, then connects. Dropping the session (normal end, error return,
 //! Ctrl-C) drains the last packets for a short grace period, flushes the file
-//! and prints the tables.
+//! and prints the tables. A client stopped by a signal while it waits for input
+//! does the same from its shutdown finisher ([`shutdown::on_exit`]).
+//!
+//! Packet lines go through the output gate ([`gate`]) with the program's own
+//! lines and prompts; the session's [`Barrier`] lets a program line wait for
+//! the packets captured before it. The file is written at least every 100 ms;
+//! a write error is printed when it happens, stops the capture and makes the
+//! exit status non-zero ([`shutdown::mark_failed`]).
 //!
 //! A command whose connections are not known in advance (the proxy's origin
 //! connections) widens the filter while capturing through a [`Watcher`]
@@ -19,6 +26,8 @@
 
 use crate::cli::CaptureOpt;
 use crate::error::{Error, Result};
+use crate::net::{gate, shutdown};
+use crate::sniff::barrier::{self, Barrier};
 use crate::sniff::capture::{loopback_device, LiveCapture, LiveStats};
 use crate::sniff::link::{dlt_name, LinkType, SUPPORTED};
 use crate::sniff::pipeline::{Facts, Pipeline};
@@ -26,11 +35,11 @@ use crate::sniff::render::{ansi, list, Style};
 use crate::sniff::report::{self, ScanOptions};
 use crate::sniff::summary::{self, Recorder};
 use crate::sniff::watch::{render_pairs, Watcher, Widen};
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -90,7 +99,8 @@ impl CaptureFilter {
 
 /// A running capture of a command's own traffic; inactive without `--capture`.
 pub struct CaptureSession {
-    running: Option<Running>,
+    /// Shared with the shutdown finisher; whoever takes it reports.
+    running: Arc<Mutex<Option<Running>>>,
 }
 
 /// The parts of an active session.
@@ -102,14 +112,16 @@ struct Running {
     what: String,
     color: bool,
     watcher: Watcher,
+    barrier: Arc<Barrier>,
 }
 
 /// What the capture thread hands back.
 struct Outcome {
     frames: u64,
+    /// Packets whole in the file, when a write failed.
+    saved_only: Option<u64>,
     stats: LiveStats,
     recorder: Recorder,
-    error: Option<Error>,
 }
 
 impl CaptureSession {
@@ -118,7 +130,7 @@ impl CaptureSession {
     /// inactive session otherwise. Fails, before anything else happens, when this
     /// process may not capture.
     pub fn start(opt: &CaptureOpt, command: &str, filter: CaptureFilter) -> Result<CaptureSession> {
-        let Some(file) = &opt.capture else { return Ok(CaptureSession { running: None }) };
+        let Some(file) = &opt.capture else { return Ok(CaptureSession { running: Arc::new(Mutex::new(None)) }) };
         let device = loopback_device()?;
         let mut cap = LiveCapture::open(&device, Some(&filter.bpf()))?;
         let link = supported_link(&cap)?;
@@ -126,7 +138,9 @@ impl CaptureSession {
             Some(p) => p.clone(),
             None => default_path(command)?,
         };
-        cap.save_to(&path)?;
+        cap.save_to(&path, "--capture=FILE")?;
+        let barrier = Arc::new(Barrier::new().map_err(|e| Error::io("starting the capture", e))?);
+        let drained = Arc::clone(&barrier);
         let color = io::stdout().is_terminal();
         let stop = Arc::new(AtomicBool::new(false));
         let dns = matches!(filter, CaptureFilter::DnsPort(_));
@@ -134,46 +148,54 @@ impl CaptureSession {
         let (watcher, widen) = Watcher::new(filter.bpf());
         let thread = std::thread::Builder::new()
             .name("capture".into())
-            .spawn(move || capture_loop(cap, link, &flag, &widen, color, dns))
+            .spawn(move || capture_loop(cap, link, &flag, &widen, &drained, color, dns))
             .map_err(|e| Error::io("starting the capture thread", e))?;
-        Ok(CaptureSession {
-            running: Some(Running {
-                stop,
-                thread: Some(thread),
-                path,
-                device,
-                what: filter.describe(),
-                color,
-                watcher,
-            }),
-        })
+        gate::set_barrier(Some(Arc::clone(&barrier)));
+        let running = Arc::new(Mutex::new(Some(Running {
+            stop,
+            thread: Some(thread),
+            path,
+            device,
+            what: filter.describe(),
+            color,
+            watcher,
+            barrier,
+        })));
+        let shared = Arc::clone(&running);
+        shutdown::on_exit(move || report(&shared));
+        Ok(CaptureSession { running })
+    }
+
+    /// The running parts, under their lock.
+    fn with<T>(&self, f: impl FnOnce(&Running) -> T) -> Option<T> {
+        self.running.lock().ok().and_then(|r| r.as_ref().map(f))
     }
 
     /// A handle for other threads to add connections to the capture and to pair
     /// streams (an inactive one without `--capture`).
     pub fn watcher(&self) -> Watcher {
-        self.running.as_ref().map_or_else(Watcher::default, |r| r.watcher.clone())
+        self.with(|r| r.watcher.clone()).unwrap_or_default()
     }
 
     /// True when capturing.
     pub fn is_active(&self) -> bool {
-        self.running.is_some()
+        self.with(|_| ()).is_some()
     }
 
     /// The capture file, when capturing.
-    pub fn path(&self) -> Option<&Path> {
-        self.running.as_ref().map(|r| r.path.as_path())
+    pub fn path(&self) -> Option<PathBuf> {
+        self.with(|r| r.path.clone())
     }
 
     /// Prints where the capture runs and where it saves (servers call it after
     /// their address line, clients right after [`start`](Self::start)).
     pub fn announce(&self) {
-        if let Some(r) = &self.running {
+        self.with(|r| {
             let text =
                 format!("Capturing {} on {}, saving to {}; packets are marked │", r.what, r.device, r.path.display());
             print_marked(&text, r.color);
             print_marked(&header_line(r.color), r.color);
-        }
+        });
     }
 
     /// Stops the capture after a short grace period, then prints the counts and
@@ -183,53 +205,49 @@ impl CaptureSession {
     }
 
     fn stop_and_report(&mut self) {
-        let Some(mut r) = self.running.take() else { return };
-        std::thread::sleep(GRACE);
-        r.stop.store(true, Ordering::SeqCst);
-        let Some(outcome) = r.thread.take().and_then(|t| t.join().ok()) else { return };
-        let mut text = String::new();
-        if let Some(e) = &outcome.error {
-            text.push_str(&format!("capture stopped early: {e}\n"));
-        }
-        let mut o = io::stdout().lock();
-        for line in text.lines() {
-            let _ = o.write_all(marked(line, r.color).as_bytes());
-        }
-        let _ = o.write_all(
-            marked(
-                &format!(
-                    "{} captured, {} dropped by the kernel; saved to {}",
-                    plural(outcome.frames, "packet"),
-                    outcome.stats.dropped,
-                    r.path.display()
-                ),
-                r.color,
-            )
-            .as_bytes(),
-        );
-        match summary::file_tables(&r.path) {
-            Ok(tables) => {
-                let _ = o.write_all(tables.as_bytes());
-            }
-            Err(e) => {
-                let _ = o.write_all(marked(&format!("no tables: {e}"), r.color).as_bytes());
-            }
-        }
-        let pairs = r.watcher.pairs();
-        if !pairs.is_empty() {
-            let opts = ScanOptions { counters_only: true, ..ScanOptions::default() };
-            match report::scan(&r.path, &opts) {
-                Ok(scan) => {
-                    let _ = o.write_all(render_pairs(&pairs, &scan.tcp).as_bytes());
-                }
-                Err(e) => {
-                    let _ = o.write_all(marked(&format!("no stream pairs: {e}"), r.color).as_bytes());
-                }
-            }
-        }
-        let _ = o.write_all(outcome.recorder.render(r.color, true).as_bytes());
-        let _ = o.flush();
+        report(&self.running);
     }
+}
+
+/// Stops the capture after a short grace period, then prints the counts and the
+/// tables (once: the first caller takes the session; a second waits for it).
+fn report(running: &Mutex<Option<Running>>) {
+    let Ok(mut guard) = running.lock() else { return };
+    let Some(mut r) = guard.take() else { return };
+    std::thread::sleep(GRACE);
+    r.stop.store(true, Ordering::SeqCst);
+    let joined = r.thread.take().and_then(|t| t.join().ok());
+    gate::set_barrier(None);
+    r.barrier.close();
+    let Some(outcome) = joined else { return };
+    // An error that stopped the capture was printed when it happened.
+    let mut text = String::new();
+    let saved = match outcome.saved_only {
+        Some(n) => format!("only {n} of {} saved to {} (writing failed)", outcome.frames, r.path.display()),
+        None => format!("saved to {}", r.path.display()),
+    };
+    text.push_str(&marked(
+        &format!(
+            "{} captured, {} dropped by the kernel; {saved}",
+            plural(outcome.frames, "packet"),
+            outcome.stats.dropped,
+        ),
+        r.color,
+    ));
+    match summary::file_tables(&r.path) {
+        Ok(tables) => text.push_str(&tables),
+        Err(e) => text.push_str(&marked(&format!("no tables: {e}"), r.color)),
+    }
+    let pairs = r.watcher.pairs();
+    if !pairs.is_empty() {
+        let opts = ScanOptions { counters_only: true, ..ScanOptions::default() };
+        match report::scan(&r.path, &opts) {
+            Ok(scan) => text.push_str(&render_pairs(&pairs, &scan.tcp)),
+            Err(e) => text.push_str(&marked(&format!("no stream pairs: {e}"), r.color)),
+        }
+    }
+    text.push_str(&outcome.recorder.render(r.color, true));
+    gate::last(&text);
 }
 
 impl Drop for CaptureSession {
@@ -239,12 +257,14 @@ impl Drop for CaptureSession {
 }
 
 /// The capture thread: read, annotate, print, until stopped and drained;
-/// between reads, apply the wider filters a [`Watcher`] asks for.
+/// between reads, apply the wider filters a [`Watcher`] asks for, and tell
+/// the [`Barrier`] when no packet was waiting.
 fn capture_loop(
     mut cap: LiveCapture,
     link: LinkType,
     stop: &AtomicBool,
     widen: &Receiver<Widen>,
+    drained: &Barrier,
     color: bool,
     dns: bool,
 ) -> Outcome {
@@ -253,7 +273,6 @@ fn capture_loop(
     let style = Style { color, nanos: false };
     let mut row = Vec::with_capacity(512);
     let mut stopped_at: Option<Instant> = None;
-    let mut error = None;
     let mut frames = 0u64;
     loop {
         if stop.load(Ordering::SeqCst) {
@@ -263,39 +282,60 @@ fn capture_loop(
             }
         }
         while let Ok(w) = widen.try_recv() {
-            let applied = match cap.set_filter(&w.expr) {
-                Ok(()) => {
-                    print_marked(&format!("now also capturing {}", w.what), color);
-                    true
-                }
-                Err(e) => {
-                    print_marked(&format!("could not add {} to the capture: {e}", w.what), color);
-                    false
-                }
-            };
-            let _ = w.done.send(applied);
+            apply_widen(&mut cap, w, color);
         }
-        match cap.next_frame() {
+        let looked_at = barrier::now();
+        let next = match cap.poll_frame() {
             Ok(Some(frame)) => {
+                let time = frame.time;
                 let p = pipe.process(&frame);
                 frames += 1;
                 row.clear();
                 let _ = list::row(&mut row, &p, style);
                 recorder.add(&p);
                 print_marked(String::from_utf8_lossy(&row).trim_end_matches('\n'), color);
+                // Under steady traffic the ring is never empty: a packet from
+                // after an event shows every packet before it was printed.
+                drained.drained(time);
+                Ok(())
             }
             Ok(None) if stop.load(Ordering::SeqCst) => break,
-            Ok(None) => {}
-            Err(e) => {
-                error = Some(e);
-                break;
+            Ok(None) => {
+                drained.drained(looked_at);
+                cap.wait(Some(drained.wake_fd()));
+                cap.tick()
             }
+            Err(e) => Err(e),
+        };
+        if let Err(e) = next {
+            // Said at once, with the counts; the run ends non-zero.
+            print_marked(&format!("capture stopped: {e}"), color);
+            shutdown::mark_failed();
+            break;
         }
     }
+    drained.close();
     if let Err(e) = cap.flush() {
-        error.get_or_insert(e);
+        print_marked(&format!("capture stopped: {e}"), color);
+        shutdown::mark_failed();
     }
-    Outcome { frames, stats: cap.stats(), recorder, error }
+    let saved_only = cap.savefile().filter(|f| f.failed()).map(|f| f.saved());
+    Outcome { frames, saved_only, stats: cap.stats(), recorder }
+}
+
+/// Applies a wider filter a [`Watcher`] asked for and says so.
+fn apply_widen(cap: &mut LiveCapture, w: Widen, color: bool) {
+    let applied = match cap.set_filter(&w.expr) {
+        Ok(()) => {
+            print_marked(&format!("now also capturing {}", w.what), color);
+            true
+        }
+        Err(e) => {
+            print_marked(&format!("could not add {} to the capture: {e}", w.what), color);
+            false
+        }
+    };
+    let _ = w.done.send(applied);
 }
 
 /// Checks that socklab decodes the interface's link type.
@@ -368,11 +408,9 @@ pub fn marked(text: &str, color: bool) -> String {
     s
 }
 
-/// Prints marked lines at once under stdout's lock (a closed stdout is ignored).
+/// Prints marked lines at once through the output gate (a closed stdout is ignored).
 fn print_marked(text: &str, color: bool) {
-    let mut o = io::stdout().lock();
-    let _ = o.write_all(marked(text, color).as_bytes());
-    let _ = o.flush();
+    gate::between(&marked(text, color));
 }
 
 /// `n noun(s)`.

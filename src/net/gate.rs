@@ -1,0 +1,119 @@
+//! The one output gate of a live command: the program's lines, its input
+//! prompts and the capture's packet lines all pass here, under stdout's lock,
+//! so they never share a line.
+//!
+//! - A program line first waits (boundedly) for the capture to print the
+//!   packets captured before it ([`Barrier`]), so "Connection from …" comes
+//!   after the handshake that made it.
+//! - A prompt is remembered until its answer is read; anything printed while it
+//!   waits starts on a fresh line (on a terminal the prompt's line is cleared)
+//!   and the prompt is drawn again below it.
+//! - A closed stdout (EPIPE) is remembered and asks the command to stop
+//!   ([`shutdown::request`]), which then exits quietly with its capture saved.
+
+use crate::net::shutdown;
+use crate::sniff::barrier::Barrier;
+use std::io::{self, IsTerminal, Write};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+/// Carriage return and erase-line: the terminal line is empty again.
+const CLEAR_LINE: &str = "\r\x1b[K";
+
+/// What the gate remembers between writes.
+#[derive(Default)]
+struct State {
+    /// The prompt on screen, waiting for its answer.
+    prompt: Option<String>,
+    /// Stdout was found closed.
+    closed: bool,
+    /// The running capture's barrier (read without stdout's lock).
+    barrier: Option<Arc<Barrier>>,
+}
+
+fn state() -> MutexGuard<'static, State> {
+    static STATE: OnceLock<Mutex<State>> = OnceLock::new();
+    let m = STATE.get_or_init(|| Mutex::new(State::default()));
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn terminal() -> bool {
+    static TTY: OnceLock<bool> = OnceLock::new();
+    *TTY.get_or_init(|| io::stdout().is_terminal())
+}
+
+/// Sets (or with `None` removes) the capture whose packets program lines wait for.
+pub fn set_barrier(barrier: Option<Arc<Barrier>>) {
+    state().barrier = barrier;
+}
+
+/// Prints one program line (an event), after the packets captured before it.
+pub fn line(text: &str) {
+    let barrier = state().barrier.clone();
+    if let Some(b) = barrier {
+        b.wait();
+    }
+    write_between(&format!("{text}\n"));
+}
+
+/// Prints lines that are not events (packet lines), keeping any prompt below them.
+pub fn between(text: &str) {
+    write_between(text);
+}
+
+/// Prints `text` as the end of the output: a pending prompt's line is ended
+/// first and not drawn again.
+pub fn last(text: &str) {
+    locked(|st| {
+        let mut s = String::new();
+        if st.prompt.take().is_some() {
+            s.push('\n');
+        }
+        s.push_str(text);
+        s
+    });
+}
+
+/// Shows a prompt (no line end) and remembers it until [`answered`].
+pub fn prompt(text: &str) {
+    let barrier = state().barrier.clone();
+    if let Some(b) = barrier {
+        b.wait();
+    }
+    locked(|st| {
+        st.prompt = Some(text.to_string());
+        text.to_string()
+    });
+}
+
+/// The prompt's answer was read: the cursor is on a fresh line.
+pub fn answered() {
+    state().prompt = None;
+}
+
+/// Writes `text` on a line of its own while a prompt may be showing.
+fn write_between(text: &str) {
+    locked(|st| match &st.prompt {
+        Some(p) => format!("{}{text}{p}", if terminal() { CLEAR_LINE } else { "\n" }),
+        None => text.to_string(),
+    });
+}
+
+/// Takes stdout's lock, then the gate's (always in that order: a command may
+/// hold stdout's lock while it prints through the gate), and writes and
+/// flushes what `compose` returns.
+fn locked(compose: impl FnOnce(&mut State) -> String) {
+    let mut o = io::stdout().lock();
+    let mut st = state();
+    let text = compose(&mut st);
+    if st.closed {
+        return;
+    }
+    let written = o.write_all(text.as_bytes()).and_then(|()| o.flush());
+    if let Err(e) = written {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            st.closed = true;
+            // On its own thread: the wakers may print.
+            std::thread::spawn(shutdown::request);
+        }
+    }
+}
