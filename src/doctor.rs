@@ -3,11 +3,14 @@
 //! `captures/` directory is writable; prints a table of ✓/✗ with the fix for each
 //! problem. Exit status 0 when capture will work, 1 otherwise.
 
+use crate::cli::DoctorArgs;
+use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::sniff::capture::{lib_version, loopback_device, LiveCapture, PERMISSION_FIX};
 use crate::sniff::link::{dlt_name, LinkType, SUPPORTED};
+use crate::sniff::render::ansi;
 use crate::sniff::session::CAPTURE_DIR;
-use crate::table::{Format, Table};
+use crate::table::{Col, Format, Table};
 use std::path::Path;
 
 /// One check's outcome.
@@ -19,22 +22,35 @@ struct Check {
 }
 
 /// Runs the checks and prints the table.
-pub fn run() -> Result<()> {
+pub fn run(a: &DoctorArgs) -> Result<()> {
+    let settings = Settings::from_args(&a.fit, a.color);
     let checks = checks();
-    let mut t = Table::new(["Check", "", "Found", "Fix"]);
-    for c in &checks {
-        t.row([c.name.to_string(), if c.ok { "✓" } else { "✗" }.to_string(), c.detail.clone(), c.fix.clone()]);
-    }
-    print!("{}", t.render(Format::Table));
+    let text = table(&checks).render_with(Format::Table, &settings);
+    print!("{}", if settings.color { ansi::marks(&text) } else { text });
     let failed = checks.iter().filter(|c| !c.ok).count();
     if failed == 0 {
-        println!("Live capture works: try `socklab sniff`, `socklab tcp server --capture` or `socklab demo`.");
+        let done = "Live capture works: try `socklab sniff`, `socklab tcp server --capture` or `socklab demo`.";
+        println!("{}", crate::table::wrap_prose(done, settings.width));
         return Ok(());
     }
     Err(Error::NoAnswer {
         what: format!("live capture will not work here ({failed} of {} checks failed)", checks.len()),
         hint: "apply the fixes in the table, then run `socklab doctor` again".to_string(),
     })
+}
+
+/// The table of the checks: the found and fix texts wrap on a narrow terminal.
+fn table(checks: &[Check]) -> Table {
+    let mut t = Table::with_cols([
+        ("Check", Col::wrap(10)),
+        ("", Col::default()),
+        ("Found", Col::wrap(16)),
+        ("Fix", Col::wrap(16)),
+    ]);
+    for c in checks {
+        t.row([c.name.to_string(), if c.ok { "✓" } else { "✗" }.to_string(), c.detail.clone(), c.fix.clone()]);
+    }
+    t
 }
 
 /// Every check, in order; later ones are skipped (failed) when an earlier one they need failed.

@@ -1,6 +1,12 @@
 //! Tables for the terminal and for lab reports: one data model, four renderings
 //! (`--format table|markdown|csv|json`). Rendering is pure: it returns a string.
+//!
+//! A terminal table is fitted to a width given as data ([`Settings`]): headers are
+//! abbreviated, a host common to every address is named once, the least needed
+//! columns are hidden (with a note), and text columns wrap at spaces. A value is
+//! never broken across lines. Markdown, CSV and JSON never depend on the width.
 
+use crate::config::Settings;
 use comfy_table::presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED};
 use comfy_table::{ContentArrangement, Table as Comfy, TableStyle};
 use serde_json::{Map, Value};
@@ -18,6 +24,70 @@ pub enum Format {
     Json,
 }
 
+/// Which outputs show a column.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Show {
+    /// Every output.
+    #[default]
+    Always,
+    /// The default (lab) view only: `--wide`, CSV and JSON show finer columns instead.
+    Lab,
+    /// Only `--wide`, CSV and JSON.
+    Wide,
+}
+
+/// How a column behaves when a table is fitted to a width.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Col {
+    /// Which outputs show it.
+    pub show: Show,
+    /// 0: never hidden; otherwise hidden when the table does not fit, highest first.
+    pub hide: u8,
+    /// A shorter header for narrow terminals.
+    pub short: Option<&'static str>,
+    /// Text that may wrap at spaces, down to this many columns (or its longest word).
+    pub wrap: Option<usize>,
+    /// Cells hold endpoints (`HOST:PORT`, `[V6]:PORT`, among words): when every one of
+    /// them is on the same host, a narrow table shows only the ports.
+    pub endpoints: bool,
+}
+
+impl Col {
+    /// A column hidden, when the table does not fit, before those of lower `rank`.
+    pub const fn hide(rank: u8) -> Col {
+        Col { show: Show::Always, hide: rank, short: None, wrap: None, endpoints: false }
+    }
+
+    /// A text column that may wrap at spaces down to `min` columns.
+    pub const fn wrap(min: usize) -> Col {
+        Col { show: Show::Always, hide: 0, short: None, wrap: Some(min), endpoints: false }
+    }
+
+    /// The same column, hidden before those of lower `rank`.
+    pub const fn hidden_at(mut self, rank: u8) -> Col {
+        self.hide = rank;
+        self
+    }
+
+    /// The same column with a shorter header for narrow terminals.
+    pub const fn short(mut self, header: &'static str) -> Col {
+        self.short = Some(header);
+        self
+    }
+
+    /// The same column, shown only by `show`.
+    pub const fn only(mut self, show: Show) -> Col {
+        self.show = show;
+        self
+    }
+
+    /// The same column, holding endpoints.
+    pub const fn endpoints(mut self) -> Col {
+        self.endpoints = true;
+        self
+    }
+}
+
 /// A titled grid of strings.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Table {
@@ -25,12 +95,301 @@ pub struct Table {
     pub headers: Vec<String>,
     /// Rows, each as long as `headers`.
     pub rows: Vec<Vec<String>>,
+    /// How each column fits (as long as `headers`).
+    pub cols: Vec<Col>,
+}
+
+/// A table ready to print: the columns an output shows, fitted to its width, and
+/// the notes to print under it (columns hidden, the common host).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fitted {
+    /// The table to render.
+    pub table: Table,
+    /// One line each.
+    pub notes: Vec<String>,
+}
+
+impl Fitted {
+    /// The notes, one line each (wrapped to `width`), for under the table.
+    pub fn notes_text(&self, width: Option<usize>) -> String {
+        self.notes.iter().map(|n| wrap(n, width.unwrap_or(usize::MAX)) + "\n").collect()
+    }
+}
+
+/// Columns between and around cells of a terminal table with `n` columns:
+/// `│ a ┆ b │` is one edge and three per column.
+fn frame_width(n: usize) -> usize {
+    1 + 3 * n
+}
+
+/// Columns a line of text takes: every character the tables print is one column
+/// wide; ANSI colour sequences (`ESC [ … m`) take none.
+fn text_width(s: &str) -> usize {
+    let mut n = 0;
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            chars.by_ref().find(|&c| c == 'm');
+        } else {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// The widest line of `s`.
+fn cell_width(s: &str) -> usize {
+    s.lines().map(text_width).max().unwrap_or(0)
+}
+
+/// The longest word of `s`.
+fn word_width(s: &str) -> usize {
+    s.split_whitespace().map(text_width).max().unwrap_or(0)
+}
+
+/// `s` with each line wrapped at spaces to `width` columns (a longer word stays
+/// whole); a line that holds `KEY: text` breaks after the colon when that fits.
+pub fn wrap(s: &str, width: usize) -> String {
+    let mut out = Vec::new();
+    for line in s.split('\n') {
+        let mut rest = line;
+        while text_width(rest) > width {
+            let colon = rest
+                .match_indices(": ")
+                .map(|(i, _)| i + 1)
+                .filter(|&i| text_width(&rest[..i]) <= width && text_width(&rest[..i]) * 3 >= width)
+                .last();
+            let cut = colon.or_else(|| {
+                let spaces = rest.match_indices(' ').map(|(i, _)| i).filter(|&i| i > 0);
+                let fitting = spaces.clone().rfind(|&i| text_width(&rest[..i]) <= width);
+                fitting.or_else(|| spaces.clone().next())
+            });
+            let Some(cut) = cut else { break };
+            out.push(rest[..cut].trim_end().to_string());
+            rest = rest[cut..].trim_start();
+        }
+        out.push(rest.to_string());
+    }
+    out.join("\n")
+}
+
+/// `text` with each line longer than `width` wrapped at spaces, continued at its
+/// own indentation; the lines of terminal tables (they start with a box-drawing
+/// character) are left as they are.
+pub fn wrap_prose(text: &str, width: Option<usize>) -> String {
+    let Some(width) = width else { return text.to_string() };
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if text_width(line) <= width || line.starts_with(['┌', '│', '╞', '└', '|']) {
+            out.push_str(line);
+            continue;
+        }
+        let body = line.trim_start_matches(' ');
+        let indent = &line[..line.len() - body.len()];
+        let wrapped = wrap(body, width.saturating_sub(indent.len()).max(1));
+        out.push_str(&wrapped.split('\n').map(|l| format!("{indent}{l}")).collect::<Vec<_>>().join("\n"));
+    }
+    out
+}
+
+/// The one host of every endpoint in `cells`, if they share one.
+fn common_host<'a>(cells: impl Iterator<Item = &'a String>) -> Option<std::net::IpAddr> {
+    let mut host = None;
+    for word in cells.flat_map(|c| c.split_whitespace()) {
+        if let Ok(ep) = word.parse::<std::net::SocketAddr>() {
+            match host {
+                None => host = Some(ep.ip()),
+                Some(h) if h != ep.ip() => return None,
+                Some(_) => {}
+            }
+        } else if word.contains(':') && word.chars().any(|c| c.is_ascii_digit()) {
+            return None;
+        }
+    }
+    host
+}
+
+/// `cell` with every endpoint on `host` written as `:PORT`.
+fn port_only(cell: &str, host: std::net::IpAddr) -> String {
+    let lines: Vec<String> = cell
+        .split('\n')
+        .map(|line| {
+            line.split(' ')
+                .map(|w| match w.parse::<std::net::SocketAddr>() {
+                    Ok(ep) if ep.ip() == host => format!(":{}", ep.port()),
+                    _ => w.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    lines.join("\n")
 }
 
 impl Table {
     /// A table with these column headers and no rows.
     pub fn new<S: Into<String>>(headers: impl IntoIterator<Item = S>) -> Table {
-        Table { headers: headers.into_iter().map(Into::into).collect(), rows: Vec::new() }
+        let headers: Vec<String> = headers.into_iter().map(Into::into).collect();
+        Table { cols: vec![Col::default(); headers.len()], headers, rows: Vec::new() }
+    }
+
+    /// A table whose columns fit as given.
+    pub fn with_cols<S: Into<String>>(cols: impl IntoIterator<Item = (S, Col)>) -> Table {
+        let (headers, cols): (Vec<String>, Vec<Col>) = cols.into_iter().map(|(h, c)| (h.into(), c)).unzip();
+        Table { headers, cols, rows: Vec::new() }
+    }
+
+    /// Sets how the column headed `header` fits (no effect when there is none).
+    pub fn col(&mut self, header: &str, col: Col) -> &mut Self {
+        if let Some(i) = self.headers.iter().position(|h| h == header) {
+            self.cols[i] = col;
+        }
+        self
+    }
+
+    /// The columns whose index `keep` accepts.
+    fn keep_columns(&self, keep: impl Fn(usize) -> bool) -> Table {
+        let pick = |v: &Vec<String>| v.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, c)| c.clone()).collect();
+        Table {
+            headers: pick(&self.headers),
+            rows: self.rows.iter().map(pick).collect(),
+            cols: self.cols.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, c)| *c).collect(),
+        }
+    }
+
+    /// The columns of the lab view (`wide`: of the `--wide` view, which CSV and JSON use).
+    pub fn select(&self, wide: bool) -> Table {
+        let unwanted = if wide { Show::Lab } else { Show::Wide };
+        self.keep_columns(|i| self.cols.get(i).is_none_or(|c| c.show != unwanted))
+    }
+
+    /// The table `format` prints under `settings`: CSV and JSON every column,
+    /// Markdown the lab's columns (all with `--wide`), a terminal table those
+    /// fitted to the width (none with `--wide`, or without a width).
+    pub fn prepare(&self, format: Format, settings: &Settings) -> Fitted {
+        match format {
+            Format::Csv | Format::Json => Fitted { table: self.select(true), notes: Vec::new() },
+            Format::Markdown => Fitted { table: self.select(settings.wide), notes: Vec::new() },
+            Format::Table => {
+                let t = self.select(settings.wide);
+                match settings.width {
+                    Some(w) if !settings.wide => t.fit(w),
+                    _ => Fitted { table: t, notes: Vec::new() },
+                }
+            }
+        }
+    }
+
+    /// Renders as [`prepare`](Self::prepare) chooses, the notes under the table.
+    pub fn render_with(&self, format: Format, settings: &Settings) -> String {
+        let f = self.prepare(format, settings);
+        f.table.render(format) + &f.notes_text(settings.width)
+    }
+
+    /// Each column's width as printed now.
+    fn natural(&self) -> Vec<usize> {
+        (0..self.headers.len())
+            .map(|i| {
+                std::iter::once(&self.headers)
+                    .chain(&self.rows)
+                    .map(|r| r.get(i).map_or(0, |c| cell_width(c)))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect()
+    }
+
+    /// Each column's narrowest width: headers wrapped at spaces, text columns at
+    /// their wrap width or longest word, other cells whole.
+    fn minimal(&self) -> Vec<usize> {
+        (0..self.headers.len())
+            .map(|i| {
+                let cells = self.rows.iter().filter_map(|r| r.get(i));
+                let body = match self.cols.get(i).and_then(|c| c.wrap) {
+                    Some(min) => {
+                        let natural = cells.clone().map(|c| cell_width(c)).max().unwrap_or(0);
+                        cells.map(|c| word_width(c)).max().unwrap_or(0).max(natural.min(min))
+                    }
+                    None => cells.map(|c| cell_width(c)).max().unwrap_or(0),
+                };
+                body.max(word_width(&self.headers[i]))
+            })
+            .collect()
+    }
+
+    /// Fits the table to `width` columns: shorter headers, then ports only for a
+    /// common host, then the least needed columns hidden, then text wrapped at spaces.
+    pub fn fit(&self, width: usize) -> Fitted {
+        let total = |w: &[usize]| frame_width(w.len()) + w.iter().sum::<usize>();
+        let mut t = self.clone();
+        let mut names = t.headers.clone();
+        let mut notes = Vec::new();
+        if total(&t.natural()) <= width {
+            return Fitted { table: t, notes };
+        }
+        for (h, c) in t.headers.iter_mut().zip(&t.cols) {
+            if let Some(short) = c.short {
+                *h = short.to_string();
+            }
+        }
+        let ep_cols: Vec<usize> = (0..t.cols.len()).filter(|&i| t.cols[i].endpoints).collect();
+        if total(&t.natural()) > width && !ep_cols.is_empty() {
+            if let Some(host) = common_host(t.rows.iter().flat_map(|r| ep_cols.iter().filter_map(|&i| r.get(i)))) {
+                for r in &mut t.rows {
+                    for &i in &ep_cols {
+                        if let Some(c) = r.get_mut(i) {
+                            *c = port_only(c, host);
+                        }
+                    }
+                }
+                notes.push(format!("All addresses are on {host}; the table shows their ports."));
+            }
+        }
+        let mut hidden = Vec::new();
+        while total(&t.minimal()) > width {
+            let Some(victim) = (0..t.cols.len()).filter(|&i| t.cols[i].hide > 0).max_by_key(|&i| (t.cols[i].hide, i))
+            else {
+                break;
+            };
+            hidden.push(names.remove(victim));
+            t = t.keep_columns(|i| i != victim);
+        }
+        let widths = t.widths(width);
+        for (i, w) in widths.iter().enumerate() {
+            t.headers[i] = wrap(&t.headers[i], *w);
+            if t.cols[i].wrap.is_some() {
+                for r in &mut t.rows {
+                    if let Some(c) = r.get_mut(i) {
+                        *c = wrap(c, *w);
+                    }
+                }
+            }
+        }
+        if !hidden.is_empty() {
+            let n = hidden.len();
+            let (s, them) = if n == 1 { ("", "it") } else { ("s", "them") };
+            notes.push(format!("{n} column{s} hidden ({}); --wide shows {them}", hidden.join(", ")));
+        }
+        Fitted { table: t, notes }
+    }
+
+    /// Column widths within `width`: each column's minimum, then the room left given
+    /// first to the headers and whole-value columns, then to text columns from the right.
+    fn widths(&self, width: usize) -> Vec<usize> {
+        let natural = self.natural();
+        let mut w = self.minimal();
+        let mut room = width.saturating_sub(frame_width(w.len()) + w.iter().sum::<usize>());
+        let text = |i: usize| self.cols.get(i).is_some_and(|c| c.wrap.is_some());
+        let order = (0..w.len()).filter(|&i| !text(i)).chain((0..w.len()).rev().filter(|&i| text(i)));
+        for i in order.collect::<Vec<_>>() {
+            let add = natural[i].saturating_sub(w[i]).min(room);
+            w[i] += add;
+            room -= add;
+        }
+        w
     }
 
     /// Appends a row.

@@ -3,12 +3,13 @@
 //! as it goes and prints the field table and colour-coded dump; with `--query` and
 //! `--response`, both messages and the checks of one against the other.
 
-use crate::cli::{ColorChoice, DnsDecodeArgs};
+use crate::cli::DnsDecodeArgs;
+use crate::config::Settings;
 use crate::dns_view::{self, check, ReportFormat, Shown, Style};
 use crate::error::{Error, Result};
 use crate::proto::dns::decode_partial;
 use crate::proto::hexdump;
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, Read, Write};
 
 /// Reads the hex of one message; `what` names it in errors.
 fn bytes_of(text: &str, what: &str) -> Result<Vec<u8>> {
@@ -23,12 +24,9 @@ fn bytes_of(text: &str, what: &str) -> Result<Vec<u8>> {
 
 /// `socklab dns decode`.
 pub fn run(a: &DnsDecodeArgs) -> Result<()> {
-    let color = match a.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => io::stdout().is_terminal(),
-    } && a.format == ReportFormat::Table;
-    let style = Style { format: a.format, color };
+    let settings = Settings::from_args(&a.fit, a.color);
+    let color = settings.color && a.format == ReportFormat::Table;
+    let style = Style { format: a.format, color, width: settings.width };
     if let (Some(q), Some(r)) = (&a.query, &a.response) {
         return pair(&bytes_of(q, "--query")?, &bytes_of(r, "--response")?, style);
     }

@@ -18,6 +18,7 @@
 //! ([`CaptureSession::watcher`]); see [`crate::sniff::watch`].
 
 use crate::cli::CaptureOpt;
+use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::sniff::capture::{loopback_device, LiveCapture, LiveStats};
 use crate::sniff::link::{dlt_name, LinkType, SUPPORTED};
@@ -26,7 +27,7 @@ use crate::sniff::render::{ansi, list, Style};
 use crate::sniff::report::{self, ScanOptions};
 use crate::sniff::summary::{self, Recorder};
 use crate::sniff::watch::{render_pairs, Watcher, Widen};
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
@@ -127,7 +128,8 @@ impl CaptureSession {
             None => default_path(command)?,
         };
         cap.save_to(&path)?;
-        let color = io::stdout().is_terminal();
+        let settings = Settings::detect();
+        let color = settings.color;
         let stop = Arc::new(AtomicBool::new(false));
         let dns = matches!(filter, CaptureFilter::DnsPort(_));
         let flag = Arc::clone(&stop);
@@ -207,7 +209,8 @@ impl CaptureSession {
             )
             .as_bytes(),
         );
-        match summary::file_tables(&r.path) {
+        let settings = Settings::detect();
+        match summary::file_tables(&r.path, &settings) {
             Ok(tables) => {
                 let _ = o.write_all(tables.as_bytes());
             }
@@ -227,7 +230,7 @@ impl CaptureSession {
                 }
             }
         }
-        let _ = o.write_all(outcome.recorder.render(r.color, true).as_bytes());
+        let _ = o.write_all(outcome.recorder.render(&settings, true).as_bytes());
         let _ = o.flush();
     }
 }

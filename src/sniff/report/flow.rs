@@ -89,8 +89,9 @@ fn kind_words(c: &TcpConv) -> String {
 /// Width of the space between the two lifelines in the terminal.
 const GAP: usize = 60;
 
-/// The terminal ladder of a stream.
-pub fn text(c: &TcpConv) -> String {
+/// The terminal ladder of a stream (`color`: the client's arrows red, the server's
+/// blue, as `follow` colours the two sides).
+pub fn text(c: &TcpConv, color: bool) -> String {
     let mut s = String::new();
     let (left, right) = (format!("client {}", addr(&c.client)), format!("server {}", addr(&c.server)));
     let margin = 22;
@@ -109,6 +110,11 @@ pub fn text(c: &TcpConv) -> String {
         } else {
             let fill = GAP.saturating_sub(a.label.chars().count() + 4);
             format!("<{} {} --", "-".repeat(fill), a.label)
+        };
+        let body = if color {
+            format!("{}{body}{}", super::follow::COLOURS[usize::from(!a.to_server)], crate::sniff::render::ansi::RESET)
+        } else {
+            body
         };
         let _ = writeln!(s, "{:>6} {:<14} |{body}|", a.frame, a.time);
     }
