@@ -163,7 +163,10 @@ pub struct FitArgs {
     /// the terminal; also in Markdown. CSV and JSON always have every column.
     #[arg(long)]
     pub wide: bool,
-    /// Fit tables to N columns instead of the terminal's width (COLUMNS is also honoured).
+    /// Fit terminal tables to N columns instead of the terminal's width, hiding the least
+    /// needed columns (with a note) and wrapping text at spaces, never inside a value.
+    /// COLUMNS is honoured too; through a pipe without either nothing is fitted.
+    /// Markdown, CSV and JSON never depend on the width.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..))]
     pub width: Option<u16>,
 }

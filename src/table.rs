@@ -63,12 +63,6 @@ impl Col {
         Col { show: Show::Always, hide: 0, short: None, wrap: Some(min), endpoints: false }
     }
 
-    /// The same column, hidden before those of lower `rank`.
-    pub const fn hidden_at(mut self, rank: u8) -> Col {
-        self.hide = rank;
-        self
-    }
-
     /// The same column with a shorter header for narrow terminals.
     pub const fn short(mut self, header: &'static str) -> Col {
         self.short = Some(header);
@@ -147,15 +141,22 @@ fn word_width(s: &str) -> usize {
     s.split_whitespace().map(text_width).max().unwrap_or(0)
 }
 
-/// `s` with each line wrapped at spaces to `width` columns (a longer word stays
-/// whole); a line that holds `KEY: text` breaks after the colon when that fits.
+/// `s` with each line wrapped at spaces to `width` columns (a longer word stays whole).
 pub fn wrap(s: &str, width: usize) -> String {
+    wrap_at(s, width, false)
+}
+
+/// [`wrap`]; with `colon`, a line that holds `KEY: text` (a table cell's
+/// `RD = 1: recursion desired`) breaks after the colon when that fits.
+fn wrap_at(s: &str, width: usize, colon: bool) -> String {
     let mut out = Vec::new();
     for line in s.split('\n') {
         let mut rest = line;
         while text_width(rest) > width {
-            let colon = rest
-                .match_indices(": ")
+            let colon = colon
+                .then(|| rest.match_indices(": "))
+                .into_iter()
+                .flatten()
                 .map(|(i, _)| i + 1)
                 .filter(|&i| text_width(&rest[..i]) <= width && text_width(&rest[..i]) * 3 >= width)
                 .last();
@@ -363,7 +364,7 @@ impl Table {
             if t.cols[i].wrap.is_some() {
                 for r in &mut t.rows {
                     if let Some(c) = r.get_mut(i) {
-                        *c = wrap(c, *w);
+                        *c = wrap_at(c, *w, true);
                     }
                 }
             }
@@ -463,6 +464,94 @@ mod tests {
         let mut t = Table::new(["Service", "Port"]);
         t.row(["HTTP", "80"]).row(["a,b", "say \"hi\""]);
         t
+    }
+
+    /// A table of `n` rows: a value column never hidden, an endpoint column, a
+    /// hideable number and a text column.
+    fn lab(rows: usize, host: &str) -> Table {
+        let mut t = Table::with_cols([
+            ("Step", Col::hide(0)),
+            ("Sender", Col::hide(0).endpoints()),
+            ("Sequence number", Col::hide(2).short("Seq")),
+            ("Raw", Col::hide(0).only(Show::Wide)),
+            ("Note", Col::wrap(8)),
+        ]);
+        for i in 0..rows {
+            t.row([
+                "SYN-ACK".to_string(),
+                format!("{host}:{}", 40000 + i),
+                (1_000_000 + i).to_string(),
+                "raw".to_string(),
+                "the server accepted the connection".to_string(),
+            ]);
+        }
+        t
+    }
+
+    fn widest(text: &str) -> usize {
+        text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+    }
+
+    #[test]
+    fn a_table_that_fits_is_left_as_it_is() {
+        let t = lab(2, "10.0.0.1").select(false);
+        let f = t.fit(200);
+        assert_eq!(f, Fitted { table: t, notes: Vec::new() });
+    }
+
+    #[test]
+    fn fitting_shortens_headers_names_the_common_host_then_wraps_text() {
+        let f = lab(2, "127.0.0.1").select(false).fit(60);
+        let text = f.table.render(Format::Table);
+        assert!(widest(&text) <= 60, "{text}");
+        assert_eq!(f.table.headers[2], "Seq");
+        assert_eq!(f.table.rows[0][1], ":40000");
+        assert_eq!(f.notes, ["All addresses are on 127.0.0.1; the table shows their ports."]);
+        assert!(f.table.rows[0][3].contains('\n'), "the note wraps: {text}");
+        assert!(text.contains("SYN-ACK") && text.contains("1000001"), "values stay whole: {text}");
+    }
+
+    #[test]
+    fn fitting_hides_columns_with_a_note_only_when_needed() {
+        let f = lab(1, "10.0.0.1").select(false);
+        let mut t = f.clone();
+        t.rows[0][1] = "[2001:db8::1]:40000".to_string();
+        t.rows.push(vec!["ACK".into(), "10.0.0.2:80".into(), "1".into(), "tcp".into()]);
+        let fitted = t.fit(48);
+        assert_eq!(fitted.table.headers, ["Step", "Sender", "Note"]);
+        assert_eq!(fitted.notes, ["1 column hidden (Sequence number); --wide shows it"]);
+        assert_eq!(fitted.table.rows[1][1], "10.0.0.2:80", "hosts differ: addresses stay whole");
+        assert!(widest(&fitted.table.render(Format::Table)) <= 48);
+    }
+
+    #[test]
+    fn outputs_choose_their_columns() {
+        let t = lab(1, "10.0.0.1");
+        let narrow = Settings { width: Some(30), wide: false, color: false };
+        let wide = Settings { width: Some(30), wide: true, color: false };
+        assert_eq!(t.prepare(Format::Csv, &narrow).table.headers.len(), 5);
+        assert_eq!(t.prepare(Format::Json, &narrow).table, t.select(true));
+        assert_eq!(t.prepare(Format::Markdown, &narrow).table, t.select(false));
+        assert_eq!(t.prepare(Format::Markdown, &wide).table.headers.len(), 5);
+        assert_eq!(t.prepare(Format::Table, &wide), Fitted { table: t.clone(), notes: Vec::new() });
+        let unlimited = Settings { width: None, wide: false, color: false };
+        assert_eq!(t.prepare(Format::Table, &unlimited).table, t.select(false));
+    }
+
+    #[test]
+    fn wrapping_breaks_at_spaces_and_keeps_long_words() {
+        assert_eq!(wrap("a bb ccc dddd", 6), "a bb\nccc\ndddd");
+        assert_eq!(wrap("/a/very/long/path x", 5), "/a/very/long/path\nx");
+        assert_eq!(wrap_at(".... ...1 RD = 1: recursion desired", 20, true), ".... ...1 RD = 1:\nrecursion desired");
+        assert_eq!(wrap_at("x: y", 80, true), "x: y");
+    }
+
+    #[test]
+    fn prose_wraps_at_its_indentation_and_tables_stay() {
+        let text = "  one two three four\n│ a very long table line │\nshort";
+        assert_eq!(wrap_prose(text, Some(12)), "  one two\n  three four\n│ a very long table line │\nshort");
+        assert_eq!(wrap_prose(text, None), text);
+        assert_eq!(text_width("\x1b[31m✓\x1b[0m ok"), 4);
     }
 
     #[test]

@@ -110,8 +110,8 @@ pub fn table(ds: &[Datagram]) -> Table {
         ("Sender", Col::hide(0).endpoints()),
         ("Receiver", Col::hide(0).endpoints()),
         ("Length", Col::hide(2).short("Len")),
-        ("Payload", Col::wrap(12)),
-        ("ICMP error", Col::wrap(16).hidden_at(1)),
+        ("Payload", Col::hide(1)),
+        ("ICMP error", Col::wrap(16)),
     ]);
     for d in ds {
         t.row([
