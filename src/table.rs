@@ -196,18 +196,23 @@ pub fn wrap_prose(text: &str, width: Option<usize>) -> String {
     out
 }
 
-/// The one host of every endpoint in `cells`, if they share one.
+/// Punctuation around an endpoint in a sentence: `(`, `)`, `,`, `;`.
+const AROUND: [char; 4] = ['(', ')', ',', ';'];
+
+/// The endpoint a word of text is, if it is one.
+fn endpoint(word: &str) -> Option<std::net::SocketAddr> {
+    word.trim_matches(AROUND).parse().ok()
+}
+
+/// The one host of every endpoint in `cells`, if they share one (and there is one).
 fn common_host<'a>(cells: impl Iterator<Item = &'a String>) -> Option<std::net::IpAddr> {
     let mut host = None;
     for word in cells.flat_map(|c| c.split_whitespace()) {
-        if let Ok(ep) = word.parse::<std::net::SocketAddr>() {
-            match host {
-                None => host = Some(ep.ip()),
-                Some(h) if h != ep.ip() => return None,
-                Some(_) => {}
-            }
-        } else if word.contains(':') && word.chars().any(|c| c.is_ascii_digit()) {
-            return None;
+        let Some(ep) = endpoint(word) else { continue };
+        match host {
+            None => host = Some(ep.ip()),
+            Some(h) if h != ep.ip() => return None,
+            Some(_) => {}
         }
     }
     host
@@ -219,8 +224,8 @@ fn port_only(cell: &str, host: std::net::IpAddr) -> String {
         .split('\n')
         .map(|line| {
             line.split(' ')
-                .map(|w| match w.parse::<std::net::SocketAddr>() {
-                    Ok(ep) if ep.ip() == host => format!(":{}", ep.port()),
+                .map(|w| match endpoint(w) {
+                    Some(ep) if ep.ip() == host => w.replace(w.trim_matches(AROUND), &format!(":{}", ep.port())),
                     _ => w.to_string(),
                 })
                 .collect::<Vec<_>>()
@@ -552,6 +557,17 @@ mod tests {
         assert_eq!(wrap_prose(text, Some(12)), "  one two\n  three four\n│ a very long table line │\nshort");
         assert_eq!(wrap_prose(text, None), text);
         assert_eq!(text_width("\x1b[31m✓\x1b[0m ok"), 4);
+    }
+
+    #[test]
+    fn endpoints_in_sentences_share_their_host() {
+        let cells =
+            ["handshake 1/3: client 127.0.0.1:5 → server 127.0.0.1:80 (SYN)".to_string(), "(127.0.0.1:6),".to_string()];
+        assert_eq!(common_host(cells.iter()), Some("127.0.0.1".parse().unwrap()));
+        assert_eq!(port_only(&cells[1], "127.0.0.1".parse().unwrap()), "(:6),");
+        let mixed = ["10.0.0.1:5 → 10.0.0.2:80".to_string()];
+        assert_eq!(common_host(mixed.iter()), None);
+        assert_eq!(common_host(["no address: 12".to_string()].iter()), None);
     }
 
     #[test]

@@ -282,3 +282,55 @@ fn doctor_accepts_color_and_width() {
     assert!(coloured(&text), "{text}");
     assert_fits(&text, 60, "doctor --width 60");
 }
+
+/// Whether live capture can run here; under CI=true it must.
+fn can_capture(test: &str) -> bool {
+    // SAFETY: geteuid has no preconditions.
+    let euid = unsafe { libc::geteuid() };
+    assert!(euid == 0 || std::env::var("CI").as_deref() != Ok("true"), "{test}: CI runs as root (euid {euid})");
+    if euid != 0 {
+        println!("skipping {test}: live capture needs root or CAP_NET_RAW (euid {euid})");
+    }
+    euid == 0
+}
+
+/// A loopback port nothing listens on (bound once, then released).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[test]
+fn the_live_capture_summary_fits_a_terminal_of_80_columns() {
+    if !can_capture("the_live_capture_summary_fits_a_terminal_of_80_columns") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("socklab-fit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let saved = dir.join("live.pcap").display().to_string();
+    for write in [false, true] {
+        let (udp, tcp) = (free_port(), free_port());
+        let filter = format!("udp port {udp} or tcp port {tcp} or icmp");
+        let mut args = vec!["sniff".to_string(), "--duration".into(), "2".into(), "-f".into(), filter];
+        if write {
+            args.extend(["-w".to_string(), saved.clone()]);
+        }
+        let run = std::thread::spawn(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            on_tty(80, &args, &[])
+        });
+        std::thread::sleep(Duration::from_millis(800));
+        let s = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        s.send_to(b"hello, nobody listens", ("127.0.0.1", udp)).unwrap();
+        let _ = std::net::TcpStream::connect(("127.0.0.1", tcp));
+        let (out, ok) = run.join().unwrap();
+        let text = plain(&out);
+        assert!(ok, "sniff failed:\n{text}");
+        let datagram = if write { "hello, nobody" } else { "Destination unreachable" };
+        let summary = &text[text.find("captured, ").expect("the summary line")..];
+        assert!(summary.contains("RST") && summary.contains(datagram), "-w {write}: tables missing:\n{text}");
+        // The packet list above the summary is one line per packet, as tshark prints it;
+        // the tables and their notes below it fit.
+        assert_fits(summary, 80, &format!("the sniff summary (-w {write})"));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

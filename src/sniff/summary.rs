@@ -145,7 +145,7 @@ impl Recorder {
                 ("Source → Destination", Col::wrap(9)),
                 ("Protocol", Col::hide(1).short("Proto")),
                 ("Length", Col::hide(3).short("Len")),
-                ("Info", Col::wrap(16)),
+                ("Info", Col::wrap(16).endpoints()),
             ]);
             for r in rows {
                 t.row(r.iter().cloned());
@@ -168,7 +168,7 @@ impl Recorder {
                 dns_view::Style { format: ReportFormat::Table, color: settings.color, width: settings.width },
             ));
         }
-        out
+        crate::table::wrap_prose(&out, settings.width)
     }
 
     /// The handshake/teardown table of each TCP stream seen (no file to report on).
@@ -191,7 +191,7 @@ impl Recorder {
                 ("Flags", Col::hide(0)),
                 ("Seq", Col::hide(0)),
                 ("Ack", Col::hide(0)),
-                ("Step", Col::wrap(16)),
+                ("Step", Col::wrap(16).endpoints()),
             ]);
             for r in rows {
                 t.row(r.cells.iter().cloned());
