@@ -327,7 +327,8 @@ impl Table {
     }
 
     /// Fits the table to `width` columns: shorter headers, then ports only for a
-    /// common host, then the least needed columns hidden, then text wrapped at spaces.
+    /// common host, then columns with one value in every row named in a note, then
+    /// the least needed columns hidden, then text wrapped at spaces.
     pub fn fit(&self, width: usize) -> Fitted {
         let total = |w: &[usize]| frame_width(w.len()) + w.iter().sum::<usize>();
         let mut t = self.clone();
@@ -353,6 +354,19 @@ impl Table {
                 }
                 notes.push(format!("All addresses are on {host}; the table shows their ports."));
             }
+        }
+        let mut same = Vec::new();
+        while total(&t.minimal()) > width && t.rows.len() > 1 {
+            let uniform = (0..t.headers.len()).rev().find(|&i| t.rows.iter().all(|r| r.get(i) == t.rows[0].get(i)));
+            let Some(i) = uniform else { break };
+            let value = t.rows[0].get(i).cloned().unwrap_or_default();
+            let name = names.remove(i);
+            same.push(if value.is_empty() || value == "-" { format!("no {name}") } else { format!("{name} {value}") });
+            t = t.keep_columns(|c| c != i);
+        }
+        if !same.is_empty() {
+            same.reverse();
+            notes.push(format!("Every row has {}.", same.join(", ")));
         }
         let mut hidden = Vec::new();
         while total(&t.minimal()) > width {
@@ -527,6 +541,21 @@ mod tests {
         assert_eq!(fitted.notes, ["1 column hidden (Sequence number); --wide shows it"]);
         assert_eq!(fitted.table.rows[1][1], "10.0.0.2:80", "hosts differ: addresses stay whole");
         assert!(widest(&fitted.table.render(Format::Table)) <= 48);
+    }
+
+    #[test]
+    fn a_column_with_one_value_is_named_in_a_note_before_others_are_hidden() {
+        let mut t = Table::with_cols([
+            ("Proto", Col::hide(0)),
+            ("Address", Col::hide(0)),
+            ("Bytes", Col::hide(1)),
+            ("Completeness", Col::hide(0)),
+        ]);
+        t.row(["UDP", "[fe80::68d3:1235:d068:1f9e]:6697", "902", "-"]);
+        t.row(["UDP", "[fe80::3428:af91:251:d626]:6697", "620", "-"]);
+        let f = t.fit(48);
+        assert_eq!(f.table.headers, ["Address", "Bytes"]);
+        assert_eq!(f.notes, ["Every row has Proto UDP, no Completeness."]);
     }
 
     #[test]

@@ -47,7 +47,8 @@ pub fn run_handshake(a: &HandshakeArgs) -> crate::Result<()> {
         return print(&datagrams::render(&datagrams, a.format, &settings));
     }
     if s.tcp.is_empty() {
-        return print(&format!("{file}: no TCP streams and no UDP datagrams in {} frames\n", s.frames));
+        let text = format!("{file}: no TCP streams and no UDP datagrams in {} frames\n", s.frames);
+        return print(&crate::table::wrap_prose(&text, settings.width));
     }
     to_stdout(|out| handshake::write(out, &file, &s, a.format, &settings, None))
 }

@@ -90,7 +90,7 @@ fn duration(ns: Nanos) -> String {
 }
 
 /// The table (or JSON document) of the rows; a terminal table fitted as `settings`
-/// say (the totals stay, the start and the per-direction counts go first).
+/// say (the start and the per-direction counts go first, the totals last).
 pub fn render(rows: &[Row], format: Format, settings: &Settings) -> String {
     if format == Format::Json {
         let v: Vec<Value> = rows.iter().map(row_json).collect();
@@ -107,8 +107,8 @@ pub fn render(rows: &[Row], format: Format, settings: &Settings) -> String {
         ("Bytes B→A", Col::hide(7)),
         ("Frames A→B", Col::hide(4)),
         ("Bytes A→B", Col::hide(6)),
-        ("Frames", Col::hide(0)),
-        ("Bytes", Col::hide(0)),
+        ("Frames", Col::hide(1)),
+        ("Bytes", Col::hide(2)),
         ("Rel Start", Col::hide(8).short("Start")),
         ("Duration", Col::hide(3)),
         ("Completeness", Col::wrap(10)),
