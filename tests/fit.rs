@@ -25,6 +25,11 @@ fn capture(name: &str) -> String {
 /// What a command printed on a terminal `cols` wide: its output (stdout and stderr,
 /// `\r\n` turned back into `\n`) and whether it succeeded.
 fn on_tty(cols: u16, args: &[&str], env: &[(&str, &str)]) -> (String, bool) {
+    on_tty_run(cols, BIN, args, env)
+}
+
+/// [`on_tty`] for any program.
+fn on_tty_run(cols: u16, program: &str, args: &[&str], env: &[(&str, &str)]) -> (String, bool) {
     let (mut master, mut slave) = (0, 0);
     let ws = libc::winsize { ws_row: 50, ws_col: cols, ws_xpixel: 0, ws_ypixel: 0 };
     // SAFETY: the two ints receive the new descriptors; no name buffer or termios is
@@ -33,8 +38,9 @@ fn on_tty(cols: u16, args: &[&str], env: &[(&str, &str)]) -> (String, bool) {
     assert_eq!(rc, 0, "openpty failed: {}", std::io::Error::last_os_error());
     // SAFETY: openpty returned these descriptors and nothing else owns them.
     let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
-    let mut child = Command::new(BIN)
+    let mut child = Command::new(program)
         .args(args)
+        .current_dir(std::env::temp_dir())
         .env_remove("COLUMNS")
         .env_remove("NO_COLOR")
         .envs(env.iter().copied())
@@ -333,4 +339,17 @@ fn the_live_capture_summary_fits_a_terminal_of_80_columns() {
         assert_fits(summary, 80, &format!("the sniff summary (-w {write})"));
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn doctor_without_permission_fits_and_prints_the_fix_command_whole() {
+    if !can_capture("doctor_without_permission_fits_and_prints_the_fix_command_whole") {
+        return;
+    }
+    let args = ["--reuid=65534", "--regid=65534", "--clear-groups", BIN, "doctor", "--color", "never"];
+    let (out, ok) = on_tty_run(80, "setpriv", &args, &[]);
+    assert!(!ok, "doctor as nobody succeeded:\n{out}");
+    let table = &out[..out.find("socklab: live capture will not work").expect("the error line")];
+    assert_fits(table, 80, "doctor as nobody");
+    assert!(table.contains("\n    sudo setcap cap_net_raw,cap_net_admin=eip \"$(command -v socklab)\"\n"), "{out}");
 }
