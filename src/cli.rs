@@ -54,6 +54,12 @@ pub enum Command {
     #[command(subcommand)]
     Dns(DnsCommand),
     /// Lab answers: each TCP stream's handshake and teardown as tables, arithmetic checked.
+    ///
+    /// The tables hold step, frame, sender → receiver, flags, relative Seq and Ack, the
+    /// window as calculated (scaled, as the packet list shows it) and the length, and fit
+    /// the terminal; --wide adds the time, the addresses, raw Seq/Ack, the raw window
+    /// field and the options. Markdown has the same columns (all with --wide); CSV and
+    /// JSON always have all of them.
     Handshake(HandshakeArgs),
     /// One row per TCP/UDP conversation, counted as tshark -z conv,tcp / conv,udp.
     Conversations(ConversationsArgs),
@@ -551,9 +557,7 @@ pub struct HandshakeArgs {
     /// always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// How the tables fit the terminal. By default the handshake and teardown tables hold
-    /// step, frame, sender → receiver, flags, relative Seq/Ack, the calculated window and
-    /// the length; --wide adds the time, raw Seq/Ack, the raw window field and the options.
+    /// How the tables fit the terminal.
     #[command(flatten)]
     pub fit: FitArgs,
 }
