@@ -630,6 +630,9 @@ pub struct FlowArgs {
     /// is set), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// How the text diagram fits the terminal (it narrows down to its longest label).
+    #[command(flatten)]
+    pub fit: FitArgs,
 }
 
 /// Formats of `flow`.

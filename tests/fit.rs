@@ -130,6 +130,7 @@ fn table_commands() -> Vec<(Vec<String>, &'static str)> {
         (s(&["conversations", &capture("web-http.pcap")]), "Completeness"),
         (s(&["conversations", &capture("dns-lab.pcap")]), "UDP"),
         (s(&["dns", "decode", DNS_RESPONSE]), "authoritative answer"),
+        (s(&["flow", &capture("web-http.pcap")]), "three-way handshake"),
         (s(&["lookup", "--well-known"]), "HyperText Transfer Protocol"),
         (s(&["lookup", "80"]), "80/tcp -> http"),
         (s(&["lookup", "http/tcp"]), "-> 80"),

@@ -117,8 +117,12 @@ pub fn run_flow(a: &FlowArgs) -> crate::Result<()> {
     }
     let text = match a.format {
         FlowFormat::Text => {
-            let color = a.output.is_none() && crate::config::color(a.color);
-            s.tcp.iter().map(|c| flow::text(c, color)).collect::<Vec<_>>().join("\n")
+            let settings = Settings::from_args(&a.fit, a.color);
+            let (color, width) = match a.output {
+                Some(_) => (false, None),
+                None => (settings.color, settings.width.filter(|_| !settings.wide)),
+            };
+            s.tcp.iter().map(|c| flow::text(c, color, width)).collect::<Vec<_>>().join("\n")
         }
         FlowFormat::Svg => flow::svg(&s.tcp),
         FlowFormat::Mermaid => flow::mermaid(&s.tcp),
