@@ -56,7 +56,7 @@ fn report(checks: &[Check], settings: &Settings) -> String {
     if fixes.is_empty() && checks.iter().all(|c| c.ok) {
         fixes = "Live capture works: try `socklab sniff`, `socklab tcp server --capture` or `socklab demo`.\n".into();
     }
-    out.push_str(&crate::table::wrap_prose(&fixes, settings.width));
+    out.push_str(&crate::wrap::prose(&fixes, settings.width));
     out
 }
 

@@ -15,5 +15,6 @@ pub mod net;
 pub mod proto;
 pub mod sniff;
 pub mod table;
+pub mod wrap;
 
 pub use error::{Error, Result};

@@ -2,11 +2,13 @@
 //! (`--format table|markdown|csv|json`). Rendering is pure: it returns a string.
 //!
 //! A terminal table is fitted to a width given as data ([`Settings`]): headers are
-//! abbreviated, a host common to every address is named once, the least needed
-//! columns are hidden (with a note), and text columns wrap at spaces. A value is
+//! abbreviated, a host common to every address is named once, a column with one
+//! value in every row is named in a note, the least needed columns are hidden
+//! (with a note), and text columns wrap at spaces ([`crate::wrap`]). A value is
 //! never broken across lines. Markdown, CSV and JSON never depend on the width.
 
 use crate::config::Settings;
+use crate::wrap::{cell_width, word_width, wrap, wrap_at};
 use comfy_table::presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED};
 use comfy_table::{ContentArrangement, Table as Comfy, TableStyle};
 use serde_json::{Map, Value};
@@ -114,86 +116,6 @@ impl Fitted {
 /// `│ a ┆ b │` is one edge and three per column.
 fn frame_width(n: usize) -> usize {
     1 + 3 * n
-}
-
-/// Columns a line of text takes: every character the tables print is one column
-/// wide; ANSI colour sequences (`ESC [ … m`) take none.
-fn text_width(s: &str) -> usize {
-    let mut n = 0;
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' {
-            chars.by_ref().find(|&c| c == 'm');
-        } else {
-            n += 1;
-        }
-    }
-    n
-}
-
-/// The widest line of `s`.
-fn cell_width(s: &str) -> usize {
-    s.lines().map(text_width).max().unwrap_or(0)
-}
-
-/// The longest word of `s`.
-fn word_width(s: &str) -> usize {
-    s.split_whitespace().map(text_width).max().unwrap_or(0)
-}
-
-/// `s` with each line wrapped at spaces to `width` columns (a longer word stays whole).
-pub fn wrap(s: &str, width: usize) -> String {
-    wrap_at(s, width, false)
-}
-
-/// [`wrap`]; with `colon`, a line that holds `KEY: text` (a table cell's
-/// `RD = 1: recursion desired`) breaks after the colon when that fits.
-fn wrap_at(s: &str, width: usize, colon: bool) -> String {
-    let mut out = Vec::new();
-    for line in s.split('\n') {
-        let mut rest = line;
-        while text_width(rest) > width {
-            let colon = colon
-                .then(|| rest.match_indices(": "))
-                .into_iter()
-                .flatten()
-                .map(|(i, _)| i + 1)
-                .filter(|&i| text_width(&rest[..i]) <= width && text_width(&rest[..i]) * 3 >= width)
-                .last();
-            let cut = colon.or_else(|| {
-                let spaces = rest.match_indices(' ').map(|(i, _)| i).filter(|&i| i > 0);
-                let fitting = spaces.clone().rfind(|&i| text_width(&rest[..i]) <= width);
-                fitting.or_else(|| spaces.clone().next())
-            });
-            let Some(cut) = cut else { break };
-            out.push(rest[..cut].trim_end().to_string());
-            rest = rest[cut..].trim_start();
-        }
-        out.push(rest.to_string());
-    }
-    out.join("\n")
-}
-
-/// `text` with each line longer than `width` wrapped at spaces, continued at its
-/// own indentation; the lines of terminal tables (they start with a box-drawing
-/// character) are left as they are.
-pub fn wrap_prose(text: &str, width: Option<usize>) -> String {
-    let Some(width) = width else { return text.to_string() };
-    let mut out = String::with_capacity(text.len() + 16);
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        if text_width(line) <= width || line.starts_with(['┌', '│', '╞', '└', '|']) {
-            out.push_str(line);
-            continue;
-        }
-        let body = line.trim_start_matches(' ');
-        let indent = &line[..line.len() - body.len()];
-        let wrapped = wrap(body, width.saturating_sub(indent.len()).max(1));
-        out.push_str(&wrapped.split('\n').map(|l| format!("{indent}{l}")).collect::<Vec<_>>().join("\n"));
-    }
-    out
 }
 
 /// Punctuation around an endpoint in a sentence: `(`, `)`, `,`, `;`.
@@ -570,22 +492,6 @@ mod tests {
         assert_eq!(t.prepare(Format::Table, &wide), Fitted { table: t.clone(), notes: Vec::new() });
         let unlimited = Settings { width: None, wide: false, color: false };
         assert_eq!(t.prepare(Format::Table, &unlimited).table, t.select(false));
-    }
-
-    #[test]
-    fn wrapping_breaks_at_spaces_and_keeps_long_words() {
-        assert_eq!(wrap("a bb ccc dddd", 6), "a bb\nccc\ndddd");
-        assert_eq!(wrap("/a/very/long/path x", 5), "/a/very/long/path\nx");
-        assert_eq!(wrap_at(".... ...1 RD = 1: recursion desired", 20, true), ".... ...1 RD = 1:\nrecursion desired");
-        assert_eq!(wrap_at("x: y", 80, true), "x: y");
-    }
-
-    #[test]
-    fn prose_wraps_at_its_indentation_and_tables_stay() {
-        let text = "  one two three four\n│ a very long table line │\nshort";
-        assert_eq!(wrap_prose(text, Some(12)), "  one two\n  three four\n│ a very long table line │\nshort");
-        assert_eq!(wrap_prose(text, None), text);
-        assert_eq!(text_width("\x1b[31m✓\x1b[0m ok"), 4);
     }
 
     #[test]

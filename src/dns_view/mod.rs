@@ -106,7 +106,7 @@ fn text(messages: &[Shown<'_>], checks: &[Check], style: Style) -> String {
     if md {
         out
     } else {
-        crate::table::wrap_prose(&out, style.width)
+        crate::wrap::prose(&out, style.width)
     }
 }
 

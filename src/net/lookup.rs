@@ -63,7 +63,7 @@ impl Answer {
         match format {
             Format::Table => {
                 let text: String = self.lines.iter().map(|l| format!("{l}\n")).collect();
-                crate::table::wrap_prose(&text, settings.width)
+                crate::wrap::prose(&text, settings.width)
             }
             _ => self.table.render_with(format, settings),
         }

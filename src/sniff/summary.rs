@@ -168,7 +168,7 @@ impl Recorder {
                 dns_view::Style { format: ReportFormat::Table, color: settings.color, width: settings.width },
             ));
         }
-        crate::table::wrap_prose(&out, settings.width)
+        crate::wrap::prose(&out, settings.width)
     }
 
     /// The handshake/teardown table of each TCP stream seen (no file to report on).

@@ -48,7 +48,7 @@ pub fn run_handshake(a: &HandshakeArgs) -> crate::Result<()> {
     }
     if s.tcp.is_empty() {
         let text = format!("{file}: no TCP streams and no UDP datagrams in {} frames\n", s.frames);
-        return print(&crate::table::wrap_prose(&text, settings.width));
+        return print(&crate::wrap::prose(&text, settings.width));
     }
     to_stdout(|out| handshake::write(out, &file, &s, a.format, &settings, None))
 }

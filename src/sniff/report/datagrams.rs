@@ -138,7 +138,7 @@ pub fn render(ds: &[Datagram], format: Format, settings: &Settings) -> String {
     match format {
         Format::Csv => t.render_with(Format::Csv, settings),
         Format::Markdown => format!("{NO_HANDSHAKE}\n\n{}", t.render_with(format, settings)),
-        _ => crate::table::wrap_prose(&format!("{NO_HANDSHAKE}\n{}", t.render_with(format, settings)), settings.width),
+        _ => crate::wrap::prose(&format!("{NO_HANDSHAKE}\n{}", t.render_with(format, settings)), settings.width),
     }
 }
 

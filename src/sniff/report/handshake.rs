@@ -312,7 +312,7 @@ pub fn render_stream(c: &TcpConv, format: Format, settings: &Settings) -> String
     if md {
         out
     } else {
-        crate::table::wrap_prose(&out, settings.width)
+        crate::wrap::prose(&out, settings.width)
     }
 }
 
