@@ -46,7 +46,7 @@ pub enum Command {
     /// arrives; Ctrl-C stops and prints the counts and the handshake tables.
     Sniff(SniffArgs),
     /// Check that live capture will work here (libpcap, loopback, permission, captures/).
-    Doctor,
+    Doctor(DoctorArgs),
     /// A guided tour on loopback: echo over TCP and UDP, an ICMP error, DNS and HTTP,
     /// each with its captured packets and tables.
     Demo,
@@ -54,6 +54,12 @@ pub enum Command {
     #[command(subcommand)]
     Dns(DnsCommand),
     /// Lab answers: each TCP stream's handshake and teardown as tables, arithmetic checked.
+    ///
+    /// The tables hold step, frame, sender → receiver, flags, relative Seq and Ack, the
+    /// window as calculated (scaled, as the packet list shows it) and the length, and fit
+    /// the terminal; --wide adds the time, the addresses, raw Seq/Ack, the raw window
+    /// field and the options. Markdown has the same columns (all with --wide); CSV and
+    /// JSON always have all of them.
     Handshake(HandshakeArgs),
     /// One row per TCP/UDP conversation, counted as tshark -z conv,tcp / conv,udp.
     Conversations(ConversationsArgs),
@@ -167,9 +173,43 @@ pub struct DnsDecodeArgs {
     /// Output format; html keeps the colours (inline styles), markdown pastes into a report.
     #[arg(long, value_enum, default_value_t = crate::dns_view::ReportFormat::Table)]
     pub format: crate::dns_view::ReportFormat,
-    /// Colour of the hex dump: auto (on a terminal), always or never.
+    /// Colour of the hex dump: auto (on a terminal, unless NO_COLOR is set), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// How the field table fits the terminal.
+    #[command(flatten)]
+    pub fit: FitArgs,
+}
+
+/// How a terminal table fits: by default it shows the columns a lab question
+/// needs and fits the terminal's width (or `--width`, or `COLUMNS`), hiding the
+/// least needed columns (with a note) and wrapping long text at spaces, never in
+/// the middle of a value. When standard output is not a terminal and neither
+/// `--width` nor `COLUMNS` is given, nothing is fitted. Markdown, CSV and JSON
+/// never depend on the width.
+#[derive(Args, Debug, Clone, Default, PartialEq, Eq)]
+pub struct FitArgs {
+    /// Every column (raw numbers, options, times), at full width even when wider than
+    /// the terminal; also in Markdown. CSV and JSON always have every column.
+    #[arg(long)]
+    pub wide: bool,
+    /// Fit terminal tables to N columns instead of the terminal's width, hiding the least
+    /// needed columns (with a note) and wrapping text at spaces, never inside a value.
+    /// COLUMNS is honoured too; through a pipe without either nothing is fitted.
+    /// Markdown, CSV and JSON never depend on the width.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..))]
+    pub width: Option<u16>,
+}
+
+/// Options of `doctor`.
+#[derive(Args, Debug, Clone)]
+pub struct DoctorArgs {
+    /// Colour of the ✓ and ✗ marks: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// How the table fits the terminal.
+    #[command(flatten)]
+    pub fit: FitArgs,
 }
 
 /// Server or client side of an echo lab.
@@ -412,6 +452,9 @@ pub struct LookupArgs {
     /// table); markdown, csv and json print every answer as a table.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// How the table fits the terminal.
+    #[command(flatten)]
+    pub fit: FitArgs,
 }
 
 /// A transport protocol.
@@ -483,7 +526,7 @@ pub struct DecodeArgs {
     /// Field output option, as tshark: header=y prints the field names first.
     #[arg(short = 'E', value_name = "OPTION=VALUE")]
     pub field_options: Vec<String>,
-    /// Colour: auto (on a terminal), always or never.
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Also decode DNS on this UDP and TCP port (53 and 10053 always are); repeat for more.
@@ -517,6 +560,9 @@ pub struct SniffArgs {
     /// What to decode and how to show it.
     #[command(flatten)]
     pub decode: DecodeArgs,
+    /// How the tables printed at the end fit the terminal.
+    #[command(flatten)]
+    pub fit: FitArgs,
 }
 
 /// Options of `handshake`.
@@ -533,9 +579,17 @@ pub struct HandshakeArgs {
     /// Only streams with a packet matching this display filter, e.g. "tcp.port == 12000".
     #[arg(short = 'Y', long = "display-filter", value_name = "EXPR")]
     pub display_filter: Option<String>,
-    /// Output format; markdown pastes into a lab report as is.
+    /// Output format; markdown pastes into a lab report as is (the lab's columns; with
+    /// --wide every column); csv and json always hold every column.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Colour of the ✓ and ✗ of the checks: auto (on a terminal, unless NO_COLOR is set),
+    /// always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// How the tables fit the terminal.
+    #[command(flatten)]
+    pub fit: FitArgs,
 }
 
 /// Options of `conversations`.
@@ -555,6 +609,9 @@ pub struct ConversationsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// How the table fits the terminal.
+    #[command(flatten)]
+    pub fit: FitArgs,
 }
 
 /// Options of `follow`.
@@ -577,7 +634,7 @@ pub struct FollowArgs {
     /// Capture filter in BPF syntax (as tcpdump).
     #[arg(short = 'f', long = "filter", value_name = "BPF")]
     pub bpf: Option<String>,
-    /// Colour each side: auto (on a terminal), always or never.
+    /// Colour each side: auto (on a terminal, unless NO_COLOR is set), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }
@@ -599,6 +656,13 @@ pub struct FlowArgs {
     /// Write the diagram to this file instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Colour each side's arrows in the text diagram: auto (on a terminal, unless NO_COLOR
+    /// is set), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// How the text diagram fits the terminal (it narrows down to its longest label).
+    #[command(flatten)]
+    pub fit: FitArgs,
 }
 
 /// Formats of `flow`.
@@ -626,7 +690,7 @@ pub enum OutputKind {
 /// When to colour output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// Colour when standard output is a terminal.
+    /// Colour when standard output is a terminal and NO_COLOR is not set.
     Auto,
     /// Always colour.
     Always,

@@ -6,6 +6,7 @@
 //! command line and [`table`] renders tables for the terminal and lab reports.
 
 pub mod cli;
+pub mod config;
 pub mod demo;
 pub mod dns_view;
 pub mod doctor;
@@ -14,5 +15,6 @@ pub mod net;
 pub mod proto;
 pub mod sniff;
 pub mod table;
+pub mod wrap;
 
 pub use error::{Error, Result};

@@ -33,7 +33,7 @@ fn main() {
         Command::Proxy(a) => net::proxy::run(&a),
         Command::Read(a) => sniff::read::run(&a),
         Command::Sniff(a) => sniff::live::run(&a),
-        Command::Doctor => socklab::doctor::run(),
+        Command::Doctor(a) => socklab::doctor::run(&a),
         Command::Demo => socklab::demo::run(),
         Command::Dns(DnsCommand::Server(a)) => net::dns_server::run(&a),
         Command::Dns(DnsCommand::Query(a)) => net::dns_client::run(&a),

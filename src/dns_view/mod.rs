@@ -16,8 +16,9 @@ pub mod hex;
 mod html;
 mod json;
 
+use crate::config::Settings;
 use crate::proto::dns::Partial;
-use crate::table::{Format, Table};
+use crate::table::{Col, Format, Table};
 use check::Check;
 use fields::FieldRow;
 
@@ -41,6 +42,8 @@ pub struct Style {
     pub format: ReportFormat,
     /// ANSI colours in the terminal table's hex dump (ignored by other formats).
     pub color: bool,
+    /// Columns the terminal table may use (`None`: no limit; ignored by other formats).
+    pub width: Option<usize>,
 }
 
 /// One message to explain: a title (`Query`, `Response`, or none), its bytes and
@@ -76,7 +79,8 @@ fn text(messages: &[Shown<'_>], checks: &[Check], style: Style) -> String {
             out.push_str(&if md { format!("### {t}\n\n") } else { format!("{t} ({} bytes)\n", m.bytes.len()) });
         }
         let rows = fields::rows(m.bytes, m.partial);
-        out.push_str(&field_table(&rows, md).render(if md { Format::Markdown } else { Format::Table }));
+        let settings = Settings { width: style.width, wide: false, color: false };
+        out.push_str(&field_table(&rows, md).render_with(if md { Format::Markdown } else { Format::Table }, &settings));
         if let Some(e) = &m.partial.error {
             out.push_str(&format!("{}Malformed message: {e}\n", if md { "\n" } else { "" }));
         }
@@ -99,13 +103,22 @@ fn text(messages: &[Shown<'_>], checks: &[Check], style: Style) -> String {
             out.push_str(&format!("{}{c}\n", if md { "- " } else { "" }));
         }
     }
-    out
+    if md {
+        out
+    } else {
+        crate::wrap::prose(&out, style.width)
+    }
 }
 
 /// The `Type | Key | Value | Meaning` table; in Markdown, lines of a cell are
 /// joined with `<br>`.
 fn field_table(rows: &[FieldRow], md: bool) -> Table {
-    let mut t = Table::new(["Type", "Key", "Value", "Meaning"]);
+    let mut t = Table::with_cols([
+        ("Type", Col::hide(0)),
+        ("Key", Col::hide(0)),
+        ("Value", Col::wrap(11)),
+        ("Meaning", Col::wrap(24)),
+    ]);
     for r in rows {
         let meaning = if md { r.meaning.join("<br>").replace('|', "\\|") } else { r.meaning.join("\n") };
         t.row([r.section.clone(), r.key.clone(), r.value_hex(), meaning]);

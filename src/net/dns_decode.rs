@@ -8,13 +8,14 @@
 //! message inside it ([`frame`]). `--pcap FILE --frame N` takes the frame from a
 //! capture instead.
 
-use crate::cli::{ColorChoice, DnsDecodeArgs};
+use crate::cli::DnsDecodeArgs;
+use crate::config::Settings;
 use crate::dns_view::{self, check, ReportFormat, Shown, Style};
 use crate::error::{Error, Result};
 use crate::proto::dns::decode_partial;
 use crate::proto::hexdump;
 use crate::sniff::report;
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
 
 pub mod frame;
@@ -72,12 +73,9 @@ fn note(line: &str) {
 
 /// `socklab dns decode`.
 pub fn run(a: &DnsDecodeArgs) -> Result<()> {
-    let color = match a.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => io::stdout().is_terminal(),
-    } && a.format == ReportFormat::Table;
-    let style = Style { format: a.format, color };
+    let settings = Settings::from_args(&a.fit, a.color);
+    let color = settings.color && a.format == ReportFormat::Table;
+    let style = Style { format: a.format, color, width: settings.width };
     if let (Some(q), Some(r)) = (&a.query, &a.response) {
         return pair(&bytes_of(q, "--query")?, &bytes_of(r, "--response")?, style);
     }

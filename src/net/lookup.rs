@@ -11,10 +11,11 @@
 //! socklab's built-in table behind it for a missing file or a missing entry.
 
 use crate::cli::{LookupArgs, Transport};
+use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::net::{addr, ping};
 use crate::proto::services::{self, Services};
-use crate::table::{Format, Table};
+use crate::table::{Col, Format, Table};
 use std::ffi::CStr;
 use std::net::IpAddr;
 
@@ -57,19 +58,23 @@ pub struct Answer {
 }
 
 impl Answer {
-    /// Lines for the default format, the table for the others.
-    pub fn render(&self, format: Format) -> String {
+    /// Lines for the default format (wrapped to the width), the table for the others.
+    pub fn render(&self, format: Format, settings: &Settings) -> String {
         match format {
-            Format::Table => self.lines.iter().map(|l| format!("{l}\n")).collect(),
-            _ => self.table.render(format),
+            Format::Table => {
+                let text: String = self.lines.iter().map(|l| format!("{l}\n")).collect();
+                crate::wrap::prose(&text, settings.width)
+            }
+            _ => self.table.render_with(format, settings),
         }
     }
 }
 
 /// Runs `socklab lookup`.
 pub fn run(a: &LookupArgs) -> Result<()> {
+    let settings = Settings::from_args(&a.fit, crate::cli::ColorChoice::Never);
     if a.well_known {
-        print!("{}", well_known_table().render(a.format));
+        print!("{}", well_known_table().render_with(a.format, &settings));
         return Ok(());
     }
     let query = classify(a.query.as_deref(), a.service, a.proto)?;
@@ -83,7 +88,7 @@ pub fn run(a: &LookupArgs) -> Result<()> {
         Query::Port(port, proto) => port_services(&services(), port, proto)?,
         Query::Service(name, proto) => service_ports(&services(), &name, proto)?,
     };
-    print!("{}", answer.render(a.format));
+    print!("{}", answer.render(a.format, &settings));
     Ok(())
 }
 
@@ -206,7 +211,12 @@ fn aliases_note(aliases: &[String]) -> String {
 
 /// The lab's well-known ports as a table: Service, Port, Protocol, Description.
 pub fn well_known_table() -> Table {
-    let mut t = Table::new(["Service", "Port", "Protocol", "Description"]);
+    let mut t = Table::with_cols([
+        ("Service", Col::hide(0)),
+        ("Port", Col::hide(0)),
+        ("Protocol", Col::hide(0).short("Proto")),
+        ("Description", Col::wrap(20)),
+    ]);
     for w in services::well_known() {
         t.row([w.label.to_string(), w.port.to_string(), w.proto, w.description.to_string()]);
     }

@@ -5,6 +5,7 @@
 //! and dropped by the kernel, and the handshake/teardown and datagram tables.
 
 use crate::cli::SniffArgs;
+use crate::config::Settings;
 use crate::error::Error;
 use crate::net::shutdown;
 use crate::sniff::capture::{loopback_device, LiveCapture};
@@ -15,7 +16,7 @@ use crate::sniff::read::{self, Mode, ReadError};
 use crate::sniff::session::supported_link;
 use crate::sniff::summary::{self, Recorder};
 use crate::sniff::value::Value;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
 /// Runs `socklab sniff`.
@@ -70,14 +71,14 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
     let report = |out: &mut dyn Write| -> io::Result<()> {
         if text {
             writeln!(out, "\n{summary}")?;
-            let colored = io::stdout().is_terminal() && color(a);
-            match a.write.as_deref().map(summary::file_tables) {
+            let settings = Settings::from_args(&a.fit, a.decode.color);
+            match a.write.as_deref().map(|w| summary::file_tables(w, &settings)) {
                 Some(Ok(tables)) => {
                     out.write_all(tables.as_bytes())?;
-                    out.write_all(recorder.render(colored, true).as_bytes())?;
+                    out.write_all(recorder.render(&settings, true).as_bytes())?;
                 }
                 Some(Err(e)) => writeln!(out, "no tables: {e}")?,
-                None => out.write_all(recorder.render(colored, false).as_bytes())?,
+                None => out.write_all(recorder.render(&settings, false).as_bytes())?,
             }
         } else {
             eprintln!("{summary}");
@@ -96,11 +97,6 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::io("cannot write the output", e)),
         _ => Ok(()),
     }
-}
-
-/// Whether `--color` allows colour at all.
-fn color(a: &SniffArgs) -> bool {
-    a.decode.color != crate::cli::ColorChoice::Never
 }
 
 /// The capture loop: until the count, the duration or a signal.

@@ -4,7 +4,7 @@
 //! renders every packet as a list row (with details and hex on request),
 //! tab-separated fields, or JSON. Memory stays bounded: per-stream state only.
 
-use crate::cli::{ColorChoice, DecodeArgs, OutputKind, ReadArgs};
+use crate::cli::{DecodeArgs, OutputKind, ReadArgs};
 use crate::error::Error;
 use crate::sniff::capture::OfflineCapture;
 use crate::sniff::fields::{FieldId, ALL, NAMES};
@@ -14,7 +14,7 @@ use crate::sniff::packet::Packet;
 use crate::sniff::pipeline::Pipeline;
 use crate::sniff::render::{detail, hex, list, put_secs, put_u64, StackStr, Style};
 use crate::sniff::value::{FieldSource, Value};
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, BufWriter, Write};
 
 /// Size of the stdout buffer.
 const OUT_BUFFER: usize = 256 * 1024;
@@ -166,11 +166,7 @@ pub(crate) fn mode(a: &DecodeArgs) -> crate::Result<Mode> {
             if !a.fields.is_empty() {
                 return Err(Error::usage("-e selects fields for -T fields or -T json; add -T fields"));
             }
-            let color = match a.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => io::stdout().is_terminal(),
-            };
+            let color = crate::config::color(a.color);
             Mode::Text { verbose: a.verbose, hex: a.hex, style: Style { color, nanos: false } }
         }
         OutputKind::Fields => {

@@ -25,6 +25,7 @@
 //! ([`CaptureSession::watcher`]); see [`crate::sniff::watch`].
 
 use crate::cli::CaptureOpt;
+use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::net::{gate, shutdown};
 use crate::sniff::barrier::{self, Barrier};
@@ -35,7 +36,6 @@ use crate::sniff::render::{ansi, list, Style};
 use crate::sniff::report::{self, ScanOptions};
 use crate::sniff::summary::{self, Recorder};
 use crate::sniff::watch::{render_pairs, Watcher, Widen};
-use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
@@ -141,7 +141,7 @@ impl CaptureSession {
         cap.save_to(&path, "--capture=FILE")?;
         let barrier = Arc::new(Barrier::new().map_err(|e| Error::io("starting the capture", e))?);
         let drained = Arc::clone(&barrier);
-        let color = io::stdout().is_terminal();
+        let color = Settings::detect().color;
         let stop = Arc::new(AtomicBool::new(false));
         let dns = matches!(filter, CaptureFilter::DnsPort(_));
         let flag = Arc::clone(&stop);
@@ -234,7 +234,8 @@ fn report(running: &Mutex<Option<Running>>) {
         ),
         r.color,
     ));
-    match summary::file_tables(&r.path) {
+    let settings = Settings::detect();
+    match summary::file_tables(&r.path, &settings) {
         Ok(tables) => text.push_str(&tables),
         Err(e) => text.push_str(&marked(&format!("no tables: {e}"), r.color)),
     }
@@ -246,7 +247,7 @@ fn report(running: &Mutex<Option<Running>>) {
             Err(e) => text.push_str(&marked(&format!("no stream pairs: {e}"), r.color)),
         }
     }
-    text.push_str(&outcome.recorder.render(r.color, true));
+    text.push_str(&outcome.recorder.render(&settings, true));
     gate::last(&text);
 }
 

@@ -4,13 +4,14 @@
 //! the `Type | Key | Value` field table of each message. The [`Recorder`] keeps
 //! only those rows (bounded), as packets pass; rendering is pure.
 
+use crate::config::Settings;
 use crate::dns_view::{self, ReportFormat, Shown};
 use crate::proto::dns::decode_partial;
 use crate::sniff::packet::{Note, Packet, Transport};
 use crate::sniff::render::list::{self, Ep, FlagNames, NoteText};
 use crate::sniff::report::{self, datagrams, handshake, ScanOptions};
 use crate::sniff::tcp::Endpoint;
-use crate::table::{Format, Table};
+use crate::table::{Col, Format, Table};
 use std::path::Path;
 
 /// Most rows kept per table (a port scan makes thousands of SYN/RST pairs).
@@ -126,23 +127,30 @@ impl Recorder {
         self.tcp.is_empty() && self.datagrams.is_empty()
     }
 
-    /// The tables, with a heading each (`color`: the DNS hex dump in colour).
-    /// `saved`: the TCP and UDP tables come from [`file_tables`], so only the
-    /// ICMP echo rows and the DNS tables are rendered here.
-    pub fn render(&self, color: bool, saved: bool) -> String {
+    /// The tables, with a heading each, fitted as `settings` say (`settings.color`:
+    /// the DNS hex dump in colour). `saved`: the TCP and UDP tables come from
+    /// [`file_tables`], so only the ICMP echo rows and the DNS tables are rendered here.
+    pub fn render(&self, settings: &Settings, saved: bool) -> String {
         let mut out = String::new();
         if !saved {
-            self.stream_tables(&mut out);
+            self.stream_tables(&mut out, settings);
         }
         let rows: Vec<&[String; 6]> =
             self.datagrams.iter().filter(|(_, echo)| !saved || *echo).map(|(r, _)| r).collect();
         if !rows.is_empty() {
             out.push_str(if saved { "\nICMP echo\n" } else { "\nDatagrams (UDP and ICMP)\n" });
-            let mut t = Table::new(["Frame", "Time", "Source → Destination", "Protocol", "Length", "Info"]);
+            let mut t = Table::with_cols([
+                ("Frame", Col::hide(0).short("No.")),
+                ("Time", Col::hide(2)),
+                ("Source → Destination", Col::wrap(9)),
+                ("Protocol", Col::hide(1).short("Proto")),
+                ("Length", Col::hide(3).short("Len")),
+                ("Info", Col::wrap(16).endpoints()),
+            ]);
             for r in rows {
                 t.row(r.iter().cloned());
             }
-            out.push_str(&t.render(Format::Table));
+            out.push_str(&t.render_with(Format::Table, settings));
         }
         if self.dropped_rows > 0 {
             out.push_str(&format!(
@@ -157,14 +165,14 @@ impl Recorder {
             out.push_str(&dns_view::render(
                 &[Shown { title: Some(&title), bytes, partial: &partial }],
                 &[],
-                dns_view::Style { format: ReportFormat::Table, color },
+                dns_view::Style { format: ReportFormat::Table, color: settings.color, width: settings.width },
             ));
         }
-        out
+        crate::wrap::prose(&out, settings.width)
     }
 
     /// The handshake/teardown table of each TCP stream seen (no file to report on).
-    fn stream_tables(&self, out: &mut String) {
+    fn stream_tables(&self, out: &mut String, settings: &Settings) {
         let mut streams: Vec<u32> = self.tcp.iter().map(|r| r.stream).collect();
         streams.dedup();
         streams.sort_unstable();
@@ -176,31 +184,39 @@ impl Recorder {
                 .find_map(|r| r.client)
                 .map_or(String::new(), |(c, sv)| format!(": client {} ↔ server {}", Ep(&c), Ep(&sv)));
             out.push_str(&format!("\nTCP stream {s}{who}: handshake and teardown\n"));
-            let mut t = Table::new(["Frame", "Time", "Sender → Receiver", "Flags", "Seq", "Ack", "Step"]);
+            let mut t = Table::with_cols([
+                ("Frame", Col::hide(0).short("No.")),
+                ("Time", Col::hide(1)),
+                ("Sender → Receiver", Col::hide(0).endpoints()),
+                ("Flags", Col::hide(0)),
+                ("Seq", Col::hide(0)),
+                ("Ack", Col::hide(0)),
+                ("Step", Col::wrap(16).endpoints()),
+            ]);
             for r in rows {
                 t.row(r.cells.iter().cloned());
             }
-            out.push_str(&t.render(Format::Table));
+            out.push_str(&t.render_with(Format::Table, settings));
         }
     }
 }
 
 /// The TCP handshake/teardown tables and the UDP datagram table of a saved
-/// capture, from the `socklab handshake` report.
-pub fn file_tables(path: &Path) -> crate::Result<String> {
+/// capture, from the `socklab handshake` report, fitted as `settings` say.
+pub fn file_tables(path: &Path, settings: &Settings) -> crate::Result<String> {
     let scan = report::scan(path, &ScanOptions::default())?;
     let mut out = Vec::new();
     let file = path.display().to_string();
     if !scan.tcp.is_empty() {
         out.push(b'\n');
-        handshake::write(&mut out, &file, &scan, Format::Table, None)
+        handshake::write(&mut out, &file, &scan, Format::Table, settings, None)
             .map_err(|e| crate::Error::io("rendering the handshake tables", e))?;
     }
     let mut text = String::from_utf8_lossy(&out).into_owned();
     if scan.udp_frames > 0 {
         let ds = datagrams::collect(path, None, None)?;
         text.push('\n');
-        text.push_str(&datagrams::render(&ds, Format::Table));
+        text.push_str(&datagrams::render(&ds, Format::Table, settings));
     }
     Ok(text)
 }

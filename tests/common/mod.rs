@@ -23,6 +23,7 @@ pub fn show(args: &[&str]) -> String {
 pub fn run_with(args: &[&str], stdin: &[u8], timeout: Duration) -> Output {
     let mut child = Command::new(BIN)
         .args(args)
+        .env_remove("COLUMNS")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -103,6 +104,7 @@ impl Proc {
     pub fn spawn_env(args: &[&str], env: &[(&str, &str)]) -> Proc {
         let mut child = Command::new(BIN)
             .args(args)
+            .env_remove("COLUMNS")
             .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

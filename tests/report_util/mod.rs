@@ -59,6 +59,7 @@ pub fn captures() -> Vec<Capture> {
 pub fn run_in(cwd: &Path, args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_socklab"))
         .args(args)
+        .env_remove("COLUMNS")
         .current_dir(cwd)
         .output()
         .unwrap_or_else(|e| panic!("cannot run socklab {}: {e}", args.join(" ")));

@@ -31,6 +31,14 @@ pub mod ansi {
     pub const BAD: &str = "\x1b[31m";
     /// Dim, for computed fields.
     pub const DIM: &str = "\x1b[2m";
+    /// Green, for checks that hold.
+    pub const GOOD: &str = "\x1b[32m";
+
+    /// `text` with every ✓ in green and every ✗ in red (after layout, so the
+    /// escapes do not count in column widths).
+    pub fn marks(text: &str) -> String {
+        text.replace('✓', &format!("{GOOD}✓{RESET}")).replace('✗', &format!("{BAD}✗{RESET}"))
+    }
 }
 
 impl Style {

@@ -1,14 +1,16 @@
 //! The edges of the report commands: parse options, run the pass, print.
 
 use super::{conversations, datagrams, flow, follow, handshake, print, print_bytes, scan, ScanOptions};
-use crate::cli::{ColorChoice, ConversationsArgs, FlowArgs, FlowFormat, FollowArgs, HandshakeArgs};
+use crate::cli::{ConversationsArgs, FlowArgs, FlowFormat, FollowArgs, HandshakeArgs};
+use crate::config::Settings;
 use crate::error::Error;
 use crate::table::Format;
 use std::collections::BTreeSet;
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, BufWriter, Write};
 
 /// Runs `socklab handshake`.
 pub fn run_handshake(a: &HandshakeArgs) -> crate::Result<()> {
+    let settings = Settings::from_args(&a.fit, a.color);
     let (tcp_sel, udp_sel) = match &a.display_filter {
         Some(expr) => {
             let (t, u) = super::matching_streams(&a.file, a.bpf.as_deref(), expr)?;
@@ -39,15 +41,16 @@ pub fn run_handshake(a: &HandshakeArgs) -> crate::Result<()> {
                 "datagrams": datagrams::json(&datagrams),
             })
         });
-        return to_stdout(|out| handshake::write(out, &file, &s, a.format, udp));
+        return to_stdout(|out| handshake::write(out, &file, &s, a.format, &settings, udp));
     }
     if udp_only {
-        return print(&datagrams::render(&datagrams, a.format));
+        return print(&datagrams::render(&datagrams, a.format, &settings));
     }
     if s.tcp.is_empty() {
-        return print(&format!("{file}: no TCP streams and no UDP datagrams in {} frames\n", s.frames));
+        let text = format!("{file}: no TCP streams and no UDP datagrams in {} frames\n", s.frames);
+        return print(&crate::wrap::prose(&text, settings.width));
     }
-    to_stdout(|out| handshake::write(out, &file, &s, a.format, None))
+    to_stdout(|out| handshake::write(out, &file, &s, a.format, &settings, None))
 }
 
 /// Runs `write` on a buffered stdout; a closed pipe (`| head`) is not an error.
@@ -74,7 +77,8 @@ pub fn run_conversations(a: &ConversationsArgs) -> crate::Result<()> {
     let opts = ScanOptions { bpf: a.bpf.clone(), udp, counters_only: true, ..ScanOptions::default() };
     let s = scan(&a.file, &opts)?;
     let rows = conversations::rows(&s, tcp, udp);
-    print(&conversations::render(&rows, a.format))
+    let settings = Settings::from_args(&a.fit, crate::cli::ColorChoice::Never);
+    print(&conversations::render(&rows, a.format, &settings))
 }
 
 /// Runs `socklab follow`.
@@ -91,11 +95,7 @@ pub fn run_follow(a: &FollowArgs) -> crate::Result<()> {
     if a.raw {
         return print_bytes(&follow::raw(&f));
     }
-    let color = match a.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal(),
-    };
+    let color = crate::config::color(a.color);
     let text = if a.hex { follow::hex(&f, proto, a.stream, color) } else { follow::ascii(&f, proto, a.stream, color) };
     print(&text)
 }
@@ -116,7 +116,14 @@ pub fn run_flow(a: &FlowArgs) -> crate::Result<()> {
         });
     }
     let text = match a.format {
-        FlowFormat::Text => s.tcp.iter().map(flow::text).collect::<Vec<_>>().join("\n"),
+        FlowFormat::Text => {
+            let settings = Settings::from_args(&a.fit, a.color);
+            let (color, width) = match a.output {
+                Some(_) => (false, None),
+                None => (settings.color, settings.width.filter(|_| !settings.wide)),
+            };
+            s.tcp.iter().map(|c| flow::text(c, color, width)).collect::<Vec<_>>().join("\n")
+        }
         FlowFormat::Svg => flow::svg(&s.tcp),
         FlowFormat::Mermaid => flow::mermaid(&s.tcp),
     };

@@ -5,10 +5,11 @@
 //! in stream order; start is relative to the first frame, duration to the last.
 
 use super::{addr, DirStats, Scan};
+use crate::config::Settings;
 use crate::sniff::tcp::completeness::words as completeness_words;
 use crate::sniff::tcp::Endpoint;
 use crate::sniff::value::Nanos;
-use crate::table::{Format, Table};
+use crate::table::{Col, Format, Table};
 use serde_json::{json, Value};
 
 /// One row of the table.
@@ -88,28 +89,29 @@ fn duration(ns: Nanos) -> String {
     format!("{:.4}", ns as f64 / 1e9)
 }
 
-/// The table (or JSON document) of the rows.
-pub fn render(rows: &[Row], format: Format) -> String {
+/// The table (or JSON document) of the rows; a terminal table fitted as `settings`
+/// say (the start and the per-direction counts go first, the totals last).
+pub fn render(rows: &[Row], format: Format, settings: &Settings) -> String {
     if format == Format::Json {
         let v: Vec<Value> = rows.iter().map(row_json).collect();
         let mut s = serde_json::to_string_pretty(&json!({ "conversations": v })).unwrap_or_default();
         s.push('\n');
         return s;
     }
-    let mut t = Table::new([
-        "Proto",
-        "Stream",
-        "Address A",
-        "Address B",
-        "Frames B→A",
-        "Bytes B→A",
-        "Frames A→B",
-        "Bytes A→B",
-        "Frames",
-        "Bytes",
-        "Rel Start",
-        "Duration",
-        "Completeness",
+    let mut t = Table::with_cols([
+        ("Proto", Col::hide(0)),
+        ("Stream", Col::hide(0)),
+        ("Address A", Col::hide(0).endpoints()),
+        ("Address B", Col::hide(0).endpoints()),
+        ("Frames B→A", Col::hide(5)),
+        ("Bytes B→A", Col::hide(7)),
+        ("Frames A→B", Col::hide(4)),
+        ("Bytes A→B", Col::hide(6)),
+        ("Frames", Col::hide(1)),
+        ("Bytes", Col::hide(2)),
+        ("Rel Start", Col::hide(8).short("Start")),
+        ("Duration", Col::hide(3)),
+        ("Completeness", Col::wrap(10)),
     ]);
     for r in rows {
         t.row([
@@ -128,7 +130,7 @@ pub fn render(rows: &[Row], format: Format) -> String {
             r.completeness.map_or("-".to_string(), completeness_words),
         ]);
     }
-    super::fast_table(&t, format)
+    super::table_text(&t, format, settings)
 }
 
 fn row_json(r: &Row) -> Value {

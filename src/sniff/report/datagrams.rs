@@ -3,12 +3,13 @@
 //! for it (RFC 792 / RFC 4443), found by the pipeline's quote matching.
 
 use super::{addr, open, secs};
+use crate::config::Settings;
 use crate::error::Error;
 use crate::sniff::packet::{Note, Transport};
 use crate::sniff::pipeline::{Facts, Pipeline};
 use crate::sniff::tcp::Endpoint;
 use crate::sniff::value::Nanos;
-use crate::table::{Format, Table};
+use crate::table::{Col, Format, Table};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -102,7 +103,16 @@ pub fn collect(file: &Path, bpf: Option<&str>, streams: Option<&BTreeSet<u32>>) 
 
 /// The datagram table.
 pub fn table(ds: &[Datagram]) -> Table {
-    let mut t = Table::new(["Frame", "Time", "Stream", "Sender", "Receiver", "Length", "Payload", "ICMP error"]);
+    let mut t = Table::with_cols([
+        ("Frame", Col::hide(0).short("No.")),
+        ("Time", Col::hide(3)),
+        ("Stream", Col::hide(4)),
+        ("Sender", Col::hide(0).endpoints()),
+        ("Receiver", Col::hide(0).endpoints()),
+        ("Length", Col::hide(2).short("Len")),
+        ("Payload", Col::hide(1)),
+        ("ICMP error", Col::wrap(16)),
+    ]);
     for d in ds {
         t.row([
             d.frame.to_string(),
@@ -122,12 +132,13 @@ pub fn table(ds: &[Datagram]) -> Table {
 pub const NO_HANDSHAKE: &str =
     "UDP has no handshake and no teardown (RFC 768): each datagram stands alone. The datagrams:";
 
-/// The UDP section in a table format.
-pub fn render(ds: &[Datagram], format: Format) -> String {
+/// The UDP section in a table format, fitted as `settings` say.
+pub fn render(ds: &[Datagram], format: Format, settings: &Settings) -> String {
+    let t = table(ds);
     match format {
-        Format::Csv => table(ds).render(Format::Csv),
-        Format::Markdown => format!("{NO_HANDSHAKE}\n\n{}", table(ds).render(format)),
-        _ => format!("{NO_HANDSHAKE}\n{}", table(ds).render(format)),
+        Format::Csv => t.render_with(Format::Csv, settings),
+        Format::Markdown => format!("{NO_HANDSHAKE}\n\n{}", t.render_with(format, settings)),
+        _ => crate::wrap::prose(&format!("{NO_HANDSHAKE}\n{}", t.render_with(format, settings)), settings.width),
     }
 }
 

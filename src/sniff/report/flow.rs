@@ -86,29 +86,41 @@ fn kind_words(c: &TcpConv) -> String {
     }
 }
 
-/// Width of the space between the two lifelines in the terminal.
+/// Width of the space between the two lifelines in the terminal, at most.
 const GAP: usize = 60;
 
-/// The terminal ladder of a stream.
-pub fn text(c: &TcpConv) -> String {
+/// Columns left of the client's lifeline: the frame number and the time.
+const MARGIN: usize = 22;
+
+/// The terminal ladder of a stream, at most `width` columns wide when the arrows'
+/// labels allow (`color`: the client's arrows red, the server's blue, as `follow`
+/// colours the two sides).
+pub fn text(c: &TcpConv, color: bool, width: Option<usize>) -> String {
     let mut s = String::new();
     let (left, right) = (format!("client {}", addr(&c.client)), format!("server {}", addr(&c.server)));
-    let margin = 22;
+    let arrows = arrows(c);
+    let phases = arrows.iter().map(|a| phase_name(c, a.phase).chars().count() + 4);
+    let widest = arrows.iter().map(|a| a.label.chars().count() + 6).chain(phases).max().unwrap_or(0);
+    let gap = width.map_or(GAP, |w| w.saturating_sub(MARGIN + 2).clamp(widest.min(GAP), GAP));
     let _ = writeln!(s, "TCP stream {}", c.index);
-    let _ = writeln!(s, "{:margin$}{left:<w$}{right}", "", w = GAP + 2 - right.len().min(GAP));
+    let _ = writeln!(s, "{:MARGIN$}{left:<w$}{right}", "", w = gap + 2 - right.len().min(gap));
     let mut phase = None;
-    for a in arrows(c) {
+    for a in arrows {
         if phase != Some(a.phase) {
             phase = Some(a.phase);
             let name = format!(" {} ", phase_name(c, a.phase));
-            let _ = writeln!(s, "{:margin$}|{:─^GAP$}|", "", name);
+            let _ = writeln!(s, "{:MARGIN$}|{:─^gap$}|", "", name);
         }
+        let fill = gap.saturating_sub(a.label.chars().count() + 5);
         let body = if a.to_server {
-            let fill = GAP.saturating_sub(a.label.chars().count() + 4);
             format!("-- {} {}>", a.label, "-".repeat(fill))
         } else {
-            let fill = GAP.saturating_sub(a.label.chars().count() + 4);
             format!("<{} {} --", "-".repeat(fill), a.label)
+        };
+        let body = if color {
+            format!("{}{body}{}", super::follow::COLOURS[usize::from(!a.to_server)], crate::sniff::render::ansi::RESET)
+        } else {
+            body
         };
         let _ = writeln!(s, "{:>6} {:<14} |{body}|", a.frame, a.time);
     }

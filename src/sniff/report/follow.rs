@@ -184,7 +184,7 @@ fn preamble(f: &Followed, proto: &str, mode: &str, index: u32) -> String {
 }
 
 /// ANSI colours of the two sides, as Wireshark's follow window (client red, server blue).
-const COLOURS: [&str; 2] = ["\x1b[31m", "\x1b[34m"];
+pub const COLOURS: [&str; 2] = ["\x1b[31m", "\x1b[34m"];
 
 /// The conversation as `tshark -z follow,PROTO,ascii,N`: each chunk's length then
 /// its bytes (non-printable bytes as `.`), node 1's lengths indented by a tab.

@@ -4,27 +4,35 @@
 
 use super::teardown::{classify, Verdict};
 use super::{addr, flag_names, secs, DirStats, Scan, Seg, ShownOptions, TcpConv};
+use crate::config::Settings;
 use crate::sniff::tcp::completeness::words as completeness_words;
 use crate::sniff::tcp::flags;
-use crate::table::{Format, Table};
+use crate::table::{Col, Format, Show, Table};
 use serde_json::{json, Value};
 use std::io::{self, Write};
 
-/// Column headers of the handshake and teardown tables.
-pub const COLUMNS: [&str; 13] = [
-    "Step",
-    "Frame",
-    "Time",
-    "Sender",
-    "Receiver",
-    "Flags",
-    "Seq",
-    "Seq (raw)",
-    "Ack",
-    "Ack (raw)",
-    "Win",
-    "Len",
-    "Options",
+/// Column headers of the handshake and teardown tables, and how they fit: the lab
+/// view holds step, frame, sender → receiver, flags, relative Seq/Ack, the window
+/// as calculated (scaled, as the packet list shows it) and the length; `--wide`,
+/// CSV and JSON add the time, the addresses, raw Seq/Ack, the raw window field and
+/// the options. On a narrow terminal the window goes first, then the frame, then
+/// the length.
+pub const COLUMNS: [(&str, Col); 15] = [
+    ("Step", Col::hide(0)),
+    ("Frame", Col::hide(2).short("No.")),
+    ("Time", Col::hide(0).only(Show::Wide)),
+    ("Sender → Receiver", Col::hide(0).only(Show::Lab)),
+    ("Sender", Col::hide(0).only(Show::Wide).endpoints()),
+    ("Receiver", Col::hide(0).only(Show::Wide).endpoints()),
+    ("Flags", Col::hide(0)),
+    ("Seq", Col::hide(0)),
+    ("Seq (raw)", Col::hide(0).only(Show::Wide)),
+    ("Ack", Col::hide(0)),
+    ("Ack (raw)", Col::hide(0).only(Show::Wide)),
+    ("Win", Col::hide(3)),
+    ("Win (raw)", Col::hide(0).only(Show::Wide)),
+    ("Len", Col::hide(1)),
+    ("Options", Col::wrap(20).only(Show::Wide)),
 ];
 
 /// One checked equation.
@@ -101,13 +109,15 @@ fn side(c: &TcpConv, client: bool) -> String {
     }
 }
 
-/// A table row for a segment.
+/// A table row for a segment, in the order of [`COLUMNS`].
 fn row(c: &TcpConv, step: String, s: &Seg) -> Vec<String> {
     let ack_set = s.flags & flags::ACK != 0;
+    let role = |client: bool| if client { "client" } else { "server" };
     vec![
         step,
         s.frame.to_string(),
         secs(s.rel),
+        format!("{} → {}", role(s.from_client), role(!s.from_client)),
         side(c, s.from_client),
         side(c, !s.from_client),
         flag_names(s.flags),
@@ -115,6 +125,7 @@ fn row(c: &TcpConv, step: String, s: &Seg) -> Vec<String> {
         s.seq_raw.to_string(),
         if ack_set { s.ack.to_string() } else { "-".to_string() },
         if ack_set { s.ack_raw.to_string() } else { "-".to_string() },
+        s.win_calc.to_string(),
         s.window.to_string(),
         s.len.to_string(),
         options_text(&s.options),
@@ -123,7 +134,7 @@ fn row(c: &TcpConv, step: String, s: &Seg) -> Vec<String> {
 
 /// The handshake table of a stream.
 pub fn handshake_table(c: &TcpConv) -> Table {
-    let mut t = Table::new(COLUMNS);
+    let mut t = Table::with_cols(COLUMNS);
     for s in &c.handshake {
         t.row(row(c, hs_step(s).to_string(), s));
     }
@@ -132,7 +143,7 @@ pub fn handshake_table(c: &TcpConv) -> Table {
 
 /// The teardown table of a stream.
 pub fn teardown_table(c: &TcpConv) -> Table {
-    let mut t = Table::new(COLUMNS);
+    let mut t = Table::with_cols(COLUMNS);
     for s in &c.teardown {
         t.row(row(c, td_step(s), s));
     }
@@ -208,8 +219,16 @@ fn handshake_missing(c: &TcpConv) -> Option<String> {
     }
 }
 
-/// Writes the report, one stream at a time (memory stays per stream).
-pub fn write(out: &mut impl Write, file: &str, scan: &Scan, format: Format, udp: Option<Value>) -> io::Result<()> {
+/// Writes the report, one stream at a time (memory stays per stream), its tables
+/// fitted as `settings` say.
+pub fn write(
+    out: &mut impl Write,
+    file: &str,
+    scan: &Scan,
+    format: Format,
+    settings: &Settings,
+    udp: Option<Value>,
+) -> io::Result<()> {
     match format {
         Format::Json => write_json(out, file, scan, udp),
         Format::Csv => {
@@ -227,15 +246,16 @@ pub fn write(out: &mut impl Write, file: &str, scan: &Scan, format: Format, udp:
                 if i > 0 {
                     out.write_all(b"\n")?;
                 }
-                out.write_all(render_stream(c, format).as_bytes())?;
+                out.write_all(render_stream(c, format, settings).as_bytes())?;
             }
             Ok(())
         }
     }
 }
 
-/// One stream's section in table or markdown format.
-pub fn render_stream(c: &TcpConv, format: Format) -> String {
+/// One stream's section in table or markdown format (`settings.color`: the ✓ and ✗
+/// of the checks in colour).
+pub fn render_stream(c: &TcpConv, format: Format, settings: &Settings) -> String {
     let md = format == Format::Markdown;
     let mut out = String::new();
     {
@@ -246,7 +266,7 @@ pub fn render_stream(c: &TcpConv, format: Format) -> String {
             out.push_str(&if md { format!("{m}\n\n") } else { format!("{m}\n") });
         }
         if !c.handshake.is_empty() {
-            out.push_str(&super::fast_table(&handshake_table(c), format));
+            out.push_str(&super::table_text(&handshake_table(c), format, settings));
         }
         let cs = checks(c);
         if !cs.is_empty() {
@@ -254,7 +274,13 @@ pub fn render_stream(c: &TcpConv, format: Format) -> String {
                 out.push('\n');
             }
             for ch in cs {
-                out.push_str(&if md { format!("- {}\n", ch.text) } else { format!("  {}\n", ch.text) });
+                out.push_str(&if md {
+                    format!("- {}\n", ch.text)
+                } else if settings.color {
+                    format!("  {}\n", crate::sniff::render::ansi::marks(&ch.text))
+                } else {
+                    format!("  {}\n", ch.text)
+                });
             }
         }
         let v = classify(c);
@@ -265,7 +291,7 @@ pub fn render_stream(c: &TcpConv, format: Format) -> String {
             format!("Teardown: {}\n", teardown_words(&v))
         });
         if !c.teardown.is_empty() {
-            out.push_str(&super::fast_table(&teardown_table(c), format));
+            out.push_str(&super::table_text(&teardown_table(c), format, settings));
             if c.teardown_cut {
                 out.push_str(&format!(
                     "(only the first {} segments from the first FIN or RST on are shown)\n",
@@ -283,7 +309,11 @@ pub fn render_stream(c: &TcpConv, format: Format) -> String {
             });
         }
     }
-    out
+    if md {
+        out
+    } else {
+        crate::wrap::prose(&out, settings.width)
+    }
 }
 
 /// The teardown verdict with the active closer named.
@@ -296,17 +326,17 @@ fn teardown_words(v: &Verdict) -> String {
     }
 }
 
-/// The CSV table's columns: stream and part, then [`COLUMNS`].
+/// The CSV table's columns: stream and part, then the `--wide` view of [`COLUMNS`].
 fn csv_table() -> Table {
     let mut headers = vec!["Stream", "Part"];
-    headers.extend(COLUMNS);
+    headers.extend(COLUMNS.iter().filter(|(_, c)| c.show != Show::Lab).map(|(h, _)| *h));
     Table::new(headers)
 }
 
 /// A stream's handshake and teardown rows, keyed by stream and part.
 fn csv_rows(c: &TcpConv, t: &mut Table) {
     for (part, table) in [("handshake", handshake_table(c)), ("teardown", teardown_table(c))] {
-        for r in table.rows {
+        for r in table.select(true).rows {
             let mut cells = vec![c.index.to_string(), part.to_string()];
             cells.extend(r);
             t.row(cells);

@@ -597,6 +597,9 @@ pub fn flag_names(f: u16) -> String {
 /// with one space of padding. Other formats go to `Table::render`.
 pub fn fast_table(t: &crate::table::Table, format: crate::table::Format) -> String {
     use crate::table::Format;
+    if std::iter::once(&t.headers).chain(&t.rows).flatten().any(|c| c.contains('\n')) {
+        return t.render(format);
+    }
     let widths: Vec<usize> = (0..t.headers.len())
         .map(|i| {
             std::iter::once(&t.headers)
@@ -652,6 +655,13 @@ pub fn fast_table(t: &crate::table::Table, format: crate::table::Format) -> Stri
         other => return t.render(other),
     }
     out
+}
+
+/// `t` as [`Table::prepare`](crate::table::Table::prepare) chooses for `format` and
+/// `settings`, rendered by [`fast_table`], with its notes under it.
+pub fn table_text(t: &crate::table::Table, format: crate::table::Format, settings: &crate::config::Settings) -> String {
+    let f = t.prepare(format, settings);
+    fast_table(&f.table, format) + &f.notes_text(settings.width)
 }
 
 /// Writes `text` to stdout; a closed pipe (`| head`) is not an error.
