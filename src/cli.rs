@@ -211,6 +211,10 @@ pub struct WebArgs {
     /// Milliseconds a connection may stay idle (408 Request Timeout if a request was due).
     #[arg(long, default_value_t = 15_000)]
     pub timeout_ms: u64,
+    /// Milliseconds a client has to send a whole request head, however slowly the
+    /// bytes trickle in (nginx's client_header_timeout); 408 Request Timeout after.
+    #[arg(long, default_value_t = 10_000)]
+    pub header_timeout_ms: u64,
     /// No access log (one line per request otherwise).
     #[arg(long, short)]
     pub quiet: bool,

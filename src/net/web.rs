@@ -15,10 +15,15 @@
 //!   workers; a worker accepts (up to [`ACCEPT_BATCH`] at a time) and owns the
 //!   connection from then on. Threads: exactly N plus the main thread, which
 //!   only waits; no lock and no cross-thread hand-off on the request path.
-//! * Resources are bounded: at most `--max-conns` connections in all (the ones
-//!   beyond get a 503 and a close), each with a fixed 16 KiB input buffer (the
-//!   request-head limit), output queued per connection only up to 64 KiB before
-//!   pipelined requests wait, and an idle timeout (408 or a quiet close).
+//! * Resources are bounded: at most `--max-conns` connections in all, each with
+//!   a fixed 16 KiB input buffer (the request-head limit), output queued per
+//!   connection only up to 64 KiB before pipelined requests wait, an idle
+//!   timeout (408 or a quiet close), and a deadline for a whole request head
+//!   (`--header-timeout-ms`, nginx's `client_header_timeout`), so a client
+//!   trickling one byte at a time (slowloris) cannot hold a connection longer.
+//!   At the limit a worker closes its connection that has waited longest for a
+//!   request to make room for the new one; only when all are busy answering
+//!   does the new client get a 503 and a close.
 //! * Speed: a connection keeps its buffer across keep-alive requests; small files
 //!   (up to 256 KiB) live in a per-worker cache with their header fields
 //!   precomputed, revalidated by one `stat` per request; the Date field is
@@ -89,6 +94,8 @@ pub struct Shared {
     pub root: PathBuf,
     /// Idle timeout of a connection.
     pub timeout: Duration,
+    /// Longest time a request head may take to arrive, however it trickles in.
+    pub head_timeout: Duration,
     /// No access log.
     pub quiet: bool,
     /// IMF-fixdate of the server's start (Last-Modified of generated pages).
@@ -98,6 +105,7 @@ pub struct Shared {
     connections: AtomicU64,
     requests: AtomicU64,
     busy: AtomicU64,
+    shed: AtomicU64,
     failure: Mutex<Option<Error>>,
 }
 
@@ -132,6 +140,7 @@ pub fn run(a: &WebArgs) -> Result<()> {
     let shared = Arc::new(Shared {
         root,
         timeout: Duration::from_millis(a.timeout_ms.max(1)),
+        head_timeout: Duration::from_millis(a.header_timeout_ms.max(1)),
         quiet: a.quiet,
         started: date::format(SystemTime::now()),
         max_conns,
@@ -139,6 +148,7 @@ pub fn run(a: &WebArgs) -> Result<()> {
         connections: AtomicU64::new(0),
         requests: AtomicU64::new(0),
         busy: AtomicU64::new(0),
+        shed: AtomicU64::new(0),
         failure: Mutex::new(None),
     });
     let pool = Pool::new("web", threads, threads);
@@ -151,10 +161,11 @@ pub fn run(a: &WebArgs) -> Result<()> {
     }
     pool.shutdown();
     out(format_args!(
-        "Server stopped: {} on {}, {} turned away (over --max-conns).",
+        "Server stopped: {} on {}, {} turned away (over --max-conns), {} closed to make room.",
         serve::count(shared.requests.load(Ordering::Relaxed), "request"),
         serve::count(shared.connections.load(Ordering::Relaxed), "connection"),
-        serve::count(shared.busy.load(Ordering::Relaxed), "client")
+        serve::count(shared.busy.load(Ordering::Relaxed), "client"),
+        serve::count(shared.shed.load(Ordering::Relaxed), "waiting connection")
     ));
     match shared.failure.lock().ok().and_then(|mut f| f.take()) {
         Some(e) => Err(e),
@@ -182,7 +193,9 @@ fn is_descriptor_shortage(e: &io::Error) -> bool {
     matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM))
 }
 
-/// Raises the soft descriptor limit so `wanted` connections fit; returns how many do.
+/// Raises the soft descriptor limit to the hard one (as nginx's
+/// `worker_rlimit_nofile` does), so a crowd of clients meets `--max-conns`,
+/// not EMFILE; returns how many connections fit.
 fn raise_fd_limit(wanted: usize) -> usize {
     let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
     // SAFETY: lim is a valid rlimit for getrlimit/setrlimit to read and write.
@@ -190,11 +203,16 @@ fn raise_fd_limit(wanted: usize) -> usize {
         if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
             return wanted;
         }
-        let need = wanted as u64 + SPARE_FDS;
-        if lim.rlim_cur < need {
-            let raised = libc::rlimit { rlim_cur: need.min(lim.rlim_max), rlim_max: lim.rlim_max };
+        // An unlimited hard limit is refused above the kernel's nr_open: then ask
+        // for just enough.
+        let need = (wanted as u64 + SPARE_FDS).min(lim.rlim_max);
+        for target in [lim.rlim_max, need] {
+            if lim.rlim_cur >= target {
+                break;
+            }
+            let raised = libc::rlimit { rlim_cur: target, rlim_max: lim.rlim_max };
             if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
-                lim.rlim_cur = raised.rlim_cur;
+                lim.rlim_cur = target;
             }
         }
     }
@@ -245,6 +263,7 @@ struct Worker<'a> {
     next_sweep: Instant,
     connections: u64,
     busy: u64,
+    shed: u64,
 }
 
 fn token(index: usize, gen: u32) -> u64 {
@@ -256,7 +275,8 @@ impl<'a> Worker<'a> {
         let epoll = Epoll::new(EVENTS)?;
         epoll.add(listener.as_raw_fd(), epoll::IN, LISTENER)?;
         epoll.add(wake.raw(), epoll::IN, WAKER)?;
-        let tick = (shared.timeout / 4).clamp(Duration::from_millis(10), Duration::from_secs(1));
+        let tick =
+            (shared.timeout.min(shared.head_timeout) / 4).clamp(Duration::from_millis(10), Duration::from_secs(1));
         let now = Instant::now();
         let ctx = Ctx {
             shared,
@@ -278,6 +298,7 @@ impl<'a> Worker<'a> {
             next_sweep: now + tick,
             connections: 0,
             busy: 0,
+            shed: 0,
         })
     }
 
@@ -312,6 +333,7 @@ impl<'a> Worker<'a> {
         shared.requests.fetch_add(self.ctx.requests, Ordering::Relaxed);
         shared.connections.fetch_add(self.connections, Ordering::Relaxed);
         shared.busy.fetch_add(self.busy, Ordering::Relaxed);
+        shared.shed.fetch_add(self.shed, Ordering::Relaxed);
     }
 
     fn on_event(&mut self, token: u64, flags: u32) {
@@ -384,7 +406,7 @@ impl<'a> Worker<'a> {
     /// Takes a new connection into this worker, or turns it away over the limit.
     fn adopt(&mut self, stream: TcpStream, peer: SocketAddr) {
         let shared = self.ctx.shared;
-        if shared.open.fetch_add(1, Ordering::Relaxed) >= shared.max_conns {
+        if shared.open.fetch_add(1, Ordering::Relaxed) >= shared.max_conns && !self.shed_one() {
             shared.open.fetch_sub(1, Ordering::Relaxed);
             self.busy += 1;
             self.turn_away(stream);
@@ -408,6 +430,19 @@ impl<'a> Worker<'a> {
         self.settle(index, verdict);
     }
 
+    /// At the connection limit: closes this worker's connection that has waited
+    /// longest for a request (a slow or idle client, or one lingering after its
+    /// answer) to make room for a new one, as nginx reuses idle connections when
+    /// it runs out. False if every connection is busy answering.
+    fn shed_one(&mut self) -> bool {
+        let oldest =
+            self.slots.iter().enumerate().filter_map(|(i, slot)| Some((slot.conn.as_ref()?.shed_key()?, i))).min();
+        let Some((_, index)) = oldest else { return false };
+        self.close(index);
+        self.shed += 1;
+        true
+    }
+
     /// Answers 503 without waiting and closes (the client can retry later).
     fn turn_away(&mut self, mut stream: TcpStream) {
         let mut out = Vec::with_capacity(512);
@@ -428,10 +463,10 @@ impl<'a> Worker<'a> {
                 self.accept_paused_until = Some(now + ACCEPT_PAUSE);
             }
         }
-        let timeout = self.ctx.shared.timeout;
+        let (timeout, head_timeout) = (self.ctx.shared.timeout, self.ctx.shared.head_timeout);
         for index in 0..self.slots.len() {
             let Some(conn) = self.slots[index].conn.as_mut() else { continue };
-            if conn.expired(now, timeout) {
+            if conn.expired(now, timeout, head_timeout) {
                 let verdict = conn.on_timeout(&mut self.ctx);
                 self.settle(index, verdict);
             }

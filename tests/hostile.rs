@@ -1,0 +1,113 @@
+//! Regression tests for issue 14: one student's buggy or hostile client must not
+//! stop a classmate's server. Each test plays the hostile clients from its own
+//! thread on loopback (many sockets, short timeouts), bounded in count and time,
+//! and checks that a normal client is still served.
+mod common;
+mod http_util;
+use common::*;
+use http_util::*;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+/// Raises this test process's soft descriptor limit so it can hold `n` sockets;
+/// fails (never skips) when the hard limit is too low.
+fn need_descriptors(n: u64) {
+    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: lim is a valid rlimit for getrlimit/setrlimit to fill and read.
+    unsafe {
+        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim), 0);
+        if lim.rlim_cur < n {
+            let raised = libc::rlimit { rlim_cur: n.min(lim.rlim_max), rlim_max: lim.rlim_max };
+            libc::setrlimit(libc::RLIMIT_NOFILE, &raised);
+            libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim);
+        }
+    }
+    assert!(lim.rlim_cur >= n, "this test needs {n} descriptors; ulimit -Hn is {}: raise it", lim.rlim_max);
+}
+
+/// The `q` quantile of `times` (sorted in place).
+fn quantile(times: &mut [Duration], q: f64) -> Duration {
+    times.sort();
+    times[((times.len() - 1) as f64 * q).round() as usize]
+}
+
+/// Opens `n` connections to `addr`, each sending `first` (possibly empty).
+fn crowd(addr: SocketAddr, n: usize, first: &[u8]) -> Vec<TcpStream> {
+    (0..n)
+        .map(|i| {
+            let mut s = TcpStream::connect_timeout(&addr, T).unwrap_or_else(|e| panic!("connection {i}: {e}"));
+            if !first.is_empty() {
+                s.write_all(first).unwrap();
+            }
+            s
+        })
+        .collect()
+}
+
+fn web(root: &TempRoot, extra: &[&str]) -> (Proc, SocketAddr) {
+    let www = root.www_arg();
+    let mut args = vec!["web", "--root", www.as_str(), "--port", "0", "--threads", "2", "--quiet"];
+    args.extend_from_slice(extra);
+    Proc::server(&args)
+}
+
+/// Slowloris: a request head trickling in one byte at a time used to restart
+/// the idle timer on every byte and so hold its connection for ever.
+#[test]
+fn web_a_request_head_trickling_in_gets_408_at_the_head_deadline() {
+    let root = TempRoot::new("hostile-trickle");
+    let (_p, addr) = web(&root, &["--timeout-ms", "15000", "--header-timeout-ms", "1000"]);
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+    let start = Instant::now();
+    let head = b"GET /HelloWorld.html HTTP/1.1\r\nHost: t\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    let mut got = Vec::new();
+    for &b in head.iter() {
+        if s.write_all(&[b]).is_err() || start.elapsed() > Duration::from_secs(4) {
+            break;
+        }
+        let mut buf = [0u8; 1024];
+        match s.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(_) => {}
+        }
+        if !got.is_empty() {
+            break;
+        }
+    }
+    let text = String::from_utf8_lossy(&got);
+    assert!(text.starts_with("HTTP/1.1 408 "), "no 408 after {:?}: {text:?}", start.elapsed());
+    assert!(start.elapsed() < Duration::from_secs(3), "408 only after {:?}", start.elapsed());
+}
+
+/// Slowloris at scale: more slow connections than --max-conns used to get every
+/// normal request answered 503 until they timed out.
+#[test]
+fn web_a_thousand_slow_connections_do_not_starve_a_normal_client() {
+    const SLOW: usize = 1030;
+    need_descriptors(SLOW as u64 + 200);
+    let root = TempRoot::new("hostile-slowloris");
+    let (mut p, addr) = web(&root, &["--max-conns", "1024"]);
+    let mut slow = crowd(addr, SLOW, b"G");
+    let mut times = Vec::new();
+    for i in 0..60 {
+        if i % 20 == 0 {
+            // The slow clients go on trickling.
+            for s in &mut slow {
+                let _ = s.write_all(b"E");
+            }
+        }
+        let start = Instant::now();
+        let r = exchange(addr, &get("/HelloWorld.html", "Connection: close\r\n"));
+        times.push(start.elapsed());
+        assert_eq!(r.code(), 200, "request {i} while {SLOW} slow connections are open\n{}", p.dump());
+    }
+    let p99 = quantile(&mut times, 0.99);
+    assert!(p99 < Duration::from_secs(1), "p99 {p99:?}");
+    drop(slow);
+    p.signal_and_wait(libc::SIGINT, Duration::from_secs(5));
+    let stopped = p.wait_for("Server stopped", Duration::from_secs(1));
+    assert!(stopped.contains("closed to make room"), "{stopped}");
+}
