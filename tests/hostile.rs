@@ -131,3 +131,59 @@ fn tcp_echo_two_hundred_silent_clients_leave_room_for_a_normal_one() {
     }
     drop(silent);
 }
+
+/// A query for TXT records of the one-letter name `n`: header (ID 0x1234, RD,
+/// one question), the question, and an OPT record offering `edns` bytes when
+/// given (RFC 6891 §6.1.2).
+fn txt_query(n: u8, edns: Option<u16>) -> Vec<u8> {
+    let mut q = vec![0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, u8::from(edns.is_some())];
+    q.extend_from_slice(&[0x01, n, 0x00, 0x00, 0x10, 0x00, 0x01]);
+    if let Some(size) = edns {
+        q.extend_from_slice(&[0x00, 0x00, 0x29]);
+        q.extend_from_slice(&size.to_be_bytes());
+        q.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+    }
+    q
+}
+
+/// A DNS server answering with everything the requester offered to take used to
+/// send 10,270 bytes to a 30-byte query (342 times as much) with a zone of 40
+/// TXT records. Now: at most 512 bytes without EDNS and 1232 with it.
+#[test]
+fn dns_replies_fit_the_requesters_edns_size_capped_at_1232_and_512_without_edns() {
+    let dir = TempRoot::new("hostile-dns");
+    let zone = dir.path("big.zone");
+    // `a`: 40 TXT records (about 10 KB); `b`: 4 (about 1 KB, fits 1232 but not 512).
+    let text: String = (0..44)
+        .map(|i| format!("{} 300 TXT \"{i:03}{}\"\n", if i < 40 { 'a' } else { 'b' }, "x".repeat(240)))
+        .collect();
+    std::fs::write(&zone, text).unwrap();
+    let zone_arg = zone.display().to_string();
+    let (_p, addr) = Proc::server(&["dns", "server", "--port", "0", "--quiet", "--zone", &zone_arg]);
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    let mut worst = 0.0f64;
+    let offers = [None, Some(100), Some(512), Some(1232), Some(4096), Some(65535)];
+    for name in [b'a', b'b'] {
+        for edns in offers {
+            let q = txt_query(name, edns);
+            sock.send_to(&q, addr).unwrap();
+            let mut buf = vec![0u8; 65536];
+            let (n, _) = sock.recv_from(&mut buf).unwrap_or_else(|e| panic!("no reply to EDNS {edns:?}: {e}"));
+            let factor = n as f64 / q.len() as f64;
+            worst = worst.max(factor);
+            println!(
+                "{} TXT, EDNS {edns:?}: query {} bytes, reply {n}, amplification {factor:.1}",
+                name as char,
+                q.len()
+            );
+            let cap = edns.map_or(512, |e| e.clamp(512, 1232)) as usize;
+            assert!(n <= cap, "EDNS {edns:?}: a reply of {n} bytes, more than {cap}");
+            let cut = buf[2] & 0x02 != 0;
+            let fits = name == b'b' && cap >= 1232;
+            assert_eq!(cut, !fits, "{} TXT, EDNS {edns:?}: TC {cut}, reply {n} bytes", name as char);
+        }
+    }
+    println!("largest amplification: {worst:.1}");
+    assert!(worst <= 1232.0 / 30.0, "amplification {worst:.1}");
+}
