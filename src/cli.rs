@@ -318,6 +318,10 @@ pub struct ChatServerArgs {
     /// Chat over UDP datagrams instead of TCP.
     #[arg(long)]
     pub udp: bool,
+    /// With --udp: milliseconds a peer may stay silent before the server forgets it
+    /// and tells the room (socklab clients say HELLO every 20 s while their user is quiet).
+    #[arg(long, default_value_t = 120_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub peer_timeout_ms: u64,
 }
 
 /// Options of a chat client.

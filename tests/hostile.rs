@@ -187,3 +187,73 @@ fn dns_replies_fit_the_requesters_edns_size_capped_at_1232_and_512_without_edns(
     println!("largest amplification: {worst:.1}");
     assert!(worst <= 1232.0 / 30.0, "amplification {worst:.1}");
 }
+
+/// Members that stopped reading used to hold up a TCP chat server's stop for
+/// about 5 s (a blocking goodbye to each, behind relays blocked the same way).
+#[test]
+fn tcp_chat_stops_within_a_second_when_members_do_not_read() {
+    let (mut p, addr) = Proc::server(&["chat", "server", "--port", "0", "--threads", "4"]);
+    p.wait_for("The server is ready to receive", T);
+    let join = |name: &str| {
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.write_all(format!("HELLO {name}\n").as_bytes()).unwrap();
+        s
+    };
+    // Two members that never read, and one that talks as fast as it can.
+    let _deaf = [join("deaf1"), join("deaf2")];
+    let mut loud = join("loud");
+    loud.set_nonblocking(true).unwrap();
+    let line = format!("MSG {}\n", "y".repeat(8000));
+    let (start, mut sent) = (Instant::now(), 0usize);
+    while sent < 8 << 20 && start.elapsed() < Duration::from_secs(3) {
+        match loud.write(line.as_bytes()) {
+            Ok(n) => sent += n,
+            Err(_) => std::thread::sleep(Duration::from_millis(5)),
+        }
+    }
+    let stop = Instant::now();
+    let st = p.signal_and_wait(libc::SIGINT, Duration::from_secs(10));
+    let took = stop.elapsed();
+    assert!(st.success(), "{}", p.dump());
+    assert!(took < Duration::from_secs(1), "stopping took {took:?}");
+}
+
+/// A UDP chat server's peer table used to fill for good: 64 HELLOs from any
+/// ports, and nobody could join until a restart.
+#[test]
+fn udp_chat_forgets_silent_peers_and_tells_the_room() {
+    let (mut p, addr) = Proc::server(&["chat", "server", "--udp", "--port", "0", "--peer-timeout-ms", "1000"]);
+    p.wait_for("The server is ready to receive", T);
+    let peer = |hello: &[u8]| {
+        let s = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        s.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+        s.send_to(hello, addr).unwrap();
+        s
+    };
+    let watcher = peer(b"HELLO watcher");
+    let silent: Vec<_> = (0..63).map(|i| peer(format!("HELLO s{i}").as_bytes())).collect();
+    let mut buf = [0u8; 2048];
+    let late = peer(b"HELLO late");
+    let (n, _) = late.recv_from(&mut buf).expect("an answer to the 65th HELLO");
+    assert!(buf[..n].starts_with(b"BUSY "), "{:?}", String::from_utf8_lossy(&buf[..n]));
+    // The watcher keeps talking; the others go silent and are dropped.
+    let (start, mut dropped) = (Instant::now(), 0);
+    while dropped < 63 && start.elapsed() < Duration::from_secs(5) {
+        watcher.send_to(b"HELLO watcher", addr).unwrap();
+        while let Ok((n, _)) = watcher.recv_from(&mut buf) {
+            let text = String::from_utf8_lossy(&buf[..n]);
+            if text.starts_with("INFO s") && text.ends_with("left the chat (silent for 1 s)") {
+                dropped += 1;
+            }
+        }
+    }
+    assert_eq!(dropped, 63, "silent peers announced as dropped\n{}", p.dump());
+    // A dropped peer is told why, after the WELCOME and the others' joins.
+    let told = (0..200)
+        .map_while(|_| silent[0].recv_from(&mut buf).ok().map(|(n, _)| buf[..n].to_vec()))
+        .any(|d| d.starts_with(b"BYE you were dropped from the chat: silent for 1 s"));
+    assert!(told, "no BYE to a dropped peer");
+    late.send_to(b"HELLO late", addr).unwrap();
+    let (n, _) = late.recv_from(&mut buf).expect("a WELCOME once there is room");
+    assert_eq!(&buf[..n], b"WELCOME late");
+}
