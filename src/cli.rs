@@ -261,14 +261,15 @@ pub struct ProxyArgs {
     /// Listen address as HOST:PORT (overrides --host and --port).
     #[arg(long, value_name = "HOST:PORT")]
     pub bind: Option<String>,
-    /// Worker threads relaying requests at once.
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    /// Worker threads relaying requests at once (a slow origin holds one for up to --timeout-ms).
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: u16,
     /// Keep 200 responses to GET in this directory and answer repeats from it.
     #[arg(long, value_name = "DIR")]
     pub cache: Option<PathBuf>,
-    /// Milliseconds to wait for the origin's connection and each read on either side
-    /// (504 Gateway Timeout when the origin is slower).
+    /// Milliseconds allowed to connect to the origin, for a whole request head, for
+    /// the origin's whole response head (504 Gateway Timeout after), and for each
+    /// read of a body.
     #[arg(long, default_value_t = 10_000)]
     pub timeout_ms: u64,
     /// Capture this command's own packets on loopback, print them annotated between its

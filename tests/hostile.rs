@@ -257,3 +257,104 @@ fn udp_chat_forgets_silent_peers_and_tells_the_room() {
     let (n, _) = late.recv_from(&mut buf).expect("a WELCOME once there is room");
     assert_eq!(&buf[..n], b"WELCOME late");
 }
+
+/// An origin that sends its response head one byte every `every`; counts the
+/// connections it has open (a closed one reads as EOF). Runs until `stop`.
+fn trickling_origin(
+    every: Duration,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> (SocketAddr, std::sync::Arc<std::sync::atomic::AtomicUsize>, std::thread::JoinHandle<()>) {
+    use std::sync::atomic::Ordering;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let open = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = std::sync::Arc::clone(&open);
+    let h = std::thread::spawn(move || {
+        let head =
+            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Slow: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\r\n\r\nok";
+        let mut conns: Vec<(TcpStream, usize)> = Vec::new();
+        let (start, mut next) = (Instant::now(), Instant::now());
+        while !stop.load(Ordering::SeqCst) && start.elapsed() < Duration::from_secs(20) {
+            while let Ok((s, _)) = listener.accept() {
+                s.set_nonblocking(true).unwrap();
+                conns.push((s, 0));
+            }
+            let tick = Instant::now() >= next;
+            if tick {
+                next += every;
+            }
+            conns.retain_mut(|(s, sent)| {
+                let mut buf = [0u8; 4096];
+                loop {
+                    match s.read(&mut buf) {
+                        Ok(0) => return false,
+                        Ok(_) => continue,
+                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                        Err(_) => return false,
+                    }
+                }
+                if tick && *sent < head.len() {
+                    if s.write_all(&head[*sent..*sent + 1]).is_err() {
+                        return false;
+                    }
+                    *sent += 1;
+                }
+                true
+            });
+            count.store(conns.len(), Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    });
+    (addr, open, h)
+}
+
+/// An origin trickling its head used to hold a proxy worker for ever (the
+/// timeout bounded each read, not the head): 16 such requests wedged the proxy,
+/// and their origin sockets stayed open after the clients had gone.
+#[test]
+fn proxy_serves_others_while_an_origin_trickles_and_drops_it_when_the_client_leaves() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let root = TempRoot::new("hostile-proxy");
+    let (_w, waddr) = web(&root, &[]);
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let (slow, open, origin) = trickling_origin(Duration::from_millis(300), std::sync::Arc::clone(&stop));
+    let (mut p, paddr) = Proc::server(&["proxy", "--port", "0", "--timeout-ms", "3000"]);
+    let request = |to: SocketAddr, path: &str| format!("GET http://{to}{path} HTTP/1.1\r\nHost: x\r\n\r\n");
+    let started = Instant::now();
+    let mut waiting: Vec<Conn> = (0..16)
+        .map(|_| {
+            let mut c = Conn::open(paddr);
+            c.send(request(slow, "/").as_bytes());
+            c
+        })
+        .collect();
+    // Normal requests go on being answered while the 16 wait on the slow origin.
+    let mut times = Vec::new();
+    for i in 0..10 {
+        let start = Instant::now();
+        let r = exchange(paddr, request(waddr, "/HelloWorld.html").as_bytes());
+        times.push(start.elapsed());
+        assert_eq!(r.code(), 200, "request {i}\n{}", p.dump());
+    }
+    assert!(quantile(&mut times, 0.99) < Duration::from_secs(1), "{times:?}");
+    assert!(started.elapsed() < Duration::from_millis(2500), "the normal requests were held up");
+    // Fifteen clients leave: their origin connections close at once.
+    let last = waiting.pop().unwrap();
+    drop(waiting);
+    let left = Instant::now();
+    while open.load(Ordering::SeqCst) > 1 && left.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let n = open.load(Ordering::SeqCst);
+    assert!(n <= 1 && left.elapsed() < Duration::from_secs(1), "{n} origin sockets open {:?} after", left.elapsed());
+    // The one that stayed gets 504 once the head has taken --timeout-ms.
+    let mut last = last;
+    let r = last.response(false);
+    assert_eq!(r.code(), 504, "{}", r.text());
+    let took = started.elapsed();
+    assert!(took >= Duration::from_millis(2900) && took < Duration::from_secs(5), "504 after {took:?}");
+    stop.store(true, Ordering::SeqCst);
+    origin.join().unwrap();
+    p.wait_for("504", T);
+}
