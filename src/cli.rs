@@ -267,6 +267,10 @@ pub struct ProxyArgs {
     /// Keep 200 responses to GET in this directory and answer repeats from it.
     #[arg(long, value_name = "DIR")]
     pub cache: Option<PathBuf>,
+    /// Most bytes the --cache directory holds, e.g. 64M, 512K or 1G (K, M, G are
+    /// 1024-based); the least recently used entries are removed to make room.
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    pub cache_max: u64,
     /// Milliseconds allowed to connect to the origin, for a whole request head, for
     /// the origin's whole response head (504 Gateway Timeout after), and for each
     /// read of a body.
@@ -613,10 +617,37 @@ pub enum ColorChoice {
     Never,
 }
 
+/// A size in bytes with an optional K, M or G (1024-based) suffix: `65536`, `512K`, `64M`.
+pub fn parse_size(text: &str) -> std::result::Result<u64, String> {
+    let t = text.trim();
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, c)) if c.eq_ignore_ascii_case(&'k') => (&t[..i], 10),
+        Some((i, c)) if c.eq_ignore_ascii_case(&'m') => (&t[..i], 20),
+        Some((i, c)) if c.eq_ignore_ascii_case(&'g') => (&t[..i], 30),
+        _ => (t, 0),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1u64 << shift))
+        .ok_or_else(|| format!("{text:?} is not a size; give bytes, or a number with K, M or G (e.g. 64M)"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn sizes_take_1024_based_suffixes() {
+        assert_eq!(parse_size("65536"), Ok(65536));
+        assert_eq!(parse_size("512K"), Ok(512 << 10));
+        assert_eq!(parse_size("64m"), Ok(64 << 20));
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
+        assert!(parse_size("").is_err());
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("99999999999G").is_err());
+    }
 
     #[test]
     fn cli_is_consistent() {

@@ -358,3 +358,38 @@ fn proxy_serves_others_while_an_origin_trickles_and_drops_it_when_the_client_lea
     origin.join().unwrap();
     p.wait_for("504", T);
 }
+
+/// The proxy's cache directory used to grow without bound.
+#[test]
+fn proxy_cache_stays_under_cache_max_and_drops_the_least_recently_used() {
+    let root = TempRoot::new("hostile-cache");
+    for i in 0..10 {
+        std::fs::write(root.www().join(format!("f{i}.bin")), vec![b'a' + i as u8; 100_000]).unwrap();
+    }
+    let (_w, waddr) = web(&root, &[]);
+    let dir = root.path("cache");
+    let dir_arg = dir.display().to_string();
+    let (mut p, paddr) = Proc::server(&["proxy", "--port", "0", "--cache", &dir_arg, "--cache-max", "350K"]);
+    let fetch = |i: usize| {
+        let r = exchange(paddr, format!("GET http://{waddr}/f{i}.bin HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes());
+        assert_eq!((r.code(), r.body.len()), (200, 100_000), "f{i}");
+    };
+    for i in 0..10 {
+        fetch(i);
+        if i >= 1 {
+            // f0 is used again and again, so it is never the least recently used.
+            fetch(0);
+        }
+    }
+    let total: u64 = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
+    assert!(total <= 350 << 10, "the cache holds {total} bytes");
+    p.wait_for("f9.bin", T);
+    fetch(9);
+    p.wait_for("HIT", T);
+    fetch(0);
+    let hit0 = p.wait_for("/f0.bin", T);
+    assert!(hit0.contains("HIT"), "{hit0}");
+    fetch(1);
+    let miss1 = p.wait_for("/f1.bin", T);
+    assert!(miss1.contains("MISS"), "{miss1}");
+}

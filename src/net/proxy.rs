@@ -86,7 +86,7 @@ pub fn run(a: &ProxyArgs) -> Result<()> {
     let listener = addr::listen_tcp(serve::listen_addr(&listen)?)?;
     let local = listener.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
     let cache = match &a.cache {
-        Some(dir) => Some(Cache::open(dir).map_err(|e| Error::File {
+        Some(dir) => Some(Cache::open(dir, a.cache_max).map_err(|e| Error::File {
             path: dir.display().to_string(),
             reason: format!("cannot use it as the cache directory ({e})"),
         })?),
