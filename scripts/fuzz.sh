@@ -1,20 +1,31 @@
 #!/usr/bin/env bash
-# Fuzz the DNS decoder (fuzz/fuzz_targets/dns_decode.rs) for a bounded time.
+# Fuzz socklab's parsers, each target for a bounded time, then print executions
+# and crashes per target.
 #
-#   scripts/fuzz.sh [SECONDS]        default 60, or $FUZZ_SECONDS
+#   scripts/fuzz.sh [SECONDS] [TARGET...]   SECONDS per target: default 60, or $FUZZ_SECONDS
+#
+# Targets (fuzz/fuzz_targets/): dns_decode (DNS decoder and codec round trip, and
+# the server logic), http_request, http_response (with the chunked decoder),
+# display_filter (`read -Y`), dns_hex (`dns decode`'s hex reader).
+# Seeds: fuzz/seeds (DNS messages) and fuzz/seeds-TARGET; new inputs go to
+# fuzz/corpus/TARGET and crashing ones to fuzz/artifacts/TARGET (neither committed).
+# Each crash found should become a named regression test with the bytes inlined.
 #
 # Uses cargo fuzz (libFuzzer), installing cargo-fuzz from crates.io if missing.
 # cargo fuzz needs nightly: the nightly toolchain is used when rustup has one
 # (or FUZZ_TOOLCHAIN names another), else RUSTC_BOOTSTRAP=1 unlocks nightly
-# features on stable. If the fuzz target cannot be built at all, falls back to an in-process
-# loop of mutated messages (the ignored test fuzz_loop_in_process) for the same time.
+# features on stable. If the targets cannot be built at all, falls back to an
+# in-process loop of mutated DNS messages (the ignored test fuzz_loop_in_process).
 set -euo pipefail
 
 SECONDS_TO_RUN="${1:-${FUZZ_SECONDS:-60}}"
+shift || true
+ALL=(dns_decode http_request http_response display_filter dns_hex)
+if [ "$#" -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL[@]}"); fi
 cd "$(dirname "$0")/.."
 
 fallback() {
-    echo "fuzz.sh: $1; running the in-process fallback loop for ${SECONDS_TO_RUN}s instead" >&2
+    echo "fuzz.sh: $1; running the in-process DNS fallback loop for ${SECONDS_TO_RUN}s instead" >&2
     SOCKLAB_FUZZ_SECONDS="$SECONDS_TO_RUN" exec cargo test --lib proto::dns::tests::fuzz_loop_in_process \
         -- --ignored --exact --nocapture
 }
@@ -35,10 +46,43 @@ case "$FUZZ_TOOLCHAIN" in
 esac
 FUZZ=(cargo "+$FUZZ_TOOLCHAIN" fuzz)
 
-if ! "${FUZZ[@]}" build dns_decode; then
-    fallback "cargo fuzz build failed"
-fi
+for t in "${TARGETS[@]}"; do
+    "${FUZZ[@]}" build "$t" || fallback "cargo fuzz build $t failed"
+done
 
-mkdir -p fuzz/corpus/dns_decode
-# New inputs go to fuzz/corpus (not committed); fuzz/seeds holds real messages to start from.
-exec "${FUZZ[@]}" run dns_decode fuzz/corpus/dns_decode fuzz/seeds -- -max_total_time="$SECONDS_TO_RUN"
+seeds_of() {
+    case "$1" in
+        dns_decode) echo fuzz/seeds ;;
+        *) echo "fuzz/seeds-$1" ;;
+    esac
+}
+
+declare -A RUNS CRASHES
+failed=0
+for t in "${TARGETS[@]}"; do
+    mkdir -p "fuzz/corpus/$t" "fuzz/artifacts/$t"
+    log="fuzz/artifacts/$t/last-run.log"
+    before=$(find "fuzz/artifacts/$t" -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' -o -name 'leak-*' | wc -l)
+    echo "fuzz.sh: $t for ${SECONDS_TO_RUN}s" >&2
+    # A crash ends the run early with a non-zero status; it is counted below.
+    "${FUZZ[@]}" run "$t" "fuzz/corpus/$t" "$(seeds_of "$t")" -- \
+        -max_total_time="$SECONDS_TO_RUN" -print_final_stats=1 \
+        -artifact_prefix="fuzz/artifacts/$t/" >"$log" 2>&1 || true
+    after=$(find "fuzz/artifacts/$t" -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' -o -name 'leak-*' | wc -l)
+    RUNS[$t]=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    RUNS[$t]=${RUNS[$t]:-?}
+    CRASHES[$t]=$((after - before))
+    if [ "${CRASHES[$t]}" -gt 0 ]; then
+        failed=1
+        grep -E '^(==[0-9]+==ERROR|thread .* panicked|SUMMARY)' "$log" | head -3 >&2 || true
+    fi
+done
+
+printf '%-16s %14s %8s\n' target executions crashes
+for t in "${TARGETS[@]}"; do
+    printf '%-16s %14s %8s\n' "$t" "${RUNS[$t]}" "${CRASHES[$t]}"
+done
+if [ "$failed" -ne 0 ]; then
+    echo "fuzz.sh: crashing inputs are in fuzz/artifacts/TARGET/; reproduce with: cargo +$FUZZ_TOOLCHAIN fuzz run TARGET FILE" >&2
+    exit 1
+fi

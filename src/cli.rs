@@ -281,6 +281,10 @@ pub struct WebArgs {
     #[arg(long, value_name = "SECS", num_args = 0..=1, require_equals = true,
           value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub keep_alive: Option<Option<u64>>,
+    /// Milliseconds a client has to send a whole request head, however slowly the
+    /// bytes trickle in (nginx's client_header_timeout); 408 Request Timeout after.
+    #[arg(long, default_value_t = 10_000)]
+    pub header_timeout_ms: u64,
     /// No access log (one line per request otherwise).
     #[arg(long, short)]
     pub quiet: bool,
@@ -327,14 +331,19 @@ pub struct ProxyArgs {
     /// Listen address as HOST:PORT (overrides --host and --port).
     #[arg(long, value_name = "HOST:PORT")]
     pub bind: Option<String>,
-    /// Worker threads relaying requests at once.
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    /// Worker threads relaying requests at once (a slow origin holds one for up to --timeout-ms).
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: u16,
     /// Keep 200 responses to GET in this directory and answer repeats from it.
     #[arg(long, value_name = "DIR")]
     pub cache: Option<PathBuf>,
-    /// Milliseconds to wait for the origin's connection and each read on either side
-    /// (504 Gateway Timeout when the origin is slower).
+    /// Most bytes the --cache directory holds, e.g. 64M, 512K or 1G (K, M, G are
+    /// 1024-based); the least recently used entries are removed to make room.
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    pub cache_max: u64,
+    /// Milliseconds allowed to connect to the origin, for a whole request head, for
+    /// the origin's whole response head (504 Gateway Timeout after), and for each
+    /// read of a body.
     #[arg(long, default_value_t = 10_000)]
     pub timeout_ms: u64,
     /// Capture this command's own packets on loopback, print them annotated between its
@@ -384,6 +393,10 @@ pub struct ChatServerArgs {
     /// Chat over UDP datagrams instead of TCP.
     #[arg(long)]
     pub udp: bool,
+    /// With --udp: milliseconds a peer may stay silent before the server forgets it
+    /// and tells the room (socklab clients say HELLO every 20 s while their user is quiet).
+    #[arg(long, default_value_t = 120_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub peer_timeout_ms: u64,
 }
 
 /// Options of a chat client.
@@ -698,10 +711,37 @@ pub enum ColorChoice {
     Never,
 }
 
+/// A size in bytes with an optional K, M or G (1024-based) suffix: `65536`, `512K`, `64M`.
+pub fn parse_size(text: &str) -> std::result::Result<u64, String> {
+    let t = text.trim();
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, c)) if c.eq_ignore_ascii_case(&'k') => (&t[..i], 10),
+        Some((i, c)) if c.eq_ignore_ascii_case(&'m') => (&t[..i], 20),
+        Some((i, c)) if c.eq_ignore_ascii_case(&'g') => (&t[..i], 30),
+        _ => (t, 0),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1u64 << shift))
+        .ok_or_else(|| format!("{text:?} is not a size; give bytes, or a number with K, M or G (e.g. 64M)"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn sizes_take_1024_based_suffixes() {
+        assert_eq!(parse_size("65536"), Ok(65536));
+        assert_eq!(parse_size("512K"), Ok(512 << 10));
+        assert_eq!(parse_size("64m"), Ok(64 << 20));
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
+        assert!(parse_size("").is_err());
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("99999999999G").is_err());
+    }
 
     #[test]
     fn cli_is_consistent() {

@@ -156,15 +156,32 @@ fn ten_socklab_clients_in_parallel() {
 #[test]
 fn full_tcp_server_says_busy_and_closes() {
     let (mut server, addr) = tcp_server(&["--threads", "1"]);
-    // The one worker serves `a`; four more wait in the queue (4 per worker); `c` is turned away.
+    // `a` talks without reading the echoes, so the one worker blocks sending to it.
     let mut a = TcpStream::connect(addr).unwrap();
-    a.set_read_timeout(Some(T)).unwrap();
-    a.write_all(b"x").unwrap();
-    let mut one = [0u8; 1];
-    a.read_exact(&mut one).unwrap();
-    assert_eq!(&one, b"X");
-    let _queued: Vec<TcpStream> = (0..4).map(|_| TcpStream::connect(addr).unwrap()).collect();
+    a.set_nonblocking(true).unwrap();
+    let chunk = [b'x'; 65536];
+    let start = std::time::Instant::now();
+    let mut stuck = 0usize;
+    while stuck < 20 && start.elapsed() < Duration::from_secs(5) {
+        match a.write(&chunk) {
+            Ok(n) => stuck = usize::from(n == 0),
+            Err(_) => {
+                stuck += 1;
+                thread::sleep(Duration::from_millis(10));
+            }
+        }
+    }
+    // Four more that speak wait in the queue (4 per worker); `c` is turned away.
+    let _queued: Vec<TcpStream> = (0..4)
+        .map(|_| {
+            let mut q = TcpStream::connect(addr).unwrap();
+            q.write_all(b"q").unwrap();
+            q
+        })
+        .collect();
+    thread::sleep(Duration::from_millis(200));
     let mut c = TcpStream::connect(addr).unwrap();
+    c.write_all(b"c").unwrap();
     c.set_read_timeout(Some(T)).unwrap();
     let mut reply = String::new();
     c.read_to_string(&mut reply).unwrap();

@@ -515,19 +515,34 @@ fn fifty_clients_at_once_are_all_served_by_two_workers() {
 }
 
 #[test]
-fn clients_over_max_conns_get_503() {
+fn at_max_conns_the_longest_waiting_connection_makes_room_and_busy_ones_get_503() {
     let root = TempRoot::new("maxconns");
     let (_p, addr) = web(&root, &["--max-conns", "2", "--threads", "1", "--keep-alive"]);
     let mut a = Conn::open(addr);
     let mut b = Conn::open(addr);
     a.send(&get("/", ""));
-    b.send(&get("/", ""));
     assert_eq!(a.response(false).code(), 200);
+    b.send(&get("/", ""));
     assert_eq!(b.response(false).code(), 200);
-    let r = exchange(addr, &get("/", ""));
-    assert_eq!(r.code(), 503);
-    assert_eq!(r.header("Retry-After").unwrap(), "1");
-    drop(a);
+    // Both idle between keep-alive requests: the one idle longest (a) is closed for c.
+    let mut c = Conn::open(addr);
+    c.send(&get("/", ""));
+    assert_eq!(c.response(false).code(), 200);
+    assert!(a.closed_within(T), "the longest idle connection was not closed to make room");
+    drop((b, c));
+    // Two clients that have not read their (large) answers are busy, not idle.
+    let busy: Vec<Conn> = (0..2)
+        .map(|_| {
+            let mut x = Conn::open(addr);
+            x.send(&get("/big.bin", "").repeat(16));
+            x
+        })
+        .collect();
+    eventually("both connections are busy and a third is turned away", || {
+        let r = exchange(addr, &get("/", ""));
+        r.code() == 503 && r.header("Retry-After").as_deref() == Some("1")
+    });
+    drop(busy);
     eventually("a slot frees up", || {
         let mut c = Conn::open(addr);
         c.send(&get("/", ""));

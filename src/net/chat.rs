@@ -9,8 +9,14 @@
 //!
 //! The messages are the tiny text protocol of [`crate::proto::chat`]: lines over
 //! TCP, one message per datagram over UDP. Over UDP a client announces itself with
-//! a first `HELLO` datagram; the server remembers up to [`MAX_UDP_PEERS`] peers and
-//! relays each datagram to the other known peers.
+//! a first `HELLO` datagram, and repeats it every [`KEEPALIVE`]; the server
+//! remembers up to [`MAX_UDP_PEERS`] peers, relays each datagram to the other
+//! known peers, and forgets a peer silent for `--peer-timeout-ms` (telling the room).
+//!
+//! A TCP chat server never waits on a member: a line goes to each member only if
+//! its socket takes it whole at once, and a member that has stopped reading (its
+//! socket buffers full) is cut off. So one stalled client cannot hold up the
+//! room, nor the goodbye at shutdown.
 
 use crate::cli::{ChatClientArgs, ChatServerArgs, ServerArgs};
 use crate::error::{Error, Result};
@@ -24,19 +30,25 @@ use crate::sniff::session::{CaptureFilter, CaptureSession};
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How long a new client has to say HELLO, and a client waits for WELCOME.
 pub const JOIN_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a TCP chat connection may stay silent before the server closes it.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
-/// How long a write to one client may block the relay.
+/// How long a client's write to the server may block.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 /// Most peers a UDP chat server remembers.
 pub const MAX_UDP_PEERS: usize = 64;
+/// How often a UDP chat client says HELLO again, so the server knows it is still
+/// there while its user is quiet (well under the server's `--peer-timeout-ms`).
+pub const KEEPALIVE: Duration = Duration::from_secs(20);
+/// How often the UDP chat server looks for peers that have gone silent.
+const EXPIRY_SWEEP: Duration = Duration::from_secs(1);
 /// Longest chat line, in bytes.
 pub const MAX_LINE: usize = 8 * 1024;
 /// How often loops blocked on a socket look at their stop flags.
@@ -78,7 +90,7 @@ fn wire(msg: &ServerMsg) -> Vec<u8> {
 /// `socklab chat server`: relays between clients over TCP, or UDP with `--udp`.
 pub fn server(a: &ChatServerArgs) -> Result<()> {
     if a.udp {
-        udp_server(&a.listen)
+        udp_server(&a.listen, Duration::from_millis(a.peer_timeout_ms.max(1)))
     } else {
         tcp_server(&a.listen)
     }
@@ -133,14 +145,25 @@ struct Room {
     relayed: Arc<AtomicU64>,
 }
 
+/// Sends all of `line` to a member without waiting; false if its socket could
+/// not take it whole at once (it has stopped reading) or the connection is gone.
+fn send_now(stream: &TcpStream, line: &[u8]) -> bool {
+    // SAFETY: the buffer is valid for its length; the descriptor is open while `stream` lives.
+    let n = unsafe {
+        libc::send(stream.as_raw_fd(), line.as_ptr().cast(), line.len(), libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL)
+    };
+    usize::try_from(n).is_ok_and(|n| n == line.len())
+}
+
 impl Room {
-    /// Sends `msg` to every member but `except`; a member that cannot take it is cut off.
+    /// Sends `msg` to every member but `except`, without waiting on any; a member
+    /// that cannot take it at once is cut off (a partial line cannot be taken back).
     fn broadcast(&self, msg: &ServerMsg, except: Option<u64>) {
         let mut line = wire(msg);
         line.push(text::LF);
         let Ok(members) = self.members.lock() else { return };
         for (key, stream) in members.iter() {
-            if Some(*key) != except && (&*stream).write_all(&line).is_err() {
+            if Some(*key) != except && !send_now(stream, &line) {
                 let _ = stream.shutdown(Shutdown::Both);
             }
         }
@@ -152,7 +175,7 @@ impl Room {
         let mut line = wire(welcome);
         line.push(text::LF);
         let Ok(mut m) = self.members.lock() else { return false };
-        if (&stream).write_all(&line).is_err() {
+        if !send_now(&stream, &line) {
             return false;
         }
         m.insert(key, stream);
@@ -382,10 +405,17 @@ fn spawn_typing(left: Arc<AtomicBool>, send: impl Fn(&ClientMsg) -> bool + Send 
 
 // ---------------------------------------------------------------- UDP server
 
+/// A peer of the UDP chat server.
+struct Peer {
+    name: String,
+    /// When its last datagram arrived.
+    heard: Instant,
+}
+
 /// The peers a UDP chat server knows, by address.
 #[derive(Clone, Default)]
 struct Peers {
-    names: Arc<Mutex<HashMap<SocketAddr, String>>>,
+    names: Arc<Mutex<HashMap<SocketAddr, Peer>>>,
 }
 
 impl Peers {
@@ -401,8 +431,12 @@ impl Peers {
         }
     }
 
-    fn name_of(&self, addr: SocketAddr) -> Option<String> {
-        self.names.lock().ok()?.get(&addr).cloned()
+    /// The name of a known peer, noting that it was just heard from.
+    fn heard_from(&self, addr: SocketAddr, now: Instant) -> Option<String> {
+        let mut names = self.names.lock().ok()?;
+        let peer = names.get_mut(&addr)?;
+        peer.heard = now;
+        Some(peer.name.clone())
     }
 
     /// Adds or renames a peer, first sending it `welcome` if given, under one lock
@@ -415,16 +449,37 @@ impl Peers {
         if let Some(w) = welcome {
             let _ = sock.send_to(&wire(w), addr);
         }
-        n.insert(addr, name);
+        n.insert(addr, Peer { name, heard: Instant::now() });
         true
     }
 
     fn remove(&self, addr: SocketAddr) -> Option<String> {
-        self.names.lock().ok()?.remove(&addr)
+        self.names.lock().ok()?.remove(&addr).map(|p| p.name)
+    }
+
+    /// Forgets the peers silent for `timeout` or longer; returns their addresses and names.
+    fn expire(&self, now: Instant, timeout: Duration) -> Vec<(SocketAddr, String)> {
+        let Ok(mut names) = self.names.lock() else { return Vec::new() };
+        let silent: Vec<SocketAddr> =
+            names.iter().filter(|(_, p)| now.duration_since(p.heard) >= timeout).map(|(a, _)| *a).collect();
+        silent.into_iter().filter_map(|a| Some((a, names.remove(&a)?.name))).collect()
     }
 }
 
-fn udp_server(a: &ServerArgs) -> Result<()> {
+/// Forgets the peers that have gone silent: tells each it was dropped and the room
+/// that it left.
+fn expire_peers(sock: &UdpSocket, peers: &Peers, timeout: Duration) {
+    for (addr, name) in peers.expire(Instant::now(), timeout) {
+        let secs = timeout.as_secs_f64();
+        let note = format!("silent for {secs} s; send HELLO to join again");
+        let _ = sock.send_to(&wire(&ServerMsg::Bye(format!("you were dropped from the chat: {note}"))), addr);
+        let left = format!("{} (silent for {secs} s)", presence(&name, addr, "left"));
+        out(format_args!("* {left}"));
+        peers.broadcast(sock, &ServerMsg::Info(left), None);
+    }
+}
+
+fn udp_server(a: &ServerArgs, peer_timeout: Duration) -> Result<()> {
     let sock = addr::bind_udp(serve::listen_addr(a)?)?;
     let local = sock.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
     let cap = CaptureSession::start(&a.capture, "chat-server", CaptureFilter::UdpPort(local.port()))?;
@@ -443,7 +498,12 @@ fn udp_server(a: &ServerArgs) -> Result<()> {
     });
     let mut joined = 0u64;
     let mut buf = vec![0u8; 65_536];
+    let mut next_sweep = Instant::now() + EXPIRY_SWEEP;
     while !shutdown::requested() {
+        if Instant::now() >= next_sweep {
+            expire_peers(&sock, &peers, peer_timeout);
+            next_sweep = Instant::now() + EXPIRY_SWEEP;
+        }
         let got = sock.recv_from(&mut buf);
         // Checked before the result: shutdown wakes this receive with an empty one.
         if shutdown::requested() {
@@ -473,7 +533,7 @@ fn udp_server(a: &ServerArgs) -> Result<()> {
 
 /// Handles one datagram of the UDP chat; returns true if a new peer joined.
 fn udp_datagram(sock: &UdpSocket, peers: &Peers, from: SocketAddr, msg: ClientMsg, relayed: &AtomicU64) -> bool {
-    let known = peers.name_of(from);
+    let known = peers.heard_from(from, Instant::now());
     let (name, is_new) = match (&msg, known) {
         (ClientMsg::Bye, None) => return false,
         (ClientMsg::Bye, Some(name)) => {
@@ -483,6 +543,8 @@ fn udp_datagram(sock: &UdpSocket, peers: &Peers, from: SocketAddr, msg: ClientMs
             peers.broadcast(sock, &ServerMsg::Info(left), None);
             return false;
         }
+        // The same HELLO again is a keep-alive.
+        (ClientMsg::Hello(Some(n)), Some(name)) if *n == name => (name, false),
         (ClientMsg::Hello(Some(n)), _) => (n.clone(), true),
         (_, Some(name)) => (name, false),
         (_, None) => (from.to_string(), true),
@@ -524,7 +586,12 @@ fn udp_client(a: &ChatClientArgs) -> Result<()> {
     let writer = sock.try_clone().map_err(|e| Error::io("cloning the socket", e))?;
     let typing =
         spawn_typing(Arc::clone(&left), move |msg| writer.send(msg.encode().unwrap_or_default().as_bytes()).is_ok());
+    let mut next_keepalive = Instant::now() + KEEPALIVE;
     while !left.load(Ordering::SeqCst) {
+        if Instant::now() >= next_keepalive {
+            let _ = sock.send(hello.as_bytes());
+            next_keepalive = Instant::now() + KEEPALIVE;
+        }
         let n = match sock.recv(&mut buf) {
             Ok(n) => n,
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => continue,

@@ -7,6 +7,10 @@
 //! each message as a line (see [`crate::proto::text`]) so it knows where the reply
 //! ends; the server needs no framing since it echoes byte for byte.
 //!
+//! A TCP connection holds one of the `--threads` workers only while its client
+//! is talking; a quiet one waits in an epoll set (see `park`), so silent
+//! clients cannot take every worker.
+//!
 //! The UDP server answers each datagram with one datagram, as `UDPServer.py`.
 //! The UDP client uses a *connected* socket: Linux then reports an ICMP port
 //! unreachable for the server's port as `ECONNREFUSED` on the next `recv`, which
@@ -14,17 +18,20 @@
 
 use crate::cli::{EchoClientArgs, ServerArgs};
 use crate::error::{Error, Result};
-use crate::net::pool::{Pool, Rejected};
+use crate::net::pool::Pool;
 use crate::net::serve::{self, out, Conns};
 use crate::net::{addr, shutdown};
 use crate::proto::text::{self, LineDecoder};
 use crate::sniff::session::{CaptureFilter, CaptureSession};
 use std::io::{self, IsTerminal, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::net::{Shutdown, SocketAddr, TcpStream, UdpSocket};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+mod park;
+use park::{Parked, Return};
 
 /// The prompt of the handout's clients, shown when stdin is a terminal.
 pub const PROMPT: &str = "Input lowercase sentence: ";
@@ -36,7 +43,8 @@ pub const BUSY_REPLY: &str = "socklab: server busy, every worker is serving anot
 /// Connections that may wait for a worker, per worker, before the server says busy.
 /// Generous, so a burst of clients arriving faster than workers wake still queues.
 pub const QUEUE_PER_WORKER: usize = 4;
-/// How long a TCP connection may stay silent before the server closes it.
+/// How long a TCP connection may stay silent before the server closes it
+/// (it waits parked, holding no worker; see `park`).
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
 /// How long a write to a client may block.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -80,12 +88,11 @@ pub fn tcp_server(a: &ServerArgs) -> Result<()> {
     out(format_args!("TCP echo server listening on {local}"));
     out(READY);
     cap.announce();
-    serve::wake_listener_on_shutdown(&listener)?;
     let conns = Conns::closed_on_shutdown();
     let stats = Arc::new(Stats::default());
     let threads = usize::from(a.threads);
     let pool = Pool::new("tcp-echo", threads, threads * QUEUE_PER_WORKER);
-    let result = accept_loop(&listener, &pool, &conns, &stats);
+    let result = park::run(&listener, &pool, &conns, &stats);
     if result.is_err() {
         // Close the open connections too, so the workers finish now.
         shutdown::request();
@@ -100,18 +107,6 @@ pub fn tcp_server(a: &ServerArgs) -> Result<()> {
     result
 }
 
-fn accept_loop(listener: &TcpListener, pool: &Pool, conns: &Conns, stats: &Arc<Stats>) -> Result<()> {
-    serve::accept_each(listener, |stream, peer| {
-        let Ok(spare) = stream.try_clone() else { return };
-        let (c, s) = (conns.clone(), Arc::clone(stats));
-        if let Err(Rejected(job)) = pool.execute(move || serve_echo(stream, peer, &c, &s)) {
-            drop(job);
-            turn_away(spare, peer);
-            Stats::bump(&stats.busy);
-        }
-    })
-}
-
 /// Tells a client the server is full, then closes the connection.
 fn turn_away(mut stream: TcpStream, peer: SocketAddr) {
     let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
@@ -120,38 +115,40 @@ fn turn_away(mut stream: TcpStream, peer: SocketAddr) {
     out(format_args!("Turned away {peer}: all workers busy"));
 }
 
-/// Serves one TCP client: echo every chunk upper-cased until it closes.
-fn serve_echo(mut stream: TcpStream, peer: SocketAddr, conns: &Conns, stats: &Stats) {
-    Stats::bump(&stats.clients);
-    let key = conns.add(&stream);
-    out(format_args!("Connection from {peer}"));
-    let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
-    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+/// One turn of a TCP client on a worker: echo every chunk upper-cased while it
+/// keeps talking; park it again once it has been quiet for [`park::PARK_AFTER`].
+fn serve_turn(mut p: Parked, conns: &Conns, stats: &Stats, ret: &Return) {
+    let key = conns.add(&p.stream);
+    let _ = p.stream.set_read_timeout(Some(park::PARK_AFTER));
+    let _ = p.stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    let peer = p.peer;
     let mut buf = [0u8; CHUNK];
-    // The start of a UTF-8 character cut at the end of the last chunk, for the log.
-    let mut cut: Vec<u8> = Vec::new();
     let end = loop {
-        let n = match stream.read(&mut buf) {
+        let n = match p.stream.read(&mut buf) {
             Ok(0) => break format!("{peer} closed the connection"),
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
-                break format!("{peer} idle for {} s; closing the connection", IDLE_TIMEOUT.as_secs())
+                conns.remove(key);
+                return ret.park(p);
             }
             Err(e) => break format!("{peer}: {e}; closing the connection"),
         };
-        cut.extend_from_slice(&buf[..n]);
-        let (shown, tail) = text::split_utf8_tail(&cut);
+        p.since = Instant::now();
+        p.cut.extend_from_slice(&buf[..n]);
+        let (shown, tail) = text::split_utf8_tail(&p.cut);
         log_message(peer, shown);
-        cut = tail.to_vec();
+        p.cut = tail.to_vec();
         Stats::bump(&stats.messages);
         text::uppercase_ascii_in_place(&mut buf[..n]);
-        if let Err(e) = stream.write_all(&buf[..n]) {
+        if let Err(e) = p.stream.write_all(&buf[..n]) {
             break format!("{peer}: cannot send the reply ({e}); closing the connection");
         }
     };
     conns.remove(key);
-    log_message(peer, &cut);
+    log_message(peer, &p.cut);
+    drop(p);
+    ret.done();
     if !shutdown::requested() {
         out(end);
     }

@@ -12,6 +12,10 @@
 //!   508 Loop Detected instead of connecting to itself over and over.
 //! * 502 Bad Gateway when the origin cannot be reached or answers garbage, 504
 //!   Gateway Timeout when it is too slow; CONNECT (HTTPS tunnels) gets 501.
+//!   `--timeout-ms` bounds the connect, the whole request head, the whole
+//!   response head and each read of a body, so a peer trickling bytes cannot
+//!   hold a worker; a client that leaves while the origin is answering has its
+//!   origin connection dropped at once (see [`timed`]).
 //! * Bodies are relayed as they arrive, in their own framing (Content-Length,
 //!   chunked, or until the origin closes); a request body likewise.
 //! * With `--cache DIR`, 200 responses to GET are stored and repeats are served
@@ -25,6 +29,7 @@
 //!   capture runs on the loopback interface.
 
 pub mod cache;
+pub mod timed;
 
 use crate::cli::{ProxyArgs, ServerArgs};
 use crate::error::{Error, Result};
@@ -45,7 +50,8 @@ use std::io::{self, Write};
 use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
+use timed::Timed;
 
 /// Connections that may wait for a worker, per worker, before the proxy says busy.
 const QUEUE_PER_WORKER: usize = 4;
@@ -56,7 +62,8 @@ struct Proxy {
     local: SocketAddr,
     /// This proxy's received-by value in Via fields.
     via: String,
-    /// Limit for connecting to an origin and for each read from either side.
+    /// Limit for connecting to an origin, for a whole message head from either
+    /// side, and for each read of a body.
     timeout: Duration,
     cache: Option<Cache>,
     conns: Conns,
@@ -79,7 +86,7 @@ pub fn run(a: &ProxyArgs) -> Result<()> {
     let listener = addr::listen_tcp(serve::listen_addr(&listen)?)?;
     let local = listener.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
     let cache = match &a.cache {
-        Some(dir) => Some(Cache::open(dir).map_err(|e| Error::File {
+        Some(dir) => Some(Cache::open(dir, a.cache_max).map_err(|e| Error::File {
             path: dir.display().to_string(),
             reason: format!("cannot use it as the cache directory ({e})"),
         })?),
@@ -208,7 +215,7 @@ impl Request {
 
 /// Reads the request head. `Err` carries the answer to send instead (or `None`
 /// when the client left without a request).
-fn read_request(reader: &mut HttpReader<&TcpStream>) -> std::result::Result<Request, Option<(StatusCode, String)>> {
+fn read_request(reader: &mut HttpReader<Timed>) -> std::result::Result<Request, Option<(StatusCode, String)>> {
     loop {
         match parse_request(&reader.buf) {
             Ok(Some(head)) => {
@@ -221,6 +228,7 @@ fn read_request(reader: &mut HttpReader<&TcpStream>) -> std::result::Result<Requ
                 };
                 let len = head.len;
                 reader.buf.drain(..len);
+                reader.get_ref().head_done();
                 return Ok(req);
             }
             Ok(None) => {}
@@ -241,7 +249,7 @@ fn read_request(reader: &mut HttpReader<&TcpStream>) -> std::result::Result<Requ
 /// Runs one exchange, filling `o`; false if there is nothing to log (the
 /// client connected and left).
 fn exchange(client: &TcpStream, proxy: &Proxy, o: &mut Outcome) -> bool {
-    let mut from_client = HttpReader::new(client);
+    let mut from_client = HttpReader::new(Timed::new(client, proxy.timeout, Some(Instant::now() + proxy.timeout)));
     let req = match read_request(&mut from_client) {
         Ok(r) => r,
         Err(None) => return false,
@@ -410,7 +418,7 @@ fn via_value(headers: &[(String, Vec<u8>)], ours: &str) -> Vec<u8> {
 /// Connects to the origin, forwards the request and relays the response.
 fn relay(
     client: &TcpStream,
-    from_client: &mut HttpReader<&TcpStream>,
+    from_client: &mut HttpReader<Timed>,
     req: &Request,
     url: &HttpUrl,
     head_only: bool,
@@ -460,7 +468,7 @@ fn relay(
 #[allow(clippy::too_many_arguments)]
 fn forward(
     mut client: &TcpStream,
-    from_client: &mut HttpReader<&TcpStream>,
+    from_client: &mut HttpReader<Timed>,
     mut origin: &TcpStream,
     req: &Request,
     url: &HttpUrl,
@@ -493,13 +501,17 @@ fn forward(
         ReadError::Sink(e) => gateway(e),
         e => (StatusCode::BAD_REQUEST, format!("bad request body: {e}")),
     })?;
-    let mut from_origin = HttpReader::new(origin);
+    // The whole response head within the timeout, however it trickles in; the
+    // body only an idle limit; either given up when the client leaves.
+    let deadline = Instant::now() + proxy.timeout;
+    let mut from_origin = HttpReader::new(Timed::new(origin, proxy.timeout, Some(deadline)).watching(client));
     let resp = loop {
         let (resp, _) = from_origin.read_response_head().map_err(|e| origin_error(e, &origin_peer))?;
         if resp.code >= 200 {
             break resp;
         }
     };
+    from_origin.get_ref().head_done();
     let kind =
         resp.body_kind(head_only).map_err(|e| (StatusCode::BAD_GATEWAY, format!("origin {origin_peer}: {e}")))?;
     let mut out = format!("HTTP/1.1 {} {}\r\n", resp.code, resp.reason).into_bytes();
@@ -525,6 +537,9 @@ fn forward(
     });
     match relayed {
         Ok(n) => o.bytes = n,
+        Err(ReadError::Io(e)) if timed::is_client_gone(&e) => {
+            return Err((StatusCode::BAD_GATEWAY, "the client went away; dropped the origin connection".into()))
+        }
         Err(e) => return Err((StatusCode::BAD_GATEWAY, format!("relaying the body stopped: {e}"))),
     }
     if let (Some(body), Some(cache)) = (kept, proxy.cache.as_ref()) {
@@ -539,6 +554,10 @@ fn forward(
 fn origin_error(e: ReadError, origin: &str) -> (StatusCode, String) {
     match e {
         ReadError::Timeout => (StatusCode::GATEWAY_TIMEOUT, format!("the origin {origin} did not answer in time")),
+        ReadError::Io(e) if timed::is_client_gone(&e) => (
+            StatusCode::BAD_GATEWAY,
+            format!("the client went away before the origin {origin} answered; dropped the origin connection"),
+        ),
         ReadError::Closed { .. } => {
             (StatusCode::BAD_GATEWAY, format!("the origin {origin} closed the connection without a response"))
         }

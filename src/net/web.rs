@@ -15,10 +15,15 @@
 //!   workers; a worker accepts (up to [`ACCEPT_BATCH`] at a time) and owns the
 //!   connection from then on. Threads: exactly N plus the main thread, which
 //!   only waits; no lock and no cross-thread hand-off on the request path.
-//! * Resources are bounded: at most `--max-conns` connections in all (the ones
-//!   beyond get a 503 and a close), each with a fixed 16 KiB input buffer (the
-//!   request-head limit), output queued per connection only up to 64 KiB before
-//!   pipelined requests wait, and an idle timeout (408 or a quiet close).
+//! * Resources are bounded: at most `--max-conns` connections in all, each with
+//!   a fixed 16 KiB input buffer (the request-head limit), output queued per
+//!   connection only up to 64 KiB before pipelined requests wait, an idle
+//!   timeout (408 or a quiet close), and a deadline for a whole request head
+//!   (`--header-timeout-ms`, nginx's `client_header_timeout`), so a client
+//!   trickling one byte at a time (slowloris) cannot hold a connection longer.
+//!   At the limit a worker closes its connection that has waited longest for a
+//!   request to make room for the new one; only when all are busy answering
+//!   does the new client get a 503 and a close.
 //! * Persistence is opt-in (`--keep-alive[=SECS]`): by default, as in the lab's
 //!   own server, each connection gets one response with `Connection: close` and
 //!   is closed, so clients that read until EOF finish at once; pipelined requests
@@ -96,6 +101,8 @@ pub struct Shared {
     /// Persistence: how long a connection may wait idle for its next request;
     /// `None` answers one request per connection and closes (`--keep-alive` off).
     pub keep_alive: Option<Duration>,
+    /// Longest time a request head may take to arrive, however it trickles in.
+    pub head_timeout: Duration,
     /// No access log.
     pub quiet: bool,
     /// IMF-fixdate of the server's start (Last-Modified of generated pages).
@@ -105,6 +112,7 @@ pub struct Shared {
     connections: AtomicU64,
     requests: AtomicU64,
     busy: AtomicU64,
+    shed: AtomicU64,
     failure: Mutex<Option<Error>>,
 }
 
@@ -146,6 +154,7 @@ pub fn run(a: &WebArgs) -> Result<()> {
         root,
         timeout,
         keep_alive,
+        head_timeout: Duration::from_millis(a.header_timeout_ms.max(1)),
         quiet: a.quiet,
         started: date::format(SystemTime::now()),
         max_conns,
@@ -153,6 +162,7 @@ pub fn run(a: &WebArgs) -> Result<()> {
         connections: AtomicU64::new(0),
         requests: AtomicU64::new(0),
         busy: AtomicU64::new(0),
+        shed: AtomicU64::new(0),
         failure: Mutex::new(None),
     });
     let pool = Pool::new("web", threads, threads);
@@ -165,10 +175,11 @@ pub fn run(a: &WebArgs) -> Result<()> {
     }
     pool.shutdown();
     out(format_args!(
-        "Server stopped: {} on {}, {} turned away (over --max-conns).",
+        "Server stopped: {} on {}, {} turned away (over --max-conns), {} closed to make room.",
         serve::count(shared.requests.load(Ordering::Relaxed), "request"),
         serve::count(shared.connections.load(Ordering::Relaxed), "connection"),
-        serve::count(shared.busy.load(Ordering::Relaxed), "client")
+        serve::count(shared.busy.load(Ordering::Relaxed), "client"),
+        serve::count(shared.shed.load(Ordering::Relaxed), "waiting connection")
     ));
     match shared.failure.lock().ok().and_then(|mut f| f.take()) {
         Some(e) => Err(e),
@@ -196,7 +207,9 @@ fn is_descriptor_shortage(e: &io::Error) -> bool {
     matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM))
 }
 
-/// Raises the soft descriptor limit so `wanted` connections fit; returns how many do.
+/// Raises the soft descriptor limit to the hard one (as nginx's
+/// `worker_rlimit_nofile` does), so a crowd of clients meets `--max-conns`,
+/// not EMFILE; returns how many connections fit.
 fn raise_fd_limit(wanted: usize) -> usize {
     let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
     // SAFETY: lim is a valid rlimit for getrlimit/setrlimit to read and write.
@@ -204,11 +217,16 @@ fn raise_fd_limit(wanted: usize) -> usize {
         if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
             return wanted;
         }
-        let need = wanted as u64 + SPARE_FDS;
-        if lim.rlim_cur < need {
-            let raised = libc::rlimit { rlim_cur: need.min(lim.rlim_max), rlim_max: lim.rlim_max };
+        // An unlimited hard limit is refused above the kernel's nr_open: then ask
+        // for just enough.
+        let need = (wanted as u64 + SPARE_FDS).min(lim.rlim_max);
+        for target in [lim.rlim_max, need] {
+            if lim.rlim_cur >= target {
+                break;
+            }
+            let raised = libc::rlimit { rlim_cur: target, rlim_max: lim.rlim_max };
             if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
-                lim.rlim_cur = raised.rlim_cur;
+                lim.rlim_cur = target;
             }
         }
     }
@@ -259,6 +277,7 @@ struct Worker<'a> {
     next_sweep: Instant,
     connections: u64,
     busy: u64,
+    shed: u64,
 }
 
 fn token(index: usize, gen: u32) -> u64 {
@@ -270,7 +289,7 @@ impl<'a> Worker<'a> {
         let epoll = Epoll::new(EVENTS)?;
         epoll.add(listener.as_raw_fd(), epoll::IN, LISTENER)?;
         epoll.add(wake.raw(), epoll::IN, WAKER)?;
-        let shortest = shared.keep_alive.map_or(shared.timeout, |k| k.min(shared.timeout));
+        let shortest = shared.keep_alive.map_or(shared.timeout, |k| k.min(shared.timeout)).min(shared.head_timeout);
         let tick = (shortest / 4).clamp(Duration::from_millis(10), Duration::from_secs(1));
         let now = Instant::now();
         let ctx = Ctx {
@@ -293,6 +312,7 @@ impl<'a> Worker<'a> {
             next_sweep: now + tick,
             connections: 0,
             busy: 0,
+            shed: 0,
         })
     }
 
@@ -327,6 +347,7 @@ impl<'a> Worker<'a> {
         shared.requests.fetch_add(self.ctx.requests, Ordering::Relaxed);
         shared.connections.fetch_add(self.connections, Ordering::Relaxed);
         shared.busy.fetch_add(self.busy, Ordering::Relaxed);
+        shared.shed.fetch_add(self.shed, Ordering::Relaxed);
     }
 
     fn on_event(&mut self, token: u64, flags: u32) {
@@ -399,7 +420,7 @@ impl<'a> Worker<'a> {
     /// Takes a new connection into this worker, or turns it away over the limit.
     fn adopt(&mut self, stream: TcpStream, peer: SocketAddr) {
         let shared = self.ctx.shared;
-        if shared.open.fetch_add(1, Ordering::Relaxed) >= shared.max_conns {
+        if shared.open.fetch_add(1, Ordering::Relaxed) >= shared.max_conns && !self.shed_one() {
             shared.open.fetch_sub(1, Ordering::Relaxed);
             self.busy += 1;
             self.turn_away(stream);
@@ -421,6 +442,19 @@ impl<'a> Worker<'a> {
         self.connections += 1;
         let verdict = conn.start(&mut self.ctx);
         self.settle(index, verdict);
+    }
+
+    /// At the connection limit: closes this worker's connection that has waited
+    /// longest for a request (a slow or idle client, or one lingering after its
+    /// answer) to make room for a new one, as nginx reuses idle connections when
+    /// it runs out. False if every connection is busy answering.
+    fn shed_one(&mut self) -> bool {
+        let oldest =
+            self.slots.iter().enumerate().filter_map(|(i, slot)| Some((slot.conn.as_ref()?.shed_key()?, i))).min();
+        let Some((_, index)) = oldest else { return false };
+        self.close(index);
+        self.shed += 1;
+        true
     }
 
     /// Answers 503 without waiting and closes (the client can retry later).
@@ -450,7 +484,7 @@ impl<'a> Worker<'a> {
                 Some(keep) if conn.between_requests() => keep,
                 _ => shared.timeout,
             };
-            if conn.expired(now, timeout) {
+            if conn.expired(now, timeout, shared.head_timeout) {
                 let verdict = conn.on_timeout(&mut self.ctx);
                 self.settle(index, verdict);
             }

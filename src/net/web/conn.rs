@@ -214,6 +214,9 @@ pub struct Conn {
     phase: Phase,
     /// When the connection last made progress.
     pub last_active: Instant,
+    /// When the request head now due began (accept, or its first byte after
+    /// an answered request); `None` while idle between keep-alive requests.
+    head_since: Option<Instant>,
     /// Requests answered on this connection.
     served: u64,
     /// TCP_NODELAY is set: done once a connection is kept alive, as only then can
@@ -240,6 +243,7 @@ impl Conn {
             peer_done: false,
             phase: Phase::Open,
             last_active: now,
+            head_since: Some(now),
             served: 0,
             nodelay: false,
         }
@@ -280,28 +284,57 @@ impl Conn {
 
     /// True if a kept-alive connection has answered its requests and none has started.
     pub fn between_requests(&self) -> bool {
-        self.phase == Phase::Open && self.out.is_empty() && self.served > 0 && self.start == self.end
+        self.waiting_for_request() && self.served > 0 && self.start == self.end
     }
 
-    /// True if the connection has been idle past `timeout` or its linger deadline.
-    pub fn expired(&self, now: Instant, timeout: Duration) -> bool {
+    /// True if the connection has been idle past `timeout`, has not sent a whole
+    /// request head within `head_timeout`, or is past its linger deadline.
+    pub fn expired(&self, now: Instant, timeout: Duration, head_timeout: Duration) -> bool {
         match self.phase {
             Phase::Lingering { until } => now >= until,
-            _ => now.duration_since(self.last_active) >= timeout,
+            _ => now.duration_since(self.last_active) >= timeout || self.head_overdue(now, head_timeout),
         }
     }
 
-    /// The idle timeout fired. A client that started a request (or never sent
-    /// one) gets 408 Request Timeout (RFC 9110 §15.5.9) before the close; an idle
-    /// keep-alive connection between requests is closed quietly (RFC 9112 §9.5),
-    /// as a 408 there could cross a request the client is just sending.
+    /// True if a request head is due and has taken `head_timeout` or more
+    /// (nginx's `client_header_timeout`): trickling bytes does not extend it.
+    fn head_overdue(&self, now: Instant, head_timeout: Duration) -> bool {
+        self.waiting_for_request() && self.head_since.is_some_and(|t| now.duration_since(t) >= head_timeout)
+    }
+
+    /// True if nothing is owed to the client: the connection waits for (the rest of) a request.
+    fn waiting_for_request(&self) -> bool {
+        self.phase == Phase::Open && self.out.is_empty()
+    }
+
+    /// When this connection began waiting, if it may be closed to make room for
+    /// a new one: it owes the client nothing (idle between requests, or a request
+    /// head still arriving), or it is lingering after its last answer. The
+    /// earliest is the first to shed.
+    pub fn shed_key(&self) -> Option<Instant> {
+        match self.phase {
+            Phase::Lingering { .. } => Some(self.last_active),
+            _ if self.waiting_for_request() => Some(self.head_since.unwrap_or(self.last_active)),
+            _ => None,
+        }
+    }
+
+    /// The idle timeout or the request-head deadline fired. A client that started
+    /// a request (or never sent one) gets 408 Request Timeout (RFC 9110 §15.5.9)
+    /// before the close; an idle keep-alive connection between requests is closed
+    /// quietly (RFC 9112 §9.5), as a 408 there could cross a request the client
+    /// is just sending.
     pub fn on_timeout(&mut self, ctx: &mut Ctx) -> Verdict {
-        let waiting_for_request = self.phase == Phase::Open && self.out.is_empty();
-        if !waiting_for_request || self.between_requests() {
+        if !self.waiting_for_request() || self.between_requests() {
             return Verdict::Close;
         }
-        let secs = ctx.shared.timeout.as_secs_f64();
-        let detail = format!("The server waited {secs} s for a complete request and gave up.");
+        let detail = if self.head_overdue(ctx.now, ctx.shared.head_timeout) {
+            let secs = ctx.shared.head_timeout.as_secs_f64();
+            format!("The server allows {secs} s for a whole request head and gave up.")
+        } else {
+            let secs = ctx.shared.timeout.as_secs_f64();
+            format!("The server waited {secs} s for a complete request and gave up.")
+        };
         let partial = self.inbuf[self.start..self.end].to_vec();
         self.answer_error(StatusCode::REQUEST_TIMEOUT, &detail, &partial, ctx);
         self.last_active = ctx.now;
@@ -367,6 +400,7 @@ impl Conn {
                     let keep = answer(&head, &mut self.out, self.peer, ctx);
                     self.served += 1;
                     self.start += len;
+                    self.head_since = (self.start < self.end).then_some(ctx.now);
                     match keep {
                         Some(linger) => self.phase = Phase::Closing { linger },
                         None if !self.nodelay => {
@@ -403,6 +437,7 @@ impl Conn {
             Ok(n) => {
                 self.end += n;
                 self.last_active = ctx.now;
+                self.head_since.get_or_insert(ctx.now);
                 if n < space && !self.peer_done {
                     self.readable = false;
                 }

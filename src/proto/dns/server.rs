@@ -12,8 +12,9 @@ use super::zone::{Lookup, Zone};
 
 /// Largest response over UDP without EDNS0 (RFC 1035 §4.2.1).
 pub const CLASSIC_UDP_PAYLOAD: usize = 512;
-/// The UDP payload size this server advertises in its OPT record (the DNS Flag
-/// Day 2020 recommendation).
+/// The UDP payload size this server advertises in its OPT record, and the most
+/// it sends whatever the requester offers (the DNS Flag Day 2020 value: it fits
+/// an IPv6 packet of the minimum MTU, 1280 bytes, without fragments).
 pub const SERVER_UDP_PAYLOAD: u16 = 1232;
 /// The only EDNS version there is (RFC 6891 §6.1.3).
 const EDNS_VERSION: u8 = 0;
@@ -37,9 +38,8 @@ const AXFR: u16 = 252;
 /// - a name not in the zone: NXDOMAIN, AA set.
 ///
 /// ID and question are echoed, RD copied. A query with an OPT record gets one back.
-/// A response longer than 512 bytes (or the client's EDNS0 payload size when it gave
-/// a larger one) is sent without its records and with TC set (RFC 1035 §4.2.1,
-/// RFC 2181 §9), telling the client to ask again over TCP.
+/// A response longer than [`udp_limit`] is sent without its records and with TC
+/// set (RFC 1035 §4.2.1, RFC 2181 §9), telling the client to ask again over TCP.
 pub fn answer(query: &[u8], zone: &Zone) -> Option<Vec<u8>> {
     if query.len() < HEADER_LEN {
         return None;
@@ -62,7 +62,7 @@ pub fn answer(query: &[u8], zone: &Zone) -> Option<Vec<u8>> {
         response.additionals.push(server_edns(e, ext_rcode(&response)).to_record());
     }
     response.sync_counts();
-    let limit = edns.map_or(CLASSIC_UDP_PAYLOAD, |e| usize::from(e.udp_payload_size).max(CLASSIC_UDP_PAYLOAD));
+    let limit = udp_limit(edns.as_ref());
     let bytes = encode(&response).ok()?;
     if bytes.len() <= limit {
         return Some(bytes);
@@ -72,6 +72,17 @@ pub fn answer(query: &[u8], zone: &Zone) -> Option<Vec<u8>> {
     response.header.flags.tc = true;
     response.sync_counts();
     encode(&response).ok()
+}
+
+/// The largest UDP response to a query with (or without) this OPT record: 512
+/// bytes without EDNS (RFC 1035 §4.2.1); else the requester's payload size, read
+/// as 512 when lower (RFC 6891 §6.2.5), and never above [`SERVER_UDP_PAYLOAD`]
+/// (RFC 6891 §6.2.3 and §6.2.5: the responder's own limit applies), so the
+/// server cannot be used to multiply a forged requester's traffic.
+pub fn udp_limit(edns: Option<&Edns>) -> usize {
+    edns.map_or(CLASSIC_UDP_PAYLOAD, |e| {
+        usize::from(e.udp_payload_size).clamp(CLASSIC_UDP_PAYLOAD, usize::from(SERVER_UDP_PAYLOAD))
+    })
 }
 
 /// FORMERR for a message whose header is all that can be read.

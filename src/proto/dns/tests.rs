@@ -713,6 +713,24 @@ fn answer_fits_the_clients_edns_size() {
     assert!(r.header.flags.tc && r.edns().is_some());
 }
 
+#[test]
+fn udp_replies_never_exceed_1232_bytes_whatever_the_client_offers() {
+    // 100 A records: 100 * 16 bytes, more than 1232.
+    let text: String = (0..100).map(|i| format!("big.test 60 A 10.0.1.{i}\n")).collect();
+    let zone = Zone::parse(&text).unwrap();
+    for offer in [1233, 4096, 65535] {
+        let q = query(16, 0x0100, "big.test", RrType::A, Some(Edns::new(offer)));
+        let bytes = answer(&q, &zone).unwrap();
+        let r = decode(&bytes).unwrap();
+        assert!(r.header.flags.tc && r.answers.is_empty(), "EDNS {offer}");
+        assert!(bytes.len() <= usize::from(SERVER_UDP_PAYLOAD), "EDNS {offer}: {} bytes", bytes.len());
+    }
+    assert_eq!(udp_limit(None), 512);
+    assert_eq!(udp_limit(Some(&Edns::new(100))), 512);
+    assert_eq!(udp_limit(Some(&Edns::new(1000))), 1000);
+    assert_eq!(udp_limit(Some(&Edns::new(65535))), 1232);
+}
+
 /// The checks of fuzz/fuzz_targets/dns_decode.rs, for the in-process fallback.
 fn fuzz_check(data: &[u8], zone: &Zone) {
     let partial = decode_partial(data);
