@@ -163,12 +163,11 @@ fn full_tcp_server_says_busy_and_closes() {
     let start = std::time::Instant::now();
     let mut stuck = 0usize;
     while stuck < 20 && start.elapsed() < Duration::from_secs(5) {
-        match a.write(&chunk) {
-            Ok(n) => stuck = usize::from(n == 0),
-            Err(_) => {
-                stuck += 1;
-                thread::sleep(Duration::from_millis(10));
-            }
+        if a.write(&chunk).is_ok_and(|n| n > 0) {
+            stuck = 0;
+        } else {
+            stuck += 1;
+            thread::sleep(Duration::from_millis(10));
         }
     }
     // Four more that speak wait in the queue (4 per worker); `c` is turned away.
