@@ -278,3 +278,19 @@ fn without_the_capability_the_sockets_part_runs_and_the_fix_is_named() {
         &["ECONNREFUSED", "not captured:", "CAP_NET_RAW", "sudo setcap cap_net_raw,cap_net_admin=eip"],
     );
 }
+
+#[test]
+fn keep_alive_needs_one_handshake_for_three_requests() {
+    let Some(t) = experiment("http-keepalive", "text") else { return };
+    has(
+        "http-keepalive",
+        &t,
+        &[
+            "200 OK, 39 body bytes, Connection: close",
+            "200 OK, 39 body bytes, Connection: keep-alive",
+            "server A (one connection each)\n      → 3 SYN(s) for 3 request segment(s)",
+            "server B (keep-alive)\n      → 1 SYN(s) for 3 request segment(s)",
+            "GET /HelloWorld.html HTTP/1.1",
+        ],
+    );
+}

@@ -2,6 +2,7 @@
 //! `socklab experiment` and `socklab explain`. Their text lives in
 //! [`crate::teach`].
 
+pub mod child;
 pub mod experiment;
 pub mod explain;
 

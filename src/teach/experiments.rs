@@ -215,6 +215,29 @@ pub const ALL: &[Experiment] = &[
         ],
         topics: &["socket-types", "tcp.len", "udp.length"],
     },
+    Experiment {
+        name: "http-keepalive",
+        title: "HTTP keep-alive: one connection for several requests",
+        setup: "Two socklab web servers run on loopback: A as by default (one response per connection, then \
+                Connection: close) and B with --keep-alive. The client sends three GETs to A, each on a new \
+                connection, then three GETs to B on one connection.",
+        why: &[
+            "Every new TCP connection costs a handshake (SYN, SYN-ACK, ACK) before the request can go, and a \
+             teardown after: with one response per connection, three requests cost three handshakes. HTTP/1.1 \
+             keeps a connection open by default, so the client can send the next request on it as soon as \
+             the previous response has ended: one handshake for all three.",
+            "A client knows where a response ends from Content-Length (or chunked encoding); without either, \
+             only the server's close marks the end, and the connection cannot be reused. A server that answers \
+             with Connection: close says it will close after this response; the client must open a new \
+             connection for the next request.",
+        ],
+        rfcs: &[
+            "RFC 9112 §9.3 (persistence)",
+            "RFC 9112 §9.6 (Connection: close)",
+            "RFC 9112 §6.3 (message body length)",
+        ],
+        topics: &["three-way-handshake", "http.content_length", "tcp.stream"],
+    },
 ];
 
 /// The experiment named `name`.

@@ -8,6 +8,7 @@
 //! says how to get the packets too.
 
 mod close;
+mod http;
 mod proc_tcp;
 mod record;
 mod sock;
@@ -41,6 +42,7 @@ const RUNNERS: &[(&str, Runner)] = &[
     ("close-with-unread-data", close::unread_data),
     ("half-close", close::half_close),
     ("udp-boundaries", udp::boundaries),
+    ("http-keepalive", http::keep_alive),
 ];
 
 /// `socklab experiment list`.
