@@ -119,7 +119,8 @@ pub struct ExplainArgs {
 /// The DNS lab's commands.
 #[derive(Subcommand, Debug)]
 pub enum DnsCommand {
-    /// Authoritative DNS server over UDP for the lab's five names (or a zone file).
+    /// Authoritative DNS server over UDP (and TCP, for answers too big for UDP) for the
+    /// lab's five names (or a zone file).
     Server(DnsServerArgs),
     /// Ask a DNS server for a name: one from the arguments, or names typed at
     /// `Enter Domain Name:` until `end`.

@@ -15,7 +15,7 @@ use crate::dns_view::fields::hex_bytes;
 use crate::error::{Error, Result};
 use crate::net::serve::{self, out};
 use crate::net::udp_batch::{self, RecvBatch};
-use crate::net::{addr, dns_zone, shutdown};
+use crate::net::{addr, dns_tcp, dns_zone, shutdown};
 use crate::proto::dns::{answer, decode, Flags, Rcode, Zone, HEADER_LEN};
 use crate::sniff::session::{CaptureFilter, CaptureSession};
 use crate::table::Format;
@@ -59,6 +59,9 @@ pub fn run(a: &DnsServerArgs) -> Result<()> {
     out(format_args!("Authoritative for {} records from {source}; Ctrl-C stops.", zone.records().len()));
     sock.set_read_timeout(Some(TICK)).map_err(|e| Error::io("setting the read timeout", e))?;
     sock.set_write_timeout(Some(WRITE_TIMEOUT)).map_err(|e| Error::io("setting the write timeout", e))?;
+    let tcp = dns_tcp::start(local, Arc::clone(&zone), a.quiet, log_query)
+        .map_err(|e| serve::warn(format_args!("DNS over TCP is off: {e}")))
+        .ok();
     let stats = Arc::new(Stats::default());
     let mut workers = Vec::new();
     for i in 0..a.threads {
@@ -81,6 +84,9 @@ pub fn run(a: &DnsServerArgs) -> Result<()> {
             }
             Err(_) => result = Err(Error::io("serving", io::Error::other("a server thread stopped unexpectedly"))),
         }
+    }
+    if let Some(Err(e)) = tcp.map(dns_tcp::TcpSide::stop) {
+        result = result.and(Err(e));
     }
     out(format_args!(
         "Server stopped: {} received, {} answered, {} ignored.",
