@@ -294,3 +294,17 @@ fn keep_alive_needs_one_handshake_for_three_requests() {
         ],
     );
 }
+
+#[test]
+fn a_truncated_dns_answer_is_fetched_again_over_tcp() {
+    let Some(t) = experiment("dns-truncation", "text") else { return };
+    has(
+        "dns-truncation",
+        &t,
+        &["TC=1 (truncated: ask again over TCP), 0 answers", "TC=0, 40 answers", "[SYN]", "RFC 1035 §4.2.2"],
+    );
+    let p = packet_lines(&t);
+    let responses: Vec<&&str> = p.iter().filter(|l| l.contains("Standard query response")).collect();
+    assert_eq!(responses.len(), 2, "one over UDP, one over TCP\n{t}");
+    assert!(responses[1].contains("A 10.0.0.40"), "the TCP answer holds every record\n{t}");
+}

@@ -238,6 +238,29 @@ pub const ALL: &[Experiment] = &[
         ],
         topics: &["three-way-handshake", "http.content_length", "tcp.stream"],
     },
+    Experiment {
+        name: "dns-truncation",
+        title: "DNS: a big answer is truncated over UDP and fetched again over TCP",
+        setup: "socklab's DNS server serves a name with 40 A records. The client asks for it over UDP without \
+                EDNS (so the answer may be at most 512 bytes), then asks the same question over TCP on the \
+                same port.",
+        why: &[
+            "A DNS message over UDP without EDNS may carry at most 512 bytes. The full answer here is larger, \
+             so the server sends the header and the question with the TC (truncated) flag set and no records: \
+             a hint that the answer exists but did not fit.",
+            "The client then opens a TCP connection to the same port and sends the same query, preceded by its \
+             length in two bytes; over TCP a message may be up to 65535 bytes, so every record arrives. Real \
+             resolvers do this by themselves (dig prints \";; Truncated, retrying in TCP mode\"); EDNS lets a \
+             client announce a larger UDP size and often avoid the retry.",
+        ],
+        rfcs: &[
+            "RFC 1035 §4.2.1 (UDP: 512 bytes, TC)",
+            "RFC 1035 §4.2.2 (TCP: the 2-byte length)",
+            "RFC 7766 §5 (retrying over TCP)",
+            "RFC 6891 §6.2.3 (EDNS UDP payload size)",
+        ],
+        topics: &["dns.flags.truncated", "dns.count.answers", "socket-types"],
+    },
 ];
 
 /// The experiment named `name`.

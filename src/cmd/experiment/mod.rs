@@ -8,6 +8,7 @@
 //! says how to get the packets too.
 
 mod close;
+mod dns;
 mod http;
 mod proc_tcp;
 mod record;
@@ -43,6 +44,7 @@ const RUNNERS: &[(&str, Runner)] = &[
     ("half-close", close::half_close),
     ("udp-boundaries", udp::boundaries),
     ("http-keepalive", http::keep_alive),
+    ("dns-truncation", dns::truncation),
 ];
 
 /// `socklab experiment list`.
