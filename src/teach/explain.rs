@@ -10,6 +10,7 @@
 use crate::sniff::render::ansi;
 use crate::table::{Format, Table};
 use crate::teach::report::TextFormat;
+use crate::teach::wrap;
 use std::sync::OnceLock;
 
 /// The topics' text.
@@ -199,23 +200,6 @@ pub fn render_list(format: TextFormat) -> String {
     o
 }
 
-/// `text` wrapped at `width` columns, each line indented.
-fn wrap(text: &str, width: usize, indent: &str) -> String {
-    let mut lines = Vec::new();
-    let mut line = String::from(indent);
-    for word in text.split_whitespace() {
-        if line.len() > indent.len() && line.len() + 1 + word.len() > width {
-            lines.push(std::mem::replace(&mut line, String::from(indent)));
-        }
-        if line.len() > indent.len() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    lines.push(line);
-    lines.join("\n")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,10 +270,5 @@ mod tests {
         assert_eq!(parse("what: x\n").unwrap_err().line, 1);
         assert_eq!(parse("## a\ntitle: t\nbogus: x\n").unwrap_err().line, 3);
         assert_eq!(parse("## a\ntitle: t\ntitle: u\n").unwrap_err().line, 3);
-    }
-
-    #[test]
-    fn wrapping_keeps_words_whole() {
-        assert_eq!(wrap("aa bb cc", 7, "  "), "  aa bb\n  cc");
     }
 }

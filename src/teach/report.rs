@@ -4,6 +4,10 @@
 
 use crate::sniff::render::ansi;
 use crate::table::{Format, Table};
+use crate::teach::wrap;
+
+/// Width of the text form's paragraphs.
+const WIDTH: usize = 80;
 
 /// How a teaching command prints.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -81,7 +85,7 @@ fn text(r: &Report, color: bool) -> String {
     let head = |s: &str| if color { format!("{}{s}{}", ansi::BOLD, ansi::RESET) } else { s.to_string() };
     let mut o = head(&format!("━━━ {}: {} ━━━", r.name, r.title));
     o.push('\n');
-    o.push_str(&r.setup);
+    o.push_str(&wrap(&r.setup, WIDTH, ""));
     o.push_str("\n\n");
     o.push_str(&head("What the program saw"));
     o.push('\n');
@@ -113,11 +117,12 @@ fn text(r: &Report, color: bool) -> String {
     o.push_str(&head("Why"));
     o.push('\n');
     for p in &r.why {
-        o.push_str(p);
-        o.push('\n');
+        o.push_str(&wrap(p, WIDTH, ""));
+        o.push_str("\n\n");
     }
     if !r.rfcs.is_empty() {
-        o.push_str(&format!("See {}.\n", r.rfcs.join("; ")));
+        o.push_str(&wrap(&format!("See {}.", r.rfcs.join("; ")), WIDTH, ""));
+        o.push('\n');
     }
     if !r.topics.is_empty() {
         let cmds: Vec<String> = r.topics.iter().map(|t| format!("socklab explain {t}")).collect();
