@@ -14,10 +14,12 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How long the capture keeps reading after the experiment is done (the last ACKs).
 const GRACE: Duration = Duration::from_millis(300);
+/// Longest drain after the stop, even while packets keep coming.
+const DRAIN_LIMIT: Duration = Duration::from_secs(1);
 /// Most frames kept: every experiment sends a few dozen at most.
 const MAX_FRAMES: usize = 10_000;
 
@@ -130,10 +132,15 @@ fn borrowed(f: &Owned) -> Frame<'_> {
     Frame { time: f.time, len: f.len, data: &f.data }
 }
 
-/// The capture thread: copy every frame until stopped, then flush the file.
+/// The capture thread: copy every frame until stopped (and drained, for at
+/// most [`DRAIN_LIMIT`] under steady traffic), then flush the file.
 fn collect(mut cap: LiveCapture, stop: &AtomicBool) -> Result<Vec<Owned>> {
     let mut frames = Vec::new();
+    let mut stopped_at: Option<Instant> = None;
     loop {
+        if stop.load(Ordering::SeqCst) && stopped_at.get_or_insert_with(Instant::now).elapsed() > DRAIN_LIMIT {
+            break;
+        }
         match cap.next_frame()? {
             Some(f) if frames.len() < MAX_FRAMES => {
                 frames.push(Owned { time: f.time, len: f.len, data: f.data.to_vec() });
