@@ -78,3 +78,13 @@ fn several_queries_share_one_connection_and_a_zero_length_ends_it() {
     let mut rest = Vec::new();
     assert_eq!(c.read_to_end(&mut rest).unwrap(), 0, "the server closes after a zero length");
 }
+
+/// Regression: the TCP listener started after the address line was printed, so
+/// a client connecting at once was sometimes refused.
+#[test]
+fn tcp_is_ready_when_the_address_is_printed() {
+    for _ in 0..5 {
+        let (_s, addr) = server();
+        TcpStream::connect(addr).unwrap_or_else(|e| panic!("TCP not ready at {addr}: {e}"));
+    }
+}

@@ -52,6 +52,9 @@ pub fn run(a: &DnsServerArgs) -> Result<()> {
     };
     let sock = addr::bind_udp(local)?;
     let local = sock.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
+    let tcp = dns_tcp::start(local, Arc::clone(&zone), a.quiet, log_query)
+        .map_err(|e| serve::warn(format_args!("DNS over TCP is off: {e}")))
+        .ok();
     let cap = CaptureSession::start(&a.capture, "dns-server", CaptureFilter::DnsPort(local.port()))?;
     out(format_args!("DNS server listening on {local}"));
     cap.announce();
@@ -59,9 +62,6 @@ pub fn run(a: &DnsServerArgs) -> Result<()> {
     out(format_args!("Authoritative for {} records from {source}; Ctrl-C stops.", zone.records().len()));
     sock.set_read_timeout(Some(TICK)).map_err(|e| Error::io("setting the read timeout", e))?;
     sock.set_write_timeout(Some(WRITE_TIMEOUT)).map_err(|e| Error::io("setting the write timeout", e))?;
-    let tcp = dns_tcp::start(local, Arc::clone(&zone), a.quiet, log_query)
-        .map_err(|e| serve::warn(format_args!("DNS over TCP is off: {e}")))
-        .ok();
     let stats = Arc::new(Stats::default());
     let mut workers = Vec::new();
     for i in 0..a.threads {
