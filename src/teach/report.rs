@@ -165,6 +165,10 @@ fn markdown(r: &Report) -> String {
         o.push_str(&r.rfcs.join("; "));
         o.push_str(".\n");
     }
+    if !r.topics.is_empty() {
+        let cmds: Vec<String> = r.topics.iter().map(|t| format!("`socklab explain {t}`")).collect();
+        o.push_str(&format!("\nMore: {}.\n", cmds.join(", ")));
+    }
     o
 }
 
