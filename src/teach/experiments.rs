@@ -37,7 +37,7 @@ pub const ALL: &[Experiment] = &[
             "RFC 9293 §3.10.7.1 (a segment arriving for a closed port is answered by a reset)",
             "RFC 9293 §3.5.2 (reset generation)",
         ],
-        topics: &["three-way-handshake", "listen", "tcp.flags.reset"],
+        topics: &["connection-refused", "three-way-handshake", "tcp.flags.reset"],
     },
     Experiment {
         name: "udp-client-first",
@@ -65,7 +65,7 @@ pub const ALL: &[Experiment] = &[
             "RFC 792 (Destination Unreachable, code 3)",
             "RFC 1122 §4.1.3.3 (UDP passes ICMP errors to the application)",
         ],
-        topics: &["socket-types", "icmp.type", "udp.dstport"],
+        topics: &["port-unreachable", "socket-types", "icmp.type"],
     },
     Experiment {
         name: "wrong-port",
@@ -183,7 +183,7 @@ pub const ALL: &[Experiment] = &[
              connection is two independent directions, each closed by its own FIN.",
         ],
         rfcs: &["RFC 9293 §3.6.1 (half-closed connections)", "RFC 9293 §3.6 (closing a connection)"],
-        topics: &["tcp.flags.fin", "tcp.completeness"],
+        topics: &["half-close", "tcp.flags.fin", "tcp.completeness"],
     },
     Experiment {
         name: "udp-boundaries",
@@ -213,7 +213,7 @@ pub const ALL: &[Experiment] = &[
             "RFC 1122 §4.2.3.2 (delayed ACKs)",
             "RFC 8985 §7 (tail loss probe)",
         ],
-        topics: &["socket-types", "tcp.len", "udp.length"],
+        topics: &["socket-types", "nagle", "tcp.len", "udp.length"],
     },
     Experiment {
         name: "http-keepalive",
@@ -236,7 +236,7 @@ pub const ALL: &[Experiment] = &[
             "RFC 9112 §9.6 (Connection: close)",
             "RFC 9112 §6.3 (message body length)",
         ],
-        topics: &["three-way-handshake", "http.content_length", "tcp.stream"],
+        topics: &["keep-alive", "three-way-handshake", "http.content_length"],
     },
     Experiment {
         name: "dns-truncation",
@@ -259,7 +259,7 @@ pub const ALL: &[Experiment] = &[
             "RFC 7766 §5 (retrying over TCP)",
             "RFC 6891 §6.2.3 (EDNS UDP payload size)",
         ],
-        topics: &["dns.flags.truncated", "dns.count.answers", "socket-types"],
+        topics: &["dns.flags.truncated", "dns-over-tcp", "dns.count.answers"],
     },
 ];
 
