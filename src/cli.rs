@@ -67,12 +67,66 @@ pub enum Command {
     Follow(FollowArgs),
     /// A ladder diagram of TCP streams (terminal, SVG or Mermaid).
     Flow(FlowArgs),
+    /// Small socket experiments on loopback (a refused connect, ICMP port unreachable,
+    /// TIME_WAIT, ...): the calls' results, the captured packets, and why.
+    #[command(subcommand)]
+    Experiment(ExperimentCommand),
+    /// Explain a field (tcp.completeness) or a concept (time-wait) in plain words: what
+    /// it is, socklab's rule, the RFC section, where it shows in a capture. No topic
+    /// lists them.
+    Explain(ExplainArgs),
+}
+
+/// `socklab experiment` commands.
+#[derive(Subcommand, Debug)]
+pub enum ExperimentCommand {
+    /// List the experiments.
+    List(ExperimentListArgs),
+    /// Run one experiment on loopback (the packets need root or CAP_NET_RAW; the sockets
+    /// part runs without).
+    Run(ExperimentRunArgs),
+}
+
+/// Options of `experiment list`.
+#[derive(Args, Debug, Clone)]
+pub struct ExperimentListArgs {
+    /// Output format: text for the terminal, markdown for a lab report.
+    #[arg(long, value_enum, default_value_t = crate::teach::report::TextFormat::Text)]
+    pub format: crate::teach::report::TextFormat,
+}
+
+/// Options of `experiment run`.
+#[derive(Args, Debug, Clone)]
+pub struct ExperimentRunArgs {
+    /// The experiment (see `socklab experiment list`), e.g. tcp-client-first.
+    pub name: String,
+    /// Output format: text for the terminal, markdown for a lab report.
+    #[arg(long, value_enum, default_value_t = crate::teach::report::TextFormat::Text)]
+    pub format: crate::teach::report::TextFormat,
+    /// Colour: auto (on a terminal), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// Options of `explain`.
+#[derive(Args, Debug, Clone)]
+pub struct ExplainArgs {
+    /// A field name (tcp.analysis.duplicate_ack) or a concept (three-way-handshake);
+    /// without one, every topic is listed.
+    pub topic: Option<String>,
+    /// Output format: text for the terminal, markdown for a lab report.
+    #[arg(long, value_enum, default_value_t = crate::teach::report::TextFormat::Text)]
+    pub format: crate::teach::report::TextFormat,
+    /// Colour: auto (on a terminal), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 /// The DNS lab's commands.
 #[derive(Subcommand, Debug)]
 pub enum DnsCommand {
-    /// Authoritative DNS server over UDP for the lab's five names (or a zone file).
+    /// Authoritative DNS server over UDP (and TCP, for answers too big for UDP) for the
+    /// lab's five names (or a zone file).
     Server(DnsServerArgs),
     /// Ask a DNS server for a name: one from the arguments, or names typed at
     /// `Enter Domain Name:` until `end`.

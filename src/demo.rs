@@ -9,21 +9,18 @@
 //! permission the apps still run and the demo says how to enable the rest.
 
 use crate::cli::{CaptureOpt, Cli};
+use crate::cmd::child::{wait_bounded, ChildServer};
 use crate::error::{Error, Result};
 use crate::sniff::capture::{loopback_device, LiveCapture, PERMISSION_FIX};
 use crate::sniff::session::{CaptureFilter, CaptureSession, CAPTURE_DIR};
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Write};
 use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 /// Longest wait for a child to finish (clients have their own, shorter, timeouts).
 const CHILD_LIMIT: Duration = Duration::from_secs(15);
-/// Longest wait for a server to stop after SIGINT.
-const STOP_LIMIT: Duration = Duration::from_secs(5);
-/// How often a wait looks at the child.
-const POLL: Duration = Duration::from_millis(20);
 /// The page the HTTP part fetches.
 const PAGE: &str = "HelloWorld.html";
 
@@ -70,8 +67,8 @@ impl Demo {
             "The client connects (SYN, SYN-ACK, ACK), sends a line, the server returns it upper-cased, the client closes with a FIN; the teardown table below says which close it was (four-way, or three segments when the server's ACK rides on its own FIN).",
         );
         let server = Server::start(&self.exe, &["tcp", "server", "--port", "0"])?;
-        let addr = server.addr.to_string();
-        let cap = self.capture("demo-tcp", CaptureFilter::TcpPort(server.addr.port()))?;
+        let addr = server.addr().to_string();
+        let cap = self.capture("demo-tcp", CaptureFilter::TcpPort(server.addr().port()))?;
         self.client(&["tcp", "client", "--server", &addr, "hello from the socklab demo"]);
         cap.finish();
         server.stop();
@@ -86,8 +83,8 @@ impl Demo {
             "No handshake and no teardown: each line is one datagram, each reply another.",
         );
         let server = Server::start(&self.exe, &["udp", "server", "--port", "0"])?;
-        let addr = server.addr.to_string();
-        let cap = self.capture("demo-udp", CaptureFilter::UdpPort(server.addr.port()))?;
+        let addr = server.addr().to_string();
+        let cap = self.capture("demo-udp", CaptureFilter::UdpPort(server.addr().port()))?;
         self.client(&["udp", "client", "--server", &addr, "hello over udp"]);
         cap.finish();
         server.stop();
@@ -120,8 +117,8 @@ impl Demo {
             "The client asks the lab's authoritative server for google.com (type A); the tables show every field of both messages.",
         );
         let server = Server::start(&self.exe, &["dns", "server", "--port", "0"])?;
-        let addr = server.addr.to_string();
-        let cap = self.capture("demo-dns", CaptureFilter::DnsPort(server.addr.port()))?;
+        let addr = server.addr().to_string();
+        let cap = self.capture("demo-dns", CaptureFilter::DnsPort(server.addr().port()))?;
         self.client(&["dns", "query", "google.com", "--server", &addr]);
         cap.finish();
         server.stop();
@@ -138,8 +135,8 @@ impl Demo {
         let root = web_root()?;
         let root_arg = root.display().to_string();
         let server = Server::start(&self.exe, &["web", "--port", "0", "--root", &root_arg])?;
-        let url = format!("http://{}/{PAGE}", server.addr);
-        let cap = self.capture("demo-http", CaptureFilter::TcpPort(server.addr.port()))?;
+        let url = format!("http://{}/{PAGE}", server.addr());
+        let cap = self.capture("demo-http", CaptureFilter::TcpPort(server.addr().port()))?;
         self.client(&["get", &url]);
         self.client(&["get", "--head", &url]);
         cap.finish();
@@ -205,80 +202,34 @@ impl Demo {
     }
 }
 
-/// A socklab server running as a child process.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-    log: std::thread::JoinHandle<String>,
-}
+/// A socklab server running as a child process, shown as the tour runs it.
+struct Server(ChildServer);
 
 impl Server {
     /// Starts `socklab ARGS` and reads the address from its first line.
     fn start(exe: &Path, args: &[&str]) -> Result<Server> {
         say(&format!("$ socklab {} &", shown_args(args)));
-        let mut child = Command::new(exe)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .map_err(|e| Error::io("starting a socklab server", e))?;
-        let Some(stdout) = child.stdout.take() else {
-            let _ = child.kill();
-            return Err(Error::io("starting a socklab server", io::Error::other("no output pipe")));
-        };
-        let mut reader = BufReader::new(stdout);
-        let mut first = String::new();
-        let _ = reader.read_line(&mut first);
-        let addr = first.split_whitespace().last().and_then(|w| w.parse::<SocketAddr>().ok());
-        let Some(addr) = addr else {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(Error::io(
-                format!("starting `socklab {}`", args.join(" ")),
-                io::Error::other(format!("it did not print its address (first line: {:?})", first.trim())),
-            ));
-        };
-        say(&format!("server> {}", first.trim_end()));
-        let log = std::thread::spawn(move || {
-            let mut rest = String::new();
-            let _ = reader.read_to_string(&mut rest);
-            rest
-        });
-        Ok(Server { child, addr, log })
+        let server = ChildServer::start(exe, args)?;
+        say(&format!("server> {}", server.first));
+        Ok(Server(server))
+    }
+
+    /// The address it printed.
+    fn addr(&self) -> SocketAddr {
+        self.0.addr
     }
 
     /// Stops the server with SIGINT (as Ctrl-C) and prints its log.
-    fn stop(mut self) {
-        // SAFETY: kill(2) on our own child's pid.
-        unsafe {
-            libc::kill(self.child.id() as libc::pid_t, libc::SIGINT);
-        }
-        if !wait_bounded(&mut self.child, STOP_LIMIT) {
+    fn stop(self) {
+        let (log, clean) = self.0.stop();
+        if !clean {
             say("(the server did not stop in time and was killed)");
         }
-        if let Ok(log) = self.log.join() {
-            let text: Vec<String> = log.lines().map(|l| format!("server> {l}")).collect();
-            if !text.is_empty() {
-                say(&text.join("\n"));
-            }
+        let text: Vec<String> = log.lines().map(|l| format!("server> {l}")).collect();
+        if !text.is_empty() {
+            say(&text.join("\n"));
         }
     }
-}
-
-/// Waits for `child` up to `limit`; kills it after. True if it ended by itself.
-fn wait_bounded(child: &mut Child, limit: Duration) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        match child.try_wait() {
-            Ok(Some(_)) => return true,
-            Ok(None) => std::thread::sleep(POLL),
-            Err(_) => break,
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    false
 }
 
 /// A UDP port nobody listens on (bound a moment, then released).

@@ -3,9 +3,11 @@
 //!
 //! Layout (see DESIGN.md): [`proto`] holds sans-I/O codecs, [`net`] the servers and
 //! clients around them, [`sniff`] the capture pipeline; [`cli`] declares the
-//! command line and [`table`] renders tables for the terminal and lab reports.
+//! command line and [`table`] renders tables for the terminal and lab reports;
+//! [`teach`] holds the experiments' and `explain`'s text, [`cmd`] runs them.
 
 pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod demo;
 pub mod dns_view;
@@ -15,6 +17,7 @@ pub mod net;
 pub mod proto;
 pub mod sniff;
 pub mod table;
+pub mod teach;
 pub mod wrap;
 
 pub use error::{Error, Result};

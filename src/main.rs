@@ -2,7 +2,8 @@
 //! exit codes. Everything else lives in the library.
 
 use clap::Parser;
-use socklab::cli::{ChatRole, Cli, Command, DnsCommand, EchoRole};
+use socklab::cli::{ChatRole, Cli, Command, DnsCommand, EchoRole, ExperimentCommand};
+use socklab::cmd;
 use socklab::{net, sniff};
 
 fn main() {
@@ -43,6 +44,9 @@ fn main() {
         Command::Conversations(a) => sniff::report::run_conversations(&a),
         Command::Follow(a) => sniff::report::run_follow(&a),
         Command::Flow(a) => sniff::report::run_flow(&a),
+        Command::Experiment(ExperimentCommand::List(a)) => cmd::experiment::list(&a),
+        Command::Experiment(ExperimentCommand::Run(a)) => cmd::experiment::run(&a),
+        Command::Explain(a) => cmd::explain::run(&a),
     };
     if let Err(e) = result {
         eprintln!("socklab: {e}");

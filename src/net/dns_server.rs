@@ -15,7 +15,7 @@ use crate::dns_view::fields::hex_bytes;
 use crate::error::{Error, Result};
 use crate::net::serve::{self, out};
 use crate::net::udp_batch::{self, RecvBatch};
-use crate::net::{addr, dns_zone, shutdown};
+use crate::net::{addr, dns_tcp, dns_zone, shutdown};
 use crate::proto::dns::{answer, decode, Flags, Rcode, Zone, HEADER_LEN};
 use crate::sniff::session::{CaptureFilter, CaptureSession};
 use crate::table::Format;
@@ -52,6 +52,9 @@ pub fn run(a: &DnsServerArgs) -> Result<()> {
     };
     let sock = addr::bind_udp(local)?;
     let local = sock.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
+    let tcp = dns_tcp::start(local, Arc::clone(&zone), a.quiet, log_query)
+        .map_err(|e| serve::warn(format_args!("DNS over TCP is off: {e}")))
+        .ok();
     let cap = CaptureSession::start(&a.capture, "dns-server", CaptureFilter::DnsPort(local.port()))?;
     out(format_args!("DNS server listening on {local}"));
     cap.announce();
@@ -81,6 +84,9 @@ pub fn run(a: &DnsServerArgs) -> Result<()> {
             }
             Err(_) => result = Err(Error::io("serving", io::Error::other("a server thread stopped unexpectedly"))),
         }
+    }
+    if let Some(Err(e)) = tcp.map(dns_tcp::TcpSide::stop) {
+        result = result.and(Err(e));
     }
     out(format_args!(
         "Server stopped: {} received, {} answered, {} ignored.",

@@ -5,6 +5,7 @@ pub mod chat;
 pub mod dns_client;
 pub mod dns_decode;
 pub mod dns_server;
+pub mod dns_tcp;
 pub mod dns_zone;
 pub mod echo;
 pub mod gate;

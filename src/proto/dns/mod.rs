@@ -38,7 +38,7 @@ pub use name::{
 };
 pub use rdata::{CharString, EdnsOption, RData, Soa};
 pub use rows::{Key, Place, Row, Value};
-pub use server::{answer, udp_limit, CLASSIC_UDP_PAYLOAD, SERVER_UDP_PAYLOAD};
+pub use server::{answer, answer_tcp, udp_limit, CLASSIC_UDP_PAYLOAD, SERVER_UDP_PAYLOAD};
 pub use span::Span;
 pub use types::{Class, Opcode, Rcode, RrType};
 pub use zone::Zone;

@@ -41,6 +41,18 @@ const AXFR: u16 = 252;
 /// A response longer than [`udp_limit`] is sent without its records and with TC
 /// set (RFC 1035 §4.2.1, RFC 2181 §9), telling the client to ask again over TCP.
 pub fn answer(query: &[u8], zone: &Zone) -> Option<Vec<u8>> {
+    answer_within(query, zone, true)
+}
+
+/// [`answer`] for a query that came over TCP: the same response, never
+/// truncated (a TCP message may hold up to 65535 bytes, RFC 1035 §4.2.2;
+/// RFC 7766 §8), so a client that got TC over UDP gets every record.
+pub fn answer_tcp(query: &[u8], zone: &Zone) -> Option<Vec<u8>> {
+    answer_within(query, zone, false)
+}
+
+/// [`answer`], with the UDP size limit applied only when `udp`.
+fn answer_within(query: &[u8], zone: &Zone, udp: bool) -> Option<Vec<u8>> {
     if query.len() < HEADER_LEN {
         return None;
     }
@@ -64,7 +76,7 @@ pub fn answer(query: &[u8], zone: &Zone) -> Option<Vec<u8>> {
     response.sync_counts();
     let limit = udp_limit(edns.as_ref());
     let bytes = encode(&response).ok()?;
-    if bytes.len() <= limit {
+    if !udp || bytes.len() <= limit {
         return Some(bytes);
     }
     response.answers.clear();

@@ -1,0 +1,88 @@
+//! A socklab server run as a child process of this same binary: started on
+//! `--port 0`, its bound address read from its first line, stopped with SIGINT
+//! (as Ctrl-C) within a bounded time. Used by the demo and the experiments.
+
+use crate::error::{Error, Result};
+use std::io::{self, BufRead, BufReader, Read};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// Longest wait for a server to stop after SIGINT.
+const STOP_LIMIT: Duration = Duration::from_secs(5);
+/// How often a wait looks at the child.
+const POLL: Duration = Duration::from_millis(20);
+
+/// A running socklab server.
+pub struct ChildServer {
+    child: Child,
+    /// The address it printed.
+    pub addr: SocketAddr,
+    /// Its first output line (the address line).
+    pub first: String,
+    log: JoinHandle<String>,
+}
+
+impl ChildServer {
+    /// Starts `exe ARGS` and reads the address from the last word of its first line.
+    pub fn start(exe: &Path, args: &[&str]) -> Result<ChildServer> {
+        let mut child = Command::new(exe)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| Error::io("starting a socklab server", e))?;
+        let Some(stdout) = child.stdout.take() else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(Error::io("starting a socklab server", io::Error::other("no output pipe")));
+        };
+        let mut reader = BufReader::new(stdout);
+        let mut first = String::new();
+        let _ = reader.read_line(&mut first);
+        let addr = first.split_whitespace().last().and_then(|w| w.parse::<SocketAddr>().ok());
+        let Some(addr) = addr else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(Error::io(
+                format!("starting `socklab {}`", args.join(" ")),
+                io::Error::other(format!("it did not print its address (first line: {:?})", first.trim())),
+            ));
+        };
+        let log = std::thread::spawn(move || {
+            let mut rest = String::new();
+            let _ = reader.read_to_string(&mut rest);
+            rest
+        });
+        Ok(ChildServer { child, addr, first: first.trim_end().to_string(), log })
+    }
+
+    /// Stops the server with SIGINT (killing it if it does not stop in time);
+    /// returns its output after the first line, and whether it stopped by itself.
+    pub fn stop(mut self) -> (String, bool) {
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, libc::SIGINT);
+        }
+        let clean = wait_bounded(&mut self.child, STOP_LIMIT);
+        (self.log.join().unwrap_or_default(), clean)
+    }
+}
+
+/// Waits for `child` up to `limit`; kills it after. True if it ended by itself.
+pub fn wait_bounded(child: &mut Child, limit: Duration) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        match child.try_wait() {
+            Ok(Some(_)) => return true,
+            Ok(None) => std::thread::sleep(POLL),
+            Err(_) => break,
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    false
+}
