@@ -82,8 +82,30 @@ fn set(b: bool) -> &'static str {
     }
 }
 
+/// The packet's pcapng comments, as Wireshark's "Packet comments" tree.
+fn comments(out: &mut impl Write, comments: &[String], style: Style) -> io::Result<()> {
+    if comments.is_empty() {
+        return Ok(());
+    }
+    style.on(out, ansi::BOLD)?;
+    out.write_all(b"Packet comments")?;
+    style.off(out)?;
+    out.write_all(b"\n")?;
+    for c in comments {
+        l!(out, 1, "{c}")?;
+        l!(out, 2, "[Expert Info (Comment/Comment): {c}]")?;
+        l!(out, 3, "[{c}]")?;
+        l!(out, 3, "[Severity level: Comment]")?;
+        l!(out, 3, "[Group: Comment]")?;
+    }
+    Ok(())
+}
+
 fn frame(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()> {
     let cap = p.data.len();
+    if let Some(o) = p.origin {
+        comments(out, o.comments, style)?;
+    }
     style.on(out, ansi::BOLD)?;
     write!(
         out,
@@ -93,8 +115,20 @@ fn frame(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()> {
         u64::from(p.len) * 8,
         cap * 8
     )?;
+    if let Some(o) = p.origin {
+        write!(out, " on interface {}, id {}", o.interface.display_name(), o.interface_id)?;
+    }
     style.off(out)?;
     out.write_all(b"\n")?;
+    if let Some(o) = p.origin {
+        let name = o.interface.display_name();
+        l!(out, 1, "Section number: {}", o.section)?;
+        l!(out, 1, "Interface id: {} ({name})", o.interface_id)?;
+        l!(out, 2, "Interface name: {name}")?;
+        if let Some(d) = &o.interface.description {
+            l!(out, 2, "Interface description: {d}")?;
+        }
+    }
     if let Some(l) = p.d.link {
         let (name, n) = l.kind.encapsulation();
         l!(out, 1, "Encapsulation type: {name} ({n})")?;
