@@ -19,6 +19,8 @@ const MAGIC_NANO: u32 = 0xa1b2_3c4d;
 const MAGIC_MODIFIED: u32 = 0xa1b2_cd34;
 /// The only major version.
 const MAJOR: u16 = 2;
+/// The minor version in which the order of the record lengths changed.
+const LENGTHS_REORDERED: u16 = 3;
 /// Offsets in the file header (§4).
 const OFF_MAJOR: usize = 4;
 const OFF_MINOR: usize = 6;
@@ -50,6 +52,10 @@ pub struct FileHeader {
     pub link_type: u16,
     /// Bytes kept of each packet.
     pub snaplen: u32,
+    /// The minor version: before 2.3 records hold the captured and original
+    /// lengths the other way round; 2.3 files were written both ways (libpcap
+    /// and Wireshark swap them back then, when the captured one is the larger).
+    pub minor: u16,
 }
 
 impl FileHeader {
@@ -105,6 +111,7 @@ pub fn file_header(b: &[u8]) -> Result<FileHeader, FileError> {
         modified: magic == MAGIC_MODIFIED,
         link_type: (link & LINK_TYPE) as u16,
         snaplen: u32_at(OFF_SNAPLEN),
+        minor,
     })
 }
 
@@ -121,8 +128,9 @@ pub struct RecordHeader {
     pub len: u32,
 }
 
-/// Parses a record header (at least [`RECORD_HEADER_LEN`] bytes).
-pub fn record_header(b: &[u8; RECORD_HEADER_LEN], big_endian: bool) -> RecordHeader {
+/// Parses a record header of a file with header `h`.
+pub fn record_header(b: &[u8; RECORD_HEADER_LEN], h: &FileHeader) -> RecordHeader {
+    let big_endian = h.big_endian;
     let w = |i: usize| {
         let v = [b[i], b[i + 1], b[i + 2], b[i + 3]];
         if big_endian {
@@ -131,7 +139,11 @@ pub fn record_header(b: &[u8; RECORD_HEADER_LEN], big_endian: bool) -> RecordHea
             u32::from_le_bytes(v)
         }
     };
-    RecordHeader { secs: w(0), frac: w(4), caplen: w(8), len: w(12) }
+    let (mut caplen, mut len) = (w(8), w(12));
+    if h.minor < LENGTHS_REORDERED || (h.minor == LENGTHS_REORDERED && caplen > len) {
+        std::mem::swap(&mut caplen, &mut len);
+    }
+    RecordHeader { secs: w(0), frac: w(4), caplen, len }
 }
 
 #[cfg(test)]
@@ -161,6 +173,23 @@ mod tests {
         let h = file_header(&header(MAGIC_MODIFIED, false, 1)).unwrap();
         assert_eq!(h.record_header_len(), MODIFIED_RECORD_HEADER_LEN);
         assert!(is_pcap(&header(MAGIC_NANO, true, 1)));
+    }
+
+    #[test]
+    fn old_versions_swap_lengths_back() {
+        let mut b = header(MAGIC_MICRO, false, 1);
+        b[OFF_MINOR] = 2;
+        let h = file_header(&b).unwrap();
+        let rec: [u8; 16] = [0, 0, 0, 0, 0, 0, 0, 0, 40, 0, 0, 0, 60, 0, 0, 0];
+        assert_eq!(record_header(&rec, &h), RecordHeader { secs: 0, frac: 0, caplen: 60, len: 40 });
+        let mut b3 = header(MAGIC_MICRO, false, 1);
+        b3[OFF_MINOR] = 3;
+        let h3 = file_header(&b3).unwrap();
+        assert_eq!(record_header(&rec, &h3).caplen, 40);
+        let rec: [u8; 16] = [0, 0, 0, 0, 0, 0, 0, 0, 60, 0, 0, 0, 40, 0, 0, 0];
+        assert_eq!(record_header(&rec, &h3).caplen, 40);
+        let h4 = file_header(&header(MAGIC_MICRO, false, 1)).unwrap();
+        assert_eq!(record_header(&rec, &h4).caplen, 60);
     }
 
     #[test]

@@ -214,7 +214,7 @@ impl<R: Read> Reader<R> {
         }
         let fixed: &[u8; pcap::RECORD_HEADER_LEN] =
             head[..pcap::RECORD_HEADER_LEN].try_into().expect("record header slice has its length");
-        let rh = pcap::record_header(fixed, h.big_endian);
+        let rh = pcap::record_header(fixed, &h);
         if rh.caplen > MAX_RECORD {
             return Err(FileError::at(at, Problem::TooLong { what: "a record", len: u64::from(rh.caplen) }));
         }
