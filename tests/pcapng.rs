@@ -215,3 +215,59 @@ fn damaged_pcapng_names_the_frame_and_byte_offset() {
     assert!(err.contains("cannot read frame 20: the file ends inside a block (at byte"), "{err}");
     assert_eq!(list_rows(&String::from_utf8_lossy(&out.stdout)).lines().count(), 19);
 }
+
+/// An Enhanced Packet Block of one byte with `epb_flags` (inbound) and
+/// `epb_dropcount` 3: tshark's frame line, flag bits and singular "byte".
+#[test]
+fn packet_flags_drop_count_and_one_byte_frames() {
+    let hex = concat!(
+        // Section header: little-endian, version 1.0, unknown section length.
+        "0a0d0d0a1c0000004d3c2b1a01000000ffffffffffffffff1c000000",
+        // Interface: Ethernet, no snap length, no options.
+        "0100000014000000010000000000000014000000",
+        // Enhanced packet: interface 0, time 0, 1 of 1 byte (0x2a, padded),
+        // epb_flags 1, epb_dropcount 3, end of options.
+        "060000003c000000",
+        "00000000",
+        "0000000000000000",
+        "01000000",
+        "01000000",
+        "2a000000",
+        "0200040001000000",
+        "040008000300000000000000",
+        "00000000",
+        "3c000000",
+    );
+    let bytes: Vec<u8> =
+        (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex")).collect();
+    let dir = std::env::temp_dir().join(format!("socklab-pcapng-flags-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("flags.pcapng");
+    std::fs::write(&file, &bytes).unwrap();
+    let out = ok(&["read", "-V", file.to_str().unwrap()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let expected = "\
+Frame 1: 1 byte on wire (8 bits), 1 byte captured (8 bits) on interface unknown, id 0 (inbound)
+    Section number: 1
+    Interface id: 0 (unknown)
+        Interface name: unknown
+    Packet flags: 0x00000001
+        .... .... .... .... .... .... .... ..01 = Direction: Inbound (0x1)
+        .... .... .... .... .... .... ...0 00.. = Reception type: Not specified (0)
+        .... .... .... .... .... ...0 000. .... = FCS length: 0
+        .... .... .... .... 0000 000. .... .... = Reserved: 0
+        .... ...0 .... .... .... .... .... .... = CRC error: Not set
+        .... ..0. .... .... .... .... .... .... = Packet too long error: Not set
+        .... .0.. .... .... .... .... .... .... = Packet too short error: Not set
+        .... 0... .... .... .... .... .... .... = Wrong interframe gap error: Not set
+        ...0 .... .... .... .... .... .... .... = Unaligned frame error: Not set
+        ..0. .... .... .... .... .... .... .... = Start frame delimiter error: Not set
+        .0.. .... .... .... .... .... .... .... = Preamble error: Not set
+        0... .... .... .... .... .... .... .... = Symbol error: Not set
+";
+    assert!(out.contains(expected), "{out}");
+    assert!(
+        out.contains("    Frame Length: 1 byte (8 bits)\n    Capture Length: 1 byte (8 bits)\n    Drop Count: 3\n"),
+        "{out}"
+    );
+}

@@ -63,6 +63,10 @@ pub struct Origin<'a> {
     pub interface: &'a Interface,
     /// The packet's `opt_comment` options, in file order.
     pub comments: &'a [String],
+    /// `epb_flags`, when the packet has it.
+    pub flags: Option<u32>,
+    /// `epb_dropcount`, when the packet has it.
+    pub drop_count: Option<u64>,
 }
 
 /// The DLT number libpcap uses for a LINKTYPE number stored in a file, where

@@ -34,6 +34,8 @@ const MINORS: [u16; 2] = [0, 2];
 mod opt {
     pub const END: u16 = 0;
     pub const COMMENT: u16 = 1;
+    pub const EPB_FLAGS: u16 = 2;
+    pub const EPB_DROPCOUNT: u16 = 4;
     pub const IF_NAME: u16 = 2;
     pub const IF_DESCRIPTION: u16 = 3;
     pub const IF_TSRESOL: u16 = 9;
@@ -218,13 +220,31 @@ pub fn simple(body: &[u8], order: Order, snaplen: u32, offset: u64) -> Result<Pa
     Ok(Packet { interface: 0, ts: 0, len, data, options: (&[], offset + body.len() as u64) })
 }
 
-/// Appends the `opt_comment` options of a packet's options to `out`.
-pub fn comments(opts: &[u8], order: Order, offset: u64, out: &mut Vec<String>) -> Result<(), FileError> {
-    options(opts, order, offset, |code, v| {
-        if code == opt::COMMENT {
-            out.push(text(v));
-        }
-    })
+/// What a packet block's options say besides its comments (§4.3.1).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PacketOptions {
+    /// `epb_flags`: direction, reception type, FCS length, link-layer errors.
+    pub flags: Option<u32>,
+    /// `epb_dropcount`: packets lost between this one and the one before.
+    pub drop_count: Option<u64>,
+}
+
+/// Appends the `opt_comment` options of a packet's options to `out` and
+/// returns its flags and drop count.
+pub fn packet_options(
+    opts: &[u8],
+    order: Order,
+    offset: u64,
+    out: &mut Vec<String>,
+) -> Result<PacketOptions, FileError> {
+    let mut found = PacketOptions::default();
+    options(opts, order, offset, |code, v| match code {
+        opt::COMMENT => out.push(text(v)),
+        opt::EPB_FLAGS => found.flags = order.u32(v, 0),
+        opt::EPB_DROPCOUNT => found.drop_count = order.u64(v, 0),
+        _ => {}
+    })?;
+    Ok(found)
 }
 
 #[cfg(test)]

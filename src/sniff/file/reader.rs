@@ -70,6 +70,9 @@ struct Current {
     link_type: u16,
     /// Interface id (pcapng).
     interface: Option<u32>,
+    /// `epb_flags` and `epb_dropcount` (pcapng).
+    flags: Option<u32>,
+    drop_count: Option<u64>,
 }
 
 /// Reads exactly `buf.len()` bytes: `Ok(false)` at a clean end of input (no
@@ -194,6 +197,8 @@ impl<R: Read> Reader<R> {
                 interface_id: id,
                 interface: self.interfaces.get(id as usize)?,
                 comments: &self.comments,
+                flags: c.flags,
+                drop_count: c.drop_count,
             })
         });
         Record {
@@ -228,6 +233,8 @@ impl<R: Read> Reader<R> {
             data: 0..rh.caplen as usize,
             link_type: h.link_type,
             interface: None,
+            flags: None,
+            drop_count: None,
         };
         Ok(true)
     }
@@ -325,7 +332,7 @@ impl<R: Read> Reader<R> {
                 return Err(FileError::at(at, Problem::UnknownInterface { id: p.interface, count }));
             };
             self.comments.clear();
-            pcapng::comments(p.options.0, order, p.options.1, &mut self.comments)?;
+            let extra = pcapng::packet_options(p.options.0, order, p.options.1, &mut self.comments)?;
             let start = p.data.as_ptr() as usize - self.buf.as_ptr() as usize;
             self.cur = Current {
                 time: if ty == pcapng::SPB { 0 } else { iface.scale.nanos(p.ts, iface.offset_secs) },
@@ -333,6 +340,8 @@ impl<R: Read> Reader<R> {
                 data: start..start + p.data.len(),
                 link_type: iface.link_type,
                 interface: Some(p.interface),
+                flags: extra.flags,
+                drop_count: extra.drop_count,
             };
             return Ok(true);
         }
