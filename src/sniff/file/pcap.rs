@@ -2,6 +2,7 @@
 //! records of a 16-byte header and the captured bytes. Parses byte slices only.
 
 use crate::sniff::file::error::{FileError, Problem};
+use crate::sniff::file::pcapng::Order;
 
 /// Length of the file header (§4).
 pub const FILE_HEADER_LEN: usize = 24;
@@ -78,22 +79,10 @@ pub fn file_header(b: &[u8]) -> Result<FileHeader, FileError> {
     let le = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
     let (magic, big_endian) =
         if [MAGIC_MICRO, MAGIC_NANO, MAGIC_MODIFIED].contains(&le) { (le, false) } else { (le.swap_bytes(), true) };
-    let u16_at = |at: usize| {
-        let v = [b[at], b[at + 1]];
-        if big_endian {
-            u16::from_be_bytes(v)
-        } else {
-            u16::from_le_bytes(v)
-        }
-    };
-    let u32_at = |at: usize| {
-        let v = [b[at], b[at + 1], b[at + 2], b[at + 3]];
-        if big_endian {
-            u32::from_be_bytes(v)
-        } else {
-            u32::from_le_bytes(v)
-        }
-    };
+    let order = Order { big: big_endian };
+    // In range: `b` holds the whole header.
+    let u16_at = |at: usize| order.u16(b, at).unwrap_or(0);
+    let u32_at = |at: usize| order.u32(b, at).unwrap_or(0);
     if ![MAGIC_MICRO, MAGIC_NANO, MAGIC_MODIFIED].contains(&magic) {
         return Err(FileError::at(0, Problem::UnknownFormat));
     }
@@ -130,15 +119,9 @@ pub struct RecordHeader {
 
 /// Parses a record header of a file with header `h`.
 pub fn record_header(b: &[u8; RECORD_HEADER_LEN], h: &FileHeader) -> RecordHeader {
-    let big_endian = h.big_endian;
-    let w = |i: usize| {
-        let v = [b[i], b[i + 1], b[i + 2], b[i + 3]];
-        if big_endian {
-            u32::from_be_bytes(v)
-        } else {
-            u32::from_le_bytes(v)
-        }
-    };
+    let order = Order { big: h.big_endian };
+    // In range: `b` holds the whole record header.
+    let w = |at: usize| order.u32(b, at).unwrap_or(0);
     let (mut caplen, mut len) = (w(8), w(12));
     if h.minor < LENGTHS_REORDERED || (h.minor == LENGTHS_REORDERED && caplen > len) {
         std::mem::swap(&mut caplen, &mut len);

@@ -51,7 +51,7 @@ const EPB_FIXED: usize = 20;
 const PB_FIXED: usize = 20;
 const SPB_FIXED: usize = 4;
 
-/// Reads fields in a section's byte order.
+/// Reads fields in the byte order of a pcapng section or a pcap file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Order {
     /// Big-endian section.
