@@ -8,7 +8,7 @@
 #   scripts/goldens.sh                 # regenerate every golden in the manifest
 #
 # Manifest columns: source (captures = this repository's captures/, corpus =
-# ../shared/corpus), path relative to that directory, reason. Captures under captures/
+# ../shared/corpus, or $SOCKLAB_CORPUS), path relative to that directory, reason. Captures under captures/
 # that the manifest lacks are added with a generic reason. The header line records the
 # tshark version used. Goldens whose manifest line is gone are deleted.
 set -euo pipefail
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 
 manifest=tests/golden/manifest.tsv
 golden_dir=tests/golden/tshark
-corpus=../shared/corpus
+corpus=${SOCKLAB_CORPUS:-../shared/corpus}
 max_total_bytes=$((5 * 1024 * 1024))
 
 # Every field of DESIGN.md's list, plus tcp.analysis.flags.

@@ -410,8 +410,8 @@ impl Apps {
         let Some((src, dst)) = p.d.endpoints() else { return };
         let offset = (p.d.payload.as_ptr() as usize).wrapping_sub(p.data.as_ptr() as usize);
         match p.d.transport {
-            Transport::Udp(u) if self.dns.is_dns_port(u.sport, u.dport) || is_port(&u, app::dns::MDNS_PORT) => {
-                let mdns = !self.dns.is_dns_port(u.sport, u.dport);
+            Transport::Udp(u) if self.dns.is_udp_dns(u.sport, u.dport, p.d.payload) => {
+                let mdns = is_port(&u, app::dns::MDNS_PORT) && !self.dns.is_dns_port(u.sport, u.dport);
                 let m = self.dns.udp(ConvKey::new(src, dst, false), p.d.payload, offset, p.number, p.time, mdns);
                 p.app = App::Dns(vec![with_response_in(facts, p.number, m)]);
             }
@@ -420,6 +420,9 @@ impl Apps {
                     p.app = App::Http(m);
                 }
             }
+            // A RST's payload is its reset cause (RFC 9293 §3.5.3): tshark hands
+            // it to no application dissector.
+            Transport::Tcp(h) if h.flags & flags::RST != 0 => {}
             Transport::Tcp(h) => {
                 let Some(info) = p.tcp else { return };
                 let resent = info.analysis
