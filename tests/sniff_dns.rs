@@ -10,7 +10,9 @@ use std::time::Duration;
 const SIGINT: i32 = 2;
 
 fn corpus(rel: &str) -> Option<String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus").join(rel);
+    let dir = std::env::var_os("SOCKLAB_CORPUS")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"), PathBuf::from);
+    let path = dir.join(rel);
     if path.exists() {
         Some(path.to_string_lossy().into_owned())
     } else {

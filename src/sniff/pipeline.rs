@@ -111,7 +111,7 @@ impl Pipeline {
 
     /// Everything this pass learned, for the next one.
     pub fn into_facts(self) -> Facts {
-        let mut app = AppFacts::default();
+        let mut app = AppFacts { two_pass: true, ..AppFacts::default() };
         self.apps.dns.learn_into(&mut app);
         self.apps.http.learn_into(&mut app);
         Facts { tcp: self.track_tcp.then_some(self.tcp), echo_reply: self.learned_echo, app }
@@ -464,7 +464,7 @@ impl Apps {
                     app::http::Outcome::NotHttp => App::None,
                     app::http::Outcome::Continuation => App::HttpContinuation,
                     app::http::Outcome::HeaderLines { head, body } => App::HttpHeaderLines { head, body },
-                    app::http::Outcome::Partial(line) => App::Segment(line),
+                    app::http::Outcome::Partial(line) => App::Segment(line.filter(|_| !facts.app.two_pass)),
                     app::http::Outcome::Message(mut m) => {
                         if m.request {
                             m.response_in = facts.app.http_response_in.get(&p.number).copied();

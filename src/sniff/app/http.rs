@@ -124,6 +124,11 @@ pub fn info(out: &mut impl fmt::Write, m: &HttpMsg) -> fmt::Result {
         (_, Some(t)) if t.starts_with("multipart/") => {}
         (_, Some(t)) => write!(out, " ({t})")?,
     }
+    if m.trailing.first() == Some(&"http") {
+        // The bytes after a reassembled message go to HTTP again, which names
+        // them a continuation of the connection.
+        out.write_str("Continuation")?;
+    }
     Ok(())
 }
 
