@@ -57,6 +57,9 @@ pub struct HttpMsg {
     /// What tshark names the bytes after the message in its last segment, when
     /// they start no new message: `data`, or `http:data` (a continuation).
     pub trailing: &'static [&'static str],
+    /// On an HTTP port, bytes after the message that start no new one: HTTP
+    /// looks at them again and adds `Continuation` to the Info column.
+    pub continuation: bool,
     /// An SSDP datagram (HTTP over UDP) rather than HTTP over TCP.
     pub ssdp: bool,
 }
@@ -124,7 +127,7 @@ pub fn info(out: &mut impl fmt::Write, m: &HttpMsg) -> fmt::Result {
         (_, Some(t)) if t.starts_with("multipart/") => {}
         (_, Some(t)) => write!(out, " ({t})")?,
     }
-    if m.trailing.first() == Some(&"http") {
+    if m.continuation {
         // The bytes after a reassembled message go to HTTP again, which names
         // them a continuation of the connection.
         out.write_str("Continuation")?;
@@ -404,6 +407,7 @@ impl HttpTracker {
             // tshark hands the rest of a reassembled segment to HTTP again
             // (on its ports), the rest of a single segment to data.
             m.trailing = if m.segments > 0 && http_port { &["http", "data"] } else { &["data"] };
+            m.continuation = http_port;
         }
         if looks_like_http(&rest) {
             self.keep(key, Pending { buf: rest, ..Pending::default() }, seg);
