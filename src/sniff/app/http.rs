@@ -407,7 +407,14 @@ impl HttpTracker {
             // tshark hands the rest of a reassembled segment to HTTP again
             // (on its ports), the rest of a single segment to data.
             m.trailing = if m.segments > 0 && http_port { &["http", "data"] } else { &["data"] };
-            m.continuation = http_port;
+            // On an HTTP port HTTP looks at them again: a continuation of a
+            // connection that carried a request (this one, or an earlier one:
+            // frame 0 marks a response without one), else nothing, not even data.
+            let request_seen = m.request || self.last.get(&seg.stream).is_some_and(|r| r.frame != 0);
+            m.continuation = http_port && request_seen;
+            if http_port && !request_seen {
+                m.trailing = &[];
+            }
         }
         if looks_like_http(&rest) {
             self.keep(key, Pending { buf: rest, ..Pending::default() }, seg);
@@ -699,13 +706,31 @@ mod tests {
     fn bytes_after_the_body_are_data_or_a_continuation() {
         // Regression (suricata-verify http-gap-double frames 9 and 25): "\r\n" after a 2-byte body.
         let mut t = HttpTracker::default();
+        assert!(matches!(t.tcp(&seg(b"GET / HTTP/1.0\r\n\r\n", 1), true), Outcome::Message(_)));
         let whole = b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok\r\n";
-        let Outcome::Message(m) = t.tcp(&seg(whole, 1), true) else { panic!("no message") };
+        let Outcome::Message(m) = t.tcp(&seg(whole, 2), true) else { panic!("no message") };
         assert_eq!(m.trailing, ["data"]);
+        assert!(m.continuation);
         let mut t = HttpTracker::default();
-        assert!(matches!(t.tcp(&seg(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n", 1), true), Outcome::Partial(_)));
-        let Outcome::Message(m) = t.tcp(&seg(b"ok\r\n", 2), true) else { panic!("no message") };
+        assert!(matches!(t.tcp(&seg(b"GET / HTTP/1.0\r\n\r\n", 1), true), Outcome::Message(_)));
+        assert!(matches!(t.tcp(&seg(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n", 2), true), Outcome::Partial(_)));
+        let Outcome::Message(m) = t.tcp(&seg(b"ok\r\n", 3), true) else { panic!("no message") };
         assert_eq!(m.trailing, ["http", "data"]);
+        assert!(m.continuation);
+    }
+
+    #[test]
+    fn bytes_after_the_body_without_a_request_are_nothing() {
+        // Regression (suricata-verify http-async-srv frame 4): only the server's side was
+        // captured; tshark names the "\n" after the 12-byte body neither data nor Continuation.
+        let mut t = HttpTracker::default();
+        let whole = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nContent-Length: 12\r\n\r\nHello World!\n";
+        let Outcome::Message(m) = t.tcp(&seg(whole, 4), true) else { panic!("no message") };
+        assert!(m.trailing.is_empty());
+        assert!(!m.continuation);
+        let mut info = String::new();
+        super::info(&mut info, &m).unwrap();
+        assert_eq!(info, "HTTP/1.0 200 OK  (text/html)");
     }
 
     #[test]
