@@ -459,6 +459,11 @@ impl Apps {
                     };
                     return;
                 }
+                let out_of_order = info.analysis & analysis::OUT_OF_ORDER != 0;
+                if out_of_order && !p.d.payload.is_empty() && self.http.waits_for_more(&seg) {
+                    p.app = App::Segment(None);
+                    return;
+                }
                 let http_port = [h.sport, h.dport].iter().any(|p| app::http::HTTP_PORTS.contains(p));
                 p.app = match self.http.tcp(&seg, http_port) {
                     app::http::Outcome::NotHttp => App::None,

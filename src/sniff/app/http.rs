@@ -233,6 +233,13 @@ fn looks_like_http(b: &[u8]) -> bool {
 }
 
 impl HttpTracker {
+    /// Whether this segment's direction waits for the rest of a message: an
+    /// out-of-order segment then fills a hole of it, and tshark tags it as a
+    /// segment of the reassembled message.
+    pub fn waits_for_more(&self, seg: &TcpData<'_>) -> bool {
+        self.pending.contains_key(&dir_key(seg.stream, seg.dir))
+    }
+
     /// Adds a TCP segment's payload.
     pub fn tcp(&mut self, seg: &TcpData<'_>, http_port: bool) -> Outcome {
         let key = dir_key(seg.stream, seg.dir);
@@ -717,6 +724,19 @@ mod tests {
         let Outcome::Message(m) = t.tcp(&seg(b"ok\r\n", 3), true) else { panic!("no message") };
         assert_eq!(m.trailing, ["http", "data"]);
         assert!(m.continuation);
+    }
+
+    #[test]
+    fn a_direction_waits_while_a_body_is_due() {
+        // An out-of-order segment of such a direction fills a hole of the message
+        // (suricata-verify tcp-rst-unacked-stream-10: tshark tags it).
+        let mut t = HttpTracker::default();
+        let head = b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc";
+        assert!(!t.waits_for_more(&seg(head, 1)));
+        assert!(matches!(t.tcp(&seg(head, 1), true), Outcome::Partial(_)));
+        assert!(t.waits_for_more(&seg(b"defg", 2)));
+        assert!(matches!(t.tcp(&seg(b"defghij", 2), true), Outcome::Message(_)));
+        assert!(!t.waits_for_more(&seg(b"", 3)));
     }
 
     #[test]
