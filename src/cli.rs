@@ -596,7 +596,8 @@ pub struct DecodeArgs {
     /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Also decode DNS on this UDP and TCP port (53 and 10053 always are); repeat for more.
+    /// Always decode DNS on this UDP and TCP port (53 and 10053 always are; over UDP any
+    /// port is, when the datagram looks like DNS, as in tshark); repeat for more.
     #[arg(long = "dns-port", value_name = "PORT")]
     pub dns_ports: Vec<u16>,
 }
