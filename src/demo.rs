@@ -184,7 +184,10 @@ impl Demo {
     /// Starts a capture to `captures/NAME.pcap`, or an inactive session without permission.
     fn capture(&self, name: &str, filter: CaptureFilter) -> Result<CaptureSession> {
         let opt =
-            CaptureOpt { capture: self.capture.then(|| Some(Path::new(CAPTURE_DIR).join(format!("{name}.pcap")))) };
+            CaptureOpt {
+                capture: self.capture.then(|| Some(Path::new(CAPTURE_DIR).join(format!("{name}.pcap")))),
+                ..CaptureOpt::default()
+            };
         let cap = CaptureSession::start(&opt, name, filter)?;
         cap.announce();
         Ok(cap)

@@ -19,7 +19,7 @@ use crate::net::{addr, dns_zone, shutdown};
 use crate::proto::dns::{answer, decode, Flags, Rcode, Zone, HEADER_LEN};
 use crate::sniff::session::{CaptureFilter, CaptureSession};
 use crate::table::Format;
-use std::io::{self, Write};
+use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -60,6 +60,7 @@ pub fn run(a: &DnsServerArgs) -> Result<()> {
     sock.set_read_timeout(Some(TICK)).map_err(|e| Error::io("setting the read timeout", e))?;
     sock.set_write_timeout(Some(WRITE_TIMEOUT)).map_err(|e| Error::io("setting the write timeout", e))?;
     let stats = Arc::new(Stats::default());
+    let capturing = cap.is_active();
     let mut workers = Vec::new();
     for i in 0..a.threads {
         let s = sock.try_clone().map_err(|e| Error::io("cloning the server socket", e))?;
@@ -67,7 +68,7 @@ pub fn run(a: &DnsServerArgs) -> Result<()> {
         let (zone, stats, quiet) = (Arc::clone(&zone), Arc::clone(&stats), a.quiet);
         let spawned = std::thread::Builder::new()
             .name(format!("dns-{i}"))
-            .spawn(move || serve_loop(&s, local, &zone, &stats, quiet))
+            .spawn(move || serve_loop(&s, local, &zone, &stats, quiet, capturing))
             .map_err(|e| Error::io("starting a server thread", e))?;
         workers.push(spawned);
     }
@@ -92,8 +93,16 @@ pub fn run(a: &DnsServerArgs) -> Result<()> {
 }
 
 /// One thread's receive-answer loop, until shutdown: a batch of datagrams in, the
-/// responses out in one batch, then the log lines.
-fn serve_loop(sock: &UdpSocket, local: SocketAddr, zone: &Zone, stats: &Stats, quiet: bool) -> Result<()> {
+/// responses out in one batch, then the log lines (with `capturing`, the
+/// queries' lines before the responses go out).
+fn serve_loop(
+    sock: &UdpSocket,
+    local: SocketAddr,
+    zone: &Zone,
+    stats: &Stats,
+    quiet: bool,
+    capturing: bool,
+) -> Result<()> {
     let mut batch = RecvBatch::default();
     let mut replies: Vec<(Vec<u8>, SocketAddr)> = Vec::with_capacity(udp_batch::BATCH);
     while !shutdown::requested() {
@@ -111,16 +120,22 @@ fn serve_loop(sock: &UdpSocket, local: SocketAddr, zone: &Zone, stats: &Stats, q
         };
         stats.received.fetch_add(n as u64, Ordering::Relaxed);
         replies.clear();
-        let mut log = String::new();
+        let (mut asked, mut log) = (String::new(), String::new());
         for i in 0..n {
             let Some((query, from)) = batch.get(i) else { continue };
             let response = answer(query, zone);
             if !quiet {
-                log_query(&mut log, from, query, response.as_deref(), zone);
+                // Captured, the query's lines go out before the response is sent,
+                // so they sit between the query's packet and the response's.
+                log_query(if capturing { &mut asked } else { &mut log }, from, query);
+                log_response(&mut log, query, response.as_deref(), zone);
             }
             if let Some(r) = response {
                 replies.push((r, from));
             }
+        }
+        if !asked.is_empty() {
+            out(asked.trim_end_matches('\n'));
         }
         let (sent, errors) = udp_batch::send_all(sock, &replies);
         stats.answered.fetch_add(sent as u64, Ordering::Relaxed);
@@ -129,9 +144,7 @@ fn serve_loop(sock: &UdpSocket, local: SocketAddr, zone: &Zone, stats: &Stats, q
             serve::warn(format_args!("cannot answer {to}: {e}"));
         }
         if !log.is_empty() {
-            let mut o = io::stdout().lock();
-            let _ = o.write_all(log.as_bytes());
-            let _ = o.flush();
+            serve::out(log.trim_end_matches('\n'));
         }
     }
     Ok(())
@@ -160,11 +173,15 @@ fn silence_reason(query: &[u8]) -> &'static str {
     }
 }
 
-/// Appends the log of one query: who sent it, what it asks, the request and
-/// response in hex, and for NXDOMAIN which names the zone does hold.
-fn log_query(log: &mut String, from: SocketAddr, query: &[u8], response: Option<&[u8]>, zone: &Zone) {
+/// Appends the log of one query: who sent it, what it asks, the request in hex.
+fn log_query(log: &mut String, from: SocketAddr, query: &[u8]) {
     log.push_str(&format!("Query from {from}: {}\n", describe_query(query)));
     log.push_str(&format!("Request (in Hex): {}\n", hex_bytes(query)));
+}
+
+/// Appends the log of the answer to `query`: the response in hex, and for
+/// NXDOMAIN which names the zone does hold.
+fn log_response(log: &mut String, query: &[u8], response: Option<&[u8]>, zone: &Zone) {
     match response {
         Some(r) => {
             log.push_str(&format!("Response (in Hex): {}\n", hex_bytes(r)));

@@ -24,7 +24,7 @@
 //! connections) widens the filter while capturing through a [`Watcher`]
 //! ([`CaptureSession::watcher`]); see [`crate::sniff::watch`].
 
-use crate::cli::CaptureOpt;
+use crate::cli::{CaptureOpt, FitArgs};
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::net::{gate, shutdown};
@@ -111,6 +111,8 @@ struct Running {
     device: String,
     what: String,
     color: bool,
+    /// Width and colour of the end tables.
+    settings: Settings,
     watcher: Watcher,
     barrier: Arc<Barrier>,
 }
@@ -141,7 +143,8 @@ impl CaptureSession {
         cap.save_to(&path, "--capture=FILE")?;
         let barrier = Arc::new(Barrier::new().map_err(|e| Error::io("starting the capture", e))?);
         let drained = Arc::clone(&barrier);
-        let color = Settings::detect().color;
+        let settings = capture_settings(opt);
+        let color = settings.color;
         let stop = Arc::new(AtomicBool::new(false));
         let dns = matches!(filter, CaptureFilter::DnsPort(_));
         let flag = Arc::clone(&stop);
@@ -158,6 +161,7 @@ impl CaptureSession {
             device,
             what: filter.describe(),
             color,
+            settings,
             watcher,
             barrier,
         })));
@@ -209,6 +213,11 @@ impl CaptureSession {
     }
 }
 
+/// The terminal's width, and colour as `--color` (with the terminal and `NO_COLOR`) decides.
+fn capture_settings(opt: &CaptureOpt) -> Settings {
+    Settings::from_args(&FitArgs::default(), opt.color)
+}
+
 /// Stops the capture after a short grace period, then prints the counts and the
 /// tables (once: the first caller takes the session; a second waits for it).
 fn report(running: &Mutex<Option<Running>>) {
@@ -234,7 +243,7 @@ fn report(running: &Mutex<Option<Running>>) {
         ),
         r.color,
     ));
-    let settings = Settings::detect();
+    let settings = r.settings;
     match summary::file_tables(&r.path, &settings) {
         Ok(tables) => text.push_str(&tables),
         Err(e) => text.push_str(&marked(&format!("no tables: {e}"), r.color)),
