@@ -7,9 +7,14 @@
 //! SYN answered by RST), a DNS query with its field table, an HTTP GET and HEAD.
 //! Captures are saved as `captures/demo-*.pcap`. Without the capture
 //! permission the apps still run and the demo says how to enable the rest.
+//!
+//! Ctrl-C (or SIGTERM) interrupts the running client, then the part ends as
+//! usual: its capture is saved whole and its tables and the server's log are
+//! printed; the demo stops there.
 
 use crate::cli::{CaptureOpt, Cli};
 use crate::error::{Error, Result};
+use crate::net::shutdown;
 use crate::sniff::capture::{loopback_device, LiveCapture, PERMISSION_FIX};
 use crate::sniff::session::{CaptureFilter, CaptureSession, CAPTURE_DIR};
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -40,11 +45,15 @@ pub fn run() -> Result<()> {
         })?;
     }
     let demo = Demo { exe, capture: capture.is_ok() };
-    demo.tcp_echo()?;
-    demo.udp_echo()?;
-    demo.closed_port()?;
-    demo.dns()?;
-    demo.http()?;
+    let parts: [fn(&Demo) -> Result<()>; 5] =
+        [Demo::tcp_echo, Demo::udp_echo, Demo::closed_port, Demo::dns, Demo::http];
+    for part in parts {
+        part(&demo)?;
+        if shutdown::requested() {
+            say(&format!("\nDemo stopped (Ctrl-C); the captures so far are in {CAPTURE_DIR}/."));
+            return Ok(());
+        }
+    }
     demo.next_steps();
     Ok(())
 }
@@ -106,6 +115,9 @@ impl Demo {
         let cap = self.capture("demo-closed-udp", CaptureFilter::UdpPort(port))?;
         self.client(&["udp", "client", "--server", &addr, "--timeout-ms", "1000", "is anybody there?"]);
         cap.finish();
+        if shutdown::requested() {
+            return Ok(());
+        }
         let cap = self.capture("demo-closed-tcp", CaptureFilter::TcpPort(port))?;
         self.client(&["tcp", "client", "--server", &addr, "--timeout-ms", "1000", "hello?"]);
         cap.finish();
@@ -183,11 +195,10 @@ impl Demo {
 
     /// Starts a capture to `captures/NAME.pcap`, or an inactive session without permission.
     fn capture(&self, name: &str, filter: CaptureFilter) -> Result<CaptureSession> {
-        let opt =
-            CaptureOpt {
-                capture: self.capture.then(|| Some(Path::new(CAPTURE_DIR).join(format!("{name}.pcap")))),
-                ..CaptureOpt::default()
-            };
+        let opt = CaptureOpt {
+            capture: self.capture.then(|| Some(Path::new(CAPTURE_DIR).join(format!("{name}.pcap")))),
+            ..CaptureOpt::default()
+        };
         let cap = CaptureSession::start(&opt, name, filter)?;
         cap.announce();
         Ok(cap)
@@ -253,10 +264,7 @@ impl Server {
 
     /// Stops the server with SIGINT (as Ctrl-C) and prints its log.
     fn stop(mut self) {
-        // SAFETY: kill(2) on our own child's pid.
-        unsafe {
-            libc::kill(self.child.id() as libc::pid_t, libc::SIGINT);
-        }
+        interrupt(&self.child);
         if !wait_bounded(&mut self.child, STOP_LIMIT) {
             say("(the server did not stop in time and was killed)");
         }
@@ -270,9 +278,16 @@ impl Server {
 }
 
 /// Waits for `child` up to `limit`; kills it after. True if it ended by itself.
+/// On Ctrl-C (or SIGTERM) the child is interrupted too, so it finishes now
+/// and the step's capture ends with its last packets.
 fn wait_bounded(child: &mut Child, limit: Duration) -> bool {
     let start = Instant::now();
+    let mut interrupted = false;
     while start.elapsed() < limit {
+        if !interrupted && shutdown::requested() {
+            interrupted = true;
+            interrupt(child);
+        }
         match child.try_wait() {
             Ok(Some(_)) => return true,
             Ok(None) => std::thread::sleep(POLL),
@@ -282,6 +297,15 @@ fn wait_bounded(child: &mut Child, limit: Duration) -> bool {
     let _ = child.kill();
     let _ = child.wait();
     false
+}
+
+/// Sends SIGINT to a child, as Ctrl-C does (a second one is harmless: the
+/// child has ended or is ending).
+fn interrupt(child: &Child) {
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
 }
 
 /// A UDP port nobody listens on (bound a moment, then released).

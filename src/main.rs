@@ -67,7 +67,7 @@ fn is_client(cmd: &Command) -> bool {
 }
 
 /// Commands that run until stopped, and so finish cleanly on Ctrl-C (servers shut
-/// down; ping prints its statistics, like ping(8)).
+/// down; ping prints its statistics, like ping(8); the demo ends its part).
 fn is_server(cmd: &Command) -> bool {
     matches!(
         cmd,
@@ -79,5 +79,6 @@ fn is_server(cmd: &Command) -> bool {
             | Command::Proxy(_)
             | Command::Dns(DnsCommand::Server(_))
             | Command::Sniff(_)
+            | Command::Demo
     )
 }
