@@ -236,3 +236,51 @@ fn no_color_with_color_auto_on_a_terminal_prints_no_escapes() {
     assert!(!text.contains(ESC), "an ANSI escape despite NO_COLOR:\n{text:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A student's finding at 80 columns: a packet row wider than the terminal
+/// wrapped, and its continuation (`Win=65495 Len=0 …`) had no mark, so it read
+/// like a line of the server's own. Now every line on screen fits and every
+/// capture line, continuations included, carries the mark.
+#[test]
+fn at_80_columns_every_capture_line_fits_and_is_marked() {
+    if !root("80 columns") {
+        return;
+    }
+    let dir = scratch("columns");
+    let file = dir.join("c.pcap");
+    let pty = Pty::spawn_env(
+        &["tcp", "server", "--port", "0", &capture_arg(&file), "--color", "never"],
+        &[("COLUMNS", "80")],
+    );
+    pty.wait_for("packets are marked", 1);
+    let text = pty.text();
+    let addr = text.lines().find_map(|l| common::addr_of(l.trim_end())).expect("address line");
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    std::io::Write::write_all(&mut s, b"hello there\n").unwrap();
+    let mut buf = [0u8; 12];
+    std::io::Read::read_exact(&mut s, &mut buf).unwrap();
+    drop(s);
+    pty.wait_for("closed the connection", 1);
+    std::thread::sleep(Duration::from_millis(300));
+    let raw = pty.text();
+    let own = ["TCP echo server", "The server is ready", "Connection from", "From client", "127.0.0.1:"];
+    for line in common::visible_lines(&raw) {
+        let line = line.trim_end();
+        assert!(line.chars().count() <= 80, "wider than 80 columns: {line:?}\n{raw}");
+        assert!(
+            line.is_empty() || line.starts_with('│') || own.iter().any(|o| line.starts_with(o)),
+            "a line neither marked nor the server's own: {line:?}\n{raw}"
+        );
+    }
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe {
+        libc::kill(pty.child.id() as libc::pid_t, SIGINT);
+    }
+    let mut pty = pty;
+    let deadline = Instant::now() + WAIT;
+    while pty.child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "server did not stop:\n{}", pty.text());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

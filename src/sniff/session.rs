@@ -36,6 +36,7 @@ use crate::sniff::render::{ansi, list, Style};
 use crate::sniff::report::{self, ScanOptions};
 use crate::sniff::summary::{self, Recorder};
 use crate::sniff::watch::{render_pairs, Watcher, Widen};
+use crate::wrap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
@@ -110,8 +111,7 @@ struct Running {
     path: PathBuf,
     device: String,
     what: String,
-    color: bool,
-    /// Width and colour of the end tables.
+    /// Width and colour of the marked lines and the end tables.
     settings: Settings,
     watcher: Watcher,
     barrier: Arc<Barrier>,
@@ -144,14 +144,13 @@ impl CaptureSession {
         let barrier = Arc::new(Barrier::new().map_err(|e| Error::io("starting the capture", e))?);
         let drained = Arc::clone(&barrier);
         let settings = capture_settings(opt);
-        let color = settings.color;
         let stop = Arc::new(AtomicBool::new(false));
         let dns = matches!(filter, CaptureFilter::DnsPort(_));
         let flag = Arc::clone(&stop);
         let (watcher, widen) = Watcher::new(filter.bpf());
         let thread = std::thread::Builder::new()
             .name("capture".into())
-            .spawn(move || capture_loop(cap, link, &flag, &widen, &drained, color, dns))
+            .spawn(move || capture_loop(cap, link, &flag, &widen, &drained, settings, dns))
             .map_err(|e| Error::io("starting the capture thread", e))?;
         gate::set_barrier(Some(Arc::clone(&barrier)));
         let running = Arc::new(Mutex::new(Some(Running {
@@ -160,7 +159,6 @@ impl CaptureSession {
             path,
             device,
             what: filter.describe(),
-            color,
             settings,
             watcher,
             barrier,
@@ -197,8 +195,8 @@ impl CaptureSession {
         self.with(|r| {
             let text =
                 format!("Capturing {} on {}, saving to {}; packets are marked │", r.what, r.device, r.path.display());
-            print_marked(&text, r.color);
-            print_marked(&header_line(r.color), r.color);
+            print_marked(&text, r.settings);
+            print_marked(&header_line(r.settings.color), r.settings);
         });
     }
 
@@ -241,19 +239,19 @@ fn report(running: &Mutex<Option<Running>>) {
             plural(outcome.frames, "packet"),
             outcome.stats.dropped,
         ),
-        r.color,
+        r.settings,
     ));
     let settings = r.settings;
     match summary::file_tables(&r.path, &settings) {
         Ok(tables) => text.push_str(&tables),
-        Err(e) => text.push_str(&marked(&format!("no tables: {e}"), r.color)),
+        Err(e) => text.push_str(&marked(&format!("no tables: {e}"), r.settings)),
     }
     let pairs = r.watcher.pairs();
     if !pairs.is_empty() {
         let opts = ScanOptions { counters_only: true, ..ScanOptions::default() };
         match report::scan(&r.path, &opts) {
             Ok(scan) => text.push_str(&render_pairs(&pairs, &scan.tcp)),
-            Err(e) => text.push_str(&marked(&format!("no stream pairs: {e}"), r.color)),
+            Err(e) => text.push_str(&marked(&format!("no stream pairs: {e}"), r.settings)),
         }
     }
     text.push_str(&outcome.recorder.render(&settings, true));
@@ -275,12 +273,12 @@ fn capture_loop(
     stop: &AtomicBool,
     widen: &Receiver<Widen>,
     drained: &Barrier,
-    color: bool,
+    look: Settings,
     dns: bool,
 ) -> Outcome {
     let mut pipe = Pipeline::new(link, Facts::default());
     let mut recorder = Recorder::new(dns);
-    let style = Style { color, nanos: false };
+    let style = Style { color: look.color, nanos: false };
     let mut row = Vec::with_capacity(512);
     let mut stopped_at: Option<Instant> = None;
     let mut frames = 0u64;
@@ -292,7 +290,7 @@ fn capture_loop(
             }
         }
         while let Ok(w) = widen.try_recv() {
-            apply_widen(&mut cap, w, color);
+            apply_widen(&mut cap, w, look);
         }
         let looked_at = barrier::now();
         let next = match cap.poll_frame() {
@@ -303,7 +301,7 @@ fn capture_loop(
                 row.clear();
                 let _ = list::row(&mut row, &p, style);
                 recorder.add(&p);
-                print_marked(String::from_utf8_lossy(&row).trim_end_matches('\n'), color);
+                print_marked(String::from_utf8_lossy(&row).trim_end_matches('\n'), look);
                 // Under steady traffic the ring is never empty: a packet from
                 // after an event shows every packet before it was printed.
                 drained.drained(time);
@@ -319,14 +317,14 @@ fn capture_loop(
         };
         if let Err(e) = next {
             // Said at once, with the counts; the run ends non-zero.
-            print_marked(&format!("capture stopped: {e}"), color);
+            print_marked(&format!("capture stopped: {e}"), look);
             shutdown::mark_failed();
             break;
         }
     }
     drained.close();
     if let Err(e) = cap.flush() {
-        print_marked(&format!("capture stopped: {e}"), color);
+        print_marked(&format!("capture stopped: {e}"), look);
         shutdown::mark_failed();
     }
     let saved_only = cap.savefile().filter(|f| f.failed()).map(|f| f.saved());
@@ -334,14 +332,14 @@ fn capture_loop(
 }
 
 /// Applies a wider filter a [`Watcher`] asked for and says so.
-fn apply_widen(cap: &mut LiveCapture, w: Widen, color: bool) {
+fn apply_widen(cap: &mut LiveCapture, w: Widen, look: Settings) {
     let applied = match cap.set_filter(&w.expr) {
         Ok(()) => {
-            print_marked(&format!("now also capturing {}", w.what), color);
+            print_marked(&format!("now also capturing {}", w.what), look);
             true
         }
         Err(e) => {
-            print_marked(&format!("could not add {} to the capture: {e}", w.what), color);
+            print_marked(&format!("could not add {} to the capture: {e}", w.what), look);
             false
         }
     };
@@ -401,26 +399,51 @@ fn header_line(color: bool) -> String {
     String::from_utf8_lossy(&h).trim_end().to_string()
 }
 
-/// `line` (possibly several lines) with the mark in front of each, as one string.
-pub fn marked(text: &str, color: bool) -> String {
+/// `text` (possibly several lines) with the mark in front of each, as one
+/// string. When `look` has a width (a terminal, `COLUMNS`), a longer line is
+/// wrapped at spaces and its continuation marked and indented too, so no
+/// line on screen is without its mark.
+pub fn marked(text: &str, look: Settings) -> String {
+    let mark = if look.color { format!("{}{MARK}{}", ansi::DIM, ansi::RESET) } else { MARK.to_string() };
     let mut s = String::with_capacity(text.len() + 16);
     for line in text.split('\n') {
-        if color {
-            s.push_str(ansi::DIM);
-            s.push_str(MARK);
-            s.push_str(ansi::RESET);
-        } else {
-            s.push_str(MARK);
+        for piece in fold(line, look.width.map(|w| w.saturating_sub(MARK_WIDTH))) {
+            s.push_str(&mark);
+            s.push_str(&piece);
+            s.push('\n');
         }
-        s.push_str(line);
-        s.push('\n');
     }
     s
 }
 
+/// Columns the mark takes.
+const MARK_WIDTH: usize = 2;
+/// Indentation of a folded line's continuation past the end of the line's
+/// first word (a row's frame number, whatever its digits).
+const CONTINUED: usize = 3;
+
+/// `line` wrapped at spaces to `width` columns (the continuation indented
+/// [`CONTINUED`] columns past the first word); as it is without a width.
+fn fold(line: &str, width: Option<usize>) -> Vec<String> {
+    let Some(width) = width.filter(|&w| wrap::text_width(line) > w) else { return vec![line.to_string()] };
+    let body = line.trim_start_matches(' ');
+    let indent = " ".repeat(line.len() - body.len());
+    let first = wrap::wrap(body, width.saturating_sub(indent.len()).max(1));
+    let (head, rest) = first.split_once('\n').unwrap_or((first.as_str(), ""));
+    let first_word = body.split(' ').next().map_or(0, wrap::text_width);
+    let deeper = " ".repeat(indent.len() + first_word + CONTINUED);
+    let mut out = vec![format!("{indent}{head}")];
+    if !rest.is_empty() {
+        let rest = rest.replace('\n', " ");
+        let wrapped = wrap::wrap(&rest, width.saturating_sub(deeper.len()).max(1));
+        out.extend(wrapped.split('\n').map(|l| format!("{deeper}{l}")));
+    }
+    out
+}
+
 /// Prints marked lines at once through the output gate (a closed stdout is ignored).
-fn print_marked(text: &str, color: bool) {
-    gate::between(&marked(text, color));
+fn print_marked(text: &str, look: Settings) {
+    gate::between(&marked(text, look));
 }
 
 /// `n noun(s)`.
@@ -454,7 +477,27 @@ mod tests {
 
     #[test]
     fn every_line_is_marked() {
-        assert_eq!(marked("a\nb", false), "│ a\n│ b\n");
-        assert_eq!(marked("a", true), format!("{}│ {}a\n", ansi::DIM, ansi::RESET));
+        let plain = Settings::default();
+        assert_eq!(marked("a\nb", plain), "│ a\n│ b\n");
+        let coloured = Settings { color: true, ..plain };
+        assert_eq!(marked("a", coloured), format!("{}│ {}a\n", ansi::DIM, ansi::RESET));
+    }
+
+    /// At 80 columns a TCP row wrapped on the terminal and its continuation
+    /// had no mark, so it read like a line of the program's own.
+    #[test]
+    fn a_row_wider_than_the_terminal_folds_with_every_piece_marked() {
+        let row = "    1   0.000000    127.0.0.1 → 127.0.0.1    TCP 74 51280 → 36791 [SYN] Seq=0 \
+                   Win=65495 Len=0 MSS=65495 SACK_PERM TSval=1058856281 TSecr=0 WS=1024";
+        let look = Settings { width: Some(80), ..Settings::default() };
+        let text = marked(row, look);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        assert!(lines.iter().all(|l| l.starts_with(MARK) && wrap::text_width(l) <= 80), "{text}");
+        assert_eq!(lines[0], "│     1   0.000000    127.0.0.1 → 127.0.0.1    TCP 74 51280 → 36791 [SYN] Seq=0");
+        assert_eq!(lines[1], "│         Win=65495 Len=0 MSS=65495 SACK_PERM TSval=1058856281 TSecr=0 WS=1024");
+        let tenth = marked(&row.replacen("    1 ", "   10 ", 1), look);
+        assert_eq!(tenth.lines().nth(1), Some(lines[1]), "continuations align whatever the frame number");
+        assert_eq!(marked(row, Settings::default()), format!("{MARK}{row}\n"), "no width: as it is");
     }
 }
