@@ -53,8 +53,8 @@ fn main() {
     }
 }
 
-/// Clients that wait for input or replies and can capture: on Ctrl-C they save
-/// the capture, print its tables and exit.
+/// Clients that wait for input or replies and can capture (a scan waits for
+/// its probes): on Ctrl-C they save the capture, print its tables and exit.
 fn is_client(cmd: &Command) -> bool {
     matches!(
         cmd,
@@ -63,6 +63,7 @@ fn is_client(cmd: &Command) -> bool {
             | Command::Chat(ChatRole::Client(_))
             | Command::Get(_)
             | Command::Dns(DnsCommand::Query(_))
+            | Command::Scan(_)
     )
 }
 

@@ -575,3 +575,20 @@ fn packets_while_the_dns_prompt_waits_start_a_line_of_their_own() {
     srv.signal_and_wait(SIGINT, WAIT);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A capturing scan stopped by Ctrl-C (a long scan is stopped so) was killed
+/// by the signal: now it saves the file whole and prints the tables, as the
+/// clients do.
+#[test]
+fn signals_on_a_capturing_scan_keep_the_file_and_tables() {
+    if !root("scan") {
+        return;
+    }
+    let dir = scratch("scan");
+    let file = dir.join("s.pcap");
+    let capture = format!("--capture={}", file.display());
+    let mut p = Proc::spawn(&["scan", "127.0.0.1", "--ports", "1-65535", "--threads", "1", &capture]);
+    p.wait_for("[RST, ACK]", WAIT);
+    stop_and_check(&mut p, SIGINT, Some(128 + SIGINT), &file);
+    let _ = std::fs::remove_dir_all(&dir);
+}
