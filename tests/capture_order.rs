@@ -284,3 +284,32 @@ fn at_80_columns_every_capture_line_fits_and_is_marked() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn proxy_log_line_comes_after_the_response_it_relayed() {
+    if !root("proxy order") {
+        return;
+    }
+    let dir = scratch("proxy");
+    let www = dir.join("www");
+    std::fs::create_dir_all(&www).unwrap();
+    std::fs::write(www.join("HelloWorld.html"), "<html>Hello World!</html>\n").unwrap();
+    let (web, web_addr) = Proc::server(&["web", "--port", "0", "--root", &www.display().to_string(), "--quiet"]);
+    let file = dir.join("p.pcap");
+    let (mut proxy, proxy_addr) = Proc::server(&["proxy", "--port", "0", &capture_arg(&file)]);
+    proxy.wait_for("packets are marked", WAIT);
+    let url = format!("http://{web_addr}/HelloWorld.html");
+    peer("curl", &["-sS", "--max-time", "10", "-o", "/dev/null", "-x", &format!("http://{proxy_addr}"), &url]);
+    proxy.wait_for(&format!("\"GET {url} HTTP/1.1\" 200"), WAIT);
+    let lines = stop(proxy);
+    stop(web);
+    // The origin's response to the proxy, then the proxy's to the client (the
+    // last of them: HTTP rows show no ports).
+    let relayed = lines
+        .iter()
+        .rposition(|l| l.starts_with(MARK) && l.contains("HTTP/1.1 200 OK"))
+        .unwrap_or_else(|| panic!("no relayed response:\n{}", lines.join("\n")));
+    let log = index(&lines, "proxy log", |l| l.starts_with("client ") && l.contains(" 200 "));
+    assert_before(&lines, relayed, log);
+    let _ = std::fs::remove_dir_all(&dir);
+}
