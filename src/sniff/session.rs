@@ -426,19 +426,51 @@ const CONTINUED: usize = 3;
 /// [`CONTINUED`] columns past the first word); as it is without a width.
 fn fold(line: &str, width: Option<usize>) -> Vec<String> {
     let Some(width) = width.filter(|&w| wrap::text_width(line) > w) else { return vec![line.to_string()] };
-    let body = line.trim_start_matches(' ');
-    let indent = " ".repeat(line.len() - body.len());
-    let first = wrap::wrap(body, width.saturating_sub(indent.len()).max(1));
-    let (head, rest) = first.split_once('\n').unwrap_or((first.as_str(), ""));
+    let plain = strip_styles(line);
+    let body = plain.trim_start_matches(' ');
     let first_word = body.split(' ').next().map_or(0, wrap::text_width);
-    let deeper = " ".repeat(indent.len() + first_word + CONTINUED);
-    let mut out = vec![format!("{indent}{head}")];
+    let deeper = plain.len() - body.len() + first_word + CONTINUED;
+    let first = wrap::wrap(line, width);
+    let (head, rest) = first.split_once('\n').unwrap_or((first.as_str(), ""));
+    let mut out = vec![head.to_string()];
     if !rest.is_empty() {
         let rest = rest.replace('\n', " ");
-        let wrapped = wrap::wrap(&rest, width.saturating_sub(deeper.len()).max(1));
-        out.extend(wrapped.split('\n').map(|l| format!("{deeper}{l}")));
+        let wrapped = wrap::wrap(&rest, width.saturating_sub(deeper).max(1));
+        // The mark resets the colour: a continuation takes up the one in force.
+        let mut style = open_style(head);
+        for piece in wrapped.split('\n') {
+            out.push(format!("{}{}{piece}", " ".repeat(deeper), style.unwrap_or("")));
+            style = open_style(piece).or(style).filter(|_| !ends_reset(piece));
+        }
     }
     out
+}
+
+/// `s` without its ANSI colour sequences.
+fn strip_styles(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            chars.by_ref().find(|&c| c == 'm');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The last colour sequence of `s`, unless it is a reset.
+fn open_style(s: &str) -> Option<&str> {
+    let at = s.rfind("\x1b[")?;
+    let end = at + s[at..].find('m')? + 1;
+    let seq = &s[at..end];
+    (seq != ansi::RESET && seq != "\x1b[m").then_some(seq)
+}
+
+/// True if the last colour sequence of `s` is a reset.
+fn ends_reset(s: &str) -> bool {
+    s.contains('\x1b') && open_style(s).is_none()
 }
 
 /// Prints marked lines at once through the output gate (a closed stdout is ignored).
@@ -499,5 +531,13 @@ mod tests {
         let tenth = marked(&row.replacen("    1 ", "   10 ", 1), look);
         assert_eq!(tenth.lines().nth(1), Some(lines[1]), "continuations align whatever the frame number");
         assert_eq!(marked(row, Settings::default()), format!("{MARK}{row}\n"), "no width: as it is");
+        // A coloured note (it starts with its colour): the continuation is
+        // indented under its text, and coloured again after the mark.
+        let note = format!("{}  ↳ Connection: keep-alive reuses this TCP connection for the next request; close ends it after this response{}", ansi::DIM, ansi::RESET);
+        let look = Settings { width: Some(80), color: true, ..Settings::default() };
+        let text = marked(&note, look);
+        let second = text.lines().nth(1).unwrap();
+        let mark = format!("{}{MARK}{}", ansi::DIM, ansi::RESET);
+        assert_eq!(second, format!("{mark}      {}close ends it after this response{}", ansi::DIM, ansi::RESET));
     }
 }
