@@ -14,7 +14,7 @@
 
 use crate::cli::{CaptureOpt, Cli};
 use crate::error::{Error, Result};
-use crate::net::shutdown;
+use crate::net::{serve, shutdown};
 use crate::sniff::capture::{loopback_device, LiveCapture, PERMISSION_FIX};
 use crate::sniff::session::{CaptureFilter, CaptureSession, CAPTURE_DIR};
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -204,14 +204,26 @@ impl Demo {
         Ok(cap)
     }
 
-    /// Runs a socklab client to completion (bounded), its output on ours.
+    /// Runs a socklab client to completion (bounded), its output on ours: each
+    /// of its lines passes this process's output gate, so it comes after the
+    /// packets captured before it (the reply after the packets that carried it).
     fn client(&self, args: &[&str]) {
         say(&format!("$ socklab {}", shown_args(args)));
-        let child = Command::new(&self.exe).args(args).stdin(Stdio::null()).spawn();
+        let child = Command::new(&self.exe).args(args).stdin(Stdio::null()).stdout(Stdio::piped()).spawn();
         match child {
             Ok(mut c) => {
+                let relay = c.stdout.take().map(|out| {
+                    std::thread::spawn(move || {
+                        for line in BufReader::new(out).lines().map_while(io::Result::ok) {
+                            serve::out(line);
+                        }
+                    })
+                });
                 if !wait_bounded(&mut c, CHILD_LIMIT) {
                     say("(the client took too long and was stopped)");
+                }
+                if let Some(r) = relay {
+                    let _ = r.join();
                 }
             }
             Err(e) => say(&format!("(cannot run the client: {e})")),

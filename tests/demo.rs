@@ -66,6 +66,14 @@ fn demo_runs_every_part() {
     ] {
         assert!(text.contains(shown), "{shown:?} missing\n{text}");
     }
+    // The client's reply is relayed through the demo's output gate: after the
+    // datagrams that carried it (it once came before them, straight from the child).
+    let lines: Vec<&str> = text.lines().collect();
+    let reply = lines.iter().position(|l| l.starts_with("From server") && l.ends_with("HELLO OVER UDP")).unwrap();
+    let datagrams: Vec<usize> =
+        (0..lines.len()).filter(|&i| lines[i].starts_with("│ ") && lines[i].contains(" UDP 56 ")).collect();
+    assert_eq!(datagrams.len(), 2, "{text}");
+    assert!(datagrams.iter().all(|&d| d < reply), "the reply before its datagrams:\n{text}");
     for f in ["demo-tcp", "demo-udp", "demo-closed-udp", "demo-closed-tcp", "demo-dns", "demo-http"] {
         let p = dir.join("captures").join(format!("{f}.pcap"));
         assert!(p.metadata().map(|m| m.len() > 24).unwrap_or(false), "{} missing or empty", p.display());
