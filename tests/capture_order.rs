@@ -313,3 +313,24 @@ fn proxy_log_line_comes_after_the_response_it_relayed() {
     assert_before(&lines, relayed, log);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// On a terminal Ctrl-C echoes `^C` where the cursor is, and the server's last
+/// lines followed on that line (`^CServer stopped: …`, `^C│ 2 packets
+/// captured` in the demo): now they start a line of their own, as ping(8)'s do.
+#[test]
+fn after_a_signal_on_a_terminal_the_last_lines_start_a_line_of_their_own() {
+    let mut pty = Pty::spawn(&["tcp", "server", "--port", "0"]);
+    pty.wait_for("ready to receive", 1);
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe {
+        libc::kill(pty.child.id() as libc::pid_t, SIGINT);
+    }
+    let deadline = Instant::now() + WAIT;
+    while pty.child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "server did not stop:\n{}", pty.text());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    pty.wait_for("Server stopped", 1);
+    let text = pty.text();
+    assert!(text.contains("ready to receive\r\n\r\nServer stopped"), "{text:?}");
+}

@@ -8,6 +8,8 @@
 //! - A prompt is remembered until its answer is read; anything printed while it
 //!   waits starts on a fresh line (on a terminal the prompt's line is cleared)
 //!   and the prompt is drawn again below it.
+//! - After Ctrl-C on a terminal (which echoes `^C` where the cursor is), the
+//!   next output starts a line of its own.
 //! - A closed stdout (EPIPE) is remembered and asks the command to stop
 //!   ([`shutdown::request`]), which then exits quietly with its capture saved.
 
@@ -28,6 +30,8 @@ struct State {
     closed: bool,
     /// The running capture's barrier (read without stdout's lock).
     barrier: Option<Arc<Barrier>>,
+    /// The line after a Ctrl-C was started (the terminal echoed `^C` on the current one).
+    after_signal: bool,
 }
 
 fn state() -> MutexGuard<'static, State> {
@@ -113,9 +117,16 @@ fn write_between(text: &[u8]) {
 fn locked(compose: impl FnOnce(&mut State) -> Vec<u8>) {
     let mut o = io::stdout().lock();
     let mut st = state();
-    let text = compose(&mut st);
+    let mut text = compose(&mut st);
     if st.closed {
         return;
+    }
+    if !st.after_signal && terminal() && shutdown::by_signal() {
+        // As ping(8) does: what follows the terminal's `^C` starts a line of its own.
+        st.after_signal = true;
+        if !text.starts_with(b"\n") {
+            text.insert(0, b'\n');
+        }
     }
     let written = o.write_all(&text).and_then(|()| o.flush());
     if let Err(e) = written {
