@@ -611,6 +611,10 @@ pub struct CaptureOpt {
     /// Needs root or CAP_NET_RAW.
     #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true)]
     pub capture: Option<Option<PathBuf>>,
+    /// Colour of the captured packet lines and tables: auto (on a terminal, unless
+    /// NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 /// Options of `sniff`.
@@ -756,9 +760,10 @@ pub enum OutputKind {
 }
 
 /// When to colour output.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     /// Colour when standard output is a terminal and NO_COLOR is not set.
+    #[default]
     Auto,
     /// Always colour.
     Always,
