@@ -174,6 +174,17 @@ fields! {
     HttpRequestIn => "http.request_in",
     HttpResponseIn => "http.response_in",
     HttpTime => "http.time",
+    Frame => "frame",
+    TcpPayload => "tcp.payload",
+    UdpPayload => "udp.payload",
+    Data => "data",
+    DataData => "data.data",
+}
+
+/// Parses a display filter over socklab's fields; an unknown name's error offers the
+/// nearest known ones.
+pub fn parse_filter(expr: &str) -> Result<crate::sniff::filter::Filter<FieldId>, crate::sniff::filter::FilterError> {
+    crate::sniff::filter::Filter::parse_with_names(expr, FieldId::from_name, NAMES)
 }
 
 fn hex(value: u64, digits: u8) -> Value<'static> {
@@ -348,6 +359,12 @@ pub fn protocol_label(p: &Packet<'_>, field: FieldId) -> Option<String> {
 }
 
 impl<'p> FieldSource<FieldId> for Packet<'p> {
+    fn filter_values<'s>(&'s self, field: FieldId, out: &mut Vec<Value<'s>>) {
+        if !crate::sniff::layer_bytes::values(self, field, out) {
+            self.values(field, out);
+        }
+    }
+
     fn values<'s>(&'s self, field: FieldId, out: &mut Vec<Value<'s>>) {
         use FieldId as F;
         match field {
@@ -356,6 +373,10 @@ impl<'p> FieldSource<FieldId> for Packet<'p> {
             F::FrameLen => out.push(Value::Uint(u64::from(self.len))),
             F::FrameCapLen => out.push(Value::Uint(self.data.len() as u64)),
             F::FrameProtocols => out.push(owned(protocols(self))),
+            F::Frame => out.push(owned(crate::sniff::layer_bytes::frame_label(self))),
+            F::TcpPayload | F::UdpPayload | F::Data | F::DataData => {
+                crate::sniff::layer_bytes::values(self, field, out);
+            }
             F::Eth | F::Arp | F::Tcp => {
                 if let Some(s) = protocol_label(self, field) {
                     out.push(owned(s));

@@ -10,6 +10,7 @@ pub mod fields;
 pub mod filter;
 pub mod hash;
 pub mod icmp;
+pub mod layer_bytes;
 pub mod link;
 pub mod live;
 pub mod packet;

@@ -1,0 +1,108 @@
+//! The bytes of a packet's layers, as a display filter sees a protocol used as a
+//! value (`frame contains "GET"`, `ip[0] == 45`): from the layer's first byte to the
+//! end of the data that carries it (tshark's protocol items hold their whole
+//! remaining buffer: `ip contains "GET"` matches an HTTP request). Also the byte
+//! fields `tcp.payload`, `udp.payload`, `data`/`data.data` and the six bytes of
+//! `eth.src`/`eth.dst`.
+
+use crate::sniff::fields::{shows_data, FieldId};
+use crate::sniff::link::LinkType;
+use crate::sniff::packet::{Net, Packet, Transport};
+use crate::sniff::value::Value;
+use std::borrow::Cow;
+
+/// IPv6 fixed header length (RFC 8200 §3).
+const IPV6_HEADER_LEN: usize = 40;
+
+/// `frame` as `tshark -T fields -e frame` prints it: the first line of its details.
+pub fn frame_label(p: &Packet<'_>) -> String {
+    let cap = p.data.len();
+    format!(
+        "Frame {}: {} bytes on wire ({} bits), {cap} bytes captured ({} bits)",
+        p.number,
+        p.len,
+        u64::from(p.len) * 8,
+        cap * 8
+    )
+}
+
+/// Appends the bytes of `field` when it is a protocol or a byte field; returns
+/// whether it is one (false: the caller reports its ordinary values).
+pub fn values<'s>(p: &'s Packet<'_>, field: FieldId, out: &mut Vec<Value<'s>>) -> bool {
+    use FieldId as F;
+    let mut push = |range: Option<&'s [u8]>| out.extend(range.map(|b| Value::Bytes(Cow::Borrowed(b))));
+    let data: &'s [u8] = p.data;
+    let end = ip_end(p);
+    match field {
+        F::Frame => push(Some(data)),
+        F::Eth => push(ethernet(p).map(|_| data)),
+        F::EthSrc => push(ethernet(p).map(|l| &l.eth_src[..])),
+        F::EthDst => push(ethernet(p).map(|l| &l.eth_dst[..])),
+        F::Arp => {
+            if let Net::Arp(a) = p.d.net {
+                push(data.get(a.offset..));
+            }
+        }
+        F::Ip | F::Ipv6 => {
+            let v6 = field == F::Ipv6;
+            for net in p.d.tunnels().iter().chain([&p.d.net]).chain(p.d.quoted.as_ref().map(|q| &q.net)) {
+                match net {
+                    Net::Ipv4(h) if !v6 => push(data.get(h.offset..end.max(h.offset))),
+                    Net::Ipv6(h) if v6 => push(data.get(h.offset..end.max(h.offset))),
+                    _ => {}
+                }
+            }
+        }
+        F::Tcp | F::Udp | F::Icmp | F::Icmpv6 => {
+            let outer = if p.d.reassembled.is_some() { None } else { Some(&p.d.transport) };
+            for t in outer.into_iter().chain(p.d.quoted.as_ref().map(|q| &q.transport)) {
+                if let Some(at) = transport_offset(t, field) {
+                    push(data.get(at..end.max(at)));
+                }
+            }
+        }
+        F::TcpPayload if matches!(p.d.transport, Transport::Tcp(_)) => push(non_empty(p.d.payload)),
+        F::UdpPayload if matches!(p.d.transport, Transport::Udp(_)) => push(non_empty(p.d.payload)),
+        F::Data | F::DataData if shows_data(p) => push(Some(p.d.payload)),
+        F::Dns | F::Http => {
+            let mut probe = Vec::new();
+            crate::sniff::app::fields::values(p, field, &mut probe);
+            push((!probe.is_empty()).then_some(p.d.payload));
+        }
+        F::TcpPayload | F::UdpPayload | F::Data | F::DataData => {}
+        _ => return false,
+    }
+    true
+}
+
+fn non_empty(b: &[u8]) -> Option<&[u8]> {
+    (!b.is_empty()).then_some(b)
+}
+
+fn ethernet<'p>(p: &'p Packet<'_>) -> Option<&'p crate::sniff::link::Link> {
+    p.d.link.as_ref().filter(|l| l.kind == LinkType::Ethernet)
+}
+
+/// Where the transport header `t` starts, when it is the protocol `field` names.
+fn transport_offset(t: &Transport, field: FieldId) -> Option<usize> {
+    match (t, field) {
+        (Transport::Tcp(h), FieldId::Tcp) => Some(h.offset),
+        (Transport::TcpPorts { offset, .. }, FieldId::Tcp) => Some(*offset),
+        (Transport::Udp(h), FieldId::Udp) => Some(h.offset),
+        (Transport::Icmp(i), FieldId::Icmp) if !i.v6 => Some(i.offset),
+        (Transport::Icmp(i), FieldId::Icmpv6) if i.v6 => Some(i.offset),
+        _ => None,
+    }
+}
+
+/// The end of the outermost IP datagram in the frame (its declared length, within
+/// the captured bytes; the whole capture when there is no IP or no length).
+fn ip_end(p: &Packet<'_>) -> usize {
+    let outer = p.d.tunnels().first().copied().unwrap_or(p.d.net);
+    let end = match outer {
+        Net::Ipv4(h) if h.total_len != 0 => h.offset + usize::from(h.total_len),
+        Net::Ipv6(h) if h.plen != 0 => h.offset + IPV6_HEADER_LEN + usize::from(h.plen),
+        _ => p.data.len(),
+    };
+    end.min(p.data.len())
+}
