@@ -272,6 +272,15 @@ pub fn shows_data(p: &Packet<'_>) -> bool {
     }
 }
 
+/// Whether the frame has a `data` layer (`:data` in `frame.protocols`): a payload
+/// no decoder claimed, or the part of an HTTP message shown as data.
+pub fn has_data(p: &Packet<'_>) -> bool {
+    match app_protocols(p) {
+        Some(names) => names.contains(&"data"),
+        None => shows_data(p),
+    }
+}
+
 /// The app-layer protocol names (dns, http, data-text-lines…) of a payload the
 /// app decoders recognised, if it reaches a payload dissector at all.
 fn app_protocols(p: &Packet<'_>) -> Option<Vec<&'static str>> {

@@ -5,7 +5,7 @@
 //! fields `tcp.payload`, `udp.payload`, `data`/`data.data` and the six bytes of
 //! `eth.src`/`eth.dst`.
 
-use crate::sniff::fields::{shows_data, FieldId};
+use crate::sniff::fields::{has_data, FieldId};
 use crate::sniff::link::LinkType;
 use crate::sniff::packet::{Net, Packet, Transport};
 use crate::sniff::value::Value;
@@ -62,8 +62,11 @@ pub fn values<'s>(p: &'s Packet<'_>, field: FieldId, out: &mut Vec<Value<'s>>) -
             }
         }
         F::TcpPayload if matches!(p.d.transport, Transport::Tcp(_)) => push(non_empty(p.d.payload)),
-        F::UdpPayload if matches!(p.d.transport, Transport::Udp(_)) => push(non_empty(p.d.payload)),
-        F::Data | F::DataData if shows_data(p) => push(Some(p.d.payload)),
+        // The payload of a UDP datagram, or of the one an ICMP error quotes.
+        F::UdpPayload if is_udp(&p.d.transport) || p.d.quoted.is_some_and(|q| is_udp(&q.transport)) => {
+            push(non_empty(p.d.payload))
+        }
+        F::Data | F::DataData if has_data(p) => push(Some(p.d.payload)),
         F::Dns | F::Http => {
             let mut probe = Vec::new();
             crate::sniff::app::fields::values(p, field, &mut probe);
@@ -73,6 +76,10 @@ pub fn values<'s>(p: &'s Packet<'_>, field: FieldId, out: &mut Vec<Value<'s>>) -
         _ => return false,
     }
     true
+}
+
+fn is_udp(t: &Transport) -> bool {
+    matches!(t, Transport::Udp(_))
 }
 
 fn non_empty(b: &[u8]) -> Option<&[u8]> {

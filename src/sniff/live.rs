@@ -20,6 +20,9 @@ use std::time::{Duration, Instant};
 
 /// Runs `socklab sniff`.
 pub fn run(a: &SniffArgs) -> crate::Result<()> {
+    if let Some(g) = a.decode.glossary {
+        return read::glossary(g);
+    }
     let mode = read::mode(&a.decode)?;
     let filter = match &a.decode.display_filter {
         Some(expr) => Some(

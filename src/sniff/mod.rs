@@ -8,6 +8,7 @@ pub mod defrag;
 pub mod dissect;
 pub mod fields;
 pub mod filter;
+pub mod glossary;
 pub mod hash;
 pub mod icmp;
 pub mod layer_bytes;
