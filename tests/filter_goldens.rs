@@ -234,7 +234,7 @@ fn unknown_field_error_names_the_nearest_and_points_at_it() {
     let err = fails(&["read", file.to_str().unwrap(), "-Y", "tcp && tcp.flag.syn == 1"]);
     assert!(
         err.contains(
-            "\"tcp.flag.syn\" is neither a field nor a protocol name (did you mean \"tcp.flags.syn\"?)\n  tcp && tcp.flag.syn == 1\n         ^"
+            "\"tcp.flag.syn\" is neither a field nor a protocol name (did you mean \"tcp.flags.syn\"?)\n  tcp && tcp.flag.syn == 1\n         ^~~~~~~~~~~"
         ),
         "{err}"
     );

@@ -128,7 +128,7 @@ pub(super) fn lex(expr: &str) -> Result<Vec<Token>, LexError> {
     Ok(tokens)
 }
 
-fn is_word_char(c: char) -> bool {
+pub(super) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '_' | '.' | '-' | ':' | '/' | '+')
 }
 

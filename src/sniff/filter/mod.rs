@@ -154,12 +154,38 @@ impl FilterError {
 }
 
 impl fmt::Display for FilterError {
-    /// The message, then the expression and a caret under the offending position.
+    /// The message, then the expression and, as tshark, a caret under the offending
+    /// position with tildes under the rest of its token (`^~~~`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let shown: String = self.expr.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
         let column = self.expr.char_indices().take_while(|&(i, _)| i < self.pos).count();
-        write!(f, "{}\n  {shown}\n  {:column$}^", self.message, "")
+        let rest = token_chars(&self.expr[self.pos..]).saturating_sub(1);
+        write!(f, "{}\n  {shown}\n  {:column$}^{:~<rest$}", self.message, "", "")
     }
 }
 
 impl std::error::Error for FilterError {}
+
+/// How many characters the token at the start of `text` spans: a word, a quoted
+/// string to its closing quote, or one character.
+fn token_chars(text: &str) -> usize {
+    let quoted = text.strip_prefix("r\"").or_else(|| text.strip_prefix('"'));
+    let len = match quoted {
+        Some(body) => {
+            let mut escaped = false;
+            let close = body.char_indices().find(|&(_, c)| {
+                let end = c == '"' && !escaped;
+                escaped = c == '\\' && !escaped;
+                end
+            });
+            let opening = text.len() - body.len();
+            close.map_or(text.len(), |(i, _)| opening + i + 1)
+        }
+        None => match text.find(|c: char| !lexer::is_word_char(c)) {
+            Some(0) => text.chars().next().map_or(0, char::len_utf8),
+            Some(end) => end,
+            None => text.len(),
+        },
+    };
+    text[..len].chars().count()
+}

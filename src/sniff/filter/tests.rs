@@ -462,12 +462,25 @@ fn error_bad_strings() {
 #[test]
 fn error_display_points_at_the_position() {
     let e = Filter::parse("tcp && tcp.sqe == 1", resolve).unwrap_err();
-    assert_eq!(e.to_string(), "\"tcp.sqe\" is neither a field nor a protocol name\n  tcp && tcp.sqe == 1\n         ^");
+    assert_eq!(
+        e.to_string(),
+        "\"tcp.sqe\" is neither a field nor a protocol name\n  tcp && tcp.sqe == 1\n         ^~~~~~~"
+    );
     let e = Filter::parse("dns.qry.name == \"é\" &&", resolve).unwrap_err();
     assert_eq!(e.pos, 23);
     assert_eq!(e.to_string(), "missing operand after \"&&\"\n  dns.qry.name == \"é\" &&\n                        ^");
     let e = Filter::parse("tcp\t)", resolve).unwrap_err();
     assert_eq!(e.to_string(), "unmatched \")\"\n  tcp )\n      ^");
+    // A string is underlined to its closing quote, escapes included; a word to its end.
+    let e = Filter::parse("dns.qry.name matches \"(\\\"é\" && tcp", resolve).unwrap_err();
+    assert!(
+        e.to_string().ends_with("\n  dns.qry.name matches \"(\\\"é\" && tcp\n                       ^~~~~~"),
+        "{e}"
+    );
+    let e = Filter::parse("ip.dst == 10.0.0.0/33", resolve).unwrap_err();
+    assert!(e.to_string().ends_with("\n  ip.dst == 10.0.0.0/33\n                     ^~"), "{e}");
+    let e = Filter::parse("dns.qry.name == \"open", resolve).unwrap_err();
+    assert!(e.to_string().ends_with("\n  dns.qry.name == \"open\n                  ^~~~~"), "{e}");
 }
 
 #[test]
