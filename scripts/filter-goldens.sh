@@ -91,6 +91,13 @@ expressions=(
   'frame[1-0] == 00'
   'frame matches "("'
   'dns.qry.name matches google'
+  'frame contains GET'
+  'tcp.port matches "1"'
+  'ip.src contains 7f'
+  'tcp.srcport[0] == 00'
+  'udp.port in {"53"}'
+  'ip.ttl == "64"'
+  'ip.src[0] == 127'
 )
 
 files=(

@@ -184,7 +184,26 @@ fields! {
 /// Parses a display filter over socklab's fields; an unknown name's error offers the
 /// nearest known ones.
 pub fn parse_filter(expr: &str) -> Result<crate::sniff::filter::Filter<FieldId>, crate::sniff::filter::FilterError> {
-    crate::sniff::filter::Filter::parse_with_names(expr, FieldId::from_name, NAMES)
+    crate::sniff::filter::Filter::parse_typed(expr, FieldId::from_name, NAMES, &kind)
+}
+
+/// What a field holds, from its tshark type in the glossary (`-G fields`).
+pub fn kind(id: FieldId) -> Option<crate::sniff::filter::FieldKind> {
+    use crate::sniff::filter::FieldKind as K;
+    let line = crate::sniff::glossary::lines().find(|l| l.split('\t').nth(2) == Some(id.name()))?;
+    let mut cols = line.split('\t');
+    if cols.next() == Some("P") {
+        return Some(K::Bytes);
+    }
+    Some(match cols.nth(2)? {
+        "FT_BYTES" | "FT_ETHER" | "FT_PROTOCOL" => K::Bytes,
+        "FT_STRING" | "FT_STRINGZ" => K::Text,
+        "FT_IPv4" | "FT_IPv6" => K::Address,
+        "FT_RELATIVE_TIME" | "FT_ABSOLUTE_TIME" => K::Time,
+        t if t.starts_with("FT_UINT") || t.starts_with("FT_INT") => K::Number,
+        "FT_BOOLEAN" | "FT_FRAMENUM" | "FT_NONE" => K::Number,
+        _ => return None,
+    })
 }
 
 fn hex(value: u64, digits: u8) -> Value<'static> {
@@ -611,6 +630,20 @@ pub fn flag_names() -> &'static [(u16, &'static str)] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_field_has_a_kind() {
+        use crate::sniff::filter::FieldKind as K;
+        for id in ALL {
+            assert!(kind(*id).is_some(), "{}", id.name());
+        }
+        assert_eq!(kind(FieldId::Tcp), Some(K::Bytes));
+        assert_eq!(kind(FieldId::EthSrc), Some(K::Bytes));
+        assert_eq!(kind(FieldId::DnsQryName), Some(K::Text));
+        assert_eq!(kind(FieldId::IpSrc), Some(K::Address));
+        assert_eq!(kind(FieldId::TcpFlagsSyn), Some(K::Number));
+        assert_eq!(kind(FieldId::FrameTimeRelative), Some(K::Time));
+    }
 
     #[test]
     fn names_resolve_both_ways() {

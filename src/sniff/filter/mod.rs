@@ -33,9 +33,11 @@
 //! fields must be not equal" (the change came with 3.6: "a != b" now means "!(a == b)").
 //! `!==` (`any_ne`) keeps the old "any occurrence differs" meaning. A comparison with a
 //! field absent from the packet is false, whatever the operator (tshark 4.0.17:
-//! `tcp.port != 80` does not match a UDP packet). Field types are not known when the
-//! filter is parsed, so a value of the wrong kind (an address compared to a word that is
-//! not an address, a number to a quoted string) makes that comparison false instead of
+//! `tcp.port != 80` does not match a UDP packet). [`Filter::parse_typed`] knows what
+//! each field holds and rejects what tshark rejects for its type (`contains` on a
+//! number, a slice of a number, `frame contains GET`, `ip.ttl == "64"`); beyond
+//! that, a value of the wrong kind (an address compared to a word that is
+//! not an address, a number to text under [`Filter::parse`]) makes that comparison false instead of
 //! being a parse error (for `!=` too, so only there does it differ from `!(a == x)`);
 //! literals that are invalid whatever the field type (`0x4g`, `089`, `256.1.1.1`,
 //! `10.0.0.0/33`, an integer beyond 64 bits, a bad escape) are parse errors, and so
@@ -96,8 +98,21 @@ impl<F: Copy> Filter<F> {
         resolve: impl Fn(&str) -> Option<F>,
         known: &[&str],
     ) -> Result<Filter<F>, FilterError> {
+        Self::parse_typed(expr, resolve, known, &|_| None)
+    }
+
+    /// Like [`parse_with_names`](Filter::parse_with_names), also rejecting what tshark
+    /// rejects for a field's type (`kind`: what each field holds): `contains` on a
+    /// number, a slice of a number, a word that is no byte string for bytes, a
+    /// quoted string for a number.
+    pub fn parse_typed(
+        expr: &str,
+        resolve: impl Fn(&str) -> Option<F>,
+        known: &[&str],
+        kind: &dyn Fn(F) -> Option<FieldKind>,
+    ) -> Result<Filter<F>, FilterError> {
         let tokens = lex(expr).map_err(|(pos, message)| FilterError::new(expr, pos, message))?;
-        let mut parser = Parser { expr, tokens, next: 0, resolve, known, fields: Vec::new(), depth: 0 };
+        let mut parser = Parser { expr, tokens, next: 0, resolve, known, kind, fields: Vec::new(), depth: 0 };
         let root = parser.parse_filter().map_err(|(pos, message)| FilterError::new(expr, pos, message))?;
         Ok(Filter { root, fields: parser.fields, scratch: Cell::new(Vec::new()) })
     }
@@ -134,6 +149,34 @@ impl<F: fmt::Debug> fmt::Debug for Filter<F> {
 pub(super) fn recycle<'b>(mut buf: Vec<Value<'_>>) -> Vec<Value<'b>> {
     buf.clear();
     buf.into_iter().map(|_| Value::Present).collect()
+}
+
+/// What a field holds, as far as the filter's type checks need it (tshark's FT_ types).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldKind {
+    /// A protocol, bytes or a hardware address: sliced, `contains`, `matches`, byte strings.
+    Bytes,
+    /// Text: sliced, `contains`, `matches`.
+    Text,
+    /// An IPv4 or IPv6 address: sliced, no `contains`.
+    Address,
+    /// An integer, boolean or flag.
+    Number,
+    /// A time or duration.
+    Time,
+}
+
+impl FieldKind {
+    /// "a number", "an address"…, for messages.
+    fn article(self) -> &'static str {
+        match self {
+            FieldKind::Bytes => "bytes",
+            FieldKind::Text => "text",
+            FieldKind::Address => "an address",
+            FieldKind::Number => "a number",
+            FieldKind::Time => "a time",
+        }
+    }
 }
 
 /// A filter that does not parse: what is wrong and the byte offset where.

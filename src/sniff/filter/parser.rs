@@ -11,7 +11,7 @@ use super::eval::{Member, Node, Operand, Rhs};
 use super::lexer::{CmpOp, Kind, Token};
 use super::literal::{Literal, Range};
 use super::suggest::did_you_mean;
-use super::MAX_DEPTH;
+use super::{FieldKind, MAX_DEPTH};
 pub(super) struct Parser<'e, F, R> {
     pub(super) expr: &'e str,
     pub(super) tokens: Vec<Token>,
@@ -19,6 +19,8 @@ pub(super) struct Parser<'e, F, R> {
     pub(super) resolve: R,
     /// Every known name, for "did you mean" hints (may be empty).
     pub(super) known: &'e [&'e str],
+    /// What each field holds, for tshark's type errors (None: unknown, no check).
+    pub(super) kind: &'e dyn Fn(F) -> Option<FieldKind>,
     pub(super) fields: Vec<F>,
     pub(super) depth: usize,
 }
@@ -137,6 +139,7 @@ impl<'e, F: Copy, R: Fn(&str) -> Option<F>> Parser<'e, F, R> {
     /// optionally an operator and a value, or `in` / `not in` and a set.
     fn parse_test(&mut self, at: usize) -> ParseResult<Node<F>> {
         let lhs = self.operand(at)?;
+        let lhs_kind = if lhs.slice.is_empty() { (self.kind)(lhs.field) } else { Some(FieldKind::Bytes) };
         let negated_in =
             self.peek().kind == Kind::Not && self.tokens.get(self.next + 1).is_some_and(|t| t.kind == Kind::In);
         if negated_in {
@@ -145,7 +148,7 @@ impl<'e, F: Copy, R: Fn(&str) -> Option<F>> Parser<'e, F, R> {
         let op = match self.peek().kind {
             Kind::In => {
                 self.advance();
-                let members = self.parse_set()?;
+                let members = self.parse_set(at, lhs_kind)?;
                 let node = Node::In { lhs, members };
                 return Ok(if negated_in { Node::Not(Box::new(node)) } else { node });
             }
@@ -156,6 +159,15 @@ impl<'e, F: Copy, R: Fn(&str) -> Option<F>> Parser<'e, F, R> {
         let value_at = self.advance();
         let (kind, pos) = (self.tokens[value_at].kind, self.tokens[value_at].pos);
         let op_text = self.text(&self.tokens[op_at]).to_string();
+        if matches!(op, CmpOp::Contains | CmpOp::Matches) {
+            if let Some(k @ (FieldKind::Number | FieldKind::Address | FieldKind::Time)) = lhs_kind {
+                let name = self.text(&self.tokens[at]);
+                return Err((
+                    self.tokens[at].pos,
+                    format!("\"{name}\" is {}: \"{op_text}\" applies to text, bytes and protocols", k.article()),
+                ));
+            }
+        }
         let rhs = match kind {
             Kind::Str if op == CmpOp::Matches => Rhs::Regex(regex(&self.tokens[value_at].text, pos)?),
             _ if op == CmpOp::Matches && kind != Kind::End => {
@@ -169,10 +181,13 @@ impl<'e, F: Copy, R: Fn(&str) -> Option<F>> Parser<'e, F, R> {
                 let word = self.text(&self.tokens[value_at]);
                 match (self.resolve)(word) {
                     Some(_) => Rhs::Field(self.operand(value_at)?),
-                    None => Rhs::Literal(Literal::bare(word, pos)?),
+                    None => Rhs::Literal(self.checked(Literal::bare(word, pos)?, false, at, lhs_kind, pos)?),
                 }
             }
-            Kind::Str => Rhs::Literal(Literal::quoted(&self.tokens[value_at].text)),
+            Kind::Str => {
+                let lit = Literal::quoted(&self.tokens[value_at].text);
+                Rhs::Literal(self.checked(lit, true, at, lhs_kind, pos)?)
+            }
             Kind::End => return Err((pos, format!("missing value after \"{op_text}\""))),
             _ => {
                 let found = self.text(&self.tokens[value_at]);
@@ -183,12 +198,50 @@ impl<'e, F: Copy, R: Fn(&str) -> Option<F>> Parser<'e, F, R> {
         Ok(Node::Compare { lhs, quant, rel, rhs })
     }
 
+    /// `lit` (at offset `pos`; `quoted` when written in quotes) as the value of a
+    /// comparison with the field at token `at` holding `lhs`: the values tshark
+    /// rejects for that type are errors (a word that is no byte string for bytes, a
+    /// quoted string for a number).
+    fn checked(
+        &self,
+        lit: Literal,
+        quoted: bool,
+        at: usize,
+        lhs: Option<FieldKind>,
+        pos: usize,
+    ) -> ParseResult<Literal> {
+        let name = self.text(&self.tokens[at]);
+        match lhs {
+            Some(FieldKind::Bytes) if !quoted && lit.bytes.is_none() && lit.int.is_none() => Err((
+                pos,
+                format!(
+                    "\"{}\" is not a valid byte string: quote text (\"{}\") or write bytes in hex (47:45:54)",
+                    lit.text, lit.text
+                ),
+            )),
+            Some(k @ (FieldKind::Number | FieldKind::Time)) if quoted => {
+                Err((pos, format!("\"{name}\" is {}: compare it with a number, not a quoted string", k.article())))
+            }
+            _ => Ok(lit),
+        }
+    }
+
     /// The field at token index `at` and the slice after it, if any.
     fn operand(&mut self, at: usize) -> ParseResult<Operand<F>> {
         let field = self.field(at)?;
         let mut slice = Vec::new();
         if self.peek().kind != Kind::LBracket {
             return Ok(Operand { field, slice });
+        }
+        if let Some(k @ (FieldKind::Number | FieldKind::Time)) = (self.kind)(field) {
+            let name = self.text(&self.tokens[at]);
+            return Err((
+                self.tokens[at].pos,
+                format!(
+                    "\"{name}\" is {} and cannot be sliced: slices apply to bytes, text, addresses and protocols",
+                    k.article()
+                ),
+            ));
         }
         let open = self.advance();
         loop {
@@ -211,8 +264,9 @@ impl<'e, F: Copy, R: Fn(&str) -> Option<F>> Parser<'e, F, R> {
         }
     }
 
-    /// `{ member, member… }` after `in`; a member is a value or `lo..hi`.
-    fn parse_set(&mut self) -> ParseResult<Vec<Member>> {
+    /// `{ member, member… }` after `in` (the field at token `at` holds `lhs`); a
+    /// member is a value or `lo..hi`.
+    fn parse_set(&mut self, at: usize, lhs: Option<FieldKind>) -> ParseResult<Vec<Member>> {
         let open = self.advance();
         if self.tokens[open].kind != Kind::LBrace {
             let t = &self.tokens[open];
@@ -227,13 +281,18 @@ impl<'e, F: Copy, R: Fn(&str) -> Option<F>> Parser<'e, F, R> {
                     let word = self.text(&self.tokens[tok]);
                     match word.split_once("..") {
                         Some((lo, hi)) if !lo.is_empty() && !hi.is_empty() => {
-                            Member::Range(Literal::bare(lo, pos)?, Literal::bare(hi, pos + lo.len() + 2)?)
+                            let hi_pos = pos + lo.len() + 2;
+                            let lo = self.checked(Literal::bare(lo, pos)?, false, at, lhs, pos)?;
+                            Member::Range(lo, self.checked(Literal::bare(hi, hi_pos)?, false, at, lhs, hi_pos)?)
                         }
                         Some(_) => return Err((pos, format!("\"{word}\" is not a valid range: write LOW..HIGH"))),
-                        None => Member::One(Literal::bare(word, pos)?),
+                        None => Member::One(self.checked(Literal::bare(word, pos)?, false, at, lhs, pos)?),
                     }
                 }
-                Kind::Str => Member::One(Literal::quoted(&self.tokens[tok].text)),
+                Kind::Str => {
+                    let lit = Literal::quoted(&self.tokens[tok].text);
+                    Member::One(self.checked(lit, true, at, lhs, pos)?)
+                }
                 Kind::End => return Err((self.tokens[open].pos, "unclosed \"{\"".into())),
                 _ => {
                     let t = &self.tokens[tok];

@@ -725,3 +725,53 @@ fn unknown_names_offer_the_nearest() {
     assert_eq!(f.pos, 6);
     assert!(f.message.ends_with("(did you mean \"tcp.seq\"?)"), "{}", f.message);
 }
+
+/// What the test fields hold, as socklab's glossary says for the real ones.
+fn kind(id: Id) -> Option<FieldKind> {
+    Some(match id {
+        "frame" | "ip" | "tcp" | "udp" | "dns" | "eth.src" | "tcp.payload" | "udp.payload" | "data.data" => {
+            FieldKind::Bytes
+        }
+        "frame.protocols" | "dns.qry.name" | "http.content_type" => FieldKind::Text,
+        "ip.src" | "ip.dst" | "ip.addr" | "ipv6.src" | "dns.a" => FieldKind::Address,
+        "frame.time_relative" => FieldKind::Time,
+        _ => FieldKind::Number,
+    })
+}
+
+fn typed_error(expr: &str) -> (usize, String) {
+    match Filter::parse_typed(expr, resolve, KNOWN, &kind) {
+        Ok(f) => panic!("{expr:?} should not parse: {f:?}"),
+        Err(e) => (e.pos, e.message),
+    }
+}
+
+#[test]
+fn typed_parsing_rejects_what_tshark_rejects() {
+    let (pos, msg) = typed_error("tcp.payload contains GET");
+    assert_eq!(
+        (pos, msg.as_str()),
+        (21, "\"GET\" is not a valid byte string: quote text (\"GET\") or write bytes in hex (47:45:54)")
+    );
+    let (pos, msg) = typed_error("ip && tcp.port matches \"1\"");
+    assert_eq!((pos, msg.as_str()), (6, "\"tcp.port\" is a number: \"matches\" applies to text, bytes and protocols"));
+    assert!(typed_error("ip.src contains 7f").1.starts_with("\"ip.src\" is an address"));
+    assert_eq!(typed_error("tcp.srcport[0] == 00").0, 0);
+    assert!(typed_error("frame.time_relative[0:1] == 00").1.contains("is a time and cannot be sliced"));
+    assert_eq!(typed_error("tcp.port in {80, \"443\"}").0, 17);
+    assert_eq!(typed_error("ip.ttl == \"64\"").0, 10);
+    assert_eq!(typed_error("eth.src[0:2] in {00:11, zz}").0, 24);
+    // What tshark accepts still parses and matches.
+    for (expr, want) in [
+        ("tcp.payload contains \"GET\"", SYN),
+        ("tcp.payload contains 47:45:54", SYN),
+        ("ip.src[0] == 7f", BOTH),
+        ("ip.src[0] == 127", NONE),
+        ("dns.qry.name contains goo", DNS),
+        ("ip.ttl == 64", BOTH),
+        ("eth.src[0:2] in {00:11, 22:33}", SYN),
+    ] {
+        let f = Filter::parse_typed(expr, resolve, KNOWN, &kind).unwrap_or_else(|e| panic!("{expr}: {e}"));
+        assert_eq!([f.matches(&syn()), f.matches(&dns())], want, "{expr}");
+    }
+}
