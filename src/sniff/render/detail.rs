@@ -85,14 +85,7 @@ fn set(b: bool) -> &'static str {
 fn frame(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()> {
     let cap = p.data.len();
     style.on(out, ansi::BOLD)?;
-    write!(
-        out,
-        "Frame {}: {} bytes on wire ({} bits), {cap} bytes captured ({} bits)",
-        p.number,
-        p.len,
-        u64::from(p.len) * 8,
-        cap * 8
-    )?;
+    out.write_all(crate::sniff::layer_bytes::frame_label(p).as_bytes())?;
     style.off(out)?;
     out.write_all(b"\n")?;
     if let Some(l) = p.d.link {
