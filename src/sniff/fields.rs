@@ -735,6 +735,31 @@ mod tests {
         assert_eq!(field(LinkType::Raw, &[bare], "frame.protocols"), ["raw:ip:icmp:ip:icmp"]);
     }
 
+    /// Regression: an HTTP request on a port where only socklab's heuristic finds HTTP
+    /// (the web lab's 10080) got a Data block after its HTTP block in `-V`, and
+    /// `data` matched it, though `frame.protocols` (and tshark) end with `http`.
+    #[test]
+    fn http_found_by_heuristic_has_no_data_layer() {
+        const REQUEST: &[u8] = b"GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+        let mut req = SYN.to_vec();
+        req.extend(REQUEST);
+        req[17] += REQUEST.len() as u8;
+        req[36..38].copy_from_slice(&10080u16.to_be_bytes());
+        req[47] = 0x18;
+        assert_eq!(field(LinkType::Ethernet, &[&req], "frame.protocols"), ["eth:ethertype:ip:tcp:http"]);
+        assert_eq!(field(LinkType::Ethernet, &[&req], "data"), [""]);
+        assert_eq!(
+            field(LinkType::Ethernet, &[&req], "tcp.payload"),
+            ["474554202f20485454502f312e310d0a486f73743a20610d0a0d0a"]
+        );
+        let mut pipe = Pipeline::new(LinkType::Ethernet, Facts::default());
+        let p = pipe.process(&Frame { time: 0, len: req.len() as u32, data: &req });
+        let mut tree = Vec::new();
+        crate::sniff::render::detail::tree(&mut tree, &p, crate::sniff::render::Style::default()).unwrap();
+        let tree = String::from_utf8(tree).unwrap();
+        assert!(tree.contains("\nHypertext Transfer Protocol\n") && !tree.contains("Data ("), "{tree}");
+    }
+
     #[test]
     fn payload_owned_by_tcp_or_http_is_not_data() {
         // The SYN with 4 payload bytes, from port 80 (HTTP collects it) or as a RST.
