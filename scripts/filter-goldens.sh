@@ -7,6 +7,9 @@
 #                                   when tshark rejects the expression
 #   tests/golden/detail-O/NAME.PROTOS.txt
 #                                   `tshark -n -2 -O PROTOS -r FILE` for captures/
+#   tests/golden/bytes-fields.tsv   source, path, then `tshark -T fields` of the byte
+#                                   fields (tcp.payload, udp.payload, data, data.data)
+#                                   for every frame of every file
 #
 #   scripts/filter-goldens.sh
 #
@@ -19,6 +22,8 @@ cd "$(dirname "$0")/.."
 corpus=${SOCKLAB_CORPUS:-../shared/corpus}
 out=tests/golden/filters.tsv
 detail_dir=tests/golden/detail-O
+bytes_out=tests/golden/bytes-fields.tsv
+bytes_fields=(frame.number tcp.payload udp.payload data data.data)
 lab_ports=(-d udp.port==10053,dns -d tcp.port==10053,dns -d tcp.port==10080,http)
 
 expressions=(
@@ -154,3 +159,18 @@ for f in captures/*.pcap; do
   done
 done
 echo "filter-goldens: $(ls "$detail_dir" | wc -l) -O goldens in $detail_dir ($version)"
+
+# The byte fields, as -T fields prints them, for every file.
+{
+  echo "# byte fields for tests/filter_goldens.rs, written by scripts/filter-goldens.sh ($version)"
+  printf 'source\tpath\t%s\n' "$(IFS=$'\t'; echo "${bytes_fields[*]}")"
+  field_args=()
+  for f in "${bytes_fields[@]}"; do field_args+=(-e "$f"); done
+  for f in "${files[@]}"; do
+    locate "$f"
+    tshark -n -2 -r "$path" "${extra[@]}" -T fields -E occurrence=a -E aggregator=, "${field_args[@]}" 2>/dev/null |
+      sed "s|^|${f%%/*}\t${f#*/}\t|"
+  done
+} >"$bytes_out.new"
+mv "$bytes_out.new" "$bytes_out"
+echo "filter-goldens: $(grep -vc '^#' "$bytes_out") rows in $bytes_out"

@@ -241,3 +241,49 @@ fn unknown_field_error_names_the_nearest_and_points_at_it() {
     let err = fails(&["read", file.to_str().unwrap(), "-Y", "tcp.port in {80 443}"]);
     assert!(err.contains("separate the members of a set with commas"), "{err}");
 }
+
+#[test]
+fn byte_fields_print_as_tshark_prints_them() {
+    let corpus = corpus();
+    let path = crate_dir().join("tests/golden/bytes-fields.tsv");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut lines = text.lines().filter(|l| !l.starts_with('#'));
+    let header: Vec<&str> = lines.next().expect("a header line").split('\t').skip(2).collect();
+    // The expected rows of each file, in file order.
+    let mut files: Vec<((String, String), Vec<String>)> = Vec::new();
+    for line in lines {
+        let mut cols = line.splitn(3, '\t');
+        let key = (cols.next().unwrap().to_string(), cols.next().unwrap_or("").to_string());
+        let row = cols.next().unwrap_or("").to_string();
+        match files.last_mut() {
+            Some((k, rows)) if *k == key => rows.push(row),
+            _ => files.push((key, vec![row])),
+        }
+    }
+    let mut differ = Vec::new();
+    for ((source, rel), want) in &files {
+        let file = match (source.as_str(), corpus.as_deref()) {
+            ("captures", _) => crate_dir().join("captures").join(rel),
+            (_, Some(c)) => c.join(rel),
+            (_, None) => continue,
+        };
+        let mut args = vec!["read".to_string(), file.to_string_lossy().into(), "-T".into(), "fields".into()];
+        args.extend(["-E", "occurrence=a", "-E", "aggregator=,"].map(String::from));
+        for f in &header {
+            args.extend(["-e".to_string(), f.to_string()]);
+        }
+        let run = Command::new(env!("CARGO_BIN_EXE_socklab")).args(&args).output().expect("socklab runs");
+        assert!(run.status.success(), "{rel}: {}", String::from_utf8_lossy(&run.stderr));
+        let got: Vec<String> = String::from_utf8_lossy(&run.stdout).lines().map(String::from).collect();
+        for (i, (w, g)) in want.iter().zip(&got).enumerate() {
+            if w != g {
+                differ.push(format!("{source}/{rel} row {}: tshark {w:?}, socklab {g:?}", i + 1));
+            }
+        }
+        if want.len() != got.len() {
+            differ.push(format!("{source}/{rel}: tshark {} rows, socklab {}", want.len(), got.len()));
+        }
+    }
+    let shown: Vec<&String> = differ.iter().take(SHOWN_DIFFS).collect();
+    assert!(differ.is_empty(), "{} differences from tshark; first ones:\n{shown:#?}", differ.len());
+}
