@@ -5,6 +5,7 @@
 //! fields `tcp.payload`, `udp.payload`, `data`/`data.data` and the six bytes of
 //! `eth.src`/`eth.dst`.
 
+use crate::sniff::app::App;
 use crate::sniff::fields::{has_data, FieldId};
 use crate::sniff::link::LinkType;
 use crate::sniff::packet::{Net, Packet, Transport};
@@ -67,11 +68,8 @@ pub fn values<'s>(p: &'s Packet<'_>, field: FieldId, out: &mut Vec<Value<'s>>) -
             push(non_empty(p.d.payload))
         }
         F::Data | F::DataData if has_data(p) => push(Some(p.d.payload)),
-        F::Dns | F::Http => {
-            let mut probe = Vec::new();
-            crate::sniff::app::fields::values(p, field, &mut probe);
-            push((!probe.is_empty()).then_some(p.d.payload));
-        }
+        F::Dns => push(matches!(p.app, App::Dns(_)).then_some(p.d.payload)),
+        F::Http => push(matches!(p.app, App::Http(_)).then_some(p.d.payload)),
         F::TcpPayload | F::UdpPayload | F::Data | F::DataData => {}
         _ => return false,
     }
@@ -112,4 +110,50 @@ fn ip_end(p: &Packet<'_>) -> usize {
         _ => p.data.len(),
     };
     end.min(p.data.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sniff::capture::Frame;
+    use crate::sniff::dissect::tests::{PORT_UNREACHABLE, SYN};
+    use crate::sniff::pipeline::{Facts, Pipeline};
+
+    /// The bytes `field` has in the one frame `data`, each occurrence as hex.
+    fn bytes(link: LinkType, data: &[u8], field: FieldId) -> Vec<String> {
+        let mut pipe = Pipeline::new(link, Facts::default());
+        let p = pipe.process(&Frame { time: 0, len: data.len() as u32, data });
+        let mut out = Vec::new();
+        assert!(values(&p, field, &mut out), "{field:?} is a byte field");
+        out.iter().map(|v| v.to_string()).collect()
+    }
+
+    #[test]
+    fn protocols_run_from_their_start_to_the_end_of_the_datagram() {
+        let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+        assert_eq!(bytes(LinkType::Ethernet, &SYN, FieldId::Frame), [hex(&SYN)]);
+        assert_eq!(bytes(LinkType::Ethernet, &SYN, FieldId::Eth), [hex(&SYN)]);
+        assert_eq!(bytes(LinkType::Ethernet, &SYN, FieldId::Ip), [hex(&SYN[14..])]);
+        assert_eq!(bytes(LinkType::Ethernet, &SYN, FieldId::Tcp), [hex(&SYN[34..])]);
+        assert_eq!(bytes(LinkType::Ethernet, &SYN, FieldId::EthSrc), [hex(&SYN[6..12])]);
+        assert!(bytes(LinkType::Ethernet, &SYN, FieldId::Udp).is_empty());
+        assert!(bytes(LinkType::Ethernet, &SYN, FieldId::TcpPayload).is_empty());
+        // Ethernet padding after the IP datagram belongs to the frame, not to IP.
+        let mut padded = SYN.to_vec();
+        padded.extend([0; 6]);
+        assert_eq!(bytes(LinkType::Ethernet, &padded, FieldId::Ip), [hex(&SYN[14..])]);
+    }
+
+    #[test]
+    fn an_icmp_error_has_the_quoted_layers_too() {
+        let d = &PORT_UNREACHABLE;
+        let ip = bytes(LinkType::Raw, d, FieldId::Ip);
+        assert_eq!(ip.len(), 2, "{ip:?}");
+        assert!(ip[0].starts_with("45") && ip[1].starts_with("45") && ip[0].len() > ip[1].len(), "{ip:?}");
+        let udp = bytes(LinkType::Raw, d, FieldId::Udp);
+        assert_eq!(udp.len(), 1);
+        assert!(ip[1].ends_with(&udp[0]), "{ip:?} {udp:?}");
+        assert_eq!(bytes(LinkType::Raw, d, FieldId::UdpPayload).len(), 1);
+        assert!(bytes(LinkType::Raw, d, FieldId::EthSrc).is_empty());
+    }
 }
