@@ -560,7 +560,8 @@ pub struct PingArgs {
 #[derive(Args, Debug, Clone)]
 pub struct ReadArgs {
     /// The capture file (.pcap, nanosecond .pcap, or .pcapng).
-    pub file: PathBuf,
+    #[arg(required_unless_present = "glossary")]
+    pub file: Option<PathBuf>,
     /// What to decode and how to show it.
     #[command(flatten)]
     pub decode: DecodeArgs,
@@ -581,6 +582,14 @@ pub struct DecodeArgs {
     /// Packet details: every layer and field, as Wireshark's details pane.
     #[arg(short = 'V', long)]
     pub verbose: bool,
+    /// Packet details of these protocols only (tshark -O), e.g. -O tcp or -O ip,udp;
+    /// the other layers show as their one summary line.
+    #[arg(short = 'O', value_name = "PROTO[,PROTO…]", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Print a glossary and exit (tshark -G): `fields` lists every field socklab
+    /// knows, in tshark's columns (type, protocol, base, bitmask, description).
+    #[arg(short = 'G', value_name = "REPORT", value_enum)]
+    pub glossary: Option<Glossary>,
     /// Hex and ASCII dump of each packet.
     #[arg(short = 'x', long)]
     pub hex: bool,
@@ -600,6 +609,14 @@ pub struct DecodeArgs {
     /// port is, when the datagram looks like DNS, as in tshark); repeat for more.
     #[arg(long = "dns-port", value_name = "PORT")]
     pub dns_ports: Vec<u16>,
+}
+
+/// A glossary `-G` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Glossary {
+    /// Every field: `F`, name, filter name, type, protocol, base, bitmask, description;
+    /// `P` lines for protocols.
+    Fields,
 }
 
 /// The `--capture[=FILE]` option shared by every server and client.
