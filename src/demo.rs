@@ -295,8 +295,10 @@ fn heading(n: u32, title: &str, what: &str) {
     say(&text);
 }
 
-/// Prints text (with a final newline) at once.
+/// Prints text (with a final newline) at once, its prose wrapped at spaces to
+/// the terminal's width (tables and capture lines are already fitted).
 fn say(text: &str) {
+    let text = &crate::wrap::prose(text, crate::config::Settings::detect().width);
     let mut o = io::stdout().lock();
     let _ = o.write_all(text.as_bytes());
     if !text.ends_with('\n') {
