@@ -1,0 +1,62 @@
+//! `socklab worksheet FILE`: the standard lab questions answered from a trace,
+//! with the frame numbers that prove each answer. TCP answers come from the
+//! report scan ([`scan`](super::scan), numbers as `tshark -2` shows them), the
+//! UDP, DNS, HTTP and ICMP answers from the full decoding pipeline.
+
+pub mod apps;
+pub mod render;
+pub mod rtt;
+pub mod tcp;
+
+use super::{scan, ScanOptions};
+use crate::cli::WorksheetArgs;
+use crate::config::Settings;
+use crate::error::Error;
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Every answer the worksheet gives for one capture.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Worksheet {
+    /// The capture file as given.
+    pub file: String,
+    /// Per TCP stream (only the selected one with `--stream`).
+    pub tcp: Vec<tcp::TcpSheet>,
+    /// UDP, DNS, HTTP and ICMP.
+    #[serde(flatten)]
+    pub apps: apps::Apps,
+}
+
+/// Reads `file` and answers the questions (`stream`: only that TCP stream, and
+/// only the HTTP messages on it).
+pub fn build(file: &Path, bpf: Option<&str>, stream: Option<u32>) -> Result<Worksheet, Error> {
+    let opts = ScanOptions {
+        bpf: bpf.map(str::to_string),
+        streams: stream.map(|n| BTreeSet::from([n])),
+        keep_all: true,
+        ..ScanOptions::default()
+    };
+    let s = scan(file, &opts)?;
+    if let Some(n) = stream {
+        if s.tcp.is_empty() {
+            return Err(Error::usage(format!(
+                "{}: no TCP stream {n}; list the streams with `socklab conversations {}`",
+                file.display(),
+                file.display()
+            )));
+        }
+    }
+    let mut apps = apps::collect(file, bpf)?;
+    if let Some(n) = stream {
+        apps.http.retain(|h| h.stream == Some(n));
+    }
+    Ok(Worksheet { file: file.display().to_string(), tcp: s.tcp.iter().map(tcp::answer).collect(), apps })
+}
+
+/// Runs `socklab worksheet`.
+pub fn run(a: &WorksheetArgs) -> crate::Result<()> {
+    let sheet = build(&a.file, a.bpf.as_deref(), a.stream)?;
+    let settings = Settings::from_args(&a.fit, a.color);
+    super::print(&render::render(&sheet, a.format.into(), &settings))
+}
