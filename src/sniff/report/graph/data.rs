@@ -101,6 +101,7 @@ fn tseq(dir: String, sent: &[&Seg], acks: &[&Seg], sacks: &[Sack]) -> Graph {
             series("segments", "seg", '|', Mark::Bar, data(false)),
             series("retransmissions", "retrans", 'R', Mark::Bar, data(true)),
         ],
+        y_from_zero: false,
     }
 }
 
@@ -117,6 +118,7 @@ fn rtt(dir: String, c: &TcpConv, sender: bool, sent: &[&Seg]) -> Graph {
         x_label: "Sequence number (relative, bytes)",
         y_label: "RTT (ms)",
         series: vec![series("RTT", "rtt", '*', Mark::Dot, points)],
+        y_from_zero: true,
     }
 }
 
@@ -143,6 +145,7 @@ fn throughput(dir: String, sent: &[&Seg]) -> Graph {
         x_label: "Time (s)",
         y_label: "Throughput (bytes/s)",
         series: vec![series("throughput", "tput", '*', Mark::Line, points)],
+        y_from_zero: true,
     }
 }
 
@@ -175,5 +178,6 @@ fn window(dir: String, sent: &[&Seg], acks: &[&Seg]) -> Graph {
             series("receive window", "win", '~', Mark::Step, win),
             series("bytes in flight", "flight", '*', Mark::Dot, flight),
         ],
+        y_from_zero: true,
     }
 }

@@ -65,6 +65,9 @@ pub struct Graph {
     pub y_label: &'static str,
     /// The series, drawn in order.
     pub series: Vec<Series>,
+    /// Whether the y axis starts at zero (RTT, throughput, window), else at the
+    /// smallest value (sequence numbers).
+    pub y_from_zero: bool,
 }
 
 impl Graph {
@@ -74,11 +77,11 @@ impl Graph {
         let pts = self.series.iter().flat_map(|s| &s.points);
         pts.clone().next()?;
         let fold = |f: fn(&Point) -> [f64; 2]| {
-            pts.clone()
-                .flat_map(f)
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)))
+            pts.clone().flat_map(f).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)))
         };
-        Some((fold(|p| [p.x, p.x]), fold(|p| [p.y, p.y2])))
+        let (lo, hi) = fold(|p| [p.y, p.y2]);
+        let lo = if self.y_from_zero { lo.min(0.0) } else { lo };
+        Some((fold(|p| [p.x, p.x]), (lo, hi)))
     }
 }
 

@@ -1,6 +1,7 @@
 //! A graph as a standalone SVG image: axes with ticks and unit labels, a legend,
 //! and each point as an element carrying its frame and values (`data-frame`,
-//! `data-x`, `data-y`, `data-y2`), so the image can be checked against tshark.
+//! `data-x`, `data-y`, `data-y2`; a `desc` per point of a line), so the image
+//! can be checked against tshark.
 
 use super::{Graph, Mark, Point};
 use std::fmt::Write as _;
@@ -87,7 +88,7 @@ pub fn svg(g: &Graph) -> String {
                 }
                 let _ = writeln!(s, r#"<path d="{}" class="{}"/>"#, d.trim_end(), se.class);
                 for p in &se.points {
-                    let _ = writeln!(s, r#"<desc {}/>"#, attrs(p));
+                    let _ = writeln!(s, r#"<desc class="{}" {}/>"#, se.class, attrs(p));
                 }
             }
             Mark::Bar => {
