@@ -60,3 +60,15 @@ pub fn run(a: &WorksheetArgs) -> crate::Result<()> {
     let settings = Settings::from_args(&a.fit, a.color);
     super::print(&render::render(&sheet, a.format.into(), &settings))
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_concepts_the_worksheet_and_graph_name_are_explained() {
+        for t in
+            ["sample-rtt", "estimated-rtt", "time-sequence-graph", "throughput", "receive-window", "conditional-get"]
+        {
+            assert!(crate::teach::explain::find(t).is_some(), "no `socklab explain {t}`");
+        }
+    }
+}
