@@ -156,3 +156,31 @@ fn svg_to_a_file() {
     well_formed(&std::fs::read_to_string(&out).unwrap()).unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A corpus capture with fast retransmission and SACK (zeek-traces); the numbers
+/// below are tshark's tcp.options.sack_le/sack_re and tcp.analysis flags. Skipped
+/// with a message when the corpus is absent, except under CI=true.
+#[test]
+fn retransmissions_and_sack_blocks_are_marked() {
+    let file = root().join("../shared/corpus/zeek-traces/tcp/retransmit-fast009.pcap");
+    if !file.exists() {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "the corpus is missing: {}", file.display());
+        eprintln!("skipped: {} is absent", file.display());
+        return;
+    }
+    let out = run_in(root(), &["graph", file.to_str().unwrap(), "--stream", "0", "--svg"]);
+    well_formed(&out).unwrap();
+    let retrans: Vec<u32> = points(&out, "retrans").iter().map(|p| p.0).collect();
+    assert_eq!(retrans, [32, 34, 36]);
+    let sacks: Vec<(u32, f64, f64)> = points(&out, "sack").iter().map(|p| (p.0, p.2, p.3)).collect();
+    let want = [
+        (29, 14301.0, 15731.0),
+        (30, 14301.0, 17161.0),
+        (31, 14301.0, 18591.0),
+        (33, 21451.0, 22881.0),
+        (33, 14301.0, 18591.0),
+        (35, 21451.0, 23784.0),
+        (35, 14301.0, 18591.0),
+    ];
+    assert_eq!(&sacks[..want.len()], want);
+}

@@ -296,7 +296,7 @@ fn retransmission(s: &Seg) -> Option<Retransmission> {
     } else if s.analysis & analysis::RETRANSMISSION != 0 {
         (
             "tcp.analysis.retransmission",
-            "it resends bytes sent before that were not acknowledged, after a timeout (RFC 6298 §5)",
+            "it resends bytes already sent and not yet acknowledged, with no duplicate ACKs calling for them: usually the retransmission timer expired (RFC 6298 §5)",
         )
     } else {
         return None;
