@@ -23,20 +23,30 @@ pub struct Worksheet {
     pub file: String,
     /// Per TCP stream (only the selected one with `--stream`).
     pub tcp: Vec<tcp::TcpSheet>,
+    /// TCP streams left out (beyond [`MAX_STREAMS`] without `--stream`).
+    pub tcp_left_out: usize,
     /// UDP, DNS, HTTP and ICMP.
     #[serde(flatten)]
     pub apps: apps::Apps,
 }
 
+/// Most TCP streams answered without `--stream` (each keeps all its segments).
+pub const MAX_STREAMS: usize = 8;
+
 /// Reads `file` and answers the questions (`stream`: only that TCP stream, and
 /// only the HTTP messages on it).
 pub fn build(file: &Path, bpf: Option<&str>, stream: Option<u32>) -> Result<Worksheet, Error> {
-    let opts = ScanOptions {
-        bpf: bpf.map(str::to_string),
-        streams: stream.map(|n| BTreeSet::from([n])),
-        keep_all: true,
-        ..ScanOptions::default()
+    let bpf_owned = bpf.map(str::to_string);
+    let (streams, left_out) = match stream {
+        Some(n) => (BTreeSet::from([n]), 0),
+        None => {
+            let all =
+                scan(file, &ScanOptions { bpf: bpf_owned.clone(), counters_only: true, ..ScanOptions::default() })?;
+            let first = all.tcp.iter().take(MAX_STREAMS).map(|c| c.index).collect();
+            (first, all.tcp.len().saturating_sub(MAX_STREAMS))
+        }
     };
+    let opts = ScanOptions { bpf: bpf_owned, streams: Some(streams), keep_all: true, ..ScanOptions::default() };
     let s = scan(file, &opts)?;
     if let Some(n) = stream {
         if s.tcp.is_empty() {
@@ -51,7 +61,12 @@ pub fn build(file: &Path, bpf: Option<&str>, stream: Option<u32>) -> Result<Work
     if let Some(n) = stream {
         apps.http.retain(|h| h.stream == Some(n));
     }
-    Ok(Worksheet { file: file.display().to_string(), tcp: s.tcp.iter().map(tcp::answer).collect(), apps })
+    Ok(Worksheet {
+        file: file.display().to_string(),
+        tcp: s.tcp.iter().map(tcp::answer).collect(),
+        tcp_left_out: left_out,
+        apps,
+    })
 }
 
 /// Runs `socklab worksheet`.

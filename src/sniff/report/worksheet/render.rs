@@ -21,6 +21,12 @@ pub fn render(w: &Worksheet, format: Format, settings: &Settings) -> String {
     for t in &w.tcp {
         o.tcp(t);
     }
+    if w.tcp_left_out > 0 {
+        o.line(&format!(
+            "{} more TCP streams are left out; answer one with `socklab worksheet {} --stream N` (list them with `socklab conversations {}`).",
+            w.tcp_left_out, w.file, w.file
+        ));
+    }
     o.apps(&w.apps);
     if w.tcp.is_empty() && w.apps == Apps::default() {
         o.line("No TCP, UDP, DNS, HTTP or ICMP traffic to answer questions about.");
