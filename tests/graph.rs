@@ -6,7 +6,7 @@
 mod report_util;
 
 use report_util::xml::well_formed;
-use report_util::{run_in, tshark_rows, FieldRow, HELD_OUT};
+use report_util::{check_golden, run_in, tshark_rows, FieldRow, HELD_OUT};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -143,6 +143,8 @@ fn text_drawing_fits_the_width() {
         assert!(t.contains("Key: "), "{t}");
         assert!(!t.contains('\x1b'));
     }
+    let t = run_in(root(), &["graph", HELD_OUT, "--stream", "2", "--width", "80", "--color", "never"]);
+    check_golden("worksheet-lab.graph-tseq.txt", &t);
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 mod report_util;
 
-use report_util::{run_in, tshark_rows, FieldRow, HELD_OUT};
+use report_util::{check_golden, run_in, tshark_rows, FieldRow, HELD_OUT};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -172,6 +172,17 @@ fn markdown_for_a_lab_report() {
     }
     assert!(!md.contains('\x1b') && !md.contains('┌'), "{md}");
     assert!(!md.contains("\n\n\n"), "{md}");
+    let all = run_in(root(), &["worksheet", HELD_OUT, "--format", "markdown"]);
+    check_golden("worksheet-lab.worksheet.md", &all);
+}
+
+#[test]
+fn terminal_tables_fit_the_width() {
+    let t = run_in(root(), &["worksheet", HELD_OUT, "--width", "100", "--color", "never"]);
+    for line in t.lines() {
+        assert!(line.chars().count() <= 100, "{line:?} is wider than 100");
+    }
+    assert!(t.contains("TCP stream 2") && t.contains("window full in frames"), "{t}");
 }
 
 #[test]

@@ -7,7 +7,7 @@ use super::Worksheet;
 use crate::config::Settings;
 use crate::sniff::render::ansi;
 use crate::sniff::report::table_text;
-use crate::table::{Format, Table};
+use crate::table::{Col, Format, Table};
 use std::fmt::Write as _;
 
 /// Renders `w` in `format` (Table, Markdown or Json; Csv is rendered as Table).
@@ -48,10 +48,14 @@ impl Out<'_> {
         }
         if self.format == Format::Markdown {
             let _ = writeln!(self.s, "{} {text}\n", "#".repeat(level + 1));
-        } else if self.settings.color {
-            let _ = writeln!(self.s, "{}{text}{}", ansi::BOLD, ansi::RESET);
         } else {
-            let _ = writeln!(self.s, "{text}");
+            let text = crate::wrap::prose(text, self.settings.width);
+            let text = text.trim_end();
+            if self.settings.color {
+                let _ = writeln!(self.s, "{}{text}{}", ansi::BOLD, ansi::RESET);
+            } else {
+                let _ = writeln!(self.s, "{text}");
+            }
         }
     }
 
@@ -115,7 +119,12 @@ impl Out<'_> {
             return;
         }
         self.heading(3, title);
-        let mut t = Table::new(["Frame", "Time", "Flags", "Sender → Receiver"]);
+        let mut t = Table::with_cols([
+            ("Frame", Col::hide(0)),
+            ("Time", Col::hide(1)),
+            ("Flags", Col::hide(0)),
+            ("Sender → Receiver", Col::wrap(12).endpoints()),
+        ]);
         for s in steps {
             t.row([s.frame.to_string(), s.time.clone(), s.flags.clone(), format!("{} → {}", s.from, s.to)]);
         }
@@ -130,23 +139,25 @@ impl Out<'_> {
             3,
             &format!("First data segments {} → {} (EstimatedRTT α = 1/8, DevRTT β = 1/4)", t.sender, t.receiver),
         );
-        let mut tab = Table::new([
-            "Frame",
-            "Seq",
-            "Len",
-            "Sent",
-            "ACK",
-            "Acked",
-            "SampleRTT",
-            "EstimatedRTT",
-            "DevRTT",
-            "Timeout",
+        let mut tab = Table::with_cols([
+            ("Frame", Col::hide(0)),
+            ("Seq", Col::hide(0)),
+            ("Seq (raw)", Col::hide(7)),
+            ("Len", Col::hide(0)),
+            ("Sent", Col::hide(3)),
+            ("ACK", Col::hide(5)),
+            ("Acked", Col::hide(4)),
+            ("SampleRTT", Col::hide(0).short("Sample")),
+            ("EstimatedRTT", Col::hide(0).short("Estimated")),
+            ("DevRTT", Col::hide(2).short("Dev")),
+            ("Timeout", Col::hide(1)),
         ]);
         let o = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_string());
         for s in &t.segments {
             tab.row([
                 s.frame.to_string(),
-                format!("{} (raw {})", s.seq, s.seq_raw),
+                s.seq.to_string(),
+                s.seq_raw.to_string(),
                 s.len.to_string(),
                 s.sent.clone(),
                 s.ack_frame.map_or_else(|| "-".to_string(), |f| f.to_string()),
@@ -194,7 +205,13 @@ impl Out<'_> {
             return;
         }
         self.heading(3, "Retransmissions");
-        let mut tab = Table::new(["Frame", "Seq", "Len", "tshark flag", "Why"]);
+        let mut tab = Table::with_cols([
+            ("Frame", Col::hide(0)),
+            ("Seq", Col::hide(0)),
+            ("Len", Col::hide(1)),
+            ("tshark flag", Col::wrap(16)),
+            ("Why", Col::wrap(20)),
+        ]);
         for r in &t.retransmissions {
             tab.row([r.frame.to_string(), r.seq.to_string(), r.len.to_string(), r.kind.to_string(), r.why.to_string()]);
         }
@@ -204,7 +221,15 @@ impl Out<'_> {
     fn apps(&mut self, a: &Apps) {
         if !a.udp.is_empty() {
             self.heading(2, "UDP datagrams");
-            let mut t = Table::new(["Frame", "Src port", "Dst port", "Length", "Checksum", "Payload", "Length check"]);
+            let mut t = Table::with_cols([
+                ("Frame", Col::hide(0)),
+                ("Src port", Col::hide(0)),
+                ("Dst port", Col::hide(0)),
+                ("Length", Col::hide(0)),
+                ("Checksum", Col::hide(2)),
+                ("Payload", Col::hide(1)),
+                ("Length check", Col::hide(0)),
+            ]);
             for u in &a.udp {
                 let check = if u.length_ok {
                     format!("{} = 8 + {} ✓", u.length, u.payload)
@@ -231,7 +256,13 @@ impl Out<'_> {
         }
         if !a.icmp.is_empty() {
             self.heading(2, "ICMP errors");
-            let mut t = Table::new(["Frame", "Time", "Type/Code", "Meaning", "Quoted datagram"]);
+            let mut t = Table::with_cols([
+                ("Frame", Col::hide(0)),
+                ("Time", Col::hide(1)),
+                ("Type/Code", Col::hide(0)),
+                ("Meaning", Col::wrap(12)),
+                ("Quoted datagram", Col::wrap(16).endpoints()),
+            ]);
             for i in &a.icmp {
                 t.row([
                     i.frame.to_string(),
@@ -247,16 +278,16 @@ impl Out<'_> {
 
     fn dns(&mut self, a: &Apps) {
         self.heading(2, "DNS messages");
-        let mut t = Table::new([
-            "Frame",
-            "Kind",
-            "Ports",
-            "ID",
-            "AA",
-            "Rcode",
-            "QD/AN/NS/AR",
-            "Question",
-            "Answers (name type TTL data)",
+        let mut t = Table::with_cols([
+            ("Frame", Col::hide(0)),
+            ("Kind", Col::hide(0)),
+            ("Ports", Col::hide(3)),
+            ("ID", Col::hide(0)),
+            ("AA", Col::hide(0)),
+            ("Rcode", Col::hide(2)),
+            ("QD/AN/NS/AR", Col::hide(1).short("Counts")),
+            ("Question", Col::wrap(10)),
+            ("Answers (name type TTL data)", Col::wrap(16).short("Answers")),
         ]);
         for m in &a.dns {
             let q: Vec<String> = m.questions.iter().map(|(n, ty)| format!("{n} {ty}")).collect();
@@ -280,15 +311,15 @@ impl Out<'_> {
 
     fn http(&mut self, a: &Apps) {
         self.heading(2, "HTTP messages");
-        let mut t = Table::new([
-            "Frame",
-            "Stream",
-            "Message",
-            "Version",
-            "Conditional",
-            "Content-Length",
-            "Body seen",
-            "Keep-alive",
+        let mut t = Table::with_cols([
+            ("Frame", Col::hide(0)),
+            ("Stream", Col::hide(2)),
+            ("Message", Col::wrap(8)),
+            ("Version", Col::hide(3)),
+            ("Conditional", Col::wrap(12)),
+            ("Content-Length", Col::hide(0).short("Length")),
+            ("Body seen", Col::hide(1).short("Body")),
+            ("Keep-alive", Col::hide(0).short("Keep")),
         ]);
         for h in &a.http {
             let msg = if h.request {
