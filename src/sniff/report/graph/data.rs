@@ -6,7 +6,7 @@ use super::{Graph, Mark, Point, Series};
 use crate::cli::GraphKind;
 use crate::error::Error;
 use crate::sniff::dissect::dissect_frame;
-use crate::sniff::report::worksheet::tcp::{covering_ack, data_sender};
+use crate::sniff::report::worksheet::tcp::{ambiguous, covering_ack, data_sender};
 use crate::sniff::report::{addr, open, segment_of, walk, Seg, TcpConv};
 use crate::sniff::tcp::flags;
 use std::collections::BTreeSet;
@@ -106,12 +106,15 @@ fn tseq(dir: String, sent: &[&Seg], acks: &[&Seg], sacks: &[Sack]) -> Graph {
 }
 
 /// RTT per acknowledged segment against its sequence number, in milliseconds
-/// (Wireshark's Round Trip Time graph); retransmitted segments give none (Karn).
+/// (Wireshark's Round Trip Time graph); retransmitted bytes give none (Karn).
 fn rtt(dir: String, c: &TcpConv, sender: bool, sent: &[&Seg]) -> Graph {
     let points = sent
         .iter()
-        .filter(|x| x.len > 0 && !x.is_retransmission())
-        .filter_map(|x| covering_ack(c, x, sender).map(|a| pt(x.frame, f64::from(x.seq), s(a.rel - x.rel) * 1e3)))
+        .filter(|x| x.len > 0)
+        .filter_map(|x| {
+            let a = covering_ack(c, x, sender).filter(|a| !ambiguous(c, x, a))?;
+            Some(pt(x.frame, f64::from(x.seq), s(a.rel - x.rel) * 1e3))
+        })
         .collect();
     Graph {
         title: format!("Round-trip time: {dir}"),

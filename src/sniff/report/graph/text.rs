@@ -76,3 +76,35 @@ pub fn text(g: &Graph, width: usize, color: bool) -> String {
     let _ = writeln!(out, "Key: {}", key.join(", "));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sniff::report::graph::{Point, Series};
+
+    fn graph(points: Vec<Point>) -> Graph {
+        Graph {
+            title: "t".to_string(),
+            x_label: "Time (s)",
+            y_label: "Bytes",
+            series: vec![Series { name: "win", class: "win", glyph: '~', mark: Mark::Step, points }],
+            y_from_zero: true,
+        }
+    }
+
+    #[test]
+    fn nothing_to_plot_is_said() {
+        assert_eq!(text(&graph(Vec::new()), 80, false), "t\nnothing to plot\n");
+    }
+
+    #[test]
+    fn a_step_line_holds_its_level_and_fits_the_width() {
+        let p = |frame, x, y| Point { frame, x, y, y2: y };
+        let t = text(&graph(vec![p(1, 0.0, 100.0), p(2, 1.0, 50.0)]), 40, false);
+        assert!(t.lines().all(|l| l.chars().count() <= 40), "{t}");
+        let top = t.lines().nth(2).unwrap();
+        assert!(top.starts_with("        100 |~~~"), "{t}");
+        assert!(t.contains("Key: ~ win"), "{t}");
+        assert!(t.contains("Time (s)"));
+    }
+}

@@ -77,8 +77,8 @@ pub struct DataSeg {
     /// Its `frame.time_relative`.
     pub acked: Option<String>,
     /// SampleRTT = acked − sent (tshark's `tcp.analysis.ack_rtt` when that ACK's
-    /// `tcp.analysis.acks_frame` is this segment). None for a retransmitted
-    /// segment (Karn's rule, RFC 6298 §3).
+    /// `tcp.analysis.acks_frame` is this segment). None when the segment or its
+    /// bytes were retransmitted before the ACK (Karn's rule, RFC 6298 §3).
     pub sample_rtt: Option<String>,
     /// EstimatedRTT after this sample (α = 1/8).
     pub estimated_rtt: Option<String>,
@@ -235,7 +235,7 @@ fn segments(c: &TcpConv, from_client: bool, data: &[&Seg]) -> Vec<DataSeg> {
         .take(FIRST_SEGMENTS)
         .map(|s| {
             let ack = covering_ack(c, s, from_client);
-            let sample = ack.filter(|_| !s.is_retransmission()).map(|a| a.rel - s.rel);
+            let sample = ack.filter(|a| !ambiguous(c, s, a)).map(|a| a.rel - s.rel);
             let e = sample.map(|r| rtt::update(est, r));
             if e.is_some() {
                 est = e;
@@ -255,6 +255,20 @@ fn segments(c: &TcpConv, from_client: bool, data: &[&Seg]) -> Vec<DataSeg> {
             }
         })
         .collect()
+}
+
+/// Whether the ACK `a` of segment `s` gives no RTT sample (Karn's rule, RFC 6298
+/// §3): `s` is a retransmission, or its bytes were sent again before `a`.
+pub fn ambiguous(c: &TcpConv, s: &Seg, a: &Seg) -> bool {
+    s.is_retransmission()
+        || c.all.iter().any(|x| {
+            x.from_client == s.from_client
+                && x.frame > s.frame
+                && x.frame < a.frame
+                && x.is_retransmission()
+                && x.seq < s.nxtseq
+                && s.seq < x.nxtseq
+        })
 }
 
 /// Whether the client is the data's sender: the side that sent more payload
@@ -316,5 +330,79 @@ fn throughput(data: &[&Seg]) -> Throughput {
         from: secs(from),
         to: secs(to),
         bytes_per_second: (span > 0).then(|| bytes as f64 * 1e9 / span as f64),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sniff::report::ShownOptions;
+    use crate::sniff::tcp::Endpoint;
+
+    const MS: Nanos = 1_000_000;
+
+    fn seg(frame: u32, ms: i64, from_client: bool, seq: u32, ack: u32, len: u32, analysis: u32) -> Seg {
+        Seg {
+            frame,
+            rel: ms * MS,
+            from_client,
+            flags: flags::ACK,
+            seq,
+            seq_raw: seq + 1000,
+            ack,
+            ack_raw: ack + 5000,
+            nxtseq: seq + len,
+            window: 100,
+            win_calc: 100,
+            len,
+            options: ShownOptions::default(),
+            analysis,
+        }
+    }
+
+    fn conv(all: Vec<Seg>) -> TcpConv {
+        let e = |port| Endpoint { ip: std::net::Ipv4Addr::LOCALHOST.into(), port };
+        let mut c = TcpConv::for_test(e(40000), e(80));
+        c.all = all;
+        c
+    }
+
+    #[test]
+    fn a_retransmitted_segment_gives_no_rtt_sample() {
+        let c = conv(vec![
+            seg(1, 0, true, 1, 1, 100, 0),
+            seg(2, 10, false, 1, 101, 0, 0),
+            seg(3, 20, true, 101, 1, 100, 0),
+            seg(4, 300, true, 101, 1, 100, analysis::RETRANSMISSION),
+            seg(5, 310, false, 1, 201, 0, 0),
+        ]);
+        let t = answer(&c);
+        assert_eq!(t.segments.len(), 3);
+        assert_eq!(t.segments[0].sample_rtt.as_deref(), Some("0.010000000"));
+        // Frame 3 was sent again (frame 4) before its ACK (frame 5): the ACK may answer
+        // either copy, so neither gives a sample.
+        assert_eq!((t.segments[1].ack_frame, t.segments[1].sample_rtt.as_deref()), (Some(5), None));
+        // The retransmission (Karn): no sample, the estimate unchanged.
+        assert_eq!(t.segments[2].sample_rtt, None);
+        assert_eq!(t.segments[2].estimated_rtt, None);
+        assert_eq!(t.retransmissions.len(), 1);
+        assert_eq!(t.retransmissions[0].kind, "tcp.analysis.retransmission");
+    }
+
+    #[test]
+    fn the_ack_covering_a_segment_may_be_a_later_cumulative_one() {
+        let c =
+            conv(vec![seg(1, 0, true, 1, 1, 100, 0), seg(2, 1, true, 101, 1, 100, 0), seg(3, 40, false, 1, 201, 0, 0)]);
+        let t = answer(&c);
+        let acks: Vec<Option<u32>> = t.segments.iter().map(|s| s.ack_frame).collect();
+        assert_eq!(acks, [Some(3), Some(3)]);
+        assert_eq!(t.throughput.bytes, 200);
+        assert_eq!(t.sender, "127.0.0.1:40000");
+    }
+
+    #[test]
+    fn sequence_comparison_wraps() {
+        assert!(seq_ge(5, u32::MAX - 5));
+        assert!(!seq_ge(u32::MAX - 5, 5));
     }
 }
