@@ -215,7 +215,11 @@ fn syn_ack(s: &Seg, syn: Option<&Seg>) -> SynAck {
             "the client's initial sequence number plus one (the SYN counts as one byte): {} + 1 = {} (relative: 0 + 1 = {})",
             c.seq_raw, s.ack_raw, s.ack
         ),
-        None => format!("the client's initial sequence number plus one: {} − 1 + 1 (the SYN was not captured)", s.ack_raw),
+        None => format!(
+            "the client's initial sequence number plus one; the SYN was not captured, so its number was {} − 1 = {}",
+            s.ack_raw,
+            s.ack_raw.wrapping_sub(1)
+        ),
     };
     SynAck {
         frame: s.frame,
