@@ -44,6 +44,8 @@ fn main() {
         Command::Conversations(a) => sniff::report::run_conversations(&a),
         Command::Follow(a) => sniff::report::run_follow(&a),
         Command::Flow(a) => sniff::report::run_flow(&a),
+        Command::Worksheet(a) => sniff::report::worksheet::run(&a),
+        Command::Graph(a) => sniff::report::graph::run(&a),
         Command::Experiment(ExperimentCommand::List(a)) => cmd::experiment::list(&a),
         Command::Experiment(ExperimentCommand::Run(a)) => cmd::experiment::run(&a),
         Command::Explain(a) => cmd::explain::run(&a),

@@ -10,8 +10,10 @@ pub mod conversations;
 pub mod datagrams;
 pub mod flow;
 pub mod follow;
+pub mod graph;
 pub mod handshake;
 pub mod teardown;
+pub mod worksheet;
 
 pub use commands::{run_conversations, run_flow, run_follow, run_handshake};
 
