@@ -1,9 +1,12 @@
-//! The edges of the report commands: parse options, run the pass, print.
+//! `socklab handshake`, `conversations`, `follow` and `flow`: parse options, run
+//! the pass of [`crate::sniff::report`], print.
 
-use super::{conversations, datagrams, flow, follow, handshake, print, print_bytes, scan, ScanOptions};
 use crate::cli::{ConversationsArgs, FlowArgs, FlowFormat, FollowArgs, HandshakeArgs};
 use crate::config::Settings;
 use crate::error::Error;
+use crate::sniff::report::{
+    conversations, datagrams, flow, follow, handshake, matching_streams, print, print_bytes, scan, ScanOptions,
+};
 use crate::table::Format;
 use std::collections::BTreeSet;
 use std::io::{self, BufWriter, Write};
@@ -13,7 +16,7 @@ pub fn run_handshake(a: &HandshakeArgs) -> crate::Result<()> {
     let settings = Settings::from_args(&a.fit, a.color);
     let (tcp_sel, udp_sel) = match &a.display_filter {
         Some(expr) => {
-            let (t, u) = super::matching_streams(&a.file, a.bpf.as_deref(), expr)?;
+            let (t, u) = matching_streams(&a.file, a.bpf.as_deref(), expr)?;
             (Some(t), Some(u))
         }
         None => (None, None),
