@@ -4,7 +4,7 @@
 use clap::Parser;
 use socklab::cli::{ChatRole, Cli, Command, DnsCommand, EchoRole, ExperimentCommand};
 use socklab::cmd;
-use socklab::{net, sniff};
+use socklab::net;
 
 fn main() {
     let cli = Cli::parse();
@@ -32,8 +32,8 @@ fn main() {
         Command::Web(a) => net::web::run(&a),
         Command::Get(a) => net::http_client::run(&a),
         Command::Proxy(a) => net::proxy::run(&a),
-        Command::Read(a) => sniff::read::run(&a),
-        Command::Sniff(a) => sniff::live::run(&a),
+        Command::Read(a) => cmd::read::run(&a),
+        Command::Sniff(a) => cmd::sniff::run(&a),
         Command::Doctor(a) => socklab::doctor::run(&a),
         Command::Demo => socklab::demo::run(),
         Command::Dns(DnsCommand::Server(a)) => net::dns_server::run(&a),

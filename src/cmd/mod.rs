@@ -7,7 +7,9 @@
 pub mod child;
 pub mod experiment;
 pub mod explain;
+pub mod read;
 pub mod report;
+pub mod sniff;
 
 use crate::cli::ColorChoice;
 use std::io::IsTerminal;
