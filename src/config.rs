@@ -38,7 +38,7 @@ pub struct Env {
 impl Env {
     /// The environment of this process.
     pub fn current() -> Env {
-        let stdout_tty = std::io::stdout().is_terminal();
+        let stdout_tty = stdout_is_terminal();
         Env {
             stdout_tty,
             tty_columns: if stdout_tty { terminal_columns() } else { None },
@@ -93,6 +93,12 @@ impl From<&CaptureOpt> for CaptureRequest {
 /// Whether to colour output, for commands without tables: `--color`, the terminal and `NO_COLOR`.
 pub fn color(choice: ColorChoice) -> bool {
     Settings::from_args(&FitArgs::default(), choice).color
+}
+
+/// Whether standard output is a terminal: the one place output asks (colour,
+/// width, and where a line starts after an echoed ^C).
+pub fn stdout_is_terminal() -> bool {
+    std::io::stdout().is_terminal()
 }
 
 /// The width of the terminal on standard output (TIOCGWINSZ), if it is one.

@@ -10,15 +10,3 @@ pub mod explain;
 pub mod read;
 pub mod report;
 pub mod sniff;
-
-use crate::cli::ColorChoice;
-use std::io::IsTerminal;
-
-/// Whether to colour standard output: `--color`, then `NO_COLOR`, then a terminal.
-pub fn use_color(choice: ColorChoice) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
-    }
-}
