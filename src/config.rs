@@ -3,7 +3,8 @@
 //! arguments, the environment (`COLUMNS`, `NO_COLOR`) and the terminal into one
 //! [`Settings`]; renderers take it as plain data and never look at the terminal.
 
-use crate::cli::{ColorChoice, FitArgs};
+use crate::cli::{CaptureOpt, ColorChoice, FitArgs};
+use crate::sniff::session::CaptureRequest;
 use std::io::IsTerminal;
 
 /// Narrowest width a table is fitted to (`--width` and `COLUMNS` below it are raised).
@@ -37,7 +38,7 @@ pub struct Env {
 impl Env {
     /// The environment of this process.
     pub fn current() -> Env {
-        let stdout_tty = std::io::stdout().is_terminal();
+        let stdout_tty = stdout_is_terminal();
         Env {
             stdout_tty,
             tty_columns: if stdout_tty { terminal_columns() } else { None },
@@ -76,9 +77,28 @@ impl Settings {
     }
 }
 
+impl From<&CaptureOpt> for CaptureRequest {
+    /// `--capture[=FILE]`: the terminal's width, and colour as `--color` (with the
+    /// terminal and `NO_COLOR`) decides; nothing is looked at without `--capture`.
+    fn from(opt: &CaptureOpt) -> CaptureRequest {
+        let settings = if opt.capture.is_some() {
+            Settings::from_args(&FitArgs::default(), opt.color)
+        } else {
+            Settings::default()
+        };
+        CaptureRequest { file: opt.capture.clone(), settings }
+    }
+}
+
 /// Whether to colour output, for commands without tables: `--color`, the terminal and `NO_COLOR`.
 pub fn color(choice: ColorChoice) -> bool {
     Settings::from_args(&FitArgs::default(), choice).color
+}
+
+/// Whether standard output is a terminal: the one place output asks (colour,
+/// width, and where a line starts after an echoed ^C).
+pub fn stdout_is_terminal() -> bool {
+    std::io::stdout().is_terminal()
 }
 
 /// The width of the terminal on standard output (TIOCGWINSZ), if it is one.

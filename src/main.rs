@@ -4,7 +4,7 @@
 use clap::Parser;
 use socklab::cli::{ChatRole, Cli, Command, DnsCommand, EchoRole, ExperimentCommand};
 use socklab::cmd;
-use socklab::{net, sniff};
+use socklab::net;
 
 fn main() {
     let cli = Cli::parse();
@@ -32,20 +32,20 @@ fn main() {
         Command::Web(a) => net::web::run(&a),
         Command::Get(a) => net::http_client::run(&a),
         Command::Proxy(a) => net::proxy::run(&a),
-        Command::Read(a) => sniff::read::run(&a),
-        Command::Sniff(a) => sniff::live::run(&a),
+        Command::Read(a) => cmd::read::run(&a),
+        Command::Sniff(a) => cmd::sniff::run(&a),
         Command::Doctor(a) => socklab::doctor::run(&a),
         Command::Demo => socklab::demo::run(),
         Command::Dns(DnsCommand::Server(a)) => net::dns_server::run(&a),
         Command::Dns(DnsCommand::Query(a)) => net::dns_client::run(&a),
         Command::Dns(DnsCommand::Decode(a)) => net::dns_decode::run(&a),
         Command::Dns(DnsCommand::Zone(a)) => net::dns_zone::run(&a),
-        Command::Handshake(a) => sniff::report::run_handshake(&a),
-        Command::Conversations(a) => sniff::report::run_conversations(&a),
-        Command::Follow(a) => sniff::report::run_follow(&a),
-        Command::Flow(a) => sniff::report::run_flow(&a),
-        Command::Worksheet(a) => sniff::report::worksheet::run(&a),
-        Command::Graph(a) => sniff::report::graph::run(&a),
+        Command::Handshake(a) => cmd::report::run_handshake(&a),
+        Command::Conversations(a) => cmd::report::run_conversations(&a),
+        Command::Follow(a) => cmd::report::run_follow(&a),
+        Command::Flow(a) => cmd::report::run_flow(&a),
+        Command::Worksheet(a) => cmd::report::run_worksheet(&a),
+        Command::Graph(a) => cmd::report::run_graph(&a),
         Command::Experiment(ExperimentCommand::List(a)) => cmd::experiment::list(&a),
         Command::Experiment(ExperimentCommand::Run(a)) => cmd::experiment::run(&a),
         Command::Explain(a) => cmd::explain::run(&a),

@@ -10,32 +10,14 @@
 
 mod common;
 
-use common::{describe, run_with, Proc, BIN};
+use common::{describe, root, run_with, scratch, Proc, BIN};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
 const SIGINT: i32 = 2;
 const WAIT: Duration = Duration::from_secs(20);
-
-/// True when running as root; otherwise prints why the test is skipped.
-fn root(test: &str) -> bool {
-    // SAFETY: geteuid has no preconditions.
-    let euid = unsafe { libc::geteuid() };
-    if euid != 0 {
-        println!("skipping {test}: live capture needs root or CAP_NET_RAW (euid {euid})");
-    }
-    euid == 0
-}
-
-/// A fresh temporary directory for one test's capture files.
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("socklab-capture-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 fn capture_arg(file: &Path) -> String {
     format!("--capture={}", file.display())

@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::{describe, run_with, visible_lines, Proc, Pty, BIN};
+use common::{describe, in_ci, root, run_with, scratch, visible_lines, Proc, Pty, BIN};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
@@ -25,29 +25,6 @@ const SIGTERM: i32 = 15;
 const WAIT: Duration = Duration::from_secs(20);
 /// The mark in front of every capture line.
 const MARK: &str = "│ ";
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-}
-
-/// True when running as root; otherwise says why the test is skipped (a failure under CI).
-fn root(test: &str) -> bool {
-    // SAFETY: geteuid has no preconditions.
-    let euid = unsafe { libc::geteuid() };
-    assert!(euid == 0 || !in_ci(), "{test} needs root, and CI=true runs as root");
-    if euid != 0 {
-        println!("skipping {test}: live capture needs root or CAP_NET_RAW (euid {euid})");
-    }
-    euid == 0
-}
-
-/// A fresh temporary directory for one test's files.
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("socklab-lost-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 /// Frames `socklab read` finds in `file` (it must read the whole file).
 fn read_back(file: &Path) -> usize {

@@ -10,9 +10,9 @@
 
 mod common;
 
-use common::{describe, run_with, Proc, Pty};
+use common::{describe, root, run_with, scratch, Proc, Pty};
 use std::net::UdpSocket;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -22,29 +22,6 @@ const WAIT: Duration = Duration::from_secs(20);
 const MARK: &str = "│ ";
 /// The ANSI escape that starts every colour.
 const ESC: char = '\x1b';
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-}
-
-/// True when running as root; otherwise says why the test is skipped (a failure under CI).
-fn root(test: &str) -> bool {
-    // SAFETY: geteuid has no preconditions.
-    let euid = unsafe { libc::geteuid() };
-    assert!(euid == 0 || !in_ci(), "{test} needs root, and CI=true runs as root");
-    if euid != 0 {
-        println!("skipping {test}: live capture needs root or CAP_NET_RAW (euid {euid})");
-    }
-    euid == 0
-}
-
-/// A fresh temporary directory for one test's files.
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("socklab-order-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 fn capture_arg(file: &Path) -> String {
     format!("--capture={}", file.display())

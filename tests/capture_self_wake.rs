@@ -11,9 +11,7 @@ const WAIT: Duration = Duration::from_secs(20);
 
 #[test]
 fn a_stopped_servers_capture_holds_only_its_clients_streams() {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        println!("skipping: live capture needs root or CAP_NET_RAW");
+    if !root("a_stopped_servers_capture_holds_only_its_clients_streams") {
         return;
     }
     let dir = std::env::temp_dir().join(format!("socklab-self-wake-{}", std::process::id()));

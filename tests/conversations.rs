@@ -1,6 +1,7 @@
 //! `socklab conversations`: goldens, and the same rows, order and counts as
 //! `tshark -z conv,tcp -z conv,udp` (NAME.tshark.conv.txt).
 
+mod common;
 mod report_util;
 
 use report_util::{captures, check_golden, run_on, tshark_file};

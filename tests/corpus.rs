@@ -9,9 +9,11 @@
 //!
 //! `SOCKLAB_CORPUS_ONLY=substring` limits the run to INDEX paths containing it.
 
+mod common;
+use common::in_ci;
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -98,10 +100,6 @@ struct Entry {
     expect: Expect,
     /// libpcap's link type as INDEX.tsv writes it, e.g. `JUNIPER_ETHER(178)`.
     linktype: String,
-}
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
 }
 
 /// INDEX.tsv's rows: path (column 1) and tshark's verdict (packets, tshark_status).
@@ -227,7 +225,7 @@ fn check(corpus: &Path, entry: &Entry) -> Result<Outcome, Problem> {
 
 #[test]
 fn every_corpus_capture_replays_without_panic() {
-    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let corpus = common::corpus_dir();
     if !corpus.join("INDEX.tsv").is_file() {
         assert!(!in_ci(), "the corpus {} is missing (CI=true requires it)", corpus.display());
         println!("skip: corpus {} absent (set CI=true to make this a failure)", corpus.display());

@@ -2,6 +2,8 @@
 //! pseudo-random messages encoded by one and decoded by the other, both ways;
 //! names, types, classes, TTLs and RDATA must agree.
 
+mod common;
+
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use hickory_proto::op as h_op;
@@ -356,8 +358,7 @@ fn serve(queries: usize) -> (std::net::SocketAddr, std::thread::JoinHandle<()>) 
 /// dig as a real client: with EDNS (its default, with a cookie option) and without.
 #[test]
 fn dig_accepts_our_responses() {
-    if std::process::Command::new("dig").arg("-v").output().is_err() {
-        eprintln!("skipped: dig is not installed");
+    if !common::need("dig") {
         return;
     }
     let (addr, server) = serve(3);

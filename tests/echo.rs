@@ -257,7 +257,7 @@ clientSocket.close()
         addr.port()
     );
     let Some(out) = python(&script, "hello from python, héllo wörld ñ\n".as_bytes()) else {
-        eprintln!("skipped: python3 is not installed");
+        assert!(!need("python3"), "python3 is installed but did not start");
         return;
     };
     assert!(out.status.success(), "{}", describe(&out));
@@ -287,7 +287,7 @@ clientSocket.close()
         addr.port()
     );
     let Some(out) = python(&script, "udp from python ñ\n".as_bytes()) else {
-        eprintln!("skipped: python3 is not installed");
+        assert!(!need("python3"), "python3 is installed but did not start");
         return;
     };
     assert!(out.status.success(), "{}", describe(&out));
@@ -380,7 +380,7 @@ for _ in range(2):
         .stderr(std::process::Stdio::null())
         .spawn()
     else {
-        eprintln!("skipped: python3 is not installed");
+        assert!(!need("python3"), "python3 is installed but did not start");
         return;
     };
     // Keep reading the script's stdout: a closed pipe would kill it at its next print.
@@ -448,11 +448,6 @@ fn tcp_client_says_the_server_closed_and_reconnects_for_the_next_line() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&format!("server {addr} closed the connection")), "{err}");
     assert!(err.contains("reconnecting"), "{err}");
-}
-
-/// True when tests must not skip for a missing need (CI=true).
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
 }
 
 /// True if this machine's `localhost` already resolves to `::1`, then `127.0.0.1`.

@@ -7,33 +7,13 @@
 
 mod common;
 
-use common::{describe, BIN};
+use common::{describe, root, scratch, BIN};
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// Longest an experiment may take (the slowest waits about 2 s).
 const LIMIT: Duration = Duration::from_secs(30);
-
-/// True when this process may capture; in CI its absence is a failure.
-fn can_capture(test: &str) -> bool {
-    // SAFETY: geteuid has no preconditions.
-    let euid = unsafe { libc::geteuid() };
-    if euid == 0 {
-        return true;
-    }
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "{test}: CI runs as root, but euid is {euid}");
-    println!("skipping {test}: live capture needs root or CAP_NET_RAW (euid {euid})");
-    false
-}
-
-/// A scratch working directory, so the saved captures stay out of the tree.
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("socklab-experiment-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 /// Runs `socklab <args>` in `dir`, bounded, and returns its output.
 fn run_in(dir: &PathBuf, prefix: &[&str], args: &[&str]) -> Output {
@@ -66,7 +46,7 @@ fn run_in(dir: &PathBuf, prefix: &[&str], args: &[&str]) -> Output {
 /// Runs an experiment and returns its report (asserting success), or None
 /// when this process may not capture.
 fn experiment(name: &str, format: &str) -> Option<String> {
-    if !can_capture(name) {
+    if !root(name) {
         return None;
     }
     let dir = scratch(name);
@@ -258,12 +238,12 @@ fn an_unknown_experiment_names_the_known_ones() {
 
 #[test]
 fn without_the_capability_the_sockets_part_runs_and_the_fix_is_named() {
-    if !can_capture("without_the_capability_the_sockets_part_runs_and_the_fix_is_named") {
+    if !root("without_the_capability_the_sockets_part_runs_and_the_fix_is_named") {
         return;
     }
     let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].into_iter().find(|p| std::path::Path::new(p).exists());
     let Some(setpriv) = setpriv else {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "setpriv (util-linux) is needed in CI");
+        assert!(!common::in_ci(), "setpriv (util-linux) is needed in CI");
         println!("skipping: setpriv is not installed");
         return;
     };

@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{fails, ok};
+use common::{crate_dir, fails, in_ci, ok};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -23,17 +23,9 @@ const THREADS: usize = 2;
 /// Differences printed in full.
 const SHOWN_DIFFS: usize = 25;
 
-fn crate_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-}
-
 /// The corpus (../shared/corpus, or $SOCKLAB_CORPUS), when present; CI requires it.
 fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("SOCKLAB_CORPUS").map_or_else(|| crate_dir().join("../shared/corpus"), PathBuf::from);
+    let dir = common::corpus_dir();
     if dir.is_dir() {
         Some(dir)
     } else if in_ci() {

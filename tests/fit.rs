@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::BIN;
+use common::{root, BIN};
 use std::fs::File;
 use std::io::Read;
 use std::os::fd::{FromRawFd, OwnedFd};
@@ -290,17 +290,6 @@ fn doctor_accepts_color_and_width() {
     assert_fits(&text, 60, "doctor --width 60");
 }
 
-/// Whether live capture can run here; under CI=true it must.
-fn can_capture(test: &str) -> bool {
-    // SAFETY: geteuid has no preconditions.
-    let euid = unsafe { libc::geteuid() };
-    assert!(euid == 0 || std::env::var("CI").as_deref() != Ok("true"), "{test}: CI runs as root (euid {euid})");
-    if euid != 0 {
-        println!("skipping {test}: live capture needs root or CAP_NET_RAW (euid {euid})");
-    }
-    euid == 0
-}
-
 /// A loopback port nothing listens on (bound once, then released).
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -308,7 +297,7 @@ fn free_port() -> u16 {
 
 #[test]
 fn the_live_capture_summary_fits_a_terminal_of_80_columns() {
-    if !can_capture("the_live_capture_summary_fits_a_terminal_of_80_columns") {
+    if !root("the_live_capture_summary_fits_a_terminal_of_80_columns") {
         return;
     }
     let dir = std::env::temp_dir().join(format!("socklab-fit-{}", std::process::id()));
@@ -344,7 +333,7 @@ fn the_live_capture_summary_fits_a_terminal_of_80_columns() {
 
 #[test]
 fn doctor_without_permission_fits_and_prints_the_fix_command_whole() {
-    if !can_capture("doctor_without_permission_fits_and_prints_the_fix_command_whole") {
+    if !root("doctor_without_permission_fits_and_prints_the_fix_command_whole") {
         return;
     }
     let args = ["--reuid=65534", "--regid=65534", "--clear-groups", BIN, "doctor", "--color", "never"];

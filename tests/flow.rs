@@ -1,6 +1,7 @@
 //! `socklab flow`: goldens of the terminal ladder, the SVG and the Mermaid
 //! diagram; the SVG is well-formed XML (checked by report_util::xml).
 
+mod common;
 mod report_util;
 
 use report_util::xml::well_formed;

@@ -1,6 +1,7 @@
 //! `socklab follow`: goldens, and byte-for-byte the same text as
 //! `tshark -z follow,PROTO,ascii|hex,N` (NAME.tshark.follow*.txt); --raw output.
 
+mod common;
 mod report_util;
 
 use report_util::{captures, check_golden, run_in, run_on, tshark_file};

@@ -3,6 +3,7 @@
 //! (tests/golden/worksheet/worksheet-lab.tshark.tsv, scripts/worksheet-goldens.sh);
 //! the text drawing fits the width it is given.
 
+mod common;
 mod report_util;
 
 use report_util::xml::well_formed;

@@ -3,6 +3,7 @@
 //! sequence and acknowledgment numbers and completeness in the JSON output
 //! against tshark's (NAME.tshark.tsv, written by scripts/report-goldens.sh).
 
+mod common;
 mod report_util;
 
 use report_util::{captures, check_golden, run_in, run_on, tshark_file};

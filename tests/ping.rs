@@ -3,11 +3,6 @@ mod common;
 use common::*;
 use std::process::Command;
 
-fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions.
-    unsafe { libc::geteuid() == 0 }
-}
-
 fn has_ipv6_loopback() -> bool {
     std::fs::read_to_string("/proc/net/if_inet6")
         .map(|t| t.lines().any(|l| l.starts_with("00000000000000000000000000000001")))
@@ -16,8 +11,7 @@ fn has_ipv6_loopback() -> bool {
 
 #[test]
 fn pings_loopback_as_root() {
-    if !is_root() {
-        eprintln!("skipped: raw sockets need root (CI runs as root)");
+    if !root("pings_loopback_as_root") {
         return;
     }
     let out = ok(&["ping", "127.0.0.1", "-c", "2", "-i", "200"]);
@@ -34,8 +28,7 @@ fn pings_loopback_as_root() {
 
 #[test]
 fn payload_size_sets_the_reply_length() {
-    if !is_root() {
-        eprintln!("skipped: raw sockets need root (CI runs as root)");
+    if !root("payload_size_sets_the_reply_length") {
         return;
     }
     let out = ok(&["ping", "localhost", "-c", "1", "-s", "1000"]);
@@ -46,8 +39,8 @@ fn payload_size_sets_the_reply_length() {
 
 #[test]
 fn pings_ipv6_loopback_as_root() {
-    if !is_root() || !has_ipv6_loopback() {
-        eprintln!("skipped: needs root and ::1");
+    if !root("pings_ipv6_loopback_as_root") || !has_ipv6_loopback() {
+        eprintln!("skipped: needs ::1");
         return;
     }
     let out = ok(&["ping", "::1", "-c", "2", "-i", "100"]);
@@ -58,7 +51,7 @@ fn pings_ipv6_loopback_as_root() {
 #[test]
 fn without_privilege_the_error_names_the_fix() {
     let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].into_iter().find(|p| std::path::Path::new(p).exists());
-    let Some(setpriv) = setpriv.filter(|_| is_root()) else {
+    let Some(setpriv) = setpriv.filter(|_| root("without_privilege_the_error_names_the_fix")) else {
         eprintln!("skipped: needs root and setpriv to drop to nobody");
         return;
     };

@@ -3,6 +3,7 @@
 //! from ../shared/corpus when it is present. Expected texts are what tshark 4.0
 //! prints for the same bytes (`tshark -n -2 -r`, `-T fields`).
 mod common;
+use common::corpus;
 use common::*;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -720,16 +721,6 @@ fn run_drained(args: &[&str], timeout: Duration) -> (std::process::ExitStatus, u
     (status, total, err)
 }
 
-fn corpus(rel: &str) -> Option<String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus").join(rel);
-    if path.exists() {
-        Some(path.to_string_lossy().into_owned())
-    } else {
-        eprintln!("skipped: {} is absent", path.display());
-        None
-    }
-}
-
 #[test]
 fn corpus_sll2_http_handshake_matches_tshark() {
     let Some(f) = corpus("lwerdna-filesamples/simple_http_sll2.pcap") else { return };
@@ -761,9 +752,9 @@ fn corpus_null_and_raw_link_types_decode() {
 
 #[test]
 fn corpus_replays_without_panic_and_refusals_are_clear() {
-    let index = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/INDEX.tsv");
+    let index = common::corpus_dir().join("INDEX.tsv");
     let Ok(text) = std::fs::read_to_string(&index) else {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{} is required in CI", index.display());
+        assert!(!common::in_ci(), "{} is required in CI", index.display());
         eprintln!("skipped: {} is absent", index.display());
         return;
     };

@@ -6,30 +6,13 @@
 
 mod common;
 
-use common::{describe, run_with, Proc};
+use common::{describe, root, run_with, scratch, Proc};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 const SIGINT: i32 = 2;
 const WAIT: Duration = Duration::from_secs(20);
-
-fn root(test: &str) -> bool {
-    // SAFETY: geteuid has no preconditions.
-    let euid = unsafe { libc::geteuid() };
-    if euid != 0 {
-        println!("skipping {test}: live capture needs root or CAP_NET_RAW (euid {euid})");
-    }
-    euid == 0
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("socklab-sniff-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 /// One TCP connection on loopback to a fresh listener: handshake, 5 bytes each
 /// way, close. Returns the listener's port.

@@ -2,24 +2,12 @@
 //! display filters on DNS fields, over UDP and TCP (saved corpus captures).
 
 mod common;
-use common::{ok, Proc};
+use common::{corpus, ok, root, Proc};
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
 const SIGINT: i32 = 2;
-
-fn corpus(rel: &str) -> Option<String> {
-    let dir = std::env::var_os("SOCKLAB_CORPUS")
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"), PathBuf::from);
-    let path = dir.join(rel);
-    if path.exists() {
-        Some(path.to_string_lossy().into_owned())
-    } else {
-        eprintln!("skipped: {} is absent", path.display());
-        None
-    }
-}
 
 fn infos(out: &str) -> Vec<String> {
     out.lines()
@@ -182,23 +170,11 @@ fn multicast_dns_on_5353_as_tshark() {
     assert_eq!(out, "eth:ethertype:ipv6:udp:mdns\t0x0001,0x0001\n");
 }
 
-/// Whether live capture is possible (root); CI=true requires it.
-fn can_capture(test: &str) -> bool {
-    // SAFETY: geteuid has no preconditions.
-    let euid = unsafe { libc::geteuid() };
-    if euid != 0 {
-        let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-        assert!(!ci, "{test}: CI=true needs root for live capture (euid {euid})");
-        println!("skipping {test}: live capture needs root or CAP_NET_RAW (euid {euid})");
-    }
-    euid == 0
-}
-
 /// The regression of issue 10 point 6: DNS on a port the kernel picks, captured
 /// live, reads as DNS without `--dns-port` (tshark's heuristic finds it too).
 #[test]
 fn dns_on_a_random_port_reads_as_dns_without_dns_port() {
-    if !can_capture("dns_on_a_random_port_reads_as_dns_without_dns_port") {
+    if !root("dns_on_a_random_port_reads_as_dns_without_dns_port") {
         return;
     }
     let dir = std::env::temp_dir().join(format!("socklab-dns-any-port-{}", std::process::id()));

@@ -2,20 +2,8 @@
 //! http.* fields and links, teaching notes, display filters (saved corpus captures).
 
 mod common;
-use common::ok;
+use common::{corpus, ok};
 use std::path::PathBuf;
-
-fn corpus(rel: &str) -> Option<String> {
-    let dir = std::env::var_os("SOCKLAB_CORPUS")
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"), PathBuf::from);
-    let path = dir.join(rel);
-    if path.exists() {
-        Some(path.to_string_lossy().into_owned())
-    } else {
-        eprintln!("skipped: {} is absent", path.display());
-        None
-    }
-}
 
 #[test]
 fn get_and_reassembled_response_as_tshark() {

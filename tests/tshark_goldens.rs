@@ -8,6 +8,8 @@
 //! `SOCKLAB_GOLDEN_ONLY=substring` limits the run to manifest paths containing it;
 //! `SOCKLAB_GOLDEN_SHOW=N` prints the first N differences instead of 20.
 
+mod common;
+use common::{crate_dir, in_ci};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -152,14 +154,6 @@ struct FileResult {
     /// Problems that stop the comparison (socklab failed, header or row count differ).
     failures: Vec<String>,
     protocols_compared: bool,
-}
-
-fn crate_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
 }
 
 /// The manifest's entries; corpus entries only when the corpus is present.
@@ -345,8 +339,7 @@ fn compare_all(entries: &[Entry]) -> Vec<FileResult> {
 
 #[test]
 fn socklab_fields_match_tshark_goldens() {
-    let corpus_dir =
-        std::env::var_os("SOCKLAB_CORPUS").map_or_else(|| crate_dir().join("../shared/corpus"), PathBuf::from);
+    let corpus_dir = common::corpus_dir();
     let corpus = if corpus_dir.is_dir() {
         Some(corpus_dir.as_path())
     } else if in_ci() {

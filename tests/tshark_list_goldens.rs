@@ -6,21 +6,8 @@
 
 mod common;
 
-use common::{describe, run_with};
-use std::path::PathBuf;
+use common::{corpus_dir, crate_dir, describe, in_ci, run_with};
 use std::time::Duration;
-
-fn crate_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-}
-
-fn corpus_dir() -> PathBuf {
-    std::env::var_os("SOCKLAB_CORPUS").map_or_else(|| crate_dir().join("../shared/corpus"), PathBuf::from)
-}
 
 /// The list lines of a listing, by frame number (lines whose first word is a number).
 fn frames(text: &str) -> Vec<(u32, &str)> {

@@ -4,6 +4,7 @@
 //! every number of the JSON worksheet equals tshark's field for the same frame
 //! (tests/golden/worksheet/worksheet-lab.tshark.tsv, scripts/worksheet-goldens.sh).
 
+mod common;
 mod report_util;
 
 use report_util::{check_golden, run_in, tshark_rows, FieldRow, HELD_OUT};

@@ -12,7 +12,7 @@ pub fn run(a: &ExplainArgs) -> Result<()> {
     let text = match &a.topic {
         None => explain::render_list(a.format),
         Some(name) => match explain::find(name) {
-            Some(t) => explain::render(t, a.format, a.format == TextFormat::Text && super::use_color(a.color)),
+            Some(t) => explain::render(t, a.format, a.format == TextFormat::Text && crate::config::color(a.color)),
             None => {
                 return Err(Error::usage(format!(
                     "no topic '{name}'; nearest: {} (socklab explain lists every topic)",

@@ -1,19 +1,12 @@
-//! Command entry points that open sockets or captures for the teaching layer:
-//! `socklab experiment` and `socklab explain`. Their text lives in
-//! [`crate::teach`].
+//! Command entry points: they turn parsed arguments into plain settings, open
+//! files, captures and sockets, and print. The teaching layer's commands
+//! (`experiment`, `explain`; their text lives in [`crate::teach`]) and the
+//! sniffer's (`read`, `sniff`, the report commands) live here; the library
+//! under [`crate::sniff`] and [`crate::proto`] takes no command-line types.
 
 pub mod child;
 pub mod experiment;
 pub mod explain;
-
-use crate::cli::ColorChoice;
-use std::io::IsTerminal;
-
-/// Whether to colour standard output: `--color`, then `NO_COLOR`, then a terminal.
-pub fn use_color(choice: ColorChoice) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
-    }
-}
+pub mod read;
+pub mod report;
+pub mod sniff;

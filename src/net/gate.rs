@@ -15,7 +15,7 @@
 
 use crate::net::shutdown;
 use crate::sniff::barrier::Barrier;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 /// Carriage return and erase-line: the terminal line is empty again.
@@ -42,7 +42,7 @@ fn state() -> MutexGuard<'static, State> {
 
 fn terminal() -> bool {
     static TTY: OnceLock<bool> = OnceLock::new();
-    *TTY.get_or_init(|| io::stdout().is_terminal())
+    *TTY.get_or_init(crate::config::stdout_is_terminal)
 }
 
 /// Sets (or with `None` removes) the capture whose packets program lines wait for.

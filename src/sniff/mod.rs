@@ -15,7 +15,6 @@ pub mod hash;
 pub mod icmp;
 pub mod layer_bytes;
 pub mod link;
-pub mod live;
 pub mod packet;
 pub mod pipeline;
 pub mod read;

@@ -1,12 +1,11 @@
-//! `socklab read FILE`: two streaming passes over a capture file, like
+//! Reading a capture file (`socklab read FILE`, see [`crate::cmd::read`]): two streaming passes over a capture file, like
 //! `tshark -2`. Pass 1 only tracks conversations to learn what later frames
 //! reveal (final TCP completeness, echo replies); pass 2 tracks again and
 //! renders every packet as a list row (with details and hex on request),
 //! tab-separated fields, or JSON. Memory stays bounded: per-stream state only.
 
-use crate::cli::{DecodeArgs, Glossary, OutputKind, ReadArgs};
 use crate::error::Error;
-use crate::sniff::fields::{FieldId, ALL, NAMES};
+use crate::sniff::fields::{FieldId, NAMES};
 use crate::sniff::file::offline::OfflineCapture;
 use crate::sniff::filter::Filter;
 use crate::sniff::link::{dlt_name, LinkType, SUPPORTED};
@@ -14,10 +13,8 @@ use crate::sniff::packet::Packet;
 use crate::sniff::pipeline::Pipeline;
 use crate::sniff::render::{detail, hex, list, outline, put_secs, put_u64, StackStr, Style};
 use crate::sniff::value::{FieldSource, Value};
-use std::io::{self, BufWriter, Write};
-
-/// Size of the stdout buffer.
-const OUT_BUFFER: usize = 256 * 1024;
+use std::io::{self, Write};
+use std::path::Path;
 
 /// How `-T fields` joins values (tshark's `-E` options).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -107,48 +104,6 @@ pub(crate) enum Mode {
     Json { ids: Vec<FieldId> },
 }
 
-/// Runs `socklab read`.
-pub fn run(a: &ReadArgs) -> crate::Result<()> {
-    if let Some(g) = a.decode.glossary {
-        return glossary(g);
-    }
-    let mode = mode(&a.decode)?;
-    let filter = match &a.decode.display_filter {
-        Some(expr) => Some(
-            crate::sniff::fields::parse_filter(expr)
-                .map_err(|e| Error::usage(format!("invalid display filter (-Y): {e}")))?,
-        ),
-        None => None,
-    };
-    let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(OUT_BUFFER, stdout.lock());
-    let result = read(a, &mode, filter.as_ref(), &mut out);
-    let flushed = out.flush();
-    match result {
-        Err(ReadError::Pipe) => Ok(()),
-        Err(ReadError::Io(e)) => Err(Error::io("cannot write the output", e)),
-        Err(ReadError::App(e)) => Err(e),
-        Ok(()) => match flushed {
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-            Err(e) => Err(Error::io("cannot write the output", e)),
-            Ok(()) => Ok(()),
-        },
-    }
-}
-
-/// Prints the glossary `-G` asks for (also used by `sniff`).
-pub(crate) fn glossary(g: Glossary) -> crate::Result<()> {
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    let written = match g {
-        Glossary::Fields => crate::sniff::glossary::write_fields(&mut out),
-    };
-    match written.and_then(|()| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::io("cannot write the output", e)),
-        _ => Ok(()),
-    }
-}
-
 /// Why reading stopped early.
 pub(crate) enum ReadError {
     /// Stdout was closed (`| head`): stop quietly.
@@ -175,34 +130,8 @@ impl From<Error> for ReadError {
     }
 }
 
-/// The output mode `a` asks for (also used by `sniff`).
-pub(crate) fn mode(a: &DecodeArgs) -> crate::Result<Mode> {
-    let ids = resolve_fields(&a.fields)?;
-    Ok(match a.output {
-        OutputKind::Text => {
-            if !a.fields.is_empty() {
-                return Err(Error::usage("-e selects fields for -T fields or -T json; add -T fields"));
-            }
-            let color = crate::config::color(a.color);
-            Mode::Text {
-                verbose: a.verbose,
-                only: only_protocols(&a.only)?,
-                hex: a.hex,
-                style: Style { color, nanos: false },
-            }
-        }
-        OutputKind::Fields => {
-            if ids.is_empty() {
-                return Err(Error::usage("-T fields needs at least one -e FIELD, e.g. -e frame.number -e tcp.seq"));
-            }
-            Mode::Fields { ids, format: FieldFormat::parse(&a.field_options)? }
-        }
-        OutputKind::Json => Mode::Json { ids: if ids.is_empty() { ALL.to_vec() } else { ids } },
-    })
-}
-
 /// Checks the `-O` protocol names (lower-cased).
-fn only_protocols(names: &[String]) -> crate::Result<Vec<String>> {
+pub(crate) fn only_protocols(names: &[String]) -> crate::Result<Vec<String>> {
     names
         .iter()
         .map(|n| {
@@ -236,11 +165,8 @@ pub fn resolve_fields(names: &[String]) -> crate::Result<Vec<FieldId>> {
 
 /// Opens the file and finds its link type (an undecoded one is
 /// [`LinkType::Other`]: its frames are listed, see [`undecoded_link`]).
-fn open(a: &ReadArgs) -> Result<(OfflineCapture, LinkType), Error> {
-    let Some(file) = &a.file else {
-        return Err(Error::usage("give the capture file to read, e.g. socklab read captures/tcp-echo.pcap"));
-    };
-    let cap = OfflineCapture::open(file, a.decode.bpf.as_deref())?;
+fn open(src: &Source<'_>) -> Result<(OfflineCapture, LinkType), Error> {
+    let cap = OfflineCapture::open(src.file, src.bpf)?;
     // A pcapng file without interfaces has no frames: any link type does.
     let link = LinkType::of_dlt(cap.datalink().unwrap_or(1));
     Ok((cap, link))
@@ -277,12 +203,31 @@ fn undecoded_link(cap: &OfflineCapture, dlt: i32, frames: u64) -> Error {
     }
 }
 
-fn read(a: &ReadArgs, mode: &Mode, filter: Option<&Filter<FieldId>>, out: &mut impl Write) -> Result<(), ReadError> {
-    let limit = a.decode.count.unwrap_or(u64::MAX);
+/// What to read: the file, its capture filter (BPF), how many frames, and the
+/// ports decoded as DNS.
+pub struct Source<'a> {
+    /// The capture file.
+    pub file: &'a Path,
+    /// The capture filter (`-f`), applied as the file is read.
+    pub bpf: Option<&'a str>,
+    /// Stop after this many frames (`-c`).
+    pub count: Option<u64>,
+    /// The ports decoded as DNS.
+    pub dns_ports: Vec<u16>,
+}
+
+/// Reads `src` in two passes and writes each packet `filter` keeps as `mode` asks.
+pub(crate) fn read(
+    src: &Source<'_>,
+    mode: &Mode,
+    filter: Option<&Filter<FieldId>>,
+    out: &mut impl Write,
+) -> Result<(), ReadError> {
+    let limit = src.count.unwrap_or(u64::MAX);
     // Pass 1: learn the facts; a read error ends it quietly (pass 2 reports it).
-    let (mut cap, link) = open(a)?;
-    let dns_ports = dns_ports(&a.decode);
-    let mut pipe = Pipeline::learning(link, needs_tcp_facts(mode, filter)).with_dns_ports(&dns_ports);
+    let (mut cap, link) = open(src)?;
+    let dns_ports = &src.dns_ports;
+    let mut pipe = Pipeline::learning(link, needs_tcp_facts(mode, filter)).with_dns_ports(dns_ports);
     let mut n = 0;
     while n < limit {
         match cap.next_frame() {
@@ -296,9 +241,9 @@ fn read(a: &ReadArgs, mode: &Mode, filter: Option<&Filter<FieldId>>, out: &mut i
     let facts = pipe.into_facts();
     drop(cap);
     // Pass 2: render.
-    let (mut cap, link) = open(a)?;
+    let (mut cap, link) = open(src)?;
     let nanos = cap.nanosecond_resolution();
-    let mut pipe = Pipeline::new(link, facts).with_dns_ports(&dns_ports);
+    let mut pipe = Pipeline::new(link, facts).with_dns_ports(dns_ports);
     let mut values: Vec<Value<'static>> = Vec::with_capacity(16);
     start(out, mode)?;
     let mut n = 0;
@@ -331,13 +276,6 @@ fn read(a: &ReadArgs, mode: &Mode, filter: Option<&Filter<FieldId>>, out: &mut i
         return Err(undecoded_link(&cap, dlt, frames).into());
     }
     Ok(())
-}
-
-/// The ports decoded as DNS: the defaults and every `--dns-port`.
-pub(crate) fn dns_ports(a: &DecodeArgs) -> Vec<u16> {
-    let mut ports = crate::sniff::app::DEFAULT_DNS_PORTS.to_vec();
-    ports.extend(a.dns_ports.iter().filter(|p| !crate::sniff::app::DEFAULT_DNS_PORTS.contains(p)));
-    ports
 }
 
 /// Whether the output shows something only the end of a TCP stream knows (the

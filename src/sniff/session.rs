@@ -24,7 +24,6 @@
 //! connections) widens the filter while capturing through a [`Watcher`]
 //! ([`CaptureSession::watcher`]); see [`crate::sniff::watch`].
 
-use crate::cli::{CaptureOpt, FitArgs};
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::net::{gate, shutdown};
@@ -98,6 +97,16 @@ impl CaptureFilter {
     }
 }
 
+/// What `--capture[=FILE]` asks for, as plain settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CaptureRequest {
+    /// `None`: no capture; `Some(None)`: capture to the default file
+    /// ([`default_path`]); `Some(Some(path))`: capture to `path`.
+    pub file: Option<Option<PathBuf>>,
+    /// Width and colour of the marked lines and the end tables.
+    pub settings: Settings,
+}
+
 /// A running capture of a command's own traffic; inactive without `--capture`.
 pub struct CaptureSession {
     /// Shared with the shutdown finisher; whoever takes it reports.
@@ -127,12 +136,14 @@ struct Outcome {
 }
 
 impl CaptureSession {
-    /// Starts capturing `filter` on the loopback interface when `opt` asks for it
-    /// (`command` names the default file); returns once the capture is ready. An
+    /// Starts capturing `filter` on the loopback interface when `request` asks for
+    /// it (`command` names the default file); returns once the capture is ready. An
     /// inactive session otherwise. Fails, before anything else happens, when this
-    /// process may not capture.
-    pub fn start(opt: &CaptureOpt, command: &str, filter: CaptureFilter) -> Result<CaptureSession> {
-        let Some(file) = &opt.capture else { return Ok(CaptureSession { running: Arc::new(Mutex::new(None)) }) };
+    /// process may not capture. The command line's `--capture` option converts
+    /// into a request in [`crate::config`].
+    pub fn start(request: impl Into<CaptureRequest>, command: &str, filter: CaptureFilter) -> Result<CaptureSession> {
+        let request = request.into();
+        let Some(file) = &request.file else { return Ok(CaptureSession { running: Arc::new(Mutex::new(None)) }) };
         let device = loopback_device()?;
         let mut cap = LiveCapture::open(&device, Some(&filter.bpf()))?;
         let link = supported_link(&cap)?;
@@ -143,7 +154,7 @@ impl CaptureSession {
         cap.save_to(&path, "--capture=FILE")?;
         let barrier = Arc::new(Barrier::new().map_err(|e| Error::io("starting the capture", e))?);
         let drained = Arc::clone(&barrier);
-        let settings = capture_settings(opt);
+        let settings = request.settings;
         let stop = Arc::new(AtomicBool::new(false));
         let dns = matches!(filter, CaptureFilter::DnsPort(_));
         let flag = Arc::clone(&stop);
@@ -209,11 +220,6 @@ impl CaptureSession {
     fn stop_and_report(&mut self) {
         report(&self.running);
     }
-}
-
-/// The terminal's width, and colour as `--color` (with the terminal and `NO_COLOR`) decides.
-fn capture_settings(opt: &CaptureOpt) -> Settings {
-    Settings::from_args(&FitArgs::default(), opt.color)
 }
 
 /// Stops the capture after a short grace period, then prints the counts and the

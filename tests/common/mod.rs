@@ -286,3 +286,65 @@ pub fn visible_lines(raw: &str) -> Vec<String> {
         .map(|l| l.strip_suffix('\r').unwrap_or(l).rsplit('\r').next().unwrap_or("").replace("\x1b[K", ""))
         .collect()
 }
+
+/// True when CI=true: a need CI meets (root, the corpus, a peer) then fails the
+/// test instead of skipping it.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// True when running as root; otherwise prints why `test` is skipped (a failure
+/// under CI, which runs as root).
+pub fn root(test: &str) -> bool {
+    // SAFETY: geteuid has no preconditions.
+    let euid = unsafe { libc::geteuid() };
+    assert!(euid == 0 || !in_ci(), "{test} needs root, and CI=true runs as root (euid {euid})");
+    if euid != 0 {
+        println!("skipping {test}: live capture needs root or CAP_NET_RAW (euid {euid})");
+    }
+    euid == 0
+}
+
+/// A fresh, empty scratch directory for one test (named by the test binary's
+/// process id, so parallel binaries never share one).
+pub fn scratch(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("socklab-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// The crate's root directory.
+pub fn crate_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The corpus of public captures: `$SOCKLAB_CORPUS`, else `../shared/corpus`
+/// next to the crate.
+pub fn corpus_dir() -> std::path::PathBuf {
+    std::env::var_os("SOCKLAB_CORPUS").map_or_else(|| crate_dir().join("../shared/corpus"), std::path::PathBuf::from)
+}
+
+/// A file of the corpus, when present; otherwise prints why the test is skipped
+/// (a failure under CI, which has the corpus).
+pub fn corpus(rel: &str) -> Option<String> {
+    let path = corpus_dir().join(rel);
+    if path.exists() {
+        return Some(path.to_string_lossy().into_owned());
+    }
+    assert!(!in_ci(), "{} is absent, and CI=true requires the corpus (set SOCKLAB_CORPUS)", path.display());
+    println!("skipping: {} is absent", path.display());
+    None
+}
+
+/// True when the peer program (`curl`, `dig`, `python3`, `tshark`) runs here;
+/// otherwise prints why the test is skipped (a failure under CI, which has them).
+pub fn need(peer: &str) -> bool {
+    let version = if peer == "dig" { "-v" } else { "--version" };
+    let found = Command::new(peer).arg(version).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok();
+    assert!(found || !in_ci(), "{peer} is not installed, and CI=true requires it");
+    if !found {
+        println!("skipping: {peer} is not installed");
+    }
+    found
+}

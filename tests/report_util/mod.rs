@@ -28,10 +28,11 @@ pub struct Capture {
 }
 
 /// The captures of the manifest that are present. Corpus captures are skipped
-/// with a message when ../shared/corpus is absent; under CI=true that fails.
+/// with a message when the corpus ([`crate::common::corpus_dir`]) is absent; under
+/// CI=true that fails.
 pub fn captures() -> Vec<Capture> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let corpus = root.join("../shared/corpus");
+    let corpus = crate::common::corpus_dir();
     let text = std::fs::read_to_string(golden_dir().join("manifest.tsv")).expect("manifest.tsv");
     let mut out = Vec::new();
     for line in text.lines().filter(|l| !l.starts_with('#')).skip(1) {
@@ -43,11 +44,7 @@ pub fn captures() -> Vec<Capture> {
             other => panic!("unknown source {other}"),
         };
         if !base.join(path).is_file() {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "corpus capture {path} is missing under {} (CI=true)",
-                corpus.display()
-            );
+            assert!(!crate::common::in_ci(), "corpus capture {path} is missing under {} (CI=true)", corpus.display());
             eprintln!("skipping {name}: {} not found (the shared corpus is absent)", base.join(path).display());
             continue;
         }

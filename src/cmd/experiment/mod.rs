@@ -73,7 +73,7 @@ pub fn run(a: &ExperimentRunArgs) -> Result<()> {
         return Err(Error::usage(format!("experiment '{}' has no code in this build", exp.name)));
     };
     let markdown = a.format == report::TextFormat::Markdown;
-    let color = !markdown && super::use_color(a.color);
+    let color = !markdown && crate::config::color(a.color);
     let mut lab = Lab::new(exp, Style { color, nanos: false });
     runner(&mut lab)?;
     let r = lab.finish()?;

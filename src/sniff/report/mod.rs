@@ -5,7 +5,6 @@
 //! Numbers are fixed up at the end with the stream's final state, exactly as
 //! `tshark -2` shows them ([`Stream::second_pass`]).
 
-mod commands;
 pub mod conversations;
 pub mod datagrams;
 pub mod flow;
@@ -14,8 +13,6 @@ pub mod graph;
 pub mod handshake;
 pub mod teardown;
 pub mod worksheet;
-
-pub use commands::{run_conversations, run_flow, run_follow, run_handshake};
 
 use crate::error::Error;
 use crate::sniff::capture::Frame;

@@ -3,7 +3,6 @@
 //! window).
 
 use super::{Graph, Mark, Point, Series};
-use crate::cli::GraphKind;
 use crate::error::Error;
 use crate::sniff::dissect::dissect_frame;
 use crate::sniff::report::worksheet::tcp::{ambiguous, covering_ack, data_sender};
@@ -56,17 +55,31 @@ pub fn sack_blocks(file: &Path, bpf: Option<&str>, c: &TcpConv) -> Result<Vec<Sa
 }
 
 /// The graph of `kind` for the data direction of `c`.
-pub fn graph(c: &TcpConv, kind: GraphKind, sacks: &[Sack]) -> Graph {
+/// Which of Wireshark's TCP stream graphs to draw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Time-sequence (Stevens/tcptrace): segments, ACK line, receive window, retransmissions, SACKs.
+    Tseq,
+    /// Round-trip time of each acknowledged segment.
+    Rtt,
+    /// Throughput over time.
+    Throughput,
+    /// The advertised receive window and the bytes in flight over time.
+    Window,
+}
+
+/// The graph of `kind` for one stream.
+pub fn graph(c: &TcpConv, kind: Kind, sacks: &[Sack]) -> Graph {
     let sender = data_sender(c);
     let (from, to) = if sender { (&c.client, &c.server) } else { (&c.server, &c.client) };
     let dir = format!("TCP stream {}, {} → {}", c.index, addr(from), addr(to));
     let sent: Vec<&Seg> = c.all.iter().filter(|x| x.from_client == sender).collect();
     let acks: Vec<&Seg> = c.all.iter().filter(|x| x.from_client != sender && x.flags & flags::ACK != 0).collect();
     match kind {
-        GraphKind::Tseq => tseq(dir, &sent, &acks, sacks),
-        GraphKind::Rtt => rtt(dir, c, sender, &sent),
-        GraphKind::Throughput => throughput(dir, &sent),
-        GraphKind::Window => window(dir, &sent, &acks),
+        Kind::Tseq => tseq(dir, &sent, &acks, sacks),
+        Kind::Rtt => rtt(dir, c, sender, &sent),
+        Kind::Throughput => throughput(dir, &sent),
+        Kind::Window => window(dir, &sent, &acks),
     }
 }
 

@@ -7,12 +7,6 @@ pub mod data;
 pub mod svg;
 pub mod text;
 
-use super::{print, scan, ScanOptions};
-use crate::cli::GraphArgs;
-use crate::config::Settings;
-use crate::error::Error;
-use std::collections::BTreeSet;
-
 /// How a series is drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mark {
@@ -83,36 +77,4 @@ impl Graph {
         let lo = if self.y_from_zero { lo.min(0.0) } else { lo };
         Some((fold(|p| [p.x, p.x]), (lo, hi)))
     }
-}
-
-/// Runs `socklab graph`.
-pub fn run(a: &GraphArgs) -> crate::Result<()> {
-    let opts = ScanOptions {
-        bpf: a.bpf.clone(),
-        streams: Some(BTreeSet::from([a.stream])),
-        keep_all: true,
-        ..ScanOptions::default()
-    };
-    let s = scan(&a.file, &opts)?;
-    let Some(c) = s.tcp.first() else {
-        return Err(Error::usage(format!(
-            "{}: no TCP stream {}; list the streams with `socklab conversations {}`",
-            a.file.display(),
-            a.stream,
-            a.file.display()
-        )));
-    };
-    let sacks = data::sack_blocks(&a.file, a.bpf.as_deref(), c)?;
-    let g = data::graph(c, a.kind, &sacks);
-    if let Some(path) = &a.output {
-        return std::fs::write(path, svg::svg(&g)).map_err(|e| Error::File {
-            path: path.display().to_string(),
-            reason: format!("cannot write the graph: {e}; check the directory exists and is writable"),
-        });
-    }
-    if a.svg {
-        return print(&svg::svg(&g));
-    }
-    let settings = Settings::from_args(&a.fit, a.color);
-    print(&text::text(&g, settings.width.unwrap_or(text::DEFAULT_WIDTH), settings.color))
 }

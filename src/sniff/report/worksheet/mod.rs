@@ -9,8 +9,6 @@ pub mod rtt;
 pub mod tcp;
 
 use super::{scan, ScanOptions};
-use crate::cli::WorksheetArgs;
-use crate::config::Settings;
 use crate::error::Error;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -67,13 +65,6 @@ pub fn build(file: &Path, bpf: Option<&str>, stream: Option<u32>) -> Result<Work
         tcp_left_out: left_out,
         apps,
     })
-}
-
-/// Runs `socklab worksheet`.
-pub fn run(a: &WorksheetArgs) -> crate::Result<()> {
-    let sheet = build(&a.file, a.bpf.as_deref(), a.stream)?;
-    let settings = Settings::from_args(&a.fit, a.color);
-    super::print(&render::render(&sheet, a.format.into(), &settings))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! Ctrl-C / SIGTERM; then flushes the `-w` file, prints the packets captured
 //! and dropped by the kernel, and the handshake/teardown and datagram tables.
 
+use super::read as decode;
 use crate::cli::SniffArgs;
 use crate::config::Settings;
 use crate::error::Error;
@@ -22,16 +23,10 @@ use std::time::{Duration, Instant};
 /// Runs `socklab sniff`.
 pub fn run(a: &SniffArgs) -> crate::Result<()> {
     if let Some(g) = a.decode.glossary {
-        return read::glossary(g);
+        return decode::glossary(g);
     }
-    let mode = read::mode(&a.decode)?;
-    let filter = match &a.decode.display_filter {
-        Some(expr) => Some(
-            crate::sniff::fields::parse_filter(expr)
-                .map_err(|e| Error::usage(format!("invalid display filter (-Y): {e}")))?,
-        ),
-        None => None,
-    };
+    let mode = decode::mode(&a.decode)?;
+    let filter = decode::display_filter(&a.decode)?;
     let duration = match a.duration {
         Some(s) if !(s.is_finite() && s > 0.0) => {
             return Err(Error::usage(format!("--duration {s}: give a positive number of seconds, e.g. 5")))
@@ -116,7 +111,7 @@ fn capture(
 ) -> Result<(), ReadError> {
     let started = Instant::now();
     let limit = a.decode.count.unwrap_or(u64::MAX);
-    let mut pipe = Pipeline::new(link, Facts::default()).with_dns_ports(&read::dns_ports(&a.decode));
+    let mut pipe = Pipeline::new(link, Facts::default()).with_dns_ports(&decode::dns_ports(&a.decode));
     let mut values: Vec<Value<'static>> = Vec::with_capacity(16);
     let mut last_shown: Option<i64> = None;
     read::start(out, mode)?;

@@ -1,9 +1,15 @@
-//! The edges of the report commands: parse options, run the pass, print.
+//! `socklab handshake`, `conversations`, `follow` and `flow`: parse options, run
+//! the pass of [`crate::sniff::report`], print.
 
-use super::{conversations, datagrams, flow, follow, handshake, print, print_bytes, scan, ScanOptions};
-use crate::cli::{ConversationsArgs, FlowArgs, FlowFormat, FollowArgs, HandshakeArgs};
+use crate::cli::{
+    ConversationsArgs, FlowArgs, FlowFormat, FollowArgs, GraphArgs, GraphKind, HandshakeArgs, WorksheetArgs,
+};
 use crate::config::Settings;
 use crate::error::Error;
+use crate::sniff::report::{
+    conversations, datagrams, flow, follow, graph, handshake, matching_streams, print, print_bytes, scan, worksheet,
+    ScanOptions,
+};
 use crate::table::Format;
 use std::collections::BTreeSet;
 use std::io::{self, BufWriter, Write};
@@ -13,7 +19,7 @@ pub fn run_handshake(a: &HandshakeArgs) -> crate::Result<()> {
     let settings = Settings::from_args(&a.fit, a.color);
     let (tcp_sel, udp_sel) = match &a.display_filter {
         Some(expr) => {
-            let (t, u) = super::matching_streams(&a.file, a.bpf.as_deref(), expr)?;
+            let (t, u) = matching_streams(&a.file, a.bpf.as_deref(), expr)?;
             (Some(t), Some(u))
         }
         None => (None, None),
@@ -133,5 +139,54 @@ pub fn run_flow(a: &FlowArgs) -> crate::Result<()> {
             reason: format!("cannot write the diagram: {e}; check the directory exists and is writable"),
         }),
         None => print(&text),
+    }
+}
+
+/// Runs `socklab worksheet`.
+pub fn run_worksheet(a: &WorksheetArgs) -> crate::Result<()> {
+    let sheet = worksheet::build(&a.file, a.bpf.as_deref(), a.stream)?;
+    let settings = Settings::from_args(&a.fit, a.color);
+    print(&worksheet::render::render(&sheet, a.format.into(), &settings))
+}
+
+/// Runs `socklab graph`.
+pub fn run_graph(a: &GraphArgs) -> crate::Result<()> {
+    let opts = ScanOptions {
+        bpf: a.bpf.clone(),
+        streams: Some(BTreeSet::from([a.stream])),
+        keep_all: true,
+        ..ScanOptions::default()
+    };
+    let s = scan(&a.file, &opts)?;
+    let Some(c) = s.tcp.first() else {
+        return Err(Error::usage(format!(
+            "{}: no TCP stream {}; list the streams with `socklab conversations {}`",
+            a.file.display(),
+            a.stream,
+            a.file.display()
+        )));
+    };
+    let sacks = graph::data::sack_blocks(&a.file, a.bpf.as_deref(), c)?;
+    let g = graph::data::graph(c, graph_kind(a.kind), &sacks);
+    if let Some(path) = &a.output {
+        return std::fs::write(path, graph::svg::svg(&g)).map_err(|e| Error::File {
+            path: path.display().to_string(),
+            reason: format!("cannot write the graph: {e}; check the directory exists and is writable"),
+        });
+    }
+    if a.svg {
+        return print(&graph::svg::svg(&g));
+    }
+    let settings = Settings::from_args(&a.fit, a.color);
+    print(&graph::text::text(&g, settings.width.unwrap_or(graph::text::DEFAULT_WIDTH), settings.color))
+}
+
+/// The graph kind the command line names.
+fn graph_kind(k: GraphKind) -> graph::data::Kind {
+    match k {
+        GraphKind::Tseq => graph::data::Kind::Tseq,
+        GraphKind::Rtt => graph::data::Kind::Rtt,
+        GraphKind::Throughput => graph::data::Kind::Throughput,
+        GraphKind::Window => graph::data::Kind::Window,
     }
 }
