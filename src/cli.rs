@@ -639,6 +639,12 @@ pub struct CaptureOpt {
     /// NO_COLOR is set), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Print each socket call (socket, bind, listen, accept, connect, send, recv,
+    /// shutdown, close) before it starts and when it returns, between the captured
+    /// packets; with --capture also save them next to the pcap (FILE.trace), which
+    /// `socklab flow` draws on the lifelines.
+    #[arg(long)]
+    pub trace: bool,
 }
 
 /// Options of `sniff`.

@@ -3,6 +3,7 @@
 //! what to do. Every server and client goes through these helpers.
 
 use crate::error::{Error, Result};
+use crate::net::trace;
 use std::io;
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream, ToSocketAddrs, UdpSocket};
 use std::time::Duration;
@@ -112,22 +113,25 @@ pub fn bind_error(addr: SocketAddr, e: io::Error) -> Error {
 
 /// Binds a TCP listener, mapping failures with [`bind_error`].
 pub fn listen_tcp(addr: SocketAddr) -> Result<TcpListener> {
-    TcpListener::bind(addr).map_err(|e| bind_error(addr, e))
+    trace::call(format_args!("socket()+bind({addr})+listen(128)"), || TcpListener::bind(addr))
+        .map_err(|e| bind_error(addr, e))
 }
 
 /// Binds a UDP socket, mapping failures with [`bind_error`].
 pub fn bind_udp(addr: SocketAddr) -> Result<UdpSocket> {
-    UdpSocket::bind(addr).map_err(|e| bind_error(addr, e))
+    trace::call(format_args!("socket()+bind({addr})"), || UdpSocket::bind(addr)).map_err(|e| bind_error(addr, e))
 }
 
 /// Connects over TCP with a timeout, mapping RST to [`Error::ConnectionRefused`].
 pub fn connect_tcp(addr: SocketAddr, timeout: Duration) -> Result<TcpStream> {
-    TcpStream::connect_timeout(&addr, timeout).map_err(|e| match e.kind() {
-        io::ErrorKind::ConnectionRefused => Error::ConnectionRefused { addr },
-        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
-            Error::ConnectTimeout { addr, millis: timeout.as_millis() as u64 }
+    trace::call(format_args!("socket()+connect({addr})"), || TcpStream::connect_timeout(&addr, timeout)).map_err(|e| {
+        match e.kind() {
+            io::ErrorKind::ConnectionRefused => Error::ConnectionRefused { addr },
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
+                Error::ConnectTimeout { addr, millis: timeout.as_millis() as u64 }
+            }
+            _ => Error::io(format!("cannot connect to {addr}"), e),
         }
-        _ => Error::io(format!("cannot connect to {addr}"), e),
     })
 }
 

@@ -4,7 +4,7 @@
 
 use crate::cli::{ClientTarget, ServerArgs};
 use crate::error::{Error, Result};
-use crate::net::{addr, gate, shutdown};
+use crate::net::{addr, gate, shutdown, trace};
 use std::collections::HashMap;
 use std::fmt::Display;
 use std::io::{self, BufRead, Write};
@@ -16,6 +16,7 @@ use std::time::Duration;
 
 /// The address a server should listen on: `--bind HOST:PORT`, else `--host` and `--port`.
 pub fn listen_addr(a: &ServerArgs) -> Result<SocketAddr> {
+    trace::enable(a.capture.trace);
     match &a.bind {
         Some(b) => addr::parse_host_port(b, None),
         None => addr::resolve_one(&a.host, a.port),

@@ -27,7 +27,7 @@
 use crate::cli::{CaptureOpt, FitArgs};
 use crate::config::Settings;
 use crate::error::{Error, Result};
-use crate::net::{gate, shutdown};
+use crate::net::{gate, shutdown, trace};
 use crate::sniff::barrier::{self, Barrier};
 use crate::sniff::capture::{loopback_device, LiveCapture, LiveStats};
 use crate::sniff::link::{dlt_name, LinkType, SUPPORTED};
@@ -132,6 +132,7 @@ impl CaptureSession {
     /// inactive session otherwise. Fails, before anything else happens, when this
     /// process may not capture.
     pub fn start(opt: &CaptureOpt, command: &str, filter: CaptureFilter) -> Result<CaptureSession> {
+        trace::enable(opt.trace);
         let Some(file) = &opt.capture else { return Ok(CaptureSession { running: Arc::new(Mutex::new(None)) }) };
         let device = loopback_device()?;
         let mut cap = LiveCapture::open(&device, Some(&filter.bpf()))?;
@@ -141,6 +142,7 @@ impl CaptureSession {
             None => default_path(command)?,
         };
         cap.save_to(&path, "--capture=FILE")?;
+        trace::save_next_to(&path).map_err(|e| Error::io(format!("writing {}", trace::sidecar(&path).display()), e))?;
         let barrier = Arc::new(Barrier::new().map_err(|e| Error::io("starting the capture", e))?);
         let drained = Arc::clone(&barrier);
         let settings = capture_settings(opt);
