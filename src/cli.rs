@@ -758,6 +758,10 @@ pub struct FlowArgs {
     /// Write the diagram to this file instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Draw the socket calls of this `--trace` file on the lifelines (default: FILE.trace,
+    /// which `--capture=FILE --trace` writes, when it exists).
+    #[arg(long, value_name = "TRACE")]
+    pub trace: Option<PathBuf>,
     /// Colour each side's arrows in the text diagram: auto (on a terminal, unless NO_COLOR
     /// is set), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
