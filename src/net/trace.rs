@@ -15,6 +15,7 @@
 use crate::net::gate;
 use crate::sniff::barrier;
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 use std::fmt::Display;
 use std::fs::File;
 use std::io::{self, Write};
@@ -224,11 +225,37 @@ pub fn close(sock: impl AsRawFd) {
     }
 }
 
+thread_local! {
+    /// The call on this thread that timed out and is being repeated (a server's
+    /// receive with a read timeout, to look at the shutdown flag).
+    static WAITING: RefCell<Option<(Option<RawFd>, String)>> = const { RefCell::new(None) };
+}
+
+fn timed_out(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
+}
+
+/// Prints `what` before the call and its result after. A call that times out
+/// prints nothing after it, and its repeats nothing before them: a receive
+/// polled every second reads as one call that waits until data comes.
 fn traced<T: Outcome>(what: String, fd: Option<RawFd>, f: impl FnOnce() -> io::Result<T>) -> io::Result<T> {
     let side_before = fd.and_then(local_addr);
+    let key = (fd, what);
+    let repeat = WAITING.with(|w| w.borrow().as_ref() == Some(&key));
+    let what = key.1;
     let t0 = barrier::now();
-    gate::line(&format!("{} {what} …", stamp(t0)));
+    if !repeat {
+        gate::line(&format!("{} {what} …", stamp(t0)));
+    }
     let result = f();
+    if matches!(&result, Err(e) if timed_out(e)) {
+        if !repeat {
+            record(Event { time: t0, side: side_before.map(|a| a.to_string()), call: what.clone(), result: None });
+        }
+        WAITING.with(|w| *w.borrow_mut() = Some((fd, what)));
+        return result;
+    }
+    WAITING.with(|w| *w.borrow_mut() = None);
     let t1 = barrier::now();
     let name = what.rsplit('+').next().and_then(|c| c.split('(').next()).unwrap_or(&what);
     let side = side_before.or_else(|| result.as_ref().ok().and_then(Outcome::fd).and_then(local_addr));
@@ -241,7 +268,9 @@ fn traced<T: Outcome>(what: String, fd: Option<RawFd>, f: impl FnOnce() -> io::R
     };
     gate::line(&format!("{} {name}() {said}", stamp(t1)));
     let side = side.map(|a| a.to_string());
-    record(Event { time: t0, side: side.clone(), call: what.clone(), result: None });
+    if !repeat {
+        record(Event { time: t0, side: side.clone(), call: what.clone(), result: None });
+    }
     record(Event { time: t1, side, call: format!("{name}()"), result: Some(said) });
     result
 }
