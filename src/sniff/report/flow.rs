@@ -293,8 +293,12 @@ pub fn svg(convs: &[TcpConv], calls: &[Call]) -> String {
         "<path d=\"M 0 0 L 10 5 L 0 10 z\"/></marker>\n",
         "<style>.life{stroke:#888;stroke-dasharray:4 3}.seg{stroke:#000;stroke-width:1.2}",
         ".label{text-anchor:middle}.head{text-anchor:middle;font-weight:bold}.title{font-weight:bold;font-size:14px}",
-        ".bracket{fill:none;stroke:#36c}.phase{fill:#36c}.time{fill:#555}.call{fill:#c60}.note{fill:#c60;font-style:italic}</style></defs>\n"
+        ".bracket{fill:none;stroke:#36c}.phase{fill:#36c}.time{fill:#555}"
     ));
+    if body.contains(r#"class="call""#) {
+        s.push_str(".call{fill:#c60}.note{fill:#c60;font-style:italic}");
+    }
+    s.push_str("</style></defs>\n");
     let _ = writeln!(s, r#"<rect width="100%" height="100%" fill="white"/>"#);
     s.push_str(&body);
     s.push_str("</svg>\n");
