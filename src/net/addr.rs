@@ -174,6 +174,55 @@ fn connect_failure(e: &Error) -> String {
     }
 }
 
+/// The address in a `sockaddr_storage` the kernel filled in (IPv4 or IPv6).
+pub fn from_storage(ss: &libc::sockaddr_storage) -> Option<SocketAddr> {
+    match i32::from(ss.ss_family) {
+        libc::AF_INET => {
+            // SAFETY: the family says the storage holds a sockaddr_in.
+            let sin: libc::sockaddr_in = unsafe { *(ss as *const libc::sockaddr_storage).cast() };
+            let ip = std::net::Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr));
+            Some(SocketAddr::from((ip, u16::from_be(sin.sin_port))))
+        }
+        libc::AF_INET6 => {
+            // SAFETY: the family says the storage holds a sockaddr_in6.
+            let sin6: libc::sockaddr_in6 = unsafe { *(ss as *const libc::sockaddr_storage).cast() };
+            let ip = std::net::Ipv6Addr::from(sin6.sin6_addr.s6_addr);
+            Some(SocketAddr::from((ip, u16::from_be(sin6.sin6_port))))
+        }
+        _ => None,
+    }
+}
+
+/// `recvfrom(2)` as `UdpSocket::recv_from`, but safe on a socket woken by
+/// `shutdown(SHUT_RD)` (how servers stop): the kernel then returns 0 bytes and
+/// no address, and std reads its uninitialised address buffer (it panics when
+/// that happens to say AF_INET). Here the buffer is zeroed and a receive
+/// without an address is `Interrupted`, which receive loops retry after
+/// looking at the shutdown flag.
+pub fn recv_from(sock: &UdpSocket, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+    // SAFETY: sockaddr_storage is plain data; zeroed is a valid value.
+    let mut ss: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+    let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    // SAFETY: buf and ss are valid for writing their lengths; the descriptor is open.
+    let n = unsafe {
+        libc::recvfrom(
+            std::os::fd::AsRawFd::as_raw_fd(sock),
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            0,
+            (&mut ss as *mut libc::sockaddr_storage).cast(),
+            &mut len,
+        )
+    };
+    if n < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    match from_storage(&ss) {
+        Some(from) if len > 0 => Ok((n as usize, from)),
+        _ => Err(io::Error::from(io::ErrorKind::Interrupted)),
+    }
+}
+
 /// The wildcard-free local address to bind a UDP client for talking to `peer`.
 pub fn unspecified_for(peer: SocketAddr) -> SocketAddr {
     match peer {
@@ -185,6 +234,16 @@ pub fn unspecified_for(peer: SocketAddr) -> SocketAddr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recv_from_after_shutdown_rd_is_interrupted_not_a_panic() {
+        let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+        // SAFETY: shutdown on this test's own socket.
+        unsafe { libc::shutdown(std::os::fd::AsRawFd::as_raw_fd(&sock), libc::SHUT_RD) };
+        let mut buf = [0u8; 16];
+        let got = recv_from(&sock, &mut buf);
+        assert_eq!(got.unwrap_err().kind(), io::ErrorKind::Interrupted);
+    }
 
     #[test]
     fn parses_host_port_forms() {

@@ -170,7 +170,7 @@ pub fn udp_server(a: &ServerArgs) -> Result<()> {
     let (mut messages, mut clients) = (0u64, std::collections::HashSet::new());
     let mut buf = vec![0u8; MAX_DATAGRAM];
     while !shutdown::requested() {
-        let got = trace::on(sock.as_raw_fd(), "recvfrom()", || sock.recv_from(&mut buf));
+        let got = trace::on(sock.as_raw_fd(), "recvfrom()", || addr::recv_from(&sock, &mut buf));
         // Checked before the result: shutdown wakes this receive with an empty one.
         if shutdown::requested() {
             break;

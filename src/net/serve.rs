@@ -194,7 +194,8 @@ impl Conns {
 /// descriptors left for a moment) are reported and retried after a pause; any
 /// other failure ends the loop with an error.
 pub fn accept_each(listener: &TcpListener, mut handle: impl FnMut(TcpStream, SocketAddr)) -> Result<()> {
-    for incoming in listener.incoming() {
+    loop {
+        let incoming = trace::on(listener.as_raw_fd(), "accept()", || listener.accept()).map(|(s, _)| s);
         if shutdown::requested() {
             break;
         }

@@ -12,7 +12,7 @@
 //! (`FILE.pcap.trace`), one JSON object a line, which `socklab flow` draws on
 //! the lifelines.
 
-use crate::net::gate;
+use crate::net::{addr, gate};
 use crate::sniff::barrier;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -301,21 +301,7 @@ fn local_addr(fd: RawFd) -> Option<SocketAddr> {
     if rc != 0 {
         return None;
     }
-    match i32::from(ss.ss_family) {
-        libc::AF_INET => {
-            // SAFETY: the family says the storage holds a sockaddr_in.
-            let sin: libc::sockaddr_in = unsafe { *(&ss as *const libc::sockaddr_storage).cast() };
-            let ip = std::net::Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr));
-            Some(SocketAddr::from((ip, u16::from_be(sin.sin_port))))
-        }
-        libc::AF_INET6 => {
-            // SAFETY: the family says the storage holds a sockaddr_in6.
-            let sin6: libc::sockaddr_in6 = unsafe { *(&ss as *const libc::sockaddr_storage).cast() };
-            let ip = std::net::Ipv6Addr::from(sin6.sin6_addr.s6_addr);
-            Some(SocketAddr::from((ip, u16::from_be(sin6.sin6_port))))
-        }
-        _ => None,
-    }
+    addr::from_storage(&ss)
 }
 
 /// Reads a sidecar file's events (lines that do not parse are skipped).
