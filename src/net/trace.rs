@@ -174,6 +174,15 @@ impl Outcome for (usize, SocketAddr) {
     }
 }
 
+/// A count of datagrams (recvmmsg, sendmmsg), not of bytes.
+pub struct Messages(pub usize);
+
+impl Outcome for Messages {
+    fn describe(&self) -> String {
+        format!("{} datagrams", self.0)
+    }
+}
+
 impl Outcome for () {
     fn describe(&self) -> String {
         "0".into()
