@@ -639,6 +639,12 @@ pub struct CaptureOpt {
     /// NO_COLOR is set), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Print each socket call (socket, bind, listen, accept, connect, send, recv,
+    /// shutdown, close) before it starts and when it returns, between the captured
+    /// packets; with --capture also save them next to the pcap (FILE.trace), which
+    /// `socklab flow` draws on the lifelines.
+    #[arg(long)]
+    pub trace: bool,
 }
 
 /// Options of `sniff`.
@@ -752,6 +758,10 @@ pub struct FlowArgs {
     /// Write the diagram to this file instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Draw the socket calls of this `--trace` file on the lifelines (default: FILE.trace,
+    /// which `--capture=FILE --trace` writes, when it exists).
+    #[arg(long, value_name = "TRACE")]
+    pub trace: Option<PathBuf>,
     /// Colour each side's arrows in the text diagram: auto (on a terminal, unless NO_COLOR
     /// is set), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]

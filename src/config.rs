@@ -86,7 +86,7 @@ impl From<&CaptureOpt> for CaptureRequest {
         } else {
             Settings::default()
         };
-        CaptureRequest { file: opt.capture.clone(), settings }
+        CaptureRequest { file: opt.capture.clone(), settings, trace: opt.trace }
     }
 }
 

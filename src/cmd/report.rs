@@ -6,6 +6,7 @@ use crate::cli::{
 };
 use crate::config::Settings;
 use crate::error::Error;
+use crate::net::trace;
 use crate::sniff::report::{
     conversations, datagrams, flow, follow, graph, handshake, matching_streams, print, print_bytes, scan, worksheet,
     ScanOptions,
@@ -13,6 +14,7 @@ use crate::sniff::report::{
 use crate::table::Format;
 use std::collections::BTreeSet;
 use std::io::{self, BufWriter, Write};
+use std::path::Path;
 
 /// Runs `socklab handshake`.
 pub fn run_handshake(a: &HandshakeArgs) -> crate::Result<()> {
@@ -106,6 +108,32 @@ pub fn run_follow(a: &FollowArgs) -> crate::Result<()> {
     print(&text)
 }
 
+/// The socket calls of a traced run (`--trace FILE`, else `FILE.trace` when it
+/// exists), timed relative to the capture's first frame; none when untraced.
+fn traced_calls(pcap: &Path, explicit: Option<&Path>) -> crate::Result<Vec<flow::Call>> {
+    let default = trace::sidecar(pcap);
+    let path = match explicit {
+        Some(p) => p,
+        None if default.exists() => &default,
+        None => return Ok(Vec::new()),
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| Error::File {
+        path: path.display().to_string(),
+        reason: format!("cannot read the trace: {e}; give the file `--capture=FILE --trace` wrote next to FILE"),
+    })?;
+    let (mut cap, _) = crate::sniff::report::open(pcap, None)?;
+    let Some(t0) = cap.next_frame()?.map(|f| f.time) else { return Ok(Vec::new()) };
+    let calls = trace::parse(&text).into_iter().filter_map(|e| {
+        let side = e.side?.parse().ok()?;
+        let text = match e.result {
+            None => e.call,
+            Some(r) => format!("{} {}", e.call, r.split(", local ").next().unwrap_or(&r)),
+        };
+        Some(flow::Call { rel: e.time - t0, side, text })
+    });
+    Ok(calls.collect())
+}
+
 /// Runs `socklab flow`.
 pub fn run_flow(a: &FlowArgs) -> crate::Result<()> {
     let opts = ScanOptions {
@@ -121,6 +149,7 @@ pub fn run_flow(a: &FlowArgs) -> crate::Result<()> {
             None => Error::usage(format!("{}: no TCP streams to draw", a.file.display())),
         });
     }
+    let calls = traced_calls(&a.file, a.trace.as_deref())?;
     let text = match a.format {
         FlowFormat::Text => {
             let settings = Settings::from_args(&a.fit, a.color);
@@ -128,10 +157,11 @@ pub fn run_flow(a: &FlowArgs) -> crate::Result<()> {
                 Some(_) => (false, None),
                 None => (settings.color, settings.width.filter(|_| !settings.wide)),
             };
-            s.tcp.iter().map(|c| flow::text(c, color, width)).collect::<Vec<_>>().join("\n")
+            let each = s.tcp.iter().enumerate().map(|(n, c)| flow::text(c, &calls, n == 0, color, width));
+            each.collect::<Vec<_>>().join("\n")
         }
-        FlowFormat::Svg => flow::svg(&s.tcp),
-        FlowFormat::Mermaid => flow::mermaid(&s.tcp),
+        FlowFormat::Svg => flow::svg(&s.tcp, &calls),
+        FlowFormat::Mermaid => flow::mermaid(&s.tcp, &calls),
     };
     match &a.output {
         Some(path) => std::fs::write(path, text).map_err(|e| Error::File {

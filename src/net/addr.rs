@@ -3,6 +3,7 @@
 //! what to do. Every server and client goes through these helpers.
 
 use crate::error::{Error, Result};
+use crate::net::trace;
 use std::io;
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream, ToSocketAddrs, UdpSocket};
 use std::time::Duration;
@@ -112,22 +113,25 @@ pub fn bind_error(addr: SocketAddr, e: io::Error) -> Error {
 
 /// Binds a TCP listener, mapping failures with [`bind_error`].
 pub fn listen_tcp(addr: SocketAddr) -> Result<TcpListener> {
-    TcpListener::bind(addr).map_err(|e| bind_error(addr, e))
+    trace::call(format_args!("socket()+bind({addr})+listen(128)"), || TcpListener::bind(addr))
+        .map_err(|e| bind_error(addr, e))
 }
 
 /// Binds a UDP socket, mapping failures with [`bind_error`].
 pub fn bind_udp(addr: SocketAddr) -> Result<UdpSocket> {
-    UdpSocket::bind(addr).map_err(|e| bind_error(addr, e))
+    trace::call(format_args!("socket()+bind({addr})"), || UdpSocket::bind(addr)).map_err(|e| bind_error(addr, e))
 }
 
 /// Connects over TCP with a timeout, mapping RST to [`Error::ConnectionRefused`].
 pub fn connect_tcp(addr: SocketAddr, timeout: Duration) -> Result<TcpStream> {
-    TcpStream::connect_timeout(&addr, timeout).map_err(|e| match e.kind() {
-        io::ErrorKind::ConnectionRefused => Error::ConnectionRefused { addr },
-        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
-            Error::ConnectTimeout { addr, millis: timeout.as_millis() as u64 }
+    trace::call(format_args!("socket()+connect({addr})"), || TcpStream::connect_timeout(&addr, timeout)).map_err(|e| {
+        match e.kind() {
+            io::ErrorKind::ConnectionRefused => Error::ConnectionRefused { addr },
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
+                Error::ConnectTimeout { addr, millis: timeout.as_millis() as u64 }
+            }
+            _ => Error::io(format!("cannot connect to {addr}"), e),
         }
-        _ => Error::io(format!("cannot connect to {addr}"), e),
     })
 }
 
@@ -170,6 +174,56 @@ fn connect_failure(e: &Error) -> String {
     }
 }
 
+/// The address in a `sockaddr_storage` the kernel filled in (IPv4 or IPv6).
+pub fn from_storage(ss: &libc::sockaddr_storage) -> Option<SocketAddr> {
+    match i32::from(ss.ss_family) {
+        libc::AF_INET => {
+            // SAFETY: the family says the storage holds a sockaddr_in.
+            let sin: libc::sockaddr_in = unsafe { *(ss as *const libc::sockaddr_storage).cast() };
+            let ip = std::net::Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr));
+            Some(SocketAddr::from((ip, u16::from_be(sin.sin_port))))
+        }
+        libc::AF_INET6 => {
+            // SAFETY: the family says the storage holds a sockaddr_in6.
+            let sin6: libc::sockaddr_in6 = unsafe { *(ss as *const libc::sockaddr_storage).cast() };
+            let ip = std::net::Ipv6Addr::from(sin6.sin6_addr.s6_addr);
+            let port = u16::from_be(sin6.sin6_port);
+            Some(SocketAddr::V6(std::net::SocketAddrV6::new(ip, port, sin6.sin6_flowinfo, sin6.sin6_scope_id)))
+        }
+        _ => None,
+    }
+}
+
+/// `recvfrom(2)` as `UdpSocket::recv_from`, but safe on a socket woken by
+/// `shutdown(SHUT_RD)` (how servers stop): the kernel then returns 0 bytes and
+/// no address, and std reads its uninitialised address buffer (it panics when
+/// that happens to say AF_INET). Here the buffer is zeroed and a receive
+/// without an address is `Interrupted`, which receive loops retry after
+/// looking at the shutdown flag.
+pub fn recv_from(sock: &UdpSocket, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+    // SAFETY: sockaddr_storage is plain data; zeroed is a valid value.
+    let mut ss: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+    let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    // SAFETY: buf and ss are valid for writing their lengths; the descriptor is open.
+    let n = unsafe {
+        libc::recvfrom(
+            std::os::fd::AsRawFd::as_raw_fd(sock),
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            0,
+            (&mut ss as *mut libc::sockaddr_storage).cast(),
+            &mut len,
+        )
+    };
+    if n < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    match from_storage(&ss) {
+        Some(from) if len > 0 => Ok((n as usize, from)),
+        _ => Err(io::Error::from(io::ErrorKind::Interrupted)),
+    }
+}
+
 /// The wildcard-free local address to bind a UDP client for talking to `peer`.
 pub fn unspecified_for(peer: SocketAddr) -> SocketAddr {
     match peer {
@@ -181,6 +235,16 @@ pub fn unspecified_for(peer: SocketAddr) -> SocketAddr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recv_from_after_shutdown_rd_is_interrupted_not_a_panic() {
+        let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+        // SAFETY: shutdown on this test's own socket.
+        unsafe { libc::shutdown(std::os::fd::AsRawFd::as_raw_fd(&sock), libc::SHUT_RD) };
+        let mut buf = [0u8; 16];
+        let got = recv_from(&sock, &mut buf);
+        assert_eq!(got.unwrap_err().kind(), io::ErrorKind::Interrupted);
+    }
 
     #[test]
     fn parses_host_port_forms() {

@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::net::echo::{connect_udp, recv_datagram, send_datagram, READY};
 use crate::net::pool::{Pool, Rejected};
 use crate::net::serve::{self, out, Conns};
-use crate::net::{addr, shutdown};
+use crate::net::{addr, shutdown, trace};
 use crate::proto::chat::{validate_name, ClientMsg, ServerMsg, SERVER_NAME};
 use crate::proto::text::{self, LineDecoder};
 use crate::sniff::session::{CaptureFilter, CaptureSession};
@@ -258,7 +258,7 @@ fn next_line(stream: &mut TcpStream, decoder: &mut LineDecoder) -> Option<Vec<u8
             Ok(None) => {}
             Err(_) => return None,
         }
-        match stream.read(&mut buf) {
+        match trace::on(stream.as_raw_fd(), "recv()", || stream.read(&mut buf)) {
             Ok(0) => return None,
             Ok(n) => decoder.push(&buf[..n]),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -330,7 +330,8 @@ fn tcp_client(a: &ChatClientArgs) -> Result<()> {
     stream.set_write_timeout(Some(WRITE_TIMEOUT)).map_err(|e| io_err("configuring the connection to", e))?;
     stream.set_read_timeout(Some(JOIN_TIMEOUT)).map_err(|e| io_err("configuring the connection to", e))?;
     let hello = ClientMsg::Hello(a.name.clone()).encode().map_err(|e| Error::usage(e.to_string()))?;
-    stream.write_all(format!("{hello}\n").as_bytes()).map_err(|e| io_err("sending to", e))?;
+    trace::on(stream.as_raw_fd(), "send(hello)", || stream.write_all(format!("{hello}\n").as_bytes()))
+        .map_err(|e| io_err("sending to", e))?;
     let mut decoder = LineDecoder::new(MAX_LINE);
     let first = next_line(&mut stream, &mut decoder).and_then(|l| decode_server(&l));
     let name = joined_as(first, server)?;
@@ -341,7 +342,7 @@ fn tcp_client(a: &ChatClientArgs) -> Result<()> {
     let typing = spawn_typing(Arc::clone(&left), move |msg| {
         let mut line = msg.encode().unwrap_or_default().into_bytes();
         line.push(text::LF);
-        let sent = (&writer).write_all(&line).is_ok();
+        let sent = trace::on(writer.as_raw_fd(), "send()", || (&writer).write_all(&line).map(|()| line.len())).is_ok();
         if msg == &ClientMsg::Bye || !sent {
             let _ = writer.shutdown(Shutdown::Both);
         }
@@ -427,7 +428,7 @@ impl Peers {
             Err(_) => return,
         };
         for t in targets {
-            let _ = sock.send_to(&bytes, t);
+            let _ = trace::on(sock.as_raw_fd(), format_args!("sendto({t})"), || sock.send_to(&bytes, t));
         }
     }
 
@@ -504,7 +505,7 @@ fn udp_server(a: &ServerArgs, peer_timeout: Duration) -> Result<()> {
             expire_peers(&sock, &peers, peer_timeout);
             next_sweep = Instant::now() + EXPIRY_SWEEP;
         }
-        let got = sock.recv_from(&mut buf);
+        let got = trace::on(sock.as_raw_fd(), "recvfrom()", || addr::recv_from(&sock, &mut buf));
         // Checked before the result: shutdown wakes this receive with an empty one.
         if shutdown::requested() {
             break;
@@ -592,7 +593,7 @@ fn udp_client(a: &ChatClientArgs) -> Result<()> {
             let _ = sock.send(hello.as_bytes());
             next_keepalive = Instant::now() + KEEPALIVE;
         }
-        let n = match sock.recv(&mut buf) {
+        let n = match trace::on(sock.as_raw_fd(), "recv()", || sock.recv(&mut buf)) {
             Ok(n) => n,
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => continue,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,

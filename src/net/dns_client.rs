@@ -9,9 +9,9 @@ use crate::cli::DnsQueryArgs;
 use crate::config::Settings;
 use crate::dns_view::fields::{hex_bytes, rcode_name};
 use crate::error::{Error, Result};
-use crate::net::addr;
 use crate::net::echo::connect_udp;
 use crate::net::serve::{self, out};
+use crate::net::{addr, trace};
 use crate::proto::dns::zone::quote;
 use crate::proto::dns::{
     decode, encode, Class, Flags, Header, Message, Name, Question, RData, Rcode, Record, RrType, HEADER_LEN,
@@ -20,6 +20,7 @@ use crate::sniff::session::{CaptureFilter, CaptureSession};
 use crate::wrap;
 use std::io::{self, IsTerminal, Read};
 use std::net::{SocketAddr, UdpSocket};
+use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The prompt of the handout's client.
@@ -186,7 +187,7 @@ fn wait_reply(
             return Ok(None);
         }
         sock.set_read_timeout(Some(left)).map_err(|e| Error::io("setting the read timeout", e))?;
-        let n = match sock.recv(buf) {
+        let n = match trace::on(sock.as_raw_fd(), "recv()", || sock.recv(buf)) {
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {

@@ -15,12 +15,13 @@ use crate::dns_view::fields::hex_bytes;
 use crate::error::{Error, Result};
 use crate::net::serve::{self, out};
 use crate::net::udp_batch::{self, RecvBatch};
-use crate::net::{addr, dns_tcp, dns_zone, shutdown};
+use crate::net::{addr, dns_tcp, dns_zone, shutdown, trace};
 use crate::proto::dns::{answer, decode, Flags, Rcode, Zone, HEADER_LEN};
 use crate::sniff::session::{CaptureFilter, CaptureSession};
 use crate::table::Format;
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
+use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,6 +51,7 @@ pub fn run(a: &DnsServerArgs) -> Result<()> {
         Some(b) => addr::parse_host_port(b, None)?,
         None => addr::resolve_one(&a.host, a.port)?,
     };
+    trace::enable(a.capture.trace);
     let sock = addr::bind_udp(local)?;
     let local = sock.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
     let tcp = dns_tcp::start(local, Arc::clone(&zone), a.quiet, log_exchange)
@@ -112,7 +114,7 @@ fn serve_loop(
     let mut batch = RecvBatch::default();
     let mut replies: Vec<(Vec<u8>, SocketAddr)> = Vec::with_capacity(udp_batch::BATCH);
     while !shutdown::requested() {
-        let got = batch.recv(sock);
+        let got = trace::on(sock.as_raw_fd(), "recvmmsg()", || batch.recv(sock).map(trace::Messages)).map(|m| m.0);
         // Checked before the result: shutdown wakes this receive with an empty one.
         if shutdown::requested() {
             break;

@@ -20,7 +20,7 @@ use crate::cli::{EchoClientArgs, ServerArgs};
 use crate::error::{Error, Result};
 use crate::net::pool::Pool;
 use crate::net::serve::{self, out, Conns};
-use crate::net::{addr, shutdown};
+use crate::net::{addr, shutdown, trace};
 use crate::proto::text::{self, LineDecoder};
 use crate::sniff::session::{CaptureFilter, CaptureSession};
 use std::io::{self, IsTerminal, Read, Write};
@@ -124,7 +124,7 @@ fn serve_turn(mut p: Parked, conns: &Conns, stats: &Stats, ret: &Return) {
     let peer = p.peer;
     let mut buf = [0u8; CHUNK];
     let end = loop {
-        let n = match p.stream.read(&mut buf) {
+        let n = match trace::on(p.stream.as_raw_fd(), "recv()", || p.stream.read(&mut buf)) {
             Ok(0) => break format!("{peer} closed the connection"),
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -141,13 +141,15 @@ fn serve_turn(mut p: Parked, conns: &Conns, stats: &Stats, ret: &Return) {
         p.cut = tail.to_vec();
         Stats::bump(&stats.messages);
         text::uppercase_ascii_in_place(&mut buf[..n]);
-        if let Err(e) = p.stream.write_all(&buf[..n]) {
+        if let Err(e) = trace::on(p.stream.as_raw_fd(), format_args!("send({n} bytes)"), || {
+            p.stream.write_all(&buf[..n]).map(|()| n)
+        }) {
             break format!("{peer}: cannot send the reply ({e}); closing the connection");
         }
     };
     conns.remove(key);
     log_message(peer, &p.cut);
-    drop(p);
+    trace::close(p.stream);
     ret.done();
     if !shutdown::requested() {
         out(end);
@@ -168,7 +170,7 @@ pub fn udp_server(a: &ServerArgs) -> Result<()> {
     let (mut messages, mut clients) = (0u64, std::collections::HashSet::new());
     let mut buf = vec![0u8; MAX_DATAGRAM];
     while !shutdown::requested() {
-        let got = sock.recv_from(&mut buf);
+        let got = trace::on(sock.as_raw_fd(), "recvfrom()", || addr::recv_from(&sock, &mut buf));
         // Checked before the result: shutdown wakes this receive with an empty one.
         if shutdown::requested() {
             break;
@@ -186,7 +188,9 @@ pub fn udp_server(a: &ServerArgs) -> Result<()> {
             clients.insert(from);
         }
         text::uppercase_ascii_in_place(&mut buf[..n]);
-        if let Err(e) = sock.send_to(&buf[..n], from) {
+        if let Err(e) =
+            trace::on(sock.as_raw_fd(), format_args!("sendto({n} bytes, {from})"), || sock.send_to(&buf[..n], from))
+        {
             serve::warn(format_args!("cannot reply to {from}: {e}"));
         }
     }
@@ -245,7 +249,8 @@ pub fn tcp_client(a: &EchoClientArgs) -> Result<()> {
     let server = client.server;
     let result = converse(a, server, |msg| client.ask(msg));
     if let Some((stream, _)) = client.conn.take() {
-        let _ = stream.shutdown(Shutdown::Both);
+        let _ = trace::on(stream.as_raw_fd(), "shutdown(SHUT_RDWR)", || stream.shutdown(Shutdown::Both));
+        trace::close(stream);
     }
     result
 }
@@ -326,7 +331,9 @@ impl TcpEcho {
         let Some((stream, decoder)) = self.conn.as_mut() else {
             return Ok(Attempt::Closed(io::Error::from(io::ErrorKind::NotConnected)));
         };
-        if let Err(e) = stream.write_all(line) {
+        if let Err(e) = trace::on(stream.as_raw_fd(), format_args!("send({} bytes)", line.len()), || {
+            stream.write_all(line).map(|()| line.len())
+        }) {
             self.conn = None;
             return match e.kind() {
                 io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset => Ok(Attempt::Closed(e)),
@@ -371,7 +378,7 @@ fn read_reply(
             Ok(None) => {}
             Err(e) => return Err(Error::io(context(), io::Error::other(e))),
         }
-        match stream.read(&mut buf) {
+        match trace::on(stream.as_raw_fd(), "recv()", || stream.read(&mut buf)) {
             Ok(0) if decoder.pending().is_empty() => {
                 return Ok(Attempt::Closed(io::Error::other("the server closed the connection without replying")))
             }
@@ -415,15 +422,17 @@ pub fn udp_client(a: &EchoClientArgs) -> Result<()> {
 /// A UDP socket connected to `server`, so ICMP errors about it come back as errors.
 pub fn connect_udp(server: SocketAddr, timeout: Duration) -> Result<UdpSocket> {
     let local = addr::unspecified_for(server);
-    let sock = UdpSocket::bind(local).map_err(|e| addr::bind_error(local, e))?;
-    sock.connect(server).map_err(|e| Error::io(format!("setting {server} as the UDP peer"), e))?;
+    let sock = trace::call(format_args!("socket()+bind({local})"), || UdpSocket::bind(local))
+        .map_err(|e| addr::bind_error(local, e))?;
+    trace::on(sock.as_raw_fd(), format_args!("connect({server})"), || sock.connect(server))
+        .map_err(|e| Error::io(format!("setting {server} as the UDP peer"), e))?;
     sock.set_read_timeout(Some(timeout)).map_err(|e| Error::io("setting the read timeout", e))?;
     Ok(sock)
 }
 
 /// Sends one datagram on a connected socket; a pending ICMP error means no server.
 pub fn send_datagram(sock: &UdpSocket, server: SocketAddr, msg: &[u8], timeout: Duration) -> Result<()> {
-    match sock.send(msg) {
+    match trace::on(sock.as_raw_fd(), format_args!("send({} bytes)", msg.len()), || sock.send(msg)) {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
             Err(Error::NoReply { addr: server, millis: timeout.as_millis() as u64, icmp: true })
@@ -436,7 +445,7 @@ pub fn send_datagram(sock: &UdpSocket, server: SocketAddr, msg: &[u8], timeout: 
 pub fn recv_datagram(sock: &UdpSocket, server: SocketAddr, buf: &mut [u8], timeout: Duration) -> Result<usize> {
     let millis = timeout.as_millis() as u64;
     loop {
-        match sock.recv(buf) {
+        match trace::on(sock.as_raw_fd(), "recv()", || sock.recv(buf)) {
             Ok(n) => return Ok(n),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {

@@ -10,7 +10,7 @@
 
 use crate::cli::GetArgs;
 use crate::error::{Error, Result};
-use crate::net::{addr, gate, serve};
+use crate::net::{addr, gate, serve, trace};
 use crate::proto::http::chunked::ChunkedDecoder;
 use crate::proto::http::request::encode_request;
 use crate::proto::http::response::{parse_response, BodyKind, ResponseHead};
@@ -20,6 +20,7 @@ use crate::sniff::session::{CaptureFilter, CaptureSession};
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::os::fd::AsRawFd;
 use std::time::Duration;
 
 /// The User-Agent field socklab sends.
@@ -185,7 +186,8 @@ pub fn run(a: &GetArgs) -> Result<()> {
     let set = |e| Error::io("setting socket timeouts", e);
     stream.set_read_timeout(Some(timeout)).map_err(set)?;
     stream.set_write_timeout(Some(timeout)).map_err(set)?;
-    (&stream).write_all(&request).map_err(|e| Error::io(format!("sending the request to {server}"), e))?;
+    trace::on(stream.as_raw_fd(), "send(request)", || (&stream).write_all(&request).map(|()| request.len()))
+        .map_err(|e| Error::io(format!("sending the request to {server}"), e))?;
     let mut reader = HttpReader::new(stream);
     if !cap.is_active() {
         let stdout = io::stdout();

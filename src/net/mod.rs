@@ -17,5 +17,6 @@ pub mod proxy;
 pub mod scan;
 pub mod serve;
 pub mod shutdown;
+pub mod trace;
 pub mod udp_batch;
 pub mod web;

@@ -4,7 +4,7 @@
 
 use crate::cli::{ClientTarget, ServerArgs};
 use crate::error::{Error, Result};
-use crate::net::{addr, gate, shutdown};
+use crate::net::{addr, gate, shutdown, trace};
 use std::collections::HashMap;
 use std::fmt::Display;
 use std::io::{self, BufRead, Write};
@@ -16,6 +16,7 @@ use std::time::Duration;
 
 /// The address a server should listen on: `--bind HOST:PORT`, else `--host` and `--port`.
 pub fn listen_addr(a: &ServerArgs) -> Result<SocketAddr> {
+    trace::enable(a.capture.trace);
     match &a.bind {
         Some(b) => addr::parse_host_port(b, None),
         None => addr::resolve_one(&a.host, a.port),
@@ -193,7 +194,8 @@ impl Conns {
 /// descriptors left for a moment) are reported and retried after a pause; any
 /// other failure ends the loop with an error.
 pub fn accept_each(listener: &TcpListener, mut handle: impl FnMut(TcpStream, SocketAddr)) -> Result<()> {
-    for incoming in listener.incoming() {
+    loop {
+        let incoming = trace::on(listener.as_raw_fd(), "accept()", || listener.accept()).map(|(s, _)| s);
         if shutdown::requested() {
             break;
         }

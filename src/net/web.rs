@@ -57,7 +57,7 @@ use crate::cli::{ServerArgs, WebArgs};
 use crate::error::{Error, Result};
 use crate::net::pool::Pool;
 use crate::net::serve::{self, out};
-use crate::net::{addr, shutdown};
+use crate::net::{addr, shutdown, trace};
 use crate::proto::http::date::{self, DateCache};
 use crate::proto::http::response::StatusCode;
 use crate::sniff::session::{CaptureFilter, CaptureSession};
@@ -401,7 +401,9 @@ impl<'a> Worker<'a> {
             return;
         }
         for _ in 0..ACCEPT_BATCH {
-            match listen::accept(self.listener) {
+            let accepted = listen::accept(self.listener);
+            trace::returned("accept()", &accepted);
+            match accepted {
                 Ok((stream, peer)) => self.adopt(stream, peer),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
                 Err(e) if is_descriptor_shortage(&e) || !serve::accept_error_is_transient(&e) => {

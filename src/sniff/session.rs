@@ -26,7 +26,7 @@
 
 use crate::config::Settings;
 use crate::error::{Error, Result};
-use crate::net::{gate, shutdown};
+use crate::net::{gate, shutdown, trace};
 use crate::sniff::barrier::{self, Barrier};
 use crate::sniff::capture::{loopback_device, LiveCapture, LiveStats};
 use crate::sniff::link::{dlt_name, LinkType, SUPPORTED};
@@ -105,6 +105,8 @@ pub struct CaptureRequest {
     pub file: Option<Option<PathBuf>>,
     /// Width and colour of the marked lines and the end tables.
     pub settings: Settings,
+    /// Print each socket call beside its packets (`--trace`, [`crate::net::trace`]).
+    pub trace: bool,
 }
 
 /// A running capture of a command's own traffic; inactive without `--capture`.
@@ -143,6 +145,7 @@ impl CaptureSession {
     /// into a request in [`crate::config`].
     pub fn start(request: impl Into<CaptureRequest>, command: &str, filter: CaptureFilter) -> Result<CaptureSession> {
         let request = request.into();
+        trace::enable(request.trace);
         let Some(file) = &request.file else { return Ok(CaptureSession { running: Arc::new(Mutex::new(None)) }) };
         let device = loopback_device()?;
         let mut cap = LiveCapture::open(&device, Some(&filter.bpf()))?;
@@ -152,6 +155,7 @@ impl CaptureSession {
             None => default_path(command)?,
         };
         cap.save_to(&path, "--capture=FILE")?;
+        trace::save_next_to(&path).map_err(|e| Error::io(format!("writing {}", trace::sidecar(&path).display()), e))?;
         let barrier = Arc::new(Barrier::new().map_err(|e| Error::io("starting the capture", e))?);
         let drained = Arc::clone(&barrier);
         let settings = request.settings;

@@ -34,18 +34,33 @@ pub fn run_with(args: &[&str], stdin: &[u8], timeout: Duration) -> Output {
     thread::spawn(move || {
         let _ = input.write_all(&data);
     });
+    // Drain both pipes while waiting: a child writing more than a pipe holds
+    // would otherwise block until the deadline.
+    let drain = |mut r: Box<dyn Read + Send>| {
+        thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = r.read_to_end(&mut buf);
+            buf
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
     let deadline = Instant::now() + timeout;
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
         }
         if Instant::now() > deadline {
             let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
-            panic!("{} did not finish within {timeout:?}\n{}", show(args), describe(&out));
+            break None;
         }
         thread::sleep(Duration::from_millis(10));
-    }
+    };
+    let finished = status.is_some();
+    let status = status.unwrap_or_else(|| child.wait().unwrap());
+    let out = Output { status, stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() };
+    assert!(finished, "{} did not finish within {timeout:?}\n{}", show(args), describe(&out));
+    out
 }
 
 /// Runs socklab with empty stdin and a 20 s bound.

@@ -16,8 +16,8 @@ use super::{serve_turn, turn_away, Stats, IDLE_TIMEOUT};
 use crate::error::{Error, Result};
 use crate::net::pool::{Pool, Rejected};
 use crate::net::serve::{self, out, Conns};
-use crate::net::shutdown;
 use crate::net::web::epoll::{self, Epoll, Event, EventFd};
+use crate::net::{shutdown, trace};
 use std::collections::HashMap;
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -120,7 +120,9 @@ impl Lot<'_> {
     /// Accepts every pending connection into the lot.
     fn accept_all(&mut self, stats: &Stats) -> Result<()> {
         loop {
-            match self.listener.accept() {
+            let accepted = self.listener.accept();
+            trace::returned("accept()", &accepted);
+            match accepted {
                 Ok((stream, peer)) => {
                     Stats::bump(&stats.clients);
                     out(format_args!("Connection from {peer}"));

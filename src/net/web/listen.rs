@@ -99,33 +99,9 @@ pub fn accept(listener: &TcpListener) -> io::Result<(std::net::TcpStream, Socket
     })?;
     // SAFETY: fd is a connected socket just returned by accept4, owned by no one else.
     let stream = unsafe { std::net::TcpStream::from_raw_fd(fd) };
-    match peer_of(&storage) {
+    match crate::net::addr::from_storage(&storage) {
         Some(peer) => Ok((stream, peer)),
         None => stream.peer_addr().map(|peer| (stream, peer)),
-    }
-}
-
-/// The address in a sockaddr_storage filled by the kernel (IPv4 or IPv6).
-fn peer_of(storage: &libc::sockaddr_storage) -> Option<SocketAddr> {
-    match libc::c_int::from(storage.ss_family) {
-        libc::AF_INET => {
-            // SAFETY: the family says the storage holds a sockaddr_in, which fits in it.
-            let sin = unsafe { &*(storage as *const libc::sockaddr_storage).cast::<libc::sockaddr_in>() };
-            let ip = std::net::Ipv4Addr::from(sin.sin_addr.s_addr.to_ne_bytes());
-            Some(SocketAddr::from((ip, u16::from_be(sin.sin_port))))
-        }
-        libc::AF_INET6 => {
-            // SAFETY: the family says the storage holds a sockaddr_in6, which fits in it.
-            let sin6 = unsafe { &*(storage as *const libc::sockaddr_storage).cast::<libc::sockaddr_in6>() };
-            let ip = std::net::Ipv6Addr::from(sin6.sin6_addr.s6_addr);
-            Some(SocketAddr::V6(std::net::SocketAddrV6::new(
-                ip,
-                u16::from_be(sin6.sin6_port),
-                sin6.sin6_flowinfo,
-                sin6.sin6_scope_id,
-            )))
-        }
-        _ => None,
     }
 }
 

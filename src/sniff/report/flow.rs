@@ -3,11 +3,15 @@
 //! relative seq/ack and length; the handshake and teardown are bracketed and
 //! named. Three renderings of the same rows: terminal text, standalone SVG and a
 //! Mermaid `sequenceDiagram`.
+//!
+//! When the run was traced (`--trace`), the socket calls each side made are
+//! drawn on its lifeline at their time among the arrows ([`Call`]).
 
 use super::teardown::classify;
 use super::{addr, flag_names, secs, Seg, TcpConv};
-use crate::sniff::tcp::flags;
+use crate::sniff::tcp::{flags, Nanos};
 use std::fmt::Write as _;
+use std::net::SocketAddr;
 
 /// The phase a segment belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +37,66 @@ pub struct Arrow {
     pub label: String,
     /// Its phase.
     pub phase: Phase,
+}
+
+/// A socket call drawn on a lifeline (from a `--trace` sidecar file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Call {
+    /// Time relative to the capture's first frame (negative: before it).
+    pub rel: Nanos,
+    /// The local address of the socket it was made on.
+    pub side: SocketAddr,
+    /// What the note says, e.g. `connect(127.0.0.1:12000)` or `accept() returned fd 4`.
+    pub text: String,
+}
+
+/// One row of a ladder: a segment's arrow, or a call on the client's
+/// (`left`) or server's lifeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Row {
+    /// A segment.
+    Arrow(Arrow),
+    /// A socket call.
+    Call {
+        /// On the client's lifeline.
+        left: bool,
+        /// Relative time, as the time column shows it.
+        time: String,
+        /// The note.
+        text: String,
+    },
+}
+
+/// The calls of stream `c` merged with its arrows in time order: every call
+/// made on the client's socket, and the server's calls from the stream's first
+/// segment to its last (the listening socket has the same address for every
+/// stream); with `setup`, also the server's calls before the first segment
+/// (socket, bind, listen).
+pub fn rows(c: &TcpConv, calls: &[Call], setup: bool) -> Vec<Row> {
+    let (client, server) = (endpoint_addr(&c.client), endpoint_addr(&c.server));
+    let last = c.all.last().map_or(c.start, |s| s.rel);
+    let mine =
+        calls.iter().filter(|k| k.side == client || (k.side == server && k.rel <= last && (setup || k.rel >= c.start)));
+    let mut timed: Vec<(Nanos, u8, Row)> =
+        c.all.iter().zip(arrows(c)).map(|(s, a)| (s.rel, 1, Row::Arrow(a))).collect();
+    timed.extend(
+        mine.map(|k| (k.rel, 0, Row::Call { left: k.side == client, time: signed_secs(k.rel), text: k.text.clone() })),
+    );
+    timed.sort_by_key(|(t, order, _)| (*t, *order));
+    timed.into_iter().map(|(_, _, r)| r).collect()
+}
+
+fn endpoint_addr(e: &crate::sniff::tcp::Endpoint) -> SocketAddr {
+    SocketAddr::new(e.ip, e.port)
+}
+
+/// Seconds as the time column shows them, with a minus sign before the first frame.
+fn signed_secs(rel: Nanos) -> String {
+    if rel < 0 {
+        format!("-{}", secs(-rel))
+    } else {
+        secs(rel)
+    }
 }
 
 /// The arrow label of a segment, e.g. `SYN, ACK Seq=0 Ack=1 Len=0`.
@@ -95,9 +159,10 @@ const MARGIN: usize = 22;
 /// The terminal ladder of a stream, at most `width` columns wide when the arrows'
 /// labels allow (`color`: the client's arrows red, the server's blue, as `follow`
 /// colours the two sides).
-pub fn text(c: &TcpConv, color: bool, width: Option<usize>) -> String {
+pub fn text(c: &TcpConv, calls: &[Call], setup: bool, color: bool, width: Option<usize>) -> String {
     let mut s = String::new();
     let (left, right) = (format!("client {}", addr(&c.client)), format!("server {}", addr(&c.server)));
+    let rows = rows(c, calls, setup);
     let arrows = arrows(c);
     let phases = arrows.iter().map(|a| phase_name(c, a.phase).chars().count() + 4);
     let widest = arrows.iter().map(|a| a.label.chars().count() + 6).chain(phases).max().unwrap_or(0);
@@ -105,7 +170,21 @@ pub fn text(c: &TcpConv, color: bool, width: Option<usize>) -> String {
     let _ = writeln!(s, "TCP stream {}", c.index);
     let _ = writeln!(s, "{:MARGIN$}{left:<w$}{right}", "", w = gap + 2 - right.len().min(gap));
     let mut phase = None;
-    for a in arrows {
+    for row in rows {
+        let a = match row {
+            Row::Arrow(a) => a,
+            Row::Call { left: true, time, text } => {
+                let note = format!("* {text}");
+                let pad = gap.saturating_sub(note.chars().count());
+                let end = if pad > 0 { "|" } else { "" };
+                let _ = writeln!(s, "{:>6} {time:<14} {note}{}{end}", "", " ".repeat(pad));
+                continue;
+            }
+            Row::Call { left: false, time, text } => {
+                let _ = writeln!(s, "{:>6} {time:<14} |{}* {text}", "", " ".repeat(gap));
+                continue;
+            }
+        };
         if phase != Some(a.phase) {
             phase = Some(a.phase);
             let name = format!(" {} ", phase_name(c, a.phase));
@@ -147,12 +226,12 @@ mod geo {
 }
 
 /// A standalone SVG of the streams' ladders, stacked.
-pub fn svg(convs: &[TcpConv]) -> String {
+pub fn svg(convs: &[TcpConv], calls: &[Call]) -> String {
     use geo::*;
     let mut body = String::new();
     let mut y = 20;
-    for c in convs {
-        let arrows = arrows(c);
+    for (n, c) in convs.iter().enumerate() {
+        let arrows = rows(c, calls, n == 0);
         let top = y;
         let _ = writeln!(body, r#"<text x="10" y="{}" class="title">TCP stream {}</text>"#, y + 4, c.index);
         let _ = writeln!(
@@ -169,8 +248,15 @@ pub fn svg(convs: &[TcpConv]) -> String {
             let _ = writeln!(body, r#"<line x1="{x}" y1="{}" x2="{x}" y2="{bottom}" class="life"/>"#, top + 40);
         }
         let mut phase: Option<(Phase, u32)> = None;
-        for (i, a) in arrows.iter().enumerate() {
+        for (i, row) in arrows.iter().enumerate() {
             let ry = y + ROW * i as u32 + ROW / 2;
+            let a = match row {
+                Row::Arrow(a) => a,
+                Row::Call { left, time, text } => {
+                    call_mark(&mut body, *left, ry, time, text);
+                    continue;
+                }
+            };
             if phase.is_none_or(|(p, _)| p != a.phase) {
                 if let Some((p, start)) = phase {
                     bracket(&mut body, c, p, start, ry - ROW / 2);
@@ -207,12 +293,25 @@ pub fn svg(convs: &[TcpConv]) -> String {
         "<path d=\"M 0 0 L 10 5 L 0 10 z\"/></marker>\n",
         "<style>.life{stroke:#888;stroke-dasharray:4 3}.seg{stroke:#000;stroke-width:1.2}",
         ".label{text-anchor:middle}.head{text-anchor:middle;font-weight:bold}.title{font-weight:bold;font-size:14px}",
-        ".bracket{fill:none;stroke:#36c}.phase{fill:#36c}.time{fill:#555}</style></defs>\n"
+        ".bracket{fill:none;stroke:#36c}.phase{fill:#36c}.time{fill:#555}"
     ));
+    if body.contains(r#"class="call""#) {
+        s.push_str(".call{fill:#c60}.note{fill:#c60;font-style:italic}");
+    }
+    s.push_str("</style></defs>\n");
     let _ = writeln!(s, r#"<rect width="100%" height="100%" fill="white"/>"#);
     s.push_str(&body);
     s.push_str("</svg>\n");
     s
+}
+
+/// A call's dot on its lifeline and its note beside it, inside the ladder.
+fn call_mark(body: &mut String, left: bool, ry: u32, time: &str, text: &str) {
+    let (x, tx, anchor) =
+        if left { (geo::LEFT, geo::LEFT + 10, "start") } else { (geo::RIGHT, geo::RIGHT - 10, "end") };
+    let _ = writeln!(body, r#"<circle cx="{x}" cy="{ry}" r="4" class="call"/>"#);
+    let _ = writeln!(body, r#"<text x="{tx}" y="{}" class="note" text-anchor="{anchor}">{}</text>"#, ry + 4, xml(text));
+    let _ = writeln!(body, r#"<text x="10" y="{}" class="time">{}</text>"#, ry + 4, xml(time));
 }
 
 /// A bracket on the right naming a phase from `y1` to `y2`.
@@ -250,7 +349,7 @@ fn mermaid_text(t: &str) -> String {
 }
 
 /// A Mermaid sequenceDiagram of the streams (participants per endpoint).
-pub fn mermaid(convs: &[TcpConv]) -> String {
+pub fn mermaid(convs: &[TcpConv], calls: &[Call]) -> String {
     let mut s = String::from("sequenceDiagram\n");
     let mut names: Vec<String> = Vec::new();
     let id = |label: String, names: &mut Vec<String>, s: &mut String| -> String {
@@ -271,11 +370,18 @@ pub fn mermaid(convs: &[TcpConv]) -> String {
             )
         })
         .collect();
-    for (c, (cl, sv)) in convs.iter().zip(ids) {
+    for (n, (c, (cl, sv))) in convs.iter().zip(ids).enumerate() {
         let _ = writeln!(s, "    Note over {cl},{sv}: TCP stream {}", c.index);
         let mut open = false;
         let mut phase = None;
-        for a in arrows(c) {
+        for row in rows(c, calls, n == 0) {
+            let a = match row {
+                Row::Arrow(a) => a,
+                Row::Call { left, text, .. } => {
+                    let _ = writeln!(s, "    Note over {}: {}", if left { &cl } else { &sv }, mermaid_text(&text));
+                    continue;
+                }
+            };
             if phase != Some(a.phase) {
                 if open {
                     s.push_str("    end\n");
