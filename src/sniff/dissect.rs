@@ -3,6 +3,7 @@
 //! layer that cannot be decoded becomes a [`DecodeError`] with its byte offset;
 //! the layers before it are kept. Never panics, never allocates.
 
+use crate::proto::bytes::{be16, be32};
 use crate::sniff::defrag::{Fragment, FragmentKey};
 use crate::sniff::link::{self, LinkType, Next, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6};
 use crate::sniff::packet::{
@@ -324,8 +325,8 @@ fn tcp<'a>(out: &mut Dissected<'a>, data: &'a [u8], offset: usize, declared: usi
         out.error = Some(DecodeError { layer: Layer::Tcp, offset, kind });
         return;
     }
-    let be32 = |at: usize| u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
-    let be16 = |at: usize| u16::from_be_bytes([b[at], b[at + 1]]);
+    let be32 = |at: usize| be32(b, at);
+    let be16 = |at: usize| be16(b, at);
     let mut h = Tcp {
         offset,
         sport: be16(0),

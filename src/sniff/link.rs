@@ -5,7 +5,8 @@
 //! listed with nothing decoded. Sans-I/O: bytes in, [`Link`] out.
 //! Reference: <https://www.tcpdump.org/linktypes.html>.
 
-use crate::sniff::packet::{DecodeError, ErrorKind, Layer};
+use crate::proto::bytes::{be16, be32};
+use crate::sniff::decode_error::{DecodeError, ErrorKind, Layer};
 
 /// EtherType of IPv4 (IEEE 802 numbers).
 pub const ETHERTYPE_IPV4: u16 = 0x0800;
@@ -458,10 +459,6 @@ fn truncated(layer: Layer, offset: usize, needed: usize, have: usize) -> DecodeE
     DecodeError { layer, offset, kind: ErrorKind::Truncated { needed, have } }
 }
 
-fn be16(d: &[u8], at: usize) -> u16 {
-    u16::from_be_bytes([d[at], d[at + 1]])
-}
-
 /// Ethernet II with up to [`MAX_VLANS`] tags (IEEE 802.3, 802.1Q).
 fn ethernet(data: &[u8]) -> Result<Link, DecodeError> {
     if data.len() < ETH_HEADER_LEN {
@@ -537,7 +534,7 @@ fn sll2(data: &[u8]) -> Result<Link, DecodeError> {
     let proto = be16(data, 0);
     let mut link = Link::new(LinkType::LinuxSll2, SLL2_HEADER_LEN, Next::EtherType(proto));
     link.eth_type = proto;
-    link.sll.ifindex = u32::from_be_bytes([data[4], data[5], data[6], data[7]]);
+    link.sll.ifindex = be32(data, 4);
     link.sll.hatype = be16(data, 8);
     link.sll.pkttype = u16::from(data[10]);
     link.sll.addr_len = u16::from(data[11]);

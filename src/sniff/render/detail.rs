@@ -652,13 +652,13 @@ fn tcp(out: &mut impl Write, h: &Tcp, info: Option<&SegmentInfo>, compl: u8, not
     l!(out, d, "Acknowledgment number (raw): {}", h.ack)?;
     l!(out, d, "{:04b} .... = Header Length: {} bytes ({})", h.hdr_len / 4, h.hdr_len, h.hdr_len / 4)?;
     l!(out, d, "Flags: 0x{:03x} ({})", h.flags, FlagNames(h.flags))?;
-    l!(out, d + 1, "000. .... .... = Reserved: {}", set(h.flags & 0x0e00 != 0))?;
-    for (bit, label, pattern) in FLAG_ROWS {
-        let v = u8::from(h.flags & bit != 0);
-        let bits = pattern.replace('x', &v.to_string());
-        l!(out, d + 1, "{bits} = {label}: {}", set(v == 1))?;
+    l!(out, d + 1, "000. .... .... = Reserved: {}", set(h.flags & flags::RESERVED != 0))?;
+    for flag in flags::TABLE.iter().rev() {
+        let v = u8::from(h.flags & flag.bit != 0);
+        let bits = flag.pattern.replace('x', &v.to_string());
+        l!(out, d + 1, "{bits} = {}: {}", flag.label, set(v == 1))?;
         if v == 1 {
-            flag_expert_info(out, h, bit, d + 2)?;
+            flag_expert_info(out, h, flag.bit, d + 2)?;
         }
     }
     l!(out, d + 1, "[TCP Flags: {}]", flags_str(h.flags))?;
@@ -738,19 +738,6 @@ fn expert(out: &mut impl Write, d: usize, level: &str, text: &str) -> io::Result
     l!(out, d + 1, "[Severity level: {level}]")?;
     l!(out, d + 1, "[Group: Sequence]")
 }
-
-/// The flag rows of the details: bit, label, bit pattern with `x` for the value.
-const FLAG_ROWS: [(u16, &str, &str); 9] = [
-    (flags::AE, "Accurate ECN", "...x .... ...."),
-    (flags::CWR, "Congestion Window Reduced", ".... x... ...."),
-    (flags::ECE, "ECN-Echo", ".... .x.. ...."),
-    (flags::URG, "Urgent", ".... ..x. ...."),
-    (flags::ACK, "Acknowledgment", ".... ...x ...."),
-    (flags::PSH, "Push", ".... .... x..."),
-    (flags::RST, "Reset", ".... .... .x.."),
-    (flags::SYN, "Syn", ".... .... ..x."),
-    (flags::FIN, "Fin", ".... .... ...x"),
-];
 
 /// Wireshark's summary name of a TCP option kind.
 fn option_name(kind: u8) -> &'static str {

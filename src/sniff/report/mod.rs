@@ -558,9 +558,7 @@ pub fn matching_streams(file: &Path, bpf: Option<&str>, expr: &str) -> Result<(B
 
 /// Seconds with 9 decimals, as tshark's relative times.
 pub fn secs(ns: Nanos) -> String {
-    let sign = if ns < 0 { "-" } else { "" };
-    let a = ns.unsigned_abs();
-    format!("{sign}{}.{:09}", a / 1_000_000_000, a % 1_000_000_000)
+    crate::sniff::render::Secs { nanos: ns, decimals: 9 }.to_string()
 }
 
 /// An endpoint as `addr:port` (`[v6]:port` for IPv6).
@@ -568,26 +566,10 @@ pub fn addr(e: &Endpoint) -> String {
     std::net::SocketAddr::new(e.ip, e.port).to_string()
 }
 
-/// Flag names in Wireshark's order and spelling, e.g. `SYN, ACK` or `FIN, ACK`.
+/// Flag names in Wireshark's order and spelling, e.g. `SYN, ACK` or `FIN, ACK`
+/// (the reserved bits are not named here).
 pub fn flag_names(f: u16) -> String {
-    const NAMES: [(u16, &str); 9] = [
-        (flags::AE, "AE"),
-        (flags::CWR, "CWR"),
-        (flags::ECE, "ECE"),
-        (flags::URG, "URG"),
-        (flags::ACK, "ACK"),
-        (flags::PSH, "PSH"),
-        (flags::RST, "RST"),
-        (flags::SYN, "SYN"),
-        (flags::FIN, "FIN"),
-    ];
-    // Wireshark lists FIN, SYN, RST, PSH, ACK, URG, ECE, CWR, AE.
-    let names: Vec<&str> = NAMES.iter().rev().filter(|(b, _)| f & b != 0).map(|(_, n)| *n).collect();
-    if names.is_empty() {
-        "<None>".to_string()
-    } else {
-        names.join(", ")
-    }
+    flags::FlagNames(f & !flags::RESERVED).to_string()
 }
 
 /// Renders a table in the terminal (box-drawn) or Markdown format the way
