@@ -85,6 +85,35 @@ impl RecvBatch {
     }
 }
 
+/// One datagram and its sender, like [`UdpSocket::recv_from`], but safe to call on
+/// a socket that shutdown wakes with `shutdown(SHUT_RD)`: the kernel then returns
+/// no sender address, which the standard library reads from uninitialised memory
+/// (and may panic on). Here that, and any sender of another family, is
+/// [`io::ErrorKind::Interrupted`]: the caller's loop checks its shutdown flag.
+pub fn recv_from(sock: &UdpSocket, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+    // SAFETY: sockaddr_storage is plain data; all zeroes is a valid value.
+    let mut storage: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+    let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    // SAFETY: `buf` and `storage` are live for the call and their lengths are given.
+    let n = unsafe {
+        libc::recvfrom(
+            sock.as_raw_fd(),
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            0,
+            (&mut storage as *mut libc::sockaddr_storage).cast(),
+            &mut len,
+        )
+    };
+    if n < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    match to_socket_addr(&storage) {
+        Some(from) if len > 0 => Ok((n as usize, from)),
+        _ => Err(io::ErrorKind::Interrupted.into()),
+    }
+}
+
 /// A sender's address as the standard library's type.
 fn to_socket_addr(s: &libc::sockaddr_storage) -> Option<SocketAddr> {
     match i32::from(s.ss_family) {
@@ -176,6 +205,33 @@ pub fn send_all(sock: &UdpSocket, out: &[(Vec<u8>, SocketAddr)]) -> (usize, Vec<
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    /// Regression: a UDP server woken for shutdown by `shutdown(SHUT_RD)` got no
+    /// sender address, and `UdpSocket::recv_from` panicked reading it
+    /// ("assertion failed: len >= size_of::<c::sockaddr_in>()").
+    #[test]
+    fn receive_woken_by_shutdown_is_interrupted_not_a_panic() {
+        let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+        sock.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+        // SAFETY: `sock` owns a valid descriptor for the whole call.
+        unsafe {
+            libc::shutdown(sock.as_raw_fd(), libc::SHUT_RD);
+        }
+        let mut buf = [0u8; 16];
+        let err = recv_from(&sock, &mut buf).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::Interrupted);
+    }
+
+    #[test]
+    fn datagram_and_sender_from_recv_from() {
+        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+        server.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+        let client = UdpSocket::bind("127.0.0.1:0").unwrap();
+        client.send_to(b"hi", server.local_addr().unwrap()).unwrap();
+        let mut buf = [0u8; 16];
+        let (n, from) = recv_from(&server, &mut buf).unwrap();
+        assert_eq!((&buf[..n], from), (&b"hi"[..], client.local_addr().unwrap()));
+    }
 
     #[test]
     fn batch_round_trip_on_loopback() {
