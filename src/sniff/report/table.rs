@@ -1,6 +1,5 @@
 //! The reports' table writer: a fast path for the terminal and Markdown tables.
 
-
 /// Renders a table in the terminal (box-drawn) or Markdown format the way
 /// [`Table::render`](crate::table::Table::render) does, without its general layout
 /// engine: the report prints one small table per stream, thousands on a big
