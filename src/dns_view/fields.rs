@@ -5,8 +5,8 @@
 //! -> google.com`); FLAGS gets one line per bit (RFC 1035 §4.1.1).
 
 use crate::proto::dns::{
-    Edns, Flags, Key, Name, NameField, NamePart, Opcode, Partial, Place, RData, Rcode, Row, RrType, Section, Span,
-    Value,
+    Edns, Flags, HeaderField, Key, Name, NameField, NamePart, Opcode, Partial, Place, RData, Rcode, Row, RrType,
+    Section, Span, Value,
 };
 
 /// Bytes shown in the Value column before it is cut with `…`.
@@ -106,10 +106,10 @@ fn header_counts(rows: &[Row]) -> [u16; 4] {
     let mut c = [0; 4];
     for r in rows {
         let i = match r.key {
-            Key::QdCount => 0,
-            Key::AnCount => 1,
-            Key::NsCount => 2,
-            Key::ArCount => 3,
+            Key::Header(h) => match HeaderField::COUNTS.iter().position(|&c| c == h) {
+                Some(i) => i,
+                None => continue,
+            },
             _ => continue,
         };
         if let Value::U16(n) = r.value {
@@ -213,11 +213,11 @@ fn meaning(value: &Value, key: Key, rtype: RrType) -> Vec<String> {
     let one = |s: String| vec![s];
     match value {
         Value::U16(n) => one(match key {
-            Key::Id => format!("0x{n:04x} ({n})"),
-            Key::QdCount => plural(*n, "question"),
-            Key::AnCount => plural(*n, "answer record"),
-            Key::NsCount => plural(*n, "authority record"),
-            Key::ArCount => plural(*n, "additional record"),
+            Key::Header(HeaderField::Id) => format!("0x{n:04x} ({n})"),
+            Key::Header(HeaderField::QdCount) => plural(*n, "question"),
+            Key::Header(HeaderField::AnCount) => plural(*n, "answer record"),
+            Key::Header(HeaderField::NsCount) => plural(*n, "authority record"),
+            Key::Header(HeaderField::ArCount) => plural(*n, "additional record"),
             Key::RdLength => plural(*n, "byte") + " of RDATA",
             _ => n.to_string(),
         }),

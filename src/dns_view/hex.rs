@@ -3,28 +3,20 @@
 //! The sniffer's `-x` uses [`segments`] and [`FieldClass`] to colour DNS payloads.
 
 use super::fields::{hex_bytes, FieldRow};
-use crate::proto::dns::{DecodeError, Key, Partial, Span};
+use crate::proto::dns::{DecodeError, HeaderField, Key, Partial, Span};
 
 /// Bytes per line of a dump.
 pub const BYTES_PER_LINE: usize = 16;
 /// ANSI reset.
 const RESET: &str = "\x1b[0m";
 
-/// The kind of field a byte belongs to; each has its own colour.
+/// The kind of field a byte belongs to; each has its own colour. Not the row
+/// [`Key`]: all the bytes of a name share one colour, and the dump also colours
+/// the byte where decoding failed and the bytes left undecoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FieldClass {
-    /// Header ID.
-    Id,
-    /// Header FLAGS.
-    Flags,
-    /// Header QDCOUNT.
-    QdCount,
-    /// Header ANCOUNT.
-    AnCount,
-    /// Header NSCOUNT.
-    NsCount,
-    /// Header ARCOUNT.
-    ArCount,
+    /// One of the header words.
+    Header(HeaderField),
     /// Labels and the final zero of a QNAME or NAME.
     Name,
     /// A compression pointer in a QNAME or NAME (`c0 0c`).
@@ -48,12 +40,12 @@ pub enum FieldClass {
 impl FieldClass {
     /// Every class, in legend order.
     pub const ALL: [FieldClass; 15] = [
-        FieldClass::Id,
-        FieldClass::Flags,
-        FieldClass::QdCount,
-        FieldClass::AnCount,
-        FieldClass::NsCount,
-        FieldClass::ArCount,
+        FieldClass::Header(HeaderField::Id),
+        FieldClass::Header(HeaderField::Flags),
+        FieldClass::Header(HeaderField::QdCount),
+        FieldClass::Header(HeaderField::AnCount),
+        FieldClass::Header(HeaderField::NsCount),
+        FieldClass::Header(HeaderField::ArCount),
         FieldClass::Name,
         FieldClass::Pointer,
         FieldClass::Type,
@@ -68,12 +60,7 @@ impl FieldClass {
     /// The legend's text.
     pub fn label(self) -> &'static str {
         match self {
-            FieldClass::Id => "ID",
-            FieldClass::Flags => "FLAGS",
-            FieldClass::QdCount => "QDCOUNT",
-            FieldClass::AnCount => "ANCOUNT",
-            FieldClass::NsCount => "NSCOUNT",
-            FieldClass::ArCount => "ARCOUNT",
+            FieldClass::Header(h) => h.title(),
             FieldClass::Name => "QNAME/NAME labels",
             FieldClass::Pointer => "compression pointer",
             FieldClass::Type => "QTYPE/TYPE",
@@ -90,12 +77,12 @@ impl FieldClass {
     /// terminal shows it).
     pub fn ansi(self) -> &'static str {
         match self {
-            FieldClass::Id => "1;34",
-            FieldClass::Flags => "1;35",
-            FieldClass::QdCount => "36",
-            FieldClass::AnCount => "32",
-            FieldClass::NsCount => "33",
-            FieldClass::ArCount => "34",
+            FieldClass::Header(HeaderField::Id) => "1;34",
+            FieldClass::Header(HeaderField::Flags) => "1;35",
+            FieldClass::Header(HeaderField::QdCount) => "36",
+            FieldClass::Header(HeaderField::AnCount) => "32",
+            FieldClass::Header(HeaderField::NsCount) => "33",
+            FieldClass::Header(HeaderField::ArCount) => "34",
             FieldClass::Name => "1;33",
             FieldClass::Pointer => "1;4;31",
             FieldClass::Type => "1;36",
@@ -111,12 +98,12 @@ impl FieldClass {
     /// The background colour of the class in HTML (light shades, dark text).
     pub fn css(self) -> &'static str {
         match self {
-            FieldClass::Id => "#aecbfa",
-            FieldClass::Flags => "#e3b7f5",
-            FieldClass::QdCount => "#a8e6e2",
-            FieldClass::AnCount => "#b7e4b0",
-            FieldClass::NsCount => "#f6e3a1",
-            FieldClass::ArCount => "#c5cae9",
+            FieldClass::Header(HeaderField::Id) => "#aecbfa",
+            FieldClass::Header(HeaderField::Flags) => "#e3b7f5",
+            FieldClass::Header(HeaderField::QdCount) => "#a8e6e2",
+            FieldClass::Header(HeaderField::AnCount) => "#b7e4b0",
+            FieldClass::Header(HeaderField::NsCount) => "#f6e3a1",
+            FieldClass::Header(HeaderField::ArCount) => "#c5cae9",
             FieldClass::Name => "#fff59d",
             FieldClass::Pointer => "#ffab91",
             FieldClass::Type => "#80deea",
@@ -133,12 +120,7 @@ impl FieldClass {
     /// whole name, whose labels and pointer have rows of their own).
     pub fn of(key: Key) -> Option<FieldClass> {
         Some(match key {
-            Key::Id => FieldClass::Id,
-            Key::Flags => FieldClass::Flags,
-            Key::QdCount => FieldClass::QdCount,
-            Key::AnCount => FieldClass::AnCount,
-            Key::NsCount => FieldClass::NsCount,
-            Key::ArCount => FieldClass::ArCount,
+            Key::Header(h) => FieldClass::Header(h),
             Key::Label | Key::Root => FieldClass::Name,
             Key::Pointer => FieldClass::Pointer,
             Key::Type => FieldClass::Type,

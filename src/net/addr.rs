@@ -237,6 +237,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn datagram_and_sender_from_recv_from() {
+        let server = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        server.set_read_timeout(Some(std::time::Duration::from_secs(2))).unwrap();
+        let client = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        client.send_to(b"hi", server.local_addr().unwrap()).unwrap();
+        let mut buf = [0u8; 16];
+        let (n, from) = recv_from(&server, &mut buf).unwrap();
+        assert_eq!((&buf[..n], from), (&b"hi"[..], client.local_addr().unwrap()));
+    }
+
+    #[test]
     fn recv_from_after_shutdown_rd_is_interrupted_not_a_panic() {
         let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
         // SAFETY: shutdown on this test's own socket.

@@ -500,29 +500,19 @@ fn udp_server(a: &ServerArgs, peer_timeout: Duration) -> Result<()> {
     let mut joined = 0u64;
     let mut buf = vec![0u8; 65_536];
     let mut next_sweep = Instant::now() + EXPIRY_SWEEP;
-    while !shutdown::requested() {
+    let recv = |buf: &mut Vec<u8>| {
         if Instant::now() >= next_sweep {
             expire_peers(&sock, &peers, peer_timeout);
             next_sweep = Instant::now() + EXPIRY_SWEEP;
         }
-        let got = trace::on(sock.as_raw_fd(), "recvfrom()", || addr::recv_from(&sock, &mut buf));
-        // Checked before the result: shutdown wakes this receive with an empty one.
-        if shutdown::requested() {
-            break;
-        }
-        let (n, from) = match got {
-            Ok(got) => got,
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => continue,
-            Err(e) if matches!(e.kind(), io::ErrorKind::ConnectionRefused | io::ErrorKind::Interrupted) => continue,
-            Err(e) => return Err(Error::io(format!("receiving on {local}"), e)),
-        };
-        if n == 0 {
-            continue;
-        }
-        if udp_datagram(&sock, &peers, from, decode_client(&buf[..n]), &relayed) {
+        trace::on(sock.as_raw_fd(), "recvfrom()", || addr::recv_from(&sock, buf))
+    };
+    serve::udp_receive_loop(local, &mut buf, recv, |buf, (n, from)| {
+        if n > 0 && udp_datagram(&sock, &peers, from, decode_client(&buf[..n]), &relayed) {
             joined += 1;
         }
-    }
+        Ok(())
+    })?;
     peers.broadcast(&sock, &ServerMsg::Bye(CLOSING.into()), None);
     out(format_args!(
         "Chat server stopped: {} joined, {} relayed.",

@@ -113,49 +113,42 @@ fn serve_loop(
 ) -> Result<()> {
     let mut batch = RecvBatch::default();
     let mut replies: Vec<(Vec<u8>, SocketAddr)> = Vec::with_capacity(udp_batch::BATCH);
-    while !shutdown::requested() {
-        let got = trace::on(sock.as_raw_fd(), "recvmmsg()", || batch.recv(sock).map(trace::Messages)).map(|m| m.0);
-        // Checked before the result: shutdown wakes this receive with an empty one.
-        if shutdown::requested() {
-            break;
-        }
-        let n = match got {
-            Ok(n) => n,
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => continue,
-            // An ICMP error about an earlier response, or a signal: not the server's fault.
-            Err(e) if matches!(e.kind(), io::ErrorKind::ConnectionRefused | io::ErrorKind::Interrupted) => continue,
-            Err(e) => return Err(Error::io(format!("receiving on {local}"), e)),
-        };
-        stats.received.fetch_add(n as u64, Ordering::Relaxed);
-        replies.clear();
-        let (mut asked, mut log) = (String::new(), String::new());
-        for i in 0..n {
-            let Some((query, from)) = batch.get(i) else { continue };
-            let response = answer(query, zone);
-            if !quiet {
-                // Captured, the query's lines go out before the response is sent,
-                // so they sit between the query's packet and the response's.
-                log_query(if capturing { &mut asked } else { &mut log }, from, query);
-                log_response(&mut log, query, response.as_deref(), zone);
+    serve::udp_receive_loop(
+        local,
+        &mut batch,
+        |batch| trace::on(sock.as_raw_fd(), "recvmmsg()", || batch.recv(sock).map(trace::Messages)).map(|m| m.0),
+        |batch, n| {
+            stats.received.fetch_add(n as u64, Ordering::Relaxed);
+            replies.clear();
+            let (mut asked, mut log) = (String::new(), String::new());
+            for i in 0..n {
+                let Some((query, from)) = batch.get(i) else { continue };
+                let response = answer(query, zone);
+                if !quiet {
+                    // Captured, the query's lines go out before the response is sent,
+                    // so they sit between the query's packet and the response's.
+                    log_query(if capturing { &mut asked } else { &mut log }, from, query);
+                    log_response(&mut log, query, response.as_deref(), zone);
+                }
+                if let Some(r) = response {
+                    replies.push((r, from));
+                }
             }
-            if let Some(r) = response {
-                replies.push((r, from));
+            if !asked.is_empty() {
+                out(asked.trim_end_matches('\n'));
             }
-        }
-        if !asked.is_empty() {
-            out(asked.trim_end_matches('\n'));
-        }
-        let (sent, errors) = udp_batch::send_all(sock, &replies);
-        stats.answered.fetch_add(sent as u64, Ordering::Relaxed);
-        stats.ignored.fetch_add((n - sent) as u64, Ordering::Relaxed);
-        for (to, e) in errors {
-            serve::warn(format_args!("cannot answer {to}: {e}"));
-        }
-        if !log.is_empty() {
-            serve::out(log.trim_end_matches('\n'));
-        }
-    }
-    Ok(())
+            let (sent, errors) = udp_batch::send_all(sock, &replies);
+            stats.answered.fetch_add(sent as u64, Ordering::Relaxed);
+            stats.ignored.fetch_add((n - sent) as u64, Ordering::Relaxed);
+            for (to, e) in errors {
+                serve::warn(format_args!("cannot answer {to}: {e}"));
+            }
+            if !log.is_empty() {
+                serve::out(log.trim_end_matches('\n'));
+            }
+            Ok(())
+        },
+    )
 }
 
 /// What the query asks, for the log line (`google.com A, ID 0x1a2b`).

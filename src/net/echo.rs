@@ -169,19 +169,8 @@ pub fn udp_server(a: &ServerArgs) -> Result<()> {
     sock.set_write_timeout(Some(WRITE_TIMEOUT)).map_err(|e| Error::io("setting the write timeout", e))?;
     let (mut messages, mut clients) = (0u64, std::collections::HashSet::new());
     let mut buf = vec![0u8; MAX_DATAGRAM];
-    while !shutdown::requested() {
-        let got = trace::on(sock.as_raw_fd(), "recvfrom()", || addr::recv_from(&sock, &mut buf));
-        // Checked before the result: shutdown wakes this receive with an empty one.
-        if shutdown::requested() {
-            break;
-        }
-        let (n, from) = match got {
-            Ok(got) => got,
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => continue,
-            // An ICMP error for an earlier reply, or a signal: not the server's fault.
-            Err(e) if matches!(e.kind(), io::ErrorKind::ConnectionRefused | io::ErrorKind::Interrupted) => continue,
-            Err(e) => return Err(Error::io(format!("receiving on {local}"), e)),
-        };
+    let recv = |buf: &mut Vec<u8>| trace::on(sock.as_raw_fd(), "recvfrom()", || addr::recv_from(&sock, buf));
+    serve::udp_receive_loop(local, &mut buf, recv, |buf, (n, from)| {
         log_message(from, &buf[..n]);
         messages += 1;
         if clients.len() < 1 << 16 {
@@ -193,7 +182,8 @@ pub fn udp_server(a: &ServerArgs) -> Result<()> {
         {
             serve::warn(format_args!("cannot reply to {from}: {e}"));
         }
-    }
+        Ok(())
+    })?;
     out(format_args!(
         "Server stopped: {} echoed to {}.",
         serve::count(messages, "datagram"),

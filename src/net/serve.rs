@@ -132,6 +132,32 @@ pub fn wake_udp_on_shutdown(sock: &UdpSocket) -> Result<()> {
     Ok(())
 }
 
+/// The receive loop of the UDP servers: until shutdown, `recv` fills `state` (a
+/// buffer or a batch) and `handle` serves what arrived. Timeouts, an ICMP error
+/// about an earlier reply and signals are not the server's fault: the loop goes
+/// on. Another receive error ends it, naming `local`. Shutdown wakes the receive
+/// with an empty result, so the flag is checked before the result.
+pub fn udp_receive_loop<S, T>(
+    local: SocketAddr,
+    state: &mut S,
+    mut recv: impl FnMut(&mut S) -> io::Result<T>,
+    mut handle: impl FnMut(&mut S, T) -> Result<()>,
+) -> Result<()> {
+    while !shutdown::requested() {
+        let got = recv(state);
+        if shutdown::requested() {
+            break;
+        }
+        match got {
+            Ok(got) => handle(state, got)?,
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => continue,
+            Err(e) if matches!(e.kind(), io::ErrorKind::ConnectionRefused | io::ErrorKind::Interrupted) => continue,
+            Err(e) => return Err(Error::io(format!("receiving on {local}"), e)),
+        }
+    }
+    Ok(())
+}
+
 /// The open TCP connections of a server, so shutdown can close them and unblock
 /// the workers reading from them.
 #[derive(Clone, Default)]

@@ -4,7 +4,7 @@
 //! Semantics are those of `recv_from`/`send_to`, per datagram.
 
 use std::io;
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6, UdpSocket};
+use std::net::{SocketAddr, UdpSocket};
 use std::os::fd::AsRawFd;
 
 /// Most datagrams moved per call.
@@ -80,28 +80,8 @@ impl RecvBatch {
         if i >= self.count {
             return None;
         }
-        let from = to_socket_addr(&self.addrs[i])?;
+        let from = crate::net::addr::from_storage(&self.addrs[i])?;
         Some((&self.bufs[i][..self.lens[i].min(DATAGRAM_ROOM)], from))
-    }
-}
-
-/// A sender's address as the standard library's type.
-fn to_socket_addr(s: &libc::sockaddr_storage) -> Option<SocketAddr> {
-    match i32::from(s.ss_family) {
-        libc::AF_INET => {
-            // SAFETY: the family says the storage holds a sockaddr_in.
-            let a: &libc::sockaddr_in = unsafe { &*(s as *const libc::sockaddr_storage).cast() };
-            let ip = Ipv4Addr::from(u32::from_be(a.sin_addr.s_addr));
-            Some(SocketAddr::V4(SocketAddrV4::new(ip, u16::from_be(a.sin_port))))
-        }
-        libc::AF_INET6 => {
-            // SAFETY: the family says the storage holds a sockaddr_in6.
-            let a: &libc::sockaddr_in6 = unsafe { &*(s as *const libc::sockaddr_storage).cast() };
-            let ip = Ipv6Addr::from(a.sin6_addr.s6_addr);
-            let port = u16::from_be(a.sin6_port);
-            Some(SocketAddr::V6(SocketAddrV6::new(ip, port, a.sin6_flowinfo, a.sin6_scope_id)))
-        }
-        _ => None,
     }
 }
 

@@ -16,6 +16,7 @@
 //! ICMPv6 it also covers a pseudo-header with both addresses (RFC 4443 §2.3), so
 //! IPv6 encoding and decoding need them ([`Family::V6`]).
 
+use crate::proto::bytes::be16;
 use pnet_packet::icmp::echo_request::MutableEchoRequestPacket;
 use pnet_packet::icmp::{self, IcmpPacket, IcmpType as PnetIcmpType};
 use pnet_packet::icmpv6::echo_request::MutableEchoRequestPacket as MutableEchoRequestV6;
@@ -289,10 +290,6 @@ impl Sum {
         }
         !(self.0 as u16)
     }
-}
-
-fn be16(b: &[u8], at: usize) -> u16 {
-    u16::from_be_bytes([b[at], b[at + 1]])
 }
 
 #[cfg(test)]

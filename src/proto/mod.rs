@@ -1,5 +1,6 @@
 //! Sans-I/O codecs: pure functions from bytes to values and back.
 
+pub mod bytes;
 pub mod chat;
 pub mod dns;
 pub mod hexdump;

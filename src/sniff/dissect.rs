@@ -3,6 +3,7 @@
 //! layer that cannot be decoded becomes a [`DecodeError`] with its byte offset;
 //! the layers before it are kept. Never panics, never allocates.
 
+use crate::proto::bytes::{be16, be32};
 use crate::sniff::defrag::{Fragment, FragmentKey};
 use crate::sniff::link::{self, LinkType, Next, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6};
 use crate::sniff::packet::{
@@ -308,6 +309,57 @@ fn tunnel<'a>(out: &mut Dissected<'a>, proto: u8, data: &'a [u8], offset: usize,
     }
 }
 
+/// Byte offsets of the fields of the TCP and ARP headers, from the header's start.
+mod field {
+    use std::ops::Range;
+
+    /// TCP (RFC 9293 §3.1).
+    pub mod tcp {
+        use super::Range;
+        /// Source port.
+        pub const SRC_PORT: Range<usize> = 0..2;
+        /// Destination port.
+        pub const DST_PORT: Range<usize> = 2..4;
+        /// Sequence number.
+        pub const SEQ: Range<usize> = 4..8;
+        /// Acknowledgment number.
+        pub const ACK: Range<usize> = 8..12;
+        /// Data offset (high nibble), reserved bits and AE.
+        pub const DATA_OFFSET: usize = 12;
+        /// Data offset, reserved bits and the control bits.
+        pub const FLAGS: Range<usize> = 12..14;
+        /// Window.
+        pub const WINDOW: Range<usize> = 14..16;
+        /// Checksum.
+        pub const CHECKSUM: Range<usize> = 16..18;
+        /// Urgent pointer.
+        pub const URGENT: Range<usize> = 18..20;
+    }
+
+    /// ARP for Ethernet and IPv4 (RFC 826).
+    pub mod arp {
+        use super::Range;
+        /// Hardware type.
+        pub const HTYPE: Range<usize> = 0..2;
+        /// Protocol type.
+        pub const PTYPE: Range<usize> = 2..4;
+        /// Hardware address length.
+        pub const HLEN: usize = 4;
+        /// Protocol address length.
+        pub const PLEN: usize = 5;
+        /// Operation.
+        pub const OPER: Range<usize> = 6..8;
+        /// Sender hardware address.
+        pub const SHA: Range<usize> = 8..14;
+        /// Sender protocol address.
+        pub const SPA: Range<usize> = 14..18;
+        /// Target hardware address.
+        pub const THA: Range<usize> = 18..24;
+        /// Target protocol address.
+        pub const TPA: Range<usize> = 24..28;
+    }
+}
+
 /// TCP (RFC 9293 §3.1): the fixed header and the options, with `declared` bytes
 /// of IP payload per the IP header. A header the capture cut after its fixed
 /// part is decoded as far as it goes and marked malformed, as tshark does.
@@ -317,26 +369,26 @@ fn tcp<'a>(out: &mut Dissected<'a>, data: &'a [u8], offset: usize, declared: usi
         out.error = Some(DecodeError { layer: Layer::Tcp, offset, kind });
         return;
     };
-    let data_offset = b[12] >> 4;
+    let data_offset = b[field::tcp::DATA_OFFSET] >> 4;
     let hdr_len = usize::from(data_offset) * 4;
     if hdr_len < TCP_FIXED_LEN {
         let kind = ErrorKind::Invalid("data offset", u32::from(data_offset));
         out.error = Some(DecodeError { layer: Layer::Tcp, offset, kind });
         return;
     }
-    let be32 = |at: usize| u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
-    let be16 = |at: usize| u16::from_be_bytes([b[at], b[at + 1]]);
+    let be32 = |at: std::ops::Range<usize>| be32(b, at.start);
+    let be16 = |at: std::ops::Range<usize>| be16(b, at.start);
     let mut h = Tcp {
         offset,
-        sport: be16(0),
-        dport: be16(2),
-        seq: be32(4),
-        ack: be32(8),
+        sport: be16(field::tcp::SRC_PORT),
+        dport: be16(field::tcp::DST_PORT),
+        seq: be32(field::tcp::SEQ),
+        ack: be32(field::tcp::ACK),
         hdr_len: data_offset * 4,
-        flags: be16(12) & 0x0fff,
-        window: be16(14),
-        checksum: be16(16),
-        urgent: be16(18),
+        flags: be16(field::tcp::FLAGS) & 0x0fff,
+        window: be16(field::tcp::WINDOW),
+        checksum: be16(field::tcp::CHECKSUM),
+        urgent: be16(field::tcp::URGENT),
         options: Options::default(),
         opt_kinds: [0; MAX_TCP_OPTIONS],
         opt_count: 0,
@@ -406,9 +458,9 @@ fn quoted_tcp_ports(net: &Net, ip: &[u8], ip_offset: usize) -> Transport {
     match ip.get(start..start + TCP_QUOTE_MIN) {
         Some(b) if proto == proto::TCP => Transport::TcpPorts {
             offset: ip_offset + start,
-            sport: u16::from_be_bytes([b[0], b[1]]),
-            dport: u16::from_be_bytes([b[2], b[3]]),
-            seq: u32::from_be_bytes([b[4], b[5], b[6], b[7]]),
+            sport: be16(b, field::tcp::SRC_PORT.start),
+            dport: be16(b, field::tcp::DST_PORT.start),
+            seq: be32(b, field::tcp::SEQ.start),
         },
         _ => Transport::None,
     }
@@ -468,20 +520,24 @@ pub fn tcp_options(bytes: &[u8], h: &mut Tcp) {
 /// ARP for Ethernet and IPv4 (RFC 826); other hardware/protocol sizes stay undecoded.
 fn arp(data: &[u8], offset: usize) -> Option<Arp> {
     let b = data.get(..ARP_LEN)?;
-    if b[4] != 6 || b[5] != 4 {
+    if b[field::arp::HLEN] != 6 || b[field::arp::PLEN] != 4 {
         return None;
     }
-    let mac = |at: usize| [b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4], b[at + 5]];
-    let ip = |at: usize| std::net::Ipv4Addr::new(b[at], b[at + 1], b[at + 2], b[at + 3]);
+    let mac = |r: std::ops::Range<usize>| {
+        let mut m = [0; 6];
+        m.copy_from_slice(&b[r]);
+        m
+    };
+    let ip = |r: std::ops::Range<usize>| std::net::Ipv4Addr::from(be32(b, r.start));
     Some(Arp {
         offset,
-        hw_type: u16::from_be_bytes([b[0], b[1]]),
-        proto_type: u16::from_be_bytes([b[2], b[3]]),
-        opcode: u16::from_be_bytes([b[6], b[7]]),
-        sender_mac: mac(8),
-        sender_ip: ip(14),
-        target_mac: mac(18),
-        target_ip: ip(24),
+        hw_type: be16(b, field::arp::HTYPE.start),
+        proto_type: be16(b, field::arp::PTYPE.start),
+        opcode: be16(b, field::arp::OPER.start),
+        sender_mac: mac(field::arp::SHA),
+        sender_ip: ip(field::arp::SPA),
+        target_mac: mac(field::arp::THA),
+        target_ip: ip(field::arp::TPA),
     })
 }
 

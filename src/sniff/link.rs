@@ -5,7 +5,8 @@
 //! listed with nothing decoded. Sans-I/O: bytes in, [`Link`] out.
 //! Reference: <https://www.tcpdump.org/linktypes.html>.
 
-use crate::sniff::packet::{DecodeError, ErrorKind, Layer};
+use crate::proto::bytes::{be16, be32};
+use crate::sniff::decode_error::{DecodeError, ErrorKind, Layer};
 
 /// EtherType of IPv4 (IEEE 802 numbers).
 pub const ETHERTYPE_IPV4: u16 = 0x0800;
@@ -20,8 +21,6 @@ pub const ETHERTYPE_QINQ: u16 = 0x88a8;
 
 /// Ethernet II header: destination, source, type (IEEE 802.3 §3.1.1).
 const ETH_HEADER_LEN: usize = 14;
-/// Offset of the EtherType in an Ethernet II header.
-const ETH_TYPE_OFFSET: usize = 12;
 /// One VLAN tag: TCI (2) then the inner EtherType (2) (IEEE 802.1Q §9.6).
 const VLAN_TAG_LEN: usize = 4;
 /// A type field up to 1500 is an IEEE 802.3 length, followed by LLC (IEEE 802.3 §3.2.6).
@@ -384,7 +383,7 @@ fn chdlc(data: &[u8]) -> Result<Link, DecodeError> {
     if data.len() < CHDLC_HEADER_LEN {
         return Err(truncated(Layer::Chdlc, 0, CHDLC_HEADER_LEN, data.len()));
     }
-    let proto = be16(data, 2);
+    let proto = be16(data, field::chdlc::PROTOCOL.start);
     let mut link = Link::new(LinkType::CHdlc, CHDLC_HEADER_LEN, Next::EtherType(proto));
     link.link_proto = proto;
     link.eth_type = proto;
@@ -458,8 +457,68 @@ fn truncated(layer: Layer, offset: usize, needed: usize, have: usize) -> DecodeE
     DecodeError { layer, offset, kind: ErrorKind::Truncated { needed, have } }
 }
 
-fn be16(d: &[u8], at: usize) -> u16 {
-    u16::from_be_bytes([d[at], d[at + 1]])
+/// Byte offsets of the fields of the link headers, from the header's start.
+mod field {
+    use std::ops::Range;
+
+    /// Ethernet II (IEEE 802.3 §3.1.1).
+    pub mod eth {
+        use super::Range;
+        /// Destination MAC address.
+        pub const DST: Range<usize> = 0..6;
+        /// Source MAC address.
+        pub const SRC: Range<usize> = 6..12;
+        /// EtherType, or the length of an 802.3 frame.
+        pub const ETHERTYPE: Range<usize> = 12..14;
+    }
+
+    /// An 802.1Q tag after its TPID (IEEE 802.1Q §9.6), from the tag's start.
+    pub mod vlan {
+        use super::Range;
+        /// Tag control information: priority, DEI, VLAN ID.
+        pub const TCI: Range<usize> = 0..2;
+        /// The EtherType of what follows the tag.
+        pub const INNER_TYPE: Range<usize> = 2..4;
+    }
+
+    /// Linux cooked capture v1 (`LINKTYPE_LINUX_SLL`).
+    pub mod sll {
+        use super::Range;
+        /// Packet type (to us, broadcast, outgoing…).
+        pub const PKTTYPE: Range<usize> = 0..2;
+        /// ARPHRD_ type of the device.
+        pub const HATYPE: Range<usize> = 2..4;
+        /// Length of the link-layer address.
+        pub const ADDR_LEN: Range<usize> = 4..6;
+        /// Link-layer address, zero-padded to 8 bytes.
+        pub const ADDR: Range<usize> = 6..14;
+        /// Protocol type (an EtherType).
+        pub const PROTOCOL: Range<usize> = 14..16;
+    }
+
+    /// Linux cooked capture v2 (`LINKTYPE_LINUX_SLL2`).
+    pub mod sll2 {
+        use super::Range;
+        /// Protocol type (an EtherType).
+        pub const PROTOCOL: Range<usize> = 0..2;
+        /// Interface index.
+        pub const IFINDEX: Range<usize> = 4..8;
+        /// ARPHRD_ type of the device.
+        pub const HATYPE: Range<usize> = 8..10;
+        /// Packet type.
+        pub const PKTTYPE: usize = 10;
+        /// Length of the link-layer address.
+        pub const ADDR_LEN: usize = 11;
+        /// Link-layer address, zero-padded to 8 bytes.
+        pub const ADDR: Range<usize> = 12..20;
+    }
+
+    /// Cisco HDLC: address, control, protocol.
+    pub mod chdlc {
+        use super::Range;
+        /// Protocol type (an EtherType).
+        pub const PROTOCOL: Range<usize> = 2..4;
+    }
 }
 
 /// Ethernet II with up to [`MAX_VLANS`] tags (IEEE 802.3, 802.1Q).
@@ -467,13 +526,13 @@ fn ethernet(data: &[u8]) -> Result<Link, DecodeError> {
     if data.len() < ETH_HEADER_LEN {
         return Err(truncated(Layer::Ethernet, 0, ETH_HEADER_LEN, data.len()));
     }
-    let eth_type = be16(data, ETH_TYPE_OFFSET);
+    let eth_type = be16(data, field::eth::ETHERTYPE.start);
     let mut link = Link::new(LinkType::Ethernet, ETH_HEADER_LEN, Next::EtherType(eth_type));
     if eth_type <= MAX_8023_LENGTH {
         link.next = Next::Length(eth_type);
     }
-    link.eth_dst.copy_from_slice(&data[0..6]);
-    link.eth_src.copy_from_slice(&data[6..12]);
+    link.eth_dst.copy_from_slice(&data[field::eth::DST]);
+    link.eth_src.copy_from_slice(&data[field::eth::SRC]);
     link.eth_type = eth_type;
     let mut ty = eth_type;
     while (ty == ETHERTYPE_VLAN || ty == ETHERTYPE_QINQ) && usize::from(link.vlan_count) < MAX_VLANS {
@@ -481,8 +540,9 @@ fn ethernet(data: &[u8]) -> Result<Link, DecodeError> {
         if data.len() < at + VLAN_TAG_LEN {
             return Err(truncated(Layer::Vlan, at, VLAN_TAG_LEN, data.len() - at));
         }
-        let inner = be16(data, at + 2);
-        link.vlans[usize::from(link.vlan_count)] = Vlan { tpid: ty, tci: be16(data, at), inner_type: inner };
+        let inner = be16(data, at + field::vlan::INNER_TYPE.start);
+        link.vlans[usize::from(link.vlan_count)] =
+            Vlan { tpid: ty, tci: be16(data, at + field::vlan::TCI.start), inner_type: inner };
         link.vlan_count += 1;
         link.header_len += VLAN_TAG_LEN;
         ty = inner;
@@ -519,13 +579,13 @@ fn sll(data: &[u8]) -> Result<Link, DecodeError> {
     if data.len() < SLL_HEADER_LEN {
         return Err(truncated(Layer::Sll, 0, SLL_HEADER_LEN, data.len()));
     }
-    let proto = be16(data, 14);
+    let proto = be16(data, field::sll::PROTOCOL.start);
     let mut link = Link::new(LinkType::LinuxSll, SLL_HEADER_LEN, Next::EtherType(proto));
     link.eth_type = proto;
-    link.sll.pkttype = be16(data, 0);
-    link.sll.hatype = be16(data, 2);
-    link.sll.addr_len = be16(data, 4);
-    link.sll.addr.copy_from_slice(&data[6..14]);
+    link.sll.pkttype = be16(data, field::sll::PKTTYPE.start);
+    link.sll.hatype = be16(data, field::sll::HATYPE.start);
+    link.sll.addr_len = be16(data, field::sll::ADDR_LEN.start);
+    link.sll.addr.copy_from_slice(&data[field::sll::ADDR]);
     Ok(link)
 }
 
@@ -534,14 +594,14 @@ fn sll2(data: &[u8]) -> Result<Link, DecodeError> {
     if data.len() < SLL2_HEADER_LEN {
         return Err(truncated(Layer::Sll, 0, SLL2_HEADER_LEN, data.len()));
     }
-    let proto = be16(data, 0);
+    let proto = be16(data, field::sll2::PROTOCOL.start);
     let mut link = Link::new(LinkType::LinuxSll2, SLL2_HEADER_LEN, Next::EtherType(proto));
     link.eth_type = proto;
-    link.sll.ifindex = u32::from_be_bytes([data[4], data[5], data[6], data[7]]);
-    link.sll.hatype = be16(data, 8);
-    link.sll.pkttype = u16::from(data[10]);
-    link.sll.addr_len = u16::from(data[11]);
-    link.sll.addr.copy_from_slice(&data[12..20]);
+    link.sll.ifindex = be32(data, field::sll2::IFINDEX.start);
+    link.sll.hatype = be16(data, field::sll2::HATYPE.start);
+    link.sll.pkttype = u16::from(data[field::sll2::PKTTYPE]);
+    link.sll.addr_len = u16::from(data[field::sll2::ADDR_LEN]);
+    link.sll.addr.copy_from_slice(&data[field::sll2::ADDR]);
     Ok(link)
 }
 

@@ -5,8 +5,10 @@
 pub mod app;
 pub mod barrier;
 pub mod capture;
+pub mod decode_error;
 pub mod defrag;
 pub mod dissect;
+pub mod field_id;
 pub mod fields;
 pub mod file;
 pub mod filter;

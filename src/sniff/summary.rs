@@ -223,5 +223,5 @@ pub fn file_tables(path: &Path, settings: &Settings) -> crate::Result<String> {
 
 /// Seconds since the first packet, as the Time column.
 fn secs(nanos: i64) -> String {
-    format!("{}.{:06}", nanos.div_euclid(1_000_000_000), nanos.rem_euclid(1_000_000_000) / 1000)
+    crate::sniff::render::Secs { nanos, decimals: 6 }.to_string()
 }

@@ -64,11 +64,7 @@ impl fmt::Display for Value<'_> {
             Value::Ip(ip) => write!(f, "{ip}"),
             Value::Str(s) => f.write_str(s),
             Value::Bytes(b) => b.iter().try_for_each(|byte| write!(f, "{byte:02x}")),
-            Value::Seconds(ns) => {
-                let sign = if *ns < 0 { "-" } else { "" };
-                let abs = ns.unsigned_abs();
-                write!(f, "{sign}{}.{:09}", abs / 1_000_000_000, abs % 1_000_000_000)
-            }
+            Value::Seconds(ns) => write!(f, "{}", crate::sniff::render::Secs { nanos: *ns, decimals: 9 }),
         }
     }
 }

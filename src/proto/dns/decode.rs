@@ -11,7 +11,7 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use super::error::{CountOf, DecodeError, ErrorKind, Field};
-use super::header::{Flags, Header, HeaderSpans, HEADER_LEN};
+use super::header::{Flags, Header, HeaderField, HeaderSpans, HEADER_LEN};
 use super::message::{Message, Question, Record, RecordSpans, Section};
 use super::name::{Name, NameField, NamePart, MAX_NAME_WIRE_LEN};
 use super::rdata::{CharString, EdnsOption, RData, Soa};
@@ -147,21 +147,15 @@ impl<'a> Decoder<'a> {
     /// RFC 1035 §4.1.1.
     fn header(&mut self) -> Result<(), DecodeError> {
         let p = Place::Header;
-        let (id, s) = self.u16(Field::Id)?;
-        self.row(p, Key::Id, s, || Value::U16(id));
-        let (word, s) = self.u16(Field::Flags)?;
+        let (id, s) = self.u16(Field::Header(HeaderField::Id))?;
+        self.row(p, Key::Header(HeaderField::Id), s, || Value::U16(id));
+        let (word, s) = self.u16(Field::Header(HeaderField::Flags))?;
         let flags = Flags::from_u16(word);
-        self.row(p, Key::Flags, s, || Value::Flags(flags));
+        self.row(p, Key::Header(HeaderField::Flags), s, || Value::Flags(flags));
         let mut counts = [0u16; 4];
-        let fields = [
-            (Field::QdCount, Key::QdCount),
-            (Field::AnCount, Key::AnCount),
-            (Field::NsCount, Key::NsCount),
-            (Field::ArCount, Key::ArCount),
-        ];
-        for (slot, (field, key)) in counts.iter_mut().zip(fields) {
-            let (n, s) = self.u16(field)?;
-            self.row(p, key, s, || Value::U16(n));
+        for (slot, h) in counts.iter_mut().zip(HeaderField::COUNTS) {
+            let (n, s) = self.u16(Field::Header(h))?;
+            self.row(p, Key::Header(h), s, || Value::U16(n));
             *slot = n;
         }
         debug_assert_eq!(self.pos, HEADER_LEN);

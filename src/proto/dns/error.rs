@@ -2,23 +2,16 @@
 
 use std::fmt;
 
+use super::header::HeaderField;
 use super::types::RrType;
 
-/// The field the decoder was reading when the message ran out.
+/// The field the decoder was reading when the message ran out. Finer than the
+/// row [`Key`](super::Key): a name fails in its length byte, its text or a
+/// pointer, and RDATA fails inside its own parts (MX preference, SOA numbers…).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Field {
-    /// Header ID.
-    Id,
-    /// Header FLAGS.
-    Flags,
-    /// Header QDCOUNT.
-    QdCount,
-    /// Header ANCOUNT.
-    AnCount,
-    /// Header NSCOUNT.
-    NsCount,
-    /// Header ARCOUNT.
-    ArCount,
+    /// One of the header words.
+    Header(HeaderField),
     /// A label's length byte (or the first byte of a pointer, or the final zero).
     LabelLength,
     /// A label's text.
@@ -55,12 +48,7 @@ impl Field {
     /// The field's name as the handout's table writes it.
     pub fn title(self) -> &'static str {
         match self {
-            Field::Id => "ID",
-            Field::Flags => "FLAGS",
-            Field::QdCount => "QDCOUNT",
-            Field::AnCount => "ANCOUNT",
-            Field::NsCount => "NSCOUNT",
-            Field::ArCount => "ARCOUNT",
+            Field::Header(h) => h.title(),
             Field::LabelLength => "label length",
             Field::LabelText => "label text",
             Field::Pointer => "compression pointer",

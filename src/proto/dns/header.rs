@@ -189,3 +189,40 @@ mod tests {
         }
     }
 }
+
+/// One of the six 16-bit words of the header (RFC 1035 §4.1.1), in wire order.
+/// The decoder's error [`Field`](super::Field), the row [`Key`](super::Key) and the
+/// hex dump's colour class all name the header through this one enum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HeaderField {
+    /// ID.
+    Id,
+    /// FLAGS.
+    Flags,
+    /// QDCOUNT.
+    QdCount,
+    /// ANCOUNT.
+    AnCount,
+    /// NSCOUNT.
+    NsCount,
+    /// ARCOUNT.
+    ArCount,
+}
+
+impl HeaderField {
+    /// The four section counts, in wire order.
+    pub const COUNTS: [HeaderField; 4] =
+        [HeaderField::QdCount, HeaderField::AnCount, HeaderField::NsCount, HeaderField::ArCount];
+
+    /// The field's name as RFC 1035 writes it (`QDCOUNT`).
+    pub fn title(self) -> &'static str {
+        match self {
+            HeaderField::Id => "ID",
+            HeaderField::Flags => "FLAGS",
+            HeaderField::QdCount => "QDCOUNT",
+            HeaderField::AnCount => "ANCOUNT",
+            HeaderField::NsCount => "NSCOUNT",
+            HeaderField::ArCount => "ARCOUNT",
+        }
+    }
+}

@@ -30,7 +30,7 @@ pub use builder::response_to;
 pub use decode::{decode, decode_partial, Partial, MAX_POINTERS};
 pub use encode::{encode, EncodeError};
 pub use error::{CountOf, DecodeError, ErrorKind, Field};
-pub use header::{Flags, Header, HeaderSpans, HEADER_LEN};
+pub use header::{Flags, Header, HeaderField, HeaderSpans, HEADER_LEN};
 pub use message::{Edns, Message, Question, Record, RecordSpans, Section};
 pub use name::{
     write_tshark_text, DigName, Labels, Name, NameError, NameField, NamePart, TsharkName, MAX_LABEL_LEN,

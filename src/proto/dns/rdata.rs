@@ -80,7 +80,7 @@ pub enum RData {
     /// SOA.
     Soa(Box<Soa>),
     /// OPT: the EDNS0 options (the record's CLASS and TTL carry the rest, see
-    /// [`Edns`](super::message::Edns)).
+    /// [`Edns`](crate::proto::dns::Edns)).
     Opt(Vec<EdnsOption>),
     /// Any other type: the RDATA bytes as they are.
     Raw(Vec<u8>),

@@ -3,6 +3,7 @@
 //! colour-coded hex dump are made from, and it also exists for a message that
 //! failed to decode: the rows up to the fault (see [`decode_partial`](super::decode_partial)).
 
+use super::header::HeaderField;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use super::header::Flags;
@@ -23,21 +24,13 @@ pub enum Place {
     Record(Section, usize),
 }
 
-/// Which field a row shows.
+/// Which field a row shows. Coarser than the decoder's error
+/// [`Field`](super::Field) (a label is one row for its length byte and text) and
+/// with a row for a whole name, which no single byte belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Key {
-    /// ID.
-    Id,
-    /// FLAGS.
-    Flags,
-    /// QDCOUNT.
-    QdCount,
-    /// ANCOUNT.
-    AnCount,
-    /// NSCOUNT.
-    NsCount,
-    /// ARCOUNT.
-    ArCount,
+    /// One of the header words.
+    Header(HeaderField),
     /// A label of the owner name: its length byte and text.
     Label,
     /// The zero byte ending the owner name.
@@ -63,12 +56,7 @@ impl Key {
     pub fn title(self, place: Place) -> &'static str {
         let question = matches!(place, Place::Question(_));
         match self {
-            Key::Id => "ID",
-            Key::Flags => "FLAGS",
-            Key::QdCount => "QDCOUNT",
-            Key::AnCount => "ANCOUNT",
-            Key::NsCount => "NSCOUNT",
-            Key::ArCount => "ARCOUNT",
+            Key::Header(h) => h.title(),
             Key::Label => "label",
             Key::Root => "root label",
             Key::Pointer => "compression pointer",

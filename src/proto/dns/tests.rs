@@ -290,7 +290,10 @@ fn truncation_names_the_field() {
     let e = err(&LAB_QUERY[..5]);
     assert_eq!(
         e,
-        DecodeError { offset: 4, kind: ErrorKind::Truncated { field: Field::QdCount, needed: 2, available: 1 } }
+        DecodeError {
+            offset: 4,
+            kind: ErrorKind::Truncated { field: Field::Header(HeaderField::QdCount), needed: 2, available: 1 }
+        }
     );
     let e = err(&LAB_QUERY[..22]);
     assert_eq!(
@@ -316,7 +319,18 @@ fn truncation_names_the_field() {
 fn partial_decode_shows_every_field_before_the_fault() {
     let p = decode_partial(&LAB_QUERY[..22]);
     let keys: Vec<Key> = p.rows.iter().map(|r| r.key).collect();
-    assert_eq!(keys, [Key::Id, Key::Flags, Key::QdCount, Key::AnCount, Key::NsCount, Key::ArCount, Key::Label]);
+    assert_eq!(
+        keys,
+        [
+            Key::Header(HeaderField::Id),
+            Key::Header(HeaderField::Flags),
+            Key::Header(HeaderField::QdCount),
+            Key::Header(HeaderField::AnCount),
+            Key::Header(HeaderField::NsCount),
+            Key::Header(HeaderField::ArCount),
+            Key::Label
+        ]
+    );
     assert_eq!(p.rows[6].value, Value::Label(b"google".to_vec()));
     assert_eq!(p.message.header.id, 0x1a2b);
     assert!(p.message.questions.is_empty());

@@ -92,11 +92,23 @@ impl ChunkedDecoder {
     /// to `out`. Returns how many bytes of `input` were consumed: all of them
     /// unless the body ended inside `input` (the rest is the next message).
     pub fn decode(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<usize, ChunkedError> {
+        self.run(input, Some(out))
+    }
+
+    /// Like [`decode`](Self::decode) but drops the chunk data: for a reader that
+    /// only needs to know where the body ends.
+    pub fn skip(&mut self, input: &[u8]) -> Result<usize, ChunkedError> {
+        self.run(input, None)
+    }
+
+    fn run(&mut self, input: &[u8], mut out: Option<&mut Vec<u8>>) -> Result<usize, ChunkedError> {
         let mut i = 0;
         while i < input.len() && self.state != State::Done {
             if let State::Data { left } = self.state {
                 let take = (input.len() - i).min(usize::try_from(left).unwrap_or(usize::MAX));
-                out.extend_from_slice(&input[i..i + take]);
+                if let Some(out) = out.as_deref_mut() {
+                    out.extend_from_slice(&input[i..i + take]);
+                }
                 i += take;
                 self.pos += take as u64;
                 let left = left - take as u64;

@@ -319,7 +319,7 @@ fn srv_summary(out: &mut impl fmt::Write, data: &[u8]) -> fmt::Result {
     if data.len() < 7 {
         return Ok(());
     }
-    let n = |i: usize| u16::from_be_bytes([data[i], data[i + 1]]);
+    let n = |i: usize| crate::proto::bytes::be16(data, i);
     write!(out, " {} {} {}", n(0), n(2), n(4))?;
     let mut target = String::new();
     let mut i = 6;

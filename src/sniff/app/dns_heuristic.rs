@@ -56,7 +56,7 @@ pub fn looks_like_dns(payload: &[u8]) -> bool {
     if payload.len() <= HEADER_LEN {
         return false;
     }
-    let word = |at: usize| u16::from_be_bytes([payload[at], payload[at + 1]]);
+    let word = |at: usize| crate::proto::bytes::be16(payload, at);
     let flags = word(FLAGS);
     let (questions, answers, authorities, additionals) =
         (word(QDCOUNT), word(QDCOUNT + 2), word(QDCOUNT + 4), word(QDCOUNT + 6));

@@ -3,7 +3,7 @@
 
 use super::{dns, App};
 use crate::proto::dns::{RData, RrType};
-use crate::sniff::fields::FieldId;
+use crate::sniff::field_id::FieldId;
 use crate::sniff::packet::Packet;
 use crate::sniff::value::Value;
 use std::borrow::Cow;
@@ -137,7 +137,7 @@ fn http_values<'s>(m: &'s super::HttpMsg, field: FieldId, out: &mut Vec<Value<'s
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sniff::fields::{ALL, NAMES};
+    use crate::sniff::field_id::{ALL, NAMES};
 
     #[test]
     fn app_fields_are_exactly_the_dns_and_http_names() {

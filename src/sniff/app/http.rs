@@ -5,6 +5,7 @@
 //! responses paired in order within a connection.
 
 use super::{bounded_insert, dir_key, AppFacts, TcpData, MAX_PDU, MAX_PENDING_STREAMS};
+use crate::proto::http::chunked::ChunkedDecoder;
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::value::Nanos;
 use std::fmt;
@@ -567,31 +568,11 @@ fn collect(h: &[httparse::Header<'_>]) -> Vec<(String, String)> {
 }
 
 /// The length of a complete chunked body with its trailers (RFC 9112 §7.1),
-/// None while incomplete.
+/// None while incomplete or malformed.
 fn chunked_len(b: &[u8]) -> Option<usize> {
-    let mut i = 0;
-    loop {
-        let line_end = find_crlf(&b[i..])? + i;
-        let size_text = std::str::from_utf8(&b[i..line_end]).ok()?;
-        let size_text = size_text.split(';').next().unwrap_or("").trim();
-        let size = usize::from_str_radix(size_text, 16).ok()?;
-        i = line_end + 2;
-        if size == 0 {
-            // Trailer fields, then an empty line.
-            loop {
-                let end = find_crlf(&b[i..])? + i;
-                let empty = end == i;
-                i = end + 2;
-                if empty {
-                    return Some(i);
-                }
-            }
-        }
-        i = i.checked_add(size)?.checked_add(2)?;
-        if i > b.len() {
-            return None;
-        }
-    }
+    let mut decoder = ChunkedDecoder::new();
+    let used = decoder.skip(b).ok()?;
+    decoder.is_done().then_some(used)
 }
 
 /// The bytes after one leading CRLF, which tshark skips before a message

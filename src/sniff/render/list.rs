@@ -7,6 +7,7 @@ use crate::sniff::icmp;
 use crate::sniff::link::{ethertype_column, LinkType};
 use crate::sniff::packet::{Layer, Net, Note, Packet, Tcp, Transport};
 use crate::sniff::render::{ansi, put_padded, put_secs, put_u64, put_u64_padded, Line, Mac, StackStr, Style};
+pub use crate::sniff::tcp::flags::FlagNames;
 use crate::sniff::tcp::{analysis, flags, Endpoint, SegmentInfo};
 use std::fmt;
 use std::io::{self, Write};
@@ -469,66 +470,7 @@ const PREFIXES_AFTER_DUP: [(u32, &str); 8] = [
 
 /// Writes the flag names as the Info column shows them.
 fn flag_names(out: &mut impl Write, f: u16) -> io::Result<()> {
-    let mut first = true;
-    for (bit, name) in FLAG_NAMES {
-        if f & bit != 0 {
-            if !first {
-                out.write_all(b", ")?;
-            }
-            out.write_all(name.as_bytes())?;
-            first = false;
-        }
-    }
-    if f & RESERVED != 0 {
-        out.write_all(if first { b"Reserved" as &[u8] } else { b", Reserved" })?;
-        first = false;
-    }
-    if first {
-        out.write_all(b"<None>")?;
-    }
-    Ok(())
-}
-
-/// The three reserved bits of the TCP flags field (RFC 9293 §3.1).
-const RESERVED: u16 = 0x0e00;
-
-/// TCP flags as tshark's Info column names them: `SYN, ACK`, or `<None>`.
-pub struct FlagNames(pub u16);
-
-/// Flag bits and names, in the order tshark lists them.
-pub const FLAG_NAMES: [(u16, &str); 9] = [
-    (flags::FIN, "FIN"),
-    (flags::SYN, "SYN"),
-    (flags::RST, "RST"),
-    (flags::PSH, "PSH"),
-    (flags::ACK, "ACK"),
-    (flags::URG, "URG"),
-    (flags::ECE, "ECE"),
-    (flags::CWR, "CWR"),
-    (flags::AE, "AE"),
-];
-
-impl fmt::Display for FlagNames {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut first = true;
-        for (bit, name) in FLAG_NAMES {
-            if self.0 & bit != 0 {
-                if !first {
-                    f.write_str(", ")?;
-                }
-                f.write_str(name)?;
-                first = false;
-            }
-        }
-        if self.0 & RESERVED != 0 {
-            f.write_str(if first { "Reserved" } else { ", Reserved" })?;
-            first = false;
-        }
-        if first {
-            f.write_str("<None>")?;
-        }
-        Ok(())
-    }
+    write!(out, "{}", FlagNames(f))
 }
 
 /// An endpoint as `127.0.0.1:80` or `[::1]:80`.

@@ -239,13 +239,6 @@ impl StackStr {
         }
     }
 
-    fn push(&mut self, b: u8) {
-        if self.len < self.buf.len() {
-            self.buf[self.len] = b;
-            self.len += 1;
-        }
-    }
-
     /// The bytes.
     pub fn as_bytes(&self) -> &[u8] {
         &self.buf[..self.len]
@@ -255,26 +248,8 @@ impl StackStr {
 /// Writes a relative time with 6 decimals (µs, truncated) or 9 (`ns_digits`),
 /// right-aligned in `width`.
 pub fn put_secs(out: &mut impl Write, nanos: i64, ns_digits: bool, width: usize) -> io::Result<()> {
-    let mut s = StackStr::new();
-    if nanos < 0 {
-        s.push(b'-');
-    }
-    let abs = nanos.unsigned_abs();
-    let mut buf = [0u8; 20];
-    for &d in digits(abs / 1_000_000_000, &mut buf) {
-        s.push(d);
-    }
-    s.push(b'.');
-    let (frac, places) = if ns_digits { (abs % 1_000_000_000, 9) } else { ((abs % 1_000_000_000) / 1000, 6) };
-    let mut buf = [0u8; 20];
-    let frac = digits(frac, &mut buf);
-    for _ in frac.len()..places {
-        s.push(b'0');
-    }
-    for &d in frac {
-        s.push(d);
-    }
-    put_padded(out, s.as_bytes(), width, true)
+    let secs = StackStr::of(Secs { nanos, decimals: if ns_digits { 9 } else { 6 } });
+    put_padded(out, secs.as_bytes(), width, true)
 }
 
 /// A MAC address as `02:00:00:00:00:01`.

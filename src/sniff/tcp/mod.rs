@@ -49,27 +49,7 @@ pub struct Endpoint {
     pub port: u16,
 }
 
-/// TCP header flag bits (RFC 9293 §3.1; AE was NS, RFC 3540/9768).
-pub mod flags {
-    /// No more data from sender.
-    pub const FIN: u16 = 0x001;
-    /// Synchronise sequence numbers.
-    pub const SYN: u16 = 0x002;
-    /// Reset the connection.
-    pub const RST: u16 = 0x004;
-    /// Push function.
-    pub const PSH: u16 = 0x008;
-    /// Acknowledgment field is significant.
-    pub const ACK: u16 = 0x010;
-    /// Urgent pointer field is significant.
-    pub const URG: u16 = 0x020;
-    /// ECN-Echo.
-    pub const ECE: u16 = 0x040;
-    /// Congestion window reduced.
-    pub const CWR: u16 = 0x080;
-    /// Accurate ECN (formerly Nonce Sum).
-    pub const AE: u16 = 0x100;
-}
+pub mod flags;
 
 /// The TCP options the tracker and the Info column care about.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -1,0 +1,116 @@
+//! The packet details tree (`-V`), as Wireshark's middle pane: one block per
+//! layer with Wireshark's labels, computed fields in brackets. One file per layer
+//! (frame, link, ip, tcp, udp, icmp); the DNS and HTTP blocks are in
+//! `sniff::app::detail`. The layer files share this module's imports and helpers.
+
+use crate::sniff::fields::flags_str;
+use crate::sniff::link::{ethertype_name, Link, LinkType};
+use crate::sniff::packet::{Arp, Icmp, Ipv4, Ipv6, Net, Note, Packet, Quoted, Tcp, Transport, Udp};
+use crate::sniff::render::list::{FlagNames, NoteText};
+use crate::sniff::render::{ansi, Mac, Secs, Style};
+use crate::sniff::tcp::{analysis, completeness, flags, SegmentInfo};
+use std::io::{self, Write};
+
+/// Indentation of one tree level.
+const INDENT: &str = "    ";
+
+/// Writes the details tree of `p`.
+pub fn tree(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()> {
+    frame(out, p, style)?;
+    if let Some(l) = p.d.link {
+        link(out, &l, padding(p, &l))?;
+    }
+    for net in p.d.tunnels() {
+        match net {
+            Net::Ipv4(h) => ipv4(out, h, 0)?,
+            Net::Ipv6(h) => ipv6(out, h, 0)?,
+            _ => {}
+        }
+    }
+    match p.d.net {
+        Net::Ipv4(h) => ipv4(out, &h, 0)?,
+        Net::Ipv6(h) => ipv6(out, &h, 0)?,
+        Net::Arp(a) => arp(out, &a)?,
+        _ => {}
+    }
+    match p.d.transport {
+        Transport::Tcp(h) => tcp(out, &h, p.tcp.as_ref(), p.completeness, &p.note, 0)?,
+        Transport::Udp(u) => {
+            udp(out, &u, p.udp_stream, p.udp_time, p.d.payload.len(), matches!(p.d.net, Net::Ipv6(_)), 0)?
+        }
+        Transport::Icmp(i) => icmp_tree(out, p, &i)?,
+        _ => {}
+    }
+    crate::sniff::app::detail::tree(out, &p.app, style)?;
+    if shows_data(p) && !matches!(p.d.transport, Transport::Icmp(_)) {
+        data(out, p.d.payload, 0)?;
+    }
+    if let Some(e) = p.d.error {
+        style.on(out, ansi::BAD)?;
+        writeln!(out, "[Malformed Packet: {e}]")?;
+        style.off(out)?;
+    }
+    if p.note != Note::None {
+        style.on(out, ansi::NOTE)?;
+        writeln!(out, "[socklab: {}]", NoteText(&p.note))?;
+        style.off(out)?;
+    }
+    Ok(())
+}
+
+/// Whether the frame ends in a Data block (the same rule as `:data` in `frame.protocols`).
+fn shows_data(p: &Packet<'_>) -> bool {
+    crate::sniff::fields::has_data(p)
+}
+
+fn line(out: &mut impl Write, depth: usize, args: std::fmt::Arguments<'_>) -> io::Result<()> {
+    for _ in 0..depth {
+        out.write_all(INDENT.as_bytes())?;
+    }
+    out.write_fmt(args)?;
+    out.write_all(b"\n")
+}
+
+macro_rules! l {
+    ($out:expr, $depth:expr, $($arg:tt)*) => { line($out, $depth, format_args!($($arg)*)) };
+}
+
+mod frame;
+mod icmp;
+mod ip;
+mod link;
+mod tcp;
+mod udp;
+
+use frame::*;
+use icmp::*;
+use ip::*;
+use link::*;
+use tcp::*;
+use udp::*;
+
+fn set(b: bool) -> &'static str {
+    if b {
+        "Set"
+    } else {
+        "Not set"
+    }
+}
+
+/// Bits of `v` (the low `n`) as Wireshark draws a bit field: groups of four, `.`
+/// for the bits outside the field. `shift` is where the field starts from the right
+/// in a `width`-bit value.
+fn bit_pattern(v: u32, n: u32, shift: u32, width: u32) -> String {
+    let mut s = String::new();
+    for i in (0..width).rev() {
+        if i != width - 1 && (i + 1) % 4 == 0 {
+            s.push(' ');
+        }
+        if i >= shift && i < shift + n {
+            s.push(if (v >> (i - shift)) & 1 == 1 { '1' } else { '0' });
+        } else {
+            s.push('.');
+        }
+    }
+    s
+}
