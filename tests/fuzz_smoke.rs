@@ -112,7 +112,7 @@ fn every_fuzz_target_survives_mutated_seeds() {
         let mut rng = Rng(seed | 1);
         let deadline = Instant::now() + per_target;
         let mut runs = 0u64;
-        while runs < MAX_INPUTS && (runs % 64 != 0 || Instant::now() < deadline) {
+        while runs < MAX_INPUTS && (!runs.is_multiple_of(64) || Instant::now() < deadline) {
             let mut data = seeds[rng.below(seeds.len())].clone();
             mutate(&mut rng, &mut data, &seeds);
             check(name, body, &data);
