@@ -4,6 +4,11 @@
 #
 #   tests/golden/manifest.tsv          the chosen captures, one per line with a reason
 #   tests/golden/tshark/<name>.tsv     `tshark -n -2 -T fields` output for each of them
+#   tests/golden/pcapng/<file>.*       for captures/ files in pcapng or gzip form, what
+#                                      only such files carry (tests/pcapng.rs): the list
+#                                      (.list.txt), the -V frame header with comments and
+#                                      interface (.frame.txt), and the comment, interface
+#                                      and section fields (.origin.tsv)
 #
 #   scripts/goldens.sh                 # regenerate every golden in the manifest
 #
@@ -61,7 +66,7 @@ trap 'rm -rf "$config"' EXIT
 export WIRESHARK_CONFIG_DIR=$config TZ=UTC
 
 # Add captures/ files the manifest does not list yet.
-for f in captures/*.pcap captures/*.pcapng; do
+for f in captures/*.pcap captures/*.pcapng captures/*.pcap.gz captures/*.pcapng.gz; do
   [ -e "$f" ] || continue
   rel=${f#captures/}
   if ! awk -F'\t' -v p="$rel" '$1=="captures" && $2==p {found=1} END {exit !found}' "$manifest"; then
@@ -108,6 +113,27 @@ done < <(printf '%s\n' "$entries")
 for g in "$golden_dir"/*.tsv; do
   [ -e "$g" ] || continue
   [ -n "${wanted[$(basename "$g")]:-}" ] || { rm -f "$g"; echo "goldens: removed stale $g"; }
+done
+
+# Files whose format carries interfaces and comments, or is compressed.
+pcapng_dir=tests/golden/pcapng
+origin_fields=(frame.number frame.comment frame.interface_id frame.interface_name
+  frame.interface_description frame.section_number)
+origin_args=()
+for f in "${origin_fields[@]}"; do origin_args+=(-e "$f"); done
+rm -rf "$pcapng_dir"
+mkdir -p "$pcapng_dir"
+for f in captures/*.pcapng captures/*.pcap.gz captures/*.pcapng.gz; do
+  [ -e "$f" ] || continue
+  base=$pcapng_dir/$(basename "$f")
+  tshark -r "$f" >"$base.list.txt" 2>/dev/null || die "tshark cannot list $f"
+  # The -V lines before the encapsulation: packet comments, the frame line and
+  # its section and interface items.
+  tshark -V -r "$f" 2>/dev/null |
+    awk '/^(Packet comments|Frame [0-9]+:)/ {p = 1} /^    (Encapsulation type|Arrival Time)/ {p = 0} p' \
+      >"$base.frame.txt"
+  tshark -r "$f" -T fields -E header=y -E occurrence=a -E aggregator=, "${origin_args[@]}" \
+    >"$base.origin.tsv" 2>/dev/null || die "tshark cannot print the fields of $f"
 done
 
 total=$(cat "$golden_dir"/*.tsv | wc -c)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the sample captures under captures/ with socklab's own servers and
-# clients on the loopback interface, recorded by tcpdump (needs root or CAP_NET_RAW).
+# clients on the loopback interface, recorded by tcpdump or dumpcap (needs root or
+# CAP_NET_RAW).
 #
 #   scripts/make-captures.sh            # all captures
 #   scripts/make-captures.sh tcp-echo   # only captures/tcp-echo.pcap
@@ -183,7 +184,44 @@ dns_lab() {
   finish dns-lab
 }
 
-all=(tcp-echo tcp-refused udp-echo udp-closed-port tcp-echo-ipv6 web-http dns-lab)
+# The TCP echo recorded by dumpcap on two interfaces at once, lo (Ethernet, with
+# the description "Loopback") and any (Linux cooked capture): a pcapng file whose
+# interfaces have names, a description and different link types, every segment
+# seen twice. editcap then adds packet comments (two on frame 4).
+tcp_echo_interfaces() {
+  local name=tcp-echo-interfaces log
+  command -v dumpcap >/dev/null || die "dumpcap is missing: apt-get install tshark"
+  start_server tcp server --port 0
+  log=$(mktemp "$tmp/dumpcap.XXXXXX")
+  local filter="tcp port $(port_of "$server_addr")"
+  dumpcap -i lo -f "$filter" -i any -f "$filter" -w "$tmp/$name.raw.pcapng" 2>"$log" &
+  tcpdump_pid=$!
+  pids+=("$tcpdump_pid")
+  for _ in $(seq 1 100); do
+    grep -q "Capturing on" "$log" && break
+    kill -0 "$tcpdump_pid" 2>/dev/null || die "dumpcap failed: $(cat "$log")"
+    sleep 0.05
+  done
+  sleep 0.5
+  printf 'hello, server\nquit\n' | "$bin" tcp client --server "$server_addr" >/dev/null
+  stop_tcpdump
+  stop_server
+  # One -a per frame and run: editcap keeps only the last -a given for a frame.
+  editcap -a '1:the handshake starts here' -a '4:the request' "$tmp/$name.raw.pcapng" "$tmp/$name.1.pcapng"
+  editcap -a '4:14 bytes: hello, server' "$tmp/$name.1.pcapng" "$out_dir/$name.pcapng"
+  echo "make-captures: $out_dir/$name.pcapng: $(tshark -r "$out_dir/$name.pcapng" 2>/dev/null | wc -l) packets"
+}
+
+# gzip-compressed copies, as tshark reads them (no name or time in the gzip header).
+gzipped() {
+  [ -f "$out_dir/udp-echo.pcap" ] || die "$out_dir/udp-echo.pcap is missing: make udp-echo first"
+  [ -f "$out_dir/tcp-echo-interfaces.pcapng" ] || die "make tcp-echo-interfaces first"
+  gzip -n -9 -c "$out_dir/udp-echo.pcap" >"$out_dir/udp-echo.pcap.gz"
+  gzip -n -9 -c "$out_dir/tcp-echo-interfaces.pcapng" >"$out_dir/tcp-echo-interfaces.pcapng.gz"
+  echo "make-captures: $out_dir/udp-echo.pcap.gz, $out_dir/tcp-echo-interfaces.pcapng.gz"
+}
+
+all=(tcp-echo tcp-refused udp-echo udp-closed-port tcp-echo-ipv6 web-http dns-lab tcp-echo-interfaces gzipped)
 wanted=("$@")
 [ ${#wanted[@]} -gt 0 ] || wanted=("${all[@]}")
 for w in "${wanted[@]}"; do
@@ -195,6 +233,8 @@ for w in "${wanted[@]}"; do
     udp-closed-port) udp_closed_port ;;
     web-http) web_http ;;
     dns-lab) dns_lab ;;
+    tcp-echo-interfaces) tcp_echo_interfaces ;;
+    gzipped) gzipped ;;
     *) die "unknown capture '$w' (known: ${all[*]})" ;;
   esac
 done

@@ -1,9 +1,11 @@
 //! Replays every capture of ../shared/corpus (listed in its INDEX.tsv) through
-//! `socklab read FILE`: no panic and no hang on any of them, a clear error naming the
-//! file for each one libpcap refuses, output for the rest (plus a clear error when
-//! libpcap stops with a read error part-way). A file on a link type socklab does not
-//! decode lists its frames undecoded, then fails with one line naming the file and
-//! the link type (as INDEX.tsv's libpcap_linktype says it).
+//! `socklab read FILE`: no panic and no hang on any of them, and the verdict tshark
+//! gives (INDEX.tsv's tshark_status): output for each file tshark reads (also those
+//! libpcap refuses, such as pcapng files whose interfaces have different link
+//! types), a clear error naming the file for each one tshark cannot read, and an
+//! error after partial output for a damaged or cut-short one. A file on a link type
+//! socklab does not decode lists its frames undecoded, then fails with one line
+//! naming the file and the link type (as INDEX.tsv's libpcap_linktype says it).
 //!
 //! `SOCKLAB_CORPUS_ONLY=substring` limits the run to INDEX paths containing it.
 
@@ -25,16 +27,20 @@ const SHOWN_PROBLEMS: usize = 30;
 /// Exit code of a Rust program that panicked.
 const PANIC_EXIT: i32 = 101;
 
-/// What libpcap (per INDEX.tsv) makes of a file.
+/// What tshark (per INDEX.tsv) makes of a file.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Expect {
-    /// libpcap reads it: socklab must succeed and print something when it has packets.
+    /// tshark reads it: socklab must succeed and print something when it has packets.
     Ok { packets: u64 },
-    /// libpcap refuses to open it: socklab must fail with one line naming the file.
+    /// tshark cannot read it: socklab must fail with one line naming the file.
     Refused,
-    /// libpcap stops with an error after some packets: output so far plus an error.
+    /// tshark finds it damaged or cut short: an error, after the frames before the damage.
     ReadError,
 }
+
+/// INDEX.tsv's linktype for the files tshark reads as another format than
+/// their pcapng magic says (a pcapng reader refuses them).
+const NOT_PCAPNG: &str = "n/a (not recognised as pcapng by wiretap)";
 
 /// What went wrong with one replay, for the per-kind counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -45,13 +51,13 @@ enum Kind {
     Hang,
     /// Killed by a signal (e.g. a crash).
     Signal,
-    /// libpcap reads the file, socklab exits non-zero.
+    /// tshark reads the file, socklab exits non-zero.
     Failed,
-    /// libpcap reads packets, socklab prints nothing.
+    /// tshark reads packets, socklab prints nothing.
     NoOutput,
-    /// libpcap refuses the file, socklab exits 0 or its error is unclear.
+    /// tshark cannot read the file, socklab exits 0 or its error is unclear.
     UnclearRefusal,
-    /// libpcap stops with a read error, socklab says nothing.
+    /// tshark finds the file damaged, socklab says nothing.
     SilentReadError,
     /// An undecoded link type without the listing or without the one-line message.
     UnclearLinkType,
@@ -64,10 +70,10 @@ impl Kind {
             Kind::Panic => "panicked",
             Kind::Hang => "hung (killed after the time bound)",
             Kind::Signal => "killed by a signal",
-            Kind::Failed => "failed on a file libpcap reads",
+            Kind::Failed => "failed on a file tshark reads",
             Kind::NoOutput => "printed nothing for a file with packets",
-            Kind::UnclearRefusal => "refused file without a one-line error naming it",
-            Kind::SilentReadError => "read error without an error message",
+            Kind::UnclearRefusal => "unreadable file without a one-line error naming it",
+            Kind::SilentReadError => "damaged file without an error message",
             Kind::UnclearLinkType => "undecoded link type without the listing and a one-line message naming it",
         }
     }
@@ -86,7 +92,7 @@ enum Outcome {
     UndecodedLink,
 }
 
-/// One INDEX.tsv row: the path under the corpus and what libpcap makes of it.
+/// One INDEX.tsv row: the path under the corpus and what tshark makes of it.
 struct Entry {
     path: String,
     expect: Expect,
@@ -98,7 +104,7 @@ fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true")
 }
 
-/// INDEX.tsv's rows: path (column 1) and libpcap's verdict (libpcap_packets, libpcap_status).
+/// INDEX.tsv's rows: path (column 1) and tshark's verdict (packets, tshark_status).
 fn index(corpus: &Path) -> Vec<Entry> {
     let index = corpus.join("INDEX.tsv");
     let text = std::fs::read_to_string(&index).unwrap_or_else(|e| panic!("cannot read {}: {e}", index.display()));
@@ -106,8 +112,8 @@ fn index(corpus: &Path) -> Vec<Entry> {
     let header: Vec<&str> = lines.next().expect("INDEX.tsv has a header").split('\t').collect();
     let col =
         |name: &str| header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("INDEX.tsv has no column {name}"));
-    let (path_col, packets_col, status_col) = (col("path"), col("libpcap_packets"), col("libpcap_status"));
-    let linktype_col = col("libpcap_linktype");
+    let (path_col, packets_col, status_col) = (col("path"), col("packets"), col("tshark_status"));
+    let (tshark_link_col, linktype_col) = (col("linktype"), col("libpcap_linktype"));
     let only = std::env::var("SOCKLAB_CORPUS_ONLY").ok();
     lines
         .filter(|l| !l.is_empty())
@@ -115,10 +121,10 @@ fn index(corpus: &Path) -> Vec<Entry> {
             let cols: Vec<&str> = l.split('\t').collect();
             let status = cols.get(status_col).copied().unwrap_or("");
             let packets = cols.get(packets_col).and_then(|p| p.parse().ok()).unwrap_or(0);
-            let expect = if status == "ok" {
-                Expect::Ok { packets }
-            } else if status.starts_with("open error") {
+            let expect = if cols.get(tshark_link_col) == Some(&NOT_PCAPNG) || status.starts_with("unreadable") {
                 Expect::Refused
+            } else if status.starts_with("ok") {
+                Expect::Ok { packets }
             } else {
                 Expect::ReadError
             };
@@ -165,7 +171,7 @@ fn replay(file: &Path) -> Result<(Option<i32>, usize, String), Problem> {
     Ok((status.code(), out_bytes, err))
 }
 
-/// Checks one replay against what libpcap makes of the file.
+/// Checks one replay against what tshark makes of the file.
 fn check(corpus: &Path, entry: &Entry) -> Result<Outcome, Problem> {
     let file = corpus.join(&entry.path);
     let (code, out_bytes, err) = replay(&file)?;

@@ -1,14 +1,14 @@
-//! Reading capture files and capturing live through libpcap: the only module
-//! that uses the `pcap` crate. pcap (microsecond and nanosecond) and pcapng files
-//! open at nanosecond precision; an optional BPF capture filter runs inside
-//! libpcap. Live captures ([`LiveCapture`]) run in immediate mode with a short
+//! Capturing live through libpcap, and the [`Frame`] every capture yields
+//! (files are read by [`crate::sniff::file`], which uses libpcap only to
+//! compile BPF filters). Live captures ([`LiveCapture`]) run in immediate mode with a short
 //! read timeout, so a loop can look at a stop flag, and can save what they see
 //! as a pcap file ([`SaveFile`], which tshark and Wireshark read).
 
 use crate::error::Error;
+use crate::sniff::file::Origin;
 use crate::sniff::savefile::SaveFile;
 use crate::sniff::value::Nanos;
-use pcap::{Active, Capture, Device, Offline, Precision};
+use pcap::{Active, Capture, Device, Precision};
 use std::os::fd::AsRawFd;
 use std::path::Path;
 
@@ -21,86 +21,8 @@ pub struct Frame<'a> {
     pub len: u32,
     /// The captured bytes (may be shorter than `len`).
     pub data: &'a [u8],
-}
-
-/// An open capture file.
-pub struct OfflineCapture {
-    cap: Capture<Offline>,
-    path: String,
-    frames: u64,
-    nanos: bool,
-}
-
-impl OfflineCapture {
-    /// Opens `path`, applying the BPF `filter` when given.
-    pub fn open(path: &Path, filter: Option<&str>) -> Result<OfflineCapture, Error> {
-        let shown = path.display().to_string();
-        match std::fs::metadata(path) {
-            Err(e) => return Err(Error::File { path: shown, reason: format!("cannot open the capture: {e}") }),
-            Ok(m) if m.is_dir() => {
-                return Err(Error::File {
-                    path: shown,
-                    reason: "is a directory; give the path of a .pcap or .pcapng file".to_string(),
-                })
-            }
-            Ok(_) => {}
-        }
-        let mut cap = Capture::from_file_with_precision(path, Precision::Nano).map_err(|e| Error::File {
-            path: shown.clone(),
-            reason: format!(
-                "not a capture file libpcap can read ({}); socklab reads .pcap and .pcapng files",
-                pcap_message(&e)
-            ),
-        })?;
-        if let Some(expr) = filter {
-            cap.filter(expr, true).map_err(|e| {
-                Error::usage(format!(
-                    "invalid capture filter '{expr}': {}; use tcpdump's BPF syntax, e.g. \"tcp port 12000\"",
-                    pcap_message(&e)
-                ))
-            })?;
-        }
-        let nanos = nanosecond_file(path);
-        Ok(OfflineCapture { cap, path: shown, frames: 0, nanos })
-    }
-
-    /// Whether the file stores nanosecond timestamps (Wireshark then shows 9 decimals).
-    pub fn nanosecond_resolution(&self) -> bool {
-        self.nanos
-    }
-
-    /// The file's link-layer header type (DLT / LINKTYPE number).
-    pub fn datalink(&self) -> i32 {
-        self.cap.get_datalink().0
-    }
-
-    /// The file name as given, for messages.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
-    /// The next frame, `None` at the end of the file. A damaged or cut-short file
-    /// is an error naming the file and the frame that could not be read.
-    pub fn next_frame(&mut self) -> Result<Option<Frame<'_>>, Error> {
-        match self.cap.next_packet() {
-            Ok(p) => {
-                self.frames += 1;
-                let ts = p.header.ts;
-                #[allow(clippy::useless_conversion)] // time_t and suseconds_t differ by platform
-                let time = i64::from(ts.tv_sec) * 1_000_000_000 + i64::from(ts.tv_usec);
-                Ok(Some(Frame { time, len: p.header.len, data: p.data }))
-            }
-            Err(pcap::Error::NoMorePackets) => Ok(None),
-            Err(e) => Err(Error::File {
-                path: self.path.clone(),
-                reason: format!(
-                    "cannot read frame {}: {}; the file is damaged or was cut short (frames before it were shown)",
-                    self.frames + 1,
-                    pcap_message(&e)
-                ),
-            }),
-        }
-    }
+    /// Section, interface and comments of a pcapng file's frame.
+    pub origin: Option<Origin<'a>>,
 }
 
 /// Bytes kept of each live packet (as tshark's default snap length).
@@ -264,7 +186,7 @@ fn read_one<'a>(
             if let Some(Err(e)) = save.as_mut().map(|s| s.write(time, p.header.len, p.data)) {
                 *failed = Some(e);
             }
-            Ok(Some(Frame { time, len: p.header.len, data: p.data }))
+            Ok(Some(Frame { time, len: p.header.len, data: p.data, origin: None }))
         }
         Err(pcap::Error::TimeoutExpired) => Ok(None),
         Err(e) => Err(Error::io(format!("capturing on {device}"), std::io::Error::other(pcap_message(&e)))),
@@ -336,117 +258,9 @@ pub fn lib_version() -> String {
 }
 
 /// libpcap's own message, without the Debug wrapper.
-fn pcap_message(e: &pcap::Error) -> String {
+pub(crate) fn pcap_message(e: &pcap::Error) -> String {
     match e {
         pcap::Error::PcapError(s) => s.clone(),
         other => other.to_string(),
-    }
-}
-
-/// pcap magic of a nanosecond file, as read little-endian (either byte order).
-const PCAP_NS_MAGICS: [u32; 2] = [0xa1b2_3c4d, 0x4d3c_b2a1];
-/// pcapng Section Header Block type.
-const PCAPNG_SHB: u32 = 0x0a0d_0d0a;
-/// pcapng Interface Description Block type.
-const PCAPNG_IDB: u32 = 1;
-/// pcapng IDB option `if_tsresol`.
-const OPT_TSRESOL: u16 = 9;
-/// Bytes of the file inspected for the time resolution.
-const HEAD_BYTES: u64 = 64 * 1024;
-
-/// Whether a capture file stores nanosecond timestamps: a nanosecond pcap magic,
-/// or a pcapng whose first interface has `if_tsresol` of 10^-7 or finer
-/// (pcapng draft §4.2). Unreadable or odd files count as microsecond.
-fn nanosecond_file(path: &Path) -> bool {
-    use std::io::Read;
-    let mut head = Vec::new();
-    let Ok(f) = std::fs::File::open(path) else { return false };
-    if f.take(HEAD_BYTES).read_to_end(&mut head).is_err() {
-        return false;
-    }
-    nanosecond_header(&head)
-}
-
-/// [`nanosecond_file`] on the first bytes of the file.
-fn nanosecond_header(head: &[u8]) -> bool {
-    let word = |at: usize, be: bool| -> Option<u32> {
-        let b: [u8; 4] = head.get(at..at + 4)?.try_into().ok()?;
-        Some(if be { u32::from_be_bytes(b) } else { u32::from_le_bytes(b) })
-    };
-    let Some(magic) = word(0, false) else { return false };
-    if PCAP_NS_MAGICS.contains(&magic) {
-        return true;
-    }
-    if magic != PCAPNG_SHB {
-        return false;
-    }
-    let be = head.get(8..12) == Some(&[0x1a, 0x2b, 0x3c, 0x4d]);
-    let mut at = 0usize;
-    while let (Some(ty), Some(len)) = (word(at, be), word(at + 4, be)) {
-        let len = len as usize;
-        if len < 12 || at + len > head.len() {
-            return false;
-        }
-        if ty == PCAPNG_IDB {
-            return idb_nanos(&head[at + 16..at + len - 4], be);
-        }
-        at += len;
-    }
-    false
-}
-
-/// The `if_tsresol` of an IDB's options: nanosecond or finer.
-fn idb_nanos(mut opts: &[u8], be: bool) -> bool {
-    let half = |b: &[u8]| if be { u16::from_be_bytes([b[0], b[1]]) } else { u16::from_le_bytes([b[0], b[1]]) };
-    while opts.len() >= 4 {
-        let (code, len) = (half(&opts[0..2]), usize::from(half(&opts[2..4])));
-        let padded = (len + 3) & !3;
-        if code == 0 || opts.len() < 4 + padded {
-            return false;
-        }
-        if code == OPT_TSRESOL && len >= 1 {
-            let v = opts[4];
-            // High bit set: a power of two (2^-n); else a power of ten (10^-n).
-            return if v & 0x80 != 0 { (v & 0x7f) > 20 } else { v > 6 };
-        }
-        opts = &opts[4 + padded..];
-    }
-    false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pcap_magic_says_the_resolution() {
-        assert!(nanosecond_header(&[0x4d, 0x3c, 0xb2, 0xa1, 2, 0]));
-        assert!(!nanosecond_header(&[0xd4, 0xc3, 0xb2, 0xa1, 2, 0]));
-        assert!(!nanosecond_header(&[0xd4]));
-    }
-
-    #[test]
-    fn pcapng_tsresol_of_the_first_interface() {
-        let mut f = Vec::new();
-        f.extend(PCAPNG_SHB.to_le_bytes());
-        f.extend(28u32.to_le_bytes());
-        f.extend([0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0]);
-        f.extend(u64::MAX.to_le_bytes());
-        f.extend(28u32.to_le_bytes());
-        let idb = |resol: u8| {
-            let mut b = Vec::new();
-            b.extend(PCAPNG_IDB.to_le_bytes());
-            b.extend(28u32.to_le_bytes());
-            b.extend([1, 0, 0, 0, 0, 0, 4, 0]);
-            b.extend([9, 0, 1, 0, resol, 0, 0, 0]);
-            b.extend(28u32.to_le_bytes());
-            b
-        };
-        assert!(nanosecond_header(&[f.clone(), idb(9)].concat()));
-        assert!(!nanosecond_header(&[f.clone(), idb(6)].concat()));
-        let whole = [f, idb(9)].concat();
-        for n in 0..whole.len() {
-            let _ = nanosecond_header(&whole[..n]);
-        }
     }
 }

@@ -48,6 +48,11 @@ fields! {
     FrameLen => "frame.len",
     FrameCapLen => "frame.cap_len",
     FrameProtocols => "frame.protocols",
+    FrameComment => "frame.comment",
+    FrameInterfaceId => "frame.interface_id",
+    FrameInterfaceName => "frame.interface_name",
+    FrameInterfaceDescription => "frame.interface_description",
+    FrameSectionNumber => "frame.section_number",
     Eth => "eth",
     EthSrc => "eth.src",
     EthDst => "eth.dst",
@@ -356,6 +361,19 @@ impl<'p> FieldSource<FieldId> for Packet<'p> {
             F::FrameLen => out.push(Value::Uint(u64::from(self.len))),
             F::FrameCapLen => out.push(Value::Uint(self.data.len() as u64)),
             F::FrameProtocols => out.push(owned(protocols(self))),
+            F::FrameComment => {
+                let comments = self.origin.map_or(&[][..], |o| o.comments);
+                out.extend(comments.iter().map(|c| Value::Str(Cow::Borrowed(c.as_str()))));
+            }
+            F::FrameInterfaceId => out.extend(self.origin.map(|o| Value::Uint(u64::from(o.interface_id)))),
+            F::FrameInterfaceName => {
+                out.extend(self.origin.map(|o| Value::Str(Cow::Borrowed(o.interface.display_name()))))
+            }
+            F::FrameInterfaceDescription => {
+                let d = self.origin.and_then(|o| o.interface.description.as_deref());
+                out.extend(d.map(|d| Value::Str(Cow::Borrowed(d))));
+            }
+            F::FrameSectionNumber => out.extend(self.origin.map(|o| Value::Uint(u64::from(o.section)))),
             F::Eth | F::Arp | F::Tcp => {
                 if let Some(s) = protocol_label(self, field) {
                     out.push(owned(s));
@@ -606,7 +624,7 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, data)| {
-                let p = pipe.process(&Frame { time: i as i64 * 1_000_000, len: data.len() as u32, data });
+                let p = pipe.process(&Frame { time: i as i64 * 1_000_000, len: data.len() as u32, data, origin: None });
                 let mut out = Vec::new();
                 p.values(id, &mut out);
                 out.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")

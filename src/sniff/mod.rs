@@ -8,6 +8,7 @@ pub mod capture;
 pub mod defrag;
 pub mod dissect;
 pub mod fields;
+pub mod file;
 pub mod filter;
 pub mod hash;
 pub mod icmp;

@@ -570,4 +570,6 @@ pub struct Packet<'a> {
     pub note: Note,
     /// What the DNS and HTTP decoders found.
     pub app: crate::sniff::app::App,
+    /// Section, interface and comments of a pcapng file's frame.
+    pub origin: Option<crate::sniff::file::Origin<'a>>,
 }

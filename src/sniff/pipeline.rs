@@ -104,6 +104,11 @@ impl Pipeline {
         self
     }
 
+    /// The link type of `frame`: its interface's, else the pipeline's.
+    pub fn link_of(&self, frame: &Frame<'_>) -> LinkType {
+        frame.link(self.link)
+    }
+
     /// The TCP tracker (for stream endpoints and ISNs).
     pub fn tcp(&self) -> &Tracker {
         &self.tcp
@@ -123,7 +128,7 @@ impl Pipeline {
     pub fn learn(&mut self, frame: &Frame<'_>) {
         self.frame += 1;
         let mut d = dissect::empty();
-        dissect::dissect_into(&mut d, self.link, frame.data, frame.len as usize);
+        dissect::dissect_into(&mut d, frame.link(self.link), frame.data, frame.len as usize);
         let reassembled = self.reassemble(&mut d);
         let mut tcp = None;
         match d.transport {
@@ -157,7 +162,7 @@ impl Pipeline {
         let delta = if self.frame == 1 { 0 } else { frame.time - self.prev_time };
         self.prev_time = frame.time;
         let mut p = blank_packet(self.frame, frame, frame.time - first, delta);
-        dissect::dissect_into(&mut p.d, self.link, frame.data, frame.len as usize);
+        dissect::dissect_into(&mut p.d, frame.link(self.link), frame.data, frame.len as usize);
         let reassembled = self.reassemble(&mut p.d);
         match &p.d.transport {
             Transport::Tcp(_) if self.track_tcp => self.track_tcp(&mut p),
@@ -387,6 +392,7 @@ fn blank_packet<'a>(number: u32, frame: &Frame<'a>, rel: Nanos, delta: Nanos) ->
         echo_rtt: None,
         note: Note::None,
         app: App::None,
+        origin: frame.origin,
     }
 }
 

@@ -6,8 +6,8 @@
 
 use crate::cli::{DecodeArgs, OutputKind, ReadArgs};
 use crate::error::Error;
-use crate::sniff::capture::OfflineCapture;
 use crate::sniff::fields::{FieldId, ALL, NAMES};
+use crate::sniff::file::offline::OfflineCapture;
 use crate::sniff::filter::Filter;
 use crate::sniff::link::{dlt_name, LinkType, SUPPORTED};
 use crate::sniff::packet::Packet;
@@ -198,7 +198,8 @@ pub fn resolve_fields(names: &[String]) -> crate::Result<Vec<FieldId>> {
 /// [`LinkType::Other`]: its frames are listed, see [`undecoded_link`]).
 fn open(a: &ReadArgs) -> Result<(OfflineCapture, LinkType), Error> {
     let cap = OfflineCapture::open(&a.file, a.decode.bpf.as_deref())?;
-    let link = LinkType::of_dlt(cap.datalink());
+    // A pcapng file without interfaces has no frames: any link type does.
+    let link = LinkType::of_dlt(cap.datalink().unwrap_or(1));
     Ok((cap, link))
 }
 
@@ -259,6 +260,8 @@ fn read(a: &ReadArgs, mode: &Mode, filter: Option<&Filter<FieldId>>, out: &mut i
     start(out, mode)?;
     let mut n = 0;
     let mut last_shown: Option<i64> = None;
+    // The first link type met that socklab does not decode, and its frames.
+    let mut undecoded: Option<(i32, u64)> = None;
     while n < limit {
         let frame = match cap.next_frame() {
             Ok(Some(f)) => f,
@@ -268,6 +271,9 @@ fn read(a: &ReadArgs, mode: &Mode, filter: Option<&Filter<FieldId>>, out: &mut i
                 return Err(e.into());
             }
         };
+        if let LinkType::Other(dlt) = pipe.link_of(&frame) {
+            undecoded.get_or_insert((dlt, 0)).1 += 1;
+        }
         let mut p = pipe.process(&frame);
         n += 1;
         if filter.is_some_and(|f| !f.matches(&p)) {
@@ -277,9 +283,9 @@ fn read(a: &ReadArgs, mode: &Mode, filter: Option<&Filter<FieldId>>, out: &mut i
         last_shown = Some(p.time);
         values = render(out, mode, nanos, &p, values)?;
     }
-    if let LinkType::Other(dlt) = link {
+    if let Some((dlt, frames)) = undecoded {
         out.flush()?;
-        return Err(undecoded_link(&cap, dlt, n).into());
+        return Err(undecoded_link(&cap, dlt, frames).into());
     }
     Ok(())
 }

@@ -129,7 +129,7 @@ impl Recording {
 }
 
 fn borrowed(f: &Owned) -> Frame<'_> {
-    Frame { time: f.time, len: f.len, data: &f.data }
+    Frame { time: f.time, len: f.len, data: &f.data, origin: None }
 }
 
 /// The capture thread: copy every frame until stopped (and drained, for at

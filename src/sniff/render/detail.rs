@@ -82,19 +82,107 @@ fn set(b: bool) -> &'static str {
     }
 }
 
-fn frame(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()> {
-    let cap = p.data.len();
+/// The packet's pcapng comments, as Wireshark's "Packet comments" tree.
+fn comments(out: &mut impl Write, comments: &[String], style: Style) -> io::Result<()> {
+    if comments.is_empty() {
+        return Ok(());
+    }
     style.on(out, ansi::BOLD)?;
-    write!(
-        out,
-        "Frame {}: {} bytes on wire ({} bits), {cap} bytes captured ({} bits)",
-        p.number,
-        p.len,
-        u64::from(p.len) * 8,
-        cap * 8
-    )?;
+    out.write_all(b"Packet comments")?;
     style.off(out)?;
     out.write_all(b"\n")?;
+    for c in comments {
+        l!(out, 1, "{c}")?;
+        l!(out, 2, "[Expert Info (Comment/Comment): {c}]")?;
+        l!(out, 3, "[{c}]")?;
+        l!(out, 3, "[Severity level: Comment]")?;
+        l!(out, 3, "[Group: Comment]")?;
+    }
+    Ok(())
+}
+
+/// A pcapng packet's `epb_flags` bit by bit (pcapng draft §4.3.1), as Wireshark shows them.
+fn packet_flags(out: &mut impl Write, f: u32) -> io::Result<()> {
+    use crate::dns_view::fields::bit_pattern;
+    let bits = |mask: u32| {
+        let (hi, lo) = ((f >> 16) as u16, f as u16);
+        format!("{} {}", bit_pattern(hi, (mask >> 16) as u16), bit_pattern(lo, mask as u16))
+    };
+    let direction = match f & 0x3 {
+        0 => "Unknown",
+        1 => "Inbound",
+        2 => "Outbound",
+        _ => "Undefined",
+    };
+    let reception = match (f >> 2) & 0x7 {
+        0 => "Not specified",
+        1 => "Unicast",
+        2 => "Multicast",
+        3 => "Broadcast",
+        4 => "Promiscuous",
+        _ => "Unknown",
+    };
+    l!(out, 1, "Packet flags: 0x{f:08x}")?;
+    l!(out, 2, "{} = Direction: {direction} (0x{:x})", bits(0x3), f & 0x3)?;
+    l!(out, 2, "{} = Reception type: {reception} ({})", bits(0x1c), (f >> 2) & 0x7)?;
+    l!(out, 2, "{} = FCS length: {}", bits(0x1e0), (f >> 5) & 0xf)?;
+    l!(out, 2, "{} = Reserved: {}", bits(0xfe00), (f >> 9) & 0x7f)?;
+    const ERRORS: [&str; 8] = [
+        "CRC error",
+        "Packet too long error",
+        "Packet too short error",
+        "Wrong interframe gap error",
+        "Unaligned frame error",
+        "Start frame delimiter error",
+        "Preamble error",
+        "Symbol error",
+    ];
+    for (i, name) in ERRORS.iter().enumerate() {
+        let mask = 1u32 << (24 + i);
+        l!(out, 2, "{} = {name}: {}", bits(mask), set(f & mask != 0))?;
+    }
+    Ok(())
+}
+
+fn frame(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()> {
+    let cap = p.data.len();
+    if let Some(o) = p.origin {
+        comments(out, o.comments, style)?;
+    }
+    style.on(out, ansi::BOLD)?;
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
+    write!(
+        out,
+        "Frame {}: {} byte{} on wire ({} bits), {cap} byte{} captured ({} bits)",
+        p.number,
+        p.len,
+        plural(u64::from(p.len)),
+        u64::from(p.len) * 8,
+        plural(cap as u64),
+        cap * 8
+    )?;
+    if let Some(o) = p.origin {
+        write!(out, " on interface {}, id {}", o.interface.display_name(), o.interface_id)?;
+        match o.flags.map(|f| f & 0x3) {
+            Some(1) => out.write_all(b" (inbound)")?,
+            Some(2) => out.write_all(b" (outbound)")?,
+            _ => {}
+        }
+    }
+    style.off(out)?;
+    out.write_all(b"\n")?;
+    if let Some(o) = p.origin {
+        let name = o.interface.display_name();
+        l!(out, 1, "Section number: {}", o.section)?;
+        l!(out, 1, "Interface id: {} ({name})", o.interface_id)?;
+        l!(out, 2, "Interface name: {name}")?;
+        if let Some(d) = &o.interface.description {
+            l!(out, 2, "Interface description: {d}")?;
+        }
+        if let Some(f) = o.flags {
+            packet_flags(out, f)?;
+        }
+    }
     if let Some(l) = p.d.link {
         let (name, n) = l.kind.encapsulation();
         l!(out, 1, "Encapsulation type: {name} ({n})")?;
@@ -111,8 +199,11 @@ fn frame(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()> {
     )?;
     l!(out, 1, "[Time since reference or first frame: {} seconds]", Secs { nanos: p.rel, decimals: 9 })?;
     l!(out, 1, "Frame Number: {}", p.number)?;
-    l!(out, 1, "Frame Length: {} bytes ({} bits)", p.len, u64::from(p.len) * 8)?;
-    l!(out, 1, "Capture Length: {cap} bytes ({} bits)", cap * 8)?;
+    l!(out, 1, "Frame Length: {} byte{} ({} bits)", p.len, plural(u64::from(p.len)), u64::from(p.len) * 8)?;
+    l!(out, 1, "Capture Length: {cap} byte{} ({} bits)", plural(cap as u64), cap * 8)?;
+    if let Some(n) = p.origin.and_then(|o| o.drop_count) {
+        l!(out, 1, "Drop Count: {n}")?;
+    }
     l!(out, 1, "[Frame is marked: False]")?;
     l!(out, 1, "[Frame is ignored: False]")?;
     l!(out, 1, "[Protocols in frame: {}]", crate::sniff::fields::protocols(p))

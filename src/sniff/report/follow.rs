@@ -118,7 +118,7 @@ pub fn tcp(file: &Path, bpf: Option<&str>, index: u32) -> Result<Followed, Error
     let mut f = Followed::default();
     let mut dirs = [Reassembly::default(), Reassembly::default()];
     walk(file, bpf, |n, _, frame| {
-        let d = dissect_frame(link, frame.data, frame.len as usize);
+        let d = dissect_frame(frame.link(link), frame.data, frame.len as usize);
         let Some(seg) = segment_of(&d, n, frame.time) else { return };
         let info = tracker.process(&seg);
         if info.stream != index {
@@ -157,7 +157,7 @@ pub fn udp(file: &Path, bpf: Option<&str>, index: u32) -> Result<Followed, Error
     let mut tracker = UdpTracker::new();
     let mut f = Followed::default();
     walk(file, bpf, |_, _, frame| {
-        let d = dissect_frame(link, frame.data, frame.len as usize);
+        let d = dissect_frame(frame.link(link), frame.data, frame.len as usize);
         let Transport::Udp(_) = d.transport else { return };
         let Some((src, dst)) = d.endpoints() else { return };
         if tracker.process(src, dst, frame.time).stream != index {

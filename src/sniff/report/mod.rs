@@ -16,9 +16,10 @@ pub mod teardown;
 pub use commands::{run_conversations, run_flow, run_follow, run_handshake};
 
 use crate::error::Error;
-use crate::sniff::capture::{Frame, OfflineCapture};
+use crate::sniff::capture::Frame;
 use crate::sniff::dissect::dissect_frame;
 use crate::sniff::fields::FieldId;
+use crate::sniff::file::offline::OfflineCapture;
 use crate::sniff::filter::Filter;
 use crate::sniff::link::{dlt_name, LinkType, SUPPORTED};
 use crate::sniff::packet::{Dissected, Transport};
@@ -431,7 +432,8 @@ pub struct Scan {
 /// Opens a capture and checks its link type.
 pub fn open(file: &Path, bpf: Option<&str>) -> Result<(OfflineCapture, LinkType), Error> {
     let cap = OfflineCapture::open(file, bpf)?;
-    let dlt = cap.datalink();
+    // A pcapng file without interfaces has no frames to decode.
+    let dlt = cap.datalink().unwrap_or(1);
     let Some(link) = LinkType::from_dlt(dlt) else {
         return Err(Error::File {
             path: cap.path().to_string(),
@@ -477,7 +479,7 @@ pub fn scan(file: &Path, opts: &ScanOptions) -> Result<Scan, Error> {
     let mut udp_frames = 0u64;
     let nanos = walk(file, opts.bpf.as_deref(), |n, rel, f| {
         frames += 1;
-        let d = dissect_frame(link, f.data, f.len as usize);
+        let d = dissect_frame(f.link(link), f.data, f.len as usize);
         match d.transport {
             Transport::Tcp(_) => {
                 let Some(seg) = segment_of(&d, n, f.time) else { return };
