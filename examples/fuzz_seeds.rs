@@ -7,7 +7,7 @@
 //! writes OUT_DIR/pipeline/NAME.bin and OUT_DIR/capture_file/NAME.bin.
 
 use socklab::fuzzing::{encode_frames, MAX_FRAMES};
-use socklab::sniff::capture::OfflineCapture;
+use socklab::sniff::file::offline::OfflineCapture;
 use socklab::sniff::link::LinkType;
 use std::path::{Path, PathBuf};
 
@@ -18,17 +18,24 @@ const MAX_PIPELINE_SEED: usize = 8 * 1024;
 /// Largest capture-file seed, in bytes.
 const MAX_FILE_SEED: usize = 16 * 1024;
 
-/// A pipeline seed of `path`'s first frames, or why there is none.
+/// A pipeline seed of `path`'s first frames (those on the first frame's link
+/// type, in a pcapng file of several), or why there is none.
 fn pipeline_seed(path: &Path) -> Result<Vec<u8>, String> {
     let mut cap = OfflineCapture::open(path, None).map_err(|e| e.to_string())?;
-    let link = LinkType::of_dlt(cap.datalink());
-    let mut frames = Vec::new();
+    let file_link = LinkType::of_dlt(cap.datalink().ok_or("no interface in the file")?);
+    let (mut link, mut frames) = (None, Vec::new());
     while frames.len() < FRAMES.min(MAX_FRAMES) {
         match cap.next_frame() {
-            Ok(Some(f)) => frames.push(f.data.to_vec()),
+            Ok(Some(f)) => {
+                let l = f.link(file_link);
+                if *link.get_or_insert(l) == l {
+                    frames.push(f.data.to_vec());
+                }
+            }
             Ok(None) | Err(_) => break,
         }
     }
+    let link = link.unwrap_or(file_link);
     let mut seed = encode_frames(link, frames.iter().map(Vec::as_slice));
     seed.truncate(MAX_PIPELINE_SEED);
     Ok(seed)

@@ -7,12 +7,13 @@
 # Targets (fuzz/fuzz_targets/): dns_decode (DNS decoder and codec round trip, and
 # the server logic), http_request, http_response (with the chunked decoder),
 # display_filter (`read -Y`), dns_hex (`dns decode`'s hex reader), pipeline
-# (every link type through both passes and every view). The targets' bodies are
+# (every link type through both passes and every view), capture_file (the
+# pcap/pcapng/gzip reader on an in-memory file). The targets' bodies are
 # in src/fuzzing.rs, shared with tests/fuzz_smoke.rs (a short stable run in CI).
 # Seeds: fuzz/seeds (DNS messages) and fuzz/seeds-TARGET; new inputs go to
 # fuzz/corpus/TARGET and crashing ones to fuzz/artifacts/TARGET (neither committed).
-# The pipeline target is also seeded from ../shared/corpus by
-# scripts/fuzz-seeds.sh into fuzz/corpus/pipeline when that is empty.
+# The pipeline and capture_file targets are also seeded from ../shared/corpus by
+# scripts/fuzz-seeds.sh into fuzz/corpus/TARGET when that is empty.
 # Each crash found should become a named regression test with the bytes inlined.
 #
 # The targets are built with AddressSanitizer (cargo fuzz's default); set
@@ -27,7 +28,7 @@ set -euo pipefail
 
 SECONDS_TO_RUN="${1:-${FUZZ_SECONDS:-60}}"
 shift || true
-ALL=(dns_decode http_request http_response display_filter dns_hex pipeline)
+ALL=(dns_decode http_request http_response display_filter dns_hex pipeline capture_file)
 SANITIZER="${FUZZ_SANITIZER:-address}"
 if [ "$#" -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL[@]}"); fi
 cd "$(dirname "$0")/.."
@@ -64,7 +65,8 @@ seeds_of() {
     esac
 }
 
-if [[ " ${TARGETS[*]} " == *" pipeline "* ]] && [ -z "$(ls -A fuzz/corpus/pipeline 2>/dev/null)" ]; then
+if [[ " ${TARGETS[*]} " == *" pipeline "* || " ${TARGETS[*]} " == *" capture_file "* ]] &&
+    [ -z "$(ls -A fuzz/corpus/pipeline 2>/dev/null)" ]; then
     scripts/fuzz-seeds.sh || echo "fuzz.sh: no seeds from the corpus; using the committed ones" >&2
 fi
 

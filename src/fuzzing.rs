@@ -19,6 +19,7 @@ use crate::proto::http::request::parse_request;
 use crate::proto::http::response::parse_response;
 use crate::sniff::capture::Frame;
 use crate::sniff::fields::{FieldId, ALL, NAMES};
+use crate::sniff::file::{offline, Reader};
 use crate::sniff::filter::Filter;
 use crate::sniff::link::LinkType;
 use crate::sniff::pipeline::Pipeline;
@@ -128,7 +129,7 @@ thread_local! {
 
 /// Frame `i` of a synthetic capture: (captured bytes, wire length), 1 ms apart.
 fn frame_at(i: usize, (data, len): (&[u8], u32)) -> Frame<'_> {
-    Frame { time: FIRST_TIME + i as Nanos * FRAME_GAP, len, data }
+    Frame { time: FIRST_TIME + i as Nanos * FRAME_GAP, len, data, origin: None }
 }
 
 /// Every view of `frames` on link type `link`, as `socklab read` shows them after
@@ -171,6 +172,44 @@ pub fn pipeline(data: &[u8]) {
     let Some((&link, rest)) = data.split_first() else { return };
     let frames = split_frames(rest);
     let _ = render_all(link_of_byte(link), &frames);
+}
+
+/// Decompressed bytes the capture-file target reads at most (a gzip bomb stops here).
+const MAX_FILE_BYTES: u64 = 4 << 20;
+/// Records the capture-file target reads at most.
+const MAX_RECORDS: usize = 10_000;
+
+/// Capture-file target: any bytes, as a file `socklab read` opens (pcap, pcapng,
+/// either gzip-compressed), give records or a typed error with an offset,
+/// without a panic; every record's interface, link type and comments can be
+/// asked for.
+pub fn capture_file(data: &[u8]) {
+    let Ok(src) = offline::source(std::io::Cursor::new(data.to_vec())) else { return };
+    let mut reader = match Reader::new(std::io::Read::take(src, MAX_FILE_BYTES)) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = e.to_string();
+            return;
+        }
+    };
+    let _ = reader.nanosecond_resolution();
+    let default = LinkType::of_dlt(reader.first_link_type().map_or(1, crate::sniff::file::dlt_of_linktype));
+    for _ in 0..MAX_RECORDS {
+        match reader.next_record() {
+            Ok(Some(r)) => {
+                let frame = Frame { time: r.time, len: r.len, data: r.data, origin: r.origin };
+                let _ = frame.link(default);
+                if let Some(o) = r.origin {
+                    let _ = (o.interface.display_name(), o.comments.len(), o.flags, o.drop_count);
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                let _ = e.to_string();
+                break;
+            }
+        }
+    }
 }
 
 /// DNS target: any bytes decode to a message or a typed error; a decoded message

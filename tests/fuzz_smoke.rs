@@ -30,6 +30,7 @@ const TARGETS: &[Target] = &[
     ("display_filter", socklab::fuzzing::display_filter, "seeds-display_filter"),
     ("dns_hex", socklab::fuzzing::dns_hex, "seeds-dns_hex"),
     ("pipeline", socklab::fuzzing::pipeline, "seeds-pipeline"),
+    ("capture_file", socklab::fuzzing::capture_file, "seeds-capture_file"),
 ];
 
 /// xorshift64: a fast deterministic generator.
