@@ -13,7 +13,7 @@
 #   scripts/goldens.sh                 # regenerate every golden in the manifest
 #
 # Manifest columns: source (captures = this repository's captures/, corpus =
-# ../shared/corpus), path relative to that directory, reason. Captures under captures/
+# ../shared/corpus, or $SOCKLAB_CORPUS), path relative to that directory, reason. Captures under captures/
 # that the manifest lacks are added with a generic reason. The header line records the
 # tshark version used. Goldens whose manifest line is gone are deleted.
 set -euo pipefail
@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 
 manifest=tests/golden/manifest.tsv
 golden_dir=tests/golden/tshark
-corpus=../shared/corpus
+corpus=${SOCKLAB_CORPUS:-../shared/corpus}
 max_total_bytes=$((5 * 1024 * 1024))
 
 # Every field of DESIGN.md's list, plus tcp.analysis.flags.
@@ -80,7 +80,7 @@ entries=$(grep -v '^#' "$manifest" | grep -v $'^source\tpath\treason$' | grep -v
 {
   echo "# tshark goldens for tests/tshark_goldens.rs, written by scripts/goldens.sh"
   echo "# generated with: $version"
-  echo "# command: TZ=UTC tshark -n -2 -r FILE -T fields -E header=y -E occurrence=a -E aggregator=, -e FIELD... (captures: also -d udp.port==10053,dns -d tcp.port==10053,dns -d tcp.port==10080,http: the lab ports)"
+  echo "# command: TZ=UTC tshark -n -2 -r FILE -T fields -E header=y -E occurrence=a -E aggregator=, -e FIELD... (captures: also -d tcp.port==10053,dns -d tcp.port==10080,http: the lab TCP ports; DNS over UDP is found by tshark's heuristic on any port)"
   echo "# source: captures = captures/ of this repository, corpus = ../shared/corpus"
   printf 'source\tpath\treason\n'
   printf '%s\n' "$entries"
@@ -95,7 +95,7 @@ declare -A wanted=()
 while IFS=$'\t' read -r source path _reason; do
   [ -n "$source" ] || continue
   case "$source" in
-    captures) file=captures/$path; extra=(-d udp.port==10053,dns -d tcp.port==10053,dns -d tcp.port==10080,http) ;;
+    captures) file=captures/$path; extra=(-d tcp.port==10053,dns -d tcp.port==10080,http) ;;
     corpus) file=$corpus/$path; extra=() ;;
     *) die "$manifest: unknown source '$source' (captures or corpus)" ;;
   esac

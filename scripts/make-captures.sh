@@ -141,7 +141,7 @@ udp_closed_port() {
 }
 
 # A fixed port must be free (the DNS and web captures use the handout's ports, so
-# that tshark decodes them with -d udp.port==10053,dns -d tcp.port==10080,http).
+# the handout names; tshark finds DNS over UDP on any port, HTTP on 10080 with -d tcp.port==10080,http).
 need_free() {
   local proto=$1 port=$2
   if ss -Hln"${proto:0:1}" "sport = :$port" | grep -q .; then
@@ -221,7 +221,50 @@ gzipped() {
   echo "make-captures: $out_dir/udp-echo.pcap.gz, $out_dir/tcp-echo-interfaces.pcapng.gz"
 }
 
-all=(tcp-echo tcp-refused udp-echo udp-closed-port tcp-echo-ipv6 web-http dns-lab tcp-echo-interfaces gzipped)
+# DNS on a port the kernel picks: tshark (and socklab without --dns-port) find it by
+# its header. dig's and socklab's queries with their answers, then 22 bytes that are
+# no query, answered FORMERR with a bare header (not DNS to tshark: nothing after it).
+dns_any_port() {
+  start_server dns server --port 0 --quiet
+  local port
+  port=$(port_of "$server_addr")
+  start_tcpdump "$tmp/dns-any-port.pcap" "udp port $port"
+  dig @127.0.0.1 -p "$port" +tries=1 +time=2 google.com A >/dev/null
+  "$bin" dns query --server "$server_addr" --type AAAA youtube.com >/dev/null 2>&1 || true
+  python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.settimeout(2); s.sendto(b"hello, not a DNS query",("127.0.0.1",int(sys.argv[1]))); s.recvfrom(512)' "$port"
+  stop_tcpdump
+  stop_server
+  finish dns-any-port
+}
+
+# UDP that must stay UDP: datagrams between two ports the kernel picks that fail
+# tshark's DNS heuristic (text, zeros, an inverse query, two questions, a bare
+# header, a query with an answer record), and a DNS query to NBNS's port 137,
+# which tshark's NetBIOS name service dissector takes first.
+udp_not_dns() {
+  local rx
+  rx=$(free_port 4 udp)
+  start_tcpdump "$tmp/udp-not-dns.pcap" "udp and host 127.0.0.1 and (port $rx or dst port 137)"
+  python3 - "$rx" <<'PY'
+import socket, struct, sys
+rx = int(sys.argv[1])
+q = b"\x03www\x07example\x03com\x00\x00\x01\x00\x01"
+rr = b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\x7f\x00\x00\x01"
+def dns(flags, counts, body):
+    return struct.pack("!HHHHHH", 0x4242, flags, *counts) + body
+recv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+recv.bind(("127.0.0.1", rx))
+send = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for payload in [b"hello, not DNS\n", bytes(40), dns(0x0800, (1, 0, 0, 0), q), dns(0x0100, (2, 0, 0, 0), q + q),
+                dns(0x0100, (1, 0, 0, 0), b""), dns(0x0100, (1, 1, 0, 0), q + rr)]:
+    send.sendto(payload, ("127.0.0.1", rx))
+send.sendto(dns(0x0100, (1, 0, 0, 0), q), ("127.0.0.1", 137))
+PY
+  stop_tcpdump
+  finish udp-not-dns
+}
+
+all=(tcp-echo tcp-refused udp-echo udp-closed-port tcp-echo-ipv6 web-http dns-lab dns-any-port udp-not-dns tcp-echo-interfaces gzipped)
 wanted=("$@")
 [ ${#wanted[@]} -gt 0 ] || wanted=("${all[@]}")
 for w in "${wanted[@]}"; do
@@ -235,6 +278,8 @@ for w in "${wanted[@]}"; do
     dns-lab) dns_lab ;;
     tcp-echo-interfaces) tcp_echo_interfaces ;;
     gzipped) gzipped ;;
+    dns-any-port) dns_any_port ;;
+    udp-not-dns) udp_not_dns ;;
     *) die "unknown capture '$w' (known: ${all[*]})" ;;
   esac
 done

@@ -67,6 +67,13 @@ pub enum Command {
     Follow(FollowArgs),
     /// A ladder diagram of TCP streams (terminal, SVG or Mermaid).
     Flow(FlowArgs),
+    /// The standard lab questions answered from a trace, with frame numbers as evidence:
+    /// TCP handshake, data segments with SampleRTT/EstimatedRTT/DevRTT, window,
+    /// retransmissions, throughput; UDP, DNS, HTTP and ICMP fields.
+    Worksheet(WorksheetArgs),
+    /// Wireshark's TCP stream graphs as SVG (or drawn with text on a terminal):
+    /// time-sequence (Stevens/tcptrace), round-trip time, throughput, window.
+    Graph(GraphArgs),
     /// Small socket experiments on loopback (a refused connect, ICMP port unreachable,
     /// TIME_WAIT, ...): the calls' results, the captured packets, and why.
     #[command(subcommand)]
@@ -560,7 +567,8 @@ pub struct PingArgs {
 #[derive(Args, Debug, Clone)]
 pub struct ReadArgs {
     /// The capture file (.pcap, nanosecond .pcap, or .pcapng).
-    pub file: PathBuf,
+    #[arg(required_unless_present = "glossary")]
+    pub file: Option<PathBuf>,
     /// What to decode and how to show it.
     #[command(flatten)]
     pub decode: DecodeArgs,
@@ -581,6 +589,14 @@ pub struct DecodeArgs {
     /// Packet details: every layer and field, as Wireshark's details pane.
     #[arg(short = 'V', long)]
     pub verbose: bool,
+    /// Packet details of these protocols only (tshark -O), e.g. -O tcp or -O ip,udp;
+    /// the other layers show as their one summary line.
+    #[arg(short = 'O', value_name = "PROTO[,PROTO…]", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Print a glossary and exit (tshark -G): `fields` lists every field socklab
+    /// knows, in tshark's columns (type, protocol, base, bitmask, description).
+    #[arg(short = 'G', value_name = "REPORT", value_enum)]
+    pub glossary: Option<Glossary>,
     /// Hex and ASCII dump of each packet.
     #[arg(short = 'x', long)]
     pub hex: bool,
@@ -596,9 +612,18 @@ pub struct DecodeArgs {
     /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Also decode DNS on this UDP and TCP port (53 and 10053 always are); repeat for more.
+    /// Always decode DNS on this UDP and TCP port (53 and 10053 always are; over UDP any
+    /// port is, when the datagram looks like DNS, as in tshark); repeat for more.
     #[arg(long = "dns-port", value_name = "PORT")]
     pub dns_ports: Vec<u16>,
+}
+
+/// A glossary `-G` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Glossary {
+    /// Every field: `F`, name, filter name, type, protocol, base, bitmask, description;
+    /// `P` lines for protocols.
+    Fields,
 }
 
 /// The `--capture[=FILE]` option shared by every server and client.
@@ -610,6 +635,10 @@ pub struct CaptureOpt {
     /// Needs root or CAP_NET_RAW.
     #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true)]
     pub capture: Option<Option<PathBuf>>,
+    /// Colour of the captured packet lines and tables: auto (on a terminal, unless
+    /// NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 /// Options of `sniff`.
@@ -732,6 +761,91 @@ pub struct FlowArgs {
     pub fit: FitArgs,
 }
 
+/// Options of `worksheet`.
+#[derive(Args, Debug, Clone)]
+pub struct WorksheetArgs {
+    /// The capture file (.pcap or .pcapng).
+    pub file: PathBuf,
+    /// Only this TCP stream (tcp.stream), and only the HTTP messages on it.
+    #[arg(long)]
+    pub stream: Option<u32>,
+    /// Capture filter in BPF syntax (as tcpdump).
+    #[arg(short = 'f', long = "filter", value_name = "BPF")]
+    pub bpf: Option<String>,
+    /// Output format: table (terminal), markdown (a lab report) or json.
+    #[arg(long, value_enum, default_value_t = SheetFormat::Table)]
+    pub format: SheetFormat,
+    /// Bold headings: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// How the tables fit the terminal.
+    #[command(flatten)]
+    pub fit: FitArgs,
+}
+
+/// Formats of `worksheet`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SheetFormat {
+    /// Tables and sentences for the terminal.
+    Table,
+    /// Markdown for a lab report.
+    Markdown,
+    /// JSON.
+    Json,
+}
+
+impl From<SheetFormat> for Format {
+    fn from(f: SheetFormat) -> Format {
+        match f {
+            SheetFormat::Table => Format::Table,
+            SheetFormat::Markdown => Format::Markdown,
+            SheetFormat::Json => Format::Json,
+        }
+    }
+}
+
+/// Options of `graph`.
+#[derive(Args, Debug, Clone)]
+pub struct GraphArgs {
+    /// The capture file (.pcap or .pcapng).
+    pub file: PathBuf,
+    /// The TCP stream to draw (tcp.stream).
+    #[arg(long)]
+    pub stream: u32,
+    /// The graph, as Wireshark's Statistics → TCP Stream Graphs.
+    #[arg(long, value_enum, default_value_t = GraphKind::Tseq)]
+    pub kind: GraphKind,
+    /// Capture filter in BPF syntax (as tcpdump).
+    #[arg(short = 'f', long = "filter", value_name = "BPF")]
+    pub bpf: Option<String>,
+    /// Write an SVG image to this file; without it the graph is drawn with text.
+    #[arg(short = 'o', long = "output", value_name = "FILE.svg")]
+    pub output: Option<PathBuf>,
+    /// Write the SVG to standard output instead of a text drawing.
+    #[arg(long, conflicts_with = "output")]
+    pub svg: bool,
+    /// Colour of the text drawing: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// How wide the text drawing is.
+    #[command(flatten)]
+    pub fit: FitArgs,
+}
+
+/// Graphs of `graph`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphKind {
+    /// Time-sequence (Stevens/tcptrace): segments, the ACK line, the receive window,
+    /// retransmissions and SACKs.
+    Tseq,
+    /// Round-trip time of each acknowledged segment.
+    Rtt,
+    /// Throughput over time.
+    Throughput,
+    /// The advertised receive window and the bytes in flight over time.
+    Window,
+}
+
 /// Formats of `flow`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FlowFormat {
@@ -755,9 +869,10 @@ pub enum OutputKind {
 }
 
 /// When to colour output.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     /// Colour when standard output is a terminal and NO_COLOR is not set.
+    #[default]
     Auto,
     /// Always colour.
     Always,

@@ -7,13 +7,18 @@
 //! SYN answered by RST), a DNS query with its field table, an HTTP GET and HEAD.
 //! Captures are saved as `captures/demo-*.pcap`. Without the capture
 //! permission the apps still run and the demo says how to enable the rest.
+//!
+//! Ctrl-C (or SIGTERM) interrupts the running client, then the part ends as
+//! usual: its capture is saved whole and its tables and the server's log are
+//! printed; the demo stops there.
 
 use crate::cli::{CaptureOpt, Cli};
 use crate::cmd::child::{wait_bounded, ChildServer};
 use crate::error::{Error, Result};
+use crate::net::{serve, shutdown};
 use crate::sniff::capture::{loopback_device, LiveCapture, PERMISSION_FIX};
 use crate::sniff::session::{CaptureFilter, CaptureSession, CAPTURE_DIR};
-use std::io::{self, Write};
+use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -37,11 +42,15 @@ pub fn run() -> Result<()> {
         })?;
     }
     let demo = Demo { exe, capture: capture.is_ok() };
-    demo.tcp_echo()?;
-    demo.udp_echo()?;
-    demo.closed_port()?;
-    demo.dns()?;
-    demo.http()?;
+    let parts: [fn(&Demo) -> Result<()>; 5] =
+        [Demo::tcp_echo, Demo::udp_echo, Demo::closed_port, Demo::dns, Demo::http];
+    for part in parts {
+        part(&demo)?;
+        if shutdown::requested() {
+            say(&format!("\nDemo stopped (Ctrl-C); the captures so far are in {CAPTURE_DIR}/."));
+            return Ok(());
+        }
+    }
     demo.next_steps();
     Ok(())
 }
@@ -103,6 +112,9 @@ impl Demo {
         let cap = self.capture("demo-closed-udp", CaptureFilter::UdpPort(port))?;
         self.client(&["udp", "client", "--server", &addr, "--timeout-ms", "1000", "is anybody there?"]);
         cap.finish();
+        if shutdown::requested() {
+            return Ok(());
+        }
         let cap = self.capture("demo-closed-tcp", CaptureFilter::TcpPort(port))?;
         self.client(&["tcp", "client", "--server", &addr, "--timeout-ms", "1000", "hello?"]);
         cap.finish();
@@ -180,21 +192,35 @@ impl Demo {
 
     /// Starts a capture to `captures/NAME.pcap`, or an inactive session without permission.
     fn capture(&self, name: &str, filter: CaptureFilter) -> Result<CaptureSession> {
-        let opt =
-            CaptureOpt { capture: self.capture.then(|| Some(Path::new(CAPTURE_DIR).join(format!("{name}.pcap")))) };
+        let opt = CaptureOpt {
+            capture: self.capture.then(|| Some(Path::new(CAPTURE_DIR).join(format!("{name}.pcap")))),
+            ..CaptureOpt::default()
+        };
         let cap = CaptureSession::start(&opt, name, filter)?;
         cap.announce();
         Ok(cap)
     }
 
-    /// Runs a socklab client to completion (bounded), its output on ours.
+    /// Runs a socklab client to completion (bounded), its output on ours: each
+    /// of its lines passes this process's output gate, so it comes after the
+    /// packets captured before it (the reply after the packets that carried it).
     fn client(&self, args: &[&str]) {
         say(&format!("$ socklab {}", shown_args(args)));
-        let child = Command::new(&self.exe).args(args).stdin(Stdio::null()).spawn();
+        let child = Command::new(&self.exe).args(args).stdin(Stdio::null()).stdout(Stdio::piped()).spawn();
         match child {
             Ok(mut c) => {
+                let relay = c.stdout.take().map(|out| {
+                    std::thread::spawn(move || {
+                        for line in BufReader::new(out).lines().map_while(io::Result::ok) {
+                            serve::out(line);
+                        }
+                    })
+                });
                 if !wait_bounded(&mut c, CHILD_LIMIT) {
                     say("(the client took too long and was stopped)");
+                }
+                if let Some(r) = relay {
+                    let _ = r.join();
                 }
             }
             Err(e) => say(&format!("(cannot run the client: {e})")),
@@ -269,8 +295,10 @@ fn heading(n: u32, title: &str, what: &str) {
     say(&text);
 }
 
-/// Prints text (with a final newline) at once.
+/// Prints text (with a final newline) at once, its prose wrapped at spaces to
+/// the terminal's width (tables and capture lines are already fitted).
 fn say(text: &str) {
+    let text = &crate::wrap::prose(text, crate::config::Settings::detect().width);
     let mut o = io::stdout().lock();
     let _ = o.write_all(text.as_bytes());
     if !text.ends_with('\n') {

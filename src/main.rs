@@ -44,6 +44,8 @@ fn main() {
         Command::Conversations(a) => sniff::report::run_conversations(&a),
         Command::Follow(a) => sniff::report::run_follow(&a),
         Command::Flow(a) => sniff::report::run_flow(&a),
+        Command::Worksheet(a) => sniff::report::worksheet::run(&a),
+        Command::Graph(a) => sniff::report::graph::run(&a),
         Command::Experiment(ExperimentCommand::List(a)) => cmd::experiment::list(&a),
         Command::Experiment(ExperimentCommand::Run(a)) => cmd::experiment::run(&a),
         Command::Explain(a) => cmd::explain::run(&a),
@@ -57,8 +59,8 @@ fn main() {
     }
 }
 
-/// Clients that wait for input or replies and can capture: on Ctrl-C they save
-/// the capture, print its tables and exit.
+/// Clients that wait for input or replies and can capture (a scan waits for
+/// its probes): on Ctrl-C they save the capture, print its tables and exit.
 fn is_client(cmd: &Command) -> bool {
     matches!(
         cmd,
@@ -67,11 +69,12 @@ fn is_client(cmd: &Command) -> bool {
             | Command::Chat(ChatRole::Client(_))
             | Command::Get(_)
             | Command::Dns(DnsCommand::Query(_))
+            | Command::Scan(_)
     )
 }
 
 /// Commands that run until stopped, and so finish cleanly on Ctrl-C (servers shut
-/// down; ping prints its statistics, like ping(8)).
+/// down; ping prints its statistics, like ping(8); the demo ends its part).
 fn is_server(cmd: &Command) -> bool {
     matches!(
         cmd,
@@ -83,5 +86,6 @@ fn is_server(cmd: &Command) -> bool {
             | Command::Proxy(_)
             | Command::Dns(DnsCommand::Server(_))
             | Command::Sniff(_)
+            | Command::Demo
     )
 }

@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::{describe, run_with, Proc, BIN};
+use common::{describe, run_with, visible_lines, Proc, Pty, BIN};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
@@ -506,64 +506,6 @@ fn server_lines_come_after_the_packets_that_made_them() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A process on a pseudo-terminal: its output as a terminal would receive it.
-struct Pty {
-    master: std::fs::File,
-    child: std::process::Child,
-    got: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
-}
-
-impl Pty {
-    fn spawn(args: &[&str]) -> Pty {
-        use std::os::fd::FromRawFd;
-        let (mut m, mut s) = (0, 0);
-        // SAFETY: openpty writes two descriptors; the null pointers are allowed.
-        let rc = unsafe { libc::openpty(&mut m, &mut s, std::ptr::null_mut(), std::ptr::null(), std::ptr::null()) };
-        assert_eq!(rc, 0, "openpty");
-        // SAFETY: the descriptors were just opened and are owned here.
-        let (master, slave) = unsafe { (std::fs::File::from_raw_fd(m), std::fs::File::from_raw_fd(s)) };
-        let child = Command::new(BIN)
-            .args(args)
-            .stdin(slave.try_clone().unwrap())
-            .stdout(slave.try_clone().unwrap())
-            .stderr(slave)
-            .spawn()
-            .unwrap();
-        let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let (mut reader, sink) = (master.try_clone().unwrap(), std::sync::Arc::clone(&got));
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        });
-        Pty { master, child, got }
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.got.lock().unwrap()).into_owned()
-    }
-
-    fn wait_for(&self, needle: &str, count: usize) {
-        let deadline = Instant::now() + WAIT;
-        while self.text().matches(needle).count() < count {
-            assert!(Instant::now() < deadline, "never saw {needle:?} x{count}:\n{}", self.text());
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-}
-
-/// What each line shows on a terminal: the text after its last carriage return
-/// (the terminal's own CR before each LF aside), without the erase-line sequence.
-fn visible_lines(raw: &str) -> Vec<String> {
-    raw.split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l).rsplit('\r').next().unwrap_or("").replace("\x1b[K", ""))
-        .collect()
-}
-
 #[test]
 fn packet_lines_never_share_a_line_with_the_prompt() {
     if !root("prompt") {
@@ -631,5 +573,22 @@ fn packets_while_the_dns_prompt_waits_start_a_line_of_their_own() {
     assert_eq!(lines[at - 1], "Enter Domain Name: ", "the prompt's line ends before the packet\n{}", c.dump());
     assert!(lines[at + 1..].iter().any(|l| l.starts_with("Enter Domain Name: ")), "not redrawn\n{}", c.dump());
     srv.signal_and_wait(SIGINT, WAIT);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A capturing scan stopped by Ctrl-C (a long scan is stopped so) was killed
+/// by the signal: now it saves the file whole and prints the tables, as the
+/// clients do.
+#[test]
+fn signals_on_a_capturing_scan_keep_the_file_and_tables() {
+    if !root("scan") {
+        return;
+    }
+    let dir = scratch("scan");
+    let file = dir.join("s.pcap");
+    let capture = format!("--capture={}", file.display());
+    let mut p = Proc::spawn(&["scan", "127.0.0.1", "--ports", "1-65535", "--threads", "1", &capture]);
+    p.wait_for("[RST, ACK]", WAIT);
+    stop_and_check(&mut p, SIGINT, Some(128 + SIGINT), &file);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -61,14 +61,109 @@ fn demo_runs_every_part() {
         "ICMP error about frame 1",
         "QNAME",
         "RDATA",
+        // The live list names DNS on the server's random port (tshark's heuristic).
+        " A google.com A 192.165.1.1 A 192.165.1.10",
         "The datagrams:",
         "Port unreachable",
     ] {
         assert!(text.contains(shown), "{shown:?} missing\n{text}");
     }
+    // The client's reply is relayed through the demo's output gate: after the
+    // datagrams that carried it (it once came before them, straight from the child).
+    let lines: Vec<&str> = text.lines().collect();
+    let reply = lines.iter().position(|l| l.starts_with("From server") && l.ends_with("HELLO OVER UDP")).unwrap();
+    let datagrams: Vec<usize> =
+        (0..lines.len()).filter(|&i| lines[i].starts_with("│ ") && lines[i].contains(" UDP 56 ")).collect();
+    assert_eq!(datagrams.len(), 2, "{text}");
+    assert!(datagrams.iter().all(|&d| d < reply), "the reply before its datagrams:\n{text}");
     for f in ["demo-tcp", "demo-udp", "demo-closed-udp", "demo-closed-tcp", "demo-dns", "demo-http"] {
         let p = dir.join("captures").join(format!("{f}.pcap"));
         assert!(p.metadata().map(|m| m.len() > 24).unwrap_or(false), "{} missing or empty", p.display());
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Frames `socklab read` finds in `file`; it must read the whole file.
+fn frames_in(file: &std::path::Path) -> usize {
+    let out = common::run_with(
+        &["read", &file.display().to_string(), "-T", "fields", "-e", "frame.number"],
+        b"",
+        Duration::from_secs(20),
+    );
+    assert!(out.status.success(), "socklab read {} failed\n{}", file.display(), describe(&out));
+    String::from_utf8_lossy(&out.stdout).lines().count()
+}
+
+#[test]
+fn sigint_during_the_demo_saves_the_part_and_stops_with_its_tables() {
+    use std::io::{BufRead, BufReader};
+    let dir = std::env::temp_dir().join(format!("socklab-demo-sigint-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut child = Command::new(BIN)
+        .arg("demo")
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut all = Vec::new();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line.clone());
+            all.push(line);
+        }
+        all.join("\n")
+    });
+    // Part 2 is running: its capture has started and its client is on its way.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(l) if l.starts_with("$ socklab udp client") => break,
+            Ok(_) => {}
+            Err(_) => {
+                let _ = child.kill();
+                panic!("the demo never reached part 2's client");
+            }
+        }
+    }
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("socklab demo did not stop within 15 s of SIGINT");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = child.wait().unwrap();
+    let text = reader.join().unwrap();
+    assert!(status.success(), "exit {status:?}\n{text}");
+    assert!(text.contains("Demo stopped (Ctrl-C)"), "{text}");
+    assert!(text.contains("server> Server stopped"), "the part's server was not stopped:\n{text}");
+    assert!(!text.contains("3. Nobody listening"), "the demo went on after SIGINT:\n{text}");
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        assert!(std::env::var("CI").map_or(true, |v| v != "true"), "CI=true runs as root");
+        println!("captures not checked: not root");
+        return;
+    }
+    let captures = dir.join("captures");
+    // `│ N packets captured, … saved to captures/demo-udp.pcap`, then its tables.
+    let said = text
+        .lines()
+        .find(|l| l.contains("saved to captures/demo-udp.pcap"))
+        .unwrap_or_else(|| panic!("part 2's capture not reported:\n{text}"));
+    let count: usize = said.split_whitespace().nth(1).and_then(|n| n.parse().ok()).expect("N packets");
+    assert_eq!(frames_in(&captures.join("demo-udp.pcap")), count, "{text}");
+    assert!(frames_in(&captures.join("demo-tcp.pcap")) >= 8, "{text}");
+    assert!(!captures.join("demo-closed-udp.pcap").exists(), "part 3 ran after SIGINT");
     let _ = std::fs::remove_dir_all(&dir);
 }

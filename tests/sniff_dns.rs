@@ -2,11 +2,17 @@
 //! display filters on DNS fields, over UDP and TCP (saved corpus captures).
 
 mod common;
-use common::ok;
+use common::{ok, Proc};
 use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+const SIGINT: i32 = 2;
 
 fn corpus(rel: &str) -> Option<String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus").join(rel);
+    let dir = std::env::var_os("SOCKLAB_CORPUS")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"), PathBuf::from);
+    let path = dir.join(rel);
     if path.exists() {
         Some(path.to_string_lossy().into_owned())
     } else {
@@ -174,4 +180,59 @@ fn multicast_dns_on_5353_as_tshark() {
     assert!(out.contains(" MDNS 107 "), "{out}");
     let out = ok(&["read", &f, "-c", "1", "-T", "fields", "-e", "frame.protocols", "-e", "dns.qry.class"]);
     assert_eq!(out, "eth:ethertype:ipv6:udp:mdns\t0x0001,0x0001\n");
+}
+
+/// Whether live capture is possible (root); CI=true requires it.
+fn can_capture(test: &str) -> bool {
+    // SAFETY: geteuid has no preconditions.
+    let euid = unsafe { libc::geteuid() };
+    if euid != 0 {
+        let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+        assert!(!ci, "{test}: CI=true needs root for live capture (euid {euid})");
+        println!("skipping {test}: live capture needs root or CAP_NET_RAW (euid {euid})");
+    }
+    euid == 0
+}
+
+/// The regression of issue 10 point 6: DNS on a port the kernel picks, captured
+/// live, reads as DNS without `--dns-port` (tshark's heuristic finds it too).
+#[test]
+fn dns_on_a_random_port_reads_as_dns_without_dns_port() {
+    if !can_capture("dns_on_a_random_port_reads_as_dns_without_dns_port") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("socklab-dns-any-port-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("dns.pcap");
+    let capture = format!("--capture={}", file.display());
+    let (mut server, addr) = Proc::server(&["dns", "server", "--port", "0", "--quiet", &capture]);
+    let dig = Command::new("dig")
+        .args(["@127.0.0.1", "-p", &addr.port().to_string(), "+tries=1", "+time=5", "google.com", "A"])
+        .output()
+        .expect("dig is needed (apt-get install dnsutils)");
+    assert!(dig.status.success(), "dig failed: {}", String::from_utf8_lossy(&dig.stderr));
+    ok(&["dns", "query", "--server", &addr.to_string(), "--type", "AAAA", "youtube.com"]);
+    let st = server.signal_and_wait(SIGINT, Duration::from_secs(20));
+    assert!(st.success(), "server exit {st}\n{}", server.dump());
+
+    let f = file.to_string_lossy();
+    let out = ok(&["read", &f]);
+    let rows = infos(&out);
+    assert_eq!(rows.len(), 4, "{out}");
+    assert!(rows[0].starts_with("Standard query 0x") && rows[0].ends_with(" A google.com OPT"), "{out}");
+    assert!(rows[1].ends_with(" A google.com A 192.165.1.1 A 192.165.1.10 OPT"), "{out}");
+    assert!(rows[2].starts_with("Standard query 0x") && rows[2].ends_with(" AAAA youtube.com"), "{out}");
+    assert!(rows[3].starts_with("Standard query response 0x"), "{out}");
+    let out = ok(&["read", &f, "-T", "fields", "-e", "frame.protocols", "-e", "dns.response_in"]);
+    assert_eq!(out, "eth:ethertype:ip:udp:dns\t2\neth:ethertype:ip:udp:dns\t\neth:ethertype:ip:udp:dns\t4\neth:ethertype:ip:udp:dns\t\n");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// captures/udp-not-dns.pcap: datagrams that fail tshark's DNS heuristic stay UDP.
+#[test]
+fn udp_that_fails_the_heuristic_stays_udp() {
+    let f = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("captures/udp-not-dns.pcap");
+    let out = ok(&["read", &f.to_string_lossy(), "-T", "fields", "-e", "frame.protocols", "-e", "dns.id"]);
+    assert_eq!(out, "eth:ethertype:ip:udp:data\t\n".repeat(7), "{out}");
 }

@@ -4,6 +4,7 @@
 //! `tshark -n -2 -T fields` printed into tests/golden/tshark/ (scripts/goldens.sh
 //! regenerates those with tshark; this test does not need tshark).
 //!
+//! `SOCKLAB_CORPUS=DIR` reads the corpus from DIR instead of ../shared/corpus;
 //! `SOCKLAB_GOLDEN_ONLY=substring` limits the run to manifest paths containing it;
 //! `SOCKLAB_GOLDEN_SHOW=N` prints the first N differences instead of 20.
 
@@ -344,7 +345,8 @@ fn compare_all(entries: &[Entry]) -> Vec<FileResult> {
 
 #[test]
 fn socklab_fields_match_tshark_goldens() {
-    let corpus_dir = crate_dir().join("../shared/corpus");
+    let corpus_dir =
+        std::env::var_os("SOCKLAB_CORPUS").map_or_else(|| crate_dir().join("../shared/corpus"), PathBuf::from);
     let corpus = if corpus_dir.is_dir() {
         Some(corpus_dir.as_path())
     } else if in_ci() {

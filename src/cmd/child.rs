@@ -3,6 +3,7 @@
 //! (as Ctrl-C) within a bounded time. Used by the demo and the experiments.
 
 use crate::error::{Error, Result};
+use crate::net::shutdown;
 use std::io::{self, BufRead, BufReader, Read};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -63,19 +64,23 @@ impl ChildServer {
     /// Stops the server with SIGINT (killing it if it does not stop in time);
     /// returns its output after the first line, and whether it stopped by itself.
     pub fn stop(mut self) -> (String, bool) {
-        // SAFETY: kill(2) on our own child's pid.
-        unsafe {
-            libc::kill(self.child.id() as libc::pid_t, libc::SIGINT);
-        }
+        interrupt(&self.child);
         let clean = wait_bounded(&mut self.child, STOP_LIMIT);
         (self.log.join().unwrap_or_default(), clean)
     }
 }
 
 /// Waits for `child` up to `limit`; kills it after. True if it ended by itself.
+/// On Ctrl-C (or SIGTERM) the child is interrupted too, so it finishes now
+/// (a demo step's capture then ends with its last packets).
 pub fn wait_bounded(child: &mut Child, limit: Duration) -> bool {
     let start = Instant::now();
+    let mut interrupted = false;
     while start.elapsed() < limit {
+        if !interrupted && shutdown::requested() {
+            interrupted = true;
+            interrupt(child);
+        }
         match child.try_wait() {
             Ok(Some(_)) => return true,
             Ok(None) => std::thread::sleep(POLL),
@@ -85,4 +90,13 @@ pub fn wait_bounded(child: &mut Child, limit: Duration) -> bool {
     let _ = child.kill();
     let _ = child.wait();
     false
+}
+
+/// Sends SIGINT to a child, as Ctrl-C does (a second one is harmless: the
+/// child has ended or is ending).
+fn interrupt(child: &Child) {
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
 }

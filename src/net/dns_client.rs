@@ -6,6 +6,7 @@
 //! `> google.com: type A, class IN, TTL 260, addr (4) 192.165.1.1`.
 
 use crate::cli::DnsQueryArgs;
+use crate::config::Settings;
 use crate::dns_view::fields::{hex_bytes, rcode_name};
 use crate::error::{Error, Result};
 use crate::net::addr;
@@ -16,6 +17,7 @@ use crate::proto::dns::{
     decode, encode, Class, Flags, Header, Message, Name, Question, RData, Rcode, Record, RrType, HEADER_LEN,
 };
 use crate::sniff::session::{CaptureFilter, CaptureSession};
+use crate::wrap;
 use std::io::{self, IsTerminal, Read};
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -217,10 +219,25 @@ fn lookup(a: &DnsQueryArgs, server: SocketAddr, rtype: RrType, text: &str) -> Re
     let query = build_query(random_id(), &name, rtype);
     let timeout = Duration::from_millis(a.timeout_ms.max(1));
     let reply = exchange(server, &query, timeout, a.tries)?;
+    let width = Settings::detect().width;
     for line in reply_lines(&name, rtype, &reply) {
-        out(line);
+        out(fit_answer(&line, width));
     }
     Ok(())
+}
+
+/// Where an answer line's text starts, after `> `.
+const ANSWER_INDENT: usize = 2;
+
+/// An answer line wrapped at spaces to `width` (the terminal's), its
+/// continuation indented under the text after `> `, so the terminal does not
+/// break it inside a word; as it is without a width.
+pub fn fit_answer(line: &str, width: Option<usize>) -> String {
+    let Some(width) = width.filter(|&w| wrap::text_width(line) > w) else { return line.to_string() };
+    let (mark, text) = line.split_at(line.find("> ").map_or(0, |i| i + ANSWER_INDENT));
+    let wrapped = wrap::wrap(text, width.saturating_sub(ANSWER_INDENT).max(1));
+    let indent = " ".repeat(mark.chars().count());
+    format!("{mark}{}", wrapped.replace('\n', &format!("\n{indent}")))
 }
 
 /// `socklab dns query`.
@@ -338,5 +355,21 @@ mod tests {
         assert_eq!(parse_type("TYPE65").unwrap(), RrType::from(65));
         assert!(parse_type("BOGUS").is_err());
         assert!(parse_type("70000").is_err());
+    }
+
+    /// At 80 columns the NXDOMAIN explanation broke inside "does not".
+    #[test]
+    fn long_answers_wrap_at_spaces_under_their_text() {
+        let line = "> nosuch.ca: no such name (NXDOMAIN): the server answered that this name does not \
+                    exist in its zone; `socklab dns zone` lists the names socklab's lab server holds";
+        let fitted = fit_answer(line, Some(80));
+        let lines: Vec<&str> = fitted.lines().collect();
+        assert_eq!(lines.len(), 3, "{fitted}");
+        assert!(lines.iter().all(|l| l.chars().count() <= 80), "{fitted}");
+        assert!(lines[0].starts_with("> nosuch.ca: ") && lines[0].ends_with(" does"), "{fitted}");
+        assert!(lines[1].starts_with("  not exist") && lines[2] == "  holds", "{fitted}");
+        assert_eq!(fitted.replace("\n  ", " "), line);
+        assert_eq!(fit_answer(line, None), line);
+        assert_eq!(fit_answer("> short", Some(80)), "> short");
     }
 }

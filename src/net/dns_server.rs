@@ -19,7 +19,7 @@ use crate::net::{addr, dns_tcp, dns_zone, shutdown};
 use crate::proto::dns::{answer, decode, Flags, Rcode, Zone, HEADER_LEN};
 use crate::sniff::session::{CaptureFilter, CaptureSession};
 use crate::table::Format;
-use std::io::{self, Write};
+use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -52,7 +52,7 @@ pub fn run(a: &DnsServerArgs) -> Result<()> {
     };
     let sock = addr::bind_udp(local)?;
     let local = sock.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
-    let tcp = dns_tcp::start(local, Arc::clone(&zone), a.quiet, log_query)
+    let tcp = dns_tcp::start(local, Arc::clone(&zone), a.quiet, log_exchange)
         .map_err(|e| serve::warn(format_args!("DNS over TCP is off: {e}")))
         .ok();
     let cap = CaptureSession::start(&a.capture, "dns-server", CaptureFilter::DnsPort(local.port()))?;
@@ -63,6 +63,7 @@ pub fn run(a: &DnsServerArgs) -> Result<()> {
     sock.set_read_timeout(Some(TICK)).map_err(|e| Error::io("setting the read timeout", e))?;
     sock.set_write_timeout(Some(WRITE_TIMEOUT)).map_err(|e| Error::io("setting the write timeout", e))?;
     let stats = Arc::new(Stats::default());
+    let capturing = cap.is_active();
     let mut workers = Vec::new();
     for i in 0..a.threads {
         let s = sock.try_clone().map_err(|e| Error::io("cloning the server socket", e))?;
@@ -70,7 +71,7 @@ pub fn run(a: &DnsServerArgs) -> Result<()> {
         let (zone, stats, quiet) = (Arc::clone(&zone), Arc::clone(&stats), a.quiet);
         let spawned = std::thread::Builder::new()
             .name(format!("dns-{i}"))
-            .spawn(move || serve_loop(&s, local, &zone, &stats, quiet))
+            .spawn(move || serve_loop(&s, local, &zone, &stats, quiet, capturing))
             .map_err(|e| Error::io("starting a server thread", e))?;
         workers.push(spawned);
     }
@@ -98,8 +99,16 @@ pub fn run(a: &DnsServerArgs) -> Result<()> {
 }
 
 /// One thread's receive-answer loop, until shutdown: a batch of datagrams in, the
-/// responses out in one batch, then the log lines.
-fn serve_loop(sock: &UdpSocket, local: SocketAddr, zone: &Zone, stats: &Stats, quiet: bool) -> Result<()> {
+/// responses out in one batch, then the log lines (with `capturing`, the
+/// queries' lines before the responses go out).
+fn serve_loop(
+    sock: &UdpSocket,
+    local: SocketAddr,
+    zone: &Zone,
+    stats: &Stats,
+    quiet: bool,
+    capturing: bool,
+) -> Result<()> {
     let mut batch = RecvBatch::default();
     let mut replies: Vec<(Vec<u8>, SocketAddr)> = Vec::with_capacity(udp_batch::BATCH);
     while !shutdown::requested() {
@@ -117,16 +126,22 @@ fn serve_loop(sock: &UdpSocket, local: SocketAddr, zone: &Zone, stats: &Stats, q
         };
         stats.received.fetch_add(n as u64, Ordering::Relaxed);
         replies.clear();
-        let mut log = String::new();
+        let (mut asked, mut log) = (String::new(), String::new());
         for i in 0..n {
             let Some((query, from)) = batch.get(i) else { continue };
             let response = answer(query, zone);
             if !quiet {
-                log_query(&mut log, from, query, response.as_deref(), zone);
+                // Captured, the query's lines go out before the response is sent,
+                // so they sit between the query's packet and the response's.
+                log_query(if capturing { &mut asked } else { &mut log }, from, query);
+                log_response(&mut log, query, response.as_deref(), zone);
             }
             if let Some(r) = response {
                 replies.push((r, from));
             }
+        }
+        if !asked.is_empty() {
+            out(asked.trim_end_matches('\n'));
         }
         let (sent, errors) = udp_batch::send_all(sock, &replies);
         stats.answered.fetch_add(sent as u64, Ordering::Relaxed);
@@ -135,9 +150,7 @@ fn serve_loop(sock: &UdpSocket, local: SocketAddr, zone: &Zone, stats: &Stats, q
             serve::warn(format_args!("cannot answer {to}: {e}"));
         }
         if !log.is_empty() {
-            let mut o = io::stdout().lock();
-            let _ = o.write_all(log.as_bytes());
-            let _ = o.flush();
+            serve::out(log.trim_end_matches('\n'));
         }
     }
     Ok(())
@@ -166,11 +179,21 @@ fn silence_reason(query: &[u8]) -> &'static str {
     }
 }
 
-/// Appends the log of one query: who sent it, what it asks, the request and
-/// response in hex, and for NXDOMAIN which names the zone does hold.
-fn log_query(log: &mut String, from: SocketAddr, query: &[u8], response: Option<&[u8]>, zone: &Zone) {
+/// Appends the log of one query and its answer (the TCP side logs both at once).
+fn log_exchange(log: &mut String, from: SocketAddr, query: &[u8], response: Option<&[u8]>, zone: &Zone) {
+    log_query(log, from, query);
+    log_response(log, query, response, zone);
+}
+
+/// Appends the log of one query: who sent it, what it asks, the request in hex.
+fn log_query(log: &mut String, from: SocketAddr, query: &[u8]) {
     log.push_str(&format!("Query from {from}: {}\n", describe_query(query)));
     log.push_str(&format!("Request (in Hex): {}\n", hex_bytes(query)));
+}
+
+/// Appends the log of the answer to `query`: the response in hex, and for
+/// NXDOMAIN which names the zone does hold.
+fn log_response(log: &mut String, query: &[u8], response: Option<&[u8]>, zone: &Zone) {
     match response {
         Some(r) => {
             log.push_str(&format!("Response (in Hex): {}\n", hex_bytes(r)));

@@ -8,6 +8,8 @@
 //! - A prompt is remembered until its answer is read; anything printed while it
 //!   waits starts on a fresh line (on a terminal the prompt's line is cleared)
 //!   and the prompt is drawn again below it.
+//! - After Ctrl-C on a terminal (which echoes `^C` where the cursor is), the
+//!   next output starts a line of its own.
 //! - A closed stdout (EPIPE) is remembered and asks the command to stop
 //!   ([`shutdown::request`]), which then exits quietly with its capture saved.
 
@@ -28,6 +30,8 @@ struct State {
     closed: bool,
     /// The running capture's barrier (read without stdout's lock).
     barrier: Option<Arc<Barrier>>,
+    /// The line after a Ctrl-C was started (the terminal echoed `^C` on the current one).
+    after_signal: bool,
 }
 
 fn state() -> MutexGuard<'static, State> {
@@ -48,16 +52,28 @@ pub fn set_barrier(barrier: Option<Arc<Barrier>>) {
 
 /// Prints one program line (an event), after the packets captured before it.
 pub fn line(text: &str) {
+    wait_for_capture();
+    write_between(format!("{text}\n").as_bytes());
+}
+
+/// Prints bytes as they are (a response body, which may not be text) as an
+/// event, after the packets captured before it.
+pub fn bytes(data: &[u8]) {
+    wait_for_capture();
+    write_between(data);
+}
+
+/// Waits (boundedly) until the packets captured before now have been printed.
+fn wait_for_capture() {
     let barrier = state().barrier.clone();
     if let Some(b) = barrier {
         b.wait();
     }
-    write_between(&format!("{text}\n"));
 }
 
 /// Prints lines that are not events (packet lines), keeping any prompt below them.
 pub fn between(text: &str) {
-    write_between(text);
+    write_between(text.as_bytes());
 }
 
 /// Prints `text` as the end of the output: a pending prompt's line is ended
@@ -69,19 +85,16 @@ pub fn last(text: &str) {
             s.push('\n');
         }
         s.push_str(text);
-        s
+        s.into_bytes()
     });
 }
 
 /// Shows a prompt (no line end) and remembers it until [`answered`].
 pub fn prompt(text: &str) {
-    let barrier = state().barrier.clone();
-    if let Some(b) = barrier {
-        b.wait();
-    }
+    wait_for_capture();
     locked(|st| {
         st.prompt = Some(text.to_string());
-        text.to_string()
+        text.as_bytes().to_vec()
     });
 }
 
@@ -91,24 +104,31 @@ pub fn answered() {
 }
 
 /// Writes `text` on a line of its own while a prompt may be showing.
-fn write_between(text: &str) {
+fn write_between(text: &[u8]) {
     locked(|st| match &st.prompt {
-        Some(p) => format!("{}{text}{p}", if terminal() { CLEAR_LINE } else { "\n" }),
-        None => text.to_string(),
+        Some(p) => [if terminal() { CLEAR_LINE } else { "\n" }.as_bytes(), text, p.as_bytes()].concat(),
+        None => text.to_vec(),
     });
 }
 
 /// Takes stdout's lock, then the gate's (always in that order: a command may
 /// hold stdout's lock while it prints through the gate), and writes and
 /// flushes what `compose` returns.
-fn locked(compose: impl FnOnce(&mut State) -> String) {
+fn locked(compose: impl FnOnce(&mut State) -> Vec<u8>) {
     let mut o = io::stdout().lock();
     let mut st = state();
-    let text = compose(&mut st);
+    let mut text = compose(&mut st);
     if st.closed {
         return;
     }
-    let written = o.write_all(text.as_bytes()).and_then(|()| o.flush());
+    if !st.after_signal && terminal() && shutdown::by_signal() {
+        // As ping(8) does: what follows the terminal's `^C` starts a line of its own.
+        st.after_signal = true;
+        if !text.starts_with(b"\n") {
+            text.insert(0, b'\n');
+        }
+    }
+    let written = o.write_all(&text).and_then(|()| o.flush());
     if let Err(e) = written {
         if e.kind() == io::ErrorKind::BrokenPipe {
             st.closed = true;

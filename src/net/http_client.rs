@@ -10,7 +10,7 @@
 
 use crate::cli::GetArgs;
 use crate::error::{Error, Result};
-use crate::net::{addr, serve};
+use crate::net::{addr, gate, serve};
 use crate::proto::http::chunked::ChunkedDecoder;
 use crate::proto::http::request::encode_request;
 use crate::proto::http::response::{parse_response, BodyKind, ResponseHead};
@@ -19,7 +19,7 @@ use crate::proto::http::Version;
 use crate::sniff::session::{CaptureFilter, CaptureSession};
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
 /// The User-Agent field socklab sends.
@@ -187,8 +187,41 @@ pub fn run(a: &GetArgs) -> Result<()> {
     stream.set_write_timeout(Some(timeout)).map_err(set)?;
     (&stream).write_all(&request).map_err(|e| Error::io(format!("sending the request to {server}"), e))?;
     let mut reader = HttpReader::new(stream);
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    if !cap.is_active() {
+        let stdout = io::stdout();
+        let mut out = BufWriter::new(stdout.lock());
+        let note = receive(&mut reader, a, server, timeout, &mut out)?;
+        drop(out);
+        if let Some(note) = note {
+            serve::out(note);
+        }
+        return Ok(());
+    }
+    // Captured: the response is held and printed once its packets have been
+    // (the capture prints them on stdout meanwhile), on lines of its own.
+    let mut held = Vec::new();
+    let result = receive(&mut reader, a, server, timeout, &mut held);
+    if !held.is_empty() {
+        if !held.ends_with(b"\n") {
+            held.push(b'\n');
+        }
+        gate::bytes(&held);
+    }
+    if let Some(note) = result? {
+        serve::out(note);
+    }
+    Ok(())
+}
+
+/// Reads the response, writing its head and (unless `--output`) its body to
+/// `out`; returns the line saying where `--output` saved the body.
+fn receive(
+    reader: &mut HttpReader<TcpStream>,
+    a: &GetArgs,
+    server: SocketAddr,
+    timeout: Duration,
+    out: &mut impl Write,
+) -> Result<Option<String>> {
     let head = loop {
         let (head, raw) = reader.read_response_head().map_err(|e| read_error(e, server, timeout, "response head"))?;
         out.write_all(&raw).map_err(|e| Error::io("writing to standard output", e))?;
@@ -211,23 +244,20 @@ pub fn run(a: &GetArgs) -> Result<()> {
                 .copy_body(kind, |_, decoded| file.write_all(decoded))
                 .map_err(|e| read_error(e, server, timeout, "body"))?;
             file.flush().map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
-            serve::out(format_args!("Saved the body ({}) to {}", serve::count(n, "byte"), path.display()));
+            Ok(Some(format!("Saved the body ({}) to {}", serve::count(n, "byte"), path.display())))
         }
         None => {
             match reader.copy_body(kind, |_, decoded| out.write_all(decoded)) {
                 // The reader of our output went away (`socklab get … | head`): not an error.
-                Err(ReadError::Sink(e)) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(()),
+                Err(ReadError::Sink(e)) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(None),
                 other => other.map_err(|e| read_error(e, server, timeout, "body"))?,
             };
             match out.flush() {
-                Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-                    return Err(Error::io("writing to standard output", e))
-                }
-                _ => {}
+                Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::io("writing to standard output", e)),
+                _ => Ok(None),
             }
         }
     }
-    Ok(())
 }
 
 /// The request: method, origin-form target, Host and the user's extra fields.

@@ -5,7 +5,7 @@
 
 use crate::cli::ScanArgs;
 use crate::error::{Error, Result};
-use crate::net::{addr, lookup};
+use crate::net::{addr, lookup, serve};
 use crate::proto::services::Services;
 use crate::sniff::session::{CaptureFilter, CaptureSession};
 use crate::table::{Format, Table};
@@ -59,10 +59,14 @@ pub fn run(a: &ScanArgs) -> Result<()> {
     let timeout = Duration::from_millis(a.timeout_ms.max(1));
     let report = scan(target.ip(), &ports, timeout, usize::from(a.threads))?;
     let services = lookup::services();
-    print!("{}", render_open(&report, &services, a.format));
+    // Through the output gate: with --capture, after the scan's packets.
+    let table = render_open(&report, &services, a.format);
+    if !table.is_empty() {
+        serve::out(table.trim_end_matches('\n'));
+    }
     let summary = summary(&report);
     match a.format {
-        Format::Table | Format::Markdown => println!("{summary}"),
+        Format::Table | Format::Markdown => serve::out(summary),
         // Keep stdout machine-readable.
         Format::Csv | Format::Json => eprintln!("{summary}"),
     }

@@ -64,6 +64,11 @@ pub fn requested() -> bool {
     STOP.load(Ordering::SeqCst)
 }
 
+/// True once shutdown came from SIGINT or SIGTERM (not [`request`]).
+pub fn by_signal() -> bool {
+    requested() && STATUS.load(Ordering::SeqCst) > 128
+}
+
 /// Asks for shutdown as a closed stdout does: raises the flag and runs the
 /// wakers (a client installed with `exit: true` then finishes and exits with 0).
 pub fn request() {
@@ -72,10 +77,13 @@ pub fn request() {
 
 /// Raises the flag, runs the wakers, and in exit mode finishes and exits with `status`.
 fn stop(status: i32) {
-    if STOP.swap(true, Ordering::SeqCst) {
+    if STOP.load(Ordering::SeqCst) {
         return;
     }
     STATUS.store(status, Ordering::SeqCst);
+    if STOP.swap(true, Ordering::SeqCst) {
+        return;
+    }
     if let Ok(list) = wakers().lock() {
         for w in list.iter() {
             w();

@@ -105,6 +105,9 @@ pub struct Shared {
     pub head_timeout: Duration,
     /// No access log.
     pub quiet: bool,
+    /// `--capture` runs: access-log lines pass the output gate, after the
+    /// packets of their request (otherwise each worker writes its buffer itself).
+    pub capturing: bool,
     /// IMF-fixdate of the server's start (Last-Modified of generated pages).
     pub started: String,
     max_conns: usize,
@@ -156,6 +159,7 @@ pub fn run(a: &WebArgs) -> Result<()> {
         keep_alive,
         head_timeout: Duration::from_millis(a.header_timeout_ms.max(1)),
         quiet: a.quiet,
+        capturing: cap.is_active(),
         started: date::format(SystemTime::now()),
         max_conns,
         open: AtomicUsize::new(0),
@@ -491,13 +495,19 @@ impl<'a> Worker<'a> {
         }
     }
 
+    /// Writes the access-log lines of this turn of the event loop.
     fn flush_log(&mut self) {
         if self.ctx.log.is_empty() {
             return;
         }
-        let mut o = io::stdout().lock();
-        let _ = o.write_all(&self.ctx.log);
-        let _ = o.flush();
+        if self.ctx.shared.capturing {
+            let text = String::from_utf8_lossy(&self.ctx.log);
+            out(text.trim_end_matches('\n'));
+        } else {
+            let mut o = io::stdout().lock();
+            let _ = o.write_all(&self.ctx.log);
+            let _ = o.flush();
+        }
         self.ctx.log.clear();
     }
 }

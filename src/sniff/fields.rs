@@ -179,6 +179,36 @@ fields! {
     HttpRequestIn => "http.request_in",
     HttpResponseIn => "http.response_in",
     HttpTime => "http.time",
+    Frame => "frame",
+    TcpPayload => "tcp.payload",
+    UdpPayload => "udp.payload",
+    Data => "data",
+    DataData => "data.data",
+}
+
+/// Parses a display filter over socklab's fields; an unknown name's error offers the
+/// nearest known ones.
+pub fn parse_filter(expr: &str) -> Result<crate::sniff::filter::Filter<FieldId>, crate::sniff::filter::FilterError> {
+    crate::sniff::filter::Filter::parse_typed(expr, FieldId::from_name, NAMES, &kind)
+}
+
+/// What a field holds, from its tshark type in the glossary (`-G fields`).
+pub fn kind(id: FieldId) -> Option<crate::sniff::filter::FieldKind> {
+    use crate::sniff::filter::FieldKind as K;
+    let line = crate::sniff::glossary::lines().find(|l| l.split('\t').nth(2) == Some(id.name()))?;
+    let mut cols = line.split('\t');
+    if cols.next() == Some("P") {
+        return Some(K::Bytes);
+    }
+    Some(match cols.nth(2)? {
+        "FT_BYTES" | "FT_ETHER" | "FT_PROTOCOL" => K::Bytes,
+        "FT_STRING" | "FT_STRINGZ" => K::Text,
+        "FT_IPv4" | "FT_IPv6" => K::Address,
+        "FT_RELATIVE_TIME" | "FT_ABSOLUTE_TIME" => K::Time,
+        t if t.starts_with("FT_UINT") || t.starts_with("FT_INT") => K::Number,
+        "FT_BOOLEAN" | "FT_FRAMENUM" | "FT_NONE" => K::Number,
+        _ => return None,
+    })
 }
 
 fn hex(value: u64, digits: u8) -> Value<'static> {
@@ -263,6 +293,15 @@ pub fn shows_data(p: &Packet<'_>) -> bool {
         Transport::Udp(_) | Transport::Other(_) => true,
         Transport::None => p.d.net == Net::None,
         _ => false,
+    }
+}
+
+/// Whether the frame has a `data` layer (`:data` in `frame.protocols`): a payload
+/// no decoder claimed, or the part of an HTTP message shown as data.
+pub fn has_data(p: &Packet<'_>) -> bool {
+    match app_protocols(p) {
+        Some(names) => names.contains(&"data"),
+        None => shows_data(p),
     }
 }
 
@@ -353,6 +392,12 @@ pub fn protocol_label(p: &Packet<'_>, field: FieldId) -> Option<String> {
 }
 
 impl<'p> FieldSource<FieldId> for Packet<'p> {
+    fn filter_values<'s>(&'s self, field: FieldId, out: &mut Vec<Value<'s>>) {
+        if !crate::sniff::layer_bytes::values(self, field, out) {
+            self.values(field, out);
+        }
+    }
+
     fn values<'s>(&'s self, field: FieldId, out: &mut Vec<Value<'s>>) {
         use FieldId as F;
         match field {
@@ -374,6 +419,10 @@ impl<'p> FieldSource<FieldId> for Packet<'p> {
                 out.extend(d.map(|d| Value::Str(Cow::Borrowed(d))));
             }
             F::FrameSectionNumber => out.extend(self.origin.map(|o| Value::Uint(u64::from(o.section)))),
+            F::Frame => out.push(owned(crate::sniff::layer_bytes::frame_label(self))),
+            F::TcpPayload | F::UdpPayload | F::Data | F::DataData => {
+                crate::sniff::layer_bytes::values(self, field, out);
+            }
             F::Eth | F::Arp | F::Tcp => {
                 if let Some(s) = protocol_label(self, field) {
                     out.push(owned(s));
@@ -601,6 +650,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_field_has_a_kind() {
+        use crate::sniff::filter::FieldKind as K;
+        for id in ALL {
+            assert!(kind(*id).is_some(), "{}", id.name());
+        }
+        assert_eq!(kind(FieldId::Tcp), Some(K::Bytes));
+        assert_eq!(kind(FieldId::EthSrc), Some(K::Bytes));
+        assert_eq!(kind(FieldId::DnsQryName), Some(K::Text));
+        assert_eq!(kind(FieldId::IpSrc), Some(K::Address));
+        assert_eq!(kind(FieldId::TcpFlagsSyn), Some(K::Number));
+        assert_eq!(kind(FieldId::FrameTimeRelative), Some(K::Time));
+    }
+
+    #[test]
     fn names_resolve_both_ways() {
         for (i, name) in NAMES.iter().enumerate() {
             let id = FieldId::from_name(name).unwrap();
@@ -688,6 +751,31 @@ mod tests {
         assert_eq!(one("frame.protocols"), "raw:ip:icmp:ip:icmp:data");
         let bare = &TIME_EXCEEDED_ECHO[..56];
         assert_eq!(field(LinkType::Raw, &[bare], "frame.protocols"), ["raw:ip:icmp:ip:icmp"]);
+    }
+
+    /// Regression: an HTTP request on a port where only socklab's heuristic finds HTTP
+    /// (the web lab's 10080) got a Data block after its HTTP block in `-V`, and
+    /// `data` matched it, though `frame.protocols` (and tshark) end with `http`.
+    #[test]
+    fn http_found_by_heuristic_has_no_data_layer() {
+        const REQUEST: &[u8] = b"GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+        let mut req = SYN.to_vec();
+        req.extend(REQUEST);
+        req[17] += REQUEST.len() as u8;
+        req[36..38].copy_from_slice(&10080u16.to_be_bytes());
+        req[47] = 0x18;
+        assert_eq!(field(LinkType::Ethernet, &[&req], "frame.protocols"), ["eth:ethertype:ip:tcp:http"]);
+        assert_eq!(field(LinkType::Ethernet, &[&req], "data"), [""]);
+        assert_eq!(
+            field(LinkType::Ethernet, &[&req], "tcp.payload"),
+            ["474554202f20485454502f312e310d0a486f73743a20610d0a0d0a"]
+        );
+        let mut pipe = Pipeline::new(LinkType::Ethernet, Facts::default());
+        let p = pipe.process(&Frame { time: 0, len: req.len() as u32, data: &req, origin: None });
+        let mut tree = Vec::new();
+        crate::sniff::render::detail::tree(&mut tree, &p, crate::sniff::render::Style::default()).unwrap();
+        let tree = String::from_utf8(tree).unwrap();
+        assert!(tree.contains("\nHypertext Transfer Protocol\n") && !tree.contains("Data ("), "{tree}");
     }
 
     #[test]

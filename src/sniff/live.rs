@@ -21,10 +21,13 @@ use std::time::{Duration, Instant};
 
 /// Runs `socklab sniff`.
 pub fn run(a: &SniffArgs) -> crate::Result<()> {
+    if let Some(g) = a.decode.glossary {
+        return read::glossary(g);
+    }
     let mode = read::mode(&a.decode)?;
     let filter = match &a.decode.display_filter {
         Some(expr) => Some(
-            Filter::parse(expr, FieldId::from_name)
+            crate::sniff::fields::parse_filter(expr)
                 .map_err(|e| Error::usage(format!("invalid display filter (-Y): {e}")))?,
         ),
         None => None,

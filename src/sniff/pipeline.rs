@@ -116,7 +116,7 @@ impl Pipeline {
 
     /// Everything this pass learned, for the next one.
     pub fn into_facts(self) -> Facts {
-        let mut app = AppFacts::default();
+        let mut app = AppFacts { two_pass: true, ..AppFacts::default() };
         self.apps.dns.learn_into(&mut app);
         self.apps.http.learn_into(&mut app);
         Facts { tcp: self.track_tcp.then_some(self.tcp), echo_reply: self.learned_echo, app }
@@ -416,8 +416,8 @@ impl Apps {
         let Some((src, dst)) = p.d.endpoints() else { return };
         let offset = (p.d.payload.as_ptr() as usize).wrapping_sub(p.data.as_ptr() as usize);
         match p.d.transport {
-            Transport::Udp(u) if self.dns.is_dns_port(u.sport, u.dport) || is_port(&u, app::dns::MDNS_PORT) => {
-                let mdns = !self.dns.is_dns_port(u.sport, u.dport);
+            Transport::Udp(u) if self.dns.is_udp_dns(u.sport, u.dport, p.d.payload) => {
+                let mdns = is_port(&u, app::dns::MDNS_PORT) && !self.dns.is_dns_port(u.sport, u.dport);
                 let m = self.dns.udp(ConvKey::new(src, dst, false), p.d.payload, offset, p.number, p.time, mdns);
                 p.app = App::Dns(vec![with_response_in(facts, p.number, m)]);
             }
@@ -426,6 +426,9 @@ impl Apps {
                     p.app = App::Http(m);
                 }
             }
+            // A RST's payload is its reset cause (RFC 9293 §3.5.3): tshark hands
+            // it to no application dissector.
+            Transport::Tcp(h) if h.flags & flags::RST != 0 => {}
             Transport::Tcp(h) => {
                 let Some(info) = p.tcp else { return };
                 let resent = info.analysis
@@ -462,12 +465,17 @@ impl Apps {
                     };
                     return;
                 }
+                let out_of_order = info.analysis & analysis::OUT_OF_ORDER != 0;
+                if out_of_order && !p.d.payload.is_empty() && self.http.waits_for_more(&seg) {
+                    p.app = App::Segment(None);
+                    return;
+                }
                 let http_port = [h.sport, h.dport].iter().any(|p| app::http::HTTP_PORTS.contains(p));
                 p.app = match self.http.tcp(&seg, http_port) {
                     app::http::Outcome::NotHttp => App::None,
                     app::http::Outcome::Continuation => App::HttpContinuation,
                     app::http::Outcome::HeaderLines { head, body } => App::HttpHeaderLines { head, body },
-                    app::http::Outcome::Partial(line) => App::Segment(line),
+                    app::http::Outcome::Partial(line) => App::Segment(line.filter(|_| !facts.app.two_pass)),
                     app::http::Outcome::Message(mut m) => {
                         if m.request {
                             m.response_in = facts.app.http_response_in.get(&p.number).copied();

@@ -4,7 +4,7 @@
 //! renders every packet as a list row (with details and hex on request),
 //! tab-separated fields, or JSON. Memory stays bounded: per-stream state only.
 
-use crate::cli::{DecodeArgs, OutputKind, ReadArgs};
+use crate::cli::{DecodeArgs, Glossary, OutputKind, ReadArgs};
 use crate::error::Error;
 use crate::sniff::fields::{FieldId, ALL, NAMES};
 use crate::sniff::file::offline::OfflineCapture;
@@ -12,7 +12,7 @@ use crate::sniff::filter::Filter;
 use crate::sniff::link::{dlt_name, LinkType, SUPPORTED};
 use crate::sniff::packet::Packet;
 use crate::sniff::pipeline::Pipeline;
-use crate::sniff::render::{detail, hex, list, put_secs, put_u64, StackStr, Style};
+use crate::sniff::render::{detail, hex, list, outline, put_secs, put_u64, StackStr, Style};
 use crate::sniff::value::{FieldSource, Value};
 use std::io::{self, BufWriter, Write};
 
@@ -98,8 +98,9 @@ impl FieldFormat {
 
 /// What to print for each packet.
 pub(crate) enum Mode {
-    /// The list, optionally with details and hex.
-    Text { verbose: bool, hex: bool, style: Style },
+    /// The list, optionally with details (all layers, or with `only` non-empty, those
+    /// protocols' layers expanded, as tshark -O) and hex.
+    Text { verbose: bool, only: Vec<String>, hex: bool, style: Style },
     /// `-T fields`.
     Fields { ids: Vec<FieldId>, format: FieldFormat },
     /// `-T json`.
@@ -108,10 +109,13 @@ pub(crate) enum Mode {
 
 /// Runs `socklab read`.
 pub fn run(a: &ReadArgs) -> crate::Result<()> {
+    if let Some(g) = a.decode.glossary {
+        return glossary(g);
+    }
     let mode = mode(&a.decode)?;
     let filter = match &a.decode.display_filter {
         Some(expr) => Some(
-            Filter::parse(expr, FieldId::from_name)
+            crate::sniff::fields::parse_filter(expr)
                 .map_err(|e| Error::usage(format!("invalid display filter (-Y): {e}")))?,
         ),
         None => None,
@@ -129,6 +133,19 @@ pub fn run(a: &ReadArgs) -> crate::Result<()> {
             Err(e) => Err(Error::io("cannot write the output", e)),
             Ok(()) => Ok(()),
         },
+    }
+}
+
+/// Prints the glossary `-G` asks for (also used by `sniff`).
+pub(crate) fn glossary(g: Glossary) -> crate::Result<()> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let written = match g {
+        Glossary::Fields => crate::sniff::glossary::write_fields(&mut out),
+    };
+    match written.and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::io("cannot write the output", e)),
+        _ => Ok(()),
     }
 }
 
@@ -167,7 +184,12 @@ pub(crate) fn mode(a: &DecodeArgs) -> crate::Result<Mode> {
                 return Err(Error::usage("-e selects fields for -T fields or -T json; add -T fields"));
             }
             let color = crate::config::color(a.color);
-            Mode::Text { verbose: a.verbose, hex: a.hex, style: Style { color, nanos: false } }
+            Mode::Text {
+                verbose: a.verbose,
+                only: only_protocols(&a.only)?,
+                hex: a.hex,
+                style: Style { color, nanos: false },
+            }
         }
         OutputKind::Fields => {
             if ids.is_empty() {
@@ -177,6 +199,24 @@ pub(crate) fn mode(a: &DecodeArgs) -> crate::Result<Mode> {
         }
         OutputKind::Json => Mode::Json { ids: if ids.is_empty() { ALL.to_vec() } else { ids } },
     })
+}
+
+/// Checks the `-O` protocol names (lower-cased).
+fn only_protocols(names: &[String]) -> crate::Result<Vec<String>> {
+    names
+        .iter()
+        .map(|n| {
+            let n = n.trim().to_ascii_lowercase();
+            if outline::is_protocol(&n) {
+                Ok(n)
+            } else {
+                Err(Error::usage(format!(
+                    "-O {n}: not a protocol of the details tree; use one or more of {} (comma-separated)",
+                    outline::protocol_names().join(", ")
+                )))
+            }
+        })
+        .collect()
 }
 
 /// Resolves `-e` names once.
@@ -197,7 +237,10 @@ pub fn resolve_fields(names: &[String]) -> crate::Result<Vec<FieldId>> {
 /// Opens the file and finds its link type (an undecoded one is
 /// [`LinkType::Other`]: its frames are listed, see [`undecoded_link`]).
 fn open(a: &ReadArgs) -> Result<(OfflineCapture, LinkType), Error> {
-    let cap = OfflineCapture::open(&a.file, a.decode.bpf.as_deref())?;
+    let Some(file) = &a.file else {
+        return Err(Error::usage("give the capture file to read, e.g. socklab read captures/tcp-echo.pcap"));
+    };
+    let cap = OfflineCapture::open(file, a.decode.bpf.as_deref())?;
     // A pcapng file without interfaces has no frames: any link type does.
     let link = LinkType::of_dlt(cap.datalink().unwrap_or(1));
     Ok((cap, link))
@@ -330,14 +373,18 @@ pub(crate) fn render(
 ) -> Result<Vec<Value<'static>>, ReadError> {
     let mut vals = recycle(values);
     match mode {
-        Mode::Text { verbose, hex: with_hex, style } => {
+        Mode::Text { verbose, only, hex: with_hex, style } => {
             let style = Style { nanos, ..*style };
             list::row(out, p, style)?;
-            if *verbose {
+            if !only.is_empty() {
+                let mut o = outline::Outline::new(&mut *out, only);
+                detail::tree(&mut o, p, style)?;
+                o.finish()?;
+            } else if *verbose {
                 detail::tree(out, p, style)?;
             }
             if *with_hex {
-                if *verbose {
+                if *verbose || !only.is_empty() {
                     out.write_all(b"\n")?;
                 }
                 match style.color.then(|| crate::sniff::app::hex::dns_colours(&p.app, p.data)).flatten() {
@@ -345,7 +392,7 @@ pub(crate) fn render(
                     None => hex::dump(out, p.data)?,
                 }
             }
-            if *verbose || *with_hex {
+            if *verbose || *with_hex || !only.is_empty() {
                 out.write_all(b"\n")?;
             }
         }

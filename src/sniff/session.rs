@@ -24,7 +24,7 @@
 //! connections) widens the filter while capturing through a [`Watcher`]
 //! ([`CaptureSession::watcher`]); see [`crate::sniff::watch`].
 
-use crate::cli::CaptureOpt;
+use crate::cli::{CaptureOpt, FitArgs};
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::net::{gate, shutdown};
@@ -36,6 +36,7 @@ use crate::sniff::render::{ansi, list, Style};
 use crate::sniff::report::{self, ScanOptions};
 use crate::sniff::summary::{self, Recorder};
 use crate::sniff::watch::{render_pairs, Watcher, Widen};
+use crate::wrap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
@@ -110,7 +111,8 @@ struct Running {
     path: PathBuf,
     device: String,
     what: String,
-    color: bool,
+    /// Width and colour of the marked lines and the end tables.
+    settings: Settings,
     watcher: Watcher,
     barrier: Arc<Barrier>,
 }
@@ -141,14 +143,14 @@ impl CaptureSession {
         cap.save_to(&path, "--capture=FILE")?;
         let barrier = Arc::new(Barrier::new().map_err(|e| Error::io("starting the capture", e))?);
         let drained = Arc::clone(&barrier);
-        let color = Settings::detect().color;
+        let settings = capture_settings(opt);
         let stop = Arc::new(AtomicBool::new(false));
         let dns = matches!(filter, CaptureFilter::DnsPort(_));
         let flag = Arc::clone(&stop);
         let (watcher, widen) = Watcher::new(filter.bpf());
         let thread = std::thread::Builder::new()
             .name("capture".into())
-            .spawn(move || capture_loop(cap, link, &flag, &widen, &drained, color, dns))
+            .spawn(move || capture_loop(cap, link, &flag, &widen, &drained, settings, dns))
             .map_err(|e| Error::io("starting the capture thread", e))?;
         gate::set_barrier(Some(Arc::clone(&barrier)));
         let running = Arc::new(Mutex::new(Some(Running {
@@ -157,7 +159,7 @@ impl CaptureSession {
             path,
             device,
             what: filter.describe(),
-            color,
+            settings,
             watcher,
             barrier,
         })));
@@ -193,8 +195,8 @@ impl CaptureSession {
         self.with(|r| {
             let text =
                 format!("Capturing {} on {}, saving to {}; packets are marked │", r.what, r.device, r.path.display());
-            print_marked(&text, r.color);
-            print_marked(&header_line(r.color), r.color);
+            print_marked(&text, r.settings);
+            print_marked(&header_line(r.settings.color), r.settings);
         });
     }
 
@@ -207,6 +209,11 @@ impl CaptureSession {
     fn stop_and_report(&mut self) {
         report(&self.running);
     }
+}
+
+/// The terminal's width, and colour as `--color` (with the terminal and `NO_COLOR`) decides.
+fn capture_settings(opt: &CaptureOpt) -> Settings {
+    Settings::from_args(&FitArgs::default(), opt.color)
 }
 
 /// Stops the capture after a short grace period, then prints the counts and the
@@ -232,19 +239,19 @@ fn report(running: &Mutex<Option<Running>>) {
             plural(outcome.frames, "packet"),
             outcome.stats.dropped,
         ),
-        r.color,
+        r.settings,
     ));
-    let settings = Settings::detect();
+    let settings = r.settings;
     match summary::file_tables(&r.path, &settings) {
         Ok(tables) => text.push_str(&tables),
-        Err(e) => text.push_str(&marked(&format!("no tables: {e}"), r.color)),
+        Err(e) => text.push_str(&marked(&format!("no tables: {e}"), r.settings)),
     }
     let pairs = r.watcher.pairs();
     if !pairs.is_empty() {
         let opts = ScanOptions { counters_only: true, ..ScanOptions::default() };
         match report::scan(&r.path, &opts) {
             Ok(scan) => text.push_str(&render_pairs(&pairs, &scan.tcp)),
-            Err(e) => text.push_str(&marked(&format!("no stream pairs: {e}"), r.color)),
+            Err(e) => text.push_str(&marked(&format!("no stream pairs: {e}"), r.settings)),
         }
     }
     text.push_str(&outcome.recorder.render(&settings, true));
@@ -266,12 +273,12 @@ fn capture_loop(
     stop: &AtomicBool,
     widen: &Receiver<Widen>,
     drained: &Barrier,
-    color: bool,
+    look: Settings,
     dns: bool,
 ) -> Outcome {
     let mut pipe = Pipeline::new(link, Facts::default());
     let mut recorder = Recorder::new(dns);
-    let style = Style { color, nanos: false };
+    let style = Style { color: look.color, nanos: false };
     let mut row = Vec::with_capacity(512);
     let mut stopped_at: Option<Instant> = None;
     let mut frames = 0u64;
@@ -283,7 +290,7 @@ fn capture_loop(
             }
         }
         while let Ok(w) = widen.try_recv() {
-            apply_widen(&mut cap, w, color);
+            apply_widen(&mut cap, w, look);
         }
         let looked_at = barrier::now();
         let next = match cap.poll_frame() {
@@ -294,7 +301,7 @@ fn capture_loop(
                 row.clear();
                 let _ = list::row(&mut row, &p, style);
                 recorder.add(&p);
-                print_marked(String::from_utf8_lossy(&row).trim_end_matches('\n'), color);
+                print_marked(String::from_utf8_lossy(&row).trim_end_matches('\n'), look);
                 // Under steady traffic the ring is never empty: a packet from
                 // after an event shows every packet before it was printed.
                 drained.drained(time);
@@ -310,14 +317,14 @@ fn capture_loop(
         };
         if let Err(e) = next {
             // Said at once, with the counts; the run ends non-zero.
-            print_marked(&format!("capture stopped: {e}"), color);
+            print_marked(&format!("capture stopped: {e}"), look);
             shutdown::mark_failed();
             break;
         }
     }
     drained.close();
     if let Err(e) = cap.flush() {
-        print_marked(&format!("capture stopped: {e}"), color);
+        print_marked(&format!("capture stopped: {e}"), look);
         shutdown::mark_failed();
     }
     let saved_only = cap.savefile().filter(|f| f.failed()).map(|f| f.saved());
@@ -325,14 +332,14 @@ fn capture_loop(
 }
 
 /// Applies a wider filter a [`Watcher`] asked for and says so.
-fn apply_widen(cap: &mut LiveCapture, w: Widen, color: bool) {
+fn apply_widen(cap: &mut LiveCapture, w: Widen, look: Settings) {
     let applied = match cap.set_filter(&w.expr) {
         Ok(()) => {
-            print_marked(&format!("now also capturing {}", w.what), color);
+            print_marked(&format!("now also capturing {}", w.what), look);
             true
         }
         Err(e) => {
-            print_marked(&format!("could not add {} to the capture: {e}", w.what), color);
+            print_marked(&format!("could not add {} to the capture: {e}", w.what), look);
             false
         }
     };
@@ -392,26 +399,83 @@ fn header_line(color: bool) -> String {
     String::from_utf8_lossy(&h).trim_end().to_string()
 }
 
-/// `line` (possibly several lines) with the mark in front of each, as one string.
-pub fn marked(text: &str, color: bool) -> String {
+/// `text` (possibly several lines) with the mark in front of each, as one
+/// string. When `look` has a width (a terminal, `COLUMNS`), a longer line is
+/// wrapped at spaces and its continuation marked and indented too, so no
+/// line on screen is without its mark.
+pub fn marked(text: &str, look: Settings) -> String {
+    let mark = if look.color { format!("{}{MARK}{}", ansi::DIM, ansi::RESET) } else { MARK.to_string() };
     let mut s = String::with_capacity(text.len() + 16);
     for line in text.split('\n') {
-        if color {
-            s.push_str(ansi::DIM);
-            s.push_str(MARK);
-            s.push_str(ansi::RESET);
-        } else {
-            s.push_str(MARK);
+        for piece in fold(line, look.width.map(|w| w.saturating_sub(MARK_WIDTH))) {
+            s.push_str(&mark);
+            s.push_str(&piece);
+            s.push('\n');
         }
-        s.push_str(line);
-        s.push('\n');
     }
     s
 }
 
+/// Columns the mark takes.
+const MARK_WIDTH: usize = 2;
+/// Indentation of a folded line's continuation past the end of the line's
+/// first word (a row's frame number, whatever its digits).
+const CONTINUED: usize = 3;
+
+/// `line` wrapped at spaces to `width` columns (the continuation indented
+/// [`CONTINUED`] columns past the first word); as it is without a width.
+fn fold(line: &str, width: Option<usize>) -> Vec<String> {
+    let Some(width) = width.filter(|&w| wrap::text_width(line) > w) else { return vec![line.to_string()] };
+    let plain = strip_styles(line);
+    let body = plain.trim_start_matches(' ');
+    let first_word = body.split(' ').next().map_or(0, wrap::text_width);
+    let deeper = plain.len() - body.len() + first_word + CONTINUED;
+    let first = wrap::wrap(line, width);
+    let (head, rest) = first.split_once('\n').unwrap_or((first.as_str(), ""));
+    let mut out = vec![head.to_string()];
+    if !rest.is_empty() {
+        let rest = rest.replace('\n', " ");
+        let wrapped = wrap::wrap(&rest, width.saturating_sub(deeper).max(1));
+        // The mark resets the colour: a continuation takes up the one in force.
+        let mut style = open_style(head);
+        for piece in wrapped.split('\n') {
+            out.push(format!("{}{}{piece}", " ".repeat(deeper), style.unwrap_or("")));
+            style = open_style(piece).or(style).filter(|_| !ends_reset(piece));
+        }
+    }
+    out
+}
+
+/// `s` without its ANSI colour sequences.
+fn strip_styles(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            chars.by_ref().find(|&c| c == 'm');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The last colour sequence of `s`, unless it is a reset.
+fn open_style(s: &str) -> Option<&str> {
+    let at = s.rfind("\x1b[")?;
+    let end = at + s[at..].find('m')? + 1;
+    let seq = &s[at..end];
+    (seq != ansi::RESET && seq != "\x1b[m").then_some(seq)
+}
+
+/// True if the last colour sequence of `s` is a reset.
+fn ends_reset(s: &str) -> bool {
+    s.contains('\x1b') && open_style(s).is_none()
+}
+
 /// Prints marked lines at once through the output gate (a closed stdout is ignored).
-fn print_marked(text: &str, color: bool) {
-    gate::between(&marked(text, color));
+fn print_marked(text: &str, look: Settings) {
+    gate::between(&marked(text, look));
 }
 
 /// `n noun(s)`.
@@ -445,7 +509,35 @@ mod tests {
 
     #[test]
     fn every_line_is_marked() {
-        assert_eq!(marked("a\nb", false), "│ a\n│ b\n");
-        assert_eq!(marked("a", true), format!("{}│ {}a\n", ansi::DIM, ansi::RESET));
+        let plain = Settings::default();
+        assert_eq!(marked("a\nb", plain), "│ a\n│ b\n");
+        let coloured = Settings { color: true, ..plain };
+        assert_eq!(marked("a", coloured), format!("{}│ {}a\n", ansi::DIM, ansi::RESET));
+    }
+
+    /// At 80 columns a TCP row wrapped on the terminal and its continuation
+    /// had no mark, so it read like a line of the program's own.
+    #[test]
+    fn a_row_wider_than_the_terminal_folds_with_every_piece_marked() {
+        let row = "    1   0.000000    127.0.0.1 → 127.0.0.1    TCP 74 51280 → 36791 [SYN] Seq=0 \
+                   Win=65495 Len=0 MSS=65495 SACK_PERM TSval=1058856281 TSecr=0 WS=1024";
+        let look = Settings { width: Some(80), ..Settings::default() };
+        let text = marked(row, look);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        assert!(lines.iter().all(|l| l.starts_with(MARK) && wrap::text_width(l) <= 80), "{text}");
+        assert_eq!(lines[0], "│     1   0.000000    127.0.0.1 → 127.0.0.1    TCP 74 51280 → 36791 [SYN] Seq=0");
+        assert_eq!(lines[1], "│         Win=65495 Len=0 MSS=65495 SACK_PERM TSval=1058856281 TSecr=0 WS=1024");
+        let tenth = marked(&row.replacen("    1 ", "   10 ", 1), look);
+        assert_eq!(tenth.lines().nth(1), Some(lines[1]), "continuations align whatever the frame number");
+        assert_eq!(marked(row, Settings::default()), format!("{MARK}{row}\n"), "no width: as it is");
+        // A coloured note (it starts with its colour): the continuation is
+        // indented under its text, and coloured again after the mark.
+        let note = format!("{}  ↳ Connection: keep-alive reuses this TCP connection for the next request; close ends it after this response{}", ansi::DIM, ansi::RESET);
+        let look = Settings { width: Some(80), color: true, ..Settings::default() };
+        let text = marked(&note, look);
+        let second = text.lines().nth(1).unwrap();
+        let mark = format!("{}{MARK}{}", ansi::DIM, ansi::RESET);
+        assert_eq!(second, format!("{mark}      {}close ends it after this response{}", ansi::DIM, ansi::RESET));
     }
 }

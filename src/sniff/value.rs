@@ -35,6 +35,9 @@ pub enum Value<'a> {
     Str(Cow<'a, str>),
     /// A time or duration in seconds with nine decimals (`frame.time_relative`, `tcp.analysis.ack_rtt`).
     Seconds(Nanos),
+    /// Bytes (`tcp.payload`, `data.data`; a protocol or a slice in a display filter),
+    /// printed as hex digits without separators.
+    Bytes(Cow<'a, [u8]>),
 }
 
 impl Value<'_> {
@@ -60,6 +63,7 @@ impl fmt::Display for Value<'_> {
             Value::Present => f.write_str("1"),
             Value::Ip(ip) => write!(f, "{ip}"),
             Value::Str(s) => f.write_str(s),
+            Value::Bytes(b) => b.iter().try_for_each(|byte| write!(f, "{byte:02x}")),
             Value::Seconds(ns) => {
                 let sign = if *ns < 0 { "-" } else { "" };
                 let abs = ns.unsigned_abs();
@@ -76,6 +80,14 @@ pub trait FieldSource<F> {
     /// appends nothing when the field is absent. A protocol name used as a field
     /// (`tcp`, `dns`) is present when the packet has that layer.
     fn values<'s>(&'s self, field: F, out: &mut Vec<Value<'s>>);
+
+    /// Appends the occurrences of `field` as a display filter compares them: like
+    /// [`values`](FieldSource::values), except that a protocol is the bytes from its
+    /// start to the end of its data (`frame contains "GET"`, `ip[0] == 45`), and a
+    /// hardware address its six bytes (`eth.src[0:3] == 00:11:22`).
+    fn filter_values<'s>(&'s self, field: F, out: &mut Vec<Value<'s>>) {
+        self.values(field, out);
+    }
 }
 
 #[cfg(test)]
@@ -92,5 +104,6 @@ mod tests {
         assert_eq!(Value::Bool(false).to_string(), "0");
         assert_eq!(Value::Present.to_string(), "1");
         assert_eq!(Value::Int(-2).to_string(), "-2");
+        assert_eq!(Value::Bytes(Cow::Borrowed(b"GET \x00")).to_string(), "4745542000");
     }
 }

@@ -218,3 +218,71 @@ impl Drop for Proc {
         let _ = self.child.wait();
     }
 }
+
+/// A process on a pseudo-terminal: its output as a terminal would receive it.
+pub struct Pty {
+    pub master: std::fs::File,
+    pub child: std::process::Child,
+    got: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+}
+
+impl Pty {
+    /// Starts socklab with a pseudo-terminal as its stdin, stdout and stderr.
+    pub fn spawn(args: &[&str]) -> Pty {
+        Self::spawn_env(args, &[])
+    }
+
+    /// As [`spawn`](Self::spawn), with extra environment variables.
+    pub fn spawn_env(args: &[&str], env: &[(&str, &str)]) -> Pty {
+        use std::os::fd::FromRawFd;
+        let (mut m, mut s) = (0, 0);
+        // SAFETY: openpty writes two descriptors; the null pointers are allowed.
+        let rc = unsafe { libc::openpty(&mut m, &mut s, std::ptr::null_mut(), std::ptr::null(), std::ptr::null()) };
+        assert_eq!(rc, 0, "openpty");
+        // SAFETY: the descriptors were just opened and are owned here.
+        let (master, slave) = unsafe { (std::fs::File::from_raw_fd(m), std::fs::File::from_raw_fd(s)) };
+        let child = Command::new(BIN)
+            .args(args)
+            .env_remove("COLUMNS")
+            .envs(env.iter().copied())
+            .stdin(slave.try_clone().unwrap())
+            .stdout(slave.try_clone().unwrap())
+            .stderr(slave)
+            .spawn()
+            .unwrap();
+        let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (mut reader, sink) = (master.try_clone().unwrap(), std::sync::Arc::clone(&got));
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Pty { master, child, got }
+    }
+
+    /// Everything the terminal received so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.got.lock().unwrap()).into_owned()
+    }
+
+    /// Waits until `needle` was received `count` times.
+    pub fn wait_for(&self, needle: &str, count: usize) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.text().matches(needle).count() < count {
+            assert!(Instant::now() < deadline, "never saw {needle:?} x{count}:\n{}", self.text());
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+/// What each line shows on a terminal: the text after its last carriage return
+/// (the terminal's own CR before each LF aside), without the erase-line sequence.
+pub fn visible_lines(raw: &str) -> Vec<String> {
+    raw.split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l).rsplit('\r').next().unwrap_or("").replace("\x1b[K", ""))
+        .collect()
+}

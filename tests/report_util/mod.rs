@@ -4,6 +4,8 @@
 //! machine), and golden files regenerated with UPDATE_GOLDEN=1.
 #![allow(dead_code)]
 
+pub mod xml;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -98,4 +100,25 @@ pub fn check_golden(file: &str, actual: &str) {
 /// A tshark-written file next to the goldens.
 pub fn tshark_file(name: &str, suffix: &str) -> Option<String> {
     std::fs::read_to_string(golden_dir().join(format!("{name}.tshark.{suffix}"))).ok()
+}
+
+/// The held-out capture of the worksheet and graph tests (made by peers socklab
+/// did not write: scripts/worksheet-capture.sh).
+pub const HELD_OUT: &str = "captures/worksheet-lab.pcap";
+
+/// One frame of a tshark `-T fields -E header=y` golden: field name → value.
+pub type FieldRow = std::collections::HashMap<String, String>;
+
+/// The rows of a tshark fields golden under tests/golden/, keyed by frame.number.
+pub fn tshark_rows(rel: &str) -> std::collections::BTreeMap<u32, FieldRow> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(rel);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("a header line").split('\t').collect();
+    lines
+        .map(|l| {
+            let row: FieldRow = header.iter().zip(l.split('\t')).map(|(h, v)| (h.to_string(), v.to_string())).collect();
+            (row["frame.number"].parse().expect("frame.number"), row)
+        })
+        .collect()
 }

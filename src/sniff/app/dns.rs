@@ -4,7 +4,7 @@
 //! links matched as tshark does: same conversation and ID, the response after
 //! the query, a query repeated within 5 s without a response is a retransmission.
 
-use super::{bounded_insert, dir_key, AppFacts, ConvKey, TcpData, MAX_PENDING_STREAMS};
+use super::{bounded_insert, dir_key, dns_heuristic, AppFacts, ConvKey, TcpData, MAX_PENDING_STREAMS};
 use crate::proto::dns::{self, DecodeError, Message, RData, Record, RrType};
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::value::Nanos;
@@ -127,6 +127,15 @@ impl DnsTracker {
     /// Whether a datagram or segment between these ports is DNS.
     pub fn is_dns_port(&self, sport: u16, dport: u16) -> bool {
         self.ports.contains(&sport) || self.ports.contains(&dport)
+    }
+
+    /// Whether a UDP datagram between these ports is DNS: on a DNS or mDNS
+    /// port, or anywhere else tshark's heuristic would take it.
+    pub fn is_udp_dns(&self, sport: u16, dport: u16, payload: &[u8]) -> bool {
+        self.is_dns_port(sport, dport)
+            || sport == MDNS_PORT
+            || dport == MDNS_PORT
+            || (dns_heuristic::heuristic_applies(sport, dport) && dns_heuristic::looks_like_dns(payload))
     }
 
     /// Decodes a UDP payload at `offset` in the frame (`mdns`: on port 5353).

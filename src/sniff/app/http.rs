@@ -57,6 +57,9 @@ pub struct HttpMsg {
     /// What tshark names the bytes after the message in its last segment, when
     /// they start no new message: `data`, or `http:data` (a continuation).
     pub trailing: &'static [&'static str],
+    /// On an HTTP port, bytes after the message that start no new one: HTTP
+    /// looks at them again and adds `Continuation` to the Info column.
+    pub continuation: bool,
     /// An SSDP datagram (HTTP over UDP) rather than HTTP over TCP.
     pub ssdp: bool,
 }
@@ -123,6 +126,11 @@ pub fn info(out: &mut impl fmt::Write, m: &HttpMsg) -> fmt::Result {
         (Some("data"), _) | (_, None) => {}
         (_, Some(t)) if t.starts_with("multipart/") => {}
         (_, Some(t)) => write!(out, " ({t})")?,
+    }
+    if m.continuation {
+        // The bytes after a reassembled message go to HTTP again, which names
+        // them a continuation of the connection.
+        out.write_str("Continuation")?;
     }
     Ok(())
 }
@@ -225,6 +233,13 @@ fn looks_like_http(b: &[u8]) -> bool {
 }
 
 impl HttpTracker {
+    /// Whether this segment's direction waits for the rest of a message: an
+    /// out-of-order segment then fills a hole of it, and tshark tags it as a
+    /// segment of the reassembled message.
+    pub fn waits_for_more(&self, seg: &TcpData<'_>) -> bool {
+        self.pending.contains_key(&dir_key(seg.stream, seg.dir))
+    }
+
     /// Adds a TCP segment's payload.
     pub fn tcp(&mut self, seg: &TcpData<'_>, http_port: bool) -> Outcome {
         let key = dir_key(seg.stream, seg.dir);
@@ -399,6 +414,14 @@ impl HttpTracker {
             // tshark hands the rest of a reassembled segment to HTTP again
             // (on its ports), the rest of a single segment to data.
             m.trailing = if m.segments > 0 && http_port { &["http", "data"] } else { &["data"] };
+            // On an HTTP port HTTP looks at them again: a continuation of a
+            // connection that carried a request (this one, or an earlier one:
+            // frame 0 marks a response without one), else nothing, not even data.
+            let request_seen = m.request || self.last.get(&seg.stream).is_some_and(|r| r.frame != 0);
+            m.continuation = http_port && request_seen;
+            if http_port && !request_seen {
+                m.trailing = &[];
+            }
         }
         if looks_like_http(&rest) {
             self.keep(key, Pending { buf: rest, ..Pending::default() }, seg);
@@ -690,13 +713,44 @@ mod tests {
     fn bytes_after_the_body_are_data_or_a_continuation() {
         // Regression (suricata-verify http-gap-double frames 9 and 25): "\r\n" after a 2-byte body.
         let mut t = HttpTracker::default();
+        assert!(matches!(t.tcp(&seg(b"GET / HTTP/1.0\r\n\r\n", 1), true), Outcome::Message(_)));
         let whole = b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok\r\n";
-        let Outcome::Message(m) = t.tcp(&seg(whole, 1), true) else { panic!("no message") };
+        let Outcome::Message(m) = t.tcp(&seg(whole, 2), true) else { panic!("no message") };
         assert_eq!(m.trailing, ["data"]);
+        assert!(m.continuation);
         let mut t = HttpTracker::default();
-        assert!(matches!(t.tcp(&seg(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n", 1), true), Outcome::Partial(_)));
-        let Outcome::Message(m) = t.tcp(&seg(b"ok\r\n", 2), true) else { panic!("no message") };
+        assert!(matches!(t.tcp(&seg(b"GET / HTTP/1.0\r\n\r\n", 1), true), Outcome::Message(_)));
+        assert!(matches!(t.tcp(&seg(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n", 2), true), Outcome::Partial(_)));
+        let Outcome::Message(m) = t.tcp(&seg(b"ok\r\n", 3), true) else { panic!("no message") };
         assert_eq!(m.trailing, ["http", "data"]);
+        assert!(m.continuation);
+    }
+
+    #[test]
+    fn a_direction_waits_while_a_body_is_due() {
+        // An out-of-order segment of such a direction fills a hole of the message
+        // (suricata-verify tcp-rst-unacked-stream-10: tshark tags it).
+        let mut t = HttpTracker::default();
+        let head = b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc";
+        assert!(!t.waits_for_more(&seg(head, 1)));
+        assert!(matches!(t.tcp(&seg(head, 1), true), Outcome::Partial(_)));
+        assert!(t.waits_for_more(&seg(b"defg", 2)));
+        assert!(matches!(t.tcp(&seg(b"defghij", 2), true), Outcome::Message(_)));
+        assert!(!t.waits_for_more(&seg(b"", 3)));
+    }
+
+    #[test]
+    fn bytes_after_the_body_without_a_request_are_nothing() {
+        // Regression (suricata-verify http-async-srv frame 4): only the server's side was
+        // captured; tshark names the "\n" after the 12-byte body neither data nor Continuation.
+        let mut t = HttpTracker::default();
+        let whole = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nContent-Length: 12\r\n\r\nHello World!\n";
+        let Outcome::Message(m) = t.tcp(&seg(whole, 4), true) else { panic!("no message") };
+        assert!(m.trailing.is_empty());
+        assert!(!m.continuation);
+        let mut info = String::new();
+        super::info(&mut info, &m).unwrap();
+        assert_eq!(info, "HTTP/1.0 200 OK  (text/html)");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 pub mod detail;
 pub mod dns;
+pub mod dns_heuristic;
 pub mod fields;
 pub mod hex;
 pub mod http;
@@ -17,8 +18,9 @@ use crate::sniff::value::Nanos;
 pub use dns::{DnsMsg, DnsTracker};
 pub use http::{HttpMsg, HttpTracker};
 
-/// UDP and TCP ports decoded as DNS unless told otherwise: 53 (RFC 1035 §4.2)
-/// and the lab's 10053.
+/// UDP and TCP ports always decoded as DNS: 53 (RFC 1035 §4.2) and the lab's
+/// 10053. Over UDP, other ports are DNS when tshark's heuristic says so
+/// ([`dns_heuristic`]); over TCP, only these and `--dns-port`'s.
 pub const DEFAULT_DNS_PORTS: [u16; 2] = [53, 10053];
 
 /// Most bytes kept for one direction of a TCP stream while a message is incomplete.
@@ -62,6 +64,10 @@ pub struct AppFacts {
     pub dns_response_in: FxHashMap<u32, u32>,
     /// HTTP request frame → the frame of its response.
     pub http_response_in: FxHashMap<u32, u32>,
+    /// A first pass ran (`tshark -2`): a segment that begins a message later
+    /// segments complete shows its TCP summary, not the message's start line
+    /// (which only a single pass, like a live capture, leaves in the Info column).
+    pub two_pass: bool,
 }
 
 /// A conversation key independent of direction.

@@ -59,7 +59,7 @@ pub fn tree(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()
 
 /// Whether the frame ends in a Data block (the same rule as `:data` in `frame.protocols`).
 fn shows_data(p: &Packet<'_>) -> bool {
-    crate::sniff::fields::shows_data(p)
+    crate::sniff::fields::has_data(p)
 }
 
 fn line(out: &mut impl Write, depth: usize, args: std::fmt::Arguments<'_>) -> io::Result<()> {
@@ -145,30 +145,13 @@ fn packet_flags(out: &mut impl Write, f: u32) -> io::Result<()> {
 }
 
 fn frame(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()> {
+    use crate::sniff::layer_bytes::plural;
     let cap = p.data.len();
     if let Some(o) = p.origin {
         comments(out, o.comments, style)?;
     }
     style.on(out, ansi::BOLD)?;
-    let plural = |n: u64| if n == 1 { "" } else { "s" };
-    write!(
-        out,
-        "Frame {}: {} byte{} on wire ({} bits), {cap} byte{} captured ({} bits)",
-        p.number,
-        p.len,
-        plural(u64::from(p.len)),
-        u64::from(p.len) * 8,
-        plural(cap as u64),
-        cap * 8
-    )?;
-    if let Some(o) = p.origin {
-        write!(out, " on interface {}, id {}", o.interface.display_name(), o.interface_id)?;
-        match o.flags.map(|f| f & 0x3) {
-            Some(1) => out.write_all(b" (inbound)")?,
-            Some(2) => out.write_all(b" (outbound)")?,
-            _ => {}
-        }
-    }
+    out.write_all(crate::sniff::layer_bytes::frame_label(p).as_bytes())?;
     style.off(out)?;
     out.write_all(b"\n")?;
     if let Some(o) = p.origin {

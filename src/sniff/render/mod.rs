@@ -5,6 +5,7 @@
 pub mod detail;
 pub mod hex;
 pub mod list;
+pub mod outline;
 
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};

@@ -10,17 +10,17 @@ pub mod conversations;
 pub mod datagrams;
 pub mod flow;
 pub mod follow;
+pub mod graph;
 pub mod handshake;
 pub mod teardown;
+pub mod worksheet;
 
 pub use commands::{run_conversations, run_flow, run_follow, run_handshake};
 
 use crate::error::Error;
 use crate::sniff::capture::Frame;
 use crate::sniff::dissect::dissect_frame;
-use crate::sniff::fields::FieldId;
 use crate::sniff::file::offline::OfflineCapture;
-use crate::sniff::filter::Filter;
 use crate::sniff::link::{dlt_name, LinkType, SUPPORTED};
 use crate::sniff::packet::{Dissected, Transport};
 use crate::sniff::pipeline::{Facts, Pipeline};
@@ -539,7 +539,7 @@ pub fn scan(file: &Path, opts: &ScanOptions) -> Result<Scan, Error> {
 /// The TCP and UDP stream indexes of the packets that match a display filter
 /// (a full pass with the pipeline, as `read -Y` evaluates it).
 pub fn matching_streams(file: &Path, bpf: Option<&str>, expr: &str) -> Result<(BTreeSet<u32>, BTreeSet<u32>), Error> {
-    let filter = Filter::parse(expr, FieldId::from_name)
+    let filter = crate::sniff::fields::parse_filter(expr)
         .map_err(|e| Error::usage(format!("invalid display filter (-Y): {e}")))?;
     let (mut cap, link) = open(file, bpf)?;
     let mut pipe = Pipeline::new(link, Facts::default());

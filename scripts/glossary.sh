@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Regenerates src/sniff/glossary.tsv, what `socklab read -G fields` prints: tshark's
+# own `-G fields` lines for the fields socklab supports (the names in the fields!
+# list of src/sniff/fields.rs), grouped by protocol as tshark groups them: a `P` line
+# (name, filter name) and then that protocol's `F` lines (name, filter name, type,
+# protocol, base, bitmask, description).
+#
+#   scripts/glossary.sh
+#
+# Run it after adding a field to src/sniff/fields.rs (a unit test checks that every
+# field has exactly one line).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=src/sniff/glossary.tsv
+command -v tshark >/dev/null || { echo "glossary: tshark is needed (apt-get install tshark)" >&2; exit 1; }
+
+config=$(mktemp -d)
+all=$(mktemp)
+trap 'rm -rf "$config" "$all"' EXIT
+export WIRESHARK_CONFIG_DIR=$config
+tshark -G fields 2>/dev/null >"$all"
+
+# The names of the fields! macro, in their order.
+mapfile -t names < <(sed -n '/^fields! {/,/^}/p' src/sniff/fields.rs | grep -oP '=> "\K[^"]+')
+[ "${#names[@]}" -gt 0 ] || { echo "glossary: no field names found in src/sniff/fields.rs" >&2; exit 1; }
+
+# Protocols in the order their first field appears.
+protocols=()
+declare -A seen=()
+for n in "${names[@]}"; do
+  p=${n%%.*}
+  [ -n "${seen[$p]:-}" ] || { seen[$p]=1; protocols+=("$p"); }
+done
+
+version=$(tshark --version 2>/dev/null | head -n 1)
+{
+  echo "# socklab's fields as \`tshark -G fields\` describes them (scripts/glossary.sh, $version)"
+  for p in "${protocols[@]}"; do
+    line=$(awk -F'\t' -v n="$p" '$1=="P" && $3==n {print; exit}' "$all")
+    [ -n "$line" ] || { echo "glossary: tshark has no protocol '$p'" >&2; exit 1; }
+    printf '%s\n' "$line"
+    for n in "${names[@]}"; do
+      [ "${n%%.*}" = "$p" ] && [ "$n" != "$p" ] || continue
+      line=$(awk -F'\t' -v n="$n" '$3==n {print; exit}' "$all")
+      [ -n "$line" ] || { echo "glossary: tshark has no field '$n'" >&2; exit 1; }
+      printf '%s\n' "$line"
+    done
+  done
+} >"$out.new"
+mv "$out.new" "$out"
+echo "glossary: $(grep -vc '^#' "$out") lines in $out"
