@@ -18,13 +18,13 @@ use crate::proto::http::path;
 use crate::proto::http::request::parse_request;
 use crate::proto::http::response::parse_response;
 use crate::sniff::capture::Frame;
-use crate::sniff::fields::{FieldId, ALL, NAMES};
+use crate::sniff::fields::{parse_filter, FieldId, ALL, NAMES};
 use crate::sniff::file::{offline, Reader};
 use crate::sniff::filter::Filter;
 use crate::sniff::link::LinkType;
 use crate::sniff::pipeline::Pipeline;
 use crate::sniff::read::{self, FieldFormat, Mode};
-use crate::sniff::render::Style;
+use crate::sniff::render::{outline, Style};
 use crate::sniff::value::{Nanos, Value};
 
 /// The link types the pipeline target's first byte picks from: every one
@@ -69,6 +69,10 @@ const FILTERS: &[&str] = &[
     "tcp.completeness == 31",
     "dns.flags.response == 1 && dns.response_in",
     "frame.time_relative >= 0.001",
+    "tcp.port in {80, 443, 10080} and not udp",
+    "http.request.uri matches \"^/[a-z]+\"",
+    "tcp.payload contains 47:45:54 || udp.payload[0:2] == 12:34",
+    "dns.qry.name ~ \"lab$\"",
 ];
 
 /// The link type that input byte `b` picks.
@@ -117,7 +121,7 @@ fn parse_filters() -> Vec<Filter<FieldId>> {
         .iter()
         .copied()
         .chain(FILTERS.iter().copied())
-        .map(|e| Filter::parse(e, FieldId::from_name).unwrap_or_else(|err| panic!("filter {e:?}: {err}")))
+        .map(|e| parse_filter(e).unwrap_or_else(|err| panic!("filter {e:?}: {err}")))
         .collect()
 }
 
@@ -134,7 +138,8 @@ fn frame_at(i: usize, (data, len): (&[u8], u32)) -> Frame<'_> {
 
 /// Every view of `frames` on link type `link`, as `socklab read` shows them after
 /// its two passes: the list row with the details tree (`-V`) and the hex dump
-/// (`-x`) plain and coloured, `-T fields` with every field, `-T json`, and per
+/// (`-x`) plain and coloured, the layers of `-O` with every protocol, `-T fields`
+/// with every field, `-T json`, and per
 /// packet how many of the display filters ([`parse_filters`]) it matches. `frames` are
 /// (captured bytes, wire length), timed 1 ms apart. Pure: no I/O.
 pub fn render_all(link: LinkType, frames: &[(&[u8], u32)]) -> String {
@@ -143,8 +148,14 @@ pub fn render_all(link: LinkType, frames: &[(&[u8], u32)]) -> String {
         learn.learn(&frame_at(i, f));
     }
     let modes = [
-        Mode::Text { verbose: true, hex: true, style: Style { color: false, nanos: false } },
-        Mode::Text { verbose: false, hex: true, style: Style { color: true, nanos: false } },
+        Mode::Text { verbose: true, only: Vec::new(), hex: true, style: Style { color: false, nanos: false } },
+        Mode::Text { verbose: false, only: Vec::new(), hex: true, style: Style { color: true, nanos: false } },
+        Mode::Text {
+            verbose: false,
+            only: outline::protocol_names().iter().map(|p| p.to_string()).collect(),
+            hex: false,
+            style: Style::default(),
+        },
         Mode::Fields { ids: ALL.to_vec(), format: FieldFormat::parse(&[]).expect("the default -E options") },
         Mode::Json { ids: ALL.to_vec() },
     ];
@@ -289,7 +300,7 @@ pub fn http_response(data: &[u8]) {
 /// typed error, without a stack overflow (nesting is bounded).
 pub fn display_filter(data: &[u8]) {
     let Ok(expr) = std::str::from_utf8(data) else { return };
-    match Filter::parse(expr, FieldId::from_name) {
+    match parse_filter(expr) {
         Ok(filter) => {
             let _ = filter.fields().count();
             let _ = filter.clone();
