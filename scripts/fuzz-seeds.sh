@@ -8,7 +8,7 @@
 # fuzz.sh runs this when they are empty).
 # The committed seeds (fuzz/seeds-pipeline and fuzz/seeds-capture_file: captures/
 # two corpus files per decoded non-Ethernet link type and 8 pcapng files,
-# under 400 KB) are
+# about 170 KB in all) are
 # regenerated with: scripts/fuzz-seeds.sh --committed
 #
 #   scripts/fuzz-seeds.sh [--committed]
