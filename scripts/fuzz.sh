@@ -6,28 +6,36 @@
 #
 # Targets (fuzz/fuzz_targets/): dns_decode (DNS decoder and codec round trip, and
 # the server logic), http_request, http_response (with the chunked decoder),
-# display_filter (`read -Y`), dns_hex (`dns decode`'s hex reader).
+# display_filter (`read -Y`), dns_hex (`dns decode`'s hex reader), pipeline
+# (every link type through both passes and every view), capture_file (the
+# pcap/pcapng/gzip reader on an in-memory file). The targets' bodies are
+# in src/fuzzing.rs, shared with tests/fuzz_smoke.rs (a short stable run in CI).
 # Seeds: fuzz/seeds (DNS messages) and fuzz/seeds-TARGET; new inputs go to
 # fuzz/corpus/TARGET and crashing ones to fuzz/artifacts/TARGET (neither committed).
+# The pipeline and capture_file targets are also seeded from ../shared/corpus by
+# scripts/fuzz-seeds.sh into fuzz/corpus/TARGET when that is empty.
 # Each crash found should become a named regression test with the bytes inlined.
+#
+# The targets are built with AddressSanitizer (cargo fuzz's default); set
+# FUZZ_SANITIZER=none for a faster build without it.
 #
 # Uses cargo fuzz (libFuzzer), installing cargo-fuzz from crates.io if missing.
 # cargo fuzz needs nightly: the nightly toolchain is used when rustup has one
 # (or FUZZ_TOOLCHAIN names another), else RUSTC_BOOTSTRAP=1 unlocks nightly
-# features on stable. If the targets cannot be built at all, falls back to an
-# in-process loop of mutated DNS messages (the ignored test fuzz_loop_in_process).
+# features on stable. If the targets cannot be built at all, falls back to the
+# in-process mutator of tests/fuzz_smoke.rs for SECONDS per target.
 set -euo pipefail
 
 SECONDS_TO_RUN="${1:-${FUZZ_SECONDS:-60}}"
 shift || true
-ALL=(dns_decode http_request http_response display_filter dns_hex)
+ALL=(dns_decode http_request http_response display_filter dns_hex pipeline capture_file)
+SANITIZER="${FUZZ_SANITIZER:-address}"
 if [ "$#" -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL[@]}"); fi
 cd "$(dirname "$0")/.."
 
 fallback() {
-    echo "fuzz.sh: $1; running the in-process DNS fallback loop for ${SECONDS_TO_RUN}s instead" >&2
-    SOCKLAB_FUZZ_SECONDS="$SECONDS_TO_RUN" exec cargo test --lib proto::dns::tests::fuzz_loop_in_process \
-        -- --ignored --exact --nocapture
+    echo "fuzz.sh: $1; running the in-process mutator (tests/fuzz_smoke.rs) for ${SECONDS_TO_RUN}s per target instead" >&2
+    SOCKLAB_FUZZ_SMOKE_MS="$((SECONDS_TO_RUN * 1000))" exec cargo test --release --test fuzz_smoke -- --nocapture
 }
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
@@ -47,7 +55,7 @@ esac
 FUZZ=(cargo "+$FUZZ_TOOLCHAIN" fuzz)
 
 for t in "${TARGETS[@]}"; do
-    "${FUZZ[@]}" build "$t" || fallback "cargo fuzz build $t failed"
+    "${FUZZ[@]}" build -s "$SANITIZER" "$t" || fallback "cargo fuzz build $t failed"
 done
 
 seeds_of() {
@@ -57,6 +65,11 @@ seeds_of() {
     esac
 }
 
+if [[ " ${TARGETS[*]} " == *" pipeline "* || " ${TARGETS[*]} " == *" capture_file "* ]] &&
+    [ -z "$(ls -A fuzz/corpus/pipeline 2>/dev/null)" ]; then
+    scripts/fuzz-seeds.sh || echo "fuzz.sh: no seeds from the corpus; using the committed ones" >&2
+fi
+
 declare -A RUNS CRASHES
 failed=0
 for t in "${TARGETS[@]}"; do
@@ -65,7 +78,7 @@ for t in "${TARGETS[@]}"; do
     before=$(find "fuzz/artifacts/$t" -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' -o -name 'leak-*' | wc -l)
     echo "fuzz.sh: $t for ${SECONDS_TO_RUN}s" >&2
     # A crash ends the run early with a non-zero status; it is counted below.
-    "${FUZZ[@]}" run "$t" "fuzz/corpus/$t" "$(seeds_of "$t")" -- \
+    "${FUZZ[@]}" run -s "$SANITIZER" "$t" "fuzz/corpus/$t" "$(seeds_of "$t")" -- \
         -max_total_time="$SECONDS_TO_RUN" -print_final_stats=1 \
         -artifact_prefix="fuzz/artifacts/$t/" >"$log" 2>&1 || true
     after=$(find "fuzz/artifacts/$t" -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' -o -name 'leak-*' | wc -l)
@@ -83,6 +96,6 @@ for t in "${TARGETS[@]}"; do
     printf '%-16s %14s %8s\n' "$t" "${RUNS[$t]}" "${CRASHES[$t]}"
 done
 if [ "$failed" -ne 0 ]; then
-    echo "fuzz.sh: crashing inputs are in fuzz/artifacts/TARGET/; reproduce with: cargo +$FUZZ_TOOLCHAIN fuzz run TARGET FILE" >&2
+    echo "fuzz.sh: crashing inputs are in fuzz/artifacts/TARGET/; reproduce with: cargo +$FUZZ_TOOLCHAIN fuzz run -s $SANITIZER TARGET FILE" >&2
     exit 1
 fi

@@ -103,8 +103,7 @@ pub fn stdout_is_terminal() -> bool {
 
 /// The width of the terminal on standard output (TIOCGWINSZ), if it is one.
 fn terminal_columns() -> Option<usize> {
-    // SAFETY: winsize is plain data; TIOCGWINSZ writes one into it or fails.
-    let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
+    let mut ws = libc::winsize { ws_row: 0, ws_col: 0, ws_xpixel: 0, ws_ypixel: 0 };
     // SAFETY: the pointer is to a live winsize, as the request expects.
     let rc = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut ws) };
     (rc == 0 && ws.ws_col > 0).then_some(usize::from(ws.ws_col))

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod dns_view;
 pub mod doctor;
 pub mod error;
+pub mod fuzzing;
 pub mod net;
 pub mod proto;
 pub mod sniff;

@@ -194,7 +194,7 @@ fn read_one<'a>(
 }
 
 /// Waits until `fd` or `wake` is readable or `millis` have passed (an
-/// interrupted wait just returns); empties `wake` (a non-blocking pipe).
+/// interrupted wait just returns); empties `wake` (a non-blocking pipe or socket).
 fn wait_readable(fd: std::os::fd::RawFd, wake: Option<std::os::fd::RawFd>, millis: i32) {
     let mut pfds = [
         libc::pollfd { fd, events: libc::POLLIN, revents: 0 },

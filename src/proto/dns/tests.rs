@@ -745,65 +745,6 @@ fn udp_replies_never_exceed_1232_bytes_whatever_the_client_offers() {
     assert_eq!(udp_limit(Some(&Edns::new(65535))), 1232);
 }
 
-/// The checks of fuzz/fuzz_targets/dns_decode.rs, for the in-process fallback.
-fn fuzz_check(data: &[u8], zone: &Zone) {
-    let partial = decode_partial(data);
-    match decode(data) {
-        Ok(message) => {
-            assert_eq!(partial.error, None);
-            assert_eq!(partial.message, message);
-            let bytes = encode(&message).expect("a decoded message re-encodes");
-            let again = decode(&bytes).expect("a re-encoded message decodes");
-            assert_eq!(again.without_spans(), message.without_spans());
-        }
-        Err(e) => assert_eq!(partial.error, Some(e)),
-    }
-    if let Some(response) = answer(data, zone) {
-        decode(&response).expect("the server's response decodes");
-    }
-}
-
-/// Fallback fuzzing when cargo fuzz cannot run (scripts/fuzz.sh): mutations of
-/// valid messages (byte flips, insertions, truncations, splices) for
-/// `SOCKLAB_FUZZ_SECONDS` seconds (default 10), at most 100 million inputs.
-#[test]
-#[ignore = "long-running; run by scripts/fuzz.sh"]
-fn fuzz_loop_in_process() {
-    let seconds: u64 = std::env::var("SOCKLAB_FUZZ_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
-    let zone = Zone::lab();
-    let seeds = [LAB_QUERY.to_vec(), LAB_RESPONSE.to_vec(), LAB_QUERY_AA.to_vec(), encode(&rich_message()).unwrap()];
-    let mut x =
-        std::env::var("SOCKLAB_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed_1234_abcd_u64) | 1;
-    let mut next = move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x
-    };
-    let mut runs = 0u64;
-    while runs < 100_000_000 && (!runs.is_multiple_of(1024) || std::time::Instant::now() < deadline) {
-        let mut data = seeds[(next() % seeds.len() as u64) as usize].clone();
-        for _ in 0..1 + next() % 8 {
-            let at = (next() as usize) % (data.len() + 1);
-            match next() % 5 {
-                0 if at < data.len() => data[at] = next() as u8,
-                1 if at < data.len() => data[at] ^= 1 << (next() % 8),
-                2 => data.insert(at, next() as u8),
-                3 => data.truncate(at),
-                _ => {
-                    let other = &seeds[(next() % seeds.len() as u64) as usize];
-                    let from = (next() as usize) % other.len();
-                    data.splice(at..at, other[from..].iter().copied().take(1 + (next() % 16) as usize));
-                }
-            }
-        }
-        fuzz_check(&data, &zone);
-        runs += 1;
-    }
-    eprintln!("fuzz_loop_in_process: {runs} inputs, no failure");
-}
-
 fn from_hex(hex: &str) -> Vec<u8> {
     (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect()
 }

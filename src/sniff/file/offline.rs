@@ -82,8 +82,8 @@ pub struct OfflineCapture {
     bpf: Option<Bpf>,
 }
 
-/// The file's bytes, gunzipped when they start with gzip's magic.
-fn source(file: File) -> std::io::Result<BufReader<Box<dyn Read>>> {
+/// A capture's bytes (a file, or any reader), gunzipped when they start with gzip's magic.
+pub fn source(file: impl Read + 'static) -> std::io::Result<BufReader<Box<dyn Read>>> {
     let mut raw = BufReader::with_capacity(READ_BUFFER, file);
     let gzip = raw.fill_buf()?.starts_with(&GZIP_MAGIC);
     let inner: Box<dyn Read> = if gzip { Box::new(flate2::bufread::MultiGzDecoder::new(raw)) } else { Box::new(raw) };
