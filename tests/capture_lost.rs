@@ -16,7 +16,7 @@ use common::{describe, in_ci, root, run_with, scratch, visible_lines, Proc, Pty,
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const SIGINT: i32 = 2;
@@ -188,6 +188,30 @@ fn signals_on_sniff_keep_the_file_and_tables() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Starts socklab with stdout and stderr piped (stdout to be closed by the test).
+fn spawn_piped(args: &[&str]) -> Child {
+    Command::new(BIN).args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
+}
+
+/// Waits (bounded) for `child`, whose stdout the test closed, to end, calling
+/// `poke` meanwhile so it has something to print; asserts it ended with status 0
+/// and quietly (no broken-pipe message, no panic).
+fn ends_quietly(child: &mut Child, what: &str, poke: impl Fn()) {
+    let deadline = Instant::now() + WAIT;
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        assert!(Instant::now() < deadline, "{what} kept running with its stdout closed");
+        poke();
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut err = String::new();
+    let _ = child.stderr.take().unwrap().read_to_string(&mut err);
+    assert!(status.success(), "status {status:?}, stderr {err}");
+    assert!(!err.contains("Broken pipe") && !err.contains("panicked"), "not quiet: {err}");
+}
+
 #[test]
 fn a_closed_stdout_stops_sniff_with_the_file_whole() {
     if !root("sniff | head") {
@@ -196,13 +220,8 @@ fn a_closed_stdout_stops_sniff_with_the_file_whole() {
     let dir = scratch("sniff-pipe");
     let (_keep, to) = quiet_port();
     let file = dir.join("pipe.pcap");
-    let mut child = Command::new(BIN)
-        .args(["sniff", "-f", &format!("udp port {}", to.port()), "-w", &file.display().to_string()])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        spawn_piped(&["sniff", "-f", &format!("udp port {}", to.port()), "-w", &file.display().to_string()]);
     let mut out = child.stdout.take().unwrap();
     std::thread::sleep(Duration::from_millis(500));
     send_udp(to, 3, 100);
@@ -210,19 +229,7 @@ fn a_closed_stdout_stops_sniff_with_the_file_whole() {
     let _ = out.read(&mut first);
     drop(out); // as `| head -c 16` does
     send_udp(to, 50, 100);
-    let deadline = Instant::now() + WAIT;
-    let status = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break st;
-        }
-        assert!(Instant::now() < deadline, "sniff kept running with its stdout closed");
-        send_udp(to, 1, 100);
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut err = String::new();
-    let _ = child.stderr.take().unwrap().read_to_string(&mut err);
-    assert!(status.success(), "status {status:?}, stderr {err}");
-    assert!(!err.contains("Broken pipe") && !err.contains("panicked"), "not quiet: {err}");
+    ends_quietly(&mut child, "sniff", || send_udp(to, 1, 100));
     assert!(assert_whole(&file, None) >= 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -234,13 +241,7 @@ fn a_closed_stdout_stops_a_capturing_server_with_the_file_whole() {
     }
     let dir = scratch("server-pipe");
     let file = dir.join("srv.pcap");
-    let mut child = Command::new(BIN)
-        .args(["tcp", "server", "--port", "0", &format!("--capture={}", file.display())])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_piped(&["tcp", "server", "--port", "0", &format!("--capture={}", file.display())]);
     let mut out = child.stdout.take().unwrap();
     let mut first = Vec::new();
     let mut byte = [0u8; 1];
@@ -249,20 +250,11 @@ fn a_closed_stdout_stops_a_capturing_server_with_the_file_whole() {
     }
     let addr = common::addr_of(&String::from_utf8_lossy(&first)).expect("address line");
     drop(out); // as `| head -1` does
-    let deadline = Instant::now() + WAIT;
-    let status = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break st;
-        }
-        assert!(Instant::now() < deadline, "the server kept running with its stdout closed");
+    ends_quietly(&mut child, "the server", || {
         if let Ok(mut s) = TcpStream::connect(addr) {
             let _ = s.write_all(b"hi\n");
         }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let mut err = String::new();
-    let _ = child.stderr.take().unwrap().read_to_string(&mut err);
-    assert!(status.success(), "status {status:?}, stderr {err}");
+    });
     assert!(assert_whole(&file, None) >= 3);
     let _ = std::fs::remove_dir_all(&dir);
 }
