@@ -14,7 +14,7 @@ use common::{describe, root, run_with, scratch, Proc, Pty};
 use std::net::UdpSocket;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const SIGINT: i32 = 2;
 const WAIT: Duration = Duration::from_secs(20);
@@ -202,15 +202,7 @@ fn no_color_with_color_auto_on_a_terminal_prints_no_escapes() {
     let mut pty =
         Pty::spawn_env(&["tcp", "server", "--port", "0", &capture_arg(&file), "--color", "auto"], &[("NO_COLOR", "1")]);
     pty.wait_for("packets are marked", 1);
-    // SAFETY: kill(2) on our own child's pid.
-    unsafe {
-        libc::kill(pty.child.id() as libc::pid_t, SIGINT);
-    }
-    let deadline = Instant::now() + WAIT;
-    while pty.child.try_wait().unwrap().is_none() {
-        assert!(Instant::now() < deadline, "server did not stop:\n{}", pty.text());
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    pty.interrupt_and_wait(WAIT);
     pty.wait_for("Server stopped", 1);
     let text = pty.text();
     assert!(text.contains("packets captured") || text.contains("packet captured"), "no end tables:\n{text}");
@@ -253,16 +245,8 @@ fn at_80_columns_every_capture_line_fits_and_is_marked() {
             "a line neither marked nor the server's own: {line:?}\n{raw}"
         );
     }
-    // SAFETY: kill(2) on our own child's pid.
-    unsafe {
-        libc::kill(pty.child.id() as libc::pid_t, SIGINT);
-    }
     let mut pty = pty;
-    let deadline = Instant::now() + WAIT;
-    while pty.child.try_wait().unwrap().is_none() {
-        assert!(Instant::now() < deadline, "server did not stop:\n{}", pty.text());
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    pty.interrupt_and_wait(WAIT);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -302,15 +286,7 @@ fn proxy_log_line_comes_after_the_response_it_relayed() {
 fn after_a_signal_on_a_terminal_the_last_lines_start_a_line_of_their_own() {
     let mut pty = Pty::spawn(&["tcp", "server", "--port", "0"]);
     pty.wait_for("ready to receive", 1);
-    // SAFETY: kill(2) on our own child's pid.
-    unsafe {
-        libc::kill(pty.child.id() as libc::pid_t, SIGINT);
-    }
-    let deadline = Instant::now() + WAIT;
-    while pty.child.try_wait().unwrap().is_none() {
-        assert!(Instant::now() < deadline, "server did not stop:\n{}", pty.text());
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    pty.interrupt_and_wait(WAIT);
     pty.wait_for("Server stopped", 1);
     let text = pty.text();
     assert!(text.contains("ready to receive\r\n\r\nServer stopped"), "{text:?}");

@@ -242,6 +242,19 @@ pub struct Pty {
 }
 
 impl Pty {
+    /// Sends SIGINT (as Ctrl-C) and waits, bounded by `limit`, for the program to end.
+    pub fn interrupt_and_wait(&mut self, limit: Duration) {
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, libc::SIGINT);
+        }
+        let deadline = Instant::now() + limit;
+        while self.child.try_wait().unwrap().is_none() {
+            assert!(Instant::now() < deadline, "did not stop after SIGINT:\n{}", self.text());
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Starts socklab with a pseudo-terminal as its stdin, stdout and stderr.
     pub fn spawn(args: &[&str]) -> Pty {
         Self::spawn_env(args, &[])
