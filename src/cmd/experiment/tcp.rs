@@ -30,6 +30,7 @@ pub fn setup(what: &str) -> impl FnOnce(io::Error) -> Error + '_ {
 /// A connect and its outcome as a step; the stream when it connected.
 pub fn connect_step(lab: &mut Lab, who: &str, addr: SocketAddr) -> Option<TcpStream> {
     let call = format!("{who}: connect({addr})");
+    lab.begin();
     match TcpStream::connect_timeout(&addr, CONNECT_LIMIT) {
         Ok(s) => {
             let from = s.local_addr().map_or_else(|_| "?".to_string(), |a| a.to_string());
