@@ -295,9 +295,14 @@ pub fn after(what: &str, said: &str) -> String {
     format!("{}() {said}", name(what))
 }
 
-/// A call's name without its arguments (the last of a `+` chain).
+/// A call's name without its arguments (the last of a `+` chain): the text
+/// before the first `(` that follows a name, so `server (after FIN): write(…)`
+/// is `server (after FIN): write`.
 fn name(what: &str) -> &str {
-    what.rsplit('+').next().and_then(|c| c.split('(').next()).unwrap_or(what)
+    let call = what.rsplit('+').next().unwrap_or(what);
+    let opens_args =
+        |&(i, c): &(usize, char)| c == '(' && call[..i].ends_with(|p: char| p.is_alphanumeric() || p == '_');
+    call.char_indices().find(opens_args).map_or(call, |(i, _)| &call[..i])
 }
 
 /// `[trace 03:31:02.123456 +0.012345]`: UTC wall clock and seconds since start.
@@ -351,6 +356,7 @@ mod tests {
     fn call_lines_name_the_call() {
         assert_eq!(before("connect(127.0.0.1:1)"), "connect(127.0.0.1:1) …");
         assert_eq!(after("socket+connect(127.0.0.1:1)", "returned fd 3"), "connect() returned fd 3");
+        assert_eq!(after("server (after FIN): write(\"x\")", "→ 1"), "server (after FIN): write() → 1");
         assert_eq!(wall_stamp(3_661_000_001_000), "[trace 01:01:01.000001]");
     }
 
