@@ -113,6 +113,9 @@ pub struct ExperimentRunArgs {
     /// Colour: auto (on a terminal), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Leave out the timeline of the socket calls among the packets (shown by default).
+    #[arg(long)]
+    pub no_trace: bool,
 }
 
 /// Options of `explain`.

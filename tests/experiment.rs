@@ -75,6 +75,63 @@ fn packet_lines(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The timeline section of a report: trace lines and packet rows in time order.
+fn timeline(text: &str) -> Vec<&str> {
+    text.lines()
+        .skip_while(|l| !l.contains("The calls and the packets, in time order"))
+        .skip(2)
+        .take_while(|l| !l.is_empty())
+        .collect()
+}
+
+/// The index of the first timeline line holding every needle.
+fn at(t: &[&str], needles: &[&str], report: &str) -> usize {
+    t.iter()
+        .position(|l| needles.iter().all(|n| l.contains(n)))
+        .unwrap_or_else(|| panic!("no timeline line with {needles:?} in\n{report}"))
+}
+
+/// tcp-client-first's timeline: connect's line, the SYN, the RST/ACK, the refusal.
+fn connect_traced_around_the_syn_and_the_reset(r: &str) {
+    let t = timeline(r);
+    let call = at(&t, &["[trace ", "client: connect(127.0.0.1:", " …"], r);
+    let syn = at(&t, &["[SYN]"], r);
+    let rst = at(&t, &["[RST, ACK]"], r);
+    let refused = at(&t, &["[trace ", "client: connect() → ECONNREFUSED", "(Python: ConnectionRefusedError"], r);
+    assert!(call < syn && syn < rst && rst < refused, "connect, SYN, RST/ACK, refused\n{r}");
+}
+
+/// udp-client-first's timeline: each send's line before its datagram and the
+/// ICMP error, the connected socket's refused recv after them.
+fn datagram_and_icmp_traced_between_the_calls(r: &str) {
+    let t = timeline(r);
+    let send = at(&t, &["[trace ", "connected client: send(\"is anybody there?\") …"], r);
+    let datagram = at(&t, &["UDP", "Len=17"], r);
+    let icmp = at(&t, &["Port unreachable"], r);
+    let refused = at(&t, &["[trace ", "connected client: recv() → ECONNREFUSED"], r);
+    assert!(send < datagram && datagram < icmp && icmp < refused, "send, datagram, ICMP, refused recv\n{r}");
+    let sendto = at(&t, &["[trace ", "unconnected client: sendto(\"is anybody there?\", 127.0.0.1:", " …"], r);
+    let second = sendto + t[sendto..].iter().position(|l| l.contains("UDP") && l.contains("Len=17")).expect(r);
+    let icmp2 = sendto + t[sendto..].iter().position(|l| l.contains("Port unreachable")).expect(r);
+    let sent = at(&t, &["[trace ", "unconnected client: sendto() → 17"], r);
+    assert!(sendto < second && second < icmp2, "sendto before its datagram and the ICMP\n{r}");
+    assert!(sent > sendto, "{r}");
+}
+
+#[test]
+fn no_trace_leaves_the_timeline_out() {
+    if !root("no-trace") {
+        return;
+    }
+    let dir = scratch("no-trace");
+    let out = run_in(&dir, &[], &["experiment", "run", "tcp-client-first", "--no-trace"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(out.status.success(), "{}", describe(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("in time order") && !text.contains("[trace "), "{text}");
+    assert!(text.contains("[RST, ACK]"), "the packets are still listed\n{text}");
+}
+
 #[test]
 fn tcp_client_first_is_refused_by_rst() {
     let Some(t) = experiment("tcp-client-first", "text") else { return };
@@ -88,6 +145,7 @@ fn tcp_client_first_is_refused_by_rst() {
     let syn = p.iter().position(|l| l.contains("[SYN]")).unwrap();
     let rst = p.iter().position(|l| l.contains("[RST, ACK]")).unwrap_or_else(|| panic!("no RST in\n{t}"));
     assert!(syn < rst, "the RST answers the SYN\n{t}");
+    connect_traced_around_the_syn_and_the_reset(&t);
 }
 
 #[test]
@@ -108,6 +166,7 @@ fn udp_client_first_gets_port_unreachable() {
     );
     let icmp = packet_lines(&t).iter().filter(|l| l.contains("Port unreachable")).count();
     assert_eq!(icmp, 2, "one ICMP error per datagram\n{t}");
+    datagram_and_icmp_traced_between_the_calls(&t);
 }
 
 #[test]
@@ -131,7 +190,7 @@ fn wrong_port_refuses_tcp_and_udp_and_the_server_sees_nothing() {
 fn two_clients_differ_by_source_port_and_the_backlog_fills() {
     let Some(t) = experiment("two-clients", "text") else { return };
     has("two-clients", &t, &["client 3: connect(", "timeout: connection timed out", "[TCP Retransmission]"]);
-    let peers: Vec<&str> = t.lines().filter(|l| l.contains("→ client at 127.0.0.1:")).collect();
+    let peers: Vec<&str> = t.lines().filter(|l| l.trim_start().starts_with("→ client at 127.0.0.1:")).collect();
     assert_eq!(peers.len(), 2, "two accepted clients\n{t}");
     assert_ne!(peers[0], peers[1], "different source ports\n{t}");
 }

@@ -254,7 +254,7 @@ fn traced<T: Outcome>(what: String, fd: Option<RawFd>, f: impl FnOnce() -> io::R
     let what = key.1;
     let t0 = barrier::now();
     if !repeat {
-        gate::line(&format!("{} {what} …", stamp(t0)));
+        gate::line(&format!("{} {}", stamp(t0), before(&what)));
     }
     let result = f();
     if matches!(&result, Err(e) if timed_out(e)) {
@@ -266,7 +266,7 @@ fn traced<T: Outcome>(what: String, fd: Option<RawFd>, f: impl FnOnce() -> io::R
     }
     WAITING.with(|w| *w.borrow_mut() = None);
     let t1 = barrier::now();
-    let name = what.rsplit('+').next().and_then(|c| c.split('(').next()).unwrap_or(&what);
+    let name = name(&what);
     let side = side_before.or_else(|| result.as_ref().ok().and_then(Outcome::fd).and_then(local_addr));
     let said = match &result {
         Ok(v) => {
@@ -275,7 +275,7 @@ fn traced<T: Outcome>(what: String, fd: Option<RawFd>, f: impl FnOnce() -> io::R
         }
         Err(e) => format!("failed: {e}"),
     };
-    gate::line(&format!("{} {name}() {said}", stamp(t1)));
+    gate::line(&format!("{} {}", stamp(t1), after(&what, &said)));
     let side = side.map(|a| a.to_string());
     if !repeat {
         record(Event { time: t0, side: side.clone(), call: what.clone(), result: None });
@@ -284,20 +284,45 @@ fn traced<T: Outcome>(what: String, fd: Option<RawFd>, f: impl FnOnce() -> io::R
     result
 }
 
+/// The line before a call: `connect(127.0.0.1:12000) …`.
+pub fn before(what: &str) -> String {
+    format!("{what} …")
+}
+
+/// The line after a call: `connect() returned fd 5` for `what` =
+/// `connect(127.0.0.1:12000)` and `said` = `returned fd 5`.
+pub fn after(what: &str, said: &str) -> String {
+    format!("{}() {said}", name(what))
+}
+
+/// A call's name without its arguments (the last of a `+` chain): the text
+/// before the first `(` that follows a name, so `server (after FIN): write(…)`
+/// is `server (after FIN): write`.
+fn name(what: &str) -> &str {
+    let call = what.rsplit('+').next().unwrap_or(what);
+    let opens_args =
+        |&(i, c): &(usize, char)| c == '(' && call[..i].ends_with(|p: char| p.is_alphanumeric() || p == '_');
+    call.char_indices().find(opens_args).map_or(call, |(i, _)| &call[..i])
+}
+
 /// `[trace 03:31:02.123456 +0.012345]`: UTC wall clock and seconds since start.
 fn stamp(ns: i64) -> String {
     let since = started().elapsed();
+    format!("[trace {} +{}.{:06}]", wall(ns), since.as_secs(), since.subsec_micros())
+}
+
+/// `[trace 03:31:02.123456]`: a traced line's stamp with the wall clock only
+/// (a report written after the run, with no program start to count from).
+pub fn wall_stamp(ns: i64) -> String {
+    format!("[trace {}]", wall(ns))
+}
+
+/// `03:31:02.123456`: the UTC time of day of `ns` (nanoseconds since the epoch).
+fn wall(ns: i64) -> String {
     let day_ns = ns.rem_euclid(SECS_PER_DAY * NS_PER_SEC);
     let secs = day_ns / NS_PER_SEC;
     let micros = (day_ns % NS_PER_SEC) / 1000;
-    format!(
-        "[trace {:02}:{:02}:{:02}.{micros:06} +{}.{:06}]",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60,
-        since.as_secs(),
-        since.subsec_micros()
-    )
+    format!("{:02}:{:02}:{:02}.{micros:06}", secs / 3600, secs / 60 % 60, secs % 60)
 }
 
 /// The local address of socket `fd` (getsockname), if it is bound.
@@ -325,6 +350,14 @@ mod tests {
     #[test]
     fn sidecar_appends_trace() {
         assert_eq!(sidecar(Path::new("c/x.pcap")), PathBuf::from("c/x.pcap.trace"));
+    }
+
+    #[test]
+    fn call_lines_name_the_call() {
+        assert_eq!(before("connect(127.0.0.1:1)"), "connect(127.0.0.1:1) …");
+        assert_eq!(after("socket+connect(127.0.0.1:1)", "returned fd 3"), "connect() returned fd 3");
+        assert_eq!(after("server (after FIN): write(\"x\")", "→ 1"), "server (after FIN): write() → 1");
+        assert_eq!(wall_stamp(3_661_000_001_000), "[trace 01:01:01.000001]");
     }
 
     #[test]

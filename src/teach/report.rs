@@ -2,6 +2,7 @@
 //! (bold headings when coloured) and Markdown for a lab report. Pure: the
 //! functions return strings.
 
+use crate::net::trace;
 use crate::sniff::render::ansi;
 use crate::table::{Format, Table};
 use crate::teach::wrap;
@@ -38,6 +39,8 @@ pub struct Report {
     pub rfcs: Vec<String>,
     /// `socklab explain` topics that say more.
     pub topics: Vec<String>,
+    /// Also shows the calls and the packets in one timeline (`--trace`, the default).
+    pub trace: bool,
 }
 
 /// One socket call (or observation) and what the program saw.
@@ -49,6 +52,12 @@ pub struct Step {
     pub result: String,
     /// What Python's socket module gives for the same call, when it differs in form.
     pub python: Option<String>,
+    /// When the call started (ns since the epoch, the clock of packet
+    /// timestamps), when it was timed.
+    pub started: Option<i64>,
+    /// When it returned (or the observation was made); `None` for counts made
+    /// after the capture, which have no place in the timeline.
+    pub ended: Option<i64>,
 }
 
 /// The captured packets.
@@ -60,6 +69,8 @@ pub enum Packets {
         header: String,
         /// Each line of the list.
         lines: Vec<String>,
+        /// The capture time of each line's packet (ns since the epoch).
+        times: Vec<i64>,
         /// Where the capture was saved, if it was.
         file: Option<String>,
     },
@@ -97,7 +108,7 @@ fn text(r: &Report, color: bool) -> String {
     }
     o.push('\n');
     match &r.packets {
-        Packets::Captured { header, lines, file } => {
+        Packets::Captured { header, lines, file, .. } => {
             let saved = file.as_ref().map(|f| format!(" (saved to {f})")).unwrap_or_default();
             o.push_str(&head(&format!("The packets{saved}")));
             o.push('\n');
@@ -114,6 +125,12 @@ fn text(r: &Report, color: bool) -> String {
         }
     }
     o.push('\n');
+    if let Some(t) = timeline(r) {
+        o.push_str(&head("The calls and the packets, in time order"));
+        o.push('\n');
+        o.push_str(&t);
+        o.push('\n');
+    }
     o.push_str(&head("Why"));
     o.push('\n');
     for p in &r.why {
@@ -131,6 +148,45 @@ fn text(r: &Report, color: bool) -> String {
     o
 }
 
+/// The timed steps and the packet rows merged by time (a call's line before
+/// the packets it causes, its result after them), as `--trace` prints them;
+/// `None` without a capture or with tracing off.
+fn timeline(r: &Report) -> Option<String> {
+    let Packets::Captured { header, lines, times, .. } = &r.packets else {
+        return None;
+    };
+    if !r.trace || !r.steps.iter().any(|s| s.ended.is_some()) {
+        return None;
+    }
+    // (time, order at equal times, line): a call starts before a packet of the
+    // same microsecond, and returns after it.
+    let mut rows: Vec<(i64, u8, String)> = Vec::new();
+    for s in &r.steps {
+        let Some(end) = s.ended else { continue };
+        let said = match &s.python {
+            Some(p) => format!("→ {} (Python: {p})", s.result),
+            None => format!("→ {}", s.result),
+        };
+        match s.started {
+            Some(t0) => {
+                rows.push((t0, 0, format!("{} {}", trace::wall_stamp(t0), trace::before(&s.call))));
+                rows.push((end, 2, format!("{} {}", trace::wall_stamp(end), trace::after(&s.call, &said))));
+            }
+            None => rows.push((end, 2, format!("{} {} {said}", trace::wall_stamp(end), s.call))),
+        }
+    }
+    for (l, t) in lines.iter().zip(times) {
+        rows.push((*t, 1, l.clone()));
+    }
+    rows.sort_by_key(|r| (r.0, r.1));
+    let mut o = format!("{header}\n");
+    for (_, _, l) in rows {
+        o.push_str(&l);
+        o.push('\n');
+    }
+    Some(o)
+}
+
 fn markdown(r: &Report) -> String {
     let mut o = format!("## Experiment `{}`: {}\n\n{}\n\n### What the program saw\n\n", r.name, r.title, r.setup);
     let mut t = Table::new(["Call", "Result", "Python"]);
@@ -140,7 +196,7 @@ fn markdown(r: &Report) -> String {
     o.push_str(&t.render(Format::Markdown));
     o.push_str("\n### The packets\n\n");
     match &r.packets {
-        Packets::Captured { header, lines, file } => {
+        Packets::Captured { header, lines, file, .. } => {
             if let Some(f) = file {
                 o.push_str(&format!("Saved to `{f}`.\n\n"));
             }
@@ -154,6 +210,11 @@ fn markdown(r: &Report) -> String {
             o.push_str("```\n");
         }
         Packets::Off(why) => o.push_str(&format!("Not captured: {why}\n")),
+    }
+    if let Some(t) = timeline(r) {
+        o.push_str("\n### The calls and the packets, in time order\n\n```text\n");
+        o.push_str(&t);
+        o.push_str("```\n");
     }
     o.push_str("\n### Why\n\n");
     for p in &r.why {
@@ -181,12 +242,56 @@ mod tests {
             name: "tcp-client-first".into(),
             title: "a title".into(),
             setup: "setup".into(),
-            steps: vec![Step { call: "connect".into(), result: "ECONNREFUSED".into(), python: Some("P".into()) }],
-            packets: Packets::Captured { header: "No.".into(), lines: vec!["1 [RST, ACK]".into()], file: None },
+            steps: vec![Step {
+                call: "connect".into(),
+                result: "ECONNREFUSED".into(),
+                python: Some("P".into()),
+                ..Step::default()
+            }],
+            packets: Packets::Captured {
+                header: "No.".into(),
+                lines: vec!["1 [RST, ACK]".into()],
+                times: vec![0],
+                file: None,
+            },
             why: vec!["because".into()],
             rfcs: vec!["RFC 9293 §3.10.7.1".into()],
             topics: vec!["three-way-handshake".into()],
+            trace: false,
         }
+    }
+
+    #[test]
+    fn the_timeline_puts_each_packet_between_its_calls_start_and_return() {
+        let steps = vec![Step {
+            call: "client: connect(127.0.0.1:9)".into(),
+            result: "-1 ECONNREFUSED".into(),
+            python: Some("ConnectionRefusedError".into()),
+            started: Some(1_000_000),
+            ended: Some(3_000_000),
+        }];
+        let packets = Packets::Captured {
+            header: "No.".into(),
+            lines: vec!["1 [SYN]".into(), "2 [RST, ACK]".into()],
+            times: vec![2_000_000, 3_000_000],
+            file: None,
+        };
+        let r = Report { steps, packets, trace: true, ..sample() };
+        let t = render(&r, TextFormat::Text, false);
+        let tail = &t[t.find("in time order").expect(&t)..];
+        let lines: Vec<&str> = tail.lines().skip(2).take(4).collect();
+        assert_eq!(
+            lines,
+            [
+                "[trace 00:00:00.001000] client: connect(127.0.0.1:9) …",
+                "1 [SYN]",
+                "2 [RST, ACK]",
+                "[trace 00:00:00.003000] client: connect() → -1 ECONNREFUSED (Python: ConnectionRefusedError)",
+            ],
+            "{t}"
+        );
+        let off = render(&Report { trace: false, ..r }, TextFormat::Text, false);
+        assert!(!off.contains("in time order"), "{off}");
     }
 
     #[test]

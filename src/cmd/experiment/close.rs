@@ -39,6 +39,7 @@ fn pair(listener: &TcpListener, addr: SocketAddrV4) -> Result<(TcpStream, TcpStr
 
 /// A write as a step.
 fn write_step(lab: &mut Lab, who: &str, s: &mut TcpStream, data: &str) {
+    lab.begin();
     match s.write(data.as_bytes()) {
         Ok(n) => lab.step(format!("{who}: write({data:?})"), format!("{n}")),
         Err(e) => lab.step_err(format!("{who}: write({data:?})"), &e),
@@ -97,13 +98,16 @@ pub fn client_first(lab: &mut Lab) -> Result<()> {
     let (mut client, mut server) = pair(&listener, addr)?;
     let cport = client.local_addr().map_err(setup("reading the port"))?.port();
     write_step(lab, "client", &mut client, "hello\n");
+    lab.begin();
     drop(client);
     lab.step("client: close()", "0 (the client is the active closer: its FIN goes first)");
     read_to_eof(lab, "server", &mut server);
+    lab.begin();
     drop(server);
     lab.step("server: close()", "0 (its FIN answers the client's)");
     states_step(lab, cport);
     rebind_steps(lab, "new client socket", cport, false);
+    lab.begin();
     drop(listener);
     lab.step("server: close() the listening socket", "0 (the server stops)");
     states_step(lab, addr.port());
@@ -116,11 +120,14 @@ pub fn server_first(lab: &mut Lab) -> Result<()> {
     let (listener, addr) = listen(lab)?;
     let (mut client, mut server) = pair(&listener, addr)?;
     write_step(lab, "server", &mut server, "bye\n");
+    lab.begin();
     drop(server);
     lab.step("server: close()", "0 (the server is the active closer: its FIN goes first)");
+    lab.begin();
     drop(listener);
     lab.step("server: close() the listening socket", "0 (the server stops)");
     read_to_eof(lab, "client", &mut client);
+    lab.begin();
     drop(client);
     lab.step("client: close()", "0 (its FIN answers the server's)");
     states_step(lab, addr.port());
@@ -134,6 +141,7 @@ pub fn unread_data(lab: &mut Lab) -> Result<()> {
     let (mut client, server) = pair(&listener, addr)?;
     write_step(lab, "client", &mut client, "a request the server never reads\n");
     std::thread::sleep(SETTLE);
+    lab.begin();
     drop(server);
     lab.step("server: close() without reading", "0 (the kernel discards the unread bytes)");
     std::thread::sleep(SETTLE);
@@ -151,6 +159,7 @@ pub fn half_close(lab: &mut Lab) -> Result<()> {
     let (listener, addr) = listen(lab)?;
     let (mut client, mut server) = pair(&listener, addr)?;
     write_step(lab, "client", &mut client, "count my bytes\n");
+    lab.begin();
     match client.shutdown(Shutdown::Write) {
         Ok(()) => lab.step("client: shutdown(SHUT_WR)", "0 (FIN sent; the client can still read)"),
         Err(e) => lab.step_err("client: shutdown(SHUT_WR)", &e),
@@ -161,6 +170,7 @@ pub fn half_close(lab: &mut Lab) -> Result<()> {
         Err(e) => lab.step_err("server: read()", &e),
     }
     write_step(lab, "server (after the client's FIN)", &mut server, &format!("you sent {} bytes\n", request.len()));
+    lab.begin();
     drop(server);
     lab.step("server: close()", "0");
     read_to_eof(lab, "client (after its own FIN)", &mut client);

@@ -18,6 +18,7 @@ mod udp;
 
 use crate::cli::{ExperimentListArgs, ExperimentRunArgs};
 use crate::error::{Error, Result};
+use crate::sniff::barrier;
 use crate::sniff::capture::{loopback_device, LiveCapture, PERMISSION_FIX};
 use crate::sniff::render::Style;
 use crate::sniff::session::CAPTURE_DIR;
@@ -74,7 +75,7 @@ pub fn run(a: &ExperimentRunArgs) -> Result<()> {
     };
     let markdown = a.format == report::TextFormat::Markdown;
     let color = !markdown && crate::config::color(a.color);
-    let mut lab = Lab::new(exp, Style { color, nanos: false });
+    let mut lab = Lab::new(exp, Style { color, nanos: false }, !a.no_trace);
     runner(&mut lab)?;
     let r = lab.finish()?;
     write_out(&report::render(&r, a.format, color))
@@ -98,6 +99,10 @@ pub struct Lab {
     dns_ports: Vec<u16>,
     steps: Vec<Step>,
     tallies: Vec<Tally>,
+    /// Shows the calls among the packets (not `--no-trace`).
+    trace: bool,
+    /// When the call about to be reported started ([`Lab::begin`]).
+    began: Option<i64>,
 }
 
 /// A count of captured segments added as a step at the end.
@@ -110,7 +115,7 @@ struct Tally {
 type Count = Box<dyn Fn(&[Segment]) -> String>;
 
 impl Lab {
-    fn new(exp: &'static Experiment, style: Style) -> Lab {
+    fn new(exp: &'static Experiment, style: Style, trace: bool) -> Lab {
         let off = match loopback_device().and_then(|lo| LiveCapture::open(&lo, None).map(|_| ())) {
             Ok(()) => None,
             Err(Error::NeedsPrivilege { .. }) => Some(format!(
@@ -119,7 +124,17 @@ impl Lab {
             )),
             Err(e) => Some(format!("{e}; the sockets part ran anyway (see `socklab doctor`)")),
         };
-        Lab { exp, style, off, recording: None, dns_ports: Vec::new(), steps: Vec::new(), tallies: Vec::new() }
+        Lab {
+            exp,
+            style,
+            off,
+            recording: None,
+            dns_ports: Vec::new(),
+            steps: Vec::new(),
+            tallies: Vec::new(),
+            trace,
+            began: None,
+        }
     }
 
     /// Starts the capture of `bpf` (when this process may capture); the filter
@@ -139,14 +154,26 @@ impl Lab {
         self.dns_ports.push(port);
     }
 
+    /// Notes that the call the next step reports starts now, so the timeline
+    /// shows it before the packets it causes.
+    pub fn begin(&mut self) {
+        self.began = Some(barrier::now());
+    }
+
     /// A call and its result.
     pub fn step(&mut self, call: impl Into<String>, result: impl Into<String>) {
-        self.steps.push(Step { call: call.into(), result: result.into(), python: None });
+        self.push(call.into(), result.into(), None);
     }
 
     /// A call, its result and what Python shows.
     pub fn step_py(&mut self, call: impl Into<String>, result: impl Into<String>, python: impl Into<String>) {
-        self.steps.push(Step { call: call.into(), result: result.into(), python: Some(python.into()) });
+        self.push(call.into(), result.into(), Some(python.into()));
+    }
+
+    /// A step that ended now (and started at the last [`Lab::begin`], if any).
+    fn push(&mut self, call: String, result: String, python: Option<String>) {
+        let ended = Some(barrier::now());
+        self.steps.push(Step { call, result, python, started: self.began.take(), ended });
     }
 
     /// A call that failed: the C error and message, and Python's exception.
@@ -167,11 +194,12 @@ impl Lab {
                 let listed = rec.finish(&self.dns_ports, self.style)?;
                 for t in &self.tallies {
                     let result = (t.count)(&listed.segments);
-                    self.steps.push(Step { call: t.label.clone(), result, python: None });
+                    self.steps.push(Step { call: t.label.clone(), result, ..Step::default() });
                 }
                 Packets::Captured {
                     header: listed.header,
                     lines: listed.lines,
+                    times: listed.times,
                     file: listed.path.map(|p| p.display().to_string()),
                 }
             }
@@ -188,6 +216,7 @@ impl Lab {
             why: e.why.iter().map(|s| s.to_string()).collect(),
             rfcs: e.rfcs.iter().map(|s| s.to_string()).collect(),
             topics: e.topics.iter().map(|s| s.to_string()).collect(),
+            trace: self.trace,
         })
     }
 }

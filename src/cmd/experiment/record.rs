@@ -59,6 +59,8 @@ pub struct Listed {
     pub header: String,
     /// Every line (rows and their notes).
     pub lines: Vec<String>,
+    /// The capture time of each line's packet (ns since the epoch).
+    pub times: Vec<Nanos>,
     /// Where the capture was saved.
     pub path: Option<PathBuf>,
     /// Every TCP segment, in order.
@@ -101,12 +103,18 @@ impl Recording {
             learn.learn(&borrowed(f));
         }
         let mut pipe = Pipeline::new(self.link, learn.into_facts()).with_dns_ports(&ports);
-        let mut out = Vec::new();
+        let mut lines = Vec::new();
+        let mut times = Vec::new();
         let mut segments = Vec::new();
         for f in &frames {
             let frame = borrowed(f);
             let p = pipe.process(&frame);
+            let mut out = Vec::new();
             list::row(&mut out, &p, style).map_err(|e| Error::io("listing the packets", e))?;
+            for l in String::from_utf8_lossy(&out).lines() {
+                lines.push(l.to_string());
+                times.push(f.time);
+            }
             if let Transport::Tcp(h) = &p.d.transport {
                 segments.push(Segment {
                     sport: h.sport,
@@ -121,7 +129,8 @@ impl Recording {
         list::header(&mut header, style).map_err(|e| Error::io("listing the packets", e))?;
         Ok(Listed {
             header: String::from_utf8_lossy(&header).trim_end().to_string(),
-            lines: String::from_utf8_lossy(&out).lines().map(str::to_string).collect(),
+            lines,
+            times,
             path: self.path,
             segments,
         })

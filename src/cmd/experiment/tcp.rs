@@ -30,6 +30,7 @@ pub fn setup(what: &str) -> impl FnOnce(io::Error) -> Error + '_ {
 /// A connect and its outcome as a step; the stream when it connected.
 pub fn connect_step(lab: &mut Lab, who: &str, addr: SocketAddr) -> Option<TcpStream> {
     let call = format!("{who}: connect({addr})");
+    lab.begin();
     match TcpStream::connect_timeout(&addr, CONNECT_LIMIT) {
         Ok(s) => {
             let from = s.local_addr().map_or_else(|_| "?".to_string(), |a| a.to_string());
@@ -126,6 +127,7 @@ fn udp_exchange(lab: &mut Lab, client: &UdpSocket, port: u16, what: &str, wait: 
         lab.step_err(format!("UDP client ({what}): connect({to})"), &e);
         return;
     }
+    lab.begin();
     match client.send(b"hello") {
         Ok(n) => lab.step(format!("UDP client ({what}): send(\"hello\") to {to}"), format!("{n} (bytes sent)")),
         Err(e) => lab.step_err(format!("UDP client ({what}): send(\"hello\")"), &e),
@@ -134,6 +136,7 @@ fn udp_exchange(lab: &mut Lab, client: &UdpSocket, port: u16, what: &str, wait: 
         return;
     }
     let mut buf = [0u8; 1500];
+    lab.begin();
     match client.recv(&mut buf) {
         Ok(n) => lab.step(format!("UDP client ({what}): recv()"), format!("{n} bytes")),
         Err(e) => lab.step_err(format!("UDP client ({what}): recv() (1 s timeout)"), &e),

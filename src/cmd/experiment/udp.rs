@@ -25,12 +25,14 @@ pub fn client_first(lab: &mut Lab) -> Result<()> {
     lab.capture(&CaptureFilter::UdpPort(port).bpf())?;
     let connected = UdpSocket::bind("127.0.0.1:0").map_err(setup("binding the client"))?;
     connected.set_read_timeout(Some(RECV_LIMIT)).map_err(setup("receive timeout"))?;
+    lab.begin();
     match connected.connect(to) {
         Ok(()) => {
             lab.step(format!("connected client: connect({to})"), "0 (UDP only records the peer; nothing is sent)")
         }
         Err(e) => lab.step_err(format!("connected client: connect({to})"), &e),
     }
+    lab.begin();
     match connected.send(b"is anybody there?") {
         Ok(n) => {
             lab.step("connected client: send(\"is anybody there?\")", format!("{n} (bytes sent: sending succeeds)"))
@@ -38,18 +40,21 @@ pub fn client_first(lab: &mut Lab) -> Result<()> {
         Err(e) => lab.step_err("connected client: send()", &e),
     }
     let mut buf = [0u8; 1500];
+    lab.begin();
     match connected.recv(&mut buf) {
         Ok(n) => lab.step("connected client: recv()", format!("{n} bytes (a server started meanwhile)")),
         Err(e) => lab.step_err("connected client: recv() (1 s timeout)", &e),
     }
     let unconnected = UdpSocket::bind("127.0.0.1:0").map_err(setup("binding the client"))?;
     unconnected.set_read_timeout(Some(RECV_LIMIT)).map_err(setup("receive timeout"))?;
+    lab.begin();
     match unconnected.send_to(b"is anybody there?", to) {
         Ok(n) => {
             lab.step(format!("unconnected client: sendto(\"is anybody there?\", {to})"), format!("{n} (bytes sent)"))
         }
         Err(e) => lab.step_err("unconnected client: sendto()", &e),
     }
+    lab.begin();
     match unconnected.recv_from(&mut buf) {
         Ok((n, peer)) => lab.step("unconnected client: recvfrom()", format!("{n} bytes from {peer}")),
         Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => lab.step_py(
