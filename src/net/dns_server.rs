@@ -52,11 +52,7 @@ pub fn run(a: &DnsServerArgs) -> Result<()> {
         None => addr::resolve_one(&a.host, a.port)?,
     };
     trace::enable(a.capture.trace);
-    let sock = addr::bind_udp(local)?;
-    let local = sock.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
-    let tcp = dns_tcp::start(local, Arc::clone(&zone), a.quiet, log_exchange)
-        .map_err(|e| serve::warn(format_args!("DNS over TCP is off: {e}")))
-        .ok();
+    let (sock, local, tcp) = bind_both(local, &zone, a.quiet)?;
     let cap = CaptureSession::start(&a.capture, "dns-server", CaptureFilter::DnsPort(local.port()))?;
     out(format_args!("DNS server listening on {local}"));
     cap.announce();
@@ -171,6 +167,34 @@ fn silence_reason(query: &[u8]) -> &'static str {
         "none: the message is itself a response (QR = 1)"
     } else {
         "none: it could not be encoded"
+    }
+}
+
+/// Tries for a kernel-picked port (`--port 0`) that is free for both UDP and TCP.
+const PORT_ATTEMPTS: usize = 8;
+
+/// Binds UDP at `local`, then TCP on the same port (RFC 7766: a server answers
+/// over both). With `--port 0` the kernel picks the UDP port, which another
+/// program may hold on TCP: then another port is tried. A fixed port whose TCP
+/// side is taken still serves UDP, with a warning.
+fn bind_both(
+    local: SocketAddr,
+    zone: &Arc<Zone>,
+    quiet: bool,
+) -> Result<(UdpSocket, SocketAddr, Option<dns_tcp::TcpSide>)> {
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let sock = addr::bind_udp(local)?;
+        let bound = sock.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
+        match dns_tcp::start(bound, Arc::clone(zone), quiet, log_exchange) {
+            Ok(tcp) => return Ok((sock, bound, Some(tcp))),
+            Err(_) if local.port() == 0 && attempts < PORT_ATTEMPTS => continue,
+            Err(e) => {
+                serve::warn(format_args!("DNS over TCP is off: {e}"));
+                return Ok((sock, bound, None));
+            }
+        }
     }
 }
 
