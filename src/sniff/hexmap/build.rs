@@ -55,6 +55,9 @@ pub fn raw_fields(link: LinkType, data: &[u8], wire_len: usize) -> Vec<Field> {
     let mut out = Out { leaves: Vec::new(), gaps: Vec::new() };
     if let Some(l) = &d.link {
         link_fields(&mut out, l);
+        if let Net::Other(ethertype) = d.net {
+            out.gap("link", &format!("EtherType 0x{ethertype:04x} payload (not decoded)"), l.header_len, data.len());
+        }
     }
     for net in d.tunnels().iter().chain([&d.net]) {
         net_fields(&mut out, net, "");
@@ -263,7 +266,8 @@ fn payload(out: &mut Out, link: LinkType, data: &[u8], wire_len: usize, start: u
             out.leaf("DNS", start, &[("dns.length", found.offset - start)]);
         }
         let partial = decode_partial(found.message);
-        for row in rows(found.message, &partial) {
+        // A field of no bytes (the RDATA of an OPT record with no options) has no run.
+        for row in rows(found.message, &partial).into_iter().filter(|r| r.span.len > 0) {
             let name = format!("{} {} ({})", row.section, row.key, dns_name(&row.section, &row.key));
             out.leaves.push(Field {
                 layer: "DNS",
@@ -273,7 +277,11 @@ fn payload(out: &mut Out, link: LinkType, data: &[u8], wire_len: usize, start: u
                 gap: false,
             });
         }
-        out.gap("DNS", UNPARSED, found.offset, found.offset + found.message.len());
+        if let Some(e) = &partial.error {
+            let at = found.offset + e.offset;
+            out.gap("DNS", "DNS decoding failed here", at, at + 1);
+        }
+        out.gap("DNS", "DNS undecoded", found.offset, found.offset + found.message.len());
         out.gap("TCP", "payload", found.offset + found.message.len(), end);
         return;
     }
@@ -309,6 +317,8 @@ fn dns_name(section: &str, key: &str) -> &'static str {
         (_, "CLASS") => "dns.resp.class",
         (_, "TTL") => "dns.resp.ttl",
         (_, "RDLENGTH") => "dns.resp.len",
+        (s, "label" | "compression pointer" | "root label") if s.starts_with("QUERY") => "dns.qry.name",
+        (_, "label" | "compression pointer" | "root label") => "dns.resp.name",
         _ => "dns.rdata",
     }
 }

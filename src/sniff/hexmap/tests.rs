@@ -1,4 +1,4 @@
-use super::build::{normalise, UNPARSED};
+use super::build::{self, normalise, UNPARSED};
 use super::*;
 use crate::sniff::report;
 use std::path::Path;
@@ -20,11 +20,37 @@ fn every_frame_of_every_capture_is_covered() {
             n += 1;
             let fields = map_frame(f.link(link), f.data, f.len as usize);
             check_coverage(&fields, f.data.len()).unwrap_or_else(|e| panic!("{name} frame {n}: {e}"));
+            assert_leaves_intact(f.link(link), f.data, f.len as usize, &fields);
             assert!(fields.iter().all(|f| f.name != UNPARSED), "{name} frame {n} has unparsed bytes: {fields:?}");
         }
         frames += n;
     }
     assert!(frames > 50, "only {frames} frames in captures/");
+}
+
+/// Every leaf field found that fits in the capture is one run of the map: no
+/// two leaves overlap.
+fn assert_leaves_intact(link: crate::sniff::link::LinkType, data: &[u8], wire_len: usize, fields: &[Field]) {
+    for leaf in build::raw_fields(link, data, wire_len).iter().filter(|f| !f.gap && f.len > 0 && f.end() <= data.len())
+    {
+        assert!(fields.contains(leaf), "{leaf:?} overlaps another field in {fields:?}");
+    }
+}
+
+/// A SYN cut short by the snap length after 40 bytes (inside the TCP header):
+/// the map stops at the captured bytes and the cut field keeps its name.
+#[test]
+fn a_frame_cut_inside_the_tcp_header_is_covered_to_its_end() {
+    let frame = [
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x45, 0x00, 0x00, 0x3c,
+        0xeb, 0xb3, 0x40, 0x00, 0x40, 0x06, 0x51, 0x06, 0x7f, 0x00, 0x00, 0x01, 0x7f, 0x00, 0x00, 0x01, 0xc4, 0x48,
+        0x81, 0x51, 0x0f, 0x3a,
+    ];
+    let fields = map_frame(crate::sniff::link::LinkType::Ethernet, &frame, 74);
+    check_coverage(&fields, frame.len()).unwrap();
+    let last = fields.last().unwrap();
+    assert!(last.end() == 40 && last.len > 0, "{fields:?}");
+    assert!(fields.iter().any(|f| f.name == "ip.ttl" && f.offset == 22), "{fields:?}");
 }
 
 #[test]
@@ -43,4 +69,28 @@ fn check_coverage_names_the_fault() {
     let f = |offset, len| Field { layer: "t", name: "x".into(), offset, len, gap: false };
     assert!(check_coverage(&[f(0, 2), f(3, 1)], 4).unwrap_err().contains("starts at byte 3"));
     assert!(check_coverage(&[f(0, 2)], 4).unwrap_err().contains("end at byte 2"));
+}
+
+/// The DNS response of captures/dns-lab.pcap frame 2 with its first QNAME label
+/// length changed from 6 to 63, which runs past the message: the map names the
+/// byte where decoding failed and the bytes after it, as `dns decode` colours them.
+#[test]
+fn a_dns_message_that_fails_to_decode_names_the_failing_byte() {
+    let mut frame = [
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x45, 0x00, 0x00, 0x58,
+        0x0a, 0xcd, 0x40, 0x00, 0x40, 0x11, 0x31, 0xc6, 0x7f, 0x00, 0x00, 0x01, 0x7f, 0x00, 0x00, 0x01, 0x27, 0x45,
+        0xc6, 0x4b, 0x00, 0x44, 0xfe, 0x57, 0x73, 0xda, 0x85, 0x00, 0x00, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00,
+        0x06, 0x67, 0x6f, 0x6f, 0x67, 0x6c, 0x65, 0x03, 0x63, 0x6f, 0x6d, 0x00, 0x00, 0x01, 0x00, 0x01, 0xc0, 0x0c,
+        0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x01, 0x04, 0x00, 0x04, 0xc0, 0xa5, 0x01, 0x01, 0xc0, 0x0c, 0x00, 0x01,
+        0x00, 0x01, 0x00, 0x00, 0x01, 0x04, 0x00, 0x04, 0xc0, 0xa5, 0x01, 0x0a,
+    ];
+    let ok = map_frame(crate::sniff::link::LinkType::Ethernet, &frame, frame.len());
+    assert!(ok.iter().any(|f| f.name == "ANSWER 2 RDATA (dns.rdata)" && f.offset == 98), "{ok:?}");
+    frame[54] = 0x3f;
+    let fields = map_frame(crate::sniff::link::LinkType::Ethernet, &frame, frame.len());
+    check_coverage(&fields, frame.len()).unwrap();
+    let failed = fields.iter().position(|f| f.name == "DNS decoding failed here").expect("failing byte named");
+    assert_eq!(fields[failed].len, 1);
+    assert_eq!(fields.last().map(|f| f.name.as_str()), Some("DNS undecoded"), "{fields:?}");
+    assert!(fields.iter().any(|f| f.name == "DNS HEADER ID (dns.id)"), "{fields:?}");
 }
