@@ -20,6 +20,8 @@ const TCP_FIXED: usize = 20;
 const UDP_LEN: usize = 8;
 /// ICMP header: type, code, checksum and 4 more bytes (RFC 792, RFC 4443 §2.1).
 const ICMP_LEN: usize = 8;
+/// Ethernet II header: two addresses and the type (IEEE 802.3 §3.1.1).
+const ETH_HEADER: usize = 14;
 /// A VLAN tag (IEEE 802.1Q).
 const VLAN_TAG: usize = 4;
 /// Name of bytes no layer explains.
@@ -63,7 +65,7 @@ pub fn raw_fields(link: LinkType, data: &[u8], wire_len: usize) -> Vec<Field> {
         net_fields(&mut out, net, "");
     }
     let ip_end = ip_end(&d.net).unwrap_or(data.len());
-    out.gap("frame", "padding", ip_end, data.len());
+    out.gap("link", "padding", ip_end, data.len());
     transport_fields(&mut out, &d, link, data, wire_len, ip_end);
     let mut all = out.leaves;
     all.extend(out.gaps);
@@ -82,11 +84,13 @@ fn ip_end(net: &Net) -> Option<usize> {
 fn link_fields(out: &mut Out, l: &Link) {
     match l.kind {
         LinkType::Ethernet => {
-            let mut o = out.leaf("Ethernet", 0, &[("eth.dst", 6), ("eth.src", 6)]);
+            // With 802.1Q tags, eth.type holds the tag's TPID; each tag's TCI is
+            // followed by the next type (IEEE 802.1Q §9.3).
+            let mut o = out.leaf("Ethernet", 0, &[("eth.dst", 6), ("eth.src", 6), ("eth.type", 2)]);
             for _ in 0..l.vlan_count {
-                o = out.leaf("802.1Q", o, &[("vlan.tag", VLAN_TAG)]);
+                o = out.leaf("802.1Q", o, &[("vlan.tci", 2), ("vlan.etype", 2)]);
             }
-            out.leaf("Ethernet", o, &[("eth.type", 2)]);
+            debug_assert_eq!(o, ETH_HEADER + VLAN_TAG * usize::from(l.vlan_count));
         }
         LinkType::LinuxSll => {
             out.leaf(
@@ -232,7 +236,11 @@ fn icmp_fields(out: &mut Out, d: &Dissected<'_>, i: &Icmp, ip_end: usize) {
     let names = [format!("{p}.type"), format!("{p}.code"), format!("{p}.checksum")];
     let mut o = out.leaf(layer, i.offset, &[(&names[0], 1), (&names[1], 1), (&names[2], 2)]);
     if echo {
-        let (id, seq) = (format!("{p}.ident"), format!("{p}.seq"));
+        let (id, seq) = if i.v6 {
+            ("icmpv6.echo.identifier".to_string(), "icmpv6.echo.sequence_number".to_string())
+        } else {
+            ("icmp.ident".to_string(), "icmp.seq".to_string())
+        };
         o = out.leaf(layer, o, &[(&id, 2), (&seq, 2)]);
     } else {
         out.gap(layer, "ICMP rest of header", o, o + 4);
