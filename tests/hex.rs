@@ -94,6 +94,7 @@ fn latex_boxes_every_byte_once() {
     assert!(tex.contains("xcolor") && tex.contains("\\begin{tabular}"), "{tex}");
     assert_eq!(tex.matches("}{\\texttt{").count(), 74, "one box per byte\n{tex}");
     assert!(tex.contains("TCP options"), "{tex}");
+    assert_eq!(tex.matches("\\,\\colorbox").count(), 74 - 5, "a thin space between the bytes of a line\n{tex}");
 }
 
 #[test]
@@ -104,6 +105,12 @@ fn terminal_colours_fields_when_asked() {
     assert!(out.contains("quoted UDP"), "{out}");
     let plain = ok(&["hex", &file, "--frame", "2", "--color", "never"]);
     assert!(!plain.contains('\x1b'), "{plain}");
+    let first = plain.lines().next().unwrap_or_default();
+    assert_eq!(
+        first.matches('|').count(),
+        4,
+        "a | between fields: eth.dst|eth.src|eth.type|ip.version|ip.dsfield\n{plain}"
+    );
 }
 
 #[test]

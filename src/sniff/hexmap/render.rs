@@ -57,7 +57,8 @@ fn ansi(hex: &str) -> String {
     format!("\x1b[48;2;{r};{g};{b}m\x1b[38;2;0;0;0m")
 }
 
-/// The terminal dump (16 bytes a line, ANSI backgrounds when `color`) and legend.
+/// The terminal dump (16 bytes a line, ANSI backgrounds when `color`, else `|`
+/// between fields) and legend.
 pub fn terminal(data: &[u8], fields: &[Field], color: bool) -> String {
     let mut out = String::new();
     for start in (0..data.len()).step_by(BYTES_PER_LINE) {
@@ -67,7 +68,12 @@ pub fn terminal(data: &[u8], fields: &[Field], color: bool) -> String {
         for (i, a, b) in pieces(fields, start, end) {
             let hex = hex_bytes(&data[a..b]);
             let asc: String = data[a..b].iter().map(|&x| ascii(x)).collect();
-            let sep = if b < end { " " } else { "" };
+            // Without colour, a `|` between two fields shows where each begins.
+            let sep = match (b < end, color) {
+                (false, _) => "",
+                (true, true) => " ",
+                (true, false) => "|",
+            };
             if color {
                 let on = ansi(colour(fields, i));
                 out.push_str(&format!("{on}{hex}{RESET}{sep}"));
@@ -192,8 +198,10 @@ pub fn latex(data: &[u8], fields: &[Field]) -> String {
         out.push_str(&format!("\\texttt{{{start:04x}}}~"));
         for (i, a, b) in pieces(fields, start, end) {
             let c = colour(fields, i).to_uppercase();
-            for x in &data[a..b] {
-                out.push_str(&format!("\\colorbox[HTML]{{{c}}}{{\\texttt{{{x:02x}}}}}"));
+            for (k, x) in data[a..b].iter().enumerate() {
+                // A thin space between bytes; none before a line's first byte.
+                let sep = if a + k > start { "\\," } else { "" };
+                out.push_str(&format!("{sep}\\colorbox[HTML]{{{c}}}{{\\texttt{{{x:02x}}}}}"));
             }
         }
         out.push_str("\\\\\n");
