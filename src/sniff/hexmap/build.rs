@@ -62,7 +62,7 @@ pub fn raw_fields(link: LinkType, data: &[u8], wire_len: usize) -> Vec<Field> {
         }
     }
     for net in d.tunnels().iter().chain([&d.net]) {
-        net_fields(&mut out, net, "");
+        net_fields(&mut out, net, false);
     }
     let ip_end = ip_end(&d.net).unwrap_or(data.len());
     out.gap("link", "padding", ip_end, data.len());
@@ -72,9 +72,12 @@ pub fn raw_fields(link: LinkType, data: &[u8], wire_len: usize) -> Vec<Field> {
     all
 }
 
-/// The offset one past the IP datagram, from its length field.
+/// The offset one past the IP datagram, from its length field; `None` also for
+/// an IPv4 total length of 0, which TCP segmentation offload leaves in captures
+/// of outgoing packets (tshark: "reported as 0, presumed to be because of TSO").
 fn ip_end(net: &Net) -> Option<usize> {
     match net {
+        Net::Ipv4(h) if h.total_len == 0 => None,
         Net::Ipv4(h) => Some(h.offset + usize::from(h.total_len)),
         Net::Ipv6(h) => Some(h.offset + IPV6_FIXED + usize::from(h.plen)),
         _ => None,
@@ -121,10 +124,10 @@ fn link_fields(out: &mut Out, l: &Link) {
     }
 }
 
-fn net_fields(out: &mut Out, net: &Net, quoted: &str) {
+fn net_fields(out: &mut Out, net: &Net, quoted: bool) {
     match net {
         Net::Ipv4(h) => {
-            let layer = if quoted.is_empty() { "IPv4" } else { "quoted IPv4" };
+            let layer = if quoted { "quoted IPv4" } else { "IPv4" };
             let end = out.leaf(
                 layer,
                 h.offset,
@@ -145,7 +148,7 @@ fn net_fields(out: &mut Out, net: &Net, quoted: &str) {
             out.gap(layer, "IP options", end, h.offset + usize::from(h.hdr_len));
         }
         Net::Ipv6(h) => {
-            let layer = if quoted.is_empty() { "IPv6" } else { "quoted IPv6" };
+            let layer = if quoted { "quoted IPv6" } else { "IPv6" };
             let end = out.leaf(
                 layer,
                 h.offset,
@@ -248,7 +251,7 @@ fn icmp_fields(out: &mut Out, d: &Dissected<'_>, i: &Icmp, ip_end: usize) {
     }
     debug_assert_eq!(o, i.offset + ICMP_LEN);
     if let Some(q) = &d.quoted {
-        net_fields(out, &q.net, "quoted");
+        net_fields(out, &q.net, true);
         match q.transport {
             Transport::Udp(u) => {
                 udp_header(out, u.offset, "quoted UDP");
