@@ -118,3 +118,46 @@ fn a_frame_past_the_end_says_how_many_there_are() {
     let err = fails(&["hex", &capture("tcp-echo.pcap"), "--frame", "999"]);
     assert!(err.contains("frame 999 does not exist"), "{err}");
 }
+
+/// The tshark field name a row claims: `ip.ttl`, the first of `ip.version /
+/// ip.hdr_len`, or the one in parentheses of a DNS row.
+fn tshark_name(field: &str) -> &str {
+    match field.rfind('(') {
+        Some(i) if field.ends_with(')') => &field[i + 1..field.len() - 1],
+        _ => field.split(" / ").next().unwrap_or(field),
+    }
+}
+
+/// Every field named after a tshark field sits where tshark's PDML places that
+/// field (goldens from scripts/hex-goldens.sh).
+#[test]
+fn fields_sit_where_tshark_places_them() {
+    for (cap, frame) in [("dns-lab", 2), ("web-http", 4), ("tcp-echo", 1), ("udp-closed-port", 2), ("tcp-echo-ipv6", 1)]
+    {
+        let golden_path = format!("{}/tests/golden/hex/{cap}-{frame}.tsv", env!("CARGO_MANIFEST_DIR"));
+        let golden = std::fs::read_to_string(&golden_path).expect("golden present (scripts/hex-goldens.sh)");
+        let placed: Vec<(&str, usize, usize)> = golden
+            .lines()
+            .filter_map(|l| {
+                let mut c = l.split('\t');
+                Some((c.next()?, c.next()?.parse().ok()?, c.next()?.parse().ok()?))
+            })
+            .collect();
+        let md = ok(&["hex", &capture(&format!("{cap}.pcap")), "--frame", &frame.to_string(), "--format", "markdown"]);
+        let mut matched = 0;
+        for (offset, len, _, _, field) in rows(&md) {
+            let name = tshark_name(&field);
+            let whole = !field.contains(" / ");
+            let same: Vec<_> = placed.iter().filter(|p| p.0 == name).collect();
+            if same.is_empty() {
+                continue;
+            }
+            assert!(
+                same.iter().any(|p| p.1 == offset && (!whole || p.2 == len)),
+                "{cap} frame {frame}: {field} at {offset}+{len}, tshark has {same:?}"
+            );
+            matched += 1;
+        }
+        assert!(matched >= 12, "{cap} frame {frame}: only {matched} fields matched tshark's\n{md}");
+    }
+}

@@ -278,8 +278,16 @@ fn payload(out: &mut Out, link: LinkType, data: &[u8], wire_len: usize, start: u
         }
         let partial = decode_partial(found.message);
         // A field of no bytes (the RDATA of an OPT record with no options) has no run.
+        let mut rr_type = 0;
         for row in rows(found.message, &partial).into_iter().filter(|r| r.span.len > 0) {
-            let name = format!("{} {} ({})", row.section, row.key, dns_name(&row.section, &row.key));
+            if let (&[hi, lo], "TYPE") = (row.bytes.as_slice(), row.key.as_str()) {
+                rr_type = u16::from_be_bytes([hi, lo]);
+            }
+            let tshark = match row.key.as_str() {
+                "RDATA" => rdata_name(rr_type),
+                key => dns_name(&row.section, key),
+            };
+            let name = format!("{} {} ({tshark})", row.section, row.key);
             out.leaves.push(Field {
                 layer: "DNS",
                 name,
@@ -330,7 +338,21 @@ fn dns_name(section: &str, key: &str) -> &'static str {
         (_, "RDLENGTH") => "dns.resp.len",
         (s, "label" | "compression pointer" | "root label") if s.starts_with("QUERY") => "dns.qry.name",
         (_, "label" | "compression pointer" | "root label") => "dns.resp.name",
-        _ => "dns.rdata",
+        _ => "dns.data",
+    }
+}
+
+/// tshark's field for the RDATA of a record of type `rr_type` (RFC 1035 §3.3,
+/// RFC 3596 §2.2); `dns.data` for the types it splits into several fields.
+fn rdata_name(rr_type: u16) -> &'static str {
+    match rr_type {
+        1 => "dns.a",
+        2 => "dns.ns",
+        5 => "dns.cname",
+        12 => "dns.ptr.domain_name",
+        16 => "dns.txt",
+        28 => "dns.aaaa",
+        _ => "dns.data",
     }
 }
 

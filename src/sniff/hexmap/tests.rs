@@ -85,7 +85,7 @@ fn a_dns_message_that_fails_to_decode_names_the_failing_byte() {
         0x00, 0x01, 0x00, 0x00, 0x01, 0x04, 0x00, 0x04, 0xc0, 0xa5, 0x01, 0x0a,
     ];
     let ok = map_frame(crate::sniff::link::LinkType::Ethernet, &frame, frame.len());
-    assert!(ok.iter().any(|f| f.name == "ANSWER 2 RDATA (dns.rdata)" && f.offset == 98), "{ok:?}");
+    assert!(ok.iter().any(|f| f.name == "ANSWER 2 RDATA (dns.a)" && f.offset == 98), "{ok:?}");
     frame[54] = 0x3f;
     let fields = map_frame(crate::sniff::link::LinkType::Ethernet, &frame, frame.len());
     check_coverage(&fields, frame.len()).unwrap();
