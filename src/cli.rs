@@ -42,6 +42,9 @@ pub enum Command {
     Proxy(ProxyArgs),
     /// Read a saved capture (.pcap or .pcapng) and decode it like Wireshark.
     Read(ReadArgs),
+    /// Colour-code every field of every layer of one frame of a capture, with a legend:
+    /// link header, IP, TCP/UDP/ICMP, DNS or HTTP; every byte in one field or named gap.
+    Hex(HexArgs),
     /// Capture live on an interface (loopback by default) and decode each packet as it
     /// arrives; Ctrl-C stops and prints the counts and the handshake tables.
     Sniff(SniffArgs),
@@ -243,6 +246,37 @@ pub struct DnsDecodeArgs {
     /// How the field table fits the terminal.
     #[command(flatten)]
     pub fit: FitArgs,
+}
+
+/// Options of `hex`.
+#[derive(Args, Debug, Clone)]
+pub struct HexArgs {
+    /// The capture (.pcap or .pcapng).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The frame, numbered from 1 as in Wireshark and `socklab read`.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub frame: u64,
+    /// Output format: terminal (ANSI colours), markdown (a table of every field),
+    /// html (inline styles) or latex (needs \usepackage{xcolor}).
+    #[arg(long, value_enum, default_value_t = HexFormat::Terminal)]
+    pub format: HexFormat,
+    /// Colour of the terminal dump: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// The output formats of `hex --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum HexFormat {
+    /// Hex dump with ANSI background colours and a legend.
+    Terminal,
+    /// A Markdown table: offset, bytes, layer and field of every field.
+    Markdown,
+    /// An HTML snippet with inline colours and a legend table.
+    Html,
+    /// A LaTeX fragment: \colorbox per byte and a legend tabular.
+    Latex,
 }
 
 /// How a terminal table fits: by default it shows the columns a lab question

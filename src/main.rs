@@ -33,6 +33,7 @@ fn main() {
         Command::Get(a) => net::http_client::run(&a),
         Command::Proxy(a) => net::proxy::run(&a),
         Command::Read(a) => cmd::read::run(&a),
+        Command::Hex(a) => cmd::hex::run(&a),
         Command::Sniff(a) => cmd::sniff::run(&a),
         Command::Doctor(a) => socklab::doctor::run(&a),
         Command::Demo => socklab::demo::run(),

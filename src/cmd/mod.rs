@@ -7,6 +7,7 @@
 pub mod child;
 pub mod experiment;
 pub mod explain;
+pub mod hex;
 pub mod read;
 pub mod report;
 pub mod sniff;

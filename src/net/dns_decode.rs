@@ -14,6 +14,7 @@ use crate::dns_view::{self, check, ReportFormat, Shown, Style};
 use crate::error::{Error, Result};
 use crate::proto::dns::decode_partial;
 use crate::proto::hexdump;
+use crate::sniff::link::LinkType;
 use crate::sniff::report;
 use std::io::{self, Read, Write};
 use std::path::Path;
@@ -38,23 +39,35 @@ fn bytes_of(text: &str, what: &str) -> Result<Vec<u8>> {
 
 /// The DNS message of frame `number` of the capture at `path`.
 fn bytes_of_frame(path: &Path, number: u64) -> Result<Vec<u8>> {
-    let (mut cap, link) = report::open(path, None)?;
     let shown = path.display().to_string();
-    let mut seen = 0;
-    while let Some(f) = cap.next_frame()? {
-        seen += 1;
-        if seen < number {
-            continue;
-        }
-        let found = frame::dns_in_frame(link, f.data, f.len as usize).map_err(|why| Error::File {
+    with_frame(path, number, |link, data, wire_len| {
+        let found = frame::dns_in_frame(link, data, wire_len).map_err(|why| Error::File {
             path: shown.clone(),
             reason: format!("frame {number} has no DNS message: {why}; `socklab read {shown}` lists its frames"),
         })?;
-        note(&format!("{shown} frame {number}: {}", found.describe(f.data.len())));
-        return Ok(found.message.to_vec());
+        note(&format!("{shown} frame {number}: {}", found.describe(data.len())));
+        Ok(found.message.to_vec())
+    })
+}
+
+/// Calls `use_frame(link type, captured bytes, length on the wire)` on frame
+/// `number` (from 1, as in Wireshark) of the capture at `path`; an error saying
+/// how many frames there are when it has fewer.
+pub fn with_frame<T>(
+    path: &Path,
+    number: u64,
+    use_frame: impl FnOnce(LinkType, &[u8], usize) -> Result<T>,
+) -> Result<T> {
+    let (mut cap, link) = report::open(path, None)?;
+    let mut seen = 0;
+    while let Some(f) = cap.next_frame()? {
+        seen += 1;
+        if seen == number {
+            return use_frame(f.link(link), f.data, f.len as usize);
+        }
     }
     Err(Error::File {
-        path: shown,
+        path: path.display().to_string(),
         reason: format!(
             "has {} so frame {number} does not exist (frames are numbered from 1, as in Wireshark)",
             match seen {

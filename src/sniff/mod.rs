@@ -14,6 +14,7 @@ pub mod file;
 pub mod filter;
 pub mod glossary;
 pub mod hash;
+pub mod hexmap;
 pub mod icmp;
 pub mod layer_bytes;
 pub mod link;
