@@ -161,3 +161,22 @@ fn fields_sit_where_tshark_places_them() {
         assert!(matched >= 12, "{cap} frame {frame}: only {matched} fields matched tshark's\n{md}");
     }
 }
+
+/// The terminal dump and legend fit an 80-column terminal (`COLUMNS=80`): values
+/// are cut with their byte count, or the Value column is hidden with a note when
+/// the field names leave no room; nothing is wider than 80.
+#[test]
+fn the_terminal_legend_fits_80_columns() {
+    for (file, frame) in [("web-http.pcap", "4"), ("dns-lab.pcap", "2"), ("tcp-echo.pcap", "1")] {
+        let out = std::process::Command::new(common::BIN)
+            .args(["hex", &capture(file), "--frame", frame, "--color", "never"])
+            .env("COLUMNS", "80")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", common::describe(&out));
+        let text = String::from_utf8(out.stdout).unwrap();
+        for line in text.lines() {
+            assert!(line.chars().count() <= 80, "{file} frame {frame}: wider than 80: {line:?}");
+        }
+    }
+}

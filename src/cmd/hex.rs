@@ -10,11 +10,11 @@ use std::io::{self, Write};
 
 /// `socklab hex`.
 pub fn run(a: &HexArgs) -> Result<()> {
-    let color = Settings::from_args(&FitArgs::default(), a.color).color;
+    let settings = Settings::from_args(&FitArgs::default(), a.color);
     let text = with_frame(&a.file, a.frame, |link, data, wire_len| {
         let fields = map_frame(link, data, wire_len);
         Ok(match a.format {
-            HexFormat::Terminal => render::terminal(data, &fields, color),
+            HexFormat::Terminal => render::terminal(data, &fields, settings.color, settings.width),
             HexFormat::Markdown => render::markdown(data, &fields),
             HexFormat::Html => render::html(data, &fields),
             HexFormat::Latex => render::latex(data, &fields),

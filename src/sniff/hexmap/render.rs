@@ -57,9 +57,26 @@ fn ansi(hex: &str) -> String {
     format!("\x1b[48;2;{r};{g};{b}m\x1b[38;2;0;0;0m")
 }
 
+/// A field's value cut to `room` columns (whole bytes, then `…`), as the
+/// legend shows it on a terminal of limited width; at least one byte is shown.
+/// Narrowest Value column the legend shows (a byte, `…` and a count).
+const MIN_VALUE_ROOM: usize = 16;
+
+fn value_within(data: &[u8], f: &Field, room: Option<usize>) -> String {
+    let full = value(data, f);
+    let Some(room) = room else { return full };
+    if full.chars().count() <= room {
+        return full;
+    }
+    let bytes = &data[f.offset..f.end()];
+    let tail = format!(" … ({} bytes)", bytes.len());
+    let shown = (room.saturating_sub(tail.chars().count()) + 1) / 3;
+    format!("{}{tail}", hex_bytes(&bytes[..shown.clamp(1, bytes.len())]))
+}
+
 /// The terminal dump (16 bytes a line, ANSI backgrounds when `color`, else `|`
-/// between fields) and legend.
-pub fn terminal(data: &[u8], fields: &[Field], color: bool) -> String {
+/// between fields) and legend; the legend's values are cut to fit `width`.
+pub fn terminal(data: &[u8], fields: &[Field], color: bool, width: Option<usize>) -> String {
     let mut out = String::new();
     for start in (0..data.len()).step_by(BYTES_PER_LINE) {
         let end = (start + BYTES_PER_LINE).min(data.len());
@@ -89,21 +106,42 @@ pub fn terminal(data: &[u8], fields: &[Field], color: bool) -> String {
     out.push('\n');
     let layer_w = fields.iter().map(|f| f.layer.chars().count()).max().unwrap_or(0).max(5);
     let name_w = fields.iter().map(|f| f.name.chars().count()).max().unwrap_or(0).max(5);
-    out.push_str(&format!(
-        "{:>3}  {:<4}  {:<layer_w$}  {:<name_w$}  {:>6}  {:>4}  Value\n",
-        "#", "", "Layer", "Field", "Offset", "Len"
-    ));
+    // #, swatch, layer, field, offset and length, with their separating spaces.
+    let fixed = 3 + 2 + 4 + 2 + layer_w + 2 + name_w + 2 + 6 + 2 + 4 + 2;
+    let room = width.map(|w| w.saturating_sub(fixed));
+    // Too narrow for even a byte and its count: the dump above shows the bytes.
+    let show_value = room.is_none_or(|r| r >= MIN_VALUE_ROOM);
+    let header = format!(
+        "{:>3}  {:<4}  {:<layer_w$}  {:<name_w$}  {:>6}  {:>4}  {}",
+        "#",
+        "",
+        "Layer",
+        "Field",
+        "Offset",
+        "Len",
+        if show_value { "Value" } else { "" }
+    );
+    out.push_str(header.trim_end());
+    out.push('\n');
     for (i, f) in fields.iter().enumerate() {
         let swatch = if color { format!("{}    {RESET}", ansi(colour(fields, i))) } else { "    ".to_string() };
-        out.push_str(&format!(
-            "{:>3}  {swatch}  {:<layer_w$}  {:<name_w$}  {:>6}  {:>4}  {}\n",
+        let value = if show_value { value_within(data, f, room) } else { String::new() };
+        let row = format!(
+            "{:>3}  {swatch}  {:<layer_w$}  {:<name_w$}  {:>6}  {:>4}  {value}",
             i + 1,
             f.layer,
             f.name,
             f.offset,
             f.len,
-            value(data, f)
-        ));
+        );
+        out.push_str(row.trim_end());
+        out.push('\n');
+    }
+    if !show_value {
+        let note = "(Value column hidden at this width: the dump above shows each field's bytes; \
+                    --format markdown lists them)";
+        out.push_str(&crate::wrap::prose(note, width));
+        out.push('\n');
     }
     out
 }
