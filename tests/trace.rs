@@ -205,3 +205,22 @@ fn without_trace_no_call_is_printed_and_no_sidecar_is_written() {
     assert!(!Path::new(&format!("{}.trace", sfile.display())).exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The web server traces its accept and the close of each connection, and
+/// `get` its connect, its send and its receives (no capture needed).
+#[test]
+fn web_and_get_trace_accept_close_and_receives() {
+    let www = format!("{}/www", env!("CARGO_MANIFEST_DIR"));
+    let (srv, addr) = server(&["web", "--root", &www, "--port", "0", "--trace"]);
+    let url = format!("http://{addr}/HelloWorld.html");
+    let c = client(&["get", &url, "--trace"]);
+    let traced = |lines: &[String], call: &str| lines.iter().any(|l| l.starts_with("[trace ") && l.contains(call));
+    for call in ["connect(", "send(request)", "recv() returned"] {
+        assert!(traced(&c, call), "get: no {call} line in {c:#?}");
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let s = stop(srv);
+    for call in ["accept() returned", "close(fd "] {
+        assert!(traced(&s, call), "web: no {call} line in {s:#?}");
+    }
+}

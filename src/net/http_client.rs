@@ -20,7 +20,7 @@ use crate::sniff::session::{CaptureFilter, CaptureSession};
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, RawFd};
 use std::time::Duration;
 
 /// The User-Agent field socklab sends.
@@ -62,12 +62,20 @@ pub struct HttpReader<R> {
     inner: R,
     /// Bytes received and not yet consumed.
     pub buf: Vec<u8>,
+    /// The socket's descriptor, when its receives are traced (`--trace`).
+    traced: Option<RawFd>,
 }
 
 impl<R: Read> HttpReader<R> {
     /// Wraps a stream (with its read timeout already set).
     pub fn new(inner: R) -> Self {
-        HttpReader { inner, buf: Vec::with_capacity(CHUNK) }
+        HttpReader { inner, buf: Vec::with_capacity(CHUNK), traced: None }
+    }
+
+    /// Traces each receive on socket `fd` as `recv()` (with `--trace`).
+    pub fn traced(mut self, fd: RawFd) -> Self {
+        self.traced = Some(fd);
+        self
     }
 
     /// The wrapped stream.
@@ -79,7 +87,12 @@ impl<R: Read> HttpReader<R> {
     pub fn fill(&mut self) -> Result<usize, ReadError> {
         let mut chunk = [0u8; CHUNK];
         loop {
-            match self.inner.read(&mut chunk) {
+            let inner = &mut self.inner;
+            let got = match self.traced {
+                Some(fd) => trace::on(fd, "recv()", || inner.read(&mut chunk)),
+                None => inner.read(&mut chunk),
+            };
+            match got {
                 Ok(n) => {
                     self.buf.extend_from_slice(&chunk[..n]);
                     return Ok(n);
@@ -188,7 +201,8 @@ pub fn run(a: &GetArgs) -> Result<()> {
     stream.set_write_timeout(Some(timeout)).map_err(set)?;
     trace::on(stream.as_raw_fd(), "send(request)", || (&stream).write_all(&request).map(|()| request.len()))
         .map_err(|e| Error::io(format!("sending the request to {server}"), e))?;
-    let mut reader = HttpReader::new(stream);
+    let fd = stream.as_raw_fd();
+    let mut reader = HttpReader::new(stream).traced(fd);
     if !cap.is_active() {
         let stdout = io::stdout();
         let mut out = BufWriter::new(stdout.lock());

@@ -386,8 +386,15 @@ impl<'a> Worker<'a> {
     /// Closes a connection (which also takes it out of the epoll set) and keeps its buffer.
     fn close(&mut self, index: usize) {
         if let Some(conn) = self.slots[index].conn.take() {
-            if self.spare.len() < SPARE_BUFFERS {
-                self.spare.push(conn.into_buffer());
+            // Dropping the connection closes its socket (traced with --trace).
+            let fd = conn.fd();
+            let mut buffer = None;
+            let _ = trace::on(fd, format_args!("close(fd {fd})"), || {
+                buffer = Some(conn.into_buffer());
+                Ok(())
+            });
+            if let Some(b) = buffer.filter(|_| self.spare.len() < SPARE_BUFFERS) {
+                self.spare.push(b);
             }
             self.slots[index].gen = self.slots[index].gen.wrapping_add(1);
             self.free.push(index);
