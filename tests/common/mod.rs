@@ -205,7 +205,10 @@ impl Proc {
 
     /// Sends a signal (e.g. libc SIGINT = 2) and waits (bounded) for exit.
     pub fn signal_and_wait(&mut self, sig: i32, timeout: Duration) -> std::process::ExitStatus {
-        let _ = Command::new("kill").arg(format!("-{sig}")).arg(self.child.id().to_string()).status();
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, sig);
+        }
         self.wait(timeout)
     }
 
