@@ -5,23 +5,26 @@
 
 mod common;
 
-use common::{describe, BIN};
+use common::{describe, scratch, BIN};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-#[test]
-fn demo_runs_every_part() {
-    let dir = std::env::temp_dir().join(format!("socklab-demo-test-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut child = Command::new(BIN)
+/// Starts `socklab demo` in `dir` (it writes its captures under `dir/captures`).
+fn spawn_demo(dir: &std::path::Path) -> std::process::Child {
+    Command::new(BIN)
         .arg("demo")
-        .current_dir(&dir)
+        .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn demo_runs_every_part() {
+    let dir = scratch("demo");
+    let mut child = spawn_demo(&dir);
     let deadline = Instant::now() + Duration::from_secs(120);
     while child.try_wait().unwrap().is_none() {
         if Instant::now() > deadline {
@@ -98,17 +101,8 @@ fn frames_in(file: &std::path::Path) -> usize {
 #[test]
 fn sigint_during_the_demo_saves_the_part_and_stops_with_its_tables() {
     use std::io::{BufRead, BufReader};
-    let dir = std::env::temp_dir().join(format!("socklab-demo-sigint-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut child = Command::new(BIN)
-        .arg("demo")
-        .current_dir(&dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let dir = scratch("demo-sigint");
+    let mut child = spawn_demo(&dir);
     let (tx, rx) = std::sync::mpsc::channel();
     let stdout = child.stdout.take().unwrap();
     let reader = std::thread::spawn(move || {
