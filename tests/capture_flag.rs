@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{describe, root, run_with, scratch, Proc, BIN};
+use common::{capture_arg, describe, root, run_with, scratch, Proc, BIN};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::path::Path;
 use std::process::Command;
@@ -18,10 +18,6 @@ use std::time::Duration;
 
 const SIGINT: i32 = 2;
 const WAIT: Duration = Duration::from_secs(20);
-
-fn capture_arg(file: &Path) -> String {
-    format!("--capture={}", file.display())
-}
 
 /// `socklab read FILE -T fields -e ...` as rows of tab-separated fields.
 fn fields(file: &Path, names: &[&str]) -> Vec<Vec<String>> {

@@ -10,44 +10,20 @@
 
 mod common;
 
-use common::{describe, root, run_with, scratch, Proc, Pty};
+use common::{assert_before, capture_arg, describe, root, run_with, scratch, Proc, Pty};
 use std::net::UdpSocket;
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-const SIGINT: i32 = 2;
 const WAIT: Duration = Duration::from_secs(20);
 /// The mark in front of every capture line.
 const MARK: &str = "│ ";
 /// The ANSI escape that starts every colour.
 const ESC: char = '\x1b';
 
-fn capture_arg(file: &Path) -> String {
-    format!("--capture={}", file.display())
-}
-
 /// Index of the first line matching `pred`, or a panic showing every line.
 fn index(lines: &[String], what: &str, pred: impl Fn(&str) -> bool) -> usize {
     lines.iter().position(|l| pred(l)).unwrap_or_else(|| panic!("no {what} line in:\n{}", lines.join("\n")))
-}
-
-/// Asserts the line `before` comes before the line `after`.
-fn assert_before(lines: &[String], before: usize, after: usize) {
-    assert!(
-        before < after,
-        "line {before} ({:?}) should come before line {after} ({:?}):\n{}",
-        lines[before],
-        lines[after],
-        lines.join("\n")
-    );
-}
-
-/// Stops a server with SIGINT and returns every stdout line it printed.
-fn stop(mut srv: Proc) -> Vec<String> {
-    srv.signal_and_wait(SIGINT, WAIT);
-    let lines = srv.seen.lock().unwrap().clone();
-    lines
 }
 
 /// Runs a peer program (curl, dig) to completion, asserting success.
@@ -74,7 +50,7 @@ fn web_access_log_line_comes_after_its_request_packets() {
     srv.wait_for("packets are marked", WAIT);
     peer("curl", &["-sS", "-o", "/dev/null", &format!("http://{addr}/HelloWorld.html")]);
     srv.wait_for("\"GET /HelloWorld.html HTTP/1.1\" 200", WAIT);
-    let lines = stop(srv);
+    let lines = srv.interrupt_lines();
     let get = index(&lines, "GET packet", |l| l.starts_with(MARK) && l.contains("GET /HelloWorld.html HTTP/1.1"));
     let reply = index(&lines, "response packet", |l| l.starts_with(MARK) && l.contains("HTTP/1.1 200 OK"));
     let log = index(&lines, "access log", |l| !l.starts_with(MARK) && l.contains("\"GET /HelloWorld.html"));
@@ -97,7 +73,7 @@ fn dns_server_request_hex_sits_between_the_query_and_the_response() {
     peer("dig", &[&server, "-p", &port, "+tries=1", "+time=2", "google.com", "A"]);
     peer("dig", &[&server, "-p", &port, "+tries=1", "+time=2", "nowhere.example", "A"]);
     srv.wait_for("not in the zone (NXDOMAIN)", WAIT);
-    let lines = stop(srv);
+    let lines = srv.interrupt_lines();
     for name in ["google.com", "nowhere.example"] {
         let asked = index(&lines, "Query from", |l| l.starts_with("Query from") && l.contains(name));
         // `Query from 127.0.0.1:PORT: name A, ID 0x1a2b`: the ID names its packets,
@@ -140,7 +116,7 @@ fn udp_server_line_comes_after_the_datagram() {
         sock.recv_from(&mut buf).unwrap();
         srv.wait_for(&format!(": {word}"), WAIT);
     }
-    let lines = stop(srv);
+    let lines = srv.interrupt_lines();
     let sent: Vec<usize> = (0..lines.len())
         .filter(|&i| lines[i].starts_with(MARK) && lines[i].contains(&format!("{me} → {}", addr.port())))
         .collect();
@@ -173,7 +149,7 @@ fn get_prints_the_response_after_the_packets_that_carried_it() {
     assert_before(&lines, packet, status);
     assert_before(&lines, status, body);
     assert!(lines[body + 1..].iter().any(|l| l.starts_with(MARK)), "no capture lines after:\n{}", lines.join("\n"));
-    stop(srv);
+    srv.interrupt_lines();
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -186,7 +162,7 @@ fn color_always_colours_the_capture_through_a_pipe() {
     let file = dir.join("c.pcap");
     let (mut srv, _) = Proc::server(&["tcp", "server", "--port", "0", &capture_arg(&file), "--color", "always"]);
     srv.wait_for("packets are marked", WAIT);
-    let lines = stop(srv);
+    let lines = srv.interrupt_lines();
     let text = lines.join("\n");
     assert!(text.contains(&format!("{ESC}[")), "no ANSI escape with --color always:\n{text}");
     let _ = std::fs::remove_dir_all(&dir);
@@ -266,8 +242,8 @@ fn proxy_log_line_comes_after_the_response_it_relayed() {
     let url = format!("http://{web_addr}/HelloWorld.html");
     peer("curl", &["-sS", "--max-time", "10", "-o", "/dev/null", "-x", &format!("http://{proxy_addr}"), &url]);
     proxy.wait_for(&format!("\"GET {url} HTTP/1.1\" 200"), WAIT);
-    let lines = stop(proxy);
-    stop(web);
+    let lines = proxy.interrupt_lines();
+    web.interrupt_lines();
     // The origin's response to the proxy, then the proxy's to the client (the
     // last of them: HTTP rows show no ports).
     let relayed = lines

@@ -10,36 +10,21 @@
 mod common;
 mod report_util;
 
-use common::{addr_of, describe, root, run_with, scratch, Proc};
+use common::{addr_of, assert_before, capture_arg, describe, root, run_with, scratch, Proc};
 use report_util::xml::well_formed;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-const SIGINT: i32 = 2;
 const WAIT: Duration = Duration::from_secs(20);
 /// The mark in front of every capture line.
 const MARK: &str = "│ ";
-
-fn capture_arg(file: &Path) -> String {
-    format!("--capture={}", file.display())
-}
 
 /// Index of the first line from `from` on matching `pred`, or a panic showing every line.
 fn find(lines: &[String], from: usize, what: &str, pred: impl Fn(&str) -> bool) -> usize {
     (from..lines.len())
         .find(|&i| pred(&lines[i]))
         .unwrap_or_else(|| panic!("no {what} line after line {from} in:\n{}", lines.join("\n")))
-}
-
-fn assert_before(lines: &[String], before: usize, after: usize) {
-    assert!(
-        before < after,
-        "line {before} ({:?}) should come before line {after} ({:?}):\n{}",
-        lines[before],
-        lines[after],
-        lines.join("\n")
-    );
 }
 
 fn packet(l: &str, flags: &str) -> bool {
@@ -66,12 +51,6 @@ fn server(args: &[&str]) -> (Proc, SocketAddr) {
     (p, addr)
 }
 
-fn stop(mut srv: Proc) -> Vec<String> {
-    srv.signal_and_wait(SIGINT, WAIT);
-    let lines = srv.seen.lock().unwrap().clone();
-    lines
-}
-
 fn flow(file: &Path, format: &str) -> String {
     let out = run_with(&["flow", &file.display().to_string(), "--format", format, "--color", "never"], b"", WAIT);
     assert!(out.status.success(), "{}", describe(&out));
@@ -96,7 +75,7 @@ fn tcp_calls_sit_among_the_packets_they_cause_and_flow_draws_them() {
     let server = addr.to_string();
     let c = client(&["tcp", "client", "--server", &server, "--trace", &capture_arg(&cfile), "hello"]);
     srv.wait_for("closed the connection", WAIT);
-    let s = stop(srv);
+    let s = srv.interrupt_lines();
 
     // The client: connect( before the SYN, connect() returned after the SYN-ACK,
     // shutdown( before its FIN, and close( after it.
@@ -177,7 +156,7 @@ fn udp_sendto_and_recvfrom_are_traced() {
     find(&c, 0, "send(", |l| traced(l, "send(5 bytes) …"));
     find(&c, 0, "recv() returned", |l| traced(l, "recv() returned 5 bytes"));
     srv.wait_for("From client", WAIT);
-    let s = stop(srv);
+    let s = srv.interrupt_lines();
     let datagram = find(&s, 0, "datagram", |l| l.starts_with(MARK) && l.contains("UDP") && l.contains("Len=5"));
     let got = find(&s, 0, "recvfrom() returned", |l| traced(l, "recvfrom() returned 5 bytes from 127.0.0.1:"));
     assert_before(&s, datagram, got);
@@ -200,7 +179,7 @@ fn without_trace_no_call_is_printed_and_no_sidecar_is_written() {
     srv.wait_for("packets are marked", WAIT);
     let c = client(&["udp", "client", "--server", &addr.to_string(), "hello"]);
     srv.wait_for("From client", WAIT);
-    let s = stop(srv);
+    let s = srv.interrupt_lines();
     assert!(!c.iter().chain(&s).any(|l| l.starts_with("[trace ")), "{c:?}\n{s:?}");
     assert!(!Path::new(&format!("{}.trace", sfile.display())).exists());
     let _ = std::fs::remove_dir_all(&dir);
@@ -219,7 +198,7 @@ fn web_and_get_trace_accept_close_and_receives() {
         assert!(traced(&c, call), "get: no {call} line in {c:#?}");
     }
     std::thread::sleep(Duration::from_millis(200));
-    let s = stop(srv);
+    let s = srv.interrupt_lines();
     for call in ["accept() returned", "close(fd "] {
         assert!(traced(&s, call), "web: no {call} line in {s:#?}");
     }

@@ -110,6 +110,14 @@ pub fn addr_of(line: &str) -> Option<SocketAddr> {
 }
 
 impl Proc {
+    /// Stops the process with SIGINT (as Ctrl-C), bounded by 20 s, and returns
+    /// every stdout line it printed.
+    pub fn interrupt_lines(mut self) -> Vec<String> {
+        self.signal_and_wait(libc::SIGINT, Duration::from_secs(20));
+        let lines = self.seen.lock().unwrap().clone();
+        lines
+    }
+
     /// Starts socklab with piped stdin/stdout/stderr.
     pub fn spawn(args: &[&str]) -> Proc {
         Self::spawn_env(args, &[])
@@ -378,4 +386,20 @@ pub fn need(peer: &str) -> bool {
         println!("skipping: {peer} is not installed");
     }
     found
+}
+
+/// The `--capture=FILE` argument for `file`.
+pub fn capture_arg(file: &std::path::Path) -> String {
+    format!("--capture={}", file.display())
+}
+
+/// Asserts the line `before` comes before the line `after`, showing every line.
+pub fn assert_before(lines: &[String], before: usize, after: usize) {
+    assert!(
+        before < after,
+        "line {before} ({:?}) should come before line {after} ({:?}):\n{}",
+        lines[before],
+        lines[after],
+        lines.join("\n")
+    );
 }
