@@ -911,8 +911,11 @@ pub enum OutputKind {
     Text,
     /// Tab-separated values of the -e fields.
     Fields,
-    /// One JSON object per packet, keyed by field name.
+    /// tshark's JSON: one document per packet with every layer's fields (only
+    /// the -e fields, if any); -x adds each field's bytes.
     Json,
+    /// tshark's Elasticsearch bulk form: two lines per packet, each layer's fields flattened.
+    Ek,
 }
 
 /// When to colour output.

@@ -25,7 +25,8 @@ use crate::sniff::link::LinkType;
 use crate::sniff::pipeline::Pipeline;
 use crate::sniff::read::{self, FieldFormat, Mode};
 use crate::sniff::render::{outline, Style};
-use crate::sniff::value::{Nanos, Value};
+use crate::sniff::tree::json::JsonStyle;
+use crate::sniff::value::Nanos;
 
 /// The link types the pipeline target's first byte picks from: every one
 /// socklab decodes, and one it does not (listed undecoded).
@@ -139,7 +140,8 @@ fn frame_at(i: usize, (data, len): (&[u8], u32)) -> Frame<'_> {
 /// Every view of `frames` on link type `link`, as `socklab read` shows them after
 /// its two passes: the list row with the details tree (`-V`) and the hex dump
 /// (`-x`) plain and coloured, the layers of `-O` with every protocol, `-T fields`
-/// with every field, `-T json`, and per
+/// with every field, `-T json` with every field, the whole tree as `-T json -x`
+/// and `-T ek -x`, and per
 /// packet how many of the display filters ([`parse_filters`]) it matches. `frames` are
 /// (captured bytes, wire length), timed 1 ms apart. Pure: no I/O.
 pub fn render_all(link: LinkType, frames: &[(&[u8], u32)]) -> String {
@@ -157,19 +159,20 @@ pub fn render_all(link: LinkType, frames: &[(&[u8], u32)]) -> String {
             style: Style::default(),
         },
         Mode::Fields { ids: ALL.to_vec(), format: FieldFormat::parse(&[]).expect("the default -E options") },
-        Mode::Json { ids: ALL.to_vec() },
+        Mode::Json { ids: ALL.to_vec(), style: JsonStyle { ek: false, raw: false } },
+        Mode::Json { ids: Vec::new(), style: JsonStyle { ek: false, raw: true } },
+        Mode::Json { ids: Vec::new(), style: JsonStyle { ek: true, raw: true } },
     ];
     let mut out = Vec::new();
-    let mut values: Vec<Value<'static>> = Vec::new();
+    let mut renderers: Vec<read::Renderer<'_>> = modes.iter().map(read::Renderer::new).collect();
     let mut pipe = Pipeline::new(link, learn.into_facts());
     for (i, &f) in frames.iter().enumerate() {
         let fr = frame_at(i, f);
         let p = pipe.process(&fr);
-        for mode in &modes {
-            values = match read::render(&mut out, mode, false, &p, values) {
-                Ok(v) => v,
-                Err(_) => unreachable!("writing to a Vec cannot fail"),
-            };
+        for r in &mut renderers {
+            if r.packet(&mut out, false, &p).is_err() {
+                unreachable!("writing to a Vec cannot fail");
+            }
         }
         let matched = PARSED_FILTERS.with(|filters| filters.iter().filter(|f| f.matches(&p)).count());
         out.extend_from_slice(format!("filters matched: {matched}\n").as_bytes());
@@ -359,7 +362,9 @@ mod tests {
         ];
         let text = render_all(LinkType::Ipv4, &[(ip, ip.len() as u32)]);
         assert!(text.contains("Standard query 0x1234 A a"), "{text}");
-        assert!(text.contains("\"dns.qry.name\":\"a\""), "{text}");
+        assert!(text.contains("\"dns.qry.name\": [\n          \"a\"\n        ]"), "{text}");
+        assert!(text.contains("\"_source\": {\n      \"layers\": {"), "{text}");
+        assert!(text.contains("{\"index\":{\"_index\":\"packets-1970-01-01\",\"_type\":\"doc\"}}"), "{text}");
         assert!(text.contains("filters matched: "), "{text}");
     }
 }

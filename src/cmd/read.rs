@@ -5,10 +5,11 @@
 
 use crate::cli::{DecodeArgs, Glossary, OutputKind, ReadArgs};
 use crate::error::Error;
-use crate::sniff::fields::{FieldId, ALL};
+use crate::sniff::fields::FieldId;
 use crate::sniff::filter::Filter;
 use crate::sniff::read::{only_protocols, read, resolve_fields, FieldFormat, Mode, ReadError, Source};
 use crate::sniff::render::Style;
+use crate::sniff::tree::json::JsonStyle;
 use std::io::{self, BufWriter, Write};
 
 /// Size of the stdout buffer.
@@ -76,7 +77,9 @@ pub(crate) fn mode(a: &DecodeArgs) -> crate::Result<Mode> {
             }
             Mode::Fields { ids, format: FieldFormat::parse(&a.field_options)? }
         }
-        OutputKind::Json => Mode::Json { ids: if ids.is_empty() { ALL.to_vec() } else { ids } },
+        OutputKind::Json | OutputKind::Ek => {
+            Mode::Json { ids, style: JsonStyle { ek: a.output == OutputKind::Ek, raw: a.hex } }
+        }
     })
 }
 

@@ -16,7 +16,6 @@ use crate::sniff::pipeline::{Facts, Pipeline};
 use crate::sniff::read::{self, Mode, ReadError};
 use crate::sniff::session::supported_link;
 use crate::sniff::summary::{self, Recorder};
-use crate::sniff::value::Value;
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
@@ -112,9 +111,9 @@ fn capture(
     let started = Instant::now();
     let limit = a.decode.count.unwrap_or(u64::MAX);
     let mut pipe = Pipeline::new(link, Facts::default()).with_dns_ports(&decode::dns_ports(&a.decode));
-    let mut values: Vec<Value<'static>> = Vec::with_capacity(16);
+    let mut renderer = read::Renderer::new(mode);
     let mut last_shown: Option<i64> = None;
-    read::start(out, mode)?;
+    renderer.start(out)?;
     out.flush()?;
     let mut n = 0;
     while n < limit && !shutdown::requested() && duration.is_none_or(|d| started.elapsed() < d) {
@@ -127,8 +126,9 @@ fn capture(
         }
         p.delta_displayed = last_shown.map_or(0, |t| p.time - t);
         last_shown = Some(p.time);
-        values = read::render(out, mode, true, &p, values)?;
+        renderer.packet(out, true, &p)?;
         out.flush()?;
     }
+    renderer.finish(out)?;
     Ok(())
 }

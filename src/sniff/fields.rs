@@ -594,7 +594,8 @@ mod tests {
         let mut pipe = Pipeline::new(LinkType::Ethernet, Facts::default());
         let p = pipe.process(&Frame { time: 0, len: req.len() as u32, data: &req, origin: None });
         let mut tree = Vec::new();
-        crate::sniff::render::detail::tree(&mut tree, &p, crate::sniff::render::Style::default()).unwrap();
+        let mut buf = crate::sniff::tree::Tree::new();
+        crate::sniff::render::detail::write(&mut tree, &mut buf, &p, crate::sniff::render::Style::default()).unwrap();
         let tree = String::from_utf8(tree).unwrap();
         assert!(tree.contains("\nHypertext Transfer Protocol\n") && !tree.contains("Data ("), "{tree}");
     }

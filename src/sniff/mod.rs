@@ -27,6 +27,7 @@ pub mod savefile;
 pub mod session;
 pub mod summary;
 pub mod tcp;
+pub mod tree;
 pub mod udp;
 pub mod value;
 pub mod watch;

@@ -12,6 +12,8 @@ use crate::sniff::link::{dlt_name, LinkType, SUPPORTED};
 use crate::sniff::packet::Packet;
 use crate::sniff::pipeline::Pipeline;
 use crate::sniff::render::{detail, hex, list, outline, put_secs, put_u64, StackStr, Style};
+use crate::sniff::tree::json::{self, JsonStyle};
+use crate::sniff::tree::Tree;
 use crate::sniff::value::{FieldSource, Value};
 use std::io::{self, Write};
 use std::path::Path;
@@ -100,8 +102,9 @@ pub(crate) enum Mode {
     Text { verbose: bool, only: Vec<String>, hex: bool, style: Style },
     /// `-T fields`.
     Fields { ids: Vec<FieldId>, format: FieldFormat },
-    /// `-T json`.
-    Json { ids: Vec<FieldId> },
+    /// `-T json` or `-T ek` (`style`): every layer's tree, or with `ids` (`-e`)
+    /// only those fields.
+    Json { ids: Vec<FieldId>, style: JsonStyle },
 }
 
 /// Why reading stopped early.
@@ -172,23 +175,6 @@ fn open(src: &Source<'_>) -> Result<(OfflineCapture, LinkType), Error> {
     Ok((cap, link))
 }
 
-/// Writes the header line or field names the mode starts with (also used by `sniff`).
-pub(crate) fn start(out: &mut impl Write, mode: &Mode) -> io::Result<()> {
-    match mode {
-        Mode::Text { style, .. } => list::header(out, *style),
-        Mode::Fields { ids, format } if format.header => {
-            for (i, id) in ids.iter().enumerate() {
-                if i > 0 {
-                    out.write_all(format.separator.as_bytes())?;
-                }
-                out.write_all(id.name().as_bytes())?;
-            }
-            out.write_all(b"\n")
-        }
-        _ => Ok(()),
-    }
-}
-
 /// The error that ends the listing of a file whose link type socklab does not
 /// decode: its frames were listed with their number, time and length only.
 fn undecoded_link(cap: &OfflineCapture, dlt: i32, frames: u64) -> Error {
@@ -244,8 +230,8 @@ pub(crate) fn read(
     let (mut cap, link) = open(src)?;
     let nanos = cap.nanosecond_resolution();
     let mut pipe = Pipeline::new(link, facts).with_dns_ports(dns_ports);
-    let mut values: Vec<Value<'static>> = Vec::with_capacity(16);
-    start(out, mode)?;
+    let mut renderer = Renderer::new(mode);
+    renderer.start(out)?;
     let mut n = 0;
     let mut last_shown: Option<i64> = None;
     // The first link type met that socklab does not decode, and its frames.
@@ -269,8 +255,9 @@ pub(crate) fn read(
         }
         p.delta_displayed = last_shown.map_or(0, |t| p.time - t);
         last_shown = Some(p.time);
-        values = render(out, mode, nanos, &p, values)?;
+        renderer.packet(out, nanos, &p)?;
     }
+    renderer.finish(out)?;
     if let Some((dlt, frames)) = undecoded {
         out.flush()?;
         return Err(undecoded_link(&cap, dlt, frames).into());
@@ -297,106 +284,168 @@ fn needs_tcp_facts(mode: &Mode, filter: Option<&Filter<FieldId>>) -> bool {
     filter.is_some_and(|f| f.fields().any(|id| late(&id)))
         || match mode {
             Mode::Text { .. } => true,
-            Mode::Fields { ids, .. } | Mode::Json { ids } => ids.iter().any(late),
+            Mode::Fields { ids, .. } => ids.iter().any(late),
+            Mode::Json { ids, .. } => ids.is_empty() || ids.iter().any(late),
         }
 }
 
-/// Renders one packet (`nanos`: the file has nanosecond timestamps); `values` is a reusable buffer handed back for the next one.
-pub(crate) fn render(
-    out: &mut impl Write,
-    mode: &Mode,
-    nanos: bool,
-    p: &Packet<'_>,
+/// Writes packets as a [`Mode`] asks, with the buffers it reuses from one packet
+/// to the next (also used by `sniff`).
+pub(crate) struct Renderer<'m> {
+    mode: &'m Mode,
     values: Vec<Value<'static>>,
-) -> Result<Vec<Value<'static>>, ReadError> {
-    let mut vals = recycle(values);
-    match mode {
-        Mode::Text { verbose, only, hex: with_hex, style } => {
-            let style = Style { nanos, ..*style };
-            list::row(out, p, style)?;
-            if !only.is_empty() {
-                let mut o = outline::Outline::new(&mut *out, only);
-                detail::tree(&mut o, p, style)?;
-                o.finish()?;
-            } else if *verbose {
-                detail::tree(out, p, style)?;
-            }
-            if *with_hex {
-                if *verbose || !only.is_empty() {
-                    out.write_all(b"\n")?;
-                }
-                match style.color.then(|| crate::sniff::app::hex::dns_colours(&p.app, p.data)).flatten() {
-                    Some((colours, legend)) => crate::sniff::app::hex::dump(out, p.data, &colours, &legend)?,
-                    None => hex::dump(out, p.data)?,
-                }
-            }
-            if *verbose || *with_hex || !only.is_empty() {
-                out.write_all(b"\n")?;
-            }
-        }
-        Mode::Fields { ids, format } => {
-            for (i, &id) in ids.iter().enumerate() {
-                if i > 0 {
-                    out.write_all(format.separator.as_bytes())?;
-                }
-                vals.clear();
-                p.values(id, &mut vals);
-                let shown = match format.occurrence {
-                    Occurrence::All => &vals[..],
-                    Occurrence::First => &vals[..vals.len().min(1)],
-                    Occurrence::Last => &vals[vals.len().saturating_sub(1)..],
-                };
-                if shown.is_empty() {
-                    continue;
-                }
-                if let Some(q) = format.quote {
-                    write!(out, "{q}")?;
-                }
-                for (j, v) in shown.iter().enumerate() {
-                    if j > 0 {
-                        out.write_all(format.aggregator.as_bytes())?;
+    tree: Tree,
+    shown: u64,
+}
+
+impl<'m> Renderer<'m> {
+    /// A renderer for `mode`.
+    pub(crate) fn new(mode: &'m Mode) -> Renderer<'m> {
+        Renderer { mode, values: Vec::with_capacity(16), tree: Tree::new(), shown: 0 }
+    }
+
+    /// Writes what comes before the first packet: the list's header line, the
+    /// field names, or the JSON array's opening.
+    pub(crate) fn start(&mut self, out: &mut impl Write) -> io::Result<()> {
+        match self.mode {
+            Mode::Text { style, .. } => list::header(out, *style),
+            Mode::Fields { ids, format } if format.header => {
+                for (i, id) in ids.iter().enumerate() {
+                    if i > 0 {
+                        out.write_all(format.separator.as_bytes())?;
                     }
-                    write_value(out, v)?;
+                    out.write_all(id.name().as_bytes())?;
                 }
-                if let Some(q) = format.quote {
-                    write!(out, "{q}")?;
-                }
+                out.write_all(b"\n")
             }
-            out.write_all(b"\n")?;
-        }
-        Mode::Json { ids } => {
-            out.write_all(b"{")?;
-            let mut first = true;
-            for &id in ids {
-                vals.clear();
-                p.values(id, &mut vals);
-                if vals.is_empty() {
-                    continue;
-                }
-                if !first {
-                    out.write_all(b",")?;
-                }
-                first = false;
-                out.write_all(b"\"")?;
-                out.write_all(id.name().as_bytes())?;
-                out.write_all(b"\":")?;
-                if vals.len() == 1 {
-                    json_string(out, &vals[0])?;
-                } else {
-                    out.write_all(b"[")?;
-                    for (j, v) in vals.iter().enumerate() {
-                        if j > 0 {
-                            out.write_all(b",")?;
-                        }
-                        json_string(out, v)?;
-                    }
-                    out.write_all(b"]")?;
-                }
-            }
-            out.write_all(b"}\n")?;
+            Mode::Json { style, .. } => json::begin(out, *style),
+            Mode::Fields { .. } => Ok(()),
         }
     }
-    Ok(recycle(vals))
+
+    /// Writes what comes after the last packet (the JSON array's end).
+    pub(crate) fn finish(&mut self, out: &mut impl Write) -> io::Result<()> {
+        match self.mode {
+            Mode::Json { style, .. } => json::end(out, *style, self.shown),
+            _ => Ok(()),
+        }
+    }
+
+    /// Renders one packet (`nanos`: the file has nanosecond timestamps).
+    pub(crate) fn packet(&mut self, out: &mut impl Write, nanos: bool, p: &Packet<'_>) -> Result<(), ReadError> {
+        let vals = recycle(std::mem::take(&mut self.values));
+        let first = self.shown == 0;
+        self.shown += 1;
+        let vals = match self.mode {
+            Mode::Text { verbose, only, hex: with_hex, style } => {
+                let style = Style { nanos, ..*style };
+                self.text(out, p, style, *verbose, only, *with_hex)?;
+                vals
+            }
+            Mode::Fields { ids, format } => fields_line(out, ids, format, p, vals)?,
+            Mode::Json { ids, style } if ids.is_empty() => {
+                detail::build(&mut self.tree, p);
+                json::frame(out, &json::Frame { tree: &self.tree, data: p.data, time: p.time }, *style, first)?;
+                vals
+            }
+            Mode::Json { ids, style } => json_fields(out, ids, *style, first, p, vals)?,
+        };
+        self.values = recycle(vals);
+        Ok(())
+    }
+
+    fn text(
+        &mut self,
+        out: &mut impl Write,
+        p: &Packet<'_>,
+        style: Style,
+        verbose: bool,
+        only: &[String],
+        with_hex: bool,
+    ) -> io::Result<()> {
+        list::row(out, p, style)?;
+        if !only.is_empty() {
+            let mut o = outline::Outline::new(&mut *out, only);
+            detail::write(&mut o, &mut self.tree, p, style)?;
+            o.finish()?;
+        } else if verbose {
+            detail::write(out, &mut self.tree, p, style)?;
+        }
+        if with_hex {
+            if verbose || !only.is_empty() {
+                out.write_all(b"\n")?;
+            }
+            match style.color.then(|| crate::sniff::app::hex::dns_colours(&p.app, p.data)).flatten() {
+                Some((colours, legend)) => crate::sniff::app::hex::dump(out, p.data, &colours, &legend)?,
+                None => hex::dump(out, p.data)?,
+            }
+        }
+        if verbose || with_hex || !only.is_empty() {
+            out.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+}
+
+/// One `-T fields` line.
+fn fields_line<'p>(
+    out: &mut impl Write,
+    ids: &[FieldId],
+    format: &FieldFormat,
+    p: &'p Packet<'_>,
+    mut vals: Vec<Value<'p>>,
+) -> io::Result<Vec<Value<'p>>> {
+    for (i, &id) in ids.iter().enumerate() {
+        if i > 0 {
+            out.write_all(format.separator.as_bytes())?;
+        }
+        vals.clear();
+        p.values(id, &mut vals);
+        let shown = match format.occurrence {
+            Occurrence::All => &vals[..],
+            Occurrence::First => &vals[..vals.len().min(1)],
+            Occurrence::Last => &vals[vals.len().saturating_sub(1)..],
+        };
+        if shown.is_empty() {
+            continue;
+        }
+        if let Some(q) = format.quote {
+            write!(out, "{q}")?;
+        }
+        for (j, v) in shown.iter().enumerate() {
+            if j > 0 {
+                out.write_all(format.aggregator.as_bytes())?;
+            }
+            write_value(out, v)?;
+        }
+        if let Some(q) = format.quote {
+            write!(out, "{q}")?;
+        }
+    }
+    out.write_all(b"\n")?;
+    Ok(vals)
+}
+
+/// `-T json -e …` or `-T ek -e …`: each field's values as an array, as tshark.
+fn json_fields<'p>(
+    out: &mut impl Write,
+    ids: &[FieldId],
+    style: JsonStyle,
+    first: bool,
+    p: &'p Packet<'_>,
+    mut vals: Vec<Value<'p>>,
+) -> io::Result<Vec<Value<'p>>> {
+    let mut fields: Vec<(String, Vec<String>)> = Vec::new();
+    for &id in ids {
+        vals.clear();
+        p.values(id, &mut vals);
+        if !vals.is_empty() {
+            let name = if style.ek { id.name().replace('.', "_") } else { id.name().to_string() };
+            fields.push((name, vals.iter().map(|v| v.to_string()).collect()));
+        }
+    }
+    json::field_lists(out, p.time, &fields, style, first)?;
+    Ok(vals)
 }
 
 /// Empties a vector and reuses its allocation for values of another lifetime
@@ -404,31 +453,6 @@ pub(crate) fn render(
 fn recycle<'a, 'b>(mut v: Vec<Value<'a>>) -> Vec<Value<'b>> {
     v.clear();
     v.into_iter().map(|_| Value::Present).collect()
-}
-
-/// A value as a JSON string (RFC 8259 §7 escaping).
-fn json_string(out: &mut impl Write, v: &Value<'_>) -> io::Result<()> {
-    out.write_all(b"\"")?;
-    match v {
-        Value::Str(s) => {
-            let bytes = s.as_bytes();
-            let mut start = 0;
-            for (i, &b) in bytes.iter().enumerate() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    out.write_all(&bytes[start..i])?;
-                    match b {
-                        b'"' => out.write_all(b"\\\"")?,
-                        b'\\' => out.write_all(b"\\\\")?,
-                        c => write!(out, "\\u{c:04x}")?,
-                    }
-                    start = i + 1;
-                }
-            }
-            out.write_all(&bytes[start..])?;
-        }
-        other => write_value(out, other)?,
-    }
-    out.write_all(b"\"")
 }
 
 /// A value as tshark prints it, with a fast path for the common kinds.
@@ -504,13 +528,6 @@ mod tests {
             write_value(&mut out, &v).unwrap();
             assert_eq!(String::from_utf8(out).unwrap(), v.to_string(), "{v:?}");
         }
-    }
-
-    #[test]
-    fn json_strings_are_escaped() {
-        let mut out = Vec::new();
-        json_string(&mut out, &Value::Str("a\"b\\c\u{1}·".into())).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "\"a\\\"b\\\\c\\u0001·\"");
     }
 
     #[test]

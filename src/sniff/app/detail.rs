@@ -3,39 +3,30 @@
 use super::dns::{self, DnsMsg};
 use super::{App, HttpMsg};
 use crate::proto::dns::{Class, Flags, RData, Record, RrType, Section};
-use crate::sniff::render::{ansi, Style};
+use crate::sniff::tree::{Look, Tree};
 use crate::sniff::value::Value;
-use std::io::{self, Write};
 
-/// Indentation of one tree level (as the rest of the details view).
-const INDENT: &str = "    ";
-
-fn line(out: &mut impl Write, depth: usize, text: &str) -> io::Result<()> {
-    for _ in 0..depth {
-        out.write_all(INDENT.as_bytes())?;
-    }
-    out.write_all(text.as_bytes())?;
-    out.write_all(b"\n")
+fn line(out: &mut Tree, depth: usize, text: &str) {
+    out.text(depth, format_args!("{text}"));
 }
 
 /// Writes the application block of a packet, if it has one.
-pub fn tree(out: &mut impl Write, app: &App, style: Style) -> io::Result<()> {
+pub fn tree(out: &mut Tree, app: &App) {
     match app {
-        App::Dns(msgs) => msgs.iter().try_for_each(|m| dns_tree(out, m, style)),
+        App::Dns(msgs) => msgs.iter().for_each(|m| dns_tree(out, m)),
         App::Http(m) => http_tree(out, m),
         App::HttpContinuation => {
-            line(out, 0, "Hypertext Transfer Protocol")?;
-            line(out, 1, "File Data: continuation of a body")
+            line(out, 0, "Hypertext Transfer Protocol");
+            line(out, 1, "File Data: continuation of a body");
         }
         App::HttpHeaderLines { head, body } => {
-            line(out, 0, "Hypertext Transfer Protocol")?;
-            line(out, 1, &format!("{head} bytes of lines that are not HTTP headers (no request or status line)"))?;
+            line(out, 0, "Hypertext Transfer Protocol");
+            line(out, 1, &format!("{head} bytes of lines that are not HTTP headers (no request or status line)"));
             if *body > 0 {
-                line(out, 1, &format!("File Data: {body} bytes"))?;
+                line(out, 1, &format!("File Data: {body} bytes"));
             }
-            Ok(())
         }
-        _ => Ok(()),
+        _ => {}
     }
 }
 
@@ -64,7 +55,7 @@ fn class_text(c: Class) -> String {
 }
 
 /// The flag lines, as Wireshark labels each bit.
-fn flag_lines(f: &Flags, depth: usize, out: &mut impl Write) -> io::Result<()> {
+fn flag_lines(f: &Flags, depth: usize, out: &mut Tree) {
     let word = f.to_u16();
     let bits = |mask: u16| crate::dns_view::fields::bit_pattern(word, mask);
     let pick = |b: bool, y: &'static str, n: &'static str| if b { y } else { n };
@@ -72,40 +63,39 @@ fn flag_lines(f: &Flags, depth: usize, out: &mut impl Write) -> io::Result<()> {
         out,
         depth,
         &format!("{} = Response: {}", bits(Flags::QR), pick(f.qr, "Message is a response", "Message is a query")),
-    )?;
+    );
     let op = f.opcode.code();
-    line(out, depth, &format!("{} = Opcode: {} ({op})", bits(Flags::OPCODE), opcode_name(op)))?;
+    line(out, depth, &format!("{} = Opcode: {} ({op})", bits(Flags::OPCODE), opcode_name(op)));
     if f.qr {
         let aa = pick(f.aa, "Server is an authority for domain", "Server is not an authority for domain");
-        line(out, depth, &format!("{} = Authoritative: {aa}", bits(Flags::AA)))?;
+        line(out, depth, &format!("{} = Authoritative: {aa}", bits(Flags::AA)));
     }
     let tc = pick(f.tc, "Message is truncated", "Message is not truncated");
-    line(out, depth, &format!("{} = Truncated: {tc}", bits(Flags::TC)))?;
+    line(out, depth, &format!("{} = Truncated: {tc}", bits(Flags::TC)));
     let rd = pick(f.rd, "Do query recursively", "Don't do query recursively");
-    line(out, depth, &format!("{} = Recursion desired: {rd}", bits(Flags::RD)))?;
+    line(out, depth, &format!("{} = Recursion desired: {rd}", bits(Flags::RD)));
     if f.qr {
         let ra = pick(f.ra, "Server can do recursive queries", "Server can't do recursive queries");
-        line(out, depth, &format!("{} = Recursion available: {ra}", bits(Flags::RA)))?;
+        line(out, depth, &format!("{} = Recursion available: {ra}", bits(Flags::RA)));
     }
-    line(out, depth, &format!("{} = Z: reserved ({})", bits(Flags::Z), u8::from(f.z)))?;
+    line(out, depth, &format!("{} = Z: reserved ({})", bits(Flags::Z), u8::from(f.z)));
     if f.qr {
         let ad = pick(
             f.ad,
             "Answer/authority portion was authenticated by the server",
             "Answer/authority portion was not authenticated by the server",
         );
-        line(out, depth, &format!("{} = Answer authenticated: {ad}", bits(Flags::AD)))?;
+        line(out, depth, &format!("{} = Answer authenticated: {ad}", bits(Flags::AD)));
     } else {
-        line(out, depth, &format!("{} = AD bit: {}", bits(Flags::AD), pick(f.ad, "Set", "Not set")))?;
+        line(out, depth, &format!("{} = AD bit: {}", bits(Flags::AD), pick(f.ad, "Set", "Not set")));
     }
     let cd = pick(f.cd, "Acceptable", "Unacceptable");
-    line(out, depth, &format!("{} = Non-authenticated data: {cd}", bits(Flags::CD)))?;
+    line(out, depth, &format!("{} = Non-authenticated data: {cd}", bits(Flags::CD)));
     if f.qr {
         let code = f.rcode.code();
         let name = f.rcode.mnemonic().unwrap_or("Unknown");
-        line(out, depth, &format!("{} = Reply code: {name} ({code})", bits(Flags::RCODE)))?;
+        line(out, depth, &format!("{} = Reply code: {name} ({code})", bits(Flags::RCODE)));
     }
-    Ok(())
 }
 
 fn opcode_name(op: u8) -> &'static str {
@@ -119,15 +109,15 @@ fn opcode_name(op: u8) -> &'static str {
     }
 }
 
-fn dns_tree(out: &mut impl Write, m: &DnsMsg, style: Style) -> io::Result<()> {
+fn dns_tree(out: &mut Tree, m: &DnsMsg) {
     let msg = &m.message;
     let h = &msg.header;
     let kind = if h.flags.qr { "response" } else { "query" };
-    line(out, 0, &format!("Domain Name System ({kind})"))?;
+    line(out, 0, &format!("Domain Name System ({kind})"));
     if let Some(len) = m.tcp_len {
-        line(out, 1, &format!("Length: {len}"))?;
+        line(out, 1, &format!("Length: {len}"));
     }
-    line(out, 1, &format!("Transaction ID: 0x{:04x}", h.id))?;
+    line(out, 1, &format!("Transaction ID: 0x{:04x}", h.id));
     let summary = if h.flags.qr {
         format!(
             "{} response, {}",
@@ -137,58 +127,55 @@ fn dns_tree(out: &mut impl Write, m: &DnsMsg, style: Style) -> io::Result<()> {
     } else {
         opcode_name(h.flags.opcode.code()).to_string()
     };
-    line(out, 1, &format!("Flags: 0x{:04x} {summary}", h.flags.to_u16()))?;
-    flag_lines(&h.flags, 2, out)?;
-    line(out, 1, &format!("Questions: {}", h.qdcount))?;
-    line(out, 1, &format!("Answer RRs: {}", h.ancount))?;
-    line(out, 1, &format!("Authority RRs: {}", h.nscount))?;
-    line(out, 1, &format!("Additional RRs: {}", h.arcount))?;
+    line(out, 1, &format!("Flags: 0x{:04x} {summary}", h.flags.to_u16()));
+    flag_lines(&h.flags, 2, out);
+    line(out, 1, &format!("Questions: {}", h.qdcount));
+    line(out, 1, &format!("Answer RRs: {}", h.ancount));
+    line(out, 1, &format!("Authority RRs: {}", h.nscount));
+    line(out, 1, &format!("Additional RRs: {}", h.arcount));
     if !msg.questions.is_empty() {
-        line(out, 1, "Queries")?;
+        line(out, 1, "Queries");
         for q in &msg.questions {
             let name = dns::name_text(&q.name);
             let class = if q.qclass.code() == 1 { "IN".to_string() } else { q.qclass.to_string() };
-            line(out, 2, &format!("{name}: type {}, class {class}", q.qtype.name()))?;
-            line(out, 3, &format!("Name: {name}"))?;
-            line(out, 3, &format!("[Name Length: {}]", if q.name.name.is_root() { 6 } else { name.len() }))?;
-            line(out, 3, &format!("[Label Count: {}]", q.name.name.label_count()))?;
-            line(out, 3, &format!("Type: {}", type_text(q.qtype)))?;
-            line(out, 3, &format!("Class: {}", class_text(q.qclass)))?;
+            line(out, 2, &format!("{name}: type {}, class {class}", q.qtype.name()));
+            line(out, 3, &format!("Name: {name}"));
+            line(out, 3, &format!("[Name Length: {}]", if q.name.name.is_root() { 6 } else { name.len() }));
+            line(out, 3, &format!("[Label Count: {}]", q.name.name.label_count()));
+            line(out, 3, &format!("Type: {}", type_text(q.qtype)));
+            line(out, 3, &format!("Class: {}", class_text(q.qclass)));
         }
     }
     for section in [Section::Answer, Section::Authority, Section::Additional] {
         let records = msg.section(section);
         if !records.is_empty() {
-            line(out, 1, section.title())?;
-            records.iter().try_for_each(|r| record(out, r))?;
+            line(out, 1, section.title());
+            records.iter().for_each(|r| record(out, r));
         }
     }
     if let Some(f) = m.response_in {
-        line(out, 1, &format!("[Response In: {f}]"))?;
+        line(out, 1, &format!("[Response In: {f}]"));
     }
     if let Some((f, t)) = m.response_to {
-        line(out, 1, &format!("[Request In: {f}]"))?;
-        line(out, 1, &format!("[Time: {} seconds]", Value::Seconds(t)))?;
+        line(out, 1, &format!("[Request In: {f}]"));
+        line(out, 1, &format!("[Time: {} seconds]", Value::Seconds(t)));
     }
     if let Some(e) = &m.error {
-        style.on(out, ansi::BAD)?;
-        line(out, 0, &format!("[Malformed Packet: DNS {e}]"))?;
-        style.off(out)?;
+        out.at(0).look(Look::Bad).line(format_args!("[Malformed Packet: DNS {e}]"));
     }
-    Ok(())
 }
 
-fn record(out: &mut impl Write, r: &Record) -> io::Result<()> {
+fn record(out: &mut Tree, r: &Record) {
     let name = dns::name_text(&r.name);
     if let Some(e) = r.edns() {
-        line(out, 2, &format!("{name}: type OPT"))?;
-        line(out, 3, &format!("Name: {name}"))?;
-        line(out, 3, &format!("Type: {}", type_text(r.rtype)))?;
-        line(out, 3, &format!("UDP payload size: {}", e.udp_payload_size))?;
-        line(out, 3, &format!("Higher bits in extended RCODE: 0x{:02x}", e.ext_rcode))?;
-        line(out, 3, &format!("EDNS0 version: {}", e.version))?;
-        line(out, 3, &format!("Data length: {}", r.rdlength))?;
-        return Ok(());
+        line(out, 2, &format!("{name}: type OPT"));
+        line(out, 3, &format!("Name: {name}"));
+        line(out, 3, &format!("Type: {}", type_text(r.rtype)));
+        line(out, 3, &format!("UDP payload size: {}", e.udp_payload_size));
+        line(out, 3, &format!("Higher bits in extended RCODE: 0x{:02x}", e.ext_rcode));
+        line(out, 3, &format!("EDNS0 version: {}", e.version));
+        line(out, 3, &format!("Data length: {}", r.rdlength));
+        return;
     }
     let class = if r.class.code() == 1 { "IN".to_string() } else { r.class.to_string() };
     let data = match &r.rdata {
@@ -201,12 +188,12 @@ fn record(out: &mut impl Write, r: &Record) -> io::Result<()> {
         RData::Soa(s) => format!(", mname {}", dns::name_text(&s.mname)),
         _ => String::new(),
     };
-    line(out, 2, &format!("{name}: type {}, class {class}{data}", r.rtype.name()))?;
-    line(out, 3, &format!("Name: {name}"))?;
-    line(out, 3, &format!("Type: {}", type_text(r.rtype)))?;
-    line(out, 3, &format!("Class: {}", class_text(r.class)))?;
-    line(out, 3, &format!("Time to live: {} ({})", r.ttl, duration_words(r.ttl)))?;
-    line(out, 3, &format!("Data length: {}", r.rdlength))?;
+    line(out, 2, &format!("{name}: type {}, class {class}{data}", r.rtype.name()));
+    line(out, 3, &format!("Name: {name}"));
+    line(out, 3, &format!("Type: {}", type_text(r.rtype)));
+    line(out, 3, &format!("Class: {}", class_text(r.class)));
+    line(out, 3, &format!("Time to live: {} ({})", r.ttl, duration_words(r.ttl)));
+    line(out, 3, &format!("Data length: {}", r.rdlength));
     match &r.rdata {
         RData::A(a) => line(out, 3, &format!("Address: {a}")),
         RData::Aaaa(a) => line(out, 3, &format!("AAAA Address: {a}")),
@@ -214,19 +201,19 @@ fn record(out: &mut impl Write, r: &Record) -> io::Result<()> {
         RData::Cname(n) => line(out, 3, &format!("CNAME: {}", dns::name_text(n))),
         RData::Ptr(n) => line(out, 3, &format!("Domain Name: {}", dns::name_text(n))),
         RData::Mx { preference, exchange } => {
-            line(out, 3, &format!("Preference: {preference}"))?;
-            line(out, 3, &format!("Mail Exchange: {}", dns::name_text(exchange)))
+            line(out, 3, &format!("Preference: {preference}"));
+            line(out, 3, &format!("Mail Exchange: {}", dns::name_text(exchange)));
         }
         RData::Soa(s) => {
-            line(out, 3, &format!("Primary name server: {}", dns::name_text(&s.mname)))?;
-            line(out, 3, &format!("Responsible authority's mailbox: {}", dns::name_text(&s.rname)))?;
-            line(out, 3, &format!("Serial Number: {}", s.serial))?;
-            line(out, 3, &format!("Refresh Interval: {}", s.refresh))?;
-            line(out, 3, &format!("Retry Interval: {}", s.retry))?;
-            line(out, 3, &format!("Expire limit: {}", s.expire))?;
-            line(out, 3, &format!("Minimum TTL: {}", s.minimum))
+            line(out, 3, &format!("Primary name server: {}", dns::name_text(&s.mname)));
+            line(out, 3, &format!("Responsible authority's mailbox: {}", dns::name_text(&s.rname)));
+            line(out, 3, &format!("Serial Number: {}", s.serial));
+            line(out, 3, &format!("Refresh Interval: {}", s.refresh));
+            line(out, 3, &format!("Retry Interval: {}", s.retry));
+            line(out, 3, &format!("Expire limit: {}", s.expire));
+            line(out, 3, &format!("Minimum TTL: {}", s.minimum));
         }
-        _ => Ok(()),
+        _ => {}
     }
 }
 
@@ -244,33 +231,32 @@ fn duration_words(secs: u32) -> String {
         .join(", ")
 }
 
-fn http_tree(out: &mut impl Write, m: &HttpMsg) -> io::Result<()> {
-    line(out, 0, "Hypertext Transfer Protocol")?;
-    line(out, 1, &format!("{}\\r\\n", m.first_line()))?;
+fn http_tree(out: &mut Tree, m: &HttpMsg) {
+    line(out, 0, "Hypertext Transfer Protocol");
+    line(out, 1, &format!("{}\\r\\n", m.first_line()));
     if m.request {
-        line(out, 2, &format!("Request Method: {}", m.method))?;
-        line(out, 2, &format!("Request URI: {}", m.uri))?;
-        line(out, 2, &format!("Request Version: {}", m.version))?;
+        line(out, 2, &format!("Request Method: {}", m.method));
+        line(out, 2, &format!("Request URI: {}", m.uri));
+        line(out, 2, &format!("Request Version: {}", m.version));
     } else {
-        line(out, 2, &format!("Response Version: {}", m.version))?;
-        line(out, 2, &format!("Status Code: {}", m.code))?;
-        line(out, 2, &format!("Response Phrase: {}", m.phrase))?;
+        line(out, 2, &format!("Response Version: {}", m.version));
+        line(out, 2, &format!("Status Code: {}", m.code));
+        line(out, 2, &format!("Response Phrase: {}", m.phrase));
     }
     for (name, value) in &m.headers {
-        line(out, 1, &format!("{name}: {value}\\r\\n"))?;
+        line(out, 1, &format!("{name}: {value}\\r\\n"));
     }
-    line(out, 1, "\\r\\n")?;
+    line(out, 1, "\\r\\n");
     if let Some(f) = m.response_in {
-        line(out, 1, &format!("[Response in frame: {f}]"))?;
+        line(out, 1, &format!("[Response in frame: {f}]"));
     }
     if let Some((f, t)) = m.request_in {
-        line(out, 1, &format!("[Time since request: {} seconds]", Value::Seconds(t)))?;
-        line(out, 1, &format!("[Request in frame: {f}]"))?;
+        line(out, 1, &format!("[Time since request: {} seconds]", Value::Seconds(t)));
+        line(out, 1, &format!("[Request in frame: {f}]"));
     }
     if m.body_len > 0 {
-        line(out, 1, &format!("File Data: {} bytes", m.body_len))?;
+        line(out, 1, &format!("File Data: {} bytes", m.body_len));
     }
-    Ok(())
 }
 
 #[cfg(test)]

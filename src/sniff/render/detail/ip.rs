@@ -17,10 +17,10 @@ pub(super) fn proto_name(p: u8) -> &'static str {
     }
 }
 
-pub(super) fn ipv4(out: &mut impl Write, h: &Ipv4, d: usize) -> io::Result<()> {
-    l!(out, d, "Internet Protocol Version 4, Src: {}, Dst: {}", h.src, h.dst)?;
-    l!(out, d + 1, "0100 .... = Version: 4")?;
-    l!(out, d + 1, ".... {:04b} = Header Length: {} bytes ({})", h.hdr_len / 4, h.hdr_len, h.hdr_len / 4)?;
+pub(super) fn ipv4(out: &mut Tree, h: &Ipv4, d: usize) {
+    l!(out, d, "Internet Protocol Version 4, Src: {}, Dst: {}", h.src, h.dst);
+    l!(out, d + 1, "0100 .... = Version: 4");
+    l!(out, d + 1, ".... {:04b} = Header Length: {} bytes ({})", h.hdr_len / 4, h.hdr_len, h.hdr_len / 4);
     l!(
         out,
         d + 1,
@@ -28,7 +28,7 @@ pub(super) fn ipv4(out: &mut impl Write, h: &Ipv4, d: usize) -> io::Result<()> {
         h.dsfield,
         dscp(h.dsfield >> 2),
         ecn(h.dsfield)
-    )?;
+    );
     let ds = u32::from(h.dsfield);
     l!(
         out,
@@ -37,7 +37,7 @@ pub(super) fn ipv4(out: &mut impl Write, h: &Ipv4, d: usize) -> io::Result<()> {
         bit_pattern(ds >> 2, 6, 2, 8),
         dscp_long(h.dsfield >> 2),
         h.dsfield >> 2
-    )?;
+    );
     l!(
         out,
         d + 2,
@@ -45,27 +45,27 @@ pub(super) fn ipv4(out: &mut impl Write, h: &Ipv4, d: usize) -> io::Result<()> {
         bit_pattern(ds & 3, 2, 0, 8),
         ecn_long(h.dsfield),
         ds & 3
-    )?;
-    l!(out, d + 1, "Total Length: {}", h.total_len)?;
-    l!(out, d + 1, "Identification: 0x{:04x} ({})", h.id, h.id)?;
+    );
+    l!(out, d + 1, "Total Length: {}", h.total_len);
+    l!(out, d + 1, "Identification: 0x{:04x} ({})", h.id, h.id);
     let df = if h.flags & 2 != 0 { ", Don't fragment" } else { "" };
     let mf = if h.flags & 1 != 0 { ", More fragments" } else { "" };
-    l!(out, d + 1, "{:03b}. .... = Flags: 0x{:x}{df}{mf}", h.flags, h.flags)?;
-    l!(out, d + 2, "{}... .... = Reserved bit: {}", (h.flags >> 2) & 1, set(h.flags & 4 != 0))?;
-    l!(out, d + 2, ".{}.. .... = Don't fragment: {}", (h.flags >> 1) & 1, set(h.flags & 2 != 0))?;
-    l!(out, d + 2, "..{}. .... = More fragments: {}", h.flags & 1, set(h.flags & 1 != 0))?;
+    l!(out, d + 1, "{:03b}. .... = Flags: 0x{:x}{df}{mf}", h.flags, h.flags);
+    l!(out, d + 2, "{}... .... = Reserved bit: {}", (h.flags >> 2) & 1, set(h.flags & 4 != 0));
+    l!(out, d + 2, ".{}.. .... = Don't fragment: {}", (h.flags >> 1) & 1, set(h.flags & 2 != 0));
+    l!(out, d + 2, "..{}. .... = More fragments: {}", h.flags & 1, set(h.flags & 1 != 0));
     l!(
         out,
         d + 1,
         "{} = Fragment Offset: {}",
         bit_pattern(u32::from(h.frag_offset), 13, 0, 16),
         u32::from(h.frag_offset) * 8
-    )?;
-    l!(out, d + 1, "Time to Live: {}", h.ttl)?;
-    l!(out, d + 1, "Protocol: {} ({})", proto_name(h.proto), h.proto)?;
-    l!(out, d + 1, "Header Checksum: 0x{:04x} [validation disabled]", h.checksum)?;
-    l!(out, d + 1, "[Header checksum status: Unverified]")?;
-    l!(out, d + 1, "Source Address: {}", h.src)?;
+    );
+    l!(out, d + 1, "Time to Live: {}", h.ttl);
+    l!(out, d + 1, "Protocol: {} ({})", proto_name(h.proto), h.proto);
+    l!(out, d + 1, "Header Checksum: 0x{:04x} [validation disabled]", h.checksum);
+    l!(out, d + 1, "[Header checksum status: Unverified]");
+    l!(out, d + 1, "Source Address: {}", h.src);
     l!(out, d + 1, "Destination Address: {}", h.dst)
 }
 
@@ -151,9 +151,9 @@ pub(super) fn ecn(dsfield: u8) -> &'static str {
     }
 }
 
-pub(super) fn ipv6(out: &mut impl Write, h: &Ipv6, d: usize) -> io::Result<()> {
-    l!(out, d, "Internet Protocol Version 6, Src: {}, Dst: {}", h.src, h.dst)?;
-    l!(out, d + 1, "0110 .... = Version: 6")?;
+pub(super) fn ipv6(out: &mut Tree, h: &Ipv6, d: usize) {
+    l!(out, d, "Internet Protocol Version 6, Src: {}, Dst: {}", h.src, h.dst);
+    l!(out, d + 1, "0110 .... = Version: 6");
     let tc = u32::from(h.tclass);
     l!(
         out,
@@ -163,7 +163,7 @@ pub(super) fn ipv6(out: &mut impl Write, h: &Ipv6, d: usize) -> io::Result<()> {
         h.tclass,
         dscp(h.tclass >> 2),
         ecn(h.tclass)
-    )?;
+    );
     l!(
         out,
         d + 2,
@@ -171,7 +171,7 @@ pub(super) fn ipv6(out: &mut impl Write, h: &Ipv6, d: usize) -> io::Result<()> {
         bit_pattern(tc >> 2, 6, 22, 32),
         dscp_long(h.tclass >> 2),
         h.tclass >> 2
-    )?;
+    );
     l!(
         out,
         d + 2,
@@ -179,29 +179,28 @@ pub(super) fn ipv6(out: &mut impl Write, h: &Ipv6, d: usize) -> io::Result<()> {
         bit_pattern(tc & 3, 2, 20, 32),
         ecn_long(h.tclass),
         tc & 3
-    )?;
-    l!(out, d + 1, "{} = Flow Label: 0x{:05x}", bit_pattern(h.flow, 20, 0, 24), h.flow)?;
-    l!(out, d + 1, "Payload Length: {}", h.plen)?;
-    l!(out, d + 1, "Next Header: {} ({})", proto_name(h.nxt), h.nxt)?;
-    l!(out, d + 1, "Hop Limit: {}", h.hlim)?;
-    l!(out, d + 1, "Source Address: {}", h.src)?;
-    l!(out, d + 1, "Destination Address: {}", h.dst)?;
+    );
+    l!(out, d + 1, "{} = Flow Label: 0x{:05x}", bit_pattern(h.flow, 20, 0, 24), h.flow);
+    l!(out, d + 1, "Payload Length: {}", h.plen);
+    l!(out, d + 1, "Next Header: {} ({})", proto_name(h.nxt), h.nxt);
+    l!(out, d + 1, "Hop Limit: {}", h.hlim);
+    l!(out, d + 1, "Source Address: {}", h.src);
+    l!(out, d + 1, "Destination Address: {}", h.dst);
     if h.ext_len > 0 {
-        l!(out, d + 1, "[Extension headers: {} bytes, then {} ({})]", h.ext_len, proto_name(h.proto), h.proto)?;
+        l!(out, d + 1, "[Extension headers: {} bytes, then {} ({})]", h.ext_len, proto_name(h.proto), h.proto);
     }
-    Ok(())
 }
 
-pub(super) fn arp(out: &mut impl Write, a: &Arp) -> io::Result<()> {
+pub(super) fn arp(out: &mut Tree, a: &Arp) {
     let kind = if a.opcode == 1 { "request" } else { "reply" };
-    l!(out, 0, "Address Resolution Protocol ({kind})")?;
-    l!(out, 1, "Hardware type: Ethernet ({})", a.hw_type)?;
-    l!(out, 1, "Protocol type: IPv4 (0x{:04x})", a.proto_type)?;
-    l!(out, 1, "Hardware size: 6")?;
-    l!(out, 1, "Protocol size: 4")?;
-    l!(out, 1, "Opcode: {kind} ({})", a.opcode)?;
-    l!(out, 1, "Sender MAC address: {}", Mac(&a.sender_mac))?;
-    l!(out, 1, "Sender IP address: {}", a.sender_ip)?;
-    l!(out, 1, "Target MAC address: {}", Mac(&a.target_mac))?;
+    l!(out, 0, "Address Resolution Protocol ({kind})");
+    l!(out, 1, "Hardware type: Ethernet ({})", a.hw_type);
+    l!(out, 1, "Protocol type: IPv4 (0x{:04x})", a.proto_type);
+    l!(out, 1, "Hardware size: 6");
+    l!(out, 1, "Protocol size: 4");
+    l!(out, 1, "Opcode: {kind} ({})", a.opcode);
+    l!(out, 1, "Sender MAC address: {}", Mac(&a.sender_mac));
+    l!(out, 1, "Sender IP address: {}", a.sender_ip);
+    l!(out, 1, "Target MAC address: {}", Mac(&a.target_mac));
     l!(out, 1, "Target IP address: {}", a.target_ip)
 }

@@ -7,55 +7,55 @@ use crate::sniff::fields::flags_str;
 use crate::sniff::link::{ethertype_name, Link, LinkType};
 use crate::sniff::packet::{Arp, Icmp, Ipv4, Ipv6, Net, Note, Packet, Quoted, Tcp, Transport, Udp};
 use crate::sniff::render::list::{FlagNames, NoteText};
-use crate::sniff::render::{ansi, Mac, Secs, Style};
+use crate::sniff::render::{Mac, Secs, Style};
 use crate::sniff::tcp::{analysis, completeness, flags, SegmentInfo};
+use crate::sniff::tree::{Look, Tree};
 use std::io::{self, Write};
 
-/// Indentation of one tree level.
-const INDENT: &str = "    ";
+/// Writes the details tree of `p` (`-V`); `tree` is a reusable buffer.
+pub fn write(out: &mut impl Write, tree: &mut Tree, p: &Packet<'_>, style: Style) -> io::Result<()> {
+    build(tree, p);
+    crate::sniff::tree::text::write(out, tree, style)
+}
 
-/// Writes the details tree of `p`.
-pub fn tree(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<()> {
-    frame(out, p, style)?;
+/// Builds the details tree of `p` into `out` (emptied first).
+pub fn build(out: &mut Tree, p: &Packet<'_>) {
+    out.clear();
+    frame(out, p);
     if let Some(l) = p.d.link {
-        link(out, &l, padding(p, &l))?;
+        link(out, &l, padding(p, &l));
     }
     for net in p.d.tunnels() {
         match net {
-            Net::Ipv4(h) => ipv4(out, h, 0)?,
-            Net::Ipv6(h) => ipv6(out, h, 0)?,
+            Net::Ipv4(h) => ipv4(out, h, 0),
+            Net::Ipv6(h) => ipv6(out, h, 0),
             _ => {}
         }
     }
     match p.d.net {
-        Net::Ipv4(h) => ipv4(out, &h, 0)?,
-        Net::Ipv6(h) => ipv6(out, &h, 0)?,
-        Net::Arp(a) => arp(out, &a)?,
+        Net::Ipv4(h) => ipv4(out, &h, 0),
+        Net::Ipv6(h) => ipv6(out, &h, 0),
+        Net::Arp(a) => arp(out, &a),
         _ => {}
     }
     match p.d.transport {
-        Transport::Tcp(h) => tcp(out, &h, p.tcp.as_ref(), p.completeness, &p.note, 0)?,
+        Transport::Tcp(h) => tcp(out, &h, p.tcp.as_ref(), p.completeness, &p.note, 0),
         Transport::Udp(u) => {
-            udp(out, &u, p.udp_stream, p.udp_time, p.d.payload.len(), matches!(p.d.net, Net::Ipv6(_)), 0)?
+            udp(out, &u, p.udp_stream, p.udp_time, p.d.payload.len(), matches!(p.d.net, Net::Ipv6(_)), 0)
         }
-        Transport::Icmp(i) => icmp_tree(out, p, &i)?,
+        Transport::Icmp(i) => icmp_tree(out, p, &i),
         _ => {}
     }
-    crate::sniff::app::detail::tree(out, &p.app, style)?;
+    crate::sniff::app::detail::tree(out, &p.app);
     if shows_data(p) && !matches!(p.d.transport, Transport::Icmp(_)) {
-        data(out, p.d.payload, 0)?;
+        data(out, p.d.payload, 0);
     }
     if let Some(e) = p.d.error {
-        style.on(out, ansi::BAD)?;
-        writeln!(out, "[Malformed Packet: {e}]")?;
-        style.off(out)?;
+        out.at(0).look(Look::Bad).line(format_args!("[Malformed Packet: {e}]"));
     }
     if p.note != Note::None {
-        style.on(out, ansi::NOTE)?;
-        writeln!(out, "[socklab: {}]", NoteText(&p.note))?;
-        style.off(out)?;
+        out.at(0).look(Look::Note).line(format_args!("[socklab: {}]", NoteText(&p.note)));
     }
-    Ok(())
 }
 
 /// Whether the frame ends in a Data block (the same rule as `:data` in `frame.protocols`).
@@ -63,16 +63,8 @@ fn shows_data(p: &Packet<'_>) -> bool {
     crate::sniff::fields::has_data(p)
 }
 
-fn line(out: &mut impl Write, depth: usize, args: std::fmt::Arguments<'_>) -> io::Result<()> {
-    for _ in 0..depth {
-        out.write_all(INDENT.as_bytes())?;
-    }
-    out.write_fmt(args)?;
-    out.write_all(b"\n")
-}
-
 macro_rules! l {
-    ($out:expr, $depth:expr, $($arg:tt)*) => { line($out, $depth, format_args!($($arg)*)) };
+    ($out:expr, $depth:expr, $($arg:tt)*) => { $out.text($depth, format_args!($($arg)*)) };
 }
 
 mod frame;

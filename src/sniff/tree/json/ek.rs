@@ -1,0 +1,174 @@
+//! `-T ek`: per frame, an Elasticsearch bulk `index` line and a document line
+//! whose layers hold their fields flattened. A field is named after its protocol
+//! and its own name (`tcp.flags.syn` → `tcp_tcp_flags_syn`); a pseudo-protocol
+//! keeps its own name (`tcp_options_mss`). Booleans are JSON booleans, fields
+//! without a value `null`. A name repeated among siblings becomes an array; one
+//! repeated in another subtree keeps its first place and its last value.
+
+use super::{string, Frame, Index, Raw};
+use crate::sniff::tree::{Ftype, Item, Look};
+use std::io::{self, Write};
+
+/// A member's value.
+enum Val {
+    Str(String),
+    Bool(bool),
+    Null,
+    Object(Vec<Member>),
+}
+
+/// A member of an object: its name, its values, and the item whose children it
+/// was found among (siblings merge into an array).
+struct Member {
+    key: String,
+    vals: Vec<Val>,
+    parent: usize,
+}
+
+/// Writes one frame's two lines.
+pub(super) fn frame(out: &mut impl Write, f: &Frame<'_>, raw: bool) -> io::Result<()> {
+    writeln!(out, "{{\"index\":{{\"_index\":\"{}\",\"_type\":\"doc\"}}}}", Index(f.time))?;
+    let millis = f.time.div_euclid(1_000_000);
+    write!(out, "{{\"timestamp\":\"{millis}\",\"layers\":{{")?;
+    let items: Vec<&Item> = f.tree.items().iter().filter(|i| i.look != Look::Verbatim).collect();
+    let mut first = true;
+    let mut i = 0;
+    while i < items.len() {
+        let layer = items[i];
+        let end = subtree_end(&items, i);
+        if layer.field.is_empty() {
+            i = end;
+            continue;
+        }
+        let mut sep = |out: &mut dyn Write| -> io::Result<()> {
+            if !std::mem::take(&mut first) {
+                out.write_all(b",")?;
+            }
+            Ok(())
+        };
+        if raw {
+            if let Some(r) = Raw::of(layer, f) {
+                sep(out)?;
+                write!(out, "\"{}_raw\":\"{}\"", ek_key(layer.field), r.hex)?;
+            }
+        }
+        sep(out)?;
+        write!(out, "\"{}\":", ek_key(layer.field))?;
+        let mut members = Vec::new();
+        flatten(&items, i + 1, end, i, f, raw, &mut members);
+        write_object(out, &members)?;
+        i = end;
+    }
+    out.write_all(b"}}\n")
+}
+
+/// The index after the subtree of `items[i]`.
+fn subtree_end(items: &[&Item], i: usize) -> usize {
+    let depth = items[i].depth;
+    let mut j = i + 1;
+    while j < items.len() && items[j].depth > depth {
+        j += 1;
+    }
+    j
+}
+
+/// Adds the items `items[from..to]` (the children of `items[parent]` and their
+/// subtrees) to `members`.
+fn flatten(
+    items: &[&Item],
+    from: usize,
+    to: usize,
+    parent: usize,
+    f: &Frame<'_>,
+    raw: bool,
+    members: &mut Vec<Member>,
+) {
+    let mut i = from;
+    while i < to {
+        let item = items[i];
+        let end = subtree_end(items, i);
+        if item.field.is_empty() {
+            flatten(items, i + 1, end, parent, f, raw, members);
+        } else if item.ftype == Ftype::Protocol && !item.pseudo_proto {
+            let mut inner = Vec::new();
+            flatten(items, i + 1, end, i, f, raw, &mut inner);
+            add(members, ek_name(item), Val::Object(inner), parent);
+        } else {
+            if raw {
+                if let Some(r) = Raw::of(item, f) {
+                    add(members, format!("{}_raw", ek_name(item)), Val::Str(r.hex), parent);
+                }
+            }
+            let value = f.tree.value(item);
+            let val = match item.ftype {
+                Ftype::Boolean => Val::Bool(value != "0"),
+                Ftype::None => Val::Null,
+                _ => Val::Str(value.to_string()),
+            };
+            add(members, ek_name(item), val, parent);
+            flatten(items, i + 1, end, parent, f, raw, members);
+        }
+        i = end;
+    }
+}
+
+fn add(members: &mut Vec<Member>, key: String, val: Val, parent: usize) {
+    match members.iter_mut().find(|m| m.key == key) {
+        Some(m) if m.parent == parent => m.vals.push(val),
+        Some(m) => {
+            m.vals = vec![val];
+            m.parent = parent;
+        }
+        None => members.push(Member { key, vals: vec![val], parent }),
+    }
+}
+
+/// The ek name of a field: its protocol's name and its own, `.` made `_`.
+fn ek_name(item: &Item) -> String {
+    if item.ftype == Ftype::Protocol || item.pseudo_proto {
+        return ek_key(item.field);
+    }
+    let proto = match item.field.strip_prefix("_ws.expert") {
+        Some(_) => "_ws.expert",
+        None => item.field.split('.').next().unwrap_or(item.field),
+    };
+    ek_key(&format!("{proto}_{}", item.field))
+}
+
+fn ek_key(name: &str) -> String {
+    name.replace('.', "_")
+}
+
+fn write_object(out: &mut impl Write, members: &[Member]) -> io::Result<()> {
+    out.write_all(b"{")?;
+    for (n, m) in members.iter().enumerate() {
+        if n > 0 {
+            out.write_all(b",")?;
+        }
+        string(out, &m.key)?;
+        out.write_all(b":")?;
+        match &m.vals[..] {
+            [one] => write_val(out, one)?,
+            many => {
+                out.write_all(b"[")?;
+                for (k, v) in many.iter().enumerate() {
+                    if k > 0 {
+                        out.write_all(b",")?;
+                    }
+                    write_val(out, v)?;
+                }
+                out.write_all(b"]")?;
+            }
+        }
+    }
+    out.write_all(b"}")
+}
+
+fn write_val(out: &mut impl Write, v: &Val) -> io::Result<()> {
+    match v {
+        Val::Str(s) => string(out, s),
+        Val::Bool(b) => write!(out, "{b}"),
+        Val::Null => out.write_all(b"null"),
+        Val::Object(members) => write_object(out, members),
+    }
+}
