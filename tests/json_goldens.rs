@@ -1,0 +1,141 @@
+//! socklab's `-T json -x` agrees with tshark's. For every capture of
+//! tests/golden/manifest.tsv, `socklab read FILE -T json -x -c 40`, flattened by
+//! scripts/json-flat.py, must give for every field it prints in a frame the same
+//! list of occurrences (value, offset, length, bitmask, type) as tshark gave into
+//! tests/golden/json/ (scripts/json-goldens.sh regenerates those with tshark; this
+//! test does not need tshark, only python3 for the flattener).
+//!
+//! `SOCKLAB_GOLDEN_ONLY=substring` limits the run to golden names containing it.
+
+mod common;
+use common::{corpus_dir, crate_dir, in_ci, need};
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// Frames per capture, as scripts/json-goldens.sh.
+const FRAMES: &str = "40";
+/// Differences printed before giving up.
+const SHOWN: usize = 30;
+
+/// (frame, field) → the occurrences' (value, offset, length, bitmask, type).
+type Flat = BTreeMap<(u32, String), Vec<String>>;
+
+fn parse_flat(text: &str) -> Flat {
+    let mut out = Flat::new();
+    for line in text.lines() {
+        let mut cols = line.splitn(3, '\t');
+        let (Some(frame), Some(field), Some(rest)) = (cols.next(), cols.next(), cols.next()) else { continue };
+        let frame = frame.parse().unwrap_or(0);
+        out.entry((frame, field.to_string())).or_default().push(rest.to_string());
+    }
+    out
+}
+
+fn gunzip(path: &Path) -> String {
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()).read_to_string(&mut text).unwrap();
+    text
+}
+
+/// The capture a golden was made from, if present.
+fn capture_of(golden: &Path) -> Option<PathBuf> {
+    let name = golden.file_name()?.to_str()?.strip_suffix(".tsv.gz")?;
+    let (source, rel) = name.split_once("__")?;
+    let rel = rel.replace("__", "/");
+    let path = match source {
+        "captures" => crate_dir().join("captures").join(rel),
+        _ => corpus_dir().join(rel),
+    };
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(!in_ci(), "{} is absent, and CI=true requires the corpus", path.display());
+    None
+}
+
+/// socklab's view of `file`, flattened like the golden.
+fn socklab_flat(file: &Path) -> String {
+    let json = Command::new(env!("CARGO_BIN_EXE_socklab"))
+        .args(["read", &file.to_string_lossy(), "-T", "json", "-x", "-c", FRAMES])
+        .output()
+        .unwrap();
+    assert!(json.status.success(), "socklab read {} failed: {}", file.display(), String::from_utf8_lossy(&json.stderr));
+    let mut flat = Command::new("python3")
+        .arg(crate_dir().join("scripts/json-flat.py"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = flat.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(&json.stdout));
+    let out = flat.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert!(out.status.success(), "json-flat.py could not read socklab's JSON of {}", file.display());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The differences between socklab's lists and tshark's, and how many lists agreed.
+fn compare(golden: &Path, file: &Path) -> (usize, Vec<String>) {
+    let want = parse_flat(&gunzip(golden));
+    let got = parse_flat(&socklab_flat(file));
+    let mut same = 0;
+    let mut diffs = Vec::new();
+    for (key, occ) in &got {
+        if want.get(key) == Some(occ) {
+            same += 1;
+        } else {
+            diffs.push(format!(
+                "{} frame {} {}:\n    tshark  {:?}\n    socklab {occ:?}",
+                file.display(),
+                key.0,
+                key.1,
+                want.get(key)
+            ));
+        }
+    }
+    (same, diffs)
+}
+
+#[test]
+fn json_fields_equal_tsharks_value_offset_and_length() {
+    if !need("python3") {
+        return;
+    }
+    let only = std::env::var("SOCKLAB_GOLDEN_ONLY").unwrap_or_default();
+    let mut goldens: Vec<PathBuf> = std::fs::read_dir(crate_dir().join("tests/golden/json"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(&only))
+        .collect();
+    goldens.sort();
+    assert!(!goldens.is_empty(), "no goldens in tests/golden/json: run scripts/json-goldens.sh");
+    let next = AtomicUsize::new(0);
+    let results = Mutex::new((0usize, 0usize, Vec::new()));
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(golden) = goldens.get(i) else { break };
+                let Some(file) = capture_of(golden) else { continue };
+                let (same, diffs) = compare(golden, &file);
+                let mut r = results.lock().unwrap();
+                r.0 += 1;
+                r.1 += same;
+                r.2.extend(diffs);
+            });
+        }
+    });
+    let (files, same, diffs) = results.into_inner().unwrap();
+    println!("{files} captures: {same} (frame, field) lists equal tshark's, {} differ", diffs.len());
+    assert!(
+        diffs.is_empty(),
+        "{} (frame, field) lists differ from tshark's; the first ones:\n{}",
+        diffs.len(),
+        diffs.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("\n")
+    );
+    assert!(files == 0 || same > 0, "socklab printed no field tshark also prints");
+}
