@@ -1,7 +1,10 @@
 //! The command line, declared with clap's derive API. Doc comments here are the
 //! help text a student sees with `socklab help` and `socklab <command> --help`.
 
+use crate::dns_view::ReportFormat;
 use crate::table::Format;
+use crate::teach::report::TextFormat;
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -101,8 +104,8 @@ pub enum ExperimentCommand {
 #[derive(Args, Debug, Clone)]
 pub struct ExperimentListArgs {
     /// Output format: text for the terminal, markdown for a lab report.
-    #[arg(long, value_enum, default_value_t = crate::teach::report::TextFormat::Text)]
-    pub format: crate::teach::report::TextFormat,
+    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+    pub format: TextFormat,
 }
 
 /// Options of `experiment run`.
@@ -111,8 +114,8 @@ pub struct ExperimentRunArgs {
     /// The experiment (see `socklab experiment list`), e.g. tcp-client-first.
     pub name: String,
     /// Output format: text for the terminal, markdown for a lab report.
-    #[arg(long, value_enum, default_value_t = crate::teach::report::TextFormat::Text)]
-    pub format: crate::teach::report::TextFormat,
+    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+    pub format: TextFormat,
     /// Colour: auto (on a terminal), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -128,8 +131,8 @@ pub struct ExplainArgs {
     /// without one, every topic is listed.
     pub topic: Option<String>,
     /// Output format: text for the terminal, markdown for a lab report.
-    #[arg(long, value_enum, default_value_t = crate::teach::report::TextFormat::Text)]
-    pub format: crate::teach::report::TextFormat,
+    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+    pub format: TextFormat,
     /// Colour: auto (on a terminal), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -238,8 +241,8 @@ pub struct DnsDecodeArgs {
     #[arg(long, value_name = "N", requires = "pcap", value_parser = clap::value_parser!(u64).range(1..))]
     pub frame: Option<u64>,
     /// Output format; html keeps the colours (inline styles), markdown pastes into a report.
-    #[arg(long, value_enum, default_value_t = crate::dns_view::ReportFormat::Table)]
-    pub format: crate::dns_view::ReportFormat,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
     /// Colour of the hex dump: auto (on a terminal, unless NO_COLOR is set), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -929,6 +932,43 @@ pub enum ColorChoice {
     /// Never colour.
     Never,
 }
+
+/// Makes a plain library enum a command-line value: each variant with its name
+/// on the command line and its help (the library types stay free of clap).
+macro_rules! value_enum {
+    ($ty:ty { $($variant:ident => $name:literal: $help:literal,)+ }) => {
+        impl ValueEnum for $ty {
+            fn value_variants<'a>() -> &'a [Self] {
+                &[$(<$ty>::$variant),+]
+            }
+
+            fn to_possible_value(&self) -> Option<PossibleValue> {
+                Some(match self {
+                    $(<$ty>::$variant => PossibleValue::new($name).help($help),)+
+                })
+            }
+        }
+    };
+}
+
+value_enum!(Format {
+    Table => "table": "Box-drawn table for the terminal",
+    Markdown => "markdown": "GitHub-flavoured Markdown, pastes into a lab report as is",
+    Csv => "csv": "Comma-separated values (RFC 4180 quoting)",
+    Json => "json": "A JSON array of objects keyed by the column headers",
+});
+
+value_enum!(ReportFormat {
+    Table => "table": "Box-drawn table and hex dump for the terminal",
+    Markdown => "markdown": "GitHub-flavoured Markdown: the table and a hex dump with field labels",
+    Html => "html": "A standalone HTML snippet with inline styles (keeps the colours)",
+    Json => "json": "One JSON object",
+});
+
+value_enum!(TextFormat {
+    Text => "text": "Plain text for the terminal (coloured headings on a terminal)",
+    Markdown => "markdown": "Markdown, to paste into a lab report",
+});
 
 /// A size in bytes with an optional K, M or G (1024-based) suffix: `65536`, `512K`, `64M`.
 pub fn parse_size(text: &str) -> std::result::Result<u64, String> {

@@ -12,12 +12,11 @@
 //! usual: its capture is saved whole and its tables and the server's log are
 //! printed; the demo stops there.
 
-use crate::cli::{CaptureOpt, Cli};
 use crate::cmd::child::{wait_bounded, ChildServer};
 use crate::error::{Error, Result};
 use crate::net::{serve, shutdown};
 use crate::sniff::capture::{loopback_device, LiveCapture, PERMISSION_FIX};
-use crate::sniff::session::{CaptureFilter, CaptureSession, CAPTURE_DIR};
+use crate::sniff::session::{CaptureFilter, CaptureRequest, CaptureSession, CAPTURE_DIR};
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
@@ -161,23 +160,15 @@ impl Demo {
 
     /// What to try next.
     fn next_steps(&self) {
-        use clap::CommandFactory;
         heading(6, "What to try next", "");
         let mut lines = vec![
             "socklab read captures/demo-tcp.pcap            replay a capture (-V details, -x hex)".to_string(),
             "socklab read captures/demo-dns.pcap -V -x      a DNS message byte by byte".to_string(),
             "socklab read captures/demo-tcp.pcap -T fields -e frame.number -e tcp.flags.str -e tcp.seq -e tcp.ack"
                 .to_string(),
+            "socklab handshake captures/demo-tcp.pcap       the handshake/teardown tables".to_string(),
+            "socklab conversations captures/demo-http.pcap  every conversation".to_string(),
         ];
-        let cli = Cli::command();
-        for (cmd, text) in [
-            ("handshake", "socklab handshake captures/demo-tcp.pcap       the handshake/teardown tables"),
-            ("conversations", "socklab conversations captures/demo-http.pcap  every conversation"),
-        ] {
-            if cli.find_subcommand(cmd).is_some() {
-                lines.push(text.to_string());
-            }
-        }
         lines.push("socklab tcp server --capture                   then, in another terminal:".to_string());
         lines.push("socklab tcp client --capture hello             each side shows its packets".to_string());
         lines.push(
@@ -192,11 +183,17 @@ impl Demo {
 
     /// Starts a capture to `captures/NAME.pcap`, or an inactive session without permission.
     fn capture(&self, name: &str, filter: CaptureFilter) -> Result<CaptureSession> {
-        let opt = CaptureOpt {
-            capture: self.capture.then(|| Some(Path::new(CAPTURE_DIR).join(format!("{name}.pcap")))),
-            ..CaptureOpt::default()
+        // As `--capture=FILE` would: the terminal's width, colour on a terminal.
+        let request = if self.capture {
+            CaptureRequest {
+                file: Some(Some(Path::new(CAPTURE_DIR).join(format!("{name}.pcap")))),
+                settings: crate::config::Settings::detect(),
+                trace: false,
+            }
+        } else {
+            CaptureRequest::default()
         };
-        let cap = CaptureSession::start(&opt, name, filter)?;
+        let cap = CaptureSession::start(request, name, filter)?;
         cap.announce();
         Ok(cap)
     }

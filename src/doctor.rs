@@ -3,7 +3,6 @@
 //! `captures/` directory is writable; prints a table of ✓/✗ with the fix for each
 //! problem. Exit status 0 when capture will work, 1 otherwise.
 
-use crate::cli::DoctorArgs;
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::sniff::capture::{lib_version, loopback_device, LiveCapture, PERMISSION_FIX};
@@ -22,10 +21,10 @@ struct Check {
 }
 
 /// Runs the checks and prints the table, then the fix of each failed check.
-pub fn run(a: &DoctorArgs) -> Result<()> {
-    let settings = Settings::from_args(&a.fit, a.color);
+/// `settings`: how the table fits the terminal, and whether the marks are coloured.
+pub fn run(settings: &Settings) -> Result<()> {
     let checks = checks();
-    let text = report(&checks, &settings);
+    let text = report(&checks, settings);
     print!("{}", if settings.color { ansi::marks(&text) } else { text });
     let failed = checks.iter().filter(|c| !c.ok).count();
     if failed == 0 {

@@ -14,7 +14,7 @@ use comfy_table::{ContentArrangement, Table as Comfy, TableStyle};
 use serde_json::{Map, Value};
 
 /// How a table is printed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// Box-drawn table for the terminal.
     Table,

@@ -23,7 +23,7 @@ use check::Check;
 use fields::FieldRow;
 
 /// The report formats of `socklab dns decode --format`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReportFormat {
     /// Box-drawn table and hex dump for the terminal.
     Table,

@@ -18,15 +18,14 @@
 //! socket buffers full) is cut off. So one stalled client cannot hold up the
 //! room, nor the goodbye at shutdown.
 
-use crate::cli::{ChatClientArgs, ChatServerArgs, ServerArgs};
 use crate::error::{Error, Result};
 use crate::net::echo::{connect_udp, recv_datagram, send_datagram, READY};
 use crate::net::pool::{Pool, Rejected};
-use crate::net::serve::{self, out, Conns};
+use crate::net::serve::{self, out, Conns, ServerSettings, Target};
 use crate::net::{addr, shutdown, trace};
 use crate::proto::chat::{validate_name, ClientMsg, ServerMsg, SERVER_NAME};
 use crate::proto::text::{self, LineDecoder};
-use crate::sniff::session::{CaptureFilter, CaptureSession};
+use crate::sniff::session::{CaptureFilter, CaptureRequest, CaptureSession};
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
@@ -87,8 +86,32 @@ fn wire(msg: &ServerMsg) -> Vec<u8> {
     msg.encode().unwrap_or_default().into_bytes()
 }
 
+/// Settings of the chat server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChatServerSettings {
+    /// Where it listens, its workers (TCP), and its capture.
+    pub listen: ServerSettings,
+    /// Chat over UDP datagrams instead of TCP.
+    pub udp: bool,
+    /// With `udp`: milliseconds a peer may stay silent before the server forgets it.
+    pub peer_timeout_ms: u64,
+}
+
+/// Settings of a chat client.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChatClientSettings {
+    /// The server to join.
+    pub target: Target,
+    /// Chat over UDP datagrams instead of TCP.
+    pub udp: bool,
+    /// The name the others see (`None`: the address the server sees).
+    pub name: Option<String>,
+    /// Whether and where it captures its own packets, and traces its socket calls.
+    pub capture: CaptureRequest,
+}
+
 /// `socklab chat server`: relays between clients over TCP, or UDP with `--udp`.
-pub fn server(a: &ChatServerArgs) -> Result<()> {
+pub fn server(a: &ChatServerSettings) -> Result<()> {
     if a.udp {
         udp_server(&a.listen, Duration::from_millis(a.peer_timeout_ms.max(1)))
     } else {
@@ -97,7 +120,7 @@ pub fn server(a: &ChatServerArgs) -> Result<()> {
 }
 
 /// `socklab chat client`: joins a chat server over TCP, or UDP with `--udp`.
-pub fn client(a: &ChatClientArgs) -> Result<()> {
+pub fn client(a: &ChatClientSettings) -> Result<()> {
     if let Some(name) = &a.name {
         validate_name(name).map_err(|e| Error::usage(format!("--name: {e}")))?;
     }
@@ -190,10 +213,10 @@ impl Room {
     }
 }
 
-fn tcp_server(a: &ServerArgs) -> Result<()> {
+fn tcp_server(a: &ServerSettings) -> Result<()> {
     let listener = addr::listen_tcp(serve::listen_addr(a)?)?;
     let local = listener.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
-    let cap = CaptureSession::start(&a.capture, "chat-server", CaptureFilter::TcpPort(local.port()))?;
+    let cap = CaptureSession::start(a.capture.clone(), "chat-server", CaptureFilter::TcpPort(local.port()))?;
     server_banner("TCP", local);
     cap.announce();
     serve::wake_listener_on_shutdown(&listener)?;
@@ -321,9 +344,9 @@ fn serve_member(mut stream: TcpStream, peer: SocketAddr, key: u64, room: &Room, 
 
 // ---------------------------------------------------------------- TCP client
 
-fn tcp_client(a: &ChatClientArgs) -> Result<()> {
+fn tcp_client(a: &ChatClientSettings) -> Result<()> {
     let addrs = serve::target_addrs(&a.target)?;
-    let cap = CaptureSession::start(&a.capture, "chat-client", CaptureFilter::TcpPort(addrs[0].port()))?;
+    let cap = CaptureSession::start(a.capture.clone(), "chat-client", CaptureFilter::TcpPort(addrs[0].port()))?;
     cap.announce();
     let (mut stream, server) = serve::connect(&addrs, JOIN_TIMEOUT)?;
     let io_err = |what: &str, e: io::Error| Error::io(format!("{what} {server}"), e);
@@ -480,10 +503,10 @@ fn expire_peers(sock: &UdpSocket, peers: &Peers, timeout: Duration) {
     }
 }
 
-fn udp_server(a: &ServerArgs, peer_timeout: Duration) -> Result<()> {
+fn udp_server(a: &ServerSettings, peer_timeout: Duration) -> Result<()> {
     let sock = addr::bind_udp(serve::listen_addr(a)?)?;
     let local = sock.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
-    let cap = CaptureSession::start(&a.capture, "chat-server", CaptureFilter::UdpPort(local.port()))?;
+    let cap = CaptureSession::start(a.capture.clone(), "chat-server", CaptureFilter::UdpPort(local.port()))?;
     server_banner("UDP", local);
     cap.announce();
     serve::wake_udp_on_shutdown(&sock)?;
@@ -561,9 +584,9 @@ fn udp_datagram(sock: &UdpSocket, peers: &Peers, from: SocketAddr, msg: ClientMs
 
 // ---------------------------------------------------------------- UDP client
 
-fn udp_client(a: &ChatClientArgs) -> Result<()> {
+fn udp_client(a: &ChatClientSettings) -> Result<()> {
     let server = serve::target_addr(&a.target)?;
-    let cap = CaptureSession::start(&a.capture, "chat-client", CaptureFilter::UdpPort(server.port()))?;
+    let cap = CaptureSession::start(a.capture.clone(), "chat-client", CaptureFilter::UdpPort(server.port()))?;
     cap.announce();
     let sock = connect_udp(server, JOIN_TIMEOUT)?;
     let hello = ClientMsg::Hello(a.name.clone()).encode().map_err(|e| Error::usage(e.to_string()))?;

@@ -5,7 +5,6 @@
 //! answer in the handout's format:
 //! `> google.com: type A, class IN, TTL 260, addr (4) 192.165.1.1`.
 
-use crate::cli::DnsQueryArgs;
 use crate::config::Settings;
 use crate::dns_view::fields::{hex_bytes, rcode_name};
 use crate::error::{Error, Result};
@@ -16,7 +15,7 @@ use crate::proto::dns::zone::quote;
 use crate::proto::dns::{
     decode, encode, Class, Flags, Header, Message, Name, Question, RData, Rcode, Record, RrType, HEADER_LEN,
 };
-use crate::sniff::session::{CaptureFilter, CaptureSession};
+use crate::sniff::session::{CaptureFilter, CaptureRequest, CaptureSession};
 use crate::wrap;
 use std::io::{self, IsTerminal, Read};
 use std::net::{SocketAddr, UdpSocket};
@@ -215,7 +214,7 @@ fn wait_reply(
 }
 
 /// Looks up one name and prints the answer lines.
-fn lookup(a: &DnsQueryArgs, server: SocketAddr, rtype: RrType, text: &str) -> Result<()> {
+fn lookup(a: &QuerySettings, server: SocketAddr, rtype: RrType, text: &str) -> Result<()> {
     let name = Name::parse(text.trim()).map_err(|e| Error::usage(format!("bad domain name '{}': {e}", text.trim())))?;
     let query = build_query(random_id(), &name, rtype);
     let timeout = Duration::from_millis(a.timeout_ms.max(1));
@@ -241,11 +240,28 @@ pub fn fit_answer(line: &str, width: Option<usize>) -> String {
     format!("{mark}{}", wrapped.replace('\n', &format!("\n{indent}")))
 }
 
+/// Settings of `socklab dns query`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuerySettings {
+    /// The name to look up (`None`: names read at the prompt until `end`).
+    pub name: Option<String>,
+    /// The DNS server as HOST:PORT (the port defaults to [`DEFAULT_PORT`]).
+    pub server: String,
+    /// The record type, as [`parse_type`] reads it (`A`, `MX`, a number).
+    pub rtype: String,
+    /// Milliseconds to wait for a reply before sending the query again.
+    pub timeout_ms: u64,
+    /// How many times to send the query before giving up.
+    pub tries: u32,
+    /// Whether and where it captures its own packets, and traces its socket calls.
+    pub capture: CaptureRequest,
+}
+
 /// `socklab dns query`.
-pub fn run(a: &DnsQueryArgs) -> Result<()> {
+pub fn run(a: &QuerySettings) -> Result<()> {
     let server = addr::parse_host_port(&a.server, Some(DEFAULT_PORT))?;
     let rtype = parse_type(&a.rtype)?;
-    let cap = CaptureSession::start(&a.capture, "dns-query", CaptureFilter::DnsPort(server.port()))?;
+    let cap = CaptureSession::start(a.capture.clone(), "dns-query", CaptureFilter::DnsPort(server.port()))?;
     cap.announce();
     if let Some(name) = &a.name {
         return lookup(a, server, rtype, name);

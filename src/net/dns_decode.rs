@@ -8,16 +8,14 @@
 //! message inside it ([`frame`]). `--pcap FILE --frame N` takes the frame from a
 //! capture instead.
 
-use crate::cli::DnsDecodeArgs;
-use crate::config::Settings;
-use crate::dns_view::{self, check, ReportFormat, Shown, Style};
+use crate::dns_view::{self, check, Shown, Style};
 use crate::error::{Error, Result};
 use crate::proto::dns::decode_partial;
 use crate::proto::hexdump;
 use crate::sniff::link::LinkType;
 use crate::sniff::report;
 use std::io::{self, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub mod frame;
 
@@ -84,11 +82,27 @@ fn note(line: &str) {
     let _ = writeln!(io::stderr().lock(), "{line}");
 }
 
+/// Settings of `socklab dns decode`: one message in hex (`hex`, or standard
+/// input when empty), a query and a response, or a frame of a capture.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeSettings {
+    /// The message in hex, in pieces joined with spaces; empty: read standard input.
+    pub hex: Vec<String>,
+    /// A query in hex, checked against `response`.
+    pub query: Option<String>,
+    /// A response in hex, checked against `query`.
+    pub response: Option<String>,
+    /// A capture whose frame `frame` holds the message.
+    pub pcap: Option<PathBuf>,
+    /// The frame of `pcap`, numbered from 1.
+    pub frame: Option<u64>,
+    /// How to render.
+    pub style: Style,
+}
+
 /// `socklab dns decode`.
-pub fn run(a: &DnsDecodeArgs) -> Result<()> {
-    let settings = Settings::from_args(&a.fit, a.color);
-    let color = settings.color && a.format == ReportFormat::Table;
-    let style = Style { format: a.format, color, width: settings.width };
+pub fn run(a: &DecodeSettings) -> Result<()> {
+    let style = a.style;
     if let (Some(q), Some(r)) = (&a.query, &a.response) {
         return pair(&bytes_of(q, "--query")?, &bytes_of(r, "--response")?, style);
     }

@@ -10,18 +10,18 @@
 //! there is no queue and no lock on the hot path and few system calls per query. A bad datagram is
 //! answered (FORMERR) or ignored, never fatal.
 
-use crate::cli::DnsServerArgs;
 use crate::dns_view::fields::hex_bytes;
 use crate::error::{Error, Result};
-use crate::net::serve::{self, out};
+use crate::net::serve::{self, out, Listen};
 use crate::net::udp_batch::{self, RecvBatch};
 use crate::net::{addr, dns_tcp, dns_zone, shutdown, trace};
 use crate::proto::dns::{answer, decode, Flags, Rcode, Zone, HEADER_LEN};
-use crate::sniff::session::{CaptureFilter, CaptureSession};
+use crate::sniff::session::{CaptureFilter, CaptureRequest, CaptureSession};
 use crate::table::Format;
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::os::fd::AsRawFd;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -39,21 +39,35 @@ struct Stats {
     ignored: AtomicU64,
 }
 
+/// Settings of `socklab dns server`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DnsServerSettings {
+    /// Where it listens (UDP, and TCP on the same port).
+    pub listen: Listen,
+    /// The zone file to serve (`None`: the lab's five names).
+    pub zone: Option<PathBuf>,
+    /// No per-query output.
+    pub quiet: bool,
+    /// Print the records it would serve and exit.
+    pub list: bool,
+    /// Threads receiving and answering queries on the one socket.
+    pub threads: u16,
+    /// Whether and where it captures its own packets, and traces its socket calls.
+    pub capture: CaptureRequest,
+}
+
 /// `socklab dns server`.
-pub fn run(a: &DnsServerArgs) -> Result<()> {
+pub fn run(a: &DnsServerSettings) -> Result<()> {
     let zone = dns_zone::load(a.zone.as_deref())?;
     if a.list {
         out(dns_zone::table(&zone).render(Format::Table).trim_end());
         return Ok(());
     }
     let zone = Arc::new(zone);
-    let local = match &a.bind {
-        Some(b) => addr::parse_host_port(b, None)?,
-        None => addr::resolve_one(&a.host, a.port)?,
-    };
+    let local = a.listen.addr()?;
     trace::enable(a.capture.trace);
     let (sock, local, tcp) = bind_both(local, &zone, a.quiet)?;
-    let cap = CaptureSession::start(&a.capture, "dns-server", CaptureFilter::DnsPort(local.port()))?;
+    let cap = CaptureSession::start(a.capture.clone(), "dns-server", CaptureFilter::DnsPort(local.port()))?;
     out(format_args!("DNS server listening on {local}"));
     cap.announce();
     let source = a.zone.as_ref().map_or("the lab's five names".to_string(), |p| p.display().to_string());

@@ -2,12 +2,11 @@
 //! serves, loaded exactly as the server loads them, as a table of name, type,
 //! class, TTL and data in any of the table formats.
 
-use crate::cli::DnsZoneArgs;
 use crate::error::{Error, Result};
 use crate::net::serve::out;
 use crate::proto::dns::{Class, Zone};
-use crate::table::Table;
-use std::path::Path;
+use crate::table::{Format, Table};
+use std::path::{Path, PathBuf};
 
 /// The lab zone, or the records of the zone file at `path` (`--zone`).
 pub fn load(path: Option<&Path>) -> Result<Zone> {
@@ -34,8 +33,17 @@ pub fn table(zone: &Zone) -> Table {
     t
 }
 
+/// Settings of `socklab dns zone`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ZoneSettings {
+    /// The zone file (`None`: the lab's five names).
+    pub zone: Option<PathBuf>,
+    /// Output format.
+    pub format: Format,
+}
+
 /// `socklab dns zone`.
-pub fn run(a: &DnsZoneArgs) -> Result<()> {
+pub fn run(a: &ZoneSettings) -> Result<()> {
     let zone = load(a.zone.as_deref())?;
     out(table(&zone).render(a.format).trim_end());
     Ok(())
@@ -44,7 +52,6 @@ pub fn run(a: &DnsZoneArgs) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::table::Format;
 
     #[test]
     fn lab_zone_rows_name_type_class_ttl_data() {

@@ -16,13 +16,12 @@
 //! unreachable for the server's port as `ECONNREFUSED` on the next `recv`, which
 //! is how socklab can say "no server is listening" instead of only timing out.
 
-use crate::cli::{EchoClientArgs, ServerArgs};
 use crate::error::{Error, Result};
 use crate::net::pool::Pool;
-use crate::net::serve::{self, out, Conns};
+use crate::net::serve::{self, out, Conns, ServerSettings, Target};
 use crate::net::{addr, shutdown, trace};
 use crate::proto::text::{self, LineDecoder};
-use crate::sniff::session::{CaptureFilter, CaptureSession};
+use crate::sniff::session::{CaptureFilter, CaptureRequest, CaptureSession};
 use std::io::{self, IsTerminal, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream, UdpSocket};
 use std::os::fd::AsRawFd;
@@ -55,6 +54,19 @@ const CHUNK: usize = 4096;
 /// The largest UDP payload over IPv4 (65535 - 20 IP - 8 UDP).
 const MAX_DATAGRAM: usize = 65_507;
 
+/// Settings of an echo client (TCP or UDP).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientSettings {
+    /// The server to talk to.
+    pub target: Target,
+    /// Whether and where it captures its own packets, and traces its socket calls.
+    pub capture: CaptureRequest,
+    /// How long to wait for a reply (and for the TCP connect), in milliseconds.
+    pub timeout_ms: u64,
+    /// The message to send once; `None`: lines are read from stdin until `quit`.
+    pub message: Option<Vec<u8>>,
+}
+
 /// Counters for the summary line a server prints when it stops.
 #[derive(Default)]
 struct Stats {
@@ -81,10 +93,10 @@ fn log_message(from: SocketAddr, bytes: &[u8]) {
 }
 
 /// `socklab tcp server`: the multi-client TCP uppercase echo server.
-pub fn tcp_server(a: &ServerArgs) -> Result<()> {
+pub fn tcp_server(a: &ServerSettings) -> Result<()> {
     let listener = addr::listen_tcp(serve::listen_addr(a)?)?;
     let local = listener.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
-    let cap = CaptureSession::start(&a.capture, "tcp-server", CaptureFilter::TcpPort(local.port()))?;
+    let cap = CaptureSession::start(a.capture.clone(), "tcp-server", CaptureFilter::TcpPort(local.port()))?;
     out(format_args!("TCP echo server listening on {local}"));
     out(READY);
     cap.announce();
@@ -157,10 +169,10 @@ fn serve_turn(mut p: Parked, conns: &Conns, stats: &Stats, ret: &Return) {
 }
 
 /// `socklab udp server`: the UDP uppercase echo server, one datagram back per datagram.
-pub fn udp_server(a: &ServerArgs) -> Result<()> {
+pub fn udp_server(a: &ServerSettings) -> Result<()> {
     let sock = addr::bind_udp(serve::listen_addr(a)?)?;
     let local = sock.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
-    let cap = CaptureSession::start(&a.capture, "udp-server", CaptureFilter::UdpPort(local.port()))?;
+    let cap = CaptureSession::start(a.capture.clone(), "udp-server", CaptureFilter::UdpPort(local.port()))?;
     out(format_args!("UDP echo server listening on {local}"));
     out(READY);
     cap.announce();
@@ -192,20 +204,15 @@ pub fn udp_server(a: &ServerArgs) -> Result<()> {
     Ok(())
 }
 
-/// The message to send once, from the command-line words, if any.
-fn message_of(a: &EchoClientArgs) -> Option<Vec<u8>> {
-    (!a.message.is_empty()).then(|| a.message.join(" ").into_bytes())
-}
-
 /// Runs `ask` on the message from the arguments, or on each stdin line until `quit`.
-fn converse(a: &EchoClientArgs, server: SocketAddr, mut ask: impl FnMut(&[u8]) -> Result<Vec<u8>>) -> Result<()> {
+fn converse(a: &ClientSettings, server: SocketAddr, mut ask: impl FnMut(&[u8]) -> Result<Vec<u8>>) -> Result<()> {
     let mut show = |msg: &[u8]| -> Result<()> {
         let reply = ask(msg)?;
         out(format_args!("From server {server}: {}", String::from_utf8_lossy(&reply)));
         Ok(())
     };
-    if let Some(msg) = message_of(a) {
-        return show(&msg);
+    if let Some(msg) = &a.message {
+        return show(msg);
     }
     let stdin = io::stdin();
     let interactive = stdin.is_terminal();
@@ -229,9 +236,9 @@ fn converse(a: &EchoClientArgs, server: SocketAddr, mut ask: impl FnMut(&[u8]) -
 /// sending; if the close crosses the line on its way, it resends the line once on
 /// a new connection. A host with several addresses (`localhost`: `[::1]`, then
 /// `127.0.0.1`) is tried address by address, naming each that refused.
-pub fn tcp_client(a: &EchoClientArgs) -> Result<()> {
+pub fn tcp_client(a: &ClientSettings) -> Result<()> {
     let addrs = serve::target_addrs(&a.target)?;
-    let cap = CaptureSession::start(&a.capture, "tcp-client", CaptureFilter::TcpPort(addrs[0].port()))?;
+    let cap = CaptureSession::start(a.capture.clone(), "tcp-client", CaptureFilter::TcpPort(addrs[0].port()))?;
     cap.announce();
     let timeout = Duration::from_millis(a.timeout_ms.max(1));
     let mut client = TcpEcho { server: addrs[0], addrs, timeout, conn: None };
@@ -395,9 +402,9 @@ fn read_reply(
 }
 
 /// `socklab udp client`: a connected UDP socket, one datagram each way per message.
-pub fn udp_client(a: &EchoClientArgs) -> Result<()> {
+pub fn udp_client(a: &ClientSettings) -> Result<()> {
     let server = serve::target_addr(&a.target)?;
-    let cap = CaptureSession::start(&a.capture, "udp-client", CaptureFilter::UdpPort(server.port()))?;
+    let cap = CaptureSession::start(a.capture.clone(), "udp-client", CaptureFilter::UdpPort(server.port()))?;
     cap.announce();
     let timeout = Duration::from_millis(a.timeout_ms.max(1));
     let sock = connect_udp(server, timeout)?;

@@ -8,7 +8,6 @@
 //! closes the connection. [`HttpReader`], which does this reading, is shared
 //! with the proxy.
 
-use crate::cli::GetArgs;
 use crate::error::{Error, Result};
 use crate::net::{addr, gate, serve, trace};
 use crate::proto::http::chunked::ChunkedDecoder;
@@ -16,11 +15,12 @@ use crate::proto::http::request::encode_request;
 use crate::proto::http::response::{parse_response, BodyKind, ResponseHead};
 use crate::proto::http::url::{parse_url, HttpUrl};
 use crate::proto::http::Version;
-use crate::sniff::session::{CaptureFilter, CaptureSession};
+use crate::sniff::session::{CaptureFilter, CaptureRequest, CaptureSession};
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::os::fd::{AsRawFd, RawFd};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The User-Agent field socklab sends.
@@ -187,12 +187,29 @@ pub fn target_url(words: &[String]) -> Result<HttpUrl> {
     }
 }
 
+/// Settings of `socklab get`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GetSettings {
+    /// One URL, or the handout's HOST PORT PATH ([`target_url`]).
+    pub target: Vec<String>,
+    /// Send HEAD instead of GET.
+    pub head: bool,
+    /// Save the body to this file instead of printing it.
+    pub output: Option<PathBuf>,
+    /// Extra header fields, each `NAME: VALUE`.
+    pub headers: Vec<String>,
+    /// Milliseconds to wait for the connection and for each read.
+    pub timeout_ms: u64,
+    /// Whether and where it captures its own packets, and traces its socket calls.
+    pub capture: CaptureRequest,
+}
+
 /// `socklab get`.
-pub fn run(a: &GetArgs) -> Result<()> {
+pub fn run(a: &GetSettings) -> Result<()> {
     let url = target_url(&a.target)?;
     let request = build_request(&url, a)?;
     let addrs = addr::resolve(&url.host, url.port)?;
-    let cap = CaptureSession::start(&a.capture, "get", CaptureFilter::TcpPort(url.port))?;
+    let cap = CaptureSession::start(a.capture.clone(), "get", CaptureFilter::TcpPort(url.port))?;
     cap.announce();
     let timeout = Duration::from_millis(a.timeout_ms.max(1));
     let (stream, server) = serve::connect(&addrs, timeout)?;
@@ -233,7 +250,7 @@ pub fn run(a: &GetArgs) -> Result<()> {
 /// `out`; returns the line saying where `--output` saved the body.
 fn receive(
     reader: &mut HttpReader<TcpStream>,
-    a: &GetArgs,
+    a: &GetSettings,
     server: SocketAddr,
     timeout: Duration,
     out: &mut impl Write,
@@ -277,7 +294,7 @@ fn receive(
 }
 
 /// The request: method, origin-form target, Host and the user's extra fields.
-fn build_request(url: &HttpUrl, a: &GetArgs) -> Result<Vec<u8>> {
+fn build_request(url: &HttpUrl, a: &GetSettings) -> Result<Vec<u8>> {
     let host = url.host_header();
     let mut fields: Vec<(String, Vec<u8>)> = vec![
         ("Host".into(), host.into_bytes()),

@@ -10,7 +10,6 @@
 //! Services come from /etc/services (or the file named by `SOCKLAB_SERVICES`), with
 //! socklab's built-in table behind it for a missing file or a missing entry.
 
-use crate::cli::{LookupArgs, Transport};
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::net::{addr, ping};
@@ -31,6 +30,36 @@ pub fn services() -> Services {
         Ok(text) => Services::new(services::parse(&text).entries),
         Err(_) => Services::builtin_only(),
     }
+}
+
+/// A transport protocol, for port and service look-ups.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transport {
+    /// TCP.
+    Tcp,
+    /// UDP.
+    Udp,
+}
+
+/// Settings of `socklab lookup`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LookupSettings {
+    /// What to look up ([`classify`]); `None`: this host.
+    pub query: Option<String>,
+    /// Look `query` up as a service name.
+    pub service: bool,
+    /// The transport of port and service look-ups (`None`: both).
+    pub proto: Option<Transport>,
+    /// Only IPv4 addresses.
+    pub ipv4: bool,
+    /// Only IPv6 addresses.
+    pub ipv6: bool,
+    /// Print the lab's table of well-known ports instead.
+    pub well_known: bool,
+    /// Output format.
+    pub format: Format,
+    /// How the table fits the terminal (never coloured).
+    pub output: Settings,
 }
 
 /// What the student asked for.
@@ -71,8 +100,8 @@ impl Answer {
 }
 
 /// Runs `socklab lookup`.
-pub fn run(a: &LookupArgs) -> Result<()> {
-    let settings = Settings::from_args(&a.fit, crate::cli::ColorChoice::Never);
+pub fn run(a: &LookupSettings) -> Result<()> {
+    let settings = a.output;
     if a.well_known {
         print!("{}", well_known_table().render_with(a.format, &settings));
         return Ok(());
@@ -224,7 +253,7 @@ pub fn well_known_table() -> Table {
 }
 
 /// Resolves `name` and keeps the families `-4`/`-6` ask for, without duplicates.
-fn resolve_filtered(name: &str, a: &LookupArgs) -> Result<Vec<IpAddr>> {
+fn resolve_filtered(name: &str, a: &LookupSettings) -> Result<Vec<IpAddr>> {
     let mut ips: Vec<IpAddr> = Vec::new();
     for sa in addr::resolve(name, 0)? {
         let ip = sa.ip();
@@ -268,7 +297,7 @@ pub fn address_name(ip: IpAddr, name: &str) -> Answer {
     Answer { lines: vec![format!("{ip} -> {name}")], table }
 }
 
-fn this_host(a: &LookupArgs) -> Result<Answer> {
+fn this_host(a: &LookupSettings) -> Result<Answer> {
     let name = hostname()?;
     let mut answer = host_addresses(&name, &resolve_filtered(&name, a)?);
     answer.lines.insert(0, format!("host name: {name}"));

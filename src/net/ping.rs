@@ -8,11 +8,10 @@
 //! other programs' pings, ICMP errors) is skipped. Raw sockets need root or
 //! CAP_NET_RAW; without them the error says how to grant it.
 
-use crate::cli::PingArgs;
 use crate::error::{Error, Result};
 use crate::net::{addr, gate, serve, shutdown};
 use crate::proto::icmp_echo::{self, Echo, Family, Message};
-use crate::sniff::session::{CaptureFilter, CaptureSession};
+use crate::sniff::session::{CaptureFilter, CaptureRequest, CaptureSession};
 use std::collections::HashMap;
 use std::io;
 use std::mem;
@@ -30,10 +29,27 @@ const TIMESTAMP_LEN: usize = 8;
 /// Largest datagram a raw socket can deliver.
 const RECV_BUF: usize = 65536;
 
+/// Settings of `socklab ping`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PingSettings {
+    /// Host to ping (name or address).
+    pub host: String,
+    /// Number of echo requests to send.
+    pub count: u32,
+    /// Milliseconds between requests.
+    pub interval_ms: u64,
+    /// Milliseconds to wait for each reply.
+    pub timeout_ms: u64,
+    /// Bytes of payload after the ICMP header.
+    pub size: u16,
+    /// Whether and where it captures its own packets, and traces its socket calls.
+    pub capture: CaptureRequest,
+}
+
 /// Runs `socklab ping`.
-pub fn run(a: &PingArgs) -> Result<()> {
+pub fn run(a: &PingSettings) -> Result<()> {
     let ip = addr::resolve_one(&a.host, 0)?.ip();
-    let cap = CaptureSession::start(&a.capture, "ping", CaptureFilter::Icmp)?;
+    let cap = CaptureSession::start(a.capture.clone(), "ping", CaptureFilter::Icmp)?;
     cap.announce();
     let sock = RawIcmp::open(ip)?;
     serve::out(format_args!("PING {} ({ip}): {} data bytes", a.host, a.size));

@@ -31,11 +31,10 @@
 pub mod cache;
 pub mod timed;
 
-use crate::cli::{ProxyArgs, ServerArgs};
 use crate::error::{Error, Result};
 use crate::net::http_client::{HttpReader, ReadError};
 use crate::net::pool::{Pool, Rejected};
-use crate::net::serve::{self, out, Conns};
+use crate::net::serve::{self, out, Conns, Listen};
 use crate::net::web::reply::{self, Stamp};
 use crate::net::{addr, shutdown};
 use crate::proto::http::date;
@@ -43,11 +42,12 @@ use crate::proto::http::request::{parse_request, RequestBody};
 use crate::proto::http::response::{BodyKind, StatusCode};
 use crate::proto::http::url::{parse_url, HttpUrl, UrlError};
 use crate::proto::http::{list_has_token, Version, HOP_BY_HOP};
-use crate::sniff::session::{CaptureFilter, CaptureSession};
+use crate::sniff::session::{CaptureFilter, CaptureRequest, CaptureSession};
 use crate::sniff::watch::{StreamPair, Watcher};
 use cache::Cache;
 use std::io::{self, Write};
 use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -74,16 +74,27 @@ struct Proxy {
     capture: Watcher,
 }
 
+/// Settings of `socklab proxy`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProxySettings {
+    /// Where it listens.
+    pub listen: Listen,
+    /// Worker threads relaying requests at once.
+    pub threads: u16,
+    /// The cache directory (`None`: no cache).
+    pub cache: Option<PathBuf>,
+    /// Most bytes the cache directory holds.
+    pub cache_max: u64,
+    /// Milliseconds allowed to connect to the origin, for a whole message head,
+    /// and for each read of a body.
+    pub timeout_ms: u64,
+    /// Whether and where it captures its own packets, and traces its socket calls.
+    pub capture: CaptureRequest,
+}
+
 /// `socklab proxy`: serve until Ctrl-C.
-pub fn run(a: &ProxyArgs) -> Result<()> {
-    let listen = ServerArgs {
-        host: a.host.clone(),
-        port: a.port,
-        bind: a.bind.clone(),
-        threads: a.threads,
-        capture: Default::default(),
-    };
-    let listener = addr::listen_tcp(serve::listen_addr(&listen)?)?;
+pub fn run(a: &ProxySettings) -> Result<()> {
+    let listener = addr::listen_tcp(a.listen.addr()?)?;
     let local = listener.local_addr().map_err(|e| Error::io("reading the bound address", e))?;
     let cache = match &a.cache {
         Some(dir) => Some(Cache::open(dir, a.cache_max).map_err(|e| Error::File {
@@ -92,7 +103,7 @@ pub fn run(a: &ProxyArgs) -> Result<()> {
         })?),
         None => None,
     };
-    let cap = CaptureSession::start(&a.capture, "proxy", CaptureFilter::TcpPort(local.port()))?;
+    let cap = CaptureSession::start(a.capture.clone(), "proxy", CaptureFilter::TcpPort(local.port()))?;
     out(format_args!("HTTP proxy listening on {local}"));
     cap.announce();
     let cache_note = a.cache.as_ref().map_or("no cache".to_string(), |d| format!("cache in {}", d.display()));

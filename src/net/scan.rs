@@ -3,11 +3,10 @@
 //! means open, a RST means closed, silence means filtered. A fixed number of worker
 //! threads share the ports, so at most `--threads` connects are in flight.
 
-use crate::cli::ScanArgs;
 use crate::error::{Error, Result};
 use crate::net::{addr, lookup, serve};
 use crate::proto::services::Services;
-use crate::sniff::session::{CaptureFilter, CaptureSession};
+use crate::sniff::session::{CaptureFilter, CaptureRequest, CaptureSession};
 use crate::table::{Format, Table};
 use std::io;
 use std::net::{IpAddr, SocketAddr, TcpStream};
@@ -50,11 +49,28 @@ impl Report {
     }
 }
 
+/// Settings of `socklab scan`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScanSettings {
+    /// Host to scan (name or address).
+    pub host: String,
+    /// The ports, as [`parse_ports`] reads them (`1-1024`, `22,80,8000-8100`).
+    pub ports: String,
+    /// How long to wait for each connect, in milliseconds.
+    pub timeout_ms: u64,
+    /// Connects in flight at once.
+    pub threads: u16,
+    /// Output format of the table of open ports.
+    pub format: Format,
+    /// Whether and where it captures its own packets, and traces its socket calls.
+    pub capture: CaptureRequest,
+}
+
 /// Runs `socklab scan`.
-pub fn run(a: &ScanArgs) -> Result<()> {
+pub fn run(a: &ScanSettings) -> Result<()> {
     let ports = parse_ports(&a.ports)?;
     let target = addr::resolve_one(&a.host, 0)?;
-    let cap = CaptureSession::start(&a.capture, "scan", CaptureFilter::Bpf(scan_filter(target.ip(), &ports)))?;
+    let cap = CaptureSession::start(a.capture.clone(), "scan", CaptureFilter::Bpf(scan_filter(target.ip(), &ports)))?;
     cap.announce();
     let timeout = Duration::from_millis(a.timeout_ms.max(1));
     let report = scan(target.ip(), &ports, timeout, usize::from(a.threads))?;

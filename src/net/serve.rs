@@ -2,9 +2,9 @@
 //! printing without panicking when stdout is gone, waking a blocked server on
 //! shutdown, and the set of open TCP connections that shutdown closes.
 
-use crate::cli::{ClientTarget, ServerArgs};
 use crate::error::{Error, Result};
 use crate::net::{addr, gate, shutdown, trace};
+use crate::sniff::session::CaptureRequest;
 use std::collections::HashMap;
 use std::fmt::Display;
 use std::io::{self, BufRead, Write};
@@ -14,17 +14,58 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// The address a server should listen on: `--bind HOST:PORT`, else `--host` and `--port`.
-pub fn listen_addr(a: &ServerArgs) -> Result<SocketAddr> {
-    trace::enable(a.capture.trace);
-    match &a.bind {
-        Some(b) => addr::parse_host_port(b, None),
-        None => addr::resolve_one(&a.host, a.port),
+/// Where a server listens: an address as HOST:PORT, else a host and a port.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listen {
+    /// The host name or address to listen on.
+    pub host: String,
+    /// The port to listen on; 0 lets the kernel pick one.
+    pub port: u16,
+    /// HOST:PORT, overriding `host` and `port`.
+    pub bind: Option<String>,
+}
+
+impl Listen {
+    /// The socket address: `bind`, else `host` and `port`, resolved.
+    pub fn addr(&self) -> Result<SocketAddr> {
+        match &self.bind {
+            Some(b) => addr::parse_host_port(b, None),
+            None => addr::resolve_one(&self.host, self.port),
+        }
     }
 }
 
-/// The server a client talks to: `--server HOST:PORT`, else `--host` and `--port`.
-pub fn target_addr(t: &ClientTarget) -> Result<SocketAddr> {
+/// Which server a client talks to: an address as HOST:PORT, else a host and a port.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// HOST:PORT, overriding `host` and `port`.
+    pub server: Option<String>,
+    /// The server's host name or address.
+    pub host: String,
+    /// The server's port.
+    pub port: u16,
+}
+
+/// Settings of a lab server (the TCP and UDP echo servers, the chat server).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerSettings {
+    /// Where it listens.
+    pub listen: Listen,
+    /// Worker threads serving clients at once (TCP).
+    pub threads: u16,
+    /// Whether and where it captures its own packets, and traces its socket calls.
+    pub capture: CaptureRequest,
+}
+
+/// The address a server should listen on ([`Listen::addr`]); turns on the
+/// tracing of socket calls first when asked, so the bind is traced.
+pub fn listen_addr(s: &ServerSettings) -> Result<SocketAddr> {
+    trace::enable(s.capture.trace);
+    s.listen.addr()
+}
+
+/// The server a client talks to: `server` (HOST:PORT), else `host` and `port`.
+pub fn target_addr(t: &Target) -> Result<SocketAddr> {
     match &t.server {
         Some(s) => addr::parse_host_port(s, None),
         None => addr::resolve_one(&t.host, t.port),
@@ -33,7 +74,7 @@ pub fn target_addr(t: &ClientTarget) -> Result<SocketAddr> {
 
 /// Every address of the server a TCP client talks to, in the resolver's order
 /// (`localhost` may be `[::1]` and `127.0.0.1`), for [`connect`].
-pub fn target_addrs(t: &ClientTarget) -> Result<Vec<SocketAddr>> {
+pub fn target_addrs(t: &Target) -> Result<Vec<SocketAddr>> {
     match &t.server {
         Some(s) => addr::parse_host_port_all(s, None),
         None => addr::resolve(&t.host, t.port),

@@ -53,14 +53,13 @@ pub mod files;
 pub mod listen;
 pub mod reply;
 
-use crate::cli::{ServerArgs, WebArgs};
 use crate::error::{Error, Result};
 use crate::net::pool::Pool;
-use crate::net::serve::{self, out};
+use crate::net::serve::{self, out, Listen};
 use crate::net::{addr, shutdown, trace};
 use crate::proto::http::date::{self, DateCache};
 use crate::proto::http::response::StatusCode;
-use crate::sniff::session::{CaptureFilter, CaptureSession};
+use crate::sniff::session::{CaptureFilter, CaptureRequest, CaptureSession};
 use conn::{Conn, Ctx, Verdict};
 use epoll::{Epoll, Event, EventFd};
 use files::Files;
@@ -119,22 +118,39 @@ pub struct Shared {
     failure: Mutex<Option<Error>>,
 }
 
+/// Settings of `socklab web`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebSettings {
+    /// Directory whose files are served.
+    pub root: PathBuf,
+    /// Where it listens.
+    pub listen: Listen,
+    /// Worker threads (`None`: one per CPU core).
+    pub threads: Option<u16>,
+    /// Most connections open at once.
+    pub max_conns: u32,
+    /// Milliseconds a connection may stay idle.
+    pub timeout_ms: u64,
+    /// Persistence: `None` answers one request per connection; `Some(None)` keeps
+    /// connections open up to `timeout_ms` idle, `Some(Some(secs))` up to `secs`.
+    pub keep_alive: Option<Option<u64>>,
+    /// Milliseconds a client has to send a whole request head.
+    pub header_timeout_ms: u64,
+    /// No access log.
+    pub quiet: bool,
+    /// Whether and where it captures its own packets, and traces its socket calls.
+    pub capture: CaptureRequest,
+}
+
 /// `socklab web`: serve the web root until Ctrl-C.
-pub fn run(a: &WebArgs) -> Result<()> {
+pub fn run(a: &WebSettings) -> Result<()> {
     let root = canonical_root(&a.root)?;
-    let listen = ServerArgs {
-        host: a.host.clone(),
-        port: a.port,
-        bind: a.bind.clone(),
-        threads: 1,
-        capture: Default::default(),
-    };
-    let want = serve::listen_addr(&listen)?;
+    let want = a.listen.addr()?;
     let threads = a.threads.map_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()), usize::from);
     let listeners = listen::listeners(want, threads).map_err(|e| addr::bind_error(want, e))?;
     let local = listeners[0].local_addr().map_err(|e| Error::io("reading the bound address", e))?;
     let max_conns = raise_fd_limit(a.max_conns as usize);
-    let cap = CaptureSession::start(&a.capture, "web", CaptureFilter::TcpPort(local.port()))?;
+    let cap = CaptureSession::start(a.capture.clone(), "web", CaptureFilter::TcpPort(local.port()))?;
     out(format_args!("HTTP server listening on {local}"));
     cap.announce();
     let timeout = Duration::from_millis(a.timeout_ms.max(1));

@@ -11,7 +11,7 @@ use crate::teach::wrap;
 const WIDTH: usize = 80;
 
 /// How a teaching command prints.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum TextFormat {
     /// Plain text for the terminal (coloured headings on a terminal).
     #[default]
