@@ -4,6 +4,7 @@
 //! the layers before it are kept. Never panics, never allocates.
 
 use crate::proto::bytes::{be16, be32};
+use crate::sniff::dissectors::{self, Carrier, Claim, Pdu};
 use crate::sniff::defrag::{Fragment, FragmentKey};
 use crate::sniff::link::{self, LinkType, Next, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6};
 use crate::sniff::packet::{
@@ -105,6 +106,37 @@ pub fn dissect_into<'a>(d: &mut Dissected<'a>, kind: LinkType, data: &'a [u8], w
         Next::Ppp(_) | Next::Nlpid(_) => d.payload = rest,
         Next::Family(_) | Next::Length(_) | Next::Undecoded => {}
     }
+    d.pdu = registered_pdu(d, data);
+}
+
+/// The payload a protocol of the dissector registry claims, by the EtherType,
+/// IP protocol or port that carries it (or its heuristic).
+fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
+    if d.error.is_some() || dissectors::REGISTRY.is_empty() {
+        return None;
+    }
+    let l = d.link?;
+    if let Net::Other(ethertype) = d.net {
+        let rest = data.get(l.header_len..)?;
+        let dissector = dissectors::claimed(Claim::EtherType(ethertype))?;
+        return Some(Pdu { dissector, offset: l.header_len, len: rest.len() });
+    }
+    // The payload must lie in the frame (not in a reassembled buffer).
+    let offset = (d.payload.as_ptr() as usize).checked_sub(data.as_ptr() as usize)?;
+    if offset + d.payload.len() > data.len() {
+        return None;
+    }
+    match d.transport {
+        Transport::Other(proto) if !d.payload.is_empty() => {
+            let dissector = dissectors::claimed(Claim::IpProto(proto))?;
+            Some(Pdu { dissector, offset, len: d.payload.len() })
+        }
+        Transport::Udp(u) => dissectors::for_ports(Carrier::Udp, u.sport, u.dport, offset, d.payload),
+        Transport::Tcp(h) if h.flags & crate::sniff::tcp::flags::RST == 0 => {
+            dissectors::for_ports(Carrier::Tcp, h.sport, h.dport, offset, d.payload)
+        }
+        _ => None,
+    }
 }
 
 /// Nothing decoded yet.
@@ -119,6 +151,7 @@ pub fn empty<'a>() -> Dissected<'a> {
         tunnels: [Net::None; MAX_TUNNELS],
         tunnel_count: 0,
         reassembled: None,
+        pdu: None,
     }
 }
 

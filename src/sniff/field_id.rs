@@ -4,15 +4,25 @@
 
 macro_rules! fields {
     ($($id:ident => $name:literal,)*) => {
-        /// A supported tshark field.
+        /// A supported tshark field: one of the built-in fields named below, or
+        /// (numbered after them) a field of a protocol in the dissector registry
+        /// ([`crate::sniff::dissectors`]).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        #[allow(missing_docs)]
-        pub enum FieldId { $($id,)* }
+        pub struct FieldId(u16);
 
-        /// Every supported field name, in the order of [`FieldId`].
+        #[allow(non_upper_case_globals, missing_docs)]
+        impl FieldId {
+            $(pub const $id: FieldId = FieldId(Builtin::$id as u16);)*
+        }
+
+        /// The built-in fields, numbered in order.
+        #[allow(dead_code)]
+        enum Builtin { $($id,)* }
+
+        /// Every built-in field name, in the order of their ids.
         pub const NAMES: &[&str] = &[$($name,)*];
 
-        /// Every field id, in order.
+        /// Every built-in field id, in order.
         pub const ALL: &[FieldId] = &[$(FieldId::$id,)*];
 
         impl FieldId {
@@ -20,14 +30,40 @@ macro_rules! fields {
             pub fn from_name(name: &str) -> Option<FieldId> {
                 match name {
                     $($name => Some(FieldId::$id),)*
-                    _ => None,
+                    _ => crate::sniff::dissectors::field_index(name)
+                        .map(|i| FieldId((NAMES.len() + i) as u16)),
                 }
             }
 
             /// The tshark name.
             pub fn name(self) -> &'static str {
-                NAMES[self as usize]
+                match self.registered() {
+                    Some(i) => crate::sniff::dissectors::field(i).map_or("", |(_, f)| f.name),
+                    None => NAMES[usize::from(self.0)],
+                }
             }
+
+            /// The index of a registered protocol's field among all registered
+            /// fields ([`crate::sniff::dissectors::field`]), `None` for a built-in field.
+            pub fn registered(self) -> Option<usize> {
+                usize::from(self.0).checked_sub(NAMES.len())
+            }
+
+            /// Position in the built-in list or after it, for ranges of ids.
+            pub fn index(self) -> usize {
+                usize::from(self.0)
+            }
+        }
+
+        /// Every field id: the built-in ones, then the registered protocols' fields.
+        pub fn all() -> impl Iterator<Item = FieldId> {
+            let registered = crate::sniff::dissectors::field_count();
+            ALL.iter().copied().chain((0..registered).map(|i| FieldId((NAMES.len() + i) as u16)))
+        }
+
+        /// Every field name, built-in then registered.
+        pub fn all_names() -> impl Iterator<Item = &'static str> {
+            all().map(FieldId::name)
         }
     };
 }

@@ -314,6 +314,9 @@ pub struct Dissected<'a> {
     /// For the IPv4 fragment that completed a datagram: the reassembled payload's
     /// length (its transport layer was decoded from the reassembled bytes).
     pub reassembled: Option<usize>,
+    /// The payload a protocol of the dissector registry took
+    /// ([`crate::sniff::dissectors`]), unless a built-in decoder takes it.
+    pub pdu: Option<crate::sniff::dissectors::Pdu>,
 }
 
 /// Most IP-in-IP encapsulations decoded; a deeper one stays undecoded payload.

@@ -271,7 +271,7 @@ fn needs_tcp_facts(mode: &Mode, filter: Option<&Filter<FieldId>>) -> bool {
     use FieldId as F;
     let late = |id: &FieldId| {
         matches!(
-            id,
+            *id,
             F::TcpCompleteness
                 | F::TcpWindowSize
                 | F::TcpWindowSizeScalefactor

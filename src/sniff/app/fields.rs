@@ -11,7 +11,7 @@ use std::borrow::Cow;
 /// Whether a field belongs to DNS or HTTP.
 pub fn is_app_field(f: FieldId) -> bool {
     // The DNS and HTTP ids are declared together, from `dns` to `http.time`.
-    (FieldId::Dns as usize..=FieldId::HttpTime as usize).contains(&(f as usize))
+    (FieldId::Dns.index()..=FieldId::HttpTime.index()).contains(&f.index())
 }
 
 /// The names after `tcp`/`udp` in `frame.protocols`: None when the payload is
