@@ -74,13 +74,9 @@ impl Demo {
             "TCP echo: three-way handshake, data, teardown",
             "The client connects (SYN, SYN-ACK, ACK), sends a line, the server returns it upper-cased, the client closes with a FIN; the teardown table below says which close it was (four-way, or three segments when the server's ACK rides on its own FIN).",
         );
-        let server = Server::start(&self.exe, &["tcp", "server", "--port", "0"])?;
-        let addr = server.addr().to_string();
-        let cap = self.capture("demo-tcp", CaptureFilter::TcpPort(server.addr().port()))?;
-        self.client(&["tcp", "client", "--server", &addr, "hello from the socklab demo"]);
-        cap.finish();
-        server.stop();
-        Ok(())
+        self.with_server(&["tcp", "server", "--port", "0"], "demo-tcp", CaptureFilter::TcpPort, |addr| {
+            self.client(&["tcp", "client", "--server", &addr.to_string(), "hello from the socklab demo"]);
+        })
     }
 
     /// Part 2: UDP echo.
@@ -90,13 +86,9 @@ impl Demo {
             "UDP echo: one datagram each way, no connection",
             "No handshake and no teardown: each line is one datagram, each reply another.",
         );
-        let server = Server::start(&self.exe, &["udp", "server", "--port", "0"])?;
-        let addr = server.addr().to_string();
-        let cap = self.capture("demo-udp", CaptureFilter::UdpPort(server.addr().port()))?;
-        self.client(&["udp", "client", "--server", &addr, "hello over udp"]);
-        cap.finish();
-        server.stop();
-        Ok(())
+        self.with_server(&["udp", "server", "--port", "0"], "demo-udp", CaptureFilter::UdpPort, |addr| {
+            self.client(&["udp", "client", "--server", &addr.to_string(), "hello over udp"]);
+        })
     }
 
     /// Part 3: nobody listening, over UDP (ICMP port unreachable) and TCP (RST).
@@ -127,13 +119,9 @@ impl Demo {
             "DNS: a query and its answer, field by field",
             "The client asks the lab's authoritative server for google.com (type A); the tables show every field of both messages.",
         );
-        let server = Server::start(&self.exe, &["dns", "server", "--port", "0"])?;
-        let addr = server.addr().to_string();
-        let cap = self.capture("demo-dns", CaptureFilter::DnsPort(server.addr().port()))?;
-        self.client(&["dns", "query", "google.com", "--server", &addr]);
-        cap.finish();
-        server.stop();
-        Ok(())
+        self.with_server(&["dns", "server", "--port", "0"], "demo-dns", CaptureFilter::DnsPort, |addr| {
+            self.client(&["dns", "query", "google.com", "--server", &addr.to_string()]);
+        })
     }
 
     /// Part 5: HTTP GET and HEAD to the built-in web server.
@@ -145,13 +133,11 @@ impl Demo {
         );
         let root = web_root()?;
         let root_arg = root.display().to_string();
-        let server = Server::start(&self.exe, &["web", "--port", "0", "--root", &root_arg])?;
-        let url = format!("http://{}/{PAGE}", server.addr());
-        let cap = self.capture("demo-http", CaptureFilter::TcpPort(server.addr().port()))?;
-        self.client(&["get", &url]);
-        self.client(&["get", "--head", &url]);
-        cap.finish();
-        server.stop();
+        self.with_server(&["web", "--port", "0", "--root", &root_arg], "demo-http", CaptureFilter::TcpPort, |addr| {
+            let url = format!("http://{addr}/{PAGE}");
+            self.client(&["get", &url]);
+            self.client(&["get", "--head", &url]);
+        })?;
         if root != Path::new("www") {
             let _ = std::fs::remove_dir_all(&root);
         }
@@ -179,6 +165,24 @@ impl Demo {
             lines.push(format!("(captures are off: {PERMISSION_FIX})"));
         }
         say(&(lines.iter().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n") + "\n"));
+    }
+
+    /// A part around one server: starts `socklab SERVER_ARGS`, captures its port
+    /// (`filter`) to `captures/NAME.pcap`, runs `clients` against its address,
+    /// then ends the capture and stops the server.
+    fn with_server(
+        &self,
+        server_args: &[&str],
+        name: &str,
+        filter: fn(u16) -> CaptureFilter,
+        clients: impl FnOnce(SocketAddr),
+    ) -> Result<()> {
+        let server = Server::start(&self.exe, server_args)?;
+        let cap = self.capture(name, filter(server.addr().port()))?;
+        clients(server.addr());
+        cap.finish();
+        server.stop();
+        Ok(())
     }
 
     /// Starts a capture to `captures/NAME.pcap`, or an inactive session without permission.

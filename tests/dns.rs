@@ -142,17 +142,6 @@ fn server_answers_the_handout_aa_variant_without_rd() {
     assert_eq!(reply[6..8], [0, 2]);
 }
 
-/// Deterministic xorshift for the burst.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
 #[test]
 fn server_survives_a_burst_of_random_and_truncated_datagrams() {
     let (mut s, addr) = server(&[]);

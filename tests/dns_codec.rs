@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::Rng;
+
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use hickory_proto::op as h_op;
@@ -15,26 +17,6 @@ use socklab::proto::dns::{
 
 /// Messages generated in each direction.
 const MESSAGES: usize = 300;
-
-/// xorshift64: deterministic, no rand crate.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-}
 
 /// Labels chosen so that names share suffixes (compression) and vary in case.
 const LABELS: &[&[u8]] = &[

@@ -9,6 +9,9 @@
 //! `SOCKLAB_FUZZ_SMOKE_MS` changes the time per target; `SOCKLAB_FUZZ_SEED` the
 //! mutator's seed.
 
+mod common;
+
+use common::Rng;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -32,23 +35,6 @@ const TARGETS: &[Target] = &[
     ("pipeline", socklab::fuzzing::pipeline, "seeds-pipeline"),
     ("capture_file", socklab::fuzzing::capture_file, "seeds-capture_file"),
 ];
-
-/// xorshift64: a fast deterministic generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    /// A number below `n` (n > 0).
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 /// Mutates `data` in 1 to 8 steps, taking spliced bytes from `seeds`.
 fn mutate(rng: &mut Rng, data: &mut Vec<u8>, seeds: &[Vec<u8>]) {

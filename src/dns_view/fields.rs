@@ -292,7 +292,10 @@ pub fn bit_pattern(word: u16, mask: u16) -> String {
 pub fn flag_lines(f: &Flags) -> Vec<String> {
     let word = f.to_u16();
     let bits = |mask: u16| bit_pattern(word, mask);
-    let yes = |b: bool, y: &str, n: &str| if b { y.to_string() } else { n.to_string() };
+    // A one-bit flag: its bits, its name, 0 or 1, and what that value means.
+    let bit = |name: &str, mask: u16, set: bool, yes: &str, no: &str| {
+        format!("{} {name} = {}: {}", bits(mask), u8::from(set), if set { yes } else { no })
+    };
     let summary = if f.qr {
         format!("{} response, {}", opcode_text(f.opcode), rcode_name(f.rcode))
     } else {
@@ -300,35 +303,15 @@ pub fn flag_lines(f: &Flags) -> Vec<String> {
     };
     vec![
         format!("0x{word:04x}: {summary}"),
-        format!("{} QR = {}: {}", bits(Flags::QR), u8::from(f.qr), yes(f.qr, "response", "query")),
+        bit("QR", Flags::QR, f.qr, "response", "query"),
         format!("{} Opcode = {}: {}", bits(Flags::OPCODE), f.opcode.code(), opcode_text(f.opcode)),
-        format!(
-            "{} AA = {}: {}",
-            bits(Flags::AA),
-            u8::from(f.aa),
-            yes(f.aa, "authoritative answer", "not authoritative")
-        ),
-        format!("{} TC = {}: {}", bits(Flags::TC), u8::from(f.tc), yes(f.tc, "truncated", "not truncated")),
-        format!(
-            "{} RD = {}: {}",
-            bits(Flags::RD),
-            u8::from(f.rd),
-            yes(f.rd, "recursion desired", "no recursion desired")
-        ),
-        format!(
-            "{} RA = {}: {}",
-            bits(Flags::RA),
-            u8::from(f.ra),
-            yes(f.ra, "recursion available", "recursion not available")
-        ),
-        format!("{} Z = {}: reserved{}", bits(Flags::Z), u8::from(f.z), yes(f.z, " (should be 0)", "")),
-        format!(
-            "{} AD = {}: {}",
-            bits(Flags::AD),
-            u8::from(f.ad),
-            yes(f.ad, "authenticated data", "not authenticated")
-        ),
-        format!("{} CD = {}: {}", bits(Flags::CD), u8::from(f.cd), yes(f.cd, "checking disabled", "checking enabled")),
+        bit("AA", Flags::AA, f.aa, "authoritative answer", "not authoritative"),
+        bit("TC", Flags::TC, f.tc, "truncated", "not truncated"),
+        bit("RD", Flags::RD, f.rd, "recursion desired", "no recursion desired"),
+        bit("RA", Flags::RA, f.ra, "recursion available", "recursion not available"),
+        bit("Z", Flags::Z, f.z, "reserved (should be 0)", "reserved"),
+        bit("AD", Flags::AD, f.ad, "authenticated data", "not authenticated"),
+        bit("CD", Flags::CD, f.cd, "checking disabled", "checking enabled"),
         format!("{} RCODE = {}: {}", bits(Flags::RCODE), f.rcode.code(), rcode_text(f.rcode)),
     ]
 }

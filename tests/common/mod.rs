@@ -11,6 +11,11 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+mod rng;
+// Not every test binary draws random numbers (as with dead_code above).
+#[allow(unused_imports)]
+pub use rng::Rng;
+
 /// Path of the binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_socklab");
 

@@ -65,6 +65,9 @@ struct Decoder<'a> {
     msg: Message,
 }
 
+/// A decoded value and the bytes it came from.
+type Spanned<T> = (T, Span);
+
 impl<'a> Decoder<'a> {
     fn new(buf: &'a [u8], want_rows: bool) -> Self {
         Decoder { buf, pos: 0, limit: buf.len(), in_rdata: false, want_rows, rows: Vec::new(), msg: Message::default() }
@@ -168,24 +171,31 @@ impl<'a> Decoder<'a> {
     fn question(&mut self, index: usize) -> Result<Question, DecodeError> {
         let p = Place::Question(index);
         let name = self.name(Some(p))?;
-        let (t, qtype_span) = self.u16(Field::QType)?;
-        let qtype = RrType::from(t);
-        self.row(p, Key::Type, qtype_span, || Value::Type(qtype));
-        let (c, qclass_span) = self.u16(Field::QClass)?;
-        let qclass = Class::from(c);
-        self.row(p, Key::Class, qclass_span, || Value::Class(qclass));
+        let ((qtype, qtype_span), (qclass, qclass_span)) = self.type_and_class(p, Field::QType, Field::QClass)?;
         Ok(Question { name, qtype, qclass, qtype_span, qclass_span })
+    }
+
+    /// The TYPE and CLASS after an owner name (RFC 1035 §4.1.2, §4.1.3), with
+    /// their rows; `type_field` and `class_field` name them in errors.
+    fn type_and_class(
+        &mut self,
+        p: Place,
+        type_field: Field,
+        class_field: Field,
+    ) -> Result<(Spanned<RrType>, Spanned<Class>), DecodeError> {
+        let (t, type_span) = self.u16(type_field)?;
+        let rtype = RrType::from(t);
+        self.row(p, Key::Type, type_span, || Value::Type(rtype));
+        let (c, class_span) = self.u16(class_field)?;
+        let class = Class::from(c);
+        self.row(p, Key::Class, class_span, || Value::Class(class));
+        Ok(((rtype, type_span), (class, class_span)))
     }
 
     /// RFC 1035 §4.1.3.
     fn record(&mut self, p: Place) -> Result<Record, DecodeError> {
         let name = self.name(Some(p))?;
-        let (t, rtype_span) = self.u16(Field::Type)?;
-        let rtype = RrType::from(t);
-        self.row(p, Key::Type, rtype_span, || Value::Type(rtype));
-        let (c, class_span) = self.u16(Field::Class)?;
-        let class = Class::from(c);
-        self.row(p, Key::Class, class_span, || Value::Class(class));
+        let ((rtype, rtype_span), (class, class_span)) = self.type_and_class(p, Field::Type, Field::Class)?;
         let (ttl, ttl_span) = self.u32(Field::Ttl)?;
         self.row(p, Key::Ttl, ttl_span, || Value::U32(ttl));
         let (rdlength, rdlength_span) = self.u16(Field::RdLength)?;

@@ -2,7 +2,7 @@
 //! limits, the persistence rules of RFC 9112 §9.3, body framing of a request
 //! (RFC 9112 §6.3), and encoding a request for the client and the proxy.
 
-use super::response::StatusCode;
+use super::response::{write_header, StatusCode};
 use super::{
     find_header, list_has_token, parse_content_length, Header, Version, MAX_HEADERS, MAX_REQUEST_HEAD, MAX_REQUEST_LINE,
 };
@@ -274,10 +274,7 @@ pub fn encode_request(method: &str, target: &str, version: Version, headers: &[(
     out.extend_from_slice(version.as_str().as_bytes());
     out.extend_from_slice(b"\r\n");
     for (name, value) in headers {
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(b": ");
-        out.extend_from_slice(value);
-        out.extend_from_slice(b"\r\n");
+        write_header(&mut out, name, value);
     }
     out.extend_from_slice(b"\r\n");
     out

@@ -18,6 +18,8 @@ const MAGIC_MICRO: u32 = 0xa1b2_c3d4;
 const MAGIC_NANO: u32 = 0xa1b2_3c4d;
 /// Magic of the modified format (microsecond), which libpcap reads too.
 const MAGIC_MODIFIED: u32 = 0xa1b2_cd34;
+/// Every magic this reads.
+const MAGICS: [u32; 3] = [MAGIC_MICRO, MAGIC_NANO, MAGIC_MODIFIED];
 /// The only major version.
 const MAJOR: u16 = 2;
 /// The minor version in which the order of the record lengths changed.
@@ -37,7 +39,7 @@ const LINK_TYPE: u32 = 0xffff;
 pub fn is_pcap(head: &[u8]) -> bool {
     let Some(b) = head.get(..4) else { return false };
     let m = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-    [MAGIC_MICRO, MAGIC_NANO, MAGIC_MODIFIED].iter().any(|&x| x == m || x.swap_bytes() == m)
+    MAGICS.iter().any(|&x| x == m || x.swap_bytes() == m)
 }
 
 /// What the file header says.
@@ -77,13 +79,12 @@ pub fn file_header(b: &[u8]) -> Result<FileHeader, FileError> {
         .and_then(|s| s.try_into().ok())
         .ok_or(FileError::at(0, Problem::Truncated { what: "the pcap file header" }))?;
     let le = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-    let (magic, big_endian) =
-        if [MAGIC_MICRO, MAGIC_NANO, MAGIC_MODIFIED].contains(&le) { (le, false) } else { (le.swap_bytes(), true) };
+    let (magic, big_endian) = if MAGICS.contains(&le) { (le, false) } else { (le.swap_bytes(), true) };
     let order = Order { big: big_endian };
     // In range: `b` holds the whole header.
     let u16_at = |at: usize| order.u16(b, at).unwrap_or(0);
     let u32_at = |at: usize| order.u32(b, at).unwrap_or(0);
-    if ![MAGIC_MICRO, MAGIC_NANO, MAGIC_MODIFIED].contains(&magic) {
+    if !MAGICS.contains(&magic) {
         return Err(FileError::at(0, Problem::UnknownFormat));
     }
     let (major, minor) = (u16_at(OFF_MAJOR), u16_at(OFF_MINOR));

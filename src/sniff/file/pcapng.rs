@@ -61,21 +61,26 @@ pub struct Order {
 impl Order {
     /// A u16 at `at`, if the slice holds it.
     pub fn u16(self, b: &[u8], at: usize) -> Option<u16> {
-        let v: [u8; 2] = b.get(at..at + 2)?.try_into().ok()?;
+        let v = bytes(b, at)?;
         Some(if self.big { u16::from_be_bytes(v) } else { u16::from_le_bytes(v) })
     }
 
     /// A u32 at `at`, if the slice holds it.
     pub fn u32(self, b: &[u8], at: usize) -> Option<u32> {
-        let v: [u8; 4] = b.get(at..at + 4)?.try_into().ok()?;
+        let v = bytes(b, at)?;
         Some(if self.big { u32::from_be_bytes(v) } else { u32::from_le_bytes(v) })
     }
 
     /// A u64 at `at`, if the slice holds it.
     pub fn u64(self, b: &[u8], at: usize) -> Option<u64> {
-        let v: [u8; 8] = b.get(at..at + 8)?.try_into().ok()?;
+        let v = bytes(b, at)?;
         Some(if self.big { u64::from_be_bytes(v) } else { u64::from_le_bytes(v) })
     }
+}
+
+/// The `N` bytes at `at`, if the slice holds them.
+fn bytes<const N: usize>(b: &[u8], at: usize) -> Option<[u8; N]> {
+    b.get(at..at + N)?.try_into().ok()
 }
 
 /// The byte order of a section, from the first 12 bytes of its header block

@@ -62,21 +62,26 @@ impl<'e, F: Copy, R: Fn(&str) -> Option<F>> Parser<'e, F, R> {
     }
 
     fn parse_or(&mut self) -> ParseResult<Node<F>> {
-        let mut children = vec![self.parse_and()?];
-        while self.peek().kind == Kind::Or {
-            let op = self.advance();
-            children.push(self.parse_operand_after(op, Self::parse_and)?);
-        }
-        Ok(if children.len() == 1 { children.remove(0) } else { Node::Or(children) })
+        self.parse_chain(Kind::Or, Self::parse_and, Node::Or)
     }
 
     fn parse_and(&mut self) -> ParseResult<Node<F>> {
-        let mut children = vec![self.parse_unary()?];
-        while self.peek().kind == Kind::And {
+        self.parse_chain(Kind::And, Self::parse_unary, Node::And)
+    }
+
+    /// `operand (OP operand)*`: one operand alone, else `join` of them all.
+    fn parse_chain(
+        &mut self,
+        op_kind: Kind,
+        operand: fn(&mut Self) -> ParseResult<Node<F>>,
+        join: fn(Vec<Node<F>>) -> Node<F>,
+    ) -> ParseResult<Node<F>> {
+        let mut children = vec![operand(self)?];
+        while self.peek().kind == op_kind {
             let op = self.advance();
-            children.push(self.parse_operand_after(op, Self::parse_unary)?);
+            children.push(self.parse_operand_after(op, operand)?);
         }
-        Ok(if children.len() == 1 { children.remove(0) } else { Node::And(children) })
+        Ok(if children.len() == 1 { children.remove(0) } else { join(children) })
     }
 
     /// Parses the operand of the operator token at index `op`, reporting a missing one.

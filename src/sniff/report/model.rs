@@ -158,29 +158,21 @@ impl TcpConv {
         TcpConv {
             first_src: seg.src,
             first_dst: seg.dst,
-            by_sender: [DirStats::default(); 2],
             index: st.index,
-            client: st.client,
-            server: st.server,
-            completeness: 0,
-            handshake: Vec::new(),
-            teardown: Vec::new(),
-            teardown_cut: false,
-            all: Vec::new(),
-            dirs: [DirStats::default(); 2],
             start: rel,
             end: rel,
-            rst_after_data: false,
-            prev: None,
-            pending_hs: Vec::new(),
-            pending_td: Vec::new(),
-            pending_all: Vec::new(),
+            ..TcpConv::empty(st.client, st.server)
         }
     }
 
     /// An empty conversation between two endpoints (for unit tests).
     #[cfg(test)]
     pub(crate) fn for_test(client: Endpoint, server: Endpoint) -> TcpConv {
+        TcpConv::empty(client, server)
+    }
+
+    /// A conversation from `client` to `server` with nothing seen yet, index 0, at time 0.
+    fn empty(client: Endpoint, server: Endpoint) -> TcpConv {
         TcpConv {
             first_src: client,
             first_dst: server,
