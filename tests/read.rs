@@ -445,7 +445,10 @@ fn json_has_one_document_per_packet_as_tshark() {
     let docs: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(docs.as_array().map(Vec::len), Some(2));
     assert_eq!(docs[0]["_type"], "doc");
-    assert_eq!(docs[0]["_source"]["layers"], serde_json::json!({"frame.number": ["1"], "tcp.port": ["41864", "12000"]}));
+    assert_eq!(
+        docs[0]["_source"]["layers"],
+        serde_json::json!({"frame.number": ["1"], "tcp.port": ["41864", "12000"]})
+    );
     let ek = ok(&["read", f.path(), "-T", "ek", "-e", "frame.number", "-e", "tcp.port", "-c", "1"]);
     let lines: Vec<&str> = ek.lines().collect();
     assert_eq!(lines.len(), 2, "{ek}");

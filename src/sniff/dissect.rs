@@ -4,8 +4,8 @@
 //! the layers before it are kept. Never panics, never allocates.
 
 use crate::proto::bytes::{be16, be32};
-use crate::sniff::dissectors::{self, Carrier, Claim, Pdu};
 use crate::sniff::defrag::{Fragment, FragmentKey};
+use crate::sniff::dissectors::{self, Carrier, Claim, Pdu};
 use crate::sniff::link::{self, LinkType, Next, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6};
 use crate::sniff::packet::{
     Arp, DecodeError, Dissected, ErrorKind, Icmp, Ipv4, Ipv6, Layer, Net, Quoted, Tcp, Transport, Udp, MAX_TCP_OPTIONS,

@@ -15,12 +15,16 @@ use std::fmt::Write as _;
 /// Parses a display filter over socklab's fields; an unknown name's error offers the
 /// nearest known ones.
 pub fn parse_filter(expr: &str) -> Result<crate::sniff::filter::Filter<FieldId>, crate::sniff::filter::FilterError> {
-    crate::sniff::filter::Filter::parse_typed(expr, FieldId::from_name, NAMES, &kind)
+    let names: Vec<&str> = crate::sniff::field_id::all_names().collect();
+    crate::sniff::filter::Filter::parse_typed(expr, FieldId::from_name, &names, &kind)
 }
 
 /// What a field holds, from its tshark type in the glossary (`-G fields`).
 pub fn kind(id: FieldId) -> Option<crate::sniff::filter::FieldKind> {
     use crate::sniff::filter::FieldKind as K;
+    if let Some((_, decl)) = id.registered().and_then(crate::sniff::dissectors::field) {
+        return Some(decl.ftype.kind());
+    }
     let line = crate::sniff::glossary::lines().find(|l| l.split('\t').nth(2) == Some(id.name()))?;
     let mut cols = line.split('\t');
     if cols.next() == Some("P") {
@@ -63,7 +67,9 @@ pub fn protocols(p: &Packet<'_>) -> String {
         push(&mut s, net_protocol(net).unwrap_or_default());
     }
     for (i, net) in [Some(p.d.net), p.d.quoted.map(|q| q.net)].into_iter().flatten().enumerate() {
-        if let Some(name) = net_protocol(&net) {
+        // A registered protocol that an EtherType hands bytes to names itself below.
+        let registered = matches!(net, Net::Other(_)) && p.d.pdu.is_some();
+        if let Some(name) = net_protocol(&net).filter(|_| !registered) {
             push(&mut s, name);
         }
         let t = if i == 0 { p.d.transport } else { p.d.quoted.map_or(Transport::None, |q| q.transport) };
@@ -74,10 +80,11 @@ pub fn protocols(p: &Packet<'_>) -> String {
             _ => {}
         }
     }
-    match app_protocols(p) {
-        Some(names) => names.iter().for_each(|n| push(&mut s, n)),
-        None if shows_data(p) => push(&mut s, "data"),
-        None => {}
+    match (p.d.pdu, app_protocols(p)) {
+        (Some(pdu), _) => push(&mut s, pdu.dissector().name()),
+        (None, Some(names)) => names.iter().for_each(|n| push(&mut s, n)),
+        (None, None) if shows_data(p) => push(&mut s, "data"),
+        (None, None) => {}
     }
     s
 }
@@ -105,7 +112,7 @@ const HEURISTIC_MAGICS: &[&[u8]] = &[&[0xde, 0xad, 0xbe, 0xef]];
 
 /// Whether tshark hands the frame's payload to its `data` dissector.
 pub fn shows_data(p: &Packet<'_>) -> bool {
-    if !payload_reaches_a_dissector(p) {
+    if !payload_reaches_a_dissector(p) || p.d.pdu.is_some() {
         return false;
     }
     match p.d.transport {
@@ -226,6 +233,12 @@ impl<'p> FieldSource<FieldId> for Packet<'p> {
 
     fn values<'s>(&'s self, field: FieldId, out: &mut Vec<Value<'s>>) {
         use FieldId as F;
+        if let Some(i) = field.registered() {
+            if let Some(pdu) = &self.d.pdu {
+                crate::sniff::dissectors::values(pdu, self.data, i, out);
+            }
+            return;
+        }
         match field {
             F::FrameNumber => out.push(Value::Uint(u64::from(self.number))),
             F::FrameTimeRelative => out.push(Value::Seconds(self.rel)),
@@ -488,7 +501,7 @@ mod tests {
     fn names_resolve_both_ways() {
         for (i, name) in NAMES.iter().enumerate() {
             let id = FieldId::from_name(name).unwrap();
-            assert_eq!(id as usize, i);
+            assert_eq!(id.index(), i);
             assert_eq!(id.name(), *name);
         }
         assert_eq!(FieldId::from_name("tcp.nope"), None);

@@ -186,9 +186,16 @@ impl Pipeline {
         if let Some((start, len)) = reassembled {
             let defrag: &'a Defragmenter = &self.defrag;
             p.d.payload = defrag.last_done().get(start..start + len).unwrap_or(&[]);
+            // Registered protocols read their bytes from the frame only.
+            p.d.pdu = None;
         }
         if reaches_apps(&p.d) {
             self.apps.decode(&self.facts, &mut p);
+            if !matches!(p.app, App::None) || p.tcp.is_some_and(|i| i.analysis & RESENT != 0) {
+                // A built-in decoder (DNS, HTTP) took the payload before any
+                // registered one, or the segment resends bytes (not dissected again).
+                p.d.pdu = None;
+            }
         }
         p
     }
@@ -396,6 +403,13 @@ fn blank_packet<'a>(number: u32, frame: &Frame<'a>, rel: Nanos, delta: Nanos) ->
     }
 }
 
+/// A TCP segment whose analysis says it resends bytes already seen: as tshark,
+/// its payload is not handed to an application decoder again.
+const RESENT: u32 = analysis::RETRANSMISSION
+    | analysis::FAST_RETRANSMISSION
+    | analysis::SPURIOUS_RETRANSMISSION
+    | analysis::OUT_OF_ORDER;
+
 /// Whether the application decoders look at this packet: it carries a payload
 /// (or a FIN, which ends a close-delimited HTTP body) and is well formed.
 fn reaches_apps(d: &Dissected<'_>) -> bool {
@@ -431,12 +445,7 @@ impl Apps {
             Transport::Tcp(h) if h.flags & flags::RST != 0 => {}
             Transport::Tcp(h) => {
                 let Some(info) = p.tcp else { return };
-                let resent = info.analysis
-                    & (analysis::RETRANSMISSION
-                        | analysis::FAST_RETRANSMISSION
-                        | analysis::SPURIOUS_RETRANSMISSION
-                        | analysis::OUT_OF_ORDER)
-                    != 0;
+                let resent = info.analysis & RESENT != 0;
                 let seg = TcpData {
                     stream: info.stream,
                     dir: info.direction,

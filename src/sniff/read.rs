@@ -5,7 +5,7 @@
 //! tab-separated fields, or JSON. Memory stays bounded: per-stream state only.
 
 use crate::error::Error;
-use crate::sniff::fields::{FieldId, NAMES};
+use crate::sniff::fields::FieldId;
 use crate::sniff::file::offline::OfflineCapture;
 use crate::sniff::filter::Filter;
 use crate::sniff::link::{dlt_name, LinkType, SUPPORTED};
@@ -158,8 +158,9 @@ pub fn resolve_fields(names: &[String]) -> crate::Result<Vec<FieldId>> {
         .map(|n| {
             FieldId::from_name(n).ok_or_else(|| {
                 let proto = n.split('.').next().unwrap_or(n);
-                let related: Vec<&str> = NAMES.iter().copied().filter(|f| f.split('.').next() == Some(proto)).collect();
-                let known = if related.is_empty() { NAMES.to_vec() } else { related };
+                let all: Vec<&str> = crate::sniff::field_id::all_names().collect();
+                let related: Vec<&str> = all.iter().copied().filter(|f| f.split('.').next() == Some(proto)).collect();
+                let known = if related.is_empty() { all } else { related };
                 Error::usage(format!("unknown field '{n}'; socklab knows: {}", known.join(" ")))
             })
         })

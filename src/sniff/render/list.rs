@@ -127,6 +127,9 @@ pub fn protocol(p: &Packet<'_>) -> &'static str {
         App::Http(_) | App::HttpContinuation => return "HTTP",
         _ => {}
     }
+    if let Some(pdu) = p.d.pdu {
+        return pdu.dissector().column(pdu.bytes(p.data));
+    }
     match p.d.transport {
         Transport::Tcp(_) => "TCP",
         Transport::Udp(_) => "UDP",
@@ -173,6 +176,11 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
         }
         App::HttpContinuation => return out.write_all(b"Continuation"),
         _ => {}
+    }
+    if let Some(pdu) = p.d.pdu {
+        let mut s = String::with_capacity(64);
+        pdu.dissector().info(pdu.bytes(p.data), &mut s);
+        return out.write_all(s.as_bytes());
     }
     match &p.d.transport {
         Transport::Tcp(h) if matches!(p.app, App::Segment(_)) => {

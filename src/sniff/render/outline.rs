@@ -10,17 +10,21 @@ use std::io::{self, Write};
 /// The display-filter name of the protocol whose details block starts with `title`
 /// (tshark's -O names); None for lines that open no block (`[Malformed Packet…]`).
 pub fn protocol_of(title: &str) -> Option<&'static str> {
-    TITLES.iter().find(|(t, _)| title.starts_with(t)).map(|&(_, p)| p)
+    TITLES.iter().find(|(t, _)| title.starts_with(t)).map(|&(_, p)| p).or_else(|| {
+        let registered = crate::sniff::dissectors::REGISTRY.iter();
+        registered.copied().find(|d| title.starts_with(d.title())).map(|d| d.name())
+    })
 }
 
 /// Whether `name` is a protocol whose details block socklab writes (for checking `-O`).
 pub fn is_protocol(name: &str) -> bool {
-    TITLES.iter().any(|(_, p)| p.eq_ignore_ascii_case(name))
+    TITLES.iter().any(|(_, p)| p.eq_ignore_ascii_case(name)) || crate::sniff::dissectors::by_name(name).is_some()
 }
 
 /// The protocol names `-O` accepts, for its error message.
 pub fn protocol_names() -> Vec<&'static str> {
     let mut names: Vec<&str> = TITLES.iter().map(|&(_, p)| p).collect();
+    names.extend(crate::sniff::dissectors::REGISTRY.iter().map(|d| d.name()));
     names.dedup();
     names
 }

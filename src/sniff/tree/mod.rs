@@ -39,6 +39,20 @@ pub enum Ftype {
     Framenum = 35,
 }
 
+impl Ftype {
+    /// What a display filter compares a field of this type as.
+    pub fn kind(self) -> crate::sniff::filter::FieldKind {
+        use crate::sniff::filter::FieldKind as K;
+        match self {
+            Ftype::String | Ftype::Stringz | Ftype::UintString => K::Text,
+            Ftype::Ipv4 | Ftype::Ipv6 => K::Address,
+            Ftype::AbsoluteTime | Ftype::RelativeTime => K::Time,
+            Ftype::Protocol | Ftype::Bytes | Ftype::Ether => K::Bytes,
+            _ => K::Number,
+        }
+    }
+}
+
 /// How the text view shows a line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Look {

@@ -47,6 +47,9 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
         _ => {}
     }
     crate::sniff::app::detail::tree(out, &p.app);
+    if let Some(pdu) = p.d.pdu {
+        pdu.dissector().tree(pdu.bytes(p.data), pdu.offset, out);
+    }
     if shows_data(p) && !matches!(p.d.transport, Transport::Icmp(_)) {
         data(out, p.d.payload, 0);
     }
