@@ -22,8 +22,8 @@ export WIRESHARK_CONFIG_DIR=$config
 tshark -G fields 2>/dev/null >"$all"
 
 # The names of the fields! macro, in their order.
-mapfile -t names < <(sed -n '/^fields! {/,/^}/p' src/sniff/fields.rs | grep -oP '=> "\K[^"]+')
-[ "${#names[@]}" -gt 0 ] || { echo "glossary: no field names found in src/sniff/fields.rs" >&2; exit 1; }
+mapfile -t names < <(sed -n '/^fields! {/,/^}/p' src/sniff/field_id.rs | grep -oP '=> "\K[^"]+')
+[ "${#names[@]}" -gt 0 ] || { echo "glossary: no field names found in src/sniff/field_id.rs" >&2; exit 1; }
 
 # Protocols in the order their first field appears.
 protocols=()

@@ -226,6 +226,11 @@ pub fn protocol_label(p: &Packet<'_>, field: FieldId) -> Option<String> {
 
 impl<'p> FieldSource<FieldId> for Packet<'p> {
     fn filter_values<'s>(&'s self, field: FieldId, out: &mut Vec<Value<'s>>) {
+        if let Some(i) = field.registered() {
+            if crate::sniff::dissectors::protocol_bytes(self.d.pdu.as_ref(), self.data, i, out) {
+                return;
+            }
+        }
         if !crate::sniff::layer_bytes::values(self, field, out) {
             self.values(field, out);
         }

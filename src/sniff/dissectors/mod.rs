@@ -30,6 +30,7 @@
 use crate::sniff::tree::{Ftype, Tree};
 use crate::sniff::value::Value;
 
+mod arp;
 #[cfg(test)]
 mod toy;
 
@@ -82,8 +83,19 @@ pub trait Dissector: Sync {
     fn heuristic(&self, _carrier: Carrier, _pdu: &[u8]) -> bool {
         false
     }
-    /// Its fields; `values` and the tree refer to them by index.
+    /// Its fields; `values` and the tree refer to them by index. A field of type
+    /// [`Ftype::Protocol`] is the protocol itself: its value is [`Dissector::label`],
+    /// and in a display filter its bytes.
     fn fields(&self) -> &'static [FieldDecl];
+    /// How many bytes of `pdu` the protocol uses (the rest is the link's padding);
+    /// `None` when it cannot tell.
+    fn len(&self, pdu: &[u8]) -> Option<usize> {
+        Some(pdu.len())
+    }
+    /// The protocol's one-line summary, as tshark prints the protocol as a field.
+    fn label(&self, _pdu: &[u8]) -> String {
+        self.title().to_string()
+    }
     /// The Info column.
     fn info(&self, pdu: &[u8], out: &mut String);
     /// Its details block: the protocol item at depth 0 over `pdu`, whose first
@@ -95,6 +107,7 @@ pub trait Dissector: Sync {
 
 /// Every registered protocol. Adding a protocol is its file and one line here.
 pub static REGISTRY: &[&dyn Dissector] = &[
+    &arp::Arp,
     #[cfg(test)]
     &toy::Toy,
 ];
@@ -187,9 +200,28 @@ pub fn by_name(name: &str) -> Option<&'static dyn Dissector> {
 /// Appends the values of registered field `i` of a packet whose PDU is `pdu`.
 pub fn values<'p>(pdu: &Pdu, frame: &'p [u8], i: usize, out: &mut Vec<Value<'p>>) {
     match locate(i) {
-        Some((d, own)) if d == usize::from(pdu.dissector) => pdu.dissector().values(pdu.bytes(frame), own, out),
+        Some((d, own)) if d == usize::from(pdu.dissector) => {
+            let (dissector, bytes) = (pdu.dissector(), pdu.bytes(frame));
+            match dissector.fields()[own].ftype {
+                Ftype::Protocol => out.push(Value::Str(dissector.label(bytes).into())),
+                _ => dissector.values(bytes, own, out),
+            }
+        }
         _ => {}
     }
+}
+
+/// Appends the bytes of registered field `i` when it is a protocol (what a
+/// display filter compares `arp` with); returns whether it is one.
+pub fn protocol_bytes<'p>(pdu: Option<&Pdu>, frame: &'p [u8], i: usize, out: &mut Vec<Value<'p>>) -> bool {
+    let Some((d, own)) = locate(i) else { return false };
+    if REGISTRY[d].fields()[own].ftype != Ftype::Protocol {
+        return false;
+    }
+    if let Some(pdu) = pdu.filter(|p| usize::from(p.dissector) == d) {
+        out.push(Value::Bytes(pdu.bytes(frame).into()));
+    }
+    true
 }
 
 /// The glossary lines (`tshark -G fields` columns) of the registered protocols.

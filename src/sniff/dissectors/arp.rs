@@ -1,0 +1,255 @@
+//! ARP for Ethernet and IPv4 (RFC 826): the request that asks which MAC address
+//! has an IPv4 address, and the reply. Other hardware or protocol sizes are left
+//! undecoded, shown as the EtherType alone.
+
+use super::{Claim, Dissector, FieldDecl};
+use crate::proto::bytes::{be16, be32};
+use crate::sniff::link::ETHERTYPE_ARP;
+use crate::sniff::render::Mac;
+use crate::sniff::tree::{Ftype, Tree};
+use crate::sniff::value::Value;
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::net::Ipv4Addr;
+use std::ops::Range;
+
+/// The ARP dissector.
+pub struct Arp;
+
+/// Byte offsets of the fields (RFC 826, "Packet format"), for Ethernet and IPv4.
+mod field {
+    use std::ops::Range;
+    /// Hardware type.
+    pub const HTYPE: Range<usize> = 0..2;
+    /// Protocol type.
+    pub const PTYPE: Range<usize> = 2..4;
+    /// Hardware address length.
+    pub const HLEN: usize = 4;
+    /// Protocol address length.
+    pub const PLEN: usize = 5;
+    /// Operation.
+    pub const OPER: Range<usize> = 6..8;
+    /// Sender hardware address.
+    pub const SHA: Range<usize> = 8..14;
+    /// Sender protocol address.
+    pub const SPA: Range<usize> = 14..18;
+    /// Target hardware address.
+    pub const THA: Range<usize> = 18..24;
+    /// Target protocol address.
+    pub const TPA: Range<usize> = 24..28;
+}
+
+/// Length of an Ethernet/IPv4 ARP packet.
+const LEN: usize = field::TPA.end;
+/// Operation codes (RFC 826).
+const REQUEST: u16 = 1;
+const REPLY: u16 = 2;
+
+/// The fields, in the order of the indexes `values` takes.
+const FIELDS: &[FieldDecl] = &[
+    FieldDecl { name: "arp", ftype: Ftype::Protocol, title: "Address Resolution Protocol", base: "" },
+    FieldDecl { name: "arp.hw.type", ftype: Ftype::Uint16, title: "Hardware type", base: "BASE_DEC" },
+    FieldDecl { name: "arp.proto.type", ftype: Ftype::Uint16, title: "Protocol type", base: "BASE_HEX" },
+    FieldDecl { name: "arp.hw.size", ftype: Ftype::Uint8, title: "Hardware size", base: "BASE_DEC" },
+    FieldDecl { name: "arp.proto.size", ftype: Ftype::Uint8, title: "Protocol size", base: "BASE_DEC" },
+    FieldDecl { name: "arp.opcode", ftype: Ftype::Uint16, title: "Opcode", base: "BASE_DEC" },
+    FieldDecl { name: "arp.src.hw_mac", ftype: Ftype::Ether, title: "Sender MAC address", base: "" },
+    FieldDecl { name: "arp.src.proto_ipv4", ftype: Ftype::Ipv4, title: "Sender IP address", base: "" },
+    FieldDecl { name: "arp.dst.hw_mac", ftype: Ftype::Ether, title: "Target MAC address", base: "" },
+    FieldDecl { name: "arp.dst.proto_ipv4", ftype: Ftype::Ipv4, title: "Target IP address", base: "" },
+];
+
+/// A decoded Ethernet/IPv4 ARP packet.
+struct Msg {
+    hw_type: u16,
+    proto_type: u16,
+    opcode: u16,
+    sender_mac: [u8; 6],
+    sender_ip: Ipv4Addr,
+    target_mac: [u8; 6],
+    target_ip: Ipv4Addr,
+}
+
+/// Decodes `pdu` when it is ARP for 6-byte hardware and 4-byte protocol addresses.
+fn decode(pdu: &[u8]) -> Option<Msg> {
+    let b = pdu.get(..LEN)?;
+    if b[field::HLEN] != 6 || b[field::PLEN] != 4 {
+        return None;
+    }
+    let mac = |r: Range<usize>| {
+        let mut m = [0; 6];
+        m.copy_from_slice(&b[r]);
+        m
+    };
+    let ip = |r: Range<usize>| Ipv4Addr::from(be32(b, r.start));
+    Some(Msg {
+        hw_type: be16(b, field::HTYPE.start),
+        proto_type: be16(b, field::PTYPE.start),
+        opcode: be16(b, field::OPER.start),
+        sender_mac: mac(field::SHA),
+        sender_ip: ip(field::SPA),
+        target_mac: mac(field::THA),
+        target_ip: ip(field::TPA),
+    })
+}
+
+impl Msg {
+    /// A request that announces the sender's own address (RFC 5227 §2.3).
+    fn announcement(&self) -> bool {
+        self.opcode == REQUEST && self.sender_ip == self.target_ip && self.target_mac == [0; 6]
+    }
+
+    /// A request probing whether an address is free (RFC 5227 §2.1.1).
+    fn probe(&self) -> bool {
+        self.opcode == REQUEST && self.sender_ip.is_unspecified()
+    }
+}
+
+impl Dissector for Arp {
+    fn name(&self) -> &'static str {
+        "arp"
+    }
+
+    fn title(&self) -> &'static str {
+        "Address Resolution Protocol"
+    }
+
+    fn column(&self, _pdu: &[u8]) -> &'static str {
+        "ARP"
+    }
+
+    fn claims(&self) -> &'static [Claim] {
+        &[Claim::EtherType(ETHERTYPE_ARP)]
+    }
+
+    fn fields(&self) -> &'static [FieldDecl] {
+        FIELDS
+    }
+
+    fn len(&self, pdu: &[u8]) -> Option<usize> {
+        decode(pdu).map(|_| LEN)
+    }
+
+    fn label(&self, pdu: &[u8]) -> String {
+        let Some(m) = decode(pdu) else { return self.title().to_string() };
+        let kind = match m.opcode {
+            _ if m.announcement() => "ARP Announcement",
+            _ if m.probe() => "ARP Probe",
+            REQUEST => "request",
+            REPLY => "reply",
+            _ => "unknown",
+        };
+        format!("{} ({kind})", self.title())
+    }
+
+    fn info(&self, pdu: &[u8], out: &mut String) {
+        let Some(m) = decode(pdu) else {
+            let _ = write!(out, "Ethernet II, type 0x{ETHERTYPE_ARP:04x}");
+            return;
+        };
+        let _ = match m.opcode {
+            REQUEST if m.announcement() => write!(out, "ARP Announcement for {}", m.sender_ip),
+            REQUEST if m.sender_ip == m.target_ip => write!(out, "Gratuitous ARP for {} (Request)", m.sender_ip),
+            REQUEST if m.probe() => write!(out, "Who has {}? (ARP Probe)", m.target_ip),
+            REQUEST => write!(out, "Who has {}? Tell {}", m.target_ip, m.sender_ip),
+            REPLY => write!(out, "{} is at {}", m.sender_ip, Mac(&m.sender_mac)),
+            op => write!(out, "ARP opcode {op}"),
+        };
+    }
+
+    fn tree(&self, pdu: &[u8], o: usize, out: &mut Tree) {
+        use field::*;
+        let Some(m) = decode(pdu) else { return };
+        let kind = if m.opcode == REQUEST { "request" } else { "reply" };
+        out.at(0).proto("arp").bytes(o, LEN).line(format_args!("Address Resolution Protocol ({kind})"));
+        let hw = m.hw_type;
+        out.at(1)
+            .field("arp.hw.type", Ftype::Uint16, hw)
+            .bytes(o + HTYPE.start, HTYPE.len())
+            .line(format_args!("Hardware type: Ethernet ({hw})"));
+        out.at(1)
+            .field("arp.proto.type", Ftype::Uint16, Value::Hex { value: u64::from(m.proto_type), digits: 4 })
+            .bytes(o + PTYPE.start, PTYPE.len())
+            .line(format_args!("Protocol type: IPv4 (0x{:04x})", m.proto_type));
+        out.at(1)
+            .field("arp.hw.size", Ftype::Uint8, SHA.len())
+            .bytes(o + HLEN, 1)
+            .line(format_args!("Hardware size: 6"));
+        out.at(1)
+            .field("arp.proto.size", Ftype::Uint8, SPA.len())
+            .bytes(o + PLEN, 1)
+            .line(format_args!("Protocol size: 4"));
+        out.at(1)
+            .field("arp.opcode", Ftype::Uint16, m.opcode)
+            .bytes(o + OPER.start, OPER.len())
+            .line(format_args!("Opcode: {kind} ({})", m.opcode));
+        let mac = |out: &mut Tree, name: &'static str, label: &str, mac: &[u8; 6], at: Range<usize>| {
+            out.at(1)
+                .field(name, Ftype::Ether, Mac(mac))
+                .bytes(o + at.start, at.len())
+                .line(format_args!("{label}: {}", Mac(mac)));
+        };
+        let ip = |out: &mut Tree, name: &'static str, label: &str, ip: Ipv4Addr, at: Range<usize>| {
+            out.at(1).field(name, Ftype::Ipv4, ip).bytes(o + at.start, at.len()).line(format_args!("{label}: {ip}"));
+        };
+        mac(out, "arp.src.hw_mac", "Sender MAC address", &m.sender_mac, SHA);
+        ip(out, "arp.src.proto_ipv4", "Sender IP address", m.sender_ip, SPA);
+        mac(out, "arp.dst.hw_mac", "Target MAC address", &m.target_mac, THA);
+        ip(out, "arp.dst.proto_ipv4", "Target IP address", m.target_ip, TPA);
+    }
+
+    fn values<'p>(&self, pdu: &'p [u8], field: usize, out: &mut Vec<Value<'p>>) {
+        let Some(m) = decode(pdu) else { return };
+        let v = match field {
+            1 => Value::Uint(u64::from(m.hw_type)),
+            2 => Value::Hex { value: u64::from(m.proto_type), digits: 4 },
+            3 => Value::Uint(6),
+            4 => Value::Uint(4),
+            5 => Value::Uint(u64::from(m.opcode)),
+            6 => Value::Str(Cow::Owned(Mac(&m.sender_mac).to_string())),
+            7 => Value::Ip(m.sender_ip.into()),
+            8 => Value::Str(Cow::Owned(Mac(&m.target_mac).to_string())),
+            9 => Value::Ip(m.target_ip.into()),
+            _ => return,
+        };
+        out.push(v);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A request from 192.168.1.1 for 192.168.1.2.
+    const REQUEST_PDU: &[u8] = &[
+        0, 1, 8, 0, 6, 4, 0, 1, // Ethernet, IPv4, sizes, request
+        2, 0, 0, 0, 0, 1, 192, 168, 1, 1, // sender
+        0, 0, 0, 0, 0, 0, 192, 168, 1, 2, // target
+    ];
+
+    #[test]
+    fn a_request_asks_who_has_the_target() {
+        let mut info = String::new();
+        Arp.info(REQUEST_PDU, &mut info);
+        assert_eq!(info, "Who has 192.168.1.2? Tell 192.168.1.1");
+        assert_eq!(Arp.label(REQUEST_PDU), "Address Resolution Protocol (request)");
+        let mut vals = Vec::new();
+        Arp.values(REQUEST_PDU, 7, &mut vals);
+        assert_eq!(vals, [Value::Ip("192.168.1.1".parse().unwrap())]);
+    }
+
+    #[test]
+    fn other_address_sizes_and_cut_packets_stay_undecoded() {
+        let mut other = REQUEST_PDU.to_vec();
+        other[field::HLEN] = 8;
+        for pdu in [&other[..], &REQUEST_PDU[..LEN - 1]] {
+            let mut info = String::new();
+            Arp.info(pdu, &mut info);
+            assert_eq!(info, "Ethernet II, type 0x0806");
+            assert_eq!(Arp.len(pdu), None);
+            let mut t = Tree::new();
+            Arp.tree(pdu, 14, &mut t);
+            assert!(t.items().is_empty());
+        }
+    }
+}
