@@ -1,87 +1,256 @@
-//! The ICMP and ICMPv6 blocks, with the datagram quoted inside an error.
+//! The ICMP (RFC 792) and ICMPv6 (RFC 4443) blocks, with the datagram quoted
+//! inside an error.
 
 use super::*;
 use crate::sniff::icmp as icmp_names;
+use crate::sniff::tree::Ftype;
+use crate::sniff::value::Value;
+
+/// Byte offsets of the ICMP and ICMPv6 header fields from the header's start
+/// (RFC 792, RFC 4443 §2.1, §3, §4).
+mod field {
+    /// Type.
+    pub const TYPE: usize = 0;
+    /// Code.
+    pub const CODE: usize = 1;
+    /// Checksum.
+    pub const CHECKSUM: usize = 2;
+    /// The four bytes after the checksum: unused, pointer, MTU, or an echo's identifier.
+    pub const REST: usize = 4;
+    /// An echo's sequence number.
+    pub const SEQ: usize = 6;
+    /// The next-hop MTU of an ICMP "fragmentation needed" (RFC 1191 §4).
+    pub const NEXT_HOP_MTU: usize = 6;
+}
+
+/// IPv6 fixed header length (RFC 8200 §3).
+const IPV6_HEADER_LEN: usize = 40;
+
+/// Wireshark's checksum status values (`proto_checksum_enum_e`).
+mod status {
+    /// The checksum is wrong.
+    pub const BAD: u8 = 0;
+    /// The checksum is right.
+    pub const GOOD: u8 = 1;
+}
+
+/// The names of the fields ICMP and ICMPv6 share.
+struct Names {
+    proto: &'static str,
+    title: &'static str,
+    ty: &'static str,
+    code: &'static str,
+    checksum: &'static str,
+    status: &'static str,
+    resp_in: &'static str,
+    resp_to: &'static str,
+    resptime: &'static str,
+}
+
+const V4: Names = Names {
+    proto: "icmp",
+    title: "Internet Control Message Protocol",
+    ty: "icmp.type",
+    code: "icmp.code",
+    checksum: "icmp.checksum",
+    status: "icmp.checksum.status",
+    resp_in: "icmp.resp_in",
+    resp_to: "icmp.resp_to",
+    resptime: "icmp.resptime",
+};
+
+const V6: Names = Names {
+    proto: "icmpv6",
+    title: "Internet Control Message Protocol v6",
+    ty: "icmpv6.type",
+    code: "icmpv6.code",
+    checksum: "icmpv6.checksum",
+    status: "icmpv6.checksum.status",
+    resp_in: "icmpv6.resp_in",
+    resp_to: "icmpv6.resp_to",
+    resptime: "icmpv6.resptime",
+};
 
 pub(super) fn icmp_tree(out: &mut Tree, p: &Packet<'_>, i: &Icmp) {
-    let (title, name, code) = if i.v6 {
-        ("Internet Control Message Protocol v6", icmp_names::v6_type_name(i.ty), icmp_names::v6_code_name(i.ty, i.code))
-    } else {
-        ("Internet Control Message Protocol", icmp_names::type_name(i.ty), icmp_names::code_name(i.ty, i.code))
-    };
-    l!(out, 0, "{title}");
-    if i.v6 {
-        l!(out, 1, "Type: {name} ({})", i.ty);
-    } else {
-        l!(out, 1, "Type: {} ({name})", i.ty);
-    }
-    match code {
-        Some(c) => l!(out, 1, "Code: {} ({c})", i.code),
-        None => l!(out, 1, "Code: {}", i.code),
-    }
-    match icmp_checksum(p, i) {
-        Some(want) if want == i.checksum => {
-            l!(out, 1, "Checksum: 0x{:04x} [correct]", i.checksum);
-            l!(out, 1, "[Checksum Status: Good]");
-        }
-        Some(want) => {
-            l!(out, 1, "Checksum: 0x{:04x} [incorrect, should be 0x{want:04x}]", i.checksum);
-            l!(out, 1, "[Checksum Status: Bad]");
-        }
-        None => l!(out, 1, "Checksum: 0x{:04x} [unverified]", i.checksum),
-    }
-    let rest = u32::from_be_bytes(i.rest);
+    let names = if i.v6 { &V6 } else { &V4 };
+    let len = message_end(p).saturating_sub(i.offset);
+    out.at(0).proto(names.proto).bytes(i.offset, len).line(format_args!("{}", names.title));
+    type_and_code(out, i, names);
+    checksum(out, p, i, names);
     if i.is_echo() && i.v6 {
-        l!(out, 1, "Identifier: 0x{:04x}", i.ident());
-        l!(out, 1, "Sequence: {}", i.seq());
-        match p.echo_peer {
-            Some((f, true)) => l!(out, 1, "[Response To: {f}]"),
-            Some((f, false)) => l!(out, 1, "[Response In: {f}]"),
-            None => {}
-        }
-        if let Some(rtt) = p.echo_rtt {
-            let micros = (rtt + 500) / 1000;
-            l!(out, 1, "[Response Time: {}.{:03} ms]", micros / 1000, micros % 1000);
-        }
+        echo_v6(out, i);
+        response(out, p, names, ["[Response To: ", "[Response In: ", "[Response Time: "]);
     } else if i.is_echo() {
-        let (id, seq) = (i.ident(), i.seq());
-        l!(out, 1, "Identifier (BE): {id} (0x{id:04x})");
-        if !i.v6 {
-            l!(out, 1, "Identifier (LE): {} (0x{:04x})", id.swap_bytes(), id.swap_bytes());
-        }
-        l!(out, 1, "Sequence Number (BE): {seq} (0x{seq:04x})");
-        if !i.v6 {
-            l!(out, 1, "Sequence Number (LE): {} (0x{:04x})", seq.swap_bytes(), seq.swap_bytes());
-        }
-        match p.echo_peer {
-            Some((f, true)) => l!(out, 1, "[Request frame: {f}]"),
-            Some((f, false)) => l!(out, 1, "[Response frame: {f}]"),
-            None => {}
-        }
-        if let Some(rtt) = p.echo_rtt {
-            // Milliseconds with three decimals, rounded half up as printf does.
-            let micros = (rtt + 500) / 1000;
-            l!(out, 1, "[Response time: {}.{:03} ms]", micros / 1000, micros % 1000);
-        }
+        echo_v4(out, i);
+        response(out, p, names, ["[Request frame: ", "[Response frame: ", "[Response time: "]);
     } else if i.is_error() {
-        match (i.v6, i.ty, i.code) {
-            (false, 3, 4) => {
-                l!(out, 1, "Unused: {:04x}", rest >> 16);
-                l!(out, 1, "MTU of next hop: {}", rest & 0xffff);
-            }
-            (false, 12, _) => l!(out, 1, "Pointer: {}", rest >> 24),
-            (false, _, _) => l!(out, 1, "Unused: {rest:08x}"),
-            (true, 2, _) => l!(out, 1, "MTU: {rest}"),
-            (true, 4, _) => l!(out, 1, "Pointer: {rest}"),
-            (true, _, _) => l!(out, 1, "Reserved: {rest:08x}"),
-        }
+        error_rest(out, i);
     }
     if let Some(q) = p.d.quoted {
         quoted(out, p, &q);
     }
     if shows_data(p) {
         // Data after a quoted datagram belongs to the frame, after an echo to the ICMP tree.
-        data(out, p.d.payload, if i.is_error() { 0 } else { 1 });
+        data(out, p.data, p.d.payload, if i.is_error() { 0 } else { 1 });
+    }
+}
+
+/// The end of the IP datagram that carries the ICMP message, within the captured bytes.
+fn message_end(p: &Packet<'_>) -> usize {
+    let end = match p.d.net {
+        Net::Ipv4(h) if h.total_len != 0 => h.offset + usize::from(h.total_len),
+        Net::Ipv6(h) => h.offset + IPV6_HEADER_LEN + usize::from(h.plen),
+        _ => p.data.len(),
+    };
+    end.min(p.data.len())
+}
+
+fn type_and_code(out: &mut Tree, i: &Icmp, names: &Names) {
+    let (ty, code) = (out.at(1).field(names.ty, Ftype::Uint8, i.ty).bytes(i.offset + field::TYPE, 1), i.code);
+    if i.v6 {
+        ty.line(format_args!("Type: {} ({})", icmp_names::v6_type_name(i.ty), i.ty));
+    } else {
+        ty.line(format_args!("Type: {} ({})", i.ty, icmp_names::type_name(i.ty)));
+    }
+    let name = if i.v6 { icmp_names::v6_code_name(i.ty, code) } else { icmp_names::code_name(i.ty, code) };
+    let item = out.at(1).field(names.code, Ftype::Uint8, code).bytes(i.offset + field::CODE, 1);
+    match name {
+        Some(c) => item.line(format_args!("Code: {code} ({c})")),
+        None => item.line(format_args!("Code: {code}")),
+    }
+}
+
+fn checksum(out: &mut Tree, p: &Packet<'_>, i: &Icmp, names: &Names) {
+    let value = Value::Hex { value: u64::from(i.checksum), digits: 4 };
+    let item = out.at(1).field(names.checksum, Ftype::Uint16, value).bytes(i.offset + field::CHECKSUM, 2);
+    match icmp_checksum(p, i) {
+        Some(want) if want == i.checksum => {
+            item.line(format_args!("Checksum: 0x{:04x} [correct]", i.checksum));
+            out.at(1).field(names.status, Ftype::Uint8, status::GOOD).line(format_args!("[Checksum Status: Good]"));
+        }
+        Some(want) => {
+            item.line(format_args!("Checksum: 0x{:04x} [incorrect, should be 0x{want:04x}]", i.checksum));
+            out.at(1).field(names.status, Ftype::Uint8, status::BAD).line(format_args!("[Checksum Status: Bad]"));
+        }
+        None => item.line(format_args!("Checksum: 0x{:04x} [unverified]", i.checksum)),
+    }
+}
+
+/// An ICMPv6 echo's identifier (in hex) and sequence number (RFC 4443 §4.1).
+fn echo_v6(out: &mut Tree, i: &Icmp) {
+    let id = Value::Hex { value: u64::from(i.ident()), digits: 4 };
+    out.at(1)
+        .field("icmpv6.echo.identifier", Ftype::Uint16, id)
+        .bytes(i.offset + field::REST, 2)
+        .line(format_args!("Identifier: 0x{:04x}", i.ident()));
+    out.at(1)
+        .field("icmpv6.echo.sequence_number", Ftype::Uint16, i.seq())
+        .bytes(i.offset + field::SEQ, 2)
+        .line(format_args!("Sequence: {}", i.seq()));
+}
+
+/// An ICMP echo's identifier and sequence number, each read in both byte orders
+/// as Wireshark does (Windows and Linux pings differ; RFC 792 leaves them open).
+fn echo_v4(out: &mut Tree, i: &Icmp) {
+    let (id, seq) = (i.ident(), i.seq());
+    let (id_at, seq_at) = (i.offset + field::REST, i.offset + field::SEQ);
+    let pairs = [
+        ("icmp.ident", "Identifier (BE)", id, id_at),
+        ("icmp.ident_le", "Identifier (LE)", id.swap_bytes(), id_at),
+        ("icmp.seq", "Sequence Number (BE)", seq, seq_at),
+        ("icmp.seq_le", "Sequence Number (LE)", seq.swap_bytes(), seq_at),
+    ];
+    for (name, label, v, at) in pairs {
+        out.at(1).field(name, Ftype::Uint16, v).bytes(at, 2).line(format_args!("{label}: {v} (0x{v:04x})"));
+    }
+}
+
+/// The echo's partner frame and, for a reply, the time since its request;
+/// `labels` are the `-V` openings of the request, response and time lines.
+fn response(out: &mut Tree, p: &Packet<'_>, names: &Names, labels: [&str; 3]) {
+    match p.echo_peer {
+        Some((f, true)) => out.at(1).field(names.resp_to, Ftype::Framenum, f).line(format_args!("{}{f}]", labels[0])),
+        Some((f, false)) => out.at(1).field(names.resp_in, Ftype::Framenum, f).line(format_args!("{}{f}]", labels[1])),
+        None => {}
+    }
+    if let Some(rtt) = p.echo_rtt {
+        // Milliseconds with three decimals, rounded half up as printf does.
+        let micros = (rtt + 500) / 1000;
+        out.at(1).field(names.resptime, Ftype::Double, Millis(rtt)).line(format_args!(
+            "{}{}.{:03} ms]",
+            labels[2],
+            micros / 1000,
+            micros % 1000
+        ));
+    }
+}
+
+/// A duration in milliseconds as tshark writes a double (`%.15g`): no trailing
+/// zeros, an exponent below 0.0001.
+struct Millis(i64);
+
+impl std::fmt::Display for Millis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        /// Nanoseconds in a millisecond.
+        const NS: u64 = 1_000_000;
+        /// `%g` writes a number below 10^-4 with an exponent (C11 §7.21.6.1).
+        const SMALLEST_PLAIN: u64 = 100;
+        if self.0 < 0 {
+            f.write_str("-")?;
+        }
+        let ns = self.0.unsigned_abs();
+        if ns != 0 && ns < SMALLEST_PLAIN {
+            let digits = ns.to_string();
+            let (lead, rest) = digits.trim_end_matches('0').split_at(1);
+            let exp = 6 - (digits.len() - 1);
+            let dot = if rest.is_empty() { "" } else { "." };
+            return write!(f, "{lead}{dot}{rest}e-{exp:02}");
+        }
+        write!(f, "{}", ns / NS)?;
+        let frac = format!("{:06}", ns % NS);
+        let frac = frac.trim_end_matches('0');
+        if !frac.is_empty() {
+            write!(f, ".{frac}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The four bytes after an error's checksum: unused, or a pointer or an MTU.
+fn error_rest(out: &mut Tree, i: &Icmp) {
+    let rest = u32::from_be_bytes(i.rest);
+    let at = i.offset + field::REST;
+    match (i.v6, i.ty, i.code) {
+        (false, 3, 4) => {
+            out.at(1)
+                .field("icmp.unused", Ftype::Bytes, Mac(&i.rest[..2]))
+                .bytes(at, 2)
+                .line(format_args!("Unused: {:04x}", rest >> 16));
+            out.at(1)
+                .field("icmp.mtu", Ftype::Uint16, rest & 0xffff)
+                .bytes(i.offset + field::NEXT_HOP_MTU, 2)
+                .line(format_args!("MTU of next hop: {}", rest & 0xffff));
+        }
+        (false, 12, _) => {
+            let ptr = rest >> 24;
+            out.at(1).field("icmp.pointer", Ftype::Uint32, ptr).bytes(at, 1).line(format_args!("Pointer: {ptr}"));
+        }
+        (false, _, _) => out
+            .at(1)
+            .field("icmp.unused", Ftype::Bytes, Mac(&i.rest))
+            .bytes(at, 4)
+            .line(format_args!("Unused: {rest:08x}")),
+        (true, 2, _) => {
+            out.at(1).field("icmpv6.mtu", Ftype::Uint32, rest).bytes(at, 4).line(format_args!("MTU: {rest}"))
+        }
+        (true, 4, _) => {
+            out.at(1).field("icmpv6.pointer", Ftype::Uint32, rest).bytes(at, 4).line(format_args!("Pointer: {rest}"))
+        }
+        (true, _, _) => out
+            .at(1)
+            .field("icmpv6.reserved", Ftype::Bytes, Mac(&i.rest))
+            .bytes(at, 4)
+            .line(format_args!("Reserved: {rest:08x}")),
     }
 }
 
@@ -103,14 +272,76 @@ pub(super) fn quoted(out: &mut Tree, p: &Packet<'_>, q: &Quoted) {
         _ => {}
     }
     match q.transport {
-        Transport::Udp(u) => udp(out, &u, p.quoted_udp_stream, None, p.d.payload.len(), false, 1),
+        Transport::Udp(u) => udp(out, &u, p.quoted_udp_stream, None, p.d.payload, false, 1),
         Transport::Tcp(h) => tcp(out, &h, None, 0, &Note::None, 1),
-        Transport::TcpPorts { sport, dport, seq, .. } => {
-            l!(out, 1, "Transmission Control Protocol, Src Port: {sport}, Dst Port: {dport}");
-            l!(out, 2, "Source Port: {sport}");
-            l!(out, 2, "Destination Port: {dport}");
-            l!(out, 2, "Sequence Number (raw): {seq}")
+        Transport::TcpPorts { offset, sport, dport, seq } => {
+            tcp_ports(out, message_end(p), offset, (sport, dport), seq)
         }
         _ => {}
+    }
+}
+
+/// The first eight bytes of a TCP header, all an ICMP error must quote (RFC 792):
+/// ports and sequence number; `end` is where the ICMP message ends.
+fn tcp_ports(out: &mut Tree, end: usize, offset: usize, (sport, dport): (u16, u16), seq: u32) {
+    /// Offsets of the destination port and the sequence number (RFC 9293 §3.1).
+    const DST_PORT: usize = 2;
+    const SEQ: usize = 4;
+    out.at(1)
+        .proto("tcp")
+        .bytes(offset, end.saturating_sub(offset))
+        .line(format_args!("Transmission Control Protocol, Src Port: {sport}, Dst Port: {dport}"));
+    let dst = offset + DST_PORT;
+    out.at(2).field("tcp.srcport", Ftype::Uint16, sport).bytes(offset, 2).line(format_args!("Source Port: {sport}"));
+    out.at(2).field("tcp.dstport", Ftype::Uint16, dport).bytes(dst, 2).line(format_args!("Destination Port: {dport}"));
+    out.at(2).field("tcp.port", Ftype::Uint16, sport).bytes(offset, 2).hidden();
+    out.at(2).field("tcp.port", Ftype::Uint16, dport).bytes(dst, 2).hidden();
+    out.at(2)
+        .field("tcp.seq", Ftype::Uint32, seq)
+        .bytes(offset + SEQ, 4)
+        .line(format_args!("Sequence Number (raw): {seq}"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::udp::testing::{one, tree_of};
+    use super::*;
+
+    /// An echo request 10.0.0.1 → 10.0.0.2, identifier 7, sequence 1, no data.
+    const PING: [u8; 28] = [
+        0x45, 0, 0, 28, 0, 1, 0, 0, 64, 1, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, // IPv4
+        8, 0, 0xf7, 0xf7, 0, 7, 0, 1, // ICMP echo request
+    ];
+    /// Its reply.
+    const PONG: [u8; 28] = [
+        0x45, 0, 0, 28, 0, 2, 0, 0, 64, 1, 0, 0, 10, 0, 0, 2, 10, 0, 0, 1, // IPv4
+        0, 0, 0xff, 0xf7, 0, 7, 0, 1, // ICMP echo reply
+    ];
+
+    #[test]
+    fn an_echo_reply_has_both_byte_orders_its_request_and_the_time() {
+        let t = tree_of(&[&PING, &PONG], 776_000);
+        assert_eq!(one(&t, "icmp"), (String::new(), Some((20, 8)), true));
+        assert_eq!(one(&t, "icmp.type"), ("0".into(), Some((20, 1)), true));
+        assert_eq!(one(&t, "icmp.checksum"), ("0xfff7".into(), Some((22, 2)), true));
+        assert_eq!(one(&t, "icmp.checksum.status"), ("1".into(), None, true));
+        assert_eq!(one(&t, "icmp.ident"), ("7".into(), Some((24, 2)), true));
+        assert_eq!(one(&t, "icmp.ident_le"), ("1792".into(), Some((24, 2)), true));
+        assert_eq!(one(&t, "icmp.seq_le"), ("256".into(), Some((26, 2)), true));
+        assert_eq!(one(&t, "icmp.resp_to"), ("1".into(), None, true));
+        assert_eq!(one(&t, "icmp.resptime"), ("0.776".into(), None, true));
+    }
+
+    #[test]
+    fn a_response_time_is_written_as_tshark_writes_a_double() {
+        let ms = |ns| Millis(ns).to_string();
+        assert_eq!(ms(776_000), "0.776");
+        assert_eq!(ms(1_001_000_000), "1001");
+        assert_eq!(ms(1_234_567), "1.234567");
+        assert_eq!(ms(0), "0");
+        assert_eq!(ms(50), "5e-05");
+        assert_eq!(ms(55), "5.5e-05");
+        assert_eq!(ms(5), "5e-06");
+        assert_eq!(ms(100), "0.0001");
     }
 }
