@@ -32,6 +32,8 @@ mod status {
     pub const BAD: u8 = 0;
     /// The checksum is right.
     pub const GOOD: u8 = 1;
+    /// Not checked (a quoted message, maybe cut short).
+    pub const UNVERIFIED: u8 = 2;
 }
 
 /// The names of the fields ICMP and ICMPv6 share.
@@ -75,13 +77,13 @@ pub(super) fn icmp_tree(out: &mut Tree, p: &Packet<'_>, i: &Icmp) {
     let names = if i.v6 { &V6 } else { &V4 };
     let len = message_end(p).saturating_sub(i.offset);
     out.at(0).proto(names.proto).bytes(i.offset, len).line(format_args!("{}", names.title));
-    type_and_code(out, i, names);
+    type_and_code(out, i, names, 1);
     checksum(out, p, i, names);
     if i.is_echo() && i.v6 {
-        echo_v6(out, i);
+        echo_v6(out, i, 1);
         response(out, p, names, ["[Response To: ", "[Response In: ", "[Response Time: "]);
     } else if i.is_echo() {
-        echo_v4(out, i);
+        echo_v4(out, i, 1);
         response(out, p, names, ["[Request frame: ", "[Response frame: ", "[Response time: "]);
     } else if i.is_error() {
         error_rest(out, i);
@@ -89,31 +91,65 @@ pub(super) fn icmp_tree(out: &mut Tree, p: &Packet<'_>, i: &Icmp) {
     if let Some(q) = p.d.quoted {
         quoted(out, p, &q);
     }
-    if shows_data(p) {
+    let quotes_icmp = p.d.quoted.is_some_and(|q| matches!(q.transport, Transport::Icmp(_)));
+    if shows_data(p) && !quotes_icmp {
         // Data after a quoted datagram belongs to the frame, after an echo to the ICMP tree.
         data(out, p.data, p.d.payload, if i.is_error() { 0 } else { 1 });
     }
 }
 
-/// The end of the IP datagram that carries the ICMP message, within the captured bytes.
-fn message_end(p: &Packet<'_>) -> usize {
-    let end = match p.d.net {
-        Net::Ipv4(h) if h.total_len != 0 => h.offset + usize::from(h.total_len),
-        Net::Ipv6(h) => h.offset + IPV6_HEADER_LEN + usize::from(h.plen),
-        _ => p.data.len(),
-    };
-    end.min(p.data.len())
+/// The ICMP message an error quotes (a traceroute's echo request): its checksum
+/// is not checked, as the quote may be cut; its data stays inside it.
+fn quoted_icmp(out: &mut Tree, p: &Packet<'_>, i: &Icmp, end: usize) {
+    let names = if i.v6 { &V6 } else { &V4 };
+    let len = end.saturating_sub(i.offset);
+    out.at(1).proto(names.proto).bytes(i.offset, len).line(format_args!("{}", names.title));
+    type_and_code(out, i, names, 2);
+    let value = Value::Hex { value: u64::from(i.checksum), digits: 4 };
+    out.at(2)
+        .field(names.checksum, Ftype::Uint16, value)
+        .bytes(i.offset + field::CHECKSUM, 2)
+        .line(format_args!("Checksum: 0x{:04x} [unverified] [in ICMP error packet]", i.checksum));
+    out.at(2).field(names.status, Ftype::Uint8, status::UNVERIFIED).line(format_args!("[Checksum Status: Unverified]"));
+    match (i.is_echo(), i.v6) {
+        (true, true) => echo_v6(out, i, 2),
+        (true, false) => echo_v4(out, i, 2),
+        _ => {}
+    }
+    if shows_data(p) {
+        data(out, p.data, p.d.payload, 2);
+    }
 }
 
-fn type_and_code(out: &mut Tree, i: &Icmp, names: &Names) {
-    let (ty, code) = (out.at(1).field(names.ty, Ftype::Uint8, i.ty).bytes(i.offset + field::TYPE, 1), i.code);
+/// The end of the IP datagram that carries the ICMP message, within the captured bytes.
+fn message_end(p: &Packet<'_>) -> usize {
+    datagram_end(&p.d.net).unwrap_or(p.data.len()).min(p.data.len())
+}
+
+/// The end of the datagram an error quotes: its declared length, within the message.
+fn quoted_end(p: &Packet<'_>, q: &Quoted) -> usize {
+    datagram_end(&q.net).map_or(message_end(p), |end| end.min(message_end(p)))
+}
+
+/// The end of an IP datagram by its length field (none for an IPv4 length of 0,
+/// which segmentation offload leaves in captures of outgoing packets).
+fn datagram_end(net: &Net) -> Option<usize> {
+    match net {
+        Net::Ipv4(h) if h.total_len != 0 => Some(h.offset + usize::from(h.total_len)),
+        Net::Ipv6(h) => Some(h.offset + IPV6_HEADER_LEN + usize::from(h.plen)),
+        _ => None,
+    }
+}
+
+fn type_and_code(out: &mut Tree, i: &Icmp, names: &Names, d: usize) {
+    let (ty, code) = (out.at(d).field(names.ty, Ftype::Uint8, i.ty).bytes(i.offset + field::TYPE, 1), i.code);
     if i.v6 {
         ty.line(format_args!("Type: {} ({})", icmp_names::v6_type_name(i.ty), i.ty));
     } else {
         ty.line(format_args!("Type: {} ({})", i.ty, icmp_names::type_name(i.ty)));
     }
     let name = if i.v6 { icmp_names::v6_code_name(i.ty, code) } else { icmp_names::code_name(i.ty, code) };
-    let item = out.at(1).field(names.code, Ftype::Uint8, code).bytes(i.offset + field::CODE, 1);
+    let item = out.at(d).field(names.code, Ftype::Uint8, code).bytes(i.offset + field::CODE, 1);
     match name {
         Some(c) => item.line(format_args!("Code: {code} ({c})")),
         None => item.line(format_args!("Code: {code}")),
@@ -137,13 +173,13 @@ fn checksum(out: &mut Tree, p: &Packet<'_>, i: &Icmp, names: &Names) {
 }
 
 /// An ICMPv6 echo's identifier (in hex) and sequence number (RFC 4443 §4.1).
-fn echo_v6(out: &mut Tree, i: &Icmp) {
+fn echo_v6(out: &mut Tree, i: &Icmp, d: usize) {
     let id = Value::Hex { value: u64::from(i.ident()), digits: 4 };
-    out.at(1)
+    out.at(d)
         .field("icmpv6.echo.identifier", Ftype::Uint16, id)
         .bytes(i.offset + field::REST, 2)
         .line(format_args!("Identifier: 0x{:04x}", i.ident()));
-    out.at(1)
+    out.at(d)
         .field("icmpv6.echo.sequence_number", Ftype::Uint16, i.seq())
         .bytes(i.offset + field::SEQ, 2)
         .line(format_args!("Sequence: {}", i.seq()));
@@ -151,7 +187,7 @@ fn echo_v6(out: &mut Tree, i: &Icmp) {
 
 /// An ICMP echo's identifier and sequence number, each read in both byte orders
 /// as Wireshark does (Windows and Linux pings differ; RFC 792 leaves them open).
-fn echo_v4(out: &mut Tree, i: &Icmp) {
+fn echo_v4(out: &mut Tree, i: &Icmp, d: usize) {
     let (id, seq) = (i.ident(), i.seq());
     let (id_at, seq_at) = (i.offset + field::REST, i.offset + field::SEQ);
     let pairs = [
@@ -161,7 +197,7 @@ fn echo_v4(out: &mut Tree, i: &Icmp) {
         ("icmp.seq_le", "Sequence Number (LE)", seq.swap_bytes(), seq_at),
     ];
     for (name, label, v, at) in pairs {
-        out.at(1).field(name, Ftype::Uint16, v).bytes(at, 2).line(format_args!("{label}: {v} (0x{v:04x})"));
+        out.at(d).field(name, Ftype::Uint16, v).bytes(at, 2).line(format_args!("{label}: {v} (0x{v:04x})"));
     }
 }
 
@@ -222,10 +258,7 @@ fn error_rest(out: &mut Tree, i: &Icmp) {
     let at = i.offset + field::REST;
     match (i.v6, i.ty, i.code) {
         (false, 3, 4) => {
-            out.at(1)
-                .field("icmp.unused", Ftype::Bytes, Mac(&i.rest[..2]))
-                .bytes(at, 2)
-                .line(format_args!("Unused: {:04x}", rest >> 16));
+            unused(out, i, "icmp.unused", 2, format_args!("Unused: {:04x}", rest >> 16));
             out.at(1)
                 .field("icmp.mtu", Ftype::Uint16, rest & 0xffff)
                 .bytes(i.offset + field::NEXT_HOP_MTU, 2)
@@ -235,23 +268,27 @@ fn error_rest(out: &mut Tree, i: &Icmp) {
             let ptr = rest >> 24;
             out.at(1).field("icmp.pointer", Ftype::Uint32, ptr).bytes(at, 1).line(format_args!("Pointer: {ptr}"));
         }
-        (false, _, _) => out
-            .at(1)
-            .field("icmp.unused", Ftype::Bytes, Mac(&i.rest))
-            .bytes(at, 4)
-            .line(format_args!("Unused: {rest:08x}")),
+        (false, _, _) => unused(out, i, "icmp.unused", 4, format_args!("Unused: {rest:08x}")),
         (true, 2, _) => {
             out.at(1).field("icmpv6.mtu", Ftype::Uint32, rest).bytes(at, 4).line(format_args!("MTU: {rest}"))
         }
         (true, 4, _) => {
             out.at(1).field("icmpv6.pointer", Ftype::Uint32, rest).bytes(at, 4).line(format_args!("Pointer: {rest}"))
         }
-        (true, _, _) => out
-            .at(1)
-            .field("icmpv6.reserved", Ftype::Bytes, Mac(&i.rest))
-            .bytes(at, 4)
-            .line(format_args!("Reserved: {rest:08x}")),
+        (true, _, _) => unused(out, i, "icmpv6.reserved", 4, format_args!("Reserved: {rest:08x}")),
     }
+}
+
+/// The first `len` unused bytes after an error's checksum. When they hold an
+/// RFC 4884 length (§4.1, §4.2: the quoted datagram's length in 32-bit words,
+/// before ICMP extensions), tshark splits them into other fields, which this
+/// view does not show: the line stays text only.
+fn unused(out: &mut Tree, i: &Icmp, name: &'static str, len: usize, line: std::fmt::Arguments<'_>) {
+    let length_byte = if i.v6 { matches!(i.ty, 1 | 3).then_some(0) } else { matches!(i.ty, 3 | 11 | 12).then_some(1) };
+    if length_byte.is_some_and(|b| i.rest[b] != 0) {
+        return out.text(1, line);
+    }
+    out.at(1).field(name, Ftype::Bytes, Mac(&i.rest[..len])).bytes(i.offset + field::REST, len).line(line);
 }
 
 /// The checksum an ICMP message should carry, when the whole message was captured.
@@ -274,8 +311,9 @@ pub(super) fn quoted(out: &mut Tree, p: &Packet<'_>, q: &Quoted) {
     match q.transport {
         Transport::Udp(u) => udp(out, &u, p.quoted_udp_stream, None, p.d.payload, false, 1),
         Transport::Tcp(h) => tcp(out, &h, None, 0, &Note::None, 1),
+        Transport::Icmp(i) => quoted_icmp(out, p, &i, quoted_end(p, q)),
         Transport::TcpPorts { offset, sport, dport, seq } => {
-            tcp_ports(out, message_end(p), offset, (sport, dport), seq)
+            tcp_ports(out, quoted_end(p, q), offset, (sport, dport), seq)
         }
         _ => {}
     }
@@ -304,7 +342,7 @@ fn tcp_ports(out: &mut Tree, end: usize, offset: usize, (sport, dport): (u16, u1
 
 #[cfg(test)]
 mod tests {
-    use super::super::udp::testing::{one, tree_of};
+    use super::super::udp::testing::{occurrences, one, tree_of};
     use super::*;
 
     /// An echo request 10.0.0.1 → 10.0.0.2, identifier 7, sequence 1, no data.
@@ -330,6 +368,38 @@ mod tests {
         assert_eq!(one(&t, "icmp.seq_le"), ("256".into(), Some((26, 2)), true));
         assert_eq!(one(&t, "icmp.resp_to"), ("1".into(), None, true));
         assert_eq!(one(&t, "icmp.resptime"), ("0.776".into(), None, true));
+    }
+
+    /// A time exceeded 10.0.0.9 → 10.0.0.2 quoting an echo request (a traceroute)
+    /// with four bytes of data.
+    const TRACEROUTE_HOP: [u8; 60] = [
+        0x45, 0, 0, 60, 0, 1, 0x40, 0, 64, 1, 0x26, 0xb6, 10, 0, 0, 9, 10, 0, 0, 2, // IPv4
+        11, 0, 0xf4, 0xff, 0, 0, 0, 0, // ICMP time exceeded
+        0x45, 0, 0, 32, 0, 1, 0x40, 0, 64, 1, 0x26, 0xda, 10, 0, 0, 2, 10, 0, 0, 1, // quoted IPv4
+        8, 0, 0x33, 0x2d, 0, 9, 0, 3, b'a', b'b', b'c', b'd', // quoted echo request
+    ];
+
+    #[test]
+    fn an_icmp_message_quoted_by_an_error_is_shown_with_its_data_inside() {
+        let t = tree_of(&[&TRACEROUTE_HOP], 1);
+        let icmp = occurrences(&t, "icmp");
+        assert_eq!(icmp, [(String::new(), Some((20, 40)), true), (String::new(), Some((48, 12)), true)]);
+        let status = occurrences(&t, "icmp.checksum.status");
+        assert_eq!(status, [("1".into(), None, true), ("2".into(), None, true)]);
+        assert_eq!(one(&t, "icmp.unused"), ("00:00:00:00".into(), Some((24, 4)), true));
+        assert_eq!(one(&t, "icmp.seq"), ("3".into(), Some((54, 2)), true));
+        assert_eq!(one(&t, "data.data"), ("61:62:63:64".into(), Some((56, 4)), true));
+        let depth = |field: &str| t.items().iter().find(|i| i.field == field).map(|i| i.depth);
+        assert_eq!((depth("icmp.seq"), depth("data")), (Some(2), Some(2)));
+    }
+
+    #[test]
+    fn an_rfc_4884_length_leaves_the_unused_bytes_without_a_field() {
+        let mut hop = TRACEROUTE_HOP;
+        hop[25] = 5; // the quoted datagram's length in 32-bit words
+        let t = tree_of(&[&hop], 1);
+        assert!(occurrences(&t, "icmp.unused").is_empty());
+        assert!(t.items().iter().any(|i| t.display(i) == "Unused: 00050000"));
     }
 
     #[test]
