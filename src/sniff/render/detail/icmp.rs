@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::sniff::icmp as icmp_names;
-use crate::sniff::tree::Ftype;
-use crate::sniff::value::Value;
+use crate::sniff::tree::{Ftype, Group, Severity};
+use crate::sniff::value::{Nanos, Value};
 
 /// Byte offsets of the ICMP and ICMPv6 header fields from the header's start
 /// (RFC 792, RFC 4443 §2.1, §3, §4).
@@ -21,6 +21,8 @@ mod field {
     pub const SEQ: usize = 6;
     /// The next-hop MTU of an ICMP "fragmentation needed" (RFC 1191 §4).
     pub const NEXT_HOP_MTU: usize = 6;
+    /// The data after the header.
+    pub const DATA: usize = 8;
 }
 
 /// IPv6 fixed header length (RFC 8200 §3).
@@ -47,6 +49,9 @@ struct Names {
     resp_in: &'static str,
     resp_to: &'static str,
     resptime: &'static str,
+    no_resp: &'static str,
+    resp_not_found: &'static str,
+    checksum_bad: &'static str,
 }
 
 const V4: Names = Names {
@@ -59,6 +64,9 @@ const V4: Names = Names {
     resp_in: "icmp.resp_in",
     resp_to: "icmp.resp_to",
     resptime: "icmp.resptime",
+    no_resp: "icmp.no_resp",
+    resp_not_found: "icmp.resp_not_found",
+    checksum_bad: "icmp.checksum_bad",
 };
 
 const V6: Names = Names {
@@ -71,6 +79,9 @@ const V6: Names = Names {
     resp_in: "icmpv6.resp_in",
     resp_to: "icmpv6.resp_to",
     resptime: "icmpv6.resptime",
+    no_resp: "icmpv6.no_resp",
+    resp_not_found: "icmpv6.resp_not_found",
+    checksum_bad: "icmpv6.checksum_bad.expert",
 };
 
 pub(super) fn icmp_tree(out: &mut Tree, p: &Packet<'_>, i: &Icmp) {
@@ -81,21 +92,66 @@ pub(super) fn icmp_tree(out: &mut Tree, p: &Packet<'_>, i: &Icmp) {
     checksum(out, p, i, names);
     if i.is_echo() && i.v6 {
         echo_v6(out, i, 1);
-        response(out, p, names, ["[Response To: ", "[Response In: ", "[Response Time: "]);
+        response(out, p, i, names, ["[Response To: ", "[Response In: ", "[Response Time: "]);
     } else if i.is_echo() {
         echo_v4(out, i, 1);
-        response(out, p, names, ["[Request frame: ", "[Response frame: ", "[Response time: "]);
+        response(out, p, i, names, ["[Request frame: ", "[Response frame: ", "[Response time: "]);
     } else if i.is_error() {
         error_rest(out, i);
     }
     if let Some(q) = p.d.quoted {
         quoted(out, p, &q);
     }
-    let quotes_icmp = p.d.quoted.is_some_and(|q| matches!(q.transport, Transport::Icmp(_)));
-    if shows_data(p) && !quotes_icmp {
+    if !p.d.quoted.is_some_and(|q| matches!(q.transport, Transport::Icmp(_))) {
         // Data after a quoted datagram belongs to the frame, after an echo to the ICMP tree.
-        data(out, p.data, p.d.payload, if i.is_error() { 0 } else { 1 });
+        body(out, p, i, if i.is_error() { 0 } else { 1 });
     }
+}
+
+/// What follows the header of `i`: for an ICMP echo, the sender's clock if its
+/// data starts with one; then the rest as a Data block.
+fn body(out: &mut Tree, p: &Packet<'_>, i: &Icmp, d: usize) {
+    let mut payload = p.d.payload;
+    if !i.v6 && i.is_echo() {
+        if let Some(ts) = data_timestamp(payload, p.time) {
+            let (at, rel) = (i.offset + field::DATA, p.time - ts);
+            out.at(d)
+                .field("icmp.data_time", Ftype::AbsoluteTime, format_args!("{} UTC", UtcTime(ts)))
+                .bytes(at, TIMESTAMP_LEN)
+                .line(format_args!("Timestamp from icmp data: {} UTC", UtcTime(ts)));
+            out.at(d)
+                .field("icmp.data_time_relative", Ftype::RelativeTime, Value::Seconds(rel))
+                .bytes(at, TIMESTAMP_LEN)
+                .line(format_args!(
+                    "[Timestamp from icmp data (relative): {} seconds]",
+                    Secs { nanos: rel, decimals: 9 }
+                ));
+            payload = &payload[TIMESTAMP_LEN..];
+        }
+    }
+    if shows_data(p) && !payload.is_empty() {
+        data(out, p.data, payload, d);
+    }
+}
+
+/// Bytes of an echo's data that may hold the sender's clock.
+const TIMESTAMP_LEN: usize = 8;
+
+/// The time at which the sender of an echo sent it, when its data starts with a
+/// plausible one: seconds and microseconds (a `struct timeval`, as ping writes it)
+/// in either byte order, within a day of the capture time. Wireshark's heuristic.
+fn data_timestamp(payload: &[u8], frame_time: Nanos) -> Option<Nanos> {
+    const DAY: u32 = 86_400;
+    const USECS: u32 = 1_000_000;
+    let b: &[u8; TIMESTAMP_LEN] = payload.get(..TIMESTAMP_LEN)?.try_into().ok()?;
+    let frame_secs = frame_time.div_euclid(1_000_000_000);
+    // Wireshark compares the difference of the seconds cut to a C int.
+    let plausible =
+        |secs: u32, usecs: u32| ((i64::from(secs) - frame_secs) as i32).wrapping_abs() < DAY as i32 && usecs < USECS;
+    let be = (u32::from_be_bytes([b[0], b[1], b[2], b[3]]), u32::from_be_bytes([b[4], b[5], b[6], b[7]]));
+    let le = (u32::from_le_bytes([b[0], b[1], b[2], b[3]]), u32::from_le_bytes([b[4], b[5], b[6], b[7]]));
+    let (secs, usecs) = [be, le].into_iter().find(|&(s, u)| plausible(s, u))?;
+    Some(i64::from(secs) * 1_000_000_000 + i64::from(usecs) * 1000)
 }
 
 /// The ICMP message an error quotes (a traceroute's echo request): its checksum
@@ -116,9 +172,7 @@ fn quoted_icmp(out: &mut Tree, p: &Packet<'_>, i: &Icmp, end: usize) {
         (true, false) => echo_v4(out, i, 2),
         _ => {}
     }
-    if shows_data(p) {
-        data(out, p.data, p.d.payload, 2);
-    }
+    body(out, p, i, 2);
 }
 
 /// The end of the IP datagram that carries the ICMP message, within the captured bytes.
@@ -165,7 +219,9 @@ fn checksum(out: &mut Tree, p: &Packet<'_>, i: &Icmp, names: &Names) {
             out.at(1).field(names.status, Ftype::Uint8, status::GOOD).line(format_args!("[Checksum Status: Good]"));
         }
         Some(want) => {
-            item.line(format_args!("Checksum: 0x{:04x} [incorrect, should be 0x{want:04x}]", i.checksum));
+            item.line(format_args!("Checksum: 0x{:04x} incorrect, should be 0x{want:04x}", i.checksum));
+            let msg = format!("Bad checksum [should be 0x{want:04x}]");
+            out.expert(2, names.checksum_bad, Severity::Warning, Group::Checksum, &msg);
             out.at(1).field(names.status, Ftype::Uint8, status::BAD).line(format_args!("[Checksum Status: Bad]"));
         }
         None => item.line(format_args!("Checksum: 0x{:04x} [unverified]", i.checksum)),
@@ -203,10 +259,19 @@ fn echo_v4(out: &mut Tree, i: &Icmp, d: usize) {
 
 /// The echo's partner frame and, for a reply, the time since its request;
 /// `labels` are the `-V` openings of the request, response and time lines.
-fn response(out: &mut Tree, p: &Packet<'_>, names: &Names, labels: [&str; 3]) {
+fn response(out: &mut Tree, p: &Packet<'_>, i: &Icmp, names: &Names, labels: [&str; 3]) {
     match p.echo_peer {
         Some((f, true)) => out.at(1).field(names.resp_to, Ftype::Framenum, f).line(format_args!("{}{f}]", labels[0])),
         Some((f, false)) => out.at(1).field(names.resp_in, Ftype::Framenum, f).line(format_args!("{}{f}]", labels[1])),
+        // A request whose reply is not in the capture (or not yet, live).
+        None if !i.is_echo_reply() => {
+            out.at(1).field(names.no_resp, Ftype::None, "").line(format_args!("[No response seen]"));
+            let msg = match i.v6 {
+                true => format!("No response seen to ICMPv6 request in frame {}", p.number),
+                false => "No response seen to ICMP request".to_string(),
+            };
+            out.expert(2, names.resp_not_found, Severity::Warning, Group::Sequence, &msg);
+        }
         None => {}
     }
     if let Some(rtt) = p.echo_rtt {
@@ -358,7 +423,7 @@ mod tests {
 
     #[test]
     fn an_echo_reply_has_both_byte_orders_its_request_and_the_time() {
-        let t = tree_of(&[&PING, &PONG], 776_000);
+        let t = tree_of(&[&PING, &PONG], 0, 776_000);
         assert_eq!(one(&t, "icmp"), (String::new(), Some((20, 8)), true));
         assert_eq!(one(&t, "icmp.type"), ("0".into(), Some((20, 1)), true));
         assert_eq!(one(&t, "icmp.checksum"), ("0xfff7".into(), Some((22, 2)), true));
@@ -381,7 +446,7 @@ mod tests {
 
     #[test]
     fn an_icmp_message_quoted_by_an_error_is_shown_with_its_data_inside() {
-        let t = tree_of(&[&TRACEROUTE_HOP], 1);
+        let t = tree_of(&[&TRACEROUTE_HOP], 0, 1);
         let icmp = occurrences(&t, "icmp");
         assert_eq!(icmp, [(String::new(), Some((20, 40)), true), (String::new(), Some((48, 12)), true)]);
         let status = occurrences(&t, "icmp.checksum.status");
@@ -397,9 +462,49 @@ mod tests {
     fn an_rfc_4884_length_leaves_the_unused_bytes_without_a_field() {
         let mut hop = TRACEROUTE_HOP;
         hop[25] = 5; // the quoted datagram's length in 32-bit words
-        let t = tree_of(&[&hop], 1);
+        let t = tree_of(&[&hop], 0, 1);
         assert!(occurrences(&t, "icmp.unused").is_empty());
         assert!(t.items().iter().any(|i| t.display(i) == "Unused: 00050000"));
+    }
+
+    /// An echo request from Linux ping: its data starts with the sending time
+    /// (a 64-bit little-endian `struct timeval`: 1700000014 s, 123456 µs, of which
+    /// tshark reads the first two 32-bit words), and its checksum is wrong (0x0000).
+    const LINUX_PING: [u8; 48] = [
+        0x45, 0, 0, 48, 0, 1, 0, 0, 64, 1, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, // IPv4
+        8, 0, 0, 0, 0, 0x77, 0, 1, // ICMP echo request
+        0x0e, 0xf1, 0x53, 0x65, 0, 0, 0, 0, 0x40, 0xe2, 0x01, 0, 0, 0, 0, 0, // timeval
+        0x10, 0x11, 0x12, 0x13, // data
+    ];
+
+    #[test]
+    fn a_linux_ping_shows_its_timestamp_no_response_and_a_bad_checksum_as_tshark() {
+        // Captured 14 ms after it was sent.
+        let t = tree_of(&[&LINUX_PING], 1_700_000_014_137_456_000, 0);
+        let shown: Vec<&str> = t.items().iter().filter(|i| i.shown).map(|i| t.display(i)).collect();
+        let checksum = shown.iter().position(|l| l.starts_with("Checksum:")).unwrap();
+        assert_eq!(shown[checksum], "Checksum: 0x0000 incorrect, should be 0x312b");
+        assert_eq!(shown[checksum + 1], "[Expert Info (Warning/Checksum): Bad checksum [should be 0x312b]]");
+        assert_eq!(one(&t, "icmp.checksum_bad"), (String::new(), None, true));
+        assert_eq!(one(&t, "icmp.checksum.status"), ("0".into(), None, true));
+        assert_eq!(one(&t, "icmp.no_resp"), (String::new(), None, true));
+        assert_eq!(one(&t, "icmp.resp_not_found"), (String::new(), None, true));
+        let time = one(&t, "icmp.data_time");
+        assert_eq!(time, ("Nov 14, 2023 22:13:34.000000000 UTC".into(), Some((28, 8)), true));
+        assert_eq!(one(&t, "icmp.data_time_relative"), ("0.137456000".into(), Some((28, 8)), true));
+        let data = one(&t, "data.data");
+        assert_eq!(data, ("40:e2:01:00:00:00:00:00:10:11:12:13".into(), Some((36, 12)), true));
+    }
+
+    #[test]
+    fn echo_data_is_a_timestamp_only_within_a_day_of_the_capture() {
+        let sent = 1_700_000_014_000_000_000;
+        let (le, be) = (&LINUX_PING[28..36], [0x65, 0x53, 0xf1, 0x0e, 0, 1, 0xe2, 0x40]);
+        assert_eq!(data_timestamp(le, sent + 14_000_000), Some(sent));
+        assert_eq!(data_timestamp(&be, sent - 86_399_000_000_000), Some(sent + 123_456_000));
+        assert_eq!(data_timestamp(le, sent + 86_400_000_000_000), None);
+        assert_eq!(data_timestamp(&le[..7], sent), None);
+        assert_eq!(data_timestamp(b"abcdefgh", sent), None);
     }
 
     #[test]

@@ -150,8 +150,8 @@ pub(super) fn data(out: &mut Tree, frame: &[u8], payload: &[u8], d: usize) {
     out.at(d + 1).field("data.len", Ftype::Int32, payload.len()).line(format_args!("[Length: {}]", payload.len()));
 }
 
-/// Builds the tree of the last of `frames` (raw IPv4, one millisecond apart) and
-/// reads its fields back, for the layer tests.
+/// Builds the tree of the last of `frames` (raw IPv4) and reads its fields back,
+/// for the layer tests.
 #[cfg(test)]
 pub(super) mod testing {
     use super::*;
@@ -162,12 +162,13 @@ pub(super) mod testing {
     /// Every occurrence of a field: value, (offset, length) when it has bytes, shown in `-V`.
     pub type Occurrence = (String, Option<(u32, u32)>, bool);
 
-    /// The tree of the last frame; the frames before it are only tracked.
-    pub fn tree_of(frames: &[&[u8]], gap_ns: i64) -> Tree {
+    /// The tree of the last frame, the first captured at `start`, each next one
+    /// `gap_ns` later; the frames before the last are only tracked.
+    pub fn tree_of(frames: &[&[u8]], start: i64, gap_ns: i64) -> Tree {
         let mut pipe = Pipeline::new(LinkType::Ipv4, Facts::default());
         let mut tree = Tree::new();
         for (n, data) in frames.iter().enumerate() {
-            let frame = Frame { time: n as i64 * gap_ns, len: data.len() as u32, data, origin: None };
+            let frame = Frame { time: start + n as i64 * gap_ns, len: data.len() as u32, data, origin: None };
             let p = pipe.process(&frame);
             build(&mut tree, &p);
         }
@@ -202,7 +203,7 @@ mod tests {
 
     #[test]
     fn udp_fields_carry_tsharks_names_values_and_bytes() {
-        let t = tree_of(&[&UDP_HI], 1);
+        let t = tree_of(&[&UDP_HI], 0, 1);
         assert_eq!(one(&t, "udp"), (String::new(), Some((20, 8)), true));
         assert_eq!(one(&t, "udp.srcport"), ("12345".into(), Some((20, 2)), true));
         let ports = occurrences(&t, "udp.port");
