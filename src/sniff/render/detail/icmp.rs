@@ -6,6 +6,8 @@ use crate::sniff::icmp as icmp_names;
 use crate::sniff::tree::{Ftype, Group, Severity};
 use crate::sniff::value::{Nanos, Value};
 
+mod nd;
+
 /// Byte offsets of the ICMP and ICMPv6 header fields from the header's start
 /// (RFC 792, RFC 4443 §2.1, §3, §4).
 mod field {
@@ -98,6 +100,8 @@ pub(super) fn icmp_tree(out: &mut Tree, p: &Packet<'_>, i: &Icmp) {
         response(out, p, i, names, ["[Request frame: ", "[Response frame: ", "[Response time: "]);
     } else if i.is_error() {
         error_rest(out, i);
+    } else if i.v6 {
+        nd::neighbour_discovery(out, p.data, i, message_end(p));
     }
     if let Some(q) = p.d.quoted {
         quoted(out, p, &q);
@@ -323,7 +327,7 @@ fn error_rest(out: &mut Tree, i: &Icmp) {
     let at = i.offset + field::REST;
     match (i.v6, i.ty, i.code) {
         (false, 3, 4) => {
-            unused(out, i, "icmp.unused", 2, format_args!("Unused: {:04x}", rest >> 16));
+            unused(out, i, "icmp.unused", 0..2, format_args!("Unused: {:04x}", rest >> 16));
             out.at(1)
                 .field("icmp.mtu", Ftype::Uint16, rest & 0xffff)
                 .bytes(i.offset + field::NEXT_HOP_MTU, 2)
@@ -332,28 +336,32 @@ fn error_rest(out: &mut Tree, i: &Icmp) {
         (false, 12, _) => {
             let ptr = rest >> 24;
             out.at(1).field("icmp.pointer", Ftype::Uint32, ptr).bytes(at, 1).line(format_args!("Pointer: {ptr}"));
+            if i.rest[1] == 0 {
+                unused(out, i, "icmp.unused", 1..4, format_args!("Unused: {:06x}", rest & 0xff_ffff));
+            }
         }
-        (false, _, _) => unused(out, i, "icmp.unused", 4, format_args!("Unused: {rest:08x}")),
+        (false, _, _) => unused(out, i, "icmp.unused", 0..4, format_args!("Unused: {rest:08x}")),
         (true, 2, _) => {
             out.at(1).field("icmpv6.mtu", Ftype::Uint32, rest).bytes(at, 4).line(format_args!("MTU: {rest}"))
         }
         (true, 4, _) => {
             out.at(1).field("icmpv6.pointer", Ftype::Uint32, rest).bytes(at, 4).line(format_args!("Pointer: {rest}"))
         }
-        (true, _, _) => unused(out, i, "icmpv6.reserved", 4, format_args!("Reserved: {rest:08x}")),
+        (true, _, _) => unused(out, i, "icmpv6.reserved", 0..4, format_args!("Reserved: {rest:08x}")),
     }
 }
 
-/// The first `len` unused bytes after an error's checksum. When they hold an
+/// The unused bytes `range` of the four after an error's checksum. When they hold an
 /// RFC 4884 length (§4.1, §4.2: the quoted datagram's length in 32-bit words,
 /// before ICMP extensions), tshark splits them into other fields, which this
 /// view does not show: the line stays text only.
-fn unused(out: &mut Tree, i: &Icmp, name: &'static str, len: usize, line: std::fmt::Arguments<'_>) {
+fn unused(out: &mut Tree, i: &Icmp, name: &'static str, range: std::ops::Range<usize>, line: std::fmt::Arguments<'_>) {
     let length_byte = if i.v6 { matches!(i.ty, 1 | 3).then_some(0) } else { matches!(i.ty, 3 | 11 | 12).then_some(1) };
     if length_byte.is_some_and(|b| i.rest[b] != 0) {
         return out.text(1, line);
     }
-    out.at(1).field(name, Ftype::Bytes, Mac(&i.rest[..len])).bytes(i.offset + field::REST, len).line(line);
+    let at = i.offset + field::REST + range.start;
+    out.at(1).field(name, Ftype::Bytes, Mac(&i.rest[range.clone()])).bytes(at, range.len()).line(line);
 }
 
 /// The checksum an ICMP message should carry, when the whole message was captured.

@@ -150,22 +150,27 @@ pub(super) fn data(out: &mut Tree, frame: &[u8], payload: &[u8], d: usize) {
     out.at(d + 1).field("data.len", Ftype::Int32, payload.len()).line(format_args!("[Length: {}]", payload.len()));
 }
 
-/// Builds the tree of the last of `frames` (raw IPv4) and reads its fields back,
+/// Builds the tree of the last of some raw IP frames and reads its fields back,
 /// for the layer tests.
 #[cfg(test)]
 pub(super) mod testing {
     use super::*;
     use crate::sniff::capture::Frame;
-    use crate::sniff::link::LinkType;
+    pub use crate::sniff::link::LinkType;
     use crate::sniff::pipeline::{Facts, Pipeline};
 
     /// Every occurrence of a field: value, (offset, length) when it has bytes, shown in `-V`.
     pub type Occurrence = (String, Option<(u32, u32)>, bool);
 
-    /// The tree of the last frame, the first captured at `start`, each next one
-    /// `gap_ns` later; the frames before the last are only tracked.
+    /// The tree of the last of `frames` (raw IPv4), the first captured at
+    /// `start`, each next one `gap_ns` later; the frames before it are only tracked.
     pub fn tree_of(frames: &[&[u8]], start: i64, gap_ns: i64) -> Tree {
-        let mut pipe = Pipeline::new(LinkType::Ipv4, Facts::default());
+        tree_of_link(LinkType::Ipv4, frames, start, gap_ns)
+    }
+
+    /// [`tree_of`] frames of link type `link`.
+    pub fn tree_of_link(link: LinkType, frames: &[&[u8]], start: i64, gap_ns: i64) -> Tree {
+        let mut pipe = Pipeline::new(link, Facts::default());
         let mut tree = Tree::new();
         for (n, data) in frames.iter().enumerate() {
             let frame = Frame { time: start + n as i64 * gap_ns, len: data.len() as u32, data, origin: None };
