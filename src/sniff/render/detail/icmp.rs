@@ -368,11 +368,46 @@ fn unused(out: &mut Tree, i: &Icmp, name: &'static str, range: std::ops::Range<u
 pub(super) fn icmp_checksum(p: &Packet<'_>, i: &Icmp) -> Option<u16> {
     let (len, v6) = match p.d.net {
         Net::Ipv4(h) => (usize::from(h.total_len).checked_sub(usize::from(h.hdr_len))?, None),
-        Net::Ipv6(h) => (usize::from(h.plen).checked_sub(h.ext_len)?, Some((h.src.octets(), h.dst.octets()))),
+        Net::Ipv6(h) => {
+            let dst = final_destination(p.data, &h).unwrap_or(h.dst.octets());
+            (usize::from(h.plen).checked_sub(h.ext_len)?, Some((h.src.octets(), dst)))
+        }
         _ => return None,
     };
     let msg = p.data.get(i.offset..i.offset + len)?;
     Some(icmp_names::expected_checksum(msg, v6.as_ref().map(|(s, d)| (s, d))))
+}
+
+/// The destination an IPv6 checksum covers when a routing header still has
+/// segments to visit: the last address it lists (RFC 8200 §8.1), for the
+/// source route (type 0, RFC 2460 §4.4) and the home address (type 2, RFC 6275 §6.4).
+fn final_destination(data: &[u8], h: &Ipv6) -> Option<[u8; 16]> {
+    /// Extension headers (IANA protocol numbers) whose length counts 8-byte units
+    /// after the first 8: hop-by-hop options, routing, destination options.
+    const HOP_BY_HOP: u8 = 0;
+    const ROUTING: u8 = 43;
+    const DEST_OPTS: u8 = 60;
+    /// The fragment header's fixed length (RFC 8200 §4.5).
+    const FRAGMENT: u8 = 44;
+    const UNIT: usize = 8;
+    const ADDR: usize = 16;
+    let (mut next, mut at) = (h.nxt, h.offset + IPV6_HEADER_LEN);
+    let end = at + h.ext_len;
+    while at < end {
+        let hdr = data.get(at..end)?;
+        let len = match next {
+            FRAGMENT => UNIT,
+            HOP_BY_HOP | ROUTING | DEST_OPTS => (usize::from(*hdr.get(1)?) + 1) * UNIT,
+            _ => return None,
+        };
+        let (kind, segments_left) = (*hdr.get(2)?, *hdr.get(3)?);
+        if next == ROUTING && matches!(kind, 0 | 2) && segments_left > 0 {
+            let last = hdr.get(UNIT..len)?.chunks_exact(ADDR).last()?;
+            return last.try_into().ok();
+        }
+        (next, at) = (hdr[0], at + len);
+    }
+    None
 }
 
 pub(super) fn quoted(out: &mut Tree, p: &Packet<'_>, q: &Quoted) {
@@ -415,7 +450,7 @@ fn tcp_ports(out: &mut Tree, end: usize, offset: usize, (sport, dport): (u16, u1
 
 #[cfg(test)]
 mod tests {
-    use super::super::udp::testing::{occurrences, one, tree_of};
+    use super::super::udp::testing::{occurrences, one, tree_of, tree_of_link, LinkType};
     use super::*;
 
     /// An echo request 10.0.0.1 → 10.0.0.2, identifier 7, sequence 1, no data.
@@ -513,6 +548,24 @@ mod tests {
         assert_eq!(data_timestamp(le, sent + 86_400_000_000_000), None);
         assert_eq!(data_timestamp(&le[..7], sent), None);
         assert_eq!(data_timestamp(b"abcdefgh", sent), None);
+    }
+
+    /// An ICMPv6 echo request on raw IPv6 through a type 0 routing header with
+    /// one segment left (2001:78:1:32::1), whose checksum covers that final
+    /// destination (zeek-traces chksums/ip6-route0-icmp6-good-chksum.pcap).
+    const SOURCE_ROUTED_PING: [u8; 79] = [
+        0x60, 0, 0, 0, 0, 0x27, 0x2b, 0x40, // IPv6: payload 39, routing header next
+        0x20, 0x01, 0x04, 0xf8, 0, 0x04, 0, 0x07, 0x02, 0xe0, 0x81, 0xff, 0xfe, 0x52, 0xff, 0xff, // source
+        0x20, 0x01, 0x04, 0xf8, 0, 0x04, 0, 0x07, 0x02, 0xe0, 0x81, 0xff, 0xfe, 0x52, 0x9a, 0x6b, // destination
+        0x3a, 0x02, 0, 0x01, 0, 0, 0, 0, // routing header: ICMPv6 next, 24 bytes, type 0, 1 left
+        0x20, 0x01, 0, 0x78, 0, 0x01, 0, 0x32, 0, 0, 0, 0, 0, 0, 0, 0x01, // address[1]
+        0x80, 0, 0xa0, 0xc7, 0, 0, 0, 0, 0x38, 0x6a, 0x53, 0x39, 0x46, 0x67, 0x44, // echo request
+    ];
+
+    #[test]
+    fn an_icmpv6_checksum_covers_the_routing_headers_final_destination() {
+        let t = tree_of_link(LinkType::Ipv6, &[&SOURCE_ROUTED_PING], 0, 0);
+        assert_eq!(one(&t, "icmpv6.checksum.status"), ("1".into(), None, true));
     }
 
     #[test]
