@@ -45,7 +45,8 @@ const NONCE: u8 = 14;
 /// The body of a neighbour discovery message `i` whose bytes end at `end` in `data`.
 pub(super) fn neighbour_discovery(out: &mut Tree, data: &[u8], i: &Icmp, end: usize) {
     let at = i.offset + BODY;
-    let body = data.get(at..end).unwrap_or(&[]);
+    // A message its IP header declares shorter than its own header is malformed.
+    let Some(body) = data.get(at..end) else { return };
     match i.ty {
         ty::RS => {
             reserved(out, i);
@@ -203,5 +204,13 @@ mod tests {
         assert_eq!(one(t, "icmpv6.opt"), (String::new(), Some((64, 8)), true));
         assert_eq!(one(t, "icmpv6.opt.linkaddr"), ("02:00:00:00:00:01".into(), Some((66, 6)), true));
         assert_eq!(one(t, "icmpv6.opt.target_linkaddr"), ("02:00:00:00:00:01".into(), Some((66, 6)), false));
+    }
+
+    #[test]
+    fn an_advertisement_in_a_zero_length_payload_shows_no_body() {
+        let mut advert = ADVERT;
+        advert[5] = 0; // IPv6 payload length 0, as TCP segmentation offload leaves it
+        let tree = tree_of_link(LinkType::Ipv6, &[&advert], 0, 0);
+        assert!(tree.items().iter().all(|i| !i.field.starts_with("icmpv6.nd")), "{:?}", tree.items());
     }
 }
