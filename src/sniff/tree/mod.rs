@@ -27,6 +27,7 @@ pub enum Ftype {
     Uint32 = 7,
     Uint64 = 11,
     Int32 = 15,
+    Double = 23,
     AbsoluteTime = 24,
     RelativeTime = 25,
     String = 26,

@@ -1,99 +1,413 @@
-//! The ICMP and ICMPv6 blocks, with the datagram quoted inside an error.
+//! The ICMP (RFC 792) and ICMPv6 (RFC 4443) blocks, with the datagram quoted
+//! inside an error.
 
 use super::*;
 use crate::sniff::icmp as icmp_names;
+use crate::sniff::tree::{Ftype, Group, Severity};
+use crate::sniff::value::{Nanos, Value};
+
+mod nd;
+
+/// Byte offsets of the ICMP and ICMPv6 header fields from the header's start
+/// (RFC 792, RFC 4443 §2.1, §3, §4).
+mod field {
+    /// Type.
+    pub const TYPE: usize = 0;
+    /// Code.
+    pub const CODE: usize = 1;
+    /// Checksum.
+    pub const CHECKSUM: usize = 2;
+    /// The four bytes after the checksum: unused, pointer, MTU, or an echo's identifier.
+    pub const REST: usize = 4;
+    /// An echo's sequence number.
+    pub const SEQ: usize = 6;
+    /// The next-hop MTU of an ICMP "fragmentation needed" (RFC 1191 §4).
+    pub const NEXT_HOP_MTU: usize = 6;
+    /// The data after the header.
+    pub const DATA: usize = 8;
+}
+
+/// IPv6 fixed header length (RFC 8200 §3).
+const IPV6_HEADER_LEN: usize = 40;
+
+/// Wireshark's checksum status values (`proto_checksum_enum_e`).
+mod status {
+    /// The checksum is wrong.
+    pub const BAD: u8 = 0;
+    /// The checksum is right.
+    pub const GOOD: u8 = 1;
+    /// Not checked (a quoted message, maybe cut short).
+    pub const UNVERIFIED: u8 = 2;
+}
+
+/// The names of the fields ICMP and ICMPv6 share.
+struct Names {
+    proto: &'static str,
+    title: &'static str,
+    ty: &'static str,
+    code: &'static str,
+    checksum: &'static str,
+    status: &'static str,
+    resp_in: &'static str,
+    resp_to: &'static str,
+    resptime: &'static str,
+    no_resp: &'static str,
+    resp_not_found: &'static str,
+    checksum_bad: &'static str,
+}
+
+const V4: Names = Names {
+    proto: "icmp",
+    title: "Internet Control Message Protocol",
+    ty: "icmp.type",
+    code: "icmp.code",
+    checksum: "icmp.checksum",
+    status: "icmp.checksum.status",
+    resp_in: "icmp.resp_in",
+    resp_to: "icmp.resp_to",
+    resptime: "icmp.resptime",
+    no_resp: "icmp.no_resp",
+    resp_not_found: "icmp.resp_not_found",
+    checksum_bad: "icmp.checksum_bad",
+};
+
+const V6: Names = Names {
+    proto: "icmpv6",
+    title: "Internet Control Message Protocol v6",
+    ty: "icmpv6.type",
+    code: "icmpv6.code",
+    checksum: "icmpv6.checksum",
+    status: "icmpv6.checksum.status",
+    resp_in: "icmpv6.resp_in",
+    resp_to: "icmpv6.resp_to",
+    resptime: "icmpv6.resptime",
+    no_resp: "icmpv6.no_resp",
+    resp_not_found: "icmpv6.resp_not_found",
+    checksum_bad: "icmpv6.checksum_bad.expert",
+};
 
 pub(super) fn icmp_tree(out: &mut Tree, p: &Packet<'_>, i: &Icmp) {
-    let (title, name, code) = if i.v6 {
-        ("Internet Control Message Protocol v6", icmp_names::v6_type_name(i.ty), icmp_names::v6_code_name(i.ty, i.code))
-    } else {
-        ("Internet Control Message Protocol", icmp_names::type_name(i.ty), icmp_names::code_name(i.ty, i.code))
-    };
-    l!(out, 0, "{title}");
-    if i.v6 {
-        l!(out, 1, "Type: {name} ({})", i.ty);
-    } else {
-        l!(out, 1, "Type: {} ({name})", i.ty);
-    }
-    match code {
-        Some(c) => l!(out, 1, "Code: {} ({c})", i.code),
-        None => l!(out, 1, "Code: {}", i.code),
-    }
-    match icmp_checksum(p, i) {
-        Some(want) if want == i.checksum => {
-            l!(out, 1, "Checksum: 0x{:04x} [correct]", i.checksum);
-            l!(out, 1, "[Checksum Status: Good]");
-        }
-        Some(want) => {
-            l!(out, 1, "Checksum: 0x{:04x} [incorrect, should be 0x{want:04x}]", i.checksum);
-            l!(out, 1, "[Checksum Status: Bad]");
-        }
-        None => l!(out, 1, "Checksum: 0x{:04x} [unverified]", i.checksum),
-    }
-    let rest = u32::from_be_bytes(i.rest);
+    let names = if i.v6 { &V6 } else { &V4 };
+    let len = message_end(p).saturating_sub(i.offset);
+    out.at(0).proto(names.proto).bytes(i.offset, len).line(format_args!("{}", names.title));
+    type_and_code(out, i, names, 1);
+    checksum(out, p, i, names);
     if i.is_echo() && i.v6 {
-        l!(out, 1, "Identifier: 0x{:04x}", i.ident());
-        l!(out, 1, "Sequence: {}", i.seq());
-        match p.echo_peer {
-            Some((f, true)) => l!(out, 1, "[Response To: {f}]"),
-            Some((f, false)) => l!(out, 1, "[Response In: {f}]"),
-            None => {}
-        }
-        if let Some(rtt) = p.echo_rtt {
-            let micros = (rtt + 500) / 1000;
-            l!(out, 1, "[Response Time: {}.{:03} ms]", micros / 1000, micros % 1000);
-        }
+        echo_v6(out, i, 1);
+        response(out, p, i, names, ["[Response To: ", "[Response In: ", "[Response Time: "]);
     } else if i.is_echo() {
-        let (id, seq) = (i.ident(), i.seq());
-        l!(out, 1, "Identifier (BE): {id} (0x{id:04x})");
-        if !i.v6 {
-            l!(out, 1, "Identifier (LE): {} (0x{:04x})", id.swap_bytes(), id.swap_bytes());
-        }
-        l!(out, 1, "Sequence Number (BE): {seq} (0x{seq:04x})");
-        if !i.v6 {
-            l!(out, 1, "Sequence Number (LE): {} (0x{:04x})", seq.swap_bytes(), seq.swap_bytes());
-        }
-        match p.echo_peer {
-            Some((f, true)) => l!(out, 1, "[Request frame: {f}]"),
-            Some((f, false)) => l!(out, 1, "[Response frame: {f}]"),
-            None => {}
-        }
-        if let Some(rtt) = p.echo_rtt {
-            // Milliseconds with three decimals, rounded half up as printf does.
-            let micros = (rtt + 500) / 1000;
-            l!(out, 1, "[Response time: {}.{:03} ms]", micros / 1000, micros % 1000);
-        }
+        echo_v4(out, i, 1);
+        response(out, p, i, names, ["[Request frame: ", "[Response frame: ", "[Response time: "]);
     } else if i.is_error() {
-        match (i.v6, i.ty, i.code) {
-            (false, 3, 4) => {
-                l!(out, 1, "Unused: {:04x}", rest >> 16);
-                l!(out, 1, "MTU of next hop: {}", rest & 0xffff);
-            }
-            (false, 12, _) => l!(out, 1, "Pointer: {}", rest >> 24),
-            (false, _, _) => l!(out, 1, "Unused: {rest:08x}"),
-            (true, 2, _) => l!(out, 1, "MTU: {rest}"),
-            (true, 4, _) => l!(out, 1, "Pointer: {rest}"),
-            (true, _, _) => l!(out, 1, "Reserved: {rest:08x}"),
-        }
+        error_rest(out, i);
+    } else if i.v6 {
+        nd::neighbour_discovery(out, p.data, i, message_end(p));
     }
     if let Some(q) = p.d.quoted {
         quoted(out, p, &q);
     }
-    if shows_data(p) {
+    if !p.d.quoted.is_some_and(|q| matches!(q.transport, Transport::Icmp(_))) {
         // Data after a quoted datagram belongs to the frame, after an echo to the ICMP tree.
-        data(out, p.d.payload, if i.is_error() { 0 } else { 1 });
+        body(out, p, i, if i.is_error() { 0 } else { 1 });
     }
+}
+
+/// What follows the header of `i`: for an ICMP echo, the sender's clock if its
+/// data starts with one; then the rest as a Data block.
+fn body(out: &mut Tree, p: &Packet<'_>, i: &Icmp, d: usize) {
+    let mut payload = p.d.payload;
+    if !i.v6 && i.is_echo() {
+        if let Some(ts) = data_timestamp(payload, p.time) {
+            let (at, rel) = (i.offset + field::DATA, p.time - ts);
+            out.at(d)
+                .field("icmp.data_time", Ftype::AbsoluteTime, format_args!("{} UTC", UtcTime(ts)))
+                .bytes(at, TIMESTAMP_LEN)
+                .line(format_args!("Timestamp from icmp data: {} UTC", UtcTime(ts)));
+            out.at(d)
+                .field("icmp.data_time_relative", Ftype::RelativeTime, Value::Seconds(rel))
+                .bytes(at, TIMESTAMP_LEN)
+                .line(format_args!(
+                    "[Timestamp from icmp data (relative): {} seconds]",
+                    Secs { nanos: rel, decimals: 9 }
+                ));
+            payload = &payload[TIMESTAMP_LEN..];
+        }
+    }
+    if shows_data(p) && !payload.is_empty() {
+        data(out, p.data, payload, d);
+    }
+}
+
+/// Bytes of an echo's data that may hold the sender's clock.
+const TIMESTAMP_LEN: usize = 8;
+
+/// The time at which the sender of an echo sent it, when its data starts with a
+/// plausible one: seconds and microseconds (a `struct timeval`, as ping writes it)
+/// in either byte order, within a day of the capture time. Wireshark's heuristic.
+fn data_timestamp(payload: &[u8], frame_time: Nanos) -> Option<Nanos> {
+    const DAY: u32 = 86_400;
+    const USECS: u32 = 1_000_000;
+    let b: &[u8; TIMESTAMP_LEN] = payload.get(..TIMESTAMP_LEN)?.try_into().ok()?;
+    let frame_secs = frame_time.div_euclid(1_000_000_000);
+    // Wireshark compares the difference of the seconds cut to a C int.
+    let plausible =
+        |secs: u32, usecs: u32| ((i64::from(secs) - frame_secs) as i32).wrapping_abs() < DAY as i32 && usecs < USECS;
+    let be = (u32::from_be_bytes([b[0], b[1], b[2], b[3]]), u32::from_be_bytes([b[4], b[5], b[6], b[7]]));
+    let le = (u32::from_le_bytes([b[0], b[1], b[2], b[3]]), u32::from_le_bytes([b[4], b[5], b[6], b[7]]));
+    let (secs, usecs) = [be, le].into_iter().find(|&(s, u)| plausible(s, u))?;
+    Some(i64::from(secs) * 1_000_000_000 + i64::from(usecs) * 1000)
+}
+
+/// The ICMP message an error quotes (a traceroute's echo request): its checksum
+/// is not checked, as the quote may be cut; its data stays inside it.
+fn quoted_icmp(out: &mut Tree, p: &Packet<'_>, i: &Icmp, end: usize) {
+    let names = if i.v6 { &V6 } else { &V4 };
+    let len = end.saturating_sub(i.offset);
+    out.at(1).proto(names.proto).bytes(i.offset, len).line(format_args!("{}", names.title));
+    type_and_code(out, i, names, 2);
+    let value = Value::Hex { value: u64::from(i.checksum), digits: 4 };
+    out.at(2)
+        .field(names.checksum, Ftype::Uint16, value)
+        .bytes(i.offset + field::CHECKSUM, 2)
+        .line(format_args!("Checksum: 0x{:04x} [unverified] [in ICMP error packet]", i.checksum));
+    out.at(2).field(names.status, Ftype::Uint8, status::UNVERIFIED).line(format_args!("[Checksum Status: Unverified]"));
+    match (i.is_echo(), i.v6) {
+        (true, true) => echo_v6(out, i, 2),
+        (true, false) => echo_v4(out, i, 2),
+        _ => {}
+    }
+    body(out, p, i, 2);
+}
+
+/// The end of the IP datagram that carries the ICMP message, within the captured bytes.
+fn message_end(p: &Packet<'_>) -> usize {
+    datagram_end(&p.d.net).unwrap_or(p.data.len()).min(p.data.len())
+}
+
+/// The end of the datagram an error quotes: its declared length, within the message.
+fn quoted_end(p: &Packet<'_>, q: &Quoted) -> usize {
+    datagram_end(&q.net).map_or(message_end(p), |end| end.min(message_end(p)))
+}
+
+/// The end of an IP datagram by its length field (none for an IPv4 length of 0,
+/// which segmentation offload leaves in captures of outgoing packets).
+fn datagram_end(net: &Net) -> Option<usize> {
+    match net {
+        Net::Ipv4(h) if h.total_len != 0 => Some(h.offset + usize::from(h.total_len)),
+        Net::Ipv6(h) => Some(h.offset + IPV6_HEADER_LEN + usize::from(h.plen)),
+        _ => None,
+    }
+}
+
+fn type_and_code(out: &mut Tree, i: &Icmp, names: &Names, d: usize) {
+    let (ty, code) = (out.at(d).field(names.ty, Ftype::Uint8, i.ty).bytes(i.offset + field::TYPE, 1), i.code);
+    if i.v6 {
+        ty.line(format_args!("Type: {} ({})", icmp_names::v6_type_name(i.ty), i.ty));
+    } else {
+        ty.line(format_args!("Type: {} ({})", i.ty, icmp_names::type_name(i.ty)));
+    }
+    let name = if i.v6 { icmp_names::v6_code_name(i.ty, code) } else { icmp_names::code_name(i.ty, code) };
+    let item = out.at(d).field(names.code, Ftype::Uint8, code).bytes(i.offset + field::CODE, 1);
+    match name {
+        Some(c) => item.line(format_args!("Code: {code} ({c})")),
+        None => item.line(format_args!("Code: {code}")),
+    }
+}
+
+fn checksum(out: &mut Tree, p: &Packet<'_>, i: &Icmp, names: &Names) {
+    let value = Value::Hex { value: u64::from(i.checksum), digits: 4 };
+    let item = out.at(1).field(names.checksum, Ftype::Uint16, value).bytes(i.offset + field::CHECKSUM, 2);
+    match icmp_checksum(p, i) {
+        Some(want) if want == i.checksum => {
+            item.line(format_args!("Checksum: 0x{:04x} [correct]", i.checksum));
+            out.at(1).field(names.status, Ftype::Uint8, status::GOOD).line(format_args!("[Checksum Status: Good]"));
+        }
+        Some(want) => {
+            item.line(format_args!("Checksum: 0x{:04x} incorrect, should be 0x{want:04x}", i.checksum));
+            let msg = format!("Bad checksum [should be 0x{want:04x}]");
+            out.expert(2, names.checksum_bad, Severity::Warning, Group::Checksum, &msg);
+            out.at(1).field(names.status, Ftype::Uint8, status::BAD).line(format_args!("[Checksum Status: Bad]"));
+        }
+        None => item.line(format_args!("Checksum: 0x{:04x} [unverified]", i.checksum)),
+    }
+}
+
+/// An ICMPv6 echo's identifier (in hex) and sequence number (RFC 4443 §4.1).
+fn echo_v6(out: &mut Tree, i: &Icmp, d: usize) {
+    let id = Value::Hex { value: u64::from(i.ident()), digits: 4 };
+    out.at(d)
+        .field("icmpv6.echo.identifier", Ftype::Uint16, id)
+        .bytes(i.offset + field::REST, 2)
+        .line(format_args!("Identifier: 0x{:04x}", i.ident()));
+    out.at(d)
+        .field("icmpv6.echo.sequence_number", Ftype::Uint16, i.seq())
+        .bytes(i.offset + field::SEQ, 2)
+        .line(format_args!("Sequence: {}", i.seq()));
+}
+
+/// An ICMP echo's identifier and sequence number, each read in both byte orders
+/// as Wireshark does (Windows and Linux pings differ; RFC 792 leaves them open).
+fn echo_v4(out: &mut Tree, i: &Icmp, d: usize) {
+    let (id, seq) = (i.ident(), i.seq());
+    let (id_at, seq_at) = (i.offset + field::REST, i.offset + field::SEQ);
+    let pairs = [
+        ("icmp.ident", "Identifier (BE)", id, id_at),
+        ("icmp.ident_le", "Identifier (LE)", id.swap_bytes(), id_at),
+        ("icmp.seq", "Sequence Number (BE)", seq, seq_at),
+        ("icmp.seq_le", "Sequence Number (LE)", seq.swap_bytes(), seq_at),
+    ];
+    for (name, label, v, at) in pairs {
+        out.at(d).field(name, Ftype::Uint16, v).bytes(at, 2).line(format_args!("{label}: {v} (0x{v:04x})"));
+    }
+}
+
+/// The echo's partner frame and, for a reply, the time since its request;
+/// `labels` are the `-V` openings of the request, response and time lines.
+fn response(out: &mut Tree, p: &Packet<'_>, i: &Icmp, names: &Names, labels: [&str; 3]) {
+    match p.echo_peer {
+        Some((f, true)) => out.at(1).field(names.resp_to, Ftype::Framenum, f).line(format_args!("{}{f}]", labels[0])),
+        Some((f, false)) => out.at(1).field(names.resp_in, Ftype::Framenum, f).line(format_args!("{}{f}]", labels[1])),
+        // A request whose reply is not in the capture (or not yet, live).
+        None if !i.is_echo_reply() => {
+            out.at(1).field(names.no_resp, Ftype::None, "").line(format_args!("[No response seen]"));
+            let msg = match i.v6 {
+                true => format!("No response seen to ICMPv6 request in frame {}", p.number),
+                false => "No response seen to ICMP request".to_string(),
+            };
+            out.expert(2, names.resp_not_found, Severity::Warning, Group::Sequence, &msg);
+        }
+        None => {}
+    }
+    if let Some(rtt) = p.echo_rtt {
+        // Milliseconds with three decimals, rounded half up as printf does.
+        let micros = (rtt + 500) / 1000;
+        out.at(1).field(names.resptime, Ftype::Double, Millis(rtt)).line(format_args!(
+            "{}{}.{:03} ms]",
+            labels[2],
+            micros / 1000,
+            micros % 1000
+        ));
+    }
+}
+
+/// A duration in milliseconds as tshark writes a double (`%.15g`): no trailing
+/// zeros, an exponent below 0.0001.
+struct Millis(i64);
+
+impl std::fmt::Display for Millis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        /// Nanoseconds in a millisecond.
+        const NS: u64 = 1_000_000;
+        /// `%g` writes a number below 10^-4 with an exponent (C11 §7.21.6.1).
+        const SMALLEST_PLAIN: u64 = 100;
+        if self.0 < 0 {
+            f.write_str("-")?;
+        }
+        let ns = self.0.unsigned_abs();
+        if ns != 0 && ns < SMALLEST_PLAIN {
+            let digits = ns.to_string();
+            let (lead, rest) = digits.trim_end_matches('0').split_at(1);
+            let exp = 6 - (digits.len() - 1);
+            let dot = if rest.is_empty() { "" } else { "." };
+            return write!(f, "{lead}{dot}{rest}e-{exp:02}");
+        }
+        write!(f, "{}", ns / NS)?;
+        let frac = format!("{:06}", ns % NS);
+        let frac = frac.trim_end_matches('0');
+        if !frac.is_empty() {
+            write!(f, ".{frac}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The four bytes after an error's checksum: unused, or a pointer or an MTU.
+fn error_rest(out: &mut Tree, i: &Icmp) {
+    let rest = u32::from_be_bytes(i.rest);
+    let at = i.offset + field::REST;
+    match (i.v6, i.ty, i.code) {
+        (false, 3, 4) => {
+            unused(out, i, "icmp.unused", 0..2, format_args!("Unused: {:04x}", rest >> 16));
+            out.at(1)
+                .field("icmp.mtu", Ftype::Uint16, rest & 0xffff)
+                .bytes(i.offset + field::NEXT_HOP_MTU, 2)
+                .line(format_args!("MTU of next hop: {}", rest & 0xffff));
+        }
+        (false, 12, _) => {
+            let ptr = rest >> 24;
+            out.at(1).field("icmp.pointer", Ftype::Uint32, ptr).bytes(at, 1).line(format_args!("Pointer: {ptr}"));
+            if i.rest[1] == 0 {
+                unused(out, i, "icmp.unused", 1..4, format_args!("Unused: {:06x}", rest & 0xff_ffff));
+            }
+        }
+        (false, _, _) => unused(out, i, "icmp.unused", 0..4, format_args!("Unused: {rest:08x}")),
+        (true, 2, _) => {
+            out.at(1).field("icmpv6.mtu", Ftype::Uint32, rest).bytes(at, 4).line(format_args!("MTU: {rest}"))
+        }
+        (true, 4, _) => {
+            out.at(1).field("icmpv6.pointer", Ftype::Uint32, rest).bytes(at, 4).line(format_args!("Pointer: {rest}"))
+        }
+        (true, _, _) => unused(out, i, "icmpv6.reserved", 0..4, format_args!("Reserved: {rest:08x}")),
+    }
+}
+
+/// The unused bytes `range` of the four after an error's checksum. When they hold an
+/// RFC 4884 length (§4.1, §4.2: the quoted datagram's length in 32-bit words,
+/// before ICMP extensions), tshark splits them into other fields, which this
+/// view does not show: the line stays text only.
+fn unused(out: &mut Tree, i: &Icmp, name: &'static str, range: std::ops::Range<usize>, line: std::fmt::Arguments<'_>) {
+    let length_byte = if i.v6 { matches!(i.ty, 1 | 3).then_some(0) } else { matches!(i.ty, 3 | 11 | 12).then_some(1) };
+    if length_byte.is_some_and(|b| i.rest[b] != 0) {
+        return out.text(1, line);
+    }
+    let at = i.offset + field::REST + range.start;
+    out.at(1).field(name, Ftype::Bytes, Mac(&i.rest[range.clone()])).bytes(at, range.len()).line(line);
 }
 
 /// The checksum an ICMP message should carry, when the whole message was captured.
 pub(super) fn icmp_checksum(p: &Packet<'_>, i: &Icmp) -> Option<u16> {
     let (len, v6) = match p.d.net {
         Net::Ipv4(h) => (usize::from(h.total_len).checked_sub(usize::from(h.hdr_len))?, None),
-        Net::Ipv6(h) => (usize::from(h.plen).checked_sub(h.ext_len)?, Some((h.src.octets(), h.dst.octets()))),
+        Net::Ipv6(h) => {
+            let dst = final_destination(p.data, &h).unwrap_or(h.dst.octets());
+            (usize::from(h.plen).checked_sub(h.ext_len)?, Some((h.src.octets(), dst)))
+        }
         _ => return None,
     };
     let msg = p.data.get(i.offset..i.offset + len)?;
     Some(icmp_names::expected_checksum(msg, v6.as_ref().map(|(s, d)| (s, d))))
+}
+
+/// The destination an IPv6 checksum covers when a routing header still has
+/// segments to visit: the last address it lists (RFC 8200 §8.1), for the
+/// source route (type 0, RFC 2460 §4.4) and the home address (type 2, RFC 6275 §6.4).
+fn final_destination(data: &[u8], h: &Ipv6) -> Option<[u8; 16]> {
+    /// Extension headers (IANA protocol numbers) whose length counts 8-byte units
+    /// after the first 8: hop-by-hop options, routing, destination options.
+    const HOP_BY_HOP: u8 = 0;
+    const ROUTING: u8 = 43;
+    const DEST_OPTS: u8 = 60;
+    /// The fragment header's fixed length (RFC 8200 §4.5).
+    const FRAGMENT: u8 = 44;
+    const UNIT: usize = 8;
+    const ADDR: usize = 16;
+    let (mut next, mut at) = (h.nxt, h.offset + IPV6_HEADER_LEN);
+    let end = at + h.ext_len;
+    while at < end {
+        let hdr = data.get(at..end)?;
+        let len = match next {
+            FRAGMENT => UNIT,
+            HOP_BY_HOP | ROUTING | DEST_OPTS => (usize::from(*hdr.get(1)?) + 1) * UNIT,
+            _ => return None,
+        };
+        let (kind, segments_left) = (*hdr.get(2)?, *hdr.get(3)?);
+        if next == ROUTING && matches!(kind, 0 | 2) && segments_left > 0 {
+            let last = hdr.get(UNIT..len)?.chunks_exact(ADDR).last()?;
+            return last.try_into().ok();
+        }
+        (next, at) = (hdr[0], at + len);
+    }
+    None
 }
 
 pub(super) fn quoted(out: &mut Tree, p: &Packet<'_>, q: &Quoted) {
@@ -103,14 +417,167 @@ pub(super) fn quoted(out: &mut Tree, p: &Packet<'_>, q: &Quoted) {
         _ => {}
     }
     match q.transport {
-        Transport::Udp(u) => udp(out, &u, p.quoted_udp_stream, None, p.d.payload.len(), false, 1),
+        Transport::Udp(u) => udp(out, &u, p.quoted_udp_stream, None, p.d.payload, false, 1),
         Transport::Tcp(h) => tcp(out, &h, None, 0, &Note::None, 1),
-        Transport::TcpPorts { sport, dport, seq, .. } => {
-            l!(out, 1, "Transmission Control Protocol, Src Port: {sport}, Dst Port: {dport}");
-            l!(out, 2, "Source Port: {sport}");
-            l!(out, 2, "Destination Port: {dport}");
-            l!(out, 2, "Sequence Number (raw): {seq}")
+        Transport::Icmp(i) => quoted_icmp(out, p, &i, quoted_end(p, q)),
+        Transport::TcpPorts { offset, sport, dport, seq } => {
+            tcp_ports(out, quoted_end(p, q), offset, (sport, dport), seq)
         }
         _ => {}
+    }
+}
+
+/// The first eight bytes of a TCP header, all an ICMP error must quote (RFC 792):
+/// ports and sequence number; `end` is where the ICMP message ends.
+fn tcp_ports(out: &mut Tree, end: usize, offset: usize, (sport, dport): (u16, u16), seq: u32) {
+    /// Offsets of the destination port and the sequence number (RFC 9293 §3.1).
+    const DST_PORT: usize = 2;
+    const SEQ: usize = 4;
+    out.at(1)
+        .proto("tcp")
+        .bytes(offset, end.saturating_sub(offset))
+        .line(format_args!("Transmission Control Protocol, Src Port: {sport}, Dst Port: {dport}"));
+    let dst = offset + DST_PORT;
+    out.at(2).field("tcp.srcport", Ftype::Uint16, sport).bytes(offset, 2).line(format_args!("Source Port: {sport}"));
+    out.at(2).field("tcp.dstport", Ftype::Uint16, dport).bytes(dst, 2).line(format_args!("Destination Port: {dport}"));
+    out.at(2).field("tcp.port", Ftype::Uint16, sport).bytes(offset, 2).hidden();
+    out.at(2).field("tcp.port", Ftype::Uint16, dport).bytes(dst, 2).hidden();
+    out.at(2)
+        .field("tcp.seq", Ftype::Uint32, seq)
+        .bytes(offset + SEQ, 4)
+        .line(format_args!("Sequence Number (raw): {seq}"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::udp::testing::{occurrences, one, tree_of, tree_of_link, LinkType};
+    use super::*;
+
+    /// An echo request 10.0.0.1 → 10.0.0.2, identifier 7, sequence 1, no data.
+    const PING: [u8; 28] = [
+        0x45, 0, 0, 28, 0, 1, 0, 0, 64, 1, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, // IPv4
+        8, 0, 0xf7, 0xf7, 0, 7, 0, 1, // ICMP echo request
+    ];
+    /// Its reply.
+    const PONG: [u8; 28] = [
+        0x45, 0, 0, 28, 0, 2, 0, 0, 64, 1, 0, 0, 10, 0, 0, 2, 10, 0, 0, 1, // IPv4
+        0, 0, 0xff, 0xf7, 0, 7, 0, 1, // ICMP echo reply
+    ];
+
+    #[test]
+    fn an_echo_reply_has_both_byte_orders_its_request_and_the_time() {
+        let t = tree_of(&[&PING, &PONG], 0, 776_000);
+        assert_eq!(one(&t, "icmp"), (String::new(), Some((20, 8)), true));
+        assert_eq!(one(&t, "icmp.type"), ("0".into(), Some((20, 1)), true));
+        assert_eq!(one(&t, "icmp.checksum"), ("0xfff7".into(), Some((22, 2)), true));
+        assert_eq!(one(&t, "icmp.checksum.status"), ("1".into(), None, true));
+        assert_eq!(one(&t, "icmp.ident"), ("7".into(), Some((24, 2)), true));
+        assert_eq!(one(&t, "icmp.ident_le"), ("1792".into(), Some((24, 2)), true));
+        assert_eq!(one(&t, "icmp.seq_le"), ("256".into(), Some((26, 2)), true));
+        assert_eq!(one(&t, "icmp.resp_to"), ("1".into(), None, true));
+        assert_eq!(one(&t, "icmp.resptime"), ("0.776".into(), None, true));
+    }
+
+    /// A time exceeded 10.0.0.9 → 10.0.0.2 quoting an echo request (a traceroute)
+    /// with four bytes of data.
+    const TRACEROUTE_HOP: [u8; 60] = [
+        0x45, 0, 0, 60, 0, 1, 0x40, 0, 64, 1, 0x26, 0xb6, 10, 0, 0, 9, 10, 0, 0, 2, // IPv4
+        11, 0, 0xf4, 0xff, 0, 0, 0, 0, // ICMP time exceeded
+        0x45, 0, 0, 32, 0, 1, 0x40, 0, 64, 1, 0x26, 0xda, 10, 0, 0, 2, 10, 0, 0, 1, // quoted IPv4
+        8, 0, 0x33, 0x2d, 0, 9, 0, 3, b'a', b'b', b'c', b'd', // quoted echo request
+    ];
+
+    #[test]
+    fn an_icmp_message_quoted_by_an_error_is_shown_with_its_data_inside() {
+        let t = tree_of(&[&TRACEROUTE_HOP], 0, 1);
+        let icmp = occurrences(&t, "icmp");
+        assert_eq!(icmp, [(String::new(), Some((20, 40)), true), (String::new(), Some((48, 12)), true)]);
+        let status = occurrences(&t, "icmp.checksum.status");
+        assert_eq!(status, [("1".into(), None, true), ("2".into(), None, true)]);
+        assert_eq!(one(&t, "icmp.unused"), ("00:00:00:00".into(), Some((24, 4)), true));
+        assert_eq!(one(&t, "icmp.seq"), ("3".into(), Some((54, 2)), true));
+        assert_eq!(one(&t, "data.data"), ("61:62:63:64".into(), Some((56, 4)), true));
+        let depth = |field: &str| t.items().iter().find(|i| i.field == field).map(|i| i.depth);
+        assert_eq!((depth("icmp.seq"), depth("data")), (Some(2), Some(2)));
+    }
+
+    #[test]
+    fn an_rfc_4884_length_leaves_the_unused_bytes_without_a_field() {
+        let mut hop = TRACEROUTE_HOP;
+        hop[25] = 5; // the quoted datagram's length in 32-bit words
+        let t = tree_of(&[&hop], 0, 1);
+        assert!(occurrences(&t, "icmp.unused").is_empty());
+        assert!(t.items().iter().any(|i| t.display(i) == "Unused: 00050000"));
+    }
+
+    /// An echo request from Linux ping: its data starts with the sending time
+    /// (a 64-bit little-endian `struct timeval`: 1700000014 s, 123456 µs, of which
+    /// tshark reads the first two 32-bit words), and its checksum is wrong (0x0000).
+    const LINUX_PING: [u8; 48] = [
+        0x45, 0, 0, 48, 0, 1, 0, 0, 64, 1, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, // IPv4
+        8, 0, 0, 0, 0, 0x77, 0, 1, // ICMP echo request
+        0x0e, 0xf1, 0x53, 0x65, 0, 0, 0, 0, 0x40, 0xe2, 0x01, 0, 0, 0, 0, 0, // timeval
+        0x10, 0x11, 0x12, 0x13, // data
+    ];
+
+    #[test]
+    fn a_linux_ping_shows_its_timestamp_no_response_and_a_bad_checksum_as_tshark() {
+        // Captured 14 ms after it was sent.
+        let t = tree_of(&[&LINUX_PING], 1_700_000_014_137_456_000, 0);
+        let shown: Vec<&str> = t.items().iter().filter(|i| i.shown).map(|i| t.display(i)).collect();
+        let checksum = shown.iter().position(|l| l.starts_with("Checksum:")).unwrap();
+        assert_eq!(shown[checksum], "Checksum: 0x0000 incorrect, should be 0x312b");
+        assert_eq!(shown[checksum + 1], "[Expert Info (Warning/Checksum): Bad checksum [should be 0x312b]]");
+        assert_eq!(one(&t, "icmp.checksum_bad"), (String::new(), None, true));
+        assert_eq!(one(&t, "icmp.checksum.status"), ("0".into(), None, true));
+        assert_eq!(one(&t, "icmp.no_resp"), (String::new(), None, true));
+        assert_eq!(one(&t, "icmp.resp_not_found"), (String::new(), None, true));
+        let time = one(&t, "icmp.data_time");
+        assert_eq!(time, ("Nov 14, 2023 22:13:34.000000000 UTC".into(), Some((28, 8)), true));
+        assert_eq!(one(&t, "icmp.data_time_relative"), ("0.137456000".into(), Some((28, 8)), true));
+        let data = one(&t, "data.data");
+        assert_eq!(data, ("40:e2:01:00:00:00:00:00:10:11:12:13".into(), Some((36, 12)), true));
+    }
+
+    #[test]
+    fn echo_data_is_a_timestamp_only_within_a_day_of_the_capture() {
+        let sent = 1_700_000_014_000_000_000;
+        let (le, be) = (&LINUX_PING[28..36], [0x65, 0x53, 0xf1, 0x0e, 0, 1, 0xe2, 0x40]);
+        assert_eq!(data_timestamp(le, sent + 14_000_000), Some(sent));
+        assert_eq!(data_timestamp(&be, sent - 86_399_000_000_000), Some(sent + 123_456_000));
+        assert_eq!(data_timestamp(le, sent + 86_400_000_000_000), None);
+        assert_eq!(data_timestamp(&le[..7], sent), None);
+        assert_eq!(data_timestamp(b"abcdefgh", sent), None);
+    }
+
+    /// An ICMPv6 echo request on raw IPv6 through a type 0 routing header with
+    /// one segment left (2001:78:1:32::1), whose checksum covers that final
+    /// destination (zeek-traces chksums/ip6-route0-icmp6-good-chksum.pcap).
+    const SOURCE_ROUTED_PING: [u8; 79] = [
+        0x60, 0, 0, 0, 0, 0x27, 0x2b, 0x40, // IPv6: payload 39, routing header next
+        0x20, 0x01, 0x04, 0xf8, 0, 0x04, 0, 0x07, 0x02, 0xe0, 0x81, 0xff, 0xfe, 0x52, 0xff, 0xff, // source
+        0x20, 0x01, 0x04, 0xf8, 0, 0x04, 0, 0x07, 0x02, 0xe0, 0x81, 0xff, 0xfe, 0x52, 0x9a, 0x6b, // destination
+        0x3a, 0x02, 0, 0x01, 0, 0, 0, 0, // routing header: ICMPv6 next, 24 bytes, type 0, 1 left
+        0x20, 0x01, 0, 0x78, 0, 0x01, 0, 0x32, 0, 0, 0, 0, 0, 0, 0, 0x01, // address[1]
+        0x80, 0, 0xa0, 0xc7, 0, 0, 0, 0, 0x38, 0x6a, 0x53, 0x39, 0x46, 0x67, 0x44, // echo request
+    ];
+
+    #[test]
+    fn an_icmpv6_checksum_covers_the_routing_headers_final_destination() {
+        let t = tree_of_link(LinkType::Ipv6, &[&SOURCE_ROUTED_PING], 0, 0);
+        assert_eq!(one(&t, "icmpv6.checksum.status"), ("1".into(), None, true));
+    }
+
+    #[test]
+    fn a_response_time_is_written_as_tshark_writes_a_double() {
+        let ms = |ns| Millis(ns).to_string();
+        assert_eq!(ms(776_000), "0.776");
+        assert_eq!(ms(1_001_000_000), "1001");
+        assert_eq!(ms(1_234_567), "1.234567");
+        assert_eq!(ms(0), "0");
+        assert_eq!(ms(50), "5e-05");
+        assert_eq!(ms(55), "5.5e-05");
+        assert_eq!(ms(5), "5e-06");
+        assert_eq!(ms(100), "0.0001");
     }
 }

@@ -40,9 +40,7 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
     }
     match p.d.transport {
         Transport::Tcp(h) => tcp(out, &h, p.tcp.as_ref(), p.completeness, &p.note, 0),
-        Transport::Udp(u) => {
-            udp(out, &u, p.udp_stream, p.udp_time, p.d.payload.len(), matches!(p.d.net, Net::Ipv6(_)), 0)
-        }
+        Transport::Udp(u) => udp(out, &u, p.udp_stream, p.udp_time, p.d.payload, matches!(p.d.net, Net::Ipv6(_)), 0),
         Transport::Icmp(i) => icmp_tree(out, p, &i),
         _ => {}
     }
@@ -51,7 +49,7 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
         pdu.dissector().tree(pdu.bytes(p.data), pdu.offset, out);
     }
     if shows_data(p) && !matches!(p.d.transport, Transport::Icmp(_)) {
-        data(out, p.d.payload, 0);
+        data(out, p.data, p.d.payload, 0);
     }
     if let Some(e) = p.d.error {
         out.at(0).look(Look::Bad).line(format_args!("[Malformed Packet: {e}]"));

@@ -1,53 +1,134 @@
-//! The UDP block and the Data block that may follow a transport payload.
+//! The UDP block (RFC 768) and the Data block that may follow a transport payload.
 
 use super::*;
+use crate::sniff::tree::{Ftype, Group, Severity};
+use crate::sniff::value::Value;
 
+/// Byte offsets of the UDP header fields from the header's start (RFC 768).
+mod field {
+    /// Source port.
+    pub const SRC_PORT: usize = 0;
+    /// Destination port.
+    pub const DST_PORT: usize = 2;
+    /// Length of header and data.
+    pub const LENGTH: usize = 4;
+    /// Checksum.
+    pub const CHECKSUM: usize = 6;
+    /// The header's length: the payload starts here.
+    pub const HEADER_LEN: usize = 8;
+}
+
+/// Wireshark's checksum status values (`proto_checksum_enum_e`).
+mod status {
+    /// Not checked (tshark's default for UDP).
+    pub const UNVERIFIED: u8 = 2;
+    /// A zero checksum over IPv4: the sender computed none (RFC 768).
+    pub const NOT_PRESENT: u8 = 3;
+    /// A zero checksum over IPv6, which RFC 8200 §8.1 forbids.
+    pub const ILLEGAL: u8 = 4;
+}
+
+/// The UDP block of header `u`; `payload` is the captured data after it.
 pub(super) fn udp(
     out: &mut Tree,
     u: &Udp,
     stream: Option<u32>,
     times: Option<(i64, i64)>,
-    payload: usize,
+    payload: &[u8],
     over_ipv6: bool,
     d: usize,
 ) {
-    l!(out, d, "User Datagram Protocol, Src Port: {}, Dst Port: {}", u.sport, u.dport);
-    l!(out, d + 1, "Source Port: {}", u.sport);
-    l!(out, d + 1, "Destination Port: {}", u.dport);
-    l!(out, d + 1, "Length: {}", u.length);
-    if u.checksum == 0 && over_ipv6 {
-        l!(out, d + 1, "Checksum: 0x0000 [zero-value illegal]");
-        l!(out, d + 2, "[Expert Info (Error/Checksum): Illegal checksum value (0)]");
-        l!(out, d + 3, "[Illegal checksum value (0)]");
-        l!(out, d + 3, "[Severity level: Error]");
-        l!(out, d + 3, "[Group: Checksum]");
-        l!(out, d + 2, "[Checksum Status: Illegal]");
-    } else if u.checksum == 0 {
-        l!(out, d + 1, "Checksum: 0x0000 [zero-value ignored]");
-        l!(out, d + 2, "[Checksum Status: Not present]");
-    } else {
-        l!(out, d + 1, "Checksum: 0x{:04x} [unverified]", u.checksum);
-        l!(out, d + 1, "[Checksum Status: Unverified]");
-    }
+    let at = u.offset;
+    out.at(d)
+        .proto("udp")
+        .bytes(at, field::HEADER_LEN)
+        .line(format_args!("User Datagram Protocol, Src Port: {}, Dst Port: {}", u.sport, u.dport));
+    ports(out, u, d + 1);
+    out.at(d + 1)
+        .field("udp.length", Ftype::Uint16, u.length)
+        .bytes(at + field::LENGTH, 2)
+        .line(format_args!("Length: {}", u.length));
+    checksum(out, u, over_ipv6, d + 1);
     if let Some(s) = stream {
-        l!(out, d + 1, "[Stream index: {s}]");
+        out.at(d + 1).field("udp.stream", Ftype::Uint32, s).line(format_args!("[Stream index: {s}]"));
     }
     if let Some((rel, delta)) = times {
-        l!(out, d + 1, "[Timestamps]");
-        l!(out, d + 2, "[Time since first frame: {} seconds]", Secs { nanos: rel, decimals: 9 });
-        l!(out, d + 2, "[Time since previous frame: {} seconds]", Secs { nanos: delta, decimals: 9 });
+        out.text(d + 1, format_args!("[Timestamps]"));
+        out.at(d + 2)
+            .field("udp.time_relative", Ftype::RelativeTime, Value::Seconds(rel))
+            .line(format_args!("[Time since first frame: {} seconds]", Secs { nanos: rel, decimals: 9 }));
+        out.at(d + 2)
+            .field("udp.time_delta", Ftype::RelativeTime, Value::Seconds(delta))
+            .line(format_args!("[Time since previous frame: {} seconds]", Secs { nanos: delta, decimals: 9 }));
     }
-    if payload > 0 {
-        l!(out, d + 1, "UDP payload ({payload} bytes)");
+    if !payload.is_empty() {
+        out.at(d + 1)
+            .field("udp.payload", Ftype::Bytes, Mac(payload))
+            .bytes(at + field::HEADER_LEN, payload.len())
+            .line(format_args!("UDP payload ({} bytes)", payload.len()));
+    }
+}
+
+/// Source and destination port, then both again as the hidden `udp.port`.
+fn ports(out: &mut Tree, u: &Udp, d: usize) {
+    let (src, dst) = (u.offset + field::SRC_PORT, u.offset + field::DST_PORT);
+    out.at(d).field("udp.srcport", Ftype::Uint16, u.sport).bytes(src, 2).line(format_args!("Source Port: {}", u.sport));
+    out.at(d)
+        .field("udp.dstport", Ftype::Uint16, u.dport)
+        .bytes(dst, 2)
+        .line(format_args!("Destination Port: {}", u.dport));
+    out.at(d).field("udp.port", Ftype::Uint16, u.sport).bytes(src, 2).hidden();
+    out.at(d).field("udp.port", Ftype::Uint16, u.dport).bytes(dst, 2).hidden();
+}
+
+/// The checksum, unverified as tshark leaves it by default; a zero one is "not
+/// present" over IPv4 and illegal over IPv6.
+fn checksum(out: &mut Tree, u: &Udp, over_ipv6: bool, d: usize) {
+    let at = u.offset + field::CHECKSUM;
+    let value = Value::Hex { value: u64::from(u.checksum), digits: 4 };
+    let item = out.at(d).field("udp.checksum", Ftype::Uint16, value).bytes(at, 2);
+    if u.checksum != 0 {
+        item.line(format_args!("Checksum: 0x{:04x} [unverified]", u.checksum));
+        out.at(d)
+            .field("udp.checksum.status", Ftype::Uint8, status::UNVERIFIED)
+            .line(format_args!("[Checksum Status: Unverified]"));
+    } else if over_ipv6 {
+        item.line(format_args!("Checksum: 0x0000 [zero-value illegal]"));
+        let msg = "Illegal checksum value (0)";
+        out.expert(d + 1, "udp.checksum.zero", Severity::Error, Group::Checksum, msg);
+        out.at(d + 1)
+            .field("udp.checksum.status", Ftype::Uint8, status::ILLEGAL)
+            .bytes(at, 2)
+            .line(format_args!("[Checksum Status: Illegal]"));
+    } else {
+        item.line(format_args!("Checksum: 0x0000 [zero-value ignored]"));
+        out.at(d + 1)
+            .field("udp.checksum.status", Ftype::Uint8, status::NOT_PRESENT)
+            .bytes(at, 2)
+            .line(format_args!("[Checksum Status: Not present]"));
     }
 }
 
 /// Bytes Wireshark shows of a byte field's value before cutting it with `…`.
 pub(super) const BYTES_SHOWN: usize = 36;
 
-/// The payload no dissector decodes, as Wireshark's Data protocol.
-pub(super) fn data(out: &mut Tree, payload: &[u8], d: usize) {
-    l!(out, d, "Data ({} bytes)", payload.len());
+/// Where `part` starts in `frame`, when it is a slice of it (the dissector slices
+/// the frame, except for a reassembled datagram, which has bytes of its own).
+pub(super) fn offset_in(frame: &[u8], part: &[u8]) -> Option<usize> {
+    let start = (part.as_ptr() as usize).checked_sub(frame.as_ptr() as usize)?;
+    (start.checked_add(part.len())? <= frame.len()).then_some(start)
+}
+
+/// The payload no dissector decodes, as Wireshark's Data protocol; `frame` is the
+/// frame's bytes, which `payload` is usually a slice of.
+pub(super) fn data(out: &mut Tree, frame: &[u8], payload: &[u8], d: usize) {
+    let at = offset_in(frame, payload);
+    let title = out.at(d).proto("data");
+    let title = match at {
+        Some(at) => title.bytes(at, payload.len()),
+        None => title,
+    };
+    title.line(format_args!("Data ({} bytes)", payload.len()));
     // tshark -V dumps the bytes of the Data block right after its title.
     let mut dump = b"\n".to_vec();
     let _ = crate::sniff::render::hex::dump(&mut dump, payload);
@@ -59,6 +140,96 @@ pub(super) fn data(out: &mut Tree, payload: &[u8], d: usize) {
     if payload.len() > BYTES_SHOWN {
         hex.push('…');
     }
-    l!(out, d + 1, "Data: {hex}");
-    l!(out, d + 1, "[Length: {}]", payload.len())
+    // tshark's JSON writes a byte field as `Mac` writes any bytes: hex pairs and colons.
+    let item = out.at(d + 1).field("data.data", Ftype::Bytes, Mac(payload));
+    let item = match at {
+        Some(at) => item.bytes(at, payload.len()),
+        None => item,
+    };
+    item.line(format_args!("Data: {hex}"));
+    out.at(d + 1).field("data.len", Ftype::Int32, payload.len()).line(format_args!("[Length: {}]", payload.len()));
+}
+
+/// Builds the tree of the last of some raw IP frames and reads its fields back,
+/// for the layer tests.
+#[cfg(test)]
+pub(super) mod testing {
+    use super::*;
+    use crate::sniff::capture::Frame;
+    pub use crate::sniff::link::LinkType;
+    use crate::sniff::pipeline::{Facts, Pipeline};
+
+    /// Every occurrence of a field: value, (offset, length) when it has bytes, shown in `-V`.
+    pub type Occurrence = (String, Option<(u32, u32)>, bool);
+
+    /// The tree of the last of `frames` (raw IPv4), the first captured at
+    /// `start`, each next one `gap_ns` later; the frames before it are only tracked.
+    pub fn tree_of(frames: &[&[u8]], start: i64, gap_ns: i64) -> Tree {
+        tree_of_link(LinkType::Ipv4, frames, start, gap_ns)
+    }
+
+    /// [`tree_of`] frames of link type `link`.
+    pub fn tree_of_link(link: LinkType, frames: &[&[u8]], start: i64, gap_ns: i64) -> Tree {
+        let mut pipe = Pipeline::new(link, Facts::default());
+        let mut tree = Tree::new();
+        for (n, data) in frames.iter().enumerate() {
+            let frame = Frame { time: start + n as i64 * gap_ns, len: data.len() as u32, data, origin: None };
+            let p = pipe.process(&frame);
+            build(&mut tree, &p);
+        }
+        tree
+    }
+
+    /// The occurrences of `field` in `tree`.
+    pub fn occurrences(tree: &Tree, field: &str) -> Vec<Occurrence> {
+        let items = tree.items().iter().filter(|i| i.field == field);
+        items.map(|i| (tree.value(i).to_string(), i.bytes.map(|b| (b.offset, b.len)), i.shown)).collect()
+    }
+
+    /// The one occurrence of `field`.
+    pub fn one(tree: &Tree, field: &str) -> Occurrence {
+        let all = occurrences(tree, field);
+        assert_eq!(all.len(), 1, "{field}: {all:?}");
+        all[0].clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{occurrences, one, tree_of};
+    use super::*;
+
+    /// 127.0.0.1:12345 → 127.0.0.1:54321 "hi" on raw IPv4, without a checksum.
+    const UDP_HI: [u8; 30] = [
+        0x45, 0, 0, 30, 0, 1, 0x40, 0, 64, 17, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1, // IPv4
+        0x30, 0x39, 0xd4, 0x31, 0, 10, 0, 0, // UDP, checksum 0
+        b'h', b'i',
+    ];
+
+    #[test]
+    fn udp_fields_carry_tsharks_names_values_and_bytes() {
+        let t = tree_of(&[&UDP_HI], 0, 1);
+        assert_eq!(one(&t, "udp"), (String::new(), Some((20, 8)), true));
+        assert_eq!(one(&t, "udp.srcport"), ("12345".into(), Some((20, 2)), true));
+        let ports = occurrences(&t, "udp.port");
+        assert_eq!(ports, [("12345".into(), Some((20, 2)), false), ("54321".into(), Some((22, 2)), false)]);
+        assert_eq!(one(&t, "udp.length"), ("10".into(), Some((24, 2)), true));
+        assert_eq!(one(&t, "udp.checksum"), ("0x0000".into(), Some((26, 2)), true));
+        // A zero checksum over IPv4 is "not present", with the checksum's bytes.
+        assert_eq!(one(&t, "udp.checksum.status"), ("3".into(), Some((26, 2)), true));
+        assert_eq!(one(&t, "udp.stream"), ("0".into(), None, true));
+        assert_eq!(one(&t, "udp.time_relative"), ("0.000000000".into(), None, true));
+        assert_eq!(one(&t, "udp.payload"), ("68:69".into(), Some((28, 2)), true));
+        assert_eq!(one(&t, "data"), (String::new(), Some((28, 2)), true));
+        assert_eq!(one(&t, "data.data"), ("68:69".into(), Some((28, 2)), true));
+        assert_eq!(one(&t, "data.len"), ("2".into(), None, true));
+    }
+
+    #[test]
+    fn a_payload_is_found_in_its_frame_only_when_it_is_a_slice_of_it() {
+        let frame = [0u8; 10];
+        assert_eq!(offset_in(&frame, &frame[4..7]), Some(4));
+        assert_eq!(offset_in(&frame, &frame[10..]), Some(10));
+        assert_eq!(offset_in(&frame, &[1, 2]), None);
+    }
 }
