@@ -245,6 +245,7 @@ fn ftype_name(t: Ftype) -> &'static str {
         Ftype::Uint32 => "FT_UINT32",
         Ftype::Uint64 => "FT_UINT64",
         Ftype::Int32 => "FT_INT32",
+        Ftype::Double => "FT_DOUBLE",
         Ftype::AbsoluteTime => "FT_ABSOLUTE_TIME",
         Ftype::RelativeTime => "FT_RELATIVE_TIME",
         Ftype::String => "FT_STRING",
