@@ -104,7 +104,7 @@ pub(super) fn quoted(out: &mut Tree, p: &Packet<'_>, q: &Quoted) {
     }
     match q.transport {
         Transport::Udp(u) => udp(out, &u, p.quoted_udp_stream, None, p.d.payload.len(), false, 1),
-        Transport::Tcp(h) => tcp(out, &h, None, 0, &Note::None, 1),
+        Transport::Tcp(h) => tcp(out, p.data, &h, None, 0, &Note::None, 1),
         Transport::TcpPorts { sport, dport, seq, .. } => {
             l!(out, 1, "Transmission Control Protocol, Src Port: {sport}, Dst Port: {dport}");
             l!(out, 2, "Source Port: {sport}");
