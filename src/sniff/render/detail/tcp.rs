@@ -420,7 +420,15 @@ fn option(out: &mut Tree, h: &Tcp, o: &Opt<'_>, d: usize) {
                     .line(format_args!("Timestamp echo reply: {e}"));
             }
         }
-        k => out.text(d, format_args!("TCP Option - {} ({k})", option_name(k))),
+        k => {
+            out.text(d, format_args!("TCP Option - {} ({k})", option_name(k)));
+            // tshark dissects more kinds than this view names; their kind and
+            // length are still known exactly.
+            out.at(d + 1).field("tcp.option_kind", Ftype::Uint8, k).bytes(o.offset + OPT_KIND, 1).hidden();
+            if let Some(&len) = o.bytes.get(OPT_LEN) {
+                out.at(d + 1).field("tcp.option_len", Ftype::Uint8, len).bytes(o.offset + OPT_LEN, 1).hidden();
+            }
+        }
     }
 }
 
@@ -603,5 +611,133 @@ fn analysis_flags(out: &mut Tree, i: &SegmentInfo, d: usize) {
         out.at(d + 1)
             .field("tcp.analysis.duplicate_ack", Ftype::None, "")
             .line(format_args!("[This is a TCP duplicate ack]"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sniff::dissect::dissect;
+    use crate::sniff::tree::Bytes;
+
+    /// Frame 4 of captures/tcp-echo.pcap: 127.0.0.1:50248 → :33105, PSH+ACK,
+    /// NOP NOP Timestamps, 14 bytes "hello, server\n".
+    const PSH_ACK: [u8; 80] = [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x00, // Ethernet
+        0x45, 0x00, 0x00, 0x42, 0xeb, 0xb5, 0x40, 0x00, 0x40, 0x06, 0x50, 0xfe, 127, 0, 0, 1, 127, 0, 0,
+        1, // IPv4
+        0xc4, 0x48, 0x81, 0x51, 0x0f, 0x3a, 0xc0, 0xef, 0xfc, 0xd6, 0x92, 0xc7, 0x80, 0x18, 0x00, 0x40, 0xfe, 0x36,
+        0x00, 0x00, // TCP
+        0x01, 0x01, 0x08, 0x0a, 0x76, 0xe1, 0xa0, 0xa8, 0x1e, 0xb5, 0xc4, 0x5d, // options
+        b'h', b'e', b'l', b'l', b'o', b',', b' ', b's', b'e', b'r', b'v', b'e', b'r', b'\n',
+    ];
+
+    /// The tree of the frame's TCP layer, with what the tracker said about it in that capture.
+    fn tree() -> Tree {
+        let d = dissect(LinkType::Ethernet, &PSH_ACK);
+        let Transport::Tcp(h) = d.transport else { panic!("no TCP: {d:?}") };
+        let info = SegmentInfo {
+            seq: 1,
+            ack: 1,
+            nxtseq: 15,
+            window_size: 65536,
+            scalefactor: 1024,
+            has_scalefactor: true,
+            has_analysis: true,
+            bytes_in_flight: 14,
+            push_bytes_sent: 14,
+            irtt: 29_000,
+            time_relative: 1_999_000,
+            time_delta: 1_970_000,
+            ..SegmentInfo::default()
+        };
+        let mut out = Tree::new();
+        tcp(&mut out, &PSH_ACK, &h, Some(&info), 31, &Note::None, 0);
+        out
+    }
+
+    /// One occurrence of a field: value, bytes (offset, length), mask, shown.
+    type Occurrence = (String, Option<(u32, u32)>, u64, bool);
+
+    /// Every occurrence of `field`.
+    fn occurrences(t: &Tree, field: &str) -> Vec<Occurrence> {
+        let span = |b: Option<Bytes>| b.map(|b| (b.offset, b.len));
+        t.items()
+            .iter()
+            .filter(|i| i.field == field)
+            .map(|i| (t.value(i).to_string(), span(i.bytes), i.bitmask, i.shown))
+            .collect()
+    }
+
+    fn one(v: &str, bytes: Option<(u32, u32)>) -> Vec<Occurrence> {
+        vec![(v.to_string(), bytes, 0, true)]
+    }
+
+    #[test]
+    fn header_fields_carry_tsharks_values_and_bytes() {
+        let t = tree();
+        let tcp = &t.items()[0];
+        assert_eq!(
+            (tcp.field, tcp.ftype, tcp.bytes.map(|b| (b.offset, b.len))),
+            ("tcp", Ftype::Protocol, Some((34, 32)))
+        );
+        assert_eq!(occurrences(&t, "tcp.srcport"), one("50248", Some((34, 2))));
+        let ports = occurrences(&t, "tcp.port");
+        assert_eq!(ports, [("50248".into(), Some((34, 2)), 0, false), ("33105".into(), Some((36, 2)), 0, false)]);
+        assert_eq!(occurrences(&t, "tcp.stream"), one("0", None));
+        assert_eq!(occurrences(&t, "tcp.seq"), one("1", Some((38, 4))));
+        assert_eq!(occurrences(&t, "tcp.ack_raw"), one("4241920711", Some((42, 4))));
+        assert_eq!(occurrences(&t, "tcp.hdr_len"), one("32", Some((46, 1))));
+        assert_eq!(occurrences(&t, "tcp.window_size_scalefactor"), one("1024", Some((48, 2))));
+        assert_eq!(occurrences(&t, "tcp.checksum"), one("0xfe36", Some((50, 2))));
+    }
+
+    #[test]
+    fn flags_are_bit_fields_in_the_byte_that_holds_them() {
+        let t = tree();
+        assert_eq!(occurrences(&t, "tcp.flags"), [("0x0018".into(), Some((46, 2)), 0x0fff, true)]);
+        assert_eq!(occurrences(&t, "tcp.flags.res"), [("0".into(), Some((46, 1)), 0x0e00, true)]);
+        assert_eq!(occurrences(&t, "tcp.flags.ae"), [("0".into(), Some((46, 1)), 0x0100, true)]);
+        assert_eq!(occurrences(&t, "tcp.flags.push"), [("1".into(), Some((47, 1)), 0x08, true)]);
+        assert_eq!(occurrences(&t, "tcp.flags.str"), one("·······AP···", Some((46, 2))));
+    }
+
+    #[test]
+    fn options_are_pseudo_protocols_with_kind_length_and_values() {
+        let t = tree();
+        assert_eq!(occurrences(&t, "tcp.options"), one("01:01:08:0a:76:e1:a0:a8:1e:b5:c4:5d", Some((54, 12))));
+        let nop = t.items().iter().find(|i| i.field == "tcp.options.nop").expect("a NOP");
+        assert!(nop.pseudo_proto);
+        let kinds: Vec<_> = occurrences(&t, "tcp.option_kind").into_iter().map(|o| (o.0, o.1)).collect();
+        assert_eq!(kinds, [("1".into(), Some((54, 1))), ("1".into(), Some((55, 1))), ("8".into(), Some((56, 1)))]);
+        assert_eq!(occurrences(&t, "tcp.option_len"), one("10", Some((57, 1))));
+        assert_eq!(occurrences(&t, "tcp.options.timestamp.tsecr"), one("515228765", Some((62, 4))));
+    }
+
+    #[test]
+    fn analysis_times_and_payload() {
+        let t = tree();
+        assert_eq!(occurrences(&t, "tcp.time_delta"), one("0.001970000", None));
+        assert_eq!(occurrences(&t, "tcp.analysis"), one("", None));
+        assert_eq!(occurrences(&t, "tcp.analysis.initial_rtt"), one("0.000029000", None));
+        assert_eq!(occurrences(&t, "tcp.analysis.bytes_in_flight"), one("14", None));
+        assert_eq!(occurrences(&t, "tcp.payload"), one("68:65:6c:6c:6f:2c:20:73:65:72:76:65:72:0a", Some((66, 14))));
+        assert!(occurrences(&t, "tcp.segment_data").is_empty());
+    }
+
+    #[test]
+    fn a_syn_has_tsharks_expert_item_under_its_flag() {
+        let mut frame = PSH_ACK;
+        frame[47] = 0x02; // SYN alone
+        let d = dissect(LinkType::Ethernet, &frame);
+        let Transport::Tcp(h) = d.transport else { panic!("no TCP") };
+        let mut t = Tree::new();
+        tcp(&mut t, &frame, &h, None, 0, &Note::None, 0);
+        let syn = t.items().iter().position(|i| i.field == "tcp.flags.syn").expect("the SYN bit");
+        let expert = &t.items()[syn + 2];
+        assert_eq!(expert.field, "tcp.connection.syn");
+        assert_eq!(expert.depth, t.items()[syn].depth + 2);
+        let msg = t.items().iter().find(|i| i.field == "_ws.expert.message").expect("a message");
+        assert_eq!(t.value(msg), "Connection establish request (SYN): server port 33105");
     }
 }
