@@ -740,4 +740,19 @@ mod tests {
         let msg = t.items().iter().find(|i| i.field == "_ws.expert.message").expect("a message");
         assert_eq!(t.value(msg), "Connection establish request (SYN): server port 33105");
     }
+
+    /// tshark's `-T ek` keeps one value of a name repeated in different subtrees
+    /// (the last), but an array for siblings of one name and their children: the
+    /// two NOPs give ["1","1"], the timestamps option then "8".
+    #[test]
+    fn ek_keeps_the_last_option_kind_as_tshark() {
+        use crate::sniff::tree::json::{frame, Frame, JsonStyle};
+        let t = tree();
+        let mut out = Vec::new();
+        let f = Frame { tree: &t, data: &PSH_ACK, time: 0 };
+        frame(&mut out, &f, JsonStyle { ek: true, raw: false }, true).unwrap();
+        let doc = String::from_utf8(out).unwrap();
+        assert!(doc.contains(r#""tcp_options_nop":["01","01"],"tcp_tcp_option_kind":"8","#), "{doc}");
+        assert!(doc.contains(r#""tcp_tcp_port":["50248","33105"]"#), "{doc}");
+    }
 }
