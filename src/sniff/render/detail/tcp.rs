@@ -64,7 +64,11 @@ pub(super) fn tcp(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInf
             .field("tcp.completeness", Ftype::Uint8, compl)
             .line(format_args!("[Conversation completeness: {}]", completeness::words(compl)));
     }
-    out.at(d).field("tcp.len", Ftype::Uint32, h.payload_len).line(format_args!("[TCP Segment Len: {}]", h.payload_len));
+    // A header quoted by an ICMP error (untracked) is dissected by tshark
+    // without these two fields; here they stay text.
+    let len = out.at(d);
+    let len = if info.is_some() { len.field("tcp.len", Ftype::Uint32, h.payload_len) } else { len };
+    len.line(format_args!("[TCP Segment Len: {}]", h.payload_len));
     seq_ack(out, h, info, d);
     let hl = h.hdr_len;
     out.at(d).field("tcp.hdr_len", Ftype::Uint8, hl).span(h, FLAGS_HIGH).line(format_args!(
@@ -129,10 +133,9 @@ fn seq_ack(out: &mut Tree, h: &Tcp, info: Option<&SegmentInfo>, d: usize) {
             .span(h, at::SEQ)
             .line(format_args!("Sequence Number: {}    (relative sequence number)", i.seq));
     }
-    out.at(d)
-        .field("tcp.seq_raw", Ftype::Uint32, h.seq)
-        .span(h, at::SEQ)
-        .line(format_args!("Sequence Number (raw): {}", h.seq));
+    let raw = out.at(d);
+    let raw = if info.is_some() { raw.field("tcp.seq_raw", Ftype::Uint32, h.seq).span(h, at::SEQ) } else { raw };
+    raw.line(format_args!("Sequence Number (raw): {}", h.seq));
     if let Some(i) = info {
         out.at(d)
             .field("tcp.nxtseq", Ftype::Uint32, i.nxtseq)
