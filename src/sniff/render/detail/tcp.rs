@@ -343,7 +343,7 @@ pub(super) fn tcp_options(out: &mut Tree, data: &[u8], h: &Tcp, sack_base: u32, 
     let all = data.get(start..(start + len).min(data.len())).unwrap_or(&[]);
     out.at(d)
         .field("tcp.options", Ftype::Bytes, Colons(all))
-        .bytes(start, len)
+        .bytes(start, all.len())
         .line(format_args!("Options: ({len} bytes), {}", names.join(", ")));
     let mut sack_done = false;
     let d = d + 1;
