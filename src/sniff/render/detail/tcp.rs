@@ -44,6 +44,7 @@ impl fmt::Display for Colons<'_> {
 
 /// An item's bytes given as a range of the TCP header.
 trait Span {
+    /// The bytes `r` of the header `h`.
     fn span(self, h: &Tcp, r: Range<usize>) -> Self;
 }
 
@@ -58,17 +59,7 @@ pub(super) fn tcp(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInf
     title(out, data, h, info, d);
     let d = d + 1;
     ports(out, h, d);
-    if let Some(i) = info {
-        out.at(d).field("tcp.stream", Ftype::Uint32, i.stream).line(format_args!("[Stream index: {}]", i.stream));
-        out.at(d)
-            .field("tcp.completeness", Ftype::Uint8, compl)
-            .line(format_args!("[Conversation completeness: {}]", completeness::words(compl)));
-    }
-    // A header quoted by an ICMP error (untracked) is dissected by tshark
-    // without these two fields; here they stay text.
-    let len = out.at(d);
-    let len = if info.is_some() { len.field("tcp.len", Ftype::Uint32, h.payload_len) } else { len };
-    len.line(format_args!("[TCP Segment Len: {}]", h.payload_len));
+    stream(out, h, info, compl, d);
     seq_ack(out, h, info, d);
     let hl = h.hdr_len;
     out.at(d).field("tcp.hdr_len", Ftype::Uint8, hl).span(h, FLAGS_HIGH).line(format_args!(
@@ -78,17 +69,7 @@ pub(super) fn tcp(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInf
     ));
     flags_tree(out, h, note, d);
     window(out, h, info, d);
-    out.at(d)
-        .field("tcp.checksum", Ftype::Uint16, Value::Hex { value: h.checksum.into(), digits: 4 })
-        .span(h, at::CHECKSUM)
-        .line(format_args!("Checksum: 0x{:04x} [unverified]", h.checksum));
-    out.at(d)
-        .field("tcp.checksum.status", Ftype::Uint8, CHECKSUM_UNVERIFIED)
-        .line(format_args!("[Checksum Status: Unverified]"));
-    out.at(d)
-        .field("tcp.urgent_pointer", Ftype::Uint16, h.urgent)
-        .span(h, at::URGENT)
-        .line(format_args!("Urgent Pointer: {}", h.urgent));
+    checksum_urgent(out, h, d);
     let sack_base = match info {
         Some(i) if h.flags & flags::ACK != 0 => h.ack.wrapping_sub(i.ack),
         _ => 0,
@@ -123,6 +104,36 @@ fn ports(out: &mut Tree, h: &Tcp, d: usize) {
         .line(format_args!("Destination Port: {}", h.dport));
     out.at(d).field("tcp.port", Ftype::Uint16, h.sport).span(h, at::SRC_PORT).hidden();
     out.at(d).field("tcp.port", Ftype::Uint16, h.dport).span(h, at::DST_PORT).hidden();
+}
+
+/// What the tracker knows of the stream, and the segment's length.
+fn stream(out: &mut Tree, h: &Tcp, info: Option<&SegmentInfo>, compl: u8, d: usize) {
+    if let Some(i) = info {
+        out.at(d).field("tcp.stream", Ftype::Uint32, i.stream).line(format_args!("[Stream index: {}]", i.stream));
+        out.at(d)
+            .field("tcp.completeness", Ftype::Uint8, compl)
+            .line(format_args!("[Conversation completeness: {}]", completeness::words(compl)));
+    }
+    // A header quoted by an ICMP error (untracked) is dissected by tshark
+    // without `tcp.len` (and `tcp.seq_raw`); here they stay text.
+    let len = out.at(d);
+    let len = if info.is_some() { len.field("tcp.len", Ftype::Uint32, h.payload_len) } else { len };
+    len.line(format_args!("[TCP Segment Len: {}]", h.payload_len));
+}
+
+/// Checksum (not verified, as tshark by default) and urgent pointer.
+fn checksum_urgent(out: &mut Tree, h: &Tcp, d: usize) {
+    out.at(d)
+        .field("tcp.checksum", Ftype::Uint16, Value::Hex { value: h.checksum.into(), digits: 4 })
+        .span(h, at::CHECKSUM)
+        .line(format_args!("Checksum: 0x{:04x} [unverified]", h.checksum));
+    out.at(d)
+        .field("tcp.checksum.status", Ftype::Uint8, CHECKSUM_UNVERIFIED)
+        .line(format_args!("[Checksum Status: Unverified]"));
+    out.at(d)
+        .field("tcp.urgent_pointer", Ftype::Uint16, h.urgent)
+        .span(h, at::URGENT)
+        .line(format_args!("Urgent Pointer: {}", h.urgent));
 }
 
 /// Sequence and acknowledgment numbers: relative (when tracked) and raw.
@@ -292,6 +303,13 @@ impl Opt<'_> {
         out.at(d).field(name, Ftype::Bytes, Colons(self.bytes)).pseudo_proto().bytes(self.offset, self.bytes.len())
     }
 
+    /// The option's item with its `-V` title, then its kind and length.
+    fn head(&self, out: &mut Tree, name: &'static str, title: fmt::Arguments<'_>, kind: &str, len: usize, d: usize) {
+        self.item(out, name, d).line(title);
+        self.kind(out, kind, d + 1);
+        self.len(out, len, d + 1);
+    }
+
     /// `tcp.option_kind` with the name tshark gives the kind.
     fn kind(&self, out: &mut Tree, label: &str, d: usize) {
         out.at(d)
@@ -359,71 +377,30 @@ pub(super) fn tcp_options(out: &mut Tree, data: &[u8], h: &Tcp, sack_base: u32, 
     }
 }
 
+/// Window scale's largest shift (RFC 7323 §2.3): a larger one counts as 14.
+const MAX_WSCALE: u8 = 14;
+
 /// One option other than SACK.
 fn option(out: &mut Tree, h: &Tcp, o: &Opt<'_>, d: usize) {
     let opts = &h.options;
-    match o.kind {
-        opt::EOL => {
+    match (o.kind, opts.mss, opts.wscale, opts.timestamps) {
+        (opt::EOL, ..) => {
             o.item(out, "tcp.options.eol", d).line(format_args!("TCP Option - End of Option List (EOL)"));
             o.kind(out, "End of Option List", d + 1);
         }
-        opt::NOP => {
+        (opt::NOP, ..) => {
             o.item(out, "tcp.options.nop", d).line(format_args!("TCP Option - No-Operation (NOP)"));
             o.kind(out, "No-Operation", d + 1);
         }
-        opt::MSS => {
-            if let Some(m) = opts.mss {
-                o.item(out, "tcp.options.mss", d).line(format_args!("TCP Option - Maximum segment size: {m} bytes"));
-                o.kind(out, "Maximum Segment Size", d + 1);
-                o.len(out, 4, d + 1);
-                let (pos, n) = o.value_at(OPT_VALUE, 2);
-                out.at(d + 1)
-                    .field("tcp.options.mss_val", Ftype::Uint16, m)
-                    .bytes(pos, n)
-                    .line(format_args!("MSS Value: {m}"));
-            }
+        (opt::MSS, Some(m), ..) => mss(out, o, m, d),
+        (opt::WSCALE, _, Some(s), _) => wscale(out, o, s, d),
+        (opt::SACK_PERM, ..) => {
+            let title = format_args!("TCP Option - SACK permitted");
+            o.head(out, "tcp.options.sack_perm", title, "SACK Permitted", 2, d);
         }
-        opt::WSCALE => {
-            if let Some(s) = opts.wscale {
-                let mult = 1u32 << s.min(14);
-                o.item(out, "tcp.options.wscale", d)
-                    .line(format_args!("TCP Option - Window scale: {s} (multiply by {mult})"));
-                o.kind(out, "Window Scale", d + 1);
-                o.len(out, 3, d + 1);
-                let (pos, n) = o.value_at(OPT_VALUE, 1);
-                out.at(d + 1)
-                    .field("tcp.options.wscale.shift", Ftype::Uint8, s)
-                    .bytes(pos, n)
-                    .line(format_args!("Shift count: {s}"));
-                out.at(d + 1)
-                    .field("tcp.options.wscale.multiplier", Ftype::Uint16, mult)
-                    .bytes(pos, n)
-                    .line(format_args!("[Multiplier: {mult}]"));
-            }
-        }
-        opt::SACK_PERM => {
-            o.item(out, "tcp.options.sack_perm", d).line(format_args!("TCP Option - SACK permitted"));
-            o.kind(out, "SACK Permitted", d + 1);
-            o.len(out, 2, d + 1);
-        }
-        opt::TIMESTAMPS => {
-            if let Some((v, e)) = opts.timestamps {
-                o.item(out, "tcp.options.timestamp", d)
-                    .line(format_args!("TCP Option - Timestamps: TSval {v}, TSecr {e}"));
-                o.kind(out, "Time Stamp Option", d + 1);
-                o.len(out, 10, d + 1);
-                let (pos, n) = o.value_at(OPT_VALUE, 4);
-                out.at(d + 1)
-                    .field("tcp.options.timestamp.tsval", Ftype::Uint32, v)
-                    .bytes(pos, n)
-                    .line(format_args!("Timestamp value: {v}"));
-                out.at(d + 1)
-                    .field("tcp.options.timestamp.tsecr", Ftype::Uint32, e)
-                    .bytes(pos + n, n)
-                    .line(format_args!("Timestamp echo reply: {e}"));
-            }
-        }
-        k => {
+        (opt::TIMESTAMPS, .., Some(ts)) => timestamp_option(out, o, ts, d),
+        (opt::MSS | opt::WSCALE | opt::TIMESTAMPS, ..) => {}
+        (k, ..) => {
             out.text(d, format_args!("TCP Option - {} ({k})", option_name(k)));
             // tshark dissects more kinds than this view names; their kind and
             // length are still known exactly.
@@ -435,15 +412,54 @@ fn option(out: &mut Tree, h: &Tcp, o: &Opt<'_>, d: usize) {
     }
 }
 
+/// Maximum segment size (RFC 9293 §3.2).
+fn mss(out: &mut Tree, o: &Opt<'_>, m: u16, d: usize) {
+    let title = format_args!("TCP Option - Maximum segment size: {m} bytes");
+    o.head(out, "tcp.options.mss", title, "Maximum Segment Size", 4, d);
+    let (pos, n) = o.value_at(OPT_VALUE, 2);
+    out.at(d + 1).field("tcp.options.mss_val", Ftype::Uint16, m).bytes(pos, n).line(format_args!("MSS Value: {m}"));
+}
+
+/// Window scale (RFC 7323 §2): the shift and the multiplier it gives.
+fn wscale(out: &mut Tree, o: &Opt<'_>, s: u8, d: usize) {
+    let mult = 1u32 << s.min(MAX_WSCALE);
+    let title = format_args!("TCP Option - Window scale: {s} (multiply by {mult})");
+    o.head(out, "tcp.options.wscale", title, "Window Scale", 3, d);
+    let (pos, n) = o.value_at(OPT_VALUE, 1);
+    out.at(d + 1)
+        .field("tcp.options.wscale.shift", Ftype::Uint8, s)
+        .bytes(pos, n)
+        .line(format_args!("Shift count: {s}"));
+    out.at(d + 1)
+        .field("tcp.options.wscale.multiplier", Ftype::Uint16, mult)
+        .bytes(pos, n)
+        .line(format_args!("[Multiplier: {mult}]"));
+}
+
+/// Timestamps (RFC 7323 §3): TSval and TSecr.
+fn timestamp_option(out: &mut Tree, o: &Opt<'_>, (v, e): (u32, u32), d: usize) {
+    let title = format_args!("TCP Option - Timestamps: TSval {v}, TSecr {e}");
+    o.head(out, "tcp.options.timestamp", title, "Time Stamp Option", 10, d);
+    let (pos, n) = o.value_at(OPT_VALUE, 4);
+    out.at(d + 1)
+        .field("tcp.options.timestamp.tsval", Ftype::Uint32, v)
+        .bytes(pos, n)
+        .line(format_args!("Timestamp value: {v}"));
+    out.at(d + 1)
+        .field("tcp.options.timestamp.tsecr", Ftype::Uint32, e)
+        .bytes(pos + n, n)
+        .line(format_args!("Timestamp echo reply: {e}"));
+}
+
 /// The first SACK option: its blocks' edges relative to `base`.
 fn sack(out: &mut Tree, h: &Tcp, o: &Opt<'_>, base: u32, d: usize) {
     let opts = &h.options;
     let blocks = &opts.sack[..usize::from(opts.sack_count)];
     let rel = |v: u32| v.wrapping_sub(base);
     let edges: Vec<String> = blocks.iter().map(|&(l, r)| format!("{}-{}", rel(l), rel(r))).collect();
-    o.item(out, "tcp.options.sack", d).line(format_args!("TCP Option - SACK {}", edges.join(" ")));
-    o.kind(out, "SACK", d + 1);
-    o.len(out, OPT_VALUE + 2 * SACK_EDGE * blocks.len(), d + 1);
+    let edges = edges.join(" ");
+    let len = OPT_VALUE + 2 * SACK_EDGE * blocks.len();
+    o.head(out, "tcp.options.sack", format_args!("TCP Option - SACK {edges}"), "SACK", len, d);
     for (n, &(left, right)) in blocks.iter().enumerate() {
         let (pos, len) = o.value_at(OPT_VALUE + 2 * SACK_EDGE * n, SACK_EDGE);
         out.at(d + 1)
