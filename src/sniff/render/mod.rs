@@ -252,7 +252,8 @@ pub fn put_secs(out: &mut impl Write, nanos: i64, ns_digits: bool, width: usize)
     put_padded(out, secs.as_bytes(), width, true)
 }
 
-/// A MAC address as `02:00:00:00:00:01`.
+/// Bytes as hex pairs joined by `:`: a MAC address (`02:00:00:00:00:01`), or any
+/// byte field as tshark's JSON shows it.
 pub struct Mac<'a>(pub &'a [u8]);
 
 impl fmt::Display for Mac<'_> {

@@ -1,127 +1,262 @@
-//! The TCP block: header, flags, options, SEQ/ACK analysis and expert notes.
+//! The TCP block: header, flags, options, SEQ/ACK analysis and expert notes,
+//! each line the tshark field it shows (RFC 9293 §3.1 for the header, RFC 7323
+//! and RFC 2018 for the options), with the bytes it came from.
 
 use super::*;
+use crate::sniff::dissect::field::tcp as at;
+use crate::sniff::dissect::opt;
+use crate::sniff::tree::{Draft, Ftype, Group, Severity};
+use crate::sniff::value::Value;
+use std::fmt;
+use std::ops::Range;
 
-pub(super) fn tcp(out: &mut Tree, h: &Tcp, info: Option<&SegmentInfo>, compl: u8, note: &Note, d: usize) {
-    let (seq, ack) = info.map_or((h.seq, h.ack), |i| (i.seq, i.ack));
-    let ack_part = if h.flags & flags::ACK != 0 { format!(", Ack: {ack}") } else { String::new() };
-    l!(
-        out,
-        d,
-        "Transmission Control Protocol, Src Port: {}, Dst Port: {}, Seq: {seq}{ack_part}, Len: {}",
-        h.sport,
-        h.dport,
-        h.payload_len
-    );
+/// Where the options start in the header: after the fixed part.
+const OPTIONS: usize = at::URGENT.end;
+/// The byte of the data offset, the reserved bits and AE.
+const FLAGS_HIGH: Range<usize> = at::DATA_OFFSET..at::DATA_OFFSET + 1;
+/// The byte of the eight classic control bits.
+const FLAGS_LOW: Range<usize> = at::DATA_OFFSET + 1..at::DATA_OFFSET + 2;
+/// The flag bits of the 16-bit word at [`at::FLAGS`].
+const FLAGS_MASK: u64 = 0x0fff;
+/// Within an option: its kind, its length and the start of its value.
+const OPT_KIND: usize = 0;
+const OPT_LEN: usize = 1;
+const OPT_VALUE: usize = 2;
+/// Length of one SACK edge.
+const SACK_EDGE: usize = 4;
+/// tshark's `tcp.checksum.status` for a checksum it did not verify.
+const CHECKSUM_UNVERIFIED: u8 = 2;
+
+/// An item's bytes given as a range of the TCP header.
+trait Span {
+    /// The bytes `r` of the header `h`.
+    fn span(self, h: &Tcp, r: Range<usize>) -> Self;
+}
+
+impl Span for Draft<'_> {
+    fn span(self, h: &Tcp, r: Range<usize>) -> Self {
+        self.bytes(h.offset + r.start, r.len())
+    }
+}
+
+/// The TCP layer of a frame whose bytes are `data`.
+pub(super) fn tcp(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInfo>, compl: u8, note: &Note, d: usize) {
+    title(out, data, h, info, d);
     let d = d + 1;
-    l!(out, d, "Source Port: {}", h.sport);
-    l!(out, d, "Destination Port: {}", h.dport);
-    if let Some(i) = info {
-        l!(out, d, "[Stream index: {}]", i.stream);
-        l!(out, d, "[Conversation completeness: {}]", completeness::words(compl));
-    }
-    l!(out, d, "[TCP Segment Len: {}]", h.payload_len);
-    match info {
-        Some(i) => {
-            l!(out, d, "Sequence Number: {}    (relative sequence number)", i.seq);
-            l!(out, d, "Sequence Number (raw): {}", h.seq);
-            l!(out, d, "[Next Sequence Number: {}    (relative sequence number)]", i.nxtseq);
-            if h.flags & flags::ACK != 0 {
-                l!(out, d, "Acknowledgment Number: {}    (relative ack number)", i.ack);
-            } else {
-                l!(out, d, "Acknowledgment Number: {}", i.ack);
-            }
-        }
-        None => {
-            l!(out, d, "Sequence Number (raw): {}", h.seq);
-        }
-    }
-    l!(out, d, "Acknowledgment number (raw): {}", h.ack);
-    l!(out, d, "{:04b} .... = Header Length: {} bytes ({})", h.hdr_len / 4, h.hdr_len, h.hdr_len / 4);
-    l!(out, d, "Flags: 0x{:03x} ({})", h.flags, FlagNames(h.flags));
-    l!(out, d + 1, "000. .... .... = Reserved: {}", set(h.flags & flags::RESERVED != 0));
-    for flag in flags::TABLE.iter().rev() {
-        let v = u8::from(h.flags & flag.bit != 0);
-        let bits = flag.pattern.replace('x', &v.to_string());
-        l!(out, d + 1, "{bits} = {}: {}", flag.label, set(v == 1));
-        if v == 1 {
-            flag_expert_info(out, h, flag.bit, d + 2);
-        }
-    }
-    l!(out, d + 1, "[TCP Flags: {}]", flags_str(h.flags));
-    match note {
-        Note::ActiveClose { .. } => expert(out, d + 2, "Note", "This frame initiates the connection closing"),
-        Note::PassiveClose { .. } => expert(out, d + 2, "Note", "This frame undergoes the connection closing"),
-        _ => {}
-    }
-    l!(out, d, "Window: {}", h.window);
-    if let Some(i) = info {
-        l!(out, d, "[Calculated window size: {}]", i.window_size);
-        if h.flags & flags::SYN == 0 {
-            let why = match i.scalefactor {
-                -1 => "-1 (unknown)".to_string(),
-                -2 => "-2 (no window scaling used)".to_string(),
-                f => f.to_string(),
-            };
-            l!(out, d, "[Window size scaling factor: {why}]");
-        }
-    }
-    l!(out, d, "Checksum: 0x{:04x} [unverified]", h.checksum);
-    l!(out, d, "[Checksum Status: Unverified]");
-    l!(out, d, "Urgent Pointer: {}", h.urgent);
+    ports(out, h, d);
+    stream(out, h, info, compl, d);
+    seq_ack(out, h, info, d);
+    let hl = h.hdr_len;
+    out.at(d).field("tcp.hdr_len", Ftype::Uint8, hl).span(h, FLAGS_HIGH).line(format_args!(
+        "{:04b} .... = Header Length: {hl} bytes ({})",
+        hl / 4,
+        hl / 4
+    ));
+    flags_tree(out, h, note, d);
+    window(out, h, info, d);
+    checksum_urgent(out, h, d);
     let sack_base = match info {
         Some(i) if h.flags & flags::ACK != 0 => h.ack.wrapping_sub(i.ack),
         _ => 0,
     };
-    tcp_options(out, h, sack_base, d);
+    tcp_options(out, data, h, sack_base, d);
     if let Some(i) = info {
-        l!(out, d, "[Timestamps]");
-        l!(
-            out,
-            d + 1,
-            "[Time since first frame in this TCP stream: {} seconds]",
-            Secs { nanos: i.time_relative, decimals: 9 }
-        );
-        l!(
-            out,
-            d + 1,
-            "[Time since previous frame in this TCP stream: {} seconds]",
-            Secs { nanos: i.time_delta, decimals: 9 }
-        );
+        timestamps(out, i, d);
         seq_ack_analysis(out, i, d);
     }
-    if h.payload_len > 0 {
-        l!(out, d, "TCP payload ({} bytes)", h.payload_len);
-        if info.is_some_and(|i| i.analysis & analysis::ANY_RETRANSMISSION != 0) {
-            l!(out, d, "Retransmitted TCP segment data ({} bytes)", h.payload_len);
+    payload(out, data, h, info, d);
+}
+
+/// The protocol item: the header's bytes (as far as captured).
+fn title(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInfo>, d: usize) {
+    let (seq, ack) = info.map_or((h.seq, h.ack), |i| (i.seq, i.ack));
+    let ack_part = if h.flags & flags::ACK != 0 { format!(", Ack: {ack}") } else { String::new() };
+    let len = usize::from(h.hdr_len).min(data.len().saturating_sub(h.offset));
+    out.at(d).proto("tcp").bytes(h.offset, len).line(format_args!(
+        "Transmission Control Protocol, Src Port: {}, Dst Port: {}, Seq: {seq}{ack_part}, Len: {}",
+        h.sport, h.dport, h.payload_len
+    ));
+}
+
+fn ports(out: &mut Tree, h: &Tcp, d: usize) {
+    out.at(d)
+        .field("tcp.srcport", Ftype::Uint16, h.sport)
+        .span(h, at::SRC_PORT)
+        .line(format_args!("Source Port: {}", h.sport));
+    out.at(d)
+        .field("tcp.dstport", Ftype::Uint16, h.dport)
+        .span(h, at::DST_PORT)
+        .line(format_args!("Destination Port: {}", h.dport));
+    out.at(d).field("tcp.port", Ftype::Uint16, h.sport).span(h, at::SRC_PORT).hidden();
+    out.at(d).field("tcp.port", Ftype::Uint16, h.dport).span(h, at::DST_PORT).hidden();
+}
+
+/// What the tracker knows of the stream, and the segment's length.
+fn stream(out: &mut Tree, h: &Tcp, info: Option<&SegmentInfo>, compl: u8, d: usize) {
+    if let Some(i) = info {
+        out.at(d).field("tcp.stream", Ftype::Uint32, i.stream).line(format_args!("[Stream index: {}]", i.stream));
+        out.at(d)
+            .field("tcp.completeness", Ftype::Uint8, compl)
+            .line(format_args!("[Conversation completeness: {}]", completeness::words(compl)));
+    }
+    // A header quoted by an ICMP error (untracked) is dissected by tshark
+    // without `tcp.len` (and `tcp.seq_raw`); here they stay text.
+    let len = out.at(d);
+    let len = if info.is_some() { len.field("tcp.len", Ftype::Uint32, h.payload_len) } else { len };
+    len.line(format_args!("[TCP Segment Len: {}]", h.payload_len));
+}
+
+/// Checksum (not verified, as tshark by default) and urgent pointer.
+fn checksum_urgent(out: &mut Tree, h: &Tcp, d: usize) {
+    out.at(d)
+        .field("tcp.checksum", Ftype::Uint16, Value::Hex { value: h.checksum.into(), digits: 4 })
+        .span(h, at::CHECKSUM)
+        .line(format_args!("Checksum: 0x{:04x} [unverified]", h.checksum));
+    out.at(d)
+        .field("tcp.checksum.status", Ftype::Uint8, CHECKSUM_UNVERIFIED)
+        .line(format_args!("[Checksum Status: Unverified]"));
+    out.at(d)
+        .field("tcp.urgent_pointer", Ftype::Uint16, h.urgent)
+        .span(h, at::URGENT)
+        .line(format_args!("Urgent Pointer: {}", h.urgent));
+}
+
+/// Sequence and acknowledgment numbers: relative (when tracked) and raw.
+fn seq_ack(out: &mut Tree, h: &Tcp, info: Option<&SegmentInfo>, d: usize) {
+    if let Some(i) = info {
+        out.at(d)
+            .field("tcp.seq", Ftype::Uint32, i.seq)
+            .span(h, at::SEQ)
+            .line(format_args!("Sequence Number: {}    (relative sequence number)", i.seq));
+    }
+    let raw = out.at(d);
+    let raw = if info.is_some() { raw.field("tcp.seq_raw", Ftype::Uint32, h.seq).span(h, at::SEQ) } else { raw };
+    raw.line(format_args!("Sequence Number (raw): {}", h.seq));
+    if let Some(i) = info {
+        out.at(d)
+            .field("tcp.nxtseq", Ftype::Uint32, i.nxtseq)
+            .line(format_args!("[Next Sequence Number: {}    (relative sequence number)]", i.nxtseq));
+        let ack = out.at(d).field("tcp.ack", Ftype::Uint32, i.ack).span(h, at::ACK);
+        if h.flags & flags::ACK != 0 {
+            ack.line(format_args!("Acknowledgment Number: {}    (relative ack number)", i.ack));
+        } else {
+            ack.line(format_args!("Acknowledgment Number: {}", i.ack));
         }
     }
+    out.at(d)
+        .field("tcp.ack_raw", Ftype::Uint32, h.ack)
+        .span(h, at::ACK)
+        .line(format_args!("Acknowledgment number (raw): {}", h.ack));
 }
 
-/// Wireshark's expert notes under the SYN and FIN flags.
-pub(super) fn flag_expert_info(out: &mut Tree, h: &Tcp, bit: u16, d: usize) {
-    if bit == flags::SYN {
-        let text = if h.flags & flags::ACK != 0 {
-            format!("Connection establish acknowledge (SYN+ACK): server port {}", h.sport)
-        } else {
-            format!("Connection establish request (SYN): server port {}", h.dport)
+/// tshark's field name of a control bit.
+fn flag_field(bit: u16) -> &'static str {
+    match bit {
+        flags::FIN => "tcp.flags.fin",
+        flags::SYN => "tcp.flags.syn",
+        flags::RST => "tcp.flags.reset",
+        flags::PSH => "tcp.flags.push",
+        flags::ACK => "tcp.flags.ack",
+        flags::URG => "tcp.flags.urg",
+        flags::ECE => "tcp.flags.ece",
+        flags::CWR => "tcp.flags.cwr",
+        _ => "tcp.flags.ae",
+    }
+}
+
+/// The flags word and one bit field per flag, as tshark masks them: the
+/// reserved bits and AE in the first byte, the others in the second.
+fn flags_tree(out: &mut Tree, h: &Tcp, note: &Note, d: usize) {
+    let f = h.flags;
+    out.at(d)
+        .field("tcp.flags", Ftype::Uint16, Value::Hex { value: f.into(), digits: 4 })
+        .span(h, at::FLAGS)
+        .mask(FLAGS_MASK, f.into())
+        .line(format_args!("Flags: 0x{f:03x} ({})", FlagNames(f)));
+    let d = d + 1;
+    let res = f & flags::RESERVED;
+    out.at(d)
+        .field("tcp.flags.res", Ftype::Boolean, u8::from(res != 0))
+        .span(h, FLAGS_HIGH)
+        .mask(flags::RESERVED.into(), (res >> flags::RESERVED.trailing_zeros()).into())
+        .line(format_args!("000. .... .... = Reserved: {}", set(res != 0)));
+    for flag in flags::TABLE.iter().rev() {
+        let v = u8::from(f & flag.bit != 0);
+        let bits = flag.pattern.replace('x', &v.to_string());
+        let byte = if flag.bit > 0xff { FLAGS_HIGH } else { FLAGS_LOW };
+        out.at(d)
+            .field(flag_field(flag.bit), Ftype::Boolean, v)
+            .span(h, byte)
+            .mask(flag.bit.into(), v.into())
+            .line(format_args!("{bits} = {}: {}", flag.label, set(v == 1)));
+        if v == 1 {
+            flag_expert_info(out, h, flag.bit, d + 1);
+        }
+    }
+    out.at(d)
+        .field("tcp.flags.str", Ftype::String, flags_str(f))
+        .span(h, at::FLAGS)
+        .line(format_args!("[TCP Flags: {}]", flags_str(f)));
+    match note {
+        Note::ActiveClose { .. } => out.expert(
+            d + 1,
+            "tcp.connection.fin_active",
+            Severity::Note,
+            Group::Sequence,
+            "This frame initiates the connection closing",
+        ),
+        Note::PassiveClose { .. } => out.expert(
+            d + 1,
+            "tcp.connection.fin_passive",
+            Severity::Note,
+            Group::Sequence,
+            "This frame undergoes the connection closing",
+        ),
+        _ => {}
+    }
+}
+
+/// Wireshark's expert notes under the SYN, RST and FIN flags.
+fn flag_expert_info(out: &mut Tree, h: &Tcp, bit: u16, d: usize) {
+    let chat = Severity::Chat;
+    let seq = Group::Sequence;
+    match bit {
+        flags::SYN if h.flags & flags::ACK != 0 => {
+            let text = format!("Connection establish acknowledge (SYN+ACK): server port {}", h.sport);
+            out.expert(d, "tcp.connection.synack", chat, seq, &text);
+        }
+        flags::SYN => {
+            let text = format!("Connection establish request (SYN): server port {}", h.dport);
+            out.expert(d, "tcp.connection.syn", chat, seq, &text);
+        }
+        flags::RST => out.expert(d, "tcp.connection.rst", Severity::Warning, seq, "Connection reset (RST)"),
+        flags::FIN => out.expert(d, "tcp.connection.fin", chat, seq, "Connection finish (FIN)"),
+        _ => {}
+    }
+}
+
+/// The window as sent, as scaled, and the scale factor (all on the window's bytes).
+fn window(out: &mut Tree, h: &Tcp, info: Option<&SegmentInfo>, d: usize) {
+    out.at(d)
+        .field("tcp.window_size_value", Ftype::Uint16, h.window)
+        .span(h, at::WINDOW)
+        .line(format_args!("Window: {}", h.window));
+    let Some(i) = info else { return };
+    out.at(d)
+        .field("tcp.window_size", Ftype::Uint32, i.window_size)
+        .span(h, at::WINDOW)
+        .line(format_args!("[Calculated window size: {}]", i.window_size));
+    if h.flags & flags::SYN == 0 {
+        let why = match i.scalefactor {
+            -1 => "-1 (unknown)".to_string(),
+            -2 => "-2 (no window scaling used)".to_string(),
+            f => f.to_string(),
         };
-        expert(out, d, "Chat", &text);
+        out.at(d)
+            .field("tcp.window_size_scalefactor", Ftype::Int32, i.scalefactor)
+            .span(h, at::WINDOW)
+            .line(format_args!("[Window size scaling factor: {why}]"));
     }
-    if bit == flags::RST {
-        expert(out, d, "Warning", "Connection reset (RST)");
-    }
-    if bit == flags::FIN {
-        expert(out, d, "Chat", "Connection finish (FIN)");
-    }
-}
-
-/// One expert-info block (group Sequence) at depth `d`.
-pub(super) fn expert(out: &mut Tree, d: usize, level: &str, text: &str) {
-    l!(out, d, "[Expert Info ({level}/Sequence): {text}]");
-    l!(out, d + 1, "[{text}]");
-    l!(out, d + 1, "[Severity level: {level}]");
-    l!(out, d + 1, "[Group: Sequence]")
 }
 
 /// Wireshark's summary name of a TCP option kind.
@@ -139,131 +274,489 @@ pub(super) fn option_name(kind: u8) -> &'static str {
     }
 }
 
-pub(super) fn tcp_options(out: &mut Tree, h: &Tcp, sack_base: u32, d: usize) {
-    let len = usize::from(h.hdr_len).saturating_sub(20);
+/// One option in the header: its kind and its bytes in the frame (kind, length
+/// and value, as far as captured).
+struct Opt<'a> {
+    kind: u8,
+    offset: usize,
+    bytes: &'a [u8],
+}
+
+impl Opt<'_> {
+    /// The option's pseudo-protocol item (`tcp.options.mss`), with its bytes.
+    fn item<'t>(&self, out: &'t mut Tree, name: &'static str, d: usize) -> Draft<'t> {
+        out.at(d).field(name, Ftype::Bytes, Mac(self.bytes)).pseudo_proto().bytes(self.offset, self.bytes.len())
+    }
+
+    /// The option's item with its `-V` title, then its kind and length.
+    fn head(&self, out: &mut Tree, name: &'static str, title: fmt::Arguments<'_>, kind: &str, len: usize, d: usize) {
+        self.item(out, name, d).line(title);
+        self.kind(out, kind, d + 1);
+        self.len(out, len, d + 1);
+    }
+
+    /// `tcp.option_kind` with the name tshark gives the kind.
+    fn kind(&self, out: &mut Tree, label: &str, d: usize) {
+        out.at(d)
+            .field("tcp.option_kind", Ftype::Uint8, self.kind)
+            .bytes(self.offset + OPT_KIND, 1)
+            .line(format_args!("Kind: {label} ({})", self.kind));
+    }
+
+    /// `tcp.option_len`.
+    fn len(&self, out: &mut Tree, len: usize, d: usize) {
+        out.at(d)
+            .field("tcp.option_len", Ftype::Uint8, len)
+            .bytes(self.offset + OPT_LEN, 1)
+            .line(format_args!("Length: {len}"));
+    }
+
+    /// The option's value bytes from `from` (counted from the option's start), `n` of them.
+    fn value_at(&self, from: usize, n: usize) -> (usize, usize) {
+        (self.offset + from, n)
+    }
+}
+
+/// The options in wire order with their places, walked as the decoder walked them.
+fn option_places<'a>(data: &'a [u8], h: &Tcp) -> Vec<Opt<'a>> {
+    let start = h.offset + OPTIONS;
+    let end = (h.offset + usize::from(h.hdr_len)).min(data.len());
+    let bytes = data.get(start..end).unwrap_or(&[]);
+    let mut pos = 0;
+    let mut places = Vec::with_capacity(h.option_kinds().len());
+    for &kind in h.option_kinds() {
+        let len = match kind {
+            opt::EOL | opt::NOP => 1,
+            _ => bytes.get(pos + OPT_LEN).map_or(1, |&l| usize::from(l).max(1)),
+        };
+        let b = bytes.get(pos..(pos + len).min(bytes.len())).unwrap_or(&[]);
+        places.push(Opt { kind, offset: start + pos, bytes: b });
+        pos += len;
+    }
+    places
+}
+
+pub(super) fn tcp_options(out: &mut Tree, data: &[u8], h: &Tcp, sack_base: u32, d: usize) {
+    let len = usize::from(h.hdr_len).saturating_sub(OPTIONS);
     if len == 0 {
         return;
     }
     let names: Vec<&str> = h.option_kinds().iter().map(|&k| option_name(k)).collect();
-    l!(out, d, "Options: ({len} bytes), {}", names.join(", "));
-    let o = &h.options;
+    let start = h.offset + OPTIONS;
+    let all = data.get(start..(start + len).min(data.len())).unwrap_or(&[]);
+    out.at(d)
+        .field("tcp.options", Ftype::Bytes, Mac(all))
+        .bytes(start, all.len())
+        .line(format_args!("Options: ({len} bytes), {}", names.join(", ")));
     let mut sack_done = false;
     let d = d + 1;
-    for &kind in h.option_kinds() {
-        match kind {
-            0 => {
-                l!(out, d, "TCP Option - End of Option List (EOL)");
-                l!(out, d + 1, "Kind: End of Option List (0)");
-            }
-            1 => {
-                l!(out, d, "TCP Option - No-Operation (NOP)");
-                l!(out, d + 1, "Kind: No-Operation (1)");
-            }
-            2 => {
-                if let Some(m) = o.mss {
-                    l!(out, d, "TCP Option - Maximum segment size: {m} bytes");
-                    l!(out, d + 1, "Kind: Maximum Segment Size (2)");
-                    l!(out, d + 1, "Length: 4");
-                    l!(out, d + 1, "MSS Value: {m}");
-                }
-            }
-            3 => {
-                if let Some(s) = o.wscale {
-                    let mult = 1u32 << s.min(14);
-                    l!(out, d, "TCP Option - Window scale: {s} (multiply by {mult})");
-                    l!(out, d + 1, "Kind: Window Scale (3)");
-                    l!(out, d + 1, "Length: 3");
-                    l!(out, d + 1, "Shift count: {s}");
-                    l!(out, d + 1, "[Multiplier: {mult}]");
-                }
-            }
-            4 => {
-                l!(out, d, "TCP Option - SACK permitted");
-                l!(out, d + 1, "Kind: SACK Permitted (4)");
-                l!(out, d + 1, "Length: 2");
-            }
-            5 if !sack_done => {
+    for o in option_places(data, h) {
+        match o.kind {
+            opt::SACK if !sack_done => {
                 sack_done = true;
-                let blocks = &o.sack[..usize::from(o.sack_count)];
-                let rel = |v: u32| v.wrapping_sub(sack_base);
-                let edges: Vec<String> = blocks.iter().map(|&(l, r)| format!("{}-{}", rel(l), rel(r))).collect();
-                l!(out, d, "TCP Option - SACK {}", edges.join(" "));
-                l!(out, d + 1, "Kind: SACK (5)");
-                l!(out, d + 1, "Length: {}", 2 + 8 * blocks.len());
-                for &(left, right) in blocks {
-                    l!(out, d + 1, "left edge = {} (relative)", rel(left));
-                    l!(out, d + 1, "right edge = {} (relative)", rel(right));
-                }
-                l!(out, d + 1, "[TCP SACK Count: {}]", blocks.len());
+                sack(out, h, &o, sack_base, d);
             }
-            8 => {
-                if let Some((v, e)) = o.timestamps {
-                    l!(out, d, "TCP Option - Timestamps: TSval {v}, TSecr {e}");
-                    l!(out, d + 1, "Kind: Time Stamp Option (8)");
-                    l!(out, d + 1, "Length: 10");
-                    l!(out, d + 1, "Timestamp value: {v}");
-                    l!(out, d + 1, "Timestamp echo reply: {e}");
-                }
-            }
-            5 => {}
-            k => l!(out, d, "TCP Option - {} ({k})", option_name(k)),
+            opt::SACK => {}
+            _ => option(out, h, &o, d),
         }
     }
 }
 
-/// Analysis flags other than duplicate ACKs, with Wireshark's expert level and text.
-pub(super) const ANALYSIS_EXPERTS: [(u32, &str, &str); 14] = [
-    (analysis::RETRANSMISSION, "Note", "This frame is a (suspected) retransmission"),
-    (analysis::FAST_RETRANSMISSION, "Note", "This frame is a (suspected) fast retransmission"),
-    (analysis::SPURIOUS_RETRANSMISSION, "Note", "This frame is a (suspected) spurious retransmission"),
-    (analysis::OUT_OF_ORDER, "Warning", "This frame is a (suspected) out-of-order segment"),
-    (analysis::LOST_SEGMENT, "Warning", "Previous segment(s) not captured (common at capture start)"),
-    (analysis::ACK_LOST_SEGMENT, "Warning", "ACKed segment that wasn't captured (common at capture start)"),
-    (analysis::ZERO_WINDOW, "Warning", "TCP Zero Window segment"),
-    (analysis::ZERO_WINDOW_PROBE, "Note", "TCP Zero Window Probe"),
-    (analysis::ZERO_WINDOW_PROBE_ACK, "Note", "TCP Zero Window Probe Ack"),
-    (analysis::KEEP_ALIVE, "Note", "TCP keep-alive segment"),
-    (analysis::KEEP_ALIVE_ACK, "Note", "ACK to a TCP keep-alive segment"),
-    (analysis::WINDOW_UPDATE, "Chat", "TCP window update"),
-    (analysis::WINDOW_FULL, "Warning", "TCP window specified by the receiver is now completely full"),
+/// Window scale's largest shift (RFC 7323 §2.3): a larger one counts as 14.
+const MAX_WSCALE: u8 = 14;
+
+/// One option other than SACK.
+fn option(out: &mut Tree, h: &Tcp, o: &Opt<'_>, d: usize) {
+    let opts = &h.options;
+    match (o.kind, opts.mss, opts.wscale, opts.timestamps) {
+        (opt::EOL, ..) => {
+            o.item(out, "tcp.options.eol", d).line(format_args!("TCP Option - End of Option List (EOL)"));
+            o.kind(out, "End of Option List", d + 1);
+        }
+        (opt::NOP, ..) => {
+            o.item(out, "tcp.options.nop", d).line(format_args!("TCP Option - No-Operation (NOP)"));
+            o.kind(out, "No-Operation", d + 1);
+        }
+        (opt::MSS, Some(m), ..) => mss(out, o, m, d),
+        (opt::WSCALE, _, Some(s), _) => wscale(out, o, s, d),
+        (opt::SACK_PERM, ..) => {
+            let title = format_args!("TCP Option - SACK permitted");
+            o.head(out, "tcp.options.sack_perm", title, "SACK Permitted", 2, d);
+        }
+        (opt::TIMESTAMPS, .., Some(ts)) => timestamp_option(out, o, ts, d),
+        (opt::MSS | opt::WSCALE | opt::TIMESTAMPS, ..) => {}
+        (k, ..) => {
+            out.text(d, format_args!("TCP Option - {} ({k})", option_name(k)));
+            // tshark dissects more kinds than this view names; their kind and
+            // length are still known exactly.
+            out.at(d + 1).field("tcp.option_kind", Ftype::Uint8, k).bytes(o.offset + OPT_KIND, 1).hidden();
+            if let Some(&len) = o.bytes.get(OPT_LEN) {
+                out.at(d + 1).field("tcp.option_len", Ftype::Uint8, len).bytes(o.offset + OPT_LEN, 1).hidden();
+            }
+        }
+    }
+}
+
+/// Maximum segment size (RFC 9293 §3.2).
+fn mss(out: &mut Tree, o: &Opt<'_>, m: u16, d: usize) {
+    let title = format_args!("TCP Option - Maximum segment size: {m} bytes");
+    o.head(out, "tcp.options.mss", title, "Maximum Segment Size", 4, d);
+    let (pos, n) = o.value_at(OPT_VALUE, 2);
+    out.at(d + 1).field("tcp.options.mss_val", Ftype::Uint16, m).bytes(pos, n).line(format_args!("MSS Value: {m}"));
+}
+
+/// Window scale (RFC 7323 §2): the shift and the multiplier it gives.
+fn wscale(out: &mut Tree, o: &Opt<'_>, s: u8, d: usize) {
+    let mult = 1u32 << s.min(MAX_WSCALE);
+    let title = format_args!("TCP Option - Window scale: {s} (multiply by {mult})");
+    o.head(out, "tcp.options.wscale", title, "Window Scale", 3, d);
+    let (pos, n) = o.value_at(OPT_VALUE, 1);
+    out.at(d + 1)
+        .field("tcp.options.wscale.shift", Ftype::Uint8, s)
+        .bytes(pos, n)
+        .line(format_args!("Shift count: {s}"));
+    out.at(d + 1)
+        .field("tcp.options.wscale.multiplier", Ftype::Uint16, mult)
+        .bytes(pos, n)
+        .line(format_args!("[Multiplier: {mult}]"));
+}
+
+/// Timestamps (RFC 7323 §3): TSval and TSecr.
+fn timestamp_option(out: &mut Tree, o: &Opt<'_>, (v, e): (u32, u32), d: usize) {
+    let title = format_args!("TCP Option - Timestamps: TSval {v}, TSecr {e}");
+    o.head(out, "tcp.options.timestamp", title, "Time Stamp Option", 10, d);
+    let (pos, n) = o.value_at(OPT_VALUE, 4);
+    out.at(d + 1)
+        .field("tcp.options.timestamp.tsval", Ftype::Uint32, v)
+        .bytes(pos, n)
+        .line(format_args!("Timestamp value: {v}"));
+    out.at(d + 1)
+        .field("tcp.options.timestamp.tsecr", Ftype::Uint32, e)
+        .bytes(pos + n, n)
+        .line(format_args!("Timestamp echo reply: {e}"));
+}
+
+/// The first SACK option: its blocks' edges relative to `base`.
+fn sack(out: &mut Tree, h: &Tcp, o: &Opt<'_>, base: u32, d: usize) {
+    let opts = &h.options;
+    let blocks = &opts.sack[..usize::from(opts.sack_count)];
+    let rel = |v: u32| v.wrapping_sub(base);
+    let edges: Vec<String> = blocks.iter().map(|&(l, r)| format!("{}-{}", rel(l), rel(r))).collect();
+    let edges = edges.join(" ");
+    let len = OPT_VALUE + 2 * SACK_EDGE * blocks.len();
+    o.head(out, "tcp.options.sack", format_args!("TCP Option - SACK {edges}"), "SACK", len, d);
+    for (n, &(left, right)) in blocks.iter().enumerate() {
+        let (pos, len) = o.value_at(OPT_VALUE + 2 * SACK_EDGE * n, SACK_EDGE);
+        out.at(d + 1)
+            .field("tcp.options.sack_le", Ftype::Uint32, rel(left))
+            .bytes(pos, len)
+            .line(format_args!("left edge = {} (relative)", rel(left)));
+        out.at(d + 1)
+            .field("tcp.options.sack_re", Ftype::Uint32, rel(right))
+            .bytes(pos + len, len)
+            .line(format_args!("right edge = {} (relative)", rel(right)));
+    }
+    out.at(d + 1)
+        .field("tcp.options.sack.count", Ftype::Uint8, blocks.len())
+        .line(format_args!("[TCP SACK Count: {}]", blocks.len()));
+}
+
+/// `[Timestamps]`: time since the stream's first and previous frames.
+fn timestamps(out: &mut Tree, i: &SegmentInfo, d: usize) {
+    out.text(d, format_args!("[Timestamps]"));
+    let (rel, delta) = (Secs { nanos: i.time_relative, decimals: 9 }, Secs { nanos: i.time_delta, decimals: 9 });
+    out.at(d + 1)
+        .field("tcp.time_relative", Ftype::RelativeTime, &rel)
+        .line(format_args!("[Time since first frame in this TCP stream: {rel} seconds]"));
+    out.at(d + 1)
+        .field("tcp.time_delta", Ftype::RelativeTime, &delta)
+        .line(format_args!("[Time since previous frame in this TCP stream: {delta} seconds]"));
+}
+
+/// The segment's data; a retransmission's again as `tcp.segment_data`.
+fn payload(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInfo>, d: usize) {
+    if h.payload_len == 0 {
+        return;
+    }
+    let start = h.offset + usize::from(h.hdr_len);
+    let len = usize::try_from(h.payload_len).unwrap_or(usize::MAX);
+    let bytes = data.get(start..start.saturating_add(len).min(data.len())).unwrap_or(&[]);
+    out.at(d)
+        .field("tcp.payload", Ftype::Bytes, Mac(bytes))
+        .bytes(start, bytes.len())
+        .line(format_args!("TCP payload ({} bytes)", h.payload_len));
+    if info.is_some_and(|i| i.analysis & analysis::ANY_RETRANSMISSION != 0) {
+        out.at(d)
+            .field("tcp.segment_data", Ftype::Bytes, Mac(bytes))
+            .bytes(start, bytes.len())
+            .line(format_args!("Retransmitted TCP segment data ({} bytes)", h.payload_len));
+    }
+}
+
+/// Analysis flags other than duplicate ACKs: Wireshark's expert field, level and text.
+pub(super) const ANALYSIS_EXPERTS: [(u32, &str, Severity, &str); 14] = [
+    (
+        analysis::RETRANSMISSION,
+        "tcp.analysis.retransmission",
+        Severity::Note,
+        "This frame is a (suspected) retransmission",
+    ),
+    (
+        analysis::FAST_RETRANSMISSION,
+        "tcp.analysis.fast_retransmission",
+        Severity::Note,
+        "This frame is a (suspected) fast retransmission",
+    ),
+    (
+        analysis::SPURIOUS_RETRANSMISSION,
+        "tcp.analysis.spurious_retransmission",
+        Severity::Note,
+        "This frame is a (suspected) spurious retransmission",
+    ),
+    (
+        analysis::OUT_OF_ORDER,
+        "tcp.analysis.out_of_order",
+        Severity::Warning,
+        "This frame is a (suspected) out-of-order segment",
+    ),
+    (
+        analysis::LOST_SEGMENT,
+        "tcp.analysis.lost_segment",
+        Severity::Warning,
+        "Previous segment(s) not captured (common at capture start)",
+    ),
+    (
+        analysis::ACK_LOST_SEGMENT,
+        "tcp.analysis.ack_lost_segment",
+        Severity::Warning,
+        "ACKed segment that wasn't captured (common at capture start)",
+    ),
+    (analysis::ZERO_WINDOW, "tcp.analysis.zero_window", Severity::Warning, "TCP Zero Window segment"),
+    (analysis::ZERO_WINDOW_PROBE, "tcp.analysis.zero_window_probe", Severity::Note, "TCP Zero Window Probe"),
+    (
+        analysis::ZERO_WINDOW_PROBE_ACK,
+        "tcp.analysis.zero_window_probe_ack",
+        Severity::Note,
+        "TCP Zero Window Probe Ack",
+    ),
+    (analysis::KEEP_ALIVE, "tcp.analysis.keep_alive", Severity::Note, "TCP keep-alive segment"),
+    (analysis::KEEP_ALIVE_ACK, "tcp.analysis.keep_alive_ack", Severity::Note, "ACK to a TCP keep-alive segment"),
+    (analysis::WINDOW_UPDATE, "tcp.analysis.window_update", Severity::Chat, "TCP window update"),
+    (
+        analysis::WINDOW_FULL,
+        "tcp.analysis.window_full",
+        Severity::Warning,
+        "TCP window specified by the receiver is now completely full",
+    ),
     (
         analysis::REUSED_PORTS,
-        "Note",
+        "tcp.analysis.reused_ports",
+        Severity::Note,
         "A new tcp session is started with the same ports as an earlier session in this trace",
     ),
 ];
 
+/// `[SEQ/ACK analysis]` (`tcp.analysis`): the frame acknowledged, RTTs, bytes in
+/// flight, the analysis flags and duplicate ACKs.
 pub(super) fn seq_ack_analysis(out: &mut Tree, i: &SegmentInfo, d: usize) {
     let shown = i.acks_frame != 0 || i.irtt != 0 || i.bytes_in_flight != 0 || i.analysis != 0 || i.dup_ack_num != 0;
     if !shown {
         return;
     }
-    l!(out, d, "[SEQ/ACK analysis]");
+    out.at(d).field("tcp.analysis", Ftype::None, "").line(format_args!("[SEQ/ACK analysis]"));
+    let d = d + 1;
     if i.acks_frame != 0 {
-        l!(out, d + 1, "[This is an ACK to the segment in frame: {}]", i.acks_frame);
-        l!(out, d + 1, "[The RTT to ACK the segment was: {} seconds]", Secs { nanos: i.ack_rtt, decimals: 9 });
+        out.at(d)
+            .field("tcp.analysis.acks_frame", Ftype::Framenum, i.acks_frame)
+            .line(format_args!("[This is an ACK to the segment in frame: {}]", i.acks_frame));
+        let rtt = Secs { nanos: i.ack_rtt, decimals: 9 };
+        out.at(d)
+            .field("tcp.analysis.ack_rtt", Ftype::RelativeTime, &rtt)
+            .line(format_args!("[The RTT to ACK the segment was: {rtt} seconds]"));
     }
     if i.irtt != 0 {
-        l!(out, d + 1, "[iRTT: {} seconds]", Secs { nanos: i.irtt, decimals: 9 });
+        let irtt = Secs { nanos: i.irtt, decimals: 9 };
+        out.at(d)
+            .field("tcp.analysis.initial_rtt", Ftype::RelativeTime, &irtt)
+            .line(format_args!("[iRTT: {irtt} seconds]"));
     }
     if i.bytes_in_flight != 0 {
-        l!(out, d + 1, "[Bytes in flight: {}]", i.bytes_in_flight);
-        l!(out, d + 1, "[Bytes sent since last PSH flag: {}]", i.push_bytes_sent);
+        out.at(d)
+            .field("tcp.analysis.bytes_in_flight", Ftype::Uint32, i.bytes_in_flight)
+            .line(format_args!("[Bytes in flight: {}]", i.bytes_in_flight));
+        out.at(d)
+            .field("tcp.analysis.push_bytes_sent", Ftype::Uint32, i.push_bytes_sent)
+            .line(format_args!("[Bytes sent since last PSH flag: {}]", i.push_bytes_sent));
     }
     if i.analysis != 0 {
-        l!(out, d + 1, "[TCP Analysis Flags]");
-        for (bit, level, text) in ANALYSIS_EXPERTS {
-            if i.analysis & bit != 0 {
-                expert(out, d + 2, level, text);
-            }
-        }
-        if i.analysis & analysis::DUPLICATE_ACK != 0 {
-            l!(out, d + 2, "[This is a TCP duplicate ack]");
-        }
+        analysis_flags(out, i, d);
     }
     if i.dup_ack_num != 0 {
-        l!(out, d + 1, "[Duplicate ACK #: {}]", i.dup_ack_num);
-        l!(out, d + 1, "[Duplicate to the ACK in frame: {}]", i.dup_ack_frame);
-        expert(out, d + 2, "Note", &format!("Duplicate ACK (#{})", i.dup_ack_num));
+        out.at(d)
+            .field("tcp.analysis.duplicate_ack_num", Ftype::Uint32, i.dup_ack_num)
+            .line(format_args!("[Duplicate ACK #: {}]", i.dup_ack_num));
+        out.at(d)
+            .field("tcp.analysis.duplicate_ack_frame", Ftype::Framenum, i.dup_ack_frame)
+            .line(format_args!("[Duplicate to the ACK in frame: {}]", i.dup_ack_frame));
+        let text = format!("Duplicate ACK (#{})", i.dup_ack_num);
+        out.expert(d + 1, "tcp.analysis.duplicate_ack", Severity::Note, Group::Sequence, &text);
+    }
+}
+
+/// `[TCP Analysis Flags]` (`tcp.analysis.flags`) with one expert item per flag.
+fn analysis_flags(out: &mut Tree, i: &SegmentInfo, d: usize) {
+    out.at(d).field("tcp.analysis.flags", Ftype::None, "").line(format_args!("[TCP Analysis Flags]"));
+    for (bit, field, severity, text) in ANALYSIS_EXPERTS {
+        if i.analysis & bit != 0 {
+            out.expert(d + 1, field, severity, Group::Sequence, text);
+        }
+    }
+    if i.analysis & analysis::DUPLICATE_ACK != 0 {
+        out.at(d + 1)
+            .field("tcp.analysis.duplicate_ack", Ftype::None, "")
+            .line(format_args!("[This is a TCP duplicate ack]"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sniff::dissect::dissect;
+    use crate::sniff::tree::Bytes;
+
+    /// Frame 4 of captures/tcp-echo.pcap: 127.0.0.1:50248 → :33105, PSH+ACK,
+    /// NOP NOP Timestamps, 14 bytes "hello, server\n".
+    const PSH_ACK: [u8; 80] = [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x00, // Ethernet
+        0x45, 0x00, 0x00, 0x42, 0xeb, 0xb5, 0x40, 0x00, 0x40, 0x06, 0x50, 0xfe, 127, 0, 0, 1, 127, 0, 0,
+        1, // IPv4
+        0xc4, 0x48, 0x81, 0x51, 0x0f, 0x3a, 0xc0, 0xef, 0xfc, 0xd6, 0x92, 0xc7, 0x80, 0x18, 0x00, 0x40, 0xfe, 0x36,
+        0x00, 0x00, // TCP
+        0x01, 0x01, 0x08, 0x0a, 0x76, 0xe1, 0xa0, 0xa8, 0x1e, 0xb5, 0xc4, 0x5d, // options
+        b'h', b'e', b'l', b'l', b'o', b',', b' ', b's', b'e', b'r', b'v', b'e', b'r', b'\n',
+    ];
+
+    /// The tree of the frame's TCP layer, with what the tracker said about it in that capture.
+    fn tree() -> Tree {
+        let d = dissect(LinkType::Ethernet, &PSH_ACK);
+        let Transport::Tcp(h) = d.transport else { panic!("no TCP: {d:?}") };
+        let info = SegmentInfo {
+            seq: 1,
+            ack: 1,
+            nxtseq: 15,
+            window_size: 65536,
+            scalefactor: 1024,
+            has_scalefactor: true,
+            has_analysis: true,
+            bytes_in_flight: 14,
+            push_bytes_sent: 14,
+            irtt: 29_000,
+            time_relative: 1_999_000,
+            time_delta: 1_970_000,
+            ..SegmentInfo::default()
+        };
+        let mut out = Tree::new();
+        tcp(&mut out, &PSH_ACK, &h, Some(&info), 31, &Note::None, 0);
+        out
+    }
+
+    /// One occurrence of a field: value, bytes (offset, length), mask, shown.
+    type Occurrence = (String, Option<(u32, u32)>, u64, bool);
+
+    /// Every occurrence of `field`.
+    fn occurrences(t: &Tree, field: &str) -> Vec<Occurrence> {
+        let span = |b: Option<Bytes>| b.map(|b| (b.offset, b.len));
+        t.items()
+            .iter()
+            .filter(|i| i.field == field)
+            .map(|i| (t.value(i).to_string(), span(i.bytes), i.bitmask, i.shown))
+            .collect()
+    }
+
+    fn one(v: &str, bytes: Option<(u32, u32)>) -> Vec<Occurrence> {
+        vec![(v.to_string(), bytes, 0, true)]
+    }
+
+    #[test]
+    fn header_fields_carry_tsharks_values_and_bytes() {
+        let t = tree();
+        let tcp = &t.items()[0];
+        assert_eq!(
+            (tcp.field, tcp.ftype, tcp.bytes.map(|b| (b.offset, b.len))),
+            ("tcp", Ftype::Protocol, Some((34, 32)))
+        );
+        assert_eq!(occurrences(&t, "tcp.srcport"), one("50248", Some((34, 2))));
+        let ports = occurrences(&t, "tcp.port");
+        assert_eq!(ports, [("50248".into(), Some((34, 2)), 0, false), ("33105".into(), Some((36, 2)), 0, false)]);
+        assert_eq!(occurrences(&t, "tcp.stream"), one("0", None));
+        assert_eq!(occurrences(&t, "tcp.seq"), one("1", Some((38, 4))));
+        assert_eq!(occurrences(&t, "tcp.ack_raw"), one("4241920711", Some((42, 4))));
+        assert_eq!(occurrences(&t, "tcp.hdr_len"), one("32", Some((46, 1))));
+        assert_eq!(occurrences(&t, "tcp.window_size_scalefactor"), one("1024", Some((48, 2))));
+        assert_eq!(occurrences(&t, "tcp.checksum"), one("0xfe36", Some((50, 2))));
+    }
+
+    #[test]
+    fn flags_are_bit_fields_in_the_byte_that_holds_them() {
+        let t = tree();
+        assert_eq!(occurrences(&t, "tcp.flags"), [("0x0018".into(), Some((46, 2)), 0x0fff, true)]);
+        assert_eq!(occurrences(&t, "tcp.flags.res"), [("0".into(), Some((46, 1)), 0x0e00, true)]);
+        assert_eq!(occurrences(&t, "tcp.flags.ae"), [("0".into(), Some((46, 1)), 0x0100, true)]);
+        assert_eq!(occurrences(&t, "tcp.flags.push"), [("1".into(), Some((47, 1)), 0x08, true)]);
+        assert_eq!(occurrences(&t, "tcp.flags.str"), one("·······AP···", Some((46, 2))));
+    }
+
+    #[test]
+    fn options_are_pseudo_protocols_with_kind_length_and_values() {
+        let t = tree();
+        assert_eq!(occurrences(&t, "tcp.options"), one("01:01:08:0a:76:e1:a0:a8:1e:b5:c4:5d", Some((54, 12))));
+        let nop = t.items().iter().find(|i| i.field == "tcp.options.nop").expect("a NOP");
+        assert!(nop.pseudo_proto);
+        let kinds: Vec<_> = occurrences(&t, "tcp.option_kind").into_iter().map(|o| (o.0, o.1)).collect();
+        assert_eq!(kinds, [("1".into(), Some((54, 1))), ("1".into(), Some((55, 1))), ("8".into(), Some((56, 1)))]);
+        assert_eq!(occurrences(&t, "tcp.option_len"), one("10", Some((57, 1))));
+        assert_eq!(occurrences(&t, "tcp.options.timestamp.tsecr"), one("515228765", Some((62, 4))));
+    }
+
+    #[test]
+    fn analysis_times_and_payload() {
+        let t = tree();
+        assert_eq!(occurrences(&t, "tcp.time_delta"), one("0.001970000", None));
+        assert_eq!(occurrences(&t, "tcp.analysis"), one("", None));
+        assert_eq!(occurrences(&t, "tcp.analysis.initial_rtt"), one("0.000029000", None));
+        assert_eq!(occurrences(&t, "tcp.analysis.bytes_in_flight"), one("14", None));
+        assert_eq!(occurrences(&t, "tcp.payload"), one("68:65:6c:6c:6f:2c:20:73:65:72:76:65:72:0a", Some((66, 14))));
+        assert!(occurrences(&t, "tcp.segment_data").is_empty());
+    }
+
+    #[test]
+    fn a_syn_has_tsharks_expert_item_under_its_flag() {
+        let mut frame = PSH_ACK;
+        frame[47] = 0x02; // SYN alone
+        let d = dissect(LinkType::Ethernet, &frame);
+        let Transport::Tcp(h) = d.transport else { panic!("no TCP") };
+        let mut t = Tree::new();
+        tcp(&mut t, &frame, &h, None, 0, &Note::None, 0);
+        let syn = t.items().iter().position(|i| i.field == "tcp.flags.syn").expect("the SYN bit");
+        let expert = &t.items()[syn + 2];
+        assert_eq!(expert.field, "tcp.connection.syn");
+        assert_eq!(expert.depth, t.items()[syn].depth + 2);
+        let msg = t.items().iter().find(|i| i.field == "_ws.expert.message").expect("a message");
+        assert_eq!(t.value(msg), "Connection establish request (SYN): server port 33105");
+    }
+
+    /// tshark's `-T ek` keeps one value of a name repeated in different subtrees
+    /// (the last), but an array for siblings of one name and their children: the
+    /// two NOPs give ["1","1"], the timestamps option then "8".
+    #[test]
+    fn ek_keeps_the_last_option_kind_as_tshark() {
+        use crate::sniff::tree::json::{frame, Frame, JsonStyle};
+        let t = tree();
+        let mut out = Vec::new();
+        let f = Frame { tree: &t, data: &PSH_ACK, time: 0 };
+        frame(&mut out, &f, JsonStyle { ek: true, raw: false }, true).unwrap();
+        let doc = String::from_utf8(out).unwrap();
+        assert!(doc.contains(r#""tcp_options_nop":["01","01"],"tcp_tcp_option_kind":"8","#), "{doc}");
+        assert!(doc.contains(r#""tcp_tcp_port":["50248","33105"]"#), "{doc}");
     }
 }
