@@ -37,7 +37,9 @@ pub(super) fn packet_flags(out: &mut Tree, f: u32) {
         4 => "Promiscuous",
         _ => "Unknown",
     };
-    out.at(1).field("frame.packet_flags", Ftype::Uint32, format_args!("0x{f:08x}")).line(format_args!("Packet flags: 0x{f:08x}"));
+    out.at(1)
+        .field("frame.packet_flags", Ftype::Uint32, format_args!("0x{f:08x}"))
+        .line(format_args!("Packet flags: 0x{f:08x}"));
     let (dir, rx) = (f & 0x3, (f >> 2) & 0x7);
     out.at(2)
         .field("frame.packet_flags_direction", Ftype::Uint32, format_args!("0x{dir:08x}"))
@@ -46,7 +48,9 @@ pub(super) fn packet_flags(out: &mut Tree, f: u32) {
         .field("frame.packet_flags_reception_type", Ftype::Uint32, rx)
         .line(format_args!("{} = Reception type: {reception} ({rx})", bits(0x1c)));
     let fcs = (f >> 5) & 0xf;
-    out.at(2).field("frame.packet_flags_fcs_length", Ftype::Uint32, fcs).line(format_args!("{} = FCS length: {fcs}", bits(0x1e0)));
+    out.at(2)
+        .field("frame.packet_flags_fcs_length", Ftype::Uint32, fcs)
+        .line(format_args!("{} = FCS length: {fcs}", bits(0x1e0)));
     let reserved = (f >> 9) & 0x7f;
     out.at(2)
         .field("frame.packet_flags_reserved", Ftype::Uint32, reserved)
@@ -89,18 +93,24 @@ pub(super) fn frame(out: &mut Tree, p: &Packet<'_>) {
     out.at(1).field("frame.marked", Ftype::Boolean, 0).line(format_args!("[Frame is marked: False]"));
     out.at(1).field("frame.ignored", Ftype::Boolean, 0).line(format_args!("[Frame is ignored: False]"));
     let protocols = crate::sniff::fields::protocols(p);
-    out.at(1).field("frame.protocols", Ftype::String, &protocols).line(format_args!("[Protocols in frame: {protocols}]"));
+    out.at(1)
+        .field("frame.protocols", Ftype::String, &protocols)
+        .line(format_args!("[Protocols in frame: {protocols}]"));
 }
 
 /// A pcapng frame's section, interface and packet flags.
 fn origin(out: &mut Tree, o: &crate::sniff::file::Origin<'_>) {
     let name = o.interface.display_name();
-    out.at(1).field("frame.section_number", Ftype::Uint32, o.section).line(format_args!("Section number: {}", o.section));
+    out.at(1)
+        .field("frame.section_number", Ftype::Uint32, o.section)
+        .line(format_args!("Section number: {}", o.section));
     let id = o.interface_id;
     out.at(1).field("frame.interface_id", Ftype::Uint32, id).line(format_args!("Interface id: {id} ({name})"));
     out.at(2).field("frame.interface_name", Ftype::String, name).line(format_args!("Interface name: {name}"));
     if let Some(d) = &o.interface.description {
-        out.at(2).field("frame.interface_description", Ftype::String, d).line(format_args!("Interface description: {d}"));
+        out.at(2)
+            .field("frame.interface_description", Ftype::String, d)
+            .line(format_args!("Interface description: {d}"));
     }
     if let Some(f) = o.flags {
         packet_flags(out, f);
@@ -111,7 +121,9 @@ fn origin(out: &mut Tree, o: &crate::sniff::file::Origin<'_>) {
 fn times(out: &mut Tree, p: &Packet<'_>) {
     let secs = |nanos| Secs { nanos, decimals: 9 };
     let at = UtcTime(p.time);
-    out.at(1).field("frame.time", Ftype::AbsoluteTime, format_args!("{at} UTC")).line(format_args!("Arrival Time: {at} UTC"));
+    out.at(1)
+        .field("frame.time", Ftype::AbsoluteTime, format_args!("{at} UTC"))
+        .line(format_args!("Arrival Time: {at} UTC"));
     let shift = secs(0);
     out.at(1)
         .field("frame.offset_shift", Ftype::RelativeTime, &shift)
@@ -137,12 +149,16 @@ fn lengths(out: &mut Tree, p: &Packet<'_>) {
     use crate::sniff::layer_bytes::plural;
     let (len, cap) = (u64::from(p.len), p.data.len() as u64);
     out.at(1).field("frame.number", Ftype::Uint32, p.number).line(format_args!("Frame Number: {}", p.number));
-    out.at(1)
-        .field("frame.len", Ftype::Uint32, len)
-        .line(format_args!("Frame Length: {len} byte{} ({} bits)", plural(len), len * 8));
-    out.at(1)
-        .field("frame.cap_len", Ftype::Uint32, cap)
-        .line(format_args!("Capture Length: {cap} byte{} ({} bits)", plural(cap), cap * 8));
+    out.at(1).field("frame.len", Ftype::Uint32, len).line(format_args!(
+        "Frame Length: {len} byte{} ({} bits)",
+        plural(len),
+        len * 8
+    ));
+    out.at(1).field("frame.cap_len", Ftype::Uint32, cap).line(format_args!(
+        "Capture Length: {cap} byte{} ({} bits)",
+        plural(cap),
+        cap * 8
+    ));
     if let Some(n) = p.origin.and_then(|o| o.drop_count) {
         out.at(1).field("frame.drop_count", Ftype::Uint64, n).line(format_args!("Drop Count: {n}"));
     }
