@@ -201,7 +201,8 @@ impl<W: Write> Pretty<'_, '_, W> {
         if has_children {
             self.object(items, i + 1, level)
         } else {
-            self.out.write_all(b"\"\"")?;
+            // A leaf protocol keeps its value (tshark's `"raw": "Raw packet data"`); others have none.
+            string(self.out, self.f.tree.value(items[i]))?;
             Ok(i + 1)
         }
     }
