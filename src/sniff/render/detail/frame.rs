@@ -184,3 +184,6 @@ impl std::fmt::Display for UtcTime {
         )
     }
 }
+
+#[cfg(test)]
+mod tests;

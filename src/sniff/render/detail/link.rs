@@ -380,3 +380,6 @@ fn mac_tree(out: &mut Tree, f: &MacFields, label: &str, mac: &[u8; 6], off: usiz
     bit(out, f.ig, IG_MASK, ig, off).line(format_args!(".... ...{ig} .... .... .... .... = IG bit: {ig_text}"));
     bit(out, ANY.ig, IG_MASK, ig, off).hidden();
 }
+
+#[cfg(test)]
+mod tests;
