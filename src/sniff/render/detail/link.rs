@@ -143,15 +143,17 @@ fn vlan_tci(out: &mut Tree, tci: u16, at: Option<usize>) {
     }
 }
 
-/// Ethernet padding: `eth.padding` when it ends within the minimum frame, as
-/// tshark calls only those bytes padding (the rest is its trailer); else text.
+/// Ethernet padding: `eth.padding` when the frame has the minimum length on the
+/// wire and the padding ends within it, as tshark calls only those bytes padding
+/// (the rest, or all of it in a shorter frame, is its trailer); else text.
 fn padding_line(out: &mut Tree, p: Padding<'_>) {
     if p.bytes.is_empty() {
         return;
     }
     let hex: String = p.bytes.iter().map(|b| format!("{b:02x}")).collect();
     let line = format_args!("Padding: {hex}");
-    if p.offset + p.bytes.len() <= ETH_MIN_FRAME {
+    // tshark's rule: a frame shorter than the minimum on the wire was never padded.
+    if p.wire_len >= ETH_MIN_FRAME && p.offset + p.bytes.len() <= ETH_MIN_FRAME {
         out.at(1).field("eth.padding", Ftype::Bytes, Mac(p.bytes)).bytes(p.offset, p.bytes.len()).line(line);
     } else {
         out.text(1, line);
@@ -208,11 +210,13 @@ pub(super) struct Padding<'a> {
     pub offset: usize,
     /// The captured length of the frame.
     pub frame_len: usize,
+    /// The frame's length on the wire.
+    pub wire_len: usize,
 }
 
 /// The padding of an Ethernet frame `p`, after its network-layer packet.
 pub(super) fn padding<'a>(p: &Packet<'a>, l: &Link) -> Padding<'a> {
-    let none = Padding { bytes: &[], offset: p.data.len(), frame_len: p.data.len() };
+    let none = Padding { bytes: &[], offset: p.data.len(), frame_len: p.data.len(), wire_len: p.len as usize };
     if l.kind != LinkType::Ethernet {
         return none;
     }
@@ -246,7 +250,7 @@ pub(super) fn sll(out: &mut Tree, l: &Link) {
         ARPHRD_ETHER => "Ethernet",
         ARPHRD_LOOPBACK => "Loopback",
         776 => "IPv6-in-IPv4",
-        778 => "IP GRE",
+        ARPHRD_IPGRE => "IP GRE",
         65534 => "None",
         _ => "Unknown",
     };
@@ -313,19 +317,28 @@ fn field16(out: &mut Tree, field: &'static str, value: u16, at: std::ops::Range<
     out.at(1).field(field, Ftype::Uint16, value).bytes(at.start, at.len()).line(line);
 }
 
-/// The Linux cooked header's protocol: `sll.etype` for an EtherType (tshark calls
-/// a smaller number `sll.ltype`, which stays text here).
+/// The Linux cooked header's protocol: `sll.gretype` on a GRE device, else
+/// `sll.etype` for an EtherType (tshark calls a smaller number `sll.ltype`, and
+/// a netlink device's `sll.protocol`: those stay text here).
 fn sll_protocol(out: &mut Tree, l: &Link, at: std::ops::Range<usize>) {
     let line = format!("Protocol: {} (0x{:04x})", ethertype_name(l.eth_type).unwrap_or("Unknown"), l.eth_type);
-    if l.eth_type > MAX_8023_LENGTH {
-        out.at(1)
-            .field("sll.etype", Ftype::Uint16, Hex16(l.eth_type))
-            .bytes(at.start, at.len())
-            .line(format_args!("{line}"));
-    } else {
-        out.text(1, format_args!("{line}"));
+    let field = match l.sll.hatype {
+        ARPHRD_IPGRE => Some("sll.gretype"),
+        ARPHRD_NETLINK => None,
+        _ => (l.eth_type > MAX_8023_LENGTH).then_some("sll.etype"),
+    };
+    match field {
+        Some(f) => {
+            out.at(1).field(f, Ftype::Uint16, Hex16(l.eth_type)).bytes(at.start, at.len()).line(format_args!("{line}"))
+        }
+        None => out.text(1, format_args!("{line}")),
     }
 }
+
+/// ARPHRD_IPGRE: a GRE tunnel device, whose protocol is the GRE payload's (Linux if_arp.h).
+const ARPHRD_IPGRE: u16 = 778;
+/// ARPHRD_NETLINK: the netlink monitor device, whose protocol is a netlink family (Linux if_arp.h).
+const ARPHRD_NETLINK: u16 = 824;
 
 /// The tshark fields of one Ethernet address: its own, its resolved name (with
 /// `-n`, the address), its OUI and its LG and IG bits.

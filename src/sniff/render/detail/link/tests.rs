@@ -98,3 +98,28 @@ fn raw_ip_is_a_leaf_protocol_over_the_whole_frame() {
     assert_eq!(occurrences(&t, "raw"), one("Raw packet data", 0, 20, 0));
     assert_eq!(occurrences(&t, "null"), []);
 }
+
+#[test]
+fn a_frame_shorter_than_the_minimum_has_no_padding_field() {
+    // chrissanders-packets/arp_resolution.pcapng frame 2: 46 bytes, an ARP reply
+    // and 4 bytes tshark calls a trailer.
+    let mut short = VLAN_ARP[..12].to_vec();
+    short.extend([0x08, 0x06]);
+    short.extend(&VLAN_ARP[18..46]);
+    short.extend([0xc0, 0xa8, 0x00, 0x72]);
+    let t = tree_of(LinkType::Ethernet, &short);
+    assert!(occurrences(&t, "eth.padding").is_empty());
+    assert!(t.items().iter().any(|i| t.display(i) == "Padding: c0a80072"));
+}
+
+#[test]
+fn a_gre_device_has_a_gre_type_not_an_ethertype() {
+    // tcpdump-tests/babel.pcap: ARPHRD_IPGRE (778), no address.
+    let mut gre = SLL_IP;
+    gre[2..6].copy_from_slice(&[0x03, 0x0a, 0x00, 0x00]);
+    let t = tree_of(LinkType::LinuxSll, &gre);
+    assert_eq!(occurrences(&t, "sll.gretype"), one("0x0800", 14, 2, 0));
+    assert!(occurrences(&t, "sll.etype").is_empty());
+    assert!(occurrences(&t, "sll.src.eth").is_empty());
+    assert_eq!(occurrences(&t, "sll.unused"), one("00:00:00:00:00:00:00:00", 6, 8, 0));
+}
