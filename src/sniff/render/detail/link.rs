@@ -143,9 +143,10 @@ fn vlan_tci(out: &mut Tree, tci: u16, at: Option<usize>) {
     }
 }
 
-/// Ethernet padding: `eth.padding` when the frame has the minimum length on the
-/// wire and the padding ends within it, as tshark calls only those bytes padding
-/// (the rest, or all of it in a shorter frame, is its trailer); else text.
+/// Ethernet padding: `eth.padding` when it is zeros, the frame has the minimum
+/// length on the wire and the padding ends within it, as tshark calls only those
+/// bytes padding (the rest, all of it in a shorter frame, or non-zero bytes, is
+/// its trailer); else text.
 fn padding_line(out: &mut Tree, p: Padding<'_>) {
     if p.bytes.is_empty() {
         return;
@@ -153,7 +154,8 @@ fn padding_line(out: &mut Tree, p: Padding<'_>) {
     let hex: String = p.bytes.iter().map(|b| format!("{b:02x}")).collect();
     let line = format_args!("Padding: {hex}");
     // tshark's rule: a frame shorter than the minimum on the wire was never padded.
-    if p.wire_len >= ETH_MIN_FRAME && p.offset + p.bytes.len() <= ETH_MIN_FRAME {
+    let zeros = p.bytes.iter().all(|&b| b == 0);
+    if zeros && p.wire_len >= ETH_MIN_FRAME && p.offset + p.bytes.len() <= ETH_MIN_FRAME {
         out.at(1).field("eth.padding", Ftype::Bytes, Mac(p.bytes)).bytes(p.offset, p.bytes.len()).line(line);
     } else {
         out.text(1, line);

@@ -123,3 +123,14 @@ fn a_gre_device_has_a_gre_type_not_an_ethertype() {
     assert!(occurrences(&t, "sll.src.eth").is_empty());
     assert_eq!(occurrences(&t, "sll.unused"), one("00:00:00:00:00:00:00:00", 6, 8, 0));
 }
+
+#[test]
+fn non_zero_padding_is_text_as_tshark_calls_it_a_trailer() {
+    // chrissanders-packets/latency1.pcapng frame 5: 6 bytes after a 40-byte
+    // datagram in a 60-byte frame, not zeros.
+    let mut odd = VLAN_ARP;
+    odd[54..60].copy_from_slice(&[0x02, 0x04, 0x05, 0x7e, 0x01, 0x01]);
+    let t = tree_of(LinkType::Ethernet, &odd);
+    assert!(occurrences(&t, "eth.padding").is_empty());
+    assert!(t.items().iter().any(|i| t.display(i) == format!("Padding: {}0204057e0101", "00".repeat(8))));
+}
