@@ -238,7 +238,8 @@ impl Raw {
             n => &f.tree.sources().get(usize::from(n) - 1)?.data[..],
         };
         let hex = if item.bitmask != 0 {
-            format!("{:x}", item.bits)
+            // tshark prints a bit field's value in upper-case hex ("7B").
+            format!("{:X}", item.bits)
         } else {
             let start = (b.offset as usize).min(data.len());
             let end = (b.offset as usize).saturating_add(b.len as usize).min(data.len());

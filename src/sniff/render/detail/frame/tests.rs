@@ -5,6 +5,7 @@ use crate::sniff::capture::Frame;
 use crate::sniff::file::{Interface, Origin};
 use crate::sniff::link::LinkType;
 use crate::sniff::pipeline::{Facts, Pipeline};
+use crate::sniff::tree::json::{self, JsonStyle};
 use crate::sniff::tree::Tree;
 
 /// An Ethernet frame of 14 bytes (a header with an unknown EtherType).
@@ -85,4 +86,13 @@ fn a_pcapng_frame_has_its_comment_interface_flags_and_times() {
     assert_eq!(with_bytes, ["frame"]);
     let frame = t.items().iter().find(|i| i.field == "frame").and_then(|i| i.bytes).map(|b| (b.offset, b.len));
     assert_eq!(frame, Some((0, 14)));
+    // -T ek writes the arrival time in ISO 8601, the epoch time as it is.
+    let mut ek = Vec::new();
+    let style = JsonStyle { ek: true, raw: false };
+    json::frame(&mut ek, &json::Frame { tree: &t, data: &ETH_ONLY, time }, style, true).unwrap();
+    let ek = String::from_utf8(ek).unwrap();
+    assert!(ek.contains(r#""frame_frame_time":"2012-06-29T07:28:25.298858000Z""#), "{ek}");
+    assert!(ek.contains(r#""frame_frame_time_epoch":"1340954905.298858000""#), "{ek}");
+    // eth.addr under eth.dst and under eth.src is one ek value, the last.
+    assert!(ek.contains(r#""eth_eth_addr":"00:0b:82:01:fc:42""#), "{ek}");
 }
