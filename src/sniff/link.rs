@@ -41,7 +41,7 @@ pub const PPP_IPV4: u16 = 0x0021;
 /// PPP protocol number of IPv6 (RFC 5072).
 pub const PPP_IPV6: u16 = 0x0057;
 /// Cisco HDLC: address, control, then an EtherType.
-const CHDLC_HEADER_LEN: usize = 4;
+pub(crate) const CHDLC_HEADER_LEN: usize = 4;
 /// Frame Relay Q.922 address (2 bytes) then the UI control byte 0x03 (RFC 2427 §2).
 const FR_ADDRESS_LEN: usize = 2;
 /// Frame Relay UI control byte.

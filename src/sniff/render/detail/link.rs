@@ -2,10 +2,10 @@
 //! Cisco HDLC, Frame Relay, loopback.
 
 use super::*;
-use crate::sniff::link::field::{eth, sll, sll2, vlan};
+use crate::sniff::link::field::{chdlc, eth, sll, sll2, vlan};
 use crate::sniff::link::{
-    ETHERTYPE_QINQ, ETHERTYPE_VLAN, ETH_HEADER_LEN, MAX_8023_LENGTH, NULL_HEADER_LEN, SLL2_HEADER_LEN, SLL_HEADER_LEN,
-    VLAN_TAG_LEN,
+    CHDLC_HEADER_LEN, ETHERTYPE_QINQ, ETHERTYPE_VLAN, ETH_HEADER_LEN, MAX_8023_LENGTH, NULL_HEADER_LEN,
+    SLL2_HEADER_LEN, SLL_HEADER_LEN, VLAN_TAG_LEN,
 };
 use crate::sniff::tree::{Draft, Ftype};
 
@@ -35,13 +35,14 @@ pub(super) fn link(out: &mut Tree, l: &Link, padding: Padding<'_>) {
             .bytes(0, padding.frame_len)
             .line(format_args!("{RAW_TITLE}")),
         LinkType::Ipv4 | LinkType::Ipv6 => {}
-        LinkType::Ppp | LinkType::PppSerial => {
-            l!(out, 0, "Point-to-Point Protocol");
-            l!(out, 1, "Protocol: {} (0x{:04x})", ppp_protocol_name(l.link_proto), l.link_proto)
-        }
+        LinkType::Ppp | LinkType::PppSerial => ppp(out, l),
         LinkType::CHdlc => {
-            l!(out, 0, "Cisco HDLC");
-            l!(out, 1, "Protocol: {} (0x{:04x})", ethertype_name(l.link_proto).unwrap_or("Unknown"), l.link_proto)
+            out.at(0).proto("chdlc").bytes(0, CHDLC_HEADER_LEN).line(format_args!("Cisco HDLC"));
+            let name = ethertype_name(l.link_proto).unwrap_or("Unknown");
+            out.at(1)
+                .field("chdlc.protocol", Ftype::Uint16, Hex16(l.link_proto))
+                .bytes(chdlc::PROTOCOL.start, chdlc::PROTOCOL.len())
+                .line(format_args!("Protocol: {name} (0x{:04x})", l.link_proto))
         }
         LinkType::FrameRelay => {
             l!(out, 0, "Frame Relay");
@@ -55,6 +56,24 @@ pub(super) fn link(out: &mut Tree, l: &Link, padding: Padding<'_>) {
         LinkType::Other(dlt) => {
             l!(out, 0, "link type {} ({dlt}) not decoded by socklab", crate::sniff::link::dlt_name(dlt))
         }
+    }
+}
+
+/// PPP (RFC 1661 §2): the `ppp` protocol over the header; its protocol number
+/// as `ppp.protocol` when it takes two bytes (tshark shows a compressed one
+/// otherwise). The address and control bytes of HDLC-like framing are left out.
+fn ppp(out: &mut Tree, l: &Link) {
+    /// Bytes of an uncompressed PPP protocol number.
+    const PROTOCOL_LEN: usize = 2;
+    /// Bytes of the HDLC-like framing's address and control (RFC 1662 §3.1).
+    const HDLC_LEN: usize = 2;
+    out.at(0).proto("ppp").bytes(0, l.header_len).line(format_args!("Point-to-Point Protocol"));
+    let line = format_args!("Protocol: {} (0x{:04x})", ppp_protocol_name(l.link_proto), l.link_proto);
+    if l.header_len == PROTOCOL_LEN || l.header_len == HDLC_LEN + PROTOCOL_LEN {
+        let at = l.header_len - PROTOCOL_LEN;
+        out.at(1).field("ppp.protocol", Ftype::Uint16, Hex16(l.link_proto)).bytes(at, PROTOCOL_LEN).line(line);
+    } else {
+        out.text(1, line);
     }
 }
 

@@ -134,3 +134,19 @@ fn non_zero_padding_is_text_as_tshark_calls_it_a_trailer() {
     assert!(occurrences(&t, "eth.padding").is_empty());
     assert!(t.items().iter().any(|i| t.display(i) == format!("Padding: {}0204057e0101", "00".repeat(8))));
 }
+
+#[test]
+fn ppp_and_cisco_hdlc_give_their_protocol_numbers() {
+    // tcpdump-tests/bgp_vpn_attrset.pcap: PPP in HDLC-like framing, IPv4.
+    let mut ppp = vec![0xff, 0x03, 0x00, 0x21];
+    ppp.extend(&SLL_IP[16..]);
+    let t = tree_of(LinkType::Ppp, &ppp);
+    assert_eq!(occurrences(&t, "ppp"), one("", 0, 4, 0));
+    assert_eq!(occurrences(&t, "ppp.protocol"), one("0x0021", 2, 2, 0));
+    // suricata-verify/decode-chdlc-01: unicast, IPv4.
+    let mut chdlc = vec![0x0f, 0x00, 0x08, 0x00];
+    chdlc.extend(&SLL_IP[16..]);
+    let t = tree_of(LinkType::CHdlc, &chdlc);
+    assert_eq!(occurrences(&t, "chdlc"), one("", 0, 4, 0));
+    assert_eq!(occurrences(&t, "chdlc.protocol"), one("0x0800", 2, 2, 0));
+}
