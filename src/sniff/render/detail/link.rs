@@ -91,9 +91,10 @@ fn ethernet(out: &mut Tree, l: &Link) {
     mac_tree(out, &SRC, "Source", &l.eth_src, eth::SRC.start);
     let line = format_args!("Type: {} (0x{:04x})", ethertype_name(l.eth_type).unwrap_or("Unknown"), l.eth_type);
     if l.eth_type > MAX_8023_LENGTH {
-        // An 802.3 length is tshark's `eth.len`, in a frame socklab does not decode.
-        out.at(1).field("eth.type", Ftype::Uint16, Hex16(l.eth_type)).bytes(eth::ETHERTYPE.start, 2).line(line);
+        let at = eth::ETHERTYPE;
+        out.at(1).field("eth.type", Ftype::Uint16, Hex16(l.eth_type)).bytes(at.start, at.len()).line(line);
     } else {
+        // An IEEE 802.3 length is tshark's `eth.len`, in a frame socklab does not decode.
         out.text(1, line);
     }
 }
@@ -121,7 +122,8 @@ fn vlans(out: &mut Tree, l: &Link) {
         let line = format_args!("Type: {} (0x{:04x})", ethertype_name(v.inner_type).unwrap_or("Unknown"), v.inner_type);
         if fields && v.inner_type > MAX_8023_LENGTH {
             let off = at + vlan::INNER_TYPE.start;
-            out.at(1).field("vlan.etype", Ftype::Uint16, Hex16(v.inner_type)).bytes(off, 2).line(line);
+            let len = vlan::INNER_TYPE.len();
+            out.at(1).field("vlan.etype", Ftype::Uint16, Hex16(v.inner_type)).bytes(off, len).line(line);
         } else {
             out.text(1, line);
         }
@@ -154,7 +156,7 @@ fn vlan_tci(out: &mut Tree, tci: u16, at: Option<usize>) {
             Some(off) => out
                 .at(1)
                 .field(field, ftype, value)
-                .bytes(off, 2)
+                .bytes(off, vlan::TCI.len())
                 .mask(u64::from(mask), u64::from(value))
                 .line(format_args!("{line}")),
             None => out.text(1, format_args!("{line}")),
