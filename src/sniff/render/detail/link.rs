@@ -277,13 +277,20 @@ pub(super) fn sll(out: &mut Tree, l: &Link) {
         65534 => "None",
         _ => "Unknown",
     };
-    // (field, offset, length) of each header field in this version.
+    // Where each header field is in this version.
     let at = |v1: std::ops::Range<usize>, v2_at: std::ops::Range<usize>| if v2 { v2_at } else { v1 };
     let pkttype = at(sll::PKTTYPE, sll2::PKTTYPE..sll2::PKTTYPE + 1);
     let hatype_at = at(sll::HATYPE, sll2::HATYPE);
     let addr_len = at(sll::ADDR_LEN, sll2::ADDR_LEN..sll2::ADDR_LEN + 1);
     let addr = at(sll::ADDR, sll2::ADDR);
     let proto = at(sll::PROTOCOL, sll2::PROTOCOL);
+    let pkttype_field = |out: &mut Tree| {
+        field16(out, "sll.pkttype", s.pkttype, pkttype.clone(), format_args!("Packet type: {pt} ({})", s.pkttype))
+    };
+    let hatype_field = |out: &mut Tree| {
+        let line = format_args!("Link-layer address type: {hatype} ({})", s.hatype);
+        field16(out, "sll.hatype", s.hatype, hatype_at.clone(), line)
+    };
     if v2 {
         sll_protocol(out, l, proto.clone());
         let ifindex = s.ifindex;
@@ -291,23 +298,11 @@ pub(super) fn sll(out: &mut Tree, l: &Link) {
             .field("sll.ifindex", Ftype::Uint32, ifindex)
             .bytes(sll2::IFINDEX.start, sll2::IFINDEX.len())
             .line(format_args!("Interface index: {ifindex}"));
-        field16(
-            out,
-            "sll.hatype",
-            s.hatype,
-            hatype_at,
-            format_args!("Link-layer address type: {hatype} ({})", s.hatype),
-        );
-        field16(out, "sll.pkttype", s.pkttype, pkttype, format_args!("Packet type: {pt} ({})", s.pkttype));
+        hatype_field(out);
+        pkttype_field(out);
     } else {
-        field16(out, "sll.pkttype", s.pkttype, pkttype, format_args!("Packet type: {pt} ({})", s.pkttype));
-        field16(
-            out,
-            "sll.hatype",
-            s.hatype,
-            hatype_at,
-            format_args!("Link-layer address type: {hatype} ({})", s.hatype),
-        );
+        pkttype_field(out);
+        hatype_field(out);
     }
     field16(out, "sll.halen", s.addr_len, addr_len, format_args!("Link-layer address length: {}", s.addr_len));
     let n = usize::from(s.addr_len).min(8);
