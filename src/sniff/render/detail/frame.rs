@@ -165,7 +165,7 @@ fn lengths(out: &mut Tree, p: &Packet<'_>) {
 }
 
 /// A capture time as Wireshark's Arrival Time in UTC: `Nov 14, 2023 22:13:20.000000000`.
-pub(super) struct UtcTime(i64);
+pub(super) struct UtcTime(pub(super) i64);
 
 impl std::fmt::Display for UtcTime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
