@@ -83,6 +83,9 @@ fn flatten(
     raw: bool,
     members: &mut Vec<Member>,
 ) {
+    // tshark groups siblings of one name, and their children with them: the
+    // children of a group count as siblings of each other.
+    let mut groups: Vec<(&str, usize)> = Vec::new();
     let mut i = from;
     while i < to {
         let item = items[i];
@@ -108,9 +111,14 @@ fn flatten(
                 _ => Val::Str(value.to_string()),
             };
             add(members, ek_name(item), val, parent);
-            // A field's children are siblings among themselves, not of the field's
-            // siblings: `eth.addr` under `eth.dst` and under `eth.src` is one value.
-            flatten(items, i + 1, end, i, f, raw, members);
+            let group = match groups.iter().find(|(name, _)| *name == item.field) {
+                Some(&(_, first)) => first,
+                None => {
+                    groups.push((item.field, i));
+                    i
+                }
+            };
+            flatten(items, i + 1, end, group, f, raw, members);
         }
         i = end;
     }
