@@ -364,6 +364,7 @@ mod tests {
         assert!(text.contains("Standard query 0x1234 A a"), "{text}");
         assert!(text.contains("\"dns.qry.name\": [\n          \"a\"\n        ]"), "{text}");
         assert!(text.contains("\"_source\": {\n      \"layers\": {"), "{text}");
+        assert!(text.contains("\"frame_raw\": [\n"), "the -x JSON has the frame's bytes: {text}");
         assert!(text.contains("{\"index\":{\"_index\":\"packets-2021-01-01\",\"_type\":\"doc\"}}"), "{text}");
         assert!(text.contains("filters matched: "), "{text}");
     }

@@ -20,20 +20,20 @@ pub const ETHERTYPE_VLAN: u16 = 0x8100;
 pub const ETHERTYPE_QINQ: u16 = 0x88a8;
 
 /// Ethernet II header: destination, source, type (IEEE 802.3 §3.1.1).
-const ETH_HEADER_LEN: usize = 14;
+pub(crate) const ETH_HEADER_LEN: usize = 14;
 /// One VLAN tag: TCI (2) then the inner EtherType (2) (IEEE 802.1Q §9.6).
-const VLAN_TAG_LEN: usize = 4;
+pub(crate) const VLAN_TAG_LEN: usize = 4;
 /// A type field up to 1500 is an IEEE 802.3 length, followed by LLC (IEEE 802.3 §3.2.6).
-const MAX_8023_LENGTH: u16 = 1500;
+pub(crate) const MAX_8023_LENGTH: u16 = 1500;
 /// Most VLAN tags decoded in a row.
 pub const MAX_VLANS: usize = 2;
 /// BSD NULL/LOOP header: a 4-byte address family.
-const NULL_HEADER_LEN: usize = 4;
+pub(crate) const NULL_HEADER_LEN: usize = 4;
 /// Linux cooked header v1: packet type, ARPHRD type, address length, 8 address bytes, protocol.
-const SLL_HEADER_LEN: usize = 16;
+pub(crate) const SLL_HEADER_LEN: usize = 16;
 /// Linux cooked header v2: protocol, reserved, interface index, ARPHRD type, packet type,
 /// address length, 8 address bytes.
-const SLL2_HEADER_LEN: usize = 20;
+pub(crate) const SLL2_HEADER_LEN: usize = 20;
 /// PPP in HDLC-like framing starts with address 0xff and control 0x03 (RFC 1662 §3.1).
 const PPP_HDLC_PREFIX: [u8; 2] = [0xff, 0x03];
 /// PPP protocol number of IPv4 (RFC 1332).
@@ -41,7 +41,7 @@ pub const PPP_IPV4: u16 = 0x0021;
 /// PPP protocol number of IPv6 (RFC 5072).
 pub const PPP_IPV6: u16 = 0x0057;
 /// Cisco HDLC: address, control, then an EtherType.
-const CHDLC_HEADER_LEN: usize = 4;
+pub(crate) const CHDLC_HEADER_LEN: usize = 4;
 /// Frame Relay Q.922 address (2 bytes) then the UI control byte 0x03 (RFC 2427 §2).
 const FR_ADDRESS_LEN: usize = 2;
 /// Frame Relay UI control byte.
@@ -458,7 +458,7 @@ fn truncated(layer: Layer, offset: usize, needed: usize, have: usize) -> DecodeE
 }
 
 /// Byte offsets of the fields of the link headers, from the header's start.
-mod field {
+pub(crate) mod field {
     use std::ops::Range;
 
     /// Ethernet II (IEEE 802.3 §3.1.1).

@@ -201,7 +201,8 @@ impl<W: Write> Pretty<'_, '_, W> {
         if has_children {
             self.object(items, i + 1, level)
         } else {
-            self.out.write_all(b"\"\"")?;
+            // A leaf protocol keeps its value (tshark's `"raw": "Raw packet data"`); others have none.
+            string(self.out, self.f.tree.value(items[i]))?;
             Ok(i + 1)
         }
     }
@@ -237,7 +238,8 @@ impl Raw {
             n => &f.tree.sources().get(usize::from(n) - 1)?.data[..],
         };
         let hex = if item.bitmask != 0 {
-            format!("{:x}", item.bits)
+            // tshark prints a bit field's value in upper-case hex ("7B").
+            format!("{:X}", item.bits)
         } else {
             let start = (b.offset as usize).min(data.len());
             let end = (b.offset as usize).saturating_add(b.len as usize).min(data.len());

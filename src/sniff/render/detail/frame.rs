@@ -1,19 +1,18 @@
 //! The Frame block: arrival times, lengths, pcapng interface, flags and comments.
 
 use super::*;
+use crate::sniff::tree::{Ftype, Group, Severity};
 
-/// The packet's pcapng comments, as Wireshark's "Packet comments" tree.
+/// The packet's pcapng comments, as Wireshark's "Packet comments" tree: each
+/// comment a `frame.comment` with its expert item.
 pub(super) fn comments(out: &mut Tree, comments: &[String]) {
     if comments.is_empty() {
         return;
     }
-    out.at(0).look(Look::Bold).line(format_args!("Packet comments"));
+    out.at(0).proto("pkt_comment").look(Look::Bold).line(format_args!("Packet comments"));
     for c in comments {
-        l!(out, 1, "{c}");
-        l!(out, 2, "[Expert Info (Comment/Comment): {c}]");
-        l!(out, 3, "[{c}]");
-        l!(out, 3, "[Severity level: Comment]");
-        l!(out, 3, "[Group: Comment]");
+        out.at(1).field("frame.comment", Ftype::String, c).line(format_args!("{c}"));
+        out.expert(2, "frame.comment.expert", Severity::Comment, Group::Comment, c);
     }
 }
 
@@ -38,70 +37,131 @@ pub(super) fn packet_flags(out: &mut Tree, f: u32) {
         4 => "Promiscuous",
         _ => "Unknown",
     };
-    l!(out, 1, "Packet flags: 0x{f:08x}");
-    l!(out, 2, "{} = Direction: {direction} (0x{:x})", bits(0x3), f & 0x3);
-    l!(out, 2, "{} = Reception type: {reception} ({})", bits(0x1c), (f >> 2) & 0x7);
-    l!(out, 2, "{} = FCS length: {}", bits(0x1e0), (f >> 5) & 0xf);
-    l!(out, 2, "{} = Reserved: {}", bits(0xfe00), (f >> 9) & 0x7f);
-    const ERRORS: [&str; 8] = [
-        "CRC error",
-        "Packet too long error",
-        "Packet too short error",
-        "Wrong interframe gap error",
-        "Unaligned frame error",
-        "Start frame delimiter error",
-        "Preamble error",
-        "Symbol error",
+    out.at(1)
+        .field("frame.packet_flags", Ftype::Uint32, format_args!("0x{f:08x}"))
+        .line(format_args!("Packet flags: 0x{f:08x}"));
+    let (dir, rx) = (f & 0x3, (f >> 2) & 0x7);
+    out.at(2)
+        .field("frame.packet_flags_direction", Ftype::Uint32, format_args!("0x{dir:08x}"))
+        .line(format_args!("{} = Direction: {direction} (0x{dir:x})", bits(0x3)));
+    out.at(2)
+        .field("frame.packet_flags_reception_type", Ftype::Uint32, rx)
+        .line(format_args!("{} = Reception type: {reception} ({rx})", bits(0x1c)));
+    let fcs = (f >> 5) & 0xf;
+    out.at(2)
+        .field("frame.packet_flags_fcs_length", Ftype::Uint32, fcs)
+        .line(format_args!("{} = FCS length: {fcs}", bits(0x1e0)));
+    let reserved = (f >> 9) & 0x7f;
+    out.at(2)
+        .field("frame.packet_flags_reserved", Ftype::Uint32, reserved)
+        .line(format_args!("{} = Reserved: {reserved}", bits(0xfe00)));
+    /// The link-layer error bits from bit 24 up: tshark's field and `-V` label.
+    const ERRORS: [(&str, &str); 8] = [
+        ("frame.packet_flags_crc_error", "CRC error"),
+        ("frame.packet_flags_packet_too_error", "Packet too long error"),
+        ("frame.packet_flags_packet_too_short_error", "Packet too short error"),
+        ("frame.packet_flags_wrong_inter_frame_gap_error", "Wrong interframe gap error"),
+        ("frame.packet_flags_unaligned_frame_error", "Unaligned frame error"),
+        ("frame.packet_flags_start_frame_delimiter_error", "Start frame delimiter error"),
+        ("frame.packet_flags_preamble_error", "Preamble error"),
+        ("frame.packet_flags_symbol_error", "Symbol error"),
     ];
-    for (i, name) in ERRORS.iter().enumerate() {
+    for (i, (field, name)) in ERRORS.iter().enumerate() {
         let mask = 1u32 << (24 + i);
-        l!(out, 2, "{} = {name}: {}", bits(mask), set(f & mask != 0));
+        let on = f & mask != 0;
+        out.at(2).field(field, Ftype::Boolean, u8::from(on)).line(format_args!("{} = {name}: {}", bits(mask), set(on)));
     }
 }
 
+/// The Frame block: the `frame` protocol over every captured byte, with the
+/// pcapng origin, the times, the lengths and the protocols found.
 pub(super) fn frame(out: &mut Tree, p: &Packet<'_>) {
-    use crate::sniff::layer_bytes::plural;
-    let cap = p.data.len();
     if let Some(o) = p.origin {
         comments(out, o.comments);
     }
-    out.at(0).look(Look::Bold).line(format_args!("{}", crate::sniff::layer_bytes::frame_label(p)));
+    let label = crate::sniff::layer_bytes::frame_label(p);
+    out.at(0).proto("frame").bytes(0, p.data.len()).look(Look::Bold).line(format_args!("{label}"));
     if let Some(o) = p.origin {
-        let name = o.interface.display_name();
-        l!(out, 1, "Section number: {}", o.section);
-        l!(out, 1, "Interface id: {} ({name})", o.interface_id);
-        l!(out, 2, "Interface name: {name}");
-        if let Some(d) = &o.interface.description {
-            l!(out, 2, "Interface description: {d}");
-        }
-        if let Some(f) = o.flags {
-            packet_flags(out, f);
-        }
+        origin(out, &o);
     }
     if let Some(l) = p.d.link {
         let (name, n) = l.kind.encapsulation();
-        l!(out, 1, "Encapsulation type: {name} ({n})");
+        out.at(1).field("frame.encap_type", Ftype::Int32, n).line(format_args!("Encapsulation type: {name} ({n})"));
     }
-    l!(out, 1, "Arrival Time: {} UTC", UtcTime(p.time));
-    l!(out, 1, "[Time shift for this packet: 0.000000000 seconds]");
-    l!(out, 1, "Epoch Time: {} seconds", Secs { nanos: p.time, decimals: 9 });
-    l!(out, 1, "[Time delta from previous captured frame: {} seconds]", Secs { nanos: p.delta, decimals: 9 });
-    l!(
-        out,
-        1,
-        "[Time delta from previous displayed frame: {} seconds]",
-        Secs { nanos: p.delta_displayed, decimals: 9 }
-    );
-    l!(out, 1, "[Time since reference or first frame: {} seconds]", Secs { nanos: p.rel, decimals: 9 });
-    l!(out, 1, "Frame Number: {}", p.number);
-    l!(out, 1, "Frame Length: {} byte{} ({} bits)", p.len, plural(u64::from(p.len)), u64::from(p.len) * 8);
-    l!(out, 1, "Capture Length: {cap} byte{} ({} bits)", plural(cap as u64), cap * 8);
+    times(out, p);
+    lengths(out, p);
+    out.at(1).field("frame.marked", Ftype::Boolean, 0).line(format_args!("[Frame is marked: False]"));
+    out.at(1).field("frame.ignored", Ftype::Boolean, 0).line(format_args!("[Frame is ignored: False]"));
+    let protocols = crate::sniff::fields::protocols(p);
+    out.at(1)
+        .field("frame.protocols", Ftype::String, &protocols)
+        .line(format_args!("[Protocols in frame: {protocols}]"));
+}
+
+/// A pcapng frame's section, interface and packet flags.
+fn origin(out: &mut Tree, o: &crate::sniff::file::Origin<'_>) {
+    let name = o.interface.display_name();
+    out.at(1)
+        .field("frame.section_number", Ftype::Uint32, o.section)
+        .line(format_args!("Section number: {}", o.section));
+    let id = o.interface_id;
+    out.at(1).field("frame.interface_id", Ftype::Uint32, id).line(format_args!("Interface id: {id} ({name})"));
+    out.at(2).field("frame.interface_name", Ftype::String, name).line(format_args!("Interface name: {name}"));
+    if let Some(d) = &o.interface.description {
+        out.at(2)
+            .field("frame.interface_description", Ftype::String, d)
+            .line(format_args!("Interface description: {d}"));
+    }
+    if let Some(f) = o.flags {
+        packet_flags(out, f);
+    }
+}
+
+/// Arrival time, time shift and the three relative times, all generated.
+fn times(out: &mut Tree, p: &Packet<'_>) {
+    let secs = |nanos| Secs { nanos, decimals: 9 };
+    let at = UtcTime(p.time);
+    out.at(1)
+        .field("frame.time", Ftype::AbsoluteTime, format_args!("{at} UTC"))
+        .line(format_args!("Arrival Time: {at} UTC"));
+    let shift = secs(0);
+    out.at(1)
+        .field("frame.offset_shift", Ftype::RelativeTime, &shift)
+        .line(format_args!("[Time shift for this packet: {shift} seconds]"));
+    let epoch = secs(p.time);
+    out.at(1).field("frame.time_epoch", Ftype::AbsoluteTime, &epoch).line(format_args!("Epoch Time: {epoch} seconds"));
+    let delta = secs(p.delta);
+    out.at(1)
+        .field("frame.time_delta", Ftype::RelativeTime, &delta)
+        .line(format_args!("[Time delta from previous captured frame: {delta} seconds]"));
+    let shown = secs(p.delta_displayed);
+    out.at(1)
+        .field("frame.time_delta_displayed", Ftype::RelativeTime, &shown)
+        .line(format_args!("[Time delta from previous displayed frame: {shown} seconds]"));
+    let rel = secs(p.rel);
+    out.at(1)
+        .field("frame.time_relative", Ftype::RelativeTime, &rel)
+        .line(format_args!("[Time since reference or first frame: {rel} seconds]"));
+}
+
+/// Frame number, length on the wire, captured length and the pcapng drop count.
+fn lengths(out: &mut Tree, p: &Packet<'_>) {
+    use crate::sniff::layer_bytes::plural;
+    let (len, cap) = (u64::from(p.len), p.data.len() as u64);
+    out.at(1).field("frame.number", Ftype::Uint32, p.number).line(format_args!("Frame Number: {}", p.number));
+    out.at(1).field("frame.len", Ftype::Uint32, len).line(format_args!(
+        "Frame Length: {len} byte{} ({} bits)",
+        plural(len),
+        len * 8
+    ));
+    out.at(1).field("frame.cap_len", Ftype::Uint32, cap).line(format_args!(
+        "Capture Length: {cap} byte{} ({} bits)",
+        plural(cap),
+        cap * 8
+    ));
     if let Some(n) = p.origin.and_then(|o| o.drop_count) {
-        l!(out, 1, "Drop Count: {n}");
+        out.at(1).field("frame.drop_count", Ftype::Uint64, n).line(format_args!("Drop Count: {n}"));
     }
-    l!(out, 1, "[Frame is marked: False]");
-    l!(out, 1, "[Frame is ignored: False]");
-    l!(out, 1, "[Protocols in frame: {}]", crate::sniff::fields::protocols(p))
 }
 
 /// A capture time as Wireshark's Arrival Time in UTC: `Nov 14, 2023 22:13:20.000000000`.
@@ -124,3 +184,6 @@ impl std::fmt::Display for UtcTime {
         )
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -105,6 +105,8 @@ fn flatten(
             let value = f.tree.value(item);
             let val = match item.ftype {
                 Ftype::Boolean => Val::Bool(value != "0"),
+                // The arrival time, which `-T json` shows as a date, is ISO 8601 here.
+                Ftype::AbsoluteTime if item.field == "frame.time" => Val::Str(Iso(f.time).to_string()),
                 Ftype::None => Val::Null,
                 _ => Val::Str(value.to_string()),
             };
@@ -130,6 +132,19 @@ fn add(members: &mut Vec<Member>, key: String, val: Val, parent: usize) {
             m.parent = parent;
         }
         None => members.push(Member { key, vals: vec![val], parent }),
+    }
+}
+
+/// A time as ISO 8601 in UTC with nanoseconds: `2026-11-21T14:45:03.588493000Z`.
+struct Iso(crate::sniff::value::Nanos);
+
+impl std::fmt::Display for Iso {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (secs, nanos) = (self.0.div_euclid(1_000_000_000), self.0.rem_euclid(1_000_000_000));
+        let (days, day) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+        let (y, m, d) = crate::sniff::render::civil_from_days(days);
+        let (hh, mm, ss) = (day / 3600, day / 60 % 60, day % 60);
+        write!(f, "{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}.{nanos:09}Z")
     }
 }
 
