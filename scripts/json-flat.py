@@ -18,8 +18,9 @@ import sys
 FIELD = re.compile(r"^[a-z_][a-z0-9_\-]*(\.[a-z0-9_\-]+)*$")
 
 
-def pairs(items):
-    return items
+def escape(value):
+    """A value on one TSV line: backslash, tab, CR and LF escaped."""
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n")
 
 
 def walk(obj, frame, out):
@@ -31,8 +32,6 @@ def walk(obj, frame, out):
     for key, value in obj:
         if key.endswith("_raw") and isinstance(value, list):
             continue
-        if isinstance(value, list) and value and isinstance(value[0], tuple):
-            value = value  # an object parsed as pairs
         if key.endswith("_tree") and isinstance(value, list):
             walk(value, frame, out)
             continue
@@ -46,7 +45,7 @@ def walk(obj, frame, out):
             if isinstance(shown, list):
                 shown = ",".join(shown)
             pos = [str(x) for x in r[1:5]] if r else ["-"] * 4
-            out.append("\t".join([str(frame), key, str(shown).replace("\t", "\\t").replace("\n", "\\n")] + pos))
+            out.append("\t".join([str(frame), key, escape(str(shown))] + pos))
         if is_obj:
             walk(value, frame, out)
 
