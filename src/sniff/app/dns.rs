@@ -25,7 +25,7 @@ pub const MDNS_PORT: u16 = 5353;
 pub const MDNS_CLASS_BIT: u16 = 0x8000;
 
 /// Length of the TCP length prefix (RFC 1035 §4.2.2).
-const TCP_PREFIX: usize = 2;
+pub const TCP_PREFIX: usize = 2;
 
 /// One decoded DNS message in a frame.
 #[derive(Clone, Debug)]

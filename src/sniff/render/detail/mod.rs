@@ -46,7 +46,7 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
         Transport::Icmp(i) => icmp_tree(out, p, &i),
         _ => {}
     }
-    crate::sniff::app::detail::tree(out, &p.app);
+    crate::sniff::app::detail::tree(out, p);
     if shows_data(p) && !matches!(p.d.transport, Transport::Icmp(_)) {
         data(out, p.d.payload, 0);
     }
