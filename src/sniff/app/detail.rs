@@ -1,10 +1,10 @@
 //! The DNS and HTTP blocks of the details tree (`-V`), in Wireshark's wording.
 
 use super::dns::{self, DnsMsg, TCP_PREFIX};
-use super::{App, HttpMsg};
+use super::{http, App, HttpMsg};
 use crate::proto::dns::{Class, Edns, Flags, Header, NameField, Question, RData, Record, RrType, Section, Soa, Span};
 use crate::sniff::packet::Packet;
-use crate::sniff::tree::{Draft, Ftype, Look, Tree};
+use crate::sniff::tree::{Draft, Ftype, Group, Look, Severity, Tree};
 use crate::sniff::value::Value;
 use std::fmt;
 
@@ -16,7 +16,7 @@ fn line(out: &mut Tree, depth: usize, text: &str) {
 pub fn tree(out: &mut Tree, p: &Packet<'_>) {
     match &p.app {
         App::Dns(msgs) => msgs.iter().for_each(|m| dns_tree(out, p, m)),
-        App::Http(m) => http_tree(out, m),
+        App::Http(m) => http_tree(out, p, m),
         App::HttpContinuation => {
             line(out, 0, "Hypertext Transfer Protocol");
             line(out, 1, "File Data: continuation of a body");
@@ -361,32 +361,224 @@ fn duration_words(secs: u32) -> String {
         .join(", ")
 }
 
-fn http_tree(out: &mut Tree, m: &HttpMsg) {
-    line(out, 0, "Hypertext Transfer Protocol");
-    line(out, 1, &format!("{}\\r\\n", m.first_line()));
-    if m.request {
-        line(out, 2, &format!("Request Method: {}", m.method));
-        line(out, 2, &format!("Request URI: {}", m.uri));
-        line(out, 2, &format!("Request Version: {}", m.version));
-    } else {
-        line(out, 2, &format!("Response Version: {}", m.version));
-        line(out, 2, &format!("Status Code: {}", m.code));
-        line(out, 2, &format!("Response Phrase: {}", m.phrase));
+/// Where an HTTP message lies in the frame: the offset of its first byte and
+/// its bytes, when all of it came in this frame's payload.
+#[derive(Clone, Copy)]
+struct Bytes<'a>(Option<(usize, &'a [u8])>);
+
+impl<'a> Bytes<'a> {
+    fn of(p: &Packet<'a>, m: &HttpMsg) -> Bytes<'a> {
+        Bytes(payload_offset(p).filter(|_| m.in_segment).map(|o| (o, p.d.payload)))
     }
-    for (name, value) in &m.headers {
-        line(out, 1, &format!("{name}: {value}\\r\\n"));
+
+    /// `d` with the `len` bytes at `start` in the message, if it lies in the frame.
+    fn put<'t>(self, d: Draft<'t>, start: usize, len: usize) -> Draft<'t> {
+        match self.0 {
+            Some((base, _)) => d.bytes(base + start, len),
+            None => d,
+        }
     }
+}
+
+/// The frame offset of the transport payload, when it lies in the frame (not
+/// in an IPv4 datagram reassembled from fragments).
+fn payload_offset(p: &Packet<'_>) -> Option<usize> {
+    if p.d.reassembled.is_some() {
+        return None;
+    }
+    let off = (p.d.payload.as_ptr() as usize).wrapping_sub(p.data.as_ptr() as usize);
+    (off.checked_add(p.d.payload.len())? <= p.data.len()).then_some(off)
+}
+
+/// The header fields tshark names (its `headers[]` table); other headers are
+/// text lines.
+fn header_field(name: &str) -> Option<&'static str> {
+    const FIELDS: &[(&str, &str)] = &[
+        ("authorization", "http.authorization"),
+        ("proxy-authorization", "http.proxy_authorization"),
+        ("proxy-authenticate", "http.proxy_authenticate"),
+        ("www-authenticate", "http.www_authenticate"),
+        ("content-type", "http.content_type"),
+        ("content-length", "http.content_length_header"),
+        ("content-encoding", "http.content_encoding"),
+        ("transfer-encoding", "http.transfer_encoding"),
+        ("upgrade", "http.upgrade"),
+        ("user-agent", "http.user_agent"),
+        ("host", "http.host"),
+        ("range", "http.range"),
+        ("content-range", "http.content_range"),
+        ("connection", "http.connection"),
+        ("cookie", "http.cookie"),
+        ("accept", "http.accept"),
+        ("referer", "http.referer"),
+        ("accept-language", "http.accept_language"),
+        ("accept-encoding", "http.accept_encoding"),
+        ("date", "http.date"),
+        ("cache-control", "http.cache_control"),
+        ("server", "http.server"),
+        ("location", "http.location"),
+        ("set-cookie", "http.set_cookie"),
+        ("last-modified", "http.last_modified"),
+        ("x-forwarded-for", "http.x_forwarded_for"),
+    ];
+    FIELDS.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, f)| *f)
+}
+
+/// The reason phrase Wireshark describes a status code with (RFC 9110 §15).
+fn status_text(code: u16) -> Option<&'static str> {
+    Some(match code {
+        100 => "Continue",
+        101 => "Switching Protocols",
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "No Content",
+        206 => "Partial Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "Length Required",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        _ => return None,
+    })
+}
+
+/// Length of a status code in the status line (RFC 9112 §4).
+const STATUS_CODE_LEN: usize = 3;
+
+fn http_tree(out: &mut Tree, p: &Packet<'_>, m: &HttpMsg) {
+    let at = Bytes::of(p, m);
+    let proto = if m.ssdp { "ssdp" } else { "http" };
+    at.put(out.at(0).proto(proto), 0, m.head_len).line(format_args!("Hypertext Transfer Protocol"));
+    start_line(out, at, m);
+    header_lines(out, at, m);
     line(out, 1, "\\r\\n");
+    if m.request {
+        if let Some(host) = m.header("host").filter(|_| !m.uri.contains("://")) {
+            let uri = format!("http://{host}{}", m.uri);
+            out.at(1)
+                .field("http.request.full_uri", Ftype::String, &uri)
+                .line(format_args!("[Full request URI: {uri}]"));
+        }
+        out.at(1).field("http.request", Ftype::Boolean, 1).hidden();
+    } else {
+        out.at(1).field("http.response", Ftype::Boolean, 1).hidden();
+    }
     if let Some(f) = m.response_in {
-        line(out, 1, &format!("[Response in frame: {f}]"));
+        out.at(1).field("http.response_in", Ftype::Framenum, f).line(format_args!("[Response in frame: {f}]"));
     }
     if let Some((f, t)) = m.request_in {
-        line(out, 1, &format!("[Time since request: {} seconds]", Value::Seconds(t)));
-        line(out, 1, &format!("[Request in frame: {f}]"));
+        let t = Value::Seconds(t);
+        out.at(1).field("http.time", Ftype::RelativeTime, &t).line(format_args!("[Time since request: {t} seconds]"));
+        out.at(1).field("http.request_in", Ftype::Framenum, f).line(format_args!("[Request in frame: {f}]"));
     }
     if m.body_len > 0 {
-        line(out, 1, &format!("File Data: {} bytes", m.body_len));
+        file_data(out, at, m);
     }
+}
+
+/// The request or status line (RFC 9112 §3, §4), with Wireshark's chat item.
+fn start_line(out: &mut Tree, at: Bytes<'_>, m: &HttpMsg) {
+    let first = format!("{}\\r\\n", m.first_line());
+    line(out, 1, &first);
+    out.expert(2, "http.chat", Severity::Chat, Group::Sequence, &first);
+    let mut text = |field: &'static str, value: &str, start: usize, title: &str| {
+        let d = out.at(2).field(field, Ftype::String, value);
+        at.put(d, start, value.len()).line(format_args!("{title}: {value}"));
+    };
+    if m.request {
+        let uri = m.method.len() + 1;
+        let version = uri + m.uri.len() + 1;
+        text("http.request.method", &m.method, 0, "Request Method");
+        text("http.request.uri", &m.uri, uri, "Request URI");
+        text("http.request.version", &m.version, version, "Request Version");
+        return;
+    }
+    text("http.response.version", &m.version, 0, "Response Version");
+    let code = m.version.len() + 1;
+    let d = out.at(2).field("http.response.code", Ftype::Uint16, m.code);
+    at.put(d, code, STATUS_CODE_LEN).line(format_args!("Status Code: {}", m.code));
+    if let Some(desc) = status_text(m.code) {
+        let d = out.at(2).field("http.response.code.desc", Ftype::String, desc);
+        at.put(d, code, STATUS_CODE_LEN).line(format_args!("[Status Code Description: {desc}]"));
+    }
+    let phrase = code + STATUS_CODE_LEN + 1;
+    let d = out.at(2).field("http.response.phrase", Ftype::String, &m.phrase);
+    at.put(d, phrase, m.phrase.len()).line(format_args!("Response Phrase: {}", m.phrase));
+}
+
+/// Where each header line lies in the message (with its line end), when the
+/// message lies in the frame.
+fn header_spans(at: Bytes<'_>, m: &HttpMsg) -> Vec<(usize, usize)> {
+    let Some((_, bytes)) = at.0 else { return Vec::new() };
+    let head = &bytes[..m.head_len.min(bytes.len())];
+    let mut spans = Vec::with_capacity(m.headers.len() + 1);
+    let mut off = 0;
+    while let Some((_, next)) = http::line_end(&head[off..], true) {
+        spans.push((off, next));
+        off += next;
+    }
+    // The first line is the start line.
+    spans.into_iter().skip(1).collect()
+}
+
+/// `d` with the bytes of `span` in the message, if it has one.
+fn put_span<'t>(at: Bytes<'_>, d: Draft<'t>, span: Option<(usize, usize)>) -> Draft<'t> {
+    match span {
+        Some((start, len)) => at.put(d, start, len),
+        None => d,
+    }
+}
+
+/// The header lines (RFC 9112 §5): a field where tshark names the header,
+/// else a text line; each also as the hidden `http.request.line`.
+fn header_lines(out: &mut Tree, at: Bytes<'_>, m: &HttpMsg) {
+    let spans = header_spans(at, m);
+    let line_field = if m.request { "http.request.line" } else { "http.response.line" };
+    for (i, (name, value)) in m.headers.iter().enumerate() {
+        let span = spans.get(i).copied();
+        match header_field(name) {
+            Some(field) => put_span(at, out.at(1).field(field, Ftype::String, value), span)
+                .line(format_args!("{name}: {value}\\r\\n")),
+            None => line(out, 1, &format!("{name}: {value}\\r\\n")),
+        }
+        if name.eq_ignore_ascii_case("content-length") {
+            if let Ok(n) = value.trim().parse::<u64>() {
+                put_span(at, out.at(2).field("http.content_length", Ftype::Uint64, n), span)
+                    .line(format_args!("[Content length: {n}]"));
+            }
+        }
+        let text = match (span, at.0) {
+            (Some((start, len)), Some((_, bytes))) => String::from_utf8_lossy(&bytes[start..start + len]).into_owned(),
+            _ => format!("{name}: {value}\r\n"),
+        };
+        put_span(at, out.at(1).field(line_field, Ftype::String, text), span).hidden();
+    }
+}
+
+/// The body as tshark's `http.file_data` string, when it lies in the frame as
+/// sent (neither chunked nor compressed) and is text.
+fn file_data(out: &mut Tree, at: Bytes<'_>, m: &HttpMsg) {
+    let n = m.body_len;
+    let coded = m.header("transfer-encoding").is_some() || m.header("content-encoding").is_some();
+    let body = at.0.and_then(|(_, b)| b.get(m.head_len..m.head_len.checked_add(n)?)).filter(|_| !coded);
+    match body.and_then(|b| std::str::from_utf8(b).ok()) {
+        Some(text) => at.put(out.at(1).field("http.file_data", Ftype::String, text), m.head_len, n),
+        None => out.at(1),
+    }
+    .line(format_args!("File Data: {n} bytes"));
 }
 
 #[cfg(test)]

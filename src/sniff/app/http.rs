@@ -63,6 +63,9 @@ pub struct HttpMsg {
     pub continuation: bool,
     /// An SSDP datagram (HTTP over UDP) rather than HTTP over TCP.
     pub ssdp: bool,
+    /// All of the message lies in this frame's payload, from its first byte
+    /// (its fields have frame offsets; a reassembled message's have none here).
+    pub in_segment: bool,
 }
 
 impl HttpMsg {
@@ -139,7 +142,7 @@ pub fn info(out: &mut impl fmt::Write, m: &HttpMsg) -> fmt::Result {
 /// An SSDP datagram: one HTTP head over UDP (UPnP Device Architecture §1.3).
 pub fn ssdp(payload: &[u8]) -> Option<Box<HttpMsg>> {
     let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-    let mut m = HttpMsg { ssdp: true, body_is_empty: true, ..HttpMsg::default() };
+    let mut m = HttpMsg { ssdp: true, body_is_empty: true, in_segment: true, ..HttpMsg::default() };
     if payload.starts_with(b"HTTP/") {
         let mut r = httparse::Response::new(&mut headers);
         let Ok(httparse::Status::Complete(n)) = r.parse(payload) else { return None };
@@ -304,6 +307,7 @@ impl HttpTracker {
             Parsed::AwaitBody(mut m, total) => {
                 if total == UNTIL_CLOSE && seg.fin {
                     m.body_len = p.buf.len() - m.head_len;
+                    m.in_segment = starts;
                     m.segments = p.segments;
                     self.link(&mut m, seg);
                     return Outcome::Message(m);
@@ -319,6 +323,7 @@ impl HttpTracker {
             }
             Parsed::Complete(mut m, used) => {
                 m.segments = p.segments;
+                m.in_segment = starts;
                 let rest = p.buf.split_off(used.min(p.buf.len()));
                 self.finish(key, &mut m, rest, seg, http_port);
                 Outcome::Message(m)
@@ -588,7 +593,7 @@ fn skip_leading_crlf(b: &[u8]) -> &[u8] {
 /// The length of the first line and the offset after its end, which is CR, LF
 /// or CRLF (as Wireshark's `tvb_find_line_end`). A CR as the last byte ends
 /// the line only when `cr_at_end_ends` (else an LF may follow in the next segment).
-fn line_end(b: &[u8], cr_at_end_ends: bool) -> Option<(usize, usize)> {
+pub(super) fn line_end(b: &[u8], cr_at_end_ends: bool) -> Option<(usize, usize)> {
     let i = b.iter().position(|&c| c == b'\r' || c == b'\n')?;
     match (b[i], b.get(i + 1)) {
         (b'\r', Some(b'\n')) => Some((i, i + 2)),
