@@ -584,6 +584,11 @@ fn file_data(out: &mut Tree, at: Bytes<'_>, m: &HttpMsg) {
 #[cfg(test)]
 mod tests {
     use super::duration_words;
+    use crate::sniff::capture::Frame;
+    use crate::sniff::dissect::tests::SYN;
+    use crate::sniff::link::LinkType;
+    use crate::sniff::pipeline::{Facts, Pipeline};
+    use crate::sniff::tree::{Bytes, Tree};
 
     #[test]
     fn ttl_in_words_as_wireshark() {
@@ -592,5 +597,76 @@ mod tests {
         assert_eq!(duration_words(1), "1 second");
         assert_eq!(duration_words(0), "0 seconds");
         assert_eq!(duration_words(90_061), "1 day, 1 hour, 1 minute, 1 second");
+    }
+
+    /// The tree of the one frame `data`.
+    fn tree_of(link: LinkType, data: &[u8]) -> Tree {
+        let mut pipe = Pipeline::new(link, Facts::default());
+        let p = pipe.process(&Frame { time: 0, len: data.len() as u32, data, origin: None });
+        let mut tree = Tree::new();
+        crate::sniff::render::detail::build(&mut tree, &p);
+        tree
+    }
+
+    /// A field's name, value and bytes in the frame (offset, length).
+    type Field = (String, String, Option<(u32, u32)>);
+
+    /// The fields of the one frame `data`.
+    fn fields(link: LinkType, data: &[u8]) -> Vec<Field> {
+        let tree = tree_of(link, data);
+        let at = |b: Option<Bytes>| b.map(|b| (b.offset, b.len));
+        tree.items()
+            .iter()
+            .filter(|i| !i.field.is_empty())
+            .map(|i| (i.field.to_string(), tree.value(i).to_string(), at(i.bytes)))
+            .collect()
+    }
+
+    fn find<'a>(f: &'a [Field], name: &str) -> Vec<(&'a str, Option<(u32, u32)>)> {
+        f.iter().filter(|(n, _, _)| n == name).map(|(_, v, b)| (v.as_str(), *b)).collect()
+    }
+
+    /// A DNS query for `ab.cd` (ID 0x1a2b, RD) over UDP port 53, as a raw IPv4 packet.
+    const DNS_QUERY: [u8; 51] = [
+        0x45, 0, 0, 51, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, // IPv4
+        0xc0, 0x01, 0, 53, 0, 31, 0, 0, // UDP 49153 → 53
+        0x1a, 0x2b, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, // DNS header
+        2, b'a', b'b', 2, b'c', b'd', 0, 0, 1, 0, 1, // ab.cd A IN
+    ];
+
+    #[test]
+    fn dns_fields_have_their_frame_bytes() {
+        let f = fields(LinkType::Raw, &DNS_QUERY);
+        assert_eq!(find(&f, "dns"), [("", Some((28, 23)))]);
+        assert_eq!(find(&f, "dns.id"), [("0x1a2b", Some((28, 2)))]);
+        assert_eq!(find(&f, "dns.flags"), [("0x0100", Some((30, 2)))]);
+        assert_eq!(find(&f, "dns.flags.recdesired"), [("1", Some((30, 2)))]);
+        assert_eq!(find(&f, "dns.flags.authenticated"), [], "a query's AD bit only when set");
+        assert_eq!(find(&f, "dns.qry.name"), [("ab.cd", Some((40, 7)))]);
+        assert_eq!(find(&f, "dns.count.labels"), [("2", Some((40, 7)))]);
+        assert_eq!(find(&f, "dns.qry.type"), [("1", Some((47, 2)))]);
+        assert_eq!(find(&f, "dns.qry.class"), [("0x0001", Some((49, 2)))]);
+        let tree = tree_of(LinkType::Raw, &DNS_QUERY);
+        let rd = tree.items().iter().find(|i| i.field == "dns.flags.recdesired").unwrap();
+        assert_eq!((rd.bitmask, rd.bits), (0x0100, 1));
+    }
+
+    #[test]
+    fn http_fields_have_their_frame_bytes() {
+        const REQUEST: &[u8] = b"GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+        let mut req = SYN.to_vec();
+        req.extend(REQUEST);
+        req[17] += REQUEST.len() as u8;
+        req[36..38].copy_from_slice(&80u16.to_be_bytes());
+        req[47] = 0x18;
+        let f = fields(LinkType::Ethernet, &req);
+        assert_eq!(find(&f, "http"), [("", Some((74, 27)))]);
+        assert_eq!(find(&f, "http.chat"), [("", None)]);
+        assert_eq!(find(&f, "http.request.method"), [("GET", Some((74, 3)))]);
+        assert_eq!(find(&f, "http.request.uri"), [("/", Some((78, 1)))]);
+        assert_eq!(find(&f, "http.request.version"), [("HTTP/1.1", Some((80, 8)))]);
+        assert_eq!(find(&f, "http.host"), [("a", Some((90, 9)))]);
+        assert_eq!(find(&f, "http.request.line"), [("Host: a\r\n", Some((90, 9)))]);
+        assert_eq!(find(&f, "http.request.full_uri"), [("http://a/", None)]);
     }
 }
