@@ -367,8 +367,19 @@ fn duration_words(secs: u32) -> String {
 struct Bytes<'a>(Option<(usize, &'a [u8])>);
 
 impl<'a> Bytes<'a> {
-    fn of(p: &Packet<'a>, m: &HttpMsg) -> Bytes<'a> {
-        Bytes(payload_offset(p).filter(|_| m.in_segment).map(|o| (o, p.d.payload)))
+    /// The message's bytes: in the frame, or for a message reassembled from
+    /// several segments in a data source of their own (as tshark's
+    /// `Reassembled TCP`), its head and what was kept of its body.
+    fn of(out: &mut Tree, p: &'a Packet<'_>, m: &'a HttpMsg) -> Bytes<'a> {
+        if m.in_segment {
+            return Bytes(payload_offset(p).map(|o| (o, p.d.payload)));
+        }
+        if m.reassembled.is_empty() {
+            return Bytes(None);
+        }
+        let total = m.head_len.saturating_add(m.body_len);
+        out.push_source(format!("Reassembled TCP ({total} bytes)"), m.reassembled.clone());
+        Bytes(Some((0, &m.reassembled)))
     }
 
     /// `d` with the `len` bytes at `start` in the message, if it lies in the frame.
@@ -459,7 +470,7 @@ fn status_text(code: u16) -> Option<&'static str> {
 const STATUS_CODE_LEN: usize = 3;
 
 fn http_tree(out: &mut Tree, p: &Packet<'_>, m: &HttpMsg) {
-    let at = Bytes::of(p, m);
+    let at = Bytes::of(out, p, m);
     let proto = if m.ssdp { "ssdp" } else { "http" };
     at.put(out.at(0).proto(proto), 0, m.head_len).line(format_args!("Hypertext Transfer Protocol"));
     start_line(out, at, m);
@@ -487,6 +498,7 @@ fn http_tree(out: &mut Tree, p: &Packet<'_>, m: &HttpMsg) {
     if m.body_len > 0 {
         file_data(out, at, m);
     }
+    out.use_frame();
 }
 
 /// The request or status line (RFC 9112 §3, §4), with Wireshark's chat item.

@@ -66,6 +66,9 @@ pub struct HttpMsg {
     /// All of the message lies in this frame's payload, from its first byte
     /// (its fields have frame offsets; a reassembled message's have none here).
     pub in_segment: bool,
+    /// A message reassembled from several segments: its bytes as kept (the head,
+    /// and the body when it came with the head); empty for a message in one segment.
+    pub reassembled: Vec<u8>,
 }
 
 impl HttpMsg {
@@ -308,6 +311,9 @@ impl HttpTracker {
                 if total == UNTIL_CLOSE && seg.fin {
                     m.body_len = p.buf.len() - m.head_len;
                     m.in_segment = starts;
+                    if !starts {
+                        m.reassembled = std::mem::take(&mut p.buf);
+                    }
                     m.segments = p.segments;
                     self.link(&mut m, seg);
                     return Outcome::Message(m);
@@ -315,7 +321,9 @@ impl HttpTracker {
                 // Only the count of body bytes still due is kept, not the bytes.
                 let remaining =
                     if total == UNTIL_CLOSE { UNTIL_CLOSE } else { total.saturating_sub(p.buf.len() as u64) };
-                p.buf = Vec::new();
+                let mut head = std::mem::take(&mut p.buf);
+                head.truncate(m.head_len);
+                m.reassembled = head;
                 p.segments += 1;
                 p.body = Some(BodyWait { msg: m, remaining, broken: false });
                 self.keep(key, p, seg);
@@ -325,6 +333,9 @@ impl HttpTracker {
                 m.segments = p.segments;
                 m.in_segment = starts;
                 let rest = p.buf.split_off(used.min(p.buf.len()));
+                if !starts {
+                    m.reassembled = std::mem::take(&mut p.buf);
+                }
                 self.finish(key, &mut m, rest, seg, http_port);
                 Outcome::Message(m)
             }
