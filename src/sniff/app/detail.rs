@@ -472,7 +472,7 @@ const STATUS_CODE_LEN: usize = 3;
 fn http_tree(out: &mut Tree, p: &Packet<'_>, m: &HttpMsg) {
     let at = Bytes::of(out, p, m);
     let proto = if m.ssdp { "ssdp" } else { "http" };
-    at.put(out.at(0).proto(proto), 0, m.head_len).line(format_args!("Hypertext Transfer Protocol"));
+    at.put(out.at(0).proto(proto), 0, proto_len(m)).line(format_args!("Hypertext Transfer Protocol"));
     start_line(out, at, m);
     header_lines(out, at, m);
     line(out, 1, "\\r\\n");
@@ -501,6 +501,16 @@ fn http_tree(out: &mut Tree, p: &Packet<'_>, m: &HttpMsg) {
     out.use_frame();
 }
 
+/// The bytes of the HTTP item, as tshark sets them: the head only when a
+/// dissector of the body's media type takes the body, else the body too
+/// (none, or the catch-all `media` and `data`).
+fn proto_len(m: &HttpMsg) -> usize {
+    match m.body_protocol() {
+        Some("media" | "data") | None => m.head_len.saturating_add(m.body_len),
+        Some(_) => m.head_len,
+    }
+}
+
 /// The request or status line (RFC 9112 §3, §4), with Wireshark's chat item.
 fn start_line(out: &mut Tree, at: Bytes<'_>, m: &HttpMsg) {
     let first = format!("{}\\r\\n", m.first_line());
@@ -527,6 +537,10 @@ fn start_line(out: &mut Tree, at: Bytes<'_>, m: &HttpMsg) {
         at.put(d, code, STATUS_CODE_LEN).line(format_args!("[Status Code Description: {desc}]"));
     }
     let phrase = code + STATUS_CODE_LEN + 1;
+    if m.phrase.is_empty() {
+        // tshark adds no phrase field for an empty reason phrase.
+        return line(out, 2, "Response Phrase: ");
+    }
     let d = out.at(2).field("http.response.phrase", Ftype::String, &m.phrase);
     at.put(d, phrase, m.phrase.len()).line(format_args!("Response Phrase: {}", m.phrase));
 }
