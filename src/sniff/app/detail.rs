@@ -151,8 +151,19 @@ fn message_at(p: &Packet<'_>, m: &DnsMsg) -> At {
     At(m.offset.filter(|&o| p.d.reassembled.is_none() && o.saturating_add(m.len) <= p.data.len()))
 }
 
+/// Where a message lies: in the frame, or (over TCP, reassembled from several
+/// segments) after its length prefix in a data source of its own, as tshark's
+/// `Reassembled TCP`.
+fn message_source(out: &mut Tree, p: &Packet<'_>, m: &DnsMsg) -> At {
+    if m.reassembled.is_empty() {
+        return message_at(p, m);
+    }
+    out.push_source(format!("Reassembled TCP ({} bytes)", m.reassembled.len()), m.reassembled.clone());
+    At(Some(TCP_PREFIX))
+}
+
 fn dns_tree(out: &mut Tree, p: &Packet<'_>, m: &DnsMsg) {
-    let at = message_at(p, m);
+    let at = message_source(out, p, m);
     let msg = &m.message;
     let h = &msg.header;
     let kind = if h.flags.qr { "response" } else { "query" };
@@ -176,6 +187,7 @@ fn dns_tree(out: &mut Tree, p: &Packet<'_>, m: &DnsMsg) {
         }
     }
     links(out, m);
+    out.use_frame();
     if let Some(e) = &m.error {
         out.at(0).look(Look::Bad).line(format_args!("[Malformed Packet: DNS {e}]"));
     }

@@ -47,6 +47,9 @@ pub struct DnsMsg {
     pub response_in: Option<u32>,
     /// On a response: the frame of its query and the time since it.
     pub response_to: Option<(u32, Nanos)>,
+    /// Over TCP, a message reassembled from several segments: its length prefix
+    /// and bytes (tshark's `Reassembled TCP` data source); else empty.
+    pub reassembled: Vec<u8>,
 }
 
 impl DnsMsg {
@@ -65,6 +68,7 @@ impl DnsMsg {
                 error,
                 response_in: None,
                 response_to: None,
+                reassembled: Vec::new(),
             };
         }
         let (message, error) = match dns::decode(bytes) {
@@ -76,7 +80,17 @@ impl DnsMsg {
                 (p.message, error)
             }
         };
-        DnsMsg { offset, len: bytes.len(), mdns: false, tcp_len, message, error, response_in: None, response_to: None }
+        DnsMsg {
+            offset,
+            len: bytes.len(),
+            mdns: false,
+            tcp_len,
+            message,
+            error,
+            response_in: None,
+            response_to: None,
+            reassembled: Vec::new(),
+        }
     }
 
     /// QR is set.
@@ -168,6 +182,9 @@ impl DnsTracker {
             let body = start + TCP_PREFIX;
             let in_frame = (fresh || start >= base).then(|| offset + body - base);
             let mut m = DnsMsg::decode(&buf[body..end], in_frame, Some(len), self.header_only);
+            if in_frame.is_none() && !self.header_only {
+                m.reassembled = buf[start..end].to_vec();
+            }
             self.link(conv, &mut m, seg.frame, seg.time);
             msgs.push(m);
             start = end;
