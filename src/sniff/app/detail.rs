@@ -59,7 +59,11 @@ fn class_text(c: Class) -> String {
 /// Where a DNS message's fields lie in the frame: the offset of its first byte
 /// (spans count from there, RFC 1035 §4.1.4), when all of it lies in the frame.
 #[derive(Clone, Copy)]
-struct At(Option<usize>);
+struct At(Option<usize>, Mdns);
+
+/// Multicast DNS (RFC 6762): the top bit of a class is a flag of its own.
+#[derive(Clone, Copy)]
+struct Mdns(bool);
 
 impl At {
     /// `d` with the bytes of `span`, if the message lies in the frame.
@@ -148,7 +152,8 @@ fn opcode_name(op: u8) -> &'static str {
 /// Where a message lies in the frame, if all of it does (not in an IPv4
 /// datagram reassembled from fragments, whose bytes are no frame's).
 fn message_at(p: &Packet<'_>, m: &DnsMsg) -> At {
-    At(m.offset.filter(|&o| p.d.reassembled.is_none() && o.saturating_add(m.len) <= p.data.len()))
+    let base = m.offset.filter(|&o| p.d.reassembled.is_none() && o.saturating_add(m.len) <= p.data.len());
+    At(base, Mdns(m.mdns))
 }
 
 /// Where a message lies: in the frame, or (over TCP, reassembled from several
@@ -159,7 +164,7 @@ fn message_source(out: &mut Tree, p: &Packet<'_>, m: &DnsMsg) -> At {
         return message_at(p, m);
     }
     out.push_source(format!("Reassembled TCP ({} bytes)", m.reassembled.len()), m.reassembled.clone());
-    At(Some(TCP_PREFIX))
+    At(Some(TCP_PREFIX), Mdns(m.mdns))
 }
 
 fn dns_tree(out: &mut Tree, p: &Packet<'_>, m: &DnsMsg) {
@@ -168,8 +173,9 @@ fn dns_tree(out: &mut Tree, p: &Packet<'_>, m: &DnsMsg) {
     let h = &msg.header;
     let kind = if h.flags.qr { "response" } else { "query" };
     let prefix = if m.tcp_len.is_some() { TCP_PREFIX } else { 0 };
-    let whole = At(at.0.and_then(|o| o.checked_sub(prefix)));
-    whole.put(out.at(0).proto("dns"), Span::new(0, prefix + m.len)).line(format_args!("Domain Name System ({kind})"));
+    let whole = At(at.0.and_then(|o| o.checked_sub(prefix)), at.1);
+    let proto = if m.mdns { "mdns" } else { "dns" };
+    whole.put(out.at(0).proto(proto), Span::new(0, prefix + m.len)).line(format_args!("Domain Name System ({kind})"));
     if let Some(len) = m.tcp_len {
         let d = out.at(1).field("dns.length", Ftype::Uint16, len);
         whole.put(d, Span::new(0, TCP_PREFIX)).line(format_args!("Length: {len}"));
@@ -241,8 +247,20 @@ fn question(out: &mut Tree, at: At, q: &Question) {
     at.put(d, span).line(format_args!("[Label Count: {labels}]"));
     let d = out.at(3).field("dns.qry.type", Ftype::Uint16, q.qtype.code());
     at.put(d, q.qtype_span).line(format_args!("Type: {}", type_text(q.qtype)));
-    let d = out.at(3).field("dns.qry.class", Ftype::Uint16, hex16(q.qclass.code()));
-    at.put(d, q.qclass_span).line(format_args!("Class: {}", class_text(q.qclass)));
+    class_field(out, at, "dns.qry.class", q.qclass, q.qclass_span);
+}
+
+/// A question's or record's class; in mDNS its low 15 bits (the top bit asks
+/// for a unicast response or flushes caches, RFC 6762 §5.4, §10.2).
+fn class_field(out: &mut Tree, at: At, field: &'static str, c: Class, span: Span) {
+    let code = c.code();
+    let d = if at.1 .0 {
+        let bits = code & !dns::MDNS_CLASS_BIT;
+        out.at(3).field(field, Ftype::Uint16, hex16(bits)).mask(u64::from(!dns::MDNS_CLASS_BIT), u64::from(bits))
+    } else {
+        out.at(3).field(field, Ftype::Uint16, hex16(code))
+    };
+    at.put(d, span).line(format_args!("Class: {}", class_text(c)));
 }
 
 /// Length of `<Root>`, the name tshark gives the root.
@@ -305,8 +323,7 @@ fn record(out: &mut Tree, at: At, r: &Record) {
     name_field(out, at, "dns.resp.name", &r.name, "Name");
     let sp = &r.spans;
     u16_field(out, at, "dns.resp.type", r.rtype.code(), sp.rtype, format_args!("Type: {}", type_text(r.rtype)));
-    let d = out.at(3).field("dns.resp.class", Ftype::Uint16, hex16(r.class.code()));
-    at.put(d, sp.class).line(format_args!("Class: {}", class_text(r.class)));
+    class_field(out, at, "dns.resp.class", r.class, sp.class);
     let ttl = format_args!("Time to live: {} ({})", r.ttl, duration_words(r.ttl));
     u32_field(out, at, "dns.resp.ttl", r.ttl, sp.ttl, ttl);
     u16_field(out, at, "dns.resp.len", r.rdlength, sp.rdlength, format_args!("Data length: {}", r.rdlength));
