@@ -242,7 +242,8 @@ fn question(out: &mut Tree, at: At, q: &Question) {
     let len = if q.name.name.is_root() { ROOT_TEXT_LEN } else { name.len() };
     let d = out.at(3).field("dns.qry.name.len", Ftype::Uint16, len);
     at.put(d, span).line(format_args!("[Name Length: {len}]"));
-    let labels = q.name.name.label_count();
+    // tshark counts the root as one label.
+    let labels = q.name.name.label_count().max(1);
     let d = out.at(3).field("dns.count.labels", Ftype::Uint16, labels);
     at.put(d, span).line(format_args!("[Label Count: {labels}]"));
     let d = out.at(3).field("dns.qry.type", Ftype::Uint16, q.qtype.code());
@@ -262,6 +263,9 @@ fn class_field(out: &mut Tree, at: At, field: &'static str, c: Class, span: Span
     };
     at.put(d, span).line(format_args!("Class: {}", class_text(c)));
 }
+
+/// SRV's type code (RFC 2782).
+const SRV: u16 = 33;
 
 /// Length of `<Root>`, the name tshark gives the root.
 const ROOT_TEXT_LEN: usize = 6;
@@ -320,7 +324,12 @@ fn record(out: &mut Tree, at: At, r: &Record) {
         _ => String::new(),
     };
     line(out, 2, &format!("{name}: type {}, class {class}{data}", r.rtype.name()));
-    name_field(out, at, "dns.resp.name", &r.name, "Name");
+    if r.rtype.code() == SRV {
+        // tshark names an SRV owner with dns.srv.* fields (RFC 2782 service, proto, name).
+        line(out, 3, &format!("Name: {name}"));
+    } else {
+        name_field(out, at, "dns.resp.name", &r.name, "Name");
+    }
     let sp = &r.spans;
     u16_field(out, at, "dns.resp.type", r.rtype.code(), sp.rtype, format_args!("Type: {}", type_text(r.rtype)));
     class_field(out, at, "dns.resp.class", r.class, sp.class);
