@@ -1,6 +1,6 @@
 //! The DNS and HTTP blocks of the details tree (`-V`), in Wireshark's wording.
 
-use super::dns::{self, DnsMsg, TCP_PREFIX};
+use super::dns::{self, DnsMsg, SRV, TCP_PREFIX};
 use super::{http, App, HttpMsg};
 use crate::proto::dns::{Class, Edns, Flags, Header, NameField, Question, RData, Record, RrType, Section, Soa, Span};
 use crate::sniff::packet::Packet;
@@ -263,9 +263,6 @@ fn class_field(out: &mut Tree, at: At, field: &'static str, c: Class, span: Span
     };
     at.put(d, span).line(format_args!("Class: {}", class_text(c)));
 }
-
-/// SRV's type code (RFC 2782).
-const SRV: u16 = 33;
 
 /// Length of `<Root>`, the name tshark gives the root.
 const ROOT_TEXT_LEN: usize = 6;

@@ -329,7 +329,7 @@ pub fn raw_address(r: &Record) -> Option<std::net::IpAddr> {
 }
 
 /// SRV's type code (RFC 2782).
-const SRV: u16 = 33;
+pub const SRV: u16 = 33;
 
 /// SRV RDATA: priority, weight, port, target (uncompressed, RFC 2782).
 fn srv_summary(out: &mut impl fmt::Write, data: &[u8]) -> fmt::Result {
