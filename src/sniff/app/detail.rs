@@ -512,8 +512,7 @@ fn http_tree(out: &mut Tree, p: &Packet<'_>, m: &HttpMsg) {
     header_lines(out, at, m);
     line(out, 1, "\\r\\n");
     if m.request {
-        if let Some(host) = m.header("host").filter(|_| !m.uri.contains("://")) {
-            let uri = format!("http://{host}{}", m.uri);
+        if let Some(uri) = m.full_uri() {
             out.at(1)
                 .field("http.request.full_uri", Ftype::String, &uri)
                 .line(format_args!("[Full request URI: {uri}]"));
@@ -529,6 +528,9 @@ fn http_tree(out: &mut Tree, p: &Packet<'_>, m: &HttpMsg) {
         let t = Value::Seconds(t);
         out.at(1).field("http.time", Ftype::RelativeTime, &t).line(format_args!("[Time since request: {t} seconds]"));
         out.at(1).field("http.request_in", Ftype::Framenum, f).line(format_args!("[Request in frame: {f}]"));
+    }
+    if let Some(uri) = &m.request_uri {
+        out.at(1).field("http.response_for.uri", Ftype::String, uri).line(format_args!("[Request URI: {uri}]"));
     }
     if m.body_len > 0 {
         file_data(out, at, m);

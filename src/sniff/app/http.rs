@@ -69,6 +69,8 @@ pub struct HttpMsg {
     /// A message reassembled from several segments: its bytes as kept (the head,
     /// and the body when it came with the head); empty for a message in one segment.
     pub reassembled: Vec<u8>,
+    /// On a response: the full URI of its request.
+    pub request_uri: Option<Box<str>>,
 }
 
 impl HttpMsg {
@@ -106,6 +108,13 @@ impl HttpMsg {
             Some("application/octet-stream") => "data",
             _ => "media",
         })
+    }
+
+    /// The full URI of a request as tshark writes it: `http://` and the Host
+    /// header before an origin-form target (RFC 9112 §3.2.1, §3.3).
+    pub fn full_uri(&self) -> Option<String> {
+        let host = self.header("host").filter(|_| self.request && !self.uri.contains("://"))?;
+        Some(format!("http://{host}{}", self.uri))
     }
 
     /// The start line as sent.
@@ -168,12 +177,14 @@ pub fn ssdp(payload: &[u8]) -> Option<Box<HttpMsg>> {
 }
 
 /// The latest request of a connection.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct LastRequest {
     frame: u32,
     time: Nanos,
     head: bool,
     answered: bool,
+    /// Its full URI, for the response's `http.response_for.uri`.
+    uri: Option<Box<str>>,
 }
 
 /// A message whose head is complete, waiting for body bytes.
@@ -450,7 +461,13 @@ impl HttpTracker {
     /// as tshark does (an interim 1xx response answers nothing).
     fn link(&mut self, m: &mut HttpMsg, seg: &TcpData<'_>) {
         if m.request {
-            let r = LastRequest { frame: seg.frame, time: seg.time, head: m.method == "HEAD", answered: false };
+            let r = LastRequest {
+                frame: seg.frame,
+                time: seg.time,
+                head: m.method == "HEAD",
+                answered: false,
+                uri: m.full_uri().map(Into::into),
+            };
             bounded_insert(&mut self.last, seg.stream, r, MAX_CONNECTIONS);
             return;
         }
@@ -458,12 +475,13 @@ impl HttpTracker {
             Some(o) if !o.answered && m.code >= 200 => {
                 o.answered = true;
                 m.request_in = Some((o.frame, seg.time - o.time));
+                m.request_uri = o.uri.clone();
                 self.learned.insert(o.frame, seg.frame);
             }
             Some(_) => {}
             // A response without a request: the connection is HTTP all the same.
             None => {
-                let r = LastRequest { frame: 0, time: 0, head: false, answered: true };
+                let r = LastRequest { frame: 0, time: 0, head: false, answered: true, uri: None };
                 bounded_insert(&mut self.last, seg.stream, r, MAX_CONNECTIONS);
             }
         }
