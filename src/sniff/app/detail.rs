@@ -36,7 +36,7 @@ pub fn tree(out: &mut Tree, p: &Packet<'_>) {
 fn type_text(t: RrType) -> String {
     let long = match t {
         RrType::A => Some("Host Address"),
-        RrType::Aaaa => Some("IP6 Address"),
+        RrType::Aaaa => Some("IPv6 Address"),
         RrType::Ns => Some("authoritative Name Server"),
         RrType::Cname => Some("Canonical NAME for an alias"),
         RrType::Soa => Some("Start Of a zone of Authority"),
@@ -80,6 +80,9 @@ const MX_PREFERENCE_LEN: usize = 2;
 /// Offsets of the extended RCODE and the version in an OPT record's TTL (RFC 6891 §6.1.3).
 const OPT_EXT_RCODE: usize = 0;
 const OPT_VERSION: usize = 1;
+/// Offset and length of an OPT record's flags in its TTL (RFC 6891 §6.1.4).
+const OPT_FLAGS: usize = 2;
+const OPT_FLAGS_LEN: usize = 2;
 
 /// Where the flags word lies, and its value.
 type Flagged<'f> = (At, Span, &'f Flags);
@@ -300,7 +303,27 @@ fn opt_record(out: &mut Tree, at: At, r: &Record, e: &Edns) {
     let d = out.at(3).field("dns.resp.edns0_version", Ftype::Uint8, e.version);
     let span = Span::new(sp.ttl.start + OPT_VERSION, 1);
     at.put(d, span).line(format_args!("EDNS0 version: {}", e.version));
+    opt_flags(out, at, r.ttl, Span::new(sp.ttl.start + OPT_FLAGS, OPT_FLAGS_LEN));
     u16_field(out, at, "dns.resp.len", r.rdlength, sp.rdlength, format_args!("Data length: {}", r.rdlength));
+}
+
+/// The DO bit of an OPT record's flags (RFC 3225 §3).
+const OPT_DO: u16 = 0x8000;
+
+/// The flags of an OPT record (the low 16 bits of its TTL): DO and the rest.
+fn opt_flags(out: &mut Tree, at: At, ttl: u32, span: Span) {
+    let z = ttl as u16;
+    let d = out.at(3).field("dns.resp.z", Ftype::Uint16, hex16(z));
+    at.put(d, span).line(format_args!("Z: 0x{z:04x}"));
+    let bits = |mask: u16| crate::dns_view::fields::bit_pattern(z, mask);
+    let dnssec = z & OPT_DO != 0;
+    let text = if dnssec { "Accepts DNSSEC security RRs" } else { "Cannot handle DNSSEC security RRs" };
+    let d = out.at(4).field("dns.resp.z.do", Ftype::Boolean, u8::from(dnssec));
+    at.put(d, span).mask(u64::from(OPT_DO), u64::from(dnssec)).line(format_args!("{} = DO bit: {text}", bits(OPT_DO)));
+    let rest = z & !OPT_DO;
+    let d = out.at(4).field("dns.resp.z.reserved", Ftype::Uint16, hex16(rest));
+    let d = at.put(d, span).mask(u64::from(!OPT_DO), u64::from(rest));
+    d.line(format_args!("{} = Reserved: 0x{rest:04x}", bits(!OPT_DO)));
 }
 
 /// A resource record (RFC 1035 §4.1.3) and its RDATA.
@@ -363,11 +386,15 @@ fn soa(out: &mut Tree, at: At, s: &Soa) {
     name_field(out, at, "dns.soa.rname", &s.rname, "Responsible authority's mailbox");
     let [serial, refresh, retry, expire, minimum] = s.number_spans;
     u32_field(out, at, "dns.soa.serial_number", s.serial, serial, format_args!("Serial Number: {}", s.serial));
-    let text = format_args!("Refresh Interval: {}", s.refresh);
-    u32_field(out, at, "dns.soa.refresh_interval", s.refresh, refresh, text);
-    u32_field(out, at, "dns.soa.retry_interval", s.retry, retry, format_args!("Retry Interval: {}", s.retry));
-    u32_field(out, at, "dns.soa.expire_limit", s.expire, expire, format_args!("Expire limit: {}", s.expire));
-    u32_field(out, at, "dns.soa.minimum_ttl", s.minimum, minimum, format_args!("Minimum TTL: {}", s.minimum));
+    let times = [
+        ("dns.soa.refresh_interval", "Refresh Interval", s.refresh, refresh),
+        ("dns.soa.retry_interval", "Retry Interval", s.retry, retry),
+        ("dns.soa.expire_limit", "Expire limit", s.expire, expire),
+        ("dns.soa.minimum_ttl", "Minimum TTL", s.minimum, minimum),
+    ];
+    for (field, title, v, span) in times {
+        u32_field(out, at, field, v, span, format_args!("{title}: {v} ({})", duration_words(v)));
+    }
 }
 
 /// The query ↔ response links (generated fields).
