@@ -2,7 +2,9 @@
 
 use super::dns::{self, DnsMsg, SRV, TCP_PREFIX};
 use super::{http, App, HttpMsg};
-use crate::proto::dns::{Class, Edns, Flags, Header, NameField, Question, RData, Record, RrType, Section, Soa, Span};
+use crate::proto::dns::{
+    Class, Edns, EdnsOption, Flags, Header, NameField, Question, RData, Record, RrType, Section, Soa, Span,
+};
 use crate::sniff::packet::Packet;
 use crate::sniff::tree::{Draft, Ftype, Group, Look, Severity, Tree};
 use crate::sniff::value::Value;
@@ -305,6 +307,60 @@ fn opt_record(out: &mut Tree, at: At, r: &Record, e: &Edns) {
     at.put(d, span).line(format_args!("EDNS0 version: {}", e.version));
     opt_flags(out, at, r.ttl, Span::new(sp.ttl.start + OPT_FLAGS, OPT_FLAGS_LEN));
     u16_field(out, at, "dns.resp.len", r.rdlength, sp.rdlength, format_args!("Data length: {}", r.rdlength));
+    // Only COOKIE is decoded: with another option beside it, none is shown
+    // (the dns.opt fields would lack that option's occurrences).
+    if let RData::Opt(options) = &r.rdata {
+        if options.iter().all(|o| o.code == COOKIE) {
+            options.iter().for_each(|o| cookie(out, at, o));
+        }
+    }
+}
+
+/// The COOKIE option's code (RFC 7873 §4).
+const COOKIE: u16 = 10;
+/// Length of an option's code and length fields (RFC 6891 §6.1.2).
+const OPTION_HEADER: usize = 4;
+/// Length of a client cookie (RFC 7873 §4).
+const CLIENT_COOKIE_LEN: usize = 8;
+
+/// Bytes as tshark shows a byte field's value: `a4:f5:22`.
+fn colon_hex(b: &[u8]) -> String {
+    crate::dns_view::fields::hex_bytes(b).replace(' ', ":")
+}
+
+/// A COOKIE option (RFC 7873 §4): the client cookie and the server's, if any.
+fn cookie(out: &mut Tree, at: At, o: &EdnsOption) {
+    let d = out.at(3).field("dns.opt", Ftype::None, "");
+    at.put(d, o.span).line(format_args!("Option: COOKIE"));
+    let code = Span::new(o.span.start, 2);
+    u16_field_at(out, at, 4, ("dns.opt.code", o.code, code), format_args!("Option Code: COOKIE ({})", o.code));
+    let len = o.data.len() as u16;
+    let span = Span::new(o.span.start + 2, 2);
+    u16_field_at(out, at, 4, ("dns.opt.len", len, span), format_args!("Option Length: {len}"));
+    let data = Span::new(o.span.start + OPTION_HEADER, o.data.len());
+    let d = out.at(4).field("dns.opt.data", Ftype::Bytes, colon_hex(&o.data));
+    at.put(d, data).line(format_args!("Option Data: {}", hex_text(&o.data)));
+    let (client, server) = o.data.split_at(o.data.len().min(CLIENT_COOKIE_LEN));
+    let d = out.at(4).field("dns.opt.cookie.client", Ftype::Bytes, colon_hex(client));
+    let text = format_args!("Client Cookie: {}", hex_text(client));
+    at.put(d, Span::new(data.start, client.len())).line(text);
+    if server.is_empty() {
+        out.at(4).field("dns.opt.cookie.server", Ftype::Bytes, "").line(format_args!("Server Cookie: <MISSING>"));
+        return;
+    }
+    let d = out.at(4).field("dns.opt.cookie.server", Ftype::Bytes, colon_hex(server));
+    let span = Span::new(data.start + client.len(), server.len());
+    at.put(d, span).line(format_args!("Server Cookie: {}", hex_text(server)));
+}
+
+/// Bytes as plain hex digits.
+fn hex_text(b: &[u8]) -> String {
+    crate::dns_view::fields::hex_bytes(b).replace(' ', "")
+}
+
+/// A 16-bit field at `depth`: (name, value, span).
+fn u16_field_at(out: &mut Tree, at: At, depth: usize, f: (&'static str, u16, Span), text: fmt::Arguments<'_>) {
+    at.put(out.at(depth).field(f.0, Ftype::Uint16, f.1), f.2).line(text);
 }
 
 /// The DO bit of an OPT record's flags (RFC 3225 §3).
