@@ -480,6 +480,10 @@ impl Apps {
                         if m.request {
                             m.response_in = facts.app.http_response_in.get(&p.number).copied();
                         }
+                        if let (Some((_, total)), Some(&all)) = (&mut m.number, facts.app.http_pairs.get(&info.stream))
+                        {
+                            *total = all;
+                        }
                         App::Http(m)
                     }
                 };

@@ -601,8 +601,14 @@ fn http_tree(out: &mut Tree, p: &Packet<'_>, m: &HttpMsg) {
                 .line(format_args!("[Full request URI: {uri}]"));
         }
         out.at(1).field("http.request", Ftype::Boolean, 1).hidden();
+        if let Some((n, all)) = m.number {
+            out.at(1).field("http.request_number", Ftype::Uint32, n).line(format_args!("[HTTP request {n}/{all}]"));
+        }
     } else {
         out.at(1).field("http.response", Ftype::Boolean, 1).hidden();
+        if let Some((n, all)) = m.number {
+            out.at(1).field("http.response_number", Ftype::Uint32, n).line(format_args!("[HTTP response {n}/{all}]"));
+        }
     }
     if let Some(f) = m.response_in {
         out.at(1).field("http.response_in", Ftype::Framenum, f).line(format_args!("[Response in frame: {f}]"));

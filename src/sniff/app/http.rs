@@ -71,6 +71,9 @@ pub struct HttpMsg {
     pub reassembled: Vec<u8>,
     /// On a response: the full URI of its request.
     pub request_uri: Option<Box<str>>,
+    /// The number of its request/response pair in the connection, and how
+    /// many pairs the connection has (so far; all of them after a first pass).
+    pub number: Option<(u32, u32)>,
 }
 
 impl HttpMsg {
@@ -185,6 +188,8 @@ struct LastRequest {
     answered: bool,
     /// Its full URI, for the response's `http.response_for.uri`.
     uri: Option<Box<str>>,
+    /// Its number among the connection's request/response pairs.
+    number: u32,
 }
 
 /// A message whose head is complete, waiting for body bytes.
@@ -217,6 +222,8 @@ pub struct HttpTracker {
     pending: FxHashMap<u64, Pending>,
     last: FxHashMap<u32, LastRequest>,
     learned: FxHashMap<u32, u32>,
+    /// Request/response pairs so far, per connection.
+    pairs: FxHashMap<u32, u32>,
 }
 
 /// What one segment gives.
@@ -458,17 +465,22 @@ impl HttpTracker {
     }
 
     /// Pairs a final response with the connection's latest unanswered request,
-    /// as tshark does (an interim 1xx response answers nothing).
+    /// as tshark does (an interim 1xx response answers nothing), and numbers
+    /// the request/response pairs of the connection: a request starts a pair,
+    /// a final response without an open request too.
     fn link(&mut self, m: &mut HttpMsg, seg: &TcpData<'_>) {
         if m.request {
+            let number = self.next_pair(seg.stream);
             let r = LastRequest {
                 frame: seg.frame,
                 time: seg.time,
                 head: m.method == "HEAD",
                 answered: false,
                 uri: m.full_uri().map(Into::into),
+                number,
             };
             bounded_insert(&mut self.last, seg.stream, r, MAX_CONNECTIONS);
+            m.number = Some((number, number));
             return;
         }
         match self.last.get_mut(&seg.stream) {
@@ -477,19 +489,37 @@ impl HttpTracker {
                 m.request_in = Some((o.frame, seg.time - o.time));
                 m.request_uri = o.uri.clone();
                 self.learned.insert(o.frame, seg.frame);
+                let number = o.number;
+                m.number = Some((number, self.pairs.get(&seg.stream).copied().unwrap_or(number)));
+            }
+            // After an answered request any response starts a pair of its own;
+            // an interim one to an open request gets no number here.
+            Some(o) if o.answered => {
+                let number = self.next_pair(seg.stream);
+                m.number = Some((number, number));
             }
             Some(_) => {}
             // A response without a request: the connection is HTTP all the same.
             None => {
-                let r = LastRequest { frame: 0, time: 0, head: false, answered: true, uri: None };
+                let number = self.next_pair(seg.stream);
+                let r = LastRequest { frame: 0, time: 0, head: false, answered: true, uri: None, number };
                 bounded_insert(&mut self.last, seg.stream, r, MAX_CONNECTIONS);
+                m.number = Some((number, number));
             }
         }
+    }
+
+    /// Starts the next request/response pair of a connection; returns its number.
+    fn next_pair(&mut self, stream: u32) -> u32 {
+        let n = self.pairs.get(&stream).map_or(1, |n| n + 1);
+        bounded_insert(&mut self.pairs, stream, n, MAX_CONNECTIONS);
+        n
     }
 
     /// Adds what this pass learned to `facts`.
     pub fn learn_into(self, facts: &mut AppFacts) {
         facts.http_response_in.extend(self.learned);
+        facts.http_pairs.extend(self.pairs);
     }
 }
 
