@@ -480,9 +480,12 @@ impl Apps {
                         if m.request {
                             m.response_in = facts.app.http_response_in.get(&p.number).copied();
                         }
-                        if let (Some((_, total)), Some(&all)) = (&mut m.number, facts.app.http_pairs.get(&info.stream))
-                        {
-                            *total = all;
+                        if let Some((n, total)) = &mut m.number {
+                            if let Some(&all) = facts.app.http_pairs.get(&info.stream) {
+                                *total = all;
+                            }
+                            let next = facts.app.http_pair_frames.get(&(info.stream, n.saturating_add(1)));
+                            m.next = next.copied().unwrap_or_default();
                         }
                         App::Http(m)
                     }

@@ -595,36 +595,55 @@ fn http_tree(out: &mut Tree, p: &Packet<'_>, m: &HttpMsg) {
     header_lines(out, at, m);
     line(out, 1, "\\r\\n");
     if m.request {
-        if let Some(uri) = m.full_uri() {
-            out.at(1)
-                .field("http.request.full_uri", Ftype::String, &uri)
-                .line(format_args!("[Full request URI: {uri}]"));
-        }
-        out.at(1).field("http.request", Ftype::Boolean, 1).hidden();
-        if let Some((n, all)) = m.number {
-            out.at(1).field("http.request_number", Ftype::Uint32, n).line(format_args!("[HTTP request {n}/{all}]"));
-        }
+        request_links(out, m);
     } else {
-        out.at(1).field("http.response", Ftype::Boolean, 1).hidden();
-        if let Some((n, all)) = m.number {
-            out.at(1).field("http.response_number", Ftype::Uint32, n).line(format_args!("[HTTP response {n}/{all}]"));
-        }
-    }
-    if let Some(f) = m.response_in {
-        out.at(1).field("http.response_in", Ftype::Framenum, f).line(format_args!("[Response in frame: {f}]"));
-    }
-    if let Some((f, t)) = m.request_in {
-        let t = Value::Seconds(t);
-        out.at(1).field("http.time", Ftype::RelativeTime, &t).line(format_args!("[Time since request: {t} seconds]"));
-        out.at(1).field("http.request_in", Ftype::Framenum, f).line(format_args!("[Request in frame: {f}]"));
-    }
-    if let Some(uri) = &m.request_uri {
-        out.at(1).field("http.response_for.uri", Ftype::String, uri).line(format_args!("[Request URI: {uri}]"));
+        response_links(out, m);
     }
     if m.body_len > 0 {
         file_data(out, at, m);
     }
     out.use_frame();
+}
+
+/// A frame link of a request/response pair (a generated field), when there is one.
+fn frame_link(out: &mut Tree, field: &'static str, title: &str, frame: u32) {
+    if frame != 0 {
+        out.at(1).field(field, Ftype::Framenum, frame).line(format_args!("[{title} in frame: {frame}]"));
+    }
+}
+
+/// A request's full URI, number and links to its response and the pairs around it.
+fn request_links(out: &mut Tree, m: &HttpMsg) {
+    if let Some(uri) = m.full_uri() {
+        out.at(1).field("http.request.full_uri", Ftype::String, &uri).line(format_args!("[Full request URI: {uri}]"));
+    }
+    out.at(1).field("http.request", Ftype::Boolean, 1).hidden();
+    if let Some((n, all)) = m.number {
+        out.at(1).field("http.request_number", Ftype::Uint32, n).line(format_args!("[HTTP request {n}/{all}]"));
+    }
+    frame_link(out, "http.prev_request_in", "Prev request", m.prev.0);
+    frame_link(out, "http.response_in", "Response", m.response_in.unwrap_or(0));
+    frame_link(out, "http.next_request_in", "Next request", m.next.0);
+}
+
+/// A response's number, time since its request and links to it and the pairs around it.
+fn response_links(out: &mut Tree, m: &HttpMsg) {
+    out.at(1).field("http.response", Ftype::Boolean, 1).hidden();
+    if let Some((n, all)) = m.number {
+        out.at(1).field("http.response_number", Ftype::Uint32, n).line(format_args!("[HTTP response {n}/{all}]"));
+    }
+    if let Some((_, t)) = m.request_in {
+        let t = Value::Seconds(t);
+        out.at(1).field("http.time", Ftype::RelativeTime, &t).line(format_args!("[Time since request: {t} seconds]"));
+    }
+    frame_link(out, "http.prev_request_in", "Prev request", m.prev.0);
+    frame_link(out, "http.prev_response_in", "Prev response", m.prev.1);
+    frame_link(out, "http.request_in", "Request", m.request_in.map_or(0, |(f, _)| f));
+    frame_link(out, "http.next_request_in", "Next request", m.next.0);
+    frame_link(out, "http.next_response_in", "Next response", m.next.1);
+    if let Some(uri) = &m.request_uri {
+        out.at(1).field("http.response_for.uri", Ftype::String, uri).line(format_args!("[Request URI: {uri}]"));
+    }
 }
 
 /// The bytes of the HTTP item, as tshark sets them: the head only when a

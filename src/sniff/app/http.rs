@@ -13,6 +13,10 @@ use std::fmt;
 /// Most connections whose latest request is remembered.
 const MAX_CONNECTIONS: usize = 65_536;
 
+/// Most request/response pairs whose frames are remembered (for tshark's
+/// `Prev request in frame` and `Next request in frame`).
+const MAX_PAIRS: usize = 1 << 20;
+
 /// Most headers parsed in one message.
 const MAX_HEADERS: usize = 64;
 
@@ -74,6 +78,10 @@ pub struct HttpMsg {
     /// The number of its request/response pair in the connection, and how
     /// many pairs the connection has (so far; all of them after a first pass).
     pub number: Option<(u32, u32)>,
+    /// The frames of the previous pair (request, response; 0 for none).
+    pub prev: (u32, u32),
+    /// The frames of the next pair (learned by the first pass; 0 for none).
+    pub next: (u32, u32),
 }
 
 impl HttpMsg {
@@ -224,6 +232,8 @@ pub struct HttpTracker {
     learned: FxHashMap<u32, u32>,
     /// Request/response pairs so far, per connection.
     pairs: FxHashMap<u32, u32>,
+    /// The frames of each pair: (connection, pair number) → (request, response), 0 for none.
+    pair_frames: FxHashMap<(u32, u32), (u32, u32)>,
 }
 
 /// What one segment gives.
@@ -480,7 +490,7 @@ impl HttpTracker {
                 number,
             };
             bounded_insert(&mut self.last, seg.stream, r, MAX_CONNECTIONS);
-            m.number = Some((number, number));
+            self.pair_frames_set(m, seg.stream, number, (seg.frame, 0));
             return;
         }
         match self.last.get_mut(&seg.stream) {
@@ -490,13 +500,14 @@ impl HttpTracker {
                 m.request_uri = o.uri.clone();
                 self.learned.insert(o.frame, seg.frame);
                 let number = o.number;
-                m.number = Some((number, self.pairs.get(&seg.stream).copied().unwrap_or(number)));
+                let req = o.frame;
+                self.pair_frames_set(m, seg.stream, number, (req, seg.frame));
             }
             // After an answered request any response starts a pair of its own;
             // an interim one to an open request gets no number here.
             Some(o) if o.answered => {
                 let number = self.next_pair(seg.stream);
-                m.number = Some((number, number));
+                self.pair_frames_set(m, seg.stream, number, (0, seg.frame));
             }
             Some(_) => {}
             // A response without a request: the connection is HTTP all the same.
@@ -504,9 +515,19 @@ impl HttpTracker {
                 let number = self.next_pair(seg.stream);
                 let r = LastRequest { frame: 0, time: 0, head: false, answered: true, uri: None, number };
                 bounded_insert(&mut self.last, seg.stream, r, MAX_CONNECTIONS);
-                m.number = Some((number, number));
+                self.pair_frames_set(m, seg.stream, number, (0, seg.frame));
             }
         }
+    }
+
+    /// Records the frames of pair `number` of a connection, and gives `m` its
+    /// number and the frames of the pair before it.
+    fn pair_frames_set(&mut self, m: &mut HttpMsg, stream: u32, number: u32, frames: (u32, u32)) {
+        bounded_insert(&mut self.pair_frames, (stream, number), frames, MAX_PAIRS);
+        let all = self.pairs.get(&stream).copied().unwrap_or(number);
+        m.number = Some((number, all));
+        let before = number.checked_sub(1).and_then(|n| self.pair_frames.get(&(stream, n)));
+        m.prev = before.copied().unwrap_or_default();
     }
 
     /// Starts the next request/response pair of a connection; returns its number.
@@ -520,6 +541,7 @@ impl HttpTracker {
     pub fn learn_into(self, facts: &mut AppFacts) {
         facts.http_response_in.extend(self.learned);
         facts.http_pairs.extend(self.pairs);
+        facts.http_pair_frames.extend(self.pair_frames);
     }
 }
 
