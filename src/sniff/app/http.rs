@@ -116,6 +116,8 @@ impl HttpMsg {
             Some("application/x-www-form-urlencoded") => "urlencoded-form",
             Some("text/xml" | "application/xml") => "xml",
             Some(t) if t.starts_with("text/") => "data-text-lines",
+            // tshark's line-based text dissector also takes this legacy type.
+            Some("application/x-javascript") => "data-text-lines",
             Some("application/octet-stream") => "data",
             _ => "media",
         })
