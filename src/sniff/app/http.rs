@@ -752,6 +752,30 @@ mod tests {
         }
     }
 
+    /// tshark numbers the request/response pairs of a connection and links each
+    /// pair to the one before it (the first pass learns the totals and the next ones).
+    #[test]
+    fn pairs_are_numbered_per_connection_with_the_previous_pair() {
+        let mut t = HttpTracker::default();
+        let mut msg = |b: &[u8], f| match t.tcp(&seg(b, f), true) {
+            Outcome::Message(m) => m,
+            _ => panic!("no message in frame {f}"),
+        };
+        let req = b"GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+        let rep = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+        let (q1, r1, q2, r2) = (msg(req, 1), msg(rep, 2), msg(req, 3), msg(rep, 4));
+        assert_eq!(
+            [q1.number, r1.number, q2.number, r2.number],
+            [Some((1, 1)), Some((1, 1)), Some((2, 2)), Some((2, 2))]
+        );
+        assert_eq!((q1.prev, q2.prev, r2.prev), ((0, 0), (1, 2), (1, 2)));
+        assert_eq!(r1.request_uri.as_deref(), Some("http://a/"));
+        let mut facts = AppFacts::default();
+        t.learn_into(&mut facts);
+        assert_eq!(facts.http_pairs.get(&0), Some(&2));
+        assert_eq!(facts.http_pair_frames.get(&(0, 2)), Some(&(3, 4)));
+    }
+
     #[test]
     fn request_split_over_two_segments() {
         let mut t = HttpTracker::default();
