@@ -70,9 +70,12 @@ fn details_tree_shows_the_http_block() {
     let Some(f) = corpus("chrissanders-packets/http_google.pcapng") else { return };
     let out = ok(&["read", &f, "-V", "-Y", "frame.number == 12"]);
     for want in [
-        "Hypertext Transfer Protocol\n    HTTP/1.1 200 OK\\r\\n\n        Response Version: HTTP/1.1\n        Status Code: 200\n",
+        "Hypertext Transfer Protocol\n    HTTP/1.1 200 OK\\r\\n\n",
+        "        [Expert Info (Chat/Sequence): HTTP/1.1 200 OK\\r\\n]\n            [HTTP/1.1 200 OK\\r\\n]\n",
+        "        Response Version: HTTP/1.1\n        Status Code: 200\n        [Status Code Description: OK]\n",
         "    Content-Type: text/html; charset=UTF-8\\r\\n\n",
-        "    [Time since request: 0.104147000 seconds]\n    [Request in frame: 4]\n",
+        "    Content-Length: 4633\\r\\n\n        [Content length: 4633]\n",
+        "    [Time since request: 0.104147000 seconds]\n    [Request in frame: 4]\n    [Request URI: http://www.google.com/]\n",
     ] {
         assert!(out.contains(want), "missing {want:?} in {out}");
     }

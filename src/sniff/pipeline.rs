@@ -489,6 +489,13 @@ impl Apps {
                         if m.request {
                             m.response_in = facts.app.http_response_in.get(&p.number).copied();
                         }
+                        if let Some((n, total)) = &mut m.number {
+                            if let Some(&all) = facts.app.http_pairs.get(&info.stream) {
+                                *total = all;
+                            }
+                            let next = facts.app.http_pair_frames.get(&(info.stream, n.saturating_add(1)));
+                            m.next = next.copied().unwrap_or_default();
+                        }
                         App::Http(m)
                     }
                 };

@@ -1,20 +1,24 @@
 //! The DNS and HTTP blocks of the details tree (`-V`), in Wireshark's wording.
 
-use super::dns::{self, DnsMsg};
-use super::{App, HttpMsg};
-use crate::proto::dns::{Class, Flags, RData, Record, RrType, Section};
-use crate::sniff::tree::{Look, Tree};
+use super::dns::{self, DnsMsg, SRV, TCP_PREFIX};
+use super::{http, App, HttpMsg};
+use crate::proto::dns::{
+    Class, Edns, EdnsOption, Flags, Header, NameField, Question, RData, Record, RrType, Section, Soa, Span,
+};
+use crate::sniff::packet::Packet;
+use crate::sniff::tree::{Draft, Ftype, Group, Look, Severity, Tree};
 use crate::sniff::value::Value;
+use std::fmt;
 
 fn line(out: &mut Tree, depth: usize, text: &str) {
     out.text(depth, format_args!("{text}"));
 }
 
 /// Writes the application block of a packet, if it has one.
-pub fn tree(out: &mut Tree, app: &App) {
-    match app {
-        App::Dns(msgs) => msgs.iter().for_each(|m| dns_tree(out, m)),
-        App::Http(m) => http_tree(out, m),
+pub fn tree(out: &mut Tree, p: &Packet<'_>) {
+    match &p.app {
+        App::Dns(msgs) => msgs.iter().for_each(|m| dns_tree(out, p, m)),
+        App::Http(m) => http_tree(out, p, m),
         App::HttpContinuation => {
             line(out, 0, "Hypertext Transfer Protocol");
             line(out, 1, "File Data: continuation of a body");
@@ -34,7 +38,7 @@ pub fn tree(out: &mut Tree, app: &App) {
 fn type_text(t: RrType) -> String {
     let long = match t {
         RrType::A => Some("Host Address"),
-        RrType::Aaaa => Some("IP6 Address"),
+        RrType::Aaaa => Some("IPv6 Address"),
         RrType::Ns => Some("authoritative Name Server"),
         RrType::Cname => Some("Canonical NAME for an alias"),
         RrType::Soa => Some("Start Of a zone of Authority"),
@@ -54,47 +58,88 @@ fn class_text(c: Class) -> String {
     format!("{name} (0x{:04x})", c.code())
 }
 
-/// The flag lines, as Wireshark labels each bit.
-fn flag_lines(f: &Flags, depth: usize, out: &mut Tree) {
+/// Where a DNS message's fields lie in the frame: the offset of its first byte
+/// (spans count from there, RFC 1035 §4.1.4), when all of it lies in the frame.
+#[derive(Clone, Copy)]
+struct At(Option<usize>, Mdns);
+
+/// Multicast DNS (RFC 6762): the top bit of a class is a flag of its own.
+#[derive(Clone, Copy)]
+struct Mdns(bool);
+
+impl At {
+    /// `d` with the bytes of `span`, if the message lies in the frame.
+    fn put<'t>(self, d: Draft<'t>, span: Span) -> Draft<'t> {
+        match self.0 {
+            Some(base) => d.bytes(base + span.start, span.len),
+            None => d,
+        }
+    }
+}
+
+/// Length of the MX PREFERENCE field at the start of its RDATA (RFC 1035 §3.3.9).
+const MX_PREFERENCE_LEN: usize = 2;
+/// Offsets of the extended RCODE and the version in an OPT record's TTL (RFC 6891 §6.1.3).
+const OPT_EXT_RCODE: usize = 0;
+const OPT_VERSION: usize = 1;
+/// Offset and length of an OPT record's flags in its TTL (RFC 6891 §6.1.4).
+const OPT_FLAGS: usize = 2;
+const OPT_FLAGS_LEN: usize = 2;
+
+/// Where the flags word lies, and its value.
+type Flagged<'f> = (At, Span, &'f Flags);
+
+/// One flag of the flags word: its field, mask, value and `-V` text.
+fn flag(out: &mut Tree, depth: usize, at: Flagged, bit: (&'static str, u16), text: &str) {
+    let (at, span, f) = at;
+    let (name, mask) = bit;
     let word = f.to_u16();
-    let bits = |mask: u16| crate::dns_view::fields::bit_pattern(word, mask);
+    let v = (word & mask) >> mask.trailing_zeros();
+    let bits = crate::dns_view::fields::bit_pattern(word, mask);
+    let d = out.at(depth);
+    let d = if mask.count_ones() == 1 { d.field(name, Ftype::Boolean, v) } else { d.field(name, Ftype::Uint16, v) };
+    at.put(d, span).mask(u64::from(mask), u64::from(v)).line(format_args!("{bits} = {text}"));
+}
+
+/// The flag lines, as Wireshark labels each bit.
+fn flag_lines(f: &Flags, at: At, span: Span, depth: usize, out: &mut Tree) {
+    let at: Flagged = (at, span, f);
     let pick = |b: bool, y: &'static str, n: &'static str| if b { y } else { n };
-    line(
-        out,
-        depth,
-        &format!("{} = Response: {}", bits(Flags::QR), pick(f.qr, "Message is a response", "Message is a query")),
-    );
+    let qr = pick(f.qr, "Message is a response", "Message is a query");
+    flag(out, depth, at, ("dns.flags.response", Flags::QR), &format!("Response: {qr}"));
     let op = f.opcode.code();
-    line(out, depth, &format!("{} = Opcode: {} ({op})", bits(Flags::OPCODE), opcode_name(op)));
+    let text = format!("Opcode: {} ({op})", opcode_name(op));
+    flag(out, depth, at, ("dns.flags.opcode", Flags::OPCODE), &text);
     if f.qr {
         let aa = pick(f.aa, "Server is an authority for domain", "Server is not an authority for domain");
-        line(out, depth, &format!("{} = Authoritative: {aa}", bits(Flags::AA)));
+        flag(out, depth, at, ("dns.flags.authoritative", Flags::AA), &format!("Authoritative: {aa}"));
     }
     let tc = pick(f.tc, "Message is truncated", "Message is not truncated");
-    line(out, depth, &format!("{} = Truncated: {tc}", bits(Flags::TC)));
+    flag(out, depth, at, ("dns.flags.truncated", Flags::TC), &format!("Truncated: {tc}"));
     let rd = pick(f.rd, "Do query recursively", "Don't do query recursively");
-    line(out, depth, &format!("{} = Recursion desired: {rd}", bits(Flags::RD)));
+    flag(out, depth, at, ("dns.flags.recdesired", Flags::RD), &format!("Recursion desired: {rd}"));
     if f.qr {
         let ra = pick(f.ra, "Server can do recursive queries", "Server can't do recursive queries");
-        line(out, depth, &format!("{} = Recursion available: {ra}", bits(Flags::RA)));
+        flag(out, depth, at, ("dns.flags.recavail", Flags::RA), &format!("Recursion available: {ra}"));
     }
-    line(out, depth, &format!("{} = Z: reserved ({})", bits(Flags::Z), u8::from(f.z)));
+    flag(out, depth, at, ("dns.flags.z", Flags::Z), &format!("Z: reserved ({})", u8::from(f.z)));
     if f.qr {
         let ad = pick(
             f.ad,
             "Answer/authority portion was authenticated by the server",
             "Answer/authority portion was not authenticated by the server",
         );
-        line(out, depth, &format!("{} = Answer authenticated: {ad}", bits(Flags::AD)));
-    } else {
-        line(out, depth, &format!("{} = AD bit: {}", bits(Flags::AD), pick(f.ad, "Set", "Not set")));
+        flag(out, depth, at, ("dns.flags.authenticated", Flags::AD), &format!("Answer authenticated: {ad}"));
+    } else if f.ad {
+        // In a query Wireshark shows the AD bit only when it is set (RFC 6840 §5.7).
+        flag(out, depth, at, ("dns.flags.authenticated", Flags::AD), "AD bit: Set");
     }
     let cd = pick(f.cd, "Acceptable", "Unacceptable");
-    line(out, depth, &format!("{} = Non-authenticated data: {cd}", bits(Flags::CD)));
+    flag(out, depth, at, ("dns.flags.checkdisable", Flags::CD), &format!("Non-authenticated data: {cd}"));
     if f.qr {
         let code = f.rcode.code();
         let name = f.rcode.mnemonic().unwrap_or("Unknown");
-        line(out, depth, &format!("{} = Reply code: {name} ({code})", bits(Flags::RCODE)));
+        flag(out, depth, at, ("dns.flags.rcode", Flags::RCODE), &format!("Reply code: {name} ({code})"));
     }
 }
 
@@ -109,15 +154,60 @@ fn opcode_name(op: u8) -> &'static str {
     }
 }
 
-fn dns_tree(out: &mut Tree, m: &DnsMsg) {
+/// Where a message lies in the frame, if all of it does (not in an IPv4
+/// datagram reassembled from fragments, whose bytes are no frame's).
+fn message_at(p: &Packet<'_>, m: &DnsMsg) -> At {
+    let base = m.offset.filter(|&o| p.d.reassembled.is_none() && o.saturating_add(m.len) <= p.data.len());
+    At(base, Mdns(m.mdns))
+}
+
+/// Where a message lies: in the frame, or (over TCP, reassembled from several
+/// segments) after its length prefix in a data source of its own, as tshark's
+/// `Reassembled TCP`.
+fn message_source(out: &mut Tree, p: &Packet<'_>, m: &DnsMsg) -> At {
+    if m.reassembled.is_empty() {
+        return message_at(p, m);
+    }
+    out.push_source(format!("Reassembled TCP ({} bytes)", m.reassembled.len()), m.reassembled.clone());
+    At(Some(TCP_PREFIX), Mdns(m.mdns))
+}
+
+fn dns_tree(out: &mut Tree, p: &Packet<'_>, m: &DnsMsg) {
+    let at = message_source(out, p, m);
     let msg = &m.message;
     let h = &msg.header;
     let kind = if h.flags.qr { "response" } else { "query" };
-    line(out, 0, &format!("Domain Name System ({kind})"));
+    let prefix = if m.tcp_len.is_some() { TCP_PREFIX } else { 0 };
+    let whole = At(at.0.and_then(|o| o.checked_sub(prefix)), at.1);
+    let proto = if m.mdns { "mdns" } else { "dns" };
+    whole.put(out.at(0).proto(proto), Span::new(0, prefix + m.len)).line(format_args!("Domain Name System ({kind})"));
     if let Some(len) = m.tcp_len {
-        line(out, 1, &format!("Length: {len}"));
+        let d = out.at(1).field("dns.length", Ftype::Uint16, len);
+        whole.put(d, Span::new(0, TCP_PREFIX)).line(format_args!("Length: {len}"));
     }
-    line(out, 1, &format!("Transaction ID: 0x{:04x}", h.id));
+    header(out, at, h);
+    if !msg.questions.is_empty() {
+        line(out, 1, "Queries");
+        msg.questions.iter().for_each(|q| question(out, at, q));
+    }
+    for section in [Section::Answer, Section::Authority, Section::Additional] {
+        let records = msg.section(section);
+        if !records.is_empty() {
+            line(out, 1, section.title());
+            records.iter().for_each(|r| record(out, at, r));
+        }
+    }
+    links(out, m);
+    out.use_frame();
+    if let Some(e) = &m.error {
+        out.at(0).look(Look::Bad).line(format_args!("[Malformed Packet: DNS {e}]"));
+    }
+}
+/// The header fields (RFC 1035 §4.1.1).
+fn header(out: &mut Tree, at: At, h: &Header) {
+    let sp = &h.spans;
+    let d = out.at(1).field("dns.id", Ftype::Uint16, hex16(h.id));
+    at.put(d, sp.id).line(format_args!("Transaction ID: 0x{:04x}", h.id));
     let summary = if h.flags.qr {
         format!(
             "{} response, {}",
@@ -127,56 +217,177 @@ fn dns_tree(out: &mut Tree, m: &DnsMsg) {
     } else {
         opcode_name(h.flags.opcode.code()).to_string()
     };
-    line(out, 1, &format!("Flags: 0x{:04x} {summary}", h.flags.to_u16()));
-    flag_lines(&h.flags, 2, out);
-    line(out, 1, &format!("Questions: {}", h.qdcount));
-    line(out, 1, &format!("Answer RRs: {}", h.ancount));
-    line(out, 1, &format!("Authority RRs: {}", h.nscount));
-    line(out, 1, &format!("Additional RRs: {}", h.arcount));
-    if !msg.questions.is_empty() {
-        line(out, 1, "Queries");
-        for q in &msg.questions {
-            let name = dns::name_text(&q.name);
-            let class = if q.qclass.code() == 1 { "IN".to_string() } else { q.qclass.to_string() };
-            line(out, 2, &format!("{name}: type {}, class {class}", q.qtype.name()));
-            line(out, 3, &format!("Name: {name}"));
-            line(out, 3, &format!("[Name Length: {}]", if q.name.name.is_root() { 6 } else { name.len() }));
-            line(out, 3, &format!("[Label Count: {}]", q.name.name.label_count()));
-            line(out, 3, &format!("Type: {}", type_text(q.qtype)));
-            line(out, 3, &format!("Class: {}", class_text(q.qclass)));
-        }
-    }
-    for section in [Section::Answer, Section::Authority, Section::Additional] {
-        let records = msg.section(section);
-        if !records.is_empty() {
-            line(out, 1, section.title());
-            records.iter().for_each(|r| record(out, r));
-        }
-    }
-    if let Some(f) = m.response_in {
-        line(out, 1, &format!("[Response In: {f}]"));
-    }
-    if let Some((f, t)) = m.response_to {
-        line(out, 1, &format!("[Request In: {f}]"));
-        line(out, 1, &format!("[Time: {} seconds]", Value::Seconds(t)));
-    }
-    if let Some(e) = &m.error {
-        out.at(0).look(Look::Bad).line(format_args!("[Malformed Packet: DNS {e}]"));
+    let word = h.flags.to_u16();
+    let d = out.at(1).field("dns.flags", Ftype::Uint16, hex16(word));
+    at.put(d, sp.flags).line(format_args!("Flags: 0x{word:04x} {summary}"));
+    flag_lines(&h.flags, at, sp.flags, 2, out);
+    let counts = [
+        ("dns.count.queries", "Questions", h.qdcount, sp.qdcount),
+        ("dns.count.answers", "Answer RRs", h.ancount, sp.ancount),
+        ("dns.count.auth_rr", "Authority RRs", h.nscount, sp.nscount),
+        ("dns.count.add_rr", "Additional RRs", h.arcount, sp.arcount),
+    ];
+    for (name, title, n, span) in counts {
+        at.put(out.at(1).field(name, Ftype::Uint16, n), span).line(format_args!("{title}: {n}"));
     }
 }
 
-fn record(out: &mut Tree, r: &Record) {
+/// A 16-bit value as tshark shows an ID, flags or class: `0x0001`.
+fn hex16(v: u16) -> Value<'static> {
+    Value::Hex { value: u64::from(v), digits: 4 }
+}
+
+/// A question (RFC 1035 §4.1.2).
+fn question(out: &mut Tree, at: At, q: &Question) {
+    let name = dns::name_text(&q.name);
+    let class = if q.qclass.code() == 1 { "IN".to_string() } else { q.qclass.to_string() };
+    line(out, 2, &format!("{name}: type {}, class {class}", q.qtype.name()));
+    let span = q.name.span;
+    at.put(out.at(3).field("dns.qry.name", Ftype::String, &name), span).line(format_args!("Name: {name}"));
+    let len = if q.name.name.is_root() { ROOT_TEXT_LEN } else { name.len() };
+    let d = out.at(3).field("dns.qry.name.len", Ftype::Uint16, len);
+    at.put(d, span).line(format_args!("[Name Length: {len}]"));
+    // tshark counts the root as one label.
+    let labels = q.name.name.label_count().max(1);
+    let d = out.at(3).field("dns.count.labels", Ftype::Uint16, labels);
+    at.put(d, span).line(format_args!("[Label Count: {labels}]"));
+    let d = out.at(3).field("dns.qry.type", Ftype::Uint16, q.qtype.code());
+    at.put(d, q.qtype_span).line(format_args!("Type: {}", type_text(q.qtype)));
+    class_field(out, at, "dns.qry.class", q.qclass, q.qclass_span);
+}
+
+/// A question's or record's class; in mDNS its low 15 bits (the top bit asks
+/// for a unicast response or flushes caches, RFC 6762 §5.4, §10.2).
+fn class_field(out: &mut Tree, at: At, field: &'static str, c: Class, span: Span) {
+    let code = c.code();
+    let d = if at.1 .0 {
+        let bits = code & !dns::MDNS_CLASS_BIT;
+        out.at(3).field(field, Ftype::Uint16, hex16(bits)).mask(u64::from(!dns::MDNS_CLASS_BIT), u64::from(bits))
+    } else {
+        out.at(3).field(field, Ftype::Uint16, hex16(code))
+    };
+    at.put(d, span).line(format_args!("Class: {}", class_text(c)));
+}
+
+/// Length of `<Root>`, the name tshark gives the root.
+const ROOT_TEXT_LEN: usize = 6;
+
+/// A name field of a record: its text as tshark writes it, at its own bytes.
+fn name_field(out: &mut Tree, at: At, field: &'static str, n: &NameField, title: &str) {
+    let text = dns::name_text(n);
+    at.put(out.at(3).field(field, Ftype::String, &text), n.span).line(format_args!("{title}: {text}"));
+}
+
+/// A 32-bit number of a record at `span`.
+fn u32_field(out: &mut Tree, at: At, field: &'static str, v: u32, span: Span, text: fmt::Arguments<'_>) {
+    at.put(out.at(3).field(field, Ftype::Uint32, v), span).line(text);
+}
+
+/// A 16-bit number of a record at `span`.
+fn u16_field(out: &mut Tree, at: At, field: &'static str, v: u16, span: Span, text: fmt::Arguments<'_>) {
+    at.put(out.at(3).field(field, Ftype::Uint16, v), span).line(text);
+}
+
+/// An OPT pseudo-record (RFC 6891 §6.1.2): CLASS is the UDP payload size, TTL
+/// the extended RCODE, the version and flags.
+fn opt_record(out: &mut Tree, at: At, r: &Record, e: &Edns) {
     let name = dns::name_text(&r.name);
-    if let Some(e) = r.edns() {
-        line(out, 2, &format!("{name}: type OPT"));
-        line(out, 3, &format!("Name: {name}"));
-        line(out, 3, &format!("Type: {}", type_text(r.rtype)));
-        line(out, 3, &format!("UDP payload size: {}", e.udp_payload_size));
-        line(out, 3, &format!("Higher bits in extended RCODE: 0x{:02x}", e.ext_rcode));
-        line(out, 3, &format!("EDNS0 version: {}", e.version));
-        line(out, 3, &format!("Data length: {}", r.rdlength));
+    line(out, 2, &format!("{name}: type OPT"));
+    name_field(out, at, "dns.resp.name", &r.name, "Name");
+    let sp = &r.spans;
+    u16_field(out, at, "dns.resp.type", r.rtype.code(), sp.rtype, format_args!("Type: {}", type_text(r.rtype)));
+    let size = e.udp_payload_size;
+    u16_field(out, at, "dns.rr.udp_payload_size", size, sp.class, format_args!("UDP payload size: {size}"));
+    let rcode = Value::Hex { value: u64::from(e.ext_rcode), digits: 2 };
+    let d = out.at(3).field("dns.resp.ext_rcode", Ftype::Uint8, rcode);
+    let span = Span::new(sp.ttl.start + OPT_EXT_RCODE, 1);
+    at.put(d, span).line(format_args!("Higher bits in extended RCODE: 0x{:02x}", e.ext_rcode));
+    let d = out.at(3).field("dns.resp.edns0_version", Ftype::Uint8, e.version);
+    let span = Span::new(sp.ttl.start + OPT_VERSION, 1);
+    at.put(d, span).line(format_args!("EDNS0 version: {}", e.version));
+    opt_flags(out, at, r.ttl, Span::new(sp.ttl.start + OPT_FLAGS, OPT_FLAGS_LEN));
+    u16_field(out, at, "dns.resp.len", r.rdlength, sp.rdlength, format_args!("Data length: {}", r.rdlength));
+    // Only COOKIE is decoded: with another option beside it, none is shown
+    // (the dns.opt fields would lack that option's occurrences).
+    if let RData::Opt(options) = &r.rdata {
+        if options.iter().all(|o| o.code == COOKIE) {
+            options.iter().for_each(|o| cookie(out, at, o));
+        }
+    }
+}
+
+/// The COOKIE option's code (RFC 7873 §4).
+const COOKIE: u16 = 10;
+/// Length of an option's code and length fields (RFC 6891 §6.1.2).
+const OPTION_HEADER: usize = 4;
+/// Length of a client cookie (RFC 7873 §4).
+const CLIENT_COOKIE_LEN: usize = 8;
+
+/// Bytes as tshark shows a byte field's value: `a4:f5:22`.
+fn colon_hex(b: &[u8]) -> String {
+    crate::dns_view::fields::hex_bytes(b).replace(' ', ":")
+}
+
+/// A COOKIE option (RFC 7873 §4): the client cookie and the server's, if any.
+fn cookie(out: &mut Tree, at: At, o: &EdnsOption) {
+    let d = out.at(3).field("dns.opt", Ftype::None, "");
+    at.put(d, o.span).line(format_args!("Option: COOKIE"));
+    let code = Span::new(o.span.start, 2);
+    u16_field_at(out, at, 4, ("dns.opt.code", o.code, code), format_args!("Option Code: COOKIE ({})", o.code));
+    let len = o.data.len() as u16;
+    let span = Span::new(o.span.start + 2, 2);
+    u16_field_at(out, at, 4, ("dns.opt.len", len, span), format_args!("Option Length: {len}"));
+    let data = Span::new(o.span.start + OPTION_HEADER, o.data.len());
+    let d = out.at(4).field("dns.opt.data", Ftype::Bytes, colon_hex(&o.data));
+    at.put(d, data).line(format_args!("Option Data: {}", hex_text(&o.data)));
+    let (client, server) = o.data.split_at(o.data.len().min(CLIENT_COOKIE_LEN));
+    let d = out.at(4).field("dns.opt.cookie.client", Ftype::Bytes, colon_hex(client));
+    let text = format_args!("Client Cookie: {}", hex_text(client));
+    at.put(d, Span::new(data.start, client.len())).line(text);
+    if server.is_empty() {
+        out.at(4).field("dns.opt.cookie.server", Ftype::Bytes, "").line(format_args!("Server Cookie: <MISSING>"));
         return;
     }
+    let d = out.at(4).field("dns.opt.cookie.server", Ftype::Bytes, colon_hex(server));
+    let span = Span::new(data.start + client.len(), server.len());
+    at.put(d, span).line(format_args!("Server Cookie: {}", hex_text(server)));
+}
+
+/// Bytes as plain hex digits.
+fn hex_text(b: &[u8]) -> String {
+    crate::dns_view::fields::hex_bytes(b).replace(' ', "")
+}
+
+/// A 16-bit field at `depth`: (name, value, span).
+fn u16_field_at(out: &mut Tree, at: At, depth: usize, f: (&'static str, u16, Span), text: fmt::Arguments<'_>) {
+    at.put(out.at(depth).field(f.0, Ftype::Uint16, f.1), f.2).line(text);
+}
+
+/// The DO bit of an OPT record's flags (RFC 3225 §3).
+const OPT_DO: u16 = 0x8000;
+
+/// The flags of an OPT record (the low 16 bits of its TTL): DO and the rest.
+fn opt_flags(out: &mut Tree, at: At, ttl: u32, span: Span) {
+    let z = ttl as u16;
+    let d = out.at(3).field("dns.resp.z", Ftype::Uint16, hex16(z));
+    at.put(d, span).line(format_args!("Z: 0x{z:04x}"));
+    let bits = |mask: u16| crate::dns_view::fields::bit_pattern(z, mask);
+    let dnssec = z & OPT_DO != 0;
+    let text = if dnssec { "Accepts DNSSEC security RRs" } else { "Cannot handle DNSSEC security RRs" };
+    let d = out.at(4).field("dns.resp.z.do", Ftype::Boolean, u8::from(dnssec));
+    at.put(d, span).mask(u64::from(OPT_DO), u64::from(dnssec)).line(format_args!("{} = DO bit: {text}", bits(OPT_DO)));
+    let rest = z & !OPT_DO;
+    let d = out.at(4).field("dns.resp.z.reserved", Ftype::Uint16, hex16(rest));
+    let d = at.put(d, span).mask(u64::from(!OPT_DO), u64::from(rest));
+    d.line(format_args!("{} = Reserved: 0x{rest:04x}", bits(!OPT_DO)));
+}
+
+/// A resource record (RFC 1035 §4.1.3) and its RDATA.
+fn record(out: &mut Tree, at: At, r: &Record) {
+    if let Some(e) = r.edns() {
+        return opt_record(out, at, r, &e);
+    }
+    let name = dns::name_text(&r.name);
     let class = if r.class.code() == 1 { "IN".to_string() } else { r.class.to_string() };
     let data = match &r.rdata {
         RData::A(a) => format!(", addr {a}"),
@@ -189,31 +400,68 @@ fn record(out: &mut Tree, r: &Record) {
         _ => String::new(),
     };
     line(out, 2, &format!("{name}: type {}, class {class}{data}", r.rtype.name()));
-    line(out, 3, &format!("Name: {name}"));
-    line(out, 3, &format!("Type: {}", type_text(r.rtype)));
-    line(out, 3, &format!("Class: {}", class_text(r.class)));
-    line(out, 3, &format!("Time to live: {} ({})", r.ttl, duration_words(r.ttl)));
-    line(out, 3, &format!("Data length: {}", r.rdlength));
+    if r.rtype.code() == SRV {
+        // tshark names an SRV owner with dns.srv.* fields (RFC 2782 service, proto, name).
+        line(out, 3, &format!("Name: {name}"));
+    } else {
+        name_field(out, at, "dns.resp.name", &r.name, "Name");
+    }
+    let sp = &r.spans;
+    u16_field(out, at, "dns.resp.type", r.rtype.code(), sp.rtype, format_args!("Type: {}", type_text(r.rtype)));
+    class_field(out, at, "dns.resp.class", r.class, sp.class);
+    let ttl = format_args!("Time to live: {} ({})", r.ttl, duration_words(r.ttl));
+    u32_field(out, at, "dns.resp.ttl", r.ttl, sp.ttl, ttl);
+    u16_field(out, at, "dns.resp.len", r.rdlength, sp.rdlength, format_args!("Data length: {}", r.rdlength));
+    rdata(out, at, r);
+}
+
+/// The RDATA fields of the types socklab decodes (RFC 1035 §3.3, §3.4; RFC 3596).
+fn rdata(out: &mut Tree, at: At, r: &Record) {
+    let span = r.spans.rdata;
     match &r.rdata {
-        RData::A(a) => line(out, 3, &format!("Address: {a}")),
-        RData::Aaaa(a) => line(out, 3, &format!("AAAA Address: {a}")),
-        RData::Ns(n) => line(out, 3, &format!("Name Server: {}", dns::name_text(n))),
-        RData::Cname(n) => line(out, 3, &format!("CNAME: {}", dns::name_text(n))),
-        RData::Ptr(n) => line(out, 3, &format!("Domain Name: {}", dns::name_text(n))),
+        RData::A(a) => at.put(out.at(3).field("dns.a", Ftype::Ipv4, a), span).line(format_args!("Address: {a}")),
+        RData::Aaaa(a) => {
+            at.put(out.at(3).field("dns.aaaa", Ftype::Ipv6, a), span).line(format_args!("AAAA Address: {a}"))
+        }
+        RData::Ns(n) => name_field(out, at, "dns.ns", n, "Name Server"),
+        RData::Cname(n) => name_field(out, at, "dns.cname", n, "CNAME"),
+        RData::Ptr(n) => name_field(out, at, "dns.ptr.domain_name", n, "Domain Name"),
         RData::Mx { preference, exchange } => {
-            line(out, 3, &format!("Preference: {preference}"));
-            line(out, 3, &format!("Mail Exchange: {}", dns::name_text(exchange)));
+            let pref = Span::new(span.start, MX_PREFERENCE_LEN);
+            u16_field(out, at, "dns.mx.preference", *preference, pref, format_args!("Preference: {preference}"));
+            name_field(out, at, "dns.mx.mail_exchange", exchange, "Mail Exchange");
         }
-        RData::Soa(s) => {
-            line(out, 3, &format!("Primary name server: {}", dns::name_text(&s.mname)));
-            line(out, 3, &format!("Responsible authority's mailbox: {}", dns::name_text(&s.rname)));
-            line(out, 3, &format!("Serial Number: {}", s.serial));
-            line(out, 3, &format!("Refresh Interval: {}", s.refresh));
-            line(out, 3, &format!("Retry Interval: {}", s.retry));
-            line(out, 3, &format!("Expire limit: {}", s.expire));
-            line(out, 3, &format!("Minimum TTL: {}", s.minimum));
-        }
+        RData::Soa(s) => soa(out, at, s),
         _ => {}
+    }
+}
+
+/// SOA's RDATA (RFC 1035 §3.3.13).
+fn soa(out: &mut Tree, at: At, s: &Soa) {
+    name_field(out, at, "dns.soa.mname", &s.mname, "Primary name server");
+    name_field(out, at, "dns.soa.rname", &s.rname, "Responsible authority's mailbox");
+    let [serial, refresh, retry, expire, minimum] = s.number_spans;
+    u32_field(out, at, "dns.soa.serial_number", s.serial, serial, format_args!("Serial Number: {}", s.serial));
+    let times = [
+        ("dns.soa.refresh_interval", "Refresh Interval", s.refresh, refresh),
+        ("dns.soa.retry_interval", "Retry Interval", s.retry, retry),
+        ("dns.soa.expire_limit", "Expire limit", s.expire, expire),
+        ("dns.soa.minimum_ttl", "Minimum TTL", s.minimum, minimum),
+    ];
+    for (field, title, v, span) in times {
+        u32_field(out, at, field, v, span, format_args!("{title}: {v} ({})", duration_words(v)));
+    }
+}
+
+/// The query ↔ response links (generated fields).
+fn links(out: &mut Tree, m: &DnsMsg) {
+    if let Some(f) = m.response_in {
+        out.at(1).field("dns.response_in", Ftype::Framenum, f).line(format_args!("[Response In: {f}]"));
+    }
+    if let Some((f, t)) = m.response_to {
+        out.at(1).field("dns.response_to", Ftype::Framenum, f).line(format_args!("[Request In: {f}]"));
+        let t = Value::Seconds(t);
+        out.at(1).field("dns.time", Ftype::RelativeTime, &t).line(format_args!("[Time: {t} seconds]"));
     }
 }
 
@@ -231,37 +479,287 @@ fn duration_words(secs: u32) -> String {
         .join(", ")
 }
 
-fn http_tree(out: &mut Tree, m: &HttpMsg) {
-    line(out, 0, "Hypertext Transfer Protocol");
-    line(out, 1, &format!("{}\\r\\n", m.first_line()));
-    if m.request {
-        line(out, 2, &format!("Request Method: {}", m.method));
-        line(out, 2, &format!("Request URI: {}", m.uri));
-        line(out, 2, &format!("Request Version: {}", m.version));
-    } else {
-        line(out, 2, &format!("Response Version: {}", m.version));
-        line(out, 2, &format!("Status Code: {}", m.code));
-        line(out, 2, &format!("Response Phrase: {}", m.phrase));
+/// Where an HTTP message lies in the frame: the offset of its first byte and
+/// its bytes, when all of it came in this frame's payload.
+#[derive(Clone, Copy)]
+struct Bytes<'a>(Option<(usize, &'a [u8])>);
+
+impl<'a> Bytes<'a> {
+    /// The message's bytes: in the frame, or for a message reassembled from
+    /// several segments in a data source of their own (as tshark's
+    /// `Reassembled TCP`), its head and what was kept of its body.
+    fn of(out: &mut Tree, p: &'a Packet<'_>, m: &'a HttpMsg) -> Bytes<'a> {
+        if m.in_segment {
+            return Bytes(payload_offset(p).map(|o| (o, p.d.payload)));
+        }
+        if m.reassembled.is_empty() {
+            return Bytes(None);
+        }
+        let total = m.head_len.saturating_add(m.body_len);
+        out.push_source(format!("Reassembled TCP ({total} bytes)"), m.reassembled.clone());
+        Bytes(Some((0, &m.reassembled)))
     }
-    for (name, value) in &m.headers {
-        line(out, 1, &format!("{name}: {value}\\r\\n"));
+
+    /// `d` with the `len` bytes at `start` in the message, if it lies in the frame.
+    fn put<'t>(self, d: Draft<'t>, start: usize, len: usize) -> Draft<'t> {
+        match self.0 {
+            Some((base, _)) => d.bytes(base + start, len),
+            None => d,
+        }
     }
+}
+
+/// The frame offset of the transport payload, when it lies in the frame (not
+/// in an IPv4 datagram reassembled from fragments).
+fn payload_offset(p: &Packet<'_>) -> Option<usize> {
+    if p.d.reassembled.is_some() {
+        return None;
+    }
+    let off = (p.d.payload.as_ptr() as usize).wrapping_sub(p.data.as_ptr() as usize);
+    (off.checked_add(p.d.payload.len())? <= p.data.len()).then_some(off)
+}
+
+/// The header fields tshark names (its `headers[]` table); other headers are
+/// text lines.
+fn header_field(name: &str) -> Option<&'static str> {
+    const FIELDS: &[(&str, &str)] = &[
+        ("authorization", "http.authorization"),
+        ("proxy-authorization", "http.proxy_authorization"),
+        ("proxy-authenticate", "http.proxy_authenticate"),
+        ("www-authenticate", "http.www_authenticate"),
+        ("content-type", "http.content_type"),
+        ("content-length", "http.content_length_header"),
+        ("content-encoding", "http.content_encoding"),
+        ("transfer-encoding", "http.transfer_encoding"),
+        ("upgrade", "http.upgrade"),
+        ("user-agent", "http.user_agent"),
+        ("host", "http.host"),
+        ("range", "http.range"),
+        ("content-range", "http.content_range"),
+        ("connection", "http.connection"),
+        ("cookie", "http.cookie"),
+        ("accept", "http.accept"),
+        ("referer", "http.referer"),
+        ("accept-language", "http.accept_language"),
+        ("accept-encoding", "http.accept_encoding"),
+        ("date", "http.date"),
+        ("cache-control", "http.cache_control"),
+        ("server", "http.server"),
+        ("location", "http.location"),
+        ("set-cookie", "http.set_cookie"),
+        ("last-modified", "http.last_modified"),
+        ("x-forwarded-for", "http.x_forwarded_for"),
+    ];
+    FIELDS.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, f)| *f)
+}
+
+/// The reason phrase Wireshark describes a status code with (RFC 9110 §15).
+fn status_text(code: u16) -> Option<&'static str> {
+    Some(match code {
+        100 => "Continue",
+        101 => "Switching Protocols",
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "No Content",
+        206 => "Partial Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "Length Required",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        _ => return None,
+    })
+}
+
+/// Length of a status code in the status line (RFC 9112 §4).
+const STATUS_CODE_LEN: usize = 3;
+
+fn http_tree(out: &mut Tree, p: &Packet<'_>, m: &HttpMsg) {
+    let at = Bytes::of(out, p, m);
+    let proto = if m.ssdp { "ssdp" } else { "http" };
+    at.put(out.at(0).proto(proto), 0, proto_len(m)).line(format_args!("Hypertext Transfer Protocol"));
+    start_line(out, at, m);
+    header_lines(out, at, m);
     line(out, 1, "\\r\\n");
-    if let Some(f) = m.response_in {
-        line(out, 1, &format!("[Response in frame: {f}]"));
-    }
-    if let Some((f, t)) = m.request_in {
-        line(out, 1, &format!("[Time since request: {} seconds]", Value::Seconds(t)));
-        line(out, 1, &format!("[Request in frame: {f}]"));
+    if m.request {
+        request_links(out, m);
+    } else {
+        response_links(out, m);
     }
     if m.body_len > 0 {
-        line(out, 1, &format!("File Data: {} bytes", m.body_len));
+        file_data(out, at, m);
     }
+    out.use_frame();
+}
+
+/// A frame link of a request/response pair (a generated field), when there is one.
+fn frame_link(out: &mut Tree, field: &'static str, title: &str, frame: u32) {
+    if frame != 0 {
+        out.at(1).field(field, Ftype::Framenum, frame).line(format_args!("[{title} in frame: {frame}]"));
+    }
+}
+
+/// A request's full URI, number and links to its response and the pairs around it.
+fn request_links(out: &mut Tree, m: &HttpMsg) {
+    if let Some(uri) = m.full_uri() {
+        out.at(1).field("http.request.full_uri", Ftype::String, &uri).line(format_args!("[Full request URI: {uri}]"));
+    }
+    out.at(1).field("http.request", Ftype::Boolean, 1).hidden();
+    if let Some((n, all)) = m.number {
+        out.at(1).field("http.request_number", Ftype::Uint32, n).line(format_args!("[HTTP request {n}/{all}]"));
+    }
+    frame_link(out, "http.prev_request_in", "Prev request", m.prev.0);
+    frame_link(out, "http.response_in", "Response", m.response_in.unwrap_or(0));
+    frame_link(out, "http.next_request_in", "Next request", m.next.0);
+}
+
+/// A response's number, time since its request and links to it and the pairs around it.
+fn response_links(out: &mut Tree, m: &HttpMsg) {
+    out.at(1).field("http.response", Ftype::Boolean, 1).hidden();
+    if let Some((n, all)) = m.number {
+        out.at(1).field("http.response_number", Ftype::Uint32, n).line(format_args!("[HTTP response {n}/{all}]"));
+    }
+    if let Some((_, t)) = m.request_in {
+        let t = Value::Seconds(t);
+        out.at(1).field("http.time", Ftype::RelativeTime, &t).line(format_args!("[Time since request: {t} seconds]"));
+    }
+    frame_link(out, "http.prev_request_in", "Prev request", m.prev.0);
+    frame_link(out, "http.prev_response_in", "Prev response", m.prev.1);
+    frame_link(out, "http.request_in", "Request", m.request_in.map_or(0, |(f, _)| f));
+    frame_link(out, "http.next_request_in", "Next request", m.next.0);
+    frame_link(out, "http.next_response_in", "Next response", m.next.1);
+    if let Some(uri) = &m.request_uri {
+        out.at(1).field("http.response_for.uri", Ftype::String, uri).line(format_args!("[Request URI: {uri}]"));
+    }
+}
+
+/// The bytes of the HTTP item, as tshark sets them: the head only when a
+/// dissector of the body's media type takes the body, else the body too
+/// (none, or the catch-all `media` and `data`).
+fn proto_len(m: &HttpMsg) -> usize {
+    match m.body_protocol() {
+        Some("media" | "data") | None => m.head_len.saturating_add(m.body_len),
+        Some(_) => m.head_len,
+    }
+}
+
+/// The request or status line (RFC 9112 §3, §4), with Wireshark's chat item.
+fn start_line(out: &mut Tree, at: Bytes<'_>, m: &HttpMsg) {
+    let first = format!("{}\\r\\n", m.first_line());
+    line(out, 1, &first);
+    out.expert(2, "http.chat", Severity::Chat, Group::Sequence, &first);
+    let mut text = |field: &'static str, value: &str, start: usize, title: &str| {
+        let d = out.at(2).field(field, Ftype::String, value);
+        at.put(d, start, value.len()).line(format_args!("{title}: {value}"));
+    };
+    if m.request {
+        let uri = m.method.len() + 1;
+        let version = uri + m.uri.len() + 1;
+        text("http.request.method", &m.method, 0, "Request Method");
+        text("http.request.uri", &m.uri, uri, "Request URI");
+        text("http.request.version", &m.version, version, "Request Version");
+        return;
+    }
+    text("http.response.version", &m.version, 0, "Response Version");
+    let code = m.version.len() + 1;
+    let d = out.at(2).field("http.response.code", Ftype::Uint16, m.code);
+    at.put(d, code, STATUS_CODE_LEN).line(format_args!("Status Code: {}", m.code));
+    if let Some(desc) = status_text(m.code) {
+        let d = out.at(2).field("http.response.code.desc", Ftype::String, desc);
+        at.put(d, code, STATUS_CODE_LEN).line(format_args!("[Status Code Description: {desc}]"));
+    }
+    let phrase = code + STATUS_CODE_LEN + 1;
+    if m.phrase.is_empty() {
+        // tshark adds no phrase field for an empty reason phrase.
+        return line(out, 2, "Response Phrase: ");
+    }
+    let d = out.at(2).field("http.response.phrase", Ftype::String, &m.phrase);
+    at.put(d, phrase, m.phrase.len()).line(format_args!("Response Phrase: {}", m.phrase));
+}
+
+/// Where each header line lies in the message (with its line end), when the
+/// message lies in the frame.
+fn header_spans(at: Bytes<'_>, m: &HttpMsg) -> Vec<(usize, usize)> {
+    let Some((_, bytes)) = at.0 else { return Vec::new() };
+    let head = &bytes[..m.head_len.min(bytes.len())];
+    let mut spans = Vec::with_capacity(m.headers.len() + 1);
+    let mut off = 0;
+    while let Some((_, next)) = http::line_end(&head[off..], true) {
+        spans.push((off, next));
+        off += next;
+    }
+    // The first line is the start line.
+    spans.into_iter().skip(1).collect()
+}
+
+/// `d` with the bytes of `span` in the message, if it has one.
+fn put_span<'t>(at: Bytes<'_>, d: Draft<'t>, span: Option<(usize, usize)>) -> Draft<'t> {
+    match span {
+        Some((start, len)) => at.put(d, start, len),
+        None => d,
+    }
+}
+
+/// The header lines (RFC 9112 §5): a field where tshark names the header,
+/// else a text line; each also as the hidden `http.request.line`.
+fn header_lines(out: &mut Tree, at: Bytes<'_>, m: &HttpMsg) {
+    let spans = header_spans(at, m);
+    let line_field = if m.request { "http.request.line" } else { "http.response.line" };
+    for (i, (name, value)) in m.headers.iter().enumerate() {
+        let span = spans.get(i).copied();
+        match header_field(name) {
+            Some(field) => put_span(at, out.at(1).field(field, Ftype::String, value), span)
+                .line(format_args!("{name}: {value}\\r\\n")),
+            None => line(out, 1, &format!("{name}: {value}\\r\\n")),
+        }
+        if name.eq_ignore_ascii_case("content-length") {
+            if let Ok(n) = value.trim().parse::<u64>() {
+                put_span(at, out.at(2).field("http.content_length", Ftype::Uint64, n), span)
+                    .line(format_args!("[Content length: {n}]"));
+            }
+        }
+        let text = match (span, at.0) {
+            (Some((start, len)), Some((_, bytes))) => String::from_utf8_lossy(&bytes[start..start + len]).into_owned(),
+            _ => format!("{name}: {value}\r\n"),
+        };
+        put_span(at, out.at(1).field(line_field, Ftype::String, text), span).hidden();
+    }
+}
+
+/// The body as tshark's `http.file_data` string, when it lies in the frame as
+/// sent (neither chunked nor compressed) and is text.
+fn file_data(out: &mut Tree, at: Bytes<'_>, m: &HttpMsg) {
+    let n = m.body_len;
+    let coded = m.header("transfer-encoding").is_some() || m.header("content-encoding").is_some();
+    let body = at.0.and_then(|(_, b)| b.get(m.head_len..m.head_len.checked_add(n)?)).filter(|_| !coded);
+    match body.and_then(|b| std::str::from_utf8(b).ok()) {
+        Some(text) => at.put(out.at(1).field("http.file_data", Ftype::String, text), m.head_len, n),
+        None => out.at(1),
+    }
+    .line(format_args!("File Data: {n} bytes"));
 }
 
 #[cfg(test)]
 mod tests {
     use super::duration_words;
+    use crate::sniff::capture::Frame;
+    use crate::sniff::dissect::tests::SYN;
+    use crate::sniff::link::LinkType;
+    use crate::sniff::pipeline::{Facts, Pipeline};
+    use crate::sniff::tree::{Bytes, Tree};
 
     #[test]
     fn ttl_in_words_as_wireshark() {
@@ -270,5 +768,76 @@ mod tests {
         assert_eq!(duration_words(1), "1 second");
         assert_eq!(duration_words(0), "0 seconds");
         assert_eq!(duration_words(90_061), "1 day, 1 hour, 1 minute, 1 second");
+    }
+
+    /// The tree of the one frame `data`.
+    fn tree_of(link: LinkType, data: &[u8]) -> Tree {
+        let mut pipe = Pipeline::new(link, Facts::default());
+        let p = pipe.process(&Frame { time: 0, len: data.len() as u32, data, origin: None });
+        let mut tree = Tree::new();
+        crate::sniff::render::detail::build(&mut tree, &p);
+        tree
+    }
+
+    /// A field's name, value and bytes in the frame (offset, length).
+    type Field = (String, String, Option<(u32, u32)>);
+
+    /// The fields of the one frame `data`.
+    fn fields(link: LinkType, data: &[u8]) -> Vec<Field> {
+        let tree = tree_of(link, data);
+        let at = |b: Option<Bytes>| b.map(|b| (b.offset, b.len));
+        tree.items()
+            .iter()
+            .filter(|i| !i.field.is_empty())
+            .map(|i| (i.field.to_string(), tree.value(i).to_string(), at(i.bytes)))
+            .collect()
+    }
+
+    fn find<'a>(f: &'a [Field], name: &str) -> Vec<(&'a str, Option<(u32, u32)>)> {
+        f.iter().filter(|(n, _, _)| n == name).map(|(_, v, b)| (v.as_str(), *b)).collect()
+    }
+
+    /// A DNS query for `ab.cd` (ID 0x1a2b, RD) over UDP port 53, as a raw IPv4 packet.
+    const DNS_QUERY: [u8; 51] = [
+        0x45, 0, 0, 51, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, // IPv4
+        0xc0, 0x01, 0, 53, 0, 31, 0, 0, // UDP 49153 → 53
+        0x1a, 0x2b, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, // DNS header
+        2, b'a', b'b', 2, b'c', b'd', 0, 0, 1, 0, 1, // ab.cd A IN
+    ];
+
+    #[test]
+    fn dns_fields_have_their_frame_bytes() {
+        let f = fields(LinkType::Raw, &DNS_QUERY);
+        assert_eq!(find(&f, "dns"), [("", Some((28, 23)))]);
+        assert_eq!(find(&f, "dns.id"), [("0x1a2b", Some((28, 2)))]);
+        assert_eq!(find(&f, "dns.flags"), [("0x0100", Some((30, 2)))]);
+        assert_eq!(find(&f, "dns.flags.recdesired"), [("1", Some((30, 2)))]);
+        assert_eq!(find(&f, "dns.flags.authenticated"), [], "a query's AD bit only when set");
+        assert_eq!(find(&f, "dns.qry.name"), [("ab.cd", Some((40, 7)))]);
+        assert_eq!(find(&f, "dns.count.labels"), [("2", Some((40, 7)))]);
+        assert_eq!(find(&f, "dns.qry.type"), [("1", Some((47, 2)))]);
+        assert_eq!(find(&f, "dns.qry.class"), [("0x0001", Some((49, 2)))]);
+        let tree = tree_of(LinkType::Raw, &DNS_QUERY);
+        let rd = tree.items().iter().find(|i| i.field == "dns.flags.recdesired").unwrap();
+        assert_eq!((rd.bitmask, rd.bits), (0x0100, 1));
+    }
+
+    #[test]
+    fn http_fields_have_their_frame_bytes() {
+        const REQUEST: &[u8] = b"GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+        let mut req = SYN.to_vec();
+        req.extend(REQUEST);
+        req[17] += REQUEST.len() as u8;
+        req[36..38].copy_from_slice(&80u16.to_be_bytes());
+        req[47] = 0x18;
+        let f = fields(LinkType::Ethernet, &req);
+        assert_eq!(find(&f, "http"), [("", Some((74, 27)))]);
+        assert_eq!(find(&f, "http.chat"), [("", None)]);
+        assert_eq!(find(&f, "http.request.method"), [("GET", Some((74, 3)))]);
+        assert_eq!(find(&f, "http.request.uri"), [("/", Some((78, 1)))]);
+        assert_eq!(find(&f, "http.request.version"), [("HTTP/1.1", Some((80, 8)))]);
+        assert_eq!(find(&f, "http.host"), [("a", Some((90, 9)))]);
+        assert_eq!(find(&f, "http.request.line"), [("Host: a\r\n", Some((90, 9)))]);
+        assert_eq!(find(&f, "http.request.full_uri"), [("http://a/", None)]);
     }
 }

@@ -25,7 +25,7 @@ pub const MDNS_PORT: u16 = 5353;
 pub const MDNS_CLASS_BIT: u16 = 0x8000;
 
 /// Length of the TCP length prefix (RFC 1035 §4.2.2).
-const TCP_PREFIX: usize = 2;
+pub const TCP_PREFIX: usize = 2;
 
 /// One decoded DNS message in a frame.
 #[derive(Clone, Debug)]
@@ -47,6 +47,9 @@ pub struct DnsMsg {
     pub response_in: Option<u32>,
     /// On a response: the frame of its query and the time since it.
     pub response_to: Option<(u32, Nanos)>,
+    /// Over TCP, a message reassembled from several segments: its length prefix
+    /// and bytes (tshark's `Reassembled TCP` data source); else empty.
+    pub reassembled: Vec<u8>,
 }
 
 impl DnsMsg {
@@ -65,6 +68,7 @@ impl DnsMsg {
                 error,
                 response_in: None,
                 response_to: None,
+                reassembled: Vec::new(),
             };
         }
         let (message, error) = match dns::decode(bytes) {
@@ -76,7 +80,17 @@ impl DnsMsg {
                 (p.message, error)
             }
         };
-        DnsMsg { offset, len: bytes.len(), mdns: false, tcp_len, message, error, response_in: None, response_to: None }
+        DnsMsg {
+            offset,
+            len: bytes.len(),
+            mdns: false,
+            tcp_len,
+            message,
+            error,
+            response_in: None,
+            response_to: None,
+            reassembled: Vec::new(),
+        }
     }
 
     /// QR is set.
@@ -168,6 +182,9 @@ impl DnsTracker {
             let body = start + TCP_PREFIX;
             let in_frame = (fresh || start >= base).then(|| offset + body - base);
             let mut m = DnsMsg::decode(&buf[body..end], in_frame, Some(len), self.header_only);
+            if in_frame.is_none() && !self.header_only {
+                m.reassembled = buf[start..end].to_vec();
+            }
             self.link(conv, &mut m, seg.frame, seg.time);
             msgs.push(m);
             start = end;
@@ -312,7 +329,7 @@ pub fn raw_address(r: &Record) -> Option<std::net::IpAddr> {
 }
 
 /// SRV's type code (RFC 2782).
-const SRV: u16 = 33;
+pub const SRV: u16 = 33;
 
 /// SRV RDATA: priority, weight, port, target (uncompressed, RFC 2782).
 fn srv_summary(out: &mut impl fmt::Write, data: &[u8]) -> fmt::Result {

@@ -13,6 +13,10 @@ use std::fmt;
 /// Most connections whose latest request is remembered.
 const MAX_CONNECTIONS: usize = 65_536;
 
+/// Most request/response pairs whose frames are remembered (for tshark's
+/// `Prev request in frame` and `Next request in frame`).
+const MAX_PAIRS: usize = 1 << 20;
+
 /// Most headers parsed in one message.
 const MAX_HEADERS: usize = 64;
 
@@ -63,6 +67,21 @@ pub struct HttpMsg {
     pub continuation: bool,
     /// An SSDP datagram (HTTP over UDP) rather than HTTP over TCP.
     pub ssdp: bool,
+    /// All of the message lies in this frame's payload, from its first byte
+    /// (its fields have frame offsets; a reassembled message's have none here).
+    pub in_segment: bool,
+    /// A message reassembled from several segments: its bytes as kept (the head,
+    /// and the body when it came with the head); empty for a message in one segment.
+    pub reassembled: Vec<u8>,
+    /// On a response: the full URI of its request.
+    pub request_uri: Option<Box<str>>,
+    /// The number of its request/response pair in the connection, and how
+    /// many pairs the connection has (so far; all of them after a first pass).
+    pub number: Option<(u32, u32)>,
+    /// The frames of the previous pair (request, response; 0 for none).
+    pub prev: (u32, u32),
+    /// The frames of the next pair (learned by the first pass; 0 for none).
+    pub next: (u32, u32),
 }
 
 impl HttpMsg {
@@ -97,9 +116,18 @@ impl HttpMsg {
             Some("application/x-www-form-urlencoded") => "urlencoded-form",
             Some("text/xml" | "application/xml") => "xml",
             Some(t) if t.starts_with("text/") => "data-text-lines",
+            // tshark's line-based text dissector also takes this legacy type.
+            Some("application/x-javascript") => "data-text-lines",
             Some("application/octet-stream") => "data",
             _ => "media",
         })
+    }
+
+    /// The full URI of a request as tshark writes it: `http://` and the Host
+    /// header before an origin-form target (RFC 9112 §3.2.1, §3.3).
+    pub fn full_uri(&self) -> Option<String> {
+        let host = self.header("host").filter(|_| self.request && !self.uri.contains("://"))?;
+        Some(format!("http://{host}{}", self.uri))
     }
 
     /// The start line as sent.
@@ -139,7 +167,7 @@ pub fn info(out: &mut impl fmt::Write, m: &HttpMsg) -> fmt::Result {
 /// An SSDP datagram: one HTTP head over UDP (UPnP Device Architecture §1.3).
 pub fn ssdp(payload: &[u8]) -> Option<Box<HttpMsg>> {
     let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-    let mut m = HttpMsg { ssdp: true, body_is_empty: true, ..HttpMsg::default() };
+    let mut m = HttpMsg { ssdp: true, body_is_empty: true, in_segment: true, ..HttpMsg::default() };
     if payload.starts_with(b"HTTP/") {
         let mut r = httparse::Response::new(&mut headers);
         let Ok(httparse::Status::Complete(n)) = r.parse(payload) else { return None };
@@ -162,12 +190,16 @@ pub fn ssdp(payload: &[u8]) -> Option<Box<HttpMsg>> {
 }
 
 /// The latest request of a connection.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct LastRequest {
     frame: u32,
     time: Nanos,
     head: bool,
     answered: bool,
+    /// Its full URI, for the response's `http.response_for.uri`.
+    uri: Option<Box<str>>,
+    /// Its number among the connection's request/response pairs.
+    number: u32,
 }
 
 /// A message whose head is complete, waiting for body bytes.
@@ -200,6 +232,10 @@ pub struct HttpTracker {
     pending: FxHashMap<u64, Pending>,
     last: FxHashMap<u32, LastRequest>,
     learned: FxHashMap<u32, u32>,
+    /// Request/response pairs so far, per connection.
+    pairs: FxHashMap<u32, u32>,
+    /// The frames of each pair: (connection, pair number) → (request, response), 0 for none.
+    pair_frames: FxHashMap<(u32, u32), (u32, u32)>,
 }
 
 /// What one segment gives.
@@ -304,6 +340,10 @@ impl HttpTracker {
             Parsed::AwaitBody(mut m, total) => {
                 if total == UNTIL_CLOSE && seg.fin {
                     m.body_len = p.buf.len() - m.head_len;
+                    m.in_segment = starts;
+                    if !starts {
+                        m.reassembled = std::mem::take(&mut p.buf);
+                    }
                     m.segments = p.segments;
                     self.link(&mut m, seg);
                     return Outcome::Message(m);
@@ -311,7 +351,9 @@ impl HttpTracker {
                 // Only the count of body bytes still due is kept, not the bytes.
                 let remaining =
                     if total == UNTIL_CLOSE { UNTIL_CLOSE } else { total.saturating_sub(p.buf.len() as u64) };
-                p.buf = Vec::new();
+                let mut head = std::mem::take(&mut p.buf);
+                head.truncate(m.head_len);
+                m.reassembled = head;
                 p.segments += 1;
                 p.body = Some(BodyWait { msg: m, remaining, broken: false });
                 self.keep(key, p, seg);
@@ -319,7 +361,11 @@ impl HttpTracker {
             }
             Parsed::Complete(mut m, used) => {
                 m.segments = p.segments;
+                m.in_segment = starts;
                 let rest = p.buf.split_off(used.min(p.buf.len()));
+                if !starts {
+                    m.reassembled = std::mem::take(&mut p.buf);
+                }
                 self.finish(key, &mut m, rest, seg, http_port);
                 Outcome::Message(m)
             }
@@ -431,31 +477,73 @@ impl HttpTracker {
     }
 
     /// Pairs a final response with the connection's latest unanswered request,
-    /// as tshark does (an interim 1xx response answers nothing).
+    /// as tshark does (an interim 1xx response answers nothing), and numbers
+    /// the request/response pairs of the connection: a request starts a pair,
+    /// a final response without an open request too.
     fn link(&mut self, m: &mut HttpMsg, seg: &TcpData<'_>) {
         if m.request {
-            let r = LastRequest { frame: seg.frame, time: seg.time, head: m.method == "HEAD", answered: false };
+            let number = self.next_pair(seg.stream);
+            let r = LastRequest {
+                frame: seg.frame,
+                time: seg.time,
+                head: m.method == "HEAD",
+                answered: false,
+                uri: m.full_uri().map(Into::into),
+                number,
+            };
             bounded_insert(&mut self.last, seg.stream, r, MAX_CONNECTIONS);
+            self.pair_frames_set(m, seg.stream, number, (seg.frame, 0));
             return;
         }
         match self.last.get_mut(&seg.stream) {
             Some(o) if !o.answered && m.code >= 200 => {
                 o.answered = true;
                 m.request_in = Some((o.frame, seg.time - o.time));
+                m.request_uri = o.uri.clone();
                 self.learned.insert(o.frame, seg.frame);
+                let number = o.number;
+                let req = o.frame;
+                self.pair_frames_set(m, seg.stream, number, (req, seg.frame));
+            }
+            // After an answered request any response starts a pair of its own;
+            // an interim one to an open request gets no number here.
+            Some(o) if o.answered => {
+                let number = self.next_pair(seg.stream);
+                self.pair_frames_set(m, seg.stream, number, (0, seg.frame));
             }
             Some(_) => {}
             // A response without a request: the connection is HTTP all the same.
             None => {
-                let r = LastRequest { frame: 0, time: 0, head: false, answered: true };
+                let number = self.next_pair(seg.stream);
+                let r = LastRequest { frame: 0, time: 0, head: false, answered: true, uri: None, number };
                 bounded_insert(&mut self.last, seg.stream, r, MAX_CONNECTIONS);
+                self.pair_frames_set(m, seg.stream, number, (0, seg.frame));
             }
         }
+    }
+
+    /// Records the frames of pair `number` of a connection, and gives `m` its
+    /// number and the frames of the pair before it.
+    fn pair_frames_set(&mut self, m: &mut HttpMsg, stream: u32, number: u32, frames: (u32, u32)) {
+        bounded_insert(&mut self.pair_frames, (stream, number), frames, MAX_PAIRS);
+        let all = self.pairs.get(&stream).copied().unwrap_or(number);
+        m.number = Some((number, all));
+        let before = number.checked_sub(1).and_then(|n| self.pair_frames.get(&(stream, n)));
+        m.prev = before.copied().unwrap_or_default();
+    }
+
+    /// Starts the next request/response pair of a connection; returns its number.
+    fn next_pair(&mut self, stream: u32) -> u32 {
+        let n = self.pairs.get(&stream).map_or(1, |n| n + 1);
+        bounded_insert(&mut self.pairs, stream, n, MAX_CONNECTIONS);
+        n
     }
 
     /// Adds what this pass learned to `facts`.
     pub fn learn_into(self, facts: &mut AppFacts) {
         facts.http_response_in.extend(self.learned);
+        facts.http_pairs.extend(self.pairs);
+        facts.http_pair_frames.extend(self.pair_frames);
     }
 }
 
@@ -588,7 +676,7 @@ fn skip_leading_crlf(b: &[u8]) -> &[u8] {
 /// The length of the first line and the offset after its end, which is CR, LF
 /// or CRLF (as Wireshark's `tvb_find_line_end`). A CR as the last byte ends
 /// the line only when `cr_at_end_ends` (else an LF may follow in the next segment).
-fn line_end(b: &[u8], cr_at_end_ends: bool) -> Option<(usize, usize)> {
+pub(super) fn line_end(b: &[u8], cr_at_end_ends: bool) -> Option<(usize, usize)> {
     let i = b.iter().position(|&c| c == b'\r' || c == b'\n')?;
     match (b[i], b.get(i + 1)) {
         (b'\r', Some(b'\n')) => Some((i, i + 2)),
@@ -662,6 +750,30 @@ mod tests {
             frame,
             time: i64::from(frame) * 1000,
         }
+    }
+
+    /// tshark numbers the request/response pairs of a connection and links each
+    /// pair to the one before it (the first pass learns the totals and the next ones).
+    #[test]
+    fn pairs_are_numbered_per_connection_with_the_previous_pair() {
+        let mut t = HttpTracker::default();
+        let mut msg = |b: &[u8], f| match t.tcp(&seg(b, f), true) {
+            Outcome::Message(m) => m,
+            _ => panic!("no message in frame {f}"),
+        };
+        let req = b"GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+        let rep = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+        let (q1, r1, q2, r2) = (msg(req, 1), msg(rep, 2), msg(req, 3), msg(rep, 4));
+        assert_eq!(
+            [q1.number, r1.number, q2.number, r2.number],
+            [Some((1, 1)), Some((1, 1)), Some((2, 2)), Some((2, 2))]
+        );
+        assert_eq!((q1.prev, q2.prev, r2.prev), ((0, 0), (1, 2), (1, 2)));
+        assert_eq!(r1.request_uri.as_deref(), Some("http://a/"));
+        let mut facts = AppFacts::default();
+        t.learn_into(&mut facts);
+        assert_eq!(facts.http_pairs.get(&0), Some(&2));
+        assert_eq!(facts.http_pair_frames.get(&(0, 2)), Some(&(3, 4)));
     }
 
     #[test]

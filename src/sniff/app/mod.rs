@@ -64,6 +64,10 @@ pub struct AppFacts {
     pub dns_response_in: FxHashMap<u32, u32>,
     /// HTTP request frame → the frame of its response.
     pub http_response_in: FxHashMap<u32, u32>,
+    /// HTTP connection (TCP stream) → its number of request/response pairs.
+    pub http_pairs: FxHashMap<u32, u32>,
+    /// (HTTP connection, pair number) → the frames of its request and response (0: none).
+    pub http_pair_frames: FxHashMap<(u32, u32), (u32, u32)>,
     /// A first pass ran (`tshark -2`): a segment that begins a message later
     /// segments complete shows its TCP summary, not the message's start line
     /// (which only a single pass, like a live capture, leaves in the Info column).

@@ -44,7 +44,7 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
         Transport::Icmp(i) => icmp_tree(out, p, &i),
         _ => {}
     }
-    crate::sniff::app::detail::tree(out, &p.app);
+    crate::sniff::app::detail::tree(out, p);
     if let Some(pdu) = p.d.pdu {
         pdu.dissector().tree(pdu.bytes(p.data), pdu.offset, out);
     }
