@@ -9,7 +9,7 @@
 //! `SOCKLAB_GOLDEN_SHOW=N` prints the first N differences instead of 20.
 
 mod common;
-use common::{crate_dir, in_ci};
+use common::{crate_dir, in_ci, DECODED_PROTOCOLS};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -100,27 +100,6 @@ const FIELDS: &[&str] = &[
     "http.content_type",
     "http.request_in",
     "http.response_in",
-];
-
-/// Protocol names (as tshark writes them in frame.protocols) that socklab decodes.
-/// frame.protocols is compared only on files whose every protocol string is made of
-/// these (HTTP bodies: text only; images, forms and other media are not compared).
-const DECODED_PROTOCOLS: &[&str] = &[
-    "eth",
-    "ethertype",
-    "null",
-    "sll",
-    "raw",
-    "ip",
-    "ipv6",
-    "tcp",
-    "udp",
-    "icmp",
-    "icmpv6",
-    "data",
-    "dns",
-    "http",
-    "data-text-lines",
 ];
 
 /// How many differences are printed in full (unless SOCKLAB_GOLDEN_SHOW says otherwise).

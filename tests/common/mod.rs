@@ -408,3 +408,27 @@ pub fn assert_before(lines: &[String], before: usize, after: usize) {
         lines.join("\n")
     );
 }
+
+/// Protocol names (as tshark writes them in frame.protocols) that socklab decodes.
+/// A golden is compared on what depends on the protocol stack (frame.protocols,
+/// data, expert items) only where every name is one of these (HTTP bodies: text
+/// only; images, forms and other media are not compared).
+pub const DECODED_PROTOCOLS: &[&str] = &[
+    "eth",
+    "ethertype",
+    "vlan",
+    "null",
+    "sll",
+    "raw",
+    "ip",
+    "ipv6",
+    "arp",
+    "tcp",
+    "udp",
+    "icmp",
+    "icmpv6",
+    "data",
+    "dns",
+    "http",
+    "data-text-lines",
+];
