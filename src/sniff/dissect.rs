@@ -310,7 +310,7 @@ fn tunnel<'a>(out: &mut Dissected<'a>, proto: u8, data: &'a [u8], offset: usize,
 }
 
 /// Byte offsets of the fields of the TCP and ARP headers, from the header's start.
-mod field {
+pub(crate) mod field {
     use std::ops::Range;
 
     /// TCP (RFC 9293 §3.1).
