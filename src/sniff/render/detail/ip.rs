@@ -420,3 +420,87 @@ pub(super) fn arp(out: &mut Tree, a: &Arp) {
     mac(out, "arp.dst.hw_mac", "Target MAC address", &a.target_mac, THA);
     ip(out, "arp.dst.proto_ipv4", "Target IP address", a.target_ip, TPA);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sniff::dissect::dissect;
+    use crate::sniff::tree::Bytes;
+
+    /// (field, JSON value, offset and length in the frame, bitmask) of every field item.
+    fn fields(t: &Tree) -> Vec<(&'static str, String, Option<(u32, u32)>, u64)> {
+        let items = t.items().iter().filter(|i| !i.field.is_empty());
+        items.map(|i| (i.field, t.value(i).to_string(), i.bytes.map(|b: Bytes| (b.offset, b.len)), i.bitmask)).collect()
+    }
+
+    fn find<'a>(
+        all: &'a [(&'static str, String, Option<(u32, u32)>, u64)],
+        name: &str,
+    ) -> Vec<&'a (&'static str, String, Option<(u32, u32)>, u64)> {
+        all.iter().filter(|f| f.0 == name).collect()
+    }
+
+    #[test]
+    fn ipv4_fields_have_tsharks_values_bytes_and_masks() {
+        // Ethernet, then IPv4 10.0.0.1 -> 10.0.0.2: DSCP EF, a non-first fragment
+        // (MF set, offset 185 units), protocol ICMP.
+        let frame = [
+            0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 1, 0x08, 0x00, 0x45, 0xb8, 0x00, 0x1c, 0x12, 0x34, 0x20, 0xb9, 0x40, 0x01,
+            0x00, 0x00, 10, 0, 0, 1, 10, 0, 0, 2, 0x08, 0, 0, 0, 0, 0, 0, 0,
+        ];
+        let Net::Ipv4(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv4") };
+        let mut t = Tree::new();
+        ipv4(&mut t, &h, 0);
+        let all = fields(&t);
+        assert_eq!(all[0], ("ip", String::new(), Some((14, 20)), 0));
+        assert_eq!(*find(&all, "ip.dsfield.dscp")[0], ("ip.dsfield.dscp", "46".into(), Some((15, 1)), 0xfc));
+        assert_eq!(*find(&all, "ip.flags")[0], ("ip.flags", "0x01".into(), Some((20, 1)), 0xe0));
+        assert_eq!(*find(&all, "ip.flags.mf")[0], ("ip.flags.mf", "1".into(), Some((20, 1)), 0x20));
+        // In 8-byte units, as tshark's JSON (the -V line says 1480).
+        assert_eq!(*find(&all, "ip.frag_offset")[0], ("ip.frag_offset", "185".into(), Some((20, 2)), 0x1fff));
+        assert_eq!(*find(&all, "ip.checksum.status")[0], ("ip.checksum.status", "2".into(), None, 0));
+        let addrs: Vec<_> = find(&all, "ip.addr").iter().map(|f| (f.1.clone(), f.2)).collect();
+        assert_eq!(addrs, [("10.0.0.1".into(), Some((26, 4))), ("10.0.0.2".into(), Some((30, 4)))]);
+        let hidden = t.items().iter().filter(|i| !i.shown).count();
+        assert_eq!(hidden, 6, "ip.addr, ip.src_host, ip.host for each address");
+    }
+
+    #[test]
+    fn ipv6_and_arp_fields_have_tsharks_values_and_bytes() {
+        // Ethernet, then IPv6 ::1 -> ::1, flow label 0xb876c, TCP (the fixed header only:
+        // the addresses are 15 zero bytes and a one).
+        let mut frame = vec![0; 12];
+        frame.extend([0x86, 0xdd, 0x60, 0x0b, 0x87, 0x6c, 0x00, 0x00, 0x06, 0x40]);
+        for _ in 0..2 {
+            frame.extend([0; 15]);
+            frame.push(1);
+        }
+        let Net::Ipv6(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv6") };
+        let mut t = Tree::new();
+        ipv6(&mut t, &h, 0);
+        let all = fields(&t);
+        assert_eq!(*find(&all, "ipv6.flow")[0], ("ipv6.flow", "0x0b876c".into(), Some((15, 3)), 0xfffff));
+        assert_eq!(*find(&all, "ipv6.tclass")[0], ("ipv6.tclass", "0x00000000".into(), Some((14, 4)), 0x0ff0_0000));
+        assert_eq!(*find(&all, "ip.version")[0], ("ip.version", "6".into(), Some((14, 1)), 0xf0));
+        let hosts: Vec<_> = find(&all, "ipv6.host").iter().map(|f| f.2).collect();
+        assert_eq!(hosts, [Some((22, 16)), Some((38, 16))]);
+
+        // Ethernet, then an ARP request: who has 192.168.0.1? tell 192.168.0.114.
+        let frame = [
+            0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x16, 0xce, 0x6e, 0x8b, 0x24, 0x08, 0x06, 0x00, 0x01, 0x08, 0x00,
+            0x06, 0x04, 0x00, 0x01, 0x00, 0x16, 0xce, 0x6e, 0x8b, 0x24, 0xc0, 0xa8, 0x00, 0x72, 0, 0, 0, 0, 0, 0, 0xc0,
+            0xa8, 0x00, 0x01,
+        ];
+        let Net::Arp(a) = dissect(LinkType::Ethernet, &frame).net else { panic!("not ARP") };
+        let mut t = Tree::new();
+        arp(&mut t, &a);
+        let all = fields(&t);
+        assert_eq!(all[0], ("arp", String::new(), Some((14, 28)), 0));
+        assert_eq!(*find(&all, "arp.proto.type")[0], ("arp.proto.type", "0x0800".into(), Some((16, 2)), 0));
+        assert_eq!(*find(&all, "arp.src.hw_mac")[0], ("arp.src.hw_mac", "00:16:ce:6e:8b:24".into(), Some((22, 6)), 0));
+        assert_eq!(
+            *find(&all, "arp.dst.proto_ipv4")[0],
+            ("arp.dst.proto_ipv4", "192.168.0.1".into(), Some((38, 4)), 0)
+        );
+    }
+}
