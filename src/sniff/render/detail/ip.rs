@@ -427,16 +427,16 @@ mod tests {
     use crate::sniff::dissect::dissect;
     use crate::sniff::tree::Bytes;
 
-    /// (field, JSON value, offset and length in the frame, bitmask) of every field item.
-    fn fields(t: &Tree) -> Vec<(&'static str, String, Option<(u32, u32)>, u64)> {
+    /// A field item: its name, JSON value, offset and length in the frame, bitmask.
+    type Field = (&'static str, String, Option<(u32, u32)>, u64);
+
+    /// Every field item of the tree.
+    fn fields(t: &Tree) -> Vec<Field> {
         let items = t.items().iter().filter(|i| !i.field.is_empty());
         items.map(|i| (i.field, t.value(i).to_string(), i.bytes.map(|b: Bytes| (b.offset, b.len)), i.bitmask)).collect()
     }
 
-    fn find<'a>(
-        all: &'a [(&'static str, String, Option<(u32, u32)>, u64)],
-        name: &str,
-    ) -> Vec<&'a (&'static str, String, Option<(u32, u32)>, u64)> {
+    fn find<'a>(all: &'a [Field], name: &str) -> Vec<&'a Field> {
         all.iter().filter(|f| f.0 == name).collect()
     }
 
