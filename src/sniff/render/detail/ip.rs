@@ -1,7 +1,7 @@
 //! The network-layer blocks: IPv4 (with DSCP and ECN names), IPv6, ARP.
 
 use super::*;
-use crate::sniff::tree::Ftype;
+use crate::sniff::tree::{Draft, Ftype};
 use crate::sniff::value::Value;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
@@ -111,12 +111,16 @@ const IPV6_DST: AddrNames =
 
 /// An address field with its hidden companions, as tshark adds them (host names
 /// are the address itself: socklab does not resolve names, like `tshark -n`).
-fn address(out: &mut Tree, d: usize, names: &AddrNames, label: &str, addr: IpAddr, at: usize) {
+/// With `keep` false only the `-V` line is added (see [`named`]).
+fn address(out: &mut Tree, d: usize, names: &AddrNames, label: &str, addr: IpAddr, at: usize, keep: bool) {
     let (len, ftype) = match addr {
         IpAddr::V4(_) => (LEN_IPV4_ADDR, Ftype::Ipv4),
         IpAddr::V6(_) => (LEN_IPV6_ADDR, Ftype::Ipv6),
     };
-    out.at(d).field(names.addr, ftype, addr).bytes(at, len).line(format_args!("{label}: {addr}"));
+    named(out.at(d), keep, names.addr, ftype, addr).bytes(at, len).line(format_args!("{label}: {addr}"));
+    if !keep {
+        return;
+    }
     out.at(d).field(names.both, ftype, addr).bytes(at, len).hidden();
     out.at(d).field(names.host, Ftype::String, addr).bytes(at, len).hidden();
     out.at(d).field(names.any_host, Ftype::String, addr).bytes(at, len).hidden();
@@ -141,33 +145,48 @@ pub(super) fn ipv4(out: &mut Tree, h: &Ipv4, d: usize) {
         h.hdr_len / 4
     ));
     ipv4_dsfield(out, h, d + 1);
-    out.at(d + 1)
-        .field("ip.len", Ftype::Uint16, h.total_len)
+    // A zero total length (TCP segmentation offload) is the frame's length to
+    // tshark, which socklab does not know here: only the line.
+    let tso = h.total_len == 0;
+    named(out.at(d + 1), !tso, "ip.len", Ftype::Uint16, h.total_len)
         .bytes(o + TOTAL_LEN, LEN_U16)
         .line(format_args!("Total Length: {}", h.total_len));
-    out.at(d + 1)
-        .field("ip.id", Ftype::Uint16, Value::Hex { value: u64::from(h.id), digits: 4 })
+    // tshark stops at a total length shorter than the header: the rest are lines.
+    ipv4_rest(out, h, d + 1, tso || h.total_len >= u16::from(h.hdr_len));
+}
+
+/// A field, or with `keep` false a text-only line (where tshark has no such field).
+fn named<'t>(draft: Draft<'t>, keep: bool, name: &'static str, ftype: Ftype, value: impl fmt::Display) -> Draft<'t> {
+    if keep {
+        draft.field(name, ftype, value)
+    } else {
+        draft
+    }
+}
+
+/// The IPv4 fields after the total length, as fields if `keep`.
+fn ipv4_rest(out: &mut Tree, h: &Ipv4, d: usize, keep: bool) {
+    use field::ipv4::*;
+    let o = h.offset;
+    named(out.at(d), keep, "ip.id", Ftype::Uint16, Value::Hex { value: u64::from(h.id), digits: 4 })
         .bytes(o + ID, LEN_U16)
         .line(format_args!("Identification: 0x{:04x} ({})", h.id, h.id));
-    ipv4_flags(out, h, d + 1);
-    out.at(d + 1)
-        .field("ip.ttl", Ftype::Uint8, h.ttl)
+    ipv4_flags(out, h, d, keep);
+    named(out.at(d), keep, "ip.ttl", Ftype::Uint8, h.ttl)
         .bytes(o + TTL, LEN_U8)
         .line(format_args!("Time to Live: {}", h.ttl));
-    out.at(d + 1).field("ip.proto", Ftype::Uint8, h.proto).bytes(o + PROTO, LEN_U8).line(format_args!(
+    named(out.at(d), keep, "ip.proto", Ftype::Uint8, h.proto).bytes(o + PROTO, LEN_U8).line(format_args!(
         "Protocol: {} ({})",
         proto_name(h.proto),
         h.proto
     ));
-    out.at(d + 1)
-        .field("ip.checksum", Ftype::Uint16, Value::Hex { value: u64::from(h.checksum), digits: 4 })
+    named(out.at(d), keep, "ip.checksum", Ftype::Uint16, Value::Hex { value: u64::from(h.checksum), digits: 4 })
         .bytes(o + CHECKSUM, LEN_U16)
         .line(format_args!("Header Checksum: 0x{:04x} [validation disabled]", h.checksum));
-    out.at(d + 1)
-        .field("ip.checksum.status", Ftype::Uint8, CHECKSUM_UNVERIFIED)
+    named(out.at(d), keep, "ip.checksum.status", Ftype::Uint8, CHECKSUM_UNVERIFIED)
         .line(format_args!("[Header checksum status: Unverified]"));
-    address(out, d + 1, &IPV4_SRC, "Source Address", IpAddr::V4(h.src), o + SRC);
-    address(out, d + 1, &IPV4_DST, "Destination Address", IpAddr::V4(h.dst), o + DST);
+    address(out, d, &IPV4_SRC, "Source Address", IpAddr::V4(h.src), o + SRC, keep);
+    address(out, d, &IPV4_DST, "Destination Address", IpAddr::V4(h.dst), o + DST, keep);
 }
 
 /// The differentiated services field and its DSCP and ECN bits (RFC 2474 §3, RFC 3168 §5).
@@ -192,26 +211,24 @@ fn ipv4_dsfield(out: &mut Tree, h: &Ipv4, d: usize) {
 }
 
 /// The flags (RFC 791 §3.1: reserved, don't fragment, more fragments) and the fragment offset.
-fn ipv4_flags(out: &mut Tree, h: &Ipv4, d: usize) {
+fn ipv4_flags(out: &mut Tree, h: &Ipv4, d: usize, keep: bool) {
     let at = h.offset + field::ipv4::FLAGS_FRAG;
     let f = h.flags;
     let df = if f & 2 != 0 { ", Don't fragment" } else { "" };
     let mf = if f & 1 != 0 { ", More fragments" } else { "" };
-    out.at(d)
-        .field("ip.flags", Ftype::Uint8, Value::Hex { value: u64::from(f), digits: 2 })
+    named(out.at(d), keep, "ip.flags", Ftype::Uint8, Value::Hex { value: u64::from(f), digits: 2 })
         .bytes(at, LEN_U8)
         .mask(FLAGS_MASK, f.into())
         .line(format_args!("{f:03b}. .... = Flags: 0x{f:x}{df}{mf}"));
     let bit = |out: &mut Tree, name: &'static str, mask: u64, n: u8, label: fmt::Arguments<'_>| {
         let on = (f >> n) & 1;
-        out.at(d + 1).field(name, Ftype::Boolean, on).bytes(at, LEN_U8).mask(mask, on.into()).line(label);
+        named(out.at(d + 1), keep, name, Ftype::Boolean, on).bytes(at, LEN_U8).mask(mask, on.into()).line(label);
     };
     bit(out, "ip.flags.rb", RB_MASK, 2, format_args!("{}... .... = Reserved bit: {}", (f >> 2) & 1, set(f & 4 != 0)));
     bit(out, "ip.flags.df", DF_MASK, 1, format_args!(".{}.. .... = Don't fragment: {}", (f >> 1) & 1, set(f & 2 != 0)));
     bit(out, "ip.flags.mf", MF_MASK, 0, format_args!("..{}. .... = More fragments: {}", f & 1, set(f & 1 != 0)));
     let frag = u32::from(h.frag_offset);
-    out.at(d)
-        .field("ip.frag_offset", Ftype::Uint16, frag)
+    named(out.at(d), keep, "ip.frag_offset", Ftype::Uint16, frag)
         .bytes(at, LEN_U16)
         .mask(FRAG_OFFSET_MASK, frag.into())
         .line(format_args!("{} = Fragment Offset: {}", bit_pattern(frag, 13, 0, 16), frag * 8));
@@ -334,8 +351,8 @@ pub(super) fn ipv6(out: &mut Tree, h: &Ipv6, d: usize) {
         .field("ipv6.hlim", Ftype::Uint8, h.hlim)
         .bytes(o + HLIM, LEN_U8)
         .line(format_args!("Hop Limit: {}", h.hlim));
-    address(out, d + 1, &IPV6_SRC, "Source Address", IpAddr::V6(h.src), o + SRC);
-    address(out, d + 1, &IPV6_DST, "Destination Address", IpAddr::V6(h.dst), o + DST);
+    address(out, d + 1, &IPV6_SRC, "Source Address", IpAddr::V6(h.src), o + SRC, true);
+    address(out, d + 1, &IPV6_DST, "Destination Address", IpAddr::V6(h.dst), o + DST, true);
     if h.ext_len > 0 {
         out.text(
             d + 1,
@@ -463,6 +480,43 @@ mod tests {
         assert_eq!(addrs, [("10.0.0.1".into(), Some((26, 4))), ("10.0.0.2".into(), Some((30, 4)))]);
         let hidden = t.items().iter().filter(|i| !i.shown).count();
         assert_eq!(hidden, 6, "ip.addr, ip.src_host, ip.host for each address");
+    }
+
+    /// The names of the field items, in order.
+    fn names(t: &Tree) -> Vec<&'static str> {
+        t.items().iter().map(|i| i.field).filter(|f| !f.is_empty()).collect()
+    }
+
+    #[test]
+    fn a_total_length_shorter_than_the_header_ends_the_ipv4_fields_as_tshark() {
+        // tcpdump's ipv4_invalid_total_length_2.pcap, up to the UDP header: total length 19.
+        let frame = [
+            0xc0, 0xd6, 0x82, 0x36, 0x03, 0x2b, 0xf0, 0x4d, 0xa2, 0x3d, 0x5d, 0xa3, 0x08, 0x00, 0x45, 0x00, 0x00, 0x13,
+            0xf1, 0xa6, 0x00, 0x00, 0x40, 0x11, 0x45, 0x94, 0x8c, 0xd3, 0x09, 0xce, 0x2d, 0x21, 0x7f, 0x9c, 0x98, 0xb7,
+            0x00, 0x35, 0x00, 0x40, 0x6e, 0xcb,
+        ];
+        let Net::Ipv4(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv4") };
+        let mut t = Tree::new();
+        ipv4(&mut t, &h, 0);
+        let want = ["ip", "ip.version", "ip.hdr_len", "ip.dsfield", "ip.dsfield.dscp", "ip.dsfield.ecn", "ip.len"];
+        assert_eq!(names(&t), want);
+        let last = t.items().last().map(|i| t.display(i).to_string());
+        assert_eq!(last.as_deref(), Some("Destination Address: 45.33.127.156"), "-V keeps every line");
+    }
+
+    #[test]
+    fn a_zero_total_length_tso_is_no_ip_len_field() {
+        // tcpdump's bigtcp-ipv4.pcap: IPv4 with total length 0, then the start of TCP.
+        let frame = [
+            0x06, 0x00, 0xde, 0xad, 0xbe, 0xef, 0xb8, 0xce, 0xf6, 0x04, 0x8b, 0x14, 0x08, 0x00, 0x45, 0x00, 0x00, 0x00,
+            0x2e, 0xff, 0x40, 0x00, 0x40, 0x06, 0xef, 0xae, 0x0a, 0x19, 0x84, 0x0d, 0x0a, 0x19, 0x84, 0x0b,
+        ];
+        let Net::Ipv4(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv4") };
+        let mut t = Tree::new();
+        ipv4(&mut t, &h, 0);
+        let all = names(&t);
+        assert!(!all.contains(&"ip.len"));
+        assert!(all.contains(&"ip.id") && all.contains(&"ip.host"), "{all:?}");
     }
 
     #[test]
