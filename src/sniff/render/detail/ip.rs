@@ -1,6 +1,10 @@
 //! The network-layer blocks: IPv4 (with DSCP and ECN names), IPv6, ARP.
 
 use super::*;
+use crate::sniff::tree::{Draft, Ftype};
+use crate::sniff::value::Value;
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr};
 
 pub(super) fn proto_name(p: u8) -> &'static str {
     match p {
@@ -17,56 +21,217 @@ pub(super) fn proto_name(p: u8) -> &'static str {
     }
 }
 
+/// Byte offsets of the IPv4 (RFC 791 §3.1) and IPv6 (RFC 8200 §3) header fields,
+/// from the header's start.
+mod field {
+    /// IPv4 (RFC 791 §3.1).
+    pub mod ipv4 {
+        /// Version and header length (IHL).
+        pub const VERSION_IHL: usize = 0;
+        /// Differentiated services field (DSCP and ECN, RFC 2474 §3, RFC 3168 §5).
+        pub const DSFIELD: usize = 1;
+        /// Total length.
+        pub const TOTAL_LEN: usize = 2;
+        /// Identification.
+        pub const ID: usize = 4;
+        /// Flags (top three bits) and fragment offset.
+        pub const FLAGS_FRAG: usize = 6;
+        /// Time to live.
+        pub const TTL: usize = 8;
+        /// Protocol.
+        pub const PROTO: usize = 9;
+        /// Header checksum.
+        pub const CHECKSUM: usize = 10;
+        /// Source address.
+        pub const SRC: usize = 12;
+        /// Destination address.
+        pub const DST: usize = 16;
+    }
+
+    /// IPv6 (RFC 8200 §3).
+    pub mod ipv6 {
+        /// Version, traffic class and flow label (the first 32-bit word).
+        pub const VERSION_TC: usize = 0;
+        /// Flow label (the low 20 bits of the first word: its last three bytes).
+        pub const FLOW: usize = 1;
+        /// Payload length.
+        pub const PLEN: usize = 4;
+        /// Next header.
+        pub const NXT: usize = 6;
+        /// Hop limit.
+        pub const HLIM: usize = 7;
+        /// Source address.
+        pub const SRC: usize = 8;
+        /// Destination address.
+        pub const DST: usize = 24;
+    }
+}
+
+/// Bits of the DS field / traffic class: DSCP (RFC 2474 §3) over ECN (RFC 3168 §5).
+const DSCP_MASK: u64 = 0xfc;
+const ECN_MASK: u64 = 0x03;
+/// The three flag bits and the fragment offset of IPv4 (RFC 791 §3.1).
+const FLAGS_MASK: u64 = 0xe0;
+const RB_MASK: u64 = 0x80;
+const DF_MASK: u64 = 0x40;
+const MF_MASK: u64 = 0x20;
+const FRAG_OFFSET_MASK: u64 = 0x1fff;
+/// Where the traffic class and flow label sit in IPv6's first 32-bit word.
+const TCLASS_SHIFT: u32 = 20;
+const FLOW_MASK: u64 = 0x000f_ffff;
+/// ip.version as IPv6 adds it: the high nibble of the first byte.
+const VERSION_MASK: u64 = 0xf0;
+/// Wireshark's checksum status "Unverified" (`PROTO_CHECKSUM_E_UNVERIFIED`).
+const CHECKSUM_UNVERIFIED: u8 = 2;
+/// Length of a fixed field of the IP headers.
+/// Length of the fixed IPv6 header (RFC 8200 §3).
+const IPV6_HEADER_LEN: usize = 40;
+const LEN_U8: usize = 1;
+const LEN_U16: usize = 2;
+const LEN_U24: usize = 3;
+const LEN_U32: usize = 4;
+const LEN_IPV4_ADDR: usize = 4;
+const LEN_IPV6_ADDR: usize = 16;
+
+/// The tshark names of one address's four fields: the shown one, then the hidden
+/// `addr`, `*_host` and `host` that match either direction.
+struct AddrNames {
+    addr: &'static str,
+    both: &'static str,
+    host: &'static str,
+    any_host: &'static str,
+}
+
+const IPV4_SRC: AddrNames = AddrNames { addr: "ip.src", both: "ip.addr", host: "ip.src_host", any_host: "ip.host" };
+const IPV4_DST: AddrNames = AddrNames { addr: "ip.dst", both: "ip.addr", host: "ip.dst_host", any_host: "ip.host" };
+const IPV6_SRC: AddrNames =
+    AddrNames { addr: "ipv6.src", both: "ipv6.addr", host: "ipv6.src_host", any_host: "ipv6.host" };
+const IPV6_DST: AddrNames =
+    AddrNames { addr: "ipv6.dst", both: "ipv6.addr", host: "ipv6.dst_host", any_host: "ipv6.host" };
+
+/// An address field with its hidden companions, as tshark adds them (host names
+/// are the address itself: socklab does not resolve names, like `tshark -n`).
+/// With `keep` false only the `-V` line is added (see [`named`]).
+fn address(out: &mut Tree, d: usize, names: &AddrNames, label: &str, addr: IpAddr, at: usize, keep: bool) {
+    let (len, ftype) = match addr {
+        IpAddr::V4(_) => (LEN_IPV4_ADDR, Ftype::Ipv4),
+        IpAddr::V6(_) => (LEN_IPV6_ADDR, Ftype::Ipv6),
+    };
+    named(out.at(d), keep, names.addr, ftype, addr).bytes(at, len).line(format_args!("{label}: {addr}"));
+    if !keep {
+        return;
+    }
+    out.at(d).field(names.both, ftype, addr).bytes(at, len).hidden();
+    out.at(d).field(names.host, Ftype::String, addr).bytes(at, len).hidden();
+    out.at(d).field(names.any_host, Ftype::String, addr).bytes(at, len).hidden();
+}
+
+/// The IPv4 header (RFC 791 §3.1) at depth `d` (1 when quoted in an ICMP error).
 pub(super) fn ipv4(out: &mut Tree, h: &Ipv4, d: usize) {
-    l!(out, d, "Internet Protocol Version 4, Src: {}, Dst: {}", h.src, h.dst);
-    l!(out, d + 1, "0100 .... = Version: 4");
-    l!(out, d + 1, ".... {:04b} = Header Length: {} bytes ({})", h.hdr_len / 4, h.hdr_len, h.hdr_len / 4);
-    l!(
-        out,
-        d + 1,
-        "Differentiated Services Field: 0x{:02x} (DSCP: {}, ECN: {})",
-        h.dsfield,
-        dscp(h.dsfield >> 2),
-        ecn(h.dsfield)
+    use field::ipv4::*;
+    let o = h.offset;
+    out.at(d)
+        .proto("ip")
+        .bytes(o, usize::from(h.hdr_len))
+        .line(format_args!("Internet Protocol Version 4, Src: {}, Dst: {}", h.src, h.dst));
+    out.at(d + 1)
+        .field("ip.version", Ftype::Uint8, 4)
+        .bytes(o + VERSION_IHL, LEN_U8)
+        .line(format_args!("0100 .... = Version: 4"));
+    out.at(d + 1).field("ip.hdr_len", Ftype::Uint8, h.hdr_len).bytes(o + VERSION_IHL, LEN_U8).line(format_args!(
+        ".... {:04b} = Header Length: {} bytes ({})",
+        h.hdr_len / 4,
+        h.hdr_len,
+        h.hdr_len / 4
+    ));
+    ipv4_dsfield(out, h, d + 1);
+    // A zero total length (TCP segmentation offload) is the frame's length to
+    // tshark, which socklab does not know here: only the line.
+    let tso = h.total_len == 0;
+    named(out.at(d + 1), !tso, "ip.len", Ftype::Uint16, h.total_len)
+        .bytes(o + TOTAL_LEN, LEN_U16)
+        .line(format_args!("Total Length: {}", h.total_len));
+    // tshark stops at a total length shorter than the header: the rest are lines.
+    ipv4_rest(out, h, d + 1, tso || h.total_len >= u16::from(h.hdr_len));
+}
+
+/// A field, or with `keep` false a text-only line (where tshark has no such field).
+fn named<'t>(draft: Draft<'t>, keep: bool, name: &'static str, ftype: Ftype, value: impl fmt::Display) -> Draft<'t> {
+    if keep {
+        draft.field(name, ftype, value)
+    } else {
+        draft
+    }
+}
+
+/// The IPv4 fields after the total length, as fields if `keep`.
+fn ipv4_rest(out: &mut Tree, h: &Ipv4, d: usize, keep: bool) {
+    use field::ipv4::*;
+    let o = h.offset;
+    named(out.at(d), keep, "ip.id", Ftype::Uint16, Value::Hex { value: u64::from(h.id), digits: 4 })
+        .bytes(o + ID, LEN_U16)
+        .line(format_args!("Identification: 0x{:04x} ({})", h.id, h.id));
+    ipv4_flags(out, h, d, keep);
+    named(out.at(d), keep, "ip.ttl", Ftype::Uint8, h.ttl)
+        .bytes(o + TTL, LEN_U8)
+        .line(format_args!("Time to Live: {}", h.ttl));
+    named(out.at(d), keep, "ip.proto", Ftype::Uint8, h.proto).bytes(o + PROTO, LEN_U8).line(format_args!(
+        "Protocol: {} ({})",
+        proto_name(h.proto),
+        h.proto
+    ));
+    named(out.at(d), keep, "ip.checksum", Ftype::Uint16, Value::Hex { value: u64::from(h.checksum), digits: 4 })
+        .bytes(o + CHECKSUM, LEN_U16)
+        .line(format_args!("Header Checksum: 0x{:04x} [validation disabled]", h.checksum));
+    named(out.at(d), keep, "ip.checksum.status", Ftype::Uint8, CHECKSUM_UNVERIFIED)
+        .line(format_args!("[Header checksum status: Unverified]"));
+    address(out, d, &IPV4_SRC, "Source Address", IpAddr::V4(h.src), o + SRC, keep);
+    address(out, d, &IPV4_DST, "Destination Address", IpAddr::V4(h.dst), o + DST, keep);
+}
+
+/// The differentiated services field and its DSCP and ECN bits (RFC 2474 §3, RFC 3168 §5).
+fn ipv4_dsfield(out: &mut Tree, h: &Ipv4, d: usize) {
+    let at = h.offset + field::ipv4::DSFIELD;
+    let ds = h.dsfield;
+    out.at(d)
+        .field("ip.dsfield", Ftype::Uint8, Value::Hex { value: u64::from(ds), digits: 2 })
+        .bytes(at, LEN_U8)
+        .line(format_args!("Differentiated Services Field: 0x{ds:02x} (DSCP: {}, ECN: {})", dscp(ds >> 2), ecn(ds)));
+    let (code, bits) = (ds >> 2, u32::from(ds) & 3);
+    out.at(d + 1).field("ip.dsfield.dscp", Ftype::Uint8, code).bytes(at, LEN_U8).mask(DSCP_MASK, code.into()).line(
+        format_args!(
+            "{} = Differentiated Services Codepoint: {} ({code})",
+            bit_pattern(code.into(), 6, 2, 8),
+            dscp_long(code)
+        ),
     );
-    let ds = u32::from(h.dsfield);
-    l!(
-        out,
-        d + 2,
-        "{} = Differentiated Services Codepoint: {} ({})",
-        bit_pattern(ds >> 2, 6, 2, 8),
-        dscp_long(h.dsfield >> 2),
-        h.dsfield >> 2
+    out.at(d + 1).field("ip.dsfield.ecn", Ftype::Uint8, bits).bytes(at, LEN_U8).mask(ECN_MASK, bits.into()).line(
+        format_args!("{} = Explicit Congestion Notification: {} ({bits})", bit_pattern(bits, 2, 0, 8), ecn_long(ds)),
     );
-    l!(
-        out,
-        d + 2,
-        "{} = Explicit Congestion Notification: {} ({})",
-        bit_pattern(ds & 3, 2, 0, 8),
-        ecn_long(h.dsfield),
-        ds & 3
-    );
-    l!(out, d + 1, "Total Length: {}", h.total_len);
-    l!(out, d + 1, "Identification: 0x{:04x} ({})", h.id, h.id);
-    let df = if h.flags & 2 != 0 { ", Don't fragment" } else { "" };
-    let mf = if h.flags & 1 != 0 { ", More fragments" } else { "" };
-    l!(out, d + 1, "{:03b}. .... = Flags: 0x{:x}{df}{mf}", h.flags, h.flags);
-    l!(out, d + 2, "{}... .... = Reserved bit: {}", (h.flags >> 2) & 1, set(h.flags & 4 != 0));
-    l!(out, d + 2, ".{}.. .... = Don't fragment: {}", (h.flags >> 1) & 1, set(h.flags & 2 != 0));
-    l!(out, d + 2, "..{}. .... = More fragments: {}", h.flags & 1, set(h.flags & 1 != 0));
-    l!(
-        out,
-        d + 1,
-        "{} = Fragment Offset: {}",
-        bit_pattern(u32::from(h.frag_offset), 13, 0, 16),
-        u32::from(h.frag_offset) * 8
-    );
-    l!(out, d + 1, "Time to Live: {}", h.ttl);
-    l!(out, d + 1, "Protocol: {} ({})", proto_name(h.proto), h.proto);
-    l!(out, d + 1, "Header Checksum: 0x{:04x} [validation disabled]", h.checksum);
-    l!(out, d + 1, "[Header checksum status: Unverified]");
-    l!(out, d + 1, "Source Address: {}", h.src);
-    l!(out, d + 1, "Destination Address: {}", h.dst)
+}
+
+/// The flags (RFC 791 §3.1: reserved, don't fragment, more fragments) and the fragment offset.
+fn ipv4_flags(out: &mut Tree, h: &Ipv4, d: usize, keep: bool) {
+    let at = h.offset + field::ipv4::FLAGS_FRAG;
+    let f = h.flags;
+    let df = if f & 2 != 0 { ", Don't fragment" } else { "" };
+    let mf = if f & 1 != 0 { ", More fragments" } else { "" };
+    named(out.at(d), keep, "ip.flags", Ftype::Uint8, Value::Hex { value: u64::from(f), digits: 2 })
+        .bytes(at, LEN_U8)
+        .mask(FLAGS_MASK, f.into())
+        .line(format_args!("{f:03b}. .... = Flags: 0x{f:x}{df}{mf}"));
+    let bit = |out: &mut Tree, name: &'static str, mask: u64, n: u8, label: fmt::Arguments<'_>| {
+        let on = (f >> n) & 1;
+        named(out.at(d + 1), keep, name, Ftype::Boolean, on).bytes(at, LEN_U8).mask(mask, on.into()).line(label);
+    };
+    bit(out, "ip.flags.rb", RB_MASK, 2, format_args!("{}... .... = Reserved bit: {}", (f >> 2) & 1, set(f & 4 != 0)));
+    bit(out, "ip.flags.df", DF_MASK, 1, format_args!(".{}.. .... = Don't fragment: {}", (f >> 1) & 1, set(f & 2 != 0)));
+    bit(out, "ip.flags.mf", MF_MASK, 0, format_args!("..{}. .... = More fragments: {}", f & 1, set(f & 1 != 0)));
+    let frag = u32::from(h.frag_offset);
+    named(out.at(d), keep, "ip.frag_offset", Ftype::Uint16, frag)
+        .bytes(at, LEN_U16)
+        .mask(FRAG_OFFSET_MASK, frag.into())
+        .line(format_args!("{} = Fragment Offset: {}", bit_pattern(frag, 13, 0, 16), frag * 8));
 }
 
 /// Wireshark's short name of a DSCP value (RFC 2474, 2597, 3246, 5865).
@@ -151,56 +316,245 @@ pub(super) fn ecn(dsfield: u8) -> &'static str {
     }
 }
 
+/// The IPv6 header (RFC 8200 §3) at depth `d` (1 when quoted in an ICMPv6 error).
 pub(super) fn ipv6(out: &mut Tree, h: &Ipv6, d: usize) {
-    l!(out, d, "Internet Protocol Version 6, Src: {}, Dst: {}", h.src, h.dst);
-    l!(out, d + 1, "0110 .... = Version: 6");
-    let tc = u32::from(h.tclass);
-    l!(
-        out,
-        d + 1,
-        "{} = Traffic Class: 0x{:02x} (DSCP: {}, ECN: {})",
-        bit_pattern(tc, 8, 20, 32),
-        h.tclass,
-        dscp(h.tclass >> 2),
-        ecn(h.tclass)
-    );
-    l!(
-        out,
-        d + 2,
-        "{} = Differentiated Services Codepoint: {} ({})",
-        bit_pattern(tc >> 2, 6, 22, 32),
-        dscp_long(h.tclass >> 2),
-        h.tclass >> 2
-    );
-    l!(
-        out,
-        d + 2,
-        "{} = Explicit Congestion Notification: {} ({})",
-        bit_pattern(tc & 3, 2, 20, 32),
-        ecn_long(h.tclass),
-        tc & 3
-    );
-    l!(out, d + 1, "{} = Flow Label: 0x{:05x}", bit_pattern(h.flow, 20, 0, 24), h.flow);
-    l!(out, d + 1, "Payload Length: {}", h.plen);
-    l!(out, d + 1, "Next Header: {} ({})", proto_name(h.nxt), h.nxt);
-    l!(out, d + 1, "Hop Limit: {}", h.hlim);
-    l!(out, d + 1, "Source Address: {}", h.src);
-    l!(out, d + 1, "Destination Address: {}", h.dst);
+    use field::ipv6::*;
+    let o = h.offset;
+    // tshark's item covers the extension headers, except in a fragment it did not
+    // reassemble (socklab does not reassemble IPv6: the fixed header only).
+    let len = if h.fragment { IPV6_HEADER_LEN } else { IPV6_HEADER_LEN + h.ext_len };
+    out.at(d)
+        .proto("ipv6")
+        .bytes(o, len)
+        .line(format_args!("Internet Protocol Version 6, Src: {}, Dst: {}", h.src, h.dst));
+    out.at(d + 1)
+        .field("ipv6.version", Ftype::Uint8, 6)
+        .bytes(o + VERSION_TC, LEN_U8)
+        .line(format_args!("0110 .... = Version: 6"));
+    out.at(d + 1).field("ip.version", Ftype::Uint8, 6).bytes(o + VERSION_TC, LEN_U8).mask(VERSION_MASK, 6).hidden();
+    ipv6_tclass(out, h, d + 1);
+    out.at(d + 1)
+        .field("ipv6.flow", Ftype::Uint24, Value::Hex { value: u64::from(h.flow), digits: 6 })
+        .bytes(o + FLOW, LEN_U24)
+        .mask(FLOW_MASK, h.flow.into())
+        .line(format_args!("{} = Flow Label: 0x{:05x}", bit_pattern(h.flow, 20, 0, 24), h.flow));
+    out.at(d + 1)
+        .field("ipv6.plen", Ftype::Uint16, h.plen)
+        .bytes(o + PLEN, LEN_U16)
+        .line(format_args!("Payload Length: {}", h.plen));
+    out.at(d + 1).field("ipv6.nxt", Ftype::Uint8, h.nxt).bytes(o + NXT, LEN_U8).line(format_args!(
+        "Next Header: {} ({})",
+        proto_name(h.nxt),
+        h.nxt
+    ));
+    out.at(d + 1)
+        .field("ipv6.hlim", Ftype::Uint8, h.hlim)
+        .bytes(o + HLIM, LEN_U8)
+        .line(format_args!("Hop Limit: {}", h.hlim));
+    address(out, d + 1, &IPV6_SRC, "Source Address", IpAddr::V6(h.src), o + SRC, true);
+    address(out, d + 1, &IPV6_DST, "Destination Address", IpAddr::V6(h.dst), o + DST, true);
     if h.ext_len > 0 {
-        l!(out, d + 1, "[Extension headers: {} bytes, then {} ({})]", h.ext_len, proto_name(h.proto), h.proto);
+        out.text(
+            d + 1,
+            format_args!("[Extension headers: {} bytes, then {} ({})]", h.ext_len, proto_name(h.proto), h.proto),
+        );
     }
 }
 
+/// The traffic class (RFC 8200 §7) and its DSCP and ECN bits, as bits of the first 32-bit word.
+fn ipv6_tclass(out: &mut Tree, h: &Ipv6, d: usize) {
+    let at = h.offset + field::ipv6::VERSION_TC;
+    let tc = h.tclass;
+    let (code, bits) = (tc >> 2, u32::from(tc) & 3);
+    out.at(d)
+        .field("ipv6.tclass", Ftype::Uint32, Value::Hex { value: u64::from(tc), digits: 8 })
+        .bytes(at, LEN_U32)
+        .mask((DSCP_MASK | ECN_MASK) << TCLASS_SHIFT, tc.into())
+        .line(format_args!(
+            "{} = Traffic Class: 0x{tc:02x} (DSCP: {}, ECN: {})",
+            bit_pattern(tc.into(), 8, TCLASS_SHIFT, 32),
+            dscp(code),
+            ecn(tc)
+        ));
+    out.at(d + 1)
+        .field("ipv6.tclass.dscp", Ftype::Uint32, code)
+        .bytes(at, LEN_U32)
+        .mask(DSCP_MASK << TCLASS_SHIFT, code.into())
+        .line(format_args!(
+            "{} = Differentiated Services Codepoint: {} ({code})",
+            bit_pattern(code.into(), 6, TCLASS_SHIFT + 2, 32),
+            dscp_long(code)
+        ));
+    out.at(d + 1)
+        .field("ipv6.tclass.ecn", Ftype::Uint32, bits)
+        .bytes(at, LEN_U32)
+        .mask(ECN_MASK << TCLASS_SHIFT, bits.into())
+        .line(format_args!(
+            "{} = Explicit Congestion Notification: {} ({bits})",
+            bit_pattern(bits, 2, TCLASS_SHIFT, 32),
+            ecn_long(tc)
+        ));
+}
+
+/// An ARP packet for Ethernet and IPv4 (RFC 826).
 pub(super) fn arp(out: &mut Tree, a: &Arp) {
+    use crate::sniff::dissect::field::arp::*;
+    let o = a.offset;
     let kind = if a.opcode == 1 { "request" } else { "reply" };
-    l!(out, 0, "Address Resolution Protocol ({kind})");
-    l!(out, 1, "Hardware type: Ethernet ({})", a.hw_type);
-    l!(out, 1, "Protocol type: IPv4 (0x{:04x})", a.proto_type);
-    l!(out, 1, "Hardware size: 6");
-    l!(out, 1, "Protocol size: 4");
-    l!(out, 1, "Opcode: {kind} ({})", a.opcode);
-    l!(out, 1, "Sender MAC address: {}", Mac(&a.sender_mac));
-    l!(out, 1, "Sender IP address: {}", a.sender_ip);
-    l!(out, 1, "Target MAC address: {}", Mac(&a.target_mac));
-    l!(out, 1, "Target IP address: {}", a.target_ip)
+    out.at(0).proto("arp").bytes(o, TPA.end).line(format_args!("Address Resolution Protocol ({kind})"));
+    let hw = a.hw_type;
+    out.at(1)
+        .field("arp.hw.type", Ftype::Uint16, hw)
+        .bytes(o + HTYPE.start, HTYPE.len())
+        .line(format_args!("Hardware type: Ethernet ({hw})"));
+    out.at(1)
+        .field("arp.proto.type", Ftype::Uint16, Value::Hex { value: u64::from(a.proto_type), digits: 4 })
+        .bytes(o + PTYPE.start, PTYPE.len())
+        .line(format_args!("Protocol type: IPv4 (0x{:04x})", a.proto_type));
+    out.at(1)
+        .field("arp.hw.size", Ftype::Uint8, SHA.len())
+        .bytes(o + HLEN, LEN_U8)
+        .line(format_args!("Hardware size: 6"));
+    out.at(1)
+        .field("arp.proto.size", Ftype::Uint8, SPA.len())
+        .bytes(o + PLEN, LEN_U8)
+        .line(format_args!("Protocol size: 4"));
+    out.at(1)
+        .field("arp.opcode", Ftype::Uint16, a.opcode)
+        .bytes(o + OPER.start, OPER.len())
+        .line(format_args!("Opcode: {kind} ({})", a.opcode));
+    let mac = |out: &mut Tree, name: &'static str, label: &str, m: &[u8; 6], at: std::ops::Range<usize>| {
+        out.at(1)
+            .field(name, Ftype::Ether, Mac(m))
+            .bytes(o + at.start, at.len())
+            .line(format_args!("{label}: {}", Mac(m)));
+    };
+    let ip = |out: &mut Tree, name: &'static str, label: &str, ip: Ipv4Addr, at: std::ops::Range<usize>| {
+        out.at(1).field(name, Ftype::Ipv4, ip).bytes(o + at.start, at.len()).line(format_args!("{label}: {ip}"));
+    };
+    mac(out, "arp.src.hw_mac", "Sender MAC address", &a.sender_mac, SHA);
+    ip(out, "arp.src.proto_ipv4", "Sender IP address", a.sender_ip, SPA);
+    mac(out, "arp.dst.hw_mac", "Target MAC address", &a.target_mac, THA);
+    ip(out, "arp.dst.proto_ipv4", "Target IP address", a.target_ip, TPA);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sniff::dissect::dissect;
+    use crate::sniff::tree::Bytes;
+
+    /// A field item: its name, JSON value, offset and length in the frame, bitmask.
+    type Field = (&'static str, String, Option<(u32, u32)>, u64);
+
+    /// Every field item of the tree.
+    fn fields(t: &Tree) -> Vec<Field> {
+        let items = t.items().iter().filter(|i| !i.field.is_empty());
+        items.map(|i| (i.field, t.value(i).to_string(), i.bytes.map(|b: Bytes| (b.offset, b.len)), i.bitmask)).collect()
+    }
+
+    fn find<'a>(all: &'a [Field], name: &str) -> Vec<&'a Field> {
+        all.iter().filter(|f| f.0 == name).collect()
+    }
+
+    #[test]
+    fn ipv4_fields_have_tsharks_values_bytes_and_masks() {
+        // Ethernet, then IPv4 10.0.0.1 -> 10.0.0.2: DSCP EF, a non-first fragment
+        // (MF set, offset 185 units), protocol ICMP.
+        let frame = [
+            0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 1, 0x08, 0x00, 0x45, 0xb8, 0x00, 0x1c, 0x12, 0x34, 0x20, 0xb9, 0x40, 0x01,
+            0x00, 0x00, 10, 0, 0, 1, 10, 0, 0, 2, 0x08, 0, 0, 0, 0, 0, 0, 0,
+        ];
+        let Net::Ipv4(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv4") };
+        let mut t = Tree::new();
+        ipv4(&mut t, &h, 0);
+        let all = fields(&t);
+        assert_eq!(all[0], ("ip", String::new(), Some((14, 20)), 0));
+        assert_eq!(*find(&all, "ip.dsfield.dscp")[0], ("ip.dsfield.dscp", "46".into(), Some((15, 1)), 0xfc));
+        assert_eq!(*find(&all, "ip.flags")[0], ("ip.flags", "0x01".into(), Some((20, 1)), 0xe0));
+        assert_eq!(*find(&all, "ip.flags.mf")[0], ("ip.flags.mf", "1".into(), Some((20, 1)), 0x20));
+        // In 8-byte units, as tshark's JSON (the -V line says 1480).
+        assert_eq!(*find(&all, "ip.frag_offset")[0], ("ip.frag_offset", "185".into(), Some((20, 2)), 0x1fff));
+        assert_eq!(*find(&all, "ip.checksum.status")[0], ("ip.checksum.status", "2".into(), None, 0));
+        let addrs: Vec<_> = find(&all, "ip.addr").iter().map(|f| (f.1.clone(), f.2)).collect();
+        assert_eq!(addrs, [("10.0.0.1".into(), Some((26, 4))), ("10.0.0.2".into(), Some((30, 4)))]);
+        let hidden = t.items().iter().filter(|i| !i.shown).count();
+        assert_eq!(hidden, 6, "ip.addr, ip.src_host, ip.host for each address");
+    }
+
+    /// The names of the field items, in order.
+    fn names(t: &Tree) -> Vec<&'static str> {
+        t.items().iter().map(|i| i.field).filter(|f| !f.is_empty()).collect()
+    }
+
+    #[test]
+    fn a_total_length_shorter_than_the_header_ends_the_ipv4_fields_as_tshark() {
+        // tcpdump's ipv4_invalid_total_length_2.pcap, up to the UDP header: total length 19.
+        let frame = [
+            0xc0, 0xd6, 0x82, 0x36, 0x03, 0x2b, 0xf0, 0x4d, 0xa2, 0x3d, 0x5d, 0xa3, 0x08, 0x00, 0x45, 0x00, 0x00, 0x13,
+            0xf1, 0xa6, 0x00, 0x00, 0x40, 0x11, 0x45, 0x94, 0x8c, 0xd3, 0x09, 0xce, 0x2d, 0x21, 0x7f, 0x9c, 0x98, 0xb7,
+            0x00, 0x35, 0x00, 0x40, 0x6e, 0xcb,
+        ];
+        let Net::Ipv4(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv4") };
+        let mut t = Tree::new();
+        ipv4(&mut t, &h, 0);
+        let want = ["ip", "ip.version", "ip.hdr_len", "ip.dsfield", "ip.dsfield.dscp", "ip.dsfield.ecn", "ip.len"];
+        assert_eq!(names(&t), want);
+        let last = t.items().last().map(|i| t.display(i).to_string());
+        assert_eq!(last.as_deref(), Some("Destination Address: 45.33.127.156"), "-V keeps every line");
+    }
+
+    #[test]
+    fn a_zero_total_length_tso_is_no_ip_len_field() {
+        // tcpdump's bigtcp-ipv4.pcap: IPv4 with total length 0, then the start of TCP.
+        let frame = [
+            0x06, 0x00, 0xde, 0xad, 0xbe, 0xef, 0xb8, 0xce, 0xf6, 0x04, 0x8b, 0x14, 0x08, 0x00, 0x45, 0x00, 0x00, 0x00,
+            0x2e, 0xff, 0x40, 0x00, 0x40, 0x06, 0xef, 0xae, 0x0a, 0x19, 0x84, 0x0d, 0x0a, 0x19, 0x84, 0x0b,
+        ];
+        let Net::Ipv4(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv4") };
+        let mut t = Tree::new();
+        ipv4(&mut t, &h, 0);
+        let all = names(&t);
+        assert!(!all.contains(&"ip.len"));
+        assert!(all.contains(&"ip.id") && all.contains(&"ip.host"), "{all:?}");
+    }
+
+    #[test]
+    fn ipv6_and_arp_fields_have_tsharks_values_and_bytes() {
+        // Ethernet, then IPv6 ::1 -> ::1, flow label 0xb876c, TCP (the fixed header only:
+        // the addresses are 15 zero bytes and a one).
+        let mut frame = vec![0; 12];
+        frame.extend([0x86, 0xdd, 0x60, 0x0b, 0x87, 0x6c, 0x00, 0x00, 0x06, 0x40]);
+        for _ in 0..2 {
+            frame.extend([0; 15]);
+            frame.push(1);
+        }
+        let Net::Ipv6(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv6") };
+        let mut t = Tree::new();
+        ipv6(&mut t, &h, 0);
+        let all = fields(&t);
+        assert_eq!(*find(&all, "ipv6.flow")[0], ("ipv6.flow", "0x0b876c".into(), Some((15, 3)), 0xfffff));
+        assert_eq!(*find(&all, "ipv6.tclass")[0], ("ipv6.tclass", "0x00000000".into(), Some((14, 4)), 0x0ff0_0000));
+        assert_eq!(*find(&all, "ip.version")[0], ("ip.version", "6".into(), Some((14, 1)), 0xf0));
+        let hosts: Vec<_> = find(&all, "ipv6.host").iter().map(|f| f.2).collect();
+        assert_eq!(hosts, [Some((22, 16)), Some((38, 16))]);
+
+        // Ethernet, then an ARP request: who has 192.168.0.1? tell 192.168.0.114.
+        let frame = [
+            0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x16, 0xce, 0x6e, 0x8b, 0x24, 0x08, 0x06, 0x00, 0x01, 0x08, 0x00,
+            0x06, 0x04, 0x00, 0x01, 0x00, 0x16, 0xce, 0x6e, 0x8b, 0x24, 0xc0, 0xa8, 0x00, 0x72, 0, 0, 0, 0, 0, 0, 0xc0,
+            0xa8, 0x00, 0x01,
+        ];
+        let Net::Arp(a) = dissect(LinkType::Ethernet, &frame).net else { panic!("not ARP") };
+        let mut t = Tree::new();
+        arp(&mut t, &a);
+        let all = fields(&t);
+        assert_eq!(all[0], ("arp", String::new(), Some((14, 28)), 0));
+        assert_eq!(*find(&all, "arp.proto.type")[0], ("arp.proto.type", "0x0800".into(), Some((16, 2)), 0));
+        assert_eq!(*find(&all, "arp.src.hw_mac")[0], ("arp.src.hw_mac", "00:16:ce:6e:8b:24".into(), Some((22, 6)), 0));
+        assert_eq!(
+            *find(&all, "arp.dst.proto_ipv4")[0],
+            ("arp.dst.proto_ipv4", "192.168.0.1".into(), Some((38, 4)), 0)
+        );
+    }
 }
