@@ -6,9 +6,9 @@
 use crate::proto::bytes::{be16, be32};
 use crate::sniff::defrag::{Fragment, FragmentKey};
 use crate::sniff::dissectors::{self, Carrier, Claim, Pdu};
-use crate::sniff::link::{self, LinkType, Next, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6};
+use crate::sniff::link::{self, LinkType, Next, ETHERTYPE_IPV4, ETHERTYPE_IPV6};
 use crate::sniff::packet::{
-    Arp, DecodeError, Dissected, ErrorKind, Icmp, Ipv4, Ipv6, Layer, Net, Quoted, Tcp, Transport, Udp, MAX_TCP_OPTIONS,
+    DecodeError, Dissected, ErrorKind, Icmp, Ipv4, Ipv6, Layer, Net, Quoted, Tcp, Transport, Udp, MAX_TCP_OPTIONS,
     MAX_TUNNELS,
 };
 use crate::sniff::tcp::Options;
@@ -34,8 +34,6 @@ pub mod proto {
 const IPV4_MF: u8 = 1;
 /// The ExID of TCP Fast Open in the experimental option (RFC 7413 §4.1.1).
 const TFO_EXID: [u8; 2] = [0xf9, 0x89];
-/// ARP for Ethernet/IPv4 is 28 bytes (RFC 826).
-const ARP_LEN: usize = 28;
 /// Fixed IPv6 header (RFC 8200 §3).
 const IPV6_HEADER_LEN: usize = 40;
 /// ICMP header: type, code, checksum, 4 more bytes (RFC 792).
@@ -97,10 +95,6 @@ pub fn dissect_into<'a>(d: &mut Dissected<'a>, kind: LinkType, data: &'a [u8], w
         Next::EtherType(ETHERTYPE_IPV4) | Next::EtherType(ETHERTYPE_IPV6) => {
             ip_layers(d, rest, l.header_len, wire_len.max(data.len()).saturating_sub(l.header_len), true)
         }
-        Next::EtherType(ETHERTYPE_ARP) => match arp(rest, l.header_len) {
-            Some(a) => d.net = Net::Arp(a),
-            None => d.net = Net::Other(ETHERTYPE_ARP),
-        },
         Next::EtherType(t) => d.net = Net::Other(t),
         // tshark shows the rest of an unknown PPP or Frame Relay protocol as data.
         Next::Ppp(_) | Next::Nlpid(_) => d.payload = rest,
@@ -342,7 +336,7 @@ fn tunnel<'a>(out: &mut Dissected<'a>, proto: u8, data: &'a [u8], offset: usize,
     }
 }
 
-/// Byte offsets of the fields of the TCP and ARP headers, from the header's start.
+/// Byte offsets of the fields of the TCP header, from the header's start.
 pub(crate) mod field {
     use std::ops::Range;
 
@@ -367,29 +361,6 @@ pub(crate) mod field {
         pub const CHECKSUM: Range<usize> = 16..18;
         /// Urgent pointer.
         pub const URGENT: Range<usize> = 18..20;
-    }
-
-    /// ARP for Ethernet and IPv4 (RFC 826).
-    pub mod arp {
-        use super::Range;
-        /// Hardware type.
-        pub const HTYPE: Range<usize> = 0..2;
-        /// Protocol type.
-        pub const PTYPE: Range<usize> = 2..4;
-        /// Hardware address length.
-        pub const HLEN: usize = 4;
-        /// Protocol address length.
-        pub const PLEN: usize = 5;
-        /// Operation.
-        pub const OPER: Range<usize> = 6..8;
-        /// Sender hardware address.
-        pub const SHA: Range<usize> = 8..14;
-        /// Sender protocol address.
-        pub const SPA: Range<usize> = 14..18;
-        /// Target hardware address.
-        pub const THA: Range<usize> = 18..24;
-        /// Target protocol address.
-        pub const TPA: Range<usize> = 24..28;
     }
 }
 
@@ -550,30 +521,6 @@ pub fn tcp_options(bytes: &[u8], h: &mut Tcp) {
     }
 }
 
-/// ARP for Ethernet and IPv4 (RFC 826); other hardware/protocol sizes stay undecoded.
-fn arp(data: &[u8], offset: usize) -> Option<Arp> {
-    let b = data.get(..ARP_LEN)?;
-    if b[field::arp::HLEN] != 6 || b[field::arp::PLEN] != 4 {
-        return None;
-    }
-    let mac = |r: std::ops::Range<usize>| {
-        let mut m = [0; 6];
-        m.copy_from_slice(&b[r]);
-        m
-    };
-    let ip = |r: std::ops::Range<usize>| std::net::Ipv4Addr::from(be32(b, r.start));
-    Some(Arp {
-        offset,
-        hw_type: be16(b, field::arp::HTYPE.start),
-        proto_type: be16(b, field::arp::PTYPE.start),
-        opcode: be16(b, field::arp::OPER.start),
-        sender_mac: mac(field::arp::SHA),
-        sender_ip: ip(field::arp::SPA),
-        target_mac: mac(field::arp::THA),
-        target_ip: ip(field::arp::TPA),
-    })
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -713,13 +660,13 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn arp_request() {
+    fn arp_is_handed_to_the_registry() {
         let mut f = vec![0xffu8; 6];
         f.extend([2, 0, 0, 0, 0, 1, 0x08, 0x06, 0, 1, 8, 0, 6, 4, 0, 1, 2, 0, 0, 0, 0, 1, 10, 0, 0, 1]);
         f.extend([0, 0, 0, 0, 0, 0, 10, 0, 0, 2]);
         let d = dissect(LinkType::Ethernet, &f);
-        let Net::Arp(a) = d.net else { panic!() };
-        assert_eq!((a.opcode, a.target_ip), (1, std::net::Ipv4Addr::new(10, 0, 0, 2)));
-        assert_eq!(dissect(LinkType::Ethernet, &f[..30]).net, Net::Other(ETHERTYPE_ARP));
+        assert_eq!(d.net, Net::Other(link::ETHERTYPE_ARP));
+        let pdu = d.pdu.expect("ARP is registered");
+        assert_eq!((pdu.dissector().name(), pdu.offset, pdu.len), ("arp", 14, 28));
     }
 }

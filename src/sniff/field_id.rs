@@ -83,7 +83,6 @@ fields! {
     EthSrc => "eth.src",
     EthDst => "eth.dst",
     EthType => "eth.type",
-    Arp => "arp",
     Ip => "ip",
     IpSrc => "ip.src",
     IpDst => "ip.dst",

@@ -94,7 +94,6 @@ fn net_protocol(net: &Net) -> Option<&'static str> {
     match *net {
         Net::Ipv4(_) => Some("ip"),
         Net::Ipv6(_) => Some("ipv6"),
-        Net::Arp(_) => Some("arp"),
         Net::Other(t) => link::ethertype_protocol(t),
         Net::None => None,
     }
@@ -175,20 +174,6 @@ pub fn protocol_label(p: &Packet<'_>, field: FieldId) -> Option<String> {
                 let _ = write!(s, "Ethernet II, Src: {}, Dst: {}", Mac(&l.eth_src), Mac(&l.eth_dst));
             }
         }
-        FieldId::Arp => match p.d.net {
-            Net::Arp(a) => {
-                let kind = match a.opcode {
-                    1 if a.sender_ip == a.target_ip && a.target_mac == [0; 6] => "ARP Announcement",
-                    1 if a.sender_ip.is_unspecified() => "ARP Probe",
-                    1 => "request",
-                    2 => "reply",
-                    _ => "unknown",
-                };
-                let _ = write!(s, "Address Resolution Protocol ({kind})");
-            }
-            Net::Other(link::ETHERTYPE_ARP) => s.push_str("Address Resolution Protocol"),
-            _ => return None,
-        },
         FieldId::Tcp => {
             let h = match (p.d.transport, p.d.quoted.map(|q| q.transport)) {
                 (Transport::Tcp(h), _) => h,
@@ -267,7 +252,7 @@ impl<'p> FieldSource<FieldId> for Packet<'p> {
             F::TcpPayload | F::UdpPayload | F::Data | F::DataData => {
                 crate::sniff::layer_bytes::values(self, field, out);
             }
-            F::Eth | F::Arp | F::Tcp => {
+            F::Eth | F::Tcp => {
                 if let Some(s) = protocol_label(self, field) {
                     out.push(owned(s));
                 }

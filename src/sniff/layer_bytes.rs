@@ -59,11 +59,6 @@ pub fn values<'s>(p: &'s Packet<'_>, field: FieldId, out: &mut Vec<Value<'s>>) -
         F::Eth => push(ethernet(p).map(|_| data)),
         F::EthSrc => push(ethernet(p).map(|l| &l.eth_src[..])),
         F::EthDst => push(ethernet(p).map(|l| &l.eth_dst[..])),
-        F::Arp => {
-            if let Net::Arp(a) = p.d.net {
-                push(data.get(a.offset..));
-            }
-        }
         F::Ip | F::Ipv6 => {
             let v6 = field == F::Ipv6;
             for net in p.d.tunnels().iter().chain([&p.d.net]).chain(p.d.quoted.as_ref().map(|q| &q.net)) {

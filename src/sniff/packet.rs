@@ -65,27 +65,6 @@ pub struct Ipv6 {
     pub fragment: bool,
 }
 
-/// An ARP packet for Ethernet/IPv4 (RFC 826).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Arp {
-    /// Offset in the frame.
-    pub offset: usize,
-    /// Hardware type (1 Ethernet).
-    pub hw_type: u16,
-    /// Protocol type (0x0800).
-    pub proto_type: u16,
-    /// Opcode: 1 request, 2 reply.
-    pub opcode: u16,
-    /// Sender MAC.
-    pub sender_mac: [u8; 6],
-    /// Sender IPv4 address.
-    pub sender_ip: Ipv4Addr,
-    /// Target MAC.
-    pub target_mac: [u8; 6],
-    /// Target IPv4 address.
-    pub target_ip: Ipv4Addr,
-}
-
 /// The network layer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Net {
@@ -95,9 +74,8 @@ pub enum Net {
     Ipv4(Ipv4),
     /// IPv6.
     Ipv6(Ipv6),
-    /// ARP over Ethernet/IPv4.
-    Arp(Arp),
-    /// Another EtherType, not decoded.
+    /// Another EtherType, not decoded here (a registered dissector may take
+    /// its payload, as ARP's: [`Dissected::pdu`]).
     Other(u16),
 }
 
@@ -116,7 +94,6 @@ impl Net {
         match self {
             Net::Ipv4(h) => h.offset + usize::from(h.hdr_len),
             Net::Ipv6(h) => h.offset + 40 + h.ext_len,
-            Net::Arp(a) => a.offset,
             _ => 0,
         }
     }

@@ -239,6 +239,22 @@ mod tests {
     }
 
     #[test]
+    fn the_tree_gives_every_field_its_bytes() {
+        let mut t = Tree::new();
+        Arp.tree(REQUEST_PDU, 14, &mut t);
+        let fields: Vec<(&str, String, u32, u32)> = t
+            .items()
+            .iter()
+            .filter_map(|i| i.bytes.map(|b| (i.field, t.value(i).to_string(), b.offset, b.len)))
+            .collect();
+        assert_eq!(fields[0], ("arp", String::new(), 14, 28));
+        assert_eq!(fields[2], ("arp.proto.type", "0x0800".into(), 16, 2));
+        assert_eq!(fields[6], ("arp.src.hw_mac", "02:00:00:00:00:01".into(), 22, 6));
+        assert_eq!(fields[9], ("arp.dst.proto_ipv4", "192.168.1.2".into(), 38, 4));
+        assert_eq!(t.display(&t.items()[0]), "Address Resolution Protocol (request)");
+    }
+
+    #[test]
     fn other_address_sizes_and_cut_packets_stay_undecoded() {
         let mut other = REQUEST_PDU.to_vec();
         other[field::HLEN] = 8;

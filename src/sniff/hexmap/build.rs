@@ -7,8 +7,10 @@ use crate::dns_view::fields::rows;
 use crate::net::dns_decode::frame::dns_in_frame;
 use crate::proto::dns::decode_partial;
 use crate::sniff::dissect::dissect_frame;
+use crate::sniff::dissectors::Pdu;
 use crate::sniff::link::{Link, LinkType};
 use crate::sniff::packet::{Dissected, Icmp, Net, Transport};
+use crate::sniff::tree::Tree;
 
 /// IPv4 header without options (RFC 791 §3.1).
 const IPV4_FIXED: usize = 20;
@@ -63,6 +65,9 @@ pub fn raw_fields(link: LinkType, data: &[u8], wire_len: usize) -> Vec<Field> {
     }
     for net in d.tunnels().iter().chain([&d.net]) {
         net_fields(&mut out, net, false);
+    }
+    if let Some(pdu) = &d.pdu {
+        registered_fields(&mut out, pdu, data);
     }
     let ip_end = ip_end(&d.net).unwrap_or(data.len());
     out.gap("link", "padding", ip_end, data.len());
@@ -163,24 +168,23 @@ fn net_fields(out: &mut Out, net: &Net, quoted: bool) {
             );
             out.gap(layer, "IPv6 extension headers", end, end + h.ext_len);
         }
-        Net::Arp(a) => {
-            out.leaf(
-                "ARP",
-                a.offset,
-                &[
-                    ("arp.hw.type", 2),
-                    ("arp.proto.type", 2),
-                    ("arp.hw.size", 1),
-                    ("arp.proto.size", 1),
-                    ("arp.opcode", 2),
-                    ("arp.src.hw_mac", 6),
-                    ("arp.src.proto_ipv4", 4),
-                    ("arp.dst.hw_mac", 6),
-                    ("arp.dst.proto_ipv4", 4),
-                ],
-            );
-        }
         Net::None | Net::Other(_) => {}
+    }
+}
+
+/// The leaf fields of a protocol of the dissector registry, from its tree.
+fn registered_fields(out: &mut Out, pdu: &Pdu, data: &[u8]) {
+    let (dissector, bytes) = (pdu.dissector(), pdu.bytes(data));
+    let mut tree = Tree::new();
+    dissector.tree(bytes, pdu.offset, &mut tree);
+    let items = tree.items();
+    for (i, item) in items.iter().enumerate() {
+        let leaf = !tree.has_children(i) && !item.field.is_empty();
+        if let (true, Some(b)) = (leaf, item.bytes) {
+            let (offset, len) = (b.offset as usize, b.len as usize);
+            let layer = dissector.column(bytes);
+            out.leaves.push(Field { layer, name: item.field.to_string(), offset, len, gap: false });
+        }
     }
 }
 

@@ -138,7 +138,6 @@ pub fn protocol(p: &Packet<'_>) -> &'static str {
         _ => match p.d.net {
             Net::Ipv4(_) => "IPv4",
             Net::Ipv6(_) => "IPv6",
-            Net::Arp(_) => "ARP",
             Net::Other(t) => ethertype_column(t).unwrap_or("Ethernet"),
             Net::None => match p.d.link.map(|l| l.kind) {
                 Some(LinkType::Null | LinkType::Loop) => "NULL",
@@ -254,16 +253,6 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
             _ => write!(out, "IP protocol {proto}"),
         },
         Transport::TcpPorts { .. } | Transport::None => match p.d.net {
-            Net::Arp(a) => match a.opcode {
-                1 if a.sender_ip == a.target_ip && a.target_mac == [0; 6] => {
-                    write!(out, "ARP Announcement for {}", a.sender_ip)
-                }
-                1 if a.sender_ip == a.target_ip => write!(out, "Gratuitous ARP for {} (Request)", a.sender_ip),
-                1 if a.sender_ip.is_unspecified() => write!(out, "Who has {}? (ARP Probe)", a.target_ip),
-                1 => write!(out, "Who has {}? Tell {}", a.target_ip, a.sender_ip),
-                2 => write!(out, "{} is at {}", a.sender_ip, Mac(&a.sender_mac)),
-                op => write!(out, "ARP opcode {op}"),
-            },
             Net::Other(t) => write!(out, "Ethernet II, type 0x{t:04x}"),
             Net::None => match p.d.link {
                 Some(l) => match l.next {

@@ -46,7 +46,6 @@ const TITLES: &[(&str, &str)] = &[
     ("SLIP", "slip"),
     ("Internet Protocol Version 4", "ip"),
     ("Internet Protocol Version 6", "ipv6"),
-    ("Address Resolution Protocol", "arp"),
     ("Transmission Control Protocol", "tcp"),
     ("User Datagram Protocol", "udp"),
     ("Internet Control Message Protocol v6", "icmpv6"),

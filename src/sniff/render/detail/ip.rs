@@ -4,7 +4,7 @@ use super::*;
 use crate::sniff::tree::{Draft, Ftype};
 use crate::sniff::value::Value;
 use std::fmt;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::IpAddr;
 
 pub(super) fn proto_name(p: u8) -> &'static str {
     match p {
@@ -396,48 +396,6 @@ fn ipv6_tclass(out: &mut Tree, h: &Ipv6, d: usize) {
         ));
 }
 
-/// An ARP packet for Ethernet and IPv4 (RFC 826).
-pub(super) fn arp(out: &mut Tree, a: &Arp) {
-    use crate::sniff::dissect::field::arp::*;
-    let o = a.offset;
-    let kind = if a.opcode == 1 { "request" } else { "reply" };
-    out.at(0).proto("arp").bytes(o, TPA.end).line(format_args!("Address Resolution Protocol ({kind})"));
-    let hw = a.hw_type;
-    out.at(1)
-        .field("arp.hw.type", Ftype::Uint16, hw)
-        .bytes(o + HTYPE.start, HTYPE.len())
-        .line(format_args!("Hardware type: Ethernet ({hw})"));
-    out.at(1)
-        .field("arp.proto.type", Ftype::Uint16, Value::Hex { value: u64::from(a.proto_type), digits: 4 })
-        .bytes(o + PTYPE.start, PTYPE.len())
-        .line(format_args!("Protocol type: IPv4 (0x{:04x})", a.proto_type));
-    out.at(1)
-        .field("arp.hw.size", Ftype::Uint8, SHA.len())
-        .bytes(o + HLEN, LEN_U8)
-        .line(format_args!("Hardware size: 6"));
-    out.at(1)
-        .field("arp.proto.size", Ftype::Uint8, SPA.len())
-        .bytes(o + PLEN, LEN_U8)
-        .line(format_args!("Protocol size: 4"));
-    out.at(1)
-        .field("arp.opcode", Ftype::Uint16, a.opcode)
-        .bytes(o + OPER.start, OPER.len())
-        .line(format_args!("Opcode: {kind} ({})", a.opcode));
-    let mac = |out: &mut Tree, name: &'static str, label: &str, m: &[u8; 6], at: std::ops::Range<usize>| {
-        out.at(1)
-            .field(name, Ftype::Ether, Mac(m))
-            .bytes(o + at.start, at.len())
-            .line(format_args!("{label}: {}", Mac(m)));
-    };
-    let ip = |out: &mut Tree, name: &'static str, label: &str, ip: Ipv4Addr, at: std::ops::Range<usize>| {
-        out.at(1).field(name, Ftype::Ipv4, ip).bytes(o + at.start, at.len()).line(format_args!("{label}: {ip}"));
-    };
-    mac(out, "arp.src.hw_mac", "Sender MAC address", &a.sender_mac, SHA);
-    ip(out, "arp.src.proto_ipv4", "Sender IP address", a.sender_ip, SPA);
-    mac(out, "arp.dst.hw_mac", "Target MAC address", &a.target_mac, THA);
-    ip(out, "arp.dst.proto_ipv4", "Target IP address", a.target_ip, TPA);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -538,23 +496,5 @@ mod tests {
         assert_eq!(*find(&all, "ip.version")[0], ("ip.version", "6".into(), Some((14, 1)), 0xf0));
         let hosts: Vec<_> = find(&all, "ipv6.host").iter().map(|f| f.2).collect();
         assert_eq!(hosts, [Some((22, 16)), Some((38, 16))]);
-
-        // Ethernet, then an ARP request: who has 192.168.0.1? tell 192.168.0.114.
-        let frame = [
-            0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x16, 0xce, 0x6e, 0x8b, 0x24, 0x08, 0x06, 0x00, 0x01, 0x08, 0x00,
-            0x06, 0x04, 0x00, 0x01, 0x00, 0x16, 0xce, 0x6e, 0x8b, 0x24, 0xc0, 0xa8, 0x00, 0x72, 0, 0, 0, 0, 0, 0, 0xc0,
-            0xa8, 0x00, 0x01,
-        ];
-        let Net::Arp(a) = dissect(LinkType::Ethernet, &frame).net else { panic!("not ARP") };
-        let mut t = Tree::new();
-        arp(&mut t, &a);
-        let all = fields(&t);
-        assert_eq!(all[0], ("arp", String::new(), Some((14, 28)), 0));
-        assert_eq!(*find(&all, "arp.proto.type")[0], ("arp.proto.type", "0x0800".into(), Some((16, 2)), 0));
-        assert_eq!(*find(&all, "arp.src.hw_mac")[0], ("arp.src.hw_mac", "00:16:ce:6e:8b:24".into(), Some((22, 6)), 0));
-        assert_eq!(
-            *find(&all, "arp.dst.proto_ipv4")[0],
-            ("arp.dst.proto_ipv4", "192.168.0.1".into(), Some((38, 4)), 0)
-        );
     }
 }

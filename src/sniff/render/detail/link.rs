@@ -246,7 +246,13 @@ pub(super) fn padding<'a>(p: &Packet<'a>, l: &Link) -> Padding<'a> {
     let end = match p.d.net {
         Net::Ipv4(h) if h.total_len >= u16::from(h.hdr_len) => h.offset + usize::from(h.total_len),
         Net::Ipv6(h) if h.plen != 0 => h.offset + 40 + usize::from(h.plen),
-        Net::Arp(a) => a.offset + 28,
+        Net::Other(_) => match p.d.pdu {
+            Some(pdu) => match pdu.dissector().len(pdu.bytes(p.data)) {
+                Some(len) => pdu.offset + len,
+                None => return none,
+            },
+            None => return none,
+        },
         _ => return none,
     };
     match p.data.get(end..) {

@@ -5,7 +5,7 @@
 
 use crate::sniff::fields::flags_str;
 use crate::sniff::link::{ethertype_name, Link, LinkType};
-use crate::sniff::packet::{Arp, Icmp, Ipv4, Ipv6, Net, Note, Packet, Quoted, Tcp, Transport, Udp};
+use crate::sniff::packet::{Icmp, Ipv4, Ipv6, Net, Note, Packet, Quoted, Tcp, Transport, Udp};
 use crate::sniff::render::list::{FlagNames, NoteText};
 use crate::sniff::render::{Mac, Secs, Style};
 use crate::sniff::tcp::{analysis, completeness, flags, SegmentInfo};
@@ -35,7 +35,6 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
     match p.d.net {
         Net::Ipv4(h) => ipv4(out, &h, 0),
         Net::Ipv6(h) => ipv6(out, &h, 0),
-        Net::Arp(a) => arp(out, &a),
         _ => {}
     }
     match p.d.transport {
