@@ -5,6 +5,8 @@
 #   tests/golden/json/<source>__<path>.tsv.gz   tshark's -T json -x of the first
 #       $FRAMES frames of each capture of tests/golden/manifest.tsv, flattened by
 #       scripts/json-flat.py: frame, field, value, offset, length, bitmask, type
+#   tests/golden/json/captures__<file>.ek.gz     tshark's -T ek -x of the first
+#       $FRAMES frames of each of this repository's captures/
 #
 #   scripts/json-goldens.sh
 #
@@ -43,6 +45,10 @@ while IFS=$'\t' read -r source path _reason; do
   tshark -n -2 -r "$file" "${extra[@]}" -c "$FRAMES" -T json -x 2>/dev/null |
     python3 scripts/json-flat.py | gzip -n -9 >"$out_dir/$name" ||
     die "tshark or the flattener failed on $file"
+  if [ "$source" = captures ]; then
+    tshark -n -2 -r "$file" "${extra[@]}" -c "$FRAMES" -T ek -x 2>/dev/null | gzip -n -9 \
+      >"$out_dir/${name%.tsv.gz}.ek.gz" || die "tshark -T ek failed on $file"
+  fi
   n=$((n + 1))
 done < <(grep -v '^#' "$manifest")
 echo "json-goldens: $n captures, $(du -sh "$out_dir" | cut -f1) ($(tshark --version | head -n 1))"

@@ -39,6 +39,18 @@ fn parse_flat(text: &str) -> Flat {
     out
 }
 
+/// The goldens whose names end in `suffix` (and contain `SOCKLAB_GOLDEN_ONLY`).
+fn goldens(suffix: &str) -> Vec<PathBuf> {
+    let only = std::env::var("SOCKLAB_GOLDEN_ONLY").unwrap_or_default();
+    let mut goldens: Vec<PathBuf> = std::fs::read_dir(crate_dir().join("tests/golden/json"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(suffix) && p.to_string_lossy().contains(&only))
+        .collect();
+    goldens.sort();
+    goldens
+}
+
 fn gunzip(path: &Path) -> String {
     let mut text = String::new();
     flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()).read_to_string(&mut text).unwrap();
@@ -47,7 +59,8 @@ fn gunzip(path: &Path) -> String {
 
 /// The capture a golden was made from, if present.
 fn capture_of(golden: &Path) -> Option<PathBuf> {
-    let name = golden.file_name()?.to_str()?.strip_suffix(".tsv.gz")?;
+    let file = golden.file_name()?.to_str()?;
+    let name = file.strip_suffix(".tsv.gz").or_else(|| file.strip_suffix(".ek.gz"))?;
     let (source, rel) = name.split_once("__")?;
     let rel = rel.replace("__", "/");
     let path = match source {
@@ -61,13 +74,19 @@ fn capture_of(golden: &Path) -> Option<PathBuf> {
     None
 }
 
-/// socklab's view of `file`, flattened like the golden.
-fn socklab_flat(file: &Path) -> String {
-    let json = Command::new(env!("CARGO_BIN_EXE_socklab"))
-        .args(["read", &file.to_string_lossy(), "-T", "json", "-x", "-c", FRAMES])
+/// `socklab read FILE -T <kind> -x -c 40`.
+fn socklab(file: &Path, kind: &str) -> Vec<u8> {
+    let out = Command::new(env!("CARGO_BIN_EXE_socklab"))
+        .args(["read", &file.to_string_lossy(), "-T", kind, "-x", "-c", FRAMES])
         .output()
         .unwrap();
-    assert!(json.status.success(), "socklab read {} failed: {}", file.display(), String::from_utf8_lossy(&json.stderr));
+    assert!(out.status.success(), "socklab read {} failed: {}", file.display(), String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+/// socklab's view of `file`, flattened like the golden.
+fn socklab_flat(file: &Path) -> String {
+    let json = socklab(file, "json");
     let mut flat = Command::new("python3")
         .arg(crate_dir().join("scripts/json-flat.py"))
         .stdin(Stdio::piped())
@@ -75,7 +94,7 @@ fn socklab_flat(file: &Path) -> String {
         .spawn()
         .unwrap();
     let mut stdin = flat.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(&json.stdout));
+    let writer = std::thread::spawn(move || stdin.write_all(&json));
     let out = flat.wait_with_output().unwrap();
     writer.join().unwrap().unwrap();
     assert!(out.status.success(), "json-flat.py could not read socklab's JSON of {}", file.display());
@@ -129,13 +148,7 @@ fn json_fields_equal_tsharks_value_offset_and_length() {
     if !need("python3") {
         return;
     }
-    let only = std::env::var("SOCKLAB_GOLDEN_ONLY").unwrap_or_default();
-    let mut goldens: Vec<PathBuf> = std::fs::read_dir(crate_dir().join("tests/golden/json"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().contains(&only))
-        .collect();
-    goldens.sort();
+    let goldens = goldens(".tsv.gz");
     assert!(!goldens.is_empty(), "no goldens in tests/golden/json: run scripts/json-goldens.sh");
     let next = AtomicUsize::new(0);
     let results = Mutex::new((0usize, Outcome::default()));
@@ -167,4 +180,62 @@ fn json_fields_equal_tsharks_value_offset_and_length() {
         diffs.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("\n")
     );
     assert!(files == 0 || same > 0, "socklab printed no field tshark also prints");
+}
+
+/// Whether a `frame.protocols` value names only protocols socklab decodes.
+fn decodable(protocols: &str) -> bool {
+    protocols.split(':').all(|p| DECODED_PROTOCOLS.contains(&p))
+}
+
+/// The differences between socklab's `-T ek` document lines and tshark's: every
+/// member socklab writes in a layer must be tshark's.
+fn ek_diffs(golden: &Path, file: &Path) -> (usize, Vec<String>) {
+    let parse = |text: &str| -> Vec<serde_json::Value> {
+        text.lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .filter(|v: &serde_json::Value| v.get("layers").is_some())
+            .collect()
+    };
+    let want = parse(&gunzip(golden));
+    let got = parse(&String::from_utf8(socklab(file, "ek")).unwrap());
+    let mut same = 0;
+    let mut diffs = Vec::new();
+    if want.len() != got.len() {
+        diffs.push(format!("{}: {} frames, tshark has {}", file.display(), got.len(), want.len()));
+    }
+    for (n, (w, g)) in want.iter().zip(&got).enumerate() {
+        let protocols = w["layers"]["frame"]["frame_frame_protocols"].as_str().unwrap_or("");
+        if !decodable(protocols) {
+            continue;
+        }
+        for (layer, members) in g["layers"].as_object().into_iter().flatten() {
+            for (key, value) in members.as_object().into_iter().flatten() {
+                match w["layers"][layer].get(key) {
+                    Some(v) if v == value => same += 1,
+                    other => diffs.push(format!(
+                        "{} frame {} {layer}.{key}:\n    tshark  {other:?}\n    socklab {value}",
+                        file.display(),
+                        n + 1
+                    )),
+                }
+            }
+        }
+    }
+    (same, diffs)
+}
+
+#[test]
+fn ek_members_equal_tsharks_on_the_lab_captures() {
+    let goldens = goldens(".ek.gz");
+    assert!(!goldens.is_empty(), "no .ek.gz goldens in tests/golden/json: run scripts/json-goldens.sh");
+    let (mut same, mut diffs) = (0, Vec::new());
+    for golden in &goldens {
+        let file = capture_of(golden).expect("the repository's captures are always there");
+        let (s, d) = ek_diffs(golden, &file);
+        same += s;
+        diffs.extend(d);
+    }
+    println!("{} captures: {same} ek members equal tshark's, {} differ", goldens.len(), diffs.len());
+    assert!(diffs.is_empty(), "{}", diffs.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("\n"));
+    assert!(same > 0);
 }

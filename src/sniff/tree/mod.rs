@@ -103,6 +103,10 @@ pub struct Item {
     pub pseudo_proto: bool,
     /// Shown in `-V` (a hidden field, like `ip.addr`, is only in the JSON views).
     pub shown: bool,
+    /// The protocol that registers the field, where its name does not begin with
+    /// it (IPv6 registers a hidden `ip.version`); "" otherwise. `-T ek` names
+    /// fields after it.
+    pub owner: &'static str,
     /// How the text view shows it.
     pub look: Look,
     value: (u32, u32),
@@ -265,6 +269,7 @@ impl Tree {
             bits: 0,
             pseudo_proto: false,
             shown: true,
+            owner: "",
             look: Look::Plain,
             value: (start, start),
             display: (start, start),
@@ -323,6 +328,12 @@ impl Draft<'_> {
     /// A field tshark registers as a protocol of its own (`tcp.options.mss`).
     pub fn pseudo_proto(mut self) -> Self {
         self.item.pseudo_proto = true;
+        self
+    }
+
+    /// The protocol that registers the field, where its name does not say it.
+    pub fn owner(mut self, proto: &'static str) -> Self {
+        self.item.owner = proto;
         self
     }
 

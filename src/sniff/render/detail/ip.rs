@@ -331,7 +331,8 @@ pub(super) fn ipv6(out: &mut Tree, h: &Ipv6, d: usize) {
         .field("ipv6.version", Ftype::Uint8, 6)
         .bytes(o + VERSION_TC, LEN_U8)
         .line(format_args!("0110 .... = Version: 6"));
-    out.at(d + 1).field("ip.version", Ftype::Uint8, 6).bytes(o + VERSION_TC, LEN_U8).mask(VERSION_MASK, 6).hidden();
+    let version = out.at(d + 1).field("ip.version", Ftype::Uint8, 6).owner("ipv6");
+    version.bytes(o + VERSION_TC, LEN_U8).mask(VERSION_MASK, 6).hidden();
     ipv6_tclass(out, h, d + 1);
     out.at(d + 1)
         .field("ipv6.flow", Ftype::Uint24, Value::Hex { value: u64::from(h.flow), digits: 6 })

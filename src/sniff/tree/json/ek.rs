@@ -23,6 +23,9 @@ struct Member {
     key: String,
     vals: Vec<Val>,
     parent: usize,
+    /// A field's `_raw` bytes, not a field: where its name is also a field's
+    /// (`tcp.seq`'s raw and `tcp.seq_raw`), the later one replaces the other.
+    raw: bool,
 }
 
 /// Writes one frame's two lines.
@@ -55,7 +58,8 @@ pub(super) fn frame(out: &mut impl Write, f: &Frame<'_>, raw: bool) -> io::Resul
         sep(out)?;
         write!(out, "\"{}\":", ek_key(layer.field))?;
         let mut members = Vec::new();
-        flatten(&items, i + 1, end, i, f, raw, &mut members);
+        let flat = Flattener { items: &items, f, raw };
+        flat.flatten(i + 1, end, i, &mut members);
         write_object(out, &members)?;
         i = end;
     }
@@ -72,66 +76,76 @@ fn subtree_end(items: &[&Item], i: usize) -> usize {
     j
 }
 
-/// Adds the items `items[from..to]` (the children of `items[parent]` and their
-/// subtrees) to `members`.
-fn flatten(
-    items: &[&Item],
-    from: usize,
-    to: usize,
-    parent: usize,
-    f: &Frame<'_>,
+/// Flattens a layer's subtree into members.
+struct Flattener<'a, 'f> {
+    items: &'a [&'a Item],
+    f: &'a Frame<'f>,
     raw: bool,
-    members: &mut Vec<Member>,
-) {
-    // tshark groups siblings of one name, and their children with them: the
-    // children of a group count as siblings of each other.
-    let mut groups: Vec<(&str, usize)> = Vec::new();
-    let mut i = from;
-    while i < to {
-        let item = items[i];
-        let end = subtree_end(items, i);
-        if item.field.is_empty() {
-            flatten(items, i + 1, end, parent, f, raw, members);
-        } else if item.ftype == Ftype::Protocol && !item.pseudo_proto {
-            let mut inner = Vec::new();
-            flatten(items, i + 1, end, i, f, raw, &mut inner);
-            add(members, ek_name(item), Val::Object(inner), parent);
-        } else {
-            if raw {
-                if let Some(r) = Raw::of(item, f) {
-                    add(members, format!("{}_raw", ek_name(item)), Val::Str(r.hex), parent);
-                }
+}
+
+impl Flattener<'_, '_> {
+    /// Adds the items `items[from..to]` (the children of `items[parent]` and their
+    /// subtrees) to `members`.
+    fn flatten(&self, from: usize, to: usize, parent: usize, members: &mut Vec<Member>) {
+        // tshark groups siblings of one name, and their children with them: the
+        // children of a group count as siblings of each other.
+        let mut groups: Vec<(&str, usize)> = Vec::new();
+        let mut i = from;
+        while i < to {
+            let item = self.items[i];
+            let end = subtree_end(self.items, i);
+            if item.field.is_empty() {
+                self.flatten(i + 1, end, parent, members);
+            } else if item.ftype == Ftype::Protocol && !item.pseudo_proto {
+                let mut inner = Vec::new();
+                self.flatten(i + 1, end, i, &mut inner);
+                add(members, ek_name(item), Val::Object(inner), (parent, false));
+            } else {
+                self.field(item, parent, members);
+                let group = match groups.iter().find(|(name, _)| *name == item.field) {
+                    Some(&(_, first)) => first,
+                    None => {
+                        groups.push((item.field, i));
+                        i
+                    }
+                };
+                self.flatten(i + 1, end, group, members);
             }
-            let value = f.tree.value(item);
-            let val = match item.ftype {
-                Ftype::Boolean => Val::Bool(value != "0"),
-                // The arrival time, which `-T json` shows as a date, is ISO 8601 here.
-                Ftype::AbsoluteTime if item.field == "frame.time" => Val::Str(Iso(f.time).to_string()),
-                Ftype::None => Val::Null,
-                _ => Val::Str(value.to_string()),
-            };
-            add(members, ek_name(item), val, parent);
-            let group = match groups.iter().find(|(name, _)| *name == item.field) {
-                Some(&(_, first)) => first,
-                None => {
-                    groups.push((item.field, i));
-                    i
-                }
-            };
-            flatten(items, i + 1, end, group, f, raw, members);
+            i = end;
         }
-        i = end;
+    }
+
+    /// Adds one field (and its bytes with `-x`).
+    fn field(&self, item: &Item, parent: usize, members: &mut Vec<Member>) {
+        let name = ek_name(item);
+        if self.raw {
+            if let Some(r) = Raw::of(item, self.f) {
+                add(members, format!("{name}_raw"), Val::Str(r.hex), (parent, true));
+            }
+        }
+        let value = self.f.tree.value(item);
+        let val = match item.ftype {
+            Ftype::Boolean => Val::Bool(value != "0"),
+            // The arrival time, which `-T json` shows as a date, is ISO 8601 here.
+            Ftype::AbsoluteTime if item.field == "frame.time" => Val::Str(Iso(self.f.time).to_string()),
+            Ftype::None => Val::Null,
+            _ => Val::Str(value.to_string()),
+        };
+        add(members, name, val, (parent, false));
     }
 }
 
-fn add(members: &mut Vec<Member>, key: String, val: Val, parent: usize) {
+/// Adds a value under `key`, found among the children of item `parent` (`raw`:
+/// it is a field's bytes).
+fn add(members: &mut Vec<Member>, key: String, val: Val, (parent, raw): (usize, bool)) {
     match members.iter_mut().find(|m| m.key == key) {
-        Some(m) if m.parent == parent => m.vals.push(val),
+        Some(m) if m.parent == parent && m.raw == raw => m.vals.push(val),
         Some(m) => {
             m.vals = vec![val];
             m.parent = parent;
+            m.raw = raw;
         }
-        None => members.push(Member { key, vals: vec![val], parent }),
+        None => members.push(Member { key, vals: vec![val], parent, raw }),
     }
 }
 
@@ -148,14 +162,17 @@ impl std::fmt::Display for Iso {
     }
 }
 
-/// The ek name of a field: its protocol's name and its own, `.` made `_`.
+/// The ek name of a field: the protocol that registers it (its name's first
+/// part, unless [`Item::owner`] says otherwise) and its own name, `.` made `_`;
+/// a protocol or a pseudo-protocol keeps its own name.
 fn ek_name(item: &Item) -> String {
     if item.ftype == Ftype::Protocol || item.pseudo_proto {
         return ek_key(item.field);
     }
-    let proto = match item.field.strip_prefix("_ws.expert") {
-        Some(_) => "_ws.expert",
-        None => item.field.split('.').next().unwrap_or(item.field),
+    let proto = match (item.owner, item.field.strip_prefix("_ws.expert")) {
+        ("", Some(_)) => "_ws.expert",
+        ("", None) => item.field.split('.').next().unwrap_or(item.field),
+        (owner, _) => owner,
     };
     ek_key(&format!("{proto}_{}", item.field))
 }
