@@ -175,7 +175,9 @@ impl<W: Write> Pretty<'_, '_, W> {
         let tree = self.f.tree;
         let has_children = items.get(i + 1).is_some_and(|n| n.depth > item.depth);
         if item.field.is_empty() {
-            let key = tree.display(item);
+            // A generated line's brackets (`[Timestamps]`) are -V's, not its text's.
+            let text = tree.display(item);
+            let key = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')).unwrap_or(text);
             self.key(level, key)?;
             return self.value_or_object(items, i, level, has_children);
         }
