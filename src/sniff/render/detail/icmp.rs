@@ -412,7 +412,7 @@ fn final_destination(data: &[u8], h: &Ipv6) -> Option<[u8; 16]> {
 
 pub(super) fn quoted(out: &mut Tree, p: &Packet<'_>, q: &Quoted) {
     match q.net {
-        Net::Ipv4(h) => ipv4(out, &h, 1),
+        Net::Ipv4(h) => ipv4(out, &h, 1, None),
         Net::Ipv6(h) => ipv6(out, &h, 1),
         _ => {}
     }

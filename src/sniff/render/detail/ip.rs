@@ -1,7 +1,7 @@
 //! The network-layer blocks: IPv4 (with DSCP and ECN names), IPv6, ARP.
 
 use super::*;
-use crate::sniff::tree::{Draft, Ftype};
+use crate::sniff::tree::{Draft, Ftype, Group, Severity};
 use crate::sniff::value::Value;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
@@ -127,7 +127,9 @@ fn address(out: &mut Tree, d: usize, names: &AddrNames, label: &str, addr: IpAdd
 }
 
 /// The IPv4 header (RFC 791 §3.1) at depth `d` (1 when quoted in an ICMP error).
-pub(super) fn ipv4(out: &mut Tree, h: &Ipv4, d: usize) {
+/// `left` is what the frame holds on the wire from the header on, to check the
+/// total length against; `None` in an ICMP error, whose quote is cut short by design.
+pub(super) fn ipv4(out: &mut Tree, h: &Ipv4, d: usize, left: Option<usize>) {
     use field::ipv4::*;
     let o = h.offset;
     out.at(d)
@@ -151,6 +153,10 @@ pub(super) fn ipv4(out: &mut Tree, h: &Ipv4, d: usize) {
     named(out.at(d + 1), !tso, "ip.len", Ftype::Uint16, h.total_len)
         .bytes(o + TOTAL_LEN, LEN_U16)
         .line(format_args!("Total Length: {}", h.total_len));
+    if let Some(left) = left.filter(|&n| !tso && usize::from(h.total_len) > n) {
+        let msg = format!("IPv4 total length exceeds packet length ({left} bytes)");
+        out.expert(d + 2, "ip.bogus_ip_length", Severity::Error, Group::Protocol, &msg);
+    }
     // tshark stops at a total length shorter than the header: the rest are lines.
     ipv4_rest(out, h, d + 1, tso || h.total_len >= u16::from(h.hdr_len));
 }
@@ -175,6 +181,9 @@ fn ipv4_rest(out: &mut Tree, h: &Ipv4, d: usize, keep: bool) {
     named(out.at(d), keep, "ip.ttl", Ftype::Uint8, h.ttl)
         .bytes(o + TTL, LEN_U8)
         .line(format_args!("Time to Live: {}", h.ttl));
+    if let Some((field, msg)) = ttl_note(h).filter(|_| keep) {
+        out.expert(d + 1, field, Severity::Note, Group::Sequence, &msg);
+    }
     named(out.at(d), keep, "ip.proto", Ftype::Uint8, h.proto).bytes(o + PROTO, LEN_U8).line(format_args!(
         "Protocol: {} ({})",
         proto_name(h.proto),
@@ -187,6 +196,46 @@ fn ipv4_rest(out: &mut Tree, h: &Ipv4, d: usize, keep: bool) {
         .line(format_args!("[Header checksum status: Unverified]"));
     address(out, d, &IPV4_SRC, "Source Address", IpAddr::V4(h.src), o + SRC, keep);
     address(out, d, &IPV4_DST, "Destination Address", IpAddr::V4(h.dst), o + DST, keep);
+}
+
+/// IP protocol numbers whose packets may carry a low TTL to a unicast address:
+/// PIM (RFC 7761 §4.9) and OSPF (RFC 2328 §A.1).
+const PROTO_PIM: u8 = 103;
+const PROTO_OSPF: u8 = 89;
+const PROTO_IGMP: u8 = 2;
+/// Below this TTL a packet to a unicast address is noted, as Wireshark does.
+const TTL_LOW: u8 = 5;
+/// The TTL a packet to the Local Network Control Block has (RFC 5771 §4: never
+/// forwarded, so 1), except the groups whose protocols send 255 (VRRP, RFC 5798
+/// §5.1.1.3; GLBP; mDNS, RFC 6762 §11) or any TTL (LLMNR, RFC 4795 §2.5): `None`.
+fn control_block_ttl(h: &Ipv4) -> Option<u8> {
+    const VRRP: u8 = 18;
+    const GLBP: u8 = 102;
+    const MDNS: u8 = 251;
+    const LLMNR: u8 = 252;
+    if h.proto == PROTO_IGMP {
+        return Some(1);
+    }
+    match h.dst.octets()[3] {
+        VRRP | GLBP | MDNS => Some(255),
+        LLMNR => None,
+        _ => Some(1),
+    }
+}
+
+/// Wireshark's expert note on the TTL, if any: its field and message. A packet
+/// to 224.0.0.0/24 must have the block's TTL; one to another non-multicast
+/// address a TTL of at least 5 (unless PIM or OSPF).
+fn ttl_note(h: &Ipv4) -> Option<(&'static str, String)> {
+    let [a, b, c, _] = h.dst.octets();
+    if [a, b, c] == [224, 0, 0] {
+        let want = control_block_ttl(h).filter(|&t| t != h.ttl)?;
+        let msg =
+            format!("\"Time To Live\" != {want} for a packet sent to the Local Network Control Block (see RFC 3171)");
+        return Some(("ip.ttl.lncb", msg));
+    }
+    let low = h.ttl < TTL_LOW && !h.dst.is_multicast() && h.proto != PROTO_PIM && h.proto != PROTO_OSPF;
+    low.then(|| ("ip.ttl.too_small", format!("\"Time To Live\" only {}", h.ttl)))
 }
 
 /// The differentiated services field and its DSCP and ECN bits (RFC 2474 §3, RFC 3168 §5).
@@ -467,7 +516,7 @@ mod tests {
         ];
         let Net::Ipv4(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv4") };
         let mut t = Tree::new();
-        ipv4(&mut t, &h, 0);
+        ipv4(&mut t, &h, 0, Some(frame.len() - 14));
         let all = fields(&t);
         assert_eq!(all[0], ("ip", String::new(), Some((14, 20)), 0));
         assert_eq!(*find(&all, "ip.dsfield.dscp")[0], ("ip.dsfield.dscp", "46".into(), Some((15, 1)), 0xfc));
@@ -497,7 +546,7 @@ mod tests {
         ];
         let Net::Ipv4(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv4") };
         let mut t = Tree::new();
-        ipv4(&mut t, &h, 0);
+        ipv4(&mut t, &h, 0, Some(frame.len() - 14));
         let want = ["ip", "ip.version", "ip.hdr_len", "ip.dsfield", "ip.dsfield.dscp", "ip.dsfield.ecn", "ip.len"];
         assert_eq!(names(&t), want);
         let last = t.items().last().map(|i| t.display(i).to_string());
@@ -513,10 +562,81 @@ mod tests {
         ];
         let Net::Ipv4(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv4") };
         let mut t = Tree::new();
-        ipv4(&mut t, &h, 0);
+        ipv4(&mut t, &h, 0, Some(frame.len() - 14));
         let all = names(&t);
         assert!(!all.contains(&"ip.len"));
         assert!(all.contains(&"ip.id") && all.contains(&"ip.host"), "{all:?}");
+    }
+
+    /// Ethernet, then an IPv4 header 192.168.100.138 -> `dst` with this TTL and
+    /// protocol (total length 20: the header alone).
+    fn ipv4_frame(ttl: u8, proto: u8, dst: [u8; 4]) -> Vec<u8> {
+        let mut frame = vec![0, 0x16, 0xd4, 0xb8, 0x59, 0xb1, 0, 0x12, 0x80, 0x4b, 0xc0, 0x7f, 0x08, 0x00];
+        frame.extend([0x45, 0, 0, 20, 0xff, 0x51, 0, 0, ttl, proto, 0, 0, 192, 168, 100, 138]);
+        frame.extend(dst);
+        frame
+    }
+
+    /// The expert messages of a tree.
+    fn messages(t: &Tree) -> Vec<String> {
+        let items = t.items().iter().filter(|i| i.field == "_ws.expert.message");
+        items.map(|i| t.value(i).to_string()).collect()
+    }
+
+    #[test]
+    fn a_low_ttl_to_a_unicast_address_has_tsharks_note_under_the_ttl() {
+        // A traceroute's first probe: TTL 1, ICMP to 4.2.2.1.
+        let frame = ipv4_frame(1, 1, [4, 2, 2, 1]);
+        let Net::Ipv4(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv4") };
+        let mut t = Tree::new();
+        ipv4(&mut t, &h, 0, Some(frame.len() - 14));
+        assert_eq!(messages(&t), ["\"Time To Live\" only 1"]);
+        let ttl = t.items().iter().position(|i| i.field == "ip.ttl").expect("ip.ttl");
+        let expert = &t.items()[ttl + 1];
+        assert_eq!((expert.field, expert.depth), ("_ws.expert", t.items()[ttl].depth + 1));
+        assert!(t.items().iter().any(|i| i.field == "ip.ttl.too_small"));
+    }
+
+    #[test]
+    fn multicast_and_control_block_ttls_follow_tsharks_rules() {
+        let note = |ttl: u8, proto: u8, dst: [u8; 4]| {
+            let frame = ipv4_frame(ttl, proto, dst);
+            let Net::Ipv4(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv4") };
+            let mut t = Tree::new();
+            ipv4(&mut t, &h, 0, Some(frame.len() - 14));
+            messages(&t)
+        };
+        let lncb = |ttl: u8| {
+            format!("\"Time To Live\" != {ttl} for a packet sent to the Local Network Control Block (see RFC 3171)")
+        };
+        // OSPF hello to 224.0.0.5 with TTL 1; a TTL 4 to a wider multicast group; PIM and OSPF unicast.
+        assert!(note(1, 89, [224, 0, 0, 5]).is_empty());
+        assert!(note(4, 17, [239, 1, 2, 3]).is_empty());
+        assert!(note(1, 103, [10, 0, 0, 1]).is_empty() && note(2, 89, [10, 0, 0, 1]).is_empty());
+        assert_eq!(note(5, 17, [10, 0, 0, 1]), Vec::<String>::new());
+        // mDNS and VRRP want 255, LLMNR any, IGMP 1, the rest of the block 1.
+        assert_eq!(note(1, 17, [224, 0, 0, 251]), [lncb(255)]);
+        assert_eq!(note(64, 112, [224, 0, 0, 18]), [lncb(255)]);
+        assert!(note(7, 17, [224, 0, 0, 252]).is_empty());
+        assert_eq!(note(255, 2, [224, 0, 0, 251]), [lncb(1)]);
+        assert_eq!(note(64, 17, [224, 0, 0, 9]), [lncb(1)]);
+    }
+
+    #[test]
+    fn a_total_length_past_the_frame_is_tsharks_error_except_in_an_icmp_error() {
+        // zeek's tcp/reassembly.pcap frame 39 cut to its IP header: total length 1500
+        // in a frame with 1480 bytes after the Ethernet header.
+        let mut frame = ipv4_frame(117, 6, [128, 3, 97, 175]);
+        frame[16..18].copy_from_slice(&1500u16.to_be_bytes());
+        let Net::Ipv4(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv4") };
+        let mut t = Tree::new();
+        ipv4(&mut t, &h, 0, Some(1480));
+        assert_eq!(messages(&t), ["IPv4 total length exceeds packet length (1480 bytes)"]);
+        let len = t.items().iter().position(|i| i.field == "ip.len").expect("ip.len");
+        assert_eq!(t.items()[len + 2].field, "ip.bogus_ip_length");
+        let mut t = Tree::new();
+        ipv4(&mut t, &h, 1, None);
+        assert!(messages(&t).is_empty(), "a quoted header is cut short by design");
     }
 
     #[test]
