@@ -132,10 +132,17 @@ fn address(out: &mut Tree, d: usize, names: &AddrNames, label: &str, addr: IpAdd
 pub(super) fn ipv4(out: &mut Tree, h: &Ipv4, d: usize, left: Option<usize>) {
     use field::ipv4::*;
     let o = h.offset;
-    out.at(d)
-        .proto("ip")
-        .bytes(o, usize::from(h.hdr_len))
-        .line(format_args!("Internet Protocol Version 4, Src: {}, Dst: {}", h.src, h.dst));
+    // A zero total length (TCP segmentation offload) is the frame's length to
+    // tshark, which socklab does not know here: only the line. Another one
+    // shorter than the header is bogus: tshark stops there, before the addresses.
+    let tso = h.total_len == 0;
+    let bogus = !tso && h.total_len < u16::from(h.hdr_len);
+    let title = out.at(d).proto("ip").bytes(o, usize::from(h.hdr_len));
+    if bogus {
+        title.line(format_args!("Internet Protocol Version 4"));
+    } else {
+        title.line(format_args!("Internet Protocol Version 4, Src: {}, Dst: {}", h.src, h.dst));
+    }
     out.at(d + 1)
         .field("ip.version", Ftype::Uint8, 4)
         .bytes(o + VERSION_IHL, LEN_U8)
@@ -147,18 +154,19 @@ pub(super) fn ipv4(out: &mut Tree, h: &Ipv4, d: usize, left: Option<usize>) {
         h.hdr_len / 4
     ));
     ipv4_dsfield(out, h, d + 1);
-    // A zero total length (TCP segmentation offload) is the frame's length to
-    // tshark, which socklab does not know here: only the line.
-    let tso = h.total_len == 0;
-    named(out.at(d + 1), !tso, "ip.len", Ftype::Uint16, h.total_len)
-        .bytes(o + TOTAL_LEN, LEN_U16)
-        .line(format_args!("Total Length: {}", h.total_len));
+    let len = named(out.at(d + 1), !tso, "ip.len", Ftype::Uint16, h.total_len).bytes(o + TOTAL_LEN, LEN_U16);
+    if bogus {
+        len.line(format_args!("Total Length: {} bytes (bogus, less than header length {})", h.total_len, h.hdr_len));
+        out.expert(d + 2, "ip.bogus_ip_length", Severity::Error, Group::Protocol, "Bogus IP length");
+    } else {
+        len.line(format_args!("Total Length: {}", h.total_len));
+    }
     if let Some(left) = left.filter(|&n| !tso && usize::from(h.total_len) > n) {
         let msg = format!("IPv4 total length exceeds packet length ({left} bytes)");
         out.expert(d + 2, "ip.bogus_ip_length", Severity::Error, Group::Protocol, &msg);
     }
-    // tshark stops at a total length shorter than the header: the rest are lines.
-    ipv4_rest(out, h, d + 1, tso || h.total_len >= u16::from(h.hdr_len));
+    // tshark stops at a bogus total length: the rest are lines.
+    ipv4_rest(out, h, d + 1, !bogus);
 }
 
 /// A field, or with `keep` false a text-only line (where tshark has no such field).
@@ -547,8 +555,25 @@ mod tests {
         let Net::Ipv4(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv4") };
         let mut t = Tree::new();
         ipv4(&mut t, &h, 0, Some(frame.len() - 14));
-        let want = ["ip", "ip.version", "ip.hdr_len", "ip.dsfield", "ip.dsfield.dscp", "ip.dsfield.ecn", "ip.len"];
+        let want = [
+            "ip",
+            "ip.version",
+            "ip.hdr_len",
+            "ip.dsfield",
+            "ip.dsfield.dscp",
+            "ip.dsfield.ecn",
+            "ip.len",
+            "_ws.expert",
+            "ip.bogus_ip_length",
+            "_ws.expert.message",
+            "_ws.expert.severity",
+            "_ws.expert.group",
+        ];
         assert_eq!(names(&t), want);
+        let line = |n: usize| t.display(&t.items()[n]).to_string();
+        assert_eq!(line(0), "Internet Protocol Version 4");
+        assert_eq!(line(6), "Total Length: 19 bytes (bogus, less than header length 20)");
+        assert_eq!(messages(&t), ["Bogus IP length"]);
         let last = t.items().last().map(|i| t.display(i).to_string());
         assert_eq!(last.as_deref(), Some("Destination Address: 45.33.127.156"), "-V keeps every line");
     }
