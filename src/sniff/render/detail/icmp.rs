@@ -6,6 +6,7 @@ use crate::sniff::icmp as icmp_names;
 use crate::sniff::tree::{Ftype, Group, Severity};
 use crate::sniff::value::{Nanos, Value};
 
+mod mld;
 mod nd;
 
 /// Byte offsets of the ICMP and ICMPv6 header fields from the header's start
@@ -92,6 +93,7 @@ pub(super) fn icmp_tree(out: &mut Tree, p: &Packet<'_>, i: &Icmp) {
     out.at(0).proto(names.proto).bytes(i.offset, len).line(format_args!("{}", names.title));
     type_and_code(out, i, names, 1);
     checksum(out, p, i, names);
+    let mut malformed_at_end = false;
     if i.is_echo() && i.v6 {
         echo_v6(out, i, 1);
         response(out, p, i, names, ["[Response To: ", "[Response In: ", "[Response Time: "]);
@@ -100,6 +102,13 @@ pub(super) fn icmp_tree(out: &mut Tree, p: &Packet<'_>, i: &Icmp) {
         response(out, p, i, names, ["[Request frame: ", "[Response frame: ", "[Response time: "]);
     } else if i.is_error() {
         error_rest(out, i);
+    } else if i.v6 && i.ty == mld::REPORT {
+        // Past the reported end a record makes tshark's dissector throw; past the
+        // captured end only, its bytes were not kept.
+        let whole = datagram_end(&p.d.net).is_some_and(|end| end <= p.data.len());
+        if !mld::report(out, p.data, i, message_end(p)) && whole {
+            malformed_at_end = true;
+        }
     } else if i.v6 {
         nd::neighbour_discovery(out, p.data, i, message_end(p));
     }
@@ -112,6 +121,9 @@ pub(super) fn icmp_tree(out: &mut Tree, p: &Packet<'_>, i: &Icmp) {
     }
     if i.is_error() && extension_past_the_end(p, i) {
         malformed(out, "ICMP");
+    }
+    if malformed_at_end {
+        malformed(out, "ICMPv6");
     }
 }
 
