@@ -246,6 +246,28 @@ fn ttl_note(h: &Ipv4) -> Option<(&'static str, String)> {
     low.then(|| ("ip.ttl.too_small", format!("\"Time To Live\" only {}", h.ttl)))
 }
 
+/// The MAC address a global unicast IPv6 address was formed from by stateless
+/// autoconfiguration (RFC 4862 §5.5.3), when its interface identifier is a
+/// modified EUI-64 (RFC 4291 Appendix A: `ff:fe` in the middle, the U/L bit
+/// inverted), as tshark adds it with its address-neutral twin. Only in 2000::/3
+/// outside Teredo (2001::/32) and 6to4 (2002::/16), where tshark shows other
+/// fields; it adds none for a link-local address.
+fn slaac_mac(out: &mut Tree, d: usize, name: &'static str, label: &str, addr: &std::net::Ipv6Addr, at: usize) {
+    /// Where the interface identifier starts, and its length.
+    const IID: usize = 8;
+    /// The bit of the first byte EUI-64 inverts (RFC 4291 Appendix A).
+    const UNIVERSAL_LOCAL: u8 = 0x02;
+    let b = addr.octets();
+    let global = b[0] & 0xe0 == 0x20 && b[..4] != [0x20, 0x01, 0, 0] && b[..2] != [0x20, 0x02];
+    if !global || b[11..13] != [0xff, 0xfe] {
+        return;
+    }
+    let mac = [b[8] ^ UNIVERSAL_LOCAL, b[9], b[10], b[13], b[14], b[15]];
+    let line = format_args!("[{label} SLAAC MAC: {}]", Mac(&mac));
+    out.at(d).field(name, Ftype::Ether, Mac(&mac)).bytes(at + IID, IID).line(line);
+    out.at(d).field("ipv6.slaac_mac", Ftype::Ether, Mac(&mac)).bytes(at + IID, IID).hidden();
+}
+
 /// The differentiated services field and its DSCP and ECN bits (RFC 2474 §3, RFC 3168 §5).
 fn ipv4_dsfield(out: &mut Tree, h: &Ipv4, d: usize) {
     let at = h.offset + field::ipv4::DSFIELD;
@@ -410,6 +432,8 @@ pub(super) fn ipv6(out: &mut Tree, h: &Ipv6, d: usize) {
         .line(format_args!("Hop Limit: {}", h.hlim));
     address(out, d + 1, &IPV6_SRC, "Source Address", IpAddr::V6(h.src), o + SRC, true);
     address(out, d + 1, &IPV6_DST, "Destination Address", IpAddr::V6(h.dst), o + DST, true);
+    slaac_mac(out, d + 1, "ipv6.src_slaac_mac", "Source", &h.src, o + SRC);
+    slaac_mac(out, d + 1, "ipv6.dst_slaac_mac", "Destination", &h.dst, o + DST);
     if h.ext_len > 0 {
         out.text(
             d + 1,
@@ -662,6 +686,38 @@ mod tests {
         let mut t = Tree::new();
         ipv4(&mut t, &h, 1, None);
         assert!(messages(&t).is_empty(), "a quoted header is cut short by design");
+    }
+
+    #[test]
+    fn an_eui64_global_address_gives_tsharks_slaac_mac() {
+        // zeek-traces/chksums/ip6-tcp-good-chksum.pcap frame 1's header:
+        // 2001:4f8:4:7:2e0:81ff:fe52:ffff -> 2001:4f8:4:7:2e0:81ff:fe52:9a6b, TCP.
+        let mut frame = vec![0; 12];
+        frame.extend([0x86, 0xdd, 0x60, 0, 0, 0, 0, 0x14, 0x06, 0x40]);
+        for last in [[0xff, 0xff], [0x9a, 0x6b]] {
+            frame.extend([0x20, 0x01, 0x04, 0xf8, 0, 0x04, 0, 0x07, 0x02, 0xe0, 0x81, 0xff, 0xfe, 0x52]);
+            frame.extend(last);
+        }
+        let Net::Ipv6(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv6") };
+        let mut t = Tree::new();
+        ipv6(&mut t, &h, 0);
+        let all = fields(&t);
+        assert_eq!(
+            *find(&all, "ipv6.src_slaac_mac")[0],
+            ("ipv6.src_slaac_mac", "00:e0:81:52:ff:ff".into(), Some((30, 8)), 0)
+        );
+        assert_eq!(
+            *find(&all, "ipv6.dst_slaac_mac")[0],
+            ("ipv6.dst_slaac_mac", "00:e0:81:52:9a:6b".into(), Some((46, 8)), 0)
+        );
+        assert_eq!(find(&all, "ipv6.slaac_mac").len(), 2);
+        // The same identifier in a link-local address: none.
+        frame[22..24].copy_from_slice(&[0xfe, 0x80]);
+        frame[38..40].copy_from_slice(&[0xfe, 0x80]);
+        let Net::Ipv6(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv6") };
+        let mut t = Tree::new();
+        ipv6(&mut t, &h, 0);
+        assert!(find(&fields(&t), "ipv6.slaac_mac").is_empty());
     }
 
     #[test]
