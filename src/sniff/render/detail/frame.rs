@@ -16,6 +16,16 @@ pub(super) fn comments(out: &mut Tree, comments: &[String]) {
     }
 }
 
+/// Wireshark's block for a frame a dissector failed on (`_ws.malformed`), at the
+/// end of the tree: `[Malformed Packet: PROTO]` with its expert item, and the
+/// hidden text value tshark's JSON gives the block after its children.
+pub(super) fn malformed(out: &mut Tree, proto: &str) {
+    out.at(0).proto("_ws.malformed").look(Look::Bad).line(format_args!("[Malformed Packet: {proto}]"));
+    let msg = "Malformed Packet (Exception occurred)";
+    out.expert(1, "_ws.malformed.expert", Severity::Error, Group::Malformed, msg);
+    out.at(1).field("_ws.malformed", Ftype::String, "Malformed Packet").hidden();
+}
+
 /// A pcapng packet's `epb_flags` bit by bit (pcapng draft §4.3.1), as Wireshark shows them.
 pub(super) fn packet_flags(out: &mut Tree, f: u32) {
     use crate::dns_view::fields::bit_pattern;

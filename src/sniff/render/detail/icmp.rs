@@ -6,6 +6,7 @@ use crate::sniff::icmp as icmp_names;
 use crate::sniff::tree::{Ftype, Group, Severity};
 use crate::sniff::value::{Nanos, Value};
 
+mod mld;
 mod nd;
 
 /// Byte offsets of the ICMP and ICMPv6 header fields from the header's start
@@ -92,6 +93,7 @@ pub(super) fn icmp_tree(out: &mut Tree, p: &Packet<'_>, i: &Icmp) {
     out.at(0).proto(names.proto).bytes(i.offset, len).line(format_args!("{}", names.title));
     type_and_code(out, i, names, 1);
     checksum(out, p, i, names);
+    let mut malformed_at_end = false;
     if i.is_echo() && i.v6 {
         echo_v6(out, i, 1);
         response(out, p, i, names, ["[Response To: ", "[Response In: ", "[Response Time: "]);
@@ -100,6 +102,13 @@ pub(super) fn icmp_tree(out: &mut Tree, p: &Packet<'_>, i: &Icmp) {
         response(out, p, i, names, ["[Request frame: ", "[Response frame: ", "[Response time: "]);
     } else if i.is_error() {
         error_rest(out, i);
+    } else if i.v6 && i.ty == mld::REPORT {
+        // Past the reported end a record makes tshark's dissector throw; past the
+        // captured end only, its bytes were not kept.
+        let whole = datagram_end(&p.d.net).is_some_and(|end| end <= p.data.len());
+        if !mld::report(out, p.data, i, message_end(p)) && whole {
+            malformed_at_end = true;
+        }
     } else if i.v6 {
         nd::neighbour_discovery(out, p.data, i, message_end(p));
     }
@@ -109,6 +118,12 @@ pub(super) fn icmp_tree(out: &mut Tree, p: &Packet<'_>, i: &Icmp) {
     if !p.d.quoted.is_some_and(|q| matches!(q.transport, Transport::Icmp(_))) {
         // Data after a quoted datagram belongs to the frame, after an echo to the ICMP tree.
         body(out, p, i, if i.is_error() { 0 } else { 1 });
+    }
+    if i.is_error() && extension_past_the_end(p, i) {
+        malformed(out, "ICMP");
+    }
+    if malformed_at_end {
+        malformed(out, "ICMPv6");
     }
 }
 
@@ -325,20 +340,17 @@ impl std::fmt::Display for Millis {
 fn error_rest(out: &mut Tree, i: &Icmp) {
     let rest = u32::from_be_bytes(i.rest);
     let at = i.offset + field::REST;
+    if !i.v6 && rfc4884_length(i).is_some() {
+        return rfc4884_rest(out, i);
+    }
     match (i.v6, i.ty, i.code) {
         (false, 3, 4) => {
             unused(out, i, "icmp.unused", 0..2, format_args!("Unused: {:04x}", rest >> 16));
-            out.at(1)
-                .field("icmp.mtu", Ftype::Uint16, rest & 0xffff)
-                .bytes(i.offset + field::NEXT_HOP_MTU, 2)
-                .line(format_args!("MTU of next hop: {}", rest & 0xffff));
+            next_hop_mtu(out, i);
         }
         (false, 12, _) => {
-            let ptr = rest >> 24;
-            out.at(1).field("icmp.pointer", Ftype::Uint32, ptr).bytes(at, 1).line(format_args!("Pointer: {ptr}"));
-            if i.rest[1] == 0 {
-                unused(out, i, "icmp.unused", 1..4, format_args!("Unused: {:06x}", rest & 0xff_ffff));
-            }
+            pointer(out, i);
+            unused(out, i, "icmp.unused", 1..4, format_args!("Unused: {:06x}", rest & 0xff_ffff));
         }
         (false, _, _) => unused(out, i, "icmp.unused", 0..4, format_args!("Unused: {rest:08x}")),
         (true, 2, _) => {
@@ -351,17 +363,88 @@ fn error_rest(out: &mut Tree, i: &Icmp) {
     }
 }
 
-/// The unused bytes `range` of the four after an error's checksum. When they hold an
-/// RFC 4884 length (§4.1, §4.2: the quoted datagram's length in 32-bit words,
-/// before ICMP extensions), tshark splits them into other fields, which this
-/// view does not show: the line stays text only.
+/// The length an ICMPv4 destination unreachable, time exceeded or parameter
+/// problem gives its quoted datagram (RFC 4884 §4.1), in 32-bit words; `None`
+/// when zero (a message from before RFC 4884) or another type.
+fn rfc4884_length(i: &Icmp) -> Option<u8> {
+    const LENGTH: usize = 1;
+    (!i.v6 && matches!(i.ty, 3 | 11 | 12)).then_some(i.rest[LENGTH]).filter(|&n| n != 0)
+}
+
+/// The four bytes after the checksum of an RFC 4884 message (§4.1): unused or the
+/// parameter problem's pointer, the length (with the bytes it stands for), then
+/// unused or a "fragmentation needed" MTU.
+fn rfc4884_rest(out: &mut Tree, i: &Icmp) {
+    let words = rfc4884_length(i).unwrap_or_default();
+    let at = i.offset + field::REST;
+    if i.ty == 12 {
+        pointer(out, i);
+    } else {
+        unused(out, i, "icmp.unused", 0..1, format_args!("Unused: {:02x}", i.rest[0]));
+    }
+    out.at(1).field("icmp.length", Ftype::Uint8, words).bytes(at + 1, 1).line(format_args!("Length: {words}"));
+    let bytes = u32::from(words) * 4;
+    out.at(1)
+        .field("icmp.length.original_datagram", Ftype::Uint8, bytes)
+        .bytes(at + 1, 1)
+        .line(format_args!("[Length of original datagram: {bytes}]"));
+    if (i.ty, i.code) == (3, 4) {
+        next_hop_mtu(out, i);
+    } else {
+        let last = u16::from_be_bytes([i.rest[2], i.rest[3]]);
+        unused(out, i, "icmp.unused", 2..4, format_args!("Unused: {last:04x}"));
+    }
+}
+
+/// A parameter problem's pointer to the faulty octet (RFC 792).
+fn pointer(out: &mut Tree, i: &Icmp) {
+    let ptr = i.rest[0];
+    let at = i.offset + field::REST;
+    out.at(1).field("icmp.pointer", Ftype::Uint32, ptr).bytes(at, 1).line(format_args!("Pointer: {ptr}"));
+}
+
+/// The next-hop MTU of a "fragmentation needed" (RFC 1191 §4).
+fn next_hop_mtu(out: &mut Tree, i: &Icmp) {
+    let mtu = u16::from_be_bytes([i.rest[2], i.rest[3]]);
+    out.at(1)
+        .field("icmp.mtu", Ftype::Uint16, mtu)
+        .bytes(i.offset + field::NEXT_HOP_MTU, 2)
+        .line(format_args!("MTU of next hop: {mtu}"));
+}
+
+/// The unused bytes `range` of the four after an error's checksum. An ICMPv6
+/// error's RFC 4884 length (§4.2) makes tshark split them into other fields,
+/// which this view does not show: the line stays text only.
 fn unused(out: &mut Tree, i: &Icmp, name: &'static str, range: std::ops::Range<usize>, line: std::fmt::Arguments<'_>) {
-    let length_byte = if i.v6 { matches!(i.ty, 1 | 3).then_some(0) } else { matches!(i.ty, 3 | 11 | 12).then_some(1) };
-    if length_byte.is_some_and(|b| i.rest[b] != 0) {
+    if i.v6 && matches!(i.ty, 1 | 3) && i.rest[0] != 0 {
         return out.text(1, line);
     }
     let at = i.offset + field::REST + range.start;
     out.at(1).field(name, Ftype::Bytes, Mac(&i.rest[range.clone()])).bytes(at, range.len()).line(line);
+}
+
+/// Whether tshark fails on the ICMP extension structure (RFC 4884 §7) of an
+/// error: it looks for one when the message is longer than 8 + 128 bytes and
+/// the quoted datagram says it is at most 128 bytes long, after the quoted
+/// length (or 128 bytes without one); an offset at or past the message's end
+/// throws, and tshark marks the frame malformed.
+fn extension_past_the_end(p: &Packet<'_>, i: &Icmp) -> bool {
+    /// The quote RFC 792 routers were expected to send before RFC 4884 (§5.4).
+    const ORIGINAL_QUOTE: usize = 128;
+    /// Where the quoted IPv4 header's total length is, from the ICMP header.
+    const QUOTED_TOTAL_LEN: usize = field::DATA + 2;
+    if i.v6 || !matches!(i.ty, 3 | 4 | 5 | 11 | 12) {
+        return false;
+    }
+    let end = datagram_end(&p.d.net).unwrap_or(usize::MAX).min(p.len as usize);
+    let reported = end.saturating_sub(i.offset);
+    let at = i.offset + QUOTED_TOTAL_LEN;
+    let Some(&[hi, lo]) = p.data.get(at..at + 2) else { return false };
+    if reported <= field::DATA + ORIGINAL_QUOTE || usize::from(u16::from_be_bytes([hi, lo])) > ORIGINAL_QUOTE {
+        return false;
+    }
+    let quote = rfc4884_length(i).map_or(ORIGINAL_QUOTE, |n| usize::from(n) * 4);
+    field::DATA + quote >= reported
 }
 
 /// The checksum an ICMP message should carry, when the whole message was captured.
@@ -412,7 +495,7 @@ fn final_destination(data: &[u8], h: &Ipv6) -> Option<[u8; 16]> {
 
 pub(super) fn quoted(out: &mut Tree, p: &Packet<'_>, q: &Quoted) {
     match q.net {
-        Net::Ipv4(h) => ipv4(out, &h, 1),
+        Net::Ipv4(h) => ipv4(out, &h, 1, None),
         Net::Ipv6(h) => ipv6(out, &h, 1),
         _ => {}
     }
@@ -502,12 +585,51 @@ mod tests {
     }
 
     #[test]
-    fn an_rfc_4884_length_leaves_the_unused_bytes_without_a_field() {
+    fn an_rfc_4884_length_splits_the_unused_bytes_as_tshark() {
         let mut hop = TRACEROUTE_HOP;
+        hop[24] = 0xff;
         hop[25] = 5; // the quoted datagram's length in 32-bit words
         let t = tree_of(&[&hop], 0, 1);
-        assert!(occurrences(&t, "icmp.unused").is_empty());
-        assert!(t.items().iter().any(|i| t.display(i) == "Unused: 00050000"));
+        let unused = occurrences(&t, "icmp.unused");
+        assert_eq!(unused, [("ff".into(), Some((24, 1)), true), ("00:00".into(), Some((26, 2)), true)]);
+        assert_eq!(one(&t, "icmp.length"), ("5".into(), Some((25, 1)), true));
+        assert_eq!(one(&t, "icmp.length.original_datagram"), ("20".into(), Some((25, 1)), true));
+        assert!(t.items().iter().any(|i| t.display(i) == "[Length of original datagram: 20]"));
+        assert!(occurrences(&t, "_ws.malformed").is_empty(), "too short to look for extensions");
+    }
+
+    /// chrissanders-packets/icmp_traceroute.pcapng frame 26 without Ethernet: a
+    /// time exceeded whose RFC 4884 length (93 words) runs past its 148 bytes.
+    fn traceroute_frame_26() -> Vec<u8> {
+        let mut f = vec![
+            0x45, 0, 0, 0xa8, 0xe5, 0x11, 0, 0, 0xf8, 1, 0x26, 0x28, 12, 122, 133, 110, 192, 168, 100,
+            138, // IPv4
+            11, 0, 0xe1, 0xa6, 0xff, 0x5d, 0, 0, // ICMP time exceeded, length 93
+            0x45, 0, 0, 0x5c, 0xff, 0x5d, 0, 0, 1, 1, 0x8f, 0x0e, 192, 168, 100, 138, 4, 2, 2, 1, // quoted IPv4
+            8, 0, 0xc2, 0xfa, 5, 0, 0x44, 0, // quoted echo request
+        ];
+        f.resize(156, 0);
+        f.extend([0x20, 0, 0x38, 0x2c, 0, 8, 1, 1, 4, 0xcb, 0xa1, 0xff]);
+        f
+    }
+
+    #[test]
+    fn an_extension_offset_past_the_message_is_tsharks_malformed_packet() {
+        let frame = traceroute_frame_26();
+        let t = tree_of(&[&frame], 0, 1);
+        assert_eq!(one(&t, "icmp.length.original_datagram"), ("372".into(), Some((25, 1)), true));
+        let block = t.items().iter().position(|i| i.field == "_ws.malformed").expect("a malformed block");
+        assert_eq!(
+            (t.items()[block].depth, t.display(&t.items()[block]).to_string()),
+            (0, "[Malformed Packet: ICMP]".into())
+        );
+        assert_eq!(t.items()[block + 2].field, "_ws.malformed.expert");
+        let value = occurrences(&t, "_ws.malformed").pop().expect("the hidden value");
+        assert_eq!(value, ("Malformed Packet".into(), None, false));
+        // Without the RFC 4884 length, tshark looks 128 bytes in: within the message.
+        let mut old = frame;
+        old[25] = 0;
+        assert!(occurrences(&tree_of(&[&old], 0, 1), "_ws.malformed").is_empty());
     }
 
     /// An echo request from Linux ping: its data starts with the sending time

@@ -1,7 +1,7 @@
 //! The network-layer blocks: IPv4 (with DSCP and ECN names), IPv6, ARP.
 
 use super::*;
-use crate::sniff::tree::{Draft, Ftype};
+use crate::sniff::tree::{Draft, Ftype, Group, Severity};
 use crate::sniff::value::Value;
 use std::fmt;
 use std::net::IpAddr;
@@ -127,13 +127,22 @@ fn address(out: &mut Tree, d: usize, names: &AddrNames, label: &str, addr: IpAdd
 }
 
 /// The IPv4 header (RFC 791 §3.1) at depth `d` (1 when quoted in an ICMP error).
-pub(super) fn ipv4(out: &mut Tree, h: &Ipv4, d: usize) {
+/// `left` is what the frame holds on the wire from the header on, to check the
+/// total length against; `None` in an ICMP error, whose quote is cut short by design.
+pub(super) fn ipv4(out: &mut Tree, h: &Ipv4, d: usize, left: Option<usize>) {
     use field::ipv4::*;
     let o = h.offset;
-    out.at(d)
-        .proto("ip")
-        .bytes(o, usize::from(h.hdr_len))
-        .line(format_args!("Internet Protocol Version 4, Src: {}, Dst: {}", h.src, h.dst));
+    // A zero total length (TCP segmentation offload) is the frame's length to
+    // tshark, which socklab does not know here: only the line. Another one
+    // shorter than the header is bogus: tshark stops there, before the addresses.
+    let tso = h.total_len == 0;
+    let bogus = !tso && h.total_len < u16::from(h.hdr_len);
+    let title = out.at(d).proto("ip").bytes(o, usize::from(h.hdr_len));
+    if bogus {
+        title.line(format_args!("Internet Protocol Version 4"));
+    } else {
+        title.line(format_args!("Internet Protocol Version 4, Src: {}, Dst: {}", h.src, h.dst));
+    }
     out.at(d + 1)
         .field("ip.version", Ftype::Uint8, 4)
         .bytes(o + VERSION_IHL, LEN_U8)
@@ -145,14 +154,19 @@ pub(super) fn ipv4(out: &mut Tree, h: &Ipv4, d: usize) {
         h.hdr_len / 4
     ));
     ipv4_dsfield(out, h, d + 1);
-    // A zero total length (TCP segmentation offload) is the frame's length to
-    // tshark, which socklab does not know here: only the line.
-    let tso = h.total_len == 0;
-    named(out.at(d + 1), !tso, "ip.len", Ftype::Uint16, h.total_len)
-        .bytes(o + TOTAL_LEN, LEN_U16)
-        .line(format_args!("Total Length: {}", h.total_len));
-    // tshark stops at a total length shorter than the header: the rest are lines.
-    ipv4_rest(out, h, d + 1, tso || h.total_len >= u16::from(h.hdr_len));
+    let len = named(out.at(d + 1), !tso, "ip.len", Ftype::Uint16, h.total_len).bytes(o + TOTAL_LEN, LEN_U16);
+    if bogus {
+        len.line(format_args!("Total Length: {} bytes (bogus, less than header length {})", h.total_len, h.hdr_len));
+        out.expert(d + 2, "ip.bogus_ip_length", Severity::Error, Group::Protocol, "Bogus IP length");
+    } else {
+        len.line(format_args!("Total Length: {}", h.total_len));
+    }
+    if let Some(left) = left.filter(|&n| !tso && usize::from(h.total_len) > n) {
+        let msg = format!("IPv4 total length exceeds packet length ({left} bytes)");
+        out.expert(d + 2, "ip.bogus_ip_length", Severity::Error, Group::Protocol, &msg);
+    }
+    // tshark stops at a bogus total length: the rest are lines.
+    ipv4_rest(out, h, d + 1, !bogus);
 }
 
 /// A field, or with `keep` false a text-only line (where tshark has no such field).
@@ -175,6 +189,9 @@ fn ipv4_rest(out: &mut Tree, h: &Ipv4, d: usize, keep: bool) {
     named(out.at(d), keep, "ip.ttl", Ftype::Uint8, h.ttl)
         .bytes(o + TTL, LEN_U8)
         .line(format_args!("Time to Live: {}", h.ttl));
+    if let Some((field, msg)) = ttl_note(h).filter(|_| keep) {
+        out.expert(d + 1, field, Severity::Note, Group::Sequence, &msg);
+    }
     named(out.at(d), keep, "ip.proto", Ftype::Uint8, h.proto).bytes(o + PROTO, LEN_U8).line(format_args!(
         "Protocol: {} ({})",
         proto_name(h.proto),
@@ -187,6 +204,68 @@ fn ipv4_rest(out: &mut Tree, h: &Ipv4, d: usize, keep: bool) {
         .line(format_args!("[Header checksum status: Unverified]"));
     address(out, d, &IPV4_SRC, "Source Address", IpAddr::V4(h.src), o + SRC, keep);
     address(out, d, &IPV4_DST, "Destination Address", IpAddr::V4(h.dst), o + DST, keep);
+}
+
+/// IP protocol numbers whose packets may carry a low TTL to a unicast address:
+/// PIM (RFC 7761 §4.9) and OSPF (RFC 2328 §A.1).
+const PROTO_PIM: u8 = 103;
+const PROTO_OSPF: u8 = 89;
+const PROTO_IGMP: u8 = 2;
+/// Below this TTL a packet to a unicast address is noted, as Wireshark does.
+const TTL_LOW: u8 = 5;
+/// The TTL a packet to the Local Network Control Block has (RFC 5771 §4: never
+/// forwarded, so 1), except the groups whose protocols send 255 (VRRP, RFC 5798
+/// §5.1.1.3; GLBP; mDNS, RFC 6762 §11) or any TTL (LLMNR, RFC 4795 §2.5): `None`.
+fn control_block_ttl(h: &Ipv4) -> Option<u8> {
+    const VRRP: u8 = 18;
+    const GLBP: u8 = 102;
+    const MDNS: u8 = 251;
+    const LLMNR: u8 = 252;
+    if h.proto == PROTO_IGMP {
+        return Some(1);
+    }
+    match h.dst.octets()[3] {
+        VRRP | GLBP | MDNS => Some(255),
+        LLMNR => None,
+        _ => Some(1),
+    }
+}
+
+/// Wireshark's expert note on the TTL, if any: its field and message. A packet
+/// to 224.0.0.0/24 must have the block's TTL; one to another non-multicast
+/// address a TTL of at least 5 (unless PIM or OSPF).
+fn ttl_note(h: &Ipv4) -> Option<(&'static str, String)> {
+    let [a, b, c, _] = h.dst.octets();
+    if [a, b, c] == [224, 0, 0] {
+        let want = control_block_ttl(h).filter(|&t| t != h.ttl)?;
+        let msg =
+            format!("\"Time To Live\" != {want} for a packet sent to the Local Network Control Block (see RFC 3171)");
+        return Some(("ip.ttl.lncb", msg));
+    }
+    let low = h.ttl < TTL_LOW && !h.dst.is_multicast() && h.proto != PROTO_PIM && h.proto != PROTO_OSPF;
+    low.then(|| ("ip.ttl.too_small", format!("\"Time To Live\" only {}", h.ttl)))
+}
+
+/// The MAC address a global unicast IPv6 address was formed from by stateless
+/// autoconfiguration (RFC 4862 §5.5.3), when its interface identifier is a
+/// modified EUI-64 (RFC 4291 Appendix A: `ff:fe` in the middle, the U/L bit
+/// inverted), as tshark adds it with its address-neutral twin. Only in 2000::/3
+/// outside Teredo (2001::/32) and 6to4 (2002::/16), where tshark shows other
+/// fields; it adds none for a link-local address.
+fn slaac_mac(out: &mut Tree, d: usize, name: &'static str, label: &str, addr: &std::net::Ipv6Addr, at: usize) {
+    /// Where the interface identifier starts, and its length.
+    const IID: usize = 8;
+    /// The bit of the first byte EUI-64 inverts (RFC 4291 Appendix A).
+    const UNIVERSAL_LOCAL: u8 = 0x02;
+    let b = addr.octets();
+    let global = b[0] & 0xe0 == 0x20 && b[..4] != [0x20, 0x01, 0, 0] && b[..2] != [0x20, 0x02];
+    if !global || b[11..13] != [0xff, 0xfe] {
+        return;
+    }
+    let mac = [b[8] ^ UNIVERSAL_LOCAL, b[9], b[10], b[13], b[14], b[15]];
+    let line = format_args!("[{label} SLAAC MAC: {}]", Mac(&mac));
+    out.at(d).field(name, Ftype::Ether, Mac(&mac)).bytes(at + IID, IID).line(line);
+    out.at(d).field("ipv6.slaac_mac", Ftype::Ether, Mac(&mac)).bytes(at + IID, IID).hidden();
 }
 
 /// The differentiated services field and its DSCP and ECN bits (RFC 2474 §3, RFC 3168 §5).
@@ -354,6 +433,8 @@ pub(super) fn ipv6(out: &mut Tree, h: &Ipv6, d: usize) {
         .line(format_args!("Hop Limit: {}", h.hlim));
     address(out, d + 1, &IPV6_SRC, "Source Address", IpAddr::V6(h.src), o + SRC, true);
     address(out, d + 1, &IPV6_DST, "Destination Address", IpAddr::V6(h.dst), o + DST, true);
+    slaac_mac(out, d + 1, "ipv6.src_slaac_mac", "Source", &h.src, o + SRC);
+    slaac_mac(out, d + 1, "ipv6.dst_slaac_mac", "Destination", &h.dst, o + DST);
     if h.ext_len > 0 {
         out.text(
             d + 1,
@@ -426,7 +507,7 @@ mod tests {
         ];
         let Net::Ipv4(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv4") };
         let mut t = Tree::new();
-        ipv4(&mut t, &h, 0);
+        ipv4(&mut t, &h, 0, Some(frame.len() - 14));
         let all = fields(&t);
         assert_eq!(all[0], ("ip", String::new(), Some((14, 20)), 0));
         assert_eq!(*find(&all, "ip.dsfield.dscp")[0], ("ip.dsfield.dscp", "46".into(), Some((15, 1)), 0xfc));
@@ -456,9 +537,26 @@ mod tests {
         ];
         let Net::Ipv4(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv4") };
         let mut t = Tree::new();
-        ipv4(&mut t, &h, 0);
-        let want = ["ip", "ip.version", "ip.hdr_len", "ip.dsfield", "ip.dsfield.dscp", "ip.dsfield.ecn", "ip.len"];
+        ipv4(&mut t, &h, 0, Some(frame.len() - 14));
+        let want = [
+            "ip",
+            "ip.version",
+            "ip.hdr_len",
+            "ip.dsfield",
+            "ip.dsfield.dscp",
+            "ip.dsfield.ecn",
+            "ip.len",
+            "_ws.expert",
+            "ip.bogus_ip_length",
+            "_ws.expert.message",
+            "_ws.expert.severity",
+            "_ws.expert.group",
+        ];
         assert_eq!(names(&t), want);
+        let line = |n: usize| t.display(&t.items()[n]).to_string();
+        assert_eq!(line(0), "Internet Protocol Version 4");
+        assert_eq!(line(6), "Total Length: 19 bytes (bogus, less than header length 20)");
+        assert_eq!(messages(&t), ["Bogus IP length"]);
         let last = t.items().last().map(|i| t.display(i).to_string());
         assert_eq!(last.as_deref(), Some("Destination Address: 45.33.127.156"), "-V keeps every line");
     }
@@ -472,10 +570,113 @@ mod tests {
         ];
         let Net::Ipv4(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv4") };
         let mut t = Tree::new();
-        ipv4(&mut t, &h, 0);
+        ipv4(&mut t, &h, 0, Some(frame.len() - 14));
         let all = names(&t);
         assert!(!all.contains(&"ip.len"));
         assert!(all.contains(&"ip.id") && all.contains(&"ip.host"), "{all:?}");
+    }
+
+    /// Ethernet, then an IPv4 header 192.168.100.138 -> `dst` with this TTL and
+    /// protocol (total length 20: the header alone).
+    fn ipv4_frame(ttl: u8, proto: u8, dst: [u8; 4]) -> Vec<u8> {
+        let mut frame = vec![0, 0x16, 0xd4, 0xb8, 0x59, 0xb1, 0, 0x12, 0x80, 0x4b, 0xc0, 0x7f, 0x08, 0x00];
+        frame.extend([0x45, 0, 0, 20, 0xff, 0x51, 0, 0, ttl, proto, 0, 0, 192, 168, 100, 138]);
+        frame.extend(dst);
+        frame
+    }
+
+    /// The expert messages of a tree.
+    fn messages(t: &Tree) -> Vec<String> {
+        let items = t.items().iter().filter(|i| i.field == "_ws.expert.message");
+        items.map(|i| t.value(i).to_string()).collect()
+    }
+
+    #[test]
+    fn a_low_ttl_to_a_unicast_address_has_tsharks_note_under_the_ttl() {
+        // A traceroute's first probe: TTL 1, ICMP to 4.2.2.1.
+        let frame = ipv4_frame(1, 1, [4, 2, 2, 1]);
+        let Net::Ipv4(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv4") };
+        let mut t = Tree::new();
+        ipv4(&mut t, &h, 0, Some(frame.len() - 14));
+        assert_eq!(messages(&t), ["\"Time To Live\" only 1"]);
+        let ttl = t.items().iter().position(|i| i.field == "ip.ttl").expect("ip.ttl");
+        let expert = &t.items()[ttl + 1];
+        assert_eq!((expert.field, expert.depth), ("_ws.expert", t.items()[ttl].depth + 1));
+        assert!(t.items().iter().any(|i| i.field == "ip.ttl.too_small"));
+    }
+
+    #[test]
+    fn multicast_and_control_block_ttls_follow_tsharks_rules() {
+        let note = |ttl: u8, proto: u8, dst: [u8; 4]| {
+            let frame = ipv4_frame(ttl, proto, dst);
+            let Net::Ipv4(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv4") };
+            let mut t = Tree::new();
+            ipv4(&mut t, &h, 0, Some(frame.len() - 14));
+            messages(&t)
+        };
+        let lncb = |ttl: u8| {
+            format!("\"Time To Live\" != {ttl} for a packet sent to the Local Network Control Block (see RFC 3171)")
+        };
+        // OSPF hello to 224.0.0.5 with TTL 1; a TTL 4 to a wider multicast group; PIM and OSPF unicast.
+        assert!(note(1, 89, [224, 0, 0, 5]).is_empty());
+        assert!(note(4, 17, [239, 1, 2, 3]).is_empty());
+        assert!(note(1, 103, [10, 0, 0, 1]).is_empty() && note(2, 89, [10, 0, 0, 1]).is_empty());
+        assert_eq!(note(5, 17, [10, 0, 0, 1]), Vec::<String>::new());
+        // mDNS and VRRP want 255, LLMNR any, IGMP 1, the rest of the block 1.
+        assert_eq!(note(1, 17, [224, 0, 0, 251]), [lncb(255)]);
+        assert_eq!(note(64, 112, [224, 0, 0, 18]), [lncb(255)]);
+        assert!(note(7, 17, [224, 0, 0, 252]).is_empty());
+        assert_eq!(note(255, 2, [224, 0, 0, 251]), [lncb(1)]);
+        assert_eq!(note(64, 17, [224, 0, 0, 9]), [lncb(1)]);
+    }
+
+    #[test]
+    fn a_total_length_past_the_frame_is_tsharks_error_except_in_an_icmp_error() {
+        // zeek's tcp/reassembly.pcap frame 39 cut to its IP header: total length 1500
+        // in a frame with 1480 bytes after the Ethernet header.
+        let mut frame = ipv4_frame(117, 6, [128, 3, 97, 175]);
+        frame[16..18].copy_from_slice(&1500u16.to_be_bytes());
+        let Net::Ipv4(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv4") };
+        let mut t = Tree::new();
+        ipv4(&mut t, &h, 0, Some(1480));
+        assert_eq!(messages(&t), ["IPv4 total length exceeds packet length (1480 bytes)"]);
+        let len = t.items().iter().position(|i| i.field == "ip.len").expect("ip.len");
+        assert_eq!(t.items()[len + 2].field, "ip.bogus_ip_length");
+        let mut t = Tree::new();
+        ipv4(&mut t, &h, 1, None);
+        assert!(messages(&t).is_empty(), "a quoted header is cut short by design");
+    }
+
+    #[test]
+    fn an_eui64_global_address_gives_tsharks_slaac_mac() {
+        // zeek-traces/chksums/ip6-tcp-good-chksum.pcap frame 1's header:
+        // 2001:4f8:4:7:2e0:81ff:fe52:ffff -> 2001:4f8:4:7:2e0:81ff:fe52:9a6b, TCP.
+        let mut frame = vec![0; 12];
+        frame.extend([0x86, 0xdd, 0x60, 0, 0, 0, 0, 0x14, 0x06, 0x40]);
+        for last in [[0xff, 0xff], [0x9a, 0x6b]] {
+            frame.extend([0x20, 0x01, 0x04, 0xf8, 0, 0x04, 0, 0x07, 0x02, 0xe0, 0x81, 0xff, 0xfe, 0x52]);
+            frame.extend(last);
+        }
+        let Net::Ipv6(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv6") };
+        let mut t = Tree::new();
+        ipv6(&mut t, &h, 0);
+        let all = fields(&t);
+        assert_eq!(
+            *find(&all, "ipv6.src_slaac_mac")[0],
+            ("ipv6.src_slaac_mac", "00:e0:81:52:ff:ff".into(), Some((30, 8)), 0)
+        );
+        assert_eq!(
+            *find(&all, "ipv6.dst_slaac_mac")[0],
+            ("ipv6.dst_slaac_mac", "00:e0:81:52:9a:6b".into(), Some((46, 8)), 0)
+        );
+        assert_eq!(find(&all, "ipv6.slaac_mac").len(), 2);
+        // The same identifier in a link-local address: none.
+        frame[22..24].copy_from_slice(&[0xfe, 0x80]);
+        frame[38..40].copy_from_slice(&[0xfe, 0x80]);
+        let Net::Ipv6(h) = dissect(LinkType::Ethernet, &frame).net else { panic!("not IPv6") };
+        let mut t = Tree::new();
+        ipv6(&mut t, &h, 0);
+        assert!(find(&fields(&t), "ipv6.slaac_mac").is_empty());
     }
 
     #[test]

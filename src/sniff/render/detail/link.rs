@@ -7,14 +7,14 @@ use crate::sniff::link::{
     CHDLC_HEADER_LEN, ETHERTYPE_QINQ, ETHERTYPE_VLAN, ETH_HEADER_LEN, MAX_8023_LENGTH, NULL_HEADER_LEN,
     SLL2_HEADER_LEN, SLL_HEADER_LEN, VLAN_TAG_LEN,
 };
-use crate::sniff::tree::{Draft, Ftype};
+use crate::sniff::tree::{Draft, Ftype, Group, Severity};
 
 pub(super) fn link(out: &mut Tree, l: &Link, padding: Padding<'_>) {
     match l.kind {
         LinkType::Ethernet => {
             ethernet(out, l);
             vlans(out, l);
-            padding_line(out, padding);
+            trailer(out, padding, if l.vlans().is_empty() { "eth.trailer" } else { "vlan.trailer" });
         }
         LinkType::Null | LinkType::Loop => {
             out.at(0).proto("null").bytes(0, NULL_HEADER_LEN).line(format_args!("Null/Loopback"));
@@ -164,22 +164,67 @@ fn vlan_tci(out: &mut Tree, tci: u16, at: Option<usize>) {
     }
 }
 
-/// Ethernet padding: `eth.padding` when it is zeros, the frame has the minimum
-/// length on the wire and the padding ends within it, as tshark calls only those
-/// bytes padding (the rest, all of it in a shorter frame, or non-zero bytes, is
-/// its trailer); else text.
-fn padding_line(out: &mut Tree, p: Padding<'_>) {
-    if p.bytes.is_empty() {
+/// What follows the network-layer packet of an Ethernet frame, as tshark splits
+/// it (its "zeros" padding rule, FCS guessed from the length): padding of zeros
+/// up to the minimum frame size (IEEE 802.3 §3.2.8), then a trailer, then a
+/// frame check sequence when the frame on the wire is at least 64 bytes and the
+/// rest holds four (§3.2.9). `trailer` names the trailer field: `eth.trailer`, or
+/// `vlan.trailer` behind an 802.1Q tag. Bytes not captured are left out.
+fn trailer(out: &mut Tree, p: Padding<'_>, trailer: &'static str) {
+    let reported = p.wire_len.saturating_sub(p.offset);
+    if reported == 0 {
         return;
     }
-    let hex: String = p.bytes.iter().map(|b| format!("{b:02x}")).collect();
-    let line = format_args!("Padding: {hex}");
-    // tshark's rule: a frame shorter than the minimum on the wire was never padded.
-    let zeros = p.bytes.iter().all(|&b| b == 0);
-    if zeros && p.wire_len >= ETH_MIN_FRAME && p.offset + p.bytes.len() <= ETH_MIN_FRAME {
-        out.at(1).field("eth.padding", Ftype::Bytes, Mac(p.bytes)).bytes(p.offset, p.bytes.len()).line(line);
-    } else {
-        out.text(1, line);
+    let maybe_padded = p.wire_len >= ETH_MIN_FRAME && p.offset < ETH_MIN_FRAME;
+    let mut pad = if maybe_padded { ETH_MIN_FRAME - p.offset } else { 0 };
+    if p.bytes.get(..pad).is_none_or(|b| b.iter().any(|&x| x != 0)) {
+        pad = 0;
+    }
+    if pad > 0 {
+        let hex = Hex(&p.bytes[..pad]);
+        out.at(1)
+            .field("eth.padding", Ftype::Bytes, Mac(&p.bytes[..pad]))
+            .bytes(p.offset, pad)
+            .line(format_args!("Padding: {hex}"));
+    }
+    let (mut len, mut left) = (p.bytes.len() - pad, reported - pad);
+    let fcs = p.wire_len >= ETH_MIN_FRAME + FCS_LEN && left >= FCS_LEN;
+    if fcs {
+        left -= FCS_LEN;
+        len = len.min(left);
+    }
+    let at = p.offset + pad;
+    if len > 0 {
+        let bytes = &p.bytes[pad..pad + len];
+        out.at(1).field(trailer, Ftype::Bytes, Mac(bytes)).bytes(at, len).line(format_args!("Trailer: {}", Hex(bytes)));
+        if maybe_padded && pad == 0 {
+            let msg =
+                "Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.";
+            out.expert(2, "eth.padding_bad", Severity::Note, Group::Protocol, msg);
+        }
+    }
+    if let Some(b) = p.bytes.get(pad + len..pad + len + FCS_LEN).filter(|_| fcs) {
+        let value = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+        out.at(1)
+            .field("eth.fcs", Ftype::Uint32, format_args!("0x{value:08x}"))
+            .bytes(at + len, FCS_LEN)
+            .line(format_args!("Frame check sequence: 0x{value:08x} [unverified]"));
+        out.at(1).field("eth.fcs.status", Ftype::Uint8, FCS_UNVERIFIED).line(format_args!("[FCS Status: Unverified]"));
+    }
+}
+
+/// Bytes of the Ethernet frame check sequence (IEEE 802.3 §3.2.9).
+const FCS_LEN: usize = 4;
+/// Wireshark's checksum status "Unverified" (`PROTO_CHECKSUM_E_UNVERIFIED`): it
+/// does not check the FCS by default.
+const FCS_UNVERIFIED: u8 = 2;
+
+/// Bytes as one run of lower-case hex digits, as tshark's `-V` shows bytes.
+struct Hex<'a>(&'a [u8]);
+
+impl std::fmt::Display for Hex<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
     }
 }
 
@@ -400,6 +445,11 @@ fn mac_tree(out: &mut Tree, f: &MacFields, label: &str, mac: &[u8; 6], off: usiz
         out.at(2).field(n.oui, Ftype::Uint24, oui).bytes(off, OUI_LEN).hidden();
     };
     out.at(1).field(f.addr, Ftype::Ether, Mac(mac)).bytes(off, mac.len()).line(format_args!("{label}: {}", Mac(mac)));
+    if f.addr == SRC.addr && ig == 1 {
+        // IEEE 802.3 §3.2.3(b): a source address is always an individual one.
+        let msg = "Source MAC must not be a group address: IEEE 802.3-2002, Section 3.2.3(b)";
+        out.expert(2, "eth.src_not_group", Severity::Warning, Group::Protocol, msg);
+    }
     names(out, f);
     out.at(2).field(ANY.addr, Ftype::Ether, Mac(mac)).bytes(off, mac.len()).line(format_args!("Address: {}", Mac(mac)));
     names(out, &ANY);

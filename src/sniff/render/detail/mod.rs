@@ -27,13 +27,13 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
     }
     for net in p.d.tunnels() {
         match net {
-            Net::Ipv4(h) => ipv4(out, h, 0),
+            Net::Ipv4(h) => ipv4(out, h, 0, (p.len as usize).checked_sub(h.offset)),
             Net::Ipv6(h) => ipv6(out, h, 0),
             _ => {}
         }
     }
     match p.d.net {
-        Net::Ipv4(h) => ipv4(out, &h, 0),
+        Net::Ipv4(h) => ipv4(out, &h, 0, (p.len as usize).checked_sub(h.offset)),
         Net::Ipv6(h) => ipv6(out, &h, 0),
         _ => {}
     }

@@ -72,12 +72,16 @@ fn ethernet_vlan_and_padding_fields_have_tsharks_values_and_bytes() {
 }
 
 #[test]
-fn padding_past_the_minimum_frame_is_text_as_tshark_calls_it_a_trailer() {
+fn zeros_past_the_minimum_frame_are_padding_then_a_frame_check_sequence() {
+    // A 64-byte frame: tshark pads to 60 bytes and takes the last four for an FCS.
     let mut long = VLAN_ARP.to_vec();
-    long.extend([0; 4]);
+    long.extend([0xde, 0xad, 0xbe, 0xef]);
     let t = tree_of(LinkType::Ethernet, &long);
-    assert!(occurrences(&t, "eth.padding").is_empty());
-    assert!(t.items().iter().any(|i| t.display(i) == format!("Padding: {}", "00".repeat(18))));
+    assert_eq!(occurrences(&t, "eth.padding"), one(&["00"; 14].join(":"), 46, 14, 0));
+    assert_eq!(occurrences(&t, "eth.fcs"), one("0xdeadbeef", 60, 4, 0));
+    assert_eq!(occurrences(&t, "eth.fcs.status"), one("2", -1, -1, 0));
+    assert!(occurrences(&t, "vlan.trailer").is_empty());
+    assert!(t.items().iter().any(|i| t.display(i) == "Frame check sequence: 0xdeadbeef [unverified]"));
 }
 
 #[test]
@@ -109,7 +113,9 @@ fn a_frame_shorter_than_the_minimum_has_no_padding_field() {
     short.extend([0xc0, 0xa8, 0x00, 0x72]);
     let t = tree_of(LinkType::Ethernet, &short);
     assert!(occurrences(&t, "eth.padding").is_empty());
-    assert!(t.items().iter().any(|i| t.display(i) == "Padding: c0a80072"));
+    assert_eq!(occurrences(&t, "eth.trailer"), one("c0:a8:00:72", 42, 4, 0));
+    assert!(occurrences(&t, "_ws.expert").is_empty(), "a frame this short was never padded");
+    assert!(t.items().iter().any(|i| t.display(i) == "Trailer: c0a80072"));
 }
 
 #[test]
@@ -125,14 +131,41 @@ fn a_gre_device_has_a_gre_type_not_an_ethertype() {
 }
 
 #[test]
-fn non_zero_padding_is_text_as_tshark_calls_it_a_trailer() {
-    // chrissanders-packets/latency1.pcapng frame 5: 6 bytes after a 40-byte
+fn non_zero_padding_is_a_trailer_with_tsharks_note() {
+    // chrissanders-packets/http_google.pcapng frame 5: 6 bytes after a 40-byte
     // datagram in a 60-byte frame, not zeros.
-    let mut odd = VLAN_ARP;
-    odd[54..60].copy_from_slice(&[0x02, 0x04, 0x05, 0x7e, 0x01, 0x01]);
+    let mut odd = VLAN_ARP[..12].to_vec();
+    odd.extend([0x08, 0x00, 0x45, 0, 0, 40]);
+    odd.resize(54, 0);
+    (odd[22], odd[23]) = (64, 255); // TTL, protocol
+    odd.extend([0x02, 0x04, 0x05, 0x7e, 0x01, 0x01]);
     let t = tree_of(LinkType::Ethernet, &odd);
     assert!(occurrences(&t, "eth.padding").is_empty());
-    assert!(t.items().iter().any(|i| t.display(i) == format!("Padding: {}0204057e0101", "00".repeat(8))));
+    assert_eq!(occurrences(&t, "eth.trailer"), one("02:04:05:7e:01:01", 54, 6, 0));
+    let note = "Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.";
+    let trailer = t.items().iter().position(|i| i.field == "eth.trailer").expect("a trailer");
+    assert_eq!(t.items()[trailer + 2].field, "eth.padding_bad");
+    assert!(t.items().iter().any(|i| i.field == "_ws.expert.message" && t.value(i) == note));
+    // Behind an 802.1Q tag the trailer is the VLAN's.
+    let mut tagged = VLAN_ARP;
+    tagged[54..60].copy_from_slice(&[0x02, 0x04, 0x05, 0x7e, 0x01, 0x01]);
+    let t = tree_of(LinkType::Ethernet, &tagged);
+    assert_eq!(occurrences(&t, "vlan.trailer").len(), 1);
+}
+
+#[test]
+fn a_group_source_address_has_tsharks_warning_under_it() {
+    // suricata-verify/tcp-rst-unacked-stream-03-gap frame 2: source 05:04:03:02:01:00.
+    let mut frame = VLAN_ARP;
+    frame[6] = 0x05;
+    let t = tree_of(LinkType::Ethernet, &frame);
+    let src = t.items().iter().position(|i| i.field == "eth.src").expect("eth.src");
+    assert_eq!(t.items()[src + 1].field, "_ws.expert");
+    assert_eq!(t.items()[src + 2].field, "eth.src_not_group");
+    let msg = "Source MAC must not be a group address: IEEE 802.3-2002, Section 3.2.3(b)";
+    assert!(t.items().iter().any(|i| i.field == "_ws.expert.message" && t.value(i) == msg));
+    // A group destination is fine.
+    assert!(occurrences(&tree_of(LinkType::Ethernet, &VLAN_ARP), "_ws.expert").is_empty());
 }
 
 #[test]
