@@ -81,11 +81,7 @@ const TCLASS_SHIFT: u32 = 20;
 const FLOW_MASK: u64 = 0x000f_ffff;
 /// ip.version as IPv6 adds it: the high nibble of the first byte.
 const VERSION_MASK: u64 = 0xf0;
-/// Wireshark's checksum status "Unverified" (`PROTO_CHECKSUM_E_UNVERIFIED`).
-const CHECKSUM_UNVERIFIED: u8 = 2;
-/// Length of a fixed field of the IP headers.
-/// Length of the fixed IPv6 header (RFC 8200 §3).
-const IPV6_HEADER_LEN: usize = 40;
+/// Lengths of the fixed fields of the IP headers.
 const LEN_U8: usize = 1;
 const LEN_U16: usize = 2;
 const LEN_U24: usize = 3;
@@ -200,7 +196,7 @@ fn ipv4_rest(out: &mut Tree, h: &Ipv4, d: usize, keep: bool) {
     named(out.at(d), keep, "ip.checksum", Ftype::Uint16, Value::Hex { value: u64::from(h.checksum), digits: 4 })
         .bytes(o + CHECKSUM, LEN_U16)
         .line(format_args!("Header Checksum: 0x{:04x} [validation disabled]", h.checksum));
-    named(out.at(d), keep, "ip.checksum.status", Ftype::Uint8, CHECKSUM_UNVERIFIED)
+    named(out.at(d), keep, "ip.checksum.status", Ftype::Uint8, checksum_status::UNVERIFIED)
         .line(format_args!("[Header checksum status: Unverified]"));
     address(out, d, &IPV4_SRC, "Source Address", IpAddr::V4(h.src), o + SRC, keep);
     address(out, d, &IPV4_DST, "Destination Address", IpAddr::V4(h.dst), o + DST, keep);

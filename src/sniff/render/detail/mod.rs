@@ -81,6 +81,24 @@ use link::*;
 use tcp::*;
 use udp::*;
 
+/// Wireshark's checksum status values (`proto_checksum_enum_e`), the value of
+/// every `*.checksum.status` field.
+mod checksum_status {
+    /// The checksum is wrong.
+    pub const BAD: u8 = 0;
+    /// The checksum is right.
+    pub const GOOD: u8 = 1;
+    /// Not checked: tshark's default for IP, TCP and UDP, and for a quoted message.
+    pub const UNVERIFIED: u8 = 2;
+    /// A zero UDP checksum over IPv4: the sender computed none (RFC 768).
+    pub const NOT_PRESENT: u8 = 3;
+    /// A zero UDP checksum over IPv6, which RFC 8200 §8.1 forbids.
+    pub const ILLEGAL: u8 = 4;
+}
+
+/// The fixed IPv6 header (RFC 8200 §3).
+const IPV6_HEADER_LEN: usize = 40;
+
 fn set(b: bool) -> &'static str {
     if b {
         "Set"

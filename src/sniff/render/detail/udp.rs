@@ -18,16 +18,6 @@ mod field {
     pub const HEADER_LEN: usize = 8;
 }
 
-/// Wireshark's checksum status values (`proto_checksum_enum_e`).
-mod status {
-    /// Not checked (tshark's default for UDP).
-    pub const UNVERIFIED: u8 = 2;
-    /// A zero checksum over IPv4: the sender computed none (RFC 768).
-    pub const NOT_PRESENT: u8 = 3;
-    /// A zero checksum over IPv6, which RFC 8200 §8.1 forbids.
-    pub const ILLEGAL: u8 = 4;
-}
-
 /// The UDP block of header `u`; `payload` is the captured data after it.
 pub(super) fn udp(
     out: &mut Tree,
@@ -90,20 +80,20 @@ fn checksum(out: &mut Tree, u: &Udp, over_ipv6: bool, d: usize) {
     if u.checksum != 0 {
         item.line(format_args!("Checksum: 0x{:04x} [unverified]", u.checksum));
         out.at(d)
-            .field("udp.checksum.status", Ftype::Uint8, status::UNVERIFIED)
+            .field("udp.checksum.status", Ftype::Uint8, checksum_status::UNVERIFIED)
             .line(format_args!("[Checksum Status: Unverified]"));
     } else if over_ipv6 {
         item.line(format_args!("Checksum: 0x0000 [zero-value illegal]"));
         let msg = "Illegal checksum value (0)";
         out.expert(d + 1, "udp.checksum.zero", Severity::Error, Group::Checksum, msg);
         out.at(d + 1)
-            .field("udp.checksum.status", Ftype::Uint8, status::ILLEGAL)
+            .field("udp.checksum.status", Ftype::Uint8, checksum_status::ILLEGAL)
             .bytes(at, 2)
             .line(format_args!("[Checksum Status: Illegal]"));
     } else {
         item.line(format_args!("Checksum: 0x0000 [zero-value ignored]"));
         out.at(d + 1)
-            .field("udp.checksum.status", Ftype::Uint8, status::NOT_PRESENT)
+            .field("udp.checksum.status", Ftype::Uint8, checksum_status::NOT_PRESENT)
             .bytes(at, 2)
             .line(format_args!("[Checksum Status: Not present]"));
     }
