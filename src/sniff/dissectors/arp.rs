@@ -1,10 +1,14 @@
 //! ARP for Ethernet and IPv4 (RFC 826): the request that asks which MAC address
-//! has an IPv4 address, and the reply. Other hardware or protocol sizes are left
-//! undecoded, shown as the EtherType alone.
+//! has an IPv4 address, and the reply; and Reverse ARP (RFC 903), its twin that
+//! asks which IPv4 address a MAC address has. Other hardware or protocol sizes
+//! are left undecoded, shown as the EtherType alone.
 
 use super::{Claim, Dissector, FieldDecl};
 use crate::proto::bytes::{be16, be32};
 use crate::sniff::link::ETHERTYPE_ARP;
+
+/// Reverse ARP's EtherType (RFC 903).
+const ETHERTYPE_RARP: u16 = 0x8035;
 use crate::sniff::render::Mac;
 use crate::sniff::tree::{Ftype, Tree};
 use crate::sniff::value::Value;
@@ -41,9 +45,27 @@ mod field {
 
 /// Length of an Ethernet/IPv4 ARP packet.
 const LEN: usize = field::TPA.end;
-/// Operation codes (RFC 826).
+/// Operation codes (RFC 826; RFC 903 for the reverse ones).
 const REQUEST: u16 = 1;
 const REPLY: u16 = 2;
+const REVERSE_REQUEST: u16 = 3;
+const REVERSE_REPLY: u16 = 4;
+
+/// Wireshark's name of an operation.
+fn opcode_name(op: u16) -> &'static str {
+    match op {
+        REQUEST => "request",
+        REPLY => "reply",
+        REVERSE_REQUEST => "reverse request",
+        REVERSE_REPLY => "reverse reply",
+        _ => "unknown",
+    }
+}
+
+/// Whether the operation (bytes 6-7, if there) is Reverse ARP's.
+fn reverse(pdu: &[u8]) -> bool {
+    pdu.get(field::OPER).is_some_and(|b| matches!(u16::from_be_bytes([b[0], b[1]]), REVERSE_REQUEST | REVERSE_REPLY))
+}
 
 /// The fields, in the order of the indexes `values` takes.
 const FIELDS: &[FieldDecl] = &[
@@ -114,12 +136,16 @@ impl Dissector for Arp {
         "Address Resolution Protocol"
     }
 
-    fn column(&self, _pdu: &[u8]) -> &'static str {
-        "ARP"
+    fn column(&self, pdu: &[u8]) -> &'static str {
+        if reverse(pdu) {
+            "RARP"
+        } else {
+            "ARP"
+        }
     }
 
     fn claims(&self) -> &'static [Claim] {
-        &[Claim::EtherType(ETHERTYPE_ARP)]
+        &[Claim::EtherType(ETHERTYPE_ARP), Claim::EtherType(ETHERTYPE_RARP)]
     }
 
     fn fields(&self) -> &'static [FieldDecl] {
@@ -135,16 +161,15 @@ impl Dissector for Arp {
         let kind = match m.opcode {
             _ if m.announcement() => "ARP Announcement",
             _ if m.probe() => "ARP Probe",
-            REQUEST => "request",
-            REPLY => "reply",
-            _ => "unknown",
+            op => opcode_name(op),
         };
         format!("{} ({kind})", self.title())
     }
 
     fn info(&self, pdu: &[u8], out: &mut String) {
         let Some(m) = decode(pdu) else {
-            let _ = write!(out, "Ethernet II, type 0x{ETHERTYPE_ARP:04x}");
+            let ethertype = if reverse(pdu) { ETHERTYPE_RARP } else { ETHERTYPE_ARP };
+            let _ = write!(out, "Ethernet II, type 0x{ethertype:04x}");
             return;
         };
         let _ = match m.opcode {
@@ -153,6 +178,8 @@ impl Dissector for Arp {
             REQUEST if m.probe() => write!(out, "Who has {}? (ARP Probe)", m.target_ip),
             REQUEST => write!(out, "Who has {}? Tell {}", m.target_ip, m.sender_ip),
             REPLY => write!(out, "{} is at {}", m.sender_ip, Mac(&m.sender_mac)),
+            REVERSE_REQUEST => write!(out, "Who is {}? Tell {}", Mac(&m.target_mac), Mac(&m.sender_mac)),
+            REVERSE_REPLY => write!(out, "{} is at {}", Mac(&m.target_mac), m.target_ip),
             op => write!(out, "ARP opcode {op}"),
         };
     }
@@ -160,7 +187,11 @@ impl Dissector for Arp {
     fn tree(&self, pdu: &[u8], o: usize, out: &mut Tree) {
         use field::*;
         let Some(m) = decode(pdu) else { return };
-        let kind = if m.opcode == REQUEST { "request" } else { "reply" };
+        let kind = match m.opcode {
+            REQUEST => "request",
+            REVERSE_REQUEST | REVERSE_REPLY => opcode_name(m.opcode),
+            _ => "reply",
+        };
         out.at(0).proto("arp").bytes(o, LEN).line(format_args!("Address Resolution Protocol ({kind})"));
         let hw = m.hw_type;
         out.at(1)
@@ -182,7 +213,7 @@ impl Dissector for Arp {
         out.at(1)
             .field("arp.opcode", Ftype::Uint16, m.opcode)
             .bytes(o + OPER.start, OPER.len())
-            .line(format_args!("Opcode: {kind} ({})", m.opcode));
+            .line(format_args!("Opcode: {} ({})", opcode_name(m.opcode), m.opcode));
         let mac = |out: &mut Tree, name: &'static str, label: &str, mac: &[u8; 6], at: Range<usize>| {
             out.at(1)
                 .field(name, Ftype::Ether, Mac(mac))
@@ -252,6 +283,23 @@ mod tests {
         assert_eq!(fields[6], ("arp.src.hw_mac", "02:00:00:00:00:01".into(), 22, 6));
         assert_eq!(fields[9], ("arp.dst.proto_ipv4", "192.168.1.2".into(), 38, 4));
         assert_eq!(t.display(&t.items()[0]), "Address Resolution Protocol (request)");
+    }
+
+    #[test]
+    fn a_reverse_request_asks_who_has_a_mac_address() {
+        // The RARP request of zeek's linux_dlt_sll2.pcap, frame 6.
+        let pdu = [
+            0, 1, 8, 0, 6, 4, 0, 3, 0x8e, 0x36, 0x06, 0x44, 0xac, 0xaf, 192, 0, 2, 1, 0, 0, 0, 0, 0, 0, 192, 0, 2, 2,
+        ];
+        assert_eq!(Arp.column(&pdu), "RARP");
+        let mut info = String::new();
+        Arp.info(&pdu, &mut info);
+        assert_eq!(info, "Who is 00:00:00:00:00:00? Tell 8e:36:06:44:ac:af");
+        let mut t = Tree::new();
+        Arp.tree(&pdu, 20, &mut t);
+        let lines: Vec<&str> = t.items().iter().map(|i| t.display(i)).collect();
+        assert_eq!(lines[0], "Address Resolution Protocol (reverse request)");
+        assert_eq!(lines[5], "Opcode: reverse request (3)");
     }
 
     #[test]
