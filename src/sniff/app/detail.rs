@@ -1,7 +1,7 @@
 //! The DNS and HTTP blocks of the details tree (`-V`), in Wireshark's wording.
 
 use super::dns::{self, DnsMsg, SRV, TCP_PREFIX};
-use super::{http, App, HttpMsg};
+use super::{dns_rdata, http, App, HttpMsg};
 use crate::proto::dns::{
     Class, Edns, EdnsOption, Flags, Header, NameField, Question, RData, Record, RrType, Section, Soa, Span,
 };
@@ -36,20 +36,30 @@ pub fn tree(out: &mut Tree, p: &Packet<'_>) {
 
 /// A record type with Wireshark's long name: `A (Host Address) (1)`.
 fn type_text(t: RrType) -> String {
-    let long = match t {
-        RrType::A => Some("Host Address"),
-        RrType::Aaaa => Some("IPv6 Address"),
-        RrType::Ns => Some("authoritative Name Server"),
-        RrType::Cname => Some("Canonical NAME for an alias"),
-        RrType::Soa => Some("Start Of a zone of Authority"),
-        RrType::Ptr => Some("domain name PoinTeR"),
-        RrType::Mx => Some("Mail eXchange"),
-        RrType::Txt => Some("Text strings"),
+    format!("{} ({})", type_words(t), t.code())
+}
+
+/// A record type's name with Wireshark's long name: `NS (authoritative Name Server)`.
+fn type_words(t: RrType) -> String {
+    let long = match t.code() {
+        1 => Some("Host Address"),
+        28 => Some("IPv6 Address"),
+        2 => Some("authoritative Name Server"),
+        5 => Some("Canonical NAME for an alias"),
+        6 => Some("Start Of a zone of Authority"),
+        12 => Some("domain name PoinTeR"),
+        15 => Some("Mail eXchange"),
+        16 => Some("Text strings"),
+        43 => Some("Delegation Signer"),
+        46 => Some("Resource Record Signature"),
+        47 => Some("Next Secure"),
+        48 => Some("DNS Public Key"),
+        dns_rdata::TSIG => Some("Transaction Signature"),
         _ => None,
     };
     match long {
-        Some(l) => format!("{} ({l}) ({})", t.name(), t.code()),
-        None => format!("{} ({})", t.name(), t.code()),
+        Some(l) => format!("{} ({l})", t.name()),
+        None => t.name(),
     }
 }
 
@@ -198,11 +208,30 @@ fn dns_tree(out: &mut Tree, p: &Packet<'_>, m: &DnsMsg) {
         }
     }
     links(out, m);
+    if let Some((start, bytes)) = &m.extraneous {
+        extraneous(out, at, *start, bytes);
+    }
     out.use_frame();
     if let Some(e) = &m.error {
         out.at(0).look(Look::Bad).line(format_args!("[Malformed Packet: DNS {e}]"));
     }
 }
+/// Bytes after the last record, and tshark's expert about them (which its `-V`
+/// does not show).
+fn extraneous(out: &mut Tree, at: At, start: usize, bytes: &[u8]) {
+    let len = bytes.len();
+    line(out, 1, &format!("Extraneous Data ({len} bytes)"));
+    let d = out.at(2).field("dns.extraneous.data", Ftype::Bytes, colon_hex(bytes));
+    at.put(d, Span::new(start, len)).line(format_args!("Extraneous Data Bytes: {}", hex_text(bytes)));
+    out.at(2).field("dns.extraneous.length", Ftype::Uint32, len).line(format_args!("[Extraneous Data Length: {len}]"));
+    let (severity, group) = (Severity::Note, Group::Undecoded);
+    out.at(2).proto("_ws.expert").hidden();
+    out.at(3).field("dns.extraneous", Ftype::None, "").hidden();
+    out.at(3).field("_ws.expert.message", Ftype::String, "Extraneous data").hidden();
+    out.at(3).field("_ws.expert.severity", Ftype::Uint32, severity.code()).hidden();
+    out.at(3).field("_ws.expert.group", Ftype::Uint32, group.code()).hidden();
+}
+
 /// The header fields (RFC 1035 §4.1.1).
 fn header(out: &mut Tree, at: At, h: &Header) {
     let sp = &h.spans;
@@ -432,8 +461,46 @@ fn rdata(out: &mut Tree, at: At, r: &Record) {
             name_field(out, at, "dns.mx.mail_exchange", exchange, "Mail Exchange");
         }
         RData::Soa(s) => soa(out, at, s),
+        RData::Raw(b) if r.rtype.code() == dns_rdata::TSIG => {
+            if let Some(t) = dns_rdata::tsig(b) {
+                tsig(out, at, span.start, &t);
+            }
+        }
+        RData::Raw(b) => type_bitmaps(out, at, r.rtype.code(), b, span.start),
         _ => {}
     }
+}
+
+/// The types an NSEC or NSEC3 record's bit maps list, each on the byte holding
+/// its bit, as tshark's `dns.resp.type` (RFC 4034 §4.1.2, RFC 5155 §3.2).
+fn type_bitmaps(out: &mut Tree, at: At, rtype: u16, rdata: &[u8], start: usize) {
+    for t in dns_rdata::bitmap_types(rtype, rdata) {
+        let words = type_words(RrType::from(t.rtype));
+        let d = out.at(3).field("dns.resp.type", Ftype::Uint16, t.rtype);
+        at.put(d, Span::new(start + t.at, 1)).line(format_args!("RR type in bit map: {words}"));
+    }
+}
+
+/// A TSIG record's RDATA (RFC 8945 §4.2); tshark has no dissector for any MAC
+/// algorithm and says so. The time signed is left out.
+fn tsig(out: &mut Tree, at: At, start: usize, t: &dns_rdata::Tsig) {
+    let span = |(o, len): dns_rdata::At| Span::new(start + o, len);
+    let (alg, alg_at) = (&t.algorithm.0, t.algorithm.1);
+    let d = out.at(3).field("dns.tsig.algorithm_name", Ftype::String, alg);
+    at.put(d, span(alg_at)).line(format_args!("Algorithm Name: {alg}"));
+    let (fudge, size) = (t.fudge.0, t.mac_size.0);
+    u16_field(out, at, "dns.tsig.fudge", fudge, span(t.fudge.1), format_args!("Fudge: {fudge}"));
+    u16_field(out, at, "dns.tsig.mac_size", size, span(t.mac_size.1), format_args!("MAC Size: {size}"));
+    at.put(out.at(3).field("dns.tsig.mac", Ftype::None, ""), span(t.mac)).line(format_args!("MAC"));
+    let message = format!("No dissector for algorithm:{alg}");
+    out.expert(4, "dns.tsig.noalg", Severity::Warning, Group::Undecoded, &message);
+    let id = t.original_id.0;
+    u16_field(out, at, "dns.tsig.original_id", id, span(t.original_id.1), format_args!("Original Id: {id}"));
+    let error = t.error.0;
+    let words = crate::proto::dns::Rcode::from(error).mnemonic().unwrap_or("Unknown");
+    u16_field(out, at, "dns.tsig.error", error, span(t.error.1), format_args!("Error: {words} ({error})"));
+    let other = t.other_len.0;
+    u16_field(out, at, "dns.tsig.other_len", other, span(t.other_len.1), format_args!("Other Len: {other}"));
 }
 
 /// SOA's RDATA (RFC 1035 §3.3.13).
@@ -820,6 +887,53 @@ mod tests {
         let tree = tree_of(LinkType::Raw, &DNS_QUERY);
         let rd = tree.items().iter().find(|i| i.field == "dns.flags.recdesired").unwrap();
         assert_eq!((rd.bitmask, rd.bits), (0x0100, 1));
+    }
+
+    /// `query` with its IPv4 and UDP lengths grown by `extra` bytes appended.
+    fn grown(query: &[u8], extra: &[u8]) -> Vec<u8> {
+        let mut p = query.to_vec();
+        p.extend(extra);
+        p[3] += extra.len() as u8;
+        p[25] += extra.len() as u8;
+        p
+    }
+
+    #[test]
+    fn bytes_after_the_last_record_are_extraneous_data() {
+        // chrissanders dns_axfr.pcapng frame 6: an AXFR query followed by "MS".
+        let f = fields(LinkType::Raw, &grown(&DNS_QUERY, b"MS"));
+        assert_eq!(find(&f, "dns.extraneous.data"), [("4d:53", Some((51, 2)))]);
+        assert_eq!(find(&f, "dns.extraneous.length"), [("2", None)]);
+        assert_eq!(find(&f, "_ws.expert.message"), [("Extraneous data", None)]);
+        assert_eq!(find(&f, "_ws.expert.severity"), [("4194304", None)]);
+    }
+
+    #[test]
+    fn nsec3_type_bit_map_gives_one_type_field_per_bit() {
+        // One authority NSEC3 record (zeek dns-edns-ecs.pcap): no salt, a 1-byte
+        // hash, window 0 with NS and SOA.
+        let mut q = DNS_QUERY;
+        q[30] = 0x81; // a response
+        q[37] = 1; // one authority record
+        let rr = [0, 0, 50, 0, 1, 0, 0, 0, 60, 0, 10, 1, 1, 0, 0, 0, 1, 0xaa, 0, 1, 0x22];
+        let f = fields(LinkType::Raw, &grown(&q, &rr));
+        let want = [("50", Some((52, 2))), ("2", Some((71, 1))), ("6", Some((71, 1)))];
+        assert_eq!(find(&f, "dns.resp.type"), want);
+    }
+
+    #[test]
+    fn tsig_says_no_dissector_for_its_algorithm() {
+        // zeek dns-edns-ecs.pcap frame 8: a TSIG additional record, hmac-sha256.
+        let mut q = DNS_QUERY;
+        q[39] = 1; // one additional record
+        let mut rr = vec![0, 0, 250, 0, 255, 0, 0, 0, 0, 0, 24];
+        rr.extend(b"\x04hmac\x00");
+        rr.extend([0, 0, 0x57, 0x3c, 0x36, 0xc6, 1, 0x2c, 0, 2, 0xab, 0xcd, 0x1e, 0x6c, 0, 0, 0, 0]);
+        let f = fields(LinkType::Raw, &grown(&q, &rr));
+        assert_eq!(find(&f, "dns.tsig.algorithm_name"), [("hmac", Some((62, 6)))]);
+        assert_eq!(find(&f, "dns.tsig.mac"), [("", Some((78, 2)))]);
+        assert_eq!(find(&f, "dns.tsig.original_id"), [("7788", Some((80, 2)))]);
+        assert_eq!(find(&f, "_ws.expert.message"), [("No dissector for algorithm:hmac", None)]);
     }
 
     #[test]
