@@ -24,13 +24,33 @@ pub fn tree(out: &mut Tree, p: &Packet<'_>) {
             line(out, 1, "File Data: continuation of a body");
         }
         App::HttpHeaderLines { head, body } => {
-            line(out, 0, "Hypertext Transfer Protocol");
+            let d = out.at(0).proto("http");
+            let d = match payload_offset(p) {
+                Some(at) => d.bytes(at, p.d.payload.len()),
+                None => d,
+            };
+            d.line(format_args!("Hypertext Transfer Protocol"));
             line(out, 1, &format!("{head} bytes of lines that are not HTTP headers (no request or status line)"));
+            let lines = p.d.payload.get(..*head).unwrap_or_default();
+            for _ in 0..http::bad_header_names(lines) {
+                let message = "Illegal characters found in header name";
+                out.expert(2, "http.bad_header_name", Severity::Warning, Group::Protocol, message);
+            }
             if *body > 0 {
                 line(out, 1, &format!("File Data: {body} bytes"));
             }
         }
         _ => {}
+    }
+}
+
+/// The bytes the Data block after the application block shows: after lines
+/// taken for HTTP headers, the rest (tshark's HTTP hands only that on); else
+/// the whole payload.
+pub fn data_payload<'a>(p: &Packet<'a>) -> &'a [u8] {
+    match &p.app {
+        App::HttpHeaderLines { head, .. } => p.d.payload.get(*head..).unwrap_or_default(),
+        _ => p.d.payload,
     }
 }
 
@@ -809,6 +829,11 @@ fn header_lines(out: &mut Tree, at: Bytes<'_>, m: &HttpMsg) {
 /// The body as tshark's `http.file_data` string, when it lies in the frame as
 /// sent (neither chunked nor compressed) and is text.
 fn file_data(out: &mut Tree, at: Bytes<'_>, m: &HttpMsg) {
+    if let (Some(0), Some(coding)) = (m.decoded_len, m.content_coding()) {
+        // tshark shows the decoded body, here none at all.
+        line(out, 1, &format!("Content-encoded entity body ({coding}): {} bytes -> 0 bytes", m.body_len));
+        return out.at(1).field("http.file_data", Ftype::String, "").line(format_args!("File Data: 0 bytes"));
+    }
     let n = m.body_len;
     let coded = m.header("transfer-encoding").is_some() || m.header("content-encoding").is_some();
     let body = at.0.and_then(|(_, b)| b.get(m.head_len..m.head_len.checked_add(n)?)).filter(|_| !coded);
@@ -934,6 +959,43 @@ mod tests {
         assert_eq!(find(&f, "dns.tsig.mac"), [("", Some((78, 2)))]);
         assert_eq!(find(&f, "dns.tsig.original_id"), [("7788", Some((80, 2)))]);
         assert_eq!(find(&f, "_ws.expert.message"), [("No dissector for algorithm:hmac", None)]);
+    }
+
+    #[test]
+    fn gzip_body_that_decodes_to_nothing_stays_in_http() {
+        // chrissanders http_post.pcapng frame 6: a 302 whose 20-byte gzip body is empty.
+        const HEAD: &[u8] =
+            b"HTTP/1.1 302 Found\r\nContent-Encoding: gzip\r\nContent-Length: 20\r\nContent-Type: text/html\r\n\r\n";
+        const GZIP_EMPTY: [u8; 20] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        let mut rep = SYN.to_vec();
+        rep.extend(HEAD);
+        rep.extend(GZIP_EMPTY);
+        rep[17] += (HEAD.len() + GZIP_EMPTY.len()) as u8;
+        rep[34..36].copy_from_slice(&80u16.to_be_bytes());
+        rep[47] = 0x18;
+        let f = fields(LinkType::Ethernet, &rep);
+        assert_eq!(find(&f, "http"), [("", Some((74, (HEAD.len() + 20) as u32)))]);
+        assert_eq!(find(&f, "http.file_data"), [("", None)]);
+        let protocols = find(&f, "frame.protocols");
+        assert_eq!(protocols.first().map(|p| p.0), Some("eth:ethertype:ip:tcp:http"));
+    }
+
+    #[test]
+    fn binary_header_lines_warn_per_bad_name_and_leave_the_rest_as_data() {
+        // chrissanders tcp_dupack.pcapng frame 6 (its start): four lines with a
+        // colon and names of binary bytes, then a line without one.
+        const PAYLOAD: &[u8] = b"N\xbdM\x1cg:\xda\x80\nE\x06:\xee\rh\xc1\x1d:\xa8\r\x1dh:\xf7\n4\x01\x93\n\xcf\xd6\x81";
+        let mut rep = SYN.to_vec();
+        rep.extend(PAYLOAD);
+        rep[17] += PAYLOAD.len() as u8;
+        rep[34..36].copy_from_slice(&80u16.to_be_bytes());
+        rep[47] = 0x18;
+        let f = fields(LinkType::Ethernet, &rep);
+        assert_eq!(find(&f, "http"), [("", Some((74, 32)))]);
+        let warned = find(&f, "_ws.expert.message");
+        assert_eq!(warned, [("Illegal characters found in header name", None); 4]);
+        assert_eq!(find(&f, "data"), [("", Some((99, 7)))]);
+        assert_eq!(find(&f, "data.len"), [("7", None)]);
     }
 
     #[test]

@@ -51,8 +51,11 @@ pub struct HttpMsg {
     pub head_len: usize,
     /// Bytes of the body as sent (chunked framing included).
     pub body_len: usize,
-    /// The body after removing chunked framing, up to its first bytes only.
+    /// The body after removing chunked framing, up to its first bytes only (and
+    /// after removing a content coding, when it decodes to nothing).
     pub body_is_empty: bool,
+    /// A gzip or deflate body in one piece: its length once decoded.
+    pub decoded_len: Option<usize>,
     /// On a request: the frame of its response (learned by the first pass).
     pub response_in: Option<u32>,
     /// On a response: the frame of its request and the time since it.
@@ -93,6 +96,12 @@ impl HttpMsg {
     /// Content-Length as a number.
     pub fn content_length(&self) -> Option<u64> {
         self.header("content-length").and_then(|v| v.trim().parse().ok())
+    }
+
+    /// The body's content coding (`gzip`), lower-cased, if one is named.
+    pub fn content_coding(&self) -> Option<String> {
+        let v = self.header("content-encoding")?.trim().to_ascii_lowercase();
+        (!v.is_empty() && v != "identity").then_some(v)
     }
 
     /// The media type of the body without parameters, lower-cased.
@@ -648,7 +657,26 @@ fn parse(buf: &[u8], after_head_request: bool) -> Parsed {
     };
     m.body_len = body_len;
     m.body_is_empty = body_len == 0 || (chunked && body_len <= 5);
+    if !chunked && !m.body_is_empty {
+        m.decoded_len = m.content_coding().and_then(|c| decoded_len(&c, &rest[..body_len]));
+        // A coded body that decodes to nothing: tshark hands no bytes to a body dissector.
+        m.body_is_empty = m.decoded_len == Some(0);
+    }
     Parsed::Complete(Box::new(m), head_len + body_len)
+}
+
+/// The length of a gzip or deflate body once decoded (RFC 9110 §8.4.1), or
+/// `None` if it does not decode or decodes to more than [`MAX_PDU`] bytes.
+fn decoded_len(coding: &str, body: &[u8]) -> Option<usize> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    let limit = MAX_PDU as u64 + 1;
+    let read = match coding {
+        "gzip" | "x-gzip" => flate2::read::GzDecoder::new(body).take(limit).read_to_end(&mut out),
+        "deflate" => flate2::read::ZlibDecoder::new(body).take(limit).read_to_end(&mut out),
+        _ => return None,
+    };
+    read.ok().filter(|&n| n <= MAX_PDU)
 }
 
 fn collect(h: &[httparse::Header<'_>]) -> Vec<(String, String)> {
@@ -702,6 +730,28 @@ fn header_lines_len(b: &[u8]) -> usize {
         off += next;
     }
     off
+}
+
+/// How many of the header lines in `head` have a name (the bytes before the
+/// colon) holding a byte that is no token character (RFC 9110 §5.1, §5.6.2):
+/// tshark warns about each.
+pub fn bad_header_names(head: &[u8]) -> usize {
+    let mut rest = head;
+    let mut bad = 0;
+    while !rest.is_empty() {
+        let (len, next) = line_end(rest, true).unwrap_or((rest.len(), rest.len()));
+        let name = rest[..len].iter().position(|&c| c == b':').map(|colon| &rest[..colon]);
+        if name.is_some_and(|n| !n.iter().all(|&c| is_tchar(c))) {
+            bad += 1;
+        }
+        rest = &rest[next..];
+    }
+    bad
+}
+
+/// A token character (RFC 9110 §5.6.2).
+fn is_tchar(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c)
 }
 
 /// Whether the bytes hold an empty line (the end of a head), its line ends
@@ -922,6 +972,13 @@ mod tests {
         let frame9 = b"USER abab1212 \"zz\" \"yy\" :f6e1 l6e13\n";
         assert!(matches!(t.tcp(&seg(frame9, 9), true), Outcome::Partial(None)));
         assert!(matches!(t.tcp(&seg(b"\n", 10), true), Outcome::NotHttp));
+    }
+
+    #[test]
+    fn header_names_with_bytes_outside_tokens_are_bad() {
+        assert_eq!(bad_header_names(b"Host: a\r\nX-Y_z: b\r\n"), 0);
+        assert_eq!(bad_header_names(b"N\xbdM:x\nE\x06:y\rno colon\na b:c\n"), 3);
+        assert_eq!(bad_header_names(b""), 0);
     }
 
     #[test]

@@ -49,7 +49,7 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
         pdu.dissector().tree(pdu.bytes(p.data), pdu.offset, out);
     }
     if shows_data(p) && !matches!(p.d.transport, Transport::Icmp(_)) {
-        data(out, p.data, p.d.payload, 0);
+        data(out, p.data, crate::sniff::app::detail::data_payload(p), 0);
     }
     if let Some(e) = p.d.error {
         out.at(0).look(Look::Bad).line(format_args!("[Malformed Packet: {e}]"));
