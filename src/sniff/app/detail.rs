@@ -44,13 +44,19 @@ pub fn tree(out: &mut Tree, p: &Packet<'_>) {
     }
 }
 
-/// The bytes the Data block after the application block shows: after lines
-/// taken for HTTP headers, the rest (tshark's HTTP hands only that on); else
-/// the whole payload.
-pub fn data_payload<'a>(p: &Packet<'a>) -> &'a [u8] {
+/// The bytes the Data block after the application block shows, and its depth:
+/// after lines taken for HTTP headers, the rest; after an HTTP message, the
+/// bytes that follow it (inside a second HTTP item when tshark hands them to
+/// HTTP again); else the whole payload.
+pub fn data_block<'a>(p: &Packet<'a>) -> (&'a [u8], usize) {
+    let payload = p.d.payload;
     match &p.app {
-        App::HttpHeaderLines { head, .. } => p.d.payload.get(*head..).unwrap_or_default(),
-        _ => p.d.payload,
+        App::HttpHeaderLines { head, .. } => (payload.get(*head..).unwrap_or_default(), 0),
+        App::Http(m) if !m.trailing.is_empty() => {
+            let rest = &payload[payload.len().saturating_sub(m.trailing_len)..];
+            (rest, usize::from(m.continuation))
+        }
+        _ => (payload, 0),
     }
 }
 
@@ -690,6 +696,17 @@ fn http_tree(out: &mut Tree, p: &Packet<'_>, m: &HttpMsg) {
         file_data(out, at, m);
     }
     out.use_frame();
+    if m.continuation && !m.trailing.is_empty() {
+        // On its ports tshark hands the bytes after a message to HTTP again
+        // (a continuation); their Data block goes inside this item.
+        let (rest, _) = data_block(p);
+        let d = out.at(0).proto("http");
+        let d = match payload_offset(p) {
+            Some(at) => d.bytes(at + p.d.payload.len() - rest.len(), rest.len()),
+            None => d,
+        };
+        d.line(format_args!("Hypertext Transfer Protocol"));
+    }
 }
 
 /// A frame link of a request/response pair (a generated field), when there is one.
@@ -996,6 +1013,36 @@ mod tests {
         assert_eq!(warned, [("Illegal characters found in header name", None); 4]);
         assert_eq!(find(&f, "data"), [("", Some((99, 7)))]);
         assert_eq!(find(&f, "data.len"), [("7", None)]);
+    }
+
+    /// A PSH/ACK segment built on [`SYN`] carrying `payload` between `ports`.
+    fn segment(ports: (u16, u16), payload: &[u8]) -> Vec<u8> {
+        let mut f = SYN.to_vec();
+        f.extend(payload);
+        f[17] += payload.len() as u8;
+        f[34..36].copy_from_slice(&ports.0.to_be_bytes());
+        f[36..38].copy_from_slice(&ports.1.to_be_bytes());
+        f[47] = 0x18;
+        f
+    }
+
+    #[test]
+    fn bytes_after_a_response_are_a_continuation_holding_the_data() {
+        // suricata-verify http-gap-double frame 25: a response followed by CRLF on
+        // port 8080 after a request: HTTP again, its Data inside.
+        let request = segment((41864, 8080), b"GET /3 HTTP/1.0\r\n\r\n");
+        let response = segment((8080, 41864), b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nhi\r\n");
+        let mut pipe = Pipeline::new(LinkType::Ethernet, Facts::default());
+        pipe.process(&Frame { time: 0, len: request.len() as u32, data: &request, origin: None });
+        let p = pipe.process(&Frame { time: 1, len: response.len() as u32, data: &response, origin: None });
+        let mut tree = Tree::new();
+        crate::sniff::render::detail::build(&mut tree, &p);
+        let at = |name: &str| -> Vec<(u8, Option<(u32, u32)>)> {
+            let items = tree.items().iter().filter(|i| i.field == name);
+            items.map(|i| (i.depth, i.bytes.map(|b| (b.offset, b.len)))).collect()
+        };
+        assert_eq!(at("http"), [(0, Some((74, 40))), (0, Some((114, 2)))]);
+        assert_eq!(at("data"), [(1, Some((114, 2)))]);
     }
 
     #[test]

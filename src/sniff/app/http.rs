@@ -65,6 +65,8 @@ pub struct HttpMsg {
     /// What tshark names the bytes after the message in its last segment, when
     /// they start no new message: `data`, or `http:data` (a continuation).
     pub trailing: &'static [&'static str],
+    /// How many bytes after the message end its last segment, when `trailing` names them.
+    pub trailing_len: usize,
     /// On an HTTP port, bytes after the message that start no new one: HTTP
     /// looks at them again and adds `Continuation` to the Info column.
     pub continuation: bool,
@@ -470,6 +472,7 @@ impl HttpTracker {
             // tshark hands the rest of a reassembled segment to HTTP again
             // (on its ports), the rest of a single segment to data.
             m.trailing = if m.segments > 0 && http_port { &["http", "data"] } else { &["data"] };
+            m.trailing_len = rest.len();
             // On an HTTP port HTTP looks at them again: a continuation of a
             // connection that carried a request (this one, or an earlier one:
             // frame 0 marks a response without one), else nothing, not even data.
