@@ -500,7 +500,8 @@ impl HttpTracker {
                 time: seg.time,
                 head: m.method == "HEAD",
                 answered: false,
-                uri: m.full_uri().map(Into::into),
+                // Without a Host header tshark names the request by its target alone.
+                uri: Some(m.full_uri().unwrap_or_else(|| m.uri.clone()).into()),
                 number,
             };
             bounded_insert(&mut self.last, seg.stream, r, MAX_CONNECTIONS);
@@ -803,6 +804,20 @@ mod tests {
             frame,
             time: i64::from(frame) * 1000,
         }
+    }
+
+    /// Regression (suricata-verify http-gap-double frames 5 and 9): a request
+    /// without Host names its response's `http.response_for.uri` by its target.
+    #[test]
+    fn response_names_a_request_without_host_by_its_target() {
+        let mut t = HttpTracker::default();
+        let mut msg = |b: &[u8], f| match t.tcp(&seg(b, f), true) {
+            Outcome::Message(m) => m,
+            _ => panic!("no message in frame {f}"),
+        };
+        msg(b"GET /1 HTTP/1.0\r\nUser-Agent: Mozilla\r\n\r\n", 5);
+        let rep = msg(b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", 9);
+        assert_eq!(rep.request_uri.as_deref(), Some("/1"));
     }
 
     /// tshark numbers the request/response pairs of a connection and links each
