@@ -76,6 +76,11 @@ fn type_words(t: RrType) -> String {
         12 => Some("domain name PoinTeR"),
         15 => Some("Mail eXchange"),
         16 => Some("Text strings"),
+        33 => Some("Server Selection"),
+        44 => Some("SSH Key Fingerprint"),
+        65 => Some("HTTPS Specific Service Endpoints"),
+        252 => Some("transfer of an entire zone"),
+        257 => Some("Certification Authority Restriction"),
         43 => Some("Delegation Signer"),
         46 => Some("Resource Record Signature"),
         47 => Some("Next Secure"),
@@ -863,12 +868,23 @@ fn file_data(out: &mut Tree, at: Bytes<'_>, m: &HttpMsg) {
 
 #[cfg(test)]
 mod tests {
-    use super::duration_words;
+    use super::{duration_words, type_text, type_words, RrType};
     use crate::sniff::capture::Frame;
     use crate::sniff::dissect::tests::SYN;
     use crate::sniff::link::LinkType;
     use crate::sniff::pipeline::{Facts, Pipeline};
     use crate::sniff::tree::{Bytes, Tree};
+
+    #[test]
+    fn record_types_with_wiresharks_long_names() {
+        // As tshark -V writes them on the corpus (dns_axfr, dns-edns-ecs, http1…).
+        assert_eq!(type_text(RrType::from(252)), "AXFR (transfer of an entire zone) (252)");
+        assert_eq!(type_text(RrType::from(46)), "RRSIG (Resource Record Signature) (46)");
+        assert_eq!(type_text(RrType::from(33)), "SRV (Server Selection) (33)");
+        assert_eq!(type_text(RrType::from(50)), "NSEC3 (50)");
+        assert_eq!(type_words(RrType::from(51)), "NSEC3PARAM");
+        assert_eq!(type_words(RrType::from(65534)), "Unknown (65534)");
+    }
 
     #[test]
     fn ttl_in_words_as_wireshark() {
