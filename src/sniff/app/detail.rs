@@ -1,7 +1,7 @@
 //! The DNS and HTTP blocks of the details tree (`-V`), in Wireshark's wording.
 
 use super::dns::{self, DnsMsg, SRV, TCP_PREFIX};
-use super::{http, App, HttpMsg};
+use super::{dns_rdata, http, App, HttpMsg};
 use crate::proto::dns::{
     Class, Edns, EdnsOption, Flags, Header, NameField, Question, RData, Record, RrType, Section, Soa, Span,
 };
@@ -24,8 +24,18 @@ pub fn tree(out: &mut Tree, p: &Packet<'_>) {
             line(out, 1, "File Data: continuation of a body");
         }
         App::HttpHeaderLines { head, body } => {
-            line(out, 0, "Hypertext Transfer Protocol");
+            let d = out.at(0).proto("http");
+            let d = match payload_offset(p) {
+                Some(at) => d.bytes(at, p.d.payload.len()),
+                None => d,
+            };
+            d.line(format_args!("Hypertext Transfer Protocol"));
             line(out, 1, &format!("{head} bytes of lines that are not HTTP headers (no request or status line)"));
+            let lines = p.d.payload.get(..*head).unwrap_or_default();
+            for _ in 0..http::bad_header_names(lines) {
+                let message = "Illegal characters found in header name";
+                out.expert(2, "http.bad_header_name", Severity::Warning, Group::Protocol, message);
+            }
             if *body > 0 {
                 line(out, 1, &format!("File Data: {body} bytes"));
             }
@@ -34,22 +44,53 @@ pub fn tree(out: &mut Tree, p: &Packet<'_>) {
     }
 }
 
+/// The bytes the Data block after the application block shows, and its depth:
+/// after lines taken for HTTP headers, the rest; after an HTTP message, the
+/// bytes that follow it (inside a second HTTP item when tshark hands them to
+/// HTTP again); else the whole payload.
+pub fn data_block<'a>(p: &Packet<'a>) -> (&'a [u8], usize) {
+    let payload = p.d.payload;
+    match &p.app {
+        App::HttpHeaderLines { head, .. } => (payload.get(*head..).unwrap_or_default(), 0),
+        App::Http(m) if !m.trailing.is_empty() => {
+            let rest = &payload[payload.len().saturating_sub(m.trailing_len)..];
+            (rest, usize::from(m.continuation))
+        }
+        _ => (payload, 0),
+    }
+}
+
 /// A record type with Wireshark's long name: `A (Host Address) (1)`.
 fn type_text(t: RrType) -> String {
-    let long = match t {
-        RrType::A => Some("Host Address"),
-        RrType::Aaaa => Some("IPv6 Address"),
-        RrType::Ns => Some("authoritative Name Server"),
-        RrType::Cname => Some("Canonical NAME for an alias"),
-        RrType::Soa => Some("Start Of a zone of Authority"),
-        RrType::Ptr => Some("domain name PoinTeR"),
-        RrType::Mx => Some("Mail eXchange"),
-        RrType::Txt => Some("Text strings"),
+    format!("{} ({})", type_words(t), t.code())
+}
+
+/// A record type's name with Wireshark's long name: `NS (authoritative Name Server)`.
+fn type_words(t: RrType) -> String {
+    let long = match t.code() {
+        1 => Some("Host Address"),
+        28 => Some("IPv6 Address"),
+        2 => Some("authoritative Name Server"),
+        5 => Some("Canonical NAME for an alias"),
+        6 => Some("Start Of a zone of Authority"),
+        12 => Some("domain name PoinTeR"),
+        15 => Some("Mail eXchange"),
+        16 => Some("Text strings"),
+        33 => Some("Server Selection"),
+        44 => Some("SSH Key Fingerprint"),
+        65 => Some("HTTPS Specific Service Endpoints"),
+        252 => Some("transfer of an entire zone"),
+        257 => Some("Certification Authority Restriction"),
+        43 => Some("Delegation Signer"),
+        46 => Some("Resource Record Signature"),
+        47 => Some("Next Secure"),
+        48 => Some("DNS Public Key"),
+        dns_rdata::TSIG => Some("Transaction Signature"),
         _ => None,
     };
     match long {
-        Some(l) => format!("{} ({l}) ({})", t.name(), t.code()),
-        None => format!("{} ({})", t.name(), t.code()),
+        Some(l) => format!("{} ({l})", t.name()),
+        None => t.name(),
     }
 }
 
@@ -198,11 +239,30 @@ fn dns_tree(out: &mut Tree, p: &Packet<'_>, m: &DnsMsg) {
         }
     }
     links(out, m);
+    if let Some((start, bytes)) = &m.extraneous {
+        extraneous(out, at, *start, bytes);
+    }
     out.use_frame();
     if let Some(e) = &m.error {
         out.at(0).look(Look::Bad).line(format_args!("[Malformed Packet: DNS {e}]"));
     }
 }
+/// Bytes after the last record, and tshark's expert about them (which its `-V`
+/// does not show).
+fn extraneous(out: &mut Tree, at: At, start: usize, bytes: &[u8]) {
+    let len = bytes.len();
+    line(out, 1, &format!("Extraneous Data ({len} bytes)"));
+    let d = out.at(2).field("dns.extraneous.data", Ftype::Bytes, colon_hex(bytes));
+    at.put(d, Span::new(start, len)).line(format_args!("Extraneous Data Bytes: {}", hex_text(bytes)));
+    out.at(2).field("dns.extraneous.length", Ftype::Uint32, len).line(format_args!("[Extraneous Data Length: {len}]"));
+    let (severity, group) = (Severity::Note, Group::Undecoded);
+    out.at(2).proto("_ws.expert").hidden();
+    out.at(3).field("dns.extraneous", Ftype::None, "").hidden();
+    out.at(3).field("_ws.expert.message", Ftype::String, "Extraneous data").hidden();
+    out.at(3).field("_ws.expert.severity", Ftype::Uint32, severity.code()).hidden();
+    out.at(3).field("_ws.expert.group", Ftype::Uint32, group.code()).hidden();
+}
+
 /// The header fields (RFC 1035 §4.1.1).
 fn header(out: &mut Tree, at: At, h: &Header) {
     let sp = &h.spans;
@@ -432,8 +492,46 @@ fn rdata(out: &mut Tree, at: At, r: &Record) {
             name_field(out, at, "dns.mx.mail_exchange", exchange, "Mail Exchange");
         }
         RData::Soa(s) => soa(out, at, s),
+        RData::Raw(b) if r.rtype.code() == dns_rdata::TSIG => {
+            if let Some(t) = dns_rdata::tsig(b) {
+                tsig(out, at, span.start, &t);
+            }
+        }
+        RData::Raw(b) => type_bitmaps(out, at, r.rtype.code(), b, span.start),
         _ => {}
     }
+}
+
+/// The types an NSEC or NSEC3 record's bit maps list, each on the byte holding
+/// its bit, as tshark's `dns.resp.type` (RFC 4034 §4.1.2, RFC 5155 §3.2).
+fn type_bitmaps(out: &mut Tree, at: At, rtype: u16, rdata: &[u8], start: usize) {
+    for t in dns_rdata::bitmap_types(rtype, rdata) {
+        let words = type_words(RrType::from(t.rtype));
+        let d = out.at(3).field("dns.resp.type", Ftype::Uint16, t.rtype);
+        at.put(d, Span::new(start + t.at, 1)).line(format_args!("RR type in bit map: {words}"));
+    }
+}
+
+/// A TSIG record's RDATA (RFC 8945 §4.2); tshark has no dissector for any MAC
+/// algorithm and says so. The time signed is left out.
+fn tsig(out: &mut Tree, at: At, start: usize, t: &dns_rdata::Tsig) {
+    let span = |(o, len): dns_rdata::At| Span::new(start + o, len);
+    let (alg, alg_at) = (&t.algorithm.0, t.algorithm.1);
+    let d = out.at(3).field("dns.tsig.algorithm_name", Ftype::String, alg);
+    at.put(d, span(alg_at)).line(format_args!("Algorithm Name: {alg}"));
+    let (fudge, size) = (t.fudge.0, t.mac_size.0);
+    u16_field(out, at, "dns.tsig.fudge", fudge, span(t.fudge.1), format_args!("Fudge: {fudge}"));
+    u16_field(out, at, "dns.tsig.mac_size", size, span(t.mac_size.1), format_args!("MAC Size: {size}"));
+    at.put(out.at(3).field("dns.tsig.mac", Ftype::None, ""), span(t.mac)).line(format_args!("MAC"));
+    let message = format!("No dissector for algorithm:{alg}");
+    out.expert(4, "dns.tsig.noalg", Severity::Warning, Group::Undecoded, &message);
+    let id = t.original_id.0;
+    u16_field(out, at, "dns.tsig.original_id", id, span(t.original_id.1), format_args!("Original Id: {id}"));
+    let error = t.error.0;
+    let words = crate::proto::dns::Rcode::from(error).mnemonic().unwrap_or("Unknown");
+    u16_field(out, at, "dns.tsig.error", error, span(t.error.1), format_args!("Error: {words} ({error})"));
+    let other = t.other_len.0;
+    u16_field(out, at, "dns.tsig.other_len", other, span(t.other_len.1), format_args!("Other Len: {other}"));
 }
 
 /// SOA's RDATA (RFC 1035 §3.3.13).
@@ -603,6 +701,17 @@ fn http_tree(out: &mut Tree, p: &Packet<'_>, m: &HttpMsg) {
         file_data(out, at, m);
     }
     out.use_frame();
+    if m.continuation && !m.trailing.is_empty() {
+        // On its ports tshark hands the bytes after a message to HTTP again
+        // (a continuation); their Data block goes inside this item.
+        let (rest, _) = data_block(p);
+        let d = out.at(0).proto("http");
+        let d = match payload_offset(p) {
+            Some(at) => d.bytes(at + p.d.payload.len() - rest.len(), rest.len()),
+            None => d,
+        };
+        d.line(format_args!("Hypertext Transfer Protocol"));
+    }
 }
 
 /// A frame link of a request/response pair (a generated field), when there is one.
@@ -742,6 +851,11 @@ fn header_lines(out: &mut Tree, at: Bytes<'_>, m: &HttpMsg) {
 /// The body as tshark's `http.file_data` string, when it lies in the frame as
 /// sent (neither chunked nor compressed) and is text.
 fn file_data(out: &mut Tree, at: Bytes<'_>, m: &HttpMsg) {
+    if let (Some(0), Some(coding)) = (m.decoded_len, m.content_coding()) {
+        // tshark shows the decoded body, here none at all.
+        line(out, 1, &format!("Content-encoded entity body ({coding}): {} bytes -> 0 bytes", m.body_len));
+        return out.at(1).field("http.file_data", Ftype::String, "").line(format_args!("File Data: 0 bytes"));
+    }
     let n = m.body_len;
     let coded = m.header("transfer-encoding").is_some() || m.header("content-encoding").is_some();
     let body = at.0.and_then(|(_, b)| b.get(m.head_len..m.head_len.checked_add(n)?)).filter(|_| !coded);
@@ -754,12 +868,23 @@ fn file_data(out: &mut Tree, at: Bytes<'_>, m: &HttpMsg) {
 
 #[cfg(test)]
 mod tests {
-    use super::duration_words;
+    use super::{duration_words, type_text, type_words, RrType};
     use crate::sniff::capture::Frame;
     use crate::sniff::dissect::tests::SYN;
     use crate::sniff::link::LinkType;
     use crate::sniff::pipeline::{Facts, Pipeline};
     use crate::sniff::tree::{Bytes, Tree};
+
+    #[test]
+    fn record_types_with_wiresharks_long_names() {
+        // As tshark -V writes them on the corpus (dns_axfr, dns-edns-ecs, http1…).
+        assert_eq!(type_text(RrType::from(252)), "AXFR (transfer of an entire zone) (252)");
+        assert_eq!(type_text(RrType::from(46)), "RRSIG (Resource Record Signature) (46)");
+        assert_eq!(type_text(RrType::from(33)), "SRV (Server Selection) (33)");
+        assert_eq!(type_text(RrType::from(50)), "NSEC3 (50)");
+        assert_eq!(type_words(RrType::from(51)), "NSEC3PARAM");
+        assert_eq!(type_words(RrType::from(65534)), "Unknown (65534)");
+    }
 
     #[test]
     fn ttl_in_words_as_wireshark() {
@@ -820,6 +945,120 @@ mod tests {
         let tree = tree_of(LinkType::Raw, &DNS_QUERY);
         let rd = tree.items().iter().find(|i| i.field == "dns.flags.recdesired").unwrap();
         assert_eq!((rd.bitmask, rd.bits), (0x0100, 1));
+    }
+
+    /// `query` with its IPv4 and UDP lengths grown by `extra` bytes appended.
+    fn grown(query: &[u8], extra: &[u8]) -> Vec<u8> {
+        let mut p = query.to_vec();
+        p.extend(extra);
+        p[3] += extra.len() as u8;
+        p[25] += extra.len() as u8;
+        p
+    }
+
+    #[test]
+    fn bytes_after_the_last_record_are_extraneous_data() {
+        // chrissanders dns_axfr.pcapng frame 6: an AXFR query followed by "MS".
+        let f = fields(LinkType::Raw, &grown(&DNS_QUERY, b"MS"));
+        assert_eq!(find(&f, "dns.extraneous.data"), [("4d:53", Some((51, 2)))]);
+        assert_eq!(find(&f, "dns.extraneous.length"), [("2", None)]);
+        assert_eq!(find(&f, "_ws.expert.message"), [("Extraneous data", None)]);
+        assert_eq!(find(&f, "_ws.expert.severity"), [("4194304", None)]);
+    }
+
+    #[test]
+    fn nsec3_type_bit_map_gives_one_type_field_per_bit() {
+        // One authority NSEC3 record (zeek dns-edns-ecs.pcap): no salt, a 1-byte
+        // hash, window 0 with NS and SOA.
+        let mut q = DNS_QUERY;
+        q[30] = 0x81; // a response
+        q[37] = 1; // one authority record
+        let rr = [0, 0, 50, 0, 1, 0, 0, 0, 60, 0, 10, 1, 1, 0, 0, 0, 1, 0xaa, 0, 1, 0x22];
+        let f = fields(LinkType::Raw, &grown(&q, &rr));
+        let want = [("50", Some((52, 2))), ("2", Some((71, 1))), ("6", Some((71, 1)))];
+        assert_eq!(find(&f, "dns.resp.type"), want);
+    }
+
+    #[test]
+    fn tsig_says_no_dissector_for_its_algorithm() {
+        // zeek dns-edns-ecs.pcap frame 8: a TSIG additional record, hmac-sha256.
+        let mut q = DNS_QUERY;
+        q[39] = 1; // one additional record
+        let mut rr = vec![0, 0, 250, 0, 255, 0, 0, 0, 0, 0, 24];
+        rr.extend(b"\x04hmac\x00");
+        rr.extend([0, 0, 0x57, 0x3c, 0x36, 0xc6, 1, 0x2c, 0, 2, 0xab, 0xcd, 0x1e, 0x6c, 0, 0, 0, 0]);
+        let f = fields(LinkType::Raw, &grown(&q, &rr));
+        assert_eq!(find(&f, "dns.tsig.algorithm_name"), [("hmac", Some((62, 6)))]);
+        assert_eq!(find(&f, "dns.tsig.mac"), [("", Some((78, 2)))]);
+        assert_eq!(find(&f, "dns.tsig.original_id"), [("7788", Some((80, 2)))]);
+        assert_eq!(find(&f, "_ws.expert.message"), [("No dissector for algorithm:hmac", None)]);
+    }
+
+    #[test]
+    fn gzip_body_that_decodes_to_nothing_stays_in_http() {
+        // chrissanders http_post.pcapng frame 6: a 302 whose 20-byte gzip body is empty.
+        const HEAD: &[u8] =
+            b"HTTP/1.1 302 Found\r\nContent-Encoding: gzip\r\nContent-Length: 20\r\nContent-Type: text/html\r\n\r\n";
+        const GZIP_EMPTY: [u8; 20] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        let mut rep = SYN.to_vec();
+        rep.extend(HEAD);
+        rep.extend(GZIP_EMPTY);
+        rep[17] += (HEAD.len() + GZIP_EMPTY.len()) as u8;
+        rep[34..36].copy_from_slice(&80u16.to_be_bytes());
+        rep[47] = 0x18;
+        let f = fields(LinkType::Ethernet, &rep);
+        assert_eq!(find(&f, "http"), [("", Some((74, (HEAD.len() + 20) as u32)))]);
+        assert_eq!(find(&f, "http.file_data"), [("", None)]);
+        let protocols = find(&f, "frame.protocols");
+        assert_eq!(protocols.first().map(|p| p.0), Some("eth:ethertype:ip:tcp:http"));
+    }
+
+    #[test]
+    fn binary_header_lines_warn_per_bad_name_and_leave_the_rest_as_data() {
+        // chrissanders tcp_dupack.pcapng frame 6 (its start): four lines with a
+        // colon and names of binary bytes, then a line without one.
+        const PAYLOAD: &[u8] = b"N\xbdM\x1cg:\xda\x80\nE\x06:\xee\rh\xc1\x1d:\xa8\r\x1dh:\xf7\n4\x01\x93\n\xcf\xd6\x81";
+        let mut rep = SYN.to_vec();
+        rep.extend(PAYLOAD);
+        rep[17] += PAYLOAD.len() as u8;
+        rep[34..36].copy_from_slice(&80u16.to_be_bytes());
+        rep[47] = 0x18;
+        let f = fields(LinkType::Ethernet, &rep);
+        assert_eq!(find(&f, "http"), [("", Some((74, 32)))]);
+        let warned = find(&f, "_ws.expert.message");
+        assert_eq!(warned, [("Illegal characters found in header name", None); 4]);
+        assert_eq!(find(&f, "data"), [("", Some((99, 7)))]);
+        assert_eq!(find(&f, "data.len"), [("7", None)]);
+    }
+
+    /// A PSH/ACK segment built on [`SYN`] carrying `payload` between `ports`.
+    fn segment(ports: (u16, u16), payload: &[u8]) -> Vec<u8> {
+        let mut f = SYN.to_vec();
+        f.extend(payload);
+        f[17] += payload.len() as u8;
+        f[34..36].copy_from_slice(&ports.0.to_be_bytes());
+        f[36..38].copy_from_slice(&ports.1.to_be_bytes());
+        f[47] = 0x18;
+        f
+    }
+
+    #[test]
+    fn bytes_after_a_response_are_a_continuation_holding_the_data() {
+        // suricata-verify http-gap-double frame 25: a response followed by CRLF on
+        // port 8080 after a request: HTTP again, its Data inside.
+        let request = segment((41864, 8080), b"GET /3 HTTP/1.0\r\n\r\n");
+        let response = segment((8080, 41864), b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nhi\r\n");
+        let mut pipe = Pipeline::new(LinkType::Ethernet, Facts::default());
+        pipe.process(&Frame { time: 0, len: request.len() as u32, data: &request, origin: None });
+        let p = pipe.process(&Frame { time: 1, len: response.len() as u32, data: &response, origin: None });
+        let mut tree = Tree::new();
+        crate::sniff::render::detail::build(&mut tree, &p);
+        let at = |name: &str| -> Vec<(u8, Option<(u32, u32)>)> {
+            let items = tree.items().iter().filter(|i| i.field == name);
+            items.map(|i| (i.depth, i.bytes.map(|b| (b.offset, b.len)))).collect()
+        };
+        assert_eq!(at("http"), [(0, Some((74, 40))), (0, Some((114, 2)))]);
+        assert_eq!(at("data"), [(1, Some((114, 2)))]);
     }
 
     #[test]

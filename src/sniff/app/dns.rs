@@ -50,6 +50,9 @@ pub struct DnsMsg {
     /// Over TCP, a message reassembled from several segments: its length prefix
     /// and bytes (tshark's `Reassembled TCP` data source); else empty.
     pub reassembled: Vec<u8>,
+    /// Bytes after the last record: their offset in the message and the bytes
+    /// (tshark's `Extraneous Data`).
+    pub extraneous: Option<(usize, Vec<u8>)>,
 }
 
 impl DnsMsg {
@@ -69,14 +72,22 @@ impl DnsMsg {
                 response_in: None,
                 response_to: None,
                 reassembled: Vec::new(),
+                extraneous: None,
             };
         }
+        let mut extraneous = None;
         let (message, error) = match dns::decode(bytes) {
             Ok(m) => (m, None),
             Err(_) => {
                 let p = dns::decode_partial(bytes);
-                // Bytes after the last record are not an error to tshark.
-                let error = p.error.filter(|e| !matches!(e.kind, dns::ErrorKind::TrailingBytes { .. }));
+                // Bytes after the last record are not an error to tshark, only extraneous.
+                let error = match p.error {
+                    Some(e) if matches!(e.kind, dns::ErrorKind::TrailingBytes { .. }) => {
+                        extraneous = bytes.get(e.offset..).map(|b| (e.offset, b.to_vec()));
+                        None
+                    }
+                    e => e,
+                };
                 (p.message, error)
             }
         };
@@ -90,6 +101,7 @@ impl DnsMsg {
             response_in: None,
             response_to: None,
             reassembled: Vec::new(),
+            extraneous,
         }
     }
 

@@ -51,8 +51,11 @@ pub struct HttpMsg {
     pub head_len: usize,
     /// Bytes of the body as sent (chunked framing included).
     pub body_len: usize,
-    /// The body after removing chunked framing, up to its first bytes only.
+    /// The body after removing chunked framing, up to its first bytes only (and
+    /// after removing a content coding, when it decodes to nothing).
     pub body_is_empty: bool,
+    /// A gzip or deflate body in one piece: its length once decoded.
+    pub decoded_len: Option<usize>,
     /// On a request: the frame of its response (learned by the first pass).
     pub response_in: Option<u32>,
     /// On a response: the frame of its request and the time since it.
@@ -62,6 +65,8 @@ pub struct HttpMsg {
     /// What tshark names the bytes after the message in its last segment, when
     /// they start no new message: `data`, or `http:data` (a continuation).
     pub trailing: &'static [&'static str],
+    /// How many bytes after the message end its last segment, when `trailing` names them.
+    pub trailing_len: usize,
     /// On an HTTP port, bytes after the message that start no new one: HTTP
     /// looks at them again and adds `Continuation` to the Info column.
     pub continuation: bool,
@@ -93,6 +98,12 @@ impl HttpMsg {
     /// Content-Length as a number.
     pub fn content_length(&self) -> Option<u64> {
         self.header("content-length").and_then(|v| v.trim().parse().ok())
+    }
+
+    /// The body's content coding (`gzip`), lower-cased, if one is named.
+    pub fn content_coding(&self) -> Option<String> {
+        let v = self.header("content-encoding")?.trim().to_ascii_lowercase();
+        (!v.is_empty() && v != "identity").then_some(v)
     }
 
     /// The media type of the body without parameters, lower-cased.
@@ -461,6 +472,7 @@ impl HttpTracker {
             // tshark hands the rest of a reassembled segment to HTTP again
             // (on its ports), the rest of a single segment to data.
             m.trailing = if m.segments > 0 && http_port { &["http", "data"] } else { &["data"] };
+            m.trailing_len = rest.len();
             // On an HTTP port HTTP looks at them again: a continuation of a
             // connection that carried a request (this one, or an earlier one:
             // frame 0 marks a response without one), else nothing, not even data.
@@ -488,7 +500,8 @@ impl HttpTracker {
                 time: seg.time,
                 head: m.method == "HEAD",
                 answered: false,
-                uri: m.full_uri().map(Into::into),
+                // Without a Host header tshark names the request by its target alone.
+                uri: Some(m.full_uri().unwrap_or_else(|| m.uri.clone()).into()),
                 number,
             };
             bounded_insert(&mut self.last, seg.stream, r, MAX_CONNECTIONS);
@@ -648,7 +661,26 @@ fn parse(buf: &[u8], after_head_request: bool) -> Parsed {
     };
     m.body_len = body_len;
     m.body_is_empty = body_len == 0 || (chunked && body_len <= 5);
+    if !chunked && !m.body_is_empty {
+        m.decoded_len = m.content_coding().and_then(|c| decoded_len(&c, &rest[..body_len]));
+        // A coded body that decodes to nothing: tshark hands no bytes to a body dissector.
+        m.body_is_empty = m.decoded_len == Some(0);
+    }
     Parsed::Complete(Box::new(m), head_len + body_len)
+}
+
+/// The length of a gzip or deflate body once decoded (RFC 9110 §8.4.1), or
+/// `None` if it does not decode or decodes to more than [`MAX_PDU`] bytes.
+fn decoded_len(coding: &str, body: &[u8]) -> Option<usize> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    let limit = MAX_PDU as u64 + 1;
+    let read = match coding {
+        "gzip" | "x-gzip" => flate2::read::GzDecoder::new(body).take(limit).read_to_end(&mut out),
+        "deflate" => flate2::read::ZlibDecoder::new(body).take(limit).read_to_end(&mut out),
+        _ => return None,
+    };
+    read.ok().filter(|&n| n <= MAX_PDU)
 }
 
 fn collect(h: &[httparse::Header<'_>]) -> Vec<(String, String)> {
@@ -704,6 +736,28 @@ fn header_lines_len(b: &[u8]) -> usize {
     off
 }
 
+/// How many of the header lines in `head` have a name (the bytes before the
+/// colon) holding a byte that is no token character (RFC 9110 §5.1, §5.6.2):
+/// tshark warns about each.
+pub fn bad_header_names(head: &[u8]) -> usize {
+    let mut rest = head;
+    let mut bad = 0;
+    while !rest.is_empty() {
+        let (len, next) = line_end(rest, true).unwrap_or((rest.len(), rest.len()));
+        let name = rest[..len].iter().position(|&c| c == b':').map(|colon| &rest[..colon]);
+        if name.is_some_and(|n| !n.iter().all(|&c| is_tchar(c))) {
+            bad += 1;
+        }
+        rest = &rest[next..];
+    }
+    bad
+}
+
+/// A token character (RFC 9110 §5.6.2).
+fn is_tchar(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c)
+}
+
 /// Whether the bytes hold an empty line (the end of a head), its line ends
 /// being CRLF or LF.
 fn has_blank_line(b: &[u8]) -> bool {
@@ -750,6 +804,20 @@ mod tests {
             frame,
             time: i64::from(frame) * 1000,
         }
+    }
+
+    /// Regression (suricata-verify http-gap-double frames 5 and 9): a request
+    /// without Host names its response's `http.response_for.uri` by its target.
+    #[test]
+    fn response_names_a_request_without_host_by_its_target() {
+        let mut t = HttpTracker::default();
+        let mut msg = |b: &[u8], f| match t.tcp(&seg(b, f), true) {
+            Outcome::Message(m) => m,
+            _ => panic!("no message in frame {f}"),
+        };
+        msg(b"GET /1 HTTP/1.0\r\nUser-Agent: Mozilla\r\n\r\n", 5);
+        let rep = msg(b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", 9);
+        assert_eq!(rep.request_uri.as_deref(), Some("/1"));
     }
 
     /// tshark numbers the request/response pairs of a connection and links each
@@ -922,6 +990,13 @@ mod tests {
         let frame9 = b"USER abab1212 \"zz\" \"yy\" :f6e1 l6e13\n";
         assert!(matches!(t.tcp(&seg(frame9, 9), true), Outcome::Partial(None)));
         assert!(matches!(t.tcp(&seg(b"\n", 10), true), Outcome::NotHttp));
+    }
+
+    #[test]
+    fn header_names_with_bytes_outside_tokens_are_bad() {
+        assert_eq!(bad_header_names(b"Host: a\r\nX-Y_z: b\r\n"), 0);
+        assert_eq!(bad_header_names(b"N\xbdM:x\nE\x06:y\rno colon\na b:c\n"), 3);
+        assert_eq!(bad_header_names(b""), 0);
     }
 
     #[test]

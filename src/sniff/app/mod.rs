@@ -7,6 +7,7 @@
 pub mod detail;
 pub mod dns;
 pub mod dns_heuristic;
+pub mod dns_rdata;
 pub mod fields;
 pub mod hex;
 pub mod http;

@@ -143,7 +143,8 @@ pub enum Severity {
 }
 
 impl Severity {
-    fn code(self) -> u32 {
+    /// The value tshark gives `_ws.expert.severity`.
+    pub fn code(self) -> u32 {
         match self {
             Severity::Comment => 0x0010_0000,
             Severity::Chat => 0x0020_0000,
@@ -181,7 +182,8 @@ pub enum Group {
 }
 
 impl Group {
-    fn code(self) -> u32 {
+    /// The value tshark gives `_ws.expert.group`.
+    pub fn code(self) -> u32 {
         match self {
             Group::Checksum => 0x0100_0000,
             Group::Sequence => 0x0200_0000,

@@ -48,7 +48,8 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
         pdu.dissector().tree(pdu.bytes(p.data), pdu.offset, out);
     }
     if shows_data(p) && !matches!(p.d.transport, Transport::Icmp(_)) {
-        data(out, p.data, p.d.payload, 0);
+        let (payload, depth) = crate::sniff::app::detail::data_block(p);
+        data(out, p.data, payload, depth);
     }
     if let Some(e) = p.d.error {
         out.at(0).look(Look::Bad).line(format_args!("[Malformed Packet: {e}]"));
