@@ -210,10 +210,11 @@ impl Dissector for Arp {
             .field("arp.proto.size", Ftype::Uint8, SPA.len())
             .bytes(o + PLEN, 1)
             .line(format_args!("Protocol size: 4"));
-        out.at(1)
-            .field("arp.opcode", Ftype::Uint16, m.opcode)
-            .bytes(o + OPER.start, OPER.len())
-            .line(format_args!("Opcode: {} ({})", opcode_name(m.opcode), m.opcode));
+        out.at(1).field("arp.opcode", Ftype::Uint16, m.opcode).bytes(o + OPER.start, OPER.len()).line(format_args!(
+            "Opcode: {} ({})",
+            opcode_name(m.opcode),
+            m.opcode
+        ));
         let mac = |out: &mut Tree, name: &'static str, label: &str, mac: &[u8; 6], at: Range<usize>| {
             out.at(1)
                 .field(name, Ftype::Ether, Mac(mac))
@@ -288,9 +289,8 @@ mod tests {
     #[test]
     fn a_reverse_request_asks_who_has_a_mac_address() {
         // The RARP request of zeek's linux_dlt_sll2.pcap, frame 6.
-        let pdu = [
-            0, 1, 8, 0, 6, 4, 0, 3, 0x8e, 0x36, 0x06, 0x44, 0xac, 0xaf, 192, 0, 2, 1, 0, 0, 0, 0, 0, 0, 192, 0, 2, 2,
-        ];
+        let pdu =
+            [0, 1, 8, 0, 6, 4, 0, 3, 0x8e, 0x36, 0x06, 0x44, 0xac, 0xaf, 192, 0, 2, 1, 0, 0, 0, 0, 0, 0, 192, 0, 2, 2];
         assert_eq!(Arp.column(&pdu), "RARP");
         let mut info = String::new();
         Arp.info(&pdu, &mut info);

@@ -28,7 +28,6 @@ mod field {
     pub const DATA: usize = 8;
 }
 
-
 /// The names of the fields ICMP and ICMPv6 share.
 struct Names {
     proto: &'static str,
@@ -173,7 +172,9 @@ fn quoted_icmp(out: &mut Tree, p: &Packet<'_>, i: &Icmp, end: usize) {
         .field(names.checksum, Ftype::Uint16, value)
         .bytes(i.offset + field::CHECKSUM, 2)
         .line(format_args!("Checksum: 0x{:04x} [unverified] [in ICMP error packet]", i.checksum));
-    out.at(2).field(names.status, Ftype::Uint8, checksum_status::UNVERIFIED).line(format_args!("[Checksum Status: Unverified]"));
+    out.at(2)
+        .field(names.status, Ftype::Uint8, checksum_status::UNVERIFIED)
+        .line(format_args!("[Checksum Status: Unverified]"));
     match (i.is_echo(), i.v6) {
         (true, true) => echo_v6(out, i, 2),
         (true, false) => echo_v4(out, i, 2),
@@ -223,13 +224,17 @@ fn checksum(out: &mut Tree, p: &Packet<'_>, i: &Icmp, names: &Names) {
     match icmp_checksum(p, i) {
         Some(want) if want == i.checksum => {
             item.line(format_args!("Checksum: 0x{:04x} [correct]", i.checksum));
-            out.at(1).field(names.status, Ftype::Uint8, checksum_status::GOOD).line(format_args!("[Checksum Status: Good]"));
+            out.at(1)
+                .field(names.status, Ftype::Uint8, checksum_status::GOOD)
+                .line(format_args!("[Checksum Status: Good]"));
         }
         Some(want) => {
             item.line(format_args!("Checksum: 0x{:04x} incorrect, should be 0x{want:04x}", i.checksum));
             let msg = format!("Bad checksum [should be 0x{want:04x}]");
             out.expert(2, names.checksum_bad, Severity::Warning, Group::Checksum, &msg);
-            out.at(1).field(names.status, Ftype::Uint8, checksum_status::BAD).line(format_args!("[Checksum Status: Bad]"));
+            out.at(1)
+                .field(names.status, Ftype::Uint8, checksum_status::BAD)
+                .line(format_args!("[Checksum Status: Bad]"));
         }
         None => item.line(format_args!("Checksum: 0x{:04x} [unverified]", i.checksum)),
     }
