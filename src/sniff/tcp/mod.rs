@@ -190,6 +190,20 @@ pub struct SegmentInfo {
     pub time_relative: Nanos,
     /// Time since the previous frame of the stream (`tcp.time_delta`).
     pub time_delta: Nanos,
+    /// On a FIN: whether it starts or answers the closing of the connection
+    /// (`tcp.connection.fin_active` / `fin_passive`).
+    pub closing: Option<Closing>,
+}
+
+/// The part a FIN plays in closing the connection, as Wireshark decides it: the
+/// first side to send a FIN initiates the closing (every FIN it sends is active),
+/// the other side's FINs undergo it (RFC 9293 §3.6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Closing {
+    /// Sent by the side that closed first.
+    Active,
+    /// Sent by the other side.
+    Passive,
 }
 
 /// Conversation completeness bits (`tcp.completeness`).

@@ -4,7 +4,7 @@
 
 use super::flow::{Flow, MAX_SACK, MAX_SHIFT, SCALE_NONE, SCALE_UNKNOWN};
 use super::seq_analysis::{self, Verdict};
-use super::{completeness as c, flags as f, Direction, Endpoint, Segment, SegmentInfo, Stream};
+use super::{completeness as c, flags as f, Closing, Direction, Endpoint, Segment, SegmentInfo, Stream};
 
 impl Stream {
     /// A stream whose first segment is `seg`.
@@ -103,6 +103,7 @@ impl Stream {
         self.apply_options(seg, d);
         self.handshake_timing(seg, d);
         self.trim_when_closed(seg, d);
+        let closing = self.closing(seg, d);
         let syn = seg.flags & f::SYN != 0;
         let fwd = &self.flows[d];
         SegmentInfo {
@@ -125,7 +126,20 @@ impl Stream {
             irtt: self.irtt.unwrap_or(0),
             time_relative: seg.time - self.first_time,
             time_delta,
+            closing,
         }
+    }
+
+    /// The part of a FIN sent in direction `d` in closing the connection.
+    fn closing(&mut self, seg: &Segment, d: usize) -> Option<Closing> {
+        if seg.flags & f::FIN == 0 {
+            return None;
+        }
+        if self.flows[1 - d].closing_initiator {
+            return Some(Closing::Passive);
+        }
+        self.flows[d].closing_initiator = true;
+        Some(Closing::Active)
     }
 
     /// Tracks an ICMP-quoted header of this stream: no sequence analysis and raw

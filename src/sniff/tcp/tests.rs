@@ -444,3 +444,21 @@ fn completeness_in_tsharks_words() {
     assert_eq!(completeness::words(15), "Incomplete, DATA (15)");
     assert_eq!(completeness::words(0), "Incomplete (0)");
 }
+
+/// captures/tcp-echo-interfaces.pcapng frames 18-19 (tshark: fin_active, then
+/// fin_passive): the server closes first, the client answers; a FIN the server
+/// sends again is still active, and segments without FIN have no part.
+#[test]
+fn the_first_side_to_send_fin_initiates_the_closing() {
+    let mut s = Script::new();
+    s.at(0, c2s(1000, 0, SYN));
+    s.at(10, s2c(5000, 1001, SYN | ACK));
+    let ack = s.at(20, c2s(1001, 5001, ACK));
+    assert_eq!(ack.closing, None);
+    let first = s.at(30, s2c(5001, 1001, FIN | ACK));
+    assert_eq!(first.closing, Some(Closing::Active));
+    let answer = s.at(40, c2s(1001, 5002, FIN | ACK));
+    assert_eq!(answer.closing, Some(Closing::Passive));
+    let again = s.at(50, s2c(5001, 1002, FIN | ACK));
+    assert_eq!(again.closing, Some(Closing::Active));
+}

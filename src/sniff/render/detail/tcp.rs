@@ -5,6 +5,7 @@
 use super::*;
 use crate::sniff::dissect::field::tcp as at;
 use crate::sniff::dissect::opt;
+use crate::sniff::tcp::Closing;
 use crate::sniff::tree::{Draft, Ftype, Group, Severity};
 use crate::sniff::value::Value;
 use std::fmt;
@@ -40,7 +41,7 @@ impl Span for Draft<'_> {
 }
 
 /// The TCP layer of a frame whose bytes are `data`.
-pub(super) fn tcp(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInfo>, compl: u8, note: &Note, d: usize) {
+pub(super) fn tcp(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInfo>, compl: u8, d: usize) {
     title(out, data, h, info, d);
     let d = d + 1;
     ports(out, h, d);
@@ -52,7 +53,7 @@ pub(super) fn tcp(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInf
         hl / 4,
         hl / 4
     ));
-    flags_tree(out, h, note, d);
+    flags_tree(out, h, info, d);
     window(out, h, info, d);
     checksum_urgent(out, h, d);
     let sack_base = match info {
@@ -119,6 +120,10 @@ fn checksum_urgent(out: &mut Tree, h: &Tcp, d: usize) {
         .field("tcp.urgent_pointer", Ftype::Uint16, h.urgent)
         .span(h, at::URGENT)
         .line(format_args!("Urgent Pointer: {}", h.urgent));
+    if h.urgent != 0 && h.flags & flags::URG == 0 {
+        let text = "The urgent pointer field is nonzero while the URG flag is not set";
+        out.expert(d + 1, "tcp.urgent_pointer.non_zero", Severity::Note, Group::Protocol, text);
+    }
 }
 
 /// Sequence and acknowledgment numbers: relative (when tracked) and raw.
@@ -141,6 +146,10 @@ fn seq_ack(out: &mut Tree, h: &Tcp, info: Option<&SegmentInfo>, d: usize) {
             ack.line(format_args!("Acknowledgment Number: {}    (relative ack number)", i.ack));
         } else {
             ack.line(format_args!("Acknowledgment Number: {}", i.ack));
+            if h.ack != 0 {
+                let text = "The acknowledgment number field is nonzero while the ACK flag is not set";
+                out.expert(d + 1, "tcp.ack.nonzero", Severity::Note, Group::Protocol, text);
+            }
         }
     }
     out.at(d)
@@ -166,7 +175,7 @@ fn flag_field(bit: u16) -> &'static str {
 
 /// The flags word and one bit field per flag, as tshark masks them: the
 /// reserved bits and AE in the first byte, the others in the second.
-fn flags_tree(out: &mut Tree, h: &Tcp, note: &Note, d: usize) {
+fn flags_tree(out: &mut Tree, h: &Tcp, info: Option<&SegmentInfo>, d: usize) {
     let f = h.flags;
     out.at(d)
         .field("tcp.flags", Ftype::Uint16, Value::Hex { value: f.into(), digits: 4 })
@@ -197,22 +206,22 @@ fn flags_tree(out: &mut Tree, h: &Tcp, note: &Note, d: usize) {
         .field("tcp.flags.str", Ftype::String, flags_str(f))
         .span(h, at::FLAGS)
         .line(format_args!("[TCP Flags: {}]", flags_str(f)));
-    match note {
-        Note::ActiveClose { .. } => out.expert(
+    match info.and_then(|i| i.closing) {
+        Some(Closing::Active) => out.expert(
             d + 1,
             "tcp.connection.fin_active",
             Severity::Note,
             Group::Sequence,
             "This frame initiates the connection closing",
         ),
-        Note::PassiveClose { .. } => out.expert(
+        Some(Closing::Passive) => out.expert(
             d + 1,
             "tcp.connection.fin_passive",
             Severity::Note,
             Group::Sequence,
             "This frame undergoes the connection closing",
         ),
-        _ => {}
+        None => {}
     }
 }
 
@@ -360,6 +369,10 @@ pub(super) fn tcp_options(out: &mut Tree, data: &[u8], h: &Tcp, sack_base: u32, 
             _ => option(out, h, &o, d),
         }
     }
+    if h.flags & flags::SYN != 0 && !h.option_kinds().contains(&opt::MSS) {
+        let text = "The SYN packet does not contain a MSS option";
+        out.expert(d, "tcp.options.mss.absent", Severity::Note, Group::Protocol, text);
+    }
 }
 
 /// Window scale's largest shift (RFC 7323 §2.3): a larger one counts as 14.
@@ -377,7 +390,7 @@ fn option(out: &mut Tree, h: &Tcp, o: &Opt<'_>, d: usize) {
             o.item(out, "tcp.options.nop", d).line(format_args!("TCP Option - No-Operation (NOP)"));
             o.kind(out, "No-Operation", d + 1);
         }
-        (opt::MSS, Some(m), ..) => mss(out, o, m, d),
+        (opt::MSS, Some(m), ..) => mss(out, o, m, h.flags & flags::SYN != 0, d),
         (opt::WSCALE, _, Some(s), _) => wscale(out, o, s, d),
         (opt::SACK_PERM, ..) => {
             let title = format_args!("TCP Option - SACK permitted");
@@ -397,10 +410,15 @@ fn option(out: &mut Tree, h: &Tcp, o: &Opt<'_>, d: usize) {
     }
 }
 
-/// Maximum segment size (RFC 9293 §3.2).
-fn mss(out: &mut Tree, o: &Opt<'_>, m: u16, d: usize) {
-    let title = format_args!("TCP Option - Maximum segment size: {m} bytes");
-    o.head(out, "tcp.options.mss", title, "Maximum Segment Size", 4, d);
+/// Maximum segment size (RFC 9293 §3.2), which only a SYN may carry.
+fn mss(out: &mut Tree, o: &Opt<'_>, m: u16, syn: bool, d: usize) {
+    o.item(out, "tcp.options.mss", d).line(format_args!("TCP Option - Maximum segment size: {m} bytes"));
+    if !syn {
+        let text = "The non-SYN packet does contain a MSS option";
+        out.expert(d + 1, "tcp.options.mss.present", Severity::Warning, Group::Protocol, text);
+    }
+    o.kind(out, "Maximum Segment Size", d + 1);
+    o.len(out, 4, d + 1);
     let (pos, n) = o.value_at(OPT_VALUE, 2);
     out.at(d + 1).field("tcp.options.mss_val", Ftype::Uint16, m).bytes(pos, n).line(format_args!("MSS Value: {m}"));
 }
@@ -415,6 +433,10 @@ fn wscale(out: &mut Tree, o: &Opt<'_>, s: u8, d: usize) {
         .field("tcp.options.wscale.shift", Ftype::Uint8, s)
         .bytes(pos, n)
         .line(format_args!("Shift count: {s}"));
+    if s > MAX_WSCALE {
+        let text = "Window scale shift exceeds 14";
+        out.expert(d + 2, "tcp.options.wscale.shift.invalid", Severity::Warning, Group::Protocol, text);
+    }
     out.at(d + 1)
         .field("tcp.options.wscale.multiplier", Ftype::Uint16, mult)
         .bytes(pos, n)
@@ -473,7 +495,7 @@ fn timestamps(out: &mut Tree, i: &SegmentInfo, d: usize) {
         .line(format_args!("[Time since previous frame in this TCP stream: {delta} seconds]"));
 }
 
-/// The segment's data; a retransmission's again as `tcp.segment_data`.
+/// The segment's data (as far as captured); a retransmission's again as `tcp.segment_data`.
 fn payload(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInfo>, d: usize) {
     if h.payload_len == 0 {
         return;
@@ -481,11 +503,17 @@ fn payload(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInfo>, d: 
     let start = h.offset + usize::from(h.hdr_len);
     let len = usize::try_from(h.payload_len).unwrap_or(usize::MAX);
     let bytes = data.get(start..start.saturating_add(len).min(data.len())).unwrap_or(&[]);
+    // A segment cut off before its data (snap length) shows none, as tshark.
+    if bytes.is_empty() {
+        return;
+    }
     out.at(d)
         .field("tcp.payload", Ftype::Bytes, Mac(bytes))
         .bytes(start, bytes.len())
         .line(format_args!("TCP payload ({} bytes)", h.payload_len));
-    if info.is_some_and(|i| i.analysis & analysis::ANY_RETRANSMISSION != 0) {
+    // tshark repeats the data of a plain retransmission only (not of a fast
+    // or spurious one).
+    if info.is_some_and(|i| i.analysis & analysis::RETRANSMISSION != 0) {
         out.at(d)
             .field("tcp.segment_data", Ftype::Bytes, Mac(bytes))
             .bytes(start, bytes.len())
@@ -610,6 +638,13 @@ fn analysis_flags(out: &mut Tree, i: &SegmentInfo, d: usize) {
         if i.analysis & bit != 0 {
             out.expert(d + 1, field, severity, Group::Sequence, text);
         }
+        // A fast or spurious retransmission is a retransmission too: tshark
+        // adds that item after its own.
+        let kinds = analysis::FAST_RETRANSMISSION | analysis::SPURIOUS_RETRANSMISSION;
+        if bit & kinds != 0 && i.analysis & bit != 0 {
+            let (_, field, severity, text) = ANALYSIS_EXPERTS[0];
+            out.expert(d + 1, field, severity, Group::Sequence, text);
+        }
     }
     if i.analysis & analysis::DUPLICATE_ACK != 0 {
         out.at(d + 1)
@@ -656,7 +691,7 @@ mod tests {
             ..SegmentInfo::default()
         };
         let mut out = Tree::new();
-        tcp(&mut out, &PSH_ACK, &h, Some(&info), 31, &Note::None, 0);
+        tcp(&mut out, &PSH_ACK, &h, Some(&info), 31, 0);
         out
     }
 
@@ -736,7 +771,7 @@ mod tests {
         let d = dissect(LinkType::Ethernet, &frame);
         let Transport::Tcp(h) = d.transport else { panic!("no TCP") };
         let mut t = Tree::new();
-        tcp(&mut t, &frame, &h, None, 0, &Note::None, 0);
+        tcp(&mut t, &frame, &h, None, 0, 0);
         let syn = t.items().iter().position(|i| i.field == "tcp.flags.syn").expect("the SYN bit");
         let expert = &t.items()[syn + 2];
         assert_eq!(expert.field, "tcp.connection.syn");
@@ -758,5 +793,122 @@ mod tests {
         let doc = String::from_utf8(out).unwrap();
         assert!(doc.contains(r#""tcp_options_nop":["01","01"],"tcp_tcp_option_kind":"8","#), "{doc}");
         assert!(doc.contains(r#""tcp_tcp_port":["50248","33105"]"#), "{doc}");
+    }
+
+    /// The messages of the expert items in `t`, in order.
+    fn experts(t: &Tree) -> Vec<String> {
+        t.items().iter().filter(|i| i.field == "_ws.expert.message").map(|i| t.value(i).to_string()).collect()
+    }
+
+    /// The TCP tree of `frame` (Ethernet), with `info` as the tracker's answer.
+    fn tree_of(frame: &[u8], info: Option<&SegmentInfo>) -> Tree {
+        let d = dissect(LinkType::Ethernet, frame);
+        let Transport::Tcp(h) = d.transport else { panic!("no TCP: {d:?}") };
+        let mut t = Tree::new();
+        tcp(&mut t, frame, &h, info, 0, 0);
+        t
+    }
+
+    /// A SYN with a nonzero acknowledgment field and options without MSS (the
+    /// frame above as a SYN): tshark notes both.
+    #[test]
+    fn a_syn_notes_a_nonzero_ack_field_and_a_missing_mss() {
+        let mut frame = PSH_ACK;
+        frame[47] = 0x02; // SYN alone, ack field 0xfcd692c7
+        let t = tree_of(&frame, Some(&SegmentInfo { ack: 0xfcd6_92c7, ..SegmentInfo::default() }));
+        assert_eq!(
+            experts(&t),
+            [
+                "The acknowledgment number field is nonzero while the ACK flag is not set",
+                "Connection establish request (SYN): server port 33105",
+                "The SYN packet does not contain a MSS option",
+            ]
+        );
+        let ack = t.items().iter().position(|i| i.field == "tcp.ack").expect("tcp.ack");
+        assert_eq!(t.items()[ack + 1].depth, t.items()[ack].depth + 1, "the note is the field's child");
+        let absent = t.items().iter().position(|i| i.field == "tcp.options.mss.absent").expect("absent");
+        let options = t.items().iter().position(|i| i.field == "tcp.options").expect("options");
+        assert_eq!(t.items()[absent].depth, t.items()[options].depth + 2);
+    }
+
+    /// Frame 25 of chrissanders-packets/activeosfingerprinting.pcapng: FIN+PSH+URG
+    /// with window scale 15 and an MSS option (nmap's probe T5-like).
+    const FIN_PSH_URG_OPTIONS: [u8; 74] = [
+        0x00, 0x26, 0xf2, 0xac, 0xd3, 0x82, 0x00, 0x21, 0x6a, 0x5b, 0x7d, 0x4a, 0x08, 0x00, 0x45, 0x00, 0x00, 0x3c,
+        0x5c, 0x4f, 0x00, 0x00, 0x26, 0x06, 0xbf, 0x36, 0xac, 0x10, 0x10, 0x80, 0xac, 0x10, 0x10, 0x96, 0xd2, 0xc3,
+        0xa1, 0x50, 0x97, 0x4c, 0x9b, 0x17, 0x42, 0x1d, 0x04, 0x06, 0xa0, 0x29, 0xff, 0xff, 0xd8, 0xb7, 0x00, 0x00,
+        0x03, 0x03, 0x0f, 0x01, 0x02, 0x04, 0x01, 0x09, 0x08, 0x0a, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00,
+        0x04, 0x02,
+    ];
+
+    #[test]
+    fn a_shift_over_14_and_mss_on_a_non_syn_are_warned_about() {
+        let t = tree_of(&FIN_PSH_URG_OPTIONS, None);
+        let e = experts(&t);
+        assert!(e.contains(&"Window scale shift exceeds 14".to_string()), "{e:?}");
+        assert!(e.contains(&"The non-SYN packet does contain a MSS option".to_string()), "{e:?}");
+        let shift = t.items().iter().position(|i| i.field == "tcp.options.wscale.shift").expect("shift");
+        assert_eq!(t.items()[shift + 1].depth, t.items()[shift].depth + 1);
+        let mss = t.items().iter().position(|i| i.field == "tcp.options.mss").expect("mss");
+        assert_eq!(t.items()[mss + 2].field, "tcp.options.mss.present", "before Kind, as tshark");
+    }
+
+    /// Frame 18 of the same capture: urgent pointer 63477 without URG.
+    #[test]
+    fn an_urgent_pointer_without_urg_is_noted() {
+        let frame: [u8; 66] = [
+            0x00, 0x26, 0xf2, 0xac, 0xd3, 0x82, 0x00, 0x21, 0x6a, 0x5b, 0x7d, 0x4a, 0x08, 0x00, 0x45, 0x00, 0x00, 0x34,
+            0x54, 0xca, 0x00, 0x00, 0x3b, 0x06, 0xb1, 0xc3, 0xac, 0x10, 0x10, 0x80, 0xac, 0x10, 0x10, 0x96, 0xd2, 0xbc,
+            0x00, 0x87, 0x97, 0x4c, 0x9b, 0x17, 0x00, 0x00, 0x00, 0x00, 0x88, 0xc2, 0x00, 0x03, 0xe6, 0x7f, 0xf7, 0xf5,
+            0x03, 0x03, 0x0a, 0x01, 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x01, 0x01,
+        ];
+        let t = tree_of(&frame, None);
+        let e = experts(&t);
+        assert!(e.contains(&"The urgent pointer field is nonzero while the URG flag is not set".to_string()), "{e:?}");
+    }
+
+    /// A fast retransmission is also a retransmission for tshark, but its data
+    /// is not repeated as `tcp.segment_data` (tcp_dupack.pcapng frame 8).
+    #[test]
+    fn a_fast_retransmission_adds_the_retransmission_item_without_segment_data() {
+        let info = SegmentInfo { analysis: analysis::FAST_RETRANSMISSION, ..SegmentInfo::default() };
+        let t = tree_of(&PSH_ACK, Some(&info));
+        assert_eq!(
+            experts(&t),
+            ["This frame is a (suspected) fast retransmission", "This frame is a (suspected) retransmission"]
+        );
+        assert!(occurrences(&t, "tcp.segment_data").is_empty());
+        let info = SegmentInfo { analysis: analysis::RETRANSMISSION, ..SegmentInfo::default() };
+        assert_eq!(occurrences(&tree_of(&PSH_ACK, Some(&info)), "tcp.segment_data").len(), 1);
+    }
+
+    /// A segment whose data the snap length cut off (zeek retransmit-fast009.pcap:
+    /// 474 bytes announced, none captured) has no `tcp.payload`.
+    #[test]
+    fn data_not_captured_gives_no_payload_item() {
+        let cut = &PSH_ACK[..66];
+        let d = dissect(LinkType::Ethernet, cut);
+        let Transport::Tcp(mut h) = d.transport else { panic!("no TCP: {d:?}") };
+        // The length the IP header announces (the pipeline takes it from there).
+        h.payload_len = 14;
+        let info = SegmentInfo { analysis: analysis::RETRANSMISSION, ..SegmentInfo::default() };
+        let mut t = Tree::new();
+        tcp(&mut t, cut, &h, Some(&info), 0, 0);
+        assert!(occurrences(&t, "tcp.payload").is_empty());
+        assert!(occurrences(&t, "tcp.segment_data").is_empty());
+    }
+
+    /// tcp-echo-interfaces.pcapng frames 18-19: the tracker's part of a FIN in
+    /// the closing is an expert item after the flags.
+    #[test]
+    fn a_fin_shows_its_part_in_the_closing() {
+        let mut frame = PSH_ACK;
+        frame[47] = 0x11; // FIN+ACK
+        let info = SegmentInfo { closing: Some(Closing::Passive), ..SegmentInfo::default() };
+        let t = tree_of(&frame, Some(&info));
+        assert_eq!(experts(&t), ["Connection finish (FIN)", "This frame undergoes the connection closing"]);
+        let info = SegmentInfo { closing: Some(Closing::Active), ..SegmentInfo::default() };
+        let e = experts(&tree_of(&frame, Some(&info)));
+        assert_eq!(e[1], "This frame initiates the connection closing");
     }
 }
