@@ -66,6 +66,9 @@ pub struct Options {
     pub sack: [(u32, u32); 4],
     /// How many entries of `sack` are valid.
     pub sack_count: u8,
+    /// A TCP Fast Open option with a cookie (RFC 7413 §4.1.1), as kind 34 or
+    /// as the experimental kind 254.
+    pub tfo_cookie: bool,
 }
 
 /// What the tracker needs to know about one TCP segment.
@@ -193,6 +196,9 @@ pub struct SegmentInfo {
     /// On a FIN: whether it starts or answers the closing of the connection
     /// (`tcp.connection.fin_active` / `fin_passive`).
     pub closing: Option<Closing>,
+    /// On a SYN-ACK: a SYN of this stream carried data with a TFO cookie, so
+    /// tshark tells whether the SYN-ACK accepts that data (RFC 7413 §4.2.2).
+    pub tfo_syn_data: bool,
 }
 
 /// The part a FIN plays in closing the connection, as Wireshark decides it: the
@@ -273,6 +279,8 @@ pub struct Stream {
     pub irtt: Option<Nanos>,
     /// Per-direction sequence-analysis state: client, server.
     flows: [flow::Flow; 2],
+    /// Whether a SYN carried data with a TFO cookie (Wireshark's `tfo_syn_data`).
+    tfo_syn_data: bool,
     /// Whether a SYN or SYN-ACK fixed who is the client.
     roles_fixed: bool,
     /// Time of the previous frame of the stream.

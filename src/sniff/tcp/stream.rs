@@ -25,6 +25,7 @@ impl Stream {
             roles_fixed: false,
             prev_time: seg.time,
             mru_syn: 0,
+            tfo_syn_data: false,
             first_rebase: [0, 0],
         }
     }
@@ -105,6 +106,10 @@ impl Stream {
         self.trim_when_closed(seg, d);
         let closing = self.closing(seg, d);
         let syn = seg.flags & f::SYN != 0;
+        let syn_ack = seg.flags & (f::SYN | f::ACK) == f::SYN | f::ACK;
+        if syn && !syn_ack && seg.options.tfo_cookie && seg.payload_len > 0 {
+            self.tfo_syn_data = true;
+        }
         let fwd = &self.flows[d];
         SegmentInfo {
             stream: self.index,
@@ -127,6 +132,7 @@ impl Stream {
             time_relative: seg.time - self.first_time,
             time_delta,
             closing,
+            tfo_syn_data: syn_ack && self.tfo_syn_data,
         }
     }
 

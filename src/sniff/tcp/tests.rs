@@ -462,3 +462,19 @@ fn the_first_side_to_send_fin_initiates_the_closing() {
     let again = s.at(50, s2c(5001, 1002, FIN | ACK));
     assert_eq!(again.closing, Some(Closing::Active));
 }
+
+/// suricata-verify tcp-fastopen-10: a SYN with a TFO cookie and 517 bytes of
+/// data; every SYN-ACK of the stream after it is asked whether it takes that data.
+#[test]
+fn a_syn_with_tfo_data_marks_the_stream_s_syn_acks() {
+    let mut s = Script::new();
+    let plain = s.at(0, c2s(1000, 0, SYN));
+    assert!(!plain.tfo_syn_data);
+    let tfo = Options { tfo_cookie: true, ..Options::default() };
+    let syn = s.at(1, with_len(Segment { options: tfo, ..c2s(1000, 0, SYN) }, 517));
+    assert!(!syn.tfo_syn_data, "only SYN-ACKs carry it");
+    let synack = s.at(10, s2c(5000, 1001, SYN | ACK));
+    assert!(synack.tfo_syn_data);
+    let again = s.at(20, s2c(5000, 1001, SYN | ACK));
+    assert!(again.tfo_syn_data);
+}

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::sniff::dissect::field::tcp as at;
-use crate::sniff::dissect::opt;
+use crate::sniff::dissect::{opt, TFO_EXID};
 use crate::sniff::tcp::Closing;
 use crate::sniff::tree::{Draft, Ftype, Group, Severity};
 use crate::sniff::value::Value;
@@ -144,6 +144,9 @@ fn seq_ack(out: &mut Tree, h: &Tcp, info: Option<&SegmentInfo>, d: usize) {
         let ack = out.at(d).field("tcp.ack", Ftype::Uint32, i.ack).span(h, at::ACK);
         if h.flags & flags::ACK != 0 {
             ack.line(format_args!("Acknowledgment Number: {}    (relative ack number)", i.ack));
+            if i.tfo_syn_data {
+                tfo_answer(out, i.ack, d + 1);
+            }
         } else {
             ack.line(format_args!("Acknowledgment Number: {}", i.ack));
             if h.ack != 0 {
@@ -156,6 +159,16 @@ fn seq_ack(out: &mut Tree, h: &Tcp, info: Option<&SegmentInfo>, d: usize) {
         .field("tcp.ack_raw", Ftype::Uint32, h.ack)
         .span(h, at::ACK)
         .line(format_args!("Acknowledgment number (raw): {}", h.ack));
+}
+
+/// Whether a SYN-ACK acknowledges the data of a TFO SYN (RFC 7413 §4.2.2):
+/// its relative ACK goes past the SYN's one sequence number.
+fn tfo_answer(out: &mut Tree, ack: u32, d: usize) {
+    if ack > 1 {
+        out.expert(d, "tcp.analysis.tfo_ack", Severity::Note, Group::Sequence, "TCP SYN-ACK accepting TFO data");
+    } else {
+        out.expert(d, "tcp.analysis.tfo_ignored", Severity::Note, Group::Sequence, "TCP SYN-ACK ignoring TFO data");
+    }
 }
 
 /// tshark's field name of a control bit.
@@ -279,6 +292,7 @@ pub(super) fn option_name(kind: u8) -> &'static str {
         5 => "SACK",
         8 => "Timestamps",
         34 => "TCP Fast Open",
+        254 => "Experimental",
         _ => "Unknown",
     }
 }
@@ -398,6 +412,7 @@ fn option(out: &mut Tree, h: &Tcp, o: &Opt<'_>, d: usize) {
         }
         (opt::TIMESTAMPS, .., Some(ts)) => timestamp_option(out, o, ts, d),
         (opt::MSS | opt::WSCALE | opt::TIMESTAMPS, ..) => {}
+        (opt::TFO | opt::EXPERIMENTAL, ..) if fast_open_cookie(o).is_some() => fast_open(out, h, o, d),
         (k, ..) => {
             out.text(d, format_args!("TCP Option - {} ({k})", option_name(k)));
             // tshark dissects more kinds than this view names; their kind and
@@ -441,6 +456,54 @@ fn wscale(out: &mut Tree, o: &Opt<'_>, s: u8, d: usize) {
         .field("tcp.options.wscale.multiplier", Ftype::Uint16, mult)
         .bytes(pos, n)
         .line(format_args!("[Multiplier: {mult}]"));
+}
+
+/// Where a TCP Fast Open option's cookie starts (counted from the option's
+/// start): kind 34, or the experimental kind 254 with TFO's ExID (RFC 7413
+/// §4.1.1, RFC 6994); `None` for another option or one cut short.
+fn fast_open_cookie(o: &Opt<'_>) -> Option<usize> {
+    let declared = usize::from(*o.bytes.get(OPT_LEN)?);
+    let start = match o.kind {
+        opt::TFO => OPT_VALUE,
+        _ if o.bytes.get(OPT_VALUE..OPT_VALUE + TFO_EXID.len()) == Some(&TFO_EXID) => OPT_VALUE + TFO_EXID.len(),
+        _ => return None,
+    };
+    (o.bytes.len() == declared && declared >= start).then_some(start)
+}
+
+/// TCP Fast Open (RFC 7413 §4.1.1): a cookie request (no cookie) or a cookie;
+/// tshark notes a SYN that carries a cookie.
+fn fast_open(out: &mut Tree, h: &Tcp, o: &Opt<'_>, d: usize) {
+    let Some(start) = fast_open_cookie(o) else { return };
+    if o.kind == opt::TFO {
+        let title = format_args!("TCP Option - TCP Fast Open");
+        o.head(out, "tcp.options.tfo", title, "TCP Fast Open Cookie", o.bytes.len(), d);
+    } else {
+        let title = format_args!("TCP Option - Experimental: Fast Open");
+        o.head(out, "tcp.options.experimental", title, "RFC3692-style Experiment 2", o.bytes.len(), d);
+        let exid = u16::from_be_bytes(TFO_EXID);
+        out.at(d + 1)
+            .field("tcp.options.experimental.exid", Ftype::Uint16, Value::Hex { value: exid.into(), digits: 4 })
+            .bytes(o.offset + OPT_VALUE, TFO_EXID.len())
+            .line(format_args!("Experiment Identifier: Fast Open (0x{exid:04x})"));
+    }
+    let cookie = &o.bytes[start..];
+    if cookie.is_empty() {
+        // tshark gives the request the two bytes before where a cookie would start.
+        out.at(d + 1)
+            .field("tcp.options.tfo.request", Ftype::None, "")
+            .bytes(o.offset + start - 2, 2)
+            .line(format_args!("Fast Open Cookie Request"));
+        return;
+    }
+    let hex: String = cookie.iter().map(|b| format!("{b:02x}")).collect();
+    out.at(d + 1)
+        .field("tcp.options.tfo.cookie", Ftype::Bytes, Mac(cookie))
+        .bytes(o.offset + start, cookie.len())
+        .line(format_args!("Fast Open Cookie: {hex}"));
+    if h.flags & (flags::SYN | flags::ACK) == flags::SYN {
+        out.expert(d + 2, "tcp.analysis.tfo_syn", Severity::Note, Group::Sequence, "TCP SYN with TFO Cookie");
+    }
 }
 
 /// Timestamps (RFC 7323 §3): TSval and TSecr.
@@ -521,8 +584,15 @@ fn payload(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInfo>, d: 
     }
 }
 
-/// Analysis flags other than duplicate ACKs: Wireshark's expert field, level and text.
+/// Analysis flags other than duplicate ACKs: Wireshark's expert field, level and
+/// text, in tshark's order (reused ports first).
 pub(super) const ANALYSIS_EXPERTS: [(u32, &str, Severity, &str); 14] = [
+    (
+        analysis::REUSED_PORTS,
+        "tcp.analysis.reused_ports",
+        Severity::Note,
+        "A new tcp session is started with the same ports as an earlier session in this trace",
+    ),
     (
         analysis::RETRANSMISSION,
         "tcp.analysis.retransmission",
@@ -576,13 +646,10 @@ pub(super) const ANALYSIS_EXPERTS: [(u32, &str, Severity, &str); 14] = [
         Severity::Warning,
         "TCP window specified by the receiver is now completely full",
     ),
-    (
-        analysis::REUSED_PORTS,
-        "tcp.analysis.reused_ports",
-        Severity::Note,
-        "A new tcp session is started with the same ports as an earlier session in this trace",
-    ),
 ];
+
+/// The retransmission's item, also shown after a fast or spurious one.
+const RETRANSMISSION_EXPERT: (u32, &str, Severity, &str) = ANALYSIS_EXPERTS[1];
 
 /// `[SEQ/ACK analysis]` (`tcp.analysis`): the frame acknowledged, RTTs, bytes in
 /// flight, the analysis flags and duplicate ACKs.
@@ -642,7 +709,7 @@ fn analysis_flags(out: &mut Tree, i: &SegmentInfo, d: usize) {
         // adds that item after its own.
         let kinds = analysis::FAST_RETRANSMISSION | analysis::SPURIOUS_RETRANSMISSION;
         if bit & kinds != 0 && i.analysis & bit != 0 {
-            let (_, field, severity, text) = ANALYSIS_EXPERTS[0];
+            let (_, field, severity, text) = RETRANSMISSION_EXPERT;
             out.expert(d + 1, field, severity, Group::Sequence, text);
         }
     }
@@ -910,5 +977,63 @@ mod tests {
         let info = SegmentInfo { closing: Some(Closing::Active), ..SegmentInfo::default() };
         let e = experts(&tree_of(&frame, Some(&info)));
         assert_eq!(e[1], "This frame initiates the connection closing");
+    }
+
+    /// The frame above as a SYN whose options are a TFO cookie (kind 34,
+    /// suricata-verify tcp-fastopen-10 frame 1), two NOPs and an experimental
+    /// TFO cookie request (tcpdump-tests tfo-5c1fa7f9ae91.pcap frame 1).
+    fn tfo_syn() -> [u8; 80] {
+        let mut frame = PSH_ACK;
+        frame[47] = 0x02;
+        frame[54..66].copy_from_slice(&[0x22, 0x06, 0xd4, 0xe7, 0x18, 0xbf, 0x01, 0x01, 0xfe, 0x04, 0xf9, 0x89]);
+        frame
+    }
+
+    #[test]
+    fn fast_open_options_show_the_cookie_and_the_request_as_tshark() {
+        let frame = tfo_syn();
+        let Transport::Tcp(h) = dissect(LinkType::Ethernet, &frame).transport else { panic!("no TCP") };
+        assert!(h.options.tfo_cookie, "the tracker learns of the cookie");
+        let t = tree_of(&frame, None);
+        assert_eq!(occurrences(&t, "tcp.options.tfo"), one("22:06:d4:e7:18:bf", Some((54, 6))));
+        assert_eq!(occurrences(&t, "tcp.options.tfo.cookie"), one("d4:e7:18:bf", Some((56, 4))));
+        assert_eq!(occurrences(&t, "tcp.options.experimental"), one("fe:04:f9:89", Some((62, 4))));
+        assert_eq!(occurrences(&t, "tcp.options.experimental.exid"), one("0xf989", Some((64, 2))));
+        assert_eq!(occurrences(&t, "tcp.options.tfo.request"), one("", Some((64, 2))));
+        let cookie = t.items().iter().position(|i| i.field == "tcp.options.tfo.cookie").expect("cookie");
+        assert_eq!(t.items()[cookie + 2].field, "tcp.analysis.tfo_syn");
+        assert_eq!(t.items()[cookie + 1].depth, t.items()[cookie].depth + 1);
+        let e = experts(&t);
+        assert!(e.contains(&"TCP SYN with TFO Cookie".to_string()), "{e:?}");
+    }
+
+    /// suricata-verify tcp-fastopen-05 frame 2 (ACK 4: accepted) and
+    /// tcp-fastopen-10 frame 2 (ACK 1: ignored).
+    #[test]
+    fn a_syn_ack_after_tfo_data_tells_whether_it_accepts_it() {
+        let mut frame = PSH_ACK;
+        frame[47] = 0x12; // SYN+ACK
+        for (ack, text) in [(4, "TCP SYN-ACK accepting TFO data"), (1, "TCP SYN-ACK ignoring TFO data")] {
+            let info = SegmentInfo { ack, tfo_syn_data: true, ..SegmentInfo::default() };
+            let t = tree_of(&frame, Some(&info));
+            let ack_item = t.items().iter().position(|i| i.field == "tcp.ack").expect("tcp.ack");
+            assert_eq!(t.value(&t.items()[ack_item + 3]), text);
+            assert_eq!(experts(&t)[0], text);
+        }
+    }
+
+    /// suricata-verify tcp-fastopen-10 frame 14: reused ports come first among
+    /// the analysis flags.
+    #[test]
+    fn reused_ports_come_first_among_the_analysis_flags() {
+        let info = SegmentInfo { analysis: analysis::REUSED_PORTS | analysis::LOST_SEGMENT, ..SegmentInfo::default() };
+        let e = experts(&tree_of(&PSH_ACK, Some(&info)));
+        assert_eq!(
+            e,
+            [
+                "A new tcp session is started with the same ports as an earlier session in this trace",
+                "Previous segment(s) not captured (common at capture start)"
+            ]
+        );
     }
 }
