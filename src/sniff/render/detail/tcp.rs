@@ -63,7 +63,10 @@ pub(super) fn tcp(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInf
     tcp_options(out, data, h, sack_base, d);
     if let Some(i) = info {
         timestamps(out, i, d);
-        seq_ack_analysis(out, i, d);
+        // tshark's dissection stopped at the malformed header: no analysis items.
+        if !h.malformed {
+            seq_ack_analysis(out, i, d);
+        }
     }
     payload(out, data, h, info, d);
 }
@@ -364,16 +367,25 @@ pub(super) fn tcp_options(out: &mut Tree, data: &[u8], h: &Tcp, sack_base: u32, 
     if len == 0 {
         return;
     }
-    let names: Vec<&str> = h.option_kinds().iter().map(|&k| option_name(k)).collect();
     let start = h.offset + OPTIONS;
     let all = data.get(start..(start + len).min(data.len())).unwrap_or(&[]);
+    let mut places = option_places(data, h);
+    // After EOL only zero padding may follow (RFC 9293 §3.2); tshark stops the
+    // list at an EOL followed by anything else.
+    let eol = places.iter().position(|o| o.kind == opt::EOL);
+    let after = |i: usize| all.get(places[i].offset + 1 - start..).unwrap_or(&[]);
+    let bad_padding = eol.is_some_and(|i| after(i).iter().any(|&b| b != 0));
+    if let (Some(i), true) = (eol, bad_padding) {
+        places.truncate(i + 1);
+    }
+    let names: Vec<&str> = places.iter().map(|o| option_name(o.kind)).collect();
     out.at(d)
         .field("tcp.options", Ftype::Bytes, Mac(all))
         .bytes(start, all.len())
         .line(format_args!("Options: ({len} bytes), {}", names.join(", ")));
     let mut sack_done = false;
     let d = d + 1;
-    for o in option_places(data, h) {
+    for o in places {
         match o.kind {
             opt::SACK if !sack_done => {
                 sack_done = true;
@@ -382,6 +394,11 @@ pub(super) fn tcp_options(out: &mut Tree, data: &[u8], h: &Tcp, sack_base: u32, 
             opt::SACK => {}
             _ => option(out, h, &o, d),
         }
+    }
+    if bad_padding {
+        out.text(d, format_args!("Non-zero header padding"));
+        let text = "Non-zero header padding";
+        out.expert(d + 1, "tcp.non_zero_bytes_after_eol", Severity::Error, Group::Protocol, text);
     }
     if h.flags & flags::SYN != 0 && !h.option_kinds().contains(&opt::MSS) {
         let text = "The SYN packet does not contain a MSS option";
@@ -411,7 +428,7 @@ fn option(out: &mut Tree, h: &Tcp, o: &Opt<'_>, d: usize) {
             o.head(out, "tcp.options.sack_perm", title, "SACK Permitted", 2, d);
         }
         (opt::TIMESTAMPS, .., Some(ts)) => timestamp_option(out, o, ts, d),
-        (opt::MSS | opt::WSCALE | opt::TIMESTAMPS, ..) => {}
+        (opt::MSS | opt::WSCALE | opt::TIMESTAMPS, ..) => wrong_length(out, o, d),
         (opt::TFO | opt::EXPERIMENTAL, ..) if fast_open_cookie(o).is_some() => fast_open(out, h, o, d),
         (k, ..) => {
             out.text(d, format_args!("TCP Option - {} ({k})", option_name(k)));
@@ -422,6 +439,27 @@ fn option(out: &mut Tree, h: &Tcp, o: &Opt<'_>, d: usize) {
                 out.at(d + 1).field("tcp.option_len", Ftype::Uint8, len).bytes(o.offset + OPT_LEN, 1).hidden();
             }
         }
+    }
+}
+
+/// An MSS, window scale or timestamps option whose length is not the one its
+/// RFC fixes: its kind and length, and tshark's note of the length it should have.
+fn wrong_length(out: &mut Tree, o: &Opt<'_>, d: usize) {
+    let Some(&len) = o.bytes.get(OPT_LEN) else { return };
+    let (title, kind, should) = match o.kind {
+        opt::MSS => ("Maximum segment size", "Maximum Segment Size", 4),
+        opt::WSCALE => ("Window scale", "Window Scale", 3),
+        _ => ("Timestamps", "Time Stamp Option", 10),
+    };
+    let field = match o.kind {
+        opt::MSS => "tcp.options.mss",
+        opt::WSCALE => "tcp.options.wscale",
+        _ => "tcp.options.timestamp",
+    };
+    o.head(out, field, format_args!("TCP Option - {title}"), kind, len.into(), d);
+    if len != should {
+        let text = format!("option length should be {should}");
+        out.expert(d + 2, "tcp.option.len.invalid", Severity::Note, Group::Sequence, &text);
     }
 }
 
@@ -1035,5 +1073,41 @@ mod tests {
                 "Previous segment(s) not captured (common at capture start)"
             ]
         );
+    }
+
+    /// An EOL followed by non-zero bytes (as tcpdump-tests beep-oobr.pcap frame 2):
+    /// the list stops at the EOL and tshark reports the padding.
+    #[test]
+    fn non_zero_bytes_after_eol_end_the_options() {
+        let mut frame = PSH_ACK;
+        frame[54..66].copy_from_slice(&[0, 0x30, 0x30, 0x30, 0, 0, 0, 0, 0, 0, 0, 0]);
+        let t = tree_of(&frame, None);
+        let kinds: Vec<_> = occurrences(&t, "tcp.option_kind").into_iter().map(|o| o.0).collect();
+        assert_eq!(kinds, ["0"]);
+        assert!(occurrences(&t, "tcp.option_len").is_empty());
+        assert_eq!(experts(&t), ["Non-zero header padding"]);
+        assert_eq!(occurrences(&t, "tcp.non_zero_bytes_after_eol").len(), 1);
+    }
+
+    /// Frame 1 of zeek-traces tcp/truncated-header.pcap: a SYN cut short by the
+    /// capture, whose timestamps option says length 8.
+    const SHORT_TIMESTAMPS: [u8; 68] = [
+        0xea, 0xf6, 0x1c, 0x2d, 0x9f, 0xd2, 0x80, 0x0b, 0x98, 0x3b, 0xb9, 0xec, 0x08, 0x00, 0x45, 0x00, 0x00, 0x3c,
+        0x38, 0xe0, 0x40, 0x00, 0x33, 0x06, 0x0c, 0xe2, 0xc9, 0xba, 0x9d, 0x43, 0x80, 0x03, 0x1a, 0xf9, 0xed, 0x9b,
+        0x00, 0x19, 0x3e, 0x17, 0x75, 0xde, 0x00, 0x00, 0x00, 0x00, 0xa0, 0xc2, 0x16, 0xd0, 0x90, 0xd6, 0x00, 0x00,
+        0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x08, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
+    ];
+
+    #[test]
+    fn an_option_of_the_wrong_length_shows_its_kind_length_and_a_note() {
+        let t = tree_of(&SHORT_TIMESTAMPS, Some(&SegmentInfo { bytes_in_flight: 1, ..SegmentInfo::default() }));
+        assert_eq!(occurrences(&t, "tcp.options.timestamp"), one("08:08:00:00:00:01:00:00", Some((60, 8))));
+        let lens: Vec<_> = occurrences(&t, "tcp.option_len").into_iter().map(|o| (o.0, o.1)).collect();
+        assert_eq!(lens.last(), Some(&("8".to_string(), Some((61, 1)))));
+        assert!(experts(&t).contains(&"option length should be 10".to_string()));
+        let len = t.items().iter().rposition(|i| i.field == "tcp.option_len").expect("length");
+        assert_eq!(t.items()[len + 1].depth, t.items()[len].depth + 1);
+        // The capture cut the header: tshark shows no SEQ/ACK analysis.
+        assert!(occurrences(&t, "tcp.analysis").is_empty());
     }
 }
