@@ -608,6 +608,10 @@ fn payload(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInfo>, d: 
     if bytes.is_empty() {
         return;
     }
+    if h.flags & flags::RST != 0 {
+        reset_cause(out, bytes, start, d);
+        return;
+    }
     out.at(d)
         .field("tcp.payload", Ftype::Bytes, Mac(bytes))
         .bytes(start, bytes.len())
@@ -619,6 +623,22 @@ fn payload(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInfo>, d: 
             .field("tcp.segment_data", Ftype::Bytes, Mac(bytes))
             .bytes(start, bytes.len())
             .line(format_args!("Retransmitted TCP segment data ({} bytes)", h.payload_len));
+    }
+}
+
+/// A RST's data: text saying why the connection was reset (RFC 9293 §3.5.3),
+/// read as tshark reads ASCII: up to the first NUL, other bytes than ASCII as
+/// U+FFFD, and a warning when non-NUL bytes follow that NUL.
+fn reset_cause(out: &mut Tree, bytes: &[u8], start: usize, d: usize) {
+    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    let text: String = bytes[..end].iter().map(|&b| if b.is_ascii() { char::from(b) } else { '\u{fffd}' }).collect();
+    out.at(d)
+        .field("tcp.reset_cause", Ftype::String, &text)
+        .bytes(start, bytes.len())
+        .line(format_args!("Reset cause: {text}"));
+    if bytes[end..].iter().any(|&b| b != 0) {
+        let (sev, group) = (Severity::Warning, Group::Undecoded);
+        out.expert(d + 1, "_ws.string.trailing_stray_characters", sev, group, "Trailing stray characters");
     }
 }
 
@@ -1109,5 +1129,23 @@ mod tests {
         assert_eq!(t.items()[len + 1].depth, t.items()[len].depth + 1);
         // The capture cut the header: tshark shows no SEQ/ACK analysis.
         assert!(occurrences(&t, "tcp.analysis").is_empty());
+    }
+
+    /// Frame 1 of tcpdump-tests tcp_rst_diag_payload.pcap (null link): a RST
+    /// whose 8 data bytes are a reset cause "3\xaa", a NUL and a stray 0x01.
+    #[test]
+    fn a_rst_s_data_is_its_reset_cause() {
+        let frame: [u8; 52] = [
+            0x02, 0x00, 0x00, 0x00, 0x45, 0x00, 0x00, 0x30, 0x00, 0x00, 0x00, 0x00, 0xff, 0x06, 0x39, 0x1d, 0xc0, 0x00,
+            0x02, 0x01, 0xc0, 0xa8, 0x00, 0x01, 0x9b, 0x95, 0x1f, 0x90, 0x00, 0x00, 0x00, 0x01, 0x13, 0xf4, 0x9a, 0xf1,
+            0x50, 0x14, 0x00, 0x00, 0x86, 0xa8, 0x00, 0x00, 0x33, 0xaa, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+        ];
+        let d = dissect(LinkType::Null, &frame);
+        let Transport::Tcp(h) = d.transport else { panic!("no TCP: {d:?}") };
+        let mut t = Tree::new();
+        tcp(&mut t, &frame, &h, None, 0, 0);
+        assert!(occurrences(&t, "tcp.payload").is_empty());
+        assert_eq!(occurrences(&t, "tcp.reset_cause"), one("3\u{fffd}", Some((44, 8))));
+        assert_eq!(experts(&t), ["Connection reset (RST)", "Trailing stray characters"]);
     }
 }
