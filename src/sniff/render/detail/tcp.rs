@@ -582,6 +582,31 @@ fn sack(out: &mut Tree, h: &Tcp, o: &Opt<'_>, base: u32, d: usize) {
     out.at(d + 1)
         .field("tcp.options.sack.count", Ftype::Uint8, blocks.len())
         .line(format_args!("[TCP SACK Count: {}]", blocks.len()));
+    if is_dsack(h, blocks) {
+        let (pos, len) = o.value_at(OPT_VALUE, SACK_EDGE);
+        let (left, right) = (rel(blocks[0].0), rel(blocks[0].1));
+        out.at(d + 1)
+            .field("tcp.options.sack.dsack_le", Ftype::Uint32, left)
+            .bytes(pos, len)
+            .line(format_args!("[D-SACK Left Edge = {left} (relative)]"));
+        out.at(d + 1)
+            .field("tcp.options.sack.dsack_re", Ftype::Uint32, right)
+            .bytes(pos + len, len)
+            .line(format_args!("[D-SACK Right Edge = {right} (relative)]"));
+        out.text(d + 1, format_args!("D-SACK Sequence"));
+        out.expert(d + 2, "tcp.options.sack.dsack", Severity::Warning, Group::Sequence, "D-SACK Sequence");
+    }
+}
+
+/// Whether the first SACK block reports data received twice (a D-SACK, RFC 2883
+/// §4): it ends at or below the cumulative ACK, or lies inside the second block.
+fn is_dsack(h: &Tcp, blocks: &[(u32, u32)]) -> bool {
+    // `a` before `b` in sequence space (RFC 9293 §3.4).
+    let before = |a: u32, b: u32| (a.wrapping_sub(b) as i32) < 0;
+    let Some(&(left, right)) = blocks.first() else { return false };
+    let below_ack = h.flags & flags::ACK != 0 && !before(h.ack, right);
+    let inside_second = blocks.get(1).is_some_and(|&(l2, r2)| !before(left, l2) && !before(r2, right));
+    below_ack || inside_second
 }
 
 /// `[Timestamps]`: time since the stream's first and previous frames.
@@ -1147,5 +1172,28 @@ mod tests {
         assert!(occurrences(&t, "tcp.payload").is_empty());
         assert_eq!(occurrences(&t, "tcp.reset_cause"), one("3\u{fffd}", Some((44, 8))));
         assert_eq!(experts(&t), ["Connection reset (RST)", "Trailing stray characters"]);
+    }
+
+    /// The frame above with NOP NOP and one SACK block that ends at `right`
+    /// (the ACK field is 0xfcd692c7, relative ACK 1).
+    fn with_sack(right: u32) -> Tree {
+        let mut frame = PSH_ACK;
+        frame[54..58].copy_from_slice(&[1, 1, 5, 10]);
+        frame[58..62].copy_from_slice(&right.wrapping_sub(628).to_be_bytes());
+        frame[62..66].copy_from_slice(&right.to_be_bytes());
+        tree_of(&frame, Some(&SegmentInfo { ack: 1, ..SegmentInfo::default() }))
+    }
+
+    /// suricata-verify tcp-empty-sack frames 31 (a block up to the ACK: D-SACK)
+    /// and 29 (a block that goes past it: not).
+    #[test]
+    fn a_first_sack_block_at_or_below_the_ack_is_a_dsack() {
+        let t = with_sack(0xfcd6_92c7);
+        assert_eq!(occurrences(&t, "tcp.options.sack.dsack_le"), one("4294966669", Some((58, 4))));
+        assert_eq!(occurrences(&t, "tcp.options.sack.dsack_re"), one("1", Some((62, 4))));
+        assert_eq!(experts(&t), ["D-SACK Sequence"]);
+        let t = with_sack(0xfcd6_92c8);
+        assert!(occurrences(&t, "tcp.options.sack.dsack_le").is_empty());
+        assert!(experts(&t).is_empty());
     }
 }
