@@ -544,19 +544,18 @@ fn fast_open(out: &mut Tree, h: &Tcp, o: &Opt<'_>, d: usize) {
     }
 }
 
+/// A 32-bit option field at depth `d` on the bytes `(offset, length)`.
+fn uint32(out: &mut Tree, d: usize, name: &'static str, v: u32, (pos, len): (usize, usize), text: fmt::Arguments<'_>) {
+    out.at(d).field(name, Ftype::Uint32, v).bytes(pos, len).line(text);
+}
+
 /// Timestamps (RFC 7323 §3): TSval and TSecr.
 fn timestamp_option(out: &mut Tree, o: &Opt<'_>, (v, e): (u32, u32), d: usize) {
     let title = format_args!("TCP Option - Timestamps: TSval {v}, TSecr {e}");
     o.head(out, "tcp.options.timestamp", title, "Time Stamp Option", 10, d);
     let (pos, n) = o.value_at(OPT_VALUE, 4);
-    out.at(d + 1)
-        .field("tcp.options.timestamp.tsval", Ftype::Uint32, v)
-        .bytes(pos, n)
-        .line(format_args!("Timestamp value: {v}"));
-    out.at(d + 1)
-        .field("tcp.options.timestamp.tsecr", Ftype::Uint32, e)
-        .bytes(pos + n, n)
-        .line(format_args!("Timestamp echo reply: {e}"));
+    uint32(out, d + 1, "tcp.options.timestamp.tsval", v, (pos, n), format_args!("Timestamp value: {v}"));
+    uint32(out, d + 1, "tcp.options.timestamp.tsecr", e, (pos + n, n), format_args!("Timestamp echo reply: {e}"));
 }
 
 /// The first SACK option: its blocks' edges relative to `base`.
@@ -570,29 +569,20 @@ fn sack(out: &mut Tree, h: &Tcp, o: &Opt<'_>, base: u32, d: usize) {
     o.head(out, "tcp.options.sack", format_args!("TCP Option - SACK {edges}"), "SACK", len, d);
     for (n, &(left, right)) in blocks.iter().enumerate() {
         let (pos, len) = o.value_at(OPT_VALUE + 2 * SACK_EDGE * n, SACK_EDGE);
-        out.at(d + 1)
-            .field("tcp.options.sack_le", Ftype::Uint32, rel(left))
-            .bytes(pos, len)
-            .line(format_args!("left edge = {} (relative)", rel(left)));
-        out.at(d + 1)
-            .field("tcp.options.sack_re", Ftype::Uint32, rel(right))
-            .bytes(pos + len, len)
-            .line(format_args!("right edge = {} (relative)", rel(right)));
+        let (l, r) = (rel(left), rel(right));
+        uint32(out, d + 1, "tcp.options.sack_le", l, (pos, len), format_args!("left edge = {l} (relative)"));
+        uint32(out, d + 1, "tcp.options.sack_re", r, (pos + len, len), format_args!("right edge = {r} (relative)"));
     }
     out.at(d + 1)
         .field("tcp.options.sack.count", Ftype::Uint8, blocks.len())
         .line(format_args!("[TCP SACK Count: {}]", blocks.len()));
     if is_dsack(h, blocks) {
         let (pos, len) = o.value_at(OPT_VALUE, SACK_EDGE);
-        let (left, right) = (rel(blocks[0].0), rel(blocks[0].1));
-        out.at(d + 1)
-            .field("tcp.options.sack.dsack_le", Ftype::Uint32, left)
-            .bytes(pos, len)
-            .line(format_args!("[D-SACK Left Edge = {left} (relative)]"));
-        out.at(d + 1)
-            .field("tcp.options.sack.dsack_re", Ftype::Uint32, right)
-            .bytes(pos + len, len)
-            .line(format_args!("[D-SACK Right Edge = {right} (relative)]"));
+        let (l, r) = (rel(blocks[0].0), rel(blocks[0].1));
+        let (left, right) =
+            (format_args!("[D-SACK Left Edge = {l} (relative)]"), format_args!("[D-SACK Right Edge = {r} (relative)]"));
+        uint32(out, d + 1, "tcp.options.sack.dsack_le", l, (pos, len), left);
+        uint32(out, d + 1, "tcp.options.sack.dsack_re", r, (pos + len, len), right);
         out.text(d + 1, format_args!("D-SACK Sequence"));
         out.expert(d + 2, "tcp.options.sack.dsack", Severity::Warning, Group::Sequence, "D-SACK Sequence");
     }
