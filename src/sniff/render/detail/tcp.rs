@@ -204,7 +204,7 @@ fn flags_tree(out: &mut Tree, h: &Tcp, info: Option<&SegmentInfo>, d: usize) {
         .field("tcp.flags.res", Ftype::Boolean, u8::from(res != 0))
         .span(h, FLAGS_HIGH)
         .mask(flags::RESERVED.into(), (res >> flags::RESERVED.trailing_zeros()).into())
-        .line(format_args!("000. .... .... = Reserved: {}", set(res != 0)));
+        .line(format_args!("{:03b}. .... .... = Reserved: {}", res >> flags::RESERVED.trailing_zeros(), set(res != 0)));
     for flag in flags::TABLE.iter().rev() {
         let v = u8::from(f & flag.bit != 0);
         let bits = flag.pattern.replace('x', &v.to_string());
@@ -1185,5 +1185,15 @@ mod tests {
         let t = with_sack(0xfcd6_92c8);
         assert!(occurrences(&t, "tcp.options.sack.dsack_le").is_empty());
         assert!(experts(&t).is_empty());
+    }
+
+    /// tcpdump-tests beep-oobr.pcap frame 2 sets all three reserved bits.
+    #[test]
+    fn set_reserved_bits_show_as_ones() {
+        let mut frame = PSH_ACK;
+        frame[46] |= 0x0e;
+        let t = tree_of(&frame, None);
+        let res = t.items().iter().find(|i| i.field == "tcp.flags.res").expect("reserved");
+        assert!(t.display(res).starts_with("111. .... .... = Reserved: Set"), "{}", t.display(res));
     }
 }
