@@ -187,6 +187,11 @@ pub struct SegmentInfo {
     /// `tcp.analysis.ack_rtt`: time since that frame, when `acks_frame` is set
     /// (tshark omits the field when it is exactly 0).
     pub ack_rtt: Nanos,
+    /// `tcp.analysis.rto` of a retransmission: time since the oldest segment
+    /// not yet acknowledged was sent (0: none, and tshark shows none).
+    pub rto: Nanos,
+    /// `tcp.analysis.rto_frame`: that frame.
+    pub rto_frame: u32,
     /// `tcp.analysis.initial_rtt` of the stream once the handshake completed (0 before).
     pub irtt: Nanos,
     /// Time since the first frame of the stream (`tcp.time_relative`).

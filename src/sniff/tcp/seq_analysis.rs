@@ -32,6 +32,11 @@ pub struct Verdict {
     pub bytes_in_flight: u32,
     /// Bytes sent since the last PSH.
     pub push_bytes_sent: u32,
+    /// A retransmission's RTO: time since the oldest segment not yet
+    /// acknowledged was sent.
+    pub rto: Nanos,
+    /// That segment's frame.
+    pub rto_frame: u32,
 }
 
 impl Verdict {
@@ -199,6 +204,10 @@ fn check_retransmission(fwd: &Flow, rev: &Flow, seg: &Segment, irtt: Nanos, v: &
     }
     if not_advanced {
         v.set(a::RETRANSMISSION);
+        if let Some(oldest) = fwd.segments.first() {
+            v.rto = seg.time - oldest.time;
+            v.rto_frame = oldest.frame;
+        }
     }
 }
 

@@ -128,6 +128,8 @@ impl Stream {
             dup_ack_frame: v.dup_frame,
             acks_frame: v.acks_frame,
             ack_rtt: v.ack_rtt,
+            rto: v.rto,
+            rto_frame: v.rto_frame,
             irtt: self.irtt.unwrap_or(0),
             time_relative: seg.time - self.first_time,
             time_delta,

@@ -478,3 +478,20 @@ fn a_syn_with_tfo_data_marks_the_stream_s_syn_acks() {
     let again = s.at(20, s2c(5000, 1001, SYN | ACK));
     assert!(again.tfo_syn_data);
 }
+
+/// As zeek tcp/reassembly.pcap frames 16 and 36: a retransmission's RTO counts
+/// from the oldest segment still unacknowledged, not from the newest one.
+#[test]
+fn the_rto_counts_from_the_oldest_unacknowledged_segment() {
+    let mut s = Script::new();
+    s.at(0, c2s(1000, 0, SYN));
+    s.at(10, s2c(5000, 1001, SYN | ACK));
+    s.at(20, c2s(1001, 5001, ACK));
+    s.at(30, with_len(c2s(1001, 5001, ACK), 100));
+    s.at(40, with_len(c2s(1101, 5001, ACK), 100));
+    let again = s.at(500, with_len(c2s(1001, 5001, ACK), 100));
+    assert_ne!(again.analysis & a::RETRANSMISSION, 0);
+    assert_eq!((again.rto, again.rto_frame), (470 * MS, 4));
+    let first = s.at(510, with_len(c2s(1201, 5001, ACK), 100));
+    assert_eq!((first.rto, first.rto_frame), (0, 0));
+}

@@ -641,6 +641,17 @@ fn payload(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInfo>, d: 
     }
 }
 
+/// A retransmission's RTO and the frame it is counted from.
+fn rto(out: &mut Tree, i: &SegmentInfo, d: usize) {
+    let rto = Secs { nanos: i.rto, decimals: 9 };
+    out.at(d)
+        .field("tcp.analysis.rto", Ftype::RelativeTime, &rto)
+        .line(format_args!("[The RTO for this segment was: {rto} seconds]"));
+    out.at(d)
+        .field("tcp.analysis.rto_frame", Ftype::Framenum, i.rto_frame)
+        .line(format_args!("[RTO based on delta from frame: {}]", i.rto_frame));
+}
+
 /// A RST's data: text saying why the connection was reset (RFC 9293 §3.5.3),
 /// read as tshark reads ASCII: up to the first NUL, other bytes than ASCII as
 /// U+FFFD, and a warning when non-NUL bytes follow that NUL.
@@ -777,6 +788,9 @@ fn analysis_flags(out: &mut Tree, i: &SegmentInfo, d: usize) {
     for (bit, field, severity, text) in ANALYSIS_EXPERTS {
         if i.analysis & bit != 0 {
             out.expert(d + 1, field, severity, Group::Sequence, text);
+        }
+        if bit == analysis::RETRANSMISSION && i.analysis & bit != 0 && i.rto != 0 {
+            rto(out, i, d + 1);
         }
         // A fast or spurious retransmission is a retransmission too: tshark
         // adds that item after its own.
@@ -1195,5 +1209,19 @@ mod tests {
         let t = tree_of(&frame, None);
         let res = t.items().iter().find(|i| i.field == "tcp.flags.res").expect("reserved");
         assert!(t.display(res).starts_with("111. .... .... = Reserved: Set"), "{}", t.display(res));
+    }
+
+    /// captures/tcp-echo-interfaces.pcapng frame 14: the RTO follows the
+    /// retransmission's item (negative there: the original came later on another
+    /// interface).
+    #[test]
+    fn a_retransmission_shows_its_rto() {
+        let info =
+            SegmentInfo { analysis: analysis::RETRANSMISSION, rto: -282_650, rto_frame: 8, ..SegmentInfo::default() };
+        let t = tree_of(&PSH_ACK, Some(&info));
+        assert_eq!(occurrences(&t, "tcp.analysis.rto"), one("-0.000282650", None));
+        assert_eq!(occurrences(&t, "tcp.analysis.rto_frame"), one("8", None));
+        let rto = t.items().iter().position(|i| i.field == "tcp.analysis.rto").expect("rto");
+        assert_eq!(t.items()[rto - 1].field, "_ws.expert.group");
     }
 }
