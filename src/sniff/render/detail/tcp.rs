@@ -738,7 +738,14 @@ const RETRANSMISSION_EXPERT: (u32, &str, Severity, &str) = ANALYSIS_EXPERTS[1];
 /// `[SEQ/ACK analysis]` (`tcp.analysis`): the frame acknowledged, RTTs, bytes in
 /// flight, the analysis flags and duplicate ACKs.
 pub(super) fn seq_ack_analysis(out: &mut Tree, i: &SegmentInfo, d: usize) {
-    let shown = i.acks_frame != 0 || i.irtt != 0 || i.bytes_in_flight != 0 || i.analysis != 0 || i.dup_ack_num != 0;
+    // tshark shows the subtree whenever it made an analysis record, even an
+    // empty one (a segment after a gap, whose bytes in flight are unknown).
+    let shown = i.has_analysis
+        || i.acks_frame != 0
+        || i.irtt != 0
+        || i.bytes_in_flight != 0
+        || i.analysis != 0
+        || i.dup_ack_num != 0;
     if !shown {
         return;
     }
@@ -1223,5 +1230,14 @@ mod tests {
         assert_eq!(occurrences(&t, "tcp.analysis.rto_frame"), one("8", None));
         let rto = t.items().iter().position(|i| i.field == "tcp.analysis.rto").expect("rto");
         assert_eq!(t.items()[rto - 1].field, "_ws.expert.group");
+    }
+
+    /// tcp_dupack.pcapng frame 2: data after a gap has an analysis record but
+    /// nothing in it; tshark still shows `[SEQ/ACK analysis]`.
+    #[test]
+    fn an_empty_analysis_record_still_shows_its_subtree() {
+        let info = SegmentInfo { has_analysis: true, ..SegmentInfo::default() };
+        assert_eq!(occurrences(&tree_of(&PSH_ACK, Some(&info)), "tcp.analysis"), one("", None));
+        assert!(occurrences(&tree_of(&PSH_ACK, Some(&SegmentInfo::default())), "tcp.analysis").is_empty());
     }
 }
