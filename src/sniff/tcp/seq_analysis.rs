@@ -33,7 +33,7 @@ pub struct Verdict {
     /// Bytes sent since the last PSH.
     pub push_bytes_sent: u32,
     /// A retransmission's RTO: time since the oldest segment not yet
-    /// acknowledged was sent.
+    /// acknowledged was sent (else since the frame that reached `nextseq`).
     pub rto: Nanos,
     /// That segment's frame.
     pub rto_frame: u32,
@@ -204,10 +204,11 @@ fn check_retransmission(fwd: &Flow, rev: &Flow, seg: &Segment, irtt: Nanos, v: &
     }
     if not_advanced {
         v.set(a::RETRANSMISSION);
-        if let Some(oldest) = fwd.segments.first() {
-            v.rto = seg.time - oldest.time;
-            v.rto_frame = oldest.frame;
-        }
+        // From the oldest segment not yet acknowledged; with none (a SYN-ACK
+        // sent again after its ACK), from the frame that reached `nextseq`.
+        let (frame, time) = fwd.segments.first().map_or((fwd.nextseq_frame, fwd.nextseq_time), |u| (u.frame, u.time));
+        v.rto = seg.time - time;
+        v.rto_frame = frame;
     }
 }
 

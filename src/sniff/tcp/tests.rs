@@ -495,3 +495,17 @@ fn the_rto_counts_from_the_oldest_unacknowledged_segment() {
     let first = s.at(510, with_len(c2s(1201, 5001, ACK), 100));
     assert_eq!((first.rto, first.rto_frame), (0, 0));
 }
+
+/// As captures/tcp-echo-interfaces.pcapng frame 11: a SYN-ACK sent again after
+/// the client acknowledged it has nothing unacknowledged; its RTO counts from
+/// the first SYN-ACK.
+#[test]
+fn a_syn_ack_sent_again_counts_its_rto_from_the_first_one() {
+    let mut s = Script::new();
+    s.at(0, c2s(1000, 0, SYN));
+    s.at(10, s2c(5000, 1001, SYN | ACK));
+    s.at(20, c2s(1001, 5001, ACK));
+    let again = s.at(30, s2c(5000, 1001, SYN | ACK));
+    assert_ne!(again.analysis & a::RETRANSMISSION, 0);
+    assert_eq!((again.rto, again.rto_frame), (20 * MS, 2));
+}
