@@ -33,7 +33,7 @@ pub mod proto {
 /// The more-fragments bit of the IPv4 flags (RFC 791 §3.1).
 const IPV4_MF: u8 = 1;
 /// The ExID of TCP Fast Open in the experimental option (RFC 7413 §4.1.1).
-const TFO_EXID: [u8; 2] = [0xf9, 0x89];
+pub const TFO_EXID: [u8; 2] = [0xf9, 0x89];
 /// Fixed IPv6 header (RFC 8200 §3).
 const IPV6_HEADER_LEN: usize = 40;
 /// ICMP header: type, code, checksum, 4 more bytes (RFC 792).
@@ -493,8 +493,10 @@ pub fn tcp_options(bytes: &[u8], h: &mut Tcp) {
         };
         if kind == opt::TFO {
             h.tfo_len = u8::try_from(len).unwrap_or(u8::MAX);
+            h.options.tfo_cookie |= h.tfo_len > 2;
         } else if kind == opt::EXPERIMENTAL && v.starts_with(&TFO_EXID) {
             h.tfo_len = u8::try_from(len - 2).unwrap_or(u8::MAX);
+            h.options.tfo_cookie |= h.tfo_len > 2;
         }
         let o = &mut h.options;
         match (kind, v.len()) {

@@ -99,11 +99,11 @@ fn net_protocol(net: &Net) -> Option<&'static str> {
     }
 }
 
-/// TCP ports whose tshark dissector (HTTP: `tshark -G decodes`, tcp.port → http)
-/// collects segments until a whole message is there: their payload is never shown
-/// as `data` by itself (it shows as `http` once a message completes, else as TCP
-/// segment data).
-const DESEGMENTING_PORTS: &[u16] = &[80, 631, 1900, 2710, 2869, 3128, 3132, 3689, 5985, 8080, 8088, 11371];
+/// TCP ports whose tshark dissector (`tshark -G decodes`: tcp.port → http, and
+/// 443 → tls) collects segments until a whole message or record is there: their
+/// payload is never shown as `data` by itself (it shows as `http` or `tls` once a
+/// message completes, else as TCP segment data).
+const DESEGMENTING_PORTS: &[u16] = &[80, 443, 631, 1900, 2710, 2869, 3128, 3132, 3689, 5985, 8080, 8088, 11371];
 
 /// Magic numbers by which a tshark heuristic dissector claims a TCP payload on
 /// any port (so tshark never shows it as `data`): Apache Etch's 0xdeadbeef.
@@ -612,6 +612,10 @@ mod tests {
         from_http[34..36].copy_from_slice(&80u16.to_be_bytes());
         from_http[47] = 0x10;
         assert_eq!(field(LinkType::Ethernet, &[&from_http], "frame.protocols"), ["eth:ethertype:ip:tcp"]);
+        // From port 443, TLS collects it (tcp-empty-sack/tcp-opt.pcap frame 6).
+        let mut from_tls = from_http.clone();
+        from_tls[34..36].copy_from_slice(&443u16.to_be_bytes());
+        assert_eq!(field(LinkType::Ethernet, &[&from_tls], "frame.protocols"), ["eth:ethertype:ip:tcp"]);
         let mut rst = from_http.clone();
         rst[34..36].copy_from_slice(&9000u16.to_be_bytes());
         rst[47] = 0x14;

@@ -99,6 +99,9 @@ pub struct Flow {
     pub segments: Vec<Unacked>,
     /// Whether this direction sent a FIN.
     pub fin_sent: bool,
+    /// Whether this direction sent the connection's first FIN (Wireshark's
+    /// `closing_initiator`).
+    pub closing_initiator: bool,
 }
 
 impl Flow {
@@ -126,6 +129,7 @@ impl Flow {
             sack_count: 0,
             segments: Vec::new(),
             fin_sent: false,
+            closing_initiator: false,
         }
     }
 

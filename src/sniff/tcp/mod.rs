@@ -66,6 +66,9 @@ pub struct Options {
     pub sack: [(u32, u32); 4],
     /// How many entries of `sack` are valid.
     pub sack_count: u8,
+    /// A TCP Fast Open option with a cookie (RFC 7413 §4.1.1), as kind 34 or
+    /// as the experimental kind 254.
+    pub tfo_cookie: bool,
 }
 
 /// What the tracker needs to know about one TCP segment.
@@ -184,12 +187,34 @@ pub struct SegmentInfo {
     /// `tcp.analysis.ack_rtt`: time since that frame, when `acks_frame` is set
     /// (tshark omits the field when it is exactly 0).
     pub ack_rtt: Nanos,
+    /// `tcp.analysis.rto` of a retransmission: time since the oldest segment
+    /// not yet acknowledged was sent (0: none, and tshark shows none).
+    pub rto: Nanos,
+    /// `tcp.analysis.rto_frame`: that frame.
+    pub rto_frame: u32,
     /// `tcp.analysis.initial_rtt` of the stream once the handshake completed (0 before).
     pub irtt: Nanos,
     /// Time since the first frame of the stream (`tcp.time_relative`).
     pub time_relative: Nanos,
     /// Time since the previous frame of the stream (`tcp.time_delta`).
     pub time_delta: Nanos,
+    /// On a FIN: whether it starts or answers the closing of the connection
+    /// (`tcp.connection.fin_active` / `fin_passive`).
+    pub closing: Option<Closing>,
+    /// On a SYN-ACK: a SYN of this stream carried data with a TFO cookie, so
+    /// tshark tells whether the SYN-ACK accepts that data (RFC 7413 §4.2.2).
+    pub tfo_syn_data: bool,
+}
+
+/// The part a FIN plays in closing the connection, as Wireshark decides it: the
+/// first side to send a FIN initiates the closing (every FIN it sends is active),
+/// the other side's FINs undergo it (RFC 9293 §3.6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Closing {
+    /// Sent by the side that closed first.
+    Active,
+    /// Sent by the other side.
+    Passive,
 }
 
 /// Conversation completeness bits (`tcp.completeness`).
@@ -259,6 +284,8 @@ pub struct Stream {
     pub irtt: Option<Nanos>,
     /// Per-direction sequence-analysis state: client, server.
     flows: [flow::Flow; 2],
+    /// Whether a SYN carried data with a TFO cookie (Wireshark's `tfo_syn_data`).
+    tfo_syn_data: bool,
     /// Whether a SYN or SYN-ACK fixed who is the client.
     roles_fixed: bool,
     /// Time of the previous frame of the stream.

@@ -32,6 +32,11 @@ pub struct Verdict {
     pub bytes_in_flight: u32,
     /// Bytes sent since the last PSH.
     pub push_bytes_sent: u32,
+    /// A retransmission's RTO: time since the oldest segment not yet
+    /// acknowledged was sent (else since the frame that reached `nextseq`).
+    pub rto: Nanos,
+    /// That segment's frame.
+    pub rto_frame: u32,
 }
 
 impl Verdict {
@@ -199,6 +204,11 @@ fn check_retransmission(fwd: &Flow, rev: &Flow, seg: &Segment, irtt: Nanos, v: &
     }
     if not_advanced {
         v.set(a::RETRANSMISSION);
+        // From the oldest segment not yet acknowledged; with none (a SYN-ACK
+        // sent again after its ACK), from the frame that reached `nextseq`.
+        let (frame, time) = fwd.segments.first().map_or((fwd.nextseq_frame, fwd.nextseq_time), |u| (u.frame, u.time));
+        v.rto = seg.time - time;
+        v.rto_frame = frame;
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::flow::{Flow, MAX_SACK, MAX_SHIFT, SCALE_NONE, SCALE_UNKNOWN};
 use super::seq_analysis::{self, Verdict};
-use super::{completeness as c, flags as f, Direction, Endpoint, Segment, SegmentInfo, Stream};
+use super::{completeness as c, flags as f, Closing, Direction, Endpoint, Segment, SegmentInfo, Stream};
 
 impl Stream {
     /// A stream whose first segment is `seg`.
@@ -25,6 +25,7 @@ impl Stream {
             roles_fixed: false,
             prev_time: seg.time,
             mru_syn: 0,
+            tfo_syn_data: false,
             first_rebase: [0, 0],
         }
     }
@@ -103,7 +104,12 @@ impl Stream {
         self.apply_options(seg, d);
         self.handshake_timing(seg, d);
         self.trim_when_closed(seg, d);
+        let closing = self.closing(seg, d);
         let syn = seg.flags & f::SYN != 0;
+        let syn_ack = seg.flags & (f::SYN | f::ACK) == f::SYN | f::ACK;
+        if syn && !syn_ack && seg.options.tfo_cookie && seg.payload_len > 0 {
+            self.tfo_syn_data = true;
+        }
         let fwd = &self.flows[d];
         SegmentInfo {
             stream: self.index,
@@ -122,10 +128,26 @@ impl Stream {
             dup_ack_frame: v.dup_frame,
             acks_frame: v.acks_frame,
             ack_rtt: v.ack_rtt,
+            rto: v.rto,
+            rto_frame: v.rto_frame,
             irtt: self.irtt.unwrap_or(0),
             time_relative: seg.time - self.first_time,
             time_delta,
+            closing,
+            tfo_syn_data: syn_ack && self.tfo_syn_data,
         }
+    }
+
+    /// The part of a FIN sent in direction `d` in closing the connection.
+    fn closing(&mut self, seg: &Segment, d: usize) -> Option<Closing> {
+        if seg.flags & f::FIN == 0 {
+            return None;
+        }
+        if self.flows[1 - d].closing_initiator {
+            return Some(Closing::Passive);
+        }
+        self.flows[d].closing_initiator = true;
+        Some(Closing::Active)
     }
 
     /// Tracks an ICMP-quoted header of this stream: no sequence analysis and raw

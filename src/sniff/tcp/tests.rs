@@ -444,3 +444,68 @@ fn completeness_in_tsharks_words() {
     assert_eq!(completeness::words(15), "Incomplete, DATA (15)");
     assert_eq!(completeness::words(0), "Incomplete (0)");
 }
+
+/// captures/tcp-echo-interfaces.pcapng frames 18-19 (tshark: fin_active, then
+/// fin_passive): the server closes first, the client answers; a FIN the server
+/// sends again is still active, and segments without FIN have no part.
+#[test]
+fn the_first_side_to_send_fin_initiates_the_closing() {
+    let mut s = Script::new();
+    s.at(0, c2s(1000, 0, SYN));
+    s.at(10, s2c(5000, 1001, SYN | ACK));
+    let ack = s.at(20, c2s(1001, 5001, ACK));
+    assert_eq!(ack.closing, None);
+    let first = s.at(30, s2c(5001, 1001, FIN | ACK));
+    assert_eq!(first.closing, Some(Closing::Active));
+    let answer = s.at(40, c2s(1001, 5002, FIN | ACK));
+    assert_eq!(answer.closing, Some(Closing::Passive));
+    let again = s.at(50, s2c(5001, 1002, FIN | ACK));
+    assert_eq!(again.closing, Some(Closing::Active));
+}
+
+/// suricata-verify tcp-fastopen-10: a SYN with a TFO cookie and 517 bytes of
+/// data; every SYN-ACK of the stream after it is asked whether it takes that data.
+#[test]
+fn a_syn_with_tfo_data_marks_the_stream_s_syn_acks() {
+    let mut s = Script::new();
+    let plain = s.at(0, c2s(1000, 0, SYN));
+    assert!(!plain.tfo_syn_data);
+    let tfo = Options { tfo_cookie: true, ..Options::default() };
+    let syn = s.at(1, with_len(Segment { options: tfo, ..c2s(1000, 0, SYN) }, 517));
+    assert!(!syn.tfo_syn_data, "only SYN-ACKs carry it");
+    let synack = s.at(10, s2c(5000, 1001, SYN | ACK));
+    assert!(synack.tfo_syn_data);
+    let again = s.at(20, s2c(5000, 1001, SYN | ACK));
+    assert!(again.tfo_syn_data);
+}
+
+/// As zeek tcp/reassembly.pcap frames 16 and 36: a retransmission's RTO counts
+/// from the oldest segment still unacknowledged, not from the newest one.
+#[test]
+fn the_rto_counts_from_the_oldest_unacknowledged_segment() {
+    let mut s = Script::new();
+    s.at(0, c2s(1000, 0, SYN));
+    s.at(10, s2c(5000, 1001, SYN | ACK));
+    s.at(20, c2s(1001, 5001, ACK));
+    s.at(30, with_len(c2s(1001, 5001, ACK), 100));
+    s.at(40, with_len(c2s(1101, 5001, ACK), 100));
+    let again = s.at(500, with_len(c2s(1001, 5001, ACK), 100));
+    assert_ne!(again.analysis & a::RETRANSMISSION, 0);
+    assert_eq!((again.rto, again.rto_frame), (470 * MS, 4));
+    let first = s.at(510, with_len(c2s(1201, 5001, ACK), 100));
+    assert_eq!((first.rto, first.rto_frame), (0, 0));
+}
+
+/// As captures/tcp-echo-interfaces.pcapng frame 11: a SYN-ACK sent again after
+/// the client acknowledged it has nothing unacknowledged; its RTO counts from
+/// the first SYN-ACK.
+#[test]
+fn a_syn_ack_sent_again_counts_its_rto_from_the_first_one() {
+    let mut s = Script::new();
+    s.at(0, c2s(1000, 0, SYN));
+    s.at(10, s2c(5000, 1001, SYN | ACK));
+    s.at(20, c2s(1001, 5001, ACK));
+    let again = s.at(30, s2c(5000, 1001, SYN | ACK));
+    assert_ne!(again.analysis & a::RETRANSMISSION, 0);
+    assert_eq!((again.rto, again.rto_frame), (20 * MS, 2));
+}

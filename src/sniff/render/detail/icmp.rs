@@ -494,7 +494,7 @@ pub(super) fn quoted(out: &mut Tree, p: &Packet<'_>, q: &Quoted) {
     }
     match q.transport {
         Transport::Udp(u) => udp(out, &u, p.quoted_udp_stream, None, p.d.payload, false, 1),
-        Transport::Tcp(h) => tcp(out, p.data, &h, None, 0, &Note::None, 1),
+        Transport::Tcp(h) => tcp(out, p.data, &h, None, 0, 1),
         Transport::Icmp(i) => quoted_icmp(out, p, &i, quoted_end(p, q)),
         Transport::TcpPorts { offset, sport, dport, seq } => {
             tcp_ports(out, quoted_end(p, q), offset, (sport, dport), seq)

@@ -38,7 +38,7 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
         _ => {}
     }
     match p.d.transport {
-        Transport::Tcp(h) => tcp(out, p.data, &h, p.tcp.as_ref(), p.completeness, &p.note, 0),
+        Transport::Tcp(h) => tcp(out, p.data, &h, p.tcp.as_ref(), p.completeness, 0),
         Transport::Udp(u) => udp(out, &u, p.udp_stream, p.udp_time, p.d.payload, matches!(p.d.net, Net::Ipv6(_)), 0),
         Transport::Icmp(i) => icmp_tree(out, p, &i),
         _ => {}

@@ -4,7 +4,8 @@
 
 use super::*;
 use crate::sniff::dissect::field::tcp as at;
-use crate::sniff::dissect::opt;
+use crate::sniff::dissect::{opt, TFO_EXID};
+use crate::sniff::tcp::Closing;
 use crate::sniff::tree::{Draft, Ftype, Group, Severity};
 use crate::sniff::value::Value;
 use std::fmt;
@@ -24,8 +25,6 @@ const OPT_LEN: usize = 1;
 const OPT_VALUE: usize = 2;
 /// Length of one SACK edge.
 const SACK_EDGE: usize = 4;
-/// tshark's `tcp.checksum.status` for a checksum it did not verify.
-const CHECKSUM_UNVERIFIED: u8 = 2;
 
 /// An item's bytes given as a range of the TCP header.
 trait Span {
@@ -40,7 +39,7 @@ impl Span for Draft<'_> {
 }
 
 /// The TCP layer of a frame whose bytes are `data`.
-pub(super) fn tcp(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInfo>, compl: u8, note: &Note, d: usize) {
+pub(super) fn tcp(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInfo>, compl: u8, d: usize) {
     title(out, data, h, info, d);
     let d = d + 1;
     ports(out, h, d);
@@ -52,7 +51,7 @@ pub(super) fn tcp(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInf
         hl / 4,
         hl / 4
     ));
-    flags_tree(out, h, note, d);
+    flags_tree(out, h, info, d);
     window(out, h, info, d);
     checksum_urgent(out, h, d);
     let sack_base = match info {
@@ -62,7 +61,10 @@ pub(super) fn tcp(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInf
     tcp_options(out, data, h, sack_base, d);
     if let Some(i) = info {
         timestamps(out, i, d);
-        seq_ack_analysis(out, i, d);
+        // tshark's dissection stopped at the malformed header: no analysis items.
+        if !h.malformed {
+            seq_ack_analysis(out, i, d);
+        }
     }
     payload(out, data, h, info, d);
 }
@@ -113,12 +115,16 @@ fn checksum_urgent(out: &mut Tree, h: &Tcp, d: usize) {
         .span(h, at::CHECKSUM)
         .line(format_args!("Checksum: 0x{:04x} [unverified]", h.checksum));
     out.at(d)
-        .field("tcp.checksum.status", Ftype::Uint8, CHECKSUM_UNVERIFIED)
+        .field("tcp.checksum.status", Ftype::Uint8, checksum_status::UNVERIFIED)
         .line(format_args!("[Checksum Status: Unverified]"));
     out.at(d)
         .field("tcp.urgent_pointer", Ftype::Uint16, h.urgent)
         .span(h, at::URGENT)
         .line(format_args!("Urgent Pointer: {}", h.urgent));
+    if h.urgent != 0 && h.flags & flags::URG == 0 {
+        let text = "The urgent pointer field is nonzero while the URG flag is not set";
+        out.expert(d + 1, "tcp.urgent_pointer.non_zero", Severity::Note, Group::Protocol, text);
+    }
 }
 
 /// Sequence and acknowledgment numbers: relative (when tracked) and raw.
@@ -139,14 +145,31 @@ fn seq_ack(out: &mut Tree, h: &Tcp, info: Option<&SegmentInfo>, d: usize) {
         let ack = out.at(d).field("tcp.ack", Ftype::Uint32, i.ack).span(h, at::ACK);
         if h.flags & flags::ACK != 0 {
             ack.line(format_args!("Acknowledgment Number: {}    (relative ack number)", i.ack));
+            if i.tfo_syn_data {
+                tfo_answer(out, i.ack, d + 1);
+            }
         } else {
             ack.line(format_args!("Acknowledgment Number: {}", i.ack));
+            if h.ack != 0 {
+                let text = "The acknowledgment number field is nonzero while the ACK flag is not set";
+                out.expert(d + 1, "tcp.ack.nonzero", Severity::Note, Group::Protocol, text);
+            }
         }
     }
     out.at(d)
         .field("tcp.ack_raw", Ftype::Uint32, h.ack)
         .span(h, at::ACK)
         .line(format_args!("Acknowledgment number (raw): {}", h.ack));
+}
+
+/// Whether a SYN-ACK acknowledges the data of a TFO SYN (RFC 7413 §4.2.2):
+/// its relative ACK goes past the SYN's one sequence number.
+fn tfo_answer(out: &mut Tree, ack: u32, d: usize) {
+    if ack > 1 {
+        out.expert(d, "tcp.analysis.tfo_ack", Severity::Note, Group::Sequence, "TCP SYN-ACK accepting TFO data");
+    } else {
+        out.expert(d, "tcp.analysis.tfo_ignored", Severity::Note, Group::Sequence, "TCP SYN-ACK ignoring TFO data");
+    }
 }
 
 /// tshark's field name of a control bit.
@@ -166,7 +189,7 @@ fn flag_field(bit: u16) -> &'static str {
 
 /// The flags word and one bit field per flag, as tshark masks them: the
 /// reserved bits and AE in the first byte, the others in the second.
-fn flags_tree(out: &mut Tree, h: &Tcp, note: &Note, d: usize) {
+fn flags_tree(out: &mut Tree, h: &Tcp, info: Option<&SegmentInfo>, d: usize) {
     let f = h.flags;
     out.at(d)
         .field("tcp.flags", Ftype::Uint16, Value::Hex { value: f.into(), digits: 4 })
@@ -179,7 +202,7 @@ fn flags_tree(out: &mut Tree, h: &Tcp, note: &Note, d: usize) {
         .field("tcp.flags.res", Ftype::Boolean, u8::from(res != 0))
         .span(h, FLAGS_HIGH)
         .mask(flags::RESERVED.into(), (res >> flags::RESERVED.trailing_zeros()).into())
-        .line(format_args!("000. .... .... = Reserved: {}", set(res != 0)));
+        .line(format_args!("{:03b}. .... .... = Reserved: {}", res >> flags::RESERVED.trailing_zeros(), set(res != 0)));
     for flag in flags::TABLE.iter().rev() {
         let v = u8::from(f & flag.bit != 0);
         let bits = flag.pattern.replace('x', &v.to_string());
@@ -197,22 +220,22 @@ fn flags_tree(out: &mut Tree, h: &Tcp, note: &Note, d: usize) {
         .field("tcp.flags.str", Ftype::String, flags_str(f))
         .span(h, at::FLAGS)
         .line(format_args!("[TCP Flags: {}]", flags_str(f)));
-    match note {
-        Note::ActiveClose { .. } => out.expert(
+    match info.and_then(|i| i.closing) {
+        Some(Closing::Active) => out.expert(
             d + 1,
             "tcp.connection.fin_active",
             Severity::Note,
             Group::Sequence,
             "This frame initiates the connection closing",
         ),
-        Note::PassiveClose { .. } => out.expert(
+        Some(Closing::Passive) => out.expert(
             d + 1,
             "tcp.connection.fin_passive",
             Severity::Note,
             Group::Sequence,
             "This frame undergoes the connection closing",
         ),
-        _ => {}
+        None => {}
     }
 }
 
@@ -270,6 +293,7 @@ pub(super) fn option_name(kind: u8) -> &'static str {
         5 => "SACK",
         8 => "Timestamps",
         34 => "TCP Fast Open",
+        254 => "Experimental",
         _ => "Unknown",
     }
 }
@@ -341,16 +365,25 @@ pub(super) fn tcp_options(out: &mut Tree, data: &[u8], h: &Tcp, sack_base: u32, 
     if len == 0 {
         return;
     }
-    let names: Vec<&str> = h.option_kinds().iter().map(|&k| option_name(k)).collect();
     let start = h.offset + OPTIONS;
     let all = data.get(start..(start + len).min(data.len())).unwrap_or(&[]);
+    let mut places = option_places(data, h);
+    // After EOL only zero padding may follow (RFC 9293 §3.2); tshark stops the
+    // list at an EOL followed by anything else.
+    let eol = places.iter().position(|o| o.kind == opt::EOL);
+    let after = |i: usize| all.get(places[i].offset + 1 - start..).unwrap_or(&[]);
+    let bad_padding = eol.is_some_and(|i| after(i).iter().any(|&b| b != 0));
+    if let (Some(i), true) = (eol, bad_padding) {
+        places.truncate(i + 1);
+    }
+    let names: Vec<&str> = places.iter().map(|o| option_name(o.kind)).collect();
     out.at(d)
         .field("tcp.options", Ftype::Bytes, Mac(all))
         .bytes(start, all.len())
         .line(format_args!("Options: ({len} bytes), {}", names.join(", ")));
     let mut sack_done = false;
     let d = d + 1;
-    for o in option_places(data, h) {
+    for o in places {
         match o.kind {
             opt::SACK if !sack_done => {
                 sack_done = true;
@@ -359,6 +392,15 @@ pub(super) fn tcp_options(out: &mut Tree, data: &[u8], h: &Tcp, sack_base: u32, 
             opt::SACK => {}
             _ => option(out, h, &o, d),
         }
+    }
+    if bad_padding {
+        out.text(d, format_args!("Non-zero header padding"));
+        let text = "Non-zero header padding";
+        out.expert(d + 1, "tcp.non_zero_bytes_after_eol", Severity::Error, Group::Protocol, text);
+    }
+    if h.flags & flags::SYN != 0 && !h.option_kinds().contains(&opt::MSS) {
+        let text = "The SYN packet does not contain a MSS option";
+        out.expert(d, "tcp.options.mss.absent", Severity::Note, Group::Protocol, text);
     }
 }
 
@@ -377,14 +419,15 @@ fn option(out: &mut Tree, h: &Tcp, o: &Opt<'_>, d: usize) {
             o.item(out, "tcp.options.nop", d).line(format_args!("TCP Option - No-Operation (NOP)"));
             o.kind(out, "No-Operation", d + 1);
         }
-        (opt::MSS, Some(m), ..) => mss(out, o, m, d),
+        (opt::MSS, Some(m), ..) => mss(out, o, m, h.flags & flags::SYN != 0, d),
         (opt::WSCALE, _, Some(s), _) => wscale(out, o, s, d),
         (opt::SACK_PERM, ..) => {
             let title = format_args!("TCP Option - SACK permitted");
             o.head(out, "tcp.options.sack_perm", title, "SACK Permitted", 2, d);
         }
         (opt::TIMESTAMPS, .., Some(ts)) => timestamp_option(out, o, ts, d),
-        (opt::MSS | opt::WSCALE | opt::TIMESTAMPS, ..) => {}
+        (opt::MSS | opt::WSCALE | opt::TIMESTAMPS, ..) => wrong_length(out, o, d),
+        (opt::TFO | opt::EXPERIMENTAL, ..) if fast_open_cookie(o).is_some() => fast_open(out, h, o, d),
         (k, ..) => {
             out.text(d, format_args!("TCP Option - {} ({k})", option_name(k)));
             // tshark dissects more kinds than this view names; their kind and
@@ -397,10 +440,36 @@ fn option(out: &mut Tree, h: &Tcp, o: &Opt<'_>, d: usize) {
     }
 }
 
-/// Maximum segment size (RFC 9293 §3.2).
-fn mss(out: &mut Tree, o: &Opt<'_>, m: u16, d: usize) {
-    let title = format_args!("TCP Option - Maximum segment size: {m} bytes");
-    o.head(out, "tcp.options.mss", title, "Maximum Segment Size", 4, d);
+/// An MSS, window scale or timestamps option whose length is not the one its
+/// RFC fixes: its kind and length, and tshark's note of the length it should have.
+fn wrong_length(out: &mut Tree, o: &Opt<'_>, d: usize) {
+    let Some(&len) = o.bytes.get(OPT_LEN) else { return };
+    let (title, kind, should) = match o.kind {
+        opt::MSS => ("Maximum segment size", "Maximum Segment Size", 4),
+        opt::WSCALE => ("Window scale", "Window Scale", 3),
+        _ => ("Timestamps", "Time Stamp Option", 10),
+    };
+    let field = match o.kind {
+        opt::MSS => "tcp.options.mss",
+        opt::WSCALE => "tcp.options.wscale",
+        _ => "tcp.options.timestamp",
+    };
+    o.head(out, field, format_args!("TCP Option - {title}"), kind, len.into(), d);
+    if len != should {
+        let text = format!("option length should be {should}");
+        out.expert(d + 2, "tcp.option.len.invalid", Severity::Note, Group::Sequence, &text);
+    }
+}
+
+/// Maximum segment size (RFC 9293 §3.2), which only a SYN may carry.
+fn mss(out: &mut Tree, o: &Opt<'_>, m: u16, syn: bool, d: usize) {
+    o.item(out, "tcp.options.mss", d).line(format_args!("TCP Option - Maximum segment size: {m} bytes"));
+    if !syn {
+        let text = "The non-SYN packet does contain a MSS option";
+        out.expert(d + 1, "tcp.options.mss.present", Severity::Warning, Group::Protocol, text);
+    }
+    o.kind(out, "Maximum Segment Size", d + 1);
+    o.len(out, 4, d + 1);
     let (pos, n) = o.value_at(OPT_VALUE, 2);
     out.at(d + 1).field("tcp.options.mss_val", Ftype::Uint16, m).bytes(pos, n).line(format_args!("MSS Value: {m}"));
 }
@@ -415,10 +484,67 @@ fn wscale(out: &mut Tree, o: &Opt<'_>, s: u8, d: usize) {
         .field("tcp.options.wscale.shift", Ftype::Uint8, s)
         .bytes(pos, n)
         .line(format_args!("Shift count: {s}"));
+    if s > MAX_WSCALE {
+        let text = "Window scale shift exceeds 14";
+        out.expert(d + 2, "tcp.options.wscale.shift.invalid", Severity::Warning, Group::Protocol, text);
+    }
     out.at(d + 1)
         .field("tcp.options.wscale.multiplier", Ftype::Uint16, mult)
         .bytes(pos, n)
         .line(format_args!("[Multiplier: {mult}]"));
+}
+
+/// Where a TCP Fast Open option's cookie starts (counted from the option's
+/// start): kind 34, or the experimental kind 254 with TFO's ExID (RFC 7413
+/// §4.1.1, RFC 6994); `None` for another option or one cut short.
+fn fast_open_cookie(o: &Opt<'_>) -> Option<usize> {
+    let declared = usize::from(*o.bytes.get(OPT_LEN)?);
+    let start = match o.kind {
+        opt::TFO => OPT_VALUE,
+        _ if o.bytes.get(OPT_VALUE..OPT_VALUE + TFO_EXID.len()) == Some(&TFO_EXID) => OPT_VALUE + TFO_EXID.len(),
+        _ => return None,
+    };
+    (o.bytes.len() == declared && declared >= start).then_some(start)
+}
+
+/// TCP Fast Open (RFC 7413 §4.1.1): a cookie request (no cookie) or a cookie;
+/// tshark notes a SYN that carries a cookie.
+fn fast_open(out: &mut Tree, h: &Tcp, o: &Opt<'_>, d: usize) {
+    let Some(start) = fast_open_cookie(o) else { return };
+    if o.kind == opt::TFO {
+        let title = format_args!("TCP Option - TCP Fast Open");
+        o.head(out, "tcp.options.tfo", title, "TCP Fast Open Cookie", o.bytes.len(), d);
+    } else {
+        let title = format_args!("TCP Option - Experimental: Fast Open");
+        o.head(out, "tcp.options.experimental", title, "RFC3692-style Experiment 2", o.bytes.len(), d);
+        let exid = u16::from_be_bytes(TFO_EXID);
+        out.at(d + 1)
+            .field("tcp.options.experimental.exid", Ftype::Uint16, Value::Hex { value: exid.into(), digits: 4 })
+            .bytes(o.offset + OPT_VALUE, TFO_EXID.len())
+            .line(format_args!("Experiment Identifier: Fast Open (0x{exid:04x})"));
+    }
+    let cookie = &o.bytes[start..];
+    if cookie.is_empty() {
+        // tshark gives the request the two bytes before where a cookie would start.
+        out.at(d + 1)
+            .field("tcp.options.tfo.request", Ftype::None, "")
+            .bytes(o.offset + start - 2, 2)
+            .line(format_args!("Fast Open Cookie Request"));
+        return;
+    }
+    let hex: String = cookie.iter().map(|b| format!("{b:02x}")).collect();
+    out.at(d + 1)
+        .field("tcp.options.tfo.cookie", Ftype::Bytes, Mac(cookie))
+        .bytes(o.offset + start, cookie.len())
+        .line(format_args!("Fast Open Cookie: {hex}"));
+    if h.flags & (flags::SYN | flags::ACK) == flags::SYN {
+        out.expert(d + 2, "tcp.analysis.tfo_syn", Severity::Note, Group::Sequence, "TCP SYN with TFO Cookie");
+    }
+}
+
+/// A 32-bit option field at depth `d` on the bytes `(offset, length)`.
+fn uint32(out: &mut Tree, d: usize, name: &'static str, v: u32, (pos, len): (usize, usize), text: fmt::Arguments<'_>) {
+    out.at(d).field(name, Ftype::Uint32, v).bytes(pos, len).line(text);
 }
 
 /// Timestamps (RFC 7323 §3): TSval and TSecr.
@@ -426,14 +552,8 @@ fn timestamp_option(out: &mut Tree, o: &Opt<'_>, (v, e): (u32, u32), d: usize) {
     let title = format_args!("TCP Option - Timestamps: TSval {v}, TSecr {e}");
     o.head(out, "tcp.options.timestamp", title, "Time Stamp Option", 10, d);
     let (pos, n) = o.value_at(OPT_VALUE, 4);
-    out.at(d + 1)
-        .field("tcp.options.timestamp.tsval", Ftype::Uint32, v)
-        .bytes(pos, n)
-        .line(format_args!("Timestamp value: {v}"));
-    out.at(d + 1)
-        .field("tcp.options.timestamp.tsecr", Ftype::Uint32, e)
-        .bytes(pos + n, n)
-        .line(format_args!("Timestamp echo reply: {e}"));
+    uint32(out, d + 1, "tcp.options.timestamp.tsval", v, (pos, n), format_args!("Timestamp value: {v}"));
+    uint32(out, d + 1, "tcp.options.timestamp.tsecr", e, (pos + n, n), format_args!("Timestamp echo reply: {e}"));
 }
 
 /// The first SACK option: its blocks' edges relative to `base`.
@@ -447,18 +567,34 @@ fn sack(out: &mut Tree, h: &Tcp, o: &Opt<'_>, base: u32, d: usize) {
     o.head(out, "tcp.options.sack", format_args!("TCP Option - SACK {edges}"), "SACK", len, d);
     for (n, &(left, right)) in blocks.iter().enumerate() {
         let (pos, len) = o.value_at(OPT_VALUE + 2 * SACK_EDGE * n, SACK_EDGE);
-        out.at(d + 1)
-            .field("tcp.options.sack_le", Ftype::Uint32, rel(left))
-            .bytes(pos, len)
-            .line(format_args!("left edge = {} (relative)", rel(left)));
-        out.at(d + 1)
-            .field("tcp.options.sack_re", Ftype::Uint32, rel(right))
-            .bytes(pos + len, len)
-            .line(format_args!("right edge = {} (relative)", rel(right)));
+        let (l, r) = (rel(left), rel(right));
+        uint32(out, d + 1, "tcp.options.sack_le", l, (pos, len), format_args!("left edge = {l} (relative)"));
+        uint32(out, d + 1, "tcp.options.sack_re", r, (pos + len, len), format_args!("right edge = {r} (relative)"));
     }
     out.at(d + 1)
         .field("tcp.options.sack.count", Ftype::Uint8, blocks.len())
         .line(format_args!("[TCP SACK Count: {}]", blocks.len()));
+    if is_dsack(h, blocks) {
+        let (pos, len) = o.value_at(OPT_VALUE, SACK_EDGE);
+        let (l, r) = (rel(blocks[0].0), rel(blocks[0].1));
+        let (left, right) =
+            (format_args!("[D-SACK Left Edge = {l} (relative)]"), format_args!("[D-SACK Right Edge = {r} (relative)]"));
+        uint32(out, d + 1, "tcp.options.sack.dsack_le", l, (pos, len), left);
+        uint32(out, d + 1, "tcp.options.sack.dsack_re", r, (pos + len, len), right);
+        out.text(d + 1, format_args!("D-SACK Sequence"));
+        out.expert(d + 2, "tcp.options.sack.dsack", Severity::Warning, Group::Sequence, "D-SACK Sequence");
+    }
+}
+
+/// Whether the first SACK block reports data received twice (a D-SACK, RFC 2883
+/// §4): it ends at or below the cumulative ACK, or lies inside the second block.
+fn is_dsack(h: &Tcp, blocks: &[(u32, u32)]) -> bool {
+    // `a` before `b` in sequence space (RFC 9293 §3.4).
+    let before = |a: u32, b: u32| (a.wrapping_sub(b) as i32) < 0;
+    let Some(&(left, right)) = blocks.first() else { return false };
+    let below_ack = h.flags & flags::ACK != 0 && !before(h.ack, right);
+    let inside_second = blocks.get(1).is_some_and(|&(l2, r2)| !before(left, l2) && !before(r2, right));
+    below_ack || inside_second
 }
 
 /// `[Timestamps]`: time since the stream's first and previous frames.
@@ -473,7 +609,7 @@ fn timestamps(out: &mut Tree, i: &SegmentInfo, d: usize) {
         .line(format_args!("[Time since previous frame in this TCP stream: {delta} seconds]"));
 }
 
-/// The segment's data; a retransmission's again as `tcp.segment_data`.
+/// The segment's data (as far as captured); a retransmission's again as `tcp.segment_data`.
 fn payload(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInfo>, d: usize) {
     if h.payload_len == 0 {
         return;
@@ -481,11 +617,21 @@ fn payload(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInfo>, d: 
     let start = h.offset + usize::from(h.hdr_len);
     let len = usize::try_from(h.payload_len).unwrap_or(usize::MAX);
     let bytes = data.get(start..start.saturating_add(len).min(data.len())).unwrap_or(&[]);
+    // A segment cut off before its data (snap length) shows none, as tshark.
+    if bytes.is_empty() {
+        return;
+    }
+    if h.flags & flags::RST != 0 {
+        reset_cause(out, bytes, start, d);
+        return;
+    }
     out.at(d)
         .field("tcp.payload", Ftype::Bytes, Mac(bytes))
         .bytes(start, bytes.len())
         .line(format_args!("TCP payload ({} bytes)", h.payload_len));
-    if info.is_some_and(|i| i.analysis & analysis::ANY_RETRANSMISSION != 0) {
+    // tshark repeats the data of a plain retransmission only (not of a fast
+    // or spurious one).
+    if info.is_some_and(|i| i.analysis & analysis::RETRANSMISSION != 0) {
         out.at(d)
             .field("tcp.segment_data", Ftype::Bytes, Mac(bytes))
             .bytes(start, bytes.len())
@@ -493,8 +639,42 @@ fn payload(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInfo>, d: 
     }
 }
 
-/// Analysis flags other than duplicate ACKs: Wireshark's expert field, level and text.
+/// A retransmission's RTO and the frame it is counted from.
+fn rto(out: &mut Tree, i: &SegmentInfo, d: usize) {
+    let rto = Secs { nanos: i.rto, decimals: 9 };
+    out.at(d)
+        .field("tcp.analysis.rto", Ftype::RelativeTime, &rto)
+        .line(format_args!("[The RTO for this segment was: {rto} seconds]"));
+    out.at(d)
+        .field("tcp.analysis.rto_frame", Ftype::Framenum, i.rto_frame)
+        .line(format_args!("[RTO based on delta from frame: {}]", i.rto_frame));
+}
+
+/// A RST's data: text saying why the connection was reset (RFC 9293 §3.5.3),
+/// read as tshark reads ASCII: up to the first NUL, other bytes than ASCII as
+/// U+FFFD, and a warning when non-NUL bytes follow that NUL.
+fn reset_cause(out: &mut Tree, bytes: &[u8], start: usize, d: usize) {
+    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    let text: String = bytes[..end].iter().map(|&b| if b.is_ascii() { char::from(b) } else { '\u{fffd}' }).collect();
+    out.at(d)
+        .field("tcp.reset_cause", Ftype::String, &text)
+        .bytes(start, bytes.len())
+        .line(format_args!("Reset cause: {text}"));
+    if bytes[end..].iter().any(|&b| b != 0) {
+        let (sev, group) = (Severity::Warning, Group::Undecoded);
+        out.expert(d + 1, "_ws.string.trailing_stray_characters", sev, group, "Trailing stray characters");
+    }
+}
+
+/// Analysis flags other than duplicate ACKs: Wireshark's expert field, level and
+/// text, in tshark's order (reused ports first).
 pub(super) const ANALYSIS_EXPERTS: [(u32, &str, Severity, &str); 14] = [
+    (
+        analysis::REUSED_PORTS,
+        "tcp.analysis.reused_ports",
+        Severity::Note,
+        "A new tcp session is started with the same ports as an earlier session in this trace",
+    ),
     (
         analysis::RETRANSMISSION,
         "tcp.analysis.retransmission",
@@ -548,18 +728,22 @@ pub(super) const ANALYSIS_EXPERTS: [(u32, &str, Severity, &str); 14] = [
         Severity::Warning,
         "TCP window specified by the receiver is now completely full",
     ),
-    (
-        analysis::REUSED_PORTS,
-        "tcp.analysis.reused_ports",
-        Severity::Note,
-        "A new tcp session is started with the same ports as an earlier session in this trace",
-    ),
 ];
+
+/// The retransmission's item, also shown after a fast or spurious one.
+const RETRANSMISSION_EXPERT: (u32, &str, Severity, &str) = ANALYSIS_EXPERTS[1];
 
 /// `[SEQ/ACK analysis]` (`tcp.analysis`): the frame acknowledged, RTTs, bytes in
 /// flight, the analysis flags and duplicate ACKs.
 pub(super) fn seq_ack_analysis(out: &mut Tree, i: &SegmentInfo, d: usize) {
-    let shown = i.acks_frame != 0 || i.irtt != 0 || i.bytes_in_flight != 0 || i.analysis != 0 || i.dup_ack_num != 0;
+    // tshark shows the subtree whenever it made an analysis record, even an
+    // empty one (a segment after a gap, whose bytes in flight are unknown).
+    let shown = i.has_analysis
+        || i.acks_frame != 0
+        || i.irtt != 0
+        || i.bytes_in_flight != 0
+        || i.analysis != 0
+        || i.dup_ack_num != 0;
     if !shown {
         return;
     }
@@ -610,6 +794,16 @@ fn analysis_flags(out: &mut Tree, i: &SegmentInfo, d: usize) {
         if i.analysis & bit != 0 {
             out.expert(d + 1, field, severity, Group::Sequence, text);
         }
+        if bit == analysis::RETRANSMISSION && i.analysis & bit != 0 && i.rto != 0 {
+            rto(out, i, d + 1);
+        }
+        // A fast or spurious retransmission is a retransmission too: tshark
+        // adds that item after its own.
+        let kinds = analysis::FAST_RETRANSMISSION | analysis::SPURIOUS_RETRANSMISSION;
+        if bit & kinds != 0 && i.analysis & bit != 0 {
+            let (_, field, severity, text) = RETRANSMISSION_EXPERT;
+            out.expert(d + 1, field, severity, Group::Sequence, text);
+        }
     }
     if i.analysis & analysis::DUPLICATE_ACK != 0 {
         out.at(d + 1)
@@ -656,7 +850,7 @@ mod tests {
             ..SegmentInfo::default()
         };
         let mut out = Tree::new();
-        tcp(&mut out, &PSH_ACK, &h, Some(&info), 31, &Note::None, 0);
+        tcp(&mut out, &PSH_ACK, &h, Some(&info), 31, 0);
         out
     }
 
@@ -736,7 +930,7 @@ mod tests {
         let d = dissect(LinkType::Ethernet, &frame);
         let Transport::Tcp(h) = d.transport else { panic!("no TCP") };
         let mut t = Tree::new();
-        tcp(&mut t, &frame, &h, None, 0, &Note::None, 0);
+        tcp(&mut t, &frame, &h, None, 0, 0);
         let syn = t.items().iter().position(|i| i.field == "tcp.flags.syn").expect("the SYN bit");
         let expert = &t.items()[syn + 2];
         assert_eq!(expert.field, "tcp.connection.syn");
@@ -758,5 +952,290 @@ mod tests {
         let doc = String::from_utf8(out).unwrap();
         assert!(doc.contains(r#""tcp_options_nop":["01","01"],"tcp_tcp_option_kind":"8","#), "{doc}");
         assert!(doc.contains(r#""tcp_tcp_port":["50248","33105"]"#), "{doc}");
+    }
+
+    /// The messages of the expert items in `t`, in order.
+    fn experts(t: &Tree) -> Vec<String> {
+        t.items().iter().filter(|i| i.field == "_ws.expert.message").map(|i| t.value(i).to_string()).collect()
+    }
+
+    /// The TCP tree of `frame` (Ethernet), with `info` as the tracker's answer.
+    fn tree_of(frame: &[u8], info: Option<&SegmentInfo>) -> Tree {
+        let d = dissect(LinkType::Ethernet, frame);
+        let Transport::Tcp(h) = d.transport else { panic!("no TCP: {d:?}") };
+        let mut t = Tree::new();
+        tcp(&mut t, frame, &h, info, 0, 0);
+        t
+    }
+
+    /// A SYN with a nonzero acknowledgment field and options without MSS (the
+    /// frame above as a SYN): tshark notes both.
+    #[test]
+    fn a_syn_notes_a_nonzero_ack_field_and_a_missing_mss() {
+        let mut frame = PSH_ACK;
+        frame[47] = 0x02; // SYN alone, ack field 0xfcd692c7
+        let t = tree_of(&frame, Some(&SegmentInfo { ack: 0xfcd6_92c7, ..SegmentInfo::default() }));
+        assert_eq!(
+            experts(&t),
+            [
+                "The acknowledgment number field is nonzero while the ACK flag is not set",
+                "Connection establish request (SYN): server port 33105",
+                "The SYN packet does not contain a MSS option",
+            ]
+        );
+        let ack = t.items().iter().position(|i| i.field == "tcp.ack").expect("tcp.ack");
+        assert_eq!(t.items()[ack + 1].depth, t.items()[ack].depth + 1, "the note is the field's child");
+        let absent = t.items().iter().position(|i| i.field == "tcp.options.mss.absent").expect("absent");
+        let options = t.items().iter().position(|i| i.field == "tcp.options").expect("options");
+        assert_eq!(t.items()[absent].depth, t.items()[options].depth + 2);
+    }
+
+    /// Frame 25 of chrissanders-packets/activeosfingerprinting.pcapng: FIN+PSH+URG
+    /// with window scale 15 and an MSS option (nmap's probe T5-like).
+    const FIN_PSH_URG_OPTIONS: [u8; 74] = [
+        0x00, 0x26, 0xf2, 0xac, 0xd3, 0x82, 0x00, 0x21, 0x6a, 0x5b, 0x7d, 0x4a, 0x08, 0x00, 0x45, 0x00, 0x00, 0x3c,
+        0x5c, 0x4f, 0x00, 0x00, 0x26, 0x06, 0xbf, 0x36, 0xac, 0x10, 0x10, 0x80, 0xac, 0x10, 0x10, 0x96, 0xd2, 0xc3,
+        0xa1, 0x50, 0x97, 0x4c, 0x9b, 0x17, 0x42, 0x1d, 0x04, 0x06, 0xa0, 0x29, 0xff, 0xff, 0xd8, 0xb7, 0x00, 0x00,
+        0x03, 0x03, 0x0f, 0x01, 0x02, 0x04, 0x01, 0x09, 0x08, 0x0a, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00,
+        0x04, 0x02,
+    ];
+
+    #[test]
+    fn a_shift_over_14_and_mss_on_a_non_syn_are_warned_about() {
+        let t = tree_of(&FIN_PSH_URG_OPTIONS, None);
+        let e = experts(&t);
+        assert!(e.contains(&"Window scale shift exceeds 14".to_string()), "{e:?}");
+        assert!(e.contains(&"The non-SYN packet does contain a MSS option".to_string()), "{e:?}");
+        let shift = t.items().iter().position(|i| i.field == "tcp.options.wscale.shift").expect("shift");
+        assert_eq!(t.items()[shift + 1].depth, t.items()[shift].depth + 1);
+        let mss = t.items().iter().position(|i| i.field == "tcp.options.mss").expect("mss");
+        assert_eq!(t.items()[mss + 2].field, "tcp.options.mss.present", "before Kind, as tshark");
+    }
+
+    /// Frame 18 of the same capture: urgent pointer 63477 without URG.
+    #[test]
+    fn an_urgent_pointer_without_urg_is_noted() {
+        let frame: [u8; 66] = [
+            0x00, 0x26, 0xf2, 0xac, 0xd3, 0x82, 0x00, 0x21, 0x6a, 0x5b, 0x7d, 0x4a, 0x08, 0x00, 0x45, 0x00, 0x00, 0x34,
+            0x54, 0xca, 0x00, 0x00, 0x3b, 0x06, 0xb1, 0xc3, 0xac, 0x10, 0x10, 0x80, 0xac, 0x10, 0x10, 0x96, 0xd2, 0xbc,
+            0x00, 0x87, 0x97, 0x4c, 0x9b, 0x17, 0x00, 0x00, 0x00, 0x00, 0x88, 0xc2, 0x00, 0x03, 0xe6, 0x7f, 0xf7, 0xf5,
+            0x03, 0x03, 0x0a, 0x01, 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x01, 0x01,
+        ];
+        let t = tree_of(&frame, None);
+        let e = experts(&t);
+        assert!(e.contains(&"The urgent pointer field is nonzero while the URG flag is not set".to_string()), "{e:?}");
+    }
+
+    /// A fast retransmission is also a retransmission for tshark, but its data
+    /// is not repeated as `tcp.segment_data` (tcp_dupack.pcapng frame 8).
+    #[test]
+    fn a_fast_retransmission_adds_the_retransmission_item_without_segment_data() {
+        let info = SegmentInfo { analysis: analysis::FAST_RETRANSMISSION, ..SegmentInfo::default() };
+        let t = tree_of(&PSH_ACK, Some(&info));
+        assert_eq!(
+            experts(&t),
+            ["This frame is a (suspected) fast retransmission", "This frame is a (suspected) retransmission"]
+        );
+        assert!(occurrences(&t, "tcp.segment_data").is_empty());
+        let info = SegmentInfo { analysis: analysis::RETRANSMISSION, ..SegmentInfo::default() };
+        assert_eq!(occurrences(&tree_of(&PSH_ACK, Some(&info)), "tcp.segment_data").len(), 1);
+    }
+
+    /// A segment whose data the snap length cut off (zeek retransmit-fast009.pcap:
+    /// 474 bytes announced, none captured) has no `tcp.payload`.
+    #[test]
+    fn data_not_captured_gives_no_payload_item() {
+        let cut = &PSH_ACK[..66];
+        let d = dissect(LinkType::Ethernet, cut);
+        let Transport::Tcp(mut h) = d.transport else { panic!("no TCP: {d:?}") };
+        // The length the IP header announces (the pipeline takes it from there).
+        h.payload_len = 14;
+        let info = SegmentInfo { analysis: analysis::RETRANSMISSION, ..SegmentInfo::default() };
+        let mut t = Tree::new();
+        tcp(&mut t, cut, &h, Some(&info), 0, 0);
+        assert!(occurrences(&t, "tcp.payload").is_empty());
+        assert!(occurrences(&t, "tcp.segment_data").is_empty());
+    }
+
+    /// tcp-echo-interfaces.pcapng frames 18-19: the tracker's part of a FIN in
+    /// the closing is an expert item after the flags.
+    #[test]
+    fn a_fin_shows_its_part_in_the_closing() {
+        let mut frame = PSH_ACK;
+        frame[47] = 0x11; // FIN+ACK
+        let info = SegmentInfo { closing: Some(Closing::Passive), ..SegmentInfo::default() };
+        let t = tree_of(&frame, Some(&info));
+        assert_eq!(experts(&t), ["Connection finish (FIN)", "This frame undergoes the connection closing"]);
+        let info = SegmentInfo { closing: Some(Closing::Active), ..SegmentInfo::default() };
+        let e = experts(&tree_of(&frame, Some(&info)));
+        assert_eq!(e[1], "This frame initiates the connection closing");
+    }
+
+    /// The frame above as a SYN whose options are a TFO cookie (kind 34,
+    /// suricata-verify tcp-fastopen-10 frame 1), two NOPs and an experimental
+    /// TFO cookie request (tcpdump-tests tfo-5c1fa7f9ae91.pcap frame 1).
+    fn tfo_syn() -> [u8; 80] {
+        let mut frame = PSH_ACK;
+        frame[47] = 0x02;
+        frame[54..66].copy_from_slice(&[0x22, 0x06, 0xd4, 0xe7, 0x18, 0xbf, 0x01, 0x01, 0xfe, 0x04, 0xf9, 0x89]);
+        frame
+    }
+
+    #[test]
+    fn fast_open_options_show_the_cookie_and_the_request_as_tshark() {
+        let frame = tfo_syn();
+        let Transport::Tcp(h) = dissect(LinkType::Ethernet, &frame).transport else { panic!("no TCP") };
+        assert!(h.options.tfo_cookie, "the tracker learns of the cookie");
+        let t = tree_of(&frame, None);
+        assert_eq!(occurrences(&t, "tcp.options.tfo"), one("22:06:d4:e7:18:bf", Some((54, 6))));
+        assert_eq!(occurrences(&t, "tcp.options.tfo.cookie"), one("d4:e7:18:bf", Some((56, 4))));
+        assert_eq!(occurrences(&t, "tcp.options.experimental"), one("fe:04:f9:89", Some((62, 4))));
+        assert_eq!(occurrences(&t, "tcp.options.experimental.exid"), one("0xf989", Some((64, 2))));
+        assert_eq!(occurrences(&t, "tcp.options.tfo.request"), one("", Some((64, 2))));
+        let cookie = t.items().iter().position(|i| i.field == "tcp.options.tfo.cookie").expect("cookie");
+        assert_eq!(t.items()[cookie + 2].field, "tcp.analysis.tfo_syn");
+        assert_eq!(t.items()[cookie + 1].depth, t.items()[cookie].depth + 1);
+        let e = experts(&t);
+        assert!(e.contains(&"TCP SYN with TFO Cookie".to_string()), "{e:?}");
+    }
+
+    /// suricata-verify tcp-fastopen-05 frame 2 (ACK 4: accepted) and
+    /// tcp-fastopen-10 frame 2 (ACK 1: ignored).
+    #[test]
+    fn a_syn_ack_after_tfo_data_tells_whether_it_accepts_it() {
+        let mut frame = PSH_ACK;
+        frame[47] = 0x12; // SYN+ACK
+        for (ack, text) in [(4, "TCP SYN-ACK accepting TFO data"), (1, "TCP SYN-ACK ignoring TFO data")] {
+            let info = SegmentInfo { ack, tfo_syn_data: true, ..SegmentInfo::default() };
+            let t = tree_of(&frame, Some(&info));
+            let ack_item = t.items().iter().position(|i| i.field == "tcp.ack").expect("tcp.ack");
+            assert_eq!(t.value(&t.items()[ack_item + 3]), text);
+            assert_eq!(experts(&t)[0], text);
+        }
+    }
+
+    /// suricata-verify tcp-fastopen-10 frame 14: reused ports come first among
+    /// the analysis flags.
+    #[test]
+    fn reused_ports_come_first_among_the_analysis_flags() {
+        let info = SegmentInfo { analysis: analysis::REUSED_PORTS | analysis::LOST_SEGMENT, ..SegmentInfo::default() };
+        let e = experts(&tree_of(&PSH_ACK, Some(&info)));
+        assert_eq!(
+            e,
+            [
+                "A new tcp session is started with the same ports as an earlier session in this trace",
+                "Previous segment(s) not captured (common at capture start)"
+            ]
+        );
+    }
+
+    /// An EOL followed by non-zero bytes (as tcpdump-tests beep-oobr.pcap frame 2):
+    /// the list stops at the EOL and tshark reports the padding.
+    #[test]
+    fn non_zero_bytes_after_eol_end_the_options() {
+        let mut frame = PSH_ACK;
+        frame[54..66].copy_from_slice(&[0, 0x30, 0x30, 0x30, 0, 0, 0, 0, 0, 0, 0, 0]);
+        let t = tree_of(&frame, None);
+        let kinds: Vec<_> = occurrences(&t, "tcp.option_kind").into_iter().map(|o| o.0).collect();
+        assert_eq!(kinds, ["0"]);
+        assert!(occurrences(&t, "tcp.option_len").is_empty());
+        assert_eq!(experts(&t), ["Non-zero header padding"]);
+        assert_eq!(occurrences(&t, "tcp.non_zero_bytes_after_eol").len(), 1);
+    }
+
+    /// Frame 1 of zeek-traces tcp/truncated-header.pcap: a SYN cut short by the
+    /// capture, whose timestamps option says length 8.
+    const SHORT_TIMESTAMPS: [u8; 68] = [
+        0xea, 0xf6, 0x1c, 0x2d, 0x9f, 0xd2, 0x80, 0x0b, 0x98, 0x3b, 0xb9, 0xec, 0x08, 0x00, 0x45, 0x00, 0x00, 0x3c,
+        0x38, 0xe0, 0x40, 0x00, 0x33, 0x06, 0x0c, 0xe2, 0xc9, 0xba, 0x9d, 0x43, 0x80, 0x03, 0x1a, 0xf9, 0xed, 0x9b,
+        0x00, 0x19, 0x3e, 0x17, 0x75, 0xde, 0x00, 0x00, 0x00, 0x00, 0xa0, 0xc2, 0x16, 0xd0, 0x90, 0xd6, 0x00, 0x00,
+        0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x08, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
+    ];
+
+    #[test]
+    fn an_option_of_the_wrong_length_shows_its_kind_length_and_a_note() {
+        let t = tree_of(&SHORT_TIMESTAMPS, Some(&SegmentInfo { bytes_in_flight: 1, ..SegmentInfo::default() }));
+        assert_eq!(occurrences(&t, "tcp.options.timestamp"), one("08:08:00:00:00:01:00:00", Some((60, 8))));
+        let lens: Vec<_> = occurrences(&t, "tcp.option_len").into_iter().map(|o| (o.0, o.1)).collect();
+        assert_eq!(lens.last(), Some(&("8".to_string(), Some((61, 1)))));
+        assert!(experts(&t).contains(&"option length should be 10".to_string()));
+        let len = t.items().iter().rposition(|i| i.field == "tcp.option_len").expect("length");
+        assert_eq!(t.items()[len + 1].depth, t.items()[len].depth + 1);
+        // The capture cut the header: tshark shows no SEQ/ACK analysis.
+        assert!(occurrences(&t, "tcp.analysis").is_empty());
+    }
+
+    /// Frame 1 of tcpdump-tests tcp_rst_diag_payload.pcap (null link): a RST
+    /// whose 8 data bytes are a reset cause "3\xaa", a NUL and a stray 0x01.
+    #[test]
+    fn a_rst_s_data_is_its_reset_cause() {
+        let frame: [u8; 52] = [
+            0x02, 0x00, 0x00, 0x00, 0x45, 0x00, 0x00, 0x30, 0x00, 0x00, 0x00, 0x00, 0xff, 0x06, 0x39, 0x1d, 0xc0, 0x00,
+            0x02, 0x01, 0xc0, 0xa8, 0x00, 0x01, 0x9b, 0x95, 0x1f, 0x90, 0x00, 0x00, 0x00, 0x01, 0x13, 0xf4, 0x9a, 0xf1,
+            0x50, 0x14, 0x00, 0x00, 0x86, 0xa8, 0x00, 0x00, 0x33, 0xaa, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+        ];
+        let d = dissect(LinkType::Null, &frame);
+        let Transport::Tcp(h) = d.transport else { panic!("no TCP: {d:?}") };
+        let mut t = Tree::new();
+        tcp(&mut t, &frame, &h, None, 0, 0);
+        assert!(occurrences(&t, "tcp.payload").is_empty());
+        assert_eq!(occurrences(&t, "tcp.reset_cause"), one("3\u{fffd}", Some((44, 8))));
+        assert_eq!(experts(&t), ["Connection reset (RST)", "Trailing stray characters"]);
+    }
+
+    /// The frame above with NOP NOP and one SACK block that ends at `right`
+    /// (the ACK field is 0xfcd692c7, relative ACK 1).
+    fn with_sack(right: u32) -> Tree {
+        let mut frame = PSH_ACK;
+        frame[54..58].copy_from_slice(&[1, 1, 5, 10]);
+        frame[58..62].copy_from_slice(&right.wrapping_sub(628).to_be_bytes());
+        frame[62..66].copy_from_slice(&right.to_be_bytes());
+        tree_of(&frame, Some(&SegmentInfo { ack: 1, ..SegmentInfo::default() }))
+    }
+
+    /// suricata-verify tcp-empty-sack frames 31 (a block up to the ACK: D-SACK)
+    /// and 29 (a block that goes past it: not).
+    #[test]
+    fn a_first_sack_block_at_or_below_the_ack_is_a_dsack() {
+        let t = with_sack(0xfcd6_92c7);
+        assert_eq!(occurrences(&t, "tcp.options.sack.dsack_le"), one("4294966669", Some((58, 4))));
+        assert_eq!(occurrences(&t, "tcp.options.sack.dsack_re"), one("1", Some((62, 4))));
+        assert_eq!(experts(&t), ["D-SACK Sequence"]);
+        let t = with_sack(0xfcd6_92c8);
+        assert!(occurrences(&t, "tcp.options.sack.dsack_le").is_empty());
+        assert!(experts(&t).is_empty());
+    }
+
+    /// tcpdump-tests beep-oobr.pcap frame 2 sets all three reserved bits.
+    #[test]
+    fn set_reserved_bits_show_as_ones() {
+        let mut frame = PSH_ACK;
+        frame[46] |= 0x0e;
+        let t = tree_of(&frame, None);
+        let res = t.items().iter().find(|i| i.field == "tcp.flags.res").expect("reserved");
+        assert!(t.display(res).starts_with("111. .... .... = Reserved: Set"), "{}", t.display(res));
+    }
+
+    /// captures/tcp-echo-interfaces.pcapng frame 14: the RTO follows the
+    /// retransmission's item (negative there: the original came later on another
+    /// interface).
+    #[test]
+    fn a_retransmission_shows_its_rto() {
+        let info =
+            SegmentInfo { analysis: analysis::RETRANSMISSION, rto: -282_650, rto_frame: 8, ..SegmentInfo::default() };
+        let t = tree_of(&PSH_ACK, Some(&info));
+        assert_eq!(occurrences(&t, "tcp.analysis.rto"), one("-0.000282650", None));
+        assert_eq!(occurrences(&t, "tcp.analysis.rto_frame"), one("8", None));
+        let rto = t.items().iter().position(|i| i.field == "tcp.analysis.rto").expect("rto");
+        assert_eq!(t.items()[rto - 1].field, "_ws.expert.group");
+    }
+
+    /// tcp_dupack.pcapng frame 2: data after a gap has an analysis record but
+    /// nothing in it; tshark still shows `[SEQ/ACK analysis]`.
+    #[test]
+    fn an_empty_analysis_record_still_shows_its_subtree() {
+        let info = SegmentInfo { has_analysis: true, ..SegmentInfo::default() };
+        assert_eq!(occurrences(&tree_of(&PSH_ACK, Some(&info)), "tcp.analysis"), one("", None));
+        assert!(occurrences(&tree_of(&PSH_ACK, Some(&SegmentInfo::default())), "tcp.analysis").is_empty());
     }
 }
