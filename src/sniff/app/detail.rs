@@ -1025,8 +1025,10 @@ mod tests {
         rep[47] = 0x18;
         let f = fields(LinkType::Ethernet, &rep);
         assert_eq!(find(&f, "http"), [("", Some((74, 32)))]);
+        // (The segment, made from a SYN, also keeps its MSS option: TCP warns about it.)
         let warned = find(&f, "_ws.expert.message");
-        assert_eq!(warned, [("Illegal characters found in header name", None); 4]);
+        let http: Vec<_> = warned.iter().filter(|w| !w.0.contains("MSS")).collect();
+        assert_eq!(http, [&("Illegal characters found in header name", None); 4]);
         assert_eq!(find(&f, "data"), [("", Some((99, 7)))]);
         assert_eq!(find(&f, "data.len"), [("7", None)]);
     }
