@@ -9,7 +9,7 @@ use crate::sniff::packet::{Icmp, Ipv4, Ipv6, Net, Note, Packet, Quoted, Tcp, Tra
 use crate::sniff::render::list::{FlagNames, NoteText};
 use crate::sniff::render::{Mac, Secs, Style};
 use crate::sniff::tcp::{analysis, completeness, flags, SegmentInfo};
-use crate::sniff::tree::{Look, Tree};
+use crate::sniff::tree::{Ftype, Look, Tree};
 use std::io::{self, Write};
 
 /// Writes the details tree of `p` (`-V`); `tree` is a reusable buffer.
@@ -55,7 +55,9 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
         out.at(0).look(Look::Bad).line(format_args!("[Malformed Packet: {e}]"));
     }
     if p.note != Note::None {
-        out.at(0).look(Look::Note).line(format_args!("[socklab: {}]", NoteText(&p.note)));
+        // socklab's own field (not tshark's): in the JSON views, `socklab.note`.
+        let note = NoteText(&p.note);
+        out.at(0).field("socklab.note", Ftype::String, &note).look(Look::Note).line(format_args!("[socklab: {note}]"));
     }
 }
 

@@ -57,6 +57,12 @@ pub(super) fn frame(out: &mut impl Write, f: &Frame<'_>, raw: bool) -> io::Resul
         }
         sep(out)?;
         write!(out, "\"{}\":", ek_key(layer.field))?;
+        if !matches!(layer.ftype, Ftype::Protocol | Ftype::None) {
+            // A field at the top (socklab's note) is its value.
+            string(out, f.tree.value(layer))?;
+            i = end;
+            continue;
+        }
         let mut members = Vec::new();
         let flat = Flattener { items: &items, f, raw };
         flat.flatten(i + 1, end, i, &mut members);
