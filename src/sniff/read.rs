@@ -366,9 +366,8 @@ impl<'m> Renderer<'m> {
     ) -> io::Result<()> {
         list::row(out, p, style)?;
         if !only.is_empty() {
-            let mut o = outline::Outline::new(&mut *out, only);
-            detail::write(&mut o, &mut self.tree, p, style)?;
-            o.finish()?;
+            detail::build(&mut self.tree, p);
+            crate::sniff::tree::text::write_only(out, &self.tree, style, only)?;
         } else if verbose {
             detail::write(out, &mut self.tree, p, style)?;
         }

@@ -119,10 +119,11 @@ pub(super) fn data(out: &mut Tree, frame: &[u8], payload: &[u8], d: usize) {
         None => title,
     };
     title.line(format_args!("Data ({} bytes)", payload.len()));
-    // tshark -V dumps the bytes of the Data block right after its title.
+    // tshark -V dumps the bytes of the Data block right after its title (a child
+    // of the block, printed without indentation).
     let mut dump = b"\n".to_vec();
     let _ = crate::sniff::render::hex::dump(&mut dump, payload);
-    out.at(d).look(Look::Verbatim).line(format_args!("{}", String::from_utf8_lossy(&dump)));
+    out.at(d + 1).look(Look::Verbatim).line(format_args!("{}", String::from_utf8_lossy(&dump)));
     let mut hex = String::with_capacity(2 * BYTES_SHOWN + 3);
     for b in payload.iter().take(BYTES_SHOWN) {
         hex.push_str(&format!("{b:02x}"));
