@@ -1,10 +1,11 @@
 //! A toy protocol that proves the registry's seam: this file and one line in
 //! [`super::REGISTRY`] make the sniffer list, detail, filter and print it.
 //!
-//! Its PDU, over UDP port 7777: version (1 byte), kind (1 byte: 1 hello,
-//! 2 bye), text length (2 bytes, big endian), then the text.
+//! Its PDU, over UDP port 7777 (or any UDP port when it looks like one):
+//! version (1 byte), kind (1 byte: 1 hello, 2 bye), text length (2 bytes, big
+//! endian), then the text.
 
-use super::{Claim, Dissector, FieldDecl};
+use super::{Carrier, Claim, Dissector, FieldDecl};
 use crate::proto::bytes::be16;
 use crate::sniff::tree::{Ftype, Tree};
 use crate::sniff::value::Value;
@@ -66,6 +67,14 @@ impl Dissector for Toy {
 
     fn claims(&self) -> &'static [Claim] {
         &[Claim::UdpPort(7777)]
+    }
+
+    fn heuristic(&self, carrier: Carrier, pdu: &[u8]) -> bool {
+        let m = decode(pdu);
+        carrier == Carrier::Udp
+            && m.version == Some(1)
+            && matches!(m.kind, Some(1 | 2))
+            && m.text.is_some_and(|t| field::TEXT + t.len() == pdu.len())
     }
 
     fn fields(&self) -> &'static [FieldDecl] {
@@ -172,6 +181,21 @@ mod tests {
         crate::sniff::glossary::write_fields(&mut glossary).unwrap();
         assert!(String::from_utf8(glossary).unwrap().contains("F\tKind\ttoy.kind\tFT_UINT8\ttoy\tBASE_DEC\t0x0\t\n"));
         assert!(crate::sniff::render::outline::is_protocol("toy"));
+    }
+
+    #[test]
+    fn the_heuristic_finds_it_on_another_udp_port_but_not_a_lookalike() {
+        let on_port = |port: u16, payload: &[u8]| {
+            let mut f = FRAME[..28].to_vec();
+            f[22..24].copy_from_slice(&port.to_be_bytes());
+            f.extend(payload);
+            let mut pipe = Pipeline::new(LinkType::Ipv4, Facts::default());
+            let p = pipe.process(&Frame { time: 0, len: f.len() as u32, data: &f, origin: None });
+            list::protocol(&p)
+        };
+        assert_eq!(on_port(9999, &FRAME[28..]), "TOY");
+        // The declared length does not match: not the toy protocol.
+        assert_eq!(on_port(9999, &[1, 1, 0, 9, b'h', b'i']), "UDP");
     }
 
     #[test]
