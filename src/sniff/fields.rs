@@ -41,10 +41,6 @@ pub fn kind(id: FieldId) -> Option<crate::sniff::filter::FieldKind> {
     })
 }
 
-fn hex(value: u64, digits: u8) -> Value<'static> {
-    Value::Hex { value, digits }
-}
-
 fn owned(s: String) -> Value<'static> {
     Value::Str(Cow::Owned(s))
 }
@@ -294,7 +290,7 @@ impl Packet<'_> {
             FieldId::EthSrc => out.push(owned(Mac(&l.eth_src).to_string())),
             FieldId::EthDst => out.push(owned(Mac(&l.eth_dst).to_string())),
             _ if matches!(l.next, link::Next::Length(_)) && l.vlan_count == 0 => {}
-            _ => out.push(hex(u64::from(l.eth_type), 4)),
+            _ => out.push(Value::hex(u64::from(l.eth_type), 4)),
         }
     }
 
@@ -331,7 +327,7 @@ impl Packet<'_> {
                 F::UdpDstport => out.push(u(u64::from(h.dport))),
                 F::UdpPort => out.extend([u(u64::from(h.sport)), u(u64::from(h.dport))]),
                 F::UdpLength => out.push(u(u64::from(h.length))),
-                F::UdpChecksum => out.push(hex(u64::from(h.checksum), 4)),
+                F::UdpChecksum => out.push(Value::hex(u64::from(h.checksum), 4)),
                 F::UdpStream => {
                     let s = if outer { self.udp_stream } else { self.quoted_udp_stream };
                     if let Some(s) = s {
@@ -367,7 +363,7 @@ impl Packet<'_> {
                     F::TcpSeqRaw if outer => out.push(u(u64::from(h.seq))),
                     F::TcpAckRaw => out.push(u(u64::from(h.ack))),
                     F::TcpHdrLen => out.push(u(u64::from(h.hdr_len))),
-                    F::TcpFlags => out.push(hex(u64::from(h.flags), 4)),
+                    F::TcpFlags => out.push(Value::hex(u64::from(h.flags), 4)),
                     F::TcpFlagsSyn => out.push(flag(flags::SYN)),
                     F::TcpFlagsAck => out.push(flag(flags::ACK)),
                     F::TcpFlagsFin => out.push(flag(flags::FIN)),
@@ -441,11 +437,11 @@ fn net_values(net: &Net, field: FieldId, out: &mut Vec<Value<'_>>) {
             F::IpProto => out.push(Value::Uint(u64::from(h.proto))),
             F::IpTtl => out.push(Value::Uint(u64::from(h.ttl))),
             F::IpLen => out.push(Value::Uint(u64::from(h.total_len))),
-            F::IpId => out.push(hex(u64::from(h.id), 4)),
+            F::IpId => out.push(Value::hex(u64::from(h.id), 4)),
             F::IpHdrLen => out.push(Value::Uint(u64::from(h.hdr_len))),
-            F::IpFlags => out.push(hex(u64::from(h.flags), 2)),
+            F::IpFlags => out.push(Value::hex(u64::from(h.flags), 2)),
             F::IpFlagsDf => out.push(Value::Bool(h.flags & 0x2 != 0)),
-            F::IpChecksum => out.push(hex(u64::from(h.checksum), 4)),
+            F::IpChecksum => out.push(Value::hex(u64::from(h.checksum), 4)),
             _ => {}
         },
         Net::Ipv6(h) => match field {

@@ -40,6 +40,18 @@ pub enum Value<'a> {
     Bytes(Cow<'a, [u8]>),
 }
 
+impl Value<'static> {
+    /// An integer shown in hex with `digits` digits (`0x1b68`).
+    pub fn hex(value: u64, digits: u8) -> Value<'static> {
+        Value::Hex { value, digits }
+    }
+
+    /// A 16-bit field shown in hex, as tshark shows an ID, flags or a type: `0x0800`.
+    pub fn hex16(v: u16) -> Value<'static> {
+        Value::hex(u64::from(v), 4)
+    }
+}
+
 impl Value<'_> {
     /// The value as an integer, for comparisons in display filters.
     pub fn as_i128(&self) -> Option<i128> {
@@ -63,7 +75,7 @@ impl fmt::Display for Value<'_> {
             Value::Present => f.write_str("1"),
             Value::Ip(ip) => write!(f, "{ip}"),
             Value::Str(s) => f.write_str(s),
-            Value::Bytes(b) => b.iter().try_for_each(|byte| write!(f, "{byte:02x}")),
+            Value::Bytes(b) => write!(f, "{}", crate::sniff::render::Hex(b)),
             Value::Seconds(ns) => write!(f, "{}", crate::sniff::render::Secs { nanos: *ns, decimals: 9 }),
         }
     }

@@ -6,6 +6,7 @@ use crate::proto::dns::{
     Class, Edns, EdnsOption, Flags, Header, NameField, Question, RData, Record, RrType, Section, Soa, Span,
 };
 use crate::sniff::packet::Packet;
+use crate::sniff::render::{Hex, Mac};
 use crate::sniff::tree::{Draft, Ftype, Group, Look, Severity, Tree};
 use crate::sniff::value::Value;
 use std::fmt;
@@ -252,8 +253,8 @@ fn dns_tree(out: &mut Tree, p: &Packet<'_>, m: &DnsMsg) {
 fn extraneous(out: &mut Tree, at: At, start: usize, bytes: &[u8]) {
     let len = bytes.len();
     line(out, 1, &format!("Extraneous Data ({len} bytes)"));
-    let d = out.at(2).field("dns.extraneous.data", Ftype::Bytes, colon_hex(bytes));
-    at.put(d, Span::new(start, len)).line(format_args!("Extraneous Data Bytes: {}", hex_text(bytes)));
+    let d = out.at(2).field("dns.extraneous.data", Ftype::Bytes, Mac(bytes));
+    at.put(d, Span::new(start, len)).line(format_args!("Extraneous Data Bytes: {}", Hex(bytes)));
     out.at(2).field("dns.extraneous.length", Ftype::Uint32, len).line(format_args!("[Extraneous Data Length: {len}]"));
     let (severity, group) = (Severity::Note, Group::Undecoded);
     out.at(2).proto("_ws.expert").hidden();
@@ -266,7 +267,7 @@ fn extraneous(out: &mut Tree, at: At, start: usize, bytes: &[u8]) {
 /// The header fields (RFC 1035 §4.1.1).
 fn header(out: &mut Tree, at: At, h: &Header) {
     let sp = &h.spans;
-    let d = out.at(1).field("dns.id", Ftype::Uint16, hex16(h.id));
+    let d = out.at(1).field("dns.id", Ftype::Uint16, Value::hex16(h.id));
     at.put(d, sp.id).line(format_args!("Transaction ID: 0x{:04x}", h.id));
     let summary = if h.flags.qr {
         format!(
@@ -278,7 +279,7 @@ fn header(out: &mut Tree, at: At, h: &Header) {
         opcode_name(h.flags.opcode.code()).to_string()
     };
     let word = h.flags.to_u16();
-    let d = out.at(1).field("dns.flags", Ftype::Uint16, hex16(word));
+    let d = out.at(1).field("dns.flags", Ftype::Uint16, Value::hex16(word));
     at.put(d, sp.flags).line(format_args!("Flags: 0x{word:04x} {summary}"));
     flag_lines(&h.flags, at, sp.flags, 2, out);
     let counts = [
@@ -290,11 +291,6 @@ fn header(out: &mut Tree, at: At, h: &Header) {
     for (name, title, n, span) in counts {
         at.put(out.at(1).field(name, Ftype::Uint16, n), span).line(format_args!("{title}: {n}"));
     }
-}
-
-/// A 16-bit value as tshark shows an ID, flags or class: `0x0001`.
-fn hex16(v: u16) -> Value<'static> {
-    Value::Hex { value: u64::from(v), digits: 4 }
 }
 
 /// A question (RFC 1035 §4.1.2).
@@ -322,9 +318,9 @@ fn class_field(out: &mut Tree, at: At, field: &'static str, c: Class, span: Span
     let code = c.code();
     let d = if at.1 .0 {
         let bits = code & !dns::MDNS_CLASS_BIT;
-        out.at(3).field(field, Ftype::Uint16, hex16(bits)).mask(u64::from(!dns::MDNS_CLASS_BIT), u64::from(bits))
+        out.at(3).field(field, Ftype::Uint16, Value::hex16(bits)).mask(u64::from(!dns::MDNS_CLASS_BIT), u64::from(bits))
     } else {
-        out.at(3).field(field, Ftype::Uint16, hex16(code))
+        out.at(3).field(field, Ftype::Uint16, Value::hex16(code))
     };
     at.put(d, span).line(format_args!("Class: {}", class_text(c)));
 }
@@ -383,11 +379,6 @@ const OPTION_HEADER: usize = 4;
 /// Length of a client cookie (RFC 7873 §4).
 const CLIENT_COOKIE_LEN: usize = 8;
 
-/// Bytes as tshark shows a byte field's value: `a4:f5:22`.
-fn colon_hex(b: &[u8]) -> String {
-    crate::dns_view::fields::hex_bytes(b).replace(' ', ":")
-}
-
 /// A COOKIE option (RFC 7873 §4): the client cookie and the server's, if any.
 fn cookie(out: &mut Tree, at: At, o: &EdnsOption) {
     let d = out.at(3).field("dns.opt", Ftype::None, "");
@@ -398,24 +389,19 @@ fn cookie(out: &mut Tree, at: At, o: &EdnsOption) {
     let span = Span::new(o.span.start + 2, 2);
     u16_field_at(out, at, 4, ("dns.opt.len", len, span), format_args!("Option Length: {len}"));
     let data = Span::new(o.span.start + OPTION_HEADER, o.data.len());
-    let d = out.at(4).field("dns.opt.data", Ftype::Bytes, colon_hex(&o.data));
-    at.put(d, data).line(format_args!("Option Data: {}", hex_text(&o.data)));
+    let d = out.at(4).field("dns.opt.data", Ftype::Bytes, Mac(&o.data));
+    at.put(d, data).line(format_args!("Option Data: {}", Hex(&o.data)));
     let (client, server) = o.data.split_at(o.data.len().min(CLIENT_COOKIE_LEN));
-    let d = out.at(4).field("dns.opt.cookie.client", Ftype::Bytes, colon_hex(client));
-    let text = format_args!("Client Cookie: {}", hex_text(client));
+    let d = out.at(4).field("dns.opt.cookie.client", Ftype::Bytes, Mac(client));
+    let text = format_args!("Client Cookie: {}", Hex(client));
     at.put(d, Span::new(data.start, client.len())).line(text);
     if server.is_empty() {
         out.at(4).field("dns.opt.cookie.server", Ftype::Bytes, "").line(format_args!("Server Cookie: <MISSING>"));
         return;
     }
-    let d = out.at(4).field("dns.opt.cookie.server", Ftype::Bytes, colon_hex(server));
+    let d = out.at(4).field("dns.opt.cookie.server", Ftype::Bytes, Mac(server));
     let span = Span::new(data.start + client.len(), server.len());
-    at.put(d, span).line(format_args!("Server Cookie: {}", hex_text(server)));
-}
-
-/// Bytes as plain hex digits.
-fn hex_text(b: &[u8]) -> String {
-    crate::dns_view::fields::hex_bytes(b).replace(' ', "")
+    at.put(d, span).line(format_args!("Server Cookie: {}", Hex(server)));
 }
 
 /// A 16-bit field at `depth`: (name, value, span).
@@ -429,7 +415,7 @@ const OPT_DO: u16 = 0x8000;
 /// The flags of an OPT record (the low 16 bits of its TTL): DO and the rest.
 fn opt_flags(out: &mut Tree, at: At, ttl: u32, span: Span) {
     let z = ttl as u16;
-    let d = out.at(3).field("dns.resp.z", Ftype::Uint16, hex16(z));
+    let d = out.at(3).field("dns.resp.z", Ftype::Uint16, Value::hex16(z));
     at.put(d, span).line(format_args!("Z: 0x{z:04x}"));
     let bits = |mask: u16| crate::dns_view::fields::bit_pattern(z, mask);
     let dnssec = z & OPT_DO != 0;
@@ -437,7 +423,7 @@ fn opt_flags(out: &mut Tree, at: At, ttl: u32, span: Span) {
     let d = out.at(4).field("dns.resp.z.do", Ftype::Boolean, u8::from(dnssec));
     at.put(d, span).mask(u64::from(OPT_DO), u64::from(dnssec)).line(format_args!("{} = DO bit: {text}", bits(OPT_DO)));
     let rest = z & !OPT_DO;
-    let d = out.at(4).field("dns.resp.z.reserved", Ftype::Uint16, hex16(rest));
+    let d = out.at(4).field("dns.resp.z.reserved", Ftype::Uint16, Value::hex16(rest));
     let d = at.put(d, span).mask(u64::from(!OPT_DO), u64::from(rest));
     d.line(format_args!("{} = Reserved: 0x{rest:04x}", bits(!OPT_DO)));
 }

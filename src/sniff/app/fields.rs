@@ -31,10 +31,6 @@ pub fn protocols(p: &Packet<'_>) -> Option<Vec<&'static str>> {
     }
 }
 
-fn hex(value: u64, digits: u8) -> Value<'static> {
-    Value::Hex { value, digits }
-}
-
 /// Appends the values of a DNS or HTTP field.
 pub fn values<'s>(p: &'s Packet<'_>, field: FieldId, out: &mut Vec<Value<'s>>) {
     match &p.app {
@@ -64,8 +60,8 @@ fn dns_values<'s>(m: &'s dns::DnsMsg, field: FieldId, out: &mut Vec<Value<'s>>) 
         } else {
             "Domain Name System (query)"
         }))),
-        F::DnsId => out.push(hex(u64::from(h.id), 4)),
-        F::DnsFlags => out.push(hex(u64::from(fl.to_u16()), 4)),
+        F::DnsId => out.push(Value::hex(u64::from(h.id), 4)),
+        F::DnsFlags => out.push(Value::hex(u64::from(fl.to_u16()), 4)),
         F::DnsFlagsResponse => out.push(Value::Bool(resp)),
         F::DnsFlagsOpcode => out.push(u(u64::from(fl.opcode.code()))),
         F::DnsFlagsAuthoritative if resp => out.push(Value::Bool(fl.aa)),
@@ -81,7 +77,7 @@ fn dns_values<'s>(m: &'s dns::DnsMsg, field: FieldId, out: &mut Vec<Value<'s>>) 
         F::DnsQryType => out.extend(msg.questions.iter().map(|q| u(u64::from(q.qtype.code())))),
         F::DnsQryClass => {
             let mask = if m.mdns { !dns::MDNS_CLASS_BIT } else { u16::MAX };
-            out.extend(msg.questions.iter().map(|q| hex(u64::from(q.qclass.code() & mask), 4)))
+            out.extend(msg.questions.iter().map(|q| Value::hex(u64::from(q.qclass.code() & mask), 4)))
         }
         // tshark names SRV owners with dns.srv.* fields instead (RFC 2782 service, proto, name).
         F::DnsRespName => out.extend(

@@ -268,6 +268,16 @@ impl fmt::Display for Mac<'_> {
     }
 }
 
+/// Bytes as hex pairs without separators (`474554`): a byte field's value in
+/// `-V` and `-T fields`, and the hex of a `-x` `_raw` array.
+pub struct Hex<'a>(pub &'a [u8]);
+
+impl fmt::Display for Hex<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
 /// A duration or relative time in seconds with `decimals` digits (6 or 9),
 /// truncated like Wireshark's columns, without floating point.
 pub struct Secs {

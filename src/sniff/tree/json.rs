@@ -8,7 +8,7 @@
 //!   layer flattened into one object, named `<protocol>_<field>` with `_` for `.`.
 
 use super::{Ftype, Item, Look, Tree};
-use crate::sniff::render::civil_from_days;
+use crate::sniff::render::{civil_from_days, Hex};
 use crate::sniff::value::Nanos;
 use std::io::{self, Write};
 
@@ -245,12 +245,7 @@ impl Raw {
         } else {
             let start = (b.offset as usize).min(data.len());
             let end = (b.offset as usize).saturating_add(b.len as usize).min(data.len());
-            let mut s = String::with_capacity(2 * (end - start));
-            for byte in &data[start..end] {
-                s.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
-                s.push(char::from(b"0123456789abcdef"[usize::from(byte & 0xf)]));
-            }
-            s
+            Hex(&data[start..end]).to_string()
         };
         Some(Raw { hex, offset: b.offset, len: b.len, bitmask: item.bitmask, ftype: item.ftype as u8 })
     }

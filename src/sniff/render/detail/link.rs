@@ -8,6 +8,7 @@ use crate::sniff::link::{
     SLL2_HEADER_LEN, SLL_HEADER_LEN, VLAN_TAG_LEN,
 };
 use crate::sniff::tree::{Draft, Ftype, Group, Severity};
+use crate::sniff::value::Value;
 
 pub(super) fn link(out: &mut Tree, l: &Link, padding: Padding<'_>) {
     match l.kind {
@@ -40,7 +41,7 @@ pub(super) fn link(out: &mut Tree, l: &Link, padding: Padding<'_>) {
             out.at(0).proto("chdlc").bytes(0, CHDLC_HEADER_LEN).line(format_args!("Cisco HDLC"));
             let name = ethertype_name(l.link_proto).unwrap_or("Unknown");
             out.at(1)
-                .field("chdlc.protocol", Ftype::Uint16, Hex16(l.link_proto))
+                .field("chdlc.protocol", Ftype::Uint16, Value::hex16(l.link_proto))
                 .bytes(chdlc::PROTOCOL.start, chdlc::PROTOCOL.len())
                 .line(format_args!("Protocol: {name} (0x{:04x})", l.link_proto))
         }
@@ -71,7 +72,7 @@ fn ppp(out: &mut Tree, l: &Link) {
     let line = format_args!("Protocol: {} (0x{:04x})", ppp_protocol_name(l.link_proto), l.link_proto);
     if l.header_len == PROTOCOL_LEN || l.header_len == HDLC_LEN + PROTOCOL_LEN {
         let at = l.header_len - PROTOCOL_LEN;
-        out.at(1).field("ppp.protocol", Ftype::Uint16, Hex16(l.link_proto)).bytes(at, PROTOCOL_LEN).line(line);
+        out.at(1).field("ppp.protocol", Ftype::Uint16, Value::hex16(l.link_proto)).bytes(at, PROTOCOL_LEN).line(line);
     } else {
         out.text(1, line);
     }
@@ -92,7 +93,7 @@ fn ethernet(out: &mut Tree, l: &Link) {
     let line = format_args!("Type: {} (0x{:04x})", ethertype_name(l.eth_type).unwrap_or("Unknown"), l.eth_type);
     if l.eth_type > MAX_8023_LENGTH {
         let at = eth::ETHERTYPE;
-        out.at(1).field("eth.type", Ftype::Uint16, Hex16(l.eth_type)).bytes(at.start, at.len()).line(line);
+        out.at(1).field("eth.type", Ftype::Uint16, Value::hex16(l.eth_type)).bytes(at.start, at.len()).line(line);
     } else {
         // An IEEE 802.3 length is tshark's `eth.len`, in a frame socklab does not decode.
         out.text(1, line);
@@ -123,7 +124,7 @@ fn vlans(out: &mut Tree, l: &Link) {
         if fields && v.inner_type > MAX_8023_LENGTH {
             let off = at + vlan::INNER_TYPE.start;
             let len = vlan::INNER_TYPE.len();
-            out.at(1).field("vlan.etype", Ftype::Uint16, Hex16(v.inner_type)).bytes(off, len).line(line);
+            out.at(1).field("vlan.etype", Ftype::Uint16, Value::hex16(v.inner_type)).bytes(off, len).line(line);
         } else {
             out.text(1, line);
         }
@@ -209,36 +210,17 @@ fn trailer(out: &mut Tree, p: Padding<'_>, trailer: &'static str) {
             .field("eth.fcs", Ftype::Uint32, format_args!("0x{value:08x}"))
             .bytes(at + len, FCS_LEN)
             .line(format_args!("Frame check sequence: 0x{value:08x} [unverified]"));
-        out.at(1).field("eth.fcs.status", Ftype::Uint8, FCS_UNVERIFIED).line(format_args!("[FCS Status: Unverified]"));
+        out.at(1)
+            .field("eth.fcs.status", Ftype::Uint8, checksum_status::UNVERIFIED)
+            .line(format_args!("[FCS Status: Unverified]"));
     }
 }
 
 /// Bytes of the Ethernet frame check sequence (IEEE 802.3 §3.2.9).
 const FCS_LEN: usize = 4;
-/// Wireshark's checksum status "Unverified" (`PROTO_CHECKSUM_E_UNVERIFIED`): it
-/// does not check the FCS by default.
-const FCS_UNVERIFIED: u8 = 2;
-
-/// Bytes as one run of lower-case hex digits, as tshark's `-V` shows bytes.
-struct Hex<'a>(&'a [u8]);
-
-impl std::fmt::Display for Hex<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
-    }
-}
 
 /// Smallest Ethernet frame without its frame check sequence (IEEE 802.3 §4.4.2: 64 bytes with it).
 const ETH_MIN_FRAME: usize = 60;
-
-/// A 16-bit number as tshark shows a hex field: `0x0800`.
-struct Hex16(u16);
-
-impl std::fmt::Display for Hex16 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "0x{:04x}", self.0)
-    }
-}
 
 /// Wireshark's name of a PPP protocol number (IANA PPP DLL protocol numbers).
 pub(super) fn ppp_protocol_name(proto: u16) -> &'static str {
@@ -365,11 +347,10 @@ pub(super) fn sll(out: &mut Tree, l: &Link) {
         out.text(1, source);
     }
     if n < 8 {
-        let unused: String = s.addr[n..].iter().map(|b| format!("{b:02x}")).collect();
         out.at(1)
             .field("sll.unused", Ftype::Bytes, Mac(&s.addr[n..]))
             .bytes(addr.start + n, 8 - n)
-            .line(format_args!("Unused: {unused}"));
+            .line(format_args!("Unused: {}", Hex(&s.addr[n..])));
     }
     if !v2 {
         sll_protocol(out, l, proto);
@@ -397,9 +378,11 @@ fn sll_protocol(out: &mut Tree, l: &Link, at: std::ops::Range<usize>) {
         _ => (l.eth_type > MAX_8023_LENGTH).then_some("sll.etype"),
     };
     match field {
-        Some(f) => {
-            out.at(1).field(f, Ftype::Uint16, Hex16(l.eth_type)).bytes(at.start, at.len()).line(format_args!("{line}"))
-        }
+        Some(f) => out
+            .at(1)
+            .field(f, Ftype::Uint16, Value::hex16(l.eth_type))
+            .bytes(at.start, at.len())
+            .line(format_args!("{line}")),
         None => out.text(1, format_args!("{line}")),
     }
 }

@@ -7,7 +7,7 @@ use crate::sniff::fields::flags_str;
 use crate::sniff::link::{ethertype_name, Link, LinkType};
 use crate::sniff::packet::{Icmp, Ipv4, Ipv6, Net, Note, Packet, Quoted, Tcp, Transport, Udp};
 use crate::sniff::render::list::{FlagNames, NoteText};
-use crate::sniff::render::{Mac, Secs, Style};
+use crate::sniff::render::{Hex, Mac, Secs, Style};
 use crate::sniff::tcp::{analysis, completeness, flags, SegmentInfo};
 use crate::sniff::tree::{Ftype, Look, Tree};
 use std::io::{self, Write};

@@ -532,11 +532,10 @@ fn fast_open(out: &mut Tree, h: &Tcp, o: &Opt<'_>, d: usize) {
             .line(format_args!("Fast Open Cookie Request"));
         return;
     }
-    let hex: String = cookie.iter().map(|b| format!("{b:02x}")).collect();
     out.at(d + 1)
         .field("tcp.options.tfo.cookie", Ftype::Bytes, Mac(cookie))
         .bytes(o.offset + start, cookie.len())
-        .line(format_args!("Fast Open Cookie: {hex}"));
+        .line(format_args!("Fast Open Cookie: {}", Hex(cookie)));
     if h.flags & (flags::SYN | flags::ACK) == flags::SYN {
         out.expert(d + 2, "tcp.analysis.tfo_syn", Severity::Note, Group::Sequence, "TCP SYN with TFO Cookie");
     }

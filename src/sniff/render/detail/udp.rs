@@ -124,20 +124,15 @@ pub(super) fn data(out: &mut Tree, frame: &[u8], payload: &[u8], d: usize) {
     let mut dump = b"\n".to_vec();
     let _ = crate::sniff::render::hex::dump(&mut dump, payload);
     out.at(d + 1).look(Look::Verbatim).line(format_args!("{}", String::from_utf8_lossy(&dump)));
-    let mut hex = String::with_capacity(2 * BYTES_SHOWN + 3);
-    for b in payload.iter().take(BYTES_SHOWN) {
-        hex.push_str(&format!("{b:02x}"));
-    }
-    if payload.len() > BYTES_SHOWN {
-        hex.push('…');
-    }
+    let shown = Hex(&payload[..payload.len().min(BYTES_SHOWN)]);
+    let more = if payload.len() > BYTES_SHOWN { "…" } else { "" };
     // tshark's JSON writes a byte field as `Mac` writes any bytes: hex pairs and colons.
     let item = out.at(d + 1).field("data.data", Ftype::Bytes, Mac(payload));
     let item = match at {
         Some(at) => item.bytes(at, payload.len()),
         None => item,
     };
-    item.line(format_args!("Data: {hex}"));
+    item.line(format_args!("Data: {shown}{more}"));
     out.at(d + 1).field("data.len", Ftype::Int32, payload.len()).line(format_args!("[Length: {}]", payload.len()));
 }
 

@@ -2,7 +2,7 @@
 //! each a multicast address with its sources.
 
 use crate::sniff::packet::Icmp;
-use crate::sniff::render::Mac;
+use crate::sniff::render::{Hex, Mac};
 use crate::sniff::tree::{Ftype, Tree};
 use std::net::Ipv6Addr;
 
@@ -83,11 +83,10 @@ fn record(out: &mut Tree, msg: &[u8], off: usize, base: usize) -> Option<usize> 
     let aux_len = usize::from(aux) * AUX_UNIT;
     if aux_len > 0 {
         let bytes = msg.get(o..o + aux_len)?;
-        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         out.at(2)
             .field("icmpv6.mldr.mar.auxiliary_data", Ftype::Bytes, Mac(bytes))
             .bytes(base + o, aux_len)
-            .line(format_args!("Auxiliary Data: {hex}"));
+            .line(format_args!("Auxiliary Data: {}", Hex(bytes)));
     }
     Some(o + aux_len)
 }

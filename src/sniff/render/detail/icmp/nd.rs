@@ -3,7 +3,7 @@
 
 use super::super::{bit_pattern, set};
 use crate::sniff::packet::Icmp;
-use crate::sniff::render::Mac;
+use crate::sniff::render::{Hex, Mac};
 use crate::sniff::tree::{Ftype, Tree};
 use crate::sniff::value::Value;
 use std::net::Ipv6Addr;
@@ -161,11 +161,10 @@ fn option(out: &mut Tree, opt: &[u8], o: usize) {
         .line(format_args!("Length: {units} ({} bytes)", opt.len()));
     let at = o + 2;
     if kind == NONCE {
-        let hex: String = value.iter().map(|b| format!("{b:02x}")).collect();
         out.at(2)
             .field("icmpv6.opt.nonce", Ftype::Bytes, Mac(value))
             .bytes(at, value.len())
-            .line(format_args!("Nonce: {hex}"));
+            .line(format_args!("Nonce: {}", Hex(value)));
         return;
     }
     let (mac, hidden) =
