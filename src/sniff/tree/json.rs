@@ -60,16 +60,34 @@ pub fn frame(out: &mut impl Write, f: &Frame<'_>, style: JsonStyle, first: bool)
     if style.ek {
         return ek::frame(out, f, style.raw);
     }
-    if !first {
-        out.write_all(b",\n")?;
-    }
-    let index = Index(f.time);
-    writeln!(out, "  {{\n    \"_index\": \"{index}\",\n    \"_type\": \"doc\",\n    \"_score\": null,")?;
-    out.write_all(b"    \"_source\": {\n      \"layers\": {")?;
+    pretty_start(out, f.time, first)?;
     let mut w = Pretty { out, f, raw: style.raw, first: true };
     let items = json_items(f.tree);
     w.children(&items, 0, LAYER_DEPTH)?;
-    out.write_all(b"\n      }\n    }\n  }")
+    out.write_all(PRETTY_END)
+}
+
+/// The end of a `-T json` document, after its layers.
+const PRETTY_END: &[u8] = b"\n      }\n    }\n  }";
+/// The end of a `-T ek` document line, after its layers.
+const EK_END: &[u8] = b"}}\n";
+
+/// Writes a `-T json` document's start, up to the opening of its layers (and
+/// the comma before it unless it is the `first`).
+fn pretty_start(out: &mut impl Write, time: Nanos, first: bool) -> io::Result<()> {
+    if !first {
+        out.write_all(b",\n")?;
+    }
+    let index = Index(time);
+    writeln!(out, "  {{\n    \"_index\": \"{index}\",\n    \"_type\": \"doc\",\n    \"_score\": null,")?;
+    out.write_all(b"    \"_source\": {\n      \"layers\": {")
+}
+
+/// Writes a `-T ek` frame's bulk `index` line and its document line's start, up
+/// to the opening of its layers.
+fn ek_start(out: &mut impl Write, time: Nanos) -> io::Result<()> {
+    writeln!(out, "{{\"index\":{{\"_index\":\"{}\",\"_type\":\"doc\"}}}}", Index(time))?;
+    write!(out, "{{\"timestamp\":\"{}\",\"layers\":{{", time.div_euclid(1_000_000))
 }
 
 /// Writes one frame of `-T json -e …` or `-T ek -e …`: each field named in
@@ -81,10 +99,8 @@ pub fn field_lists(
     style: JsonStyle,
     first: bool,
 ) -> io::Result<()> {
-    let index = Index(time);
     if style.ek {
-        writeln!(out, "{{\"index\":{{\"_index\":\"{index}\",\"_type\":\"doc\"}}}}")?;
-        write!(out, "{{\"timestamp\":\"{}\",\"layers\":{{", time.div_euclid(1_000_000))?;
+        ek_start(out, time)?;
         for (n, (name, values)) in fields.iter().enumerate() {
             if n > 0 {
                 out.write_all(b",")?;
@@ -99,13 +115,9 @@ pub fn field_lists(
             }
             out.write_all(b"]")?;
         }
-        return out.write_all(b"}}\n");
+        return out.write_all(EK_END);
     }
-    if !first {
-        out.write_all(b",\n")?;
-    }
-    writeln!(out, "  {{\n    \"_index\": \"{index}\",\n    \"_type\": \"doc\",\n    \"_score\": null,")?;
-    out.write_all(b"    \"_source\": {\n      \"layers\": {")?;
+    pretty_start(out, time, first)?;
     for (n, (name, values)) in fields.iter().enumerate() {
         out.write_all(if n > 0 { b",\n        " } else { b"\n        " })?;
         string(out, name)?;
@@ -116,10 +128,10 @@ pub fn field_lists(
         }
         out.write_all(b"\n        ]")?;
     }
-    out.write_all(b"\n      }\n    }\n  }")
+    out.write_all(PRETTY_END)
 }
 
-/// The items the JSON views show: all but verbatim blocks, with their index.
+/// The items the JSON views show: all but verbatim blocks.
 fn json_items(tree: &Tree) -> Vec<&Item> {
     tree.items().iter().filter(|i| i.look != Look::Verbatim).collect()
 }

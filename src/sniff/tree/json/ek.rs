@@ -5,8 +5,8 @@
 //! without a value `null`. A name repeated among siblings becomes an array; one
 //! repeated in another subtree keeps its first place and its last value.
 
-use super::{string, Frame, Index, Raw};
-use crate::sniff::tree::{Ftype, Item, Look};
+use super::{ek_start, json_items, string, Frame, Raw, EK_END};
+use crate::sniff::tree::{Ftype, Item};
 use std::io::{self, Write};
 
 /// A member's value.
@@ -30,10 +30,8 @@ struct Member {
 
 /// Writes one frame's two lines.
 pub(super) fn frame(out: &mut impl Write, f: &Frame<'_>, raw: bool) -> io::Result<()> {
-    writeln!(out, "{{\"index\":{{\"_index\":\"{}\",\"_type\":\"doc\"}}}}", Index(f.time))?;
-    let millis = f.time.div_euclid(1_000_000);
-    write!(out, "{{\"timestamp\":\"{millis}\",\"layers\":{{")?;
-    let items: Vec<&Item> = f.tree.items().iter().filter(|i| i.look != Look::Verbatim).collect();
+    ek_start(out, f.time)?;
+    let items = json_items(f.tree);
     let mut first = true;
     let mut i = 0;
     while i < items.len() {
@@ -69,7 +67,7 @@ pub(super) fn frame(out: &mut impl Write, f: &Frame<'_>, raw: bool) -> io::Resul
         write_object(out, &members)?;
         i = end;
     }
-    out.write_all(b"}}\n")
+    out.write_all(EK_END)
 }
 
 /// The index after the subtree of `items[i]`.
