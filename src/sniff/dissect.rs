@@ -35,7 +35,7 @@ const IPV4_MF: u8 = 1;
 /// The ExID of TCP Fast Open in the experimental option (RFC 7413 §4.1.1).
 pub const TFO_EXID: [u8; 2] = [0xf9, 0x89];
 /// Fixed IPv6 header (RFC 8200 §3).
-const IPV6_HEADER_LEN: usize = 40;
+pub const IPV6_HEADER_LEN: usize = 40;
 /// ICMP header: type, code, checksum, 4 more bytes (RFC 792).
 const ICMP_HEADER_LEN: usize = 8;
 /// The part of a TCP header an ICMP error must quote: ports and sequence (RFC 792).

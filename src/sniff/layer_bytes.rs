@@ -6,14 +6,12 @@
 //! `eth.src`/`eth.dst`.
 
 use crate::sniff::app::App;
+use crate::sniff::dissect::IPV6_HEADER_LEN;
 use crate::sniff::fields::{has_data, FieldId};
 use crate::sniff::link::LinkType;
 use crate::sniff::packet::{Net, Packet, Transport};
 use crate::sniff::value::Value;
 use std::borrow::Cow;
-
-/// IPv6 fixed header length (RFC 8200 §3).
-const IPV6_HEADER_LEN: usize = 40;
 
 /// `frame` as `tshark -T fields -e frame` prints it: the first line of its details.
 pub fn frame_label(p: &Packet<'_>) -> String {

@@ -6,7 +6,7 @@ use super::Field;
 use crate::dns_view::fields::rows;
 use crate::net::dns_decode::frame::dns_in_frame;
 use crate::proto::dns::decode_partial;
-use crate::sniff::dissect::dissect_frame;
+use crate::sniff::dissect::{dissect_frame, IPV6_HEADER_LEN};
 use crate::sniff::dissectors::Pdu;
 use crate::sniff::link::{Link, LinkType};
 use crate::sniff::packet::{Dissected, Icmp, Net, Transport};
@@ -14,8 +14,6 @@ use crate::sniff::tree::Tree;
 
 /// IPv4 header without options (RFC 791 §3.1).
 const IPV4_FIXED: usize = 20;
-/// IPv6 fixed header (RFC 8200 §3).
-const IPV6_FIXED: usize = 40;
 /// TCP header without options (RFC 9293 §3.1).
 const TCP_FIXED: usize = 20;
 /// UDP header (RFC 768).
@@ -84,7 +82,7 @@ fn ip_end(net: &Net) -> Option<usize> {
     match net {
         Net::Ipv4(h) if h.total_len == 0 => None,
         Net::Ipv4(h) => Some(h.offset + usize::from(h.total_len)),
-        Net::Ipv6(h) => Some(h.offset + IPV6_FIXED + usize::from(h.plen)),
+        Net::Ipv6(h) => Some(h.offset + IPV6_HEADER_LEN + usize::from(h.plen)),
         _ => None,
     }
 }

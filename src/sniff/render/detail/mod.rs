@@ -3,6 +3,7 @@
 //! (frame, link, ip, tcp, udp, icmp); the DNS and HTTP blocks are in
 //! `sniff::app::detail`. The layer files share this module's imports and helpers.
 
+use crate::sniff::dissect::IPV6_HEADER_LEN;
 use crate::sniff::fields::flags_str;
 use crate::sniff::link::{ethertype_name, Link, LinkType};
 use crate::sniff::packet::{Icmp, Ipv4, Ipv6, Net, Note, Packet, Quoted, Tcp, Transport, Udp};
@@ -98,9 +99,6 @@ mod checksum_status {
     /// A zero UDP checksum over IPv6, which RFC 8200 §8.1 forbids.
     pub const ILLEGAL: u8 = 4;
 }
-
-/// The fixed IPv6 header (RFC 8200 §3).
-const IPV6_HEADER_LEN: usize = 40;
 
 fn set(b: bool) -> &'static str {
     if b {
