@@ -100,7 +100,7 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
 #[allow(clippy::too_many_arguments)]
 fn capture(
     cap: &mut LiveCapture,
-    link: crate::sniff::link::LinkType,
+    link: crate::sniff::dissect::link::LinkType,
     a: &SniffArgs,
     mode: &Mode,
     filter: Option<&Filter<FieldId>>,

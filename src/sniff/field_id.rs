@@ -6,7 +6,7 @@ macro_rules! fields {
     ($($id:ident => $name:literal,)*) => {
         /// A supported tshark field: one of the built-in fields named below, or
         /// (numbered after them) a field of a protocol in the dissector registry
-        /// ([`crate::sniff::dissectors`]).
+        /// ([`crate::sniff::dissect::registry`]).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub struct FieldId(u16);
 
@@ -30,7 +30,7 @@ macro_rules! fields {
             pub fn from_name(name: &str) -> Option<FieldId> {
                 match name {
                     $($name => Some(FieldId::$id),)*
-                    _ => crate::sniff::dissectors::field_index(name)
+                    _ => crate::sniff::dissect::registry::field_index(name)
                         .map(|i| FieldId((NAMES.len() + i) as u16)),
                 }
             }
@@ -38,13 +38,13 @@ macro_rules! fields {
             /// The tshark name.
             pub fn name(self) -> &'static str {
                 match self.registered() {
-                    Some(i) => crate::sniff::dissectors::field(i).map_or("", |(_, f)| f.name),
+                    Some(i) => crate::sniff::dissect::registry::field(i).map_or("", |(_, f)| f.name),
                     None => NAMES[usize::from(self.0)],
                 }
             }
 
             /// The index of a registered protocol's field among all registered
-            /// fields ([`crate::sniff::dissectors::field`]), `None` for a built-in field.
+            /// fields ([`crate::sniff::dissect::registry::field`]), `None` for a built-in field.
             pub fn registered(self) -> Option<usize> {
                 usize::from(self.0).checked_sub(NAMES.len())
             }
@@ -57,7 +57,7 @@ macro_rules! fields {
 
         /// Every field id: the built-in ones, then the registered protocols' fields.
         pub fn all() -> impl Iterator<Item = FieldId> {
-            let registered = crate::sniff::dissectors::field_count();
+            let registered = crate::sniff::dissect::registry::field_count();
             ALL.iter().copied().chain((0..registered).map(|i| FieldId((NAMES.len() + i) as u16)))
         }
 

@@ -3,8 +3,8 @@
 //! the datagram quoted inside an ICMP error are reported too, after the outer
 //! ones (tshark prints `ip.src` twice for a port unreachable).
 
+use crate::sniff::dissect::link::{self, LinkType};
 pub use crate::sniff::field_id::{FieldId, ALL, NAMES};
-use crate::sniff::link::{self, LinkType};
 use crate::sniff::packet::{Net, Packet, Transport};
 use crate::sniff::render::Mac;
 use crate::sniff::tcp::{analysis, flags};
@@ -22,7 +22,7 @@ pub fn parse_filter(expr: &str) -> Result<crate::sniff::filter::Filter<FieldId>,
 /// What a field holds, from its tshark type in the glossary (`-G fields`).
 pub fn kind(id: FieldId) -> Option<crate::sniff::filter::FieldKind> {
     use crate::sniff::filter::FieldKind as K;
-    if let Some((_, decl)) = id.registered().and_then(crate::sniff::dissectors::field) {
+    if let Some((_, decl)) = id.registered().and_then(crate::sniff::dissect::registry::field) {
         return Some(decl.ftype.kind());
     }
     let line = crate::sniff::glossary::lines().find(|l| l.split('\t').nth(2) == Some(id.name()))?;
@@ -208,7 +208,7 @@ pub fn protocol_label(p: &Packet<'_>, field: FieldId) -> Option<String> {
 impl<'p> FieldSource<FieldId> for Packet<'p> {
     fn filter_values<'s>(&'s self, field: FieldId, out: &mut Vec<Value<'s>>) {
         if let Some(i) = field.registered() {
-            if crate::sniff::dissectors::protocol_bytes(self.d.pdu.as_ref(), self.data, i, out) {
+            if crate::sniff::dissect::registry::protocol_bytes(self.d.pdu.as_ref(), self.data, i, out) {
                 return;
             }
         }
@@ -221,7 +221,7 @@ impl<'p> FieldSource<FieldId> for Packet<'p> {
         use FieldId as F;
         if let Some(i) = field.registered() {
             if let Some(pdu) = &self.d.pdu {
-                crate::sniff::dissectors::values(pdu, self.data, i, out);
+                crate::sniff::dissect::registry::values(pdu, self.data, i, out);
             }
             return;
         }
@@ -495,8 +495,8 @@ mod tests {
     }
 
     use crate::sniff::capture::Frame;
+    use crate::sniff::dissect::link::LinkType;
     use crate::sniff::dissect::tests::{PORT_UNREACHABLE, SYN};
-    use crate::sniff::link::LinkType;
     use crate::sniff::pipeline::{Facts, Pipeline};
 
     /// The values of `name` for the frames `frames`, as tshark -T fields prints them.

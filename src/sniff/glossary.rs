@@ -19,7 +19,7 @@ pub fn write_fields(out: &mut impl Write) -> io::Result<()> {
         out.write_all(line.as_bytes())?;
         out.write_all(b"\n")?;
     }
-    for line in crate::sniff::dissectors::glossary_lines() {
+    for line in crate::sniff::dissect::registry::glossary_lines() {
         out.write_all(line.as_bytes())?;
         out.write_all(b"\n")?;
     }

@@ -4,7 +4,7 @@
 //! Plain `Copy` data, rebuilt for every frame without heap allocation.
 
 pub use crate::sniff::decode_error::{DecodeError, ErrorKind, Layer};
-use crate::sniff::link::Link;
+use crate::sniff::dissect::link::Link;
 use crate::sniff::tcp::{Endpoint, Options, SegmentInfo};
 use crate::sniff::value::Nanos;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -292,8 +292,8 @@ pub struct Dissected<'a> {
     /// length (its transport layer was decoded from the reassembled bytes).
     pub reassembled: Option<usize>,
     /// The payload a protocol of the dissector registry took
-    /// ([`crate::sniff::dissectors`]), unless a built-in decoder takes it.
-    pub pdu: Option<crate::sniff::dissectors::Pdu>,
+    /// ([`crate::sniff::dissect::registry`]), unless a built-in decoder takes it.
+    pub pdu: Option<crate::sniff::dissect::registry::Pdu>,
 }
 
 /// Most IP-in-IP encapsulations decoded; a deeper one stays undecoded payload.

@@ -5,10 +5,11 @@
 use crate::sniff::app::{self, App, AppFacts, ConvKey, DnsTracker, HttpTracker, TcpData};
 use crate::sniff::capture::Frame;
 use crate::sniff::defrag::Defragmenter;
+use crate::sniff::dissect::link::LinkType;
 use crate::sniff::dissect::{self, proto};
+use crate::sniff::dissect::{dns, http};
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::icmp::{self, DatagramKey, EchoMatcher, Recent};
-use crate::sniff::link::LinkType;
 use crate::sniff::packet::{Dissected, Net, Note, Packet, Tcp, Transport};
 use crate::sniff::tcp::{analysis, flags, Direction, Endpoint, Segment, SegmentInfo, Tracker};
 use crate::sniff::udp::UdpTracker;
@@ -431,12 +432,12 @@ impl Apps {
         let offset = (p.d.payload.as_ptr() as usize).wrapping_sub(p.data.as_ptr() as usize);
         match p.d.transport {
             Transport::Udp(u) if self.dns.is_udp_dns(u.sport, u.dport, p.d.payload) => {
-                let mdns = is_port(&u, app::dns::MDNS_PORT) && !self.dns.is_dns_port(u.sport, u.dport);
+                let mdns = is_port(&u, dns::MDNS_PORT) && !self.dns.is_dns_port(u.sport, u.dport);
                 let m = self.dns.udp(ConvKey::new(src, dst, false), p.d.payload, offset, p.number, p.time, mdns);
                 p.app = App::Dns(vec![with_response_in(facts, p.number, m)]);
             }
-            Transport::Udp(u) if is_port(&u, app::http::SSDP_PORT) => {
-                if let Some(m) = app::http::ssdp(p.d.payload) {
+            Transport::Udp(u) if is_port(&u, http::SSDP_PORT) => {
+                if let Some(m) = http::ssdp(p.d.payload) {
                     p.app = App::Http(m);
                 }
             }
@@ -479,13 +480,13 @@ impl Apps {
                     p.app = App::Segment(None);
                     return;
                 }
-                let http_port = [h.sport, h.dport].iter().any(|p| app::http::HTTP_PORTS.contains(p));
+                let http_port = [h.sport, h.dport].iter().any(|p| http::HTTP_PORTS.contains(p));
                 p.app = match self.http.tcp(&seg, http_port) {
-                    app::http::Outcome::NotHttp => App::None,
-                    app::http::Outcome::Continuation => App::HttpContinuation,
-                    app::http::Outcome::HeaderLines { head, body } => App::HttpHeaderLines { head, body },
-                    app::http::Outcome::Partial(line) => App::Segment(line.filter(|_| !facts.app.two_pass)),
-                    app::http::Outcome::Message(mut m) => {
+                    http::Outcome::NotHttp => App::None,
+                    http::Outcome::Continuation => App::HttpContinuation,
+                    http::Outcome::HeaderLines { head, body } => App::HttpHeaderLines { head, body },
+                    http::Outcome::Partial(line) => App::Segment(line.filter(|_| !facts.app.two_pass)),
+                    http::Outcome::Message(mut m) => {
                         if m.request {
                             m.response_in = facts.app.http_response_in.get(&p.number).copied();
                         }

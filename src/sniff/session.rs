@@ -29,7 +29,7 @@ use crate::error::{Error, Result};
 use crate::net::{gate, shutdown, trace};
 use crate::sniff::barrier::{self, Barrier};
 use crate::sniff::capture::{loopback_device, LiveCapture, LiveStats};
-use crate::sniff::link::{dlt_name, LinkType, SUPPORTED};
+use crate::sniff::dissect::link::{dlt_name, LinkType, SUPPORTED};
 use crate::sniff::pipeline::{Facts, Pipeline};
 use crate::sniff::render::{ansi, list, Style};
 use crate::sniff::report::{self, ScanOptions};

@@ -49,7 +49,7 @@ struct Owned {
 pub struct Recording {
     stop: Arc<AtomicBool>,
     thread: JoinHandle<Result<Vec<Owned>>>,
-    link: crate::sniff::link::LinkType,
+    link: crate::sniff::dissect::link::LinkType,
     path: Option<PathBuf>,
 }
 

@@ -6,7 +6,7 @@
 use crate::proto::dns::{decode, HEADER_LEN};
 use crate::sniff::app::DEFAULT_DNS_PORTS;
 use crate::sniff::dissect::dissect_frame;
-use crate::sniff::link::LinkType;
+use crate::sniff::dissect::link::LinkType;
 use crate::sniff::packet::{Dissected, Transport};
 use std::net::SocketAddr;
 

@@ -1,8 +1,9 @@
 //! The `dns.*` and `http.*` fields of a packet, as `tshark -n -2 -T fields`
 //! prints them, and the application names in `frame.protocols`.
 
-use super::{dns, App};
+use super::App;
 use crate::proto::dns::{RData, RrType};
+use crate::sniff::dissect::dns;
 use crate::sniff::field_id::FieldId;
 use crate::sniff::packet::Packet;
 use crate::sniff::value::Value;

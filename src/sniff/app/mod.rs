@@ -4,24 +4,18 @@
 //! State is per conversation and bounded; a first pass learns the links to
 //! later frames ([`AppFacts`]), a second pass shows them.
 
-pub mod detail;
-pub mod dns;
-pub mod dns_heuristic;
-pub mod dns_rdata;
 pub mod fields;
-pub mod hex;
-pub mod http;
 
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::tcp::{Direction, Endpoint};
 use crate::sniff::value::Nanos;
 
-pub use dns::{DnsMsg, DnsTracker};
-pub use http::{HttpMsg, HttpTracker};
+pub use crate::sniff::dissect::dns::{DnsMsg, DnsTracker};
+pub use crate::sniff::dissect::http::{HttpMsg, HttpTracker};
 
 /// UDP and TCP ports always decoded as DNS: 53 (RFC 1035 §4.2) and the lab's
 /// 10053. Over UDP, other ports are DNS when tshark's heuristic says so
-/// ([`dns_heuristic`]); over TCP, only these and `--dns-port`'s.
+/// ([`crate::sniff::dissect::dns::heuristic`]); over TCP, only these and `--dns-port`'s.
 pub const DEFAULT_DNS_PORTS: [u16; 2] = [53, 10053];
 
 /// Most bytes kept for one direction of a TCP stream while a message is incomplete.

@@ -19,7 +19,7 @@ pub mod writer;
 pub use error::{FileError, Problem};
 pub use reader::{Reader, Record};
 
-use crate::sniff::link::LinkType;
+use crate::sniff::dissect::link::LinkType;
 
 /// One interface of a pcapng section (pcapng draft §4.2), or the single
 /// implicit interface of a pcap file.

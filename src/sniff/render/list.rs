@@ -1,10 +1,11 @@
 //! The packet list, as Wireshark's top pane and `tshark -r` print it:
 //! `No. Time Source → Destination Protocol Length Info`, then the teaching note.
 
-use crate::sniff::app::{self, App};
+use crate::sniff::app::App;
+use crate::sniff::dissect::link::{ethertype_column, LinkType};
 use crate::sniff::dissect::opt;
+use crate::sniff::dissect::{dns, http};
 use crate::sniff::icmp;
-use crate::sniff::link::{ethertype_column, LinkType};
 use crate::sniff::packet::{Layer, Net, Note, Packet, Tcp, Transport};
 use crate::sniff::render::{ansi, put_padded, put_secs, put_u64, put_u64_padded, Line, Mac, StackStr, Style};
 pub use crate::sniff::tcp::flags::FlagNames;
@@ -69,7 +70,7 @@ fn row_parts(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<(
     out.write_all(b"\n")?;
     if let App::Http(m) = &p.app {
         for (name, _) in &m.headers {
-            if let Some(text) = app::http::header_note(name) {
+            if let Some(text) = http::header_note(name) {
                 style.on(out, ansi::NOTE)?;
                 write!(out, "  ↳ {text}")?;
                 style.off(out)?;
@@ -146,7 +147,7 @@ pub fn protocol(p: &Packet<'_>) -> &'static str {
                 Some(LinkType::CHdlc) => "CHDLC",
                 Some(LinkType::FrameRelay) => "FR",
                 Some(LinkType::Slip) => "SLIP",
-                Some(LinkType::Other(dlt)) => crate::sniff::link::static_dlt_name(dlt),
+                Some(LinkType::Other(dlt)) => crate::sniff::dissect::link::static_dlt_name(dlt),
                 _ => "Ethernet",
             },
         },
@@ -164,13 +165,13 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
                 if i > 0 {
                     out.write_all(b" , ")?;
                 }
-                out.write_all(app::dns::info_string(m).as_bytes())?;
+                out.write_all(dns::info_string(m).as_bytes())?;
             }
             return Ok(());
         }
         App::Http(m) => {
             let mut s = String::with_capacity(64);
-            let _ = app::http::info(&mut s, m);
+            let _ = http::info(&mut s, m);
             return out.write_all(s.as_bytes());
         }
         App::HttpContinuation => return out.write_all(b"Continuation"),
@@ -256,19 +257,19 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
             Net::Other(t) => write!(out, "Ethernet II, type 0x{t:04x}"),
             Net::None => match p.d.link {
                 Some(l) => match l.next {
-                    crate::sniff::link::Next::Family(f) => write!(out, "Null/Loopback, unknown family {f}"),
-                    crate::sniff::link::Next::EtherType(t) => write!(out, "type 0x{t:04x}"),
-                    crate::sniff::link::Next::Length(n) => {
+                    crate::sniff::dissect::link::Next::Family(f) => write!(out, "Null/Loopback, unknown family {f}"),
+                    crate::sniff::dissect::link::Next::EtherType(t) => write!(out, "type 0x{t:04x}"),
+                    crate::sniff::dissect::link::Next::Length(n) => {
                         write!(out, "IEEE 802.3 frame, length {n} (LLC not decoded)")
                     }
-                    crate::sniff::link::Next::Ppp(proto) => write!(out, "PPP Unknown (0x{proto:04x})"),
-                    crate::sniff::link::Next::Nlpid(n) => write!(out, "DLCI {}, NLPID 0x{n:02x}", l.dlci),
-                    crate::sniff::link::Next::Undecoded => match l.kind {
+                    crate::sniff::dissect::link::Next::Ppp(proto) => write!(out, "PPP Unknown (0x{proto:04x})"),
+                    crate::sniff::dissect::link::Next::Nlpid(n) => write!(out, "DLCI {}, NLPID 0x{n:02x}", l.dlci),
+                    crate::sniff::dissect::link::Next::Undecoded => match l.kind {
                         LinkType::Other(dlt) => {
                             write!(
                                 out,
                                 "link type {} ({dlt}) not decoded by socklab",
-                                crate::sniff::link::dlt_name(dlt)
+                                crate::sniff::dissect::link::dlt_name(dlt)
                             )
                         }
                         LinkType::FrameRelay => write!(out, "DLCI {}", l.dlci),

@@ -5,6 +5,8 @@
 //! listed with nothing decoded. Sans-I/O: bytes in, [`Link`] out.
 //! Reference: <https://www.tcpdump.org/linktypes.html>.
 
+pub mod tree;
+
 use crate::proto::bytes::{be16, be32};
 use crate::sniff::decode_error::{DecodeError, ErrorKind, Layer};
 

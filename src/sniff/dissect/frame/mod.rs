@@ -1,11 +1,14 @@
 //! The Frame block: arrival times, lengths, pcapng interface, flags and comments.
 
-use super::*;
+use crate::sniff::packet::Packet;
+use crate::sniff::render::Secs;
+use crate::sniff::tree::draw::set;
 use crate::sniff::tree::{Ftype, Group, Severity};
+use crate::sniff::tree::{Look, Tree};
 
 /// The packet's pcapng comments, as Wireshark's "Packet comments" tree: each
 /// comment a `frame.comment` with its expert item.
-pub(super) fn comments(out: &mut Tree, comments: &[String]) {
+pub fn comments(out: &mut Tree, comments: &[String]) {
     if comments.is_empty() {
         return;
     }
@@ -19,7 +22,7 @@ pub(super) fn comments(out: &mut Tree, comments: &[String]) {
 /// Wireshark's block for a frame a dissector failed on (`_ws.malformed`), at the
 /// end of the tree: `[Malformed Packet: PROTO]` with its expert item, and the
 /// hidden text value tshark's JSON gives the block after its children.
-pub(super) fn malformed(out: &mut Tree, proto: &str) {
+pub fn malformed(out: &mut Tree, proto: &str) {
     out.at(0).proto("_ws.malformed").look(Look::Bad).line(format_args!("[Malformed Packet: {proto}]"));
     let msg = "Malformed Packet (Exception occurred)";
     out.expert(1, "_ws.malformed.expert", Severity::Error, Group::Malformed, msg);
@@ -27,7 +30,7 @@ pub(super) fn malformed(out: &mut Tree, proto: &str) {
 }
 
 /// A pcapng packet's `epb_flags` bit by bit (pcapng draft §4.3.1), as Wireshark shows them.
-pub(super) fn packet_flags(out: &mut Tree, f: u32) {
+pub fn packet_flags(out: &mut Tree, f: u32) {
     use crate::dns_view::fields::bit_pattern;
     let bits = |mask: u32| {
         let (hi, lo) = ((f >> 16) as u16, f as u16);
@@ -85,7 +88,7 @@ pub(super) fn packet_flags(out: &mut Tree, f: u32) {
 
 /// The Frame block: the `frame` protocol over every captured byte, with the
 /// pcapng origin, the times, the lengths and the protocols found.
-pub(super) fn frame(out: &mut Tree, p: &Packet<'_>) {
+pub fn frame(out: &mut Tree, p: &Packet<'_>) {
     if let Some(o) = p.origin {
         comments(out, o.comments);
     }
@@ -175,7 +178,7 @@ fn lengths(out: &mut Tree, p: &Packet<'_>) {
 }
 
 /// A capture time as Wireshark's Arrival Time in UTC: `Nov 14, 2023 22:13:20.000000000`.
-pub(super) struct UtcTime(pub(super) i64);
+pub struct UtcTime(pub(super) i64);
 
 impl std::fmt::Display for UtcTime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

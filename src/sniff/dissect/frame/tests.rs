@@ -1,10 +1,10 @@
 //! The Frame block's fields for a pcapng frame, as tshark 4.0 (`-T json -x`) gives them.
 
-use super::super::build;
 use crate::sniff::capture::Frame;
+use crate::sniff::dissect::link::LinkType;
 use crate::sniff::file::{Interface, Origin};
-use crate::sniff::link::LinkType;
 use crate::sniff::pipeline::{Facts, Pipeline};
+use crate::sniff::render::detail::build;
 use crate::sniff::tree::json::{self, JsonStyle};
 use crate::sniff::tree::Tree;
 

@@ -1,7 +1,10 @@
 //! The UDP block (RFC 768) and the Data block that may follow a transport payload.
 
-use super::*;
+use crate::sniff::packet::Udp;
+use crate::sniff::render::{Hex, Mac, Secs};
+use crate::sniff::tree::draw::checksum_status;
 use crate::sniff::tree::{Ftype, Group, Severity};
+use crate::sniff::tree::{Look, Tree};
 use crate::sniff::value::Value;
 
 /// Byte offsets of the UDP header fields from the header's start (RFC 768).
@@ -19,7 +22,7 @@ mod field {
 }
 
 /// The UDP block of header `u`; `payload` is the captured data after it.
-pub(super) fn udp(
+pub fn udp(
     out: &mut Tree,
     u: &Udp,
     stream: Option<u32>,
@@ -100,18 +103,18 @@ fn checksum(out: &mut Tree, u: &Udp, over_ipv6: bool, d: usize) {
 }
 
 /// Bytes Wireshark shows of a byte field's value before cutting it with `…`.
-pub(super) const BYTES_SHOWN: usize = 36;
+pub const BYTES_SHOWN: usize = 36;
 
 /// Where `part` starts in `frame`, when it is a slice of it (the dissector slices
 /// the frame, except for a reassembled datagram, which has bytes of its own).
-pub(super) fn offset_in(frame: &[u8], part: &[u8]) -> Option<usize> {
+pub fn offset_in(frame: &[u8], part: &[u8]) -> Option<usize> {
     let start = (part.as_ptr() as usize).checked_sub(frame.as_ptr() as usize)?;
     (start.checked_add(part.len())? <= frame.len()).then_some(start)
 }
 
 /// The payload no dissector decodes, as Wireshark's Data protocol; `frame` is the
 /// frame's bytes, which `payload` is usually a slice of.
-pub(super) fn data(out: &mut Tree, frame: &[u8], payload: &[u8], d: usize) {
+pub fn data(out: &mut Tree, frame: &[u8], payload: &[u8], d: usize) {
     let at = offset_in(frame, payload);
     let title = out.at(d).proto("data");
     let title = match at {
@@ -136,54 +139,10 @@ pub(super) fn data(out: &mut Tree, frame: &[u8], payload: &[u8], d: usize) {
     out.at(d + 1).field("data.len", Ftype::Int32, payload.len()).line(format_args!("[Length: {}]", payload.len()));
 }
 
-/// Builds the tree of the last of some raw IP frames and reads its fields back,
-/// for the layer tests.
-#[cfg(test)]
-pub(super) mod testing {
-    use super::*;
-    use crate::sniff::capture::Frame;
-    pub use crate::sniff::link::LinkType;
-    use crate::sniff::pipeline::{Facts, Pipeline};
-
-    /// Every occurrence of a field: value, (offset, length) when it has bytes, shown in `-V`.
-    pub type Occurrence = (String, Option<(u32, u32)>, bool);
-
-    /// The tree of the last of `frames` (raw IPv4), the first captured at
-    /// `start`, each next one `gap_ns` later; the frames before it are only tracked.
-    pub fn tree_of(frames: &[&[u8]], start: i64, gap_ns: i64) -> Tree {
-        tree_of_link(LinkType::Ipv4, frames, start, gap_ns)
-    }
-
-    /// [`tree_of`] frames of link type `link`.
-    pub fn tree_of_link(link: LinkType, frames: &[&[u8]], start: i64, gap_ns: i64) -> Tree {
-        let mut pipe = Pipeline::new(link, Facts::default());
-        let mut tree = Tree::new();
-        for (n, data) in frames.iter().enumerate() {
-            let frame = Frame { time: start + n as i64 * gap_ns, len: data.len() as u32, data, origin: None };
-            let p = pipe.process(&frame);
-            build(&mut tree, &p);
-        }
-        tree
-    }
-
-    /// The occurrences of `field` in `tree`.
-    pub fn occurrences(tree: &Tree, field: &str) -> Vec<Occurrence> {
-        let items = tree.items().iter().filter(|i| i.field == field);
-        items.map(|i| (tree.value(i).to_string(), i.bytes.map(|b| (b.offset, b.len)), i.shown)).collect()
-    }
-
-    /// The one occurrence of `field`.
-    pub fn one(tree: &Tree, field: &str) -> Occurrence {
-        let all = occurrences(tree, field);
-        assert_eq!(all.len(), 1, "{field}: {all:?}");
-        all[0].clone()
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::testing::{occurrences, one, tree_of};
     use super::*;
+    use crate::sniff::dissect::testing::{occurrences, one, tree_of};
 
     /// 127.0.0.1:12345 → 127.0.0.1:54321 "hi" on raw IPv4, without a checksum.
     const UDP_HI: [u8; 30] = [

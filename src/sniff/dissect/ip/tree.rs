@@ -1,12 +1,16 @@
 //! The network-layer blocks: IPv4 (with DSCP and ECN names), IPv6, ARP.
 
-use super::*;
+use crate::sniff::dissect::IPV6_HEADER_LEN;
+use crate::sniff::packet::{Ipv4, Ipv6};
+use crate::sniff::render::Mac;
+use crate::sniff::tree::draw::{bit_pattern, checksum_status, set};
+use crate::sniff::tree::Tree;
 use crate::sniff::tree::{Draft, Ftype, Group, Severity};
 use crate::sniff::value::Value;
 use std::fmt;
 use std::net::IpAddr;
 
-pub(super) fn proto_name(p: u8) -> &'static str {
+pub fn proto_name(p: u8) -> &'static str {
     match p {
         1 => "ICMP",
         6 => "TCP",
@@ -125,7 +129,7 @@ fn address(out: &mut Tree, d: usize, names: &AddrNames, label: &str, addr: IpAdd
 /// The IPv4 header (RFC 791 §3.1) at depth `d` (1 when quoted in an ICMP error).
 /// `left` is what the frame holds on the wire from the header on, to check the
 /// total length against; `None` in an ICMP error, whose quote is cut short by design.
-pub(super) fn ipv4(out: &mut Tree, h: &Ipv4, d: usize, left: Option<usize>) {
+pub fn ipv4(out: &mut Tree, h: &Ipv4, d: usize, left: Option<usize>) {
     use field::ipv4::*;
     let o = h.offset;
     // A zero total length (TCP segmentation offload) is the frame's length to
@@ -310,7 +314,7 @@ fn ipv4_flags(out: &mut Tree, h: &Ipv4, d: usize, keep: bool) {
 }
 
 /// Wireshark's short name of a DSCP value (RFC 2474, 2597, 3246, 5865).
-pub(super) fn dscp(v: u8) -> std::borrow::Cow<'static, str> {
+pub fn dscp(v: u8) -> std::borrow::Cow<'static, str> {
     let name = match v {
         0 => "CS0",
         1 => "LE",
@@ -341,7 +345,7 @@ pub(super) fn dscp(v: u8) -> std::borrow::Cow<'static, str> {
 }
 
 /// Wireshark's long name of a DSCP value.
-pub(super) fn dscp_long(v: u8) -> std::borrow::Cow<'static, str> {
+pub fn dscp_long(v: u8) -> std::borrow::Cow<'static, str> {
     let name = match v {
         0 => "Default",
         1 => "Lower Effort",
@@ -372,7 +376,7 @@ pub(super) fn dscp_long(v: u8) -> std::borrow::Cow<'static, str> {
 }
 
 /// Wireshark's long name of the ECN bits.
-pub(super) fn ecn_long(dsfield: u8) -> &'static str {
+pub fn ecn_long(dsfield: u8) -> &'static str {
     match dsfield & 3 {
         0 => "Not ECN-Capable Transport",
         1 => "ECN-Capable Transport codepoint '01'",
@@ -382,7 +386,7 @@ pub(super) fn ecn_long(dsfield: u8) -> &'static str {
 }
 
 /// Wireshark's short name of the ECN bits (RFC 3168 §5).
-pub(super) fn ecn(dsfield: u8) -> &'static str {
+pub fn ecn(dsfield: u8) -> &'static str {
     match dsfield & 3 {
         0 => "Not-ECT",
         1 => "ECT(1)",
@@ -392,7 +396,7 @@ pub(super) fn ecn(dsfield: u8) -> &'static str {
 }
 
 /// The IPv6 header (RFC 8200 §3) at depth `d` (1 when quoted in an ICMPv6 error).
-pub(super) fn ipv6(out: &mut Tree, h: &Ipv6, d: usize) {
+pub fn ipv6(out: &mut Tree, h: &Ipv6, d: usize) {
     use field::ipv6::*;
     let o = h.offset;
     // tshark's item covers the extension headers, except in a fragment it did not
@@ -478,6 +482,8 @@ fn ipv6_tclass(out: &mut Tree, h: &Ipv6, d: usize) {
 mod tests {
     use super::*;
     use crate::sniff::dissect::dissect;
+    use crate::sniff::dissect::link::LinkType;
+    use crate::sniff::packet::Net;
     use crate::sniff::tree::Bytes;
 
     /// A field item: its name, JSON value, offset and length in the frame, bitmask.

@@ -2,10 +2,16 @@
 //! each line the tshark field it shows (RFC 9293 §3.1 for the header, RFC 7323
 //! and RFC 2018 for the options), with the bytes it came from.
 
-use super::*;
 use crate::sniff::dissect::field::tcp as at;
 use crate::sniff::dissect::{opt, TFO_EXID};
+use crate::sniff::fields::flags_str;
+use crate::sniff::packet::Tcp;
+use crate::sniff::render::list::FlagNames;
+use crate::sniff::render::{Hex, Mac, Secs};
 use crate::sniff::tcp::Closing;
+use crate::sniff::tcp::{analysis, completeness, flags, SegmentInfo};
+use crate::sniff::tree::draw::{checksum_status, set};
+use crate::sniff::tree::Tree;
 use crate::sniff::tree::{Draft, Ftype, Group, Severity};
 use crate::sniff::value::Value;
 use std::fmt;
@@ -39,7 +45,7 @@ impl Span for Draft<'_> {
 }
 
 /// The TCP layer of a frame whose bytes are `data`.
-pub(super) fn tcp(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInfo>, compl: u8, d: usize) {
+pub fn tcp(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInfo>, compl: u8, d: usize) {
     title(out, data, h, info, d);
     let d = d + 1;
     ports(out, h, d);
@@ -283,7 +289,7 @@ fn window(out: &mut Tree, h: &Tcp, info: Option<&SegmentInfo>, d: usize) {
 }
 
 /// Wireshark's summary name of a TCP option kind.
-pub(super) fn option_name(kind: u8) -> &'static str {
+pub fn option_name(kind: u8) -> &'static str {
     match kind {
         0 => "End of Option List (EOL)",
         1 => "No-Operation (NOP)",
@@ -360,7 +366,7 @@ fn option_places<'a>(data: &'a [u8], h: &Tcp) -> Vec<Opt<'a>> {
     places
 }
 
-pub(super) fn tcp_options(out: &mut Tree, data: &[u8], h: &Tcp, sack_base: u32, d: usize) {
+pub fn tcp_options(out: &mut Tree, data: &[u8], h: &Tcp, sack_base: u32, d: usize) {
     let len = usize::from(h.hdr_len).saturating_sub(OPTIONS);
     if len == 0 {
         return;
@@ -667,7 +673,7 @@ fn reset_cause(out: &mut Tree, bytes: &[u8], start: usize, d: usize) {
 
 /// Analysis flags other than duplicate ACKs: Wireshark's expert field, level and
 /// text, in tshark's order (reused ports first).
-pub(super) const ANALYSIS_EXPERTS: [(u32, &str, Severity, &str); 14] = [
+pub const ANALYSIS_EXPERTS: [(u32, &str, Severity, &str); 14] = [
     (
         analysis::REUSED_PORTS,
         "tcp.analysis.reused_ports",
@@ -734,7 +740,7 @@ const RETRANSMISSION_EXPERT: (u32, &str, Severity, &str) = ANALYSIS_EXPERTS[1];
 
 /// `[SEQ/ACK analysis]` (`tcp.analysis`): the frame acknowledged, RTTs, bytes in
 /// flight, the analysis flags and duplicate ACKs.
-pub(super) fn seq_ack_analysis(out: &mut Tree, i: &SegmentInfo, d: usize) {
+pub fn seq_ack_analysis(out: &mut Tree, i: &SegmentInfo, d: usize) {
     // tshark shows the subtree whenever it made an analysis record, even an
     // empty one (a segment after a gap, whose bytes in flight are unknown).
     let shown = i.has_analysis
@@ -815,6 +821,8 @@ fn analysis_flags(out: &mut Tree, i: &SegmentInfo, d: usize) {
 mod tests {
     use super::*;
     use crate::sniff::dissect::dissect;
+    use crate::sniff::dissect::link::LinkType;
+    use crate::sniff::packet::Transport;
     use crate::sniff::tree::Bytes;
 
     /// Frame 4 of captures/tcp-echo.pcap: 127.0.0.1:50248 → :33105, PSH+ACK,

@@ -30,9 +30,9 @@
 use crate::sniff::tree::{Ftype, Tree};
 use crate::sniff::value::Value;
 
-mod arp;
+use super::arp;
 #[cfg(test)]
-mod toy;
+use super::toy;
 
 /// What hands a protocol its bytes: the layer below and the value it carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,8 +4,10 @@
 //! body (Content-Length or chunked) are complete, as tshark does; requests and
 //! responses paired in order within a connection.
 
-use super::{bounded_insert, dir_key, AppFacts, TcpData, MAX_PDU, MAX_PENDING_STREAMS};
+pub mod tree;
+
 use crate::proto::http::chunked::ChunkedDecoder;
+use crate::sniff::app::{bounded_insert, dir_key, AppFacts, TcpData, MAX_PDU, MAX_PENDING_STREAMS};
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::value::Nanos;
 use std::fmt;

@@ -1,16 +1,20 @@
 //! The link-layer blocks: Ethernet II and 802.1Q, Linux cooked capture, PPP,
 //! Cisco HDLC, Frame Relay, loopback.
 
-use super::*;
-use crate::sniff::link::field::{chdlc, eth, sll, sll2, vlan};
-use crate::sniff::link::{
+use crate::sniff::dissect::link::field::{chdlc, eth, sll, sll2, vlan};
+use crate::sniff::dissect::link::{ethertype_name, Link, LinkType};
+use crate::sniff::dissect::link::{
     CHDLC_HEADER_LEN, ETHERTYPE_QINQ, ETHERTYPE_VLAN, ETH_HEADER_LEN, MAX_8023_LENGTH, NULL_HEADER_LEN,
     SLL2_HEADER_LEN, SLL_HEADER_LEN, VLAN_TAG_LEN,
 };
+use crate::sniff::packet::{Net, Packet};
+use crate::sniff::render::{Hex, Mac};
+use crate::sniff::tree::draw::{bit_pattern, checksum_status};
+use crate::sniff::tree::Tree;
 use crate::sniff::tree::{Draft, Ftype, Group, Severity};
 use crate::sniff::value::Value;
 
-pub(super) fn link(out: &mut Tree, l: &Link, padding: Padding<'_>) {
+pub fn link(out: &mut Tree, l: &Link, padding: Padding<'_>) {
     match l.kind {
         LinkType::Ethernet => {
             ethernet(out, l);
@@ -46,17 +50,18 @@ pub(super) fn link(out: &mut Tree, l: &Link, padding: Padding<'_>) {
                 .line(format_args!("Protocol: {name} (0x{:04x})", l.link_proto))
         }
         LinkType::FrameRelay => {
-            l!(out, 0, "Frame Relay");
-            l!(out, 1, "DLCI: {}", l.dlci);
-            l!(out, 1, "NLPID: 0x{:02x}", l.link_proto)
+            out.text(0, format_args!("Frame Relay"));
+            out.text(1, format_args!("DLCI: {}", l.dlci));
+            out.text(1, format_args!("NLPID: 0x{:02x}", l.link_proto))
         }
         LinkType::Slip => {
-            l!(out, 0, "SLIP (libpcap pseudo-header)");
-            l!(out, 1, "Direction: {}", if l.dlci == 0 { "received" } else { "sent" })
+            out.text(0, format_args!("SLIP (libpcap pseudo-header)"));
+            out.text(1, format_args!("Direction: {}", if l.dlci == 0 { "received" } else { "sent" }))
         }
-        LinkType::Other(dlt) => {
-            l!(out, 0, "link type {} ({dlt}) not decoded by socklab", crate::sniff::link::dlt_name(dlt))
-        }
+        LinkType::Other(dlt) => out.text(
+            0,
+            format_args!("link type {} ({dlt}) not decoded by socklab", crate::sniff::dissect::link::dlt_name(dlt)),
+        ),
     }
 }
 
@@ -223,10 +228,10 @@ const FCS_LEN: usize = 4;
 const ETH_MIN_FRAME: usize = 60;
 
 /// Wireshark's name of a PPP protocol number (IANA PPP DLL protocol numbers).
-pub(super) fn ppp_protocol_name(proto: u16) -> &'static str {
+pub fn ppp_protocol_name(proto: u16) -> &'static str {
     match proto {
-        crate::sniff::link::PPP_IPV4 => "Internet Protocol version 4",
-        crate::sniff::link::PPP_IPV6 => "Internet Protocol version 6",
+        crate::sniff::dissect::link::PPP_IPV4 => "Internet Protocol version 4",
+        crate::sniff::dissect::link::PPP_IPV6 => "Internet Protocol version 6",
         0xc021 => "Link Control Protocol",
         0x8021 => "Internet Protocol Control Protocol",
         0x8057 => "IPv6 Control Protocol",
@@ -237,7 +242,7 @@ pub(super) fn ppp_protocol_name(proto: u16) -> &'static str {
 }
 
 /// IEEE 802.1Q priority code point names, as Wireshark shows them.
-pub(super) fn priority_name(pcp: u32) -> &'static str {
+pub fn priority_name(pcp: u32) -> &'static str {
     match pcp {
         0 => "Best Effort (default)",
         1 => "Background",
@@ -253,7 +258,7 @@ pub(super) fn priority_name(pcp: u32) -> &'static str {
 /// Bytes after the network-layer packet that Ethernet carried to reach its minimum
 /// frame size (IEEE 802.3 §3.2.8), shown as Padding, with where they start.
 #[derive(Clone, Copy)]
-pub(super) struct Padding<'a> {
+pub struct Padding<'a> {
     /// The padding bytes (empty: none).
     pub bytes: &'a [u8],
     /// Their offset in the frame.
@@ -265,7 +270,7 @@ pub(super) struct Padding<'a> {
 }
 
 /// The padding of an Ethernet frame `p`, after its network-layer packet.
-pub(super) fn padding<'a>(p: &Packet<'a>, l: &Link) -> Padding<'a> {
+pub fn padding<'a>(p: &Packet<'a>, l: &Link) -> Padding<'a> {
     let none = Padding { bytes: &[], offset: p.data.len(), frame_len: p.data.len(), wire_len: p.len as usize };
     if l.kind != LinkType::Ethernet {
         return none;
@@ -289,7 +294,7 @@ pub(super) fn padding<'a>(p: &Packet<'a>, l: &Link) -> Padding<'a> {
 }
 
 /// Linux cooked capture v1 or v2, fields in the order each version stores them.
-pub(super) fn sll(out: &mut Tree, l: &Link) {
+pub fn sll(out: &mut Tree, l: &Link) {
     let v2 = l.kind == LinkType::LinuxSll2;
     let (len, name) = if v2 { (SLL2_HEADER_LEN, "v2") } else { (SLL_HEADER_LEN, "v1") };
     out.at(0).proto("sll").bytes(0, len).line(format_args!("Linux cooked capture {name}"));

@@ -3,9 +3,9 @@
 //! asks which IPv4 address a MAC address has. Other hardware or protocol sizes
 //! are left undecoded, shown as the EtherType alone.
 
-use super::{Claim, Dissector, FieldDecl};
+use super::registry::{Claim, Dissector, FieldDecl};
 use crate::proto::bytes::{be16, be32};
-use crate::sniff::link::ETHERTYPE_ARP;
+use crate::sniff::dissect::link::ETHERTYPE_ARP;
 
 /// Reverse ARP's EtherType (RFC 903).
 const ETHERTYPE_RARP: u16 = 0x8035;

@@ -5,7 +5,7 @@
 //! version (1 byte), kind (1 byte: 1 hello, 2 bye), text length (2 bytes, big
 //! endian), then the text.
 
-use super::{Carrier, Claim, Dissector, FieldDecl};
+use super::registry::{Carrier, Claim, Dissector, FieldDecl};
 use crate::proto::bytes::be16;
 use crate::sniff::tree::{Ftype, Tree};
 use crate::sniff::value::Value;
@@ -128,8 +128,8 @@ impl Dissector for Toy {
 #[cfg(test)]
 mod tests {
     use crate::sniff::capture::Frame;
+    use crate::sniff::dissect::link::LinkType;
     use crate::sniff::fields::{parse_filter, FieldId};
-    use crate::sniff::link::LinkType;
     use crate::sniff::pipeline::{Facts, Pipeline};
     use crate::sniff::render::{detail, list, Style};
     use crate::sniff::tree::json::{self, JsonStyle};

@@ -1,9 +1,9 @@
 //! DNS colouring of the `-x` dump: each byte of a DNS message in its field's
 //! colour (the same palette as `socklab dns decode`), then a legend.
 
-use super::App;
 use crate::dns_view::hex::{ansi_legend, segments, Segment};
 use crate::proto::dns;
+use crate::sniff::app::App;
 use std::io::{self, Write};
 
 /// The colour (ANSI SGR parameters) of every byte of the frame that belongs to

@@ -3,16 +3,31 @@
 //! layer that cannot be decoded becomes a [`DecodeError`] with its byte offset;
 //! the layers before it are kept. Never panics, never allocates.
 
+pub mod arp;
+pub mod dns;
+pub mod frame;
+pub mod http;
+pub mod icmp;
+pub mod ip;
+pub mod link;
+pub mod registry;
+pub mod tcp;
+#[cfg(test)]
+pub(crate) mod testing;
+#[cfg(test)]
+mod toy;
+pub mod udp;
+
 use crate::proto::bytes::{be16, be32};
 use crate::sniff::defrag::{Fragment, FragmentKey};
-use crate::sniff::dissectors::{self, Carrier, Claim, Pdu};
-use crate::sniff::link::{self, LinkType, Next, ETHERTYPE_IPV4, ETHERTYPE_IPV6};
 use crate::sniff::packet::{
     DecodeError, Dissected, ErrorKind, Icmp, Ipv4, Ipv6, Layer, Net, Quoted, Tcp, Transport, Udp, MAX_TCP_OPTIONS,
     MAX_TUNNELS,
 };
 use crate::sniff::tcp::Options;
 use etherparse::{err, Icmpv4Slice, Icmpv6Slice, LaxIpSlice, UdpSlice};
+use link::{LinkType, Next, ETHERTYPE_IPV4, ETHERTYPE_IPV6};
+use registry::{Carrier, Claim, Pdu};
 
 /// IP protocol numbers (IANA).
 pub mod proto {
@@ -106,13 +121,13 @@ pub fn dissect_into<'a>(d: &mut Dissected<'a>, kind: LinkType, data: &'a [u8], w
 /// The payload a protocol of the dissector registry claims, by the EtherType,
 /// IP protocol or port that carries it (or its heuristic).
 fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
-    if d.error.is_some() || dissectors::REGISTRY.is_empty() {
+    if d.error.is_some() || registry::REGISTRY.is_empty() {
         return None;
     }
     let l = d.link?;
     if let Net::Other(ethertype) = d.net {
         let rest = data.get(l.header_len..)?;
-        let dissector = dissectors::claimed(Claim::EtherType(ethertype))?;
+        let dissector = registry::claimed(Claim::EtherType(ethertype))?;
         return Some(Pdu { dissector, offset: l.header_len, len: rest.len() });
     }
     // The payload must lie in the frame (not in a reassembled buffer).
@@ -122,12 +137,12 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
     }
     match d.transport {
         Transport::Other(proto) if !d.payload.is_empty() => {
-            let dissector = dissectors::claimed(Claim::IpProto(proto))?;
+            let dissector = registry::claimed(Claim::IpProto(proto))?;
             Some(Pdu { dissector, offset, len: d.payload.len() })
         }
-        Transport::Udp(u) => dissectors::for_ports(Carrier::Udp, u.sport, u.dport, offset, d.payload),
+        Transport::Udp(u) => registry::for_ports(Carrier::Udp, u.sport, u.dport, offset, d.payload),
         Transport::Tcp(h) if h.flags & crate::sniff::tcp::flags::RST == 0 => {
-            dissectors::for_ports(Carrier::Tcp, h.sport, h.dport, offset, d.payload)
+            registry::for_ports(Carrier::Tcp, h.sport, h.dport, offset, d.payload)
         }
         _ => None,
     }

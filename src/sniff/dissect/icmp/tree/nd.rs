@@ -1,9 +1,9 @@
 //! ICMPv6 neighbour discovery (RFC 4861 §4.1, §4.3, §4.4): a solicitation's
 //! target, an advertisement's flags and target, and link-layer address options.
 
-use super::super::{bit_pattern, set};
 use crate::sniff::packet::Icmp;
 use crate::sniff::render::{Hex, Mac};
+use crate::sniff::tree::draw::{bit_pattern, set};
 use crate::sniff::tree::{Ftype, Tree};
 use crate::sniff::value::Value;
 use std::net::Ipv6Addr;
@@ -178,7 +178,7 @@ fn option(out: &mut Tree, opt: &[u8], o: usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::udp::testing::{one, tree_of_link, LinkType};
+    use crate::sniff::dissect::testing::{one, tree_of_link, LinkType};
 
     /// A Neighbor Advertisement fe80::1 → ff02::1 on raw IPv6: router and
     /// override set, target fe80::babe, target link-layer address 02:00:00:00:00:01.

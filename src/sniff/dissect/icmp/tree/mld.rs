@@ -119,7 +119,7 @@ fn record_type(kind: u8) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::udp::testing::{occurrences, one, tree_of_link, LinkType};
+    use crate::sniff::dissect::testing::{occurrences, one, tree_of_link, LinkType};
 
     /// zeek-traces/icmp/icmp6-mldv2.pcap frame 3: a report whose one record
     /// says 3 sources but the message holds 2.

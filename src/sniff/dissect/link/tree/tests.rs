@@ -1,10 +1,10 @@
 //! The link-layer fields of frames with their bytes inlined, as tshark 4.0
 //! (`-T json -x`) gives them.
 
-use super::super::build;
 use crate::sniff::capture::Frame;
-use crate::sniff::link::LinkType;
+use crate::sniff::dissect::link::LinkType;
 use crate::sniff::pipeline::{Facts, Pipeline};
+use crate::sniff::render::detail::build;
 use crate::sniff::tree::{Bytes, Tree};
 
 /// A broadcast ARP reply in an 802.1Q tag (VLAN 123), padded to 60 bytes

@@ -1,8 +1,13 @@
 //! The ICMP (RFC 792) and ICMPv6 (RFC 4443) blocks, with the datagram quoted
 //! inside an error.
 
-use super::*;
+use crate::sniff::dissect::IPV6_HEADER_LEN;
+use crate::sniff::dissect::{frame::*, ip::tree::*, tcp::tree::*, udp::tree::*};
 use crate::sniff::icmp as icmp_names;
+use crate::sniff::packet::{Icmp, Ipv6, Net, Packet, Quoted, Transport};
+use crate::sniff::render::{Mac, Secs};
+use crate::sniff::tree::draw::checksum_status;
+use crate::sniff::tree::Tree;
 use crate::sniff::tree::{Ftype, Group, Severity};
 use crate::sniff::value::{Nanos, Value};
 
@@ -74,7 +79,7 @@ const V6: Names = Names {
     checksum_bad: "icmpv6.checksum_bad.expert",
 };
 
-pub(super) fn icmp_tree(out: &mut Tree, p: &Packet<'_>, i: &Icmp) {
+pub fn icmp_tree(out: &mut Tree, p: &Packet<'_>, i: &Icmp) {
     let names = if i.v6 { &V6 } else { &V4 };
     let len = message_end(p).saturating_sub(i.offset);
     out.at(0).proto(names.proto).bytes(i.offset, len).line(format_args!("{}", names.title));
@@ -135,7 +140,7 @@ fn body(out: &mut Tree, p: &Packet<'_>, i: &Icmp, d: usize) {
             payload = &payload[TIMESTAMP_LEN..];
         }
     }
-    if shows_data(p) && !payload.is_empty() {
+    if crate::sniff::fields::has_data(p) && !payload.is_empty() {
         data(out, p.data, payload, d);
     }
 }
@@ -441,7 +446,7 @@ fn extension_past_the_end(p: &Packet<'_>, i: &Icmp) -> bool {
 }
 
 /// The checksum an ICMP message should carry, when the whole message was captured.
-pub(super) fn icmp_checksum(p: &Packet<'_>, i: &Icmp) -> Option<u16> {
+pub fn icmp_checksum(p: &Packet<'_>, i: &Icmp) -> Option<u16> {
     let (len, v6) = match p.d.net {
         Net::Ipv4(h) => (usize::from(h.total_len).checked_sub(usize::from(h.hdr_len))?, None),
         Net::Ipv6(h) => {
@@ -486,7 +491,7 @@ fn final_destination(data: &[u8], h: &Ipv6) -> Option<[u8; 16]> {
     None
 }
 
-pub(super) fn quoted(out: &mut Tree, p: &Packet<'_>, q: &Quoted) {
+pub fn quoted(out: &mut Tree, p: &Packet<'_>, q: &Quoted) {
     match q.net {
         Net::Ipv4(h) => ipv4(out, &h, 1, None),
         Net::Ipv6(h) => ipv6(out, &h, 1),
@@ -526,8 +531,8 @@ fn tcp_ports(out: &mut Tree, end: usize, offset: usize, (sport, dport): (u16, u1
 
 #[cfg(test)]
 mod tests {
-    use super::super::udp::testing::{occurrences, one, tree_of, tree_of_link, LinkType};
     use super::*;
+    use crate::sniff::dissect::testing::{occurrences, one, tree_of, tree_of_link, LinkType};
 
     /// An echo request 10.0.0.1 → 10.0.0.2, identifier 7, sequence 1, no data.
     const PING: [u8; 28] = [

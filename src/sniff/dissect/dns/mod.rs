@@ -4,8 +4,13 @@
 //! links matched as tshark does: same conversation and ID, the response after
 //! the query, a query repeated within 5 s without a response is a retransmission.
 
-use super::{bounded_insert, dir_key, dns_heuristic, AppFacts, ConvKey, TcpData, MAX_PENDING_STREAMS};
+pub mod heuristic;
+pub mod hex;
+pub mod rdata;
+pub mod tree;
+
 use crate::proto::dns::{self, DecodeError, Message, RData, Record, RrType};
+use crate::sniff::app::{bounded_insert, dir_key, AppFacts, ConvKey, TcpData, MAX_PENDING_STREAMS};
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::value::Nanos;
 use std::fmt::{self, Write as _};
@@ -161,7 +166,7 @@ impl DnsTracker {
         self.is_dns_port(sport, dport)
             || sport == MDNS_PORT
             || dport == MDNS_PORT
-            || (dns_heuristic::heuristic_applies(sport, dport) && dns_heuristic::looks_like_dns(payload))
+            || (heuristic::heuristic_applies(sport, dport) && heuristic::looks_like_dns(payload))
     }
 
     /// Decodes a UDP payload at `offset` in the frame (`mdns`: on port 5353).
