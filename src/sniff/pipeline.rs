@@ -6,7 +6,7 @@ use crate::sniff::app::{self, App, AppFacts, ConvKey, DnsTracker, HttpTracker, T
 use crate::sniff::capture::Frame;
 use crate::sniff::defrag::Defragmenter;
 use crate::sniff::dissect::link::LinkType;
-use crate::sniff::dissect::{self, proto};
+use crate::sniff::dissect::{self, ip::proto};
 use crate::sniff::dissect::{dns, http};
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::icmp::{self, DatagramKey, EchoMatcher, Recent};
@@ -205,7 +205,7 @@ impl Pipeline {
     /// decodes the datagram's transport layer into `d` and returns where its
     /// payload lies in the reassembled bytes (attached once tracking is done).
     fn reassemble(&mut self, d: &mut Dissected<'_>) -> Option<(usize, usize)> {
-        let frag = dissect::ipv4_fragment(d)?;
+        let frag = dissect::ip::ipv4_fragment(d)?;
         let proto = frag.key.proto;
         let whole = self.defrag.add(&frag, self.frame)?;
         let mut inner = *d;

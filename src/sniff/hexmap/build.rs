@@ -8,7 +8,7 @@ use crate::net::dns_decode::frame::dns_in_frame;
 use crate::proto::dns::decode_partial;
 use crate::sniff::dissect::link::{Link, LinkType};
 use crate::sniff::dissect::registry::Pdu;
-use crate::sniff::dissect::{dissect_frame, IPV6_HEADER_LEN};
+use crate::sniff::dissect::{dissect_frame, ip::IPV6_HEADER_LEN};
 use crate::sniff::packet::{Dissected, Icmp, Net, Transport};
 use crate::sniff::tree::Tree;
 

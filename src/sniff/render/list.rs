@@ -3,7 +3,7 @@
 
 use crate::sniff::app::App;
 use crate::sniff::dissect::link::{ethertype_column, LinkType};
-use crate::sniff::dissect::opt;
+use crate::sniff::dissect::tcp::opt;
 use crate::sniff::dissect::{dns, http};
 use crate::sniff::icmp;
 use crate::sniff::packet::{Layer, Net, Note, Packet, Tcp, Transport};

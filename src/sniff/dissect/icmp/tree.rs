@@ -1,7 +1,7 @@
 //! The ICMP (RFC 792) and ICMPv6 (RFC 4443) blocks, with the datagram quoted
 //! inside an error.
 
-use crate::sniff::dissect::IPV6_HEADER_LEN;
+use crate::sniff::dissect::ip::IPV6_HEADER_LEN;
 use crate::sniff::dissect::{frame::*, ip::tree::*, tcp::tree::*, udp::tree::*};
 use crate::sniff::icmp as icmp_names;
 use crate::sniff::packet::{Icmp, Ipv6, Net, Packet, Quoted, Transport};

@@ -1,6 +1,6 @@
 //! The network-layer blocks: IPv4 (with DSCP and ECN names), IPv6, ARP.
 
-use crate::sniff::dissect::IPV6_HEADER_LEN;
+use crate::sniff::dissect::ip::IPV6_HEADER_LEN;
 use crate::sniff::packet::{Ipv4, Ipv6};
 use crate::sniff::render::Mac;
 use crate::sniff::tree::draw::{bit_pattern, checksum_status, set};

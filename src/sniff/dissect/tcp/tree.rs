@@ -2,8 +2,8 @@
 //! each line the tshark field it shows (RFC 9293 §3.1 for the header, RFC 7323
 //! and RFC 2018 for the options), with the bytes it came from.
 
-use crate::sniff::dissect::field::tcp as at;
-use crate::sniff::dissect::{opt, TFO_EXID};
+use crate::sniff::dissect::tcp::field::tcp as at;
+use crate::sniff::dissect::tcp::{opt, TFO_EXID};
 use crate::sniff::fields::flags_str;
 use crate::sniff::packet::Tcp;
 use crate::sniff::render::list::FlagNames;
