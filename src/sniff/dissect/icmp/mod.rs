@@ -6,6 +6,8 @@
 //! and codes. Links between frames (errors to the datagram they quote, echo
 //! pairs) live in [`crate::sniff::icmp`].
 
+pub mod info;
+pub mod names;
 pub mod tree;
 
 use super::ip::{self, IPV6_HEADER_LEN};

@@ -1,9 +1,9 @@
 //! The ICMP (RFC 792) and ICMPv6 (RFC 4443) blocks, with the datagram quoted
 //! inside an error.
 
+use super::names;
 use crate::sniff::dissect::ip::IPV6_HEADER_LEN;
 use crate::sniff::dissect::{frame::*, ip::tree::*, tcp::tree::*, udp::tree::*};
-use crate::sniff::icmp as icmp_names;
 use crate::sniff::packet::{Icmp, Ipv6, Net, Packet, Quoted, Transport};
 use crate::sniff::render::{Mac, Secs};
 use crate::sniff::tree::draw::checksum_status;
@@ -211,11 +211,11 @@ fn datagram_end(net: &Net) -> Option<usize> {
 fn type_and_code(out: &mut Tree, i: &Icmp, names: &Names, d: usize) {
     let (ty, code) = (out.at(d).field(names.ty, Ftype::Uint8, i.ty).bytes(i.offset + field::TYPE, 1), i.code);
     if i.v6 {
-        ty.line(format_args!("Type: {} ({})", icmp_names::v6_type_name(i.ty), i.ty));
+        ty.line(format_args!("Type: {} ({})", names::v6_type_name(i.ty), i.ty));
     } else {
-        ty.line(format_args!("Type: {} ({})", i.ty, icmp_names::type_name(i.ty)));
+        ty.line(format_args!("Type: {} ({})", i.ty, names::type_name(i.ty)));
     }
-    let name = if i.v6 { icmp_names::v6_code_name(i.ty, code) } else { icmp_names::code_name(i.ty, code) };
+    let name = if i.v6 { names::v6_code_name(i.ty, code) } else { names::code_name(i.ty, code) };
     let item = out.at(d).field(names.code, Ftype::Uint8, code).bytes(i.offset + field::CODE, 1);
     match name {
         Some(c) => item.line(format_args!("Code: {code} ({c})")),
@@ -456,7 +456,7 @@ pub fn icmp_checksum(p: &Packet<'_>, i: &Icmp) -> Option<u16> {
         _ => return None,
     };
     let msg = p.data.get(i.offset..i.offset + len)?;
-    Some(icmp_names::expected_checksum(msg, v6.as_ref().map(|(s, d)| (s, d))))
+    Some(crate::sniff::icmp::expected_checksum(msg, v6.as_ref().map(|(s, d)| (s, d))))
 }
 
 /// The destination an IPv6 checksum covers when a routing header still has

@@ -5,6 +5,7 @@
 //! `tree` is its part of the details tree, `info` its Info column when no
 //! transport protocol is decoded, `values` its `ip.*`/`ipv6.*` fields.
 
+pub mod info;
 pub mod tree;
 
 use super::transport;
@@ -180,6 +181,15 @@ pub(crate) fn tunnel<'a>(
         out.tunnel_count -= 1;
         out.transport = Transport::Other(proto);
         out.payload = data;
+    }
+}
+
+/// The payload length an IP header declares (None when it does not say).
+pub fn payload_len(net: &Net) -> Option<usize> {
+    match net {
+        Net::Ipv4(h) => usize::from(h.total_len).checked_sub(usize::from(h.hdr_len)),
+        Net::Ipv6(h) if h.plen != 0 => usize::from(h.plen).checked_sub(h.ext_len),
+        _ => None,
     }
 }
 
