@@ -4,8 +4,6 @@
 //! State is per conversation and bounded; a first pass learns the links to
 //! later frames ([`AppFacts`]), a second pass shows them.
 
-pub mod fields;
-
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::tcp::{Direction, Endpoint};
 use crate::sniff::value::Nanos;

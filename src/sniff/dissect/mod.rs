@@ -4,6 +4,7 @@
 //! the layers before it are kept. Never panics, never allocates.
 
 pub mod arp;
+pub mod data;
 pub mod dns;
 pub mod frame;
 pub mod http;

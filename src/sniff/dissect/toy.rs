@@ -151,7 +151,7 @@ mod tests {
         let mut info = Vec::new();
         list::info(&mut info, &p).unwrap();
         assert_eq!(String::from_utf8(info).unwrap(), "Hello \"hi\"");
-        assert_eq!(crate::sniff::fields::protocols(&p), "ip:udp:toy");
+        assert_eq!(crate::sniff::dissect::frame::fields::protocols(&p), "ip:udp:toy");
 
         let kind = FieldId::from_name("toy.kind").expect("a registered field resolves");
         assert_eq!(kind.name(), "toy.kind");

@@ -4,6 +4,7 @@
 //! links matched as tshark does: same conversation and ID, the response after
 //! the query, a query repeated within 5 s without a response is a retransmission.
 
+pub mod fields;
 pub mod heuristic;
 pub mod hex;
 pub mod rdata;

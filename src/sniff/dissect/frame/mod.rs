@@ -1,5 +1,7 @@
 //! The Frame block: arrival times, lengths, pcapng interface, flags and comments.
 
+pub mod fields;
+
 use crate::sniff::packet::Packet;
 use crate::sniff::render::Secs;
 use crate::sniff::tree::draw::set;
@@ -105,7 +107,7 @@ pub fn frame(out: &mut Tree, p: &Packet<'_>) {
     lengths(out, p);
     out.at(1).field("frame.marked", Ftype::Boolean, 0).line(format_args!("[Frame is marked: False]"));
     out.at(1).field("frame.ignored", Ftype::Boolean, 0).line(format_args!("[Frame is ignored: False]"));
-    let protocols = crate::sniff::fields::protocols(p);
+    let protocols = fields::protocols(p);
     out.at(1)
         .field("frame.protocols", Ftype::String, &protocols)
         .line(format_args!("[Protocols in frame: {protocols}]"));

@@ -4,6 +4,7 @@
 //! body (Content-Length or chunked) are complete, as tshark does; requests and
 //! responses paired in order within a connection.
 
+pub mod fields;
 pub mod tree;
 
 use crate::proto::http::chunked::ChunkedDecoder;

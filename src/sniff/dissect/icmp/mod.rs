@@ -6,6 +6,7 @@
 //! and codes. Links between frames (errors to the datagram they quote, echo
 //! pairs) live in [`crate::sniff::icmp`].
 
+pub mod fields;
 pub mod info;
 pub mod names;
 pub mod tree;

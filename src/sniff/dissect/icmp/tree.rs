@@ -140,8 +140,8 @@ fn body(out: &mut Tree, p: &Packet<'_>, i: &Icmp, d: usize) {
             payload = &payload[TIMESTAMP_LEN..];
         }
     }
-    if crate::sniff::fields::has_data(p) && !payload.is_empty() {
-        data(out, p.data, payload, d);
+    if crate::sniff::dissect::data::has_data(p) && !payload.is_empty() {
+        crate::sniff::dissect::data::data(out, p.data, payload, d);
     }
 }
 

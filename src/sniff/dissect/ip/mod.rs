@@ -5,6 +5,7 @@
 //! `tree` is its part of the details tree, `info` its Info column when no
 //! transport protocol is decoded, `values` its `ip.*`/`ipv6.*` fields.
 
+pub mod fields;
 pub mod info;
 pub mod tree;
 

@@ -5,6 +5,7 @@
 //! listed with nothing decoded. Sans-I/O: bytes in, [`Link`] out.
 //! Reference: <https://www.tcpdump.org/linktypes.html>.
 
+pub mod fields;
 pub mod info;
 pub mod tree;
 

@@ -3,6 +3,7 @@
 //! column, `values` its `tcp.*` fields. Conversation state (streams, sequence
 //! analysis, reassembly) lives in [`crate::sniff::tcp`].
 
+pub mod fields;
 pub mod info;
 pub mod tree;
 

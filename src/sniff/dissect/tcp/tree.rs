@@ -2,9 +2,9 @@
 //! each line the tshark field it shows (RFC 9293 §3.1 for the header, RFC 7323
 //! and RFC 2018 for the options), with the bytes it came from.
 
+use super::fields::flags_str;
 use crate::sniff::dissect::tcp::field::tcp as at;
 use crate::sniff::dissect::tcp::{opt, TFO_EXID};
-use crate::sniff::fields::flags_str;
 use crate::sniff::packet::Tcp;
 use crate::sniff::render::list::FlagNames;
 use crate::sniff::render::{Hex, Mac, Secs};

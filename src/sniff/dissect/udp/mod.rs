@@ -2,6 +2,7 @@
 //! of the details tree, `info` its Info column, `values` its `udp.*` fields.
 //! `udp.stream` numbering lives in [`crate::sniff::udp`].
 
+pub mod fields;
 pub mod info;
 pub mod tree;
 

@@ -1,10 +1,10 @@
 //! The UDP block (RFC 768) and the Data block that may follow a transport payload.
 
 use crate::sniff::packet::Udp;
-use crate::sniff::render::{Hex, Mac, Secs};
+use crate::sniff::render::{Mac, Secs};
 use crate::sniff::tree::draw::checksum_status;
+use crate::sniff::tree::Tree;
 use crate::sniff::tree::{Ftype, Group, Severity};
-use crate::sniff::tree::{Look, Tree};
 use crate::sniff::value::Value;
 
 /// Byte offsets of the UDP header fields from the header's start (RFC 768).
@@ -102,46 +102,8 @@ fn checksum(out: &mut Tree, u: &Udp, over_ipv6: bool, d: usize) {
     }
 }
 
-/// Bytes Wireshark shows of a byte field's value before cutting it with `…`.
-pub const BYTES_SHOWN: usize = 36;
-
-/// Where `part` starts in `frame`, when it is a slice of it (the dissector slices
-/// the frame, except for a reassembled datagram, which has bytes of its own).
-pub fn offset_in(frame: &[u8], part: &[u8]) -> Option<usize> {
-    let start = (part.as_ptr() as usize).checked_sub(frame.as_ptr() as usize)?;
-    (start.checked_add(part.len())? <= frame.len()).then_some(start)
-}
-
-/// The payload no dissector decodes, as Wireshark's Data protocol; `frame` is the
-/// frame's bytes, which `payload` is usually a slice of.
-pub fn data(out: &mut Tree, frame: &[u8], payload: &[u8], d: usize) {
-    let at = offset_in(frame, payload);
-    let title = out.at(d).proto("data");
-    let title = match at {
-        Some(at) => title.bytes(at, payload.len()),
-        None => title,
-    };
-    title.line(format_args!("Data ({} bytes)", payload.len()));
-    // tshark -V dumps the bytes of the Data block right after its title (a child
-    // of the block, printed without indentation).
-    let mut dump = b"\n".to_vec();
-    let _ = crate::sniff::render::hex::dump(&mut dump, payload);
-    out.at(d + 1).look(Look::Verbatim).line(format_args!("{}", String::from_utf8_lossy(&dump)));
-    let shown = Hex(&payload[..payload.len().min(BYTES_SHOWN)]);
-    let more = if payload.len() > BYTES_SHOWN { "…" } else { "" };
-    // tshark's JSON writes a byte field as `Mac` writes any bytes: hex pairs and colons.
-    let item = out.at(d + 1).field("data.data", Ftype::Bytes, Mac(payload));
-    let item = match at {
-        Some(at) => item.bytes(at, payload.len()),
-        None => item,
-    };
-    item.line(format_args!("Data: {shown}{more}"));
-    out.at(d + 1).field("data.len", Ftype::Int32, payload.len()).line(format_args!("[Length: {}]", payload.len()));
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::sniff::dissect::testing::{occurrences, one, tree_of};
 
     /// 127.0.0.1:12345 → 127.0.0.1:54321 "hi" on raw IPv4, without a checksum.
@@ -168,13 +130,5 @@ mod tests {
         assert_eq!(one(&t, "data"), (String::new(), Some((28, 2)), true));
         assert_eq!(one(&t, "data.data"), ("68:69".into(), Some((28, 2)), true));
         assert_eq!(one(&t, "data.len"), ("2".into(), None, true));
-    }
-
-    #[test]
-    fn a_payload_is_found_in_its_frame_only_when_it_is_a_slice_of_it() {
-        let frame = [0u8; 10];
-        assert_eq!(offset_in(&frame, &frame[4..7]), Some(4));
-        assert_eq!(offset_in(&frame, &frame[10..]), Some(10));
-        assert_eq!(offset_in(&frame, &[1, 2]), None);
     }
 }

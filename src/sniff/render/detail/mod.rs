@@ -4,7 +4,7 @@
 //! puts the blocks of a frame together in order.
 
 use crate::sniff::app::App;
-use crate::sniff::dissect::{dns, http};
+use crate::sniff::dissect::{data, dns, http};
 use crate::sniff::dissect::{frame::*, icmp::tree::*, ip::tree::*, link::tree::*, tcp::tree::*, udp::tree::*};
 use crate::sniff::packet::{Net, Note, Packet, Transport};
 use crate::sniff::render::list::NoteText;
@@ -52,7 +52,7 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
     }
     if shows_data(p) && !matches!(p.d.transport, Transport::Icmp(_)) {
         let (payload, depth) = crate::sniff::dissect::http::tree::data_block(p);
-        data(out, p.data, payload, depth);
+        data::data(out, p.data, payload, depth);
     }
     if let Some(e) = p.d.error {
         out.at(0).look(Look::Bad).line(format_args!("[Malformed Packet: {e}]"));
@@ -66,5 +66,5 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
 
 /// Whether the frame ends in a Data block (the same rule as `:data` in `frame.protocols`).
 fn shows_data(p: &Packet<'_>) -> bool {
-    crate::sniff::fields::has_data(p)
+    crate::sniff::dissect::data::has_data(p)
 }
