@@ -22,16 +22,16 @@ trap 'rm -rf "$config" "$all"' EXIT
 export WIRESHARK_CONFIG_DIR=$config
 tshark -G fields 2>/dev/null >"$all"
 
-# The built-in fields in the order of their ids: the protocol files that
-# src/sniff/field_id.rs lists (`(Proto::Tcp, tcp::fields::NAMES)` is
+# The built-in fields in order: the protocol files that PROTOCOLS in
+# src/sniff/fields.rs lists (`tcp::fields::NAMES` is
 # src/sniff/dissect/tcp/fields.rs), each one's builtin_fields! block in order.
 names=()
 while read -r module; do
   file=src/sniff/dissect/${module//:://}.rs
   [ -f "$file" ] || { echo "glossary: $file not found" >&2; exit 1; }
   mapfile -t -O "${#names[@]}" names < <(sed -n '/^builtin_fields! {/,/^}/p' "$file" | grep -oP '=> "\K[^"]+')
-done < <(grep -oP '^\s*\(Proto::\w+, \K[\w:]+(?=::NAMES\))' src/sniff/field_id.rs)
-[ "${#names[@]}" -gt 0 ] || { echo "glossary: no field names found via src/sniff/field_id.rs" >&2; exit 1; }
+done < <(sed -n '/^const PROTOCOLS/,/^];/p' src/sniff/fields.rs | grep -oP '^\s*\K[\w:]+(?=::NAMES,)')
+[ "${#names[@]}" -gt 0 ] || { echo "glossary: no field names found via src/sniff/fields.rs" >&2; exit 1; }
 
 # Protocols in the order their first field appears.
 protocols=()

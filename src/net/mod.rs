@@ -17,6 +17,7 @@ pub mod proxy;
 pub mod scan;
 pub mod serve;
 pub mod shutdown;
+pub mod sockaddr;
 pub mod trace;
 pub mod udp_batch;
 pub mod web;

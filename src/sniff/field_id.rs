@@ -1,17 +1,15 @@
-//! The tshark fields socklab supports, each resolved once to a [`FieldId`]. Each
-//! built-in protocol declares its own fields in its file under
-//! [`crate::sniff::dissect`] with [`builtin_fields!`]; [`Proto`] lists those files
-//! in order. Fields of the protocols in the dissector registry
-//! ([`crate::sniff::dissect::registry`]) are numbered after them.
+//! The identity of a tshark field socklab supports: [`FieldId`]. Each built-in
+//! protocol declares its own fields in its file under `crate::sniff::dissect`
+//! with `builtin_fields!`; [`Proto`] names those files. Fields of the protocols
+//! in the dissector registry are numbered apart. Names and values are looked up
+//! in `crate::sniff::fields`, which knows every protocol file.
 
-use crate::sniff::dissect::{data, dns, frame, http, icmp, ip, link, tcp, udp};
-
-/// A supported tshark field: a built-in field (numbered protocol by protocol in
-/// the order of [`Proto`]), or after them a field of a registered protocol.
+/// A supported tshark field: a built-in protocol file and the field's index in
+/// it, or the index of a registered protocol's field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct FieldId(u16);
 
-/// The built-in protocol files that declare fields, in the order of their ids.
+/// The built-in protocol files that declare fields.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Proto {
     /// `frame.*` ([`crate::sniff::dissect::frame`]).
@@ -34,29 +32,54 @@ pub enum Proto {
     Data,
 }
 
-/// Each built-in protocol's field names, in the order of [`Proto`].
-const PROTOCOLS: [(Proto, &[&str]); 9] = [
-    (Proto::Frame, frame::fields::NAMES),
-    (Proto::Link, link::fields::NAMES),
-    (Proto::Ip, ip::fields::NAMES),
-    (Proto::Tcp, tcp::fields::NAMES),
-    (Proto::Udp, udp::fields::NAMES),
-    (Proto::Icmp, icmp::fields::NAMES),
-    (Proto::Dns, dns::fields::NAMES),
-    (Proto::Http, http::fields::NAMES),
-    (Proto::Data, data::NAMES),
-];
+impl Proto {
+    /// Every built-in protocol file, in order.
+    pub const ALL: [Proto; 9] = [
+        Proto::Frame,
+        Proto::Link,
+        Proto::Ip,
+        Proto::Tcp,
+        Proto::Udp,
+        Proto::Icmp,
+        Proto::Dns,
+        Proto::Http,
+        Proto::Data,
+    ];
+}
 
-/// How many built-in fields there are.
-const BUILTIN_COUNT: usize = {
-    let mut n = 0;
-    let mut i = 0;
-    while i < PROTOCOLS.len() {
-        n += PROTOCOLS[i].1.len();
-        i += 1;
+/// Bits of a [`FieldId`] below the protocol's number: the field's index.
+const OWN_BITS: u16 = 12;
+/// The protocol number of a registered protocol's field.
+const REGISTERED: u16 = 0xf;
+
+impl FieldId {
+    /// Field `own` of built-in protocol `proto`.
+    pub const fn builtin(proto: Proto, own: u16) -> FieldId {
+        FieldId((proto as u16) << OWN_BITS | own)
     }
-    n
-};
+
+    /// Field number `i` among the registered protocols' fields.
+    pub const fn registered_field(i: usize) -> FieldId {
+        FieldId(REGISTERED << OWN_BITS | i as u16)
+    }
+
+    /// The built-in protocol file that declares the field; `None` for a field of
+    /// a registered protocol.
+    pub fn proto(self) -> Option<Proto> {
+        Proto::ALL.get(usize::from(self.0 >> OWN_BITS)).copied()
+    }
+
+    /// The field's index among its protocol's fields.
+    pub fn own(self) -> usize {
+        usize::from(self.0 & ((1 << OWN_BITS) - 1))
+    }
+
+    /// The index of a registered protocol's field among all registered fields,
+    /// `None` for a built-in field.
+    pub fn registered(self) -> Option<usize> {
+        (self.0 >> OWN_BITS == REGISTERED).then(|| self.own())
+    }
+}
 
 /// Declares a built-in protocol's fields in its file: a `FieldId` constant per
 /// field (`FieldId::TcpSrcport`) and `NAMES`, the tshark names in order. The
@@ -79,117 +102,3 @@ macro_rules! builtin_fields {
     };
 }
 pub(crate) use builtin_fields;
-
-impl FieldId {
-    /// Field `own` of built-in protocol `proto`.
-    pub const fn builtin(proto: Proto, own: u16) -> FieldId {
-        let mut base = 0;
-        let mut i = 0;
-        while !matches_proto(PROTOCOLS[i].0, proto) {
-            base += PROTOCOLS[i].1.len();
-            i += 1;
-        }
-        FieldId(base as u16 + own)
-    }
-
-    /// The id of a tshark field name, if socklab supports it.
-    pub fn from_name(name: &str) -> Option<FieldId> {
-        match builtin_names().position(|n| n == name) {
-            Some(i) => Some(FieldId(i as u16)),
-            None => crate::sniff::dissect::registry::field_index(name).map(|i| FieldId((BUILTIN_COUNT + i) as u16)),
-        }
-    }
-
-    /// The tshark name.
-    pub fn name(self) -> &'static str {
-        match self.registered() {
-            Some(i) => crate::sniff::dissect::registry::field(i).map_or("", |(_, f)| f.name),
-            None => builtin_names().nth(usize::from(self.0)).unwrap_or(""),
-        }
-    }
-
-    /// The built-in protocol file that declares the field; `None` for a field of
-    /// a registered protocol.
-    pub fn proto(self) -> Option<Proto> {
-        let mut rest = usize::from(self.0);
-        for (proto, names) in PROTOCOLS {
-            if rest < names.len() {
-                return Some(proto);
-            }
-            rest -= names.len();
-        }
-        None
-    }
-
-    /// The index of a registered protocol's field among all registered
-    /// fields ([`crate::sniff::dissect::registry::field`]), `None` for a built-in field.
-    pub fn registered(self) -> Option<usize> {
-        usize::from(self.0).checked_sub(BUILTIN_COUNT)
-    }
-}
-
-/// `a == b` in a `const fn` (derived `PartialEq` is not const).
-const fn matches_proto(a: Proto, b: Proto) -> bool {
-    a as u8 == b as u8
-}
-
-/// Every built-in field name, in the order of their ids.
-pub fn builtin_names() -> impl Iterator<Item = &'static str> {
-    PROTOCOLS.iter().flat_map(|(_, names)| names.iter().copied())
-}
-
-/// Every built-in field id, in order.
-pub fn builtin() -> impl Iterator<Item = FieldId> {
-    (0..BUILTIN_COUNT).map(|i| FieldId(i as u16))
-}
-
-/// Every field id: the built-in ones, then the registered protocols' fields.
-pub fn all() -> impl Iterator<Item = FieldId> {
-    let registered = crate::sniff::dissect::registry::field_count();
-    (0..BUILTIN_COUNT + registered).map(|i| FieldId(i as u16))
-}
-
-/// Every field name, built-in then registered.
-pub fn all_names() -> impl Iterator<Item = &'static str> {
-    all().map(FieldId::name)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_resolve_both_ways() {
-        for (i, name) in builtin_names().enumerate() {
-            let id = FieldId::from_name(name).unwrap();
-            assert_eq!(usize::from(id.0), i, "{name}");
-            assert_eq!(id.name(), name);
-        }
-        assert_eq!(builtin().count(), BUILTIN_COUNT);
-        assert_eq!(FieldId::TcpSrcport.name(), "tcp.srcport");
-        assert_eq!(FieldId::DnsQryName.proto(), Some(Proto::Dns));
-        assert_eq!(FieldId::HttpTime.name(), "http.time");
-        assert_eq!(FieldId::from_name("no.such.field"), None);
-    }
-
-    #[test]
-    fn each_field_belongs_to_the_file_of_its_protocol() {
-        for id in builtin() {
-            let name = id.name();
-            let prefix = name.split('.').next().unwrap_or(name);
-            let proto = match prefix {
-                "frame" => Proto::Frame,
-                "eth" => Proto::Link,
-                "ip" | "ipv6" => Proto::Ip,
-                "tcp" => Proto::Tcp,
-                "udp" => Proto::Udp,
-                "icmp" | "icmpv6" => Proto::Icmp,
-                "dns" => Proto::Dns,
-                "http" => Proto::Http,
-                "data" => Proto::Data,
-                other => panic!("{other}: no protocol file"),
-            };
-            assert_eq!(id.proto(), Some(proto), "{name}");
-        }
-    }
-}

@@ -4,16 +4,69 @@
 //! quoted inside an ICMP error are reported too, after the outer ones (tshark
 //! prints `ip.src` twice for a port unreachable).
 
-use crate::sniff::dissect::{dns, frame, http, icmp, ip, link, registry, tcp, udp};
+use crate::sniff::dissect::{data, dns, frame, http, icmp, ip, link, registry, tcp, udp};
 pub use crate::sniff::field_id::FieldId;
 use crate::sniff::field_id::Proto;
+
+/// Each built-in protocol file's field names, in the order of [`Proto::ALL`]:
+/// the list of the protocols whose fields socklab knows without the registry.
+const PROTOCOLS: [&[&str]; 9] = [
+    frame::fields::NAMES,
+    link::fields::NAMES,
+    ip::fields::NAMES,
+    tcp::fields::NAMES,
+    udp::fields::NAMES,
+    icmp::fields::NAMES,
+    dns::fields::NAMES,
+    http::fields::NAMES,
+    data::NAMES,
+];
+
+impl FieldId {
+    /// The id of a tshark field name, if socklab supports it.
+    pub fn from_name(name: &str) -> Option<FieldId> {
+        builtin().find(|id| id.name() == name).or_else(|| registry::field_index(name).map(FieldId::registered_field))
+    }
+
+    /// The tshark name.
+    pub fn name(self) -> &'static str {
+        match (self.proto(), self.registered()) {
+            (Some(p), _) => PROTOCOLS[p as usize].get(self.own()).copied().unwrap_or(""),
+            (None, Some(i)) => registry::field(i).map_or("", |(_, f)| f.name),
+            (None, None) => "",
+        }
+    }
+}
+
+/// Every built-in field id, protocol file by protocol file.
+pub fn builtin() -> impl Iterator<Item = FieldId> {
+    Proto::ALL
+        .into_iter()
+        .zip(PROTOCOLS)
+        .flat_map(|(p, names)| (0..names.len()).map(move |i| FieldId::builtin(p, i as u16)))
+}
+
+/// Every built-in field name, in the order of [`builtin`].
+pub fn builtin_names() -> impl Iterator<Item = &'static str> {
+    PROTOCOLS.into_iter().flatten().copied()
+}
+
+/// Every field id: the built-in ones, then the registered protocols' fields.
+pub fn all() -> impl Iterator<Item = FieldId> {
+    builtin().chain((0..registry::field_count()).map(FieldId::registered_field))
+}
+
+/// Every field name, built-in then registered.
+pub fn all_names() -> impl Iterator<Item = &'static str> {
+    all().map(FieldId::name)
+}
 use crate::sniff::packet::Packet;
 use crate::sniff::value::{FieldSource, Value};
 
 /// Parses a display filter over socklab's fields; an unknown name's error offers the
 /// nearest known ones.
 pub fn parse_filter(expr: &str) -> Result<crate::sniff::filter::Filter<FieldId>, crate::sniff::filter::FilterError> {
-    let names: Vec<&str> = crate::sniff::field_id::all_names().collect();
+    let names: Vec<&str> = all_names().collect();
     crate::sniff::filter::Filter::parse_typed(expr, FieldId::from_name, &names, &kind)
 }
 
@@ -80,9 +133,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn names_resolve_both_ways() {
+        for name in builtin_names() {
+            let id = FieldId::from_name(name).unwrap();
+            assert_eq!(id.name(), name);
+            assert_eq!(id.registered(), None);
+        }
+        assert_eq!(builtin().count(), builtin_names().count());
+        assert_eq!(FieldId::TcpSrcport.name(), "tcp.srcport");
+        assert_eq!(FieldId::HttpTime.name(), "http.time");
+        assert_eq!(FieldId::from_name("no.such.field"), None);
+    }
+
+    #[test]
+    fn each_field_belongs_to_the_file_of_its_protocol() {
+        for id in builtin() {
+            let name = id.name();
+            let proto = match name.split('.').next().unwrap_or(name) {
+                "frame" => Proto::Frame,
+                "eth" => Proto::Link,
+                "ip" | "ipv6" => Proto::Ip,
+                "tcp" => Proto::Tcp,
+                "udp" => Proto::Udp,
+                "icmp" | "icmpv6" => Proto::Icmp,
+                "dns" => Proto::Dns,
+                "http" => Proto::Http,
+                "data" => Proto::Data,
+                other => panic!("{other}: no protocol file"),
+            };
+            assert_eq!(id.proto(), Some(proto), "{name}");
+        }
+    }
+
+    #[test]
     fn every_field_has_a_kind() {
         use crate::sniff::filter::FieldKind as K;
-        for id in crate::sniff::field_id::builtin() {
+        for id in builtin() {
             assert!(kind(id).is_some(), "{}", id.name());
         }
         assert_eq!(kind(FieldId::Tcp), Some(K::Bytes));

@@ -29,7 +29,7 @@ pub fn write_fields(out: &mut impl Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sniff::field_id::builtin_names;
+    use crate::sniff::fields::builtin_names;
 
     /// The filter name of a glossary line (its third column).
     fn name(line: &str) -> &str {

@@ -9,7 +9,7 @@ use crate::sniff::app::App;
 use crate::sniff::dissect::data::has_data;
 use crate::sniff::dissect::ip::IPV6_HEADER_LEN;
 use crate::sniff::dissect::link::LinkType;
-use crate::sniff::fields::FieldId;
+use crate::sniff::field_id::FieldId;
 use crate::sniff::packet::{Net, Packet, Transport};
 use crate::sniff::value::Value;
 use std::borrow::Cow;

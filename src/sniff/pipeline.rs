@@ -2,12 +2,12 @@
 //! what a first pass learned about the future ([`Facts`]), and pick a teaching
 //! note. Used by `read` (twice per file, like `tshark -2`) and by live capture.
 
-use crate::sniff::app::{self, App, AppFacts, ConvKey, DnsTracker, HttpTracker, TcpData};
+use crate::sniff::app::conv::{AppFacts, ConvKey, TcpData};
+use crate::sniff::app::{self, App, DnsTracker, HttpTracker};
 use crate::sniff::capture::Frame;
 use crate::sniff::defrag::Defragmenter;
 use crate::sniff::dissect::link::LinkType;
-use crate::sniff::dissect::{self, ip::proto};
-use crate::sniff::dissect::{dns, http};
+use crate::sniff::dissect::{self, dns, http, tcp, udp};
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::icmp::{self, DatagramKey, EchoMatcher, Recent};
 use crate::sniff::packet::{Dissected, Net, Note, Packet, Tcp, Transport};
@@ -86,7 +86,7 @@ impl Pipeline {
             learning: false,
             track_tcp: true,
             defrag: Defragmenter::new(),
-            apps: Apps { dns: DnsTracker::new(&app::DEFAULT_DNS_PORTS), http: HttpTracker::default() },
+            apps: Apps { dns: DnsTracker::new(&dns::DEFAULT_PORTS), http: HttpTracker::default() },
         }
     }
 
@@ -172,7 +172,7 @@ impl Pipeline {
                     let u = self.udp.process(src, dst, p.time);
                     p.udp_stream = Some(u.stream);
                     p.udp_time = Some((u.time_relative, u.time_delta));
-                    self.remember(&p.d, proto::UDP, p.number);
+                    self.remember(&p.d, udp::IP_PROTO, p.number);
                 }
             }
             Transport::Icmp(i) => {
@@ -247,7 +247,7 @@ impl Pipeline {
             None => p.completeness = 0,
         }
         p.tcp = Some(info);
-        self.remember(&p.d, proto::TCP, p.number);
+        self.remember(&p.d, tcp::IP_PROTO, p.number);
         p.note = self.tcp_note(&seg, &info);
     }
 
@@ -329,9 +329,9 @@ impl Pipeline {
         let Some(q) = p.d.quoted else { return };
         let Some((src, dst)) = q.net.ip_addrs() else { return };
         let (proto, ports) = match q.transport {
-            Transport::Udp(u) => (proto::UDP, Some((u.sport, u.dport))),
-            Transport::Tcp(t) => (proto::TCP, Some((t.sport, t.dport))),
-            Transport::TcpPorts { sport, dport, .. } => (proto::TCP, Some((sport, dport))),
+            Transport::Udp(u) => (udp::IP_PROTO, Some((u.sport, u.dport))),
+            Transport::Tcp(t) => (tcp::IP_PROTO, Some((t.sport, t.dport))),
+            Transport::TcpPorts { sport, dport, .. } => (tcp::IP_PROTO, Some((sport, dport))),
             _ => (quoted_proto(&q.net), None),
         };
         let (sport, dport) = ports.unwrap_or((0, 0));

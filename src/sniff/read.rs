@@ -158,7 +158,7 @@ pub fn resolve_fields(names: &[String]) -> crate::Result<Vec<FieldId>> {
         .map(|n| {
             FieldId::from_name(n).ok_or_else(|| {
                 let proto = n.split('.').next().unwrap_or(n);
-                let all: Vec<&str> = crate::sniff::field_id::all_names().collect();
+                let all: Vec<&str> = crate::sniff::fields::all_names().collect();
                 let related: Vec<&str> = all.iter().copied().filter(|f| f.split('.').next() == Some(proto)).collect();
                 let known = if related.is_empty() { all } else { related };
                 Error::usage(format!("unknown field '{n}'; socklab knows: {}", known.join(" ")))

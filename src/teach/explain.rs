@@ -203,7 +203,7 @@ pub fn render_list(format: TextFormat) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sniff::field_id::builtin_names;
+    use crate::sniff::fields::builtin_names;
 
     #[test]
     fn the_topics_text_parses_and_every_entry_is_complete() {

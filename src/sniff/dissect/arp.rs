@@ -3,7 +3,7 @@
 //! asks which IPv4 address a MAC address has. Other hardware or protocol sizes
 //! are left undecoded, shown as the EtherType alone.
 
-use super::registry::{Claim, Dissector, FieldDecl};
+use super::dissector::{Claim, Dissector, FieldDecl};
 use crate::proto::bytes::{be16, be32};
 use crate::sniff::dissect::link::ETHERTYPE_ARP;
 

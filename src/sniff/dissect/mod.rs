@@ -1,10 +1,66 @@
-//! Frame bytes → [`Dissected`] layers, with etherparse's lax slicing for IP, TCP,
-//! UDP and ICMP so that truncated frames still yield what was captured. The first
-//! layer that cannot be decoded becomes a [`DecodeError`] with its byte offset;
+//! The protocols the sniffer decodes, one file (or one folder) each, and the
+//! walk that hands a frame's bytes from layer to layer.
+//!
+//! # Layout
+//!
+//! Each protocol's folder holds everything about it:
+//! - `mod.rs`: how it decodes (checked lengths, typed errors with byte offsets,
+//!   never a panic) and what hands it bytes: its IP protocol number
+//!   (`tcp::IP_PROTO`), its ports (`dns::DEFAULT_PORTS`, `http::HTTP_PORTS`) or
+//!   heuristic (`dns::heuristic`);
+//! - `fields.rs`: its fields, declared with `builtin_fields!` (tshark's names;
+//!   their types and titles are tshark's glossary lines), and their values for
+//!   `-T fields` and `-Y`;
+//! - `info.rs`: its Info column; `tree.rs`: its part of the details tree, every
+//!   field with its bytes (`-V`, `-O`, `-T json`, `-x`, `-T ek`).
+//!
+//! The folders: `link` (Ethernet, VLAN, Linux cooked, NULL/loopback, PPP, raw IP
+//! and other link types), `ip` (IPv4, IPv6, IP in IP), `tcp`, `udp`, `icmp` (ICMP
+//! and ICMPv6 with Neighbor Discovery and MLD), `dns`, `http`, and `frame` and
+//! [`data`] for the frame's own fields and the undecoded payload. [`arp`] is a
+//! registered protocol (below). State that spans frames stays in its own
+//! modules, used by these files: TCP streams, analysis and reassembly in
+//! `sniff::tcp`, `udp.stream` in `sniff::udp`, ICMP error and echo links in
+//! `sniff::icmp`, DNS and HTTP request/response links in the trackers of
+//! `dns` and `http` with `sniff::app`.
+//!
+//! # How to add a protocol
+//!
+//! A protocol decoded from one PDU's bytes (ARP, IGMP, DHCP, an application
+//! protocol on a port) plugs in through the registry:
+//!
+//! 1. Write `src/sniff/dissect/<name>.rs` with a unit struct that implements
+//!    [`dissector::Dissector`]:
+//!    - `name`, `title`, `column`: the filter name (`igmp`), Wireshark's title of
+//!      the details block, and the Protocol column's text;
+//!    - `claims`: what hands it bytes (an EtherType, an IP protocol number, a UDP
+//!      or TCP port), and optionally `heuristic` for payloads no port claims;
+//!    - `fields`: each field's tshark name, type and Wireshark's title, in the
+//!      order of the field indexes its `values` takes;
+//!    - `info`, `tree`, `values`: the Info column, the details tree with every
+//!      field's bytes, and a field's values — all decoded from the PDU's bytes,
+//!      which may be cut short or hostile: check every length, never panic.
+//! 2. Declare the module below (`pub mod <name>;`) and add one line to
+//!    [`registry::REGISTRY`].
+//! 3. Run `scripts/glossary.sh` (the glossary then lists the new fields as tshark
+//!    describes them) and add the fields' explanations to
+//!    `src/teach/explain/topics.txt` if students should see them in `explain`.
+//!
+//! `toy.rs`, compiled for tests only, is such a protocol with a port, a
+//! heuristic, fields and a tree; its tests run it through every view. The
+//! built-in DNS and HTTP decoders take precedence over a port claim.
+//!
+//! # The walk
+//!
+//! [`dissect_into`] decodes the link header, then the network layer its
+//! EtherType, family or protocol names, then the transport protocol the IP
+//! header names, and hands what is left to a registered protocol. The first
+//! layer that cannot be decoded becomes a [`crate::sniff::packet::DecodeError`] with its byte offset;
 //! the layers before it are kept. Never panics, never allocates.
 
 pub mod arp;
 pub mod data;
+pub mod dissector;
 pub mod dns;
 pub mod frame;
 pub mod http;
@@ -127,9 +183,11 @@ pub(crate) fn transport<'a>(
     follow: bool,
 ) {
     match proto {
-        proto::TCP => tcp::decode(out, data, offset, declared),
-        proto::UDP => udp::decode(out, data, offset),
-        proto::ICMP | proto::ICMPV6 => icmp::decode(out, proto == proto::ICMPV6, data, offset, follow),
+        tcp::IP_PROTO => tcp::decode(out, data, offset, declared),
+        udp::IP_PROTO => udp::decode(out, data, offset),
+        icmp::IP_PROTO | icmp::IPV6_NEXT_HEADER => {
+            icmp::decode(out, proto == icmp::IPV6_NEXT_HEADER, data, offset, follow)
+        }
         proto::IPIP | proto::IPV6_IN_IP if usize::from(out.tunnel_count) < MAX_TUNNELS => {
             ip::tunnel(out, proto, data, offset, declared, follow)
         }

@@ -1,109 +1,15 @@
-//! The dissector registry: protocols that live each in one file and plug into the
-//! sniffer through [`Dissector`]. The generic code asks the registry which
-//! protocol takes a payload, and every view asks the protocol itself: the
-//! Protocol and Info columns, `frame.protocols`, the details tree (`-V`, `-T json`,
-//! `-x`), field values (`-T fields`, `-Y`), the glossary (`-G fields`) and `-O`.
-//!
-//! # How to add a protocol
-//!
-//! 1. Write `src/sniff/dissectors/<name>.rs` with a unit struct that implements
-//!    [`Dissector`]:
-//!    - `name`, `title`, `column`: the filter name (`igmp`), Wireshark's title of
-//!      the details block, and the Protocol column's text;
-//!    - `claims`: what hands it bytes (an EtherType, an IP protocol number, a UDP
-//!      or TCP port), and optionally `heuristic` for payloads no port claims;
-//!    - `fields`: each field's tshark name, type and Wireshark's title, in the
-//!      order of the field indexes its `values` takes;
-//!    - `info`, `tree`, `values`: the Info column, the details tree with every
-//!      field's bytes, and a field's values — all decoded from the PDU's bytes,
-//!      which may be cut short or hostile: check every length, never panic.
-//! 2. Add one line to [`REGISTRY`].
-//! 3. Run `scripts/glossary.sh` (the glossary then lists the new fields as tshark
-//!    describes them) and add the fields' explanations to
-//!    `src/teach/explain/topics.txt` if students should see them in `explain`.
-//!
-//! A protocol here is decoded from one PDU's bytes without conversation state;
-//! state that spans frames (TCP streams and reassembly, DNS and HTTP request and
-//! response links) stays in its own modules (`sniff::tcp`, `sniff::app`). The
-//! built-in DNS and HTTP decoders take precedence over a port claim.
+//! The dissector registry: the list of protocols that plug into the sniffer
+//! through [`Dissector`], and the lookups the generic code makes in it: which
+//! protocol takes a payload, and a registered field's protocol, declaration and
+//! values. How to add a protocol: the docs of [`crate::sniff::dissect`].
 
-use crate::sniff::tree::{Ftype, Tree};
+use crate::sniff::tree::Ftype;
 use crate::sniff::value::Value;
 
 use super::arp;
+pub use super::dissector::{Carrier, Claim, Dissector, FieldDecl};
 #[cfg(test)]
 use super::toy;
-
-/// What hands a protocol its bytes: the layer below and the value it carries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Claim {
-    /// An EtherType of an Ethernet, VLAN or Linux cooked header.
-    EtherType(u16),
-    /// An IPv4 protocol number or the IPv6 next header after the extension headers.
-    IpProto(u8),
-    /// A UDP port, as source or destination.
-    UdpPort(u16),
-    /// A TCP port, as source or destination; each segment's payload is one PDU.
-    TcpPort(u16),
-}
-
-/// The layer that carries a payload a heuristic may look at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Carrier {
-    /// UDP.
-    Udp,
-    /// TCP.
-    Tcp,
-}
-
-/// A field a protocol declares, described as `tshark -G fields` describes it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FieldDecl {
-    /// The filter name (`toy.kind`).
-    pub name: &'static str,
-    /// Its type.
-    pub ftype: Ftype,
-    /// Wireshark's title (`Kind`).
-    pub title: &'static str,
-    /// How numbers are shown: `BASE_DEC`, `BASE_HEX`, `BASE_NONE`.
-    pub base: &'static str,
-}
-
-/// One protocol's dissector. Every method is a pure function of the PDU's bytes.
-pub trait Dissector: Sync {
-    /// The filter name: in `frame.protocols`, `-O`, and before each field name.
-    fn name(&self) -> &'static str;
-    /// Wireshark's title of the details block (`Internet Group Management Protocol`).
-    fn title(&self) -> &'static str;
-    /// The Protocol column.
-    fn column(&self, pdu: &[u8]) -> &'static str;
-    /// What hands it bytes.
-    fn claims(&self) -> &'static [Claim];
-    /// Whether a payload of `carrier` that no port claims is this protocol.
-    fn heuristic(&self, _carrier: Carrier, _pdu: &[u8]) -> bool {
-        false
-    }
-    /// Its fields; `values` and the tree refer to them by index. A field of type
-    /// [`Ftype::Protocol`] is the protocol itself: its value is [`Dissector::label`],
-    /// and in a display filter its bytes.
-    fn fields(&self) -> &'static [FieldDecl];
-    /// How many bytes of `pdu` the protocol uses (the rest is the link's padding);
-    /// `None` when it cannot tell.
-    fn len(&self, pdu: &[u8]) -> Option<usize> {
-        Some(pdu.len())
-    }
-    /// The protocol's one-line summary, as tshark prints the protocol as a field.
-    fn label(&self, _pdu: &[u8]) -> String {
-        self.title().to_string()
-    }
-    /// The Info column.
-    fn info(&self, pdu: &[u8], out: &mut String);
-    /// Its details block: the protocol item at depth 0 over `pdu`, whose first
-    /// byte is at `offset` of the frame, and its fields with their bytes.
-    fn tree(&self, pdu: &[u8], offset: usize, tree: &mut Tree);
-    /// Appends the values of field `field` (an index into [`Dissector::fields`]).
-    fn values<'p>(&self, pdu: &'p [u8], field: usize, out: &mut Vec<Value<'p>>);
-}
 
 /// Every registered protocol. Adding a protocol is its file and one line here.
 pub static REGISTRY: &[&dyn Dissector] = &[

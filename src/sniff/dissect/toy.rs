@@ -5,7 +5,7 @@
 //! version (1 byte), kind (1 byte: 1 hello, 2 bye), text length (2 bytes, big
 //! endian), then the text.
 
-use super::registry::{Carrier, Claim, Dissector, FieldDecl};
+use super::dissector::{Carrier, Claim, Dissector, FieldDecl};
 use crate::proto::bytes::be16;
 use crate::sniff::tree::{Ftype, Tree};
 use crate::sniff::value::Value;

@@ -11,10 +11,15 @@ pub mod rdata;
 pub mod tree;
 
 use crate::proto::dns::{self, DecodeError, Message, RData, Record, RrType};
-use crate::sniff::app::{bounded_insert, dir_key, AppFacts, ConvKey, TcpData, MAX_PENDING_STREAMS};
+use crate::sniff::app::conv::{bounded_insert, dir_key, AppFacts, ConvKey, TcpData, MAX_PENDING_STREAMS};
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::value::Nanos;
 use std::fmt::{self, Write as _};
+
+/// UDP and TCP ports always decoded as DNS: 53 (RFC 1035 §4.2) and the lab's
+/// 10053. Over UDP, other ports are DNS when tshark's heuristic says so
+/// ([`heuristic`]); over TCP, only these and `--dns-port`'s.
+pub const DEFAULT_PORTS: [u16; 2] = [53, 10053];
 
 /// tshark's DNS retransmission timer: a repeated query within it belongs to the
 /// same transaction.

@@ -8,7 +8,7 @@ pub mod fields;
 pub mod tree;
 
 use crate::proto::http::chunked::ChunkedDecoder;
-use crate::sniff::app::{bounded_insert, dir_key, AppFacts, TcpData, MAX_PDU, MAX_PENDING_STREAMS};
+use crate::sniff::app::conv::{bounded_insert, dir_key, AppFacts, TcpData, MAX_PDU, MAX_PENDING_STREAMS};
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::value::Nanos;
 use std::fmt;

@@ -7,6 +7,7 @@
 //! pairs) live in [`crate::sniff::icmp`].
 
 pub mod fields;
+pub mod header;
 pub mod info;
 pub mod names;
 pub mod tree;
@@ -16,6 +17,11 @@ use super::{empty, tcp};
 use crate::proto::bytes::{be16, be32};
 use crate::sniff::packet::{DecodeError, Dissected, ErrorKind, Icmp, Layer, Net, Quoted, Transport};
 use etherparse::{Icmpv4Slice, Icmpv6Slice};
+
+/// The IP protocol number of ICMP (IANA).
+pub const IP_PROTO: u8 = 1;
+/// The IPv6 next header of ICMPv6 (IANA).
+pub const IPV6_NEXT_HEADER: u8 = 58;
 
 /// ICMP header: type, code, checksum, 4 more bytes (RFC 792).
 const ICMP_HEADER_LEN: usize = 8;
@@ -68,7 +74,7 @@ fn quoted_tcp_ports(net: &Net, ip: &[u8], ip_offset: usize) -> Transport {
         _ => return Transport::None,
     };
     match ip.get(start..start + TCP_QUOTE_MIN) {
-        Some(b) if proto == ip::proto::TCP => Transport::TcpPorts {
+        Some(b) if proto == tcp::IP_PROTO => Transport::TcpPorts {
             offset: ip_offset + start,
             sport: be16(b, tcp::field::tcp::SRC_PORT.start),
             dport: be16(b, tcp::field::tcp::DST_PORT.start),

@@ -6,6 +6,7 @@
 //! transport protocol is decoded, `values` its `ip.*`/`ipv6.*` fields.
 
 pub mod fields;
+pub mod header;
 pub mod info;
 pub mod tree;
 
@@ -14,16 +15,9 @@ use crate::sniff::defrag::{Fragment, FragmentKey};
 use crate::sniff::packet::{DecodeError, Dissected, ErrorKind, Ipv4, Ipv6, Layer, Net, Transport};
 use etherparse::{err, LaxIpSlice};
 
-/// IP protocol numbers (IANA).
+/// The IP protocol numbers (IANA) of IP inside IP, which this file decodes
+/// itself; each transport protocol's file declares its own (`tcp::IP_PROTO`).
 pub mod proto {
-    /// ICMP.
-    pub const ICMP: u8 = 1;
-    /// TCP.
-    pub const TCP: u8 = 6;
-    /// UDP.
-    pub const UDP: u8 = 17;
-    /// ICMPv6.
-    pub const ICMPV6: u8 = 58;
     /// IPv4 encapsulated in IP (RFC 2003).
     pub const IPIP: u8 = 4;
     /// IPv6 encapsulated in IP (RFC 4213 §3.5).

@@ -4,12 +4,16 @@
 //! analysis, reassembly) lives in [`crate::sniff::tcp`].
 
 pub mod fields;
+pub mod header;
 pub mod info;
 pub mod tree;
 
 use crate::proto::bytes::{be16, be32};
 use crate::sniff::packet::{DecodeError, Dissected, ErrorKind, Layer, Tcp, Transport, MAX_TCP_OPTIONS};
 use crate::sniff::tcp::Options;
+
+/// The IP protocol number that hands a payload to TCP (IANA).
+pub const IP_PROTO: u8 = 6;
 
 /// The ExID of TCP Fast Open in the experimental option (RFC 7413 §4.1.1).
 pub const TFO_EXID: [u8; 2] = [0xf9, 0x89];

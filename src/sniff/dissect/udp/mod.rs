@@ -3,11 +3,15 @@
 //! `udp.stream` numbering lives in [`crate::sniff::udp`].
 
 pub mod fields;
+pub mod header;
 pub mod info;
 pub mod tree;
 
 use crate::sniff::packet::{DecodeError, Dissected, ErrorKind, Layer, Transport, Udp};
 use etherparse::UdpSlice;
+
+/// The IP protocol number that hands a payload to UDP (IANA).
+pub const IP_PROTO: u8 = 17;
 
 /// Decodes the UDP header at `offset` in the frame from the IP payload `data`;
 /// the payload is what the capture holds after it.
