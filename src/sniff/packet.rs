@@ -135,6 +135,12 @@ impl Dissected<'_> {
         self.net.ip_addrs()
     }
 
+    /// The transport layer, then the one an ICMP error quotes, each with whether
+    /// it is the outer one.
+    pub fn transports(&self) -> impl Iterator<Item = (&Transport, bool)> {
+        std::iter::once((&self.transport, true)).chain(self.quoted.as_ref().map(|q| (&q.transport, false)))
+    }
+
     /// Source and destination endpoints of TCP or UDP.
     pub fn endpoints(&self) -> Option<(Endpoint, Endpoint)> {
         let (s, d) = self.ip_addrs()?;

@@ -24,12 +24,7 @@ pub fn values<'s>(p: &'s Packet<'_>, field: FieldId, out: &mut Vec<Value<'s>>) {
         FieldId::UdpPayload => {
             crate::sniff::layer_bytes::values(p, field, out);
         }
-        _ => {
-            header_values(p, &p.d.transport, true, field, out);
-            if let Some(q) = &p.d.quoted {
-                header_values(p, &q.transport, false, field, out);
-            }
-        }
+        _ => p.d.transports().for_each(|(t, outer)| header_values(p, t, outer, field, out)),
     }
 }
 
