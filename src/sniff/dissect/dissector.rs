@@ -62,6 +62,11 @@ pub trait Dissector: Sync {
     fn len(&self, pdu: &[u8]) -> Option<usize> {
         Some(pdu.len())
     }
+    /// Its part of `frame.protocols`: usually its name; tshark names some
+    /// protocols twice (a dissector that hands the message to one per version).
+    fn protocols(&self, _pdu: &[u8]) -> &'static str {
+        self.name()
+    }
     /// The protocol's one-line summary, as tshark prints the protocol as a field.
     fn label(&self, _pdu: &[u8]) -> String {
         self.title().to_string()

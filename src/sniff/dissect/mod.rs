@@ -65,6 +65,7 @@ pub mod dns;
 pub mod frame;
 pub mod http;
 pub mod icmp;
+pub mod igmp;
 pub mod ip;
 pub mod link;
 pub mod registry;

@@ -6,14 +6,15 @@
 use crate::sniff::tree::Ftype;
 use crate::sniff::value::Value;
 
-use super::arp;
 pub use super::dissector::{Carrier, Claim, Dissector, FieldDecl};
 #[cfg(test)]
 use super::toy;
+use super::{arp, igmp};
 
 /// Every registered protocol. Adding a protocol is its file and one line here.
 pub static REGISTRY: &[&dyn Dissector] = &[
     &arp::Arp,
+    &igmp::Igmp,
     #[cfg(test)]
     &toy::Toy,
 ];
