@@ -1,0 +1,253 @@
+//! The packets of the page, compact and linear in their number: every field
+//! name once (an index per use), rows and details in chunks of [`CHUNK`]
+//! packets, each chunk gzip+base64 ([`super::encode`]). The list's chunks are
+//! inflated when the page loads; a details chunk only when one of its packets
+//! is opened or the display filter needs the field values.
+//!
+//! Row text is the text of `socklab read` ([`list::row`]); the details are the
+//! field tree of `-V` ([`detail::build`]); the field values are those the `-Y`
+//! filter compares ([`FieldSource::values`]), as text the page's filter reads.
+
+use super::colours::Colouring;
+use super::encode::{base64, chunk};
+use crate::sniff::fields::{self, FieldId};
+use crate::sniff::filter::FieldKind;
+use crate::sniff::packet::Packet;
+use crate::sniff::render::{detail, list, Style};
+use crate::sniff::tree::{Ftype, Look, Tree};
+use crate::sniff::value::{FieldSource, Value};
+use serde_json::{json, Value as Json};
+use std::collections::HashMap;
+
+/// Packets per chunk: small enough that opening one packet inflates little,
+/// large enough that gzip finds the repetition between neighbouring packets.
+pub const CHUNK: usize = 512;
+
+/// Builds the packet data of the page, one packet at a time.
+pub struct Packets {
+    colouring: Colouring,
+    tree: Tree,
+    /// Field names in index order: every name socklab knows first (so the
+    /// page's filter knows them all), then the tree's other names as met.
+    names: Vec<&'static str>,
+    /// What each name's values are to the filter (see [`kind_code`]).
+    kinds: Vec<&'static str>,
+    index: HashMap<&'static str, usize>,
+    /// Name index → the field id the filter resolves it to.
+    ids: Vec<Option<FieldId>>,
+    rows: Vec<Json>,
+    details: Vec<Json>,
+    row_chunks: Vec<String>,
+    detail_chunks: Vec<String>,
+    count: usize,
+    /// How many of `names` the filter knows (the first ones).
+    known: usize,
+}
+
+/// The one-letter kind the page's filter uses for a field.
+fn kind_code(kind: Option<FieldKind>) -> &'static str {
+    match kind {
+        Some(FieldKind::Bytes) => "b",
+        Some(FieldKind::Text) => "t",
+        Some(FieldKind::Address) => "a",
+        Some(FieldKind::Number) => "n",
+        Some(FieldKind::Time) => "s",
+        None => "",
+    }
+}
+
+/// Kind letter of a protocol: its values are offsets in the frame, and it
+/// compares as the bytes from there to the end.
+const PROTOCOL_KIND: &str = "p";
+
+/// The `Look` of an item as the page's CSS class letter ("" for plain).
+fn look_code(look: Look) -> &'static str {
+    match look {
+        Look::Bold => "b",
+        Look::Bad => "x",
+        Look::Note => "n",
+        Look::Plain | Look::Verbatim => "",
+    }
+}
+
+/// The columns of a list row, cut out of [`list::row`]'s line: the text is the
+/// CLI's to the character, without its padding.
+struct Columns {
+    time: String,
+    src: String,
+    dst: String,
+    info: String,
+    notes: Vec<String>,
+}
+
+/// Where a teaching note under a row begins.
+const NOTE_MARK: &str = "  ↳ ";
+/// Between the Source and Destination columns.
+const ARROW: &str = " → ";
+
+fn columns(p: &Packet<'_>) -> Columns {
+    let mut line = Vec::with_capacity(160);
+    // Writing into a Vec cannot fail.
+    let _ = list::row(&mut line, p, Style::default());
+    let text = String::from_utf8_lossy(&line);
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or("");
+    let notes = lines.filter_map(|l| l.strip_prefix(NOTE_MARK)).map(str::to_string).collect();
+    let (head, rest) = first.split_once(ARROW).unwrap_or((first, ""));
+    let mut words = head.split_whitespace();
+    let _number = words.next();
+    let time = words.next().unwrap_or("").to_string();
+    let src = words.collect::<Vec<_>>().join(" ");
+    let tail = format!(" {} {} ", list::protocol(p), p.len);
+    let (dst, info) = match rest.find(&tail) {
+        Some(at) => (rest[..at].trim().to_string(), rest[at + tail.len()..].to_string()),
+        None => (String::new(), rest.trim().to_string()),
+    };
+    Columns { time, src, dst, info, notes }
+}
+
+impl Packets {
+    /// An empty table.
+    pub fn new() -> Result<Packets, String> {
+        let mut p = Packets {
+            colouring: Colouring::new()?,
+            tree: Tree::new(),
+            names: Vec::new(),
+            kinds: Vec::new(),
+            index: HashMap::new(),
+            ids: Vec::new(),
+            rows: Vec::with_capacity(CHUNK),
+            details: Vec::with_capacity(CHUNK),
+            row_chunks: Vec::new(),
+            detail_chunks: Vec::new(),
+            count: 0,
+            known: 0,
+        };
+        for id in crate::sniff::field_id::all() {
+            p.intern(id.name(), Some(id));
+        }
+        p.known = p.names.len();
+        Ok(p)
+    }
+
+    fn intern(&mut self, name: &'static str, id: Option<FieldId>) -> usize {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        let i = self.names.len();
+        self.names.push(name);
+        self.kinds.push(kind_code(id.and_then(fields::kind)));
+        self.ids.push(id);
+        self.index.insert(name, i);
+        i
+    }
+
+    /// Adds one packet.
+    pub fn push(&mut self, p: &Packet<'_>) {
+        let c = columns(p);
+        let colour = self.colouring.of(p).map_or(-1, |i| i as i64);
+        let stream = p.tcp.map_or(-1, |t| i64::from(t.stream));
+        let mut row = vec![
+            json!(p.number),
+            json!(c.time),
+            json!(c.src),
+            json!(c.dst),
+            json!(list::protocol(p)),
+            json!(p.len),
+            json!(c.info),
+            json!(colour),
+            json!(stream),
+        ];
+        if !c.notes.is_empty() {
+            row.push(json!(c.notes));
+        }
+        self.rows.push(Json::Array(row));
+        let details = self.details_of(p);
+        self.details.push(details);
+        self.count += 1;
+        if self.rows.len() == CHUNK {
+            self.flush();
+        }
+    }
+
+    /// The details of one packet: `b` its bytes, `i` the shown tree items
+    /// (`[depth, field index or -1, text, look, source, offset, length, mask]`,
+    /// the last four only when the item has bytes, the mask only when not 0),
+    /// `s` the other data sources (`[name, bytes]`), `v` the filter's values
+    /// (`[field index, [values…]]`).
+    fn details_of(&mut self, p: &Packet<'_>) -> Json {
+        detail::build(&mut self.tree, p);
+        let tree = std::mem::take(&mut self.tree);
+        let mut items = Vec::with_capacity(tree.items().len());
+        let mut values: Vec<Json> = Vec::new();
+        let mut seen: Vec<usize> = Vec::new();
+        for item in tree.items() {
+            let field = (!item.field.is_empty()).then(|| self.intern(item.field, FieldId::from_name(item.field)));
+            if let Some(f) = field.filter(|f| !seen.contains(f)) {
+                seen.push(f);
+                if let Some(v) = self.values_of(f, item.ftype, item.bytes.map(|b| b.offset), p) {
+                    values.push(json!([f, v]));
+                }
+            }
+            if !item.shown || item.look == Look::Verbatim {
+                continue;
+            }
+            let mut row = vec![
+                json!(item.depth),
+                json!(field.map_or(-1, |f| f as i64)),
+                json!(tree.display(item)),
+                json!(look_code(item.look)),
+            ];
+            if let Some(b) = item.bytes {
+                row.extend([json!(b.source), json!(b.offset), json!(b.len)]);
+                if item.bitmask != 0 {
+                    row.push(json!(format!("{:x}", item.bitmask)));
+                }
+            }
+            items.push(Json::Array(row));
+        }
+        let sources: Vec<Json> = tree.sources().iter().map(|s| json!([s.name, base64(&s.data)])).collect();
+        self.tree = tree;
+        json!({ "b": base64(p.data), "i": items, "s": sources, "v": values })
+    }
+
+    /// The values of field `f` as the filter sees them: a protocol's offset in
+    /// the frame (its kind is then [`PROTOCOL_KIND`]), else [`FieldSource::values`]
+    /// as text; None when the filter does not know the field.
+    fn values_of(&mut self, f: usize, ftype: Ftype, offset: Option<u32>, p: &Packet<'_>) -> Option<Json> {
+        if ftype == Ftype::Protocol {
+            self.kinds[f] = PROTOCOL_KIND;
+            return Some(json!([offset.unwrap_or(0)]));
+        }
+        let id = self.ids[f]?;
+        let mut vals: Vec<Value<'_>> = Vec::new();
+        p.values(id, &mut vals);
+        let text: Vec<String> = vals.iter().map(ToString::to_string).collect();
+        (!text.is_empty()).then(|| json!(text))
+    }
+
+    fn flush(&mut self) {
+        if self.rows.is_empty() {
+            return;
+        }
+        self.row_chunks.push(chunk(&Json::Array(std::mem::take(&mut self.rows))));
+        self.detail_chunks.push(chunk(&Json::Array(std::mem::take(&mut self.details))));
+    }
+
+    /// The packets' part of the page data: `count`, `chunk` (packets per
+    /// chunk), `fields` and `kinds` (`known`: how many of the fields the filter
+    /// resolves), `rows` and `details` (the chunks).
+    pub fn finish(mut self) -> Json {
+        self.flush();
+        json!({
+            "count": self.count,
+            "chunk": CHUNK,
+            "fields": self.names,
+            "known": self.known,
+            "kinds": self.kinds,
+            "rows": self.row_chunks,
+            "details": self.detail_chunks,
+            "colours": super::colours::RULES,
+        })
+    }
+}
