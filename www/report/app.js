@@ -24,7 +24,7 @@
     source: 0,         // the data source shown in the hex pane
     item: -1,          // the selected tree item
     values: null,      // per packet: Map field -> values (built when a filter needs them)
-    frames: null,      // per packet: base64 frame bytes (for protocol fields in filters)
+    frames: null,      // per packet: its frame's bytes (for protocol fields in filters)
   };
   const chunks = new Map(); // details chunk index -> Promise of its packets
 
@@ -35,24 +35,39 @@
     known: P.fields.slice(0, P.known),
   };
 
-  async function inflate(b64) {
-    const bin = atob(b64);
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-    return JSON.parse(await new Response(stream).text());
+  const gunzip = (b64) => new Response(new Blob([decode64(b64)]).stream().pipeThrough(new DecompressionStream("gzip")));
+  const inflate = async (b64) => JSON.parse(await gunzip(b64).text());
+  const inflateBytes = async (b64) => new Uint8Array(await gunzip(b64).arrayBuffer());
+
+  // A details chunk (see src/sniff/report/html/details.rs) as one object per
+  // packet: b its frame, i its tree lines [depth, field, text, look, source,
+  // offset, length, mask], s its other data sources, v field -> values.
+  async function unpack(c) {
+    const [j, frames] = await Promise.all([inflate(P.details[c]), inflateBytes(P.frames[c])]);
+    let at = 0;
+    return j.p.map((p, k) => {
+      const b = frames.subarray(at, at + j.l[k]);
+      at += j.l[k];
+      const texts = p[1];
+      const i = j.h[p[0]].map((s, n) => {
+        const sh = j.k[s];
+        return [sh[0], sh[1], j.t[texts[n]], ...sh.slice(2)];
+      });
+      const v = new Map(j.g[p[2]].map((f, n) => [f, typeof p[3][n] === "string" ? [p[3][n]] : p[3][n]]));
+      return { b, i, s: p[4] || [], v };
+    });
   }
 
-  const decode64 = (b64) => {
+  function decode64(b64) {
     const bin = atob(b64);
     const out = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
     return out;
-  };
+  }
 
   function detailsOf(i) {
     const c = Math.floor(i / P.chunk);
-    if (!chunks.has(c)) chunks.set(c, inflate(P.details[c]));
+    if (!chunks.has(c)) chunks.set(c, unpack(c));
     return chunks.get(c).then((list) => list[i % P.chunk]);
   }
 
@@ -160,13 +175,13 @@
   let hexSpans = [];
   function sourceBytes(s) {
     const d = state.details;
-    return s === 0 ? decode64(d.b) : decode64(d.s[s - 1][1]);
+    return s === 0 ? d.b : decode64(d.s[s - 1][1]);
   }
 
   function showSource(s) {
     const d = state.details;
     state.source = s;
-    const tabs = [`<button data-src="0" class="${s === 0 ? "on" : ""}">Frame (${decode64(d.b).length} bytes)</button>`];
+    const tabs = [`<button data-src="0" class="${s === 0 ? "on" : ""}">Frame (${d.b.length} bytes)</button>`];
     d.s.forEach((src, k) => tabs.push(`<button data-src="${k + 1}" class="${s === k + 1 ? "on" : ""}">${esc(src[0])}</button>`));
     $("byte-tabs").innerHTML = tabs.join("");
     const bytes = sourceBytes(s);
@@ -238,9 +253,9 @@
     const values = new Array(state.rows.length);
     const frames = new Array(state.rows.length);
     for (let c = 0; c < P.details.length; c++) {
-      const list = await (chunks.get(c) || inflate(P.details[c]));
+      const list = await (chunks.get(c) || unpack(c));
       list.forEach((d, k) => {
-        values[c * P.chunk + k] = new Map(d.v.map(([f, v]) => [f, v]));
+        values[c * P.chunk + k] = d.v;
         frames[c * P.chunk + k] = d.b;
       });
     }
@@ -279,8 +294,7 @@
     await loadValues();
     const match = new Array(state.rows.length);
     for (let i = 0; i < state.rows.length; i++) {
-      let frame = null;
-      const packet = { values: state.values[i], bytes: () => frame || (frame = decode64(state.frames[i])) };
+      const packet = { values: state.values[i], bytes: () => state.frames[i] };
       match[i] = Filter.evaluate(ast, packet, schema);
     }
     state.match = match;
@@ -401,6 +415,8 @@
   }
 
   async function route() {
+    const tab = /^#tab=(\w+)$/.exec(location.hash);
+    if (tab && $(tab[1]) && $(tab[1]).classList.contains("tab")) return showTab(tab[1]);
     const m = /^#(frame|stream)=(\d+)$/.exec(location.hash);
     if (!m) return;
     const n = Number(m[2]);

@@ -25,10 +25,10 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
-/// `text` gzip-compressed (fast level: the page is written once per run and
-/// its size is dominated by repetitive JSON, which compresses well anyway).
+/// `text` gzip-compressed at the default level (the fast level makes pages
+/// about 1.7 times larger for a small gain in time).
 pub fn gzip(text: &[u8]) -> Vec<u8> {
-    let mut z = GzEncoder::new(Vec::with_capacity(text.len() / 6), Compression::fast());
+    let mut z = GzEncoder::new(Vec::with_capacity(text.len() / 6), Compression::default());
     // Writing into a Vec cannot fail.
     let _ = z.write_all(text);
     z.finish().unwrap_or_default()

@@ -54,3 +54,4 @@ pub fn page(title: &str, data: &Json) -> String {
     out.push_str(rest);
     out
 }
+pub mod details;

@@ -4,12 +4,13 @@
 //! inflated when the page loads; a details chunk only when one of its packets
 //! is opened or the display filter needs the field values.
 //!
-//! Row text is the text of `socklab read` ([`list::row`]); the details are the
+//! The details chunks are laid out by [`super::details`]. Row text is the text of `socklab read` ([`list::row`]); the details are the
 //! field tree of `-V` ([`detail::build`]); the field values are those the `-Y`
 //! filter compares ([`FieldSource::values`]), as text the page's filter reads.
 
 use super::colours::Colouring;
-use super::encode::{base64, chunk};
+use super::details::{Chunk, Line};
+use super::encode::{base64, chunk, gzip};
 use crate::sniff::fields::{self, FieldId};
 use crate::sniff::filter::FieldKind;
 use crate::sniff::packet::Packet;
@@ -36,9 +37,10 @@ pub struct Packets {
     /// Name index → the field id the filter resolves it to.
     ids: Vec<Option<FieldId>>,
     rows: Vec<Json>,
-    details: Vec<Json>,
+    details: Chunk,
     row_chunks: Vec<String>,
     detail_chunks: Vec<String>,
+    frame_chunks: Vec<String>,
     count: usize,
     /// How many of `names` the filter knows (the first ones).
     known: usize,
@@ -117,9 +119,10 @@ impl Packets {
             index: HashMap::new(),
             ids: Vec::new(),
             rows: Vec::with_capacity(CHUNK),
-            details: Vec::with_capacity(CHUNK),
+            details: Chunk::new(),
             row_chunks: Vec::new(),
             detail_chunks: Vec::new(),
+            frame_chunks: Vec::new(),
             count: 0,
             known: 0,
         };
@@ -162,68 +165,58 @@ impl Packets {
             row.push(json!(c.notes));
         }
         self.rows.push(Json::Array(row));
-        let details = self.details_of(p);
-        self.details.push(details);
+        self.add_details(p);
         self.count += 1;
         if self.rows.len() == CHUNK {
             self.flush();
         }
     }
 
-    /// The details of one packet: `b` its bytes, `i` the shown tree items
-    /// (`[depth, field index or -1, text, look, source, offset, length, mask]`,
-    /// the last four only when the item has bytes, the mask only when not 0),
-    /// `s` the other data sources (`[name, bytes]`), `v` the filter's values
-    /// (`[field index, [values…]]`).
-    fn details_of(&mut self, p: &Packet<'_>) -> Json {
+    /// Adds the details of one packet to the chunk: its shown tree lines, its
+    /// frame and other data sources, and the filter's values of every field
+    /// its tree names.
+    fn add_details(&mut self, p: &Packet<'_>) {
         detail::build(&mut self.tree, p);
         let tree = std::mem::take(&mut self.tree);
-        let mut items = Vec::with_capacity(tree.items().len());
-        let mut values: Vec<Json> = Vec::new();
-        let mut seen: Vec<usize> = Vec::new();
+        let mut values: Vec<(usize, Vec<String>)> = Vec::new();
+        let mut fields: Vec<i64> = Vec::with_capacity(tree.items().len());
         for item in tree.items() {
             let field = (!item.field.is_empty()).then(|| self.intern(item.field, FieldId::from_name(item.field)));
-            if let Some(f) = field.filter(|f| !seen.contains(f)) {
-                seen.push(f);
+            if let Some(f) = field.filter(|f| !values.iter().any(|(g, _)| g == f)) {
                 if let Some(v) = self.values_of(f, item.ftype, item.bytes.map(|b| b.offset), p) {
-                    values.push(json!([f, v]));
+                    values.push((f, v));
                 }
             }
-            if !item.shown || item.look == Look::Verbatim {
-                continue;
-            }
-            let mut row = vec![
-                json!(item.depth),
-                json!(field.map_or(-1, |f| f as i64)),
-                json!(tree.display(item)),
-                json!(look_code(item.look)),
-            ];
-            if let Some(b) = item.bytes {
-                row.extend([json!(b.source), json!(b.offset), json!(b.len)]);
-                if item.bitmask != 0 {
-                    row.push(json!(format!("{:x}", item.bitmask)));
-                }
-            }
-            items.push(Json::Array(row));
+            fields.push(field.map_or(-1, |f| f as i64));
         }
+        let lines = tree.items().iter().zip(fields).filter(|(i, _)| i.shown && i.look != Look::Verbatim).map(
+            |(item, field)| Line {
+                depth: item.depth,
+                field,
+                text: tree.display(item),
+                look: look_code(item.look),
+                bytes: item.bytes.map(|b| (b.source, b.offset, b.len)),
+                mask: item.bitmask,
+            },
+        );
         let sources: Vec<Json> = tree.sources().iter().map(|s| json!([s.name, base64(&s.data)])).collect();
+        self.details.push(lines, values, p.data, sources);
         self.tree = tree;
-        json!({ "b": base64(p.data), "i": items, "s": sources, "v": values })
     }
 
     /// The values of field `f` as the filter sees them: a protocol's offset in
     /// the frame (its kind is then [`PROTOCOL_KIND`]), else [`FieldSource::values`]
     /// as text; None when the filter does not know the field.
-    fn values_of(&mut self, f: usize, ftype: Ftype, offset: Option<u32>, p: &Packet<'_>) -> Option<Json> {
+    fn values_of(&mut self, f: usize, ftype: Ftype, offset: Option<u32>, p: &Packet<'_>) -> Option<Vec<String>> {
         if ftype == Ftype::Protocol {
             self.kinds[f] = PROTOCOL_KIND;
-            return Some(json!([offset.unwrap_or(0)]));
+            return Some(vec![offset.unwrap_or(0).to_string()]);
         }
         let id = self.ids[f]?;
         let mut vals: Vec<Value<'_>> = Vec::new();
         p.values(id, &mut vals);
         let text: Vec<String> = vals.iter().map(ToString::to_string).collect();
-        (!text.is_empty()).then(|| json!(text))
+        (!text.is_empty()).then_some(text)
     }
 
     fn flush(&mut self) {
@@ -231,12 +224,15 @@ impl Packets {
             return;
         }
         self.row_chunks.push(chunk(&Json::Array(std::mem::take(&mut self.rows))));
-        self.detail_chunks.push(chunk(&Json::Array(std::mem::take(&mut self.details))));
+        let (details, frames) = std::mem::replace(&mut self.details, Chunk::new()).finish();
+        self.detail_chunks.push(chunk(&details));
+        self.frame_chunks.push(base64(&gzip(&frames)));
     }
 
     /// The packets' part of the page data: `count`, `chunk` (packets per
     /// chunk), `fields` and `kinds` (`known`: how many of the fields the filter
-    /// resolves), `rows` and `details` (the chunks).
+    /// resolves), `rows`, `details` and `frames` (the chunks: see
+    /// [`super::details`]).
     pub fn finish(mut self) -> Json {
         self.flush();
         json!({
@@ -247,6 +243,7 @@ impl Packets {
             "kinds": self.kinds,
             "rows": self.row_chunks,
             "details": self.detail_chunks,
+            "frames": self.frame_chunks,
             "colours": super::colours::RULES,
         })
     }
