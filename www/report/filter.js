@@ -547,7 +547,10 @@ const Filter = (() => {
     let flags = "iu", body = pattern;
     if (body.startsWith("(?-i)")) { flags = "u"; body = body.slice(5); }
     try { return new RegExp(body, flags); }
-    catch (e) { throw [pos, `invalid regular expression: ${e.message}`]; }
+    catch (e) {
+      const why = e.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
+      throw [pos, `invalid regular expression: ${why.charAt(0).toLowerCase()}${why.slice(1)}`];
+    }
   }
 
   // ---- evaluation ---------------------------------------------------------

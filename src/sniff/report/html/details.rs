@@ -8,20 +8,32 @@
 //! text.
 
 use serde_json::{json, Value as Json};
-use std::collections::HashMap;
+use crate::sniff::hash::FxHashMap;
 use std::hash::Hash;
 
 /// A list of distinct values, each with its index.
 struct Interner<K> {
     list: Vec<K>,
-    index: HashMap<K, usize>,
+    index: FxHashMap<K, usize>,
 }
 
 impl<K: Hash + Eq + Clone> Interner<K> {
     fn new() -> Self {
-        Interner { list: Vec::new(), index: HashMap::new() }
+        Interner { list: Vec::new(), index: FxHashMap::default() }
     }
+}
 
+impl Interner<String> {
+    /// The index of `text`, copied only the first time it is seen.
+    fn text_id(&mut self, text: &str) -> usize {
+        match self.index.get(text) {
+            Some(&i) => i,
+            None => self.id(text.to_string()),
+        }
+    }
+}
+
+impl<K: Hash + Eq + Clone> Interner<K> {
     fn id(&mut self, key: K) -> usize {
         if let Some(&i) = self.index.get(&key) {
             return i;
@@ -93,7 +105,7 @@ impl Chunk {
         let (mut layout, mut texts) = (Vec::new(), Vec::new());
         for l in lines {
             layout.push(self.shapes.id((l.depth, l.field, l.look, l.bytes, l.mask)));
-            texts.push(self.texts.id(l.text.to_string()));
+            texts.push(self.texts.text_id(l.text));
         }
         let layout = self.layouts.id(layout);
         let fields = self.field_lists.id(values.iter().map(|(f, _)| *f).collect());

@@ -18,7 +18,7 @@ use crate::sniff::render::{detail, list, Style};
 use crate::sniff::tree::{Ftype, Look, Tree};
 use crate::sniff::value::{FieldSource, Value};
 use serde_json::{json, Value as Json};
-use std::collections::HashMap;
+use crate::sniff::hash::FxHashMap;
 
 /// Packets per chunk: small enough that opening one packet inflates little,
 /// large enough that gzip finds the repetition between neighbouring packets.
@@ -33,9 +33,12 @@ pub struct Packets {
     names: Vec<&'static str>,
     /// What each name's values are to the filter (see [`kind_code`]).
     kinds: Vec<&'static str>,
-    index: HashMap<&'static str, usize>,
+    index: FxHashMap<&'static str, usize>,
     /// Name index → the field id the filter resolves it to.
     ids: Vec<Option<FieldId>>,
+    /// Name index → the number (from 1) of the last packet whose values of
+    /// the field were taken.
+    seen: Vec<usize>,
     rows: Vec<Json>,
     details: Chunk,
     row_chunks: Vec<String>,
@@ -116,8 +119,9 @@ impl Packets {
             tree: Tree::new(),
             names: Vec::new(),
             kinds: Vec::new(),
-            index: HashMap::new(),
+            index: FxHashMap::default(),
             ids: Vec::new(),
+            seen: Vec::new(),
             rows: Vec::with_capacity(CHUNK),
             details: Chunk::new(),
             row_chunks: Vec::new(),
@@ -127,20 +131,24 @@ impl Packets {
             known: 0,
         };
         for id in crate::sniff::field_id::all() {
-            p.intern(id.name(), Some(id));
+            p.intern(id.name(), || Some(id));
         }
         p.known = p.names.len();
         Ok(p)
     }
 
-    fn intern(&mut self, name: &'static str, id: Option<FieldId>) -> usize {
+    /// The index of field `name` (`id`: what the filter resolves it to, looked
+    /// up only for a name not seen before).
+    fn intern(&mut self, name: &'static str, id: impl FnOnce() -> Option<FieldId>) -> usize {
         if let Some(&i) = self.index.get(name) {
             return i;
         }
+        let id = id();
         let i = self.names.len();
         self.names.push(name);
         self.kinds.push(kind_code(id.and_then(fields::kind)));
         self.ids.push(id);
+        self.seen.push(0);
         self.index.insert(name, i);
         i
     }
@@ -180,12 +188,22 @@ impl Packets {
         let tree = std::mem::take(&mut self.tree);
         let mut values: Vec<(usize, Vec<String>)> = Vec::new();
         let mut fields: Vec<i64> = Vec::with_capacity(tree.items().len());
+        let stamp = self.count + 1;
         for item in tree.items() {
-            let field = (!item.field.is_empty()).then(|| self.intern(item.field, FieldId::from_name(item.field)));
-            if let Some(f) = field.filter(|f| !values.iter().any(|(g, _)| g == f)) {
-                if let Some(v) = self.values_of(f, item.ftype, item.bytes.map(|b| b.offset), p) {
-                    values.push((f, v));
+            let field = (!item.field.is_empty()).then(|| self.intern(item.field, || FieldId::from_name(item.field)));
+            match field {
+                // A protocol met again (the datagram an ICMP error quotes): one more occurrence.
+                Some(f) if item.ftype == Ftype::Protocol && self.seen[f] == stamp => {
+                    if let Some((_, v)) = values.iter_mut().find(|(g, _)| *g == f) {
+                        v.push(item.bytes.map_or(0, |b| b.offset).to_string());
+                    }
                 }
+                Some(f) if std::mem::replace(&mut self.seen[f], stamp) != stamp => {
+                    if let Some(v) = self.values_of(f, item.ftype, item.bytes.map(|b| b.offset), p) {
+                        values.push((f, v));
+                    }
+                }
+                _ => {}
             }
             fields.push(field.map_or(-1, |f| f as i64));
         }
