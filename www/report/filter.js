@@ -651,7 +651,7 @@ const Filter = (() => {
     return holds(rel, compareValues(a, b));
   }
 
-  function fetch(op, packet, schema) {
+  function occurrences(op, packet, schema) {
     const texts = packet.values.get(op.field);
     if (!texts) return [];
     const vals = texts.map((t) => typed(schema.kinds[op.field], t, packet));
@@ -682,15 +682,15 @@ const Filter = (() => {
       case "or": return node.children.some((c) => evaluate(c, packet, schema));
       case "and": return node.children.every((c) => evaluate(c, packet, schema));
       case "not": return !evaluate(node.child, packet, schema);
-      case "exists": return fetch(node.lhs, packet, schema).length > 0;
-      case "in": return fetch(node.lhs, packet, schema).some((v) => node.members.some((m) => inMember(m, v)));
+      case "exists": return occurrences(node.lhs, packet, schema).length > 0;
+      case "in": return occurrences(node.lhs, packet, schema).some((v) => node.members.some((m) => inMember(m, v)));
       default: {
-        const left = fetch(node.lhs, packet, schema);
+        const left = occurrences(node.lhs, packet, schema);
         if (!left.length) return false;
         const rhs = node.rhs;
         if (rhs.lit) return quantify(node.quant, left, (v) => testLiteral(node.rel, v, rhs.lit));
         if (rhs.regex) return left.some((v) => v.b && (rhs.regex.lastIndex = 0, rhs.regex.test(v.k === "t" ? v.s : latin1(v.b))));
-        const right = fetch(rhs.field, packet, schema);
+        const right = occurrences(rhs.field, packet, schema);
         return right.length > 0 && quantify(node.quant, left, (a) => quantify(node.quant, right, (b) => testValues(node.rel, a, b)));
       }
     }
