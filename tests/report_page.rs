@@ -103,8 +103,13 @@ fn the_page_is_self_contained_and_its_chunks_decode() {
         let chunk: Value = serde_json::from_slice(&inflate(c.as_str().unwrap())).unwrap();
         assert!(chunk["p"].as_array().is_some_and(|a| !a.is_empty()));
     }
-    assert!(!data["streams"].as_array().unwrap().is_empty(), "the HTTP capture has TCP streams");
-    assert!(!data["http"].as_array().unwrap().is_empty(), "and HTTP messages");
+    for c in p["values"].as_array().unwrap() {
+        let chunk: Value = serde_json::from_slice(&inflate(c.as_str().unwrap())).unwrap();
+        assert!(chunk["p"].as_array().is_some_and(|a| !a.is_empty()));
+    }
+    let views: Value = serde_json::from_slice(&inflate(data["views"].as_str().unwrap())).unwrap();
+    assert!(!views["streams"].as_array().unwrap().is_empty(), "the HTTP capture has TCP streams");
+    assert!(!views["http"].as_array().unwrap().is_empty(), "and HTTP messages");
 }
 
 /// The filter goldens' expressions for the captures (tests/golden/filters.tsv),

@@ -7,11 +7,13 @@ use crate::config::Settings;
 use crate::error::Error;
 use crate::sniff::fields::parse_filter;
 use crate::sniff::pipeline::Pipeline;
-use crate::sniff::report::html::{self, packets::Packets, views};
+use crate::sniff::report::html::{self, encode, packets::Packets, views};
 use crate::sniff::report::{graph, open, scan, worksheet, ScanOptions};
 use crate::table::Format;
 use serde_json::{json, Value as Json};
 use std::collections::BTreeSet;
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// TCP streams whose views the page holds without `--stream` (each view keeps
@@ -71,23 +73,28 @@ pub fn run(a: &ReportArgs) -> crate::Result<()> {
     let sheet = worksheet::build(&a.file, bpf, a.stream)?;
     let plain = Settings { width: None, wide: false, color: false };
     let name = a.file.display().to_string();
-    let data = json!({
-        "file": name,
-        "filter": a.display_filter,
-        "packets": packets.finish(),
+    let views = json!({
         "streams": streams,
-        "open_stream": a.stream,
         "dns": dns,
         "http": http,
         "worksheet": worksheet::render::render(&sheet, Format::Markdown, &plain),
     });
+    let data = json!({
+        "file": name,
+        "filter": a.display_filter,
+        "packets": packets.finish(),
+        "open_stream": a.stream,
+        "views": encode::chunk(&views),
+    });
     let path = a.output.clone().unwrap_or_else(|| default_output(&a.file));
-    let page = html::page(&format!("socklab report: {name}"), &data);
-    std::fs::write(&path, &page).map_err(|e| Error::File {
+    let cannot = |e: std::io::Error| Error::File {
         path: path.display().to_string(),
         reason: format!("cannot write the page: {e}; check the directory exists and is writable, or give -o FILE"),
-    })?;
-    println!("{}: {} bytes; open it in a browser (file://{})", path.display(), page.len(), absolute(&path).display());
+    };
+    let mut out = BufWriter::new(File::create(&path).map_err(cannot)?);
+    html::write_page(&mut out, &format!("socklab report: {name}"), &data).and_then(|()| out.flush()).map_err(cannot)?;
+    let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+    println!("{}: {size} bytes; open it in a browser (file://{})", path.display(), absolute(&path).display());
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 (() => {
   const DATA = JSON.parse(document.getElementById("data").textContent);
   const P = DATA.packets;
+  let V = null; // the lab views (streams, dns, http, worksheet), inflated at start
   const ROW_H = 20;
   const OVERSCAN = 12;
   const PRINT_MAX = 2000;
@@ -39,22 +40,36 @@
   const inflate = async (b64) => JSON.parse(await gunzip(b64).text());
   const inflateBytes = async (b64) => new Uint8Array(await gunzip(b64).arrayBuffer());
 
-  // A details chunk (see src/sniff/report/html/details.rs) as one object per
-  // packet: b its frame, i its tree lines [depth, field, text, look, source,
-  // offset, length, mask], s its other data sources, v field -> values.
+  // A chunk's filter values and frames (see src/sniff/report/html/details.rs):
+  // per packet, b its frame and v field -> values.
+  const valueChunks = new Map();
+  function unpackValues(c) {
+    if (!valueChunks.has(c)) {
+      valueChunks.set(c, Promise.all([inflate(P.values[c]), inflateBytes(P.frames[c])]).then(([j, frames]) => {
+        let at = 0;
+        return j.p.map((p, k) => {
+          const b = frames.subarray(at, at + j.l[k]);
+          at += j.l[k];
+          const v = new Map(j.g[p[0]].map((f, n) => [f, typeof p[1][n] === "string" ? [p[1][n]] : p[1][n]]));
+          return { b, v };
+        });
+      }));
+    }
+    return valueChunks.get(c);
+  }
+
+  // A details chunk as one object per packet: b its frame, i its tree lines
+  // [depth, field, text, look, source, offset, length, mask], s its other data
+  // sources, v field -> values.
   async function unpack(c) {
-    const [j, frames] = await Promise.all([inflate(P.details[c]), inflateBytes(P.frames[c])]);
-    let at = 0;
+    const [j, values] = await Promise.all([inflate(P.details[c]), unpackValues(c)]);
     return j.p.map((p, k) => {
-      const b = frames.subarray(at, at + j.l[k]);
-      at += j.l[k];
       const texts = p[1];
       const i = j.h[p[0]].map((s, n) => {
         const sh = j.k[s];
         return [sh[0], sh[1], j.t[texts[n]], ...sh.slice(2)];
       });
-      const v = new Map(j.g[p[2]].map((f, n) => [f, typeof p[3][n] === "string" ? [p[3][n]] : p[3][n]]));
-      return { b, i, s: p[4] || [], v };
+      return { b: values[k].b, i, s: p[2] || [], v: values[k].v };
     });
   }
 
@@ -253,7 +268,7 @@
     const values = new Array(state.rows.length);
     const frames = new Array(state.rows.length);
     for (let c = 0; c < P.details.length; c++) {
-      const list = await (chunks.get(c) || unpack(c));
+      const list = await unpackValues(c);
       list.forEach((d, k) => {
         values[c * P.chunk + k] = d.v;
         frames[c * P.chunk + k] = d.b;
@@ -341,7 +356,7 @@
   }
 
   function showStream(n) {
-    const s = DATA.streams.find((x) => x.index === n);
+    const s = V.streams.find((x) => x.index === n);
     const view = $("stream-view");
     if (!s) {
       view.innerHTML = `<p class="muted">The page holds no views of TCP stream ${esc(n)}; write it with <code>socklab report FILE --stream ${esc(n)}</code>.</p>`;
@@ -361,14 +376,14 @@
 
   function buildStreams() {
     const sel = $("stream-select");
-    sel.innerHTML = DATA.streams.map((s) => `<option value="${s.index}">Stream ${s.index}: ${esc(s.client)} ↔ ${esc(s.server)}</option>`).join("");
-    if (!DATA.streams.length) $("stream-view").innerHTML = '<p class="muted">No TCP streams in this capture.</p>';
-    else showStream(DATA.open_stream ?? DATA.streams[0].index);
+    sel.innerHTML = V.streams.map((s) => `<option value="${s.index}">Stream ${s.index}: ${esc(s.client)} ↔ ${esc(s.server)}</option>`).join("");
+    if (!V.streams.length) $("stream-view").innerHTML = '<p class="muted">No TCP streams in this capture.</p>';
+    else showStream(DATA.open_stream ?? V.streams[0].index);
   }
 
   function buildDns() {
-    $("dns").innerHTML = DATA.dns.length
-      ? DATA.dns.map((m) => `<div class="dns-msg"><h3>Frame ${frameLink(m.frame)}: ${esc(m.title)}</h3>${m.html}</div>`).join("")
+    $("dns").innerHTML = V.dns.length
+      ? V.dns.map((m) => `<div class="dns-msg"><h3>Frame ${frameLink(m.frame)}: ${esc(m.title)}</h3>${m.html}</div>`).join("")
       : '<p class="muted">No DNS messages in this capture.</p>';
   }
 
@@ -379,13 +394,13 @@
     };
     const rows = [];
     const paired = new Set();
-    for (const m of DATA.http) {
+    for (const m of V.http) {
       if (m.request) {
         if (m.partner) paired.add(m.partner);
         rows.push([m.frame, m.partner, m.stream]);
       }
     }
-    for (const m of DATA.http) if (!m.request && !paired.has(m.frame)) rows.push([null, m.frame, m.stream]);
+    for (const m of V.http) if (!m.request && !paired.has(m.frame)) rows.push([null, m.frame, m.stream]);
     rows.sort((a, b) => (a[0] ?? a[1]) - (b[0] ?? b[1]));
     const cell = (n) => (n ? `${frameLink(n)}</td><td>${info(n)}` : `—</td><td class="muted">no ${"response"} captured`);
     $("http").innerHTML = rows.length
@@ -526,7 +541,8 @@
     $("file").textContent = DATA.file + (DATA.filter ? ` (packets matching ${DATA.filter})` : "");
     document.title = "socklab report: " + DATA.file;
     colourStyles();
-    const parts = await Promise.all(P.rows.map(inflate));
+    const [views, ...parts] = await Promise.all([inflate(DATA.views), ...P.rows.map(inflate)]);
+    V = views;
     state.rows = parts.flat();
     state.rows.forEach((r, i) => state.byNumber.set(r[0], i));
     wire();
@@ -535,7 +551,7 @@
     buildDns();
     buildHttp();
     buildColours();
-    $("worksheet-text").textContent = DATA.worksheet;
+    $("worksheet-text").textContent = V.worksheet;
     await route();
     if (DATA.open_stream !== null && DATA.open_stream !== undefined && !location.hash) showTab("streams");
     window.socklab.loadMs = performance.now() - t0;

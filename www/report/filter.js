@@ -554,7 +554,8 @@ const Filter = (() => {
   }
 
   // ---- evaluation ---------------------------------------------------------
-  // A packet is {values: Map field -> [text…], bytes: () => Uint8Array (the frame)}.
+  // A packet is {values: Map field -> [text…], bytes: () => Uint8Array (the frame)}; a
+  // byte value "@OFFSET:LENGTH" is that part of the frame.
   // A value is typed from its field's kind: {k: "n", n}, {k: "s", n}, {k: "a", v6, n, b},
   // {k: "t", s, b}, {k: "b", b}.
   const latin1 = (b) => String.fromCharCode.apply(null, b.length > 65536 ? b.slice(0, 65536) : b);
@@ -573,6 +574,10 @@ const Filter = (() => {
         return { k: "a", v6: ip.v6, n: ip.n, b };
       }
       case "b": {
+        if (text[0] === "@") {
+          const [off, len] = text.slice(1).split(":").map(Number);
+          return { k: "b", b: packet.bytes().subarray(off, off + len) };
+        }
         const hex = /^[0-9a-f]*$/.test(text) && text.length % 2 === 0 ? parseBytes(text) || new Uint8Array(0) : /[:.-]/.test(text) ? parseBytes(text) : null;
         return { k: "b", b: hex || enc.encode(text) };
       }

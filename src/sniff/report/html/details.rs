@@ -1,11 +1,13 @@
-//! One chunk of packet details, with what repeats from packet to packet written
-//! once: the tree's lines (`t`), the items without their text (`k`: depth,
-//! field, look, source, offset, length, mask), each packet's sequence of items
-//! (`h`) and the lists of fields whose values it carries (`g`). A packet is then
-//! `[layout, [text ids], field list, [values], sources]`: an ACK is a few numbers
-//! and the lines that differ from the previous ACK. The frames' bytes go apart,
-//! as one binary blob (`l`: their lengths), which compresses far better than
-//! text.
+//! One chunk of packets, in three parts, with what repeats from packet to
+//! packet written once:
+//! - the tree: its lines (`t`), the items without their text (`k`: depth,
+//!   field, look, source, offset, length, mask), each packet's sequence of
+//!   items (`h`); a packet is `[layout, [text ids], sources]`, so an ACK is a
+//!   few numbers and the lines that differ from the previous ACK;
+//! - the filter's values: the lists of fields (`g`), the frames' lengths (`l`),
+//!   and per packet `[field list, [values]]` (the display filter reads only
+//!   this part and the frames);
+//! - the frames' bytes, one binary blob, which compresses far better than text.
 
 use serde_json::{json, Value as Json};
 use crate::sniff::hash::FxHashMap;
@@ -69,9 +71,20 @@ pub struct Chunk {
     shapes: Interner<Shape>,
     layouts: Interner<Vec<usize>>,
     field_lists: Interner<Vec<usize>>,
-    packets: Vec<Json>,
+    trees: Vec<Json>,
+    values: Vec<Json>,
     frames: Vec<u8>,
     lengths: Vec<usize>,
+}
+
+/// A finished chunk: its tree and values as JSON, its frames as bytes.
+pub struct Encoded {
+    /// The tree part.
+    pub tree: Json,
+    /// The values part.
+    pub values: Json,
+    /// The frames, one after the other.
+    pub frames: Vec<u8>,
 }
 
 impl Chunk {
@@ -82,15 +95,11 @@ impl Chunk {
             shapes: Interner::new(),
             layouts: Interner::new(),
             field_lists: Interner::new(),
-            packets: Vec::new(),
+            trees: Vec::new(),
+            values: Vec::new(),
             frames: Vec::new(),
             lengths: Vec::new(),
         }
-    }
-
-    /// Whether no packet was added.
-    pub fn is_empty(&self) -> bool {
-        self.packets.is_empty()
     }
 
     /// Adds a packet: its tree's lines, its filter values (field index, values),
@@ -111,17 +120,18 @@ impl Chunk {
         let fields = self.field_lists.id(values.iter().map(|(f, _)| *f).collect());
         let values: Vec<Json> =
             values.into_iter().map(|(_, mut v)| if v.len() == 1 { json!(v.remove(0)) } else { json!(v) }).collect();
-        let mut packet = vec![json!(layout), json!(texts), json!(fields), json!(values)];
+        let mut tree = vec![json!(layout), json!(texts)];
         if !sources.is_empty() {
-            packet.push(json!(sources));
+            tree.push(json!(sources));
         }
-        self.packets.push(Json::Array(packet));
+        self.trees.push(Json::Array(tree));
+        self.values.push(json!([fields, values]));
         self.frames.extend_from_slice(frame);
         self.lengths.push(frame.len());
     }
 
-    /// The chunk's JSON and its frames' bytes.
-    pub fn finish(self) -> (Json, Vec<u8>) {
+    /// The chunk's three parts.
+    pub fn finish(self) -> Encoded {
         let shapes: Vec<Json> = self
             .shapes
             .list
@@ -137,15 +147,11 @@ impl Chunk {
                 Json::Array(s)
             })
             .collect();
-        let json = json!({
-            "t": self.texts.list,
-            "k": shapes,
-            "h": self.layouts.list,
-            "g": self.field_lists.list,
-            "l": self.lengths,
-            "p": self.packets,
-        });
-        (json, self.frames)
+        Encoded {
+            tree: json!({ "t": self.texts.list, "k": shapes, "h": self.layouts.list, "p": self.trees }),
+            values: json!({ "g": self.field_lists.list, "l": self.lengths, "p": self.values }),
+            frames: self.frames,
+        }
     }
 }
 
@@ -163,11 +169,12 @@ mod tests {
             ];
             c.push(lines.into_iter(), vec![(4, vec![seq[5..].to_string()])], &[1, 2], Vec::new());
         }
-        let (json, frames) = c.finish();
-        assert_eq!(json["t"], json!(["TCP", "Seq: 1", "Seq: 2"]));
-        assert_eq!(json["h"], json!([[0, 1]]));
-        assert_eq!(json["p"], json!([[0, [0, 1], 0, ["1"]], [0, [0, 2], 0, ["2"]]]));
-        assert_eq!(json["k"][1], json!([1, 4, "", 0, 4, 4]));
-        assert_eq!((frames, json["l"].clone()), (vec![1, 2, 1, 2], json!([2, 2])));
+        let e = c.finish();
+        assert_eq!(e.tree["t"], json!(["TCP", "Seq: 1", "Seq: 2"]));
+        assert_eq!(e.tree["h"], json!([[0, 1]]));
+        assert_eq!(e.tree["p"], json!([[0, [0, 1]], [0, [0, 2]]]));
+        assert_eq!(e.tree["k"][1], json!([1, 4, "", 0, 4, 4]));
+        assert_eq!(e.values["p"], json!([[0, ["1"]], [0, ["2"]]]));
+        assert_eq!((e.frames, e.values["l"].clone()), (vec![1, 2, 1, 2], json!([2, 2])));
     }
 }

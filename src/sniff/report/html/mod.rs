@@ -5,11 +5,13 @@
 //! template, stylesheet and script live in `www/report/` and are built in.
 
 pub mod colours;
+pub mod details;
 pub mod encode;
 pub mod packets;
 pub mod views;
 
 use serde_json::Value as Json;
+use std::io::{self, Write};
 
 /// The page's skeleton: `{{title}}`, `{{style}}`, `{{data}}` and `{{script}}`
 /// are filled in.
@@ -21,40 +23,52 @@ const FILTER_JS: &str = include_str!("../../../../www/report/filter.js");
 /// The page's behaviour: list, details, bytes, views, links.
 const APP_JS: &str = include_str!("../../../../www/report/app.js");
 
-/// JSON that is safe inside a `<script>` element: `</` would end it early, so
-/// it is written `<\/` (the same string to JSON).
-fn script_json(data: &Json) -> String {
-    data.to_string().replace("</", "<\\/")
+/// Writes JSON into a `<script>` element safely: `<` (which could end the
+/// element early with `</script>`) is written `\u003c`, the same character to
+/// JSON, and JSON has `<` only inside strings.
+struct ScriptSafe<'w, W: Write>(&'w mut W);
+
+impl<W: Write> Write for ScriptSafe<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        for part in buf.split_inclusive(|&b| b == b'<') {
+            match part.split_last() {
+                Some((b'<', head)) => {
+                    self.0.write_all(head)?;
+                    self.0.write_all(b"\\u003c")?;
+                }
+                _ => self.0.write_all(part)?,
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
 }
 
-/// The page for `data` (see [`packets::Packets::finish`] and [`views`]),
-/// titled `title`.
-pub fn page(title: &str, data: &Json) -> String {
-    let title = crate::net::web::reply::escape_html(title);
-    let script = format!("{FILTER_JS}\n{APP_JS}");
-    let mut out = String::with_capacity(TEMPLATE.len() + STYLE.len() + script.len() + 1024);
+/// Writes the page for `data` (see [`packets::Packets::finish`] and [`views`]),
+/// titled `title`, to `out`.
+pub fn write_page(out: &mut impl Write, title: &str, data: &Json) -> io::Result<()> {
     let mut rest = TEMPLATE;
     while let Some(at) = rest.find("{{") {
-        out.push_str(&rest[..at]);
+        out.write_all(rest[..at].as_bytes())?;
         let Some(end) = rest[at..].find("}}") else { break };
-        let key = &rest[at + 2..at + end];
-        match key {
-            "title" => out.push_str(&title),
-            "style" => out.push_str(STYLE),
-            "script" => out.push_str(&script),
-            "data" => out.push_str(&script_json(data)),
-            other => {
-                out.push_str("{{");
-                out.push_str(other);
-                out.push_str("}}");
+        match &rest[at + 2..at + end] {
+            "title" => out.write_all(crate::net::web::reply::escape_html(title).as_bytes())?,
+            "style" => out.write_all(STYLE.as_bytes())?,
+            "script" => {
+                out.write_all(FILTER_JS.as_bytes())?;
+                out.write_all(b"\n")?;
+                out.write_all(APP_JS.as_bytes())?;
             }
+            "data" => serde_json::to_writer(ScriptSafe(out), data)?,
+            other => write!(out, "{{{{{other}}}}}")?,
         }
         rest = &rest[at + end + 2..];
     }
-    out.push_str(rest);
-    out
+    out.write_all(rest.as_bytes())
 }
-pub mod details;
 
 #[cfg(test)]
 mod tests {
@@ -112,7 +126,9 @@ mod tests {
     #[test]
     fn the_page_is_balanced_html_with_its_data_intact() {
         let data = json!({ "file": "a</script><b>.pcap", "packets": { "count": 0 }, "note": "x < y && y > z" });
-        let html = page("report: a<b>.pcap", &data);
+        let mut out = Vec::new();
+        write_page(&mut out, "report: a<b>.pcap", &data).unwrap();
+        let html = String::from_utf8(out).unwrap();
         let elements = balanced(&html).unwrap();
         for e in ["html", "head", "style", "body", "script"] {
             assert!(elements.iter().any(|s| s == e), "no <{e}>");
@@ -120,6 +136,7 @@ mod tests {
         assert_eq!(embedded(&html), data);
         assert!(html.contains("<title>report: a&lt;b&gt;.pcap</title>"));
         assert!(!html.contains("{{"), "every placeholder is filled");
+        assert!(!html.contains("a</script><b>"), "the data cannot end its element");
     }
 
     #[test]

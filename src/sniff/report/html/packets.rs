@@ -15,7 +15,7 @@ use crate::sniff::fields::{self, FieldId};
 use crate::sniff::filter::FieldKind;
 use crate::sniff::packet::Packet;
 use crate::sniff::render::{detail, list, Style};
-use crate::sniff::tree::{Ftype, Look, Tree};
+use crate::sniff::tree::{Ftype, Item, Look, Tree};
 use crate::sniff::value::{FieldSource, Value};
 use serde_json::{json, Value as Json};
 use crate::sniff::hash::FxHashMap;
@@ -44,6 +44,7 @@ pub struct Packets {
     row_chunks: Vec<String>,
     detail_chunks: Vec<String>,
     frame_chunks: Vec<String>,
+    value_chunks: Vec<String>,
     count: usize,
     /// How many of `names` the filter knows (the first ones).
     known: usize,
@@ -60,6 +61,12 @@ fn kind_code(kind: Option<FieldKind>) -> &'static str {
         None => "",
     }
 }
+
+/// Marks a byte value given as a place in the frame (`@54:120`).
+const FRAME_REF: &str = "@";
+/// Shortest byte value written as a place in the frame (shorter ones are
+/// shorter as hex).
+const MIN_FRAME_REF: usize = 8;
 
 /// Kind letter of a protocol: its values are offsets in the frame, and it
 /// compares as the bytes from there to the end.
@@ -127,6 +134,7 @@ impl Packets {
             row_chunks: Vec::new(),
             detail_chunks: Vec::new(),
             frame_chunks: Vec::new(),
+            value_chunks: Vec::new(),
             count: 0,
             known: 0,
         };
@@ -199,7 +207,7 @@ impl Packets {
                     }
                 }
                 Some(f) if std::mem::replace(&mut self.seen[f], stamp) != stamp => {
-                    if let Some(v) = self.values_of(f, item.ftype, item.bytes.map(|b| b.offset), p) {
+                    if let Some(v) = self.values_of(f, item, p) {
                         values.push((f, v));
                     }
                 }
@@ -222,18 +230,28 @@ impl Packets {
         self.tree = tree;
     }
 
-    /// The values of field `f` as the filter sees them: a protocol's offset in
-    /// the frame (its kind is then [`PROTOCOL_KIND`]), else [`FieldSource::values`]
-    /// as text; None when the filter does not know the field.
-    fn values_of(&mut self, f: usize, ftype: Ftype, offset: Option<u32>, p: &Packet<'_>) -> Option<Vec<String>> {
-        if ftype == Ftype::Protocol {
+    /// The values of field `f` (named by `item`) as the filter sees them: a
+    /// protocol's offset in the frame (its kind is then [`PROTOCOL_KIND`]), else
+    /// [`FieldSource::values`] as text, where bytes the frame holds at the item's
+    /// offset are written `@OFFSET:LENGTH`; None when the filter does not know
+    /// the field.
+    fn values_of(&mut self, f: usize, item: &Item, p: &Packet<'_>) -> Option<Vec<String>> {
+        let offset = item.bytes.filter(|b| b.source == 0).map(|b| b.offset);
+        if item.ftype == Ftype::Protocol {
             self.kinds[f] = PROTOCOL_KIND;
             return Some(vec![offset.unwrap_or(0).to_string()]);
         }
+        let bytes = offset.map(|o| o as usize);
         let id = self.ids[f]?;
         let mut vals: Vec<Value<'_>> = Vec::new();
         p.values(id, &mut vals);
-        let text: Vec<String> = vals.iter().map(ToString::to_string).collect();
+        let frame_ref = |v: &Value<'_>| match (v, bytes) {
+            (Value::Bytes(b), Some(at)) if b.len() >= MIN_FRAME_REF && p.data.get(at..at + b.len()) == Some(&b[..]) => {
+                Some(format!("{FRAME_REF}{at}:{}", b.len()))
+            }
+            _ => None,
+        };
+        let text: Vec<String> = vals.iter().map(|v| frame_ref(v).unwrap_or_else(|| v.to_string())).collect();
         (!text.is_empty()).then_some(text)
     }
 
@@ -242,14 +260,15 @@ impl Packets {
             return;
         }
         self.row_chunks.push(chunk(&Json::Array(std::mem::take(&mut self.rows))));
-        let (details, frames) = std::mem::replace(&mut self.details, Chunk::new()).finish();
-        self.detail_chunks.push(chunk(&details));
-        self.frame_chunks.push(base64(&gzip(&frames)));
+        let e = std::mem::replace(&mut self.details, Chunk::new()).finish();
+        self.detail_chunks.push(chunk(&e.tree));
+        self.value_chunks.push(chunk(&e.values));
+        self.frame_chunks.push(base64(&gzip(&e.frames)));
     }
 
     /// The packets' part of the page data: `count`, `chunk` (packets per
     /// chunk), `fields` and `kinds` (`known`: how many of the fields the filter
-    /// resolves), `rows`, `details` and `frames` (the chunks: see
+    /// resolves), `rows`, `details`, `values` and `frames` (the chunks: see
     /// [`super::details`]).
     pub fn finish(mut self) -> Json {
         self.flush();
@@ -261,6 +280,7 @@ impl Packets {
             "kinds": self.kinds,
             "rows": self.row_chunks,
             "details": self.detail_chunks,
+            "values": self.value_chunks,
             "frames": self.frame_chunks,
             "colours": super::colours::RULES,
         })
