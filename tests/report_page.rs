@@ -186,7 +186,12 @@ fn the_page_filters_as_read_does() {
             compared += 1;
         }
     }
-    assert!(differ.is_empty(), "the page and `socklab read` disagree on {} of {compared}:\n{}", differ.len(), differ.join("\n"));
+    assert!(
+        differ.is_empty(),
+        "the page and `socklab read` disagree on {} of {compared}:\n{}",
+        differ.len(),
+        differ.join("\n")
+    );
     assert!(compared > 100, "only {compared} expressions compared");
     assert_eq!(b.errors(), Vec::<String>::new(), "console errors");
 }
@@ -262,7 +267,10 @@ fn a_packet_opens_with_its_fields_and_bytes() {
     // An arrow of the ladder opens its packet.
     let frame = b.eval("+document.querySelector('#stream-view svg line.seg[data-frame]').dataset.frame");
     b.mouse("#stream-view svg text.time[data-frame]", true);
-    b.wait_for(&format!("socklab.state.details && socklab.state.rows[socklab.state.selected][0] === {frame}"), SMALL_LOAD);
+    b.wait_for(
+        &format!("socklab.state.details && socklab.state.rows[socklab.state.selected][0] === {frame}"),
+        SMALL_LOAD,
+    );
     assert_eq!(b.eval("document.getElementById('packets').classList.contains('on')"), json!(true));
 
     assert_eq!(b.errors(), Vec::<String>::new(), "console errors");
@@ -295,7 +303,28 @@ fn write_big_capture(path: &Path, n: u32) {
         let mut f = vec![0u8; 12];
         f.extend_from_slice(&[0x08, 0x00]);
         let total = 20 + 20 + payload;
-        f.extend_from_slice(&[0x45, 0, (total >> 8) as u8, total as u8, 0, 0, 0x40, 0, 64, 6, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1]);
+        f.extend_from_slice(&[
+            0x45,
+            0,
+            (total >> 8) as u8,
+            total as u8,
+            0,
+            0,
+            0x40,
+            0,
+            64,
+            6,
+            0,
+            0,
+            127,
+            0,
+            0,
+            1,
+            127,
+            0,
+            0,
+            1,
+        ]);
         let (sp, dp) = if to_server { (client_port, 8080u16) } else { (8080, client_port) };
         f.extend_from_slice(&sp.to_be_bytes());
         f.extend_from_slice(&dp.to_be_bytes());
@@ -339,7 +368,10 @@ fn a_100k_packet_page_loads_within_its_bound() {
     let last = format!("#rows .row[data-i=\"{}\"]", BIG_PACKETS - 1);
     b.wait_for(&format!("document.querySelector({})", json!(last)), SMALL_LOAD);
     b.mouse(&last, true);
-    b.wait_for(&format!("socklab.state.details && socklab.state.rows[socklab.state.selected][0] === {BIG_PACKETS}"), SMALL_LOAD);
+    b.wait_for(
+        &format!("socklab.state.details && socklab.state.rows[socklab.state.selected][0] === {BIG_PACKETS}"),
+        SMALL_LOAD,
+    );
 
     let t1 = Instant::now();
     let syns = b.eval("socklab.applyFilter('tcp.flags.syn == 1 && tcp.flags.ack == 0').then(f => f.length)");

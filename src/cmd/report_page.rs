@@ -29,9 +29,7 @@ const CAPTURE_EXTENSIONS: [&str; 3] = ["pcap", "pcapng", "cap"];
 /// Runs `socklab report`.
 pub fn run(a: &ReportArgs) -> crate::Result<()> {
     let filter = match &a.display_filter {
-        Some(expr) => Some(
-            parse_filter(expr).map_err(|e| Error::usage(format!("invalid display filter (-Y): {e}")))?,
-        ),
+        Some(expr) => Some(parse_filter(expr).map_err(|e| Error::usage(format!("invalid display filter (-Y): {e}")))?),
         None => None,
     };
     let bpf = a.bpf.as_deref();
@@ -110,10 +108,7 @@ fn stream_views(file: &Path, bpf: Option<&str>, wanted: Vec<u32>) -> crate::Resu
         ..ScanOptions::default()
     };
     let s = scan(file, &opts)?;
-    s.tcp
-        .iter()
-        .map(|c| Ok(views::stream(c, &graph::data::sack_blocks(file, bpf, c)?)))
-        .collect()
+    s.tcp.iter().map(|c| Ok(views::stream(c, &graph::data::sack_blocks(file, bpf, c)?))).collect()
 }
 
 /// The default page name: the capture's name without its capture extensions

@@ -125,10 +125,8 @@ impl Browser {
     /// Evaluates `expr` in the page (awaiting a promise) and returns its value;
     /// an exception fails the test.
     pub fn eval(&mut self, expr: &str) -> Value {
-        let r = self.call(
-            "Runtime.evaluate",
-            json!({ "expression": expr, "awaitPromise": true, "returnByValue": true }),
-        );
+        let r =
+            self.call("Runtime.evaluate", json!({ "expression": expr, "awaitPromise": true, "returnByValue": true }));
         assert!(r.get("exceptionDetails").is_none(), "{expr} threw: {}", r["exceptionDetails"]);
         r["result"]["value"].clone()
     }

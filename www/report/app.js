@@ -430,6 +430,8 @@
   }
 
   async function route() {
+    const filter = /^#filter=(.*)$/.exec(location.hash);
+    if (filter) { showTab("packets"); return applyFilter(decodeURIComponent(filter[1])); }
     const tab = /^#tab=(\w+)$/.exec(location.hash);
     if (tab && $(tab[1]) && $(tab[1]).classList.contains("tab")) return showTab(tab[1]);
     const m = /^#(frame|stream)=(\d+)$/.exec(location.hash);

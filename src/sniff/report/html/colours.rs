@@ -55,7 +55,8 @@ impl Colouring {
     /// Parses every rule of [`RULES`]; a rule socklab's language cannot read is an
     /// error naming it (a test keeps them all readable).
     pub fn new() -> Result<Colouring, String> {
-        let filters = RULES.iter().map(|r| parse_filter(r.filter).map_err(|e| format!("colouring rule {}: {e}", r.name)));
+        let filters =
+            RULES.iter().map(|r| parse_filter(r.filter).map_err(|e| format!("colouring rule {}: {e}", r.name)));
         Ok(Colouring { filters: filters.collect::<Result<_, _>>()? })
     }
 

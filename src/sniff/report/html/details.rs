@@ -9,8 +9,8 @@
 //!   this part and the frames);
 //! - the frames' bytes, one binary blob, which compresses far better than text.
 
-use serde_json::{json, Value as Json};
 use crate::sniff::hash::FxHashMap;
+use serde_json::{json, Value as Json};
 use std::hash::Hash;
 
 /// A list of distinct values, each with its index.
@@ -19,8 +19,8 @@ struct Interner<K> {
     index: FxHashMap<K, usize>,
 }
 
-impl<K: Hash + Eq + Clone> Interner<K> {
-    fn new() -> Self {
+impl<K> Default for Interner<K> {
+    fn default() -> Self {
         Interner { list: Vec::new(), index: FxHashMap::default() }
     }
 }
@@ -66,6 +66,7 @@ pub struct Line<'a> {
 type Shape = (u8, i64, &'static str, Option<(u8, u32, u32)>, u64);
 
 /// A chunk being built.
+#[derive(Default)]
 pub struct Chunk {
     texts: Interner<String>,
     shapes: Interner<Shape>,
@@ -88,20 +89,6 @@ pub struct Encoded {
 }
 
 impl Chunk {
-    /// An empty chunk.
-    pub fn new() -> Chunk {
-        Chunk {
-            texts: Interner::new(),
-            shapes: Interner::new(),
-            layouts: Interner::new(),
-            field_lists: Interner::new(),
-            trees: Vec::new(),
-            values: Vec::new(),
-            frames: Vec::new(),
-            lengths: Vec::new(),
-        }
-    }
-
     /// Adds a packet: its tree's lines, its filter values (field index, values),
     /// its frame and its other data sources (`[name, base64]`).
     pub fn push<'a>(
@@ -161,7 +148,7 @@ mod tests {
 
     #[test]
     fn repeated_lines_and_layouts_are_written_once() {
-        let mut c = Chunk::new();
+        let mut c = Chunk::default();
         for seq in ["Seq: 1", "Seq: 2"] {
             let lines = [
                 Line { depth: 0, field: 3, text: "TCP", look: "b", bytes: Some((0, 0, 20)), mask: 0 },

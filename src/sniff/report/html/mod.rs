@@ -52,7 +52,7 @@ impl<W: Write> Write for ScriptSafe<'_, W> {
 pub fn write_page(out: &mut impl Write, title: &str, data: &Json) -> io::Result<()> {
     let mut rest = TEMPLATE;
     while let Some(at) = rest.find("{{") {
-        out.write_all(rest[..at].as_bytes())?;
+        out.write_all(&rest.as_bytes()[..at])?;
         let Some(end) = rest[at..].find("}}") else { break };
         match &rest[at + 2..at + end] {
             "title" => out.write_all(crate::net::web::reply::escape_html(title).as_bytes())?,

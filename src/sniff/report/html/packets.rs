@@ -13,12 +13,12 @@ use super::details::{Chunk, Line};
 use super::encode::{base64, chunk, gzip};
 use crate::sniff::fields::{self, FieldId};
 use crate::sniff::filter::FieldKind;
+use crate::sniff::hash::FxHashMap;
 use crate::sniff::packet::Packet;
 use crate::sniff::render::{detail, list, Style};
 use crate::sniff::tree::{Ftype, Item, Look, Tree};
 use crate::sniff::value::{FieldSource, Value};
 use serde_json::{json, Value as Json};
-use crate::sniff::hash::FxHashMap;
 
 /// Packets per chunk: small enough that opening one packet inflates little,
 /// large enough that gzip finds the repetition between neighbouring packets.
@@ -130,7 +130,7 @@ impl Packets {
             ids: Vec::new(),
             seen: Vec::new(),
             rows: Vec::with_capacity(CHUNK),
-            details: Chunk::new(),
+            details: Chunk::default(),
             row_chunks: Vec::new(),
             detail_chunks: Vec::new(),
             frame_chunks: Vec::new(),
@@ -260,7 +260,7 @@ impl Packets {
             return;
         }
         self.row_chunks.push(chunk(&Json::Array(std::mem::take(&mut self.rows))));
-        let e = std::mem::replace(&mut self.details, Chunk::new()).finish();
+        let e = std::mem::take(&mut self.details).finish();
         self.detail_chunks.push(chunk(&e.tree));
         self.value_chunks.push(chunk(&e.values));
         self.frame_chunks.push(base64(&gzip(&e.frames)));

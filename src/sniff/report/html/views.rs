@@ -33,8 +33,7 @@ fn table(t: &Table) -> Json {
 
 /// One TCP stream's views (`sacks`: its SACK blocks, for the graph).
 pub fn stream(c: &TcpConv, sacks: &[Sack]) -> Json {
-    let checks: Vec<Json> =
-        handshake::checks(c).into_iter().map(|k| json!({ "text": k.text, "ok": k.ok })).collect();
+    let checks: Vec<Json> = handshake::checks(c).into_iter().map(|k| json!({ "text": k.text, "ok": k.ok })).collect();
     let tseq = graph::data::graph(c, graph::data::Kind::Tseq, sacks);
     json!({
         "index": c.index,
