@@ -236,6 +236,15 @@ fn a_packet_opens_with_its_fields_and_bytes() {
     assert_eq!(marked, json!([port, port + 1]));
     b.screenshot(&PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("report_page.png"));
 
+    // Click the Length header twice: the rows sort by length, descending.
+    for _ in 0..2 {
+        b.mouse("#list-head span[data-col=\"5\"]", true);
+    }
+    let lengths = b.eval("socklab.state.view.map(i => socklab.state.rows[i][5])");
+    let lengths: Vec<u64> = lengths.as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    assert!(lengths.windows(2).all(|w| w[0] >= w[1]), "not sorted by length, descending: {lengths:?}");
+    b.mouse("#list-head span[data-col=\"0\"]", true);
+
     // Type a filter into the box: the rows left are those `read -Y` selects.
     b.mouse("#filter", true);
     b.type_line("http");
