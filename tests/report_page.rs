@@ -389,3 +389,23 @@ fn a_100k_packet_page_loads_within_its_bound() {
     assert_eq!(syns, json!(BIG_PACKETS / 20), "one SYN per connection");
     assert_eq!(b.errors(), Vec::<String>::new(), "console errors");
 }
+
+#[test]
+fn the_page_is_named_after_the_capture_and_errors_say_what_to_do() {
+    let dir = scratch("report-page-cli");
+    let capture = crate_dir().join("captures/udp-echo.pcap");
+    let o = std::process::Command::new(BIN).arg("report").arg(&capture).current_dir(&dir).output().unwrap();
+    assert!(o.status.success(), "{}", common::describe(&o));
+    assert!(dir.join("udp-echo.html").exists(), "the default page is FILE's stem + .html in the current directory");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("udp-echo.html"), "the command names the page it wrote");
+
+    let bad = common::fails(&["report", capture.to_str().unwrap(), "-Y", "tcp.flag.syn == 1", "-o", "/dev/null"]);
+    assert!(bad.starts_with("socklab: invalid display filter (-Y): \"tcp.flag.syn\" is neither"), "{bad}");
+    let missing = common::fails(&["report", "no-such.pcap", "-o", "/dev/null"]);
+    assert!(missing.contains("no-such.pcap"), "{missing}");
+    let nowhere = dir.join("no/such/dir/page.html");
+    let unwritable = common::fails(&["report", capture.to_str().unwrap(), "-o", nowhere.to_str().unwrap()]);
+    assert!(unwritable.contains("cannot write the page"), "{unwritable}");
+    let no_stream = common::fails(&["report", capture.to_str().unwrap(), "--stream", "7", "-o", "/dev/null"]);
+    assert!(no_stream.contains("no TCP stream 7"), "{no_stream}");
+}
