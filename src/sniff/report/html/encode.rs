@@ -25,10 +25,13 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
-/// `text` gzip-compressed at the default level (the fast level makes pages
-/// about 1.7 times larger for a small gain in time).
+/// The compression level: on the page's data, level 1 writes pages 1.3 times
+/// larger than level 6, level 5 about 4% larger in half of level 6's time.
+const LEVEL: u32 = 5;
+
+/// `text` gzip-compressed at [`LEVEL`].
 pub fn gzip(text: &[u8]) -> Vec<u8> {
-    let mut z = GzEncoder::new(Vec::with_capacity(text.len() / 6), Compression::default());
+    let mut z = GzEncoder::new(Vec::with_capacity(text.len() / 6), Compression::new(LEVEL));
     // Writing into a Vec cannot fail.
     let _ = z.write_all(text);
     z.finish().unwrap_or_default()
