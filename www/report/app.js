@@ -442,7 +442,12 @@
   }
 
   function wire() {
-    viewport.addEventListener("scroll", () => requestAnimationFrame(renderRows));
+    let drawing = false; // one redraw per animation frame, however many scroll events
+    viewport.addEventListener("scroll", () => {
+      if (drawing) return;
+      drawing = true;
+      requestAnimationFrame(() => { drawing = false; renderRows(); });
+    });
     window.addEventListener("resize", renderRows);
     rowsEl.addEventListener("click", (e) => {
       const row = e.target.closest(".row");
