@@ -184,7 +184,15 @@
       }
     }
     html.push("</ul>");
-    $("details").innerHTML = html.join("");
+    $("details").innerHTML = seeAlso(state.rows[state.selected]) + html.join("");
+  }
+
+  // Links from the selected packet to the lab views that show it.
+  function seeAlso(r) {
+    const links = [];
+    if (V.streams.some((s) => s.index === r[8])) links.push(`<a class="frame" data-stream="${r[8]}">TCP stream ${r[8]}: ladder, handshake and teardown</a>`);
+    if (V.dns.some((m) => m.frame === r[0])) links.push(`<a class="frame" data-dns="${r[0]}">DNS field table</a>`);
+    return links.length ? `<div class="see">See also: ${links.join(" · ")}</div>` : "";
   }
 
   let hexSpans = [];
@@ -383,7 +391,7 @@
 
   function buildDns() {
     $("dns").innerHTML = V.dns.length
-      ? V.dns.map((m) => `<div class="dns-msg"><h3>Frame ${frameLink(m.frame)}: ${esc(m.title)}</h3>${m.html}</div>`).join("")
+      ? V.dns.map((m) => `<div class="dns-msg" id="dns-${m.frame}"><h3>Frame ${frameLink(m.frame)}: ${esc(m.title)}</h3>${m.html}</div>`).join("")
       : '<p class="muted">No DNS messages in this capture.</p>';
   }
 
@@ -406,6 +414,35 @@
     $("http").innerHTML = rows.length
       ? `<h2>HTTP requests and responses</h2><table class="t"><thead><tr><th>Request</th><th>Request line</th><th>Response</th><th>Status line</th><th>TCP stream</th></tr></thead><tbody>${rows.map((r) => `<tr><td>${cell(r[0])}</td><td>${cell(r[1])}</td><td>${r[2] ?? ""}</td></tr>`).join("")}</tbody></table>`
       : '<p class="muted">No HTTP messages in this capture.</p>';
+  }
+
+  // The worksheet's Markdown as HTML: headings, pipe tables, lists and
+  // paragraphs, `code`; frame numbers become links to their packets.
+  function markdown(text) {
+    const inline = (t) => esc(t)
+      .replace(/`([^`]+)`/g, "<code>$1</code>")
+      .replace(/\b(frames?) (\d+)/g, (m, w, n) => `${w} ${frameLink(n)}`);
+    const cells = (line) => line.trim().replace(/^\||\|$/g, "").split("|").map((c) => c.trim());
+    const out = [];
+    for (const block of text.split(/\n\s*\n/)) {
+      const lines = block.split("\n").filter((l) => l.trim());
+      if (!lines.length) continue;
+      const h = /^(#{1,6})\s+(.*)$/.exec(lines[0]);
+      if (h && lines.length === 1) {
+        const level = Math.min(h[1].length + 1, 6);
+        out.push(`<h${level}>${inline(h[2])}</h${level}>`);
+      } else if (lines.every((l) => l.trim().startsWith("|"))) {
+        const head = cells(lines[0]);
+        const frameCol = head.map((c) => /^(frame|ack)$/i.test(c));
+        const rows = lines.slice(2).map((l) => "<tr>" + cells(l).map((c, k) => `<td>${frameCol[k] && /^\d+$/.test(c) ? frameLink(c) : inline(c)}</td>`).join("") + "</tr>");
+        out.push(`<table class="t"><thead><tr>${head.map((c) => `<th>${inline(c)}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table>`);
+      } else if (lines.every((l) => /^\s*[-*] /.test(l))) {
+        out.push("<ul>" + lines.map((l) => `<li>${inline(l.replace(/^\s*[-*] /, ""))}</li>`).join("") + "</ul>");
+      } else {
+        out.push(`<p>${lines.map(inline).join("<br>")}</p>`);
+      }
+    }
+    return out.join("\n");
   }
 
   function buildColours() {
@@ -511,6 +548,19 @@
       if (b) showTab(b.dataset.tab);
     });
     document.body.addEventListener("click", (e) => {
+      const stream = e.target.closest("[data-stream]");
+      if (stream) {
+        showTab("streams");
+        showStream(Number(stream.dataset.stream));
+        history.replaceState(null, "", "#stream=" + stream.dataset.stream);
+        return;
+      }
+      const dns = e.target.closest("[data-dns]");
+      if (dns) {
+        showTab("dns");
+        $("dns-" + dns.dataset.dns).scrollIntoView();
+        return;
+      }
       const el = e.target.closest("[data-frame]");
       if (el) { e.preventDefault(); openFrame(Number(el.dataset.frame)).then((ok) => ok && history.replaceState(null, "", "#frame=" + el.dataset.frame)); }
     });
@@ -558,7 +608,7 @@
     buildDns();
     buildHttp();
     buildColours();
-    $("worksheet-text").textContent = V.worksheet;
+    $("worksheet").innerHTML = markdown(V.worksheet);
     await route();
     if (DATA.open_stream !== null && DATA.open_stream !== undefined && !location.hash) showTab("streams");
     window.socklab.loadMs = performance.now() - t0;
