@@ -5,7 +5,8 @@
 use crate::cli::ReportArgs;
 use crate::config::Settings;
 use crate::error::Error;
-use crate::sniff::fields::parse_filter;
+use crate::sniff::fields::{parse_filter, FieldId};
+use crate::sniff::filter::Filter;
 use crate::sniff::pipeline::Pipeline;
 use crate::sniff::report::html::{self, encode, packets::Packets, views};
 use crate::sniff::report::{graph, open, scan, worksheet, ScanOptions};
@@ -26,6 +27,18 @@ const MAX_HTTP: usize = 256;
 /// Capture-file extensions dropped from the page's default name.
 const CAPTURE_EXTENSIONS: [&str; 3] = ["pcap", "pcapng", "cap"];
 
+/// What one decoding pass gathers for the page.
+struct Gathered {
+    /// The packets' data ([`Packets::finish`]).
+    packets: Json,
+    /// The first DNS messages' field tables.
+    dns: Vec<Json>,
+    /// The first HTTP messages.
+    http: Vec<Json>,
+    /// The first TCP streams met, in order.
+    streams: Vec<u32>,
+}
+
 /// Runs `socklab report`.
 pub fn run(a: &ReportArgs) -> crate::Result<()> {
     let filter = match &a.display_filter {
@@ -33,34 +46,8 @@ pub fn run(a: &ReportArgs) -> crate::Result<()> {
         None => None,
     };
     let bpf = a.bpf.as_deref();
-    let mut packets = Packets::new().map_err(Error::usage)?;
-    let (mut dns, mut http) = (Vec::new(), Vec::new());
-    let mut seen_streams: Vec<u32> = Vec::new();
-    let (mut cap, link) = open(&a.file, bpf)?;
-    let mut learn = Pipeline::learning(link, true);
-    while let Ok(Some(f)) = cap.next_frame() {
-        learn.learn(&f);
-    }
-    let facts = learn.into_facts();
-    let (mut cap, link) = open(&a.file, bpf)?;
-    let mut pipe = Pipeline::new(link, facts);
-    while let Some(frame) = cap.next_frame()? {
-        let p = pipe.process(&frame);
-        if filter.as_ref().is_some_and(|f| !f.matches(&p)) {
-            continue;
-        }
-        packets.push(&p);
-        if dns.len() < MAX_DNS {
-            dns.extend(views::dns(&p));
-        }
-        if http.len() < MAX_HTTP {
-            http.extend(views::http(&p));
-        }
-        if let Some(t) = p.tcp.filter(|t| seen_streams.len() < MAX_STREAMS && !seen_streams.contains(&t.stream)) {
-            seen_streams.push(t.stream);
-        }
-    }
-    let streams = stream_views(&a.file, bpf, a.stream.map_or(seen_streams, |n| vec![n]))?;
+    let g = gather(&a.file, bpf, filter.as_ref())?;
+    let streams = stream_views(&a.file, bpf, a.stream.map_or(g.streams, |n| vec![n]))?;
     if let (Some(n), true) = (a.stream, streams.is_empty()) {
         return Err(Error::usage(format!(
             "{}: no TCP stream {n}; list the streams with `socklab conversations {}`",
@@ -73,27 +60,64 @@ pub fn run(a: &ReportArgs) -> crate::Result<()> {
     let name = a.file.display().to_string();
     let views = json!({
         "streams": streams,
-        "dns": dns,
-        "http": http,
+        "dns": g.dns,
+        "http": g.http,
         "worksheet": worksheet::render::render(&sheet, Format::Markdown, &plain),
     });
     let data = json!({
         "file": name,
         "filter": a.display_filter,
-        "packets": packets.finish(),
+        "packets": g.packets,
         "open_stream": a.stream,
         "views": encode::chunk(&views),
     });
     let path = a.output.clone().unwrap_or_else(|| default_output(&a.file));
+    write(&path, &format!("socklab report: {name}"), &data)?;
+    let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+    println!("{}: {size} bytes; open it in a browser (file://{})", path.display(), absolute(&path).display());
+    Ok(())
+}
+
+/// Reads `file` twice, as `read` does (the first pass learns what later
+/// frames reveal), and gathers every packet `filter` keeps.
+fn gather(file: &Path, bpf: Option<&str>, filter: Option<&Filter<FieldId>>) -> crate::Result<Gathered> {
+    let mut packets = Packets::new().map_err(Error::usage)?;
+    let (mut dns, mut http, mut streams) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut cap, link) = open(file, bpf)?;
+    let mut learn = Pipeline::learning(link, true);
+    while let Ok(Some(f)) = cap.next_frame() {
+        learn.learn(&f);
+    }
+    let facts = learn.into_facts();
+    let (mut cap, link) = open(file, bpf)?;
+    let mut pipe = Pipeline::new(link, facts);
+    while let Some(frame) = cap.next_frame()? {
+        let p = pipe.process(&frame);
+        if filter.is_some_and(|f| !f.matches(&p)) {
+            continue;
+        }
+        packets.push(&p);
+        if dns.len() < MAX_DNS {
+            dns.extend(views::dns(&p));
+        }
+        if http.len() < MAX_HTTP {
+            http.extend(views::http(&p));
+        }
+        if let Some(t) = p.tcp.filter(|t| streams.len() < MAX_STREAMS && !streams.contains(&t.stream)) {
+            streams.push(t.stream);
+        }
+    }
+    Ok(Gathered { packets: packets.finish(), dns, http, streams })
+}
+
+/// Writes the page to `path`.
+fn write(path: &Path, title: &str, data: &Json) -> crate::Result<()> {
     let cannot = |e: std::io::Error| Error::File {
         path: path.display().to_string(),
         reason: format!("cannot write the page: {e}; check the directory exists and is writable, or give -o FILE"),
     };
-    let mut out = BufWriter::new(File::create(&path).map_err(cannot)?);
-    html::write_page(&mut out, &format!("socklab report: {name}"), &data).and_then(|()| out.flush()).map_err(cannot)?;
-    let size = std::fs::metadata(&path).map_or(0, |m| m.len());
-    println!("{}: {size} bytes; open it in a browser (file://{})", path.display(), absolute(&path).display());
-    Ok(())
+    let mut out = BufWriter::new(File::create(path).map_err(cannot)?);
+    html::write_page(&mut out, title, data).and_then(|()| out.flush()).map_err(cannot)
 }
 
 /// The views of each TCP stream in `wanted` the capture has.
