@@ -445,6 +445,15 @@
     return out.join("\n");
   }
 
+  // The colouring rules this capture's rows use, with their counts; a click
+  // applies the rule's filter.
+  function buildLegend() {
+    const counts = new Array(P.colours.length).fill(0);
+    for (const r of state.rows) if (r[7] >= 0) counts[r[7]]++;
+    const used = P.colours.map((r, i) => [r, i]).filter(([, i]) => counts[i] > 0);
+    $("legend").innerHTML = used.map(([r, i]) => `<span class="sw" data-filter="${esc(r.filter)}" title="${esc(r.filter)}" style="background:${r.bg};color:${r.fg}">${esc(r.name)} ${counts[i]}</span>`).join("");
+  }
+
   function buildColours() {
     const rows = P.colours.map((r) => `<tr data-filter="${esc(r.filter)}"><td class="sw" style="background:${r.bg};color:${r.fg}">${esc(r.name)}</td><td><code>${esc(r.filter)}</code></td></tr>`).join("");
     $("colours").innerHTML = `<h2>Colouring rules</h2><p>Wireshark's default rules, in its order: the first rule a packet matches colours its row. Each rule is a display filter; click one to apply it. DNS has no rule of its own and shows as UDP, as in Wireshark.</p><table class="legend">${rows}</table>`;
@@ -572,6 +581,10 @@
       showTab("packets");
       applyFilter("tcp.stream == " + $("stream-select").value);
     });
+    $("legend").addEventListener("click", (e) => {
+      const sw = e.target.closest("[data-filter]");
+      if (sw) applyFilter(sw.dataset.filter);
+    });
     $("colours").addEventListener("click", (e) => {
       const tr = e.target.closest("tr[data-filter]");
       if (tr) { showTab("packets"); applyFilter(tr.dataset.filter); }
@@ -608,6 +621,7 @@
     buildDns();
     buildHttp();
     buildColours();
+    buildLegend();
     $("worksheet").innerHTML = markdown(V.worksheet);
     await route();
     if (DATA.open_stream !== null && DATA.open_stream !== undefined && !location.hash) showTab("streams");
