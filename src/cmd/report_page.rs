@@ -9,7 +9,7 @@ use crate::sniff::fields::{parse_filter, FieldId};
 use crate::sniff::filter::Filter;
 use crate::sniff::pipeline::Pipeline;
 use crate::sniff::report::html::{self, encode, packets::Packets, views};
-use crate::sniff::report::{graph, open, scan, worksheet, ScanOptions};
+use crate::sniff::report::{follow, graph, open, scan, worksheet, ScanOptions};
 use crate::table::Format;
 use serde_json::{json, Value as Json};
 use std::collections::BTreeSet;
@@ -18,7 +18,8 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// TCP streams whose views the page holds without `--stream` (each view keeps
-/// every segment of its stream, and its graph reads the file once more).
+/// every segment of its stream; its graph and its Follow view read the file
+/// once more each).
 const MAX_STREAMS: usize = worksheet::MAX_STREAMS;
 /// DNS messages whose field tables the page holds.
 const MAX_DNS: usize = 64;
@@ -132,7 +133,10 @@ fn stream_views(file: &Path, bpf: Option<&str>, wanted: Vec<u32>) -> crate::Resu
         ..ScanOptions::default()
     };
     let s = scan(file, &opts)?;
-    s.tcp.iter().map(|c| Ok(views::stream(c, &graph::data::sack_blocks(file, bpf, c)?))).collect()
+    s.tcp
+        .iter()
+        .map(|c| Ok(views::stream(c, &graph::data::sack_blocks(file, bpf, c)?, &follow::tcp(file, bpf, c.index)?)))
+        .collect()
 }
 
 /// The default page name: the capture's name without its capture extensions

@@ -378,8 +378,22 @@
       <h3>Three-way handshake</h3>${tableHtml(s.handshake)}
       ${checks ? `<ul class="checks">${checks}</ul>` : ""}
       <h3>Teardown</h3>${tableHtml(s.teardown)}
-      <h3>Time-sequence graph (Stevens)</h3><div class="figure">${s.graph}</div>`;
+      <h3>Time-sequence graph (Stevens)</h3><div class="figure">${s.graph}</div>
+      <h3>Follow TCP stream</h3>${followHtml(s)}`;
     linkLadder(view.querySelector(".ladder"));
+  }
+
+  // The stream's payload in order, as Wireshark's Follow TCP Stream shows it:
+  // the client's bytes in red, the server's in blue, unprintable bytes as dots.
+  function followHtml(s) {
+    const f = s.follow;
+    if (!f.chunks.length) return '<p class="muted">No payload.</p>';
+    const text = (b64) => Array.from(decode64(b64), (b) => (b === 10 || b === 13 || (b >= 0x20 && b < 0x7f) ? String.fromCharCode(b) : ".")).join("");
+    const parts = f.chunks.map(([node1, b64]) => `<span class="side${node1 ? 1 : 0}">${esc(text(b64))}</span>`);
+    const notes = [];
+    if (f.cut) notes.push(`${f.cut} more bytes: see them with <code>socklab follow FILE --stream ${s.index}</code>`);
+    if (f.missing) notes.push(`${f.missing} bytes were never captured`);
+    return `<pre class="follow">${parts.join("")}</pre>${notes.length ? `<p class="muted">${notes.join("; ")}.</p>` : ""}`;
   }
 
   function buildStreams() {
