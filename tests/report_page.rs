@@ -260,6 +260,8 @@ fn a_packet_opens_with_its_fields_and_bytes() {
     assert_eq!(b.eval("document.getElementById('streams').classList.contains('on')"), json!(true));
     let title = b.eval("document.querySelector('#stream-view h2').textContent");
     assert!(title.as_str().unwrap().starts_with("TCP stream 2:"), "{title}");
+    let followed = b.eval("document.querySelector('#stream-view .follow .side0').textContent");
+    assert!(followed.as_str().unwrap().starts_with("GET /nosuch.html HTTP/1.1"), "{followed}");
 
     // An arrow of the ladder opens its packet.
     let frame = b.eval("+document.querySelector('#stream-view svg line.seg[data-frame]').dataset.frame");
