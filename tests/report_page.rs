@@ -3,9 +3,9 @@
 //! shows a packet's details and bytes when clicked, highlights a field's bytes
 //! on hover, finds a byte's field on click, filters exactly as `socklab read
 //! -Y` (the filter goldens' expressions and every known field, run through
-//! both), opens `#frame=N`
-//! and `#stream=N`, links the ladder's arrows to their packets, logs no error,
-//! fetches nothing, and loads 100,000 packets within a stated bound.
+//! both), opens `#frame=N` and `#stream=N`, links the ladder's arrows to their
+//! packets, logs no error, fetches nothing, and loads 100,000 packets within a
+//! stated bound.
 //! Under CI=true a missing chromium fails the tests instead of skipping them.
 
 mod browser;
