@@ -192,7 +192,8 @@
     const links = [];
     if (V.streams.some((s) => s.index === r[8])) links.push(`<a class="frame" data-stream="${r[8]}">TCP stream ${r[8]}: ladder, handshake and teardown</a>`);
     if (V.dns.some((m) => m.frame === r[0])) links.push(`<a class="frame" data-dns="${r[0]}">DNS field table</a>`);
-    return links.length ? `<div class="see">See also: ${links.join(" · ")}</div>` : "";
+    const tree = `<a class="frame" data-tree="open">Expand all</a> · <a class="frame" data-tree="close">Collapse all</a>`;
+    return `<div class="see">${tree}${links.length ? " · See also: " + links.join(" · ") : ""}</div>`;
   }
 
   let hexSpans = [];
@@ -576,6 +577,16 @@
         showTab("streams");
         showStream(Number(stream.dataset.stream));
         history.replaceState(null, "", "#stream=" + stream.dataset.stream);
+        return;
+      }
+      const all = e.target.closest("[data-tree]");
+      if (all) {
+        const open = all.dataset.tree === "open";
+        for (const li of $("details").querySelectorAll("li.parent")) {
+          li.classList.toggle("open", open);
+          const key = itemKey(state.details.i[Number(li.firstElementChild.dataset.k)]);
+          if (open) openKeys.add(key); else openKeys.delete(key);
+        }
         return;
       }
       const dns = e.target.closest("[data-dns]");
