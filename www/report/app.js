@@ -40,18 +40,30 @@
   const inflate = async (b64) => JSON.parse(await gunzip(b64).text());
   const inflateBytes = async (b64) => new Uint8Array(await gunzip(b64).arrayBuffer());
 
+  // One packet's filter values: `index` (shared by every packet with the same
+  // field list) maps a field to its place in `vals`.
+  class Values {
+    constructor(index, vals) { this.index = index; this.vals = vals; }
+    get(f) {
+      const n = this.index.get(f);
+      if (n === undefined) return undefined;
+      const v = this.vals[n];
+      return typeof v === "string" ? [v] : v;
+    }
+  }
+
   // A chunk's filter values and frames (see src/sniff/report/html/details.rs):
-  // per packet, b its frame and v field -> values.
+  // per packet, b its frame and v its Values.
   const valueChunks = new Map();
   function unpackValues(c) {
     if (!valueChunks.has(c)) {
       valueChunks.set(c, Promise.all([inflate(P.values[c]), inflateBytes(P.frames[c])]).then(([j, frames]) => {
+        const indexes = j.g.map((fields) => new Map(fields.map((f, n) => [f, n])));
         let at = 0;
         return j.p.map((p, k) => {
           const b = frames.subarray(at, at + j.l[k]);
           at += j.l[k];
-          const v = new Map(j.g[p[0]].map((f, n) => [f, typeof p[1][n] === "string" ? [p[1][n]] : p[1][n]]));
-          return { b, v };
+          return { b, v: new Values(indexes[p[0]], p[1]) };
         });
       }));
     }
