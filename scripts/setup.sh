@@ -6,8 +6,9 @@ set -euo pipefail
 
 # libpcap-dev: the pcap crate; python3, curl, dnsutils (dig): real peers in the tests;
 # tcpdump: scripts/make-captures.sh; util-linux: setpriv for the no-privilege tests;
-# tshark: tests/capture_lost.rs reads the saved captures back with it (required when CI=true).
-packages=(libpcap-dev pkg-config python3 curl dnsutils tcpdump util-linux tshark)
+# tshark: tests/capture_lost.rs reads the saved captures back with it (required when CI=true);
+# chromium: tests/report_page.rs opens the report page headless (required when CI=true).
+packages=(libpcap-dev pkg-config python3 curl dnsutils tcpdump util-linux tshark chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -80,6 +80,12 @@ pub enum Command {
     /// Wireshark's TCP stream graphs as SVG (or drawn with text on a terminal):
     /// time-sequence (Stevens/tcptrace), round-trip time, throughput, window.
     Graph(GraphArgs),
+    /// One self-contained HTML page of a capture, Wireshark-like: the coloured packet
+    /// list, each packet's details and bytes, a display filter, and per TCP stream the
+    /// ladder, handshake/teardown tables and time-sequence graph; DNS tables, HTTP
+    /// pairs and the worksheet. Opens from disk, fetches nothing; `PAGE#frame=42`
+    /// opens frame 42, `PAGE#stream=3` stream 3.
+    Report(ReportArgs),
     /// Small socket experiments on loopback (a refused connect, ICMP port unreachable,
     /// TIME_WAIT, ...): the calls' results, the captured packets, and why.
     #[command(subcommand)]
@@ -809,6 +815,28 @@ pub struct FlowArgs {
     /// How the text diagram fits the terminal (it narrows down to its longest label).
     #[command(flatten)]
     pub fit: FitArgs,
+}
+
+/// Options of `report`.
+#[derive(Args, Debug, Clone)]
+pub struct ReportArgs {
+    /// The capture file (.pcap, .pcapng, optionally gzipped).
+    pub file: PathBuf,
+    /// Write the page here (default: the capture's name with `.html`, in the current
+    /// directory, e.g. `tcp-echo.html` for `captures/tcp-echo.pcap`).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Show the views of this TCP stream (tcp.stream) and open the page on it;
+    /// without it, the views of the first 8 streams.
+    #[arg(long)]
+    pub stream: Option<u32>,
+    /// Keep only the packets this display filter selects (as `read -Y`); the page's
+    /// filter box then narrows them further.
+    #[arg(short = 'Y', long = "display-filter", value_name = "FILTER")]
+    pub display_filter: Option<String>,
+    /// Capture filter in BPF syntax (as tcpdump).
+    #[arg(short = 'f', long = "filter", value_name = "BPF")]
+    pub bpf: Option<String>,
 }
 
 /// Options of `worksheet`.

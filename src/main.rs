@@ -42,6 +42,7 @@ fn main() {
         Command::Flow(a) => cmd::report::run_flow(&a),
         Command::Worksheet(a) => cmd::report::run_worksheet(&a),
         Command::Graph(a) => cmd::report::run_graph(&a),
+        Command::Report(a) => cmd::report_page::run(&a),
         Command::Experiment(ExperimentCommand::List(a)) => cmd::experiment::list(&a),
         Command::Experiment(ExperimentCommand::Run(a)) => cmd::experiment::run(&a),
         Command::Explain(a) => cmd::explain::run(&a),

@@ -21,6 +21,7 @@ pub mod lookup;
 pub mod ping;
 pub mod read;
 pub mod report;
+pub mod report_page;
 pub mod scan;
 pub mod serve;
 pub mod sniff;

@@ -11,6 +11,7 @@ pub mod flow;
 pub mod follow;
 pub mod graph;
 pub mod handshake;
+pub mod html;
 mod model;
 mod print;
 mod scan;
