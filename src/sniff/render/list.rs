@@ -66,21 +66,26 @@ fn row_parts(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<(
         style.off(out)?;
     }
     out.write_all(b"\n")?;
+    notes(p, |text| {
+        style.on(out, ansi::NOTE)?;
+        write!(out, "  ↳ {text}")?;
+        style.off(out)?;
+        out.write_all(b"\n")
+    })
+}
+
+/// Calls `each` with every teaching note shown under a row: what the HTTP
+/// headers the lab asks about mean, then socklab's note on the packet.
+pub fn notes(p: &Packet<'_>, mut each: impl FnMut(&dyn fmt::Display) -> io::Result<()>) -> io::Result<()> {
     if let App::Http(m) = &p.app {
         for (name, _) in &m.headers {
             if let Some(text) = http::header_note(name) {
-                style.on(out, ansi::NOTE)?;
-                write!(out, "  ↳ {text}")?;
-                style.off(out)?;
-                out.write_all(b"\n")?;
+                each(&text)?;
             }
         }
     }
     if p.note != Note::None {
-        style.on(out, ansi::NOTE)?;
-        write!(out, "  ↳ {}", NoteText(&p.note))?;
-        style.off(out)?;
-        out.write_all(b"\n")?;
+        each(&NoteText(&p.note))?;
     }
     Ok(())
 }
@@ -96,7 +101,7 @@ const PROBLEMS: u32 = analysis::RETRANSMISSION
     | analysis::ZERO_WINDOW;
 
 /// Source and Destination columns: IP addresses, else link addresses.
-fn addresses(p: &Packet<'_>) -> (StackStr, StackStr) {
+pub fn addresses(p: &Packet<'_>) -> (StackStr, StackStr) {
     if let Some((s, d)) = p.d.ip_addrs() {
         return (StackStr::ip(s), StackStr::ip(d));
     }
