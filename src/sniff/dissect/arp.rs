@@ -1,70 +1,157 @@
-//! ARP for Ethernet and IPv4 (RFC 826): the request that asks which MAC address
-//! has an IPv4 address, and the reply; and Reverse ARP (RFC 903), its twin that
-//! asks which IPv4 address a MAC address has. Other hardware or protocol sizes
-//! are left undecoded, shown as the EtherType alone.
+//! ARP (RFC 826): the request that asks which hardware address has a protocol
+//! address, and the reply; its relatives that share the packet format: Reverse
+//! ARP (RFC 903), Dynamic RARP (RFC 1931), Inverse ARP (RFC 2390), and the
+//! opcodes IANA lists for MARS, MAPOS and experiments. Any hardware and
+//! protocol address sizes: a 6-byte address of Ethernet or IEEE 802 is a MAC
+//! address, a 4-byte IPv4 one an IPv4 address, the others are shown in hex.
+//! Announcements, probes and gratuitous ARP are named as RFC 5227 and tshark
+//! name them. A packet cut before its last address is decoded as far as it goes
+//! and marked malformed.
 
+use super::data::BYTES_SHOWN;
 use super::dissector::{Claim, Dissector, FieldDecl};
-use crate::proto::bytes::{be16, be32};
-use crate::sniff::dissect::link::ETHERTYPE_ARP;
-
-/// Reverse ARP's EtherType (RFC 903).
-const ETHERTYPE_RARP: u16 = 0x8035;
-use crate::sniff::render::Mac;
+use super::frame::malformed;
+use crate::proto::bytes::be16;
+use crate::sniff::dissect::link::{ethertype_name, ETHERTYPE_ARP, ETHERTYPE_IPV4};
+use crate::sniff::render::{Hex, Mac};
 use crate::sniff::tree::{Ftype, Tree};
 use crate::sniff::value::Value;
 use std::borrow::Cow;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::net::Ipv4Addr;
-use std::ops::Range;
+
+/// Reverse ARP's EtherType (RFC 903).
+const ETHERTYPE_RARP: u16 = 0x8035;
 
 /// The ARP dissector.
 pub struct Arp;
 
-/// Byte offsets of the fields (RFC 826, "Packet format"), for Ethernet and IPv4.
+/// Byte offsets of the fixed header (RFC 826, "Packet format").
 mod field {
-    use std::ops::Range;
     /// Hardware type.
-    pub const HTYPE: Range<usize> = 0..2;
+    pub const HTYPE: usize = 0;
     /// Protocol type.
-    pub const PTYPE: Range<usize> = 2..4;
+    pub const PTYPE: usize = 2;
     /// Hardware address length.
     pub const HLEN: usize = 4;
     /// Protocol address length.
     pub const PLEN: usize = 5;
     /// Operation.
-    pub const OPER: Range<usize> = 6..8;
-    /// Sender hardware address.
-    pub const SHA: Range<usize> = 8..14;
-    /// Sender protocol address.
-    pub const SPA: Range<usize> = 14..18;
-    /// Target hardware address.
-    pub const THA: Range<usize> = 18..24;
-    /// Target protocol address.
-    pub const TPA: Range<usize> = 24..28;
+    pub const OPER: usize = 6;
+    /// The sender's hardware address, first of the four addresses.
+    pub const ADDRESSES: usize = 8;
 }
 
-/// Length of an Ethernet/IPv4 ARP packet.
-const LEN: usize = field::TPA.end;
-/// Operation codes (RFC 826; RFC 903 for the reverse ones).
-const REQUEST: u16 = 1;
-const REPLY: u16 = 2;
-const REVERSE_REQUEST: u16 = 3;
-const REVERSE_REPLY: u16 = 4;
+/// Operation codes (IANA "ARP operation codes": RFC 826, 903, 1931, 2390, 2225, 5494).
+mod op {
+    pub const REQUEST: u16 = 1;
+    pub const REPLY: u16 = 2;
+    pub const REVERSE_REQUEST: u16 = 3;
+    pub const REVERSE_REPLY: u16 = 4;
+    pub const DRARP_REQUEST: u16 = 5;
+    pub const DRARP_REPLY: u16 = 6;
+    pub const DRARP_ERROR: u16 = 7;
+    pub const INVERSE_REQUEST: u16 = 8;
+    pub const INVERSE_REPLY: u16 = 9;
+    pub const NAK: u16 = 10;
+    pub const MAPOS_UNARP: u16 = 23;
+    pub const EXPERIMENTAL_1: u16 = 24;
+    pub const EXPERIMENTAL_2: u16 = 25;
+    pub const RESERVED_LAST: u16 = 0xffff;
+}
 
-/// Wireshark's name of an operation.
-fn opcode_name(op: u16) -> &'static str {
-    match op {
-        REQUEST => "request",
-        REPLY => "reply",
-        REVERSE_REQUEST => "reverse request",
-        REVERSE_REPLY => "reverse reply",
-        _ => "unknown",
+/// Hardware types whose 6-byte addresses are MAC addresses (Ethernet, IEEE 802).
+const MAC_HW_TYPES: [u16; 2] = [1, 6];
+/// A MAC address's length.
+const MAC_LEN: u8 = 6;
+
+/// Wireshark's name of an operation (lower case, as the details show it).
+fn opcode_name(code: u16) -> Option<&'static str> {
+    Some(match code {
+        0 | op::RESERVED_LAST => "reserved",
+        op::REQUEST => "request",
+        op::REPLY => "reply",
+        op::REVERSE_REQUEST => "reverse request",
+        op::REVERSE_REPLY => "reverse reply",
+        op::DRARP_REQUEST => "drarp request",
+        op::DRARP_REPLY => "drarp reply",
+        op::DRARP_ERROR => "drarp error",
+        op::INVERSE_REQUEST => "inverse request",
+        op::INVERSE_REPLY => "inverse reply",
+        op::NAK => "arp nak",
+        11..=22 => mars(code).0,
+        op::MAPOS_UNARP => "mapos unarp",
+        op::EXPERIMENTAL_1 => "experimental 1",
+        op::EXPERIMENTAL_2 => "experimental 2",
+        _ => return None,
+    })
+}
+
+/// A MARS opcode (RFC 2022): its name in the details and in the Info column.
+fn mars(code: u16) -> (&'static str, &'static str) {
+    match code {
+        11 => ("mars request", "MARS request"),
+        12 => ("mars multi", "MARS MULTI request"),
+        13 => ("mars mserv", "MARS MSERV request"),
+        14 => ("mars join", "MARS JOIN request"),
+        15 => ("mars leave", "MARS LEAVE"),
+        16 => ("mars nak", "MARS NAK"),
+        17 => ("mars unserv", "MARS UNSERV request"),
+        18 => ("mars sjoin", "MARS SJOIN request"),
+        19 => ("mars sleave", "MARS SLEAVE"),
+        20 => ("mars grouplist request", "MARS grouplist request"),
+        21 => ("mars grouplist reply", "MARS grouplist reply"),
+        _ => ("mars redirect map", "MARS redirect map"),
     }
 }
 
-/// Whether the operation (bytes 6-7, if there) is Reverse ARP's.
-fn reverse(pdu: &[u8]) -> bool {
-    pdu.get(field::OPER).is_some_and(|b| matches!(u16::from_be_bytes([b[0], b[1]]), REVERSE_REQUEST | REVERSE_REPLY))
+/// Wireshark's name of a hardware type (IANA "Hardware Types").
+fn hw_type_name(t: u16) -> &'static str {
+    const NAMES: [&str; 38] = [
+        "NET/ROM pseudo",
+        "Ethernet",
+        "Experimental Ethernet",
+        "AX.25",
+        "ProNET",
+        "Chaos",
+        "IEEE 802",
+        "ARCNET",
+        "Hyperchannel",
+        "Lanstar",
+        "Autonet Short Address",
+        "Localtalk",
+        "LocalNet",
+        "Ultra link",
+        "SMDS",
+        "Frame Relay DLCI",
+        "ATM",
+        "HDLC",
+        "Fibre Channel",
+        "ATM (RFC 2225)",
+        "Serial Line",
+        "ATM",
+        "MIL-STD-188-220",
+        "Metricom STRIP",
+        "IEEE 1394.1995",
+        "MAPOS",
+        "Twinaxial",
+        "EUI-64",
+        "HIPARP",
+        "IP and ARP over ISO 7816-3",
+        "ARPSec",
+        "IPsec tunnel",
+        "InfiniBand",
+        "TIA-102 Project 25 CAI",
+        "Wiegand Interface",
+        "Pure IP",
+        "Experimental 1",
+        "HFI",
+    ];
+    match t {
+        256 => "Experimental 2",
+        257 => "AEthernet",
+        _ => NAMES.get(usize::from(t)).copied().unwrap_or("Unknown"),
+    }
 }
 
 /// The fields, in the order of the indexes `values` takes.
@@ -79,51 +166,167 @@ const FIELDS: &[FieldDecl] = &[
     FieldDecl { name: "arp.src.proto_ipv4", ftype: Ftype::Ipv4, title: "Sender IP address", base: "" },
     FieldDecl { name: "arp.dst.hw_mac", ftype: Ftype::Ether, title: "Target MAC address", base: "" },
     FieldDecl { name: "arp.dst.proto_ipv4", ftype: Ftype::Ipv4, title: "Target IP address", base: "" },
+    FieldDecl { name: "arp.src.hw", ftype: Ftype::Bytes, title: "Sender hardware address", base: "" },
+    FieldDecl { name: "arp.src.proto", ftype: Ftype::Bytes, title: "Sender protocol address", base: "" },
+    FieldDecl { name: "arp.dst.hw", ftype: Ftype::Bytes, title: "Target hardware address", base: "" },
+    FieldDecl { name: "arp.dst.proto", ftype: Ftype::Bytes, title: "Target protocol address", base: "" },
+    FieldDecl { name: "arp.isgratuitous", ftype: Ftype::Boolean, title: "Is gratuitous", base: "0" },
+    FieldDecl { name: "arp.isprobe", ftype: Ftype::Boolean, title: "Is probe", base: "0" },
+    FieldDecl { name: "arp.isannouncement", ftype: Ftype::Boolean, title: "Is announcement", base: "0" },
 ];
 
-/// A decoded Ethernet/IPv4 ARP packet.
-struct Msg {
+/// An ARP packet's fixed header and as many of its four addresses as were captured.
+struct Msg<'a> {
     hw_type: u16,
     proto_type: u16,
+    hlen: u8,
+    plen: u8,
     opcode: u16,
-    sender_mac: [u8; 6],
-    sender_ip: Ipv4Addr,
-    target_mac: [u8; 6],
-    target_ip: Ipv4Addr,
+    /// Sender hardware, sender protocol, target hardware, target protocol; `None`
+    /// from the first one the packet ends before.
+    addrs: [Option<&'a [u8]>; 4],
 }
 
-/// Decodes `pdu` when it is ARP for 6-byte hardware and 4-byte protocol addresses.
-fn decode(pdu: &[u8]) -> Option<Msg> {
-    let b = pdu.get(..LEN)?;
-    if b[field::HLEN] != 6 || b[field::PLEN] != 4 {
-        return None;
+/// The four addresses, in order.
+const SHA: usize = 0;
+const SPA: usize = 1;
+const THA: usize = 2;
+const TPA: usize = 3;
+
+/// Decodes the fixed header of `pdu`; `None` when even that was cut.
+fn decode(pdu: &[u8]) -> Option<Msg<'_>> {
+    let b = pdu.get(..field::ADDRESSES)?;
+    let (hlen, plen) = (b[field::HLEN], b[field::PLEN]);
+    let mut addrs = [None; 4];
+    let mut at = field::ADDRESSES;
+    for (i, slot) in addrs.iter_mut().enumerate() {
+        let len = usize::from(if i % 2 == 0 { hlen } else { plen });
+        let Some(a) = pdu.get(at..at + len) else { break };
+        *slot = Some(a);
+        at += len;
     }
-    let mac = |r: Range<usize>| {
-        let mut m = [0; 6];
-        m.copy_from_slice(&b[r]);
-        m
-    };
-    let ip = |r: Range<usize>| Ipv4Addr::from(be32(b, r.start));
     Some(Msg {
-        hw_type: be16(b, field::HTYPE.start),
-        proto_type: be16(b, field::PTYPE.start),
-        opcode: be16(b, field::OPER.start),
-        sender_mac: mac(field::SHA),
-        sender_ip: ip(field::SPA),
-        target_mac: mac(field::THA),
-        target_ip: ip(field::TPA),
+        hw_type: be16(b, field::HTYPE),
+        proto_type: be16(b, field::PTYPE),
+        hlen,
+        plen,
+        opcode: be16(b, field::OPER),
+        addrs,
     })
 }
 
-impl Msg {
-    /// A request that announces the sender's own address (RFC 5227 §2.3).
-    fn announcement(&self) -> bool {
-        self.opcode == REQUEST && self.sender_ip == self.target_ip && self.target_mac == [0; 6]
+/// What RFC 5227 and tshark call a request or reply by its addresses.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A request announcing the sender's own address (target address the
+    /// sender's, target hardware address zero), RFC 5227 §2.3.
+    Announcement,
+    /// A request probing whether an address is free (sender address zero), §2.1.1.
+    Probe,
+    /// A request or reply about the sender's own address.
+    Gratuitous,
+    /// Any other packet.
+    Plain,
+}
+
+impl<'a> Msg<'a> {
+    /// The packet's length when all four addresses were captured.
+    fn len(&self) -> Option<usize> {
+        self.addrs[TPA].map(|_| field::ADDRESSES + 2 * (usize::from(self.hlen) + usize::from(self.plen)))
     }
 
-    /// A request probing whether an address is free (RFC 5227 §2.1.1).
-    fn probe(&self) -> bool {
-        self.opcode == REQUEST && self.sender_ip.is_unspecified()
+    fn kind(&self) -> Kind {
+        let [Some(_), Some(spa), Some(tha), Some(tpa)] = self.addrs else { return Kind::Plain };
+        match self.opcode {
+            op::REQUEST if spa == tpa && tha.iter().all(|&b| b == 0) => Kind::Announcement,
+            op::REQUEST | op::REPLY if spa == tpa => Kind::Gratuitous,
+            op::REQUEST if spa.iter().all(|&b| b == 0) => Kind::Probe,
+            _ => Kind::Plain,
+        }
+    }
+
+    /// Whether the hardware addresses are MAC addresses.
+    fn mac(&self) -> bool {
+        self.hlen == MAC_LEN && MAC_HW_TYPES.contains(&self.hw_type)
+    }
+
+    /// Whether the protocol addresses are IPv4 addresses.
+    fn ipv4(&self) -> bool {
+        self.plen == 4 && self.proto_type == ETHERTYPE_IPV4
+    }
+
+    /// Address `i` as the Info column and the details show it.
+    fn text(&self, i: usize) -> Addr<'a> {
+        let bytes = self.addrs[i].unwrap_or_default();
+        let kind = if i.is_multiple_of(2) { self.mac() } else { self.ipv4() };
+        Addr { bytes, typed: kind }
+    }
+
+    /// The details title's word for the packet.
+    fn title(&self) -> Cow<'static, str> {
+        match (self.kind(), self.opcode) {
+            (Kind::Announcement, _) => "ARP Announcement".into(),
+            (Kind::Probe, _) => "ARP Probe".into(),
+            (Kind::Gratuitous, op::REQUEST) => "request/gratuitous ARP".into(),
+            (Kind::Gratuitous, _) => "reply/gratuitous ARP".into(),
+            (_, code) => match opcode_name(code) {
+                Some(name) => name.into(),
+                None => format!("opcode 0x{code:04x}").into(),
+            },
+        }
+    }
+}
+
+/// An address: a MAC or IPv4 address, or bytes in hex cut after [`BYTES_SHOWN`].
+struct Addr<'a> {
+    bytes: &'a [u8],
+    typed: bool,
+}
+
+impl fmt::Display for Addr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.typed, self.bytes.len()) {
+            (true, 4) => write!(f, "{}", Ipv4Addr::new(self.bytes[0], self.bytes[1], self.bytes[2], self.bytes[3])),
+            (true, _) => write!(f, "{}", Mac(self.bytes)),
+            (false, n) if n > BYTES_SHOWN => write!(f, "{}…", Hex(&self.bytes[..BYTES_SHOWN])),
+            (false, _) => write!(f, "{}", Hex(self.bytes)),
+        }
+    }
+}
+
+/// The Protocol column of an opcode.
+fn column(code: u16) -> &'static str {
+    match code {
+        op::REVERSE_REQUEST | op::REVERSE_REPLY => "RARP",
+        op::DRARP_REQUEST..=op::DRARP_ERROR => "DRARP",
+        op::INVERSE_REQUEST | op::INVERSE_REPLY => "Inverse ARP",
+        11..=22 => "MARS",
+        op::MAPOS_UNARP => "MAPOS",
+        _ => "ARP",
+    }
+}
+
+/// The Info column of a whole packet, in tshark's words.
+fn info(m: &Msg<'_>, out: &mut String) -> fmt::Result {
+    let (sha, spa, tha, tpa) = (m.text(SHA), m.text(SPA), m.text(THA), m.text(TPA));
+    match (m.opcode, m.kind()) {
+        (op::REQUEST, Kind::Announcement) => write!(out, "ARP Announcement for {spa}"),
+        (op::REQUEST, Kind::Gratuitous) => write!(out, "Gratuitous ARP for {spa} (Request)"),
+        (op::REQUEST, Kind::Probe) => write!(out, "Who has {tpa}? (ARP Probe)"),
+        (op::REQUEST, _) => write!(out, "Who has {tpa}? Tell {spa}"),
+        (op::REPLY, Kind::Gratuitous) => write!(out, "Gratuitous ARP for {spa} (Reply)"),
+        (op::REPLY, _) => write!(out, "{spa} is at {sha}"),
+        (op::REVERSE_REQUEST | op::DRARP_REQUEST | op::INVERSE_REQUEST, _) => write!(out, "Who is {tha}? Tell {sha}"),
+        (op::REVERSE_REPLY | op::DRARP_REPLY, _) => write!(out, "{tha} is at {tpa}"),
+        (op::INVERSE_REPLY, _) => write!(out, "{sha} is at {spa}"),
+        (op::DRARP_ERROR, _) => out.write_str("DRARP Error"),
+        (op::NAK, _) => out.write_str("ARP NAK"),
+        (code @ 11..=22, _) => write!(out, "{} from {sha} at {spa}", mars(code).1),
+        (op::MAPOS_UNARP, _) => write!(out, "MAPOS UNARP request from {sha} at {spa}"),
+        (op::EXPERIMENTAL_1, _) => out.write_str("Experimental 1 ( opcode 24 )"),
+        (op::EXPERIMENTAL_2, _) => out.write_str("Experimental 2 ( opcode 25 )"),
+        (code @ (0 | op::RESERVED_LAST), _) => write!(out, "Reserved opcode {code}"),
+        (code, _) => write!(out, "Unknown ARP opcode 0x{code:04x}"),
     }
 }
 
@@ -137,11 +340,7 @@ impl Dissector for Arp {
     }
 
     fn column(&self, pdu: &[u8]) -> &'static str {
-        if reverse(pdu) {
-            "RARP"
-        } else {
-            "ARP"
-        }
+        decode(pdu).map_or("ARP", |m| column(m.opcode))
     }
 
     fn claims(&self) -> &'static [Claim] {
@@ -153,98 +352,138 @@ impl Dissector for Arp {
     }
 
     fn len(&self, pdu: &[u8]) -> Option<usize> {
-        decode(pdu).map(|_| LEN)
+        decode(pdu)?.len()
     }
 
     fn label(&self, pdu: &[u8]) -> String {
-        let Some(m) = decode(pdu) else { return self.title().to_string() };
-        let kind = match m.opcode {
-            _ if m.announcement() => "ARP Announcement",
-            _ if m.probe() => "ARP Probe",
-            op => opcode_name(op),
-        };
-        format!("{} ({kind})", self.title())
+        match decode(pdu) {
+            Some(m) if m.len().is_some() => format!("{} ({})", self.title(), m.title()),
+            _ => self.title().to_string(),
+        }
     }
 
     fn info(&self, pdu: &[u8], out: &mut String) {
-        let Some(m) = decode(pdu) else {
-            let ethertype = if reverse(pdu) { ETHERTYPE_RARP } else { ETHERTYPE_ARP };
-            let _ = write!(out, "Ethernet II, type 0x{ethertype:04x}");
-            return;
-        };
-        let _ = match m.opcode {
-            REQUEST if m.announcement() => write!(out, "ARP Announcement for {}", m.sender_ip),
-            REQUEST if m.sender_ip == m.target_ip => write!(out, "Gratuitous ARP for {} (Request)", m.sender_ip),
-            REQUEST if m.probe() => write!(out, "Who has {}? (ARP Probe)", m.target_ip),
-            REQUEST => write!(out, "Who has {}? Tell {}", m.target_ip, m.sender_ip),
-            REPLY => write!(out, "{} is at {}", m.sender_ip, Mac(&m.sender_mac)),
-            REVERSE_REQUEST => write!(out, "Who is {}? Tell {}", Mac(&m.target_mac), Mac(&m.sender_mac)),
-            REVERSE_REPLY => write!(out, "{} is at {}", Mac(&m.target_mac), m.target_ip),
-            op => write!(out, "ARP opcode {op}"),
-        };
+        match decode(pdu) {
+            Some(m) if m.len().is_some() => {
+                let _ = info(&m, out);
+            }
+            _ => out.push_str("[Malformed Packet]"),
+        }
     }
 
     fn tree(&self, pdu: &[u8], o: usize, out: &mut Tree) {
-        use field::*;
-        let Some(m) = decode(pdu) else { return };
-        let kind = match m.opcode {
-            REQUEST => "request",
-            REVERSE_REQUEST | REVERSE_REPLY => opcode_name(m.opcode),
-            _ => "reply",
+        let m = decode(pdu);
+        let whole = m.as_ref().and_then(Msg::len);
+        let title = self.label(pdu);
+        out.at(0).proto("arp").bytes(o, whole.unwrap_or(pdu.len())).line(format_args!("{title}"));
+        let Some(m) = m else {
+            header_items(out, pdu, o);
+            malformed(out, "ARP/RARP");
+            return;
         };
-        out.at(0).proto("arp").bytes(o, LEN).line(format_args!("Address Resolution Protocol ({kind})"));
-        let hw = m.hw_type;
-        out.at(1)
-            .field("arp.hw.type", Ftype::Uint16, hw)
-            .bytes(o + HTYPE.start, HTYPE.len())
-            .line(format_args!("Hardware type: Ethernet ({hw})"));
-        out.at(1)
-            .field("arp.proto.type", Ftype::Uint16, Value::Hex { value: u64::from(m.proto_type), digits: 4 })
-            .bytes(o + PTYPE.start, PTYPE.len())
-            .line(format_args!("Protocol type: IPv4 (0x{:04x})", m.proto_type));
-        out.at(1)
-            .field("arp.hw.size", Ftype::Uint8, SHA.len())
-            .bytes(o + HLEN, 1)
-            .line(format_args!("Hardware size: 6"));
-        out.at(1)
-            .field("arp.proto.size", Ftype::Uint8, SPA.len())
-            .bytes(o + PLEN, 1)
-            .line(format_args!("Protocol size: 4"));
-        out.at(1).field("arp.opcode", Ftype::Uint16, m.opcode).bytes(o + OPER.start, OPER.len()).line(format_args!(
-            "Opcode: {} ({})",
-            opcode_name(m.opcode),
-            m.opcode
-        ));
-        let mac = |out: &mut Tree, name: &'static str, label: &str, mac: &[u8; 6], at: Range<usize>| {
-            out.at(1)
-                .field(name, Ftype::Ether, Mac(mac))
-                .bytes(o + at.start, at.len())
-                .line(format_args!("{label}: {}", Mac(mac)));
-        };
-        let ip = |out: &mut Tree, name: &'static str, label: &str, ip: Ipv4Addr, at: Range<usize>| {
-            out.at(1).field(name, Ftype::Ipv4, ip).bytes(o + at.start, at.len()).line(format_args!("{label}: {ip}"));
-        };
-        mac(out, "arp.src.hw_mac", "Sender MAC address", &m.sender_mac, SHA);
-        ip(out, "arp.src.proto_ipv4", "Sender IP address", m.sender_ip, SPA);
-        mac(out, "arp.dst.hw_mac", "Target MAC address", &m.target_mac, THA);
-        ip(out, "arp.dst.proto_ipv4", "Target IP address", m.target_ip, TPA);
+        header_items(out, pdu, o);
+        if whole.is_none() {
+            // As tshark, no address of a packet cut before its last one.
+            malformed(out, "ARP/RARP");
+            return;
+        }
+        flags(out, m.kind());
+        addresses(out, &m, o);
     }
 
     fn values<'p>(&self, pdu: &'p [u8], field: usize, out: &mut Vec<Value<'p>>) {
         let Some(m) = decode(pdu) else { return };
+        let uint = |v: u64| Value::Uint(v);
         let v = match field {
-            1 => Value::Uint(u64::from(m.hw_type)),
+            1 => uint(u64::from(m.hw_type)),
             2 => Value::Hex { value: u64::from(m.proto_type), digits: 4 },
-            3 => Value::Uint(6),
-            4 => Value::Uint(4),
-            5 => Value::Uint(u64::from(m.opcode)),
-            6 => Value::Str(Cow::Owned(Mac(&m.sender_mac).to_string())),
-            7 => Value::Ip(m.sender_ip.into()),
-            8 => Value::Str(Cow::Owned(Mac(&m.target_mac).to_string())),
-            9 => Value::Ip(m.target_ip.into()),
+            3 => uint(u64::from(m.hlen)),
+            4 => uint(u64::from(m.plen)),
+            5 => uint(u64::from(m.opcode)),
+            6..=13 => {
+                let i = (field - 6) % 4;
+                let typed = if i.is_multiple_of(2) { m.mac() } else { m.ipv4() };
+                let Some(bytes) = m.addrs[i].filter(|_| typed == (field < 10)) else { return };
+                match (typed, i % 2) {
+                    (true, 1) => Value::Ip(Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3]).into()),
+                    (true, _) => Value::Str(Cow::Owned(Mac(bytes).to_string())),
+                    _ => Value::Str(Cow::Owned(Hex(bytes).to_string())),
+                }
+            }
+            14 if m.kind() != Kind::Plain && m.kind() != Kind::Probe => Value::Bool(true),
+            15 if m.kind() == Kind::Probe => Value::Bool(true),
+            16 if m.kind() == Kind::Announcement => Value::Bool(true),
             _ => return,
         };
         out.push(v);
+    }
+}
+
+/// The fixed header's items, as far as the packet goes.
+fn header_items(out: &mut Tree, pdu: &[u8], o: usize) {
+    let u16_at = |at: usize| pdu.get(at..at + 2).map(|b| be16(b, 0));
+    let Some(hw) = u16_at(field::HTYPE) else { return };
+    out.at(1)
+        .field("arp.hw.type", Ftype::Uint16, hw)
+        .bytes(o + field::HTYPE, 2)
+        .line(format_args!("Hardware type: {} ({hw})", hw_type_name(hw)));
+    let Some(pt) = u16_at(field::PTYPE) else { return };
+    out.at(1)
+        .field("arp.proto.type", Ftype::Uint16, Value::Hex { value: u64::from(pt), digits: 4 })
+        .bytes(o + field::PTYPE, 2)
+        .line(format_args!("Protocol type: {} (0x{pt:04x})", ethertype_name(pt).unwrap_or("Unknown")));
+    let sizes = [("arp.hw.size", "Hardware size", field::HLEN), ("arp.proto.size", "Protocol size", field::PLEN)];
+    for (name, label, at) in sizes {
+        let Some(&n) = pdu.get(at) else { return };
+        out.at(1).field(name, Ftype::Uint8, n).bytes(o + at, 1).line(format_args!("{label}: {n}"));
+    }
+    let Some(code) = u16_at(field::OPER) else { return };
+    let item = out.at(1).field("arp.opcode", Ftype::Uint16, code).bytes(o + field::OPER, 2);
+    match opcode_name(code) {
+        Some(name) => item.line(format_args!("Opcode: {name} ({code})")),
+        None => item.line(format_args!("Opcode: Unknown ({code})")),
+    }
+}
+
+/// tshark's generated flags for a gratuitous ARP, an announcement or a probe.
+fn flags(out: &mut Tree, kind: Kind) {
+    let shown: &[(&'static str, &str)] = match kind {
+        Kind::Announcement => &[("arp.isgratuitous", "Is gratuitous"), ("arp.isannouncement", "Is announcement")],
+        Kind::Gratuitous => &[("arp.isgratuitous", "Is gratuitous")],
+        Kind::Probe => &[("arp.isprobe", "Is probe")],
+        Kind::Plain => &[],
+    };
+    for (name, label) in shown {
+        out.at(1).field(name, Ftype::Boolean, 1).line(format_args!("[{label}: True]"));
+    }
+}
+
+/// The four addresses, each as a MAC, IPv4 or byte field.
+fn addresses(out: &mut Tree, m: &Msg<'_>, o: usize) {
+    const ITEMS: [(&str, &str, &str, &str); 4] = [
+        ("arp.src.hw_mac", "Sender MAC address", "arp.src.hw", "Sender hardware address"),
+        ("arp.src.proto_ipv4", "Sender IP address", "arp.src.proto", "Sender protocol address"),
+        ("arp.dst.hw_mac", "Target MAC address", "arp.dst.hw", "Target hardware address"),
+        ("arp.dst.proto_ipv4", "Target IP address", "arp.dst.proto", "Target protocol address"),
+    ];
+    let mut at = o + field::ADDRESSES;
+    for (i, (typed_name, typed_label, bytes_name, bytes_label)) in ITEMS.into_iter().enumerate() {
+        let Some(bytes) = m.addrs[i] else { return };
+        if bytes.is_empty() {
+            continue;
+        }
+        let text = m.text(i);
+        let (name, label, ftype) = match (text.typed, i % 2) {
+            (true, 0) => (typed_name, typed_label, Ftype::Ether),
+            (true, _) => (typed_name, typed_label, Ftype::Ipv4),
+            _ => (bytes_name, bytes_label, Ftype::Bytes),
+        };
+        let item = match ftype {
+            Ftype::Ipv4 => out.at(1).field(name, ftype, &text),
+            _ => out.at(1).field(name, ftype, Mac(bytes)),
+        };
+        item.bytes(at, bytes.len()).line(format_args!("{label}: {text}"));
+        at += bytes.len();
     }
 }
 
@@ -302,18 +541,109 @@ mod tests {
         assert_eq!(lines[5], "Opcode: reverse request (3)");
     }
 
+    fn info_of(pdu: &[u8]) -> String {
+        let mut info = String::new();
+        Arp.info(pdu, &mut info);
+        info
+    }
+
+    fn lines(pdu: &[u8]) -> Vec<String> {
+        let mut t = Tree::new();
+        Arp.tree(pdu, 14, &mut t);
+        t.items().iter().map(|i| t.display(i).to_string()).collect()
+    }
+
     #[test]
-    fn other_address_sizes_and_cut_packets_stay_undecoded() {
-        let mut other = REQUEST_PDU.to_vec();
-        other[field::HLEN] = 8;
-        for pdu in [&other[..], &REQUEST_PDU[..LEN - 1]] {
-            let mut info = String::new();
-            Arp.info(pdu, &mut info);
-            assert_eq!(info, "Ethernet II, type 0x0806");
-            assert_eq!(Arp.len(pdu), None);
-            let mut t = Tree::new();
-            Arp.tree(pdu, 14, &mut t);
-            assert!(t.items().is_empty());
+    fn gratuitous_announcements_and_probes_are_named_as_tshark_names_them() {
+        // zeek's icmp_dot1q.pcap frame 1: a reply about the sender's own address.
+        let reply = [
+            0, 1, 8, 0, 6, 4, 0, 2, 0, 0x19, 6, 0xea, 0xb8, 0xc1, 192, 168, 123, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+            192, 168, 123, 1,
+        ];
+        assert_eq!(info_of(&reply), "Gratuitous ARP for 192.168.123.1 (Reply)");
+        assert_eq!(lines(&reply)[0], "Address Resolution Protocol (reply/gratuitous ARP)");
+        assert_eq!(lines(&reply)[6], "[Is gratuitous: True]");
+        let mut announcement = reply;
+        announcement[7] = 1;
+        announcement[18..24].fill(0);
+        assert_eq!(info_of(&announcement), "ARP Announcement for 192.168.123.1");
+        assert_eq!(lines(&announcement)[6..8], ["[Is gratuitous: True]", "[Is announcement: True]"]);
+        let mut probe = announcement;
+        probe[14..18].fill(0);
+        assert_eq!(info_of(&probe), "Who has 192.168.123.1? (ARP Probe)");
+        assert_eq!(lines(&probe)[0], "Address Resolution Protocol (ARP Probe)");
+        let mut vals = Vec::new();
+        Arp.values(&probe, 15, &mut vals);
+        assert_eq!(vals, [Value::Bool(true)]);
+    }
+
+    #[test]
+    fn other_address_sizes_are_shown_in_hex() {
+        // IPv6 addresses (16 bytes) for an Ethernet address, as zeek's arp-leak.pcap has them.
+        let mut pdu = vec![0, 1, 0x86, 0xdd, 6, 16, 0, 1];
+        pdu.extend([0, 1, 2, 3, 4, 5]);
+        pdu.extend([0xfe, 0x80].iter().chain(&[0; 14]));
+        pdu.extend([0; 6]);
+        pdu.extend([0xfe, 0x80].iter().chain(&[0; 13]).chain(&[1]));
+        assert_eq!(info_of(&pdu), "Who has fe800000000000000000000000000001? Tell fe800000000000000000000000000000");
+        let l = lines(&pdu);
+        assert_eq!(l[2], "Protocol type: IPv6 (0x86dd)");
+        assert_eq!(l[7], "Sender protocol address: fe800000000000000000000000000000");
+        let mut vals = Vec::new();
+        Arp.values(&pdu, 11, &mut vals);
+        assert_eq!(vals, [Value::Str("fe800000000000000000000000000000".into())]);
+        Arp.values(&pdu, 7, &mut vals);
+        assert_eq!(vals.len(), 1, "no IPv4 address");
+        // A 255-byte hardware address is cut after 36 bytes.
+        let mut long = vec![0, 1, 8, 0, 255, 4, 0, 1];
+        long.extend([0xab; 255].iter().chain(&[10, 0, 0, 1]).chain(&[0; 255]).chain(&[10, 0, 0, 2]));
+        let l = lines(&long);
+        assert_eq!(l[6], format!("Sender hardware address: {}…", "ab".repeat(36)));
+    }
+
+    #[test]
+    fn opcodes_in_tsharks_words() {
+        let with_op = |code: u16| {
+            let mut pdu = REQUEST_PDU.to_vec();
+            pdu[6..8].copy_from_slice(&code.to_be_bytes());
+            (Arp.column(&pdu), info_of(&pdu), lines(&pdu)[5].clone())
+        };
+        assert_eq!(
+            with_op(9),
+            ("Inverse ARP", "02:00:00:00:00:01 is at 192.168.1.1".into(), "Opcode: inverse reply (9)".into())
+        );
+        assert_eq!(with_op(7), ("DRARP", "DRARP Error".into(), "Opcode: drarp error (7)".into()));
+        assert_eq!(
+            with_op(14),
+            ("MARS", "MARS JOIN request from 02:00:00:00:00:01 at 192.168.1.1".into(), "Opcode: mars join (14)".into())
+        );
+        assert_eq!(with_op(0), ("ARP", "Reserved opcode 0".into(), "Opcode: reserved (0)".into()));
+        assert_eq!(with_op(255), ("ARP", "Unknown ARP opcode 0x00ff".into(), "Opcode: Unknown (255)".into()));
+        assert_eq!(
+            lines(&{
+                let mut p = REQUEST_PDU.to_vec();
+                p[7] = 0xff;
+                p
+            })[0],
+            "Address Resolution Protocol (opcode 0x00ff)"
+        );
+    }
+
+    #[test]
+    fn a_cut_packet_is_decoded_as_far_as_it_goes_and_malformed() {
+        let cut = &REQUEST_PDU[..20];
+        assert_eq!(info_of(cut), "[Malformed Packet]");
+        assert_eq!(Arp.len(cut), None);
+        let l = lines(cut);
+        assert_eq!(l[0], "Address Resolution Protocol");
+        assert_eq!(l[5], "Opcode: request (1)");
+        assert_eq!(l[6], "[Malformed Packet: ARP/RARP]", "no address of a cut packet");
+        for n in 0..REQUEST_PDU.len() {
+            let cut = &REQUEST_PDU[..n];
+            let _ = (info_of(cut), lines(cut), Arp.label(cut), Arp.column(cut));
+            for f in 1..FIELDS.len() {
+                Arp.values(cut, f, &mut Vec::new());
+            }
         }
     }
 }
