@@ -58,19 +58,7 @@ fn data_of(html: &str) -> Value {
 
 /// A base64 gzip chunk, inflated.
 fn inflate(b64: &str) -> Vec<u8> {
-    let table = |c: u8| match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'+' => 62,
-        _ => 63,
-    };
-    let digits: Vec<u8> = b64.bytes().filter(|&c| c != b'=').map(table).collect();
-    let mut z = Vec::new();
-    for g in digits.chunks(4) {
-        let n = g.iter().enumerate().fold(0u32, |n, (i, &d)| n | u32::from(d) << (18 - 6 * i));
-        z.extend_from_slice(&n.to_be_bytes()[1..g.len()]);
-    }
+    let z = browser::decode_base64(b64);
     let mut out = Vec::new();
     flate2::read::GzDecoder::new(&z[..]).read_to_end(&mut out).expect("a gzip chunk");
     out

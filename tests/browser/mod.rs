@@ -222,8 +222,9 @@ impl Drop for Browser {
     }
 }
 
-/// Base64 (RFC 4648) to bytes; the screenshot arrives this way.
-fn decode_base64(text: &str) -> Vec<u8> {
+/// Base64 (RFC 4648) to bytes: screenshots arrive this way, and the page
+/// carries its chunks this way.
+pub fn decode_base64(text: &str) -> Vec<u8> {
     let value = |c: u8| match c {
         b'A'..=b'Z' => c - b'A',
         b'a'..=b'z' => c - b'a' + 26,
