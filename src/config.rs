@@ -86,7 +86,8 @@ impl From<&CaptureOpt> for CaptureRequest {
         } else {
             Settings::default()
         };
-        CaptureRequest { file: opt.capture.clone(), settings, trace: opt.trace }
+        let web = opt.web.then(|| opt.web_bind.clone());
+        CaptureRequest { file: opt.capture.clone(), settings, trace: opt.trace, web }
     }
 }
 

@@ -17,6 +17,7 @@ pub mod echo;
 pub mod experiment;
 pub mod explain;
 pub mod hex;
+pub mod live;
 pub mod lookup;
 pub mod ping;
 pub mod read;

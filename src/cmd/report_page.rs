@@ -41,41 +41,56 @@ struct Gathered {
 
 /// Runs `socklab report`.
 pub fn run(a: &ReportArgs) -> crate::Result<()> {
-    let filter = match &a.display_filter {
-        Some(expr) => Some(parse_filter(expr).map_err(|e| Error::usage(format!("invalid display filter (-Y): {e}")))?),
-        None => None,
-    };
-    let bpf = a.bpf.as_deref();
-    let g = gather(&a.file, bpf, filter.as_ref())?;
-    let streams = stream_views(&a.file, bpf, a.stream.map_or(g.streams, |n| vec![n]))?;
-    if let (Some(n), true) = (a.stream, streams.is_empty()) {
-        return Err(Error::usage(format!(
-            "{}: no TCP stream {n}; list the streams with `socklab conversations {}`",
-            a.file.display(),
-            a.file.display()
-        )));
-    }
-    let sheet = worksheet::build(&a.file, bpf, a.stream)?;
-    let plain = Settings { width: None, wide: false, color: false };
+    let data = page_data(&a.file, a.bpf.as_deref(), a.display_filter.as_deref(), a.stream)?;
     let name = a.file.display().to_string();
-    let views = json!({
-        "streams": streams,
-        "dns": g.dns,
-        "http": g.http,
-        "worksheet": worksheet::render::render(&sheet, Format::Markdown, &plain),
-    });
-    let data = json!({
-        "file": name,
-        "filter": a.display_filter,
-        "packets": g.packets,
-        "open_stream": a.stream,
-        "views": encode::chunk(&views),
-    });
     let path = a.output.clone().unwrap_or_else(|| default_output(&a.file));
     write(&path, &format!("socklab report: {name}"), &data)?;
     let size = std::fs::metadata(&path).map_or(0, |m| m.len());
     println!("{}: {size} bytes; open it in a browser (file://{})", path.display(), absolute(&path).display());
     Ok(())
+}
+
+/// The page's data for `file`: its packets (those `display_filter` keeps)
+/// and lab views (of TCP stream `stream` only, when given).
+pub fn page_data(
+    file: &Path,
+    bpf: Option<&str>,
+    display_filter: Option<&str>,
+    stream: Option<u32>,
+) -> crate::Result<Json> {
+    let filter = match display_filter {
+        Some(expr) => Some(parse_filter(expr).map_err(|e| Error::usage(format!("invalid display filter (-Y): {e}")))?),
+        None => None,
+    };
+    let g = gather(file, bpf, filter.as_ref())?;
+    let streams = stream_views(file, bpf, stream.map_or(g.streams, |n| vec![n]))?;
+    if let (Some(n), true) = (stream, streams.is_empty()) {
+        return Err(Error::usage(format!(
+            "{}: no TCP stream {n}; list the streams with `socklab conversations {}`",
+            file.display(),
+            file.display()
+        )));
+    }
+    let views = json!({
+        "streams": streams,
+        "dns": g.dns,
+        "http": g.http,
+        "worksheet": worksheet_markdown(file, bpf, stream)?,
+    });
+    Ok(json!({
+        "file": file.display().to_string(),
+        "filter": display_filter,
+        "packets": g.packets,
+        "open_stream": stream,
+        "views": encode::chunk(&views),
+    }))
+}
+
+/// The worksheet of `file` (of TCP stream `stream` only, when given), in Markdown.
+pub fn worksheet_markdown(file: &Path, bpf: Option<&str>, stream: Option<u32>) -> crate::Result<String> {
+    let sheet = worksheet::build(file, bpf, stream)?;
+    let plain = Settings { width: None, wide: false, color: false };
+    Ok(worksheet::render::render(&sheet, Format::Markdown, &plain))
 }
 
 /// Reads `file` twice, as `read` does (the first pass learns what later
@@ -121,7 +136,7 @@ fn write(path: &Path, title: &str, data: &Json) -> crate::Result<()> {
 }
 
 /// The views of each TCP stream in `wanted` the capture has.
-fn stream_views(file: &Path, bpf: Option<&str>, wanted: Vec<u32>) -> crate::Result<Vec<Json>> {
+pub fn stream_views(file: &Path, bpf: Option<&str>, wanted: Vec<u32>) -> crate::Result<Vec<Json>> {
     if wanted.is_empty() {
         return Ok(Vec::new());
     }

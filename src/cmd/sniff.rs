@@ -4,6 +4,7 @@
 //! Ctrl-C / SIGTERM; then flushes the `-w` file, prints the packets captured
 //! and dropped by the kernel, and the handshake/teardown and datagram tables.
 
+use super::live::Live;
 use super::read as decode;
 use crate::cli::SniffArgs;
 use crate::config::Settings;
@@ -14,7 +15,8 @@ use crate::sniff::fields::FieldId;
 use crate::sniff::filter::Filter;
 use crate::sniff::pipeline::{Facts, Pipeline};
 use crate::sniff::read::{self, Mode, ReadError};
-use crate::sniff::session::supported_link;
+use crate::sniff::report::html::index::LIVE_PATH;
+use crate::sniff::session::{default_path, supported_link};
 use crate::sniff::summary::{self, Recorder};
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
@@ -39,20 +41,33 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
     };
     let mut cap = LiveCapture::open(&device, a.decode.bpf.as_deref())?;
     let link = supported_link(&cap)?;
-    if let Some(w) = &a.write {
+    // The live view draws its lab views from the saved file.
+    let write = match (&a.write, a.web) {
+        (Some(w), _) => Some(w.clone()),
+        (None, true) => Some(default_path("sniff")?),
+        (None, false) => None,
+    };
+    if let Some(w) = &write {
         cap.save_to(w, "-w")?;
     }
     let what = a.decode.bpf.as_deref().map_or(String::new(), |f| format!(" (filter \"{f}\")"));
-    let saving = a.write.as_ref().map_or(String::new(), |w| format!(", saving to {}", w.display()));
+    let live = match (&write, a.web) {
+        (Some(w), true) => Some(start_live(&a.bind, &format!("{device}{what}"), link, w)?),
+        _ => None,
+    };
+    let saving = write.as_ref().map_or(String::new(), |w| format!(", saving to {}", w.display()));
     eprintln!("Capturing on {device}{what}{saving}; Ctrl-C stops.");
     let text = matches!(mode, Mode::Text { .. });
     let mut recorder = Recorder::new(false);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let looped = capture(&mut cap, link, a, &mode, filter.as_ref(), duration, &mut recorder, &mut out);
+    let looped = capture(&mut cap, link, a, &mode, filter.as_ref(), duration, &mut recorder, &mut out, live.as_ref());
     let flushed = cap.flush();
+    if let Some(l) = live {
+        l.finish();
+    }
     let stats = cap.stats();
-    let saved = match (&a.write, cap.savefile()) {
+    let saved = match (&write, cap.savefile()) {
         (Some(w), Some(f)) if f.failed() => {
             format!("; only {} of {} saved to {} (writing failed)", f.saved(), f.packets(), w.display())
         }
@@ -69,7 +84,7 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
         if text {
             writeln!(out, "\n{summary}")?;
             let settings = Settings::from_args(&a.fit, a.decode.color);
-            match a.write.as_deref().map(|w| summary::file_tables(w, &settings)) {
+            match write.as_deref().map(|w| summary::file_tables(w, &settings)) {
                 Some(Ok(tables)) => {
                     out.write_all(tables.as_bytes())?;
                     out.write_all(recorder.render(&settings, true).as_bytes())?;
@@ -96,6 +111,24 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
     }
 }
 
+/// Starts the live view of the capture saved to `file`, and prints its URL
+/// first thing on stdout (and a warning on stderr when it is not on loopback).
+fn start_live(
+    bind: &str,
+    what: &str,
+    link: crate::sniff::link::LinkType,
+    file: &std::path::Path,
+) -> crate::Result<Live> {
+    let live = Live::start(bind, what, link, file.to_path_buf())?;
+    let mut stdout = io::stdout();
+    let _ = writeln!(stdout, "Live view: {} (capture files: {}/)", live.url(), live.url().trim_end_matches(LIVE_PATH));
+    let _ = stdout.flush();
+    if let Some(w) = live.warning() {
+        eprintln!("{w}");
+    }
+    Ok(live)
+}
+
 /// The capture loop: until the count, the duration or a signal.
 #[allow(clippy::too_many_arguments)]
 fn capture(
@@ -107,6 +140,7 @@ fn capture(
     duration: Option<Duration>,
     recorder: &mut Recorder,
     out: &mut impl Write,
+    live: Option<&Live>,
 ) -> Result<(), ReadError> {
     let started = Instant::now();
     let limit = a.decode.count.unwrap_or(u64::MAX);
@@ -118,6 +152,9 @@ fn capture(
     let mut n = 0;
     while n < limit && !shutdown::requested() && duration.is_none_or(|d| started.elapsed() < d) {
         let Some(frame) = cap.next_frame()? else { continue };
+        if let Some(l) = live {
+            l.frame(&frame);
+        }
         let mut p = pipe.process(&frame);
         n += 1;
         recorder.add(&p);

@@ -1,0 +1,166 @@
+//! The live view of a capture (`sniff --web`, `--capture --web`): the web
+//! server ([`crate::net::live`]) and a feed thread that decodes a copy of each
+//! captured frame, encodes the packets in batches ([`LiveEncoder`]) and
+//! publishes them, and from time to time redraws the lab views from the file
+//! the capture is saved to (as `socklab report` draws them). The capture
+//! thread only copies frames into a bounded queue: a live view that cannot
+//! keep up misses packets (counted and said), the capture never waits.
+
+use super::report_page::{self, stream_views, worksheet_markdown};
+use crate::error::Error;
+use crate::net::live::hub::{Hub, Kind};
+use crate::net::live::{exposure_warning, live_url, LiveServer, ReportFn, Site};
+use crate::sniff::capture::Frame;
+use crate::sniff::link::LinkType;
+use crate::sniff::pipeline::{Facts, Pipeline};
+use crate::sniff::report::html::live::{sse, LiveEncoder, FIELDS, PACKETS, VIEWS};
+use crate::sniff::report::html::{self, packets::CHUNK};
+use crate::sniff::session::CAPTURE_DIR;
+use crate::sniff::value::Nanos;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// Frames waiting for the feed; more are missed by the live view.
+const FEED_FRAMES: usize = 8192;
+/// Longest wait before the packets received are sent.
+const BATCH_EVERY: Duration = Duration::from_millis(50);
+/// Most packets in one batch.
+const MAX_BATCH: usize = CHUNK;
+/// Shortest time between two redraws of the lab views.
+const VIEWS_EVERY: Duration = Duration::from_secs(1);
+/// A redraw waits at least this many times as long as the last one took, so
+/// a long capture does not spend its time redrawing.
+const VIEWS_BACKOFF: u32 = 4;
+
+/// A frame copied out of the capture's buffer.
+struct Owned {
+    time: Nanos,
+    len: u32,
+    data: Vec<u8>,
+}
+
+/// A running live view.
+pub struct Live {
+    tx: Option<SyncSender<Owned>>,
+    feed: Option<JoinHandle<u64>>,
+    server: LiveServer,
+    missed: Arc<AtomicU64>,
+}
+
+impl Live {
+    /// Starts serving on `bind` the packets of a capture described by `what`
+    /// (link type `link`), saved to `file`.
+    pub fn start(bind: &str, what: &str, link: LinkType, file: PathBuf) -> crate::Result<Live> {
+        let mut page = Vec::new();
+        let data = LiveEncoder::page_data(what).map_err(Error::usage)?;
+        html::write_live_page(&mut page, &format!("socklab live: {what}"), &data)
+            .map_err(|e| Error::io("building the live page", e))?;
+        let report: ReportFn = Arc::new(report_page_bytes);
+        let site = Site { page, what: what.to_string(), dir: PathBuf::from(CAPTURE_DIR), report };
+        let server = LiveServer::start(bind, site)?;
+        let encoder = LiveEncoder::new().map_err(Error::usage)?;
+        let (tx, rx) = sync_channel(FEED_FRAMES);
+        let hub = Arc::clone(server.hub());
+        let feed = std::thread::Builder::new()
+            .name("live-feed".into())
+            .spawn(move || feed(&rx, encoder, link, &file, &hub))
+            .map_err(|e| Error::io("starting the live view", e))?;
+        Ok(Live { tx: Some(tx), feed: Some(feed), server, missed: Arc::new(AtomicU64::new(0)) })
+    }
+
+    /// The live page's URL.
+    pub fn url(&self) -> String {
+        live_url(self.server.addr())
+    }
+
+    /// The warning to print when the page is visible beyond this machine.
+    pub fn warning(&self) -> Option<String> {
+        exposure_warning(self.server.addr())
+    }
+
+    /// Hands a copy of `f` to the feed; never waits.
+    pub fn frame(&self, f: &Frame<'_>) {
+        let Some(tx) = &self.tx else { return };
+        let owned = Owned { time: f.time, len: f.len, data: f.data.to_vec() };
+        if let Err(TrySendError::Full(_)) = tx.try_send(owned) {
+            self.missed.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Sends the last packets and views (call it once the file is flushed),
+    /// tells the viewers the capture ended, and stops serving.
+    pub fn finish(mut self) {
+        drop(self.tx.take());
+        let sent = self.feed.take().and_then(|t| t.join().ok()).unwrap_or(0);
+        let missed = self.missed.load(Ordering::Relaxed);
+        let mut text = format!("The capture ended after {sent} packets.");
+        if missed > 0 {
+            text.push_str(&format!(
+                " {missed} more arrived faster than the live view could show them; the capture file has them all."
+            ));
+        }
+        self.server.close(&text);
+    }
+}
+
+/// A capture file's report page, as `socklab report FILE` writes it.
+fn report_page_bytes(file: &Path) -> Result<Vec<u8>, String> {
+    let data = report_page::page_data(file, None, None, None).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    html::write_page(&mut out, &format!("socklab report: {}", file.display()), &data).map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// The feed thread: decode, batch, publish, redraw the views; returns the
+/// packets it published.
+fn feed(rx: &Receiver<Owned>, mut enc: LiveEncoder, link: LinkType, file: &Path, hub: &Hub) -> u64 {
+    let mut pipe = Pipeline::new(link, Facts::default());
+    hub.set_fields(sse(FIELDS, &enc.fields()));
+    let (mut pending, mut sent, mut changes) = (0usize, 0u64, 0usize);
+    let mut batch_at = Instant::now();
+    let mut views_at = Instant::now() + VIEWS_EVERY;
+    loop {
+        let ended = match rx.recv_timeout(BATCH_EVERY) {
+            Ok(f) => {
+                enc.push(&pipe.process(&Frame { time: f.time, len: f.len, data: &f.data, origin: None }));
+                pending += 1;
+                false
+            }
+            Err(RecvTimeoutError::Timeout) => false,
+            Err(RecvTimeoutError::Disconnected) => true,
+        };
+        if pending > 0 && (ended || pending >= MAX_BATCH || batch_at.elapsed() >= BATCH_EVERY) {
+            if let Some(batch) = enc.batch() {
+                hub.publish(Kind::Packets, sse(PACKETS, &batch));
+            }
+            if enc.field_changes() != changes {
+                changes = enc.field_changes();
+                hub.set_fields(sse(FIELDS, &enc.fields()));
+            }
+            sent += pending as u64;
+            (pending, batch_at) = (0, Instant::now());
+        }
+        if enc.unviewed() > 0 && (ended || Instant::now() >= views_at) {
+            let started = Instant::now();
+            redraw(&mut enc, file, hub);
+            views_at = Instant::now() + VIEWS_EVERY.max(started.elapsed() * VIEWS_BACKOFF);
+        }
+        if ended {
+            return sent;
+        }
+    }
+}
+
+/// Publishes the lab views drawn from `file` as it is now; a file caught
+/// part-way through a write is left for the next redraw.
+fn redraw(enc: &mut LiveEncoder, file: &Path, hub: &Hub) {
+    let streams = stream_views(file, None, enc.streams().to_vec());
+    let sheet = worksheet_markdown(file, None, None);
+    if let (Ok(streams), Ok(sheet)) = (streams, sheet) {
+        hub.publish(Kind::Views, sse(VIEWS, &enc.views(streams, &sheet)));
+    }
+}
