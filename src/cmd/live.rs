@@ -15,10 +15,11 @@ use crate::sniff::link::LinkType;
 use crate::sniff::pipeline::{Facts, Pipeline};
 use crate::sniff::report::html::live::{sse, LiveEncoder, FIELDS, PACKETS, VIEWS};
 use crate::sniff::report::html::{self, packets::CHUNK};
+use crate::sniff::savefile::FLUSH_EVERY;
 use crate::sniff::session::CAPTURE_DIR;
 use crate::sniff::value::Nanos;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -26,6 +27,8 @@ use std::time::{Duration, Instant};
 
 /// Frames waiting for the feed; more are missed by the live view.
 const FEED_FRAMES: usize = 8192;
+/// Bytes of frames waiting for the feed; more are missed by the live view.
+const FEED_BYTES: usize = 32 << 20;
 /// Longest wait before the packets received are sent.
 const BATCH_EVERY: Duration = Duration::from_millis(50);
 /// Most packets in one batch.
@@ -35,6 +38,10 @@ const VIEWS_EVERY: Duration = Duration::from_secs(1);
 /// A redraw waits at least this many times as long as the last one took, so
 /// a long capture does not spend its time redrawing.
 const VIEWS_BACKOFF: u32 = 4;
+/// How far the saved file may lag behind the packets (the capture writes its
+/// buffer out every [`FLUSH_EVERY`] while idle): a packet this recent at a
+/// redraw may be missing from it, so the views are redrawn again later.
+const SAVE_LAG: Duration = Duration::from_millis(3 * FLUSH_EVERY.as_millis() as u64);
 
 /// A frame copied out of the capture's buffer.
 struct Owned {
@@ -49,6 +56,8 @@ pub struct Live {
     feed: Option<JoinHandle<u64>>,
     server: LiveServer,
     missed: Arc<AtomicU64>,
+    /// Bytes of frames waiting for the feed.
+    waiting: Arc<AtomicUsize>,
 }
 
 impl Live {
@@ -65,11 +74,13 @@ impl Live {
         let encoder = LiveEncoder::new().map_err(Error::usage)?;
         let (tx, rx) = sync_channel(FEED_FRAMES);
         let hub = Arc::clone(server.hub());
+        let waiting = Arc::new(AtomicUsize::new(0));
+        let taken = Arc::clone(&waiting);
         let feed = std::thread::Builder::new()
             .name("live-feed".into())
-            .spawn(move || feed(&rx, encoder, link, &file, &hub))
+            .spawn(move || feed(&rx, &taken, encoder, link, &file, &hub))
             .map_err(|e| Error::io("starting the live view", e))?;
-        Ok(Live { tx: Some(tx), feed: Some(feed), server, missed: Arc::new(AtomicU64::new(0)) })
+        Ok(Live { tx: Some(tx), feed: Some(feed), server, missed: Arc::new(AtomicU64::new(0)), waiting })
     }
 
     /// The live page's URL.
@@ -85,8 +96,14 @@ impl Live {
     /// Hands a copy of `f` to the feed; never waits.
     pub fn frame(&self, f: &Frame<'_>) {
         let Some(tx) = &self.tx else { return };
+        if self.waiting.load(Ordering::SeqCst) + f.data.len() > FEED_BYTES {
+            self.missed.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        self.waiting.fetch_add(f.data.len(), Ordering::SeqCst);
         let owned = Owned { time: f.time, len: f.len, data: f.data.to_vec() };
-        if let Err(TrySendError::Full(_)) = tx.try_send(owned) {
+        if let Err(TrySendError::Full(o)) = tx.try_send(owned) {
+            self.waiting.fetch_sub(o.data.len(), Ordering::SeqCst);
             self.missed.fetch_add(1, Ordering::Relaxed);
         }
     }
@@ -117,17 +134,28 @@ fn report_page_bytes(file: &Path) -> Result<Vec<u8>, String> {
 
 /// The feed thread: decode, batch, publish, redraw the views; returns the
 /// packets it published.
-fn feed(rx: &Receiver<Owned>, mut enc: LiveEncoder, link: LinkType, file: &Path, hub: &Hub) -> u64 {
+fn feed(
+    rx: &Receiver<Owned>,
+    waiting: &AtomicUsize,
+    mut enc: LiveEncoder,
+    link: LinkType,
+    file: &Path,
+    hub: &Hub,
+) -> u64 {
     let mut pipe = Pipeline::new(link, Facts::default());
     hub.set_fields(sse(FIELDS, &enc.fields()));
     let (mut pending, mut sent, mut changes) = (0usize, 0u64, 0usize);
-    let mut batch_at = Instant::now();
+    let (mut batch_at, mut last_packet) = (Instant::now(), Instant::now());
     let mut views_at = Instant::now() + VIEWS_EVERY;
+    // Packets the views may not show yet.
+    let mut stale = false;
     loop {
         let ended = match rx.recv_timeout(BATCH_EVERY) {
             Ok(f) => {
+                waiting.fetch_sub(f.data.len(), Ordering::SeqCst);
                 enc.push(&pipe.process(&Frame { time: f.time, len: f.len, data: &f.data, origin: None }));
                 pending += 1;
+                (last_packet, stale) = (Instant::now(), true);
                 false
             }
             Err(RecvTimeoutError::Timeout) => false,
@@ -144,9 +172,10 @@ fn feed(rx: &Receiver<Owned>, mut enc: LiveEncoder, link: LinkType, file: &Path,
             sent += pending as u64;
             (pending, batch_at) = (0, Instant::now());
         }
-        if enc.unviewed() > 0 && (ended || Instant::now() >= views_at) {
+        if stale && (ended || Instant::now() >= views_at) {
             let started = Instant::now();
-            redraw(&mut enc, file, hub);
+            redraw(&enc, file, hub);
+            stale = last_packet + SAVE_LAG > started;
             views_at = Instant::now() + VIEWS_EVERY.max(started.elapsed() * VIEWS_BACKOFF);
         }
         if ended {
@@ -157,7 +186,7 @@ fn feed(rx: &Receiver<Owned>, mut enc: LiveEncoder, link: LinkType, file: &Path,
 
 /// Publishes the lab views drawn from `file` as it is now; a file caught
 /// part-way through a write is left for the next redraw.
-fn redraw(enc: &mut LiveEncoder, file: &Path, hub: &Hub) {
+fn redraw(enc: &LiveEncoder, file: &Path, hub: &Hub) {
     let streams = stream_views(file, None, enc.streams().to_vec());
     let sheet = worksheet_markdown(file, None, None);
     if let (Ok(streams), Ok(sheet)) = (streams, sheet) {

@@ -12,11 +12,11 @@
   const status = document.createElement("span");
   status.id = "live";
   const style = document.createElement("style");
-  style.textContent = "#live{margin-left:1em;font-size:13px;padding:2px 8px;border-radius:9px;background:#2e7d32;color:#fff}" +
+  style.textContent = "#live{font-size:13px;padding:2px 8px;border-radius:9px;background:#2e7d32;color:#fff;white-space:nowrap}" +
     "#live.off{background:#6b6b6b}#live.bad{background:#a40000}" +
-    "#live-note{margin:0;padding:6px 12px;background:#a40000;color:#fffc9c}";
+    "#live-note{margin:0;padding:6px 12px;background:#a40000;color:#fffc9c}@media print{#live{display:none}}";
   document.head.appendChild(style);
-  document.querySelector("header.bar h1").appendChild(status);
+  document.querySelector("header.bar h1").after(status);
 
   const live = { packets: 0, batches: 0, views: 0, state: "connecting", note: null };
   S.live = live;

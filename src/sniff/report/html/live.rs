@@ -64,8 +64,6 @@ pub struct LiveEncoder {
     dns: Vec<Json>,
     http: Vec<Json>,
     streams: Vec<u32>,
-    /// Packets since the last views.
-    unviewed: usize,
     /// Batches that added or changed a field name or kind.
     field_changes: usize,
 }
@@ -77,7 +75,7 @@ impl LiveEncoder {
         let (names, kinds) = packets.fields();
         let (names_sent, kinds_sent) = (names.len(), kinds.to_vec());
         let (dns, http, streams) = (Vec::new(), Vec::new(), Vec::new());
-        Ok(LiveEncoder { packets, names_sent, kinds_sent, dns, http, streams, unviewed: 0, field_changes: 0 })
+        Ok(LiveEncoder { packets, names_sent, kinds_sent, dns, http, streams, field_changes: 0 })
     }
 
     /// The page's data before any packet (`title` names the capture): the
@@ -107,7 +105,6 @@ impl LiveEncoder {
         if let Some(t) = p.tcp.filter(|t| self.streams.len() < MAX_STREAMS && !self.streams.contains(&t.stream)) {
             self.streams.push(t.stream);
         }
-        self.unviewed += 1;
     }
 
     /// The packets pushed since the last batch, as the data of a
@@ -158,15 +155,9 @@ impl LiveEncoder {
         &self.streams
     }
 
-    /// Packets pushed since the last [`views`](Self::views).
-    pub fn unviewed(&self) -> usize {
-        self.unviewed
-    }
-
     /// The data of a [`VIEWS`] event: `streams` (each of
     /// [`views::stream`]), the DNS and HTTP messages so far, the worksheet.
-    pub fn views(&mut self, streams: Vec<Json>, worksheet: &str) -> String {
-        self.unviewed = 0;
+    pub fn views(&self, streams: Vec<Json>, worksheet: &str) -> String {
         let v = json!({ "streams": streams, "dns": self.dns, "http": self.http, "worksheet": worksheet });
         json!({ "views": chunk(&v) }).to_string()
     }
@@ -229,7 +220,6 @@ mod tests {
             }
         };
         send(&mut e, 2);
-        assert_eq!(e.unviewed(), 2);
         let first: Json = serde_json::from_str(&e.batch().unwrap()).unwrap();
         let rows = inflate(first["rows"].as_str().unwrap());
         assert_eq!((rows[0][0].clone(), rows[1][0].clone(), rows[0][4].clone()), (json!(1), json!(2), json!("UDP")));
@@ -250,7 +240,6 @@ mod tests {
         assert_eq!(all["kinds"][at], first["fields"]["kinds"][0], "a late viewer gets the kinds as changed");
         let views: Json = serde_json::from_str(&e.views(Vec::new(), "sheet")).unwrap();
         assert_eq!(inflate(views["views"].as_str().unwrap())["worksheet"], json!("sheet"));
-        assert_eq!(e.unviewed(), 0);
     }
 
     #[test]

@@ -1,0 +1,240 @@
+//! `socklab sniff --web`: the live view. In headless Chromium the page shows a
+//! datagram's row within a second of it being sent and draws a TCP stream's
+//! views; Ctrl-C ends the capture within a second and the page says so. Over
+//! plain sockets, two viewers get every packet while a third that never reads
+//! is dropped, and the index refuses paths outside captures/.
+//! Live capture needs root (CI runs as root); Chromium is needed under CI=true.
+
+mod browser;
+mod common;
+
+use browser::Browser;
+use common::{need, root, scratch, Proc, Rng};
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream, UdpSocket};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How long socklab may take to print its URL.
+const START: Duration = Duration::from_secs(10);
+/// The bound from sending a datagram to its row being in the page.
+const ROW_LATENCY: Duration = Duration::from_secs(1);
+/// The bound on the lab views being redrawn (they are redrawn every second).
+const VIEWS_LATENCY: Duration = Duration::from_secs(5);
+/// The bound on a clean exit after Ctrl-C (the test's own polling adds 50 ms).
+const SHUTDOWN: Duration = Duration::from_millis(1100);
+/// The page is connected to its event stream.
+const CONNECTED: &str = "window.socklab && window.socklab.live && window.socklab.live.state === 'open'";
+
+/// Starts `sniff --web` on a free loopback port, capturing `bpf`, saving in
+/// `dir`; returns it and the live page's URL.
+fn live(dir: &Path, bpf: &str) -> (Proc, String) {
+    let file = dir.join("live.pcap");
+    let args = ["sniff", "--web", "--bind", "127.0.0.1:0", "-f", bpf, "-w", file.to_str().unwrap()];
+    let mut p = Proc::spawn(&args);
+    let first = p.next_line(START);
+    let url = first.split_whitespace().find(|w| w.starts_with("http://")).map(str::to_string);
+    let url = url.unwrap_or_else(|| panic!("the first line has no URL: {first:?}\n{}", p.dump()));
+    assert!(url.starts_with("http://127.0.0.1:") && url.ends_with("/live"), "{url}");
+    (p, url)
+}
+
+/// `host:port` of a URL like `http://127.0.0.1:5/live`.
+fn authority(url: &str) -> &str {
+    url.trim_start_matches("http://").split('/').next().unwrap()
+}
+
+/// Sends a GET for `path` and returns the whole response.
+fn get(url: &str, path: &str) -> String {
+    let mut s = TcpStream::connect(authority(url)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn rows_appear_within_a_second_and_the_stream_views_grow() {
+    if !root("rows_appear_within_a_second_and_the_stream_views_grow") || !need(&browser::binary()) {
+        return;
+    }
+    let dir = scratch("live-page");
+    let sink = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let (u, t) = (sink.local_addr().unwrap().port(), server.local_addr().unwrap().port());
+    let (mut p, url) = live(&dir, &format!("udp port {u} or tcp port {t}"));
+    let mut b = Browser::start(&dir.join("profile"));
+    b.open(&url, CONNECTED, Duration::from_secs(20));
+    let rows = "document.querySelectorAll('#rows .row').length";
+    assert_eq!(b.eval(rows), 0);
+    let client = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let mut worst = Duration::ZERO;
+    for n in 1..=3 {
+        let sent = Instant::now();
+        client.send_to(format!("datagram {n}").as_bytes(), ("127.0.0.1", u)).unwrap();
+        b.wait_for(&format!("{rows} >= {n}"), ROW_LATENCY);
+        worst = worst.max(sent.elapsed());
+    }
+    println!("datagram to row in the page: at most {worst:?} (3 datagrams)");
+    let row = b.eval("document.querySelector('#rows .row').textContent");
+    assert!(row.as_str().unwrap().contains(&format!("→ {u} Len=10")), "{row}");
+
+    let mut c = TcpStream::connect(("127.0.0.1", t)).unwrap();
+    let (mut s, _) = server.accept().unwrap();
+    c.write_all(b"hello\n").unwrap();
+    let mut line = [0u8; 6];
+    s.read_exact(&mut line).unwrap();
+    drop((c, s));
+    b.wait_for("document.querySelectorAll('#stream-select option').length >= 1", VIEWS_LATENCY);
+    b.wait_for("document.querySelector('#stream-view .ladder svg') !== null", VIEWS_LATENCY);
+    b.wait_for(&format!("{rows} >= 6"), VIEWS_LATENCY);
+    b.mouse("#rows .row", true);
+    b.wait_for("document.querySelectorAll('#details .item').length > 3", ROW_LATENCY);
+    b.screenshot(&dir.join("live.png"));
+    b.mouse("#tabs button[data-tab=streams]", true);
+    b.screenshot(&dir.join("live-streams.png"));
+    println!("screenshots: {}", dir.display());
+
+    let stopping = Instant::now();
+    let status = p.signal_and_wait(libc::SIGINT, Duration::from_secs(10));
+    let took = stopping.elapsed();
+    assert!(status.code().is_some(), "exited on its own: {status:?}\n{}", p.dump());
+    assert!(took < SHUTDOWN, "Ctrl-C took {took:?}\n{}", p.dump());
+    b.wait_for("window.socklab.live.state === 'ended'", ROW_LATENCY);
+    let note = b.eval("document.getElementById('live-note').textContent");
+    assert!(note.as_str().unwrap().starts_with("The capture ended after"), "{note}");
+    assert_eq!(b.errors(), Vec::<String>::new());
+}
+
+/// One viewer of the event stream over a plain socket: counts the packets
+/// it gets and notes how its stream ended.
+struct Viewer {
+    packets: Arc<AtomicUsize>,
+    closed: Arc<AtomicBool>,
+    dropped: Arc<AtomicBool>,
+}
+
+impl Viewer {
+    /// Connects and reads the events on a thread (bounded by the socket's
+    /// read deadline).
+    fn watch(url: &str) -> Viewer {
+        let mut s = TcpStream::connect(authority(url)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        s.write_all(b"GET /events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let v = Viewer { packets: Arc::default(), closed: Arc::default(), dropped: Arc::default() };
+        let (packets, closed, dropped) = (Arc::clone(&v.packets), Arc::clone(&v.closed), Arc::clone(&v.dropped));
+        std::thread::spawn(move || {
+            let mut event = String::new();
+            for line in BufReader::new(s).lines().map_while(Result::ok) {
+                if let Some(name) = line.strip_prefix("event: ") {
+                    event = name.to_string();
+                    dropped.fetch_or(name == "dropped", Ordering::SeqCst);
+                } else if let (Some(data), "packets") = (line.strip_prefix("data: "), event.as_str()) {
+                    let batch: Value = serde_json::from_str(data).unwrap();
+                    packets.fetch_add(rows_in(batch["rows"].as_str().unwrap()), Ordering::SeqCst);
+                }
+            }
+            closed.store(true, Ordering::SeqCst);
+        });
+        v
+    }
+
+    fn packets(&self) -> usize {
+        self.packets.load(Ordering::SeqCst)
+    }
+}
+
+/// How many rows a batch's rows chunk (base64 of gzip of a JSON array) holds.
+fn rows_in(chunk: &str) -> usize {
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&browser::decode_base64(chunk)[..]).read_to_string(&mut text).unwrap();
+    serde_json::from_str::<Vec<Value>>(&text).unwrap().len()
+}
+
+/// The peak resident memory of process `pid`, in KiB (Linux).
+fn peak_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap_or("VmHWM: 0 kB");
+    line.split_whitespace().nth(1).and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
+/// Datagrams sent in the flood, and their payload size: together far more
+/// than a socket's buffers and a viewer's queue hold.
+const FLOOD: usize = 300;
+const DATAGRAM: usize = 60_000;
+/// Datagrams sent back to back before a pause (so the capture ring keeps up).
+const BURST: usize = 20;
+/// The bound on the readers getting every packet.
+const DELIVERY: Duration = Duration::from_secs(30);
+
+#[test]
+fn two_viewers_keep_up_while_one_that_never_reads_is_dropped() {
+    if !root("two_viewers_keep_up_while_one_that_never_reads_is_dropped") {
+        return;
+    }
+    let dir = scratch("live-drop");
+    let sink = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let u = sink.local_addr().unwrap().port();
+    let (mut p, url) = live(&dir, &format!("udp port {u}"));
+    let readers = [Viewer::watch(&url), Viewer::watch(&url)];
+    // Never reads a byte.
+    let mut stuck = TcpStream::connect(authority(&url)).unwrap();
+    stuck.write_all(b"GET /events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+
+    let client = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let mut rng = Rng(0x5eed_1ab5);
+    let mut payload = vec![0u8; DATAGRAM];
+    for n in 0..FLOOD {
+        payload.iter_mut().for_each(|b| *b = rng.next() as u8);
+        client.send_to(&payload, ("127.0.0.1", u)).unwrap();
+        if n % BURST == BURST - 1 {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+    let started = Instant::now();
+    while readers.iter().any(|r| r.packets() < FLOOD) && started.elapsed() < DELIVERY {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let got: Vec<usize> = readers.iter().map(Viewer::packets).collect();
+    println!("readers got {got:?} of {FLOOD} packets {:?} after the flood", started.elapsed());
+    assert!(got.iter().all(|&n| n == FLOOD), "a reader stalled: {got:?}\n{}", p.stderr());
+
+    // The stuck viewer's stream was cut while the capture still runs.
+    stuck.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut held = Vec::new();
+    let ended = stuck.read_to_end(&mut held);
+    assert!(p.child.try_wait().unwrap().is_none(), "socklab is still capturing");
+    let text = String::from_utf8_lossy(&held);
+    let batches = text.matches("event: packets").count();
+    println!("the stuck viewer was cut after {} KiB ({batches} batches): {ended:?}", held.len() >> 10);
+    assert!(ended.is_ok(), "its stream was cut: {ended:?} after {} bytes", held.len());
+    let peak = peak_kib(p.child.id());
+    println!("socklab's peak memory: {} MiB", peak >> 10);
+    assert!(readers.iter().all(|r| !r.dropped.load(Ordering::SeqCst) && !r.closed.load(Ordering::SeqCst)));
+
+    // A late viewer catches up with every packet kept.
+    let late = Viewer::watch(&url);
+    let started = Instant::now();
+    while late.packets() < FLOOD && started.elapsed() < DELIVERY {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(late.packets(), FLOOD, "a late viewer gets the packets so far");
+
+    // The index lists files; paths outside captures/ are refused.
+    assert!(get(&url, "/").starts_with("HTTP/1.1 200 OK"));
+    for bad in ["/report/..%2f..%2fetc%2fpasswd", "/report/../../etc/passwd", "/report/.hidden", "/report/a/b"] {
+        let r = get(&url, bad);
+        assert!(r.starts_with("HTTP/1.1 400") || r.starts_with("HTTP/1.1 404"), "{bad}: {r}");
+    }
+    p.signal_and_wait(libc::SIGINT, Duration::from_secs(10));
+    let closing = Instant::now();
+    while !readers.iter().all(|r| r.closed.load(Ordering::SeqCst)) && closing.elapsed() < ROW_LATENCY {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(readers.iter().all(|r| r.closed.load(Ordering::SeqCst)), "the end closes every stream");
+}
