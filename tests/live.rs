@@ -92,6 +92,13 @@ fn rows_appear_within_a_second_and_the_stream_views_grow() {
     b.wait_for("document.querySelectorAll('#stream-select option').length >= 1", VIEWS_LATENCY);
     b.wait_for("document.querySelector('#stream-view .ladder svg') !== null", VIEWS_LATENCY);
     b.wait_for(&format!("{rows} >= 6"), VIEWS_LATENCY);
+    let tcp_rows = b.eval("window.socklab.state.rows.length");
+    // The display filter holds for the rows that arrive after it.
+    b.eval("window.socklab.applyFilter('udp')");
+    client.send_to(b"filtered", ("127.0.0.1", u)).unwrap();
+    let all = tcp_rows.as_u64().unwrap() + 1;
+    b.wait_for(&format!("{rows} === 4 && window.socklab.state.rows.length === {all}"), ROW_LATENCY);
+    b.eval("window.socklab.applyFilter('')");
     b.mouse("#rows .row", true);
     b.wait_for("document.querySelectorAll('#details .item').length > 3", ROW_LATENCY);
     b.screenshot(&dir.join("live.png"));
@@ -225,8 +232,13 @@ fn two_viewers_keep_up_while_one_that_never_reads_is_dropped() {
     }
     assert_eq!(late.packets(), FLOOD, "a late viewer gets the packets so far");
 
-    // The index lists files; paths outside captures/ are refused.
-    assert!(get(&url, "/").starts_with("HTTP/1.1 200 OK"));
+    // The index lists captures/ (the crate's sample captures here) and builds
+    // a report page on request; paths outside captures/ are refused.
+    let index = get(&url, "/");
+    assert!(index.starts_with("HTTP/1.1 200 OK") && index.contains("href=\"/report/tcp-echo.pcap\""), "{index}");
+    let report = get(&url, "/report/tcp-echo.pcap");
+    assert!(report.starts_with("HTTP/1.1 200 OK") && report.contains(r#"<script id="data" type="application/json">"#));
+    assert!(!report.contains("connect-src"), "a report page opens no connection");
     for bad in ["/report/..%2f..%2fetc%2fpasswd", "/report/../../etc/passwd", "/report/.hidden", "/report/a/b"] {
         let r = get(&url, bad);
         assert!(r.starts_with("HTTP/1.1 400") || r.starts_with("HTTP/1.1 404"), "{bad}: {r}");
@@ -237,4 +249,33 @@ fn two_viewers_keep_up_while_one_that_never_reads_is_dropped() {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(readers.iter().all(|r| r.closed.load(Ordering::SeqCst)), "the end closes every stream");
+}
+
+#[test]
+fn a_lab_server_with_capture_and_web_serves_its_packets_live() {
+    if !root("a_lab_server_with_capture_and_web_serves_its_packets_live") {
+        return;
+    }
+    let dir = scratch("live-server");
+    let file = dir.join("srv.pcap");
+    let capture = format!("--capture={}", file.display());
+    let args = ["udp", "server", "--port", "0", &capture, "--web", "--web-bind", "127.0.0.1:0"];
+    let (mut server, addr) = Proc::server(&args);
+    let line = server.wait_for("Live view: http://", START);
+    let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_string();
+    let viewer = Viewer::watch(&url);
+    std::thread::sleep(Duration::from_millis(200));
+    let out = common::run_with(&["udp", "client", "--server", &addr.to_string(), "ping"], b"", START);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("PING"), "{}", common::describe(&out));
+    let started = Instant::now();
+    while viewer.packets() < 2 && started.elapsed() < ROW_LATENCY {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(viewer.packets(), 2, "the request and its echo, live");
+    server.signal_and_wait(libc::SIGINT, Duration::from_secs(10));
+    let closing = Instant::now();
+    while !viewer.closed.load(Ordering::SeqCst) && closing.elapsed() < ROW_LATENCY {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(viewer.closed.load(Ordering::SeqCst), "the end closes the stream");
 }
