@@ -110,6 +110,7 @@ fn rows_appear_within_a_second_and_the_stream_views_grow() {
     let status = p.signal_and_wait(libc::SIGINT, Duration::from_secs(10));
     let took = stopping.elapsed();
     assert!(status.code().is_some(), "exited on its own: {status:?}\n{}", p.dump());
+    println!("Ctrl-C to exit: {took:?}");
     assert!(took < SHUTDOWN, "Ctrl-C took {took:?}\n{}", p.dump());
     b.wait_for("window.socklab.live.state === 'ended'", ROW_LATENCY);
     let note = b.eval("document.getElementById('live-note').textContent");

@@ -61,16 +61,16 @@ pub struct Live {
 }
 
 impl Live {
-    /// Starts serving on `bind` the packets of a capture described by `what`
-    /// (link type `link`), saved to `file`.
-    pub fn start(bind: &str, what: &str, link: LinkType, file: PathBuf) -> crate::Result<Live> {
+    /// Starts serving on `bind` (given with option `flag`) the packets of a
+    /// capture described by `what` (link type `link`), saved to `file`.
+    pub fn start(bind: &str, flag: &str, what: &str, link: LinkType, file: PathBuf) -> crate::Result<Live> {
         let mut page = Vec::new();
         let data = LiveEncoder::page_data(what).map_err(Error::usage)?;
         html::write_live_page(&mut page, &format!("socklab live: {what}"), &data)
             .map_err(|e| Error::io("building the live page", e))?;
         let report: ReportFn = Arc::new(report_page_bytes);
         let site = Site { page, what: what.to_string(), dir: PathBuf::from(CAPTURE_DIR), report };
-        let server = LiveServer::start(bind, site)?;
+        let server = LiveServer::start(bind, flag, site)?;
         let encoder = LiveEncoder::new().map_err(Error::usage)?;
         let (tx, rx) = sync_channel(FEED_FRAMES);
         let hub = Arc::clone(server.hub());

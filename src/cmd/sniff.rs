@@ -47,14 +47,15 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
         (None, true) => Some(default_path("sniff")?),
         (None, false) => None,
     };
-    if let Some(w) = &write {
-        cap.save_to(w, "-w")?;
-    }
     let what = a.decode.bpf.as_deref().map_or(String::new(), |f| format!(" (filter \"{f}\")"));
+    // Before the file is created: a port in use leaves no empty capture behind.
     let live = match (&write, a.web) {
         (Some(w), true) => Some(start_live(&a.bind, &format!("{device}{what}"), link, w)?),
         _ => None,
     };
+    if let Some(w) = &write {
+        cap.save_to(w, "-w")?;
+    }
     let saving = write.as_ref().map_or(String::new(), |w| format!(", saving to {}", w.display()));
     eprintln!("Capturing on {device}{what}{saving}; Ctrl-C stops.");
     let text = matches!(mode, Mode::Text { .. });
@@ -119,7 +120,7 @@ fn start_live(
     link: crate::sniff::link::LinkType,
     file: &std::path::Path,
 ) -> crate::Result<Live> {
-    let live = Live::start(bind, what, link, file.to_path_buf())?;
+    let live = Live::start(bind, "--bind", what, link, file.to_path_buf())?;
     let mut stdout = io::stdout();
     let _ = writeln!(stdout, "Live view: {} (capture files: {}/)", live.url(), live.url().trim_end_matches(LIVE_PATH));
     let _ = stdout.flush();

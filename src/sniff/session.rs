@@ -159,12 +159,13 @@ impl CaptureSession {
             Some(p) => p.clone(),
             None => default_path(command)?,
         };
-        cap.save_to(&path, "--capture=FILE")?;
-        trace::save_next_to(&path).map_err(|e| Error::io(format!("writing {}", trace::sidecar(&path).display()), e))?;
+        // Before the file is created: a port in use leaves no empty capture behind.
         let live = match &request.web {
-            Some(bind) => Some(Live::start(bind, &filter.describe(), link, path.clone())?),
+            Some(bind) => Some(Live::start(bind, "--web-bind", &filter.describe(), link, path.clone())?),
             None => None,
         };
+        cap.save_to(&path, "--capture=FILE")?;
+        trace::save_next_to(&path).map_err(|e| Error::io(format!("writing {}", trace::sidecar(&path).display()), e))?;
         let live_url = live.as_ref().map(|l| (l.url(), l.warning()));
         let barrier = Arc::new(Barrier::new().map_err(|e| Error::io("starting the capture", e))?);
         let drained = Arc::clone(&barrier);

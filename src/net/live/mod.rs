@@ -81,10 +81,17 @@ struct Shared {
 }
 
 impl LiveServer {
-    /// Listens on `bind` (`host:port`; port 0 picks one) and serves `site`.
-    pub fn start(bind: &str, site: Site) -> crate::Result<LiveServer> {
+    /// Listens on `bind` (`host:port`; port 0 picks one; `flag` is the option
+    /// that gave it, for advice) and serves `site`.
+    pub fn start(bind: &str, flag: &str, site: Site) -> crate::Result<LiveServer> {
         let want = parse_host_port(bind, Some(DEFAULT_PORT))?;
-        let listener = TcpListener::bind(want).map_err(|e| bind_error(want, e))?;
+        let listener = TcpListener::bind(want).map_err(|e| match e.kind() {
+            io::ErrorKind::AddrInUse => Error::usage(format!(
+                "cannot serve the live view on {want}: address already in use (another socklab --web?); \
+                 pick another port with {flag} 127.0.0.1:PORT, or {flag} 127.0.0.1:0 for any free one"
+            )),
+            _ => bind_error(want, e),
+        })?;
         let addr = listener.local_addr().map_err(|e| Error::io("the live view's address", e))?;
         listener.set_nonblocking(true).map_err(|e| Error::io("the live view's listener", e))?;
         let (hub, stop, busy) =
