@@ -10,7 +10,7 @@ mod common;
 
 use browser::Browser;
 use common::{need, root, scratch, Proc, Rng};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
 use std::path::Path;
@@ -179,6 +179,20 @@ const BURST: usize = 20;
 /// The bound on the readers getting every packet.
 const DELIVERY: Duration = Duration::from_secs(30);
 
+/// Sends [`FLOOD`] datagrams of random bytes to UDP port `u` on loopback.
+fn flood(u: u16) {
+    let client = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let mut rng = Rng(0x5eed_1ab5);
+    let mut payload = vec![0u8; DATAGRAM];
+    for n in 0..FLOOD {
+        payload.iter_mut().for_each(|b| *b = rng.next() as u8);
+        client.send_to(&payload, ("127.0.0.1", u)).unwrap();
+        if n % BURST == BURST - 1 {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
 #[test]
 fn two_viewers_keep_up_while_one_that_never_reads_is_dropped() {
     if !root("two_viewers_keep_up_while_one_that_never_reads_is_dropped") {
@@ -194,16 +208,7 @@ fn two_viewers_keep_up_while_one_that_never_reads_is_dropped() {
     stuck.write_all(b"GET /events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
     std::thread::sleep(Duration::from_millis(200));
 
-    let client = UdpSocket::bind("127.0.0.1:0").unwrap();
-    let mut rng = Rng(0x5eed_1ab5);
-    let mut payload = vec![0u8; DATAGRAM];
-    for n in 0..FLOOD {
-        payload.iter_mut().for_each(|b| *b = rng.next() as u8);
-        client.send_to(&payload, ("127.0.0.1", u)).unwrap();
-        if n % BURST == BURST - 1 {
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
+    flood(u);
     let started = Instant::now();
     while readers.iter().any(|r| r.packets() < FLOOD) && started.elapsed() < DELIVERY {
         std::thread::sleep(Duration::from_millis(50));
@@ -279,4 +284,37 @@ fn a_lab_server_with_capture_and_web_serves_its_packets_live() {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(viewer.closed.load(Ordering::SeqCst), "the end closes the stream");
+}
+
+/// Download speed of the throttled page, bytes per second: far below what the
+/// flood sends.
+const THROTTLED: u64 = 1 << 20;
+
+#[test]
+fn a_page_that_falls_behind_is_dropped_and_says_so() {
+    if !root("a_page_that_falls_behind_is_dropped_and_says_so") || !need(&browser::binary()) {
+        return;
+    }
+    let dir = scratch("live-behind");
+    let sink = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let u = sink.local_addr().unwrap().port();
+    let (mut p, url) = live(&dir, &format!("udp port {u}"));
+    let mut b = Browser::start(&dir.join("profile"));
+    let conditions =
+        json!({ "offline": false, "latency": 0, "downloadThroughput": THROTTLED, "uploadThroughput": THROTTLED });
+    b.call("Network.emulateNetworkConditions", conditions);
+    b.open(&url, CONNECTED, Duration::from_secs(20));
+    let reader = Viewer::watch(&url);
+    flood(u);
+    let started = Instant::now();
+    while reader.packets() < FLOOD && started.elapsed() < DELIVERY {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(reader.packets(), FLOOD, "the reader beside it kept up");
+    b.wait_for("window.socklab.live.state === 'dropped'", DELIVERY);
+    let note = b.eval("document.getElementById('live-note').textContent");
+    println!("the throttled page, {:?} after the flood: {note}", started.elapsed());
+    assert!(note.as_str().unwrap().contains("fell behind"), "{note}");
+    b.screenshot(&dir.join("dropped.png"));
+    drop(p.signal_and_wait(libc::SIGINT, Duration::from_secs(10)));
 }

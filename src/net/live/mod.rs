@@ -39,8 +39,6 @@ const READ_DEADLINE: Duration = Duration::from_secs(5);
 /// How long one write may block: a viewer that reads nothing for this long is
 /// let go.
 const WRITE_DEADLINE: Duration = Duration::from_secs(2);
-/// How long the last word to a dropped viewer may take.
-const NOTICE_DEADLINE: Duration = Duration::from_millis(200);
 /// Between two checks for a new connection (the listener does not block, so
 /// stopping never waits for one).
 const ACCEPT_POLL: Duration = Duration::from_millis(20);
@@ -270,7 +268,6 @@ fn stream_events(mut s: TcpStream, hub: &Hub) -> io::Result<()> {
                  stopped sending to it; reload the page to catch up.",
                 QUEUE_BYTES >> 20
             );
-            let _ = s.set_write_timeout(Some(NOTICE_DEADLINE));
             let _ = s.write_all(&sse(DROPPED, &notice(&text)));
             break;
         }
