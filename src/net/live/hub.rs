@@ -52,7 +52,6 @@ struct Inner {
     fields: Option<Event>,
     views: Option<Event>,
     ended: Option<Event>,
-    dropped: u64,
 }
 
 /// The viewers and the state a new one catches up with.
@@ -96,9 +95,7 @@ impl Hub {
             }
             Kind::Views => inner.views = Some(Arc::clone(&event)),
         }
-        let before = inner.viewers.len();
         inner.viewers.retain(|v| offer(v, &event));
-        inner.dropped += (before - inner.viewers.len()) as u64;
     }
 
     /// Adds a viewer on `socket` (a clone the hub may shut down); None when
@@ -126,23 +123,6 @@ impl Hub {
                 let _ = v.socket.shutdown(Shutdown::Both);
             }
         }
-    }
-
-    /// Cuts every viewer's connection (for a shutdown that cannot wait).
-    pub fn cut(&self) {
-        for v in self.lock().viewers.drain(..) {
-            let _ = v.socket.shutdown(Shutdown::Both);
-        }
-    }
-
-    /// Viewers watching now.
-    pub fn viewers(&self) -> usize {
-        self.lock().viewers.len()
-    }
-
-    /// Viewers dropped so far for falling behind.
-    pub fn dropped(&self) -> u64 {
-        self.lock().dropped
     }
 }
 
@@ -192,7 +172,7 @@ mod tests {
         }
         assert!(slow.dropped.load(Ordering::SeqCst), "its queue was full");
         assert!(!fast.dropped.load(Ordering::SeqCst));
-        assert_eq!((hub.viewers(), hub.dropped()), (1, 1));
+        assert_eq!(hub.lock().viewers.len(), 1, "only the slow one left");
         assert_eq!(slow.events.try_iter().count(), QUEUE_EVENTS, "what it was sent stays bounded");
     }
 
@@ -236,7 +216,7 @@ mod tests {
         }
         assert!(hub.join(socket().0).is_none());
         hub.end(b"end".to_vec());
-        assert_eq!(hub.viewers(), 0);
+        assert!(hub.lock().viewers.is_empty());
         assert_eq!(&keep[0].0.events.try_recv().unwrap()[..], b"end");
         assert!(hub.join(socket().0).is_none());
     }

@@ -185,7 +185,9 @@ mod tests {
 
     #[test]
     fn the_assets_have_no_external_references() {
-        for (name, text) in [("template", TEMPLATE), ("style", STYLE), ("filter", FILTER_JS), ("app", APP_JS)] {
+        let assets =
+            [("template", TEMPLATE), ("style", STYLE), ("filter", FILTER_JS), ("app", APP_JS), ("live", LIVE_JS)];
+        for (name, text) in assets {
             // The SVG namespace is a name, never fetched.
             let text = text.replace("http://www.w3.org/2000/svg", "");
             for external in ["http://", "https://", "@import", "url(", "fetch(", "XMLHttpRequest", " src="] {
