@@ -3,6 +3,7 @@
 //! is the value so far). Stops after `-c N` packets, `--duration S`, or on
 //! Ctrl-C / SIGTERM; then flushes the `-w` file, prints the packets captured
 //! and dropped by the kernel, and the handshake/teardown and datagram tables.
+//! With `--web` the packets are also served live to browsers ([`Live`]).
 
 use super::live::Live;
 use super::read as decode;
@@ -50,7 +51,7 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
     let what = a.decode.bpf.as_deref().map_or(String::new(), |f| format!(" (filter \"{f}\")"));
     // Before the file is created: a port in use leaves no empty capture behind.
     let live = match (&write, a.web) {
-        (Some(w), true) => Some(start_live(&a.bind, &format!("{device}{what}"), link, w)?),
+        (Some(w), true) => Some(start_live(&a.bind, &format!("{device}{what}"), link, w, &mode)?),
         _ => None,
     };
     if let Some(w) = &write {
@@ -113,17 +114,24 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
 }
 
 /// Starts the live view of the capture saved to `file`, and prints its URL
-/// first thing on stdout (and a warning on stderr when it is not on loopback).
+/// first thing (on stdout above the packet list; on stderr when stdout is
+/// machine output), and a warning on stderr when it is not on loopback.
 fn start_live(
     bind: &str,
     what: &str,
     link: crate::sniff::link::LinkType,
     file: &std::path::Path,
+    mode: &Mode,
 ) -> crate::Result<Live> {
     let live = Live::start(bind, "--bind", what, link, file.to_path_buf())?;
-    let mut stdout = io::stdout();
-    let _ = writeln!(stdout, "Live view: {} (capture files: {}/)", live.url(), live.url().trim_end_matches(LIVE_PATH));
-    let _ = stdout.flush();
+    let line = format!("Live view: {} (capture files: {}/)", live.url(), live.url().trim_end_matches(LIVE_PATH));
+    if matches!(mode, Mode::Text { .. }) {
+        let mut stdout = io::stdout();
+        let _ = writeln!(stdout, "{line}");
+        let _ = stdout.flush();
+    } else {
+        eprintln!("{line}");
+    }
     if let Some(w) = live.warning() {
         eprintln!("{w}");
     }
