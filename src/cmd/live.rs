@@ -11,7 +11,10 @@ use crate::error::Error;
 use crate::net::live::hub::{Hub, Kind};
 use crate::net::live::{exposure_warning, live_url, LiveServer, ReportFn, Site};
 use crate::sniff::capture::Frame;
+use crate::sniff::fields::FieldId;
+use crate::sniff::filter::Filter;
 use crate::sniff::link::LinkType;
+use crate::sniff::packet::Packet;
 use crate::sniff::pipeline::{Facts, Pipeline};
 use crate::sniff::report::html::live::{sse, LiveEncoder, FIELDS, PACKETS, VIEWS};
 use crate::sniff::report::html::{self, packets::CHUNK};
@@ -43,6 +46,20 @@ const VIEWS_BACKOFF: u32 = 4;
 /// redraw may be missing from it, so the views are redrawn again later.
 const SAVE_LAG: Duration = Duration::from_millis(3 * FLUSH_EVERY.as_millis() as u64);
 
+/// The capture a live view shows.
+pub struct Source {
+    /// What is captured (interface, filter), for the page's title and the index.
+    pub what: String,
+    /// The link type of its frames.
+    pub link: LinkType,
+    /// The file it is saved to, which the lab views are drawn from.
+    pub file: PathBuf,
+    /// Only the packets this display filter keeps (`-Y`), with its text.
+    pub filter: Option<(String, Filter<FieldId>)>,
+    /// The ports decoded as DNS.
+    pub dns_ports: Vec<u16>,
+}
+
 /// A frame copied out of the capture's buffer.
 struct Owned {
     time: Nanos,
@@ -61,15 +78,15 @@ pub struct Live {
 }
 
 impl Live {
-    /// Starts serving on `bind` (given with option `flag`) the packets of a
-    /// capture described by `what` (link type `link`), saved to `file`.
-    pub fn start(bind: &str, flag: &str, what: &str, link: LinkType, file: PathBuf) -> crate::Result<Live> {
+    /// Starts serving on `bind` (given with option `flag`) the packets of `source`.
+    pub fn start(bind: &str, flag: &str, source: Source) -> crate::Result<Live> {
         let mut page = Vec::new();
-        let data = LiveEncoder::page_data(what).map_err(Error::usage)?;
-        html::write_live_page(&mut page, &format!("socklab live: {what}"), &data)
+        let shown = source.filter.as_ref().map(|(text, _)| text.as_str());
+        let data = LiveEncoder::page_data(&source.what, shown).map_err(Error::usage)?;
+        html::write_live_page(&mut page, &format!("socklab live: {}", source.what), &data)
             .map_err(|e| Error::io("building the live page", e))?;
         let report: ReportFn = Arc::new(report_page_bytes);
-        let site = Site { page, what: what.to_string(), dir: PathBuf::from(CAPTURE_DIR), report };
+        let site = Site { page, what: source.what.clone(), dir: PathBuf::from(CAPTURE_DIR), report };
         let server = LiveServer::start(bind, flag, site)?;
         let encoder = LiveEncoder::new().map_err(Error::usage)?;
         let (tx, rx) = sync_channel(FEED_FRAMES);
@@ -78,7 +95,7 @@ impl Live {
         let taken = Arc::clone(&waiting);
         let feed = std::thread::Builder::new()
             .name("live-feed".into())
-            .spawn(move || feed(&rx, &taken, encoder, link, &file, &hub))
+            .spawn(move || feed(&rx, &taken, encoder, &source, &hub))
             .map_err(|e| Error::io("starting the live view", e))?;
         Ok(Live { tx: Some(tx), feed: Some(feed), server, missed: Arc::new(AtomicU64::new(0)), waiting })
     }
@@ -134,15 +151,9 @@ fn report_page_bytes(file: &Path) -> Result<Vec<u8>, String> {
 
 /// The feed thread: decode, batch, publish, redraw the views; returns the
 /// packets it published.
-fn feed(
-    rx: &Receiver<Owned>,
-    waiting: &AtomicUsize,
-    mut enc: LiveEncoder,
-    link: LinkType,
-    file: &Path,
-    hub: &Hub,
-) -> u64 {
-    let mut pipe = Pipeline::new(link, Facts::default());
+fn feed(rx: &Receiver<Owned>, waiting: &AtomicUsize, mut enc: LiveEncoder, source: &Source, hub: &Hub) -> u64 {
+    let mut pipe = Pipeline::new(source.link, Facts::default()).with_dns_ports(&source.dns_ports);
+    let keeps = |p: &Packet<'_>| source.filter.as_ref().is_none_or(|(_, f)| f.matches(p));
     hub.set_fields(sse(FIELDS, &enc.fields()));
     let (mut pending, mut sent, mut changes) = (0usize, 0u64, 0usize);
     let (mut batch_at, mut last_packet) = (Instant::now(), Instant::now());
@@ -153,9 +164,12 @@ fn feed(
         let ended = match rx.recv_timeout(BATCH_EVERY) {
             Ok(f) => {
                 waiting.fetch_sub(f.data.len(), Ordering::SeqCst);
-                enc.push(&pipe.process(&Frame { time: f.time, len: f.len, data: &f.data, origin: None }));
-                pending += 1;
-                (last_packet, stale) = (Instant::now(), true);
+                let p = pipe.process(&Frame { time: f.time, len: f.len, data: &f.data, origin: None });
+                if keeps(&p) {
+                    enc.push(&p);
+                    pending += 1;
+                    (last_packet, stale) = (Instant::now(), true);
+                }
                 false
             }
             Err(RecvTimeoutError::Timeout) => false,
@@ -174,7 +188,7 @@ fn feed(
         }
         if stale && (ended || Instant::now() >= views_at) {
             let started = Instant::now();
-            redraw(&enc, file, hub);
+            redraw(&enc, &source.file, hub);
             stale = last_packet + SAVE_LAG > started;
             views_at = Instant::now() + VIEWS_EVERY.max(started.elapsed() * VIEWS_BACKOFF);
         }

@@ -5,7 +5,7 @@
 //! and dropped by the kernel, and the handshake/teardown and datagram tables.
 //! With `--web` the packets are also served live to browsers ([`Live`]).
 
-use super::live::Live;
+use super::live::{Live, Source};
 use super::read as decode;
 use crate::cli::SniffArgs;
 use crate::config::Settings;
@@ -51,7 +51,16 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
     let what = a.decode.bpf.as_deref().map_or(String::new(), |f| format!(" (filter \"{f}\")"));
     // Before the file is created: a port in use leaves no empty capture behind.
     let live = match (&write, a.web) {
-        (Some(w), true) => Some(start_live(&a.bind, &format!("{device}{what}"), link, w, &mode)?),
+        (Some(w), true) => {
+            let source = Source {
+                what: format!("{device}{what}"),
+                link,
+                file: w.clone(),
+                filter: a.decode.display_filter.clone().zip(filter.clone()),
+                dns_ports: decode::dns_ports(&a.decode),
+            };
+            Some(start_live(&a.bind, source, &mode)?)
+        }
         _ => None,
     };
     if let Some(w) = &write {
@@ -113,17 +122,11 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
     }
 }
 
-/// Starts the live view of the capture saved to `file`, and prints its URL
+/// Starts the live view of `source`, and prints its URL
 /// first thing (on stdout above the packet list; on stderr when stdout is
 /// machine output), and a warning on stderr when it is not on loopback.
-fn start_live(
-    bind: &str,
-    what: &str,
-    link: crate::sniff::link::LinkType,
-    file: &std::path::Path,
-    mode: &Mode,
-) -> crate::Result<Live> {
-    let live = Live::start(bind, "--bind", what, link, file.to_path_buf())?;
+fn start_live(bind: &str, source: Source, mode: &Mode) -> crate::Result<Live> {
+    let live = Live::start(bind, "--bind", source)?;
     let line = format!("Live view: {} (capture files: {}/)", live.url(), live.url().trim_end_matches(LIVE_PATH));
     if matches!(mode, Mode::Text { .. }) {
         let mut stdout = io::stdout();

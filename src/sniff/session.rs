@@ -24,10 +24,11 @@
 //! connections) widens the filter while capturing through a [`Watcher`]
 //! ([`CaptureSession::watcher`]); see [`crate::sniff::watch`].
 
-use crate::cmd::live::Live;
+use crate::cmd::live::{Live, Source};
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::net::{gate, shutdown, trace};
+use crate::sniff::app::DEFAULT_DNS_PORTS;
 use crate::sniff::barrier::{self, Barrier};
 use crate::sniff::capture::{loopback_device, LiveCapture, LiveStats};
 use crate::sniff::link::{dlt_name, LinkType, SUPPORTED};
@@ -161,7 +162,16 @@ impl CaptureSession {
         };
         // Before the file is created: a port in use leaves no empty capture behind.
         let live = match &request.web {
-            Some(bind) => Some(Live::start(bind, "--web-bind", &filter.describe(), link, path.clone())?),
+            Some(bind) => {
+                let source = Source {
+                    what: filter.describe(),
+                    link,
+                    file: path.clone(),
+                    filter: None,
+                    dns_ports: DEFAULT_DNS_PORTS.to_vec(),
+                };
+                Some(Live::start(bind, "--web-bind", source)?)
+            }
             None => None,
         };
         cap.save_to(&path, "--capture=FILE")?;

@@ -78,14 +78,15 @@ impl LiveEncoder {
         Ok(LiveEncoder { packets, names_sent, kinds_sent, dns, http, streams, field_changes: 0 })
     }
 
-    /// The page's data before any packet (`title` names the capture): the
-    /// report page's, with `live` telling the page where its events come from.
-    pub fn page_data(title: &str) -> Result<Json, String> {
+    /// The page's data before any packet (`title` names the capture, `filter`
+    /// is the display filter its packets pass): the report page's, with `live`
+    /// telling the page where its events come from.
+    pub fn page_data(title: &str, filter: Option<&str>) -> Result<Json, String> {
         let mut packets = Packets::new()?.finish();
         packets["starts"] = json!([]);
         Ok(json!({
             "file": title,
-            "filter": null,
+            "filter": filter,
             "packets": packets,
             "open_stream": null,
             "views": chunk(&json!({ "streams": [], "dns": [], "http": [], "worksheet": "" })),
@@ -247,7 +248,8 @@ mod tests {
         let mut e = LiveEncoder::new().unwrap();
         assert!(e.batch().is_none());
         let fields: Json = serde_json::from_str(&e.fields()).unwrap();
-        let page = LiveEncoder::page_data("lo").unwrap();
+        let page = LiveEncoder::page_data("lo", Some("udp")).unwrap();
+        assert_eq!(page["filter"], json!("udp"));
         assert_eq!(fields["names"], page["packets"]["fields"], "a late viewer gets the page's names");
         assert_eq!(page["live"]["events"], json!(EVENTS_PATH));
         assert_eq!(page["packets"]["count"], json!(0));

@@ -164,7 +164,7 @@ mod tests {
 
     #[test]
     fn only_the_live_page_may_open_its_event_stream() {
-        let data = live::LiveEncoder::page_data("lo").unwrap();
+        let data = live::LiveEncoder::page_data("lo", None).unwrap();
         let (mut report, mut live) = (Vec::new(), Vec::new());
         write_page(&mut report, "r", &data).unwrap();
         write_live_page(&mut live, "l", &data).unwrap();
