@@ -44,6 +44,7 @@
   }
 
   S.ready.then(() => {
+    document.title = "socklab live: " + DATA.file;
     show("● connecting…", "off");
     const events = new EventSource(DATA.live.events);
     let queue = Promise.resolve();
