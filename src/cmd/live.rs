@@ -160,6 +160,7 @@ fn feed(rx: &Receiver<Owned>, waiting: &AtomicUsize, mut enc: LiveEncoder, sourc
     let mut views_at = Instant::now() + VIEWS_EVERY;
     // Packets the views may not show yet.
     let mut stale = false;
+    let mut last_views = String::new();
     loop {
         let ended = match rx.recv_timeout(BATCH_EVERY) {
             Ok(f) => {
@@ -188,7 +189,7 @@ fn feed(rx: &Receiver<Owned>, waiting: &AtomicUsize, mut enc: LiveEncoder, sourc
         }
         if stale && (ended || Instant::now() >= views_at) {
             let started = Instant::now();
-            redraw(&enc, &source.file, hub);
+            redraw(&enc, &source.file, hub, &mut last_views);
             stale = last_packet + SAVE_LAG > started;
             views_at = Instant::now() + VIEWS_EVERY.max(started.elapsed() * VIEWS_BACKOFF);
         }
@@ -198,12 +199,17 @@ fn feed(rx: &Receiver<Owned>, waiting: &AtomicUsize, mut enc: LiveEncoder, sourc
     }
 }
 
-/// Publishes the lab views drawn from `file` as it is now; a file caught
-/// part-way through a write is left for the next redraw.
-fn redraw(enc: &LiveEncoder, file: &Path, hub: &Hub) {
+/// Publishes the lab views drawn from `file` as it is now, unless they are
+/// the views last published (`last`), so pages redraw only what changed; a
+/// file caught part-way through a write is left for the next redraw.
+fn redraw(enc: &LiveEncoder, file: &Path, hub: &Hub, last: &mut String) {
     let streams = stream_views(file, None, enc.streams().to_vec());
     let sheet = worksheet_markdown(file, None, None);
     if let (Ok(streams), Ok(sheet)) = (streams, sheet) {
-        hub.publish(Kind::Views, sse(VIEWS, &enc.views(streams, &sheet)));
+        let views = enc.views(streams, &sheet);
+        if views != *last {
+            hub.publish(Kind::Views, sse(VIEWS, &views));
+            *last = views;
+        }
     }
 }
