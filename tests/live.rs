@@ -329,3 +329,39 @@ fn a_page_that_falls_behind_is_dropped_and_says_so() {
     b.screenshot(&dir.join("dropped.png"));
     p.signal_and_wait(libc::SIGINT, Duration::from_secs(10));
 }
+
+/// Viewers at once (socklab's bound).
+const MAX_VIEWERS: usize = 8;
+
+/// Opens the event stream and returns the socket and the status line.
+fn open_events(url: &str) -> (TcpStream, String) {
+    let mut s = TcpStream::connect(authority(url)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(b"GET /events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut status = String::new();
+    BufReader::new(s.try_clone().unwrap()).read_line(&mut status).unwrap();
+    (s, status.trim_end().to_string())
+}
+
+#[test]
+fn viewers_are_bounded_and_a_closed_page_frees_its_place() {
+    if !root("viewers_are_bounded_and_a_closed_page_frees_its_place") {
+        return;
+    }
+    let dir = scratch("live-places");
+    let (mut p, url) = live(&dir, "udp port 9");
+    for round in 0..2 {
+        let open: Vec<(TcpStream, String)> = (0..MAX_VIEWERS).map(|_| open_events(&url)).collect();
+        assert!(
+            open.iter().all(|(_, st)| st == "HTTP/1.1 200 OK"),
+            "round {round}: {:?}",
+            open.iter().map(|o| &o.1).collect::<Vec<_>>()
+        );
+        let (_, refused) = open_events(&url);
+        assert!(refused.starts_with("HTTP/1.1 503"), "one more is refused: {refused}");
+        drop(open);
+        // Closed pages are noticed within a second.
+        std::thread::sleep(Duration::from_millis(1500));
+    }
+    p.signal_and_wait(libc::SIGINT, Duration::from_secs(10));
+}

@@ -35,12 +35,21 @@ pub struct Viewer {
     pub queued: Arc<AtomicUsize>,
     /// Raised when the viewer fell behind and was dropped.
     pub dropped: Arc<AtomicBool>,
+    /// Raised when this is dropped: the viewer's place is free.
+    gone: Arc<AtomicBool>,
+}
+
+impl Drop for Viewer {
+    fn drop(&mut self) {
+        self.gone.store(true, Ordering::SeqCst);
+    }
 }
 
 struct Slot {
     tx: SyncSender<Event>,
     queued: Arc<AtomicUsize>,
     dropped: Arc<AtomicBool>,
+    gone: Arc<AtomicBool>,
     socket: TcpStream,
 }
 
@@ -102,14 +111,17 @@ impl Hub {
     /// [`MAX_VIEWERS`] watch already or the capture ended.
     pub fn join(&self, socket: TcpStream) -> Option<Viewer> {
         let mut inner = self.lock();
+        inner.viewers.retain(|v| !v.gone.load(Ordering::SeqCst));
         if inner.viewers.len() >= MAX_VIEWERS || inner.ended.is_some() {
             return None;
         }
         let catch_up = inner.fields.iter().chain(&inner.history).chain(&inner.views).cloned().collect();
         let (tx, events) = sync_channel(QUEUE_EVENTS);
-        let (queued, dropped) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicBool::new(false)));
-        inner.viewers.push(Slot { tx, queued: Arc::clone(&queued), dropped: Arc::clone(&dropped), socket });
-        Some(Viewer { catch_up, events, queued, dropped })
+        let (queued, dropped, gone) = (Arc::default(), Arc::default(), Arc::<AtomicBool>::default());
+        let slot =
+            Slot { tx, queued: Arc::clone(&queued), dropped: Arc::clone(&dropped), gone: Arc::clone(&gone), socket };
+        inner.viewers.push(slot);
+        Some(Viewer { catch_up, events, queued, dropped, gone })
     }
 
     /// Sends `event` as the last one and lets every viewer go once its
@@ -215,6 +227,8 @@ mod tests {
             keep.push((hub.join(s).unwrap(), k));
         }
         assert!(hub.join(socket().0).is_none());
+        drop(keep.pop());
+        assert!(hub.join(socket().0).is_some(), "a viewer that left frees its place");
         hub.end(b"end".to_vec());
         assert!(hub.lock().viewers.is_empty());
         assert_eq!(&keep[0].0.events.try_recv().unwrap()[..], b"end");

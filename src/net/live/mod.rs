@@ -44,6 +44,11 @@ const WRITE_DEADLINE: Duration = Duration::from_secs(2);
 const ACCEPT_POLL: Duration = Duration::from_millis(20);
 /// A comment line sent to an idle viewer, so proxies and browsers keep it.
 const KEEPALIVE: Duration = Duration::from_secs(15);
+/// How often an idle viewer's connection is checked for having closed (a
+/// reloaded page frees its place among the viewers within this).
+const PROBE: Duration = Duration::from_secs(1);
+/// How long that check waits for the connection to say anything.
+const PROBE_WAIT: Duration = Duration::from_millis(1);
 /// How long closing waits for viewers to be sent the end.
 const CLOSE_WAIT: Duration = Duration::from_millis(500);
 
@@ -261,6 +266,7 @@ fn stream_events(mut s: TcpStream, hub: &Hub) -> io::Result<()> {
     for e in &v.catch_up {
         s.write_all(e)?;
     }
+    let mut wrote = Instant::now();
     loop {
         if v.dropped.load(Ordering::SeqCst) {
             let text = format!(
@@ -271,18 +277,34 @@ fn stream_events(mut s: TcpStream, hub: &Hub) -> io::Result<()> {
             let _ = s.write_all(&sse(DROPPED, &notice(&text)));
             break;
         }
-        match v.events.recv_timeout(KEEPALIVE) {
+        match v.events.recv_timeout(PROBE) {
             Ok(e) => {
                 v.queued.fetch_sub(e.len(), Ordering::SeqCst);
                 s.write_all(&e)?;
+                wrote = Instant::now();
             }
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => s.write_all(b": keep-alive\n\n")?,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) if closed(&s) => break,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) if wrote.elapsed() >= KEEPALIVE => {
+                s.write_all(b": keep-alive\n\n")?;
+                wrote = Instant::now();
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) if v.dropped.load(Ordering::SeqCst) => continue,
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
         }
     }
     s.flush()?;
     s.shutdown(std::net::Shutdown::Both)
+}
+
+/// True when the peer closed or reset `s` (a viewer sends nothing after its
+/// request, so a wait that times out means it is still there).
+fn closed(s: &TcpStream) -> bool {
+    let _ = s.set_read_timeout(Some(PROBE_WAIT));
+    match s.peek(&mut [0u8; 1]) {
+        Ok(n) => n == 0,
+        Err(e) => !matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted),
+    }
 }
 
 #[cfg(test)]
