@@ -4,6 +4,7 @@
 
 use crate::net::web::reply::escape_html;
 use crate::proto::http::path::SafePath;
+use std::time::{Duration, UNIX_EPOCH};
 
 /// Where a capture's report page is served: `/report/NAME`.
 pub const REPORT_PREFIX: &str = "report";
@@ -80,14 +81,14 @@ pub fn page(live: Option<&str>, dir: &str, files: &[Listed]) -> String {
     if files.is_empty() {
         html.push_str("<p>No capture files yet: run a lab command with <code>--capture</code>.</p>\n");
     } else {
-        html.push_str("<table><thead><tr><th>File</th><th>Bytes</th><th>Written (UTC)</th></tr></thead><tbody>\n");
+        html.push_str("<table><thead><tr><th>File</th><th>Bytes</th><th>Written</th></tr></thead><tbody>\n");
         for f in files {
             html.push_str(&format!(
                 "<tr><td><a href=\"{}\">{}</a></td><td class=\"n\">{}</td><td>{}</td></tr>\n",
                 escape_html(&report_url(&f.name)),
                 escape_html(&f.name),
                 f.size,
-                crate::sniff::session::utc_stamp(f.modified),
+                httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(f.modified)),
             ));
         }
         html.push_str("</tbody></table>\n");
@@ -138,7 +139,7 @@ mod tests {
         let old = html.find(">old.pcap<").expect("old listed");
         assert!(new < old, "newest first");
         assert!(html.contains("href=\"/report/%3Cnew%3E%20&amp;%20b.pcap\""), "{html}");
-        assert!(html.contains("20261121-235959"));
+        assert!(html.contains("Sat, 21 Nov 2026 23:59:59 GMT"), "{html}");
         assert!(html.contains("<a href=\"/live\">Live capture</a>: lo, all traffic"));
         assert!(!page(None, "captures", &[]).contains("/live"));
         assert!(page(None, "captures", &[]).contains("No capture files yet"));
