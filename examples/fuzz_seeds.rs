@@ -7,8 +7,8 @@
 //! writes OUT_DIR/pipeline/NAME.bin and OUT_DIR/capture_file/NAME.bin.
 
 use socklab::fuzzing::{encode_frames, MAX_FRAMES};
+use socklab::sniff::dissect::link::LinkType;
 use socklab::sniff::file::offline::OfflineCapture;
-use socklab::sniff::link::LinkType;
 use std::path::{Path, PathBuf};
 
 /// Frames taken from each capture (well under the target's limit of 64).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Measures where tshark decodes DNS over UDP without -d, for src/sniff/app/dns_heuristic.rs:
+# Measures where tshark decodes DNS over UDP without -d, for src/sniff/dissect/dns/heuristic.rs:
 #
 #   scripts/dns-heuristic-check.sh
 #

@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 LIMIT="${FUZZ_SEED_FILES:-300}"
 CORPUS=../shared/corpus
 
-# libpcap's names of the link types socklab decodes (src/sniff/link.rs), but EN10MB.
+# libpcap's names of the link types socklab decodes (src/sniff/dissect/link/mod.rs), but EN10MB.
 DECODED='^(NULL|LOOP|LINUX_SLL|LINUX_SLL2|RAW|IPV4|IPV6|PPP|PPP_SERIAL|C_HDLC|FRELAY|SLIP)[(]'
 
 # Corpus paths: at most $1 per decoded non-Ethernet link type, $2 Ethernet ones,

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Regenerates src/sniff/glossary.tsv, what `socklab read -G fields` prints: tshark's
-# own `-G fields` lines for the fields socklab supports (the names in the fields!
-# list of src/sniff/fields.rs), grouped by protocol as tshark groups them: a `P` line
-# (name, filter name) and then that protocol's `F` lines (name, filter name, type,
-# protocol, base, bitmask, description).
+# own `-G fields` lines for the fields socklab supports (the names in the
+# builtin_fields! blocks of the protocol files under src/sniff/dissect), grouped
+# by protocol as tshark groups them: a `P` line (name, filter name) and then that
+# protocol's `F` lines (name, filter name, type, protocol, base, bitmask,
+# description).
 #
 #   scripts/glossary.sh
 #
-# Run it after adding a field to src/sniff/fields.rs (a unit test checks that every
+# Run it after adding a field to a protocol file (a unit test checks that every
 # field has exactly one line).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,9 +22,16 @@ trap 'rm -rf "$config" "$all"' EXIT
 export WIRESHARK_CONFIG_DIR=$config
 tshark -G fields 2>/dev/null >"$all"
 
-# The names of the fields! macro, in their order.
-mapfile -t names < <(sed -n '/^fields! {/,/^}/p' src/sniff/field_id.rs | grep -oP '=> "\K[^"]+')
-[ "${#names[@]}" -gt 0 ] || { echo "glossary: no field names found in src/sniff/field_id.rs" >&2; exit 1; }
+# The built-in fields in order: the protocol files that PROTOCOLS in
+# src/sniff/fields.rs lists (`tcp::fields::NAMES` is
+# src/sniff/dissect/tcp/fields.rs), each one's builtin_fields! block in order.
+names=()
+while read -r module; do
+  file=src/sniff/dissect/${module//:://}.rs
+  [ -f "$file" ] || { echo "glossary: $file not found" >&2; exit 1; }
+  mapfile -t -O "${#names[@]}" names < <(sed -n '/^builtin_fields! {/,/^}/p' "$file" | grep -oP '=> "\K[^"]+')
+done < <(sed -n '/^const PROTOCOLS/,/^];/p' src/sniff/fields.rs | grep -oP '^\s*\K[\w:]+(?=::NAMES,)')
+[ "${#names[@]}" -gt 0 ] || { echo "glossary: no field names found via src/sniff/fields.rs" >&2; exit 1; }
 
 # Protocols in the order their first field appears.
 protocols=()

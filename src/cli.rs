@@ -844,7 +844,7 @@ pub struct ReportArgs {
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Show the views of this TCP stream (tcp.stream) and open the page on it;
-    /// without it, the first streams' views.
+    /// without it, the views of the first 8 streams.
     #[arg(long)]
     pub stream: Option<u32>,
     /// Keep only the packets this display filter selects (as `read -Y`); the page's

@@ -3,8 +3,7 @@
 //! arguments, the environment (`COLUMNS`, `NO_COLOR`) and the terminal into one
 //! [`Settings`]; renderers take it as plain data and never look at the terminal.
 
-use crate::cli::{CaptureOpt, ColorChoice, FitArgs};
-use crate::sniff::session::CaptureRequest;
+use crate::cli::{ColorChoice, FitArgs};
 use std::io::IsTerminal;
 
 /// Narrowest width a table is fitted to (`--width` and `COLUMNS` below it are raised).
@@ -74,20 +73,6 @@ impl Settings {
     /// servers and clients): the terminal's width, colour on a terminal.
     pub fn detect() -> Settings {
         Settings::from_args(&FitArgs::default(), ColorChoice::Auto)
-    }
-}
-
-impl From<&CaptureOpt> for CaptureRequest {
-    /// `--capture[=FILE]`: the terminal's width, and colour as `--color` (with the
-    /// terminal and `NO_COLOR`) decides; nothing is looked at without `--capture`.
-    fn from(opt: &CaptureOpt) -> CaptureRequest {
-        let settings = if opt.capture.is_some() {
-            Settings::from_args(&FitArgs::default(), opt.color)
-        } else {
-            Settings::default()
-        };
-        let web = opt.web.then(|| opt.web_bind.clone());
-        CaptureRequest { file: opt.capture.clone(), settings, trace: opt.trace, web }
     }
 }
 

@@ -6,7 +6,7 @@
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::sniff::capture::{lib_version, loopback_device, LiveCapture, PERMISSION_FIX};
-use crate::sniff::link::{dlt_name, LinkType, SUPPORTED};
+use crate::sniff::dissect::link::{dlt_name, LinkType, SUPPORTED};
 use crate::sniff::render::ansi;
 use crate::sniff::session::CAPTURE_DIR;
 use crate::table::{Col, Format, Table};

@@ -18,10 +18,10 @@ use crate::proto::http::path;
 use crate::proto::http::request::parse_request;
 use crate::proto::http::response::parse_response;
 use crate::sniff::capture::Frame;
-use crate::sniff::fields::{parse_filter, FieldId, ALL, NAMES};
+use crate::sniff::dissect::link::LinkType;
+use crate::sniff::fields::{builtin, builtin_names, parse_filter, FieldId};
 use crate::sniff::file::{offline, Reader};
 use crate::sniff::filter::Filter;
-use crate::sniff::link::LinkType;
 use crate::sniff::pipeline::Pipeline;
 use crate::sniff::read::{self, FieldFormat, Mode};
 use crate::sniff::render::{outline, Style};
@@ -118,9 +118,7 @@ pub fn encode_frames<'a>(link: LinkType, frames: impl IntoIterator<Item = &'a [u
 /// The display filters every packet is evaluated against: each field's
 /// existence test, and [`FILTERS`].
 fn parse_filters() -> Vec<Filter<FieldId>> {
-    NAMES
-        .iter()
-        .copied()
+    builtin_names()
         .chain(FILTERS.iter().copied())
         .map(|e| parse_filter(e).unwrap_or_else(|err| panic!("filter {e:?}: {err}")))
         .collect()
@@ -158,8 +156,8 @@ pub fn render_all(link: LinkType, frames: &[(&[u8], u32)]) -> String {
             hex: false,
             style: Style::default(),
         },
-        Mode::Fields { ids: ALL.to_vec(), format: FieldFormat::parse(&[]).expect("the default -E options") },
-        Mode::Json { ids: ALL.to_vec(), style: JsonStyle { ek: false, raw: false } },
+        Mode::Fields { ids: builtin().collect(), format: FieldFormat::parse(&[]).expect("the default -E options") },
+        Mode::Json { ids: builtin().collect(), style: JsonStyle { ek: false, raw: false } },
         Mode::Json { ids: Vec::new(), style: JsonStyle { ek: false, raw: true } },
         Mode::Json { ids: Vec::new(), style: JsonStyle { ek: true, raw: true } },
     ];
@@ -349,7 +347,7 @@ mod tests {
 
     #[test]
     fn every_filter_parses() {
-        assert_eq!(parse_filters().len(), NAMES.len() + FILTERS.len());
+        assert_eq!(parse_filters().len(), builtin_names().count() + FILTERS.len());
     }
 
     /// A UDP DNS query on raw IPv4: every view shows it.

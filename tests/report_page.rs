@@ -2,9 +2,10 @@
 //! decodes, and in headless Chromium (driven over the DevTools protocol) it
 //! shows a packet's details and bytes when clicked, highlights a field's bytes
 //! on hover, finds a byte's field on click, filters exactly as `socklab read
-//! -Y` (the filter goldens' expressions, run through both), opens `#frame=N`
-//! and `#stream=N`, links the ladder's arrows to their packets, logs no error,
-//! fetches nothing, and loads 100,000 packets within a stated bound.
+//! -Y` (the filter goldens' expressions and every known field, run through
+//! both), opens `#frame=N` and `#stream=N`, links the ladder's arrows to their
+//! packets, logs no error, fetches nothing, and loads 100,000 packets within a
+//! stated bound.
 //! Under CI=true a missing chromium fails the tests instead of skipping them.
 
 mod browser;
@@ -163,7 +164,14 @@ fn start_browser(name: &str) -> Option<(Browser, PathBuf)> {
 fn the_page_filters_as_read_does() {
     let Some((mut b, dir)) = start_browser("report-page-filter") else { return };
     let (mut compared, mut differ) = (0, Vec::new());
-    for (file, exprs) in golden_expressions() {
+    let mut cases = golden_expressions();
+    // Beyond the goldens: every field the filter knows, as a test of presence.
+    for file in ["captures/web-http.pcap", "captures/udp-closed-port.pcap"] {
+        let names = common::ok(&["read", "-G", "fields"]);
+        let names = names.lines().filter_map(|l| l.split('\t').nth(2)).map(str::to_string);
+        cases.entry(file.to_string()).or_default().extend(names);
+    }
+    for (file, exprs) in cases {
         let path = page(&file, &dir, &[], SMALL_LOAD);
         b.open(&url(&path), READY, SMALL_LOAD);
         for expr in exprs {
@@ -260,6 +268,8 @@ fn a_packet_opens_with_its_fields_and_bytes() {
     assert_eq!(b.eval("document.getElementById('streams').classList.contains('on')"), json!(true));
     let title = b.eval("document.querySelector('#stream-view h2').textContent");
     assert!(title.as_str().unwrap().starts_with("TCP stream 2:"), "{title}");
+    let followed = b.eval("document.querySelector('#stream-view .follow .side0').textContent");
+    assert!(followed.as_str().unwrap().starts_with("GET /nosuch.html HTTP/1.1"), "{followed}");
 
     // An arrow of the ladder opens its packet.
     let frame = b.eval("+document.querySelector('#stream-view svg line.seg[data-frame]').dataset.frame");

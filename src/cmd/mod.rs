@@ -17,7 +17,6 @@ pub mod echo;
 pub mod experiment;
 pub mod explain;
 pub mod hex;
-pub mod live;
 pub mod lookup;
 pub mod ping;
 pub mod read;
@@ -74,4 +73,19 @@ fn is_server(cmd: &Command) -> bool {
             | Command::Sniff(_)
             | Command::Demo
     )
+}
+
+/// `--capture` as the library takes it (the conversion lives at the CLI edge).
+impl From<&crate::cli::CaptureOpt> for crate::sniff::session::CaptureRequest {
+    /// `--capture[=FILE]`: the terminal's width, and colour as `--color` (with the
+    /// terminal and `NO_COLOR`) decides; nothing is looked at without `--capture`.
+    fn from(opt: &crate::cli::CaptureOpt) -> crate::sniff::session::CaptureRequest {
+        let settings = if opt.capture.is_some() {
+            crate::config::Settings::from_args(&crate::cli::FitArgs::default(), opt.color)
+        } else {
+            crate::config::Settings::default()
+        };
+        let web = opt.web.then(|| opt.web_bind.clone());
+        crate::sniff::session::CaptureRequest { file: opt.capture.clone(), settings, trace: opt.trace, web }
+    }
 }

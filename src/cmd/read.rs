@@ -96,7 +96,7 @@ pub(crate) fn display_filter(a: &DecodeArgs) -> crate::Result<Option<Filter<Fiel
 
 /// The ports decoded as DNS: the defaults and every `--dns-port`.
 pub(crate) fn dns_ports(a: &DecodeArgs) -> Vec<u16> {
-    let mut ports = crate::sniff::app::DEFAULT_DNS_PORTS.to_vec();
-    ports.extend(a.dns_ports.iter().filter(|p| !crate::sniff::app::DEFAULT_DNS_PORTS.contains(p)));
+    let mut ports = crate::sniff::dissect::dns::DEFAULT_PORTS.to_vec();
+    ports.extend(a.dns_ports.iter().filter(|p| !crate::sniff::dissect::dns::DEFAULT_PORTS.contains(p)));
     ports
 }

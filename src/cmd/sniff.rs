@@ -5,11 +5,11 @@
 //! and dropped by the kernel, and the handshake/teardown and datagram tables.
 //! With `--web` the packets are also served live to browsers ([`Live`]).
 
-use super::live::{Live, Source};
 use super::read as decode;
 use crate::cli::SniffArgs;
 use crate::config::Settings;
 use crate::error::Error;
+use crate::net::live::feed::{Live, Source};
 use crate::net::shutdown;
 use crate::sniff::capture::{loopback_device, LiveCapture};
 use crate::sniff::fields::FieldId;
@@ -145,7 +145,7 @@ fn start_live(bind: &str, source: Source, mode: &Mode) -> crate::Result<Live> {
 #[allow(clippy::too_many_arguments)]
 fn capture(
     cap: &mut LiveCapture,
-    link: crate::sniff::link::LinkType,
+    link: crate::sniff::dissect::link::LinkType,
     a: &SniffArgs,
     mode: &Mode,
     filter: Option<&Filter<FieldId>>,

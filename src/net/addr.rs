@@ -174,26 +174,6 @@ fn connect_failure(e: &Error) -> String {
     }
 }
 
-/// The address in a `sockaddr_storage` the kernel filled in (IPv4 or IPv6).
-pub fn from_storage(ss: &libc::sockaddr_storage) -> Option<SocketAddr> {
-    match i32::from(ss.ss_family) {
-        libc::AF_INET => {
-            // SAFETY: the family says the storage holds a sockaddr_in.
-            let sin: libc::sockaddr_in = unsafe { *(ss as *const libc::sockaddr_storage).cast() };
-            let ip = std::net::Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr));
-            Some(SocketAddr::from((ip, u16::from_be(sin.sin_port))))
-        }
-        libc::AF_INET6 => {
-            // SAFETY: the family says the storage holds a sockaddr_in6.
-            let sin6: libc::sockaddr_in6 = unsafe { *(ss as *const libc::sockaddr_storage).cast() };
-            let ip = std::net::Ipv6Addr::from(sin6.sin6_addr.s6_addr);
-            let port = u16::from_be(sin6.sin6_port);
-            Some(SocketAddr::V6(std::net::SocketAddrV6::new(ip, port, sin6.sin6_flowinfo, sin6.sin6_scope_id)))
-        }
-        _ => None,
-    }
-}
-
 /// `recvfrom(2)` as `UdpSocket::recv_from`, but safe on a socket woken by
 /// `shutdown(SHUT_RD)` (how servers stop): the kernel then returns 0 bytes and
 /// no address, and std reads its uninitialised address buffer (it panics when
@@ -218,7 +198,7 @@ pub fn recv_from(sock: &UdpSocket, buf: &mut [u8]) -> io::Result<(usize, SocketA
     if n < 0 {
         return Err(io::Error::last_os_error());
     }
-    match from_storage(&ss) {
+    match crate::net::sockaddr::from_storage(&ss) {
         Some(from) if len > 0 => Ok((n as usize, from)),
         _ => Err(io::Error::from(io::ErrorKind::Interrupted)),
     }

@@ -12,7 +12,7 @@ use crate::dns_view::{self, check, Shown, Style};
 use crate::error::{Error, Result};
 use crate::proto::dns::decode_partial;
 use crate::proto::hexdump;
-use crate::sniff::link::LinkType;
+use crate::sniff::dissect::link::LinkType;
 use crate::sniff::report;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};

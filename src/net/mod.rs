@@ -18,6 +18,7 @@ pub mod proxy;
 pub mod scan;
 pub mod serve;
 pub mod shutdown;
+pub mod sockaddr;
 pub mod trace;
 pub mod udp_batch;
 pub mod web;

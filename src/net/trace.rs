@@ -12,7 +12,7 @@
 //! (`FILE.pcap.trace`), one JSON object a line, which `socklab flow` draws on
 //! the lifelines.
 
-use crate::net::{addr, gate};
+use crate::net::gate;
 use crate::sniff::barrier;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -335,7 +335,7 @@ fn local_addr(fd: RawFd) -> Option<SocketAddr> {
     if rc != 0 {
         return None;
     }
-    addr::from_storage(&ss)
+    crate::net::sockaddr::from_storage(&ss)
 }
 
 /// Reads a sidecar file's events (lines that do not parse are skipped).

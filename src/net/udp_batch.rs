@@ -80,7 +80,7 @@ impl RecvBatch {
         if i >= self.count {
             return None;
         }
-        let from = crate::net::addr::from_storage(&self.addrs[i])?;
+        let from = crate::net::sockaddr::from_storage(&self.addrs[i])?;
         Some((&self.bufs[i][..self.lens[i].min(DATAGRAM_ROOM)], from))
     }
 }

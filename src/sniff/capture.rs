@@ -5,6 +5,7 @@
 //! as a pcap file ([`SaveFile`], which tshark and Wireshark read).
 
 use crate::error::Error;
+use crate::sniff::dissect::link::LinkType;
 use crate::sniff::file::Origin;
 use crate::sniff::savefile::SaveFile;
 use crate::sniff::value::Nanos;
@@ -23,6 +24,17 @@ pub struct Frame<'a> {
     pub data: &'a [u8],
     /// Section, interface and comments of a pcapng file's frame.
     pub origin: Option<Origin<'a>>,
+}
+
+impl Frame<'_> {
+    /// The link type of the frame: its pcapng interface's, else `default` (the
+    /// link type of the pcap file or live interface).
+    pub fn link(&self, default: LinkType) -> LinkType {
+        match self.origin {
+            Some(o) => LinkType::of_dlt(crate::sniff::file::dlt_of_linktype(o.interface.link_type)),
+            None => default,
+        }
+    }
 }
 
 /// Bytes kept of each live packet (as tshark's default snap length).

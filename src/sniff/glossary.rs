@@ -19,7 +19,7 @@ pub fn write_fields(out: &mut impl Write) -> io::Result<()> {
         out.write_all(line.as_bytes())?;
         out.write_all(b"\n")?;
     }
-    for line in crate::sniff::dissectors::glossary_lines() {
+    for line in crate::sniff::dissect::registry::glossary_lines() {
         out.write_all(line.as_bytes())?;
         out.write_all(b"\n")?;
     }
@@ -29,7 +29,7 @@ pub fn write_fields(out: &mut impl Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sniff::fields::NAMES;
+    use crate::sniff::fields::builtin_names;
 
     /// The filter name of a glossary line (its third column).
     fn name(line: &str) -> &str {
@@ -38,12 +38,13 @@ mod tests {
 
     #[test]
     fn every_field_has_exactly_one_line() {
-        for n in NAMES {
+        let names: Vec<&str> = builtin_names().collect();
+        for n in &names {
             let count = lines().filter(|l| name(l) == *n).count();
             assert_eq!(count, 1, "{n}: run scripts/glossary.sh after adding a field");
         }
         for l in lines() {
-            assert!(NAMES.contains(&name(l)), "{l}: not a socklab field; run scripts/glossary.sh");
+            assert!(names.contains(&name(l)), "{l}: not a socklab field; run scripts/glossary.sh");
         }
     }
 

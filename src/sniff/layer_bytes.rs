@@ -6,9 +6,10 @@
 //! `eth.src`/`eth.dst`.
 
 use crate::sniff::app::App;
-use crate::sniff::dissect::IPV6_HEADER_LEN;
-use crate::sniff::fields::{has_data, FieldId};
-use crate::sniff::link::LinkType;
+use crate::sniff::dissect::data::has_data;
+use crate::sniff::dissect::ip::IPV6_HEADER_LEN;
+use crate::sniff::dissect::link::LinkType;
+use crate::sniff::field_id::FieldId;
 use crate::sniff::packet::{Net, Packet, Transport};
 use crate::sniff::value::Value;
 use std::borrow::Cow;
@@ -97,7 +98,7 @@ fn non_empty(b: &[u8]) -> Option<&[u8]> {
     (!b.is_empty()).then_some(b)
 }
 
-fn ethernet<'p>(p: &'p Packet<'_>) -> Option<&'p crate::sniff::link::Link> {
+fn ethernet<'p>(p: &'p Packet<'_>) -> Option<&'p crate::sniff::dissect::link::Link> {
     p.d.link.as_ref().filter(|l| l.kind == LinkType::Ethernet)
 }
 

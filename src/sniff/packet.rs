@@ -4,66 +4,13 @@
 //! Plain `Copy` data, rebuilt for every frame without heap allocation.
 
 pub use crate::sniff::decode_error::{DecodeError, ErrorKind, Layer};
-use crate::sniff::link::Link;
-use crate::sniff::tcp::{Endpoint, Options, SegmentInfo};
+pub use crate::sniff::dissect::icmp::header::Icmp;
+pub use crate::sniff::dissect::ip::header::{Ipv4, Ipv6};
+use crate::sniff::dissect::link::Link;
+pub use crate::sniff::dissect::tcp::header::{Tcp, MAX_TCP_OPTIONS};
+pub use crate::sniff::dissect::udp::header::Udp;
+use crate::sniff::tcp::{Endpoint, SegmentInfo};
 use crate::sniff::value::Nanos;
-use std::net::{Ipv4Addr, Ipv6Addr};
-
-/// An IPv4 header (RFC 791 §3.1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Ipv4 {
-    /// Offset of the header in the frame.
-    pub offset: usize,
-    /// Header length in bytes (IHL × 4).
-    pub hdr_len: u8,
-    /// DSCP and ECN byte.
-    pub dsfield: u8,
-    /// Total length field.
-    pub total_len: u16,
-    /// Identification.
-    pub id: u16,
-    /// The three flag bits (reserved, DF, MF) as the top bits of the flags byte (0x4 = DF).
-    pub flags: u8,
-    /// Fragment offset in 8-byte units.
-    pub frag_offset: u16,
-    /// Time to live.
-    pub ttl: u8,
-    /// Protocol of the payload.
-    pub proto: u8,
-    /// Header checksum.
-    pub checksum: u16,
-    /// Source address.
-    pub src: Ipv4Addr,
-    /// Destination address.
-    pub dst: Ipv4Addr,
-}
-
-/// An IPv6 header (RFC 8200 §3) and the extension headers after it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Ipv6 {
-    /// Offset of the header in the frame.
-    pub offset: usize,
-    /// Traffic class.
-    pub tclass: u8,
-    /// Flow label.
-    pub flow: u32,
-    /// Payload length field.
-    pub plen: u16,
-    /// Next header of the fixed header.
-    pub nxt: u8,
-    /// Hop limit.
-    pub hlim: u8,
-    /// Source address.
-    pub src: Ipv6Addr,
-    /// Destination address.
-    pub dst: Ipv6Addr,
-    /// Bytes of extension headers.
-    pub ext_len: usize,
-    /// Protocol after the extension headers.
-    pub proto: u8,
-    /// A fragment header says this is not the first fragment, or more follow.
-    pub fragment: bool,
-}
 
 /// The network layer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,128 +43,6 @@ impl Net {
             Net::Ipv6(h) => h.offset + 40 + h.ext_len,
             _ => 0,
         }
-    }
-}
-
-/// Most option kinds remembered in wire order (40 option bytes at most).
-pub const MAX_TCP_OPTIONS: usize = 40;
-
-/// A TCP header (RFC 9293 §3.1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Tcp {
-    /// Offset in the frame.
-    pub offset: usize,
-    /// Source port.
-    pub sport: u16,
-    /// Destination port.
-    pub dport: u16,
-    /// Raw sequence number.
-    pub seq: u32,
-    /// Raw acknowledgment number.
-    pub ack: u32,
-    /// Header length in bytes.
-    pub hdr_len: u8,
-    /// The 12 flag bits (see `tcp::flags`).
-    pub flags: u16,
-    /// Raw window.
-    pub window: u16,
-    /// Checksum.
-    pub checksum: u16,
-    /// Urgent pointer.
-    pub urgent: u16,
-    /// Decoded options.
-    pub options: Options,
-    /// Option kinds in wire order (`opt_count` valid), for the Info column and details.
-    pub opt_kinds: [u8; MAX_TCP_OPTIONS],
-    /// How many `opt_kinds` are valid.
-    pub opt_count: u8,
-    /// Length byte of a TCP Fast Open option (2: cookie request, more: cookie), 0 if absent.
-    pub tfo_len: u8,
-    /// Payload length as the IP header declares it.
-    pub payload_len: u32,
-    /// The header is malformed: cut short by the capture (only the fixed part or
-    /// some options are there) or an option tshark cannot dissect (a SACK without
-    /// blocks). tshark then stops dissecting the segment with an exception, so its
-    /// `tcp.analysis` items are not shown (the segment is still tracked).
-    pub malformed: bool,
-}
-
-impl Tcp {
-    /// The option kinds in wire order.
-    pub fn option_kinds(&self) -> &[u8] {
-        &self.opt_kinds[..usize::from(self.opt_count)]
-    }
-}
-
-/// A UDP header (RFC 768).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Udp {
-    /// Offset in the frame.
-    pub offset: usize,
-    /// Source port.
-    pub sport: u16,
-    /// Destination port.
-    pub dport: u16,
-    /// Length field (header and data).
-    pub length: u16,
-    /// Checksum.
-    pub checksum: u16,
-}
-
-/// An ICMP or ICMPv6 header (RFC 792, RFC 4443).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Icmp {
-    /// Offset in the frame.
-    pub offset: usize,
-    /// ICMPv6 rather than ICMP.
-    pub v6: bool,
-    /// Type.
-    pub ty: u8,
-    /// Code.
-    pub code: u8,
-    /// Checksum.
-    pub checksum: u16,
-    /// Bytes 4..8 (identifier and sequence of an echo; unused or MTU of an error).
-    pub rest: [u8; 4],
-}
-
-impl Icmp {
-    /// An echo request or reply (ICMP 8/0, ICMPv6 128/129).
-    pub fn is_echo(&self) -> bool {
-        if self.v6 {
-            self.ty == 128 || self.ty == 129
-        } else {
-            self.ty == 8 || self.ty == 0
-        }
-    }
-
-    /// An echo reply.
-    pub fn is_echo_reply(&self) -> bool {
-        if self.v6 {
-            self.ty == 129
-        } else {
-            self.ty == 0
-        }
-    }
-
-    /// An error message that quotes the offending datagram (ICMP 3, 4, 5, 11, 12;
-    /// ICMPv6 1-4).
-    pub fn is_error(&self) -> bool {
-        if self.v6 {
-            (1..=4).contains(&self.ty)
-        } else {
-            matches!(self.ty, 3 | 4 | 5 | 11 | 12)
-        }
-    }
-
-    /// Echo identifier (big-endian).
-    pub fn ident(&self) -> u16 {
-        u16::from_be_bytes([self.rest[0], self.rest[1]])
-    }
-
-    /// Echo sequence number (big-endian).
-    pub fn seq(&self) -> u16 {
-        u16::from_be_bytes([self.rest[2], self.rest[3]])
     }
 }
 
@@ -292,8 +117,8 @@ pub struct Dissected<'a> {
     /// length (its transport layer was decoded from the reassembled bytes).
     pub reassembled: Option<usize>,
     /// The payload a protocol of the dissector registry took
-    /// ([`crate::sniff::dissectors`]), unless a built-in decoder takes it.
-    pub pdu: Option<crate::sniff::dissectors::Pdu>,
+    /// ([`crate::sniff::dissect::registry`]), unless a built-in decoder takes it.
+    pub pdu: Option<crate::sniff::dissect::registry::Pdu>,
 }
 
 /// Most IP-in-IP encapsulations decoded; a deeper one stays undecoded payload.
@@ -308,6 +133,12 @@ impl Dissected<'_> {
     /// Source and destination IP addresses, when there is an IP layer.
     pub fn ip_addrs(&self) -> Option<(std::net::IpAddr, std::net::IpAddr)> {
         self.net.ip_addrs()
+    }
+
+    /// The transport layer, then the one an ICMP error quotes, each with whether
+    /// it is the outer one.
+    pub fn transports(&self) -> impl Iterator<Item = (&Transport, bool)> {
+        std::iter::once((&self.transport, true)).chain(self.quoted.as_ref().map(|q| (&q.transport, false)))
     }
 
     /// Source and destination endpoints of TCP or UDP.

@@ -2,13 +2,14 @@
 //! what a first pass learned about the future ([`Facts`]), and pick a teaching
 //! note. Used by `read` (twice per file, like `tshark -2`) and by live capture.
 
-use crate::sniff::app::{self, App, AppFacts, ConvKey, DnsTracker, HttpTracker, TcpData};
+use crate::sniff::app::conv::{AppFacts, ConvKey, TcpData};
+use crate::sniff::app::{self, App, DnsTracker, HttpTracker};
 use crate::sniff::capture::Frame;
 use crate::sniff::defrag::Defragmenter;
-use crate::sniff::dissect::{self, proto};
+use crate::sniff::dissect::link::LinkType;
+use crate::sniff::dissect::{self, dns, http, tcp, udp};
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::icmp::{self, DatagramKey, EchoMatcher, Recent};
-use crate::sniff::link::LinkType;
 use crate::sniff::packet::{Dissected, Net, Note, Packet, Tcp, Transport};
 use crate::sniff::tcp::{analysis, flags, Direction, Endpoint, Segment, SegmentInfo, Tracker};
 use crate::sniff::udp::UdpTracker;
@@ -85,7 +86,7 @@ impl Pipeline {
             learning: false,
             track_tcp: true,
             defrag: Defragmenter::new(),
-            apps: Apps { dns: DnsTracker::new(&app::DEFAULT_DNS_PORTS), http: HttpTracker::default() },
+            apps: Apps { dns: DnsTracker::new(&dns::DEFAULT_PORTS), http: HttpTracker::default() },
         }
     }
 
@@ -171,7 +172,7 @@ impl Pipeline {
                     let u = self.udp.process(src, dst, p.time);
                     p.udp_stream = Some(u.stream);
                     p.udp_time = Some((u.time_relative, u.time_delta));
-                    self.remember(&p.d, proto::UDP, p.number);
+                    self.remember(&p.d, udp::IP_PROTO, p.number);
                 }
             }
             Transport::Icmp(i) => {
@@ -204,7 +205,7 @@ impl Pipeline {
     /// decodes the datagram's transport layer into `d` and returns where its
     /// payload lies in the reassembled bytes (attached once tracking is done).
     fn reassemble(&mut self, d: &mut Dissected<'_>) -> Option<(usize, usize)> {
-        let frag = dissect::ipv4_fragment(d)?;
+        let frag = dissect::ip::ipv4_fragment(d)?;
         let proto = frag.key.proto;
         let whole = self.defrag.add(&frag, self.frame)?;
         let mut inner = *d;
@@ -246,7 +247,7 @@ impl Pipeline {
             None => p.completeness = 0,
         }
         p.tcp = Some(info);
-        self.remember(&p.d, proto::TCP, p.number);
+        self.remember(&p.d, tcp::IP_PROTO, p.number);
         p.note = self.tcp_note(&seg, &info);
     }
 
@@ -328,9 +329,9 @@ impl Pipeline {
         let Some(q) = p.d.quoted else { return };
         let Some((src, dst)) = q.net.ip_addrs() else { return };
         let (proto, ports) = match q.transport {
-            Transport::Udp(u) => (proto::UDP, Some((u.sport, u.dport))),
-            Transport::Tcp(t) => (proto::TCP, Some((t.sport, t.dport))),
-            Transport::TcpPorts { sport, dport, .. } => (proto::TCP, Some((sport, dport))),
+            Transport::Udp(u) => (udp::IP_PROTO, Some((u.sport, u.dport))),
+            Transport::Tcp(t) => (tcp::IP_PROTO, Some((t.sport, t.dport))),
+            Transport::TcpPorts { sport, dport, .. } => (tcp::IP_PROTO, Some((sport, dport))),
             _ => (quoted_proto(&q.net), None),
         };
         let (sport, dport) = ports.unwrap_or((0, 0));
@@ -431,12 +432,12 @@ impl Apps {
         let offset = (p.d.payload.as_ptr() as usize).wrapping_sub(p.data.as_ptr() as usize);
         match p.d.transport {
             Transport::Udp(u) if self.dns.is_udp_dns(u.sport, u.dport, p.d.payload) => {
-                let mdns = is_port(&u, app::dns::MDNS_PORT) && !self.dns.is_dns_port(u.sport, u.dport);
+                let mdns = is_port(&u, dns::MDNS_PORT) && !self.dns.is_dns_port(u.sport, u.dport);
                 let m = self.dns.udp(ConvKey::new(src, dst, false), p.d.payload, offset, p.number, p.time, mdns);
                 p.app = App::Dns(vec![with_response_in(facts, p.number, m)]);
             }
-            Transport::Udp(u) if is_port(&u, app::http::SSDP_PORT) => {
-                if let Some(m) = app::http::ssdp(p.d.payload) {
+            Transport::Udp(u) if is_port(&u, http::SSDP_PORT) => {
+                if let Some(m) = http::ssdp(p.d.payload) {
                     p.app = App::Http(m);
                 }
             }
@@ -479,13 +480,13 @@ impl Apps {
                     p.app = App::Segment(None);
                     return;
                 }
-                let http_port = [h.sport, h.dport].iter().any(|p| app::http::HTTP_PORTS.contains(p));
+                let http_port = [h.sport, h.dport].iter().any(|p| http::HTTP_PORTS.contains(p));
                 p.app = match self.http.tcp(&seg, http_port) {
-                    app::http::Outcome::NotHttp => App::None,
-                    app::http::Outcome::Continuation => App::HttpContinuation,
-                    app::http::Outcome::HeaderLines { head, body } => App::HttpHeaderLines { head, body },
-                    app::http::Outcome::Partial(line) => App::Segment(line.filter(|_| !facts.app.two_pass)),
-                    app::http::Outcome::Message(mut m) => {
+                    http::Outcome::NotHttp => App::None,
+                    http::Outcome::Continuation => App::HttpContinuation,
+                    http::Outcome::HeaderLines { head, body } => App::HttpHeaderLines { head, body },
+                    http::Outcome::Partial(line) => App::Segment(line.filter(|_| !facts.app.two_pass)),
+                    http::Outcome::Message(mut m) => {
                         if m.request {
                             m.response_in = facts.app.http_response_in.get(&p.number).copied();
                         }

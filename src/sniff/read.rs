@@ -5,10 +5,10 @@
 //! tab-separated fields, or JSON. Memory stays bounded: per-stream state only.
 
 use crate::error::Error;
+use crate::sniff::dissect::link::{dlt_name, LinkType, SUPPORTED};
 use crate::sniff::fields::FieldId;
 use crate::sniff::file::offline::OfflineCapture;
 use crate::sniff::filter::Filter;
-use crate::sniff::link::{dlt_name, LinkType, SUPPORTED};
 use crate::sniff::packet::Packet;
 use crate::sniff::pipeline::Pipeline;
 use crate::sniff::render::{detail, hex, list, outline, put_secs, put_u64, StackStr, Style};
@@ -158,7 +158,7 @@ pub fn resolve_fields(names: &[String]) -> crate::Result<Vec<FieldId>> {
         .map(|n| {
             FieldId::from_name(n).ok_or_else(|| {
                 let proto = n.split('.').next().unwrap_or(n);
-                let all: Vec<&str> = crate::sniff::field_id::all_names().collect();
+                let all: Vec<&str> = crate::sniff::fields::all_names().collect();
                 let related: Vec<&str> = all.iter().copied().filter(|f| f.split('.').next() == Some(proto)).collect();
                 let known = if related.is_empty() { all } else { related };
                 Error::usage(format!("unknown field '{n}'; socklab knows: {}", known.join(" ")))
@@ -375,8 +375,8 @@ impl<'m> Renderer<'m> {
             if verbose || !only.is_empty() {
                 out.write_all(b"\n")?;
             }
-            match style.color.then(|| crate::sniff::app::hex::dns_colours(&p.app, p.data)).flatten() {
-                Some((colours, legend)) => crate::sniff::app::hex::dump(out, p.data, &colours, &legend)?,
+            match style.color.then(|| crate::sniff::dissect::dns::hex::dns_colours(&p.app, p.data)).flatten() {
+                Some((colours, legend)) => crate::sniff::dissect::dns::hex::dump(out, p.data, &colours, &legend)?,
                 None => hex::dump(out, p.data)?,
             }
         }

@@ -24,14 +24,13 @@
 //! connections) widens the filter while capturing through a [`Watcher`]
 //! ([`CaptureSession::watcher`]); see [`crate::sniff::watch`].
 
-use crate::cmd::live::{Live, Source};
 use crate::config::Settings;
 use crate::error::{Error, Result};
+use crate::net::live::feed::{Live, Source};
 use crate::net::{gate, shutdown, trace};
-use crate::sniff::app::DEFAULT_DNS_PORTS;
 use crate::sniff::barrier::{self, Barrier};
 use crate::sniff::capture::{loopback_device, LiveCapture, LiveStats};
-use crate::sniff::link::{dlt_name, LinkType, SUPPORTED};
+use crate::sniff::dissect::link::{dlt_name, LinkType, SUPPORTED};
 use crate::sniff::pipeline::{Facts, Pipeline};
 use crate::sniff::render::{ansi, list, Style};
 use crate::sniff::report::{self, ScanOptions};
@@ -168,7 +167,7 @@ impl CaptureSession {
                     link,
                     file: path.clone(),
                     filter: None,
-                    dns_ports: DEFAULT_DNS_PORTS.to_vec(),
+                    dns_ports: crate::sniff::dissect::dns::DEFAULT_PORTS.to_vec(),
                 };
                 Some(Live::start(bind, "--web-bind", source)?)
             }

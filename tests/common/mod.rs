@@ -423,6 +423,7 @@ pub const DECODED_PROTOCOLS: &[&str] = &[
     "ip",
     "ipv6",
     "arp",
+    "igmp",
     "tcp",
     "udp",
     "icmp",

@@ -40,18 +40,30 @@
   const inflate = async (b64) => JSON.parse(await gunzip(b64).text());
   const inflateBytes = async (b64) => new Uint8Array(await gunzip(b64).arrayBuffer());
 
+  // One packet's filter values: `index` (shared by every packet with the same
+  // field list) maps a field to its place in `vals`.
+  class Values {
+    constructor(index, vals) { this.index = index; this.vals = vals; }
+    get(f) {
+      const n = this.index.get(f);
+      if (n === undefined) return undefined;
+      const v = this.vals[n];
+      return typeof v === "string" ? [v] : v;
+    }
+  }
+
   // A chunk's filter values and frames (see src/sniff/report/html/details.rs):
-  // per packet, b its frame and v field -> values.
+  // per packet, b its frame and v its Values.
   const valueChunks = new Map();
   function unpackValues(c) {
     if (!valueChunks.has(c)) {
       valueChunks.set(c, Promise.all([inflate(P.values[c]), inflateBytes(P.frames[c])]).then(([j, frames]) => {
+        const indexes = j.g.map((fields) => new Map(fields.map((f, n) => [f, n])));
         let at = 0;
         return j.p.map((p, k) => {
           const b = frames.subarray(at, at + j.l[k]);
           at += j.l[k];
-          const v = new Map(j.g[p[0]].map((f, n) => [f, typeof p[1][n] === "string" ? [p[1][n]] : p[1][n]]));
-          return { b, v };
+          return { b, v: new Values(indexes[p[0]], p[1]) };
         });
       }));
     }
@@ -205,7 +217,8 @@
     const links = [];
     if (V.streams.some((s) => s.index === r[8])) links.push(`<a class="frame" data-stream="${r[8]}">TCP stream ${r[8]}: ladder, handshake and teardown</a>`);
     if (V.dns.some((m) => m.frame === r[0])) links.push(`<a class="frame" data-dns="${r[0]}">DNS field table</a>`);
-    return links.length ? `<div class="see">See also: ${links.join(" · ")}</div>` : "";
+    const tree = `<a class="frame" data-tree="open">Expand all</a> · <a class="frame" data-tree="close">Collapse all</a>`;
+    return `<div class="see">${tree}${links.length ? " · See also: " + links.join(" · ") : ""}</div>`;
   }
 
   let hexSpans = [];
@@ -391,8 +404,22 @@
       <h3>Three-way handshake</h3>${tableHtml(s.handshake)}
       ${checks ? `<ul class="checks">${checks}</ul>` : ""}
       <h3>Teardown</h3>${tableHtml(s.teardown)}
-      <h3>Time-sequence graph (Stevens)</h3><div class="figure">${s.graph}</div>`;
+      <h3>Time-sequence graph (Stevens)</h3><div class="figure">${s.graph}</div>
+      <h3>Follow TCP stream</h3>${followHtml(s)}`;
     linkLadder(view.querySelector(".ladder"));
+  }
+
+  // The stream's payload in order, as Wireshark's Follow TCP Stream shows it:
+  // the client's bytes in red, the server's in blue, unprintable bytes as dots.
+  function followHtml(s) {
+    const f = s.follow;
+    if (!f.chunks.length) return '<p class="muted">No payload.</p>';
+    const text = (b64) => Array.from(decode64(b64), (b) => (b === 10 || b === 13 || (b >= 0x20 && b < 0x7f) ? String.fromCharCode(b) : ".")).join("");
+    const parts = f.chunks.map(([node1, b64]) => `<span class="side${node1 ? 1 : 0}">${esc(text(b64))}</span>`);
+    const notes = [];
+    if (f.cut) notes.push(`${f.cut} more bytes: see them with <code>socklab follow FILE --stream ${s.index}</code>`);
+    if (f.missing) notes.push(`${f.missing} bytes were never captured`);
+    return `<pre class="follow">${parts.join("")}</pre>${notes.length ? `<p class="muted">${notes.join("; ")}.</p>` : ""}`;
   }
 
   function buildStreams() {
@@ -575,6 +602,16 @@
         showTab("streams");
         showStream(Number(stream.dataset.stream));
         history.replaceState(null, "", "#stream=" + stream.dataset.stream);
+        return;
+      }
+      const all = e.target.closest("[data-tree]");
+      if (all) {
+        const open = all.dataset.tree === "open";
+        for (const li of $("details").querySelectorAll("li.parent")) {
+          li.classList.toggle("open", open);
+          const key = itemKey(state.details.i[Number(li.firstElementChild.dataset.k)]);
+          if (open) openKeys.add(key); else openKeys.delete(key);
+        }
         return;
       }
       const dns = e.target.closest("[data-dns]");

@@ -49,7 +49,7 @@ struct Owned {
 pub struct Recording {
     stop: Arc<AtomicBool>,
     thread: JoinHandle<Result<Vec<Owned>>>,
-    link: crate::sniff::link::LinkType,
+    link: crate::sniff::dissect::link::LinkType,
     path: Option<PathBuf>,
 }
 
@@ -97,7 +97,7 @@ impl Recording {
             .join()
             .map_err(|_| Error::io("capturing", std::io::Error::other("the capture thread failed")))??;
         let ports: Vec<u16> =
-            crate::sniff::app::DEFAULT_DNS_PORTS.iter().copied().chain(dns_ports.iter().copied()).collect();
+            crate::sniff::dissect::dns::DEFAULT_PORTS.iter().copied().chain(dns_ports.iter().copied()).collect();
         let mut learn = Pipeline::learning(self.link, true).with_dns_ports(&ports);
         for f in &frames {
             learn.learn(&borrowed(f));

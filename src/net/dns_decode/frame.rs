@@ -4,9 +4,9 @@
 //! §4.2.2, RFC 7766 §8). Sans-I/O: frame bytes in, the message's place out.
 
 use crate::proto::dns::{decode, HEADER_LEN};
-use crate::sniff::app::DEFAULT_DNS_PORTS;
 use crate::sniff::dissect::dissect_frame;
-use crate::sniff::link::LinkType;
+use crate::sniff::dissect::dns::DEFAULT_PORTS;
+use crate::sniff::dissect::link::LinkType;
 use crate::sniff::packet::{Dissected, Transport};
 use std::net::SocketAddr;
 
@@ -118,7 +118,7 @@ pub fn dns_in_pasted_frame(data: &[u8]) -> Option<Found<'_>> {
 }
 
 fn on_dns_port(sport: u16, dport: u16) -> bool {
-    DEFAULT_DNS_PORTS.contains(&sport) || DEFAULT_DNS_PORTS.contains(&dport)
+    DEFAULT_PORTS.contains(&sport) || DEFAULT_PORTS.contains(&dport)
 }
 
 /// Accepts `message` as DNS when it is on a DNS port or decodes as a whole.

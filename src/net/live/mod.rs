@@ -9,6 +9,7 @@
 //! Connections and viewers are bounded, every read and write has a deadline,
 //! and a viewer that falls behind is dropped with a `dropped` event.
 
+pub mod feed;
 pub mod hub;
 
 use crate::error::Error;
@@ -17,6 +18,7 @@ use crate::proto::http::path::sanitize;
 use crate::proto::http::request::parse_request;
 use crate::sniff::report::html::index::{self, Listed};
 use crate::sniff::report::html::live::{notice, sse, DROPPED, END, EVENTS_PATH};
+use crate::sniff::report::html::{self, build};
 use hub::{Hub, QUEUE_BYTES, QUEUE_EVENTS};
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -52,9 +54,6 @@ const PROBE_WAIT: Duration = Duration::from_millis(1);
 /// How long closing waits for viewers to be sent the end.
 const CLOSE_WAIT: Duration = Duration::from_millis(500);
 
-/// Builds a capture file's report page.
-pub type ReportFn = Arc<dyn Fn(&Path) -> Result<Vec<u8>, String> + Send + Sync>;
-
 /// What the server serves.
 pub struct Site {
     /// The live view's page.
@@ -63,8 +62,6 @@ pub struct Site {
     pub what: String,
     /// The directory of capture files listed.
     pub dir: PathBuf,
-    /// Builds a report page.
-    pub report: ReportFn,
 }
 
 /// A running live server.
@@ -229,13 +226,22 @@ fn handle(mut s: TcpStream, shared: &Shared) -> io::Result<()> {
         index::LIVE_PATH => s.write_all(&response(200, "OK", HTML, &site.page)),
         EVENTS_PATH => stream_events(s, &shared.hub),
         _ => match index::report_name(&path.segments).map(|n| site.dir.join(n)).filter(|p| p.is_file()) {
-            Some(file) => match (site.report)(&file) {
+            Some(file) => match report_page(&file) {
                 Ok(page) => s.write_all(&response(200, "OK", HTML, &page)),
                 Err(e) => s.write_all(&response(500, "Internal Server Error", TEXT, format!("{e}\n").as_bytes())),
             },
             None => s.write_all(&response(404, "Not Found", TEXT, b"no such page or capture file\n")),
         },
     }
+}
+
+/// A capture file's report page, as `socklab report FILE` writes it.
+fn report_page(file: &Path) -> crate::Result<Vec<u8>> {
+    let data = build::page_data(file, None, None, None)?;
+    let mut out = Vec::new();
+    html::write_page(&mut out, &format!("socklab report: {}", file.display()), &data)
+        .map_err(|e| Error::io("building the report page", e))?;
+    Ok(out)
 }
 
 /// The index of the site's directory (empty when it cannot be read).

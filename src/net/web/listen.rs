@@ -99,7 +99,7 @@ pub fn accept(listener: &TcpListener) -> io::Result<(std::net::TcpStream, Socket
     })?;
     // SAFETY: fd is a connected socket just returned by accept4, owned by no one else.
     let stream = unsafe { std::net::TcpStream::from_raw_fd(fd) };
-    match crate::net::addr::from_storage(&storage) {
+    match crate::net::sockaddr::from_storage(&storage) {
         Some(peer) => Ok((stream, peer)),
         None => stream.peer_addr().map(|peer| (stream, peer)),
     }

@@ -19,8 +19,6 @@ pub mod writer;
 pub use error::{FileError, Problem};
 pub use reader::{Reader, Record};
 
-use crate::sniff::link::LinkType;
-
 /// One interface of a pcapng section (pcapng draft §4.2), or the single
 /// implicit interface of a pcap file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -79,16 +77,5 @@ pub fn dlt_of_linktype(link_type: u16) -> i32 {
         103 => 16, // PPP_BSDOS
         106 => 19, // ATM_CLIP
         other => i32::from(other),
-    }
-}
-
-impl crate::sniff::capture::Frame<'_> {
-    /// The link type of the frame: its pcapng interface's, else `default` (the
-    /// link type of the pcap file or live interface).
-    pub fn link(&self, default: LinkType) -> LinkType {
-        match self.origin {
-            Some(o) => LinkType::of_dlt(dlt_of_linktype(o.interface.link_type)),
-            None => default,
-        }
     }
 }

@@ -6,9 +6,9 @@ use super::Field;
 use crate::dns_view::fields::rows;
 use crate::net::dns_decode::frame::dns_in_frame;
 use crate::proto::dns::decode_partial;
-use crate::sniff::dissect::{dissect_frame, IPV6_HEADER_LEN};
-use crate::sniff::dissectors::Pdu;
-use crate::sniff::link::{Link, LinkType};
+use crate::sniff::dissect::link::{Link, LinkType};
+use crate::sniff::dissect::registry::Pdu;
+use crate::sniff::dissect::{dissect_frame, ip::IPV6_HEADER_LEN};
 use crate::sniff::packet::{Dissected, Icmp, Net, Transport};
 use crate::sniff::tree::Tree;
 

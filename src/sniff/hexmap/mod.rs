@@ -8,7 +8,7 @@ pub mod build;
 pub mod build_http;
 pub mod render;
 
-use crate::sniff::link::LinkType;
+use crate::sniff::dissect::link::LinkType;
 
 /// One run of bytes of the frame: a leaf field or a named gap.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -30,7 +30,7 @@ fn every_frame_of_every_capture_is_covered() {
 
 /// Every leaf field found that fits in the capture is one run of the map: no
 /// two leaves overlap.
-fn assert_leaves_intact(link: crate::sniff::link::LinkType, data: &[u8], wire_len: usize, fields: &[Field]) {
+fn assert_leaves_intact(link: crate::sniff::dissect::link::LinkType, data: &[u8], wire_len: usize, fields: &[Field]) {
     for leaf in build::raw_fields(link, data, wire_len).iter().filter(|f| !f.gap && f.len > 0 && f.end() <= data.len())
     {
         assert!(fields.contains(leaf), "{leaf:?} overlaps another field in {fields:?}");
@@ -46,7 +46,7 @@ fn a_frame_cut_inside_the_tcp_header_is_covered_to_its_end() {
         0xeb, 0xb3, 0x40, 0x00, 0x40, 0x06, 0x51, 0x06, 0x7f, 0x00, 0x00, 0x01, 0x7f, 0x00, 0x00, 0x01, 0xc4, 0x48,
         0x81, 0x51, 0x0f, 0x3a,
     ];
-    let fields = map_frame(crate::sniff::link::LinkType::Ethernet, &frame, 74);
+    let fields = map_frame(crate::sniff::dissect::link::LinkType::Ethernet, &frame, 74);
     check_coverage(&fields, frame.len()).unwrap();
     let last = fields.last().unwrap();
     assert!(last.end() == 40 && last.len > 0, "{fields:?}");
@@ -84,10 +84,10 @@ fn a_dns_message_that_fails_to_decode_names_the_failing_byte() {
         0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x01, 0x04, 0x00, 0x04, 0xc0, 0xa5, 0x01, 0x01, 0xc0, 0x0c, 0x00, 0x01,
         0x00, 0x01, 0x00, 0x00, 0x01, 0x04, 0x00, 0x04, 0xc0, 0xa5, 0x01, 0x0a,
     ];
-    let ok = map_frame(crate::sniff::link::LinkType::Ethernet, &frame, frame.len());
+    let ok = map_frame(crate::sniff::dissect::link::LinkType::Ethernet, &frame, frame.len());
     assert!(ok.iter().any(|f| f.name == "ANSWER 2 RDATA (dns.a)" && f.offset == 98), "{ok:?}");
     frame[54] = 0x3f;
-    let fields = map_frame(crate::sniff::link::LinkType::Ethernet, &frame, frame.len());
+    let fields = map_frame(crate::sniff::dissect::link::LinkType::Ethernet, &frame, frame.len());
     check_coverage(&fields, frame.len()).unwrap();
     let failed = fields.iter().position(|f| f.name == "DNS decoding failed here").expect("failing byte named");
     assert_eq!(fields[failed].len, 1);
@@ -107,7 +107,7 @@ fn an_ipv4_total_length_of_zero_is_not_taken_as_an_empty_datagram() {
         0x02, 0x04, 0xff, 0xd7, 0x04, 0x02, 0x08, 0x0a, 0x76, 0xe1, 0xa0, 0xa6, 0x00, 0x00, 0x00, 0x00, 0x01, 0x03,
         0x03, 0x0a,
     ];
-    let fields = map_frame(crate::sniff::link::LinkType::Ethernet, &frame, frame.len());
+    let fields = map_frame(crate::sniff::dissect::link::LinkType::Ethernet, &frame, frame.len());
     check_coverage(&fields, frame.len()).unwrap();
     assert!(fields.iter().all(|f| f.name != "padding"), "{fields:?}");
     assert!(fields.iter().any(|f| f.name == "TCP options" && f.offset == 54 && f.len == 20), "{fields:?}");
@@ -125,7 +125,7 @@ fn dns_over_tcp_has_its_length_prefix_then_the_message() {
         0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04, 0x72, 0x69, 0x70, 0x65, 0x03, 0x6e, 0x65, 0x74, 0x00,
         0x00, 0xff, 0x00, 0x01,
     ];
-    let fields = map_frame(crate::sniff::link::LinkType::Ethernet, &frame, frame.len());
+    let fields = map_frame(crate::sniff::dissect::link::LinkType::Ethernet, &frame, frame.len());
     check_coverage(&fields, frame.len()).unwrap();
     let prefix = fields.iter().position(|f| f.name == "dns.length").expect("length prefix");
     assert_eq!((fields[prefix].offset, fields[prefix].len), (66, 2));

@@ -35,12 +35,12 @@ const BUILT_IN: &[&str] = &[
 
 /// Whether `-O` knows the protocol `name` (any case).
 pub fn is_protocol(name: &str) -> bool {
-    BUILT_IN.iter().any(|p| p.eq_ignore_ascii_case(name)) || crate::sniff::dissectors::by_name(name).is_some()
+    BUILT_IN.iter().any(|p| p.eq_ignore_ascii_case(name)) || crate::sniff::dissect::registry::by_name(name).is_some()
 }
 
 /// The protocol names `-O` accepts, for its error message.
 pub fn protocol_names() -> Vec<&'static str> {
     let mut names = BUILT_IN.to_vec();
-    names.extend(crate::sniff::dissectors::REGISTRY.iter().map(|d| d.name()));
+    names.extend(crate::sniff::dissect::registry::REGISTRY.iter().map(|d| d.name()));
     names
 }

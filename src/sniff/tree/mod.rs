@@ -8,6 +8,7 @@
 //! keep their capacity between frames). The packet list and `-T fields` read the
 //! decoded [`Packet`](crate::sniff::packet::Packet) directly, which is cheaper.
 
+pub mod draw;
 pub mod json;
 pub mod text;
 

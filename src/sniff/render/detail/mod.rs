@@ -1,15 +1,14 @@
 //! The packet details tree (`-V`), as Wireshark's middle pane: one block per
-//! layer with Wireshark's labels, computed fields in brackets. One file per layer
-//! (frame, link, ip, tcp, udp, icmp); the DNS and HTTP blocks are in
-//! `sniff::app::detail`. The layer files share this module's imports and helpers.
+//! layer with Wireshark's labels, computed fields in brackets. Each protocol
+//! builds its own block in its file under [`crate::sniff::dissect`]; this module
+//! puts the blocks of a frame together in order.
 
-use crate::sniff::dissect::IPV6_HEADER_LEN;
-use crate::sniff::fields::flags_str;
-use crate::sniff::link::{ethertype_name, Link, LinkType};
-use crate::sniff::packet::{Icmp, Ipv4, Ipv6, Net, Note, Packet, Quoted, Tcp, Transport, Udp};
-use crate::sniff::render::list::{FlagNames, NoteText};
-use crate::sniff::render::{Hex, Mac, Secs, Style};
-use crate::sniff::tcp::{analysis, completeness, flags, SegmentInfo};
+use crate::sniff::app::App;
+use crate::sniff::dissect::{data, dns, http};
+use crate::sniff::dissect::{frame::*, icmp::tree::*, ip::tree::*, link::tree::*, tcp::tree::*, udp::tree::*};
+use crate::sniff::packet::{Net, Note, Packet, Transport};
+use crate::sniff::render::list::NoteText;
+use crate::sniff::render::Style;
 use crate::sniff::tree::{Ftype, Look, Tree};
 use std::io::{self, Write};
 
@@ -44,13 +43,16 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
         Transport::Icmp(i) => icmp_tree(out, p, &i),
         _ => {}
     }
-    crate::sniff::app::detail::tree(out, p);
+    match &p.app {
+        App::Dns(msgs) => msgs.iter().for_each(|m| dns::tree::build(out, p, m)),
+        _ => http::tree::build(out, p),
+    }
     if let Some(pdu) = p.d.pdu {
         pdu.dissector().tree(pdu.bytes(p.data), pdu.offset, out);
     }
     if shows_data(p) && !matches!(p.d.transport, Transport::Icmp(_)) {
-        let (payload, depth) = crate::sniff::app::detail::data_block(p);
-        data(out, p.data, payload, depth);
+        let (payload, depth) = crate::sniff::dissect::http::tree::data_block(p);
+        data::data(out, p.data, payload, depth);
     }
     if let Some(e) = p.d.error {
         out.at(0).look(Look::Bad).line(format_args!("[Malformed Packet: {e}]"));
@@ -64,64 +66,5 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
 
 /// Whether the frame ends in a Data block (the same rule as `:data` in `frame.protocols`).
 fn shows_data(p: &Packet<'_>) -> bool {
-    crate::sniff::fields::has_data(p)
-}
-
-macro_rules! l {
-    ($out:expr, $depth:expr, $($arg:tt)*) => { $out.text($depth, format_args!($($arg)*)) };
-}
-
-mod frame;
-mod icmp;
-mod ip;
-mod link;
-mod tcp;
-mod udp;
-
-use frame::*;
-use icmp::*;
-use ip::*;
-use link::*;
-use tcp::*;
-use udp::*;
-
-/// Wireshark's checksum status values (`proto_checksum_enum_e`), the value of
-/// every `*.checksum.status` field.
-mod checksum_status {
-    /// The checksum is wrong.
-    pub const BAD: u8 = 0;
-    /// The checksum is right.
-    pub const GOOD: u8 = 1;
-    /// Not checked: tshark's default for IP, TCP and UDP, and for a quoted message.
-    pub const UNVERIFIED: u8 = 2;
-    /// A zero UDP checksum over IPv4: the sender computed none (RFC 768).
-    pub const NOT_PRESENT: u8 = 3;
-    /// A zero UDP checksum over IPv6, which RFC 8200 §8.1 forbids.
-    pub const ILLEGAL: u8 = 4;
-}
-
-fn set(b: bool) -> &'static str {
-    if b {
-        "Set"
-    } else {
-        "Not set"
-    }
-}
-
-/// Bits of `v` (the low `n`) as Wireshark draws a bit field: groups of four, `.`
-/// for the bits outside the field. `shift` is where the field starts from the right
-/// in a `width`-bit value.
-fn bit_pattern(v: u32, n: u32, shift: u32, width: u32) -> String {
-    let mut s = String::new();
-    for i in (0..width).rev() {
-        if i != width - 1 && (i + 1) % 4 == 0 {
-            s.push(' ');
-        }
-        if i >= shift && i < shift + n {
-            s.push(if (v >> (i - shift)) & 1 == 1 { '1' } else { '0' });
-        } else {
-            s.push('.');
-        }
-    }
-    s
+    crate::sniff::dissect::data::has_data(p)
 }

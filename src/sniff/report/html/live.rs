@@ -12,9 +12,9 @@
 //! - `views`: the lab views as one chunk, as the report page holds them;
 //! - `dropped`, `end`: a sentence for the page to show before it closes.
 
+use super::build::Collected;
 use super::encode::chunk;
 use super::packets::Packets;
-use super::views;
 use crate::sniff::packet::Packet;
 use serde_json::{json, Value as Json};
 
@@ -30,13 +30,6 @@ pub const DROPPED: &str = "dropped";
 pub const END: &str = "end";
 /// Where the page opens its event stream.
 pub const EVENTS_PATH: &str = "/events";
-
-/// DNS messages whose field tables the views hold (as the report page).
-const MAX_DNS: usize = 64;
-/// HTTP messages the views pair.
-const MAX_HTTP: usize = 256;
-/// TCP streams whose views are drawn (as the report page).
-const MAX_STREAMS: usize = crate::sniff::report::worksheet::MAX_STREAMS;
 
 /// One Server-Sent Event (HTML Living Standard §9.2): its name, then each
 /// line of `data` as a `data:` line, then a blank line.
@@ -61,9 +54,8 @@ pub struct LiveEncoder {
     names_sent: usize,
     /// Kinds as the viewers have them.
     kinds_sent: Vec<&'static str>,
-    dns: Vec<Json>,
-    http: Vec<Json>,
-    streams: Vec<u32>,
+    /// What the lab views take from the packets.
+    collected: Collected,
     /// Batches that added or changed a field name or kind.
     field_changes: usize,
 }
@@ -74,8 +66,7 @@ impl LiveEncoder {
         let packets = Packets::new()?;
         let (names, kinds) = packets.fields();
         let (names_sent, kinds_sent) = (names.len(), kinds.to_vec());
-        let (dns, http, streams) = (Vec::new(), Vec::new(), Vec::new());
-        Ok(LiveEncoder { packets, names_sent, kinds_sent, dns, http, streams, field_changes: 0 })
+        Ok(LiveEncoder { packets, names_sent, kinds_sent, collected: Collected::default(), field_changes: 0 })
     }
 
     /// The page's data before any packet (`title` names the capture, `filter`
@@ -97,15 +88,7 @@ impl LiveEncoder {
     /// Adds one packet.
     pub fn push(&mut self, p: &Packet<'_>) {
         self.packets.push(p);
-        if self.dns.len() < MAX_DNS {
-            self.dns.extend(views::dns(p));
-        }
-        if self.http.len() < MAX_HTTP {
-            self.http.extend(views::http(p));
-        }
-        if let Some(t) = p.tcp.filter(|t| self.streams.len() < MAX_STREAMS && !self.streams.contains(&t.stream)) {
-            self.streams.push(t.stream);
-        }
+        self.collected.push(p);
     }
 
     /// The packets pushed since the last batch, as the data of a
@@ -153,13 +136,14 @@ impl LiveEncoder {
 
     /// The TCP streams whose views are drawn, in the order they were met.
     pub fn streams(&self) -> &[u32] {
-        &self.streams
+        &self.collected.streams
     }
 
     /// The data of a [`VIEWS`] event: `streams` (each of
-    /// [`views::stream`]), the DNS and HTTP messages so far, the worksheet.
+    /// [`super::views::stream`]), the DNS and HTTP messages so far, the worksheet.
     pub fn views(&self, streams: Vec<Json>, worksheet: &str) -> String {
-        let v = json!({ "streams": streams, "dns": self.dns, "http": self.http, "worksheet": worksheet });
+        let c = &self.collected;
+        let v = json!({ "streams": streams, "dns": c.dns, "http": c.http, "worksheet": worksheet });
         json!({ "views": chunk(&v) }).to_string()
     }
 }
@@ -211,7 +195,7 @@ mod tests {
     #[test]
     fn a_batch_holds_the_packets_since_the_last_in_the_pages_encoding() {
         use crate::sniff::capture::Frame;
-        use crate::sniff::link::LinkType;
+        use crate::sniff::dissect::link::LinkType;
         use crate::sniff::pipeline::{Facts, Pipeline};
         let mut e = LiveEncoder::new().unwrap();
         let mut pipe = Pipeline::new(LinkType::Ipv4, Facts::default());

@@ -4,6 +4,7 @@
 //! Pure: the command gathers the data, this module turns it into the page. The
 //! template, stylesheet and script live in `www/report/` and are built in.
 
+pub mod build;
 pub mod colours;
 pub mod details;
 pub mod encode;

@@ -4,7 +4,8 @@
 //! inflated when the page loads; a details chunk only when one of its packets
 //! is opened or the display filter needs the field values.
 //!
-//! The details chunks are laid out by [`super::details`]. Row text is the text of `socklab read` ([`list::row`]); the details are the
+//! The details chunks are laid out by [`super::details`]. Row text is the text
+//! of `socklab read` (the columns and notes of [`list`]); the details are the
 //! field tree of `-V` ([`detail::build`]); the field values are those the `-Y`
 //! filter compares ([`FieldSource::values`]), as text the page's filter reads.
 
@@ -15,7 +16,7 @@ use crate::sniff::fields::{self, FieldId};
 use crate::sniff::filter::FieldKind;
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::packet::Packet;
-use crate::sniff::render::{detail, list, Style};
+use crate::sniff::render::{detail, list, put_secs};
 use crate::sniff::tree::{Ftype, Item, Look, Tree};
 use crate::sniff::value::{FieldSource, Value};
 use serde_json::{json, Value as Json};
@@ -82,8 +83,7 @@ fn look_code(look: Look) -> &'static str {
     }
 }
 
-/// The columns of a list row, cut out of [`list::row`]'s line: the text is the
-/// CLI's to the character, without its padding.
+/// The columns of a list row, as `socklab read` writes them without padding.
 struct Columns {
     time: String,
     src: String,
@@ -92,30 +92,26 @@ struct Columns {
     notes: Vec<String>,
 }
 
-/// Where a teaching note under a row begins.
-const NOTE_MARK: &str = "  ↳ ";
-/// Between the Source and Destination columns.
-const ARROW: &str = " → ";
-
 fn columns(p: &Packet<'_>) -> Columns {
-    let mut line = Vec::with_capacity(160);
     // Writing into a Vec cannot fail.
-    let _ = list::row(&mut line, p, Style::default());
-    let text = String::from_utf8_lossy(&line);
-    let mut lines = text.lines();
-    let first = lines.next().unwrap_or("");
-    let notes = lines.filter_map(|l| l.strip_prefix(NOTE_MARK)).map(str::to_string).collect();
-    let (head, rest) = first.split_once(ARROW).unwrap_or((first, ""));
-    let mut words = head.split_whitespace();
-    let _number = words.next();
-    let time = words.next().unwrap_or("").to_string();
-    let src = words.collect::<Vec<_>>().join(" ");
-    let tail = format!(" {} {} ", list::protocol(p), p.len);
-    let (dst, info) = match rest.find(&tail) {
-        Some(at) => (rest[..at].trim().to_string(), rest[at + tail.len()..].to_string()),
-        None => (String::new(), rest.trim().to_string()),
+    let text = |write: &dyn Fn(&mut Vec<u8>) -> std::io::Result<()>| {
+        let mut buf = Vec::with_capacity(64);
+        let _ = write(&mut buf);
+        String::from_utf8_lossy(&buf).into_owned()
     };
-    Columns { time, src, dst, info, notes }
+    let (src, dst) = list::addresses(p);
+    let mut notes = Vec::new();
+    let _ = list::notes(p, |note| {
+        notes.push(note.to_string());
+        Ok(())
+    });
+    Columns {
+        time: text(&|b| put_secs(b, p.rel, false, 0)),
+        src: src.as_str().to_string(),
+        dst: dst.as_str().to_string(),
+        info: text(&|b| list::info(b, p)),
+        notes,
+    }
 }
 
 impl Packets {
@@ -138,7 +134,7 @@ impl Packets {
             count: 0,
             known: 0,
         };
-        for id in crate::sniff::field_id::all() {
+        for id in crate::sniff::fields::all() {
             p.intern(id.name(), || Some(id));
         }
         p.known = p.names.len();

@@ -1,14 +1,17 @@
 //! The lab views of the page, each the output of the module that renders it
 //! for the CLI: a TCP stream's ladder ([`flow::svg`]), handshake and teardown
 //! tables and checks ([`handshake`]), the close's verdict ([`teardown`]), the
-//! time-sequence graph ([`graph::svg`]); a DNS message's colour-coded tables
+//! time-sequence graph ([`graph::svg`]), its payload followed
+//! ([`crate::sniff::report::follow`]); a DNS message's colour-coded tables
 //! ([`dns_view`]); an HTTP message's start line and links; the worksheet.
 
+use super::encode::base64;
 use crate::dns_view::{self, ReportFormat, Shown};
 use crate::proto::dns::decode_partial;
 use crate::sniff::app::App;
 use crate::sniff::fields::FieldId;
 use crate::sniff::packet::Packet;
+use crate::sniff::report::follow::Followed;
 use crate::sniff::report::graph::{self, data::Sack};
 use crate::sniff::report::{addr, flow, handshake, teardown, TcpConv};
 use crate::sniff::value::FieldSource;
@@ -31,8 +34,29 @@ fn table(t: &Table) -> Json {
     json!({ "headers": headers, "rows": rows })
 }
 
-/// One TCP stream's views (`sacks`: its SACK blocks, for the graph).
-pub fn stream(c: &TcpConv, sacks: &[Sack]) -> Json {
+/// Most payload bytes of a stream the page's Follow view holds.
+pub const MAX_FOLLOW: usize = 64 * 1024;
+
+/// A followed stream ([`follow::tcp`]): its chunks in order as `[node 1 sent
+/// it, base64 bytes]`, at most [`MAX_FOLLOW`] bytes (`cut`: the bytes left out),
+/// and the bytes never captured (`missing`).
+fn followed(f: &Followed) -> Json {
+    let (mut room, mut cut) = (MAX_FOLLOW, 0);
+    let mut chunks = Vec::new();
+    for c in &f.chunks {
+        let take = c.data.len().min(room);
+        room -= take;
+        cut += c.data.len() - take;
+        if take > 0 {
+            chunks.push(json!([c.node1, base64(&c.data[..take])]));
+        }
+    }
+    json!({ "chunks": chunks, "cut": cut, "missing": f.missing })
+}
+
+/// One TCP stream's views (`sacks`: its SACK blocks, for the graph; `f`: its
+/// payload, followed).
+pub fn stream(c: &TcpConv, sacks: &[Sack], f: &Followed) -> Json {
     let checks: Vec<Json> = handshake::checks(c).into_iter().map(|k| json!({ "text": k.text, "ok": k.ok })).collect();
     let tseq = graph::data::graph(c, graph::data::Kind::Tseq, sacks);
     json!({
@@ -45,6 +69,7 @@ pub fn stream(c: &TcpConv, sacks: &[Sack]) -> Json {
         "checks": checks,
         "close": teardown::classify(c),
         "graph": inline_svg(&graph::svg::svg(&tseq)),
+        "follow": followed(f),
     })
 }
 

@@ -5,6 +5,7 @@
 use crate::error::Error;
 use crate::proto::dns::{Message, RData, Record};
 use crate::sniff::app::{App, HttpMsg};
+use crate::sniff::dissect::icmp::names;
 use crate::sniff::packet::Transport;
 use crate::sniff::pipeline::{Facts, Pipeline};
 use crate::sniff::report::{open, secs};
@@ -251,15 +252,14 @@ fn is_error(v6: bool, ty: u8) -> bool {
 }
 
 fn icmp_error(p: &crate::sniff::packet::Packet<'_>) -> Option<IcmpError> {
-    use crate::sniff::icmp;
     let Transport::Icmp(i) = &p.d.transport else { return None };
     if !is_error(i.v6, i.ty) {
         return None;
     }
     let (ty_name, code_name) = if i.v6 {
-        (icmp::v6_type_name(i.ty), icmp::v6_code_name(i.ty, i.code))
+        (names::v6_type_name(i.ty), names::v6_code_name(i.ty, i.code))
     } else {
-        (icmp::type_name(i.ty), icmp::code_name(i.ty, i.code))
+        (names::type_name(i.ty), names::code_name(i.ty, i.code))
     };
     let meaning = code_name.map_or_else(|| ty_name.to_string(), |c| format!("{ty_name}: {c}"));
     let quoted = p.d.quoted.as_ref().and_then(|q| {

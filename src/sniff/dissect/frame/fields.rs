@@ -1,0 +1,98 @@
+//! The frame's fields (`frame.*`): number, times, lengths, the protocols in it,
+//! and where a pcapng file says it came from.
+
+use crate::sniff::dissect::data;
+use crate::sniff::field_id::{builtin_fields, FieldId};
+use crate::sniff::packet::{Net, Packet, Transport};
+use crate::sniff::value::Value;
+use std::borrow::Cow;
+
+builtin_fields! {
+    Frame;
+    FrameNumber => "frame.number",
+    FrameTimeRelative => "frame.time_relative",
+    FrameLen => "frame.len",
+    FrameCapLen => "frame.cap_len",
+    FrameProtocols => "frame.protocols",
+    FrameComment => "frame.comment",
+    FrameInterfaceId => "frame.interface_id",
+    FrameInterfaceName => "frame.interface_name",
+    FrameInterfaceDescription => "frame.interface_description",
+    FrameSectionNumber => "frame.section_number",
+    Frame => "frame",
+}
+
+/// Appends the values of frame field `field` of `p`.
+pub fn values<'s>(p: &'s Packet<'_>, field: FieldId, out: &mut Vec<Value<'s>>) {
+    use FieldId as F;
+    match field {
+        F::FrameNumber => out.push(Value::Uint(u64::from(p.number))),
+        F::FrameTimeRelative => out.push(Value::Seconds(p.rel)),
+        F::FrameLen => out.push(Value::Uint(u64::from(p.len))),
+        F::FrameCapLen => out.push(Value::Uint(p.data.len() as u64)),
+        F::FrameProtocols => out.push(Value::Str(Cow::Owned(protocols(p)))),
+        F::FrameComment => {
+            let comments = p.origin.map_or(&[][..], |o| o.comments);
+            out.extend(comments.iter().map(|c| Value::Str(Cow::Borrowed(c.as_str()))));
+        }
+        F::FrameInterfaceId => out.extend(p.origin.map(|o| Value::Uint(u64::from(o.interface_id)))),
+        F::FrameInterfaceName => out.extend(p.origin.map(|o| Value::Str(Cow::Borrowed(o.interface.display_name())))),
+        F::FrameInterfaceDescription => {
+            let d = p.origin.and_then(|o| o.interface.description.as_deref());
+            out.extend(d.map(|d| Value::Str(Cow::Borrowed(d))));
+        }
+        F::FrameSectionNumber => out.extend(p.origin.map(|o| Value::Uint(u64::from(o.section)))),
+        F::Frame => out.push(Value::Str(Cow::Owned(crate::sniff::layer_bytes::frame_label(p)))),
+        _ => {}
+    }
+}
+
+/// `frame.protocols`: the protocol names of the frame joined by `:`.
+pub fn protocols(p: &Packet<'_>) -> String {
+    let mut s = String::with_capacity(48);
+    let Some(l) = p.d.link else { return s };
+    s.push_str(l.kind.protocols());
+    for _ in l.vlans() {
+        s.push_str(":vlan:ethertype");
+    }
+    let push = |s: &mut String, name: &str| {
+        if !s.is_empty() {
+            s.push(':');
+        }
+        s.push_str(name);
+    };
+    for net in p.d.tunnels() {
+        push(&mut s, net_protocol(net).unwrap_or_default());
+    }
+    for (i, net) in [Some(p.d.net), p.d.quoted.map(|q| q.net)].into_iter().flatten().enumerate() {
+        // A registered protocol that an EtherType hands bytes to names itself below.
+        let registered = matches!(net, Net::Other(_)) && p.d.pdu.is_some();
+        if let Some(name) = net_protocol(&net).filter(|_| !registered) {
+            push(&mut s, name);
+        }
+        let t = if i == 0 { p.d.transport } else { p.d.quoted.map_or(Transport::None, |q| q.transport) };
+        match t {
+            Transport::Tcp(_) | Transport::TcpPorts { .. } => push(&mut s, "tcp"),
+            Transport::Udp(_) => push(&mut s, "udp"),
+            Transport::Icmp(i) => push(&mut s, if i.v6 { "icmpv6" } else { "icmp" }),
+            _ => {}
+        }
+    }
+    match (p.d.pdu, data::app_protocols(p)) {
+        (Some(pdu), _) => push(&mut s, pdu.dissector().protocols(pdu.bytes(p.data))),
+        (None, Some(names)) => names.iter().for_each(|n| push(&mut s, n)),
+        (None, None) if data::shows_data(p) => push(&mut s, "data"),
+        (None, None) => {}
+    }
+    s
+}
+
+/// The `frame.protocols` name of a network layer.
+fn net_protocol(net: &Net) -> Option<&'static str> {
+    match *net {
+        Net::Ipv4(_) => Some("ip"),
+        Net::Ipv6(_) => Some("ipv6"),
+        Net::Other(t) => crate::sniff::dissect::link::ethertype_protocol(t),
+        Net::None => None,
+    }
+}
