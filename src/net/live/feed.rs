@@ -22,7 +22,7 @@ use crate::sniff::savefile::FLUSH_EVERY;
 use crate::sniff::session::CAPTURE_DIR;
 use crate::sniff::value::Nanos;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -62,6 +62,8 @@ pub struct Source {
 
 /// A frame copied out of the capture's buffer.
 struct Owned {
+    /// Its number in the capture (the feed may miss some).
+    number: u32,
     time: Nanos,
     len: u32,
     data: Vec<u8>,
@@ -75,6 +77,8 @@ pub struct Live {
     missed: Arc<AtomicU64>,
     /// Bytes of frames waiting for the feed.
     waiting: Arc<AtomicUsize>,
+    /// Frames handed to [`Live::frame`] so far.
+    handed: AtomicU32,
 }
 
 impl Live {
@@ -96,7 +100,8 @@ impl Live {
             .name("live-feed".into())
             .spawn(move || feed(&rx, &taken, encoder, &source, &hub))
             .map_err(|e| Error::io("starting the live view", e))?;
-        Ok(Live { tx: Some(tx), feed: Some(feed), server, missed: Arc::new(AtomicU64::new(0)), waiting })
+        let missed = Arc::new(AtomicU64::new(0));
+        Ok(Live { tx: Some(tx), feed: Some(feed), server, missed, waiting, handed: AtomicU32::new(0) })
     }
 
     /// The live page's URL.
@@ -112,12 +117,13 @@ impl Live {
     /// Hands a copy of `f` to the feed; never waits.
     pub fn frame(&self, f: &Frame<'_>) {
         let Some(tx) = &self.tx else { return };
+        let number = self.handed.fetch_add(1, Ordering::Relaxed) + 1;
         if self.waiting.load(Ordering::SeqCst) + f.data.len() > FEED_BYTES {
             self.missed.fetch_add(1, Ordering::Relaxed);
             return;
         }
         self.waiting.fetch_add(f.data.len(), Ordering::SeqCst);
-        let owned = Owned { time: f.time, len: f.len, data: f.data.to_vec() };
+        let owned = Owned { number, time: f.time, len: f.len, data: f.data.to_vec() };
         if let Err(TrySendError::Full(o)) = tx.try_send(owned) {
             self.waiting.fetch_sub(o.data.len(), Ordering::SeqCst);
             self.missed.fetch_add(1, Ordering::Relaxed);
@@ -156,7 +162,9 @@ fn feed(rx: &Receiver<Owned>, waiting: &AtomicUsize, mut enc: LiveEncoder, sourc
         let ended = match rx.recv_timeout(BATCH_EVERY) {
             Ok(f) => {
                 waiting.fetch_sub(f.data.len(), Ordering::SeqCst);
-                let p = pipe.process(&Frame { time: f.time, len: f.len, data: &f.data, origin: None });
+                let mut p = pipe.process(&Frame { time: f.time, len: f.len, data: &f.data, origin: None });
+                // The capture's number, as in the file the views are drawn from.
+                p.number = f.number;
                 if keeps(&p) {
                     enc.push(&p);
                     pending += 1;
