@@ -116,7 +116,7 @@ impl LiveServer {
     }
 
     /// Sends every viewer the end (`text` says why), stops accepting, and
-    /// waits up to [`CLOSE_WAIT`] for the connections to finish.
+    /// waits up to half a second for the connections to finish.
     pub fn close(mut self, text: &str) {
         self.hub.end(sse(END, &notice(text)));
         self.stop.store(true, Ordering::SeqCst);

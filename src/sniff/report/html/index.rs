@@ -27,7 +27,7 @@ pub struct Listed {
 }
 
 /// True for a plain file name inside the directory: not empty, no separator,
-/// no control character, not hidden (nor `.` or `..`), at most [`MAX_NAME`]
+/// no control character, not hidden (nor `.` or `..`), at most `MAX_NAME`
 /// bytes. Anything else in `/report/NAME` is refused.
 pub fn is_plain_name(name: &str) -> bool {
     !name.is_empty()
