@@ -11,6 +11,7 @@ mod common;
 use browser::Browser;
 use common::{need, root, scratch, Proc, Rng};
 use serde_json::{json, Value};
+use socklab::net::live::hub::MAX_VIEWERS;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
 use std::path::Path;
@@ -329,9 +330,6 @@ fn a_page_that_falls_behind_is_dropped_and_says_so() {
     b.screenshot(&dir.join("dropped.png"));
     p.signal_and_wait(libc::SIGINT, Duration::from_secs(10));
 }
-
-/// Viewers at once (socklab's bound).
-const MAX_VIEWERS: usize = 8;
 
 /// Opens the event stream and returns the socket and the status line.
 fn open_events(url: &str) -> (TcpStream, String) {
