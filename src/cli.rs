@@ -691,6 +691,14 @@ pub struct CaptureOpt {
     /// `socklab flow` draws on the lifelines.
     #[arg(long)]
     pub trace: bool,
+    /// With --capture, also show the packets live in a browser: the report page,
+    /// updated as they arrive, at the URL printed (loopback only unless --web-bind
+    /// says otherwise); its index lists the files in captures/.
+    #[arg(long, requires = "capture")]
+    pub web: bool,
+    /// Address of the live view (with --web); a port of 0 picks a free one.
+    #[arg(long, value_name = "ADDR", default_value = crate::net::live::DEFAULT_BIND, requires = "web")]
+    pub web_bind: String,
 }
 
 /// Options of `sniff`.
@@ -705,6 +713,15 @@ pub struct SniffArgs {
     /// Stop after this many seconds (e.g. 2.5).
     #[arg(long, value_name = "SECONDS")]
     pub duration: Option<f64>,
+    /// Also show the packets live in a browser: the report page, updated as they
+    /// arrive, at the URL printed first; its index lists the files in captures/. The
+    /// packets are saved (to -w FILE, else captures/sniff-TIME.pcap) for its views.
+    #[arg(long)]
+    pub web: bool,
+    /// Address of the live view (with --web): loopback unless you say otherwise; a
+    /// port of 0 picks a free one.
+    #[arg(long, value_name = "ADDR", default_value = crate::net::live::DEFAULT_BIND, requires = "web")]
+    pub bind: String,
     /// What to decode and how to show it.
     #[command(flatten)]
     pub decode: DecodeArgs,

@@ -193,6 +193,7 @@ impl Demo {
                 file: Some(Some(Path::new(CAPTURE_DIR).join(format!("{name}.pcap")))),
                 settings: crate::config::Settings::detect(),
                 trace: false,
+                web: None,
             }
         } else {
             CaptureRequest::default()

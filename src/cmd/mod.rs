@@ -85,6 +85,7 @@ impl From<&crate::cli::CaptureOpt> for crate::sniff::session::CaptureRequest {
         } else {
             crate::config::Settings::default()
         };
-        crate::sniff::session::CaptureRequest { file: opt.capture.clone(), settings, trace: opt.trace }
+        let web = opt.web.then(|| opt.web_bind.clone());
+        crate::sniff::session::CaptureRequest { file: opt.capture.clone(), settings, trace: opt.trace, web }
     }
 }

@@ -3,18 +3,21 @@
 //! is the value so far). Stops after `-c N` packets, `--duration S`, or on
 //! Ctrl-C / SIGTERM; then flushes the `-w` file, prints the packets captured
 //! and dropped by the kernel, and the handshake/teardown and datagram tables.
+//! With `--web` the packets are also served live to browsers ([`Live`]).
 
 use super::read as decode;
 use crate::cli::SniffArgs;
 use crate::config::Settings;
 use crate::error::Error;
+use crate::net::live::feed::{Live, Source};
 use crate::net::shutdown;
 use crate::sniff::capture::{loopback_device, LiveCapture};
 use crate::sniff::fields::FieldId;
 use crate::sniff::filter::Filter;
 use crate::sniff::pipeline::{Facts, Pipeline};
 use crate::sniff::read::{self, Mode, ReadError};
-use crate::sniff::session::supported_link;
+use crate::sniff::report::html::index::LIVE_PATH;
+use crate::sniff::session::{default_path, supported_link};
 use crate::sniff::summary::{self, Recorder};
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
@@ -39,20 +42,43 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
     };
     let mut cap = LiveCapture::open(&device, a.decode.bpf.as_deref())?;
     let link = supported_link(&cap)?;
-    if let Some(w) = &a.write {
+    // The live view draws its lab views from the saved file.
+    let write = match (&a.write, a.web) {
+        (Some(w), _) => Some(w.clone()),
+        (None, true) => Some(default_path("sniff")?),
+        (None, false) => None,
+    };
+    let what = a.decode.bpf.as_deref().map_or(String::new(), |f| format!(" (filter \"{f}\")"));
+    // Before the file is created: a port in use leaves no empty capture behind.
+    let live = match (&write, a.web) {
+        (Some(w), true) => {
+            let source = Source {
+                what: format!("{device}{what}"),
+                link,
+                file: w.clone(),
+                filter: a.decode.display_filter.clone().zip(filter.clone()),
+                dns_ports: decode::dns_ports(&a.decode),
+            };
+            Some(start_live(&a.bind, source, &mode)?)
+        }
+        _ => None,
+    };
+    if let Some(w) = &write {
         cap.save_to(w, "-w")?;
     }
-    let what = a.decode.bpf.as_deref().map_or(String::new(), |f| format!(" (filter \"{f}\")"));
-    let saving = a.write.as_ref().map_or(String::new(), |w| format!(", saving to {}", w.display()));
+    let saving = write.as_ref().map_or(String::new(), |w| format!(", saving to {}", w.display()));
     eprintln!("Capturing on {device}{what}{saving}; Ctrl-C stops.");
     let text = matches!(mode, Mode::Text { .. });
     let mut recorder = Recorder::new(false);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let looped = capture(&mut cap, link, a, &mode, filter.as_ref(), duration, &mut recorder, &mut out);
+    let looped = capture(&mut cap, link, a, &mode, filter.as_ref(), duration, &mut recorder, &mut out, live.as_ref());
     let flushed = cap.flush();
+    if let Some(l) = live {
+        l.finish();
+    }
     let stats = cap.stats();
-    let saved = match (&a.write, cap.savefile()) {
+    let saved = match (&write, cap.savefile()) {
         (Some(w), Some(f)) if f.failed() => {
             format!("; only {} of {} saved to {} (writing failed)", f.saved(), f.packets(), w.display())
         }
@@ -69,7 +95,7 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
         if text {
             writeln!(out, "\n{summary}")?;
             let settings = Settings::from_args(&a.fit, a.decode.color);
-            match a.write.as_deref().map(|w| summary::file_tables(w, &settings)) {
+            match write.as_deref().map(|w| summary::file_tables(w, &settings)) {
                 Some(Ok(tables)) => {
                     out.write_all(tables.as_bytes())?;
                     out.write_all(recorder.render(&settings, true).as_bytes())?;
@@ -96,6 +122,25 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
     }
 }
 
+/// Starts the live view of `source`, and prints its URL
+/// first thing (on stdout above the packet list; on stderr when stdout is
+/// machine output), and a warning on stderr when it is not on loopback.
+fn start_live(bind: &str, source: Source, mode: &Mode) -> crate::Result<Live> {
+    let live = Live::start(bind, "--bind", source)?;
+    let line = format!("Live view: {} (capture files: {}/)", live.url(), live.url().trim_end_matches(LIVE_PATH));
+    if matches!(mode, Mode::Text { .. }) {
+        let mut stdout = io::stdout();
+        let _ = writeln!(stdout, "{line}");
+        let _ = stdout.flush();
+    } else {
+        eprintln!("{line}");
+    }
+    if let Some(w) = live.warning() {
+        eprintln!("{w}");
+    }
+    Ok(live)
+}
+
 /// The capture loop: until the count, the duration or a signal.
 #[allow(clippy::too_many_arguments)]
 fn capture(
@@ -107,6 +152,7 @@ fn capture(
     duration: Option<Duration>,
     recorder: &mut Recorder,
     out: &mut impl Write,
+    live: Option<&Live>,
 ) -> Result<(), ReadError> {
     let started = Instant::now();
     let limit = a.decode.count.unwrap_or(u64::MAX);
@@ -118,6 +164,9 @@ fn capture(
     let mut n = 0;
     while n < limit && !shutdown::requested() && duration.is_none_or(|d| started.elapsed() < d) {
         let Some(frame) = cap.next_frame()? else { continue };
+        if let Some(l) = live {
+            l.frame(&frame);
+        }
         let mut p = pipe.process(&frame);
         n += 1;
         recorder.add(&p);

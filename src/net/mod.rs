@@ -10,6 +10,7 @@ pub mod dns_zone;
 pub mod echo;
 pub mod gate;
 pub mod http_client;
+pub mod live;
 pub mod lookup;
 pub mod ping;
 pub mod pool;

@@ -26,6 +26,7 @@
 
 use crate::config::Settings;
 use crate::error::{Error, Result};
+use crate::net::live::feed::{Live, Source};
 use crate::net::{gate, shutdown, trace};
 use crate::sniff::barrier::{self, Barrier};
 use crate::sniff::capture::{loopback_device, LiveCapture, LiveStats};
@@ -107,6 +108,8 @@ pub struct CaptureRequest {
     pub settings: Settings,
     /// Print each socket call beside its packets (`--trace`, [`crate::net::trace`]).
     pub trace: bool,
+    /// Where to serve the live view of the packets (`--web`), if anywhere.
+    pub web: Option<String>,
 }
 
 /// A running capture of a command's own traffic; inactive without `--capture`.
@@ -126,6 +129,8 @@ struct Running {
     settings: Settings,
     watcher: Watcher,
     barrier: Arc<Barrier>,
+    /// The live view's URL and any warning about who can see it.
+    live: Option<(String, Option<String>)>,
 }
 
 /// What the capture thread hands back.
@@ -154,8 +159,23 @@ impl CaptureSession {
             Some(p) => p.clone(),
             None => default_path(command)?,
         };
+        // Before the file is created: a port in use leaves no empty capture behind.
+        let live = match &request.web {
+            Some(bind) => {
+                let source = Source {
+                    what: filter.describe(),
+                    link,
+                    file: path.clone(),
+                    filter: None,
+                    dns_ports: crate::sniff::dissect::dns::DEFAULT_PORTS.to_vec(),
+                };
+                Some(Live::start(bind, "--web-bind", source)?)
+            }
+            None => None,
+        };
         cap.save_to(&path, "--capture=FILE")?;
         trace::save_next_to(&path).map_err(|e| Error::io(format!("writing {}", trace::sidecar(&path).display()), e))?;
+        let live_url = live.as_ref().map(|l| (l.url(), l.warning()));
         let barrier = Arc::new(Barrier::new().map_err(|e| Error::io("starting the capture", e))?);
         let drained = Arc::clone(&barrier);
         let settings = request.settings;
@@ -165,7 +185,7 @@ impl CaptureSession {
         let (watcher, widen) = Watcher::new(filter.bpf());
         let thread = std::thread::Builder::new()
             .name("capture".into())
-            .spawn(move || capture_loop(cap, link, &flag, &widen, &drained, settings, dns))
+            .spawn(move || capture_loop(cap, link, &flag, &widen, &drained, settings, dns, live))
             .map_err(|e| Error::io("starting the capture thread", e))?;
         gate::set_barrier(Some(Arc::clone(&barrier)));
         let running = Arc::new(Mutex::new(Some(Running {
@@ -177,6 +197,7 @@ impl CaptureSession {
             settings,
             watcher,
             barrier,
+            live: live_url,
         })));
         let shared = Arc::clone(&running);
         shutdown::on_exit(move || report(&shared));
@@ -211,6 +232,12 @@ impl CaptureSession {
             let text =
                 format!("Capturing {} on {}, saving to {}; packets are marked │", r.what, r.device, r.path.display());
             print_marked(&text, r.settings);
+            if let Some((url, warning)) = &r.live {
+                print_marked(&format!("Live view: {url}"), r.settings);
+                if let Some(w) = warning {
+                    eprintln!("{w}");
+                }
+            }
             print_marked(&header_line(r.settings.color), r.settings);
         });
     }
@@ -274,9 +301,10 @@ impl Drop for CaptureSession {
     }
 }
 
-/// The capture thread: read, annotate, print, until stopped and drained;
-/// between reads, apply the wider filters a [`Watcher`] asks for, and tell
-/// the [`Barrier`] when no packet was waiting.
+/// The capture thread: read, annotate, print (and hand to the live view),
+/// until stopped and drained; between reads, apply the wider filters a
+/// [`Watcher`] asks for, and tell the [`Barrier`] when no packet was waiting.
+#[allow(clippy::too_many_arguments)]
 fn capture_loop(
     mut cap: LiveCapture,
     link: LinkType,
@@ -285,6 +313,7 @@ fn capture_loop(
     drained: &Barrier,
     look: Settings,
     dns: bool,
+    live: Option<Live>,
 ) -> Outcome {
     let mut pipe = Pipeline::new(link, Facts::default());
     let mut recorder = Recorder::new(dns);
@@ -305,6 +334,9 @@ fn capture_loop(
         let looked_at = barrier::now();
         let next = match cap.poll_frame() {
             Ok(Some(frame)) => {
+                if let Some(l) = &live {
+                    l.frame(&frame);
+                }
                 let time = frame.time;
                 let p = pipe.process(&frame);
                 frames += 1;
@@ -336,6 +368,9 @@ fn capture_loop(
     if let Err(e) = cap.flush() {
         print_marked(&format!("capture stopped: {e}"), look);
         shutdown::mark_failed();
+    }
+    if let Some(l) = live {
+        l.finish();
     }
     let saved_only = cap.savefile().filter(|f| f.failed()).map(|f| f.saved());
     Outcome { frames, saved_only, stats: cap.stats(), recorder }

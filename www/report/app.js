@@ -92,10 +92,23 @@
     return out;
   }
 
+  // The details chunk of packet i and its place there: chunks of P.chunk
+  // packets, or in the live view chunks of any size starting at P.starts.
+  function chunkOf(i) {
+    if (!P.starts) return [Math.floor(i / P.chunk), i % P.chunk];
+    let lo = 0, hi = P.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (P.starts[mid] <= i) lo = mid; else hi = mid - 1;
+    }
+    return [lo, i - P.starts[lo]];
+  }
+  const chunkStart = (c) => (P.starts ? P.starts[c] : c * P.chunk);
+
   function detailsOf(i) {
-    const c = Math.floor(i / P.chunk);
+    const [c, k] = chunkOf(i);
     if (!chunks.has(c)) chunks.set(c, unpack(c));
-    return chunks.get(c).then((list) => list[i % P.chunk]);
+    return chunks.get(c).then((list) => list[k]);
   }
 
   // ---- colours --------------------------------------------------------------
@@ -291,8 +304,8 @@
     for (let c = 0; c < P.details.length; c++) {
       const list = await unpackValues(c);
       list.forEach((d, k) => {
-        values[c * P.chunk + k] = d.v;
-        frames[c * P.chunk + k] = d.b;
+        values[chunkStart(c) + k] = d.v;
+        frames[chunkStart(c) + k] = d.b;
       });
     }
     state.values = values;
@@ -665,6 +678,41 @@
     window.socklab.loadMs = performance.now() - t0;
   }
 
-  window.socklab = { state, applyFilter, openFrame, loadMs: null };
+  // ---- live view hooks (live.js feeds the page) ----------------------------
+  // Appends a batch of packets (rows inflated; details, values and frames as
+  // chunks; field names and kinds from an index on) and refreshes the list,
+  // following its end when it was shown.
+  function addPackets(b) {
+    setFields(b.fields);
+    const at = state.rows.length;
+    P.starts.push(at);
+    P.details.push(b.details);
+    P.values.push(b.values);
+    P.frames.push(b.frames);
+    b.rows.forEach((r, k) => { state.rows.push(r); state.byNumber.set(r[0], at + k); });
+    state.values = null;
+    const atEnd = viewport.scrollTop + viewport.clientHeight >= state.view.length * ROW_H - ROW_H;
+    const shown = state.match ? applyFilter($("filter").value) : Promise.resolve(rebuildView());
+    buildLegend();
+    return shown.then(() => { if (atEnd) { viewport.scrollTop = state.view.length * ROW_H; renderRows(); } });
+  }
+
+  function setFields(f) {
+    f.names.forEach((n, k) => { P.fields[f.names_at + k] = n; });
+    f.kinds.forEach((n, k) => { P.kinds[f.kinds_at + k] = n; });
+  }
+
+  // Replaces the lab views, keeping the stream shown.
+  function setViews(v) {
+    const shown = Number($("stream-select").value);
+    V = v;
+    buildStreams();
+    if (V.streams.some((s) => s.index === shown)) showStream(shown);
+    buildDns();
+    buildHttp();
+    $("worksheet").innerHTML = markdown(V.worksheet);
+  }
+
+  window.socklab = { state, applyFilter, openFrame, loadMs: null, inflate, addPackets, setFields, setViews };
   window.socklab.ready = start();
 })();

@@ -4,9 +4,12 @@
 //! Pure: the command gathers the data, this module turns it into the page. The
 //! template, stylesheet and script live in `www/report/` and are built in.
 
+pub mod build;
 pub mod colours;
 pub mod details;
 pub mod encode;
+pub mod index;
+pub mod live;
 pub mod packets;
 pub mod views;
 
@@ -22,6 +25,11 @@ const STYLE: &str = include_str!("../../../../www/report/style.css");
 const FILTER_JS: &str = include_str!("../../../../www/report/filter.js");
 /// The page's behaviour: list, details, bytes, views, links.
 const APP_JS: &str = include_str!("../../../../www/report/app.js");
+/// The live view's behaviour: the event stream feeding the page.
+const LIVE_JS: &str = include_str!("../../../../www/report/live.js");
+/// What the live view adds to the page's security policy: its event stream
+/// from the server that sent it.
+const LIVE_CONNECT: &str = " connect-src 'self';";
 
 /// Writes JSON into a `<script>` element safely: `<` (which could end the
 /// element early with `</script>`) is written `\u003c`, the same character to
@@ -50,6 +58,16 @@ impl<W: Write> Write for ScriptSafe<'_, W> {
 /// Writes the page for `data` (see [`packets::Packets::finish`] and [`views`]),
 /// titled `title`, to `out`.
 pub fn write_page(out: &mut impl Write, title: &str, data: &Json) -> io::Result<()> {
+    write(out, title, data, false)
+}
+
+/// Writes the live view's page (see [`live::LiveEncoder::page_data`]): the
+/// report page, allowed to open its event stream, with the script that does.
+pub fn write_live_page(out: &mut impl Write, title: &str, data: &Json) -> io::Result<()> {
+    write(out, title, data, true)
+}
+
+fn write(out: &mut impl Write, title: &str, data: &Json, live: bool) -> io::Result<()> {
     let mut rest = TEMPLATE;
     while let Some(at) = rest.find("{{") {
         out.write_all(&rest.as_bytes()[..at])?;
@@ -61,7 +79,13 @@ pub fn write_page(out: &mut impl Write, title: &str, data: &Json) -> io::Result<
                 out.write_all(FILTER_JS.as_bytes())?;
                 out.write_all(b"\n")?;
                 out.write_all(APP_JS.as_bytes())?;
+                if live {
+                    out.write_all(b"\n")?;
+                    out.write_all(LIVE_JS.as_bytes())?;
+                }
             }
+            "connect" if live => out.write_all(LIVE_CONNECT.as_bytes())?,
+            "connect" => {}
             "data" => serde_json::to_writer(ScriptSafe(out), data)?,
             other => write!(out, "{{{{{other}}}}}")?,
         }
@@ -140,6 +164,20 @@ mod tests {
     }
 
     #[test]
+    fn only_the_live_page_may_open_its_event_stream() {
+        let data = live::LiveEncoder::page_data("lo", None).unwrap();
+        let (mut report, mut live) = (Vec::new(), Vec::new());
+        write_page(&mut report, "r", &data).unwrap();
+        write_live_page(&mut live, "l", &data).unwrap();
+        let (report, live) = (String::from_utf8(report).unwrap(), String::from_utf8(live).unwrap());
+        assert!(!report.contains("connect-src") && !report.contains("EventSource"));
+        assert!(live.contains("default-src 'none'; connect-src 'self'; style-src"), "same-origin events only");
+        assert!(live.contains("new EventSource("));
+        assert!(balanced(&live).is_ok() && !live.contains("{{"));
+        assert_eq!(embedded(&live), data);
+    }
+
+    #[test]
     fn the_checker_finds_unbalanced_markup() {
         assert!(balanced("<div><span></div></span>").is_err());
         assert!(balanced("<div>").is_err());
@@ -148,7 +186,9 @@ mod tests {
 
     #[test]
     fn the_assets_have_no_external_references() {
-        for (name, text) in [("template", TEMPLATE), ("style", STYLE), ("filter", FILTER_JS), ("app", APP_JS)] {
+        let assets =
+            [("template", TEMPLATE), ("style", STYLE), ("filter", FILTER_JS), ("app", APP_JS), ("live", LIVE_JS)];
+        for (name, text) in assets {
             // The SVG namespace is a name, never fetched.
             let text = text.replace("http://www.w3.org/2000/svg", "");
             for external in ["http://", "https://", "@import", "url(", "fetch(", "XMLHttpRequest", " src="] {

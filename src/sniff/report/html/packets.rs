@@ -262,6 +262,28 @@ impl Packets {
         self.frame_chunks.push(base64(&gzip(&e.frames)));
     }
 
+    /// The packets pushed since the last call as one chunk each of rows,
+    /// details, values and frames (in [`Self::finish`]'s order), or None when
+    /// none was: the live view sends the packets in such batches as they come.
+    pub fn take_chunk(&mut self) -> Option<[String; 4]> {
+        if self.rows.is_empty() {
+            return None;
+        }
+        self.flush();
+        let last = |list: &mut Vec<String>| list.pop().unwrap_or_default();
+        Some([
+            last(&mut self.row_chunks),
+            last(&mut self.detail_chunks),
+            last(&mut self.value_chunks),
+            last(&mut self.frame_chunks),
+        ])
+    }
+
+    /// The field names in index order, and what each is to the filter.
+    pub fn fields(&self) -> (&[&'static str], &[&'static str]) {
+        (&self.names, &self.kinds)
+    }
+
     /// The packets' part of the page data: `count`, `chunk` (packets per
     /// chunk), `fields` and `kinds` (`known`: how many of the fields the filter
     /// resolves), `rows`, `details`, `values` and `frames` (the chunks: see
