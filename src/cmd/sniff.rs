@@ -58,6 +58,7 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
                 file: w.clone(),
                 filter: a.decode.display_filter.clone().zip(filter.clone()),
                 dns_ports: decode::dns_ports(&a.decode),
+                captures: std::path::PathBuf::from(crate::sniff::session::CAPTURE_DIR),
             };
             Some(start_live(&a.bind, source, &mode)?)
         }

@@ -168,6 +168,7 @@ impl CaptureSession {
                     file: path.clone(),
                     filter: None,
                     dns_ports: crate::sniff::dissect::dns::DEFAULT_PORTS.to_vec(),
+                    captures: PathBuf::from(CAPTURE_DIR),
                 };
                 Some(Live::start(bind, "--web-bind", source)?)
             }

@@ -19,7 +19,6 @@ use crate::sniff::report::html::build::{stream_views, worksheet_markdown};
 use crate::sniff::report::html::live::{sse, LiveEncoder, FIELDS, PACKETS, VIEWS};
 use crate::sniff::report::html::{self, packets::CHUNK};
 use crate::sniff::savefile::FLUSH_EVERY;
-use crate::sniff::session::CAPTURE_DIR;
 use crate::sniff::value::Nanos;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
@@ -58,6 +57,8 @@ pub struct Source {
     pub filter: Option<(String, Filter<FieldId>)>,
     /// The ports decoded as DNS.
     pub dns_ports: Vec<u16>,
+    /// The folder whose capture files the index page lists and opens.
+    pub captures: PathBuf,
 }
 
 /// A frame copied out of the capture's buffer.
@@ -89,7 +90,7 @@ impl Live {
         let data = LiveEncoder::page_data(&source.what, shown).map_err(Error::usage)?;
         html::write_live_page(&mut page, &format!("socklab live: {}", source.what), &data)
             .map_err(|e| Error::io("building the live page", e))?;
-        let site = Site { page, what: source.what.clone(), dir: PathBuf::from(CAPTURE_DIR) };
+        let site = Site { page, what: source.what.clone(), dir: source.captures.clone() };
         let server = LiveServer::start(bind, flag, site)?;
         let encoder = LiveEncoder::new().map_err(Error::usage)?;
         let (tx, rx) = sync_channel(FEED_FRAMES);
