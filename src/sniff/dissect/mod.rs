@@ -60,6 +60,7 @@
 
 pub mod arp;
 pub mod data;
+pub mod dhcp;
 pub mod dissector;
 pub mod dns;
 pub mod frame;

@@ -9,12 +9,13 @@ use crate::sniff::value::Value;
 pub use super::dissector::{Carrier, Claim, Dissector, FieldDecl};
 #[cfg(test)]
 use super::toy;
-use super::{arp, igmp};
+use super::{arp, dhcp, igmp};
 
 /// Every registered protocol. Adding a protocol is its file and one line here.
 pub static REGISTRY: &[&dyn Dissector] = &[
     &arp::Arp,
     &igmp::Igmp,
+    &dhcp::Dhcp,
     #[cfg(test)]
     &toy::Toy,
 ];
