@@ -425,6 +425,7 @@ pub const DECODED_PROTOCOLS: &[&str] = &[
     "arp",
     "igmp",
     "dhcp",
+    "dhcpv6",
     "tcp",
     "udp",
     "icmp",

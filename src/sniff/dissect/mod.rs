@@ -61,6 +61,7 @@
 pub mod arp;
 pub mod data;
 pub mod dhcp;
+pub mod dhcpv6;
 pub mod dissector;
 pub mod dns;
 pub mod frame;
