@@ -426,6 +426,7 @@ pub const DECODED_PROTOCOLS: &[&str] = &[
     "igmp",
     "dhcp",
     "dhcpv6",
+    "ntp",
     "tcp",
     "udp",
     "icmp",

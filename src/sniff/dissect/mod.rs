@@ -70,6 +70,7 @@ pub mod icmp;
 pub mod igmp;
 pub mod ip;
 pub mod link;
+pub mod ntp;
 pub mod registry;
 pub mod tcp;
 #[cfg(test)]
