@@ -118,6 +118,14 @@ const FIELDS: &[FieldDecl] = &[
     },
     FieldDecl { name: "dhcp.client_id.type", ftype: Ftype::Uint8, title: "Type", base: "BASE_DEC" },
     FieldDecl { name: "dhcp.client_id.undef", ftype: Ftype::String, title: "Client Identifier", base: "" },
+    FieldDecl { name: "dhcp.option.static_route.ip", ftype: Ftype::Ipv4, title: "Destination IP Address", base: "" },
+    FieldDecl { name: "dhcp.option.static_route.router", ftype: Ftype::Ipv4, title: "Destination Router", base: "" },
+    FieldDecl {
+        name: "dhcp.option.classless_static_route",
+        ftype: Ftype::Bytes,
+        title: "Subnet/MaskWidth-Router",
+        base: "",
+    },
     FieldDecl { name: "dhcp.option.subnet_mask", ftype: Ftype::Ipv4, title: "Subnet Mask", base: "" },
     FieldDecl { name: "dhcp.option.time_offset", ftype: Ftype::Int32, title: "Time Offset", base: "BASE_DEC" },
     FieldDecl { name: "dhcp.option.router", ftype: Ftype::Ipv4, title: "Router", base: "" },
@@ -254,6 +262,9 @@ mod f {
     pub const REQUEST_ITEM: usize = 27;
     pub const CLIENT_ID_TYPE: usize = 28;
     pub const CLIENT_ID_UNDEF: usize = 29;
+    pub const STATIC_ROUTE_IP: usize = 30;
+    pub const STATIC_ROUTE_ROUTER: usize = 31;
+    pub const CLASSLESS_ROUTE: usize = 32;
 }
 
 /// How an option's value is decoded.
@@ -286,46 +297,46 @@ struct Known {
 
 /// The options decoded by kind (RFC 2132 §3–§9, RFC 4388 for 91 and 92, RFC 5859 for 150).
 const KNOWN: &[Known] = &[
-    Known { code: 1, kind: Kind::Addr, field: 30 },
-    Known { code: 2, kind: Kind::SignedSecs, field: 31 },
-    Known { code: 3, kind: Kind::Addrs, field: 32 },
-    Known { code: 4, kind: Kind::Addrs, field: 33 },
-    Known { code: 5, kind: Kind::Addrs, field: 34 },
-    Known { code: 6, kind: Kind::Addrs, field: 35 },
-    Known { code: 7, kind: Kind::Addrs, field: 36 },
-    Known { code: 8, kind: Kind::Addrs, field: 61 },
-    Known { code: 9, kind: Kind::Addrs, field: 62 },
-    Known { code: 10, kind: Kind::Addrs, field: 63 },
-    Known { code: 11, kind: Kind::Addrs, field: 64 },
-    Known { code: 12, kind: Kind::Text, field: 37 },
-    Known { code: 13, kind: Kind::U16, field: 38 },
-    Known { code: 14, kind: Kind::Text, field: 66 },
-    Known { code: 15, kind: Kind::Text, field: 39 },
-    Known { code: 16, kind: Kind::Addr, field: 59 },
-    Known { code: 17, kind: Kind::Text, field: 40 },
-    Known { code: 18, kind: Kind::Text, field: 67 },
-    Known { code: 19, kind: Kind::Switch, field: 41 },
-    Known { code: 20, kind: Kind::Switch, field: 69 },
-    Known { code: 22, kind: Kind::U16, field: 68 },
-    Known { code: 23, kind: Kind::U8, field: 42 },
-    Known { code: 26, kind: Kind::U16, field: 43 },
-    Known { code: 28, kind: Kind::Addr, field: 44 },
-    Known { code: 32, kind: Kind::Addr, field: 60 },
-    Known { code: 42, kind: Kind::Addrs, field: 45 },
-    Known { code: 44, kind: Kind::Addrs, field: 46 },
-    Known { code: 45, kind: Kind::Addrs, field: 65 },
-    Known { code: 50, kind: Kind::Addr, field: 47 },
-    Known { code: 51, kind: Kind::Secs, field: 48 },
-    Known { code: 54, kind: Kind::Addr, field: 49 },
-    Known { code: 56, kind: Kind::Text, field: 50 },
-    Known { code: 57, kind: Kind::U16, field: 51 },
-    Known { code: 58, kind: Kind::Secs, field: 52 },
-    Known { code: 59, kind: Kind::Secs, field: 53 },
-    Known { code: 60, kind: Kind::Text, field: 54 },
-    Known { code: 66, kind: Kind::Text, field: 55 },
-    Known { code: 91, kind: Kind::Secs, field: 56 },
-    Known { code: 92, kind: Kind::Addrs, field: 57 },
-    Known { code: 150, kind: Kind::Addrs, field: 58 },
+    Known { code: 1, kind: Kind::Addr, field: 33 },
+    Known { code: 2, kind: Kind::SignedSecs, field: 34 },
+    Known { code: 3, kind: Kind::Addrs, field: 35 },
+    Known { code: 4, kind: Kind::Addrs, field: 36 },
+    Known { code: 5, kind: Kind::Addrs, field: 37 },
+    Known { code: 6, kind: Kind::Addrs, field: 38 },
+    Known { code: 7, kind: Kind::Addrs, field: 39 },
+    Known { code: 8, kind: Kind::Addrs, field: 64 },
+    Known { code: 9, kind: Kind::Addrs, field: 65 },
+    Known { code: 10, kind: Kind::Addrs, field: 66 },
+    Known { code: 11, kind: Kind::Addrs, field: 67 },
+    Known { code: 12, kind: Kind::Text, field: 40 },
+    Known { code: 13, kind: Kind::U16, field: 41 },
+    Known { code: 14, kind: Kind::Text, field: 69 },
+    Known { code: 15, kind: Kind::Text, field: 42 },
+    Known { code: 16, kind: Kind::Addr, field: 62 },
+    Known { code: 17, kind: Kind::Text, field: 43 },
+    Known { code: 18, kind: Kind::Text, field: 70 },
+    Known { code: 19, kind: Kind::Switch, field: 44 },
+    Known { code: 20, kind: Kind::Switch, field: 72 },
+    Known { code: 22, kind: Kind::U16, field: 71 },
+    Known { code: 23, kind: Kind::U8, field: 45 },
+    Known { code: 26, kind: Kind::U16, field: 46 },
+    Known { code: 28, kind: Kind::Addr, field: 47 },
+    Known { code: 32, kind: Kind::Addr, field: 63 },
+    Known { code: 42, kind: Kind::Addrs, field: 48 },
+    Known { code: 44, kind: Kind::Addrs, field: 49 },
+    Known { code: 45, kind: Kind::Addrs, field: 68 },
+    Known { code: 50, kind: Kind::Addr, field: 50 },
+    Known { code: 51, kind: Kind::Secs, field: 51 },
+    Known { code: 54, kind: Kind::Addr, field: 52 },
+    Known { code: 56, kind: Kind::Text, field: 53 },
+    Known { code: 57, kind: Kind::U16, field: 54 },
+    Known { code: 58, kind: Kind::Secs, field: 55 },
+    Known { code: 59, kind: Kind::Secs, field: 56 },
+    Known { code: 60, kind: Kind::Text, field: 57 },
+    Known { code: 66, kind: Kind::Text, field: 58 },
+    Known { code: 91, kind: Kind::Secs, field: 59 },
+    Known { code: 92, kind: Kind::Addrs, field: 60 },
+    Known { code: 150, kind: Kind::Addrs, field: 61 },
 ];
 
 /// The decoding of option `code`, if it has one by kind.
@@ -822,6 +833,16 @@ fn option_values<'p>(opt: Opt<'p>, field: usize, out: &mut Vec<Value<'p>>) {
         f::OPT_VALUE => out.push(Value::Bytes(value.into())),
         f::MSG_TYPE if code == code::MESSAGE_TYPE && value.len() == 1 => out.push(Value::Uint(u64::from(value[0]))),
         f::REQUEST_ITEM if code == PARAMS => out.extend(value.iter().map(|&c| Value::Uint(u64::from(c)))),
+        f::STATIC_ROUTE_IP | f::STATIC_ROUTE_ROUTER if code == STATIC_ROUTE && decoded(code, value) => {
+            let skip = if field == f::STATIC_ROUTE_IP { 0 } else { 4 };
+            out.extend(
+                value
+                    .chunks_exact(8)
+                    .map(|p| Value::Ip(Ipv4Addr::new(p[skip], p[skip + 1], p[skip + 2], p[skip + 3]).into())),
+            )
+        }
+        f::CLASSLESS_ROUTE if code == CLASSLESS_ROUTE => out
+            .extend(classless_routes(value).unwrap_or_default().into_iter().map(|(_, r)| Value::Bytes(r.bytes.into()))),
         f::CLIENT_ID_TYPE if code == CLIENT_ID && !ethernet_id(value) => {
             out.extend(value.first().map(|&t| Value::Uint(u64::from(t))))
         }
@@ -837,6 +858,39 @@ fn option_values<'p>(opt: Opt<'p>, field: usize, out: &mut Vec<Value<'p>>) {
 /// Parameter Request List (RFC 2132 §9.8) and Client identifier (§9.14).
 const PARAMS: u8 = 55;
 const CLIENT_ID: u8 = 61;
+/// Static Route (RFC 2132 §5.8) and Classless Static Route (RFC 3442).
+const STATIC_ROUTE: u8 = 33;
+const CLASSLESS_ROUTE: u8 = 121;
+
+/// A classless static route: destination prefix, its width and the router.
+struct Route<'a> {
+    bytes: &'a [u8],
+    width: u8,
+    dest: Ipv4Addr,
+    router: Ipv4Addr,
+}
+
+/// The routes of a Classless Static Route option, and where each starts in its
+/// value; `None` unless the value is made of whole routes (RFC 3442 §3).
+fn classless_routes(v: &[u8]) -> Option<Vec<(usize, Route<'_>)>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < v.len() {
+        let width = v[at];
+        if width > 32 {
+            return None;
+        }
+        let n = usize::from(width).div_ceil(8);
+        let bytes = v.get(at..at + 1 + n + 4)?;
+        let mut dest = [0u8; 4];
+        dest[..n].copy_from_slice(&bytes[1..1 + n]);
+        let r = &bytes[1 + n..];
+        let router = Ipv4Addr::new(r[0], r[1], r[2], r[3]);
+        out.push((at, Route { bytes, width, dest: Ipv4Addr::from(dest), router }));
+        at += bytes.len();
+    }
+    Some(out)
+}
 
 /// Whether a client identifier is a hardware type and an Ethernet MAC address.
 fn ethernet_id(value: &[u8]) -> bool {
@@ -1049,7 +1103,8 @@ fn option(out: &mut Tree, o: usize, opt: Opt<'_>) {
                 raw.hidden();
                 option_value(out, code, value, v);
             } else {
-                raw.line(format_args!("Value: {}", shown_bytes(value)));
+                let shown = if value.is_empty() { "<MISSING>".to_string() } else { shown_bytes(value) };
+                raw.line(format_args!("Value: {shown}"));
             }
         }
     }
@@ -1071,6 +1126,8 @@ fn decoded(code: u8, value: &[u8]) -> bool {
     match code {
         code::MESSAGE_TYPE => value.len() == 1,
         PARAMS => true,
+        STATIC_ROUTE => !value.is_empty() && value.len().is_multiple_of(8),
+        CLASSLESS_ROUTE => classless_routes(value).is_some(),
         CLIENT_ID => ethernet_id(value) || value.first() == Some(&0),
         _ => known(code).is_some_and(|k| length_fits(k.kind, value.len())),
     }
@@ -1085,6 +1142,31 @@ fn option_value(out: &mut Tree, code: u8, value: &[u8], v: usize) {
                 .field("dhcp.option.dhcp", Ftype::Uint8, t)
                 .bytes(v, 1)
                 .line(format_args!("DHCP: {} ({t})", message_type_name(t)));
+        }
+        STATIC_ROUTE => {
+            for (i, pair) in value.chunks_exact(8).enumerate() {
+                let (dest, router) =
+                    (addr(pair, 0).unwrap_or(Ipv4Addr::UNSPECIFIED), addr(pair, 4).unwrap_or(Ipv4Addr::UNSPECIFIED));
+                out.at(2)
+                    .field("dhcp.option.static_route.ip", Ftype::Ipv4, dest)
+                    .bytes(v + 8 * i, 4)
+                    .line(format_args!("Destination IP Address: {dest}"));
+                out.at(2)
+                    .field("dhcp.option.static_route.router", Ftype::Ipv4, router)
+                    .bytes(v + 8 * i + 4, 4)
+                    .line(format_args!("Destination Router: {router}"));
+            }
+        }
+        CLASSLESS_ROUTE => {
+            for (at, r) in classless_routes(value).unwrap_or_default() {
+                let item = out.at(2).field("dhcp.option.classless_static_route", Ftype::Bytes, Mac(r.bytes));
+                let item = item.bytes(v + at, r.bytes.len());
+                if r.width == 0 {
+                    item.line(format_args!(" default-{}", r.router));
+                } else {
+                    item.line(format_args!(" {}/{}-{}", r.dest, r.width, r.router));
+                }
+            }
         }
         PARAMS => {
             for (i, &c) in value.iter().enumerate() {
@@ -1202,6 +1284,17 @@ mod tests {
         0, 0, // pad
         255,
     ];
+
+    /// An ACK with a classless static route option (two routes) and a static route.
+    fn routes() -> Vec<u8> {
+        let opts = [
+            &[99, 130, 83, 99, 53, 1, 5][..],
+            &[121, 13, 24, 10, 1, 2, 192, 168, 1, 1, 0, 192, 168, 1, 254],
+            &[33, 8, 10, 0, 0, 0, 192, 168, 1, 1, 255],
+        ]
+        .concat();
+        message(2, [0; 4], &opts)
+    }
 
     fn discover() -> Vec<u8> {
         message(1, [0; 4], DISCOVER)
@@ -1359,12 +1452,26 @@ mod tests {
         let m =
             message(1, [0; 4], &[99, 130, 83, 99, 53, 1, 3, 50, 3, 1, 2, 3, 61, 4, 0, b'a', b'b', b'c', 109, 0, 255]);
         let l = lines(&m);
-        for w in ["Value: 010203", "Type: 0", "Client Identifier: abc", "Option: (109) Unassigned", "Value: "] {
+        for w in ["Value: 010203", "Type: 0", "Client Identifier: abc", "Option: (109) Unassigned", "Value: <MISSING>"]
+        {
             assert!(l.contains(&w.to_string()), "{w}: {l:#?}");
         }
         assert_eq!(values(&m, "dhcp.option.requested_ip_address"), [""; 0]);
         assert_eq!(values(&m, "dhcp.client_id.undef"), ["abc"]);
         assert!(items(&m).iter().all(|i| i.3 > 0 || i.0 != "dhcp.option.value"), "an empty value has no bytes");
+    }
+
+    #[test]
+    fn static_and_classless_routes() {
+        let m = routes();
+        let l = lines(&m);
+        for w in [" 10.1.2.0/24-192.168.1.1", " default-192.168.1.254", "Destination Router: 192.168.1.1"] {
+            assert!(l.contains(&w.to_string()), "{w}: {l:#?}");
+        }
+        assert_eq!(values(&m, "dhcp.option.classless_static_route"), ["180a0102c0a80101", "00c0a801fe"]);
+        assert_eq!(values(&m, "dhcp.option.static_route.ip"), ["10.0.0.0"]);
+        assert!(classless_routes(&[33, 0, 0, 0, 0, 0, 0, 0, 0]).is_none(), "a width over 32");
+        assert!(classless_routes(&[24, 10, 1]).is_none(), "a cut route");
     }
 
     #[test]
@@ -1381,7 +1488,7 @@ mod tests {
     #[test]
     fn every_truncation_is_decoded_as_far_as_it_goes_never_a_panic() {
         let bootp = message(1, [0; 4], &[]);
-        for pdu in [discover(), offer(), bootp] {
+        for pdu in [discover(), offer(), routes(), bootp] {
             for n in 0..=pdu.len() {
                 let cut = &pdu[..n];
                 let _ = info(cut);
