@@ -5,7 +5,7 @@
 //! options are decoded with their values; the others show their bytes.
 
 use super::data::shown_bytes;
-use super::dissector::{Claim, Dissector, FieldDecl};
+use super::dissector::{tree_values, Claim, Dissector, FieldDecl};
 use super::dns::tree::duration_words;
 use super::frame::malformed;
 use crate::proto::bytes::{be16, be32};
@@ -231,6 +231,15 @@ const FIELDS: &[FieldDecl] = &[
         title: "Non-Local Source Routing",
         base: "0",
     },
+    FieldDecl { name: "dhcp.fqdn.flags", ftype: Ftype::Uint8, title: "Flags", base: "BASE_HEX" },
+    FieldDecl { name: "dhcp.fqdn.mbz", ftype: Ftype::Uint8, title: "Reserved flags", base: "BASE_HEX" },
+    FieldDecl { name: "dhcp.fqdn.n", ftype: Ftype::Boolean, title: "Server DDNS", base: "8" },
+    FieldDecl { name: "dhcp.fqdn.e", ftype: Ftype::Boolean, title: "Encoding", base: "8" },
+    FieldDecl { name: "dhcp.fqdn.o", ftype: Ftype::Boolean, title: "Server overrides", base: "8" },
+    FieldDecl { name: "dhcp.fqdn.s", ftype: Ftype::Boolean, title: "Server", base: "8" },
+    FieldDecl { name: "dhcp.fqdn.rcode1", ftype: Ftype::Uint8, title: "A-RR result", base: "BASE_DEC" },
+    FieldDecl { name: "dhcp.fqdn.rcode2", ftype: Ftype::Uint8, title: "PTR-RR result", base: "BASE_DEC" },
+    FieldDecl { name: "dhcp.fqdn.name", ftype: Ftype::String, title: "Client name", base: "" },
 ];
 
 /// Indexes into [`FIELDS`] of the fixed part.
@@ -753,6 +762,13 @@ impl Dissector for Dhcp {
             padding_values(pdu, out);
             return;
         }
+        let decl = &FIELDS[field];
+        if decl.name.starts_with(FQDN_FIELDS) {
+            let mut owned = Vec::new();
+            tree_values(self, pdu, decl.name, decl.ftype, &mut owned);
+            out.extend(owned);
+            return;
+        }
         for opt in options(pdu) {
             option_values(opt, field, out);
         }
@@ -858,6 +874,19 @@ fn option_values<'p>(opt: Opt<'p>, field: usize, out: &mut Vec<Value<'p>>) {
 /// Parameter Request List (RFC 2132 §9.8) and Client identifier (§9.14).
 const PARAMS: u8 = 55;
 const CLIENT_ID: u8 = 61;
+/// Client FQDN (RFC 4702), whose fields `values` takes from the tree.
+const CLIENT_FQDN: u8 = 81;
+const FQDN_FIELDS: &str = "dhcp.fqdn.";
+/// The Client FQDN flags, highest first, with their fields and words (RFC 4702 §2.1).
+const FQDN_FLAGS: [(u8, &str, &str, [&str; 2]); 4] = [
+    (0x08, "dhcp.fqdn.n", "Server DDNS", ["Some server updates", "No server updates"]),
+    (0x04, "dhcp.fqdn.e", "Encoding", ["ASCII encoding", "Binary encoding"]),
+    (0x02, "dhcp.fqdn.o", "Server overrides", ["No override", "Override"]),
+    (0x01, "dhcp.fqdn.s", "Server", ["Client", "Server"]),
+];
+/// The Client FQDN flags' reserved bits.
+const FQDN_MBZ: u8 = 0xf0;
+
 /// Static Route (RFC 2132 §5.8) and Classless Static Route (RFC 3442).
 const STATIC_ROUTE: u8 = 33;
 const CLASSLESS_ROUTE: u8 = 121;
@@ -1127,6 +1156,7 @@ fn decoded(code: u8, value: &[u8]) -> bool {
         code::MESSAGE_TYPE => value.len() == 1,
         PARAMS => true,
         STATIC_ROUTE => !value.is_empty() && value.len().is_multiple_of(8),
+        CLIENT_FQDN => value.len() >= 3,
         CLASSLESS_ROUTE => classless_routes(value).is_some(),
         CLIENT_ID => ethernet_id(value) || value.first() == Some(&0),
         _ => known(code).is_some_and(|k| length_fits(k.kind, value.len())),
@@ -1143,6 +1173,7 @@ fn option_value(out: &mut Tree, code: u8, value: &[u8], v: usize) {
                 .bytes(v, 1)
                 .line(format_args!("DHCP: {} ({t})", message_type_name(t)));
         }
+        CLIENT_FQDN => client_fqdn(out, value, v),
         STATIC_ROUTE => {
             for (i, pair) in value.chunks_exact(8).enumerate() {
                 let (dest, router) =
@@ -1201,6 +1232,65 @@ fn option_value(out: &mut Tree, code: u8, value: &[u8], v: usize) {
             }
         }
     }
+}
+
+/// The Client FQDN option (RFC 4702 §2): flags, the two obsolete result codes
+/// and the name, in ASCII or (flag E) in DNS wire form.
+fn client_fqdn(out: &mut Tree, value: &[u8], v: usize) {
+    let fl = value[0];
+    let mut line = format!("Flags: 0x{fl:02x}");
+    for (bit, _, title, _) in FQDN_FLAGS {
+        if fl & bit != 0 {
+            let _ = write!(line, ", {title}");
+        }
+    }
+    out.at(2)
+        .field("dhcp.fqdn.flags", Ftype::Uint8, Value::hex(u64::from(fl), 2))
+        .bytes(v, 1)
+        .line(format_args!("{line}"));
+    let mbz = (fl & FQDN_MBZ) >> 4;
+    out.at(3)
+        .field("dhcp.fqdn.mbz", Ftype::Uint8, Value::hex(u64::from(mbz), 2))
+        .bytes(v, 1)
+        .mask(u64::from(FQDN_MBZ), u64::from(mbz))
+        .line(format_args!("{} = Reserved flags: 0x{mbz:x}", bit_pattern(u32::from(mbz), 4, 4, 8)));
+    for (bit, name, title, words) in FQDN_FLAGS {
+        let on = fl & bit != 0;
+        let shift = bit.trailing_zeros();
+        out.at(3)
+            .field(name, Ftype::Boolean, u8::from(on))
+            .bytes(v, 1)
+            .mask(u64::from(bit), u64::from(on))
+            .line(format_args!("{} = {title}: {}", bit_pattern(u32::from(on), 1, shift, 8), words[usize::from(on)]));
+    }
+    for (i, (name, title)) in
+        [("dhcp.fqdn.rcode1", "A-RR result"), ("dhcp.fqdn.rcode2", "PTR-RR result")].into_iter().enumerate()
+    {
+        let r = value[1 + i];
+        out.at(2).field(name, Ftype::Uint8, r).bytes(v + 1 + i, 1).line(format_args!("{title}: {r}"));
+    }
+    let raw = &value[3..];
+    if raw.is_empty() {
+        return;
+    }
+    let name = if fl & 0x04 != 0 { binary_name(raw) } else { text(raw).into_owned() };
+    out.at(2)
+        .field("dhcp.fqdn.name", Ftype::String, &name)
+        .bytes(v + 3, raw.len())
+        .line(format_args!("Client name: {name}"));
+}
+
+/// A name in DNS wire form (RFC 1035 §3.1) as dotted text without the final
+/// dot, as far as `b` holds it.
+fn binary_name(b: &[u8]) -> String {
+    let mut labels = Vec::new();
+    let mut at = 0;
+    while let Some(&n) = b.get(at).filter(|&&n| n != 0) {
+        let end = (at + 1 + usize::from(n)).min(b.len());
+        labels.push(String::from_utf8_lossy(&b[at + 1..end]).into_owned());
+        at = end;
+    }
+    labels.join(".")
 }
 
 /// The items of an option decoded by kind, whose length [`length_fits`].
@@ -1358,7 +1448,10 @@ mod tests {
             };
             assert_eq!(decl.ftype, want, "option {}", k.code);
         }
-        assert_eq!(KNOWN.iter().map(|k| k.field).max(), Some(FIELDS.len() - 1), "every option field is used");
+        for (i, decl) in FIELDS.iter().enumerate().skip(f::CLASSLESS_ROUTE + 1) {
+            let used = decl.name.starts_with(FQDN_FIELDS) || KNOWN.iter().any(|k| k.field == i);
+            assert!(used, "{} is declared but no option gives it", decl.name);
+        }
     }
 
     #[test]
@@ -1462,6 +1555,29 @@ mod tests {
     }
 
     #[test]
+    fn client_fqdn_in_ascii_and_wire_form() {
+        let ascii = message(1, [0; 4], &[99, 130, 83, 99, 53, 1, 3, 81, 7, 0x03, 0, 0, b'h', b'o', b's', b't', 255]);
+        let l = lines(&ascii);
+        for w in
+            ["Flags: 0x03, Server overrides, Server", ".... ..1. = Server overrides: Override", "Client name: host"]
+        {
+            assert!(l.contains(&w.to_string()), "{w}: {l:#?}");
+        }
+        let wire = [
+            &[99, 130, 83, 99, 53, 1, 3, 81, 12, 0x05, 0, 0][..],
+            &[4, b'h', b'o', b's', b't', 2, b'e', b'x', 0],
+            &[255],
+        ]
+        .concat();
+        let m = message(1, [0; 4], &wire);
+        assert!(lines(&m).contains(&"Client name: host.ex".to_string()));
+        assert_eq!(values(&m, "dhcp.fqdn.name"), ["host.ex"]);
+        assert_eq!(values(&m, "dhcp.fqdn.e"), ["1"]);
+        assert_eq!(values(&m, "dhcp.fqdn.flags"), ["0x05"]);
+        assert_eq!(binary_name(&[4, b'h', b'o', b's', b't', 9, b'x']), "host.x", "a label cut short");
+    }
+
+    #[test]
     fn static_and_classless_routes() {
         let m = routes();
         let l = lines(&m);
@@ -1488,7 +1604,8 @@ mod tests {
     #[test]
     fn every_truncation_is_decoded_as_far_as_it_goes_never_a_panic() {
         let bootp = message(1, [0; 4], &[]);
-        for pdu in [discover(), offer(), routes(), bootp] {
+        let fqdn = message(1, [0; 4], &[99, 130, 83, 99, 53, 1, 3, 81, 8, 0x05, 0, 0, 4, b'h', b'o', b's', b't', 255]);
+        for pdu in [discover(), offer(), routes(), fqdn, bootp] {
             for n in 0..=pdu.len() {
                 let cut = &pdu[..n];
                 let _ = info(cut);
