@@ -359,7 +359,8 @@ fn options(b: &[u8], start: usize) -> Vec<Opt<'_>> {
         let (code, len) = (be16(head, 0), usize::from(be16(head, 2)));
         let value = b.get(at + OPTION_HEADER_LEN..at + OPTION_HEADER_LEN + len);
         out.push(Opt { code, at, value });
-        if value.is_none() {
+        // tshark reads no further than a cut option or one of code 0.
+        if value.is_none() || code == 0 {
             break;
         }
         at += OPTION_HEADER_LEN + len;
@@ -528,8 +529,10 @@ fn option(out: &mut Tree, opt: &Opt<'_>, o: usize, d: usize) {
     let name = option_name(opt.code);
     let at = o + opt.at;
     let len = opt.value.map_or(0, |v| v.len());
-    let block = out.at(d).field("dhcpv6.option.type_str", Ftype::String, name);
-    block.bytes(at, OPTION_HEADER_LEN + len).line(format_args!("{name}"));
+    // tshark titles an option it has no name for by its code.
+    let title = if name == "Unknown" { format!("DHCP option {}", opt.code) } else { name.to_string() };
+    let block = out.at(d).field("dhcpv6.option.type_str", Ftype::String, &title);
+    block.bytes(at, OPTION_HEADER_LEN + len).line(format_args!("{title}"));
     out.at(d + 1)
         .field("dhcpv6.option.type", Ftype::Uint16, opt.code)
         .bytes(at, 2)
@@ -886,6 +889,17 @@ mod tests {
         }
         assert!(lines(&ADVERTISE[..60]).contains(&"[Malformed Packet: DHCPv6]".to_string()));
         assert!(!lines(ADVERTISE).iter().any(|l| l.starts_with("[Malformed")));
+    }
+
+    #[test]
+    fn unnamed_options_and_tsharks_stop_at_code_0() {
+        // ip6-snmp-oid-unsigned.pcap: options 32867 and 0, then bytes tshark does not read.
+        let m = [6, 0x60, 0x33, 0x01, 0x80, 0x63, 0, 0, 0, 0, 0, 0, 0x04, 0x04, 0, 9, 1];
+        let l = lines(&m);
+        assert!(l.contains(&"DHCP option 32867".to_string()), "{l:#?}");
+        assert!(l.contains(&"Option: Unknown (32867)".to_string()), "{l:#?}");
+        assert!(!l.iter().any(|x| x.starts_with("[Malformed")), "{l:#?}");
+        assert_eq!(values(&m, "dhcpv6.option.type"), ["32867", "0"]);
     }
 
     #[test]
