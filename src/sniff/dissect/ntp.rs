@@ -2,8 +2,8 @@
 //! flags (leap indicator, version, mode), stratum, poll interval, precision,
 //! root delay and dispersion, reference ID and four timestamps, then NTPv4
 //! extension fields (RFC 7822) and an optional key ID and message digest. The
-//! control (mode 6) and private (mode 7) messages of ntpd are shown by their
-//! flags only.
+//! control (mode 6) messages of ntpd are shown by their flags, its private
+//! (mode 7) ones by their flags, sequence, implementation and request code.
 
 use super::data::shown_bytes;
 use super::dissector::{tree_values, Claim, Dissector, FieldDecl};
@@ -32,6 +32,10 @@ mod at {
     pub const ROOT_DISPERSION: usize = 8;
     pub const REFID: usize = 12;
     pub const REFTIME: usize = 16;
+    /// Mode 7: the auth bit and sequence number, the implementation, the request code.
+    pub const PRIV_AUTH_SEQ: usize = 1;
+    pub const PRIV_IMPL: usize = 2;
+    pub const PRIV_REQCODE: usize = 3;
     /// The end of the header: extension fields and the MAC follow.
     pub const END: usize = 48;
 }
@@ -69,6 +73,11 @@ const FIELDS: &[FieldDecl] = &[
     FieldDecl { name: "ntp.flags.mode", ftype: Ftype::Uint8, title: "Mode", base: "BASE_DEC" },
     FieldDecl { name: "ntp.priv.flags.r", ftype: Ftype::Uint8, title: "Response bit", base: "BASE_DEC" },
     FieldDecl { name: "ntp.priv.flags.more", ftype: Ftype::Uint8, title: "More bit", base: "BASE_DEC" },
+    FieldDecl { name: "ntp.priv.auth_seq", ftype: Ftype::Uint8, title: "Auth, sequence", base: "BASE_DEC" },
+    FieldDecl { name: "ntp.priv.auth", ftype: Ftype::Uint8, title: "Auth bit", base: "BASE_DEC" },
+    FieldDecl { name: "ntp.priv.seq", ftype: Ftype::Uint8, title: "Sequence number", base: "BASE_DEC" },
+    FieldDecl { name: "ntp.priv.impl", ftype: Ftype::Uint8, title: "Implementation", base: "BASE_DEC" },
+    FieldDecl { name: "ntp.priv.reqcode", ftype: Ftype::Uint8, title: "Request code", base: "BASE_DEC" },
     FieldDecl { name: "ntp.stratum", ftype: Ftype::Uint8, title: "Peer Clock Stratum", base: "BASE_DEC" },
     FieldDecl { name: "ntp.ppoll", ftype: Ftype::Uint8, title: "Peer Polling Interval", base: "BASE_DEC" },
     FieldDecl { name: "ntp.precision", ftype: Ftype::Uint8, title: "Peer Clock Precision", base: "BASE_DEC" },
@@ -174,6 +183,69 @@ fn reference_source(code: &[u8]) -> Option<&'static str> {
     Some(name)
 }
 
+/// The name of a mode 7 request code (ntpd's ntp_request.h, as Wireshark names them).
+fn request_code_name(c: u8) -> &'static str {
+    const NAMES: [&str; 46] = [
+        "PEER_LIST",
+        "PEER_LIST_SUM",
+        "PEER_INFO",
+        "PEER_STATS",
+        "SYS_INFO",
+        "SYS_STATS",
+        "IO_STATS",
+        "MEM_STATS",
+        "LOOP_INFO",
+        "TIMER_STATS",
+        "CONFIG",
+        "UNCONFIG",
+        "SET_SYS_FLAG",
+        "CLR_SYS_FLAG",
+        "MONITOR",
+        "NOMONITOR",
+        "GET_RESTRICT",
+        "RESADDFLAGS",
+        "RESSUBFLAGS",
+        "UNRESTRICT",
+        "MON_GETLIST",
+        "RESET_STATS",
+        "RESET_PEER",
+        "REREAD_KEYS",
+        "DO_DIRTY_HACK",
+        "DONT_DIRTY_HACK",
+        "TRUSTKEY",
+        "UNTRUSTKEY",
+        "AUTHINFO",
+        "TRAPS",
+        "ADD_TRAP",
+        "CLR_TRAP",
+        "REQUEST_KEY",
+        "CONTROL_KEY",
+        "GET_CTLSTATS",
+        "GET_LEAPINFO",
+        "GET_CLOCKINFO",
+        "SET_CLKFUDGE",
+        "GET_KERNEL",
+        "GET_CLKBUGINFO",
+        "Unknown",
+        "SET_PRECISION",
+        "MON_GETLIST_1",
+        "HOSTNAME_ASSOCID",
+        "IF_STATS",
+        "IF_RELOAD",
+    ];
+    NAMES.get(usize::from(c)).copied().unwrap_or("Unknown")
+}
+
+/// The name of a mode 7 implementation number.
+fn implementation_name(i: u8) -> &'static str {
+    match i {
+        0 => "UNIV",
+        2 => "XNTPD_OLD (pre-IPv6)",
+        3 => "XNTPD",
+        _ => "Unknown",
+    }
+}
+
 /// Wireshark's name of an extension field type (RFC 8915 §5.7 for NTS).
 fn ext_type_name(t: u16) -> &'static str {
     match t {
@@ -260,6 +332,10 @@ impl Dissector for Ntp {
         let Some(&f) = pdu.first() else { return };
         let (v, mode) = version_mode(f);
         let _ = write!(out, "NTP Version {v}, {}", mode_word(mode));
+        if let (MODE_PRIVATE, Some(&code)) = (mode, pdu.get(at::PRIV_REQCODE)) {
+            let r = if f & RESPONSE_BIT != 0 { "Response" } else { "Request" };
+            let _ = write!(out, ", {r}, {}", request_code_name(code));
+        }
         if cut_short(pdu) {
             out.push_str("[Malformed Packet]");
         }
@@ -273,6 +349,9 @@ impl Dissector for Ntp {
             .bytes(o, pdu.len())
             .line(format_args!("Network Time Protocol (NTP Version {v}, {})", mode_word(mode)));
         flags(out, f, o);
+        if mode == MODE_PRIVATE {
+            private_header(out, pdu, o);
+        }
         if matches!(mode, MODE_CONTROL | MODE_PRIVATE) {
             return;
         }
@@ -336,6 +415,35 @@ fn flags(out: &mut Tree, f: u8, o: usize) {
         .bytes(o, 1)
         .mask(u64::from(MODE_MASK), u64::from(mode))
         .line(format_args!("{} = Mode: {} ({mode})", bits(mode, 3, 0), mode_name(mode)));
+}
+
+/// The start of a mode 7 message: auth bit, sequence number, implementation and
+/// request code (ntpd's ntp_request.h), as far as the message holds them.
+fn private_header(out: &mut Tree, pdu: &[u8], o: usize) {
+    let Some(&b) = pdu.get(at::PRIV_AUTH_SEQ) else { return };
+    let o1 = o + at::PRIV_AUTH_SEQ;
+    out.at(1).field("ntp.priv.auth_seq", Ftype::Uint8, b).bytes(o1, 1).line(format_args!("Auth, sequence: {b}"));
+    let (auth, seq) = (b >> 7, b & 0x7f);
+    out.at(2)
+        .field("ntp.priv.auth", Ftype::Uint8, auth)
+        .bytes(o1, 1)
+        .mask(0x80, u64::from(auth))
+        .line(format_args!("{} = Auth bit: {auth}", bit_pattern(u32::from(auth), 1, 7, 8)));
+    out.at(2)
+        .field("ntp.priv.seq", Ftype::Uint8, seq)
+        .bytes(o1, 1)
+        .mask(0x7f, u64::from(seq))
+        .line(format_args!("{} = Sequence number: {seq}", bit_pattern(u32::from(seq), 7, 0, 8)));
+    let Some(&i) = pdu.get(at::PRIV_IMPL) else { return };
+    out.at(1)
+        .field("ntp.priv.impl", Ftype::Uint8, i)
+        .bytes(o + at::PRIV_IMPL, 1)
+        .line(format_args!("Implementation: {} ({i})", implementation_name(i)));
+    let Some(&c) = pdu.get(at::PRIV_REQCODE) else { return };
+    out.at(1)
+        .field("ntp.priv.reqcode", Ftype::Uint8, c)
+        .bytes(o + at::PRIV_REQCODE, 1)
+        .line(format_args!("Request code: {} ({c})", request_code_name(c)));
 }
 
 /// The rest of the 48-byte header; false when the message ends before its end.
@@ -541,10 +649,28 @@ mod tests {
     }
 
     #[test]
+    fn private_messages_name_their_request() {
+        // ntp-mode7.pcap frame 2: an AUTHINFO response.
+        let m = [0x97, 0x00, 0x03, 28, 0x00, 0x01, 0x00, 0x24];
+        assert_eq!(info(&m), "NTP Version 2, private, Response, AUTHINFO");
+        assert_eq!(info(&[0x17, 0, 3, 40]), "NTP Version 2, private, Request, Unknown");
+        let l = lines(&m);
+        for w in [
+            "Auth, sequence: 0",
+            "Implementation: XNTPD (3)",
+            "Request code: AUTHINFO (28)",
+            "1... .... = Response bit: Response (1)",
+        ] {
+            assert!(l.contains(&w.to_string()), "{w}: {l:#?}");
+        }
+        assert_eq!(values(&m, "ntp.priv.reqcode"), ["28"]);
+    }
+
+    #[test]
     fn every_truncation_is_decoded_as_far_as_it_goes_never_a_panic() {
         let mut long = SERVER.to_vec();
         long.extend_from_slice(&[0x01, 0x04, 0x00, 0x10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0, 0, 0, 8]);
-        for pdu in [CLIENT, SERVER, &long[..]] {
+        for pdu in [CLIENT, SERVER, &long[..], &[0x97, 0x80, 0x03, 28, 0, 1, 0, 0x24]] {
             for n in 0..=pdu.len() {
                 let cut = &pdu[..n];
                 let _ = info(cut);
