@@ -231,6 +231,22 @@ const FIELDS: &[FieldDecl] = &[
         title: "Non-Local Source Routing",
         base: "0",
     },
+    FieldDecl { name: "dhcp.option.tz_pcode", ftype: Ftype::String, title: "TZ PCode", base: "" },
+    FieldDecl { name: "dhcp.option.tz_tcode", ftype: Ftype::String, title: "TZ TCode", base: "" },
+    FieldDecl { name: "dhcp.option.mudurl", ftype: Ftype::String, title: "MUDURL", base: "" },
+    FieldDecl {
+        name: "dhcp.option.user_class",
+        ftype: Ftype::Uint8,
+        title: "Instance of User Class",
+        base: "BASE_DEC",
+    },
+    FieldDecl {
+        name: "dhcp.option.user_class.length",
+        ftype: Ftype::Uint8,
+        title: "User Class Length",
+        base: "BASE_DEC",
+    },
+    FieldDecl { name: "dhcp.option.user_class.data", ftype: Ftype::Bytes, title: "User Class Data", base: "" },
     FieldDecl { name: "dhcp.fqdn.flags", ftype: Ftype::Uint8, title: "Flags", base: "BASE_HEX" },
     FieldDecl { name: "dhcp.fqdn.mbz", ftype: Ftype::Uint8, title: "Reserved flags", base: "BASE_HEX" },
     FieldDecl { name: "dhcp.fqdn.n", ftype: Ftype::Boolean, title: "Server DDNS", base: "8" },
@@ -287,7 +303,8 @@ enum Kind {
     Secs,
     /// Seconds, signed (the time offset from UTC).
     SignedSecs,
-    /// Text, NUL-terminated or not.
+    /// Text, NUL-terminated or not (its field says whether tshark calls it a
+    /// string or a NUL-terminated one).
     Text,
     /// A 16-bit number.
     U16,
@@ -345,7 +362,10 @@ const KNOWN: &[Known] = &[
     Known { code: 66, kind: Kind::Text, field: 58 },
     Known { code: 91, kind: Kind::Secs, field: 59 },
     Known { code: 92, kind: Kind::Addrs, field: 60 },
+    Known { code: 100, kind: Kind::Text, field: 73 },
+    Known { code: 101, kind: Kind::Text, field: 74 },
     Known { code: 150, kind: Kind::Addrs, field: 61 },
+    Known { code: 161, kind: Kind::Text, field: 75 },
 ];
 
 /// The decoding of option `code`, if it has one by kind.
@@ -763,7 +783,7 @@ impl Dissector for Dhcp {
             return;
         }
         let decl = &FIELDS[field];
-        if decl.name.starts_with(FQDN_FIELDS) {
+        if decl.name.starts_with(FQDN_FIELDS) || decl.name.starts_with(USER_CLASS_FIELDS) {
             let mut owned = Vec::new();
             tree_values(self, pdu, decl.name, decl.ftype, &mut owned);
             out.extend(owned);
@@ -877,6 +897,9 @@ const CLIENT_ID: u8 = 61;
 /// Client FQDN (RFC 4702), whose fields `values` takes from the tree.
 const CLIENT_FQDN: u8 = 81;
 const FQDN_FIELDS: &str = "dhcp.fqdn.";
+/// User Class (RFC 3004), whose fields `values` also takes from the tree.
+const USER_CLASS: u8 = 77;
+const USER_CLASS_FIELDS: &str = "dhcp.option.user_class";
 /// The Client FQDN flags, highest first, with their fields and words (RFC 4702 §2.1).
 const FQDN_FLAGS: [(u8, &str, &str, [&str; 2]); 4] = [
     (0x08, "dhcp.fqdn.n", "Server DDNS", ["Some server updates", "No server updates"]),
@@ -1157,6 +1180,7 @@ fn decoded(code: u8, value: &[u8]) -> bool {
         PARAMS => true,
         STATIC_ROUTE => !value.is_empty() && value.len().is_multiple_of(8),
         CLIENT_FQDN => value.len() >= 3,
+        USER_CLASS => user_classes(value).is_some(),
         CLASSLESS_ROUTE => classless_routes(value).is_some(),
         CLIENT_ID => ethernet_id(value) || value.first() == Some(&0),
         _ => known(code).is_some_and(|k| length_fits(k.kind, value.len())),
@@ -1174,6 +1198,23 @@ fn option_value(out: &mut Tree, code: u8, value: &[u8], v: usize) {
                 .line(format_args!("DHCP: {} ({t})", message_type_name(t)));
         }
         CLIENT_FQDN => client_fqdn(out, value, v),
+        USER_CLASS => {
+            for (i, (at, data)) in user_classes(value).unwrap_or_default().into_iter().enumerate() {
+                let o = v + at;
+                out.at(2)
+                    .field("dhcp.option.user_class", Ftype::Uint8, i)
+                    .bytes(o, 1 + data.len())
+                    .line(format_args!("Instance of User Class: [{i}]"));
+                out.at(3)
+                    .field("dhcp.option.user_class.length", Ftype::Uint8, data.len())
+                    .bytes(o, 1)
+                    .line(format_args!("User Class Length: {}", data.len()));
+                out.at(3)
+                    .field("dhcp.option.user_class.data", Ftype::Bytes, Mac(data))
+                    .bytes(o + 1, data.len())
+                    .line(format_args!("User Class Data: {}", shown_bytes(data)));
+            }
+        }
         STATIC_ROUTE => {
             for (i, pair) in value.chunks_exact(8).enumerate() {
                 let (dest, router) =
@@ -1232,6 +1273,20 @@ fn option_value(out: &mut Tree, code: u8, value: &[u8], v: usize) {
             }
         }
     }
+}
+
+/// The instances of a User Class option, each with where it starts in the value;
+/// `None` unless the value is made of whole instances (RFC 3004 §4).
+fn user_classes(v: &[u8]) -> Option<Vec<(usize, &[u8])>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < v.len() {
+        let n = usize::from(v[at]);
+        let data = v.get(at + 1..at + 1 + n).filter(|d| !d.is_empty())?;
+        out.push((at, data));
+        at += 1 + n;
+    }
+    Some(out)
 }
 
 /// The Client FQDN option (RFC 4702 §2): flags, the two obsolete result codes
@@ -1314,7 +1369,7 @@ fn kind_items(out: &mut Tree, k: &Known, value: &[u8], v: usize) {
         }
         Kind::Text => {
             let t = text(value);
-            out.at(2).field(name, Ftype::Stringz, &t).bytes(v, value.len()).line(format_args!("{title}: {t}"));
+            out.at(2).field(name, decl.ftype, &t).bytes(v, value.len()).line(format_args!("{title}: {t}"));
         }
         Kind::U16 => {
             let n = be16(value, 0);
@@ -1441,6 +1496,7 @@ mod tests {
                 Kind::Addr | Kind::Addrs => Ftype::Ipv4,
                 Kind::Secs => Ftype::Uint32,
                 Kind::SignedSecs => Ftype::Int32,
+                Kind::Text if decl.ftype == Ftype::String => Ftype::String,
                 Kind::Text => Ftype::Stringz,
                 Kind::U16 => Ftype::Uint16,
                 Kind::U8 => Ftype::Uint8,
@@ -1449,7 +1505,8 @@ mod tests {
             assert_eq!(decl.ftype, want, "option {}", k.code);
         }
         for (i, decl) in FIELDS.iter().enumerate().skip(f::CLASSLESS_ROUTE + 1) {
-            let used = decl.name.starts_with(FQDN_FIELDS) || KNOWN.iter().any(|k| k.field == i);
+            let from_tree = decl.name.starts_with(FQDN_FIELDS) || decl.name.starts_with(USER_CLASS_FIELDS);
+            let used = from_tree || KNOWN.iter().any(|k| k.field == i);
             assert!(used, "{} is declared but no option gives it", decl.name);
         }
     }
@@ -1575,6 +1632,21 @@ mod tests {
         assert_eq!(values(&m, "dhcp.fqdn.e"), ["1"]);
         assert_eq!(values(&m, "dhcp.fqdn.flags"), ["0x05"]);
         assert_eq!(binary_name(&[4, b'h', b'o', b's', b't', 9, b'x']), "host.x", "a label cut short");
+    }
+
+    #[test]
+    fn user_class_instances() {
+        // dhcp-rfc3004.pcap: two instances, then a value that is not whole instances.
+        let opts =
+            [&[99, 130, 83, 99, 53, 1, 1, 77, 7, 2, b'a', b'b', 3, b'x', b'y', b'z'][..], &[77, 3, 5, 1, 2, 255]]
+                .concat();
+        let m = message(1, [0; 4], &opts);
+        let l = lines(&m);
+        for w in ["Instance of User Class: [1]", "User Class Length: 3", "User Class Data: 78797a", "Value: 050102"] {
+            assert!(l.contains(&w.to_string()), "{w}: {l:#?}");
+        }
+        assert_eq!(values(&m, "dhcp.option.user_class"), ["0", "1"]);
+        assert_eq!(values(&m, "dhcp.option.user_class.data"), ["6162", "78797a"]);
     }
 
     #[test]
