@@ -58,6 +58,9 @@ mod at {
 const CHADDR_LEN: usize = 16;
 /// The magic cookie that says options follow (RFC 2131 §3, 99.130.83.99).
 const COOKIE: [u8; 4] = [99, 130, 83, 99];
+/// The BOOTP ops: a client's request, a server's reply (RFC 951 §3).
+const OP_REQUEST: u8 = 1;
+const OP_REPLY: u8 = 2;
 /// BOOTP's vendor-specific area, where a message without the cookie ends (RFC 951).
 const VENDOR_LEN: usize = 64;
 /// The broadcast bit of the flags (RFC 2131 §2, figure 2).
@@ -591,8 +594,8 @@ fn message_type_name(t: u8) -> &'static str {
 /// The name of a BOOTP op.
 fn op_name(op: u8) -> &'static str {
     match op {
-        1 => "Boot Request",
-        2 => "Boot Reply",
+        OP_REQUEST => "Boot Request",
+        OP_REPLY => "Boot Reply",
         _ => "Unknown",
     }
 }
@@ -730,13 +733,15 @@ impl Dissector for Dhcp {
                 let xid = if pdu.len() >= at::SECS { be32(pdu, at::XID) } else { 0 };
                 let _ = write!(out, "DHCP {:<8} - Transaction ID 0x{xid:x}", message_type_name(t));
             }
-            None if op == 1 => match pdu.get(at::CHADDR..at::CHADDR + MAC_LEN).filter(|_| ethernet_client(pdu)) {
-                Some(mac) => {
-                    let _ = write!(out, "Boot Request from {} ({})", Mac(mac), Mac(mac));
+            None if op == OP_REQUEST => {
+                match pdu.get(at::CHADDR..at::CHADDR + MAC_LEN).filter(|_| ethernet_client(pdu)) {
+                    Some(mac) => {
+                        let _ = write!(out, "Boot Request from {} ({})", Mac(mac), Mac(mac));
+                    }
+                    None => out.push_str("Boot Request"),
                 }
-                None => out.push_str("Boot Request"),
-            },
-            None if op == 2 => out.push_str("Boot Reply"),
+            }
+            None if op == OP_REPLY => out.push_str("Boot Reply"),
             None => {
                 let _ = write!(out, "Unknown BOOTP message type ({op})");
             }
