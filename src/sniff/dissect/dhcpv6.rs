@@ -35,7 +35,8 @@ const DUID_EPOCH: i64 = 946_684_800;
 /// Elapsed time counts hundredths of a second (RFC 8415 §21.9).
 const MS_PER_ELAPSED_UNIT: u32 = 10;
 
-/// Option codes with a decoding (RFC 8415 §21, RFC 3646 for 23 and 24).
+/// Option codes with a decoding (RFC 8415 §21, RFC 3646 for 23 and 24, RFC 6334
+/// for 64, RFC 8520 for 112).
 mod code {
     pub const CLIENT_ID: u16 = 1;
     pub const SERVER_ID: u16 = 2;
@@ -52,6 +53,8 @@ mod code {
     pub const DOMAIN_LIST: u16 = 24;
     pub const IA_PD: u16 = 25;
     pub const IA_PREFIX: u16 = 26;
+    pub const AFTR_NAME: u16 = 64;
+    pub const MUD_URL: u16 = 112;
 }
 
 /// The fields, in the order of the indexes `values` takes.
@@ -118,6 +121,8 @@ const FIELDS: &[FieldDecl] = &[
     FieldDecl { name: "dhcpv6.status_msg", ftype: Ftype::String, title: "Status Message", base: "" },
     FieldDecl { name: "dhcpv6.interface_id", ftype: Ftype::Bytes, title: "Interface-ID", base: "" },
     FieldDecl { name: "dhcpv6.dns_server", ftype: Ftype::Ipv6, title: "DNS server address", base: "" },
+    FieldDecl { name: "dhcpv6.aftr_name", ftype: Ftype::String, title: "DS-Lite AFTR Name", base: "" },
+    FieldDecl { name: "dhcpv6.mudurl", ftype: Ftype::String, title: "MUDURL", base: "" },
     FieldDecl { name: "dhcpv6.search_list_entry", ftype: Ftype::String, title: "List entry", base: "" },
     FieldDecl { name: "dhcpv6.tld", ftype: Ftype::String, title: "Top Level Domain name", base: "" },
 ];
@@ -622,6 +627,18 @@ fn value(out: &mut Tree, c: u16, v: &[u8], o: usize, d: usize) {
             }
         }
         code::DOMAIN_LIST => domain_list(out, v, o, d),
+        code::AFTR_NAME => {
+            if let Some((name, _, len)) = wire_name(v) {
+                out.at(d)
+                    .field("dhcpv6.aftr_name", Ftype::String, &name)
+                    .bytes(o, len)
+                    .line(format_args!("DS-Lite AFTR Name: {name}"));
+            }
+        }
+        code::MUD_URL if !v.is_empty() => {
+            let url = String::from_utf8_lossy(v);
+            out.at(d).field("dhcpv6.mudurl", Ftype::String, &url).bytes(o, v.len()).line(format_args!("MUDURL: {url}"));
+        }
         code::INTERFACE_ID => {
             out.at(d)
                 .field("dhcpv6.interface_id", Ftype::Bytes, Mac(v))
@@ -900,6 +917,18 @@ mod tests {
         assert!(l.contains(&"Option: Unknown (32867)".to_string()), "{l:#?}");
         assert!(!l.iter().any(|x| x.starts_with("[Malformed")), "{l:#?}");
         assert_eq!(values(&m, "dhcpv6.option.type"), ["32867", "0"]);
+    }
+
+    #[test]
+    fn aftr_name_and_mud_url() {
+        let mut m = vec![7, 0, 0, 1];
+        m.extend_from_slice(&[0, 64, 0, 10, 4, b'a', b'f', b't', b'r', 3, b'n', b'e', b't', 0]);
+        m.extend_from_slice(&[0, 112, 0, 5, b'h', b't', b't', b'p', b's']);
+        let l = lines(&m);
+        for w in ["DS-Lite AFTR Name: aftr.net.", "MUDURL: https"] {
+            assert!(l.contains(&w.to_string()), "{w}: {l:#?}");
+        }
+        assert_eq!(values(&m, "dhcpv6.aftr_name"), ["aftr.net."]);
     }
 
     #[test]
