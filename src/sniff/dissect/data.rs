@@ -101,6 +101,13 @@ fn icmp_body_is_data(i: &Icmp) -> bool {
 /// Bytes Wireshark shows of a byte field's value before cutting it with `…`.
 pub const BYTES_SHOWN: usize = 36;
 
+/// A byte field's value as Wireshark's details show it: hex, cut with `…` after
+/// [`BYTES_SHOWN`] bytes.
+pub fn shown_bytes(b: &[u8]) -> String {
+    let more = if b.len() > BYTES_SHOWN { "…" } else { "" };
+    format!("{}{more}", Hex(&b[..b.len().min(BYTES_SHOWN)]))
+}
+
 /// Where `part` starts in `frame`, when it is a slice of it (the dissector slices
 /// the frame, except for a reassembled datagram, which has bytes of its own).
 pub fn offset_in(frame: &[u8], part: &[u8]) -> Option<usize> {
@@ -123,15 +130,13 @@ pub fn data(out: &mut Tree, frame: &[u8], payload: &[u8], d: usize) {
     let mut dump = b"\n".to_vec();
     let _ = crate::sniff::render::hex::dump(&mut dump, payload);
     out.at(d + 1).look(Look::Verbatim).line(format_args!("{}", String::from_utf8_lossy(&dump)));
-    let shown = Hex(&payload[..payload.len().min(BYTES_SHOWN)]);
-    let more = if payload.len() > BYTES_SHOWN { "…" } else { "" };
     // tshark's JSON writes a byte field as `Mac` writes any bytes: hex pairs and colons.
     let item = out.at(d + 1).field("data.data", Ftype::Bytes, Mac(payload));
     let item = match at {
         Some(at) => item.bytes(at, payload.len()),
         None => item,
     };
-    item.line(format_args!("Data: {shown}{more}"));
+    item.line(format_args!("Data: {}", shown_bytes(payload)));
     out.at(d + 1).field("data.len", Ftype::Int32, payload.len()).line(format_args!("[Length: {}]", payload.len()));
 }
 

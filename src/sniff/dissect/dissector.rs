@@ -79,3 +79,49 @@ pub trait Dissector: Sync {
     /// Appends the values of field `field` (an index into [`Dissector::fields`]).
     fn values<'p>(&self, pdu: &'p [u8], field: usize, out: &mut Vec<Value<'p>>);
 }
+
+/// The values of field `name` as `d`'s details tree of `pdu` gives them: for a
+/// protocol whose fields are many and nested (DHCPv6, NTP), `values` reads its
+/// own tree, so that the two never disagree. Each value is typed by `ftype`.
+pub fn tree_values(d: &dyn Dissector, pdu: &[u8], name: &str, ftype: Ftype, out: &mut Vec<Value<'static>>) {
+    let mut tree = Tree::new();
+    d.tree(pdu, 0, &mut tree);
+    for item in tree.items().iter().filter(|i| i.field == name) {
+        out.push(typed(tree.value(item), ftype));
+    }
+}
+
+/// A tree item's JSON text as a typed value (`-T fields` and `-Y` compare those).
+fn typed(text: &str, ftype: Ftype) -> Value<'static> {
+    let owned = || Value::Str(text.to_string().into());
+    match ftype {
+        Ftype::Uint8 | Ftype::Uint16 | Ftype::Uint24 | Ftype::Uint32 | Ftype::Uint64 => match text.strip_prefix("0x") {
+            Some(hex) => u64::from_str_radix(hex, 16)
+                .map_or_else(|_| owned(), |v| Value::hex(v, u8::try_from(hex.len()).unwrap_or(u8::MAX))),
+            None => text.parse().map_or_else(|_| owned(), Value::Uint),
+        },
+        Ftype::Int32 => text.parse().map_or_else(|_| owned(), Value::Int),
+        Ftype::Boolean => Value::Bool(text == "1"),
+        Ftype::Ipv4 | Ftype::Ipv6 => text.parse().map_or_else(|_| owned(), Value::Ip),
+        // tshark's JSON joins bytes with colons, its fields view does not.
+        Ftype::Bytes => Value::Str(text.replace(':', "").into()),
+        _ => owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tree_text_becomes_values_of_the_fields_type() {
+        assert_eq!(typed("0x9de03f", Ftype::Uint24), Value::hex(0x9de03f, 6));
+        assert_eq!(typed("3600", Ftype::Uint32), Value::Uint(3600));
+        assert_eq!(typed("-16", Ftype::Int32), Value::Int(-16));
+        assert_eq!(typed("1", Ftype::Boolean), Value::Bool(true));
+        assert_eq!(typed("2001:db8::35", Ftype::Ipv6), Value::Ip("2001:db8::35".parse().unwrap()));
+        assert_eq!(typed("00:0c:29", Ftype::Bytes).to_string(), "000c29");
+        assert_eq!(typed("295e7744", Ftype::String).to_string(), "295e7744");
+        assert_eq!(typed("not a number", Ftype::Uint8).to_string(), "not a number");
+    }
+}

@@ -17,8 +17,8 @@
 //! The folders: `link` (Ethernet, VLAN, Linux cooked, NULL/loopback, PPP, raw IP
 //! and other link types), `ip` (IPv4, IPv6, IP in IP), `tcp`, `udp`, `icmp` (ICMP
 //! and ICMPv6 with Neighbor Discovery and MLD), `dns`, `http`, and `frame` and
-//! [`data`] for the frame's own fields and the undecoded payload. [`arp`] is a
-//! registered protocol (below). State that spans frames stays in its own
+//! [`data`] for the frame's own fields and the undecoded payload. [`arp`],
+//! [`igmp`], [`dhcp`], [`dhcpv6`] and [`ntp`] are registered protocols (below). State that spans frames stays in its own
 //! modules, used by these files: TCP streams, analysis and reassembly in
 //! `sniff::tcp`, `udp.stream` in `sniff::udp`, ICMP error and echo links in
 //! `sniff::icmp`, DNS and HTTP request/response links in the trackers of
@@ -40,6 +40,8 @@
 //!    - `info`, `tree`, `values`: the Info column, the details tree with every
 //!      field's bytes, and a field's values — all decoded from the PDU's bytes,
 //!      which may be cut short or hostile: check every length, never panic.
+//!      A protocol with many nested fields may take `values` from its own tree
+//!      with [`dissector::tree_values`] (DHCPv6, NTP), so the two never disagree.
 //! 2. Declare the module below (`pub mod <name>;`) and add one line to
 //!    [`registry::REGISTRY`].
 //! 3. Run `scripts/glossary.sh` (the glossary then lists the new fields as tshark
@@ -60,6 +62,8 @@
 
 pub mod arp;
 pub mod data;
+pub mod dhcp;
+pub mod dhcpv6;
 pub mod dissector;
 pub mod dns;
 pub mod frame;
@@ -68,6 +72,7 @@ pub mod icmp;
 pub mod igmp;
 pub mod ip;
 pub mod link;
+pub mod ntp;
 pub mod registry;
 pub mod tcp;
 #[cfg(test)]

@@ -9,12 +9,15 @@ use crate::sniff::value::Value;
 pub use super::dissector::{Carrier, Claim, Dissector, FieldDecl};
 #[cfg(test)]
 use super::toy;
-use super::{arp, igmp};
+use super::{arp, dhcp, dhcpv6, igmp, ntp};
 
 /// Every registered protocol. Adding a protocol is its file and one line here.
 pub static REGISTRY: &[&dyn Dissector] = &[
     &arp::Arp,
     &igmp::Igmp,
+    &dhcp::Dhcp,
+    &dhcpv6::Dhcpv6,
+    &ntp::Ntp,
     #[cfg(test)]
     &toy::Toy,
 ];

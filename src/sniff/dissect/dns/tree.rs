@@ -500,7 +500,7 @@ fn links(out: &mut Tree, m: &DnsMsg) {
 }
 
 /// Seconds in words as Wireshark writes a TTL: `4 minutes, 20 seconds`.
-fn duration_words(secs: u32) -> String {
+pub(crate) fn duration_words(secs: u32) -> String {
     if secs == 0 {
         return "0 seconds".to_string();
     }
