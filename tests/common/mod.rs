@@ -424,6 +424,7 @@ pub const DECODED_PROTOCOLS: &[&str] = &[
     "ipv6",
     "arp",
     "igmp",
+    "lldp",
     "tcp",
     "udp",
     "icmp",

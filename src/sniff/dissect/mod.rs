@@ -68,6 +68,7 @@ pub mod icmp;
 pub mod igmp;
 pub mod ip;
 pub mod link;
+pub mod lldp;
 pub mod registry;
 pub mod tcp;
 #[cfg(test)]

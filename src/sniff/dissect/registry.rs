@@ -7,6 +7,7 @@ use crate::sniff::tree::Ftype;
 use crate::sniff::value::Value;
 
 pub use super::dissector::{Carrier, Claim, Dissector, FieldDecl};
+use super::lldp;
 #[cfg(test)]
 use super::toy;
 use super::{arp, igmp};
@@ -15,6 +16,7 @@ use super::{arp, igmp};
 pub static REGISTRY: &[&dyn Dissector] = &[
     &arp::Arp,
     &igmp::Igmp,
+    &lldp::Lldp,
     #[cfg(test)]
     &toy::Toy,
 ];
