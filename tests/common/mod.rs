@@ -425,6 +425,8 @@ pub const DECODED_PROTOCOLS: &[&str] = &[
     "arp",
     "igmp",
     "lldp",
+    "llc",
+    "stp",
     "tcp",
     "udp",
     "icmp",

@@ -68,8 +68,10 @@ pub mod icmp;
 pub mod igmp;
 pub mod ip;
 pub mod link;
+pub mod llc;
 pub mod lldp;
 pub mod registry;
+pub mod stp;
 pub mod tcp;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -127,6 +129,11 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
         return None;
     }
     let l = d.link?;
+    if let Next::Length(len) = l.next {
+        let rest = data.get(l.header_len..)?;
+        let dissector = registry::claimed(Claim::LlcSap(*rest.first()?))?;
+        return Some(Pdu { dissector, offset: l.header_len, len: rest.len().min(usize::from(len)) });
+    }
     if let Net::Other(ethertype) = d.net {
         let rest = data.get(l.header_len..)?;
         let dissector = registry::claimed(Claim::EtherType(ethertype))?;

@@ -8,6 +8,7 @@ use crate::sniff::value::Value;
 
 pub use super::dissector::{Carrier, Claim, Dissector, FieldDecl};
 use super::lldp;
+use super::stp;
 #[cfg(test)]
 use super::toy;
 use super::{arp, igmp};
@@ -17,6 +18,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &arp::Arp,
     &igmp::Igmp,
     &lldp::Lldp,
+    &stp::Stp,
     #[cfg(test)]
     &toy::Toy,
 ];
