@@ -427,6 +427,7 @@ pub const DECODED_PROTOCOLS: &[&str] = &[
     "lldp",
     "llc",
     "stp",
+    "cdp",
     "tcp",
     "udp",
     "icmp",

@@ -19,6 +19,9 @@ pub enum Claim {
     /// length field instead of an EtherType); the PDU starts with the LLC header
     /// and ends where the length field says.
     LlcSap(u8),
+    /// A SNAP organization code and protocol ID after an LLC header of SAP 0xaa
+    /// in an IEEE 802.3 frame; the PDU starts with the LLC header.
+    Snap(u32, u16),
 }
 
 /// The layer that carries a payload a heuristic may look at.

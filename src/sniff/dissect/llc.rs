@@ -5,11 +5,19 @@
 //! header on and shows this header as tshark's `llc` block before its own.
 
 use crate::dns_view::fields::bit_pattern;
+use crate::proto::bytes::be16;
+use crate::sniff::render::Mac;
 use crate::sniff::tree::{Ftype, Tree};
 use crate::sniff::value::Value;
 
 /// An LLC header with an unnumbered (U) control field: DSAP, SSAP, control.
 pub const U_HEADER_LEN: usize = 3;
+/// The SAP of SNAP, and the SNAP header after the LLC header: an OUI and a
+/// protocol ID (IEEE 802 §10.3).
+pub const SNAP_SAP: u8 = 0xaa;
+const SNAP_LEN: usize = 5;
+/// Cisco's OUI, whose protocol IDs tshark names `llc.cisco_pid`.
+const OUI_CISCO: u32 = 0x00000c;
 /// The control field's frame-type bits; `11` is an unnumbered frame.
 const FTYPE_MASK: u8 = 0x03;
 const FTYPE_U: u8 = 0x03;
@@ -33,11 +41,29 @@ fn sap_name(sap: u8) -> &'static str {
     }
 }
 
-/// The length of the header at the start of `pdu` when it is an unnumbered
-/// frame (the kind STP and SNAP use), `None` otherwise or when cut short.
+/// The length of the header at the start of `pdu` (with its SNAP header when
+/// both SAPs are SNAP's) when it is an unnumbered frame (the kind STP and SNAP
+/// use), `None` otherwise or when cut short.
 pub fn u_header_len(pdu: &[u8]) -> Option<usize> {
     let control = *pdu.get(U_HEADER_LEN - 1)?;
-    (control & FTYPE_MASK == FTYPE_U).then_some(U_HEADER_LEN)
+    if control & FTYPE_MASK != FTYPE_U {
+        return None;
+    }
+    match snap(pdu) {
+        Some(_) => Some(U_HEADER_LEN + SNAP_LEN),
+        None if pdu[0] == SNAP_SAP && pdu[1] == SNAP_SAP => None,
+        None => Some(U_HEADER_LEN),
+    }
+}
+
+/// The OUI and protocol ID of a SNAP header after an unnumbered LLC header.
+pub fn snap(pdu: &[u8]) -> Option<(u32, u16)> {
+    let h = pdu.get(..U_HEADER_LEN + SNAP_LEN)?;
+    if h[0] != SNAP_SAP || h[1] != SNAP_SAP || h[2] & FTYPE_MASK != FTYPE_U {
+        return None;
+    }
+    let oui = u32::from(h[3]) << 16 | u32::from(h[4]) << 8 | u32::from(h[5]);
+    Some((oui, be16(h, 6)))
 }
 
 /// The `llc` block of an unnumbered frame's header at `o` (`pdu` starts with it);
@@ -69,7 +95,37 @@ pub fn tree(out: &mut Tree, pdu: &[u8], o: usize) -> bool {
             "{} = Frame type: Unnumbered frame (0x{FTYPE_U:x})",
             &bit_pattern(u16::from(control), u16::from(FTYPE_MASK))[10..]
         ));
+    if let Some((oui, pid)) = snap(pdu) {
+        snap_items(out, &pdu[U_HEADER_LEN..U_HEADER_LEN + 3], oui, pid, o + U_HEADER_LEN);
+    }
     true
+}
+
+/// The SNAP header's items: the organization code and its protocol ID.
+fn snap_items(out: &mut Tree, oui_bytes: &[u8], oui: u32, pid: u16, o: usize) {
+    let org = if oui == OUI_CISCO { " (Cisco Systems, Inc)" } else { "" };
+    out.at(1)
+        .field("llc.oui", Ftype::Uint24, oui)
+        .bytes(o, 3)
+        .line(format_args!("Organization Code: {}{org}", Mac(oui_bytes)));
+    let pid_value = Value::Hex { value: u64::from(pid), digits: 4 };
+    if oui == OUI_CISCO {
+        let name = match pid {
+            0x2000 => "CDP",
+            0x2004 => "DTP",
+            0x010b => "PVSTP+",
+            _ => "Unknown",
+        };
+        out.at(1)
+            .field("llc.cisco_pid", Ftype::Uint16, pid_value)
+            .bytes(o + 3, 2)
+            .line(format_args!("PID: {name} (0x{pid:04x})"));
+    } else {
+        out.at(1)
+            .field("llc.pid", Ftype::Uint16, pid_value)
+            .bytes(o + 3, 2)
+            .line(format_args!("Protocol ID: 0x{pid:04x}"));
+    }
 }
 
 /// A DSAP or SSAP item with its SAP bits and its low bit.

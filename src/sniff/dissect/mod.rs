@@ -59,6 +59,7 @@
 //! the layers before it are kept. Never panics, never allocates.
 
 pub mod arp;
+pub mod cdp;
 pub mod data;
 pub mod dissector;
 pub mod dns;
@@ -131,7 +132,11 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
     let l = d.link?;
     if let Next::Length(len) = l.next {
         let rest = data.get(l.header_len..)?;
-        let dissector = registry::claimed(Claim::LlcSap(*rest.first()?))?;
+        let claim = match llc::snap(rest) {
+            Some((oui, pid)) => Claim::Snap(oui, pid),
+            None => Claim::LlcSap(*rest.first()?),
+        };
+        let dissector = registry::claimed(claim)?;
         return Some(Pdu { dissector, offset: l.header_len, len: rest.len().min(usize::from(len)) });
     }
     if let Net::Other(ethertype) = d.net {

@@ -6,6 +6,7 @@
 use crate::sniff::tree::Ftype;
 use crate::sniff::value::Value;
 
+use super::cdp;
 pub use super::dissector::{Carrier, Claim, Dissector, FieldDecl};
 use super::lldp;
 use super::stp;
@@ -19,6 +20,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &igmp::Igmp,
     &lldp::Lldp,
     &stp::Stp,
+    &cdp::Cdp,
     #[cfg(test)]
     &toy::Toy,
 ];
