@@ -15,6 +15,13 @@ pub enum Claim {
     UdpPort(u16),
     /// A TCP port, as source or destination; each segment's payload is one PDU.
     TcpPort(u16),
+    /// An IEEE 802.2 LLC destination SAP in an IEEE 802.3 frame (an Ethernet
+    /// length field instead of an EtherType); the PDU starts with the LLC header
+    /// and ends where the length field says.
+    LlcSap(u8),
+    /// A SNAP organization code and protocol ID after an LLC header of SAP 0xaa
+    /// in an IEEE 802.3 frame; the PDU starts with the LLC header.
+    Snap(u32, u16),
 }
 
 /// The layer that carries a payload a heuristic may look at.

@@ -61,6 +61,7 @@
 //! the layers before it are kept. Never panics, never allocates.
 
 pub mod arp;
+pub mod cdp;
 pub mod data;
 pub mod dhcp;
 pub mod dhcpv6;
@@ -72,8 +73,11 @@ pub mod icmp;
 pub mod igmp;
 pub mod ip;
 pub mod link;
+pub mod llc;
+pub mod lldp;
 pub mod ntp;
 pub mod registry;
+pub mod stp;
 pub mod tcp;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -131,6 +135,15 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
         return None;
     }
     let l = d.link?;
+    if let Next::Length(len) = l.next {
+        let rest = data.get(l.header_len..)?;
+        let claim = match llc::snap(rest) {
+            Some((oui, pid)) => Claim::Snap(oui, pid),
+            None => Claim::LlcSap(*rest.first()?),
+        };
+        let dissector = registry::claimed(claim)?;
+        return Some(Pdu { dissector, offset: l.header_len, len: rest.len().min(usize::from(len)) });
+    }
     if let Net::Other(ethertype) = d.net {
         let rest = data.get(l.header_len..)?;
         let dissector = registry::claimed(Claim::EtherType(ethertype))?;

@@ -9,7 +9,7 @@ use crate::sniff::value::Value;
 pub use super::dissector::{Carrier, Claim, Dissector, FieldDecl};
 #[cfg(test)]
 use super::toy;
-use super::{arp, dhcp, dhcpv6, igmp, ntp};
+use super::{arp, cdp, dhcp, dhcpv6, igmp, lldp, ntp, stp};
 
 /// Every registered protocol. Adding a protocol is its file and one line here.
 pub static REGISTRY: &[&dyn Dissector] = &[
@@ -18,6 +18,9 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &dhcp::Dhcp,
     &dhcpv6::Dhcpv6,
     &ntp::Ntp,
+    &lldp::Lldp,
+    &stp::Stp,
+    &cdp::Cdp,
     #[cfg(test)]
     &toy::Toy,
 ];

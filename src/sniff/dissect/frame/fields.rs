@@ -2,6 +2,7 @@
 //! and where a pcapng file says it came from.
 
 use crate::sniff::dissect::data;
+use crate::sniff::dissect::link::{LinkType, Next};
 use crate::sniff::field_id::{builtin_fields, FieldId};
 use crate::sniff::packet::{Net, Packet, Transport};
 use crate::sniff::value::Value;
@@ -51,9 +52,15 @@ pub fn values<'s>(p: &'s Packet<'_>, field: FieldId, out: &mut Vec<Value<'s>>) {
 pub fn protocols(p: &Packet<'_>) -> String {
     let mut s = String::with_capacity(48);
     let Some(l) = p.d.link else { return s };
-    s.push_str(l.kind.protocols());
-    for _ in l.vlans() {
-        s.push_str(":vlan:ethertype");
+    match (l.kind, l.next) {
+        // An IEEE 802.3 frame has a length, not an EtherType.
+        (LinkType::Ethernet, Next::Length(_)) if l.vlans().is_empty() => s.push_str("eth"),
+        (kind, _) => s.push_str(kind.protocols()),
+    }
+    for (i, _) in l.vlans().iter().enumerate() {
+        // The innermost tag of an IEEE 802.3 frame holds a length, not an EtherType.
+        let last = i + 1 == l.vlans().len();
+        s.push_str(if last && matches!(l.next, Next::Length(_)) { ":vlan" } else { ":vlan:ethertype" });
     }
     let push = |s: &mut String, name: &str| {
         if !s.is_empty() {

@@ -2,7 +2,7 @@
 //! Cisco HDLC, Frame Relay, loopback.
 
 use crate::sniff::dissect::link::field::{chdlc, eth, sll, sll2, vlan};
-use crate::sniff::dissect::link::{ethertype_name, Link, LinkType};
+use crate::sniff::dissect::link::{ethertype_name, Link, LinkType, Next};
 use crate::sniff::dissect::link::{
     CHDLC_HEADER_LEN, ETHERTYPE_QINQ, ETHERTYPE_VLAN, ETH_HEADER_LEN, MAX_8023_LENGTH, NULL_HEADER_LEN,
     SLL2_HEADER_LEN, SLL_HEADER_LEN, VLAN_TAG_LEN,
@@ -86,22 +86,28 @@ fn ppp(out: &mut Tree, l: &Link) {
 /// Wireshark's title of a raw IP frame, also the `raw` protocol's JSON value.
 const RAW_TITLE: &str = "Raw packet data";
 
-/// The Ethernet II header: both addresses and the type.
+/// The Ethernet II header (both addresses and the type), or an IEEE 802.3
+/// header (both addresses and the length).
 fn ethernet(out: &mut Tree, l: &Link) {
-    out.at(0).proto("eth").bytes(0, ETH_HEADER_LEN).line(format_args!(
-        "Ethernet II, Src: {}, Dst: {}",
-        Mac(&l.eth_src),
-        Mac(&l.eth_dst)
-    ));
+    let ieee_802_3 = l.eth_type <= MAX_8023_LENGTH;
+    if ieee_802_3 {
+        out.at(0).proto("eth").bytes(0, ETH_HEADER_LEN).line(format_args!("IEEE 802.3 Ethernet "));
+    } else {
+        out.at(0).proto("eth").bytes(0, ETH_HEADER_LEN).line(format_args!(
+            "Ethernet II, Src: {}, Dst: {}",
+            Mac(&l.eth_src),
+            Mac(&l.eth_dst)
+        ));
+    }
     mac_tree(out, &DST, "Destination", &l.eth_dst, eth::DST.start);
     mac_tree(out, &SRC, "Source", &l.eth_src, eth::SRC.start);
-    let line = format_args!("Type: {} (0x{:04x})", ethertype_name(l.eth_type).unwrap_or("Unknown"), l.eth_type);
-    if l.eth_type > MAX_8023_LENGTH {
-        let at = eth::ETHERTYPE;
-        out.at(1).field("eth.type", Ftype::Uint16, Value::hex16(l.eth_type)).bytes(at.start, at.len()).line(line);
+    let at = eth::ETHERTYPE;
+    if ieee_802_3 {
+        let len = l.eth_type;
+        out.at(1).field("eth.len", Ftype::Uint16, len).bytes(at.start, at.len()).line(format_args!("Length: {len}"));
     } else {
-        // An IEEE 802.3 length is tshark's `eth.len`, in a frame socklab does not decode.
-        out.text(1, line);
+        let line = format_args!("Type: {} (0x{:04x})", ethertype_name(l.eth_type).unwrap_or("Unknown"), l.eth_type);
+        out.at(1).field("eth.type", Ftype::Uint16, Value::hex16(l.eth_type)).bytes(at.start, at.len()).line(line);
     }
 }
 
@@ -275,17 +281,21 @@ pub fn padding<'a>(p: &Packet<'a>, l: &Link) -> Padding<'a> {
     if l.kind != LinkType::Ethernet {
         return none;
     }
-    let end = match p.d.net {
-        Net::Ipv4(h) if h.total_len >= u16::from(h.hdr_len) => h.offset + usize::from(h.total_len),
-        Net::Ipv6(h) if h.plen != 0 => h.offset + 40 + usize::from(h.plen),
-        Net::Other(_) => match p.d.pdu {
-            Some(pdu) => match pdu.dissector().len(pdu.bytes(p.data)) {
-                Some(len) => pdu.offset + len,
+    let end = match (p.d.net, l.next) {
+        // An IEEE 802.3 frame's length field says where its LLC data ends.
+        (Net::None, Next::Length(len)) if p.d.pdu.is_some() => l.header_len + usize::from(len),
+        (net, _) => match net {
+            Net::Ipv4(h) if h.total_len >= u16::from(h.hdr_len) => h.offset + usize::from(h.total_len),
+            Net::Ipv6(h) if h.plen != 0 => h.offset + 40 + usize::from(h.plen),
+            Net::Other(_) => match p.d.pdu {
+                Some(pdu) => match pdu.dissector().len(pdu.bytes(p.data)) {
+                    Some(len) => pdu.offset + len,
+                    None => return none,
+                },
                 None => return none,
             },
-            None => return none,
+            _ => return none,
         },
-        _ => return none,
     };
     match p.data.get(end..) {
         Some(bytes) => Padding { bytes, offset: end, ..none },
