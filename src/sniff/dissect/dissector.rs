@@ -5,7 +5,7 @@ use crate::sniff::tree::{Ftype, Tree};
 use crate::sniff::value::Value;
 
 /// What hands a protocol its bytes: the layer below and the value it carries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Claim {
     /// An EtherType of an Ethernet, VLAN or Linux cooked header.
     EtherType(u16),

@@ -3,8 +3,10 @@
 //! protocol takes a payload, and a registered field's protocol, declaration and
 //! values. How to add a protocol: the docs of [`crate::sniff::dissect`].
 
+use crate::sniff::hash::FxHashMap;
 use crate::sniff::tree::Ftype;
 use crate::sniff::value::Value;
+use std::sync::OnceLock;
 
 pub use super::dissector::{Carrier, Claim, Dissector, FieldDecl};
 #[cfg(test)]
@@ -51,7 +53,24 @@ impl Pdu {
 
 /// The protocol that takes a payload the layer below hands over with `claim`.
 pub fn claimed(claim: Claim) -> Option<u8> {
-    REGISTRY.iter().position(|d| d.claims().contains(&claim)).and_then(|i| u8::try_from(i).ok())
+    claims().get(&claim).copied()
+}
+
+/// Every claim and the first protocol that makes it, made once: the walk asks
+/// for every frame (twice for a UDP or TCP payload), so a look-up must not grow
+/// with the number of protocols.
+fn claims() -> &'static FxHashMap<Claim, u8> {
+    static CLAIMS: OnceLock<FxHashMap<Claim, u8>> = OnceLock::new();
+    CLAIMS.get_or_init(|| {
+        let mut table = FxHashMap::default();
+        for (i, d) in REGISTRY.iter().enumerate() {
+            let Ok(i) = u8::try_from(i) else { break };
+            for &claim in d.claims() {
+                table.entry(claim).or_insert(i);
+            }
+        }
+        table
+    })
 }
 
 /// The first protocol whose heuristic takes `pdu`.
