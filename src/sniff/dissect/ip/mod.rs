@@ -30,6 +30,7 @@ const IPV4_MF: u8 = 1;
 pub const IPV6_HEADER_LEN: usize = 40;
 /// Decodes an IP datagram at `offset` in the frame; `follow_icmp` decodes the
 /// datagram quoted by an ICMP error (one level only).
+#[inline]
 pub fn decode<'a>(out: &mut Dissected<'a>, data: &'a [u8], offset: usize, wire: usize, follow_icmp: bool) {
     let (ip, ext_err) = match LaxIpSlice::from_slice(data) {
         Ok(v) => v,

@@ -73,6 +73,7 @@ pub mod field {
 /// TCP (RFC 9293 §3.1): the fixed header and the options, with `declared` bytes
 /// of IP payload per the IP header. A header the capture cut after its fixed
 /// part is decoded as far as it goes and marked malformed, as tshark does.
+#[inline]
 pub fn decode<'a>(out: &mut Dissected<'a>, data: &'a [u8], offset: usize, declared: usize) {
     let Some(b) = data.get(..TCP_FIXED_LEN) else {
         let kind = ErrorKind::Truncated { needed: TCP_FIXED_LEN, have: data.len() };

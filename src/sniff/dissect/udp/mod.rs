@@ -15,6 +15,7 @@ pub const IP_PROTO: u8 = 17;
 
 /// Decodes the UDP header at `offset` in the frame from the IP payload `data`;
 /// the payload is what the capture holds after it.
+#[inline]
 pub fn decode<'a>(out: &mut Dissected<'a>, data: &'a [u8], offset: usize) {
     match UdpSlice::from_slice_lax(data) {
         Ok(u) => {
