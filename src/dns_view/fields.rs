@@ -271,21 +271,7 @@ fn duration(s: u32) -> String {
 /// The bits of `word` under `mask` as Wireshark draws them in its details
 /// pane, most significant first in groups of four: `.... ..0. .... ....`.
 pub fn bit_pattern(word: u16, mask: u16) -> String {
-    let mut s = String::with_capacity(19);
-    for i in (0..16).rev() {
-        let m = 1u16 << i;
-        s.push(if mask & m == 0 {
-            '.'
-        } else if word & m != 0 {
-            '1'
-        } else {
-            '0'
-        });
-        if i % 4 == 0 && i > 0 {
-            s.push(' ');
-        }
-    }
-    s
+    crate::sniff::tree::draw::masked_bits(u64::from(word), u64::from(mask), 16)
 }
 
 /// FLAGS bit by bit, as Wireshark's details pane shows them.

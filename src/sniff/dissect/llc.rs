@@ -4,9 +4,9 @@
 //! its SAP ([`super::dissector::Claim::LlcSap`]) gets the payload from the LLC
 //! header on and shows this header as tshark's `llc` block before its own.
 
-use crate::dns_view::fields::bit_pattern;
 use crate::proto::bytes::be16;
 use crate::sniff::render::Mac;
+use crate::sniff::tree::draw::masked_bits;
 use crate::sniff::tree::{Ftype, Tree};
 use crate::sniff::value::Value;
 
@@ -85,7 +85,7 @@ pub fn tree(out: &mut Tree, pdu: &[u8], o: usize) -> bool {
         .mask(u64::from(U_MODIFIER_MASK), u64::from(modifier))
         .line(format_args!(
             "{} = Command: Unnumbered Information (0x{modifier:02x})",
-            &bit_pattern(u16::from(control), u16::from(U_MODIFIER_MASK))[10..]
+            masked_bits(u64::from(control), u64::from(U_MODIFIER_MASK), 8)
         ));
     out.at(2)
         .field("llc.control.ftype", Ftype::Uint8, Value::Hex { value: u64::from(FTYPE_U), digits: 2 })
@@ -93,7 +93,7 @@ pub fn tree(out: &mut Tree, pdu: &[u8], o: usize) -> bool {
         .mask(u64::from(FTYPE_MASK), u64::from(FTYPE_U))
         .line(format_args!(
             "{} = Frame type: Unnumbered frame (0x{FTYPE_U:x})",
-            &bit_pattern(u16::from(control), u16::from(FTYPE_MASK))[10..]
+            masked_bits(u64::from(control), u64::from(FTYPE_MASK), 8)
         ));
     if let Some((oui, pid)) = snap(pdu) {
         snap_items(out, &pdu[U_HEADER_LEN..U_HEADER_LEN + 3], oui, pid, o + U_HEADER_LEN);
@@ -140,14 +140,10 @@ fn sap(out: &mut Tree, field: &'static str, title: &str, b: u8, at: usize, low: 
         .field(sap_field, Ftype::Uint8, b >> 1)
         .bytes(at, 1)
         .mask(u64::from(SAP_MASK), u64::from(b >> 1))
-        .line(format_args!("{} = SAP: {name}", &bit_pattern(u16::from(b), u16::from(SAP_MASK))[10..]));
+        .line(format_args!("{} = SAP: {name}", masked_bits(u64::from(b), u64::from(SAP_MASK), 8)));
     let (low_field, low_title, words) = low;
     let bit = b & LOW_BIT;
     out.at(2).field(low_field, Ftype::Boolean, bit).bytes(at, 1).mask(u64::from(LOW_BIT), u64::from(bit)).line(
-        format_args!(
-            "{} = {low_title}: {}",
-            &bit_pattern(u16::from(b), u16::from(LOW_BIT))[10..],
-            words[usize::from(bit)]
-        ),
+        format_args!("{} = {low_title}: {}", masked_bits(u64::from(b), u64::from(LOW_BIT), 8), words[usize::from(bit)]),
     );
 }

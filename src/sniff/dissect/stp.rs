@@ -350,7 +350,7 @@ fn flags(out: &mut Tree, fl: u8, o: usize, rst: bool) {
 
 /// `0... ....`: the bits of `mask` in `b`.
 fn byte_pattern(b: u8, mask: u8) -> String {
-    crate::dns_view::fields::bit_pattern(u16::from(b), u16::from(mask))[10..].to_string()
+    crate::sniff::tree::draw::masked_bits(u64::from(b), u64::from(mask), 8)
 }
 
 /// A bridge ID item (`Root Identifier: 32768 / 1 / 00:…`) with its priority,

@@ -29,16 +29,24 @@ pub fn set(b: bool) -> &'static str {
 /// for the bits outside the field. `shift` is where the field starts from the right
 /// in a `width`-bit value.
 pub fn bit_pattern(v: u32, n: u32, shift: u32, width: u32) -> String {
-    let mut s = String::new();
+    let mask = ((1u64 << n) - 1) << shift;
+    masked_bits(u64::from(v) << shift, mask, width)
+}
+
+/// The bits of `word` under `mask` as Wireshark draws them, most significant
+/// first in groups of four, `.` outside the mask: `.... ..0. .... ....` for
+/// bit 9 of a 16-bit word.
+pub fn masked_bits(word: u64, mask: u64, width: u32) -> String {
+    let mut s = String::with_capacity(width as usize * 5 / 4);
     for i in (0..width).rev() {
         if i != width - 1 && (i + 1) % 4 == 0 {
             s.push(' ');
         }
-        if i >= shift && i < shift + n {
-            s.push(if (v >> (i - shift)) & 1 == 1 { '1' } else { '0' });
-        } else {
-            s.push('.');
-        }
+        s.push(match (mask >> i & 1, word >> i & 1) {
+            (0, _) => '.',
+            (_, 1) => '1',
+            _ => '0',
+        });
     }
     s
 }
