@@ -7,6 +7,7 @@
 //!
 //! Live capture needs root or CAP_NET_RAW: without root these tests print why
 //! and pass (CI runs as root).
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 

@@ -9,6 +9,7 @@
 //! Live capture needs root (CI runs as root): without root these tests print
 //! why and pass, except under CI=true where they fail. tshark is optional
 //! locally and required under CI=true.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 

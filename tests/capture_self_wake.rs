@@ -3,6 +3,7 @@
 //! datagram), so its own `--capture` file held an extra TCP stream or datagram.
 //! Shutdown now wakes them with shutdown(2) on the socket, which sends nothing.
 //! Live capture needs root or CAP_NET_RAW; without root this test says so and passes.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 mod common;
 use common::*;
 use std::time::Duration;

@@ -1,5 +1,6 @@
 //! The chat lab over real sockets: two socklab clients talking through the
 //! socklab server, over TCP and over UDP, joining, leaving and being closed.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 mod common;
 use common::*;
 use std::io::{BufRead, BufReader, Write};

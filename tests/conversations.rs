@@ -1,5 +1,6 @@
 //! `socklab conversations`: goldens, and the same rows, order and counts as
 //! `tshark -z conv,tcp -z conv,udp` (NAME.tshark.conv.txt).
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 mod report_util;

@@ -8,6 +8,7 @@
 //! naming the file and the link type (as INDEX.tsv's libpcap_linktype says it).
 //!
 //! `SOCKLAB_CORPUS_ONLY=substring` limits the run to INDEX paths containing it.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 use common::in_ci;

@@ -2,6 +2,7 @@
 //! with the capture permission (CI runs as root), the annotated packets, the
 //! handshake/teardown tables, the ICMP error, the DNS field table and the HTTP
 //! exchange, and saves the captures under captures/.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 

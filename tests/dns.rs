@@ -2,6 +2,7 @@
 //! python3 client and socklab's own client; `socklab dns query` against fake
 //! servers (wrong ID, silence, nothing listening); `socklab dns decode` on the
 //! handout's messages and malformed ones.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 mod common;
 use common::*;
 use std::net::{SocketAddr, UdpSocket};

@@ -1,6 +1,7 @@
 //! Cross-check of socklab's DNS codec against hickory-proto: deterministic
 //! pseudo-random messages encoded by one and decoded by the other, both ways;
 //! names, types, classes, TTLs and RDATA must agree.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 

@@ -2,6 +2,7 @@
 //! the answer, a too-big answer comes back truncated over UDP and whole over
 //! TCP (dig retries by itself), several queries share one connection, and a
 //! bad length prefix only ends that connection.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 

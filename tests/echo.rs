@@ -1,5 +1,6 @@
 //! The uppercase echo lab over real sockets: socklab's servers with socklab's
 //! clients, raw std sockets and the lab handout's Python clients.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 mod common;
 use common::*;
 use std::io::{Read, Write};

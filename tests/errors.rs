@@ -2,6 +2,7 @@
 //! with a non-zero exit and never a panic: client before server (TCP refused by
 //! RST, UDP answered by ICMP port unreachable), no UDP reply at all, port in use,
 //! privileged port, unknown host, malformed address.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 mod common;
 use common::*;
 use std::net::{SocketAddr, TcpListener, UdpSocket};

@@ -4,6 +4,7 @@
 //! permission fails these tests; elsewhere they print why and pass. One test
 //! runs an experiment as nobody (setpriv) and expects the sockets part plus
 //! the setcap fix.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! `socklab explain`: topics in plain words, the list, and the nearest topics
 //! for an unknown one. (That every field socklab prints has an entry is checked
 //! against the field registry by the unit tests in src/teach/explain.rs.)
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 

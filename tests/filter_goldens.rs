@@ -8,6 +8,7 @@
 //!   the details socklab prints with `-O PROTOS` must be the same.
 //!
 //! scripts/filter-goldens.sh regenerates both with tshark.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 

@@ -3,6 +3,7 @@
 //! pseudo-terminal (openpty with the window size set) 80 and 120 columns wide, and
 //! no line may be longer than the terminal; `COLUMNS` and `--width` do the same
 //! through a pipe; Markdown, CSV and JSON do not depend on any of them.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 

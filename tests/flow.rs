@@ -1,5 +1,6 @@
 //! `socklab flow`: goldens of the terminal ladder, the SVG and the Mermaid
 //! diagram; the SVG is well-formed XML (checked by report_util::xml).
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 mod report_util;

@@ -1,5 +1,6 @@
 //! `socklab follow`: goldens, and byte-for-byte the same text as
 //! `tshark -z follow,PROTO,ascii|hex,N` (NAME.tshark.follow*.txt); --raw output.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 mod report_util;

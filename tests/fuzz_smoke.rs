@@ -8,6 +8,7 @@
 //!
 //! `SOCKLAB_FUZZ_SMOKE_MS` changes the time per target; `SOCKLAB_FUZZ_SEED` the
 //! mutator's seed.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 

@@ -2,6 +2,7 @@
 //! segments, ACKs, RTTs and windows tshark lists for the stream
 //! (tests/golden/worksheet/worksheet-lab.tshark.tsv, scripts/worksheet-goldens.sh);
 //! the text drawing fits the width it is given.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 mod report_util;

@@ -2,6 +2,7 @@
 //! tests/golden/report/manifest.tsv, and a cross-check of the frame numbers,
 //! sequence and acknowledgment numbers and completeness in the JSON output
 //! against tshark's (NAME.tshark.tsv, written by scripts/report-goldens.sh).
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 mod report_util;

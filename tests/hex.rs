@@ -1,5 +1,6 @@
 //! `socklab hex FILE --frame N`: every field of every layer of one frame, with
 //! every byte in exactly one field or named gap, in each output format.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 mod report_util;

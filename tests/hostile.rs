@@ -2,6 +2,7 @@
 //! stop a classmate's server. Each test plays the hostile clients from its own
 //! thread on loopback (many sockets, short timeouts), bounded in count and time,
 //! and checks that a normal client is still served.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 mod common;
 mod http_util;
 use common::*;

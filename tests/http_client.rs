@@ -1,6 +1,7 @@
 //! `socklab get` against socklab web and against scripted servers on raw
 //! sockets: the URL and handout forms, HEAD, -o, each body framing, and the
 //! errors (refused, timeout, malformed, cut short, https).
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 mod common;
 mod http_util;
 use common::*;

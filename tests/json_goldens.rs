@@ -17,6 +17,7 @@
 //! only shrinks).
 //!
 //! `SOCKLAB_GOLDEN_ONLY=substring` limits the run to golden names containing it.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 use common::{corpus_dir, crate_dir, in_ci, need, DECODED_PROTOCOLS};

@@ -4,6 +4,7 @@
 //! plain sockets, two viewers get every packet while a third that never reads
 //! is dropped, and the index refuses paths outside captures/.
 //! Live capture needs root (CI runs as root); Chromium is needed under CI=true.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod browser;
 mod common;

@@ -1,4 +1,5 @@
 //! `socklab lookup`: names, addresses and services, on loopback names and local files only.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 mod common;
 use common::*;
 use std::process::Command;

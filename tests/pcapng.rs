@@ -5,6 +5,7 @@
 //! comments added by editcap), its gzip copy and captures/udp-echo.pcap.gz; the
 //! expected texts in tests/golden/pcapng/ are what tshark 4.0 prints for them
 //! (scripts/goldens.sh writes them).
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 mod common;
 use common::*;
 use std::path::{Path, PathBuf};

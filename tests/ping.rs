@@ -1,4 +1,5 @@
 //! `socklab ping`: ICMP echo over a raw socket to loopback, as root and as nobody.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 mod common;
 use common::*;
 use std::process::Command;

@@ -1,6 +1,7 @@
 //! `socklab proxy` between real clients (curl, python3's urllib, raw sockets)
 //! and socklab web or scripted origins: relaying, Via, hop-by-hop fields, the
 //! cache, loops, 501/502/504, request bodies, and many clients at once.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 mod common;
 mod http_util;
 use common::*;

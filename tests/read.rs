@@ -2,6 +2,7 @@
 //! records, hand-made Ethernet/IP/TCP/UDP/ICMP packets), plus a few public captures
 //! from ../shared/corpus when it is present. Expected texts are what tshark 4.0
 //! prints for the same bytes (`tshark -n -2 -r`, `-T fields`).
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 mod common;
 use common::corpus;
 use common::*;

@@ -7,6 +7,7 @@
 //! packets, logs no error, fetches nothing, and loads 100,000 packets within a
 //! stated bound.
 //! Under CI=true a missing chromium fails the tests instead of skipping them.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod browser;
 mod common;

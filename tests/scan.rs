@@ -1,4 +1,5 @@
 //! `socklab scan`: a TCP connect scan of loopback ports the test controls.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 mod common;
 use common::*;
 use std::net::TcpListener;

@@ -3,6 +3,7 @@
 //! tables, `-w` writes a pcap `socklab read` (and tshark, when installed) reads,
 //! `-T fields` prints tshark's field values. Needs root (CI runs as root):
 //! elsewhere the tests print why and pass.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 

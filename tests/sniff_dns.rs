@@ -1,5 +1,6 @@
 //! DNS in `socklab read`: tshark's Info text, dns.* fields, query/response links,
 //! display filters on DNS fields, over UDP and TCP (saved corpus captures).
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 use common::{corpus, ok, root, Proc};

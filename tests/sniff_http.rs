@@ -1,5 +1,6 @@
 //! HTTP in `socklab read`: tshark's Info text, reassembly across segments,
 //! http.* fields and links, teaching notes, display filters (saved corpus captures).
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 use common::{corpus, ok};

@@ -6,6 +6,7 @@
 //!
 //! Live capture needs root or CAP_NET_RAW (CI runs as root: there a missing
 //! root fails the test).
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 mod report_util;

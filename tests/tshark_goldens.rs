@@ -7,6 +7,7 @@
 //! `SOCKLAB_CORPUS=DIR` reads the corpus from DIR instead of ../shared/corpus;
 //! `SOCKLAB_GOLDEN_ONLY=substring` limits the run to manifest paths containing it;
 //! `SOCKLAB_GOLDEN_SHOW=N` prints the first N differences instead of 20.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 use common::{crate_dir, in_ci, DECODED_PROTOCOLS};

@@ -3,6 +3,7 @@
 //! frame by frame, what `tshark -n -2 -r FILE` printed into tests/golden/list/NAME.txt
 //! (scripts/list-goldens.sh regenerates those; this test does not need tshark).
 //! socklab's teaching notes (↳) and column header are not list lines.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 

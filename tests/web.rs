@@ -1,6 +1,7 @@
 //! `socklab web` over real sockets: curl and python3's urllib as clients, raw
 //! sockets for exact bytes (pipelining, path traversal, oversized requests),
 //! and many clients at once against a small worker pool.
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 mod common;
 mod http_util;
 use common::*;

@@ -3,6 +3,7 @@
 //! server, a python3 datagram to a closed port; scripts/worksheet-capture.sh),
 //! every number of the JSON worksheet equals tshark's field for the same frame
 //! (tests/golden/worksheet/worksheet-lab.tshark.tsv, scripts/worksheet-goldens.sh).
+#![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
 mod common;
 mod report_util;
