@@ -101,7 +101,7 @@ pub enum Command {
 pub enum ExperimentCommand {
     /// List the experiments.
     List(ExperimentListArgs),
-    /// Run one experiment on loopback (the packets need root or CAP_NET_RAW; the sockets
+    /// Run one experiment on loopback (the packets need the capture permission; the sockets
     /// part runs without).
     Run(ExperimentRunArgs),
 }
@@ -197,7 +197,7 @@ pub struct DnsServerArgs {
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub threads: u16,
     /// Capture this command's own packets on loopback, print them annotated between its
-    /// lines, and save them (default captures/<command>-<time>.pcap). Needs root or CAP_NET_RAW.
+    /// lines, and save them (default captures/<command>-<time>.pcap). Needs the capture permission (`socklab doctor` says how on this system).
     #[command(flatten)]
     pub capture: CaptureOpt,
 }
@@ -221,7 +221,7 @@ pub struct DnsQueryArgs {
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
     pub tries: u32,
     /// Capture this command's own packets on loopback, print them annotated between its
-    /// lines, and save them (default captures/<command>-<time>.pcap). Needs root or CAP_NET_RAW.
+    /// lines, and save them (default captures/<command>-<time>.pcap). Needs the capture permission (`socklab doctor` says how on this system).
     #[command(flatten)]
     pub capture: CaptureOpt,
 }
@@ -353,7 +353,7 @@ pub struct ServerArgs {
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: u16,
     /// Capture this command's own packets on loopback, print them annotated between its
-    /// lines, and save them (default captures/<command>-<time>.pcap). Needs root or CAP_NET_RAW.
+    /// lines, and save them (default captures/<command>-<time>.pcap). Needs the capture permission (`socklab doctor` says how on this system).
     #[command(flatten)]
     pub capture: CaptureOpt,
 }
@@ -396,7 +396,7 @@ pub struct WebArgs {
     #[arg(long, short)]
     pub quiet: bool,
     /// Capture this command's own packets on loopback, print them annotated between its
-    /// lines, and save them (default captures/<command>-<time>.pcap). Needs root or CAP_NET_RAW.
+    /// lines, and save them (default captures/<command>-<time>.pcap). Needs the capture permission (`socklab doctor` says how on this system).
     #[command(flatten)]
     pub capture: CaptureOpt,
 }
@@ -421,7 +421,7 @@ pub struct GetArgs {
     #[arg(long, default_value_t = 5000)]
     pub timeout_ms: u64,
     /// Capture this command's own packets on loopback, print them annotated between its
-    /// lines, and save them (default captures/<command>-<time>.pcap). Needs root or CAP_NET_RAW.
+    /// lines, and save them (default captures/<command>-<time>.pcap). Needs the capture permission (`socklab doctor` says how on this system).
     #[command(flatten)]
     pub capture: CaptureOpt,
 }
@@ -454,7 +454,7 @@ pub struct ProxyArgs {
     #[arg(long, default_value_t = 10_000)]
     pub timeout_ms: u64,
     /// Capture this command's own packets on loopback, print them annotated between its
-    /// lines, and save them (default captures/<command>-<time>.pcap). Needs root or CAP_NET_RAW.
+    /// lines, and save them (default captures/<command>-<time>.pcap). Needs the capture permission (`socklab doctor` says how on this system).
     #[command(flatten)]
     pub capture: CaptureOpt,
 }
@@ -480,7 +480,7 @@ pub struct EchoClientArgs {
     #[command(flatten)]
     pub target: ClientTarget,
     /// Capture this command's own packets on loopback, print them annotated between its
-    /// lines, and save them (default captures/<command>-<time>.pcap). Needs root or CAP_NET_RAW.
+    /// lines, and save them (default captures/<command>-<time>.pcap). Needs the capture permission (`socklab doctor` says how on this system).
     #[command(flatten)]
     pub capture: CaptureOpt,
     /// How long to wait for a reply (and for the TCP connect), in milliseconds.
@@ -519,7 +519,7 @@ pub struct ChatClientArgs {
     #[arg(long)]
     pub name: Option<String>,
     /// Capture this command's own packets on loopback, print them annotated between its
-    /// lines, and save them (default captures/<command>-<time>.pcap). Needs root or CAP_NET_RAW.
+    /// lines, and save them (default captures/<command>-<time>.pcap). Needs the capture permission (`socklab doctor` says how on this system).
     #[command(flatten)]
     pub capture: CaptureOpt,
 }
@@ -542,7 +542,7 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Capture this command's own packets on loopback, print them annotated between its
-    /// lines, and save them (default captures/<command>-<time>.pcap). Needs root or CAP_NET_RAW.
+    /// lines, and save them (default captures/<command>-<time>.pcap). Needs the capture permission (`socklab doctor` says how on this system).
     #[command(flatten)]
     pub capture: CaptureOpt,
 }
@@ -604,7 +604,7 @@ pub struct PingArgs {
     #[arg(short = 's', long, default_value_t = 56, value_parser = clap::value_parser!(u16).range(0..=65000))]
     pub size: u16,
     /// Capture this command's own packets on loopback, print them annotated between its
-    /// lines, and save them (default captures/<command>-<time>.pcap). Needs root or CAP_NET_RAW.
+    /// lines, and save them (default captures/<command>-<time>.pcap). Needs the capture permission (`socklab doctor` says how on this system).
     #[command(flatten)]
     pub capture: CaptureOpt,
 }
@@ -678,7 +678,7 @@ pub struct CaptureOpt {
     /// Capture this command's own packets on the loopback interface, print them annotated
     /// between its output lines (marked │), save them as pcap (default
     /// captures/<command>-<time>.pcap) and print the handshake/datagram tables at exit.
-    /// Needs root or CAP_NET_RAW.
+    /// Needs the capture permission (`socklab doctor` says how on this system).
     #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true)]
     pub capture: Option<Option<PathBuf>>,
     /// Colour of the captured packet lines and tables: auto (on a terminal, unless

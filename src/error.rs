@@ -60,6 +60,26 @@ impl Error {
     }
 }
 
+/// How the system told the UDP client that an ICMP port unreachable came back.
+#[cfg(not(windows))]
+const PORT_UNREACHABLE_SEEN: &str = "the kernel reported an ICMP port unreachable";
+/// Windows reports the ICMP error on the next receive as a reset (RFC 1122
+/// §4.1.3.3 leaves it to the system how UDP passes ICMP errors up).
+#[cfg(windows)]
+const PORT_UNREACHABLE_SEEN: &str = "an ICMP port unreachable came back, which Windows reports as WinError 10054 \
+     (WSAECONNRESET, \"an existing connection was forcibly closed\") although UDP has no connection";
+
+/// Why binding a low port was refused, and what to do.
+#[cfg(not(windows))]
+const PORT_REFUSED: &str =
+    "ports below 1024 need root privilege; use a port from 1024 up (the labs suggest 10000-11000), or run as root";
+/// Windows lets any user bind a low port; a refusal (WinError 10013, WSAEACCES)
+/// means the port is reserved or held for exclusive use by another program.
+#[cfg(windows)]
+const PORT_REFUSED: &str = "Windows refused the port (WinError 10013, WSAEACCES): it lies in a range the system \
+     reserved (see `netsh interface ipv4 show excludedportrange protocol=tcp`) or another program holds it \
+     exclusively; pick another port with --port (the labs suggest 10000-11000)";
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -92,7 +112,7 @@ impl fmt::Display for Error {
             ),
             Error::NoReply { addr, icmp: true, .. } => write!(
                 f,
-                "no reply from {addr}: the kernel reported an ICMP port unreachable, so no server is listening on UDP port {}; start the server first",
+                "no reply from {addr}: {PORT_UNREACHABLE_SEEN}, so no server is listening on UDP port {}; start the server first",
                 addr.port()
             ),
             Error::NoReply { addr, millis, icmp: false } => write!(
@@ -104,10 +124,7 @@ impl fmt::Display for Error {
                 "cannot listen on {addr}: address already in use; another program holds port {} (a server you stopped a moment ago may still have connections in TIME_WAIT); stop it, wait, or pick another port with --port",
                 addr.port()
             ),
-            Error::PrivilegedPort { addr } => write!(
-                f,
-                "cannot listen on {addr}: ports below 1024 need root privilege; use a port from 1024 up (the labs suggest 10000-11000), or run as root"
-            ),
+            Error::PrivilegedPort { addr } => write!(f, "cannot listen on {addr}: {PORT_REFUSED}"),
             Error::NeedsPrivilege { what, fix } => write!(f, "{what} needs privilege: {fix}"),
             Error::Io { context, source } => write!(f, "{context}: {source}"),
             Error::File { path, reason } => write!(f, "{path}: {reason}"),
