@@ -172,12 +172,12 @@ fn is_refusal(e: &io::Error) -> bool {
 /// The error a student can act on when every ICMP socket was refused.
 fn privilege_error(e: io::Error) -> Error {
     let why = if cfg!(target_os = "linux") {
-        "it opens a raw ICMP socket, which needs root or the CAP_NET_RAW capability \
-         (and the unprivileged ICMP socket is off for your group: see net.ipv4.ping_group_range)"
+        "it opens a raw ICMP socket, which needs root or the CAP_NET_RAW capability, or else an unprivileged \
+         ICMP socket, which net.ipv4.ping_group_range does not allow to your group"
     } else {
         "the system refused its ICMP socket"
     };
-    Error::NeedsPrivilege { what: "ping".into(), fix: format!("{why} ({e}); {PRIVILEGE_FIX}") }
+    Error::NeedsPrivilege { what: "ping".into(), fix: format!("{why}: {e}; {PRIVILEGE_FIX}") }
 }
 
 /// The TTL (IPv4) or hop limit (IPv6) control message of a received packet, if any.

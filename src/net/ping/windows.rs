@@ -34,6 +34,8 @@ const RECV_BUF: usize = 65536;
 const REPLY_SLACK: usize = 64;
 /// Most events one WaitForMultipleObjects call takes (MAXIMUM_WAIT_OBJECTS).
 const MAX_WAIT_OBJECTS: usize = 64;
+/// Any port will do to ask the routing table for a source address (nothing is sent): discard's.
+const DISCARD_PORT: u16 = 9;
 /// Shortest receive timeout: Windows reads 0 ms as "wait for ever".
 const MIN_WAIT: Duration = Duration::from_millis(1);
 
@@ -78,8 +80,7 @@ impl RawIcmp {
         let (family, framing) = match target {
             IpAddr::V4(_) => (Family::V4, Framing::Ipv4Header),
             IpAddr::V6(dst) => {
-                let me = sock.local_addr()?.as_socket_ipv6().map(|a| *a.ip());
-                let me = me.ok_or_else(|| io::Error::other("the ICMPv6 socket has no IPv6 address"))?;
+                let me = source_for(dst)?;
                 // Replies travel from the target back to our address.
                 (Family::V6 { src: dst, dst: me }, Framing::IcmpOnly)
             }
@@ -333,6 +334,18 @@ impl Drop for IcmpHelper {
         }
         // SAFETY: the handle came from IcmpCreateFile / Icmp6CreateFile and is closed once.
         unsafe { IcmpCloseHandle(self.handle) };
+    }
+}
+
+/// The local address Windows sends from to reach `dst` (the ICMPv6 checksum covers
+/// it): a UDP socket connected to `dst` learns it from the routing table without
+/// sending anything, where a raw socket's own address may still read as `::`.
+fn source_for(dst: Ipv6Addr) -> io::Result<Ipv6Addr> {
+    let udp = std::net::UdpSocket::bind((Ipv6Addr::UNSPECIFIED, 0))?;
+    udp.connect((dst, DISCARD_PORT))?;
+    match udp.local_addr()?.ip() {
+        IpAddr::V6(me) if !me.is_unspecified() => Ok(me),
+        _ => Err(io::Error::other(format!("no IPv6 source address to reach {dst}"))),
     }
 }
 
