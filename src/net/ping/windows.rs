@@ -18,7 +18,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::ptr;
 use std::time::{Duration, Instant};
 use windows_sys::Win32::Foundation::{
-    CloseHandle, GetLastError, ERROR_IO_PENDING, HANDLE, INVALID_HANDLE_VALUE, WAIT_OBJECT_0, WAIT_TIMEOUT,
+    CloseHandle, GetLastError, ERROR_IO_PENDING, HANDLE, INVALID_HANDLE_VALUE, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT,
 };
 use windows_sys::Win32::NetworkManagement::IpHelper::{
     Icmp6CreateFile, Icmp6ParseReplies, Icmp6SendEcho2, IcmpCloseHandle, IcmpCreateFile, IcmpParseReplies,
@@ -245,16 +245,19 @@ impl IcmpHelper {
     }
 
     /// Index of a finished request, waiting up to `wait` for one.
-    fn finished(&self, wait: Duration) -> Option<usize> {
+    fn finished(&self, wait: Duration) -> Result<Option<usize>> {
         if let Some(i) = self.in_flight.iter().position(|r| r.done) {
-            return Some(i);
+            return Ok(Some(i));
         }
         let events: Vec<HANDLE> = self.in_flight.iter().take(MAX_WAIT_OBJECTS).map(|r| r.event).collect();
         let ms = u32::try_from(wait.as_millis()).unwrap_or(u32::MAX);
         // SAFETY: every handle is a live event owned by a request in flight.
         let got = unsafe { WaitForMultipleObjects(events.len() as u32, events.as_ptr(), 0, ms) };
+        if got == WAIT_FAILED {
+            return Err(Error::io("cannot wait for the ICMP helper's replies", io::Error::last_os_error()));
+        }
         let i = got.wrapping_sub(WAIT_OBJECT_0) as usize;
-        (got != WAIT_TIMEOUT && i < events.len()).then_some(i)
+        Ok((got != WAIT_TIMEOUT && i < events.len()).then_some(i))
     }
 }
 
@@ -309,7 +312,7 @@ impl Backend for IcmpHelper {
             std::thread::sleep(wait);
             return Ok(None);
         }
-        let Some(i) = self.finished(wait) else { return Ok(None) };
+        let Some(i) = self.finished(wait)? else { return Ok(None) };
         let at = Instant::now();
         let Some(mut req) = self.in_flight.remove(i) else { return Ok(None) };
         let reply = self.reply_in(&mut req, at);
