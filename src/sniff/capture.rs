@@ -205,21 +205,23 @@ pub(crate) fn filter_error(expr: &str, e: &PcapError) -> Error {
 /// The error for a device that cannot be opened: a missing library or
 /// permission says so with the fix; a missing device names the loopback one.
 fn open_error(device: &str, e: &PcapError) -> Error {
-    match e {
-        PcapError::Missing { path, reason } => advice::npcap_missing(path, reason),
-        PcapError::Refused { kind: Refusal::Permission, message } => Error::NeedsPrivilege {
+    let (kind, message) = match e {
+        PcapError::Missing { path, reason } => return advice::npcap_missing(path, reason),
+        PcapError::Refused { kind, message } => (*kind, message),
+    };
+    let kind = if Os::HERE == Os::Windows { advice::effective_refusal(kind, lib::access()) } else { kind };
+    match kind {
+        Refusal::Permission => Error::NeedsPrivilege {
             what: format!("capturing packets on {device} (--capture, sniff)"),
             fix: format!("this process may not capture (libpcap: {message}); {}", permission_fix_here()),
         },
-        PcapError::Refused { kind: Refusal::NoDevice, .. } => {
+        Refusal::NoDevice => {
             let lo = loopback_device().unwrap_or_else(|_| default_loopback_name().to_string());
             Error::usage(format!(
                 "no interface named '{device}' to capture on; the loopback interface here is '{lo}' (see `socklab doctor`)"
             ))
         }
-        PcapError::Refused { kind: Refusal::Other, message } => {
-            Error::io(format!("opening {device} for capture"), std::io::Error::other(message.clone()))
-        }
+        Refusal::Other => Error::io(format!("opening {device} for capture"), std::io::Error::other(message.clone())),
     }
 }
 

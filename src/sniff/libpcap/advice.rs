@@ -4,6 +4,7 @@
 //! every message is tested on any machine.
 #![cfg_attr(not(windows), allow(dead_code))]
 
+use super::Refusal;
 use crate::error::Error;
 
 /// Where Npcap is downloaded.
@@ -82,6 +83,16 @@ pub fn access_denied_fix(access: Access) -> String {
              terminal is not elevated: {WINDOWS_FIX}"
         ),
         _ => WINDOWS_FIX.to_string(),
+    }
+}
+
+/// The refusal as the user should hear it: on Windows, with Npcap restricted to
+/// Administrators and this process not elevated, any refusal to open is that
+/// restriction (Npcap's helper may fail otherwise than "access denied").
+pub fn effective_refusal(kind: Refusal, access: Access) -> Refusal {
+    match (kind, access.admin_only, access.elevated) {
+        (Refusal::Other, Some(true), Some(false)) => Refusal::Permission,
+        _ => kind,
     }
 }
 
@@ -191,6 +202,10 @@ mod tests {
         assert!(admin_only_check(open).0);
         assert!(admin_only_check(Access { admin_only: Some(true), elevated: Some(true) }).0);
         assert!(admin_only_check(Access::default()).0, "unknown is no failure");
+        assert_eq!(effective_refusal(Refusal::Other, not), Refusal::Permission);
+        assert_eq!(effective_refusal(Refusal::Other, open), Refusal::Other);
+        assert_eq!(effective_refusal(Refusal::NoDevice, not), Refusal::NoDevice);
+        assert_eq!(effective_refusal(Refusal::Other, Access::default()), Refusal::Other);
     }
 
     #[test]
