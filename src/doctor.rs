@@ -215,7 +215,7 @@ fn dir_check(dir: &Path) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sniff::libpcap::advice::LINUX_FIX;
+    use crate::sniff::libpcap::advice::{LINUX_FIX, MACOS_FIX, WINDOWS_FIX};
 
     #[test]
     fn a_failed_check_prints_its_command_whole_on_a_narrow_terminal() {
@@ -238,5 +238,19 @@ mod tests {
         assert!(text.contains("\n    sudo setcap cap_net_raw,cap_net_admin=eip \"$(command -v socklab)\"\n"), "{text}");
         assert!(text.contains("✗ permission to capture: run socklab as root"), "{text}");
         assert!(!text.contains("Live capture works"), "{text}");
+    }
+
+    /// Each system's fix reads whole: macOS's group command on a line of its
+    /// own, Windows' advice (no command) as wrapped prose.
+    #[test]
+    fn the_macos_and_windows_fixes_print_whole() {
+        let check = |fix: &str| Check { name: PERMISSION, ok: false, detail: "refused".into(), fix: fix.into() };
+        let settings = Settings { width: Some(80), wide: false, color: false };
+        let mac = report(&[check(MACOS_FIX)], &settings);
+        assert!(mac.contains("\n    sudo dseditgroup -o edit -a \"$USER\" -t user access_bpf\n"), "{mac}");
+        assert!(mac.contains("ChmodBPF"), "{mac}");
+        let win = report(&[check(WINDOWS_FIX)], &settings);
+        assert!(win.lines().all(|l| l.chars().count() <= 80), "{win}");
+        assert!(win.replace('\n', " ").contains("run the terminal as Administrator"), "{win}");
     }
 }
