@@ -15,7 +15,7 @@
 use crate::cmd::child::{wait_bounded, ChildServer};
 use crate::error::{Error, Result};
 use crate::net::{serve, shutdown};
-use crate::sniff::capture::{loopback_device, LiveCapture, PERMISSION_FIX};
+use crate::sniff::capture::{loopback_device, permission_fix_here, LiveCapture};
 use crate::sniff::session::{CaptureFilter, CaptureRequest, CaptureSession, CAPTURE_DIR};
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, UdpSocket};
@@ -32,15 +32,16 @@ const PAGE: &str = "HelloWorld.html";
 pub fn run() -> Result<()> {
     let exe = std::env::current_exe().map_err(|e| Error::io("finding the socklab binary", e))?;
     let capture = capture_check();
+    let fix = capture.as_ref().err().map(capture_fix).unwrap_or_default();
     if let Err(e) = &capture {
-        say(&format!("Note: the packet captures are off: {e}\nThe apps run anyway; to see their packets too, {PERMISSION_FIX}, then run `socklab demo` again.\n"));
+        say(&format!("Note: the packet captures are off: {e}\nThe apps run anyway; to see their packets too, {fix}, then run `socklab demo` again.\n"));
     } else {
         std::fs::create_dir_all(CAPTURE_DIR).map_err(|e| Error::File {
             path: CAPTURE_DIR.into(),
             reason: format!("cannot create the captures directory ({e}); run the demo from a writable directory"),
         })?;
     }
-    let demo = Demo { exe, capture: capture.is_ok() };
+    let demo = Demo { exe, capture: capture.is_ok(), fix };
     let parts: [fn(&Demo) -> Result<()>; 5] =
         [Demo::tcp_echo, Demo::udp_echo, Demo::closed_port, Demo::dns, Demo::http];
     for part in parts {
@@ -60,10 +61,21 @@ fn capture_check() -> Result<()> {
     LiveCapture::open(&lo, None).map(|_| ())
 }
 
+/// What makes capture work when [`capture_check`] failed with `e`: the
+/// permission fix of this system, else the advice in the error itself.
+fn capture_fix(e: &Error) -> String {
+    match e {
+        Error::NeedsPrivilege { .. } => permission_fix_here(),
+        _ => "follow the advice above (`socklab doctor` checks each step)".to_string(),
+    }
+}
+
 /// The tour's settings.
 struct Demo {
     exe: PathBuf,
     capture: bool,
+    /// What makes capture work, when it is off.
+    fix: String,
 }
 
 impl Demo {
@@ -162,7 +174,7 @@ impl Demo {
         );
         lines.push("socklab doctor                                 check that capture works here".to_string());
         if !self.capture {
-            lines.push(format!("(captures are off: {PERMISSION_FIX})"));
+            lines.push(format!("(captures are off: {})", self.fix));
         }
         say(&(lines.iter().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n") + "\n"));
     }

@@ -8,9 +8,7 @@
 //! printed a packet stamped after it: then every packet stamped before the
 //! event has been printed.
 
-use std::io::Write;
-use std::os::fd::{AsRawFd, RawFd};
-use std::os::unix::net::UnixStream;
+use crate::sniff::libpcap::Wake;
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -22,10 +20,9 @@ pub struct Barrier {
     /// Wall-clock time (ns) the ring was last seen empty; `i64::MAX` once stopped.
     drained: Mutex<i64>,
     changed: Condvar,
-    /// The connected socket pair that wakes the capture thread from its wait:
-    /// (read end, write end). A pipe would need unsafe libc calls; std makes
-    /// socket pairs close-on-exec and can make them non-blocking.
-    pipe: (UnixStream, UnixStream),
+    /// What wakes the capture thread from its wait (a socket pair on Unix, an
+    /// event on Windows).
+    wake: Wake,
 }
 
 /// Nanoseconds since the Unix epoch now (the clock packet timestamps use).
@@ -34,18 +31,17 @@ pub fn now() -> i64 {
 }
 
 impl Barrier {
-    /// A barrier with its wake-up socket pair (non-blocking, close-on-exec).
+    /// A barrier with its wake-up (see [`Wake`]).
     pub fn new() -> std::io::Result<Barrier> {
-        let (read, write) = UnixStream::pair()?;
-        read.set_nonblocking(true)?;
-        write.set_nonblocking(true)?;
-        Ok(Barrier { drained: Mutex::new(0), changed: Condvar::new(), pipe: (read, write) })
+        Ok(Barrier { drained: Mutex::new(0), changed: Condvar::new(), wake: Wake::new()? })
     }
 
-    /// The descriptor the capture thread waits on beside the capture (readable
-    /// after [`Barrier::wait`]; the waiter empties it).
-    pub fn wake_fd(&self) -> RawFd {
-        self.pipe.0.as_raw_fd()
+    /// What the capture thread waits on beside the capture, with
+    /// [`crate::sniff::capture::LiveCapture::wait`] (signalled by
+    /// [`Barrier::wait`]; the waiter takes the signal). Named for the descriptor
+    /// it is on Unix; on Windows it is an event.
+    pub fn wake_fd(&self) -> &Wake {
+        &self.wake
     }
 
     /// Every packet captured before `at` has been printed: the capture thread
@@ -68,8 +64,7 @@ impl Barrier {
     /// Waits until every packet captured before now has been handled, or [`LIMIT`].
     pub fn wait(&self) {
         let target = now();
-        // A full socket buffer already wakes the capture thread: the error is moot.
-        let _ = (&self.pipe.1).write(&[1]);
+        self.wake.signal();
         let Ok(guard) = self.drained.lock() else { return };
         let _ = self.changed.wait_timeout_while(guard, LIMIT, |d| *d < target);
     }
@@ -102,17 +97,16 @@ mod tests {
         assert!(t0.elapsed() < Duration::from_millis(20), "closed: no wait");
     }
 
-    /// The wake-up descriptor is readable after a wait and never blocks a
-    /// writer, however many waits nobody drained.
+    /// The wake-up is signalled after a wait and never blocks the signaller,
+    /// however many waits nobody took.
     #[test]
-    fn wake_fd_is_readable_after_a_wait_and_writes_never_block() {
+    fn wake_is_signalled_after_a_wait_and_signals_never_block() {
         let b = Barrier::new().unwrap();
         b.close();
         for _ in 0..100_000 {
             b.wait();
         }
-        let mut byte = [0u8; 1];
-        assert_eq!(std::io::Read::read(&mut &b.pipe.0, &mut byte).unwrap(), 1);
-        assert_eq!(b.wake_fd(), b.pipe.0.as_raw_fd());
+        assert!(b.wake_fd().take());
+        assert!(!b.wake_fd().take(), "taken once");
     }
 }

@@ -1,16 +1,16 @@
-//! Capturing live through libpcap, and the [`Frame`] every capture yields
-//! (files are read by [`crate::sniff::file`], which uses libpcap only to
-//! compile BPF filters). Live captures ([`LiveCapture`]) run in immediate mode with a short
+//! Capturing live through libpcap (Npcap on Windows, through
+//! [`crate::sniff::libpcap`]), and the [`Frame`] every capture yields (files are
+//! read by [`crate::sniff::file`], which uses libpcap only to compile BPF filters). Live captures ([`LiveCapture`]) run in immediate mode with a short
 //! read timeout, so a loop can look at a stop flag, and can save what they see
 //! as a pcap file ([`SaveFile`], which tshark and Wireshark read).
 
 use crate::error::Error;
 use crate::sniff::dissect::link::LinkType;
 use crate::sniff::file::Origin;
+use crate::sniff::libpcap::advice::{self, Os};
+use crate::sniff::libpcap::{self as lib, Live, LiveOptions, PcapError, Refusal, Waiter, Wake};
 use crate::sniff::savefile::SaveFile;
 use crate::sniff::value::Nanos;
-use pcap::{Active, Capture, Device, Precision};
-use std::os::fd::AsRawFd;
 use std::path::Path;
 
 /// One captured frame, borrowed from libpcap's buffer until the next read.
@@ -47,9 +47,10 @@ pub const RING_BYTES: i32 = 16 << 20;
 /// check its stop flag.
 pub const READ_TIMEOUT_MS: i32 = 50;
 
-/// The exact fix for a missing capture permission.
-pub const PERMISSION_FIX: &str = "run socklab as root (sudo), or give it the capture capabilities once: \
-     sudo setcap cap_net_raw,cap_net_admin=eip \"$(command -v socklab)\"";
+/// The exact fix for a missing capture permission on this system: the
+/// capabilities on Linux, the BPF devices (ChmodBPF) on macOS, Administrator
+/// or Npcap's admin-only option on Windows.
+pub const PERMISSION_FIX: &str = advice::permission_fix(Os::HERE);
 
 /// Counters of a live capture, from libpcap's `pcap_stats`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -62,12 +63,13 @@ pub struct LiveStats {
 
 /// An open live capture on one interface.
 pub struct LiveCapture {
-    cap: Capture<Active>,
+    cap: Live,
+    /// The capture's readiness, waited on while a packet may be borrowed from `cap`.
+    waiter: Waiter,
     save: Option<SaveFile>,
     /// A savefile write error, returned by the read after the packet that met it.
     save_error: Option<Error>,
     device: String,
-    fd: std::os::fd::RawFd,
 }
 
 impl LiveCapture {
@@ -76,19 +78,10 @@ impl LiveCapture {
     /// When this returns, the kernel filter is in place: every matching packet
     /// from now on is captured.
     pub fn open(device: &str, filter: Option<&str>) -> Result<LiveCapture, Error> {
-        let inactive = Capture::from_device(device).map_err(|e| open_error(device, &e))?;
-        let cap = inactive
-            .immediate_mode(true)
-            .snaplen(SNAPLEN)
-            .buffer_size(RING_BYTES)
-            .timeout(READ_TIMEOUT_MS)
-            .precision(Precision::Nano)
-            .open()
-            .map_err(|e| open_error(device, &e))?
-            .setnonblock()
-            .map_err(|e| open_error(device, &e))?;
-        let fd = cap.as_raw_fd();
-        let mut live = LiveCapture { cap, save: None, save_error: None, device: device.to_string(), fd };
+        let options = LiveOptions { snaplen: SNAPLEN, buffer_bytes: RING_BYTES, timeout_ms: READ_TIMEOUT_MS };
+        let cap = Live::open(device, &options).map_err(|e| open_error(device, &e))?;
+        let waiter = cap.waiter();
+        let mut live = LiveCapture { cap, waiter, save: None, save_error: None, device: device.to_string() };
         if let Some(expr) = filter {
             live.set_filter(expr)?;
         }
@@ -101,12 +94,7 @@ impl LiveCapture {
     /// nothing it would have kept, except packets arriving during the few
     /// microseconds libpcap's Linux swap (drop-all filter, drain, new filter) takes.
     pub fn set_filter(&mut self, expr: &str) -> Result<(), Error> {
-        self.cap.filter(expr, true).map_err(|e| {
-            Error::usage(format!(
-                "invalid capture filter '{expr}': {}; use tcpdump's BPF syntax, e.g. \"tcp port 12000\"",
-                pcap_message(&e)
-            ))
-        })
+        self.cap.set_filter(expr).map_err(|e| filter_error(expr, &e))
     }
 
     /// Saves every packet read from now on to `path` (a pcap file, nanosecond
@@ -129,15 +117,16 @@ impl LiveCapture {
 
     /// The link-layer header type (DLT / LINKTYPE number) of the interface.
     pub fn datalink(&self) -> i32 {
-        self.cap.get_datalink().0
+        self.cap.datalink()
     }
 
     /// The next packet, also written to the savefile if there is one; `None`
     /// when none was waiting (after waiting up to [`READ_TIMEOUT_MS`] for one).
     /// A failed write to the savefile is an error (once, when it happens).
     ///
-    /// The capture is non-blocking and this waits in `poll(2)` itself: on Linux,
-    /// libpcap's TPACKET_V3 ring ignores the read timeout while no packet arrives.
+    /// The capture is non-blocking and this waits itself (`poll(2)` on Unix,
+    /// Npcap's event on Windows): on Linux, libpcap's TPACKET_V3 ring ignores
+    /// the read timeout while no packet arrives.
     pub fn next_frame(&mut self) -> Result<Option<Frame<'_>>, Error> {
         if let Some(e) = self.save_error.take() {
             return Err(e);
@@ -145,7 +134,7 @@ impl LiveCapture {
         match read_one(&mut self.cap, &mut self.save, &mut self.save_error, &self.device)? {
             Some(f) => Ok(Some(f)),
             None => {
-                wait_readable(self.fd, None, READ_TIMEOUT_MS);
+                self.waiter.wait(None, READ_TIMEOUT_MS);
                 self.save.as_mut().map_or(Ok(()), SaveFile::tick)?;
                 Ok(None)
             }
@@ -160,10 +149,10 @@ impl LiveCapture {
         read_one(&mut self.cap, &mut self.save, &mut self.save_error, &self.device)
     }
 
-    /// Waits up to [`READ_TIMEOUT_MS`] for a packet, or for `wake` (a pipe's
-    /// read end) to become readable; what is in the pipe is read away.
-    pub fn wait(&self, wake: Option<std::os::fd::RawFd>) {
-        wait_readable(self.fd, wake, READ_TIMEOUT_MS);
+    /// Waits up to [`READ_TIMEOUT_MS`] for a packet, or for `wake` to be
+    /// signalled (see [`crate::sniff::barrier::Barrier::wake_fd`]); its signal is taken.
+    pub fn wait(&self, wake: Option<&Wake>) {
+        self.cap.wait(wake, READ_TIMEOUT_MS);
     }
 
     /// Writes the savefile's buffer out if it is due (see [`SaveFile::tick`]).
@@ -185,94 +174,94 @@ impl LiveCapture {
 /// One waiting packet of `cap`, saved to `save`; `None` when none is waiting.
 /// A write error goes to `failed`, so the packet that met it is still returned.
 fn read_one<'a>(
-    cap: &'a mut Capture<Active>,
+    cap: &'a mut Live,
     save: &mut Option<SaveFile>,
     failed: &mut Option<Error>,
     device: &str,
 ) -> Result<Option<Frame<'a>>, Error> {
     match cap.next_packet() {
-        Ok(p) => {
-            let ts = p.header.ts;
-            #[allow(clippy::useless_conversion)] // time_t and suseconds_t differ by platform
-            let time = i64::from(ts.tv_sec) * 1_000_000_000 + i64::from(ts.tv_usec);
-            if let Some(Err(e)) = save.as_mut().map(|s| s.write(time, p.header.len, p.data)) {
+        Ok(Some(p)) => {
+            if let Some(Err(e)) = save.as_mut().map(|s| s.write(p.time, p.len, p.data)) {
                 *failed = Some(e);
             }
-            Ok(Some(Frame { time, len: p.header.len, data: p.data, origin: None }))
+            Ok(Some(Frame { time: p.time, len: p.len, data: p.data, origin: None }))
         }
-        Err(pcap::Error::TimeoutExpired) => Ok(None),
-        Err(e) => Err(Error::io(format!("capturing on {device}"), std::io::Error::other(pcap_message(&e)))),
+        Ok(None) => Ok(None),
+        Err(e) => Err(Error::io(format!("capturing on {device}"), std::io::Error::other(e.message()))),
     }
 }
 
-/// Waits until `fd` or `wake` is readable or `millis` have passed (an
-/// interrupted wait just returns); empties `wake` (a non-blocking pipe or socket).
-fn wait_readable(fd: std::os::fd::RawFd, wake: Option<std::os::fd::RawFd>, millis: i32) {
-    let mut pfds = [
-        libc::pollfd { fd, events: libc::POLLIN, revents: 0 },
-        libc::pollfd { fd: wake.unwrap_or(-1), events: libc::POLLIN, revents: 0 },
-    ];
-    // SAFETY: two valid pollfds on the stack (a negative fd is ignored by poll),
-    // and a stack buffer for read, for the duration of the calls.
-    unsafe {
-        libc::poll(pfds.as_mut_ptr(), 2, millis);
-        if let Some(w) = wake {
-            let mut sink = [0u8; 64];
-            while libc::read(w, sink.as_mut_ptr().cast(), sink.len()) > 0 {}
-        }
+/// The error for an invalid capture filter (or, on Windows, for a filter
+/// without Npcap to compile it).
+pub(crate) fn filter_error(expr: &str, e: &PcapError) -> Error {
+    match e {
+        PcapError::Missing { path, reason } => advice::filter_needs_npcap(expr, path, reason),
+        PcapError::Refused { message, .. } => Error::usage(format!(
+            "invalid capture filter '{expr}': {message}; use tcpdump's BPF syntax, e.g. \"tcp port 12000\""
+        )),
     }
 }
 
-/// The error for a device that cannot be opened: a missing permission says so
-/// with the fix; a missing device names the loopback one.
-fn open_error(device: &str, e: &pcap::Error) -> Error {
-    let msg = pcap_message(e);
-    let lower = msg.to_ascii_lowercase();
-    if lower.contains("permission") || lower.contains("not permitted") {
-        return Error::NeedsPrivilege {
+/// The error for a device that cannot be opened: a missing library or
+/// permission says so with the fix; a missing device names the loopback one.
+fn open_error(device: &str, e: &PcapError) -> Error {
+    let (kind, message) = match e {
+        PcapError::Missing { path, reason } => return advice::npcap_missing(path, reason),
+        PcapError::Refused { kind, message } => (*kind, message),
+    };
+    let kind = if Os::HERE == Os::Windows { advice::effective_refusal(kind, lib::access()) } else { kind };
+    match kind {
+        Refusal::Permission => Error::NeedsPrivilege {
             what: format!("capturing packets on {device} (--capture, sniff)"),
-            fix: format!("this process may not capture (libpcap: {msg}); {PERMISSION_FIX}"),
-        };
+            fix: format!("this process may not capture (libpcap: {message}); {}", permission_fix_here()),
+        },
+        Refusal::NoDevice => {
+            let lo = loopback_device().unwrap_or_else(|_| default_loopback_name().to_string());
+            Error::usage(format!(
+                "no interface named '{device}' to capture on; the loopback interface here is '{lo}' (see `socklab doctor`)"
+            ))
+        }
+        Refusal::Other => Error::io(format!("opening {device} for capture"), std::io::Error::other(message.clone())),
     }
-    if lower.contains("no such device") || lower.contains("doesn't exist") {
-        let lo = loopback_device().unwrap_or_else(|_| "lo".to_string());
-        return Error::usage(format!(
-            "no interface named '{device}' to capture on; the loopback interface here is '{lo}' (see `socklab doctor`)"
-        ));
-    }
-    Error::io(format!("opening {device} for capture"), std::io::Error::other(msg))
 }
 
-/// The name of the loopback interface, from libpcap's device list (the one with
-/// the loopback flag), e.g. `lo` on Linux or `lo0` on macOS.
+/// The permission fix for this system, with Npcap's admin-only facts on Windows.
+pub fn permission_fix_here() -> String {
+    if Os::HERE == Os::Windows {
+        advice::access_denied_fix(lib::access())
+    } else {
+        PERMISSION_FIX.to_string()
+    }
+}
+
+/// The usual name of the loopback interface on this system.
+fn default_loopback_name() -> &'static str {
+    match Os::HERE {
+        Os::Linux => "lo",
+        Os::Windows => lib::NPF_LOOPBACK,
+        Os::MacOs | Os::OtherUnix => "lo0",
+    }
+}
+
+/// The name of the loopback interface, from libpcap's device list (Npcap's
+/// loopback adapter, else the one with the loopback flag), e.g. `lo` on Linux,
+/// `lo0` on macOS, `\Device\NPF_Loopback` on Windows.
 pub fn loopback_device() -> Result<String, Error> {
-    let devices = Device::list()
-        .map_err(|e| Error::io("listing the network interfaces", std::io::Error::other(pcap_message(&e))))?;
-    devices.into_iter().find(|d| d.flags.is_loopback()).map(|d| d.name).ok_or_else(|| Error::NoAnswer {
+    let devices = lib::interfaces().map_err(|e| match e {
+        PcapError::Missing { path, reason } => advice::npcap_missing(&path, &reason),
+        other => Error::io("listing the network interfaces", std::io::Error::other(other.message())),
+    })?;
+    lib::pick_loopback(&devices).map(|d| d.name.clone()).ok_or_else(|| Error::NoAnswer {
         what: "no loopback interface found".to_string(),
-        hint: "libpcap lists none with the loopback flag; pass one with -i (see `ip link`)".to_string(),
+        hint: advice::no_loopback_hint(Os::HERE),
     })
 }
 
-/// libpcap's version string, e.g. `libpcap version 1.10.3 (with TPACKET_V3)`.
-pub fn lib_version() -> String {
-    extern "C" {
-        fn pcap_lib_version() -> *const std::ffi::c_char;
-    }
-    // SAFETY: pcap_lib_version returns a pointer to a static NUL-terminated string.
-    unsafe {
-        let p = pcap_lib_version();
-        if p.is_null() {
-            return "unknown".to_string();
-        }
-        std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned()
-    }
-}
-
-/// libpcap's own message, without the Debug wrapper.
-pub(crate) fn pcap_message(e: &pcap::Error) -> String {
-    match e {
-        pcap::Error::PcapError(s) => s.clone(),
-        other => other.to_string(),
-    }
+/// libpcap's version string, e.g. `libpcap version 1.10.3 (with TPACKET_V3)`;
+/// on Windows Npcap's, or why Npcap is missing.
+pub fn lib_version() -> Result<String, Error> {
+    lib::lib_version().map_err(|e| match e {
+        PcapError::Missing { path, reason } => advice::npcap_missing(&path, &reason),
+        other => Error::io("asking libpcap its version", std::io::Error::other(other.message())),
+    })
 }

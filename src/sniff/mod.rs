@@ -17,6 +17,7 @@ pub mod hash;
 pub mod hexmap;
 pub mod icmp;
 pub mod layer_bytes;
+pub mod libpcap;
 pub mod packet;
 pub mod pipeline;
 pub mod read;

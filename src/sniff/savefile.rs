@@ -60,6 +60,88 @@ pub fn encode_record(out: &mut Vec<u8>, time: i64, len: u32, data: &[u8]) {
     out.extend_from_slice(data);
 }
 
+/// What a failed write means for the user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum WriteFailure {
+    /// No space left (or quota exceeded).
+    DiskFull,
+    /// The file grew past a limit (`ulimit -f`, or the file system's largest file).
+    TooLarge,
+    /// The file system is read-only (or the medium write-protected).
+    ReadOnly,
+    /// The device failed.
+    Io,
+    /// Anything else: the system's own message.
+    Other,
+}
+
+/// What the largest-file error is called, and its own remedy.
+#[cfg(unix)]
+const TOO_LARGE: (&str, &str) = ("file size limit reached (ulimit -f)", "raise the limit");
+/// What the largest-file error is called, and its own remedy.
+#[cfg(windows)]
+const TOO_LARGE: (&str, &str) =
+    ("file too large for this file system (FAT32 holds 4 GiB at most)", "use an NTFS or exFAT drive");
+/// Where to look when the device fails.
+#[cfg(unix)]
+const CHECK_DISK: &str = "check the disk (dmesg)";
+/// Where to look when the device fails.
+#[cfg(windows)]
+const CHECK_DISK: &str = "check the disk (chkdsk, Event Viewer)";
+
+/// The meaning of an OS error code of a write, on this system.
+fn write_failure(code: i32) -> WriteFailure {
+    #[cfg(unix)]
+    {
+        unix_write_failure(code)
+    }
+    #[cfg(windows)]
+    {
+        windows_write_failure(code)
+    }
+}
+
+/// The meaning of an errno of `write(2)`.
+#[cfg(unix)]
+fn unix_write_failure(code: i32) -> WriteFailure {
+    match code {
+        libc::ENOSPC | libc::EDQUOT => WriteFailure::DiskFull,
+        libc::EFBIG => WriteFailure::TooLarge,
+        libc::EROFS => WriteFailure::ReadOnly,
+        libc::EIO => WriteFailure::Io,
+        _ => WriteFailure::Other,
+    }
+}
+
+/// Windows' `ERROR_WRITE_PROTECT`: the medium is write-protected.
+const ERROR_WRITE_PROTECT: i32 = 19;
+/// Windows' `ERROR_CRC`: data error (cyclic redundancy check).
+const ERROR_CRC: i32 = 23;
+/// Windows' `ERROR_WRITE_FAULT`: the device cannot write.
+const ERROR_WRITE_FAULT: i32 = 29;
+/// Windows' `ERROR_HANDLE_DISK_FULL`: the disk is full.
+const ERROR_HANDLE_DISK_FULL: i32 = 39;
+/// Windows' `ERROR_DISK_FULL`: not enough space on the disk.
+const ERROR_DISK_FULL: i32 = 112;
+/// Windows' `ERROR_FILE_TOO_LARGE`: the file exceeds the file system's limit.
+const ERROR_FILE_TOO_LARGE: i32 = 223;
+/// Windows' `ERROR_IO_DEVICE`: an I/O device error.
+const ERROR_IO_DEVICE: i32 = 1117;
+/// Windows' `ERROR_DISK_QUOTA_EXCEEDED`: the quota is used up.
+const ERROR_DISK_QUOTA_EXCEEDED: i32 = 1295;
+
+/// The meaning of a Windows error code of `WriteFile` (the same advice as its errno twin).
+#[cfg_attr(not(windows), allow(dead_code))]
+fn windows_write_failure(code: i32) -> WriteFailure {
+    match code {
+        ERROR_DISK_FULL | ERROR_HANDLE_DISK_FULL | ERROR_DISK_QUOTA_EXCEEDED => WriteFailure::DiskFull,
+        ERROR_FILE_TOO_LARGE => WriteFailure::TooLarge,
+        ERROR_WRITE_PROTECT => WriteFailure::ReadOnly,
+        ERROR_CRC | ERROR_WRITE_FAULT | ERROR_IO_DEVICE => WriteFailure::Io,
+        _ => WriteFailure::Other,
+    }
+}
+
 /// A pcap file being written: counts what reached the disk, reports what did not.
 pub struct SaveFile {
     file: File,
@@ -175,16 +257,12 @@ impl SaveFile {
     fn error(&self, e: &io::Error) -> Error {
         let (n, m, f, opt) = (self.saved, self.packets, self.path.display(), self.option);
         let saved = format!("{n} of {m} packets saved to {f}");
-        let reason = match e.raw_os_error() {
-            Some(libc::ENOSPC) | Some(libc::EDQUOT) => {
-                format!("disk full: {saved}; free space or use {opt} elsewhere")
-            }
-            Some(libc::EFBIG) => {
-                format!("file size limit reached (ulimit -f): {saved}; raise the limit or use {opt} elsewhere")
-            }
-            Some(libc::EROFS) => format!("read-only file system: {saved}; use {opt} on a writable file system"),
-            Some(libc::EIO) => format!("I/O error: {saved}; check the disk (dmesg) or use {opt} elsewhere"),
-            _ => format!("{e}: {saved}; use {opt} elsewhere"),
+        let reason = match e.raw_os_error().map_or(WriteFailure::Other, write_failure) {
+            WriteFailure::DiskFull => format!("disk full: {saved}; free space or use {opt} elsewhere"),
+            WriteFailure::TooLarge => format!("{}: {saved}; {} or use {opt} elsewhere", TOO_LARGE.0, TOO_LARGE.1),
+            WriteFailure::ReadOnly => format!("read-only file system: {saved}; use {opt} on a writable file system"),
+            WriteFailure::Io => format!("I/O error: {saved}; {CHECK_DISK} or use {opt} elsewhere"),
+            WriteFailure::Other => format!("{e}: {saved}; use {opt} elsewhere"),
         };
         Error::File { path: f.to_string(), reason: format!("cannot write the capture file: {reason}") }
     }
@@ -237,6 +315,29 @@ mod tests {
         );
     }
 
+    #[test]
+    fn windows_errors_get_the_same_advice_as_their_errno() {
+        assert_eq!(windows_write_failure(112), WriteFailure::DiskFull);
+        assert_eq!(windows_write_failure(39), WriteFailure::DiskFull);
+        assert_eq!(windows_write_failure(19), WriteFailure::ReadOnly);
+        assert_eq!(windows_write_failure(223), WriteFailure::TooLarge);
+        assert_eq!(windows_write_failure(1117), WriteFailure::Io);
+        assert_eq!(windows_write_failure(5), WriteFailure::Other);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn errno_codes_get_their_advice() {
+        assert_eq!(unix_write_failure(libc::ENOSPC), WriteFailure::DiskFull);
+        assert_eq!(unix_write_failure(libc::EDQUOT), WriteFailure::DiskFull);
+        assert_eq!(unix_write_failure(libc::EFBIG), WriteFailure::TooLarge);
+        assert_eq!(unix_write_failure(libc::EROFS), WriteFailure::ReadOnly);
+        assert_eq!(unix_write_failure(libc::EIO), WriteFailure::Io);
+        assert_eq!(unix_write_failure(libc::EACCES), WriteFailure::Other);
+    }
+
+    /// Needs libpcap linked in (the `pcap` crate, not used on Windows).
+    #[cfg(not(windows))]
     #[test]
     fn libpcap_reads_back_what_was_written() {
         let dir = std::env::temp_dir().join(format!("socklab-savefile-{}", std::process::id()));

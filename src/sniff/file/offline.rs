@@ -1,10 +1,11 @@
 //! An open capture file: the [`Reader`] over the file (gunzipped when it starts
 //! with gzip's magic, RFC 1952 §2.3.1), and the optional BPF capture filter,
-//! compiled by libpcap once per link type met and run on every packet.
+//! compiled by libpcap (Npcap on Windows) once per link type met and run on every packet.
 
 use crate::error::Error;
-use crate::sniff::capture::{pcap_message, Frame};
+use crate::sniff::capture::{filter_error, Frame};
 use crate::sniff::file::{FileError, Reader, Record};
+use crate::sniff::libpcap::Program;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -20,39 +21,14 @@ const DEFAULT_LINK: u16 = 1;
 /// The BPF capture filter, compiled per link type.
 struct Bpf {
     expr: String,
-    programs: Vec<(u16, pcap::BpfProgram)>,
-}
-
-/// libpcap's `bpf_program`, to run a compiled program with the true wire length.
-#[repr(C)]
-struct RawProgram {
-    len: libc::c_uint,
-    insns: *const pcap::BpfInstruction,
-}
-
-/// libpcap's `pcap_pkthdr`.
-#[repr(C)]
-struct RawHeader {
-    ts: libc::timeval,
-    caplen: u32,
-    len: u32,
-}
-
-extern "C" {
-    fn pcap_offline_filter(prog: *const RawProgram, h: *const RawHeader, pkt: *const u8) -> libc::c_int;
+    programs: Vec<(u16, Program)>,
 }
 
 impl Bpf {
-    /// Compiles `expr` for `link` (libpcap's error as a usage error).
-    fn compile(expr: &str, link: u16) -> Result<pcap::BpfProgram, Error> {
-        let invalid = |e: &pcap::Error| {
-            Error::usage(format!(
-                "invalid capture filter '{expr}': {}; use tcpdump's BPF syntax, e.g. \"tcp port 12000\"",
-                pcap_message(e)
-            ))
-        };
-        let dead = pcap::Capture::dead(pcap::Linktype(super::dlt_of_linktype(link))).map_err(|e| invalid(&e))?;
-        dead.compile(expr, true).map_err(|e| invalid(&e))
+    /// Compiles `expr` for `link` (libpcap's error as a usage error; on Windows
+    /// without Npcap, an error that says so and suggests a display filter).
+    fn compile(expr: &str, link: u16) -> Result<Program, Error> {
+        Program::compile(super::dlt_of_linktype(link), expr).map_err(|e| filter_error(expr, &e))
     }
 
     /// Whether the packet passes (compiling the filter for a new link type first).
@@ -65,12 +41,7 @@ impl Bpf {
                 self.programs.len() - 1
             }
         };
-        let insns = self.programs[i].1.get_instructions();
-        let prog = RawProgram { len: insns.len() as libc::c_uint, insns: insns.as_ptr() };
-        let h = RawHeader { ts: libc::timeval { tv_sec: 0, tv_usec: 0 }, caplen: r.data.len() as u32, len: r.len };
-        // SAFETY: `prog` points at the live instructions of a program libpcap
-        // compiled; `h.caplen` bytes are readable at `r.data`.
-        Ok(unsafe { pcap_offline_filter(&prog, &h, r.data.as_ptr()) } > 0)
+        Ok(self.programs[i].1.matches(r.data, r.len))
     }
 }
 
