@@ -5,23 +5,23 @@
 //! result is served only if it still starts with the root. A directory serves
 //! its `index.html` (checked the same way); one named without a trailing slash
 //! is redirected to the slashed form so relative links inside it work. After
-//! opening, the file's real path (`/proc/self/fd/N`) is checked again, so a
+//! opening, the file's real path is checked again (Linux: `/proc/self/fd/N`,
+//! macOS: `fcntl(F_GETPATH)`, Windows: `GetFinalPathNameByHandleW`), so a
 //! symlink swapped in between the check and the open cannot leak a file.
 //!
 //! Each worker keeps its own cache (no locks on the hot path) from request path
-//! to [`Entry`]: the canonical path, the identity of the file (device, inode,
-//! size, modification time), its precomputed header fields, and for files up to
-//! [`SMALL_FILE`] bytes the contents. Every hit is revalidated with one `stat`
-//! of the canonical path: a changed identity (the file edited, replaced or
-//! removed) resolves the request again from scratch.
+//! to [`Entry`]: the canonical path, the identity of the file (on unix device,
+//! inode, size, modification time; elsewhere size, modification and creation
+//! time), its precomputed header fields, and for files up to [`SMALL_FILE`]
+//! bytes the contents. Every hit is revalidated with one `stat` of the
+//! canonical path: a changed identity (the file edited, replaced or removed)
+//! resolves the request again from scratch.
 
 use crate::proto::http::path::SafePath;
 use crate::proto::http::{date, mime, response};
 use std::collections::HashMap;
 use std::fs::{self, File, Metadata};
 use std::io::Read;
-use std::os::fd::AsRawFd;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::SystemTime;
@@ -34,6 +34,7 @@ const MAX_ENTRIES: usize = 1024;
 pub const INDEX: &str = "index.html";
 
 /// What identifies a version of a file: if any of it changes, the cache is stale.
+#[cfg(unix)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FileId {
     dev: u64,
@@ -43,13 +44,41 @@ pub struct FileId {
     mtime_nsec: i64,
 }
 
+#[cfg(unix)]
 impl FileId {
     fn of(m: &Metadata) -> FileId {
+        use std::os::unix::fs::MetadataExt;
         FileId { dev: m.dev(), ino: m.ino(), size: m.size(), mtime: m.mtime(), mtime_nsec: m.mtime_nsec() }
     }
 
-    fn same_inode(&self, other: &FileId) -> bool {
+    /// The same file (inode), whatever happened to its contents.
+    fn same_file(&self, other: &FileId) -> bool {
         self.dev == other.dev && self.ino == other.ino
+    }
+}
+
+/// What identifies a version of a file: if any of it changes, the cache is
+/// stale. Without inode numbers (the file index of Windows is not in stable
+/// std), the times and size stand in for them.
+#[cfg(not(unix))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileId {
+    size: u64,
+    modified: Option<SystemTime>,
+    created: Option<SystemTime>,
+}
+
+#[cfg(not(unix))]
+impl FileId {
+    fn of(m: &Metadata) -> FileId {
+        FileId { size: m.len(), modified: m.modified().ok(), created: m.created().ok() }
+    }
+
+    /// The same file, as far as its times and size tell: a file replaced or
+    /// changed since it was resolved is not (stricter than an inode match:
+    /// such a request is answered 404 and the next one resolves afresh).
+    fn same_file(&self, other: &FileId) -> bool {
+        self == other
     }
 }
 
@@ -75,7 +104,7 @@ impl Entry {
     pub fn open(&self) -> Option<File> {
         let file = open_nonblocking(&self.path)?;
         let id = FileId::of(&file.metadata().ok()?);
-        id.same_inode(&self.id).then_some(file)
+        id.same_file(&self.id).then_some(file)
     }
 }
 
@@ -197,20 +226,86 @@ fn load(root: &Path, path: PathBuf) -> Lookup {
 }
 
 /// Opens read-only without blocking on FIFOs and without inheriting across exec.
+#[cfg(unix)]
 fn open_nonblocking(path: &Path) -> Option<File> {
+    use std::os::unix::fs::OpenOptionsExt;
     fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC).open(path).ok()
 }
 
-/// True if the open file's real path lies under `root` (where /proc tells).
+/// Opens read-only (std already keeps the handle from child processes; there
+/// are no FIFOs to block on among the files a path can name).
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> Option<File> {
+    File::open(path).ok()
+}
+
+/// True if the open file's real path lies under `root` (where the system tells).
 fn really_under(file: &File, root: &Path) -> bool {
-    match fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd())) {
-        Ok(real) => real.starts_with(root),
-        // Without /proc the canonicalise check before the open has to do.
-        Err(_) => true,
+    match real_path(file) {
+        Some(real) => real.starts_with(root),
+        // Where the system cannot tell, the canonicalise check before the open has to do.
+        None => true,
     }
 }
 
-#[cfg(test)]
+/// The real path of an open file, from /proc.
+#[cfg(target_os = "linux")]
+fn real_path(file: &File) -> Option<PathBuf> {
+    use std::os::fd::AsRawFd;
+    fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd())).ok()
+}
+
+/// The real path of an open file, from fcntl(F_GETPATH).
+#[cfg(target_vendor = "apple")]
+fn real_path(file: &File) -> Option<PathBuf> {
+    use std::ffi::OsStr;
+    use std::os::fd::AsRawFd;
+    use std::os::unix::ffi::OsStrExt;
+    let mut buf = vec![0u8; libc::PATH_MAX as usize];
+    // SAFETY: F_GETPATH writes a NUL-terminated path of at most PATH_MAX bytes into buf.
+    if unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETPATH, buf.as_mut_ptr()) } == -1 {
+        return None;
+    }
+    let len = buf.iter().position(|&b| b == 0)?;
+    Some(PathBuf::from(OsStr::from_bytes(&buf[..len])))
+}
+
+/// The real path of an open file, from GetFinalPathNameByHandleW: the same
+/// `\\?\C:\…` form `fs::canonicalize` gives the root.
+#[cfg(windows)]
+fn real_path(file: &File) -> Option<PathBuf> {
+    use std::ffi::OsString;
+    use std::os::windows::ffi::OsStringExt;
+    use std::os::windows::io::AsRawHandle;
+    use windows_sys::Win32::Storage::FileSystem::{GetFinalPathNameByHandleW, FILE_NAME_NORMALIZED, VOLUME_NAME_DOS};
+    let mut buf = vec![0u16; 512];
+    loop {
+        let cap = u32::try_from(buf.len()).ok()?;
+        // SAFETY: the handle is open for the call; buf has room for cap UTF-16 units.
+        let n = unsafe {
+            GetFinalPathNameByHandleW(
+                file.as_raw_handle(),
+                buf.as_mut_ptr(),
+                cap,
+                FILE_NAME_NORMALIZED | VOLUME_NAME_DOS,
+            )
+        } as usize;
+        match n {
+            0 => return None,
+            // Too small: n is the size needed, with the terminating NUL.
+            n if n >= buf.len() => buf.resize(n, 0),
+            n => return Some(PathBuf::from(OsString::from_wide(&buf[..n]))),
+        }
+    }
+}
+
+/// Other systems have no way to ask (the canonicalise check before the open has to do).
+#[cfg(not(any(target_os = "linux", target_vendor = "apple", windows)))]
+fn real_path(_file: &File) -> Option<PathBuf> {
+    None
+}
+
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use crate::proto::http::path::sanitize;
