@@ -122,6 +122,8 @@ pub enum Lookup {
 /// One worker's view of the web root with its cache.
 pub struct Files {
     root: PathBuf,
+    /// The root as [`real_path`] names it (see [`real_root`]).
+    real_root: PathBuf,
     entries: HashMap<Box<[u8]>, Rc<Entry>>,
     cached_bytes: usize,
     budget: usize,
@@ -130,7 +132,8 @@ pub struct Files {
 impl Files {
     /// A cache over the canonical `root`, holding at most `budget` bytes of contents.
     pub fn new(root: PathBuf, budget: usize) -> Files {
-        Files { root, entries: HashMap::new(), cached_bytes: 0, budget }
+        let real_root = real_root(&root);
+        Files { root, real_root, entries: HashMap::new(), cached_bytes: 0, budget }
     }
 
     /// The cached entry for a raw request path, if it is still current. A key is
@@ -150,7 +153,7 @@ impl Files {
         if let Some(entry) = self.cached(key) {
             return Lookup::File(entry);
         }
-        let found = resolve(&self.root, safe);
+        let found = resolve(&self.root, &self.real_root, safe);
         if let Lookup::File(entry) = &found {
             self.remember(key, Rc::clone(entry));
         }
@@ -174,8 +177,9 @@ impl Files {
     }
 }
 
-/// Resolves a safe path under the canonical `root` without the cache.
-pub fn resolve(root: &Path, safe: &SafePath) -> Lookup {
+/// Resolves a safe path under the canonical `root` without the cache;
+/// `real_root` is the root as [`real_path`] names it (see [`real_root`]).
+pub fn resolve(root: &Path, real_root: &Path, safe: &SafePath) -> Lookup {
     let Ok(canon) = fs::canonicalize(root.join(safe.to_path())) else { return Lookup::NotFound("no such file") };
     if !canon.starts_with(root) {
         return Lookup::NotFound("resolves outside the web root");
@@ -191,15 +195,16 @@ pub fn resolve(root: &Path, safe: &SafePath) -> Lookup {
         if !index.starts_with(root) {
             return Lookup::NotFound("index.html resolves outside the web root");
         }
-        return load(root, index);
+        return load(real_root, index);
     }
-    load(root, canon)
+    load(real_root, canon)
 }
 
-/// Opens and describes a regular file (reading it if small).
-fn load(root: &Path, path: PathBuf) -> Lookup {
+/// Opens and describes a regular file (reading it if small), if its real path
+/// is still under `real_root`.
+fn load(real_root: &Path, path: PathBuf) -> Lookup {
     let Some(mut file) = open_nonblocking(&path) else { return Lookup::NotFound("cannot open the file") };
-    if !really_under(&file, root) {
+    if !really_under(&file, real_root) {
         return Lookup::NotFound("resolves outside the web root");
     }
     let Ok(meta) = file.metadata() else { return Lookup::NotFound("cannot read the file's metadata") };
@@ -239,10 +244,24 @@ fn open_nonblocking(path: &Path) -> Option<File> {
     File::open(path).ok()
 }
 
-/// True if the open file's real path lies under `root` (where the system tells).
-fn really_under(file: &File, root: &Path) -> bool {
+/// The canonical web root as [`real_path`] names it. On macOS that is the
+/// root directory's own F_GETPATH, which can differ from realpath(3)'s answer
+/// (a firmlinked /System/Volumes/Data prefix, the letter case a name was first
+/// looked up with), so files are compared with a root named the same way.
+/// Elsewhere the canonical root itself (Linux's /proc and Windows's final path
+/// name agree with `fs::canonicalize`, which is built on the same calls).
+fn real_root(root: &Path) -> PathBuf {
+    #[cfg(target_vendor = "apple")]
+    if let Some(real) = File::open(root).ok().and_then(|dir| real_path(&dir)) {
+        return real;
+    }
+    root.to_path_buf()
+}
+
+/// True if the open file's real path lies under `real_root` (where the system tells).
+fn really_under(file: &File, real_root: &Path) -> bool {
     match real_path(file) {
-        Some(real) => real.starts_with(root),
+        Some(real) => real.starts_with(real_root),
         // Where the system cannot tell, the canonicalise check before the open has to do.
         None => true,
     }
