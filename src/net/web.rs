@@ -50,7 +50,7 @@
 //! # Other systems
 //!
 //! Everything above is the Linux fast path. On macOS, Windows and the other
-//! unixes the same loop runs on the portable path of [`portable`] (the
+//! unixes the same loop runs on the portable path of `portable.rs` (the
 //! `polling` crate: kqueue, IOCP/AFD, event ports or poll), which differs in
 //! three ways: registrations are one-shot (re-armed after every event, as
 //! Windows has no edge-triggered mode), the workers share one listening socket
@@ -109,8 +109,9 @@ const WAKER: u64 = u64::MAX - 1;
 /// `usize`, so a token fits the `usize` keys of the portable poller (on 64-bit
 /// systems: the upper 32 bits of the token, the slot index in the lower 32).
 const GEN_SHIFT: u32 = usize::BITS / 2;
-/// The generation bits a token holds.
-const GEN_MASK: u64 = (1 << GEN_SHIFT) - 1;
+/// The bits of either half of a token: the slot index, or the generation
+/// once shifted down.
+const HALF_MASK: u64 = (1 << GEN_SHIFT) - 1;
 /// Pause before accepting again when the process is out of descriptors.
 const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
 /// Bytes of file contents all workers together keep in memory.
@@ -349,14 +350,14 @@ struct Worker<'a> {
     shed: u64,
 }
 
-/// The token of slot `index` in generation `gen` (the generation cut to [`GEN_MASK`]).
+/// The token of slot `index` in generation `gen` (the generation cut to [`HALF_MASK`]).
 fn token(index: usize, gen: u32) -> u64 {
-    ((u64::from(gen) & GEN_MASK) << GEN_SHIFT) | index as u64
+    ((u64::from(gen) & HALF_MASK) << GEN_SHIFT) | index as u64
 }
 
 /// The slot index and generation bits of a connection's token.
 fn untoken(token: u64) -> (usize, u32) {
-    ((token & ((1 << GEN_SHIFT) - 1)) as usize, (token >> GEN_SHIFT) as u32)
+    ((token & HALF_MASK) as usize, (token >> GEN_SHIFT) as u32)
 }
 
 impl<'a> Worker<'a> {
@@ -426,7 +427,7 @@ impl<'a> Worker<'a> {
     fn on_event(&mut self, token: u64, flags: u32) {
         let (index, gen) = untoken(token);
         let Some(slot) = self.slots.get_mut(index) else { return };
-        if u64::from(slot.gen) & GEN_MASK != u64::from(gen) {
+        if u64::from(slot.gen) & HALF_MASK != u64::from(gen) {
             return;
         }
         let Some(conn) = slot.conn.as_mut() else { return };
@@ -621,4 +622,22 @@ fn close_traced(conn: Conn) -> Option<Box<[u8]>> {
         Ok(())
     });
     buffer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_carry_slot_and_generation_and_fit_a_poller_key() {
+        for (index, gen) in [(0, 0), (3, 7), (65_535, 65_535)] {
+            let t = token(index, gen);
+            assert_eq!(untoken(t), (index, gen));
+            assert!(usize::try_from(t).is_ok());
+            assert!(t != LISTENER && t != WAKER);
+        }
+        // A generation wider than a token's half is cut, as the slot's comparison expects.
+        let (_, gen) = untoken(token(1, u32::MAX));
+        assert_eq!(u64::from(gen), u64::from(u32::MAX) & HALF_MASK);
+    }
 }

@@ -1,7 +1,7 @@
 //! The Linux fast path of the workers' readiness: edge-triggered epoll, with
 //! an eventfd in every worker's epoll set for the shutdown wake-up.
 //!
-//! [`super::portable`] offers the same interface on every other system; the
+//! `portable.rs` offers the same interface on every other system; the
 //! worker loop is written once against it. The differences it allows for:
 //! epoll keeps a connection's registration across events (so re-arming only
 //! has to add EPOLLOUT the first time a write blocks), and closing a socket

@@ -1,7 +1,7 @@
 //! The portable path of the workers' readiness, for every system but Linux:
 //! the `polling` crate (kqueue on macOS and the BSDs, IOCP with AFD polling on
 //! Windows, event ports on illumos, poll(2) elsewhere), behind the interface of
-//! [`super::edge`] so the worker loop is written once.
+//! `edge.rs` (the Linux fast path), so the worker loop is written once.
 //!
 //! * Registrations are one-shot, the one mode every backend supports (Windows
 //!   has no edge-triggered one): an event disarms its socket until
