@@ -3,7 +3,7 @@
 //! one-shot event elsewhere), and on its timer.
 //!
 //! A turn of `Conn::drive`: send what is pending (the output buffer, then a
-//! large file, see [`super::body`]); answer every complete request already in
+//! large file, see `body.rs`); answer every complete request already in
 //! the input buffer (pipelining: the answers queue up in order and go out in one
 //! write); read more. It stops when the socket would block, and the next event
 //! resumes it. A short read or write means the socket is drained or full, so

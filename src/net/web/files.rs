@@ -178,7 +178,8 @@ impl Files {
 }
 
 /// Resolves a safe path under the canonical `root` without the cache;
-/// `real_root` is the root as [`real_path`] names it (see [`real_root`]).
+/// `real_root` is the root as the system names the paths of open files (on
+/// macOS it can differ from `root`; elsewhere it is `root`).
 pub fn resolve(root: &Path, real_root: &Path, safe: &SafePath) -> Lookup {
     let Ok(canon) = fs::canonicalize(root.join(safe.to_path())) else { return Lookup::NotFound("no such file") };
     if !canon.starts_with(root) {

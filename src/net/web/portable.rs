@@ -52,6 +52,9 @@ pub struct Event {
 }
 
 /// The shutdown wake-up: a flag, and the pollers of the workers to notify.
+/// It holds them weakly, so a worker's poller still goes with its `Ready`
+/// (a notify in progress may keep one a moment longer: polling only closes
+/// its own handles on drop, never the sockets it watched).
 pub struct Wake {
     signalled: AtomicBool,
     pollers: Mutex<Vec<Weak<Poller>>>,
