@@ -151,7 +151,10 @@ mod shared {
     /// A non-blocking TCP listener on `addr`. On unix with SO_REUSEADDR (a
     /// restarted server can bind while old connections linger in TIME_WAIT);
     /// never on Windows, where that option would let a second server take over
-    /// a port in use instead of being refused.
+    /// a port in use instead of being refused. socket2 makes it close-on-exec
+    /// (not inherited on Windows) and, on macOS, SO_NOSIGPIPE, which accepted
+    /// sockets inherit: a write to a vanished client fails instead of raising
+    /// SIGPIPE.
     pub fn listener(addr: SocketAddr) -> io::Result<TcpListener> {
         use socket2::{Domain, Protocol, Socket, Type};
         let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
