@@ -46,12 +46,38 @@
 //!
 //! Shutdown: an eventfd in every epoll is signalled by the Ctrl-C handler; each
 //! worker closes its connections and returns its counters.
+//!
+//! # Other systems
+//!
+//! Everything above is the Linux fast path. On macOS, Windows and the other
+//! unixes the same loop runs on the portable path of `portable.rs` (the
+//! `polling` crate: kqueue, IOCP/AFD, event ports or poll), which differs in
+//! three ways: registrations are one-shot (re-armed after every event, as
+//! Windows has no edge-triggered mode), the workers share one listening socket
+//! (Windows has no SO_REUSEPORT, and macOS's does not spread connections over
+//! the sockets), and shutdown wakes each worker's poller with its own
+//! notification. Large files go out by reading and writing pieces instead of
+//! sendfile(2). The cargo feature `web-portable` selects this path on Linux too,
+//! so its integration tests can run here.
 
+mod body;
 pub mod conn;
+#[cfg(all(target_os = "linux", not(feature = "web-portable")))]
+mod edge;
+#[cfg(target_os = "linux")]
 pub mod epoll;
 pub mod files;
 pub mod listen;
+#[cfg(any(not(target_os = "linux"), feature = "web-portable", test))]
+pub mod portable;
 pub mod reply;
+
+/// The readiness backend of this build: edge-triggered epoll on Linux.
+#[cfg(all(target_os = "linux", not(feature = "web-portable")))]
+use edge as ready;
+/// The readiness backend of this build: the portable one-shot poller.
+#[cfg(any(not(target_os = "linux"), feature = "web-portable"))]
+use portable as ready;
 
 use crate::error::{Error, Result};
 use crate::net::pool::Pool;
@@ -61,12 +87,11 @@ use crate::proto::http::date::{self, DateCache};
 use crate::proto::http::response::StatusCode;
 use crate::sniff::session::{CaptureFilter, CaptureRequest, CaptureSession};
 use conn::{Conn, Ctx, Verdict};
-use epoll::{Epoll, Event, EventFd};
 use files::Files;
+use ready::{Event, Ready, Wake};
 use reply::Stamp;
 use std::io::{self, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::os::fd::AsRawFd;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -74,12 +99,19 @@ use std::time::{Duration, Instant, SystemTime};
 
 /// Connections one worker accepts per wake-up before serving the ones it has.
 pub const ACCEPT_BATCH: usize = 16;
-/// Events taken from epoll per wait.
+/// Events taken from the poller per wait.
 const EVENTS: usize = 256;
-/// Token of the listening socket in every epoll.
+/// Token of the listening socket in every worker's poller.
 const LISTENER: u64 = u64::MAX;
-/// Token of the shutdown eventfd.
+/// Token of the shutdown wake-up.
 const WAKER: u64 = u64::MAX - 1;
+/// Where a connection's token keeps its slot's generation: the upper half of a
+/// `usize`, so a token fits the `usize` keys of the portable poller (on 64-bit
+/// systems: the upper 32 bits of the token, the slot index in the lower 32).
+const GEN_SHIFT: u32 = usize::BITS / 2;
+/// The bits of either half of a token: the slot index, or the generation
+/// once shifted down.
+const HALF_MASK: u64 = (1 << GEN_SHIFT) - 1;
 /// Pause before accepting again when the process is out of descriptors.
 const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
 /// Bytes of file contents all workers together keep in memory.
@@ -89,6 +121,7 @@ const SPARE_BUFFERS: usize = 256;
 /// Least cache budget of one worker, however many workers there are.
 const MIN_WORKER_CACHE: usize = 4 << 20;
 /// Descriptors kept free beyond the connections (listener, epolls, files, stdio).
+#[cfg(unix)]
 const SPARE_FDS: u64 = 64;
 
 /// Settings and counters all workers share.
@@ -166,7 +199,7 @@ pub fn run(a: &WebSettings) -> Result<()> {
         serve::count(max_conns as u64, "connection")
     ));
     out(format_args!("Try: socklab get http://{}/HelloWorld.html", serve::reachable(local)));
-    let wake = Arc::new(EventFd::new().map_err(|e| Error::io("creating the shutdown eventfd", e))?);
+    let wake = Arc::new(Wake::new().map_err(|e| Error::io("creating the shutdown wake-up", e))?);
     let w = Arc::clone(&wake);
     shutdown::on_shutdown(move || w.signal());
     let shared = Arc::new(Shared {
@@ -223,13 +256,23 @@ fn canonical_root(root: &std::path::Path) -> Result<PathBuf> {
 }
 
 /// True for accept errors that mean the process or system is out of descriptors or memory.
+#[cfg(unix)]
 fn is_descriptor_shortage(e: &io::Error) -> bool {
     matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM))
+}
+
+/// True for accept errors that mean the process or system is out of sockets or
+/// buffer memory (Winsock's codes, which `raw_os_error` gives on Windows).
+#[cfg(windows)]
+fn is_descriptor_shortage(e: &io::Error) -> bool {
+    use windows_sys::Win32::Networking::WinSock::{WSAEMFILE, WSAENOBUFS};
+    matches!(e.raw_os_error(), Some(WSAEMFILE | WSAENOBUFS))
 }
 
 /// Raises the soft descriptor limit to the hard one (as nginx's
 /// `worker_rlimit_nofile` does), so a crowd of clients meets `--max-conns`,
 /// not EMFILE; returns how many connections fit.
+#[cfg(unix)]
 fn raise_fd_limit(wanted: usize) -> usize {
     let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
     // SAFETY: lim is a valid rlimit for getrlimit/setrlimit to read and write.
@@ -257,8 +300,16 @@ fn raise_fd_limit(wanted: usize) -> usize {
     wanted.min(fit)
 }
 
+/// Windows has no per-process descriptor limit like RLIMIT_NOFILE to raise:
+/// sockets are kernel handles, bounded only by memory (an accept that runs out
+/// reports WSAENOBUFS, which pauses accepting). `--max-conns` is the bound.
+#[cfg(windows)]
+fn raise_fd_limit(wanted: usize) -> usize {
+    wanted
+}
+
 /// One worker: its event loop until shutdown, then its counters into `shared`.
-fn worker(id: usize, shared: &Shared, listener: &TcpListener, wake: &EventFd, budget: usize) {
+fn worker(id: usize, shared: &Shared, listener: &TcpListener, wake: &Arc<Wake>, budget: usize) {
     let mut w = match Worker::new(shared, listener, wake, budget) {
         Ok(w) => w,
         Err(e) => {
@@ -277,15 +328,14 @@ fn worker(id: usize, shared: &Shared, listener: &TcpListener, wake: &EventFd, bu
 struct Slot {
     gen: u32,
     conn: Option<Conn>,
-    /// EPOLLOUT is in the connection's event mask.
+    /// The poller reports writability of the connection (EPOLLOUT is in its event mask).
     watch_out: bool,
 }
 
-/// Events every connection is registered for (edge-triggered).
-const READ_EVENTS: u32 = epoll::IN | epoll::RDHUP | epoll::EDGE;
-
 struct Worker<'a> {
-    epoll: Epoll,
+    /// First field, so it is dropped first: the portable poller must forget
+    /// its sockets before they close (dropping the poller does that at once).
+    ready: Ready<'a>,
     listener: &'a TcpListener,
     ctx: Ctx<'a>,
     slots: Vec<Slot>,
@@ -300,15 +350,20 @@ struct Worker<'a> {
     shed: u64,
 }
 
+/// The token of slot `index` in generation `gen` (the generation cut to [`HALF_MASK`]).
 fn token(index: usize, gen: u32) -> u64 {
-    (u64::from(gen) << 32) | index as u64
+    ((u64::from(gen) & HALF_MASK) << GEN_SHIFT) | index as u64
+}
+
+/// The slot index and generation bits of a connection's token.
+fn untoken(token: u64) -> (usize, u32) {
+    ((token & HALF_MASK) as usize, (token >> GEN_SHIFT) as u32)
 }
 
 impl<'a> Worker<'a> {
-    fn new(shared: &'a Shared, listener: &'a TcpListener, wake: &EventFd, budget: usize) -> io::Result<Worker<'a>> {
-        let epoll = Epoll::new(EVENTS)?;
-        epoll.add(listener.as_raw_fd(), epoll::IN, LISTENER)?;
-        epoll.add(wake.raw(), epoll::IN, WAKER)?;
+    fn new(shared: &'a Shared, listener: &'a TcpListener, wake: &Arc<Wake>, budget: usize) -> io::Result<Worker<'a>> {
+        let ready = Ready::new(EVENTS, wake)?;
+        ready.add_listener(listener)?;
         let shortest = shared.keep_alive.map_or(shared.timeout, |k| k.min(shared.timeout)).min(shared.head_timeout);
         let tick = (shortest / 4).clamp(Duration::from_millis(10), Duration::from_secs(1));
         let now = Instant::now();
@@ -321,7 +376,7 @@ impl<'a> Worker<'a> {
             requests: 0,
         };
         Ok(Worker {
-            epoll,
+            ready,
             listener,
             ctx,
             slots: Vec::new(),
@@ -338,17 +393,16 @@ impl<'a> Worker<'a> {
 
     fn run(&mut self) {
         let mut events: Vec<Event> = Vec::with_capacity(EVENTS);
-        let timeout_ms = self.tick.as_millis() as i32;
         'outer: loop {
-            if let Err(e) = self.epoll.wait(&mut events, timeout_ms) {
-                serve::warn(format_args!("web worker: epoll_wait failed ({e}); stopping"));
+            if let Err(e) = self.ready.wait(&mut events, self.tick) {
+                serve::warn(format_args!("web worker: waiting for events failed ({e}); stopping"));
                 break;
             }
             self.ctx.now = Instant::now();
             for ev in &events {
                 match ev.token {
                     WAKER => break 'outer,
-                    LISTENER => self.accept_batch(),
+                    LISTENER => self.on_listener(),
                     t => self.on_event(t, ev.flags),
                 }
             }
@@ -371,9 +425,9 @@ impl<'a> Worker<'a> {
     }
 
     fn on_event(&mut self, token: u64, flags: u32) {
-        let (index, gen) = ((token & 0xffff_ffff) as usize, (token >> 32) as u32);
+        let (index, gen) = untoken(token);
         let Some(slot) = self.slots.get_mut(index) else { return };
-        if slot.gen != gen {
+        if u64::from(slot.gen) & HALF_MASK != u64::from(gen) {
             return;
         }
         let Some(conn) = slot.conn.as_mut() else { return };
@@ -381,34 +435,28 @@ impl<'a> Worker<'a> {
         self.settle(index, verdict);
     }
 
-    /// Acts on a verdict: close, or make sure epoll reports writability when
-    /// output is stuck (connections start watching only for input: a fresh
-    /// socket is writable, and reporting that would cost a wake-up each).
+    /// Acts on a verdict: close, or re-arm the connection's registration,
+    /// making sure the poller reports writability when output is stuck
+    /// (connections start watching only for input: a fresh socket is writable,
+    /// and reporting that would cost a wake-up each). Epoll keeps its
+    /// registrations; the portable poller needs this after every event.
     fn settle(&mut self, index: usize, verdict: Verdict) {
         if verdict == Verdict::Close {
             return self.close(index);
         }
         let slot = &mut self.slots[index];
         let Some(conn) = slot.conn.as_ref() else { return };
-        if !slot.watch_out && conn.blocked_on_write() {
-            let tok = token(index, slot.gen);
-            if self.epoll.modify(conn.fd(), READ_EVENTS | epoll::OUT, tok).is_err() {
-                return self.close(index);
-            }
-            slot.watch_out = true;
+        let tok = token(index, slot.gen);
+        if self.ready.rearm(conn.stream(), tok, &mut slot.watch_out, conn.blocked_on_write()).is_err() {
+            self.close(index);
         }
     }
 
-    /// Closes a connection (which also takes it out of the epoll set) and keeps its buffer.
+    /// Closes a connection (taking it out of the poller first) and keeps its buffer.
     fn close(&mut self, index: usize) {
         if let Some(conn) = self.slots[index].conn.take() {
-            // Dropping the connection closes its socket (traced with --trace).
-            let fd = conn.fd();
-            let mut buffer = None;
-            let _ = trace::on(fd, format_args!("close(fd {fd})"), || {
-                buffer = Some(conn.into_buffer());
-                Ok(())
-            });
+            self.ready.remove(conn.stream());
+            let buffer = close_traced(conn);
             if let Some(b) = buffer.filter(|_| self.spare.len() < SPARE_BUFFERS) {
                 self.spare.push(b);
             }
@@ -418,11 +466,21 @@ impl<'a> Worker<'a> {
         }
     }
 
-    /// Accepts up to [`ACCEPT_BATCH`] pending connections.
-    fn accept_batch(&mut self) {
+    /// The listener is ready: accepts, then re-arms it (unless accepting paused).
+    fn on_listener(&mut self) {
         if self.accept_paused_until.is_some() {
             return;
         }
+        self.accept_batch();
+        if self.accept_paused_until.is_none() {
+            if let Err(e) = self.ready.rearm_listener(self.listener) {
+                self.pause_accepting(&e);
+            }
+        }
+    }
+
+    /// Accepts up to [`ACCEPT_BATCH`] pending connections.
+    fn accept_batch(&mut self) {
         for _ in 0..ACCEPT_BATCH {
             let accepted = listen::accept(self.listener);
             trace::returned("accept()", &accepted);
@@ -442,7 +500,7 @@ impl<'a> Worker<'a> {
     /// Out of descriptors (or a listener fault): stop accepting for a moment.
     fn pause_accepting(&mut self, e: &io::Error) {
         serve::warn(format_args!("accept failed ({e}); pausing new connections for {} ms", ACCEPT_PAUSE.as_millis()));
-        let _ = self.epoll.delete(self.listener.as_raw_fd());
+        let _ = self.ready.remove_listener(self.listener);
         self.accept_paused_until = Some(self.ctx.now + ACCEPT_PAUSE);
     }
 
@@ -460,7 +518,10 @@ impl<'a> Worker<'a> {
             self.slots.len() - 1
         });
         let tok = token(index, self.slots[index].gen);
-        if self.epoll.add(stream.as_raw_fd(), READ_EVENTS, tok).is_err() {
+        // SAFETY: the stream goes into slot `index`, and leaves it only through
+        // `close`, which removes it from the poller before dropping it (or with
+        // the worker, whose poller is dropped first).
+        if unsafe { self.ready.add(&stream, tok) }.is_err() {
             self.free.push(index);
             shared.open.fetch_sub(1, Ordering::Relaxed);
             return;
@@ -502,7 +563,7 @@ impl<'a> Worker<'a> {
         self.next_sweep = now + self.tick;
         if self.accept_paused_until.is_some_and(|t| now >= t) {
             self.accept_paused_until = None;
-            if self.epoll.add(self.listener.as_raw_fd(), epoll::IN, LISTENER).is_err() {
+            if self.ready.add_listener(self.listener).is_err() {
                 self.accept_paused_until = Some(now + ACCEPT_PAUSE);
             }
         }
@@ -534,5 +595,49 @@ impl<'a> Worker<'a> {
             let _ = o.flush();
         }
         self.ctx.log.clear();
+    }
+}
+
+/// Drops a connection, closing its socket (traced with --trace), and gives back its buffer.
+#[cfg(unix)]
+fn close_traced(conn: Conn) -> Option<Box<[u8]>> {
+    use std::os::fd::AsRawFd;
+    let fd = conn.stream().as_raw_fd();
+    let mut buffer = None;
+    let _ = trace::on(fd, format_args!("close(fd {fd})"), || {
+        buffer = Some(conn.into_buffer());
+        Ok(())
+    });
+    buffer
+}
+
+/// Drops a connection, closing its socket (traced with --trace), and gives back its buffer.
+#[cfg(windows)]
+fn close_traced(conn: Conn) -> Option<Box<[u8]>> {
+    use std::os::windows::io::AsRawSocket;
+    let socket = conn.stream().as_raw_socket();
+    let mut buffer = None;
+    let _ = trace::call(format_args!("closesocket(socket {socket})"), || {
+        buffer = Some(conn.into_buffer());
+        Ok(())
+    });
+    buffer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_carry_slot_and_generation_and_fit_a_poller_key() {
+        for (index, gen) in [(0, 0), (3, 7), (65_535, 65_535)] {
+            let t = token(index, gen);
+            assert_eq!(untoken(t), (index, gen));
+            assert!(usize::try_from(t).is_ok());
+            assert!(t != LISTENER && t != WAKER);
+        }
+        // A generation wider than a token's half is cut, as the slot's comparison expects.
+        let (_, gen) = untoken(token(1, u32::MAX));
+        assert_eq!(u64::from(gen), u64::from(u32::MAX) & HALF_MASK);
     }
 }

@@ -1,34 +1,35 @@
 //! One client connection of the web server: a state machine that a worker drives
-//! whenever epoll reports the socket ready (edge-triggered), and on its timer.
+//! whenever its poller reports the socket ready (an epoll edge on Linux, a
+//! one-shot event elsewhere), and on its timer.
 //!
 //! A turn of `Conn::drive`: send what is pending (the output buffer, then a
-//! large file with sendfile(2)); answer every complete request already in the
-//! input buffer (pipelining: the answers queue up in order and go out in one
-//! write); read more. It stops when the socket would block, and the next epoll
-//! edge resumes it. A short read or write means the socket is drained or full,
-//! so the turn stops there without the extra call that would return EAGAIN.
+//! large file, see `body.rs`); answer every complete request already in
+//! the input buffer (pipelining: the answers queue up in order and go out in one
+//! write); read more. It stops when the socket would block, and the next event
+//! resumes it. A short read or write means the socket is drained or full, so
+//! the turn stops there without the extra call that would return EAGAIN: with
+//! epoll, bytes arriving later make a new edge; with the one-shot poller, the
+//! worker re-arms the socket after the turn, and one still readable (or
+//! writable, if asked) is reported again at once.
 
+use super::body::FileStream;
 use super::files::{Files, Lookup};
+use super::ready;
 use super::reply::{self, Stamp};
 use super::Shared;
-use crate::net::web::epoll;
 use crate::proto::http::date::{self, DateCache};
 use crate::proto::http::path;
 use crate::proto::http::request::{self, RequestBody, RequestHead};
 use crate::proto::http::response::StatusCode;
 use crate::proto::http::MAX_REQUEST_HEAD;
-use std::fs::File;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant, SystemTime};
 
 /// Pipelined requests are answered until this much output waits, then it is sent first.
 const OUT_HIGH: usize = 64 * 1024;
 /// An output buffer grown beyond this is shrunk back once empty.
 const OUT_KEEP: usize = 256 * 1024;
-/// Largest piece handed to one sendfile(2) call.
-const SENDFILE_MAX: u64 = 1 << 20;
 /// How long a closing connection reads and discards what the client still sends,
 /// so our last response is not destroyed by a RST (RFC 9112 §9.6).
 pub const LINGER: Duration = Duration::from_secs(2);
@@ -118,13 +119,6 @@ fn push_printable(out: &mut Vec<u8>, bytes: &[u8]) {
     }
 }
 
-/// A large file being sent with sendfile(2).
-struct FileStream {
-    file: File,
-    offset: libc::off_t,
-    left: u64,
-}
-
 /// Bytes waiting to go out: the buffer, then a file.
 #[derive(Default)]
 struct Output {
@@ -162,7 +156,7 @@ impl Output {
         }
         match self.file.as_mut() {
             Some(f) => {
-                let done = send_file(stream, f)?;
+                let done = f.send(stream)?;
                 if done {
                     self.file = None;
                 }
@@ -173,32 +167,6 @@ impl Output {
     }
 }
 
-/// Sends the rest of a file with sendfile(2); `Ok(true)` when it is all out.
-fn send_file(stream: &TcpStream, f: &mut FileStream) -> io::Result<bool> {
-    while f.left > 0 {
-        let want = f.left.min(SENDFILE_MAX) as usize;
-        // SAFETY: both descriptors are open for the call; offset points to a live off_t.
-        let n = unsafe { libc::sendfile(stream.as_raw_fd(), f.file.as_raw_fd(), &mut f.offset, want) };
-        if n < 0 {
-            let e = io::Error::last_os_error();
-            match e.kind() {
-                io::ErrorKind::WouldBlock => return Ok(false),
-                io::ErrorKind::Interrupted => continue,
-                _ => return Err(e),
-            }
-        }
-        if n == 0 {
-            // The file shrank under us: the announced length can no longer be met.
-            return Err(io::ErrorKind::UnexpectedEof.into());
-        }
-        f.left -= n as u64;
-        if (n as usize) < want {
-            return Ok(f.left == 0);
-        }
-    }
-    Ok(true)
-}
-
 /// One client connection.
 pub struct Conn {
     stream: TcpStream,
@@ -207,9 +175,10 @@ pub struct Conn {
     start: usize,
     end: usize,
     out: Output,
-    /// Data (or EOF) may be waiting: set by an epoll edge, cleared by a short read.
+    /// Data (or EOF) may be waiting: set by a readable event, cleared by a short read.
     readable: bool,
-    /// The peer has shut down its side (EPOLLRDHUP): read until EOF, never assume drained.
+    /// The peer has shut down its side (EPOLLRDHUP, or a hang-up): read until
+    /// EOF, never assume drained.
     peer_done: bool,
     phase: Phase,
     /// When the connection last made progress.
@@ -249,9 +218,9 @@ impl Conn {
         }
     }
 
-    /// The socket's descriptor, for epoll.
-    pub fn fd(&self) -> std::os::fd::RawFd {
-        self.stream.as_raw_fd()
+    /// The socket, for the poller.
+    pub fn stream(&self) -> &TcpStream {
+        &self.stream
     }
 
     /// True if output is waiting for the socket to become writable.
@@ -260,7 +229,7 @@ impl Conn {
     }
 
     /// Drives a just-accepted connection at once: the request has usually
-    /// arrived with the handshake, which saves a trip through epoll.
+    /// arrived with the handshake, which saves a trip through the poller.
     pub fn start(&mut self, ctx: &mut Ctx) -> Verdict {
         self.readable = true;
         self.drive(ctx)
@@ -271,12 +240,13 @@ impl Conn {
         self.inbuf
     }
 
-    /// Handles the events epoll reported, then drives the connection.
+    /// Handles the events the poller reported (its `IN`/`RDHUP`/… bits), then
+    /// drives the connection.
     pub fn on_event(&mut self, flags: u32, ctx: &mut Ctx) -> Verdict {
-        if flags & (epoll::IN | epoll::RDHUP | epoll::HUP_OR_ERR) != 0 {
+        if flags & (ready::IN | ready::RDHUP | ready::HUP_OR_ERR) != 0 {
             self.readable = true;
         }
-        if flags & (epoll::RDHUP | epoll::HUP_OR_ERR) != 0 {
+        if flags & (ready::RDHUP | ready::HUP_OR_ERR) != 0 {
             self.peer_done = true;
         }
         self.drive(ctx)
@@ -534,7 +504,7 @@ fn serve(
             }
             let stream = if entry.body.is_none() && !head_only {
                 match entry.open() {
-                    Some(file) => Some(FileStream { file, offset: 0, left: entry.len }),
+                    Some(file) => Some(FileStream::new(file, entry.len)),
                     None => return not_found(out, keep, head_only, ctx, "the file changed"),
                 }
             } else {

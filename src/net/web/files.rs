@@ -5,23 +5,23 @@
 //! result is served only if it still starts with the root. A directory serves
 //! its `index.html` (checked the same way); one named without a trailing slash
 //! is redirected to the slashed form so relative links inside it work. After
-//! opening, the file's real path (`/proc/self/fd/N`) is checked again, so a
+//! opening, the file's real path is checked again (Linux: `/proc/self/fd/N`,
+//! macOS: `fcntl(F_GETPATH)`, Windows: `GetFinalPathNameByHandleW`), so a
 //! symlink swapped in between the check and the open cannot leak a file.
 //!
 //! Each worker keeps its own cache (no locks on the hot path) from request path
-//! to [`Entry`]: the canonical path, the identity of the file (device, inode,
-//! size, modification time), its precomputed header fields, and for files up to
-//! [`SMALL_FILE`] bytes the contents. Every hit is revalidated with one `stat`
-//! of the canonical path: a changed identity (the file edited, replaced or
-//! removed) resolves the request again from scratch.
+//! to [`Entry`]: the canonical path, the identity of the file (on unix device,
+//! inode, size, modification time; elsewhere size, modification and creation
+//! time), its precomputed header fields, and for files up to [`SMALL_FILE`]
+//! bytes the contents. Every hit is revalidated with one `stat` of the
+//! canonical path: a changed identity (the file edited, replaced or removed)
+//! resolves the request again from scratch.
 
 use crate::proto::http::path::SafePath;
 use crate::proto::http::{date, mime, response};
 use std::collections::HashMap;
 use std::fs::{self, File, Metadata};
 use std::io::Read;
-use std::os::fd::AsRawFd;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::SystemTime;
@@ -34,6 +34,7 @@ const MAX_ENTRIES: usize = 1024;
 pub const INDEX: &str = "index.html";
 
 /// What identifies a version of a file: if any of it changes, the cache is stale.
+#[cfg(unix)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FileId {
     dev: u64,
@@ -43,13 +44,41 @@ pub struct FileId {
     mtime_nsec: i64,
 }
 
+#[cfg(unix)]
 impl FileId {
     fn of(m: &Metadata) -> FileId {
+        use std::os::unix::fs::MetadataExt;
         FileId { dev: m.dev(), ino: m.ino(), size: m.size(), mtime: m.mtime(), mtime_nsec: m.mtime_nsec() }
     }
 
-    fn same_inode(&self, other: &FileId) -> bool {
+    /// The same file (inode), whatever happened to its contents.
+    fn same_file(&self, other: &FileId) -> bool {
         self.dev == other.dev && self.ino == other.ino
+    }
+}
+
+/// What identifies a version of a file: if any of it changes, the cache is
+/// stale. Without inode numbers (the file index of Windows is not in stable
+/// std), the times and size stand in for them.
+#[cfg(not(unix))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileId {
+    size: u64,
+    modified: Option<SystemTime>,
+    created: Option<SystemTime>,
+}
+
+#[cfg(not(unix))]
+impl FileId {
+    fn of(m: &Metadata) -> FileId {
+        FileId { size: m.len(), modified: m.modified().ok(), created: m.created().ok() }
+    }
+
+    /// The same file, as far as its times and size tell: a file replaced or
+    /// changed since it was resolved is not (stricter than an inode match:
+    /// such a request is answered 404 and the next one resolves afresh).
+    fn same_file(&self, other: &FileId) -> bool {
+        self == other
     }
 }
 
@@ -75,7 +104,7 @@ impl Entry {
     pub fn open(&self) -> Option<File> {
         let file = open_nonblocking(&self.path)?;
         let id = FileId::of(&file.metadata().ok()?);
-        id.same_inode(&self.id).then_some(file)
+        id.same_file(&self.id).then_some(file)
     }
 }
 
@@ -93,6 +122,8 @@ pub enum Lookup {
 /// One worker's view of the web root with its cache.
 pub struct Files {
     root: PathBuf,
+    /// The root as [`real_path`] names it (see [`real_root`]).
+    real_root: PathBuf,
     entries: HashMap<Box<[u8]>, Rc<Entry>>,
     cached_bytes: usize,
     budget: usize,
@@ -101,7 +132,8 @@ pub struct Files {
 impl Files {
     /// A cache over the canonical `root`, holding at most `budget` bytes of contents.
     pub fn new(root: PathBuf, budget: usize) -> Files {
-        Files { root, entries: HashMap::new(), cached_bytes: 0, budget }
+        let real_root = real_root(&root);
+        Files { root, real_root, entries: HashMap::new(), cached_bytes: 0, budget }
     }
 
     /// The cached entry for a raw request path, if it is still current. A key is
@@ -121,7 +153,7 @@ impl Files {
         if let Some(entry) = self.cached(key) {
             return Lookup::File(entry);
         }
-        let found = resolve(&self.root, safe);
+        let found = resolve(&self.root, &self.real_root, safe);
         if let Lookup::File(entry) = &found {
             self.remember(key, Rc::clone(entry));
         }
@@ -145,8 +177,10 @@ impl Files {
     }
 }
 
-/// Resolves a safe path under the canonical `root` without the cache.
-pub fn resolve(root: &Path, safe: &SafePath) -> Lookup {
+/// Resolves a safe path under the canonical `root` without the cache;
+/// `real_root` is the root as the system names the paths of open files (on
+/// macOS it can differ from `root`; elsewhere it is `root`).
+pub fn resolve(root: &Path, real_root: &Path, safe: &SafePath) -> Lookup {
     let Ok(canon) = fs::canonicalize(root.join(safe.to_path())) else { return Lookup::NotFound("no such file") };
     if !canon.starts_with(root) {
         return Lookup::NotFound("resolves outside the web root");
@@ -162,15 +196,16 @@ pub fn resolve(root: &Path, safe: &SafePath) -> Lookup {
         if !index.starts_with(root) {
             return Lookup::NotFound("index.html resolves outside the web root");
         }
-        return load(root, index);
+        return load(real_root, index);
     }
-    load(root, canon)
+    load(real_root, canon)
 }
 
-/// Opens and describes a regular file (reading it if small).
-fn load(root: &Path, path: PathBuf) -> Lookup {
+/// Opens and describes a regular file (reading it if small), if its real path
+/// is still under `real_root`.
+fn load(real_root: &Path, path: PathBuf) -> Lookup {
     let Some(mut file) = open_nonblocking(&path) else { return Lookup::NotFound("cannot open the file") };
-    if !really_under(&file, root) {
+    if !really_under(&file, real_root) {
         return Lookup::NotFound("resolves outside the web root");
     }
     let Ok(meta) = file.metadata() else { return Lookup::NotFound("cannot read the file's metadata") };
@@ -197,20 +232,100 @@ fn load(root: &Path, path: PathBuf) -> Lookup {
 }
 
 /// Opens read-only without blocking on FIFOs and without inheriting across exec.
+#[cfg(unix)]
 fn open_nonblocking(path: &Path) -> Option<File> {
+    use std::os::unix::fs::OpenOptionsExt;
     fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC).open(path).ok()
 }
 
-/// True if the open file's real path lies under `root` (where /proc tells).
-fn really_under(file: &File, root: &Path) -> bool {
-    match fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd())) {
-        Ok(real) => real.starts_with(root),
-        // Without /proc the canonicalise check before the open has to do.
-        Err(_) => true,
+/// Opens read-only (std already keeps the handle from child processes; there
+/// are no FIFOs to block on among the files a path can name).
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> Option<File> {
+    File::open(path).ok()
+}
+
+/// The canonical web root as [`real_path`] names it. On macOS that is the
+/// root directory's own F_GETPATH, which can differ from realpath(3)'s answer
+/// (a firmlinked /System/Volumes/Data prefix, the letter case a name was first
+/// looked up with), so files are compared with a root named the same way.
+/// Elsewhere the canonical root itself (Linux's /proc and Windows's final path
+/// name agree with `fs::canonicalize`, which is built on the same calls).
+fn real_root(root: &Path) -> PathBuf {
+    #[cfg(target_vendor = "apple")]
+    if let Some(real) = File::open(root).ok().and_then(|dir| real_path(&dir)) {
+        return real;
+    }
+    root.to_path_buf()
+}
+
+/// True if the open file's real path lies under `real_root` (where the system tells).
+fn really_under(file: &File, real_root: &Path) -> bool {
+    match real_path(file) {
+        Some(real) => real.starts_with(real_root),
+        // Where the system cannot tell, the canonicalise check before the open has to do.
+        None => true,
     }
 }
 
-#[cfg(test)]
+/// The real path of an open file, from /proc.
+#[cfg(target_os = "linux")]
+fn real_path(file: &File) -> Option<PathBuf> {
+    use std::os::fd::AsRawFd;
+    fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd())).ok()
+}
+
+/// The real path of an open file, from fcntl(F_GETPATH).
+#[cfg(target_vendor = "apple")]
+fn real_path(file: &File) -> Option<PathBuf> {
+    use std::ffi::OsStr;
+    use std::os::fd::AsRawFd;
+    use std::os::unix::ffi::OsStrExt;
+    let mut buf = vec![0u8; libc::PATH_MAX as usize];
+    // SAFETY: F_GETPATH writes a NUL-terminated path of at most PATH_MAX bytes into buf.
+    if unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETPATH, buf.as_mut_ptr()) } == -1 {
+        return None;
+    }
+    let len = buf.iter().position(|&b| b == 0)?;
+    Some(PathBuf::from(OsStr::from_bytes(&buf[..len])))
+}
+
+/// The real path of an open file, from GetFinalPathNameByHandleW: the same
+/// `\\?\C:\…` form `fs::canonicalize` gives the root.
+#[cfg(windows)]
+fn real_path(file: &File) -> Option<PathBuf> {
+    use std::ffi::OsString;
+    use std::os::windows::ffi::OsStringExt;
+    use std::os::windows::io::AsRawHandle;
+    use windows_sys::Win32::Storage::FileSystem::{GetFinalPathNameByHandleW, FILE_NAME_NORMALIZED, VOLUME_NAME_DOS};
+    let mut buf = vec![0u16; 512];
+    loop {
+        let cap = u32::try_from(buf.len()).ok()?;
+        // SAFETY: the handle is open for the call; buf has room for cap UTF-16 units.
+        let n = unsafe {
+            GetFinalPathNameByHandleW(
+                file.as_raw_handle(),
+                buf.as_mut_ptr(),
+                cap,
+                FILE_NAME_NORMALIZED | VOLUME_NAME_DOS,
+            )
+        } as usize;
+        match n {
+            0 => return None,
+            // Too small: n is the size needed, with the terminating NUL.
+            n if n >= buf.len() => buf.resize(n, 0),
+            n => return Some(PathBuf::from(OsString::from_wide(&buf[..n]))),
+        }
+    }
+}
+
+/// Other systems have no way to ask (the canonicalise check before the open has to do).
+#[cfg(not(any(target_os = "linux", target_vendor = "apple", windows)))]
+fn real_path(_file: &File) -> Option<PathBuf> {
+    None
+}
+
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use crate::proto::http::path::sanitize;
