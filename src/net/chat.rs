@@ -188,7 +188,8 @@ fn send_now(stream: &TcpStream, line: &[u8]) -> bool {
 /// socket says a write will not block (a chat line fits its send buffer then).
 #[cfg(windows)]
 fn send_now(stream: &TcpStream, line: &[u8]) -> bool {
-    crate::net::fd::writable_now(stream.as_raw_fd()) && (&*stream).write(line).is_ok_and(|n| n == line.len())
+    let mut writer = stream;
+    crate::net::fd::writable_now(stream.as_raw_fd()) && writer.write(line).is_ok_and(|n| n == line.len())
 }
 
 impl Room {

@@ -402,7 +402,7 @@ fn name_info(ip: IpAddr) -> std::result::Result<String, i32> {
     if rc != 0 {
         return Err(rc);
     }
-    let Ok(name) = CStr::from_bytes_until_nul(&host) else { return Err(rc) };
+    let Ok(name) = CStr::from_bytes_until_nul(&host) else { return Err(NO_NAME) };
     Ok(name.to_string_lossy().into_owned())
 }
 

@@ -155,9 +155,7 @@ pub fn wake_listener_on_shutdown(listener: &TcpListener) -> Result<()> {
     #[cfg(not(target_os = "linux"))]
     {
         let target = reachable(listener.local_addr().map_err(|e| Error::io("reading the bound address", e))?);
-        shutdown::on_shutdown(move || {
-            let _ = TcpStream::connect_timeout(&target, SELF_WAKE_LIMIT);
-        });
+        shutdown::on_shutdown(move || wake_tcp_by_connect(target));
     }
     Ok(())
 }
@@ -178,18 +176,28 @@ pub fn wake_udp_on_shutdown(sock: &UdpSocket) -> Result<()> {
     #[cfg(not(target_os = "linux"))]
     {
         let target = reachable(sock.local_addr().map_err(|e| Error::io("reading the bound address", e))?);
-        shutdown::on_shutdown(move || {
-            if let Ok(waker) = UdpSocket::bind(addr::unspecified_for(target)) {
-                let _ = waker.send_to(&[], target);
-            }
-        });
+        shutdown::on_shutdown(move || wake_udp_by_datagram(target));
     }
     Ok(())
 }
 
 /// Longest wait for the loopback connection that wakes a listener (macOS, Windows).
-#[cfg(not(target_os = "linux"))]
+#[cfg(any(not(target_os = "linux"), test))]
 const SELF_WAKE_LIMIT: Duration = Duration::from_secs(1);
+
+/// Wakes an `accept` on `target` by connecting to it once (macOS, Windows).
+#[cfg(any(not(target_os = "linux"), test))]
+fn wake_tcp_by_connect(target: SocketAddr) {
+    let _ = TcpStream::connect_timeout(&target, SELF_WAKE_LIMIT);
+}
+
+/// Wakes a `recv_from` on `target` with one empty datagram (macOS, Windows).
+#[cfg(any(not(target_os = "linux"), test))]
+fn wake_udp_by_datagram(target: SocketAddr) {
+    if let Ok(waker) = UdpSocket::bind(addr::unspecified_for(target)) {
+        let _ = waker.send_to(&[], target);
+    }
+}
 
 /// `shutdown(fd, SHUT_RD)`, its result ignored: it only has to wake the socket's readers.
 #[cfg(target_os = "linux")]
@@ -328,6 +336,22 @@ const OUT_OF_RESOURCES: [i32; 2] =
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_portable_wakers_unblock_accept_and_recv() {
+        let listener = TcpListener::bind("0.0.0.0:0").unwrap();
+        let target = reachable(listener.local_addr().unwrap());
+        let waiting = std::thread::spawn(move || listener.accept().is_ok());
+        wake_tcp_by_connect(target);
+        assert!(waiting.join().unwrap());
+        let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+        sock.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let target = sock.local_addr().unwrap();
+        let waiting = std::thread::spawn(move || sock.recv_from(&mut [0u8; 8]).map(|(n, _)| n).unwrap());
+        std::thread::sleep(Duration::from_millis(50));
+        wake_udp_by_datagram(target);
+        assert_eq!(waiting.join().unwrap(), 0);
+    }
 
     #[test]
     fn wildcard_is_reached_on_loopback() {

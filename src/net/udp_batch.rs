@@ -191,6 +191,12 @@ pub fn send_all(sock: &UdpSocket, out: &[(Vec<u8>, SocketAddr)]) -> (usize, Vec<
 /// skipped, the rest are still sent).
 #[cfg(not(target_os = "linux"))]
 pub fn send_all(sock: &UdpSocket, out: &[(Vec<u8>, SocketAddr)]) -> (usize, Vec<(SocketAddr, io::Error)>) {
+    send_each(sock, out)
+}
+
+/// The portable half of [`send_all`]: one `send_to` per datagram.
+#[cfg(any(not(target_os = "linux"), test))]
+fn send_each(sock: &UdpSocket, out: &[(Vec<u8>, SocketAddr)]) -> (usize, Vec<(SocketAddr, io::Error)>) {
     let (mut sent, mut errors) = (0, Vec::new());
     for (data, to) in out {
         loop {
@@ -209,6 +215,24 @@ pub fn send_all(sock: &UdpSocket, out: &[(Vec<u8>, SocketAddr)]) -> (usize, Vec<
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn the_portable_send_loop_sends_each_and_reports_failures() {
+        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let client = UdpSocket::bind("127.0.0.1:0").unwrap();
+        client.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+        let to = client.local_addr().unwrap();
+        let bad: SocketAddr = "[::1]:9".parse().unwrap();
+        let out = vec![(b"a".to_vec(), to), (b"b".to_vec(), bad), (b"c".to_vec(), to)];
+        let (sent, errors) = send_each(&server, &out);
+        assert_eq!((sent, errors.len()), (2, 1));
+        assert_eq!(errors[0].0, bad);
+        let mut buf = [0u8; 4];
+        for want in [b"a", b"c"] {
+            let n = client.recv(&mut buf).unwrap();
+            assert_eq!(&buf[..n], want);
+        }
+    }
 
     #[test]
     fn batch_round_trip_on_loopback() {

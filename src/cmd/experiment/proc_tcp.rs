@@ -8,6 +8,7 @@
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 /// The state names `ss` prints, by the kernel's state number (include/net/tcp_states.h).
+#[cfg(any(target_os = "linux", test))]
 const STATES: &[(u8, &str)] = &[
     (1, "ESTAB"),
     (2, "SYN-SENT"),
@@ -34,10 +35,12 @@ pub struct Entry {
 }
 
 /// Parses `/proc/net/tcp` text; lines that do not parse are skipped.
+#[cfg(any(target_os = "linux", test))]
 pub fn parse(text: &str) -> Vec<Entry> {
     text.lines().skip(1).filter_map(entry).collect()
 }
 
+#[cfg(any(target_os = "linux", test))]
 fn entry(line: &str) -> Option<Entry> {
     let mut words = line.split_whitespace().skip(1);
     let local = address(words.next()?)?;
@@ -48,6 +51,7 @@ fn entry(line: &str) -> Option<Entry> {
 }
 
 /// `0100007F:1F90`: the address as a host-order hex word of the network-order bytes, the port in hex.
+#[cfg(any(target_os = "linux", test))]
 fn address(text: &str) -> Option<SocketAddrV4> {
     let (ip, port) = text.split_once(':')?;
     let ip = u32::from_str_radix(ip, 16).ok()?;

@@ -228,7 +228,7 @@ impl Lot<'_> {
 
 /// The lot's readiness set where there is no epoll (macOS, Windows): the same
 /// calls as `net::web::epoll`, on [`crate::net::fd::wait`].
-#[cfg(not(target_os = "linux"))]
+#[cfg(any(not(target_os = "linux"), test))]
 mod portable {
     use crate::net::fd::{self, AsRawFd, RawFd};
     use std::cell::RefCell;
@@ -243,13 +243,11 @@ mod portable {
     /// Edge-triggered in epoll; here every wait reports what is ready.
     pub const EDGE: u32 = 4;
 
-    /// One ready socket: its token and the events that happened.
+    /// One ready socket (readable, closed or failed): its token.
     #[derive(Clone, Copy, Debug)]
     pub struct Event {
         /// The token given when the socket was added.
         pub token: u64,
-        /// Always [`IN`]: readable, closed or failed.
-        pub flags: u32,
     }
 
     /// The watched sockets with their tokens.
@@ -288,7 +286,7 @@ mod portable {
                 Err(e) => return Err(e),
             };
             let hits = watched.iter().zip(ready).filter(|(_, r)| *r != 0);
-            out.extend(hits.take(self.capacity).map(|(&(_, token), _)| Event { token, flags: IN }));
+            out.extend(hits.take(self.capacity).map(|(&(_, token), _)| Event { token }));
             Ok(())
         }
     }
@@ -321,6 +319,42 @@ mod portable {
         pub fn drain(&self) {
             let mut byte = [0u8; 16];
             while self.sock.recv(&mut byte).is_ok() {}
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use std::io::Write;
+        use std::net::{TcpListener, TcpStream};
+
+        #[test]
+        fn reports_readable_sockets_and_wake_ups_by_token() {
+            let l = TcpListener::bind("127.0.0.1:0").unwrap();
+            let mut set = Epoll::new(8).unwrap();
+            let wake = EventFd::new().unwrap();
+            set.add(l.as_raw_fd(), IN, 1).unwrap();
+            set.add(wake.raw(), IN | EDGE, 2).unwrap();
+            let mut out = Vec::new();
+            set.wait(&mut out, 0).unwrap();
+            assert!(out.is_empty());
+            let mut c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+            set.wait(&mut out, 2000).unwrap();
+            assert_eq!(out.iter().map(|e| e.token).collect::<Vec<_>>(), [1]);
+            let (s, _) = l.accept().unwrap();
+            set.delete(l.as_raw_fd()).unwrap();
+            set.add(s.as_raw_fd(), IN | RDHUP, 3).unwrap();
+            wake.signal();
+            c.write_all(b"x").unwrap();
+            std::thread::sleep(Duration::from_millis(50));
+            set.wait(&mut out, 2000).unwrap();
+            let mut tokens: Vec<u64> = out.iter().map(|e| e.token).collect();
+            tokens.sort_unstable();
+            assert_eq!(tokens, [2, 3]);
+            wake.drain();
+            set.delete(s.as_raw_fd()).unwrap();
+            set.wait(&mut out, 0).unwrap();
+            assert!(out.is_empty(), "a drained wake-up is quiet");
         }
     }
 }

@@ -82,7 +82,13 @@ fn client_left(client: &TcpStream, revents: fd::Events) -> bool {
     if cfg!(target_os = "linux") {
         return revents & CLIENT_GONE != 0;
     }
-    revents & CLIENT_GONE != 0 && matches!(client.peek(&mut [0u8; 1]), Ok(0) | Err(_))
+    revents != 0 && ended_by_peek(client)
+}
+
+/// True if the next read of `client` (known readable) is end of stream or an
+/// error, not data: a peek that leaves any data in place.
+fn ended_by_peek(client: &TcpStream) -> bool {
+    matches!(client.peek(&mut [0u8; 1]), Ok(0) | Err(_))
 }
 
 impl Read for Timed<'_> {
@@ -156,6 +162,19 @@ mod tests {
         r.head_done();
         let _ = tx.write_all(b"y");
         assert!(r.read(&mut buf).unwrap() >= 1, "reads go on once the head is done");
+    }
+
+    #[test]
+    fn a_peek_tells_a_hang_up_from_early_input() {
+        let (client, mut client_peer) = pair();
+        client_peer.write_all(b"GET").unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(!ended_by_peek(&client), "pipelined input is not a departure");
+        let mut buf = [0u8; 3];
+        (&client).read_exact(&mut buf).unwrap();
+        drop(client_peer);
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(ended_by_peek(&client));
     }
 
     #[test]
