@@ -88,11 +88,38 @@ pub fn stdout_is_terminal() -> bool {
 }
 
 /// The width of the terminal on standard output (TIOCGWINSZ), if it is one.
+#[cfg(unix)]
 fn terminal_columns() -> Option<usize> {
     let mut ws = libc::winsize { ws_row: 0, ws_col: 0, ws_xpixel: 0, ws_ypixel: 0 };
     // SAFETY: the pointer is to a live winsize, as the request expects.
     let rc = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut ws) };
     (rc == 0 && ws.ws_col > 0).then_some(usize::from(ws.ws_col))
+}
+
+/// The width of the console window on standard output (GetConsoleScreenBufferInfo:
+/// the visible window, not the wider scroll-back buffer), if it is a console.
+#[cfg(windows)]
+fn terminal_columns() -> Option<usize> {
+    use windows_sys::Win32::System::Console::{
+        GetConsoleScreenBufferInfo, GetStdHandle, CONSOLE_SCREEN_BUFFER_INFO, STD_OUTPUT_HANDLE,
+    };
+    // SAFETY: GetStdHandle has no memory arguments; the info is plain data that
+    // the call fills in, for a handle that is ours (or invalid, which it reports).
+    let info = unsafe {
+        let handle = GetStdHandle(STD_OUTPUT_HANDLE);
+        let mut info: CONSOLE_SCREEN_BUFFER_INFO = std::mem::zeroed();
+        if GetConsoleScreenBufferInfo(handle, &mut info) == 0 {
+            return None;
+        }
+        info
+    };
+    window_columns(info.srWindow.Left, info.srWindow.Right)
+}
+
+/// Columns of a console window from its left and right column (inclusive).
+#[cfg(any(windows, test))]
+fn window_columns(left: i16, right: i16) -> Option<usize> {
+    usize::try_from(i32::from(right) - i32::from(left) + 1).ok().filter(|&w| w > 0)
 }
 
 #[cfg(test)]
@@ -116,6 +143,13 @@ mod tests {
         assert_eq!(Settings::decide(&fit(Some(80), false), ColorChoice::Auto, &env).width, Some(80));
         env.columns = Some("wide".into());
         assert_eq!(Settings::decide(&fit(None, false), ColorChoice::Auto, &env).width, Some(120));
+    }
+
+    #[test]
+    fn console_window_width_counts_both_edges() {
+        assert_eq!(window_columns(0, 119), Some(120));
+        assert_eq!(window_columns(5, 84), Some(80));
+        assert_eq!(window_columns(3, 2), None);
     }
 
     #[test]

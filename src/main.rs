@@ -9,7 +9,9 @@ fn main() {
     let cli = Cli::parse();
     // A file-size limit (ulimit -f) makes write fail with EFBIG, reported with
     // the packets saved, instead of killing the process mid-record.
+    // (Unix only: Windows has no such signal; a write past a quota fails with an error.)
     // SAFETY: setting a signal's disposition to ignore, before any thread starts.
+    #[cfg(unix)]
     unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }

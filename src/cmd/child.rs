@@ -1,6 +1,10 @@
 //! A socklab server run as a child process of this same binary: started on
 //! `--port 0`, its bound address read from its first line, stopped with SIGINT
 //! (as Ctrl-C) within a bounded time. Used by the demo and the experiments.
+//!
+//! Windows has no signals: there the child is started in a process group of
+//! its own ([`own_process_group`]) and stopped with a console Ctrl-Break event
+//! for that group, which `net::shutdown` treats as Ctrl-C.
 
 use crate::error::{Error, Result};
 use crate::net::shutdown;
@@ -29,7 +33,7 @@ pub struct ChildServer {
 impl ChildServer {
     /// Starts `exe ARGS` and reads the address from the last word of its first line.
     pub fn start(exe: &Path, args: &[&str]) -> Result<ChildServer> {
-        let mut child = Command::new(exe)
+        let mut child = own_process_group(&mut Command::new(exe))
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -64,8 +68,13 @@ impl ChildServer {
     /// Stops the server with SIGINT (killing it if it does not stop in time);
     /// returns its output after the first line, and whether it stopped by itself.
     pub fn stop(mut self) -> (String, bool) {
-        interrupt(&self.child);
-        let clean = wait_bounded(&mut self.child, STOP_LIMIT);
+        let clean = if interrupt(&self.child) {
+            wait_bounded(&mut self.child, STOP_LIMIT)
+        } else {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+            false
+        };
         (self.log.join().unwrap_or_default(), clean)
     }
 }
@@ -92,11 +101,36 @@ pub fn wait_bounded(child: &mut Child, limit: Duration) -> bool {
     false
 }
 
-/// Sends SIGINT to a child, as Ctrl-C does (a second one is harmless: the
-/// child has ended or is ending).
-fn interrupt(child: &Child) {
-    // SAFETY: kill(2) on our own child's pid.
-    unsafe {
-        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+/// Prepares `cmd` so that [`interrupt`] can reach the child it starts: on
+/// Windows a process group of its own (CREATE_NEW_PROCESS_GROUP), since a
+/// console control event goes to a whole group; nothing to do on Unix, where
+/// SIGINT goes to one process. Every child stopped through [`wait_bounded`]
+/// must be started from a command prepared this way.
+pub fn own_process_group(cmd: &mut Command) -> &mut Command {
+    #[cfg(windows)]
+    {
+        use std::os::windows::process::CommandExt;
+        cmd.creation_flags(windows_sys::Win32::System::Threading::CREATE_NEW_PROCESS_GROUP);
     }
+    cmd
+}
+
+/// Sends SIGINT to a child, as Ctrl-C does (a second one is harmless: the
+/// child has ended or is ending). False if it could not be sent.
+#[cfg(unix)]
+fn interrupt(child: &Child) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(child.id()) else { return false };
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(pid, libc::SIGINT) == 0 }
+}
+
+/// Sends Ctrl-Break to a child started by a command prepared with
+/// [`own_process_group`] (its process id is its group's id): a socklab child
+/// takes it as Ctrl-C. False if it could not be sent (no console is shared
+/// with the child, for one).
+#[cfg(windows)]
+fn interrupt(child: &Child) -> bool {
+    use windows_sys::Win32::System::Console::{GenerateConsoleCtrlEvent, CTRL_BREAK_EVENT};
+    // SAFETY: a plain call with our own child's process group id.
+    unsafe { GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, child.id()) != 0 }
 }

@@ -181,26 +181,30 @@ fn connect_failure(e: &Error) -> String {
 /// without an address is `Interrupted`, which receive loops retry after
 /// looking at the shutdown flag.
 pub fn recv_from(sock: &UdpSocket, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-    // SAFETY: sockaddr_storage is plain data; zeroed is a valid value.
-    let mut ss: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
-    let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-    // SAFETY: buf and ss are valid for writing their lengths; the descriptor is open.
-    let n = unsafe {
-        libc::recvfrom(
-            std::os::fd::AsRawFd::as_raw_fd(sock),
-            buf.as_mut_ptr().cast(),
-            buf.len(),
-            0,
-            (&mut ss as *mut libc::sockaddr_storage).cast(),
-            &mut len,
-        )
-    };
-    if n < 0 {
-        return Err(io::Error::last_os_error());
+    // SAFETY: the bytes are initialised; recv_from only writes to them, so viewing
+    // them as possibly uninitialised is sound.
+    let room = unsafe { &mut *(buf as *mut [u8] as *mut [std::mem::MaybeUninit<u8>]) };
+    // socket2 zeroes its address buffer before the call, so an empty receive
+    // leaves family 0 (no address), never stale bytes.
+    let (n, from) = socket2::SockRef::from(sock).recv_from(room)?;
+    match from.as_socket() {
+        Some(from) => Ok((n, from)),
+        None => Err(io::Error::from(io::ErrorKind::Interrupted)),
     }
-    match crate::net::sockaddr::from_storage(&ss) {
-        Some(from) if len > 0 => Ok((n as usize, from)),
-        _ => Err(io::Error::from(io::ErrorKind::Interrupted)),
+}
+
+/// The error of a UDP client whose datagram came back as an ICMP port
+/// unreachable (see [`crate::teach::errno::udp_port_unreachable`]): no server
+/// listens on `server`'s port. On Windows, where the receive fails with
+/// WinError 10054 (WSAECONNRESET), the message says how Windows reports it.
+pub fn udp_unreachable(server: SocketAddr, millis: u64) -> Error {
+    if cfg!(windows) {
+        Error::NoAnswer {
+            what: format!("no reply from {server}"),
+            hint: crate::teach::errno::windows_udp_reset_hint(server.port()),
+        }
+    } else {
+        Error::NoReply { addr: server, millis, icmp: true }
     }
 }
 
@@ -227,6 +231,7 @@ mod tests {
         assert_eq!((&buf[..n], from), (&b"hi"[..], client.local_addr().unwrap()));
     }
 
+    #[cfg(target_os = "linux")]
     #[test]
     fn recv_from_after_shutdown_rd_is_interrupted_not_a_panic() {
         let sock = UdpSocket::bind("127.0.0.1:0").unwrap();

@@ -20,6 +20,7 @@
 
 use crate::error::{Error, Result};
 use crate::net::echo::{connect_udp, recv_datagram, send_datagram, READY};
+use crate::net::fd::AsRawFd;
 use crate::net::pool::{Pool, Rejected};
 use crate::net::serve::{self, out, Conns, ServerSettings, Target};
 use crate::net::{addr, shutdown, trace};
@@ -29,7 +30,6 @@ use crate::sniff::session::{CaptureFilter, CaptureRequest, CaptureSession};
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
-use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
@@ -170,12 +170,26 @@ struct Room {
 
 /// Sends all of `line` to a member without waiting; false if its socket could
 /// not take it whole at once (it has stopped reading) or the connection is gone.
+#[cfg(unix)]
 fn send_now(stream: &TcpStream, line: &[u8]) -> bool {
+    // Linux: no SIGPIPE for a gone member (std ignores SIGPIPE anyway, as on macOS).
+    #[cfg(target_os = "linux")]
+    const FLAGS: libc::c_int = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
+    #[cfg(not(target_os = "linux"))]
+    const FLAGS: libc::c_int = libc::MSG_DONTWAIT;
     // SAFETY: the buffer is valid for its length; the descriptor is open while `stream` lives.
-    let n = unsafe {
-        libc::send(stream.as_raw_fd(), line.as_ptr().cast(), line.len(), libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL)
-    };
+    let n = unsafe { libc::send(stream.as_raw_fd(), line.as_ptr().cast(), line.len(), FLAGS) };
     usize::try_from(n).is_ok_and(|n| n == line.len())
+}
+
+/// Sends all of `line` to a member without waiting; false if its socket could
+/// not take it whole at once (it has stopped reading) or the connection is gone.
+/// Windows has no per-call non-blocking flag: the send is made only when the
+/// socket says a write will not block (a chat line fits its send buffer then).
+#[cfg(windows)]
+fn send_now(stream: &TcpStream, line: &[u8]) -> bool {
+    let mut writer = stream;
+    crate::net::fd::writable_now(stream.as_raw_fd()) && writer.write(line).is_ok_and(|n| n == line.len())
 }
 
 impl Room {
@@ -610,11 +624,11 @@ fn udp_client(a: &ChatClientSettings) -> Result<()> {
             Ok(n) => n,
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => continue,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
+            Err(e) if crate::teach::errno::udp_port_unreachable(&e) => {
                 if left.load(Ordering::SeqCst) {
                     break;
                 }
-                return Err(Error::NoReply { addr: server, millis: 0, icmp: true });
+                return Err(addr::udp_unreachable(server, 0));
             }
             Err(e) => return Err(Error::io(format!("receiving from {server}"), e)),
         };

@@ -9,6 +9,7 @@ use crate::config::Settings;
 use crate::dns_view::fields::{hex_bytes, rcode_name};
 use crate::error::{Error, Result};
 use crate::net::echo::connect_udp;
+use crate::net::fd::AsRawFd;
 use crate::net::serve::{self, out};
 use crate::net::{addr, trace};
 use crate::proto::dns::zone::quote;
@@ -19,7 +20,6 @@ use crate::sniff::session::{CaptureFilter, CaptureRequest, CaptureSession};
 use crate::wrap;
 use std::io::{self, IsTerminal, Read};
 use std::net::{SocketAddr, UdpSocket};
-use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The prompt of the handout's client.
@@ -189,8 +189,8 @@ fn wait_reply(
         let n = match trace::on(sock.as_raw_fd(), "recv()", || sock.recv(buf)) {
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
-                return Err(Error::NoReply { addr: server, millis: timeout.as_millis() as u64, icmp: true })
+            Err(e) if crate::teach::errno::udp_port_unreachable(&e) => {
+                return Err(addr::udp_unreachable(server, timeout.as_millis() as u64))
             }
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => return Ok(None),
             Err(e) => return Err(Error::io(format!("receiving from {server}"), e)),

@@ -12,6 +12,7 @@
 
 use crate::dns_view::fields::hex_bytes;
 use crate::error::{Error, Result};
+use crate::net::fd::AsRawFd;
 use crate::net::serve::{self, out, Listen};
 use crate::net::udp_batch::{self, RecvBatch};
 use crate::net::{addr, dns_tcp, dns_zone, shutdown, trace};
@@ -20,7 +21,6 @@ use crate::sniff::session::{CaptureFilter, CaptureRequest, CaptureSession};
 use crate::table::Format;
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
-use std::os::fd::AsRawFd;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -126,7 +126,9 @@ fn serve_loop(
     serve::udp_receive_loop(
         local,
         &mut batch,
-        |batch| trace::on(sock.as_raw_fd(), "recvmmsg()", || batch.recv(sock).map(trace::Messages)).map(|m| m.0),
+        |batch| {
+            trace::on(sock.as_raw_fd(), udp_batch::RECV_CALL, || batch.recv(sock).map(trace::Messages)).map(|m| m.0)
+        },
         |batch, n| {
             stats.received.fetch_add(n as u64, Ordering::Relaxed);
             replies.clear();

@@ -12,19 +12,22 @@
 //! clients cannot take every worker.
 //!
 //! The UDP server answers each datagram with one datagram, as `UDPServer.py`.
-//! The UDP client uses a *connected* socket: Linux then reports an ICMP port
-//! unreachable for the server's port as `ECONNREFUSED` on the next `recv`, which
-//! is how socklab can say "no server is listening" instead of only timing out.
+//! The UDP client uses a *connected* socket: Linux (and macOS) then report an
+//! ICMP port unreachable for the server's port as `ECONNREFUSED` on the next
+//! `recv`, which is how socklab can say "no server is listening" instead of only
+//! timing out. Windows reports the same ICMP message as WinError 10054
+//! (`WSAECONNRESET`) on the next receive, and is explained as such.
 
 use crate::error::{Error, Result};
+use crate::net::fd::AsRawFd;
 use crate::net::pool::Pool;
 use crate::net::serve::{self, out, Conns, ServerSettings, Target};
 use crate::net::{addr, shutdown, trace};
 use crate::proto::text::{self, LineDecoder};
 use crate::sniff::session::{CaptureFilter, CaptureRequest, CaptureSession};
+use crate::teach::errno;
 use std::io::{self, IsTerminal, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream, UdpSocket};
-use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -346,17 +349,16 @@ impl TcpEcho {
 }
 
 /// True if the server has closed its side of `stream` (EOF or a reset is waiting):
-/// a non-blocking peek, which leaves any data that did arrive in place.
+/// a peek that does not wait (only once the socket says it has something to
+/// read), which leaves any data that did arrive in place.
 fn peer_has_closed(stream: &TcpStream) -> bool {
-    let mut byte = 0u8;
-    // SAFETY: the descriptor is open; the buffer is one valid byte.
-    let n = unsafe {
-        libc::recv(stream.as_raw_fd(), (&mut byte as *mut u8).cast(), 1, libc::MSG_PEEK | libc::MSG_DONTWAIT)
-    };
-    if n == 0 {
-        return true;
+    if !crate::net::fd::readable_now(stream.as_raw_fd()) {
+        return false;
     }
-    n < 0 && io::Error::last_os_error().kind() == io::ErrorKind::ConnectionReset
+    match stream.peek(&mut [0u8; 1]) {
+        Ok(n) => n == 0,
+        Err(e) => e.kind() == io::ErrorKind::ConnectionReset,
+    }
 }
 
 /// Reads until a complete line has arrived, or the server closes the connection
@@ -431,9 +433,7 @@ pub fn connect_udp(server: SocketAddr, timeout: Duration) -> Result<UdpSocket> {
 pub fn send_datagram(sock: &UdpSocket, server: SocketAddr, msg: &[u8], timeout: Duration) -> Result<()> {
     match trace::on(sock.as_raw_fd(), format_args!("send({} bytes)", msg.len()), || sock.send(msg)) {
         Ok(_) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
-            Err(Error::NoReply { addr: server, millis: timeout.as_millis() as u64, icmp: true })
-        }
+        Err(e) if errno::udp_port_unreachable(&e) => Err(addr::udp_unreachable(server, timeout.as_millis() as u64)),
         Err(e) => Err(Error::io(format!("sending to {server}"), e)),
     }
 }
@@ -445,9 +445,7 @@ pub fn recv_datagram(sock: &UdpSocket, server: SocketAddr, buf: &mut [u8], timeo
         match trace::on(sock.as_raw_fd(), "recv()", || sock.recv(buf)) {
             Ok(n) => return Ok(n),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
-                return Err(Error::NoReply { addr: server, millis, icmp: true })
-            }
+            Err(e) if errno::udp_port_unreachable(&e) => return Err(addr::udp_unreachable(server, millis)),
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
                 return Err(Error::NoReply { addr: server, millis, icmp: false })
             }

@@ -9,6 +9,7 @@
 //! with the proxy.
 
 use crate::error::{Error, Result};
+use crate::net::fd::{AsRawFd, RawFd};
 use crate::net::{addr, gate, serve, trace};
 use crate::proto::http::chunked::ChunkedDecoder;
 use crate::proto::http::request::encode_request;
@@ -19,7 +20,6 @@ use crate::sniff::session::{CaptureFilter, CaptureRequest, CaptureSession};
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::os::fd::{AsRawFd, RawFd};
 use std::path::PathBuf;
 use std::time::Duration;
 

@@ -7,30 +7,48 @@
 //! - `http/tcp`, `--service http`: the port(s) of that service;
 //! - `--well-known`: the lab's table of well-known ports.
 //!
-//! Services come from /etc/services (or the file named by `SOCKLAB_SERVICES`), with
-//! socklab's built-in table behind it for a missing file or a missing entry.
+//! Services come from /etc/services (Windows: `%SystemRoot%\System32\drivers\etc\services`;
+//! or the file named by `SOCKLAB_SERVICES`), with socklab's built-in table behind
+//! it for a missing file or a missing entry.
+//!
+//! On Windows the same C functions come from Winsock (`ws2_32`): `gethostname`
+//! and `getnameinfo` there need Winsock started, which [`winsock_ready`] makes sure of.
 
 use crate::config::Settings;
 use crate::error::{Error, Result};
-use crate::net::{addr, ping};
+use crate::net::addr;
 use crate::proto::services::{self, Services};
 use crate::table::{Col, Format, Table};
 use std::ffi::CStr;
 use std::net::IpAddr;
 
-/// The services database of the system.
+/// The services database of the system (Unix).
 pub const SERVICES_PATH: &str = "/etc/services";
 /// Environment variable naming another services file (tests use it to show the fallback).
 pub const SERVICES_ENV: &str = "SOCKLAB_SERVICES";
 
 /// Loads the services file, falling back to the built-in table when it cannot be read.
 pub fn services() -> Services {
-    let path = std::env::var(SERVICES_ENV).unwrap_or_else(|_| SERVICES_PATH.to_string());
+    let path = std::env::var(SERVICES_ENV).unwrap_or_else(|_| system_services_path());
     match std::fs::read_to_string(&path) {
         Ok(text) => Services::new(services::parse(&text).entries),
         Err(_) => Services::builtin_only(),
     }
 }
+
+/// Where this system keeps its services database: /etc/services on Unix; on
+/// Windows `services` next to `hosts`, under `%SystemRoot%`.
+pub fn system_services_path() -> String {
+    if cfg!(windows) {
+        let root = std::env::var("SystemRoot").unwrap_or_else(|_| r"C:\Windows".to_string());
+        format!(r"{root}\System32\drivers\etc\services")
+    } else {
+        SERVICES_PATH.to_string()
+    }
+}
+
+/// Where this system's hosts file is, for the hints.
+const HOSTS_FILE: &str = if cfg!(windows) { r"C:\Windows\System32\drivers\etc\hosts" } else { "/etc/hosts" };
 
 /// A transport protocol, for port and service look-ups.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -304,11 +322,28 @@ fn this_host(a: &LookupSettings) -> Result<Answer> {
     Ok(answer)
 }
 
-/// This machine's name, from `gethostname(2)`.
+/// Makes sure Winsock is started before calling it directly (std starts it
+/// with its first socket; this binds and drops one, once).
+#[cfg(windows)]
+pub fn winsock_ready() {
+    static READY: std::sync::Once = std::sync::Once::new();
+    READY.call_once(|| {
+        let _ = std::net::UdpSocket::bind((std::net::Ipv4Addr::LOCALHOST, 0));
+    });
+}
+
+/// This machine's name, from `gethostname(2)` (Winsock's on Windows).
 pub fn hostname() -> Result<String> {
     let mut buf = [0u8; 256];
+    #[cfg(unix)]
     // SAFETY: the buffer is valid for its length; gethostname writes at most that many bytes.
     let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    #[cfg(windows)]
+    let rc = {
+        winsock_ready();
+        // SAFETY: as above; Winsock is started.
+        unsafe { windows_sys::Win32::Networking::WinSock::gethostname(buf.as_mut_ptr(), buf.len() as i32) }
+    };
     if rc != 0 {
         return Err(Error::io("cannot read this host's name", std::io::Error::last_os_error()));
     }
@@ -316,16 +351,20 @@ pub fn hostname() -> Result<String> {
     Ok(String::from_utf8_lossy(&buf[..end]).into_owned())
 }
 
-/// The name of `ip` from /etc/hosts or reverse DNS (`getnameinfo` with `NI_NAMEREQD`).
-pub fn reverse(ip: IpAddr) -> Result<String> {
-    let (storage, len) = ping::sockaddr_of(ip);
-    let mut host = [0 as libc::c_char; libc::NI_MAXHOST as usize];
-    // SAFETY: `storage` holds a valid sockaddr of `len` bytes; `host` is writable for its length;
-    // no service buffer is requested.
+/// Longest host name getnameinfo returns (NI_MAXHOST), with its NUL.
+const MAX_HOST: usize = 1025;
+
+/// `getnameinfo(ip, NI_NAMEREQD)`: the name, or the function's error code.
+#[cfg(unix)]
+fn name_info(ip: IpAddr) -> std::result::Result<String, i32> {
+    let sa = socket2::SockAddr::from(std::net::SocketAddr::new(ip, 0));
+    let mut host = [0 as libc::c_char; MAX_HOST];
+    // SAFETY: `sa` holds a valid sockaddr of `sa.len()` bytes; `host` is writable
+    // for its length; no service buffer is requested.
     let rc = unsafe {
         libc::getnameinfo(
-            (&storage as *const libc::sockaddr_storage).cast(),
-            len,
+            sa.as_ptr().cast(),
+            sa.len(),
             host.as_mut_ptr(),
             host.len() as libc::socklen_t,
             std::ptr::null_mut(),
@@ -333,24 +372,83 @@ pub fn reverse(ip: IpAddr) -> Result<String> {
             libc::NI_NAMEREQD,
         )
     };
-    if rc == 0 {
-        // SAFETY: getnameinfo succeeded, so `host` holds a NUL-terminated string.
-        return Ok(unsafe { CStr::from_ptr(host.as_ptr()) }.to_string_lossy().into_owned());
+    if rc != 0 {
+        return Err(rc);
     }
+    // SAFETY: getnameinfo succeeded, so `host` holds a NUL-terminated string.
+    Ok(unsafe { CStr::from_ptr(host.as_ptr()) }.to_string_lossy().into_owned())
+}
+
+/// `getnameinfo(ip, NI_NAMEREQD)` from Winsock: the name, or the Winsock error code.
+#[cfg(windows)]
+fn name_info(ip: IpAddr) -> std::result::Result<String, i32> {
+    use windows_sys::Win32::Networking::WinSock::{getnameinfo, NI_NAMEREQD};
+    winsock_ready();
+    let sa = socket2::SockAddr::from(std::net::SocketAddr::new(ip, 0));
+    let mut host = [0u8; MAX_HOST];
+    // SAFETY: `sa` holds a valid sockaddr of `sa.len()` bytes; `host` is writable
+    // for its length; no service buffer is requested; Winsock is started.
+    let rc = unsafe {
+        getnameinfo(
+            sa.as_ptr().cast(),
+            sa.len(),
+            host.as_mut_ptr(),
+            host.len() as u32,
+            std::ptr::null_mut(),
+            0,
+            NI_NAMEREQD as i32,
+        )
+    };
+    if rc != 0 {
+        return Err(rc);
+    }
+    let Ok(name) = CStr::from_bytes_until_nul(&host) else { return Err(NO_NAME) };
+    Ok(name.to_string_lossy().into_owned())
+}
+
+/// getnameinfo's code for "this address has no name".
+#[cfg(unix)]
+const NO_NAME: i32 = libc::EAI_NONAME;
+/// getnameinfo's code for "this address has no name" (EAI_NONAME is WSAHOST_NOT_FOUND).
+#[cfg(windows)]
+const NO_NAME: i32 = windows_sys::Win32::Networking::WinSock::WSAHOST_NOT_FOUND;
+
+/// Where to look when a reverse look-up fails for another reason.
+const DNS_SETTINGS: &str = if cfg!(windows) {
+    "check the network adapter's DNS servers (ipconfig /all)"
+} else {
+    "check the DNS settings in /etc/resolv.conf"
+};
+
+/// The name of `ip` from the hosts file or reverse DNS (`getnameinfo` with `NI_NAMEREQD`).
+pub fn reverse(ip: IpAddr) -> Result<String> {
+    let rc = match name_info(ip) {
+        Ok(name) => return Ok(name),
+        Err(rc) => rc,
+    };
     Err(Error::NoAnswer {
         what: format!("no name for {ip}"),
-        hint: if rc == libc::EAI_NONAME {
-            "neither /etc/hosts nor reverse DNS (a PTR record) maps this address to a name; many addresses have none"
-                .into()
+        hint: if rc == NO_NAME {
+            format!(
+                "neither {HOSTS_FILE} nor reverse DNS (a PTR record) maps this address to a name; many addresses have none"
+            )
         } else {
-            format!("the reverse look-up failed ({}); check the DNS settings in /etc/resolv.conf", gai_message(rc))
+            format!("the reverse look-up failed ({}); {DNS_SETTINGS}", gai_message(rc))
         },
     })
 }
 
-fn gai_message(rc: libc::c_int) -> String {
+/// The text of a getnameinfo error code.
+#[cfg(unix)]
+fn gai_message(rc: i32) -> String {
     // SAFETY: gai_strerror returns a pointer to a static NUL-terminated string.
     unsafe { CStr::from_ptr(libc::gai_strerror(rc)) }.to_string_lossy().into_owned()
+}
+
+/// The text of a getnameinfo error code (a Winsock code: Windows' message for it).
+#[cfg(windows)]
+fn gai_message(rc: i32) -> String {
+    std::io::Error::from_raw_os_error(rc).to_string()
 }
 
 #[cfg(test)]

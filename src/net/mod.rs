@@ -8,6 +8,7 @@ pub mod dns_server;
 pub mod dns_tcp;
 pub mod dns_zone;
 pub mod echo;
+pub mod fd;
 pub mod gate;
 pub mod http_client;
 pub mod live;

@@ -3,13 +3,13 @@
 //! shutdown, and the set of open TCP connections that shutdown closes.
 
 use crate::error::{Error, Result};
+use crate::net::fd::AsRawFd;
 use crate::net::{addr, gate, shutdown, trace};
 use crate::sniff::session::CaptureRequest;
 use std::collections::HashMap;
 use std::fmt::Display;
 use std::io::{self, BufRead, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
-use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -140,42 +140,77 @@ pub fn is_quit(line: &[u8]) -> bool {
     line.trim_ascii().eq_ignore_ascii_case(b"quit")
 }
 
-/// Registers a shutdown waker that shuts the server's listening socket down for
-/// reading, so its blocked `accept` returns (Linux answers it with EINVAL) and the
-/// accept loop sees the shutdown flag. Unlike connecting to itself, this puts no
-/// packet on the wire: a capture of the server shows only its clients.
+/// Registers a shutdown waker that unblocks the server's `accept`, so the accept
+/// loop sees the shutdown flag. On Linux it shuts the listening socket down for
+/// reading (`accept` then fails with EINVAL): no packet goes on the wire, so a
+/// capture of the server shows only its clients. macOS and Windows do not wake an
+/// `accept` that way; there the waker connects to the listener once over
+/// loopback (that one connection shows in a loopback capture of the server).
 pub fn wake_listener_on_shutdown(listener: &TcpListener) -> Result<()> {
-    let waker = listener.try_clone().map_err(|e| Error::io("cloning the listening socket", e))?;
-    shutdown::on_shutdown(move || {
-        // SAFETY: `waker` owns a valid descriptor for as long as this closure lives.
-        unsafe {
-            libc::shutdown(waker.as_raw_fd(), libc::SHUT_RD);
-        }
-    });
+    #[cfg(target_os = "linux")]
+    {
+        let waker = listener.try_clone().map_err(|e| Error::io("cloning the listening socket", e))?;
+        shutdown::on_shutdown(move || shut_rd(&waker));
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let target = reachable(listener.local_addr().map_err(|e| Error::io("reading the bound address", e))?);
+        shutdown::on_shutdown(move || wake_tcp_by_connect(target));
+    }
     Ok(())
 }
 
-/// Registers a shutdown waker that shuts the server's UDP socket down for reading,
-/// so a blocked `recv_from` returns at once (with nothing). Like
-/// [`wake_listener_on_shutdown`], it sends nothing: the server's capture holds
-/// only its clients' datagrams. Receive loops check the shutdown flag before the
-/// result of a receive.
+/// Registers a shutdown waker that unblocks the server's `recv_from`. Like
+/// [`wake_listener_on_shutdown`], on Linux it shuts the socket down for reading
+/// and sends nothing: the server's capture holds only its clients' datagrams.
+/// On macOS and Windows it sends the socket one empty datagram over loopback.
+/// Receive loops check the shutdown flag before the result of a receive.
 pub fn wake_udp_on_shutdown(sock: &UdpSocket) -> Result<()> {
-    let waker = sock.try_clone().map_err(|e| Error::io("cloning the server socket", e))?;
-    shutdown::on_shutdown(move || {
-        // SAFETY: `waker` owns a valid descriptor for as long as this closure lives.
+    #[cfg(target_os = "linux")]
+    {
+        let waker = sock.try_clone().map_err(|e| Error::io("cloning the server socket", e))?;
         // Linux wakes the socket's readers even though an unconnected UDP socket
         // answers ENOTCONN.
-        unsafe {
-            libc::shutdown(waker.as_raw_fd(), libc::SHUT_RD);
-        }
-    });
+        shutdown::on_shutdown(move || shut_rd(&waker));
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let target = reachable(sock.local_addr().map_err(|e| Error::io("reading the bound address", e))?);
+        shutdown::on_shutdown(move || wake_udp_by_datagram(target));
+    }
     Ok(())
+}
+
+/// Longest wait for the loopback connection that wakes a listener (macOS, Windows).
+#[cfg(any(not(target_os = "linux"), test))]
+const SELF_WAKE_LIMIT: Duration = Duration::from_secs(1);
+
+/// Wakes an `accept` on `target` by connecting to it once (macOS, Windows).
+#[cfg(any(not(target_os = "linux"), test))]
+fn wake_tcp_by_connect(target: SocketAddr) {
+    let _ = TcpStream::connect_timeout(&target, SELF_WAKE_LIMIT);
+}
+
+/// Wakes a `recv_from` on `target` with one empty datagram (macOS, Windows).
+#[cfg(any(not(target_os = "linux"), test))]
+fn wake_udp_by_datagram(target: SocketAddr) {
+    if let Ok(waker) = UdpSocket::bind(addr::unspecified_for(target)) {
+        let _ = waker.send_to(&[], target);
+    }
+}
+
+/// `shutdown(fd, SHUT_RD)`, its result ignored: it only has to wake the socket's readers.
+#[cfg(target_os = "linux")]
+fn shut_rd(sock: &impl AsRawFd) {
+    // SAFETY: the descriptor is open for as long as `sock` lives.
+    unsafe {
+        libc::shutdown(sock.as_raw_fd(), libc::SHUT_RD);
+    }
 }
 
 /// The receive loop of the UDP servers: until shutdown, `recv` fills `state` (a
 /// buffer or a batch) and `handle` serves what arrived. Timeouts, an ICMP error
-/// about an earlier reply and signals are not the server's fault: the loop goes
+/// about an earlier reply (ECONNREFUSED; WSAECONNRESET on Windows) and signals are not the server's fault: the loop goes
 /// on. Another receive error ends it, naming `local`. Shutdown wakes the receive
 /// with an empty result, so the flag is checked before the result.
 pub fn udp_receive_loop<S, T>(
@@ -192,7 +227,9 @@ pub fn udp_receive_loop<S, T>(
         match got {
             Ok(got) => handle(state, got)?,
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => continue,
-            Err(e) if matches!(e.kind(), io::ErrorKind::ConnectionRefused | io::ErrorKind::Interrupted) => continue,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted || crate::teach::errno::udp_port_unreachable(&e) => {
+                continue
+            }
             Err(e) => return Err(Error::io(format!("receiving on {local}"), e)),
         }
     }
@@ -285,15 +322,36 @@ pub fn accept_each(listener: &TcpListener, mut handle: impl FnMut(TcpStream, Soc
 /// (the peer gave up, or the process is briefly out of descriptors).
 pub fn accept_error_is_transient(e: &io::Error) -> bool {
     matches!(e.kind(), io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset | io::ErrorKind::Interrupted)
-        || matches!(
-            e.raw_os_error(),
-            Some(libc::EMFILE) | Some(libc::ENFILE) | Some(libc::ENOBUFS) | Some(libc::ENOMEM)
-        )
+        || e.raw_os_error().is_some_and(|code| OUT_OF_RESOURCES.contains(&code))
 }
+
+/// Error codes of a process briefly out of descriptors or memory.
+#[cfg(unix)]
+const OUT_OF_RESOURCES: [i32; 4] = [libc::EMFILE, libc::ENFILE, libc::ENOBUFS, libc::ENOMEM];
+/// Error codes of a process briefly out of sockets or buffers (WSAEMFILE, WSAENOBUFS).
+#[cfg(windows)]
+const OUT_OF_RESOURCES: [i32; 2] =
+    [windows_sys::Win32::Networking::WinSock::WSAEMFILE, windows_sys::Win32::Networking::WinSock::WSAENOBUFS];
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_portable_wakers_unblock_accept_and_recv() {
+        let listener = TcpListener::bind("0.0.0.0:0").unwrap();
+        let target = reachable(listener.local_addr().unwrap());
+        let waiting = std::thread::spawn(move || listener.accept().is_ok());
+        wake_tcp_by_connect(target);
+        assert!(waiting.join().unwrap());
+        let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+        sock.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let target = sock.local_addr().unwrap();
+        let waiting = std::thread::spawn(move || sock.recv_from(&mut [0u8; 8]).map(|(n, _)| n).unwrap());
+        std::thread::sleep(Duration::from_millis(50));
+        wake_udp_by_datagram(target);
+        assert_eq!(waiting.join().unwrap(), 0);
+    }
 
     #[test]
     fn wildcard_is_reached_on_loopback() {

@@ -1,8 +1,11 @@
 //! The socket address in a `sockaddr_storage` that a system call filled in.
 
+#[cfg(unix)]
 use std::net::SocketAddr;
 
 /// The address in a `sockaddr_storage` the kernel filled in (IPv4 or IPv6).
+/// Unix only: portable code reads addresses through `socket2::SockAddr`.
+#[cfg(unix)]
 pub fn from_storage(ss: &libc::sockaddr_storage) -> Option<SocketAddr> {
     match i32::from(ss.ss_family) {
         libc::AF_INET => {

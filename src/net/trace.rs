@@ -12,6 +12,7 @@
 //! (`FILE.pcap.trace`), one JSON object a line, which `socklab flow` draws on
 //! the lifelines.
 
+use crate::net::fd::{AsRawFd, RawFd, HANDLE_NAME};
 use crate::net::gate;
 use crate::sniff::barrier;
 use serde::{Deserialize, Serialize};
@@ -20,7 +21,6 @@ use std::fmt::Display;
 use std::fs::File;
 use std::io::{self, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
-use std::os::fd::{AsRawFd, RawFd};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock};
@@ -131,7 +131,7 @@ impl Outcome for TcpStream {
         Some(self.as_raw_fd())
     }
     fn describe(&self) -> String {
-        format!("fd {}", self.as_raw_fd())
+        format!("{HANDLE_NAME} {}", self.as_raw_fd())
     }
 }
 
@@ -140,7 +140,7 @@ impl Outcome for TcpListener {
         Some(self.as_raw_fd())
     }
     fn describe(&self) -> String {
-        format!("fd {}", self.as_raw_fd())
+        format!("{HANDLE_NAME} {}", self.as_raw_fd())
     }
 }
 
@@ -149,7 +149,7 @@ impl Outcome for UdpSocket {
         Some(self.as_raw_fd())
     }
     fn describe(&self) -> String {
-        format!("fd {}", self.as_raw_fd())
+        format!("{HANDLE_NAME} {}", self.as_raw_fd())
     }
 }
 
@@ -158,7 +158,7 @@ impl Outcome for (TcpStream, SocketAddr) {
         Some(self.0.as_raw_fd())
     }
     fn describe(&self) -> String {
-        format!("fd {} from {}", self.0.as_raw_fd(), self.1)
+        format!("{HANDLE_NAME} {} from {}", self.0.as_raw_fd(), self.1)
     }
 }
 
@@ -227,7 +227,7 @@ pub fn returned<T: Outcome>(what: &str, result: &io::Result<T>) {
 pub fn close(sock: impl AsRawFd) {
     if enabled() {
         let fd = sock.as_raw_fd();
-        let _ = traced(format!("close(fd {fd})"), Some(fd), move || {
+        let _ = traced(format!("close({HANDLE_NAME} {fd})"), Some(fd), move || {
             drop(sock);
             Ok(())
         });
@@ -327,15 +327,13 @@ fn wall(ns: i64) -> String {
 
 /// The local address of socket `fd` (getsockname), if it is bound.
 fn local_addr(fd: RawFd) -> Option<SocketAddr> {
-    // SAFETY: sockaddr_storage is plain data; zeroed is a valid value.
-    let mut ss: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
-    let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-    // SAFETY: ss and len are valid for writing; fd is an open descriptor of the caller.
-    let rc = unsafe { libc::getsockname(fd, (&mut ss as *mut libc::sockaddr_storage).cast(), &mut len) };
-    if rc != 0 {
-        return None;
-    }
-    crate::net::sockaddr::from_storage(&ss)
+    #[cfg(unix)]
+    // SAFETY: `fd` is an open socket of the caller, borrowed for this call only.
+    let borrowed = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+    #[cfg(windows)]
+    // SAFETY: `fd` is an open socket of the caller, borrowed for this call only.
+    let borrowed = unsafe { std::os::windows::io::BorrowedSocket::borrow_raw(fd) };
+    socket2::SockRef::from(&borrowed).local_addr().ok()?.as_socket()
 }
 
 /// Reads a sidecar file's events (lines that do not parse are skipped).

@@ -2,20 +2,33 @@
 //! `sendmmsg(2)`: one system call moves up to [`BATCH`] datagrams, which is what
 //! lets a small server such as `socklab dns server` keep up with a load generator.
 //! Semantics are those of `recv_from`/`send_to`, per datagram.
+//!
+//! Other systems (macOS, Windows) have no such calls: there a batch is one
+//! `recv_from` and sending is a loop of `send_to`, with the same results.
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
+#[cfg(target_os = "linux")]
 use std::os::fd::AsRawFd;
 
 /// Most datagrams moved per call.
 pub const BATCH: usize = 32;
+/// The system call a batch receive makes, as traces name it.
+#[cfg(target_os = "linux")]
+pub const RECV_CALL: &str = "recvmmsg()";
+/// The system call a batch receive makes, as traces name it.
+#[cfg(not(target_os = "linux"))]
+pub const RECV_CALL: &str = "recvfrom()";
 /// Room for the largest UDP payload.
 const DATAGRAM_ROOM: usize = 65_536;
 
 /// Buffers for one batch of received datagrams and their senders.
 pub struct RecvBatch {
     bufs: Vec<Vec<u8>>,
+    #[cfg(target_os = "linux")]
     addrs: Vec<libc::sockaddr_storage>,
+    #[cfg(not(target_os = "linux"))]
+    froms: Vec<Option<SocketAddr>>,
     lens: Vec<usize>,
     count: usize,
 }
@@ -25,7 +38,10 @@ impl Default for RecvBatch {
         RecvBatch {
             bufs: (0..BATCH).map(|_| vec![0u8; DATAGRAM_ROOM]).collect(),
             // SAFETY: sockaddr_storage is plain data; all zeroes is a valid value.
+            #[cfg(target_os = "linux")]
             addrs: (0..BATCH).map(|_| unsafe { std::mem::zeroed() }).collect(),
+            #[cfg(not(target_os = "linux"))]
+            froms: vec![None; BATCH],
             lens: vec![0; BATCH],
             count: 0,
         }
@@ -35,6 +51,7 @@ impl Default for RecvBatch {
 impl RecvBatch {
     /// Waits (bounded by the socket's read timeout) for at least one datagram and
     /// takes every one already queued, up to [`BATCH`]. Returns how many arrived.
+    #[cfg(target_os = "linux")]
     pub fn recv(&mut self, sock: &UdpSocket) -> io::Result<usize> {
         let mut iovs: Vec<libc::iovec> =
             self.bufs.iter_mut().map(|b| libc::iovec { iov_base: b.as_mut_ptr().cast(), iov_len: b.len() }).collect();
@@ -74,18 +91,34 @@ impl RecvBatch {
         Ok(self.count)
     }
 
+    /// Waits (bounded by the socket's read timeout) for one datagram: without
+    /// `recvmmsg` a batch is one datagram. Returns how many arrived (1).
+    #[cfg(not(target_os = "linux"))]
+    pub fn recv(&mut self, sock: &UdpSocket) -> io::Result<usize> {
+        self.count = 0;
+        let (n, from) = crate::net::addr::recv_from(sock, &mut self.bufs[0])?;
+        self.lens[0] = n;
+        self.froms[0] = Some(from);
+        self.count = 1;
+        Ok(1)
+    }
+
     /// Datagram `i` of the last batch and its sender (`None` for an address family
     /// other than IPv4 and IPv6).
     pub fn get(&self, i: usize) -> Option<(&[u8], SocketAddr)> {
         if i >= self.count {
             return None;
         }
+        #[cfg(target_os = "linux")]
         let from = crate::net::sockaddr::from_storage(&self.addrs[i])?;
+        #[cfg(not(target_os = "linux"))]
+        let from = self.froms[i]?;
         Some((&self.bufs[i][..self.lens[i].min(DATAGRAM_ROOM)], from))
     }
 }
 
 /// The address in the form the kernel takes.
+#[cfg(target_os = "linux")]
 fn to_storage(addr: SocketAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
     // SAFETY: plain data, zeroed then filled for its family.
     let mut s: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
@@ -114,6 +147,7 @@ fn to_storage(addr: SocketAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
 /// Sends each `(datagram, destination)` with as few `sendmmsg` calls as possible.
 /// Returns the number sent and the errors of those that failed (a datagram that
 /// fails is skipped, the rest are still sent).
+#[cfg(target_os = "linux")]
 pub fn send_all(sock: &UdpSocket, out: &[(Vec<u8>, SocketAddr)]) -> (usize, Vec<(SocketAddr, io::Error)>) {
     let mut addrs: Vec<(libc::sockaddr_storage, libc::socklen_t)> = out.iter().map(|(_, a)| to_storage(*a)).collect();
     let mut iovs: Vec<libc::iovec> =
@@ -152,10 +186,53 @@ pub fn send_all(sock: &UdpSocket, out: &[(Vec<u8>, SocketAddr)]) -> (usize, Vec<
     (sent, errors)
 }
 
+/// Sends each `(datagram, destination)` with one `send_to` each. Returns the
+/// number sent and the errors of those that failed (a datagram that fails is
+/// skipped, the rest are still sent).
+#[cfg(not(target_os = "linux"))]
+pub fn send_all(sock: &UdpSocket, out: &[(Vec<u8>, SocketAddr)]) -> (usize, Vec<(SocketAddr, io::Error)>) {
+    send_each(sock, out)
+}
+
+/// The portable half of [`send_all`]: one `send_to` per datagram.
+#[cfg(any(not(target_os = "linux"), test))]
+fn send_each(sock: &UdpSocket, out: &[(Vec<u8>, SocketAddr)]) -> (usize, Vec<(SocketAddr, io::Error)>) {
+    let (mut sent, mut errors) = (0, Vec::new());
+    for (data, to) in out {
+        loop {
+            match sock.send_to(data, to) {
+                Ok(_) => sent += 1,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => errors.push((*to, e)),
+            }
+            break;
+        }
+    }
+    (sent, errors)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn the_portable_send_loop_sends_each_and_reports_failures() {
+        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let client = UdpSocket::bind("127.0.0.1:0").unwrap();
+        client.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+        let to = client.local_addr().unwrap();
+        let bad: SocketAddr = "[::1]:9".parse().unwrap();
+        let out = vec![(b"a".to_vec(), to), (b"b".to_vec(), bad), (b"c".to_vec(), to)];
+        let (sent, errors) = send_each(&server, &out);
+        assert_eq!((sent, errors.len()), (2, 1));
+        assert_eq!(errors[0].0, bad);
+        let mut buf = [0u8; 4];
+        for want in [b"a", b"c"] {
+            let n = client.recv(&mut buf).unwrap();
+            assert_eq!(&buf[..n], want);
+        }
+    }
 
     #[test]
     fn batch_round_trip_on_loopback() {

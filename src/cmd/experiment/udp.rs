@@ -5,10 +5,13 @@ use super::tcp::{local, setup};
 use super::{sock, Lab};
 use crate::error::Result;
 use crate::sniff::session::CaptureFilter;
+use crate::teach::errno;
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
 use std::time::Duration;
 
+/// What a WSAECONNRESET on a UDP receive means (Windows).
+const WINDOWS_ICMP: &str = "the ICMP port unreachable for the datagram, as Windows reports it on UDP";
 /// How long a receive waits.
 const RECV_LIMIT: Duration = Duration::from_secs(1);
 /// The three messages of `udp-boundaries`.
@@ -43,6 +46,11 @@ pub fn client_first(lab: &mut Lab) -> Result<()> {
     lab.begin();
     match connected.recv(&mut buf) {
         Ok(n) => lab.step("connected client: recv()", format!("{n} bytes (a server started meanwhile)")),
+        Err(e) if cfg!(windows) && errno::udp_port_unreachable(&e) => lab.step_py(
+            "connected client: recv() (1 s timeout)",
+            format!("{} ({WINDOWS_ICMP})", errno::shown(&e)),
+            errno::python(&e),
+        ),
         Err(e) => lab.step_err("connected client: recv() (1 s timeout)", &e),
     }
     let unconnected = UdpSocket::bind("127.0.0.1:0").map_err(setup("binding the client"))?;
@@ -61,6 +69,11 @@ pub fn client_first(lab: &mut Lab) -> Result<()> {
             "unconnected client: recvfrom() (1 s timeout)",
             "no reply after 1 s; an unconnected socket is never told (without a timeout it waits forever)",
             "TimeoutError: timed out (with settimeout(1); without it, recvfrom() blocks forever)",
+        ),
+        Err(e) if cfg!(windows) && errno::udp_port_unreachable(&e) => lab.step_py(
+            "unconnected client: recvfrom()",
+            format!("{} ({WINDOWS_ICMP}; unlike Linux, Windows tells unconnected sockets too)", errno::shown(&e)),
+            errno::python(&e),
         ),
         Err(e) => lab.step_err("unconnected client: recvfrom()", &e),
     }

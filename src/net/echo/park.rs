@@ -9,19 +9,27 @@
 //! a hundred silent clients cost a hundred descriptors, not a hundred workers,
 //! and a normal client is answered at once.
 //!
+//! On Linux the lot is an epoll set with an eventfd (`net::web::epoll`). macOS
+//! and Windows have neither: there it is a `poll`/`WSAPoll` set rebuilt each
+//! wait ([`portable`]), woken by a byte a loopback UDP socket sends itself (it
+//! never shows in a capture of the server, which only takes its TCP port).
+//!
 //! Bounds: at most [`MAX_OPEN`] connections (a new one beyond it closes the one
 //! parked longest without a word), and none stays silent past [`IDLE_TIMEOUT`].
 
 use super::{serve_turn, turn_away, Stats, IDLE_TIMEOUT};
 use crate::error::{Error, Result};
+use crate::net::fd::AsRawFd;
 use crate::net::pool::{Pool, Rejected};
 use crate::net::serve::{self, out, Conns};
+#[cfg(target_os = "linux")]
 use crate::net::web::epoll::{self, Epoll, Event, EventFd};
 use crate::net::{shutdown, trace};
+#[cfg(not(target_os = "linux"))]
+use portable::{self as epoll, Epoll, Event, EventFd};
 use std::collections::HashMap;
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::os::fd::AsRawFd;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -106,7 +114,10 @@ pub fn run(listener: &TcpListener, pool: &Pool, conns: &Conns, stats: &Arc<Stats
         for ev in &events {
             match ev.token {
                 LISTENER => lot.accept_all(stats)?,
-                RETURNS => {}
+                RETURNS => {
+                    #[cfg(not(target_os = "linux"))]
+                    lot.ret.wake.drain();
+                }
                 key => lot.dispatch(key, pool, conns, stats),
             }
         }
@@ -212,5 +223,138 @@ impl Lot<'_> {
         self.open -= 1;
         super::log_message(p.peer, &p.cut);
         Some(p)
+    }
+}
+
+/// The lot's readiness set where there is no epoll (macOS, Windows): the same
+/// calls as `net::web::epoll`, on [`crate::net::fd::wait`].
+#[cfg(any(not(target_os = "linux"), test))]
+mod portable {
+    use crate::net::fd::{self, AsRawFd, RawFd};
+    use std::cell::RefCell;
+    use std::io;
+    use std::net::{Ipv4Addr, UdpSocket};
+    use std::time::Duration;
+
+    /// Readable (or a pending connection on a listener).
+    pub const IN: u32 = 1;
+    /// The peer shut down its sending side (seen as readable here).
+    pub const RDHUP: u32 = 2;
+    /// Edge-triggered in epoll; here every wait reports what is ready.
+    pub const EDGE: u32 = 4;
+
+    /// One ready socket (readable, closed or failed): its token.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Event {
+        /// The token given when the socket was added.
+        pub token: u64,
+    }
+
+    /// The watched sockets with their tokens.
+    pub struct Epoll {
+        watched: RefCell<Vec<(RawFd, u64)>>,
+        capacity: usize,
+    }
+
+    impl Epoll {
+        /// An empty set reporting at most `capacity` sockets per wait.
+        pub fn new(capacity: usize) -> io::Result<Epoll> {
+            Ok(Epoll { watched: RefCell::new(Vec::new()), capacity: capacity.max(1) })
+        }
+
+        /// Watches `fd` for input, reported with `token`.
+        pub fn add(&self, fd: RawFd, _events: u32, token: u64) -> io::Result<()> {
+            self.watched.borrow_mut().push((fd, token));
+            Ok(())
+        }
+
+        /// Stops watching `fd`.
+        pub fn delete(&self, fd: RawFd) -> io::Result<()> {
+            self.watched.borrow_mut().retain(|w| w.0 != fd);
+            Ok(())
+        }
+
+        /// Waits up to `timeout_ms` and fills `out` with the ready sockets.
+        pub fn wait(&mut self, out: &mut Vec<Event>, timeout_ms: i32) -> io::Result<()> {
+            out.clear();
+            let watched = self.watched.borrow().clone();
+            let want: Vec<(RawFd, fd::Events)> = watched.iter().map(|&(f, _)| (f, fd::READABLE)).collect();
+            let timeout = Duration::from_millis(u64::try_from(timeout_ms).unwrap_or(0));
+            let ready = match fd::wait(&want, timeout) {
+                Ok(ready) => ready,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(()),
+                Err(e) => return Err(e),
+            };
+            let hits = watched.iter().zip(ready).filter(|(_, r)| *r != 0);
+            out.extend(hits.take(self.capacity).map(|(&(_, token), _)| Event { token }));
+            Ok(())
+        }
+    }
+
+    /// A wake-up the lot can wait on: a loopback UDP socket connected to itself.
+    pub struct EventFd {
+        sock: UdpSocket,
+    }
+
+    impl EventFd {
+        /// A new, unsignalled wake-up.
+        pub fn new() -> io::Result<EventFd> {
+            let sock = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?;
+            sock.connect(sock.local_addr()?)?;
+            sock.set_nonblocking(true)?;
+            Ok(EventFd { sock })
+        }
+
+        /// Wakes the waiting lot.
+        pub fn signal(&self) {
+            let _ = self.sock.send(&[1]);
+        }
+
+        /// The socket to watch.
+        pub fn raw(&self) -> RawFd {
+            self.sock.as_raw_fd()
+        }
+
+        /// Takes the pending wake-ups, so the socket stops being readable.
+        pub fn drain(&self) {
+            let mut byte = [0u8; 16];
+            while self.sock.recv(&mut byte).is_ok() {}
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use std::io::Write;
+        use std::net::{TcpListener, TcpStream};
+
+        #[test]
+        fn reports_readable_sockets_and_wake_ups_by_token() {
+            let l = TcpListener::bind("127.0.0.1:0").unwrap();
+            let mut set = Epoll::new(8).unwrap();
+            let wake = EventFd::new().unwrap();
+            set.add(l.as_raw_fd(), IN, 1).unwrap();
+            set.add(wake.raw(), IN | EDGE, 2).unwrap();
+            let mut out = Vec::new();
+            set.wait(&mut out, 0).unwrap();
+            assert!(out.is_empty());
+            let mut c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+            set.wait(&mut out, 2000).unwrap();
+            assert_eq!(out.iter().map(|e| e.token).collect::<Vec<_>>(), [1]);
+            let (s, _) = l.accept().unwrap();
+            set.delete(l.as_raw_fd()).unwrap();
+            set.add(s.as_raw_fd(), IN | RDHUP, 3).unwrap();
+            wake.signal();
+            c.write_all(b"x").unwrap();
+            std::thread::sleep(Duration::from_millis(50));
+            set.wait(&mut out, 2000).unwrap();
+            let mut tokens: Vec<u64> = out.iter().map(|e| e.token).collect();
+            tokens.sort_unstable();
+            assert_eq!(tokens, [2, 3]);
+            wake.drain();
+            set.delete(s.as_raw_fd()).unwrap();
+            set.wait(&mut out, 0).unwrap();
+            assert!(out.is_empty(), "a drained wake-up is quiet");
+        }
     }
 }

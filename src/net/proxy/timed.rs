@@ -10,10 +10,10 @@
 //! the read fails with `ConnectionAborted`, so the worker drops the origin
 //! connection at once instead of waiting for an answer nobody will read.
 
+use crate::net::fd::{self, AsRawFd};
 use std::cell::Cell;
 use std::io::{self, Read};
 use std::net::TcpStream;
-use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
 
 /// A socket to read from, with its limits.
@@ -64,37 +64,64 @@ pub fn is_client_gone(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::ConnectionAborted
 }
 
-/// Milliseconds for poll(2), rounded up so a short wait is not a busy loop.
-fn poll_ms(d: Duration) -> libc::c_int {
-    d.as_micros().div_ceil(1000).min(libc::c_int::MAX as u128) as libc::c_int
+/// What to watch the client for: it hung up or shut down its sending side.
+/// Linux reports that alone (POLLRDHUP); elsewhere the client is watched for
+/// input, and input is then told apart from a hang-up with a peek.
+#[cfg(target_os = "linux")]
+const CLIENT_GONE: fd::Events = libc::POLLRDHUP;
+#[cfg(not(target_os = "linux"))]
+const CLIENT_GONE: fd::Events = fd::READABLE;
+
+/// True if the client, reported ready by the wait, has gone. On Linux the wait
+/// said so; elsewhere a peek tells end of stream (0 bytes) or a reset from input
+/// the client sent early (a pipelined request), which is not a departure.
+fn client_left(client: &TcpStream, revents: fd::Events) -> bool {
+    if revents & fd::HUP_OR_ERR != 0 {
+        return true;
+    }
+    if cfg!(target_os = "linux") {
+        return revents & CLIENT_GONE != 0;
+    }
+    revents != 0 && ended_by_peek(client)
+}
+
+/// True if the next read of `client` (known readable) is end of stream or an
+/// error, not data: a peek that leaves any data in place.
+fn ended_by_peek(client: &TcpStream) -> bool {
+    matches!(client.peek(&mut [0u8; 1]), Ok(0) | Err(_))
 }
 
 impl Read for Timed<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // A client with early input is not watched again in this read (its
+        // input stays readable, and would end every wait at once).
+        let mut client = self.client;
         loop {
             let Some(wait) = self.wait(Instant::now()) else {
                 return Err(io::ErrorKind::TimedOut.into());
             };
-            let mut fds = [libc::pollfd { fd: self.stream.as_raw_fd(), events: libc::POLLIN, revents: 0 }; 2];
-            let mut n = 1;
-            if let Some(c) = self.client {
-                fds[1] = libc::pollfd { fd: c.as_raw_fd(), events: libc::POLLRDHUP, revents: 0 };
-                n = 2;
+            let mut watch = vec![(self.stream.as_raw_fd(), fd::READABLE)];
+            if let Some(c) = client {
+                watch.push((c.as_raw_fd(), CLIENT_GONE));
             }
-            // SAFETY: fds holds n initialised pollfd structures for the call.
-            let ready = unsafe { libc::poll(fds.as_mut_ptr(), n as libc::nfds_t, poll_ms(wait)) };
-            if ready < 0 {
-                let e = io::Error::last_os_error();
-                if e.kind() == io::ErrorKind::Interrupted {
-                    continue;
+            let ready = match fd::wait(&watch, wait) {
+                Ok(ready) => ready,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if let (Some(c), Some(&revents)) = (client, ready.get(1)) {
+                if client_left(c, revents) {
+                    return Err(client_gone());
                 }
-                return Err(e);
+                if revents != 0 {
+                    client = None;
+                }
             }
-            if n == 2 && fds[1].revents & (libc::POLLRDHUP | libc::POLLHUP | libc::POLLERR) != 0 {
-                return Err(client_gone());
-            }
-            if fds[0].revents != 0 {
+            if ready[0] != 0 {
                 return self.stream.read(buf);
+            }
+            if ready.iter().any(|&r| r != 0) {
+                continue;
             }
             if self.deadline.get().is_none() || wait == self.idle {
                 return Err(io::ErrorKind::TimedOut.into());
@@ -135,6 +162,19 @@ mod tests {
         r.head_done();
         let _ = tx.write_all(b"y");
         assert!(r.read(&mut buf).unwrap() >= 1, "reads go on once the head is done");
+    }
+
+    #[test]
+    fn a_peek_tells_a_hang_up_from_early_input() {
+        let (client, mut client_peer) = pair();
+        client_peer.write_all(b"GET").unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(!ended_by_peek(&client), "pipelined input is not a departure");
+        let mut buf = [0u8; 3];
+        (&client).read_exact(&mut buf).unwrap();
+        drop(client_peer);
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(ended_by_peek(&client));
     }
 
     #[test]

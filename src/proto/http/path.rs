@@ -10,13 +10,20 @@
 //! `..` segment, however it was spelled (`..`, `%2e%2e`, `.%2E`). Empty and `.`
 //! segments are dropped, so `//etc/passwd` names `etc/passwd` under the root.
 //!
+//! On Windows a name that is harmless on Unix can still reach outside the file
+//! asked for, so there a segment is also refused when it has a `:` (a drive
+//! letter `C:` or an alternate data stream `a.txt:secret`), one of `<>"|?*` or a
+//! control character, a trailing dot or space (Windows drops them: `a.txt.` opens
+//! `a.txt`), a reserved device name in any case and with any extension (`CON`,
+//! `nul.txt`, `COM1`, `LPT9`, `CONIN$`…), or bytes that are not UTF-8. Those
+//! checks ([`windows_problem`]) are plain functions, tested on every platform;
+//! only their use depends on it.
+//!
 //! This is the lexical half of the defence. The server adds the other half: it
 //! canonicalises the joined path (resolving symlinks) and serves it only if it
 //! still lies under the canonical web root.
 
-use std::ffi::OsStr;
 use std::fmt;
-use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
 /// Why a request target cannot name a file under the web root.
@@ -49,6 +56,14 @@ pub enum PathError {
         /// Offset where the segment starts.
         offset: usize,
     },
+    /// A segment Windows would read as something else than a plain file name
+    /// (refused on Windows only).
+    WindowsName {
+        /// Offset where the segment starts.
+        offset: usize,
+        /// What is wrong with it.
+        why: &'static str,
+    },
 }
 
 impl fmt::Display for PathError {
@@ -62,6 +77,9 @@ impl fmt::Display for PathError {
             PathError::Backslash { offset } => write!(f, "backslash at byte {offset} of the target"),
             PathError::Nul { offset } => write!(f, "NUL byte at byte {offset} of the target"),
             PathError::DotDot { offset } => write!(f, "`..` segment at byte {offset} of the target"),
+            PathError::WindowsName { offset, why } => {
+                write!(f, "segment at byte {offset} of the target is not a safe Windows file name: {why}")
+            }
         }
     }
 }
@@ -79,8 +97,17 @@ pub struct SafePath {
 
 impl SafePath {
     /// The relative file-system path (empty for the root itself).
+    #[cfg(unix)]
     pub fn to_path(&self) -> PathBuf {
-        self.segments.iter().map(|s| OsStr::from_bytes(s)).collect()
+        use std::os::unix::ffi::OsStrExt;
+        self.segments.iter().map(|s| std::ffi::OsStr::from_bytes(s)).collect()
+    }
+
+    /// The relative file-system path (empty for the root itself). On Windows
+    /// [`sanitize`] has checked every segment is UTF-8 and a plain file name.
+    #[cfg(not(unix))]
+    pub fn to_path(&self) -> PathBuf {
+        self.segments.iter().map(|s| String::from_utf8_lossy(s).into_owned()).collect()
     }
 
     /// The URL path, re-encoded where needed, e.g. `/docs/` for a redirect.
@@ -122,8 +149,14 @@ pub fn path_of_target(target: &str) -> Result<(&str, usize), PathError> {
     Ok((&rest[..end], start))
 }
 
-/// Turns a request target into a [`SafePath`], or says why it cannot be one.
+/// Turns a request target into a [`SafePath`], or says why it cannot be one
+/// (with the Windows file-name checks when built for Windows).
 pub fn sanitize(target: &str) -> Result<SafePath, PathError> {
+    sanitize_for(target, cfg!(windows))
+}
+
+/// [`sanitize`], with the Windows file-name checks when `windows`.
+pub fn sanitize_for(target: &str, windows: bool) -> Result<SafePath, PathError> {
     let (path, base) = path_of_target(target)?;
     let bytes = path.as_bytes();
     let mut segments = Vec::new();
@@ -144,7 +177,7 @@ pub fn sanitize(target: &str) -> Result<SafePath, PathError> {
                 }
             }
             b'/' => {
-                finish_segment(&mut segments, std::mem::take(&mut seg), seg_start)?;
+                finish_segment(&mut segments, std::mem::take(&mut seg), seg_start, windows)?;
                 i += 1;
                 seg_start = base + i;
                 continue;
@@ -159,19 +192,62 @@ pub fn sanitize(target: &str) -> Result<SafePath, PathError> {
         seg.push(b);
     }
     let trailing_slash = bytes.ends_with(b"/");
-    finish_segment(&mut segments, seg, seg_start)?;
+    finish_segment(&mut segments, seg, seg_start, windows)?;
     Ok(SafePath { segments, trailing_slash })
 }
 
-fn finish_segment(segments: &mut Vec<Vec<u8>>, seg: Vec<u8>, offset: usize) -> Result<(), PathError> {
+fn finish_segment(segments: &mut Vec<Vec<u8>>, seg: Vec<u8>, offset: usize, windows: bool) -> Result<(), PathError> {
     match seg.as_slice() {
         b"" | b"." => Ok(()),
         b".." => Err(PathError::DotDot { offset }),
+        s if windows => match windows_problem(s) {
+            Some(why) => Err(PathError::WindowsName { offset, why }),
+            None => {
+                segments.push(seg);
+                Ok(())
+            }
+        },
         _ => {
             segments.push(seg);
             Ok(())
         }
     }
+}
+
+/// Windows' reserved device names: a file name whose base (before the first
+/// dot, trailing spaces dropped) is one of them opens the device, in any directory.
+const RESERVED: &[&str] = &[
+    "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$", "COM0", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6",
+    "COM7", "COM8", "COM9", "COM¹", "COM²", "COM³", "LPT0", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7",
+    "LPT8", "LPT9", "LPT¹", "LPT²", "LPT³",
+];
+
+/// Characters Windows does not allow in a file name (`:` also names a drive or
+/// an alternate data stream; `?` and `*` are wildcards).
+const FORBIDDEN: &[u8] = b"<>:\"|?*\\/";
+
+/// Why a decoded path segment is not a plain Windows file name, if it is not.
+pub fn windows_problem(seg: &[u8]) -> Option<&'static str> {
+    let Ok(name) = std::str::from_utf8(seg) else {
+        return Some("it is not UTF-8");
+    };
+    if seg.contains(&b':') {
+        return Some("a colon names a drive or an alternate data stream");
+    }
+    if seg.iter().any(|b| FORBIDDEN.contains(b)) {
+        return Some("it has a character Windows forbids in file names (<>\"|?*)");
+    }
+    if seg.iter().any(|&b| b < 0x20 || b == 0x7f) {
+        return Some("it has a control character");
+    }
+    if name.ends_with(['.', ' ']) {
+        return Some("Windows drops a trailing dot or space, so it would open another file");
+    }
+    let base = name.split('.').next().unwrap_or(name).trim_end_matches(' ');
+    if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(base)) {
+        return Some("it is a reserved device name (CON, NUL, AUX, PRN, COM1…, LPT1…)");
+    }
+    None
 }
 
 fn decode_hex(two: &[u8]) -> Option<u8> {
@@ -240,6 +316,74 @@ mod tests {
         for (target, want) in cases {
             assert_eq!(sanitize(target).as_ref(), Err(want), "{target:?}");
         }
+    }
+
+    #[test]
+    fn windows_refuses_names_that_are_not_plain_files() {
+        let refused: &[&[u8]] = &[
+            b"C:",
+            b"c:",
+            b"a.txt:secret",
+            b"a.txt::$DATA",
+            b"CON",
+            b"con",
+            b"nul.txt",
+            b"Aux.html.gz",
+            b"COM1",
+            b"lpt9.log",
+            b"CON .txt",
+            b"CONIN$",
+            b"conout$",
+            "COM\u{b9}".as_bytes(),
+            b"index.html.",
+            b"index.html ",
+            b"...",
+            b"a<b",
+            b"a>b",
+            b"a\"b",
+            b"a|b",
+            b"a?b",
+            b"a*b",
+            b"a\x01b",
+            b"a\x1fb",
+            b"\xff\xfe",
+            b"a\\b",
+        ];
+        for seg in refused {
+            assert!(windows_problem(seg).is_some(), "{:?}", String::from_utf8_lossy(seg));
+        }
+        let allowed: &[&[u8]] =
+            &[b"index.html", b"console.txt", b"nullable", b"COM10", b"lpt", b"a b.txt", b".hidden", b"caf\xc3\xa9"];
+        for seg in allowed {
+            assert_eq!(windows_problem(seg), None, "{:?}", String::from_utf8_lossy(seg));
+        }
+    }
+
+    #[test]
+    fn windows_checks_apply_to_decoded_segments_only_when_asked() {
+        let cases: &[(&str, PathError)] = &[
+            ("/C:/Windows/win.ini", PathError::WindowsName { offset: 1, why: "" }),
+            ("/C%3A/x", PathError::WindowsName { offset: 1, why: "" }),
+            ("/a/file.txt%3A%3A%24DATA", PathError::WindowsName { offset: 3, why: "" }),
+            ("/docs/nul", PathError::WindowsName { offset: 6, why: "" }),
+            ("/docs/CON.html", PathError::WindowsName { offset: 6, why: "" }),
+            ("/secret.txt%2e", PathError::WindowsName { offset: 1, why: "" }),
+            ("/secret.txt%20", PathError::WindowsName { offset: 1, why: "" }),
+            ("/%ff", PathError::WindowsName { offset: 1, why: "" }),
+        ];
+        for (target, want) in cases {
+            let got = sanitize_for(target, true);
+            match (&got, want) {
+                (Err(PathError::WindowsName { offset, .. }), PathError::WindowsName { offset: o, .. }) => {
+                    assert_eq!(offset, o, "{target}")
+                }
+                _ => panic!("{target}: {got:?}"),
+            }
+            assert!(sanitize_for(target, false).is_ok(), "{target} is a plain name on Unix");
+        }
+        assert_eq!(sanitize_for("/..\\x", true), Err(PathError::Backslash { offset: 3 }));
+        assert_eq!(sanitize_for("/%2e%2e/x", true), Err(PathError::DotDot { offset: 1 }));
+        assert_eq!(sanitize_for("/docs/index.html", true).unwrap().to_path(), PathBuf::from("docs").join("index.html"));
     }
 
     #[test]
