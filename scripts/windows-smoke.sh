@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Windows smoke suite: builds socklab.exe for x86_64-pc-windows-gnu with
 # Debian's mingw-w64 and runs it under Wine, on 127.0.0.1 only:
-#   - TCP and UDP echo round trips between socklab.exe server and client;
+#   - TCP and UDP echo round trips between socklab.exe server and client, and
+#     Ctrl-C stopping the server cleanly;
 #   - `web` served to `get`; `dns server` answering `dns query`;
 #   - `read`, `read -V`, `handshake` and `dns decode` on the sample captures,
 #     whose output must equal the Linux build's byte for byte;
@@ -65,15 +66,16 @@ win() { timeout 60 wine "$exe" "$@"; }
 passed=0
 ok() { passed=$((passed + 1)); echo "  ok  $*"; }
 
-# Starts a socklab.exe server in the background; prints the address it bound
-# (the first line's `listening on ADDR`), waiting up to 60 s for it.
+# Starts a socklab.exe server in the background and sets `addr` to the address
+# it bound (its first line's `listening on ADDR`, waited for up to 60 s), `log`
+# to its output file and `pid` to its process.
 start() {
-  local log="$logs/server-$1-$RANDOM.log"
+  log="$logs/server-$1-$RANDOM.log"
   wine "$exe" "$@" --port 0 >"$log" 2>&1 &
+  pid=$!
   for _ in $(seq 600); do
-    local addr
     addr=$(sed -n 's/.* listening on \([0-9.]*:[0-9]*\).*/\1/p' "$log" | head -1)
-    if [ -n "$addr" ]; then echo "$addr"; return; fi
+    [ -z "$addr" ] || return 0
     sleep 0.1
   done
   fail "socklab.exe $* did not print its address: $(cat "$log")"
@@ -83,24 +85,35 @@ echo "windows-smoke: socklab.exe under $(wine --version)"
 out=$(win --version) || fail "socklab.exe --version: $out"
 ok "starts: $out"
 
-addr=$(start tcp server)
+start tcp server
 out=$(win tcp client --server "$addr" "hello from wine" 2>&1) || fail "tcp client: $out"
 grep -q "HELLO FROM WINE" <<<"$out" || fail "tcp echo: expected HELLO FROM WINE, got: $out"
 ok "tcp echo round trip ($addr)"
 
-addr=$(start udp server)
+# Wine turns SIGINT into the console's Ctrl-C event, which socklab's console
+# control handler takes as on Linux: the server stops cleanly and says so.
+kill -INT "$pid"
+for _ in $(seq 100); do
+  grep -q "Server stopped" "$log" && break
+  sleep 0.1
+done
+grep -q "Server stopped" "$log" || fail "Ctrl-C did not stop the tcp server cleanly: $(cat "$log")"
+wait "$pid" || fail "the tcp server exited with $? after Ctrl-C: $(cat "$log")"
+ok "Ctrl-C stops the tcp server cleanly: $(grep "Server stopped" "$log")"
+
+start udp server
 out=$(win udp client --server "$addr" "hello over udp" 2>&1) || fail "udp client: $out"
 grep -q "HELLO OVER UDP" <<<"$out" || fail "udp echo: expected HELLO OVER UDP, got: $out"
 ok "udp echo round trip ($addr)"
 
-addr=$(start web --root www)
+start web --root www
 out=$(win get "http://$addr/index.html" 2>&1) || fail "get: $out"
 grep -q "200 OK" <<<"$out" || fail "web + get: expected 200 OK, got: $out"
 out=$(win get "http://$addr/no-such-page.html" 2>&1 || true)
 grep -q "404" <<<"$out" || fail "web + get: expected a 404, got: $out"
 ok "web + get: 200 and 404 ($addr)"
 
-addr=$(start dns server)
+start dns server
 out=$(win dns query --server "$addr" google.com 2>&1) || fail "dns query: $out"
 grep -q "192.165.1.1" <<<"$out" || fail "dns query: expected 192.165.1.1, got: $out"
 ok "dns server + dns query ($addr)"

@@ -12,7 +12,7 @@
 //! usual: its capture is saved whole and its tables and the server's log are
 //! printed; the demo stops there.
 
-use crate::cmd::child::{wait_bounded, ChildServer};
+use crate::cmd::child::{own_process_group, wait_bounded, ChildServer};
 use crate::error::{Error, Result};
 use crate::net::{serve, shutdown};
 use crate::sniff::capture::{loopback_device, permission_fix_here, LiveCapture};
@@ -220,7 +220,11 @@ impl Demo {
     /// packets captured before it (the reply after the packets that carried it).
     fn client(&self, args: &[&str]) {
         say(&format!("$ socklab {}", shown_args(args)));
-        let child = Command::new(&self.exe).args(args).stdin(Stdio::null()).stdout(Stdio::piped()).spawn();
+        let child = own_process_group(&mut Command::new(&self.exe))
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn();
         match child {
             Ok(mut c) => {
                 let relay = c.stdout.take().map(|out| {

@@ -32,10 +32,11 @@ fn on_tty(cols: u16, args: &[&str], env: &[(&str, &str)]) -> (String, bool) {
 /// [`on_tty`] for any program.
 fn on_tty_run(cols: u16, program: &str, args: &[&str], env: &[(&str, &str)]) -> (String, bool) {
     let (mut master, mut slave) = (0, 0);
-    let ws = libc::winsize { ws_row: 50, ws_col: cols, ws_xpixel: 0, ws_ypixel: 0 };
+    let mut ws = libc::winsize { ws_row: 50, ws_col: cols, ws_xpixel: 0, ws_ypixel: 0 };
     // SAFETY: the two ints receive the new descriptors; no name buffer or termios is
-    // passed; `ws` lives across the call.
-    let rc = unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), &ws) };
+    // passed; `ws` lives across the call (macOS declares the pointers mutable, Linux
+    // const: mutable ones fit both).
+    let rc = unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null_mut(), &raw mut ws) };
     assert_eq!(rc, 0, "openpty failed: {}", std::io::Error::last_os_error());
     // SAFETY: openpty returned these descriptors and nothing else owns them.
     let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };

@@ -281,7 +281,8 @@ impl Pty {
         use std::os::fd::FromRawFd;
         let (mut m, mut s) = (0, 0);
         // SAFETY: openpty writes two descriptors; the null pointers are allowed.
-        let rc = unsafe { libc::openpty(&mut m, &mut s, std::ptr::null_mut(), std::ptr::null(), std::ptr::null()) };
+        let rc =
+            unsafe { libc::openpty(&mut m, &mut s, std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut()) };
         assert_eq!(rc, 0, "openpty");
         // SAFETY: the descriptors were just opened and are owned here.
         let (master, slave) = unsafe { (std::fs::File::from_raw_fd(m), std::fs::File::from_raw_fd(s)) };

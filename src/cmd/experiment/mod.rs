@@ -119,8 +119,8 @@ impl Lab {
         let off = match loopback_device().and_then(|lo| LiveCapture::open(&lo, None).map(|_| ())) {
             Ok(()) => None,
             Err(Error::NeedsPrivilege { .. }) => Some(format!(
-                "capturing packets needs root or CAP_NET_RAW; the sockets part ran anyway. To see the packets \
-                 too, {PERMISSION_FIX}, then run the experiment again."
+                "capturing packets needs a permission this process lacks; the sockets part ran anyway. To see \
+                 the packets too, {PERMISSION_FIX}, then run the experiment again."
             )),
             Err(e) => Some(format!("{e}; the sockets part ran anyway (see `socklab doctor`)")),
         };

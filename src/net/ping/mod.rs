@@ -214,6 +214,14 @@ pub fn drive(
     Ok(session)
 }
 
+/// Sends one echo request on a connected ICMP socket (raw or datagram; for
+/// ICMPv6 and datagram sockets the kernel fills in the checksum anyway).
+fn send_echo(sock: &socket2::Socket, family: Family, target: IpAddr, echo: &Echo) -> Result<()> {
+    let msg = icmp_echo::encode(family, false, echo);
+    sock.send(&msg).map_err(|e| Error::io(format!("cannot send an echo request to {target}"), e))?;
+    Ok(())
+}
+
 /// An echo request with `size` bytes of payload: the send time, then bytes 8, 9, 10…
 pub fn request(ident: u16, seq: u16, size: u16) -> Echo {
     let mut payload: Vec<u8> = (0..usize::from(size)).map(|i| i as u8).collect();
@@ -359,38 +367,6 @@ pub fn render_summary(host: &str, s: &Stats, elapsed: Duration) -> String {
         out.push_str(&format!("rtt min/avg/max/mdev = {min:.3}/{avg:.3}/{max:.3}/{mdev:.3} ms\n"));
     }
     out
-}
-
-/// A C socket address for `ip` (port 0), with its length (net::lookup uses it too).
-#[cfg(unix)]
-pub fn sockaddr_of(ip: IpAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
-    // SAFETY: an all-zero sockaddr_storage is a valid value.
-    let mut ss: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
-    let len = match std::net::SocketAddr::new(ip, 0) {
-        std::net::SocketAddr::V4(v4) => {
-            // SAFETY: sockaddr_storage is large and aligned enough for sockaddr_in.
-            let sin = unsafe { &mut *(&mut ss as *mut libc::sockaddr_storage).cast::<libc::sockaddr_in>() };
-            sin.sin_family = libc::AF_INET as libc::sa_family_t;
-            sin.sin_addr.s_addr = u32::from_ne_bytes(v4.ip().octets());
-            #[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
-            {
-                sin.sin_len = std::mem::size_of::<libc::sockaddr_in>() as u8;
-            }
-            std::mem::size_of::<libc::sockaddr_in>()
-        }
-        std::net::SocketAddr::V6(v6) => {
-            // SAFETY: sockaddr_storage is large and aligned enough for sockaddr_in6.
-            let sin6 = unsafe { &mut *(&mut ss as *mut libc::sockaddr_storage).cast::<libc::sockaddr_in6>() };
-            sin6.sin6_family = libc::AF_INET6 as libc::sa_family_t;
-            sin6.sin6_addr.s6_addr = v6.ip().octets();
-            #[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
-            {
-                sin6.sin6_len = std::mem::size_of::<libc::sockaddr_in6>() as u8;
-            }
-            std::mem::size_of::<libc::sockaddr_in6>()
-        }
-    };
-    (ss, len as libc::socklen_t)
 }
 
 #[cfg(test)]

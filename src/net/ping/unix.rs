@@ -9,9 +9,9 @@
 //! every user open the datagram socket, keeps our identifier, and delivers IPv4
 //! replies with their IP header in front, like a raw socket.
 
-use super::{reply_of, Backend, Framing, Reply, PRIVILEGE_FIX};
+use super::{reply_of, send_echo, Backend, Framing, Reply, PRIVILEGE_FIX};
 use crate::error::{Error, Result};
-use crate::proto::icmp_echo::{self, Echo, Family};
+use crate::proto::icmp_echo::{Echo, Family};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 use std::io;
 use std::mem;
@@ -118,11 +118,8 @@ impl Backend for IcmpSocket {
         self.ident
     }
 
-    /// Sends one ICMP message (for ICMPv6 and datagram sockets the kernel fills in the checksum anyway).
     fn send(&mut self, echo: &Echo) -> Result<()> {
-        let msg = icmp_echo::encode(self.family, false, echo);
-        self.sock.send(&msg).map_err(|e| Error::io(format!("cannot send an echo request to {}", self.target), e))?;
-        Ok(())
+        send_echo(&self.sock, self.family, self.target, echo)
     }
 
     fn recv(&mut self, wait: Duration) -> Result<Option<Reply>> {

@@ -7,7 +7,7 @@
 //! (or its timeout) is in; it picks the identifier and sequence number on the wire
 //! itself, so each reply is matched to our request by the call that carried it.
 
-use super::{reply_of, Backend, Framing, Reply, PRIVILEGE_FIX};
+use super::{reply_of, send_echo, Backend, Framing, Reply, PRIVILEGE_FIX};
 use crate::error::{Error, Result};
 use crate::proto::icmp_echo::{self, Echo, Family};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
@@ -96,9 +96,7 @@ impl Backend for RawIcmp {
     }
 
     fn send(&mut self, echo: &Echo) -> Result<()> {
-        let msg = icmp_echo::encode(self.family, false, echo);
-        self.sock.send(&msg).map_err(|e| Error::io(format!("cannot send an echo request to {}", self.target), e))?;
-        Ok(())
+        send_echo(&self.sock, self.family, self.target, echo)
     }
 
     fn recv(&mut self, wait: Duration) -> Result<Option<Reply>> {
