@@ -42,6 +42,9 @@
 //!      which may be cut short or hostile: check every length, never panic.
 //!      A protocol with many nested fields may take `values` from its own tree
 //!      with [`dissector::tree_values`] (DHCPv6, NTP), so the two never disagree.
+//!      The three take a [`dissector::Ctx`]: the port that claimed the PDU and
+//!      whether it was the destination port, which a client/server protocol
+//!      (FTP, SMTP) reads to tell a request from a response, as tshark does.
 //! 2. Declare the module below (`pub mod <name>;`) and add one line to
 //!    [`registry::REGISTRY`].
 //! 3. Run `scripts/glossary.sh` (the glossary then lists the new fields as tshark
@@ -88,7 +91,7 @@ pub mod udp;
 use crate::sniff::packet::{Dissected, Net, Transport, MAX_TUNNELS};
 use ip::proto;
 use link::{LinkType, Next, ETHERTYPE_IPV4, ETHERTYPE_IPV6};
-use registry::{Carrier, Claim, Pdu};
+use registry::{Carrier, Claim, Ctx, Pdu};
 
 /// Decodes every layer of one frame of link type `kind`, captured whole.
 pub fn dissect(kind: LinkType, data: &[u8]) -> Dissected<'_> {
@@ -142,12 +145,13 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
             None => Claim::LlcSap(*rest.first()?),
         };
         let dissector = registry::claimed(claim)?;
-        return Some(Pdu { dissector, offset: l.header_len, len: rest.len().min(usize::from(len)) });
+        let len = rest.len().min(usize::from(len));
+        return Some(Pdu { dissector, offset: l.header_len, len, ctx: Ctx::default() });
     }
     if let Net::Other(ethertype) = d.net {
         let rest = data.get(l.header_len..)?;
         let dissector = registry::claimed(Claim::EtherType(ethertype))?;
-        return Some(Pdu { dissector, offset: l.header_len, len: rest.len() });
+        return Some(Pdu { dissector, offset: l.header_len, len: rest.len(), ctx: Ctx::default() });
     }
     // The payload must lie in the frame (not in a reassembled buffer).
     let offset = (d.payload.as_ptr() as usize).checked_sub(data.as_ptr() as usize)?;
@@ -157,7 +161,7 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
     match d.transport {
         Transport::Other(proto) if !d.payload.is_empty() => {
             let dissector = registry::claimed(Claim::IpProto(proto))?;
-            Some(Pdu { dissector, offset, len: d.payload.len() })
+            Some(Pdu { dissector, offset, len: d.payload.len(), ctx: Ctx::default() })
         }
         Transport::Udp(u) => registry::for_ports(Carrier::Udp, u.sport, u.dport, offset, d.payload),
         Transport::Tcp(h) if h.flags & crate::sniff::tcp::flags::RST == 0 => {
