@@ -71,6 +71,7 @@ pub mod dhcpv6;
 pub mod dissector;
 pub mod dns;
 pub mod frame;
+pub mod ftp;
 pub mod http;
 pub mod icmp;
 pub mod igmp;
@@ -84,6 +85,7 @@ pub mod stp;
 pub mod tcp;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod textline;
 #[cfg(test)]
 mod toy;
 pub mod udp;
