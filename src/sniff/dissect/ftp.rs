@@ -303,10 +303,10 @@ mod tests {
     #[test]
     fn through_the_pipeline_with_bytes_and_direction() {
         let f = fields(LinkType::Ethernet, &segment((40000, 21), b"PASS p@ssw0rd\r\n"));
-        assert_eq!(find(&f, "ftp.request.command"), [("PASS", Some((54, 4)))]);
-        assert_eq!(find(&f, "ftp.request.arg"), [("p@ssw0rd", Some((59, 8)))]);
+        assert_eq!(find(&f, "ftp.request.command"), [("PASS", Some((74, 4)))]);
+        assert_eq!(find(&f, "ftp.request.arg"), [("p@ssw0rd", Some((79, 8)))]);
         let f = fields(LinkType::Ethernet, &segment((21, 40000), b"230-Hi\r\n230 Logged on\r\n"));
-        assert_eq!(find(&f, "ftp.response.code"), [("230", Some((54, 3)))]);
+        assert_eq!(find(&f, "ftp.response.code"), [("230", Some((74, 3)))]);
     }
 
     #[test]
