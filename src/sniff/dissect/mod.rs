@@ -81,6 +81,7 @@ pub mod llc;
 pub mod lldp;
 pub mod ntp;
 pub mod registry;
+pub mod smtp;
 pub mod stp;
 pub mod tcp;
 #[cfg(test)]
