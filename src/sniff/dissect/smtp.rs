@@ -266,7 +266,7 @@ mod tests {
         assert_eq!(info(b"MAIL FROM:<a@b>\r\nDATA\r\n", Ctx::to(587)), "C: MAIL FROM:<a@b> | DATA");
         assert_eq!(info(EHLO_REPLY, Ctx::from(25)), "S: 250-mail02 | PIPELINING | DSN");
         assert_eq!(info(b"250 2.1.0 Ok\r\n354 End\r\n", Ctx::from(25)), "S: 250 2.1.0 Ok | 354 End");
-        assert_eq!(info(b"To: a@b\r\nSubject: x\r\n", Ctx::to(25)), "C: DATA fragment, 22 bytes");
+        assert_eq!(info(b"To: a@b\r\nSubject: x\r\n", Ctx::to(25)), "C: DATA fragment, 21 bytes");
     }
 
     #[test]
