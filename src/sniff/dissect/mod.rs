@@ -75,6 +75,7 @@ pub mod ftp;
 pub mod http;
 pub mod icmp;
 pub mod igmp;
+pub mod imap;
 pub mod ip;
 pub mod link;
 pub mod llc;

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 pub use super::dissector::{Carrier, Claim, Ctx, Dissector, FieldDecl};
 #[cfg(test)]
 use super::toy;
-use super::{arp, cdp, dhcp, dhcpv6, ftp, igmp, lldp, ntp, smtp, stp};
+use super::{arp, cdp, dhcp, dhcpv6, ftp, igmp, imap, lldp, ntp, smtp, stp};
 
 /// Every registered protocol. Adding a protocol is its file and one line here.
 pub static REGISTRY: &[&dyn Dissector] = &[
@@ -25,6 +25,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &cdp::Cdp,
     &ftp::Ftp,
     &smtp::Smtp,
+    &imap::Imap,
     #[cfg(test)]
     &toy::Toy,
 ];
