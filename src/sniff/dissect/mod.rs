@@ -81,6 +81,7 @@ pub mod link;
 pub mod llc;
 pub mod lldp;
 pub mod ntp;
+pub mod pop;
 pub mod registry;
 pub mod smtp;
 pub mod stp;

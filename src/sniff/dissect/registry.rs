@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 pub use super::dissector::{Carrier, Claim, Ctx, Dissector, FieldDecl};
 #[cfg(test)]
 use super::toy;
-use super::{arp, cdp, dhcp, dhcpv6, ftp, igmp, imap, lldp, ntp, smtp, stp};
+use super::{arp, cdp, dhcp, dhcpv6, ftp, igmp, imap, lldp, ntp, pop, smtp, stp};
 
 /// Every registered protocol. Adding a protocol is its file and one line here.
 pub static REGISTRY: &[&dyn Dissector] = &[
@@ -26,6 +26,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &ftp::Ftp,
     &smtp::Smtp,
     &imap::Imap,
+    &pop::Pop,
     #[cfg(test)]
     &toy::Toy,
 ];
