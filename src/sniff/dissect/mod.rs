@@ -86,6 +86,7 @@ pub mod registry;
 pub mod smtp;
 pub mod stp;
 pub mod tcp;
+pub mod telnet;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod textline;
