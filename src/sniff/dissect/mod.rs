@@ -84,6 +84,7 @@ pub mod ntp;
 pub mod pop;
 pub mod registry;
 pub mod smtp;
+pub mod ssh;
 pub mod stp;
 pub mod tcp;
 pub mod telnet;

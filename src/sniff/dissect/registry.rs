@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 pub use super::dissector::{Carrier, Claim, Ctx, Dissector, FieldDecl};
 #[cfg(test)]
 use super::toy;
-use super::{arp, cdp, dhcp, dhcpv6, ftp, igmp, imap, lldp, ntp, pop, smtp, stp, telnet};
+use super::{arp, cdp, dhcp, dhcpv6, ftp, igmp, imap, lldp, ntp, pop, smtp, ssh, stp, telnet};
 
 /// Every registered protocol. Adding a protocol is its file and one line here.
 pub static REGISTRY: &[&dyn Dissector] = &[
@@ -28,6 +28,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &imap::Imap,
     &pop::Pop,
     &telnet::Telnet,
+    &ssh::Ssh,
     #[cfg(test)]
     &toy::Toy,
 ];
