@@ -11,7 +11,7 @@
 //! frames the registry does not keep, so here each segment stands alone.
 
 use super::dissector::{tree_values, Claim, Ctx, Dissector, FieldDecl};
-use super::textline::{eol, lines, shown, split_word, Line};
+use super::textline::{eol, escape_line_ends, lines, shown, split_word, Line};
 use crate::sniff::tree::{Ftype, Tree};
 use crate::sniff::value::Value;
 
@@ -115,6 +115,7 @@ impl Dissector for Imap {
         let decl = &FIELDS[field];
         let mut owned = Vec::new();
         tree_values(self, pdu, ctx, decl.name, decl.ftype, &mut owned);
+        escape_line_ends(&mut owned);
         out.extend(owned);
     }
 }

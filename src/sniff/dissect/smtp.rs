@@ -11,7 +11,7 @@
 //! a `DATA fragment`.
 
 use super::dissector::{tree_values, Claim, Ctx, Dissector, FieldDecl};
-use super::textline::{eol, lines, reply_code, shown, split_word, Line};
+use super::textline::{eol, escape_line_ends, lines, reply_code, shown, split_word, Line};
 use crate::sniff::tree::{Ftype, Tree};
 use crate::sniff::value::Value;
 
@@ -166,9 +166,14 @@ impl Dissector for Smtp {
     fn tree(&self, pdu: &[u8], ctx: Ctx, o: usize, t: &mut Tree) {
         t.at(0).proto("smtp").bytes(o, pdu.len()).line(format_args!("Simple Mail Transfer Protocol"));
         if ctx.to_port {
-            t.at(1).field("smtp.req", Ftype::Boolean, 1).hidden();
             if is_message_fragment(pdu) {
-                t.at(1).bytes(o, pdu.len()).line(format_args!("[DATA fragment: {} bytes]", pdu.len()));
+                // As tshark shows a fragment of a message it is still reassembling.
+                let n = lines(pdu).count();
+                t.at(1).bytes(o, pdu.len()).line(format_args!("Line-based text data ({n} lines)"));
+                for l in lines(pdu) {
+                    let text = shown(l.text(pdu));
+                    t.at(2).bytes(o + l.start, l.full).line(format_args!("{text}{}", eol(&l, pdu)));
+                }
                 return;
             }
             lines(pdu).for_each(|l| command(t, pdu, &l, o));
@@ -182,6 +187,7 @@ impl Dissector for Smtp {
         let decl = &FIELDS[field];
         let mut owned = Vec::new();
         tree_values(self, pdu, ctx, decl.name, decl.ftype, &mut owned);
+        escape_line_ends(&mut owned);
         out.extend(owned);
     }
 }
@@ -195,6 +201,8 @@ fn raw(pdu: &[u8], l: &Line) -> String {
 fn command(t: &mut Tree, pdu: &[u8], l: &Line, o: usize) {
     let text = l.text(pdu);
     let at = o + l.start;
+    // tshark marks each command line as a request.
+    t.at(1).field("smtp.req", Ftype::Boolean, 1).hidden();
     t.at(1).field("smtp.command_line", Ftype::String, raw(pdu, l)).bytes(at, l.full).line(format_args!(
         "Command Line: {}{}",
         shown(text),
@@ -273,7 +281,7 @@ mod tests {
     fn a_multi_line_reply_is_one_response_with_its_parameters() {
         assert_eq!(values(EHLO_REPLY, Ctx::from(25), "smtp.response.code"), ["250"]);
         assert_eq!(values(EHLO_REPLY, Ctx::from(25), "smtp.rsp.parameter"), ["mail02", "PIPELINING", "DSN"]);
-        assert_eq!(values(EHLO_REPLY, Ctx::from(25), "smtp.response"), ["250-mail02\r\n"]);
+        assert_eq!(values(EHLO_REPLY, Ctx::from(25), "smtp.response"), ["250-mail02\\r\\n"]);
         assert_eq!(values(b"EHLO mail01\r\n", Ctx::to(25), "smtp.req.command"), ["EHLO"]);
         assert_eq!(values(b"EHLO mail01\r\n", Ctx::to(25), "smtp.req.parameter"), ["mail01"]);
         assert_eq!(values(b"DATA\r\n", Ctx::to(25), "smtp.req.parameter"), Vec::<String>::new());

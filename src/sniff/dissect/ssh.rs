@@ -493,7 +493,7 @@ mod tests {
         let mut v = len.to_be_bytes().to_vec();
         v.push(pad as u8);
         v.extend(payload);
-        v.extend(std::iter::repeat(0).take(pad));
+        v.extend(std::iter::repeat_n(0, pad));
         v
     }
 

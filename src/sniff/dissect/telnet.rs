@@ -245,9 +245,11 @@ fn command(t: &mut Tree, pdu: &[u8], i: usize, o: usize) -> usize {
 /// A suboption's parameters (between `IAC SB option` and `IAC SE`) at `at`.
 fn suboption(t: &mut Tree, opt: u8, data: &[u8], at: usize) {
     match (opt, data) {
-        (OPT_TERMINAL_TYPE, [1, ..]) => t.at(3).bytes(at, 1).line(format_args!("Send your Terminal Type")),
+        (OPT_TERMINAL_TYPE, [1, ..]) => {
+            t.at(3).field("telnet.subcmd", Ftype::Uint8, 1).bytes(at, 1).line(format_args!("Send your Terminal Type"))
+        }
         (OPT_TERMINAL_TYPE, [0, rest @ ..]) => {
-            t.at(3).bytes(at, 1).line(format_args!("Here's my Terminal Type"));
+            t.at(3).field("telnet.subcmd", Ftype::Uint8, 0).bytes(at, 1).line(format_args!("Here's my Terminal Type"));
             let v = super::textline::shown(rest);
             t.at(3)
                 .field("telnet.string_subopt.value", Ftype::String, &v)
@@ -322,6 +324,7 @@ mod tests {
         assert_eq!(values(&naws, "telnet.cmd"), ["250", "240"]);
         let tt = [&[IAC, SB, 24, 0][..], b"XTERM", &[IAC, SE]].concat();
         assert_eq!(values(&tt, "telnet.string_subopt.value"), ["XTERM"]);
+        assert_eq!(values(&tt, "telnet.subcmd"), ["24", "0"]);
         let text = [&[IAC, 251, 1][..], b"Ubuntu\r\nlogin: "].concat();
         assert_eq!(values(&text, "telnet.data"), ["Ubuntu\\r\\n", "login: "]);
         assert_eq!(values(b"\r\0", "telnet.data"), ["\\r"]);

@@ -81,6 +81,19 @@ pub fn shown(bytes: &[u8]) -> String {
     s
 }
 
+/// A field's values as `-T fields` and `-Y` take them: tshark writes a string's
+/// carriage return and line feed as `\r` and `\n` there (the tree's JSON keeps
+/// them as they are, escaped by JSON itself).
+pub fn escape_line_ends(values: &mut [crate::sniff::value::Value<'_>]) {
+    for v in values {
+        if let crate::sniff::value::Value::Str(s) = v {
+            if s.contains(['\r', '\n']) {
+                *s = s.replace('\r', "\\r").replace('\n', "\\n").into();
+            }
+        }
+    }
+}
+
 /// The end of line tshark's tree writes after a line's text: `\r\n` escaped,
 /// `\n` escaped, or nothing for a line cut short.
 pub fn eol(line: &Line, pdu: &[u8]) -> &'static str {
