@@ -204,6 +204,18 @@ const FIELDS: &[FieldDecl] = &[
         base: "BASE_DEC",
     },
     FieldDecl { name: "ssh.kex.reserved", ftype: Ftype::Bytes, title: "Reserved", base: "" },
+    FieldDecl {
+        name: "ssh.ecdh.q_c_length",
+        ftype: Ftype::Uint32,
+        title: "ECDH client's ephemeral public key length",
+        base: "BASE_DEC",
+    },
+    FieldDecl {
+        name: "ssh.ecdh.q_c",
+        ftype: Ftype::Bytes,
+        title: "ECDH client's ephemeral public key (Q_C)",
+        base: "",
+    },
 ];
 
 /// The name-list fields, in the order of [`NAME_LISTS`].
@@ -428,6 +440,8 @@ fn binary_packet(t: &mut Tree, p: &Packet<'_>, o: usize) {
         .line(format_args!("Message Code: {} ({code})", message_name(p)));
     if code == KEXINIT {
         algorithms(t, p.payload, payload_at);
+    } else if code == KEX_30 && elliptic(p) {
+        client_ecdh_key(t, p.payload, payload_at);
     }
     let pad_at = at + HEADER_LEN + p.payload.len();
     let h = hex(p.padding_bytes);
@@ -435,6 +449,21 @@ fn binary_packet(t: &mut Tree, p: &Packet<'_>, o: usize) {
         .field("ssh.padding_string", Ftype::Bytes, &h)
         .bytes(pad_at, p.padding_bytes.len())
         .line(format_args!("Padding String: {h}"));
+}
+
+/// An elliptic-curve key exchange's client public key (Q_C), after the code.
+fn client_ecdh_key(t: &mut Tree, payload: &[u8], at: usize) {
+    let Some(key) = string(payload, 1) else { return };
+    let n = key.len();
+    t.at(3)
+        .field("ssh.ecdh.q_c_length", Ftype::Uint32, n)
+        .bytes(at + 1, 4)
+        .line(format_args!("ECDH client's ephemeral public key length: {n}"));
+    let h = hex(key);
+    t.at(3)
+        .field("ssh.ecdh.q_c", Ftype::Bytes, &h)
+        .bytes(at + 5, n)
+        .line(format_args!("ECDH client's ephemeral public key (Q_C): {h}"));
 }
 
 /// A Key Exchange Init's cookie, name lists, first-packet flag and reserved word.
@@ -531,6 +560,8 @@ mod tests {
 
         let ecdh_init = wrap(&[&[KEX_30][..], &s(&[9; 32])].concat());
         assert_eq!(info(&ecdh_init, Ctx::to(22)), "Client: Elliptic Curve Diffie-Hellman Key Exchange Init");
+        assert_eq!(values(&ecdh_init, Ctx::to(22), "ssh.ecdh.q_c_length"), ["32"]);
+        assert_eq!(values(&ecdh_init, Ctx::to(22), "ssh.ecdh.q_c"), ["09".repeat(32)]);
         let dh_init = wrap(&[&[KEX_30][..], &s(&[9; 257])].concat());
         assert_eq!(info(&dh_init, Ctx::to(22)), "Client: Diffie-Hellman Key Exchange Init");
         let host_key = s(&[&s(b"ssh-ed25519")[..], &s(&[1; 32])].concat());
