@@ -194,8 +194,8 @@ fn o_collapses_other_layers_to_their_title() {
     assert!(!details.contains("Time to Live"), "{out}");
     let verbose = ok(&["read", file.to_str().unwrap(), "-V", "-c", "1", "--color", "never"]);
     assert!(details.lines().count() + 20 < detail_blocks(&verbose).lines().count(), "{out}");
-    let err = fails(&["read", file.to_str().unwrap(), "-O", "tcp,smtp"]);
-    assert!(err.contains("-O smtp: not a protocol") && err.contains("tcp"), "{err}");
+    let err = fails(&["read", file.to_str().unwrap(), "-O", "tcp,sip"]);
+    assert!(err.contains("-O sip: not a protocol") && err.contains("tcp"), "{err}");
 }
 
 #[test]

@@ -9,7 +9,7 @@
 //! and marked malformed.
 
 use super::data::BYTES_SHOWN;
-use super::dissector::{Claim, Dissector, FieldDecl};
+use super::dissector::{Claim, Ctx, Dissector, FieldDecl};
 use super::frame::malformed;
 use crate::proto::bytes::be16;
 use crate::sniff::dissect::link::{ethertype_name, ETHERTYPE_ARP, ETHERTYPE_IPV4};
@@ -362,7 +362,7 @@ impl Dissector for Arp {
         }
     }
 
-    fn info(&self, pdu: &[u8], out: &mut String) {
+    fn info(&self, pdu: &[u8], _ctx: Ctx, out: &mut String) {
         match decode(pdu) {
             Some(m) if m.len().is_some() => {
                 let _ = info(&m, out);
@@ -371,7 +371,7 @@ impl Dissector for Arp {
         }
     }
 
-    fn tree(&self, pdu: &[u8], o: usize, out: &mut Tree) {
+    fn tree(&self, pdu: &[u8], _ctx: Ctx, o: usize, out: &mut Tree) {
         let m = decode(pdu);
         let whole = m.as_ref().and_then(Msg::len);
         let title = self.label(pdu);
@@ -391,7 +391,7 @@ impl Dissector for Arp {
         addresses(out, &m, o);
     }
 
-    fn values<'p>(&self, pdu: &'p [u8], field: usize, out: &mut Vec<Value<'p>>) {
+    fn values<'p>(&self, pdu: &'p [u8], _ctx: Ctx, field: usize, out: &mut Vec<Value<'p>>) {
         let Some(m) = decode(pdu) else { return };
         let uint = |v: u64| Value::Uint(v);
         let v = match field {
@@ -501,18 +501,18 @@ mod tests {
     #[test]
     fn a_request_asks_who_has_the_target() {
         let mut info = String::new();
-        Arp.info(REQUEST_PDU, &mut info);
+        Arp.info(REQUEST_PDU, Ctx::default(), &mut info);
         assert_eq!(info, "Who has 192.168.1.2? Tell 192.168.1.1");
         assert_eq!(Arp.label(REQUEST_PDU), "Address Resolution Protocol (request)");
         let mut vals = Vec::new();
-        Arp.values(REQUEST_PDU, 7, &mut vals);
+        Arp.values(REQUEST_PDU, Ctx::default(), 7, &mut vals);
         assert_eq!(vals, [Value::Ip("192.168.1.1".parse().unwrap())]);
     }
 
     #[test]
     fn the_tree_gives_every_field_its_bytes() {
         let mut t = Tree::new();
-        Arp.tree(REQUEST_PDU, 14, &mut t);
+        Arp.tree(REQUEST_PDU, Ctx::default(), 14, &mut t);
         let fields: Vec<(&str, String, u32, u32)> = t
             .items()
             .iter()
@@ -532,10 +532,10 @@ mod tests {
             [0, 1, 8, 0, 6, 4, 0, 3, 0x8e, 0x36, 0x06, 0x44, 0xac, 0xaf, 192, 0, 2, 1, 0, 0, 0, 0, 0, 0, 192, 0, 2, 2];
         assert_eq!(Arp.column(&pdu), "RARP");
         let mut info = String::new();
-        Arp.info(&pdu, &mut info);
+        Arp.info(&pdu, Ctx::default(), &mut info);
         assert_eq!(info, "Who is 00:00:00:00:00:00? Tell 8e:36:06:44:ac:af");
         let mut t = Tree::new();
-        Arp.tree(&pdu, 20, &mut t);
+        Arp.tree(&pdu, Ctx::default(), 20, &mut t);
         let lines: Vec<&str> = t.items().iter().map(|i| t.display(i)).collect();
         assert_eq!(lines[0], "Address Resolution Protocol (reverse request)");
         assert_eq!(lines[5], "Opcode: reverse request (3)");
@@ -543,13 +543,13 @@ mod tests {
 
     fn info_of(pdu: &[u8]) -> String {
         let mut info = String::new();
-        Arp.info(pdu, &mut info);
+        Arp.info(pdu, Ctx::default(), &mut info);
         info
     }
 
     fn lines(pdu: &[u8]) -> Vec<String> {
         let mut t = Tree::new();
-        Arp.tree(pdu, 14, &mut t);
+        Arp.tree(pdu, Ctx::default(), 14, &mut t);
         t.items().iter().map(|i| t.display(i).to_string()).collect()
     }
 
@@ -573,7 +573,7 @@ mod tests {
         assert_eq!(info_of(&probe), "Who has 192.168.123.1? (ARP Probe)");
         assert_eq!(lines(&probe)[0], "Address Resolution Protocol (ARP Probe)");
         let mut vals = Vec::new();
-        Arp.values(&probe, 15, &mut vals);
+        Arp.values(&probe, Ctx::default(), 15, &mut vals);
         assert_eq!(vals, [Value::Bool(true)]);
     }
 
@@ -590,9 +590,9 @@ mod tests {
         assert_eq!(l[2], "Protocol type: IPv6 (0x86dd)");
         assert_eq!(l[7], "Sender protocol address: fe800000000000000000000000000000");
         let mut vals = Vec::new();
-        Arp.values(&pdu, 11, &mut vals);
+        Arp.values(&pdu, Ctx::default(), 11, &mut vals);
         assert_eq!(vals, [Value::Str("fe800000000000000000000000000000".into())]);
-        Arp.values(&pdu, 7, &mut vals);
+        Arp.values(&pdu, Ctx::default(), 7, &mut vals);
         assert_eq!(vals.len(), 1, "no IPv4 address");
         // A 255-byte hardware address is cut after 36 bytes.
         let mut long = vec![0, 1, 8, 0, 255, 4, 0, 1];
@@ -642,7 +642,7 @@ mod tests {
             let cut = &REQUEST_PDU[..n];
             let _ = (info_of(cut), lines(cut), Arp.label(cut), Arp.column(cut));
             for f in 1..FIELDS.len() {
-                Arp.values(cut, f, &mut Vec::new());
+                Arp.values(cut, Ctx::default(), f, &mut Vec::new());
             }
         }
     }

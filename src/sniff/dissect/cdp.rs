@@ -5,7 +5,7 @@
 //! SNAP header of Cisco's OUI and protocol ID 0x2000. Items socklab does not
 //! decode show their type, length and data.
 
-use super::dissector::{Claim, Dissector, FieldDecl};
+use super::dissector::{Claim, Ctx, Dissector, FieldDecl};
 use super::frame::malformed;
 use super::llc;
 use crate::proto::bytes::{be16, be32};
@@ -187,7 +187,7 @@ impl Dissector for Cdp {
         "llc:cdp"
     }
 
-    fn info(&self, pdu: &[u8], out: &mut String) {
+    fn info(&self, pdu: &[u8], _ctx: Ctx, out: &mut String) {
         let Some(m) = message(pdu) else { return };
         for t in tlvs(m).0 {
             let _ = match t.kind {
@@ -198,7 +198,7 @@ impl Dissector for Cdp {
         }
     }
 
-    fn tree(&self, pdu: &[u8], o: usize, out: &mut Tree) {
+    fn tree(&self, pdu: &[u8], _ctx: Ctx, o: usize, out: &mut Tree) {
         if !llc::tree(out, pdu, o) {
             malformed(out, "LLC");
             return;
@@ -233,7 +233,7 @@ impl Dissector for Cdp {
         }
     }
 
-    fn values<'p>(&self, pdu: &'p [u8], field: usize, out: &mut Vec<Value<'p>>) {
+    fn values<'p>(&self, pdu: &'p [u8], _ctx: Ctx, field: usize, out: &mut Vec<Value<'p>>) {
         let Some(m) = message(pdu) else { return };
         let text = |kind| first(m, kind).map(|v| Value::Str(String::from_utf8_lossy(v)));
         let v = match field {
@@ -447,14 +447,14 @@ mod tests {
 
     fn lines(pdu: &[u8]) -> Vec<String> {
         let mut t = Tree::new();
-        Cdp.tree(pdu, 14, &mut t);
+        Cdp.tree(pdu, Ctx::default(), 14, &mut t);
         t.items().iter().filter(|i| i.shown).map(|i| t.display(i).to_string()).collect()
     }
 
     #[test]
     fn info_names_the_device_and_port() {
         let mut s = String::new();
-        Cdp.info(&sample(), &mut s);
+        Cdp.info(&sample(), Ctx::default(), &mut s);
         assert_eq!(s, "Device ID: S1  Port ID: Fa0/1  ");
     }
 
@@ -482,7 +482,7 @@ mod tests {
         let get = |name: &str| {
             let i = FIELDS.iter().position(|f| f.name == name).unwrap();
             let mut out = Vec::new();
-            Cdp.values(&pdu, i, &mut out);
+            Cdp.values(&pdu, Ctx::default(), i, &mut out);
             out.iter().map(|v| v.to_string()).collect::<Vec<_>>()
         };
         assert_eq!(get("cdp.deviceid"), ["S1"]);
@@ -505,10 +505,10 @@ mod tests {
         let pdu = sample();
         for n in 0..=pdu.len() {
             let cut = &pdu[..n];
-            Cdp.info(cut, &mut String::new());
+            Cdp.info(cut, Ctx::default(), &mut String::new());
             let _ = lines(cut);
             for f in 1..FIELDS.len() {
-                Cdp.values(cut, f, &mut Vec::new());
+                Cdp.values(cut, Ctx::default(), f, &mut Vec::new());
             }
         }
         assert!(lines(&pdu[..20]).iter().any(|l| l == "[Malformed Packet: CDP]"));

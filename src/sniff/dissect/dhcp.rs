@@ -5,7 +5,7 @@
 //! options are decoded with their values; the others show their bytes.
 
 use super::data::shown_bytes;
-use super::dissector::{tree_values, Claim, Dissector, FieldDecl};
+use super::dissector::{tree_values, Claim, Ctx, Dissector, FieldDecl};
 use super::dns::tree::duration_words;
 use super::frame::malformed;
 use crate::proto::bytes::{be16, be32};
@@ -725,7 +725,7 @@ impl Dissector for Dhcp {
         FIELDS
     }
 
-    fn info(&self, pdu: &[u8], out: &mut String) {
+    fn info(&self, pdu: &[u8], _ctx: Ctx, out: &mut String) {
         let Some(&op) = pdu.first() else { return };
         let opts = options(pdu);
         match message_type(&opts) {
@@ -751,7 +751,7 @@ impl Dissector for Dhcp {
         }
     }
 
-    fn tree(&self, pdu: &[u8], o: usize, out: &mut Tree) {
+    fn tree(&self, pdu: &[u8], _ctx: Ctx, o: usize, out: &mut Tree) {
         let opts = options(pdu);
         let head = out.at(0).proto("dhcp").bytes(o, pdu.len());
         match message_type(&opts) {
@@ -778,7 +778,7 @@ impl Dissector for Dhcp {
         }
     }
 
-    fn values<'p>(&self, pdu: &'p [u8], field: usize, out: &mut Vec<Value<'p>>) {
+    fn values<'p>(&self, pdu: &'p [u8], ctx: Ctx, field: usize, out: &mut Vec<Value<'p>>) {
         if field <= f::VENDOR {
             header_value(pdu, field, out);
             return;
@@ -790,7 +790,7 @@ impl Dissector for Dhcp {
         let decl = &FIELDS[field];
         if decl.name.starts_with(FQDN_FIELDS) || decl.name.starts_with(USER_CLASS_FIELDS) {
             let mut owned = Vec::new();
-            tree_values(self, pdu, decl.name, decl.ftype, &mut owned);
+            tree_values(self, pdu, ctx, decl.name, decl.ftype, &mut owned);
             out.extend(owned);
             return;
         }
@@ -1456,27 +1456,27 @@ mod tests {
 
     fn info(pdu: &[u8]) -> String {
         let mut s = String::new();
-        Dhcp.info(pdu, &mut s);
+        Dhcp.info(pdu, Ctx::default(), &mut s);
         s
     }
 
     fn values(pdu: &[u8], name: &str) -> Vec<String> {
         let i = FIELDS.iter().position(|f| f.name == name).unwrap();
         let mut out = Vec::new();
-        Dhcp.values(pdu, i, &mut out);
+        Dhcp.values(pdu, Ctx::default(), i, &mut out);
         out.iter().map(|v| v.to_string()).collect()
     }
 
     fn lines(pdu: &[u8]) -> Vec<String> {
         let mut t = Tree::new();
-        Dhcp.tree(pdu, 42, &mut t);
+        Dhcp.tree(pdu, Ctx::default(), 42, &mut t);
         t.items().iter().filter(|i| i.shown).map(|i| t.display(i).to_string()).collect()
     }
 
     /// Every item with bytes: field, value, offset, length.
     fn items(pdu: &[u8]) -> Vec<(&'static str, String, u32, u32)> {
         let mut t = Tree::new();
-        Dhcp.tree(pdu, 42, &mut t);
+        Dhcp.tree(pdu, Ctx::default(), 42, &mut t);
         t.items().iter().filter_map(|i| i.bytes.map(|b| (i.field, t.value(i).to_string(), b.offset, b.len))).collect()
     }
 
@@ -1688,9 +1688,9 @@ mod tests {
                 let _ = info(cut);
                 let _ = Dhcp.column(cut);
                 let mut t = Tree::new();
-                Dhcp.tree(cut, 0, &mut t);
+                Dhcp.tree(cut, Ctx::default(), 0, &mut t);
                 for f in 1..FIELDS.len() {
-                    Dhcp.values(cut, f, &mut Vec::new());
+                    Dhcp.values(cut, Ctx::default(), f, &mut Vec::new());
                 }
             }
         }

@@ -5,7 +5,7 @@
 //! Message a whole message).
 
 use super::data::shown_bytes;
-use super::dissector::{tree_values, Claim, Dissector, FieldDecl};
+use super::dissector::{tree_values, Claim, Ctx, Dissector, FieldDecl};
 use super::frame::{malformed, UtcTime};
 use crate::proto::bytes::{be16, be32};
 use crate::sniff::render::Mac;
@@ -433,24 +433,24 @@ impl Dissector for Dhcpv6 {
         FIELDS
     }
 
-    fn info(&self, pdu: &[u8], out: &mut String) {
+    fn info(&self, pdu: &[u8], _ctx: Ctx, out: &mut String) {
         info(pdu, out, 0);
         if cut_short(pdu, 0) {
             out.push_str("[Malformed Packet]");
         }
     }
 
-    fn tree(&self, pdu: &[u8], o: usize, out: &mut Tree) {
+    fn tree(&self, pdu: &[u8], _ctx: Ctx, o: usize, out: &mut Tree) {
         message(out, pdu, o, 0);
         if cut_short(pdu, 0) {
             malformed(out, "DHCPv6");
         }
     }
 
-    fn values<'p>(&self, pdu: &'p [u8], field: usize, out: &mut Vec<Value<'p>>) {
+    fn values<'p>(&self, pdu: &'p [u8], ctx: Ctx, field: usize, out: &mut Vec<Value<'p>>) {
         let decl = &FIELDS[field];
         let mut owned = Vec::new();
-        tree_values(self, pdu, decl.name, decl.ftype, &mut owned);
+        tree_values(self, pdu, ctx, decl.name, decl.ftype, &mut owned);
         out.extend(owned);
     }
 }
@@ -819,20 +819,20 @@ mod tests {
 
     fn info(pdu: &[u8]) -> String {
         let mut s = String::new();
-        Dhcpv6.info(pdu, &mut s);
+        Dhcpv6.info(pdu, Ctx::default(), &mut s);
         s
     }
 
     fn values(pdu: &[u8], name: &str) -> Vec<String> {
         let i = FIELDS.iter().position(|f| f.name == name).unwrap();
         let mut out = Vec::new();
-        Dhcpv6.values(pdu, i, &mut out);
+        Dhcpv6.values(pdu, Ctx::default(), i, &mut out);
         out.iter().map(|v| v.to_string()).collect()
     }
 
     fn lines(pdu: &[u8]) -> Vec<String> {
         let mut t = Tree::new();
-        Dhcpv6.tree(pdu, 62, &mut t);
+        Dhcpv6.tree(pdu, Ctx::default(), 62, &mut t);
         t.items().iter().filter(|i| i.shown).map(|i| t.display(i).to_string()).collect()
     }
 
@@ -898,9 +898,9 @@ mod tests {
                 let cut = &pdu[..n];
                 let _ = info(cut);
                 let mut t = Tree::new();
-                Dhcpv6.tree(cut, 0, &mut t);
+                Dhcpv6.tree(cut, Ctx::default(), 0, &mut t);
                 for f in 1..FIELDS.len() {
-                    Dhcpv6.values(cut, f, &mut Vec::new());
+                    Dhcpv6.values(cut, Ctx::default(), f, &mut Vec::new());
                 }
             }
         }

@@ -33,6 +33,30 @@ pub enum Carrier {
     Tcp,
 }
 
+/// How the layer below handed a PDU over: what a client/server protocol needs
+/// to tell a request from a response, as tshark's dissectors ask whether the
+/// port that matched (`pinfo->match_uint`) is the destination port.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Ctx {
+    /// The UDP or TCP port whose claim gave the PDU to the protocol; `None` when
+    /// no port did (an EtherType, an IP protocol, a heuristic).
+    pub port: Option<u16>,
+    /// Whether that port is the destination port: the PDU goes to the server.
+    pub to_port: bool,
+}
+
+impl Ctx {
+    /// A PDU sent to the claimed port `port` (a request), as tests build it.
+    pub fn to(port: u16) -> Ctx {
+        Ctx { port: Some(port), to_port: true }
+    }
+
+    /// A PDU sent from the claimed port `port` (a response).
+    pub fn from(port: u16) -> Ctx {
+        Ctx { port: Some(port), to_port: false }
+    }
+}
+
 /// A field a protocol declares, described as `tshark -G fields` describes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FieldDecl {
@@ -46,7 +70,8 @@ pub struct FieldDecl {
     pub base: &'static str,
 }
 
-/// One protocol's dissector. Every method is a pure function of the PDU's bytes.
+/// One protocol's dissector. Every method is a pure function of the PDU's bytes
+/// and, for `info`, `tree` and `values`, of the [`Ctx`] it came with.
 pub trait Dissector: Sync {
     /// The filter name: in `frame.protocols`, `-O`, and before each field name.
     fn name(&self) -> &'static str;
@@ -79,20 +104,20 @@ pub trait Dissector: Sync {
         self.title().to_string()
     }
     /// The Info column.
-    fn info(&self, pdu: &[u8], out: &mut String);
+    fn info(&self, pdu: &[u8], ctx: Ctx, out: &mut String);
     /// Its details block: the protocol item at depth 0 over `pdu`, whose first
     /// byte is at `offset` of the frame, and its fields with their bytes.
-    fn tree(&self, pdu: &[u8], offset: usize, tree: &mut Tree);
+    fn tree(&self, pdu: &[u8], ctx: Ctx, offset: usize, tree: &mut Tree);
     /// Appends the values of field `field` (an index into [`Dissector::fields`]).
-    fn values<'p>(&self, pdu: &'p [u8], field: usize, out: &mut Vec<Value<'p>>);
+    fn values<'p>(&self, pdu: &'p [u8], ctx: Ctx, field: usize, out: &mut Vec<Value<'p>>);
 }
 
 /// The values of field `name` as `d`'s details tree of `pdu` gives them: for a
 /// protocol whose fields are many and nested (DHCPv6, NTP), `values` reads its
 /// own tree, so that the two never disagree. Each value is typed by `ftype`.
-pub fn tree_values(d: &dyn Dissector, pdu: &[u8], name: &str, ftype: Ftype, out: &mut Vec<Value<'static>>) {
+pub fn tree_values(d: &dyn Dissector, pdu: &[u8], ctx: Ctx, name: &str, ftype: Ftype, out: &mut Vec<Value<'static>>) {
     let mut tree = Tree::new();
-    d.tree(pdu, 0, &mut tree);
+    d.tree(pdu, ctx, 0, &mut tree);
     for item in tree.items().iter().filter(|i| i.field == name) {
         out.push(typed(tree.value(item), ftype));
     }

@@ -5,7 +5,7 @@
 //! their own. Types that belong to other protocols (DVMRP, PIMv1, mtrace…) are
 //! shown as tshark shows a type it does not know.
 
-use super::dissector::{Claim, Dissector, FieldDecl};
+use super::dissector::{Claim, Ctx, Dissector, FieldDecl};
 use super::frame::malformed;
 use crate::proto::bytes::be16;
 use crate::sniff::icmp::internet_checksum;
@@ -304,7 +304,7 @@ impl Dissector for Igmp {
         self.name().to_string()
     }
 
-    fn info(&self, pdu: &[u8], out: &mut String) {
+    fn info(&self, pdu: &[u8], _ctx: Ctx, out: &mut String) {
         let Some(t) = pdu.first().copied() else { return };
         let Some(v) = version(pdu) else {
             let _ = write!(out, "Unknown Type:0x{t:02x}");
@@ -341,7 +341,7 @@ impl Dissector for Igmp {
         }
     }
 
-    fn tree(&self, pdu: &[u8], o: usize, out: &mut Tree) {
+    fn tree(&self, pdu: &[u8], _ctx: Ctx, o: usize, out: &mut Tree) {
         let Some(&t) = pdu.first() else { return };
         out.at(0).proto("igmp").bytes(o, pdu.len()).line(format_args!("Internet Group Management Protocol"));
         let Some(v) = version(pdu) else {
@@ -365,7 +365,7 @@ impl Dissector for Igmp {
         }
     }
 
-    fn values<'p>(&self, pdu: &'p [u8], field: usize, out: &mut Vec<Value<'p>>) {
+    fn values<'p>(&self, pdu: &'p [u8], _ctx: Ctx, field: usize, out: &mut Vec<Value<'p>>) {
         let Some(v) = version(pdu) else {
             if field == f::TYPE {
                 out.extend(pdu.first().map(|&t| Value::Hex { value: u64::from(t), digits: 2 }));
@@ -635,21 +635,21 @@ mod tests {
 
     fn info(pdu: &[u8]) -> String {
         let mut s = String::new();
-        Igmp.info(pdu, &mut s);
+        Igmp.info(pdu, Ctx::default(), &mut s);
         s
     }
 
     fn values(pdu: &[u8], name: &str) -> Vec<String> {
         let i = FIELDS.iter().position(|f| f.name == name).unwrap();
         let mut out = Vec::new();
-        Igmp.values(pdu, i, &mut out);
+        Igmp.values(pdu, Ctx::default(), i, &mut out);
         out.iter().map(|v| v.to_string()).collect()
     }
 
     /// Every item with bytes: field, value, offset, length.
     fn items(pdu: &[u8], at: usize) -> Vec<(&'static str, String, u32, u32)> {
         let mut t = Tree::new();
-        Igmp.tree(pdu, at, &mut t);
+        Igmp.tree(pdu, Ctx::default(), at, &mut t);
         t.items().iter().filter_map(|i| i.bytes.map(|b| (i.field, t.value(i).to_string(), b.offset, b.len))).collect()
     }
 
@@ -708,7 +708,7 @@ mod tests {
         assert!(report.contains(&("", String::new(), 16, 12)), "the second group record: {report:?}");
         assert!(report.contains(&("igmp.saddr", "10.0.0.1".into(), 24, 4)), "{report:?}");
         let mut t = Tree::new();
-        Igmp.tree(V2_LEAVE, 0, &mut t);
+        Igmp.tree(V2_LEAVE, Ctx::default(), 0, &mut t);
         let lines: Vec<String> = t.items().iter().map(|i| t.display(i).to_string()).collect();
         assert_eq!(
             lines[1..5],
@@ -726,7 +726,7 @@ mod tests {
         let mut bad = V2_LEAVE.to_vec();
         bad[3] ^= 0x11;
         let mut t = Tree::new();
-        Igmp.tree(&bad, 0, &mut t);
+        Igmp.tree(&bad, Ctx::default(), 0, &mut t);
         let lines: Vec<String> = t.items().iter().map(|i| t.display(i).to_string()).collect();
         assert!(lines.contains(&"Checksum: 0x06ea incorrect, should be 0x06fb".to_string()), "{lines:?}");
         assert!(lines.contains(&"[Checksum Status: Bad]".to_string()), "{lines:?}");
@@ -740,9 +740,9 @@ mod tests {
                 let cut = &pdu[..n];
                 let _ = info(cut);
                 let mut t = Tree::new();
-                Igmp.tree(cut, 0, &mut t);
+                Igmp.tree(cut, Ctx::default(), 0, &mut t);
                 for f in 1..FIELDS.len() {
-                    Igmp.values(cut, f, &mut Vec::new());
+                    Igmp.values(cut, Ctx::default(), f, &mut Vec::new());
                 }
             }
         }

@@ -6,7 +6,7 @@
 //! Organization specific items (type 127) are shown with their OUI and subtype,
 //! their content as bytes.
 
-use super::dissector::{Claim, Dissector, FieldDecl};
+use super::dissector::{Claim, Ctx, Dissector, FieldDecl};
 use super::frame::malformed;
 use crate::dns_view::fields::bit_pattern;
 use crate::proto::bytes::{be16, be32};
@@ -304,7 +304,7 @@ impl Dissector for Lldp {
         }
     }
 
-    fn info(&self, pdu: &[u8], out: &mut String) {
+    fn info(&self, pdu: &[u8], _ctx: Ctx, out: &mut String) {
         if bad_first_type(pdu).is_some() {
             out.push_str("Invalid Chassis ID TLV");
             return;
@@ -324,7 +324,7 @@ impl Dissector for Lldp {
         }
     }
 
-    fn tree(&self, pdu: &[u8], o: usize, out: &mut Tree) {
+    fn tree(&self, pdu: &[u8], _ctx: Ctx, o: usize, out: &mut Tree) {
         let (all, whole) = tlvs(pdu);
         let len = all.last().filter(|t| t.kind == ty::END).map_or(pdu.len(), |t| t.at + t.len());
         out.at(0).proto("lldp").bytes(o, len).line(format_args!("Link Layer Discovery Protocol"));
@@ -346,7 +346,7 @@ impl Dissector for Lldp {
         }
     }
 
-    fn values<'p>(&self, pdu: &'p [u8], field: usize, out: &mut Vec<Value<'p>>) {
+    fn values<'p>(&self, pdu: &'p [u8], _ctx: Ctx, field: usize, out: &mut Vec<Value<'p>>) {
         let all = tlvs(pdu).0;
         let first = |kind| all.iter().filter(move |t: &&Tlv<'p>| t.kind == kind).filter_map(|t| t.value.split_first());
         let hex16 =
@@ -698,20 +698,20 @@ mod tests {
 
     fn info(pdu: &[u8]) -> String {
         let mut s = String::new();
-        Lldp.info(pdu, &mut s);
+        Lldp.info(pdu, Ctx::default(), &mut s);
         s
     }
 
     fn values(pdu: &[u8], name: &str) -> Vec<String> {
         let i = FIELDS.iter().position(|f| f.name == name).unwrap();
         let mut out = Vec::new();
-        Lldp.values(pdu, i, &mut out);
+        Lldp.values(pdu, Ctx::default(), i, &mut out);
         out.iter().map(|v| v.to_string()).collect()
     }
 
     fn lines(pdu: &[u8]) -> Vec<String> {
         let mut t = Tree::new();
-        Lldp.tree(pdu, 14, &mut t);
+        Lldp.tree(pdu, Ctx::default(), 14, &mut t);
         t.items().iter().filter(|i| i.shown).map(|i| t.display(i).to_string()).collect()
     }
 
@@ -773,7 +773,7 @@ mod tests {
                 let _ = Lldp.len(cut);
                 let _ = lines(cut);
                 for f in 1..FIELDS.len() {
-                    Lldp.values(cut, f, &mut Vec::new());
+                    Lldp.values(cut, Ctx::default(), f, &mut Vec::new());
                 }
             }
         }

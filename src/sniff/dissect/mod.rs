@@ -18,7 +18,9 @@
 //! and other link types), `ip` (IPv4, IPv6, IP in IP), `tcp`, `udp`, `icmp` (ICMP
 //! and ICMPv6 with Neighbor Discovery and MLD), `dns`, `http`, and `frame` and
 //! [`data`] for the frame's own fields and the undecoded payload. [`arp`],
-//! [`igmp`], [`dhcp`], [`dhcpv6`] and [`ntp`] are registered protocols (below). State that spans frames stays in its own
+//! [`igmp`], [`dhcp`], [`dhcpv6`], [`ntp`], and the application protocols on TCP
+//! ports [`ftp`], [`smtp`], [`imap`], [`pop`], [`telnet`] and [`ssh`] (the line-based
+//! ones share [`textline`]) are registered protocols (below). State that spans frames stays in its own
 //! modules, used by these files: TCP streams, analysis and reassembly in
 //! `sniff::tcp`, `udp.stream` in `sniff::udp`, ICMP error and echo links in
 //! `sniff::icmp`, DNS and HTTP request/response links in the trackers of
@@ -42,6 +44,9 @@
 //!      which may be cut short or hostile: check every length, never panic.
 //!      A protocol with many nested fields may take `values` from its own tree
 //!      with [`dissector::tree_values`] (DHCPv6, NTP), so the two never disagree.
+//!      The three take a [`dissector::Ctx`]: the port that claimed the PDU and
+//!      whether it was the destination port, which a client/server protocol
+//!      (FTP, SMTP) reads to tell a request from a response, as tshark does.
 //! 2. Declare the module below (`pub mod <name>;`) and add one line to
 //!    [`registry::REGISTRY`].
 //! 3. Run `scripts/glossary.sh` (the glossary then lists the new fields as tshark
@@ -68,19 +73,26 @@ pub mod dhcpv6;
 pub mod dissector;
 pub mod dns;
 pub mod frame;
+pub mod ftp;
 pub mod http;
 pub mod icmp;
 pub mod igmp;
+pub mod imap;
 pub mod ip;
 pub mod link;
 pub mod llc;
 pub mod lldp;
 pub mod ntp;
+pub mod pop;
 pub mod registry;
+pub mod smtp;
+pub mod ssh;
 pub mod stp;
 pub mod tcp;
+pub mod telnet;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod textline;
 #[cfg(test)]
 mod toy;
 pub mod udp;
@@ -88,7 +100,7 @@ pub mod udp;
 use crate::sniff::packet::{Dissected, Net, Transport, MAX_TUNNELS};
 use ip::proto;
 use link::{LinkType, Next, ETHERTYPE_IPV4, ETHERTYPE_IPV6};
-use registry::{Carrier, Claim, Pdu};
+use registry::{Carrier, Claim, Ctx, Pdu};
 
 /// Decodes every layer of one frame of link type `kind`, captured whole.
 pub fn dissect(kind: LinkType, data: &[u8]) -> Dissected<'_> {
@@ -142,12 +154,13 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
             None => Claim::LlcSap(*rest.first()?),
         };
         let dissector = registry::claimed(claim)?;
-        return Some(Pdu { dissector, offset: l.header_len, len: rest.len().min(usize::from(len)) });
+        let len = rest.len().min(usize::from(len));
+        return Some(Pdu { dissector, offset: l.header_len, len, ctx: Ctx::default() });
     }
     if let Net::Other(ethertype) = d.net {
         let rest = data.get(l.header_len..)?;
         let dissector = registry::claimed(Claim::EtherType(ethertype))?;
-        return Some(Pdu { dissector, offset: l.header_len, len: rest.len() });
+        return Some(Pdu { dissector, offset: l.header_len, len: rest.len(), ctx: Ctx::default() });
     }
     // The payload must lie in the frame (not in a reassembled buffer).
     let offset = (d.payload.as_ptr() as usize).checked_sub(data.as_ptr() as usize)?;
@@ -157,7 +170,7 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
     match d.transport {
         Transport::Other(proto) if !d.payload.is_empty() => {
             let dissector = registry::claimed(Claim::IpProto(proto))?;
-            Some(Pdu { dissector, offset, len: d.payload.len() })
+            Some(Pdu { dissector, offset, len: d.payload.len(), ctx: Ctx::default() })
         }
         Transport::Udp(u) => registry::for_ports(Carrier::Udp, u.sport, u.dport, offset, d.payload),
         Transport::Tcp(h) if h.flags & crate::sniff::tcp::flags::RST == 0 => {

@@ -6,7 +6,7 @@
 //! (mode 7) ones by their flags, sequence, implementation and request code.
 
 use super::data::shown_bytes;
-use super::dissector::{tree_values, Claim, Dissector, FieldDecl};
+use super::dissector::{tree_values, Claim, Ctx, Dissector, FieldDecl};
 use super::frame::{malformed, UtcTime};
 use crate::proto::bytes::{be16, be32};
 use crate::sniff::render::Mac;
@@ -328,7 +328,7 @@ impl Dissector for Ntp {
         FIELDS
     }
 
-    fn info(&self, pdu: &[u8], out: &mut String) {
+    fn info(&self, pdu: &[u8], _ctx: Ctx, out: &mut String) {
         let Some(&f) = pdu.first() else { return };
         let (v, mode) = version_mode(f);
         let _ = write!(out, "NTP Version {v}, {}", mode_word(mode));
@@ -341,7 +341,7 @@ impl Dissector for Ntp {
         }
     }
 
-    fn tree(&self, pdu: &[u8], o: usize, out: &mut Tree) {
+    fn tree(&self, pdu: &[u8], _ctx: Ctx, o: usize, out: &mut Tree) {
         let Some(&f) = pdu.first() else { return };
         let (v, mode) = version_mode(f);
         out.at(0)
@@ -362,10 +362,10 @@ impl Dissector for Ntp {
         }
     }
 
-    fn values<'p>(&self, pdu: &'p [u8], field: usize, out: &mut Vec<Value<'p>>) {
+    fn values<'p>(&self, pdu: &'p [u8], ctx: Ctx, field: usize, out: &mut Vec<Value<'p>>) {
         let decl = &FIELDS[field];
         let mut owned = Vec::new();
-        tree_values(self, pdu, decl.name, decl.ftype, &mut owned);
+        tree_values(self, pdu, ctx, decl.name, decl.ftype, &mut owned);
         out.extend(owned);
     }
 }
@@ -563,20 +563,20 @@ mod tests {
 
     fn info(pdu: &[u8]) -> String {
         let mut s = String::new();
-        Ntp.info(pdu, &mut s);
+        Ntp.info(pdu, Ctx::default(), &mut s);
         s
     }
 
     fn values(pdu: &[u8], name: &str) -> Vec<String> {
         let i = FIELDS.iter().position(|f| f.name == name).unwrap();
         let mut out = Vec::new();
-        Ntp.values(pdu, i, &mut out);
+        Ntp.values(pdu, Ctx::default(), i, &mut out);
         out.iter().map(|v| v.to_string()).collect()
     }
 
     fn lines(pdu: &[u8]) -> Vec<String> {
         let mut t = Tree::new();
-        Ntp.tree(pdu, 42, &mut t);
+        Ntp.tree(pdu, Ctx::default(), 42, &mut t);
         t.items().iter().filter(|i| i.shown).map(|i| t.display(i).to_string()).collect()
     }
 
@@ -675,9 +675,9 @@ mod tests {
                 let cut = &pdu[..n];
                 let _ = info(cut);
                 let mut t = Tree::new();
-                Ntp.tree(cut, 0, &mut t);
+                Ntp.tree(cut, Ctx::default(), 0, &mut t);
                 for f in 1..FIELDS.len() {
-                    Ntp.values(cut, f, &mut Vec::new());
+                    Ntp.values(cut, Ctx::default(), f, &mut Vec::new());
                 }
             }
         }

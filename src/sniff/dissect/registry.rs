@@ -8,10 +8,10 @@ use crate::sniff::tree::Ftype;
 use crate::sniff::value::Value;
 use std::sync::OnceLock;
 
-pub use super::dissector::{Carrier, Claim, Dissector, FieldDecl};
+pub use super::dissector::{Carrier, Claim, Ctx, Dissector, FieldDecl};
 #[cfg(test)]
 use super::toy;
-use super::{arp, cdp, dhcp, dhcpv6, igmp, lldp, ntp, stp};
+use super::{arp, cdp, dhcp, dhcpv6, ftp, igmp, imap, lldp, ntp, pop, smtp, ssh, stp, telnet};
 
 /// Every registered protocol. Adding a protocol is its file and one line here.
 pub static REGISTRY: &[&dyn Dissector] = &[
@@ -23,6 +23,12 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &lldp::Lldp,
     &stp::Stp,
     &cdp::Cdp,
+    &ftp::Ftp,
+    &smtp::Smtp,
+    &imap::Imap,
+    &pop::Pop,
+    &telnet::Telnet,
+    &ssh::Ssh,
     #[cfg(test)]
     &toy::Toy,
 ];
@@ -37,6 +43,8 @@ pub struct Pdu {
     pub offset: usize,
     /// Number of bytes.
     pub len: usize,
+    /// How the layer below handed it over (the port that claimed it).
+    pub ctx: Ctx,
 }
 
 impl Pdu {
@@ -90,8 +98,10 @@ pub fn for_ports(carrier: Carrier, sport: u16, dport: u16, offset: usize, pdu: &
     };
     // As tshark, the lower port is tried first (the server's, usually).
     let (lo, hi) = if sport <= dport { (sport, dport) } else { (dport, sport) };
-    let dissector = claimed(claim(lo)).or_else(|| claimed(claim(hi))).or_else(|| guessed(carrier, pdu))?;
-    Some(Pdu { dissector, offset, len: pdu.len() })
+    let by_port = |port| claimed(claim(port)).map(|d| (d, Ctx { port: Some(port), to_port: port == dport }));
+    let (dissector, ctx) =
+        by_port(lo).or_else(|| by_port(hi)).or_else(|| guessed(carrier, pdu).map(|d| (d, Ctx::default())))?;
+    Some(Pdu { dissector, offset, len: pdu.len(), ctx })
 }
 
 /// How many fields the registered protocols declare.
@@ -136,7 +146,7 @@ pub fn values<'p>(pdu: &Pdu, frame: &'p [u8], i: usize, out: &mut Vec<Value<'p>>
             let (dissector, bytes) = (pdu.dissector(), pdu.bytes(frame));
             match dissector.fields()[own].ftype {
                 Ftype::Protocol => out.push(Value::Str(dissector.label(bytes).into())),
-                _ => dissector.values(bytes, own, out),
+                _ => dissector.values(bytes, pdu.ctx, own, out),
             }
         }
         _ => {}

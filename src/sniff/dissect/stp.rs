@@ -5,7 +5,7 @@
 //! proposal/agreement flags; MSTP (version 3) adds region data after them,
 //! shown as one undecoded block. BPDUs ride in IEEE 802.3 frames with LLC SAP 0x42.
 
-use super::dissector::{Claim, Dissector, FieldDecl};
+use super::dissector::{Claim, Ctx, Dissector, FieldDecl};
 use super::frame::malformed;
 use super::llc;
 use crate::proto::bytes::{be16, be32};
@@ -161,7 +161,7 @@ impl Dissector for Stp {
         }
     }
 
-    fn info(&self, pdu: &[u8], out: &mut String) {
+    fn info(&self, pdu: &[u8], _ctx: Ctx, out: &mut String) {
         let Some(b) = bpdu(pdu) else { return };
         let Some(&kind) = b.get(at::TYPE) else { return };
         if kind == TYPE_TCN {
@@ -189,7 +189,7 @@ impl Dissector for Stp {
         }
     }
 
-    fn tree(&self, pdu: &[u8], o: usize, out: &mut Tree) {
+    fn tree(&self, pdu: &[u8], _ctx: Ctx, o: usize, out: &mut Tree) {
         if !llc::tree(out, pdu, o) {
             malformed(out, "LLC");
             return;
@@ -203,7 +203,7 @@ impl Dissector for Stp {
         }
     }
 
-    fn values<'p>(&self, pdu: &'p [u8], field: usize, out: &mut Vec<Value<'p>>) {
+    fn values<'p>(&self, pdu: &'p [u8], _ctx: Ctx, field: usize, out: &mut Vec<Value<'p>>) {
         let Some(b) = bpdu(pdu) else { return };
         let u16_at = |at: usize| b.get(at..at + 2).map(|w| be16(w, 0));
         let v = match field {
@@ -397,20 +397,20 @@ mod tests {
 
     fn info(pdu: &[u8]) -> String {
         let mut s = String::new();
-        Stp.info(pdu, &mut s);
+        Stp.info(pdu, Ctx::default(), &mut s);
         s
     }
 
     fn lines(pdu: &[u8]) -> Vec<String> {
         let mut t = Tree::new();
-        Stp.tree(pdu, 14, &mut t);
+        Stp.tree(pdu, Ctx::default(), 14, &mut t);
         t.items().iter().filter(|i| i.shown).map(|i| t.display(i).to_string()).collect()
     }
 
     fn values(pdu: &[u8], name: &str) -> Vec<String> {
         let i = FIELDS.iter().position(|f| f.name == name).unwrap();
         let mut out = Vec::new();
-        Stp.values(pdu, i, &mut out);
+        Stp.values(pdu, Ctx::default(), i, &mut out);
         out.iter().map(|v| v.to_string()).collect()
     }
 
@@ -465,7 +465,7 @@ mod tests {
                 let _ = info(cut);
                 let _ = lines(cut);
                 for f in 1..FIELDS.len() {
-                    Stp.values(cut, f, &mut Vec::new());
+                    Stp.values(cut, Ctx::default(), f, &mut Vec::new());
                 }
             }
         }

@@ -5,7 +5,7 @@
 //! version (1 byte), kind (1 byte: 1 hello, 2 bye), text length (2 bytes, big
 //! endian), then the text.
 
-use super::dissector::{Carrier, Claim, Dissector, FieldDecl};
+use super::dissector::{Carrier, Claim, Ctx, Dissector, FieldDecl};
 use crate::proto::bytes::be16;
 use crate::sniff::tree::{Ftype, Tree};
 use crate::sniff::value::Value;
@@ -81,7 +81,7 @@ impl Dissector for Toy {
         FIELDS
     }
 
-    fn info(&self, pdu: &[u8], out: &mut String) {
+    fn info(&self, pdu: &[u8], _ctx: Ctx, out: &mut String) {
         let m = decode(pdu);
         out.push_str(m.kind.map_or("[Malformed Packet]", kind_name));
         if let Some(t) = m.text {
@@ -89,7 +89,7 @@ impl Dissector for Toy {
         }
     }
 
-    fn tree(&self, pdu: &[u8], at: usize, t: &mut Tree) {
+    fn tree(&self, pdu: &[u8], _ctx: Ctx, at: usize, t: &mut Tree) {
         let m = decode(pdu);
         t.at(0).proto("toy").bytes(at, pdu.len()).line(format_args!("Toy Protocol"));
         if let Some(v) = m.version {
@@ -113,7 +113,7 @@ impl Dissector for Toy {
         }
     }
 
-    fn values<'p>(&self, pdu: &'p [u8], field: usize, out: &mut Vec<Value<'p>>) {
+    fn values<'p>(&self, pdu: &'p [u8], _ctx: Ctx, field: usize, out: &mut Vec<Value<'p>>) {
         let m = decode(pdu);
         match field {
             0 => out.extend(m.version.map(|v| Value::Uint(u64::from(v)))),

@@ -174,7 +174,7 @@ fn net_fields(out: &mut Out, net: &Net, quoted: bool) {
 fn registered_fields(out: &mut Out, pdu: &Pdu, data: &[u8]) {
     let (dissector, bytes) = (pdu.dissector(), pdu.bytes(data));
     let mut tree = Tree::new();
-    dissector.tree(bytes, pdu.offset, &mut tree);
+    dissector.tree(bytes, pdu.ctx, pdu.offset, &mut tree);
     let items = tree.items();
     for (i, item) in items.iter().enumerate() {
         let leaf = !tree.has_children(i) && !item.field.is_empty();

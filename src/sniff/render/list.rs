@@ -173,7 +173,7 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
     }
     if let Some(pdu) = p.d.pdu {
         let mut s = String::with_capacity(64);
-        pdu.dissector().info(pdu.bytes(p.data), &mut s);
+        pdu.dissector().info(pdu.bytes(p.data), pdu.ctx, &mut s);
         return out.write_all(s.as_bytes());
     }
     match &p.d.transport {
