@@ -2,7 +2,7 @@
 # How closely socklab agrees with tshark over the whole corpus: a report, not a test
 # (no test runs it; it needs tshark and takes minutes).
 #
-#   scripts/agreement.sh [-b SOCKLAB] [-o DIR] [-t SECONDS] [-j JOBS] [FILE...]
+#   scripts/agreement.sh [-b SOCKLAB] [-o DIR] [-t SECONDS] [-j JOBS] [-c CACHE] [FILE...]
 #
 # For every capture of ../shared/corpus (or $SOCKLAB_CORPUS) that both tshark and
 # libpcap read (INDEX.tsv: tshark_status `ok…`, libpcap_status `ok`), or for the
@@ -22,7 +22,10 @@
 #
 # -b: the socklab binary (default target/debug/socklab); -t: the bound on each
 # tshark or socklab run (default 60 s; a run cut short counts as differing and the
-# file is named in files.tsv); -j: files at once (default 2, the machine's cores).
+# file is named in files.tsv); -j: files at once (default 2, the machine's cores);
+# -c: where tshark's outputs are kept between runs (default bench-out/tshark-cache,
+# keyed by file, field list and tshark version: a second run, after a change to
+# socklab, only runs socklab; delete the folder when the corpus changes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,9 +43,17 @@ if [ "${1:-}" = --one ]; then
   args=()
   for x in "${fields[@]}"; do args+=(-e "$x"); done
   rc=0
-  timeout "$AGREE_TIMEOUT" tshark -n -2 -r "$f" -T fields -E header=n -E occurrence=a -E aggregator=, \
-    -e _ws.col.Protocol "${args[@]}" >"$dir/$name.tshark" 2>/dev/null || rc=$?
-  [ "$rc" -ne 124 ] || status="tshark timed out"
+  cached=$SOCKLAB_TSHARK_CACHE/$(realpath "$f" | tr / _).fields-$AGREE_FIELDS_SUM
+  if [ -f "$cached" ]; then
+    cp "$cached" "$dir/$name.tshark"
+  else
+    timeout "$AGREE_TIMEOUT" tshark -n -2 -r "$f" -T fields -E header=n -E occurrence=a -E aggregator=, \
+      -e _ws.col.Protocol "${args[@]}" >"$dir/$name.tshark" 2>/dev/null || rc=$?
+    case "$rc" in
+      0) cp "$dir/$name.tshark" "$cached" ;;
+      124) status="tshark timed out" ;;
+    esac
+  fi
   rc=0
   timeout "$AGREE_TIMEOUT" "$AGREE_SOCKLAB" read "$f" -T fields "${args[@]}" >"$dir/$name.socklab" 2>"$dir/$name.err" || rc=$?
   case "$rc" in
@@ -81,13 +92,15 @@ socklab=target/debug/socklab
 out=bench-out/agreement
 limit=60
 jobs=2
-while getopts 'b:o:t:j:' opt; do
+cache=bench-out/tshark-cache
+while getopts 'b:o:t:j:c:' opt; do
   case "$opt" in
     b) socklab=$OPTARG ;;
     o) out=$OPTARG ;;
     t) limit=$OPTARG ;;
     j) jobs=$OPTARG ;;
-    *) echo "usage: $0 [-b SOCKLAB] [-o DIR] [-t SECONDS] [-j JOBS] [FILE...]" >&2; exit 2 ;;
+    c) cache=$OPTARG ;;
+    *) echo "usage: $0 [-b SOCKLAB] [-o DIR] [-t SECONDS] [-j JOBS] [-c CACHE] [FILE...]" >&2; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -131,6 +144,10 @@ fi
 echo "agreement: ${#files[@]} files, ${#fields[@]} fields, $jobs at a time, ${limit}s per run; details in $out"
 start=$(date +%s)
 export AGREE_OUT=$out AGREE_SOCKLAB=$socklab AGREE_TIMEOUT=$limit AGREE_CORPUS=$corpus
+export AGREE_FIELDS_SUM SOCKLAB_TSHARK_CACHE=$cache
+AGREE_FIELDS_SUM=$( (tshark --version | head -n 1; cat "$out/fields.txt") | cksum | cut -d' ' -f1)
+mkdir -p "$cache"
+SOCKLAB_TSHARK_CACHE=$(realpath "$cache")
 printf '%s\0' "${files[@]}" | xargs -0 -P "$jobs" -n 1 "$0" --one
 echo "agreement: compared in $(($(date +%s) - start)) s"
 python3 scripts/agreement.py "$out" | tee "$out/summary.txt"

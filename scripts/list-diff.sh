@@ -10,6 +10,9 @@
 # -b runs another socklab binary (default target/debug/socklab); -c picks, from
 # ../shared/corpus/INDEX.tsv, the files tshark reads whose list contains GREP;
 # -t bounds each tshark and socklab run (60 seconds unless told).
+# SOCKLAB_TSHARK_CACHE=DIR keeps tshark's list of each file in DIR and reads it
+# from there the next time (tshark's output does not change between runs; socklab's
+# does), as scripts/agreement.sh uses it.
 # Both sides run with TZ=UTC and without name resolution (tshark -n -2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,7 +58,17 @@ fi
 total=0
 lines=0
 for f in "${files[@]}"; do
-  timeout "$limit" tshark -n -2 -r "$f" 2>/dev/null >"$work/t" || true
+  cached=''
+  if [ -n "${SOCKLAB_TSHARK_CACHE:-}" ]; then
+    cached=$SOCKLAB_TSHARK_CACHE/$(realpath "$f" | tr / _).list
+  fi
+  if [ -n "$cached" ] && [ -f "$cached" ]; then
+    cp "$cached" "$work/t"
+  else
+    if timeout "$limit" tshark -n -2 -r "$f" 2>/dev/null >"$work/t"; then
+      [ -z "$cached" ] || cp "$work/t" "$cached"
+    fi
+  fi
   timeout "$limit" "$socklab" read "$f" --color never 2>/dev/null >"$work/s" || true
   # Lines of tshark's list that socklab's lacks, paired by frame number (socklab's
   # notes, marked ↳, and its column header are not list lines).
