@@ -2,6 +2,8 @@
 //! tests/golden/list/manifest.tsv, the list lines of `socklab read FILE` must equal,
 //! frame by frame, what `tshark -n -2 -r FILE` printed into tests/golden/list/NAME.txt
 //! (scripts/list-goldens.sh regenerates those; this test does not need tshark).
+//! A manifest line with a display filter in its fifth column compares only the
+//! frames the filter shows (`-Y`, on both sides).
 //! socklab's teaching notes (↳) and column header are not list lines.
 #![cfg(unix)] // the real-binary suite; on Windows, scripts/windows-smoke.sh runs socklab.exe
 
@@ -37,7 +39,11 @@ fn socklab_list_matches_tshark_list_goldens() {
         };
         let golden = std::fs::read_to_string(dir.join(format!("{name}.txt"))).expect("golden list");
         let f = file.to_string_lossy();
-        let out = run_with(&["read", &f, "--color", "never"], b"", Duration::from_secs(60));
+        let mut args = vec!["read", f.as_ref(), "--color", "never"];
+        if let Some(filter) = cols.get(4).copied().filter(|f| !f.is_empty()) {
+            args.extend(["-Y", filter]);
+        }
+        let out = run_with(&args, b"", Duration::from_secs(60));
         assert!(out.status.success(), "socklab read {f} failed\n{}", describe(&out));
         let ours = String::from_utf8_lossy(&out.stdout);
         let (want, got) = (frames(&golden), frames(&ours));

@@ -7,14 +7,20 @@
 //! Announcements, probes and gratuitous ARP are named as RFC 5227 and tshark
 //! name them. A packet cut before its last address is decoded as far as it goes
 //! and marked malformed.
+//!
+//! Across frames, ARP keeps tshark's table of which MAC address each IPv4
+//! address was last seen at ([`AddressTable`], the protocol's capture state): a
+//! request or reply that gives an address a second MAC address is flagged as a
+//! duplicate use of the address, pointing at the frame that used it first.
 
 use super::data::BYTES_SHOWN;
-use super::dissector::{Claim, Dissector, FieldDecl};
+use super::dissector::{CaptureState, Claim, Dissector, FieldDecl, Recall, RECALL_BYTES};
 use super::frame::malformed;
 use crate::proto::bytes::be16;
 use crate::sniff::dissect::link::{ethertype_name, ETHERTYPE_ARP, ETHERTYPE_IPV4};
+use crate::sniff::hash::FxHashMap;
 use crate::sniff::render::{Hex, Mac};
-use crate::sniff::tree::{Ftype, Tree};
+use crate::sniff::tree::{Ftype, Group, Severity, Tree};
 use crate::sniff::value::Value;
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
@@ -173,7 +179,27 @@ const FIELDS: &[FieldDecl] = &[
     FieldDecl { name: "arp.isgratuitous", ftype: Ftype::Boolean, title: "Is gratuitous", base: "0" },
     FieldDecl { name: "arp.isprobe", ftype: Ftype::Boolean, title: "Is probe", base: "0" },
     FieldDecl { name: "arp.isannouncement", ftype: Ftype::Boolean, title: "Is announcement", base: "0" },
+    FieldDecl {
+        name: "arp.duplicate-address-frame",
+        ftype: Ftype::Framenum,
+        title: "Frame showing earlier use of IP address",
+        base: "",
+    },
+    FieldDecl {
+        name: "arp.seconds-since-duplicate-address-frame",
+        ftype: Ftype::Uint32,
+        title: "Seconds since earlier frame seen",
+        base: "BASE_DEC",
+    },
+    FieldDecl { name: "arp.duplicate-address-detected", ftype: Ftype::None, title: "Duplicate IP address configured", base: "" },
 ];
+
+/// Indexes in [`FIELDS`] of the fields a duplicate address adds.
+mod dup_field {
+    pub const FRAME: usize = 17;
+    pub const SECONDS: usize = 18;
+    pub const DETECTED: usize = 19;
+}
 
 /// An ARP packet's fixed header and as many of its four addresses as were captured.
 struct Msg<'a> {
@@ -355,10 +381,12 @@ impl Dissector for Arp {
         decode(pdu)?.len()
     }
 
+    /// A malformed packet's protocol item never got its text in tshark (the
+    /// exception came first): its fields view shows the filter name.
     fn label(&self, pdu: &[u8]) -> String {
         match decode(pdu) {
             Some(m) if m.len().is_some() => format!("{} ({})", self.title(), m.title()),
-            _ => self.title().to_string(),
+            _ => self.name().to_string(),
         }
     }
 
@@ -374,7 +402,7 @@ impl Dissector for Arp {
     fn tree(&self, pdu: &[u8], o: usize, out: &mut Tree) {
         let m = decode(pdu);
         let whole = m.as_ref().and_then(Msg::len);
-        let title = self.label(pdu);
+        let title = if whole.is_some() { self.label(pdu) } else { self.title().to_string() };
         out.at(0).proto("arp").bytes(o, whole.unwrap_or(pdu.len())).line(format_args!("{title}"));
         let Some(m) = m else {
             header_items(out, pdu, o);
@@ -393,6 +421,10 @@ impl Dissector for Arp {
 
     fn values<'p>(&self, pdu: &'p [u8], field: usize, out: &mut Vec<Value<'p>>) {
         let Some(m) = decode(pdu) else { return };
+        if m.len().is_none() && field > 5 {
+            // As the tree: no address or flag of a malformed packet.
+            return;
+        }
         let uint = |v: u64| Value::Uint(v);
         let v = match field {
             1 => uint(u64::from(m.hw_type)),
@@ -416,6 +448,187 @@ impl Dissector for Arp {
             _ => return,
         };
         out.push(v);
+    }
+
+    fn capture_state(&self) -> Option<Box<dyn CaptureState>> {
+        Some(Box::new(AddressTable::default()))
+    }
+
+    fn recalled_info(&self, recall: &Recall, out: &mut String) {
+        let d = Duplicate::from(recall);
+        if d.in_info {
+            let _ = write!(out, " (duplicate use of {} detected!)", d.ip);
+        }
+    }
+
+    fn recalled_tree(&self, recall: &Recall, out: &mut Tree) {
+        let d = Duplicate::from(recall);
+        let (ip, frame) = (d.ip, recall.frame);
+        out.at(0).line(format_args!(
+            "[Duplicate IP address detected for {ip} ({}) - also in use by {} (frame {frame})]",
+            Mac(&d.mac),
+            Mac(&d.earlier_mac)
+        ));
+        out.at(1)
+            .field("arp.duplicate-address-frame", Ftype::Framenum, frame)
+            .line(format_args!("[Frame showing earlier use of IP address: {frame}]"));
+        let message = format!("Duplicate IP address configured ({ip})");
+        out.expert(2, "arp.duplicate-address-detected", Severity::Warning, Group::Sequence, &message);
+        out.at(1)
+            .field("arp.seconds-since-duplicate-address-frame", Ftype::Uint32, recall.secs)
+            .line(format_args!("[Seconds since earlier frame seen: {}]", recall.secs));
+    }
+
+    fn recalled_values<'p>(&self, recall: &Recall, field: usize, out: &mut Vec<Value<'p>>) {
+        match field {
+            dup_field::FRAME => out.push(Value::Uint(u64::from(recall.frame))),
+            dup_field::SECONDS => out.push(Value::Uint(u64::from(recall.secs))),
+            dup_field::DETECTED => out.push(Value::Present),
+            _ => {}
+        }
+    }
+
+    fn recalled_note(&self, recall: &Recall, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = Duplicate::from(recall);
+        write!(
+            out,
+            "duplicate address: {} claims {}, which {} claimed in frame {}: two hosts configured with one IP \
+             address, or a host poisoning ARP caches to take over another's traffic",
+            Mac(&d.mac),
+            d.ip,
+            Mac(&d.earlier_mac),
+            recall.frame
+        )
+    }
+}
+
+/// How many IPv4 addresses [`AddressTable`] remembers; addresses seen after it is
+/// full are not checked (a capture of random ARP traffic must not grow it without end).
+pub const ADDRESS_TABLE_CAPACITY: usize = 65_536;
+
+/// [`Recall::flags`] bit: the duplicate is named in the Info column.
+const IN_INFO: u8 = 1;
+
+/// Where an address was last seen: the MAC address that claimed it, the frame
+/// and the frame's whole seconds since the epoch.
+#[derive(Clone, Copy)]
+struct Seen {
+    mac: [u8; 6],
+    frame: u32,
+    secs: i64,
+}
+
+/// ARP's capture state, tshark's duplicate-address check: for each IPv4 address,
+/// the MAC address a request or reply last gave it. A sender (and, in a reply,
+/// a target) with a unicast, non-zero MAC address and a non-zero IPv4 address is
+/// checked: the same MAC refreshes the entry; another MAC is a duplicate use,
+/// reported with the entry, which is kept (the first claimant stays the reference).
+#[derive(Default)]
+pub struct AddressTable {
+    seen: FxHashMap<Ipv4Addr, Seen>,
+}
+
+impl AddressTable {
+    /// Checks `mac` claiming `ip` in `frame`; the earlier claim when it differs.
+    fn check(&mut self, mac: [u8; 6], ip: Ipv4Addr, frame: u32, secs: i64) -> Option<Seen> {
+        match self.seen.get_mut(&ip) {
+            Some(e) if frame > e.frame && e.mac == mac => {
+                e.frame = frame;
+                e.secs = secs;
+                None
+            }
+            Some(e) if frame > e.frame => Some(*e),
+            Some(_) => None,
+            None => {
+                if self.seen.len() < ADDRESS_TABLE_CAPACITY {
+                    self.seen.insert(ip, Seen { mac, frame, secs });
+                }
+                None
+            }
+        }
+    }
+}
+
+/// A MAC and IPv4 address pair the check takes: a unicast, non-zero MAC address
+/// and a non-zero IPv4 address.
+fn checked_pair(hw: Option<&[u8]>, proto: Option<&[u8]>) -> Option<([u8; 6], Ipv4Addr)> {
+    let mac: [u8; 6] = hw?.try_into().ok()?;
+    let ip: [u8; 4] = proto?.try_into().ok()?;
+    let multicast = mac[0] & 1 != 0;
+    (!multicast && mac != [0; 6] && ip != [0; 4]).then_some((mac, Ipv4Addr::from(ip)))
+}
+
+impl CaptureState for AddressTable {
+    fn frame(&mut self, pdu: &[u8], frame: u32, secs: i64) -> Option<Recall> {
+        let m = decode(pdu)?;
+        m.len()?;
+        if !matches!(m.opcode, op::REQUEST | op::REPLY) || !m.mac() || !m.ipv4() {
+            return None;
+        }
+        // As tshark: the sender, then (in a reply) the target unless it is the
+        // address just found duplicated; the Info column says whether the last
+        // check found one.
+        let mut found: Option<Duplicate> = None;
+        let mut in_info = false;
+        if let Some((mac, ip)) = checked_pair(m.addrs[SHA], m.addrs[SPA]) {
+            let earlier = self.check(mac, ip, frame, secs);
+            in_info = earlier.is_some();
+            found = earlier.map(|e| Duplicate::new(ip, mac, e)).or(found);
+        }
+        if m.opcode == op::REPLY {
+            if let Some((mac, ip)) = checked_pair(m.addrs[THA], m.addrs[TPA]) {
+                if found.is_none_or(|f| f.ip != ip) {
+                    let earlier = self.check(mac, ip, frame, secs);
+                    in_info = earlier.is_some();
+                    found = earlier.map(|e| Duplicate::new(ip, mac, e)).or(found);
+                }
+            }
+        }
+        found.map(|d| d.recall(secs, in_info))
+    }
+}
+
+/// A duplicate use of an address, as a [`Recall`] carries it: the address, the
+/// MAC address that claims it now, the one that claimed it in the earlier frame.
+#[derive(Clone, Copy)]
+struct Duplicate {
+    ip: Ipv4Addr,
+    mac: [u8; 6],
+    earlier_mac: [u8; 6],
+    earlier_frame: u32,
+    earlier_secs: i64,
+    in_info: bool,
+}
+
+impl Duplicate {
+    fn new(ip: Ipv4Addr, mac: [u8; 6], earlier: Seen) -> Duplicate {
+        Duplicate { ip, mac, earlier_mac: earlier.mac, earlier_frame: earlier.frame, earlier_secs: earlier.secs, in_info: false }
+    }
+
+    /// The recall of a frame captured at `secs`; `in_info` when the Info column names it.
+    fn recall(&self, secs: i64, in_info: bool) -> Recall {
+        let mut bytes = [0; RECALL_BYTES];
+        bytes[..4].copy_from_slice(&self.ip.octets());
+        bytes[4..10].copy_from_slice(&self.earlier_mac);
+        bytes[10..16].copy_from_slice(&self.mac);
+        // As tshark's 32-bit field: a clock that went back wraps around.
+        let since = secs.wrapping_sub(self.earlier_secs) as u32;
+        Recall { frame: self.earlier_frame, secs: since, bytes, flags: if in_info { IN_INFO } else { 0 } }
+    }
+}
+
+impl From<&Recall> for Duplicate {
+    fn from(r: &Recall) -> Duplicate {
+        let b = &r.bytes;
+        let mac = |at: usize| [b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4], b[at + 5]];
+        Duplicate {
+            ip: Ipv4Addr::new(b[0], b[1], b[2], b[3]),
+            earlier_mac: mac(4),
+            mac: mac(10),
+            earlier_frame: r.frame,
+            earlier_secs: 0,
+            in_info: r.flags & IN_INFO != 0,
+        }
     }
 }
 
