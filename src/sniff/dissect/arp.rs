@@ -191,7 +191,12 @@ const FIELDS: &[FieldDecl] = &[
         title: "Seconds since earlier frame seen",
         base: "BASE_DEC",
     },
-    FieldDecl { name: "arp.duplicate-address-detected", ftype: Ftype::None, title: "Duplicate IP address configured", base: "" },
+    FieldDecl {
+        name: "arp.duplicate-address-detected",
+        ftype: Ftype::None,
+        title: "Duplicate IP address configured",
+        base: "",
+    },
 ];
 
 /// Indexes in [`FIELDS`] of the fields a duplicate address adds.
@@ -525,13 +530,15 @@ struct Seen {
 /// reported with the entry, which is kept (the first claimant stays the reference).
 #[derive(Default)]
 pub struct AddressTable {
-    seen: FxHashMap<Ipv4Addr, Seen>,
+    /// By IPv4 address, as a number (one multiply to hash).
+    seen: FxHashMap<u32, Seen>,
 }
 
 impl AddressTable {
     /// Checks `mac` claiming `ip` in `frame`; the earlier claim when it differs.
     fn check(&mut self, mac: [u8; 6], ip: Ipv4Addr, frame: u32, secs: i64) -> Option<Seen> {
-        match self.seen.get_mut(&ip) {
+        let key = u32::from(ip);
+        match self.seen.get_mut(&key) {
             Some(e) if frame > e.frame && e.mac == mac => {
                 e.frame = frame;
                 e.secs = secs;
@@ -541,7 +548,7 @@ impl AddressTable {
             Some(_) => None,
             None => {
                 if self.seen.len() < ADDRESS_TABLE_CAPACITY {
-                    self.seen.insert(ip, Seen { mac, frame, secs });
+                    self.seen.insert(key, Seen { mac, frame, secs });
                 }
                 None
             }
@@ -602,7 +609,14 @@ struct Duplicate {
 
 impl Duplicate {
     fn new(ip: Ipv4Addr, mac: [u8; 6], earlier: Seen) -> Duplicate {
-        Duplicate { ip, mac, earlier_mac: earlier.mac, earlier_frame: earlier.frame, earlier_secs: earlier.secs, in_info: false }
+        Duplicate {
+            ip,
+            mac,
+            earlier_mac: earlier.mac,
+            earlier_frame: earlier.frame,
+            earlier_secs: earlier.secs,
+            in_info: false,
+        }
     }
 
     /// The recall of a frame captured at `secs`; `in_info` when the Info column names it.
@@ -840,6 +854,144 @@ mod tests {
             })[0],
             "Address Resolution Protocol (opcode 0x00ff)"
         );
+    }
+
+    /// An Ethernet/IPv4 ARP packet: opcode, sender MAC and IP, target MAC and IP.
+    fn arp(opcode: u8, sha: [u8; 6], spa: [u8; 4], tha: [u8; 6], tpa: [u8; 4]) -> Vec<u8> {
+        let mut pdu = vec![0, 1, 8, 0, 6, 4, 0, opcode];
+        for part in [&sha[..], &spa, &tha, &tpa] {
+            pdu.extend_from_slice(part);
+        }
+        pdu
+    }
+
+    const MAC_A: [u8; 6] = [0x00, 0x1f, 0x29, 0xda, 0x2d, 0x79];
+    const MAC_B: [u8; 6] = [0x00, 0x1f, 0x29, 0xda, 0x6d, 0x79];
+    const ROUTER_MAC: [u8; 6] = [0x00, 0x13, 0x46, 0x0b, 0x22, 0xba];
+    const HOST: [u8; 4] = [192, 168, 1, 104];
+    const ROUTER: [u8; 4] = [192, 168, 1, 1];
+
+    /// Info, details lines and `arp.duplicate-address-frame` of `pdu` with what `table` recalls of it.
+    fn seen(table: &mut AddressTable, pdu: &[u8], frame: u32, secs: i64) -> (String, Vec<String>, Vec<Value<'static>>) {
+        let recall = table.frame(pdu, frame, secs);
+        let mut info = info_of(pdu);
+        let mut t = Tree::new();
+        let mut vals = Vec::new();
+        if let Some(r) = &recall {
+            Arp.recalled_info(r, &mut info);
+            Arp.recalled_tree(r, &mut t);
+            for f in [dup_field::FRAME, dup_field::SECONDS, dup_field::DETECTED] {
+                Arp.recalled_values(r, f, &mut vals);
+            }
+        }
+        let shown = t.items().iter().map(|i| t.display(i).to_string()).filter(|l| !l.is_empty()).collect();
+        (info, shown, vals)
+    }
+
+    #[test]
+    fn a_second_mac_address_for_an_ip_address_is_a_duplicate_use() {
+        // tcpdump's arp-oobr.pcap frames 25 and 26: 192.168.1.104 asked by two MAC addresses.
+        let mut table = AddressTable::default();
+        let first = arp(1, MAC_A, HOST, [0; 6], ROUTER);
+        assert_eq!(seen(&mut table, &first, 25, 77).0, "Who has 192.168.1.1? Tell 192.168.1.104");
+        let second = arp(1, MAC_B, HOST, [0; 6], [192, 168, 1, 209]);
+        let (info, tree, vals) = seen(&mut table, &second, 26, 81);
+        assert_eq!(info, "Who has 192.168.1.209? Tell 192.168.1.104 (duplicate use of 192.168.1.104 detected!)");
+        assert_eq!(
+            tree,
+            [
+                "[Duplicate IP address detected for 192.168.1.104 (00:1f:29:da:6d:79) - also in use by \
+                 00:1f:29:da:2d:79 (frame 25)]",
+                "[Frame showing earlier use of IP address: 25]",
+                "[Expert Info (Warning/Sequence): Duplicate IP address configured (192.168.1.104)]",
+                "[Duplicate IP address configured (192.168.1.104)]",
+                "[Severity level: Warning]",
+                "[Group: Sequence]",
+                "[Seconds since earlier frame seen: 4]",
+            ]
+        );
+        assert_eq!(vals, [Value::Uint(25), Value::Uint(4), Value::Present]);
+        // The first claimant stays the reference: it refreshes its entry, the
+        // second one is reported again against it.
+        assert_eq!(seen(&mut table, &first, 27, 90).0, "Who has 192.168.1.1? Tell 192.168.1.104");
+        assert!(seen(&mut table, &second, 28, 95).0.ends_with("(duplicate use of 192.168.1.104 detected!)"));
+        let r = table.frame(&second, 29, 100).expect("still a duplicate");
+        assert_eq!((r.frame, r.secs), (27, 10));
+    }
+
+    #[test]
+    fn a_reply_checks_its_target_and_the_info_column_follows_the_last_check() {
+        let mut table = AddressTable::default();
+        table.frame(&arp(2, ROUTER_MAC, ROUTER, MAC_A, HOST), 1, 0);
+        // A reply claiming the router's address for MAC_B, sent to a host whose
+        // address is consistent: the details show the duplicate, the Info column
+        // does not (tshark keeps only the last check's answer for it).
+        let spoof = arp(2, MAC_B, ROUTER, MAC_A, HOST);
+        let (info, tree, _) = seen(&mut table, &spoof, 2, 1);
+        assert_eq!(info, "192.168.1.1 is at 00:1f:29:da:6d:79");
+        assert!(tree[0].starts_with("[Duplicate IP address detected for 192.168.1.1 (00:1f:29:da:6d:79)"));
+        // A reply whose target is the duplicate is named in the Info column.
+        let (info, tree, _) = seen(&mut table, &arp(2, ROUTER_MAC, ROUTER, MAC_B, HOST), 3, 2);
+        assert_eq!(info, "192.168.1.1 is at 00:13:46:0b:22:ba (duplicate use of 192.168.1.104 detected!)");
+        assert!(tree[0].ends_with("also in use by 00:1f:29:da:2d:79 (frame 2)]"));
+        // A request's target is not checked.
+        assert_eq!(table.frame(&arp(1, MAC_A, HOST, ROUTER_MAC, [192, 168, 1, 1]), 4, 3), None);
+    }
+
+    #[test]
+    fn only_unicast_addresses_of_ethernet_and_ipv4_are_checked() {
+        let mut table = AddressTable::default();
+        let broadcast = [0xff; 6];
+        for (i, pdu) in [
+            arp(2, MAC_A, [0; 4], [0; 6], ROUTER),              // no sender address (a probe's)
+            arp(2, [0; 6], HOST, [0; 6], ROUTER),               // no sender MAC
+            arp(2, broadcast, HOST, [0; 6], ROUTER),            // a group MAC
+            arp(3, MAC_A, HOST, [0; 6], ROUTER),                // RARP
+            arp(1, MAC_A, HOST, [0; 6], ROUTER)[..20].to_vec(), // cut short
+        ]
+        .iter()
+        .enumerate()
+        {
+            assert_eq!(table.frame(pdu, i as u32 + 1, 0), None);
+        }
+        // None of them took 192.168.1.104, so MAC_B's claim is the first.
+        assert_eq!(table.frame(&arp(1, MAC_B, HOST, [0; 6], ROUTER), 10, 0), None);
+        assert!(table.frame(&arp(1, MAC_A, HOST, [0; 6], ROUTER), 11, 0).is_some());
+        // Hardware type 6 (IEEE 802) addresses are MAC addresses too.
+        let mut ieee = arp(1, MAC_A, HOST, [0; 6], ROUTER);
+        ieee[1] = 6;
+        assert!(table.frame(&ieee, 12, 0).is_some());
+    }
+
+    #[test]
+    fn the_address_table_is_bounded() {
+        let mut table = AddressTable::default();
+        for n in 0..ADDRESS_TABLE_CAPACITY as u32 + 10 {
+            let ip = (n + 1).to_be_bytes();
+            table.frame(&arp(1, MAC_A, ip, [0; 6], ROUTER), n + 1, 0);
+        }
+        assert_eq!(table.seen.len(), ADDRESS_TABLE_CAPACITY);
+        let late = (ADDRESS_TABLE_CAPACITY as u32 + 5).to_be_bytes();
+        assert_eq!(table.frame(&arp(1, MAC_B, late, [0; 6], ROUTER), 1 << 20, 0), None, "not remembered");
+    }
+
+    #[test]
+    fn a_malformed_packet_has_no_address_fields_and_its_filter_name_as_label() {
+        // arp-oobr.pcap frame 47: a protocol size of 36 runs past the frame.
+        let mut pdu = REQUEST_PDU.to_vec();
+        pdu[5] = 36;
+        pdu.extend([0; 18]);
+        assert_eq!(info_of(&pdu), "[Malformed Packet]");
+        assert_eq!(Arp.label(&pdu), "arp");
+        assert_eq!(lines(&pdu)[0], "Address Resolution Protocol");
+        let mut vals = Vec::new();
+        for f in 6..FIELDS.len() {
+            Arp.values(&pdu, f, &mut vals);
+        }
+        assert!(vals.is_empty(), "no address of a malformed packet: {vals:?}");
+        Arp.values(&pdu, 5, &mut vals);
+        assert_eq!(vals, [Value::Uint(1)]);
+        assert_eq!(AddressTable::default().frame(&pdu, 1, 0), None);
     }
 
     #[test]
