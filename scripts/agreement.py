@@ -58,6 +58,19 @@ def socklab_protocol(rest):
     return " ".join(words)
 
 
+def socklab_column(line):
+    """socklab's Protocol column in a list line whose addresses differ from
+    tshark's: the words after the destination, up to the length."""
+    arrow = line.find(ARROW)
+    if arrow < 0:
+        return ""
+    words = line[arrow + len(ARROW):].split()
+    for i, w in enumerate(words):
+        if w.isdigit() and i >= 1:
+            return " ".join(words[1:i] if i >= 2 else words[:i])
+    return ""
+
+
 def classify(tshark, socklab, proto):
     """(class, pattern) of a list line socklab prints differently."""
     if not socklab:
@@ -69,8 +82,12 @@ def classify(tshark, socklab, proto):
     if not socklab.startswith(head + " "):
         if socklab.split()[:2] != tshark.split()[:2]:
             return "number or time", ""
-        sock_head = socklab.partition(ARROW)
-        return "addresses", f"tshark {normalize(head.split(None, 2)[-1])} / socklab {normalize(sock_head[0].split(None, 2)[-1] if sock_head[1] else '?')}"
+        sock_proto = socklab_column(socklab)
+        if sock_proto != proto:
+            return "protocol", f"socklab says {sock_proto or '?'}"
+        t_addr = tshark.split(None, 2)[-1][: len(head.split(None, 2)[-1])] if len(head.split()) > 2 else ""
+        s_addr = socklab.split(None, 2)[-1].split(" " + proto + " ")[0] if len(socklab.split()) > 2 else ""
+        return "addresses", f"tshark '{normalize(t_addr.strip())}' / socklab '{normalize(s_addr.strip())}'"
     rest = socklab[len(head) + 1:]
     if not rest.startswith(proto + " "):
         return "protocol", f"socklab says {socklab_protocol(rest) or '?'}"

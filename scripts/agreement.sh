@@ -2,7 +2,7 @@
 # How closely socklab agrees with tshark over the whole corpus: a report, not a test
 # (no test runs it; it needs tshark and takes minutes).
 #
-#   scripts/agreement.sh [-b SOCKLAB] [-o DIR] [-t SECONDS] [-j JOBS] [-c CACHE] [FILE...]
+#   scripts/agreement.sh [-b SOCKLAB] [-o DIR] [-t SECONDS] [-j JOBS] [-c CACHE] [-F FIELDS] [FILE...]
 #
 # For every capture of ../shared/corpus (or $SOCKLAB_CORPUS) that both tshark and
 # libpcap read (INDEX.tsv: tshark_status `ok…`, libpcap_status `ok`), or for the
@@ -25,7 +25,10 @@
 # file is named in files.tsv); -j: files at once (default 2, the machine's cores);
 # -c: where tshark's outputs are kept between runs (default bench-out/tshark-cache,
 # keyed by file, field list and tshark version: a second run, after a change to
-# socklab, only runs socklab; delete the folder when the corpus changes).
+# socklab, only runs socklab; delete the folder when the corpus changes);
+# -F: compare these fields (a file with the names on one line, as DIR/fields.txt
+# of an earlier run) instead of the list above, to compare two socklab builds on
+# the same fields.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -93,14 +96,16 @@ out=bench-out/agreement
 limit=60
 jobs=2
 cache=bench-out/tshark-cache
-while getopts 'b:o:t:j:c:' opt; do
+field_file=''
+while getopts 'b:o:t:j:c:F:' opt; do
   case "$opt" in
     b) socklab=$OPTARG ;;
     o) out=$OPTARG ;;
     t) limit=$OPTARG ;;
     j) jobs=$OPTARG ;;
     c) cache=$OPTARG ;;
-    *) echo "usage: $0 [-b SOCKLAB] [-o DIR] [-t SECONDS] [-j JOBS] [-c CACHE] [FILE...]" >&2; exit 2 ;;
+    F) field_file=$OPTARG ;;
+    *) echo "usage: $0 [-b SOCKLAB] [-o DIR] [-t SECONDS] [-j JOBS] [-c CACHE] [-F FIELDS] [FILE...]" >&2; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -114,6 +119,10 @@ config=$(mktemp -d)
 trap 'rm -rf "$config"' EXIT
 export WIRESHARK_CONFIG_DIR=$config TZ=UTC
 
+if [ -n "$field_file" ]; then
+  [ -s "$field_file" ] || { echo "agreement: the field list $field_file is missing or empty" >&2; exit 1; }
+  given_fields=$(cat "$field_file")
+fi
 rm -rf "$out"
 mkdir -p "$out/files"
 
@@ -128,6 +137,10 @@ registered=$("$socklab" read -G fields |
 [ -n "$registered" ] || { echo "agreement: socklab -G fields lists no registered protocol's field" >&2; exit 1; }
 # shellcheck disable=SC2206 # field names have no spaces
 fields+=($registered)
+if [ -n "$field_file" ]; then
+  # shellcheck disable=SC2206 # field names have no spaces
+  fields=($given_fields)
+fi
 echo "${fields[*]}" >"$out/fields.txt"
 
 files=("$@")
@@ -145,7 +158,7 @@ echo "agreement: ${#files[@]} files, ${#fields[@]} fields, $jobs at a time, ${li
 start=$(date +%s)
 export AGREE_OUT=$out AGREE_SOCKLAB=$socklab AGREE_TIMEOUT=$limit AGREE_CORPUS=$corpus
 export AGREE_FIELDS_SUM SOCKLAB_TSHARK_CACHE=$cache
-AGREE_FIELDS_SUM=$( (tshark --version | head -n 1; cat "$out/fields.txt") | cksum | cut -d' ' -f1)
+AGREE_FIELDS_SUM=$( (tshark --version 2>/dev/null | head -n 1; cat "$out/fields.txt") | cksum | cut -d' ' -f1)
 mkdir -p "$cache"
 SOCKLAB_TSHARK_CACHE=$(realpath "$cache")
 printf '%s\0' "${files[@]}" | xargs -0 -P "$jobs" -n 1 "$0" --one
