@@ -42,6 +42,11 @@
 //!      which may be cut short or hostile: check every length, never panic.
 //!      A protocol with many nested fields may take `values` from its own tree
 //!      with [`dissector::tree_values`] (DHCPv6, NTP), so the two never disagree.
+//!    - only if what it shows depends on earlier frames: `capture_state`, a
+//!      fresh [`dissector::CaptureState`] per pass that sees its PDUs in capture
+//!      order and returns a [`dissector::Recall`] for a frame, and the
+//!      `recalled_info`, `recalled_tree`, `recalled_values` and `recalled_note`
+//!      that show it (ARP's duplicate-address table). Keep the state bounded.
 //! 2. Declare the module below (`pub mod <name>;`) and add one line to
 //!    [`registry::REGISTRY`].
 //! 3. Run `scripts/glossary.sh` (the glossary then lists the new fields as tshark
