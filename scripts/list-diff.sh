@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Compares socklab's packet list with tshark's, line by line, on a set of captures:
 #
-#   scripts/list-diff.sh [-b SOCKLAB] [-g PATTERN] [-v] FILE...
-#   scripts/list-diff.sh [-b SOCKLAB] [-g PATTERN] [-v] -c GREP   # corpus files whose tshark list matches GREP
+#   scripts/list-diff.sh [-b SOCKLAB] [-g PATTERN] [-v] [-t SECONDS] FILE...
+#   scripts/list-diff.sh [-b SOCKLAB] [-g PATTERN] [-v] [-t SECONDS] -c GREP   # corpus files whose tshark list matches GREP
 #
 # For each file it prints how many list lines differ (a line of tshark's missing from
 # socklab's output at the same frame), then the total. -g counts only the lines whose
 # tshark text matches PATTERN (e.g. 'DNS|HTTP'); -v prints the differing lines;
 # -b runs another socklab binary (default target/debug/socklab); -c picks, from
-# ../shared/corpus/INDEX.tsv, the files tshark reads whose list contains GREP.
+# ../shared/corpus/INDEX.tsv, the files tshark reads whose list contains GREP;
+# -t bounds each tshark and socklab run (60 seconds unless told).
+# SOCKLAB_TSHARK_CACHE=DIR keeps tshark's list of each file in DIR and reads it
+# from there the next time (tshark's output does not change between runs; socklab's
+# does), as scripts/agreement.sh uses it.
 # Both sides run with TZ=UTC and without name resolution (tshark -n -2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,13 +21,15 @@ socklab=target/debug/socklab
 pattern=''
 verbose=0
 corpus_grep=''
-while getopts 'b:g:vc:' opt; do
+limit=60
+while getopts 'b:g:vc:t:' opt; do
   case "$opt" in
     b) socklab=$OPTARG ;;
     g) pattern=$OPTARG ;;
     v) verbose=1 ;;
     c) corpus_grep=$OPTARG ;;
-    *) echo "usage: $0 [-b SOCKLAB] [-g PATTERN] [-v] [-c GREP] FILE..." >&2; exit 2 ;;
+    t) limit=$OPTARG ;;
+    *) echo "usage: $0 [-b SOCKLAB] [-g PATTERN] [-v] [-t SECONDS] [-c GREP] FILE..." >&2; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -42,7 +48,7 @@ if [ -n "$corpus_grep" ]; then
   [ -f "$corpus/INDEX.tsv" ] || { echo "list-diff: $corpus/INDEX.tsv is missing" >&2; exit 1; }
   while IFS=$'\t' read -r path _linktype _packets status _rest; do
     [ "$status" = ok ] || continue
-    if timeout 60 tshark -n -2 -r "$corpus/$path" 2>/dev/null | grep -Eq -- "$corpus_grep"; then
+    if timeout "$limit" tshark -n -2 -r "$corpus/$path" 2>/dev/null | grep -Eq -- "$corpus_grep"; then
       files+=("$corpus/$path")
     fi
   done < <(tail -n +2 "$corpus/INDEX.tsv")
@@ -52,8 +58,18 @@ fi
 total=0
 lines=0
 for f in "${files[@]}"; do
-  timeout 60 tshark -n -2 -r "$f" 2>/dev/null >"$work/t" || true
-  timeout 60 "$socklab" read "$f" --color never 2>/dev/null >"$work/s" || true
+  cached=''
+  if [ -n "${SOCKLAB_TSHARK_CACHE:-}" ]; then
+    cached=$SOCKLAB_TSHARK_CACHE/$(realpath "$f" | tr / _).list
+  fi
+  if [ -n "$cached" ] && [ -f "$cached" ]; then
+    cp "$cached" "$work/t"
+  else
+    if timeout "$limit" tshark -n -2 -r "$f" 2>/dev/null >"$work/t"; then
+      [ -z "$cached" ] || cp "$work/t" "$cached"
+    fi
+  fi
+  timeout "$limit" "$socklab" read "$f" --color never 2>/dev/null >"$work/s" || true
   # Lines of tshark's list that socklab's lacks, paired by frame number (socklab's
   # notes, marked ↳, and its column header are not list lines).
   n=$(awk -v pat="$pattern" -v v="$verbose" -v sfile="$work/s" 'FILENAME == sfile { if ($1 ~ /^[0-9]+$/) s[$1]=$0; next }

@@ -225,6 +225,14 @@ pub enum Note {
     },
     /// The receiver's buffer is full.
     ZeroWindow,
+    /// What a registered protocol's capture state found (ARP: an IPv4 address
+    /// claimed by a second MAC address); the protocol words the note.
+    Recalled {
+        /// The protocol's index in the dissector registry.
+        dissector: u8,
+        /// What its capture state found.
+        recall: crate::sniff::dissect::registry::Recall,
+    },
     /// An ICMP error about an earlier datagram.
     IcmpAbout {
         /// The frame that caused it (0 if not in the capture).
@@ -277,6 +285,9 @@ pub struct Packet<'a> {
     pub echo_rtt: Option<Nanos>,
     /// Teaching note.
     pub note: Note,
+    /// What the capture state of the registered protocol of [`Dissected::pdu`]
+    /// found about this frame from earlier ones.
+    pub recall: Option<crate::sniff::dissect::registry::Recall>,
     /// What the DNS and HTTP decoders found.
     pub app: crate::sniff::app::App,
     /// Section, interface and comments of a pcapng file's frame.

@@ -7,6 +7,7 @@ use crate::sniff::app::{self, App, DnsTracker, HttpTracker};
 use crate::sniff::capture::Frame;
 use crate::sniff::defrag::Defragmenter;
 use crate::sniff::dissect::link::LinkType;
+use crate::sniff::dissect::registry::{self, CaptureState};
 use crate::sniff::dissect::{self, dns, http, tcp, udp};
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::icmp::{self, DatagramKey, EchoMatcher, Recent};
@@ -65,6 +66,8 @@ pub struct Pipeline {
     track_tcp: bool,
     defrag: Defragmenter,
     apps: Apps,
+    /// The registered protocols' memories of this pass, indexed as the registry.
+    states: Vec<Option<Box<dyn CaptureState>>>,
 }
 
 impl Pipeline {
@@ -87,6 +90,7 @@ impl Pipeline {
             track_tcp: true,
             defrag: Defragmenter::new(),
             apps: Apps { dns: DnsTracker::new(&dns::DEFAULT_PORTS), http: HttpTracker::default() },
+            states: registry::capture_states(),
         }
     }
 
@@ -197,6 +201,9 @@ impl Pipeline {
                 // registered one, or the segment resends bytes (not dissected again).
                 p.d.pdu = None;
             }
+        }
+        if !self.learning {
+            recall(&mut self.states, &mut p);
         }
         p
     }
@@ -378,6 +385,22 @@ impl Pipeline {
     }
 }
 
+/// Hands a registered protocol's PDU to that protocol's capture state in
+/// `states`, and keeps what it found (with its teaching note, unless the frame
+/// has one).
+fn recall(states: &mut [Option<Box<dyn CaptureState>>], p: &mut Packet<'_>) {
+    let Some(pdu) = p.d.pdu else { return };
+    let Some(Some(state)) = states.get_mut(usize::from(pdu.dissector)) else { return };
+    let secs = p.time.div_euclid(NANOS_PER_SEC);
+    p.recall = state.frame(pdu.bytes(p.data), p.number, secs);
+    if let (Some(recall), Note::None) = (p.recall, p.note) {
+        p.note = Note::Recalled { dissector: pdu.dissector, recall };
+    }
+}
+
+/// Nanoseconds in a second (capture times are nanoseconds since the epoch).
+const NANOS_PER_SEC: Nanos = 1_000_000_000;
+
 /// A packet with nothing decoded yet: frame number, times and bytes only.
 fn blank_packet<'a>(number: u32, frame: &Frame<'a>, rel: Nanos, delta: Nanos) -> Packet<'a> {
     Packet {
@@ -399,6 +422,7 @@ fn blank_packet<'a>(number: u32, frame: &Frame<'a>, rel: Nanos, delta: Nanos) ->
         echo_peer: None,
         echo_rtt: None,
         note: Note::None,
+        recall: None,
         app: App::None,
         origin: frame.origin,
     }

@@ -7,14 +7,20 @@
 //! Announcements, probes and gratuitous ARP are named as RFC 5227 and tshark
 //! name them. A packet cut before its last address is decoded as far as it goes
 //! and marked malformed.
+//!
+//! Across frames, ARP keeps tshark's table of which MAC address each IPv4
+//! address was last seen at ([`AddressTable`], the protocol's capture state): a
+//! request or reply that gives an address a second MAC address is flagged as a
+//! duplicate use of the address, pointing at the frame that used it first.
 
 use super::data::BYTES_SHOWN;
-use super::dissector::{Claim, Ctx, Dissector, FieldDecl};
+use super::dissector::{CaptureState, Claim, Ctx, Dissector, FieldDecl, Recall, RECALL_BYTES};
 use super::frame::malformed;
 use crate::proto::bytes::be16;
 use crate::sniff::dissect::link::{ethertype_name, ETHERTYPE_ARP, ETHERTYPE_IPV4};
+use crate::sniff::hash::FxHashMap;
 use crate::sniff::render::{Hex, Mac};
-use crate::sniff::tree::{Ftype, Tree};
+use crate::sniff::tree::{Ftype, Group, Severity, Tree};
 use crate::sniff::value::Value;
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
@@ -173,7 +179,32 @@ const FIELDS: &[FieldDecl] = &[
     FieldDecl { name: "arp.isgratuitous", ftype: Ftype::Boolean, title: "Is gratuitous", base: "0" },
     FieldDecl { name: "arp.isprobe", ftype: Ftype::Boolean, title: "Is probe", base: "0" },
     FieldDecl { name: "arp.isannouncement", ftype: Ftype::Boolean, title: "Is announcement", base: "0" },
+    FieldDecl {
+        name: "arp.duplicate-address-frame",
+        ftype: Ftype::Framenum,
+        title: "Frame showing earlier use of IP address",
+        base: "",
+    },
+    FieldDecl {
+        name: "arp.seconds-since-duplicate-address-frame",
+        ftype: Ftype::Uint32,
+        title: "Seconds since earlier frame seen",
+        base: "BASE_DEC",
+    },
+    FieldDecl {
+        name: "arp.duplicate-address-detected",
+        ftype: Ftype::None,
+        title: "Duplicate IP address configured",
+        base: "",
+    },
 ];
+
+/// Indexes in [`FIELDS`] of the fields a duplicate address adds.
+mod dup_field {
+    pub const FRAME: usize = 17;
+    pub const SECONDS: usize = 18;
+    pub const DETECTED: usize = 19;
+}
 
 /// An ARP packet's fixed header and as many of its four addresses as were captured.
 struct Msg<'a> {
@@ -355,10 +386,12 @@ impl Dissector for Arp {
         decode(pdu)?.len()
     }
 
+    /// A malformed packet's protocol item never got its text in tshark (the
+    /// exception came first): its fields view shows the filter name.
     fn label(&self, pdu: &[u8]) -> String {
         match decode(pdu) {
             Some(m) if m.len().is_some() => format!("{} ({})", self.title(), m.title()),
-            _ => self.title().to_string(),
+            _ => self.name().to_string(),
         }
     }
 
@@ -374,7 +407,7 @@ impl Dissector for Arp {
     fn tree(&self, pdu: &[u8], _ctx: Ctx, o: usize, out: &mut Tree) {
         let m = decode(pdu);
         let whole = m.as_ref().and_then(Msg::len);
-        let title = self.label(pdu);
+        let title = if whole.is_some() { self.label(pdu) } else { self.title().to_string() };
         out.at(0).proto("arp").bytes(o, whole.unwrap_or(pdu.len())).line(format_args!("{title}"));
         let Some(m) = m else {
             header_items(out, pdu, o);
@@ -393,6 +426,10 @@ impl Dissector for Arp {
 
     fn values<'p>(&self, pdu: &'p [u8], _ctx: Ctx, field: usize, out: &mut Vec<Value<'p>>) {
         let Some(m) = decode(pdu) else { return };
+        if m.len().is_none() && field > 5 {
+            // As the tree: no address or flag of a malformed packet.
+            return;
+        }
         let uint = |v: u64| Value::Uint(v);
         let v = match field {
             1 => uint(u64::from(m.hw_type)),
@@ -416,6 +453,196 @@ impl Dissector for Arp {
             _ => return,
         };
         out.push(v);
+    }
+
+    fn capture_state(&self) -> Option<Box<dyn CaptureState>> {
+        Some(Box::new(AddressTable::default()))
+    }
+
+    fn recalled_info(&self, recall: &Recall, out: &mut String) {
+        let d = Duplicate::from(recall);
+        if d.in_info {
+            let _ = write!(out, " (duplicate use of {} detected!)", d.ip);
+        }
+    }
+
+    fn recalled_tree(&self, recall: &Recall, out: &mut Tree) {
+        let d = Duplicate::from(recall);
+        let (ip, frame) = (d.ip, recall.frame);
+        out.at(0).line(format_args!(
+            "[Duplicate IP address detected for {ip} ({}) - also in use by {} (frame {frame})]",
+            Mac(&d.mac),
+            Mac(&d.earlier_mac)
+        ));
+        out.at(1)
+            .field("arp.duplicate-address-frame", Ftype::Framenum, frame)
+            .line(format_args!("[Frame showing earlier use of IP address: {frame}]"));
+        let message = format!("Duplicate IP address configured ({ip})");
+        out.expert(2, "arp.duplicate-address-detected", Severity::Warning, Group::Sequence, &message);
+        out.at(1)
+            .field("arp.seconds-since-duplicate-address-frame", Ftype::Uint32, recall.secs)
+            .line(format_args!("[Seconds since earlier frame seen: {}]", recall.secs));
+    }
+
+    fn recalled_values<'p>(&self, recall: &Recall, field: usize, out: &mut Vec<Value<'p>>) {
+        match field {
+            dup_field::FRAME => out.push(Value::Uint(u64::from(recall.frame))),
+            dup_field::SECONDS => out.push(Value::Uint(u64::from(recall.secs))),
+            dup_field::DETECTED => out.push(Value::Present),
+            _ => {}
+        }
+    }
+
+    fn recalled_note(&self, recall: &Recall, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = Duplicate::from(recall);
+        write!(
+            out,
+            "duplicate address: {} claims {}, which {} claimed in frame {}: two hosts configured with one IP \
+             address, or a host poisoning ARP caches to take over another's traffic",
+            Mac(&d.mac),
+            d.ip,
+            Mac(&d.earlier_mac),
+            recall.frame
+        )
+    }
+}
+
+/// How many IPv4 addresses [`AddressTable`] remembers; addresses seen after it is
+/// full are not checked (a capture of random ARP traffic must not grow it without end).
+pub const ADDRESS_TABLE_CAPACITY: usize = 65_536;
+
+/// [`Recall::flags`] bit: the duplicate is named in the Info column.
+const IN_INFO: u8 = 1;
+
+/// Where an address was last seen: the MAC address that claimed it, the frame
+/// and the frame's whole seconds since the epoch.
+#[derive(Clone, Copy)]
+struct Seen {
+    mac: [u8; 6],
+    frame: u32,
+    secs: i64,
+}
+
+/// ARP's capture state, tshark's duplicate-address check: for each IPv4 address,
+/// the MAC address a request or reply last gave it. A sender (and, in a reply,
+/// a target) with a unicast, non-zero MAC address and a non-zero IPv4 address is
+/// checked: the same MAC refreshes the entry; another MAC is a duplicate use,
+/// reported with the entry, which is kept (the first claimant stays the reference).
+#[derive(Default)]
+pub struct AddressTable {
+    /// By IPv4 address, as a number (one multiply to hash).
+    seen: FxHashMap<u32, Seen>,
+}
+
+impl AddressTable {
+    /// Checks `mac` claiming `ip` in `frame`; the earlier claim when it differs.
+    fn check(&mut self, mac: [u8; 6], ip: Ipv4Addr, frame: u32, secs: i64) -> Option<Seen> {
+        let key = u32::from(ip);
+        match self.seen.get_mut(&key) {
+            Some(e) if frame > e.frame && e.mac == mac => {
+                e.frame = frame;
+                e.secs = secs;
+                None
+            }
+            Some(e) if frame > e.frame => Some(*e),
+            Some(_) => None,
+            None => {
+                if self.seen.len() < ADDRESS_TABLE_CAPACITY {
+                    self.seen.insert(key, Seen { mac, frame, secs });
+                }
+                None
+            }
+        }
+    }
+}
+
+/// A MAC and IPv4 address pair the check takes: a unicast, non-zero MAC address
+/// and a non-zero IPv4 address.
+fn checked_pair(hw: Option<&[u8]>, proto: Option<&[u8]>) -> Option<([u8; 6], Ipv4Addr)> {
+    let mac: [u8; 6] = hw?.try_into().ok()?;
+    let ip: [u8; 4] = proto?.try_into().ok()?;
+    let multicast = mac[0] & 1 != 0;
+    (!multicast && mac != [0; 6] && ip != [0; 4]).then_some((mac, Ipv4Addr::from(ip)))
+}
+
+impl CaptureState for AddressTable {
+    fn frame(&mut self, pdu: &[u8], frame: u32, secs: i64) -> Option<Recall> {
+        let m = decode(pdu)?;
+        m.len()?;
+        if !matches!(m.opcode, op::REQUEST | op::REPLY) || !m.mac() || !m.ipv4() {
+            return None;
+        }
+        // As tshark: the sender, then (in a reply) the target unless it is the
+        // address just found duplicated; the Info column says whether the last
+        // check found one.
+        let mut found: Option<Duplicate> = None;
+        let mut in_info = false;
+        if let Some((mac, ip)) = checked_pair(m.addrs[SHA], m.addrs[SPA]) {
+            let earlier = self.check(mac, ip, frame, secs);
+            in_info = earlier.is_some();
+            found = earlier.map(|e| Duplicate::new(ip, mac, e)).or(found);
+        }
+        if m.opcode == op::REPLY {
+            if let Some((mac, ip)) = checked_pair(m.addrs[THA], m.addrs[TPA]) {
+                if found.is_none_or(|f| f.ip != ip) {
+                    let earlier = self.check(mac, ip, frame, secs);
+                    in_info = earlier.is_some();
+                    found = earlier.map(|e| Duplicate::new(ip, mac, e)).or(found);
+                }
+            }
+        }
+        found.map(|d| d.recall(secs, in_info))
+    }
+}
+
+/// A duplicate use of an address, as a [`Recall`] carries it: the address, the
+/// MAC address that claims it now, the one that claimed it in the earlier frame.
+#[derive(Clone, Copy)]
+struct Duplicate {
+    ip: Ipv4Addr,
+    mac: [u8; 6],
+    earlier_mac: [u8; 6],
+    earlier_frame: u32,
+    earlier_secs: i64,
+    in_info: bool,
+}
+
+impl Duplicate {
+    fn new(ip: Ipv4Addr, mac: [u8; 6], earlier: Seen) -> Duplicate {
+        Duplicate {
+            ip,
+            mac,
+            earlier_mac: earlier.mac,
+            earlier_frame: earlier.frame,
+            earlier_secs: earlier.secs,
+            in_info: false,
+        }
+    }
+
+    /// The recall of a frame captured at `secs`; `in_info` when the Info column names it.
+    fn recall(&self, secs: i64, in_info: bool) -> Recall {
+        let mut bytes = [0; RECALL_BYTES];
+        bytes[..4].copy_from_slice(&self.ip.octets());
+        bytes[4..10].copy_from_slice(&self.earlier_mac);
+        bytes[10..16].copy_from_slice(&self.mac);
+        // As tshark's 32-bit field: a clock that went back wraps around.
+        let since = secs.wrapping_sub(self.earlier_secs) as u32;
+        Recall { frame: self.earlier_frame, secs: since, bytes, flags: if in_info { IN_INFO } else { 0 } }
+    }
+}
+
+impl From<&Recall> for Duplicate {
+    fn from(r: &Recall) -> Duplicate {
+        let b = &r.bytes;
+        let mac = |at: usize| [b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4], b[at + 5]];
+        Duplicate {
+            ip: Ipv4Addr::new(b[0], b[1], b[2], b[3]),
+            earlier_mac: mac(4),
+            mac: mac(10),
+            earlier_frame: r.frame,
+            earlier_secs: 0,
+            in_info: r.flags & IN_INFO != 0,
+        }
     }
 }
 
@@ -627,6 +854,144 @@ mod tests {
             })[0],
             "Address Resolution Protocol (opcode 0x00ff)"
         );
+    }
+
+    /// An Ethernet/IPv4 ARP packet: opcode, sender MAC and IP, target MAC and IP.
+    fn arp(opcode: u8, sha: [u8; 6], spa: [u8; 4], tha: [u8; 6], tpa: [u8; 4]) -> Vec<u8> {
+        let mut pdu = vec![0, 1, 8, 0, 6, 4, 0, opcode];
+        for part in [&sha[..], &spa, &tha, &tpa] {
+            pdu.extend_from_slice(part);
+        }
+        pdu
+    }
+
+    const MAC_A: [u8; 6] = [0x00, 0x1f, 0x29, 0xda, 0x2d, 0x79];
+    const MAC_B: [u8; 6] = [0x00, 0x1f, 0x29, 0xda, 0x6d, 0x79];
+    const ROUTER_MAC: [u8; 6] = [0x00, 0x13, 0x46, 0x0b, 0x22, 0xba];
+    const HOST: [u8; 4] = [192, 168, 1, 104];
+    const ROUTER: [u8; 4] = [192, 168, 1, 1];
+
+    /// Info, details lines and `arp.duplicate-address-frame` of `pdu` with what `table` recalls of it.
+    fn seen(table: &mut AddressTable, pdu: &[u8], frame: u32, secs: i64) -> (String, Vec<String>, Vec<Value<'static>>) {
+        let recall = table.frame(pdu, frame, secs);
+        let mut info = info_of(pdu);
+        let mut t = Tree::new();
+        let mut vals = Vec::new();
+        if let Some(r) = &recall {
+            Arp.recalled_info(r, &mut info);
+            Arp.recalled_tree(r, &mut t);
+            for f in [dup_field::FRAME, dup_field::SECONDS, dup_field::DETECTED] {
+                Arp.recalled_values(r, f, &mut vals);
+            }
+        }
+        let shown = t.items().iter().map(|i| t.display(i).to_string()).filter(|l| !l.is_empty()).collect();
+        (info, shown, vals)
+    }
+
+    #[test]
+    fn a_second_mac_address_for_an_ip_address_is_a_duplicate_use() {
+        // tcpdump's arp-oobr.pcap frames 25 and 26: 192.168.1.104 asked by two MAC addresses.
+        let mut table = AddressTable::default();
+        let first = arp(1, MAC_A, HOST, [0; 6], ROUTER);
+        assert_eq!(seen(&mut table, &first, 25, 77).0, "Who has 192.168.1.1? Tell 192.168.1.104");
+        let second = arp(1, MAC_B, HOST, [0; 6], [192, 168, 1, 209]);
+        let (info, tree, vals) = seen(&mut table, &second, 26, 81);
+        assert_eq!(info, "Who has 192.168.1.209? Tell 192.168.1.104 (duplicate use of 192.168.1.104 detected!)");
+        assert_eq!(
+            tree,
+            [
+                "[Duplicate IP address detected for 192.168.1.104 (00:1f:29:da:6d:79) - also in use by \
+                 00:1f:29:da:2d:79 (frame 25)]",
+                "[Frame showing earlier use of IP address: 25]",
+                "[Expert Info (Warning/Sequence): Duplicate IP address configured (192.168.1.104)]",
+                "[Duplicate IP address configured (192.168.1.104)]",
+                "[Severity level: Warning]",
+                "[Group: Sequence]",
+                "[Seconds since earlier frame seen: 4]",
+            ]
+        );
+        assert_eq!(vals, [Value::Uint(25), Value::Uint(4), Value::Present]);
+        // The first claimant stays the reference: it refreshes its entry, the
+        // second one is reported again against it.
+        assert_eq!(seen(&mut table, &first, 27, 90).0, "Who has 192.168.1.1? Tell 192.168.1.104");
+        assert!(seen(&mut table, &second, 28, 95).0.ends_with("(duplicate use of 192.168.1.104 detected!)"));
+        let r = table.frame(&second, 29, 100).expect("still a duplicate");
+        assert_eq!((r.frame, r.secs), (27, 10));
+    }
+
+    #[test]
+    fn a_reply_checks_its_target_and_the_info_column_follows_the_last_check() {
+        let mut table = AddressTable::default();
+        table.frame(&arp(2, ROUTER_MAC, ROUTER, MAC_A, HOST), 1, 0);
+        // A reply claiming the router's address for MAC_B, sent to a host whose
+        // address is consistent: the details show the duplicate, the Info column
+        // does not (tshark keeps only the last check's answer for it).
+        let spoof = arp(2, MAC_B, ROUTER, MAC_A, HOST);
+        let (info, tree, _) = seen(&mut table, &spoof, 2, 1);
+        assert_eq!(info, "192.168.1.1 is at 00:1f:29:da:6d:79");
+        assert!(tree[0].starts_with("[Duplicate IP address detected for 192.168.1.1 (00:1f:29:da:6d:79)"));
+        // A reply whose target is the duplicate is named in the Info column.
+        let (info, tree, _) = seen(&mut table, &arp(2, ROUTER_MAC, ROUTER, MAC_B, HOST), 3, 2);
+        assert_eq!(info, "192.168.1.1 is at 00:13:46:0b:22:ba (duplicate use of 192.168.1.104 detected!)");
+        assert!(tree[0].ends_with("also in use by 00:1f:29:da:2d:79 (frame 2)]"));
+        // A request's target is not checked.
+        assert_eq!(table.frame(&arp(1, MAC_A, HOST, ROUTER_MAC, [192, 168, 1, 1]), 4, 3), None);
+    }
+
+    #[test]
+    fn only_unicast_addresses_of_ethernet_and_ipv4_are_checked() {
+        let mut table = AddressTable::default();
+        let broadcast = [0xff; 6];
+        for (i, pdu) in [
+            arp(2, MAC_A, [0; 4], [0; 6], ROUTER),              // no sender address (a probe's)
+            arp(2, [0; 6], HOST, [0; 6], ROUTER),               // no sender MAC
+            arp(2, broadcast, HOST, [0; 6], ROUTER),            // a group MAC
+            arp(3, MAC_A, HOST, [0; 6], ROUTER),                // RARP
+            arp(1, MAC_A, HOST, [0; 6], ROUTER)[..20].to_vec(), // cut short
+        ]
+        .iter()
+        .enumerate()
+        {
+            assert_eq!(table.frame(pdu, i as u32 + 1, 0), None);
+        }
+        // None of them took 192.168.1.104, so MAC_B's claim is the first.
+        assert_eq!(table.frame(&arp(1, MAC_B, HOST, [0; 6], ROUTER), 10, 0), None);
+        assert!(table.frame(&arp(1, MAC_A, HOST, [0; 6], ROUTER), 11, 0).is_some());
+        // Hardware type 6 (IEEE 802) addresses are MAC addresses too.
+        let mut ieee = arp(1, MAC_A, HOST, [0; 6], ROUTER);
+        ieee[1] = 6;
+        assert!(table.frame(&ieee, 12, 0).is_some());
+    }
+
+    #[test]
+    fn the_address_table_is_bounded() {
+        let mut table = AddressTable::default();
+        for n in 0..ADDRESS_TABLE_CAPACITY as u32 + 10 {
+            let ip = (n + 1).to_be_bytes();
+            table.frame(&arp(1, MAC_A, ip, [0; 6], ROUTER), n + 1, 0);
+        }
+        assert_eq!(table.seen.len(), ADDRESS_TABLE_CAPACITY);
+        let late = (ADDRESS_TABLE_CAPACITY as u32 + 5).to_be_bytes();
+        assert_eq!(table.frame(&arp(1, MAC_B, late, [0; 6], ROUTER), 1 << 20, 0), None, "not remembered");
+    }
+
+    #[test]
+    fn a_malformed_packet_has_no_address_fields_and_its_filter_name_as_label() {
+        // arp-oobr.pcap frame 47: a protocol size of 36 runs past the frame.
+        let mut pdu = REQUEST_PDU.to_vec();
+        pdu[5] = 36;
+        pdu.extend([0; 18]);
+        assert_eq!(info_of(&pdu), "[Malformed Packet]");
+        assert_eq!(Arp.label(&pdu), "arp");
+        assert_eq!(lines(&pdu)[0], "Address Resolution Protocol");
+        let mut vals = Vec::new();
+        for f in 6..FIELDS.len() {
+            Arp.values(&pdu, Ctx::default(), f, &mut vals);
+        }
+        assert!(vals.is_empty(), "no address of a malformed packet: {vals:?}");
+        Arp.values(&pdu, Ctx::default(), 5, &mut vals);
+        assert_eq!(vals, [Value::Uint(1)]);
+        assert_eq!(AddressTable::default().frame(&pdu, 1, 0), None);
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! The seam a protocol plugs into: [`Dissector`], what hands it bytes
-//! ([`Claim`], [`Carrier`]) and how it declares its fields ([`FieldDecl`]).
+//! ([`Claim`], [`Carrier`]), how it declares its fields ([`FieldDecl`]), and
+//! what it may remember across the frames of a capture ([`CaptureState`],
+//! [`Recall`]).
 
 use crate::sniff::tree::{Ftype, Tree};
 use crate::sniff::value::Value;
+use std::fmt;
 
 /// What hands a protocol its bytes: the layer below and the value it carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -70,8 +73,40 @@ pub struct FieldDecl {
     pub base: &'static str,
 }
 
+/// How many bytes a [`Recall`] carries.
+pub const RECALL_BYTES: usize = 16;
+
+/// What a protocol's [`CaptureState`] found about one of its PDUs by looking at
+/// the frames before it: a link to an earlier frame, and bytes and flags whose
+/// meaning the protocol defines (ARP: the IPv4 address claimed twice, the MAC
+/// address that claimed it earlier and the one that claims it now). Plain `Copy`
+/// data: it travels with the packet to every view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Recall {
+    /// The earlier frame the finding points at.
+    pub frame: u32,
+    /// Whole seconds between that frame and this one.
+    pub secs: u32,
+    /// The protocol's bytes.
+    pub bytes: [u8; RECALL_BYTES],
+    /// The protocol's flags.
+    pub flags: u8,
+}
+
+/// A protocol's memory of one capture (as tshark keeps per-file tables). The
+/// sniffer makes one per pass with [`Dissector::capture_state`] and hands it the
+/// protocol's PDUs in capture order; what it returns for a frame is shown by the
+/// `recalled_*` methods of the [`Dissector`]. Implementations must stay bounded
+/// in memory whatever the capture holds.
+pub trait CaptureState: Send {
+    /// Takes in the PDU of frame `frame` (captured `secs` seconds after the
+    /// epoch) and returns what the earlier frames say about it, if anything.
+    fn frame(&mut self, pdu: &[u8], frame: u32, secs: i64) -> Option<Recall>;
+}
+
 /// One protocol's dissector. Every method is a pure function of the PDU's bytes
-/// and, for `info`, `tree` and `values`, of the [`Ctx`] it came with.
+/// and, for `info`, `tree` and `values`, of the [`Ctx`] it came with (and, for
+/// the `recalled_*` ones, of what its [`CaptureState`] found).
 pub trait Dissector: Sync {
     /// The filter name: in `frame.protocols`, `-O`, and before each field name.
     fn name(&self) -> &'static str;
@@ -110,6 +145,22 @@ pub trait Dissector: Sync {
     fn tree(&self, pdu: &[u8], ctx: Ctx, offset: usize, tree: &mut Tree);
     /// Appends the values of field `field` (an index into [`Dissector::fields`]).
     fn values<'p>(&self, pdu: &'p [u8], ctx: Ctx, field: usize, out: &mut Vec<Value<'p>>);
+    /// A fresh memory for one pass over a capture, for a protocol whose views
+    /// depend on earlier frames (ARP's duplicate-address check); `None` for a
+    /// protocol whose every frame stands alone.
+    fn capture_state(&self) -> Option<Box<dyn CaptureState>> {
+        None
+    }
+    /// Appends to the Info column what the capture state found.
+    fn recalled_info(&self, _recall: &Recall, _out: &mut String) {}
+    /// Adds to the details, after the protocol's block, what the capture state found.
+    fn recalled_tree(&self, _recall: &Recall, _tree: &mut Tree) {}
+    /// Appends the values of field `field` that come from the capture state.
+    fn recalled_values<'p>(&self, _recall: &Recall, _field: usize, _out: &mut Vec<Value<'p>>) {}
+    /// Writes the teaching note for what the capture state found (nothing: no note).
+    fn recalled_note(&self, _recall: &Recall, _out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Ok(())
+    }
 }
 
 /// The values of field `name` as `d`'s details tree of `pdu` gives them: for a

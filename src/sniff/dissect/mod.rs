@@ -47,6 +47,11 @@
 //!      The three take a [`dissector::Ctx`]: the port that claimed the PDU and
 //!      whether it was the destination port, which a client/server protocol
 //!      (FTP, SMTP) reads to tell a request from a response, as tshark does.
+//!    - only if what it shows depends on earlier frames: `capture_state`, a
+//!      fresh [`dissector::CaptureState`] per pass that sees its PDUs in capture
+//!      order and returns a [`dissector::Recall`] for a frame, and the
+//!      `recalled_info`, `recalled_tree`, `recalled_values` and `recalled_note`
+//!      that show it (ARP's duplicate-address table). Keep the state bounded.
 //! 2. Declare the module below (`pub mod <name>;`) and add one line to
 //!    [`registry::REGISTRY`].
 //! 3. Run `scripts/glossary.sh` (the glossary then lists the new fields as tshark

@@ -8,7 +8,7 @@ use crate::sniff::tree::Ftype;
 use crate::sniff::value::Value;
 use std::sync::OnceLock;
 
-pub use super::dissector::{Carrier, Claim, Ctx, Dissector, FieldDecl};
+pub use super::dissector::{CaptureState, Carrier, Claim, Ctx, Dissector, FieldDecl, Recall};
 #[cfg(test)]
 use super::toy;
 use super::{arp, cdp, dhcp, dhcpv6, ftp, igmp, imap, lldp, ntp, pop, smtp, ssh, stp, telnet};
@@ -139,8 +139,9 @@ pub fn by_name(name: &str) -> Option<&'static dyn Dissector> {
     REGISTRY.iter().copied().find(|d| d.name().eq_ignore_ascii_case(name))
 }
 
-/// Appends the values of registered field `i` of a packet whose PDU is `pdu`.
-pub fn values<'p>(pdu: &Pdu, frame: &'p [u8], i: usize, out: &mut Vec<Value<'p>>) {
+/// Appends the values of registered field `i` of a packet whose PDU is `pdu`
+/// and for which the protocol's capture state found `recall`.
+pub fn values<'p>(pdu: &Pdu, recall: Option<&Recall>, frame: &'p [u8], i: usize, out: &mut Vec<Value<'p>>) {
     match locate(i) {
         Some((d, own)) if d == usize::from(pdu.dissector) => {
             let (dissector, bytes) = (pdu.dissector(), pdu.bytes(frame));
@@ -148,9 +149,18 @@ pub fn values<'p>(pdu: &Pdu, frame: &'p [u8], i: usize, out: &mut Vec<Value<'p>>
                 Ftype::Protocol => out.push(Value::Str(dissector.label(bytes).into())),
                 _ => dissector.values(bytes, pdu.ctx, own, out),
             }
+            if let Some(r) = recall {
+                dissector.recalled_values(r, own, out);
+            }
         }
         _ => {}
     }
+}
+
+/// One [`CaptureState`] per registered protocol that keeps one (indexed as
+/// [`REGISTRY`]), fresh for a pass over a capture.
+pub fn capture_states() -> Vec<Option<Box<dyn CaptureState>>> {
+    REGISTRY.iter().map(|d| d.capture_state()).collect()
 }
 
 /// Appends the bytes of registered field `i` when it is a protocol (what a

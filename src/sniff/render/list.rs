@@ -3,7 +3,7 @@
 
 use crate::sniff::app::App;
 use crate::sniff::dissect::link::{ethertype_column, LinkType};
-use crate::sniff::dissect::{dns, http, icmp, ip, link, tcp, udp};
+use crate::sniff::dissect::{dns, http, icmp, ip, link, registry, tcp, udp};
 use crate::sniff::packet::{Layer, Net, Note, Packet, Transport};
 use crate::sniff::render::{ansi, put_padded, put_secs, put_u64, put_u64_padded, Line, Mac, StackStr, Style};
 pub use crate::sniff::tcp::flags::FlagNames;
@@ -174,6 +174,9 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
     if let Some(pdu) = p.d.pdu {
         let mut s = String::with_capacity(64);
         pdu.dissector().info(pdu.bytes(p.data), pdu.ctx, &mut s);
+        if let Some(r) = &p.recall {
+            pdu.dissector().recalled_info(r, &mut s);
+        }
         return out.write_all(s.as_bytes());
     }
     match &p.d.transport {
@@ -211,6 +214,9 @@ impl fmt::Display for NoteText<'_> {
         let side = |c: bool| if c { "client" } else { "server" };
         match *self.0 {
             Note::None => Ok(()),
+            Note::Recalled { dissector, recall } => registry::REGISTRY
+                .get(usize::from(dissector))
+                .map_or(Ok(()), |d| d.recalled_note(&recall, f)),
             Note::Handshake { step: 1, client, server } => {
                 write!(f, "handshake 1/3: client {} → server {} (SYN)", Ep(&client), Ep(&server))
             }

@@ -49,6 +49,9 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
     }
     if let Some(pdu) = p.d.pdu {
         pdu.dissector().tree(pdu.bytes(p.data), pdu.ctx, pdu.offset, out);
+        if let Some(r) = &p.recall {
+            pdu.dissector().recalled_tree(r, out);
+        }
     }
     if shows_data(p) && !matches!(p.d.transport, Transport::Icmp(_)) {
         let (payload, depth) = crate::sniff::dissect::http::tree::data_block(p);
