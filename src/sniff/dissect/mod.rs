@@ -18,7 +18,7 @@
 //! and other link types), `ip` (IPv4, IPv6, IP in IP), `tcp`, `udp`, `icmp` (ICMP
 //! and ICMPv6 with Neighbor Discovery and MLD), `dns`, `http`, and `frame` and
 //! [`data`] for the frame's own fields and the undecoded payload. [`arp`],
-//! [`igmp`], [`dhcp`], [`dhcpv6`] and [`ntp`] are registered protocols (below). State that spans frames stays in its own
+//! [`igmp`], [`dhcp`], [`dhcpv6`] and [`ntp`] and [`tls`] are registered protocols (below). State that spans frames stays in its own
 //! modules, used by these files: TCP streams, analysis and reassembly in
 //! `sniff::tcp`, `udp.stream` in `sniff::udp`, ICMP error and echo links in
 //! `sniff::icmp`, DNS and HTTP request/response links in the trackers of
@@ -81,6 +81,7 @@ pub mod stp;
 pub mod tcp;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod tls;
 #[cfg(test)]
 mod toy;
 pub mod udp;

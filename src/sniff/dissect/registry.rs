@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 pub use super::dissector::{Carrier, Claim, Dissector, FieldDecl};
 #[cfg(test)]
 use super::toy;
-use super::{arp, cdp, dhcp, dhcpv6, igmp, lldp, ntp, stp};
+use super::{arp, cdp, dhcp, dhcpv6, igmp, lldp, ntp, stp, tls};
 
 /// Every registered protocol. Adding a protocol is its file and one line here.
 pub static REGISTRY: &[&dyn Dissector] = &[
@@ -23,6 +23,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &lldp::Lldp,
     &stp::Stp,
     &cdp::Cdp,
+    &tls::Tls,
     #[cfg(test)]
     &toy::Toy,
 ];
