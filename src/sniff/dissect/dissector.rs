@@ -60,6 +60,12 @@ pub trait Dissector: Sync {
     fn heuristic(&self, _carrier: Carrier, _pdu: &[u8]) -> bool {
         false
     }
+    /// Whether a payload its claim hands over is really this protocol: a
+    /// protocol may refuse bytes on its own port that cannot be its own (TLS
+    /// refuses text), and the payload then goes to the heuristics, or is data.
+    fn accepts(&self, _pdu: &[u8]) -> bool {
+        true
+    }
     /// Its fields; `values` and the tree refer to them by index. A field of type
     /// [`Ftype::Protocol`] is the protocol itself: its value is [`Dissector::label`],
     /// and in a display filter its bytes.

@@ -91,7 +91,8 @@ pub fn for_ports(carrier: Carrier, sport: u16, dport: u16, offset: usize, pdu: &
     };
     // As tshark, the lower port is tried first (the server's, usually).
     let (lo, hi) = if sport <= dport { (sport, dport) } else { (dport, sport) };
-    let dissector = claimed(claim(lo)).or_else(|| claimed(claim(hi))).or_else(|| guessed(carrier, pdu))?;
+    let taking = |port| claimed(claim(port)).filter(|&d| REGISTRY[usize::from(d)].accepts(pdu));
+    let dissector = taking(lo).or_else(|| taking(hi)).or_else(|| guessed(carrier, pdu))?;
     Some(Pdu { dissector, offset, len: pdu.len() })
 }
 

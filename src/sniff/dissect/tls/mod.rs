@@ -44,6 +44,8 @@ const HANDSHAKE_HEADER: usize = 4;
 /// The largest record a peer may send: 2^14 bytes of plaintext plus the most
 /// expansion encryption may add (RFC 5246 §6.2.3).
 const MAX_RECORD: usize = (1 << 14) + 2048;
+/// How many leading bytes [`starts_with_text`] looks at.
+const TEXT_PROBE: usize = 4;
 /// The hello's random value.
 const RANDOM_LEN: usize = 32;
 
@@ -257,6 +259,13 @@ fn plausible_header(b: &[u8]) -> bool {
         && (0x0300..=TLS13).contains(&version)
         && len > 0
         && len <= MAX_RECORD
+}
+
+/// Whether a payload of more than four bytes starts with four printable ASCII
+/// characters: tshark leaves such a payload on a TLS port alone (a TLS record
+/// cannot start so; it is plain text, such as a protocol before STARTTLS).
+fn starts_with_text(pdu: &[u8]) -> bool {
+    pdu.len() > TEXT_PROBE && pdu[..TEXT_PROBE].iter().all(|&b| (0x20..0x7f).contains(&b))
 }
 
 /// The records of a segment, in order; stops at bytes that start no record.
@@ -532,6 +541,10 @@ impl Dissector for Tls {
 
     fn heuristic(&self, carrier: Carrier, pdu: &[u8]) -> bool {
         carrier == Carrier::Tcp && plausible_header(pdu)
+    }
+
+    fn accepts(&self, pdu: &[u8]) -> bool {
+        !starts_with_text(pdu)
     }
 
     fn fields(&self) -> &'static [FieldDecl] {
