@@ -2,7 +2,7 @@
 //! what a first pass learned about the future ([`Facts`]), and pick a teaching
 //! note. Used by `read` (twice per file, like `tshark -2`) and by live capture.
 
-use crate::sniff::app::conv::{AppFacts, ConvKey, TcpData};
+use crate::sniff::app::conv::{bounded_insert, AppFacts, ConvKey, TcpData, MAX_PENDING_STREAMS};
 use crate::sniff::app::{self, App, DnsTracker, HttpTracker};
 use crate::sniff::capture::Frame;
 use crate::sniff::defrag::Defragmenter;
@@ -26,7 +26,14 @@ pub struct Facts {
     pub echo_reply: FxHashMap<u32, u32>,
     /// Links from DNS queries and HTTP requests to their responses.
     pub app: AppFacts,
+    /// What registered protocols last learned of each TCP conversation
+    /// ([`Dissector::learn`](crate::sniff::dissect::dissector::Dissector::learn)).
+    pub memos: Memos,
 }
+
+/// What registered protocols learned of TCP conversations: the latest number
+/// per conversation and protocol (its index in the registry).
+pub type Memos = FxHashMap<(ConvKey, u8), u32>;
 
 /// Per-stream progress of the handshake and teardown, for the notes.
 mod conn {
@@ -65,6 +72,7 @@ pub struct Pipeline {
     track_tcp: bool,
     defrag: Defragmenter,
     apps: Apps,
+    memos: Memos,
 }
 
 impl Pipeline {
@@ -87,6 +95,7 @@ impl Pipeline {
             track_tcp: true,
             defrag: Defragmenter::new(),
             apps: Apps { dns: DnsTracker::new(&dns::DEFAULT_PORTS), http: HttpTracker::default() },
+            memos: Memos::default(),
         }
     }
 
@@ -120,7 +129,7 @@ impl Pipeline {
         let mut app = AppFacts { two_pass: true, ..AppFacts::default() };
         self.apps.dns.learn_into(&mut app);
         self.apps.http.learn_into(&mut app);
-        Facts { tcp: self.track_tcp.then_some(self.tcp), echo_reply: self.learned_echo, app }
+        Facts { tcp: self.track_tcp.then_some(self.tcp), echo_reply: self.learned_echo, app, memos: self.memos }
     }
 
     /// The first pass over a frame (a [`Pipeline::learning`] pipeline): decodes and
@@ -146,6 +155,7 @@ impl Pipeline {
         if let Some((start, len)) = reassembled {
             d.payload = self.defrag.last_done().get(start..start + len).unwrap_or(&[]);
         }
+        conversation_memo(&mut self.memos, &self.facts.memos, &mut d, frame.data);
         if reaches_apps(&d) {
             let mut p = blank_packet(self.frame, frame, 0, 0);
             p.d = d;
@@ -198,6 +208,7 @@ impl Pipeline {
                 p.d.pdu = None;
             }
         }
+        conversation_memo(&mut self.memos, &self.facts.memos, &mut p.d, frame.data);
         p
     }
 
@@ -577,4 +588,19 @@ fn datagram_key(net: &Net, t: &Transport, proto: u8) -> Option<DatagramKey> {
         _ => 0,
     };
     Some(DatagramKey { proto, src, dst, sport, dport, ip_id })
+}
+
+/// Lets the registered protocol of a TCP payload learn what it settles for its
+/// conversation (into `memos`), and hands the PDU what the conversation
+/// settled: the first pass's last word (`learned`) when there was one, as
+/// `tshark -2` shows a TLS ClientHello with the version the ServerHello
+/// picked, else the latest so far.
+fn conversation_memo(memos: &mut Memos, learned: &Memos, d: &mut Dissected<'_>, data: &[u8]) {
+    let (Transport::Tcp(_), Some((src, dst))) = (&d.transport, d.endpoints()) else { return };
+    let Some(pdu) = d.pdu.as_mut() else { return };
+    let key = (ConvKey::new(src, dst, true), pdu.dissector);
+    if let Some(memo) = pdu.dissector().learn(pdu.bytes(data)) {
+        bounded_insert(memos, key, memo, MAX_PENDING_STREAMS);
+    }
+    pdu.memo = learned.get(&key).or_else(|| memos.get(&key)).copied();
 }

@@ -66,6 +66,27 @@ pub trait Dissector: Sync {
     fn accepts(&self, _pdu: &[u8]) -> bool {
         true
     }
+    /// What this PDU settles for the rest of its TCP conversation, as a number
+    /// (TLS: the version the hellos agree on), or `None`. The pipeline keeps the
+    /// latest per conversation and hands it back to the `_in` methods of the
+    /// conversation's later PDUs; after a first pass (`tshark -2`), the last
+    /// one to every PDU of the conversation, earlier ones included. It is how a
+    /// protocol shows state that one PDU alone cannot tell.
+    fn learn(&self, _pdu: &[u8]) -> Option<u32> {
+        None
+    }
+    /// The Protocol column, given what its conversation settled ([`Dissector::learn`]).
+    fn column_in(&self, pdu: &[u8], _memo: Option<u32>) -> &'static str {
+        self.column(pdu)
+    }
+    /// The details block, given what its conversation settled.
+    fn tree_in(&self, pdu: &[u8], offset: usize, _memo: Option<u32>, tree: &mut Tree) {
+        self.tree(pdu, offset, tree)
+    }
+    /// A field's values, given what its conversation settled.
+    fn values_in<'p>(&self, pdu: &'p [u8], field: usize, _memo: Option<u32>, out: &mut Vec<Value<'p>>) {
+        self.values(pdu, field, out)
+    }
     /// Its fields; `values` and the tree refer to them by index. A field of type
     /// [`Ftype::Protocol`] is the protocol itself: its value is [`Dissector::label`],
     /// and in a display filter its bytes.
@@ -97,8 +118,20 @@ pub trait Dissector: Sync {
 /// protocol whose fields are many and nested (DHCPv6, NTP), `values` reads its
 /// own tree, so that the two never disagree. Each value is typed by `ftype`.
 pub fn tree_values(d: &dyn Dissector, pdu: &[u8], name: &str, ftype: Ftype, out: &mut Vec<Value<'static>>) {
+    tree_values_in(d, pdu, None, name, ftype, out)
+}
+
+/// [`tree_values`] from the tree [`Dissector::tree_in`] draws given `memo`.
+pub fn tree_values_in(
+    d: &dyn Dissector,
+    pdu: &[u8],
+    memo: Option<u32>,
+    name: &str,
+    ftype: Ftype,
+    out: &mut Vec<Value<'static>>,
+) {
     let mut tree = Tree::new();
-    d.tree(pdu, 0, &mut tree);
+    d.tree_in(pdu, 0, memo, &mut tree);
     for item in tree.items().iter().filter(|i| i.field == name) {
         out.push(typed(tree.value(item), ftype));
     }

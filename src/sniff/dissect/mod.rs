@@ -143,12 +143,12 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
             None => Claim::LlcSap(*rest.first()?),
         };
         let dissector = registry::claimed(claim)?;
-        return Some(Pdu { dissector, offset: l.header_len, len: rest.len().min(usize::from(len)) });
+        return Some(Pdu { dissector, offset: l.header_len, len: rest.len().min(usize::from(len)), memo: None });
     }
     if let Net::Other(ethertype) = d.net {
         let rest = data.get(l.header_len..)?;
         let dissector = registry::claimed(Claim::EtherType(ethertype))?;
-        return Some(Pdu { dissector, offset: l.header_len, len: rest.len() });
+        return Some(Pdu { dissector, offset: l.header_len, len: rest.len(), memo: None });
     }
     // The payload must lie in the frame (not in a reassembled buffer).
     let offset = (d.payload.as_ptr() as usize).checked_sub(data.as_ptr() as usize)?;
@@ -158,7 +158,7 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
     match d.transport {
         Transport::Other(proto) if !d.payload.is_empty() => {
             let dissector = registry::claimed(Claim::IpProto(proto))?;
-            Some(Pdu { dissector, offset, len: d.payload.len() })
+            Some(Pdu { dissector, offset, len: d.payload.len(), memo: None })
         }
         Transport::Udp(u) => registry::for_ports(Carrier::Udp, u.sport, u.dport, offset, d.payload),
         Transport::Tcp(h) if h.flags & crate::sniff::tcp::flags::RST == 0 => {

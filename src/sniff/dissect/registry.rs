@@ -38,6 +38,9 @@ pub struct Pdu {
     pub offset: usize,
     /// Number of bytes.
     pub len: usize,
+    /// What the protocol learned earlier in its TCP conversation
+    /// ([`Dissector::learn`]), set by the pipeline.
+    pub memo: Option<u32>,
 }
 
 impl Pdu {
@@ -93,7 +96,7 @@ pub fn for_ports(carrier: Carrier, sport: u16, dport: u16, offset: usize, pdu: &
     let (lo, hi) = if sport <= dport { (sport, dport) } else { (dport, sport) };
     let taking = |port| claimed(claim(port)).filter(|&d| REGISTRY[usize::from(d)].accepts(pdu));
     let dissector = taking(lo).or_else(|| taking(hi)).or_else(|| guessed(carrier, pdu))?;
-    Some(Pdu { dissector, offset, len: pdu.len() })
+    Some(Pdu { dissector, offset, len: pdu.len(), memo: None })
 }
 
 /// How many fields the registered protocols declare.
@@ -138,7 +141,7 @@ pub fn values<'p>(pdu: &Pdu, frame: &'p [u8], i: usize, out: &mut Vec<Value<'p>>
             let (dissector, bytes) = (pdu.dissector(), pdu.bytes(frame));
             match dissector.fields()[own].ftype {
                 Ftype::Protocol => out.push(Value::Str(dissector.label(bytes).into())),
-                _ => dissector.values(bytes, own, out),
+                _ => dissector.values_in(bytes, own, pdu.memo, out),
             }
         }
         _ => {}

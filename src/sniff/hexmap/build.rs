@@ -174,13 +174,13 @@ fn net_fields(out: &mut Out, net: &Net, quoted: bool) {
 fn registered_fields(out: &mut Out, pdu: &Pdu, data: &[u8]) {
     let (dissector, bytes) = (pdu.dissector(), pdu.bytes(data));
     let mut tree = Tree::new();
-    dissector.tree(bytes, pdu.offset, &mut tree);
+    dissector.tree_in(bytes, pdu.offset, pdu.memo, &mut tree);
     let items = tree.items();
     for (i, item) in items.iter().enumerate() {
         let leaf = !tree.has_children(i) && !item.field.is_empty();
         if let (true, Some(b)) = (leaf, item.bytes) {
             let (offset, len) = (b.offset as usize, b.len as usize);
-            let layer = dissector.column(bytes);
+            let layer = dissector.column_in(bytes, pdu.memo);
             out.leaves.push(Field { layer, name: item.field.to_string(), offset, len, gap: false });
         }
     }

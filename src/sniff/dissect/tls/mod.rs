@@ -13,7 +13,7 @@ pub mod names;
 pub mod x509;
 
 use super::data::shown_bytes;
-use super::dissector::{tree_values, Carrier, Claim, Dissector, FieldDecl};
+use super::dissector::{tree_values_in, Carrier, Claim, Dissector, FieldDecl};
 use crate::sniff::render::Mac;
 use crate::sniff::tree::{Ftype, Tree};
 use crate::sniff::value::Value;
@@ -451,8 +451,21 @@ fn messages(body: &[u8]) -> Vec<(u8, usize, u32, &[u8])> {
     out
 }
 
-/// The version a segment's handshake settles: a ServerHello's (its
-/// supported_versions extension for TLS 1.3), else a ClientHello's.
+/// The version a segment's ServerHello picks (its supported_versions
+/// extension for TLS 1.3), if the segment holds one.
+fn server_hello_version(recs: &[Record<'_>]) -> Option<u16> {
+    for r in recs.iter().filter(|r| r.ctype == HANDSHAKE && !r.encrypted) {
+        for (t, _, _, m) in messages(r.body) {
+            let Some(legacy) = m.get(..2).map(|v| u16::from_be_bytes([v[0], v[1]])) else { continue };
+            if t == SERVER_HELLO {
+                return Some(server_version(m).unwrap_or(legacy));
+            }
+        }
+    }
+    None
+}
+
+/// The version a segment's handshake settles: a ServerHello's, else a ClientHello's.
 fn hello_version(recs: &[Record<'_>]) -> Option<u16> {
     let mut client = None;
     for r in recs.iter().filter(|r| r.ctype == HANDSHAKE && !r.encrypted) {
@@ -486,9 +499,13 @@ fn server_version(m: &[u8]) -> Option<u16> {
     None
 }
 
-/// The version the Protocol column and record titles name.
-fn session_version(recs: &[Record<'_>]) -> Option<u16> {
-    hello_version(recs).or_else(|| recs.first().map(|r| r.version))
+/// The version the Protocol column and record titles name: the one the
+/// conversation settled (`memo`), else the segment's hello's, else its first
+/// record's; `None` when the segment starts no record.
+fn shown_version(recs: &[Record<'_>], memo: Option<u32>) -> Option<u16> {
+    let first = recs.first()?;
+    let settled = memo.and_then(|m| u16::try_from(m).ok());
+    Some(settled.or_else(|| hello_version(recs)).unwrap_or(first.version))
 }
 
 /// One record's part of the Info column.
@@ -528,11 +545,34 @@ impl Dissector for Tls {
     }
 
     fn column(&self, pdu: &[u8]) -> &'static str {
+        self.column_in(pdu, None)
+    }
+
+    /// The version the conversation's ServerHello picked.
+    fn learn(&self, pdu: &[u8]) -> Option<u32> {
+        server_hello_version(&records(pdu)).map(u32::from)
+    }
+
+    /// The version the conversation settled, else the one this segment's
+    /// records suggest (as tshark before it has seen the ServerHello).
+    fn column_in(&self, pdu: &[u8], memo: Option<u32>) -> &'static str {
+        shown_version(&records(pdu), memo).map_or("SSL", column_name)
+    }
+
+    fn tree_in(&self, pdu: &[u8], o: usize, memo: Option<u32>, out: &mut Tree) {
+        out.at(0).proto("tls").bytes(o, pdu.len()).line(format_args!("Transport Layer Security"));
         let recs = records(pdu);
-        match session_version(&recs) {
-            Some(v) => column_name(v),
-            None => "SSL",
+        let column = shown_version(&recs, memo).map_or("SSL", column_name);
+        for r in &recs {
+            record_tree(out, r, column, o);
         }
+    }
+
+    fn values_in<'p>(&self, pdu: &'p [u8], field: usize, memo: Option<u32>, out: &mut Vec<Value<'p>>) {
+        let decl = &FIELDS[field];
+        let mut owned = Vec::new();
+        tree_values_in(self, pdu, memo, decl.name, decl.ftype, &mut owned);
+        out.extend(owned);
     }
 
     fn claims(&self) -> &'static [Claim] {
@@ -565,19 +605,11 @@ impl Dissector for Tls {
     }
 
     fn tree(&self, pdu: &[u8], o: usize, out: &mut Tree) {
-        out.at(0).proto("tls").bytes(o, pdu.len()).line(format_args!("Transport Layer Security"));
-        let recs = records(pdu);
-        let column = session_version(&recs).map_or("SSL", column_name);
-        for r in &recs {
-            record_tree(out, r, column, o);
-        }
+        self.tree_in(pdu, o, None, out)
     }
 
     fn values<'p>(&self, pdu: &'p [u8], field: usize, out: &mut Vec<Value<'p>>) {
-        let decl = &FIELDS[field];
-        let mut owned = Vec::new();
-        tree_values(self, pdu, decl.name, decl.ftype, &mut owned);
-        out.extend(owned);
+        self.values_in(pdu, field, None, out)
     }
 }
 

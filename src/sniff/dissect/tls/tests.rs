@@ -205,3 +205,17 @@ fn a_segment_to_port_443_is_tls_in_the_pipeline() {
     let at = u32::try_from(frame.len() - 1).unwrap();
     assert_eq!(testing::find(&f, "tls.alert_message.desc"), [("48", Some((at, 1)))]);
 }
+
+#[test]
+fn the_server_hello_settles_the_version_of_the_whole_conversation() {
+    let (ch, sh13) = (bytes(CLIENT_HELLO), bytes(SERVER_HELLO_13));
+    assert_eq!(Tls.learn(&sh13), Some(0x0304));
+    assert_eq!(Tls.learn(&bytes(SERVER_FLIGHT)), Some(0x0303));
+    assert_eq!(Tls.learn(&ch), None);
+    assert_eq!(Tls.column_in(&ch, Some(0x0304)), "TLSv1.3");
+    assert_eq!(Tls.column_in(ALERT_UNKNOWN_CA, Some(0x0304)), "TLSv1.3");
+    let mut out = Vec::new();
+    let opaque = FIELDS.iter().position(|f| f.name == "tls.record.opaque_type").unwrap();
+    Tls.values_in(&sh13, opaque, Some(0x0304), &mut out);
+    assert_eq!(out.len(), 1);
+}

@@ -48,7 +48,7 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
         _ => http::tree::build(out, p),
     }
     if let Some(pdu) = p.d.pdu {
-        pdu.dissector().tree(pdu.bytes(p.data), pdu.offset, out);
+        pdu.dissector().tree_in(pdu.bytes(p.data), pdu.offset, pdu.memo, out);
     }
     if shows_data(p) && !matches!(p.d.transport, Transport::Icmp(_)) {
         let (payload, depth) = crate::sniff::dissect::http::tree::data_block(p);
