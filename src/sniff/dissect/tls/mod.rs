@@ -5,9 +5,12 @@
 //! and the key exchange, in the clear; after Change Cipher Spec the records are
 //! encrypted (Application Data, and in TLS 1.3 the rest of the handshake).
 //!
-//! Each TCP segment's records are decoded from the segment alone: a record
-//! that the segment cuts short is shown as far as it goes, as tshark shows a
-//! segment it cannot reassemble.
+//! Each TCP segment's records are decoded from the segment alone. As in
+//! tshark, a segment shows the records it holds whole; one shorter than its
+//! first record is left to TCP (tshark reassembles it with the next segments,
+//! which socklab does not do for TLS: a segment that starts inside a record
+//! shows as `Continuation Data`). The version in the Protocol column is the one
+//! the connection's ServerHello picked ([`Dissector::learn`]).
 
 pub mod names;
 pub mod x509;
@@ -268,11 +271,24 @@ fn starts_with_text(pdu: &[u8]) -> bool {
     pdu.len() > TEXT_PROBE && pdu[..TEXT_PROBE].iter().all(|&b| (0x20..0x7f).contains(&b))
 }
 
-/// The records of a segment, in order; stops at bytes that start no record.
+/// Whether the segment is shorter than its first record (or than a record
+/// header): tshark waits for the segments that complete it.
+fn first_record_cut(pdu: &[u8]) -> bool {
+    match pdu.get(3..RECORD_HEADER) {
+        None => true,
+        Some(len) if (CHANGE_CIPHER_SPEC..=HEARTBEAT).contains(&pdu[0]) => {
+            pdu.len() < RECORD_HEADER + usize::from(u16::from_be_bytes([len[0], len[1]]))
+        }
+        Some(_) => false,
+    }
+}
+
+/// The records a segment holds whole, in order; stops at bytes that start no
+/// record, and at a record the segment cuts short (tshark shows that one with
+/// the segment that completes it).
 fn records(pdu: &[u8]) -> Vec<Record<'_>> {
     let mut out = Vec::new();
     let mut at = 0;
-    let mut after_ccs = false;
     while at < pdu.len() {
         let rest = &pdu[at..];
         if rest.len() < RECORD_HEADER || !(CHANGE_CIPHER_SPEC..=HEARTBEAT).contains(&rest[0]) {
@@ -283,15 +299,17 @@ fn records(pdu: &[u8]) -> Vec<Record<'_>> {
             break;
         }
         let len = u16::from_be_bytes([rest[3], rest[4]]);
-        let end = (RECORD_HEADER + usize::from(len)).min(rest.len());
-        let body = &rest[RECORD_HEADER..end];
+        let Some(body) = rest.get(RECORD_HEADER..RECORD_HEADER + usize::from(len)) else { break };
+        // After Change Cipher Spec, TLS 1.2 encrypts; TLS 1.3 sends a dummy
+        // Change Cipher Spec and may follow it with a cleartext ClientHello (after
+        // a Hello Retry Request): a handshake record is encrypted when its bytes do
+        // not read as messages.
         let encrypted = match rest[0] {
-            HANDSHAKE => after_ccs || !handshake_fits(body, len),
-            ALERT => after_ccs || len != 2,
+            HANDSHAKE => !handshake_fits(body, len),
+            ALERT => len != 2,
             _ => false,
         };
         out.push(Record { at, ctype: rest[0], version, len, body, encrypted });
-        after_ccs |= rest[0] == CHANGE_CIPHER_SPEC;
         at += RECORD_HEADER + usize::from(len);
     }
     out
@@ -340,6 +358,22 @@ fn message_name(t: u8) -> Option<&'static str> {
         67 => "Encrypted Extensions",
         _ => return None,
     })
+}
+
+/// The random value of a ServerHello that is really a Hello Retry Request
+/// (RFC 8446 §4.1.3: the SHA-256 of "HelloRetryRequest").
+const HRR_RANDOM: [u8; RANDOM_LEN] = [
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11,
+    0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+];
+
+/// The name of handshake message `t` with body `m`: a ServerHello carrying
+/// the Hello Retry Request random is named so.
+fn message_label(t: u8, m: &[u8]) -> &'static str {
+    if t == SERVER_HELLO && m.get(2..2 + RANDOM_LEN) == Some(&HRR_RANDOM[..]) {
+        return "Hello Retry Request";
+    }
+    message_name(t).unwrap_or("Unknown Handshake Message")
 }
 
 /// Wireshark's name of a content type.
@@ -516,8 +550,8 @@ fn record_info(r: &Record<'_>, out: &mut Vec<String>) {
         ALERT => out.push(alert_text(r.body)),
         HANDSHAKE if r.encrypted => out.push("Encrypted Handshake Message".into()),
         HANDSHAKE => {
-            for (t, ..) in messages(r.body) {
-                out.push(message_name(t).unwrap_or("Unknown Handshake Message").into());
+            for (t, _, _, m) in messages(r.body) {
+                out.push(message_label(t, m).into());
             }
         }
         APPLICATION_DATA => out.push("Application Data".into()),
@@ -583,8 +617,11 @@ impl Dissector for Tls {
         carrier == Carrier::Tcp && plausible_header(pdu)
     }
 
+    /// Text is not TLS (as tshark); neither is a segment whose last record goes
+    /// on in a later segment: tshark shows such a segment as part of a PDU it
+    /// reassembles, and socklab, which decodes each segment alone, as TCP.
     fn accepts(&self, pdu: &[u8]) -> bool {
-        !starts_with_text(pdu)
+        !starts_with_text(pdu) && !first_record_cut(pdu)
     }
 
     fn fields(&self) -> &'static [FieldDecl] {
@@ -623,7 +660,7 @@ fn record_tree(out: &mut Tree, r: &Record<'_>, column: &str, o: usize) {
         ALERT => alert_text(r.body),
         HANDSHAKE if r.encrypted => "Handshake Protocol: Encrypted Handshake Message".to_string(),
         HANDSHAKE => match messages(r.body).as_slice() {
-            [(t, ..)] => format!("Handshake Protocol: {}", message_name(*t).unwrap_or("Unknown Handshake Message")),
+            [(t, _, _, m)] => format!("Handshake Protocol: {}", message_label(*t, m)),
             _ => "Handshake Protocol: Multiple Handshake Messages".to_string(),
         },
         APPLICATION_DATA => "Application Data Protocol: Application Data".to_string(),
@@ -695,7 +732,7 @@ fn record_tree(out: &mut Tree, r: &Record<'_>, column: &str, o: usize) {
 
 /// One handshake message: its header, and the hellos' and Certificate's contents.
 fn handshake_tree(out: &mut Tree, t: u8, n: u32, m: &[u8], at: usize) {
-    let name = message_name(t).unwrap_or("Unknown Handshake Message");
+    let name = message_label(t, m);
     out.at(2)
         .field("tls.handshake", Ftype::None, "")
         .bytes(at, HANDSHAKE_HEADER + m.len())
