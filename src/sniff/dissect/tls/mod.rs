@@ -614,14 +614,16 @@ impl Dissector for Tls {
     }
 
     fn heuristic(&self, carrier: Carrier, pdu: &[u8]) -> bool {
-        carrier == Carrier::Tcp && plausible_header(pdu)
+        carrier == Carrier::Tcp && self.accepts(pdu)
     }
 
-    /// Text is not TLS (as tshark); neither is a segment whose last record goes
-    /// on in a later segment: tshark shows such a segment as part of a PDU it
-    /// reassembles, and socklab, which decodes each segment alone, as TCP.
+    /// A segment is TLS when it starts with a whole record. Text is not (as
+    /// tshark); a segment shorter than its first record, or that starts inside
+    /// one, is part of a record tshark reassembles with other segments: socklab,
+    /// which decodes each segment alone, leaves it to TCP (tshark shows bytes
+    /// that are neither as `Continuation Data`; socklab cannot tell them apart).
     fn accepts(&self, pdu: &[u8]) -> bool {
-        !starts_with_text(pdu) && !first_record_cut(pdu)
+        !starts_with_text(pdu) && plausible_header(pdu) && !first_record_cut(pdu)
     }
 
     fn fields(&self) -> &'static [FieldDecl] {
