@@ -37,6 +37,11 @@
 //!      or TCP port), and optionally `heuristic` for payloads no port claims;
 //!    - `fields`: each field's tshark name, type and Wireshark's title, in the
 //!      order of the field indexes its `values` takes;
+//!    - optionally `accepts`, to refuse bytes its port hands it that cannot be
+//!      its own (TLS refuses text and the middle of a record), and `learn` with
+//!      the `_in` methods, for what one PDU settles for its whole TCP
+//!      conversation (TLS: the version the ServerHello picks, which tshark -2
+//!      shows on every record of the connection, the ClientHello included);
 //!    - `info`, `tree`, `values`: the Info column, the details tree with every
 //!      field's bytes, and a field's values — all decoded from the PDU's bytes,
 //!      which may be cut short or hostile: check every length, never panic.
