@@ -264,7 +264,60 @@ PY
   finish udp-not-dns
 }
 
-all=(tcp-echo tcp-refused udp-echo udp-closed-port tcp-echo-ipv6 web-http dns-lab dns-any-port udp-not-dns tcp-echo-interfaces gzipped)
+# TLS from python3's ssl module with a fresh self-signed certificate (CN=example.com,
+# ALPN h2 and http/1.1): on port 443 a TLS 1.3 connection (ping and its answer), then
+# a client that checks the certificate and ends with a fatal Unknown CA alert; on a
+# port the kernel picks (found by tshark's TLS heuristic) the same with TLS 1.2 at most.
+tls_loopback() {
+  command -v openssl >/dev/null || die "openssl is missing (apt-get install openssl)"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 30 \
+    -subj "/C=US/O=Socklab Test/CN=example.com" 2>/dev/null
+  local other
+  other=$(free_port 4 tcp)
+  start_tcpdump "$tmp/tls-loopback.pcap" "tcp and host 127.0.0.1 and (port 443 or port $other)"
+  python3 - "$tmp" "$other" <<'PY'
+import socket, ssl, sys, threading
+tmp, other = sys.argv[1], int(sys.argv[2])
+def run(port, tls12):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(f"{tmp}/cert.pem", f"{tmp}/key.pem")
+    ctx.set_alpn_protocols(["h2", "http/1.1"])
+    if tls12:
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    srv = socket.create_server(("127.0.0.1", port))
+    def serve():
+        for _ in range(2):
+            conn, _ = srv.accept()
+            try:
+                t = ctx.wrap_socket(conn, server_side=True)
+                t.sendall(b"hello " + t.recv(100))
+                t.close()
+            except (ssl.SSLError, OSError):
+                conn.close()
+    th = threading.Thread(target=serve)
+    th.start()
+    trusting = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    trusting.check_hostname, trusting.verify_mode = False, ssl.CERT_NONE
+    trusting.set_alpn_protocols(["h2", "http/1.1"])
+    c = trusting.wrap_socket(socket.create_connection(("127.0.0.1", port)), server_hostname="example.com")
+    c.sendall(b"ping")
+    c.recv(100)
+    c.close()
+    try:
+        ssl.create_default_context().wrap_socket(socket.create_connection(("127.0.0.1", port)),
+                                                 server_hostname="example.com")
+    except ssl.SSLError:
+        pass
+    th.join()
+    srv.close()
+run(443, False)
+run(other, True)
+PY
+  stop_tcpdump
+  finish tls-loopback
+}
+
+all=(tcp-echo tcp-refused udp-echo udp-closed-port tcp-echo-ipv6 web-http dns-lab dns-any-port udp-not-dns tcp-echo-interfaces gzipped tls-loopback)
 wanted=("$@")
 [ ${#wanted[@]} -gt 0 ] || wanted=("${all[@]}")
 for w in "${wanted[@]}"; do
@@ -280,6 +333,7 @@ for w in "${wanted[@]}"; do
     gzipped) gzipped ;;
     dns-any-port) dns_any_port ;;
     udp-not-dns) udp_not_dns ;;
+    tls-loopback) tls_loopback ;;
     *) die "unknown capture '$w' (known: ${all[*]})" ;;
   esac
 done

@@ -2,7 +2,7 @@
 //! what a first pass learned about the future ([`Facts`]), and pick a teaching
 //! note. Used by `read` (twice per file, like `tshark -2`) and by live capture.
 
-use crate::sniff::app::conv::{AppFacts, ConvKey, TcpData};
+use crate::sniff::app::conv::{bounded_insert, AppFacts, ConvKey, TcpData, MAX_PENDING_STREAMS};
 use crate::sniff::app::{self, App, DnsTracker, HttpTracker};
 use crate::sniff::capture::Frame;
 use crate::sniff::defrag::Defragmenter;
@@ -27,7 +27,14 @@ pub struct Facts {
     pub echo_reply: FxHashMap<u32, u32>,
     /// Links from DNS queries and HTTP requests to their responses.
     pub app: AppFacts,
+    /// What registered protocols last learned of each TCP conversation
+    /// ([`Dissector::learn`](crate::sniff::dissect::dissector::Dissector::learn)).
+    pub memos: Memos,
 }
+
+/// What registered protocols learned of TCP conversations: the latest number
+/// per conversation and protocol (its index in the registry).
+pub type Memos = FxHashMap<(ConvKey, u8), u32>;
 
 /// Per-stream progress of the handshake and teardown, for the notes.
 mod conn {
@@ -68,6 +75,7 @@ pub struct Pipeline {
     apps: Apps,
     /// The registered protocols' memories of this pass, indexed as the registry.
     states: Vec<Option<Box<dyn CaptureState>>>,
+    memos: Memos,
 }
 
 impl Pipeline {
@@ -91,6 +99,7 @@ impl Pipeline {
             defrag: Defragmenter::new(),
             apps: Apps { dns: DnsTracker::new(&dns::DEFAULT_PORTS), http: HttpTracker::default() },
             states: registry::capture_states(),
+            memos: Memos::default(),
         }
     }
 
@@ -124,7 +133,7 @@ impl Pipeline {
         let mut app = AppFacts { two_pass: true, ..AppFacts::default() };
         self.apps.dns.learn_into(&mut app);
         self.apps.http.learn_into(&mut app);
-        Facts { tcp: self.track_tcp.then_some(self.tcp), echo_reply: self.learned_echo, app }
+        Facts { tcp: self.track_tcp.then_some(self.tcp), echo_reply: self.learned_echo, app, memos: self.memos }
     }
 
     /// The first pass over a frame (a [`Pipeline::learning`] pipeline): decodes and
@@ -150,6 +159,7 @@ impl Pipeline {
         if let Some((start, len)) = reassembled {
             d.payload = self.defrag.last_done().get(start..start + len).unwrap_or(&[]);
         }
+        conversation_memo(&mut self.memos, &self.facts.memos, &mut d, frame.data);
         if reaches_apps(&d) {
             let mut p = blank_packet(self.frame, frame, 0, 0);
             p.d = d;
@@ -205,6 +215,7 @@ impl Pipeline {
         if !self.learning {
             recall(&mut self.states, &mut p);
         }
+        conversation_memo(&mut self.memos, &self.facts.memos, &mut p.d, frame.data);
         p
     }
 
@@ -601,4 +612,19 @@ fn datagram_key(net: &Net, t: &Transport, proto: u8) -> Option<DatagramKey> {
         _ => 0,
     };
     Some(DatagramKey { proto, src, dst, sport, dport, ip_id })
+}
+
+/// Lets the registered protocol of a TCP payload learn what it settles for its
+/// conversation (into `memos`), and hands the PDU what the conversation
+/// settled: the first pass's last word (`learned`) when there was one, as
+/// `tshark -2` shows a TLS ClientHello with the version the ServerHello
+/// picked, else the latest so far.
+fn conversation_memo(memos: &mut Memos, learned: &Memos, d: &mut Dissected<'_>, data: &[u8]) {
+    let (Transport::Tcp(_), Some((src, dst))) = (&d.transport, d.endpoints()) else { return };
+    let Some(pdu) = d.pdu.as_mut() else { return };
+    let key = (ConvKey::new(src, dst, true), pdu.dissector);
+    if let Some(memo) = pdu.dissector().learn(pdu.bytes(data)) {
+        bounded_insert(memos, key, memo, MAX_PENDING_STREAMS);
+    }
+    pdu.ctx.memo = learned.get(&key).or_else(|| memos.get(&key)).copied();
 }

@@ -46,17 +46,20 @@ pub struct Ctx {
     pub port: Option<u16>,
     /// Whether that port is the destination port: the PDU goes to the server.
     pub to_port: bool,
+    /// What the protocol learned earlier in its TCP conversation
+    /// ([`Dissector::learn`]), set by the pipeline.
+    pub memo: Option<u32>,
 }
 
 impl Ctx {
     /// A PDU sent to the claimed port `port` (a request), as tests build it.
     pub fn to(port: u16) -> Ctx {
-        Ctx { port: Some(port), to_port: true }
+        Ctx { port: Some(port), to_port: true, memo: None }
     }
 
     /// A PDU sent from the claimed port `port` (a response).
     pub fn from(port: u16) -> Ctx {
-        Ctx { port: Some(port), to_port: false }
+        Ctx { port: Some(port), to_port: false, memo: None }
     }
 }
 
@@ -119,6 +122,26 @@ pub trait Dissector: Sync {
     /// Whether a payload of `carrier` that no port claims is this protocol.
     fn heuristic(&self, _carrier: Carrier, _pdu: &[u8]) -> bool {
         false
+    }
+    /// Whether a payload its claim hands over is really this protocol: a
+    /// protocol may refuse bytes on its own port that cannot be its own (TLS
+    /// refuses text), and the payload then goes to the heuristics, or is data.
+    fn accepts(&self, _pdu: &[u8]) -> bool {
+        true
+    }
+    /// What this PDU settles for the rest of its TCP conversation, as a number
+    /// (TLS: the version the hellos agree on), or `None`. The pipeline keeps the
+    /// latest per conversation and hands it back in [`Ctx::memo`] to the
+    /// conversation's later PDUs; after a first pass (`tshark -2`), the last one
+    /// to every PDU of the conversation, earlier ones included. It is how a
+    /// protocol shows state that one PDU alone cannot tell.
+    fn learn(&self, _pdu: &[u8]) -> Option<u32> {
+        None
+    }
+    /// The Protocol column given the PDU's [`Ctx`] (TLS: the version its
+    /// conversation settled); [`Dissector::column`] unless a protocol needs it.
+    fn column_in(&self, pdu: &[u8], _ctx: Ctx) -> &'static str {
+        self.column(pdu)
     }
     /// Its fields; `values` and the tree refer to them by index. A field of type
     /// [`Ftype::Protocol`] is the protocol itself: its value is [`Dissector::label`],

@@ -19,8 +19,8 @@
 //! and ICMPv6 with Neighbor Discovery and MLD), `dns`, `http`, and `frame` and
 //! [`data`] for the frame's own fields and the undecoded payload. [`arp`],
 //! [`igmp`], [`dhcp`], [`dhcpv6`], [`ntp`], and the application protocols on TCP
-//! ports [`ftp`], [`smtp`], [`imap`], [`pop`], [`telnet`] and [`ssh`] (the line-based
-//! ones share [`textline`]) are registered protocols (below). State that spans frames stays in its own
+//! ports [`ftp`], [`smtp`], [`imap`], [`pop`], [`telnet`], [`ssh`] (the line-based
+//! ones share [`textline`]) and [`tls`] are registered protocols (below). State that spans frames stays in its own
 //! modules, used by these files: TCP streams, analysis and reassembly in
 //! `sniff::tcp`, `udp.stream` in `sniff::udp`, ICMP error and echo links in
 //! `sniff::icmp`, DNS and HTTP request/response links in the trackers of
@@ -39,6 +39,11 @@
 //!      or TCP port), and optionally `heuristic` for payloads no port claims;
 //!    - `fields`: each field's tshark name, type and Wireshark's title, in the
 //!      order of the field indexes its `values` takes;
+//!    - optionally `accepts`, to refuse bytes its port hands it that cannot be
+//!      its own (TLS refuses text and the middle of a record), and `learn` with
+//!      the `_in` methods, for what one PDU settles for its whole TCP
+//!      conversation (TLS: the version the ServerHello picks, which tshark -2
+//!      shows on every record of the connection, the ClientHello included);
 //!    - `info`, `tree`, `values`: the Info column, the details tree with every
 //!      field's bytes, and a field's values — all decoded from the PDU's bytes,
 //!      which may be cut short or hostile: check every length, never panic.
@@ -98,6 +103,7 @@ pub mod telnet;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod textline;
+pub mod tls;
 #[cfg(test)]
 mod toy;
 pub mod udp;

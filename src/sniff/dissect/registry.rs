@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 pub use super::dissector::{CaptureState, Carrier, Claim, Ctx, Dissector, FieldDecl, Recall};
 #[cfg(test)]
 use super::toy;
-use super::{arp, cdp, dhcp, dhcpv6, ftp, igmp, imap, lldp, ntp, pop, smtp, ssh, stp, telnet};
+use super::{arp, cdp, dhcp, dhcpv6, ftp, igmp, imap, lldp, ntp, pop, smtp, ssh, stp, telnet, tls};
 
 /// Every registered protocol. Adding a protocol is its file and one line here.
 pub static REGISTRY: &[&dyn Dissector] = &[
@@ -29,6 +29,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &pop::Pop,
     &telnet::Telnet,
     &ssh::Ssh,
+    &tls::Tls,
     #[cfg(test)]
     &toy::Toy,
 ];
@@ -98,7 +99,11 @@ pub fn for_ports(carrier: Carrier, sport: u16, dport: u16, offset: usize, pdu: &
     };
     // As tshark, the lower port is tried first (the server's, usually).
     let (lo, hi) = if sport <= dport { (sport, dport) } else { (dport, sport) };
-    let by_port = |port| claimed(claim(port)).map(|d| (d, Ctx { port: Some(port), to_port: port == dport }));
+    let by_port = |port| {
+        claimed(claim(port))
+            .filter(|&d| REGISTRY[usize::from(d)].accepts(pdu))
+            .map(|d| (d, Ctx { port: Some(port), to_port: port == dport, memo: None }))
+    };
     let (dissector, ctx) =
         by_port(lo).or_else(|| by_port(hi)).or_else(|| guessed(carrier, pdu).map(|d| (d, Ctx::default())))?;
     Some(Pdu { dissector, offset, len: pdu.len(), ctx })

@@ -180,7 +180,7 @@ fn registered_fields(out: &mut Out, pdu: &Pdu, data: &[u8]) {
         let leaf = !tree.has_children(i) && !item.field.is_empty();
         if let (true, Some(b)) = (leaf, item.bytes) {
             let (offset, len) = (b.offset as usize, b.len as usize);
-            let layer = dissector.column(bytes);
+            let layer = dissector.column_in(bytes, pdu.ctx);
             out.leaves.push(Field { layer, name: item.field.to_string(), offset, len, gap: false });
         }
     }

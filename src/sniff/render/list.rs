@@ -132,7 +132,7 @@ pub fn protocol(p: &Packet<'_>) -> &'static str {
         _ => {}
     }
     if let Some(pdu) = p.d.pdu {
-        return pdu.dissector().column(pdu.bytes(p.data));
+        return pdu.dissector().column_in(pdu.bytes(p.data), pdu.ctx);
     }
     match p.d.transport {
         Transport::Tcp(_) => "TCP",
