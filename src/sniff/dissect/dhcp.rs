@@ -1455,9 +1455,7 @@ mod tests {
     }
 
     fn info(pdu: &[u8]) -> String {
-        let mut s = String::new();
-        Dhcp.info(pdu, Ctx::default(), &mut s);
-        s
+        crate::sniff::dissect::testing::info_of(&Dhcp, pdu, Ctx::default())
     }
 
     fn values(pdu: &[u8], name: &str) -> Vec<String> {

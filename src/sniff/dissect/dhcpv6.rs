@@ -818,9 +818,7 @@ mod tests {
     }
 
     fn info(pdu: &[u8]) -> String {
-        let mut s = String::new();
-        Dhcpv6.info(pdu, Ctx::default(), &mut s);
-        s
+        crate::sniff::dissect::testing::info_of(&Dhcpv6, pdu, Ctx::default())
     }
 
     fn values(pdu: &[u8], name: &str) -> Vec<String> {

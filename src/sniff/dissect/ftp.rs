@@ -263,16 +263,11 @@ mod tests {
     use crate::sniff::dissect::testing::{fields, find, segment, LinkType};
 
     fn info(pdu: &[u8], ctx: Ctx) -> String {
-        let mut s = String::new();
-        Ftp.info(pdu, ctx, &mut s);
-        s
+        crate::sniff::dissect::testing::info_of(&Ftp, pdu, ctx)
     }
 
     fn values(pdu: &[u8], ctx: Ctx, name: &str) -> Vec<String> {
-        let i = FIELDS.iter().position(|f| f.name == name).unwrap();
-        let mut out = Vec::new();
-        Ftp.values(pdu, ctx, i, &mut out);
-        out.iter().map(ToString::to_string).collect()
+        crate::sniff::dissect::testing::values_of(&Ftp, pdu, ctx, name)
     }
 
     #[test]

@@ -634,9 +634,7 @@ mod tests {
     ];
 
     fn info(pdu: &[u8]) -> String {
-        let mut s = String::new();
-        Igmp.info(pdu, Ctx::default(), &mut s);
-        s
+        crate::sniff::dissect::testing::info_of(&Igmp, pdu, Ctx::default())
     }
 
     fn values(pdu: &[u8], name: &str) -> Vec<String> {

@@ -188,16 +188,11 @@ mod tests {
     use super::*;
 
     fn info(pdu: &[u8], ctx: Ctx) -> String {
-        let mut s = String::new();
-        Imap.info(pdu, ctx, &mut s);
-        s
+        crate::sniff::dissect::testing::info_of(&Imap, pdu, ctx)
     }
 
     fn values(pdu: &[u8], ctx: Ctx, name: &str) -> Vec<String> {
-        let i = FIELDS.iter().position(|f| f.name == name).unwrap();
-        let mut out = Vec::new();
-        Imap.values(pdu, ctx, i, &mut out);
-        out.iter().map(ToString::to_string).collect()
+        crate::sniff::dissect::testing::values_of(&Imap, pdu, ctx, name)
     }
 
     #[test]

@@ -697,9 +697,7 @@ mod tests {
     ];
 
     fn info(pdu: &[u8]) -> String {
-        let mut s = String::new();
-        Lldp.info(pdu, Ctx::default(), &mut s);
-        s
+        crate::sniff::dissect::testing::info_of(&Lldp, pdu, Ctx::default())
     }
 
     fn values(pdu: &[u8], name: &str) -> Vec<String> {

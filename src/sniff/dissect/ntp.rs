@@ -562,9 +562,7 @@ mod tests {
     ];
 
     fn info(pdu: &[u8]) -> String {
-        let mut s = String::new();
-        Ntp.info(pdu, Ctx::default(), &mut s);
-        s
+        crate::sniff::dissect::testing::info_of(&Ntp, pdu, Ctx::default())
     }
 
     fn values(pdu: &[u8], name: &str) -> Vec<String> {

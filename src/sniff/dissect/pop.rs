@@ -122,16 +122,11 @@ mod tests {
     use super::*;
 
     fn info(pdu: &[u8], ctx: Ctx) -> String {
-        let mut s = String::new();
-        Pop.info(pdu, ctx, &mut s);
-        s
+        crate::sniff::dissect::testing::info_of(&Pop, pdu, ctx)
     }
 
     fn values(pdu: &[u8], ctx: Ctx, name: &str) -> Vec<String> {
-        let i = FIELDS.iter().position(|f| f.name == name).unwrap();
-        let mut out = Vec::new();
-        Pop.values(pdu, ctx, i, &mut out);
-        out.iter().map(ToString::to_string).collect()
+        crate::sniff::dissect::testing::values_of(&Pop, pdu, ctx, name)
     }
 
     #[test]

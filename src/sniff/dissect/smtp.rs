@@ -254,16 +254,11 @@ mod tests {
     use super::*;
 
     fn info(pdu: &[u8], ctx: Ctx) -> String {
-        let mut s = String::new();
-        Smtp.info(pdu, ctx, &mut s);
-        s
+        crate::sniff::dissect::testing::info_of(&Smtp, pdu, ctx)
     }
 
     fn values(pdu: &[u8], ctx: Ctx, name: &str) -> Vec<String> {
-        let i = FIELDS.iter().position(|f| f.name == name).unwrap();
-        let mut out = Vec::new();
-        Smtp.values(pdu, ctx, i, &mut out);
-        out.iter().map(ToString::to_string).collect()
+        crate::sniff::dissect::testing::values_of(&Smtp, pdu, ctx, name)
     }
 
     const EHLO_REPLY: &[u8] = b"250-mail02\r\n250-PIPELINING\r\n250 DSN\r\n";

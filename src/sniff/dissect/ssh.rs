@@ -500,16 +500,11 @@ mod tests {
     use super::*;
 
     fn info(pdu: &[u8], ctx: Ctx) -> String {
-        let mut s = String::new();
-        Ssh.info(pdu, ctx, &mut s);
-        s
+        crate::sniff::dissect::testing::info_of(&Ssh, pdu, ctx)
     }
 
     fn values(pdu: &[u8], ctx: Ctx, name: &str) -> Vec<String> {
-        let i = FIELDS.iter().position(|f| f.name == name).unwrap();
-        let mut out = Vec::new();
-        Ssh.values(pdu, ctx, i, &mut out);
-        out.iter().map(ToString::to_string).collect()
+        crate::sniff::dissect::testing::values_of(&Ssh, pdu, ctx, name)
     }
 
     /// A plaintext packet of `payload`, padded to 8-byte blocks with at least 4 bytes.

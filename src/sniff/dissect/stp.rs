@@ -396,9 +396,7 @@ mod tests {
     }
 
     fn info(pdu: &[u8]) -> String {
-        let mut s = String::new();
-        Stp.info(pdu, Ctx::default(), &mut s);
-        s
+        crate::sniff::dissect::testing::info_of(&Stp, pdu, Ctx::default())
     }
 
     fn lines(pdu: &[u8]) -> Vec<String> {

@@ -2,6 +2,7 @@
 //! details tree, and its fields with their bytes.
 
 use crate::sniff::capture::Frame;
+use crate::sniff::dissect::dissector::{Ctx, Dissector};
 pub use crate::sniff::dissect::link::LinkType;
 use crate::sniff::dissect::tests::SYN;
 use crate::sniff::pipeline::{Facts, Pipeline};
@@ -78,4 +79,19 @@ pub fn one(tree: &Tree, field: &str) -> Occurrence {
     let all = occurrences(tree, field);
     assert_eq!(all.len(), 1, "{field}: {all:?}");
     all[0].clone()
+}
+
+/// A registered protocol's Info column for `pdu` handed over with `ctx`.
+pub fn info_of(d: &dyn Dissector, pdu: &[u8], ctx: Ctx) -> String {
+    let mut s = String::new();
+    d.info(pdu, ctx, &mut s);
+    s
+}
+
+/// A registered protocol's values of the field `name` in `pdu`, as text.
+pub fn values_of(d: &dyn Dissector, pdu: &[u8], ctx: Ctx, name: &str) -> Vec<String> {
+    let i = d.fields().iter().position(|f| f.name == name).unwrap_or_else(|| panic!("no field {name}"));
+    let mut out = Vec::new();
+    d.values(pdu, ctx, i, &mut out);
+    out.iter().map(ToString::to_string).collect()
 }
