@@ -60,25 +60,27 @@ impl Error {
     }
 }
 
-/// How the system told the UDP client that an ICMP port unreachable came back.
-#[cfg(not(windows))]
-const PORT_UNREACHABLE_SEEN: &str = "the kernel reported an ICMP port unreachable";
-/// Windows reports the ICMP error on the next receive as a reset (RFC 1122
-/// §4.1.3.3 leaves it to the system how UDP passes ICMP errors up).
-#[cfg(windows)]
-const PORT_UNREACHABLE_SEEN: &str = "an ICMP port unreachable came back, which Windows reports as WinError 10054 \
-     (WSAECONNRESET, \"an existing connection was forcibly closed\") although UDP has no connection";
+/// How Linux and macOS tell a UDP client that an ICMP port unreachable came back
+/// (the receive fails with ECONNREFUSED).
+const PORT_UNREACHABLE_UNIX: &str = "the kernel reported an ICMP port unreachable";
+/// How Windows tells it: the next receive fails as a reset, although UDP has no
+/// connection (RFC 1122 §4.1.3.3 leaves it to the system how UDP passes ICMP
+/// errors up).
+const PORT_UNREACHABLE_WINDOWS: &str = "an ICMP port unreachable came back for your datagram (Windows reports \
+     that on UDP as WinError 10054, WSAECONNRESET, on the next receive)";
+/// The words of the system this runs on.
+const PORT_UNREACHABLE_SEEN: &str = if cfg!(windows) { PORT_UNREACHABLE_WINDOWS } else { PORT_UNREACHABLE_UNIX };
 
-/// Why binding a low port was refused, and what to do.
-#[cfg(not(windows))]
-const PORT_REFUSED: &str =
+/// Why binding a low port was refused on Unix, and what to do.
+const PORT_REFUSED_UNIX: &str =
     "ports below 1024 need root privilege; use a port from 1024 up (the labs suggest 10000-11000), or run as root";
-/// Windows lets any user bind a low port; a refusal (WinError 10013, WSAEACCES)
-/// means the port is reserved or held for exclusive use by another program.
-#[cfg(windows)]
-const PORT_REFUSED: &str = "Windows refused the port (WinError 10013, WSAEACCES): it lies in a range the system \
-     reserved (see `netsh interface ipv4 show excludedportrange protocol=tcp`) or another program holds it \
+/// Windows lets any user bind a low port; a refusal (WinError 10013, WSAEACCES),
+/// at any port, means the port is reserved or held exclusively by another program.
+const PORT_REFUSED_WINDOWS: &str = "Windows refused the port (WinError 10013, WSAEACCES): it lies in a range the \
+     system reserved (see `netsh interface ipv4 show excludedportrange protocol=tcp`) or another program holds it \
      exclusively; pick another port with --port (the labs suggest 10000-11000)";
+/// The words of the system this runs on.
+const PORT_REFUSED: &str = if cfg!(windows) { PORT_REFUSED_WINDOWS } else { PORT_REFUSED_UNIX };
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -139,5 +141,28 @@ impl std::error::Error for Error {
             Error::Io { source, .. } => Some(source),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_system_names_its_own_report_of_a_closed_udp_port_and_a_refused_bind() {
+        assert!(PORT_UNREACHABLE_UNIX.contains("ICMP port unreachable"));
+        assert!(PORT_UNREACHABLE_WINDOWS.contains("ICMP port unreachable"));
+        assert!(
+            PORT_UNREACHABLE_WINDOWS.contains("WinError 10054") && PORT_UNREACHABLE_WINDOWS.contains("WSAECONNRESET")
+        );
+        assert!(PORT_REFUSED_UNIX.contains("below 1024 need root"));
+        assert!(PORT_REFUSED_WINDOWS.contains("WinError 10013") && PORT_REFUSED_WINDOWS.contains("excludedportrange"));
+        let e = Error::NoReply { addr: "127.0.0.1:12000".parse().unwrap(), millis: 1000, icmp: true };
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "no reply from 127.0.0.1:12000: {PORT_UNREACHABLE_SEEN}, so no server is listening on UDP port 12000; start the server first"
+            )
+        );
     }
 }

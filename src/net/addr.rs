@@ -102,7 +102,10 @@ pub fn parse_host_port_all(input: &str, default_port: Option<u16>) -> Result<Vec
 pub fn bind_error(addr: SocketAddr, e: io::Error) -> Error {
     match e.kind() {
         io::ErrorKind::AddrInUse => Error::AddrInUse { addr },
-        io::ErrorKind::PermissionDenied if addr.port() != 0 && addr.port() < 1024 => Error::PrivilegedPort { addr },
+        // Windows refuses a reserved or exclusively held port at any number.
+        io::ErrorKind::PermissionDenied if addr.port() != 0 && (cfg!(windows) || addr.port() < 1024) => {
+            Error::PrivilegedPort { addr }
+        }
         io::ErrorKind::AddrNotAvailable => Error::BadAddress {
             input: addr.to_string(),
             reason: "that address does not belong to this machine; use 127.0.0.1 or 0.0.0.0".into(),
@@ -190,21 +193,6 @@ pub fn recv_from(sock: &UdpSocket, buf: &mut [u8]) -> io::Result<(usize, SocketA
     match from.as_socket() {
         Some(from) => Ok((n, from)),
         None => Err(io::Error::from(io::ErrorKind::Interrupted)),
-    }
-}
-
-/// The error of a UDP client whose datagram came back as an ICMP port
-/// unreachable (see [`crate::teach::errno::udp_port_unreachable`]): no server
-/// listens on `server`'s port. On Windows, where the receive fails with
-/// WinError 10054 (WSAECONNRESET), the message says how Windows reports it.
-pub fn udp_unreachable(server: SocketAddr, millis: u64) -> Error {
-    if cfg!(windows) {
-        Error::NoAnswer {
-            what: format!("no reply from {server}"),
-            hint: crate::teach::errno::windows_udp_reset_hint(server.port()),
-        }
-    } else {
-        Error::NoReply { addr: server, millis, icmp: true }
     }
 }
 

@@ -628,7 +628,7 @@ fn udp_client(a: &ChatClientSettings) -> Result<()> {
                 if left.load(Ordering::SeqCst) {
                     break;
                 }
-                return Err(addr::udp_unreachable(server, 0));
+                return Err(Error::NoReply { addr: server, millis: 0, icmp: true });
             }
             Err(e) => return Err(Error::io(format!("receiving from {server}"), e)),
         };

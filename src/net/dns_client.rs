@@ -190,7 +190,7 @@ fn wait_reply(
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) if crate::teach::errno::udp_port_unreachable(&e) => {
-                return Err(addr::udp_unreachable(server, timeout.as_millis() as u64))
+                return Err(Error::NoReply { addr: server, millis: timeout.as_millis() as u64, icmp: true })
             }
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => return Ok(None),
             Err(e) => return Err(Error::io(format!("receiving from {server}"), e)),

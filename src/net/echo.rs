@@ -433,7 +433,9 @@ pub fn connect_udp(server: SocketAddr, timeout: Duration) -> Result<UdpSocket> {
 pub fn send_datagram(sock: &UdpSocket, server: SocketAddr, msg: &[u8], timeout: Duration) -> Result<()> {
     match trace::on(sock.as_raw_fd(), format_args!("send({} bytes)", msg.len()), || sock.send(msg)) {
         Ok(_) => Ok(()),
-        Err(e) if errno::udp_port_unreachable(&e) => Err(addr::udp_unreachable(server, timeout.as_millis() as u64)),
+        Err(e) if errno::udp_port_unreachable(&e) => {
+            Err(Error::NoReply { addr: server, millis: timeout.as_millis() as u64, icmp: true })
+        }
         Err(e) => Err(Error::io(format!("sending to {server}"), e)),
     }
 }
@@ -445,7 +447,9 @@ pub fn recv_datagram(sock: &UdpSocket, server: SocketAddr, buf: &mut [u8], timeo
         match trace::on(sock.as_raw_fd(), "recv()", || sock.recv(buf)) {
             Ok(n) => return Ok(n),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) if errno::udp_port_unreachable(&e) => return Err(addr::udp_unreachable(server, millis)),
+            Err(e) if errno::udp_port_unreachable(&e) => {
+                return Err(Error::NoReply { addr: server, millis, icmp: true })
+            }
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
                 return Err(Error::NoReply { addr: server, millis, icmp: false })
             }

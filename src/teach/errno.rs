@@ -177,15 +177,6 @@ pub fn is_udp_port_unreachable(flavor: Flavor, kind: io::ErrorKind, code: Option
     }
 }
 
-/// The student's explanation of a UDP port unreachable as Windows reports it.
-pub fn windows_udp_reset_hint(port: u16) -> String {
-    format!(
-        "the server's UDP port {port} is closed: an ICMP port unreachable came back for your datagram \
-         (Windows reports that on UDP as WinError 10054, WSAECONNRESET, on the next receive), \
-         so no server is listening there; start the server first"
-    )
-}
-
 /// The message without Rust's ` (os error N)` suffix.
 fn strerror(e: &io::Error) -> String {
     let text = e.to_string();
@@ -270,8 +261,5 @@ mod tests {
         assert!(!is_udp_port_unreachable(Flavor::Unix, ConnectionReset, Some(104)));
         assert!(is_udp_port_unreachable(Flavor::Windows, ConnectionReset, Some(10054)));
         assert!(!is_udp_port_unreachable(Flavor::Windows, ConnectionReset, Some(10053)));
-        let hint = windows_udp_reset_hint(12000);
-        assert!(hint.contains("port 12000 is closed") && hint.contains("ICMP port unreachable"), "{hint}");
-        assert!(hint.contains("10054") && hint.contains("WSAECONNRESET"), "{hint}");
     }
 }
