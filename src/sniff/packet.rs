@@ -233,6 +233,9 @@ pub enum Note {
         /// What its capture state found.
         recall: crate::sniff::dissect::registry::Recall,
     },
+    /// A note the registered protocol of [`Dissected::pdu`] words from its PDU
+    /// alone ([`crate::sniff::dissect::registry::Dissector::note`]).
+    Pdu,
     /// An ICMP error about an earlier datagram.
     IcmpAbout {
         /// The frame that caused it (0 if not in the capture).

@@ -216,6 +216,9 @@ impl Pipeline {
             recall(&mut self.states, &mut p);
         }
         conversation_memo(&mut self.memos, &self.facts.memos, &mut p.d, frame.data);
+        if !self.learning {
+            pdu_note(&mut p);
+        }
         p
     }
 
@@ -406,6 +409,15 @@ fn recall(states: &mut [Option<Box<dyn CaptureState>>], p: &mut Packet<'_>) {
     p.recall = state.frame(pdu.bytes(p.data), p.number, secs);
     if let (Some(recall), Note::None) = (p.recall, p.note) {
         p.note = Note::Recalled { dissector: pdu.dissector, recall };
+    }
+}
+
+/// Gives the frame its registered protocol's own note ([`Note::Pdu`]) when it
+/// has none and the protocol words one for the PDU.
+fn pdu_note(p: &mut Packet<'_>) {
+    let Some(pdu) = p.d.pdu else { return };
+    if p.note == Note::None && registry::has_note(&pdu, p.data) {
+        p.note = Note::Pdu;
     }
 }
 

@@ -79,7 +79,7 @@ impl Recorder {
                         FlagNames(h.flags).to_string(),
                         info.seq.to_string(),
                         if h.flags & crate::sniff::tcp::flags::ACK != 0 { info.ack.to_string() } else { String::new() },
-                        NoteText(&p.note).to_string(),
+                        NoteText(p).to_string(),
                     ],
                 });
             }
@@ -98,7 +98,7 @@ impl Recorder {
                 let _ = list::info(&mut info, p);
                 let (src, dst) =
                     p.d.ip_addrs().map_or((String::new(), String::new()), |(s, d)| (s.to_string(), d.to_string()));
-                let note = NoteText(&p.note).to_string();
+                let note = NoteText(p).to_string();
                 let info = String::from_utf8_lossy(&info).into_owned();
                 let echo = matches!(&p.d.transport, Transport::Icmp(i) if !i.is_error());
                 self.datagrams.push((

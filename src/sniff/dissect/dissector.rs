@@ -184,6 +184,14 @@ pub trait Dissector: Sync {
     fn recalled_note(&self, _recall: &Recall, _out: &mut fmt::Formatter<'_>) -> fmt::Result {
         Ok(())
     }
+    /// Writes the teaching note this PDU alone calls for (DHCP: which step of
+    /// the DORA exchange it is; TLS: what a ClientHello's server name reveals),
+    /// shown when nothing else has a note for the frame; writing nothing means
+    /// no note. Called once per PDU when the frame is decoded (the text is only
+    /// kept when it is shown), so keep it cheap for PDUs without a note.
+    fn note(&self, _pdu: &[u8], _ctx: Ctx, _out: &mut dyn fmt::Write) -> fmt::Result {
+        Ok(())
+    }
 }
 
 /// The values of field `name` as `d`'s details tree of `pdu` gives them: for a

@@ -162,6 +162,27 @@ pub fn values<'p>(pdu: &Pdu, recall: Option<&Recall>, frame: &'p [u8], i: usize,
     }
 }
 
+/// Whether the protocol of `pdu` words a teaching note for it
+/// ([`Dissector::note`]); nothing is kept of the text.
+pub fn has_note(pdu: &Pdu, frame: &[u8]) -> bool {
+    /// Notes only whether anything was written.
+    struct Any(bool);
+    impl std::fmt::Write for Any {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0 |= !s.is_empty();
+            // Stop the formatting at the first text: the answer is known.
+            if self.0 {
+                Err(std::fmt::Error)
+            } else {
+                Ok(())
+            }
+        }
+    }
+    let mut any = Any(false);
+    let _ = pdu.dissector().note(pdu.bytes(frame), pdu.ctx, &mut any);
+    any.0
+}
+
 /// One [`CaptureState`] per registered protocol that keeps one (indexed as
 /// [`REGISTRY`]), fresh for a pass over a capture.
 pub fn capture_states() -> Vec<Option<Box<dyn CaptureState>>> {

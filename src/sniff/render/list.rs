@@ -85,7 +85,7 @@ pub fn notes(p: &Packet<'_>, mut each: impl FnMut(&dyn fmt::Display) -> io::Resu
         }
     }
     if p.note != Note::None {
-        each(&NoteText(&p.note))?;
+        each(&NoteText(p))?;
     }
     Ok(())
 }
@@ -206,14 +206,18 @@ impl fmt::Display for Ep<'_> {
     }
 }
 
-/// The text of a teaching note.
-pub struct NoteText<'a>(pub &'a Note);
+/// The text of a packet's teaching note.
+pub struct NoteText<'a, 'p>(pub &'a Packet<'p>);
 
-impl fmt::Display for NoteText<'_> {
+impl fmt::Display for NoteText<'_, '_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let side = |c: bool| if c { "client" } else { "server" };
-        match *self.0 {
+        match self.0.note {
             Note::None => Ok(()),
+            Note::Pdu => match self.0.d.pdu {
+                Some(pdu) => pdu.dissector().note(pdu.bytes(self.0.data), pdu.ctx, f),
+                None => Ok(()),
+            },
             Note::Recalled { dissector, recall } => registry::REGISTRY
                 .get(usize::from(dissector))
                 .map_or(Ok(()), |d| d.recalled_note(&recall, f)),

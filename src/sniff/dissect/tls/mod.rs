@@ -21,6 +21,9 @@ use crate::sniff::render::Mac;
 use crate::sniff::tree::{Ftype, Tree};
 use crate::sniff::value::Value;
 use names::{lookup, EXTENSIONS, GROUPS, SUITES};
+use std::fmt;
+
+mod note;
 
 /// The TLS dissector.
 pub struct Tls;
@@ -634,6 +637,10 @@ impl Dissector for Tls {
         for r in &recs {
             record_tree(out, r, column, o);
         }
+    }
+
+    fn note(&self, pdu: &[u8], ctx: Ctx, out: &mut dyn fmt::Write) -> fmt::Result {
+        note::write(pdu, ctx, out)
     }
 
     fn values<'p>(&self, pdu: &'p [u8], ctx: Ctx, field: usize, out: &mut Vec<Value<'p>>) {

@@ -80,6 +80,7 @@ fn all_views(pdu: &[u8]) {
         let mut out = Vec::new();
         Tls.values(pdu, Ctx::default(), i, &mut out);
     }
+    let _ = note(pdu);
 }
 
 fn info(pdu: &[u8]) -> String {
@@ -233,4 +234,18 @@ fn the_server_hello_settles_the_version_of_the_whole_conversation() {
     let app_data = [0x17, 0x03, 0x03, 0x00, 0x02, 0xab, 0xcd];
     Tls.values(&app_data, TLS13, opaque, &mut out);
     assert_eq!(out.len(), 1);
+}
+
+fn note(pdu: &[u8]) -> String {
+    let mut out = String::new();
+    Tls.note(pdu, Ctx::default(), &mut out).unwrap();
+    out
+}
+
+#[test]
+fn the_client_hello_note_says_what_sni_reveals_and_other_records_have_none() {
+    let n = note(&bytes(CLIENT_HELLO));
+    assert!(n.starts_with("SNI: the ClientHello names the site, example.com, in clear text"), "{n}");
+    assert_eq!(note(&bytes(SERVER_FLIGHT)), "");
+    assert_eq!(note(ALERT_UNKNOWN_CA), "");
 }

@@ -62,7 +62,7 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
     }
     if p.note != Note::None {
         // socklab's own field (not tshark's): in the JSON views, `socklab.note`.
-        let note = NoteText(&p.note);
+        let note = NoteText(p);
         out.at(0).field("socklab.note", Ftype::String, &note).look(Look::Note).line(format_args!("[socklab: {note}]"));
     }
 }

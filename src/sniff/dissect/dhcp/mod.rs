@@ -14,9 +14,11 @@ use crate::sniff::tree::draw::bit_pattern;
 use crate::sniff::tree::{Ftype, Tree};
 use crate::sniff::value::Value;
 use std::borrow::Cow;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::net::Ipv4Addr;
 use std::ops::Range;
+
+mod note;
 
 /// The DHCP/BOOTP dissector.
 pub struct Dhcp;
@@ -778,6 +780,10 @@ impl Dissector for Dhcp {
         }
     }
 
+    fn note(&self, pdu: &[u8], _ctx: Ctx, out: &mut dyn fmt::Write) -> fmt::Result {
+        note::write(pdu, out)
+    }
+
     fn values<'p>(&self, pdu: &'p [u8], ctx: Ctx, field: usize, out: &mut Vec<Value<'p>>) {
         if field <= f::VENDOR {
             header_value(pdu, field, out);
@@ -1456,6 +1462,54 @@ mod tests {
 
     fn info(pdu: &[u8]) -> String {
         crate::sniff::dissect::testing::info_of(&Dhcp, pdu, Ctx::default())
+    }
+
+    fn note(pdu: &[u8]) -> String {
+        let mut out = String::new();
+        Dhcp.note(pdu, Ctx::default(), &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn the_note_names_each_dora_step_with_its_addresses() {
+        assert_eq!(
+            note(&discover()),
+            "DORA step 1/4 (Discover): client 00:0c:29:59:fd:21 has no address yet and broadcasts to find a DHCP server"
+        );
+        assert_eq!(
+            note(&offer()),
+            "DORA step 2/4 (Offer): server 192.168.1.5 offers 192.168.1.10 to client 00:0c:29:59:fd:21"
+        );
+        let request =
+            message(1, [0; 4], &[99, 130, 83, 99, 53, 1, 3, 50, 4, 192, 168, 1, 10, 54, 4, 192, 168, 1, 5, 255]);
+        assert_eq!(
+            note(&request),
+            "DORA step 3/4 (Request): client 00:0c:29:59:fd:21 asks for 192.168.1.10 from server 192.168.1.5, \
+             declining any other offer"
+        );
+        let ack = message(
+            2,
+            [192, 168, 1, 10],
+            &[99, 130, 83, 99, 53, 1, 5, 54, 4, 192, 168, 1, 5, 51, 4, 0, 0, 2, 0x58, 255],
+        );
+        assert_eq!(
+            note(&ack),
+            "DORA step 4/4 (ACK): server 192.168.1.5 confirms 192.168.1.10 for client 00:0c:29:59:fd:21 for 600 s: \
+             the client may now use the address"
+        );
+    }
+
+    #[test]
+    fn a_renewal_is_not_called_a_dora_step_and_bootp_has_no_note() {
+        let mut renew = message(1, [0; 4], &[99, 130, 83, 99, 53, 1, 3, 255]);
+        renew[at::CIADDR..at::CIADDR + 4].copy_from_slice(&[192, 168, 1, 10]);
+        assert!(note(&renew).starts_with("lease renewal (Request): client 192.168.1.10"));
+        assert_eq!(note(&message(1, [0; 4], &[])), "");
+        // Cut inside the options: still no panic, the type is known.
+        let d = discover();
+        for n in 0..d.len() {
+            let _ = note(&d[..n]);
+        }
     }
 
     fn values(pdu: &[u8], name: &str) -> Vec<String> {
