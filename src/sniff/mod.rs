@@ -8,6 +8,7 @@ pub mod capture;
 pub mod decode_error;
 pub mod defrag;
 pub mod dissect;
+pub mod expect;
 pub mod field_id;
 pub mod fields;
 pub mod file;

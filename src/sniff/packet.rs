@@ -291,6 +291,9 @@ pub struct Packet<'a> {
     /// What the capture state of the registered protocol of [`Dissected::pdu`]
     /// found about this frame from earlier ones.
     pub recall: Option<crate::sniff::dissect::registry::Recall>,
+    /// For the PDU of a connection an earlier PDU announced (FTP's data
+    /// connections): what the announcement says.
+    pub link: Option<crate::sniff::dissect::dissector::Link>,
     /// What the DNS and HTTP decoders found.
     pub app: crate::sniff::app::App,
     /// Section, interface and comments of a pcapng file's frame.

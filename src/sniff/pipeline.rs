@@ -9,6 +9,7 @@ use crate::sniff::defrag::Defragmenter;
 use crate::sniff::dissect::link::LinkType;
 use crate::sniff::dissect::registry::{self, CaptureState};
 use crate::sniff::dissect::{self, dns, http, tcp, udp};
+use crate::sniff::expect::Expectations;
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::icmp::{self, DatagramKey, EchoMatcher, Recent};
 use crate::sniff::packet::{Dissected, Net, Note, Packet, Tcp, Transport};
@@ -30,6 +31,9 @@ pub struct Facts {
     /// What registered protocols last learned of each TCP conversation
     /// ([`Dissector::learn`](crate::sniff::dissect::dissector::Dissector::learn)).
     pub memos: Memos,
+    /// Every connection a registered protocol announced, with what its
+    /// conversation said it carries by the end of the capture.
+    pub expect: Expectations,
 }
 
 /// What registered protocols learned of TCP conversations: the latest number
@@ -76,6 +80,8 @@ pub struct Pipeline {
     /// The registered protocols' memories of this pass, indexed as the registry.
     states: Vec<Option<Box<dyn CaptureState>>>,
     memos: Memos,
+    /// The connections announced so far in this pass.
+    expect: Expectations,
 }
 
 impl Pipeline {
@@ -100,6 +106,7 @@ impl Pipeline {
             apps: Apps { dns: DnsTracker::new(&dns::DEFAULT_PORTS), http: HttpTracker::default() },
             states: registry::capture_states(),
             memos: Memos::default(),
+            expect: Expectations::default(),
         }
     }
 
@@ -133,7 +140,13 @@ impl Pipeline {
         let mut app = AppFacts { two_pass: true, ..AppFacts::default() };
         self.apps.dns.learn_into(&mut app);
         self.apps.http.learn_into(&mut app);
-        Facts { tcp: self.track_tcp.then_some(self.tcp), echo_reply: self.learned_echo, app, memos: self.memos }
+        Facts {
+            tcp: self.track_tcp.then_some(self.tcp),
+            echo_reply: self.learned_echo,
+            app,
+            memos: self.memos,
+            expect: self.expect,
+        }
     }
 
     /// The first pass over a frame (a [`Pipeline::learning`] pipeline): decodes and
@@ -160,6 +173,7 @@ impl Pipeline {
             d.payload = self.defrag.last_done().get(start..start + len).unwrap_or(&[]);
         }
         conversation_memo(&mut self.memos, &self.facts.memos, &mut d, frame.data);
+        learn_expected(&mut self.expect, &d, frame.data, self.frame);
         if reaches_apps(&d) {
             let mut p = blank_packet(self.frame, frame, 0, 0);
             p.d = d;
@@ -212,10 +226,14 @@ impl Pipeline {
                 p.d.pdu = None;
             }
         }
+        if p.d.pdu.is_none() && matches!(p.app, App::None) {
+            self.claim_expected(&mut p);
+        }
         if !self.learning {
             recall(&mut self.states, &mut p);
         }
         conversation_memo(&mut self.memos, &self.facts.memos, &mut p.d, frame.data);
+        learn_expected(&mut self.expect, &p.d, frame.data, p.number);
         if !self.learning {
             pdu_note(&mut p);
         }
@@ -240,6 +258,26 @@ impl Pipeline {
         d.reassembled = inner.reassembled;
         d.payload = &[];
         Some(span)
+    }
+
+    /// Hands a TCP segment's payload to the protocol of the connection some
+    /// earlier PDU announced it for (FTP's data connections), if any.
+    fn claim_expected(&self, p: &mut Packet<'_>) {
+        let (Transport::Tcp(_), Some((src, dst))) = (&p.d.transport, p.d.endpoints()) else { return };
+        if p.d.payload.is_empty() || p.tcp.is_some_and(|i| i.analysis & RESENT != 0) {
+            return;
+        }
+        let Some(found) = self.facts.expect.find(src, dst, p.number).or_else(|| self.expect.find(src, dst, p.number))
+        else {
+            return;
+        };
+        let offset = (p.d.payload.as_ptr() as usize).wrapping_sub(p.data.as_ptr() as usize);
+        if offset.checked_add(p.d.payload.len()).is_none_or(|end| end > p.data.len()) {
+            return;
+        }
+        let ctx = dissect::dissector::Ctx { port: Some(found.port), to_port: found.to_port, memo: None };
+        p.d.pdu = Some(registry::Pdu { dissector: found.dissector, offset, len: p.d.payload.len(), ctx });
+        p.link = Some(found.link);
     }
 
     /// Remembers a UDP/TCP datagram so that a later ICMP error can point at it.
@@ -421,6 +459,13 @@ fn pdu_note(p: &mut Packet<'_>) {
     }
 }
 
+/// Takes a registered protocol's TCP PDU into the announced connections.
+fn learn_expected(expect: &mut Expectations, d: &Dissected<'_>, data: &[u8], frame: u32) {
+    if let (Transport::Tcp(_), Some(pdu), Some((src, dst))) = (&d.transport, &d.pdu, d.endpoints()) {
+        expect.learn(pdu, data, src, dst, frame);
+    }
+}
+
 /// Nanoseconds in a second (capture times are nanoseconds since the epoch).
 const NANOS_PER_SEC: Nanos = 1_000_000_000;
 
@@ -445,6 +490,7 @@ fn blank_packet<'a>(number: u32, frame: &Frame<'a>, rel: Nanos, delta: Nanos) ->
         echo_peer: None,
         echo_rtt: None,
         note: Note::None,
+        link: None,
         recall: None,
         app: App::None,
         origin: frame.origin,

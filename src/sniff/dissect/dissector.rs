@@ -107,6 +107,58 @@ pub trait CaptureState: Send {
     fn frame(&mut self, pdu: &[u8], frame: u32, secs: i64) -> Option<Recall>;
 }
 
+/// An end of a connection a PDU announces, named relative to the PDU.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Host {
+    /// The address the PDU comes from.
+    Sender,
+    /// The address the PDU goes to.
+    Receiver,
+    /// An address the PDU names.
+    Addr(std::net::IpAddr),
+}
+
+/// A TCP connection a PDU announces for another registered protocol, as an FTP
+/// `227` reply announces its data connection (tshark's conversation with a
+/// dissector set): segments between `host` at `port` and `peer` at any port,
+/// after this frame, are handed to `protocol`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Expect {
+    /// The end whose port is known.
+    pub host: Host,
+    /// Its port.
+    pub port: u16,
+    /// The other end (any port).
+    pub peer: Host,
+    /// The filter name of the registered protocol that takes the connection.
+    pub protocol: &'static str,
+    /// How the connection was announced (`PASV`), shown with its PDUs.
+    pub method: &'static str,
+}
+
+/// A line a PDU sends that says what the connection it announced last carries
+/// (FTP: `RETR notes.txt`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Describe<'p> {
+    /// The text.
+    pub text: &'p [u8],
+    /// Whether it settles the matter: a later description replaces one that
+    /// does not (FTP: a transfer command replaces `TYPE I`), never one that does.
+    pub settles: bool,
+}
+
+/// What an announced connection's PDU knows of the announcement: where and how
+/// it was made, and what the announcing conversation said it carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// The frame that announced the connection.
+    pub setup_frame: u32,
+    /// How ([`Expect::method`]).
+    pub method: &'static str,
+    /// The frame and text of the description ([`Describe`]), if any.
+    pub described: Option<(u32, std::sync::Arc<str>)>,
+}
+
 /// One protocol's dissector. Every method is a pure function of the PDU's bytes
 /// and, for `info`, `tree` and `values`, of the [`Ctx`] it came with (and, for
 /// the `recalled_*` ones, of what its [`CaptureState`] found).
@@ -184,6 +236,25 @@ pub trait Dissector: Sync {
     fn recalled_note(&self, _recall: &Recall, _out: &mut fmt::Formatter<'_>) -> fmt::Result {
         Ok(())
     }
+    /// A TCP connection this PDU announces for a registered protocol (FTP's
+    /// `PASV` reply and `PORT` command), which the pipeline then hands that
+    /// protocol whatever its port.
+    fn expects(&self, _pdu: &[u8], _ctx: Ctx) -> Option<Expect> {
+        None
+    }
+    /// What this PDU says the connection its conversation announced last carries.
+    fn describes<'p>(&self, _pdu: &'p [u8], _ctx: Ctx) -> Option<Describe<'p>> {
+        None
+    }
+    /// Appends to the Info column what the announcement of this PDU's connection says.
+    fn linked_info(&self, _link: &Link, _out: &mut String) {}
+    /// The details block of a PDU on an announced connection, with what the
+    /// announcement says; [`Dissector::tree`] unless a protocol shows more.
+    fn linked_tree(&self, pdu: &[u8], ctx: Ctx, _link: &Link, offset: usize, tree: &mut Tree) {
+        self.tree(pdu, ctx, offset, tree);
+    }
+    /// Appends the values of field `field` that come from the announcement.
+    fn linked_values<'p>(&self, _link: &Link, _field: usize, _out: &mut Vec<Value<'p>>) {}
     /// Writes the teaching note this PDU alone calls for (DHCP: which step of
     /// the DORA exchange it is; TLS: what a ClientHello's server name reveals),
     /// shown when nothing else has a note for the frame; writing nothing means

@@ -5,11 +5,13 @@
 //!
 //! Which side a segment comes from is told as tshark tells it: a segment sent to
 //! the FTP port is a request. Each segment is decoded on its own: the first line
-//! is parsed, later lines are shown as they are. The data connections themselves
-//! (`ftp-data`) are not linked to the control connection: that needs state across
-//! frames (the address a `PASV` reply announced) that the registry does not keep.
+//! is parsed, later lines are shown as they are. The address a `PASV`, `EPSV`
+//! reply or a `PORT`, `EPRT` command names is announced to the pipeline
+//! ([`Dissector::expects`]), and each command describes the data connection
+//! announced last ([`Dissector::describes`]), so that the data connection's
+//! segments show as [`super::ftpdata`] with both.
 
-use super::dissector::{tree_values, Claim, Ctx, Dissector, FieldDecl};
+use super::dissector::{tree_values, Claim, Ctx, Describe, Dissector, Expect, FieldDecl, Host};
 use super::textline::{eol, first, lines, reply_code, shown, split_word};
 use crate::sniff::tree::{Ftype, Tree};
 use crate::sniff::value::Value;
@@ -126,6 +128,49 @@ fn epsv_port(text: &[u8]) -> Option<u16> {
     std::str::from_utf8(fields.get(3)?).ok()?.parse().ok()
 }
 
+/// The port of an EPRT command's `|af|address|port|` (RFC 2428 §2).
+fn eprt_port(text: &[u8]) -> Option<u16> {
+    let delim = *text.first()?;
+    let fields: Vec<&[u8]> = text.split(|&b| b == delim).collect();
+    std::str::from_utf8(fields.get(3)?).ok()?.parse().ok()
+}
+
+/// The port an active-mode server sends data from (RFC 959 §3.2).
+const DATA_PORT: u16 = 20;
+
+/// The commands answered on the data connection (RFC 959 §4.1.3, RFC 3659 §7):
+/// one of them settles what a data connection carries.
+const DATA_COMMANDS: &[&[u8]] = &[b"RETR", b"STOR", b"STOU", b"APPE", b"LIST", b"NLST", b"MLSD"];
+
+/// The data connection a command or reply announces, as tshark sets it up:
+/// `PORT`'s from the server's port 20 to the named client address, `EPRT`'s to
+/// the client's port, `PASV`'s to the named server address, `EPSV`'s to the
+/// server's port.
+fn data_connection(text: &[u8], request: bool) -> Option<Expect> {
+    let expect = |host, port, peer, method| Some(Expect { host, port, peer, protocol: "ftp-data", method });
+    if request {
+        let (cmd, arg) = split_word(text);
+        let arg = arg?;
+        if cmd.eq_ignore_ascii_case(b"PORT") {
+            let (ip, _) = host_port(arg)?;
+            return expect(Host::Receiver, DATA_PORT, Host::Addr(ip.into()), "PORT");
+        }
+        if cmd.eq_ignore_ascii_case(b"EPRT") {
+            return expect(Host::Sender, eprt_port(arg)?, Host::Receiver, "EPRT");
+        }
+        return None;
+    }
+    let arg = text.get(4..)?;
+    match reply_code(text)? {
+        227 => {
+            let (ip, port) = host_port(arg)?;
+            expect(Host::Addr(ip.into()), port, Host::Receiver, "PASV")
+        }
+        229 => expect(Host::Sender, epsv_port(arg)?, Host::Receiver, "EPASV"),
+        _ => None,
+    }
+}
+
 impl Dissector for Ftp {
     fn name(&self) -> &'static str {
         "ftp"
@@ -172,6 +217,17 @@ impl Dissector for Ftp {
                 response_fields(t, text, at);
             }
         }
+    }
+
+    fn expects(&self, pdu: &[u8], ctx: Ctx) -> Option<Expect> {
+        data_connection(first(pdu)?.text(pdu), ctx.to_port)
+    }
+
+    fn describes<'p>(&self, pdu: &'p [u8], ctx: Ctx) -> Option<Describe<'p>> {
+        let text = first(pdu).filter(|_| ctx.to_port)?.text(pdu);
+        let (cmd, _) = split_word(text);
+        let settles = DATA_COMMANDS.iter().any(|c| cmd.eq_ignore_ascii_case(c));
+        (!text.is_empty()).then_some(Describe { text, settles })
     }
 
     fn values<'p>(&self, pdu: &'p [u8], ctx: Ctx, field: usize, out: &mut Vec<Value<'p>>) {
@@ -305,6 +361,30 @@ mod tests {
     }
 
     #[test]
+    fn replies_and_commands_announce_data_connections() {
+        let reply = |line: &[u8]| Ftp.expects(line, Ctx::from(21));
+        let pasv = reply(b"227 Entering Passive Mode (172,16,16,121,192,14)\r\n").unwrap();
+        assert_eq!((pasv.host, pasv.port, pasv.peer), (Host::Addr([172, 16, 16, 121].into()), 49166, Host::Receiver));
+        assert_eq!((pasv.protocol, pasv.method), ("ftp-data", "PASV"));
+        assert_eq!(reply(b"229 Entering Extended Passive Mode (|||6446|)\r\n").unwrap().port, 6446);
+        assert_eq!(reply(b"200 Type set to I\r\n"), None);
+        let port = Ftp.expects(b"PORT 10,0,0,2,4,1\r\n", Ctx::to(21)).unwrap();
+        assert_eq!((port.host, port.port, port.peer), (Host::Receiver, 20, Host::Addr([10, 0, 0, 2].into())));
+        let eprt = Ftp.expects(b"EPRT |1|132.235.1.2|6275|\r\n", Ctx::to(21)).unwrap();
+        assert_eq!((eprt.host, eprt.port, eprt.method), (Host::Sender, 6275, "EPRT"));
+        // A reply's text never announces when it comes from the client.
+        assert_eq!(Ftp.expects(b"227 (1,2,3,4,5,6)\r\n", Ctx::to(21)), None);
+    }
+
+    #[test]
+    fn commands_describe_the_data_connection_and_transfers_settle_it() {
+        let d = Ftp.describes(b"RETR notes.txt\r\n", Ctx::to(21)).unwrap();
+        assert_eq!((d.text, d.settles), (&b"RETR notes.txt"[..], true));
+        assert!(!Ftp.describes(b"TYPE I\r\n", Ctx::to(21)).unwrap().settles);
+        assert_eq!(Ftp.describes(b"150 Opening\r\n", Ctx::from(21)), None);
+    }
+
+    #[test]
     fn cut_and_hostile_input_never_panics() {
         let pdu = b"227 Entering Passive Mode (999,1,2,3,4,5,6)\r\n\xff\x00PORT 1,2\r";
         for n in 0..=pdu.len() {
@@ -315,6 +395,7 @@ mod tests {
                 for f in 0..FIELDS.len() {
                     Ftp.values(&pdu[..n], ctx, f, &mut Vec::new());
                 }
+                let _ = (Ftp.expects(&pdu[..n], ctx), Ftp.describes(&pdu[..n], ctx));
             }
         }
         assert_eq!(host_port(b"(999,1,2,3,4,5)"), None);

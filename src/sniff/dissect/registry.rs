@@ -8,10 +8,12 @@ use crate::sniff::tree::Ftype;
 use crate::sniff::value::Value;
 use std::sync::OnceLock;
 
-pub use super::dissector::{CaptureState, Carrier, Claim, Ctx, Dissector, FieldDecl, Recall};
+pub use super::dissector::{
+    CaptureState, Carrier, Claim, Ctx, Describe, Dissector, Expect, FieldDecl, Host, Link, Recall,
+};
 #[cfg(test)]
 use super::toy;
-use super::{arp, cdp, dhcp, dhcpv6, ftp, igmp, imap, lldp, ntp, pop, smtp, ssh, stp, telnet, tls};
+use super::{arp, cdp, dhcp, dhcpv6, ftp, ftpdata, igmp, imap, lldp, ntp, pop, smtp, ssh, stp, telnet, tls};
 
 /// Every registered protocol. Adding a protocol is its file and one line here.
 pub static REGISTRY: &[&dyn Dissector] = &[
@@ -24,6 +26,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &stp::Stp,
     &cdp::Cdp,
     &ftp::Ftp,
+    &ftpdata::FtpData,
     &smtp::Smtp,
     &imap::Imap,
     &pop::Pop,
@@ -144,9 +147,17 @@ pub fn by_name(name: &str) -> Option<&'static dyn Dissector> {
     REGISTRY.iter().copied().find(|d| d.name().eq_ignore_ascii_case(name))
 }
 
-/// Appends the values of registered field `i` of a packet whose PDU is `pdu`
-/// and for which the protocol's capture state found `recall`.
-pub fn values<'p>(pdu: &Pdu, recall: Option<&Recall>, frame: &'p [u8], i: usize, out: &mut Vec<Value<'p>>) {
+/// Appends the values of registered field `i` of a packet whose PDU is `pdu`,
+/// for which the protocol's capture state found `recall`, and whose connection
+/// an earlier PDU announced as `link` says.
+pub fn values<'p>(
+    pdu: &Pdu,
+    recall: Option<&Recall>,
+    link: Option<&Link>,
+    frame: &'p [u8],
+    i: usize,
+    out: &mut Vec<Value<'p>>,
+) {
     match locate(i) {
         Some((d, own)) if d == usize::from(pdu.dissector) => {
             let (dissector, bytes) = (pdu.dissector(), pdu.bytes(frame));
@@ -156,6 +167,9 @@ pub fn values<'p>(pdu: &Pdu, recall: Option<&Recall>, frame: &'p [u8], i: usize,
             }
             if let Some(r) = recall {
                 dissector.recalled_values(r, own, out);
+            }
+            if let Some(link) = link {
+                dissector.linked_values(link, own, out);
             }
         }
         _ => {}

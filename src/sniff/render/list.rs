@@ -177,6 +177,9 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
         if let Some(r) = &p.recall {
             pdu.dissector().recalled_info(r, &mut s);
         }
+        if let Some(link) = &p.link {
+            pdu.dissector().linked_info(link, &mut s);
+        }
         return out.write_all(s.as_bytes());
     }
     match &p.d.transport {

@@ -48,7 +48,10 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
         _ => http::tree::build(out, p),
     }
     if let Some(pdu) = p.d.pdu {
-        pdu.dissector().tree(pdu.bytes(p.data), pdu.ctx, pdu.offset, out);
+        match &p.link {
+            Some(link) => pdu.dissector().linked_tree(pdu.bytes(p.data), pdu.ctx, link, pdu.offset, out),
+            None => pdu.dissector().tree(pdu.bytes(p.data), pdu.ctx, pdu.offset, out),
+        }
         if let Some(r) = &p.recall {
             pdu.dissector().recalled_tree(r, out);
         }
