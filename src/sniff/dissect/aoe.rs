@@ -14,6 +14,7 @@ use crate::sniff::hash::FxHashMap;
 use crate::sniff::tree::draw::bit_pattern;
 use crate::sniff::tree::{Ftype, Tree};
 use crate::sniff::value::Value;
+use std::fmt;
 use std::fmt::Write as _;
 
 /// The AoE dissector.
@@ -227,6 +228,11 @@ impl Dissector for Aoe {
         FIELDS
     }
 
+    /// tshark prints the protocol as a field by its filter name.
+    fn label(&self, _pdu: &[u8]) -> String {
+        "aoe".to_string()
+    }
+
     fn info(&self, pdu: &[u8], _ctx: Ctx, out: &mut String) {
         if version(pdu) == Some(VERSION) {
             v1_info(pdu, out);
@@ -272,6 +278,17 @@ impl Dissector for Aoe {
         out.at(1)
             .field("aoe.ata.cmd", Ftype::Uint8, Value::hex(u64::from(c), 2))
             .line(format_args!("[ATA Cmd: {}]", ata_line(c)));
+    }
+
+    fn recalled_note(&self, recall: &Recall, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = recall.bytes[0];
+        write!(
+            out,
+            "response to the ATA command of frame {} ({}): the tag matches, the response itself only \
+             carries the drive's status",
+            recall.frame,
+            ata_line(c)
+        )
     }
 
     fn recalled_values<'p>(&self, recall: &Recall, field: usize, out: &mut Vec<Value<'p>>) {
@@ -369,15 +386,9 @@ fn ata_tree(a: &[u8], response: bool, o: usize, out: &mut Tree) {
     let flag = |out: &mut Tree, name: &'static str, mask: u8, title: &str, yes: &str, no: &str| {
         let set = af & mask != 0;
         let shift = mask.trailing_zeros();
-        out.at(1)
-            .field(name, Ftype::Boolean, u8::from(set))
-            .bytes(o, 1)
-            .mask(u64::from(mask), u64::from(set))
-            .line(format_args!(
-                "{} = {title}: {}",
-                bit_pattern(u32::from(set), 1, shift, 8),
-                if set { yes } else { no }
-            ));
+        out.at(1).field(name, Ftype::Boolean, u8::from(set)).bytes(o, 1).mask(u64::from(mask), u64::from(set)).line(
+            format_args!("{} = {title}: {}", bit_pattern(u32::from(set), 1, shift, 8), if set { yes } else { no }),
+        );
     };
     flag(out, "aoe.aflags.e", AFLAG_E, "E", "LBA48 extended command", "Normal command");
     if af & AFLAG_E != 0 {

@@ -375,6 +375,12 @@ const FIELDS: &[FieldDecl] = &[
     FieldDecl { name: "ptp.v2.mm.action", ftype: Ftype::Uint8, title: "action", base: "BASE_DEC" },
     FieldDecl { name: "ptp.v2.mm.tlvType", ftype: Ftype::Uint16, title: "tlvType", base: "BASE_DEC" },
     FieldDecl { name: "ptp.v2.mm.lengthField", ftype: Ftype::Uint16, title: "lengthField", base: "BASE_DEC" },
+    FieldDecl {
+        name: "ptp.v2.mm.managementErrorId",
+        ftype: Ftype::Uint16,
+        title: "managementErrorId",
+        base: "BASE_DEC",
+    },
     FieldDecl { name: "ptp.v2.mm.managementId", ftype: Ftype::Uint16, title: "managementId", base: "BASE_DEC" },
     FieldDecl { name: "ptp.v2.mm.data", ftype: Ftype::Bytes, title: "data", base: "" },
     FieldDecl { name: "ptp.versionptp", ftype: Ftype::Uint16, title: "versionPTP", base: "BASE_DEC" },
@@ -569,13 +575,14 @@ fn management_id(id: u16) -> Option<(&'static str, &'static str)> {
 /// A management error ID's name (§15.5.4.1.4, table 72).
 fn management_error_name(e: u16) -> Option<&'static str> {
     Some(match e {
-        0x0001 => "Response too big",
-        0x0002 => "No such id",
-        0x0003 => "Wrong length",
-        0x0004 => "Wrong value",
-        0x0005 => "Not setable",
-        0x0006 => "Not supported",
-        0xfffe => "General error",
+        0x0001 => "RESPONSE_TOO_BIG",
+        0x0002 => "NO_SUCH_ID",
+        0x0003 => "WRONG_LENGTH",
+        0x0004 => "WRONG_VALUE",
+        0x0005 => "NOT_SETABLE",
+        0x0006 => "NOT_SUPPORTED",
+        0x0007..=0xbfff => "Reserved",
+        0xfffe => "GENERAL_ERROR",
         _ => return None,
     })
 }
@@ -696,6 +703,11 @@ impl Dissector for Ptp {
 
     fn fields(&self) -> &'static [FieldDecl] {
         FIELDS
+    }
+
+    /// tshark prints the protocol as a field by its filter name.
+    fn label(&self, _pdu: &[u8]) -> String {
+        "ptp".to_string()
     }
 
     fn len(&self, pdu: &[u8]) -> Option<usize> {
@@ -841,7 +853,9 @@ impl<'a> Walk<'a, '_> {
 /// The version 2 message `d` (cut to its length) as tshark shows it.
 fn v2_tree(d: &[u8], o: usize, out: &mut Tree) -> Option<()> {
     let mut w = Walk { d, o, out };
-    v2_header(&mut w)?;
+    if !v2_header(&mut w)? {
+        return Some(());
+    }
     match d[at::TYPE] & 0x0f {
         msg::SYNC | msg::DELAY_REQ => {
             let f = ("ptp.v2.sdr.origintimestamp.seconds", "ptp.v2.sdr.origintimestamp.nanoseconds");
@@ -866,8 +880,7 @@ fn v2_tree(d: &[u8], o: usize, out: &mut Tree) -> Option<()> {
             requesting(&mut w, ("ptp.v2.pdrs.requestingportidentity", "ptp.v2.pdrs.requestingsourceportid"))
         }
         msg::PDELAY_RESP_FOLLOW_UP => {
-            let f =
-                ("ptp.v2.pdfu.responseorigintimestamp.seconds", "ptp.v2.pdfu.responseorigintimestamp.nanoseconds");
+            let f = ("ptp.v2.pdfu.responseorigintimestamp.seconds", "ptp.v2.pdfu.responseorigintimestamp.nanoseconds");
             w.timestamp(at::BODY, f, "responseOriginTimestamp", Ftype::Int32)?;
             requesting(&mut w, ("ptp.v2.pdfu.requestingportidentity", "ptp.v2.pdfu.requestingsourceportid"))
         }
@@ -881,8 +894,9 @@ fn v2_tree(d: &[u8], o: usize, out: &mut Tree) -> Option<()> {
     }
 }
 
-/// The common header (§13.3): every message starts with it.
-fn v2_header(w: &mut Walk<'_, '_>) -> Option<()> {
+/// The common header (§13.3): every message starts with it. False when its
+/// message length is too short to hold even itself (tshark stops there).
+fn v2_header(w: &mut Walk<'_, '_>) -> Option<bool> {
     let o = w.o;
     let b0 = *w.d.first()?;
     let (sdo, t) = (b0 >> 4, b0 & 0x0f);
@@ -917,7 +931,7 @@ fn v2_header(w: &mut Walk<'_, '_>) -> Option<()> {
     if len < (at::LENGTH + 2) as u64 {
         let m = "Message length too short to include the message length field";
         w.out.expert(2, "ptp.v2.msg_len_too_small", Severity::Error, Group::Malformed, m);
-        return Some(());
+        return Some(false);
     }
     if len > w.d.len() as u64 {
         let m = "Message length goes past the end of the packet";
@@ -951,21 +965,19 @@ fn v2_header(w: &mut Walk<'_, '_>) -> Option<()> {
         .field("ptp.v2.logmessageperiod", Ftype::Int32, period)
         .bytes(o + at::LOG_PERIOD, 1)
         .line(format_args!("logMessagePeriod: {period}"));
-    Some(())
+    Some(true)
 }
 
 /// One bit of a 16-bit flags word: `.... ..1. .... .... = PTP_TWO_STEP: True`.
 fn flag_bit(out: &mut Tree, field: &'static str, flags: u16, mask: u16, title: &str, o: usize) {
     let set = flags & mask != 0;
-    out.at(2)
-        .field(field, Ftype::Boolean, u8::from(set))
-        .bytes(o, 2)
-        .mask(u64::from(mask), u64::from(set))
-        .line(format_args!(
+    out.at(2).field(field, Ftype::Boolean, u8::from(set)).bytes(o, 2).mask(u64::from(mask), u64::from(set)).line(
+        format_args!(
             "{} = {title}: {}",
             masked_bits(u64::from(flags), u64::from(mask), 16),
             if set { "True" } else { "False" }
-        ));
+        ),
+    );
 }
 
 /// The correction field (§13.3.2.7): nanoseconds times 2^16, signed; shown as
@@ -977,12 +989,15 @@ fn correction(w: &mut Walk<'_, '_>) -> Option<()> {
     w.out.at(1).bytes(o, 8).line(format_args!("correctionField: {:.6} nanoseconds", ns as f64 + sub));
     w.out
         .at(2)
-        .field("ptp.v2.correction.ns", Ftype::Uint64, ns)
+        // An unsigned field in tshark: a negative correction wraps around.
+        .field("ptp.v2.correction.ns", Ftype::Uint64, ns as u64)
         .bytes(o, 6)
         .line(format_args!("correction: Ns: {ns} nanoseconds"));
-    w.out.at(2).field("ptp.v2.correction.subns", Ftype::Double, sub).bytes(o + 6, 2).line(format_args!(
-        "correctionSubNs: {sub}"
-    ));
+    w.out
+        .at(2)
+        .field("ptp.v2.correction.subns", Ftype::Double, sub)
+        .bytes(o + 6, 2)
+        .line(format_args!("correctionSubNs: {sub}"));
     Some(())
 }
 
@@ -1054,6 +1069,9 @@ fn management(w: &mut Walk<'_, '_>) -> Option<()> {
         .bytes(w.o + at::TLV_TYPE, 2)
         .line(format_args!("tlvType: {} ({kind})", tlv_name(kind)));
     let len = w.uint(at::TLV_LENGTH, 2, "ptp.v2.mm.lengthField", Ftype::Uint16, "lengthField")?;
+    if kind == TLV_MANAGEMENT_ERROR {
+        return management_error(w);
+    }
     if kind != TLV_MANAGEMENT {
         return Some(());
     }
@@ -1072,6 +1090,23 @@ fn management(w: &mut Walk<'_, '_>) -> Option<()> {
             .bytes(w.o + at::MANAGEMENT_DATA, n)
             .line(format_args!("data: {}", shown_bytes(data)));
     }
+    Some(())
+}
+
+/// A management error status TLV (§15.5.4): the error and the management ID it is about.
+fn management_error(w: &mut Walk<'_, '_>) -> Option<()> {
+    let e = be16(w.get(at::MANAGEMENT_ID, 2)?, 0);
+    w.out
+        .at(1)
+        .field("ptp.v2.mm.managementErrorId", Ftype::Uint16, e)
+        .bytes(w.o + at::MANAGEMENT_ID, 2)
+        .line(format_args!("managementErrorId: {} ({e})", management_error_name(e).unwrap_or("Unknown")));
+    let id = be16(w.get(at::MANAGEMENT_DATA, 2)?, 0);
+    w.out
+        .at(1)
+        .field("ptp.v2.mm.managementId", Ftype::Uint16, id)
+        .bytes(w.o + at::MANAGEMENT_DATA, 2)
+        .line(format_args!("managementId: {} ({id})", management_id(id).map_or("Unknown", |m| m.0)));
     Some(())
 }
 
