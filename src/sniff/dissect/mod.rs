@@ -18,7 +18,7 @@
 //! and other link types), `ip` (IPv4, IPv6, IP in IP), `tcp`, `udp`, `icmp` (ICMP
 //! and ICMPv6 with Neighbor Discovery and MLD), `dns`, `http`, and `frame` and
 //! [`data`] for the frame's own fields and the undecoded payload. [`arp`],
-//! [`igmp`], [`dhcp`], [`dhcpv6`], [`ntp`], and the application protocols on TCP
+//! [`igmp`], [`dhcp`], [`dhcpv6`], [`ntp`], [`ptp`], [`aoe`], and the application protocols on TCP
 //! ports [`ftp`], [`smtp`], [`imap`], [`pop`], [`telnet`], [`ssh`] (the line-based
 //! ones share [`textline`]) and [`tls`] are registered protocols (below). State that spans frames stays in its own
 //! modules, used by these files: TCP streams, analysis and reassembly in
@@ -75,6 +75,7 @@
 //! layer that cannot be decoded becomes a [`crate::sniff::packet::DecodeError`] with its byte offset;
 //! the layers before it are kept. Never panics, never allocates.
 
+pub mod aoe;
 pub mod arp;
 pub mod cdp;
 pub mod data;
@@ -95,6 +96,7 @@ pub mod llc;
 pub mod lldp;
 pub mod ntp;
 pub mod pop;
+pub mod ptp;
 pub mod registry;
 pub mod smtp;
 pub mod ssh;

@@ -13,26 +13,27 @@ pub use super::dissector::{
 };
 #[cfg(test)]
 use super::toy;
-use super::{arp, cdp, dhcp, dhcpv6, ftp, ftpdata, igmp, imap, lldp, ntp, pop, smtp, ssh, stp, telnet, tls};
 
 /// Every registered protocol. Adding a protocol is its file and one line here.
 pub static REGISTRY: &[&dyn Dissector] = &[
-    &arp::Arp,
-    &igmp::Igmp,
-    &dhcp::Dhcp,
-    &dhcpv6::Dhcpv6,
-    &ntp::Ntp,
-    &lldp::Lldp,
-    &stp::Stp,
-    &cdp::Cdp,
-    &ftp::Ftp,
-    &ftpdata::FtpData,
-    &smtp::Smtp,
-    &imap::Imap,
-    &pop::Pop,
-    &telnet::Telnet,
-    &ssh::Ssh,
-    &tls::Tls,
+    &super::arp::Arp,
+    &super::igmp::Igmp,
+    &super::dhcp::Dhcp,
+    &super::dhcpv6::Dhcpv6,
+    &super::ntp::Ntp,
+    &super::ptp::Ptp,
+    &super::lldp::Lldp,
+    &super::stp::Stp,
+    &super::cdp::Cdp,
+    &super::aoe::Aoe,
+    &super::ftp::Ftp,
+    &super::ftpdata::FtpData,
+    &super::smtp::Smtp,
+    &super::imap::Imap,
+    &super::pop::Pop,
+    &super::telnet::Telnet,
+    &super::ssh::Ssh,
+    &super::tls::Tls,
     #[cfg(test)]
     &toy::Toy,
 ];
