@@ -34,6 +34,7 @@ pub mod names;
 use super::dissector::{tree_values, Claim, Ctx, Dissector, FieldDecl};
 use super::frame::malformed;
 use crate::proto::bytes::{be16, be32};
+use crate::sniff::render::{Hex, Mac};
 use crate::sniff::tree::draw::masked_bits;
 use crate::sniff::tree::{Ftype, Group, Severity, Tree};
 use crate::sniff::value::Value;
@@ -53,6 +54,8 @@ const XID_AT: usize = 4;
 /// A multipart message's type and flags follow the header (1.3 §7.3.5).
 const MULTIPART_TYPE_AT: usize = 8;
 const MULTIPART_FLAGS_AT: usize = 10;
+const MULTIPART_PAD_AT: usize = 12;
+const MULTIPART_PAD_LEN: usize = 4;
 /// The multipart messages' numbers (1.3 and later) and their "more" flag.
 const MULTIPART_REQUEST: u8 = 18;
 const MULTIPART_REPLY: u8 = 19;
@@ -89,6 +92,7 @@ macro_rules! version_fields {
                 title: "OFPMPF_REQ_MORE",
                 base: "BASE_HEX",
             },
+            FieldDecl { name: concat!($p, ".multipart_request.pad"), ftype: Ftype::Bytes, title: "Pad", base: "" },
             FieldDecl {
                 name: concat!($p, ".multipart_reply.type"),
                 ftype: Ftype::Uint16,
@@ -107,14 +111,15 @@ macro_rules! version_fields {
                 title: "OFPMPF_REPLY_MORE",
                 base: "BASE_HEX",
             },
+            FieldDecl { name: concat!($p, ".multipart_reply.pad"), ftype: Ftype::Bytes, title: "Pad", base: "" },
         ]
     };
 }
 
 /// The fields of 1.3 (`openflow_v4`), 1.4 and 1.5.
-const V4_FIELDS: [FieldDecl; 10] = version_fields!("openflow_v4");
-const V5_FIELDS: [FieldDecl; 10] = version_fields!("openflow_v5");
-const V6_FIELDS: [FieldDecl; 10] = version_fields!("openflow_v6");
+const V4_FIELDS: [FieldDecl; 12] = version_fields!("openflow_v4");
+const V5_FIELDS: [FieldDecl; 12] = version_fields!("openflow_v5");
+const V6_FIELDS: [FieldDecl; 12] = version_fields!("openflow_v6");
 
 /// The fields, in the order of the indexes `values` takes: the protocol, the
 /// version byte and 1.0's header, then those of 1.3, 1.4 and 1.5.
@@ -140,6 +145,8 @@ const FIELDS: &[FieldDecl] = &[
     V4_FIELDS[7],
     V4_FIELDS[8],
     V4_FIELDS[9],
+    V4_FIELDS[10],
+    V4_FIELDS[11],
     V5_FIELDS[0],
     V5_FIELDS[1],
     V5_FIELDS[2],
@@ -150,6 +157,8 @@ const FIELDS: &[FieldDecl] = &[
     V5_FIELDS[7],
     V5_FIELDS[8],
     V5_FIELDS[9],
+    V5_FIELDS[10],
+    V5_FIELDS[11],
     V6_FIELDS[0],
     V6_FIELDS[1],
     V6_FIELDS[2],
@@ -160,6 +169,8 @@ const FIELDS: &[FieldDecl] = &[
     V6_FIELDS[7],
     V6_FIELDS[8],
     V6_FIELDS[9],
+    V6_FIELDS[10],
+    V6_FIELDS[11],
 ];
 
 /// How one decoded version names its protocol and header fields.
@@ -174,12 +185,12 @@ struct Names {
     length: &'static str,
     xid: &'static str,
     /// Its fields from [`version_fields`], `None` for 1.0 (no multipart messages).
-    more: Option<&'static [FieldDecl; 10]>,
+    more: Option<&'static [FieldDecl; 12]>,
 }
 
 /// The names of a version tshark decodes.
 fn names_of(version: u8) -> Option<Names> {
-    let v = |proto, title, f: &'static [FieldDecl; 10]| Names {
+    let v = |proto, title, f: &'static [FieldDecl; 12]| Names {
         proto,
         title,
         version: f[0].name,
@@ -248,9 +259,12 @@ impl Message<'_> {
     /// message): an OpenFlow 1.0 message shorter than the fixed part of its
     /// body, where tshark's decoder reads it regardless. A flow modification
     /// and a packet out are followed by at least one action header, which
-    /// tshark reads even when the message has no action.
+    /// tshark reads even when the message has no action. (A message the segment
+    /// cuts is not decoded that far.)
     fn overruns(&self) -> bool {
-        let (Some(V1_0), Some(t), Some(len)) = (self.version(), self.kind(), self.length()) else { return false };
+        let (Some(V1_0), Some(t), Some(len), true) = (self.version(), self.kind(), self.length(), self.whole) else {
+            return false;
+        };
         let least = match t {
             6 => 32,                 // FEATURES_REPLY: datapath, buffers, tables, capabilities, actions
             8 | 9 => 12,             // GET_CONFIG_REPLY, SET_CONFIG: flags, miss_send_len
@@ -488,11 +502,14 @@ fn message_tree(out: &mut Tree, m: &Message<'_>, at: usize) {
     }
 }
 
-/// A multipart message's type and flags (1.3 §7.3.5).
-fn multipart_tree(out: &mut Tree, m: &Message<'_>, f: &'static [FieldDecl; 10], request: bool, mp: u16, at: usize) {
+/// A multipart message's type, flags and padding (1.3 §7.3.5).
+fn multipart_tree(out: &mut Tree, m: &Message<'_>, f: &'static [FieldDecl; 12], request: bool, mp: u16, at: usize) {
     let v = m.version().unwrap_or_default();
-    let (ty, flags, more, bit) =
-        if request { (&f[4], &f[5], &f[6], "OFPMPF_REQ_MORE") } else { (&f[7], &f[8], &f[9], "OFPMPF_REPLY_MORE") };
+    let (ty, flags, more, pad, bit) = if request {
+        (&f[4], &f[5], &f[6], &f[7], "OFPMPF_REQ_MORE")
+    } else {
+        (&f[8], &f[9], &f[10], &f[11], "OFPMPF_REPLY_MORE")
+    };
     let name = multipart_type(v, mp).unwrap_or("Unknown");
     out.at(1)
         .field(ty.name, Ftype::Uint16, mp)
@@ -510,6 +527,12 @@ fn multipart_tree(out: &mut Tree, m: &Message<'_>, f: &'static [FieldDecl; 10], 
         .bytes(at + MULTIPART_FLAGS_AT, 2)
         .mask(u64::from(MULTIPART_MORE), u64::from(set))
         .line(format_args!("{bits} = {bit}: 0x{set:x}"));
+    if let Some(p) = m.bytes.get(MULTIPART_PAD_AT..MULTIPART_PAD_AT + MULTIPART_PAD_LEN) {
+        out.at(1)
+            .field(pad.name, Ftype::Bytes, Mac(p))
+            .bytes(at + MULTIPART_PAD_AT, MULTIPART_PAD_LEN)
+            .line(format_args!("Pad: {}", Hex(p)));
+    }
 }
 
 /// A version tshark does not decode: the version byte at the top level and

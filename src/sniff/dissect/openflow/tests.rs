@@ -9,9 +9,11 @@ const V1_HELLO: [u8; 8] = [0x01, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x01];
 
 /// of10_p3295.pcap frame 12: SET_CONFIG, then a FLOW_MOD without actions
 /// (72 bytes) that tshark's decoder reads past: `[Malformed Packet]`.
-const V1_SET_CONFIG_FLOW_MOD: &str = "0109000c000000030000ffff010e004800000004003fffff0000000000000000000000000000\
-                                      0000000000000000000000000000000000000000000000000000000000000000000000000003\
-                                      000000000000ffffffffffff0000";
+const V1_SET_CONFIG_FLOW_MOD: &str = concat!(
+    "0109000c000000030000ffff010e004800000004003fffff00000000",
+    "00000000000000000000000000000000000000000000000000000000",
+    "0000000000000000000000000003000000000000ffffffffffff0000",
+);
 
 /// An OpenFlow 1.3 HELLO (of13_ericsson.pcapng frame 18).
 const V4_HELLO: [u8; 8] = [0x04, 0x00, 0x00, 0x08, 0x83, 0xea, 0x7e, 0x23];
@@ -121,7 +123,7 @@ fn a_message_the_segment_cuts_is_left_for_the_next_unless_it_is_alone() {
             OpenFlow.values(cut, Ctx::default(), f, &mut Vec::new());
         }
     }
-    assert_eq!(info(&[4]), "Type: ");
+    assert_eq!(info(&[4]), "");
     assert_eq!(info(&[]), "");
     assert_eq!(message_len(&V4_MULTIPART_DESC), Some(16));
     assert_eq!(message_len(&V4_MULTIPART_DESC[..7]), None);
