@@ -381,6 +381,13 @@ impl Dissector for OpenFlow {
         FIELDS
     }
 
+    /// Nothing: tshark's OpenFlow layer adds no item of its own (each message is
+    /// its version's block), so `-T fields -e openflow` prints an empty cell.
+    /// (A display filter `openflow` still matches here; tshark's matches nothing.)
+    fn label(&self, _pdu: &[u8]) -> String {
+        String::new()
+    }
+
     /// `openflow`, then each message's version protocol: tshark names the
     /// version once per OpenFlow 1.0 message and once per segment for the others.
     fn protocols(&self, pdu: &[u8]) -> &'static str {

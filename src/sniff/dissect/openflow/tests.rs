@@ -56,6 +56,7 @@ fn a_hello_of_each_version_is_named_with_its_header() {
     assert_eq!(values_of(&OpenFlow, &V4_HELLO, Ctx::default(), "openflow_v4.version"), ["0x04"]);
     assert_eq!(values_of(&OpenFlow, &V1_HELLO, Ctx::default(), "openflow.version"), ["0x01"]);
     assert_eq!(values_of(&OpenFlow, &V1_HELLO, Ctx::default(), "openflow_1_0.type"), ["0"]);
+    assert_eq!(OpenFlow.label(&V1_HELLO), "", "tshark's OpenFlow layer has no item of its own");
     assert!(values_of(&OpenFlow, &V1_HELLO, Ctx::default(), "openflow_v4.type").is_empty());
     let mut v5 = V4_HELLO;
     v5[0] = 5;
