@@ -73,7 +73,15 @@ fn a_hello_of_each_version_is_named_with_its_header() {
 fn a_multipart_message_names_its_multipart_type() {
     assert_eq!(info(&V4_MULTIPART_DESC), "Type: OFPT_MULTIPART_REQUEST, OFPMP_DESC");
     let l = lines(&V4_MULTIPART_DESC);
-    assert_eq!(l[5..], ["  Type: OFPMP_DESC (0)", "  Flags: 0x0000", "    .... .... .... ...0 = OFPMPF_REQ_MORE: 0x0"]);
+    assert_eq!(
+        l[5..],
+        [
+            "  Type: OFPMP_DESC (0)",
+            "  Flags: 0x0000",
+            "    .... .... .... ...0 = OFPMPF_REQ_MORE: 0x0",
+            "  Pad: 00000000"
+        ]
+    );
     let ctx = Ctx::default();
     assert_eq!(values_of(&OpenFlow, &V4_MULTIPART_DESC, ctx, "openflow_v4.multipart_request.flags"), ["0x0000"]);
     let mut reply = V4_MULTIPART_DESC;
