@@ -34,6 +34,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::telnet::Telnet,
     &super::ssh::Ssh,
     &super::tls::Tls,
+    &super::openflow::OpenFlow,
     #[cfg(test)]
     &toy::Toy,
 ];

@@ -172,6 +172,10 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
         _ => {}
     }
     if let Some(pdu) = p.d.pdu {
+        // TCP's analysis marks stay before the Info of the protocol it carries.
+        if let Transport::Tcp(_) = p.d.transport {
+            tcp::info::marks(out, p.tcp.as_ref())?;
+        }
         let mut s = String::with_capacity(64);
         pdu.dissector().info(pdu.bytes(p.data), pdu.ctx, &mut s);
         if let Some(r) = &p.recall {

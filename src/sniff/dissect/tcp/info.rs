@@ -26,22 +26,7 @@ pub fn write(out: &mut impl Write, h: &Tcp, p: &Packet<'_>) -> io::Result<()> {
 
 /// TCP Info: analysis prefixes, ports, flags, numbers, options.
 fn summary(out: &mut impl Write, h: &Tcp, info: Option<&SegmentInfo>) -> io::Result<()> {
-    let a = info.map_or(0, |i| i.analysis);
-    for (bit, text) in PREFIXES {
-        if a & bit != 0 {
-            out.write_all(text.as_bytes())?;
-        }
-    }
-    if a & analysis::DUPLICATE_ACK != 0 {
-        if let Some(i) = info {
-            write!(out, "[TCP Dup ACK {}#{}] ", i.dup_ack_frame, i.dup_ack_num)?;
-        }
-    }
-    for (bit, text) in PREFIXES_AFTER_DUP {
-        if a & bit != 0 {
-            out.write_all(text.as_bytes())?;
-        }
-    }
+    marks(out, info)?;
     put_u64(out, u64::from(h.sport))?;
     out.write_all(" → ".as_bytes())?;
     put_u64(out, u64::from(h.dport))?;
@@ -106,6 +91,29 @@ fn summary(out: &mut impl Write, h: &Tcp, info: Option<&SegmentInfo>) -> io::Res
                 }
             }
             _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The analysis marks that open the Info column (`[TCP Previous segment not
+/// captured] `): tshark puts them before a fence, so they stay when a protocol
+/// above TCP writes its own Info after them.
+pub fn marks(out: &mut impl Write, info: Option<&SegmentInfo>) -> io::Result<()> {
+    let a = info.map_or(0, |i| i.analysis);
+    for (bit, text) in PREFIXES {
+        if a & bit != 0 {
+            out.write_all(text.as_bytes())?;
+        }
+    }
+    if a & analysis::DUPLICATE_ACK != 0 {
+        if let Some(i) = info {
+            write!(out, "[TCP Dup ACK {}#{}] ", i.dup_ack_frame, i.dup_ack_num)?;
+        }
+    }
+    for (bit, text) in PREFIXES_AFTER_DUP {
+        if a & bit != 0 {
+            out.write_all(text.as_bytes())?;
         }
     }
     Ok(())
