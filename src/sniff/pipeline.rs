@@ -403,7 +403,7 @@ fn recall(states: &mut [Option<Box<dyn CaptureState>>], p: &mut Packet<'_>) {
     let Some(pdu) = p.d.pdu else { return };
     let Some(Some(state)) = states.get_mut(usize::from(pdu.dissector)) else { return };
     let secs = p.time.div_euclid(NANOS_PER_SEC);
-    p.recall = state.frame(pdu.bytes(p.data), p.number, secs);
+    p.recall = state.frame_in(pdu.bytes(p.data), pdu.ctx, p.number, secs);
     if let (Some(recall), Note::None) = (p.recall, p.note) {
         p.note = Note::Recalled { dissector: pdu.dissector, recall };
     }

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 pub use super::dissector::{CaptureState, Carrier, Claim, Ctx, Dissector, FieldDecl, Recall};
 #[cfg(test)]
 use super::toy;
-use super::{arp, cdp, dhcp, dhcpv6, ftp, igmp, imap, lldp, ntp, pop, smtp, ssh, stp, telnet, tls};
+use super::{arp, cdp, dhcp, dhcpv6, ftp, igmp, imap, lldp, ntp, pop, rx, smtp, ssh, stp, telnet, tls};
 
 /// Every registered protocol. Adding a protocol is its file and one line here.
 pub static REGISTRY: &[&dyn Dissector] = &[
@@ -30,6 +30,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &telnet::Telnet,
     &ssh::Ssh,
     &tls::Tls,
+    &rx::Rx,
     #[cfg(test)]
     &toy::Toy,
 ];
@@ -100,9 +101,10 @@ pub fn for_ports(carrier: Carrier, sport: u16, dport: u16, offset: usize, pdu: &
     // As tshark, the lower port is tried first (the server's, usually).
     let (lo, hi) = if sport <= dport { (sport, dport) } else { (dport, sport) };
     let by_port = |port| {
+        let peer = if port == dport { sport } else { dport };
         claimed(claim(port))
             .filter(|&d| REGISTRY[usize::from(d)].accepts(pdu))
-            .map(|d| (d, Ctx { port: Some(port), to_port: port == dport, memo: None }))
+            .map(|d| (d, Ctx { port: Some(port), to_port: port == dport, peer: Some(peer), memo: None }))
     };
     let (dissector, ctx) =
         by_port(lo).or_else(|| by_port(hi)).or_else(|| guessed(carrier, pdu).map(|d| (d, Ctx::default())))?;
