@@ -402,15 +402,11 @@ impl Pipeline {
 fn recall(states: &mut [Option<Box<dyn CaptureState>>], p: &mut Packet<'_>) {
     let Some(pdu) = p.d.pdu else { return };
     let Some(Some(state)) = states.get_mut(usize::from(pdu.dissector)) else { return };
-    let secs = p.time.div_euclid(NANOS_PER_SEC);
-    p.recall = state.frame_in(pdu.bytes(p.data), pdu.ctx, p.number, secs);
+    p.recall = state.frame_in(pdu.bytes(p.data), pdu.ctx, p.number, p.time);
     if let (Some(recall), Note::None) = (p.recall, p.note) {
         p.note = Note::Recalled { dissector: pdu.dissector, recall };
     }
 }
-
-/// Nanoseconds in a second (capture times are nanoseconds since the epoch).
-const NANOS_PER_SEC: Nanos = 1_000_000_000;
 
 /// A packet with nothing decoded yet: frame number, times and bytes only.
 fn blank_packet<'a>(number: u32, frame: &Frame<'a>, rel: Nanos, delta: Nanos) -> Packet<'a> {

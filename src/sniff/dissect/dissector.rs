@@ -107,11 +107,12 @@ pub trait CaptureState: Send {
     /// Takes in the PDU of frame `frame` (captured `secs` seconds after the
     /// epoch) and returns what the earlier frames say about it, if anything.
     fn frame(&mut self, pdu: &[u8], frame: u32, secs: i64) -> Option<Recall>;
-    /// [`CaptureState::frame`] given the PDU's [`Ctx`] (its ports), for a
-    /// protocol whose memory is keyed by them (AFS: a call's server port);
+    /// [`CaptureState::frame`] given the PDU's [`Ctx`] (its ports) and the
+    /// capture time in nanoseconds since the epoch, for a protocol whose memory
+    /// is keyed by ports (AFS: a call's server port) or that times an exchange;
     /// what the pipeline calls.
-    fn frame_in(&mut self, pdu: &[u8], _ctx: Ctx, frame: u32, secs: i64) -> Option<Recall> {
-        self.frame(pdu, frame, secs)
+    fn frame_in(&mut self, pdu: &[u8], _ctx: Ctx, frame: u32, nanos: i64) -> Option<Recall> {
+        self.frame(pdu, frame, nanos.div_euclid(1_000_000_000))
     }
 }
 

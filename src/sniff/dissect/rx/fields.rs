@@ -84,4 +84,5 @@ pub const FIELDS: &[FieldDecl] = &[
     f("afs.backup.opcode", U32, "Operation", DEC),
     f("afs.ubik.opcode", U32, "Operation", DEC),
     f("afs.reqframe", Ftype::Framenum, "Request Frame", ""),
+    f("afs.time", Ftype::RelativeTime, "Time from request", ""),
 ];

@@ -235,7 +235,8 @@ impl Dissector for Rx {
 
     fn protocols(&self, pdu: &[u8]) -> &'static str {
         match Header::parse(pdu) {
-            Some(h) if h.kind == kind::DATA => "rx:afs",
+            // An empty AFS part is not named (tshark leaves out empty layers).
+            Some(h) if h.kind == kind::DATA && pdu.len() > at::BODY => "rx:afs",
             _ => "rx",
         }
     }
@@ -351,6 +352,8 @@ pub struct Recalled {
     pub seq: u32,
     /// Whether the call's request was seen.
     pub found: bool,
+    /// Nanoseconds since the request, when it was seen.
+    pub since: i64,
 }
 
 /// Where a [`Recalled`] is in the [`Recall`]'s bytes.
@@ -359,6 +362,8 @@ mod slot {
     pub const PORT: usize = 4;
     pub const FLAGS: usize = 6;
     pub const SEQ: usize = 7;
+    /// The nanoseconds of the time since the request (its seconds are the Recall's).
+    pub const NANOS: usize = 11;
     /// The flag bit: the request was seen.
     pub const FOUND: u8 = 1;
 }
@@ -372,6 +377,7 @@ impl From<&Recall> for Recalled {
             flags: b[slot::FLAGS],
             seq: be32(b, slot::SEQ),
             found: r.flags & slot::FOUND != 0,
+            since: i64::from(r.secs) * NANOS + i64::from(be32(b, slot::NANOS)),
         }
     }
 }
@@ -384,9 +390,16 @@ impl Recalled {
         bytes[slot::PORT..slot::PORT + 2].copy_from_slice(&self.port.to_be_bytes());
         bytes[slot::FLAGS] = self.flags;
         bytes[slot::SEQ..slot::SEQ + 4].copy_from_slice(&self.seq.to_be_bytes());
-        Recall { frame, secs: 0, bytes, flags: if self.found { slot::FOUND } else { 0 } }
+        let since = self.since.max(0);
+        let nanos = u32::try_from(since % NANOS).unwrap_or(0);
+        bytes[slot::NANOS..slot::NANOS + 4].copy_from_slice(&nanos.to_be_bytes());
+        let secs = u32::try_from(since / NANOS).unwrap_or(u32::MAX);
+        Recall { frame, secs, bytes, flags: if self.found { slot::FOUND } else { 0 } }
     }
 }
+
+/// Nanoseconds in a second.
+const NANOS: i64 = 1_000_000_000;
 
 /// A call: the connection's ports, epoch and ID, and the call number.
 type CallKey = (u16, u16, u32, u32, u32);
@@ -398,15 +411,16 @@ const MAX_CALLS: usize = 1 << 16;
 /// name the operation a reply answers.
 #[derive(Default)]
 pub struct Calls {
-    calls: FxHashMap<CallKey, (u32, u32)>,
+    /// The operation, request frame and request time of each call.
+    calls: FxHashMap<CallKey, (u32, u32, i64)>,
 }
 
 impl CaptureState for Calls {
     fn frame(&mut self, pdu: &[u8], frame: u32, secs: i64) -> Option<Recall> {
-        self.frame_in(pdu, Ctx::default(), frame, secs)
+        self.frame_in(pdu, Ctx::default(), frame, secs.saturating_mul(NANOS))
     }
 
-    fn frame_in(&mut self, pdu: &[u8], ctx: Ctx, frame: u32, _secs: i64) -> Option<Recall> {
+    fn frame_in(&mut self, pdu: &[u8], ctx: Ctx, frame: u32, nanos: i64) -> Option<Recall> {
         let h = Header::parse(pdu)?;
         if h.kind != kind::DATA {
             return None;
@@ -415,16 +429,17 @@ impl CaptureState for Calls {
         let key = (src.min(dst), src.max(dst), h.epoch, h.cid, h.call);
         if !h.reply() && !self.calls.contains_key(&key) && self.calls.len() < MAX_CALLS {
             if let Some(op) = own_opcode(pdu) {
-                self.calls.insert(key, (op, frame));
+                self.calls.insert(key, (op, frame, nanos));
             }
         }
         if !h.needs_recall() {
             return None;
         }
         let found = self.calls.get(&key).copied();
-        let (opcode, req) = found.unwrap_or((0, 0));
+        let (opcode, req, sent) = found.unwrap_or((0, 0, nanos));
         let port = server_port(&h, ctx);
-        let r = Recalled { opcode, port, flags: h.flags, seq: h.seq, found: found.is_some() };
+        let since = nanos.saturating_sub(sent);
+        let r = Recalled { opcode, port, flags: h.flags, seq: h.seq, found: found.is_some(), since };
         Some(r.recall(req))
     }
 }

@@ -77,8 +77,22 @@ fn reply_takes_its_operation_from_the_request() {
     let mut calls = Calls::default();
     let (req, rep) = (hex(FETCH_STATUS), hex(FETCH_STATUS_REPLY));
     assert_eq!(calls.frame_in(&req, ctx(7000, true, 7001), 1, 0), None);
-    let r = calls.frame_in(&rep, ctx(7000, false, 7001), 2, 0).unwrap();
+    let r = calls.frame_in(&rep, ctx(7000, false, 7001), 2, 19_872_000).unwrap();
     assert_eq!(r.frame, 1);
+    assert_eq!(Recalled::from(&r).since, 19_872_000);
+    let mut tree = Tree::new();
+    Rx.recalled_tree(&r, &mut tree);
+    let lines: Vec<_> = tree.items().iter().map(|i| tree.display(i).to_string()).collect();
+    assert_eq!(
+        lines,
+        [
+            "Service: File Server Reply",
+            "This is a reply to a request in frame 1",
+            "Time from request: 0.019872000 seconds",
+            "Operation: fetch-status (132)",
+            ""
+        ]
+    );
     assert_eq!(info_of(&Rx, &rep, ctx(7000, false, 7001)), "");
     let mut s = String::new();
     Rx.recalled_info(&r, &mut s);

@@ -333,6 +333,8 @@ pub fn recalled(c: &Recalled, request_frame: u32, out: &mut Tree) {
         out.at(1)
             .field("afs.reqframe", Ftype::Framenum, request_frame)
             .line(format_args!("This is a reply to a request in frame {request_frame}"));
+        let t = Value::Seconds(c.since);
+        out.at(1).field("afs.time", Ftype::RelativeTime, &t).line(format_args!("Time from request: {t} seconds"));
         operation(out, c);
     } else {
         service_items(out, c.port, reply, c.opcode, None);
