@@ -184,10 +184,17 @@ pub fn protocol_bytes<'p>(pdu: Option<&Pdu>, frame: &'p [u8], i: usize, out: &mu
 }
 
 /// The glossary lines (`tshark -G fields` columns) of the registered protocols.
+/// A field belongs to the protocol its name starts with, as in tshark: a
+/// dissector that decodes two protocols (RX and the AFS it carries) declares
+/// the second one as a protocol field (`afs`), which opens its own `P` line.
 pub fn glossary_lines() -> impl Iterator<Item = String> {
     REGISTRY.iter().flat_map(|d| {
         std::iter::once(format!("P\t{}\t{}", d.title(), d.name())).chain(d.fields().iter().map(move |f| {
-            format!("F\t{}\t{}\t{}\t{}\t{}\t0x0\t", f.title, f.name, ftype_name(f.ftype), d.name(), f.base)
+            let proto = f.name.split('.').next().unwrap_or(f.name);
+            if f.ftype == Ftype::Protocol && f.name != d.name() {
+                return format!("P\t{}\t{}", f.title, f.name);
+            }
+            format!("F\t{}\t{}\t{}\t{}\t{}\t0x0\t", f.title, f.name, ftype_name(f.ftype), proto, f.base)
         }))
     })
 }

@@ -205,3 +205,12 @@ fn hostile_bytes_never_panic() {
 
 /// The fixed part of a version 2 response (tree.rs).
 const RESPONSE_FIXED_FOR_TESTS: usize = 56;
+
+#[test]
+fn glossary_puts_afs_fields_under_afs() {
+    let lines: Vec<String> = crate::sniff::dissect::registry::glossary_lines().collect();
+    assert!(lines.iter().any(|l| l == "P\tRX Protocol\trx"));
+    assert!(lines.iter().any(|l| l == "P\tAndrew File System (AFS)\tafs"));
+    assert!(lines.iter().any(|l| l == "F\tOperation\tafs.fs.opcode\tFT_UINT32\tafs\tBASE_DEC\t0x0\t"));
+    assert!(lines.iter().any(|l| l == "F\tCID\trx.cid\tFT_UINT32\trx\tBASE_DEC\t0x0\t"));
+}
