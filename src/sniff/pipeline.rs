@@ -275,7 +275,9 @@ impl Pipeline {
         if offset.checked_add(p.d.payload.len()).is_none_or(|end| end > p.data.len()) {
             return;
         }
-        let ctx = dissect::dissector::Ctx { port: Some(found.port), to_port: found.to_port, memo: None };
+        let peer = if found.to_port { src.port } else { dst.port };
+        let ctx =
+            dissect::dissector::Ctx { port: Some(found.port), to_port: found.to_port, peer: Some(peer), memo: None };
         p.d.pdu = Some(registry::Pdu { dissector: found.dissector, offset, len: p.d.payload.len(), ctx });
         p.link = Some(found.link);
     }
@@ -443,8 +445,7 @@ impl Pipeline {
 fn recall(states: &mut [Option<Box<dyn CaptureState>>], p: &mut Packet<'_>) {
     let Some(pdu) = p.d.pdu else { return };
     let Some(Some(state)) = states.get_mut(usize::from(pdu.dissector)) else { return };
-    let secs = p.time.div_euclid(NANOS_PER_SEC);
-    p.recall = state.frame(pdu.bytes(p.data), p.number, secs);
+    p.recall = state.frame_in(pdu.bytes(p.data), pdu.ctx, p.number, p.time);
     if let (Some(recall), Note::None) = (p.recall, p.note) {
         p.note = Note::Recalled { dissector: pdu.dissector, recall };
     }
@@ -465,9 +466,6 @@ fn learn_expected(expect: &mut Expectations, d: &Dissected<'_>, data: &[u8], fra
         expect.learn(pdu, data, src, dst, frame);
     }
 }
-
-/// Nanoseconds in a second (capture times are nanoseconds since the epoch).
-const NANOS_PER_SEC: Nanos = 1_000_000_000;
 
 /// A packet with nothing decoded yet: frame number, times and bytes only.
 fn blank_packet<'a>(number: u32, frame: &Frame<'a>, rel: Nanos, delta: Nanos) -> Packet<'a> {

@@ -46,6 +46,8 @@ pub struct Ctx {
     pub port: Option<u16>,
     /// Whether that port is the destination port: the PDU goes to the server.
     pub to_port: bool,
+    /// The other port of the UDP or TCP header (RX's Info names both ports).
+    pub peer: Option<u16>,
     /// What the protocol learned earlier in its TCP conversation
     /// ([`Dissector::learn`]), set by the pipeline.
     pub memo: Option<u32>,
@@ -54,12 +56,12 @@ pub struct Ctx {
 impl Ctx {
     /// A PDU sent to the claimed port `port` (a request), as tests build it.
     pub fn to(port: u16) -> Ctx {
-        Ctx { port: Some(port), to_port: true, memo: None }
+        Ctx { port: Some(port), to_port: true, peer: None, memo: None }
     }
 
     /// A PDU sent from the claimed port `port` (a response).
     pub fn from(port: u16) -> Ctx {
-        Ctx { port: Some(port), to_port: false, memo: None }
+        Ctx { port: Some(port), to_port: false, peer: None, memo: None }
     }
 }
 
@@ -105,6 +107,13 @@ pub trait CaptureState: Send {
     /// Takes in the PDU of frame `frame` (captured `secs` seconds after the
     /// epoch) and returns what the earlier frames say about it, if anything.
     fn frame(&mut self, pdu: &[u8], frame: u32, secs: i64) -> Option<Recall>;
+    /// [`CaptureState::frame`] given the PDU's [`Ctx`] (its ports) and the
+    /// capture time in nanoseconds since the epoch, for a protocol whose memory
+    /// is keyed by ports (AFS: a call's server port) or that times an exchange;
+    /// what the pipeline calls.
+    fn frame_in(&mut self, pdu: &[u8], _ctx: Ctx, frame: u32, nanos: i64) -> Option<Recall> {
+        self.frame(pdu, frame, nanos.div_euclid(1_000_000_000))
+    }
 }
 
 /// An end of a connection a PDU announces, named relative to the PDU.

@@ -20,7 +20,8 @@
 //! [`data`] for the frame's own fields and the undecoded payload. [`arp`],
 //! [`igmp`], [`dhcp`], [`dhcpv6`], [`ntp`], [`ptp`], [`aoe`], and the application protocols on TCP
 //! ports [`ftp`], [`smtp`], [`imap`], [`pop`], [`telnet`], [`ssh`] (the line-based
-//! ones share [`textline`]), [`tls`] and [`openflow`] are registered protocols (below). State that spans frames stays in its own
+//! ones share [`textline`]), [`tls`], [`openflow`] and [`rx`] (AFS's RPC transport, with the
+//! AFS services) are registered protocols (below). State that spans frames stays in its own
 //! modules, used by these files: TCP streams, analysis and reassembly in
 //! `sniff::tcp`, `udp.stream` in `sniff::udp`, ICMP error and echo links in
 //! `sniff::icmp`, DNS and HTTP request/response links in the trackers of
@@ -99,6 +100,7 @@ pub mod openflow;
 pub mod pop;
 pub mod ptp;
 pub mod registry;
+pub mod rx;
 pub mod smtp;
 pub mod ssh;
 pub mod stp;

@@ -35,6 +35,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::ssh::Ssh,
     &super::tls::Tls,
     &super::openflow::OpenFlow,
+    &super::rx::Rx,
     #[cfg(test)]
     &toy::Toy,
 ];
@@ -105,9 +106,10 @@ pub fn for_ports(carrier: Carrier, sport: u16, dport: u16, offset: usize, pdu: &
     // As tshark, the lower port is tried first (the server's, usually).
     let (lo, hi) = if sport <= dport { (sport, dport) } else { (dport, sport) };
     let by_port = |port| {
+        let peer = if port == dport { sport } else { dport };
         claimed(claim(port))
             .filter(|&d| REGISTRY[usize::from(d)].accepts(pdu))
-            .map(|d| (d, Ctx { port: Some(port), to_port: port == dport, memo: None }))
+            .map(|d| (d, Ctx { port: Some(port), to_port: port == dport, peer: Some(peer), memo: None }))
     };
     let (dissector, ctx) =
         by_port(lo).or_else(|| by_port(hi)).or_else(|| guessed(carrier, pdu).map(|d| (d, Ctx::default())))?;
@@ -219,10 +221,17 @@ pub fn protocol_bytes<'p>(pdu: Option<&Pdu>, frame: &'p [u8], i: usize, out: &mu
 }
 
 /// The glossary lines (`tshark -G fields` columns) of the registered protocols.
+/// A field belongs to the protocol its name starts with, as in tshark: a
+/// dissector that decodes two protocols (RX and the AFS it carries) declares
+/// the second one as a protocol field (`afs`), which opens its own `P` line.
 pub fn glossary_lines() -> impl Iterator<Item = String> {
     REGISTRY.iter().flat_map(|d| {
         std::iter::once(format!("P\t{}\t{}", d.title(), d.name())).chain(d.fields().iter().map(move |f| {
-            format!("F\t{}\t{}\t{}\t{}\t{}\t0x0\t", f.title, f.name, ftype_name(f.ftype), d.name(), f.base)
+            let proto = f.name.split('.').next().unwrap_or(f.name);
+            if f.ftype == Ftype::Protocol && f.name != d.name() {
+                return format!("P\t{}\t{}", f.title, f.name);
+            }
+            format!("F\t{}\t{}\t{}\t{}\t{}\t0x0\t", f.title, f.name, ftype_name(f.ftype), proto, f.base)
         }))
     })
 }
