@@ -129,6 +129,19 @@ pub trait Dissector: Sync {
     fn accepts(&self, _pdu: &[u8]) -> bool {
         true
     }
+    /// How many bytes the PDU that starts with `head` spans, for a protocol
+    /// whose PDUs a TCP stream may cut across segments (TLS: the five-byte
+    /// record header plus the length it declares): the pipeline then keeps the
+    /// bytes of a PDU that a segment leaves unfinished, per direction and
+    /// bounded, and shows the PDU with the segment that completes it, as tshark
+    /// reassembles them (its earlier segments show as `[TCP segment of a
+    /// reassembled PDU]`). When `head` is too short to tell, the number of bytes
+    /// it needs to tell (TLS: 5); it is asked again once they are there.
+    /// `None` (the default): every segment is a PDU of its own. A length of 0
+    /// is taken as `None`.
+    fn pdu_len(&self, _head: &[u8]) -> Option<usize> {
+        None
+    }
     /// What this PDU settles for the rest of its TCP conversation, as a number
     /// (TLS: the version the hellos agree on), or `None`. The pipeline keeps the
     /// latest per conversation and hands it back in [`Ctx::memo`] to the

@@ -204,6 +204,7 @@ pub fn empty<'a>() -> Dissected<'a> {
         tunnel_count: 0,
         reassembled: None,
         pdu: None,
+        assembled: None,
     }
 }
 

@@ -145,11 +145,12 @@ pub fn by_name(name: &str) -> Option<&'static dyn Dissector> {
 }
 
 /// Appends the values of registered field `i` of a packet whose PDU is `pdu`
-/// and for which the protocol's capture state found `recall`.
-pub fn values<'p>(pdu: &Pdu, recall: Option<&Recall>, frame: &'p [u8], i: usize, out: &mut Vec<Value<'p>>) {
+/// (its bytes `bytes`, in the frame or reassembled) and for which the
+/// protocol's capture state found `recall`.
+pub fn values<'p>(pdu: &Pdu, recall: Option<&Recall>, bytes: &'p [u8], i: usize, out: &mut Vec<Value<'p>>) {
     match locate(i) {
         Some((d, own)) if d == usize::from(pdu.dissector) => {
-            let (dissector, bytes) = (pdu.dissector(), pdu.bytes(frame));
+            let dissector = pdu.dissector();
             match dissector.fields()[own].ftype {
                 Ftype::Protocol => out.push(Value::Str(dissector.label(bytes).into())),
                 _ => dissector.values(bytes, pdu.ctx, own, out),
@@ -169,14 +170,15 @@ pub fn capture_states() -> Vec<Option<Box<dyn CaptureState>>> {
 }
 
 /// Appends the bytes of registered field `i` when it is a protocol (what a
-/// display filter compares `arp` with); returns whether it is one.
-pub fn protocol_bytes<'p>(pdu: Option<&Pdu>, frame: &'p [u8], i: usize, out: &mut Vec<Value<'p>>) -> bool {
+/// display filter compares `arp` with; `bytes` are the PDU's, in the frame or
+/// reassembled); returns whether it is one.
+pub fn protocol_bytes<'p>(pdu: Option<&Pdu>, bytes: &'p [u8], i: usize, out: &mut Vec<Value<'p>>) -> bool {
     let Some((d, own)) = locate(i) else { return false };
     if REGISTRY[d].fields()[own].ftype != Ftype::Protocol {
         return false;
     }
-    if let Some(pdu) = pdu.filter(|p| usize::from(p.dissector) == d) {
-        out.push(Value::Bytes(pdu.bytes(frame).into()));
+    if pdu.is_some_and(|p| usize::from(p.dissector) == d) {
+        out.push(Value::Bytes(bytes.into()));
     }
     true
 }

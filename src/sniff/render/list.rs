@@ -132,7 +132,7 @@ pub fn protocol(p: &Packet<'_>) -> &'static str {
         _ => {}
     }
     if let Some(pdu) = p.d.pdu {
-        return pdu.dissector().column_in(pdu.bytes(p.data), pdu.ctx);
+        return pdu.dissector().column_in(p.d.pdu_bytes(p.data), pdu.ctx);
     }
     match p.d.transport {
         Transport::Tcp(_) => "TCP",
@@ -173,7 +173,7 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
     }
     if let Some(pdu) = p.d.pdu {
         let mut s = String::with_capacity(64);
-        pdu.dissector().info(pdu.bytes(p.data), pdu.ctx, &mut s);
+        pdu.dissector().info(p.d.pdu_bytes(p.data), pdu.ctx, &mut s);
         if let Some(r) = &p.recall {
             pdu.dissector().recalled_info(r, &mut s);
         }
