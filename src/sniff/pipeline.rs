@@ -640,7 +640,13 @@ fn datagram_key(net: &Net, t: &Transport, proto: u8) -> Option<DatagramKey> {
 /// of registered protocols' PDUs, and makes the segment's PDU what it says:
 /// none (a segment of a PDU later ones complete), the whole PDUs at its start,
 /// or the PDU it completes (whose bytes [`Reassembler::assembled`] holds).
-fn reassemble_pdu(pdus: &mut Reassembler, d: &mut Dissected<'_>, info: &SegmentInfo, frame: u32, data: &[u8]) -> Outcome {
+fn reassemble_pdu(
+    pdus: &mut Reassembler,
+    d: &mut Dissected<'_>,
+    info: &SegmentInfo,
+    frame: u32,
+    data: &[u8],
+) -> Outcome {
     if !matches!(d.transport, Transport::Tcp(_)) || d.payload.is_empty() || info.analysis & RESENT != 0 {
         return Outcome::Whole;
     }

@@ -205,3 +205,159 @@ pub fn whole_prefix(d: &dyn Dissector, bytes: &[u8]) -> usize {
 fn len32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sniff::app::App;
+    use crate::sniff::capture::Frame;
+    use crate::sniff::dissect::link::LinkType;
+    use crate::sniff::pipeline::{Facts, Pipeline};
+
+    /// An Application Data record of 20 bytes (TLS 1.2, RFC 5246 §6.2).
+    const APP_DATA: [u8; 25] = [
+        0x17, 0x03, 0x03, 0x00, 0x14, 0x9c, 0x1e, 0x55, 0x02, 0x7a, 0x31, 0xd0, 0x4b, 0x88, 0x10, 0x6e, 0x2f, 0x01,
+        0xc3, 0x5d, 0x77, 0x90, 0x0a, 0xe4, 0x3b,
+    ];
+    /// A fatal Unknown CA alert record, as tls-loopback.pcap sends it.
+    const ALERT: [u8; 7] = [0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x30];
+
+    fn tls() -> u8 {
+        let i = REGISTRY.iter().position(|d| d.name() == "tls").unwrap();
+        u8::try_from(i).unwrap()
+    }
+
+    fn seg(frame: u32, seq: u32, payload: &[u8]) -> SegmentIn<'_> {
+        SegmentIn { key: 7, frame, seq, payload, claimed: Some((tls(), Ctx::to(443))) }
+    }
+
+    #[test]
+    fn whole_pdus_are_measured_one_after_another() {
+        let tls = REGISTRY[usize::from(tls())];
+        let mut two = APP_DATA.to_vec();
+        two.extend_from_slice(&ALERT);
+        assert_eq!(whole_prefix(tls, &two), 32);
+        assert_eq!(whole_prefix(tls, &two[..31]), 25);
+        assert_eq!(whole_prefix(tls, &two[..27]), 25);
+        assert_eq!(whole_prefix(tls, &two[..24]), 0);
+        // Bytes that start no record are left as they are.
+        assert_eq!(whole_prefix(tls, b"PWD\r\n"), 5);
+        // A protocol that does not reassemble: every segment is whole.
+        let arp = REGISTRY.iter().find(|d| d.name() == "arp").unwrap();
+        assert_eq!(whole_prefix(*arp, &APP_DATA[..3]), 3);
+    }
+
+    #[test]
+    fn a_record_over_three_segments_completes_with_the_last() {
+        let mut r = Reassembler::new();
+        assert_eq!(r.segment(seg(4, 1, &APP_DATA[..8])), Outcome::Segment);
+        assert_eq!(r.segment(seg(5, 9, &APP_DATA[8..18])), Outcome::Segment);
+        assert_eq!(r.waiting_bytes(), 18);
+        let done = r.segment(seg(6, 19, &APP_DATA[18..]));
+        assert_eq!(done, Outcome::Completed { dissector: tls(), ctx: Ctx::to(443) });
+        assert_eq!(r.assembled().bytes, APP_DATA);
+        assert_eq!(r.assembled().segments, [(4, 8), (5, 10), (6, 7)]);
+        assert_eq!(r.waiting_bytes(), 0);
+    }
+
+    #[test]
+    fn whole_records_then_one_that_starts_mid_segment() {
+        // One segment: an alert, then the first 10 bytes of a record.
+        let mut first = ALERT.to_vec();
+        first.extend_from_slice(&APP_DATA[..10]);
+        let mut r = Reassembler::new();
+        assert_eq!(r.segment(seg(1, 1, &first)), Outcome::Head(7));
+        // The next one ends that record and holds a whole alert and 3 bytes more.
+        let mut second = APP_DATA[10..].to_vec();
+        second.extend_from_slice(&ALERT);
+        second.extend_from_slice(&APP_DATA[..3]);
+        assert!(matches!(r.segment(seg(2, 18, &second)), Outcome::Completed { .. }));
+        let mut both = APP_DATA.to_vec();
+        both.extend_from_slice(&ALERT);
+        assert_eq!(r.assembled().bytes, both);
+        assert_eq!(r.assembled().segments, [(1, 10), (2, 22)]);
+        // The 3 bytes wait for the rest of their record.
+        assert_eq!(r.waiting_bytes(), 3);
+        assert!(matches!(r.segment(seg(3, 43, &APP_DATA[3..])), Outcome::Completed { .. }));
+        assert_eq!(r.assembled().segments, [(2, 3), (3, 22)]);
+    }
+
+    #[test]
+    fn a_gap_drops_the_waiting_record() {
+        let mut r = Reassembler::new();
+        assert_eq!(r.segment(seg(1, 1, &APP_DATA[..8])), Outcome::Segment);
+        // Bytes 9-18 were never captured: the next segment starts a record of its own.
+        assert_eq!(r.segment(seg(2, 19, &ALERT)), Outcome::Whole);
+        assert_eq!(r.waiting_bytes(), 0);
+        // Unclaimed bytes that continue no record stay as they are.
+        let s = SegmentIn { claimed: None, ..seg(3, 26, &APP_DATA[3..]) };
+        assert_eq!(r.segment(s), Outcome::Whole);
+    }
+
+    #[test]
+    fn waiting_bytes_stay_bounded() {
+        let mut r = Reassembler::new();
+        for key in 0..u64::try_from(MAX_DIRECTIONS).unwrap() + 10 {
+            let s = SegmentIn { key, ..seg(1, 1, &APP_DATA[..8]) };
+            assert_eq!(r.segment(s), Outcome::Segment);
+        }
+        assert!(r.pending.len() <= MAX_DIRECTIONS);
+        assert_eq!(r.waiting_bytes(), r.pending.values().map(|p| p.bytes.len()).sum::<usize>());
+        // A record longer than MAX_PDU is not reassembled.
+        let huge = [0x17, 0x03, 0x03, 0xff, 0xff];
+        let tls = REGISTRY[usize::from(tls())];
+        assert_eq!(tls.pdu_len(&huge), Some(5 + 0xffff));
+        assert!(5 + 0xffff <= MAX_PDU);
+    }
+
+    /// Ethernet + IPv4 + TCP 40000 → 443 [PSH, ACK] with raw sequence number `seq`.
+    fn frame(seq: u32, payload: &[u8]) -> Vec<u8> {
+        let mut f = crate::sniff::dissect::testing::segment((40000, 443), payload);
+        f[38..42].copy_from_slice(&seq.to_be_bytes());
+        f
+    }
+
+    /// The Protocol and Info columns of each frame, through the pipeline.
+    fn columns(frames: &[Vec<u8>]) -> Vec<(String, String, bool)> {
+        let mut pipe = Pipeline::new(LinkType::Ethernet, Facts::default());
+        let mut out = Vec::new();
+        for (n, data) in frames.iter().enumerate() {
+            let time = i64::try_from(n).unwrap() * 1000;
+            let f = Frame { time, len: u32::try_from(data.len()).unwrap(), data, origin: None };
+            let p = pipe.process(&f);
+            let mut info = Vec::new();
+            crate::sniff::render::list::info(&mut info, &p).unwrap();
+            let segment = matches!(p.app, App::Segment(None));
+            let proto = crate::sniff::render::list::protocol(&p).to_string();
+            out.push((proto, String::from_utf8(info).unwrap(), segment));
+        }
+        out
+    }
+
+    #[test]
+    fn the_pipeline_shows_a_split_record_with_its_last_segment() {
+        let mut third = APP_DATA[18..].to_vec();
+        third.extend_from_slice(&ALERT);
+        let frames = [frame(100, &APP_DATA[..8]), frame(108, &APP_DATA[8..18]), frame(118, &third)];
+        let cols = columns(&frames);
+        assert_eq!(cols[0].0, "TCP");
+        assert!(cols[0].1.contains(" Len=8 "), "{}", cols[0].1);
+        assert!(cols[0].1.ends_with(" [TCP segment of a reassembled PDU]"), "{}", cols[0].1);
+        assert!(cols[1].2 && cols[1].1.ends_with("[TCP segment of a reassembled PDU]"));
+        assert_eq!(
+            cols[2],
+            ("TLSv1.2".into(), "Application Data, Alert (Level: Fatal, Description: Unknown CA)".into(), false)
+        );
+        // -V: the segments the record came from, and the record from their bytes.
+        let tree = crate::sniff::dissect::testing::tree_of_link(
+            LinkType::Ethernet,
+            &[&frames[0], &frames[1], &frames[2]],
+            0,
+            1000,
+        );
+        let t = |name| crate::sniff::dissect::testing::occurrences(&tree, name);
+        assert_eq!(t("tcp.segment").iter().map(|o| o.0.as_str()).collect::<Vec<_>>(), ["1", "2", "3"]);
+        assert_eq!(t("tcp.reassembled.length")[0].0, "32");
+        assert_eq!(t("tls.record.length").iter().map(|o| o.0.as_str()).collect::<Vec<_>>(), ["20", "2"]);
+    }
+}

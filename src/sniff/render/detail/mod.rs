@@ -100,10 +100,9 @@ fn reassembled_segments(out: &mut Tree, a: &crate::sniff::tcp::reassembly::Assem
             .line(format_args!("[Frame: {frame}, payload: {at}-{end} ({n} bytes)]"));
         at += n;
     }
-    out.at(1).field("tcp.segment.count", Ftype::Uint32, a.segments.len()).line(format_args!(
-        "[Segment count: {}]",
-        a.segments.len()
-    ));
+    out.at(1)
+        .field("tcp.segment.count", Ftype::Uint32, a.segments.len())
+        .line(format_args!("[Segment count: {}]", a.segments.len()));
     out.at(1)
         .field("tcp.reassembled.length", Ftype::Uint32, total)
         .line(format_args!("[Reassembled TCP length: {total}]"));
