@@ -16,7 +16,9 @@ pub enum Claim {
     IpProto(u8),
     /// A UDP port, as source or destination.
     UdpPort(u16),
-    /// A TCP port, as source or destination; each segment's payload is one PDU.
+    /// A TCP port, as source or destination; each segment's payload is one PDU,
+    /// unless the protocol measures its PDUs ([`Dissector::pdu_len`]) and TCP
+    /// reassembles them.
     TcpPort(u16),
     /// An IEEE 802.2 LLC destination SAP in an IEEE 802.3 frame (an Ethernet
     /// length field instead of an EtherType); the PDU starts with the LLC header

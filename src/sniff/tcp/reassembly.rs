@@ -303,11 +303,49 @@ mod tests {
         }
         assert!(r.pending.len() <= MAX_DIRECTIONS);
         assert_eq!(r.waiting_bytes(), r.pending.values().map(|p| p.bytes.len()).sum::<usize>());
-        // A record longer than MAX_PDU is not reassembled.
-        let huge = [0x17, 0x03, 0x03, 0xff, 0xff];
-        let tls = REGISTRY[usize::from(tls())];
-        assert_eq!(tls.pdu_len(&huge), Some(5 + 0xffff));
-        assert!(5 + 0xffff <= MAX_PDU);
+        // The longest record a header can declare is within the bound: it waits.
+        let huge = [0x17, 0x03, 0x03, 0xff, 0xff, 0x00];
+        let s = SegmentIn { key: u64::MAX, ..seg(1, 1, &huge) };
+        assert_eq!(r.segment(s), Outcome::Segment);
+    }
+
+    /// A protocol whose PDUs declare a 32-bit length in their first 4 bytes.
+    struct Long;
+
+    impl Dissector for Long {
+        fn name(&self) -> &'static str {
+            "long"
+        }
+        fn title(&self) -> &'static str {
+            "Long"
+        }
+        fn column(&self, _pdu: &[u8]) -> &'static str {
+            "LONG"
+        }
+        fn claims(&self) -> &'static [crate::sniff::dissect::dissector::Claim] {
+            &[]
+        }
+        fn fields(&self) -> &'static [crate::sniff::dissect::dissector::FieldDecl] {
+            &[]
+        }
+        fn pdu_len(&self, head: &[u8]) -> Option<usize> {
+            let n = head.get(..4).map_or(4, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+            usize::try_from(n).ok()
+        }
+        fn info(&self, _pdu: &[u8], _ctx: Ctx, _out: &mut String) {}
+        fn tree(&self, _pdu: &[u8], _ctx: Ctx, _offset: usize, _tree: &mut crate::sniff::tree::Tree) {}
+        fn values<'p>(&self, _: &'p [u8], _: Ctx, _: usize, _: &mut Vec<crate::sniff::value::Value<'p>>) {}
+    }
+
+    #[test]
+    fn a_pdu_longer_than_the_bound_or_of_no_length_is_not_reassembled() {
+        let over = u32::try_from(MAX_PDU + 1).unwrap().to_be_bytes();
+        assert_eq!(whole_prefix(&Long, &over), 4);
+        let at_bound = u32::try_from(MAX_PDU).unwrap().to_be_bytes();
+        assert_eq!(whole_prefix(&Long, &at_bound), 0);
+        // A length of 0 would never advance: not measured.
+        assert_eq!(whole_prefix(&Long, &[0, 0, 0, 0, 9]), 5);
+        assert_eq!(whole_prefix(&Long, &[0, 0, 0, 6, 9, 9, 0, 0]), 6);
     }
 
     /// Ethernet + IPv4 + TCP 40000 → 443 [PSH, ACK] with raw sequence number `seq`.

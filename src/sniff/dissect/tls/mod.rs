@@ -5,12 +5,13 @@
 //! and the key exchange, in the clear; after Change Cipher Spec the records are
 //! encrypted (Application Data, and in TLS 1.3 the rest of the handshake).
 //!
-//! Each TCP segment's records are decoded from the segment alone. As in
-//! tshark, a segment shows the records it holds whole; one shorter than its
-//! first record is left to TCP (tshark reassembles it with the next segments,
-//! which socklab does not do for TLS: a segment that starts inside a record
-//! shows as `Continuation Data`). The version in the Protocol column is the one
-//! the connection's ServerHello picked ([`Dissector::learn`]).
+//! A record may span TCP segments: TLS measures a record by its header
+//! ([`Dissector::pdu_len`]) and the pipeline reassembles it, as tshark does; the
+//! segment that completes a record shows it with the whole records after it,
+//! the earlier ones are `[TCP segment of a reassembled PDU]`, and a record that
+//! starts mid-segment waits for its rest while that segment shows the records
+//! before it. The version in the Protocol column is the one the connection's
+//! ServerHello picked ([`Dissector::learn`]).
 
 pub mod names;
 pub mod x509;
@@ -281,7 +282,7 @@ fn record_len(head: &[u8]) -> Option<usize> {
     }
     match head.get(1..RECORD_HEADER) {
         None => Some(RECORD_HEADER),
-        Some(&[major, _, hi, lo]) if major == 3 => Some(RECORD_HEADER + usize::from(u16::from_be_bytes([hi, lo]))),
+        Some(&[3, _, hi, lo]) => Some(RECORD_HEADER + usize::from(u16::from_be_bytes([hi, lo]))),
         Some(_) => None,
     }
 }
