@@ -123,7 +123,9 @@ impl Reassembler {
         if s.payload.is_empty() {
             return Outcome::Whole;
         }
-        if let Some(p) = self.pending.remove(&s.key) {
+        // Most segments find nothing waiting: no look-up then.
+        let waiting = if self.pending.is_empty() { None } else { self.pending.remove(&s.key) };
+        if let Some(p) = waiting {
             self.total -= p.bytes.len();
             if p.next_seq == s.seq {
                 return self.resume(p, s);
