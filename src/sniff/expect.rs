@@ -57,11 +57,11 @@ pub struct Expectations {
 }
 
 impl Expectations {
-    /// Takes in the registered protocol's PDU `pdu` of frame `frame`, a TCP
+    /// Takes in the registered protocol's PDU `pdu` (its bytes `bytes`) of frame `frame`, a TCP
     /// segment from `src` to `dst`: an announcement is kept, a description
     /// goes to the conversation's latest announcement.
-    pub fn learn(&mut self, pdu: &Pdu, data: &[u8], src: Endpoint, dst: Endpoint, frame: u32) {
-        let (d, bytes) = (pdu.dissector(), pdu.bytes(data));
+    pub fn learn(&mut self, pdu: &Pdu, bytes: &[u8], src: Endpoint, dst: Endpoint, frame: u32) {
+        let d = pdu.dissector();
         let control = ConvKey::new(src, dst, true);
         if let Some(e) = d.expects(bytes, pdu.ctx) {
             let Some(dissector) = index_of(e.protocol) else { return };

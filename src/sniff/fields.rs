@@ -95,7 +95,7 @@ pub fn kind(id: FieldId) -> Option<crate::sniff::filter::FieldKind> {
 impl<'p> FieldSource<FieldId> for Packet<'p> {
     fn filter_values<'s>(&'s self, field: FieldId, out: &mut Vec<Value<'s>>) {
         if let Some(i) = field.registered() {
-            if registry::protocol_bytes(self.d.pdu.as_ref(), self.data, i, out) {
+            if registry::protocol_bytes(self.d.pdu.as_ref(), self.d.pdu_bytes(self.data), i, out) {
                 return;
             }
         }
@@ -108,7 +108,7 @@ impl<'p> FieldSource<FieldId> for Packet<'p> {
     fn values<'s>(&'s self, field: FieldId, out: &mut Vec<Value<'s>>) {
         let Some(proto) = field.proto() else {
             if let (Some(i), Some(pdu)) = (field.registered(), &self.d.pdu) {
-                registry::values(pdu, self.recall.as_ref(), self.link.as_ref(), self.data, i, out);
+                registry::values(pdu, self.recall.as_ref(), self.link.as_ref(), self.d.pdu_bytes(self.data), i, out);
             }
             return;
         };

@@ -119,12 +119,25 @@ pub struct Dissected<'a> {
     /// The payload a protocol of the dissector registry took
     /// ([`crate::sniff::dissect::registry`]), unless a built-in decoder takes it.
     pub pdu: Option<crate::sniff::dissect::registry::Pdu>,
+    /// When `pdu` was reassembled from several TCP segments: its bytes and the
+    /// segments they came from (the PDU's bytes are then these, not the frame's).
+    pub assembled: Option<&'a crate::sniff::tcp::reassembly::Assembled>,
 }
 
 /// Most IP-in-IP encapsulations decoded; a deeper one stays undecoded payload.
 pub const MAX_TUNNELS: usize = 2;
 
-impl Dissected<'_> {
+impl<'a> Dissected<'a> {
+    /// The bytes of the registered protocol's PDU: reassembled from several
+    /// segments, or else in `frame` (empty when there is no PDU).
+    pub fn pdu_bytes(&self, frame: &'a [u8]) -> &'a [u8] {
+        match (self.pdu, self.assembled) {
+            (Some(_), Some(a)) => &a.bytes,
+            (Some(pdu), None) => pdu.bytes(frame),
+            (None, _) => &[],
+        }
+    }
+
     /// The outer IP headers of the tunnels the frame travels through.
     pub fn tunnels(&self) -> &[Net] {
         &self.tunnels[..usize::from(self.tunnel_count)]

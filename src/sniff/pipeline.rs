@@ -2,7 +2,7 @@
 //! what a first pass learned about the future ([`Facts`]), and pick a teaching
 //! note. Used by `read` (twice per file, like `tshark -2`) and by live capture.
 
-use crate::sniff::app::conv::{bounded_insert, AppFacts, ConvKey, TcpData, MAX_PENDING_STREAMS};
+use crate::sniff::app::conv::{bounded_insert, dir_key, AppFacts, ConvKey, TcpData, MAX_PENDING_STREAMS};
 use crate::sniff::app::{self, App, DnsTracker, HttpTracker};
 use crate::sniff::capture::Frame;
 use crate::sniff::defrag::Defragmenter;
@@ -13,6 +13,7 @@ use crate::sniff::expect::Expectations;
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::icmp::{self, DatagramKey, EchoMatcher, Recent};
 use crate::sniff::packet::{Dissected, Net, Note, Packet, Tcp, Transport};
+use crate::sniff::tcp::reassembly::{Outcome, Reassembler, SegmentIn};
 use crate::sniff::tcp::{analysis, flags, Direction, Endpoint, Segment, SegmentInfo, Tracker};
 use crate::sniff::udp::UdpTracker;
 use crate::sniff::value::Nanos;
@@ -82,6 +83,8 @@ pub struct Pipeline {
     memos: Memos,
     /// The connections announced so far in this pass.
     expect: Expectations,
+    /// Registered protocols' PDUs that segments cut, waiting for their rest.
+    pdus: Reassembler,
 }
 
 impl Pipeline {
@@ -107,6 +110,7 @@ impl Pipeline {
             states: registry::capture_states(),
             memos: Memos::default(),
             expect: Expectations::default(),
+            pdus: Reassembler::new(),
         }
     }
 
@@ -172,14 +176,22 @@ impl Pipeline {
         if let Some((start, len)) = reassembled {
             d.payload = self.defrag.last_done().get(start..start + len).unwrap_or(&[]);
         }
-        conversation_memo(&mut self.memos, &self.facts.memos, &mut d, frame.data);
-        learn_expected(&mut self.expect, &d, frame.data, self.frame);
+        let mut outcome = Outcome::Whole;
         if reaches_apps(&d) {
             let mut p = blank_packet(self.frame, frame, 0, 0);
             p.d = d;
             p.tcp = tcp;
             self.apps.decode(&self.facts, &mut p);
+            let taken = !matches!(p.app, App::None);
+            if let Some(info) = tcp.filter(|_| !taken) {
+                outcome = reassemble_pdu(&mut self.pdus, &mut d, &info, self.frame, frame.data);
+            }
         }
+        if matches!(outcome, Outcome::Completed { .. }) {
+            d.assembled = Some(self.pdus.assembled());
+        }
+        conversation_memo(&mut self.memos, &self.facts.memos, &mut d, frame.data);
+        learn_expected(&mut self.expect, &d, frame.data, self.frame);
     }
 
     /// Decodes and tracks the next frame. The packet borrows the frame and, for
@@ -218,13 +230,23 @@ impl Pipeline {
             // Registered protocols read their bytes from the frame only.
             p.d.pdu = None;
         }
+        let mut outcome = Outcome::Whole;
         if reaches_apps(&p.d) {
             self.apps.decode(&self.facts, &mut p);
             if !matches!(p.app, App::None) || p.tcp.is_some_and(|i| i.analysis & RESENT != 0) {
                 // A built-in decoder (DNS, HTTP) took the payload before any
                 // registered one, or the segment resends bytes (not dissected again).
                 p.d.pdu = None;
+            } else if let Some(info) = p.tcp {
+                outcome = reassemble_pdu(&mut self.pdus, &mut p.d, &info, p.number, p.data);
+                if outcome == Outcome::Segment {
+                    p.app = App::Segment(None);
+                }
             }
+        }
+        if matches!(outcome, Outcome::Completed { .. }) {
+            let pdus: &'a Reassembler = &self.pdus;
+            p.d.assembled = Some(pdus.assembled());
         }
         if p.d.pdu.is_none() && matches!(p.app, App::None) {
             self.claim_expected(&mut p);
@@ -445,7 +467,7 @@ impl Pipeline {
 fn recall(states: &mut [Option<Box<dyn CaptureState>>], p: &mut Packet<'_>) {
     let Some(pdu) = p.d.pdu else { return };
     let Some(Some(state)) = states.get_mut(usize::from(pdu.dissector)) else { return };
-    p.recall = state.frame_in(pdu.bytes(p.data), pdu.ctx, p.number, p.time);
+    p.recall = state.frame_in(p.d.pdu_bytes(p.data), pdu.ctx, p.number, p.time);
     if let (Some(recall), Note::None) = (p.recall, p.note) {
         p.note = Note::Recalled { dissector: pdu.dissector, recall };
     }
@@ -455,7 +477,7 @@ fn recall(states: &mut [Option<Box<dyn CaptureState>>], p: &mut Packet<'_>) {
 /// has none and the protocol words one for the PDU.
 fn pdu_note(p: &mut Packet<'_>) {
     let Some(pdu) = p.d.pdu else { return };
-    if p.note == Note::None && registry::has_note(&pdu, p.data) {
+    if p.note == Note::None && registry::has_note(&pdu, p.d.pdu_bytes(p.data)) {
         p.note = Note::Pdu;
     }
 }
@@ -463,7 +485,7 @@ fn pdu_note(p: &mut Packet<'_>) {
 /// Takes a registered protocol's TCP PDU into the announced connections.
 fn learn_expected(expect: &mut Expectations, d: &Dissected<'_>, data: &[u8], frame: u32) {
     if let (Transport::Tcp(_), Some(pdu), Some((src, dst))) = (&d.transport, &d.pdu, d.endpoints()) {
-        expect.learn(pdu, data, src, dst, frame);
+        expect.learn(pdu, d.pdu_bytes(data), src, dst, frame);
     }
 }
 
@@ -670,6 +692,45 @@ fn datagram_key(net: &Net, t: &Transport, proto: u8) -> Option<DatagramKey> {
     Some(DatagramKey { proto, src, dst, sport, dport, ip_id })
 }
 
+/// Hands a TCP data segment that no built-in decoder took to the reassembler
+/// of registered protocols' PDUs, and makes the segment's PDU what it says:
+/// none (a segment of a PDU later ones complete), the whole PDUs at its start,
+/// or the PDU it completes (whose bytes [`Reassembler::assembled`] holds).
+fn reassemble_pdu(
+    pdus: &mut Reassembler,
+    d: &mut Dissected<'_>,
+    info: &SegmentInfo,
+    frame: u32,
+    data: &[u8],
+) -> Outcome {
+    if !matches!(d.transport, Transport::Tcp(_)) || d.payload.is_empty() || info.analysis & RESENT != 0 {
+        return Outcome::Whole;
+    }
+    let seg = SegmentIn {
+        key: dir_key(info.stream, info.direction),
+        frame,
+        seq: info.seq,
+        payload: d.payload,
+        claimed: d.pdu.map(|p| (p.dissector, p.ctx)),
+    };
+    let outcome = pdus.segment(seg);
+    match outcome {
+        Outcome::Whole => {}
+        Outcome::Segment => d.pdu = None,
+        Outcome::Head(n) => {
+            if let Some(p) = d.pdu.as_mut() {
+                p.len = n;
+            }
+        }
+        Outcome::Completed { dissector, ctx } => {
+            let offset = (d.payload.as_ptr() as usize).wrapping_sub(data.as_ptr() as usize);
+            let len = pdus.assembled().bytes.len();
+            d.pdu = Some(registry::Pdu { dissector, offset, len, ctx });
+        }
+    }
+    outcome
+}
+
 /// Lets the registered protocol of a TCP payload learn what it settles for its
 /// conversation (into `memos`), and hands the PDU what the conversation
 /// settled: the first pass's last word (`learned`) when there was one, as
@@ -679,7 +740,11 @@ fn conversation_memo(memos: &mut Memos, learned: &Memos, d: &mut Dissected<'_>, 
     let (Transport::Tcp(_), Some((src, dst))) = (&d.transport, d.endpoints()) else { return };
     let Some(pdu) = d.pdu.as_mut() else { return };
     let key = (ConvKey::new(src, dst, true), pdu.dissector);
-    if let Some(memo) = pdu.dissector().learn(pdu.bytes(data)) {
+    let bytes = match d.assembled {
+        Some(a) => a.bytes.as_slice(),
+        None => pdu.bytes(data),
+    };
+    if let Some(memo) = pdu.dissector().learn(bytes) {
         bounded_insert(memos, key, memo, MAX_PENDING_STREAMS);
     }
     pdu.ctx.memo = learned.get(&key).or_else(|| memos.get(&key)).copied();

@@ -16,7 +16,9 @@ pub enum Claim {
     IpProto(u8),
     /// A UDP port, as source or destination.
     UdpPort(u16),
-    /// A TCP port, as source or destination; each segment's payload is one PDU.
+    /// A TCP port, as source or destination; each segment's payload is one PDU,
+    /// unless the protocol measures its PDUs ([`Dissector::pdu_len`]) and TCP
+    /// reassembles them.
     TcpPort(u16),
     /// An IEEE 802.2 LLC destination SAP in an IEEE 802.3 frame (an Ethernet
     /// length field instead of an EtherType); the PDU starts with the LLC header
@@ -189,6 +191,19 @@ pub trait Dissector: Sync {
     /// refuses text), and the payload then goes to the heuristics, or is data.
     fn accepts(&self, _pdu: &[u8]) -> bool {
         true
+    }
+    /// How many bytes the PDU that starts with `head` spans, for a protocol
+    /// whose PDUs a TCP stream may cut across segments (TLS: the five-byte
+    /// record header plus the length it declares): the pipeline then keeps the
+    /// bytes of a PDU that a segment leaves unfinished, per direction and
+    /// bounded, and shows the PDU with the segment that completes it, as tshark
+    /// reassembles them (its earlier segments show as `[TCP segment of a
+    /// reassembled PDU]`). When `head` is too short to tell, the number of bytes
+    /// it needs to tell (TLS: 5); it is asked again once they are there.
+    /// `None` (the default): every segment is a PDU of its own. A length of 0
+    /// is taken as `None`.
+    fn pdu_len(&self, _head: &[u8]) -> Option<usize> {
+        None
     }
     /// What this PDU settles for the rest of its TCP conversation, as a number
     /// (TLS: the version the hellos agree on), or `None`. The pipeline keeps the

@@ -45,6 +45,11 @@
 //!      the `_in` methods, for what one PDU settles for its whole TCP
 //!      conversation (TLS: the version the ServerHello picks, which tshark -2
 //!      shows on every record of the connection, the ClientHello included);
+//!    - optionally `pdu_len`, for a protocol on TCP whose PDUs may span
+//!      segments: how long the PDU that starts with the given bytes is (TLS:
+//!      its record header and the length it declares). The pipeline then
+//!      reassembles them (`sniff::tcp::reassembly`, per direction, bounded) and
+//!      hands the protocol whole PDUs, as tshark does;
 //!    - `info`, `tree`, `values`: the Info column, the details tree with every
 //!      field's bytes, and a field's values — all decoded from the PDU's bytes,
 //!      which may be cut short or hostile: check every length, never panic.
@@ -210,6 +215,7 @@ pub fn empty<'a>() -> Dissected<'a> {
         tunnel_count: 0,
         reassembled: None,
         pdu: None,
+        assembled: None,
     }
 }
 

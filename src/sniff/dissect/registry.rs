@@ -151,20 +151,21 @@ pub fn by_name(name: &str) -> Option<&'static dyn Dissector> {
     REGISTRY.iter().copied().find(|d| d.name().eq_ignore_ascii_case(name))
 }
 
-/// Appends the values of registered field `i` of a packet whose PDU is `pdu`,
-/// for which the protocol's capture state found `recall`, and whose connection
-/// an earlier PDU announced as `link` says.
+/// Appends the values of registered field `i` of a packet whose PDU is `pdu`
+/// (its bytes `bytes`, in the frame or reassembled), for which the protocol's
+/// capture state found `recall`, and whose connection an earlier PDU announced
+/// as `link` says.
 pub fn values<'p>(
     pdu: &Pdu,
     recall: Option<&Recall>,
     link: Option<&Link>,
-    frame: &'p [u8],
+    bytes: &'p [u8],
     i: usize,
     out: &mut Vec<Value<'p>>,
 ) {
     match locate(i) {
         Some((d, own)) if d == usize::from(pdu.dissector) => {
-            let (dissector, bytes) = (pdu.dissector(), pdu.bytes(frame));
+            let dissector = pdu.dissector();
             match dissector.fields()[own].ftype {
                 Ftype::Protocol => out.push(Value::Str(dissector.label(bytes).into())),
                 _ => dissector.values(bytes, pdu.ctx, own, out),
@@ -180,9 +181,10 @@ pub fn values<'p>(
     }
 }
 
-/// Whether the protocol of `pdu` words a teaching note for it
-/// ([`Dissector::note`]); nothing is kept of the text.
-pub fn has_note(pdu: &Pdu, frame: &[u8]) -> bool {
+/// Whether the protocol of `pdu` (its bytes `bytes`, in the frame or
+/// reassembled) words a teaching note for it ([`Dissector::note`]); nothing is
+/// kept of the text.
+pub fn has_note(pdu: &Pdu, bytes: &[u8]) -> bool {
     /// Notes only whether anything was written.
     struct Any(bool);
     impl std::fmt::Write for Any {
@@ -197,7 +199,7 @@ pub fn has_note(pdu: &Pdu, frame: &[u8]) -> bool {
         }
     }
     let mut any = Any(false);
-    let _ = pdu.dissector().note(pdu.bytes(frame), pdu.ctx, &mut any);
+    let _ = pdu.dissector().note(bytes, pdu.ctx, &mut any);
     any.0
 }
 
@@ -208,14 +210,15 @@ pub fn capture_states() -> Vec<Option<Box<dyn CaptureState>>> {
 }
 
 /// Appends the bytes of registered field `i` when it is a protocol (what a
-/// display filter compares `arp` with); returns whether it is one.
-pub fn protocol_bytes<'p>(pdu: Option<&Pdu>, frame: &'p [u8], i: usize, out: &mut Vec<Value<'p>>) -> bool {
+/// display filter compares `arp` with; `bytes` are the PDU's, in the frame or
+/// reassembled); returns whether it is one.
+pub fn protocol_bytes<'p>(pdu: Option<&Pdu>, bytes: &'p [u8], i: usize, out: &mut Vec<Value<'p>>) -> bool {
     let Some((d, own)) = locate(i) else { return false };
     if REGISTRY[d].fields()[own].ftype != Ftype::Protocol {
         return false;
     }
-    if let Some(pdu) = pdu.filter(|p| usize::from(p.dissector) == d) {
-        out.push(Value::Bytes(pdu.bytes(frame).into()));
+    if pdu.is_some_and(|p| usize::from(p.dissector) == d) {
+        out.push(Value::Bytes(bytes.into()));
     }
     true
 }

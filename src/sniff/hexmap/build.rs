@@ -64,7 +64,8 @@ pub fn raw_fields(link: LinkType, data: &[u8], wire_len: usize) -> Vec<Field> {
     for net in d.tunnels().iter().chain([&d.net]) {
         net_fields(&mut out, net, false);
     }
-    if let Some(pdu) = &d.pdu {
+    // A PDU reassembled from several segments has bytes of its own, not the frame's.
+    if let (Some(pdu), None) = (&d.pdu, d.assembled) {
         registered_fields(&mut out, pdu, data);
     }
     let ip_end = ip_end(&d.net).unwrap_or(data.len());

@@ -132,7 +132,7 @@ pub fn protocol(p: &Packet<'_>) -> &'static str {
         _ => {}
     }
     if let Some(pdu) = p.d.pdu {
-        return pdu.dissector().column_in(pdu.bytes(p.data), pdu.ctx);
+        return pdu.dissector().column_in(p.d.pdu_bytes(p.data), pdu.ctx);
     }
     match p.d.transport {
         Transport::Tcp(_) => "TCP",
@@ -177,7 +177,7 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
             tcp::info::marks(out, p.tcp.as_ref())?;
         }
         let mut s = String::with_capacity(64);
-        pdu.dissector().info(pdu.bytes(p.data), pdu.ctx, &mut s);
+        pdu.dissector().info(p.d.pdu_bytes(p.data), pdu.ctx, &mut s);
         if let Some(r) = &p.recall {
             pdu.dissector().recalled_info(r, &mut s);
         }
@@ -222,7 +222,7 @@ impl fmt::Display for NoteText<'_, '_> {
         match self.0.note {
             Note::None => Ok(()),
             Note::Pdu => match self.0.d.pdu {
-                Some(pdu) => pdu.dissector().note(pdu.bytes(self.0.data), pdu.ctx, f),
+                Some(pdu) => pdu.dissector().note(self.0.d.pdu_bytes(self.0.data), pdu.ctx, f),
                 None => Ok(()),
             },
             Note::Recalled { dissector, recall } => registry::REGISTRY

@@ -22,13 +22,15 @@
 //!
 //! Layout: `flow` holds one direction's state, `seq_analysis` the per-segment sequence
 //! analysis, `stream` the conversation-level rules (port reuse, window scale,
-//! completeness, iRTT), `tracker` the conversation table.
+//! completeness, iRTT), `tracker` the conversation table, `reassembly` the
+//! PDUs of registered protocols that segments cut (the one part that sees bytes).
 //! Protocol background: RFC 9293 (TCP), RFC 7323 (window scale, timestamps),
 //! RFC 2018 (SACK).
 
 use std::net::IpAddr;
 
 mod flow;
+pub mod reassembly;
 mod seq_analysis;
 mod stream;
 #[cfg(test)]

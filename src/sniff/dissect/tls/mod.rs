@@ -5,12 +5,13 @@
 //! and the key exchange, in the clear; after Change Cipher Spec the records are
 //! encrypted (Application Data, and in TLS 1.3 the rest of the handshake).
 //!
-//! Each TCP segment's records are decoded from the segment alone. As in
-//! tshark, a segment shows the records it holds whole; one shorter than its
-//! first record is left to TCP (tshark reassembles it with the next segments,
-//! which socklab does not do for TLS: a segment that starts inside a record
-//! shows as `Continuation Data`). The version in the Protocol column is the one
-//! the connection's ServerHello picked ([`Dissector::learn`]).
+//! A record may span TCP segments: TLS measures a record by its header
+//! ([`Dissector::pdu_len`]) and the pipeline reassembles it, as tshark does; the
+//! segment that completes a record shows it with the whole records after it,
+//! the earlier ones are `[TCP segment of a reassembled PDU]`, and a record that
+//! starts mid-segment waits for its rest while that segment shows the records
+//! before it. The version in the Protocol column is the one the connection's
+//! ServerHello picked ([`Dissector::learn`]).
 
 pub mod names;
 pub mod x509;
@@ -274,15 +275,18 @@ fn starts_with_text(pdu: &[u8]) -> bool {
     pdu.len() > TEXT_PROBE && pdu[..TEXT_PROBE].iter().all(|&b| (0x20..0x7f).contains(&b))
 }
 
-/// Whether the segment is shorter than its first record (or than a record
-/// header): tshark waits for the segments that complete it.
-fn first_record_cut(pdu: &[u8]) -> bool {
-    match pdu.get(3..RECORD_HEADER) {
-        None => true,
-        Some(len) if (CHANGE_CIPHER_SPEC..=HEARTBEAT).contains(&pdu[0]) => {
-            pdu.len() < RECORD_HEADER + usize::from(u16::from_be_bytes([len[0], len[1]]))
-        }
-        Some(_) => false,
+/// How long the record that starts with `head` is, header included, or, for a
+/// head shorter than a header, the header's length (enough to tell); `None`
+/// when the bytes start no record (an unknown content type or version).
+fn record_len(head: &[u8]) -> Option<usize> {
+    let ctype = *head.first()?;
+    if !(CHANGE_CIPHER_SPEC..=HEARTBEAT).contains(&ctype) {
+        return None;
+    }
+    match head.get(1..RECORD_HEADER) {
+        None => Some(RECORD_HEADER),
+        Some(&[3, _, hi, lo]) => Some(RECORD_HEADER + usize::from(u16::from_be_bytes([hi, lo]))),
+        Some(_) => None,
     }
 }
 
@@ -604,13 +608,19 @@ impl Dissector for Tls {
         carrier == Carrier::Tcp && self.accepts(pdu)
     }
 
-    /// A segment is TLS when it starts with a whole record. Text is not (as
-    /// tshark); a segment shorter than its first record, or that starts inside
-    /// one, is part of a record tshark reassembles with other segments: socklab,
-    /// which decodes each segment alone, leaves it to TCP (tshark shows bytes
-    /// that are neither as `Continuation Data`; socklab cannot tell them apart).
+    /// A segment is TLS when it starts with a record header. Text is not (as
+    /// tshark); a segment that starts inside a record is the rest of one the
+    /// pipeline reassembles ([`Dissector::pdu_len`]) or, when its start was
+    /// never seen, bytes tshark shows as `Continuation Data` and socklab cannot
+    /// tell from others: it leaves them to TCP.
     fn accepts(&self, pdu: &[u8]) -> bool {
-        !starts_with_text(pdu) && plausible_header(pdu) && !first_record_cut(pdu)
+        !starts_with_text(pdu) && plausible_header(pdu)
+    }
+
+    /// A record: its five-byte header and the length the header declares
+    /// (RFC 8446 §5.1); bytes that start no record are not measured.
+    fn pdu_len(&self, head: &[u8]) -> Option<usize> {
+        record_len(head)
     }
 
     fn fields(&self) -> &'static [FieldDecl] {

@@ -186,8 +186,13 @@ fn a_record_cut_short_shows_what_is_there() {
     let ch = bytes(CLIENT_HELLO);
     // A segment shorter than its first record waits for the rest (tshark's
     // reassembly): not TLS by itself.
+    // Regression (wireshark-labs/http1.pcapng frames 18-22): a segment shorter
+    // than its first record is TLS's, so that the pipeline reassembles the
+    // record with the next segments (it was refused, and stayed TCP).
     let cut = &ch[..200];
-    assert!(!Tls.accepts(cut));
+    assert!(Tls.accepts(cut));
+    assert_eq!(Tls.pdu_len(cut), Some(ch.len()));
+    assert_eq!(info(cut), "Continuation Data");
     assert!(!Tls.accepts(&ch[..4]));
     // A record the segment cuts short after whole ones: the whole ones only.
     let mut two = ALERT_UNKNOWN_CA.to_vec();
@@ -248,4 +253,18 @@ fn the_client_hello_note_says_what_sni_reveals_and_other_records_have_none() {
     assert!(n.starts_with("SNI: the ClientHello names the site, example.com, in clear text"), "{n}");
     assert_eq!(note(&bytes(SERVER_FLIGHT)), "");
     assert_eq!(note(ALERT_UNKNOWN_CA), "");
+}
+
+#[test]
+fn a_record_is_measured_by_its_header() {
+    // A record's length: the five-byte header and the length it declares.
+    assert_eq!(Tls.pdu_len(ALERT_UNKNOWN_CA), Some(7));
+    assert_eq!(Tls.pdu_len(&[0x17, 0x03, 0x03, 0x01, 0x00]), Some(5 + 256));
+    // Too short to tell: the header's five bytes are needed.
+    assert_eq!(Tls.pdu_len(&[0x16]), Some(5));
+    assert_eq!(Tls.pdu_len(&[0x16, 0x03, 0x01]), Some(5));
+    // Bytes that start no record are not measured (not reassembled).
+    assert_eq!(Tls.pdu_len(&[]), None);
+    assert_eq!(Tls.pdu_len(b"GET / HTTP/1.1"), None);
+    assert_eq!(Tls.pdu_len(&[0x16, 0x05, 0x01, 0x00, 0x01]), None);
 }

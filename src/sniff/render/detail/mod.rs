@@ -48,9 +48,15 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
         _ => http::tree::build(out, p),
     }
     if let Some(pdu) = p.d.pdu {
-        match &p.link {
-            Some(link) => pdu.dissector().linked_tree(pdu.bytes(p.data), pdu.ctx, link, pdu.offset, out),
-            None => pdu.dissector().tree(pdu.bytes(p.data), pdu.ctx, pdu.offset, out),
+        match (&p.link, p.d.assembled) {
+            (_, Some(a)) => {
+                reassembled_segments(out, a);
+                out.push_source(format!("Reassembled TCP ({} bytes)", a.bytes.len()), a.bytes.clone());
+                pdu.dissector().tree(&a.bytes, pdu.ctx, 0, out);
+                out.use_frame();
+            }
+            (Some(link), None) => pdu.dissector().linked_tree(pdu.bytes(p.data), pdu.ctx, link, pdu.offset, out),
+            (None, None) => pdu.dissector().tree(pdu.bytes(p.data), pdu.ctx, pdu.offset, out),
         }
         if let Some(r) = &p.recall {
             pdu.dissector().recalled_tree(r, out);
@@ -73,4 +79,32 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
 /// Whether the frame ends in a Data block (the same rule as `:data` in `frame.protocols`).
 fn shows_data(p: &Packet<'_>) -> bool {
     crate::sniff::dissect::data::has_data(p)
+}
+
+/// tshark's summary of a PDU reassembled from several segments, between the
+/// TCP block and the protocol's: `[3 Reassembled TCP Segments (4564 bytes):
+/// #25(1266), #27(1440), #28(1858)]`, each segment's frame and bytes, the count
+/// and the length.
+fn reassembled_segments(out: &mut Tree, a: &crate::sniff::tcp::reassembly::Assembled) {
+    let total = a.bytes.len();
+    let list: Vec<String> = a.segments.iter().map(|(f, n)| format!("#{f}({n})")).collect();
+    out.at(0).field("tcp.segments", Ftype::None, "").line(format_args!(
+        "[{} Reassembled TCP Segments ({total} bytes): {}]",
+        a.segments.len(),
+        list.join(", ")
+    ));
+    let mut at = 0;
+    for &(frame, n) in &a.segments {
+        let end = (at + n).saturating_sub(1);
+        out.at(1)
+            .field("tcp.segment", Ftype::Framenum, frame)
+            .line(format_args!("[Frame: {frame}, payload: {at}-{end} ({n} bytes)]"));
+        at += n;
+    }
+    out.at(1)
+        .field("tcp.segment.count", Ftype::Uint32, a.segments.len())
+        .line(format_args!("[Segment count: {}]", a.segments.len()));
+    out.at(1)
+        .field("tcp.reassembled.length", Ftype::Uint32, total)
+        .line(format_args!("[Reassembled TCP length: {total}]"));
 }
