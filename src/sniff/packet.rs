@@ -243,6 +243,9 @@ pub enum Note {
         src: Endpoint,
         /// Quoted destination.
         dst: Endpoint,
+        /// A time-exceeded error (ICMP type 11, ICMPv6 type 3): a router dropped
+        /// the datagram when its TTL or hop limit ran out (traceroute's answer).
+        ttl_exceeded: bool,
     },
 }
 
@@ -279,6 +282,11 @@ pub struct Packet<'a> {
     pub quoted_tcp: Option<SegmentInfo>,
     /// The completeness of that quoted header's stream.
     pub quoted_completeness: u8,
+    /// For an IP fragment that does not complete its datagram: the frame that
+    /// does (tshark's `[Reassembled in #N]`, `ip.reassembled_in`), from the first pass.
+    pub reassembled_in: Option<u32>,
+    /// For the fragment that completes a datagram: every fragment, by offset.
+    pub fragments: &'a [crate::sniff::defrag::Piece],
     /// Echo request/reply partner: (frame, this is the reply).
     pub echo_peer: Option<(u32, bool)>,
     /// For an echo reply: the time since its request.

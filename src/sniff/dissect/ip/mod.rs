@@ -13,7 +13,8 @@ pub mod tree;
 use super::transport;
 use crate::sniff::defrag::{Fragment, FragmentKey};
 use crate::sniff::packet::{DecodeError, Dissected, ErrorKind, Ipv4, Ipv6, Layer, Net, Transport};
-use etherparse::{err, LaxIpSlice};
+use etherparse::{err, Ipv6ExtensionSlice, Ipv6ExtensionsSlice, LaxIpSlice};
+use header::Ipv6Frag;
 
 /// The IP protocol numbers (IANA) of IP inside IP, which this file decodes
 /// itself; each transport protocol's file declares its own (`tcp::IP_PROTO`).
@@ -85,6 +86,7 @@ pub fn decode<'a>(out: &mut Dissected<'a>, data: &'a [u8], offset: usize, wire: 
                 ext_len,
                 proto: payload.ip_number.0,
                 fragment: v6.is_payload_fragmented(),
+                frag: ipv6_frag(v6.extensions(), offset + IPV6_HEADER_LEN),
             });
             match h.payload_length() {
                 0 => payload.payload.len(),
@@ -116,21 +118,48 @@ pub fn decode<'a>(out: &mut Dissected<'a>, data: &'a [u8], offset: usize, wire: 
     transport(out, proto, payload.payload, at, declared, follow_icmp);
 }
 
-/// The IPv4 fragment a frame carries, when its whole payload was captured (a
-/// fragment cut short cannot be reassembled).
-pub fn ipv4_fragment<'a>(d: &Dissected<'a>) -> Option<Fragment<'a>> {
-    let Net::Ipv4(h) = d.net else { return None };
-    let declared = usize::from(h.total_len).checked_sub(usize::from(h.hdr_len))?;
-    let fragmented = h.frag_offset != 0 || h.flags & IPV4_MF != 0;
-    if !fragmented || d.error.is_some() || d.tunnel_count != 0 || d.payload.len() != declared {
+/// The IPv4 or IPv6 fragment a frame carries, when its whole payload was
+/// captured (a fragment cut short cannot be reassembled).
+pub fn fragment<'a>(d: &Dissected<'a>) -> Option<Fragment<'a>> {
+    if d.error.is_some() || d.tunnel_count != 0 || d.payload.len() != payload_len(&d.net)? {
         return None;
     }
-    Some(Fragment {
-        key: FragmentKey { src: h.src, dst: h.dst, proto: h.proto, id: h.id },
-        offset: usize::from(h.frag_offset) * 8,
-        more: h.flags & IPV4_MF != 0,
-        data: d.payload,
-    })
+    let (key, offset, more) = match d.net {
+        Net::Ipv4(h) if h.frag_offset != 0 || h.flags & IPV4_MF != 0 => {
+            let key = FragmentKey { src: h.src.into(), dst: h.dst.into(), proto: h.proto, id: u32::from(h.id) };
+            (key, h.frag_offset, h.flags & IPV4_MF != 0)
+        }
+        Net::Ipv6(h) if h.fragment => {
+            let f = h.frag?;
+            (FragmentKey { src: h.src.into(), dst: h.dst.into(), proto: f.nxt, id: f.ident }, f.offset, f.more)
+        }
+        _ => return None,
+    };
+    Some(Fragment { key, offset: usize::from(offset) * 8, more, data: d.payload })
+}
+
+/// The first fragment header among IPv6 extension headers that start at `at`
+/// in the frame (RFC 8200 §4.5).
+fn ipv6_frag(exts: &Ipv6ExtensionsSlice<'_>, mut at: usize) -> Option<Ipv6Frag> {
+    for ext in exts.clone() {
+        let (slice, frag) = match ext {
+            Ipv6ExtensionSlice::HopByHop(x) | Ipv6ExtensionSlice::DestinationOptions(x) => (x.slice(), None),
+            Ipv6ExtensionSlice::Routing(x) => (x.slice(), None),
+            Ipv6ExtensionSlice::Authentication(x) => (x.slice(), None),
+            Ipv6ExtensionSlice::Fragment(x) => (x.slice(), Some(x)),
+        };
+        if let Some(x) = frag {
+            return Some(Ipv6Frag {
+                at,
+                nxt: x.next_header().0,
+                offset: x.fragment_offset().value(),
+                more: x.more_fragments(),
+                ident: x.identification(),
+            });
+        }
+        at += slice.len();
+    }
+    None
 }
 
 /// True for an IPv4 fragment (offset or more-fragments set) or an IPv6
