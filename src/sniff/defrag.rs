@@ -65,6 +65,15 @@ pub struct Piece {
     pub len: usize,
 }
 
+/// A datagram reassembled by the frame at hand: its fragments and its bytes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Reassembled<'a> {
+    /// The fragments, by offset.
+    pub pieces: &'a [Piece],
+    /// The reassembled payload.
+    pub data: &'a [u8],
+}
+
 /// A datagram being put together.
 struct Pending {
     key: FragmentKey,
@@ -175,6 +184,11 @@ impl Defragmenter {
     /// The fragments of that datagram, by offset.
     pub fn last_pieces(&self) -> &[Piece] {
         &self.done_pieces
+    }
+
+    /// The last completed datagram: fragments and bytes.
+    pub fn last(&self) -> Reassembled<'_> {
+        Reassembled { pieces: &self.done_pieces, data: &self.done }
     }
 
     /// Datagrams waiting for fragments.

@@ -285,8 +285,9 @@ pub struct Packet<'a> {
     /// For an IP fragment that does not complete its datagram: the frame that
     /// does (tshark's `[Reassembled in #N]`, `ip.reassembled_in`), from the first pass.
     pub reassembled_in: Option<u32>,
-    /// For the fragment that completes a datagram: every fragment, by offset.
-    pub fragments: &'a [crate::sniff::defrag::Piece],
+    /// For the fragment that completes a datagram: every fragment, by offset,
+    /// and the reassembled bytes (empty otherwise).
+    pub fragments: crate::sniff::defrag::Reassembled<'a>,
     /// Echo request/reply partner: (frame, this is the reply).
     pub echo_peer: Option<(u32, bool)>,
     /// For an echo reply: the time since its request.

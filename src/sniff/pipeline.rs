@@ -223,7 +223,7 @@ impl Pipeline {
         if let Some((start, len)) = reassembled {
             let defrag: &'a Defragmenter = &self.defrag;
             p.d.payload = defrag.last_done().get(start..start + len).unwrap_or(&[]);
-            p.fragments = defrag.last_pieces();
+            p.fragments = defrag.last();
             // Registered protocols read their bytes from the frame only.
             p.d.pdu = None;
         }
@@ -455,7 +455,7 @@ fn blank_packet<'a>(number: u32, frame: &Frame<'a>, rel: Nanos, delta: Nanos) ->
         quoted_tcp: None,
         quoted_completeness: 0,
         reassembled_in: None,
-        fragments: &[],
+        fragments: Default::default(),
         echo_peer: None,
         echo_rtt: None,
         note: Note::None,

@@ -455,7 +455,9 @@ pub fn icmp_checksum(p: &Packet<'_>, i: &Icmp) -> Option<u16> {
         }
         _ => return None,
     };
-    let msg = p.data.get(i.offset..i.offset + len)?;
+    // A datagram reassembled from fragments: the message is its whole payload.
+    let reassembled = p.d.reassembled.is_some() && !p.fragments.data.is_empty();
+    let msg = if reassembled { p.fragments.data } else { p.data.get(i.offset..i.offset + len)? };
     Some(crate::sniff::icmp::expected_checksum(msg, v6.as_ref().map(|(s, d)| (s, d))))
 }
 

@@ -74,4 +74,8 @@ pub struct Ipv6Frag {
     pub more: bool,
     /// Identification.
     pub ident: u32,
+    /// The reserved octet after the next header.
+    pub reserved: u8,
+    /// The 16 bits holding the offset, the two reserved bits and M.
+    pub bits: u16,
 }

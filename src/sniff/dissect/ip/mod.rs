@@ -6,6 +6,7 @@
 //! transport protocol is decoded, `values` its `ip.*`/`ipv6.*` fields.
 
 pub mod fields;
+pub mod fragments;
 pub mod header;
 pub mod info;
 pub mod tree;
@@ -149,7 +150,10 @@ fn ipv6_frag(exts: &Ipv6ExtensionsSlice<'_>, mut at: usize) -> Option<Ipv6Frag> 
             Ipv6ExtensionSlice::Fragment(x) => (x.slice(), Some(x)),
         };
         if let Some(x) = frag {
+            let raw = x.slice();
             return Some(Ipv6Frag {
+                reserved: raw[1],
+                bits: u16::from_be_bytes([raw[2], raw[3]]),
                 at,
                 nxt: x.next_header().0,
                 offset: x.fragment_offset().value(),

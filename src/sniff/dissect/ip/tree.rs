@@ -435,11 +435,14 @@ pub fn ipv6(out: &mut Tree, h: &Ipv6, d: usize) {
     address(out, d + 1, &IPV6_DST, "Destination Address", IpAddr::V6(h.dst), o + DST, true);
     slaac_mac(out, d + 1, "ipv6.src_slaac_mac", "Source", &h.src, o + SRC);
     slaac_mac(out, d + 1, "ipv6.dst_slaac_mac", "Destination", &h.dst, o + DST);
-    if h.ext_len > 0 {
-        out.text(
+    match h.frag {
+        // A fragment header alone: its fields, as tshark shows them.
+        Some(f) if h.ext_len == super::fragments::IPV6_FRAGHDR_LEN => super::fragments::ipv6_fraghdr(out, &f, d + 1),
+        _ if h.ext_len > 0 => out.text(
             d + 1,
             format_args!("[Extension headers: {} bytes, then {} ({})]", h.ext_len, proto_name(h.proto), h.proto),
-        );
+        ),
+        _ => {}
     }
 }
 
