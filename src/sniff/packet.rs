@@ -233,6 +233,15 @@ pub enum Note {
         /// What its capture state found.
         recall: crate::sniff::dissect::registry::Recall,
     },
+    /// The fragment that completes an IP datagram (RFC 791 §3.2, RFC 8200 §4.5).
+    Reassembled {
+        /// How many fragments the datagram came in.
+        count: u32,
+        /// The reassembled payload's length in bytes.
+        bytes: u32,
+        /// This fragment's offset in 8-byte units.
+        offset: u16,
+    },
     /// An ICMP error about an earlier datagram.
     IcmpAbout {
         /// The frame that caused it (0 if not in the capture).

@@ -224,6 +224,9 @@ impl Pipeline {
             let defrag: &'a Defragmenter = &self.defrag;
             p.d.payload = defrag.last_done().get(start..start + len).unwrap_or(&[]);
             p.fragments = defrag.last();
+            if p.note == Note::None {
+                p.note = reassembled_note(&p);
+            }
             // Registered protocols read their bytes from the frame only.
             p.d.pdu = None;
         }
@@ -431,6 +434,19 @@ fn recall(states: &mut [Option<Box<dyn CaptureState>>], p: &mut Packet<'_>) {
     if let (Some(recall), Note::None) = (p.recall, p.note) {
         p.note = Note::Recalled { dissector: pdu.dissector, recall };
     }
+}
+
+/// The teaching note of the fragment that completed its datagram: the count,
+/// the length and this fragment's offset (8-byte units).
+fn reassembled_note(p: &Packet<'_>) -> Note {
+    let offset = match p.d.net {
+        Net::Ipv4(h) => h.frag_offset,
+        Net::Ipv6(h) => h.frag.map_or(0, |f| f.offset),
+        _ => 0,
+    };
+    let count = u32::try_from(p.fragments.pieces.len()).unwrap_or(u32::MAX);
+    let bytes = u32::try_from(p.fragments.data.len()).unwrap_or(u32::MAX);
+    Note::Reassembled { count, bytes, offset }
 }
 
 /// Nanoseconds in a second (capture times are nanoseconds since the epoch).

@@ -273,6 +273,12 @@ impl fmt::Display for NoteText<'_> {
                 "duplicate ACK #{num} (same as frame {frame}): the receiver still waits for the same byte"
             ),
             Note::ZeroWindow => f.write_str("zero window: the receiver's buffer is full, the sender must pause"),
+            Note::Reassembled { count, bytes, offset } => write!(
+                f,
+                "reassembled: {count} fragments, {bytes} bytes; offsets count 8-byte units (this one {offset} × 8 = {}), \
+                 and MF (more fragments) is set on every fragment but the last",
+                u32::from(offset) * 8
+            ),
             Note::IcmpAbout { frame, proto, src, dst, ttl_exceeded } => {
                 let name = match proto {
                     17 => "UDP",

@@ -160,3 +160,140 @@ pub fn reassembly(out: &mut Tree, p: &Packet<'_>, d: usize) {
             .line(format_args!("[Reassembled {} data: {shown}{more}]", names.version));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sniff::capture::Frame;
+    use crate::sniff::dissect::link::LinkType;
+    use crate::sniff::field_id::FieldId;
+    use crate::sniff::pipeline::Pipeline;
+    use crate::sniff::value::FieldSource;
+
+    /// Runs `frames` (raw IP) through both passes, as `read` does, and returns
+    /// each frame's Info column and the values of `fields`, comma-joined.
+    fn two_passes(frames: &[&[u8]], fields: &[&str]) -> Vec<(String, Vec<String>)> {
+        let frame = |i: usize, data: &'static [u8]| Frame { time: i as i64, len: data.len() as u32, data, origin: None };
+        let frames: Vec<&'static [u8]> = frames.iter().map(|f| &*Box::leak(f.to_vec().into_boxed_slice())).collect();
+        let mut learn = Pipeline::learning(LinkType::Raw, true);
+        for (i, data) in frames.iter().enumerate() {
+            learn.learn(&frame(i, data));
+        }
+        let mut pipe = Pipeline::new(LinkType::Raw, learn.into_facts());
+        let mut out = Vec::new();
+        for (i, data) in frames.iter().enumerate() {
+            let p = pipe.process(&frame(i, data));
+            let mut info = Vec::new();
+            crate::sniff::render::list::info(&mut info, &p).unwrap();
+            let values = fields
+                .iter()
+                .map(|name| {
+                    let mut v = Vec::new();
+                    p.values(FieldId::from_name(name).unwrap(), &mut v);
+                    v.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")
+                })
+                .collect();
+            out.push((String::from_utf8(info).unwrap(), values));
+        }
+        out
+    }
+
+    /// An ICMP echo request (id 1, seq 7) with 16 data bytes: 24 bytes of IP payload.
+    const ECHO: [u8; 24] = [
+        8, 0, 0, 0, 0, 1, 0, 7, b'a', b'b', b'c', b'd', b'e', b'f', b'g', b'h', b'i', b'j', b'k', b'l', b'm', b'n',
+        b'o', b'p',
+    ];
+
+    /// An IPv4 fragment 10.0.0.1 → 10.0.0.2 of ICMP, ID 0xabcd, offset `off8` × 8.
+    fn v4(off8: u8, mf: bool, body: &[u8]) -> Vec<u8> {
+        let mut f = vec![0x45, 0, 0, 20 + body.len() as u8, 0xab, 0xcd, if mf { 0x20 } else { 0 }, off8, 64, 1, 0, 0];
+        f.extend([10, 0, 0, 1, 10, 0, 0, 2]);
+        f.extend(body);
+        f
+    }
+
+    /// An IPv6 fragment 2001:db8::1 → 2001:db8::2 of ICMPv6, ident 0xcde00817.
+    fn v6(off8: u16, more: bool, body: &[u8]) -> Vec<u8> {
+        let plen = 8 + body.len() as u16;
+        let mut f = vec![0x60, 0, 0, 0];
+        f.extend(plen.to_be_bytes());
+        f.extend([44, 64]);
+        f.extend([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+        f.extend([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
+        f.extend([58, 0]);
+        f.extend((off8 << 3 | u16::from(more)).to_be_bytes());
+        f.extend([0xcd, 0xe0, 0x08, 0x17]);
+        f.extend(body);
+        f
+    }
+
+    const V4_FIELDS: &[&str] = &["ip.reassembled_in", "ip.fragment", "ip.fragment.count", "ip.reassembled.length"];
+
+    #[test]
+    fn out_of_order_ipv4_fragments_complete_on_the_last_to_arrive() {
+        let (a, b, c) = (v4(0, true, &ECHO[..8]), v4(1, true, &ECHO[8..16]), v4(2, false, &ECHO[16..]));
+        let got = two_passes(&[&b, &c, &a], V4_FIELDS);
+        assert_eq!(got[0].0, "Fragmented IP protocol (proto=ICMP 1, off=8, ID=abcd) [Reassembled in #3]");
+        assert_eq!(got[1].0, "Fragmented IP protocol (proto=ICMP 1, off=16, ID=abcd) [Reassembled in #3]");
+        assert!(got[2].0.starts_with("Echo (ping) request"), "{}", got[2].0);
+        assert_eq!(got[0].1, ["3", "", "", ""]);
+        assert_eq!(got[2].1, ["", "3,1,2", "3", "24"], "fragments by offset");
+    }
+
+    #[test]
+    fn duplicate_and_overlapping_fragments_still_complete_once() {
+        let (a, b, c) = (v4(0, true, &ECHO[..8]), v4(1, true, &ECHO[8..16]), v4(2, false, &ECHO[16..]));
+        let overlap = v4(1, true, &ECHO[8..24]);
+        let got = two_passes(&[&a, &a, &overlap, &b, &c, &c], V4_FIELDS);
+        assert_eq!(got[0].1[0], "5", "bytes cover 0-23 after the overlap, but only MF clear gives the end");
+        assert!(got[2].0.starts_with("Fragmented IP protocol"), "no last fragment yet: {}", got[2].0);
+        assert!(got[4].0.starts_with("Echo (ping) request"), "{}", got[4].0);
+        // The datagram is gone after it completed: the repeated last fragment starts a new one.
+        assert!(got[5].0.starts_with("Fragmented IP protocol (proto=ICMP 1, off=16"), "{}", got[5].0);
+    }
+
+    #[test]
+    fn a_fragment_cut_short_is_not_reassembled() {
+        let (a, c) = (v4(0, true, &ECHO[..16]), v4(2, false, &ECHO[16..]));
+        let got = two_passes(&[&a[..a.len() - 1], &c], V4_FIELDS);
+        assert!(got.iter().all(|(info, _)| info.starts_with("Fragmented IP protocol")), "{got:?}");
+        assert!(got.iter().all(|(_, v)| v.iter().all(String::is_empty)), "{got:?}");
+    }
+
+    #[test]
+    fn hostile_fragments_neither_panic_nor_complete() {
+        // Past the largest datagram, empty, a last fragment before the first.
+        let far = v4(0xff, false, &ECHO[..8]);
+        let mut far = far.clone();
+        far[6] = 0x1f; // offset 8191 × 8
+        let empty = v4(1, true, &[]);
+        let got = two_passes(&[&far, &empty, &v4(0, false, &[])], V4_FIELDS);
+        assert_eq!(got.len(), 3);
+        for f in [v4(0, true, &ECHO[..8]), v6(0, true, &ECHO[..8])] {
+            for n in 0..f.len() {
+                two_passes(&[&f[..n], &f[..n]], V4_FIELDS);
+            }
+        }
+    }
+
+    #[test]
+    fn ipv6_fragment_headers_are_reassembled_as_tshark() {
+        let mut echo6 = ECHO;
+        echo6[0] = 128;
+        let (a, b) = (v6(0, true, &echo6[..16]), v6(2, false, &echo6[16..]));
+        let fields = [
+            "ipv6.fraghdr.offset",
+            "ipv6.fraghdr.more",
+            "ipv6.fraghdr.ident",
+            "ipv6.reassembled.in",
+            "ipv6.fragment",
+            "ipv6.fragment.count",
+            "ipv6.reassembled.length",
+            "frame.protocols",
+        ];
+        let got = two_passes(&[&a, &b], &fields);
+        assert_eq!(got[0].0, "IPv6 fragment (off=0 more=y ident=0xcde00817 nxt=58)", "no frame link in IPv6's Info");
+        assert!(got[1].0.starts_with("Echo (ping) request id=0x0001, seq=7, hop limit=64"), "{}", got[1].0);
+        assert_eq!(got[0].1, ["0", "1", "0xcde00817", "2", "", "", "", "raw:ipv6:ipv6.fraghdr:data"]);
+        assert_eq!(got[1].1, ["2", "0", "0xcde00817", "", "1,2", "2", "24", "raw:ipv6:ipv6.fraghdr:icmpv6:data"]);
+    }
+}
