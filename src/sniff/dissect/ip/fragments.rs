@@ -9,7 +9,7 @@
 //! more-fragments flag (MF, IPv6's M) is set on all but the last.
 
 use super::header::Ipv6Frag;
-use super::tree::proto_name;
+use super::tree::next_header_name;
 use crate::sniff::packet::{Net, Packet};
 use crate::sniff::tree::draw::bit_pattern;
 use crate::sniff::tree::{Ftype, Tree};
@@ -48,7 +48,7 @@ pub fn ipv6_fraghdr(out: &mut Tree, f: &Ipv6Frag, d: usize) {
     out.at(d + 1)
         .field("ipv6.fraghdr.nxt", Ftype::Uint8, f.nxt)
         .bytes(at + NXT, 1)
-        .line(format_args!("Next header: {} ({})", proto_name(f.nxt), f.nxt));
+        .line(format_args!("Next header: {} ({})", next_header_name(f.nxt), f.nxt));
     out.at(d + 1)
         .field("ipv6.fraghdr.reserved_octet", Ftype::Uint8, Value::hex(u64::from(f.reserved), 2))
         .bytes(at + RESERVED, 1)

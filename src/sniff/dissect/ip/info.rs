@@ -2,7 +2,7 @@
 //! decodes: the protocol number, and for a fragment its offset and ID (and the
 //! frame that completes it, as tshark's `[Reassembled in #N]`).
 
-use super::tree::proto_name;
+use super::protocols::name as proto_name;
 use crate::sniff::packet::{Ipv6, Net, Packet};
 use std::io::{self, Write};
 

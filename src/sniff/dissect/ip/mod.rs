@@ -9,6 +9,7 @@ pub mod fields;
 pub mod fragments;
 pub mod header;
 pub mod info;
+pub mod protocols;
 pub mod tree;
 
 use super::transport;
@@ -168,7 +169,7 @@ fn ipv6_frag(exts: &Ipv6ExtensionsSlice<'_>, mut at: usize) -> Option<Ipv6Frag> 
 
 /// True for an IPv4 fragment (offset or more-fragments set) or an IPv6
 /// fragment: without reassembly its transport header is not decoded.
-fn not_first_fragment(net: &Net) -> bool {
+pub(crate) fn not_first_fragment(net: &Net) -> bool {
     match net {
         Net::Ipv4(h) => h.frag_offset != 0 || h.flags & IPV4_MF != 0,
         Net::Ipv6(h) => h.fragment,
