@@ -104,8 +104,10 @@ impl Pending {
         self.have.insert(at, (lo, hi));
     }
 
+    /// Every byte from 0 to the end the last fragment gives has arrived (bytes
+    /// past that end, from a fragment too long, are cut off as tshark does).
     fn complete(&self) -> bool {
-        self.total.is_some_and(|t| self.have.as_slice() == [(0, t)])
+        self.total.is_some_and(|t| self.have.first().is_some_and(|&(a, b)| a == 0 && b >= t))
     }
 }
 
@@ -227,6 +229,30 @@ mod tests {
         assert_eq!(d.add(&frag(1, 24, false, b"Z"), 3), None);
         assert_eq!(d.add(&frag(1, 8, true, b"IJKLMNOP"), 4), None);
         assert_eq!(d.add(&frag(1, 16, true, b"QRSTUVWX"), 5).map(<[u8]>::len), Some(25));
+    }
+
+    #[test]
+    fn a_fragment_past_the_last_ones_end_is_cut_off() {
+        // Teardrop (lwerdna-filesamples/teardrop.pcap): 36 bytes at 0, then the last at 24..28.
+        let mut d = Defragmenter::new();
+        assert_eq!(d.add(&frag(1, 0, true, &[7; 36]), 1), None);
+        assert_eq!(d.add(&frag(1, 24, false, b"WXYZ"), 2).map(<[u8]>::to_vec), Some([&[7; 24][..], b"WXYZ"].concat()));
+        assert_eq!(d.last_pieces(), [Piece { frame: 1, offset: 0, len: 36 }, Piece { frame: 2, offset: 24, len: 4 }]);
+    }
+
+    #[test]
+    fn later_bytes_win_an_overlap_and_too_many_pieces_drop_the_datagram() {
+        let mut d = Defragmenter::new();
+        d.add(&frag(1, 0, true, b"AAAAAAAA"), 1);
+        d.add(&frag(1, 0, true, b"BBBBBBBB"), 2);
+        assert_eq!(d.add(&frag(1, 8, false, b"C"), 3), Some(&b"BBBBBBBBC"[..]));
+        for i in 0..MAX_FRAGMENTS {
+            d.add(&frag(2, 0, true, b"xxxxxxxx"), i as u32);
+        }
+        assert_eq!(d.pending(), 1);
+        assert_eq!(d.add(&frag(2, 8, false, b"y"), 5000), None, "dropped at the bound");
+        let v6 = FragmentKey { src: "2001:db8::1".parse().unwrap(), dst: "2001:db8::2".parse().unwrap(), proto: 58, id: 0xcde0_0817 };
+        assert_eq!(d.add(&Fragment { key: v6, offset: 0, more: false, data: b"z" }, 6000), Some(&b"z"[..]));
     }
 
     #[test]
