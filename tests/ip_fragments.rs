@@ -44,5 +44,8 @@ fn the_list_notes_the_fragment_and_the_router_a_traceroute_probe_died_at() {
     let Some(file) = corpus("chrissanders-packets/ip_frag_source.pcapng") else { return };
     let out = ok(&["read", &file]);
     assert!(out.contains("off=1480, ID=7474) [Reassembled in #3]"), "{out}");
-    assert!(out.contains("↳ reassembled: 3 fragments, 3508 bytes; offsets count 8-byte units (this one 370 × 8 = 2960)"), "{out}");
+    assert!(
+        out.contains("↳ reassembled: 3 fragments, 3508 bytes; offsets count 8-byte units (this one 370 × 8 = 2960)"),
+        "{out}"
+    );
 }

@@ -251,7 +251,12 @@ mod tests {
         }
         assert_eq!(d.pending(), 1);
         assert_eq!(d.add(&frag(2, 8, false, b"y"), 5000), None, "dropped at the bound");
-        let v6 = FragmentKey { src: "2001:db8::1".parse().unwrap(), dst: "2001:db8::2".parse().unwrap(), proto: 58, id: 0xcde0_0817 };
+        let v6 = FragmentKey {
+            src: "2001:db8::1".parse().unwrap(),
+            dst: "2001:db8::2".parse().unwrap(),
+            proto: 58,
+            id: 0xcde0_0817,
+        };
         assert_eq!(d.add(&Fragment { key: v6, offset: 0, more: false, data: b"z" }, 6000), Some(&b"z"[..]));
     }
 

@@ -1,8 +1,8 @@
 //! IPv4's and IPv6's fields (`ip.*`, `ipv6.*`): of each header of a tunnel, of
 //! the datagram, and of a datagram quoted in an ICMP error, in that order.
 
-use crate::sniff::field_id::{builtin_fields, FieldId};
 use super::header::Ipv6Frag;
+use crate::sniff::field_id::{builtin_fields, FieldId};
 use crate::sniff::packet::{Net, Packet};
 use crate::sniff::value::Value;
 use std::borrow::Cow;

@@ -45,10 +45,11 @@ pub fn ipv6_fraghdr(out: &mut Tree, f: &Ipv6Frag, d: usize) {
     use field::*;
     let at = f.at;
     out.at(d).proto("ipv6.fraghdr").bytes(at, LEN).line(format_args!("Fragment Header for IPv6"));
-    out.at(d + 1)
-        .field("ipv6.fraghdr.nxt", Ftype::Uint8, f.nxt)
-        .bytes(at + NXT, 1)
-        .line(format_args!("Next header: {} ({})", next_header_name(f.nxt), f.nxt));
+    out.at(d + 1).field("ipv6.fraghdr.nxt", Ftype::Uint8, f.nxt).bytes(at + NXT, 1).line(format_args!(
+        "Next header: {} ({})",
+        next_header_name(f.nxt),
+        f.nxt
+    ));
     out.at(d + 1)
         .field("ipv6.fraghdr.reserved_octet", Ftype::Uint8, Value::hex(u64::from(f.reserved), 2))
         .bytes(at + RESERVED, 1)
@@ -172,7 +173,8 @@ mod tests {
     /// Runs `frames` (raw IP) through both passes, as `read` does, and returns
     /// each frame's Info column and the values of `fields`, comma-joined.
     fn two_passes(frames: &[&[u8]], fields: &[&str]) -> Vec<(String, Vec<String>)> {
-        let frame = |i: usize, data: &'static [u8]| Frame { time: i as i64, len: data.len() as u32, data, origin: None };
+        let frame =
+            |i: usize, data: &'static [u8]| Frame { time: i as i64, len: data.len() as u32, data, origin: None };
         let frames: Vec<&'static [u8]> = frames.iter().map(|f| &*Box::leak(f.to_vec().into_boxed_slice())).collect();
         let mut learn = Pipeline::learning(LinkType::Raw, true);
         for (i, data) in frames.iter().enumerate() {
