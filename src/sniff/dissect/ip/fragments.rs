@@ -278,6 +278,23 @@ mod tests {
     }
 
     #[test]
+    fn a_fragment_header_after_hop_by_hop_options_is_found_and_hostile_lengths_are_not_followed() {
+        // Hop-by-hop options (8 bytes, PadN) then the fragment header.
+        let mut f = v6(0, true, &ECHO[..8]);
+        f[6] = 0; // next header: hop-by-hop
+        f.splice(40..40, [44, 0, 1, 4, 0, 0, 0, 0]);
+        f[5] += 8;
+        let d = crate::sniff::dissect::dissect(LinkType::Raw, &f);
+        let crate::sniff::packet::Net::Ipv6(h) = d.net else { panic!("{d:?}") };
+        assert_eq!(h.frag.map(|x| (x.at, x.ident, x.more)), Some((48, 0xcde0_0817, true)));
+        // A hop-by-hop length past the end, as tcpdump's ipv6-next-header-oobr captures.
+        f[41] = 0xff;
+        for n in 0..f.len() {
+            let _ = crate::sniff::dissect::dissect(LinkType::Raw, &f[..n]);
+        }
+    }
+
+    #[test]
     fn ipv6_fragment_headers_are_reassembled_as_tshark() {
         let mut echo6 = ECHO;
         echo6[0] = 128;

@@ -15,7 +15,7 @@ pub mod tree;
 use super::transport;
 use crate::sniff::defrag::{Fragment, FragmentKey};
 use crate::sniff::packet::{DecodeError, Dissected, ErrorKind, Ipv4, Ipv6, Layer, Net, Transport};
-use etherparse::{err, Ipv6ExtensionSlice, Ipv6ExtensionsSlice, LaxIpSlice};
+use etherparse::{err, Ipv6ExtensionsSlice, LaxIpSlice};
 use header::Ipv6Frag;
 
 /// The IP protocol numbers (IANA) of IP inside IP, which this file decodes
@@ -141,28 +141,40 @@ pub fn fragment<'a>(d: &Dissected<'a>) -> Option<Fragment<'a>> {
 }
 
 /// The first fragment header among IPv6 extension headers that start at `at`
-/// in the frame (RFC 8200 §4.5).
-fn ipv6_frag(exts: &Ipv6ExtensionsSlice<'_>, mut at: usize) -> Option<Ipv6Frag> {
-    for ext in exts.clone() {
-        let (slice, frag) = match ext {
-            Ipv6ExtensionSlice::HopByHop(x) | Ipv6ExtensionSlice::DestinationOptions(x) => (x.slice(), None),
-            Ipv6ExtensionSlice::Routing(x) => (x.slice(), None),
-            Ipv6ExtensionSlice::Authentication(x) => (x.slice(), None),
-            Ipv6ExtensionSlice::Fragment(x) => (x.slice(), Some(x)),
+/// in the frame (RFC 8200 §4.5), walked over the raw bytes with checked
+/// lengths (the headers of a lax slice may be cut short or hostile).
+fn ipv6_frag(exts: &Ipv6ExtensionsSlice<'_>, at: usize) -> Option<Ipv6Frag> {
+    /// Extension headers (IANA protocol numbers) and the fragment header's length.
+    const HOP_BY_HOP: u8 = 0;
+    const ROUTING: u8 = 43;
+    const FRAGMENT: u8 = 44;
+    const AUTH: u8 = 51;
+    const DEST_OPTS: u8 = 60;
+    const UNIT: usize = 8;
+    let raw = exts.slice();
+    let (mut next, mut pos) = (exts.first_header()?.0, 0usize);
+    while pos < raw.len() {
+        let hdr = raw.get(pos..)?;
+        let len = match next {
+            FRAGMENT => {
+                let f = hdr.get(..UNIT)?;
+                let bits = u16::from_be_bytes([f[2], f[3]]);
+                return Some(Ipv6Frag {
+                    at: at + pos,
+                    nxt: f[0],
+                    reserved: f[1],
+                    bits,
+                    offset: bits >> 3,
+                    more: bits & 1 != 0,
+                    ident: u32::from_be_bytes([f[4], f[5], f[6], f[7]]),
+                });
+            }
+            HOP_BY_HOP | ROUTING | DEST_OPTS => (usize::from(*hdr.get(1)?) + 1) * UNIT,
+            AUTH => (usize::from(*hdr.get(1)?) + 2) * 4,
+            _ => return None,
         };
-        if let Some(x) = frag {
-            let raw = x.slice();
-            return Some(Ipv6Frag {
-                reserved: raw[1],
-                bits: u16::from_be_bytes([raw[2], raw[3]]),
-                at,
-                nxt: x.next_header().0,
-                offset: x.fragment_offset().value(),
-                more: x.more_fragments(),
-                ident: x.identification(),
-            });
-        }
-        at += slice.len();
+        next = *hdr.first()?;
+        pos += len;
     }
     None
 }
