@@ -249,6 +249,15 @@ pub enum Note {
     /// A note the registered protocol of [`Dissected::pdu`] words from its PDU
     /// alone ([`crate::sniff::dissect::registry::Dissector::note`]).
     Pdu,
+    /// The fragment that completes an IP datagram (RFC 791 §3.2, RFC 8200 §4.5).
+    Reassembled {
+        /// How many fragments the datagram came in.
+        count: u32,
+        /// The reassembled payload's length in bytes.
+        bytes: u32,
+        /// This fragment's offset in 8-byte units.
+        offset: u16,
+    },
     /// An ICMP error about an earlier datagram.
     IcmpAbout {
         /// The frame that caused it (0 if not in the capture).
@@ -259,6 +268,9 @@ pub enum Note {
         src: Endpoint,
         /// Quoted destination.
         dst: Endpoint,
+        /// A time-exceeded error (ICMP type 11, ICMPv6 type 3): a router dropped
+        /// the datagram when its TTL or hop limit ran out (traceroute's answer).
+        ttl_exceeded: bool,
     },
 }
 
@@ -295,6 +307,12 @@ pub struct Packet<'a> {
     pub quoted_tcp: Option<SegmentInfo>,
     /// The completeness of that quoted header's stream.
     pub quoted_completeness: u8,
+    /// For an IP fragment that does not complete its datagram: the frame that
+    /// does (tshark's `[Reassembled in #N]`, `ip.reassembled_in`), from the first pass.
+    pub reassembled_in: Option<u32>,
+    /// For the fragment that completes a datagram: every fragment, by offset,
+    /// and the reassembled bytes (empty otherwise).
+    pub fragments: crate::sniff::defrag::Reassembled<'a>,
     /// Echo request/reply partner: (frame, this is the reply).
     pub echo_peer: Option<(u32, bool)>,
     /// For an echo reply: the time since its request.

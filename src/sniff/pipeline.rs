@@ -27,6 +27,8 @@ pub struct Facts {
     pub tcp: Option<Tracker>,
     /// Echo request frame → the frame of its reply.
     pub echo_reply: FxHashMap<u32, u32>,
+    /// IP fragment frame → the frame whose fragment completed its datagram.
+    pub reassembled_in: FxHashMap<u32, u32>,
     /// Links from DNS queries and HTTP requests to their responses.
     pub app: AppFacts,
     /// What registered protocols last learned of each TCP conversation
@@ -71,6 +73,7 @@ pub struct Pipeline {
     conn: Vec<u8>,
     facts: Facts,
     learned_echo: FxHashMap<u32, u32>,
+    learned_reassembly: FxHashMap<u32, u32>,
     frame: u32,
     first_time: Option<Nanos>,
     prev_time: Nanos,
@@ -100,6 +103,7 @@ impl Pipeline {
             conn: Vec::new(),
             facts,
             learned_echo: FxHashMap::default(),
+            learned_reassembly: FxHashMap::default(),
             frame: 0,
             first_time: None,
             prev_time: 0,
@@ -150,6 +154,7 @@ impl Pipeline {
             app,
             memos: self.memos,
             expect: self.expect,
+            reassembled_in: self.learned_reassembly,
         }
     }
 
@@ -161,6 +166,11 @@ impl Pipeline {
         let mut d = dissect::empty();
         dissect::dissect_into(&mut d, frame.link(self.link), frame.data, frame.len as usize);
         let reassembled = self.reassemble(&mut d);
+        if reassembled.is_some() {
+            for piece in self.defrag.last_pieces().iter().filter(|x| x.frame != self.frame) {
+                self.learned_reassembly.insert(piece.frame, self.frame);
+            }
+        }
         let mut tcp = None;
         match d.transport {
             Transport::Tcp(h) if self.track_tcp => {
@@ -205,6 +215,9 @@ impl Pipeline {
         let mut p = blank_packet(self.frame, frame, frame.time - first, delta);
         dissect::dissect_into(&mut p.d, frame.link(self.link), frame.data, frame.len as usize);
         let reassembled = self.reassemble(&mut p.d);
+        if reassembled.is_none() && dissect::ip::fragment(&p.d).is_some() {
+            p.reassembled_in = self.facts.reassembled_in.get(&p.number).copied();
+        }
         match &p.d.transport {
             Transport::Tcp(_) if self.track_tcp => self.track_tcp(&mut p),
             Transport::Udp(_) if !self.learning => {
@@ -220,6 +233,10 @@ impl Pipeline {
                     self.link_icmp_error(&mut p);
                 } else if i.is_echo() {
                     self.match_echo(&mut p);
+                    if !self.learning {
+                        // A traceroute probe may be an echo request (Windows' tracert).
+                        self.remember(&p.d, quoted_proto(&p.d.net), p.number);
+                    }
                 }
             }
             _ => {}
@@ -227,6 +244,10 @@ impl Pipeline {
         if let Some((start, len)) = reassembled {
             let defrag: &'a Defragmenter = &self.defrag;
             p.d.payload = defrag.last_done().get(start..start + len).unwrap_or(&[]);
+            p.fragments = defrag.last();
+            if p.note == Note::None {
+                p.note = reassembled_note(&p);
+            }
             // Registered protocols read their bytes from the frame only.
             p.d.pdu = None;
         }
@@ -262,11 +283,11 @@ impl Pipeline {
         p
     }
 
-    /// Hands an IPv4 fragment to the defragmenter; when it completes its datagram,
+    /// Hands an IP fragment to the defragmenter; when it completes its datagram,
     /// decodes the datagram's transport layer into `d` and returns where its
     /// payload lies in the reassembled bytes (attached once tracking is done).
     fn reassemble(&mut self, d: &mut Dissected<'_>) -> Option<(usize, usize)> {
-        let frag = dissect::ip::ipv4_fragment(d)?;
+        let frag = dissect::ip::fragment(d)?;
         let proto = frag.key.proto;
         let whole = self.defrag.add(&frag, self.frame)?;
         let mut inner = *d;
@@ -432,7 +453,8 @@ impl Pipeline {
             _ => {}
         }
         let frame = datagram_key(&q.net, &q.transport, proto).and_then(|k| self.recent.find(&k)).unwrap_or(0);
-        p.note = Note::IcmpAbout { frame, proto, src: s, dst: d };
+        let ttl_exceeded = matches!(p.d.transport, Transport::Icmp(i) if i.ty == if i.v6 { 3 } else { 11 });
+        p.note = Note::IcmpAbout { frame, proto, src: s, dst: d, ttl_exceeded };
     }
 
     /// Pairs an echo request with its reply (the reply's link is known now, the
@@ -489,6 +511,19 @@ fn learn_expected(expect: &mut Expectations, d: &Dissected<'_>, data: &[u8], fra
     }
 }
 
+/// The teaching note of the fragment that completed its datagram: the count,
+/// the length and this fragment's offset (8-byte units).
+fn reassembled_note(p: &Packet<'_>) -> Note {
+    let offset = match p.d.net {
+        Net::Ipv4(h) => h.frag_offset,
+        Net::Ipv6(h) => h.frag.map_or(0, |f| f.offset),
+        _ => 0,
+    };
+    let count = u32::try_from(p.fragments.pieces.len()).unwrap_or(u32::MAX);
+    let bytes = u32::try_from(p.fragments.data.len()).unwrap_or(u32::MAX);
+    Note::Reassembled { count, bytes, offset }
+}
+
 /// A packet with nothing decoded yet: frame number, times and bytes only.
 fn blank_packet<'a>(number: u32, frame: &Frame<'a>, rel: Nanos, delta: Nanos) -> Packet<'a> {
     Packet {
@@ -507,6 +542,8 @@ fn blank_packet<'a>(number: u32, frame: &Frame<'a>, rel: Nanos, delta: Nanos) ->
         quoted_udp_stream: None,
         quoted_tcp: None,
         quoted_completeness: 0,
+        reassembled_in: None,
+        fragments: Default::default(),
         echo_peer: None,
         echo_rtt: None,
         note: Note::None,
@@ -682,9 +719,13 @@ fn quoted_proto(net: &Net) -> u8 {
 }
 
 /// The key under which a datagram is remembered / looked up.
+/// An ICMP echo stands in with its identifier and sequence number for ports.
 fn datagram_key(net: &Net, t: &Transport, proto: u8) -> Option<DatagramKey> {
     let (src, dst) = net.ip_addrs()?;
-    let (sport, dport) = t.ports()?;
+    let (sport, dport) = match t {
+        Transport::Icmp(i) if i.is_echo() => (i.ident(), i.seq()),
+        _ => t.ports()?,
+    };
     let ip_id = match net {
         Net::Ipv4(h) => h.id,
         _ => 0,

@@ -190,7 +190,8 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
         return None;
     }
     match d.transport {
-        Transport::Other(proto) if !d.payload.is_empty() => {
+        // A fragment's bytes are not a whole PDU (a reassembled datagram's are not in the frame).
+        Transport::Other(proto) if !d.payload.is_empty() && !ip::not_first_fragment(&d.net) => {
             let dissector = registry::claimed(Claim::IpProto(proto))?;
             Some(Pdu { dissector, offset, len: d.payload.len(), ctx: Ctx::default() })
         }

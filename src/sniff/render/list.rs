@@ -190,7 +190,7 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
         Transport::Tcp(h) => tcp::info::write(out, h, p),
         Transport::Udp(u) => udp::info::write(out, u, p),
         Transport::Icmp(i) => icmp::info::write(out, i, p),
-        &Transport::Other(proto) => ip::info::write(out, proto, &p.d.net),
+        &Transport::Other(proto) => ip::info::write(out, proto, p),
         Transport::TcpPorts { .. } | Transport::None => link::info::write(out, p),
     }
 }
@@ -284,17 +284,36 @@ impl fmt::Display for NoteText<'_, '_> {
                 "duplicate ACK #{num} (same as frame {frame}): the receiver still waits for the same byte"
             ),
             Note::ZeroWindow => f.write_str("zero window: the receiver's buffer is full, the sender must pause"),
-            Note::IcmpAbout { frame, proto, src, dst } => {
+            Note::Reassembled { count, bytes, offset } => write!(
+                f,
+                "reassembled: {count} fragments, {bytes} bytes; offsets count 8-byte units (this one {offset} × 8 = {}), \
+                 and MF (more fragments) is set on every fragment but the last",
+                u32::from(offset) * 8
+            ),
+            Note::IcmpAbout { frame, proto, src, dst, ttl_exceeded } => {
                 let name = match proto {
                     17 => "UDP",
                     6 => "TCP",
+                    1 => "ICMP",
+                    58 => "ICMPv6",
                     _ => "IP",
                 };
-                if frame == 0 {
-                    write!(f, "ICMP error about a datagram not in this capture ({name} {} → {})", Ep(&src), Ep(&dst))
+                let about = if frame == 0 { "a datagram not in this capture".to_string() } else { format!("frame {frame}") };
+                if ttl_exceeded {
+                    f.write_str("time exceeded: a router dropped ")?;
                 } else {
-                    write!(f, "ICMP error about frame {frame} ({name} {} → {})", Ep(&src), Ep(&dst))
+                    f.write_str("ICMP error about ")?;
                 }
+                f.write_str(&about)?;
+                if matches!(proto, 6 | 17) {
+                    write!(f, " ({name} {} → {})", Ep(&src), Ep(&dst))?;
+                } else {
+                    write!(f, " ({name} {} → {})", src.ip, dst.ip)?;
+                }
+                if ttl_exceeded {
+                    f.write_str(" as its TTL ran out: how traceroute learns each hop (probes with TTL 1, 2, 3…)")?;
+                }
+                Ok(())
             }
         }
     }

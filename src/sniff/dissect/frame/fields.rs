@@ -77,6 +77,10 @@ pub fn protocols(p: &Packet<'_>) -> String {
         if let Some(name) = net_protocol(&net).filter(|_| !registered) {
             push(&mut s, name);
         }
+        if matches!(net, Net::Ipv6(h) if h.frag.is_some() && h.ext_len == crate::sniff::dissect::ip::fragments::IPV6_FRAGHDR_LEN)
+        {
+            push(&mut s, "ipv6.fraghdr");
+        }
         let t = if i == 0 { p.d.transport } else { p.d.quoted.map_or(Transport::None, |q| q.transport) };
         match t {
             Transport::Tcp(_) | Transport::TcpPorts { .. } => push(&mut s, "tcp"),

@@ -36,9 +36,14 @@ pub fn write(out: &mut impl Write, i: &Icmp, p: &Packet<'_>) -> io::Result<()> {
         (names::type_name(i.ty), names::code_name(i.ty, i.code))
     };
     match code {
-        Some(c) => write!(out, "{name} ({c})"),
-        None => out.write_all(name.as_bytes()),
+        Some(c) => write!(out, "{name} ({c})")?,
+        None => out.write_all(name.as_bytes())?,
     }
+    // tshark appends its exception to the Info column it had written.
+    if super::tree::extension_past_the_end(p, i) {
+        out.write_all(b"[Malformed Packet]")?;
+    }
+    Ok(())
 }
 
 /// ICMPv6 Neighbor Discovery messages as tshark summarises them (RFC 4861 §4):

@@ -426,7 +426,7 @@ fn unused(out: &mut Tree, i: &Icmp, name: &'static str, range: std::ops::Range<u
 /// the quoted datagram says it is at most 128 bytes long, after the quoted
 /// length (or 128 bytes without one); an offset at or past the message's end
 /// throws, and tshark marks the frame malformed.
-fn extension_past_the_end(p: &Packet<'_>, i: &Icmp) -> bool {
+pub(crate) fn extension_past_the_end(p: &Packet<'_>, i: &Icmp) -> bool {
     /// The quote RFC 792 routers were expected to send before RFC 4884 (§5.4).
     const ORIGINAL_QUOTE: usize = 128;
     /// Where the quoted IPv4 header's total length is, from the ICMP header.
@@ -455,7 +455,9 @@ pub fn icmp_checksum(p: &Packet<'_>, i: &Icmp) -> Option<u16> {
         }
         _ => return None,
     };
-    let msg = p.data.get(i.offset..i.offset + len)?;
+    // A datagram reassembled from fragments: the message is its whole payload.
+    let reassembled = p.d.reassembled.is_some() && !p.fragments.data.is_empty();
+    let msg = if reassembled { p.fragments.data } else { p.data.get(i.offset..i.offset + len)? };
     Some(crate::sniff::icmp::expected_checksum(msg, v6.as_ref().map(|(s, d)| (s, d))))
 }
 

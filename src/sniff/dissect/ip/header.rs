@@ -57,4 +57,25 @@ pub struct Ipv6 {
     pub proto: u8,
     /// A fragment header says this is not the first fragment, or more follow.
     pub fragment: bool,
+    /// The fragment header, when the extension headers hold one.
+    pub frag: Option<Ipv6Frag>,
+}
+
+/// An IPv6 fragment header (RFC 8200 §4.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ipv6Frag {
+    /// Offset of the fragment header in the frame.
+    pub at: usize,
+    /// Next header: the protocol of the fragmented payload.
+    pub nxt: u8,
+    /// Fragment offset in 8-byte units.
+    pub offset: u16,
+    /// The M (more fragments) flag.
+    pub more: bool,
+    /// Identification.
+    pub ident: u32,
+    /// The reserved octet after the next header.
+    pub reserved: u8,
+    /// The 16 bits holding the offset, the two reserved bits and M.
+    pub bits: u16,
 }

@@ -6,14 +6,17 @@
 //! transport protocol is decoded, `values` its `ip.*`/`ipv6.*` fields.
 
 pub mod fields;
+pub mod fragments;
 pub mod header;
 pub mod info;
+pub mod protocols;
 pub mod tree;
 
 use super::transport;
 use crate::sniff::defrag::{Fragment, FragmentKey};
 use crate::sniff::packet::{DecodeError, Dissected, ErrorKind, Ipv4, Ipv6, Layer, Net, Transport};
-use etherparse::{err, LaxIpSlice};
+use etherparse::{err, Ipv6ExtensionsSlice, LaxIpSlice};
+use header::Ipv6Frag;
 
 /// The IP protocol numbers (IANA) of IP inside IP, which this file decodes
 /// itself; each transport protocol's file declares its own (`tcp::IP_PROTO`).
@@ -85,6 +88,7 @@ pub fn decode<'a>(out: &mut Dissected<'a>, data: &'a [u8], offset: usize, wire: 
                 ext_len,
                 proto: payload.ip_number.0,
                 fragment: v6.is_payload_fragmented(),
+                frag: ipv6_frag(v6.extensions(), offset + IPV6_HEADER_LEN),
             });
             match h.payload_length() {
                 0 => payload.payload.len(),
@@ -116,26 +120,68 @@ pub fn decode<'a>(out: &mut Dissected<'a>, data: &'a [u8], offset: usize, wire: 
     transport(out, proto, payload.payload, at, declared, follow_icmp);
 }
 
-/// The IPv4 fragment a frame carries, when its whole payload was captured (a
-/// fragment cut short cannot be reassembled).
-pub fn ipv4_fragment<'a>(d: &Dissected<'a>) -> Option<Fragment<'a>> {
-    let Net::Ipv4(h) = d.net else { return None };
-    let declared = usize::from(h.total_len).checked_sub(usize::from(h.hdr_len))?;
-    let fragmented = h.frag_offset != 0 || h.flags & IPV4_MF != 0;
-    if !fragmented || d.error.is_some() || d.tunnel_count != 0 || d.payload.len() != declared {
+/// The IPv4 or IPv6 fragment a frame carries, when its whole payload was
+/// captured (a fragment cut short cannot be reassembled).
+pub fn fragment<'a>(d: &Dissected<'a>) -> Option<Fragment<'a>> {
+    if d.error.is_some() || d.tunnel_count != 0 || d.payload.len() != payload_len(&d.net)? {
         return None;
     }
-    Some(Fragment {
-        key: FragmentKey { src: h.src, dst: h.dst, proto: h.proto, id: h.id },
-        offset: usize::from(h.frag_offset) * 8,
-        more: h.flags & IPV4_MF != 0,
-        data: d.payload,
-    })
+    let (key, offset, more) = match d.net {
+        Net::Ipv4(h) if h.frag_offset != 0 || h.flags & IPV4_MF != 0 => {
+            let key = FragmentKey { src: h.src.into(), dst: h.dst.into(), proto: h.proto, id: u32::from(h.id) };
+            (key, h.frag_offset, h.flags & IPV4_MF != 0)
+        }
+        Net::Ipv6(h) if h.fragment => {
+            let f = h.frag?;
+            (FragmentKey { src: h.src.into(), dst: h.dst.into(), proto: f.nxt, id: f.ident }, f.offset, f.more)
+        }
+        _ => return None,
+    };
+    Some(Fragment { key, offset: usize::from(offset) * 8, more, data: d.payload })
+}
+
+/// The first fragment header among IPv6 extension headers that start at `at`
+/// in the frame (RFC 8200 §4.5), walked over the raw bytes with checked
+/// lengths (the headers of a lax slice may be cut short or hostile).
+fn ipv6_frag(exts: &Ipv6ExtensionsSlice<'_>, at: usize) -> Option<Ipv6Frag> {
+    /// Extension headers (IANA protocol numbers) and the fragment header's length.
+    const HOP_BY_HOP: u8 = 0;
+    const ROUTING: u8 = 43;
+    const FRAGMENT: u8 = 44;
+    const AUTH: u8 = 51;
+    const DEST_OPTS: u8 = 60;
+    const UNIT: usize = 8;
+    let raw = exts.slice();
+    let (mut next, mut pos) = (exts.first_header()?.0, 0usize);
+    while pos < raw.len() {
+        let hdr = raw.get(pos..)?;
+        let len = match next {
+            FRAGMENT => {
+                let f = hdr.get(..UNIT)?;
+                let bits = u16::from_be_bytes([f[2], f[3]]);
+                return Some(Ipv6Frag {
+                    at: at + pos,
+                    nxt: f[0],
+                    reserved: f[1],
+                    bits,
+                    offset: bits >> 3,
+                    more: bits & 1 != 0,
+                    ident: u32::from_be_bytes([f[4], f[5], f[6], f[7]]),
+                });
+            }
+            HOP_BY_HOP | ROUTING | DEST_OPTS => (usize::from(*hdr.get(1)?) + 1) * UNIT,
+            AUTH => (usize::from(*hdr.get(1)?) + 2) * 4,
+            _ => return None,
+        };
+        next = *hdr.first()?;
+        pos += len;
+    }
+    None
 }
 
 /// True for an IPv4 fragment (offset or more-fragments set) or an IPv6
 /// fragment: without reassembly its transport header is not decoded.
-fn not_first_fragment(net: &Net) -> bool {
+pub(crate) fn not_first_fragment(net: &Net) -> bool {
     match net {
         Net::Ipv4(h) => h.frag_offset != 0 || h.flags & IPV4_MF != 0,
         Net::Ipv6(h) => h.fragment,

@@ -10,18 +10,17 @@ use crate::sniff::value::Value;
 use std::fmt;
 use std::net::IpAddr;
 
+/// The name tshark shows for IP protocol `p` (IPv4's Protocol line).
 pub fn proto_name(p: u8) -> &'static str {
+    super::protocols::name(p)
+}
+
+/// The name tshark shows for IPv6 next header `p`: its IP protocol name, but
+/// for 59 its own wording.
+pub fn next_header_name(p: u8) -> &'static str {
     match p {
-        1 => "ICMP",
-        6 => "TCP",
-        17 => "UDP",
-        58 => "ICMPv6",
-        0 => "IPv6 Hop-by-Hop Option",
-        43 => "Routing Header for IPv6",
-        44 => "Fragment Header for IPv6",
         59 => "IPv6 No Next Header",
-        60 => "Destination Options for IPv6",
-        _ => "Unknown",
+        _ => proto_name(p),
     }
 }
 
@@ -424,7 +423,7 @@ pub fn ipv6(out: &mut Tree, h: &Ipv6, d: usize) {
         .line(format_args!("Payload Length: {}", h.plen));
     out.at(d + 1).field("ipv6.nxt", Ftype::Uint8, h.nxt).bytes(o + NXT, LEN_U8).line(format_args!(
         "Next Header: {} ({})",
-        proto_name(h.nxt),
+        next_header_name(h.nxt),
         h.nxt
     ));
     out.at(d + 1)
@@ -435,11 +434,14 @@ pub fn ipv6(out: &mut Tree, h: &Ipv6, d: usize) {
     address(out, d + 1, &IPV6_DST, "Destination Address", IpAddr::V6(h.dst), o + DST, true);
     slaac_mac(out, d + 1, "ipv6.src_slaac_mac", "Source", &h.src, o + SRC);
     slaac_mac(out, d + 1, "ipv6.dst_slaac_mac", "Destination", &h.dst, o + DST);
-    if h.ext_len > 0 {
-        out.text(
+    match h.frag {
+        // A fragment header alone: its fields, as tshark shows them.
+        Some(f) if h.ext_len == super::fragments::IPV6_FRAGHDR_LEN => super::fragments::ipv6_fraghdr(out, &f, d + 1),
+        _ if h.ext_len > 0 => out.text(
             d + 1,
-            format_args!("[Extension headers: {} bytes, then {} ({})]", h.ext_len, proto_name(h.proto), h.proto),
-        );
+            format_args!("[Extension headers: {} bytes, then {} ({})]", h.ext_len, next_header_name(h.proto), h.proto),
+        ),
+        _ => {}
     }
 }
 

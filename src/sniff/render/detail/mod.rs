@@ -37,6 +37,7 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
         Net::Ipv6(h) => ipv6(out, &h, 0),
         _ => {}
     }
+    crate::sniff::dissect::ip::fragments::reassembly(out, p, 1);
     match p.d.transport {
         Transport::Tcp(h) => tcp(out, p.data, &h, p.tcp.as_ref(), p.completeness, 0),
         Transport::Udp(u) => udp(out, &u, p.udp_stream, p.udp_time, p.d.payload, matches!(p.d.net, Net::Ipv6(_)), 0),
