@@ -93,6 +93,7 @@ pub mod link;
 pub mod llc;
 pub mod lldp;
 pub mod ntp;
+pub mod ospf;
 pub mod pop;
 pub mod registry;
 pub mod smtp;
@@ -107,6 +108,7 @@ pub mod tls;
 #[cfg(test)]
 mod toy;
 pub mod udp;
+pub mod vrrp;
 
 use crate::sniff::packet::{Dissected, Net, Transport, MAX_TUNNELS};
 use ip::proto;
@@ -179,9 +181,13 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
         return None;
     }
     match d.transport {
+        // A fragment is not handed over: tshark shows it as IP's (a datagram
+        // is only its protocol's once whole).
+        Transport::Other(_) if matches!(d.net, Net::Ipv4(h) if h.frag_offset != 0 || h.flags & 1 != 0) => None,
         Transport::Other(proto) if !d.payload.is_empty() => {
             let dissector = registry::claimed(Claim::IpProto(proto))?;
-            Some(Pdu { dissector, offset, len: d.payload.len(), ctx: Ctx::default() })
+            let ctx = Ctx { addr_sum: d.net.ip_addrs().map(|(s, t)| addr_sum(s, t)), ..Ctx::default() };
+            Some(Pdu { dissector, offset, len: d.payload.len(), ctx })
         }
         Transport::Udp(u) => registry::for_ports(Carrier::Udp, u.sport, u.dport, offset, d.payload),
         Transport::Tcp(h) if h.flags & crate::sniff::tcp::flags::RST == 0 => {
@@ -189,6 +195,20 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
         }
         _ => None,
     }
+}
+
+/// The ones' complement sum of two IP addresses' 16-bit words, folded: the
+/// addresses' part of a pseudo-header checksum.
+fn addr_sum(src: std::net::IpAddr, dst: std::net::IpAddr) -> dissector::AddrSum {
+    let bytes = |a: std::net::IpAddr| match a {
+        std::net::IpAddr::V4(a) => a.octets().to_vec(),
+        std::net::IpAddr::V6(a) => a.octets().to_vec(),
+    };
+    let mut sum: u32 = bytes(src).chunks(2).chain(bytes(dst).chunks(2)).map(|c| u32::from(c[0]) << 8 | u32::from(c[1])).sum();
+    while sum > 0xffff {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    dissector::AddrSum { sum: sum as u16, ipv6: src.is_ipv6() }
 }
 
 /// Nothing decoded yet.

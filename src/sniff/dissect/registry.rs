@@ -11,12 +11,14 @@ use std::sync::OnceLock;
 pub use super::dissector::{CaptureState, Carrier, Claim, Ctx, Dissector, FieldDecl, Recall};
 #[cfg(test)]
 use super::toy;
-use super::{arp, cdp, dhcp, dhcpv6, ftp, igmp, imap, lldp, ntp, pop, smtp, ssh, stp, telnet, tls};
+use super::{arp, cdp, dhcp, dhcpv6, ftp, igmp, imap, lldp, ntp, ospf, pop, smtp, ssh, stp, telnet, tls, vrrp};
 
 /// Every registered protocol. Adding a protocol is its file and one line here.
 pub static REGISTRY: &[&dyn Dissector] = &[
     &arp::Arp,
     &igmp::Igmp,
+    &ospf::Ospf,
+    &vrrp::Vrrp,
     &dhcp::Dhcp,
     &dhcpv6::Dhcpv6,
     &ntp::Ntp,
@@ -102,7 +104,7 @@ pub fn for_ports(carrier: Carrier, sport: u16, dport: u16, offset: usize, pdu: &
     let by_port = |port| {
         claimed(claim(port))
             .filter(|&d| REGISTRY[usize::from(d)].accepts(pdu))
-            .map(|d| (d, Ctx { port: Some(port), to_port: port == dport, memo: None }))
+            .map(|d| (d, Ctx { port: Some(port), to_port: port == dport, ..Ctx::default() }))
     };
     let (dissector, ctx) =
         by_port(lo).or_else(|| by_port(hi)).or_else(|| guessed(carrier, pdu).map(|d| (d, Ctx::default())))?;

@@ -13,9 +13,12 @@ use std::net::IpAddr;
 pub fn proto_name(p: u8) -> &'static str {
     match p {
         1 => "ICMP",
+        2 => "IGMP",
         6 => "TCP",
         17 => "UDP",
         58 => "ICMPv6",
+        89 => "OSPF IGP",
+        112 => "VRRP",
         0 => "IPv6 Hop-by-Hop Option",
         43 => "Routing Header for IPv6",
         44 => "Fragment Header for IPv6",
