@@ -2,7 +2,7 @@
 //! §A.4.1, RFC 5340 §A.4.2) and, in an LS Update, the bodies of the OSPFv2 types
 //! (RFC 2328 §A.4.2–A.4.5, RFC 3101 for NSSA, RFC 5250 for opaque LSAs).
 
-use super::walk::{Bit, Walk, Walked};
+use super::walk::{Bit, Cut, Walk, Walked};
 use super::{v2_options, v3_options};
 use crate::sniff::tree::{Ftype, Group, Severity};
 use crate::sniff::value::Value;
@@ -160,34 +160,240 @@ pub fn v2(w: &mut Walk<'_, '_>, d: usize, at: usize, body: bool) -> Walked<Optio
     .map(Some)
 }
 
-/// An OSPFv3 LSA at `at` (RFC 5340 §A.4.2): its header; its body is shown as
-/// its bytes' span only. Returns where the next LSA starts, or `None` as [`v2`].
-pub fn v3(w: &mut Walk<'_, '_>, d: usize, at: usize, body: bool) -> Walked<Option<usize>> {
+/// An OSPFv3 LSA at `at` (RFC 5340 §A.4.2): its header and, when `body`, its
+/// body for the address family `af`. Returns where the next LSA starts, as
+/// tshark finds it: after what the body's fields take, or its length's end.
+pub fn v3(w: &mut Walk<'_, '_>, d: usize, at: usize, body: bool, af: Af) -> Walked<Option<usize>> {
     let ls_type = w.u16(at + at::OPTIONS)?;
     let fc = ls_type & 0x1fff;
-    let len = usize::from(w.u16(at + at::LENGTH)?);
-    let span = if body { len } else { HEADER_LEN };
+    let len = w.u16(at + at::LENGTH)?;
+    let span = if body { usize::from(len) } else { HEADER_LEN };
     w.subtree(d, at, span, format_args!("LSA-type {fc} ({}), len {len}", v3_type_name(fc)))?;
     age(w, d + 1, at, "Do Not Age")?;
     v3_ls_type(w, d + 1, at + at::OPTIONS)?;
+    if let Some(name) = v3_type_filter(fc) {
+        w.hidden(d + 1, name, Ftype::Boolean, at + at::OPTIONS, 2, Value::Bool(true));
+    }
     w.ipv4(d + 1, "ospf.lsa.id", "Link State ID", at + at::ID, "")?;
     rest_of_header(w, d + 1, at)?;
-    if v3_type_name(fc) == "Unknown" {
-        let msg = format!("Unknown LSA Type {fc}");
-        w.out.expert(d + 1, "ospf.lsa.unknown_type", Severity::Warning, Group::Protocol, &msg);
-    }
-    if len < HEADER_LEN {
-        return Ok(None);
-    }
     let start = at + HEADER_LEN;
-    if !body || len == HEADER_LEN {
+    if !body {
         return Ok(Some(start));
     }
-    match fc {
-        1 => v3_router(w, d + 1, start, at + len)?,
-        _ => w.need(start, len - HEADER_LEN)?,
+    // tshark counts the body in 16 bits: a length under the header's wraps.
+    let rest = len.wrapping_sub(HEADER_LEN as u16);
+    let e = d + 1;
+    let next = match fc {
+        1 => v3_router(w, e, start, rest)?,
+        2 => v3_network(w, e, start, rest)?,
+        3 => inter_area_prefix(w, e, start, af)?,
+        4 => inter_area_router(w, e, start)?,
+        5 | 7 => v3_external(w, e, start, at + usize::from(len), af)?,
+        8 => link(w, e, start, af)?,
+        9 => intra_area_prefix(w, e, start, af)?,
+        _ => {
+            let msg = format!("Unknown LSA Type {fc}");
+            w.out.expert(d + 1, "ospf.lsa.unknown_type", Severity::Warning, Group::Protocol, &msg);
+            start + usize::from(rest)
+        }
+    };
+    Ok(Some(next))
+}
+
+/// The address family of an OSPFv3 instance (RFC 5838 §2.1): its prefixes'
+/// and addresses' size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Af {
+    /// IPv6 (instance IDs 0–65 and 128–255, as tshark decides).
+    V6,
+    /// IPv4 (instance IDs 66–127).
+    V4,
+}
+
+/// The hidden boolean field tshark adds for an OSPFv3 function code.
+fn v3_type_filter(fc: u16) -> Option<&'static str> {
+    Some(match fc {
+        1 => "ospf.v3.lsa.router",
+        2 => "ospf.v3.lsa.network",
+        3 => "ospf.v3.lsa.interprefix",
+        4 => "ospf.v3.lsa.interrouter",
+        5 => "ospf.v3.lsa.asext",
+        6 => "ospf.v3.lsa.member",
+        7 => "ospf.v3.lsa.nssa",
+        8 => "ospf.v3.lsa.link",
+        9 => "ospf.v3.lsa.intraprefix",
+        12 => "ospf.v3.lsa.opaque",
+        _ => return None,
+    })
+}
+
+/// A reserved field, with tshark's warning when it is not zero.
+fn reserved(w: &mut Walk<'_, '_>, d: usize, at: usize, len: usize) -> Walked {
+    w.bytes(d, "ospf.reserved", "Reserved", at, len)?;
+    if w.get(at, len)?.iter().any(|&b| b != 0) {
+        w.out.expert(d, "ospf.reserved.not_zero", Severity::Warning, Group::Protocol, "incorrect, should be 0");
     }
-    Ok(Some(at + len))
+    Ok(())
+}
+
+/// The prefix option bits (RFC 5340 §A.4.1.1).
+const PREFIX_BITS: &[Bit] = &[
+    Bit { mask: 0x08, name: "ospf.v3.prefix.options.p", title: "(P) Propagate", words: ("Set", "Not set"), listed: true },
+    Bit { mask: 0x04, name: "ospf.v3.prefix.options.mc", title: "(MC) Multicast", words: ("Set", "Not set"), listed: true },
+    Bit { mask: 0x02, name: "ospf.v3.prefix.options.la", title: "(LA) Local Address", words: ("Set", "Not set"), listed: true },
+    Bit { mask: 0x01, name: "ospf.v3.prefix.options.nu", title: "(NU) NoUnicast", words: ("Set", "Not set"), listed: true },
+];
+
+/// The AS-external-LSA flags (RFC 5340 §A.4.7).
+const EXTERNAL_BITS: &[Bit] = &[
+    Bit { mask: 0x04, name: "ospf.v3.as.external.flags.e", title: "(E) External Metric", words: ("Set", "Not set"), listed: true },
+    Bit { mask: 0x02, name: "ospf.v3.as.external.flags.f", title: "(F) Forwarding Address", words: ("Set", "Not set"), listed: true },
+    Bit { mask: 0x01, name: "ospf.v3.as.external.flags.t", title: "(T) External Route Tag", words: ("Set", "Not set"), listed: true },
+];
+
+/// PrefixLength and PrefixOptions at `at`; returns the length.
+fn prefix_head(w: &mut Walk<'_, '_>, d: usize, at: usize) -> Walked<u8> {
+    let n = w.dec(d, "ospf.prefix_length", "PrefixLength", at, 1)? as u8;
+    w.flags(d, "ospf.v3.prefix.options", "PrefixOptions", at + 1, 1, PREFIX_BITS)?;
+    Ok(n)
+}
+
+/// An address prefix of `bits` bits at `at` (RFC 5340 §A.4.1): whole 32-bit
+/// words, the bits past the length cleared. Returns where the next field starts.
+fn address_prefix(w: &mut Walk<'_, '_>, d: usize, at: usize, bits: u8, af: Af) -> Walked<usize> {
+    let len = (usize::from(bits) + 31) / 32 * 4;
+    if bits > 128 {
+        let msg = format!("Address Prefix: length is invalid ({bits}, should be <= 128)");
+        w.out.expert(d, "ospf.lsa.invalid_length", Severity::Warning, Group::Malformed, &msg);
+        return Ok(at + len);
+    }
+    if af == Af::V4 {
+        w.ipv4(d, "ospf.v3.address_prefix.ipv4", "Address Prefix", at, "")?;
+        return Ok(at + len);
+    }
+    let mut prefix = [0u8; 16];
+    prefix[..len].copy_from_slice(w.get(at, len)?);
+    if bits % 8 != 0 {
+        prefix[len - 1] &= (0xff00u16 >> (bits % 8)) as u8;
+    }
+    let a = std::net::Ipv6Addr::from(prefix);
+    w.item(d, "ospf.v3.address_prefix.ipv6", Ftype::Ipv6, at, len, Value::Ip(a.into()), format_args!("Address Prefix: {a}"))?;
+    Ok(at + len)
+}
+
+/// A network-LSA body (RFC 5340 §A.4.4): options and attached routers.
+fn v3_network(w: &mut Walk<'_, '_>, d: usize, at: usize, rest: u16) -> Walked<usize> {
+    reserved(w, d, at, 1)?;
+    v3_options(w, d, at + 1)?;
+    let (mut p, mut left) = (at + 4, rest.wrapping_sub(4));
+    while left > 0 {
+        w.ipv4(d, "ospf.v3.lsa.attached_router", "Attached Router", p, "")?;
+        p += 4;
+        left = left.wrapping_sub(4);
+    }
+    Ok(p)
+}
+
+/// An inter-area-prefix-LSA body (RFC 5340 §A.4.5).
+fn inter_area_prefix(w: &mut Walk<'_, '_>, d: usize, at: usize, af: Af) -> Walked<usize> {
+    reserved(w, d, at, 1)?;
+    w.dec(d, "ospf.metric", "Metric", at + 1, 3)?;
+    let bits = prefix_head(w, d, at + 4)?;
+    reserved(w, d, at + 6, 2)?;
+    address_prefix(w, d, at + 8, bits, af)
+}
+
+/// An inter-area-router-LSA body (RFC 5340 §A.4.6).
+fn inter_area_router(w: &mut Walk<'_, '_>, d: usize, at: usize) -> Walked<usize> {
+    reserved(w, d, at, 1)?;
+    v3_options(w, d, at + 1)?;
+    reserved(w, d, at + 4, 1)?;
+    w.dec(d, "ospf.metric", "Metric", at + 5, 3)?;
+    w.ipv4(d, "ospf.v3.lsa.destination_router_id", "Destination Router ID", at + 8, "")?;
+    Ok(at + 12)
+}
+
+/// An AS-external or NSSA LSA body (RFC 5340 §A.4.7, §A.4.8), its optional
+/// parts as its flags and length say.
+fn v3_external(w: &mut Walk<'_, '_>, d: usize, at: usize, end: usize, af: Af) -> Walked<usize> {
+    let flags = w.flags(d, "ospf.v3.as.external.flags", "Flags", at, 1, EXTERNAL_BITS)?;
+    w.dec(d, "ospf.metric", "Metric", at + 1, 3)?;
+    let bits = prefix_head(w, d, at + 4)?;
+    let referenced = w.hex(d, "ospf.v3.lsa.referenced_ls_type", "Referenced LS type", at + 6, 2)?;
+    let mut p = address_prefix(w, d, at + 8, bits, af)?;
+    if p < end && flags & 0x02 != 0 {
+        match af {
+            Af::V6 => {
+                let a = std::net::Ipv6Addr::from(<[u8; 16]>::try_from(w.get(p, 16)?).map_err(|_| Cut { at: p })?);
+                w.item(d, "ospf.v3.lsa.forwarding_address.ipv6", Ftype::Ipv6, p, 16, Value::Ip(a.into()), format_args!("Forwarding Address: {a}"))?;
+            }
+            Af::V4 => {
+                w.ipv4(d, "ospf.v3.lsa.forwarding_address.ipv4", "Forwarding Address", p, "")?;
+            }
+        }
+        p += 16;
+    }
+    if p < end && flags & 0x01 != 0 {
+        w.dec(d, "ospf.v3.lsa.external_route_tag", "External Route Tag", p, 4)?;
+        p += 4;
+    }
+    if p < end && referenced != 0 {
+        w.ipv4(d, "ospf.v3.lsa.referenced_link_state_id", "Referenced Link State ID", p, "")?;
+        p += 4;
+    }
+    Ok(p)
+}
+
+/// A link-LSA body (RFC 5340 §A.4.9).
+fn link(w: &mut Walk<'_, '_>, d: usize, at: usize, af: Af) -> Walked<usize> {
+    w.dec(d, "ospf.v3.lsa.router_priority", "Router Priority", at, 1)?;
+    v3_options(w, d, at + 1)?;
+    match af {
+        Af::V6 => {
+            let a = std::net::Ipv6Addr::from(<[u8; 16]>::try_from(w.get(at + 4, 16)?).map_err(|_| Cut { at: at + 4 })?);
+            w.item(
+                d,
+                "ospf.v3.lsa.link_local_interface_address.ipv6",
+                Ftype::Ipv6,
+                at + 4,
+                16,
+                Value::Ip(a.into()),
+                format_args!("Link-local Interface Address: {a}"),
+            )?;
+        }
+        Af::V4 => {
+            w.ipv4(d, "ospf.v3.lsa.link_local_interface_address.ipv4", "Link-local Interface Address", at + 4, "")?;
+        }
+    }
+    let n = w.dec(d, "ospf.v3.lsa.num_prefixes", "# prefixes", at + 20, 4)?;
+    let mut p = at + 24;
+    for _ in 0..n {
+        let bits = prefix_head(w, d, p)?;
+        reserved(w, d, p + 2, 2)?;
+        p = address_prefix(w, d, p + 4, bits, af)?;
+    }
+    Ok(p)
+}
+
+/// An intra-area-prefix-LSA body (RFC 5340 §A.4.10).
+fn intra_area_prefix(w: &mut Walk<'_, '_>, d: usize, at: usize, af: Af) -> Walked<usize> {
+    let n = w.dec(d, "ospf.v3.lsa.num_prefixes", "# prefixes", at, 2)?;
+    let t = w.u16(at + 2)?;
+    let shown = match v3_type_name(t & 0x1fff) {
+        _ if t & 0xe000 != 0 => format!("Unknown (0x{t:04x})"),
+        "Unknown" => format!("Unknown (0x{t:04x})"),
+        name => format!("{name} (0x{t:04x})"),
+    };
+    w.item(d, "ospf.v3.lsa.referenced_ls_type", Ftype::Uint16, at + 2, 2, Value::hex(u64::from(t), 4), format_args!("Referenced LS type: {shown}"))?;
+    w.ipv4(d, "ospf.v3.lsa.referenced_link_state_id", "Referenced Link State ID", at + 4, "")?;
+    w.ipv4(d, "ospf.v3.lsa.referenced_advertising_router", "Referenced Advertising Router", at + 8, "")?;
+    let mut p = at + 12;
+    for _ in 0..n {
+        let bits = prefix_head(w, d, p)?;
+        w.dec(d, "ospf.metric", "Metric", p + 2, 2)?;
+        p = address_prefix(w, d, p + 4, bits, af)?;
+    }
+    Ok(p)
 }
 
 /// The LS Type word of an OSPFv3 LSA header or request (RFC 5340 §A.4.2.1).
@@ -419,33 +625,36 @@ fn external(w: &mut Walk<'_, '_>, d: usize, at: usize, end: usize) -> Walked<usi
     Ok(p)
 }
 
-/// An OSPFv3 router-LSA body (RFC 5340 §A.4.3): flags, options and interfaces.
-fn v3_router(w: &mut Walk<'_, '_>, d: usize, at: usize, end: usize) -> Walked {
+/// An OSPFv3 router-LSA body (RFC 5340 §A.4.3): flags, options and
+/// interfaces, counted down in 16 bits as tshark does.
+fn v3_router(w: &mut Walk<'_, '_>, d: usize, at: usize, rest: u16) -> Walked<usize> {
     w.flags(d, "ospf.v3.router.lsa.flags", "Flags", at, 1, V3_ROUTER_FLAGS)?;
     v3_options(w, d, at + 1)?;
-    let mut p = at + 4;
-    if p < end {
-        w.subtree(d, p, end - p, format_args!("Router Interfaces"))?;
+    let (mut p, mut left) = (at + 4, rest.wrapping_sub(4));
+    if left > 0 {
+        w.subtree(d, p, usize::from(left), format_args!("Router Interfaces"))?;
     }
     let mut n = 0;
-    while p < end {
+    while left > 0 {
         let t = w.u8(p)?;
         n += 1;
         w.subtree(d + 1, p, 16, format_args!("Entry #{n}"))?;
         let long = match t {
             1 => "Point-to-point connection to another router",
             2 => "Connection to a transit network",
+            3 => "Connection to a stub network",
             4 => "Virtual link",
             _ => "Unknown",
         };
         let e = d + 2;
         w.item(e, "ospf.v3.lsa.type", Ftype::Uint8, p, 1, Value::Uint(u64::from(t)), format_args!("Type: {long} ({t})"))?;
-        w.bytes(e, "ospf.reserved", "Reserved", p + 1, 1)?;
+        reserved(w, e, p + 1, 1)?;
         w.dec(e, "ospf.metric", "Metric", p + 2, 2)?;
         w.dec(e, "ospf.v3.lsa.interface_id", "Interface ID", p + 4, 4)?;
         w.dec(e, "ospf.v3.lsa.neighbor_interface_id", "Neighbor Interface ID", p + 8, 4)?;
         w.ipv4(e, "ospf.v3.lsa.neighbor_router_id", "Neighbor Router ID", p + 12, "")?;
         p += 16;
+        left = left.wrapping_sub(16);
     }
-    Ok(())
+    Ok(p)
 }

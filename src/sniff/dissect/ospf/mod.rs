@@ -465,7 +465,7 @@ fn db_desc(w: &mut Walk<'_, '_>, version: u8, at: usize, len: usize) -> Walked<u
 /// LSA headers from `p` while before `end` (DB Description, LS Acknowledgment).
 fn lsa_headers(w: &mut Walk<'_, '_>, version: u8, mut p: usize, end: usize) -> Walked {
     while p < end {
-        let next = if version == 2 { lsa::v2(w, 1, p, false)? } else { lsa::v3(w, 1, p, false)? };
+        let next = if version == 2 { lsa::v2(w, 1, p, false)? } else { lsa::v3(w, 1, p, false, lsa::Af::V6)? };
         // tshark loses its place after an impossible length and reads past the end.
         p = next.ok_or(Cut { at: p })?;
     }
@@ -498,11 +498,16 @@ fn ls_req(w: &mut Walk<'_, '_>, version: u8, at: usize, len: usize) -> Walked {
 
 /// A Link State Update (RFC 2328 §A.3.5, RFC 5340 §A.3.5): the count and the LSAs.
 fn ls_upd(w: &mut Walk<'_, '_>, version: u8, at: usize, len: usize) -> Walked {
+    // tshark takes instance IDs 66 to 127 for IPv4 address families (RFC 5838 §2.1).
+    let af = match w.u8(hdr::AUTH_TYPE)? {
+        66..=127 if version == 3 => lsa::Af::V4,
+        _ => lsa::Af::V6,
+    };
     w.subtree(1, at, len, format_args!("LS Update Packet"))?;
     let n = w.dec(2, "ospf.ls.number_of_lsas", "Number of LSAs", at, 4)?;
     let mut p = at + 4;
     for _ in 0..n {
-        let next = if version == 2 { lsa::v2(w, 2, p, true)? } else { lsa::v3(w, 2, p, true)? };
+        let next = if version == 2 { lsa::v2(w, 2, p, true)? } else { lsa::v3(w, 2, p, true, af)? };
         p = next.ok_or(Cut { at: p })?;
     }
     Ok(())
