@@ -69,6 +69,20 @@ fn v2_type_filter(t: u8) -> Option<&'static str> {
     })
 }
 
+/// Wireshark's name of an opaque LSA's type (IANA "Opaque Link-State
+/// Advertisements (LSA) Option Types": RFC 3630, RFC 3623, RFC 7770, RFC 7684).
+fn opaque_type_name(t: u8) -> Option<&'static str> {
+    Some(match t {
+        1 => "Traffic Engineering LSA",
+        2 => "Sycamore Optical Topology Descriptions",
+        3 => "grace-LSA",
+        4 => "Router Information (RI)",
+        7 => "OSPFv2 Extended Prefix Opaque LSA",
+        8 => "OSPFv2 Extended Link Opaque LSA",
+        _ => return None,
+    })
+}
+
 /// Wireshark's name of an OSPFv3 LSA function code (RFC 5340 §A.4.2.1).
 pub fn v3_type_name(fc: u16) -> &'static str {
     match fc {
@@ -121,7 +135,16 @@ pub fn v2(w: &mut Walk<'_, '_>, d: usize, at: usize, body: bool) -> Walked<Optio
     }
     if OPAQUE.contains(&t) {
         let kind = w.u8(at + at::ID)?;
-        w.dec(d + 1, "ospf.lsid_opaque_type", "Link State ID Opaque Type", at + at::ID, 1)?;
+        let name = opaque_type_name(kind).map_or_else(|| format!("Unknown ({kind})"), |n| format!("{n} ({kind})"));
+        w.item(
+            d + 1,
+            "ospf.lsid_opaque_type",
+            Ftype::Uint8,
+            at + at::ID,
+            1,
+            Value::Uint(u64::from(kind)),
+            format_args!("Link State ID Opaque Type: {name}"),
+        )?;
         if kind == 1 {
             w.dec(d + 1, "ospf.lsid_te_lsa.reserved", "Link State ID TE-LSA Reserved", at + at::ID + 1, 1)?;
             w.dec(d + 1, "ospf.lsid_te_lsa.instance", "Link State ID TE-LSA Instance", at + at::ID + 2, 2)?;
@@ -138,7 +161,7 @@ pub fn v2(w: &mut Walk<'_, '_>, d: usize, at: usize, body: bool) -> Walked<Optio
         } else {
             format!("Invalid LSA length ({len}) for unknown LSA type ({t}), expected minimum of (20)")
         };
-        w.out.expert(d + 1, "ospf.lsa.invalid_length", Severity::Warning, Group::Malformed, &msg);
+        w.out.expert(d + 2, "ospf.lsa.invalid_length", Severity::Warning, Group::Malformed, &msg);
         return Ok(None);
     }
     let start = at + HEADER_LEN;
@@ -231,7 +254,7 @@ fn v3_type_filter(fc: u16) -> Option<&'static str> {
 fn reserved(w: &mut Walk<'_, '_>, d: usize, at: usize, len: usize) -> Walked {
     w.bytes(d, "ospf.reserved", "Reserved", at, len)?;
     if w.get(at, len)?.iter().any(|&b| b != 0) {
-        w.out.expert(d, "ospf.reserved.not_zero", Severity::Warning, Group::Protocol, "incorrect, should be 0");
+        w.out.expert(d + 1, "ospf.reserved.not_zero", Severity::Warning, Group::Protocol, "incorrect, should be 0");
     }
     Ok(())
 }

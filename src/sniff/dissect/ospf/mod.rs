@@ -405,7 +405,7 @@ fn v3_instance(w: &mut Walk<'_, '_>) -> Walked<usize> {
     w.item(2, "ospf.instance_id", Ftype::Uint8, hdr::AUTH_TYPE, 1, Value::Uint(u64::from(id)), format_args!("Instance ID: {af} ({id})"))?;
     w.bytes(2, "ospf.reserved", "Reserved", hdr::AUTH_TYPE + 1, 1)?;
     if w.u8(hdr::AUTH_TYPE + 1)? != 0 {
-        w.out.expert(2, "ospf.reserved.not_zero", Severity::Warning, Group::Protocol, "incorrect, should be 0");
+        w.out.expert(3, "ospf.reserved.not_zero", Severity::Warning, Group::Protocol, "incorrect, should be 0");
     }
     Ok(0)
 }
