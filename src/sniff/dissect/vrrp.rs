@@ -269,3 +269,97 @@ fn checksum(pdu: &[u8], v: u8, ctx: Ctx, o: usize, out: &mut Tree) -> Option<()>
     out.at(1).field("vrrp.checksum.status", Ftype::Uint8, code).line(format_args!("[Checksum Status: {word}]"));
     Some(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sniff::dissect::testing::{info_of, values_of};
+
+    /// vrrp.pcap frame 1: VRRPv2 with three addresses and the password "abcdefgh".
+    const V2_AUTH: &[u8] = &[
+        0x21, 0x2a, 0xbf, 0x03, 0x01, 0x0a, 0xf1, 0x1f, 0x0a, 0x04, 0x2a, 0x01, 0x0a, 0x04, 0x2a, 0x02, 0x0a, 0x04,
+        0x2a, 0x03, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68,
+    ];
+    /// vrrp.pcap frame 3: VRRPv3 over IPv4 (10.0.0.91 to 224.0.0.18).
+    const V3_IPV4: &[u8] = &[0x31, 0x2c, 0xbf, 0x02, 0x03, 0xe8, 0xb3, 0xc6, 0x0a, 0x04, 0x2c, 0x64, 0x0a, 0x04, 0x2c, 0xc8];
+    /// vrrp.pcap frame 6: VRRPv3 over IPv6 (fe80::d6ca:6dff:fe66:cf60 to ff02::12).
+    const V3_IPV6: &[u8] = &[
+        0x31, 0x2d, 0xbf, 0x02, 0x03, 0xe8, 0xcf, 0xa0, 0xfe, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00,
+        0x5e, 0xff, 0xfe, 0x00, 0x02, 0x2d, 0x20, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0xab, 0xcd, 0x00, 0x0a,
+    ];
+
+    /// The pseudo-header address sum of two addresses, as the walk computes it.
+    fn ctx(src: &str, dst: &str) -> Ctx {
+        let words = |a: std::net::IpAddr| match a {
+            std::net::IpAddr::V4(a) => a.octets().to_vec(),
+            std::net::IpAddr::V6(a) => a.octets().to_vec(),
+        };
+        let (s, d): (std::net::IpAddr, std::net::IpAddr) = (src.parse().unwrap(), dst.parse().unwrap());
+        let mut sum: u32 = words(s).chunks(2).chain(words(d).chunks(2)).map(|c| u32::from(c[0]) << 8 | u32::from(c[1])).sum();
+        while sum > 0xffff {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        Ctx { addr_sum: Some(AddrSum { sum: sum as u16, ipv6: s.is_ipv6() }), ..Ctx::default() }
+    }
+
+    fn lines(pdu: &[u8], ctx: Ctx) -> Vec<String> {
+        let mut t = Tree::new();
+        Vrrp.tree(pdu, ctx, 34, &mut t);
+        t.items().iter().filter(|i| i.shown).map(|i| t.display(i).to_string()).collect()
+    }
+
+    #[test]
+    fn v2_with_simple_text_authentication() {
+        let c = ctx("10.0.0.91", "224.0.0.18");
+        assert_eq!(info_of(&Vrrp, V2_AUTH, c), "Announcement (v2)");
+        let l = lines(V2_AUTH, c);
+        for want in [
+            "Version 2, Packet type 1 (Advertisement)",
+            "0010 .... = VRRP protocol version: 2",
+            ".... 0001 = VRRP packet type: Advertisement (1)",
+            "Priority: 191 (Non-default backup priority)",
+            "Auth Type: Simple Text Authentication [RFC 2338] / Reserved [RFC 3768] (1)",
+            "Adver Int: 10",
+            "Checksum: 0xf11f [correct]",
+            "[Checksum Status: Good]",
+            "IP Address: 10.4.42.3",
+            "Authentication String: abcdefgh",
+        ] {
+            assert!(l.iter().any(|x| x == want), "{want}: {l:#?}");
+        }
+        assert_eq!(values_of(&Vrrp, V2_AUTH, c, "vrrp.ip_addr"), ["10.4.42.1", "10.4.42.2", "10.4.42.3"]);
+        assert_eq!(values_of(&Vrrp, V2_AUTH, c, "vrrp.checksum"), ["0xf11f"]);
+        assert_eq!(values_of(&Vrrp, V2_AUTH, c, "vrrp.typever"), ["33"]);
+    }
+
+    #[test]
+    fn v3_checksum_covers_the_pseudo_header() {
+        let c4 = ctx("10.0.0.91", "224.0.0.18");
+        let l = lines(V3_IPV4, c4);
+        assert!(l.iter().any(|x| x == "Checksum: 0xb3c6 [correct]"), "{l:#?}");
+        assert!(l.iter().any(|x| x == ".... 0011 1110 1000 = Adver Int: 1000"), "{l:#?}");
+        assert_eq!(values_of(&Vrrp, V3_IPV4, c4, "vrrp.short_adver_int"), ["1000"]);
+        let c6 = ctx("fe80::d6ca:6dff:fe66:cf60", "ff02::12");
+        let l = lines(V3_IPV6, c6);
+        assert!(l.iter().any(|x| x == "Checksum: 0xcfa0 [correct]"), "{l:#?}");
+        assert_eq!(values_of(&Vrrp, V3_IPV6, c6, "vrrp.ipv6_addr"), ["fe80::200:5eff:fe00:22d", "2001::abcd:a"]);
+        // From other addresses, the same bytes fail.
+        let l = lines(V3_IPV4, ctx("10.0.0.92", "224.0.0.18"));
+        assert!(l.iter().any(|x| x == "Checksum: 0xb3c6 incorrect, should be 0xb3c5"), "{l:#?}");
+        assert!(l.iter().any(|x| x == "[Checksum Status: Bad]"), "{l:#?}");
+    }
+
+    #[test]
+    fn cut_short_is_malformed_without_panicking() {
+        let c = ctx("10.0.0.91", "224.0.0.18");
+        for n in 0..V2_AUTH.len() {
+            let cut = &V2_AUTH[..n];
+            let l = lines(cut, c);
+            assert!(l.iter().any(|x| x == "[Malformed Packet: VRRP]"), "{n}: {l:#?}");
+            let info = info_of(&Vrrp, cut, c);
+            // The authentication string is read only for the details, as tshark does.
+            assert_eq!(info.ends_with("[Malformed Packet]"), (1..20).contains(&n), "{n}: {info}");
+        }
+    }
+}

@@ -632,3 +632,6 @@ impl Dissector for Ospf {
     }
 }
 
+
+#[cfg(test)]
+mod tests;
