@@ -204,7 +204,8 @@ fn addr_sum(src: std::net::IpAddr, dst: std::net::IpAddr) -> dissector::AddrSum 
         std::net::IpAddr::V4(a) => a.octets().to_vec(),
         std::net::IpAddr::V6(a) => a.octets().to_vec(),
     };
-    let mut sum: u32 = bytes(src).chunks(2).chain(bytes(dst).chunks(2)).map(|c| u32::from(c[0]) << 8 | u32::from(c[1])).sum();
+    let mut sum: u32 =
+        bytes(src).chunks(2).chain(bytes(dst).chunks(2)).map(|c| u32::from(c[0]) << 8 | u32::from(c[1])).sum();
     while sum > 0xffff {
         sum = (sum & 0xffff) + (sum >> 16);
     }

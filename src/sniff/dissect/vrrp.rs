@@ -189,7 +189,10 @@ fn draw(pdu: &[u8], ctx: Ctx, o: usize, out: &mut Tree) -> Option<()> {
         .mask(0x0f, u64::from(t))
         .line(format_args!("{} = VRRP packet type: {tname} ({t})", bits(0x0f, 8, u64::from(b))));
     let vrid = *pdu.get(at::VRID)?;
-    out.at(1).field("vrrp.virt_rtr_id", Ftype::Uint8, vrid).bytes(o + at::VRID, 1).line(format_args!("Virtual Rtr ID: {vrid}"));
+    out.at(1)
+        .field("vrrp.virt_rtr_id", Ftype::Uint8, vrid)
+        .bytes(o + at::VRID, 1)
+        .line(format_args!("Virtual Rtr ID: {vrid}"));
     let p = *pdu.get(at::PRIORITY)?;
     out.at(1)
         .field("vrrp.prio", Ftype::Uint8, p)
@@ -219,7 +222,10 @@ fn draw(pdu: &[u8], ctx: Ctx, o: usize, out: &mut Tree) -> Option<()> {
             .bytes(o + at::AUTH_TYPE, 1)
             .line(format_args!("Auth Type: {} ({auth})", auth_name(auth)));
         let int = *pdu.get(at::ADVER_INT)?;
-        out.at(1).field("vrrp.adver_int", Ftype::Uint8, int).bytes(o + at::ADVER_INT, 1).line(format_args!("Adver Int: {int}"));
+        out.at(1)
+            .field("vrrp.adver_int", Ftype::Uint8, int)
+            .bytes(o + at::ADVER_INT, 1)
+            .line(format_args!("Adver Int: {int}"));
     }
     checksum(pdu, v, ctx, o, out)?;
     let size = addr_len(ctx);
@@ -228,7 +234,10 @@ fn draw(pdu: &[u8], ctx: Ctx, o: usize, out: &mut Tree) -> Option<()> {
         let b = pdu.get(a..a + size)?;
         if size == 16 {
             let ip = Ipv6Addr::from(<[u8; 16]>::try_from(b).ok()?);
-            out.at(1).field("vrrp.ipv6_addr", Ftype::Ipv6, ip).bytes(o + a, 16).line(format_args!("IPv6 Address: {ip}"));
+            out.at(1)
+                .field("vrrp.ipv6_addr", Ftype::Ipv6, ip)
+                .bytes(o + a, 16)
+                .line(format_args!("IPv6 Address: {ip}"));
         } else {
             let ip = Ipv4Addr::new(b[0], b[1], b[2], b[3]);
             out.at(1).field("vrrp.ip_addr", Ftype::Ipv4, ip).bytes(o + a, 4).line(format_args!("IP Address: {ip}"));
@@ -238,7 +247,8 @@ fn draw(pdu: &[u8], ctx: Ctx, o: usize, out: &mut Tree) -> Option<()> {
         let a = addrs_end(pdu, ctx);
         let b = pdu.get(a..a + AUTH_LEN)?;
         let end = b.iter().position(|&c| c == 0).unwrap_or(AUTH_LEN);
-        let text: String = b[..end].iter().map(|&c| if c.is_ascii_graphic() || c == b' ' { char::from(c) } else { '.' }).collect();
+        let text: String =
+            b[..end].iter().map(|&c| if c.is_ascii_graphic() || c == b' ' { char::from(c) } else { '.' }).collect();
         out.at(1)
             .field("vrrp.auth_string", Ftype::String, &text)
             .bytes(o + a, AUTH_LEN)
@@ -281,7 +291,8 @@ mod tests {
         0x2a, 0x03, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68,
     ];
     /// vrrp.pcap frame 3: VRRPv3 over IPv4 (10.0.0.91 to 224.0.0.18).
-    const V3_IPV4: &[u8] = &[0x31, 0x2c, 0xbf, 0x02, 0x03, 0xe8, 0xb3, 0xc6, 0x0a, 0x04, 0x2c, 0x64, 0x0a, 0x04, 0x2c, 0xc8];
+    const V3_IPV4: &[u8] =
+        &[0x31, 0x2c, 0xbf, 0x02, 0x03, 0xe8, 0xb3, 0xc6, 0x0a, 0x04, 0x2c, 0x64, 0x0a, 0x04, 0x2c, 0xc8];
     /// vrrp.pcap frame 6: VRRPv3 over IPv6 (fe80::d6ca:6dff:fe66:cf60 to ff02::12).
     const V3_IPV6: &[u8] = &[
         0x31, 0x2d, 0xbf, 0x02, 0x03, 0xe8, 0xcf, 0xa0, 0xfe, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00,
@@ -296,7 +307,8 @@ mod tests {
             std::net::IpAddr::V6(a) => a.octets().to_vec(),
         };
         let (s, d): (std::net::IpAddr, std::net::IpAddr) = (src.parse().unwrap(), dst.parse().unwrap());
-        let mut sum: u32 = words(s).chunks(2).chain(words(d).chunks(2)).map(|c| u32::from(c[0]) << 8 | u32::from(c[1])).sum();
+        let mut sum: u32 =
+            words(s).chunks(2).chain(words(d).chunks(2)).map(|c| u32::from(c[0]) << 8 | u32::from(c[1])).sum();
         while sum > 0xffff {
             sum = (sum & 0xffff) + (sum >> 16);
         }

@@ -125,8 +125,7 @@ pub fn v2(w: &mut Walk<'_, '_>, d: usize, at: usize, body: bool) -> Walked<Optio
         d + 1,
         "ospf.lsa",
         Ftype::Uint8,
-        at + at::TYPE,
-        1,
+        (at + at::TYPE, 1),
         Value::Uint(u64::from(t)),
         format_args!("LS Type: {} ({t})", v2_type_name(t)),
     )?;
@@ -140,8 +139,7 @@ pub fn v2(w: &mut Walk<'_, '_>, d: usize, at: usize, body: bool) -> Walked<Optio
             d + 1,
             "ospf.lsid_opaque_type",
             Ftype::Uint8,
-            at + at::ID,
-            1,
+            (at + at::ID, 1),
             Value::Uint(u64::from(kind)),
             format_args!("Link State ID Opaque Type: {name}"),
         )?;
@@ -261,17 +259,59 @@ fn reserved(w: &mut Walk<'_, '_>, d: usize, at: usize, len: usize) -> Walked {
 
 /// The prefix option bits (RFC 5340 §A.4.1.1).
 const PREFIX_BITS: &[Bit] = &[
-    Bit { mask: 0x08, name: "ospf.v3.prefix.options.p", title: "(P) Propagate", words: ("Set", "Not set"), listed: true },
-    Bit { mask: 0x04, name: "ospf.v3.prefix.options.mc", title: "(MC) Multicast", words: ("Set", "Not set"), listed: true },
-    Bit { mask: 0x02, name: "ospf.v3.prefix.options.la", title: "(LA) Local Address", words: ("Set", "Not set"), listed: true },
-    Bit { mask: 0x01, name: "ospf.v3.prefix.options.nu", title: "(NU) NoUnicast", words: ("Set", "Not set"), listed: true },
+    Bit {
+        mask: 0x08,
+        name: "ospf.v3.prefix.options.p",
+        title: "(P) Propagate",
+        words: ("Set", "Not set"),
+        listed: true,
+    },
+    Bit {
+        mask: 0x04,
+        name: "ospf.v3.prefix.options.mc",
+        title: "(MC) Multicast",
+        words: ("Set", "Not set"),
+        listed: true,
+    },
+    Bit {
+        mask: 0x02,
+        name: "ospf.v3.prefix.options.la",
+        title: "(LA) Local Address",
+        words: ("Set", "Not set"),
+        listed: true,
+    },
+    Bit {
+        mask: 0x01,
+        name: "ospf.v3.prefix.options.nu",
+        title: "(NU) NoUnicast",
+        words: ("Set", "Not set"),
+        listed: true,
+    },
 ];
 
 /// The AS-external-LSA flags (RFC 5340 §A.4.7).
 const EXTERNAL_BITS: &[Bit] = &[
-    Bit { mask: 0x04, name: "ospf.v3.as.external.flags.e", title: "(E) External Metric", words: ("Set", "Not set"), listed: true },
-    Bit { mask: 0x02, name: "ospf.v3.as.external.flags.f", title: "(F) Forwarding Address", words: ("Set", "Not set"), listed: true },
-    Bit { mask: 0x01, name: "ospf.v3.as.external.flags.t", title: "(T) External Route Tag", words: ("Set", "Not set"), listed: true },
+    Bit {
+        mask: 0x04,
+        name: "ospf.v3.as.external.flags.e",
+        title: "(E) External Metric",
+        words: ("Set", "Not set"),
+        listed: true,
+    },
+    Bit {
+        mask: 0x02,
+        name: "ospf.v3.as.external.flags.f",
+        title: "(F) Forwarding Address",
+        words: ("Set", "Not set"),
+        listed: true,
+    },
+    Bit {
+        mask: 0x01,
+        name: "ospf.v3.as.external.flags.t",
+        title: "(T) External Route Tag",
+        words: ("Set", "Not set"),
+        listed: true,
+    },
 ];
 
 /// PrefixLength and PrefixOptions at `at`; returns the length.
@@ -284,7 +324,7 @@ fn prefix_head(w: &mut Walk<'_, '_>, d: usize, at: usize) -> Walked<u8> {
 /// An address prefix of `bits` bits at `at` (RFC 5340 §A.4.1): whole 32-bit
 /// words, the bits past the length cleared. Returns where the next field starts.
 fn address_prefix(w: &mut Walk<'_, '_>, d: usize, at: usize, bits: u8, af: Af) -> Walked<usize> {
-    let len = (usize::from(bits) + 31) / 32 * 4;
+    let len = usize::from(bits).div_ceil(32) * 4;
     if bits > 128 {
         let msg = format!("Address Prefix: length is invalid ({bits}, should be <= 128)");
         w.out.expert(d, "ospf.lsa.invalid_length", Severity::Warning, Group::Malformed, &msg);
@@ -296,11 +336,18 @@ fn address_prefix(w: &mut Walk<'_, '_>, d: usize, at: usize, bits: u8, af: Af) -
     }
     let mut prefix = [0u8; 16];
     prefix[..len].copy_from_slice(w.get(at, len)?);
-    if bits % 8 != 0 {
+    if !bits.is_multiple_of(8) {
         prefix[len - 1] &= (0xff00u16 >> (bits % 8)) as u8;
     }
     let a = std::net::Ipv6Addr::from(prefix);
-    w.item(d, "ospf.v3.address_prefix.ipv6", Ftype::Ipv6, at, len, Value::Ip(a.into()), format_args!("Address Prefix: {a}"))?;
+    w.item(
+        d,
+        "ospf.v3.address_prefix.ipv6",
+        Ftype::Ipv6,
+        (at, len),
+        Value::Ip(a.into()),
+        format_args!("Address Prefix: {a}"),
+    )?;
     Ok(at + len)
 }
 
@@ -348,7 +395,14 @@ fn v3_external(w: &mut Walk<'_, '_>, d: usize, at: usize, end: usize, af: Af) ->
         match af {
             Af::V6 => {
                 let a = std::net::Ipv6Addr::from(<[u8; 16]>::try_from(w.get(p, 16)?).map_err(|_| Cut { at: p })?);
-                w.item(d, "ospf.v3.lsa.forwarding_address.ipv6", Ftype::Ipv6, p, 16, Value::Ip(a.into()), format_args!("Forwarding Address: {a}"))?;
+                w.item(
+                    d,
+                    "ospf.v3.lsa.forwarding_address.ipv6",
+                    Ftype::Ipv6,
+                    (p, 16),
+                    Value::Ip(a.into()),
+                    format_args!("Forwarding Address: {a}"),
+                )?;
             }
             Af::V4 => {
                 w.ipv4(d, "ospf.v3.lsa.forwarding_address.ipv4", "Forwarding Address", p, "")?;
@@ -378,8 +432,7 @@ fn link(w: &mut Walk<'_, '_>, d: usize, at: usize, af: Af) -> Walked<usize> {
                 d,
                 "ospf.v3.lsa.link_local_interface_address.ipv6",
                 Ftype::Ipv6,
-                at + 4,
-                16,
+                (at + 4, 16),
                 Value::Ip(a.into()),
                 format_args!("Link-local Interface Address: {a}"),
             )?;
@@ -407,7 +460,14 @@ fn intra_area_prefix(w: &mut Walk<'_, '_>, d: usize, at: usize, af: Af) -> Walke
         "Unknown" => format!("Unknown (0x{t:04x})"),
         name => format!("{name} (0x{t:04x})"),
     };
-    w.item(d, "ospf.v3.lsa.referenced_ls_type", Ftype::Uint16, at + 2, 2, Value::hex(u64::from(t), 4), format_args!("Referenced LS type: {shown}"))?;
+    w.item(
+        d,
+        "ospf.v3.lsa.referenced_ls_type",
+        Ftype::Uint16,
+        (at + 2, 2),
+        Value::hex(u64::from(t), 4),
+        format_args!("Referenced LS type: {shown}"),
+    )?;
     w.ipv4(d, "ospf.v3.lsa.referenced_link_state_id", "Referenced Link State ID", at + 4, "")?;
     w.ipv4(d, "ospf.v3.lsa.referenced_advertising_router", "Referenced Advertising Router", at + 8, "")?;
     let mut p = at + 12;
@@ -424,7 +484,7 @@ pub fn v3_ls_type(w: &mut Walk<'_, '_>, d: usize, at: usize) -> Walked {
     let v = w.u16(at)?;
     let fc = v & 0x1fff;
     let value = Value::hex(u64::from(v), 4);
-    w.item(d, "ospf.v3.lsa", Ftype::Uint16, at, 2, value, format_args!("LS Type: 0x{v:04x}"))?;
+    w.item(d, "ospf.v3.lsa", Ftype::Uint16, (at, 2), value, format_args!("LS Type: 0x{v:04x}"))?;
     let u = v & 0x8000 != 0;
     let u_word = if u {
         "Treat the LSA as if it had link-local flooding scope"
@@ -520,8 +580,20 @@ const ROUTER_FLAGS: &[Bit] = &[
         words: ("Yes", "No"),
         listed: true,
     },
-    Bit { mask: 0x02, name: "ospf.v2.router.lsa.flags.e", title: "(E) AS boundary router", words: ("Yes", "No"), listed: true },
-    Bit { mask: 0x01, name: "ospf.v2.router.lsa.flags.b", title: "(B) Area border router", words: ("Yes", "No"), listed: true },
+    Bit {
+        mask: 0x02,
+        name: "ospf.v2.router.lsa.flags.e",
+        title: "(E) AS boundary router",
+        words: ("Yes", "No"),
+        listed: true,
+    },
+    Bit {
+        mask: 0x01,
+        name: "ospf.v2.router.lsa.flags.b",
+        title: "(B) Area border router",
+        words: ("Yes", "No"),
+        listed: true,
+    },
 ];
 
 /// The router-LSA flags of OSPFv3 (RFC 5340 §A.4.3).
@@ -540,8 +612,20 @@ const V3_ROUTER_FLAGS: &[Bit] = &[
         words: ("Yes", "No"),
         listed: true,
     },
-    Bit { mask: 0x02, name: "ospf.v3.router.lsa.flags.e", title: "(E) AS boundary router", words: ("Yes", "No"), listed: true },
-    Bit { mask: 0x01, name: "ospf.v3.router.lsa.flags.b", title: "(B) Area border router", words: ("Yes", "No"), listed: true },
+    Bit {
+        mask: 0x02,
+        name: "ospf.v3.router.lsa.flags.e",
+        title: "(E) AS boundary router",
+        words: ("Yes", "No"),
+        listed: true,
+    },
+    Bit {
+        mask: 0x01,
+        name: "ospf.v3.router.lsa.flags.b",
+        title: "(B) Area border router",
+        words: ("Yes", "No"),
+        listed: true,
+    },
 ];
 
 /// Short and long names of a router link type (RFC 2328 §A.4.2).
@@ -566,17 +650,24 @@ fn router(w: &mut Walk<'_, '_>, d: usize, at: usize, mt: bool) -> Walked<usize> 
         let metrics = usize::from(w.u8(p + 9)?);
         let (short, long, id_word) = link_names(t);
         let (id, data, metric) = (w.ip(p)?, w.ip(p + 4)?, w.u16(p + 10)?);
-        let line = format!("Type: {short:<8} ID: {:<15} Data: {:<15} Metric: {metric}", id.to_string(), data.to_string());
+        let line =
+            format!("Type: {short:<8} ID: {:<15} Data: {:<15} Metric: {metric}", id.to_string(), data.to_string());
         w.subtree(d, p, 12 + 4 * metrics, format_args!("{line}"))?;
         w.ipv4(d + 1, "ospf.lsa.router.linkid", "Link ID", p, &format!(" - {id_word}"))?;
         w.ipv4(d + 1, "ospf.lsa.router.linkdata", "Link Data", p + 4, "")?;
-        w.item(d + 1, "ospf.lsa.router.linktype", Ftype::Uint8, p + 8, 1, Value::Uint(u64::from(t)), format_args!("Link Type: {t} - {long}"))?;
+        w.item(
+            d + 1,
+            "ospf.lsa.router.linktype",
+            Ftype::Uint8,
+            (p + 8, 1),
+            Value::Uint(u64::from(t)),
+            format_args!("Link Type: {t} - {long}"),
+        )?;
         w.item(
             d + 1,
             "ospf.lsa.router.nummetrics",
             Ftype::Uint8,
-            p + 9,
-            1,
+            (p + 9, 1),
             Value::Uint(metrics as u64),
             format_args!("Number of Metrics: {metrics} - {kind}"),
         )?;
@@ -584,7 +675,14 @@ fn router(w: &mut Walk<'_, '_>, d: usize, at: usize, mt: bool) -> Walked<usize> 
         p += 12;
         for _ in 0..metrics {
             let (tos, m) = (w.u8(p)?, w.u16(p + 2)?);
-            w.item(d + 1, "ospf.metric", Ftype::Uint32, p, 4, Value::Uint(u64::from(m)), format_args!("{kind}: {tos}, Metric: {m}"))?;
+            w.item(
+                d + 1,
+                "ospf.metric",
+                Ftype::Uint32,
+                (p, 4),
+                Value::Uint(u64::from(m)),
+                format_args!("{kind}: {tos}, Metric: {m}"),
+            )?;
             p += 4;
         }
     }
@@ -670,7 +768,14 @@ fn v3_router(w: &mut Walk<'_, '_>, d: usize, at: usize, rest: u16) -> Walked<usi
             _ => "Unknown",
         };
         let e = d + 2;
-        w.item(e, "ospf.v3.lsa.type", Ftype::Uint8, p, 1, Value::Uint(u64::from(t)), format_args!("Type: {long} ({t})"))?;
+        w.item(
+            e,
+            "ospf.v3.lsa.type",
+            Ftype::Uint8,
+            (p, 1),
+            Value::Uint(u64::from(t)),
+            format_args!("Type: {long} ({t})"),
+        )?;
         reserved(w, e, p + 1, 1)?;
         w.dec(e, "ospf.metric", "Metric", p + 2, 2)?;
         w.dec(e, "ospf.v3.lsa.interface_id", "Interface ID", p + 4, 4)?;

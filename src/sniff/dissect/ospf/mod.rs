@@ -127,8 +127,20 @@ const V2_OPTION_BITS: &[Bit] = &[
         words: ("Present", "Not Present"),
         listed: true,
     },
-    Bit { mask: 0x08, name: "ospf.v2.options.n", title: "(N) NSSA", words: ("Supported", "Not supported"), listed: true },
-    Bit { mask: 0x04, name: "ospf.v2.options.mc", title: "(MC) Multicast", words: ("Capable", "Not capable"), listed: true },
+    Bit {
+        mask: 0x08,
+        name: "ospf.v2.options.n",
+        title: "(N) NSSA",
+        words: ("Supported", "Not supported"),
+        listed: true,
+    },
+    Bit {
+        mask: 0x04,
+        name: "ospf.v2.options.mc",
+        title: "(MC) Multicast",
+        words: ("Capable", "Not capable"),
+        listed: true,
+    },
     Bit {
         mask: 0x02,
         name: "ospf.v2.options.e",
@@ -168,7 +180,13 @@ const DBD_BITS: &[Bit] = &[
 
 /// The LLS Extended Options (RFC 5613 §2.2, RFC 4811 LR, RFC 4812 RS).
 const LLS_EXT_BITS: &[Bit] = &[
-    Bit { mask: 0x02, name: "ospf.lls.ext.options.rs", title: "(RS) Restart Signal", words: ("Set", "Not set"), listed: true },
+    Bit {
+        mask: 0x02,
+        name: "ospf.lls.ext.options.rs",
+        title: "(RS) Restart Signal",
+        words: ("Set", "Not set"),
+        listed: true,
+    },
     Bit {
         mask: 0x01,
         name: "ospf.lls.ext.options.lr",
@@ -201,15 +219,30 @@ const FIELDS: &[FieldDecl] = &[
     FieldDecl { name: "ospf.auth.none", ftype: Ftype::Bytes, title: "Auth Data (none)", base: "" },
     FieldDecl { name: "ospf.auth.simple", ftype: Ftype::String, title: "Auth Data (Simple)", base: "" },
     FieldDecl { name: "ospf.auth.crypt.key_id", ftype: Ftype::Uint8, title: "Auth Crypt Key id", base: "BASE_DEC" },
-    FieldDecl { name: "ospf.auth.crypt.data_length", ftype: Ftype::Uint8, title: "Auth Crypt Data Length", base: "BASE_DEC" },
-    FieldDecl { name: "ospf.auth.crypt.seq_nbr", ftype: Ftype::Uint32, title: "Auth Crypt Sequence Number", base: "BASE_DEC" },
+    FieldDecl {
+        name: "ospf.auth.crypt.data_length",
+        ftype: Ftype::Uint8,
+        title: "Auth Crypt Data Length",
+        base: "BASE_DEC",
+    },
+    FieldDecl {
+        name: "ospf.auth.crypt.seq_nbr",
+        ftype: Ftype::Uint32,
+        title: "Auth Crypt Sequence Number",
+        base: "BASE_DEC",
+    },
     FieldDecl { name: "ospf.auth.crypt.data", ftype: Ftype::Bytes, title: "Auth Crypt Data", base: "" },
     FieldDecl { name: "ospf.auth.unknown", ftype: Ftype::Bytes, title: "Auth Unknown", base: "" },
     FieldDecl { name: "ospf.instance_id", ftype: Ftype::Uint8, title: "Instance ID", base: "BASE_DEC" },
     FieldDecl { name: "ospf.reserved", ftype: Ftype::Bytes, title: "Reserved", base: "" },
     FieldDecl { name: "ospf.hello.network_mask", ftype: Ftype::Ipv4, title: "Network Mask", base: "" },
     FieldDecl { name: "ospf.hello.interface_id", ftype: Ftype::Uint32, title: "Interface ID", base: "BASE_DEC" },
-    FieldDecl { name: "ospf.hello.hello_interval", ftype: Ftype::Uint32, title: "Hello Interval [sec]", base: "BASE_DEC" },
+    FieldDecl {
+        name: "ospf.hello.hello_interval",
+        ftype: Ftype::Uint32,
+        title: "Hello Interval [sec]",
+        base: "BASE_DEC",
+    },
     FieldDecl { name: "ospf.hello.router_priority", ftype: Ftype::Uint8, title: "Router Priority", base: "BASE_DEC" },
     FieldDecl {
         name: "ospf.hello.router_dead_interval",
@@ -282,7 +315,14 @@ fn walk(w: &mut Walk<'_, '_>) -> Walked {
     w.subtree(1, 0, hlen, format_args!("OSPF Header"))?;
     w.dec(2, "ospf.version", "Version", hdr::VERSION, 1)?;
     let shown = type_name(t).map_or_else(|| format!("Unknown ({t})"), |n| format!("{n} ({t})"));
-    w.item(2, "ospf.msg", Ftype::Uint8, hdr::TYPE, 1, Value::Uint(u64::from(t)), format_args!("Message Type: {shown}"))?;
+    w.item(
+        2,
+        "ospf.msg",
+        Ftype::Uint8,
+        (hdr::TYPE, 1),
+        Value::Uint(u64::from(t)),
+        format_args!("Message Type: {shown}"),
+    )?;
     if let Some(name) = type_filter(t) {
         w.hidden(2, name, Ftype::Boolean, hdr::TYPE, 1, Value::Bool(true));
     }
@@ -345,7 +385,7 @@ fn checksum(w: &mut Walk<'_, '_>, version: u8) -> Walked {
         status(&mut line, internet_checksum(&[&pseudo, w.pdu]) == 0, want);
     }
     let value = Value::hex(u64::from(sum), 4);
-    w.item(2, "ospf.checksum", Ftype::Uint16, hdr::CHECKSUM, 2, value, format_args!("{line}"))
+    w.item(2, "ospf.checksum", Ftype::Uint16, (hdr::CHECKSUM, 2), value, format_args!("{line}"))
 }
 
 /// Appends tshark's verdict on a checksum.
@@ -367,14 +407,29 @@ fn v2_auth(w: &mut Walk<'_, '_>, len: u16) -> Walked<usize> {
         auth::CRYPT => "Cryptographic",
         _ => "Unknown",
     };
-    w.item(2, "ospf.auth.type", Ftype::Uint16, hdr::AUTH_TYPE, 2, Value::Uint(u64::from(kind)), format_args!("Auth Type: {name} ({kind})"))?;
+    w.item(
+        2,
+        "ospf.auth.type",
+        Ftype::Uint16,
+        (hdr::AUTH_TYPE, 2),
+        Value::Uint(u64::from(kind)),
+        format_args!("Auth Type: {name} ({kind})"),
+    )?;
     match kind {
         auth::NULL => w.bytes(2, "ospf.auth.none", "Auth Data (none)", hdr::AUTH, 8)?,
         auth::SIMPLE => {
             let b = w.get(hdr::AUTH, 8)?;
             let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
-            let text: String = b[..end].iter().map(|&c| if c.is_ascii_graphic() || c == b' ' { char::from(c) } else { '.' }).collect();
-            w.item(2, "ospf.auth.simple", Ftype::String, hdr::AUTH, 8, Value::Str(text.clone().into()), format_args!("Auth Data (Simple): {text}"))?;
+            let text: String =
+                b[..end].iter().map(|&c| if c.is_ascii_graphic() || c == b' ' { char::from(c) } else { '.' }).collect();
+            w.item(
+                2,
+                "ospf.auth.simple",
+                Ftype::String,
+                (hdr::AUTH, 8),
+                Value::Str(text.clone().into()),
+                format_args!("Auth Data (Simple): {text}"),
+            )?;
         }
         auth::CRYPT => {
             w.dec(2, "ospf.auth.crypt.key_id", "Auth Crypt Key id", hdr::AUTH + 2, 1)?;
@@ -402,7 +457,14 @@ fn v3_instance(w: &mut Walk<'_, '_>) -> Walked<usize> {
         96..=127 => "IPv4 multicast AF",
         _ => "Reserved",
     };
-    w.item(2, "ospf.instance_id", Ftype::Uint8, hdr::AUTH_TYPE, 1, Value::Uint(u64::from(id)), format_args!("Instance ID: {af} ({id})"))?;
+    w.item(
+        2,
+        "ospf.instance_id",
+        Ftype::Uint8,
+        (hdr::AUTH_TYPE, 1),
+        Value::Uint(u64::from(id)),
+        format_args!("Instance ID: {af} ({id})"),
+    )?;
     w.bytes(2, "ospf.reserved", "Reserved", hdr::AUTH_TYPE + 1, 1)?;
     if w.u8(hdr::AUTH_TYPE + 1)? != 0 {
         w.out.expert(3, "ospf.reserved.not_zero", Severity::Warning, Group::Protocol, "incorrect, should be 0");
@@ -525,7 +587,14 @@ fn lls(w: &mut Walk<'_, '_>, version: u8, at: usize) -> Walked {
     let len = 4 * words;
     w.subtree(1, at, len, format_args!("OSPF LLS Data Block"))?;
     w.hex(2, "ospf.lls.checksum", "Checksum", at, 2)?;
-    w.item(2, "ospf.lls.data_length", Ftype::Uint16, at + 2, 2, Value::Uint(len as u64), format_args!("LLS Data Length: {len} bytes"))?;
+    w.item(
+        2,
+        "ospf.lls.data_length",
+        Ftype::Uint16,
+        (at + 2, 2),
+        Value::Uint(len as u64),
+        format_args!("LLS Data Length: {len} bytes"),
+    )?;
     let mut p = at + 4;
     while p < at + len {
         let t = w.u16(p)?;
@@ -563,12 +632,26 @@ fn trailer(w: &mut Walk<'_, '_>, at: usize) -> Walked {
     w.subtree(1, at, len, format_args!("OSPF Authentication Trailer"))?;
     let kind = w.u16(at)?;
     let name = if kind == 1 { "HMAC Cryptographic Authentication" } else { "Reserved" };
-    w.item(2, "ospf.at.auth_type", Ftype::Uint16, at, 2, Value::Uint(u64::from(kind)), format_args!("Authentication Type: {name} ({kind})"))?;
+    w.item(
+        2,
+        "ospf.at.auth_type",
+        Ftype::Uint16,
+        (at, 2),
+        Value::Uint(u64::from(kind)),
+        format_args!("Authentication Type: {name} ({kind})"),
+    )?;
     w.dec(2, "ospf.at.auth_data_len", "Authentication Data Length", at + 2, 2)?;
     w.hex(2, "ospf.at.reserved", "Reserved", at + 4, 2)?;
     w.hex(2, "ospf.at.sa_id", "Security Association Identifier (SA ID)", at + 6, 2)?;
     let seq = u64::from(w.u32(at + 8)?) << 32 | u64::from(w.u32(at + 12)?);
-    w.item(2, "ospf.at.crypto_seq_nbr", Ftype::Uint64, at + 8, 8, Value::Uint(seq), format_args!("Cryptographic Sequence Number: {seq}"))?;
+    w.item(
+        2,
+        "ospf.at.crypto_seq_nbr",
+        Ftype::Uint64,
+        (at + 8, 8),
+        Value::Uint(seq),
+        format_args!("Cryptographic Sequence Number: {seq}"),
+    )?;
     w.bytes(2, "ospf.at.auth_data", "Authentication Data", at + 16, len.saturating_sub(16))
 }
 
@@ -631,7 +714,6 @@ impl Dissector for Ospf {
         out.extend(owned);
     }
 }
-
 
 #[cfg(test)]
 mod tests;

@@ -91,7 +91,15 @@ impl<'a> Walk<'a, '_> {
     }
 
     /// A `title: value` item of a field whose value is written as shown.
-    pub fn item(&mut self, d: usize, name: &'static str, ft: Ftype, at: usize, len: usize, value: Value<'_>, line: std::fmt::Arguments<'_>) -> Walked {
+    pub fn item(
+        &mut self,
+        d: usize,
+        name: &'static str,
+        ft: Ftype,
+        (at, len): (usize, usize),
+        value: Value<'_>,
+        line: std::fmt::Arguments<'_>,
+    ) -> Walked {
         self.need(at, len)?;
         self.out.at(d).field(name, ft, value).bytes(self.base + at, len).line(line);
         Ok(())
@@ -138,13 +146,25 @@ impl<'a> Walk<'a, '_> {
     /// Bytes shown as hex: `title: 0011…`.
     pub fn bytes(&mut self, d: usize, name: &'static str, title: &str, at: usize, len: usize) -> Walked {
         let b = self.get(at, len)?;
-        self.out.at(d).field(name, Ftype::Bytes, Mac(b)).bytes(self.base + at, len).line(format_args!("{title}: {}", Hex(b)));
+        self.out
+            .at(d)
+            .field(name, Ftype::Bytes, Mac(b))
+            .bytes(self.base + at, len)
+            .line(format_args!("{title}: {}", Hex(b)));
         Ok(())
     }
 
     /// A flags field of `len` bytes: `Title: 0x12, (L) …, (E) …` and one line per
     /// bit, as Wireshark draws its OSPF bit fields.
-    pub fn flags(&mut self, d: usize, name: &'static str, title: &str, at: usize, len: usize, bits: &[Bit]) -> Walked<u32> {
+    pub fn flags(
+        &mut self,
+        d: usize,
+        name: &'static str,
+        title: &str,
+        at: usize,
+        len: usize,
+        bits: &[Bit],
+    ) -> Walked<u32> {
         let (v, ft) = self.number(at, len)?;
         let digits = 2 * len;
         let mut line = format!("{title}: 0x{v:0digits$x}");
