@@ -12,7 +12,7 @@
 #   2. field cells: the share of `-T fields` cells (one per frame and field) that
 #      socklab prints as `tshark -n -2 -T fields` does, for DESIGN.md's fields (the
 #      list of scripts/goldens.sh) and every field of the registered protocols
-#      (arp, igmp, dhcp, dhcpv6, ntp, lldp, stp, cdp) that tshark also knows; both
+#      (arp, igmp, ospf, vrrp, dhcp, dhcpv6, ntp, lldp, stp, cdp) that tshark also knows; both
 #      over all cells and over the cells where either side has a value.
 # It prints the totals, the differing list lines by tshark's Protocol column and a
 # short classification (scripts/agreement.py), and writes the details to DIR
@@ -132,7 +132,7 @@ eval "$(sed -n '/^fields=(/,/^)/p' scripts/goldens.sh)"
 [ "${#fields[@]}" -gt 50 ] || { echo "agreement: could not read the field list of scripts/goldens.sh" >&2; exit 1; }
 tshark -G fields 2>/dev/null | awk -F'\t' '$1 == "F" || $1 == "P" { print $3 }' | sort -u >"$out/tshark-fields.txt"
 registered=$("$socklab" read -G fields |
-  awk -F'\t' '$1 == "F" && $5 ~ /^(arp|igmp|dhcp|dhcpv6|ntp|lldp|stp|cdp)$/ { print $3 }' |
+  awk -F'\t' '$1 == "F" && $5 ~ /^(arp|igmp|ospf|vrrp|dhcp|dhcpv6|ntp|lldp|stp|cdp)$/ { print $3 }' |
   grep -xFf "$out/tshark-fields.txt" || true)
 [ -n "$registered" ] || { echo "agreement: socklab -G fields lists no registered protocol's field" >&2; exit 1; }
 # shellcheck disable=SC2206 # field names have no spaces

@@ -145,6 +145,11 @@ impl Dissector for Vrrp {
         FIELDS
     }
 
+    /// tshark prints the protocol's filter name for `-e vrrp`.
+    fn label(&self, _pdu: &[u8]) -> String {
+        self.name().to_string()
+    }
+
     fn info(&self, pdu: &[u8], ctx: Ctx, out: &mut String) {
         let Some(v) = version(pdu) else { return };
         let _ = write!(out, "Announcement (v{v})");

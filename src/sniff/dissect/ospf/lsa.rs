@@ -195,7 +195,8 @@ pub fn v3(w: &mut Walk<'_, '_>, d: usize, at: usize, body: bool, af: Af) -> Walk
     if let Some(name) = v3_type_filter(fc) {
         w.hidden(d + 1, name, Ftype::Boolean, at + at::OPTIONS, 2, Value::Bool(true));
     }
-    w.ipv4(d + 1, "ospf.lsa.id", "Link State ID", at + at::ID, "")?;
+    // tshark names an OSPFv3 LSA's Link State ID as a request's.
+    w.ipv4(d + 1, "ospf.link_state_id", "Link State ID", at + at::ID, "")?;
     rest_of_header(w, d + 1, at)?;
     let start = at + HEADER_LEN;
     if !body {

@@ -688,6 +688,11 @@ impl Dissector for Ospf {
         FIELDS
     }
 
+    /// tshark prints the protocol's filter name for `-e ospf`.
+    fn label(&self, _pdu: &[u8]) -> String {
+        self.name().to_string()
+    }
+
     fn info(&self, pdu: &[u8], ctx: Ctx, out: &mut String) {
         let Some(&t) = pdu.get(hdr::TYPE) else {
             out.push_str("[Malformed Packet]");
