@@ -319,8 +319,12 @@ impl Pipeline {
             return;
         }
         let peer = if found.to_port { src.port } else { dst.port };
-        let ctx =
-            dissect::dissector::Ctx { port: Some(found.port), to_port: found.to_port, peer: Some(peer), memo: None };
+        let ctx = dissect::dissector::Ctx {
+            port: Some(found.port),
+            to_port: found.to_port,
+            peer: Some(peer),
+            ..Default::default()
+        };
         p.d.pdu = Some(registry::Pdu { dissector: found.dissector, offset, len: p.d.payload.len(), ctx });
         p.link = Some(found.link);
     }

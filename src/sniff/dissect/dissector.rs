@@ -53,17 +53,31 @@ pub struct Ctx {
     /// What the protocol learned earlier in its TCP conversation
     /// ([`Dissector::learn`]), set by the pipeline.
     pub memo: Option<u32>,
+    /// For a PDU an IP protocol number hands over: the ones' complement sum of
+    /// the IP source and destination addresses, the part of the pseudo-header a
+    /// checksum over it covers (RFC 8200 §8.1; OSPFv3, VRRPv3) that its bytes
+    /// do not hold.
+    pub addr_sum: Option<AddrSum>,
+}
+
+/// The IP addresses that carried a PDU, as a pseudo-header checksum needs them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AddrSum {
+    /// The ones' complement sum of the source and destination addresses' 16-bit words.
+    pub sum: u16,
+    /// Whether they are IPv6 addresses.
+    pub ipv6: bool,
 }
 
 impl Ctx {
     /// A PDU sent to the claimed port `port` (a request), as tests build it.
     pub fn to(port: u16) -> Ctx {
-        Ctx { port: Some(port), to_port: true, peer: None, memo: None }
+        Ctx { port: Some(port), to_port: true, peer: None, memo: None, addr_sum: None }
     }
 
     /// A PDU sent from the claimed port `port` (a response).
     pub fn from(port: u16) -> Ctx {
-        Ctx { port: Some(port), to_port: false, peer: None, memo: None }
+        Ctx { port: Some(port), to_port: false, peer: None, memo: None, addr_sum: None }
     }
 }
 

@@ -17,11 +17,10 @@
 //! The folders: `link` (Ethernet, VLAN, Linux cooked, NULL/loopback, PPP, raw IP
 //! and other link types), `ip` (IPv4, IPv6, IP in IP), `tcp`, `udp`, `icmp` (ICMP
 //! and ICMPv6 with Neighbor Discovery and MLD), `dns`, `http`, and `frame` and
-//! [`data`] for the frame's own fields and the undecoded payload. [`arp`],
-//! [`igmp`], [`dhcp`], [`dhcpv6`], [`ntp`], [`ptp`], [`aoe`], and the application protocols on TCP
-//! ports [`ftp`], [`smtp`], [`imap`], [`pop`], [`telnet`], [`ssh`] (the line-based
-//! ones share [`textline`]), [`tls`], [`openflow`] and [`rx`] (AFS's RPC transport, with the
-//! AFS services) are registered protocols (below). State that spans frames stays in its own
+//! [`data`] for the frame's own fields and the undecoded payload. The other
+//! protocols (ARP, IGMP, OSPF, DHCP, the application protocols on TCP ports, TLS
+//! and more: the list is [`registry::REGISTRY`]) are registered protocols
+//! (below), one file or folder each. State that spans frames stays in its own
 //! modules, used by these files: TCP streams, analysis and reassembly in
 //! `sniff::tcp`, `udp.stream` in `sniff::udp`, ICMP error and echo links in
 //! `sniff::icmp`, DNS and HTTP request/response links in the trackers of
@@ -102,6 +101,7 @@ pub mod llc;
 pub mod lldp;
 pub mod ntp;
 pub mod openflow;
+pub mod ospf;
 pub mod pop;
 pub mod ptp;
 pub mod registry;
@@ -118,6 +118,7 @@ pub mod tls;
 #[cfg(test)]
 mod toy;
 pub mod udp;
+pub mod vrrp;
 
 use crate::sniff::packet::{Dissected, Net, Transport, MAX_TUNNELS};
 use ip::proto;
@@ -193,7 +194,8 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
         // A fragment's bytes are not a whole PDU (a reassembled datagram's are not in the frame).
         Transport::Other(proto) if !d.payload.is_empty() && !ip::not_first_fragment(&d.net) => {
             let dissector = registry::claimed(Claim::IpProto(proto))?;
-            Some(Pdu { dissector, offset, len: d.payload.len(), ctx: Ctx::default() })
+            let ctx = Ctx { addr_sum: d.net.ip_addrs().map(|(s, t)| addr_sum(s, t)), ..Ctx::default() };
+            Some(Pdu { dissector, offset, len: d.payload.len(), ctx })
         }
         Transport::Udp(u) => registry::for_ports(Carrier::Udp, u.sport, u.dport, offset, d.payload),
         Transport::Tcp(h) if h.flags & crate::sniff::tcp::flags::RST == 0 => {
@@ -201,6 +203,23 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
         }
         _ => None,
     }
+}
+
+/// The ones' complement sum of two IP addresses' 16-bit words, folded: the
+/// addresses' part of a pseudo-header checksum.
+fn addr_sum(src: std::net::IpAddr, dst: std::net::IpAddr) -> dissector::AddrSum {
+    let words = |a: std::net::IpAddr| match a {
+        std::net::IpAddr::V4(a) => {
+            let v = u32::from(a);
+            (v >> 16) + (v & 0xffff)
+        }
+        std::net::IpAddr::V6(a) => a.segments().iter().map(|&w| u32::from(w)).sum(),
+    };
+    let mut sum = words(src) + words(dst);
+    while sum > 0xffff {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    dissector::AddrSum { sum: sum as u16, ipv6: src.is_ipv6() }
 }
 
 /// Nothing decoded yet.

@@ -36,6 +36,8 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::tls::Tls,
     &super::openflow::OpenFlow,
     &super::rx::Rx,
+    &super::ospf::Ospf,
+    &super::vrrp::Vrrp,
     #[cfg(test)]
     &toy::Toy,
 ];
@@ -109,7 +111,7 @@ pub fn for_ports(carrier: Carrier, sport: u16, dport: u16, offset: usize, pdu: &
         let peer = if port == dport { sport } else { dport };
         claimed(claim(port))
             .filter(|&d| REGISTRY[usize::from(d)].accepts(pdu))
-            .map(|d| (d, Ctx { port: Some(port), to_port: port == dport, peer: Some(peer), memo: None }))
+            .map(|d| (d, Ctx { port: Some(port), to_port: port == dport, peer: Some(peer), ..Ctx::default() }))
     };
     let (dissector, ctx) =
         by_port(lo).or_else(|| by_port(hi)).or_else(|| guessed(carrier, pdu).map(|d| (d, Ctx::default())))?;
