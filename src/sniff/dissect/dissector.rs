@@ -129,6 +129,12 @@ pub trait Dissector: Sync {
     fn accepts(&self, _pdu: &[u8]) -> bool {
         true
     }
+    /// The name of the registered protocol this one hands a PDU to whole, as
+    /// tshark's dissector of a message type that belongs to another protocol
+    /// calls that protocol's (IGMP hands its type 0x14 to PIM); `None` to keep it.
+    fn hands_over(&self, _pdu: &[u8]) -> Option<&'static str> {
+        None
+    }
     /// What this PDU settles for the rest of its TCP conversation, as a number
     /// (TLS: the version the hellos agree on), or `None`. The pipeline keeps the
     /// latest per conversation and hands it back in [`Ctx::memo`] to the

@@ -18,7 +18,7 @@
 //! and other link types), `ip` (IPv4, IPv6, IP in IP), `tcp`, `udp`, `icmp` (ICMP
 //! and ICMPv6 with Neighbor Discovery and MLD), `dns`, `http`, and `frame` and
 //! [`data`] for the frame's own fields and the undecoded payload. [`arp`],
-//! [`igmp`], [`dhcp`], [`dhcpv6`], [`ntp`], and the application protocols on TCP
+//! [`igmp`], [`pim`], [`dhcp`], [`dhcpv6`], [`ntp`], and the application protocols on TCP
 //! ports [`ftp`], [`smtp`], [`imap`], [`pop`], [`telnet`], [`ssh`] (the line-based
 //! ones share [`textline`]) and [`tls`] are registered protocols (below). State that spans frames stays in its own
 //! modules, used by these files: TCP streams, analysis and reassembly in
@@ -93,6 +93,7 @@ pub mod link;
 pub mod llc;
 pub mod lldp;
 pub mod ntp;
+pub mod pim;
 pub mod pop;
 pub mod registry;
 pub mod smtp;
@@ -181,6 +182,7 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
     match d.transport {
         Transport::Other(proto) if !d.payload.is_empty() => {
             let dissector = registry::claimed(Claim::IpProto(proto))?;
+            let dissector = registry::handed(dissector, d.payload);
             Some(Pdu { dissector, offset, len: d.payload.len(), ctx: Ctx::default() })
         }
         Transport::Udp(u) => registry::for_ports(Carrier::Udp, u.sport, u.dport, offset, d.payload),

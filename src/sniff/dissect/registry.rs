@@ -11,12 +11,13 @@ use std::sync::OnceLock;
 pub use super::dissector::{CaptureState, Carrier, Claim, Ctx, Dissector, FieldDecl, Recall};
 #[cfg(test)]
 use super::toy;
-use super::{arp, cdp, dhcp, dhcpv6, ftp, igmp, imap, lldp, ntp, pop, smtp, ssh, stp, telnet, tls};
+use super::{arp, cdp, dhcp, dhcpv6, ftp, igmp, imap, lldp, ntp, pim, pop, smtp, ssh, stp, telnet, tls};
 
 /// Every registered protocol. Adding a protocol is its file and one line here.
 pub static REGISTRY: &[&dyn Dissector] = &[
     &arp::Arp,
     &igmp::Igmp,
+    &pim::Pim,
     &dhcp::Dhcp,
     &dhcpv6::Dhcpv6,
     &ntp::Ntp,
@@ -80,6 +81,15 @@ fn claims() -> &'static FxHashMap<Claim, u8> {
         }
         table
     })
+}
+
+/// The protocol that shows `pdu`: the one the claim gave it to (`d`), or the
+/// registered protocol that one hands it over to ([`Dissector::hands_over`]).
+pub fn handed(d: u8, pdu: &[u8]) -> u8 {
+    let to = REGISTRY[usize::from(d)].hands_over(pdu);
+    to.and_then(|name| REGISTRY.iter().position(|x| x.name() == name))
+        .and_then(|i| u8::try_from(i).ok())
+        .unwrap_or(d)
 }
 
 /// The first protocol whose heuristic takes `pdu`.
