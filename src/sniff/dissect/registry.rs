@@ -87,9 +87,7 @@ fn claims() -> &'static FxHashMap<Claim, u8> {
 /// registered protocol that one hands it over to ([`Dissector::hands_over`]).
 pub fn handed(d: u8, pdu: &[u8]) -> u8 {
     let to = REGISTRY[usize::from(d)].hands_over(pdu);
-    to.and_then(|name| REGISTRY.iter().position(|x| x.name() == name))
-        .and_then(|i| u8::try_from(i).ok())
-        .unwrap_or(d)
+    to.and_then(|name| REGISTRY.iter().position(|x| x.name() == name)).and_then(|i| u8::try_from(i).ok()).unwrap_or(d)
 }
 
 /// The first protocol whose heuristic takes `pdu`.

@@ -140,10 +140,7 @@ fn option(out: &mut Tree, pdu: &[u8], o: usize, x: &Opt) {
     let whole = OPT_HEADER + usize::from(x.len);
     let span = whole.min(pdu.len() - x.at);
     out.at(2).bytes(o + x.at, span).line(format_args!("Option {}: {title}", x.kind));
-    out.at(3)
-        .field("pim.optiontype", Ftype::Uint16, x.kind)
-        .bytes(o + x.at, 2)
-        .line(format_args!("Type: {}", x.kind));
+    out.at(3).field("pim.optiontype", Ftype::Uint16, x.kind).bytes(o + x.at, 2).line(format_args!("Type: {}", x.kind));
     out.at(3)
         .field("pim.optionlength", Ftype::Uint16, x.len)
         .bytes(o + x.at + 2, 2)

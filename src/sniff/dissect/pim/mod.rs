@@ -5,6 +5,7 @@
 //! 0x14, which IGMP hands over here ([`v1`]). Hello options: [`hello`].
 
 pub mod hello;
+pub mod register;
 pub mod v1;
 
 use super::dissector::{tree_values, Claim, Ctx, Dissector, FieldDecl};
@@ -15,6 +16,7 @@ use crate::sniff::render::{Hex, Mac};
 use crate::sniff::tree::draw::checksum_status;
 use crate::sniff::tree::{Ftype, Tree};
 use crate::sniff::value::Value;
+use std::net::IpAddr;
 
 /// The PIM dissector.
 pub struct Pim;
@@ -99,24 +101,9 @@ const FIELDS: &[FieldDecl] = &[
     FieldDecl { name: "pim.override_interval", ftype: Ftype::Uint16, title: "Override Interval", base: "BASE_DEC" },
     FieldDecl { name: "pim.dr_priority", ftype: Ftype::Uint32, title: "DR Priority", base: "BASE_DEC" },
     FieldDecl { name: "pim.generation_id", ftype: Ftype::Uint32, title: "Generation ID", base: "BASE_DEC" },
-    FieldDecl {
-        name: "pim.state_refresh_version",
-        ftype: Ftype::Uint8,
-        title: "Version",
-        base: "BASE_DEC",
-    },
-    FieldDecl {
-        name: "pim.state_refresh_interval",
-        ftype: Ftype::Uint8,
-        title: "Interval",
-        base: "BASE_DEC",
-    },
-    FieldDecl {
-        name: "pim.state_refresh_reserved",
-        ftype: Ftype::Uint16,
-        title: "Reserved",
-        base: "BASE_DEC",
-    },
+    FieldDecl { name: "pim.state_refresh_version", ftype: Ftype::Uint8, title: "Version", base: "BASE_DEC" },
+    FieldDecl { name: "pim.state_refresh_interval", ftype: Ftype::Uint8, title: "Interval", base: "BASE_DEC" },
+    FieldDecl { name: "pim.state_refresh_reserved", ftype: Ftype::Uint16, title: "Reserved", base: "BASE_DEC" },
     FieldDecl { name: "pim.group_ip4", ftype: Ftype::Ipv4, title: "Group", base: "" },
     FieldDecl { name: "pim.mask", ftype: Ftype::Ipv4, title: "Mask", base: "" },
     FieldDecl { name: "pim.rp_ip4", ftype: Ftype::Ipv4, title: "RP", base: "" },
@@ -184,6 +171,15 @@ impl Dissector for Pim {
         } else {
             "pim"
         }
+    }
+
+    /// A Register carries a multicast packet whose IP header tshark decodes
+    /// last: the columns show its addresses.
+    fn addresses(&self, pdu: &[u8]) -> Option<(IpAddr, IpAddr)> {
+        if is_v1(pdu) || version(pdu) != 2 || pdu[0] & 0x0f != ty::REGISTER {
+            return None;
+        }
+        register::inner_addresses(pdu.get(REGISTER_SUM_LEN..)?)
     }
 
     fn info(&self, pdu: &[u8], _ctx: Ctx, out: &mut String) {

@@ -122,4 +122,3 @@ fn rp_reachable(out: &mut Tree, pdu: &[u8], o: usize) -> bool {
     out.at(2).field("pim.holdtime", Ftype::Uint16, h).bytes(o + at, 2).line(format_args!("Holdtime: {h}"));
     super::reserved(out, pdu, o, at + 2, 2, 1)
 }
-
