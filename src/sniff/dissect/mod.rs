@@ -18,7 +18,7 @@
 //! and other link types), `ip` (IPv4, IPv6, IP in IP), `tcp`, `udp`, `icmp` (ICMP
 //! and ICMPv6 with Neighbor Discovery and MLD), `dns`, `http`, and `frame` and
 //! [`data`] for the frame's own fields and the undecoded payload. [`arp`],
-//! [`igmp`], [`pim`], [`dhcp`], [`dhcpv6`], [`ntp`], and the application protocols on TCP
+//! [`igmp`], [`pim`], [`dhcp`], [`dhcpv6`], [`ntp`], [`rip`], and the application protocols on TCP
 //! ports [`ftp`], [`smtp`], [`imap`], [`pop`], [`telnet`], [`ssh`] (the line-based
 //! ones share [`textline`]) and [`tls`] are registered protocols (below). State that spans frames stays in its own
 //! modules, used by these files: TCP streams, analysis and reassembly in
@@ -96,6 +96,7 @@ pub mod ntp;
 pub mod pim;
 pub mod pop;
 pub mod registry;
+pub mod rip;
 pub mod smtp;
 pub mod ssh;
 pub mod stp;

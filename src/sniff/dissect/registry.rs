@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 pub use super::dissector::{CaptureState, Carrier, Claim, Ctx, Dissector, FieldDecl, Recall};
 #[cfg(test)]
 use super::toy;
-use super::{arp, cdp, dhcp, dhcpv6, ftp, igmp, imap, lldp, ntp, pim, pop, smtp, ssh, stp, telnet, tls};
+use super::{arp, cdp, dhcp, dhcpv6, ftp, igmp, imap, lldp, ntp, pim, pop, rip, smtp, ssh, stp, telnet, tls};
 
 /// Every registered protocol. Adding a protocol is its file and one line here.
 pub static REGISTRY: &[&dyn Dissector] = &[
@@ -21,6 +21,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &dhcp::Dhcp,
     &dhcpv6::Dhcpv6,
     &ntp::Ntp,
+    &rip::Rip,
     &lldp::Lldp,
     &stp::Stp,
     &cdp::Cdp,
