@@ -49,17 +49,21 @@ pub struct Ctx {
     /// What the protocol learned earlier in its TCP conversation
     /// ([`Dissector::learn`]), set by the pipeline.
     pub memo: Option<u32>,
+    /// For a PDU an IPv6 header's protocol number claimed: the one's-complement
+    /// sum (RFC 1071) of that header's source and destination addresses, for a
+    /// protocol whose checksum covers the IPv6 pseudo-header (RFC 8200 §8.1).
+    pub ip6_addr_sum: Option<u16>,
 }
 
 impl Ctx {
     /// A PDU sent to the claimed port `port` (a request), as tests build it.
     pub fn to(port: u16) -> Ctx {
-        Ctx { port: Some(port), to_port: true, memo: None }
+        Ctx { port: Some(port), to_port: true, memo: None, ip6_addr_sum: None }
     }
 
     /// A PDU sent from the claimed port `port` (a response).
     pub fn from(port: u16) -> Ctx {
-        Ctx { port: Some(port), to_port: false, memo: None }
+        Ctx { port: Some(port), to_port: false, memo: None, ip6_addr_sum: None }
     }
 }
 

@@ -184,7 +184,11 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
         Transport::Other(proto) if !d.payload.is_empty() => {
             let dissector = registry::claimed(Claim::IpProto(proto))?;
             let dissector = registry::handed(dissector, d.payload);
-            Some(Pdu { dissector, offset, len: d.payload.len(), ctx: Ctx::default() })
+            let ip6_addr_sum = match &d.net {
+                Net::Ipv6(h) => Some(!crate::sniff::icmp::internet_checksum(&[&h.src.octets(), &h.dst.octets()])),
+                _ => None,
+            };
+            Some(Pdu { dissector, offset, len: d.payload.len(), ctx: Ctx { ip6_addr_sum, ..Ctx::default() } })
         }
         Transport::Udp(u) => registry::for_ports(Carrier::Udp, u.sport, u.dport, offset, d.payload),
         Transport::Tcp(h) if h.flags & crate::sniff::tcp::flags::RST == 0 => {

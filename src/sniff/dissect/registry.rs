@@ -111,7 +111,7 @@ pub fn for_ports(carrier: Carrier, sport: u16, dport: u16, offset: usize, pdu: &
     let by_port = |port| {
         claimed(claim(port))
             .filter(|&d| REGISTRY[usize::from(d)].accepts(pdu))
-            .map(|d| (d, Ctx { port: Some(port), to_port: port == dport, memo: None }))
+            .map(|d| (d, Ctx { port: Some(port), to_port: port == dport, memo: None, ip6_addr_sum: None }))
     };
     let (dissector, ctx) =
         by_port(lo).or_else(|| by_port(hi)).or_else(|| guessed(carrier, pdu).map(|d| (d, Ctx::default())))?;

@@ -5,7 +5,8 @@
 
 use super::field::BODY;
 use crate::proto::bytes::{be16, be32};
-use crate::sniff::render::{Hex, Mac};
+use crate::sniff::dissect::data::shown_bytes;
+use crate::sniff::render::Mac;
 use crate::sniff::tree::{Ftype, Tree};
 
 /// Option types (RFC 7761 §4.9.2, RFC 3973 §4.7.5, IANA "PIM-Hello Options").
@@ -200,7 +201,7 @@ fn value_items(out: &mut Tree, pdu: &[u8], o: usize, x: &Opt, v: usize) {
             out.at(3)
                 .field("pim.optionvalue", Ftype::Bytes, Mac(b))
                 .bytes(o + v, b.len())
-                .line(format_args!("Unknown: {}", Hex(b)));
+                .line(format_args!("Unknown: {}", shown_bytes(b)));
         }
     }
 }

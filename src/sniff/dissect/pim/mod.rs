@@ -14,7 +14,7 @@ use crate::proto::bytes::be16;
 use crate::sniff::icmp::internet_checksum;
 use crate::sniff::render::{Hex, Mac};
 use crate::sniff::tree::draw::checksum_status;
-use crate::sniff::tree::{Ftype, Tree};
+use crate::sniff::tree::{Ftype, Group, Severity, Tree};
 use crate::sniff::value::Value;
 use std::net::IpAddr;
 
@@ -104,6 +104,10 @@ const FIELDS: &[FieldDecl] = &[
     FieldDecl { name: "pim.state_refresh_version", ftype: Ftype::Uint8, title: "Version", base: "BASE_DEC" },
     FieldDecl { name: "pim.state_refresh_interval", ftype: Ftype::Uint8, title: "Interval", base: "BASE_DEC" },
     FieldDecl { name: "pim.state_refresh_reserved", ftype: Ftype::Uint16, title: "Reserved", base: "BASE_DEC" },
+    FieldDecl { name: "pim.register_flag", ftype: Ftype::Uint32, title: "Flags", base: "BASE_HEX" },
+    FieldDecl { name: "pim.register_flag.border", ftype: Ftype::Boolean, title: "Border", base: "32" },
+    FieldDecl { name: "pim.register_flag.null_register", ftype: Ftype::Boolean, title: "Null-Register", base: "32" },
+    FieldDecl { name: "pim.ip_version", ftype: Ftype::Uint8, title: "IP Version", base: "BASE_DEC" },
     FieldDecl { name: "pim.group_ip4", ftype: Ftype::Ipv4, title: "Group", base: "" },
     FieldDecl { name: "pim.mask", ftype: Ftype::Ipv4, title: "Mask", base: "" },
     FieldDecl { name: "pim.rp_ip4", ftype: Ftype::Ipv4, title: "RP", base: "" },
@@ -198,12 +202,12 @@ impl Dissector for Pim {
         }
     }
 
-    fn tree(&self, pdu: &[u8], _ctx: Ctx, o: usize, out: &mut Tree) {
+    fn tree(&self, pdu: &[u8], ctx: Ctx, o: usize, out: &mut Tree) {
         if pdu.is_empty() {
             return;
         }
         out.at(0).proto("pim").bytes(o, pdu.len()).line(format_args!("Protocol Independent Multicast"));
-        let complete = if is_v1(pdu) { v1::tree(out, pdu, o) } else { v2_tree(out, pdu, o) };
+        let complete = if is_v1(pdu) { v1::tree(out, pdu, o) } else { v2_tree(out, pdu, o, ctx) };
         if !complete {
             malformed(out, "PIM");
         }
@@ -218,7 +222,7 @@ impl Dissector for Pim {
 }
 
 /// A PIMv2 message's header and body; false when it is cut short.
-fn v2_tree(out: &mut Tree, pdu: &[u8], o: usize) -> bool {
+fn v2_tree(out: &mut Tree, pdu: &[u8], o: usize, ctx: Ctx) -> bool {
     let b = pdu[field::VER_TYPE];
     let (v, t) = (b >> 4, b & 0x0f);
     out.at(1)
@@ -250,16 +254,28 @@ fn v2_tree(out: &mut Tree, pdu: &[u8], o: usize) -> bool {
     }
     let Some(sum) = pdu.get(field::CHECKSUM..field::BODY).map(|b| be16(b, 0)) else { return false };
     let item = out.at(1).field("pim.cksum", Ftype::Uint16, Value::hex(u64::from(sum), 4)).bytes(o + field::CHECKSUM, 2);
-    // Over IPv6 the sum also covers a pseudo-header this PDU does not carry:
-    // only a sum that is right over the message alone is called correct.
-    let good = v == 2 && summed_len(pdu).is_some_and(|n| internet_checksum(&[&pdu[..n]]) == 0);
-    if good {
-        item.line(format_args!("Checksum: 0x{sum:04x} [correct]"));
-        out.at(1)
-            .field("pim.cksum.status", Ftype::Uint8, checksum_status::GOOD)
-            .line(format_args!("[Checksum Status: Good]"));
-    } else {
-        item.line(format_args!("Checksum: 0x{sum:04x}"));
+    match summed_len(pdu).filter(|_| v == 2) {
+        Some(n) => {
+            let want = checksum(&pdu[..n], ctx, true);
+            if checksum(&pdu[..n], ctx, false) == 0 {
+                item.line(format_args!("Checksum: 0x{sum:04x} [correct]"));
+            } else {
+                item.line(format_args!("Checksum: 0x{sum:04x} incorrect, should be 0x{want:04x}"));
+                let msg = format!("Bad checksum [should be 0x{want:04x}]");
+                out.expert(2, "pim.cksum.bad.expert", Severity::Error, Group::Checksum, &msg);
+            }
+            let (code, word) =
+                if want == sum { (checksum_status::GOOD, "Good") } else { (checksum_status::BAD, "Bad") };
+            out.at(1).field("pim.cksum.status", Ftype::Uint8, code).line(format_args!("[Checksum Status: {word}]"));
+        }
+        // Cut short: not checked.
+        None if v == 2 => {
+            item.line(format_args!("Checksum: 0x{sum:04x} [unverified]"));
+            let code = checksum_status::UNVERIFIED;
+            out.at(1).field("pim.cksum.status", Ftype::Uint8, code).line(format_args!("[Checksum Status: Unverified]"));
+        }
+        // Not a version whose checksum tshark knows.
+        None => item.line(format_args!("Checksum: 0x{sum:04x}")),
     }
     let body = &pdu[field::BODY..];
     if body.is_empty() {
@@ -269,7 +285,31 @@ fn v2_tree(out: &mut Tree, pdu: &[u8], o: usize) -> bool {
         return hello::tree(out, pdu, o);
     }
     out.at(1).field("pim.option", Ftype::None, "").bytes(o + field::BODY, body.len()).line(format_args!("PIM Options"));
+    if v == 2 && t == ty::REGISTER {
+        return register::tree(out, pdu, o, field::BODY);
+    }
     true
+}
+
+/// The Internet checksum of `msg` (the bytes it covers), over IPv6 with the
+/// pseudo-header (RFC 7761 §4.9); with `zeroed`, as if its checksum field were
+/// zero: the value that field should hold.
+fn checksum(msg: &[u8], ctx: Ctx, zeroed: bool) -> u16 {
+    let mut copy;
+    let msg = if zeroed {
+        copy = msg.to_vec();
+        copy[field::CHECKSUM..field::BODY].fill(0);
+        &copy[..]
+    } else {
+        msg
+    };
+    match ctx.ip6_addr_sum {
+        Some(addrs) => {
+            let len = u32::try_from(msg.len()).unwrap_or(u32::MAX).to_be_bytes();
+            internet_checksum(&[&addrs.to_be_bytes(), &len, &[0, 0, 0, IP_PROTO], msg])
+        }
+        None => internet_checksum(&[msg]),
+    }
 }
 
 /// `Reserved byte(s): 00` over `len` bytes at `at`; false when the message ends before.
