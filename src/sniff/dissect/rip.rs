@@ -77,13 +77,13 @@ const FIELDS: &[FieldDecl] = &[
     FieldDecl { name: "rip.next_hop", ftype: Ftype::Ipv4, title: "Next Hop", base: "" },
     FieldDecl { name: "rip.metric", ftype: Ftype::Uint16, title: "Metric", base: "BASE_DEC" },
     FieldDecl { name: "rip.auth.type", ftype: Ftype::Uint16, title: "Authentication type", base: "BASE_DEC" },
-    FieldDecl { name: "rip.auth.passwd", ftype: Ftype::String, title: "Password", base: "BASE_NONE" },
+    FieldDecl { name: "rip.auth.passwd", ftype: Ftype::String, title: "Password", base: "" },
     FieldDecl { name: "rip.digest_offset", ftype: Ftype::Uint16, title: "Digest Offset", base: "BASE_DEC" },
     FieldDecl { name: "rip.key_id", ftype: Ftype::Uint8, title: "Key ID", base: "BASE_DEC" },
     FieldDecl { name: "rip.auth_data_len", ftype: Ftype::Uint8, title: "Auth Data Len", base: "BASE_DEC" },
     FieldDecl { name: "rip.seq_num", ftype: Ftype::Uint32, title: "Seq num", base: "BASE_DEC" },
-    FieldDecl { name: "rip.zero_padding", ftype: Ftype::String, title: "Zero adding", base: "BASE_NONE" },
-    FieldDecl { name: "rip.authentication_data", ftype: Ftype::Bytes, title: "Authentication Data", base: "BASE_NONE" },
+    FieldDecl { name: "rip.zero_padding", ftype: Ftype::String, title: "Zero adding", base: "" },
+    FieldDecl { name: "rip.authentication_data", ftype: Ftype::Bytes, title: "Authentication Data", base: "" },
 ];
 
 /// Wireshark's name of a command (RFC 1058 §3.1).

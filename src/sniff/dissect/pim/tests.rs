@@ -90,7 +90,7 @@ fn a_v1_rp_reachable_comes_from_igmp() {
     assert_eq!(Pim.column(V1_RP_REACHABLE), "PIMv1");
     assert_eq!(Pim.protocols(V1_RP_REACHABLE), "igmp:pim");
     assert_eq!(info_of(&Pim, V1_RP_REACHABLE, Ctx::default()), "RP-Reachable");
-    assert_eq!(values_of(&Pim, V1_RP_REACHABLE, Ctx::default(), "pim.rp_ip4"), ["1.1.1.1"]);
+    assert_eq!(values_of(&Pim, V1_RP_REACHABLE, Ctx::default(), "pim.rp"), ["1.1.1.1"]);
     assert_eq!(values_of(&Pim, V1_RP_REACHABLE, Ctx::default(), "pim.holdtime"), ["270"]);
     assert_eq!(values_of(&Pim, V1_RP_REACHABLE, Ctx::default(), "pim.cksum.status"), ["1"]);
     let igmp = &crate::sniff::dissect::igmp::Igmp;

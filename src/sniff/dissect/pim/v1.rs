@@ -108,17 +108,18 @@ pub fn tree(out: &mut Tree, pdu: &[u8], o: usize) -> bool {
     true
 }
 
-/// An RP-Reachable body: group, mask, RP, holdtime, two reserved bytes.
+/// An RP-Reachable body: group, mask, RP, two reserved bytes and the holdtime.
 fn rp_reachable(out: &mut Tree, pdu: &[u8], o: usize) -> bool {
     let a = |at: usize| pdu.get(at..at + 4).map(|b| Ipv4Addr::new(b[0], b[1], b[2], b[3]));
-    let items = [("pim.group_ip4", "Group Address"), ("pim.mask", "Mask"), ("pim.rp_ip4", "RP")];
+    let items = [("pim.group_address", "Group Address"), ("pim.group_mask", "Mask"), ("pim.rp", "RP")];
     let mut at = field::BODY;
     for (name, title) in items {
         let Some(addr) = a(at) else { return false };
         out.at(2).field(name, Ftype::Ipv4, addr).bytes(o + at, 4).line(format_args!("{title}: {addr}"));
         at += 4;
     }
-    let Some(h) = pdu.get(at..at + 2).map(|b| be16(b, 0)) else { return false };
-    out.at(2).field("pim.holdtime", Ftype::Uint16, h).bytes(o + at, 2).line(format_args!("Holdtime: {h}"));
-    super::reserved(out, pdu, o, at + 2, 2, 1)
+    // Two reserved bytes, then the holdtime; tshark lists the reserved bytes last.
+    let Some(h) = pdu.get(at + 2..at + 4).map(|b| be16(b, 0)) else { return false };
+    out.at(2).field("pim.holdtime", Ftype::Uint16, h).bytes(o + at + 2, 2).line(format_args!("Holdtime: {h}"));
+    super::reserved(out, pdu, o, at, 2, 1)
 }
