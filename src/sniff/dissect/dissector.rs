@@ -206,6 +206,19 @@ pub trait Dissector: Sync {
     fn accepts(&self, _pdu: &[u8]) -> bool {
         true
     }
+    /// The Source and Destination columns when the PDU, not the IP header below
+    /// it, sets them: tshark shows the addresses of the last IP header it
+    /// decodes (a PIM Register's, those of the packet it carries); `None`: the
+    /// IP header's.
+    fn addresses(&self, _pdu: &[u8]) -> Option<(std::net::IpAddr, std::net::IpAddr)> {
+        None
+    }
+    /// The name of the registered protocol this one hands a PDU to whole, as
+    /// tshark's dissector of a message type that belongs to another protocol
+    /// calls that protocol's (IGMP hands its type 0x14 to PIM); `None` to keep it.
+    fn hands_over(&self, _pdu: &[u8]) -> Option<&'static str> {
+        None
+    }
     /// How many bytes the PDU that starts with `head` spans, for a protocol
     /// whose PDUs a TCP stream may cut across segments (TLS: the five-byte
     /// record header plus the length it declares): the pipeline then keeps the

@@ -2,8 +2,8 @@
 //! appendix I), version 2 (RFC 2236 §2) and version 3 (RFC 3376 §4), told apart as
 //! RFC 3376 §7.1 says: a query of 8 bytes is v1 when its Max Resp Time is 0 and
 //! v2 otherwise, one of 12 bytes or more is v3; reports and leaves have types of
-//! their own. Types that belong to other protocols (DVMRP, PIMv1, mtrace…) are
-//! shown as tshark shows a type it does not know.
+//! their own. Type 0x14 (PIMv1) is handed to [`super::pim`]; other types that belong to
+//! other protocols (DVMRP, mtrace…) are shown as tshark shows a type it does not know.
 
 use super::dissector::{Claim, Ctx, Dissector, FieldDecl};
 use super::frame::malformed;
@@ -288,6 +288,11 @@ impl Dissector for Igmp {
 
     fn fields(&self) -> &'static [FieldDecl] {
         FIELDS
+    }
+
+    /// Type 0x14 is PIMv1, which tshark's IGMP dissector gives to PIM's.
+    fn hands_over(&self, pdu: &[u8]) -> Option<&'static str> {
+        (pdu.first() == Some(&super::pim::v1::IGMP_TYPE)).then_some("pim")
     }
 
     /// tshark's IGMP dissector hands a message of a known version to the

@@ -102,9 +102,11 @@ pub mod lldp;
 pub mod ntp;
 pub mod openflow;
 pub mod ospf;
+pub mod pim;
 pub mod pop;
 pub mod ptp;
 pub mod registry;
+pub mod rip;
 pub mod rx;
 pub mod smtp;
 pub mod ssh;
@@ -194,6 +196,7 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
         // A fragment's bytes are not a whole PDU (a reassembled datagram's are not in the frame).
         Transport::Other(proto) if !d.payload.is_empty() && !ip::not_first_fragment(&d.net) => {
             let dissector = registry::claimed(Claim::IpProto(proto))?;
+            let dissector = registry::handed(dissector, d.payload);
             let ctx = Ctx { addr_sum: d.net.ip_addrs().map(|(s, t)| addr_sum(s, t)), ..Ctx::default() };
             Some(Pdu { dissector, offset, len: d.payload.len(), ctx })
         }

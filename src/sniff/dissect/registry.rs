@@ -38,6 +38,8 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::rx::Rx,
     &super::ospf::Ospf,
     &super::vrrp::Vrrp,
+    &super::pim::Pim,
+    &super::rip::Rip,
     #[cfg(test)]
     &toy::Toy,
 ];
@@ -88,6 +90,13 @@ fn claims() -> &'static FxHashMap<Claim, u8> {
         }
         table
     })
+}
+
+/// The protocol that shows `pdu`: the one the claim gave it to (`d`), or the
+/// registered protocol that one hands it over to ([`Dissector::hands_over`]).
+pub fn handed(d: u8, pdu: &[u8]) -> u8 {
+    let to = REGISTRY[usize::from(d)].hands_over(pdu);
+    to.and_then(|name| REGISTRY.iter().position(|x| x.name() == name)).and_then(|i| u8::try_from(i).ok()).unwrap_or(d)
 }
 
 /// The first protocol whose heuristic takes `pdu`.

@@ -102,6 +102,9 @@ const PROBLEMS: u32 = analysis::RETRANSMISSION
 
 /// Source and Destination columns: IP addresses, else link addresses.
 pub fn addresses(p: &Packet<'_>) -> (StackStr, StackStr) {
+    if let Some((s, d)) = p.d.pdu.and_then(|pdu| pdu.dissector().addresses(pdu.bytes(p.data))) {
+        return (StackStr::ip(s), StackStr::ip(d));
+    }
     if let Some((s, d)) = p.d.ip_addrs() {
         return (StackStr::ip(s), StackStr::ip(d));
     }
