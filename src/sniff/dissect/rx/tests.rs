@@ -24,7 +24,7 @@ const ACKALL: &str = "a13ba33e5b27add80000000100000000000000030501000200000004";
 
 /// Handed over by the lower port `port` as destination (`to`) or source, the other port `peer`.
 fn ctx(port: u16, to: bool, peer: u16) -> Ctx {
-    Ctx { port: Some(port), to_port: to, peer: Some(peer), memo: None }
+    Ctx { port: Some(port), to_port: to, peer: Some(peer), ..Ctx::default() }
 }
 
 #[test]
