@@ -84,6 +84,7 @@ pub mod dissector;
 pub mod dns;
 pub mod frame;
 pub mod ftp;
+pub mod hsrp;
 pub mod http;
 pub mod icmp;
 pub mod igmp;

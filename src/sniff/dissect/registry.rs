@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 pub use super::dissector::{CaptureState, Carrier, Claim, Ctx, Dissector, FieldDecl, Recall};
 #[cfg(test)]
 use super::toy;
-use super::{arp, cdp, dhcp, dhcpv6, ftp, igmp, imap, lldp, ntp, pop, smtp, ssh, stp, telnet, tls};
+use super::{arp, cdp, dhcp, dhcpv6, ftp, hsrp, igmp, imap, lldp, ntp, pop, smtp, ssh, stp, telnet, tls};
 
 /// Every registered protocol. Adding a protocol is its file and one line here.
 pub static REGISTRY: &[&dyn Dissector] = &[
@@ -28,6 +28,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &imap::Imap,
     &pop::Pop,
     &telnet::Telnet,
+    &hsrp::Hsrp,
     &ssh::Ssh,
     &tls::Tls,
     #[cfg(test)]
