@@ -76,6 +76,7 @@
 //! the layers before it are kept. Never panics, never allocates.
 
 pub mod arp;
+pub mod babel;
 pub mod bfd;
 pub mod cdp;
 pub mod data;

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 pub use super::dissector::{CaptureState, Carrier, Claim, Ctx, Dissector, FieldDecl, Recall};
 #[cfg(test)]
 use super::toy;
-use super::{arp, bfd, cdp, dhcp, dhcpv6, ftp, hsrp, igmp, imap, lldp, ntp, pop, smtp, ssh, stp, telnet, tls};
+use super::{arp, babel, bfd, cdp, dhcp, dhcpv6, ftp, hsrp, igmp, imap, lldp, ntp, pop, smtp, ssh, stp, telnet, tls};
 
 /// Every registered protocol. Adding a protocol is its file and one line here.
 pub static REGISTRY: &[&dyn Dissector] = &[
@@ -30,6 +30,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &telnet::Telnet,
     &hsrp::Hsrp,
     &bfd::Bfd,
+    &babel::Babel,
     &ssh::Ssh,
     &tls::Tls,
     #[cfg(test)]
