@@ -236,3 +236,62 @@ fn message_tree(m: &[u8], tlv: Tlv, off: usize, t: &mut Tree) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sniff::dissect::testing::{info_of, values_of};
+
+    /// babel_pad1.pcap (tcpdump's tests) frame 1: a hello (seqno 0x5b09,
+    /// interval 400) and a Pad1.
+    const HELLO_PAD1: &[u8] = &[42, 2, 0, 9, 4, 6, 0, 0, 0x5b, 9, 1, 0x90, 0];
+    /// A router-id and an update for 192.168.42.1/32 (babel_rtt.pcap frame 9).
+    const ROUTE: &[u8] = &[
+        42, 2, 0, 0x1c, // header
+        6, 0x0a, 0, 0, 0x48, 0x5f, 8, 0x26, 0xdc, 0x36, 0x6d, 0xad, // router-id
+        8, 0x0e, 1, 0, 0x20, 0, 6, 0x40, 0xee, 0x8e, 0, 0, 192, 168, 42, 1, // update
+    ];
+
+    fn tree_text(pdu: &[u8]) -> String {
+        let mut t = Tree::new();
+        Babel.tree(pdu, Ctx::default(), 0, &mut t);
+        t.items().iter().map(|i| format!("{}\n", t.display(i))).collect()
+    }
+
+    #[test]
+    fn info_lists_every_message_type() {
+        assert_eq!(info_of(&Babel, HELLO_PAD1, Ctx::default()), "Babel hello pad1");
+        assert_eq!(info_of(&Babel, ROUTE, Ctx::default()), "Babel router-id update");
+    }
+
+    #[test]
+    fn the_common_messages_have_their_fields() {
+        let v = |pdu, name| values_of(&Babel, pdu, Ctx::default(), name);
+        assert_eq!(v(HELLO_PAD1, "babel.message.type"), ["4", "0"]);
+        assert_eq!(v(HELLO_PAD1, "babel.message.seqno"), ["0x5b09"]);
+        assert_eq!(v(HELLO_PAD1, "babel.message.interval"), ["400"]);
+        assert_eq!(v(ROUTE, "babel.message.routerid"), ["485f0826dc366dad"]);
+        assert_eq!(v(ROUTE, "babel.message.interval"), ["1600"]);
+        assert_eq!(v(ROUTE, "babel.message.metric"), ["0"]);
+        let text = tree_text(ROUTE);
+        assert!(text.contains("Magic: 42\nVersion: 2\nBody Length: 28\nMessage router-id (6)\n"), "{text}");
+        assert!(text.contains("Seqno: 0xee8e\n"), "{text}");
+    }
+
+    #[test]
+    fn only_packets_with_the_magic_number_are_babel() {
+        assert!(Babel.accepts(HELLO_PAD1));
+        assert!(!Babel.accepts(&[41, 2, 0, 0]));
+        assert!(!Babel.accepts(&[42, 2]));
+    }
+
+    #[test]
+    fn a_cut_packet_is_malformed_and_never_panics() {
+        for n in 0..ROUTE.len() {
+            let text = tree_text(&ROUTE[..n]);
+            let whole = n == 4 || n == 16;
+            assert_eq!(text.contains("[Malformed Packet: Babel]"), !whole, "{n}: {text}");
+        }
+        assert_eq!(info_of(&Babel, &ROUTE[..20], Ctx::default()), "Babel router-id[Malformed Packet]");
+    }
+}

@@ -339,3 +339,75 @@ fn auth_tree(sec: &[u8], off: usize, t: &mut Tree) {
         .bytes(off + at::AUTH_DIGEST, digest.len())
         .line(format_args!("Checksum: {hex}"));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sniff::dissect::testing::{info_of, values_of};
+
+    /// bfd-raw-auth-md5.pcap (tcpdump's tests) frame 1: Down, Authentication
+    /// Present, a Keyed MD5 section with key 2 and sequence number 5.
+    const MD5: &[u8] = &[
+        0x20, 0x44, 5, 0x30, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0x0f, 0x42, 0x40, 0, 0x0f, 0x42, 0x40, 0, 0, 0,
+        0, // mandatory
+        2, 0x18, 2, 0, 0, 0, 0, 5, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, // auth
+    ];
+    /// bfd-lag.pcap frame 1: micro-BFD, Down with Poll.
+    const POLL: &[u8] = &[
+        0x20, 0x60, 3, 0x18, 0x0d, 0xe6, 8, 0x37, 0, 0, 0, 0, 0, 0x0f, 0x42, 0x40, 0, 4, 0x93, 0xe0, 0, 4, 0x93, 0xe0,
+    ];
+    /// A simple password section: key 2, "secret" (bfd-raw-auth-simple.pcap).
+    const SIMPLE: &[u8] = &[1, 9, 2, b's', b'e', b'c', b'r', b'e', b't'];
+
+    fn tree_text(pdu: &[u8]) -> String {
+        let mut t = Tree::new();
+        Bfd.tree(pdu, Ctx::default(), 0, &mut t);
+        t.items().iter().map(|i| format!("{}\n", t.display(i))).collect()
+    }
+
+    #[test]
+    fn info_shows_diagnostic_state_and_the_six_flags() {
+        assert_eq!(info_of(&Bfd, MD5, Ctx::default()), "Diag: No Diagnostic, State: Down, Flags: 0x04");
+        assert_eq!(info_of(&Bfd, POLL, Ctx::default()), "Diag: No Diagnostic, State: Down, Flags: 0x20");
+    }
+
+    #[test]
+    fn the_mandatory_section_has_every_field() {
+        let text = tree_text(POLL);
+        assert!(text.contains("001. .... = Protocol Version: 1\n"), "{text}");
+        assert!(text.contains("01.. .... = Session State: Down (0x1)\n"), "{text}");
+        assert!(
+            text.contains("Message Flags: 0x60, Poll: Set\n1... .. = Poll: Set\n.0.. .. = Final: Not set\n"),
+            "{text}"
+        );
+        assert!(text.contains("Detect Time Multiplier: 3 (= 3000 ms Detection time)\n"), "{text}");
+        assert!(text.contains("Required Min RX Interval:  300 ms (300000 us)\n"), "{text}");
+        assert_eq!(values_of(&Bfd, POLL, Ctx::default(), "bfd.sta"), ["0x01"]);
+        assert_eq!(values_of(&Bfd, POLL, Ctx::default(), "bfd.flags.p"), ["1"]);
+        assert_eq!(values_of(&Bfd, POLL, Ctx::default(), "bfd.my_discriminator"), ["0x0de60837"]);
+    }
+
+    #[test]
+    fn authentication_sections_are_decoded() {
+        assert_eq!(values_of(&Bfd, MD5, Ctx::default(), "bfd.auth.seq_num"), ["0x00000005"]);
+        assert_eq!(values_of(&Bfd, MD5, Ctx::default(), "bfd.checksum"), ["01020304050607080910111213141516"]);
+        let mut simple = MD5[..24].to_vec();
+        simple.extend(SIMPLE);
+        let text = tree_text(&simple);
+        assert!(text.contains("Authentication: Simple Password\n"), "{text}");
+        assert!(text.contains("Password: secret\n"), "{text}");
+    }
+
+    #[test]
+    fn a_cut_packet_is_malformed_and_never_panics() {
+        for n in 0..MD5.len() {
+            let text = tree_text(&MD5[..n]);
+            assert_eq!(text.contains("[Malformed Packet: BFD Control]"), n < 24, "{n}: {text}");
+        }
+        assert_eq!(
+            info_of(&Bfd, &MD5[..2], Ctx::default()),
+            "Diag: No Diagnostic, State: Down, Flags: 0x04[Malformed Packet]"
+        );
+        assert_eq!(info_of(&Bfd, &[], Ctx::default()), "[Malformed Packet]");
+    }
+}

@@ -275,3 +275,69 @@ fn advertise_tree(pdu: &[u8], off: usize, t: &mut Tree) -> bool {
         .line(format_args!("Adv reserved2: {r2}"));
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sniff::dissect::testing::{info_of, values_of};
+
+    /// HSRP_coup.pcap (tcpdump's tests) frame 1: Hello from the active router of group 1.
+    const HELLO: &[u8] = &[0, 0, 0x10, 3, 10, 100, 1, 0, b'c', b'i', b's', b'c', b'o', 0, 0, 0, 192, 168, 0, 1];
+    /// HSRP_coup.pcap frame 25: Advertise, interface state Active (3).
+    const ADVERTISE: &[u8] = &[0, 3, 0, 1, 0, 0x0e, 3, 0, 0, 1, 0, 1, 0, 0, 0, 0];
+
+    fn info(pdu: &[u8]) -> String {
+        info_of(&Hsrp, pdu, Ctx::default())
+    }
+
+    fn tree_text(pdu: &[u8]) -> String {
+        let mut t = Tree::new();
+        Hsrp.tree(pdu, Ctx::default(), 0, &mut t);
+        t.items().iter().map(|i| format!("{}\n", t.display(i))).collect()
+    }
+
+    #[test]
+    fn a_hello_shows_opcode_state_and_every_field() {
+        assert_eq!(info(HELLO), "Hello (state Active)");
+        assert_eq!(Hsrp.column(HELLO), "HSRP");
+        assert_eq!(values_of(&Hsrp, HELLO, Ctx::default(), "hsrp.state"), ["16"]);
+        assert_eq!(values_of(&Hsrp, HELLO, Ctx::default(), "hsrp.virt_ip"), ["192.168.0.1"]);
+        assert_eq!(values_of(&Hsrp, HELLO, Ctx::default(), "hsrp.auth_data"), ["cisco"]);
+        let text = tree_text(HELLO);
+        assert!(text.contains("Hellotime: Default (3)\nHoldtime: Default (10)\nPriority: 100\n"), "{text}");
+        assert!(text.contains("Authentication Data: Default (cisco)\n"), "{text}");
+    }
+
+    #[test]
+    fn an_advertise_shows_the_interface_state() {
+        assert_eq!(info(ADVERTISE), "Advertise (state Active)");
+        assert_eq!(values_of(&Hsrp, ADVERTISE, Ctx::default(), "hsrp.adv.state"), ["3"]);
+        assert_eq!(values_of(&Hsrp, ADVERTISE, Ctx::default(), "hsrp.adv.passivegrp"), ["1"]);
+    }
+
+    #[test]
+    fn coup_unknown_values_and_v2_are_named() {
+        let mut coup = HELLO.to_vec();
+        coup[1] = 1;
+        coup[2] = 2;
+        assert_eq!(info(&coup), "Coup (state Listen)");
+        coup[1] = 9;
+        coup[2] = 3;
+        assert_eq!(info(&coup), "Unknown (state Unknown)");
+        assert!(tree_text(&coup).contains("Op Code: Unknown (9)\nState: Unknown (3)\n"));
+        assert_eq!(Hsrp.column(&[1, 40, 2, 0]), "HSRPv2");
+    }
+
+    #[test]
+    fn a_cut_message_is_malformed_and_never_panics() {
+        for n in 0..HELLO.len() {
+            let text = tree_text(&HELLO[..n]);
+            assert!(text.contains("[Malformed Packet: HSRP]"), "{n}: {text}");
+        }
+        for n in 0..ADVERTISE.len() {
+            assert!(tree_text(&ADVERTISE[..n]).contains("[Malformed Packet: HSRP]"), "{n}");
+        }
+        assert_eq!(info(&HELLO[..4]), "Hello (state Active)[Malformed Packet]");
+        assert_eq!(info(&[]), "[Malformed Packet]");
+    }
+}
