@@ -82,6 +82,8 @@
 
 pub mod aoe;
 pub mod arp;
+pub mod babel;
+pub mod bfd;
 pub mod cdp;
 pub mod data;
 pub mod dhcp;
@@ -91,6 +93,7 @@ pub mod dns;
 pub mod frame;
 pub mod ftp;
 pub mod ftpdata;
+pub mod hsrp;
 pub mod http;
 pub mod icmp;
 pub mod igmp;

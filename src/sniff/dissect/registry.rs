@@ -40,6 +40,9 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::vrrp::Vrrp,
     &super::pim::Pim,
     &super::rip::Rip,
+    &super::hsrp::Hsrp,
+    &super::bfd::Bfd,
+    &super::babel::Babel,
     #[cfg(test)]
     &toy::Toy,
 ];
