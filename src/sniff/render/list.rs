@@ -149,6 +149,7 @@ fn protocol_name(p: &Packet<'_>) -> &'static str {
         return pdu.dissector().column_in(pdu.bytes(p.data), pdu.ctx);
     }
     match p.d.transport {
+        Transport::Tcp(h) if h.is_mptcp() => "MPTCP",
         Transport::Tcp(_) => "TCP",
         Transport::Udp(_) => "UDP",
         Transport::Icmp(i) if i.v6 => "ICMPv6",
@@ -336,5 +337,20 @@ mod tests {
     fn an_unknown_ppp_protocol_is_named_by_its_number() {
         assert_eq!(columns(LinkType::PppSerial, &[0x7e, 0x80, 0]), ("0x7e80".into(), "PPP Unknown (0x7e80)".into()));
         assert_eq!(columns(LinkType::Ethernet, &[0; 5]).0, "Ethernet");
+    }
+
+    #[test]
+    fn a_segment_with_a_multipath_option_is_named_mptcp() {
+        // tcpdump-tests/mptcp-tcprst.pcap frame 1: RST+ACK with an MP_TCPRST option (kind 30).
+        let mut frame = vec![
+            0x45, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0xff, 0x06, 0xed, 0x05, 0xc0, 0x00, 0x02,
+            0x01, // IPv4
+            0xc0, 0xa8, 0x4c, 0x1c, 0xd9, 0xbb, 0x1f, 0x90, 0x00, 0x00, 0x00, 0x01, 0x81, 0xbd, 0xc2, 0x86, // TCP
+            0x60, 0x14, 0x01, 0x00, 0xf4, 0x70, 0x00, 0x00, 0x1e, 0x04, 0x80, 0x00, // MPTCP option
+        ];
+        assert_eq!(columns(LinkType::Ipv4, &frame).0, "MPTCP");
+        // Kind 1 (NOP) in place of 30: a plain TCP segment.
+        frame[40..44].copy_from_slice(&[1, 1, 1, 1]);
+        assert_eq!(columns(LinkType::Ipv4, &frame).0, "TCP");
     }
 }
