@@ -8,6 +8,7 @@ use crate::sniff::packet::{Layer, Net, Note, Packet, Transport};
 use crate::sniff::render::{ansi, put_padded, put_secs, put_u64, put_u64_padded, Line, Mac, StackStr, Style};
 pub use crate::sniff::tcp::flags::FlagNames;
 use crate::sniff::tcp::{analysis, Endpoint};
+use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Write};
 
@@ -119,7 +120,20 @@ pub fn addresses(p: &Packet<'_>) -> (StackStr, StackStr) {
 }
 
 /// The Protocol column.
-pub fn protocol(p: &Packet<'_>) -> &'static str {
+pub fn protocol(p: &Packet<'_>) -> Cow<'static, str> {
+    if p.d.error.is_none() && p.d.pdu.is_none() && matches!(p.d.transport, Transport::None | Transport::TcpPorts { .. })
+    {
+        match p.d.net {
+            Net::Other(t) if ethertype_column(t).is_none() => return link::info::unknown_type_column(t),
+            Net::None => return link::info::column_of(p.d.link.as_ref()),
+            _ => {}
+        }
+    }
+    Cow::Borrowed(protocol_name(p))
+}
+
+/// The Protocol column when it is a fixed name.
+fn protocol_name(p: &Packet<'_>) -> &'static str {
     if let Some(e) = p.d.error {
         return match e.layer {
             Layer::Vlan | Layer::Null | Layer::Sll | Layer::Raw => e.layer.name(),
@@ -138,6 +152,7 @@ pub fn protocol(p: &Packet<'_>) -> &'static str {
         return pdu.dissector().column_in(p.d.pdu_bytes(p.data), pdu.ctx);
     }
     match p.d.transport {
+        Transport::Tcp(h) if h.is_mptcp() => "MPTCP",
         Transport::Tcp(_) => "TCP",
         Transport::Udp(_) => "UDP",
         Transport::Icmp(i) if i.v6 => "ICMPv6",
@@ -319,5 +334,56 @@ impl fmt::Display for NoteText<'_, '_> {
                 Ok(())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sniff::capture::Frame;
+    use crate::sniff::pipeline::{Facts, Pipeline};
+
+    /// Protocol and Info columns of one frame of `link`.
+    fn columns(link: LinkType, data: &[u8]) -> (String, String) {
+        let mut pipe = Pipeline::new(link, Facts::default());
+        let p = pipe.process(&Frame { time: 0, len: data.len() as u32, data, origin: None });
+        let mut out = Vec::new();
+        info(&mut out, &p).unwrap();
+        (protocol(&p).into_owned(), String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn an_unknown_ethertype_is_named_by_its_number() {
+        // tcpdump-tests/decnet-oobr.pcap frame 1: addresses and type all 0x30.
+        let frame = [0x30; 20];
+        assert_eq!(columns(LinkType::Ethernet, &frame), ("0x3030".into(), "Ethernet II".into()));
+        let mut experimental = [0u8; 16];
+        experimental[12..14].copy_from_slice(&[0x88, 0xb5]);
+        assert_eq!(columns(LinkType::Ethernet, &experimental).1, "Local Experimental Ethertype 1");
+        // A type socklab names keeps its name.
+        let mut lldp = [0u8; 14];
+        lldp[12..14].copy_from_slice(&[0x88, 0xcc]);
+        assert_ne!(columns(LinkType::Ethernet, &lldp).0, "0x88cc");
+    }
+
+    #[test]
+    fn an_unknown_ppp_protocol_is_named_by_its_number() {
+        assert_eq!(columns(LinkType::PppSerial, &[0x7e, 0x80, 0]), ("0x7e80".into(), "PPP Unknown (0x7e80)".into()));
+        assert_eq!(columns(LinkType::Ethernet, &[0; 5]).0, "Ethernet");
+    }
+
+    #[test]
+    fn a_segment_with_a_multipath_option_is_named_mptcp() {
+        // tcpdump-tests/mptcp-tcprst.pcap frame 1: RST+ACK with an MP_TCPRST option (kind 30).
+        let mut frame = vec![
+            0x45, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0xff, 0x06, 0xed, 0x05, 0xc0, 0x00, 0x02,
+            0x01, // IPv4
+            0xc0, 0xa8, 0x4c, 0x1c, 0xd9, 0xbb, 0x1f, 0x90, 0x00, 0x00, 0x00, 0x01, 0x81, 0xbd, 0xc2, 0x86, // TCP
+            0x60, 0x14, 0x01, 0x00, 0xf4, 0x70, 0x00, 0x00, 0x1e, 0x04, 0x80, 0x00, // MPTCP option
+        ];
+        assert_eq!(columns(LinkType::Ipv4, &frame).0, "MPTCP");
+        // Kind 1 (NOP) in place of 30: a plain TCP segment.
+        frame[40..44].copy_from_slice(&[1, 1, 1, 1]);
+        assert_eq!(columns(LinkType::Ipv4, &frame).0, "TCP");
     }
 }

@@ -4,12 +4,13 @@
 
 use super::{dlt_name, static_dlt_name, LinkType, Next};
 use crate::sniff::packet::{Net, Packet};
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// Writes the Info column of a frame whose network layer is not decoded.
 pub fn write(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
     match p.d.net {
-        Net::Other(t) => write!(out, "Ethernet II, type 0x{t:04x}"),
+        Net::Other(t) => out.write_all(ethertype_description(t).unwrap_or("Ethernet II").as_bytes()),
         Net::None => match p.d.link {
             Some(l) => match l.next {
                 Next::Family(f) => write!(out, "Null/Loopback, unknown family {f}"),
@@ -30,6 +31,34 @@ pub fn write(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
             None => Ok(()),
         },
         _ => Ok(()),
+    }
+}
+
+/// The name tshark's EtherType table gives a type that has no dissector of its
+/// own (IEEE 802 Local Experimental EtherTypes, IEEE Std 802 §9.2.2); tshark's
+/// Info column shows it in place of "Ethernet II".
+fn ethertype_description(ty: u16) -> Option<&'static str> {
+    match ty {
+        0x88b5 => Some("Local Experimental Ethertype 1"),
+        0x88b6 => Some("Local Experimental Ethertype 2"),
+        _ => None,
+    }
+}
+
+/// The Protocol column of a frame whose EtherType (or PPP protocol) nothing
+/// decodes: like tshark, the number itself in hex, `0x3030`.
+pub fn unknown_type_column(ty: u16) -> Cow<'static, str> {
+    Cow::Owned(format!("0x{ty:04x}"))
+}
+
+/// The Protocol column of a frame with no network layer: the link type's
+/// name, or the unknown PPP protocol number a PPP frame carries.
+pub fn column_of(link: Option<&super::Link>) -> Cow<'static, str> {
+    match link {
+        Some(&super::Link { kind: LinkType::Ppp | LinkType::PppSerial, next: Next::Ppp(proto), .. }) => {
+            unknown_type_column(proto)
+        }
+        l => Cow::Borrowed(column(l.map(|l| l.kind))),
     }
 }
 

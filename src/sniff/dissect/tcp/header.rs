@@ -51,4 +51,10 @@ impl Tcp {
     pub fn option_kinds(&self) -> &[u8] {
         &self.opt_kinds[..usize::from(self.opt_count)]
     }
+
+    /// Whether the segment carries a Multipath TCP option (RFC 8684 §3): tshark
+    /// then names the segment MPTCP in the Protocol column.
+    pub fn is_mptcp(&self) -> bool {
+        self.option_kinds().contains(&super::opt::MPTCP)
+    }
 }

@@ -36,6 +36,8 @@ pub mod opt {
     pub const SACK: u8 = 5;
     /// Timestamps (RFC 7323 §3).
     pub const TIMESTAMPS: u8 = 8;
+    /// Multipath TCP (RFC 8684 §3; version 0: RFC 6824 §3).
+    pub const MPTCP: u8 = 30;
     /// TCP Fast Open cookie (RFC 7413).
     pub const TFO: u8 = 34;
     /// Experimental option with a 2-byte ExID (RFC 6994).

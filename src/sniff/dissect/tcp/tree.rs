@@ -298,6 +298,7 @@ pub fn option_name(kind: u8) -> &'static str {
         4 => "SACK permitted",
         5 => "SACK",
         8 => "Timestamps",
+        30 => "Multipath TCP",
         34 => "TCP Fast Open",
         254 => "Experimental",
         _ => "Unknown",
