@@ -95,6 +95,7 @@ pub mod lldp;
 pub mod ntp;
 pub mod pop;
 pub mod registry;
+pub mod sctp;
 pub mod smtp;
 pub mod ssh;
 pub mod stp;

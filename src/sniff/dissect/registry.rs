@@ -11,12 +11,13 @@ use std::sync::OnceLock;
 pub use super::dissector::{CaptureState, Carrier, Claim, Ctx, Dissector, FieldDecl, Recall};
 #[cfg(test)]
 use super::toy;
-use super::{arp, cdp, dhcp, dhcpv6, ftp, igmp, imap, lldp, ntp, pop, smtp, ssh, stp, telnet, tls};
+use super::{arp, cdp, dhcp, dhcpv6, ftp, igmp, imap, lldp, ntp, pop, sctp, smtp, ssh, stp, telnet, tls};
 
 /// Every registered protocol. Adding a protocol is its file and one line here.
 pub static REGISTRY: &[&dyn Dissector] = &[
     &arp::Arp,
     &igmp::Igmp,
+    &sctp::Sctp,
     &dhcp::Dhcp,
     &dhcpv6::Dhcpv6,
     &ntp::Ntp,
