@@ -405,7 +405,11 @@ fn recall(states: &mut [Option<Box<dyn CaptureState>>], p: &mut Packet<'_>) {
     let secs = p.time.div_euclid(NANOS_PER_SEC);
     p.recall = state.frame(pdu.bytes(p.data), p.number, secs);
     if let (Some(recall), Note::None) = (p.recall, p.note) {
-        p.note = Note::Recalled { dissector: pdu.dissector, recall };
+        // A finding without a teaching note (SCTP's TSN bases) leaves the note alone.
+        let note = Note::Recalled { dissector: pdu.dissector, recall };
+        if !crate::sniff::render::list::NoteText(&note).to_string().is_empty() {
+            p.note = note;
+        }
     }
 }
 

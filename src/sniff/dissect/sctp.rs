@@ -4,12 +4,15 @@
 //! every chunk as tshark does; DATA and SACK add their sequence numbers. The user
 //! messages in DATA chunks are not decoded.
 //!
-//! tshark shows TSNs relative to the first one of a direction; socklab shows
-//! the number on the wire.
+//! tshark shows TSNs relative to the first one a direction of the association
+//! uses (its INIT's Initial TSN, its first DATA chunk, or one more than the
+//! first SACK of the other direction acknowledges): [`TsnBases`] remembers those
+//! per pair of ports, and [`Dissector::recalled_info`] shows the relative numbers.
 
-use super::dissector::{tree_values, Claim, Ctx, Dissector, FieldDecl};
+use super::dissector::{tree_values, CaptureState, Claim, Ctx, Dissector, FieldDecl, Recall, RECALL_BYTES};
 use super::frame::malformed;
 use crate::proto::bytes::{be16, be32};
+use crate::sniff::hash::FxHashMap;
 use crate::sniff::render::Hex;
 use crate::sniff::tree::draw::checksum_status;
 use crate::sniff::tree::{Ftype, Tree};
@@ -196,6 +199,105 @@ fn u16_at(b: &[u8], at: usize) -> Option<u16> {
     b.get(at..at + 2).map(|x| be16(x, 0))
 }
 
+/// The Info column: each chunk's name followed by a space, DATA with its TSN
+/// and SACK with its cumulative TSN and window, relative to `bases`.
+fn write_info(pdu: &[u8], bases: Bases, out: &mut String) {
+    let (list, whole) = chunks(pdu);
+    for c in &list {
+        out.push_str(chunk_name(c.kind));
+        match c.kind {
+            chunk::DATA => {
+                if let Some(tsn) = u32_at(c.value, 0) {
+                    let _ = write!(out, " (TSN={})", tsn.wrapping_sub(bases.own));
+                }
+            }
+            chunk::SACK => {
+                if let (Some(ack), Some(wnd)) = (u32_at(c.value, 0), u32_at(c.value, 4)) {
+                    let _ = write!(out, " (Ack={}, Arwnd={wnd})", ack.wrapping_sub(bases.peer));
+                }
+            }
+            _ => {}
+        }
+        out.push(' ');
+    }
+    if !whole {
+        out.push_str("[Malformed Packet]");
+    }
+}
+
+/// The TSN bases a packet's numbers are shown relative to: its own direction's
+/// (DATA) and the other direction's (SACK); 0 shows the number on the wire.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Bases {
+    own: u32,
+    peer: u32,
+}
+
+impl From<&Recall> for Bases {
+    fn from(r: &Recall) -> Bases {
+        Bases { own: be32(&r.bytes, 0), peer: be32(&r.bytes, 4) }
+    }
+}
+
+/// A direction of an association as the dissector can name it: source and
+/// destination port.
+type Direction = (u16, u16);
+
+/// At most this many directions are remembered; later ones show wire numbers.
+const MAX_DIRECTIONS: usize = 4096;
+
+/// The first TSN of every direction seen so far in a capture.
+#[derive(Default)]
+struct TsnBases {
+    first: FxHashMap<Direction, u32>,
+}
+
+impl TsnBases {
+    /// Sets `dir`'s base unless it has one (or the table is full).
+    fn settle(&mut self, dir: Direction, tsn: u32) {
+        if self.first.len() < MAX_DIRECTIONS || self.first.contains_key(&dir) {
+            self.first.entry(dir).or_insert(tsn);
+        }
+    }
+}
+
+impl CaptureState for TsnBases {
+    fn frame(&mut self, pdu: &[u8], frame: u32, _secs: i64) -> Option<Recall> {
+        let (Some(sp), Some(dp)) = (u16_at(pdu, field::SRC_PORT), u16_at(pdu, field::DST_PORT)) else { return None };
+        let (own, peer) = ((sp, dp), (dp, sp));
+        let mut numbered = false;
+        for c in chunks(pdu).0 {
+            match c.kind {
+                chunk::DATA => {
+                    if let Some(tsn) = u32_at(c.value, 0) {
+                        self.settle(own, tsn);
+                        numbered = true;
+                    }
+                }
+                chunk::SACK => {
+                    if let Some(ack) = u32_at(c.value, 0) {
+                        self.settle(peer, ack.wrapping_add(1));
+                        numbered = true;
+                    }
+                }
+                chunk::INIT | chunk::INIT_ACK => {
+                    if let Some(tsn) = u32_at(c.value, 12) {
+                        self.settle(own, tsn);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !numbered {
+            return None;
+        }
+        let mut bytes = [0u8; RECALL_BYTES];
+        bytes[0..4].copy_from_slice(&self.first.get(&own).copied().unwrap_or(0).to_be_bytes());
+        bytes[4..8].copy_from_slice(&self.first.get(&peer).copied().unwrap_or(0).to_be_bytes());
+        Some(Recall { frame, secs: 0, bytes, flags: 0 })
+    }
+}
+
 impl Dissector for Sctp {
     fn name(&self) -> &'static str {
         "sctp"
@@ -220,27 +322,17 @@ impl Dissector for Sctp {
     /// tshark names each chunk followed by a space; DATA adds its TSN, SACK its
     /// cumulative TSN and window.
     fn info(&self, pdu: &[u8], _ctx: Ctx, out: &mut String) {
-        let (list, whole) = chunks(pdu);
-        for c in &list {
-            out.push_str(chunk_name(c.kind));
-            match c.kind {
-                chunk::DATA => {
-                    if let Some(tsn) = u32_at(c.value, 0) {
-                        let _ = write!(out, " (TSN={tsn})");
-                    }
-                }
-                chunk::SACK => {
-                    if let (Some(ack), Some(wnd)) = (u32_at(c.value, 0), u32_at(c.value, 4)) {
-                        let _ = write!(out, " (Ack={ack}, Arwnd={wnd})");
-                    }
-                }
-                _ => {}
-            }
-            out.push(' ');
-        }
-        if !whole {
-            out.push_str("[Malformed Packet]");
-        }
+        write_info(pdu, Bases::default(), out);
+    }
+
+    fn capture_state(&self) -> Option<Box<dyn CaptureState>> {
+        Some(Box::new(TsnBases::default()))
+    }
+
+    /// The Info column again, with TSNs relative to their direction's base.
+    fn recalled_info(&self, pdu: &[u8], recall: &Recall, out: &mut String) {
+        out.clear();
+        write_info(pdu, Bases::from(recall), out);
     }
 
     fn tree(&self, pdu: &[u8], _ctx: Ctx, o: usize, out: &mut Tree) {

@@ -175,7 +175,7 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
         let mut s = String::with_capacity(64);
         pdu.dissector().info(pdu.bytes(p.data), pdu.ctx, &mut s);
         if let Some(r) = &p.recall {
-            pdu.dissector().recalled_info(r, &mut s);
+            pdu.dissector().recalled_info(pdu.bytes(p.data), r, &mut s);
         }
         return out.write_all(s.as_bytes());
     }
