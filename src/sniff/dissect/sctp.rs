@@ -550,4 +550,44 @@ mod tests {
             }
         }
     }
+
+    /// The packet of `ports` with one chunk `kind` whose value starts with `number`.
+    fn numbered(ports: (u16, u16), kind: u8, number: u32) -> Vec<u8> {
+        let mut p = Vec::new();
+        p.extend_from_slice(&ports.0.to_be_bytes());
+        p.extend_from_slice(&ports.1.to_be_bytes());
+        p.extend_from_slice(&[0; 8]);
+        p.extend_from_slice(&[kind, 0, 0, 16]);
+        p.extend_from_slice(&number.to_be_bytes());
+        p.extend_from_slice(&[0, 0, 0xe0, 0, 0, 0, 0, 0]);
+        p
+    }
+
+    /// Info as the list shows it after the capture state has seen the earlier frames.
+    fn relative(state: &mut TsnBases, pdu: &[u8]) -> String {
+        let mut out = info(pdu);
+        if let Some(r) = state.frame(pdu, 1, 0) {
+            Sctp.recalled_info(pdu, &r, &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn tsns_count_from_each_directions_first_as_tshark_shows_them() {
+        let mut state = TsnBases::default();
+        // A SACK before the other direction's first DATA: that DATA will be 0, so the SACK acks -1.
+        assert_eq!(relative(&mut state, &numbered((6706, 48316), 3, 99)), "SACK (Ack=4294967295, Arwnd=57344) ");
+        assert_eq!(relative(&mut state, &numbered((48316, 6706), 0, 100)), "DATA (TSN=0) ");
+        assert_eq!(relative(&mut state, &numbered((48316, 6706), 0, 117)), "DATA (TSN=17) ");
+        assert_eq!(relative(&mut state, &numbered((6706, 48316), 3, 117)), "SACK (Ack=17, Arwnd=57344) ");
+        // The other direction has a base of its own; an INIT's Initial TSN sets one.
+        let mut init = numbered((1, 2), 1, 0);
+        init.extend_from_slice(&[0; 4]);
+        init[12 + 3] = 20;
+        init[28..32].copy_from_slice(&500u32.to_be_bytes());
+        assert_eq!(relative(&mut state, &init), "INIT ");
+        assert_eq!(relative(&mut state, &numbered((1, 2), 0, 503)), "DATA (TSN=3) ");
+        assert_eq!(relative(&mut state, &numbered((2, 1), 0, 7)), "DATA (TSN=0) ");
+        assert!(state.frame(COOKIE_ACK, 1, 0).is_none(), "a packet without TSNs recalls nothing");
+    }
 }
