@@ -126,6 +126,25 @@ const FIELDS: &[FieldDecl] = &[
         base: "BASE_DEC",
     },
     FieldDecl { name: "sctp.init_initial_tsn", ftype: Ftype::Uint32, title: "Initial TSN", base: "BASE_DEC" },
+    FieldDecl {
+        name: "sctp.initack_credit",
+        ftype: Ftype::Uint32,
+        title: "Advertised receiver window credit (a_rwnd)",
+        base: "BASE_DEC",
+    },
+    FieldDecl {
+        name: "sctp.initack_nr_out_streams",
+        ftype: Ftype::Uint16,
+        title: "Number of outbound streams",
+        base: "BASE_DEC",
+    },
+    FieldDecl {
+        name: "sctp.initack_nr_in_streams",
+        ftype: Ftype::Uint16,
+        title: "Number of inbound streams",
+        base: "BASE_DEC",
+    },
+    FieldDecl { name: "sctp.initack_initial_tsn", ftype: Ftype::Uint32, title: "Initial TSN", base: "BASE_DEC" },
 ];
 
 /// Wireshark's name of a chunk type.
@@ -423,7 +442,8 @@ fn chunk_tree(out: &mut Tree, c: &Chunk<'_>, o: usize) {
     match c.kind {
         chunk::DATA => data_fields(out, c.value, v),
         chunk::SACK => sack_fields(out, c.value, v),
-        chunk::INIT | chunk::INIT_ACK => init_fields(out, c.value, v),
+        chunk::INIT => init_fields(out, c.value, v, &INIT_NAMES),
+        chunk::INIT_ACK => init_fields(out, c.value, v, &INIT_ACK_NAMES),
         _ => {}
     }
 }
@@ -472,17 +492,34 @@ fn sack_fields(out: &mut Tree, value: &[u8], o: usize) {
         && num(out, value, o, 10, "sctp.sack_number_of_duplicated_tsns", "Number of duplicated TSNs", 2);
 }
 
+/// tshark's names of the fixed fields of INIT: tag, window, outbound and inbound streams, TSN.
+const INIT_NAMES: [&str; 5] = [
+    "sctp.initiate_tag",
+    "sctp.init_credit",
+    "sctp.init_nr_out_streams",
+    "sctp.init_nr_in_streams",
+    "sctp.init_initial_tsn",
+];
+/// The same fields of INIT ACK, which tshark names apart (all but the tag).
+const INIT_ACK_NAMES: [&str; 5] = [
+    "sctp.initiate_tag",
+    "sctp.initack_credit",
+    "sctp.initack_nr_out_streams",
+    "sctp.initack_nr_in_streams",
+    "sctp.initack_initial_tsn",
+];
+
 /// INIT and INIT ACK (RFC 9260 §3.3.2, §3.3.3): the fixed fields before the parameters.
-fn init_fields(out: &mut Tree, value: &[u8], o: usize) {
+fn init_fields(out: &mut Tree, value: &[u8], o: usize, names: &[&'static str; 5]) {
     let Some(tag) = u32_at(value, 0) else { return };
     out.at(2)
-        .field("sctp.initiate_tag", Ftype::Uint32, Value::Hex { value: u64::from(tag), digits: 8 })
+        .field(names[0], Ftype::Uint32, Value::Hex { value: u64::from(tag), digits: 8 })
         .bytes(o, 4)
         .line(format_args!("Initiate tag: 0x{tag:08x}"));
-    let _ = num(out, value, o, 4, "sctp.init_credit", "Advertised receiver window credit (a_rwnd)", 4)
-        && num(out, value, o, 8, "sctp.init_nr_out_streams", "Number of outbound streams", 2)
-        && num(out, value, o, 10, "sctp.init_nr_in_streams", "Number of inbound streams", 2)
-        && num(out, value, o, 12, "sctp.init_initial_tsn", "Initial TSN", 4);
+    let _ = num(out, value, o, 4, names[1], "Advertised receiver window credit (a_rwnd)", 4)
+        && num(out, value, o, 8, names[2], "Number of outbound streams", 2)
+        && num(out, value, o, 10, names[3], "Number of inbound streams", 2)
+        && num(out, value, o, 12, names[4], "Initial TSN", 4);
 }
 
 #[cfg(test)]
