@@ -495,7 +495,10 @@ fn recall(states: &mut [Option<Box<dyn CaptureState>>], p: &mut Packet<'_>) {
     let Some(Some(state)) = states.get_mut(usize::from(pdu.dissector)) else { return };
     p.recall = state.frame_in(p.d.pdu_bytes(p.data), pdu.ctx, p.number, p.time);
     if let (Some(recall), Note::None) = (p.recall, p.note) {
-        p.note = Note::Recalled { dissector: pdu.dissector, recall };
+        // A finding without a teaching note (SCTP's TSN bases) leaves the note alone.
+        if registry::has_recalled_note(&pdu, &recall) {
+            p.note = Note::Recalled { dissector: pdu.dissector, recall };
+        }
     }
 }
 

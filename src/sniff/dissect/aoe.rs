@@ -268,7 +268,7 @@ impl Dissector for Aoe {
         Some(Box::new(Pending::default()))
     }
 
-    fn recalled_info(&self, recall: &Recall, out: &mut String) {
+    fn recalled_info(&self, _pdu: &[u8], recall: &Recall, out: &mut String) {
         ata_info(out, recall.bytes[0]);
     }
 

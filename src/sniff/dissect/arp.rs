@@ -459,7 +459,7 @@ impl Dissector for Arp {
         Some(Box::new(AddressTable::default()))
     }
 
-    fn recalled_info(&self, recall: &Recall, out: &mut String) {
+    fn recalled_info(&self, _pdu: &[u8], recall: &Recall, out: &mut String) {
         let d = Duplicate::from(recall);
         if d.in_info {
             let _ = write!(out, " (duplicate use of {} detected!)", d.ip);
@@ -878,7 +878,7 @@ mod tests {
         let mut t = Tree::new();
         let mut vals = Vec::new();
         if let Some(r) = &recall {
-            Arp.recalled_info(r, &mut info);
+            Arp.recalled_info(pdu, r, &mut info);
             Arp.recalled_tree(r, &mut t);
             for f in [dup_field::FRAME, dup_field::SECONDS, dup_field::DETECTED] {
                 Arp.recalled_values(r, f, &mut vals);

@@ -277,8 +277,10 @@ pub trait Dissector: Sync {
     fn capture_state(&self) -> Option<Box<dyn CaptureState>> {
         None
     }
-    /// Appends to the Info column what the capture state found.
-    fn recalled_info(&self, _recall: &Recall, _out: &mut String) {}
+    /// Appends to the Info column of `pdu` what the capture state found; a
+    /// protocol whose numbers are relative to earlier frames (SCTP's TSNs) may
+    /// rewrite the column from `pdu` instead.
+    fn recalled_info(&self, _pdu: &[u8], _recall: &Recall, _out: &mut String) {}
     /// Adds to the details, after the protocol's block, what the capture state found.
     fn recalled_tree(&self, _recall: &Recall, _tree: &mut Tree) {}
     /// Appends the values of field `field` that come from the capture state.

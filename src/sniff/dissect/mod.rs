@@ -111,6 +111,7 @@ pub mod ptp;
 pub mod registry;
 pub mod rip;
 pub mod rx;
+pub mod sctp;
 pub mod smtp;
 pub mod ssh;
 pub mod stp;

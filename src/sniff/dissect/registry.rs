@@ -43,6 +43,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::hsrp::Hsrp,
     &super::bfd::Bfd,
     &super::babel::Babel,
+    &super::sctp::Sctp,
     #[cfg(test)]
     &toy::Toy,
 ];
@@ -199,22 +200,39 @@ pub fn values<'p>(
 /// reassembled) words a teaching note for it ([`Dissector::note`]); nothing is
 /// kept of the text.
 pub fn has_note(pdu: &Pdu, bytes: &[u8]) -> bool {
-    /// Notes only whether anything was written.
-    struct Any(bool);
-    impl std::fmt::Write for Any {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            self.0 |= !s.is_empty();
-            // Stop the formatting at the first text: the answer is known.
-            if self.0 {
-                Err(std::fmt::Error)
-            } else {
-                Ok(())
-            }
-        }
-    }
     let mut any = Any(false);
     let _ = pdu.dissector().note(bytes, pdu.ctx, &mut any);
     any.0
+}
+
+/// Whether the protocol of `pdu` words a teaching note for what its capture
+/// state found (`recall`); a finding without one leaves the frame's note alone.
+pub fn has_recalled_note(pdu: &Pdu, recall: &Recall) -> bool {
+    /// The note as text, for the formatter.
+    struct Said<'a>(&'a dyn Dissector, &'a Recall);
+    impl std::fmt::Display for Said<'_> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            self.0.recalled_note(self.1, f)
+        }
+    }
+    let mut any = Any(false);
+    let _ = std::fmt::Write::write_fmt(&mut any, format_args!("{}", Said(pdu.dissector(), recall)));
+    any.0
+}
+
+/// A writer that notes only whether anything was written, and stops the
+/// formatting at the first text (the answer is then known).
+struct Any(bool);
+
+impl std::fmt::Write for Any {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0 |= !s.is_empty();
+        if self.0 {
+            Err(std::fmt::Error)
+        } else {
+            Ok(())
+        }
+    }
 }
 
 /// One [`CaptureState`] per registered protocol that keeps one (indexed as

@@ -197,7 +197,7 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
         let mut s = String::with_capacity(64);
         pdu.dissector().info(p.d.pdu_bytes(p.data), pdu.ctx, &mut s);
         if let Some(r) = &p.recall {
-            pdu.dissector().recalled_info(r, &mut s);
+            pdu.dissector().recalled_info(p.d.pdu_bytes(p.data), r, &mut s);
         }
         if let Some(link) = &p.link {
             pdu.dissector().linked_info(link, &mut s);

@@ -300,7 +300,7 @@ impl Dissector for Rx {
         Some(Box::new(Calls::default()))
     }
 
-    fn recalled_info(&self, recall: &Recall, out: &mut String) {
+    fn recalled_info(&self, _pdu: &[u8], recall: &Recall, out: &mut String) {
         let c = Recalled::from(recall);
         afs::info(out, c.port, c.flags & flag::CLIENT_INITIATED == 0, c.opcode);
     }
