@@ -560,7 +560,7 @@ mod tests {
         let r = s.frame(IDENTIFIED, 5, 0).unwrap();
         assert_eq!((r.frame, r.bytes[0]), (4, 0xec));
         let mut i = info(IDENTIFIED);
-        Aoe.recalled_info(&r, &mut i);
+        Aoe.recalled_info(&[], &r, &mut i);
         assert_eq!(i, "Issue ATA Command Response ATA:Identify Device");
         assert_eq!(s.frame(IDENTIFIED, 6, 0), None);
         assert_eq!(s.frame(QUERY, 7, 0), None);

@@ -95,7 +95,7 @@ fn reply_takes_its_operation_from_the_request() {
     );
     assert_eq!(info_of(&Rx, &rep, ctx(7000, false, 7001)), "");
     let mut s = String::new();
-    Rx.recalled_info(&r, &mut s);
+    Rx.recalled_info(&[], &r, &mut s);
     assert_eq!(s, "FS Reply: fetch-status (132)");
     let mut out = Vec::new();
     let i = FIELDS.iter().position(|f| f.name == "afs.fs.opcode").unwrap();
@@ -106,7 +106,7 @@ fn reply_takes_its_operation_from_the_request() {
     other[at::CALL + 3] ^= 1;
     let r = calls.frame_in(&other, ctx(7000, false, 7001), 3, 0).unwrap();
     let mut s = String::new();
-    Rx.recalled_info(&r, &mut s);
+    Rx.recalled_info(&[], &r, &mut s);
     assert_eq!(s, "FS Reply: Unknown(0) (0)");
 }
 
@@ -122,7 +122,7 @@ fn later_packets_of_a_request_take_the_first_ones_operation() {
     assert_eq!(info_of(&Rx, &second, ctx(7000, true, 7001)), "");
     let r = calls.frame_in(&second, ctx(7000, true, 7001), 2, 0).unwrap();
     let mut s = String::new();
-    Rx.recalled_info(&r, &mut s);
+    Rx.recalled_info(&[], &r, &mut s);
     assert_eq!(s, "FS Request: fetch-status (132)");
 }
 
