@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 pub use super::dissector::{CaptureState, Carrier, Claim, Ctx, Dissector, FieldDecl, Recall};
 #[cfg(test)]
 use super::toy;
-use super::{arp, cdp, dhcp, dhcpv6, ftp, igmp, imap, lldp, ntp, pop, smtp, ssh, stp, telnet, tls};
+use super::{arp, cdp, dhcp, dhcpv6, eigrp, ftp, igmp, imap, isis, lldp, ntp, pop, smtp, ssh, stp, telnet, tls};
 
 /// Every registered protocol. Adding a protocol is its file and one line here.
 pub static REGISTRY: &[&dyn Dissector] = &[
@@ -22,6 +22,8 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &ntp::Ntp,
     &lldp::Lldp,
     &stp::Stp,
+    &isis::Isis,
+    &eigrp::Eigrp,
     &cdp::Cdp,
     &ftp::Ftp,
     &smtp::Smtp,
