@@ -223,7 +223,10 @@ fn header(out: &mut Tree, b: &[u8], o: usize) -> bool {
         let on = flags & mask != 0;
         let pattern = bit32(flags, mask);
         let set = if on { "Set" } else { "Not set" };
-        out.at(2).field(name, Ftype::Boolean, on).bytes(o + at::FLAGS, 4).line(format_args!("{pattern} = {title}: {set}"));
+        out.at(2)
+            .field(name, Ftype::Boolean, on)
+            .bytes(o + at::FLAGS, 4)
+            .line(format_args!("{pattern} = {title}: {set}"));
     }
     for (name, title, i) in [("eigrp.seq", "Sequence", at::SEQ), ("eigrp.ack", "Acknowledge", at::ACK)] {
         let v = be32(h, i);
@@ -292,7 +295,10 @@ fn tlvs(out: &mut Tree, b: &[u8], o: usize) -> bool {
             .field("eigrp.tlv_type", Ftype::Uint16, Value::Hex { value: u64::from(t), digits: 4 })
             .bytes(o + i, 2)
             .line(format_args!("Type: {} (0x{t:04x})", tlv_name(t)));
-        out.at(2).field("eigrp.tlv.len", Ftype::Uint16, len as u16).bytes(o + i + 2, 2).line(format_args!("Length: {len}"));
+        out.at(2)
+            .field("eigrp.tlv.len", Ftype::Uint16, len as u16)
+            .bytes(o + i + 2, 2)
+            .line(format_args!("Length: {len}"));
         if !tlv_values(out, t, body, o + i) {
             return false;
         }
@@ -311,11 +317,19 @@ fn tlv_values(out: &mut Tree, t: u16, v: &[u8], o: usize) -> bool {
         TLV_PARAMETERS => {
             let Some(p) = v.get(..PARAMETERS_LEN) else { return false };
             for k in 0..6 {
-                let name = ["eigrp.par.k1", "eigrp.par.k2", "eigrp.par.k3", "eigrp.par.k4", "eigrp.par.k5", "eigrp.par.k6"][k];
-                out.at(2).field(name, Ftype::Uint8, p[4 + k]).bytes(o + 4 + k, 1).line(format_args!("K{}: {}", k + 1, p[4 + k]));
+                let name =
+                    ["eigrp.par.k1", "eigrp.par.k2", "eigrp.par.k3", "eigrp.par.k4", "eigrp.par.k5", "eigrp.par.k6"][k];
+                out.at(2).field(name, Ftype::Uint8, p[4 + k]).bytes(o + 4 + k, 1).line(format_args!(
+                    "K{}: {}",
+                    k + 1,
+                    p[4 + k]
+                ));
             }
             let hold = be16(p, 10);
-            out.at(2).field("eigrp.par.holdtime", Ftype::Uint16, hold).bytes(o + 10, 2).line(format_args!("Hold Time: {hold}"));
+            out.at(2)
+                .field("eigrp.par.holdtime", Ftype::Uint16, hold)
+                .bytes(o + 10, 2)
+                .line(format_args!("Hold Time: {hold}"));
         }
         TLV_SOFTWARE => {
             let Some(s) = v.get(..SOFTWARE_LEN) else { return false };

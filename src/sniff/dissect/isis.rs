@@ -129,9 +129,29 @@ fn system_id(b: &[u8]) -> String {
     s
 }
 
-/// The IS-IS PDU after the LLC header of `pdu`.
+/// The protocol ID of OSI on Cisco HDLC, which hands IS-IS over after one
+/// byte of padding (as tcpdump and Wireshark read it).
+const CHDLC_OSI: u16 = 0xfefe;
+
+/// How many bytes come before the IS-IS PDU in `pdu`: an LLC header (IEEE 802.3
+/// frames), or on Cisco HDLC none or one byte of padding.
+fn lead(pdu: &[u8]) -> Option<usize> {
+    match pdu {
+        [LLC_SAP, LLC_SAP, ..] => llc::u_header_len(pdu),
+        [IRPD_ISIS, ..] => Some(0),
+        [_, IRPD_ISIS, ..] => Some(1),
+        _ => None,
+    }
+}
+
+/// Whether `pdu` starts with an LLC header.
+fn on_llc(pdu: &[u8]) -> bool {
+    pdu.starts_with(&[LLC_SAP, LLC_SAP])
+}
+
+/// The IS-IS PDU after the LLC header or padding of `pdu`.
 fn body(pdu: &[u8]) -> Option<&[u8]> {
-    pdu.get(llc::u_header_len(pdu)?..)
+    pdu.get(lead(pdu)?..)
 }
 
 /// The PDU type of an IS-IS PDU.
@@ -181,6 +201,19 @@ const FIELDS: &[FieldDecl] = &[
     FieldDecl { name: "isis.psnp.source_id", ftype: Ftype::String, title: "Source-ID", base: "" },
 ];
 
+impl Isis {
+    /// `frame.protocols` from the LLC header on.
+    fn osi_protocols(&self, pdu: &[u8]) -> &'static str {
+        match body(pdu).and_then(pdu_type).and_then(kind) {
+            Some((Kind::Hello, _)) => "llc:osi:isis:isis.hello",
+            Some((Kind::Lsp, _)) => "llc:osi:isis:isis.lsp",
+            Some((Kind::Csnp, _)) => "llc:osi:isis:isis.csnp",
+            Some((Kind::Psnp, _)) => "llc:osi:isis:isis.psnp",
+            None => "llc:osi:isis",
+        }
+    }
+}
+
 impl Dissector for Isis {
     fn name(&self) -> &'static str {
         "isis"
@@ -201,7 +234,7 @@ impl Dissector for Isis {
     }
 
     fn claims(&self) -> &'static [Claim] {
-        &[Claim::LlcSap(LLC_SAP)]
+        &[Claim::LlcSap(LLC_SAP), Claim::EtherType(CHDLC_OSI)]
     }
 
     fn fields(&self) -> &'static [FieldDecl] {
@@ -210,13 +243,17 @@ impl Dissector for Isis {
 
     /// tshark lists the LLC header and the OSI layer before IS-IS and its PDU type.
     fn protocols(&self, pdu: &[u8]) -> &'static str {
-        match body(pdu).and_then(pdu_type).and_then(kind) {
-            Some((Kind::Hello, _)) => "llc:osi:isis:isis.hello",
-            Some((Kind::Lsp, _)) => "llc:osi:isis:isis.lsp",
-            Some((Kind::Csnp, _)) => "llc:osi:isis:isis.csnp",
-            Some((Kind::Psnp, _)) => "llc:osi:isis:isis.psnp",
-            None => "llc:osi:isis",
+        let p = self.osi_protocols(pdu);
+        if on_llc(pdu) {
+            p
+        } else {
+            p.trim_start_matches("llc:")
         }
+    }
+
+    /// Off Ethernet, tshark's OSI layer leaves IS-IS frames with `N/A` addresses.
+    fn unaddressed_na(&self) -> bool {
+        true
     }
 
     fn info(&self, pdu: &[u8], _ctx: Ctx, out: &mut String) {
@@ -248,12 +285,13 @@ impl Dissector for Isis {
     }
 
     fn tree(&self, pdu: &[u8], _ctx: Ctx, o: usize, out: &mut Tree) {
-        if !llc::tree(out, pdu, o) {
+        if on_llc(pdu) && !llc::tree(out, pdu, o) {
             malformed(out, "LLC");
             return;
         }
-        let Some(b) = body(pdu) else { return };
-        let o = o + llc::U_HEADER_LEN;
+        let Some(lead) = lead(pdu) else { return };
+        let b = &pdu[lead..];
+        let o = o + lead;
         out.at(0).proto("isis").bytes(o, b.len()).line(format_args!("{}", self.title()));
         if !common(out, b, o) {
             malformed(out, "ISIS");
@@ -296,10 +334,11 @@ fn common(out: &mut Tree, b: &[u8], o: usize) -> bool {
         .bytes(o + at::TYPE, 1)
         .line(format_args!("{} = Reserved: 0x{:x}", bits(t, 0xe0), t >> 5));
     let pt = t & TYPE_MASK;
-    out.at(1)
-        .field("isis.type", Ftype::Uint8, pt)
-        .bytes(o + at::TYPE, 1)
-        .line(format_args!("{} = PDU Type: {} ({pt})", bits(t, TYPE_MASK), type_name(pt)));
+    out.at(1).field("isis.type", Ftype::Uint8, pt).bytes(o + at::TYPE, 1).line(format_args!(
+        "{} = PDU Type: {} ({pt})",
+        bits(t, TYPE_MASK),
+        type_name(pt)
+    ));
     plain(out, "isis.version2", "Version", at::VERSION2);
     plain(out, "isis.reserved", "Reserved", at::RESERVED);
     plain(out, "isis.max_area_adr", "Maximum Area Addresses", at::MAX_AREA);
