@@ -182,6 +182,7 @@ const FIELDS: &[FieldDecl] = &[
     FieldDecl { name: "isis.reserved", ftype: Ftype::Uint8, title: "Reserved", base: "BASE_DEC" },
     FieldDecl { name: "isis.max_area_adr", ftype: Ftype::Uint8, title: "Maximum Area Addresses", base: "BASE_DEC" },
     FieldDecl { name: "isis.hello.circuit_type", ftype: Ftype::Uint8, title: "Circuit type", base: "BASE_HEX" },
+    FieldDecl { name: "isis.hello.reserved", ftype: Ftype::Uint8, title: "Reserved", base: "BASE_HEX" },
     FieldDecl { name: "isis.hello.source_id", ftype: Ftype::String, title: "SystemID {Sender of PDU}", base: "" },
     FieldDecl { name: "isis.hello.holding_timer", ftype: Ftype::Uint16, title: "Holding timer", base: "BASE_DEC" },
     FieldDecl { name: "isis.hello.pdu_length", ftype: Ftype::Uint16, title: "PDU length", base: "BASE_DEC" },
@@ -195,10 +196,13 @@ const FIELDS: &[FieldDecl] = &[
     FieldDecl { name: "isis.lsp.checksum", ftype: Ftype::Uint16, title: "Checksum", base: "BASE_HEX" },
     FieldDecl { name: "isis.csnp.pdu_length", ftype: Ftype::Uint16, title: "PDU length", base: "BASE_DEC" },
     FieldDecl { name: "isis.csnp.source_id", ftype: Ftype::String, title: "Source-ID", base: "" },
+    FieldDecl { name: "isis.csnp.source_circuit", ftype: Ftype::Bytes, title: "Source-ID-Circuit", base: "BASE_NONE" },
     FieldDecl { name: "isis.csnp.start_lsp_id", ftype: Ftype::String, title: "Start LSP-ID", base: "" },
     FieldDecl { name: "isis.csnp.end_lsp_id", ftype: Ftype::String, title: "End LSP-ID", base: "" },
     FieldDecl { name: "isis.psnp.pdu_length", ftype: Ftype::Uint16, title: "PDU length", base: "BASE_DEC" },
     FieldDecl { name: "isis.psnp.source_id", ftype: Ftype::String, title: "Source-ID", base: "" },
+    FieldDecl { name: "isis.psnp.source_circuit", ftype: Ftype::Bytes, title: "Source-ID-Circuit", base: "BASE_NONE" },
+    FieldDecl { name: "isis.lsp.checksum.status", ftype: Ftype::Uint8, title: "Checksum Status", base: "BASE_NONE" },
 ];
 
 impl Isis {
@@ -281,6 +285,8 @@ impl Dissector for Isis {
         }
         if b.len() < header_len(t) {
             out.push_str("[Malformed Packet]");
+        } else if k == Kind::Lsp && lsp_checksum_ok(b) == Some(false) {
+            out.push_str(" [ISIS CHECKSUM INCORRECT]");
         }
     }
 
@@ -345,6 +351,35 @@ fn common(out: &mut Tree, b: &[u8], o: usize) -> bool {
     true
 }
 
+/// A Source-ID's circuit byte (the pseudonode number), as tshark shows it.
+fn circuit(out: &mut Tree, name: &'static str, c: u8, o: usize) {
+    let hex = format!("{c:02x}");
+    out.at(1).field(name, Ftype::Bytes, hex.as_str()).bytes(o, 1).line(format_args!("Source-ID-Circuit: {hex}"));
+}
+
+/// Where an LSP's checksummed part starts: at its LSP-ID (ISO 10589 §7.3.11).
+const LSP_SUM_FROM: usize = 12;
+
+/// Whether an LSP's Fletcher checksum (ISO 8473 annex C) holds over its LSP-ID
+/// up to its PDU length; `None` when it is not checked (a zero checksum or
+/// lifetime, as tshark does) or the PDU is cut short.
+fn lsp_checksum_ok(b: &[u8]) -> Option<bool> {
+    if b.len() < header_len(L1_LSP) || be16(b, 24) == 0 || be16(b, 10) == 0 {
+        return None;
+    }
+    let pdu_len = usize::from(be16(b, 8));
+    if pdu_len < header_len(L1_LSP) {
+        return None;
+    }
+    let part = b.get(LSP_SUM_FROM..pdu_len)?;
+    let (mut c0, mut c1) = (0u32, 0u32);
+    for &byte in part {
+        c0 = (c0 + u32::from(byte)) % 255;
+        c1 = (c1 + c0) % 255;
+    }
+    Some(c0 == 0 && c1 == 0)
+}
+
 /// An 8-bit pattern as `...1 1000`, showing the bits of `mask`.
 fn bits(v: u8, mask: u8) -> String {
     let mut s = String::new();
@@ -397,6 +432,10 @@ fn fixed(out: &mut Tree, b: &[u8], o: usize, k: Kind, t: u8) -> bool {
                 .field("isis.hello.circuit_type", Ftype::Uint8, Value::Hex { value: u64::from(c & 3), digits: 1 })
                 .bytes(o + 8, 1)
                 .line(format_args!("{} = Circuit type: {ct} (0x{:x})", bits(c, 0x03), c & 3));
+            out.at(1)
+                .field("isis.hello.reserved", Ftype::Uint8, Value::Hex { value: u64::from(c >> 2), digits: 2 })
+                .bytes(o + 8, 1)
+                .line(format_args!("{} = Reserved: 0x{:02x}", bits(c, 0xfc), c >> 2));
             id_item(out, "isis.hello.source_id", "SystemID {Sender of PDU}", 9, SYSID_LEN);
             u16_item(out, "isis.hello.holding_timer", "Holding timer", 15);
             u16_item(out, "isis.hello.pdu_length", "PDU length", 17);
@@ -427,17 +466,30 @@ fn fixed(out: &mut Tree, b: &[u8], o: usize, k: Kind, t: u8) -> bool {
             out.at(1)
                 .field("isis.lsp.checksum", Ftype::Uint16, Value::Hex { value: u64::from(sum), digits: 4 })
                 .bytes(o + 24, 2)
-                .line(format_args!("Checksum: 0x{sum:04x}"));
+                .line(format_args!(
+                    "Checksum: 0x{sum:04x}{}",
+                    match lsp_checksum_ok(b) {
+                        Some(true) => " [correct]",
+                        _ => "",
+                    }
+                ));
+            if lsp_checksum_ok(b) == Some(true) {
+                out.at(1)
+                    .field("isis.lsp.checksum.status", Ftype::Uint8, 2u8)
+                    .line(format_args!("[Checksum Status: Good]"));
+            }
         }
         Kind::Csnp => {
             u16_item(out, "isis.csnp.pdu_length", "PDU length", 8);
             id_item(out, "isis.csnp.source_id", "Source-ID", 10, SYSID_LEN);
+            circuit(out, "isis.csnp.source_circuit", h[16], o + 16);
             id_item(out, "isis.csnp.start_lsp_id", "Start LSP-ID", 17, SYSID_LEN + 2);
             id_item(out, "isis.csnp.end_lsp_id", "End LSP-ID", 25, SYSID_LEN + 2);
         }
         Kind::Psnp => {
             u16_item(out, "isis.psnp.pdu_length", "PDU length", 8);
             id_item(out, "isis.psnp.source_id", "Source-ID", 10, SYSID_LEN);
+            circuit(out, "isis.psnp.source_circuit", h[16], o + 16);
         }
     }
     true
@@ -482,5 +534,22 @@ mod tests {
             let _ = values_of(&Isis, &HELLO[..n.min(HELLO.len())], Ctx::default(), "isis.hello.lan_id");
         }
         assert!(info_of(&Isis, &LSP[..20], Ctx::default()).ends_with("[Malformed Packet]"));
+    }
+
+    #[test]
+    fn lsp_checksum_is_checked_when_the_pdu_holds_it() {
+        // The fixed header alone: PDU length 136 is beyond it, so not checked.
+        assert_eq!(lsp_checksum_ok(&LSP[3..]), None);
+        // A PDU length shorter than the header is not checked either.
+        let mut short = LSP[3..].to_vec();
+        short[9] = 20;
+        assert_eq!(lsp_checksum_ok(&short), None);
+        // Cut to its header with a matching length: the checksum no longer holds.
+        let mut whole = LSP[3..].to_vec();
+        whole[9] = 27;
+        assert_eq!(lsp_checksum_ok(&whole), Some(false));
+        let mut framed = LSP[..3].to_vec();
+        framed.extend_from_slice(&whole);
+        assert!(info_of(&Isis, &framed, Ctx::default()).ends_with(" [ISIS CHECKSUM INCORRECT]"));
     }
 }
