@@ -429,7 +429,7 @@ fn fixed(out: &mut Tree, b: &[u8], o: usize, k: Kind, t: u8) -> bool {
                 _ => "Reserved 0 (discard PDU)",
             };
             out.at(1)
-                .field("isis.hello.circuit_type", Ftype::Uint8, Value::Hex { value: u64::from(c & 3), digits: 1 })
+                .field("isis.hello.circuit_type", Ftype::Uint8, Value::Hex { value: u64::from(c & 3), digits: 2 })
                 .bytes(o + 8, 1)
                 .line(format_args!("{} = Circuit type: {ct} (0x{:x})", bits(c, 0x03), c & 3));
             out.at(1)
