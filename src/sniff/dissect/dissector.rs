@@ -264,6 +264,12 @@ pub trait Dissector: Sync {
     fn label(&self, _pdu: &[u8]) -> String {
         self.title().to_string()
     }
+    /// Whether tshark writes `N/A` in the Source and Destination columns when
+    /// no layer below gave addresses (IS-IS on Cisco HDLC: the OSI layer sets
+    /// empty addresses).
+    fn unaddressed_na(&self) -> bool {
+        false
+    }
     /// The Info column.
     fn info(&self, pdu: &[u8], ctx: Ctx, out: &mut String);
     /// Its details block: the protocol item at depth 0 over `pdu`, whose first

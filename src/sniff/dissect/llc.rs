@@ -36,7 +36,7 @@ fn sap_name(sap: u8) -> &'static str {
         0xaa => "SNAP",
         0xe0 => "NetWare",
         0xf0 => "NetBIOS",
-        0xfe => "ISO Network Layer (OSLAN 1)",
+        0xfe => "ISO Network Layer",
         _ => "Unknown",
     }
 }

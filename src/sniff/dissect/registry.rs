@@ -44,6 +44,8 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::bfd::Bfd,
     &super::babel::Babel,
     &super::sctp::Sctp,
+    &super::isis::Isis,
+    &super::eigrp::Eigrp,
     #[cfg(test)]
     &toy::Toy,
 ];

@@ -115,6 +115,7 @@ pub fn addresses(p: &Packet<'_>) -> (StackStr, StackStr) {
             let n = usize::from(l.sll.addr_len).min(l.sll.addr.len());
             (StackStr::of(Mac(&l.sll.addr[..n])), StackStr::new())
         }
+        _ if p.d.pdu.is_some_and(|pdu| pdu.dissector().unaddressed_na()) => (StackStr::of("N/A"), StackStr::of("N/A")),
         _ => (StackStr::new(), StackStr::new()),
     }
 }
