@@ -237,6 +237,13 @@ impl Dissector for Isis {
         }
     }
 
+    /// On Cisco HDLC's protocol 0xfefe, only bytes that start an IS-IS PDU
+    /// (after at most one byte of padding): an Ethernet frame of the same type
+    /// is not OSI, and tshark names it by its number.
+    fn accepts(&self, pdu: &[u8]) -> bool {
+        lead(pdu).is_some()
+    }
+
     fn claims(&self) -> &'static [Claim] {
         &[Claim::LlcSap(LLC_SAP), Claim::EtherType(CHDLC_OSI)]
     }
@@ -551,5 +558,22 @@ mod tests {
         let mut framed = LSP[..3].to_vec();
         framed.extend_from_slice(&whole);
         assert!(info_of(&Isis, &framed, Ctx::default()).ends_with(" [ISIS CHECKSUM INCORRECT]"));
+    }
+
+    /// hoobr_lookup_nsap.pcap frame 7: an Ethernet II frame of type 0xfefe whose
+    /// bytes start no IS-IS PDU is not taken (tshark names it `0xfefe`).
+    #[test]
+    fn an_ethernet_frame_of_type_fefe_that_is_not_isis_is_refused() {
+        assert!(!Isis.accepts(&[0x30; 46]));
+        assert!(Isis.accepts(&[0x00, IRPD_ISIS, 0x1b]));
+        let frame = [[0x30; 12].as_slice(), &[0xfe, 0xfe], &[0x30; 46]].concat();
+        let mut d = crate::sniff::dissect::empty();
+        crate::sniff::dissect::dissect_into(
+            &mut d,
+            crate::sniff::dissect::link::LinkType::Ethernet,
+            &frame,
+            frame.len(),
+        );
+        assert_eq!(d.pdu, None);
     }
 }

@@ -190,7 +190,8 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
     }
     if let Net::Other(ethertype) = d.net {
         let rest = data.get(l.header_len..)?;
-        let dissector = registry::claimed(Claim::EtherType(ethertype))?;
+        let dissector = registry::claimed(Claim::EtherType(ethertype))
+            .filter(|&d| registry::REGISTRY[usize::from(d)].accepts(rest))?;
         return Some(Pdu { dissector, offset: l.header_len, len: rest.len(), ctx: Ctx::default() });
     }
     // The payload must lie in the frame (not in a reassembled buffer).
