@@ -41,13 +41,21 @@ fn is_text(pdu: &[u8]) -> bool {
     pdu.iter().take(TEXT_PROBE).all(|&b| b == b'\r' || b == b'\n' || (b' '..=b'~').contains(&b))
 }
 
-/// The data as tshark's line-based text block shows it, when it is text.
+/// The protocol's item: a leaf whose value is its title, as tshark's JSON
+/// shows it (`"ftp-data": "FTP Data (1460 bytes data)"`).
+fn head(pdu: &[u8], o: usize, t: &mut Tree) {
+    let label = FtpData.label(pdu);
+    t.at(0).field("ftp-data", Ftype::Protocol, &label).bytes(o, pdu.len()).line(format_args!("{label}"));
+}
+
+/// The data as tshark's line-based text block (`data-text-lines`) shows it,
+/// when it is text.
 fn text_lines(pdu: &[u8], o: usize, t: &mut Tree) {
     if pdu.is_empty() || !is_text(pdu) {
         return;
     }
     let n = lines(pdu).count();
-    t.at(0).bytes(o, pdu.len()).line(format_args!("Line-based text data ({n} lines)"));
+    t.at(0).proto("data-text-lines").bytes(o, pdu.len()).line(format_args!("Line-based text data ({n} lines)"));
     for l in lines(pdu) {
         let text = shown(l.text(pdu));
         t.at(1).bytes(o + l.start, l.full).line(format_args!("{text}{}", eol(&l, pdu)));
@@ -84,7 +92,7 @@ impl Dissector for FtpData {
     }
 
     fn tree(&self, pdu: &[u8], _ctx: Ctx, o: usize, t: &mut Tree) {
-        t.at(0).proto("ftp-data").bytes(o, pdu.len()).line(format_args!("{}", self.label(pdu)));
+        head(pdu, o, t);
         text_lines(pdu, o, t);
     }
 
@@ -98,7 +106,7 @@ impl Dissector for FtpData {
     }
 
     fn linked_tree(&self, pdu: &[u8], _ctx: Ctx, link: &Link, o: usize, t: &mut Tree) {
-        t.at(0).proto("ftp-data").bytes(o, pdu.len()).line(format_args!("{}", self.label(pdu)));
+        head(pdu, o, t);
         // tshark adds these after the protocol's item, at its depth.
         t.at(0)
             .field("ftp-data.setup-frame", Ftype::Framenum, link.setup_frame)
