@@ -148,8 +148,18 @@ pub fn render_all(link: LinkType, frames: &[(&[u8], u32)]) -> String {
         learn.learn(&frame_at(i, f));
     }
     let modes = [
-        Mode::Text { verbose: true, only: Vec::new(), hex: true, style: Style { color: false, nanos: false } },
-        Mode::Text { verbose: false, only: Vec::new(), hex: true, style: Style { color: true, nanos: false } },
+        Mode::Text {
+            verbose: true,
+            only: Vec::new(),
+            hex: true,
+            style: Style { color: false, nanos: false, width: None },
+        },
+        Mode::Text {
+            verbose: false,
+            only: Vec::new(),
+            hex: true,
+            style: Style { color: true, nanos: false, width: None },
+        },
         Mode::Text {
             verbose: false,
             only: outline::protocol_names().iter().map(|p| p.to_string()).collect(),

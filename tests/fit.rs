@@ -345,3 +345,39 @@ fn doctor_without_permission_fits_and_prints_the_fix_command_whole() {
     assert_fits(table, 80, "doctor as nobody");
     assert!(table.contains("\n    sudo setcap cap_net_raw,cap_net_admin=eip \"$(command -v socklab)\"\n"), "{out}");
 }
+
+/// The teaching notes under the list's rows: on a terminal each wraps at its
+/// width, continued under the text; through a pipe each stays one line (as
+/// scripts and diffs against tshark expect), with the same words.
+#[test]
+fn the_lists_teaching_notes_wrap_at_the_terminal_under_their_text() {
+    let file = capture("tcp-echo.pcap");
+    let (text, ok) = on_tty(80, &["read", &file], &[]);
+    assert!(ok, "{text}");
+    let text = plain(&text);
+    // A row (or the header) starts with its number and time; a note's
+    // continuation may start with digits too (an address), but not so.
+    let is_row = |l: &str| {
+        let mut words = l.split_whitespace();
+        let (first, second) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+        first == "No." || (first.bytes().all(|b| b.is_ascii_digit()) && second.parse::<f64>().is_ok())
+    };
+    let mut wrapped: Vec<String> = Vec::new();
+    for line in text.lines() {
+        if let Some(note) = line.strip_prefix("  ↳ ") {
+            wrapped.push(note.to_string());
+        } else if let (Some(rest), Some(last)) = (line.strip_prefix("    "), wrapped.last_mut()) {
+            if !is_row(line) {
+                last.push(' ');
+                last.push_str(rest);
+            }
+        }
+        if line.starts_with("  ↳ ") || (line.starts_with("    ") && !is_row(line)) {
+            assert!(line.chars().count() <= 80, "a note line longer than 80 columns:\n{line}\n--- output ---\n{text}");
+        }
+    }
+    let piped: Vec<String> =
+        piped(&["read", &file], &[]).lines().filter_map(|l| l.strip_prefix("  ↳ ")).map(String::from).collect();
+    assert!(!piped.is_empty());
+    assert_eq!(wrapped, piped);
+}

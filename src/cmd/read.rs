@@ -68,7 +68,7 @@ pub(crate) fn mode(a: &DecodeArgs) -> crate::Result<Mode> {
                 verbose: a.verbose,
                 only: only_protocols(&a.only)?,
                 hex: a.hex,
-                style: Style { color, nanos: false },
+                style: Style { color, nanos: false, width: crate::config::Env::current().tty_columns },
             }
         }
         OutputKind::Fields => {

@@ -318,7 +318,7 @@ fn capture_loop(
 ) -> Outcome {
     let mut pipe = Pipeline::new(link, Facts::default());
     let mut recorder = Recorder::new(dns);
-    let style = Style { color: look.color, nanos: false };
+    let style = Style { color: look.color, nanos: false, width: crate::config::Env::current().tty_columns };
     let mut row = Vec::with_capacity(512);
     let mut stopped_at: Option<Instant> = None;
     let mut frames = 0u64;
@@ -441,7 +441,7 @@ pub fn utc_stamp(secs: u64) -> String {
 /// The list's column header line, as text.
 fn header_line(color: bool) -> String {
     let mut h = Vec::new();
-    let _ = list::header(&mut h, Style { color, nanos: false });
+    let _ = list::header(&mut h, Style { color, nanos: false, width: None });
     String::from_utf8_lossy(&h).trim_end().to_string()
 }
 

@@ -75,7 +75,7 @@ pub fn run(a: &ExperimentRunArgs) -> Result<()> {
     };
     let markdown = a.format == report::TextFormat::Markdown;
     let color = !markdown && crate::config::color(a.color);
-    let mut lab = Lab::new(exp, Style { color, nanos: false }, !a.no_trace);
+    let mut lab = Lab::new(exp, Style { color, nanos: false, width: None }, !a.no_trace);
     runner(&mut lab)?;
     let r = lab.finish()?;
     write_out(&report::render(&r, a.format, color))

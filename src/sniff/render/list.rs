@@ -69,10 +69,32 @@ fn row_parts(out: &mut impl Write, p: &Packet<'_>, style: Style) -> io::Result<(
     out.write_all(b"\n")?;
     notes(p, |text| {
         style.on(out, ansi::NOTE)?;
-        write!(out, "  ↳ {text}")?;
+        match style.width {
+            Some(width) => write_wrapped_note(out, &text.to_string(), width)?,
+            None => write!(out, "{NOTE_MARK}{text}")?,
+        }
         style.off(out)?;
         out.write_all(b"\n")
     })
+}
+
+/// What starts a teaching note under a row.
+const NOTE_MARK: &str = "  ↳ ";
+/// What starts a note's continuation lines: under its text.
+const NOTE_INDENT: &str = "    ";
+
+/// Writes a note wrapped at `width` columns, its continuation lines indented
+/// under the text.
+fn write_wrapped_note(out: &mut impl Write, text: &str, width: usize) -> io::Result<()> {
+    let wrapped = crate::wrap::wrap(text, width.saturating_sub(NOTE_INDENT.len()).max(1));
+    for (i, line) in wrapped.split('\n').enumerate() {
+        if i > 0 {
+            out.write_all(b"\n")?;
+        }
+        out.write_all(if i == 0 { NOTE_MARK } else { NOTE_INDENT }.as_bytes())?;
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// Calls `each` with every teaching note shown under a row: what the HTTP

@@ -18,6 +18,10 @@ pub struct Style {
     /// Decimals of the Time column: 6 for microsecond captures, 9 for nanosecond
     /// ones, as Wireshark follows the file's time resolution.
     pub nanos: bool,
+    /// The terminal's width: teaching notes under the list's rows wrap at it,
+    /// their continuation lines indented under the text (`None`: one line each,
+    /// as for a pipe).
+    pub width: Option<usize>,
 }
 
 /// ANSI colour codes used (few, on purpose).

@@ -77,7 +77,7 @@ mod tests {
         write(&mut out, &t, Style::default()).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "User Datagram Protocol\n    Source Port: 53\n0000  00\n");
         let mut out = Vec::new();
-        write(&mut out, &t, Style { color: true, nanos: false }).unwrap();
+        write(&mut out, &t, Style { color: true, nanos: false, width: None }).unwrap();
         assert!(String::from_utf8(out).unwrap().starts_with("\x1b[1mUser Datagram Protocol\x1b[0m\n"));
     }
 
