@@ -91,6 +91,7 @@ pub mod dhcpv6;
 pub mod dissector;
 pub mod dns;
 pub mod eigrp;
+pub mod esp;
 pub mod frame;
 pub mod ftp;
 pub mod ftpdata;

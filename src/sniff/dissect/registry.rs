@@ -46,6 +46,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::sctp::Sctp,
     &super::isis::Isis,
     &super::eigrp::Eigrp,
+    &super::esp::Esp,
     #[cfg(test)]
     &toy::Toy,
 ];
