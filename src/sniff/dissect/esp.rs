@@ -5,7 +5,7 @@
 
 use super::dissector::{Claim, Ctx, Dissector, FieldDecl};
 use super::frame::malformed;
-use crate::proto::bytes::be32;
+use crate::proto::bytes::be32_at;
 use crate::sniff::tree::{Ftype, Tree};
 use crate::sniff::value::Value;
 use std::fmt::Write as _;
@@ -22,8 +22,6 @@ mod at {
     pub const SPI: usize = 0;
     /// Sequence Number.
     pub const SEQUENCE: usize = 4;
-    /// The (encrypted) payload.
-    pub const PAYLOAD: usize = 8;
 }
 
 /// The fields, in the order of the indexes `values` takes.
@@ -41,12 +39,12 @@ mod f {
 
 /// The SPI, if the PDU holds it.
 fn spi(pdu: &[u8]) -> Option<u32> {
-    pdu.get(at::SPI..at::SEQUENCE).map(|_| be32(pdu, at::SPI))
+    be32_at(pdu, at::SPI)
 }
 
 /// The sequence number, if the PDU holds it.
 fn sequence(pdu: &[u8]) -> Option<u32> {
-    pdu.get(at::SEQUENCE..at::PAYLOAD).map(|_| be32(pdu, at::SEQUENCE))
+    be32_at(pdu, at::SEQUENCE)
 }
 
 impl Dissector for Esp {
@@ -128,10 +126,13 @@ mod tests {
         assert_eq!(lines, ["Encapsulating Security Payload", "ESP SPI: 0x12345678 (305419896)", "ESP Sequence: 1"]);
     }
 
+    /// The SPI and the sequence number: where the encrypted payload starts.
+    const HEADER_LEN: usize = 8;
+
     /// As tshark shows an ESP header cut after 6 and after 2 bytes: malformed.
     #[test]
     fn a_header_cut_short_is_malformed() {
-        for n in 0..at::PAYLOAD {
+        for n in 0..HEADER_LEN {
             assert_eq!(info_of(&Esp, &FRAME_1[..n], Ctx::default()), "[Malformed Packet]");
             let mut t = Tree::new();
             Esp.tree(&FRAME_1[..n], Ctx::default(), 0, &mut t);

@@ -219,18 +219,15 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
 /// The ones' complement sum of two IP addresses' 16-bit words, folded: the
 /// addresses' part of a pseudo-header checksum.
 fn addr_sum(src: std::net::IpAddr, dst: std::net::IpAddr) -> dissector::AddrSum {
-    let words = |a: std::net::IpAddr| match a {
-        std::net::IpAddr::V4(a) => {
-            let v = u32::from(a);
-            (v >> 16) + (v & 0xffff)
-        }
-        std::net::IpAddr::V6(a) => a.segments().iter().map(|&w| u32::from(w)).sum(),
+    use crate::sniff::icmp::internet_checksum;
+    use std::net::IpAddr::{V4, V6};
+    // A checksum is the complement of the folded sum: complemented again, the sum.
+    let sum_of = |a| match a {
+        V4(a) => !internet_checksum(&[&a.octets()]),
+        V6(a) => !internet_checksum(&[&a.octets()]),
     };
-    let mut sum = words(src) + words(dst);
-    while sum > 0xffff {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    dissector::AddrSum { sum: sum as u16, ipv6: src.is_ipv6() }
+    let sum = !internet_checksum(&[&sum_of(src).to_be_bytes(), &sum_of(dst).to_be_bytes()]);
+    dissector::AddrSum { sum, ipv6: src.is_ipv6() }
 }
 
 /// Nothing decoded yet.

@@ -11,7 +11,7 @@
 
 use super::dissector::{tree_values, CaptureState, Claim, Ctx, Dissector, FieldDecl, Recall, RECALL_BYTES};
 use super::frame::malformed;
-use crate::proto::bytes::{be16, be32};
+use crate::proto::bytes::{be16, be16_at, be32, be32_at};
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::render::Hex;
 use crate::sniff::tree::draw::checksum_status;
@@ -208,16 +208,6 @@ fn chunks(pdu: &[u8]) -> (Vec<Chunk<'_>>, bool) {
     (out, pdu.len() >= HEADER_LEN)
 }
 
-/// The big-endian u32 at `at` of `b`, if there.
-fn u32_at(b: &[u8], at: usize) -> Option<u32> {
-    b.get(at..at + 4).map(|x| be32(x, 0))
-}
-
-/// The big-endian u16 at `at` of `b`, if there.
-fn u16_at(b: &[u8], at: usize) -> Option<u16> {
-    b.get(at..at + 2).map(|x| be16(x, 0))
-}
-
 /// The Info column: each chunk's name followed by a space, DATA with its TSN
 /// and SACK with its cumulative TSN and window, relative to `bases`.
 fn write_info(pdu: &[u8], bases: Bases, out: &mut String) {
@@ -226,12 +216,12 @@ fn write_info(pdu: &[u8], bases: Bases, out: &mut String) {
         out.push_str(chunk_name(c.kind));
         match c.kind {
             chunk::DATA => {
-                if let Some(tsn) = u32_at(c.value, 0) {
+                if let Some(tsn) = be32_at(c.value, 0) {
                     let _ = write!(out, " (TSN={})", tsn.wrapping_sub(bases.own));
                 }
             }
             chunk::SACK => {
-                if let (Some(ack), Some(wnd)) = (u32_at(c.value, 0), u32_at(c.value, 4)) {
+                if let (Some(ack), Some(wnd)) = (be32_at(c.value, 0), be32_at(c.value, 4)) {
                     let _ = write!(out, " (Ack={}, Arwnd={wnd})", ack.wrapping_sub(bases.peer));
                 }
             }
@@ -282,25 +272,25 @@ impl TsnBases {
 
 impl CaptureState for TsnBases {
     fn frame(&mut self, pdu: &[u8], frame: u32, _secs: i64) -> Option<Recall> {
-        let (Some(sp), Some(dp)) = (u16_at(pdu, field::SRC_PORT), u16_at(pdu, field::DST_PORT)) else { return None };
+        let (Some(sp), Some(dp)) = (be16_at(pdu, field::SRC_PORT), be16_at(pdu, field::DST_PORT)) else { return None };
         let (own, peer) = ((sp, dp), (dp, sp));
         let mut numbered = false;
         for c in chunks(pdu).0 {
             match c.kind {
                 chunk::DATA => {
-                    if let Some(tsn) = u32_at(c.value, 0) {
+                    if let Some(tsn) = be32_at(c.value, 0) {
                         self.settle(own, tsn);
                         numbered = true;
                     }
                 }
                 chunk::SACK => {
-                    if let Some(ack) = u32_at(c.value, 0) {
+                    if let Some(ack) = be32_at(c.value, 0) {
                         self.settle(peer, ack.wrapping_add(1));
                         numbered = true;
                     }
                 }
                 chunk::INIT | chunk::INIT_ACK => {
-                    if let Some(tsn) = u32_at(c.value, 12) {
+                    if let Some(tsn) = be32_at(c.value, 12) {
                         self.settle(own, tsn);
                     }
                 }
@@ -355,7 +345,7 @@ impl Dissector for Sctp {
     }
 
     fn tree(&self, pdu: &[u8], _ctx: Ctx, o: usize, out: &mut Tree) {
-        let (Some(sp), Some(dp)) = (u16_at(pdu, field::SRC_PORT), u16_at(pdu, field::DST_PORT)) else {
+        let (Some(sp), Some(dp)) = (be16_at(pdu, field::SRC_PORT), be16_at(pdu, field::DST_PORT)) else {
             out.at(0).proto("sctp").bytes(o, pdu.len()).line(format_args!("{}", self.title()));
             malformed(out, "SCTP");
             return;
@@ -368,13 +358,13 @@ impl Dissector for Sctp {
         port(out, "sctp.dstport", "Destination port", dp, o + field::DST_PORT);
         port_hidden(out, sp, o + field::SRC_PORT);
         port_hidden(out, dp, o + field::DST_PORT);
-        let Some(vtag) = u32_at(pdu, field::VTAG) else { return malformed(out, "SCTP") };
+        let Some(vtag) = be32_at(pdu, field::VTAG) else { return malformed(out, "SCTP") };
         out.at(1)
             .field("sctp.verification_tag", Ftype::Uint32, Value::Hex { value: u64::from(vtag), digits: 8 })
             .bytes(o + field::VTAG, 4)
             .line(format_args!("Verification tag: 0x{vtag:08x}"));
         out.text(1, format_args!("[Association index: disabled (enable in preferences)]"));
-        let Some(sum) = u32_at(pdu, field::CHECKSUM) else { return malformed(out, "SCTP") };
+        let Some(sum) = be32_at(pdu, field::CHECKSUM) else { return malformed(out, "SCTP") };
         out.at(1)
             .field("sctp.checksum", Ftype::Uint32, Value::Hex { value: u64::from(sum), digits: 8 })
             .bytes(o + field::CHECKSUM, 4)
@@ -451,8 +441,8 @@ fn chunk_tree(out: &mut Tree, c: &Chunk<'_>, o: usize) {
 /// One fixed-size number of a chunk's value: `off` into `value`, shown at `o + off`.
 fn num(out: &mut Tree, value: &[u8], o: usize, off: usize, name: &'static str, title: &str, width: usize) -> bool {
     let n = match width {
-        2 => u16_at(value, off).map(u32::from),
-        _ => u32_at(value, off),
+        2 => be16_at(value, off).map(u32::from),
+        _ => be32_at(value, off),
     };
     let Some(n) = n else { return false };
     let ftype = if width == 2 { Ftype::Uint16 } else { Ftype::Uint32 };
@@ -465,7 +455,7 @@ fn data_fields(out: &mut Tree, value: &[u8], o: usize) {
     if !num(out, value, o, 0, "sctp.data_tsn_raw", "Transmission sequence number (absolute)", 4) {
         return;
     }
-    let Some(sid) = u16_at(value, 4) else { return };
+    let Some(sid) = be16_at(value, 4) else { return };
     out.at(2)
         .field("sctp.data_sid", Ftype::Uint16, Value::Hex { value: u64::from(sid), digits: 4 })
         .bytes(o + 4, 2)
@@ -473,7 +463,7 @@ fn data_fields(out: &mut Tree, value: &[u8], o: usize) {
     if !num(out, value, o, 6, "sctp.data_ssn", "Stream sequence number", 2) {
         return;
     }
-    let Some(ppid) = u32_at(value, 8) else { return };
+    let Some(ppid) = be32_at(value, 8) else { return };
     let what = if ppid == 0 { "not specified" } else { "Unknown" };
     out.at(2)
         .field("sctp.data_payload_proto_id", Ftype::Uint32, ppid)
@@ -511,7 +501,7 @@ const INIT_ACK_NAMES: [&str; 5] = [
 
 /// INIT and INIT ACK (RFC 9260 §3.3.2, §3.3.3): the fixed fields before the parameters.
 fn init_fields(out: &mut Tree, value: &[u8], o: usize, names: &[&'static str; 5]) {
-    let Some(tag) = u32_at(value, 0) else { return };
+    let Some(tag) = be32_at(value, 0) else { return };
     out.at(2)
         .field(names[0], Ftype::Uint32, Value::Hex { value: u64::from(tag), digits: 8 })
         .bytes(o, 4)

@@ -1,7 +1,7 @@
 //! RX's and AFS's part of the details tree, every field with its bytes.
 
 use super::{afs, at, flag, kind, kind_name, own_opcode, reason_name, server_port, Header, Recalled};
-use crate::proto::bytes::{be16, be32};
+use crate::proto::bytes::{be16, be32, be32_at};
 use crate::sniff::dissect::data::shown_bytes;
 use crate::sniff::dissect::dissector::Ctx;
 use crate::sniff::dissect::frame::{malformed, UtcTime};
@@ -15,11 +15,6 @@ const NANOS: i64 = 1_000_000_000;
 /// Seconds since 1970 as tshark shows an absolute time in UTC.
 fn utc(secs: u32) -> String {
     format!("{} UTC", UtcTime(i64::from(secs) * NANOS))
-}
-
-/// A big-endian 32-bit number at `at` of `pdu`, if there.
-fn u32_at(pdu: &[u8], at: usize) -> Option<u32> {
-    (pdu.len() >= at + 4).then(|| be32(pdu, at))
 }
 
 /// The RX block (and, for a data packet, the start of the AFS block) of a PDU
@@ -113,7 +108,7 @@ fn flags(f: u8, o: usize, out: &mut Tree) {
 
 /// A 32-bit field of a body at depth 2; false when cut short.
 fn u32_item(out: &mut Tree, pdu: &[u8], o: usize, at: usize, name: &'static str, title: &str, hex: bool) -> bool {
-    let Some(v) = u32_at(pdu, at) else { return false };
+    let Some(v) = be32_at(pdu, at) else { return false };
     let draft = out.at(2).bytes(o + at, 4);
     if hex {
         draft.field(name, Ftype::Uint32, Value::hex(u64::from(v), 8)).line(format_args!("{title}: 0x{v:08x}"));
@@ -186,7 +181,7 @@ fn ack(pdu: &[u8], o: usize, out: &mut Tree) -> bool {
 fn challenge(pdu: &[u8], o: usize, out: &mut Tree) -> bool {
     let b = at::BODY;
     out.at(1).field("rx.challenge", Ftype::None, "").bytes(o + b, pdu.len() - b).line(format_args!("CHALLENGE Packet"));
-    let Some(version) = u32_at(pdu, b) else { return false };
+    let Some(version) = be32_at(pdu, b) else { return false };
     u32_item(out, pdu, o, b, "rx.version", "Version", false);
     if version != 2 {
         return true;
@@ -204,11 +199,11 @@ const RESPONSE_FIXED: usize = 4 + 4 + ENCRYPTED_LEN + 4 + 4;
 /// The length of a response body with its ticket, `None` when cut short.
 pub fn response_len(pdu: &[u8]) -> Option<usize> {
     let b = at::BODY;
-    let version = u32_at(pdu, b)?;
+    let version = be32_at(pdu, b)?;
     if version != 2 {
         return Some(4);
     }
-    let ticket = usize::try_from(u32_at(pdu, b + RESPONSE_FIXED - 4)?).ok()?;
+    let ticket = usize::try_from(be32_at(pdu, b + RESPONSE_FIXED - 4)?).ok()?;
     let len = RESPONSE_FIXED.checked_add(ticket)?;
     (pdu.len() >= b + len).then_some(len)
 }
@@ -218,20 +213,20 @@ fn response(pdu: &[u8], o: usize, out: &mut Tree) -> bool {
     let b = at::BODY;
     let len = response_len(pdu).unwrap_or(pdu.len() - b);
     out.at(1).field("rx.response", Ftype::None, "").bytes(o + b, len).line(format_args!("RESPONSE Packet"));
-    let Some(version) = u32_at(pdu, b) else { return false };
+    let Some(version) = be32_at(pdu, b) else { return false };
     u32_item(out, pdu, o, b, "rx.version", "Version", false);
     if version != 2 {
         return true;
     }
     let e = b + 8;
-    let Some(epoch) = u32_at(pdu, e) else { return false };
+    let Some(epoch) = be32_at(pdu, e) else { return false };
     out.at(2).field("rx.encrypted", Ftype::None, "").bytes(o + e, ENCRYPTED_LEN).line(format_args!("Encrypted"));
     out.at(3)
         .field("rx.epoch", Ftype::AbsoluteTime, utc(epoch))
         .bytes(o + e, 4)
         .line(format_args!("Epoch: {}", utc(epoch)));
     let deep = |out: &mut Tree, at: usize, name: &'static str, title: &str, hex: bool| {
-        let Some(v) = u32_at(pdu, at) else { return false };
+        let Some(v) = be32_at(pdu, at) else { return false };
         let d = out.at(3).bytes(o + at, 4);
         if hex {
             d.field(name, Ftype::Uint32, Value::hex(u64::from(v), 8)).line(format_args!("{title}: 0x{v:08x}"));
@@ -279,7 +274,7 @@ fn abort(pdu: &[u8], o: usize, out: &mut Tree) -> bool {
         .field("rx.abort", Ftype::None, "")
         .bytes(o + b, (pdu.len() - b).min(4))
         .line(format_args!("ABORT Packet"));
-    let Some(code) = u32_at(pdu, b) else { return false };
+    let Some(code) = be32_at(pdu, b) else { return false };
     let code = code as i32;
     out.at(2).field("rx.abort_code", Ftype::Int32, code).bytes(o + b, 4).line(format_args!("Abort Code: {code}"));
     true
