@@ -314,10 +314,7 @@ impl Pipeline {
         else {
             return;
         };
-        let offset = (p.d.payload.as_ptr() as usize).wrapping_sub(p.data.as_ptr() as usize);
-        if offset.checked_add(p.d.payload.len()).is_none_or(|end| end > p.data.len()) {
-            return;
-        }
+        let Some(offset) = dissect::data::offset_in(p.data, p.d.payload) else { return };
         let peer = if found.to_port { src.port } else { dst.port };
         let ctx = dissect::dissector::Ctx {
             port: Some(found.port),

@@ -196,10 +196,7 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
         return Some(Pdu { dissector, offset: l.header_len, len: rest.len(), ctx: Ctx::default() });
     }
     // The payload must lie in the frame (not in a reassembled buffer).
-    let offset = (d.payload.as_ptr() as usize).checked_sub(data.as_ptr() as usize)?;
-    if offset + d.payload.len() > data.len() {
-        return None;
-    }
+    let offset = data::offset_in(data, d.payload)?;
     match d.transport {
         // A fragment's bytes are not a whole PDU (a reassembled datagram's are not in the frame).
         Transport::Other(proto) if !d.payload.is_empty() && !ip::not_first_fragment(&d.net) => {
