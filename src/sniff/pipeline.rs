@@ -14,17 +14,18 @@ use crate::sniff::hash::FxHashMap;
 use crate::sniff::icmp::{self, DatagramKey, EchoMatcher, Recent};
 use crate::sniff::packet::{Dissected, Net, Note, Packet, Tcp, Transport};
 use crate::sniff::tcp::reassembly::{Outcome, Reassembler, SegmentIn};
-use crate::sniff::tcp::{analysis, flags, Direction, Endpoint, Segment, SegmentInfo, Tracker};
+use crate::sniff::tcp::{analysis, flags, Direction, Endpoint, Segment, SegmentInfo, Settled, Tracker};
 use crate::sniff::udp::UdpTracker;
 use crate::sniff::value::Nanos;
 
 /// What only the end of the capture knows, learned by a first pass.
 #[derive(Default)]
 pub struct Facts {
-    /// The first pass's TCP tracker: every stream's final state, from which
-    /// [`Stream::second_pass`](crate::sniff::tcp::Stream::second_pass) shows a segment as `tshark -2` does (final window
-    /// scale, iRTT, completeness, rebased numbers). None when TCP was not tracked.
-    pub tcp: Option<Tracker>,
+    /// What the first pass's TCP tracker settled about every stream, by
+    /// `tcp.stream`, from which [`Settled::second_pass`] shows a segment as
+    /// `tshark -2` does (final window scale, iRTT, completeness, rebased
+    /// numbers). None when TCP was not tracked.
+    pub tcp: Option<Vec<Settled>>,
     /// Echo request frame → the frame of its reply.
     pub echo_reply: FxHashMap<u32, u32>,
     /// IP fragment frame → the frame whose fragment completed its datagram.
@@ -149,7 +150,7 @@ impl Pipeline {
         self.apps.dns.learn_into(&mut app);
         self.apps.http.learn_into(&mut app);
         Facts {
-            tcp: self.track_tcp.then_some(self.tcp),
+            tcp: self.track_tcp.then(|| self.tcp.settle()),
             echo_reply: self.learned_echo,
             app,
             memos: self.memos,
@@ -343,8 +344,7 @@ impl Pipeline {
             p.tcp = Some(info);
             return;
         }
-        let final_stream = self.facts.tcp.as_ref().and_then(|t| t.stream(info.stream));
-        match final_stream.or_else(|| self.tcp.stream(info.stream)) {
+        match self.settled(info.stream) {
             Some(st) => {
                 p.completeness = st.completeness_shown(p.number);
                 info = st.second_pass(&seg, &info);
@@ -354,6 +354,15 @@ impl Pipeline {
         p.tcp = Some(info);
         self.remember(&p.d, tcp::IP_PROTO, p.number);
         p.note = self.tcp_note(&seg, &info);
+    }
+
+    /// The final values of stream `index`: the first pass's when there was one,
+    /// else the stream's so far (a single pass, as live views run).
+    fn settled(&self, index: u32) -> Option<Settled> {
+        match &self.facts.tcp {
+            Some(all) => all.get(index as usize).copied(),
+            None => self.tcp.stream(index).map(|st| st.settled()),
+        }
     }
 
     /// The teaching note of a TCP segment: handshake steps, closes, resets, analysis.
@@ -445,10 +454,7 @@ impl Pipeline {
             Transport::Udp(_) => p.quoted_udp_stream = Some(self.udp.process(s, d, p.time).stream),
             Transport::Tcp(h) => {
                 let info = self.tcp.process_quoted(&segment(&h, p.number, p.time, s, d));
-                let final_stream = self.facts.tcp.as_ref().and_then(|t| t.stream(info.stream));
-                p.quoted_completeness = final_stream
-                    .or_else(|| self.tcp.stream(info.stream))
-                    .map_or(0, |st| st.completeness_shown(p.number));
+                p.quoted_completeness = self.settled(info.stream).map_or(0, |st| st.completeness_shown(p.number));
                 p.quoted_tcp = Some(info);
             }
             _ => {}

@@ -3,7 +3,7 @@
 //! no rendering, no field extraction) keeps a bounded summary per stream: the
 //! handshake segments, the segments from the first FIN or RST on, and counters.
 //! Numbers are fixed up at the end with the stream's final state, exactly as
-//! `tshark -2` shows them ([`Stream::second_pass`]).
+//! `tshark -2` shows them ([`Settled::second_pass`](crate::sniff::tcp::Settled::second_pass)).
 
 pub mod conversations;
 pub mod datagrams;

@@ -1,7 +1,7 @@
 //! What the light pass keeps per conversation: the segments as the reports show
 //! them, per-direction counters, and the TCP and UDP conversations.
 
-use crate::sniff::tcp::{analysis, flags, Direction, Endpoint, Options, Segment, SegmentInfo, Stream};
+use crate::sniff::tcp::{analysis, flags, Direction, Endpoint, Options, Segment, SegmentInfo, Settled, Stream};
 use crate::sniff::value::Nanos;
 use std::collections::BTreeSet;
 
@@ -93,7 +93,7 @@ impl From<&Options> for ShownOptions {
 }
 
 /// A segment waiting for the end of the capture to be shown with final numbers:
-/// only what [`Stream::second_pass`] and the report need (about 64 bytes).
+/// only what [`Settled::second_pass`] and the report need (about 64 bytes).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Pending {
     frame: u32,
@@ -260,12 +260,13 @@ impl TcpConv {
 
     /// Applies the stream's final state to the remembered segments.
     pub(super) fn finish(&mut self, st: &Stream) {
-        self.completeness = st.completeness_shown(st.last_frame);
+        let settled = st.settled();
+        self.completeness = settled.completeness_shown(st.last_frame);
         self.client = st.client;
         self.server = st.server;
         self.dirs = [self.dirs_from(st.client), self.dirs_from(st.server)];
         let (first, second) = (self.first_src, self.first_dst);
-        let show = |p: &Pending| shown(st, p, first, second);
+        let show = |p: &Pending| shown(&settled, p, first, second);
         self.handshake = self.pending_hs.iter().map(show).collect();
         self.teardown = self.pending_td.iter().map(show).collect();
         self.all = self.pending_all.iter().map(show).collect();
@@ -306,7 +307,7 @@ fn push_tight(v: &mut Vec<Pending>, p: Pending) {
 
 /// A segment with the numbers `tshark -2` prints (`first`, `second`: the
 /// stream's first sender and receiver).
-fn shown(st: &Stream, p: &Pending, first: Endpoint, second: Endpoint) -> Seg {
+fn shown(st: &Settled, p: &Pending, first: Endpoint, second: Endpoint) -> Seg {
     let (src, dst) = if p.from_first { (first, second) } else { (second, first) };
     let seg = Segment {
         frame: p.frame,

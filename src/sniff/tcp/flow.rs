@@ -135,19 +135,31 @@ impl Flow {
 
     /// The scale multiplier tshark prints: 1 << shift, or -1 / -2.
     pub fn scalefactor(&self) -> i32 {
-        if self.win_scale >= 0 {
-            1 << self.win_scale
-        } else {
-            i32::from(self.win_scale)
-        }
+        scalefactor(self.win_scale)
     }
 
     /// The calculated window of a non-SYN segment with raw window `raw`.
     pub fn scaled(&self, raw: u16) -> i64 {
-        if self.win_scale >= 0 {
-            i64::from(u32::from(raw) << self.win_scale)
-        } else {
-            i64::from(raw)
-        }
+        scaled(self.win_scale, raw)
+    }
+}
+
+/// `tcp.window_size_scalefactor` for a window scale state: 2^shift, or the
+/// state itself (-1 unknown, -2 unused).
+pub fn scalefactor(win_scale: i8) -> i32 {
+    if win_scale >= 0 {
+        1 << win_scale
+    } else {
+        i32::from(win_scale)
+    }
+}
+
+/// The calculated window of a non-SYN segment with raw window `raw` under a
+/// window scale state.
+pub fn scaled(win_scale: i8, raw: u16) -> i64 {
+    if win_scale >= 0 {
+        i64::from(u32::from(raw) << win_scale)
+    } else {
+        i64::from(raw)
     }
 }

@@ -11,18 +11,20 @@
 //!
 //! One-pass versus `tshark -2`: the tracker answers each segment as soon as it
 //! arrives, as Wireshark's first pass does. A few values that tshark prints on its
-//! second pass come from the *final* state of the stream; read them from [`Stream`]
-//! once the capture is consumed (or from the stream so far when streaming live):
-//! `tcp.completeness` is [`Stream::completeness_shown`] (the final first-pass value,
-//! plus from the stream's second frame on what its first segment adds),
-//! `tcp.analysis.initial_rtt` is [`Stream::irtt`] on every packet that has
+//! second pass come from the *final* state of the stream, which [`Stream::settled`]
+//! copies into a small [`Settled`] once the capture is consumed (or from the
+//! stream so far when streaming live): `tcp.completeness` is
+//! [`Settled::completeness_shown`] (the final first-pass value, plus from the
+//! stream's second frame on what its first segment adds),
+//! `tcp.analysis.initial_rtt` is the final iRTT on every packet that has
 //! [`SegmentInfo::has_analysis`], and `tcp.window_size`/`tcp.window_size_scalefactor`
-//! use the direction's final scale ([`Stream::final_window`]). [`Stream::second_pass`]
-//! applies all of these to a segment's [`SegmentInfo`] at once.
+//! use the direction's final scale ([`Settled::final_window`]).
+//! [`Settled::second_pass`] applies all of these to a segment's [`SegmentInfo`] at once.
 //!
 //! Layout: `flow` holds one direction's state, `seq_analysis` the per-segment sequence
 //! analysis, `stream` the conversation-level rules (port reuse, window scale,
-//! completeness, iRTT), `tracker` the conversation table, `reassembly` the
+//! completeness, iRTT), `settled` the final values a second pass shows,
+//! `tracker` the conversation table, `reassembly` the
 //! PDUs of registered protocols that segments cut (the one part that sees bytes).
 //! Protocol background: RFC 9293 (TCP), RFC 7323 (window scale, timestamps),
 //! RFC 2018 (SACK).
@@ -32,11 +34,13 @@ use std::net::IpAddr;
 mod flow;
 pub mod reassembly;
 mod seq_analysis;
+mod settled;
 mod stream;
 #[cfg(test)]
 mod tests;
 mod tracker;
 
+pub use settled::Settled;
 pub use tracker::Tracker;
 
 /// Nanoseconds since the Unix epoch (capture timestamps).
@@ -267,7 +271,7 @@ pub struct Stream {
     pub server: Endpoint,
     /// Completeness bits so far, see [`completeness`], as Wireshark's first pass
     /// accumulates them (the segment that creates a stream counts only if it is a
-    /// pure SYN). What `tshark -2` prints is [`Stream::completeness_shown`].
+    /// pure SYN). What `tshark -2` prints is [`Settled::completeness_shown`].
     pub completeness: u8,
     /// Completeness bits of the stream's first segment that the first pass skipped
     /// and tshark's second pass adds (SYN-ACK, ACK or DATA, FIN, RST).

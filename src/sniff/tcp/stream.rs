@@ -196,18 +196,6 @@ impl Stream {
         }
     }
 
-    /// `tcp.completeness` as `tshark -2` prints it on frame `frame` of this stream,
-    /// once the whole capture went through the tracker. tshark shows the value
-    /// before dissecting the frame, on its second pass, where the first frame is no
-    /// longer "new": its bits ([`Stream::completeness_late`]) join from the next frame.
-    pub fn completeness_shown(&self, frame: u32) -> u8 {
-        if frame > self.first_frame {
-            self.completeness | self.completeness_late
-        } else {
-            self.completeness
-        }
-    }
-
     /// Window scale and SACK options, then the SYN-time window-scale check
     /// (Wireshark's `verify_tcp_window_scaling`).
     fn apply_options(&mut self, seg: &Segment, d: usize) {
@@ -250,54 +238,6 @@ impl Stream {
             }
             self.flows[d].is_first_ack = false;
         }
-    }
-
-    /// `tcp.window_size` and `tcp.window_size_scalefactor` of a segment as
-    /// `tshark -2` prints them: with the direction's final window scale. Returns the
-    /// calculated window and the scale factor (`None` on SYNs, where tshark omits it).
-    pub fn final_window(&self, direction: Direction, seg_flags: u16, raw_window: u16) -> (i64, Option<i32>) {
-        if seg_flags & f::SYN != 0 {
-            return (i64::from(raw_window), None);
-        }
-        let flow = &self.flows[usize::from(direction == Direction::ServerToClient)];
-        (flow.scaled(raw_window), Some(flow.scalefactor()))
-    }
-
-    /// What `tshark -2` shows for a segment of this stream, given what the tracker
-    /// answered for it (`info`), once the capture went through the tracker: the
-    /// window with the direction's final scale, `initial_rtt` with the final iRTT
-    /// (0 when none or when the segment has no analysis tree), and sequence and
-    /// acknowledgment numbers relative to the final base for segments before a
-    /// SYN-ACK moved that base. `tcp.completeness` is [`Stream::completeness_shown`].
-    pub fn second_pass(&self, seg: &Segment, info: &SegmentInfo) -> SegmentInfo {
-        let d = self.side(seg.src);
-        let mut shown = *info;
-        let (window, factor) = self.final_window(
-            if d == 0 { Direction::ClientToServer } else { Direction::ServerToClient },
-            seg.flags,
-            seg.window,
-        );
-        shown.window_size = window;
-        shown.scalefactor = factor.unwrap_or(shown.scalefactor);
-        shown.irtt = if info.has_analysis { self.irtt.unwrap_or(0) } else { 0 };
-        if self.before_rebase(d, seg.frame) {
-            shown.seq = seg.seq.wrapping_sub(self.flows[d].base_seq);
-            shown.nxtseq = shown.seq.wrapping_add(info.nxtseq.wrapping_sub(info.seq));
-        }
-        if seg.flags & f::ACK != 0 && self.before_rebase(1 - d, seg.frame) {
-            shown.ack = seg.ack.wrapping_sub(self.flows[1 - d].base_seq);
-        }
-        shown
-    }
-
-    /// Whether `frame` comes before the first rebase of direction `d`.
-    fn before_rebase(&self, d: usize, frame: u32) -> bool {
-        self.first_rebase[d] != 0 && frame < self.first_rebase[d]
-    }
-
-    /// Window scale state of a direction: the shift (0..=14), -1 unknown, -2 unused.
-    pub fn window_shift(&self, direction: Direction) -> i8 {
-        self.flows[usize::from(direction == Direction::ServerToClient)].win_scale
     }
 }
 

@@ -151,7 +151,7 @@ fn syn_retransmission_is_a_retransmission_in_the_same_stream() {
     assert_eq!(synack.acks_frame, 1);
     let ack = s.at(1020, c2s(1001, 5001, ACK));
     assert_eq!(ack.irtt, 20 * MS);
-    assert_eq!(s.tracker.streams().len(), 1);
+    assert_eq!(s.tracker.len(), 1);
 }
 
 #[test]
@@ -205,7 +205,7 @@ fn stream_without_syn_numbers_from_one() {
     // The first sender is the client until a SYN says otherwise.
     assert_eq!(s.stream(0).client, server());
     let st = s.stream(0);
-    assert_eq!((st.completeness, st.completeness_shown(1), st.completeness_shown(2)), (4, 4, 12));
+    assert_eq!((st.completeness, st.settled().completeness_shown(1), st.settled().completeness_shown(2)), (4, 4, 12));
 }
 
 #[test]
@@ -217,7 +217,7 @@ fn window_scale_missing_on_one_side_means_no_scaling() {
     assert_eq!((ack.window_size, ack.scalefactor), (1000, -2));
     let back = s.at(30, with_len(s2c(5001, 1001, ACK), 10));
     assert_eq!((back.window_size, back.scalefactor), (1000, -2));
-    assert_eq!(s.stream(0).window_shift(Direction::ClientToServer), -2);
+    assert_eq!(s.stream(0).settled().window_shift(Direction::ClientToServer), -2);
 }
 
 #[test]
@@ -228,9 +228,9 @@ fn window_scale_of_an_unanswered_syn_still_applies_to_its_sender() {
     assert_eq!((ack.window_size, ack.scalefactor), (8000, 8));
     let data = s.at(200, with_len(s2c(5001, 1001, ACK), 10));
     assert_eq!((data.window_size, data.scalefactor, data.acks_frame), (1000, -1, 1));
-    let (window, factor) = s.stream(0).final_window(Direction::ServerToClient, ACK, 1000);
+    let (window, factor) = s.stream(0).settled().final_window(Direction::ServerToClient, ACK, 1000);
     assert_eq!((window, factor), (1000, Some(-1)));
-    assert_eq!(s.stream(0).final_window(Direction::ClientToServer, SYN, 1000), (1000, None));
+    assert_eq!(s.stream(0).settled().final_window(Direction::ClientToServer, SYN, 1000), (1000, None));
 }
 
 #[test]
@@ -242,7 +242,10 @@ fn syn_ack_first_counts_in_completeness_only_on_tsharks_second_pass() {
     let st = s.stream(0);
     assert_eq!(st.client, client());
     assert_eq!(st.completeness, 12);
-    assert_eq!((st.completeness_shown(1), st.completeness_shown(2), st.completeness_shown(3)), (12, 14, 14));
+    assert_eq!(
+        (st.settled().completeness_shown(1), st.settled().completeness_shown(2), st.settled().completeness_shown(3)),
+        (12, 14, 14)
+    );
 }
 
 #[test]
@@ -327,7 +330,7 @@ fn distinct_port_pairs_get_indices_in_order_of_appearance() {
     let b0 = s.at(1, seg(ep(1, 2), server(), 1, 0, SYN));
     let a1 = s.at(2, seg(server(), ep(1, 1), 1, 2, SYN | ACK));
     assert_eq!((a0.stream, b0.stream, a1.stream), (0, 1, 0));
-    assert_eq!(s.tracker.streams().len(), 2);
+    assert_eq!(s.tracker.len(), 2);
 }
 
 #[test]
@@ -415,7 +418,7 @@ fn second_pass_uses_the_final_base_before_a_syn_ack_moved_it() {
     assert_eq!((synack.seq, synack.analysis), (0, a::REUSED_PORTS));
     let st = s.stream(0);
     let rst_segment = Segment { frame: 2, ..seg(server(), client(), 0, 1000, RST | ACK) };
-    let shown = st.second_pass(&rst_segment, &rst);
+    let shown = st.settled().second_pass(&rst_segment, &rst);
     assert_eq!((shown.seq, shown.nxtseq, shown.ack), (0u32.wrapping_sub(7000), 0u32.wrapping_sub(7000), 0));
 }
 

@@ -5,7 +5,7 @@ use std::hash::{Hash, Hasher};
 use std::net::IpAddr;
 
 use super::seq_analysis::Verdict;
-use super::{analysis as a, flags as f, Endpoint, Segment, SegmentInfo, Stream};
+use super::{analysis as a, flags as f, Endpoint, Segment, SegmentInfo, Settled, Stream};
 use crate::sniff::hash::FxHashMap;
 
 /// A conversation's address/port pair in a compact, order-independent form, cheap
@@ -51,6 +51,11 @@ fn ip_bits(ip: IpAddr) -> (u128, bool) {
     }
 }
 
+/// Streams per block of [`Tracker`]'s stream table: the table grows a block at
+/// a time, so a capture of many connections never holds up to twice their
+/// memory as a doubling vector would (368 bytes a stream, 376 KiB a block).
+const BLOCK: usize = 1024;
+
 /// The conversation table: maps segments to streams and analyses them.
 #[derive(Default)]
 pub struct Tracker {
@@ -58,7 +63,10 @@ pub struct Tracker {
     by_key: FxHashMap<ConvKey, u32>,
     /// The last key looked up and its stream (bulk transfers repeat it).
     last: Option<(ConvKey, u32)>,
-    streams: Vec<Stream>,
+    /// Every stream by index, in blocks of [`BLOCK`] (each allocated whole).
+    blocks: Vec<Vec<Stream>>,
+    /// How many streams `blocks` holds.
+    len: u32,
 }
 
 impl Tracker {
@@ -70,7 +78,7 @@ impl Tracker {
     /// Tracks one segment and returns what Wireshark would say about it.
     pub fn process(&mut self, seg: &Segment) -> SegmentInfo {
         let (index, is_new, verdict) = self.route(seg);
-        self.streams[index as usize].track(seg, is_new, verdict)
+        self.at(index).track(seg, is_new, verdict)
     }
 
     /// Tracks a TCP header quoted by an ICMP error (tshark dissects it when the
@@ -80,7 +88,7 @@ impl Tracker {
     /// ignored. Returns the same kind of answer as [`Tracker::process`].
     pub fn process_quoted(&mut self, seg: &Segment) -> SegmentInfo {
         let (index, is_new, _) = self.route(seg);
-        self.streams[index as usize].track_quoted(seg, is_new)
+        self.at(index).track_quoted(seg, is_new)
     }
 
     /// Finds or starts the stream of `seg`, applying the port-reuse rules.
@@ -102,14 +110,14 @@ impl Tracker {
         let mut verdict = Verdict::default();
         let kind = seg.flags & (f::SYN | f::ACK);
         if !is_new && kind == f::SYN {
-            let flow = self.streams[index as usize].flow_mut(seg.src);
+            let flow = self.at(index).flow_mut(seg.src);
             if flow.base_set && flow.base_seq != seg.seq {
                 // A new connection on the same ports: a new stream from this SYN on.
                 // The old one will see no more segments: free its unacked lists.
-                self.streams[index as usize].release();
+                self.at(index).release();
                 index = self.start_stream(seg);
                 self.by_key.insert(key, index);
-                self.streams[index as usize].completeness = super::completeness::SYN;
+                self.at(index).completeness = super::completeness::SYN;
                 verdict.flags |= a::REUSED_PORTS;
                 verdict.has_ta = true;
             } else if flow.base_set {
@@ -119,7 +127,7 @@ impl Tracker {
                 verdict.has_ta = true;
             }
         } else if !is_new && kind == f::SYN | f::ACK {
-            let stream = &mut self.streams[index as usize];
+            let stream = self.at(index);
             let flow = stream.flow_mut(seg.src);
             if flow.base_set && flow.base_seq != seg.seq {
                 // A SYN-ACK with another ISN: Wireshark keeps the stream, rebases it.
@@ -135,18 +143,44 @@ impl Tracker {
 
     /// Appends a new stream starting with `seg` and returns its index.
     fn start_stream(&mut self, seg: &Segment) -> u32 {
-        let index = self.streams.len() as u32;
-        self.streams.push(Stream::new(index, seg));
+        let index = self.len;
+        if self.blocks.last().is_none_or(|b| b.len() == BLOCK) {
+            self.blocks.push(Vec::with_capacity(BLOCK));
+        }
+        if let Some(block) = self.blocks.last_mut() {
+            block.push(Stream::new(index, seg));
+        }
+        self.len += 1;
         index
+    }
+
+    /// The stream with index `index`, which [`Tracker::route`] just found or made.
+    fn at(&mut self, index: u32) -> &mut Stream {
+        let i = index as usize;
+        &mut self.blocks[i / BLOCK][i % BLOCK]
     }
 
     /// The stream with index `index`.
     pub fn stream(&self, index: u32) -> Option<&Stream> {
-        self.streams.get(index as usize)
+        let i = index as usize;
+        self.blocks.get(i / BLOCK)?.get(i % BLOCK)
     }
 
-    /// Every stream, in index order.
-    pub fn streams(&self) -> &[Stream] {
-        &self.streams
+    /// How many streams the tracker has seen.
+    pub fn len(&self) -> u32 {
+        self.len
+    }
+
+    /// Whether the tracker has seen no stream.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// What a second pass shows of every stream ([`Stream::settled`]), in index
+    /// order: the tracker's final state in a few bytes per stream.
+    pub fn settle(&self) -> Vec<Settled> {
+        let mut all = Vec::with_capacity(self.len as usize);
+        all.extend(self.blocks.iter().flatten().map(Stream::settled));
+        all
     }
 }

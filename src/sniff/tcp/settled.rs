@@ -1,0 +1,118 @@
+//! What the end of a capture settles about a stream: the few final values that
+//! `tshark -2` prints on every segment (window scale, iRTT, completeness, the
+//! base sequence numbers a late SYN-ACK moved), kept apart from the tracker's
+//! working state so that a first pass hands the second one about 56 bytes per
+//! stream instead of the whole [`Stream`].
+
+use super::flow;
+use super::{flags as f, Direction, Endpoint, Nanos, Segment, SegmentInfo, Stream};
+
+/// A stream's final first-pass values, as [`Stream::settled`] copies them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Settled {
+    /// The side that opened the connection (sent the first SYN), or the first sender.
+    pub client: Endpoint,
+    /// [`Stream::completeness`].
+    completeness: u8,
+    /// [`Stream::completeness_late`].
+    completeness_late: u8,
+    /// Window scale shift per direction (client, server), or `SCALE_UNKNOWN` / `SCALE_NONE`.
+    win_scale: [i8; 2],
+    /// The stream's first frame.
+    first_frame: u32,
+    /// Base sequence number per direction.
+    base_seq: [u32; 2],
+    /// Per direction, the first frame whose SYN-ACK moved the base (0: none).
+    first_rebase: [u32; 2],
+    /// Initial RTT (0 when none).
+    irtt: Nanos,
+}
+
+impl Stream {
+    /// The values of this stream that `tshark -2` shows on all its segments.
+    pub fn settled(&self) -> Settled {
+        let flows = &self.flows;
+        Settled {
+            client: self.client,
+            completeness: self.completeness,
+            completeness_late: self.completeness_late,
+            win_scale: [flows[0].win_scale, flows[1].win_scale],
+            first_frame: self.first_frame,
+            base_seq: [flows[0].base_seq, flows[1].base_seq],
+            first_rebase: self.first_rebase,
+            irtt: self.irtt.unwrap_or(0),
+        }
+    }
+}
+
+impl Settled {
+    /// Index of the direction `src` sends in: 0 client, 1 server.
+    fn side(&self, src: Endpoint) -> usize {
+        usize::from(src != self.client)
+    }
+
+    /// `tcp.completeness` as `tshark -2` prints it on frame `frame` of this stream,
+    /// once the whole capture went through the tracker. tshark shows the value
+    /// before dissecting the frame, on its second pass, where the first frame is no
+    /// longer "new": its bits ([`Stream::completeness_late`]) join from the next frame.
+    pub fn completeness_shown(&self, frame: u32) -> u8 {
+        if frame > self.first_frame {
+            self.completeness | self.completeness_late
+        } else {
+            self.completeness
+        }
+    }
+
+    /// `tcp.window_size` and `tcp.window_size_scalefactor` of a segment as
+    /// `tshark -2` prints them: with the direction's final window scale. Returns the
+    /// calculated window and the scale factor (`None` on SYNs, where tshark omits it).
+    pub fn final_window(&self, direction: Direction, seg_flags: u16, raw_window: u16) -> (i64, Option<i32>) {
+        if seg_flags & f::SYN != 0 {
+            return (i64::from(raw_window), None);
+        }
+        let shift = self.window_shift(direction);
+        (flow::scaled(shift, raw_window), Some(flow::scalefactor(shift)))
+    }
+
+    /// Window scale state of a direction: the shift (0..=14), -1 unknown, -2 unused.
+    pub fn window_shift(&self, direction: Direction) -> i8 {
+        self.win_scale[usize::from(direction == Direction::ServerToClient)]
+    }
+
+    /// What `tshark -2` shows for a segment of this stream, given what the tracker
+    /// answered for it (`info`), once the capture went through the tracker: the
+    /// window with the direction's final scale, `initial_rtt` with the final iRTT
+    /// (0 when none or when the segment has no analysis tree), and sequence and
+    /// acknowledgment numbers relative to the final base for segments before a
+    /// SYN-ACK moved that base. `tcp.completeness` is [`Settled::completeness_shown`].
+    pub fn second_pass(&self, seg: &Segment, info: &SegmentInfo) -> SegmentInfo {
+        let d = self.side(seg.src);
+        let mut shown = *info;
+        let direction = if d == 0 { Direction::ClientToServer } else { Direction::ServerToClient };
+        let (window, factor) = self.final_window(direction, seg.flags, seg.window);
+        shown.window_size = window;
+        shown.scalefactor = factor.unwrap_or(shown.scalefactor);
+        shown.irtt = if info.has_analysis { self.irtt } else { 0 };
+        if self.before_rebase(d, seg.frame) {
+            shown.seq = seg.seq.wrapping_sub(self.base_seq[d]);
+            shown.nxtseq = shown.seq.wrapping_add(info.nxtseq.wrapping_sub(info.seq));
+        }
+        if seg.flags & f::ACK != 0 && self.before_rebase(1 - d, seg.frame) {
+            shown.ack = seg.ack.wrapping_sub(self.base_seq[1 - d]);
+        }
+        shown
+    }
+
+    /// Whether `frame` comes before the first rebase of direction `d`.
+    fn before_rebase(&self, d: usize, frame: u32) -> bool {
+        self.first_rebase[d] != 0 && frame < self.first_rebase[d]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_settled_stream_is_small() {
+        assert!(std::mem::size_of::<super::Settled>() <= 56);
+    }
+}
