@@ -606,11 +606,12 @@ fn truncated_tcp_header_is_a_row_and_the_capture_goes_on() {
     assert_eq!(
         rows(&out),
         [
-            "1 0.000000 127.0.0.1 → 127.0.0.1 TCP 44 [Malformed Packet: TCP header at byte 34 cut short: needs 20 bytes, 10 captured]",
+            "1 0.000000 127.0.0.1 → 127.0.0.1 TCP 44 [Malformed Packet]",
             "2 0.001000 127.0.0.1 → 127.0.0.1 UDP 43 5000 → 9 Len=1",
         ],
         "{out}"
     );
+    assert!(out.contains("\n  ↳ malformed: TCP header at byte 34 cut short: needs 20 bytes, 10 captured\n"), "{out}");
     let v = ok(&["read", f.path(), "-V", "-c", "1"]);
     assert!(v.contains("[Malformed Packet: TCP header at byte 34"), "{v}");
 }

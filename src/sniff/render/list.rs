@@ -4,7 +4,7 @@
 use crate::sniff::app::App;
 use crate::sniff::dissect::link::{ethertype_column, LinkType};
 use crate::sniff::dissect::{dns, http, icmp, ip, link, registry, tcp, udp};
-use crate::sniff::packet::{Layer, Net, Note, Packet, Transport};
+use crate::sniff::packet::{DecodeError, Layer, Net, Note, Packet, Transport};
 use crate::sniff::render::{ansi, put_padded, put_secs, put_u64, put_u64_padded, Line, Mac, StackStr, Style};
 pub use crate::sniff::tcp::flags::FlagNames;
 use crate::sniff::tcp::{analysis, Endpoint};
@@ -97,9 +97,13 @@ fn write_wrapped_note(out: &mut impl Write, text: &str, width: usize) -> io::Res
     Ok(())
 }
 
-/// Calls `each` with every teaching note shown under a row: what the HTTP
-/// headers the lab asks about mean, then socklab's note on the packet.
+/// Calls `each` with every teaching note shown under a row: why a frame could
+/// not be decoded, what the HTTP headers the lab asks about mean, then
+/// socklab's note on the packet.
 pub fn notes(p: &Packet<'_>, mut each: impl FnMut(&dyn fmt::Display) -> io::Result<()>) -> io::Result<()> {
+    if let Some(e) = p.d.error {
+        each(&Undecodable { error: e, wire: p.len as usize, captured: p.data.len() })?;
+    }
     if let App::Http(m) = &p.app {
         for (name, _) in &m.headers {
             if let Some(text) = http::header_note(name) {
@@ -192,7 +196,8 @@ fn protocol_name(p: &Packet<'_>) -> &'static str {
 /// The Info column, in tshark's wording.
 pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
     if let Some(e) = p.d.error {
-        return write!(out, "[Malformed Packet: {e}]");
+        // tshark's marker; the note under the row says where and why.
+        return out.write_all(e.marker(p.len as usize, p.data.len()).as_bytes());
     }
     match &p.app {
         App::Dns(msgs) => {
@@ -251,6 +256,28 @@ impl fmt::Display for Ep<'_> {
         f.write_str(if v6 { "]:" } else { ":" })?;
         let mut buf = [0u8; 20];
         f.write_str(std::str::from_utf8(super::digits(u64::from(self.0.port), &mut buf)).unwrap_or_default())
+    }
+}
+
+/// The note under a frame that could not be decoded: the layer, the byte and
+/// the reason, and whether the capture or the packet is to blame.
+struct Undecodable {
+    error: DecodeError,
+    wire: usize,
+    captured: usize,
+}
+
+impl fmt::Display for Undecodable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.error.cut_by_capture(self.wire, self.captured) {
+            write!(
+                f,
+                "cut by the capture: {}; the capture kept {} of the frame's {} bytes (its snapshot length)",
+                self.error, self.captured, self.wire
+            )
+        } else {
+            write!(f, "malformed: {}", self.error)
+        }
     }
 }
 
