@@ -227,7 +227,17 @@ const FIELDS: &[FieldDecl] = &[
         title: "ECDH client's ephemeral public key (Q_C)",
         base: "",
     },
+    FieldDecl {
+        name: "ssh.packet_length_encrypted",
+        ftype: Ftype::Bytes,
+        title: "Packet Length (encrypted)",
+        base: "",
+    },
+    FieldDecl { name: "ssh.encrypted_packet", ftype: Ftype::Bytes, title: "Encrypted Packet", base: "" },
 ];
+
+/// The encrypted length field before an encrypted packet's bytes.
+const LENGTH_LEN: usize = 4;
 
 /// The name-list fields, in the order of [`NAME_LISTS`].
 const LIST_FIELDS: [&str; 10] = [
@@ -535,7 +545,8 @@ impl Dissector for Ssh {
     fn tree(&self, pdu: &[u8], ctx: Ctx, o: usize, t: &mut Tree) {
         t.at(0).proto("ssh").bytes(o, pdu.len()).line(format_args!("SSH Protocol"));
         if let Some(pieces) = pieces(pdu, ctx) {
-            pieces.iter().for_each(|p| piece_tree(t, p, o));
+            let v2 = state_of(ctx).is_some_and(|s| s.1 == conv::V2);
+            pieces.iter().for_each(|p| piece_tree(t, pdu, p, o, v2));
         } else if pdu.starts_with(BANNER) {
             if let Some(l) = first(pdu) {
                 let v = shown(l.text(pdu));
@@ -561,19 +572,48 @@ impl Dissector for Ssh {
 }
 
 /// One piece of a PDU read in its conversation: a banner, a packet in the
-/// clear, or the encrypted rest.
-fn piece_tree(t: &mut Tree, piece: &Piece<'_>, o: usize) {
+/// clear, or the encrypted rest (under an `SSH Version 2` item once the
+/// conversation's version is known to be 2).
+fn piece_tree(t: &mut Tree, pdu: &[u8], piece: &Piece<'_>, o: usize, v2: bool) {
     match *piece {
         Piece::Banner { at, text, len } => {
             let v = shown(text);
             t.at(1).field("ssh.protocol", Ftype::String, &v).bytes(o + at, len).line(format_args!("Protocol: {v}"));
         }
         Piece::Packet(p) => binary_packet(t, &p, o),
-        Piece::Encrypted { at, len } | Piece::Hidden { at, len } => {
+        Piece::Encrypted { at, len } if v2 => {
+            t.at(1).bytes(o + at, len).line(format_args!("SSH Version 2"));
+            encrypted_packet(t, 2, &pdu[at..at + len], o + at);
+        }
+        Piece::Encrypted { at, len } => encrypted_packet(t, 1, &pdu[at..at + len], o + at),
+        Piece::Hidden { at, len } if v2 => {
             t.at(1).bytes(o + at, len).line(format_args!("SSH Version 2"));
         }
-        Piece::Cut { .. } => {}
+        Piece::Hidden { .. } | Piece::Cut { .. } => {}
     }
+}
+
+/// An encrypted packet at depth `d`, whose bytes `b` start at `at` of the
+/// frame: its length field (encrypted) and the rest, as tshark shows them
+/// without the keys (no MAC is told apart: tshark 4.0 knows its length only
+/// for the ciphers it decrypts).
+/// Bytes too few for a length field show nothing (tshark's item would lie
+/// past them).
+fn encrypted_packet(t: &mut Tree, d: usize, b: &[u8], at: usize) {
+    if b.len() <= LENGTH_LEN {
+        return;
+    }
+    let (head, rest) = b.split_at(LENGTH_LEN);
+    let h = hex(head);
+    t.at(d)
+        .field("ssh.packet_length_encrypted", Ftype::Bytes, &h)
+        .bytes(at, LENGTH_LEN)
+        .line(format_args!("Packet Length (encrypted): {h}"));
+    let shown = crate::sniff::dissect::data::shown_bytes(rest);
+    t.at(d)
+        .field("ssh.encrypted_packet", Ftype::Bytes, hex(rest))
+        .bytes(at + head.len(), rest.len())
+        .line(format_args!("Encrypted Packet: {shown}"));
 }
 
 /// One plaintext packet: its header, message code, Key Exchange Init's
@@ -747,6 +787,9 @@ mod tests {
         let ctx = in_conv(Ctx::to(22), none, none);
         assert_eq!(Ssh.column_in(get, ctx), "SSH");
         assert_eq!(info(get, ctx), "Client: Encrypted packet (len=18)");
+        assert_eq!(values(get, ctx, "ssh.packet_length_encrypted"), ["47455420"]);
+        assert_eq!(values(get, ctx, "ssh.encrypted_packet"), [hex(&get[4..])]);
+        assert!(values(b"\r\n", ctx, "ssh.encrypted_packet").is_empty(), "no room for a length");
         // The server's banner still reads as one while the version is unknown.
         let ctx = in_conv(Ctx::from(22), none, none);
         assert_eq!(info(b"SSH-2.0-OpenSSH_8.7\r\n", ctx), "Server: Protocol (SSH-2.0-OpenSSH_8.7)");
