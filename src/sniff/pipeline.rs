@@ -194,7 +194,11 @@ impl Pipeline {
             p.tcp = tcp;
             self.apps.decode(&self.facts, &mut p);
             let taken = !matches!(p.app, App::None);
+            if tcp.is_some_and(|i| taken || !reaches_registered(&self.pdus, &i)) {
+                d.pdu = None;
+            }
             if let Some(info) = tcp.filter(|_| !taken) {
+                prior_memo(&self.memos, &mut d);
                 outcome = reassemble_pdu(&mut self.pdus, &mut d, &info, self.frame, frame.data);
             }
         }
@@ -255,14 +259,17 @@ impl Pipeline {
         let mut outcome = Outcome::Whole;
         if reaches_apps(&p.d) {
             self.apps.decode(&self.facts, &mut p);
-            if !matches!(p.app, App::None) || p.tcp.is_some_and(|i| i.analysis & RESENT != 0) {
+            if !matches!(p.app, App::None) || p.tcp.is_some_and(|i| !reaches_registered(&self.pdus, &i)) {
                 // A built-in decoder (DNS, HTTP) took the payload before any
                 // registered one, or the segment resends bytes (not dissected again).
                 p.d.pdu = None;
             } else if let Some(info) = p.tcp {
+                prior_memo(&self.memos, &mut p.d);
                 outcome = reassemble_pdu(&mut self.pdus, &mut p.d, &info, p.number, p.data);
-                if outcome == Outcome::Segment {
-                    p.app = App::Segment(None);
+                match outcome {
+                    Outcome::Segment => p.app = App::Segment(None),
+                    Outcome::Continued => p.app = App::Continued,
+                    _ => {}
                 }
             }
         }
@@ -571,6 +578,20 @@ const RESENT: u32 = analysis::RETRANSMISSION
     | analysis::SPURIOUS_RETRANSMISSION
     | analysis::OUT_OF_ORDER;
 
+/// Whether a TCP segment's payload reaches the registered protocol of its
+/// port. As tshark, a segment that resends bytes is not dissected again, with
+/// one exception: a fast retransmission (the one the receiver's duplicate ACKs
+/// asked for, which tshark's reassembly does not skip) is handed over anew,
+/// unless its bytes belong to a PDU gathered from several segments (tshark
+/// then adds them to that PDU's reassembly).
+fn reaches_registered(pdus: &Reassembler, info: &SegmentInfo) -> bool {
+    if info.analysis & RESENT == 0 {
+        return true;
+    }
+    info.analysis & RESENT == analysis::FAST_RETRANSMISSION
+        && !pdus.spans(dir_key(info.stream, info.direction), info.seq)
+}
+
 /// Whether the application decoders look at this packet: it carries a payload
 /// (or a FIN, which ends a close-delimited HTTP body) and is well formed.
 fn reaches_apps(d: &Dissected<'_>) -> bool {
@@ -641,6 +662,11 @@ impl Apps {
                     return;
                 }
                 let http_port = [h.sport, h.dport].iter().any(|p| http::HTTP_PORTS.contains(p));
+                if !http_port && p.d.pdu.is_some_and(|x| x.ctx.port.is_some()) {
+                    // A protocol registered on the segment's port takes it before
+                    // HTTP's heuristics (as tshark tries port dissectors first).
+                    return;
+                }
                 p.app = match self.http.tcp(&seg, http_port) {
                     http::Outcome::NotHttp => App::None,
                     http::Outcome::Continuation => App::HttpContinuation,
@@ -767,7 +793,7 @@ fn reassemble_pdu(
     let outcome = pdus.segment(seg);
     match outcome {
         Outcome::Whole => {}
-        Outcome::Segment => d.pdu = None,
+        Outcome::Segment | Outcome::Continued => d.pdu = None,
         Outcome::Head(n) => {
             if let Some(p) = d.pdu.as_mut() {
                 p.len = n;
@@ -780,6 +806,15 @@ fn reassemble_pdu(
         }
     }
     outcome
+}
+
+/// Hands the registered protocol's PDU of a TCP payload what its conversation
+/// had learned so far in this pass ([`Ctx::prior`](dissect::dissector::Ctx::prior)),
+/// before the reassembler measures it.
+fn prior_memo(memos: &Memos, d: &mut Dissected<'_>) {
+    let (Transport::Tcp(_), Some((src, dst))) = (&d.transport, d.endpoints()) else { return };
+    let Some(pdu) = d.pdu.as_mut() else { return };
+    pdu.ctx.prior = memos.get(&(ConvKey::new(src, dst, true), pdu.dissector)).copied();
 }
 
 /// Lets the registered protocol of a TCP payload learn what it settles for its
@@ -795,7 +830,8 @@ fn conversation_memo(memos: &mut Memos, learned: &Memos, d: &mut Dissected<'_>, 
         Some(a) => a.bytes.as_slice(),
         None => pdu.bytes(data),
     };
-    if let Some(memo) = pdu.dissector().learn(bytes) {
+    pdu.ctx.prior = memos.get(&key).copied();
+    if let Some(memo) = pdu.dissector().learn_in(bytes, pdu.ctx) {
         bounded_insert(memos, key, memo, MAX_PENDING_STREAMS);
     }
     pdu.ctx.memo = learned.get(&key).or_else(|| memos.get(&key)).copied();

@@ -19,6 +19,10 @@ pub enum App {
     /// (tshark's `[TCP segment of a reassembled PDU]`), with the HTTP start line
     /// when this segment begins the message.
     Segment(Option<Box<str>>),
+    /// Like [`App::Segment`] without a start line, for a segment that continues
+    /// a registered protocol's PDU begun in an earlier one: tshark names its
+    /// Protocol column `TCP`, even on a Multipath TCP subflow.
+    Continued,
     /// One or more DNS messages.
     Dns(Vec<DnsMsg>),
     /// An HTTP request or response.

@@ -66,7 +66,7 @@ pub fn app_protocols(p: &Packet<'_>) -> Option<Vec<&'static str>> {
 fn app_names(p: &Packet<'_>) -> Option<Vec<&'static str>> {
     match &p.app {
         App::None => None,
-        App::Segment(_) => Some(Vec::new()),
+        App::Segment(_) | App::Continued => Some(Vec::new()),
         App::Dns(m) if m.first().is_some_and(|m| m.mdns) => Some(vec!["mdns"]),
         App::Dns(_) => Some(vec!["dns"]),
         App::Http(m) if m.ssdp => Some(vec!["ssdp"]),

@@ -53,6 +53,12 @@ pub struct Ctx {
     /// What the protocol learned earlier in its TCP conversation
     /// ([`Dissector::learn`]), set by the pipeline.
     pub memo: Option<u32>,
+    /// What the protocol had learned of its TCP conversation before this PDU,
+    /// in this pass ([`Dissector::learn_in`]'s previous answer), set by the
+    /// pipeline: the state a protocol that follows its conversation step by
+    /// step reads this PDU in, where [`Ctx::memo`] after a first pass is the
+    /// conversation's last word.
+    pub prior: Option<u32>,
     /// For a PDU an IP protocol number hands over: the ones' complement sum of
     /// the IP source and destination addresses, the part of the pseudo-header a
     /// checksum over it covers (RFC 8200 §8.1; OSPFv3, VRRPv3) that its bytes
@@ -72,12 +78,12 @@ pub struct AddrSum {
 impl Ctx {
     /// A PDU sent to the claimed port `port` (a request), as tests build it.
     pub fn to(port: u16) -> Ctx {
-        Ctx { port: Some(port), to_port: true, peer: None, memo: None, addr_sum: None }
+        Ctx { port: Some(port), to_port: true, ..Ctx::default() }
     }
 
     /// A PDU sent from the claimed port `port` (a response).
     pub fn from(port: u16) -> Ctx {
-        Ctx { port: Some(port), to_port: false, peer: None, memo: None, addr_sum: None }
+        Ctx { port: Some(port), to_port: false, ..Ctx::default() }
     }
 }
 
@@ -232,6 +238,13 @@ pub trait Dissector: Sync {
     fn pdu_len(&self, _head: &[u8]) -> Option<usize> {
         None
     }
+    /// [`Dissector::pdu_len`] given how the first segment's port handed the
+    /// PDU over and, in [`Ctx::prior`], what the conversation had learned
+    /// before it (SSH measures its packets only during the key exchange);
+    /// what the reassembler calls.
+    fn pdu_len_in(&self, head: &[u8], _ctx: Ctx) -> Option<usize> {
+        self.pdu_len(head)
+    }
     /// What this PDU settles for the rest of its TCP conversation, as a number
     /// (TLS: the version the hellos agree on), or `None`. The pipeline keeps the
     /// latest per conversation and hands it back in [`Ctx::memo`] to the
@@ -240,6 +253,14 @@ pub trait Dissector: Sync {
     /// protocol shows state that one PDU alone cannot tell.
     fn learn(&self, _pdu: &[u8]) -> Option<u32> {
         None
+    }
+    /// [`Dissector::learn`] given the PDU's [`Ctx`]: its direction, and in
+    /// [`Ctx::prior`] what the conversation had learned before it, for a
+    /// protocol whose state is a fold over the conversation's PDUs in order
+    /// (SSH: which side has sent its banner, begun the key exchange, switched
+    /// to encrypted packets); what the pipeline calls.
+    fn learn_in(&self, pdu: &[u8], _ctx: Ctx) -> Option<u32> {
+        self.learn(pdu)
     }
     /// The Protocol column given the PDU's [`Ctx`] (TLS: the version its
     /// conversation settled); [`Dissector::column`] unless a protocol needs it.
@@ -272,6 +293,14 @@ pub trait Dissector: Sync {
     }
     /// The Info column.
     fn info(&self, pdu: &[u8], ctx: Ctx, out: &mut String);
+    /// The Info column of a PDU whose TCP segment carries analysis marks
+    /// (`[TCP Fast Retransmission] `): the marks, then [`Dissector::info`]; a
+    /// protocol whose tshark dissector puts its own prefix before the whole
+    /// column (SSH's `Client: `) places them itself.
+    fn info_marked(&self, pdu: &[u8], ctx: Ctx, marks: &str, out: &mut String) {
+        out.push_str(marks);
+        self.info(pdu, ctx, out);
+    }
     /// Its details block: the protocol item at depth 0 over `pdu`, whose first
     /// byte is at `offset` of the frame, and its fields with their bytes.
     fn tree(&self, pdu: &[u8], ctx: Ctx, offset: usize, tree: &mut Tree);

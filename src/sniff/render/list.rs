@@ -173,6 +173,7 @@ fn protocol_name(p: &Packet<'_>) -> &'static str {
         App::Http(m) if m.ssdp => return "SSDP",
         App::Http(m) if m.body_protocol() == Some("json") => return "HTTP/JSON",
         App::Http(_) | App::HttpContinuation => return "HTTP",
+        App::Continued => return "TCP",
         _ => {}
     }
     if let Some(pdu) = p.d.pdu {
@@ -218,12 +219,18 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
         _ => {}
     }
     if let Some(pdu) = p.d.pdu {
-        // TCP's analysis marks stay before the Info of the protocol it carries.
+        // TCP's analysis marks go before the Info of the protocol it carries
+        // (or where that protocol places them).
+        let mut marks = Vec::new();
         if let Transport::Tcp(_) = p.d.transport {
-            tcp::info::marks(out, p.tcp.as_ref())?;
+            tcp::info::marks(&mut marks, p.tcp.as_ref())?;
         }
         let mut s = String::with_capacity(64);
-        pdu.dissector().info(p.d.pdu_bytes(p.data), pdu.ctx, &mut s);
+        let bytes = p.d.pdu_bytes(p.data);
+        match std::str::from_utf8(&marks) {
+            Ok(m) if !m.is_empty() => pdu.dissector().info_marked(bytes, pdu.ctx, m, &mut s),
+            _ => pdu.dissector().info(bytes, pdu.ctx, &mut s),
+        }
         if let Some(r) = &p.recall {
             pdu.dissector().recalled_info(p.d.pdu_bytes(p.data), r, &mut s);
         }

@@ -10,7 +10,9 @@
 //! that segment) as [`Assembled`] bytes. Sans-I/O: the pipeline gives it each
 //! in-order data segment's bytes and relative sequence number.
 //!
-//! Bounded: a PDU longer than [`MAX_PDU`] is not reassembled, at most
+//! Bounded: a PDU longer than [`MAX_PDU`] is not reassembled (its segments
+//! are only followed, shown as segments of it: tshark's reassembly would wait
+//! for all of them, see [`MAX_FOLLOWED`]), at most
 //! [`MAX_DIRECTIONS`] directions wait at one time and [`MAX_TOTAL`] bytes in
 //! all; beyond that, the waiting PDUs are forgotten (never memory).
 
@@ -20,6 +22,10 @@ use crate::sniff::hash::FxHashMap;
 
 /// The longest PDU reassembled; a longer one stays in its segments.
 pub const MAX_PDU: usize = 256 * 1024;
+
+/// The longest PDU whose segments are followed without keeping their bytes:
+/// beyond half the sequence space, where a PDU would end cannot be told.
+pub const MAX_FOLLOWED: usize = i32::MAX as usize;
 
 /// Most directions with a PDU waiting for its next segments at one time.
 pub const MAX_DIRECTIONS: usize = 4096;
@@ -51,6 +57,9 @@ struct Pending {
     bytes: Vec<u8>,
     /// The frames they came from and how many bytes each.
     segments: Vec<(u32, usize)>,
+    /// For a PDU longer than [`MAX_PDU`]: the sequence number where it ends
+    /// (its bytes are not kept).
+    until: Option<u32>,
 }
 
 /// One in-order TCP data segment as the reassembler sees it.
@@ -77,6 +86,10 @@ pub enum Outcome {
     /// All its bytes belong to a PDU that later segments complete (tshark's
     /// `[TCP segment of a reassembled PDU]`).
     Segment,
+    /// Like [`Outcome::Segment`], for a segment that continues a PDU begun in
+    /// an earlier one (tshark then names the Protocol column `TCP`, even on a
+    /// Multipath TCP subflow).
+    Continued,
     /// Its first `n` bytes are whole PDUs; the rest begins one that later
     /// segments complete.
     Head(usize),
@@ -98,6 +111,10 @@ pub struct Reassembler {
     total: usize,
     /// The latest PDU completed.
     done: Assembled,
+    /// Per direction, the sequence range of the latest PDU gathered from
+    /// several segments (waiting or completed): its first byte and the end
+    /// of the bytes seen.
+    spans: FxHashMap<u64, (u32, u32)>,
 }
 
 impl Reassembler {
@@ -116,6 +133,22 @@ impl Reassembler {
         self.total
     }
 
+    /// Whether byte `seq` of direction `key` belongs to the latest PDU
+    /// gathered from several segments there: a segment resending it adds to
+    /// that PDU's reassembly in tshark, it is not a PDU of its own.
+    pub fn spans(&self, key: u64, seq: u32) -> bool {
+        self.spans.get(&key).is_some_and(|&(start, end)| seq.wrapping_sub(start) < end.wrapping_sub(start))
+    }
+
+    /// Notes that the PDU gathered in direction `key` covers `start..end`.
+    fn span(&mut self, key: u64, start: u32, end: u32) {
+        if self.spans.len() >= MAX_DIRECTIONS && !self.spans.contains_key(&key) {
+            self.spans.clear();
+        }
+        let first = self.spans.get(&key).filter(|s| s.1 == start).map_or(start, |s| s.0);
+        self.spans.insert(key, (first, end));
+    }
+
     /// Takes in one in-order segment with a payload. A segment that does not
     /// start where the waiting PDU's bytes end (a gap: bytes never captured)
     /// drops that PDU, which can no longer be completed.
@@ -132,13 +165,22 @@ impl Reassembler {
             }
         }
         let Some((dissector, ctx)) = s.claimed else { return Outcome::Whole };
-        let end = whole_prefix(REGISTRY[usize::from(dissector)], s.payload);
-        if end == s.payload.len() {
+        let (end, need) = cut(REGISTRY[usize::from(dissector)], s.payload, ctx);
+        if end == s.payload.len() || need > MAX_FOLLOWED {
             return Outcome::Whole;
         }
         let rest = &s.payload[end..];
+        let start = s.seq.wrapping_add(len32(end));
         let next_seq = s.seq.wrapping_add(len32(s.payload.len()));
-        let p = Pending { dissector, ctx, next_seq, bytes: rest.to_vec(), segments: vec![(s.frame, rest.len())] };
+        self.spans.remove(&s.key);
+        self.span(s.key, start, next_seq);
+        let p = if need > MAX_PDU {
+            let until = Some(start.wrapping_add(len32(need)));
+            Pending { dissector, ctx, next_seq, bytes: Vec::new(), segments: Vec::new(), until }
+        } else {
+            let segments = vec![(s.frame, rest.len())];
+            Pending { dissector, ctx, next_seq, bytes: rest.to_vec(), segments, until: None }
+        };
         self.keep(s.key, p);
         if end == 0 {
             Outcome::Segment
@@ -149,13 +191,26 @@ impl Reassembler {
 
     /// Adds a segment to the PDU waiting in its direction.
     fn resume(&mut self, mut p: Pending, s: SegmentIn<'_>) -> Outcome {
+        if let Some(until) = p.until {
+            // A PDU too long to keep: its segments are followed to its end; the
+            // one that reaches past it stands as it is (the PDU's bytes are gone).
+            let next_seq = s.seq.wrapping_add(len32(s.payload.len()));
+            if until.wrapping_sub(next_seq) > i32::MAX as u32 {
+                return Outcome::Whole;
+            }
+            p.next_seq = next_seq;
+            self.span(s.key, s.seq, next_seq);
+            self.keep(s.key, p);
+            return Outcome::Continued;
+        }
         p.bytes.extend_from_slice(s.payload);
         p.segments.push((s.frame, s.payload.len()));
         p.next_seq = s.seq.wrapping_add(len32(s.payload.len()));
-        let end = whole_prefix(REGISTRY[usize::from(p.dissector)], &p.bytes);
+        self.span(s.key, s.seq, p.next_seq);
+        let end = whole_prefix(REGISTRY[usize::from(p.dissector)], &p.bytes, p.ctx);
         if end == 0 {
             self.keep(s.key, p);
-            return Outcome::Segment;
+            return Outcome::Continued;
         }
         let rest = p.bytes.split_off(end);
         if let Some(last) = p.segments.last_mut() {
@@ -163,7 +218,14 @@ impl Reassembler {
         }
         if !rest.is_empty() {
             let segments = vec![(s.frame, rest.len())];
-            let next = Pending { dissector: p.dissector, ctx: p.ctx, next_seq: p.next_seq, bytes: rest, segments };
+            let next = Pending {
+                dissector: p.dissector,
+                ctx: p.ctx,
+                next_seq: p.next_seq,
+                bytes: rest,
+                segments,
+                until: None,
+            };
             self.keep(s.key, next);
         }
         let (dissector, ctx) = (p.dissector, p.ctx);
@@ -190,17 +252,27 @@ impl Reassembler {
 /// How many leading bytes of `bytes` are whole PDUs of `d`: all of them when
 /// the protocol does not reassemble, when bytes start no PDU it can measure, or
 /// when a PDU would be longer than [`MAX_PDU`].
-pub fn whole_prefix(d: &dyn Dissector, bytes: &[u8]) -> usize {
+pub fn whole_prefix(d: &dyn Dissector, bytes: &[u8], ctx: Ctx) -> usize {
+    match cut(d, bytes, ctx) {
+        (_, need) if need > MAX_PDU => bytes.len(),
+        (at, _) => at,
+    }
+}
+
+/// How many leading bytes of `bytes` are whole PDUs of `d` (all of them when
+/// the protocol does not reassemble or bytes start no PDU it can measure), and
+/// how many bytes the PDU cut short after them needs (0: none is).
+fn cut(d: &dyn Dissector, bytes: &[u8], ctx: Ctx) -> (usize, usize) {
     let mut at = 0;
     while at < bytes.len() {
         let rest = &bytes[at..];
-        let Some(need) = d.pdu_len(rest).filter(|&n| n > 0 && n <= MAX_PDU) else { return bytes.len() };
+        let Some(need) = d.pdu_len_in(rest, ctx).filter(|&n| n > 0) else { return (bytes.len(), 0) };
         if need > rest.len() {
-            return at;
+            return (at, need);
         }
         at += need;
     }
-    at
+    (at, 0)
 }
 
 /// A payload length as a sequence-number distance.
@@ -238,22 +310,22 @@ mod tests {
         let tls = REGISTRY[usize::from(tls())];
         let mut two = APP_DATA.to_vec();
         two.extend_from_slice(&ALERT);
-        assert_eq!(whole_prefix(tls, &two), 32);
-        assert_eq!(whole_prefix(tls, &two[..31]), 25);
-        assert_eq!(whole_prefix(tls, &two[..27]), 25);
-        assert_eq!(whole_prefix(tls, &two[..24]), 0);
+        assert_eq!(whole_prefix(tls, &two, Ctx::default()), 32);
+        assert_eq!(whole_prefix(tls, &two[..31], Ctx::default()), 25);
+        assert_eq!(whole_prefix(tls, &two[..27], Ctx::default()), 25);
+        assert_eq!(whole_prefix(tls, &two[..24], Ctx::default()), 0);
         // Bytes that start no record are left as they are.
-        assert_eq!(whole_prefix(tls, b"PWD\r\n"), 5);
+        assert_eq!(whole_prefix(tls, b"PWD\r\n", Ctx::default()), 5);
         // A protocol that does not reassemble: every segment is whole.
         let arp = REGISTRY.iter().find(|d| d.name() == "arp").unwrap();
-        assert_eq!(whole_prefix(*arp, &APP_DATA[..3]), 3);
+        assert_eq!(whole_prefix(*arp, &APP_DATA[..3], Ctx::default()), 3);
     }
 
     #[test]
     fn a_record_over_three_segments_completes_with_the_last() {
         let mut r = Reassembler::new();
         assert_eq!(r.segment(seg(4, 1, &APP_DATA[..8])), Outcome::Segment);
-        assert_eq!(r.segment(seg(5, 9, &APP_DATA[8..18])), Outcome::Segment);
+        assert_eq!(r.segment(seg(5, 9, &APP_DATA[8..18])), Outcome::Continued);
         assert_eq!(r.waiting_bytes(), 18);
         let done = r.segment(seg(6, 19, &APP_DATA[18..]));
         assert_eq!(done, Outcome::Completed { dissector: tls(), ctx: Ctx::to(443) });
@@ -342,12 +414,43 @@ mod tests {
     #[test]
     fn a_pdu_longer_than_the_bound_or_of_no_length_is_not_reassembled() {
         let over = u32::try_from(MAX_PDU + 1).unwrap().to_be_bytes();
-        assert_eq!(whole_prefix(&Long, &over), 4);
+        assert_eq!(whole_prefix(&Long, &over, Ctx::default()), 4);
         let at_bound = u32::try_from(MAX_PDU).unwrap().to_be_bytes();
-        assert_eq!(whole_prefix(&Long, &at_bound), 0);
+        assert_eq!(whole_prefix(&Long, &at_bound, Ctx::default()), 0);
         // A length of 0 would never advance: not measured.
-        assert_eq!(whole_prefix(&Long, &[0, 0, 0, 0, 9]), 5);
-        assert_eq!(whole_prefix(&Long, &[0, 0, 0, 6, 9, 9, 0, 0]), 6);
+        assert_eq!(whole_prefix(&Long, &[0, 0, 0, 0, 9], Ctx::default()), 5);
+        assert_eq!(whole_prefix(&Long, &[0, 0, 0, 6, 9, 9, 0, 0], Ctx::default()), 6);
+    }
+
+    #[test]
+    fn a_pdu_too_long_to_keep_is_followed_to_its_end() {
+        // SSH during the key exchange, reading encrypted bytes as a packet
+        // length (mptcp-v0.pcap frame 40): tshark waits for 0x5391fae8 bytes.
+        use crate::sniff::dissect::ssh::conv::Conv;
+        let ssh = u8::try_from(REGISTRY.iter().position(|d| d.name() == "ssh").unwrap()).unwrap();
+        let d = REGISTRY[usize::from(ssh)];
+        let st = d.learn_in(b"SSH-2.0-a\r\n", Ctx::to(22)).unwrap();
+        let st = d.learn_in(b"SSH-2.0-b\r\n", Ctx { prior: Some(st), ..Ctx::from(22) }).unwrap();
+        assert!(Conv(st).banner(false));
+        let ctx = Ctx { prior: Some(st), ..Ctx::from(22) };
+        let seg = |frame, seq, payload| SegmentIn { key: 3, frame, seq, payload, claimed: Some((ssh, ctx)) };
+        let head = [0x53, 0x91, 0xfa, 0xe8, 0x5c, 0x83, 0xc8, 0xdb];
+        let mut r = Reassembler::new();
+        assert_eq!(r.segment(seg(40, 42, &head)), Outcome::Segment);
+        assert_eq!(r.waiting_bytes(), 0, "its bytes are not kept");
+        assert_eq!(r.segment(seg(42, 50, &[1; 48])), Outcome::Continued);
+        assert!(r.spans(3, 42) && r.spans(3, 97) && !r.spans(3, 98) && !r.spans(4, 50));
+        // A segment after a gap ends it, and starts a packet of its own.
+        assert_eq!(r.segment(seg(44, 500, &[1; 48])), Outcome::Segment);
+        assert!(!r.spans(3, 60) && r.spans(3, 500));
+    }
+
+    #[test]
+    fn a_resent_segment_inside_a_gathered_pdu_is_spanned() {
+        let mut r = Reassembler::new();
+        assert_eq!(r.segment(seg(4, 1, &APP_DATA[..8])), Outcome::Segment);
+        assert!(matches!(r.segment(seg(5, 9, &APP_DATA[8..])), Outcome::Completed { .. }));
+        assert!(r.spans(7, 1) && r.spans(7, 20) && !r.spans(7, 26));
     }
 
     /// Ethernet + IPv4 + TCP 40000 → 443 [PSH, ACK] with raw sequence number `seq`.
@@ -367,7 +470,7 @@ mod tests {
             let p = pipe.process(&f);
             let mut info = Vec::new();
             crate::sniff::render::list::info(&mut info, &p).unwrap();
-            let segment = matches!(p.app, App::Segment(None));
+            let segment = matches!(p.app, App::Segment(None) | App::Continued);
             let proto = crate::sniff::render::list::protocol(&p).to_string();
             out.push((proto, String::from_utf8(info).unwrap(), segment));
         }

@@ -20,6 +20,10 @@ pub fn write(out: &mut impl Write, h: &Tcp, p: &Packet<'_>) -> io::Result<()> {
             }
             out.write_all(b" [TCP segment of a reassembled PDU]")
         }
+        App::Continued => {
+            summary(out, h, p.tcp.as_ref())?;
+            out.write_all(b" [TCP segment of a reassembled PDU]")
+        }
         _ => summary(out, h, p.tcp.as_ref()),
     }
 }

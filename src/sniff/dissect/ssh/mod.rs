@@ -6,13 +6,21 @@
 //! which everything is encrypted.
 //!
 //! As tshark, a segment sent to the SSH port is the client's. tshark follows the
-//! conversation to know which packets are encrypted (those after New Keys) and
-//! which key exchange method was chosen; the registry keeps no state across
-//! frames, so here a packet is read as plaintext when its header is consistent
-//! (its length fits the segment and is a whole number of 8-byte blocks, the
-//! padding is 4 bytes or more, the code is one of the key exchange's); the rest
-//! is an encrypted packet. Whether a code 30 or 31 message is the elliptic-curve
-//! variant is told from the size of the public key it carries.
+//! conversation to know its version and which packets are encrypted (those
+//! after New Keys); [`conv`] keeps that state as the protocol's memo of the
+//! conversation (see there), and the pipeline gathers a packet of the key
+//! exchange that segments cut ([`Dissector::pdu_len_in`]). Without that state
+//! (a PDU read on its own), a packet is read as plaintext when its header is
+//! consistent (its length fits the segment and is a whole number of 8-byte
+//! blocks, the padding is 4 bytes or more, the code is one of the key
+//! exchange's); the rest is an encrypted packet. Whether a code 30 or 31
+//! message is the elliptic-curve variant is told from the size of the public
+//! key it carries (tshark goes by the key exchange method the Key Exchange
+//! Inits agree on).
+
+pub mod conv;
+
+use conv::{Conv, Piece};
 
 use super::dissector::{tree_values, Claim, Ctx, Dissector, FieldDecl};
 use super::textline::{first, shown};
@@ -36,6 +44,9 @@ const MIN_PADDING: u8 = 4;
 const BLOCK: usize = 8;
 /// The message codes of the key exchange and the transport layer.
 const KEXINIT: u8 = 20;
+const NEWKEYS: u8 = 21;
+/// The cipher whose packets tshark 4.0 tries to decrypt (and, without keys, shows nothing of).
+const CHACHA: &[u8] = b"chacha20-poly1305@openssh.com";
 const KEX_30: u8 = 30;
 const KEX_31: u8 = 31;
 /// The sizes of an elliptic-curve public key: curve25519, then NIST P-256, P-384, P-521.
@@ -216,7 +227,17 @@ const FIELDS: &[FieldDecl] = &[
         title: "ECDH client's ephemeral public key (Q_C)",
         base: "",
     },
+    FieldDecl {
+        name: "ssh.packet_length_encrypted",
+        ftype: Ftype::Bytes,
+        title: "Packet Length (encrypted)",
+        base: "",
+    },
+    FieldDecl { name: "ssh.encrypted_packet", ftype: Ftype::Bytes, title: "Encrypted Packet", base: "" },
 ];
+
+/// The encrypted length field before an encrypted packet's bytes.
+const LENGTH_LEN: usize = 4;
 
 /// The name-list fields, in the order of [`NAME_LISTS`].
 const LIST_FIELDS: [&str; 10] = [
@@ -233,8 +254,8 @@ const LIST_FIELDS: [&str; 10] = [
 ];
 
 /// A plaintext binary packet at `at` of the PDU.
-#[derive(Clone, Copy)]
-struct Packet<'p> {
+#[derive(Clone, Copy, Debug)]
+pub struct Packet<'p> {
     at: usize,
     len: u32,
     padding: u8,
@@ -264,6 +285,35 @@ fn packet(pdu: &[u8], at: usize) -> Option<Packet<'_>> {
     let padding_bytes = &rest[total - usize::from(padding)..total];
     let code = *payload.first()?;
     matches!(code, 1..=6 | KEXINIT | 21 | KEX_30..=34).then_some(Packet { at, len, padding, payload, padding_bytes })
+}
+
+/// The binary packet at `at` as tshark reads one during the key exchange
+/// (RFC 4253 §6): its length and padding length taken as they are, `None`
+/// when the packet is cut short or its padding leaves no message code.
+fn parse_packet(pdu: &[u8], at: usize) -> Option<Packet<'_>> {
+    let rest = pdu.get(at..)?;
+    let len = be32(rest.get(..4)?, 0);
+    let total = usize::try_from(len).ok()?.checked_add(4)?;
+    let padding = *rest.get(4)?;
+    if total > rest.len() || usize::from(padding) + 1 >= total - 4 {
+        return None;
+    }
+    let payload = &rest[HEADER_LEN..total - usize::from(padding)];
+    let padding_bytes = &rest[total - usize::from(padding)..total];
+    Some(Packet { at, len, padding, payload, padding_bytes })
+}
+
+/// The client-to-server and server-to-client cipher lists of a Key Exchange
+/// Init's payload (RFC 4253 §7.1), when they are there.
+fn ciphers(payload: &[u8]) -> (Option<&[u8]>, Option<&[u8]>) {
+    let mut pos = 1 + COOKIE_LEN;
+    let mut lists = [None; 4];
+    for slot in &mut lists {
+        let Some(list) = string(payload, pos) else { break };
+        *slot = Some(list);
+        pos += 4 + list.len();
+    }
+    (lists[2], lists[3])
 }
 
 /// The plaintext packets at the start of `pdu`, and where the rest begins.
@@ -314,7 +364,7 @@ fn message_name(p: &Packet<'_>) -> &'static str {
         5 => "Service Request",
         6 => "Service Accept",
         KEXINIT => "Key Exchange Init",
-        21 => "New Keys",
+        NEWKEYS => "New Keys",
         KEX_30 if elliptic(p) => "Elliptic Curve Diffie-Hellman Key Exchange Init",
         KEX_30 => "Diffie-Hellman Key Exchange Init",
         KEX_31 if !has_host_key(p) => "Diffie-Hellman Group Exchange Group",
@@ -322,8 +372,72 @@ fn message_name(p: &Packet<'_>) -> &'static str {
         KEX_31 => "Diffie-Hellman Key Exchange Reply",
         32 => "Diffie-Hellman Group Exchange Init",
         33 => "Diffie-Hellman Group Exchange Reply",
-        _ => "Diffie-Hellman Group Exchange Request",
+        34 => "Diffie-Hellman Group Exchange Request",
+        code => later_message_name(code),
     }
+}
+
+/// Wireshark's names of the authentication and connection messages (RFC 4250
+/// §4.1.2), which only a key exchange read out of step shows in the clear.
+fn later_message_name(code: u8) -> &'static str {
+    match code {
+        50 => "User Authentication Request",
+        51 => "User Authentication Failure",
+        52 => "User Authentication Success",
+        53 => "User Authentication Banner",
+        80 => "Global Request",
+        81 => "Request Success",
+        82 => "Request Failure",
+        90 => "Channel Open",
+        91 => "Channel Open Confirmation",
+        92 => "Channel Open Failure",
+        93 => "Window Adjust",
+        94 => "Channel Data",
+        95 => "Channel Extended Data",
+        96 => "Channel EOF",
+        97 => "Channel Close",
+        98 => "Channel Request",
+        99 => "Channel Success",
+        100 => "Channel Failure",
+        _ => "Unknown",
+    }
+}
+
+/// A message's name as the Info column shows it (`Unknown (n)` for a code
+/// Wireshark does not name).
+fn shown_name(p: &Packet<'_>) -> String {
+    match p.payload.first().map(|_| message_name(p)) {
+        Some("Unknown") => format!("Unknown ({})", p.code()),
+        Some(name) => name.to_string(),
+        None => String::new(),
+    }
+}
+
+/// The state the PDU is read in: the conversation's before it, and the
+/// version to read it with (the last word after a first pass); `None` for a
+/// PDU read on its own.
+fn state_of(ctx: Ctx) -> Option<(Conv, u8)> {
+    let last = Conv(ctx.memo?);
+    Some((Conv(ctx.prior.unwrap_or(0)), last.version()))
+}
+
+/// The pieces of `pdu` in its conversation.
+fn pieces(pdu: &[u8], ctx: Ctx) -> Option<Vec<Piece<'_>>> {
+    let (before, version) = state_of(ctx)?;
+    Some(conv::walk(pdu, ctx.to_port, before, Some(version)).0)
+}
+
+/// The Info column's parts for the pieces of a PDU.
+fn piece_names(pieces: &[Piece<'_>]) -> Vec<String> {
+    pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Banner { text, .. } => Some(format!("Protocol ({})", shown(text))),
+            Piece::Packet(p) => Some(shown_name(p)),
+            Piece::Encrypted { len, .. } => Some(format!("Encrypted packet (len={len})")),
+            Piece::Hidden { .. } | Piece::Cut { .. } => None,
+        })
+        .collect()
 }
 
 /// The side that sent the PDU, as tshark's Info starts.
@@ -369,6 +483,27 @@ impl Dissector for Ssh {
         }
     }
 
+    /// The version the client's banner announced in the conversation (`SSH`
+    /// while none did).
+    fn column_in(&self, pdu: &[u8], ctx: Ctx) -> &'static str {
+        match state_of(ctx).map(|s| s.1) {
+            None => self.column(pdu),
+            Some(conv::V1) => "SSHv1",
+            Some(conv::V2) => "SSHv2",
+            Some(_) => "SSH",
+        }
+    }
+
+    /// The conversation's state after this PDU (see [`conv`]).
+    fn learn_in(&self, pdu: &[u8], ctx: Ctx) -> Option<u32> {
+        Some(conv::walk(pdu, ctx.to_port, Conv(ctx.prior.unwrap_or(0)), None).1 .0)
+    }
+
+    /// During the key exchange, whole binary packets; else each segment as it is.
+    fn pdu_len_in(&self, head: &[u8], ctx: Ctx) -> Option<usize> {
+        conv::measure(head, ctx.to_port, Conv(ctx.prior.unwrap_or(0)))
+    }
+
     fn claims(&self) -> &'static [Claim] {
         CLAIMS
     }
@@ -378,8 +513,25 @@ impl Dissector for Ssh {
     }
 
     fn info(&self, pdu: &[u8], ctx: Ctx, out: &mut String) {
+        self.info_marked(pdu, ctx, "", out);
+    }
+
+    /// tshark clears the column up to TCP's marks, adds its parts after them
+    /// (`, ` before the first when marks are there) and puts the side before
+    /// everything: `Client: [TCP Fast Retransmission] , Key Exchange Init`.
+    fn info_marked(&self, pdu: &[u8], ctx: Ctx, marks: &str, out: &mut String) {
         out.push_str(side(ctx));
         out.push_str(": ");
+        if let Some(pieces) = pieces(pdu, ctx) {
+            out.push_str(marks);
+            let names = piece_names(&pieces);
+            if !marks.is_empty() && !names.is_empty() {
+                out.push_str(", ");
+            }
+            out.push_str(&names.join(", "));
+            return;
+        }
+        out.push_str(marks);
         if pdu.starts_with(BANNER) {
             let line = first(pdu).map(|l| l.text(pdu)).unwrap_or_default();
             let _ = write!(out, "Protocol ({})", shown(line));
@@ -392,7 +544,10 @@ impl Dissector for Ssh {
 
     fn tree(&self, pdu: &[u8], ctx: Ctx, o: usize, t: &mut Tree) {
         t.at(0).proto("ssh").bytes(o, pdu.len()).line(format_args!("SSH Protocol"));
-        if pdu.starts_with(BANNER) {
+        if let Some(pieces) = pieces(pdu, ctx) {
+            let v2 = state_of(ctx).is_some_and(|s| s.1 == conv::V2);
+            pieces.iter().for_each(|p| piece_tree(t, pdu, p, o, v2));
+        } else if pdu.starts_with(BANNER) {
             if let Some(l) = first(pdu) {
                 let v = shown(l.text(pdu));
                 t.at(1).field("ssh.protocol", Ftype::String, &v).bytes(o, l.full).line(format_args!("Protocol: {v}"));
@@ -414,6 +569,51 @@ impl Dissector for Ssh {
         tree_values(self, pdu, ctx, decl.name, decl.ftype, &mut owned);
         out.extend(owned);
     }
+}
+
+/// One piece of a PDU read in its conversation: a banner, a packet in the
+/// clear, or the encrypted rest (under an `SSH Version 2` item once the
+/// conversation's version is known to be 2).
+fn piece_tree(t: &mut Tree, pdu: &[u8], piece: &Piece<'_>, o: usize, v2: bool) {
+    match *piece {
+        Piece::Banner { at, text, len } => {
+            let v = shown(text);
+            t.at(1).field("ssh.protocol", Ftype::String, &v).bytes(o + at, len).line(format_args!("Protocol: {v}"));
+        }
+        Piece::Packet(p) => binary_packet(t, &p, o),
+        Piece::Encrypted { at, len } if v2 => {
+            t.at(1).bytes(o + at, len).line(format_args!("SSH Version 2"));
+            encrypted_packet(t, 2, &pdu[at..at + len], o + at);
+        }
+        Piece::Encrypted { at, len } => encrypted_packet(t, 1, &pdu[at..at + len], o + at),
+        Piece::Hidden { at, len } if v2 => {
+            t.at(1).bytes(o + at, len).line(format_args!("SSH Version 2"));
+        }
+        Piece::Hidden { .. } | Piece::Cut { .. } => {}
+    }
+}
+
+/// An encrypted packet at depth `d`, whose bytes `b` start at `at` of the
+/// frame: its length field (encrypted) and the rest, as tshark shows them
+/// without the keys (no MAC is told apart: tshark 4.0 knows its length only
+/// for the ciphers it decrypts).
+/// Bytes too few for a length field show nothing (tshark's item would lie
+/// past them).
+fn encrypted_packet(t: &mut Tree, d: usize, b: &[u8], at: usize) {
+    if b.len() <= LENGTH_LEN {
+        return;
+    }
+    let (head, rest) = b.split_at(LENGTH_LEN);
+    let h = hex(head);
+    t.at(d)
+        .field("ssh.packet_length_encrypted", Ftype::Bytes, &h)
+        .bytes(at, LENGTH_LEN)
+        .line(format_args!("Packet Length (encrypted): {h}"));
+    let shown = crate::sniff::dissect::data::shown_bytes(rest);
+    t.at(d)
+        .field("ssh.encrypted_packet", Ftype::Bytes, hex(rest))
+        .bytes(at + head.len(), rest.len())
+        .line(format_args!("Encrypted Packet: {shown}"));
 }
 
 /// One plaintext packet: its header, message code, Key Exchange Init's
@@ -566,6 +766,55 @@ mod tests {
         both.extend([0xde, 0xad, 0xbe, 0xef, 1, 2, 3]);
         assert_eq!(info(&both, Ctx::from(22)), "Server: Elliptic Curve Diffie-Hellman Key Exchange Reply, New Keys");
         assert_eq!(info(&[0x8f, 0x12, 0x33, 0x01, 0, 0, 0, 0], Ctx::to(22)), "Client: ");
+    }
+
+    /// A context in conversation state `prior`, `last` being the conversation's last word.
+    fn in_conv(mut ctx: Ctx, prior: Conv, last: Conv) -> Ctx {
+        ctx.prior = Some(prior.0);
+        ctx.memo = Some(last.0);
+        ctx
+    }
+
+    #[test]
+    fn the_conversation_names_the_version_and_the_encrypted_packets() {
+        let banner = b"SSH-2.0-OpenSSH_7.9\r\n";
+        let v2 = Conv(Ssh.learn_in(banner, Ctx::to(22)).unwrap());
+        assert_eq!(v2.version(), conv::V2);
+        // tshark -2 shows every frame with the version of the whole conversation.
+        assert_eq!(Ssh.column_in(b"SSH-2.0-x\r\n", in_conv(Ctx::from(22), Conv::default(), v2)), "SSHv2");
+        let none = Conv::default();
+        let get = b"GET / HTTP/1.1\r\n\r\n";
+        let ctx = in_conv(Ctx::to(22), none, none);
+        assert_eq!(Ssh.column_in(get, ctx), "SSH");
+        assert_eq!(info(get, ctx), "Client: Encrypted packet (len=18)");
+        assert_eq!(values(get, ctx, "ssh.packet_length_encrypted"), ["47455420"]);
+        assert_eq!(values(get, ctx, "ssh.encrypted_packet"), [hex(&get[4..])]);
+        assert!(values(b"\r\n", ctx, "ssh.encrypted_packet").is_empty(), "no room for a length");
+        // The server's banner still reads as one while the version is unknown.
+        let ctx = in_conv(Ctx::from(22), none, none);
+        assert_eq!(info(b"SSH-2.0-OpenSSH_8.7\r\n", ctx), "Server: Protocol (SSH-2.0-OpenSSH_8.7)");
+        assert_eq!(values(b"SSH-2.0-OpenSSH_8.7\r\n", ctx, "ssh.protocol"), ["SSH-2.0-OpenSSH_8.7"]);
+    }
+
+    #[test]
+    fn tcp_marks_go_after_the_side() {
+        let st = Conv(Ssh.learn_in(b"SSH-2.0-a\r\n", Ctx::to(22)).unwrap());
+        let st = Conv(Ssh.learn_in(b"SSH-2.0-b\r\n", in_conv(Ctx::from(22), st, st)).unwrap());
+        let new_keys = wrap(&[NEWKEYS]);
+        let ctx = in_conv(Ctx::to(22), st, st);
+        let mut out = String::new();
+        Ssh.info_marked(&new_keys, ctx, "[TCP Fast Retransmission] ", &mut out);
+        assert_eq!(out, "Client: [TCP Fast Retransmission] , New Keys");
+        // After New Keys, without the other side's Key Exchange Init: the length.
+        let after = Conv(Ssh.learn_in(&new_keys, ctx).unwrap());
+        let ctx = in_conv(Ctx::to(22), after, after);
+        let mut out = String::new();
+        Ssh.info_marked(&[9; 48], ctx, "[TCP Fast Retransmission] ", &mut out);
+        assert_eq!(out, "Client: [TCP Fast Retransmission] , Encrypted packet (len=48)");
+        assert_eq!(Ssh.pdu_len_in(&[9; 48], ctx), Some(48));
+        let mut out = String::new();
+        Ssh.info_marked(&[], ctx, "[TCP Fast Retransmission] ", &mut out);
+        assert_eq!(out, "Client: [TCP Fast Retransmission] ");
     }
 
     #[test]
