@@ -10,6 +10,7 @@ pub mod tree;
 use crate::proto::http::chunked::ChunkedDecoder;
 use crate::sniff::app::conv::{bounded_insert, dir_key, AppFacts, TcpData, MAX_PDU, MAX_PENDING_STREAMS};
 use crate::sniff::hash::FxHashMap;
+use crate::sniff::tcp::Direction;
 use crate::sniff::value::Nanos;
 use std::fmt;
 
@@ -165,7 +166,8 @@ pub fn info(out: &mut impl fmt::Write, m: &HttpMsg) -> fmt::Result {
     match (m.body_protocol(), m.media_type()) {
         (Some("png"), _) => out.write_str(" (PNG)")?,
         (Some("image-jfif"), _) => out.write_str(" (JPEG JFIF image)")?,
-        (Some("json"), Some(t)) => write!(out, " , JavaScript Object Notation ({t})")?,
+        // JSON appends its own name after a comma, right after the start line's space.
+        (Some("json"), Some(t)) => write!(out, ", JavaScript Object Notation ({t})")?,
         (Some("data"), _) | (_, None) => {}
         (_, Some(t)) if t.starts_with("multipart/") => {}
         (_, Some(t)) => write!(out, " ({t})")?,
@@ -214,6 +216,37 @@ struct LastRequest {
     uri: Option<Box<str>>,
     /// Its number among the connection's request/response pairs.
     number: u32,
+    /// A CONNECT request (RFC 9110 §9.3.6), with the port its target names.
+    connect: Option<Option<u16>>,
+}
+
+/// What the request a response answers changes about the response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Answering {
+    /// Any other request, or none.
+    Other,
+    /// A HEAD request: the response has no body (RFC 9110 §9.3.2).
+    Head,
+    /// A CONNECT request: a 2xx response has no body and opens a tunnel (RFC 9110 §9.3.6).
+    Connect,
+}
+
+/// A connection that stopped carrying HTTP: what its later bytes are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Switched {
+    /// After a `101 Switching Protocols` response (RFC 9110 §15.2.2): the
+    /// protocol its Upgrade header names (RFC 9110 §7.8), which tshark shows as
+    /// data unless it knows it.
+    Upgraded,
+    /// Through a tunnel a CONNECT request opened (RFC 9110 §9.3.6): the bytes
+    /// of the protocol of the target's port, which tshark looks up as if that
+    /// port carried them.
+    Tunnel {
+        /// The port of the CONNECT request's target (`host:port`), if it names one.
+        port: Option<u16>,
+        /// The bytes come from the proxy (the server of the HTTP connection).
+        from_server: bool,
+    },
 }
 
 /// A message whose head is complete, waiting for body bytes.
@@ -250,6 +283,9 @@ pub struct HttpTracker {
     pairs: FxHashMap<u32, u32>,
     /// The frames of each pair: (connection, pair number) → (request, response), 0 for none.
     pair_frames: FxHashMap<(u32, u32), (u32, u32)>,
+    /// Connections that switched to another protocol (an upgrade or a CONNECT
+    /// tunnel), and the direction of the request that switched them.
+    switched: FxHashMap<u32, (Switched, Option<Direction>)>,
 }
 
 /// What one segment gives.
@@ -263,6 +299,8 @@ pub enum Outcome {
     Message(Box<HttpMsg>),
     /// On an HTTP port: bytes that start no message (tshark's `Continuation`).
     Continuation,
+    /// Bytes of a connection that switched protocols after an HTTP exchange.
+    Switched(Switched),
     /// On an HTTP port, in a connection without a request yet: bytes that
     /// start no message but whose first lines hold a colon. tshark takes those
     /// lines (`head` bytes) for header lines and the `body` bytes after them
@@ -299,6 +337,17 @@ impl HttpTracker {
         if seg.resent || (seg.payload.is_empty() && !seg.fin) {
             return Outcome::NotHttp;
         }
+        if let Some(&(sw, request_dir)) = self.switched.get(&seg.stream) {
+            // tshark's HTTP hands every later byte of the connection on.
+            self.pending.remove(&key);
+            if seg.payload.is_empty() {
+                return Outcome::NotHttp;
+            }
+            return Outcome::Switched(match sw {
+                Switched::Tunnel { port, .. } => Switched::Tunnel { port, from_server: seg.dir != request_dir },
+                other => other,
+            });
+        }
         if seg.payload.is_empty() {
             // A FIN ends a body still due (one that runs to the end of the
             // connection, or is shorter than its Content-Length).
@@ -327,8 +376,12 @@ impl HttpTracker {
             return self.other_bytes(key, p, seg);
         }
         p.buf.extend_from_slice(seg.payload);
-        let head_request = self.last.get(&seg.stream).is_some_and(|o| o.head && !o.answered);
-        match parse(&p.buf, head_request) {
+        let answering = match self.last.get(&seg.stream) {
+            Some(o) if o.head && !o.answered => Answering::Head,
+            Some(o) if o.connect.is_some() && !o.answered => Answering::Connect,
+            _ => Answering::Other,
+        };
+        match parse(&p.buf, answering) {
             Parsed::Invalid if !has_blank_line(&p.buf) && p.buf.len() <= MAX_PDU => {
                 // tshark knows a request by its method alone and waits for the
                 // end of the head (a blank line) before judging the rest.
@@ -506,11 +559,13 @@ impl HttpTracker {
                 // Without a Host header tshark names the request by its target alone.
                 uri: Some(m.full_uri().unwrap_or_else(|| m.uri.clone()).into()),
                 number,
+                connect: (m.method == "CONNECT").then(|| connect_port(&m.uri)),
             };
             bounded_insert(&mut self.last, seg.stream, r, MAX_CONNECTIONS);
             self.pair_frames_set(m, seg.stream, number, (seg.frame, 0));
             return;
         }
+        self.switch_after(m, seg);
         match self.last.get_mut(&seg.stream) {
             Some(o) if !o.answered && m.code >= 200 => {
                 o.answered = true;
@@ -531,11 +586,30 @@ impl HttpTracker {
             // A response without a request: the connection is HTTP all the same.
             None => {
                 let number = self.next_pair(seg.stream);
-                let r = LastRequest { frame: 0, time: 0, head: false, answered: true, uri: None, number };
+                let r =
+                    LastRequest { frame: 0, time: 0, head: false, answered: true, uri: None, number, connect: None };
                 bounded_insert(&mut self.last, seg.stream, r, MAX_CONNECTIONS);
                 self.pair_frames_set(m, seg.stream, number, (0, seg.frame));
             }
         }
+    }
+
+    /// Notes a response that switches its connection to another protocol: a
+    /// `101 Switching Protocols` (RFC 9110 §15.2.2), or a 2xx answering a
+    /// CONNECT request (RFC 9110 §9.3.6). Call before the response is linked.
+    fn switch_after(&mut self, m: &HttpMsg, seg: &TcpData<'_>) {
+        let open = self.last.get(&seg.stream).filter(|o| !o.answered);
+        let sw = match open.and_then(|o| o.connect) {
+            _ if m.code == 101 => Switched::Upgraded,
+            Some(port) if (200..300).contains(&m.code) => Switched::Tunnel { port, from_server: true },
+            _ => return,
+        };
+        // The request went the other way.
+        let request_dir = seg.dir.map(|d| match d {
+            Direction::ClientToServer => Direction::ServerToClient,
+            Direction::ServerToClient => Direction::ClientToServer,
+        });
+        bounded_insert(&mut self.switched, seg.stream, (sw, request_dir), MAX_CONNECTIONS);
     }
 
     /// Records the frames of pair `number` of a connection, and gives `m` its
@@ -580,6 +654,11 @@ fn gap_within_body(p: &mut Pending, seg: &TcpData<'_>) -> bool {
     true
 }
 
+/// The port of a CONNECT request's target, `host:port` (RFC 9110 §9.3.6).
+fn connect_port(target: &str) -> Option<u16> {
+    target.rsplit_once(':').and_then(|(_, port)| port.parse().ok())
+}
+
 /// The start line of a message, when the bytes hold all of it.
 fn start_line(b: &[u8]) -> Option<Box<str>> {
     let end = find_crlf(b)?;
@@ -601,7 +680,7 @@ enum Parsed {
 }
 
 /// Parses a head with httparse, then finds the end of the body (RFC 9112 §6.3).
-fn parse(buf: &[u8], after_head_request: bool) -> Parsed {
+fn parse(buf: &[u8], answering: Answering) -> Parsed {
     let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut m = HttpMsg::default();
     let head_len = if buf.starts_with(b"HTTP/") {
@@ -634,7 +713,12 @@ fn parse(buf: &[u8], after_head_request: bool) -> Parsed {
     };
     m.head_len = head_len;
     let rest = &buf[head_len..];
-    let no_body = !m.request && ((100..200).contains(&m.code) || m.code == 204 || m.code == 304 || after_head_request);
+    let no_body = !m.request
+        && ((100..200).contains(&m.code)
+            || m.code == 204
+            || m.code == 304
+            || answering == Answering::Head
+            || (answering == Answering::Connect && (200..300).contains(&m.code)));
     let chunked = m.header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
     let body_len = if no_body {
         0
@@ -807,6 +891,76 @@ mod tests {
             frame,
             time: i64::from(frame) * 1000,
         }
+    }
+
+    fn dir_seg(payload: &[u8], frame: u32, dir: Direction) -> TcpData<'_> {
+        TcpData { dir: Some(dir), ..seg(payload, frame) }
+    }
+
+    /// Regression (zeek-traces http/docker-http-upgrade.pcap frames 14, 16, 26,
+    /// 33, 36): after `101` with `Upgrade: tcp` tshark hands every later byte of
+    /// the connection, both ways, to data: no `Continuation`, no segment of a
+    /// message that never comes.
+    #[test]
+    fn a_101_response_switches_the_connection_away_from_http() {
+        use Direction::{ClientToServer as C, ServerToClient as S};
+        let mut t = HttpTracker::default();
+        let req = b"POST /v1.41/containers/cc4f/attach?stream=1 HTTP/1.1\r\nHost: 192.168.122.87:2375\r\n\
+Content-Length: 0\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n";
+        assert!(matches!(t.tcp(&dir_seg(req, 14, C), false), Outcome::Message(_)));
+        let rep = b"HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\n\
+Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n";
+        match t.tcp(&dir_seg(rep, 16, S), false) {
+            Outcome::Message(m) => assert_eq!((m.code, m.body_len, m.trailing_len), (101, 0, 0)),
+            _ => panic!("the 101 response is a message"),
+        }
+        for (f, bytes, dir) in [(26, &b"/ # "[..], S), (33, &b"\x1b[6n"[..], S), (36, &b"l"[..], C)] {
+            assert!(matches!(t.tcp(&dir_seg(bytes, f, dir), false), Outcome::Switched(Switched::Upgraded)));
+        }
+        // A resent segment or an empty FIN is no payload to hand on.
+        assert!(matches!(t.tcp(&TcpData { fin: true, ..dir_seg(b"", 40, C) }, false), Outcome::NotHttp));
+    }
+
+    /// Regression (zeek-traces http/connect-with-header.pcap frames 5, 7, 9, 11):
+    /// a 2xx answering CONNECT has no body even without Content-Length (RFC
+    /// 9110 §9.3.6), and the tunnel after it carries the target port's protocol;
+    /// tshark takes the proxy's bytes for the ones going to that port.
+    #[test]
+    fn a_2xx_answering_connect_ends_at_its_head_and_opens_a_tunnel() {
+        use Direction::{ClientToServer as C, ServerToClient as S};
+        let mut t = HttpTracker::default();
+        let req = b"CONNECT www.example.com:443 HTTP/1.1\r\nHost: www.example.com:443\r\n\r\n";
+        match t.tcp(&dir_seg(req, 5, C), true) {
+            Outcome::Message(m) => assert_eq!(m.method, "CONNECT"),
+            _ => panic!("the CONNECT request is a message"),
+        }
+        let rep = b"HTTP/1.0 200 Connection Established\r\nProxy-agent: Apache\r\n\r\n";
+        match t.tcp(&dir_seg(rep, 7, S), true) {
+            Outcome::Message(m) => assert_eq!((m.code, m.body_len, m.request_in.map(|r| r.0)), (200, 0, Some(5))),
+            _ => panic!("the 200 response is a whole message"),
+        }
+        let hello = [0x16, 0x03, 0x01, 0x00, 0xdc, 0x01];
+        let tunnel = |o| match o {
+            Outcome::Switched(Switched::Tunnel { port, from_server }) => Some((port, from_server)),
+            _ => None,
+        };
+        assert_eq!(tunnel(t.tcp(&dir_seg(&hello, 9, C), true)), Some((Some(443), false)));
+        assert_eq!(tunnel(t.tcp(&dir_seg(&hello, 11, S), true)), Some((Some(443), true)));
+    }
+
+    /// A CONNECT refused (not 2xx) leaves the connection HTTP; a target without
+    /// a port opens a tunnel whose bytes no port names.
+    #[test]
+    fn only_a_2xx_opens_a_connect_tunnel() {
+        use Direction::{ClientToServer as C, ServerToClient as S};
+        let mut t = HttpTracker::default();
+        t.tcp(&dir_seg(b"CONNECT host:25 HTTP/1.1\r\n\r\n", 1, C), true);
+        let rep = b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n";
+        assert!(matches!(t.tcp(&dir_seg(rep, 2, S), true), Outcome::Message(_)));
+        assert!(matches!(t.tcp(&dir_seg(b"GET / HTTP/1.1\r\n\r\n", 3, C), true), Outcome::Message(_)));
+        assert_eq!(connect_port("host"), None);
+        assert_eq!(connect_port("[::1]:8443"), Some(8443));
+        assert_eq!(connect_port("host:99999"), None);
     }
 
     /// Regression (suricata-verify http-gap-double frames 5 and 9): a request
