@@ -680,7 +680,17 @@ fn switched_pdu(sw: http::Switched, h: &Tcp, payload: &[u8], offset: usize) -> O
     let peer = if from_server { h.sport } else { h.dport };
     let by_port = registry::claimed(registry::Claim::TcpPort(port))
         .filter(|&d| registry::REGISTRY[usize::from(d)].accepts(payload))
-        .map(|d| (d, dissect::dissector::Ctx { port: Some(port), to_port: from_server, peer: Some(peer), ..Default::default() }));
+        .map(|d| {
+            (
+                d,
+                dissect::dissector::Ctx {
+                    port: Some(port),
+                    to_port: from_server,
+                    peer: Some(peer),
+                    ..Default::default()
+                },
+            )
+        });
     let (dissector, ctx) =
         by_port.or_else(|| registry::guessed(registry::Carrier::Tcp, payload).map(|d| (d, Default::default())))?;
     Some(registry::Pdu { dissector, offset, len: payload.len(), ctx })

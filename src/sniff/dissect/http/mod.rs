@@ -160,7 +160,7 @@ impl HttpMsg {
 pub fn info(out: &mut impl fmt::Write, m: &HttpMsg) -> fmt::Result {
     write!(out, "{} ", m.first_line())?;
     if m.body_is_empty {
-        return Ok(());
+        return if m.continuation { out.write_str("Continuation") } else { Ok(()) };
     }
     // The body's dissector adds to the Info column, each in its own words.
     match (m.body_protocol(), m.media_type()) {
@@ -313,6 +313,20 @@ pub enum Outcome {
     },
 }
 
+/// Whether tshark's HTTP heuristic takes a segment on a port that is not an
+/// HTTP port, in a connection not yet known to carry HTTP: its first line ends
+/// within the segment and either starts with `HTTP/1.` (a status line) or ends
+/// with `HTTP/1.x` (a request line, whatever its method and target look like).
+/// From then on the connection is HTTP.
+fn heuristic_accepts(b: &[u8]) -> bool {
+    /// The length of `HTTP/1.x`.
+    const VERSION_LEN: usize = 8;
+    let Some((len, _)) = line_end(b, true) else { return false };
+    let line = &b[..len];
+    let version_at = |at: usize| line.get(at..at + VERSION_LEN - 1).is_some_and(|v| v.eq_ignore_ascii_case(b"HTTP/1."));
+    len != VERSION_LEN && (version_at(0) || len.checked_sub(VERSION_LEN).is_some_and(version_at))
+}
+
 /// Whether the bytes start like an HTTP/1.x start line.
 fn looks_like_http(b: &[u8]) -> bool {
     if b.starts_with(b"HTTP/1.") {
@@ -333,7 +347,7 @@ impl HttpTracker {
     pub fn tcp(&mut self, seg: &TcpData<'_>, http_port: bool) -> Outcome {
         let key = dir_key(seg.stream, seg.dir);
         // Once a connection carried HTTP, tshark decodes all of it as HTTP (as on its ports).
-        let http_port = http_port || self.last.contains_key(&seg.stream);
+        let mut http_port = http_port || self.last.contains_key(&seg.stream);
         if seg.resent || (seg.payload.is_empty() && !seg.fin) {
             return Outcome::NotHttp;
         }
@@ -369,6 +383,13 @@ impl HttpTracker {
             return self.body_bytes(key, &mut p, &mut wait, seg, http_port);
         }
         let starts = p.buf.is_empty() && !p.unknown;
+        if starts && !http_port {
+            if !heuristic_accepts(seg.payload) {
+                return Outcome::NotHttp;
+            }
+            // The heuristic makes the connection HTTP: what follows a message goes to HTTP again.
+            http_port = true;
+        }
         if p.unknown || (starts && !looks_like_http(seg.payload)) {
             if !http_port {
                 return Outcome::NotHttp;
@@ -708,7 +729,7 @@ fn parse(buf: &[u8], answering: Answering) -> Parsed {
                 n
             }
             Ok(httparse::Status::Partial) => return Parsed::Incomplete,
-            Err(_) => return Parsed::Invalid,
+            Err(_) => return lenient_request(buf).map_or(Parsed::Invalid, |(m, n)| Parsed::Complete(Box::new(m), n)),
         }
     };
     m.head_len = head_len;
@@ -754,6 +775,47 @@ fn parse(buf: &[u8], answering: Answering) -> Parsed {
         m.body_is_empty = m.decoded_len == Some(0);
     }
     Parsed::Complete(Box::new(m), head_len + body_len)
+}
+
+/// A request whose start line httparse refuses but tshark reads: a known
+/// method, the target up to the next space, and the rest of the line for the
+/// version (`CONNECT host:25 / HTTP/1.0`), which must end `HTTP/1.x`. Header
+/// lines follow up to a blank line, or up to a line without a colon, where
+/// tshark ends the head (what follows is not part of the message). Such a
+/// request has no body. None while its head is incomplete or not like this.
+fn lenient_request(buf: &[u8]) -> Option<(HttpMsg, usize)> {
+    let (len, mut off) = line_end(buf, true)?;
+    let line = std::str::from_utf8(&buf[..len]).ok()?;
+    let (method, rest) = line.split_once(' ')?;
+    let (uri, version) = rest.split_once(' ')?;
+    let ends_in_version =
+        version.len() >= 8 && version[version.len() - 8..].to_ascii_uppercase().starts_with("HTTP/1.");
+    if !METHODS.contains(&method) || uri.is_empty() || !uri.bytes().all(|c| c.is_ascii_graphic()) || !ends_in_version {
+        return None;
+    }
+    let mut m = HttpMsg {
+        request: true,
+        method: method.into(),
+        uri: uri.into(),
+        version: version.into(),
+        body_is_empty: true,
+        ..HttpMsg::default()
+    };
+    loop {
+        let rest = &buf[off..];
+        let (len, next) = line_end(rest, false)?;
+        if len == 0 {
+            off += next;
+            break;
+        }
+        let Some((name, value)) = std::str::from_utf8(&rest[..len]).ok().and_then(|l| l.split_once(':')) else {
+            break;
+        };
+        m.headers.push((name.into(), value.trim().into()));
+        off += next;
+    }
+    m.head_len = off;
+    Some((m, off))
 }
 
 /// The length of a gzip or deflate body once decoded (RFC 9110 §8.4.1), or
@@ -963,6 +1025,47 @@ Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n";
         assert_eq!(connect_port("host:99999"), None);
     }
 
+    /// Regression (suricata-verify tcp-urgp-01-oob frames 4, 5, 8, 10): off the
+    /// HTTP ports tshark's heuristic takes a segment only when its first line
+    /// ends in it, starting `HTTP/1.` or ending `HTTP/1.x`; a request line cut
+    /// in two is no HTTP, a whole status line makes the connection HTTP.
+    #[test]
+    fn off_the_http_ports_a_first_line_must_end_in_its_segment() {
+        assert!(!heuristic_accepts(b"GET /malic"));
+        assert!(heuristic_accepts(b"GET /x HTTP/1.1\r\n"));
+        assert!(heuristic_accepts(b"http/1.1 200 OK\r\n"));
+        assert!(!heuristic_accepts(b"HTTP/1.1\r\n"));
+        assert!(!heuristic_accepts(b""));
+        let mut t = HttpTracker::default();
+        assert!(matches!(t.tcp(&seg(b"GET /malic", 4), false), Outcome::NotHttp));
+        // The rest of that request starts no message: nothing either.
+        assert!(matches!(t.tcp(&seg(b"ious HTTP/1.1\r\nHost: x\r\n\r\n", 8), false), Outcome::NotHttp));
+        let rep = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        assert!(matches!(t.tcp(&seg(rep, 10), false), Outcome::Message(_)));
+    }
+
+    /// Regression (zeek-traces http/connect-with-smtp.pcap frame 4): tshark reads
+    /// `CONNECT host:25 / HTTP/1.0` (the rest of the line is the version), ends
+    /// the head at a line without a colon, and hands what follows to HTTP again
+    /// (`Continuation`), since its heuristic made the connection HTTP.
+    #[test]
+    fn a_request_line_httparse_refuses_is_read_as_tshark_reads_it() {
+        let req = b"CONNECT mailin03.sul.t-online.de:25 / HTTP/1.0\r\nMozilla 4.0 (compatible)\r\n\r\n";
+        let mut t = HttpTracker::default();
+        let Outcome::Message(m) = t.tcp(&seg(req, 4), false) else { panic!("a request") };
+        assert_eq!(
+            (m.method.as_str(), m.uri.as_str(), m.version.as_str()),
+            ("CONNECT", "mailin03.sul.t-online.de:25", "/ HTTP/1.0")
+        );
+        assert_eq!((m.head_len, m.trailing_len, m.continuation), (48, 28, true));
+        let mut s = String::new();
+        info(&mut s, &m).unwrap();
+        assert_eq!(s, "CONNECT mailin03.sul.t-online.de:25 / HTTP/1.0 Continuation");
+        assert!(lenient_request(b"BREW /pot / HTTP/1.0\r\n\r\n").is_none());
+        assert!(lenient_request(b"GET /a b c\r\n\r\n").is_none());
+        assert!(lenient_request(b"GET /a / HTTP/1.0\r\nHost: x").is_none());
+    }
+
     /// Regression (suricata-verify http-gap-double frames 5 and 9): a request
     /// without Host names its response's `http.response_for.uri` by its target.
     #[test]
@@ -1004,8 +1107,9 @@ Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n";
     #[test]
     fn request_split_over_two_segments() {
         let mut t = HttpTracker::default();
-        assert!(matches!(t.tcp(&seg(b"GET /HelloWorld.html HT", 1), false), Outcome::Partial(_)));
-        let Outcome::Message(m) = t.tcp(&seg(b"TP/1.1\r\nHost: x\r\n\r\n", 2), false) else { panic!("no message") };
+        // On an HTTP port (off them tshark's heuristic wants the whole first line).
+        assert!(matches!(t.tcp(&seg(b"GET /HelloWorld.html HT", 1), true), Outcome::Partial(_)));
+        let Outcome::Message(m) = t.tcp(&seg(b"TP/1.1\r\nHost: x\r\n\r\n", 2), true) else { panic!("no message") };
         let mut s = String::new();
         info(&mut s, &m).unwrap();
         assert_eq!(s, "GET /HelloWorld.html HTTP/1.1 ");
