@@ -636,6 +636,13 @@ impl Apps {
                     return;
                 }
                 let http_port = [h.sport, h.dport].iter().any(|p| http::HTTP_PORTS.contains(p));
+                // Off the HTTP ports HTTP is a heuristic: a registered protocol's
+                // port comes first (HTTP on port 22 is SSH to tshark), unless
+                // HTTP already holds the connection.
+                let port_claimed = p.d.pdu.is_some_and(|x| x.ctx.port.is_some());
+                if !http_port && port_claimed && !self.http.holds(info.stream) {
+                    return;
+                }
                 p.app = match self.http.tcp(&seg, http_port) {
                     http::Outcome::NotHttp => App::None,
                     http::Outcome::Continuation => App::HttpContinuation,

@@ -343,6 +343,18 @@ impl HttpTracker {
         self.pending.contains_key(&dir_key(seg.stream, seg.dir))
     }
 
+    /// Whether HTTP already holds this connection (a message seen or under way,
+    /// or a switch): tshark then keeps handing it to HTTP, as the dissector of
+    /// its conversation, before any port's dissector.
+    pub fn holds(&self, stream: u32) -> bool {
+        self.last.contains_key(&stream)
+            || self.switched.contains_key(&stream)
+            || [Direction::ClientToServer, Direction::ServerToClient]
+                .iter()
+                .any(|&d| self.pending.contains_key(&dir_key(stream, Some(d))))
+            || self.pending.contains_key(&dir_key(stream, None))
+    }
+
     /// Adds a TCP segment's payload.
     pub fn tcp(&mut self, seg: &TcpData<'_>, http_port: bool) -> Outcome {
         let key = dir_key(seg.stream, seg.dir);
@@ -1064,6 +1076,17 @@ Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n";
         assert!(lenient_request(b"BREW /pot / HTTP/1.0\r\n\r\n").is_none());
         assert!(lenient_request(b"GET /a b c\r\n\r\n").is_none());
         assert!(lenient_request(b"GET /a / HTTP/1.0\r\nHost: x").is_none());
+    }
+
+    /// Regression (zeek-traces http/http-single-conn-22.pcap frame 4): HTTP
+    /// holds a connection once a message started or came (then it goes before a
+    /// port's protocol, as tshark's conversation dissector), not before.
+    #[test]
+    fn a_connection_is_held_from_its_first_message() {
+        let mut t = HttpTracker::default();
+        assert!(!t.holds(0));
+        assert!(matches!(t.tcp(&seg(b"GET / HTTP/1.1\r\nHost: x", 1), false), Outcome::Partial(_)));
+        assert!(t.holds(0) && !t.holds(1));
     }
 
     /// Regression (suricata-verify http-gap-double frames 5 and 9): a request
