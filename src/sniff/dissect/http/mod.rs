@@ -60,6 +60,9 @@ pub struct HttpMsg {
     pub body_is_empty: bool,
     /// A gzip or deflate body in one piece: its length once decoded.
     pub decoded_len: Option<usize>,
+    /// The version a GIF body starts with (`GIF89a`), which tshark's image
+    /// dissector shows in the Info column (GIF89a specification, §17).
+    pub gif_version: Option<&'static str>,
     /// On a request: the frame of its response (learned by the first pass).
     pub response_in: Option<u32>,
     /// On a response: the frame of its request and the time since it.
@@ -166,6 +169,9 @@ pub fn info(out: &mut impl fmt::Write, m: &HttpMsg) -> fmt::Result {
     match (m.body_protocol(), m.media_type()) {
         (Some("png"), _) => out.write_str(" (PNG)")?,
         (Some("image-jfif"), _) => out.write_str(" (JPEG JFIF image)")?,
+        (Some("image-gif"), _) if m.gif_version.is_some() => write!(out, " ({})", m.gif_version.unwrap_or_default())?,
+        // XML names itself in the Protocol column (`HTTP/XML`) and adds nothing here.
+        (Some("xml"), _) => {}
         // JSON appends its own name after a comma, right after the start line's space.
         (Some("json"), Some(t)) => write!(out, ", JavaScript Object Notation ({t})")?,
         (Some("data"), _) | (_, None) => {}
@@ -687,6 +693,10 @@ fn gap_within_body(p: &mut Pending, seg: &TcpData<'_>) -> bool {
     true
 }
 
+/// The signatures a GIF image starts with (GIF89a specification, §17).
+const GIF87A: &str = "GIF87a";
+const GIF89A: &str = "GIF89a";
+
 /// The port of a CONNECT request's target, `host:port` (RFC 9110 §9.3.6).
 fn connect_port(target: &str) -> Option<u16> {
     target.rsplit_once(':').and_then(|(_, port)| port.parse().ok())
@@ -746,6 +756,7 @@ fn parse(buf: &[u8], answering: Answering) -> Parsed {
     };
     m.head_len = head_len;
     let rest = &buf[head_len..];
+    m.gif_version = [GIF87A, GIF89A].into_iter().find(|v| rest.starts_with(v.as_bytes()));
     let no_body = !m.request
         && ((100..200).contains(&m.code)
             || m.code == 204
@@ -1087,6 +1098,28 @@ Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n";
         assert!(!t.holds(0));
         assert!(matches!(t.tcp(&seg(b"GET / HTTP/1.1\r\nHost: x", 1), false), Outcome::Partial(_)));
         assert!(t.holds(0) && !t.holds(1));
+    }
+
+    /// Regression (chrissanders-packets http_espn.pcapng frames 329 and 824): a
+    /// GIF body shows its version, an XML body nothing (XML names the Protocol
+    /// column), a JSON body its name after one comma.
+    #[test]
+    fn body_dissectors_add_their_own_words_to_info() {
+        let line = |rep: &[u8]| {
+            let mut t = HttpTracker::default();
+            let Outcome::Message(m) = t.tcp(&seg(rep, 1), true) else { panic!("a response") };
+            let mut s = String::new();
+            info(&mut s, &m).unwrap();
+            s
+        };
+        let gif = b"HTTP/1.1 200 OK\r\nContent-Type: image/gif\r\nContent-Length: 8\r\n\r\nGIF89a\x01\x00";
+        assert_eq!(line(gif), "HTTP/1.1 200 OK  (GIF89a)");
+        let not_gif = b"HTTP/1.1 200 OK\r\nContent-Type: image/gif\r\nContent-Length: 2\r\n\r\nhi";
+        assert_eq!(line(not_gif), "HTTP/1.1 200 OK  (image/gif)");
+        let xml = b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 4\r\n\r\n<a/>";
+        assert_eq!(line(xml), "HTTP/1.1 200 OK ");
+        let json = b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+        assert_eq!(line(json), "HTTP/1.1 201 Created , JavaScript Object Notation (application/json)");
     }
 
     /// Regression (suricata-verify http-gap-double frames 5 and 9): a request
