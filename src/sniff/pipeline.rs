@@ -259,7 +259,8 @@ impl Pipeline {
         let mut outcome = Outcome::Whole;
         if reaches_apps(&p.d) {
             self.apps.decode(&self.facts, &mut p);
-            if !matches!(p.app, App::None) || p.tcp.is_some_and(|i| !reaches_registered(&self.pdus, &i)) {
+            let switched = matches!(p.app, App::HttpSwitched);
+            if (!matches!(p.app, App::None) && !switched) || p.tcp.is_some_and(|i| !reaches_registered(&self.pdus, &i)) {
                 // A built-in decoder (DNS, HTTP) took the payload before any
                 // registered one, or the segment resends bytes (not dissected again).
                 p.d.pdu = None;
@@ -662,14 +663,20 @@ impl Apps {
                     return;
                 }
                 let http_port = [h.sport, h.dport].iter().any(|p| http::HTTP_PORTS.contains(p));
-                if !http_port && p.d.pdu.is_some_and(|x| x.ctx.port.is_some()) {
-                    // A protocol registered on the segment's port takes it before
-                    // HTTP's heuristics (as tshark tries port dissectors first).
+                // Off the HTTP ports HTTP is a heuristic: a registered protocol's
+                // port comes first (HTTP on port 22 is SSH to tshark), unless
+                // HTTP already holds the connection.
+                let port_claimed = p.d.pdu.is_some_and(|x| x.ctx.port.is_some());
+                if !http_port && port_claimed && !self.http.holds(info.stream) {
                     return;
                 }
                 p.app = match self.http.tcp(&seg, http_port) {
                     http::Outcome::NotHttp => App::None,
                     http::Outcome::Continuation => App::HttpContinuation,
+                    http::Outcome::Switched(sw) => {
+                        p.d.pdu = switched_pdu(sw, &h, p.d.payload, offset);
+                        App::HttpSwitched
+                    }
                     http::Outcome::HeaderLines { head, body } => App::HttpHeaderLines { head, body },
                     http::Outcome::Partial(line) => App::Segment(line.filter(|_| !facts.app.two_pass)),
                     http::Outcome::Message(mut m) => {
@@ -690,6 +697,37 @@ impl Apps {
             _ => {}
         }
     }
+}
+
+/// The registered protocol HTTP hands a switched connection's payload to, as
+/// tshark 4.0 does: none after an upgrade (data, unless tshark knows the
+/// protocol), and through a CONNECT tunnel the protocol of the target's port,
+/// else a heuristic's. tshark looks the port up as if it were the destination
+/// of the proxy's bytes and the source of the client's (so a client/server
+/// protocol such as SMTP takes the proxy's bytes for requests), and never
+/// hands the tunnel to HTTP again (a target on an HTTP port is data).
+fn switched_pdu(sw: http::Switched, h: &Tcp, payload: &[u8], offset: usize) -> Option<registry::Pdu> {
+    let http::Switched::Tunnel { port: Some(port), from_server } = sw else { return None };
+    if http::HTTP_PORTS.contains(&port) || payload.is_empty() {
+        return None;
+    }
+    let peer = if from_server { h.sport } else { h.dport };
+    let by_port = registry::claimed(registry::Claim::TcpPort(port))
+        .filter(|&d| registry::REGISTRY[usize::from(d)].accepts(payload))
+        .map(|d| {
+            (
+                d,
+                dissect::dissector::Ctx {
+                    port: Some(port),
+                    to_port: from_server,
+                    peer: Some(peer),
+                    ..Default::default()
+                },
+            )
+        });
+    let (dissector, ctx) =
+        by_port.or_else(|| registry::guessed(registry::Carrier::Tcp, payload).map(|d| (d, Default::default())))?;
+    Some(registry::Pdu { dissector, offset, len: payload.len(), ctx })
 }
 
 /// Adds the frame of a query's response, learned by the first pass.

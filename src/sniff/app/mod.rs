@@ -29,6 +29,10 @@ pub enum App {
     Http(Box<HttpMsg>),
     /// On an HTTP port, bytes that begin no HTTP message (tshark: `Continuation`).
     HttpContinuation,
+    /// Bytes of a connection that HTTP switched to another protocol (an
+    /// upgrade, a CONNECT tunnel): HTTP hands them to that protocol's
+    /// registered dissector when it knows one (the packet's PDU), else to data.
+    HttpSwitched,
     /// On an HTTP port, bytes that begin no HTTP message but whose first lines
     /// hold colons: tshark shows them as HTTP header lines (`head` bytes) and
     /// the `body` bytes after them as data, in a frame its columns call TCP.

@@ -71,6 +71,8 @@ fn app_names(p: &Packet<'_>) -> Option<Vec<&'static str>> {
         App::Dns(_) => Some(vec!["dns"]),
         App::Http(m) if m.ssdp => Some(vec!["ssdp"]),
         App::HttpContinuation => Some(vec!["http", "data"]),
+        App::HttpSwitched if p.d.pdu.is_some() => Some(vec!["http"]),
+        App::HttpSwitched => Some(vec!["http", "data"]),
         App::HttpHeaderLines { body, .. } => Some(if *body > 0 { vec!["http", "data"] } else { vec!["http"] }),
         App::Http(m) => {
             Some(std::iter::once("http").chain(m.body_protocol()).chain(m.trailing.iter().copied()).collect())

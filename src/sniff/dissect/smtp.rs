@@ -158,7 +158,13 @@ impl Dissector for Smtp {
                 out.push_str(" | ");
             }
             let text = line.text(pdu);
-            let part = if !ctx.to_port && inside { reply_parameter(text) } else { text };
+            // tshark shows a server line only when it starts with a reply code (RFC 5321 §4.2).
+            let coded = text.len() >= 3 && text[..3].iter().all(u8::is_ascii_digit);
+            let part = match (ctx.to_port, inside) {
+                (false, _) if !coded => &[][..],
+                (false, true) => reply_parameter(text),
+                _ => text,
+            };
             out.push_str(&shown(part));
         }
     }
@@ -269,6 +275,10 @@ mod tests {
         assert_eq!(info(b"MAIL FROM:<a@b>\r\nDATA\r\n", Ctx::to(587)), "C: MAIL FROM:<a@b> | DATA");
         assert_eq!(info(EHLO_REPLY, Ctx::from(25)), "S: 250-mail02 | PIPELINING | DSN");
         assert_eq!(info(b"250 2.1.0 Ok\r\n354 End\r\n", Ctx::from(25)), "S: 250 2.1.0 Ok | 354 End");
+        // Regression (zeek-traces http/connect-with-smtp.pcap frames 14 and 20):
+        // server lines without a reply code show nothing but their separators.
+        assert_eq!(info(b"MAIL FROM:<a@b>\r\n", Ctx::from(25)), "S: ");
+        assert_eq!(info(b"Return-Path: x\r\nReceived: y\r\n", Ctx::from(25)), "S:  | ");
         assert_eq!(info(b"To: a@b\r\nSubject: x\r\n", Ctx::to(25)), "C: DATA fragment, 21 bytes");
     }
 

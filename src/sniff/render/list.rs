@@ -172,6 +172,7 @@ fn protocol_name(p: &Packet<'_>) -> &'static str {
         App::Dns(_) => return "DNS",
         App::Http(m) if m.ssdp => return "SSDP",
         App::Http(m) if m.body_protocol() == Some("json") => return "HTTP/JSON",
+        App::Http(m) if m.body_protocol() == Some("xml") => return "HTTP/XML",
         App::Http(_) | App::HttpContinuation => return "HTTP",
         App::Continued => return "TCP",
         _ => {}

@@ -90,7 +90,11 @@ pub fn protocols(p: &Packet<'_>) -> String {
         }
     }
     match (p.d.pdu, data::app_protocols(p)) {
-        (Some(pdu), _) => push(&mut s, pdu.dissector().protocols(pdu.bytes(p.data))),
+        (Some(pdu), names) => {
+            // A protocol HTTP handed a switched connection's bytes to comes after `http`.
+            names.iter().flatten().for_each(|n| push(&mut s, n));
+            push(&mut s, pdu.dissector().protocols(pdu.bytes(p.data)))
+        }
         (None, Some(names)) => names.iter().for_each(|n| push(&mut s, n)),
         (None, None) if data::shows_data(p) => push(&mut s, "data"),
         (None, None) => {}

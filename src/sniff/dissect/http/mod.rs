@@ -10,6 +10,7 @@ pub mod tree;
 use crate::proto::http::chunked::ChunkedDecoder;
 use crate::sniff::app::conv::{bounded_insert, dir_key, AppFacts, TcpData, MAX_PDU, MAX_PENDING_STREAMS};
 use crate::sniff::hash::FxHashMap;
+use crate::sniff::tcp::Direction;
 use crate::sniff::value::Nanos;
 use std::fmt;
 
@@ -59,6 +60,9 @@ pub struct HttpMsg {
     pub body_is_empty: bool,
     /// A gzip or deflate body in one piece: its length once decoded.
     pub decoded_len: Option<usize>,
+    /// The version a GIF body starts with (`GIF89a`), which tshark's image
+    /// dissector shows in the Info column (GIF89a specification, §17).
+    pub gif_version: Option<&'static str>,
     /// On a request: the frame of its response (learned by the first pass).
     pub response_in: Option<u32>,
     /// On a response: the frame of its request and the time since it.
@@ -159,13 +163,17 @@ impl HttpMsg {
 pub fn info(out: &mut impl fmt::Write, m: &HttpMsg) -> fmt::Result {
     write!(out, "{} ", m.first_line())?;
     if m.body_is_empty {
-        return Ok(());
+        return if m.continuation { out.write_str("Continuation") } else { Ok(()) };
     }
     // The body's dissector adds to the Info column, each in its own words.
     match (m.body_protocol(), m.media_type()) {
         (Some("png"), _) => out.write_str(" (PNG)")?,
         (Some("image-jfif"), _) => out.write_str(" (JPEG JFIF image)")?,
-        (Some("json"), Some(t)) => write!(out, " , JavaScript Object Notation ({t})")?,
+        (Some("image-gif"), _) if m.gif_version.is_some() => write!(out, " ({})", m.gif_version.unwrap_or_default())?,
+        // XML names itself in the Protocol column (`HTTP/XML`) and adds nothing here.
+        (Some("xml"), _) => {}
+        // JSON appends its own name after a comma, right after the start line's space.
+        (Some("json"), Some(t)) => write!(out, ", JavaScript Object Notation ({t})")?,
         (Some("data"), _) | (_, None) => {}
         (_, Some(t)) if t.starts_with("multipart/") => {}
         (_, Some(t)) => write!(out, " ({t})")?,
@@ -214,6 +222,37 @@ struct LastRequest {
     uri: Option<Box<str>>,
     /// Its number among the connection's request/response pairs.
     number: u32,
+    /// A CONNECT request (RFC 9110 §9.3.6), with the port its target names.
+    connect: Option<Option<u16>>,
+}
+
+/// What the request a response answers changes about the response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Answering {
+    /// Any other request, or none.
+    Other,
+    /// A HEAD request: the response has no body (RFC 9110 §9.3.2).
+    Head,
+    /// A CONNECT request: a 2xx response has no body and opens a tunnel (RFC 9110 §9.3.6).
+    Connect,
+}
+
+/// A connection that stopped carrying HTTP: what its later bytes are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Switched {
+    /// After a `101 Switching Protocols` response (RFC 9110 §15.2.2): the
+    /// protocol its Upgrade header names (RFC 9110 §7.8), which tshark shows as
+    /// data unless it knows it.
+    Upgraded,
+    /// Through a tunnel a CONNECT request opened (RFC 9110 §9.3.6): the bytes
+    /// of the protocol of the target's port, which tshark looks up as if that
+    /// port carried them.
+    Tunnel {
+        /// The port of the CONNECT request's target (`host:port`), if it names one.
+        port: Option<u16>,
+        /// The bytes come from the proxy (the server of the HTTP connection).
+        from_server: bool,
+    },
 }
 
 /// A message whose head is complete, waiting for body bytes.
@@ -250,6 +289,9 @@ pub struct HttpTracker {
     pairs: FxHashMap<u32, u32>,
     /// The frames of each pair: (connection, pair number) → (request, response), 0 for none.
     pair_frames: FxHashMap<(u32, u32), (u32, u32)>,
+    /// Connections that switched to another protocol (an upgrade or a CONNECT
+    /// tunnel), and the direction of the request that switched them.
+    switched: FxHashMap<u32, (Switched, Option<Direction>)>,
 }
 
 /// What one segment gives.
@@ -263,6 +305,8 @@ pub enum Outcome {
     Message(Box<HttpMsg>),
     /// On an HTTP port: bytes that start no message (tshark's `Continuation`).
     Continuation,
+    /// Bytes of a connection that switched protocols after an HTTP exchange.
+    Switched(Switched),
     /// On an HTTP port, in a connection without a request yet: bytes that
     /// start no message but whose first lines hold a colon. tshark takes those
     /// lines (`head` bytes) for header lines and the `body` bytes after them
@@ -273,6 +317,20 @@ pub enum Outcome {
         /// Bytes after them.
         body: usize,
     },
+}
+
+/// Whether tshark's HTTP heuristic takes a segment on a port that is not an
+/// HTTP port, in a connection not yet known to carry HTTP: its first line ends
+/// within the segment and either starts with `HTTP/1.` (a status line) or ends
+/// with `HTTP/1.x` (a request line, whatever its method and target look like).
+/// From then on the connection is HTTP.
+fn heuristic_accepts(b: &[u8]) -> bool {
+    /// The length of `HTTP/1.x`.
+    const VERSION_LEN: usize = 8;
+    let Some((len, _)) = line_end(b, true) else { return false };
+    let line = &b[..len];
+    let version_at = |at: usize| line.get(at..at + VERSION_LEN - 1).is_some_and(|v| v.eq_ignore_ascii_case(b"HTTP/1."));
+    len != VERSION_LEN && (version_at(0) || len.checked_sub(VERSION_LEN).is_some_and(version_at))
 }
 
 /// Whether the bytes start like an HTTP/1.x start line.
@@ -291,13 +349,36 @@ impl HttpTracker {
         self.pending.contains_key(&dir_key(seg.stream, seg.dir))
     }
 
+    /// Whether HTTP already holds this connection (a message seen or under way,
+    /// or a switch): tshark then keeps handing it to HTTP, as the dissector of
+    /// its conversation, before any port's dissector.
+    pub fn holds(&self, stream: u32) -> bool {
+        self.last.contains_key(&stream)
+            || self.switched.contains_key(&stream)
+            || [Direction::ClientToServer, Direction::ServerToClient]
+                .iter()
+                .any(|&d| self.pending.contains_key(&dir_key(stream, Some(d))))
+            || self.pending.contains_key(&dir_key(stream, None))
+    }
+
     /// Adds a TCP segment's payload.
     pub fn tcp(&mut self, seg: &TcpData<'_>, http_port: bool) -> Outcome {
         let key = dir_key(seg.stream, seg.dir);
         // Once a connection carried HTTP, tshark decodes all of it as HTTP (as on its ports).
-        let http_port = http_port || self.last.contains_key(&seg.stream);
+        let mut http_port = http_port || self.last.contains_key(&seg.stream);
         if seg.resent || (seg.payload.is_empty() && !seg.fin) {
             return Outcome::NotHttp;
+        }
+        if let Some(&(sw, request_dir)) = self.switched.get(&seg.stream) {
+            // tshark's HTTP hands every later byte of the connection on.
+            self.pending.remove(&key);
+            if seg.payload.is_empty() {
+                return Outcome::NotHttp;
+            }
+            return Outcome::Switched(match sw {
+                Switched::Tunnel { port, .. } => Switched::Tunnel { port, from_server: seg.dir != request_dir },
+                other => other,
+            });
         }
         if seg.payload.is_empty() {
             // A FIN ends a body still due (one that runs to the end of the
@@ -320,6 +401,13 @@ impl HttpTracker {
             return self.body_bytes(key, &mut p, &mut wait, seg, http_port);
         }
         let starts = p.buf.is_empty() && !p.unknown;
+        if starts && !http_port {
+            if !heuristic_accepts(seg.payload) {
+                return Outcome::NotHttp;
+            }
+            // The heuristic makes the connection HTTP: what follows a message goes to HTTP again.
+            http_port = true;
+        }
         if p.unknown || (starts && !looks_like_http(seg.payload)) {
             if !http_port {
                 return Outcome::NotHttp;
@@ -327,8 +415,12 @@ impl HttpTracker {
             return self.other_bytes(key, p, seg);
         }
         p.buf.extend_from_slice(seg.payload);
-        let head_request = self.last.get(&seg.stream).is_some_and(|o| o.head && !o.answered);
-        match parse(&p.buf, head_request) {
+        let answering = match self.last.get(&seg.stream) {
+            Some(o) if o.head && !o.answered => Answering::Head,
+            Some(o) if o.connect.is_some() && !o.answered => Answering::Connect,
+            _ => Answering::Other,
+        };
+        match parse(&p.buf, answering) {
             Parsed::Invalid if !has_blank_line(&p.buf) && p.buf.len() <= MAX_PDU => {
                 // tshark knows a request by its method alone and waits for the
                 // end of the head (a blank line) before judging the rest.
@@ -506,11 +598,13 @@ impl HttpTracker {
                 // Without a Host header tshark names the request by its target alone.
                 uri: Some(m.full_uri().unwrap_or_else(|| m.uri.clone()).into()),
                 number,
+                connect: (m.method == "CONNECT").then(|| connect_port(&m.uri)),
             };
             bounded_insert(&mut self.last, seg.stream, r, MAX_CONNECTIONS);
             self.pair_frames_set(m, seg.stream, number, (seg.frame, 0));
             return;
         }
+        self.switch_after(m, seg);
         match self.last.get_mut(&seg.stream) {
             Some(o) if !o.answered && m.code >= 200 => {
                 o.answered = true;
@@ -531,11 +625,30 @@ impl HttpTracker {
             // A response without a request: the connection is HTTP all the same.
             None => {
                 let number = self.next_pair(seg.stream);
-                let r = LastRequest { frame: 0, time: 0, head: false, answered: true, uri: None, number };
+                let r =
+                    LastRequest { frame: 0, time: 0, head: false, answered: true, uri: None, number, connect: None };
                 bounded_insert(&mut self.last, seg.stream, r, MAX_CONNECTIONS);
                 self.pair_frames_set(m, seg.stream, number, (0, seg.frame));
             }
         }
+    }
+
+    /// Notes a response that switches its connection to another protocol: a
+    /// `101 Switching Protocols` (RFC 9110 §15.2.2), or a 2xx answering a
+    /// CONNECT request (RFC 9110 §9.3.6). Call before the response is linked.
+    fn switch_after(&mut self, m: &HttpMsg, seg: &TcpData<'_>) {
+        let open = self.last.get(&seg.stream).filter(|o| !o.answered);
+        let sw = match open.and_then(|o| o.connect) {
+            _ if m.code == 101 => Switched::Upgraded,
+            Some(port) if (200..300).contains(&m.code) => Switched::Tunnel { port, from_server: true },
+            _ => return,
+        };
+        // The request went the other way.
+        let request_dir = seg.dir.map(|d| match d {
+            Direction::ClientToServer => Direction::ServerToClient,
+            Direction::ServerToClient => Direction::ClientToServer,
+        });
+        bounded_insert(&mut self.switched, seg.stream, (sw, request_dir), MAX_CONNECTIONS);
     }
 
     /// Records the frames of pair `number` of a connection, and gives `m` its
@@ -580,6 +693,15 @@ fn gap_within_body(p: &mut Pending, seg: &TcpData<'_>) -> bool {
     true
 }
 
+/// The signatures a GIF image starts with (GIF89a specification, §17).
+const GIF87A: &str = "GIF87a";
+const GIF89A: &str = "GIF89a";
+
+/// The port of a CONNECT request's target, `host:port` (RFC 9110 §9.3.6).
+fn connect_port(target: &str) -> Option<u16> {
+    target.rsplit_once(':').and_then(|(_, port)| port.parse().ok())
+}
+
 /// The start line of a message, when the bytes hold all of it.
 fn start_line(b: &[u8]) -> Option<Box<str>> {
     let end = find_crlf(b)?;
@@ -601,7 +723,7 @@ enum Parsed {
 }
 
 /// Parses a head with httparse, then finds the end of the body (RFC 9112 §6.3).
-fn parse(buf: &[u8], after_head_request: bool) -> Parsed {
+fn parse(buf: &[u8], answering: Answering) -> Parsed {
     let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut m = HttpMsg::default();
     let head_len = if buf.starts_with(b"HTTP/") {
@@ -629,12 +751,18 @@ fn parse(buf: &[u8], after_head_request: bool) -> Parsed {
                 n
             }
             Ok(httparse::Status::Partial) => return Parsed::Incomplete,
-            Err(_) => return Parsed::Invalid,
+            Err(_) => return lenient_request(buf).map_or(Parsed::Invalid, |(m, n)| Parsed::Complete(Box::new(m), n)),
         }
     };
     m.head_len = head_len;
     let rest = &buf[head_len..];
-    let no_body = !m.request && ((100..200).contains(&m.code) || m.code == 204 || m.code == 304 || after_head_request);
+    m.gif_version = [GIF87A, GIF89A].into_iter().find(|v| rest.starts_with(v.as_bytes()));
+    let no_body = !m.request
+        && ((100..200).contains(&m.code)
+            || m.code == 204
+            || m.code == 304
+            || answering == Answering::Head
+            || (answering == Answering::Connect && (200..300).contains(&m.code)));
     let chunked = m.header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
     let body_len = if no_body {
         0
@@ -670,6 +798,47 @@ fn parse(buf: &[u8], after_head_request: bool) -> Parsed {
         m.body_is_empty = m.decoded_len == Some(0);
     }
     Parsed::Complete(Box::new(m), head_len + body_len)
+}
+
+/// A request whose start line httparse refuses but tshark reads: a known
+/// method, the target up to the next space, and the rest of the line for the
+/// version (`CONNECT host:25 / HTTP/1.0`), which must end `HTTP/1.x`. Header
+/// lines follow up to a blank line, or up to a line without a colon, where
+/// tshark ends the head (what follows is not part of the message). Such a
+/// request has no body. None while its head is incomplete or not like this.
+fn lenient_request(buf: &[u8]) -> Option<(HttpMsg, usize)> {
+    let (len, mut off) = line_end(buf, true)?;
+    let line = std::str::from_utf8(&buf[..len]).ok()?;
+    let (method, rest) = line.split_once(' ')?;
+    let (uri, version) = rest.split_once(' ')?;
+    let ends_in_version =
+        version.len() >= 8 && version[version.len() - 8..].to_ascii_uppercase().starts_with("HTTP/1.");
+    if !METHODS.contains(&method) || uri.is_empty() || !uri.bytes().all(|c| c.is_ascii_graphic()) || !ends_in_version {
+        return None;
+    }
+    let mut m = HttpMsg {
+        request: true,
+        method: method.into(),
+        uri: uri.into(),
+        version: version.into(),
+        body_is_empty: true,
+        ..HttpMsg::default()
+    };
+    loop {
+        let rest = &buf[off..];
+        let (len, next) = line_end(rest, false)?;
+        if len == 0 {
+            off += next;
+            break;
+        }
+        let Some((name, value)) = std::str::from_utf8(&rest[..len]).ok().and_then(|l| l.split_once(':')) else {
+            break;
+        };
+        m.headers.push((name.into(), value.trim().into()));
+        off += next;
+    }
+    m.head_len = off;
+    Some((m, off))
 }
 
 /// The length of a gzip or deflate body once decoded (RFC 9110 §8.4.1), or
@@ -809,6 +978,150 @@ mod tests {
         }
     }
 
+    fn dir_seg(payload: &[u8], frame: u32, dir: Direction) -> TcpData<'_> {
+        TcpData { dir: Some(dir), ..seg(payload, frame) }
+    }
+
+    /// Regression (zeek-traces http/docker-http-upgrade.pcap frames 14, 16, 26,
+    /// 33, 36): after `101` with `Upgrade: tcp` tshark hands every later byte of
+    /// the connection, both ways, to data: no `Continuation`, no segment of a
+    /// message that never comes.
+    #[test]
+    fn a_101_response_switches_the_connection_away_from_http() {
+        use Direction::{ClientToServer as C, ServerToClient as S};
+        let mut t = HttpTracker::default();
+        let req = b"POST /v1.41/containers/cc4f/attach?stream=1 HTTP/1.1\r\nHost: 192.168.122.87:2375\r\n\
+Content-Length: 0\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n";
+        assert!(matches!(t.tcp(&dir_seg(req, 14, C), false), Outcome::Message(_)));
+        let rep = b"HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\n\
+Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n";
+        match t.tcp(&dir_seg(rep, 16, S), false) {
+            Outcome::Message(m) => assert_eq!((m.code, m.body_len, m.trailing_len), (101, 0, 0)),
+            _ => panic!("the 101 response is a message"),
+        }
+        for (f, bytes, dir) in [(26, &b"/ # "[..], S), (33, &b"\x1b[6n"[..], S), (36, &b"l"[..], C)] {
+            assert!(matches!(t.tcp(&dir_seg(bytes, f, dir), false), Outcome::Switched(Switched::Upgraded)));
+        }
+        // A resent segment or an empty FIN is no payload to hand on.
+        assert!(matches!(t.tcp(&TcpData { fin: true, ..dir_seg(b"", 40, C) }, false), Outcome::NotHttp));
+    }
+
+    /// Regression (zeek-traces http/connect-with-header.pcap frames 5, 7, 9, 11):
+    /// a 2xx answering CONNECT has no body even without Content-Length (RFC
+    /// 9110 §9.3.6), and the tunnel after it carries the target port's protocol;
+    /// tshark takes the proxy's bytes for the ones going to that port.
+    #[test]
+    fn a_2xx_answering_connect_ends_at_its_head_and_opens_a_tunnel() {
+        use Direction::{ClientToServer as C, ServerToClient as S};
+        let mut t = HttpTracker::default();
+        let req = b"CONNECT www.example.com:443 HTTP/1.1\r\nHost: www.example.com:443\r\n\r\n";
+        match t.tcp(&dir_seg(req, 5, C), true) {
+            Outcome::Message(m) => assert_eq!(m.method, "CONNECT"),
+            _ => panic!("the CONNECT request is a message"),
+        }
+        let rep = b"HTTP/1.0 200 Connection Established\r\nProxy-agent: Apache\r\n\r\n";
+        match t.tcp(&dir_seg(rep, 7, S), true) {
+            Outcome::Message(m) => assert_eq!((m.code, m.body_len, m.request_in.map(|r| r.0)), (200, 0, Some(5))),
+            _ => panic!("the 200 response is a whole message"),
+        }
+        let hello = [0x16, 0x03, 0x01, 0x00, 0xdc, 0x01];
+        let tunnel = |o| match o {
+            Outcome::Switched(Switched::Tunnel { port, from_server }) => Some((port, from_server)),
+            _ => None,
+        };
+        assert_eq!(tunnel(t.tcp(&dir_seg(&hello, 9, C), true)), Some((Some(443), false)));
+        assert_eq!(tunnel(t.tcp(&dir_seg(&hello, 11, S), true)), Some((Some(443), true)));
+    }
+
+    /// A CONNECT refused (not 2xx) leaves the connection HTTP; a target without
+    /// a port opens a tunnel whose bytes no port names.
+    #[test]
+    fn only_a_2xx_opens_a_connect_tunnel() {
+        use Direction::{ClientToServer as C, ServerToClient as S};
+        let mut t = HttpTracker::default();
+        t.tcp(&dir_seg(b"CONNECT host:25 HTTP/1.1\r\n\r\n", 1, C), true);
+        let rep = b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n";
+        assert!(matches!(t.tcp(&dir_seg(rep, 2, S), true), Outcome::Message(_)));
+        assert!(matches!(t.tcp(&dir_seg(b"GET / HTTP/1.1\r\n\r\n", 3, C), true), Outcome::Message(_)));
+        assert_eq!(connect_port("host"), None);
+        assert_eq!(connect_port("[::1]:8443"), Some(8443));
+        assert_eq!(connect_port("host:99999"), None);
+    }
+
+    /// Regression (suricata-verify tcp-urgp-01-oob frames 4, 5, 8, 10): off the
+    /// HTTP ports tshark's heuristic takes a segment only when its first line
+    /// ends in it, starting `HTTP/1.` or ending `HTTP/1.x`; a request line cut
+    /// in two is no HTTP, a whole status line makes the connection HTTP.
+    #[test]
+    fn off_the_http_ports_a_first_line_must_end_in_its_segment() {
+        assert!(!heuristic_accepts(b"GET /malic"));
+        assert!(heuristic_accepts(b"GET /x HTTP/1.1\r\n"));
+        assert!(heuristic_accepts(b"http/1.1 200 OK\r\n"));
+        assert!(!heuristic_accepts(b"HTTP/1.1\r\n"));
+        assert!(!heuristic_accepts(b""));
+        let mut t = HttpTracker::default();
+        assert!(matches!(t.tcp(&seg(b"GET /malic", 4), false), Outcome::NotHttp));
+        // The rest of that request starts no message: nothing either.
+        assert!(matches!(t.tcp(&seg(b"ious HTTP/1.1\r\nHost: x\r\n\r\n", 8), false), Outcome::NotHttp));
+        let rep = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        assert!(matches!(t.tcp(&seg(rep, 10), false), Outcome::Message(_)));
+    }
+
+    /// Regression (zeek-traces http/connect-with-smtp.pcap frame 4): tshark reads
+    /// `CONNECT host:25 / HTTP/1.0` (the rest of the line is the version), ends
+    /// the head at a line without a colon, and hands what follows to HTTP again
+    /// (`Continuation`), since its heuristic made the connection HTTP.
+    #[test]
+    fn a_request_line_httparse_refuses_is_read_as_tshark_reads_it() {
+        let req = b"CONNECT mailin03.sul.t-online.de:25 / HTTP/1.0\r\nMozilla 4.0 (compatible)\r\n\r\n";
+        let mut t = HttpTracker::default();
+        let Outcome::Message(m) = t.tcp(&seg(req, 4), false) else { panic!("a request") };
+        assert_eq!(
+            (m.method.as_str(), m.uri.as_str(), m.version.as_str()),
+            ("CONNECT", "mailin03.sul.t-online.de:25", "/ HTTP/1.0")
+        );
+        assert_eq!((m.head_len, m.trailing_len, m.continuation), (48, 28, true));
+        let mut s = String::new();
+        info(&mut s, &m).unwrap();
+        assert_eq!(s, "CONNECT mailin03.sul.t-online.de:25 / HTTP/1.0 Continuation");
+        assert!(lenient_request(b"BREW /pot / HTTP/1.0\r\n\r\n").is_none());
+        assert!(lenient_request(b"GET /a b c\r\n\r\n").is_none());
+        assert!(lenient_request(b"GET /a / HTTP/1.0\r\nHost: x").is_none());
+    }
+
+    /// Regression (zeek-traces http/http-single-conn-22.pcap frame 4): HTTP
+    /// holds a connection once a message started or came (then it goes before a
+    /// port's protocol, as tshark's conversation dissector), not before.
+    #[test]
+    fn a_connection_is_held_from_its_first_message() {
+        let mut t = HttpTracker::default();
+        assert!(!t.holds(0));
+        assert!(matches!(t.tcp(&seg(b"GET / HTTP/1.1\r\nHost: x", 1), false), Outcome::Partial(_)));
+        assert!(t.holds(0) && !t.holds(1));
+    }
+
+    /// Regression (chrissanders-packets http_espn.pcapng frames 329 and 824): a
+    /// GIF body shows its version, an XML body nothing (XML names the Protocol
+    /// column), a JSON body its name after one comma.
+    #[test]
+    fn body_dissectors_add_their_own_words_to_info() {
+        let line = |rep: &[u8]| {
+            let mut t = HttpTracker::default();
+            let Outcome::Message(m) = t.tcp(&seg(rep, 1), true) else { panic!("a response") };
+            let mut s = String::new();
+            info(&mut s, &m).unwrap();
+            s
+        };
+        let gif = b"HTTP/1.1 200 OK\r\nContent-Type: image/gif\r\nContent-Length: 8\r\n\r\nGIF89a\x01\x00";
+        assert_eq!(line(gif), "HTTP/1.1 200 OK  (GIF89a)");
+        let not_gif = b"HTTP/1.1 200 OK\r\nContent-Type: image/gif\r\nContent-Length: 2\r\n\r\nhi";
+        assert_eq!(line(not_gif), "HTTP/1.1 200 OK  (image/gif)");
+        let xml = b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 4\r\n\r\n<a/>";
+        assert_eq!(line(xml), "HTTP/1.1 200 OK ");
+        let json = b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+        assert_eq!(line(json), "HTTP/1.1 201 Created , JavaScript Object Notation (application/json)");
+    }
+
     /// Regression (suricata-verify http-gap-double frames 5 and 9): a request
     /// without Host names its response's `http.response_for.uri` by its target.
     #[test]
@@ -850,8 +1163,9 @@ mod tests {
     #[test]
     fn request_split_over_two_segments() {
         let mut t = HttpTracker::default();
-        assert!(matches!(t.tcp(&seg(b"GET /HelloWorld.html HT", 1), false), Outcome::Partial(_)));
-        let Outcome::Message(m) = t.tcp(&seg(b"TP/1.1\r\nHost: x\r\n\r\n", 2), false) else { panic!("no message") };
+        // On an HTTP port (off them tshark's heuristic wants the whole first line).
+        assert!(matches!(t.tcp(&seg(b"GET /HelloWorld.html HT", 1), true), Outcome::Partial(_)));
+        let Outcome::Message(m) = t.tcp(&seg(b"TP/1.1\r\nHost: x\r\n\r\n", 2), true) else { panic!("no message") };
         let mut s = String::new();
         info(&mut s, &m).unwrap();
         assert_eq!(s, "GET /HelloWorld.html HTTP/1.1 ");
