@@ -84,6 +84,7 @@ pub mod aoe;
 pub mod arp;
 pub mod babel;
 pub mod bfd;
+pub mod bgp;
 pub mod cdp;
 pub mod data;
 pub mod dhcp;
