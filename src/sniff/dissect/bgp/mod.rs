@@ -14,6 +14,7 @@
 //! length is `[Malformed Packet]` after its name, and the next one is read all
 //! the same.
 
+mod mp;
 mod names;
 mod tree;
 
@@ -87,7 +88,10 @@ fn first_marker(pdu: &[u8]) -> Option<usize> {
     pdu.windows(MARKER_LEN).position(|w| w.iter().all(|&b| b == 0xff))
 }
 
-/// Walks the messages of `pdu`.
+/// Walks the messages of `pdu`: from the first marker on, each message as
+/// long as its header declares, markers or not (as tshark's TCP helper reads
+/// them). A message the PDU holds only part of is not listed: it is one whose
+/// rest TCP has yet to bring.
 pub fn walk(pdu: &[u8]) -> Walk<'_> {
     let mut w = Walk::default();
     let Some(start) = first_marker(pdu) else { return w };
@@ -99,7 +103,7 @@ pub fn walk(pdu: &[u8]) -> Walk<'_> {
             w.bad_length = true;
             break;
         }
-        let bytes = &rest[..declared.min(rest.len())];
+        let Some(bytes) = rest.get(..declared) else { break };
         w.msgs.push(Msg { at, bytes, kind: rest[TYPE_AT] });
         at += declared;
     }
@@ -117,12 +121,7 @@ const FIELDS: &[FieldDecl] = &[
     FieldDecl { name: "bgp.open.myas", ftype: Ftype::Uint16, title: "My AS", base: "BASE_DEC" },
     FieldDecl { name: "bgp.open.holdtime", ftype: Ftype::Uint16, title: "Hold Time", base: "BASE_DEC" },
     FieldDecl { name: "bgp.open.identifier", ftype: Ftype::Ipv4, title: "BGP Identifier", base: "BASE_NONE" },
-    FieldDecl {
-        name: "bgp.open.opt.len",
-        ftype: Ftype::Uint8,
-        title: "Optional Parameters Length",
-        base: "BASE_DEC",
-    },
+    FieldDecl { name: "bgp.open.opt.len", ftype: Ftype::Uint8, title: "Optional Parameters Length", base: "BASE_DEC" },
     FieldDecl { name: "bgp.open.opt", ftype: Ftype::None, title: "Optional Parameters", base: "BASE_NONE" },
     FieldDecl { name: "bgp.open.opt.param", ftype: Ftype::None, title: "Optional Parameter", base: "BASE_NONE" },
     FieldDecl { name: "bgp.open.opt.param.type", ftype: Ftype::Uint8, title: "Parameter Type", base: "BASE_DEC" },
@@ -147,7 +146,12 @@ const FIELDS: &[FieldDecl] = &[
     },
     FieldDecl { name: "bgp.update.path_attributes", ftype: Ftype::None, title: "Path attributes", base: "BASE_NONE" },
     FieldDecl { name: "bgp.update.path_attribute.flags", ftype: Ftype::Uint8, title: "Flags", base: "BASE_HEX" },
-    FieldDecl { name: "bgp.update.path_attribute.type_code", ftype: Ftype::Uint8, title: "Type Code", base: "BASE_DEC" },
+    FieldDecl {
+        name: "bgp.update.path_attribute.type_code",
+        ftype: Ftype::Uint8,
+        title: "Type Code",
+        base: "BASE_DEC",
+    },
     FieldDecl { name: "bgp.update.path_attribute.length", ftype: Ftype::Uint16, title: "Length", base: "BASE_DEC" },
     FieldDecl { name: "bgp.update.path_attribute.origin", ftype: Ftype::Uint8, title: "Origin", base: "BASE_DEC" },
     FieldDecl { name: "bgp.update.path_attribute.next_hop", ftype: Ftype::Ipv4, title: "Next hop", base: "BASE_NONE" },
@@ -162,6 +166,78 @@ const FIELDS: &[FieldDecl] = &[
         ftype: Ftype::Uint32,
         title: "Local preference",
         base: "BASE_DEC",
+    },
+    FieldDecl {
+        name: "bgp.update.path_attribute.mp_reach_nlri.afi",
+        ftype: Ftype::Uint16,
+        title: "Address family identifier (AFI)",
+        base: "BASE_DEC",
+    },
+    FieldDecl {
+        name: "bgp.update.path_attribute.mp_reach_nlri.safi",
+        ftype: Ftype::Uint8,
+        title: "Subsequent address family identifier (SAFI)",
+        base: "BASE_DEC",
+    },
+    FieldDecl {
+        name: "bgp.update.path_attribute.mp_reach_nlri.next_hop",
+        ftype: Ftype::Bytes,
+        title: "Next hop",
+        base: "BASE_NONE",
+    },
+    FieldDecl {
+        name: "bgp.update.path_attribute.mp_reach_nlri.nbr_snpa",
+        ftype: Ftype::Uint8,
+        title: "Number of Subnetwork points of attachment (SNPA)",
+        base: "BASE_DEC",
+    },
+    FieldDecl {
+        name: "bgp.update.path_attribute.mp_reach_nlri.snpa_length",
+        ftype: Ftype::Uint8,
+        title: "SNPA Length",
+        base: "BASE_DEC",
+    },
+    FieldDecl {
+        name: "bgp.update.path_attribute.mp_reach_nlri.snpa",
+        ftype: Ftype::Bytes,
+        title: "SNPA",
+        base: "BASE_NONE",
+    },
+    FieldDecl {
+        name: "bgp.update.path_attribute.mp_unreach_nlri.afi",
+        ftype: Ftype::Uint16,
+        title: "Address family identifier (AFI)",
+        base: "BASE_DEC",
+    },
+    FieldDecl {
+        name: "bgp.update.path_attribute.mp_unreach_nlri.safi",
+        ftype: Ftype::Uint8,
+        title: "Subsequent address family identifier (SAFI)",
+        base: "BASE_DEC",
+    },
+    FieldDecl {
+        name: "bgp.mp_reach_nlri_ipv4_prefix",
+        ftype: Ftype::Ipv4,
+        title: "MP Reach NLRI IPv4 prefix",
+        base: "BASE_NONE",
+    },
+    FieldDecl {
+        name: "bgp.mp_unreach_nlri_ipv4_prefix",
+        ftype: Ftype::Ipv4,
+        title: "MP Unreach NLRI IPv4 prefix",
+        base: "BASE_NONE",
+    },
+    FieldDecl {
+        name: "bgp.mp_reach_nlri_ipv6_prefix",
+        ftype: Ftype::Ipv6,
+        title: "MP Reach NLRI IPv6 prefix",
+        base: "BASE_NONE",
+    },
+    FieldDecl {
+        name: "bgp.mp_unreach_nlri_ipv6_prefix",
+        ftype: Ftype::Ipv6,
+        title: "MP Unreach NLRI IPv6 prefix",
+        base: "BASE_NONE",
     },
     FieldDecl {
         name: "bgp.update.nlri",
@@ -212,16 +288,20 @@ impl Dissector for Bgp {
         first_marker(pdu).is_some()
     }
 
-    /// A message: the length its header declares (RFC 4271 §4.1). Bytes that
-    /// start no marker are not measured; a header shorter than 19 bytes asks for
-    /// the rest of the header.
+    /// A message: the length its header declares (RFC 4271 §4.1), read
+    /// wherever a message should start, as tshark reads it; a head shorter
+    /// than a header asks for the rest of the header. Bytes that are not a
+    /// marker but lead to one are a continuation tshark skips: the segment is
+    /// then taken as it is.
     fn pdu_len(&self, head: &[u8]) -> Option<usize> {
-        let marker = head.get(..MARKER_LEN.min(head.len()))?;
-        if marker.is_empty() || marker.iter().any(|&b| b != 0xff) {
+        if head.is_empty() {
             return None;
         }
         if head.len() < HEADER_LEN {
             return Some(HEADER_LEN);
+        }
+        if first_marker(head).is_some_and(|at| at > 0) {
+            return None;
         }
         let declared = usize::from(be16_at(head, LENGTH_AT)?);
         (declared >= HEADER_LEN).then_some(declared)
