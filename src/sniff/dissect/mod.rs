@@ -103,6 +103,7 @@ pub mod igmp;
 pub mod imap;
 pub mod ip;
 pub mod isis;
+pub mod ldp;
 pub mod link;
 pub mod llc;
 pub mod lldp;

@@ -48,6 +48,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::eigrp::Eigrp,
     &super::esp::Esp,
     &super::bgp::Bgp,
+    &super::ldp::Ldp,
     #[cfg(test)]
     &toy::Toy,
 ];
