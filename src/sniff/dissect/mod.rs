@@ -115,6 +115,7 @@ pub mod pop;
 pub mod ptp;
 pub mod registry;
 pub mod rip;
+pub mod rpkirtr;
 pub mod rx;
 pub mod sctp;
 pub mod smtp;

@@ -49,6 +49,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::esp::Esp,
     &super::bgp::Bgp,
     &super::ldp::Ldp,
+    &super::rpkirtr::RpkiRtr,
     #[cfg(test)]
     &toy::Toy,
 ];
