@@ -47,6 +47,9 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::isis::Isis,
     &super::eigrp::Eigrp,
     &super::esp::Esp,
+    &super::bgp::Bgp,
+    &super::ldp::Ldp,
+    &super::rpkirtr::RpkiRtr,
     #[cfg(test)]
     &toy::Toy,
 ];
