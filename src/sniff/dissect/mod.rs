@@ -86,6 +86,7 @@ pub mod babel;
 pub mod bfd;
 pub mod cdp;
 pub mod data;
+pub mod dec_dna;
 pub mod dhcp;
 pub mod dhcpv6;
 pub mod dissector;
