@@ -213,12 +213,13 @@ pub trait Dissector: Sync {
     fn addresses(&self, _pdu: &[u8]) -> Option<(std::net::IpAddr, std::net::IpAddr)> {
         None
     }
-    /// The Source or Destination column for the link-layer (MAC) address `mac`
-    /// of the frame that carries the PDU, when the protocol names such
-    /// addresses itself: writes the name to `out` and returns `true` (DECnet
-    /// names `aa:00:04:00:01:04` by its node address `1.1`, as tshark's
-    /// DEC DNA dissector does); `false` (the default) keeps the MAC address.
-    fn mac_name(&self, _mac: &[u8; 6], _out: &mut dyn fmt::Write) -> bool {
+    /// The Source (`source`) or Destination column of a frame whose link layer
+    /// has MAC addresses (`mac` that end's), when the protocol names that end
+    /// itself: writes the name to `out` and returns `true`. DECnet names
+    /// `aa:00:04:00:01:04` by its node address `1.1`; GeoNetworking names the
+    /// sender of a beacon by the GeoNetworking address in `pdu`, as tshark's
+    /// dissectors do. `false` (the default) keeps the MAC address.
+    fn link_address(&self, _pdu: &[u8], _source: bool, _mac: &[u8; 6], _out: &mut dyn fmt::Write) -> bool {
         false
     }
     /// The name of the registered protocol this one hands a PDU to whole, as

@@ -96,6 +96,7 @@ pub mod esp;
 pub mod frame;
 pub mod ftp;
 pub mod ftpdata;
+pub mod geonw;
 pub mod hsrp;
 pub mod http;
 pub mod icmp;

@@ -48,6 +48,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::eigrp::Eigrp,
     &super::esp::Esp,
     &super::dec_dna::DecDna,
+    &super::geonw::Geonw,
     #[cfg(test)]
     &toy::Toy,
 ];

@@ -5,7 +5,7 @@
 //! A DECnet Phase IV node's Ethernet address is `aa:00:04:00` followed by its
 //! 16-bit node address, little-endian: six bits of area, ten of node. tshark
 //! shows those Ethernet addresses as `area.node` in the Source and Destination
-//! columns ([`Dissector::mac_name`]), and so does socklab.
+//! columns ([`Dissector::link_address`]), and so does socklab.
 
 mod nsp;
 mod routing;
@@ -166,7 +166,7 @@ impl Dissector for DecDna {
         FIELDS
     }
 
-    fn mac_name(&self, mac: &[u8; 6], out: &mut dyn fmt::Write) -> bool {
+    fn link_address(&self, _pdu: &[u8], _source: bool, mac: &[u8; 6], out: &mut dyn fmt::Write) -> bool {
         match dnet_name(mac) {
             Some((area, node)) => write!(out, "{area}.{node}").is_ok(),
             None => false,
@@ -241,9 +241,9 @@ mod tests {
     #[test]
     fn node_addresses_name_decnet_macs() {
         let mut s = String::new();
-        assert!(DecDna.mac_name(&[0xaa, 0, 4, 0, 0x01, 0x04], &mut s));
+        assert!(DecDna.link_address(&[], true, &[0xaa, 0, 4, 0, 0x01, 0x04], &mut s));
         assert_eq!(s, "1.1");
-        assert!(!DecDna.mac_name(&[0xab, 0, 0, 3, 0, 0], &mut s));
+        assert!(!DecDna.link_address(&[], false, &[0xab, 0, 0, 3, 0, 0], &mut s));
         assert_eq!(dnet_name(&[0xaa, 0, 4, 0, 0xff, 0xff]), Some((63, 1023)));
     }
 
