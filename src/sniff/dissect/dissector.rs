@@ -27,6 +27,10 @@ pub enum Claim {
     /// A SNAP organization code and protocol ID after an LLC header of SAP 0xaa
     /// in an IEEE 802.3 frame; the PDU starts with the LLC header.
     Snap(u32, u16),
+    /// A Cisco HDLC protocol field value that means something else there than
+    /// as an EtherType (0x8035: SLARP, not RARP); it takes precedence over
+    /// [`Claim::EtherType`] on that link.
+    Chdlc(u16),
 }
 
 /// The layer that carries a payload a heuristic may look at.

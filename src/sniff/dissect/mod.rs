@@ -117,6 +117,7 @@ pub mod registry;
 pub mod rip;
 pub mod rx;
 pub mod sctp;
+pub mod slarp;
 pub mod smtp;
 pub mod ssh;
 pub mod stp;
@@ -193,8 +194,10 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
     }
     if let Net::Other(ethertype) = d.net {
         let rest = data.get(l.header_len..)?;
-        let dissector = registry::claimed(Claim::EtherType(ethertype))
-            .filter(|&d| registry::REGISTRY[usize::from(d)].accepts(rest))?;
+        let on_chdlc = if l.kind == LinkType::CHdlc { registry::claimed(Claim::Chdlc(ethertype)) } else { None };
+        let dissector = on_chdlc.or_else(|| {
+            registry::claimed(Claim::EtherType(ethertype)).filter(|&d| registry::REGISTRY[usize::from(d)].accepts(rest))
+        })?;
         return Some(Pdu { dissector, offset: l.header_len, len: rest.len(), ctx: Ctx::default() });
     }
     // The payload must lie in the frame (not in a reassembled buffer).

@@ -49,6 +49,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::esp::Esp,
     &super::dec_dna::DecDna,
     &super::geonw::Geonw,
+    &super::slarp::Slarp,
     #[cfg(test)]
     &toy::Toy,
 ];
