@@ -88,6 +88,15 @@ fn source_addr(pdu: &[u8]) -> Option<&[u8]> {
     pdu.get(from..from + GN_ADDR_LEN)
 }
 
+/// The bytes after the headers that tshark shows as Data: those of a packet
+/// whose Common Header names no next protocol (ANY), after the sender's
+/// position vector.
+fn data_after(pdu: &[u8]) -> Option<&[u8]> {
+    let end = source_pv_at(htype(pdu)?)? + 24;
+    let rest = pdu.get(end..).filter(|r| !r.is_empty())?;
+    (pdu.get(at::CH_NH)? >> 4 == 0).then_some(rest)
+}
+
 /// How many bytes tshark reads of the headers before it stops.
 fn needed(pdu: &[u8]) -> usize {
     match pdu.get(at::VERSION_NH) {
@@ -248,6 +257,14 @@ fn common_header(pdu: &[u8], o: usize, t: &mut Tree) {
     }
     let pl = u16::from_be_bytes([c[4], c[5]]);
     t.at(2).field("geonw.ch.plength", Ftype::Uint16, pl).bytes(oc + 4, 2).line(format_args!("Payload length: {pl}"));
+    if let Some(pv) = source_pv_at(ht).filter(|_| pl != 0) {
+        // A beacon or location service packet carries no payload; others must fit.
+        if ht == 0x10 || ht >> 4 == 6 {
+            not_zero(t, 3);
+        } else if usize::from(pl) + pv + 24 > pdu.len() {
+            t.expert(3, "geonw.bogus_geonw_length", Severity::Error, Group::Protocol, "Bogus GeoNetworking length");
+        }
+    }
     t.at(2)
         .field("geonw.ch.mhl", Ftype::Uint8, c[6])
         .bytes(oc + 6, 1)
@@ -357,6 +374,18 @@ impl Dissector for Geonw {
             .bytes(o + at::EXTENDED, from + 24 - at::EXTENDED)
             .line(format_args!("{title}"));
         source_position(pdu, o, t, from);
+        if let Some(rest) = data_after(pdu) {
+            super::data::data_at(t, Some(o + pdu.len() - rest.len()), rest, 0);
+        }
+    }
+
+    /// tshark lists Data after GeoNetworking when bytes follow its headers.
+    fn protocols(&self, pdu: &[u8]) -> &'static str {
+        if data_after(pdu).is_some() {
+            "gnw:data"
+        } else {
+            "gnw"
+        }
     }
 
     fn values<'p>(&self, pdu: &'p [u8], ctx: Ctx, field: usize, out: &mut Vec<Value<'p>>) {
