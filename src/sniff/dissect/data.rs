@@ -120,7 +120,13 @@ pub fn offset_in(frame: &[u8], part: &[u8]) -> Option<usize> {
 /// The payload no dissector decodes, as Wireshark's Data protocol; `frame` is the
 /// frame's bytes, which `payload` is usually a slice of.
 pub fn data(out: &mut Tree, frame: &[u8], payload: &[u8], d: usize) {
-    let at = offset_in(frame, payload);
+    data_at(out, offset_in(frame, payload), payload, d);
+}
+
+/// [`data`] for a payload whose frame offset the caller knows (`at`; `None`
+/// when its bytes are not the frame's): a registered protocol that leaves the
+/// rest of its PDU undecoded, as tshark hands it to Data.
+pub fn data_at(out: &mut Tree, at: Option<usize>, payload: &[u8], d: usize) {
     let title = out.at(d).proto("data");
     let title = match at {
         Some(at) => title.bytes(at, payload.len()),

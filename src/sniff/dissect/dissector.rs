@@ -27,6 +27,10 @@ pub enum Claim {
     /// A SNAP organization code and protocol ID after an LLC header of SAP 0xaa
     /// in an IEEE 802.3 frame; the PDU starts with the LLC header.
     Snap(u32, u16),
+    /// A Cisco HDLC protocol field value that means something else there than
+    /// as an EtherType (0x8035: SLARP, not RARP); it takes precedence over
+    /// [`Claim::EtherType`] on that link.
+    Chdlc(u16),
 }
 
 /// The layer that carries a payload a heuristic may look at.
@@ -218,6 +222,15 @@ pub trait Dissector: Sync {
     /// IP header's.
     fn addresses(&self, _pdu: &[u8]) -> Option<(std::net::IpAddr, std::net::IpAddr)> {
         None
+    }
+    /// The Source (`source`) or Destination column of a frame whose link layer
+    /// has MAC addresses (`mac` that end's), when the protocol names that end
+    /// itself: writes the name to `out` and returns `true`. DECnet names
+    /// `aa:00:04:00:01:04` by its node address `1.1`; GeoNetworking names the
+    /// sender of a beacon by the GeoNetworking address in `pdu`, as tshark's
+    /// dissectors do. `false` (the default) keeps the MAC address.
+    fn link_address(&self, _pdu: &[u8], _source: bool, _mac: &[u8; 6], _out: &mut dyn fmt::Write) -> bool {
+        false
     }
     /// The name of the registered protocol this one hands a PDU to whole, as
     /// tshark's dissector of a message type that belongs to another protocol

@@ -87,6 +87,7 @@ pub mod bfd;
 pub mod bgp;
 pub mod cdp;
 pub mod data;
+pub mod dec_dna;
 pub mod dhcp;
 pub mod dhcpv6;
 pub mod dissector;
@@ -96,6 +97,7 @@ pub mod esp;
 pub mod frame;
 pub mod ftp;
 pub mod ftpdata;
+pub mod geonw;
 pub mod hsrp;
 pub mod http;
 pub mod icmp;
@@ -118,6 +120,7 @@ pub mod rip;
 pub mod rpkirtr;
 pub mod rx;
 pub mod sctp;
+pub mod slarp;
 pub mod smtp;
 pub mod ssh;
 pub mod stp;
@@ -194,8 +197,10 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
     }
     if let Net::Other(ethertype) = d.net {
         let rest = data.get(l.header_len..)?;
-        let dissector = registry::claimed(Claim::EtherType(ethertype))
-            .filter(|&d| registry::REGISTRY[usize::from(d)].accepts(rest))?;
+        let on_chdlc = if l.kind == LinkType::CHdlc { registry::claimed(Claim::Chdlc(ethertype)) } else { None };
+        let dissector = on_chdlc.or_else(|| {
+            registry::claimed(Claim::EtherType(ethertype)).filter(|&d| registry::REGISTRY[usize::from(d)].accepts(rest))
+        })?;
         return Some(Pdu { dissector, offset: l.header_len, len: rest.len(), ctx: Ctx::default() });
     }
     // The payload must lie in the frame (not in a reassembled buffer).

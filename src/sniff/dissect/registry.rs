@@ -50,6 +50,9 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::bgp::Bgp,
     &super::ldp::Ldp,
     &super::rpkirtr::RpkiRtr,
+    &super::dec_dna::DecDna,
+    &super::geonw::Geonw,
+    &super::slarp::Slarp,
     #[cfg(test)]
     &toy::Toy,
 ];

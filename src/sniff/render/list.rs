@@ -136,13 +136,24 @@ pub fn addresses(p: &Packet<'_>) -> (StackStr, StackStr) {
         return (StackStr::ip(s), StackStr::ip(d));
     }
     match p.d.link {
-        Some(l) if l.kind == LinkType::Ethernet => (StackStr::of(Mac(&l.eth_src)), StackStr::of(Mac(&l.eth_dst))),
+        Some(l) if l.kind == LinkType::Ethernet => (mac_column(p, true, &l.eth_src), mac_column(p, false, &l.eth_dst)),
         Some(l) if matches!(l.kind, LinkType::LinuxSll | LinkType::LinuxSll2) => {
             let n = usize::from(l.sll.addr_len).min(l.sll.addr.len());
             (StackStr::of(Mac(&l.sll.addr[..n])), StackStr::new())
         }
         _ if p.d.pdu.is_some_and(|pdu| pdu.dissector().unaddressed_na()) => (StackStr::of("N/A"), StackStr::of("N/A")),
         _ => (StackStr::new(), StackStr::new()),
+    }
+}
+
+/// A MAC address in the Source (`source`) or Destination column, or the name
+/// the PDU's protocol gives that end
+/// ([`crate::sniff::dissect::dissector::Dissector::link_address`]).
+fn mac_column(p: &Packet<'_>, source: bool, mac: &[u8; 6]) -> StackStr {
+    let mut s = StackStr::new();
+    match p.d.pdu {
+        Some(pdu) if pdu.dissector().link_address(pdu.bytes(p.data), source, mac, &mut s) => s,
+        _ => StackStr::of(Mac(mac)),
     }
 }
 

@@ -648,6 +648,8 @@ pub fn ethertype_name(ty: u16) -> Option<&'static str> {
         ETHERTYPE_VLAN => "802.1Q Virtual LAN",
         ETHERTYPE_QINQ => "802.1ad Provider Bridge (Q-in-Q)",
         0x8035 => "RARP",
+        0x6003 => "DEC DNA Routing",
+        0x8947 => "GeoNetworking",
         0x88cc => "802.1 Link Layer Discovery Protocol (LLDP)",
         0x8847 => "MPLS label switched packet",
         0x8863 => "PPPoE Discovery",

@@ -43,7 +43,11 @@ pub fn link(out: &mut Tree, l: &Link, padding: Padding<'_>) {
         LinkType::Ppp | LinkType::PppSerial => ppp(out, l),
         LinkType::CHdlc => {
             out.at(0).proto("chdlc").bytes(0, CHDLC_HEADER_LEN).line(format_args!("Cisco HDLC"));
-            let name = ethertype_name(l.link_proto).unwrap_or("Unknown");
+            // Cisco HDLC's protocol 0x8035 is SLARP, not RARP as in an EtherType.
+            let name = match l.link_proto {
+                crate::sniff::dissect::slarp::CHDLC_PROTO => "SLARP",
+                p => ethertype_name(p).unwrap_or("Unknown"),
+            };
             out.at(1)
                 .field("chdlc.protocol", Ftype::Uint16, Value::hex16(l.link_proto))
                 .bytes(chdlc::PROTOCOL.start, chdlc::PROTOCOL.len())
