@@ -101,6 +101,7 @@ pub mod icmp;
 pub mod igmp;
 pub mod imap;
 pub mod ip;
+pub mod isakmp;
 pub mod isis;
 pub mod link;
 pub mod llc;
@@ -127,6 +128,7 @@ pub mod tls;
 #[cfg(test)]
 mod toy;
 pub mod udp;
+pub mod udpencap;
 pub mod vrrp;
 
 use crate::sniff::packet::{Dissected, Net, Transport, MAX_TUNNELS};

@@ -47,6 +47,8 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::isis::Isis,
     &super::eigrp::Eigrp,
     &super::esp::Esp,
+    &super::isakmp::Isakmp,
+    &super::udpencap::UdpEncap,
     #[cfg(test)]
     &toy::Toy,
 ];
