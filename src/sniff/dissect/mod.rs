@@ -116,6 +116,7 @@ pub mod registry;
 pub mod rip;
 pub mod rx;
 pub mod sctp;
+pub mod sflow;
 pub mod smtp;
 pub mod ssh;
 pub mod stp;

@@ -49,6 +49,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::esp::Esp,
     &super::isakmp::Isakmp,
     &super::udpencap::UdpEncap,
+    &super::sflow::Sflow,
     #[cfg(test)]
     &toy::Toy,
 ];
