@@ -50,6 +50,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::isakmp::Isakmp,
     &super::udpencap::UdpEncap,
     &super::sflow::Sflow,
+    &super::radius::Radius,
     #[cfg(test)]
     &toy::Toy,
 ];
