@@ -121,6 +121,7 @@ pub mod sflow;
 pub mod smtp;
 pub mod ssh;
 pub mod stp;
+pub mod syslog;
 pub mod tcp;
 pub mod telnet;
 #[cfg(test)]

@@ -51,6 +51,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::udpencap::UdpEncap,
     &super::sflow::Sflow,
     &super::radius::Radius,
+    &super::syslog::Syslog,
     #[cfg(test)]
     &toy::Toy,
 ];
