@@ -118,7 +118,12 @@ pub fn offset_in(frame: &[u8], part: &[u8]) -> Option<usize> {
 /// The payload no dissector decodes, as Wireshark's Data protocol; `frame` is the
 /// frame's bytes, which `payload` is usually a slice of.
 pub fn data(out: &mut Tree, frame: &[u8], payload: &[u8], d: usize) {
-    let at = offset_in(frame, payload);
+    data_at(out, payload, offset_in(frame, payload), d);
+}
+
+/// [`data`] for a payload whose offset in the frame the caller knows (a
+/// registered protocol's PDU that ends in data: TFTP's file blocks).
+pub fn data_at(out: &mut Tree, payload: &[u8], at: Option<usize>, d: usize) {
     let title = out.at(d).proto("data");
     let title = match at {
         Some(at) => title.bytes(at, payload.len()),

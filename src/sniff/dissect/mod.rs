@@ -127,6 +127,7 @@ pub mod telnet;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod textline;
+pub mod tftp;
 pub mod tls;
 #[cfg(test)]
 mod toy;

@@ -52,6 +52,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::sflow::Sflow,
     &super::radius::Radius,
     &super::syslog::Syslog,
+    &super::tftp::Tftp,
     #[cfg(test)]
     &toy::Toy,
 ];
