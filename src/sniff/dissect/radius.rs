@@ -233,6 +233,46 @@ fn hex(b: &[u8]) -> String {
 /// EAP-Message's attribute type (RFC 3579 §3.1).
 const EAP_MESSAGE: u8 = 79;
 
+/// Wireshark's name of an EAP code (RFC 3748 §4).
+fn eap_code(c: u8) -> &'static str {
+    match c {
+        1 => "Request",
+        2 => "Response",
+        3 => "Success",
+        4 => "Failure",
+        5 => "Initiate",
+        6 => "Finish",
+        _ => "Unknown",
+    }
+}
+
+/// The header of the EAP packet an EAP-Message carries (RFC 3748 §4: code,
+/// identifier, length), as the start of tshark's EAP block.
+fn eap_tree(v: &[u8], o: usize, t: &mut Tree) {
+    let (Some(&code), Some(&id), Some(len)) = (v.first(), v.get(1), be16_at(v, 2)) else { return };
+    t.at(3).bytes(o, v.len()).line(format_args!("Extensible Authentication Protocol"));
+    t.at(4).bytes(o, 1).line(format_args!("Code: {} ({code})", eap_code(code)));
+    t.at(4).bytes(o + 1, 1).line(format_args!("Id: {id}"));
+    t.at(4).bytes(o + 2, 2).line(format_args!("Length: {len}"));
+}
+
+/// Whether the packet carries an EAP-Message attribute, which tshark decodes as EAP.
+fn carries_eap(pdu: &[u8]) -> bool {
+    let end = be16_at(pdu, at::LENGTH).map_or(0, usize::from).min(pdu.len());
+    let mut pos = at::END;
+    while pos + 2 <= end {
+        let (ty, len) = (pdu[pos], usize::from(pdu[pos + 1]));
+        if ty == EAP_MESSAGE && len > 2 {
+            return true;
+        }
+        if len < 2 {
+            return false;
+        }
+        pos += len;
+    }
+    false
+}
+
 /// The attributes (RFC 2865 §5); false when one is cut short or its length is
 /// below the two header bytes.
 fn attributes(pdu: &[u8], o: usize, t: &mut Tree) -> bool {
@@ -278,7 +318,10 @@ fn attributes(pdu: &[u8], o: usize, t: &mut Tree) -> bool {
                 .field("radius.NAS_IP_Address", Ftype::Ipv4, &shown)
                 .bytes(vo, 4)
                 .line(format_args!("{name}: {shown}")),
-            (EAP_MESSAGE, _) => t.at(3).bytes(vo, v.len()).line(format_args!("EAP fragment: {shown}")),
+            (EAP_MESSAGE, _) => {
+                t.at(3).bytes(vo, v.len()).line(format_args!("EAP fragment: {shown}"));
+                eap_tree(v, vo, t);
+            }
             (_, Kind::Encrypted) => t.at(3).bytes(vo, v.len()).line(format_args!("{name} (encrypted): {}", hex(v))),
             (_, Kind::Integer(names)) if v.len() == 4 => {
                 let n = be32_at(v, 0).unwrap_or_default();
@@ -340,6 +383,14 @@ impl Dissector for Radius {
 
     fn accepts(&self, pdu: &[u8]) -> bool {
         plausible(pdu)
+    }
+
+    fn protocols(&self, pdu: &[u8]) -> &'static str {
+        if carries_eap(pdu) {
+            "radius:eap"
+        } else {
+            "radius"
+        }
     }
 
     fn fields(&self) -> &'static [FieldDecl] {
@@ -439,6 +490,15 @@ mod tests {
         assert!(l.contains(&"Packet identifier: 0x67 (103)"), "{l:?}");
         assert!(l.contains(&"AVP: t=User-Name(1) l=7 val=steve"), "{l:?}");
         assert!(l.contains(&"NAS-Port: 123"), "{l:?}");
+        assert_eq!(Radius.protocols(&request()), "radius");
+        let mut eap = request();
+        eap.extend([79, 12, 2, 0x66, 0, 10, 1, b's', b't', b'e', b'v', b'e']);
+        eap[3] = 45;
+        assert_eq!(Radius.protocols(&eap), "radius:eap");
+        let mut t = Tree::new();
+        Radius.tree(&eap, Ctx::default(), 0, &mut t);
+        let l: Vec<&str> = t.items().iter().map(|i| t.display(i)).collect();
+        assert!(l.contains(&"Code: Response (2)"), "{l:?}");
     }
 
     #[test]
