@@ -262,7 +262,7 @@ mod tests {
             info_of(&Tftp, b"\0\x05\0\x01nope\0", Ctx::default()),
             "Error Code, Code: File not found, Message: nope"
         );
-        assert_eq!(info_of(&Tftp, b"\0\x06blksize\01432\0", Ctx::default()), "Option Acknowledgement, blksize=1432");
+        assert_eq!(info_of(&Tftp, b"\0\x06blksize\x001432\0", Ctx::default()), "Option Acknowledgement, blksize=1432");
     }
 
     #[test]
