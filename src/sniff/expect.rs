@@ -4,7 +4,9 @@
 //! ports, as tshark hands a conversation to the dissector set on it. The
 //! announcing protocol says what it announces ([`Dissector::expects`]) and what
 //! the connection carries ([`Dissector::describes`]); this table keeps both for
-//! one pass over a capture, bounded in size.
+//! one pass over a capture, bounded in size. UDP conversations are announced
+//! the same way: a TFTP request names the client's port of the transfer (RFC
+//! 1350 §4).
 
 use crate::sniff::app::conv::ConvKey;
 use crate::sniff::dissect::dissector::{Dissector, Host, Link};

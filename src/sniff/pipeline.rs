@@ -260,7 +260,8 @@ impl Pipeline {
         if reaches_apps(&p.d) {
             self.apps.decode(&self.facts, &mut p);
             let switched = matches!(p.app, App::HttpSwitched);
-            if (!matches!(p.app, App::None) && !switched) || p.tcp.is_some_and(|i| !reaches_registered(&self.pdus, &i)) {
+            if (!matches!(p.app, App::None) && !switched) || p.tcp.is_some_and(|i| !reaches_registered(&self.pdus, &i))
+            {
                 // A built-in decoder (DNS, HTTP) took the payload before any
                 // registered one, or the segment resends bytes (not dissected again).
                 p.d.pdu = None;
@@ -315,7 +316,10 @@ impl Pipeline {
     /// Hands a TCP segment's payload to the protocol of the connection some
     /// earlier PDU announced it for (FTP's data connections), if any.
     fn claim_expected(&self, p: &mut Packet<'_>) {
-        let (Transport::Tcp(_), Some((src, dst))) = (&p.d.transport, p.d.endpoints()) else { return };
+        // TCP for FTP's data connections, UDP for a TFTP transfer's datagrams.
+        let (Transport::Tcp(_) | Transport::Udp(_), Some((src, dst))) = (&p.d.transport, p.d.endpoints()) else {
+            return;
+        };
         if p.d.payload.is_empty() || p.tcp.is_some_and(|i| i.analysis & RESENT != 0) {
             return;
         }
@@ -522,9 +526,10 @@ fn pdu_note(p: &mut Packet<'_>) {
     }
 }
 
-/// Takes a registered protocol's TCP PDU into the announced connections.
+/// Takes a registered protocol's TCP or UDP PDU into the announced connections.
 fn learn_expected(expect: &mut Expectations, d: &Dissected<'_>, data: &[u8], frame: u32) {
-    if let (Transport::Tcp(_), Some(pdu), Some((src, dst))) = (&d.transport, &d.pdu, d.endpoints()) {
+    if let (Transport::Tcp(_) | Transport::Udp(_), Some(pdu), Some((src, dst))) = (&d.transport, &d.pdu, d.endpoints())
+    {
         expect.learn(pdu, d.pdu_bytes(data), src, dst, frame);
     }
 }

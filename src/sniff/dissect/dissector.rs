@@ -337,9 +337,10 @@ pub trait Dissector: Sync {
     fn recalled_note(&self, _recall: &Recall, _out: &mut fmt::Formatter<'_>) -> fmt::Result {
         Ok(())
     }
-    /// A TCP connection this PDU announces for a registered protocol (FTP's
-    /// `PASV` reply and `PORT` command), which the pipeline then hands that
-    /// protocol whatever its port.
+    /// A TCP connection or UDP conversation this PDU announces for a
+    /// registered protocol (FTP's `PASV` reply and `PORT` command, TFTP's read
+    /// and write requests), which the pipeline then hands that protocol
+    /// whatever its port.
     fn expects(&self, _pdu: &[u8], _ctx: Ctx) -> Option<Expect> {
         None
     }

@@ -104,6 +104,7 @@ pub mod icmp;
 pub mod igmp;
 pub mod imap;
 pub mod ip;
+pub mod isakmp;
 pub mod isis;
 pub mod ldp;
 pub mod link;
@@ -115,24 +116,29 @@ pub mod ospf;
 pub mod pim;
 pub mod pop;
 pub mod ptp;
+pub mod radius;
 pub mod registry;
 pub mod rip;
 pub mod rpkirtr;
 pub mod rx;
 pub mod sctp;
+pub mod sflow;
 pub mod slarp;
 pub mod smtp;
 pub mod ssh;
 pub mod stp;
+pub mod syslog;
 pub mod tcp;
 pub mod telnet;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod textline;
+pub mod tftp;
 pub mod tls;
 #[cfg(test)]
 mod toy;
 pub mod udp;
+pub mod udpencap;
 pub mod vrrp;
 
 use crate::sniff::packet::{Dissected, Net, Transport, MAX_TUNNELS};

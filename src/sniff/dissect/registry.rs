@@ -53,6 +53,12 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::dec_dna::DecDna,
     &super::geonw::Geonw,
     &super::slarp::Slarp,
+    &super::isakmp::Isakmp,
+    &super::udpencap::UdpEncap,
+    &super::sflow::Sflow,
+    &super::radius::Radius,
+    &super::syslog::Syslog,
+    &super::tftp::Tftp,
     #[cfg(test)]
     &toy::Toy,
 ];
