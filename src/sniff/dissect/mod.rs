@@ -105,6 +105,7 @@ pub mod isis;
 pub mod link;
 pub mod llc;
 pub mod lldp;
+pub mod nbns;
 pub mod ntp;
 pub mod openflow;
 pub mod ospf;

@@ -47,6 +47,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::isis::Isis,
     &super::eigrp::Eigrp,
     &super::esp::Esp,
+    &super::nbns::Nbns,
     #[cfg(test)]
     &toy::Toy,
 ];
