@@ -58,6 +58,11 @@ pub struct Ctx {
     /// checksum over it covers (RFC 8200 §8.1; OSPFv3, VRRPv3) that its bytes
     /// do not hold.
     pub addr_sum: Option<AddrSum>,
+    /// The capture kept fewer bytes of the frame than the wire carried, and the
+    /// PDU runs to the end of what it kept: a read past its end is the
+    /// capture's limit, which tshark words `[Packet size limited during
+    /// capture]`, not a malformed packet.
+    pub cut: bool,
 }
 
 /// The IP addresses that carried a PDU, as a pseudo-header checksum needs them.
@@ -72,12 +77,12 @@ pub struct AddrSum {
 impl Ctx {
     /// A PDU sent to the claimed port `port` (a request), as tests build it.
     pub fn to(port: u16) -> Ctx {
-        Ctx { port: Some(port), to_port: true, peer: None, memo: None, addr_sum: None }
+        Ctx { port: Some(port), to_port: true, peer: None, memo: None, addr_sum: None, cut: false }
     }
 
     /// A PDU sent from the claimed port `port` (a response).
     pub fn from(port: u16) -> Ctx {
-        Ctx { port: Some(port), to_port: false, peer: None, memo: None, addr_sum: None }
+        Ctx { port: Some(port), to_port: false, peer: None, memo: None, addr_sum: None, cut: false }
     }
 }
 

@@ -171,6 +171,9 @@ pub fn dissect_into<'a>(d: &mut Dissected<'a>, kind: LinkType, data: &'a [u8], w
         Next::Family(_) | Next::Length(_) | Next::Undecoded => {}
     }
     d.pdu = registered_pdu(d, data);
+    if let Some(pdu) = d.pdu.as_mut() {
+        pdu.ctx.cut = wire_len > data.len() && pdu.offset.saturating_add(pdu.len) >= data.len();
+    }
 }
 
 /// The payload a protocol of the dissector registry claims, by the EtherType,

@@ -8,7 +8,7 @@
 //! address) and NBSTAT (33: a node status report, RFC 1002 §4.2.18).
 
 use super::dissector::{tree_values, Claim, Ctx, Dissector, FieldDecl};
-use super::frame::malformed;
+use super::frame::{cut_short, cut_short_info};
 use crate::proto::bytes::{be16_at, be32_at};
 use crate::sniff::tree::draw::masked_bits;
 use crate::sniff::tree::{Ftype, Group, Severity, Tree};
@@ -434,20 +434,20 @@ impl Dissector for Nbns {
         FIELDS
     }
 
-    fn info(&self, pdu: &[u8], _ctx: Ctx, out: &mut String) {
+    fn info(&self, pdu: &[u8], ctx: Ctx, out: &mut String) {
         let walked = Walk { p: pdu, off: 0, info: Some(&mut *out), tree: None }.message();
         if walked.is_err() {
-            out.push_str("[Malformed Packet]");
+            out.push_str(cut_short_info(ctx.cut));
         }
     }
 
-    fn tree(&self, pdu: &[u8], _ctx: Ctx, off: usize, t: &mut Tree) {
+    fn tree(&self, pdu: &[u8], ctx: Ctx, off: usize, t: &mut Tree) {
         if pdu.len() >= at::QDCOUNT {
             t.at(0).proto("nbns").bytes(off, pdu.len()).line(format_args!("NetBIOS Name Service"));
         }
         let walked = Walk { p: pdu, off, info: None, tree: Some(&mut *t) }.message();
         if walked.is_err() {
-            malformed(t, "NBNS");
+            cut_short(t, "NBNS", ctx.cut);
         }
     }
 
@@ -1134,5 +1134,17 @@ mod tests {
         assert_eq!(info_of(&Nbns, &[0x89], Ctx::default()), "[Malformed Packet]");
         assert_eq!(info_of(&Nbns, &hex(QUERY)[..6], Ctx::default()), "Name query[Malformed Packet]");
         assert!(!tree_text(&[0x89, 0x21, 0x01]).contains("NetBIOS Name Service"));
+    }
+
+    #[test]
+    fn a_message_the_capture_cut_is_size_limited_not_malformed() {
+        // nbns-valgrind.pcap (tcpdump's tests): 26 of the datagram's 50 bytes captured.
+        let p = hex("8d40010000010000000000002045474643454e45424640464444");
+        let cut = Ctx { cut: true, ..Ctx::default() };
+        assert_eq!(info_of(&Nbns, &p, cut), "Name query[Packet size limited during capture]");
+        let mut t = Tree::new();
+        Nbns.tree(&p, cut, 0, &mut t);
+        let last = t.items().last().map(|i| t.display(i).to_string());
+        assert_eq!(last.as_deref(), Some("[Packet size limited during capture: NBNS truncated]"));
     }
 }
