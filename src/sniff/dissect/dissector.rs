@@ -349,7 +349,7 @@ fn typed(text: &str, ftype: Ftype) -> Value<'static> {
                 .map_or_else(|_| owned(), |v| Value::hex(v, u8::try_from(hex.len()).unwrap_or(u8::MAX))),
             None => text.parse().map_or_else(|_| owned(), Value::Uint),
         },
-        Ftype::Int32 => text.parse().map_or_else(|_| owned(), Value::Int),
+        Ftype::Int32 | Ftype::Int64 => text.parse().map_or_else(|_| owned(), Value::Int),
         Ftype::Boolean => Value::Bool(text == "1"),
         Ftype::Ipv4 | Ftype::Ipv6 => text.parse().map_or_else(|_| owned(), Value::Ip),
         // tshark's JSON joins bytes with colons, its fields view does not.

@@ -113,6 +113,7 @@ pub mod pim;
 pub mod pop;
 pub mod ptp;
 pub mod registry;
+pub mod resp;
 pub mod rip;
 pub mod rx;
 pub mod sctp;

@@ -48,6 +48,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::eigrp::Eigrp,
     &super::esp::Esp,
     &super::nbns::Nbns,
+    &super::resp::Resp,
     #[cfg(test)]
     &toy::Toy,
 ];
@@ -287,6 +288,7 @@ fn ftype_name(t: Ftype) -> &'static str {
         Ftype::Uint32 => "FT_UINT32",
         Ftype::Uint64 => "FT_UINT64",
         Ftype::Int32 => "FT_INT32",
+        Ftype::Int64 => "FT_INT64",
         Ftype::Double => "FT_DOUBLE",
         Ftype::AbsoluteTime => "FT_ABSOLUTE_TIME",
         Ftype::RelativeTime => "FT_RELATIVE_TIME",
