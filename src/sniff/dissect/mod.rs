@@ -102,6 +102,7 @@ pub mod igmp;
 pub mod imap;
 pub mod ip;
 pub mod isis;
+pub mod krb4;
 pub mod link;
 pub mod llc;
 pub mod lldp;

@@ -49,6 +49,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::esp::Esp,
     &super::nbns::Nbns,
     &super::resp::Resp,
+    &super::krb4::Krb4,
     #[cfg(test)]
     &toy::Toy,
 ];

@@ -63,11 +63,14 @@ const FIELDS: &[FieldDecl] = &[
 ];
 
 /// The length of the line at `at` (up to its first CR or LF), or `None` when
-/// no line end is there yet (a CR as the last byte may still be followed by LF).
-fn line_len(p: &[u8], at: usize) -> Option<usize> {
+/// no line end is there yet (a CR as the last byte may still be followed by
+/// LF). When no more bytes will come (`whole`), the rest is the last line.
+fn line_len(p: &[u8], at: usize, whole: bool) -> Option<usize> {
     let rest = p.get(at..)?;
-    let end = rest.iter().position(|&b| b == b'\r' || b == b'\n')?;
-    if rest[end] == b'\r' && end + 1 == rest.len() {
+    let Some(end) = rest.iter().position(|&b| b == b'\r' || b == b'\n') else {
+        return whole.then_some(rest.len());
+    };
+    if rest[end] == b'\r' && end + 1 == rest.len() && !whole {
         return None;
     }
     Some(end)
@@ -128,6 +131,9 @@ struct Walk<'a> {
     off: usize,
     /// Whether the PDU comes from the server's port.
     response: bool,
+    /// Whether no more bytes will come (the capture cut the segment, which
+    /// TCP then does not reassemble): what is cut short is shown partial.
+    whole: bool,
     info: Option<&'a mut String>,
     tree: Option<&'a mut Tree>,
 }
@@ -147,7 +153,7 @@ impl Walk<'_> {
             if count.is_some_and(|n| done >= n) {
                 break;
             }
-            let len = line_len(self.p, at).ok_or(More)?;
+            let len = line_len(self.p, at, self.whole).ok_or(More)?;
             at += self.element(at, len, depth)?;
             done += 1;
         }
@@ -246,7 +252,17 @@ impl Walk<'_> {
         }
         let n = n.unsigned_abs() as usize;
         let start = at + head;
-        let value = self.p.get(start..start + n).filter(|_| start + n + CRLF <= self.p.len()).ok_or(More)?;
+        let left = self.p.len().saturating_sub(start);
+        let partial = left < n + CRLF;
+        if partial && !self.whole {
+            return Err(More);
+        }
+        // Cut short with no more to come: what there is, marked partial.
+        let (value, tail) =
+            if partial { (&self.p[start.min(self.p.len())..], 0) } else { (&self.p[start..start + n], CRLF) };
+        if partial {
+            self.say(format_args!(" [partial]"));
+        }
         let text = bulk_text(value);
         let request_arg = !self.response && depth == 1;
         match &text {
@@ -257,25 +273,30 @@ impl Walk<'_> {
             _ => {}
         }
         if let Some(t) = self.tree.as_deref_mut() {
-            let whole = head + n + CRLF;
+            let room = self.p.len() - at;
+            let whole = (head + value.len() + tail).min(room);
             let d = t.at(depth + 1).field("resp.bulk_string", Ftype::None, "").bytes(off, whole);
             match &text {
                 Some(s) => d.line(format_args!("Bulk String: {s}")),
                 None => d.line(format_args!("Bulk String")),
             }
+            if partial {
+                let (s, g) = (Severity::Warning, Group::Undecoded);
+                t.expert(depth + 2, "resp.partial", s, g, "Field is only partially decoded");
+            }
             t.at(depth + 2)
                 .field("resp.bulk_string.length", Ftype::Int32, n)
-                .bytes(off, head)
+                .bytes(off, head.min(room))
                 .line(format_args!("Length: {n}"));
-            if n > 0 {
+            if !value.is_empty() {
                 let h = hex(value);
                 t.at(depth + 2)
                     .field("resp.bulk_string.value", Ftype::Bytes, &h)
-                    .bytes(off + head, n)
+                    .bytes(off + head, value.len())
                     .line(format_args!("Value: {h}"));
             }
         }
-        Ok(head + n + CRLF)
+        Ok(head + value.len() + tail)
     }
 
     /// An array: its count line, then that many elements one level deeper.
@@ -283,7 +304,7 @@ impl Walk<'_> {
         let count = strtoll(&self.p[at + 1..at + len]);
         let head = len + CRLF;
         let off = self.off + at;
-        if count > 0 && at + head >= self.p.len() {
+        if count > 0 && at + head >= self.p.len() && !self.whole {
             return Err(More);
         }
         let title = match count {
@@ -294,7 +315,8 @@ impl Walk<'_> {
         };
         // The item's length is known once its elements are walked: the tree measures first.
         let end = if self.tree.is_some() && count > 0 && depth <= MAX_DEPTH {
-            let mut probe = Walk { p: self.p, off: 0, response: self.response, info: None, tree: None };
+            let mut probe =
+                Walk { p: self.p, off: 0, response: self.response, whole: self.whole, info: None, tree: None };
             probe.elements(at + head, depth + 1, Some(count)).unwrap_or(self.p.len())
         } else {
             at + head
@@ -332,8 +354,8 @@ impl Walk<'_> {
 
 /// The length of the first top-level element of `p`, or `None` when more bytes must come.
 fn first_len(p: &[u8]) -> Option<usize> {
-    let len = line_len(p, 0)?;
-    let mut w = Walk { p, off: 0, response: false, info: None, tree: None };
+    let len = line_len(p, 0, false)?;
+    let mut w = Walk { p, off: 0, response: false, whole: false, info: None, tree: None };
     // A last line ended by a lone LF counts a CRLF past the end: it is whole all the same.
     w.element(0, len, 0).ok().map(|n| n.min(p.len()))
 }
@@ -368,7 +390,8 @@ impl Dissector for Resp {
     fn info(&self, pdu: &[u8], ctx: Ctx, out: &mut String) {
         let response = is_response(ctx);
         out.push_str(if response { "Response:" } else { "Request:" });
-        let walked = Walk { p: pdu, off: 0, response, info: Some(&mut *out), tree: None }.elements(0, 0, None);
+        let walked =
+            Walk { p: pdu, off: 0, response, whole: ctx.cut, info: Some(&mut *out), tree: None }.elements(0, 0, None);
         if walked.is_err() {
             out.push_str(" [continuation]");
         }
@@ -376,7 +399,8 @@ impl Dissector for Resp {
 
     fn tree(&self, pdu: &[u8], ctx: Ctx, off: usize, t: &mut Tree) {
         t.at(0).proto("resp").bytes(off, pdu.len()).line(format_args!("REdis Serialization Protocol"));
-        let _ = Walk { p: pdu, off, response: is_response(ctx), info: None, tree: Some(t) }.elements(0, 0, None);
+        let _ = Walk { p: pdu, off, response: is_response(ctx), whole: ctx.cut, info: None, tree: Some(t) }
+            .elements(0, 0, None);
     }
 
     fn values<'p>(&self, pdu: &'p [u8], ctx: Ctx, field: usize, out: &mut Vec<Value<'p>>) {
@@ -475,6 +499,14 @@ mod tests {
         assert_eq!(Resp.pdu_len(b"PING\n"), Some(5));
         // Cut inside an element after whole ones: a continuation.
         assert_eq!(info_of(&Resp, b"+OK\r\n$5\r\nab", RESPONSE), "Response: OK [continuation]");
+        // The capture cut the segment: no more will come, what is there is shown.
+        let cut = Ctx { cut: true, ..RESPONSE };
+        assert_eq!(info_of(&Resp, b"+OK\r\n$5\r\nab", cut), "Response: OK [partial] ab");
+        assert!(tree_text(b"$5\r\nab", cut)
+            .contains("Bulk String: ab\n[Expert Info (Warning/Undecoded): Field is only partially decoded]\n"));
+        // babel_update_oobr.pcap (tcpdump's tests) frame 6: a line without its end.
+        let bytes = [0xb2, 0xb2, 0xb2, 0xb2, 0xb2, 0xb7, 0x64, 0xb2, 0xb2, 0xb2, 0xb2, 0xb2, 0x0d, 0x0d, 0x00];
+        assert_eq!(info_of(&Resp, &bytes, cut), "Response: [fragment] [fragment]");
     }
 
     #[test]

@@ -132,6 +132,11 @@ impl Reassembler {
             }
         }
         let Some((dissector, ctx)) = s.claimed else { return Outcome::Whole };
+        // As tshark, a segment the capture cut short starts no reassembly: the
+        // protocol shows what there is.
+        if ctx.cut {
+            return Outcome::Whole;
+        }
         let end = whole_prefix(REGISTRY[usize::from(dissector)], s.payload);
         if end == s.payload.len() {
             return Outcome::Whole;
