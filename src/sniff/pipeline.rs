@@ -620,7 +620,8 @@ impl Apps {
         match p.d.transport {
             Transport::Udp(u) if self.dns.is_udp_dns(u.sport, u.dport, p.d.payload) => {
                 let mdns = is_port(&u, dns::MDNS_PORT) && !self.dns.is_dns_port(u.sport, u.dport);
-                let m = self.dns.udp(ConvKey::new(src, dst, false), p.d.payload, offset, p.number, p.time, mdns);
+                let mut m = self.dns.udp(ConvKey::new(src, dst, false), p.d.payload, offset, p.number, p.time, mdns);
+                m.llmnr = is_port(&u, dns::LLMNR_PORT) && !mdns && !self.dns.is_dns_port(u.sport, u.dport);
                 p.app = App::Dns(vec![with_response_in(facts, p.number, m)]);
             }
             Transport::Udp(u) if is_port(&u, http::SSDP_PORT) => {

@@ -68,6 +68,7 @@ fn app_names(p: &Packet<'_>) -> Option<Vec<&'static str>> {
         App::None => None,
         App::Segment(_) | App::Continued => Some(Vec::new()),
         App::Dns(m) if m.first().is_some_and(|m| m.mdns) => Some(vec!["mdns"]),
+        App::Dns(m) if m.first().is_some_and(|m| m.llmnr) => Some(vec!["llmnr"]),
         App::Dns(_) => Some(vec!["dns"]),
         App::Http(m) if m.ssdp => Some(vec!["ssdp"]),
         App::HttpContinuation => Some(vec!["http", "data"]),

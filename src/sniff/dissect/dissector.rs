@@ -68,6 +68,11 @@ pub struct Ctx {
     /// checksum over it covers (RFC 8200 §8.1; OSPFv3, VRRPv3) that its bytes
     /// do not hold.
     pub addr_sum: Option<AddrSum>,
+    /// The capture kept fewer bytes of the frame than the wire carried, and the
+    /// PDU runs to the end of what it kept: a read past its end is the
+    /// capture's limit, which tshark words `[Packet size limited during
+    /// capture]`, not a malformed packet.
+    pub cut: bool,
 }
 
 /// The IP addresses that carried a PDU, as a pseudo-header checksum needs them.
@@ -387,7 +392,7 @@ fn typed(text: &str, ftype: Ftype) -> Value<'static> {
                 .map_or_else(|_| owned(), |v| Value::hex(v, u8::try_from(hex.len()).unwrap_or(u8::MAX))),
             None => text.parse().map_or_else(|_| owned(), Value::Uint),
         },
-        Ftype::Int32 => text.parse().map_or_else(|_| owned(), Value::Int),
+        Ftype::Int32 | Ftype::Int64 => text.parse().map_or_else(|_| owned(), Value::Int),
         Ftype::Boolean => Value::Bool(text == "1"),
         Ftype::Ipv4 | Ftype::Ipv6 => text.parse().map_or_else(|_| owned(), Value::Ip),
         // tshark's JSON joins bytes with colons, its fields view does not.

@@ -106,10 +106,12 @@ pub mod imap;
 pub mod ip;
 pub mod isakmp;
 pub mod isis;
+pub mod krb4;
 pub mod ldp;
 pub mod link;
 pub mod llc;
 pub mod lldp;
+pub mod nbns;
 pub mod ntp;
 pub mod openflow;
 pub mod ospf;
@@ -118,6 +120,7 @@ pub mod pop;
 pub mod ptp;
 pub mod radius;
 pub mod registry;
+pub mod resp;
 pub mod rip;
 pub mod rpkirtr;
 pub mod rx;
@@ -182,6 +185,9 @@ pub fn dissect_into<'a>(d: &mut Dissected<'a>, kind: LinkType, data: &'a [u8], w
         Next::Family(_) | Next::Length(_) | Next::Undecoded => {}
     }
     d.pdu = registered_pdu(d, data);
+    if let Some(pdu) = d.pdu.as_mut() {
+        pdu.ctx.cut = wire_len > data.len() && pdu.offset.saturating_add(pdu.len) >= data.len();
+    }
 }
 
 /// The payload a protocol of the dissector registry claims, by the EtherType,

@@ -59,6 +59,9 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::radius::Radius,
     &super::syslog::Syslog,
     &super::tftp::Tftp,
+    &super::nbns::Nbns,
+    &super::resp::Resp,
+    &super::krb4::Krb4,
     #[cfg(test)]
     &toy::Toy,
 ];
@@ -298,6 +301,7 @@ fn ftype_name(t: Ftype) -> &'static str {
         Ftype::Uint32 => "FT_UINT32",
         Ftype::Uint64 => "FT_UINT64",
         Ftype::Int32 => "FT_INT32",
+        Ftype::Int64 => "FT_INT64",
         Ftype::Double => "FT_DOUBLE",
         Ftype::AbsoluteTime => "FT_ABSOLUTE_TIME",
         Ftype::RelativeTime => "FT_RELATIVE_TIME",

@@ -178,7 +178,10 @@ fn registered_fields(out: &mut Out, pdu: &Pdu, data: &[u8]) {
     dissector.tree(bytes, pdu.ctx, pdu.offset, &mut tree);
     let items = tree.items();
     for (i, item) in items.iter().enumerate() {
-        let leaf = !tree.has_children(i) && !item.field.is_empty();
+        // Bit fields share their word's bytes: the word is the run (a field
+        // whose children are only its bits is a leaf), its bits are not.
+        let only_bits = items[i + 1..].iter().take_while(|c| c.depth > item.depth).all(|c| c.bitmask != 0);
+        let leaf = only_bits && item.bitmask == 0 && !item.field.is_empty();
         if let (true, Some(b)) = (leaf, item.bytes) {
             let (offset, len) = (b.offset as usize, b.len as usize);
             let layer = dissector.column_in(bytes, pdu.ctx);
@@ -193,11 +196,11 @@ fn transport_fields(out: &mut Out, d: &Dissected<'_>, link: LinkType, data: &[u8
             let end = tcp_header(out, t.offset, "TCP");
             let start = t.offset + usize::from(t.hdr_len);
             out.gap("TCP", "TCP options", end, start);
-            payload(out, link, data, wire_len, start, ip_end, true);
+            payload(out, link, data, wire_len, (start, ip_end), true, d.pdu.is_some());
         }
         Transport::Udp(u) => {
             let start = udp_header(out, u.offset, "UDP");
-            payload(out, link, data, wire_len, start, ip_end, false);
+            payload(out, link, data, wire_len, (start, ip_end), false, d.pdu.is_some());
         }
         Transport::Icmp(i) => icmp_fields(out, d, &i, ip_end),
         Transport::TcpPorts { offset, .. } => {
@@ -273,9 +276,20 @@ fn icmp_fields(out: &mut Out, d: &Dissected<'_>, i: &Icmp, ip_end: usize) {
     }
 }
 
-/// The transport payload from `start` to `end`: DNS, HTTP, or a `payload` gap.
-fn payload(out: &mut Out, link: LinkType, data: &[u8], wire_len: usize, start: usize, end: usize, tcp: bool) {
-    if let Ok(found) = dns_in_frame(link, data, wire_len) {
+/// The transport payload over `span` (start, end): DNS, HTTP, or a `payload` gap.
+/// A payload a registered protocol took (`registered`: NBNS looks like DNS) is
+/// that protocol's, whose leaves cover it.
+fn payload(
+    out: &mut Out,
+    link: LinkType,
+    data: &[u8],
+    wire_len: usize,
+    span: (usize, usize),
+    tcp: bool,
+    registered: bool,
+) {
+    let (start, end) = span;
+    if let Some(found) = dns_in_frame(link, data, wire_len).ok().filter(|_| !registered) {
         if tcp {
             out.leaf("DNS", start, &[("dns.length", found.offset - start)]);
         }
@@ -308,7 +322,7 @@ fn payload(out: &mut Out, link: LinkType, data: &[u8], wire_len: usize, start: u
         return;
     }
     let bytes = data.get(start..end.min(data.len())).unwrap_or(&[]);
-    if tcp && super::build_http::is_http(bytes) {
+    if tcp && !registered && super::build_http::is_http(bytes) {
         super::build_http::lines(bytes, start, &mut |layer, name, at, len, gap| {
             let f = Field { layer, name: name.to_string(), offset: at, len, gap };
             if gap {

@@ -180,6 +180,7 @@ fn protocol_name(p: &Packet<'_>) -> &'static str {
     }
     match &p.app {
         App::Dns(m) if m.first().is_some_and(|m| m.mdns) => return "MDNS",
+        App::Dns(m) if m.first().is_some_and(|m| m.llmnr) => return "LLMNR",
         App::Dns(_) => return "DNS",
         App::Http(m) if m.ssdp => return "SSDP",
         App::Http(m) if m.body_protocol() == Some("json") => return "HTTP/JSON",

@@ -22,6 +22,7 @@ const BUILT_IN: &[&str] = &[
     "icmpv6",
     "icmp",
     "mdns",
+    "llmnr",
     "dns",
     "http",
     "ssdp",

@@ -165,6 +165,11 @@ impl Reassembler {
             }
         }
         let Some((dissector, ctx)) = s.claimed else { return Outcome::Whole };
+        // As tshark, a segment the capture cut short starts no reassembly: the
+        // protocol shows what there is.
+        if ctx.cut {
+            return Outcome::Whole;
+        }
         let (end, need) = cut(REGISTRY[usize::from(dissector)], s.payload, ctx);
         if end == s.payload.len() || need > MAX_FOLLOWED {
             return Outcome::Whole;

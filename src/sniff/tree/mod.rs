@@ -28,6 +28,7 @@ pub enum Ftype {
     Uint32 = 7,
     Uint64 = 11,
     Int32 = 15,
+    Int64 = 19,
     Double = 23,
     AbsoluteTime = 24,
     RelativeTime = 25,

@@ -31,6 +31,9 @@ const MAX_TRANSACTIONS: usize = 65_536;
 /// The multicast DNS port (RFC 6762 §3).
 pub const MDNS_PORT: u16 = 5353;
 
+/// The Link-local Multicast Name Resolution port (RFC 4795 §2).
+pub const LLMNR_PORT: u16 = 5355;
+
 /// The class bit that asks for a unicast response (question) or flushes caches
 /// (record) in multicast DNS (RFC 6762 §5.4, §10.2).
 pub const MDNS_CLASS_BIT: u16 = 0x8000;
@@ -48,6 +51,9 @@ pub struct DnsMsg {
     /// Multicast DNS (RFC 6762, UDP port 5353): the top bit of a class asks for a
     /// unicast response (question) or flushes caches (record).
     pub mdns: bool,
+    /// Link-local Multicast Name Resolution (RFC 4795, UDP port 5355): DNS's
+    /// format, shown under its own name with its own header flags.
+    pub llmnr: bool,
     /// Over TCP: the length prefix.
     pub tcp_len: Option<u16>,
     /// Everything decoded up to the first fault.
@@ -77,6 +83,7 @@ impl DnsMsg {
                 offset,
                 len,
                 mdns: false,
+                llmnr: false,
                 tcp_len,
                 message: p.message,
                 error,
@@ -106,6 +113,7 @@ impl DnsMsg {
             offset,
             len: bytes.len(),
             mdns: false,
+            llmnr: false,
             tcp_len,
             message,
             error,
@@ -172,6 +180,8 @@ impl DnsTracker {
         self.is_dns_port(sport, dport)
             || sport == MDNS_PORT
             || dport == MDNS_PORT
+            || sport == LLMNR_PORT
+            || dport == LLMNR_PORT
             || (heuristic::heuristic_applies(sport, dport) && heuristic::looks_like_dns(payload))
     }
 

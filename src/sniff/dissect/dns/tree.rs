@@ -53,7 +53,12 @@ fn class_text(c: Class) -> String {
 /// Where a DNS message's fields lie in the frame: the offset of its first byte
 /// (spans count from there, RFC 1035 §4.1.4), when all of it lies in the frame.
 #[derive(Clone, Copy)]
-struct At(Option<usize>, Mdns);
+struct At(Option<usize>, Mdns, Llmnr);
+
+/// Link-local Multicast Name Resolution (RFC 4795): its header flags differ
+/// from DNS's (§2.1.1: C, TC, T).
+#[derive(Clone, Copy)]
+struct Llmnr(bool);
 
 /// Multicast DNS (RFC 6762): the top bit of a class is a flag of its own.
 #[derive(Clone, Copy)]
@@ -135,6 +140,34 @@ fn flag_lines(f: &Flags, at: At, span: Span, depth: usize, out: &mut Tree) {
     }
 }
 
+/// LLMNR's flag lines (RFC 4795 §2.1.1): QR, OPCODE, C (conflict), TC, T
+/// (tentative), and in a response RCODE, as Wireshark labels them.
+fn llmnr_flag_lines(f: &Flags, at: At, span: Span, out: &mut Tree) {
+    let at: Flagged = (at, span, f);
+    let pick = |b: bool, y: &'static str, n: &'static str| if b { y } else { n };
+    let qr = pick(f.qr, "Message is a response", "Message is a query");
+    flag(out, 2, at, ("dns.flags.response", Flags::QR), &format!("Response: {qr}"));
+    let op = f.opcode.code();
+    flag(out, 2, at, ("dns.flags.opcode", Flags::OPCODE), &format!("Opcode: {} ({op})", opcode_name(op)));
+    // The C bit sits where DNS has AA.
+    let c = if f.qr {
+        pick(f.aa, "The name is not considered unique", "The name is considered unique")
+    } else {
+        pick(f.aa, "The sender received multiple responses", "None")
+    };
+    flag(out, 2, at, ("dns.flags.conflict", Flags::AA), &format!("Conflict: {c}"));
+    let tc = pick(f.tc, "Message is truncated", "Message is not truncated");
+    flag(out, 2, at, ("dns.flags.truncated", Flags::TC), &format!("Truncated: {tc}"));
+    // The T bit sits where DNS has RD.
+    let t = pick(f.rd, "Tentative", "Not tentative");
+    flag(out, 2, at, ("dns.flags.tentative", Flags::RD), &format!("Tentative: {t}"));
+    if f.qr {
+        let code = f.rcode.code();
+        let name = f.rcode.mnemonic().unwrap_or("Unknown");
+        flag(out, 2, at, ("dns.flags.rcode", Flags::RCODE), &format!("Reply code: {name} ({code})"));
+    }
+}
+
 fn opcode_name(op: u8) -> &'static str {
     match op {
         0 => "Standard query",
@@ -150,7 +183,7 @@ fn opcode_name(op: u8) -> &'static str {
 /// datagram reassembled from fragments, whose bytes are no frame's).
 fn message_at(p: &Packet<'_>, m: &DnsMsg) -> At {
     let base = m.offset.filter(|&o| p.d.reassembled.is_none() && o.saturating_add(m.len) <= p.data.len());
-    At(base, Mdns(m.mdns))
+    At(base, Mdns(m.mdns), Llmnr(m.llmnr))
 }
 
 /// Where a message lies: in the frame, or (over TCP, reassembled from several
@@ -161,7 +194,7 @@ fn message_source(out: &mut Tree, p: &Packet<'_>, m: &DnsMsg) -> At {
         return message_at(p, m);
     }
     out.push_source(format!("Reassembled TCP ({} bytes)", m.reassembled.len()), m.reassembled.clone());
-    At(Some(TCP_PREFIX), Mdns(m.mdns))
+    At(Some(TCP_PREFIX), Mdns(m.mdns), Llmnr(m.llmnr))
 }
 
 pub fn build(out: &mut Tree, p: &Packet<'_>, m: &DnsMsg) {
@@ -170,9 +203,13 @@ pub fn build(out: &mut Tree, p: &Packet<'_>, m: &DnsMsg) {
     let h = &msg.header;
     let kind = if h.flags.qr { "response" } else { "query" };
     let prefix = if m.tcp_len.is_some() { TCP_PREFIX } else { 0 };
-    let whole = At(at.0.and_then(|o| o.checked_sub(prefix)), at.1);
-    let proto = if m.mdns { "mdns" } else { "dns" };
-    whole.put(out.at(0).proto(proto), Span::new(0, prefix + m.len)).line(format_args!("Domain Name System ({kind})"));
+    let whole = At(at.0.and_then(|o| o.checked_sub(prefix)), at.1, at.2);
+    let (proto, title) = match (m.mdns, m.llmnr) {
+        (true, _) => ("mdns", "Domain Name System"),
+        (_, true) => ("llmnr", "Link-local Multicast Name Resolution"),
+        _ => ("dns", "Domain Name System"),
+    };
+    whole.put(out.at(0).proto(proto), Span::new(0, prefix + m.len)).line(format_args!("{title} ({kind})"));
     if let Some(len) = m.tcp_len {
         let d = out.at(1).field("dns.length", Ftype::Uint16, len);
         whole.put(d, Span::new(0, TCP_PREFIX)).line(format_args!("Length: {len}"));
@@ -231,7 +268,11 @@ fn header(out: &mut Tree, at: At, h: &Header) {
     let word = h.flags.to_u16();
     let d = out.at(1).field("dns.flags", Ftype::Uint16, Value::hex16(word));
     at.put(d, sp.flags).line(format_args!("Flags: 0x{word:04x} {summary}"));
-    flag_lines(&h.flags, at, sp.flags, 2, out);
+    if at.2 .0 {
+        llmnr_flag_lines(&h.flags, at, sp.flags, out);
+    } else {
+        flag_lines(&h.flags, at, sp.flags, 2, out);
+    }
     let counts = [
         ("dns.count.queries", "Questions", h.qdcount, sp.qdcount),
         ("dns.count.answers", "Answer RRs", h.ancount, sp.ancount),
@@ -546,6 +587,31 @@ mod tests {
         0x1a, 0x2b, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, // DNS header
         2, b'a', b'b', 2, b'c', b'd', 0, 0, 1, 0, 1, // ab.cd A IN
     ];
+
+    /// wikipedia.pcap (Zeek's traces) frame 121: an LLMNR query (UDP 5355) for BRWC0CB383D1F42.
+    const LLMNR_QUERY: [u8; 75] = [
+        0x01, 0x00, 0x5e, 0x00, 0x00, 0xfc, 0xf0, 0x4d, 0xa2, 0x47, 0xba, 0x25, 0x08, 0x00, 0x45, 0x00, 0x00, 0x3d,
+        0x7e, 0x1e, 0x00, 0x00, 0x01, 0x11, 0xf0, 0x24, 0x8d, 0x8e, 0xdc, 0xe2, 0xe0, 0x00, 0x00, 0xfc, 0xd7, 0x5b,
+        0x14, 0xeb, 0x00, 0x29, 0xcb, 0xc5, 0x46, 0x20, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x0f, 0x42, 0x52, 0x57, 0x43, 0x30, 0x43, 0x42, 0x33, 0x38, 0x33, 0x44, 0x31, 0x46, 0x34, 0x32, 0x00, 0x00,
+        0x01, 0x00, 0x01,
+    ];
+
+    #[test]
+    fn llmnr_is_dns_under_its_own_name_and_flags() {
+        let tree = tree_of_frame(LinkType::Ethernet, &LLMNR_QUERY);
+        let text: String = tree.items().iter().map(|i| format!("{}\n", tree.display(i))).collect();
+        assert!(
+            text.contains(
+                "Link-local Multicast Name Resolution (query)\nTransaction ID: 0x4620\nFlags: 0x0000 Standard query\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains(".... .0.. .... .... = Conflict: None\n.... ..0. .... .... = Truncated: Message is not truncated\n.... ...0 .... .... = Tentative: Not tentative\n"), "{text}");
+        let f = fields(LinkType::Ethernet, &LLMNR_QUERY);
+        assert_eq!(find(&f, "dns.flags.tentative"), [("0", Some((44, 2)))]);
+        assert_eq!(find(&f, "dns.qry.name"), [("BRWC0CB383D1F42", Some((54, 17)))]);
+    }
 
     #[test]
     fn dns_fields_have_their_frame_bytes() {

@@ -31,6 +31,28 @@ pub fn malformed(out: &mut Tree, proto: &str) {
     out.at(1).field("_ws.malformed", Ftype::String, "Malformed Packet").hidden();
 }
 
+/// The end of the Info column of a PDU a dissector could not finish: tshark's
+/// `[Packet size limited during capture]` when the capture cut it
+/// ([`Ctx::cut`](super::dissector::Ctx::cut)), else `[Malformed Packet]`.
+pub fn cut_short_info(cut: bool) -> &'static str {
+    if cut {
+        "[Packet size limited during capture]"
+    } else {
+        "[Malformed Packet]"
+    }
+}
+
+/// The block at the end of the tree of a PDU a dissector could not finish:
+/// [`malformed`], or when the capture cut the PDU, tshark's
+/// `[Packet size limited during capture: PROTO truncated]` (`_ws.short`).
+pub fn cut_short(out: &mut Tree, proto: &str, cut: bool) {
+    if !cut {
+        return malformed(out, proto);
+    }
+    let text = format!("[Packet size limited during capture: {proto} truncated]");
+    out.at(0).field("_ws.short", Ftype::String, &text).look(Look::Bad).line(format_args!("{text}"));
+}
+
 /// A pcapng packet's `epb_flags` bit by bit (pcapng draft §4.3.1), as Wireshark shows them.
 pub fn packet_flags(out: &mut Tree, f: u32) {
     use crate::dns_view::fields::bit_pattern;
