@@ -81,6 +81,29 @@ impl Ctx {
     }
 }
 
+/// The TCP connection a PDU travels and which way: what a protocol whose
+/// state is kept per connection and direction ([`CaptureState::shows`]) keys it by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flow {
+    /// `tcp.stream`.
+    pub stream: u32,
+    /// Whether it comes from the client (the end that sent the first SYN, or
+    /// without a SYN the first sender).
+    pub from_client: bool,
+}
+
+/// A dissector a [`CaptureState`] made for one PDU, which shows it with what
+/// earlier PDUs of its connection told (HTTP/2: headers compressed against the
+/// connection's tables, a body spread over frames).
+#[derive(Clone)]
+pub struct Shown(pub std::sync::Arc<dyn Dissector + Send>);
+
+impl fmt::Debug for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Shown({})", self.0.name())
+    }
+}
+
 /// A field a protocol declares, described as `tshark -G fields` describes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FieldDecl {
@@ -130,6 +153,20 @@ pub trait CaptureState: Send {
     fn frame_in(&mut self, pdu: &[u8], _ctx: Ctx, frame: u32, nanos: i64) -> Option<Recall> {
         self.frame(pdu, frame, nanos.div_euclid(1_000_000_000))
     }
+    /// For a protocol whose PDUs only the earlier PDUs of their connection
+    /// explain (HTTP/2's compressed headers): takes in the PDU of frame
+    /// `frame`, which travels `flow`, and returns the dissector that shows it
+    /// in every view instead of the registered one; `None` (the default): the
+    /// registered one shows it. Called after [`CaptureState::frame_in`].
+    fn shows(
+        &mut self,
+        _pdu: &[u8],
+        _ctx: Ctx,
+        _flow: Option<Flow>,
+        _frame: u32,
+    ) -> Option<std::sync::Arc<dyn Dissector + Send>> {
+        None
+    }
 }
 
 /// An end of a connection a PDU announces, named relative to the PDU.
@@ -151,7 +188,8 @@ pub enum Host {
 pub struct Expect {
     /// The end whose port is known.
     pub host: Host,
-    /// Its port.
+    /// Its port; 0 for the port that end uses in the announcing segment (a
+    /// PDU that announces its own connection, as HTTP/2's preface does).
     pub port: u16,
     /// The other end (any port).
     pub peer: Host,

@@ -97,6 +97,7 @@ pub mod ftp;
 pub mod ftpdata;
 pub mod hsrp;
 pub mod http;
+pub mod http2;
 pub mod icmp;
 pub mod igmp;
 pub mod imap;

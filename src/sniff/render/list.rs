@@ -172,7 +172,7 @@ fn protocol_name(p: &Packet<'_>) -> &'static str {
         _ => {}
     }
     if let Some(pdu) = p.d.pdu {
-        return pdu.dissector().column_in(p.d.pdu_bytes(p.data), pdu.ctx);
+        return p.dissector_of(&pdu).column_in(p.d.pdu_bytes(p.data), pdu.ctx);
     }
     match p.d.transport {
         Transport::Tcp(h) if h.is_mptcp() => "MPTCP",
@@ -218,7 +218,7 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
             tcp::info::marks(out, p.tcp.as_ref())?;
         }
         let mut s = String::with_capacity(64);
-        pdu.dissector().info(p.d.pdu_bytes(p.data), pdu.ctx, &mut s);
+        p.dissector_of(&pdu).info(p.d.pdu_bytes(p.data), pdu.ctx, &mut s);
         if let Some(r) = &p.recall {
             pdu.dissector().recalled_info(p.d.pdu_bytes(p.data), r, &mut s);
         }

@@ -90,7 +90,7 @@ pub fn protocols(p: &Packet<'_>) -> String {
         }
     }
     match (p.d.pdu, data::app_protocols(p)) {
-        (Some(pdu), _) => push(&mut s, pdu.dissector().protocols(pdu.bytes(p.data))),
+        (Some(pdu), _) => push(&mut s, p.dissector_of(&pdu).protocols(pdu.bytes(p.data))),
         (None, Some(names)) => names.iter().for_each(|n| push(&mut s, n)),
         (None, None) if data::shows_data(p) => push(&mut s, "data"),
         (None, None) => {}
