@@ -157,7 +157,7 @@ pub fn block(f: &Frame, payload: &[u8]) -> Option<(usize, usize)> {
         start += 4;
     }
     let end = payload.len().checked_sub(pad)?;
-    (start <= end).then_some((start, end - start))
+    (start <= end).then(|| (start, end - start))
 }
 
 /// A DATA payload without padding: offset and length.
@@ -167,5 +167,5 @@ pub fn data(f: &Frame, payload: &[u8]) -> Option<(usize, usize)> {
     }
     let pad = usize::from(*payload.first()?);
     let end = payload.len().checked_sub(pad)?;
-    (end >= 1).then_some((1, end - 1))
+    (end >= 1).then(|| (1, end - 1))
 }

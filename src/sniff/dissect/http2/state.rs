@@ -135,7 +135,9 @@ impl Direction {
             s.body.clear();
         } else if !s.overflow {
             s.body.extend_from_slice(&payload[start..start + len]);
-            s.fragments.push((frame_no, len));
+            if len > 0 {
+                s.fragments.push((frame_no, len));
+            }
         }
         if f.flags & flag::END_STREAM != 0 {
             if let Some(s) = self.streams.remove(&f.stream) {

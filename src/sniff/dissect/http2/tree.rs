@@ -43,6 +43,9 @@ fn one_frame(pdu: &[u8], f: &Frame, i: usize, d: &Decoded, o: usize, t: &mut Tre
     if let Some((_, fields, _)) = headers {
         summary.push_str(&stream_summary(fields));
     }
+    if f.ty == ty::DATA && f.flags & flag::END_STREAM == 0 {
+        summary.push_str(" (partial entity body)");
+    }
     t.at(1).field("http2.stream", Ftype::None, "").bytes(at, whole).line(format_args!("{summary}"));
     t.at(2).field("http2.length", Ftype::Uint24, f.len).bytes(at, 3).line(format_args!("Length: {}", f.len));
     t.at(2).field("http2.type", Ftype::Uint8, f.ty).bytes(at + 3, 1).line(format_args!("Type: {name} ({})", f.ty));
@@ -205,6 +208,22 @@ fn data(f: &Frame, payload: &[u8], p: usize, i: usize, d: &Decoded, t: &mut Tree
             b.bytes.len(),
             list.join(", ")
         ));
+        let mut at = 0;
+        for &(fr, n) in &b.fragments {
+            let end = (at + n).saturating_sub(1);
+            t.at(3)
+                .field("http2.body.fragment", Ftype::Framenum, fr)
+                .line(format_args!("[Frame: {fr}, payload: {at}-{end} ({n} bytes)]"));
+            at += n;
+        }
+        t.at(3).field("http2.body.fragment.count", Ftype::Uint32, n).line(format_args!("[Body fragment count: {n}]"));
+        let total = b.bytes.len();
+        t.at(3)
+            .field("http2.body.reassembled.length", Ftype::Uint32, total)
+            .line(format_args!("[Reassembled body length: {total}]"));
+        t.at(3)
+            .field("http2.body.reassembled.data", Ftype::Bytes, Hex(&b.bytes))
+            .line(format_args!("[Reassembled body data: {}]", Short(&b.bytes)));
     }
     let bytes = &payload[start..start + len];
     let shown = if len == 0 { body.map_or(bytes, |b| b.bytes.as_slice()) } else { bytes };
@@ -324,9 +343,12 @@ fn priority(b: &[u8], p: usize, t: &mut Tree) {
         .bytes(p, 4)
         .mask(0x7fff_ffff, u64::from(dep))
         .line(format_args!("{} = Stream Dependency: {dep}", masked_bits(u64::from(word), 0x7fff_ffff, 32)));
-    t.at(2).field("http2.weight", Ftype::Uint8, w).bytes(p + 4, 1).line(format_args!("Weight: {w}"));
+    t.at(2).field("http2.headers.weight", Ftype::Uint8, w).bytes(p + 4, 1).line(format_args!("Weight: {w}"));
     let real = u16::from(w) + 1;
-    t.at(2).field("http2.weight.real", Ftype::Uint16, real).bytes(p + 4, 1).line(format_args!("[Weight real: {real}]"));
+    t.at(2)
+        .field("http2.headers.weight_real", Ftype::Uint8, real)
+        .bytes(p + 4, 1)
+        .line(format_args!("[Weight real: {real}]"));
 }
 
 /// An error code (RFC 9113 §7).
