@@ -499,7 +499,7 @@ fn recall(states: &mut [Option<Box<dyn CaptureState>>], p: &mut Packet<'_>) {
         stream: i.stream,
         from_client: i.direction != Some(crate::sniff::tcp::Direction::ServerToClient),
     });
-    p.shown = state.shows(p.d.pdu_bytes(p.data), pdu.ctx, flow, p.number).map(registry::Shown);
+    p.shown = state.shows(p.d.pdu_bytes(p.data), pdu.ctx, flow, p.number, p.time).map(registry::Shown);
     if let (Some(recall), Note::None) = (p.recall, p.note) {
         // A finding without a teaching note (SCTP's TSN bases) leaves the note alone.
         if registry::has_recalled_note(&pdu, &recall) {

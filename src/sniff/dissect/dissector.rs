@@ -155,7 +155,7 @@ pub trait CaptureState: Send {
     }
     /// For a protocol whose PDUs only the earlier PDUs of their connection
     /// explain (HTTP/2's compressed headers): takes in the PDU of frame
-    /// `frame`, which travels `flow`, and returns the dissector that shows it
+    /// `frame` (captured at `nanos` since the epoch), which travels `flow`, and returns the dissector that shows it
     /// in every view instead of the registered one; `None` (the default): the
     /// registered one shows it. Called after [`CaptureState::frame_in`].
     fn shows(
@@ -164,6 +164,7 @@ pub trait CaptureState: Send {
         _ctx: Ctx,
         _flow: Option<Flow>,
         _frame: u32,
+        _nanos: i64,
     ) -> Option<std::sync::Arc<dyn Dissector + Send>> {
         None
     }
@@ -352,6 +353,11 @@ pub trait Dissector: Sync {
     }
     /// Appends the values of field `field` that come from the announcement.
     fn linked_values<'p>(&self, _link: &Link, _field: usize, _out: &mut Vec<Value<'p>>) {}
+    /// The DNS messages this PDU carries whole (DNS over HTTPS, RFC 8484): their
+    /// fields are DNS's own (`dns.qry.name`), as in tshark.
+    fn carried_dns(&self) -> &[crate::sniff::dissect::dns::DnsMsg] {
+        &[]
+    }
     /// Writes the teaching note this PDU alone calls for (DHCP: which step of
     /// the DORA exchange it is; TLS: what a ClientHello's server name reveals),
     /// shown when nothing else has a note for the frame; writing nothing means

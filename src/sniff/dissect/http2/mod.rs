@@ -47,6 +47,8 @@ pub struct Body {
     pub doh: bool,
     /// The frames that carried it and how many bytes each.
     pub fragments: Vec<(u32, usize)>,
+    /// For a DNS response: the frame of the query on its stream, and the time since it.
+    pub response_to: Option<(u32, i64)>,
 }
 
 /// The media type of DNS over HTTPS (RFC 8484 §6).

@@ -12,6 +12,7 @@
 use super::frame::{self, flag, ty, Piece};
 use super::{hpack, Body, Decoded, Http2, DNS_MESSAGE};
 use crate::sniff::dissect::dissector::{CaptureState, Claim, Ctx, Dissector, FieldDecl, Flow, Recall};
+use crate::sniff::dissect::dns::DnsMsg;
 use crate::sniff::hash::FxHashMap;
 use crate::sniff::tree::Tree;
 use crate::sniff::value::Value;
@@ -29,7 +30,16 @@ pub const MAX_BLOCK: usize = 256 * 1024;
 /// HTTP/2's memory of a capture.
 #[derive(Default)]
 pub struct Http2State {
-    conns: FxHashMap<u32, [Direction; 2]>,
+    conns: FxHashMap<u32, Conn>,
+}
+
+/// One connection.
+#[derive(Default)]
+struct Conn {
+    dirs: [Direction; 2],
+    /// DoH queries by stream: their frame and capture time (tshark pairs a
+    /// query with the response on its stream).
+    queries: FxHashMap<u32, (u32, i64)>,
 }
 
 /// One direction of a connection.
@@ -56,15 +66,39 @@ impl CaptureState for Http2State {
         None
     }
 
-    fn shows(&mut self, pdu: &[u8], _ctx: Ctx, flow: Option<Flow>, frame: u32) -> Option<Arc<dyn Dissector + Send>> {
+    fn shows(
+        &mut self,
+        pdu: &[u8],
+        _ctx: Ctx,
+        flow: Option<Flow>,
+        frame: u32,
+        nanos: i64,
+    ) -> Option<Arc<dyn Dissector + Send>> {
         let flow = flow?;
         if !self.conns.contains_key(&flow.stream) && self.conns.len() >= MAX_CONNECTIONS {
             self.conns.clear();
         }
-        let dirs = self.conns.entry(flow.stream).or_default();
-        let dir = &mut dirs[usize::from(!flow.from_client)];
-        let decoded = dir.take(pdu, frame);
-        Some(Arc::new(Shown { decoded }))
+        let conn = self.conns.entry(flow.stream).or_default();
+        let mut decoded = conn.dirs[usize::from(!flow.from_client)].take(pdu, frame);
+        let mut dns = Vec::new();
+        for (i, body) in decoded.bodies.iter_mut().filter(|b| b.1.doh) {
+            let mut m = DnsMsg::from_bytes(&body.bytes, None);
+            let stream = match frame::pieces(pdu).get(*i) {
+                Some(Piece::Frame(f)) => f.stream,
+                _ => continue,
+            };
+            if m.is_response() {
+                m.response_to = conn.queries.remove(&stream).map(|(q, t)| (q, nanos - t));
+                body.response_to = m.response_to;
+            } else {
+                if conn.queries.len() >= MAX_STREAMS {
+                    conn.queries.clear();
+                }
+                conn.queries.insert(stream, (frame, nanos));
+            }
+            dns.push(m);
+        }
+        Some(Arc::new(Shown { decoded, dns }))
     }
 }
 
@@ -142,7 +176,8 @@ impl Direction {
         if f.flags & flag::END_STREAM != 0 {
             if let Some(s) = self.streams.remove(&f.stream) {
                 if !s.overflow && !s.body.is_empty() {
-                    d.bodies.push((i, Body { bytes: s.body, doh: s.doh, fragments: s.fragments }));
+                    let body = Body { bytes: s.body, doh: s.doh, fragments: s.fragments, response_to: None };
+                    d.bodies.push((i, body));
                 }
             }
         }
@@ -158,6 +193,8 @@ fn is_dns_message(v: &str) -> bool {
 pub struct Shown {
     /// What they told.
     pub decoded: Decoded,
+    /// The DNS messages of its DoH bodies, decoded once.
+    pub dns: Vec<DnsMsg>,
 }
 
 impl Dissector for Shown {
@@ -187,6 +224,10 @@ impl Dissector for Shown {
 
     fn fields(&self) -> &'static [FieldDecl] {
         Http2.fields()
+    }
+
+    fn carried_dns(&self) -> &[DnsMsg] {
+        &self.dns
     }
 
     fn info(&self, pdu: &[u8], _ctx: Ctx, out: &mut String) {

@@ -28,7 +28,7 @@ fn shown(pdus: &[&str]) -> Vec<(Vec<u8>, std::sync::Arc<dyn Dissector + Send>)> 
         .enumerate()
         .map(|(i, p)| {
             let b = hex(p);
-            let d = state.shows(&b, Ctx::default(), CLIENT, i as u32 + 1).expect("a connection");
+            let d = state.shows(&b, Ctx::default(), CLIENT, i as u32 + 1, 0).expect("a connection");
             (b, d)
         })
         .collect()
@@ -112,9 +112,9 @@ fn a_body_over_several_frames_ends_with_end_stream() {
     let last = hex("00000000010000000f");
     let mut state = Http2State::default();
     let h = hex(HEADERS_15);
-    let _ = state.shows(&h, Ctx::default(), CLIENT, 1);
-    let a = state.shows(&first, Ctx::default(), CLIENT, 2).unwrap();
-    let b = state.shows(&last, Ctx::default(), CLIENT, 3).unwrap();
+    let _ = state.shows(&h, Ctx::default(), CLIENT, 1, 0);
+    let a = state.shows(&first, Ctx::default(), CLIENT, 2, 0).unwrap();
+    let b = state.shows(&last, Ctx::default(), CLIENT, 3, 0).unwrap();
     let mut out = String::new();
     a.info(&first, Ctx::default(), &mut out);
     assert_eq!(out, "DATA[15]");
@@ -134,9 +134,9 @@ fn cut_and_hostile_pdus_never_panic() {
             let cut = &pdu[..n];
             let mut state = Http2State::default();
             for p in &all {
-                let _ = state.shows(p, Ctx::default(), CLIENT, 1);
+                let _ = state.shows(p, Ctx::default(), CLIENT, 1, 0);
             }
-            let d = state.shows(cut, Ctx::default(), CLIENT, 2).unwrap();
+            let d = state.shows(cut, Ctx::default(), CLIENT, 2, 0).unwrap();
             let mut out = String::new();
             d.info(cut, Ctx::default(), &mut out);
             let mut t = Tree::new();
@@ -154,7 +154,7 @@ fn cut_and_hostile_pdus_never_panic() {
         let mut p = hex(HEADERS_15);
         let i = (seed as usize * 7919) % p.len();
         p[i] ^= (seed as u8).wrapping_mul(31) | 1;
-        let d = state.shows(&p, Ctx::default(), CLIENT, seed).unwrap();
+        let d = state.shows(&p, Ctx::default(), CLIENT, seed, 0).unwrap();
         let mut out = String::new();
         d.info(&p, Ctx::default(), &mut out);
         let mut t = Tree::new();
@@ -169,9 +169,30 @@ fn state_stays_bounded() {
     for stream in 0..(state::MAX_STREAMS as u32 * 4) {
         let mut p = hex("00000400000000000061626364");
         p[5..9].copy_from_slice(&(stream * 2 + 1).to_be_bytes());
-        let _ = state.shows(&p, Ctx::default(), CLIENT, 1);
+        let _ = state.shows(&p, Ctx::default(), CLIENT, 1, 0);
     }
     for conn in 0..(state::MAX_CONNECTIONS as u32 * 2) {
-        let _ = state.shows(&hex(DATA_15), Ctx::default(), Some(Flow { stream: conn, from_client: false }), 1);
+        let _ = state.shows(&hex(DATA_15), Ctx::default(), Some(Flow { stream: conn, from_client: false }), 1, 0);
     }
+}
+
+#[test]
+fn a_doh_response_points_at_the_query_on_its_stream() {
+    let mut state = Http2State::default();
+    let server = Some(Flow { stream: 0, from_client: false });
+    let _ = state.shows(&hex(HEADERS_15), Ctx::default(), CLIENT, 6, 1_000);
+    let query = state.shows(&hex(DATA_15), Ctx::default(), CLIENT, 7, 2_000).unwrap();
+    assert_eq!(query.carried_dns().len(), 1);
+    assert_eq!(query.carried_dns()[0].response_to, None);
+    // The server's HEADERS[15]: content-type (static index 31) as a literal without indexing.
+    let mut block = vec![0x0f, 0x10, 23];
+    block.extend_from_slice(DNS_MESSAGE.as_bytes());
+    let mut headers = vec![0, 0, block.len() as u8, frame::ty::HEADERS, frame::flag::END_HEADERS, 0, 0, 0, 15];
+    headers.extend_from_slice(&block);
+    let _ = state.shows(&headers, Ctx::default(), server, 10, 3_000);
+    let mut response = hex(DATA_15);
+    response[9 + 2] = 0x81; // QR set
+    let r = state.shows(&response, Ctx::default(), server, 11, 5_000).unwrap();
+    assert_eq!(r.carried_dns()[0].response_to, Some((7, 3_000)));
+    assert_eq!(r.column(&response), "DoH");
 }

@@ -233,14 +233,16 @@ fn data(f: &Frame, payload: &[u8], p: usize, i: usize, d: &Decoded, t: &mut Tree
         .line(format_args!("Data: {}", Short(shown)));
     if let Some(b) = body.filter(|b| b.doh) {
         let single = b.fragments.len() == 1 && b.bytes.len() == len;
-        let m = DnsMsg::from_bytes(&b.bytes, single.then_some(p + start));
+        let mut m = DnsMsg::from_bytes(&b.bytes, single.then_some(p + start));
+        m.response_to = b.response_to;
         let mut inner = Tree::new();
         if single {
             crate::sniff::dissect::dns::tree::build_message(&mut inner, &m);
             t.graft(&inner, 1);
         } else {
             t.push_source(format!("Reassembled body ({} bytes)", b.bytes.len()), b.bytes.clone());
-            let m = DnsMsg::from_bytes(&b.bytes, Some(0));
+            let mut m = DnsMsg::from_bytes(&b.bytes, Some(0));
+            m.response_to = b.response_to;
             crate::sniff::dissect::dns::tree::build_message(&mut inner, &m);
             t.graft(&inner, 1);
             t.use_frame();
