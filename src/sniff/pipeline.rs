@@ -494,6 +494,10 @@ impl Pipeline {
 fn recall(states: &mut [Option<Box<dyn CaptureState>>], p: &mut Packet<'_>) {
     let Some(pdu) = p.d.pdu else { return };
     let Some(Some(state)) = states.get_mut(usize::from(pdu.dissector)) else { return };
+    if state.disowns(p.d.pdu_bytes(p.data), pdu.ctx) {
+        p.d.pdu = None;
+        return;
+    }
     p.recall = state.frame_in(p.d.pdu_bytes(p.data), pdu.ctx, p.number, p.time);
     let flow = p.tcp.map(|i| registry::Flow {
         stream: i.stream,

@@ -153,6 +153,13 @@ pub trait CaptureState: Send {
     fn frame_in(&mut self, pdu: &[u8], _ctx: Ctx, frame: u32, nanos: i64) -> Option<Recall> {
         self.frame(pdu, frame, nanos.div_euclid(1_000_000_000))
     }
+    /// Whether a PDU its claim handed over is not the protocol's after all,
+    /// given what the earlier PDUs showed (QUIC: a short header of a connection
+    /// no long header opened, which tshark leaves as data); the frame then
+    /// shows no registered protocol. Called before [`CaptureState::frame_in`].
+    fn disowns(&mut self, _pdu: &[u8], _ctx: Ctx) -> bool {
+        false
+    }
     /// For a protocol whose PDUs only the earlier PDUs of their connection
     /// explain (HTTP/2's compressed headers): takes in the PDU of frame
     /// `frame` (captured at `nanos` since the epoch), which travels `flow`, and returns the dissector that shows it

@@ -112,6 +112,7 @@ pub mod ospf;
 pub mod pim;
 pub mod pop;
 pub mod ptp;
+pub mod quic;
 pub mod registry;
 pub mod rip;
 pub mod rx;

@@ -48,6 +48,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::eigrp::Eigrp,
     &super::esp::Esp,
     &super::http2::Http2,
+    &super::quic::Quic,
     #[cfg(test)]
     &toy::Toy,
 ];
