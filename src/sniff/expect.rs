@@ -72,12 +72,18 @@ impl Expectations {
                 Host::Receiver => dst.ip,
                 Host::Addr(a) => a,
             };
+            // Port 0: the announcing segment's own port at that end.
+            let port = match (e.port, e.host) {
+                (0, Host::Sender) => src.port,
+                (0, Host::Receiver) => dst.port,
+                (p, _) => p,
+            };
             if self.entries.len() == MAX_EXPECTED {
                 self.entries.pop_front();
             }
             self.entries.push_back(Expected {
                 control,
-                host: Endpoint { ip: at(e.host), port: e.port },
+                host: Endpoint { ip: at(e.host), port },
                 peer: at(e.peer),
                 dissector,
                 link: Link { setup_frame: frame, method: e.method, described: None },

@@ -108,7 +108,8 @@ impl<'p> FieldSource<FieldId> for Packet<'p> {
     fn values<'s>(&'s self, field: FieldId, out: &mut Vec<Value<'s>>) {
         let Some(proto) = field.proto() else {
             if let (Some(i), Some(pdu)) = (field.registered(), &self.d.pdu) {
-                registry::values(pdu, self.recall.as_ref(), self.link.as_ref(), self.d.pdu_bytes(self.data), i, out);
+                let d = self.dissector_of(pdu);
+                registry::values(d, pdu, self.recall.as_ref(), self.link.as_ref(), self.d.pdu_bytes(self.data), i, out);
             }
             return;
         };

@@ -322,6 +322,9 @@ pub struct Packet<'a> {
     /// What the capture state of the registered protocol of [`Dissected::pdu`]
     /// found about this frame from earlier ones.
     pub recall: Option<crate::sniff::dissect::registry::Recall>,
+    /// The dissector the capture state of that protocol made to show this PDU
+    /// with what earlier PDUs of its connection told (HTTP/2's headers).
+    pub shown: Option<crate::sniff::dissect::registry::Shown>,
     /// For the PDU of a connection an earlier PDU announced (FTP's data
     /// connections): what the announcement says.
     pub link: Option<crate::sniff::dissect::dissector::Link>,
@@ -329,4 +332,19 @@ pub struct Packet<'a> {
     pub app: crate::sniff::app::App,
     /// Section, interface and comments of a pcapng file's frame.
     pub origin: Option<crate::sniff::file::Origin<'a>>,
+}
+
+impl Packet<'_> {
+    /// The dissector that shows the registered protocol's PDU `pdu` of this
+    /// packet: the one its capture state made ([`Packet::shown`]), else the
+    /// registered one.
+    pub fn dissector_of(
+        &self,
+        pdu: &crate::sniff::dissect::registry::Pdu,
+    ) -> &dyn crate::sniff::dissect::registry::Dissector {
+        match &self.shown {
+            Some(s) => &*s.0,
+            None => pdu.dissector(),
+        }
+    }
 }

@@ -266,6 +266,10 @@ impl Pipeline {
                 // registered one, or the segment resends bytes (not dissected again).
                 p.d.pdu = None;
             } else if let Some(info) = p.tcp {
+                if p.d.pdu.is_none() {
+                    // An announced connection's PDUs are reassembled as any other's.
+                    self.claim_expected(&mut p);
+                }
                 prior_memo(&self.memos, &mut p.d);
                 outcome = reassemble_pdu(&mut self.pdus, &mut p.d, &info, p.number, p.data);
                 match outcome {
@@ -508,7 +512,16 @@ impl Pipeline {
 fn recall(states: &mut [Option<Box<dyn CaptureState>>], p: &mut Packet<'_>) {
     let Some(pdu) = p.d.pdu else { return };
     let Some(Some(state)) = states.get_mut(usize::from(pdu.dissector)) else { return };
+    if state.disowns(p.d.pdu_bytes(p.data), pdu.ctx) {
+        p.d.pdu = None;
+        return;
+    }
     p.recall = state.frame_in(p.d.pdu_bytes(p.data), pdu.ctx, p.number, p.time);
+    let flow = p.tcp.map(|i| registry::Flow {
+        stream: i.stream,
+        from_client: i.direction != Some(crate::sniff::tcp::Direction::ServerToClient),
+    });
+    p.shown = state.shows(p.d.pdu_bytes(p.data), pdu.ctx, flow, p.number, p.time).map(registry::Shown);
     if let (Some(recall), Note::None) = (p.recall, p.note) {
         // A finding without a teaching note (SCTP's TSN bases) leaves the note alone.
         if registry::has_recalled_note(&pdu, &recall) {
@@ -572,6 +585,7 @@ fn blank_packet<'a>(number: u32, frame: &Frame<'a>, rel: Nanos, delta: Nanos) ->
         note: Note::None,
         link: None,
         recall: None,
+        shown: None,
         app: App::None,
         origin: frame.origin,
     }

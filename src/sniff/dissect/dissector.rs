@@ -96,6 +96,29 @@ impl Ctx {
     }
 }
 
+/// The TCP connection a PDU travels and which way: what a protocol whose
+/// state is kept per connection and direction ([`CaptureState::shows`]) keys it by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flow {
+    /// `tcp.stream`.
+    pub stream: u32,
+    /// Whether it comes from the client (the end that sent the first SYN, or
+    /// without a SYN the first sender).
+    pub from_client: bool,
+}
+
+/// A dissector a [`CaptureState`] made for one PDU, which shows it with what
+/// earlier PDUs of its connection told (HTTP/2: headers compressed against the
+/// connection's tables, a body spread over frames).
+#[derive(Clone)]
+pub struct Shown(pub std::sync::Arc<dyn Dissector + Send>);
+
+impl fmt::Debug for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Shown({})", self.0.name())
+    }
+}
+
 /// A field a protocol declares, described as `tshark -G fields` describes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FieldDecl {
@@ -145,6 +168,28 @@ pub trait CaptureState: Send {
     fn frame_in(&mut self, pdu: &[u8], _ctx: Ctx, frame: u32, nanos: i64) -> Option<Recall> {
         self.frame(pdu, frame, nanos.div_euclid(1_000_000_000))
     }
+    /// Whether a PDU its claim handed over is not the protocol's after all,
+    /// given what the earlier PDUs showed (QUIC: a short header of a connection
+    /// no long header opened, which tshark leaves as data); the frame then
+    /// shows no registered protocol. Called before [`CaptureState::frame_in`].
+    fn disowns(&mut self, _pdu: &[u8], _ctx: Ctx) -> bool {
+        false
+    }
+    /// For a protocol whose PDUs only the earlier PDUs of their connection
+    /// explain (HTTP/2's compressed headers): takes in the PDU of frame
+    /// `frame` (captured at `nanos` since the epoch), which travels `flow`, and returns the dissector that shows it
+    /// in every view instead of the registered one; `None` (the default): the
+    /// registered one shows it. Called after [`CaptureState::frame_in`].
+    fn shows(
+        &mut self,
+        _pdu: &[u8],
+        _ctx: Ctx,
+        _flow: Option<Flow>,
+        _frame: u32,
+        _nanos: i64,
+    ) -> Option<std::sync::Arc<dyn Dissector + Send>> {
+        None
+    }
 }
 
 /// An end of a connection a PDU announces, named relative to the PDU.
@@ -166,7 +211,8 @@ pub enum Host {
 pub struct Expect {
     /// The end whose port is known.
     pub host: Host,
-    /// Its port.
+    /// Its port; 0 for the port that end uses in the announcing segment (a
+    /// PDU that announces its own connection, as HTTP/2's preface does).
     pub port: u16,
     /// The other end (any port).
     pub peer: Host,
@@ -362,6 +408,11 @@ pub trait Dissector: Sync {
     }
     /// Appends the values of field `field` that come from the announcement.
     fn linked_values<'p>(&self, _link: &Link, _field: usize, _out: &mut Vec<Value<'p>>) {}
+    /// The DNS messages this PDU carries whole (DNS over HTTPS, RFC 8484): their
+    /// fields are DNS's own (`dns.qry.name`), as in tshark.
+    fn carried_dns(&self) -> &[crate::sniff::dissect::dns::DnsMsg] {
+        &[]
+    }
     /// Writes the teaching note this PDU alone calls for (DHCP: which step of
     /// the DORA exchange it is; TLS: what a ClientHello's server name reveals),
     /// shown when nothing else has a note for the frame; writing nothing means

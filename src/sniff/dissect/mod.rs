@@ -62,6 +62,15 @@
 //!      order and returns a [`dissector::Recall`] for a frame, and the
 //!      `recalled_info`, `recalled_tree`, `recalled_values` and `recalled_note`
 //!      that show it (ARP's duplicate-address table). Keep the state bounded.
+//!      A protocol whose PDUs only their connection's earlier PDUs explain
+//!      (HTTP/2's compressed headers) makes, with [`dissector::CaptureState::shows`],
+//!      the dissector that shows each PDU in every view; one whose claim
+//!      depends on earlier PDUs refuses a PDU with
+//!      [`dissector::CaptureState::disowns`] (QUIC's short headers);
+//!    - optionally `expects` with port 0, for a PDU that makes the rest of its
+//!      own TCP connection the protocol's (HTTP/2's connection preface);
+//!    - optionally `carried_dns`, for DNS messages a PDU carries (DNS over
+//!      HTTPS), whose fields are then DNS's own.
 //! 2. Declare the module below (`pub mod <name>;`) and add one line to
 //!    [`registry::REGISTRY`].
 //! 3. Run `scripts/glossary.sh` (the glossary then lists the new fields as tshark
@@ -100,6 +109,7 @@ pub mod ftpdata;
 pub mod geonw;
 pub mod hsrp;
 pub mod http;
+pub mod http2;
 pub mod icmp;
 pub mod igmp;
 pub mod imap;
@@ -118,6 +128,7 @@ pub mod ospf;
 pub mod pim;
 pub mod pop;
 pub mod ptp;
+pub mod quic;
 pub mod radius;
 pub mod registry;
 pub mod resp;

@@ -9,7 +9,7 @@ use crate::sniff::value::Value;
 use std::sync::OnceLock;
 
 pub use super::dissector::{
-    CaptureState, Carrier, Claim, Ctx, Describe, Dissector, Expect, FieldDecl, Host, Link, Recall,
+    CaptureState, Carrier, Claim, Ctx, Describe, Dissector, Expect, FieldDecl, Flow, Host, Link, Recall, Shown,
 };
 #[cfg(test)]
 use super::toy;
@@ -62,6 +62,8 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::nbns::Nbns,
     &super::resp::Resp,
     &super::krb4::Krb4,
+    &super::http2::Http2,
+    &super::quic::Quic,
     #[cfg(test)]
     &toy::Toy,
 ];
@@ -185,10 +187,12 @@ pub fn by_name(name: &str) -> Option<&'static dyn Dissector> {
 }
 
 /// Appends the values of registered field `i` of a packet whose PDU is `pdu`
-/// (its bytes `bytes`, in the frame or reassembled), for which the protocol's
+/// (its bytes `bytes`, in the frame or reassembled; shown by `dissector`,
+/// [`crate::sniff::packet::Packet::dissector_of`]), for which the protocol's
 /// capture state found `recall`, and whose connection an earlier PDU announced
 /// as `link` says.
 pub fn values<'p>(
+    dissector: &dyn Dissector,
     pdu: &Pdu,
     recall: Option<&Recall>,
     link: Option<&Link>,
@@ -198,7 +202,6 @@ pub fn values<'p>(
 ) {
     match locate(i) {
         Some((d, own)) if d == usize::from(pdu.dissector) => {
-            let dissector = pdu.dissector();
             match dissector.fields()[own].ftype {
                 Ftype::Protocol => out.push(Value::Str(dissector.label(bytes).into())),
                 _ => dissector.values(bytes, pdu.ctx, own, out),

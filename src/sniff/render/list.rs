@@ -190,7 +190,7 @@ fn protocol_name(p: &Packet<'_>) -> &'static str {
         _ => {}
     }
     if let Some(pdu) = p.d.pdu {
-        return pdu.dissector().column_in(p.d.pdu_bytes(p.data), pdu.ctx);
+        return p.dissector_of(&pdu).column_in(p.d.pdu_bytes(p.data), pdu.ctx);
     }
     match p.d.transport {
         Transport::Tcp(h) if h.is_mptcp() => "MPTCP",
@@ -240,9 +240,10 @@ pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
         }
         let mut s = String::with_capacity(64);
         let bytes = p.d.pdu_bytes(p.data);
+        let dissector = p.dissector_of(&pdu);
         match std::str::from_utf8(&marks) {
-            Ok(m) if !m.is_empty() => pdu.dissector().info_marked(bytes, pdu.ctx, m, &mut s),
-            _ => pdu.dissector().info(bytes, pdu.ctx, &mut s),
+            Ok(m) if !m.is_empty() => dissector.info_marked(bytes, pdu.ctx, m, &mut s),
+            _ => dissector.info(bytes, pdu.ctx, &mut s),
         }
         if let Some(r) = &p.recall {
             pdu.dissector().recalled_info(p.d.pdu_bytes(p.data), r, &mut s);

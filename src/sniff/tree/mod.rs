@@ -299,6 +299,26 @@ impl Tree {
         self.at(depth + 1).field("_ws.expert.group", Ftype::Uint32, group.code()).line(format_args!("[Group: {g}]"));
     }
 
+    /// Appends the items of `other`, built on its own, `depth` levels deeper:
+    /// a protocol carried inside another's block (DNS in an HTTP/2 DATA frame).
+    /// Their bytes point into this tree's current data source; `other` must
+    /// have no data sources of its own.
+    pub fn graft(&mut self, other: &Tree, depth: usize) {
+        let base = self.text.len() as u32;
+        self.text.push_str(&other.text);
+        let shift = |r: (u32, u32)| (r.0 + base, r.1 + base);
+        for item in &other.items {
+            let mut i = *item;
+            i.depth = i.depth.saturating_add(u8::try_from(depth).unwrap_or(u8::MAX));
+            i.value = shift(i.value);
+            i.display = shift(i.display);
+            if let Some(b) = i.bytes.as_mut() {
+                b.source = self.source;
+            }
+            self.items.push(i);
+        }
+    }
+
     /// Whether item `i` has children.
     pub fn has_children(&self, i: usize) -> bool {
         self.items.get(i + 1).is_some_and(|next| next.depth > self.items[i].depth)

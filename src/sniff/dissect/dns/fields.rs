@@ -43,6 +43,8 @@ builtin_fields! {
 pub fn values<'s>(p: &'s Packet<'_>, field: FieldId, out: &mut Vec<Value<'s>>) {
     if let App::Dns(msgs) = &p.app {
         msgs.iter().for_each(|m| message_values(m, field, out));
+    } else if let Some(pdu) = &p.d.pdu {
+        p.dissector_of(pdu).carried_dns().iter().for_each(|m| message_values(m, field, out));
     }
 }
 

@@ -124,6 +124,12 @@ impl DnsMsg {
         }
     }
 
+    /// A message carried whole by another protocol (DNS over HTTPS, RFC 8484),
+    /// at `offset` of the frame when its bytes lie there.
+    pub fn from_bytes(bytes: &[u8], offset: Option<usize>) -> DnsMsg {
+        DnsMsg::decode(bytes, offset, None, false)
+    }
+
     /// QR is set.
     pub fn is_response(&self) -> bool {
         self.message.header.flags.qr

@@ -199,6 +199,17 @@ fn message_source(out: &mut Tree, p: &Packet<'_>, m: &DnsMsg) -> At {
 
 pub fn build(out: &mut Tree, p: &Packet<'_>, m: &DnsMsg) {
     let at = message_source(out, p, m);
+    build_at(out, at, m);
+}
+
+/// The block of a message another protocol carries (DNS over HTTPS): at
+/// [`DnsMsg::offset`] of the current data source, or without bytes.
+pub fn build_message(out: &mut Tree, m: &DnsMsg) {
+    build_at(out, At(m.offset, Mdns(m.mdns), Llmnr(m.llmnr)), m);
+}
+
+/// The block of a message whose bytes lie where `at` says.
+fn build_at(out: &mut Tree, at: At, m: &DnsMsg) {
     let msg = &m.message;
     let h = &msg.header;
     let kind = if h.flags.qr { "response" } else { "query" };

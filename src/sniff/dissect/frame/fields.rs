@@ -93,7 +93,7 @@ pub fn protocols(p: &Packet<'_>) -> String {
         (Some(pdu), names) => {
             // A protocol HTTP handed a switched connection's bytes to comes after `http`.
             names.iter().flatten().for_each(|n| push(&mut s, n));
-            push(&mut s, pdu.dissector().protocols(pdu.bytes(p.data)))
+            push(&mut s, p.dissector_of(&pdu).protocols(pdu.bytes(p.data)))
         }
         (None, Some(names)) => names.iter().for_each(|n| push(&mut s, n)),
         (None, None) if data::shows_data(p) => push(&mut s, "data"),

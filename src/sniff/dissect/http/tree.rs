@@ -128,7 +128,7 @@ fn header_field(name: &str) -> Option<&'static str> {
 }
 
 /// The reason phrase Wireshark describes a status code with (RFC 9110 §15).
-fn status_text(code: u16) -> Option<&'static str> {
+pub(crate) fn status_text(code: u16) -> Option<&'static str> {
     Some(match code {
         100 => "Continue",
         101 => "Switching Protocols",

@@ -53,11 +53,11 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
             (_, Some(a)) => {
                 reassembled_segments(out, a);
                 out.push_source(format!("Reassembled TCP ({} bytes)", a.bytes.len()), a.bytes.clone());
-                pdu.dissector().tree(&a.bytes, pdu.ctx, 0, out);
+                p.dissector_of(&pdu).tree(&a.bytes, pdu.ctx, 0, out);
                 out.use_frame();
             }
-            (Some(link), None) => pdu.dissector().linked_tree(pdu.bytes(p.data), pdu.ctx, link, pdu.offset, out),
-            (None, None) => pdu.dissector().tree(pdu.bytes(p.data), pdu.ctx, pdu.offset, out),
+            (Some(link), None) => p.dissector_of(&pdu).linked_tree(pdu.bytes(p.data), pdu.ctx, link, pdu.offset, out),
+            (None, None) => p.dissector_of(&pdu).tree(pdu.bytes(p.data), pdu.ctx, pdu.offset, out),
         }
         if let Some(r) = &p.recall {
             pdu.dissector().recalled_tree(r, out);
