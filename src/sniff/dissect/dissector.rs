@@ -58,6 +58,10 @@ pub struct Ctx {
     /// checksum over it covers (RFC 8200 §8.1; OSPFv3, VRRPv3) that its bytes
     /// do not hold.
     pub addr_sum: Option<AddrSum>,
+    /// For a PDU a tunnel header handed over ([`Dissector::inner`]): what that
+    /// header says about it ([`Inner::below`]; GRE: its protocol type and
+    /// flags, whose sequence bit tells an ERSPAN type I header from a type II one).
+    pub below: Option<u32>,
 }
 
 /// The IP addresses that carried a PDU, as a pseudo-header checksum needs them.
@@ -72,12 +76,12 @@ pub struct AddrSum {
 impl Ctx {
     /// A PDU sent to the claimed port `port` (a request), as tests build it.
     pub fn to(port: u16) -> Ctx {
-        Ctx { port: Some(port), to_port: true, peer: None, memo: None, addr_sum: None }
+        Ctx { port: Some(port), to_port: true, peer: None, memo: None, addr_sum: None, below: None }
     }
 
     /// A PDU sent from the claimed port `port` (a response).
     pub fn from(port: u16) -> Ctx {
-        Ctx { port: Some(port), to_port: false, peer: None, memo: None, addr_sum: None }
+        Ctx { port: Some(port), to_port: false, peer: None, memo: None, addr_sum: None, below: None }
     }
 }
 
@@ -184,6 +188,29 @@ pub struct Link {
     pub described: Option<(u32, std::sync::Arc<str>)>,
 }
 
+/// What a tunnel protocol carries ([`Dissector::inner`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Inner {
+    /// Where it starts, counted from the start of the tunnel protocol's PDU.
+    pub offset: usize,
+    /// What it is.
+    pub kind: InnerKind,
+    /// What the tunnel header says about it, handed to the protocol that takes
+    /// it as [`Ctx::below`].
+    pub below: Option<u32>,
+}
+
+/// The kind of what a tunnel carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InnerKind {
+    /// A whole Ethernet frame (GRE's transparent Ethernet bridging, ERSPAN, VXLAN).
+    Ethernet,
+    /// The payload of an EtherType: IPv4 and IPv6 are decoded as the next
+    /// network layer, another EtherType goes to the registered protocol that
+    /// claims it (ERSPAN, NHRP).
+    EtherType(u16),
+}
+
 /// One protocol's dissector. Every method is a pure function of the PDU's bytes
 /// and, for `info`, `tree` and `values`, of the [`Ctx`] it came with (and, for
 /// the `recalled_*` ones, of what its [`CaptureState`] found).
@@ -211,6 +238,15 @@ pub trait Dissector: Sync {
     /// decodes (a PIM Register's, those of the packet it carries); `None`: the
     /// IP header's.
     fn addresses(&self, _pdu: &[u8]) -> Option<(std::net::IpAddr, std::net::IpAddr)> {
+        None
+    }
+    /// For a tunnel protocol (GRE, ERSPAN, VXLAN): where, in its PDU, the frame
+    /// or packet it carries starts and what it is. The walk then decodes that
+    /// frame as the frame's own layers and keeps this PDU as a tunnel header
+    /// ([`crate::sniff::packet::Encap`]), as tshark shows the innermost
+    /// addresses and protocol in the list. `None` (the default): nothing is
+    /// carried, or nothing the walk decodes; the PDU is then shown as a leaf.
+    fn inner(&self, _pdu: &[u8], _ctx: Ctx) -> Option<Inner> {
         None
     }
     /// The name of the registered protocol this one hands a PDU to whole, as

@@ -91,10 +91,12 @@ pub mod dhcpv6;
 pub mod dissector;
 pub mod dns;
 pub mod eigrp;
+pub mod erspan;
 pub mod esp;
 pub mod frame;
 pub mod ftp;
 pub mod ftpdata;
+pub mod gre;
 pub mod hsrp;
 pub mod http;
 pub mod icmp;
@@ -126,10 +128,11 @@ pub mod textline;
 pub mod tls;
 #[cfg(test)]
 mod toy;
+pub mod tunnel;
 pub mod udp;
 pub mod vrrp;
 
-use crate::sniff::packet::{Dissected, Net, Transport, MAX_TUNNELS};
+use crate::sniff::packet::{Dissected, Encap, Net, Transport, MAX_TUNNELS};
 use ip::proto;
 use link::{LinkType, Next, ETHERTYPE_IPV4, ETHERTYPE_IPV6};
 use registry::{Carrier, Claim, Ctx, Pdu};
@@ -159,17 +162,26 @@ pub fn dissect_into<'a>(d: &mut Dissected<'a>, kind: LinkType, data: &'a [u8], w
         }
     };
     d.link = Some(l);
-    let rest = data.get(l.header_len..).unwrap_or(&[]);
+    let wire = wire_len.max(data.len());
+    network(d, &l, data, wire);
+    d.pdu = registered_pdu(d, data);
+    tunnel::unwrap(d, data, wire);
+}
+
+/// Decodes what the link header `l` carries (the frame's own, or an inner
+/// frame's at [`link::Link::offset`]); `wire` is the frame's length on the wire.
+fn network<'a>(d: &mut Dissected<'a>, l: &link::Link, data: &'a [u8], wire: usize) {
+    let at = l.offset.saturating_add(l.header_len);
+    let rest = data.get(at..).unwrap_or(&[]);
     match l.next {
         Next::EtherType(ETHERTYPE_IPV4) | Next::EtherType(ETHERTYPE_IPV6) => {
-            ip::decode(d, rest, l.header_len, wire_len.max(data.len()).saturating_sub(l.header_len), true)
+            ip::decode(d, rest, at, wire.saturating_sub(at), true)
         }
         Next::EtherType(t) => d.net = Net::Other(t),
         // tshark shows the rest of an unknown PPP or Frame Relay protocol as data.
         Next::Ppp(_) | Next::Nlpid(_) => d.payload = rest,
         Next::Family(_) | Next::Length(_) | Next::Undecoded => {}
     }
-    d.pdu = registered_pdu(d, data);
 }
 
 /// The payload a protocol of the dissector registry claims, by the EtherType,
@@ -178,22 +190,23 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
     if d.error.is_some() || registry::REGISTRY.is_empty() {
         return None;
     }
-    let l = d.link?;
+    let l = d.inner_link()?;
+    let at = l.offset.saturating_add(l.header_len);
     if let Next::Length(len) = l.next {
-        let rest = data.get(l.header_len..)?;
+        let rest = data.get(at..)?;
         let claim = match llc::snap(rest) {
             Some((oui, pid)) => Claim::Snap(oui, pid),
             None => Claim::LlcSap(*rest.first()?),
         };
         let dissector = registry::claimed(claim)?;
         let len = rest.len().min(usize::from(len));
-        return Some(Pdu { dissector, offset: l.header_len, len, ctx: Ctx::default() });
+        return Some(Pdu { dissector, offset: at, len, ctx: Ctx::default() });
     }
     if let Net::Other(ethertype) = d.net {
-        let rest = data.get(l.header_len..)?;
+        let rest = data.get(at..)?;
         let dissector = registry::claimed(Claim::EtherType(ethertype))
             .filter(|&d| registry::REGISTRY[usize::from(d)].accepts(rest))?;
-        return Some(Pdu { dissector, offset: l.header_len, len: rest.len(), ctx: Ctx::default() });
+        return Some(Pdu { dissector, offset: at, len: rest.len(), ctx: Ctx::default() });
     }
     // The payload must lie in the frame (not in a reassembled buffer).
     let offset = data::offset_in(data, d.payload)?;
@@ -238,6 +251,7 @@ pub fn empty<'a>() -> Dissected<'a> {
         error: None,
         tunnels: [Net::None; MAX_TUNNELS],
         tunnel_count: 0,
+        encaps: [Encap::default(); MAX_TUNNELS + 1],
         reassembled: None,
         pdu: None,
         assembled: None,

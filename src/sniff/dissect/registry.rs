@@ -9,7 +9,7 @@ use crate::sniff::value::Value;
 use std::sync::OnceLock;
 
 pub use super::dissector::{
-    CaptureState, Carrier, Claim, Ctx, Describe, Dissector, Expect, FieldDecl, Host, Link, Recall,
+    CaptureState, Carrier, Claim, Ctx, Describe, Dissector, Expect, FieldDecl, Host, Inner, InnerKind, Link, Recall,
 };
 #[cfg(test)]
 use super::toy;
@@ -47,6 +47,8 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::isis::Isis,
     &super::eigrp::Eigrp,
     &super::esp::Esp,
+    &super::gre::Gre,
+    &super::erspan::Erspan,
     #[cfg(test)]
     &toy::Toy,
 ];

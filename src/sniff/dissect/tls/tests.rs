@@ -5,7 +5,7 @@ use super::*;
 use crate::sniff::dissect::testing;
 
 /// The context of a PDU in a conversation whose ServerHello picked TLS 1.3.
-const TLS13: Ctx = Ctx { port: None, to_port: false, peer: None, memo: Some(0x0304), addr_sum: None };
+const TLS13: Ctx = Ctx { port: None, to_port: false, peer: None, memo: Some(0x0304), addr_sum: None, below: None };
 
 /// A ClientHello offering TLS 1.3 and 1.2, SNI example.com, ALPN h2 and http/1.1.
 const CLIENT_HELLO: &[&str] = &[
