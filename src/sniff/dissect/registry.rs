@@ -49,6 +49,9 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::esp::Esp,
     &super::gre::Gre,
     &super::erspan::Erspan,
+    &super::nhrp::Nhrp,
+    &super::vxlan::Vxlan,
+    &super::geneve::Geneve,
     #[cfg(test)]
     &toy::Toy,
 ];
