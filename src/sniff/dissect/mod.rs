@@ -85,6 +85,7 @@ pub mod arp;
 pub mod babel;
 pub mod bfd;
 pub mod cdp;
+pub mod cmd;
 pub mod data;
 pub mod dhcp;
 pub mod dhcpv6;

@@ -52,6 +52,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::nhrp::Nhrp,
     &super::vxlan::Vxlan,
     &super::geneve::Geneve,
+    &super::cmd::Cmd,
     #[cfg(test)]
     &toy::Toy,
 ];
