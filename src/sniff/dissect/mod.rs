@@ -222,13 +222,20 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
             let ctx = Ctx { addr_sum: d.net.ip_addrs().map(|(s, t)| addr_sum(s, t)), ..Ctx::default() };
             Some(Pdu { dissector, offset, len: d.payload.len(), ctx })
         }
-        Transport::Udp(u) => registry::for_ports(Carrier::Udp, u.sport, u.dport, offset, d.payload),
+        // A UDP length below the header's own (GSO and BIG TCP captures) is
+        // malformed: tshark hands the payload to nothing.
+        Transport::Udp(u) if u.length >= UDP_HEADER_LEN => {
+            registry::for_ports(Carrier::Udp, u.sport, u.dport, offset, d.payload)
+        }
         Transport::Tcp(h) if h.flags & crate::sniff::tcp::flags::RST == 0 => {
             registry::for_ports(Carrier::Tcp, h.sport, h.dport, offset, d.payload)
         }
         _ => None,
     }
 }
+
+/// A UDP header's length (RFC 768 §Format).
+const UDP_HEADER_LEN: u16 = 8;
 
 /// The ones' complement sum of two IP addresses' 16-bit words, folded: the
 /// addresses' part of a pseudo-header checksum.

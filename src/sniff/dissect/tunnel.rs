@@ -16,9 +16,6 @@ use super::registry::{self, Claim, Ctx, InnerKind, Pdu};
 use super::{ip, network, registered_pdu};
 use crate::sniff::packet::{Dissected, Net, Transport, MAX_SHIMS, MAX_TUNNELS};
 
-/// A UDP header's length (RFC 768).
-const UDP_HEADER_LEN: usize = 8;
-
 /// Decodes, as long as the frame's registered PDU is a tunnel's, what it carries.
 /// `wire` is the frame's length on the wire.
 pub(crate) fn unwrap<'a>(d: &mut Dissected<'a>, data: &'a [u8], wire: usize) {
@@ -33,11 +30,6 @@ pub(crate) fn unwrap<'a>(d: &mut Dissected<'a>, data: &'a [u8], wire: usize) {
 /// decoded. False when the PDU carries nothing to decode (it stays the leaf).
 fn step<'a>(d: &mut Dissected<'a>, data: &'a [u8], wire: usize) -> bool {
     let Some(pdu) = d.pdu.filter(|_| d.error.is_none() && d.assembled.is_none()) else { return false };
-    // A UDP length below the header's own (GSO and BIG TCP captures) is
-    // malformed: tshark decodes nothing after it.
-    if matches!(d.transport, Transport::Udp(u) if usize::from(u.length) < UDP_HEADER_LEN) {
-        return false;
-    }
     let Some(inner) = pdu.dissector().inner(pdu.bytes(data), pdu.ctx) else { return false };
     let at = pdu.offset.saturating_add(inner.offset);
     let level = usize::from(d.tunnel_count);
