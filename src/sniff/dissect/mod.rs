@@ -125,6 +125,7 @@ pub mod ssh;
 pub mod stp;
 pub mod tcp;
 pub mod telnet;
+pub mod teredo;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod textline;

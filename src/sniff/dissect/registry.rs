@@ -53,6 +53,7 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::vxlan::Vxlan,
     &super::geneve::Geneve,
     &super::cmd::Cmd,
+    &super::teredo::Teredo,
     #[cfg(test)]
     &toy::Toy,
 ];
