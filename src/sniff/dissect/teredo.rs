@@ -169,7 +169,7 @@ mod tests {
         assert_eq!((inner.offset, inner.kind), (21, InnerKind::EtherType(ETHERTYPE_IPV6)));
         assert_eq!(values_of(&Teredo, RA, Ctx::default(), "teredo.orig.port"), ["3797"]);
         assert_eq!(values_of(&Teredo, RA, Ctx::default(), "teredo.orig.addr"), ["70.55.215.234"]);
-        assert_eq!(Teredo.inner(&RA[20..], Ctx::default()).map(|i| i.offset), Some(0), "bare IPv6");
+        assert_eq!(Teredo.inner(&RA[21..], Ctx::default()).map(|i| i.offset), Some(0), "bare IPv6");
         let mut t = Tree::new();
         Teredo.tree(RA, Ctx::default(), 42, &mut t);
         let lines: Vec<&str> = t.items().iter().map(|i| t.display(i)).collect();
