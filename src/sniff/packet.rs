@@ -202,6 +202,13 @@ impl<'a> Dissected<'a> {
         std::iter::once((&self.transport, true)).chain(self.quoted.as_ref().map(|q| (&q.transport, false)))
     }
 
+    /// Source and destination endpoints of the outermost tunnel's UDP header.
+    pub fn tunnel_endpoints(&self) -> Option<(Endpoint, Endpoint)> {
+        let (net, u) = self.outer().find_map(|(n, e)| Some((n, e.udp?)))?;
+        let (s, d) = net.ip_addrs()?;
+        Some((Endpoint { ip: s, port: u.sport }, Endpoint { ip: d, port: u.dport }))
+    }
+
     /// Source and destination endpoints of TCP or UDP.
     pub fn endpoints(&self) -> Option<(Endpoint, Endpoint)> {
         let (s, d) = self.ip_addrs()?;
@@ -345,6 +352,9 @@ pub struct Packet<'a> {
     pub completeness: u8,
     /// `udp.stream` of the UDP layer.
     pub udp_stream: Option<u32>,
+    /// `udp.stream` of the outermost tunnel's UDP header (VXLAN, Geneve), which
+    /// tshark counts before the inner one.
+    pub tunnel_udp_stream: Option<u32>,
     /// UDP conversation timing: since its first and its previous datagram.
     pub udp_time: Option<(Nanos, Nanos)>,
     /// Time since the previous frame that was displayed (differs from `delta` under -Y).

@@ -68,6 +68,12 @@
 //!    describes them) and add the fields' explanations to
 //!    `src/teach/explain/topics.txt` if students should see them in `explain`.
 //!
+//! A tunnel protocol (GRE, ERSPAN, VXLAN, Geneve, Teredo, Cisco MetaData) is
+//! such a protocol too, with one more method: `inner` says where, in its PDU,
+//! the frame or packet it carries starts and whether it is an Ethernet frame
+//! or an EtherType's payload. [`tunnel`] then decodes that as the frame's own
+//! layers; nothing else changes.
+//!
 //! `toy.rs`, compiled for tests only, is such a protocol with a port, a
 //! heuristic, fields and a tree; its tests run it through every view. The
 //! built-in DNS and HTTP decoders take precedence over a port claim.
@@ -76,7 +82,10 @@
 //!
 //! [`dissect_into`] decodes the link header, then the network layer its
 //! EtherType, family or protocol names, then the transport protocol the IP
-//! header names, and hands what is left to a registered protocol. The first
+//! header names, and hands what is left to a registered protocol. When that
+//! protocol is a tunnel, [`tunnel`] keeps the outer headers in
+//! [`Dissected::encaps`](crate::sniff::packet::Dissected::encaps) and decodes the
+//! inner frame the same way, to a bounded depth. The first
 //! layer that cannot be decoded becomes a [`crate::sniff::packet::DecodeError`] with its byte offset;
 //! the layers before it are kept. Never panics, never allocates.
 
