@@ -57,9 +57,12 @@ mod f {
 /// The three header types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Type {
-    I,
-    II,
-    III,
+    /// Type I: no header.
+    One,
+    /// Type II: 8 bytes.
+    Two,
+    /// Type III: 12 bytes, and the platform subheader.
+    Three,
 }
 
 /// The header type: type I when GRE (its protocol type and flags in
@@ -68,12 +71,12 @@ enum Type {
 fn header_type(pdu: &[u8], ctx: Ctx) -> Option<Type> {
     if let Some(gre) = ctx.below {
         if gre >> 16 == u32::from(ETHERTYPE_ERSPAN) && gre & GRE_SEQUENCE == 0 {
-            return Some(Type::I);
+            return Some(Type::One);
         }
     }
     match pdu.first()? >> 4 {
-        1 => Some(Type::II),
-        2 => Some(Type::III),
+        1 => Some(Type::Two),
+        2 => Some(Type::Three),
         _ => None,
     }
 }
@@ -82,9 +85,9 @@ fn header_type(pdu: &[u8], ctx: Ctx) -> Option<Type> {
 /// when it carries one and its header was captured.
 fn ethernet_at(pdu: &[u8], ctx: Ctx) -> Option<usize> {
     match header_type(pdu, ctx)? {
-        Type::I => Some(0),
-        Type::II => (pdu.len() >= TYPE2_LEN).then_some(TYPE2_LEN),
-        Type::III => {
+        Type::One => Some(0),
+        Type::Two => (pdu.len() >= TYPE2_LEN).then_some(TYPE2_LEN),
+        Type::Three => {
             let last = be16_at(pdu, 10)?;
             let len = TYPE3_LEN + if last & 1 != 0 { PLATFORM_LEN } else { 0 };
             ((last >> 10) & 0x1f == FRAME_ETHERNET && pdu.len() >= len).then_some(len)
@@ -125,12 +128,12 @@ impl Dissector for Erspan {
     fn tree(&self, pdu: &[u8], ctx: Ctx, o: usize, t: &mut Tree) {
         let title = "Encapsulated Remote Switch Packet ANalysis";
         match header_type(pdu, ctx) {
-            Some(Type::I) => t.at(0).proto("erspan").bytes(o, 0).line(format_args!("{title} Type I")),
-            Some(Type::II) => {
+            Some(Type::One) => t.at(0).proto("erspan").bytes(o, 0).line(format_args!("{title} Type I")),
+            Some(Type::Two) => {
                 t.at(0).proto("erspan").bytes(o, TYPE2_LEN.min(pdu.len())).line(format_args!("{title} Type II"));
                 type2_tree(t, pdu, o);
             }
-            Some(Type::III) => {
+            Some(Type::Three) => {
                 t.at(0).proto("erspan").bytes(o, TYPE3_LEN.min(pdu.len())).line(format_args!("{title} Type III"));
                 type3_tree(t, pdu, o);
             }
@@ -140,7 +143,7 @@ impl Dissector for Erspan {
 
     fn values<'p>(&self, pdu: &'p [u8], ctx: Ctx, field: usize, out: &mut Vec<Value<'p>>) {
         let t = header_type(pdu, ctx);
-        if matches!(t, None | Some(Type::I)) {
+        if matches!(t, None | Some(Type::One)) {
             return;
         }
         let (Some(w0), Some(w1)) = (be16_at(pdu, 0), be16_at(pdu, 2)) else { return };
@@ -150,9 +153,9 @@ impl Dissector for Erspan {
             f::VLAN => out.push(uint(u32::from(w0 & 0x0fff))),
             f::COS => out.push(uint(u32::from(w1 >> 13))),
             f::SPANID => out.push(uint(u32::from(w1 & 0x03ff))),
-            f::INDEX if t == Some(Type::II) => out.extend(be32_at(pdu, 4).map(|v| uint(v & 0xfffff))),
-            f::TIMESTAMP if t == Some(Type::III) => out.extend(be32_at(pdu, 4).map(uint)),
-            f::FRAME_TYPE if t == Some(Type::III) => {
+            f::INDEX if t == Some(Type::Two) => out.extend(be32_at(pdu, 4).map(|v| uint(v & 0xfffff))),
+            f::TIMESTAMP if t == Some(Type::Three) => out.extend(be32_at(pdu, 4).map(uint)),
+            f::FRAME_TYPE if t == Some(Type::Three) => {
                 out.extend(be16_at(pdu, 10).map(|v| uint(u32::from((v >> 10) & 0x1f))))
             }
             _ => {}
