@@ -113,6 +113,11 @@ pub struct Dissected<'a> {
     pub tunnels: [Net; MAX_TUNNELS],
     /// How many `tunnels` are valid.
     pub tunnel_count: u8,
+    /// The tunnel headers after each outer IP header (`encaps[i]` follows
+    /// `tunnels[i]`: UDP, GRE, ERSPAN, VXLAN, and the inner link header), and in
+    /// `encaps[tunnel_count]` the tunnel headers after the innermost transport
+    /// layer that carry no inner frame (GRE before NHRP).
+    pub encaps: [Encap; MAX_TUNNELS + 1],
     /// For the IPv4 fragment that completed a datagram: the reassembled payload's
     /// length (its transport layer was decoded from the reassembled bytes).
     pub reassembled: Option<usize>,
@@ -124,8 +129,34 @@ pub struct Dissected<'a> {
     pub assembled: Option<&'a crate::sniff::tcp::reassembly::Assembled>,
 }
 
-/// Most IP-in-IP encapsulations decoded; a deeper one stays undecoded payload.
+/// Most encapsulations decoded (IP in IP, GRE, ERSPAN, VXLAN, Geneve); a deeper
+/// one stays undecoded payload.
 pub const MAX_TUNNELS: usize = 2;
+
+/// Most tunnel headers between two network layers (GRE, then ERSPAN).
+pub const MAX_SHIMS: usize = 2;
+
+/// What lies between an outer IP header and the frame or packet its tunnel
+/// carries: the UDP header of a tunnel over UDP (VXLAN, Geneve), the tunnel
+/// protocols' headers, each a registered protocol's PDU (GRE, ERSPAN), and the
+/// inner frame's link header when the tunnel carries a whole frame (Ethernet).
+/// For IP in IP all are empty.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Encap {
+    /// The UDP header that carries the tunnel.
+    pub udp: Option<Udp>,
+    /// The tunnel headers, outermost first.
+    pub shims: [Option<crate::sniff::dissect::registry::Pdu>; MAX_SHIMS],
+    /// The inner frame's link header ([`Link::offset`] where it starts).
+    pub link: Option<Link>,
+}
+
+impl Encap {
+    /// The tunnel headers present.
+    pub fn shims(&self) -> impl Iterator<Item = &crate::sniff::dissect::registry::Pdu> {
+        self.shims.iter().flatten()
+    }
+}
 
 impl<'a> Dissected<'a> {
     /// The bytes of the registered protocol's PDU: reassembled from several
@@ -143,6 +174,23 @@ impl<'a> Dissected<'a> {
         &self.tunnels[..usize::from(self.tunnel_count)]
     }
 
+    /// Each outer IP header with the tunnel headers that follow it, outermost first.
+    pub fn outer(&self) -> impl Iterator<Item = (&Net, &Encap)> {
+        self.tunnels().iter().zip(&self.encaps)
+    }
+
+    /// The tunnel headers after the innermost transport layer that carry no
+    /// inner frame (GRE before NHRP or before an ERSPAN header with nothing after).
+    pub fn trailing_shims(&self) -> impl Iterator<Item = &crate::sniff::dissect::registry::Pdu> {
+        self.encaps.get(usize::from(self.tunnel_count)).into_iter().flat_map(Encap::shims)
+    }
+
+    /// The innermost link header: an inner frame's (Ethernet in GRE, VXLAN), or
+    /// the frame's own.
+    pub fn inner_link(&self) -> Option<&Link> {
+        self.encaps[..usize::from(self.tunnel_count)].iter().rev().find_map(|e| e.link.as_ref()).or(self.link.as_ref())
+    }
+
     /// Source and destination IP addresses, when there is an IP layer.
     pub fn ip_addrs(&self) -> Option<(std::net::IpAddr, std::net::IpAddr)> {
         self.net.ip_addrs()
@@ -152,6 +200,13 @@ impl<'a> Dissected<'a> {
     /// it is the outer one.
     pub fn transports(&self) -> impl Iterator<Item = (&Transport, bool)> {
         std::iter::once((&self.transport, true)).chain(self.quoted.as_ref().map(|q| (&q.transport, false)))
+    }
+
+    /// Source and destination endpoints of the outermost tunnel's UDP header.
+    pub fn tunnel_endpoints(&self) -> Option<(Endpoint, Endpoint)> {
+        let (net, u) = self.outer().find_map(|(n, e)| Some((n, e.udp?)))?;
+        let (s, d) = net.ip_addrs()?;
+        Some((Endpoint { ip: s, port: u.sport }, Endpoint { ip: d, port: u.dport }))
     }
 
     /// Source and destination endpoints of TCP or UDP.
@@ -297,6 +352,9 @@ pub struct Packet<'a> {
     pub completeness: u8,
     /// `udp.stream` of the UDP layer.
     pub udp_stream: Option<u32>,
+    /// `udp.stream` of the outermost tunnel's UDP header (VXLAN, Geneve), which
+    /// tshark counts before the inner one.
+    pub tunnel_udp_stream: Option<u32>,
     /// UDP conversation timing: since its first and its previous datagram.
     pub udp_time: Option<(Nanos, Nanos)>,
     /// Time since the previous frame that was displayed (differs from `delta` under -Y).

@@ -223,6 +223,9 @@ impl Pipeline {
         if reassembled.is_none() && dissect::ip::fragment(&p.d).is_some() {
             p.reassembled_in = self.facts.reassembled_in.get(&p.number).copied();
         }
+        if let Some((src, dst)) = p.d.tunnel_endpoints().filter(|_| !self.learning) {
+            p.tunnel_udp_stream = Some(self.udp.process(src, dst, p.time).stream);
+        }
         match &p.d.transport {
             Transport::Tcp(_) if self.track_tcp => self.track_tcp(&mut p),
             Transport::Udp(_) if !self.learning => {
@@ -573,6 +576,7 @@ fn blank_packet<'a>(number: u32, frame: &Frame<'a>, rel: Nanos, delta: Nanos) ->
         tcp: None,
         completeness: 0,
         udp_stream: None,
+        tunnel_udp_stream: None,
         udp_time: None,
         delta_displayed: delta,
         quoted_udp_stream: None,

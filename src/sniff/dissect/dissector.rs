@@ -73,6 +73,10 @@ pub struct Ctx {
     /// capture's limit, which tshark words `[Packet size limited during
     /// capture]`, not a malformed packet.
     pub cut: bool,
+    /// For a PDU a tunnel header handed over ([`Dissector::inner`]): what that
+    /// header says about it ([`Inner::below`]; GRE: its protocol type and
+    /// flags, whose sequence bit tells an ERSPAN type I header from a type II one).
+    pub below: Option<u32>,
 }
 
 /// The IP addresses that carried a PDU, as a pseudo-header checksum needs them.
@@ -245,6 +249,29 @@ pub struct Link {
     pub described: Option<(u32, std::sync::Arc<str>)>,
 }
 
+/// What a tunnel protocol carries ([`Dissector::inner`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Inner {
+    /// Where it starts, counted from the start of the tunnel protocol's PDU.
+    pub offset: usize,
+    /// What it is.
+    pub kind: InnerKind,
+    /// What the tunnel header says about it, handed to the protocol that takes
+    /// it as [`Ctx::below`].
+    pub below: Option<u32>,
+}
+
+/// The kind of what a tunnel carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InnerKind {
+    /// A whole Ethernet frame (GRE's transparent Ethernet bridging, ERSPAN, VXLAN).
+    Ethernet,
+    /// The payload of an EtherType: IPv4 and IPv6 are decoded as the next
+    /// network layer, another EtherType goes to the registered protocol that
+    /// claims it (ERSPAN, NHRP).
+    EtherType(u16),
+}
+
 /// One protocol's dissector. Every method is a pure function of the PDU's bytes
 /// and, for `info`, `tree` and `values`, of the [`Ctx`] it came with (and, for
 /// the `recalled_*` ones, of what its [`CaptureState`] found).
@@ -282,6 +309,15 @@ pub trait Dissector: Sync {
     /// dissectors do. `false` (the default) keeps the MAC address.
     fn link_address(&self, _pdu: &[u8], _source: bool, _mac: &[u8; 6], _out: &mut dyn fmt::Write) -> bool {
         false
+    }
+    /// For a tunnel protocol (GRE, ERSPAN, VXLAN): where, in its PDU, the frame
+    /// or packet it carries starts and what it is. The walk then decodes that
+    /// frame as the frame's own layers and keeps this PDU as a tunnel header
+    /// ([`crate::sniff::packet::Encap`]), as tshark shows the innermost
+    /// addresses and protocol in the list. `None` (the default): nothing is
+    /// carried, or nothing the walk decodes; the PDU is then shown as a leaf.
+    fn inner(&self, _pdu: &[u8], _ctx: Ctx) -> Option<Inner> {
+        None
     }
     /// The name of the registered protocol this one hands a PDU to whole, as
     /// tshark's dissector of a message type that belongs to another protocol

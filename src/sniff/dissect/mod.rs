@@ -77,6 +77,12 @@
 //!    describes them) and add the fields' explanations to
 //!    `src/teach/explain/topics.txt` if students should see them in `explain`.
 //!
+//! A tunnel protocol (GRE, ERSPAN, VXLAN, Geneve, Teredo, Cisco MetaData) is
+//! such a protocol too, with one more method: `inner` says where, in its PDU,
+//! the frame or packet it carries starts and whether it is an Ethernet frame
+//! or an EtherType's payload. [`tunnel`] then decodes that as the frame's own
+//! layers; nothing else changes.
+//!
 //! `toy.rs`, compiled for tests only, is such a protocol with a port, a
 //! heuristic, fields and a tree; its tests run it through every view. The
 //! built-in DNS and HTTP decoders take precedence over a port claim.
@@ -85,7 +91,10 @@
 //!
 //! [`dissect_into`] decodes the link header, then the network layer its
 //! EtherType, family or protocol names, then the transport protocol the IP
-//! header names, and hands what is left to a registered protocol. The first
+//! header names, and hands what is left to a registered protocol. When that
+//! protocol is a tunnel, [`tunnel`] keeps the outer headers in
+//! [`Dissected::encaps`](crate::sniff::packet::Dissected::encaps) and decodes the
+//! inner frame the same way, to a bounded depth. The first
 //! layer that cannot be decoded becomes a [`crate::sniff::packet::DecodeError`] with its byte offset;
 //! the layers before it are kept. Never panics, never allocates.
 
@@ -95,6 +104,7 @@ pub mod babel;
 pub mod bfd;
 pub mod bgp;
 pub mod cdp;
+pub mod cmd;
 pub mod data;
 pub mod dec_dna;
 pub mod dhcp;
@@ -102,11 +112,14 @@ pub mod dhcpv6;
 pub mod dissector;
 pub mod dns;
 pub mod eigrp;
+pub mod erspan;
 pub mod esp;
 pub mod frame;
 pub mod ftp;
 pub mod ftpdata;
+pub mod geneve;
 pub mod geonw;
+pub mod gre;
 pub mod hsrp;
 pub mod http;
 pub mod http2;
@@ -122,6 +135,7 @@ pub mod link;
 pub mod llc;
 pub mod lldp;
 pub mod nbns;
+pub mod nhrp;
 pub mod ntp;
 pub mod openflow;
 pub mod ospf;
@@ -144,6 +158,7 @@ pub mod stp;
 pub mod syslog;
 pub mod tcp;
 pub mod telnet;
+pub mod teredo;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod textline;
@@ -151,11 +166,13 @@ pub mod tftp;
 pub mod tls;
 #[cfg(test)]
 mod toy;
+pub mod tunnel;
 pub mod udp;
 pub mod udpencap;
 pub mod vrrp;
+pub mod vxlan;
 
-use crate::sniff::packet::{Dissected, Net, Transport, MAX_TUNNELS};
+use crate::sniff::packet::{Dissected, Encap, Net, Transport, MAX_TUNNELS};
 use ip::proto;
 use link::{LinkType, Next, ETHERTYPE_IPV4, ETHERTYPE_IPV6};
 use registry::{Carrier, Claim, Ctx, Pdu};
@@ -185,19 +202,28 @@ pub fn dissect_into<'a>(d: &mut Dissected<'a>, kind: LinkType, data: &'a [u8], w
         }
     };
     d.link = Some(l);
-    let rest = data.get(l.header_len..).unwrap_or(&[]);
+    let wire = wire_len.max(data.len());
+    network(d, &l, data, wire);
+    d.pdu = registered_pdu(d, data);
+    tunnel::unwrap(d, data, wire);
+    if let Some(pdu) = d.pdu.as_mut() {
+        pdu.ctx.cut = wire_len > data.len() && pdu.offset.saturating_add(pdu.len) >= data.len();
+    }
+}
+
+/// Decodes what the link header `l` carries (the frame's own, or an inner
+/// frame's at [`link::Link::offset`]); `wire` is the frame's length on the wire.
+fn network<'a>(d: &mut Dissected<'a>, l: &link::Link, data: &'a [u8], wire: usize) {
+    let at = l.offset.saturating_add(l.header_len);
+    let rest = data.get(at..).unwrap_or(&[]);
     match l.next {
         Next::EtherType(ETHERTYPE_IPV4) | Next::EtherType(ETHERTYPE_IPV6) => {
-            ip::decode(d, rest, l.header_len, wire_len.max(data.len()).saturating_sub(l.header_len), true)
+            ip::decode(d, rest, at, wire.saturating_sub(at), true)
         }
         Next::EtherType(t) => d.net = Net::Other(t),
         // tshark shows the rest of an unknown PPP or Frame Relay protocol as data.
         Next::Ppp(_) | Next::Nlpid(_) => d.payload = rest,
         Next::Family(_) | Next::Length(_) | Next::Undecoded => {}
-    }
-    d.pdu = registered_pdu(d, data);
-    if let Some(pdu) = d.pdu.as_mut() {
-        pdu.ctx.cut = wire_len > data.len() && pdu.offset.saturating_add(pdu.len) >= data.len();
     }
 }
 
@@ -207,24 +233,25 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
     if d.error.is_some() || registry::REGISTRY.is_empty() {
         return None;
     }
-    let l = d.link?;
+    let l = d.inner_link()?;
+    let at = l.offset.saturating_add(l.header_len);
     if let Next::Length(len) = l.next {
-        let rest = data.get(l.header_len..)?;
+        let rest = data.get(at..)?;
         let claim = match llc::snap(rest) {
             Some((oui, pid)) => Claim::Snap(oui, pid),
             None => Claim::LlcSap(*rest.first()?),
         };
         let dissector = registry::claimed(claim)?;
         let len = rest.len().min(usize::from(len));
-        return Some(Pdu { dissector, offset: l.header_len, len, ctx: Ctx::default() });
+        return Some(Pdu { dissector, offset: at, len, ctx: Ctx::default() });
     }
     if let Net::Other(ethertype) = d.net {
-        let rest = data.get(l.header_len..)?;
+        let rest = data.get(at..)?;
         let on_chdlc = if l.kind == LinkType::CHdlc { registry::claimed(Claim::Chdlc(ethertype)) } else { None };
         let dissector = on_chdlc.or_else(|| {
             registry::claimed(Claim::EtherType(ethertype)).filter(|&d| registry::REGISTRY[usize::from(d)].accepts(rest))
         })?;
-        return Some(Pdu { dissector, offset: l.header_len, len: rest.len(), ctx: Ctx::default() });
+        return Some(Pdu { dissector, offset: at, len: rest.len(), ctx: Ctx::default() });
     }
     // The payload must lie in the frame (not in a reassembled buffer).
     let offset = data::offset_in(data, d.payload)?;
@@ -236,13 +263,20 @@ fn registered_pdu(d: &Dissected<'_>, data: &[u8]) -> Option<Pdu> {
             let ctx = Ctx { addr_sum: d.net.ip_addrs().map(|(s, t)| addr_sum(s, t)), ..Ctx::default() };
             Some(Pdu { dissector, offset, len: d.payload.len(), ctx })
         }
-        Transport::Udp(u) => registry::for_ports(Carrier::Udp, u.sport, u.dport, offset, d.payload),
+        // A UDP length below the header's own (GSO and BIG TCP captures) is
+        // malformed: tshark hands the payload to nothing.
+        Transport::Udp(u) if u.length >= UDP_HEADER_LEN => {
+            registry::for_ports(Carrier::Udp, u.sport, u.dport, offset, d.payload)
+        }
         Transport::Tcp(h) if h.flags & crate::sniff::tcp::flags::RST == 0 => {
             registry::for_ports(Carrier::Tcp, h.sport, h.dport, offset, d.payload)
         }
         _ => None,
     }
 }
+
+/// A UDP header's length (RFC 768 §Format).
+const UDP_HEADER_LEN: u16 = 8;
 
 /// The ones' complement sum of two IP addresses' 16-bit words, folded: the
 /// addresses' part of a pseudo-header checksum.
@@ -269,6 +303,7 @@ pub fn empty<'a>() -> Dissected<'a> {
         error: None,
         tunnels: [Net::None; MAX_TUNNELS],
         tunnel_count: 0,
+        encaps: [Encap::default(); MAX_TUNNELS + 1],
         reassembled: None,
         pdu: None,
         assembled: None,

@@ -9,7 +9,8 @@ use crate::sniff::value::Value;
 use std::sync::OnceLock;
 
 pub use super::dissector::{
-    CaptureState, Carrier, Claim, Ctx, Describe, Dissector, Expect, FieldDecl, Flow, Host, Link, Recall, Shown,
+    CaptureState, Carrier, Claim, Ctx, Describe, Dissector, Expect, FieldDecl, Flow, Host, Inner, InnerKind, Link,
+    Recall, Shown,
 };
 #[cfg(test)]
 use super::toy;
@@ -64,6 +65,13 @@ pub static REGISTRY: &[&dyn Dissector] = &[
     &super::krb4::Krb4,
     &super::http2::Http2,
     &super::quic::Quic,
+    &super::gre::Gre,
+    &super::erspan::Erspan,
+    &super::nhrp::Nhrp,
+    &super::vxlan::Vxlan,
+    &super::geneve::Geneve,
+    &super::cmd::Cmd,
+    &super::teredo::Teredo,
     #[cfg(test)]
     &toy::Toy,
 ];

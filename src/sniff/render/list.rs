@@ -135,7 +135,7 @@ pub fn addresses(p: &Packet<'_>) -> (StackStr, StackStr) {
     if let Some((s, d)) = p.d.ip_addrs() {
         return (StackStr::ip(s), StackStr::ip(d));
     }
-    match p.d.link {
+    match p.d.inner_link() {
         Some(l) if l.kind == LinkType::Ethernet => (mac_column(p, true, &l.eth_src), mac_column(p, false, &l.eth_dst)),
         Some(l) if matches!(l.kind, LinkType::LinuxSll | LinkType::LinuxSll2) => {
             let n = usize::from(l.sll.addr_len).min(l.sll.addr.len());
@@ -163,7 +163,7 @@ pub fn protocol(p: &Packet<'_>) -> Cow<'static, str> {
     {
         match p.d.net {
             Net::Other(t) if ethertype_column(t).is_none() => return link::info::unknown_type_column(t),
-            Net::None => return link::info::column_of(p.d.link.as_ref()),
+            Net::None => return link::info::column_of(p.d.inner_link()),
             _ => {}
         }
     }
@@ -202,7 +202,7 @@ fn protocol_name(p: &Packet<'_>) -> &'static str {
             Net::Ipv4(_) => "IPv4",
             Net::Ipv6(_) => "IPv6",
             Net::Other(t) => ethertype_column(t).unwrap_or("Ethernet"),
-            Net::None => link::info::column(p.d.link.map(|l| l.kind)),
+            Net::None => link::info::column(p.d.inner_link().map(|l| l.kind)),
         },
     }
 }

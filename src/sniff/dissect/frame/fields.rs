@@ -52,24 +52,25 @@ pub fn values<'s>(p: &'s Packet<'_>, field: FieldId, out: &mut Vec<Value<'s>>) {
 pub fn protocols(p: &Packet<'_>) -> String {
     let mut s = String::with_capacity(48);
     let Some(l) = p.d.link else { return s };
-    match (l.kind, l.next) {
-        // An IEEE 802.3 frame has a length, not an EtherType.
-        (LinkType::Ethernet, Next::Length(_)) if l.vlans().is_empty() => s.push_str("eth"),
-        (kind, _) => s.push_str(kind.protocols()),
-    }
-    for (i, _) in l.vlans().iter().enumerate() {
-        // The innermost tag of an IEEE 802.3 frame holds a length, not an EtherType.
-        let last = i + 1 == l.vlans().len();
-        s.push_str(if last && matches!(l.next, Next::Length(_)) { ":vlan" } else { ":vlan:ethertype" });
-    }
+    link_protocols(&mut s, &l);
     let push = |s: &mut String, name: &str| {
         if !s.is_empty() {
             s.push(':');
         }
         s.push_str(name);
     };
-    for net in p.d.tunnels() {
+    for (net, encap) in p.d.outer() {
         push(&mut s, net_protocol(net).unwrap_or_default());
+        if encap.udp.is_some() {
+            push(&mut s, "udp");
+        }
+        for pdu in encap.shims() {
+            push(&mut s, pdu.dissector().protocols(pdu.bytes(p.data)));
+        }
+        if let Some(inner) = &encap.link {
+            s.push(':');
+            link_protocols(&mut s, inner);
+        }
     }
     for (i, net) in [Some(p.d.net), p.d.quoted.map(|q| q.net)].into_iter().flatten().enumerate() {
         // A registered protocol that an EtherType hands bytes to names itself below.
@@ -89,6 +90,9 @@ pub fn protocols(p: &Packet<'_>) -> String {
             _ => {}
         }
     }
+    for pdu in p.d.trailing_shims() {
+        push(&mut s, pdu.dissector().protocols(pdu.bytes(p.data)));
+    }
     match (p.d.pdu, data::app_protocols(p)) {
         (Some(pdu), names) => {
             // A protocol HTTP handed a switched connection's bytes to comes after `http`.
@@ -100,6 +104,20 @@ pub fn protocols(p: &Packet<'_>) -> String {
         (None, None) => {}
     }
     s
+}
+
+/// The `frame.protocols` names of a link header and its VLAN tags.
+fn link_protocols(s: &mut String, l: &crate::sniff::dissect::link::Link) {
+    match (l.kind, l.next) {
+        // An IEEE 802.3 frame has a length, not an EtherType.
+        (LinkType::Ethernet, Next::Length(_)) if l.vlans().is_empty() => s.push_str("eth"),
+        (kind, _) => s.push_str(kind.protocols()),
+    }
+    for (i, _) in l.vlans().iter().enumerate() {
+        // The innermost tag of an IEEE 802.3 frame holds a length, not an EtherType.
+        let last = i + 1 == l.vlans().len();
+        s.push_str(if last && matches!(l.next, Next::Length(_)) { ":vlan" } else { ":vlan:ethertype" });
+    }
 }
 
 /// The `frame.protocols` name of a network layer.

@@ -17,7 +17,15 @@ builtin_fields! {
 
 /// Appends the values of Ethernet field `field` of `p`.
 pub fn values<'s>(p: &'s Packet<'_>, field: FieldId, out: &mut Vec<Value<'s>>) {
-    let Some(l) = p.d.link.filter(|l| l.kind == LinkType::Ethernet) else { return };
+    // The frame's own header, then those of the frames tunnels carry (ERSPAN, VXLAN).
+    let inner = p.d.outer().filter_map(|(_, e)| e.link);
+    for l in p.d.link.into_iter().chain(inner).filter(|l| l.kind == LinkType::Ethernet) {
+        link_values(&l, field, out);
+    }
+}
+
+/// The values of Ethernet field `field` of one Ethernet header.
+fn link_values(l: &super::Link, field: FieldId, out: &mut Vec<Value<'_>>) {
     let ieee_802_3 = matches!(l.next, Next::Length(_)) && l.vlan_count == 0;
     match field {
         FieldId::Eth if ieee_802_3 => out.push(Value::Str(Cow::Borrowed("IEEE 802.3 Ethernet "))),

@@ -11,7 +11,7 @@ use std::io::{self, Write};
 pub fn write(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
     match p.d.net {
         Net::Other(t) => out.write_all(ethertype_description(t).unwrap_or("Ethernet II").as_bytes()),
-        Net::None => match p.d.link {
+        Net::None => match p.d.inner_link() {
             Some(l) => match l.next {
                 Next::Family(f) => write!(out, "Null/Loopback, unknown family {f}"),
                 Next::EtherType(t) => write!(out, "type 0x{t:04x}"),

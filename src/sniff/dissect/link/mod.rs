@@ -290,6 +290,9 @@ pub enum Next {
 pub struct Link {
     /// The link type.
     pub kind: LinkType,
+    /// Where the header starts in the frame: 0, or for the frame a tunnel
+    /// carries (Ethernet in GRE, VXLAN), after the tunnel's headers.
+    pub offset: usize,
     /// Bytes of link header (including VLAN tags) before the payload.
     pub header_len: usize,
     /// What follows.
@@ -318,6 +321,7 @@ impl Link {
     fn new(kind: LinkType, header_len: usize, next: Next) -> Link {
         Link {
             kind,
+            offset: 0,
             header_len,
             next,
             eth_dst: [0; 6],

@@ -94,24 +94,29 @@ const RAW_TITLE: &str = "Raw packet data";
 /// header (both addresses and the length).
 fn ethernet(out: &mut Tree, l: &Link) {
     let ieee_802_3 = l.eth_type <= MAX_8023_LENGTH;
+    // The frame's own header starts at 0; a tunnelled frame's after the tunnel's headers.
+    let o = l.offset;
     if ieee_802_3 {
-        out.at(0).proto("eth").bytes(0, ETH_HEADER_LEN).line(format_args!("IEEE 802.3 Ethernet "));
+        out.at(0).proto("eth").bytes(o, ETH_HEADER_LEN).line(format_args!("IEEE 802.3 Ethernet "));
     } else {
-        out.at(0).proto("eth").bytes(0, ETH_HEADER_LEN).line(format_args!(
+        out.at(0).proto("eth").bytes(o, ETH_HEADER_LEN).line(format_args!(
             "Ethernet II, Src: {}, Dst: {}",
             Mac(&l.eth_src),
             Mac(&l.eth_dst)
         ));
     }
-    mac_tree(out, &DST, "Destination", &l.eth_dst, eth::DST.start);
-    mac_tree(out, &SRC, "Source", &l.eth_src, eth::SRC.start);
+    mac_tree(out, &DST, "Destination", &l.eth_dst, o + eth::DST.start);
+    mac_tree(out, &SRC, "Source", &l.eth_src, o + eth::SRC.start);
     let at = eth::ETHERTYPE;
     if ieee_802_3 {
         let len = l.eth_type;
-        out.at(1).field("eth.len", Ftype::Uint16, len).bytes(at.start, at.len()).line(format_args!("Length: {len}"));
+        out.at(1)
+            .field("eth.len", Ftype::Uint16, len)
+            .bytes(o + at.start, at.len())
+            .line(format_args!("Length: {len}"));
     } else {
         let line = format_args!("Type: {} (0x{:04x})", ethertype_name(l.eth_type).unwrap_or("Unknown"), l.eth_type);
-        out.at(1).field("eth.type", Ftype::Uint16, Value::hex16(l.eth_type)).bytes(at.start, at.len()).line(line);
+        out.at(1).field("eth.type", Ftype::Uint16, Value::hex16(l.eth_type)).bytes(o + at.start, at.len()).line(line);
     }
 }
 
@@ -121,7 +126,7 @@ fn vlans(out: &mut Tree, l: &Link) {
     let tags = l.vlans();
     let whole = tags.last().is_none_or(|v| v.inner_type != ETHERTYPE_VLAN && v.inner_type != ETHERTYPE_QINQ);
     for (i, v) in tags.iter().enumerate() {
-        let at = ETH_HEADER_LEN + i * VLAN_TAG_LEN;
+        let at = l.offset + ETH_HEADER_LEN + i * VLAN_TAG_LEN;
         let fields = whole && v.tpid == ETHERTYPE_VLAN;
         let title = format_args!(
             "802.1Q Virtual LAN, PRI: {}, DEI: {}, ID: {}",
@@ -279,13 +284,20 @@ pub struct Padding<'a> {
     pub wire_len: usize,
 }
 
+/// No padding: for the link header of a frame a tunnel carries.
+pub fn no_padding(p: &Packet<'_>) -> Padding<'static> {
+    Padding { bytes: &[], offset: p.data.len(), frame_len: p.data.len(), wire_len: p.data.len() }
+}
+
 /// The padding of an Ethernet frame `p`, after its network-layer packet.
 pub fn padding<'a>(p: &Packet<'a>, l: &Link) -> Padding<'a> {
     let none = Padding { bytes: &[], offset: p.data.len(), frame_len: p.data.len(), wire_len: p.len as usize };
     if l.kind != LinkType::Ethernet {
         return none;
     }
-    let end = match (p.d.net, l.next) {
+    // The outermost network layer ends the frame (an inner one may end earlier).
+    let outermost = p.d.tunnels().first().copied().unwrap_or(p.d.net);
+    let end = match (outermost, l.next) {
         // An IEEE 802.3 frame's length field says where its LLC data ends.
         (Net::None, Next::Length(len)) if p.d.pdu.is_some() => l.header_len + usize::from(len),
         (net, _) => match net {

@@ -5,8 +5,16 @@ use super::*;
 use crate::sniff::dissect::testing;
 
 /// The context of a PDU in a conversation whose ServerHello picked TLS 1.3.
-const TLS13: Ctx =
-    Ctx { port: None, to_port: false, peer: None, memo: Some(0x0304), prior: None, addr_sum: None, cut: false };
+const TLS13: Ctx = Ctx {
+    port: None,
+    to_port: false,
+    peer: None,
+    memo: Some(0x0304),
+    prior: None,
+    addr_sum: None,
+    cut: false,
+    below: None,
+};
 
 /// A ClientHello offering TLS 1.3 and 1.2, SNI example.com, ALPN h2 and http/1.1.
 const CLIENT_HELLO: &[&str] = &[

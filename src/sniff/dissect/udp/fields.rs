@@ -24,7 +24,31 @@ pub fn values<'s>(p: &'s Packet<'_>, field: FieldId, out: &mut Vec<Value<'s>>) {
         FieldId::UdpPayload => {
             crate::sniff::layer_bytes::values(p, field, out);
         }
-        _ => p.d.transports().for_each(|(t, outer)| header_values(p, t, outer, field, out)),
+        _ => {
+            // A tunnel's UDP header (VXLAN, Geneve) comes first, as tshark lists occurrences.
+            for (i, u) in p.d.outer().filter_map(|(_, e)| e.udp).enumerate() {
+                tunnel_values(&u, field, out);
+                // Only the outermost tunnel's stream is tracked.
+                if let (FieldId::UdpStream, Some(s), 0) = (field, p.tunnel_udp_stream, i) {
+                    out.push(Value::Uint(u64::from(s)));
+                }
+            }
+            p.d.transports().for_each(|(t, outer)| header_values(p, t, outer, field, out))
+        }
+    }
+}
+
+/// The fields of the UDP header that carries a tunnel (its stream is the caller's).
+fn tunnel_values(h: &crate::sniff::packet::Udp, field: FieldId, out: &mut Vec<Value<'_>>) {
+    use FieldId as F;
+    let u = |v: u16| Value::Uint(u64::from(v));
+    match field {
+        F::UdpSrcport => out.push(u(h.sport)),
+        F::UdpDstport => out.push(u(h.dport)),
+        F::UdpPort => out.extend([u(h.sport), u(h.dport)]),
+        F::UdpLength => out.push(u(h.length)),
+        F::UdpChecksum => out.push(Value::hex(u64::from(h.checksum), 4)),
+        _ => {}
     }
 }
 

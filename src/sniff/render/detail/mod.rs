@@ -6,7 +6,10 @@
 use crate::sniff::app::App;
 use crate::sniff::dissect::{data, dns, http};
 use crate::sniff::dissect::{frame::*, icmp::tree::*, ip::tree::*, link::tree::*, tcp::tree::*, udp::tree::*};
-use crate::sniff::packet::{Net, Note, Packet, Transport};
+use crate::sniff::packet::{Encap, Net, Note, Packet, Transport};
+
+/// A UDP header's length (RFC 768).
+const UDP_HEADER_LEN: usize = 8;
 use crate::sniff::render::list::NoteText;
 use crate::sniff::render::Style;
 use crate::sniff::tree::{Ftype, Look, Tree};
@@ -25,12 +28,13 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
     if let Some(l) = p.d.link {
         link(out, &l, padding(p, &l));
     }
-    for net in p.d.tunnels() {
+    for (net, encap) in p.d.outer() {
         match net {
             Net::Ipv4(h) => ipv4(out, h, 0, (p.len as usize).checked_sub(h.offset)),
             Net::Ipv6(h) => ipv6(out, h, 0),
             _ => {}
         }
+        tunnel_headers(out, p, encap, matches!(net, Net::Ipv6(_)));
     }
     match p.d.net {
         Net::Ipv4(h) => ipv4(out, &h, 0, (p.len as usize).checked_sub(h.offset)),
@@ -43,6 +47,9 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
         Transport::Udp(u) => udp(out, &u, p.udp_stream, p.udp_time, p.d.payload, matches!(p.d.net, Net::Ipv6(_)), 0),
         Transport::Icmp(i) => icmp_tree(out, p, &i),
         _ => {}
+    }
+    for pdu in p.d.trailing_shims() {
+        pdu.dissector().tree(pdu.bytes(p.data), pdu.ctx, pdu.offset, out);
     }
     match &p.app {
         App::Dns(msgs) => msgs.iter().for_each(|m| dns::tree::build(out, p, m)),
@@ -74,6 +81,22 @@ pub fn build(out: &mut Tree, p: &Packet<'_>) {
         // socklab's own field (not tshark's): in the JSON views, `socklab.note`.
         let note = NoteText(p);
         out.at(0).field("socklab.note", Ftype::String, &note).look(Look::Note).line(format_args!("[socklab: {note}]"));
+    }
+}
+
+/// The headers between an outer IP header and the next layer inside its
+/// tunnel: UDP (VXLAN, Geneve), the tunnel protocols' headers (GRE, ERSPAN),
+/// and the inner frame's link header.
+fn tunnel_headers(out: &mut Tree, p: &Packet<'_>, encap: &Encap, over_ipv6: bool) {
+    if let Some(u) = encap.udp {
+        let payload = p.data.get(u.offset.saturating_add(UDP_HEADER_LEN)..).unwrap_or_default();
+        udp(out, &u, None, None, payload, over_ipv6, 0);
+    }
+    for pdu in encap.shims() {
+        pdu.dissector().tree(pdu.bytes(p.data), pdu.ctx, pdu.offset, out);
+    }
+    if let Some(l) = encap.link {
+        link(out, &l, no_padding(p));
     }
 }
 
