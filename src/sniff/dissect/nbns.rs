@@ -459,6 +459,26 @@ impl Dissector for Nbns {
     }
 }
 
+/// A flags word's line (`head`) at byte `b` and its group bit and owner node
+/// type (RFC 1002 §4.2.1.3), under the field names `names` (the word, the
+/// group bit, the node type): NB_FLAGS and NAME_FLAGS share these bits.
+fn group_and_ont(t: &mut Tree, names: [&'static str; 3], b: usize, flags: u16, head: &str) {
+    let ont = (flags & nb::ONT) >> 13;
+    let group = flags & nb::GROUP != 0;
+    t.at(3).field(names[0], Ftype::Uint16, Value::hex16(flags)).bytes(b, 2).line(format_args!("{head}"));
+    let bits = |m: u16| masked_bits(u64::from(flags), u64::from(m), 16);
+    t.at(4)
+        .field(names[1], Ftype::Boolean, u8::from(group))
+        .bytes(b, 2)
+        .mask(u64::from(nb::GROUP), u64::from(group))
+        .line(format_args!("{} = Name type: {}", bits(nb::GROUP), if group { "Group name" } else { "Unique name" }));
+    t.at(4)
+        .field(names[2], Ftype::Uint16, ont)
+        .bytes(b, 2)
+        .mask(u64::from(nb::ONT), u64::from(ont))
+        .line(format_args!("{} = ONT: {} ({ont})", bits(nb::ONT), ont_field_name(ont)));
+}
+
 /// One pass over a message, writing the Info column or the details tree (or
 /// both): tshark builds both in one walk, and a read past the end stops both.
 struct Walk<'a> {
@@ -800,23 +820,8 @@ impl Walk<'_> {
             ont_name(ont),
             if group { "group" } else { "unique" }
         );
-        let b = off + pos;
-        t.at(3).field("nbns.nb_flags", Ftype::Uint16, Value::hex16(flags)).bytes(b, 2).line(format_args!("{head}"));
-        let bits = |m: u16| masked_bits(u64::from(flags), u64::from(m), 16);
-        t.at(4)
-            .field("nbns.nb_flags.group", Ftype::Boolean, u8::from(group))
-            .bytes(b, 2)
-            .mask(u64::from(nb::GROUP), u64::from(group))
-            .line(format_args!(
-                "{} = Name type: {}",
-                bits(nb::GROUP),
-                if group { "Group name" } else { "Unique name" }
-            ));
-        t.at(4)
-            .field("nbns.nb_flags.ont", Ftype::Uint16, ont)
-            .bytes(b, 2)
-            .mask(u64::from(nb::ONT), u64::from(ont))
-            .line(format_args!("{} = ONT: {} ({ont})", bits(nb::ONT), ont_field_name(ont)));
+        let names = ["nbns.nb_flags", "nbns.nb_flags.group", "nbns.nb_flags.ont"];
+        group_and_ont(t, names, off + pos, flags, &head);
     }
 
     /// NBSTAT data: the node's names with their flags, then its statistics
@@ -883,22 +888,9 @@ impl Walk<'_> {
             let _ = write!(head, ", {title}");
         }
         let b = off + pos;
-        t.at(3).field("nbns.name_flags", Ftype::Uint16, Value::hex16(flags)).bytes(b, 2).line(format_args!("{head}"));
+        let names = ["nbns.name_flags", "nbns.name_flags.group", "nbns.name_flags.ont"];
+        group_and_ont(t, names, b, flags, &head);
         let bits = |m: u16| masked_bits(u64::from(flags), u64::from(m), 16);
-        t.at(4)
-            .field("nbns.name_flags.group", Ftype::Boolean, u8::from(group))
-            .bytes(b, 2)
-            .mask(u64::from(nb::GROUP), u64::from(group))
-            .line(format_args!(
-                "{} = Name type: {}",
-                bits(nb::GROUP),
-                if group { "Group name" } else { "Unique name" }
-            ));
-        t.at(4)
-            .field("nbns.name_flags.ont", Ftype::Uint16, ont)
-            .bytes(b, 2)
-            .mask(u64::from(nb::ONT), u64::from(ont))
-            .line(format_args!("{} = ONT: {} ({ont})", bits(nb::ONT), ont_field_name(ont)));
         for (field, m, title) in bools {
             let on = flags & m != 0;
             t.at(4)

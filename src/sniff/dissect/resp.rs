@@ -423,8 +423,26 @@ mod tests {
 
     /// redis/set.pcap (Zeek's traces) frame 1: `SET test hi`.
     const SET: &[u8] = b"*3\r\n$3\r\nSET\r\n$4\r\ntest\r\n$2\r\nhi\r\n";
-    const REQUEST: Ctx = Ctx { port: Some(PORT), to_port: true, peer: None, memo: None, addr_sum: None, cut: false };
-    const RESPONSE: Ctx = Ctx { port: Some(PORT), to_port: false, peer: None, memo: None, addr_sum: None, cut: false };
+    const REQUEST: Ctx = Ctx {
+        port: Some(PORT),
+        to_port: true,
+        peer: None,
+        memo: None,
+        addr_sum: None,
+        cut: false,
+        prior: None,
+        below: None,
+    };
+    const RESPONSE: Ctx = Ctx {
+        port: Some(PORT),
+        to_port: false,
+        peer: None,
+        memo: None,
+        addr_sum: None,
+        cut: false,
+        prior: None,
+        below: None,
+    };
 
     fn tree_text(pdu: &[u8], ctx: Ctx) -> String {
         let mut t = Tree::new();
