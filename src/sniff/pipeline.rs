@@ -25,7 +25,7 @@ pub struct Facts {
     /// `tcp.stream`, from which [`Settled::second_pass`] shows a segment as
     /// `tshark -2` does (final window scale, iRTT, completeness, rebased
     /// numbers). None when TCP was not tracked.
-    pub tcp: Option<Vec<Settled>>,
+    pub tcp: Option<Vec<Option<Settled>>>,
     /// Echo request frame → the frame of its reply.
     pub echo_reply: FxHashMap<u32, u32>,
     /// IP fragment frame → the frame whose fragment completed its datagram.
@@ -139,11 +139,6 @@ impl Pipeline {
         frame.link(self.link)
     }
 
-    /// The TCP tracker (for stream endpoints and ISNs).
-    pub fn tcp(&self) -> &Tracker {
-        &self.tcp
-    }
-
     /// Everything this pass learned, for the next one.
     pub fn into_facts(self) -> Facts {
         let mut app = AppFacts { two_pass: true, ..AppFacts::default() };
@@ -182,6 +177,7 @@ impl Pipeline {
             Transport::Icmp(i) if i.is_echo() => {
                 self.echo_of(&d, self.frame, frame.time);
             }
+            Transport::Icmp(i) if i.is_error() && self.track_tcp => self.learn_quoted_tcp(&d, frame.time),
             _ => {}
         }
         if let Some((start, len)) = reassembled {
@@ -207,6 +203,17 @@ impl Pipeline {
         }
         conversation_memo(&mut self.memos, &self.facts.memos, &mut d, frame.data);
         learn_expected(&mut self.expect, &d, frame.data, self.frame);
+    }
+
+    /// Tracks the TCP header an ICMP error quotes, as the second pass does
+    /// ([`Pipeline::link_icmp_error`]), so that both passes number the streams
+    /// alike and the first knows every stream's last frame.
+    fn learn_quoted_tcp(&mut self, d: &Dissected<'_>, time: i64) {
+        let Some(q) = d.quoted else { return };
+        let Transport::Tcp(h) = q.transport else { return };
+        let Some((src, dst)) = q.net.ip_addrs() else { return };
+        let (s, d) = (Endpoint { ip: src, port: h.sport }, Endpoint { ip: dst, port: h.dport });
+        self.tcp.process_quoted(&segment(&h, self.frame, time, s, d));
     }
 
     /// Decodes and tracks the next frame. The packet borrows the frame and, for
@@ -363,7 +370,8 @@ impl Pipeline {
             p.tcp = Some(info);
             return;
         }
-        match self.settled(info.stream) {
+        let settled = self.settled(info.stream);
+        match settled {
             Some(st) => {
                 p.completeness = st.completeness_shown(p.number);
                 info = st.second_pass(&seg, &info);
@@ -373,13 +381,23 @@ impl Pipeline {
         p.tcp = Some(info);
         self.remember(&p.d, tcp::IP_PROTO, p.number);
         p.note = self.tcp_note(&seg, &info);
+        self.retire_after_last(settled, info.stream, p.number);
+    }
+
+    /// On a second pass, frees the tracker's state of stream `index` once its
+    /// last frame (which the first pass settled) went by: memory then follows
+    /// the open connections, not every connection of the capture.
+    fn retire_after_last(&mut self, settled: Option<Settled>, index: u32, frame: u32) {
+        if self.facts.tcp.is_some() && settled.is_some_and(|st| st.last_frame == frame) {
+            self.tcp.retire(index);
+        }
     }
 
     /// The final values of stream `index`: the first pass's when there was one,
     /// else the stream's so far (a single pass, as live views run).
     fn settled(&self, index: u32) -> Option<Settled> {
         match &self.facts.tcp {
-            Some(all) => all.get(index as usize).copied(),
+            Some(all) => all.get(index as usize).copied().flatten(),
             None => self.tcp.stream(index).map(|st| st.settled()),
         }
     }
@@ -473,8 +491,10 @@ impl Pipeline {
             Transport::Udp(_) => p.quoted_udp_stream = Some(self.udp.process(s, d, p.time).stream),
             Transport::Tcp(h) => {
                 let info = self.tcp.process_quoted(&segment(&h, p.number, p.time, s, d));
-                p.quoted_completeness = self.settled(info.stream).map_or(0, |st| st.completeness_shown(p.number));
+                let settled = self.settled(info.stream);
+                p.quoted_completeness = settled.map_or(0, |st| st.completeness_shown(p.number));
                 p.quoted_tcp = Some(info);
+                self.retire_after_last(settled, info.stream, p.number);
             }
             _ => {}
         }

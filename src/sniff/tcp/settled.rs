@@ -20,6 +20,9 @@ pub struct Settled {
     win_scale: [i8; 2],
     /// The stream's first frame.
     first_frame: u32,
+    /// The stream's last frame: after it, a second pass may free the stream
+    /// ([`super::Tracker::retire`]).
+    pub last_frame: u32,
     /// Base sequence number per direction.
     base_seq: [u32; 2],
     /// Per direction, the first frame whose SYN-ACK moved the base (0: none).
@@ -38,6 +41,7 @@ impl Stream {
             completeness_late: self.completeness_late,
             win_scale: [flows[0].win_scale, flows[1].win_scale],
             first_frame: self.first_frame,
+            last_frame: self.last_frame,
             base_seq: [flows[0].base_seq, flows[1].base_seq],
             first_rebase: self.first_rebase,
             irtt: self.irtt.unwrap_or(0),

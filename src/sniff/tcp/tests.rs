@@ -323,6 +323,38 @@ fn ack_of_a_syn_with_data_counts_tfo_data() {
     assert_eq!(s.stream(0).completeness, 1 | 2 | 8);
 }
 
+/// The connection of `port_reuse_with_a_new_isn_starts_a_new_stream`, then a
+/// new one on the same ports, on a tracker that retires each stream after its
+/// last frame as a second pass does: every answer is the same, and the
+/// retired stream's memory goes to the next one.
+#[test]
+fn a_retired_stream_answers_as_if_kept_and_its_place_is_reused() {
+    let mut kept = Script::new();
+    let mut retiring = Script::new();
+    let close = [
+        (0, c2s(1000, 0, SYN)),
+        (10, s2c(5000, 1001, SYN | ACK)),
+        (20, c2s(1001, 5001, ACK)),
+        (30, c2s(1001, 5001, FIN | ACK)),
+        (40, s2c(5001, 1002, FIN | ACK)),
+        (50, c2s(1002, 5002, ACK)),
+    ];
+    for (ms, seg) in close {
+        assert_eq!(kept.at(ms, seg), retiring.at(ms, seg));
+    }
+    retiring.tracker.retire(0);
+    retiring.tracker.retire(0);
+    assert!(retiring.tracker.stream(0).is_none());
+    let again = [(1000, c2s(9000, 0, SYN)), (1010, s2c(7000, 9001, SYN | ACK)), (1020, c2s(9001, 7001, ACK))];
+    for (ms, seg) in again {
+        assert_eq!(kept.at(ms, seg), retiring.at(ms, seg));
+    }
+    let opened = retiring.tracker.stream(1).expect("the new connection's stream");
+    assert_eq!((opened.index, retiring.tracker.len()), (1, 2));
+    assert_eq!(retiring.tracker.settle()[0], None);
+    assert_eq!(retiring.tracker.settle()[1], Some(kept.stream(1).settled()));
+}
+
 #[test]
 fn distinct_port_pairs_get_indices_in_order_of_appearance() {
     let mut s = Script::new();

@@ -56,6 +56,9 @@ fn ip_bits(ip: IpAddr) -> (u128, bool) {
 /// memory as a doubling vector would (368 bytes a stream, 376 KiB a block).
 const BLOCK: usize = 1024;
 
+/// A stream index's place in the table once [`Tracker::retire`] freed it.
+const RETIRED: u32 = u32::MAX;
+
 /// The conversation table: maps segments to streams and analyses them.
 #[derive(Default)]
 pub struct Tracker {
@@ -63,10 +66,13 @@ pub struct Tracker {
     by_key: FxHashMap<ConvKey, u32>,
     /// The last key looked up and its stream (bulk transfers repeat it).
     last: Option<(ConvKey, u32)>,
-    /// Every stream by index, in blocks of [`BLOCK`] (each allocated whole).
+    /// The streams' state, in blocks of [`BLOCK`] (each allocated whole); a
+    /// retired stream's place is reused by the next new one.
     blocks: Vec<Vec<Stream>>,
-    /// How many streams `blocks` holds.
-    len: u32,
+    /// Each stream index's place in `blocks`, or [`RETIRED`].
+    place: Vec<u32>,
+    /// Places of retired streams, free for new ones.
+    free: Vec<u32>,
 }
 
 impl Tracker {
@@ -109,7 +115,15 @@ impl Tracker {
         };
         let mut verdict = Verdict::default();
         let kind = seg.flags & (f::SYN | f::ACK);
-        if !is_new && kind == f::SYN {
+        if !is_new && self.place[index as usize] == RETIRED {
+            // A retired stream sees no more segments (its last frame is past),
+            // so this one is the SYN that opens a new connection on its ports.
+            index = self.start_stream(seg);
+            self.by_key.insert(key, index);
+            self.at(index).completeness = super::completeness::SYN;
+            verdict.flags |= a::REUSED_PORTS;
+            verdict.has_ta = true;
+        } else if !is_new && kind == f::SYN {
             let flow = self.at(index).flow_mut(seg.src);
             if flow.base_set && flow.base_seq != seg.seq {
                 // A new connection on the same ports: a new stream from this SYN on.
@@ -143,44 +157,72 @@ impl Tracker {
 
     /// Appends a new stream starting with `seg` and returns its index.
     fn start_stream(&mut self, seg: &Segment) -> u32 {
-        let index = self.len;
-        if self.blocks.last().is_none_or(|b| b.len() == BLOCK) {
-            self.blocks.push(Vec::with_capacity(BLOCK));
-        }
-        if let Some(block) = self.blocks.last_mut() {
-            block.push(Stream::new(index, seg));
-        }
-        self.len += 1;
+        let index = self.place.len() as u32;
+        let at = match self.free.pop() {
+            Some(at) => {
+                self.blocks[at as usize / BLOCK][at as usize % BLOCK] = Stream::new(index, seg);
+                at
+            }
+            None => {
+                if self.blocks.last().is_none_or(|b| b.len() == BLOCK) {
+                    self.blocks.push(Vec::with_capacity(BLOCK));
+                }
+                let n = self.blocks.len() - 1;
+                let block = &mut self.blocks[n];
+                block.push(Stream::new(index, seg));
+                (n * BLOCK + block.len() - 1) as u32
+            }
+        };
+        self.place.push(at);
         index
     }
 
-    /// The stream with index `index`, which [`Tracker::route`] just found or made.
+    /// The stream with index `index`, which [`Tracker::route`] just found or
+    /// made (never a retired one).
     fn at(&mut self, index: u32) -> &mut Stream {
-        let i = index as usize;
-        &mut self.blocks[i / BLOCK][i % BLOCK]
+        let at = self.place[index as usize] as usize;
+        &mut self.blocks[at / BLOCK][at % BLOCK]
     }
 
-    /// The stream with index `index`.
+    /// The stream with index `index` (`None` once retired).
     pub fn stream(&self, index: u32) -> Option<&Stream> {
-        let i = index as usize;
-        self.blocks.get(i / BLOCK)?.get(i % BLOCK)
+        let at = *self.place.get(index as usize)? as usize;
+        self.blocks.get(at / BLOCK)?.get(at % BLOCK)
+    }
+
+    /// Frees the state of stream `index`, which will see no more segments: a
+    /// second pass knows each stream's last frame from the first
+    /// ([`Settled::last_frame`]), so its memory follows the open connections,
+    /// not all connections. A later segment on the stream's address/port pair
+    /// can only be a SYN opening a new connection, which the tracker then
+    /// marks as reusing the ports, as it would have.
+    pub fn retire(&mut self, index: u32) {
+        if let Some(at) = self.place.get_mut(index as usize) {
+            if *at != RETIRED {
+                let slot = *at as usize;
+                self.blocks[slot / BLOCK][slot % BLOCK].release();
+                self.free.push(*at);
+                *at = RETIRED;
+            }
+        }
     }
 
     /// How many streams the tracker has seen.
     pub fn len(&self) -> u32 {
-        self.len
+        self.place.len() as u32
     }
 
     /// Whether the tracker has seen no stream.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.place.is_empty()
     }
 
-    /// What a second pass shows of every stream ([`Stream::settled`]), in index
-    /// order: the tracker's final state in a few bytes per stream.
-    pub fn settle(&self) -> Vec<Settled> {
-        let mut all = Vec::with_capacity(self.len as usize);
-        all.extend(self.blocks.iter().flatten().map(Stream::settled));
+    /// What a second pass shows of every stream ([`Stream::settled`]), by
+    /// index: the tracker's final state in a few bytes per stream (`None` for a
+    /// stream already retired).
+    pub fn settle(&self) -> Vec<Option<Settled>> {
+        let mut all = Vec::with_capacity(self.place.len());
+        all.extend((0..self.len()).map(|i| self.stream(i).map(Stream::settled)));
         all
     }
 }
