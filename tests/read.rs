@@ -792,3 +792,21 @@ fn corpus_replays_without_panic_and_refusals_are_clear() {
     }
     assert!(read > 900, "only {read} captures read ({refused} refused)");
 }
+
+/// A protocol's own field (`-e ssh`) is its filter name where tshark's
+/// dissector adds a plain item, its first line where the dissector words it
+/// (GRE names what it carries); a tunnel header's fields come before the inner
+/// packet's, as `tshark -T fields` prints them (values checked with tshark 4.0
+/// on this capture).
+#[test]
+fn protocol_fields_and_tunnel_headers_print_as_tshark() {
+    let inner = ipv4([10, 0, 0, 1], [10, 0, 0, 2], 17, 7, &udp(5000, 514, b"<13>hi"));
+    let gre = [&[0x00, 0x00, 0x08, 0x00][..], &inner].concat();
+    let frames = vec![eth(0x0800, &ipv4(LO, LO, 47, 1, &gre))];
+    let f = TempFile::new("gre.pcap", &pcap(EN10MB, &frames, false));
+    let out = ok(&["read", f.path(), "-T", "fields", "-e", "gre", "-e", "gre.proto", "-e", "ip.src", "-e", "syslog"]);
+    assert_eq!(
+        out,
+        "Generic Routing Encapsulation (IP)\t0x0800\t127.0.0.1,10.0.0.1\tSyslog message: USER.NOTICE: hi\n"
+    );
+}

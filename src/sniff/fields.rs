@@ -107,7 +107,12 @@ impl<'p> FieldSource<FieldId> for Packet<'p> {
     /// Each field's values come from the file of the protocol that declares it.
     fn values<'s>(&'s self, field: FieldId, out: &mut Vec<Value<'s>>) {
         let Some(proto) = field.proto() else {
-            if let (Some(i), Some(pdu)) = (field.registered(), &self.d.pdu) {
+            let Some(i) = field.registered() else { return };
+            // The tunnel headers a frame passed through, outermost first, then its PDU.
+            for shim in self.d.outer().flat_map(|(_, e)| e.shims()).chain(self.d.trailing_shims()) {
+                registry::values(shim.dissector(), shim, None, None, shim.bytes(self.data), i, out);
+            }
+            if let Some(pdu) = &self.d.pdu {
                 let d = self.dissector_of(pdu);
                 registry::values(d, pdu, self.recall.as_ref(), self.link.as_ref(), self.d.pdu_bytes(self.data), i, out);
             }

@@ -169,6 +169,10 @@ impl Dissector for Bfd {
         FIELDS
     }
 
+    fn label(&self, _pdu: &[u8]) -> String {
+        self.title().to_string()
+    }
+
     fn info(&self, pdu: &[u8], _ctx: Ctx, out: &mut String) {
         let (Some(&vd), Some(&sf)) = (pdu.get(at::VERS_DIAG), pdu.get(at::STATE_FLAGS)) else {
             out.push_str("[Malformed Packet]");

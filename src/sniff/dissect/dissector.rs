@@ -381,9 +381,19 @@ pub trait Dissector: Sync {
     fn protocols(&self, _pdu: &[u8]) -> &'static str {
         self.name()
     }
-    /// The protocol's one-line summary, as tshark prints the protocol as a field.
+    /// The value of the protocol's own field (`-T fields -e arp`): tshark
+    /// prints the filter name for a protocol its dissector adds as a plain
+    /// item, and the item's text for one it words itself (ARP: `Address
+    /// Resolution Protocol (request)`, often the details' first line,
+    /// [`first_line`]; BFD: its title).
     fn label(&self, _pdu: &[u8]) -> String {
-        self.title().to_string()
+        self.name().to_string()
+    }
+    /// [`Dissector::label`] given the PDU's [`Ctx`], for a protocol whose
+    /// wording depends on it (ERSPAN's type, which GRE's header tells); what
+    /// `-T fields` calls.
+    fn label_in(&self, pdu: &[u8], _ctx: Ctx) -> String {
+        self.label(pdu)
     }
     /// Whether tshark writes `N/A` in the Source and Destination columns when
     /// no layer below gave addresses (IS-IS on Cisco HDLC: the OSI layer sets
@@ -457,6 +467,15 @@ pub trait Dissector: Sync {
     fn note(&self, _pdu: &[u8], _ctx: Ctx, _out: &mut dyn fmt::Write) -> fmt::Result {
         Ok(())
     }
+}
+
+/// The first line of `d`'s details of `pdu` (its protocol line), or its title
+/// when the tree is empty: the [`Dissector::label`] of a protocol whose
+/// dissector words that line.
+pub fn first_line(d: &dyn Dissector, pdu: &[u8], ctx: Ctx) -> String {
+    let mut tree = Tree::new();
+    d.tree(pdu, ctx, 0, &mut tree);
+    tree.items().first().map_or_else(|| d.title().to_string(), |i| tree.display(i).to_string())
 }
 
 /// The values of field `name` as `d`'s details tree of `pdu` gives them: for a

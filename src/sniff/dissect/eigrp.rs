@@ -161,6 +161,10 @@ impl Dissector for Eigrp {
         FIELDS
     }
 
+    fn label(&self, _pdu: &[u8]) -> String {
+        self.title().to_string()
+    }
+
     fn info(&self, b: &[u8], _ctx: Ctx, out: &mut String) {
         let Some(&op) = b.get(at::OPCODE) else {
             out.push_str("[Malformed Packet]");

@@ -116,6 +116,10 @@ impl Dissector for Erspan {
         FIELDS
     }
 
+    fn label_in(&self, pdu: &[u8], ctx: Ctx) -> String {
+        super::dissector::first_line(self, pdu, ctx)
+    }
+
     fn inner(&self, pdu: &[u8], ctx: Ctx) -> Option<Inner> {
         let offset = ethernet_at(pdu, ctx)?;
         Some(Inner { offset, kind: InnerKind::Ethernet, below: None })

@@ -115,6 +115,10 @@ impl Dissector for Geneve {
         FIELDS
     }
 
+    fn label_in(&self, pdu: &[u8], ctx: Ctx) -> String {
+        super::dissector::first_line(self, pdu, ctx)
+    }
+
     fn inner(&self, pdu: &[u8], _ctx: Ctx) -> Option<Inner> {
         let h = header(pdu).filter(|h| h.version == VERSION && h.len < pdu.len())?;
         let kind = match h.proto {

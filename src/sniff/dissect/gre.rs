@@ -148,6 +148,10 @@ impl Dissector for Gre {
         FIELDS
     }
 
+    fn label_in(&self, pdu: &[u8], ctx: Ctx) -> String {
+        super::dissector::first_line(self, pdu, ctx)
+    }
+
     /// An IP packet, an Ethernet frame or another EtherType's payload; the
     /// protocol type (high 16 bits) and the flags go along (ERSPAN tells its
     /// type I by 0x88be without a sequence number). Not with routing information (RFC 1701's source

@@ -163,6 +163,10 @@ impl Dissector for Nhrp {
         FIELDS
     }
 
+    fn label_in(&self, pdu: &[u8], ctx: Ctx) -> String {
+        super::dissector::first_line(self, pdu, ctx)
+    }
+
     fn info(&self, pdu: &[u8], _ctx: Ctx, out: &mut String) {
         let Some(&t) = pdu.get(at::TYPE) else {
             out.push_str("[Malformed Packet]");

@@ -328,6 +328,10 @@ impl Dissector for Ntp {
         FIELDS
     }
 
+    fn label_in(&self, pdu: &[u8], ctx: Ctx) -> String {
+        super::dissector::first_line(self, pdu, ctx)
+    }
+
     fn info(&self, pdu: &[u8], _ctx: Ctx, out: &mut String) {
         let Some(&f) = pdu.first() else { return };
         let (v, mode) = version_mode(f);

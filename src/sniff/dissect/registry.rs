@@ -211,7 +211,7 @@ pub fn values<'p>(
     match locate(i) {
         Some((d, own)) if d == usize::from(pdu.dissector) => {
             match dissector.fields()[own].ftype {
-                Ftype::Protocol => out.push(Value::Str(dissector.label(bytes).into())),
+                Ftype::Protocol => out.push(Value::Str(dissector.label_in(bytes, pdu.ctx).into())),
                 _ => dissector.values(bytes, pdu.ctx, own, out),
             }
             if let Some(r) = recall {

@@ -328,6 +328,10 @@ impl Dissector for Sctp {
         FIELDS
     }
 
+    fn label_in(&self, pdu: &[u8], ctx: Ctx) -> String {
+        super::dissector::first_line(self, pdu, ctx)
+    }
+
     /// tshark names each chunk followed by a space; DATA adds its TSN, SACK its
     /// cumulative TSN and window.
     fn info(&self, pdu: &[u8], _ctx: Ctx, out: &mut String) {

@@ -153,6 +153,10 @@ impl Dissector for Stp {
         FIELDS
     }
 
+    fn label(&self, _pdu: &[u8]) -> String {
+        self.title().to_string()
+    }
+
     /// tshark lists the LLC header as a protocol of its own.
     fn protocols(&self, pdu: &[u8]) -> &'static str {
         match bpdu(pdu) {

@@ -139,6 +139,10 @@ impl Dissector for Syslog {
         FIELDS
     }
 
+    fn label_in(&self, pdu: &[u8], ctx: Ctx) -> String {
+        super::dissector::first_line(self, pdu, ctx)
+    }
+
     fn info(&self, pdu: &[u8], _ctx: Ctx, out: &mut String) {
         out.push_str(&summary(pdu));
     }

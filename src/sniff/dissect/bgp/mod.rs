@@ -311,6 +311,10 @@ impl Dissector for Bgp {
         FIELDS
     }
 
+    fn label_in(&self, pdu: &[u8], ctx: Ctx) -> String {
+        crate::sniff::dissect::dissector::first_line(self, pdu, ctx)
+    }
+
     fn info(&self, pdu: &[u8], _ctx: Ctx, out: &mut String) {
         let w = walk(pdu);
         for (i, m) in w.msgs.iter().enumerate() {

@@ -727,6 +727,10 @@ impl Dissector for Dhcp {
         FIELDS
     }
 
+    fn label_in(&self, pdu: &[u8], ctx: Ctx) -> String {
+        super::dissector::first_line(self, pdu, ctx)
+    }
+
     fn info(&self, pdu: &[u8], _ctx: Ctx, out: &mut String) {
         let Some(&op) = pdu.first() else { return };
         let opts = options(pdu);

@@ -245,6 +245,10 @@ impl Dissector for Rx {
         FIELDS
     }
 
+    fn label(&self, _pdu: &[u8]) -> String {
+        self.title().to_string()
+    }
+
     fn info(&self, pdu: &[u8], ctx: Ctx, out: &mut String) {
         let Some(h) = Header::parse(pdu) else { return };
         let word = match h.kind {
