@@ -110,20 +110,12 @@ impl DecodeError {
     /// Whether the capture, not the packet, is at fault: the header would have
     /// fitted in the frame as it was on the wire (`wire` bytes) but the capture
     /// kept only `captured` of them (its snapshot length). tshark then says
-    /// `[Packet size limited during capture]` instead of `[Malformed Packet]`.
+    /// `[Packet size limited during capture]` instead of `[Malformed Packet]`
+    /// (`dissect::frame::cut_short_info` words it).
     pub fn cut_by_capture(&self, wire: usize, captured: usize) -> bool {
         match self.kind {
             ErrorKind::Truncated { needed, .. } => captured < wire && self.offset + needed <= wire,
             ErrorKind::Invalid(..) => false,
-        }
-    }
-
-    /// tshark's marker for the Info column of a frame with this error.
-    pub fn marker(&self, wire: usize, captured: usize) -> &'static str {
-        if self.cut_by_capture(wire, captured) {
-            "[Packet size limited during capture]"
-        } else {
-            "[Malformed Packet]"
         }
     }
 }
@@ -131,6 +123,12 @@ impl DecodeError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sniff::dissect::frame::cut_short_info;
+
+    /// tshark's Info marker for a frame with `e` (`wire` bytes on the wire, `captured` kept).
+    fn marker(e: DecodeError, wire: usize, captured: usize) -> &'static str {
+        cut_short_info(e.cut_by_capture(wire, captured))
+    }
 
     fn cut(offset: usize, needed: usize, have: usize) -> DecodeError {
         DecodeError { layer: Layer::Ipv6, offset, kind: ErrorKind::Truncated { needed, have } }
@@ -139,18 +137,18 @@ mod tests {
     #[test]
     fn a_header_the_snapshot_length_cut_is_limited_by_the_capture() {
         // An IPv6 header at byte 14 of a 262,144-byte frame of which 34 bytes were kept.
-        assert_eq!(cut(14, 40, 20).marker(262_144, 34), "[Packet size limited during capture]");
+        assert_eq!(marker(cut(14, 40, 20), 262_144, 34), "[Packet size limited during capture]");
     }
 
     #[test]
     fn a_header_longer_than_the_frame_on_the_wire_is_malformed() {
         // A 1-byte frame: an Ethernet header cannot fit, whatever was captured.
         let e = DecodeError { layer: Layer::Ethernet, offset: 0, kind: ErrorKind::Truncated { needed: 14, have: 1 } };
-        assert_eq!(e.marker(1, 1), "[Malformed Packet]");
+        assert_eq!(marker(e, 1, 1), "[Malformed Packet]");
         // A zero-length frame.
-        assert_eq!(cut(0, 14, 0).marker(0, 0), "[Malformed Packet]");
+        assert_eq!(marker(cut(0, 14, 0), 0, 0), "[Malformed Packet]");
         // An invalid value is malformed even in a frame the capture cut.
         let bad = DecodeError { layer: Layer::Raw, offset: 0, kind: ErrorKind::Invalid("IP version", 3) };
-        assert_eq!(bad.marker(100, 20), "[Malformed Packet]");
+        assert_eq!(marker(bad, 100, 20), "[Malformed Packet]");
     }
 }

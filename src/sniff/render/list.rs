@@ -3,7 +3,7 @@
 
 use crate::sniff::app::App;
 use crate::sniff::dissect::link::{ethertype_column, LinkType};
-use crate::sniff::dissect::{dns, http, icmp, ip, link, registry, tcp, udp};
+use crate::sniff::dissect::{dns, frame, http, icmp, ip, link, registry, tcp, udp};
 use crate::sniff::packet::{DecodeError, Layer, Net, Note, Packet, Transport};
 use crate::sniff::render::{ansi, put_padded, put_secs, put_u64, put_u64_padded, Line, Mac, StackStr, Style};
 pub use crate::sniff::tcp::flags::FlagNames;
@@ -211,7 +211,7 @@ fn protocol_name(p: &Packet<'_>) -> &'static str {
 pub fn info(out: &mut impl Write, p: &Packet<'_>) -> io::Result<()> {
     if let Some(e) = p.d.error {
         // tshark's marker; the note under the row says where and why.
-        return out.write_all(e.marker(p.len as usize, p.data.len()).as_bytes());
+        return out.write_all(frame::cut_short_info(e.cut_by_capture(p.len as usize, p.data.len())).as_bytes());
     }
     match &p.app {
         App::Dns(msgs) => {
