@@ -139,6 +139,12 @@ struct Walk<'a> {
 }
 
 impl Walk<'_> {
+    /// Whether the walk writes anything: a walk that only measures (a PDU's
+    /// length) skips making the texts.
+    fn shows(&self) -> bool {
+        self.info.is_some() || self.tree.is_some()
+    }
+
     fn say(&mut self, text: std::fmt::Arguments<'_>) {
         if let Some(info) = self.info.as_deref_mut() {
             let _ = info.write_fmt(text);
@@ -166,7 +172,16 @@ impl Walk<'_> {
         let body = line.get(1..).unwrap_or_default();
         let (off, whole) = (self.off + at, (len + CRLF).min(self.p.len() - at));
         let top_response = self.response && depth == 0;
-        match line.first() {
+        let kind = line.first().copied();
+        if !self.shows() {
+            return match kind {
+                Some(b'$') => self.bulk(at, len, depth),
+                Some(b'*') => self.array(at, len, depth),
+                _ if len == 0 => Ok(CRLF),
+                _ => Ok(len + CRLF),
+            };
+        }
+        match kind {
             Some(b'+') => {
                 let text = ascii(body);
                 if top_response {
@@ -263,6 +278,9 @@ impl Walk<'_> {
         if partial {
             self.say(format_args!(" [partial]"));
         }
+        if !self.shows() {
+            return Ok(head + value.len() + tail);
+        }
         let text = bulk_text(value);
         let request_arg = !self.response && depth == 1;
         match &text {
@@ -307,12 +325,6 @@ impl Walk<'_> {
         if count > 0 && at + head >= self.p.len() && !self.whole {
             return Err(More);
         }
-        let title = match count {
-            NULL_LEN => "Array: NULL".to_string(),
-            0 => "Array: Empty".to_string(),
-            n if n < 0 => "Array".to_string(),
-            n => format!("Array: Length {n}"),
-        };
         // The item's length is known once its elements are walked: the tree measures first.
         let end = if self.tree.is_some() && count > 0 && depth <= MAX_DEPTH {
             let mut probe =
@@ -323,7 +335,13 @@ impl Walk<'_> {
         };
         if let Some(t) = self.tree.as_deref_mut() {
             let shown = (end - at).min(self.p.len() - at);
-            t.at(depth + 1).field("resp.array", Ftype::None, "").bytes(off, shown).line(format_args!("{title}"));
+            let d = t.at(depth + 1).field("resp.array", Ftype::None, "").bytes(off, shown);
+            match count {
+                NULL_LEN => d.line(format_args!("Array: NULL")),
+                0 => d.line(format_args!("Array: Empty")),
+                n if n < 0 => d.line(format_args!("Array")),
+                n => d.line(format_args!("Array: Length {n}")),
+            }
             let len_shown = head.min(self.p.len() - at);
             t.at(depth + 2)
                 .field("resp.array.length", Ftype::Int64, count)

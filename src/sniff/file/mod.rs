@@ -5,7 +5,7 @@
 //! comments), and either of them gzip-compressed (`.pcap.gz`, `.pcapng.gz`).
 //!
 //! [`pcap`] and [`pcapng`] parse byte slices and never do I/O; [`reader`]
-//! streams a file through them with one reused buffer; [`offline`] adds the BPF
+//! streams a file through them, read in large blocks by [`window`]; [`offline`] adds the BPF
 //! capture filter (compiled by libpcap) and turns records into frames.
 
 pub mod error;
@@ -14,6 +14,7 @@ pub mod pcap;
 pub mod pcapng;
 pub mod reader;
 pub mod time;
+pub mod window;
 pub mod writer;
 
 pub use error::{FileError, Problem};

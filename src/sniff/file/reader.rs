@@ -1,13 +1,16 @@
-//! Streams a pcap or pcapng file: reads one record or block at a time into a
-//! reused buffer and hands it to the parsers of [`pcap`] and [`pcapng`]. Memory
-//! is one block plus the interfaces of the current section, whatever the file size.
+//! Streams a pcap or pcapng file: reads it in large blocks through a
+//! [`Window`] and hands each record or block, where it lies, to the parsers of
+//! [`pcap`] and [`pcapng`]. Memory is one read block (or the largest record)
+//! plus the interfaces of the current section, whatever the file size.
 
 use crate::sniff::file::error::{FileError, Problem};
 use crate::sniff::file::pcapng::{self, Order, BLOCK_HEADER_LEN, BLOCK_TRAILER_LEN, MIN_BLOCK_LEN};
 use crate::sniff::file::time::pcap_nanos;
+use crate::sniff::file::window::Window;
 use crate::sniff::file::{pcap, Interface, Origin};
 use crate::sniff::value::Nanos;
-use std::io::{self, Read};
+use std::io::Read;
+use std::ops::Range;
 
 /// The longest record or block read (libpcap and Wireshark allow 16 MiB blocks).
 pub const MAX_RECORD: u32 = 16 * 1024 * 1024;
@@ -41,12 +44,12 @@ enum Format {
 
 /// A streaming reader of a pcap or pcapng file.
 pub struct Reader<R: Read> {
-    src: R,
+    src: Window<R>,
     /// Bytes consumed so far (the offset of the next read).
     pos: u64,
     format: Format,
-    /// The current block or record.
-    buf: Vec<u8>,
+    /// Where the current pcapng block lies in the window.
+    block: Range<usize>,
     /// Type and offset of a pcapng block read ahead and not yet handled.
     pending: Option<(u32, u64)>,
     /// The section's interfaces (one implicit interface for pcap).
@@ -55,8 +58,6 @@ pub struct Reader<R: Read> {
     section: u32,
     comments: Vec<String>,
     nanos: bool,
-    /// The first 4 bytes of the file are in `buf` (a block type) and not yet handled.
-    magic_in_buf: bool,
     /// The packet last read.
     cur: Current,
 }
@@ -75,27 +76,22 @@ struct Current {
     drop_count: Option<u64>,
 }
 
-/// Reads exactly `buf.len()` bytes: `Ok(false)` at a clean end of input (no
-/// byte at all), a [`Problem::Truncated`] error when it ends part-way.
-fn fill(src: &mut impl Read, buf: &mut [u8], at: u64, what: &'static str) -> Result<bool, FileError> {
-    let mut got = 0;
-    while got < buf.len() {
-        match src.read(&mut buf[got..]) {
-            Ok(0) if got == 0 => return Ok(false),
-            Ok(0) => return Err(FileError::at(at, Problem::Truncated { what })),
-            Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(FileError::at(at + got as u64, Problem::Io(e))),
-        }
+/// Buffers `n` bytes of `src`: `Ok(false)` at a clean end of input (no byte
+/// at all), a [`Problem::Truncated`] error when it ends part-way.
+fn fill(src: &mut Window<impl Read>, n: usize, at: u64, what: &'static str) -> Result<bool, FileError> {
+    match src.want(n) {
+        Ok(got) if got == n => Ok(true),
+        Ok(0) => Ok(false),
+        Ok(_) => Err(FileError::at(at, Problem::Truncated { what })),
+        Err(e) => Err(FileError::at(at, Problem::Io(e))),
     }
-    Ok(true)
 }
 
 /// Like [`fill`], but the end of input is truncation too.
-fn fill_all(src: &mut impl Read, buf: &mut [u8], at: u64, what: &'static str) -> Result<(), FileError> {
-    match fill(src, buf, at, what)? {
+fn fill_all(src: &mut Window<impl Read>, n: usize, at: u64, what: &'static str) -> Result<(), FileError> {
+    match fill(src, n, at, what)? {
         true => Ok(()),
-        false if buf.is_empty() => Ok(()),
+        false if n == 0 => Ok(()),
         false => Err(FileError::at(at, Problem::Truncated { what })),
     }
 }
@@ -103,37 +99,33 @@ fn fill_all(src: &mut impl Read, buf: &mut [u8], at: u64, what: &'static str) ->
 impl<R: Read> Reader<R> {
     /// Reads the file header (pcap) or the first section header and the blocks
     /// up to the first interface description (pcapng).
-    pub fn new(mut src: R) -> Result<Reader<R>, FileError> {
-        let mut magic = [0u8; 4];
-        let empty = !fill(&mut src, &mut magic, 0, "the file header")?;
+    pub fn new(src: R) -> Result<Reader<R>, FileError> {
         let mut r = Reader {
-            src,
-            pos: 4,
+            src: Window::new(src),
+            pos: 0,
             format: Format::Pcapng(Order { big: false }),
-            buf: Vec::with_capacity(64 * 1024),
+            block: 0..0,
             pending: None,
             interfaces: Vec::new(),
             section: 0,
             comments: Vec::new(),
             nanos: false,
-            magic_in_buf: false,
             cur: Current::default(),
         };
+        let empty = !fill(&mut r.src, 4, 0, "the file header")?;
+        let magic: [u8; 4] = r.src.peek(4).try_into().unwrap_or_default();
         if empty {
             r.format = Format::Empty;
         } else if pcap::is_pcap(&magic) {
-            let mut head = [0u8; pcap::FILE_HEADER_LEN];
-            head[..4].copy_from_slice(&magic);
-            fill_all(&mut r.src, &mut head[4..], 0, "the pcap file header")?;
+            fill_all(&mut r.src, pcap::FILE_HEADER_LEN, 0, "the pcap file header")?;
+            let head = r.src.take(pcap::FILE_HEADER_LEN);
+            let head: &[u8; pcap::FILE_HEADER_LEN] = r.src.bytes(head).try_into().expect("the header was buffered");
             r.pos = pcap::FILE_HEADER_LEN as u64;
-            let h = pcap::file_header(&head)?;
+            let h = pcap::file_header(head)?;
             r.format = Format::Pcap(h);
             r.nanos = h.nanos;
             r.interfaces.push(Interface { link_type: h.link_type, snaplen: h.snaplen, ..Interface::default() });
         } else if pcapng::is_pcapng(&magic) {
-            r.buf.extend_from_slice(&magic);
-            r.pos = 0;
-            r.magic_in_buf = true;
             r.read_ahead()?;
         } else {
             return Err(FileError::at(0, Problem::UnknownFormat));
@@ -201,36 +193,29 @@ impl<R: Read> Reader<R> {
                 drop_count: c.drop_count,
             })
         });
-        Record {
-            time: c.time,
-            len: c.len,
-            data: self.buf.get(c.data.clone()).unwrap_or(&[]),
-            link_type: c.link_type,
-            origin,
-        }
+        Record { time: c.time, len: c.len, data: self.src.bytes(c.data.clone()), link_type: c.link_type, origin }
     }
 
     fn advance_pcap(&mut self, h: pcap::FileHeader) -> Result<bool, FileError> {
         let at = self.pos;
-        let mut head = [0u8; pcap::MODIFIED_RECORD_HEADER_LEN];
-        let head = &mut head[..h.record_header_len()];
-        if !fill(&mut self.src, head, at, "a record header")? {
+        let head_len = h.record_header_len();
+        if !fill(&mut self.src, head_len, at, "a record header")? {
             return Ok(false);
         }
         let fixed: &[u8; pcap::RECORD_HEADER_LEN] =
-            head[..pcap::RECORD_HEADER_LEN].try_into().expect("record header slice has its length");
+            self.src.peek(pcap::RECORD_HEADER_LEN).try_into().expect("record header slice has its length");
         let rh = pcap::record_header(fixed, &h);
         if rh.caplen > MAX_RECORD {
             return Err(FileError::at(at, Problem::TooLong { what: "a record", len: u64::from(rh.caplen) }));
         }
-        self.pos += head.len() as u64;
-        self.buf.resize(rh.caplen as usize, 0);
-        fill_all(&mut self.src, &mut self.buf, at, "a record's captured bytes")?;
-        self.pos += u64::from(rh.caplen);
+        let whole = head_len + rh.caplen as usize;
+        fill_all(&mut self.src, whole, at, "a record's captured bytes")?;
+        let record = self.src.take(whole);
+        self.pos += whole as u64;
         self.cur = Current {
             time: pcap_nanos(rh.secs, rh.frac, h.nanos),
             len: rh.len,
-            data: 0..rh.caplen as usize,
+            data: record.start + head_len..record.end,
             link_type: h.link_type,
             interface: None,
             flags: None,
@@ -239,29 +224,24 @@ impl<R: Read> Reader<R> {
         Ok(true)
     }
 
-    /// Reads the next pcapng block whole into `buf`: its type and offset, `None`
-    /// at the end of the file. A section header sets the byte order first.
+    /// Reads the next pcapng block whole (see [`Reader::body`]): its type and
+    /// offset, `None` at the end of the file. A section header sets the byte
+    /// order first.
     fn block(&mut self) -> Result<Option<(u32, u64)>, FileError> {
         let at = self.pos;
-        if !std::mem::take(&mut self.magic_in_buf) {
-            self.buf.resize(4, 0);
-            if !fill(&mut self.src, &mut self.buf[..4], at, "a block header")? {
-                return Ok(None);
-            }
+        if !fill(&mut self.src, 4, at, "a block header")? {
+            return Ok(None);
         }
-        self.buf.resize(12, 0);
-        fill_all(&mut self.src, &mut self.buf[4..8], at, "a block header")?;
-        let ty_bytes: [u8; 4] = self.buf[..4].try_into().expect("4 bytes");
-        if ty_bytes == pcapng::SHB.to_le_bytes() {
-            fill_all(&mut self.src, &mut self.buf[8..12], at, "a section header block")?;
-            let head: &[u8; 12] = self.buf[..12].try_into().expect("12 bytes");
+        fill_all(&mut self.src, 8, at, "a block header")?;
+        if self.src.peek(4) == pcapng::SHB.to_le_bytes() {
+            fill_all(&mut self.src, 12, at, "a section header block")?;
+            let head: &[u8; 12] = self.src.peek(12).try_into().expect("12 bytes");
             self.format = Format::Pcapng(pcapng::section_order(head, at)?);
-        } else {
-            self.buf.truncate(8);
         }
         let Format::Pcapng(order) = self.format else { unreachable!("block() is only called on pcapng files") };
-        let ty = order.u32(&self.buf, 0).unwrap_or(0);
-        let len = order.u32(&self.buf, 4).unwrap_or(0);
+        let head = self.src.peek(8);
+        let ty = order.u32(head, 0).unwrap_or(0);
+        let len = order.u32(head, 4).unwrap_or(0);
         let min = if ty == pcapng::SHB { MIN_SHB_LEN } else { MIN_BLOCK_LEN };
         if len < min || len % 4 != 0 {
             return Err(FileError::at(at, Problem::BlockLength { block: ty, len }));
@@ -269,20 +249,19 @@ impl<R: Read> Reader<R> {
         if len > MAX_RECORD {
             return Err(FileError::at(at, Problem::TooLong { what: "a block", len: u64::from(len) }));
         }
-        let have = self.buf.len();
-        self.buf.resize(len as usize, 0);
-        fill_all(&mut self.src, &mut self.buf[have..], at, "a block")?;
+        fill_all(&mut self.src, len as usize, at, "a block")?;
+        self.block = self.src.take(len as usize);
         self.pos = at + u64::from(len);
-        let tail = order.u32(&self.buf, len as usize - BLOCK_TRAILER_LEN).unwrap_or(0);
+        let tail = order.u32(self.src.bytes(self.block.clone()), len as usize - BLOCK_TRAILER_LEN).unwrap_or(0);
         if tail != len {
             return Err(FileError::at(at, Problem::TrailerMismatch { head: len, tail }));
         }
         Ok(Some((ty, at)))
     }
 
-    /// The body of the block in `buf` (between header and trailer).
+    /// The body of the block last read (between header and trailer).
     fn body(&self) -> &[u8] {
-        &self.buf[BLOCK_HEADER_LEN..self.buf.len() - BLOCK_TRAILER_LEN]
+        self.src.bytes(self.block.start + BLOCK_HEADER_LEN..self.block.end - BLOCK_TRAILER_LEN)
     }
 
     /// Handles a block that is not a packet: a new section, an interface, or
@@ -320,7 +299,7 @@ impl<R: Read> Reader<R> {
             }
             let Format::Pcapng(order) = self.format else { unreachable!("pcapng reader") };
             let body_at = at + BLOCK_HEADER_LEN as u64;
-            let body = &self.buf[BLOCK_HEADER_LEN..self.buf.len() - BLOCK_TRAILER_LEN];
+            let body = self.src.bytes(self.block.start + BLOCK_HEADER_LEN..self.block.end - BLOCK_TRAILER_LEN);
             let snaplen0 = self.interfaces.first().map_or(0, |i| i.snaplen);
             let p = match ty {
                 pcapng::EPB => pcapng::enhanced(body, order, body_at)?,
@@ -333,7 +312,7 @@ impl<R: Read> Reader<R> {
             };
             self.comments.clear();
             let extra = pcapng::packet_options(p.options.0, order, p.options.1, &mut self.comments)?;
-            let start = p.data.as_ptr() as usize - self.buf.as_ptr() as usize;
+            let start = self.block.start + BLOCK_HEADER_LEN + (p.data.as_ptr() as usize - body.as_ptr() as usize);
             self.cur = Current {
                 time: if ty == pcapng::SPB { 0 } else { iface.scale.nanos(p.ts, iface.offset_secs) },
                 len: p.len,

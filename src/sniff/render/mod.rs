@@ -252,8 +252,9 @@ impl StackStr {
 /// Writes a relative time with 6 decimals (µs, truncated) or 9 (`ns_digits`),
 /// right-aligned in `width`.
 pub fn put_secs(out: &mut impl Write, nanos: i64, ns_digits: bool, width: usize) -> io::Result<()> {
-    let secs = StackStr::of(Secs { nanos, decimals: if ns_digits { 9 } else { 6 } });
-    put_padded(out, secs.as_bytes(), width, true)
+    let mut buf = [0u8; SECS_MAX];
+    let text = Secs { nanos, decimals: if ns_digits { 9 } else { 6 } }.write_into(&mut buf);
+    put_padded(out, text, width, true)
 }
 
 /// Bytes as hex pairs joined by `:`: a MAC address (`02:00:00:00:00:01`), or any
@@ -284,6 +285,7 @@ impl fmt::Display for Hex<'_> {
 
 /// A duration or relative time in seconds with `decimals` digits (6 or 9),
 /// truncated like Wireshark's columns, without floating point.
+#[derive(Clone, Copy, Debug)]
 pub struct Secs {
     /// Nanoseconds.
     pub nanos: i64,
@@ -291,18 +293,41 @@ pub struct Secs {
     pub decimals: u8,
 }
 
-impl fmt::Display for Secs {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.nanos < 0 { "-" } else { "" };
+/// The longest [`Secs`] text: a sign, 20 digits of seconds, a point, 9 decimals.
+const SECS_MAX: usize = 32;
+
+impl Secs {
+    /// Writes the text at the start of `buf` and returns it, without the
+    /// formatting machinery (the Time column of every listed packet).
+    fn write_into(self, buf: &mut [u8; SECS_MAX]) -> &[u8] {
         let abs = self.nanos.unsigned_abs();
         let (s, ns) = (abs / 1_000_000_000, abs % 1_000_000_000);
-        let mut t = StackStr::new();
-        if self.decimals == 6 {
-            let _ = write!(t, "{sign}{s}.{:06}", ns / 1000);
-        } else {
-            let _ = write!(t, "{sign}{s}.{ns:09}");
+        let mut len = 0;
+        if self.nanos < 0 {
+            buf[0] = b'-';
+            len = 1;
         }
-        f.pad(t.as_str())
+        let mut scratch = [0u8; 20];
+        let whole = digits(s, &mut scratch);
+        buf[len..len + whole.len()].copy_from_slice(whole);
+        len += whole.len();
+        buf[len] = b'.';
+        len += 1;
+        let decimals = usize::from(self.decimals.min(9));
+        let mut frac = ns / 10u64.pow(9 - u32::from(self.decimals.min(9)));
+        for i in (0..decimals).rev() {
+            buf[len + i] = b'0' + (frac % 10) as u8;
+            frac /= 10;
+        }
+        &buf[..len + decimals]
+    }
+}
+
+impl fmt::Display for Secs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut buf = [0u8; SECS_MAX];
+        let text = self.write_into(&mut buf);
+        f.pad(std::str::from_utf8(text).unwrap_or(""))
     }
 }
 
