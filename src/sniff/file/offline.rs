@@ -7,10 +7,10 @@ use crate::sniff::capture::{filter_error, Frame};
 use crate::sniff::file::{FileError, Reader, Record};
 use crate::sniff::libpcap::Program;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Cursor, Read};
 use std::path::Path;
 
-/// Bytes buffered from the file (and from the decompressor).
+/// Bytes buffered from the file for the decompressor.
 const READ_BUFFER: usize = 256 * 1024;
 /// gzip's magic number (RFC 1952 §2.3.1).
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
@@ -47,18 +47,32 @@ impl Bpf {
 
 /// An open capture file.
 pub struct OfflineCapture {
-    reader: Reader<BufReader<Box<dyn Read>>>,
+    reader: Reader<Box<dyn Read>>,
     path: String,
     frames: u64,
     bpf: Option<Bpf>,
 }
 
-/// A capture's bytes (a file, or any reader), gunzipped when they start with gzip's magic.
-pub fn source(file: impl Read + 'static) -> std::io::Result<BufReader<Box<dyn Read>>> {
-    let mut raw = BufReader::with_capacity(READ_BUFFER, file);
-    let gzip = raw.fill_buf()?.starts_with(&GZIP_MAGIC);
-    let inner: Box<dyn Read> = if gzip { Box::new(flate2::bufread::MultiGzDecoder::new(raw)) } else { Box::new(raw) };
-    Ok(BufReader::with_capacity(if gzip { READ_BUFFER } else { 0 }, inner))
+/// A capture's bytes (a file, or any reader, a pipe too), gunzipped when they
+/// start with gzip's magic. A plain file is read as it is: the [`Reader`]
+/// reads it in large blocks.
+pub fn source(mut file: impl Read + 'static) -> std::io::Result<Box<dyn Read>> {
+    let mut magic = [0u8; GZIP_MAGIC.len()];
+    let mut got = 0;
+    while got < magic.len() {
+        match file.read(&mut magic[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let whole = Cursor::new(magic[..got].to_vec()).chain(file);
+    Ok(if magic[..got] == GZIP_MAGIC {
+        Box::new(flate2::bufread::MultiGzDecoder::new(BufReader::with_capacity(READ_BUFFER, whole)))
+    } else {
+        Box::new(whole)
+    })
 }
 
 impl OfflineCapture {
