@@ -31,10 +31,14 @@ pub enum Claim {
     /// as an EtherType (0x8035: SLARP, not RARP); it takes precedence over
     /// [`Claim::EtherType`] on that link.
     Chdlc(u16),
+    /// A payload of this carrier that no port claims: the protocol's
+    /// [`Dissector::heuristic`] looks at it (after those of the protocols
+    /// before it in the registry).
+    Heuristic(Carrier),
 }
 
 /// The layer that carries a payload a heuristic may look at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Carrier {
     /// UDP.
     Udp,
@@ -284,7 +288,8 @@ pub trait Dissector: Sync {
     fn column(&self, pdu: &[u8]) -> &'static str;
     /// What hands it bytes.
     fn claims(&self) -> &'static [Claim];
-    /// Whether a payload of `carrier` that no port claims is this protocol.
+    /// Whether a payload of `carrier` that no port claims is this protocol;
+    /// asked only of protocols that claim [`Claim::Heuristic`] for the carrier.
     fn heuristic(&self, _carrier: Carrier, _pdu: &[u8]) -> bool {
         false
     }

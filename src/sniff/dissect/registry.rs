@@ -131,9 +131,27 @@ pub fn handed(d: u8, pdu: &[u8]) -> u8 {
     to.and_then(|name| REGISTRY.iter().position(|x| x.name() == name)).and_then(|i| u8::try_from(i).ok()).unwrap_or(d)
 }
 
-/// The first protocol whose heuristic takes `pdu`.
+/// The first protocol whose heuristic takes `pdu`, among those that claim
+/// [`Claim::Heuristic`] for its carrier.
 pub fn guessed(carrier: Carrier, pdu: &[u8]) -> Option<u8> {
-    REGISTRY.iter().position(|d| d.heuristic(carrier, pdu)).and_then(|i| u8::try_from(i).ok())
+    let candidates = match carrier {
+        Carrier::Udp => &heuristics()[0],
+        Carrier::Tcp => &heuristics()[1],
+    };
+    candidates.iter().copied().find(|&d| REGISTRY[usize::from(d)].heuristic(carrier, pdu))
+}
+
+/// The protocols with a heuristic on UDP, then on TCP, in registry order, found
+/// once: every payload no port claims is offered to them.
+fn heuristics() -> &'static [Vec<u8>; 2] {
+    static HEURISTICS: OnceLock<[Vec<u8>; 2]> = OnceLock::new();
+    HEURISTICS.get_or_init(|| {
+        let on = |carrier| {
+            let claiming = REGISTRY.iter().map(|d| d.claims().contains(&Claim::Heuristic(carrier)));
+            claiming.enumerate().filter(|&(_, c)| c).filter_map(|(i, _)| u8::try_from(i).ok()).collect()
+        };
+        [on(Carrier::Udp), on(Carrier::Tcp)]
+    })
 }
 
 /// The protocol and the PDU that the ports of a UDP or TCP payload, or else a

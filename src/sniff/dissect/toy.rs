@@ -66,7 +66,7 @@ impl Dissector for Toy {
     }
 
     fn claims(&self) -> &'static [Claim] {
-        &[Claim::UdpPort(7777)]
+        &[Claim::UdpPort(7777), Claim::Heuristic(Carrier::Udp)]
     }
 
     fn heuristic(&self, carrier: Carrier, pdu: &[u8]) -> bool {

@@ -105,7 +105,7 @@ pub fn notes(p: &Packet<'_>, mut each: impl FnMut(&dyn fmt::Display) -> io::Resu
         each(&Undecodable { error: e, wire: p.len as usize, captured: p.data.len() })?;
     }
     if let App::Http(m) = &p.app {
-        for (name, _) in &m.headers {
+        for (name, _) in m.headers.iter() {
             if let Some(text) = http::header_note(name) {
                 each(&text)?;
             }

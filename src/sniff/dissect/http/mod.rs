@@ -5,6 +5,7 @@
 //! responses paired in order within a connection.
 
 pub mod fields;
+pub mod headers;
 pub mod tree;
 
 use crate::proto::http::chunked::ChunkedDecoder;
@@ -50,7 +51,7 @@ pub struct HttpMsg {
     /// The reason phrase of a response.
     pub phrase: String,
     /// The header fields in order (names as sent).
-    pub headers: Vec<(String, String)>,
+    pub headers: headers::Headers,
     /// Bytes of the head (start line, headers, empty line).
     pub head_len: usize,
     /// Bytes of the body as sent (chunked framing included).
@@ -99,7 +100,7 @@ pub struct HttpMsg {
 impl HttpMsg {
     /// The value of the first header called `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v)
     }
 
     /// Content-Length as a number.
@@ -834,7 +835,7 @@ fn lenient_request(buf: &[u8]) -> Option<(HttpMsg, usize)> {
         let Some((name, value)) = std::str::from_utf8(&rest[..len]).ok().and_then(|l| l.split_once(':')) else {
             break;
         };
-        m.headers.push((name.into(), value.trim().into()));
+        m.headers.push(name, value.trim());
         off += next;
     }
     m.head_len = off;
@@ -855,8 +856,13 @@ fn decoded_len(coding: &str, body: &[u8]) -> Option<usize> {
     read.ok().filter(|&n| n <= MAX_PDU)
 }
 
-fn collect(h: &[httparse::Header<'_>]) -> Vec<(String, String)> {
-    h.iter().map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).into_owned())).collect()
+fn collect(h: &[httparse::Header<'_>]) -> headers::Headers {
+    let bytes = h.iter().map(|h| h.name.len() + h.value.len()).sum();
+    let mut out = headers::Headers::with_capacity(h.len(), bytes);
+    for h in h {
+        out.push(h.name, &String::from_utf8_lossy(h.value));
+    }
+    out
 }
 
 /// The length of a complete chunked body with its trailers (RFC 9112 §7.1),
@@ -942,22 +948,25 @@ fn find_crlf(b: &[u8]) -> Option<usize> {
 
 /// The teaching note for a header the lab's web server must send.
 pub fn header_note(name: &str) -> Option<&'static str> {
-    let n = name.to_ascii_lowercase();
-    Some(match n.as_str() {
-        "connection" => {
-            "Connection: keep-alive reuses this TCP connection for the next request; close ends it after this response"
-        }
-        "date" => "Date: when the server made this response (an HTTP-date in GMT, RFC 9110 §6.6.1)",
-        "server" => "Server: the software that answered",
-        "last-modified" => {
-            "Last-Modified: when the file last changed; a conditional GET sends it back in If-Modified-Since"
-        }
-        "if-modified-since" => "If-Modified-Since: send the file only if it changed since then, else 304 Not Modified",
-        "content-length" => "Content-Length: bytes of body after the empty line; the receiver reads exactly that many",
-        "content-type" => "Content-Type: the media type of the body, so the browser knows how to show it",
-        _ => return None,
-    })
+    HEADER_NOTES.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|&(_, note)| note)
 }
+
+/// The headers the lab asks about, by lowercase name, with their notes.
+const HEADER_NOTES: [(&str, &str); 7] = [
+    (
+        "connection",
+        "Connection: keep-alive reuses this TCP connection for the next request; close ends it after this response",
+    ),
+    ("date", "Date: when the server made this response (an HTTP-date in GMT, RFC 9110 §6.6.1)"),
+    ("server", "Server: the software that answered"),
+    (
+        "last-modified",
+        "Last-Modified: when the file last changed; a conditional GET sends it back in If-Modified-Since",
+    ),
+    ("if-modified-since", "If-Modified-Since: send the file only if it changed since then, else 304 Not Modified"),
+    ("content-length", "Content-Length: bytes of body after the empty line; the receiver reads exactly that many"),
+    ("content-type", "Content-Type: the media type of the body, so the browser knows how to show it"),
+];
 
 #[cfg(test)]
 mod tests {

@@ -193,7 +193,7 @@ impl Dissector for Http2 {
     }
 
     fn claims(&self) -> &'static [Claim] {
-        &[]
+        &[Claim::Heuristic(Carrier::Tcp)]
     }
 
     /// tshark's HTTP dissector hands over a payload that starts with the

@@ -42,6 +42,7 @@ const PORTS: &[Claim] = &[
     Claim::TcpPort(5061),
     Claim::TcpPort(5671),
     Claim::TcpPort(8883),
+    Claim::Heuristic(Carrier::Tcp),
 ];
 
 /// A record header: content type, version, length.

@@ -211,7 +211,7 @@ fn dns(frame: u32, sport: u16, dport: u16, m: &Message) -> DnsMessage {
 }
 
 fn header<'a>(h: &'a HttpMsg, name: &str) -> Option<&'a str> {
-    h.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    h.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v)
 }
 
 fn http(frame: u32, stream: Option<u32>, h: &HttpMsg) -> HttpMessage {
