@@ -7,16 +7,19 @@
 //! Throughput: each of `--threads` threads blocks in `recvmmsg` on a clone of the
 //! one socket (the kernel hands each datagram to one of them), answers the batch
 //! it got and sends the responses with one `sendmmsg` (see [`udp_batch`]), so
-//! there is no queue and no lock on the hot path and few system calls per query. A bad datagram is
-//! answered (FORMERR) or ignored, never fatal.
+//! there is no queue and no lock on the hot path and few system calls per query.
+//! Each thread remembers the responses to the questions it was asked (see
+//! [`dns_cache`](crate::net::dns_cache)), and the reply buffers of one batch
+//! serve the next. A bad datagram is answered (FORMERR) or ignored, never fatal.
 
 use crate::dns_view::fields::hex_bytes;
 use crate::error::{Error, Result};
+use crate::net::dns_cache::AnswerCache;
 use crate::net::fd::AsRawFd;
 use crate::net::serve::{self, out, Listen};
 use crate::net::udp_batch::{self, RecvBatch};
 use crate::net::{addr, dns_tcp, dns_zone, shutdown, trace};
-use crate::proto::dns::{answer, decode, Flags, Rcode, Zone, HEADER_LEN};
+use crate::proto::dns::{decode, Flags, Rcode, Zone, HEADER_LEN};
 use crate::sniff::session::{CaptureFilter, CaptureRequest, CaptureSession};
 use crate::table::Format;
 use std::io;
@@ -122,7 +125,10 @@ fn serve_loop(
     capturing: bool,
 ) -> Result<()> {
     let mut batch = RecvBatch::default();
+    let mut cache = AnswerCache::default();
     let mut replies: Vec<(Vec<u8>, SocketAddr)> = Vec::with_capacity(udp_batch::BATCH);
+    // The buffers of the last batch's replies, for the next batch's.
+    let mut spare: Vec<Vec<u8>> = Vec::with_capacity(udp_batch::BATCH);
     serve::udp_receive_loop(
         local,
         &mut batch,
@@ -131,19 +137,22 @@ fn serve_loop(
         },
         |batch, n| {
             stats.received.fetch_add(n as u64, Ordering::Relaxed);
-            replies.clear();
+            spare.extend(replies.drain(..).map(|(buf, _)| buf));
             let (mut asked, mut log) = (String::new(), String::new());
             for i in 0..n {
                 let Some((query, from)) = batch.get(i) else { continue };
-                let response = answer(query, zone);
+                let mut reply = spare.pop().unwrap_or_default();
+                let answered = cache.answer_into(query, zone, &mut reply);
                 if !quiet {
                     // Captured, the query's lines go out before the response is sent,
                     // so they sit between the query's packet and the response's.
                     log_query(if capturing { &mut asked } else { &mut log }, from, query);
-                    log_response(&mut log, query, response.as_deref(), zone);
+                    log_response(&mut log, query, answered.then_some(reply.as_slice()), zone);
                 }
-                if let Some(r) = response {
-                    replies.push((r, from));
+                if answered {
+                    replies.push((reply, from));
+                } else {
+                    spare.push(reply);
                 }
             }
             if !asked.is_empty() {
@@ -175,7 +184,7 @@ fn describe_query(query: &[u8]) -> String {
     }
 }
 
-/// Why [`answer`] gave no response.
+/// Why [`answer`](crate::proto::dns::answer) gave no response.
 fn silence_reason(query: &[u8]) -> &'static str {
     if query.len() < HEADER_LEN {
         "none: fewer than 12 bytes, not even a DNS header"

@@ -2,6 +2,7 @@
 
 pub mod addr;
 pub mod chat;
+pub mod dns_cache;
 pub mod dns_client;
 pub mod dns_decode;
 pub mod dns_server;

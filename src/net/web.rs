@@ -35,7 +35,7 @@
 //!   several pipelined requests) goes out in a single write; TCP_NODELAY is on;
 //!   large files go out with sendfile(2). A new connection is served right
 //!   after accept (the request often came with the handshake), and it is
-//!   registered for input only: EPOLLOUT is added the first time a write
+//!   registered with the poller only if it stays open, for input only: EPOLLOUT is added the first time a write
 //!   blocks, so fresh sockets cost no extra "writable" wake-up. The access log
 //!   is buffered per worker and written once per turn of the event loop.
 //!
@@ -518,20 +518,23 @@ impl<'a> Worker<'a> {
             self.slots.len() - 1
         });
         let tok = token(index, self.slots[index].gen);
-        // SAFETY: the stream goes into slot `index`, and leaves it only through
-        // `close`, which removes it from the poller before dropping it (or with
-        // the worker, whose poller is dropped first).
-        if unsafe { self.ready.add(&stream, tok) }.is_err() {
-            self.free.push(index);
-            shared.open.fetch_sub(1, Ordering::Relaxed);
-            return;
-        }
         let buf = self.spare.pop().unwrap_or_else(conn::new_buffer);
         self.slots[index].watch_out = false;
         let conn = self.slots[index].conn.insert(Conn::new(stream, peer, buf, self.ctx.now));
         self.connections += 1;
-        let verdict = conn.start(&mut self.ctx);
-        self.settle(index, verdict);
+        // Served before it is registered: a request that came with the handshake
+        // is often answered and the connection closed at once, which then costs
+        // the poller nothing (registering reports input that arrived meanwhile).
+        if conn.start(&mut self.ctx) == Verdict::Close {
+            return self.close(index);
+        }
+        // SAFETY: the stream stays in slot `index`, and leaves it only through
+        // `close`, which removes it from the poller before dropping it (or with
+        // the worker, whose poller is dropped first).
+        if unsafe { self.ready.add(conn.stream(), tok) }.is_err() {
+            return self.close(index);
+        }
+        self.settle(index, Verdict::Keep);
     }
 
     /// At the connection limit: closes this worker's connection that has waited
