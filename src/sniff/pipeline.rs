@@ -124,6 +124,7 @@ impl Pipeline {
     /// only rendering needs.
     pub fn learning(link: LinkType, track_tcp: bool) -> Pipeline {
         let mut p = Pipeline { learning: true, track_tcp, ..Pipeline::new(link, Facts::default()) };
+        p.tcp = Tracker::parking();
         p.apps.dns.headers_only();
         p
     }

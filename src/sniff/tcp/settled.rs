@@ -4,7 +4,7 @@
 //! working state so that a first pass hands the second one about 56 bytes per
 //! stream instead of the whole [`Stream`].
 
-use super::flow;
+use super::flow::{self, Flow};
 use super::{flags as f, Direction, Endpoint, Nanos, Segment, SegmentInfo, Stream};
 
 /// A stream's final first-pass values, as [`Stream::settled`] copies them.
@@ -47,6 +47,84 @@ impl Stream {
             irtt: self.irtt.unwrap_or(0),
         }
     }
+
+    /// Whether the connection is over: the roles are known, both sides sent a
+    /// FIN and nothing is left unacknowledged. A first pass then keeps only
+    /// [`Parked`] (about a third of the state) until a late segment comes.
+    pub(super) fn closed(&self) -> bool {
+        self.roles_fixed && self.flows.iter().all(|flow| flow.fin_sent && flow.segments.is_empty())
+    }
+
+    /// What a closed stream keeps.
+    pub(super) fn park(&self) -> Parked {
+        let flows = &self.flows;
+        Parked {
+            settled: self.settled(),
+            server: self.server,
+            first_time: self.first_time,
+            prev_time: self.prev_time,
+            mru_syn: self.mru_syn,
+            nextseq: [flows[0].nextseq, flows[1].nextseq],
+            lastack: [flows[0].lastack, flows[1].lastack],
+            window: [flows[0].window, flows[1].window],
+            closing_initiator: [flows[0].closing_initiator, flows[1].closing_initiator],
+        }
+    }
+
+    /// The stream again, for a segment that comes after it was parked: what
+    /// [`Settled`] holds and the sequence numbers where each side stopped, so
+    /// that the segment is tracked, and the stream settles, as with the whole
+    /// state (a late retransmission of the close, in practice).
+    pub(super) fn revive(index: u32, p: &Parked) -> Stream {
+        let s = &p.settled;
+        let flow = |d: usize| Flow {
+            base_seq: s.base_seq[d],
+            base_set: true,
+            win_scale: s.win_scale[d],
+            nextseq: p.nextseq[d],
+            maxseqtobeacked: p.nextseq[d],
+            lastack: p.lastack[d],
+            window: p.window[d],
+            fin_sent: true,
+            closing_initiator: p.closing_initiator[d],
+            ..Flow::new()
+        };
+        Stream {
+            index,
+            client: s.client,
+            server: p.server,
+            completeness: s.completeness,
+            completeness_late: s.completeness_late,
+            first_frame: s.first_frame,
+            last_frame: s.last_frame,
+            first_time: p.first_time,
+            isn: [None, None],
+            wscale: [None, None],
+            irtt: (s.irtt != 0).then_some(s.irtt),
+            flows: [flow(0), flow(1)],
+            roles_fixed: true,
+            prev_time: p.prev_time,
+            mru_syn: p.mru_syn,
+            tfo_syn_data: false,
+            first_rebase: s.first_rebase,
+        }
+    }
+}
+
+/// A closed stream in a first pass: its [`Settled`] values and the little a
+/// late segment needs to be tracked as before ([`Stream::revive`]).
+#[derive(Clone, Debug)]
+pub struct Parked {
+    /// What the second pass will show.
+    pub settled: Settled,
+    server: Endpoint,
+    first_time: Nanos,
+    prev_time: Nanos,
+    mru_syn: Nanos,
+    nextseq: [u32; 2],
+    lastack: [u32; 2],
+    window: [u32; 2],
+    closing_initiator: [bool; 2],
 }
 
 impl Settled {

@@ -544,3 +544,41 @@ fn a_syn_ack_sent_again_counts_its_rto_from_the_first_one() {
     assert_ne!(again.analysis & a::RETRANSMISSION, 0);
     assert_eq!((again.rto, again.rto_frame), (20 * MS, 2));
 }
+
+/// A closed connection, then what may still come on its ports: a retransmitted
+/// FIN and its ACK, a RST, a keep-alive, a late SYN-ACK with another ISN, and a
+/// new connection's SYN.
+fn close_then_late_segments() -> Vec<(i64, Segment)> {
+    vec![
+        (0, with_ws(c2s(1000, 0, SYN), 7)),
+        (10, with_ws(s2c(5000, 1001, SYN | ACK), 8)),
+        (20, c2s(1001, 5001, ACK)),
+        (30, with_len(c2s(1001, 5001, ACK | PSH), 100)),
+        (40, with_len(s2c(5001, 1101, ACK | PSH), 50)),
+        (50, c2s(1101, 5051, FIN | ACK)),
+        (60, s2c(5051, 1102, FIN | ACK)),
+        (70, c2s(1102, 5052, ACK)),
+        (80, s2c(5051, 1102, FIN | ACK)),
+        (90, c2s(1102, 5052, ACK)),
+        (95, with_len(c2s(1050, 5052, ACK | PSH), 20)),
+        (100, c2s(1102, 5052, RST)),
+        (110, s2c(9000, 1102, SYN | ACK)),
+        (120, c2s(7000, 0, SYN)),
+        (130, s2c(8000, 7001, SYN | ACK)),
+    ]
+}
+
+#[test]
+fn a_parking_tracker_settles_and_answers_as_one_that_keeps_every_stream() {
+    let (mut whole, mut parking) = (Tracker::new(), Tracker::parking());
+    for (frame, (ms, s)) in close_then_late_segments().into_iter().enumerate() {
+        let s = Segment { frame: frame as u32 + 1, time: 1_000_000_000_000 + ms * MS, ..s };
+        let (a, b) = (whole.process(&s), parking.process(&s));
+        assert_eq!(
+            (a.stream, a.seq, a.ack, a.analysis, a.window_size),
+            (b.stream, b.seq, b.ack, b.analysis, b.window_size)
+        );
+        assert_eq!(whole.settle(), parking.settle(), "after frame {}", frame + 1);
+    }
+    assert_eq!(parking.len(), 2);
+}

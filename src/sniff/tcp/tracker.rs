@@ -5,6 +5,7 @@ use std::hash::{Hash, Hasher};
 use std::net::IpAddr;
 
 use super::seq_analysis::Verdict;
+use super::settled::Parked;
 use super::{analysis as a, flags as f, Endpoint, Segment, SegmentInfo, Settled, Stream};
 use crate::sniff::hash::FxHashMap;
 
@@ -58,6 +59,8 @@ const BLOCK: usize = 1024;
 
 /// A stream index's place in the table once [`Tracker::retire`] freed it.
 const RETIRED: u32 = u32::MAX;
+/// The bit of a place that makes the rest an index into the parked streams.
+const PARKED: u32 = 1 << 31;
 
 /// The conversation table: maps segments to streams and analyses them.
 #[derive(Default)]
@@ -73,6 +76,12 @@ pub struct Tracker {
     place: Vec<u32>,
     /// Places of retired streams, free for new ones.
     free: Vec<u32>,
+    /// Whether closed streams are parked ([`Tracker::parking`]).
+    parks: bool,
+    /// Parked streams; a place with [`PARKED`] set indexes them.
+    parked: Vec<Parked>,
+    /// Entries of `parked` whose stream came back, free for the next one.
+    free_parked: Vec<u32>,
 }
 
 impl Tracker {
@@ -81,10 +90,20 @@ impl Tracker {
         Tracker::default()
     }
 
+    /// A tracker that reduces each closed stream to its [`Parked`] values
+    /// (about a third of its state) until a late segment brings it back: for a
+    /// first pass, whose memory then follows the open connections and a few
+    /// dozen bytes per closed one.
+    pub fn parking() -> Tracker {
+        Tracker { parks: true, ..Tracker::default() }
+    }
+
     /// Tracks one segment and returns what Wireshark would say about it.
     pub fn process(&mut self, seg: &Segment) -> SegmentInfo {
         let (index, is_new, verdict) = self.route(seg);
-        self.at(index).track(seg, is_new, verdict)
+        let info = self.at(index).track(seg, is_new, verdict);
+        self.park_if_closed(index);
+        info
     }
 
     /// Tracks a TCP header quoted by an ICMP error (tshark dissects it when the
@@ -94,7 +113,41 @@ impl Tracker {
     /// ignored. Returns the same kind of answer as [`Tracker::process`].
     pub fn process_quoted(&mut self, seg: &Segment) -> SegmentInfo {
         let (index, is_new, _) = self.route(seg);
-        self.at(index).track_quoted(seg, is_new)
+        let info = self.at(index).track_quoted(seg, is_new);
+        self.park_if_closed(index);
+        info
+    }
+
+    /// Parks stream `index` if this tracker parks and its connection is over.
+    fn park_if_closed(&mut self, index: u32) {
+        if !self.parks || !self.at(index).closed() {
+            return;
+        }
+        let parked = self.at(index).park();
+        let n = match self.free_parked.pop() {
+            Some(n) => {
+                self.parked[n as usize] = parked;
+                n
+            }
+            None => {
+                self.parked.push(parked);
+                (self.parked.len() - 1) as u32
+            }
+        };
+        self.free_slot(index);
+        self.place[index as usize] = PARKED | n;
+    }
+
+    /// Brings back a parked stream `index` for a segment that came late.
+    fn unpark(&mut self, index: u32) {
+        let at = self.place[index as usize];
+        if at == RETIRED || at & PARKED == 0 {
+            return;
+        }
+        let n = at & !PARKED;
+        let stream = Stream::revive(index, &self.parked[n as usize]);
+        self.free_parked.push(n);
+        self.place[index as usize] = self.slot_for(stream);
     }
 
     /// Finds or starts the stream of `seg`, applying the port-reuse rules.
@@ -106,7 +159,10 @@ impl Tracker {
             _ => self.by_key.get(&key).copied(),
         };
         let (mut index, is_new) = match found {
-            Some(index) => (index, false),
+            Some(index) => {
+                self.unpark(index);
+                (index, false)
+            }
             None => {
                 let index = self.start_stream(seg);
                 self.by_key.insert(key, index);
@@ -158,9 +214,16 @@ impl Tracker {
     /// Appends a new stream starting with `seg` and returns its index.
     fn start_stream(&mut self, seg: &Segment) -> u32 {
         let index = self.place.len() as u32;
-        let at = match self.free.pop() {
+        let at = self.slot_for(Stream::new(index, seg));
+        self.place.push(at);
+        index
+    }
+
+    /// Puts `stream` in a free place, or a new one, and returns the place.
+    fn slot_for(&mut self, stream: Stream) -> u32 {
+        match self.free.pop() {
             Some(at) => {
-                self.blocks[at as usize / BLOCK][at as usize % BLOCK] = Stream::new(index, seg);
+                self.blocks[at as usize / BLOCK][at as usize % BLOCK] = stream;
                 at
             }
             None => {
@@ -169,12 +232,17 @@ impl Tracker {
                 }
                 let n = self.blocks.len() - 1;
                 let block = &mut self.blocks[n];
-                block.push(Stream::new(index, seg));
+                block.push(stream);
                 (n * BLOCK + block.len() - 1) as u32
             }
-        };
-        self.place.push(at);
-        index
+        }
+    }
+
+    /// Frees the place of live stream `index` (its lists first).
+    fn free_slot(&mut self, index: u32) {
+        let at = self.place[index as usize];
+        self.blocks[at as usize / BLOCK][at as usize % BLOCK].release();
+        self.free.push(at);
     }
 
     /// The stream with index `index`, which [`Tracker::route`] just found or
@@ -186,8 +254,11 @@ impl Tracker {
 
     /// The stream with index `index` (`None` once retired).
     pub fn stream(&self, index: u32) -> Option<&Stream> {
-        let at = *self.place.get(index as usize)? as usize;
-        self.blocks.get(at / BLOCK)?.get(at % BLOCK)
+        let at = *self.place.get(index as usize)?;
+        if at & PARKED != 0 {
+            return None;
+        }
+        self.blocks.get(at as usize / BLOCK)?.get(at as usize % BLOCK)
     }
 
     /// Frees the state of stream `index`, which will see no more segments: a
@@ -197,14 +268,12 @@ impl Tracker {
     /// can only be a SYN opening a new connection, which the tracker then
     /// marks as reusing the ports, as it would have.
     pub fn retire(&mut self, index: u32) {
-        if let Some(at) = self.place.get_mut(index as usize) {
-            if *at != RETIRED {
-                let slot = *at as usize;
-                self.blocks[slot / BLOCK][slot % BLOCK].release();
-                self.free.push(*at);
-                *at = RETIRED;
-            }
+        match self.place.get(index as usize) {
+            Some(&at) if at & PARKED == 0 => self.free_slot(index),
+            Some(&at) if at != RETIRED => self.free_parked.push(at & !PARKED),
+            _ => return,
         }
+        self.place[index as usize] = RETIRED;
     }
 
     /// How many streams the tracker has seen.
@@ -222,7 +291,11 @@ impl Tracker {
     /// stream already retired).
     pub fn settle(&self) -> Vec<Option<Settled>> {
         let mut all = Vec::with_capacity(self.place.len());
-        all.extend((0..self.len()).map(|i| self.stream(i).map(Stream::settled)));
+        all.extend(self.place.iter().enumerate().map(|(i, &at)| match at {
+            RETIRED => None,
+            _ if at & PARKED != 0 => Some(self.parked[(at & !PARKED) as usize].settled),
+            _ => self.stream(i as u32).map(Stream::settled),
+        }));
         all
     }
 }
