@@ -11,7 +11,9 @@
 #
 # After the sniffer figures it runs the server benchmarks, each a script of its own:
 # scripts/bench-http.sh (socklab web against nginx under wrk) and any other
-# scripts/bench-*.sh.
+# scripts/bench-*.sh (bench-live.sh: `sniff -w` under that load, as root).
+# Per-packet costs of read's stages on a fixed mix, without this harness:
+# `cargo bench --bench packet` (benches/packet.rs).
 #
 # Bench files come from ../shared/bench/gen_pcap.py (deterministic) and are cached in
 # bench-out/ (gitignored), as is the libpcap loop program. Times are wall-clock

@@ -113,6 +113,37 @@ fn sigint_stops_cleanly_with_counts_tables_and_a_complete_file() {
     assert_eq!(String::from_utf8_lossy(&read.stdout).lines().filter(|l| l.contains(" TCP ")).count(), 10);
 }
 
+/// Regression: the capture loop decoded and printed each packet before reading
+/// the next from a ring of a few dozen slots, so a burst faster than the
+/// decoding (here `-V`'s details) was mostly dropped by the kernel. Capturing
+/// on a thread of its own into a batched ring saves all of it.
+#[test]
+fn a_burst_faster_than_the_decoding_is_saved_whole() {
+    if !root("a_burst_faster_than_the_decoding_is_saved_whole") {
+        return;
+    }
+    const BURST: usize = 5000;
+    let dir = scratch("burst");
+    let file = dir.join("b.pcap");
+    let receiver = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let to = receiver.local_addr().unwrap();
+    let filter = format!("udp dst port {}", to.port());
+    let mut p = Proc::spawn(&["sniff", "-f", &filter, "-V", "-w", file.to_str().unwrap(), "--color", "never"]);
+    p.wait_for("No.", WAIT);
+    let sender = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    for _ in 0..BURST {
+        sender.send_to(&[b'x'; 100], to).unwrap();
+    }
+    let st = p.signal_and_wait(SIGINT, WAIT);
+    assert!(st.success(), "{}", p.dump());
+    let out = p.seen.lock().unwrap().join("\n");
+    let summary = out.lines().find(|l| l.contains("packets captured")).unwrap_or_default();
+    assert!(summary.starts_with(&format!("{BURST} packets captured, 0 dropped by the kernel")), "{summary}");
+    let read = run_with(&["read", file.to_str().unwrap(), "-T", "fields", "-e", "frame.number"], b"", WAIT);
+    assert!(read.status.success(), "{}", describe(&read));
+    assert_eq!(String::from_utf8_lossy(&read.stdout).lines().count(), BURST);
+}
+
 #[test]
 fn fields_output_speaks_tshark_names() {
     if !root("fields_output_speaks_tshark_names") {

@@ -3,6 +3,8 @@
 //! is the value so far). Stops after `-c N` packets, `--duration S`, or on
 //! Ctrl-C / SIGTERM; then flushes the `-w` file, prints the packets captured
 //! and dropped by the kernel, and the handshake/teardown and datagram tables.
+//! A thread of its own captures, in batches, and saves ([`Relay`]), so decoding
+//! never makes the kernel drop packets.
 //! With `--web` the packets are also served live to browsers ([`Live`]).
 
 use super::read as decode;
@@ -10,17 +12,17 @@ use crate::cli::SniffArgs;
 use crate::config::Settings;
 use crate::error::Error;
 use crate::net::live::feed::{Live, Source};
-use crate::net::shutdown;
-use crate::sniff::capture::{loopback_device, LiveCapture};
+use crate::sniff::capture::{loopback_device, Delivery, LiveCapture};
 use crate::sniff::fields::FieldId;
 use crate::sniff::filter::Filter;
 use crate::sniff::pipeline::{Facts, Pipeline};
 use crate::sniff::read::{self, Mode, ReadError};
+use crate::sniff::relay::{Relay, Until};
 use crate::sniff::report::html::index::LIVE_PATH;
 use crate::sniff::session::{default_path, supported_link};
 use crate::sniff::summary::{self, Recorder};
 use std::io::{self, Write};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Runs `socklab sniff`.
 pub fn run(a: &SniffArgs) -> crate::Result<()> {
@@ -40,7 +42,7 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
         Some(d) => d.clone(),
         None => loopback_device()?,
     };
-    let mut cap = LiveCapture::open(&device, a.decode.bpf.as_deref())?;
+    let mut cap = LiveCapture::open_with(&device, a.decode.bpf.as_deref(), Delivery::Batched)?;
     let link = supported_link(&cap)?;
     // The live view draws its lab views from the saved file.
     let write = match (&a.write, a.web) {
@@ -73,11 +75,14 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
     let mut recorder = Recorder::new(false);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let looped = capture(&mut cap, link, a, &mode, filter.as_ref(), duration, &mut recorder, &mut out, live.as_ref());
-    let flushed = cap.flush();
+    let until = Until { count: a.decode.count.unwrap_or(u64::MAX), duration };
+    let relay = Relay::start(cap, until)?;
+    let looped = decode_all(&relay, link, a, &mode, filter.as_ref(), &mut recorder, &mut out, live.as_ref());
+    let ended = relay.finish();
     if let Some(l) = live {
         l.finish();
     }
+    let mut cap = ended.cap;
     let stats = cap.stats();
     let saved = match (&write, cap.savefile()) {
         (Some(w), Some(f)) if f.failed() => {
@@ -86,10 +91,14 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
         (Some(w), _) => format!("; saved to {}", w.display()),
         _ => String::new(),
     };
+    let skipped = match ended.skipped {
+        0 => String::new(),
+        n => format!(", {n} not decoded (the decoding fell behind)"),
+    };
     let summary = format!(
-        "{} packet{} captured, {} dropped by the kernel{saved}",
-        recorder.frames(),
-        if recorder.frames() == 1 { "" } else { "s" },
+        "{} packet{} captured, {} dropped by the kernel{skipped}{saved}",
+        ended.captured,
+        if ended.captured == 1 { "" } else { "s" },
         stats.dropped,
     );
     let report = |out: &mut dyn Write| -> io::Result<()> {
@@ -116,7 +125,9 @@ pub fn run(a: &SniffArgs) -> crate::Result<()> {
         Err(ReadError::App(e)) => return Err(e),
         Ok(()) => {}
     }
-    flushed?;
+    if let Some(e) = ended.error {
+        return Err(e);
+    }
     match reported {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::io("cannot write the output", e)),
         _ => Ok(()),
@@ -142,34 +153,35 @@ fn start_live(bind: &str, source: Source, mode: &Mode) -> crate::Result<Live> {
     Ok(live)
 }
 
-/// The capture loop: until the count, the duration or a signal.
+/// Decodes and prints the relay's packets until the capture stops. The output
+/// is flushed whenever no packet is waiting: at once under light traffic, in
+/// large writes under load.
 #[allow(clippy::too_many_arguments)]
-fn capture(
-    cap: &mut LiveCapture,
+fn decode_all(
+    relay: &Relay,
     link: crate::sniff::dissect::link::LinkType,
     a: &SniffArgs,
     mode: &Mode,
     filter: Option<&Filter<FieldId>>,
-    duration: Option<Duration>,
     recorder: &mut Recorder,
     out: &mut impl Write,
     live: Option<&Live>,
 ) -> Result<(), ReadError> {
-    let started = Instant::now();
-    let limit = a.decode.count.unwrap_or(u64::MAX);
     let mut pipe = Pipeline::new(link, Facts::default()).with_dns_ports(&decode::dns_ports(&a.decode));
     let mut renderer = read::Renderer::new(mode);
     let mut last_shown: Option<i64> = None;
     renderer.start(out)?;
     out.flush()?;
-    let mut n = 0;
-    while n < limit && !shutdown::requested() && duration.is_none_or(|d| started.elapsed() < d) {
-        let Some(frame) = cap.next_frame()? else { continue };
+    let mut unflushed = None;
+    while let Some(captured) = relay.next(|| unflushed = out.flush().err()) {
+        if let Some(e) = unflushed.take() {
+            return Err(e.into());
+        }
+        let frame = captured.frame();
         if let Some(l) = live {
             l.frame(&frame);
         }
         let mut p = pipe.process(&frame);
-        n += 1;
         recorder.add(&p);
         if filter.is_some_and(|f| !f.matches(&p)) {
             continue;
@@ -177,7 +189,6 @@ fn capture(
         p.delta_displayed = last_shown.map_or(0, |t| p.time - t);
         last_shown = Some(p.time);
         renderer.packet(out, true, &p)?;
-        out.flush()?;
     }
     renderer.finish(out)?;
     Ok(())

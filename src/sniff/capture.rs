@@ -1,8 +1,9 @@
 //! Capturing live through libpcap (Npcap on Windows, through
 //! [`crate::sniff::libpcap`]), and the [`Frame`] every capture yields (files are
-//! read by [`crate::sniff::file`], which uses libpcap only to compile BPF filters). Live captures ([`LiveCapture`]) run in immediate mode with a short
-//! read timeout, so a loop can look at a stop flag, and can save what they see
-//! as a pcap file ([`SaveFile`], which tshark and Wireshark read).
+//! read by [`crate::sniff::file`], which uses libpcap only to compile BPF
+//! filters). Live captures ([`LiveCapture`]) run in immediate mode (or batched,
+//! [`Delivery`]) with a short read timeout, so a loop can look at a stop flag,
+//! and can save what they see as a pcap file ([`SaveFile`], which tshark and Wireshark read).
 
 use crate::error::Error;
 use crate::sniff::dissect::link::LinkType;
@@ -46,6 +47,26 @@ pub const RING_BYTES: i32 = 16 << 20;
 /// How long a live read waits for a packet before returning, so a loop can
 /// check its stop flag.
 pub const READ_TIMEOUT_MS: i32 = 50;
+/// Bytes of the kernel's ring when delivery is [`Delivery::Batched`]: the
+/// packets of a stall of some 300 ms at 150,000 packets a second (the reader
+/// waits for the disk now and then, or for a CPU on a loaded machine).
+pub const BATCH_RING_BYTES: i32 = 64 << 20;
+/// The longest a packet waits in the kernel's batch when delivery is
+/// [`Delivery::Batched`].
+pub const BATCH_TIMEOUT_MS: i32 = 10;
+
+/// How the kernel hands packets over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    /// Each packet at once: the ring being empty means every packet sent so
+    /// far was read (what [`crate::sniff::barrier`] relies on). On Linux each
+    /// packet takes a snaplen-sized slot, so [`RING_BYTES`] holds 64.
+    Immediate,
+    /// In batches, at most [`BATCH_TIMEOUT_MS`] late: on Linux packets are
+    /// packed in the ring (TPACKET_V3), so [`BATCH_RING_BYTES`] holds some
+    /// 150,000 of 400 bytes, and a reader that pauses under load loses none.
+    Batched,
+}
 
 /// The exact fix for a missing capture permission on this system: the
 /// capabilities on Linux, the BPF devices (ChmodBPF) on macOS, Administrator
@@ -78,7 +99,22 @@ impl LiveCapture {
     /// When this returns, the kernel filter is in place: every matching packet
     /// from now on is captured.
     pub fn open(device: &str, filter: Option<&str>) -> Result<LiveCapture, Error> {
-        let options = LiveOptions { snaplen: SNAPLEN, buffer_bytes: RING_BYTES, timeout_ms: READ_TIMEOUT_MS };
+        LiveCapture::open_with(device, filter, Delivery::Immediate)
+    }
+
+    /// As [`LiveCapture::open`], with packets handed over as `delivery` says.
+    pub fn open_with(device: &str, filter: Option<&str>, delivery: Delivery) -> Result<LiveCapture, Error> {
+        let options = match delivery {
+            Delivery::Immediate => {
+                LiveOptions { snaplen: SNAPLEN, buffer_bytes: RING_BYTES, timeout_ms: READ_TIMEOUT_MS, immediate: true }
+            }
+            Delivery::Batched => LiveOptions {
+                snaplen: SNAPLEN,
+                buffer_bytes: BATCH_RING_BYTES,
+                timeout_ms: BATCH_TIMEOUT_MS,
+                immediate: false,
+            },
+        };
         let cap = Live::open(device, &options).map_err(|e| open_error(device, &e))?;
         let waiter = cap.waiter();
         let mut live = LiveCapture { cap, waiter, save: None, save_error: None, device: device.to_string() };

@@ -22,6 +22,7 @@ pub mod libpcap;
 pub mod packet;
 pub mod pipeline;
 pub mod read;
+pub mod relay;
 pub mod render;
 pub mod report;
 pub mod savefile;

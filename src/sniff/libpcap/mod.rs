@@ -37,8 +37,13 @@ pub struct LiveOptions {
     pub snaplen: i32,
     /// Bytes of the kernel's (driver's) capture buffer.
     pub buffer_bytes: i32,
-    /// How long a blocking read waits, in milliseconds.
+    /// How long a blocking read waits, in milliseconds; without `immediate`,
+    /// also the longest a packet waits in the kernel's batch (Linux's
+    /// TPACKET_V3 block timeout).
     pub timeout_ms: i32,
+    /// Deliver every packet at once (each takes a snaplen-sized slot of the
+    /// ring on Linux), or in batches packed into the buffer.
+    pub immediate: bool,
 }
 
 /// Why the capture library refused an operation.
@@ -163,8 +168,8 @@ pub fn lib_version() -> Result<String, PcapError> {
 pub struct Live(sys::Live);
 
 impl Live {
-    /// Opens `device` in immediate mode with nanosecond timestamps (when the
-    /// library offers them), non-blocking.
+    /// Opens `device` in immediate mode if `options` ask for it, with
+    /// nanosecond timestamps (when the library offers them), non-blocking.
     pub fn open(device: &str, options: &LiveOptions) -> Result<Live, PcapError> {
         sys::Live::open(device, options).map(Live)
     }

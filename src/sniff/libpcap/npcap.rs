@@ -231,7 +231,7 @@ impl Live {
         }
     }
 
-    /// Opens `device` in immediate mode, nanosecond precision if Npcap has it, non-blocking.
+    /// Opens `device` (immediate mode if asked), nanosecond precision if Npcap has it, non-blocking.
     pub fn open(device: &str, o: &LiveOptions) -> Result<Live, PcapError> {
         let api = api()?;
         let name = c_string(device, "the interface name")?;
@@ -245,7 +245,7 @@ impl Live {
         // SAFETY: `p` is a created, not yet activated handle, closed by `live`'s Drop.
         unsafe {
             (api.set_snaplen)(p, o.snaplen);
-            (api.set_immediate_mode)(p, 1);
+            (api.set_immediate_mode)(p, c_int::from(o.immediate));
             (api.set_buffer_size)(p, o.buffer_bytes);
             (api.set_timeout)(p, o.timeout_ms);
             let precise = api.set_tstamp_precision.is_some_and(|f| f(p, PCAP_TSTAMP_PRECISION_NANO) == 0);

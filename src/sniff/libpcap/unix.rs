@@ -69,11 +69,11 @@ pub struct Live {
 }
 
 impl Live {
-    /// Opens `device` in immediate mode, nanosecond precision, non-blocking.
+    /// Opens `device` (immediate mode if asked), nanosecond precision, non-blocking.
     pub fn open(device: &str, o: &LiveOptions) -> Result<Live, PcapError> {
         let cap = Capture::from_device(device)
             .map_err(error)?
-            .immediate_mode(true)
+            .immediate_mode(o.immediate)
             .snaplen(o.snaplen)
             .buffer_size(o.buffer_bytes)
             .timeout(o.timeout_ms)
