@@ -124,6 +124,8 @@ impl Pipeline {
     /// only rendering needs.
     pub fn learning(link: LinkType, track_tcp: bool) -> Pipeline {
         let mut p = Pipeline { learning: true, track_tcp, ..Pipeline::new(link, Facts::default()) };
+        // Only what a stream settles reaches the second pass, so closed streams
+        // can be parked: a late segment's own analysis is not shown from here.
         p.tcp = Tracker::parking();
         p.apps.dns.headers_only();
         p
@@ -399,7 +401,7 @@ impl Pipeline {
     fn settled(&self, index: u32) -> Option<Settled> {
         match &self.facts.tcp {
             Some(all) => all.get(index as usize).copied().flatten(),
-            None => self.tcp.stream(index).map(|st| st.settled()),
+            None => self.tcp.settled(index),
         }
     }
 
@@ -409,8 +411,7 @@ impl Pipeline {
         if self.conn.len() <= idx {
             self.conn.resize(idx + 1, 0);
         }
-        let Some(st) = self.tcp.stream(info.stream) else { return Note::None };
-        let (client, server) = (st.client, st.server);
+        let Some((client, server)) = self.tcp.ends(info.stream) else { return Note::None };
         let by_client = info.direction != Some(Direction::ServerToClient);
         let state = &mut self.conn[idx];
         let f = seg.flags;

@@ -1,7 +1,7 @@
 //! What the light pass keeps per conversation: the segments as the reports show
 //! them, per-direction counters, and the TCP and UDP conversations.
 
-use crate::sniff::tcp::{analysis, flags, Direction, Endpoint, Options, Segment, SegmentInfo, Settled, Stream};
+use crate::sniff::tcp::{analysis, flags, Direction, Endpoint, Options, Segment, SegmentInfo, Settled};
 use crate::sniff::value::Nanos;
 use std::collections::BTreeSet;
 
@@ -154,14 +154,14 @@ pub struct TcpConv {
 }
 
 impl TcpConv {
-    pub(super) fn new(st: &Stream, seg: &Segment, rel: Nanos) -> TcpConv {
+    pub(super) fn new(index: u32, (client, server): (Endpoint, Endpoint), seg: &Segment, rel: Nanos) -> TcpConv {
         TcpConv {
             first_src: seg.src,
             first_dst: seg.dst,
-            index: st.index,
+            index,
             start: rel,
             end: rel,
-            ..TcpConv::empty(st.client, st.server)
+            ..TcpConv::empty(client, server)
         }
     }
 
@@ -259,12 +259,11 @@ impl TcpConv {
     }
 
     /// Applies the stream's final state to the remembered segments.
-    pub(super) fn finish(&mut self, st: &Stream) {
-        let settled = st.settled();
-        self.completeness = settled.completeness_shown(st.last_frame);
-        self.client = st.client;
-        self.server = st.server;
-        self.dirs = [self.dirs_from(st.client), self.dirs_from(st.server)];
+    pub(super) fn finish(&mut self, settled: Settled, (client, server): (Endpoint, Endpoint)) {
+        self.completeness = settled.completeness_shown(settled.last_frame);
+        self.client = client;
+        self.server = server;
+        self.dirs = [self.dirs_from(client), self.dirs_from(server)];
         let (first, second) = (self.first_src, self.first_dst);
         let show = |p: &Pending| shown(&settled, p, first, second);
         self.handshake = self.pending_hs.iter().map(show).collect();

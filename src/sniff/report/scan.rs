@@ -93,9 +93,9 @@ pub fn scan(file: &Path, opts: &ScanOptions) -> Result<Scan, Error> {
                     pos.resize(idx + 1, NONE);
                 }
                 if pos[idx] == NONE {
-                    let Some(st) = tracker.stream(info.stream) else { return };
+                    let Some(ends) = tracker.ends(info.stream) else { return };
                     pos[idx] = tcp.len() as u32;
-                    tcp.push(TcpConv::new(st, &seg, rel));
+                    tcp.push(TcpConv::new(info.stream, ends, &seg, rel));
                 }
                 if let Some(conv) = tcp.get_mut(pos[idx] as usize) {
                     conv.add(&seg, &info, rel, f.len, opts);
@@ -129,8 +129,8 @@ pub fn scan(file: &Path, opts: &ScanOptions) -> Result<Scan, Error> {
         }
     })?;
     for c in &mut tcp {
-        if let Some(st) = tracker.stream(c.index) {
-            c.finish(st);
+        if let (Some(settled), Some(ends)) = (tracker.settled(c.index), tracker.ends(c.index)) {
+            c.finish(settled, ends);
         }
     }
     tcp.shrink_to_fit();

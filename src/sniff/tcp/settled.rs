@@ -49,8 +49,8 @@ impl Stream {
     }
 
     /// Whether the connection is over: the roles are known, both sides sent a
-    /// FIN and nothing is left unacknowledged. A first pass then keeps only
-    /// [`Parked`] (about a third of the state) until a late segment comes.
+    /// FIN and nothing is left unacknowledged. A parking tracker then keeps
+    /// only [`Parked`] (about a third of the state) until a late segment comes.
     pub(super) fn closed(&self) -> bool {
         self.roles_fixed && self.flows.iter().all(|flow| flow.fin_sent && flow.segments.is_empty())
     }
@@ -111,8 +111,8 @@ impl Stream {
     }
 }
 
-/// A closed stream in a first pass: its [`Settled`] values and the little a
-/// late segment needs to be tracked as before ([`Stream::revive`]).
+/// A closed stream: its [`Settled`] values and the little a late segment
+/// needs to be tracked as before ([`Stream::revive`]).
 #[derive(Clone, Debug)]
 pub struct Parked {
     /// What the second pass will show.
@@ -125,6 +125,13 @@ pub struct Parked {
     lastack: [u32; 2],
     window: [u32; 2],
     closing_initiator: [bool; 2],
+}
+
+impl Parked {
+    /// The client and the server.
+    pub fn ends(&self) -> (Endpoint, Endpoint) {
+        (self.settled.client, self.server)
+    }
 }
 
 impl Settled {

@@ -91,9 +91,13 @@ impl Tracker {
     }
 
     /// A tracker that reduces each closed stream to its [`Parked`] values
-    /// (about a third of its state) until a late segment brings it back: for a
-    /// first pass, whose memory then follows the open connections and a few
-    /// dozen bytes per closed one.
+    /// (about a third of its state) until a late segment brings it back: its
+    /// memory then follows the open connections, plus about a hundred bytes
+    /// per closed one. What it settles ([`Tracker::settle`]) is exact; the
+    /// analysis of a late segment on a parked stream is not (it lacks the
+    /// times and counters of the sides), so only a first pass parks.
+    /// [`Tracker::stream`] does not find a parked stream; [`Tracker::settled`]
+    /// and [`Tracker::ends`] do.
     pub fn parking() -> Tracker {
         Tracker { parks: true, ..Tracker::default() }
     }
@@ -261,6 +265,24 @@ impl Tracker {
         self.blocks.get(at as usize / BLOCK)?.get(at as usize % BLOCK)
     }
 
+    /// What stream `index` has settled so far, parked or not (`None` once retired).
+    pub fn settled(&self, index: u32) -> Option<Settled> {
+        match *self.place.get(index as usize)? {
+            RETIRED => None,
+            at if at & PARKED != 0 => Some(self.parked[(at & !PARKED) as usize].settled),
+            _ => self.stream(index).map(Stream::settled),
+        }
+    }
+
+    /// The client and server of stream `index`, parked or not (`None` once retired).
+    pub fn ends(&self, index: u32) -> Option<(Endpoint, Endpoint)> {
+        match *self.place.get(index as usize)? {
+            RETIRED => None,
+            at if at & PARKED != 0 => self.parked.get((at & !PARKED) as usize).map(Parked::ends),
+            _ => self.stream(index).map(|st| (st.client, st.server)),
+        }
+    }
+
     /// Frees the state of stream `index`, which will see no more segments: a
     /// second pass knows each stream's last frame from the first
     /// ([`Settled::last_frame`]), so its memory follows the open connections,
@@ -291,11 +313,7 @@ impl Tracker {
     /// stream already retired).
     pub fn settle(&self) -> Vec<Option<Settled>> {
         let mut all = Vec::with_capacity(self.place.len());
-        all.extend(self.place.iter().enumerate().map(|(i, &at)| match at {
-            RETIRED => None,
-            _ if at & PARKED != 0 => Some(self.parked[(at & !PARKED) as usize].settled),
-            _ => self.stream(i as u32).map(Stream::settled),
-        }));
+        all.extend((0..self.len()).map(|i| self.settled(i)));
         all
     }
 }
