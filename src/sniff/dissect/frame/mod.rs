@@ -163,21 +163,21 @@ fn times(out: &mut Tree, p: &Packet<'_>) {
         .line(format_args!("Arrival Time: {at} UTC"));
     let shift = secs(0);
     out.at(1)
-        .field("frame.offset_shift", Ftype::RelativeTime, &shift)
+        .field("frame.offset_shift", Ftype::RelativeTime, shift)
         .line(format_args!("[Time shift for this packet: {shift} seconds]"));
     let epoch = secs(p.time);
-    out.at(1).field("frame.time_epoch", Ftype::AbsoluteTime, &epoch).line(format_args!("Epoch Time: {epoch} seconds"));
+    out.at(1).field("frame.time_epoch", Ftype::AbsoluteTime, epoch).line(format_args!("Epoch Time: {epoch} seconds"));
     let delta = secs(p.delta);
     out.at(1)
-        .field("frame.time_delta", Ftype::RelativeTime, &delta)
+        .field("frame.time_delta", Ftype::RelativeTime, delta)
         .line(format_args!("[Time delta from previous captured frame: {delta} seconds]"));
     let shown = secs(p.delta_displayed);
     out.at(1)
-        .field("frame.time_delta_displayed", Ftype::RelativeTime, &shown)
+        .field("frame.time_delta_displayed", Ftype::RelativeTime, shown)
         .line(format_args!("[Time delta from previous displayed frame: {shown} seconds]"));
     let rel = secs(p.rel);
     out.at(1)
-        .field("frame.time_relative", Ftype::RelativeTime, &rel)
+        .field("frame.time_relative", Ftype::RelativeTime, rel)
         .line(format_args!("[Time since reference or first frame: {rel} seconds]"));
 }
 

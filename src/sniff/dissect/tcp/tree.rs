@@ -608,10 +608,10 @@ fn timestamps(out: &mut Tree, i: &SegmentInfo, d: usize) {
     out.text(d, format_args!("[Timestamps]"));
     let (rel, delta) = (Secs { nanos: i.time_relative, decimals: 9 }, Secs { nanos: i.time_delta, decimals: 9 });
     out.at(d + 1)
-        .field("tcp.time_relative", Ftype::RelativeTime, &rel)
+        .field("tcp.time_relative", Ftype::RelativeTime, rel)
         .line(format_args!("[Time since first frame in this TCP stream: {rel} seconds]"));
     out.at(d + 1)
-        .field("tcp.time_delta", Ftype::RelativeTime, &delta)
+        .field("tcp.time_delta", Ftype::RelativeTime, delta)
         .line(format_args!("[Time since previous frame in this TCP stream: {delta} seconds]"));
 }
 
@@ -649,7 +649,7 @@ fn payload(out: &mut Tree, data: &[u8], h: &Tcp, info: Option<&SegmentInfo>, d: 
 fn rto(out: &mut Tree, i: &SegmentInfo, d: usize) {
     let rto = Secs { nanos: i.rto, decimals: 9 };
     out.at(d)
-        .field("tcp.analysis.rto", Ftype::RelativeTime, &rto)
+        .field("tcp.analysis.rto", Ftype::RelativeTime, rto)
         .line(format_args!("[The RTO for this segment was: {rto} seconds]"));
     out.at(d)
         .field("tcp.analysis.rto_frame", Ftype::Framenum, i.rto_frame)
@@ -761,13 +761,13 @@ pub fn seq_ack_analysis(out: &mut Tree, i: &SegmentInfo, d: usize) {
             .line(format_args!("[This is an ACK to the segment in frame: {}]", i.acks_frame));
         let rtt = Secs { nanos: i.ack_rtt, decimals: 9 };
         out.at(d)
-            .field("tcp.analysis.ack_rtt", Ftype::RelativeTime, &rtt)
+            .field("tcp.analysis.ack_rtt", Ftype::RelativeTime, rtt)
             .line(format_args!("[The RTT to ACK the segment was: {rtt} seconds]"));
     }
     if i.irtt != 0 {
         let irtt = Secs { nanos: i.irtt, decimals: 9 };
         out.at(d)
-            .field("tcp.analysis.initial_rtt", Ftype::RelativeTime, &irtt)
+            .field("tcp.analysis.initial_rtt", Ftype::RelativeTime, irtt)
             .line(format_args!("[iRTT: {irtt} seconds]"));
     }
     if i.bytes_in_flight != 0 {
