@@ -685,6 +685,15 @@ fn a_closed_stdout_ends_quietly() {
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
+#[test]
+fn a_capture_from_a_pipe_is_refused_with_what_to_do_not_listed_empty() {
+    let frames = conversation();
+    let out = run_with(&["read", "/dev/stdin"], &pcap(EN10MB, &frames, false), Duration::from_secs(20));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "a pipe read twice lists nothing: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(stderr.contains("can be read only once") && stderr.contains("save it to a file first"), "{stderr}");
+}
+
 // ---------------------------------------------------------------------------------
 // Public captures (skipped when ../shared/corpus is absent)
 

@@ -167,6 +167,23 @@ pub fn resolve_fields(names: &[String]) -> crate::Result<Vec<FieldId>> {
         .collect()
 }
 
+/// Refuses a capture that can be read only once (a pipe, `/dev/stdin`, a
+/// process substitution): the two passes would find it empty the second time,
+/// and the list would come out empty without a word (tshark also refuses a
+/// pipe for its two-pass analysis).
+fn refuse_one_time(file: &Path) -> Result<(), Error> {
+    match std::fs::metadata(file) {
+        Ok(m) if !m.is_file() && !m.is_dir() => Err(Error::File {
+            path: file.display().to_string(),
+            reason: "is a pipe or device, which can be read only once, and `socklab read` reads a capture twice \
+                     (as `tshark -2` does, to know what later frames reveal); save it to a file first, \
+                     for example `... > capture.pcap`, then `socklab read capture.pcap`"
+                .to_string(),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// Opens the file and finds its link type (an undecoded one is
 /// [`LinkType::Other`]: its frames are listed, see [`undecoded_link`]).
 fn open(src: &Source<'_>) -> Result<(OfflineCapture, LinkType), Error> {
@@ -211,6 +228,7 @@ pub(crate) fn read(
     out: &mut impl Write,
 ) -> Result<(), ReadError> {
     let limit = src.count.unwrap_or(u64::MAX);
+    refuse_one_time(src.file)?;
     // Pass 1: learn the facts; a read error ends it quietly (pass 2 reports it).
     let (mut cap, link) = open(src)?;
     let dns_ports = &src.dns_ports;
