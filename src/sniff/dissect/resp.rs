@@ -172,16 +172,9 @@ impl Walk<'_> {
         let body = line.get(1..).unwrap_or_default();
         let (off, whole) = (self.off + at, (len + CRLF).min(self.p.len() - at));
         let top_response = self.response && depth == 0;
-        let kind = line.first().copied();
-        if !self.shows() {
-            return match kind {
-                Some(b'$') => self.bulk(at, len, depth),
-                Some(b'*') => self.array(at, len, depth),
-                _ if len == 0 => Ok(CRLF),
-                _ => Ok(len + CRLF),
-            };
-        }
-        match kind {
+        match line.first() {
+            // A walk that only measures needs no texts for the one-line elements.
+            Some(b'+' | b'-' | b':') if !self.shows() => {}
             Some(b'+') => {
                 let text = ascii(body);
                 if top_response {

@@ -57,18 +57,11 @@ pub struct OfflineCapture {
 /// start with gzip's magic. A plain file is read as it is: the [`Reader`]
 /// reads it in large blocks.
 pub fn source(mut file: impl Read + 'static) -> std::io::Result<Box<dyn Read>> {
-    let mut magic = [0u8; GZIP_MAGIC.len()];
-    let mut got = 0;
-    while got < magic.len() {
-        match file.read(&mut magic[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    let whole = Cursor::new(magic[..got].to_vec()).chain(file);
-    Ok(if magic[..got] == GZIP_MAGIC {
+    let mut magic = Vec::with_capacity(GZIP_MAGIC.len());
+    (&mut file).take(GZIP_MAGIC.len() as u64).read_to_end(&mut magic)?;
+    let gzip = magic == GZIP_MAGIC;
+    let whole = Cursor::new(magic).chain(file);
+    Ok(if gzip {
         Box::new(flate2::bufread::MultiGzDecoder::new(BufReader::with_capacity(READ_BUFFER, whole)))
     } else {
         Box::new(whole)

@@ -313,8 +313,9 @@ impl Secs {
         len += whole.len();
         buf[len] = b'.';
         len += 1;
-        let decimals = usize::from(self.decimals.min(9));
-        let mut frac = ns / 10u64.pow(9 - u32::from(self.decimals.min(9)));
+        let decimals = self.decimals.min(9);
+        let mut frac = ns / 10u64.pow(u32::from(9 - decimals));
+        let decimals = usize::from(decimals);
         for i in (0..decimals).rev() {
             buf[len + i] = b'0' + (frac % 10) as u8;
             frac /= 10;
